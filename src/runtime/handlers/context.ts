@@ -1,0 +1,27 @@
+// What a worker-side request handler receives. Handlers live in src/runtime/handlers/*.ts and are
+// dispatched by src/runtime/worker.ts; they run inside the worker thread only.
+
+export interface LoadedModel {
+  modelId: string;
+  task: 'text-classification' | 'text-generation';
+  /** Device actually used ('cpu', 'cuda', 'dml', 'coreml'). */
+  device: string;
+  modelDir: string;
+  /** transformers.js objects (PreTrainedModel / PreTrainedTokenizer); typed loosely on purpose. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  model: any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  tokenizer: any;
+  /** Parsed config.json of the model folder. */
+  config: Record<string, unknown>;
+}
+
+export interface HandlerContext {
+  /** Aborted when the client sends a cancel for this request id (or the client goes away). */
+  signal: AbortSignal;
+  /** Sends a progress message for this request id. */
+  progress(data: unknown): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** Models loaded by earlier 'load' requests, by modelId. */
+  models: Map<string, LoadedModel>;
+}
