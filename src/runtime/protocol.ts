@@ -13,6 +13,11 @@ export interface LoadParams {
   device: DeviceSetting;
   /** ONNX variant: 'fp32' -> onnx/model.onnx, 'q8' -> onnx/model_quantized.onnx, 'q4' -> onnx/model_q4.onnx. */
   dtype?: string;
+  /**
+   * Most tokens (special tokens included) one model input may have; longer texts are split into
+   * overlapping windows. Default: the manifest's maxLength, else config.max_position_embeddings - 2.
+   */
+  maxLength?: number;
 }
 export interface LoadResult {
   /** Device actually used: 'cpu' | 'cuda' | 'dml' | 'coreml'. */
@@ -20,12 +25,18 @@ export interface LoadResult {
   loadMs: number;
   /** Why a GPU was not used when device was 'auto' (logged and shown). */
   fallbackReason?: string;
+  /** Labels by output index (config.json id2label), for text-classification models. */
+  labels?: string[];
+  /** Token budget per model input (windows beyond it), for text-classification models. */
+  maxLength?: number;
+  /** True when the model was already loaded with the same folder and device (nothing was done). */
+  cached?: boolean;
 }
 
 export interface ClassifyParams {
   modelId: string;
   texts: string[];
-  /** Texts per ONNX batch. */
+  /** Texts (token windows) per ONNX batch; default 64. Batches of long texts are made smaller. */
   batchSize?: number;
 }
 export interface ClassifyResult {
@@ -71,7 +82,8 @@ export interface GenerateResult {
 
 /** method -> params, result, progress payload */
 export interface RequestMap {
-  ping: { params: Record<string, never>; result: { pid: number; versions: Record<string, string> }; progress: never };
+  /** delayMs: answer after that long (cancellable): a health/latency probe, also used by the tests. */
+  ping: { params: { delayMs?: number }; result: { pid: number; threadId: number; versions: Record<string, string>; models: string[] }; progress: never };
   load: { params: LoadParams; result: LoadResult; progress: { file: string; loaded: number; total: number } };
   unload: { params: { modelId: string }; result: { unloaded: boolean }; progress: never };
   classify: { params: ClassifyParams; result: ClassifyResult; progress: { done: number; total: number } };
@@ -92,10 +104,33 @@ export interface CancelMessage {
 }
 export type ToWorker = RequestMessage | CancelMessage;
 
+/**
+ * Error codes a response may carry. User-facing ones (everything but 'internal' and 'cancelled')
+ * have a one-line actionable message and become UserError on the client side.
+ * 'not-loaded': the request names a model this worker has not loaded (e.g. after a restart): load it again.
+ */
+export type WorkerErrorCode =
+  | 'cancelled'
+  | 'model-missing'
+  | 'model-corrupt'
+  | 'device-unavailable'
+  | 'runtime-unavailable'
+  | 'bad-request'
+  | 'not-loaded'
+  | 'worker-stopped'
+  | 'internal';
+export const USER_ERROR_CODES: readonly WorkerErrorCode[] = [
+  'model-missing',
+  'model-corrupt',
+  'device-unavailable',
+  'runtime-unavailable',
+  'bad-request',
+  'not-loaded',
+];
+
 export interface WorkerErrorInfo {
   message: string;
-  /** 'cancelled' | 'model-missing' | 'model-corrupt' | 'device-unavailable' | 'bad-request' | 'internal' */
-  code: string;
+  code: WorkerErrorCode;
   stack?: string;
 }
 export type ResponseMessage<M extends Method = Method> =

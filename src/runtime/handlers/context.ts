@@ -14,6 +14,12 @@ export interface LoadedModel {
   tokenizer: any;
   /** Parsed config.json of the model folder. */
   config: Record<string, unknown>;
+  /** ONNX variant requested at load ('fp32', 'q8', 'q4', ...; undefined = transformers.js default). */
+  dtype?: string;
+  /** Labels by output index (config.json id2label); text-classification only. */
+  labels?: string[];
+  /** Most tokens per model input, special tokens included; text-classification only. */
+  maxLength?: number;
 }
 
 export interface HandlerContext {

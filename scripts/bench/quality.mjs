@@ -1,0 +1,172 @@
+// Quality benchmark for the shipped sentiment model (models/product-forge/sentiment-en-zh), computed in this run
+// through transformers.js (tokenizer + ONNX model on CPU, batched). Uses the held-out split definitions that the
+// Python build wrote to the model folder (splits.json: row indices + seed), never texts.
+// Usage: npm run bench:quality   (datasets from ../shared/datasets or $PF_DATASETS)
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DS = path.resolve(process.env.PF_DATASETS || path.join(root, '..', 'shared', 'datasets'));
+const MODEL_ID = 'product-forge/sentiment-en-zh';
+const MODEL_DIR = path.join(root, 'models', MODEL_ID);
+
+if (!fs.existsSync(DS)) {
+  console.log(`bench:quality skipped: datasets folder ${DS} not found (put the shared datasets at ../shared/datasets or set PF_DATASETS).`);
+  process.exit(0);
+}
+if (!fs.existsSync(path.join(MODEL_DIR, 'onnx', 'model.onnx'))) {
+  console.error(`bench:quality: model not found in ${MODEL_DIR}; run npm run models:build`);
+  process.exit(1);
+}
+const splits = JSON.parse(fs.readFileSync(path.join(MODEL_DIR, 'splits.json'), 'utf8'));
+const metricsJson = JSON.parse(fs.readFileSync(path.join(MODEL_DIR, 'metrics.json'), 'utf8'));
+
+// Python str.strip() whitespace (not U+FEFF, unlike String.prototype.trim)
+const PY_WS = '[ \\t\\n\\r\\x0b\\x0c\\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const pyStrip = (s) => s.replace(new RegExp(`^${PY_WS}+|${PY_WS}+$`, 'g'), '');
+
+function labeled(file, enc = 'utf8') {
+  const out = [];
+  for (const line of fs.readFileSync(path.join(DS, file), enc).split('\n')) {
+    if (!pyStrip(line)) continue;
+    const sp = line.indexOf(' ');
+    out.push([pyStrip(line.slice(sp + 1)), Number(line.slice(0, sp))]);
+  }
+  return out;
+}
+
+function parseCsv(text) {
+  const rows = [];
+  let row = [], field = '', q = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (q) {
+      if (c === '"') { if (text[i + 1] === '"') { field += '"'; i++; } else q = false; } else field += c;
+    } else if (c === '"') q = true;
+    else if (c === ',') { row.push(field); field = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field); rows.push(row); row = []; field = '';
+    } else field += c;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  const [header, ...data] = rows;
+  return data.filter((r) => r.length > 1 || r[0] !== '').map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+}
+
+const to3 = (y) => (y <= 1 ? 0 : y === 2 ? 1 : 2);
+const bin = (y) => (y === 1 ? 2 : 0);
+const sets = {};
+sets.sst2_dev = labeled('sst2/stsa.binary.dev').map(([t, y]) => [t, bin(y)]);
+sets.sst5_dev3 = labeled('sst5/stsa.fine.dev').map(([t, y]) => [t, to3(y)]);
+sets.sst5_test3 = labeled('sst5/stsa.fine.test').map(([t, y]) => [t, to3(y)]);
+for (const k of ['mr', 'mpqa']) {
+  const rows = labeled(splits[k].file, 'latin1');
+  sets[`${k}_fold0`] = splits[k].heldout_rows.map((i) => [rows[i][0], bin(rows[i][1])]);
+}
+sets.zh_test = [];
+for (const [file, idx] of Object.entries(splits.zh_test)) {
+  const rows = parseCsv(fs.readFileSync(path.join(DS, file), 'utf8'));
+  for (const i of idx) {
+    const t = pyStrip(rows[i].review || '');
+    if (t) sets.zh_test.push([t, bin(Number(rows[i].label))]);
+  }
+}
+
+const { env, AutoTokenizer, AutoModelForSequenceClassification } = require('@huggingface/transformers');
+env.allowRemoteModels = false;
+env.localModelPath = path.join(root, 'models') + '/';
+const tokenizer = await AutoTokenizer.from_pretrained(MODEL_ID);
+const model = await AutoModelForSequenceClassification.from_pretrained(MODEL_ID, { dtype: 'fp32', device: 'cpu' });
+
+async function predict(texts, bs = 64) {
+  const order = texts.map((t, i) => [t.length, i]).sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+  const probs = new Array(texts.length);
+  for (let s = 0; s < order.length; s += bs) {
+    const part = order.slice(s, s + bs);
+    const inputs = tokenizer(part.map((i) => texts[i]), { padding: true, truncation: true, max_length: 256 });
+    const { logits } = await model(inputs);
+    const k = logits.dims[1];
+    part.forEach((i, j) => {
+      const z = Array.from(logits.data.slice(j * k, j * k + k));
+      const m = Math.max(...z);
+      const e = z.map((v) => Math.exp(v - m));
+      const sum = e.reduce((a, b) => a + b, 0);
+      probs[i] = e.map((v) => v / sum);
+    });
+  }
+  return probs;
+}
+
+function ece(conf, correct, bins = 15) {
+  let e = 0;
+  for (let b = 0; b < bins; b++) {
+    const lo = b / bins, hi = (b + 1) / bins;
+    const idx = conf.map((c, i) => [c, i]).filter(([c]) => c > lo && c <= hi).map(([, i]) => i);
+    if (!idx.length) continue;
+    const mc = idx.reduce((a, i) => a + conf[i], 0) / idx.length;
+    const ma = idx.reduce((a, i) => a + correct[i], 0) / idx.length;
+    e += (idx.length / conf.length) * Math.abs(mc - ma);
+  }
+  return e;
+}
+function binary(probs, ys) {
+  const conf = [], corr = [];
+  probs.forEach((p, i) => {
+    const pn = p[0] / (p[0] + p[2]), pp = p[2] / (p[0] + p[2]);
+    const pred = pp > pn ? 2 : 0;
+    conf.push(Math.max(pn, pp)); corr.push(pred === ys[i] ? 1 : 0);
+  });
+  return { accuracy: corr.reduce((a, b) => a + b, 0) / ys.length, ece: ece(conf, corr) };
+}
+function three(probs, ys) {
+  const pred = probs.map((p) => p.indexOf(Math.max(...p)));
+  const f1 = [0, 1, 2].map((c) => {
+    let tp = 0, fp = 0, fn = 0;
+    pred.forEach((q, i) => { if (q === c && ys[i] === c) tp++; else if (q === c) fp++; else if (ys[i] === c) fn++; });
+    return tp ? (2 * tp) / (2 * tp + fp + fn) : 0;
+  });
+  const corr = pred.map((q, i) => (q === ys[i] ? 1 : 0));
+  return { macroF1: (f1[0] + f1[1] + f1[2]) / 3, accuracy: corr.reduce((a, b) => a + b, 0) / ys.length,
+    ece: ece(probs.map((p) => Math.max(...p)), corr) };
+}
+
+const t0 = Date.now();
+const R = {};
+let n = 0;
+for (const [k, rows] of Object.entries(sets)) {
+  const probs = await predict(rows.map((r) => r[0]));
+  const ys = rows.map((r) => r[1]);
+  R[k] = k.endsWith('3') ? three(probs, ys) : binary(probs, ys);
+  R[k].n = rows.length;
+  n += rows.length;
+}
+const secs = (Date.now() - t0) / 1000;
+const pct = (x) => `${(100 * x).toFixed(1)}%`;
+const table = [
+  ['SST-2 dev accuracy', R.sst2_dev.n, pct(R.sst2_dev.accuracy), '>= 80% (stretch 85%)', 'VADER 65.5%, AFINN 64.3% (SST-2 test)'],
+  ['MR held-out fold accuracy', R.mr_fold0.n, pct(R.mr_fold0.accuracy), '>= 78%', ''],
+  ['MPQA held-out fold accuracy', R.mpqa_fold0.n, pct(R.mpqa_fold0.accuracy), '>= 85%', ''],
+  ['Chinese held-out accuracy', R.zh_test.n, pct(R.zh_test.accuracy), '>= 85% (stretch 90%)', ''],
+  ['3-class macro-F1 (SST-5 test)', R.sst5_test3.n, R.sst5_test3.macroF1.toFixed(3), 'reported', ''],
+  ['3-class macro-F1 (SST-5 dev)', R.sst5_dev3.n, R.sst5_dev3.macroF1.toFixed(3), 'reported', ''],
+  ['ECE SST-2 dev', R.sst2_dev.n, R.sst2_dev.ece.toFixed(4), '< 0.05', ''],
+  ['ECE 3-class (SST-5 test)', R.sst5_test3.n, R.sst5_test3.ece.toFixed(4), '< 0.05', ''],
+  ['ECE Chinese held-out', R.zh_test.n, R.zh_test.ece.toFixed(4), '< 0.05', ''],
+];
+const w = [0, 1, 2, 3, 4].map((j) => Math.max(...table.map((r) => String(r[j]).length), ['metric', 'n', 'result', 'target', 'lexicon ref'][j].length));
+const line = (r) => r.map((c, j) => String(c).padEnd(w[j])).join(' | ');
+console.log(`\n${MODEL_ID} through transformers.js (CPU, fp32), ${n} texts in ${secs.toFixed(1)} s (${Math.round(n / secs)} texts/s incl. tokenization)`);
+console.log(line(['metric', 'n', 'result', 'target', 'lexicon ref']));
+console.log(w.map((x) => '-'.repeat(x)).join('-|-'));
+for (const r of table) console.log(line(r));
+const py = metricsJson.heldout;
+const diff = Math.max(
+  Math.abs(py.sst2_dev.accuracy - R.sst2_dev.accuracy), Math.abs(py.mr_fold0.accuracy - R.mr_fold0.accuracy),
+  Math.abs(py.mpqa_fold0.accuracy - R.mpqa_fold0.accuracy), Math.abs(py.zh_test.accuracy - R.zh_test.accuracy),
+  Math.abs(py.sst5_test3.macro_f1 - R.sst5_test3.macroF1));
+console.log(`\nmax difference from the build's metrics.json (PyTorch): ${(100 * diff).toFixed(2)} points`);
+if (process.argv.includes('--json')) console.log(JSON.stringify(R));

@@ -1,0 +1,130 @@
+// `npm run bench:train`: our classifier trainer vs scikit-learn on public datasets.
+// Every dataset gets one stratified 80/20 split (seed 0); the same train/test CSVs go to our trainer
+// (in-process, through tsx) and to scripts/bench/train_sklearn.py (LogisticRegression, MLPClassifier(64),
+// RandomForest(100); text: TfidfVectorizer + LogisticRegression) run with /usr/bin/python3.
+// Usage: node scripts/bench/train.mjs [--only name,name] [--json FILE] [--no-sklearn]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Our engine is TypeScript: run this script under tsx (re-executed once with --import tsx).
+if (!process.env.PF_BENCH_TSX) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, PF_BENCH_TSX: '1' } });
+  process.exit(r.status ?? 1);
+}
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const datasets = path.resolve(root, '..', 'shared', 'datasets');
+const { readTable, takeRows, csvField } = await import('../../src/core/train/csv.ts');
+const { profileTable, proposeFeatures } = await import('../../src/core/train/infer.ts');
+const { stratifiedSplit, sortLabels } = await import('../../src/core/train/metrics.ts');
+const { trainClassifier } = await import('../../src/core/train/trainer.ts');
+
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : null;
+const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : null;
+const noSk = args.includes('--no-sklearn');
+
+// name, file (relative to datasets), target (null = last column; 'c0' = first), text?
+const SETS = [
+  { name: 'titanic', file: 'titanic/titanic.csv', target: 'Survived' },
+  { name: 'iris', file: 'uci_small_tabular/iris.csv' },
+  { name: 'wine', file: 'uci_small_tabular/wine.csv' },
+  { name: 'pima', file: 'uci_small_tabular/pima-indians-diabetes.csv' },
+  { name: 'breast-cancer', file: 'uci_small_tabular/breast-cancer-wisconsin.data' },
+  { name: 'ionosphere', file: 'uci_small_tabular/ionosphere.csv' },
+  { name: 'sonar', file: 'uci_small_tabular/sonar.csv' },
+  { name: 'glass', file: 'uci_small_tabular/glass.csv' },
+  { name: 'mushroom', file: 'mushroom/agaricus-lepiota.data', target: 'c0' },
+  { name: 'car', file: 'car_evaluation/car.data' },
+  { name: 'german-credit', file: 'german_credit/german.csv' },
+  { name: 'banking77', file: 'banking77/train.csv', target: 'category', text: true },
+];
+
+if (!existsSync(datasets)) {
+  console.error(`bench:train needs the shared datasets at ${datasets} (../shared/datasets from the repo root); not found.`);
+  process.exit(1);
+}
+const py = '/usr/bin/python3';
+let skOk = !noSk;
+if (skOk) {
+  const r = spawnSync(py, ['-c', 'import sklearn, numpy; print(sklearn.__version__)'], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.log(`sklearn not importable with ${py} (${(r.stderr || r.error?.message || '').trim().split('\n').pop()}); showing our numbers only`);
+    skOk = false;
+  } else console.log(`sklearn ${r.stdout.trim()} (${py})`);
+}
+
+function writeCsv(file, table, columns) {
+  const idx = columns.map((c) => table.columns.indexOf(c));
+  const lines = [columns.map((c) => csvField(c)).join(',')];
+  for (let r = 0; r < table.rowCount; r++) lines.push(idx.map((c) => csvField(table.data[c][r])).join(','));
+  writeFileSync(file, lines.join('\n') + '\n');
+}
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'pf-bench-train-'));
+const rows = [];
+try {
+  for (const set of SETS) {
+    if (only && !only.includes(set.name)) continue;
+    const file = path.join(datasets, set.file);
+    if (!existsSync(file)) { console.log(`${set.name}: ${file} missing, skipped`); continue; }
+    const table = await readTable(file);
+    const target = set.target ?? table.columns[table.columns.length - 1];
+    const profiles = profileTable(table);
+    const { features } = proposeFeatures(table, profiles, target);
+    // The split: stratified 80/20, seed 0, over rows with a target.
+    const ti = table.columns.indexOf(target);
+    const labels = sortLabels(new Set(table.data[ti].filter((v) => v !== '')));
+    const li = new Map(labels.map((l, i) => [l, i]));
+    const keep = [], y = [];
+    for (let r = 0; r < table.rowCount; r++) if (li.has(table.data[ti][r])) { keep.push(r); y.push(li.get(table.data[ti][r])); }
+    const sp = stratifiedSplit(y, labels.length, 0.2, 0);
+    const train = takeRows(table, Array.from(sp.train, (i) => keep[i]));
+    const test = takeRows(table, Array.from(sp.test, (i) => keep[i]));
+    const row = { name: set.name, rows: table.rowCount, train: train.rowCount, test: test.rowCount, classes: labels.length, features: features.length };
+    for (const model of ['auto', 'logreg']) {
+      const t0 = performance.now();
+      const r = await trainClassifier(train, { target, features, model, seed: 0, testTable: test }, profiles);
+      row[`ours_${model}`] = { accuracy: r.metrics.accuracy, macroF1: r.metrics.macroF1, fit_seconds: (performance.now() - t0) / 1000, model: r.classifier.network.kind };
+    }
+    if (skOk) {
+      const cols = [target, ...features];
+      writeCsv(path.join(tmp, 'train.csv'), train, cols);
+      writeCsv(path.join(tmp, 'test.csv'), test, cols);
+      const job = {
+        train: path.join(tmp, 'train.csv'), test: path.join(tmp, 'test.csv'), target,
+        columns: features.map((f) => ({ name: f, type: profiles[table.columns.indexOf(f)].type })),
+        models: set.text ? ['logreg'] : ['logreg', 'mlp64', 'rf100'],
+      };
+      writeFileSync(path.join(tmp, 'job.json'), JSON.stringify(job));
+      const r = spawnSync(py, [path.join(root, 'scripts', 'bench', 'train_sklearn.py'), path.join(tmp, 'job.json')], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
+      for (const line of r.stdout.split('\n').filter(Boolean)) {
+        const o = JSON.parse(line);
+        if (o.model) row[`sk_${o.model}`] = o;
+        else if (o.error) { console.log(`sklearn: ${o.error}`); skOk = false; }
+      }
+      if (r.status !== 0) console.log(`sklearn failed on ${set.name}: ${r.stderr.trim().split('\n').pop()}`);
+    }
+    rows.push(row);
+    const a = row.ours_auto, l = row.ours_logreg;
+    console.log(`${set.name}: ours auto ${(a.accuracy * 100).toFixed(2)}% (${a.model}, ${a.fit_seconds.toFixed(2)} s), logreg ${(l.accuracy * 100).toFixed(2)}% (${l.fit_seconds.toFixed(2)} s)`);
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+const fmt = (o) => (o && o.accuracy !== undefined ? `${(o.accuracy * 100).toFixed(1).padStart(5)} ${o.fit_seconds.toFixed(2).padStart(5)}s` : o?.error ? '  error    ' : '     -     ');
+console.log('\naccuracy % and fit seconds; stratified 80/20 split, seed 0');
+const head = ['dataset', 'rows', 'ours auto', 'model', 'ours logreg', 'sk LR', 'sk MLP64', 'sk RF100', 'best sk', 'delta'];
+const w = [14, 6, 12, 6, 12, 12, 12, 12, 8, 6];
+console.log(head.map((h, i) => h.padEnd(w[i])).join(' '));
+for (const r of rows) {
+  const sk = ['sk_logreg', 'sk_mlp64', 'sk_rf100'].map((k) => r[k]?.accuracy).filter((x) => x !== undefined);
+  const best = sk.length ? Math.max(...sk) : undefined;
+  const cells = [r.name, String(r.rows), fmt(r.ours_auto), r.ours_auto.model, fmt(r.ours_logreg), fmt(r.sk_logreg), fmt(r.sk_mlp64), fmt(r.sk_rf100),
+    best === undefined ? '-' : (best * 100).toFixed(1), best === undefined ? '-' : ((r.ours_auto.accuracy - best) * 100).toFixed(1)];
+  console.log(cells.map((c, i) => c.padEnd(w[i])).join(' '));
+}
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify(rows, null, 2));

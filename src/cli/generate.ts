@@ -1,0 +1,258 @@
+// `product-forge generate prd|copy|personas --brief FILE [--evidence FILE|DIR ...] [--backend local|openai-compatible|template]
+//   [--options JSON] [--out FILE [--force]] [--model ID|DIR] [--endpoint URL] [--models-path DIR] [--max-new-tokens N]`
+// Streams the Markdown document to stdout or atomically into --out. API key: env PRODUCT_FORGE_API_KEY.
+import { existsSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AtomicFileWriter } from '../core/fsutil';
+import {
+  BACKEND_KINDS,
+  BackendUnavailableError,
+  DOC_KINDS,
+  generateDocument,
+  IncompleteOutputError,
+  LocalGenerator,
+  loadEvidence,
+  normalizeChannel,
+  normalizeFramework,
+  OpenAICompatibleGenerator,
+  parseBrief,
+  readTextFile,
+  type BackendKind,
+  type DocKind,
+  type GenerateOptions,
+  type TextGenerator,
+} from '../core/generate';
+import { CancelledError, UserError } from '../core/types';
+
+const USAGE = `usage: product-forge generate prd|copy|personas --brief FILE [--evidence FILE|DIR ...]
+  [--backend local|openai-compatible|template] [--options JSON] [--out FILE [--force]]
+  [--model ID|DIR] [--endpoint URL] [--models-path DIR] [--max-new-tokens N]
+options JSON: {"audience","tone","channel":"landing-page|app-store|email|social-post","framework":"AIDA|PAS|FAB|BAB","variants":N,"count":N|"auto","seed":N,"temperature":T}
+env: PRODUCT_FORGE_API_KEY (openai-compatible), PRODUCT_FORGE_MODELS_PATH (local models folder)`;
+
+const DEFAULT_LOCAL_MODEL = 'onnx-community/Qwen2.5-0.5B-Instruct';
+const DEFAULT_ENDPOINT = 'http://localhost:11434/v1';
+const DEFAULT_REMOTE_MODEL = 'llama3.2';
+
+interface Args {
+  kind: DocKind;
+  brief: string;
+  evidence: string[];
+  backend: BackendKind;
+  options: GenerateOptions;
+  out?: string;
+  force: boolean;
+  model?: string;
+  endpoint: string;
+  modelsPath?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const [kind, ...rest] = argv;
+  if (!kind || kind === '--help' || kind === '-h') throw new UserError(USAGE);
+  if (!(DOC_KINDS as string[]).includes(kind)) throw new UserError(`Unknown document "${kind}": use prd, copy or personas.\n${USAGE}`);
+  const a: Partial<Args> & { evidence: string[]; options: GenerateOptions } = { kind: kind as DocKind, evidence: [], options: {}, force: false, backend: 'local', endpoint: DEFAULT_ENDPOINT };
+  const need = (i: number, flag: string) => {
+    const v = rest[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UserError(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < rest.length; i++) {
+    const f = rest[i];
+    switch (f) {
+      case '--brief': a.brief = need(i++, f); break;
+      case '--evidence':
+        a.evidence.push(need(i++, f));
+        while (rest[i + 1] !== undefined && !rest[i + 1].startsWith('--')) a.evidence.push(rest[++i]);
+        break;
+      case '--backend': {
+        const b = need(i++, f);
+        if (!(BACKEND_KINDS as string[]).includes(b)) throw new UserError(`Unknown backend "${b}": use local, openai-compatible or template`);
+        a.backend = b as BackendKind;
+        break;
+      }
+      case '--options': {
+        const raw = need(i++, f);
+        let o: unknown;
+        try {
+          o = JSON.parse(raw);
+        } catch {
+          throw new UserError(`--options is not valid JSON: ${raw}`);
+        }
+        if (!o || typeof o !== 'object' || Array.isArray(o)) throw new UserError('--options must be a JSON object');
+        Object.assign(a.options, normalizeOptions(o as Record<string, unknown>));
+        break;
+      }
+      case '--out': a.out = need(i++, f); break;
+      case '--force': a.force = true; break;
+      case '--model': a.model = need(i++, f); break;
+      case '--endpoint': a.endpoint = need(i++, f); break;
+      case '--models-path': a.modelsPath = need(i++, f); break;
+      case '--max-new-tokens': a.options.maxNewTokens = positiveInt(need(i++, f), f); break;
+      case '--channel': case '--framework': case '--tone': case '--audience': case '--variants': case '--personas':
+        Object.assign(a.options, normalizeOptions({ [f === '--personas' ? 'count' : f.slice(2)]: need(i++, f) }));
+        break;
+      default:
+        throw new UserError(`Unknown option ${f}\n${USAGE}`);
+    }
+  }
+  if (!a.brief) throw new UserError(`--brief FILE is required\n${USAGE}`);
+  return a as Args;
+}
+
+function positiveInt(v: unknown, name: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`${name} must be a positive integer (got ${String(v)})`);
+  return n;
+}
+
+export function normalizeOptions(o: Record<string, unknown>): GenerateOptions {
+  const out: GenerateOptions = {};
+  if (o.audience !== undefined) out.audience = String(o.audience);
+  if (o.tone !== undefined) out.tone = String(o.tone).toLowerCase();
+  if (o.channel !== undefined) {
+    const c = normalizeChannel(String(o.channel));
+    if (!c) throw new UserError(`Unknown channel "${String(o.channel)}": use landing-page, app-store, email or social-post`);
+    out.channel = c;
+  }
+  if (o.framework !== undefined) {
+    const f = normalizeFramework(String(o.framework));
+    if (!f) throw new UserError(`Unknown framework "${String(o.framework)}": use AIDA, PAS, FAB or BAB`);
+    out.framework = f;
+  }
+  if (o.variants !== undefined) out.variants = Math.min(10, positiveInt(o.variants, 'variants'));
+  if (o.count !== undefined) out.count = o.count === 'auto' ? 'auto' : Math.min(6, positiveInt(o.count, 'count'));
+  if (o.seed !== undefined) out.seed = Number(o.seed);
+  if (o.temperature !== undefined) out.temperature = Number(o.temperature);
+  if (o.maxNewTokens !== undefined) out.maxNewTokens = positiveInt(o.maxNewTokens, 'maxNewTokens');
+  return out;
+}
+
+function alternatives(backend: BackendKind): string {
+  const alt: Record<BackendKind, string> = {
+    local: '--backend openai-compatible --endpoint URL',
+    'openai-compatible': '--backend local --model ID',
+    template: '',
+  };
+  return `try ${[alt[backend], '--backend template'].filter(Boolean).join(' or ')}`;
+}
+
+function workerScript(): string {
+  const candidates = [process.env.PRODUCT_FORGE_WORKER, path.join(__dirname, 'worker.js'), path.resolve(__dirname, '..', '..', 'dist', 'worker.js')];
+  const found = candidates.find((c): c is string => !!c && existsSync(c));
+  if (!found) throw new BackendUnavailableError('The model worker (dist/worker.js) is missing: run `npm run build`', 'local');
+  return found;
+}
+
+async function localBackend(args: Args, signal: AbortSignal, cleanup: (fn: () => Promise<void>) => void): Promise<TextGenerator> {
+  const id = args.model ?? DEFAULT_LOCAL_MODEL;
+  let dir: string;
+  let modelId = id;
+  const asDir = path.resolve(id);
+  if (existsSync(path.join(asDir, 'config.json')) && statSync(asDir).isDirectory()) {
+    dir = asDir;
+    modelId = path.basename(asDir);
+  } else {
+    const { resolveModel } = await import('../core/models/registry');
+    try {
+      const r = await resolveModel(id, {
+        modelsPath: args.modelsPath ?? process.env.PRODUCT_FORGE_MODELS_PATH,
+        bundledDir: path.resolve(__dirname, '..', 'models'),
+        cacheDir: path.join(os.homedir(), '.cache', 'product-forge', 'models'),
+        allowDownload: false,
+        signal,
+      });
+      dir = r.dir;
+    } catch (e) {
+      if (e instanceof UserError) throw new BackendUnavailableError(`No local model "${id}" found (${e.message.replace(/\s+/g, ' ')})`, 'local');
+      throw e;
+    }
+  }
+  const { ModelRuntime } = await import('../runtime/client');
+  const runtime = new ModelRuntime({ workerScript: workerScript(), log: (level, msg) => level !== 'info' && process.stderr.write(`${msg}\n`) });
+  cleanup(() => runtime.dispose());
+  await runtime.request('load', { modelId, modelDir: dir, task: 'text-generation', device: 'cpu' }, { signal });
+  return new LocalGenerator(runtime, modelId);
+}
+
+export async function runGenerate(argv: string[]): Promise<number> {
+  const ac = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\ncancelling…\n');
+    ac.abort();
+  };
+  process.once('SIGINT', onSigint);
+  const cleanups: (() => Promise<void>)[] = [];
+  let writer: AtomicFileWriter | undefined;
+  let args: Args | undefined;
+  try {
+    args = parseArgs(argv);
+    const brief = parseBrief(await readTextFile(args.brief));
+    const evidence = await loadEvidence(args.evidence, { signal: ac.signal });
+    let backend: TextGenerator | 'template' = 'template';
+    if (args.backend === 'openai-compatible') {
+      backend = new OpenAICompatibleGenerator({ endpoint: args.endpoint, model: args.model ?? DEFAULT_REMOTE_MODEL, apiKey: process.env.PRODUCT_FORGE_API_KEY || undefined });
+    } else if (args.backend === 'local') {
+      backend = await localBackend(args, ac.signal, (fn) => cleanups.push(fn));
+    }
+    if (args.out) writer = await AtomicFileWriter.create(args.out, { overwrite: args.force });
+    const sink = writer;
+    const write = async (s: string) => {
+      if (sink) await sink.write(s);
+      else if (!process.stdout.write(s)) await new Promise((r) => process.stdout.once('drain', r));
+    };
+    // With a language model, the first chunks are held until the model has answered once, so an
+    // unreachable backend prints one line instead of a half document.
+    let held: string[] | undefined = backend === 'template' ? undefined : [];
+    try {
+      for await (const chunk of generateDocument({ kind: args.kind, brief, evidence, options: args.options, backend, signal: ac.signal, linkBase: args.out ? path.relative(path.dirname(path.resolve(args.out)), process.cwd()) || undefined : undefined })) {
+        if (held) {
+          held.push(chunk);
+          if (held.length < 3) continue;
+          const h = held.join('');
+          held = undefined;
+          await write(h);
+        } else await write(chunk);
+      }
+      if (held?.length) await write(held.join(''));
+    } catch (e) {
+      if (held?.length && !(e instanceof BackendUnavailableError || e instanceof CancelledError || (e instanceof UserError && !(e instanceof IncompleteOutputError)))) await write(held.join(''));
+      if (e instanceof IncompleteOutputError && sink) {
+        await sink.commit(); // partial output is kept, marked as incomplete in the document
+        writer = undefined;
+        process.stderr.write(`${args.out}: written, but incomplete\n`);
+      }
+      throw e;
+    }
+    if (writer) {
+      await writer.commit();
+      process.stderr.write(`wrote ${args.out}\n`);
+    }
+    return 0;
+  } catch (e) {
+    await writer?.abort();
+    if (e instanceof CancelledError || ac.signal.aborted) {
+      process.stderr.write('cancelled\n');
+      return 130;
+    }
+    if (e instanceof BackendUnavailableError) {
+      process.stderr.write(`${e.message}; ${alternatives(e.backend)}\n`);
+      return 3;
+    }
+    if (e instanceof IncompleteOutputError) {
+      process.stderr.write(`The language model stopped mid-answer: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof UserError) {
+      const backendHint = args && args.backend !== 'template' && /server|model|API key/i.test(e.message) ? `; ${alternatives(args.backend)}` : '';
+      process.stderr.write(`${e.message}${backendHint}\n`);
+      return 2;
+    }
+    process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    for (const c of cleanups) await c().catch(() => undefined);
+  }
+}

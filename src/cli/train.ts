@@ -1,0 +1,222 @@
+// `product-forge train <csv> --target COL [--features a,b] [--model auto|logreg|mlp] [--test-split 0.2 | --test FILE]
+//                       [--seed 0] [--save DIR] [--json] [--class-weight none|balanced] [--epochs N] [--hidden 64,32] ...`
+// `product-forge predict <model-dir> <csv> --out FILE [--force] [--json]`
+import * as path from 'node:path';
+import { CancelledError, UserError } from '../core/types';
+import { readTable } from '../core/train/csv';
+import { profileTable } from '../core/train/infer';
+import { trainClassifier, type ModelChoice, type TrainOptions } from '../core/train/trainer';
+import { CLASSIFIERS_DIR, saveClassifier } from '../core/train/artifact';
+import { defaultPredictionsPath, predictFile } from '../core/train/predict';
+
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+const TRAIN_FLAGS: Record<string, 'value' | 'bool'> = {
+  target: 'value', features: 'value', model: 'value', 'test-split': 'value', test: 'value', seed: 'value', save: 'value', json: 'bool',
+  'class-weight': 'value', epochs: 'value', 'batch-size': 'value', 'learning-rate': 'value', hidden: 'value', dropout: 'value',
+  'validation-share': 'value', c: 'value', 'max-iter': 'value', name: 'value', quiet: 'bool', help: 'bool',
+};
+const PREDICT_FLAGS: Record<string, 'value' | 'bool'> = { out: 'value', force: 'bool', json: 'bool', quiet: 'bool', help: 'bool' };
+
+const TRAIN_USAGE = `usage: product-forge train <file.csv> --target COLUMN [options]
+  --features a,b,c          feature columns (default: all but identifiers, near-unique columns and target leaks)
+  --model auto|logreg|mlp   model (default auto: picks by validation score)
+  --test-split 0.2          share of rows held out for the metrics (stratified)   | --test FILE  a separate test file
+  --seed 0                  random seed for splits and initialisation
+  --save DIR                save the classifier (model.onnx, preprocessing.json, metadata.json) to DIR
+                            (a new folder; an existing one is never replaced). --name NAME saves to
+                            ${CLASSIFIERS_DIR}/NAME instead
+  --class-weight none|balanced, --validation-share 0.1, --c 1 (logreg), --max-iter 300
+  --hidden 64[,32] --dropout 0.1 --epochs 200 --batch-size 200 --learning-rate 0.001 (mlp)
+  --json                    print {accuracy, macro_f1, per_class, confusion, fit_seconds, model} as JSON`;
+const PREDICT_USAGE = `usage: product-forge predict <model-dir> <file.csv> [--out FILE] [--force] [--json]
+  writes a new CSV with the input columns plus prediction and confidence (default: <file>.predictions.csv next to the input)`;
+
+export function parseArgs(argv: string[], spec: Record<string, 'value' | 'bool'>): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') { positional.push(...argv.slice(i + 1)); break; }
+    if (a.startsWith('--')) {
+      let name = a.slice(2), value: string | undefined;
+      const eq = name.indexOf('=');
+      if (eq >= 0) { value = name.slice(eq + 1); name = name.slice(0, eq); }
+      name = name.toLowerCase();
+      const kind = spec[name];
+      if (!kind) throw new UserError(`unknown option --${name}; see --help`);
+      if (kind === 'bool') {
+        if (value !== undefined) throw new UserError(`--${name} takes no value`);
+        flags.set(name, true);
+      } else {
+        if (value === undefined) {
+          value = argv[++i];
+          if (value === undefined || (value.startsWith('--') && value.length > 2)) throw new UserError(`--${name} needs a value`);
+        }
+        flags.set(name, value);
+      }
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+function num(flags: Map<string, string | true>, name: string, integer = false): number | undefined {
+  const v = flags.get(name);
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (typeof v !== 'string' || v.trim() === '' || !isFinite(x) || (integer && !Number.isInteger(x))) {
+    throw new UserError(`--${name} needs a ${integer ? 'whole ' : ''}number (got '${String(v)}')`);
+  }
+  return x;
+}
+
+function str(flags: Map<string, string | true>, name: string): string | undefined {
+  const v = flags.get(name);
+  return typeof v === 'string' ? v : undefined;
+}
+
+function list(v: string | undefined): string[] | undefined {
+  return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function fail(e: unknown): number {
+  if (e instanceof UserError) {
+    process.stderr.write(`error: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+    return 1;
+  }
+  if (e instanceof CancelledError) {
+    process.stderr.write('cancelled\n');
+    return 130;
+  }
+  process.stderr.write(`unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
+  return 3;
+}
+
+function withSigint<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ac = new AbortController();
+  const onInt = () => ac.abort();
+  process.once('SIGINT', onInt);
+  return run(ac.signal).finally(() => process.off('SIGINT', onInt));
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+
+function progress(quiet: boolean, label: string) {
+  let last = -1;
+  return (done: number, total: number) => {
+    if (quiet || !process.stderr.isTTY && total < 20_000_000) return;
+    const p = Math.floor((done / Math.max(total, 1)) * 100);
+    if (p !== last && (p % 10 === 0 || process.stderr.isTTY)) {
+      last = p;
+      process.stderr.write(process.stderr.isTTY ? `\r${label} ${p}%${p >= 100 ? '\n' : ''}` : `${label} ${p}%\n`);
+    }
+  };
+}
+
+export async function runTrain(argv: string[]): Promise<number> {
+  try {
+    const { positional, flags } = parseArgs(argv, TRAIN_FLAGS);
+    if (flags.has('help')) { process.stdout.write(TRAIN_USAGE + '\n'); return 0; }
+    if (positional.length !== 1) throw new UserError(`train needs exactly one CSV file (got ${positional.length ? positional.join(' ') : 'none'})\n${TRAIN_USAGE}`);
+    const target = str(flags, 'target');
+    if (!target) throw new UserError(`--target COLUMN is required\n${TRAIN_USAGE}`);
+    if (flags.has('test') && flags.has('test-split')) throw new UserError('use either --test FILE or --test-split, not both');
+    const json = flags.has('json');
+    const quiet = json || flags.has('quiet');
+    const model = (str(flags, 'model') ?? 'auto') as ModelChoice;
+    const hidden = list(str(flags, 'hidden'))?.map((h) => {
+      const x = Number(h);
+      if (!Number.isInteger(x)) throw new UserError(`--hidden needs whole numbers like 64 or 64,32 (got '${h}')`);
+      return x;
+    });
+    const cw = str(flags, 'class-weight');
+    if (cw && cw !== 'none' && cw !== 'balanced') throw new UserError(`--class-weight must be none or balanced (got '${cw}')`);
+    return await withSigint(async (signal) => {
+      const file = positional[0];
+      const table = await readTable(file, { signal, onProgress: progress(quiet, 'reading') });
+      const testFile = str(flags, 'test');
+      const testTable = testFile ? await readTable(testFile, { signal }) : undefined;
+      const profiles = profileTable(table);
+      const opts: TrainOptions = {
+        target, features: list(str(flags, 'features')), model, testSplit: num(flags, 'test-split'), testTable, seed: num(flags, 'seed', true),
+        classWeight: cw as TrainOptions['classWeight'], epochs: num(flags, 'epochs', true), batchSize: num(flags, 'batch-size', true),
+        learningRate: num(flags, 'learning-rate'), hidden, dropout: num(flags, 'dropout'), validationShare: num(flags, 'validation-share'),
+        C: num(flags, 'c'), maxIter: num(flags, 'max-iter', true), signal,
+        onStage: (s) => { if (!quiet) process.stderr.write(`${s}...\n`); },
+      };
+      const r = await trainClassifier(table, opts, profiles);
+      let saved: string | undefined;
+      const saveDir = str(flags, 'save');
+      const name = str(flags, 'name');
+      if (saveDir || name) {
+        const target = saveDir ? path.resolve(saveDir) : path.resolve(CLASSIFIERS_DIR, name!);
+        saved = await saveClassifier(r, { parent: path.dirname(target), name: path.basename(target), profiles, source: path.resolve(file), signal });
+        if (path.basename(saved) !== path.basename(target)) process.stderr.write(`note: ${target} exists; saved to ${saved} instead\n`);
+      }
+      const m = r.metrics;
+      if (json) {
+        process.stdout.write(JSON.stringify({
+          accuracy: m.accuracy,
+          macro_f1: m.macroF1,
+          per_class: Object.fromEntries(m.perClass.map((c) => [c.label, { precision: c.precision, recall: c.recall, f1: c.f1, support: c.support }])),
+          confusion: m.confusion,
+          labels: r.classifier.labels,
+          fit_seconds: r.fitSeconds,
+          model: r.classifier.network.kind,
+          candidates: r.candidates,
+          features: r.classifier.features,
+          excluded: r.excluded,
+          train_rows: r.trainRows,
+          test_rows: r.testRows,
+          warnings: r.warnings,
+          saved: saved ?? null,
+        }) + '\n');
+        return 0;
+      }
+      const out: string[] = [];
+      out.push(`model: ${r.classifier.network.kind}${r.candidates.length > 1 ? ` (validation accuracy: ${r.candidates.map((c) => `${c.model} ${pct(c.valAccuracy)}`).join(', ')})` : ''}`);
+      out.push(`features (${r.classifier.features.length}): ${r.classifier.features.join(', ')}`);
+      for (const e of r.excluded) out.push(`  excluded ${e.name}: ${e.reason}`);
+      out.push(`rows: ${r.trainRows} train, ${r.testRows} test; fit ${r.fitSeconds.toFixed(2)} s`);
+      out.push(`accuracy ${pct(m.accuracy)}   macro-F1 ${pct(m.macroF1)}`);
+      const w = Math.max(5, ...m.perClass.map((c) => c.label.length));
+      out.push(`${'class'.padEnd(w)}  precision  recall     f1  support`);
+      for (const c of m.perClass) out.push(`${c.label.padEnd(w)}  ${c.precision.toFixed(3).padStart(9)}  ${c.recall.toFixed(3).padStart(6)}  ${c.f1.toFixed(3).padStart(5)}  ${String(c.support).padStart(7)}`);
+      if (m.perClass.length <= 12) {
+        out.push('confusion (rows: true, columns: predicted):');
+        out.push(`${''.padEnd(w)}  ${m.perClass.map((c) => c.label.slice(0, 8).padStart(8)).join(' ')}`);
+        m.confusion.forEach((row, k) => out.push(`${m.perClass[k].label.padEnd(w)}  ${row.map((v) => String(v).padStart(8)).join(' ')}`));
+      }
+      for (const wn of r.warnings) out.push(`warning: ${wn}`);
+      if (saved) out.push(`saved: ${saved}`);
+      process.stdout.write(out.join('\n') + '\n');
+      return 0;
+    });
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+export async function runPredict(argv: string[]): Promise<number> {
+  try {
+    const { positional, flags } = parseArgs(argv, PREDICT_FLAGS);
+    if (flags.has('help')) { process.stdout.write(PREDICT_USAGE + '\n'); return 0; }
+    if (positional.length !== 2) throw new UserError(`predict needs a model folder and a CSV file\n${PREDICT_USAGE}`);
+    const [modelDir, csv] = positional;
+    const json = flags.has('json');
+    const quiet = json || flags.has('quiet');
+    const out = str(flags, 'out') ?? (await defaultPredictionsPath(csv));
+    return await withSigint(async (signal) => {
+      const bar = progress(quiet, 'predicting');
+      const r = await predictFile(modelDir, csv, out, { force: flags.has('force'), signal, onProgress: (stage, d, t) => stage === 'predicting' && bar(d, t) });
+      if (json) process.stdout.write(JSON.stringify({ out: r.out, rows: r.rows, counts: r.counts }) + '\n');
+      else process.stdout.write(`wrote ${r.rows} predictions to ${r.out} (${Object.entries(r.counts).map(([k, v]) => `${k}: ${v}`).join(', ')})\n`);
+      return 0;
+    });
+  } catch (e) {
+    return fail(e);
+  }
+}

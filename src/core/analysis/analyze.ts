@@ -1,0 +1,641 @@
+// The Analyze Feedback engine: streams items from the readers through a SentimentClassifier and keeps
+// only bounded state (aggregates, top-K heaps, a reservoir sample for themes); per-item results go to a
+// temp JSONL file that the writers stream from.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { FeedbackItem, SentimentClassifier, SentimentLabel, SentimentScores } from '../types';
+import { CancelledError, SENTIMENT_LABELS, UserError, throwIfAborted } from '../types';
+import { listFeedbackFiles, openFeedbackFile, parseDate, ratingSentiment, type OpenedFeedbackFile } from '../readers';
+import { splitContrast } from './aspects';
+import { Reservoir, TopK } from './collections';
+import { extractTerms, selectPhrases } from './phrases';
+import { bucketLabel, bucketOf, bucketRange, chooseGranularity, isoDate } from './time';
+
+export type LabelCounts = Record<SentimentLabel, number>;
+
+export interface ItemResult {
+  source: string;
+  line: number;
+  text: string;
+  label: SentimentLabel;
+  /** Score of the predicted label. */
+  score: number;
+  scores: SentimentScores;
+  fields?: Record<string, string>;
+}
+
+export interface Theme {
+  phrase: string;
+  /** Items (of the theme sample) mentioning it. */
+  count: number;
+  counts: LabelCounts;
+  negativeShare: number;
+  quotes: { text: string; source: string; line: number; label: SentimentLabel }[];
+}
+
+export interface AspectFinding {
+  aspect: string;
+  mentions: number;
+  counts: LabelCounts;
+  /** A clause where it was praised / criticized. */
+  praised?: { clause: string; source: string; line: number };
+  criticized?: { clause: string; source: string; line: number };
+}
+
+export interface ContrastExample {
+  source: string;
+  line: number;
+  text: string;
+  label: SentimentLabel;
+  clauses: { text: string; label: SentimentLabel; score: number }[];
+}
+
+export interface TimeBucket {
+  start: string;
+  label: string;
+  counts: LabelCounts;
+  total: number;
+  negativeShare: number;
+}
+
+export interface GrowingTheme {
+  phrase: string;
+  earlyShare: number;
+  lateShare: number;
+  lateCount: number;
+  negativeShare: number;
+}
+
+export interface CategoryBreakdown {
+  column: string;
+  rows: { value: string; counts: LabelCounts; total: number; negativeShare: number; averagePositive: number }[];
+  /** Distinct values beyond the tracked ones were merged into "(other)". */
+  merged: boolean;
+}
+
+export interface RatingAgreement {
+  column: string;
+  scale: { min: number; max: number };
+  rated: number;
+  agreement: number;
+  /** expected (from rating) -> predicted -> items */
+  matrix: Record<SentimentLabel, LabelCounts>;
+  averageRatingByLabel: Record<SentimentLabel, number | null>;
+  disagreements: (ItemResult & { rating: number; expected: SentimentLabel })[];
+}
+
+export interface FileSummary {
+  file: string;
+  format: string;
+  encoding: string;
+  items: number;
+  textColumn?: string;
+  dateColumn?: string;
+  ratingColumn?: string;
+  categoryColumns?: string[];
+}
+
+export interface AnalysisResult {
+  inputs: string[];
+  files: FileSummary[];
+  model: { id: string; device: string };
+  startedAt: string;
+  durationMs: number;
+  itemsPerSecond: number;
+  total: number;
+  counts: LabelCounts;
+  shares: LabelCounts;
+  averageConfidence: number;
+  averageScores: SentimentScores;
+  lowConfidenceThreshold: number;
+  lowConfidenceCount: number;
+  mostPositive: ItemResult[];
+  mostNegative: ItemResult[];
+  lowConfidence: ItemResult[];
+  themes: Theme[];
+  /** Items the themes were computed on (a uniform sample when the input is large). */
+  themeSample: number;
+  aspects: { contrastiveItems: number; clausesClassified: number; findings: AspectFinding[]; examples: ContrastExample[] };
+  time?: { columns: string[]; granularity: 'week' | 'month'; buckets: TimeBucket[]; undated: number; growingThemes: GrowingTheme[] };
+  categories: CategoryBreakdown[];
+  rating?: RatingAgreement;
+  /** Names of the kept columns/fields (per-item CSV columns after the fixed ones). */
+  fieldNames: string[];
+  warnings: string[];
+  /** Temp JSONL file with every ItemResult, in input order (the writers stream it). Delete with disposeAnalysis(). */
+  itemsFile: string;
+}
+
+export interface AnalyzeProgress {
+  itemsDone: number;
+  bytesDone: number;
+  bytesTotal: number;
+  phase: 'reading' | 'classifying' | 'aspects' | 'themes' | 'done';
+}
+
+export interface AnalyzeOptions {
+  classifier: SentimentClassifier;
+  /** Text column/field for tables (else detected per file). */
+  column?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: AnalyzeProgress) => void;
+  /** Items whose top score is below this are listed as low-confidence (default 0.6). */
+  lowConfidence?: number;
+  log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  /** Texts per classifier call (default 64). */
+  batchSize?: number;
+  /** Items listed per top list (default 10). */
+  topK?: number;
+  /** Reservoir size for themes (default 20000). */
+  sampleSize?: number;
+  /** Classify clauses of contrastive items (default true). */
+  aspects?: boolean;
+  /** Folder for the temp per-item file (default os.tmpdir()). */
+  tempDir?: string;
+  maxJsonBytes?: number;
+}
+
+const MAX_CLASSIFY_CHARS = 2000;
+const MAX_SAMPLE_TEXT = 600;
+const MAX_FIELD_NAMES = 50;
+const MAX_CATEGORY_VALUES = 200;
+const MAX_ASPECT_KEYS = 50_000;
+
+function zero(): LabelCounts {
+  return { negative: 0, neutral: 0, positive: 0 };
+}
+
+function argmax(s: SentimentScores): SentimentLabel {
+  let best: SentimentLabel = 'neutral';
+  let v = -Infinity;
+  for (const l of SENTIMENT_LABELS) {
+    const x = Number(s[l]);
+    if (x > v) (v = x), (best = l);
+  }
+  return best;
+}
+
+function clip(s: string, n: number): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > n ? `${t.slice(0, n - 1)}…` : t;
+}
+
+interface SampleItem {
+  text: string;
+  source: string;
+  line: number;
+  label: SentimentLabel;
+  score: number;
+  day?: number;
+}
+
+/** Deletes the temp per-item file of a result (safe to call twice). */
+export async function disposeAnalysis(result: Pick<AnalysisResult, 'itemsFile'>): Promise<void> {
+  if (result.itemsFile) await fsp.rm(path.dirname(result.itemsFile), { recursive: true, force: true }).catch(() => undefined);
+}
+
+/** Streams the per-item results of an analysis (from its temp file). */
+export async function* readItemResults(result: Pick<AnalysisResult, 'itemsFile'>, signal?: AbortSignal): AsyncGenerator<ItemResult> {
+  const stream = fs.createReadStream(result.itemsFile, { encoding: 'utf8', highWaterMark: 256 * 1024 });
+  let carry = '';
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      throwIfAborted(signal);
+      const lines = (carry + chunk).split('\n');
+      carry = lines.pop() ?? '';
+      for (const l of lines) if (l) yield JSON.parse(l) as ItemResult;
+    }
+    if (carry) yield JSON.parse(carry) as ItemResult;
+  } finally {
+    stream.destroy();
+  }
+}
+
+class JsonlSink {
+  private stream: fs.WriteStream;
+  private failed: Error | null = null;
+  constructor(readonly file: string) {
+    this.stream = fs.createWriteStream(file, { flags: 'wx', encoding: 'utf8' });
+    this.stream.on('error', (e) => (this.failed = e));
+  }
+  async write(s: string): Promise<void> {
+    if (this.failed) throw this.failed;
+    if (!this.stream.write(s)) await new Promise<void>((res, rej) => {
+      const onErr = (e: Error) => rej(e);
+      this.stream.once('drain', () => (this.stream.off('error', onErr), res()));
+      this.stream.once('error', onErr);
+    });
+  }
+  async close(): Promise<void> {
+    await new Promise<void>((res, rej) => this.stream.end((e?: Error | null) => (e ? rej(e) : res())));
+    if (this.failed) throw this.failed;
+  }
+  destroy(): void {
+    this.stream.destroy();
+  }
+}
+
+/**
+ * Analyzes feedback files/folders with the classifier. Memory stays bounded for any input size.
+ * Throws UserError for bad input (before any model work where possible) and CancelledError on abort;
+ * no temp file is left behind in either case.
+ */
+export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): Promise<AnalysisResult> {
+  const t0 = Date.now();
+  const signal = opts.signal;
+  const log = opts.log ?? (() => undefined);
+  const threshold = opts.lowConfidence ?? 0.6;
+  const batchSize = Math.max(1, opts.batchSize ?? 64);
+  const k = opts.topK ?? 10;
+  const doAspects = opts.aspects !== false;
+
+  const files = await listFeedbackFiles(inputs);
+  // Open every file first: bad input (binary, no text column, unknown --column) fails before any model work.
+  const opened: OpenedFeedbackFile[] = [];
+  for (const f of files) {
+    throwIfAborted(signal);
+    opened.push(await openFeedbackFile(f, { column: opts.column, signal, batchSize, maxJsonBytes: opts.maxJsonBytes }));
+  }
+  const bytesTotal = opened.reduce((a, f) => a + f.bytesTotal, 0);
+
+  const tmpDir = await fsp.mkdtemp(path.join(opts.tempDir ?? os.tmpdir(), `product-forge-analysis-${randomBytes(3).toString('hex')}-`));
+  const itemsFile = path.join(tmpDir, 'items.jsonl');
+  const sink = new JsonlSink(itemsFile);
+
+  const counts = zero();
+  const scoreSums: SentimentScores = { negative: 0, neutral: 0, positive: 0 };
+  let confSum = 0;
+  let total = 0;
+  let lowCount = 0;
+  const topPos = new TopK<ItemResult>(k);
+  const topNeg = new TopK<ItemResult>(k);
+  const lowConf = new TopK<ItemResult>(k * 2);
+  const reservoir = new Reservoir<SampleItem>(opts.sampleSize ?? 20000);
+  const fieldNames: string[] = [];
+  const fieldSet = new Set<string>();
+  // time
+  const days = new Map<number, LabelCounts>();
+  let undated = 0;
+  const dateColumns = new Set<string>();
+  // categories
+  const cats = new Map<string, { values: Map<string, { c: LabelCounts; pos: number }>; merged: boolean }>();
+  // rating
+  let ratingInfo: { column: string; scale: { min: number; max: number } } | undefined;
+  const matrix: Record<SentimentLabel, LabelCounts> = { negative: zero(), neutral: zero(), positive: zero() };
+  const ratingSums = { negative: 0, neutral: 0, positive: 0 }, ratingNs = zero();
+  let rated = 0;
+  const ratingColumns = new Set<string>();
+  const disagree = new TopK<ItemResult & { rating: number; expected: SentimentLabel }>(k);
+  // aspects
+  let contrastive = 0, clausesClassified = 0;
+  const aspectStats = new Map<string, { counts: LabelCounts; praised?: { clause: string; source: string; line: number; s: number }; criticized?: { clause: string; source: string; line: number; s: number } }>();
+  const contrastExamples = new TopK<ContrastExample>(k);
+
+  const summaries: FileSummary[] = [];
+  const warnings: string[] = [];
+  let bytesBefore = 0;
+  let lastProgress = 0;
+  const progress = (bytesDone: number, phase: AnalyzeProgress['phase'], force = false) => {
+    const now = Date.now();
+    if (!opts.onProgress || (!force && now - lastProgress < 100)) return;
+    lastProgress = now;
+    opts.onProgress({ itemsDone: total, bytesDone, bytesTotal, phase });
+  };
+
+  try {
+    progress(0, 'reading', true);
+    for (const f of opened) {
+      const t = f.table;
+      const dateCol = t?.dateColumn;
+      const ratingCol = t?.ratingColumn && t.ratingScale ? t.ratingColumn : undefined;
+      if (ratingCol && !ratingInfo) ratingInfo = { column: ratingCol, scale: t!.ratingScale! };
+      if (ratingCol) ratingColumns.add(ratingCol);
+      const scale = ratingCol ? t!.ratingScale! : undefined;
+      const catCols = t?.categoryColumns ?? [];
+      if (dateCol) dateColumns.add(dateCol);
+      let fileItems = 0;
+      for await (const batch of f.batches()) {
+        throwIfAborted(signal);
+        const items = batch.items;
+        progress(bytesBefore + batch.bytesDone, 'classifying');
+        const scores = await opts.classifier.classify(
+          items.map((it) => clip(it.text, MAX_CLASSIFY_CHARS)),
+          { signal },
+        );
+        throwIfAborted(signal);
+        if (scores.length !== items.length) throw new Error(`classifier returned ${scores.length} results for ${items.length} texts`);
+
+        const results: ItemResult[] = [];
+        const lines: string[] = [];
+        for (let i = 0; i < items.length; i++) {
+          const it: FeedbackItem = items[i];
+          const s: SentimentScores = { negative: Number(scores[i].negative) || 0, neutral: Number(scores[i].neutral) || 0, positive: Number(scores[i].positive) || 0 };
+          const label = argmax(s);
+          const score = s[label];
+          const r: ItemResult = { source: it.source, line: it.line, text: it.text, label, score, scores: s };
+          if (it.fields && Object.keys(it.fields).length) {
+            r.fields = it.fields;
+            for (const name of Object.keys(it.fields)) {
+              if (!fieldSet.has(name) && fieldNames.length < MAX_FIELD_NAMES) (fieldSet.add(name), fieldNames.push(name));
+            }
+          }
+          results.push(r);
+          lines.push(JSON.stringify(r));
+          total++;
+          fileItems++;
+          counts[label]++;
+          for (const l of SENTIMENT_LABELS) scoreSums[l] += s[l];
+          confSum += score;
+          if (label === 'positive') topPos.offer(s.positive, r);
+          if (label === 'negative') topNeg.offer(s.negative, r);
+          if (score < threshold) {
+            lowCount++;
+            lowConf.offer(-score, r);
+          }
+          let day: number | undefined;
+          if (dateCol) {
+            day = parseDate(it.fields?.[dateCol] ?? '');
+            if (day === undefined) undated++;
+            else {
+              let d = days.get(day);
+              if (!d) days.set(day, (d = zero()));
+              d[label]++;
+            }
+          }
+          for (const c of catCols) {
+            const v = (it.fields?.[c] ?? '').trim() || '(empty)';
+            let cs = cats.get(c);
+            if (!cs) cats.set(c, (cs = { values: new Map(), merged: false }));
+            let e = cs.values.get(v);
+            if (!e) {
+              if (cs.values.size >= MAX_CATEGORY_VALUES) {
+                cs.merged = true;
+                e = cs.values.get('(other)');
+                if (!e) cs.values.set('(other)', (e = { c: zero(), pos: 0 }));
+              } else cs.values.set(v, (e = { c: zero(), pos: 0 }));
+            }
+            e.c[label]++;
+            e.pos += s.positive;
+          }
+          if (ratingCol && scale) {
+            const raw = (it.fields?.[ratingCol] ?? '').trim().replace(',', '.');
+            const n = raw === '' ? NaN : Number(raw);
+            if (Number.isFinite(n) && n >= scale.min && n <= scale.max) {
+              rated++;
+              const expected = ratingSentiment(n, scale);
+              matrix[expected][label]++;
+              ratingSums[label] += n;
+              ratingNs[label]++;
+              // Strong disagreements: the rating says one polarity, the text the other.
+              if ((expected === 'positive' && label === 'negative') || (expected === 'negative' && label === 'positive')) {
+                disagree.offer(score, { ...r, rating: n, expected });
+              }
+            }
+          }
+          reservoir.offer({ text: clip(it.text, MAX_SAMPLE_TEXT), source: it.source, line: it.line, label, score, day });
+        }
+        await sink.write(lines.join('\n') + '\n');
+
+        if (doAspects) {
+          const clauses: { item: ItemResult; clause: string }[] = [];
+          for (const r of results) for (const c of splitContrast(r.text)) clauses.push({ item: r, clause: c });
+          if (clauses.length) {
+            progress(bytesBefore + batch.bytesDone, 'aspects');
+            const cs = await opts.classifier.classify(clauses.map((c) => clip(c.clause, MAX_CLASSIFY_CHARS)), { signal });
+            throwIfAborted(signal);
+            clausesClassified += clauses.length;
+            const byItem = new Map<ItemResult, { text: string; label: SentimentLabel; score: number }[]>();
+            clauses.forEach((c, i) => {
+              const label = argmax(cs[i]);
+              const score = Number(cs[i][label]);
+              let arr = byItem.get(c.item);
+              if (!arr) byItem.set(c.item, (arr = []));
+              arr.push({ text: c.clause, label, score });
+              for (const term of extractTerms(c.clause)) {
+                let a = aspectStats.get(term.key);
+                if (!a) {
+                  if (aspectStats.size >= MAX_ASPECT_KEYS) continue;
+                  aspectStats.set(term.key, (a = { counts: zero() }));
+                }
+                a.counts[label]++;
+                const ex = { clause: c.clause, source: c.item.source, line: c.item.line, s: score };
+                if (label === 'positive' && (!a.praised || score > a.praised.s)) a.praised = ex;
+                if (label === 'negative' && (!a.criticized || score > a.criticized.s)) a.criticized = ex;
+              }
+            });
+            for (const [item, cl] of byItem) {
+              contrastive++;
+              const labels = new Set(cl.map((c) => c.label));
+              // Most informative examples: clauses with opposite polarities, confidently.
+              const mixed = labels.has('positive') && labels.has('negative');
+              const strength = (mixed ? 1 : 0) + Math.min(...cl.map((c) => c.score)) / 2;
+              contrastExamples.offer(strength, { source: item.source, line: item.line, text: clip(item.text, 400), label: item.label, clauses: cl });
+            }
+          }
+        }
+      }
+      summaries.push({ file: f.file, format: f.format, encoding: f.encoding, items: fileItems, textColumn: f.textColumn, dateColumn: dateCol, ratingColumn: ratingCol, categoryColumns: catCols.length ? catCols : undefined });
+      for (const w of f.stats.warnings) {
+        warnings.push(w);
+        log('warn', w);
+      }
+      log('info', `${f.file}: ${fileItems} items (${f.format}, ${f.encoding}${f.textColumn ? `, text column "${f.textColumn}"` : ''})`);
+      bytesBefore += f.bytesTotal;
+    }
+    await sink.close();
+  } catch (e) {
+    sink.destroy();
+    await fsp.rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
+    if (signal?.aborted && !(e instanceof UserError)) throw new CancelledError();
+    throw e;
+  }
+
+  try {
+    progress(bytesTotal, 'themes', true);
+    throwIfAborted(signal);
+    const sample = reservoir.items;
+    const themes = computeThemes(sample, total);
+    const aspects = {
+      contrastiveItems: contrastive,
+      clausesClassified,
+      findings: computeAspects(aspectStats),
+      examples: contrastExamples.sorted(),
+    };
+
+    let time: AnalysisResult['time'];
+    if (days.size) {
+      const dayKeys = [...days.keys()];
+      const minDay = Math.min(...dayKeys), maxDay = Math.max(...dayKeys);
+      const g = chooseGranularity(minDay, maxDay);
+      const buckets = new Map<number, LabelCounts>(bucketRange(minDay, maxDay, g).map((b) => [b, zero()]));
+      for (const [d, c] of days) {
+        const b = buckets.get(bucketOf(d, g))!;
+        for (const l of SENTIMENT_LABELS) b[l] += c[l];
+      }
+      const list: TimeBucket[] = [...buckets].map(([start, c]) => {
+        const n = c.negative + c.neutral + c.positive;
+        return { start: isoDate(start), label: bucketLabel(start, g), counts: c, total: n, negativeShare: n ? c.negative / n : 0 };
+      });
+      time = { columns: [...dateColumns], granularity: g, buckets: list, undated, growingThemes: growingThemes(sample, themes.map((t) => t.phrase), minDay, maxDay) };
+    }
+
+    const categories: CategoryBreakdown[] = [...cats].map(([column, cs]) => ({
+      column,
+      merged: cs.merged,
+      rows: [...cs.values]
+        .map(([value, e]) => {
+          const n = e.c.negative + e.c.neutral + e.c.positive;
+          return { value, counts: e.c, total: n, negativeShare: n ? e.c.negative / n : 0, averagePositive: n ? e.pos / n : 0 };
+        })
+        .sort((a, b) => b.total - a.total || a.value.localeCompare(b.value)),
+    }));
+
+    let rating: RatingAgreement | undefined;
+    if (ratingInfo && rated) {
+      let agree = 0;
+      for (const l of SENTIMENT_LABELS) agree += matrix[l][l];
+      rating = {
+        column: [...ratingColumns].join(', '),
+        scale: ratingInfo.scale,
+        rated,
+        agreement: agree / rated,
+        matrix,
+        averageRatingByLabel: {
+          negative: ratingNs.negative ? ratingSums.negative / ratingNs.negative : null,
+          neutral: ratingNs.neutral ? ratingSums.neutral / ratingNs.neutral : null,
+          positive: ratingNs.positive ? ratingSums.positive / ratingNs.positive : null,
+        },
+        disagreements: disagree.sorted(),
+      };
+    }
+
+    const durationMs = Date.now() - t0;
+    const div = (a: number) => (total ? a / total : 0);
+    const result: AnalysisResult = {
+      inputs,
+      files: summaries,
+      model: { id: opts.classifier.modelId, device: opts.classifier.device },
+      startedAt: new Date(t0).toISOString(),
+      durationMs,
+      itemsPerSecond: durationMs > 0 ? (total * 1000) / durationMs : total,
+      total,
+      counts,
+      shares: { negative: div(counts.negative), neutral: div(counts.neutral), positive: div(counts.positive) },
+      averageConfidence: div(confSum),
+      averageScores: { negative: div(scoreSums.negative), neutral: div(scoreSums.neutral), positive: div(scoreSums.positive) },
+      lowConfidenceThreshold: threshold,
+      lowConfidenceCount: lowCount,
+      mostPositive: topPos.sorted(),
+      mostNegative: topNeg.sorted(),
+      lowConfidence: lowConf.sorted(),
+      themes,
+      themeSample: sample.length,
+      aspects,
+      time,
+      categories,
+      rating,
+      fieldNames,
+      warnings,
+      itemsFile,
+    };
+    progress(bytesTotal, 'done', true);
+    return result;
+  } catch (e) {
+    await fsp.rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Themes from the sample: frequent phrases ranked by the negative feedback they explain. */
+export function computeThemes(sample: SampleItem[], total: number, limit = 15): Theme[] {
+  void total;
+  const termSets: Set<string>[] = [];
+  const df = new Map<string, number>();
+  const surfaces = new Map<string, Map<string, number>>();
+  for (const it of sample) {
+    const terms = extractTerms(it.text);
+    const set = new Set<string>();
+    for (const t of terms) {
+      set.add(t.key);
+      df.set(t.key, (df.get(t.key) ?? 0) + 1);
+      let sm = surfaces.get(t.key);
+      if (!sm) surfaces.set(t.key, (sm = new Map()));
+      if (sm.size < 8) sm.set(t.surface, (sm.get(t.surface) ?? 0) + 1);
+    }
+    termSets.push(set);
+  }
+  const minCount = Math.max(2, Math.ceil(sample.length * 0.005));
+  const phrases = selectPhrases(df, minCount, limit * 3);
+  const themes: (Theme & { key: string })[] = phrases.map((key) => {
+    const c = zero();
+    const members: SampleItem[] = [];
+    sample.forEach((it, i) => {
+      if (termSets[i].has(key)) {
+        c[it.label]++;
+        members.push(it);
+      }
+    });
+    const n = members.length;
+    const display = [...(surfaces.get(key) ?? new Map([[key, 1]]))].sort((a, b) => b[1] - a[1])[0][0];
+    return { phrase: display, key, count: n, counts: c, negativeShare: n ? c.negative / n : 0, quotes: pickQuotes(members, c) };
+  });
+  themes.sort((a, b) => b.counts.negative - a.counts.negative || b.count - a.count || a.phrase.localeCompare(b.phrase));
+  return themes.slice(0, limit).map(({ key, ...t }) => (void key, t));
+}
+
+function pickQuotes(members: SampleItem[], c: LabelCounts): Theme['quotes'] {
+  // One quote of the dominant label, then one of the other polarity when present (or the next best).
+  const dominant: SentimentLabel = c.negative >= c.positive && c.negative >= c.neutral ? 'negative' : c.positive >= c.neutral ? 'positive' : 'neutral';
+  const rank = (a: SampleItem, b: SampleItem) => b.score - a.score || a.text.length - b.text.length;
+  const fits = (t: string) => t.length >= 8 && t.length <= 300;
+  const pool = members.filter((m) => fits(m.text)).length ? members.filter((m) => fits(m.text)) : members;
+  const first = pool.filter((m) => m.label === dominant).sort(rank)[0] ?? pool.slice().sort(rank)[0];
+  const other: SentimentLabel = dominant === 'negative' ? 'positive' : 'negative';
+  const second = pool.filter((m) => m !== first && m.label === other).sort(rank)[0] ?? pool.filter((m) => m !== first && m.text !== first?.text).sort(rank)[0];
+  return [first, second].filter(Boolean).map((m) => ({ text: m.text, source: m.source, line: m.line, label: m.label }));
+}
+
+function computeAspects(stats: Map<string, { counts: LabelCounts; praised?: { clause: string; source: string; line: number }; criticized?: { clause: string; source: string; line: number } }>, limit = 12): AspectFinding[] {
+  const mentions = new Map<string, number>();
+  for (const [k, v] of stats) mentions.set(k, v.counts.negative + v.counts.neutral + v.counts.positive);
+  const keys = selectPhrases(mentions, 2, limit * 2);
+  return keys
+    .map((k) => {
+      const v = stats.get(k)!;
+      const strip = (e?: { clause: string; source: string; line: number }) => (e ? { clause: e.clause, source: e.source, line: e.line } : undefined);
+      return { aspect: k, mentions: mentions.get(k)!, counts: v.counts, praised: strip(v.praised), criticized: strip(v.criticized) };
+    })
+    .filter((f) => f.counts.negative + f.counts.positive > 0)
+    .sort((a, b) => b.counts.negative + b.counts.positive - (a.counts.negative + a.counts.positive) || b.mentions - a.mentions)
+    .slice(0, limit);
+}
+
+/** Themes whose share of items grew from the first half of the period to the second. */
+function growingThemes(sample: SampleItem[], phrases: string[], minDay: number, maxDay: number): GrowingTheme[] {
+  if (maxDay <= minDay) return [];
+  const mid = minDay + (maxDay - minDay) / 2;
+  const early = sample.filter((s) => s.day !== undefined && s.day <= mid);
+  const late = sample.filter((s) => s.day !== undefined && s.day > mid);
+  if (early.length < 5 || late.length < 5) return [];
+  const keyOf = new Map<string, string>();
+  const sets = new Map<SampleItem, Set<string>>();
+  for (const s of [...early, ...late]) {
+    const terms = extractTerms(s.text);
+    for (const t of terms) if (!keyOf.has(t.surface)) keyOf.set(t.surface, t.key);
+    sets.set(s, new Set(terms.map((t) => t.key)));
+  }
+  const out: GrowingTheme[] = [];
+  for (const phrase of phrases) {
+    const key = keyOf.get(phrase) ?? phrase;
+    const e = early.filter((s) => sets.get(s)!.has(key)).length;
+    const lateItems = late.filter((s) => sets.get(s)!.has(key));
+    const es = e / early.length, ls = lateItems.length / late.length;
+    if (lateItems.length >= 2 && ls > es * 1.5 && ls - es >= 0.02) {
+      out.push({ phrase, earlyShare: es, lateShare: ls, lateCount: lateItems.length, negativeShare: lateItems.filter((s) => s.label === 'negative').length / lateItems.length });
+    }
+  }
+  return out.sort((a, b) => b.lateShare - b.earlyShare - (a.lateShare - a.earlyShare)).slice(0, 5);
+}

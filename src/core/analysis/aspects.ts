@@ -1,0 +1,30 @@
+// Contrastive feedback ("fast shipping but the strap broke", "物流很快，但是质量很差"): split at contrast
+// markers so each clause can be classified on its own.
+
+const EN_MARKERS = /\s*(?:[,;]\s*)?\b(?:but|however|although|though|even though|yet|whereas|except that|except|on the other hand|unfortunately|sadly|apart from that|other than that)\b[,:]?\s*/gi;
+const ZH_MARKERS = /\s*[，,;；]?\s*(?:但是|但|可是|不过|然而|却|只是|可惜|就是有点)\s*[，,]?\s*/g;
+
+function meaningful(clause: string): boolean {
+  const han = (clause.match(/\p{Script=Han}/gu) ?? []).length;
+  const words = (clause.match(/[A-Za-z]{2,}/g) ?? []).length;
+  return han >= 2 || words >= 2;
+}
+
+/**
+ * Clauses of a contrastive text, or [] when it has no contrast marker (or only one meaningful side).
+ * The marker is dropped; "Although A, B" keeps A and B.
+ */
+export function splitContrast(text: string): string[] {
+  const t = text.replace(/\s+/g, ' ').trim();
+  if (t.length > 1000) return [];
+  const hasEn = /\b(but|however|although|though|yet|whereas|except|unfortunately|sadly|on the other hand)\b/i.test(t);
+  const hasZh = /但是|但|可是|不过|然而|却|只是|可惜/.test(t);
+  if (!hasEn && !hasZh) return [];
+  let parts = [t];
+  if (hasEn) parts = parts.flatMap((p) => p.split(EN_MARKERS));
+  if (hasZh) parts = parts.flatMap((p) => p.split(ZH_MARKERS));
+  // "Although the app is fast, it crashes": the comma after a leading concession is the boundary.
+  parts = parts.flatMap((p, i) => (i === 1 && parts[0].trim() === '' && /,/.test(p) ? p.split(/,\s*/, 2) : [p]));
+  const clauses = parts.map((p) => p.replace(/^[\s,.;:，。；：!！?？]+|[\s,;:，；：]+$/g, '')).filter(meaningful);
+  return clauses.length >= 2 ? clauses.slice(0, 4) : [];
+}

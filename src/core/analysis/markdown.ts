@@ -1,0 +1,171 @@
+// The Markdown report of an AnalysisResult.
+import * as path from 'node:path';
+import { SENTIMENT_LABELS } from '../types';
+import type { AnalysisResult, ItemResult, LabelCounts } from './analyze';
+
+export interface MarkdownOptions {
+  /** Relative path of the sentiment-over-time SVG to embed (when written next to the report). */
+  chartFile?: string;
+  /** Show source paths relative to this folder (default: as given). */
+  relativeTo?: string;
+  title?: string;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)}%`;
+
+function cell(s: string): string {
+  return s.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
+}
+
+function quote(s: string, n = 240): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return (t.length > n ? `${t.slice(0, n - 1)}…` : t).replace(/([*_`\[\]<>])/g, '\\$1');
+}
+
+export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): string {
+  const loc = (source: string, line: number) => {
+    const p = opts.relativeTo ? path.relative(opts.relativeTo, path.resolve(source)) || source : source;
+    return `${p.split(path.sep).join('/')}:${line}`;
+  };
+  const mix = (c: LabelCounts) => SENTIMENT_LABELS.map((l) => c[l]).join(' / ');
+  const item = (it: ItemResult) => `- **${it.label} ${it.score.toFixed(2)}** — “${quote(it.text)}” — \`${loc(it.source, it.line)}\``;
+  const L: string[] = [];
+  const inputs = r.inputs.map((i) => `\`${i}\``).join(', ');
+  L.push(`# ${opts.title ?? 'Feedback analysis'}`);
+  L.push('');
+  L.push(
+    `${r.total} items from ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${inputs}) analyzed locally with \`${r.model.id}\` on ${r.model.device} in ${(r.durationMs / 1000).toFixed(1)} s (${r.itemsPerSecond.toFixed(1)} items/s), ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC.`,
+  );
+  L.push('');
+  L.push('## Overall sentiment');
+  L.push('');
+  L.push('| Sentiment | Items | Share |');
+  L.push('|---|---:|---:|');
+  for (const l of SENTIMENT_LABELS) L.push(`| ${l} | ${r.counts[l]} | ${pct(r.shares[l])} |`);
+  L.push('');
+  L.push(`Average confidence ${r.averageConfidence.toFixed(2)}; ${r.lowConfidenceCount} item${r.lowConfidenceCount === 1 ? '' : 's'} (${pct(r.total ? r.lowConfidenceCount / r.total : 0)}) below the ${r.lowConfidenceThreshold} confidence threshold.`);
+  L.push('');
+
+  if (r.themes.length) {
+    L.push('## Themes');
+    L.push('');
+    L.push(`Recurring phrases, ranked by how much negative feedback they explain${r.themeSample < r.total ? ` (computed on a uniform sample of ${r.themeSample} of ${r.total} items)` : ''}. Mix is negative / neutral / positive.`);
+    L.push('');
+    L.push('| Theme | Mentions | Negative share | Mix |');
+    L.push('|---|---:|---:|---|');
+    for (const t of r.themes) L.push(`| ${cell(t.phrase)} | ${t.count} | ${pct(t.negativeShare)} | ${mix(t.counts)} |`);
+    L.push('');
+    for (const t of r.themes) {
+      L.push(`**${cell(t.phrase)}** (${t.count} mentions, ${pct(t.negativeShare)} negative)`);
+      for (const q of t.quotes) L.push(`> “${quote(q.text)}” — ${q.label}, \`${loc(q.source, q.line)}\``);
+      L.push('');
+    }
+  }
+
+  if (r.aspects.contrastiveItems) {
+    L.push('## Aspects in mixed feedback');
+    L.push('');
+    L.push(`${r.aspects.contrastiveItems} items contrast two things ("… but …", "…但是…"); their ${r.aspects.clausesClassified} clauses were classified separately.`);
+    L.push('');
+    if (r.aspects.findings.length) {
+      L.push('| Aspect | Clauses | Praised | Criticized | Example |');
+      L.push('|---|---:|---:|---:|---|');
+      for (const f of r.aspects.findings) {
+        const ex = f.criticized ?? f.praised;
+        L.push(`| ${cell(f.aspect)} | ${f.mentions} | ${f.counts.positive} | ${f.counts.negative} | ${ex ? `${cell(quote(ex.clause, 100))} (\`${loc(ex.source, ex.line)}\`)` : ''} |`);
+      }
+      L.push('');
+    }
+    for (const e of r.aspects.examples.slice(0, 6)) {
+      L.push(`- “${quote(e.text, 200)}” — \`${loc(e.source, e.line)}\`: ${e.clauses.map((c) => `*${quote(c.text, 80)}* → ${c.label}`).join('; ')}`);
+    }
+    L.push('');
+  }
+
+  if (r.mostNegative.length) {
+    L.push('## Most negative');
+    L.push('');
+    for (const it of r.mostNegative) L.push(item(it));
+    L.push('');
+  }
+  if (r.mostPositive.length) {
+    L.push('## Most positive');
+    L.push('');
+    for (const it of r.mostPositive) L.push(item(it));
+    L.push('');
+  }
+  if (r.lowConfidence.length) {
+    L.push(`## Low confidence (top score < ${r.lowConfidenceThreshold})`);
+    L.push('');
+    L.push('Worth a human look: the model is unsure about these.');
+    L.push('');
+    for (const it of r.lowConfidence) L.push(item(it));
+    L.push('');
+  }
+
+  if (r.time) {
+    const t = r.time;
+    L.push(`## Sentiment over time (by ${t.granularity}, column ${t.columns.map((c) => `\`${c}\``).join(', ')})`);
+    L.push('');
+    if (opts.chartFile) {
+      L.push(`![Sentiment over time](${opts.chartFile})`);
+      L.push('');
+    }
+    L.push(`| ${t.granularity === 'week' ? 'Week of' : 'Month'} | Items | Negative | Neutral | Positive | Negative share |`);
+    L.push('|---|---:|---:|---:|---:|---:|');
+    for (const b of t.buckets) L.push(`| ${b.start.slice(0, t.granularity === 'week' ? 10 : 7)} | ${b.total} | ${b.counts.negative} | ${b.counts.neutral} | ${b.counts.positive} | ${b.total ? pct(b.negativeShare) : '–'} |`);
+    L.push('');
+    if (t.undated) L.push(`${t.undated} items had no readable date and are not in this table.\n`);
+    if (t.growingThemes.length) {
+      L.push('Themes that grew (share of items, first half → second half of the period):');
+      L.push('');
+      for (const g of t.growingThemes) L.push(`- **${cell(g.phrase)}**: ${pct(g.earlyShare)} → ${pct(g.lateShare)} (${g.lateCount} recent mentions, ${pct(g.negativeShare)} negative)`);
+      L.push('');
+    }
+  }
+
+  for (const c of r.categories) {
+    L.push(`## By ${cell(c.column)}`);
+    L.push('');
+    L.push(`| ${cell(c.column)} | Items | Negative | Neutral | Positive | Negative share |`);
+    L.push('|---|---:|---:|---:|---:|---:|');
+    for (const row of c.rows.slice(0, 30)) L.push(`| ${cell(row.value)} | ${row.total} | ${row.counts.negative} | ${row.counts.neutral} | ${row.counts.positive} | ${pct(row.negativeShare)} |`);
+    if (c.rows.length > 30) L.push(`| … ${c.rows.length - 30} more | | | | | |`);
+    L.push('');
+  }
+
+  if (r.rating) {
+    const g = r.rating;
+    L.push(`## Rating vs. text sentiment (${g.column.split(', ').map((c) => `\`${c}\``).join(', ')})`);
+    L.push('');
+    L.push(`Ratings map to expected sentiment (1–5 scale: 1–2 negative, 3 neutral, 4–5 positive; 10-point scale: 0–4 negative, 5–6 neutral, 7–10 positive). The text agrees with the rating for ${pct(g.agreement)} of ${g.rated} rated items.`);
+    L.push('');
+    L.push('| Rating says ↓ / text says → | negative | neutral | positive |');
+    L.push('|---|---:|---:|---:|');
+    for (const e of SENTIMENT_LABELS) L.push(`| ${e} | ${g.matrix[e].negative} | ${g.matrix[e].neutral} | ${g.matrix[e].positive} |`);
+    L.push('');
+    const avg = SENTIMENT_LABELS.map((l) => `${l} ${g.averageRatingByLabel[l] === null ? '–' : g.averageRatingByLabel[l]!.toFixed(1)}`).join(', ');
+    L.push(`Average rating by predicted sentiment: ${avg}.`);
+    L.push('');
+    if (g.disagreements.length) {
+      L.push('Strongest disagreements (rating and text point opposite ways):');
+      L.push('');
+      for (const d of g.disagreements) L.push(`- rating **${d.rating}**, text **${d.label} ${d.score.toFixed(2)}** — “${quote(d.text)}” — \`${loc(d.source, d.line)}\``);
+      L.push('');
+    }
+  }
+
+  L.push('## Sources');
+  L.push('');
+  L.push('| File | Format | Encoding | Items | Text column |');
+  L.push('|---|---|---|---:|---|');
+  for (const f of r.files) L.push(`| \`${cell(loc(f.file, 0).replace(/:0$/, ''))}\` | ${f.format} | ${f.encoding} | ${f.items} | ${f.textColumn ? `\`${cell(f.textColumn)}\`` : '–'} |`);
+  L.push('');
+  if (r.warnings.length) {
+    L.push('Warnings:');
+    L.push('');
+    for (const w of r.warnings) L.push(`- ${cell(w)}`);
+    L.push('');
+  }
+  return L.join('\n');
+}

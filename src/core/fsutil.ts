@@ -1,0 +1,180 @@
+// File-system helpers shared by the engine, the CLI and the extension: atomic writes (temp file in the
+// same folder + rename), names that never collide with an existing file, and timestamps for names.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { CancelledError, UserError } from './types';
+
+/** A temp path next to `target` (same folder, so rename is atomic on one file system). */
+export function tempPathFor(target: string): string {
+  const dir = path.dirname(target);
+  return path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+export async function pathExists(p: string): Promise<boolean> {
+  try {
+    await fsp.lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface AtomicWriteOptions {
+  /** Replace an existing file (default false: a UserError is thrown when `target` exists). */
+  overwrite?: boolean;
+  /** Create missing parent folders (default true). */
+  mkdir?: boolean;
+}
+
+/**
+ * Writes `data` to `target` atomically: into a temp file in the same folder, then renamed.
+ * Without `overwrite`, refuses an existing target; a link()-based commit makes that check race-free.
+ */
+export async function atomicWriteFile(target: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
+  const w = await AtomicFileWriter.create(target, opts);
+  try {
+    await w.write(data);
+    await w.commit();
+  } catch (e) {
+    await w.abort();
+    throw e;
+  }
+}
+
+/**
+ * Streams data into a temp file next to `target`; `commit()` moves it into place, `abort()` removes it.
+ * Nothing is visible at `target` until commit.
+ */
+export class AtomicFileWriter {
+  private done = false;
+  private constructor(readonly target: string, readonly tempPath: string, private readonly handle: fsp.FileHandle, private readonly overwrite: boolean) {}
+
+  static async create(target: string, opts: AtomicWriteOptions = {}): Promise<AtomicFileWriter> {
+    const abs = path.resolve(target);
+    if (opts.mkdir !== false) await fsp.mkdir(path.dirname(abs), { recursive: true });
+    if (!opts.overwrite && (await pathExists(abs))) {
+      throw new UserError(`${target} already exists; choose another name or pass --force to replace it`);
+    }
+    const tmp = tempPathFor(abs);
+    const handle = await fsp.open(tmp, 'wx');
+    return new AtomicFileWriter(abs, tmp, handle, !!opts.overwrite);
+  }
+
+  async write(data: string | Uint8Array): Promise<void> {
+    if (this.done) throw new Error('AtomicFileWriter: already finished');
+    if (typeof data === 'string') await this.handle.write(data, null, 'utf8');
+    else await this.handle.write(data);
+  }
+
+  async commit(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    try {
+      await this.handle.sync().catch(() => undefined);
+      await this.handle.close();
+      if (this.overwrite) {
+        await fsp.rename(this.tempPath, this.target);
+      } else {
+        // link() fails with EEXIST when the target appeared meanwhile: never clobber a user's file.
+        try {
+          await fsp.link(this.tempPath, this.target);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'EEXIST') throw new UserError(`${this.target} already exists; choose another name or pass --force to replace it`);
+          // File systems without hard links: fall back to an exclusive-create check + rename.
+          if (await pathExists(this.target)) throw new UserError(`${this.target} already exists; choose another name or pass --force to replace it`);
+          await fsp.rename(this.tempPath, this.target);
+          return;
+        }
+        await fsp.unlink(this.tempPath).catch(() => undefined);
+      }
+    } catch (e) {
+      await fsp.unlink(this.tempPath).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    await this.handle.close().catch(() => undefined);
+    await fsp.unlink(this.tempPath).catch(() => undefined);
+  }
+}
+
+/** `YYYYMMDD-HHMMSS` in local time. */
+export function timestamp(d = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+/** Turns any string into a short file-name-safe slug ("App Reviews.csv" -> "app-reviews"). */
+export function safeName(s: string, fallback = 'report'): string {
+  const slug = s
+    .normalize('NFKC')
+    .replace(/\.[A-Za-z0-9]{1,5}$/, '')
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .toLowerCase()
+    .slice(0, 60);
+  return slug || fallback;
+}
+
+/**
+ * The first of `<dir>/<base><ext>`, `<dir>/<base>-2<ext>`, ... that does not exist yet.
+ * (A check only; use createUniqueDir / atomic writers to claim the name race-free.)
+ */
+export async function uniquePath(dir: string, base: string, ext = ''): Promise<string> {
+  for (let n = 1; n < 10000; n++) {
+    const p = path.join(dir, `${base}${n === 1 ? '' : `-${n}`}${ext}`);
+    if (!(await pathExists(p))) return p;
+  }
+  throw new Error(`no free name for ${base}${ext} in ${dir}`);
+}
+
+/**
+ * Fills a temp folder with `fill(tempDir)`, then renames it to the first free `<parent>/<base>[-n]`.
+ * On error or cancel the temp folder is removed, so nothing half-written is left. Returns the final path.
+ */
+export async function writeDirAtomically(parent: string, base: string, fill: (tempDir: string) => Promise<void>, signal?: AbortSignal): Promise<string> {
+  await fsp.mkdir(parent, { recursive: true });
+  const tmp = path.join(parent, `.${base}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  await fsp.mkdir(tmp);
+  try {
+    await fill(tmp);
+    if (signal?.aborted) throw new CancelledError();
+    for (let n = 1; n < 10000; n++) {
+      const final = path.join(parent, n === 1 ? base : `${base}-${n}`);
+      if (await pathExists(final)) continue;
+      try {
+        // rename() onto an existing *empty* folder succeeds on POSIX, so claim the name with mkdir first.
+        await fsp.mkdir(final);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw e;
+      }
+      try {
+        await fsp.rename(tmp, final);
+      } catch (e) {
+        await fsp.rmdir(final).catch(() => undefined);
+        throw e;
+      }
+      return final;
+    }
+    throw new Error(`no free folder name for ${base} in ${parent}`);
+  } catch (e) {
+    await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Synchronous best-effort removal (for process-exit cleanup of temp files). */
+export function removeQuietly(p: string): void {
+  try {
+    fs.rmSync(p, { recursive: true, force: true });
+  } catch {
+    /* ignore */
+  }
+}

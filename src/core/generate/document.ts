@@ -1,0 +1,629 @@
+// Builds PRDs, marketing copy and personas as a stream of Markdown chunks.
+// Template backend: every section is filled from the brief and computed evidence figures, and the
+// document says at the top that no language model was used. Language-model backends: one grounded
+// prompt per section (brief + figures + evidence with ids), tokens streamed into the document through
+// the EvidenceVerifier; figures tables and the evidence appendix are written by code, not the model.
+import { CancelledError, throwIfAborted } from '../types';
+import { bullets, type Brief } from './brief';
+import { cite, citeLink, type EvidenceItem, type EvidenceSet } from './evidence';
+import { computeInsights, quoteOf, type Insights, type Persona, type Quote } from './insights';
+import { capitalize, cues, fitLength, pct, rng, sentences } from './text';
+import {
+  CHANNEL_LIMITS,
+  FRAMEWORK_STEPS,
+  IncompleteOutputError,
+  type Channel,
+  type DocKind,
+  type Framework,
+  type GenerateOptions,
+  type TextGenerator,
+} from './types';
+import { EvidenceVerifier } from './verify';
+
+export interface GenerateDocInput {
+  kind: DocKind;
+  brief: Brief;
+  evidence: EvidenceSet;
+  options?: GenerateOptions;
+  /** A language model, or 'template' for the no-model draft. */
+  backend: TextGenerator | 'template';
+  signal?: AbortSignal;
+  /** Folder the evidence paths are relative to, for links (default: as given). */
+  linkBase?: string;
+  /** Fixed "now" for reproducible output (tests). */
+  now?: Date;
+}
+
+/** Figures and citations gathered while writing, for the appendix. */
+class Ctx {
+  readonly cited: EvidenceItem[] = [];
+  private readonly seen = new Set<string>();
+  readonly verifier: EvidenceVerifier;
+  constructor(readonly input: GenerateDocInput, readonly ins: Insights) {
+    this.verifier = new EvidenceVerifier(input.evidence.items, input.linkBase);
+  }
+  use(it: EvidenceItem): EvidenceItem {
+    if (!this.seen.has(it.id)) {
+      this.seen.add(it.id);
+      this.cited.push(it);
+    }
+    return it;
+  }
+  link(it: EvidenceItem): string {
+    this.use(it);
+    return citeLink(it, this.input.linkBase);
+  }
+  /** `"verbatim" ([file:line](…))`, with an ellipsis outside the quote when the excerpt is partial. */
+  q(quote: Quote): string {
+    const partial = quote.text.length < quote.item.text.trim().length ? '…' : '';
+    return `"${quote.text}"${partial} (${this.link(quote.item)})`;
+  }
+  get llm(): TextGenerator | undefined {
+    return this.input.backend === 'template' ? undefined : this.input.backend;
+  }
+}
+
+const N = (ins: Insights) => ins.total;
+
+export async function* generateDocument(input: GenerateDocInput): AsyncGenerator<string> {
+  const opts = input.options ?? {};
+  throwIfAborted(input.signal);
+  const ins = computeInsights(input.evidence, { withPersonas: input.kind !== 'copy', personas: opts.count ?? 'auto', seed: opts.seed ?? 42 });
+  const ctx = new Ctx(input, ins);
+  yield header(ctx);
+  try {
+    if (input.kind === 'prd') yield* prd(ctx);
+    else if (input.kind === 'personas') yield* personas(ctx);
+    else yield* copy(ctx);
+  } catch (e) {
+    if (e instanceof IncompleteOutputError) {
+      yield `\n\n> ⚠️ **Incomplete:** the language model stopped mid-answer (${e.message}). The text above is partial.\n`;
+      yield appendix(ctx);
+    }
+    throw e;
+  }
+  yield appendix(ctx);
+}
+
+function header(ctx: Ctx): string {
+  const { brief, kind, evidence } = ctx.input;
+  const what = kind === 'prd' ? 'Product Requirements' : kind === 'copy' ? 'Marketing Copy' : 'User Personas';
+  const date = (ctx.input.now ?? new Date()).toISOString().slice(0, 10);
+  const files = evidence.files.length;
+  const base = `Evidence: ${N(ctx.ins)} item${N(ctx.ins) === 1 ? '' : 's'} from ${files} file${files === 1 ? '' : 's'}. Generated ${date}.`;
+  const banner = ctx.llm
+    ? `> Drafted by a language model (${ctx.llm.label}) from the brief and the evidence. Quotes are checked word for word against the evidence (unverifiable ones are flagged); figures and the evidence appendix are computed by Product Forge, not by the model.\n> ${base}`
+    : `> **Draft made without a language model** (template backend): every section is filled from the brief and figures computed from the evidence. Review and rewrite before sharing.\n> ${base}`;
+  return `# ${brief.title} — ${what}\n\n${banner}\n`;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Language-model sections
+// ------------------------------------------------------------------------------------------------
+
+const SYSTEM = [
+  'You are a senior product manager writing a document section from a brief and customer evidence.',
+  'Rules:',
+  '- Use only facts from the brief, the figures and the evidence below. Do not invent numbers, customers or quotes.',
+  '- When you quote a user, copy their exact words inside double quotes and add the evidence id in brackets, e.g. "the export is slow" [E3].',
+  '- Write concise Markdown (bullets or short paragraphs). Do not repeat the section heading.',
+].join('\n');
+
+function evidenceBlock(items: EvidenceItem[], limit = 12): string {
+  return items
+    .slice(0, limit)
+    .map((it) => `[${it.id}] (${cite(it)}) ${it.text.length > 300 ? `${it.text.slice(0, 300)}…` : it.text}`)
+    .join('\n');
+}
+
+function figuresBlock(ins: Insights): string {
+  const lines = [`- Evidence items: ${ins.total}`];
+  for (const t of ins.themes.slice(0, 6)) lines.push(`- "${t.term}" is mentioned in ${t.count} of ${ins.total} items (${pct(t.count, ins.total)})`);
+  if (ins.sentiment) lines.push(`- Sentiment (${ins.sentiment.known} items): negative ${pct(ins.sentiment.negative, ins.sentiment.known)}, neutral ${pct(ins.sentiment.neutral, ins.sentiment.known)}, positive ${pct(ins.sentiment.positive, ins.sentiment.known)}`);
+  if (ins.rating) lines.push(`- Average ${ins.rating.field}: ${ins.rating.mean.toFixed(2)} of ${ins.rating.scaleMax} (${ins.rating.count} ratings)`);
+  for (const f of ins.nfr.slice(0, 4)) lines.push(`- ${f.area} concerns: ${f.items.length} items (${pct(f.items.length, ins.total)})`);
+  for (const p of ins.personas) lines.push(`- Segment ${p.index} "${p.name}": ${p.size} items (${pct(p.size, ins.total)})`);
+  return lines.join('\n');
+}
+
+/** Streams one model answer through the verifier; returns when done. */
+async function* llmSection(ctx: Ctx, task: string, evidence: EvidenceItem[], maxNewTokens?: number): AsyncGenerator<string> {
+  const gen = ctx.llm!;
+  const o = ctx.input.options ?? {};
+  const user = [
+    `Brief:\n${ctx.input.brief.text.slice(0, 4000)}`,
+    `Figures computed from the evidence:\n${figuresBlock(ctx.ins)}`,
+    evidence.length ? `Evidence (id, file:line, text):\n${evidenceBlock(evidence)}` : 'Evidence: none was provided.',
+    `Task: ${task}`,
+  ].join('\n\n');
+  const v = ctx.verifier;
+  let wrote = false;
+  for await (const piece of gen.stream({
+    messages: [
+      { role: 'system', content: SYSTEM },
+      { role: 'user', content: user },
+    ],
+    maxNewTokens: maxNewTokens ?? o.maxNewTokens ?? 512,
+    temperature: o.temperature,
+    seed: o.seed,
+    signal: ctx.input.signal,
+  })) {
+    const out = v.push(piece);
+    if (out) {
+      wrote = true;
+      yield out;
+    }
+  }
+  const rest = v.end();
+  if (rest) yield rest;
+  for (const it of v.stats.cited) ctx.use(it);
+  if (!wrote && !rest) yield '_The model returned nothing for this section._';
+  yield '\n\n';
+}
+
+function frustrationItems(ctx: Ctx): EvidenceItem[] {
+  return ctx.input.evidence.items.filter((i) => i.sentiment === 'negative' || cues(i.text).frustration);
+}
+function goalItems(ctx: Ctx): EvidenceItem[] {
+  return ctx.input.evidence.items.filter((i) => cues(i.text).goal);
+}
+/** Items spread over the top themes first, then the rest, for prompts. */
+function representative(ctx: Ctx, pool?: EvidenceItem[]): EvidenceItem[] {
+  const items = pool ?? ctx.input.evidence.items;
+  const chosen = new Map<string, EvidenceItem>();
+  for (const t of ctx.ins.themes) for (const it of t.items.slice(0, 2)) if (items.includes(it)) chosen.set(it.id, it);
+  for (const it of items) chosen.set(it.id, it);
+  return [...chosen.values()];
+}
+
+// ------------------------------------------------------------------------------------------------
+// PRD
+// ------------------------------------------------------------------------------------------------
+
+interface Section {
+  title: string;
+  template: () => string;
+  /** Model task; undefined means code writes the section in every mode (figures). */
+  task?: string;
+  evidence?: () => EvidenceItem[];
+}
+
+async function* runSections(ctx: Ctx, sections: Section[]): AsyncGenerator<string> {
+  for (const s of sections) {
+    throwIfAborted(ctx.input.signal);
+    yield `\n## ${s.title}\n\n`;
+    if (ctx.llm && s.task) yield* llmSection(ctx, s.task, s.evidence?.() ?? representative(ctx));
+    else yield `${s.template().trim()}\n`;
+  }
+}
+
+function prd(ctx: Ctx): AsyncGenerator<string> {
+  const { brief } = ctx.input;
+  const ins = ctx.ins;
+  const frus = frustrationItems(ctx);
+  const sections: Section[] = [
+    { title: 'Summary', template: () => prdSummary(ctx), task: 'Write the Summary of the PRD: what we build, for whom, and why now (3-5 sentences).' },
+    { title: 'Problem', template: () => prdProblem(ctx), task: 'Write the Problem section: the user problem, backed by 2-3 exact user quotes with their ids and the figures.', evidence: () => representative(ctx, frus.length ? frus : undefined) },
+    { title: 'Goals and non-goals', template: () => prdGoals(ctx), task: 'Write Goals (bullets) and Non-goals (bullets). Goals must address the evidence; non-goals come from the brief or are things the evidence does not ask for.' },
+    { title: 'Target users and personas', template: () => prdUsers(ctx), task: 'Describe the target users using the segments in the figures (name, size) and the brief.' },
+    { title: 'User stories', template: () => prdStories(ctx), task: 'Write 4-8 user stories "As a <user>, I want <action> so that <benefit>", each with a priority (P0, P1, P2) and the evidence id that supports it.', evidence: () => representative(ctx, goalItems(ctx).length ? goalItems(ctx) : undefined) },
+    { title: 'Functional requirements', template: () => prdFunctional(ctx), task: 'List numbered functional requirements (FR-1, FR-2, ...) that follow from the brief and the evidence, each with the supporting evidence id.' },
+    { title: 'Non-functional requirements', template: () => prdNonFunctional(ctx), task: 'List non-functional requirements (performance, reliability, usability, privacy, accessibility) that the evidence supports, each with evidence ids.', evidence: () => ins.nfr.flatMap((f) => f.items.slice(0, 3)) },
+    { title: 'Success metrics', template: () => prdMetrics(ctx) },
+    { title: 'Risks', template: () => prdRisks(ctx), task: 'List the main risks (product, delivery, and evidence quality: the sample size and sources are in the figures).' },
+    { title: 'Open questions', template: () => prdQuestions(ctx), task: 'List the open questions the team must answer before building, based on gaps in the brief and the evidence.' },
+  ];
+  void brief;
+  return runSections(ctx, sections);
+}
+
+function prdSummary(ctx: Ctx): string {
+  const { brief } = ctx.input;
+  const ins = ctx.ins;
+  const out = [brief.summary || brief.title];
+  if (ins.total) {
+    const top = ins.themes.slice(0, 3).map((t) => `"${t.term}" (${t.count} of ${ins.total}, ${pct(t.count, ins.total)})`);
+    out.push(`The evidence holds ${ins.total} feedback items from ${ins.files.length} file${ins.files.length === 1 ? '' : 's'}.${top.length ? ` Most mentioned: ${top.join(', ')}.` : ''}`);
+  } else out.push('_No evidence was provided: add feedback files or an analysis report to ground this document._');
+  return out.join('\n\n');
+}
+
+function prdProblem(ctx: Ctx): string {
+  const { brief } = ctx.input;
+  const ins = ctx.ins;
+  const out: string[] = [];
+  if (brief.sections.problem) out.push(brief.sections.problem);
+  const frus = frustrationItems(ctx);
+  if (ins.total) {
+    const facts: string[] = [];
+    facts.push(`- ${frus.length} of ${ins.total} items (${pct(frus.length, ins.total)}) describe a problem or complaint.`);
+    if (ins.sentiment) facts.push(`- Sentiment of ${ins.sentiment.known} analysed items: ${ins.sentiment.negative} negative (${pct(ins.sentiment.negative, ins.sentiment.known)}), ${ins.sentiment.neutral} neutral, ${ins.sentiment.positive} positive.`);
+    if (ins.rating) facts.push(`- Average ${ins.rating.field}: ${ins.rating.mean.toFixed(2)} of ${ins.rating.scaleMax} over ${ins.rating.count} ratings; ${pct(Math.round(ins.rating.lowShare * ins.rating.count), ins.rating.count)} are low.`);
+    const frusThemes = themesIn(ctx, frus).slice(0, 3);
+    for (const t of frusThemes) facts.push(`- "${t.term}" comes up in ${t.count} complaints, e.g. ${ctx.q(quoteOf(t.items[0], (s) => s.toLowerCase().includes(t.term)))}`);
+    out.push(`What the evidence says:\n\n${facts.join('\n')}`);
+    const extra = frus.filter((i) => !frusThemes.some((t) => t.items[0] === i)).slice(0, 2);
+    if (extra.length) out.push(extra.map((i) => `> ${ctx.q(quoteOf(i, (s) => cues(s).frustration))}`).join('\n>\n'));
+  }
+  if (!out.length) out.push('_Not stated in the brief and no evidence was provided._');
+  return out.join('\n\n');
+}
+
+/** Themes counted within a subset of items. */
+function themesIn(ctx: Ctx, subset: EvidenceItem[]): { term: string; count: number; items: EvidenceItem[] }[] {
+  const set = new Set(subset);
+  return ctx.ins.themes
+    .map((t) => ({ term: t.term, items: t.items.filter((i) => set.has(i)) }))
+    .map((t) => ({ ...t, count: t.items.length }))
+    .filter((t) => t.count > 0)
+    .sort((a, b) => b.count - a.count);
+}
+
+function prdGoals(ctx: Ctx): string {
+  const { brief } = ctx.input;
+  const ins = ctx.ins;
+  const goals = bullets(brief.sections.goals).map((g) => `- ${g}`);
+  if (!goals.length) {
+    for (const t of themesIn(ctx, frustrationItems(ctx)).slice(0, 3)) goals.push(`- Resolve the "${t.term}" complaints (${t.count} of ${ins.total} items, ${pct(t.count, ins.total)} today).`);
+  }
+  if (!goals.length) goals.push('- _No goals in the brief and no complaint themes in the evidence: define the outcome this work should change._');
+  const non = bullets(brief.sections.nonGoals).map((g) => `- ${g}`);
+  if (!non.length) non.push('- _None stated in the brief: write down what is out of scope._');
+  return `**Goals**\n\n${goals.join('\n')}\n\n**Non-goals**\n\n${non.join('\n')}`;
+}
+
+function prdUsers(ctx: Ctx): string {
+  const { brief } = ctx.input;
+  const ins = ctx.ins;
+  const out: string[] = [];
+  if (brief.sections.users) out.push(brief.sections.users);
+  if (ins.personas.length) {
+    const seg = ins.segmentation;
+    out.push(
+      `Segments found in the evidence (${ins.total} items clustered by what they talk about${ctx.input.evidence.attributes.length ? ` and by ${ctx.input.evidence.attributes.join(', ')}` : ''}${seg && seg.k > 1 ? `; k = ${seg.k}, silhouette ${seg.silhouette.toFixed(2)}` : ''}):`,
+    );
+    out.push(
+      ins.personas
+        .map((p) => `- **${p.name}** — ${p.size} items (${pct(p.size, ins.total)}); talks about ${p.terms.join(', ') || 'various topics'}${p.quote ? `; e.g. ${ctx.q(p.quote)}` : ''}`)
+        .join('\n'),
+    );
+  }
+  if (!out.length) out.push('_Not stated in the brief and no evidence was provided._');
+  return out.join('\n\n');
+}
+
+const WANT = /\b(?:i|we)?\s*(?:really\s+)?(?:want|need|wish|would like|would love|hope)\s+(to\s+|for\s+|that\s+|there\s+was\s+|it\s+to\s+)?([^.!?\n]{6,120})/i;
+
+function prdStories(ctx: Ctx): string {
+  const ins = ctx.ins;
+  const top = new Set(ins.themes.slice(0, 2).map((t) => t.term));
+  const mid = new Set(ins.themes.slice(2, 6).map((t) => t.term));
+  const personaOf = new Map<string, Persona>();
+  for (const p of ins.personas) for (const m of p.members) personaOf.set(m.id, p);
+  const stories: { p: string; line: string }[] = [];
+  for (const it of goalItems(ctx)) {
+    if (stories.length >= 8) break;
+    const s = sentences(it.text).find((x) => WANT.test(x));
+    const m = s ? WANT.exec(s) : null;
+    if (!m) continue;
+    const lower = it.text.toLowerCase();
+    const prio = [...top].some((t) => lower.includes(t)) ? 'P0' : [...mid].some((t) => lower.includes(t)) ? 'P1' : 'P2';
+    const who = personaOf.get(it.id)?.name.toLowerCase() ?? 'user';
+    const action = m[2].trim().replace(/[,;:]+$/, '');
+    const want = /^(to|it\s+to)\s/i.test(m[1] ?? '') ? `to ${action}` : /^that\s/i.test(m[1] ?? '') ? `that ${action}` : action;
+    stories.push({ p: prio, line: `- **${prio}** As one of the ${who}, I want ${want}. — ${ctx.q(quoteOf(it, (x) => WANT.test(x)))}` });
+  }
+  for (const r of bullets(ctx.input.brief.sections.requirements)) {
+    if (stories.length >= 10) break;
+    stories.push({ p: 'P1', line: `- **P1** As a user, I want ${r.charAt(0).toLowerCase()}${r.slice(1).replace(/\.$/, '')}. — from the brief` });
+  }
+  if (!stories.length) return '_No requests ("I want…", "we need…") in the evidence and no requirements in the brief; write stories with the team._';
+  stories.sort((a, b) => a.p.localeCompare(b.p));
+  return `Priority: P0 = mentions one of the two most frequent themes, P1 = another top-6 theme or the brief, P2 = other.\n\n${stories.map((s) => s.line).join('\n')}`;
+}
+
+function prdFunctional(ctx: Ctx): string {
+  const ins = ctx.ins;
+  const out: string[] = [];
+  let n = 0;
+  for (const r of bullets(ctx.input.brief.sections.requirements)) out.push(`- **FR-${++n}** ${r} _(brief)_`);
+  const pool = ctx.input.evidence.items.filter((i) => cues(i.text).goal || cues(i.text).frustration || i.sentiment === 'negative');
+  for (const t of themesIn(ctx, pool).slice(0, 5)) {
+    out.push(`- **FR-${++n}** Address "${t.term}": raised in ${t.count} of ${ins.total} items (${pct(t.count, ins.total)}), e.g. ${ctx.q(quoteOf(t.items[0], (s) => s.toLowerCase().includes(t.term)))}`);
+  }
+  return out.length ? out.join('\n') : '_No requirements in the brief and no requests or complaints in the evidence._';
+}
+
+function prdNonFunctional(ctx: Ctx): string {
+  const ins = ctx.ins;
+  if (!ins.nfr.length) return '_The evidence raises no performance, reliability, usability, privacy, accessibility or cost concerns._';
+  return ins.nfr
+    .map((f, i) => `- **NFR-${i + 1} ${f.area}:** ${f.requirement} — ${f.items.length} of ${ins.total} items (${pct(f.items.length, ins.total)}), e.g. ${ctx.q(quoteOf(f.items[0]))}`)
+    .join('\n');
+}
+
+function prdMetrics(ctx: Ctx): string {
+  const ins = ctx.ins;
+  const rows: string[] = [];
+  for (const t of themesIn(ctx, frustrationItems(ctx)).slice(0, 3)) {
+    rows.push(`| Share of feedback complaining about "${t.term}" | ${t.count} of ${ins.total} (${pct(t.count, ins.total)}) | lower than baseline (set a number) |`);
+  }
+  if (ins.sentiment) rows.push(`| Share of negative feedback | ${ins.sentiment.negative} of ${ins.sentiment.known} (${pct(ins.sentiment.negative, ins.sentiment.known)}) | lower than baseline (set a number) |`);
+  if (ins.rating) rows.push(`| Average ${ins.rating.field} | ${ins.rating.mean.toFixed(2)} of ${ins.rating.scaleMax} (n = ${ins.rating.count}) | higher than baseline (set a number) |`);
+  for (const m of bullets(ctx.input.brief.sections.metrics)) rows.push(`| ${m.replace(/\|/g, '\\|')} | baseline: to be measured | from the brief |`);
+  if (!rows.length) rows.push('| Primary outcome metric (define) | baseline: to be measured | to be agreed |');
+  return `Baselines are computed from the evidence; where the data has none, the baseline is "to be measured".\n\n| Metric | Baseline | Target |\n|---|---|---|\n${rows.join('\n')}`;
+}
+
+function prdRisks(ctx: Ctx): string {
+  const ins = ctx.ins;
+  const out = bullets(ctx.input.brief.sections.risks).map((r) => `- ${r} _(brief)_`);
+  if (ins.total === 0) out.push('- No evidence: the document rests on the brief alone.');
+  else {
+    if (ins.total < 30) out.push(`- Small sample: ${ins.total} items; shares can move a lot with a few more answers.`);
+    const biggest = [...ins.files].sort((a, b) => b.items - a.items)[0];
+    if (ins.files.length === 1) out.push(`- Single source: all evidence comes from ${biggest.path}.`);
+    else if (biggest && biggest.items > ins.total * 0.7) out.push(`- Skewed sources: ${biggest.path} holds ${pct(biggest.items, ins.total)} of the items.`);
+    if (!ins.sentiment) out.push('- No sentiment analysis in the evidence: complaints are found by wording only (run Analyze Feedback and use its report).');
+  }
+  return out.length ? out.join('\n') : '_None identified._';
+}
+
+function prdQuestions(ctx: Ctx): string {
+  const ins = ctx.ins;
+  const out = bullets(ctx.input.brief.sections.questions).map((q) => `- ${q} _(brief)_`);
+  if (!ctx.input.brief.sections.users) out.push('- Who exactly is the primary user? The brief does not say.');
+  if (!ctx.input.brief.sections.metrics) out.push('- Which metric defines success, and what is its current baseline?');
+  if (ins.personas.length > 1) out.push(`- Which of the ${ins.personas.length} segments do we serve first?`);
+  for (const t of ins.themes.filter((x) => x.count === 2).slice(0, 2)) out.push(`- Is "${t.term}" a real trend? Only 2 items mention it.`);
+  return out.length ? out.join('\n') : '_None._';
+}
+
+// ------------------------------------------------------------------------------------------------
+// Personas
+// ------------------------------------------------------------------------------------------------
+
+async function* personas(ctx: Ctx): AsyncGenerator<string> {
+  const ins = ctx.ins;
+  const seg = ins.segmentation;
+  const ev = ctx.input.evidence;
+  if (!ins.total) {
+    yield '\n_No evidence was provided: personas are built from feedback or a user CSV. Pass evidence files._\n';
+    return;
+  }
+  const how =
+    `${ins.total} items were clustered by what they talk about (TF-IDF + spherical k-means${ev.attributes.length ? `, with the attributes ${ev.attributes.join(', ')}` : ''}). ` +
+    (seg && seg.tried.length ? `k = ${seg.k} was chosen by silhouette (${seg.tried.map((t) => `k=${t.k}: ${t.silhouette.toFixed(2)}`).join(', ')}).` : `k = ${seg?.k ?? 1}${ctx.input.options?.count !== undefined && ctx.input.options.count !== 'auto' ? ' (requested)' : ''}.`) +
+    ` Each persona summarises one real segment; sizes add up to ${ins.total}.`;
+  yield `\n${how}\n`;
+  for (const p of ins.personas) {
+    throwIfAborted(ctx.input.signal);
+    yield `\n## Persona ${p.index}: ${p.name}\n\n`;
+    const attrs = p.attributes.map((a) => `${a.field}: ${a.value} (${a.count} of ${p.size})`);
+    const sentiment = p.sentiment ? `; sentiment: ${p.sentiment.negative} negative, ${p.sentiment.neutral} neutral, ${p.sentiment.positive} positive` : '';
+    yield `**Segment:** ${p.size} of ${ins.total} items (${pct(p.size, ins.total)}) · talks about ${p.terms.join(', ') || 'various topics'}${attrs.length ? ` · ${attrs.join(', ')}` : ''}${sentiment}\n\n`;
+    if (p.quote) yield `> ${ctx.q(p.quote)}\n\n`;
+    if (ctx.llm) {
+      yield* llmSection(
+        ctx,
+        `Write a persona for this segment: ${p.name} (${p.size} items). Give Goals, Frustrations, Motivations and Behaviours as short bullet lists under those bold labels, each point backed by an exact quote or an evidence id from this segment only.`,
+        p.members,
+      );
+    } else {
+      yield personaList(ctx, 'Goals', p.goals);
+      yield personaList(ctx, 'Frustrations', p.frustrations);
+      yield personaList(ctx, 'Motivations', p.motivations);
+      const beh = p.behaviours.map((q) => `- ${ctx.q(q)}`);
+      for (const a of p.attributes) beh.push(`- ${a.field}: ${a.value} for ${a.count} of ${p.size} (${pct(a.count, p.size)})`);
+      yield `**Behaviours**\n\n${beh.length ? beh.join('\n') : '- _No evidence in this segment._'}\n\n`;
+    }
+    const ids = p.members.slice(0, 12).map((m) => `${m.id} ${ctx.link(m)}`);
+    yield `_Evidence behind this persona (${p.size} items${p.size > 12 ? ', first 12 shown' : ''}): ${ids.join(', ')}_\n`;
+  }
+}
+
+function personaList(ctx: Ctx, label: string, qs: Quote[]): string {
+  const lines = qs.map((q) => `- ${ctx.q(q)}`);
+  return `**${label}**\n\n${lines.length ? lines.join('\n') : '- _No evidence in this segment._'}\n\n`;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Marketing copy
+// ------------------------------------------------------------------------------------------------
+
+const CTAS: Record<string, string[]> = {
+  friendly: ['Give it a try', 'Try it free', 'See how it works'],
+  professional: ['Get started', 'Request a demo', 'Learn more'],
+  bold: ['Start now', 'Get it today', 'Switch today'],
+  playful: ["Let's go", 'Take it for a spin', 'Jump in'],
+  empathetic: ['See how it helps', 'Start at your pace', 'Try it today'],
+};
+
+export interface CopyVariant {
+  headline: string;
+  body: string;
+  cta: string;
+}
+
+/** Enforces the channel limits on a variant (social: headline + body + CTA within 280 characters). */
+export function enforceLimits(v: CopyVariant, channel: Channel): CopyVariant {
+  const l = CHANNEL_LIMITS[channel];
+  const headline = fitLength(v.headline, l.headline);
+  const cta = fitLength(v.cta, l.cta);
+  let bodyMax = l.body;
+  if (channel === 'social-post') bodyMax = Math.min(bodyMax, 280 - headline.length - cta.length - 2);
+  return { headline, body: fitSentences(v.body, bodyMax), cta };
+}
+
+/** Whole sentences up to `max` characters (a quote is never cut); falls back to fitLength. */
+function fitSentences(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  if (t.length <= max) return t;
+  let out = '';
+  for (const s of t.match(/[^.!?]+[.!?]+["”]?(?:\s*\([^)]*\))?|[^.!?]+$/g) ?? [t]) {
+    const next = out ? `${out} ${s.trim()}` : s.trim();
+    if (next.length > max) break;
+    out = next;
+  }
+  return out || fitLength(t, max);
+}
+
+async function* copy(ctx: Ctx): AsyncGenerator<string> {
+  const o = ctx.input.options ?? {};
+  const channel: Channel = o.channel ?? 'landing-page';
+  const framework: Framework = o.framework ?? 'AIDA';
+  const tone = o.tone ?? 'friendly';
+  const audience = o.audience ?? (ctx.input.brief.sections.users ? bullets(ctx.input.brief.sections.users)[0] : 'our users');
+  const n = Math.max(1, Math.min(10, Math.floor(o.variants ?? 3)));
+  const l = CHANNEL_LIMITS[channel];
+  yield `\n**Channel:** ${l.label} (${l.note}; limits: ${l.headlineName.toLowerCase()} ${l.headline}, body ${l.body}, call to action ${l.cta} characters) · **Framework:** ${framework} (${FRAMEWORK_STEPS[framework].join(' → ')}) · **Audience:** ${audience} · **Tone:** ${tone} · **Variants:** ${n}\n`;
+  if (ctx.ins.total) {
+    yield `\nWhat the audience says: ${ctx.ins.themes.slice(0, 4).map((t) => `"${t.term}" (${t.count} of ${ctx.ins.total})`).join(', ') || 'no recurring themes'}.\n`;
+  }
+  for (let i = 0; i < n; i++) {
+    throwIfAborted(ctx.input.signal);
+    yield `\n## Variant ${i + 1}\n\n`;
+    if (ctx.llm) yield* llmVariant(ctx, i, { channel, framework, tone, audience });
+    else {
+      const draft = templateVariant(ctx, i, { channel, framework, tone });
+      const v = enforceLimits(draft, channel);
+      for (const q of draft.quotes) if (v.body.includes(q.text)) ctx.use(q.item);
+      yield `**${l.headlineName}:** ${v.headline}\n\n**Body:** ${v.body}\n\n**Call to action:** ${v.cta}\n\n`;
+      yield `_Length: ${v.headline.length}/${l.headline}, ${v.body.length}/${l.body}, ${v.cta.length}/${l.cta} characters._\n`;
+    }
+  }
+}
+
+function templateVariant(ctx: Ctx, i: number, o: { channel: Channel; framework: Framework; tone: string }): CopyVariant & { quotes: Quote[] } {
+  const { brief } = ctx.input;
+  const ins = ctx.ins;
+  const pick = rng((ctx.input.options?.seed ?? 42) + i * 31);
+  const product = sentences(brief.sections.product ?? brief.summary ?? brief.title);
+  const offer = product[i % Math.max(1, product.length)] ?? brief.title;
+  const goalsB = bullets(brief.sections.goals);
+  const frus = frustrationItems(ctx);
+  const pains = themesIn(ctx, frus);
+  const pain = pains[i % Math.max(1, pains.length)];
+  const painQuote = pain ? quoteOf(pain.items[Math.floor(pick() * Math.min(3, pain.items.length))], (s) => s.toLowerCase().includes(pain.term)) : undefined;
+  const likes = ctx.input.evidence.items.filter((it) => it.sentiment === 'positive' || cues(it.text).motivation);
+  const like = likes.length ? quoteOf(likes[(i * 7) % likes.length], (s) => cues(s).motivation) : undefined;
+  const fig = pain ? `${pain.count} of ${ins.total} pieces of feedback mention ${pain.term}.` : '';
+  const qt = (q: Quote | undefined) => (q ? `"${q.text}"${q.text.length < q.item.text.trim().length ? '…' : ''}` : '');
+  const ctas = CTAS[o.tone] ?? CTAS.friendly;
+  const cta = ctas[i % ctas.length];
+  const benefit = goalsB[i % Math.max(1, goalsB.length)] ?? offer;
+  const headlineOptions = [brief.title, pain ? `${capitalize(pain.term)}, solved` : '', benefit, offer].filter(Boolean);
+  const headline = headlineOptions[i % headlineOptions.length];
+  let body: string[];
+  switch (o.framework) {
+    case 'PAS':
+      body = [painQuote ? `${qt(painQuote)} — that is what we hear.` : `${capitalize(pain?.term ?? 'The old way')} gets in the way.`, fig, offer];
+      break;
+    case 'FAB':
+      body = [offer, pain ? `It takes on ${pain.term}, the issue ${pain.count} of ${ins.total} people raised.` : '', like ? `Users tell us: ${qt(like)}` : benefit];
+      break;
+    case 'BAB':
+      body = [painQuote ? `Before: ${qt(painQuote)}` : `Before: ${pain?.term ?? 'friction'} every day.`, `After: ${benefit.replace(/\.$/, '')}.`, `The bridge: ${offer}`];
+      break;
+    default: // AIDA
+      body = [pain ? `Still fighting ${pain.term}?` : `${brief.title}.`, fig, like ? `${qt(like)}` : benefit, `${cta}.`];
+  }
+  return { headline, body: body.filter(Boolean).join(' '), cta, quotes: [painQuote, like].filter((q): q is Quote => !!q) };
+}
+
+/** Streams model text while enforcing a character limit (cuts at a word boundary, stops the request). */
+async function* limitedField(ctx: Ctx, task: string, limit: number, singleLine: boolean, evidence: EvidenceItem[]): AsyncGenerator<string> {
+  const gen = ctx.llm!;
+  const ac = new AbortController();
+  const onAbort = () => ac.abort();
+  ctx.input.signal?.addEventListener('abort', onAbort, { once: true });
+  let raw = '';
+  let emitted = 0;
+  let started = false;
+  const v = ctx.verifier;
+  const o = ctx.input.options ?? {};
+  try {
+    const user = [
+      `Brief:\n${ctx.input.brief.text.slice(0, 3000)}`,
+      `Figures computed from the evidence:\n${figuresBlock(ctx.ins)}`,
+      evidence.length ? `Evidence (id, file:line, text):\n${evidenceBlock(evidence, 8)}` : '',
+      `Task: ${task} At most ${limit} characters. Output only the text itself, no label and no quotes around it.`,
+    ].filter(Boolean).join('\n\n');
+    for await (const piece of gen.stream({ messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: user }], maxNewTokens: Math.min(o.maxNewTokens ?? 512, Math.ceil(limit / 2) + 16), temperature: o.temperature, seed: o.seed, signal: ac.signal })) {
+      raw += piece;
+      let text = raw.replace(/^\s*(?:\*\*)?(?:headline|subject(?: line)?|subtitle|hook|body|call to action|cta)(?:\*\*)?\s*:\s*/i, '');
+      if (!started && text.length < 24 && !/\s/.test(text.slice(1))) continue; // wait to strip a leading label
+      started = true;
+      let stop = false;
+      if (singleLine && text.trimStart().includes('\n')) {
+        text = text.trimStart().split('\n')[0];
+        stop = true;
+      }
+      text = text.trimStart();
+      if (text.length > limit) {
+        const cut = text.slice(0, limit + 1);
+        const sp = cut.lastIndexOf(' ');
+        text = (sp > limit * 0.5 ? cut.slice(0, sp) : cut.slice(0, limit)).trimEnd();
+        stop = true;
+      }
+      // Emit up to the last space (a partial word may still grow), or everything when stopping.
+      const safe = stop ? text.length : Math.max(emitted, text.lastIndexOf(' ') + 1);
+      if (safe > emitted) {
+        const out = v.push(text.slice(emitted, safe));
+        emitted = safe;
+        if (out) yield out;
+      }
+      if (stop) {
+        ac.abort();
+        break;
+      }
+    }
+    if (!ac.signal.aborted) {
+      let text = raw.replace(/^\s*(?:\*\*)?(?:headline|subject(?: line)?|subtitle|hook|body|call to action|cta)(?:\*\*)?\s*:\s*/i, '').trimStart();
+      if (singleLine) text = text.split('\n')[0];
+      text = text.trimEnd().slice(0, limit);
+      if (text.length > emitted) {
+        const out = v.push(text.slice(emitted));
+        emitted = text.length;
+        if (out) yield out;
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof CancelledError) || ctx.input.signal?.aborted) throw e;
+  } finally {
+    ctx.input.signal?.removeEventListener('abort', onAbort);
+  }
+  const rest = v.end();
+  if (rest) yield rest;
+  for (const it of v.stats.cited) ctx.use(it);
+}
+
+async function* llmVariant(ctx: Ctx, i: number, o: { channel: Channel; framework: Framework; tone: string; audience: string }): AsyncGenerator<string> {
+  const l = CHANNEL_LIMITS[o.channel];
+  const ev = representative(ctx).slice(i * 3).concat(representative(ctx).slice(0, i * 3));
+  const common = `Marketing copy variant ${i + 1} for a ${l.label.toLowerCase()}, framework ${o.framework} (${FRAMEWORK_STEPS[o.framework].join(', ')}), tone ${o.tone}, audience: ${o.audience}.`;
+  yield `**${l.headlineName}:** `;
+  yield* limitedField(ctx, `${common} Write the ${l.headlineName.toLowerCase()}.`, l.headline, true, ev);
+  yield `\n\n**Body:** `;
+  yield* limitedField(ctx, `${common} Write the body following the ${o.framework} steps in one paragraph.`, o.channel === 'social-post' ? 280 - l.headline - l.cta - 2 : l.body, false, ev);
+  yield `\n\n**Call to action:** `;
+  yield* limitedField(ctx, `${common} Write the call-to-action button label (2-4 words).`, l.cta, true, []);
+  yield `\n\n_Limits enforced: ${l.headlineName.toLowerCase()} ${l.headline}, body ${l.body}, call to action ${l.cta} characters._\n`;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Evidence appendix (always written by code)
+// ------------------------------------------------------------------------------------------------
+
+function appendix(ctx: Ctx): string {
+  const items = [...ctx.cited].sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
+  const lines = items.map((it) => {
+    const q = quoteOf(it);
+    const partial = q.text.length < it.text.trim().length ? '…' : '';
+    return `- **${it.id}** ${citeLink(it, ctx.input.linkBase)} — "${q.text}"${partial}`;
+  });
+  const v = ctx.verifier.stats;
+  const checks = ctx.llm ? `\n\nQuote check: ${v.verified} verified, ${v.unverified} flagged as unverified${v.unknownIds ? `, ${v.unknownIds} unknown evidence ids` : ''}.` : '';
+  const files = ctx.ins.files.map((f) => `${f.path} (${f.items} item${f.items === 1 ? '' : 's'}${f.kind === 'analysis' ? ', analysis results' : ''})`).join('; ');
+  return `\n## Evidence\n\nSources: ${files || 'none'}.${checks}\n\n${lines.length ? lines.join('\n') : '_No evidence cited._'}\n`;
+}

@@ -1,0 +1,167 @@
+// Figures computed from the evidence (never invented): counts, shares, themes, sentiment, ratings,
+// non-functional areas, and data-driven segments (personas) with verbatim, cited points.
+import { itemVectors, segment, topTerms, type Segmentation } from './cluster';
+import type { EvidenceItem, EvidenceSet } from './evidence';
+import { cues, NFR_AREAS, sentences, words, type Cues } from './text';
+
+export interface Quote {
+  item: EvidenceItem;
+  /** Verbatim substring of item.text. */
+  text: string;
+}
+
+export interface Theme {
+  term: string;
+  /** Items mentioning the term. */
+  count: number;
+  items: EvidenceItem[];
+}
+
+export interface NfrFinding {
+  area: string;
+  requirement: string;
+  items: EvidenceItem[];
+}
+
+export interface Persona {
+  index: number;
+  name: string;
+  size: number;
+  members: EvidenceItem[];
+  terms: string[];
+  /** Dominant attribute values: "plan: Pro (7 of 9)". */
+  attributes: { field: string; value: string; count: number }[];
+  goals: Quote[];
+  frustrations: Quote[];
+  motivations: Quote[];
+  behaviours: Quote[];
+  quote?: Quote;
+  sentiment?: Record<string, number>;
+}
+
+export interface Insights {
+  total: number;
+  files: EvidenceSet['files'];
+  themes: Theme[];
+  sentiment?: { negative: number; neutral: number; positive: number; known: number };
+  rating?: { field: string; mean: number; count: number; lowShare: number; scaleMax: number };
+  nfr: NfrFinding[];
+  cueCounts: Record<keyof Cues, number>;
+  segmentation?: Segmentation;
+  personas: Persona[];
+}
+
+const MAX_QUOTE = 220;
+
+/** The best verbatim excerpt of `item` for a purpose: a sentence matching `pick`, else the first one. */
+export function quoteOf(item: EvidenceItem, pick?: (s: string) => boolean): Quote {
+  const ss = sentences(item.text);
+  let s = (pick && ss.find((x) => pick(x))) || ss[0] || item.text.trim();
+  if (s.length > MAX_QUOTE) {
+    const cut = s.slice(0, MAX_QUOTE);
+    const sp = cut.lastIndexOf(' ');
+    s = (sp > 80 ? cut.slice(0, sp) : cut).replace(/[\s,;:]+$/, '');
+  }
+  return { item, text: s };
+}
+
+export function computeInsights(ev: EvidenceSet, opts: { personas?: number | 'auto'; seed?: number; withPersonas?: boolean } = {}): Insights {
+  const items = ev.items;
+  const total = items.length;
+  const texts = items.map((i) => i.text);
+  // Themes: terms mentioned by the most items (at least 2), ties by term.
+  const df = new Map<string, EvidenceItem[]>();
+  for (const it of items) for (const w of new Set(words(it.text))) {
+    const arr = df.get(w) ?? [];
+    arr.push(it);
+    df.set(w, arr);
+  }
+  const themes: Theme[] = [...df]
+    .filter(([, arr]) => arr.length >= 2 && arr.length < Math.max(3, total * 0.9))
+    .map(([term, arr]) => ({ term, count: arr.length, items: arr }))
+    .sort((a, b) => b.count - a.count || (a.term < b.term ? -1 : 1))
+    .slice(0, 10);
+
+  let sentiment: Insights['sentiment'];
+  const known = items.filter((i) => i.sentiment);
+  if (known.length) {
+    sentiment = { negative: 0, neutral: 0, positive: 0, known: known.length };
+    for (const i of known) sentiment[i.sentiment!]++;
+  }
+  let rating: Insights['rating'];
+  if (ev.ratingField) {
+    const vals = items.map((i) => Number(i.fields[ev.ratingField!])).filter((v) => Number.isFinite(v));
+    if (vals.length) {
+      const max = Math.max(...vals);
+      const scaleMax = max <= 5 ? 5 : max <= 10 ? 10 : max;
+      const low = vals.filter((v) => v <= (scaleMax === 5 ? 2 : scaleMax * 0.4)).length;
+      rating = { field: ev.ratingField, mean: vals.reduce((a, b) => a + b, 0) / vals.length, count: vals.length, lowShare: low / vals.length, scaleMax };
+    }
+  }
+  const nfr: NfrFinding[] = NFR_AREAS.map((a) => ({ area: a.area, requirement: a.requirement, items: items.filter((i) => a.re.test(i.text)) }))
+    .filter((f) => f.items.length > 0)
+    .sort((a, b) => b.items.length - a.items.length);
+  const cueCounts = { goal: 0, frustration: 0, motivation: 0, behaviour: 0 };
+  const itemCues = items.map((i) => cues(i.text));
+  for (const c of itemCues) for (const k of Object.keys(cueCounts) as (keyof Cues)[]) if (c[k]) cueCounts[k]++;
+
+  const out: Insights = { total, files: ev.files, themes, sentiment, rating, nfr, cueCounts, personas: [] };
+  if (opts.withPersonas && total > 0) {
+    const { vectors, dims, tf } = itemVectors(texts, items.map((i) => i.fields), ev.attributes);
+    const seg = segment(vectors, dims, opts.personas ?? 'auto', opts.seed ?? 42);
+    out.segmentation = seg;
+    const groups: number[][] = Array.from({ length: seg.k }, () => []);
+    seg.labels.forEach((l, i) => groups[l].push(i));
+    // Largest segment first; members ordered by closeness to their centroid (most typical first).
+    const order = groups.map((g, c) => ({ g, c })).filter((x) => x.g.length).sort((a, b) => b.g.length - a.g.length || a.c - b.c);
+    out.personas = order.map(({ g, c }, idx) => {
+      const centroid = seg.centroids[c];
+      const sim = (i: number) => {
+        if (!centroid) return 0;
+        let s = 0;
+        for (const [j, x] of vectors[i]) s += x * centroid[j];
+        return s;
+      };
+      const members = [...g].sort((a, b) => sim(b) - sim(a) || a - b);
+      const memberItems = members.map((i) => items[i]);
+      const terms = topTerms(tf, members, 4);
+      const attributes = ev.attributes
+        .map((field) => {
+          const counts = new Map<string, number>();
+          for (const it of memberItems) if (it.fields[field]) counts.set(it.fields[field], (counts.get(it.fields[field]) ?? 0) + 1);
+          const [value, count] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] ?? ['', 0];
+          return { field, value, count };
+        })
+        .filter((a) => a.count > 0);
+      const pickBy = (key: keyof Cues, extra?: (it: EvidenceItem) => boolean): Quote[] =>
+        members
+          .filter((i) => itemCues[i][key] || (extra?.(items[i]) ?? false))
+          .filter((i) => key !== 'motivation' || !itemCues[i].frustration || items[i].sentiment === 'positive')
+          .slice(0, 3)
+          .map((i) => quoteOf(items[i], (s) => cues(s)[key]));
+      let sentimentCounts: Record<string, number> | undefined;
+      const knownHere = memberItems.filter((i) => i.sentiment);
+      if (knownHere.length) {
+        sentimentCounts = { negative: 0, neutral: 0, positive: 0 };
+        for (const i of knownHere) sentimentCounts[i.sentiment!]++;
+      }
+      const lead = attributes.filter((a) => a.count >= memberItems.length * 0.6).map((a) => a.value);
+      const label = terms.slice(0, 2).join(' & ') || 'general feedback';
+      return {
+        index: idx + 1,
+        name: `${lead.length ? `${lead.join(', ')} users` : 'Users'} focused on ${label}`,
+        size: members.length,
+        members: memberItems,
+        terms,
+        attributes,
+        goals: pickBy('goal'),
+        frustrations: pickBy('frustration', (it) => it.sentiment === 'negative'),
+        motivations: pickBy('motivation', (it) => it.sentiment === 'positive'),
+        behaviours: pickBy('behaviour'),
+        quote: memberItems.length ? quoteOf(memberItems[0]) : undefined,
+        sentiment: sentimentCounts,
+      };
+    });
+  }
+  return out;
+}

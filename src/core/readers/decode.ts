@@ -1,0 +1,146 @@
+// Encoding detection and streaming decoding of feedback files.
+// Order: BOM (UTF-8, UTF-16LE, UTF-16BE) > BOM-less UTF-16 (NUL byte pattern) > valid UTF-8 > GB18030.
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { CancelledError, UserError } from '../types';
+
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
+
+export interface EncodingInfo {
+  encoding: TextEncodingName;
+  /** Bytes of byte-order mark at the start of the file (skipped when reading). */
+  bomLength: number;
+  /** Human-readable, e.g. "UTF-8 (BOM)", "GB18030". */
+  label: string;
+}
+
+/** Bytes read up front to detect the encoding, binary content, CSV dialect and text column. */
+export const SAMPLE_BYTES = 1 << 20;
+const CHUNK_BYTES = 256 * 1024;
+
+export function sniffEncoding(bytes: Uint8Array): EncodingInfo {
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { encoding: 'utf-8', bomLength: 3, label: 'UTF-8 (BOM)' };
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { encoding: 'utf-16le', bomLength: 2, label: 'UTF-16LE (BOM)' };
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { encoding: 'utf-16be', bomLength: 2, label: 'UTF-16BE (BOM)' };
+  // UTF-16 without BOM: text in Latin script has a NUL in every other byte.
+  const n = Math.min(bytes.length, 4096) & ~1;
+  if (n >= 8) {
+    let evenNul = 0, oddNul = 0;
+    for (let i = 0; i < n; i += 2) {
+      if (bytes[i] === 0) evenNul++;
+      if (bytes[i + 1] === 0) oddNul++;
+    }
+    const pairs = n / 2;
+    if (oddNul > pairs * 0.4 && evenNul < pairs * 0.05) return { encoding: 'utf-16le', bomLength: 0, label: 'UTF-16LE' };
+    if (evenNul > pairs * 0.4 && oddNul < pairs * 0.05) return { encoding: 'utf-16be', bomLength: 0, label: 'UTF-16BE' };
+  }
+  try {
+    // stream: true tolerates a multi-byte sequence cut off at the end of the sample.
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+    return { encoding: 'utf-8', bomLength: 0, label: 'UTF-8' };
+  } catch {
+    return { encoding: 'gb18030', bomLength: 0, label: 'GB18030' };
+  }
+}
+
+/** True when decoded text looks like a binary file (NUL bytes or many control characters). */
+export function looksBinary(text: string): boolean {
+  if (text.indexOf('\u0000') >= 0) return true;
+  let bad = 0;
+  const n = Math.min(text.length, 200_000);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) || c === 0x7f || c === 0xfffd) bad++;
+  }
+  return n > 0 && bad / n > 0.01;
+}
+
+export interface TextChunk {
+  text: string;
+  /** Bytes of the file consumed so far (including this chunk). */
+  bytesDone: number;
+}
+
+export interface OpenedText {
+  file: string;
+  encoding: EncodingInfo;
+  bytesTotal: number;
+  /** The decoded start of the file (up to SAMPLE_BYTES), for dialect/column detection. */
+  sample: string;
+  /** True when the sample is the whole file. */
+  sampleIsWhole: boolean;
+  /** Decoded text of the whole file, chunk by chunk, read as a stream (bounded memory). */
+  chunks(signal?: AbortSignal): AsyncGenerator<TextChunk>;
+}
+
+/** Opens a text file: detects the encoding, rejects binary content, and offers a streaming decoder. */
+export async function openText(file: string): Promise<OpenedText> {
+  let stat: fs.Stats;
+  try {
+    stat = await fsp.stat(file);
+  } catch {
+    throw new UserError(`${file} does not exist`);
+  }
+  if (!stat.isFile()) throw new UserError(`${file} is not a file`);
+  const fh = await fsp.open(file, 'r');
+  let sampleBytes: Uint8Array;
+  try {
+    const buf = Buffer.alloc(Math.min(SAMPLE_BYTES, stat.size));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    sampleBytes = buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  const encoding = sniffEncoding(sampleBytes);
+  const sample = new TextDecoder(encoding.encoding).decode(sampleBytes.subarray(encoding.bomLength), { stream: true });
+  if (looksBinary(sample)) {
+    throw new UserError(`${file} looks like a binary file, not text (${path.extname(file) || 'no extension'}); export it as CSV, TXT or JSONL first`);
+  }
+  const bytesTotal = stat.size;
+  return {
+    file,
+    encoding,
+    bytesTotal,
+    sample,
+    sampleIsWhole: sampleBytes.length >= stat.size,
+    async *chunks(signal?: AbortSignal) {
+      const decoder = new TextDecoder(encoding.encoding);
+      const stream = fs.createReadStream(file, { start: encoding.bomLength, highWaterMark: CHUNK_BYTES });
+      let bytesDone = encoding.bomLength;
+      try {
+        for await (const buf of stream as AsyncIterable<Buffer>) {
+          if (signal?.aborted) throw new CancelledError();
+          bytesDone += buf.length;
+          const text = decoder.decode(buf, { stream: true });
+          if (text) yield { text, bytesDone };
+        }
+        const tail = decoder.decode();
+        if (tail) yield { text: tail, bytesDone };
+      } finally {
+        stream.destroy();
+      }
+    },
+  };
+}
+
+/** Splits streamed text into lines (\n, \r\n or lone \r), yielding them in batches with 1-based line numbers. */
+export async function* lineBatches(opened: OpenedText, signal?: AbortSignal): AsyncGenerator<{ lines: string[]; firstLine: number; bytesDone: number }> {
+  let carry = '';
+  let lineNo = 1;
+  let pendingCR = false;
+  for await (const { text, bytesDone } of opened.chunks(signal)) {
+    let s = carry + text;
+    if (pendingCR && s.startsWith('\n')) s = s.slice(1);
+    pendingCR = false;
+    const parts = s.split(/\r\n|\n|\r/);
+    carry = parts.pop() ?? '';
+    // A chunk ending in "\r" may be the first half of "\r\n".
+    if (s.endsWith('\r')) pendingCR = true;
+    if (parts.length) {
+      yield { lines: parts, firstLine: lineNo, bytesDone };
+      lineNo += parts.length;
+    }
+  }
+  if (carry) yield { lines: [carry], firstLine: lineNo, bytesDone: opened.bytesTotal };
+}

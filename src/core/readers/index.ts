@@ -1,0 +1,371 @@
+// Feedback readers: .txt .md .csv .tsv .json .jsonl files and folders of them, streamed as batches of
+// FeedbackItem with bounded memory. Used by the analysis engine, the CLI and the extension.
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import type { FeedbackItem } from '../types';
+import { CancelledError, UserError } from '../types';
+import { type ColumnInfo, type ColumnRoles, detectRoles, inferColumns, isKnownColumnName } from './columns';
+import { CsvParser, delimiterName, detectDelimiter, parseCsvText } from './csv';
+import { openText, type OpenedText } from './decode';
+import { DEFAULT_MAX_JSON_BYTES, jsonlRecords, loadJsonRecords, recordsToItems, sampleJsonlObjects, type JsonRecord } from './json';
+import { textItems } from './text';
+
+export type { ColumnInfo, ColumnKind, ColumnRoles } from './columns';
+export { parseDate, ratingSentiment, ratingScale } from './columns';
+
+export type FeedbackFormat = 'txt' | 'md' | 'csv' | 'tsv' | 'json' | 'jsonl';
+export const SUPPORTED_EXTENSIONS: readonly string[] = ['.txt', '.md', '.csv', '.tsv', '.json', '.jsonl'];
+const SKIP_DIRS = new Set(['node_modules', '.git', '.product-forge', '.hg', '.svn', '__pycache__']);
+
+export function formatOf(file: string): FeedbackFormat | undefined {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.markdown') return 'md';
+  if (ext === '.ndjson') return 'jsonl';
+  return SUPPORTED_EXTENSIONS.includes(ext) ? (ext.slice(1) as FeedbackFormat) : undefined;
+}
+
+export function isSupportedFile(file: string): boolean {
+  return formatOf(file) !== undefined;
+}
+
+export interface ReadOptions {
+  /** Column (CSV/TSV) or field (JSON/JSONL) holding the feedback text; detected when omitted. */
+  column?: string;
+  signal?: AbortSignal;
+  /** Items per batch (default 64). */
+  batchSize?: number;
+  /** Largest .json file loaded whole (default 200 MB); larger ones must be JSONL. */
+  maxJsonBytes?: number;
+}
+
+/** What inspectTable() found in a CSV/TSV/JSON/JSONL file. */
+export interface TableInspection extends ColumnRoles {
+  file: string;
+  format: FeedbackFormat;
+  /** e.g. "UTF-8", "UTF-16LE (BOM)", "GB18030". */
+  encoding: string;
+  /** CSV/TSV only. */
+  delimiter?: string;
+  hasHeader: boolean;
+  columns: ColumnInfo[];
+  rowsSampled: number;
+}
+
+/** Counters filled while a file is read (warnings are final once its batches are exhausted). */
+export interface ReadStats {
+  rows: number;
+  items: number;
+  skippedEmpty: number;
+  raggedRows: number;
+  firstRaggedLine?: number;
+  badLines: number;
+  warnings: string[];
+}
+
+export interface FeedbackBatch {
+  items: FeedbackItem[];
+  /** Bytes of this file consumed so far. */
+  bytesDone: number;
+}
+
+export interface OpenedFeedbackFile {
+  file: string;
+  format: FeedbackFormat;
+  encoding: string;
+  bytesTotal: number;
+  /** Tables only. */
+  table?: TableInspection;
+  /** The column/field the text comes from (tables only). */
+  textColumn?: string;
+  stats: ReadStats;
+  /** Streams the items; throws UserError when the file has none. Iterate once. */
+  batches(): AsyncGenerator<FeedbackBatch>;
+}
+
+const TABLE_SAMPLE_ROWS = 500;
+
+function looksLikeHeader(first: string[], rest: string[][]): boolean {
+  if (!first.length || first.some((c) => !c)) return false;
+  if (new Set(first).size !== first.length) return false;
+  // Cells that are numbers or dates are data, not names.
+  if (first.some((c) => /^[-+]?\d+([.,]\d+)?$/.test(c) || /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}/.test(c))) return false;
+  if (first.some((c) => c.length > 60)) return false;
+  if (!rest.length) return first.every((c) => c.length <= 30);
+  if (first.some((c) => isKnownColumnName(c)) && !rest.some((r) => r.some((v, i) => v === first[i]))) return true;
+  // A header cell is short compared with the column's values in at least one column, or a column is numeric below a text header.
+  let evidence = 0;
+  for (let i = 0; i < first.length; i++) {
+    const vals = rest.map((r) => r[i] ?? '').filter(Boolean);
+    if (!vals.length) continue;
+    const numeric = vals.filter((v) => /^[-+]?\d+([.,]\d+)?%?$/.test(v)).length / vals.length;
+    const dates = vals.filter((v) => /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}/.test(v) || /^\d{1,2}[/.]\d{1,2}[/.]\d{4}/.test(v)).length / vals.length;
+    if (numeric > 0.8 || dates > 0.8) evidence += 2;
+    const avg = vals.reduce((a, v) => a + v.length, 0) / vals.length;
+    if (avg > first[i].length * 2.5 && avg > 15) evidence += 1;
+    if (vals.includes(first[i])) evidence -= 1;
+    if (/^[\p{Ll}\p{Lu}_ \u4e00-\u9fff][\p{L}\p{N}_ \-#/.()\u4e00-\u9fff]{0,30}$/u.test(first[i])) evidence += 0.25;
+  }
+  return evidence >= 1;
+}
+
+function uniqueNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((n, i) => {
+    let name = n.trim() || `c${i}`;
+    const k = seen.get(name) ?? 0;
+    seen.set(name, k + 1);
+    if (k) name = `${name}_${k + 1}`;
+    return name;
+  });
+}
+
+function columnList(cols: ColumnInfo[]): string {
+  return cols.map((c) => `${c.name} (${c.kind})`).join(', ');
+}
+
+function resolveColumn(source: string, t: TableInspection, column: string | undefined): string {
+  const what = t.format === 'json' || t.format === 'jsonl' ? 'field' : 'column';
+  if (column !== undefined) {
+    const exact = t.columns.find((c) => c.name === column) ?? t.columns.find((c) => c.name.toLowerCase() === column.trim().toLowerCase());
+    if (exact) return exact.name;
+    if (/^c?\d+$/.test(column) && !t.hasHeader) {
+      const idx = Number(column.replace(/^c/, ''));
+      const c = t.columns[idx];
+      if (c) return c.name;
+    }
+    throw new UserError(`${source} has no ${what} "${column}"; its ${what}s are: ${t.columns.map((c) => c.name).join(', ') || 'none'}`);
+  }
+  if (!t.textColumn) {
+    throw new UserError(
+      `${source} has no ${what} that looks like feedback text (${what}s: ${columnList(t.columns) || 'none'}); pass --column NAME to choose one`,
+    );
+  }
+  return t.textColumn;
+}
+
+async function inspectOpened(opened: OpenedText, file: string, format: FeedbackFormat, maxJsonBytes: number): Promise<{ t: TableInspection; json?: JsonRecord[] }> {
+  const base = { file, format, encoding: opened.encoding.label };
+  if (format === 'csv' || format === 'tsv') {
+    const delimiter = detectDelimiter(opened.sample, format === 'tsv' ? '\t' : ',');
+    const rows = parseCsvText(opened.sample, delimiter, !opened.sampleIsWhole, TABLE_SAMPLE_ROWS + 1);
+    const hasHeader = rows.length > 0 && looksLikeHeader(rows[0].cells, rows.slice(1).map((r) => r.cells));
+    const width = Math.max(0, ...rows.map((r) => r.cells.length));
+    const header = hasHeader ? rows[0].cells : [];
+    const names = uniqueNames(Array.from({ length: hasHeader ? header.length : width }, (_, i) => (hasHeader ? header[i] : `c${i}`)));
+    const data = (hasHeader ? rows.slice(1) : rows).map((r) => r.cells);
+    const columns = inferColumns(names, data);
+    return { t: { ...base, delimiter, hasHeader, columns, rowsSampled: data.length, ...detectRoles(columns, data.length) } };
+  }
+  let objects: (string | Record<string, string>)[];
+  let json: JsonRecord[] | undefined;
+  if (format === 'json') {
+    json = await loadJsonRecords(opened, file, maxJsonBytes);
+    objects = json.slice(0, TABLE_SAMPLE_ROWS).map((r) => r.value);
+  } else {
+    objects = sampleJsonlObjects(opened.sample, opened.sampleIsWhole, TABLE_SAMPLE_ROWS);
+  }
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const o of objects) if (typeof o !== 'string') for (const k of Object.keys(o)) if (!seen.has(k)) (seen.add(k), names.push(k));
+  const recs = objects.filter((o): o is Record<string, string> => typeof o !== 'string');
+  const columns = inferColumns(names, recs.map((o) => names.map((n) => o[n] ?? '')));
+  const roles = detectRoles(columns, recs.length);
+  return { t: { ...base, hasHeader: true, columns, rowsSampled: objects.length, ...roles }, json };
+}
+
+/**
+ * Columns of a table file with inferred kinds, the detected text column and the candidates, so a UI can
+ * offer a quick pick when `ambiguous`. Works for .csv/.tsv/.json/.jsonl.
+ */
+export async function inspectTable(file: string, opts: { maxJsonBytes?: number } = {}): Promise<TableInspection> {
+  const format = formatOf(file);
+  if (!format || format === 'txt' || format === 'md') throw new UserError(`${file} is not a table (use a .csv, .tsv, .json or .jsonl file)`);
+  const opened = await openText(file);
+  return (await inspectOpened(opened, file, format, opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES)).t;
+}
+
+function emptyReason(stats: ReadStats, format: FeedbackFormat, t?: TableInspection, col?: string): string {
+  if (stats.rows === 0) {
+    if (format === 'csv' || format === 'tsv') return t?.hasHeader ? 'only a header row' : 'no rows';
+    if (format === 'json' || format === 'jsonl') return stats.badLines ? `${stats.badLines} unparsable lines` : 'no records';
+    return 'no text lines';
+  }
+  if (col) return `the ${format === 'json' || format === 'jsonl' ? 'field' : 'column'} "${col}" is empty in all ${stats.rows} rows`;
+  return 'all lines are empty or Markdown structure';
+}
+
+/** Opens one supported file: encoding, format and (for tables) columns are detected up front. */
+export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Promise<OpenedFeedbackFile> {
+  const format = formatOf(file);
+  if (!format) throw new UserError(`${file}: unsupported file type "${path.extname(file) || '(none)'}"; use ${SUPPORTED_EXTENSIONS.join(' ')}`);
+  const opened = await openText(file);
+  const batchSize = Math.max(1, opts.batchSize ?? 64);
+  const signal = opts.signal;
+  const stats: ReadStats = { rows: 0, items: 0, skippedEmpty: 0, raggedRows: 0, badLines: 0, warnings: [] };
+  const common = { file, format, encoding: opened.encoding.label, bytesTotal: opened.bytesTotal, stats };
+  if (opened.bytesTotal === 0 || !opened.sample.trim()) throw new UserError(`No feedback items found in ${file} (the file is empty)`);
+
+  const finish = (col?: string, t?: TableInspection) => {
+    if (stats.items === 0) throw new UserError(`No feedback items found in ${file} (${emptyReason(stats, format, t, col)})`);
+    if (stats.skippedEmpty) stats.warnings.push(`${file}: ${stats.skippedEmpty} rows with empty text skipped`);
+  };
+
+  if (format === 'txt' || format === 'md') {
+    return {
+      ...common,
+      async *batches() {
+        for await (const b of textItems(opened, file, { markdown: format === 'md', batchSize, signal })) {
+          stats.rows += b.items.length;
+          stats.items += b.items.length;
+          yield b;
+        }
+        finish();
+      },
+    };
+  }
+
+  const { t, json } = await inspectOpened(opened, file, format, opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES);
+  if ((format === 'csv' || format === 'tsv') && t.hasHeader && t.rowsSampled === 0) {
+    throw new UserError(`No feedback items found in ${file} (only a header row)`);
+  }
+  const allStrings = t.columns.length === 0;
+  const textColumn = allStrings ? undefined : resolveColumn(file, t, opts.column);
+
+  if (format === 'json' || format === 'jsonl') {
+    return {
+      ...common,
+      table: t,
+      textColumn,
+      async *batches() {
+        const emit = function* (records: JsonRecord[], bytesDone: number): Generator<FeedbackBatch> {
+          stats.rows += records.length;
+          const items = recordsToItems(records, file, textColumn);
+          stats.skippedEmpty += records.length - items.length;
+          stats.items += items.length;
+          for (let i = 0; i < items.length; i += batchSize) yield { items: items.slice(i, i + batchSize), bytesDone };
+        };
+        if (json) {
+          for (let i = 0; i < json.length; i += batchSize * 16) {
+            if (signal?.aborted) throw new CancelledError();
+            yield* emit(json.slice(i, i + batchSize * 16), Math.round((opened.bytesTotal * Math.min(json.length, i + batchSize * 16)) / json.length));
+          }
+        } else {
+          const st = { badLines: 0 } as { badLines: number; firstBadLine?: number; firstBadError?: string };
+          try {
+            for await (const b of jsonlRecords(opened, file, st, signal)) yield* emit(b.records, b.bytesDone);
+          } finally {
+            stats.badLines = st.badLines;
+          }
+          if (st.badLines) stats.warnings.push(`${file}: ${st.badLines} lines are not valid JSON and were skipped (first: line ${st.firstBadLine})`);
+        }
+        finish(textColumn, t);
+      },
+    };
+  }
+
+  // CSV / TSV
+  const names = t.columns.map((c) => c.name);
+  const textIdx = names.indexOf(textColumn!);
+  // Rows are "ragged" against the header, or (headerless) against the most common row length.
+  let width = names.length;
+  if (!t.hasHeader) {
+    const freq = new Map<number, number>();
+    for (const r of parseCsvText(opened.sample, t.delimiter!, !opened.sampleIsWhole, 500)) freq.set(r.cells.length, (freq.get(r.cells.length) ?? 0) + 1);
+    width = [...freq].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? width;
+  }
+  return {
+    ...common,
+    table: t,
+    textColumn,
+    async *batches() {
+      const parser = new CsvParser(t.delimiter!, file);
+      let headerPending = t.hasHeader;
+      let out: FeedbackItem[] = [];
+      let bytesDone = 0;
+      const take = (rows: { cells: string[]; line: number }[]) => {
+        for (const r of rows) {
+          if (headerPending) {
+            headerPending = false;
+            continue;
+          }
+          stats.rows++;
+          if (r.cells.length !== width) {
+            stats.raggedRows++;
+            if (stats.firstRaggedLine === undefined) stats.firstRaggedLine = r.line;
+          }
+          const text = (r.cells[textIdx] ?? '').trim();
+          if (!text) {
+            stats.skippedEmpty++;
+            continue;
+          }
+          const fields: Record<string, string> = {};
+          for (let i = 0; i < r.cells.length; i++) {
+            if (i === textIdx) continue;
+            fields[i < names.length ? names[i] : `c${i}`] = r.cells[i];
+          }
+          out.push({ source: file, line: r.line, text, fields });
+          stats.items++;
+        }
+      };
+      for await (const chunk of opened.chunks(signal)) {
+        bytesDone = chunk.bytesDone;
+        take(parser.push(chunk.text));
+        while (out.length >= batchSize) yield { items: out.splice(0, batchSize), bytesDone };
+      }
+      take(parser.end());
+      while (out.length) yield { items: out.splice(0, batchSize), bytesDone: opened.bytesTotal };
+      if (stats.raggedRows) {
+        stats.warnings.push(`${file}: ${stats.raggedRows} rows have a different number of fields than the ${width} columns (first at line ${stats.firstRaggedLine}); they were kept`);
+      }
+      void delimiterName;
+      finish(textColumn, t);
+    },
+  };
+}
+
+/**
+ * Expands files and folders (recursively; node_modules, .git, .product-forge and dot-folders skipped)
+ * into the supported files, sorted. Missing paths and unsupported files given explicitly are UserErrors.
+ */
+export async function listFeedbackFiles(inputs: string[]): Promise<string[]> {
+  if (!inputs.length) throw new UserError('no input files or folders given');
+  const out: string[] = [];
+  const walk = async (dir: string) => {
+    const entries = await fsp.readdir(dir, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name.startsWith('.') || SKIP_DIRS.has(e.name)) continue;
+        await walk(p);
+      } else if (e.isFile() && isSupportedFile(p) && !e.name.startsWith('.')) out.push(p);
+    }
+  };
+  for (const input of inputs) {
+    let st;
+    try {
+      st = await fsp.stat(input);
+    } catch {
+      throw new UserError(`${input} does not exist`);
+    }
+    if (st.isDirectory()) {
+      const before = out.length;
+      await walk(input);
+      if (out.length === before) throw new UserError(`No feedback items found in ${input} (no ${SUPPORTED_EXTENSIONS.join(' ')} files in the folder)`);
+    } else if (!isSupportedFile(input)) {
+      throw new UserError(`${input}: unsupported file type "${path.extname(input) || '(none)'}"; use ${SUPPORTED_EXTENSIONS.join(' ')}`);
+    } else out.push(input);
+  }
+  return [...new Set(out)];
+}
+
+/** Reads all items of one (small) file into memory. Prefer openFeedbackFile().batches() for large inputs. */
+export async function readFeedbackFile(file: string, opts: ReadOptions = {}): Promise<{ items: FeedbackItem[]; file: OpenedFeedbackFile }> {
+  const f = await openFeedbackFile(file, opts);
+  const items: FeedbackItem[] = [];
+  for await (const b of f.batches()) items.push(...b.items);
+  return { items, file: f };
+}
+
+export { delimiterName } from './csv';
+export { openText, sniffEncoding, looksBinary } from './decode';

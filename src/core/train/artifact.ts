@@ -1,0 +1,151 @@
+// Saving and loading a classifier folder:
+//   model.onnx          preprocessed feature vector -> probabilities (see onnx.ts)
+//   preprocessing.json  scalers, imputers, category maps, TF-IDF vocabularies/idf, column order
+//   metadata.json       columns, target, labels, metrics, date, model kind, settings
+// The folder is filled under a temp name and renamed; an existing folder is never replaced
+// (a free name "<name>-2", "<name>-3", ... is used instead).
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { safeName, writeDirAtomically } from '../fsutil';
+import { UserError } from '../types';
+import type { ColumnProfile } from './infer';
+import type { Metrics } from './metrics';
+import type { ModelKind } from './model';
+import { networkToOnnx } from './onnx';
+import type { PreprocessingSpec } from './preprocess';
+import type { TrainResult } from './trainer';
+
+export const CLASSIFIERS_DIR = path.join('.product-forge', 'classifiers');
+
+export interface ClassifierMetadata {
+  format: 'product-forge-classifier';
+  version: 1;
+  name: string;
+  createdAt: string;
+  modelKind: ModelKind;
+  target: string;
+  features: string[];
+  /** Type of every feature column as inferred at training time. */
+  columns: { name: string; type: string }[];
+  labels: string[];
+  metrics: { accuracy: number; macroF1: number; perClass: Metrics['perClass']; confusion: number[][]; rows: number };
+  trainRows: number;
+  testRows: number;
+  fitSeconds: number;
+  nFeatures: number;
+  settings: Record<string, unknown>;
+  source?: string;
+  warnings: string[];
+  onnx: { file: 'model.onnx'; input: string; outputs: string[]; opset: number };
+}
+
+export interface LoadedClassifier {
+  dir: string;
+  metadata: ClassifierMetadata;
+  preprocessing: PreprocessingSpec;
+  modelPath: string;
+}
+
+export interface SaveOptions {
+  /** Parent folder; the classifier goes to <parent>/<name>[-n]. */
+  parent: string;
+  name: string;
+  profiles?: ColumnProfile[];
+  source?: string;
+  signal?: AbortSignal;
+}
+
+/** Writes the classifier folder atomically and returns its path. */
+export async function saveClassifier(result: TrainResult, opts: SaveOptions): Promise<string> {
+  const c = result.classifier;
+  const base = safeName(opts.name, 'classifier');
+  return writeDirAtomically(opts.parent, base, async (tmp) => {
+    const onnx = networkToOnnx(c.network, { target: c.target, labels: JSON.stringify(c.labels) });
+    const types = new Map((opts.profiles ?? []).map((p) => [p.name, p.type]));
+    const metadata: ClassifierMetadata = {
+      format: 'product-forge-classifier',
+      version: 1,
+      name: path.basename(base),
+      createdAt: new Date().toISOString(),
+      modelKind: c.network.kind,
+      target: c.target,
+      features: c.features,
+      columns: c.preprocessing.columns.map((col) => ({ name: col.name, type: types.get(col.name) ?? col.kind })),
+      labels: c.labels,
+      metrics: {
+        accuracy: result.metrics.accuracy,
+        macroF1: result.metrics.macroF1,
+        perClass: result.metrics.perClass,
+        confusion: result.metrics.confusion,
+        rows: result.metrics.rows,
+      },
+      trainRows: result.trainRows,
+      testRows: result.testRows,
+      fitSeconds: result.fitSeconds,
+      nFeatures: c.preprocessing.nFeatures,
+      settings: c.settings,
+      source: opts.source,
+      warnings: result.warnings,
+      onnx: { file: 'model.onnx', input: 'features', outputs: ['probabilities', 'label'], opset: 13 },
+    };
+    await fsp.writeFile(path.join(tmp, 'model.onnx'), onnx);
+    await fsp.writeFile(path.join(tmp, 'preprocessing.json'), JSON.stringify(c.preprocessing));
+    await fsp.writeFile(path.join(tmp, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
+  }, opts.signal);
+}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+/** Reads and checks a classifier folder; clear messages for anything missing or malformed. */
+export async function loadClassifier(dir: string): Promise<LoadedClassifier> {
+  const read = async (f: string) => {
+    try {
+      return await fsp.readFile(path.join(dir, f), 'utf8');
+    } catch {
+      throw new UserError(`${dir} is not a saved classifier: ${f} is missing (expected model.onnx, preprocessing.json and metadata.json)`);
+    }
+  };
+  let metadata: ClassifierMetadata, preprocessing: PreprocessingSpec;
+  try {
+    metadata = JSON.parse(await read('metadata.json'));
+    preprocessing = JSON.parse(await read('preprocessing.json'));
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`${dir}: metadata.json or preprocessing.json is not valid JSON (${(e as Error).message})`);
+  }
+  if (metadata?.format !== 'product-forge-classifier' || !isStringArray(metadata.labels) || typeof metadata.target !== 'string' || !isStringArray(metadata.features)) {
+    throw new UserError(`${dir}/metadata.json is not a Product Forge classifier description`);
+  }
+  if (preprocessing?.format !== 'product-forge-preprocessing' || preprocessing.version !== 1 || !Array.isArray(preprocessing.columns) || typeof preprocessing.nFeatures !== 'number') {
+    throw new UserError(`${dir}/preprocessing.json is not a Product Forge preprocessing description (or comes from a newer version)`);
+  }
+  const modelPath = path.join(dir, 'model.onnx');
+  try {
+    await fsp.access(modelPath);
+  } catch {
+    throw new UserError(`${dir} is not a saved classifier: model.onnx is missing`);
+  }
+  return { dir, metadata, preprocessing, modelPath };
+}
+
+/** Saved classifiers under a folder (newest first); unreadable folders are skipped. */
+export async function listClassifiers(parent: string): Promise<LoadedClassifier[]> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(parent);
+  } catch {
+    return [];
+  }
+  const out: LoadedClassifier[] = [];
+  for (const n of names) {
+    if (n.startsWith('.')) continue;
+    try {
+      out.push(await loadClassifier(path.join(parent, n)));
+    } catch {
+      /* not a classifier folder */
+    }
+  }
+  return out.sort((a, b) => (b.metadata.createdAt ?? '').localeCompare(a.metadata.createdAt ?? ''));
+}

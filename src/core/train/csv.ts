@@ -1,0 +1,328 @@
+// Reading real-world delimited files for training: delimiter and header sniffing, RFC 4180 quoting
+// (quotes, doubled quotes, newlines inside quotes), stray spaces around fields, common missing-value
+// markers ('', '?', NA, N/A, NaN, null, None), ragged rows. Streams the file (bounded memory per chunk)
+// and stores the table column by column with repeated values interned.
+import * as path from 'node:path';
+import { openText } from '../readers/decode';
+import { CancelledError, UserError } from '../types';
+
+/** Cell values treated as missing (compared lower-cased, after trimming). Missing cells are stored as ''. */
+export const MISSING_MARKERS = new Set(['', '?', 'na', 'n/a', 'nan', 'null', 'none', '#n/a', 'missing']);
+
+export function isMissingRaw(v: string): boolean {
+  return v.length <= 7 && MISSING_MARKERS.has(v.trim().toLowerCase());
+}
+
+export interface CsvDialect {
+  delimiter: string;
+  hasHeader: boolean;
+}
+
+/** A table stored by column: `data[c][r]` is the cell of column c in row r ('' = missing). */
+export interface Table {
+  columns: string[];
+  data: string[][];
+  rowCount: number;
+  dialect: CsvDialect;
+  /** Rows that had more or fewer fields than the header (padded or cut). */
+  raggedRows: number;
+  /** True when maxRows stopped the reading early. */
+  truncated: boolean;
+  warnings: string[];
+}
+
+export interface ReadTableOptions {
+  signal?: AbortSignal;
+  /** Called now and then with bytes read so far and the file size. */
+  onProgress?: (bytesDone: number, bytesTotal: number, rows: number) => void;
+  /** Stop after this many data rows (default 2,000,000). */
+  maxRows?: number;
+  /** Force a delimiter / header choice instead of sniffing. */
+  delimiter?: string;
+  hasHeader?: boolean;
+  /** Keep cells exactly as written (missing markers such as '?' or 'NA' are not turned into ''). */
+  keepRaw?: boolean;
+}
+
+const LF = 10, CR = 13, QUOTE = 34, SPACE = 32, TAB = 9;
+const S_START = 0, S_UNQ = 1, S_Q = 2, S_QQ = 3, S_AFTERQ = 4;
+
+/** Incremental delimited-text parser: feed() text chunks of any size, get whole records back. */
+export class CsvParser {
+  private state = S_START;
+  private buf = '';
+  private rec: string[] = [];
+  private quotedRec = false;
+  private skipLF = false;
+  private readonly d: number;
+  constructor(delimiter: string, private readonly emit: (fields: string[]) => boolean | void) {
+    this.d = delimiter.charCodeAt(0);
+  }
+  /** Set by emit returning false: parsing stops. */
+  stopped = false;
+
+  private endField(v: string): void {
+    this.rec.push(v);
+  }
+  private endRecord(): void {
+    const r = this.rec;
+    this.rec = [];
+    const blank = r.length === 1 && r[0] === '' && !this.quotedRec;
+    this.quotedRec = false;
+    if (!blank && this.emit(r) === false) this.stopped = true;
+  }
+
+  feed(s: string): void {
+    const n = s.length, d = this.d;
+    let i = 0, start = 0;
+    while (i < n && !this.stopped) {
+      const c = s.charCodeAt(i);
+      if (this.skipLF) {
+        this.skipLF = false;
+        if (c === LF) { i++; continue; }
+      }
+      switch (this.state) {
+        case S_START:
+          if (c === d) this.endField('');
+          else if (c === LF || c === CR) { this.endField(''); this.endRecord(); this.skipLF = c === CR; }
+          else if (c === QUOTE) { this.state = S_Q; this.quotedRec = true; this.buf = ''; start = i + 1; }
+          else if ((c === SPACE || c === TAB) && c !== d) { /* stray leading space */ }
+          else { this.state = S_UNQ; this.buf = ''; start = i; }
+          break;
+        case S_UNQ:
+          if (c === d || c === LF || c === CR) {
+            this.endField((this.buf + s.slice(start, i)).trim());
+            this.buf = '';
+            this.state = S_START;
+            if (c !== d) { this.endRecord(); this.skipLF = c === CR; }
+          }
+          break;
+        case S_Q:
+          if (c === QUOTE) { this.buf += s.slice(start, i); this.state = S_QQ; }
+          break;
+        case S_QQ:
+          if (c === QUOTE) { this.buf += '"'; this.state = S_Q; start = i + 1; }
+          else if (c === d || c === LF || c === CR) {
+            this.endField(this.buf);
+            this.buf = '';
+            this.state = S_START;
+            if (c !== d) { this.endRecord(); this.skipLF = c === CR; }
+          } else if (c === SPACE || c === TAB) this.state = S_AFTERQ;
+          else { this.state = S_UNQ; start = i; }
+          break;
+        case S_AFTERQ:
+          if (c === d || c === LF || c === CR) {
+            this.endField(this.buf);
+            this.buf = '';
+            this.state = S_START;
+            if (c !== d) { this.endRecord(); this.skipLF = c === CR; }
+          } else if (c !== SPACE && c !== TAB) { this.state = S_UNQ; start = i; }
+          break;
+      }
+      i++;
+    }
+    if (this.state === S_UNQ || this.state === S_Q) this.buf += s.slice(start, n);
+  }
+
+  end(): void {
+    if (this.stopped) return;
+    if (this.state === S_UNQ) this.endField(this.buf.trim());
+    else if (this.state !== S_START) this.endField(this.buf);
+    else if (this.rec.length) this.endField('');
+    this.buf = '';
+    this.state = S_START;
+    if (this.rec.length) this.endRecord();
+  }
+}
+
+/** Parses a whole string (tests, sniffing, small inputs). */
+export function parseCsvText(text: string, delimiter = ',', maxRecords = Infinity): string[][] {
+  const out: string[][] = [];
+  const p = new CsvParser(delimiter, (r) => {
+    out.push(r);
+    return out.length < maxRecords;
+  });
+  p.feed(text);
+  p.end();
+  return out;
+}
+
+const NUM_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const DEC_COMMA_RE = /^[+-]?\d+,\d+$/;
+
+/** Parses a number written plainly ("3", "-1.5e3", ".5"; "1,5" when decimalComma). NaN otherwise. */
+export function parseNumber(s: string, decimalComma = false): number {
+  if (NUM_RE.test(s)) return Number(s);
+  if (decimalComma && DEC_COMMA_RE.test(s)) return Number(s.replace(',', '.'));
+  return NaN;
+}
+
+/** Picks the delimiter and whether the first record is a header from the start of the file. */
+export function sniffDialect(sample: string, fileName = '', sampleIsWhole = true): CsvDialect {
+  const ext = path.extname(fileName).toLowerCase();
+  const candidates = [',', '\t', ';', '|'];
+  let best = { delimiter: ext === '.tsv' || ext === '.tab' ? '\t' : ',', score: -1, width: 1, records: [] as string[][] };
+  for (const d of candidates) {
+    let recs = parseCsvText(sample.slice(0, 200_000), d, 201);
+    if (!sampleIsWhole || sample.length > 200_000) recs = recs.slice(0, Math.max(1, recs.length - 1));
+    if (!recs.length) continue;
+    const counts = new Map<number, number>();
+    for (const r of recs) counts.set(r.length, (counts.get(r.length) ?? 0) + 1);
+    let mode = 1, modeN = 0;
+    for (const [w, k] of counts) if (k > modeN || (k === modeN && w > mode)) { mode = w; modeN = k; }
+    if (mode < 2) continue;
+    const score = modeN / recs.length + (d === '\t' && (ext === '.tsv' || ext === '.tab') ? 0.05 : 0);
+    if (score > best.score + 1e-9 || (Math.abs(score - best.score) < 1e-9 && mode > best.width)) best = { delimiter: d, score, width: mode, records: recs };
+  }
+  const hasHeader = best.records.length ? guessHeader(best.records, best.delimiter === ';') : true;
+  return { delimiter: best.delimiter, hasHeader };
+}
+
+function guessHeader(recs: string[][], decimalComma: boolean): boolean {
+  if (recs.length < 2) return !recs[0]?.every((v) => !isNaN(parseNumber(v, decimalComma)));
+  const first = recs[0];
+  const rest = recs.slice(1);
+  let headerVotes = 0, dataVotes = 0;
+  for (let c = 0; c < first.length; c++) {
+    const h = first[c];
+    const vals = rest.map((r) => r[c] ?? '').filter((v) => !isMissingRaw(v));
+    if (!vals.length) continue;
+    const numericRest = vals.filter((v) => !isNaN(parseNumber(v, decimalComma))).length / vals.length;
+    const hNum = !isNaN(parseNumber(h, decimalComma));
+    if (numericRest > 0.9) {
+      if (hNum) dataVotes++;
+      else if (!isMissingRaw(h)) headerVotes += 2;
+    } else if (vals.includes(h)) dataVotes++;
+    else if (isMissingRaw(h)) dataVotes += 0.5;
+  }
+  if (headerVotes || dataVotes) return headerVotes > dataVotes;
+  // Only text-like columns and no evidence: a header is short, unique and non-empty.
+  const seen = new Set(first);
+  return seen.size === first.length && first.every((h) => h.length > 0 && h.length <= 40);
+}
+
+function headerNames(first: string[] | undefined, width: number, hasHeader: boolean): string[] {
+  const names: string[] = [];
+  const used = new Set<string>();
+  for (let c = 0; c < width; c++) {
+    let n = hasHeader ? (first?.[c] ?? '').trim() : '';
+    if (!n) n = `c${c}`;
+    let u = n, k = 2;
+    while (used.has(u)) u = `${n}_${k++}`;
+    used.add(u);
+    names.push(u);
+  }
+  return names;
+}
+
+/** Reads a delimited file into a column-stored table. Bad input -> UserError with a clear message. */
+export async function readTable(file: string, opts: ReadTableOptions = {}): Promise<Table> {
+  const opened = await openText(file);
+  if (!opened.sample.trim()) throw new UserError(`${file} is empty`);
+  const sniffed = sniffDialect(opened.sample, file, opened.sampleIsWhole);
+  const dialect: CsvDialect = { delimiter: opts.delimiter ?? sniffed.delimiter, hasHeader: opts.hasHeader ?? sniffed.hasHeader };
+  const maxRows = opts.maxRows ?? 2_000_000;
+  const keepRaw = opts.keepRaw ?? false;
+  let columns: string[] | undefined;
+  let data: string[][] = [];
+  let interns: (Map<string, string> | null)[] = [];
+  let rows = 0, ragged = 0, cut = 0;
+  let truncated = false;
+  const setup = (width: number, first?: string[]) => {
+    columns = headerNames(first, width, dialect.hasHeader);
+    data = columns.map(() => []);
+    interns = columns.map(() => new Map());
+  };
+  const addRow = (r: string[]) => {
+    const cols = columns!;
+    const w = cols.length;
+    if (r.length !== w) {
+      // A trailing delimiter (empty extra fields) is not an error.
+      let extraNonEmpty = false;
+      for (let c = w; c < r.length; c++) if (r[c] !== '') extraNonEmpty = true;
+      if (r.length < w || extraNonEmpty) ragged++;
+      if (extraNonEmpty) cut++;
+    }
+    for (let c = 0; c < w; c++) {
+      let v = r[c] ?? '';
+      if (!keepRaw && v.length <= 7 && MISSING_MARKERS.has(v.toLowerCase())) v = '';
+      const m = interns[c];
+      if (m && v.length < 64) {
+        const got = m.get(v);
+        if (got !== undefined) v = got;
+        else if (m.size < 20000) m.set(v, v);
+        else interns[c] = null;
+      }
+      data[c].push(v);
+    }
+    rows++;
+  };
+  const parser = new CsvParser(dialect.delimiter, (r) => {
+    if (!columns) {
+      if (dialect.hasHeader) { setup(r.length, r); return true; }
+      // Trailing empty fields on the first row are not columns.
+      let w = r.length;
+      while (w > 1 && r[w - 1] === '') w--;
+      setup(w);
+    }
+    if (rows >= maxRows) { truncated = true; return false; }
+    addRow(r);
+    return true;
+  });
+  let lastReport = 0;
+  for await (const { text, bytesDone } of opened.chunks(opts.signal)) {
+    parser.feed(text);
+    if (parser.stopped) break;
+    if (opts.onProgress && (bytesDone - lastReport > 2_000_000 || bytesDone >= opened.bytesTotal)) {
+      lastReport = bytesDone;
+      opts.onProgress(bytesDone, opened.bytesTotal, rows);
+    }
+  }
+  if (opts.signal?.aborted) throw new CancelledError();
+  parser.end();
+  opts.onProgress?.(opened.bytesTotal, opened.bytesTotal, rows);
+  if (!columns || rows === 0) throw new UserError(`${file} has no data rows${columns ? ' (only a header)' : ''}`);
+  if (columns.length < 2) {
+    throw new UserError(`${file} does not look like a CSV/TSV table: every row has a single field (tried comma, tab, semicolon and pipe delimiters). Export it as CSV with a header row.`);
+  }
+  if (ragged > Math.max(5, rows * 0.1)) {
+    throw new UserError(`${file} does not look like a consistent CSV/TSV table: ${ragged} of ${rows} rows have a different number of fields than the ${columns.length} columns of the first row (delimiter '${dialect.delimiter === '\t' ? '\\t' : dialect.delimiter}'). Check the delimiter and quoting.`);
+  }
+  const warnings: string[] = [];
+  if (ragged) warnings.push(`${ragged} row(s) had a different number of fields than the header (missing cells filled as missing${cut ? `, extra fields dropped in ${cut}` : ''})`);
+  if (truncated) warnings.push(`only the first ${maxRows.toLocaleString('en-US')} rows were read`);
+  return { columns, data, rowCount: rows, dialect, raggedRows: ragged, truncated, warnings };
+}
+
+/** Builds a table from records (header + rows); used by tests and the typed-row prediction. */
+export function tableFromRecords(columns: string[], rows: string[][]): Table {
+  const data = columns.map((_, c) => rows.map((r) => {
+    const v = (r[c] ?? '').trim();
+    return isMissingRaw(v) ? '' : v;
+  }));
+  return { columns: [...columns], data, rowCount: rows.length, dialect: { delimiter: ',', hasHeader: true }, raggedRows: 0, truncated: false, warnings: [] };
+}
+
+/** A copy of some columns with missing markers turned into '' (for tables read with keepRaw). */
+export function normalizedColumns(t: Table, names: string[]): Table {
+  const data = names.map((n) => {
+    const c = t.columns.indexOf(n);
+    return t.data[c].map((v) => (isMissingRaw(v) ? '' : v.trim()));
+  });
+  return { ...t, columns: [...names], data };
+}
+
+/** Takes a subset of rows (by index) of a table. */
+export function takeRows(t: Table, idx: ArrayLike<number>): Table {
+  const data = t.data.map((col) => {
+    const out = new Array<string>(idx.length);
+    for (let i = 0; i < idx.length; i++) out[i] = col[idx[i]];
+    return out;
+  });
+  return { ...t, data, rowCount: idx.length };
+}
+
+/** Quotes a value for CSV output when needed. */
+export function csvField(v: string, delimiter = ','): string {
+  return /["\r\n]/.test(v) || v.includes(delimiter) || /^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}

@@ -1,0 +1,83 @@
+// The trained network shared by both model kinds: dense layers (ReLU between them, softmax at the end).
+// Logistic regression is the one-layer case. This is what model.onnx encodes (Gemm/Relu/Softmax).
+import type { Csr } from './sparse';
+
+export interface DenseLayer {
+  inDim: number;
+  outDim: number;
+  /** inDim x outDim, row-major (feature j's weights for every output are contiguous). */
+  W: Float32Array;
+  b: Float32Array;
+}
+
+export type ModelKind = 'logreg' | 'mlp';
+
+export interface Network {
+  kind: ModelKind;
+  layers: DenseLayer[];
+}
+
+/** Class probabilities (rows x classes, row-major) for sparse inputs, computed in float64. */
+export function predictProba(net: Network, X: Csr): Float64Array {
+  const K = net.layers[net.layers.length - 1].outDim;
+  const out = new Float64Array(X.rows * K);
+  let maxDim = 0;
+  for (const l of net.layers) maxDim = Math.max(maxDim, l.outDim, l.inDim);
+  let a = new Float64Array(maxDim), z = new Float64Array(maxDim);
+  for (let r = 0; r < X.rows; r++) {
+    for (let li = 0; li < net.layers.length; li++) {
+      const L = net.layers[li];
+      const { W, b, outDim } = L;
+      for (let k = 0; k < outDim; k++) z[k] = b[k];
+      if (li === 0) {
+        for (let p = X.indptr[r]; p < X.indptr[r + 1]; p++) {
+          const v = X.values[p], base = X.indices[p] * outDim;
+          for (let k = 0; k < outDim; k++) z[k] += v * W[base + k];
+        }
+      } else {
+        for (let j = 0; j < L.inDim; j++) {
+          const v = a[j];
+          if (v === 0) continue;
+          const base = j * outDim;
+          for (let k = 0; k < outDim; k++) z[k] += v * W[base + k];
+        }
+      }
+      if (li < net.layers.length - 1) for (let k = 0; k < outDim; k++) z[k] = z[k] > 0 ? z[k] : 0;
+      const t = a;
+      a = z;
+      z = t;
+    }
+    let m = -Infinity;
+    for (let k = 0; k < K; k++) if (a[k] > m) m = a[k];
+    let s = 0;
+    for (let k = 0; k < K; k++) s += Math.exp(a[k] - m);
+    for (let k = 0; k < K; k++) out[r * K + k] = Math.exp(a[k] - m) / s;
+  }
+  return out;
+}
+
+/** Index of the largest probability in each row. */
+export function argmaxRows(p: ArrayLike<number>, K: number): Int32Array {
+  const n = p.length / K;
+  const out = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (p[r * K + k] > p[r * K + best]) best = k;
+    out[r] = best;
+  }
+  return out;
+}
+
+/** Mean weighted cross-entropy and accuracy of probabilities against labels. */
+export function lossAndAccuracy(p: Float64Array, y: Int32Array, K: number, sampleWeight?: Float64Array): { loss: number; accuracy: number } {
+  let loss = 0, wsum = 0, correct = 0;
+  for (let r = 0; r < y.length; r++) {
+    const w = sampleWeight ? sampleWeight[r] : 1;
+    loss -= w * Math.log(Math.max(p[r * K + y[r]], 1e-15));
+    wsum += w;
+    let best = 0;
+    for (let k = 1; k < K; k++) if (p[r * K + k] > p[r * K + best]) best = k;
+    if (best === y[r]) correct++;
+  }
+  return { loss: wsum ? loss / wsum : 0, accuracy: y.length ? correct / y.length : 0 };
+}

@@ -1,0 +1,166 @@
+// Prediction with a saved classifier: preprocessing in JS (preprocessing.json), the network through
+// onnxruntime-node (model.onnx). Files are processed in row batches so memory stays bounded by the
+// table itself; the output CSV is written atomically next to nothing the user owns.
+import * as path from 'node:path';
+import { AtomicFileWriter, pathExists } from '../fsutil';
+import { CancelledError, throwIfAborted, UserError } from '../types';
+import { loadClassifier, type LoadedClassifier } from './artifact';
+import { csvField, normalizedColumns, readTable, tableFromRecords, type Table } from './csv';
+import { ONNX_INPUT, ONNX_PROBABILITIES } from './onnx';
+import { Preprocessor } from './preprocess';
+import { csrToDense } from './sparse';
+
+type Ort = typeof import('onnxruntime-node');
+let ortPromise: Promise<Ort> | undefined;
+function ort(): Promise<Ort> {
+  ortPromise ??= import('onnxruntime-node').then((m) => ((m as unknown as { default?: Ort }).default?.InferenceSession ? (m as unknown as { default: Ort }).default : m));
+  return ortPromise;
+}
+
+export interface Prediction {
+  label: string;
+  confidence: number;
+  probabilities: number[];
+}
+
+/** A saved classifier ready to predict: preprocessing + an onnxruntime session. */
+export class OnnxClassifier {
+  private constructor(
+    readonly loaded: LoadedClassifier,
+    readonly pre: Preprocessor,
+    private readonly session: import('onnxruntime-node').InferenceSession,
+    private readonly ortMod: Ort,
+  ) {}
+
+  static async load(dir: string): Promise<OnnxClassifier> {
+    const loaded = await loadClassifier(dir);
+    const o = await ort();
+    let session: import('onnxruntime-node').InferenceSession;
+    try {
+      session = await o.InferenceSession.create(loaded.modelPath, { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+    } catch (e) {
+      throw new UserError(`${loaded.modelPath} could not be loaded by onnxruntime (${(e as Error).message.split('\n')[0]})`);
+    }
+    return new OnnxClassifier(loaded, new Preprocessor(loaded.preprocessing), session, o);
+  }
+
+  get labels(): string[] {
+    return this.loaded.metadata.labels;
+  }
+
+  /** Probabilities (rows x classes) for every row of a table whose feature columns are normalised. */
+  async predictProba(table: Table, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<Float32Array> {
+    const K = this.labels.length;
+    const D = this.pre.nFeatures;
+    const out = new Float32Array(table.rowCount * K);
+    // Dense input batches of at most ~4M floats.
+    const batch = Math.max(1, Math.min(4096, Math.floor(4_000_000 / Math.max(D, 1))));
+    for (let start = 0; start < table.rowCount; start += batch) {
+      throwIfAborted(signal);
+      const end = Math.min(table.rowCount, start + batch);
+      const idx = Array.from({ length: end - start }, (_, i) => start + i);
+      const X = this.pre.transform(table, idx, signal);
+      const dense = csrToDense(X);
+      const feeds = { [ONNX_INPUT]: new this.ortMod.Tensor('float32', dense, [end - start, D]) };
+      const res = await this.session.run(feeds, [ONNX_PROBABILITIES]);
+      out.set(res[ONNX_PROBABILITIES].data as Float32Array, start * K);
+      onProgress?.(end, table.rowCount);
+    }
+    return out;
+  }
+
+  /** Predicts rows given as column -> value records (a typed row, or one text). */
+  async predictRecords(records: Record<string, string>[]): Promise<Prediction[]> {
+    const cols = this.pre.inputColumns;
+    const missing = cols.filter((c) => !records.every((r) => c in r));
+    if (missing.length) throw new UserError(`values are needed for: ${missing.join(', ')}`);
+    const t = tableFromRecords(cols, records.map((r) => cols.map((c) => String(r[c] ?? ''))));
+    const p = await this.predictProba(t);
+    return toPredictions(p, this.labels);
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release?.();
+  }
+}
+
+export function toPredictions(p: ArrayLike<number>, labels: string[]): Prediction[] {
+  const K = labels.length;
+  const out: Prediction[] = [];
+  for (let r = 0; r < p.length / K; r++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (p[r * K + k] > p[r * K + best]) best = k;
+    const probabilities = Array.from({ length: K }, (_, k) => p[r * K + k]);
+    out.push({ label: labels[best], confidence: probabilities[best], probabilities });
+  }
+  return out;
+}
+
+export interface PredictFileOptions {
+  /** Replace `out` if it exists (default: refuse). */
+  force?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (stage: 'reading' | 'predicting' | 'writing', done: number, total: number) => void;
+}
+
+export interface PredictFileResult {
+  out: string;
+  rows: number;
+  counts: Record<string, number>;
+  columns: { prediction: string; confidence: string };
+}
+
+/** `<dir>/<base>.predictions.csv`, or `<base>.predictions-2.csv`, ... : the first name not taken. */
+export async function defaultPredictionsPath(csv: string): Promise<string> {
+  const dir = path.dirname(csv);
+  const base = path.basename(csv).replace(/\.[^.]+$/, '');
+  for (let n = 1; n < 10000; n++) {
+    const p = path.join(dir, `${base}.predictions${n === 1 ? '' : `-${n}`}.csv`);
+    if (!(await pathExists(p))) return p;
+  }
+  throw new UserError(`no free output name next to ${csv}`);
+}
+
+/** Predicts every row of `csv` and writes a new CSV: the input columns + prediction + confidence. */
+export async function predictFile(model: OnnxClassifier | string, csv: string, out: string, opts: PredictFileOptions = {}): Promise<PredictFileResult> {
+  const clf = typeof model === 'string' ? await OnnxClassifier.load(model) : model;
+  const absIn = path.resolve(csv), absOut = path.resolve(out);
+  if (absIn === absOut) throw new UserError(`the output file must differ from the input (${csv}); the input is never modified`);
+  if (!opts.force && (await pathExists(absOut))) throw new UserError(`${out} already exists; choose another --out or pass --force to replace it`);
+  const raw = await readTable(csv, { signal: opts.signal, keepRaw: true, onProgress: (d, t) => opts.onProgress?.('reading', d, t) });
+  const need = clf.pre.inputColumns;
+  const missing = clf.pre.missingColumns(raw.columns);
+  if (missing.length) {
+    throw new UserError(`${csv} lacks column(s) the classifier was trained on: ${missing.join(', ')}. It has: ${raw.columns.slice(0, 30).join(', ')}. Rename the columns or use a file with the same layout as the training data.`);
+  }
+  const features = normalizedColumns(raw, need);
+  const proba = await clf.predictProba(features, opts.signal, (d, t) => opts.onProgress?.('predicting', d, t));
+  const preds = toPredictions(proba, clf.labels);
+  const taken = new Set(raw.columns);
+  const free = (n: string) => { let u = n, k = 2; while (taken.has(u)) u = `${n}_${k++}`; taken.add(u); return u; };
+  const predCol = free('prediction'), confCol = free('confidence');
+  const d = raw.dialect.delimiter;
+  const w = await AtomicFileWriter.create(out, { overwrite: !!opts.force });
+  const counts: Record<string, number> = {};
+  try {
+    const lines: string[] = [[...raw.columns, predCol, confCol].map((c) => csvField(c, d)).join(d)];
+    for (let r = 0; r < raw.rowCount; r++) {
+      if (opts.signal?.aborted) throw new CancelledError();
+      const cells = raw.data.map((col) => csvField(col[r], d));
+      cells.push(csvField(preds[r].label, d), preds[r].confidence.toFixed(4));
+      counts[preds[r].label] = (counts[preds[r].label] ?? 0) + 1;
+      lines.push(cells.join(d));
+      if (lines.length >= 5000) {
+        await w.write(lines.join('\n') + '\n');
+        lines.length = 0;
+        opts.onProgress?.('writing', r + 1, raw.rowCount);
+      }
+    }
+    if (lines.length) await w.write(lines.join('\n') + '\n');
+    await w.commit();
+  } catch (e) {
+    await w.abort();
+    throw e;
+  }
+  return { out, rows: raw.rowCount, counts, columns: { prediction: predCol, confidence: confCol } };
+}

@@ -1,0 +1,241 @@
+// Turns table columns into one sparse feature matrix. Fitted on training rows only; the fitted state
+// is plain JSON (preprocessing.json) so prediction applies exactly the same steps later.
+//   numeric: median imputation, standardisation, a missing-indicator column when training had gaps
+//   categorical: one-hot of the most frequent categories + one "other" column for rare/unseen values
+//   date: year, month, weekday, day ordinal, each imputed and standardised (+ missing indicator)
+//   text: TF-IDF word uni/bigrams + character 2-4-grams (see text.ts)
+import { parseNumber, type Table } from './csv';
+import { parseDate, type ColumnProfile } from './infer';
+import { CsrBuilder, type Csr } from './sparse';
+import { fitTextBlock, TextBlock, tokenize, type TextBlockSpec, type TextFeatureOptions } from './text';
+import { throwIfAborted, UserError } from '../types';
+
+export interface Scaler {
+  median: number;
+  mean: number;
+  std: number;
+}
+
+export type ColumnSpec =
+  | { kind: 'numeric'; name: string; scaler: Scaler; indicator: boolean }
+  | { kind: 'categorical'; name: string; categories: string[] }
+  | { kind: 'date'; name: string; parts: Scaler[]; indicator: boolean }
+  | { kind: 'text'; name: string; blocks: TextBlockSpec[] };
+
+export interface PreprocessingSpec {
+  format: 'product-forge-preprocessing';
+  version: 1;
+  decimalComma: boolean;
+  columns: ColumnSpec[];
+  nFeatures: number;
+}
+
+export interface PreprocessOptions extends TextFeatureOptions {
+  /** Most one-hot categories per column (default 100); the rest share the "other" column. */
+  maxCategories?: number;
+  decimalComma?: boolean;
+  signal?: AbortSignal;
+}
+
+export const DATE_PARTS = ['year', 'month', 'weekday', 'ordinal'] as const;
+
+function dateParts(ms: number): number[] {
+  const d = new Date(ms);
+  return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDay(), Math.floor(ms / 86400000)];
+}
+
+function fitScaler(vals: number[]): Scaler {
+  if (!vals.length) return { median: 0, mean: 0, std: 1 };
+  const sorted = Float64Array.from(vals).sort();
+  const m = sorted.length;
+  const median = m % 2 ? sorted[(m - 1) / 2] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2;
+  return { median, mean: 0, std: 1 };
+}
+
+/** Mean / std of the imputed column (as sklearn's SimpleImputer + StandardScaler). */
+function finishScaler(s: Scaler, vals: number[], missing: number): Scaler {
+  const n = vals.length + missing;
+  let sum = s.median * missing;
+  for (const v of vals) sum += v;
+  const mean = n ? sum / n : 0;
+  let ss = missing * (s.median - mean) ** 2;
+  for (const v of vals) ss += (v - mean) ** 2;
+  const std = n ? Math.sqrt(ss / n) : 1;
+  return { median: s.median, mean, std: std > 1e-12 ? std : 1 };
+}
+
+function columnWidth(c: ColumnSpec): number {
+  switch (c.kind) {
+    case 'numeric': return 1 + (c.indicator ? 1 : 0);
+    case 'categorical': return c.categories.length + 1;
+    case 'date': return DATE_PARTS.length + (c.indicator ? 1 : 0);
+    case 'text': return c.blocks.reduce((a, b) => a + b.vocab.length, 0);
+  }
+}
+
+/** Fits the preprocessing on the given (training) rows of `table`. */
+export function fitPreprocessing(table: Table, rows: ArrayLike<number>, features: string[], profiles: ColumnProfile[], opts: PreprocessOptions = {}): PreprocessingSpec {
+  const decimalComma = opts.decimalComma ?? table.dialect.delimiter === ';';
+  const maxCats = opts.maxCategories ?? 100;
+  const columns: ColumnSpec[] = [];
+  for (const name of features) {
+    throwIfAborted(opts.signal);
+    const c = table.columns.indexOf(name);
+    if (c < 0) throw new UserError(`feature column '${name}' is not in the file (columns: ${table.columns.join(', ')})`);
+    const col = table.data[c];
+    const prof = profiles[c];
+    if (prof.type === 'numeric' || prof.type === 'identifier') {
+      const vals: number[] = [];
+      let missing = 0;
+      let nonNumeric = 0;
+      for (let i = 0; i < rows.length; i++) {
+        const v = col[rows[i]];
+        const x = v === '' ? NaN : parseNumber(v, decimalComma);
+        if (isNaN(x)) { missing++; if (v !== '') nonNumeric++; } else vals.push(x);
+      }
+      if (nonNumeric > 0.05 * rows.length && prof.type !== 'numeric') {
+        // An identifier-like string column the user chose: treat as categorical.
+      } else {
+        if (!vals.length) throw new UserError(`column '${name}' has no numeric values in the training rows; remove it from the features`);
+        columns.push({ kind: 'numeric', name, scaler: finishScaler(fitScaler(vals), vals, missing), indicator: missing > 0 });
+        continue;
+      }
+    }
+    if (prof.type === 'date') {
+      const per: number[][] = DATE_PARTS.map(() => []);
+      let missing = 0;
+      for (let i = 0; i < rows.length; i++) {
+        const v = col[rows[i]];
+        const t = v === '' ? NaN : parseDate(v);
+        if (isNaN(t)) { missing++; continue; }
+        dateParts(t).forEach((x, k) => per[k].push(x));
+      }
+      if (!per[0].length) throw new UserError(`column '${name}' has no readable dates in the training rows; remove it from the features`);
+      columns.push({ kind: 'date', name, parts: per.map((vals) => finishScaler(fitScaler(vals), vals, missing)), indicator: missing > 0 });
+      continue;
+    }
+    if (prof.type === 'text') {
+      const docs: string[][] = [];
+      for (let i = 0; i < rows.length; i++) docs.push(tokenize(col[rows[i]]));
+      const blocks = [fitTextBlock(docs, 'word', 1, 2, opts.maxWordFeatures ?? 50_000)];
+      // Character n-grams help most on small corpora (typos, word forms) and cost ~8x the non-zeros:
+      // on by default below 3,000 training rows.
+      const maxChar = opts.maxCharFeatures ?? (rows.length <= 3000 ? 30_000 : 0);
+      if (maxChar > 0) blocks.push(fitTextBlock(docs, 'char', 2, 4, maxChar));
+      if (!blocks.some((b) => b.vocab.length)) throw new UserError(`text column '${name}' has no words in the training rows; remove it from the features`);
+      columns.push({ kind: 'text', name, blocks });
+      continue;
+    }
+    if (prof.type === 'empty') throw new UserError(`column '${name}' is missing in every row; remove it from the features`);
+    // categorical (and identifier strings chosen explicitly)
+    const counts = new Map<string, number>();
+    for (let i = 0; i < rows.length; i++) {
+      const v = col[rows[i]];
+      counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+    const cats = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, maxCats).map((e) => e[0]);
+    cats.sort();
+    columns.push({ kind: 'categorical', name, categories: cats });
+  }
+  const nFeatures = columns.reduce((a, c) => a + columnWidth(c), 0);
+  return { format: 'product-forge-preprocessing', version: 1, decimalComma, columns, nFeatures };
+}
+
+/** Applies fitted preprocessing. Columns are matched by name; a missing one is an error. */
+export class Preprocessor {
+  private readonly textBlocks: (TextBlock[] | null)[];
+  private readonly catIndex: (Map<string, number> | null)[];
+  private readonly offsets: number[];
+  constructor(readonly spec: PreprocessingSpec) {
+    this.textBlocks = spec.columns.map((c) => (c.kind === 'text' ? c.blocks.map((b) => new TextBlock(b)) : null));
+    this.catIndex = spec.columns.map((c) => (c.kind === 'categorical' ? new Map(c.categories.map((v, i) => [v, i])) : null));
+    this.offsets = [];
+    let o = 0;
+    for (const c of spec.columns) {
+      this.offsets.push(o);
+      o += columnWidth(c);
+    }
+  }
+
+  get nFeatures(): number {
+    return this.spec.nFeatures;
+  }
+
+  /** Names of the input columns the preprocessing reads. */
+  get inputColumns(): string[] {
+    return this.spec.columns.map((c) => c.name);
+  }
+
+  /** Input columns absent from `columns`. */
+  missingColumns(columns: string[]): string[] {
+    const have = new Set(columns);
+    return this.inputColumns.filter((c) => !have.has(c));
+  }
+
+  /** Human-readable names of the feature vector entries (text blocks summarised). */
+  featureNames(): string[] {
+    const out: string[] = [];
+    for (const c of this.spec.columns) {
+      if (c.kind === 'numeric') { out.push(c.name); if (c.indicator) out.push(`${c.name}=missing`); }
+      else if (c.kind === 'categorical') { for (const v of c.categories) out.push(`${c.name}=${v === '' ? '(missing)' : v}`); out.push(`${c.name}=(other)`); }
+      else if (c.kind === 'date') { for (const p of DATE_PARTS) out.push(`${c.name}.${p}`); if (c.indicator) out.push(`${c.name}=missing`); }
+      else for (const b of c.blocks) for (const t of b.vocab) out.push(`${c.name}:${b.kind}:${t}`);
+    }
+    return out;
+  }
+
+  /** Transforms rows of a table (all rows when `rows` is omitted) into a CSR matrix. */
+  transform(table: Table, rows?: ArrayLike<number>, signal?: AbortSignal): Csr {
+    const missing = this.missingColumns(table.columns);
+    if (missing.length) {
+      throw new UserError(`the file lacks column(s) the classifier needs: ${missing.join(', ')} (it has: ${table.columns.slice(0, 30).join(', ')}${table.columns.length > 30 ? ', ...' : ''})`);
+    }
+    const cols = this.spec.columns.map((c) => table.data[table.columns.indexOf(c.name)]);
+    const n = rows ? rows.length : table.rowCount;
+    const b = new CsrBuilder(this.spec.nFeatures);
+    const push = (j: number, v: number) => b.push(j, v);
+    for (let i = 0; i < n; i++) {
+      if ((i & 4095) === 4095) throwIfAborted(signal);
+      const r = rows ? rows[i] : i;
+      for (let k = 0; k < this.spec.columns.length; k++) this.cell(k, cols[k][r] ?? '', push);
+      b.endRow();
+    }
+    return b.build();
+  }
+
+  private cell(k: number, v: string, push: (j: number, v: number) => void): void {
+    const c = this.spec.columns[k];
+    const off = this.offsets[k];
+    switch (c.kind) {
+      case 'numeric': {
+        const x = v === '' ? NaN : parseNumber(v.trim(), this.spec.decimalComma);
+        const miss = isNaN(x);
+        push(off, ((miss ? c.scaler.median : x) - c.scaler.mean) / c.scaler.std);
+        if (c.indicator && miss) push(off + 1, 1);
+        return;
+      }
+      case 'categorical': {
+        const j = this.catIndex[k]!.get(v);
+        push(off + (j ?? c.categories.length), 1);
+        return;
+      }
+      case 'date': {
+        const t = v === '' ? NaN : parseDate(v.trim());
+        const miss = isNaN(t);
+        const parts = miss ? null : dateParts(t);
+        c.parts.forEach((s, p) => push(off + p, ((parts ? parts[p] : s.median) - s.mean) / s.std));
+        if (c.indicator && miss) push(off + DATE_PARTS.length, 1);
+        return;
+      }
+      case 'text': {
+        const toks = tokenize(v);
+        let o = off;
+        for (const blk of this.textBlocks[k]!) {
+          blk.transform(toks, o, push);
+          o += blk.size;
+        }
+        return;
+      }
+    }
+  }
+}

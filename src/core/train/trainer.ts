@@ -1,0 +1,327 @@
+// Training end to end: checks the target, splits (stratified, seeded), fits preprocessing on the
+// training rows, fits logistic regression and/or the MLP (auto picks by validation score), and
+// evaluates on the held-out rows. Reports per-epoch curves; cancellable through an AbortSignal.
+import { takeRows, type Table } from './csv';
+import { profileTable, proposeFeatures, type ColumnProfile } from './infer';
+import { fitPreprocessing, Preprocessor, type PreprocessingSpec } from './preprocess';
+import { csrRows, type Csr } from './sparse';
+import { fitLogReg, logregNetwork } from './logreg';
+import { fitMlp } from './mlp';
+import { argmaxRows, lossAndAccuracy, predictProba, type ModelKind, type Network } from './model';
+import { computeMetrics, metricWarnings, sortLabels, stratifiedSplit, type Metrics } from './metrics';
+import { CancelledError, throwIfAborted, UserError } from '../types';
+
+export type ModelChoice = 'auto' | ModelKind;
+
+export interface TrainOptions {
+  target: string;
+  /** Feature columns; default: the proposed selection (identifiers, near-unique and leaks excluded). */
+  features?: string[];
+  model?: ModelChoice;
+  /** Share of rows held out for evaluation (default 0.2), unless testTable is given. */
+  testSplit?: number;
+  testTable?: Table;
+  /** Share of the training rows used for validation (early stopping, auto choice, curves; default 0.1). */
+  validationShare?: number;
+  seed?: number;
+  classWeight?: 'none' | 'balanced';
+  /** Logistic regression: inverse L2 strength (default 1) and iteration cap (default 300). */
+  C?: number;
+  maxIter?: number;
+  /** MLP settings. */
+  hidden?: number[];
+  dropout?: number;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  alpha?: number;
+  patience?: number;
+  /** TF-IDF caps for text columns. */
+  maxWordFeatures?: number;
+  maxCharFeatures?: number;
+  signal?: AbortSignal;
+  onEpoch?: (e: EpochInfo) => void;
+  onStage?: (stage: string) => void;
+}
+
+export interface EpochInfo {
+  model: ModelKind;
+  /** 1-based epoch (MLP) or L-BFGS iteration (logistic regression). */
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  /** 'fit' while choosing/fitting on the training part; 'refit' on all training rows. */
+  phase: 'fit' | 'refit';
+}
+
+export interface TrainedClassifier {
+  target: string;
+  features: string[];
+  labels: string[];
+  preprocessing: PreprocessingSpec;
+  network: Network;
+  /** Training options that shaped the model (for metadata.json). */
+  settings: Record<string, unknown>;
+}
+
+export interface TrainResult {
+  classifier: TrainedClassifier;
+  metrics: Metrics;
+  /** Validation accuracy of each candidate tried. */
+  candidates: { model: ModelKind; valAccuracy: number; valLoss: number }[];
+  history: EpochInfo[];
+  fitSeconds: number;
+  trainRows: number;
+  testRows: number;
+  warnings: string[];
+  excluded: { name: string; reason: string }[];
+}
+
+/** Maps target values to class indices; rows with a missing target are dropped (reported). */
+function encodeTarget(col: string[], n: number, labels?: string[]): { y: Int32Array; rows: Int32Array; labels: string[]; counts: number[] } {
+  const present = new Set<string>();
+  for (let r = 0; r < n; r++) if (col[r] !== '') present.add(col[r]);
+  const lab = labels ?? sortLabels(present);
+  const index = new Map(lab.map((l, i) => [l, i]));
+  const rows: number[] = [], y: number[] = [];
+  for (let r = 0; r < n; r++) {
+    const k = index.get(col[r]);
+    if (k === undefined) continue;
+    rows.push(r);
+    y.push(k);
+  }
+  const counts = lab.map(() => 0);
+  for (const k of y) counts[k]++;
+  return { y: Int32Array.from(y), rows: Int32Array.from(rows), labels: lab, counts };
+}
+
+function classWeights(y: Int32Array, K: number, mode: 'none' | 'balanced'): Float64Array | undefined {
+  if (mode !== 'balanced') return undefined;
+  const counts = new Array<number>(K).fill(0);
+  for (const k of y) counts[k]++;
+  const w = new Float64Array(y.length);
+  for (let i = 0; i < y.length; i++) w[i] = y.length / (K * counts[y[i]]);
+  return w;
+}
+
+function pick<T>(a: ArrayLike<T>, idx: ArrayLike<number>, make: (n: number) => { [i: number]: T }): any {
+  const out = make(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = a[idx[i]];
+  return out;
+}
+
+export function validateTrainOptions(o: TrainOptions): void {
+  const bad = (m: string) => { throw new UserError(m); };
+  if (o.testSplit !== undefined && !(o.testSplit > 0 && o.testSplit < 0.9)) bad(`--test-split must be between 0 and 0.9 (got ${o.testSplit})`);
+  if (o.validationShare !== undefined && !(o.validationShare > 0 && o.validationShare < 0.5)) bad(`the validation share must be between 0 and 0.5 (got ${o.validationShare})`);
+  if (o.C !== undefined && !(o.C > 0)) bad(`C must be a positive number (got ${o.C})`);
+  if (o.hidden && (!o.hidden.length || o.hidden.some((h) => !Number.isInteger(h) || h < 1 || h > 4096))) bad(`hidden sizes must be whole numbers between 1 and 4096 (got ${o.hidden.join(',')})`);
+  if (o.dropout !== undefined && !(o.dropout >= 0 && o.dropout < 0.9)) bad(`dropout must be in [0, 0.9) (got ${o.dropout})`);
+  if (o.epochs !== undefined && !(Number.isInteger(o.epochs) && o.epochs >= 1 && o.epochs <= 10000)) bad(`epochs must be a whole number from 1 to 10000 (got ${o.epochs})`);
+  if (o.batchSize !== undefined && !(Number.isInteger(o.batchSize) && o.batchSize >= 1)) bad(`batch size must be a whole number >= 1 (got ${o.batchSize})`);
+  if (o.learningRate !== undefined && !(o.learningRate > 0 && o.learningRate < 10)) bad(`learning rate must be in (0, 10) (got ${o.learningRate})`);
+  if (o.seed !== undefined && !Number.isInteger(o.seed)) bad(`seed must be a whole number (got ${o.seed})`);
+  if (o.model && !['auto', 'logreg', 'mlp'].includes(o.model)) bad(`model must be auto, logreg or mlp (got ${o.model})`);
+}
+
+/** Trains a classifier on `table`. Throws UserError for unusable input and CancelledError on abort. */
+export async function trainClassifier(table: Table, opts: TrainOptions, profiles: ColumnProfile[] = profileTable(table)): Promise<TrainResult> {
+  validateTrainOptions(opts);
+  const t0 = performance.now();
+  const { signal } = opts;
+  const warnings: string[] = [...table.warnings];
+  const ti = table.columns.indexOf(opts.target);
+  if (ti < 0) throw new UserError(`target column '${opts.target}' is not in the file; columns: ${table.columns.join(', ')}`);
+  let excluded: { name: string; reason: string }[] = [];
+  let features = opts.features;
+  if (!features) {
+    const sel = proposeFeatures(table, profiles, opts.target);
+    features = sel.features;
+    excluded = sel.excluded;
+  } else {
+    const unknown = features.filter((f) => !table.columns.includes(f));
+    if (unknown.length) throw new UserError(`feature column(s) not in the file: ${unknown.join(', ')}; columns: ${table.columns.join(', ')}`);
+    if (features.includes(opts.target)) throw new UserError(`the target '${opts.target}' cannot also be a feature`);
+    for (const f of features) {
+      const p = profiles[table.columns.indexOf(f)];
+      if (p.type === 'empty') throw new UserError(`feature column '${f}' is missing in every row; remove it from the features`);
+    }
+  }
+  if (!features.length) throw new UserError(`no usable feature columns besides '${opts.target}'${excluded.length ? ` (excluded: ${excluded.map((e) => `${e.name}: ${e.reason}`).join('; ')})` : ''}`);
+
+  const enc = encodeTarget(table.data[ti], table.rowCount);
+  const K = enc.labels.length;
+  const droppedTarget = table.rowCount - enc.rows.length;
+  if (droppedTarget) warnings.push(`${droppedTarget} row(s) with a missing '${opts.target}' were left out`);
+  if (K < 2) throw new UserError(`target '${opts.target}' has ${K === 0 ? 'no values' : `a single class ('${enc.labels[0]}')`}; a classifier needs at least two classes`);
+  if (K > 1000) throw new UserError(`target '${opts.target}' has ${K} distinct values; that looks like a numeric or free-text column, not a class label (at most 1000 classes)`);
+  const single = enc.labels.filter((_, k) => enc.counts[k] < 2);
+  if (single.length && !opts.testTable) {
+    throw new UserError(`class${single.length > 1 ? 'es' : ''} ${single.slice(0, 10).map((s) => `'${s}'`).join(', ')} of '${opts.target}' ha${single.length > 1 ? 've' : 's'} a single row; a stratified split needs at least 2 rows per class. Remove or merge ${single.length > 1 ? 'those rows' : 'that row'}, or pass a separate test file.`);
+  }
+  const seed = opts.seed ?? 0;
+  const kind = opts.model ?? 'auto';
+
+  // Split: train / test rows (indices into the table).
+  let trainRows: Int32Array, yTrain: Int32Array;
+  let testTable: Table, testRowsIdx: Int32Array | undefined, yTest: Int32Array;
+  if (opts.testTable) {
+    trainRows = enc.rows;
+    yTrain = enc.y;
+    testTable = opts.testTable;
+    const tti = testTable.columns.indexOf(opts.target);
+    if (tti < 0) throw new UserError(`the test file has no '${opts.target}' column`);
+    const te = encodeTarget(testTable.data[tti], testTable.rowCount, enc.labels);
+    const unseen = testTable.rowCount - te.rows.length;
+    if (unseen) warnings.push(`${unseen} test row(s) with a missing or unseen '${opts.target}' value were left out of the evaluation`);
+    if (!te.rows.length) throw new UserError(`the test file has no rows whose '${opts.target}' is one of the training classes`);
+    testRowsIdx = te.rows;
+    yTest = te.y;
+  } else {
+    const sp = stratifiedSplit(enc.y, K, opts.testSplit ?? 0.2, seed);
+    trainRows = pick(enc.rows, sp.train, (n) => new Int32Array(n));
+    yTrain = pick(enc.y, sp.train, (n) => new Int32Array(n));
+    testTable = table;
+    testRowsIdx = pick(enc.rows, sp.test, (n) => new Int32Array(n));
+    yTest = pick(enc.y, sp.test, (n) => new Int32Array(n));
+  }
+  const trainCounts = enc.labels.map(() => 0);
+  for (const k of yTrain) trainCounts[k]++;
+  const missingInTrain = enc.labels.filter((_, k) => trainCounts[k] === 0);
+  if (missingInTrain.length) throw new UserError(`class(es) ${missingInTrain.join(', ')} have no training rows`);
+
+  opts.onStage?.('preprocessing');
+  throwIfAborted(signal);
+  const preprocessing = fitPreprocessing(table, trainRows, features, profiles, { maxWordFeatures: opts.maxWordFeatures, maxCharFeatures: opts.maxCharFeatures, signal });
+  const pre = new Preprocessor(preprocessing);
+  const Xtrain = pre.transform(table, trainRows, signal);
+  const Xtest = pre.transform(testTable, testRowsIdx, signal);
+  throwIfAborted(signal);
+
+  // Validation part of the training rows.
+  const vShare = opts.validationShare ?? 0.1;
+  const canVal = Math.min(...trainCounts) >= 2 && yTrain.length >= 20;
+  let fitIdx: Int32Array, valIdx: Int32Array;
+  if (canVal) {
+    const vs = stratifiedSplit(yTrain, K, vShare, seed + 1);
+    fitIdx = vs.train;
+    valIdx = vs.test;
+  } else {
+    fitIdx = Int32Array.from(yTrain.keys());
+    valIdx = new Int32Array(0);
+    warnings.push('too few training rows for a validation split: no early stopping, auto picks logistic regression');
+  }
+  const Xfit = csrRows(Xtrain, fitIdx), yFit: Int32Array = pick(yTrain, fitIdx, (n) => new Int32Array(n));
+  const Xval: Csr | null = valIdx.length ? csrRows(Xtrain, valIdx) : null;
+  const yVal: Int32Array | null = valIdx.length ? pick(yTrain, valIdx, (n) => new Int32Array(n)) : null;
+  const cw = opts.classWeight ?? 'none';
+  const history: EpochInfo[] = [];
+  const emit = (e: EpochInfo) => { history.push(e); opts.onEpoch?.(e); };
+  const candidates: TrainResult['candidates'] = [];
+  const C = opts.C ?? 1;
+
+  const evalNet = (net: Network) => {
+    if (!Xval || !yVal) return { loss: NaN, accuracy: NaN };
+    return lossAndAccuracy(predictProba(net, Xval), yVal, K);
+  };
+
+  let lrParams: Float64Array | undefined;
+  let lrVal: { loss: number; accuracy: number } | undefined;
+  if (kind === 'logreg' || kind === 'auto') {
+    opts.onStage?.('logistic regression');
+    const D = Xtrain.cols;
+    const fit = await fitLogReg(Xfit, yFit, K, {
+      C, maxIter: opts.maxIter ?? 300, sampleWeight: classWeights(yFit, K, cw), signal,
+      onIteration: async (it, params, loss, acc) => {
+        let vl: number | null = null, va: number | null = null;
+        if (Xval && (it % 2 === 1 || it < 10)) {
+          const r = evalNet(logregNetwork(params, D, K));
+          vl = r.loss; va = r.accuracy;
+        }
+        emit({ model: 'logreg', epoch: it, trainLoss: loss, trainAccuracy: acc, valLoss: vl, valAccuracy: va, phase: 'fit' });
+        await new Promise((r) => setImmediate(r));
+      },
+    });
+    lrParams = fit.params;
+    lrVal = evalNet(logregNetwork(fit.params, D, K));
+    if (Xval) candidates.push({ model: 'logreg', valAccuracy: lrVal.accuracy, valLoss: lrVal.loss });
+  }
+  let mlpNet: Network | undefined;
+  if (kind === 'mlp' || (kind === 'auto' && Xval)) {
+    opts.onStage?.('neural network');
+    const fit = await fitMlp(Xfit, yFit, K, Xval, yVal, {
+      hidden: opts.hidden, dropout: opts.dropout, epochs: opts.epochs, batchSize: opts.batchSize, learningRate: opts.learningRate,
+      alpha: opts.alpha, patience: opts.patience, seed, sampleWeight: classWeights(yFit, K, cw), signal,
+      onEpoch: (ep, m) => emit({ model: 'mlp', epoch: ep, ...m, phase: 'fit' }),
+    });
+    mlpNet = fit.network;
+    if (Xval) {
+      const r = evalNet(mlpNet);
+      candidates.push({ model: 'mlp', valAccuracy: r.accuracy, valLoss: r.loss });
+    }
+  }
+  let chosen: ModelKind = kind === 'auto' ? 'logreg' : kind;
+  if (kind === 'auto' && candidates.length === 2) {
+    const [lr, mlp] = candidates;
+    // Prefer the simpler model unless the network is clearly better.
+    chosen = mlp.valAccuracy > lr.valAccuracy + 0.005 || (Math.abs(mlp.valAccuracy - lr.valAccuracy) <= 0.005 && mlp.valLoss < lr.valLoss - 0.02) ? 'mlp' : 'logreg';
+  }
+  let network: Network;
+  if (chosen === 'logreg') {
+    // Refit on every training row, warm-started from the fit on the training part.
+    opts.onStage?.('logistic regression (all training rows)');
+    const D = Xtrain.cols;
+    const refit = Xval
+      ? await fitLogReg(Xtrain, yTrain, K, {
+          C, maxIter: opts.maxIter ?? 300, init: lrParams, sampleWeight: classWeights(yTrain, K, cw), signal,
+          onIteration: async (it, _p, loss, acc) => {
+            emit({ model: 'logreg', epoch: it, trainLoss: loss, trainAccuracy: acc, valLoss: null, valAccuracy: null, phase: 'refit' });
+            await new Promise((r) => setImmediate(r));
+          },
+        })
+      : { params: lrParams! };
+    network = logregNetwork(refit.params, D, K);
+  } else network = mlpNet!;
+  if (signal?.aborted) throw new CancelledError();
+
+  opts.onStage?.('evaluating');
+  const proba = predictProba(network, Xtest);
+  const pred = argmaxRows(proba, K);
+  const metrics = computeMetrics(yTest, pred, enc.labels);
+  const testCounts = enc.labels.map(() => 0);
+  for (const k of yTest) testCounts[k]++;
+  warnings.push(...metricWarnings(trainCounts, testCounts, enc.labels));
+  const fitSeconds = (performance.now() - t0) / 1000;
+  return {
+    classifier: {
+      target: opts.target,
+      features,
+      labels: enc.labels,
+      preprocessing,
+      network,
+      settings: {
+        model: chosen, requestedModel: kind, seed, classWeight: cw, C, testSplit: opts.testTable ? null : opts.testSplit ?? 0.2,
+        validationShare: vShare, hidden: chosen === 'mlp' ? network.layers.slice(0, -1).map((l) => l.outDim) : undefined,
+        dropout: chosen === 'mlp' ? opts.dropout ?? 0.1 : undefined, learningRate: chosen === 'mlp' ? opts.learningRate ?? 1e-3 : undefined,
+      },
+    },
+    metrics,
+    candidates,
+    history,
+    fitSeconds,
+    trainRows: yTrain.length,
+    testRows: yTest.length,
+    warnings,
+    excluded,
+  };
+}
+
+/** In-process probabilities for rows of a table (used for parity checks and quick predictions). */
+export function predictTable(c: TrainedClassifier, table: Table, signal?: AbortSignal): { proba: Float64Array; X: Csr } {
+  const X = new Preprocessor(c.preprocessing).transform(table, undefined, signal);
+  return { proba: predictProba(c.network, X), X };
+}
+
+export { takeRows };

@@ -1,0 +1,110 @@
+// Messages between the extension host (src/extension/trainClient.ts; lives in src/core/train so both sides share it) and dist/train-worker.js.
+// Plain data only (structured clone); every incoming message is checked by the receiver.
+import type { EpochInfo, ModelChoice } from './trainer';
+import type { ColumnProfile } from './infer';
+import type { Metrics } from './metrics';
+
+export interface TrainSettings {
+  target: string;
+  features: string[];
+  model: ModelChoice;
+  testSplit: number;
+  validationShare: number;
+  seed: number;
+  classWeight: 'none' | 'balanced';
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  hidden: number[];
+  dropout: number;
+  C: number;
+}
+
+export interface TableInfo {
+  file: string;
+  rowCount: number;
+  columns: ColumnProfile[];
+  /** First rows (or an even sample of a large file), as read. */
+  preview: string[][];
+  previewSampled: boolean;
+  delimiter: string;
+  hasHeader: boolean;
+  proposedTarget: string | null;
+  warnings: string[];
+}
+
+export interface TrainSummary {
+  trainId: number;
+  model: 'logreg' | 'mlp';
+  labels: string[];
+  features: string[];
+  metrics: Metrics;
+  candidates: { model: 'logreg' | 'mlp'; valAccuracy: number; valLoss: number }[];
+  fitSeconds: number;
+  trainRows: number;
+  testRows: number;
+  warnings: string[];
+}
+
+export interface ClassifierSummary {
+  dir: string;
+  name: string;
+  target: string;
+  features: string[];
+  columns: { name: string; type: string }[];
+  labels: string[];
+  modelKind: string;
+  accuracy: number;
+  macroF1: number;
+  createdAt: string;
+}
+
+export type WorkerRequest =
+  | { id: number; type: 'inspect'; file: string }
+  | { id: number; type: 'propose'; file: string; target: string }
+  | { id: number; type: 'train'; file: string; settings: TrainSettings }
+  | { id: number; type: 'cancel'; target: number }
+  | { id: number; type: 'save'; trainId: number; parent: string; name: string }
+  | { id: number; type: 'list'; parent: string }
+  | { id: number; type: 'predictFile'; modelDir: string; csv: string; out: string }
+  | { id: number; type: 'predictRows'; modelDir: string; rows: Record<string, string>[] };
+
+export type WorkerResponse =
+  | { id: number; type: 'result'; value: unknown }
+  | { id: number; type: 'error'; message: string; kind: 'user' | 'cancelled' | 'internal' }
+  | { id: number; type: 'epoch'; epoch: EpochInfo }
+  | { id: number; type: 'stage'; stage: string }
+  | { id: number; type: 'progress'; stage: string; done: number; total: number };
+
+export function isWorkerResponse(m: unknown): m is WorkerResponse {
+  if (!m || typeof m !== 'object') return false;
+  const o = m as Record<string, unknown>;
+  if (typeof o.id !== 'number') return false;
+  switch (o.type) {
+    case 'result': return 'value' in o;
+    case 'error': return typeof o.message === 'string' && ['user', 'cancelled', 'internal'].includes(o.kind as string);
+    case 'epoch': return !!o.epoch && typeof o.epoch === 'object';
+    case 'stage': return typeof o.stage === 'string';
+    case 'progress': return typeof o.stage === 'string' && typeof o.done === 'number' && typeof o.total === 'number';
+    default: return false;
+  }
+}
+
+const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 4096;
+
+export function isWorkerRequest(m: unknown): m is WorkerRequest {
+  if (!m || typeof m !== 'object') return false;
+  const o = m as Record<string, unknown>;
+  if (typeof o.id !== 'number') return false;
+  switch (o.type) {
+    case 'inspect': return str(o.file);
+    case 'propose': return str(o.file) && str(o.target);
+    case 'train': return str(o.file) && !!o.settings && typeof o.settings === 'object';
+    case 'cancel': return typeof o.target === 'number';
+    case 'save': return typeof o.trainId === 'number' && str(o.parent) && str(o.name);
+    case 'list': return str(o.parent);
+    case 'predictFile': return str(o.modelDir) && str(o.csv) && str(o.out);
+    case 'predictRows': return str(o.modelDir) && Array.isArray(o.rows) && o.rows.length <= 1000;
+    default: return false;
+  }
+}

@@ -1,0 +1,272 @@
+// "Analyze Feedback": a thin adapter from VS Code (menus, palette, progress, messages) to the engine
+// (src/core/analysis) and the model worker (through SentimentModelHost).
+import { rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import { analyzeFeedback, disposeAnalysis, publicResult, writeReport, type AnalysisResult } from '../core/analysis';
+import { inspectTable } from '../core/readers';
+import { CancelledError, throwIfAborted, UserError } from '../core/types';
+import {
+  columnMemoryKey,
+  commandTargets,
+  dropCovered,
+  FEEDBACK_EXTENSIONS,
+  isFeedbackFile,
+  isTableFile,
+  isUriLike,
+  plural,
+  reportBaseName,
+  reportRoot,
+  type UriLike,
+} from './args';
+import { readConfig } from './config';
+import { isCancellation, reportCommandError } from './errors';
+import type { SentimentModelHost } from './sentimentModel';
+import type { Services } from './services';
+
+export interface AnalyzeDeps {
+  models: SentimentModelHost;
+  /** Called with the folder of a report just written (the Report view shows it). */
+  onReport?: (reportDir: string) => void;
+  /** Focuses the Report view on that report. */
+  showInReportView?: (reportDir: string) => unknown;
+}
+
+interface Target {
+  fsPath: string;
+  isDir: boolean;
+}
+
+export function registerAnalyzeCommands(services: Services, deps: AnalyzeDeps): void {
+  services.context.subscriptions.push(
+    vscode.commands.registerCommand('productForge.analyzeFeedback', (...args: unknown[]) => analyzeCommand(services, deps, args)),
+  );
+}
+
+async function analyzeCommand(services: Services, deps: AnalyzeDeps, args: unknown[]): Promise<string | undefined> {
+  let scope: vscode.Uri | undefined;
+  try {
+    const targets = await pickTargets(args);
+    if (!targets) return undefined; // dialog dismissed
+    scope = vscode.Uri.file(targets[0].fsPath);
+    return await runAnalysis(services, deps, targets);
+  } catch (err) {
+    await reportCommandError(services, err, {
+      what: 'Analysis',
+      scope,
+      retry: () => vscode.commands.executeCommand('productForge.analyzeFeedback', ...args),
+    });
+    return undefined;
+  }
+}
+
+/** Files/folders from the menu arguments, else the active editor's file, else an open dialog. */
+async function pickTargets(args: unknown[]): Promise<Target[] | undefined> {
+  let raw = commandTargets(args);
+  if (!raw.length) {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (doc && doc.uri.scheme === 'file' && isFeedbackFile(doc.uri.fsPath)) raw = [doc.uri];
+  }
+  if (!raw.length) {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: true,
+      canSelectFolders: true,
+      canSelectMany: true,
+      openLabel: 'Analyze Feedback',
+      title: 'Choose feedback files or a folder',
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      filters: { Feedback: FEEDBACK_EXTENSIONS.map((e) => e.slice(1)), 'All files': ['*'] },
+    });
+    if (!picked?.length) return undefined;
+    raw = picked;
+  }
+  const paths: string[] = [];
+  for (const t of raw) {
+    if (isUriLike(t) && t.scheme !== 'file') {
+      throw new UserError(`Only files on disk can be analyzed (${t.scheme}: is not supported). Save the feedback to a file first.`);
+    }
+    paths.push(path.resolve(typeof t === 'string' ? t : (t as UriLike).fsPath));
+  }
+  const dirs = new Set<string>();
+  for (const p of paths) {
+    const st = await stat(p).catch(() => undefined);
+    if (!st) throw new UserError(`${p} does not exist.`);
+    if (st.isDirectory()) dirs.add(p);
+    else if (!isFeedbackFile(p)) {
+      throw new UserError(`${path.basename(p)} is not a feedback file: use ${FEEDBACK_EXTENSIONS.join(', ')} files or a folder.`);
+    }
+  }
+  return dropCovered(paths, (p) => dirs.has(p)).map((p) => ({ fsPath: p, isDir: dirs.has(p) }));
+}
+
+/**
+ * The text column to use: asked for CSV/TSV files where detection is ambiguous (remembered per file).
+ * The engine takes one column for all inputs, so files needing different columns are refused with a
+ * message saying to analyze them one at a time.
+ */
+async function chooseColumn(services: Services, targets: Target[]): Promise<string | undefined> {
+  const state = services.context.workspaceState;
+  const tables: { file: string; columns: string[]; detected?: string; chosen?: string }[] = [];
+  for (const t of targets) {
+    if (t.isDir || !isTableFile(t.fsPath)) continue;
+    const info = await inspectTable(t.fsPath);
+    const names = info.columns.map((c) => c.name);
+    const entry: (typeof tables)[number] = { file: t.fsPath, columns: names, detected: info.textColumn };
+    tables.push(entry);
+    if (info.textColumn && !info.ambiguous) continue;
+    const remembered = state.get<string>(columnMemoryKey(t.fsPath));
+    if (remembered && names.includes(remembered)) {
+      entry.chosen = remembered;
+      continue;
+    }
+    const candidates = info.candidates.length ? info.candidates : names;
+    if (!candidates.length) continue; // the reader reports a table without text columns itself
+    if (candidates.length === 1) {
+      entry.chosen = candidates[0];
+      continue;
+    }
+    const pick = await vscode.window.showQuickPick(
+      candidates.map((name) => {
+        const col = info.columns.find((c) => c.name === name);
+        return {
+          label: name,
+          description: `${col?.kind ?? ''}${name === info.textColumn ? ' (detected)' : ''}`,
+          detail: col?.examples.length ? col.examples.map((e) => (e.length > 60 ? `${e.slice(0, 60)}…` : e)).join(' · ') : undefined,
+        };
+      }),
+      {
+        title: `Which column of ${path.basename(t.fsPath)} holds the feedback text?`,
+        placeHolder: 'Choose the text column (remembered for this file)',
+        ignoreFocusOut: true,
+      },
+    );
+    if (!pick) throw new CancelledError('No text column chosen');
+    entry.chosen = pick.label;
+    await state.update(columnMemoryKey(t.fsPath), pick.label);
+  }
+  const chosen = [...new Set(tables.map((t) => t.chosen).filter((c): c is string => !!c))];
+  if (!chosen.length) return undefined;
+  const column = chosen[0];
+  const lacking = tables.filter((t) => !t.columns.includes(column) || (!t.chosen && t.detected && t.detected !== column));
+  if (chosen.length > 1 || lacking.length) {
+    const list = tables.map((t) => `${path.basename(t.file)}: ${t.chosen ?? t.detected ?? '?'}`).join(', ');
+    throw new UserError(`These files need different text columns (${list}). Analyze them one at a time.`);
+  }
+  return column;
+}
+
+async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Target[]): Promise<string | undefined> {
+  const { output } = services;
+  const inputs = targets.map((t) => t.fsPath);
+  const scope = vscode.Uri.file(inputs[0]);
+  const cfg = readConfig(scope, output);
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.isDirty && doc.uri.scheme === 'file' && inputs.includes(path.resolve(doc.uri.fsPath))) {
+      void vscode.window.showWarningMessage(`${path.basename(doc.uri.fsPath)} has unsaved changes: the saved version is analyzed.`);
+    }
+  }
+  const column = await chooseColumn(services, targets);
+  const folder = vscode.workspace.getWorkspaceFolder(scope);
+  const root = reportRoot(inputs[0], targets[0].isDir, folder?.uri.fsPath);
+  if (!folder) output.info(`${inputs[0]} is outside the workspace folders: the report goes to ${path.join(root, '.product-forge', 'reports')}.`);
+
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Analyzing feedback', cancellable: true },
+    async (progress, token) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      const loop = monitorEventLoopDelay({ resolution: 10 });
+      loop.enable();
+      let reportDir: string | undefined;
+      let result: AnalysisResult | undefined;
+      try {
+        const { classifier, info } = await deps.models.get({
+          signal: ac.signal,
+          scope,
+          report: (message) => progress.report({ message }),
+        });
+        progress.report({ message: 'Reading feedback…' });
+        output.info(`Analyzing ${inputs.join(', ')} with ${info.modelId} on ${info.device}.`);
+        const t0 = performance.now();
+        let shownPct = 0;
+        let lastUpdate = 0;
+        let itemsSeen = 0;
+        result = await analyzeFeedback(inputs, {
+          classifier,
+          column,
+          signal: ac.signal,
+          lowConfidence: cfg.lowConfidence,
+          log: (level, msg) => output[level](msg),
+          onProgress: (p) => {
+            itemsSeen = p.itemsDone;
+            const now = performance.now();
+            if (now - lastUpdate < 100 && p.phase !== 'done') return;
+            lastUpdate = now;
+            const pct = p.bytesTotal > 0 ? Math.min(99, Math.floor((100 * p.bytesDone) / p.bytesTotal)) : shownPct;
+            const phase = p.phase === 'aspects' ? ' – comparing clauses' : p.phase === 'themes' ? ' – finding themes' : '';
+            progress.report({
+              increment: pct > shownPct ? pct - shownPct : undefined,
+              message: `${plural(p.itemsDone, 'item')} (${Math.max(pct, shownPct)}%)${phase}`,
+            });
+            shownPct = Math.max(shownPct, pct);
+          },
+        });
+        const seconds = (performance.now() - t0) / 1000;
+        throwIfAborted(ac.signal);
+        for (const w of result.warnings) output.warn(w);
+        progress.report({ message: 'Writing the report…' });
+        const written = await writeReport(result, { workspaceDir: root, baseName: reportBaseName(inputs), signal: ac.signal });
+        reportDir = written.dir;
+        throwIfAborted(ac.signal);
+        await writeSummary(written.dir, result, output);
+        const items = result.total ?? itemsSeen;
+        const rate = seconds > 0 ? items / seconds : items;
+        output.info(
+          `Analysis done: model ${info.modelId} (source ${info.source}), device ${info.device}` +
+            `${info.fallbackReason ? ` (fallback: ${info.fallbackReason})` : ''}, load ${info.loadMs} ms, ` +
+            `${items} items in ${seconds.toFixed(2)} s (${rate.toFixed(1)} items/s), report ${written.report}`,
+        );
+        deps.onReport?.(written.dir);
+        await vscode.window.showTextDocument(vscode.Uri.file(written.report), { preview: false });
+        const c = result.counts;
+        void vscode.window
+          .showInformationMessage(
+            `Analyzed ${plural(items, 'item')}: ${c.negative} negative, ${c.neutral} neutral, ${c.positive} positive. ` +
+              `Report in ${path.relative(root, written.dir) || written.dir}`,
+            'Open CSV',
+            'Show in Report View',
+          )
+          .then((pick) => {
+            if (pick === 'Open CSV') void vscode.window.showTextDocument(vscode.Uri.file(written.resultsCsv), { preview: false });
+            else if (pick === 'Show in Report View') void deps.showInReportView?.(written.dir);
+          });
+        return written.dir;
+      } catch (err) {
+        if (reportDir && isCancellation(err)) {
+          // Cancelled after the report folder was renamed into place: remove it, the user asked for nothing.
+          await rm(reportDir, { recursive: true, force: true }).catch(() => undefined);
+        }
+        if (ac.signal.aborted && !isCancellation(err)) throw new CancelledError();
+        throw err;
+      } finally {
+        if (result) await disposeAnalysis(result);
+        loop.disable();
+        output.info(`event loop max delay ${(loop.max / 1e6).toFixed(1)} ms (mean ${(loop.count ? loop.mean / 1e6 : 0).toFixed(1)} ms)`);
+        sub.dispose();
+      }
+    },
+  );
+}
+
+/**
+ * summary.json next to report.md: the whole result without per-item rows (those are in results.csv),
+ * read by the Report view for totals, themes and the time series.
+ */
+async function writeSummary(dir: string, result: AnalysisResult, output: vscode.LogOutputChannel): Promise<void> {
+  try {
+    await writeFile(path.join(dir, 'summary.json'), JSON.stringify(publicResult(result), null, 2), { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') output.warn(`Could not write summary.json: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,112 @@
+// Pure helpers for command arguments and input paths (no 'vscode' import: unit-tested as is).
+import path from 'node:path';
+
+/** The part of vscode.Uri these helpers look at. */
+export interface UriLike {
+  scheme: string;
+  fsPath: string;
+}
+
+export const FEEDBACK_EXTENSIONS = ['.txt', '.md', '.csv', '.tsv', '.json', '.jsonl'] as const;
+export const TABLE_EXTENSIONS = ['.csv', '.tsv'] as const;
+
+export function isUriLike(x: unknown): x is UriLike {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as UriLike).scheme === 'string' &&
+    typeof (x as UriLike).fsPath === 'string'
+  );
+}
+
+export function isFeedbackFile(p: string): boolean {
+  return (FEEDBACK_EXTENSIONS as readonly string[]).includes(path.extname(p).toLowerCase());
+}
+
+export function isTableFile(p: string): boolean {
+  return (TABLE_EXTENSIONS as readonly string[]).includes(path.extname(p).toLowerCase());
+}
+
+/**
+ * The targets a command was invoked on, from the ways VS Code calls it:
+ * explorer/context `(uri, selectedUris[])`, editor/title `(uri, {groupId})`, editor/context `(uri)`,
+ * `executeCommand(id, uri | uri[] | path | path[])`, or nothing (palette). Strings are file paths.
+ * The multi-selection wins over the clicked item (it contains it). Duplicates are removed.
+ */
+export function commandTargets(args: readonly unknown[]): Array<UriLike | string> {
+  const [first, second] = args;
+  const list = (x: unknown): Array<UriLike | string> =>
+    Array.isArray(x) ? x.filter((e): e is UriLike | string => isUriLike(e) || (typeof e === 'string' && e.length > 0)) : [];
+  let picked: Array<UriLike | string> = [];
+  const multi = list(second);
+  if (multi.length) picked = multi;
+  else if (isUriLike(first) || (typeof first === 'string' && first)) picked = [first as UriLike | string];
+  else picked = list(first);
+  const seen = new Set<string>();
+  return picked.filter((t) => {
+    const key = typeof t === 'string' ? `file:${path.resolve(t)}` : `${t.scheme}:${t.fsPath}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Whether `child` is `parent` or inside it (path-wise; case-insensitive on Windows/macOS file systems). */
+export function isInside(parent: string, child: string, caseInsensitive = process.platform !== 'linux'): boolean {
+  let rel = path.relative(path.resolve(parent), path.resolve(child));
+  if (caseInsensitive) rel = path.relative(path.resolve(parent).toLowerCase(), path.resolve(child).toLowerCase());
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Drops paths already covered by a selected folder (a folder and a file in it were both selected). */
+export function dropCovered(paths: readonly string[], isDir: (p: string) => boolean): string[] {
+  const dirs = paths.filter(isDir);
+  return paths.filter((p) => !dirs.some((d) => d !== p && isInside(d, p)));
+}
+
+/**
+ * Where the report of an analysis goes (`<dir>/.product-forge/reports/...`): the workspace folder of
+ * the first input; for an input outside every workspace folder, that folder itself (input is a folder)
+ * or the folder holding the file, so the report sits next to the feedback it describes.
+ */
+export function reportRoot(firstInput: string, inputIsDir: boolean, workspaceFolder: string | undefined): string {
+  if (workspaceFolder) return workspaceFolder;
+  return inputIsDir ? path.resolve(firstInput) : path.dirname(path.resolve(firstInput));
+}
+
+/** Report folder base name: the first input's name without extension, "+N" when there are more. */
+export function reportBaseName(inputs: readonly string[]): string {
+  if (!inputs.length) return 'feedback';
+  const first = path.basename(inputs[0], path.extname(inputs[0]));
+  const safe = first.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 60) || 'feedback';
+  return inputs.length > 1 ? `${safe}+${inputs.length - 1}` : safe;
+}
+
+/** The workspaceState key remembering the text column chosen for a CSV/TSV file. */
+export function columnMemoryKey(fsPath: string): string {
+  return `productForge.textColumn:${path.resolve(fsPath)}`;
+}
+
+/** "1,234 items" style counts for messages. */
+export function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Human-friendly device name: 'cpu' -> CPU, 'cuda' -> CUDA, 'dml' -> DirectML, 'coreml' -> CoreML. */
+export function deviceLabel(device: string): string {
+  switch (device.toLowerCase()) {
+    case 'cpu':
+      return 'CPU';
+    case 'cuda':
+      return 'CUDA';
+    case 'dml':
+    case 'directml':
+      return 'DirectML';
+    case 'coreml':
+      return 'CoreML';
+    case 'webgpu':
+      return 'WebGPU';
+    default:
+      return device;
+  }
+}

@@ -1,0 +1,165 @@
+// Pure part of the settings reader: validation of productForge.* values and the Restricted Mode rule
+// for workspace-provided paths. No 'vscode' import, so the unit tests can use it as is.
+import type { DeviceSetting } from '../core/types';
+
+export type GenerationBackend = 'local' | 'openai-compatible' | 'template';
+
+export interface ForgeConfig {
+  device: DeviceSetting;
+  /** Raw setting value (see effectiveModelsPath for the one to use). */
+  modelsPath: string;
+  allowModelDownloads: boolean;
+  sentimentModel: string;
+  lowConfidence: number;
+  generation: {
+    backend: GenerationBackend;
+    localModel: string;
+    endpoint: string;
+    model: string;
+    maxNewTokens: number;
+  };
+}
+
+export const CONFIG_DEFAULTS: ForgeConfig = {
+  device: 'auto',
+  modelsPath: '',
+  allowModelDownloads: false,
+  sentimentModel: 'product-forge/sentiment-en-zh',
+  lowConfidence: 0.6,
+  generation: {
+    backend: 'local',
+    localModel: 'onnx-community/Qwen2.5-0.5B-Instruct',
+    endpoint: 'http://localhost:11434/v1',
+    model: 'llama3.2',
+    maxNewTokens: 1024,
+  },
+};
+
+/** Settings whose change invalidates a loaded sentiment model. */
+export const SENTIMENT_MODEL_SETTINGS = [
+  'productForge.device',
+  'productForge.sentimentModel',
+  'productForge.modelsPath',
+] as const;
+
+export interface ParsedConfig {
+  config: ForgeConfig;
+  /** One line per invalid value, naming the setting and the value used instead. */
+  problems: string[];
+}
+
+/**
+ * Validates raw values (`get('device')` etc., keys relative to "productForge."). Invalid values are
+ * replaced by their defaults and reported in `problems`.
+ */
+export function parseConfig(get: (key: string) => unknown): ParsedConfig {
+  const problems: string[] = [];
+  const bad = (key: string, value: unknown, used: unknown, why: string): void => {
+    problems.push(`productForge.${key} ${JSON.stringify(value)} ${why}; using ${JSON.stringify(used)}.`);
+  };
+  const str = (key: string, def: string, opts: { nonEmpty?: boolean } = {}): string => {
+    const v = get(key);
+    if (v === undefined || v === null) return def;
+    if (typeof v !== 'string') {
+      bad(key, v, def, 'is not a string');
+      return def;
+    }
+    if (opts.nonEmpty && !v.trim()) {
+      bad(key, v, def, 'is empty');
+      return def;
+    }
+    return v.trim();
+  };
+  const oneOf = <T extends string>(key: string, values: readonly T[], def: T): T => {
+    const v = get(key);
+    if (v === undefined || v === null) return def;
+    if (typeof v === 'string' && (values as readonly string[]).includes(v)) return v as T;
+    bad(key, v, def, `is not one of ${values.join(', ')}`);
+    return def;
+  };
+  const bool = (key: string, def: boolean): boolean => {
+    const v = get(key);
+    if (v === undefined || v === null) return def;
+    if (typeof v === 'boolean') return v;
+    bad(key, v, def, 'is not true or false');
+    return def;
+  };
+  const num = (key: string, def: number, min: number, max: number, integer = false): number => {
+    const v = get(key);
+    if (v === undefined || v === null) return def;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+      bad(key, v, def, `is not ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+      return def;
+    }
+    return v;
+  };
+  const d = CONFIG_DEFAULTS;
+  const endpoint = str('generation.endpoint', d.generation.endpoint, { nonEmpty: true });
+  let validEndpoint = endpoint;
+  if (!/^https?:\/\/[^\s/]+/i.test(endpoint)) {
+    bad('generation.endpoint', endpoint, d.generation.endpoint, 'is not an http(s) URL');
+    validEndpoint = d.generation.endpoint;
+  }
+  const config: ForgeConfig = {
+    device: oneOf('device', ['auto', 'cpu', 'gpu'] as const, d.device),
+    modelsPath: str('modelsPath', d.modelsPath),
+    allowModelDownloads: bool('allowModelDownloads', d.allowModelDownloads),
+    sentimentModel: str('sentimentModel', d.sentimentModel, { nonEmpty: true }),
+    lowConfidence: num('analysis.lowConfidence', d.lowConfidence, 0, 1),
+    generation: {
+      backend: oneOf('generation.backend', ['local', 'openai-compatible', 'template'] as const, d.generation.backend),
+      localModel: str('generation.localModel', d.generation.localModel, { nonEmpty: true }),
+      endpoint: validEndpoint.replace(/\/+$/, ''),
+      model: str('generation.model', d.generation.model, { nonEmpty: true }),
+      maxNewTokens: num('generation.maxNewTokens', d.generation.maxNewTokens, 16, 8192, true),
+    },
+  };
+  return { config, problems };
+}
+
+/** The shape of `WorkspaceConfiguration.inspect(key)` this module needs. */
+export interface InspectedSetting<T> {
+  defaultValue?: T;
+  globalValue?: T;
+  workspaceValue?: T;
+  workspaceFolderValue?: T;
+}
+
+export interface EffectiveSetting<T> {
+  value: T | undefined;
+  /** Where `value` came from. */
+  scope: 'default' | 'user' | 'workspace' | 'workspaceFolder';
+  /** Set when a workspace value was refused (untrusted workspace): the message to show. */
+  ignored?: string;
+}
+
+/**
+ * A restricted setting (listed in capabilities.untrustedWorkspaces.restrictedConfigurations) as it
+ * may be used: in a trusted workspace the most specific value wins; in an untrusted one values from
+ * the workspace (.vscode/settings.json, .code-workspace) are ignored and the user's value is used.
+ */
+export function effectiveRestrictedSetting<T>(
+  key: string,
+  inspected: InspectedSetting<T> | undefined,
+  trusted: boolean,
+): EffectiveSetting<T> {
+  const i = inspected ?? {};
+  const isSet = (v: T | undefined): boolean => v !== undefined && !(typeof v === 'string' && v.trim() === '');
+  if (trusted) {
+    if (isSet(i.workspaceFolderValue)) return { value: i.workspaceFolderValue, scope: 'workspaceFolder' };
+    if (isSet(i.workspaceValue)) return { value: i.workspaceValue, scope: 'workspace' };
+  }
+  const fallback: EffectiveSetting<T> = isSet(i.globalValue)
+    ? { value: i.globalValue, scope: 'user' }
+    : { value: i.defaultValue, scope: 'default' };
+  if (!trusted) {
+    const wsValue = isSet(i.workspaceFolderValue) ? i.workspaceFolderValue : isSet(i.workspaceValue) ? i.workspaceValue : undefined;
+    if (wsValue !== undefined) {
+      fallback.ignored =
+        `${key} ${JSON.stringify(wsValue)} from this workspace's settings is ignored in Restricted Mode (untrusted workspace)` +
+        (fallback.scope === 'user' ? `; using your user setting ${JSON.stringify(fallback.value)}.` : '; using the bundled models.') +
+        ` Trust the workspace or set ${key} in your user settings to use it.`;
+    }
+  }
+  return fallback;
+}

@@ -1,0 +1,99 @@
+// "Explain Sentiment": classifies the selection (or the current line) in the worker with word-level
+// occlusion attributions, colours the words that drove the prediction and summarizes the result.
+import * as vscode from 'vscode';
+import { SENTIMENT_LABELS } from '../core/types';
+import type { TokenAttribution } from '../runtime/protocol';
+import { reportCommandError } from './errors';
+import { explainSummary, significantTokens } from './explainFormat';
+import type { SentimentModelHost } from './sentimentModel';
+import type { Services } from './services';
+
+export function registerExplainCommand(services: Services, models: SentimentModelHost): void {
+  const supports = vscode.window.createTextEditorDecorationType({
+    backgroundColor: new vscode.ThemeColor('diffEditor.insertedTextBackground'),
+    borderRadius: '2px',
+  });
+  const opposes = vscode.window.createTextEditorDecorationType({
+    backgroundColor: new vscode.ThemeColor('diffEditor.removedTextBackground'),
+    textDecoration: 'underline wavy',
+    borderRadius: '2px',
+  });
+  let decorated: vscode.TextEditor | undefined;
+  const clear = (): void => {
+    decorated?.setDecorations(supports, []);
+    decorated?.setDecorations(opposes, []);
+    decorated = undefined;
+  };
+  services.context.subscriptions.push(
+    supports,
+    opposes,
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (decorated && e.document === decorated.document && e.contentChanges.length) clear();
+    }),
+    vscode.commands.registerCommand('productForge.explainSentiment', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) {
+        void vscode.window.showInformationMessage('Open a file and select the feedback text to explain.');
+        return undefined;
+      }
+      const doc = editor.document;
+      const range = editor.selection.isEmpty ? doc.lineAt(editor.selection.active.line).range : new vscode.Range(editor.selection.start, editor.selection.end);
+      const text = doc.getText(range);
+      if (!text.trim()) {
+        void vscode.window.showInformationMessage('Select some feedback text (or put the cursor on a non-empty line) to explain its sentiment.');
+        return undefined;
+      }
+      const scope = doc.uri.scheme === 'file' ? doc.uri : undefined;
+      try {
+        const result = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: 'Explaining sentiment', cancellable: true },
+          async (progress, token) => {
+            const ac = new AbortController();
+            const sub = token.onCancellationRequested(() => ac.abort());
+            try {
+              const { classifier } = await models.get({ signal: ac.signal, scope, report: (message) => progress.report({ message }) });
+              progress.report({ message: 'Scoring each word…' });
+              const t0 = Date.now();
+              const r = await classifier.explain(text, ac.signal);
+              services.output.info(`Explain: ${text.length} chars, ${r.tokens.length} words in ${Date.now() - t0} ms.`);
+              return r;
+            } finally {
+              sub.dispose();
+            }
+          },
+        );
+        clear();
+        const base = doc.offsetAt(range.start);
+        const toRange = (t: TokenAttribution): vscode.Range =>
+          new vscode.Range(doc.positionAt(base + t.start), doc.positionAt(base + t.end));
+        const shown = significantTokens(result.tokens);
+        const hover = (t: TokenAttribution): vscode.MarkdownString =>
+          new vscode.MarkdownString(
+            `**${t.weight >= 0 ? 'Supports' : 'Argues against'}** *${result.label}* ` +
+              `(${t.weight >= 0 ? '+' : '−'}${Math.abs(t.weight).toFixed(3)} probability without this word)`,
+          );
+        editor.setDecorations(supports, shown.filter((t) => t.weight > 0).map((t) => ({ range: toRange(t), hoverMessage: hover(t) })));
+        editor.setDecorations(opposes, shown.filter((t) => t.weight < 0).map((t) => ({ range: toRange(t), hoverMessage: hover(t) })));
+        decorated = editor;
+        const summary = explainSummary(result);
+        services.output.info(`Explain Sentiment (${doc.uri.fsPath || doc.uri.toString()}:${range.start.line + 1}): ${summary}`);
+        services.output.info(
+          `  scores: ${SENTIMENT_LABELS.map((l) => `${l} ${result.scores[l].toFixed(3)}`).join(', ')}; words: ` +
+            shown.map((t) => `${t.token} ${t.weight >= 0 ? '+' : ''}${t.weight.toFixed(3)}`).join(', '),
+        );
+        void vscode.window.showInformationMessage(summary, 'Show Output', 'Clear Highlights').then((pick) => {
+          if (pick === 'Show Output') services.output.show(true);
+          else if (pick === 'Clear Highlights') clear();
+        });
+        return result;
+      } catch (err) {
+        await reportCommandError(services, err, {
+          what: 'Explain Sentiment',
+          scope,
+          retry: () => vscode.commands.executeCommand('productForge.explainSentiment'),
+        });
+        return undefined;
+      }
+    }),
+  );
+}

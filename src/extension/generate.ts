@@ -1,0 +1,317 @@
+// Commands: Generate Product Requirements Doc / Marketing Copy / User Personas, Set API Key.
+// The brief comes from the selection, else the active file, else an input box; evidence from
+// workspace feedback files or the latest analysis report; the document streams into a NEW untitled
+// Markdown editor under a cancellable progress notification. Nothing is written over existing files.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  BackendUnavailableError,
+  CHANNEL_LIMITS,
+  CHANNELS,
+  FRAMEWORKS,
+  FRAMEWORK_STEPS,
+  generateDocument,
+  HttpError,
+  IncompleteOutputError,
+  LocalGenerator,
+  loadEvidence,
+  OpenAICompatibleGenerator,
+  parseBrief,
+  TONES,
+  type BackendKind,
+  type Channel,
+  type DocKind,
+  type EvidenceSet,
+  type Framework,
+  type GenerateOptions,
+  type TextGenerator,
+} from '../core/generate';
+import { resolveModel } from '../core/models/registry';
+import { CancelledError, UserError } from '../core/types';
+import { effectiveModelsPath, readConfig, restrictedSetting } from './config';
+import type { Services } from './services';
+
+export const API_KEY_SECRET = 'productForge.generation.apiKey';
+const FEEDBACK_GLOB = '**/*.{txt,md,csv,tsv,json,jsonl}';
+const EXCLUDE_GLOB = '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**,**/.product-forge/**}';
+
+export function registerGenerateCommands(services: Services): void {
+  const { context } = services;
+  const loaded = new Map<string, number>(); // modelId -> runtime generation it was loaded in
+  const run = (kind: DocKind) => () => generateCommand(services, kind, loaded);
+  context.subscriptions.push(
+    vscode.commands.registerCommand('productForge.generatePrd', run('prd')),
+    vscode.commands.registerCommand('productForge.generateCopy', run('copy')),
+    vscode.commands.registerCommand('productForge.generatePersonas', run('personas')),
+    vscode.commands.registerCommand('productForge.setApiKey', () => setApiKey(services)),
+  );
+}
+
+async function setApiKey(services: Services): Promise<void> {
+  const key = await vscode.window.showInputBox({
+    title: 'OpenAI-compatible API key',
+    prompt: 'Stored in VS Code secret storage (never in settings.json). Leave empty to remove the stored key.',
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (key === undefined) return;
+  if (key.trim()) {
+    await services.context.secrets.store(API_KEY_SECRET, key.trim());
+    void vscode.window.showInformationMessage('Product Forge: API key saved in secret storage.');
+  } else {
+    await services.context.secrets.delete(API_KEY_SECRET);
+    void vscode.window.showInformationMessage('Product Forge: API key removed.');
+  }
+}
+
+/** Selection, else the active file, else an input box. */
+async function getBrief(): Promise<string | undefined> {
+  const ed = vscode.window.activeTextEditor;
+  if (ed) {
+    const sel = ed.selections.map((s) => ed.document.getText(s)).join('\n').trim();
+    if (sel) return sel;
+    const all = ed.document.getText().trim();
+    if (all) return all;
+  }
+  return vscode.window.showInputBox({
+    title: 'Product brief',
+    prompt: 'Describe the product or feature (or select a brief in an editor and run the command again).',
+    placeHolder: 'e.g. TaskFlow Sync 2.0: make sync and export dependable for small teams',
+    ignoreFocusOut: true,
+  });
+}
+
+async function latestReport(): Promise<vscode.Uri | undefined> {
+  let best: { uri: vscode.Uri; mtime: number } | undefined;
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const reports = vscode.Uri.joinPath(folder.uri, '.product-forge', 'reports');
+    let entries: [string, vscode.FileType][] = [];
+    try {
+      entries = await vscode.workspace.fs.readDirectory(reports);
+    } catch {
+      continue;
+    }
+    for (const [name, type] of entries) {
+      if (type !== vscode.FileType.Directory || name.startsWith('.')) continue;
+      const dir = vscode.Uri.joinPath(reports, name);
+      const st = await vscode.workspace.fs.stat(dir);
+      if (!best || st.mtime > best.mtime) best = { uri: dir, mtime: st.mtime };
+    }
+  }
+  return best?.uri;
+}
+
+async function pickEvidence(): Promise<string[] | undefined> {
+  const report = await latestReport();
+  type Item = vscode.QuickPickItem & { id: 'report' | 'files' | 'none' };
+  const items: Item[] = [];
+  if (report) items.push({ id: 'report', label: '$(graph) Latest feedback analysis', description: vscode.workspace.asRelativePath(report) });
+  items.push({ id: 'files', label: '$(files) Feedback files in the workspace…', description: 'txt, md, csv, tsv, json, jsonl' });
+  items.push({ id: 'none', label: '$(circle-slash) No evidence', description: 'the document rests on the brief alone' });
+  const pick = await vscode.window.showQuickPick(items, { title: 'Evidence to ground the document', ignoreFocusOut: true });
+  if (!pick) return undefined;
+  if (pick.id === 'none') return [];
+  if (pick.id === 'report') return [report!.fsPath];
+  const files = await vscode.workspace.findFiles(FEEDBACK_GLOB, EXCLUDE_GLOB, 500);
+  if (!files.length) {
+    void vscode.window.showWarningMessage('No feedback files (txt, md, csv, tsv, json, jsonl) in the workspace.');
+    return [];
+  }
+  const chosen = await vscode.window.showQuickPick(
+    files.map((f) => ({ label: path.basename(f.fsPath), description: vscode.workspace.asRelativePath(path.dirname(f.fsPath)), uri: f })).sort((a, b) => a.description.localeCompare(b.description) || a.label.localeCompare(b.label)),
+    { title: 'Feedback files', canPickMany: true, ignoreFocusOut: true },
+  );
+  return chosen?.map((c) => c.uri.fsPath);
+}
+
+async function copyOptions(defaultAudience: string): Promise<GenerateOptions | undefined> {
+  const audience = await vscode.window.showInputBox({ title: 'Audience', value: defaultAudience, prompt: 'Who is this copy for?', ignoreFocusOut: true });
+  if (audience === undefined) return undefined;
+  const tone = await vscode.window.showQuickPick([...TONES], { title: 'Tone', ignoreFocusOut: true });
+  if (!tone) return undefined;
+  const channel = await vscode.window.showQuickPick(
+    CHANNELS.map((c) => ({ label: CHANNEL_LIMITS[c].label, description: `${CHANNEL_LIMITS[c].headline}/${CHANNEL_LIMITS[c].body}/${CHANNEL_LIMITS[c].cta} chars`, detail: CHANNEL_LIMITS[c].note, id: c })),
+    { title: 'Channel', ignoreFocusOut: true },
+  );
+  if (!channel) return undefined;
+  const framework = await vscode.window.showQuickPick(
+    FRAMEWORKS.map((f) => ({ label: f, description: FRAMEWORK_STEPS[f].join(' → '), id: f })),
+    { title: 'Framework', ignoreFocusOut: true },
+  );
+  if (!framework) return undefined;
+  const variants = await vscode.window.showQuickPick(['1', '2', '3', '4', '5'], { title: 'Number of variants', ignoreFocusOut: true });
+  if (!variants) return undefined;
+  return { audience: audience.trim() || undefined, tone, channel: channel.id as Channel, framework: framework.id as Framework, variants: Number(variants) };
+}
+
+async function personaOptions(): Promise<GenerateOptions | undefined> {
+  const pick = await vscode.window.showQuickPick(
+    [{ label: 'Automatic', description: 'k in 2..6 chosen by silhouette', id: 'auto' as const }, ...[1, 2, 3, 4, 5, 6].map((n) => ({ label: String(n), description: '', id: n }))],
+    { title: 'How many personas?', ignoreFocusOut: true },
+  );
+  return pick ? { count: pick.id } : undefined;
+}
+
+/** Appends text to a new untitled Markdown document, batching edits, in order. */
+class DocumentSink {
+  private pending = '';
+  private chain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private failed: Error | undefined;
+  private constructor(readonly doc: vscode.TextDocument) {}
+
+  static async open(): Promise<DocumentSink> {
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: '' });
+    await vscode.window.showTextDocument(doc, { preview: false });
+    return new DocumentSink(doc);
+  }
+
+  write(text: string): void {
+    if (this.failed) throw this.failed;
+    this.pending += text;
+    this.timer ??= setTimeout(() => this.flush(), 40);
+  }
+
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const text = this.pending;
+    this.pending = '';
+    if (!text) return this.chain;
+    this.chain = this.chain.then(async () => {
+      if (this.doc.isClosed) throw new CancelledError('The output document was closed.');
+      const edit = new vscode.WorkspaceEdit();
+      const end = this.doc.lineAt(this.doc.lineCount - 1).range.end;
+      edit.insert(this.doc.uri, end, text);
+      if (!(await vscode.workspace.applyEdit(edit))) throw new Error('Could not write to the output document.');
+    }).catch((e: Error) => {
+      this.failed ??= e;
+    });
+    return this.chain;
+  }
+}
+
+async function buildBackend(services: Services, backend: BackendKind, signal: AbortSignal, report: (m: string) => void, loaded: Map<string, number>): Promise<TextGenerator | 'template'> {
+  const cfg = readConfig(undefined, services.output);
+  if (backend === 'template') return 'template';
+  if (backend === 'openai-compatible') {
+    const endpoint = restrictedSetting<string>('generation.endpoint');
+    if (endpoint.ignored) services.output.warn(endpoint.ignored);
+    const apiKey = await services.context.secrets.get(API_KEY_SECRET);
+    return new OpenAICompatibleGenerator({ endpoint: endpoint.value || cfg.generation.endpoint, model: cfg.generation.model, apiKey: apiKey || undefined });
+  }
+  const localSetting = restrictedSetting<string>('generation.localModel');
+  const modelId = (localSetting.value || cfg.generation.localModel).trim();
+  const modelsPath = effectiveModelsPath();
+  report(`Finding model ${modelId}…`);
+  let dir: string;
+  try {
+    const r = await resolveModel(modelId, {
+      modelsPath: modelsPath.value,
+      bundledDir: vscode.Uri.joinPath(services.context.extensionUri, 'models').fsPath,
+      cacheDir: vscode.Uri.joinPath(services.context.globalStorageUri, 'models').fsPath,
+      allowDownload: cfg.allowModelDownloads,
+      confirmDownload: async (e) =>
+        (await vscode.window.showWarningMessage(`Download the model ${e.id} (${(e.files.reduce((s, f) => s + f.size, 0) / 1e6).toFixed(0)} MB)?`, { modal: true, detail: 'Your brief and evidence never leave this machine.' }, 'Download')) === 'Download',
+      onProgress: (file, done, total) => report(`Downloading ${file}: ${(done / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB`),
+      signal,
+      log: (m) => services.output.info(m),
+    });
+    dir = r.dir;
+  } catch (e) {
+    if (e instanceof UserError) throw new BackendUnavailableError(`No local text-generation model "${modelId}": ${e.message}`, 'local');
+    throw e;
+  }
+  const runtime = services.runtime();
+  if (loaded.get(modelId) !== runtime.generation) {
+    report(`Loading ${modelId}…`);
+    const r = await runtime.request('load', { modelId, modelDir: dir, task: 'text-generation', device: cfg.device }, { signal });
+    services.output.info(`Generation model ${modelId} loaded on ${r.device} in ${r.loadMs} ms${r.fallbackReason ? ` (fallback: ${r.fallbackReason})` : ''}.`);
+    loaded.set(modelId, runtime.generation);
+  }
+  return new LocalGenerator(runtime, modelId);
+}
+
+async function generateCommand(services: Services, kind: DocKind, loaded: Map<string, number>, forcedBackend?: BackendKind, prepared?: Prepared): Promise<void> {
+  const input = prepared ?? (await prepare(kind));
+  if (!input) return;
+  const backend = forcedBackend ?? readConfig(undefined, services.output).generation.backend;
+  const title = kind === 'prd' ? 'Product requirements' : kind === 'copy' ? 'Marketing copy' : 'Personas';
+  let retry: BackendKind | undefined;
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Product Forge: ${title}`, cancellable: true }, async (progress, token) => {
+    const ac = new AbortController();
+    const sub = token.onCancellationRequested(() => ac.abort());
+    let sink: DocumentSink | undefined;
+    try {
+      progress.report({ message: 'Reading evidence…' });
+      const evidence: EvidenceSet = await loadEvidence(input.evidence, { signal: ac.signal });
+      const gen = await buildBackend(services, backend, ac.signal, (m) => progress.report({ message: m }), loaded);
+      progress.report({ message: 'Writing…' });
+      sink = await DocumentSink.open();
+      const maxNewTokens = readConfig(undefined, services.output).generation.maxNewTokens;
+      let chunks = 0;
+      for await (const chunk of generateDocument({ kind, brief: input.brief, evidence, options: { maxNewTokens, ...input.options }, backend: gen, signal: ac.signal })) {
+        sink.write(chunk);
+        if (++chunks % 20 === 0) progress.report({ message: `Writing… (${sink.doc.getText().length} characters)` });
+      }
+      await sink.flush();
+      services.output.info(`${title} generated with ${backend} from ${evidence.items.length} evidence items.`);
+    } catch (e) {
+      await sink?.flush();
+      if (e instanceof CancelledError || ac.signal.aborted) {
+        sink?.write('\n\n> _Cancelled: the document above is partial._\n');
+        await sink?.flush();
+        return;
+      }
+      services.output.error(e instanceof Error ? e.message : String(e));
+      if (e instanceof BackendUnavailableError || e instanceof HttpError) {
+        retry = await offerOtherBackends(backend, e.message);
+        return;
+      }
+      if (e instanceof IncompleteOutputError) {
+        void vscode.window.showWarningMessage(`Product Forge: the language model stopped mid-answer (${e.message}). The partial document is marked as incomplete.`);
+        return;
+      }
+      void vscode.window.showErrorMessage(`Product Forge: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      sub.dispose();
+    }
+  });
+  if (retry) await generateCommand(services, kind, loaded, retry, input);
+}
+
+interface Prepared {
+  brief: ReturnType<typeof parseBrief>;
+  evidence: string[];
+  options: GenerateOptions;
+}
+
+async function prepare(kind: DocKind): Promise<Prepared | undefined> {
+  const text = await getBrief();
+  if (!text?.trim()) return undefined;
+  let brief;
+  try {
+    brief = parseBrief(text);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Product Forge: ${(e as Error).message}`);
+    return undefined;
+  }
+  const evidence = await pickEvidence();
+  if (evidence === undefined) return undefined;
+  let options: GenerateOptions | undefined = {};
+  if (kind === 'copy') options = await copyOptions(brief.sections.users?.split('\n')[0]?.replace(/^[-*]\s*/, '') ?? '');
+  if (kind === 'personas') options = await personaOptions();
+  if (!options) return undefined;
+  return { brief, evidence, options };
+}
+
+async function offerOtherBackends(current: BackendKind, message: string): Promise<BackendKind | undefined> {
+  const labels: Record<BackendKind, string> = { local: 'Use Local Model', 'openai-compatible': 'Use OpenAI-Compatible Server', template: 'Use Template (no model)' };
+  const others = (['template', 'openai-compatible', 'local'] as BackendKind[]).filter((b) => b !== current);
+  const pick = await vscode.window.showErrorMessage(`Product Forge: ${message}`, ...others.map((b) => labels[b]), 'Open Settings');
+  if (pick === 'Open Settings') {
+    void vscode.commands.executeCommand('workbench.action.openSettings', 'productForge.generation');
+    return undefined;
+  }
+  return others.find((b) => labels[b] === pick);
+}

@@ -1,0 +1,168 @@
+// Owns the sentiment classifier the commands share: resolves the model (settings -> bundled -> cache ->
+// download with consent), loads it in the worker once and keeps it until a setting that changes which
+// model or device to use changes. Nothing happens before the first command asks for it.
+import * as vscode from 'vscode';
+import { resolveModel, type ManifestEntry, type ModelSource } from '../core/models/registry';
+import { createSentimentClassifier, type RuntimeSentimentClassifier } from '../runtime/sentiment';
+import { readConfig, effectiveModelsPath } from './config';
+import { SENTIMENT_MODEL_SETTINGS } from './configSchema';
+import type { Services } from './services';
+import { hideModelStatus, showModelStatus, type LoadedModelInfo } from './statusBar';
+
+export interface LoadedSentiment {
+  classifier: RuntimeSentimentClassifier;
+  info: LoadedModelInfo & { source: ModelSource };
+}
+
+export interface GetModelOptions {
+  signal?: AbortSignal;
+  /** Progress lines for the caller's notification ("Downloading onnx/model.onnx: 3.1 / 60.2 MB"). */
+  report?: (message: string) => void;
+  /** The resource the command works on (for resource-scoped settings). */
+  scope?: vscode.ConfigurationScope;
+}
+
+export class SentimentModelHost implements vscode.Disposable {
+  private current: { key: string; promise: Promise<LoadedSentiment> } | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private warnedIgnored = new Set<string>();
+
+  constructor(private readonly services: Services) {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (SENTIMENT_MODEL_SETTINGS.some((s) => e.affectsConfiguration(s))) {
+          this.drop('a model or device setting changed');
+        }
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.drop('the workspace is now trusted')),
+    );
+  }
+
+  /** The loaded model, if any (without loading one). */
+  async peek(): Promise<LoadedSentiment | undefined> {
+    return this.current?.promise.catch(() => undefined);
+  }
+
+  /** The classifier for the current settings, loading it on first use. */
+  async get(opts: GetModelOptions = {}): Promise<LoadedSentiment> {
+    const { output } = this.services;
+    const cfg = readConfig(opts.scope, output);
+    const mp = effectiveModelsPath(opts.scope);
+    if (mp.ignored && !this.warnedIgnored.has(mp.ignored)) {
+      this.warnedIgnored.add(mp.ignored);
+      output.warn(mp.ignored);
+      void vscode.window.showWarningMessage(mp.ignored, 'Manage Workspace Trust').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+    }
+    const key = JSON.stringify([cfg.sentimentModel, cfg.device, mp.value ?? '']);
+    if (this.current && this.current.key !== key) this.drop('the settings changed');
+    if (!this.current) {
+      const entry = { key, promise: this.load(cfg.sentimentModel, cfg.device, mp.value, cfg.allowModelDownloads, opts) };
+      this.current = entry;
+      entry.promise.catch(() => {
+        if (this.current === entry) {
+          this.current = undefined;
+          hideModelStatus(this.services.statusBar);
+        }
+      });
+    }
+    return this.current.promise;
+  }
+
+  /** Forgets the loaded model (frees it in the worker); the next command loads it again. */
+  drop(reason: string): void {
+    const cur = this.current;
+    if (!cur) return;
+    this.current = undefined;
+    hideModelStatus(this.services.statusBar);
+    this.services.output.info(`Sentiment model released: ${reason}.`);
+    void cur.promise.then((m) => m.classifier.dispose()).catch(() => undefined);
+  }
+
+  dispose(): void {
+    this.drop('the extension is shutting down');
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private async load(
+    modelId: string,
+    device: 'auto' | 'cpu' | 'gpu',
+    modelsPath: string | undefined,
+    allowDownload: boolean,
+    opts: GetModelOptions,
+  ): Promise<LoadedSentiment> {
+    const { context, output } = this.services;
+    const report = opts.report ?? (() => undefined);
+    report(`Finding model ${modelId}…`);
+    const t0 = Date.now();
+    let lastReport = 0;
+    const resolved = await resolveModel(modelId, {
+      modelsPath,
+      bundledDir: vscode.Uri.joinPath(context.extensionUri, 'models').fsPath,
+      cacheDir: vscode.Uri.joinPath(context.globalStorageUri, 'models').fsPath,
+      allowDownload,
+      confirmDownload: (e) => confirmDownload(e, vscode.Uri.joinPath(context.globalStorageUri, 'models').fsPath),
+      onProgress: (file, loaded, total) => {
+        const now = Date.now();
+        if (now - lastReport < 200 && loaded < total) return;
+        lastReport = now;
+        report(`Downloading ${file}: ${mb(loaded)} / ${mb(total)} MB`);
+      },
+      signal: opts.signal,
+      log: (m) => output.info(m),
+    });
+    output.info(`Model ${modelId}: ${resolved.source} (${resolved.dir}), found in ${Date.now() - t0} ms.`);
+    report(`Loading model ${modelId}…`);
+    const classifier = await createSentimentClassifier(this.services.runtime(), {
+      modelId,
+      modelDir: resolved.dir,
+      device,
+      maxLength: resolved.entry?.maxLength,
+      dtype: resolved.entry?.dtype,
+      signal: opts.signal,
+      log: (level, msg) => output[level](msg),
+    });
+    const lr = classifier.loadResult;
+    const info = {
+      modelId,
+      source: resolved.source,
+      dir: resolved.dir,
+      device: lr.device,
+      loadMs: lr.loadMs,
+      fallbackReason: lr.fallbackReason,
+    };
+    output.info(
+      `Sentiment model loaded: ${modelId} (source ${resolved.source}), device ${lr.device}` +
+        `${lr.fallbackReason ? ` (fallback: ${lr.fallbackReason})` : ''}, load ${lr.loadMs} ms.`,
+    );
+    showModelStatus(this.services.statusBar, info);
+    return { classifier, info };
+  }
+}
+
+function mb(bytes: number): string {
+  return (bytes / 1e6).toFixed(1);
+}
+
+async function confirmDownload(entry: ManifestEntry, cacheDir: string): Promise<boolean> {
+  const size = entry.files.reduce((s, f) => s + f.size, 0);
+  let from = 'huggingface.co';
+  try {
+    if (entry.url) from = new URL(entry.url).host;
+  } catch {
+    /* keep the default host */
+  }
+  const pick = await vscode.window.showWarningMessage(
+    `Download the model ${entry.id} (${mb(size)} MB) from ${from}?`,
+    {
+      modal: true,
+      detail:
+        `It is not in productForge.modelsPath, bundled with the extension or cached. ` +
+        `The files are checked against the extension's manifest (sha256) and stored in ${cacheDir}. ` +
+        `Your feedback never leaves this machine.${entry.license ? ` License: ${entry.license}.` : ''}`,
+    },
+    'Download',
+  );
+  return pick === 'Download';
+}

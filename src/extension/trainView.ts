@@ -1,0 +1,250 @@
+// The Train view (webview view 'productForge.train') and the command productForge.predictWithClassifier.
+// Lists workspace CSV/TSV files when the view opens, profiles a picked file, trains in dist/train-worker.js
+// with live epoch charts, saves to .product-forge/classifiers/<name>/ and predicts files, rows and the
+// selected text. Every webview message is validated (protocol.ts); CSP with a nonce; local resources only.
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Services } from './services';
+import { TrainClient } from './trainClient';
+import { CancelledError, UserError } from '../core/types';
+import { CLASSIFIERS_DIR } from '../core/train/artifact';
+import { defaultPredictionsPath, type Prediction } from '../core/train/predict';
+import { parseToHost, type ClassifierSummary, type TableInfo, type ToView, type TrainSummary } from '../webview/train/protocol';
+
+const MAX_LISTED = 500;
+
+function classifiersRoot(): vscode.Uri | undefined {
+  const ws = vscode.workspace.workspaceFolders?.[0];
+  return ws ? vscode.Uri.joinPath(ws.uri, ...CLASSIFIERS_DIR.split(path.sep)) : undefined;
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof UserError) return e.message;
+  if (e instanceof CancelledError) return 'Cancelled';
+  return `Unexpected error: ${(e as Error)?.message ?? String(e)}`;
+}
+
+class TrainViewProvider implements vscode.WebviewViewProvider {
+  private view: vscode.WebviewView | undefined;
+  private file: string | undefined;
+  private running: number | undefined;
+  private lastTrain: number | undefined;
+
+  constructor(private readonly s: Services, private readonly client: TrainClient) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    const media = vscode.Uri.joinPath(this.s.context.extensionUri, 'dist', 'webview');
+    view.webview.options = { enableScripts: true, localResourceRoots: [media] };
+    view.webview.html = this.html(view.webview, media);
+    view.webview.onDidReceiveMessage((m) => {
+      const msg = parseToHost(m);
+      if (!msg) {
+        this.s.output.warn(`Train view: ignored a malformed message (${JSON.stringify(m)?.slice(0, 200)})`);
+        return;
+      }
+      void this.onMessage(msg).catch((e) => this.post({ type: 'error', message: errorText(e), context: 'general' }));
+    });
+    view.onDidDispose(() => { this.view = undefined; });
+  }
+
+  private post(m: ToView): void {
+    void this.view?.webview.postMessage(m);
+  }
+
+  private async listFiles(): Promise<void> {
+    const uris = await vscode.workspace.findFiles('**/*.{csv,tsv,CSV,TSV}', '{**/node_modules/**,**/.git/**,**/.product-forge/**}', MAX_LISTED);
+    const files = uris
+      .map((u) => ({ path: u.fsPath, label: vscode.workspace.asRelativePath(u) }))
+      .sort((a, b) => a.label.localeCompare(b.label));
+    this.post({ type: 'files', files });
+  }
+
+  private async listModels(): Promise<void> {
+    const root = classifiersRoot();
+    if (!root) { this.post({ type: 'models', models: [] }); return; }
+    const list = await this.client.request<ClassifierSummary[]>({ type: 'list', parent: root.fsPath }).done;
+    this.post({ type: 'models', models: list });
+  }
+
+  private async pick(file: string): Promise<void> {
+    this.file = file;
+    this.post({ type: 'busy', stage: `reading ${path.basename(file)}` });
+    try {
+      const info = await this.client.request<TableInfo>({ type: 'inspect', file }, {
+        onProgress: (stage, done, total) => this.post({ type: 'busy', stage, done, total }),
+      }).done;
+      this.post({ type: 'profile', info });
+      if (info.proposedTarget) await this.propose(info.proposedTarget);
+    } catch (e) {
+      this.post({ type: 'error', message: errorText(e), context: 'file' });
+    } finally {
+      this.post({ type: 'idle' });
+    }
+  }
+
+  private async propose(target: string): Promise<void> {
+    if (!this.file) return;
+    const sel = await this.client.request<{ features: string[]; excluded: { name: string; reason: string }[] }>({ type: 'propose', file: this.file, target }).done;
+    this.post({ type: 'features', target, ...sel });
+  }
+
+  private async onMessage(msg: NonNullable<ReturnType<typeof parseToHost>>): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+      case 'refreshFiles':
+        await this.listFiles();
+        if (msg.type === 'ready') await this.listModels().catch((e) => this.s.output.warn(`listing classifiers: ${errorText(e)}`));
+        return;
+      case 'refreshModels':
+        return this.listModels();
+      case 'browse': {
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'CSV / TSV': ['csv', 'tsv', 'txt', 'data'] }, openLabel: 'Use for training' });
+        if (picked?.[0]) await this.pick(picked[0].fsPath);
+        return;
+      }
+      case 'pickFile':
+        return this.pick(msg.file);
+      case 'selectTarget':
+        try { await this.propose(msg.target); } catch (e) { this.post({ type: 'error', message: errorText(e), context: 'file' }); }
+        return;
+      case 'train': {
+        if (!this.file) { this.post({ type: 'error', message: 'Pick a CSV file first.', context: 'train' }); return; }
+        if (this.running !== undefined) { this.post({ type: 'error', message: 'A training run is in progress; cancel it first.', context: 'train' }); return; }
+        const req = this.client.request<TrainSummary>({ type: 'train', file: this.file, settings: msg.settings }, {
+          onEpoch: (epoch) => this.post({ type: 'epoch', epoch }),
+          onStage: (stage) => this.post({ type: 'busy', stage }),
+        });
+        this.running = req.id;
+        const t0 = Date.now();
+        try {
+          const summary = await req.done;
+          this.lastTrain = summary.trainId;
+          this.s.output.info(`Trained ${summary.model} on ${path.basename(this.file)}: accuracy ${(summary.metrics.accuracy * 100).toFixed(2)}% in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+          this.post({ type: 'trained', summary });
+        } catch (e) {
+          this.post({ type: 'error', message: errorText(e), context: 'train' });
+        } finally {
+          this.running = undefined;
+          this.post({ type: 'idle' });
+        }
+        return;
+      }
+      case 'cancel':
+        if (this.running !== undefined) this.client.cancel(this.running);
+        return;
+      case 'save': {
+        const root = classifiersRoot();
+        if (!root) { this.post({ type: 'error', message: 'Open a workspace folder to save classifiers in .product-forge/classifiers/.', context: 'save' }); return; }
+        if (this.lastTrain === undefined) { this.post({ type: 'error', message: 'Train a model first.', context: 'save' }); return; }
+        try {
+          const { dir } = await this.client.request<{ dir: string }>({ type: 'save', trainId: this.lastTrain, parent: root.fsPath, name: msg.name }).done;
+          this.post({ type: 'saved', dir: vscode.workspace.asRelativePath(dir) });
+          await this.listModels();
+        } catch (e) {
+          this.post({ type: 'error', message: errorText(e), context: 'save' });
+        }
+        return;
+      }
+      case 'predictFile': {
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'CSV / TSV': ['csv', 'tsv', 'txt', 'data'] }, openLabel: 'Predict' });
+        if (!picked?.[0]) return;
+        await predictCsv(this.client, this.s, msg.modelDir, picked[0].fsPath, (m) => this.post(m));
+        return;
+      }
+      case 'predictRow': {
+        try {
+          const [p] = await this.client.request<Prediction[]>({ type: 'predictRows', modelDir: msg.modelDir, rows: [msg.values] }).done;
+          const labels = (await this.client.request<ClassifierSummary[]>({ type: 'list', parent: path.dirname(msg.modelDir) }).done).find((c) => c.dir === msg.modelDir)?.labels ?? [];
+          this.post({ type: 'prediction', label: p.label, confidence: p.confidence, probabilities: p.probabilities.map((x, i) => ({ label: labels[i] ?? String(i), p: x })) });
+        } catch (e) {
+          this.post({ type: 'error', message: errorText(e), context: 'predict' });
+        }
+        return;
+      }
+    }
+  }
+
+  private html(webview: vscode.Webview, media: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'train.js'));
+    const codicons = webview.asWebviewUri(vscode.Uri.joinPath(media, 'codicon.css'));
+    const csp = [
+      "default-src 'none'",
+      `script-src 'nonce-${nonce}'`,
+      `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+      `font-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource} data:`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${codicons}" id="vscode-codicon-stylesheet">
+<title>Train</title></head>
+<body><div id="app" data-nonce="${nonce}"></div>
+<script nonce="${nonce}" src="${script}"></script></body></html>`;
+  }
+}
+
+/** Predicts a CSV with a saved classifier into `<name>.predictions.csv` (unique) next to it. */
+async function predictCsv(client: TrainClient, s: Services, modelDir: string, csv: string, post?: (m: ToView) => void): Promise<void> {
+  const out = await defaultPredictionsPath(csv);
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Predicting ${path.basename(csv)}`, cancellable: true }, async (progress, token) => {
+    const req = client.request<{ out: string; rows: number }>({ type: 'predictFile', modelDir, csv, out }, {
+      onProgress: (stage, done, total) => progress.report({ message: `${stage} ${Math.round((done / Math.max(total, 1)) * 100)}%` }),
+    });
+    token.onCancellationRequested(() => client.cancel(req.id));
+    try {
+      const r = await req.done;
+      post?.({ type: 'predicted', out: vscode.workspace.asRelativePath(r.out), rows: r.rows });
+      s.output.info(`Wrote ${r.rows} predictions to ${r.out}`);
+      const open = await vscode.window.showInformationMessage(`Wrote ${r.rows} predictions to ${path.basename(r.out)}`, 'Open');
+      if (open) await vscode.window.showTextDocument(vscode.Uri.file(r.out));
+    } catch (e) {
+      if (e instanceof CancelledError) return;
+      post?.({ type: 'error', message: errorText(e), context: 'predict' });
+      void vscode.window.showErrorMessage(errorText(e));
+    }
+  });
+}
+
+async function pickClassifier(client: TrainClient): Promise<ClassifierSummary | undefined> {
+  const root = classifiersRoot();
+  if (!root) { void vscode.window.showErrorMessage('Open a workspace folder first: classifiers live in .product-forge/classifiers/.'); return undefined; }
+  const list = await client.request<ClassifierSummary[]>({ type: 'list', parent: root.fsPath }).done;
+  if (!list.length) { void vscode.window.showInformationMessage('No saved classifiers yet: train one in the Product Forge Train view and save it.'); return undefined; }
+  const item = await vscode.window.showQuickPick(list.map((c) => ({
+    label: c.name, description: `${c.modelKind} · target ${c.target} · accuracy ${(c.accuracy * 100).toFixed(1)}%`, detail: `features: ${c.features.join(', ')}`, c,
+  })), { placeHolder: 'Pick a saved classifier' });
+  return item?.c;
+}
+
+export function registerTrainView(s: Services): void {
+  const client = new TrainClient(vscode.Uri.joinPath(s.context.extensionUri, 'dist', 'train-worker.js').fsPath, (m) => s.output.error(m));
+  const provider = new TrainViewProvider(s, client);
+  s.context.subscriptions.push(
+    { dispose: () => client.dispose() },
+    vscode.window.registerWebviewViewProvider('productForge.train', provider, { webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.commands.registerCommand('productForge.predictWithClassifier', async () => {
+      try {
+        const clf = await pickClassifier(client);
+        if (!clf) return;
+        const editor = vscode.window.activeTextEditor;
+        const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+        const textCols = clf.columns.filter((c) => c.type === 'text');
+        if (selected && clf.features.length === 1 && textCols.length === 1) {
+          // Predict the selected text with a one-text-column classifier.
+          const [p] = await client.request<Prediction[]>({ type: 'predictRows', modelDir: clf.dir, rows: [{ [clf.features[0]]: selected }] }).done;
+          void vscode.window.showInformationMessage(`${clf.name}: ${p.label} (${(p.confidence * 100).toFixed(1)}% confidence)`);
+          return;
+        }
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'CSV / TSV': ['csv', 'tsv', 'txt', 'data'] }, openLabel: 'Predict' });
+        if (picked?.[0]) await predictCsv(client, s, clf.dir, picked[0].fsPath);
+      } catch (e) {
+        void vscode.window.showErrorMessage(errorText(e));
+      }
+    }),
+  );
+}

@@ -1,0 +1,218 @@
+// 'load' and 'unload': read a local Hugging Face model folder with transformers.js, pick the device
+// (./device), keep the model in ctx.models.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { CancelledError, throwIfAborted } from '../../core/types';
+import { oneLine, realProbes, selectDevice, type DeviceProbes } from '../device';
+import { RuntimeUserError } from '../errors';
+import type { LoadParams, LoadResult } from '../protocol';
+import { transformers } from '../transformers';
+import type { HandlerContext, LoadedModel } from './context';
+
+/** onnx/model<suffix>.onnx per dtype, as transformers.js names the variants. */
+const DTYPE_SUFFIX: Record<string, string> = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized',
+  int8: '_int8',
+  uint8: '_uint8',
+  q4: '_q4',
+  q4f16: '_q4f16',
+  bnb4: '_bnb4',
+};
+
+/** Injected by tests; the real onnxruntime-node probes otherwise. */
+let probesOverride: DeviceProbes | undefined;
+export function setDeviceProbesForTest(p: DeviceProbes | undefined): void {
+  probesOverride = p;
+}
+
+const inFlight = new Map<string, Promise<LoadResult>>();
+
+export function load(params: LoadParams, ctx: HandlerContext): Promise<LoadResult> {
+  validate(params);
+  const key = JSON.stringify([params.modelId, params.modelDir, params.task, params.device, params.dtype ?? '', params.maxLength ?? 0]);
+  const running = inFlight.get(key);
+  if (running) return running;
+  const p = doLoad(params, ctx).finally(() => inFlight.delete(key));
+  inFlight.set(key, p);
+  return p;
+}
+
+export async function unload(params: { modelId: string }, ctx: HandlerContext): Promise<{ unloaded: boolean }> {
+  const m = ctx.models.get(params?.modelId);
+  if (!m) return { unloaded: false };
+  ctx.models.delete(params.modelId);
+  await disposeModel(m, ctx);
+  return { unloaded: true };
+}
+
+function validate(params: LoadParams): void {
+  if (!params || typeof params.modelId !== 'string' || !params.modelId) {
+    throw new RuntimeUserError('load needs a modelId.', 'bad-request');
+  }
+  if (typeof params.modelDir !== 'string' || !path.isAbsolute(params.modelDir)) {
+    throw new RuntimeUserError(`load needs the absolute path of the model folder (got "${params.modelDir}").`, 'bad-request');
+  }
+  if (params.task !== 'text-classification' && params.task !== 'text-generation') {
+    throw new RuntimeUserError(`Unsupported task "${params.task}": use text-classification or text-generation.`, 'bad-request');
+  }
+  if (!['auto', 'cpu', 'gpu'].includes(params.device)) {
+    throw new RuntimeUserError(`Unknown device setting "${params.device}": use auto, cpu or gpu.`, 'bad-request');
+  }
+  if (params.maxLength !== undefined && (!Number.isInteger(params.maxLength) || params.maxLength < 8)) {
+    throw new RuntimeUserError(`maxLength must be an integer of at least 8 (got ${params.maxLength}).`, 'bad-request');
+  }
+}
+
+function requireFile(modelDir: string, rel: string): string {
+  const file = path.join(modelDir, rel);
+  if (!existsSync(file)) {
+    throw new RuntimeUserError(
+      `Model file ${file} is missing. Reinstall the extension, set productForge.modelsPath to a folder that has it, or enable productForge.allowModelDownloads.`,
+      'model-missing',
+    );
+  }
+  return file;
+}
+
+function readConfig(modelDir: string): Record<string, unknown> {
+  const file = requireFile(modelDir, 'config.json');
+  try {
+    const cfg = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) throw new Error('not a JSON object');
+    return cfg as Record<string, unknown>;
+  } catch (err) {
+    throw new RuntimeUserError(`Model file ${file} is not valid JSON (${oneLine(err)}). Reinstall or replace the model.`, 'model-corrupt');
+  }
+}
+
+/** Labels by index from config.json id2label ({"0": "negative", ...}). */
+export function labelsOf(config: Record<string, unknown>, file: string): string[] {
+  const id2label = config.id2label as Record<string, unknown> | undefined;
+  if (!id2label || typeof id2label !== 'object') {
+    throw new RuntimeUserError(`Model file ${file} has no id2label: a text-classification model needs its labels there.`, 'model-corrupt');
+  }
+  const labels: string[] = [];
+  for (const [k, v] of Object.entries(id2label)) {
+    const i = Number(k);
+    if (!Number.isInteger(i) || i < 0 || typeof v !== 'string') {
+      throw new RuntimeUserError(`Model file ${file} has an invalid id2label entry "${k}": ${JSON.stringify(v)}.`, 'model-corrupt');
+    }
+    labels[i] = v;
+  }
+  if (labels.length < 2 || labels.some((l) => l === undefined)) {
+    throw new RuntimeUserError(`Model file ${file} must list labels 0..n-1 (at least two) in id2label.`, 'model-corrupt');
+  }
+  return labels;
+}
+
+function maxLengthOf(params: LoadParams, config: Record<string, unknown>): number {
+  if (params.maxLength) return params.maxLength;
+  const mpe = Number(config.max_position_embeddings);
+  return Number.isFinite(mpe) && mpe > 8 ? mpe - 2 : 512;
+}
+
+function onnxFile(params: LoadParams): string | undefined {
+  if (!params.dtype) return params.task === 'text-classification' ? 'onnx/model.onnx' : undefined;
+  const suffix = DTYPE_SUFFIX[params.dtype];
+  return suffix === undefined ? undefined : `onnx/model${suffix}.onnx`;
+}
+
+async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResult> {
+  const t0 = Date.now();
+  const { modelDir, modelId, task } = params;
+  if (!existsSync(modelDir) || !statSync(modelDir).isDirectory()) {
+    throw new RuntimeUserError(
+      `Model folder ${modelDir} does not exist. Reinstall the extension or set productForge.modelsPath to a folder that has ${modelId}.`,
+      'model-missing',
+    );
+  }
+  const config = readConfig(modelDir);
+  const configFile = path.join(modelDir, 'config.json');
+  const labels = task === 'text-classification' ? labelsOf(config, configFile) : undefined;
+  const maxLength = task === 'text-classification' ? maxLengthOf(params, config) : undefined;
+  requireFile(modelDir, 'tokenizer.json');
+  const rel = onnxFile(params);
+  const modelFile = rel ? requireFile(modelDir, rel) : path.join(modelDir, 'onnx');
+
+  const existing = ctx.models.get(modelId);
+  if (
+    existing &&
+    existing.modelDir === modelDir &&
+    existing.task === task &&
+    existing.dtype === params.dtype &&
+    existing.maxLength === maxLength &&
+    (params.device === 'auto' || (params.device === 'cpu') === (existing.device === 'cpu'))
+  ) {
+    return { device: existing.device, loadMs: 0, labels, maxLength, cached: true };
+  }
+
+  const tf = await transformers();
+  throwIfAborted(ctx.signal);
+  let tokenizer: unknown;
+  try {
+    tokenizer = await tf.AutoTokenizer.from_pretrained(modelDir, { local_files_only: true });
+  } catch (err) {
+    throw new RuntimeUserError(
+      `The tokenizer in ${modelDir} could not be read (${oneLine(err)}). Reinstall or replace the model.`,
+      'model-corrupt',
+    );
+  }
+  throwIfAborted(ctx.signal);
+
+  const Auto = task === 'text-classification' ? tf.AutoModelForSequenceClassification : tf.AutoModelForCausalLM;
+  const selection = await selectDevice(
+    params.device,
+    probesOverride ?? realProbes(),
+    async (device) => {
+      throwIfAborted(ctx.signal);
+      try {
+        return await Auto.from_pretrained(modelDir, {
+          device,
+          ...(params.dtype ? { dtype: params.dtype as never } : {}),
+          local_files_only: true,
+          session_options: { logSeverityLevel: 3 },
+        });
+      } catch (err) {
+        if (device !== 'cpu') throw err; // a GPU failure: selectDevice records it and falls back
+        throw new RuntimeUserError(
+          `ONNX Runtime could not load ${modelFile} (${oneLine(err)}). The file may be corrupt or not a ${task} model: reinstall it or point productForge.modelsPath to a working copy.`,
+          'model-corrupt',
+        );
+      }
+    },
+    (msg) => ctx.log('warn', msg),
+  );
+  if (ctx.signal.aborted) {
+    await disposeModel({ model: selection.value } as LoadedModel, ctx);
+    throw new CancelledError();
+  }
+
+  const loaded: LoadedModel = {
+    modelId,
+    task,
+    device: selection.device,
+    modelDir,
+    model: selection.value,
+    tokenizer,
+    config,
+    dtype: params.dtype,
+    labels,
+    maxLength,
+  };
+  const previous = ctx.models.get(modelId);
+  ctx.models.set(modelId, loaded);
+  if (previous && previous.model !== loaded.model) await disposeModel(previous, ctx);
+  const loadMs = Date.now() - t0;
+  ctx.log('info', `Loaded ${modelId} (${task}) on ${selection.device} in ${loadMs} ms from ${modelDir}.`);
+  return { device: selection.device, loadMs, fallbackReason: selection.fallbackReason, labels, maxLength };
+}
+
+async function disposeModel(m: Pick<LoadedModel, 'model'>, ctx: HandlerContext): Promise<void> {
+  try {
+    await m.model?.dispose?.();
+  } catch (err) {
+    ctx.log('warn', `Releasing a model failed: ${oneLine(err)}`);
+  }
+}

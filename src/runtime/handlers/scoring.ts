@@ -1,0 +1,198 @@
+// The text-classification fast path shared by 'classify' and 'explain': tokenize each text once,
+// split texts longer than the model's budget into overlapping windows, sort windows by length,
+// run batches padded only to their own longest window, softmax, and average window probabilities
+// per text (weighted by window length). Cancellation is checked between batches.
+import { CancelledError, SENTIMENT_LABELS, type SentimentScores } from '../../core/types';
+import { RuntimeUserError } from '../errors';
+import { transformers } from '../transformers';
+import type { LoadedModel } from './context';
+
+export const DEFAULT_BATCH_SIZE = 64;
+/** Padded tokens per batch are capped at batchSize * this, so batches of long windows get smaller. */
+const TOKENS_PER_ITEM = 128;
+
+interface Specials {
+  prefix: number[];
+  suffix: number[];
+  padId: number;
+  needsTokenTypes: boolean;
+}
+const specialsCache = new WeakMap<object, Specials>();
+
+/** The special tokens the tokenizer wraps one sequence in (e.g. [CLS] … [SEP]), found by probing. */
+function specialsOf(m: LoadedModel): Specials {
+  const hit = specialsCache.get(m.model);
+  if (hit) return hit;
+  const tok = m.tokenizer;
+  const probe = 'hello';
+  const bare: number[] = tok.encode(probe, { add_special_tokens: false });
+  const full: number[] = tok.encode(probe, { add_special_tokens: true });
+  let start = -1;
+  for (let i = 0; i + bare.length <= full.length && start < 0; i++) {
+    if (bare.every((id, j) => full[i + j] === id)) start = i;
+  }
+  const prefix = start >= 0 ? full.slice(0, start) : [];
+  const suffix = start >= 0 ? full.slice(start + bare.length) : [];
+  const inputNames: string[] = m.model?.sessions?.model?.inputNames ?? [];
+  const s: Specials = {
+    prefix,
+    suffix,
+    padId: typeof tok.pad_token_id === 'number' ? tok.pad_token_id : 0,
+    needsTokenTypes: inputNames.includes('token_type_ids'),
+  };
+  specialsCache.set(m.model, s);
+  return s;
+}
+
+/** Windows [start, end) over n content tokens with at most `budget` tokens each, overlapping by about a quarter. */
+export function windowSpans(n: number, budget: number): Array<[number, number]> {
+  if (budget < 1) throw new Error('window budget must be positive');
+  if (n <= budget) return [[0, n]];
+  const overlap = Math.floor(budget / 4);
+  const stride = Math.max(1, budget - overlap);
+  const spans: Array<[number, number]> = [];
+  for (let start = 0; ; start += stride) {
+    const end = Math.min(n, start + budget);
+    spans.push([start, end]);
+    if (end >= n) break;
+  }
+  return spans;
+}
+
+interface Segment {
+  text: number;
+  ids: number[];
+  weight: number;
+}
+
+export interface ScoreOptions {
+  batchSize?: number;
+  signal?: AbortSignal;
+  /** Texts whose every window is scored so far (monotonic), called after each batch. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Probabilities per text (one row per text, one column per model label). */
+export async function scoreTexts(m: LoadedModel, texts: string[], opts: ScoreOptions = {}): Promise<Float64Array[]> {
+  if (m.task !== 'text-classification' || !m.labels || !m.maxLength) {
+    throw new RuntimeUserError(`Model ${m.modelId} was loaded for ${m.task}, not text-classification.`, 'bad-request');
+  }
+  const batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH_SIZE));
+  const tokenBudget = batchSize * TOKENS_PER_ITEM;
+  const sp = specialsOf(m);
+  const budget = m.maxLength - sp.prefix.length - sp.suffix.length;
+  if (budget < 1) throw new RuntimeUserError(`maxLength ${m.maxLength} of ${m.modelId} leaves no room for text.`, 'bad-request');
+  const nLabels = m.labels.length;
+
+  const segments: Segment[] = [];
+  const remaining = new Int32Array(texts.length);
+  for (let t = 0; t < texts.length; t++) {
+    if (t % 256 === 0 && opts.signal?.aborted) throw new CancelledError();
+    const text = texts[t];
+    if (typeof text !== 'string') throw new RuntimeUserError(`Text ${t + 1} is not a string.`, 'bad-request');
+    const ids: number[] = text ? m.tokenizer.encode(text, { add_special_tokens: false }) : [];
+    for (const [a, b] of windowSpans(ids.length, budget)) {
+      segments.push({ text: t, ids: sp.prefix.concat(ids.slice(a, b), sp.suffix), weight: Math.max(1, b - a) });
+      remaining[t]++;
+    }
+  }
+  const order = segments.map((_, i) => i).sort((a, b) => segments[a].ids.length - segments[b].ids.length || a - b);
+
+  const { Tensor } = await transformers();
+  const probs = texts.map(() => new Float64Array(nLabels));
+  const weights = new Float64Array(texts.length);
+  let done = 0;
+  for (let i = 0; i < order.length; ) {
+    if (opts.signal?.aborted) throw new CancelledError();
+    // Sorted ascending: the last segment of a batch is its longest.
+    let j = i + 1;
+    while (j < order.length && j - i < batchSize && (j - i + 1) * segments[order[j]].ids.length <= tokenBudget) j++;
+    const batch = order.slice(i, j).map((k) => segments[k]);
+    const width = batch[batch.length - 1].ids.length;
+    const n = batch.length;
+    const inputIds = new BigInt64Array(n * width);
+    const mask = new BigInt64Array(n * width);
+    if (sp.padId !== 0) inputIds.fill(BigInt(sp.padId));
+    for (let r = 0; r < n; r++) {
+      const ids = batch[r].ids;
+      const off = r * width;
+      for (let c = 0; c < ids.length; c++) {
+        inputIds[off + c] = BigInt(ids[c]);
+        mask[off + c] = 1n;
+      }
+    }
+    const feeds: Record<string, unknown> = {
+      input_ids: new Tensor('int64', inputIds, [n, width]),
+      attention_mask: new Tensor('int64', mask, [n, width]),
+    };
+    if (sp.needsTokenTypes) feeds.token_type_ids = new Tensor('int64', new BigInt64Array(n * width), [n, width]);
+    const out = await m.model(feeds);
+    const logits = out.logits as { data: Float32Array; dims: number[] };
+    if (logits.dims.length !== 2 || logits.dims[0] !== n || logits.dims[1] !== nLabels) {
+      throw new RuntimeUserError(
+        `Model ${m.modelId} returned logits of shape [${logits.dims.join(', ')}] but config.json lists ${nLabels} labels.`,
+        'model-corrupt',
+      );
+    }
+    for (let r = 0; r < n; r++) {
+      const seg = batch[r];
+      const row = softmax(logits.data, r * nLabels, nLabels);
+      const acc = probs[seg.text];
+      for (let c = 0; c < nLabels; c++) acc[c] += row[c] * seg.weight;
+      weights[seg.text] += seg.weight;
+      if (--remaining[seg.text] === 0) done++;
+    }
+    i = j;
+    opts.onProgress?.(done, texts.length);
+    // Let a cancel message in between batches.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  for (let t = 0; t < texts.length; t++) {
+    const w = weights[t];
+    for (let c = 0; c < nLabels; c++) probs[t][c] /= w;
+  }
+  return probs;
+}
+
+function softmax(data: Float32Array, off: number, n: number): Float64Array {
+  let max = -Infinity;
+  for (let c = 0; c < n; c++) max = Math.max(max, data[off + c]);
+  const out = new Float64Array(n);
+  let sum = 0;
+  for (let c = 0; c < n; c++) sum += out[c] = Math.exp(data[off + c] - max);
+  for (let c = 0; c < n; c++) out[c] /= sum;
+  return out;
+}
+
+const LABEL_ALIASES: Record<string, (typeof SENTIMENT_LABELS)[number]> = {
+  negative: 'negative',
+  neg: 'negative',
+  neutral: 'neutral',
+  neu: 'neutral',
+  positive: 'positive',
+  pos: 'positive',
+};
+
+/** Column of each sentiment label in the model's outputs (-1 when the model has no such label, e.g. no neutral). */
+export function sentimentColumns(m: LoadedModel): Record<(typeof SENTIMENT_LABELS)[number], number> {
+  const cols = { negative: -1, neutral: -1, positive: -1 };
+  (m.labels ?? []).forEach((l, i) => {
+    const s = LABEL_ALIASES[l.trim().toLowerCase()];
+    if (s && cols[s] < 0) cols[s] = i;
+  });
+  if (cols.negative < 0 || cols.positive < 0) {
+    throw new RuntimeUserError(
+      `Model ${m.modelId} has labels ${JSON.stringify(m.labels)}; sentiment analysis needs negative, positive (and optionally neutral) in config.json id2label.`,
+      'bad-request',
+    );
+  }
+  return cols;
+}
+
+export function toSentimentScores(row: Float64Array, cols: Record<(typeof SENTIMENT_LABELS)[number], number>): SentimentScores {
+  const s = { negative: 0, neutral: 0, positive: 0 };
+  let sum = 0;
+  for (const l of SENTIMENT_LABELS) if (cols[l] >= 0) sum += row[cols[l]];
+  for (const l of SENTIMENT_LABELS) s[l] = cols[l] >= 0 && sum > 0 ? row[cols[l]] / sum : 0;
+  return s;
+}

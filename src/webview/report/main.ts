@@ -1,0 +1,315 @@
+// Report view (webview side): renders the ReportModel sent by the host. All text goes through
+// textContent (no HTML from data); charts are inline SVG coloured by theme CSS variables.
+import './report.css';
+import { createMessenger } from '../shared/webviewApi';
+import { hostToWebviewValidators, SENTIMENTS, type HostToWebview, type ReportItem, type ReportModel, type Sentiment, type WebviewToHost } from './messages';
+
+type SortKey = 'order' | 'score' | 'label' | 'source' | 'date';
+interface ViewState {
+  filter: Sentiment | 'all';
+  search: string;
+  sort: SortKey;
+  desc: boolean;
+}
+
+const messenger = createMessenger<HostToWebview, WebviewToHost, ViewState>(hostToWebviewValidators);
+const app = document.getElementById('app') as HTMLElement;
+let state: ViewState = { filter: 'all', search: '', sort: 'order', desc: false, ...(messenger.getState() ?? {}) };
+let report: ReportModel | undefined;
+let shownRows = 200;
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  return e;
+}
+function pct(n: number, total: number): string {
+  return total > 0 ? `${Math.round((100 * n) / total)}%` : '0%';
+}
+function button(label: string, onClick: () => void, title?: string): HTMLButtonElement {
+  const b = el('button', 'btn', label);
+  b.type = 'button';
+  if (title) b.title = title;
+  b.addEventListener('click', onClick);
+  return b;
+}
+function saveState(): void {
+  messenger.setState(state);
+}
+
+function renderMessage(text: string, cls = 'muted'): void {
+  app.replaceChildren(el('p', cls, text), button('Refresh', () => messenger.post('refresh', {})));
+}
+
+function renderHeader(r: ReportModel): HTMLElement {
+  const h = el('header', 'head');
+  h.append(el('h2', 'title', r.id));
+  const meta = [`${r.total.toLocaleString()} items`, r.modelId, r.device, r.createdAt && new Date(r.createdAt).toLocaleString()].filter(Boolean);
+  h.append(el('div', 'muted small', meta.join(' · ')));
+  h.append(el('div', 'muted small path', r.dir));
+  const actions = el('div', 'actions');
+  actions.append(button('Open report', () => messenger.post('openFile', { reportId: r.id, file: 'report' })));
+  if (r.hasCsv) actions.append(button('Open CSV', () => messenger.post('openFile', { reportId: r.id, file: 'csv' })));
+  actions.append(button('Latest', () => messenger.post('refresh', {}), 'Show the newest report of the workspace'));
+  h.append(actions);
+  return h;
+}
+
+function renderDistribution(r: ReportModel): HTMLElement {
+  const sec = el('section');
+  sec.append(el('h3', undefined, 'Sentiment'));
+  const total = SENTIMENTS.reduce((s, l) => s + r.distribution[l], 0);
+  const bar = el('div', 'stack');
+  bar.setAttribute('role', 'img');
+  bar.setAttribute('aria-label', SENTIMENTS.map((l) => `${l} ${pct(r.distribution[l], total)}`).join(', '));
+  for (const l of SENTIMENTS) {
+    if (!r.distribution[l]) continue;
+    const seg = el('div', `seg ${l}`);
+    seg.style.width = total ? `${(100 * r.distribution[l]) / total}%` : '0';
+    seg.title = `${l}: ${r.distribution[l].toLocaleString()} (${pct(r.distribution[l], total)})`;
+    bar.append(seg);
+  }
+  const legend = el('div', 'legend');
+  for (const l of SENTIMENTS) {
+    const item = el('button', `chip ${state.filter === l ? 'active' : ''}`);
+    item.type = 'button';
+    item.title = `Show only ${l} items`;
+    item.append(el('span', `dot ${l}`), document.createTextNode(`${l} ${r.distribution[l].toLocaleString()} (${pct(r.distribution[l], total)})`));
+    item.addEventListener('click', () => {
+      state.filter = state.filter === l ? 'all' : l;
+      saveState();
+      render();
+    });
+    legend.append(item);
+  }
+  sec.append(bar, legend);
+  return sec;
+}
+
+function renderTimeline(r: ReportModel): HTMLElement | undefined {
+  if (r.timeline.length < 2) return undefined;
+  const sec = el('section');
+  sec.append(el('h3', undefined, 'Sentiment over time'));
+  const W = 300;
+  const H = 90;
+  const n = r.timeline.length;
+  const max = Math.max(...r.timeline.map((t) => t.negative + t.neutral + t.positive), 1);
+  const bw = W / n;
+  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'timeline', role: 'img', 'aria-label': `Items per period from ${r.timeline[0].period} to ${r.timeline[n - 1].period}` });
+  r.timeline.forEach((t, i) => {
+    let y = H;
+    const g = svg('g');
+    const title = svg('title');
+    title.textContent = `${t.period}: ${t.negative} negative, ${t.neutral} neutral, ${t.positive} positive`;
+    g.append(title);
+    for (const l of SENTIMENTS) {
+      const h = (t[l] / max) * (H - 2);
+      if (h <= 0) continue;
+      y -= h;
+      g.append(svg('rect', { x: (i * bw + bw * 0.1).toFixed(2), y: y.toFixed(2), width: Math.max(bw * 0.8, 0.5).toFixed(2), height: h.toFixed(2), class: l }));
+    }
+    chart.append(g);
+  });
+  // Share of negative items per period as a line.
+  const pts = r.timeline.map((t, i) => {
+    const tot = t.negative + t.neutral + t.positive;
+    return `${(i * bw + bw / 2).toFixed(2)},${(H - (tot ? t.negative / tot : 0) * (H - 2)).toFixed(2)}`;
+  });
+  chart.append(svg('polyline', { points: pts.join(' '), class: 'negline' }));
+  const axis = el('div', 'axis muted small');
+  axis.append(el('span', undefined, r.timeline[0].period), el('span', undefined, 'line: share negative'), el('span', undefined, r.timeline[n - 1].period));
+  sec.append(chart, axis);
+  return sec;
+}
+
+function renderThemes(r: ReportModel): HTMLElement | undefined {
+  if (!r.themes.length) return undefined;
+  const sec = el('section');
+  sec.append(el('h3', undefined, 'Themes'));
+  const list = el('ul', 'themes');
+  const max = Math.max(...r.themes.map((t) => t.count), 1);
+  for (const t of r.themes) {
+    const li = el('li');
+    const name = el('button', 'link', t.term);
+    name.type = 'button';
+    name.title = `Show items mentioning "${t.term}"`;
+    name.addEventListener('click', () => {
+      state.search = t.term;
+      saveState();
+      render();
+    });
+    const bar = el('div', 'tbar');
+    const neg = el('div', 'seg negative');
+    neg.style.width = `${(100 * t.negative) / max}%`;
+    const pos = el('div', 'seg positive');
+    pos.style.width = `${(100 * t.positive) / max}%`;
+    const neu = el('div', 'seg neutral');
+    neu.style.width = `${(100 * Math.max(0, t.count - t.negative - t.positive)) / max}%`;
+    bar.append(neg, neu, pos);
+    bar.title = `${t.count} items: ${t.negative} negative, ${t.positive} positive`;
+    li.append(name, bar, el('span', 'muted small', String(t.count)));
+    list.append(li);
+  }
+  sec.append(list);
+  return sec;
+}
+
+function visibleItems(r: ReportModel): ReportItem[] {
+  const q = state.search.trim().toLowerCase();
+  const rows = r.items.filter((it) => (state.filter === 'all' || it.label === state.filter) && (!q || it.text.toLowerCase().includes(q) || it.source.toLowerCase().includes(q)));
+  const dir = state.desc ? -1 : 1;
+  const cmp: Record<SortKey, (a: ReportItem, b: ReportItem) => number> = {
+    order: (a, b) => a.i - b.i,
+    score: (a, b) => a.score - b.score,
+    label: (a, b) => SENTIMENTS.indexOf(a.label) - SENTIMENTS.indexOf(b.label) || b.score - a.score,
+    source: (a, b) => a.source.localeCompare(b.source) || a.line - b.line,
+    date: (a, b) => (a.date ?? '').localeCompare(b.date ?? '') || a.i - b.i,
+  };
+  return rows.sort((a, b) => dir * cmp[state.sort](a, b));
+}
+
+function renderItems(r: ReportModel): HTMLElement {
+  const sec = el('section');
+  sec.append(el('h3', undefined, 'Items'));
+  const controls = el('div', 'controls');
+  const search = el('input', 'search');
+  search.type = 'search';
+  search.placeholder = 'Filter by text or file';
+  search.value = state.search;
+  search.setAttribute('aria-label', 'Filter items by text');
+  let t: number | undefined;
+  search.addEventListener('input', () => {
+    window.clearTimeout(t);
+    t = window.setTimeout(() => {
+      state.search = search.value;
+      shownRows = 200;
+      saveState();
+      renderTable(r, tableHost, count);
+    }, 150);
+  });
+  const select = el('select');
+  select.setAttribute('aria-label', 'Filter by sentiment');
+  for (const v of ['all', ...SENTIMENTS] as const) {
+    const o = el('option', undefined, v === 'all' ? 'All sentiments' : v);
+    o.value = v;
+    o.selected = state.filter === v;
+    select.append(o);
+  }
+  select.addEventListener('change', () => {
+    state.filter = select.value as ViewState['filter'];
+    shownRows = 200;
+    saveState();
+    render();
+  });
+  controls.append(search, select);
+  const count = el('div', 'muted small');
+  const tableHost = el('div');
+  sec.append(controls, count, tableHost);
+  renderTable(r, tableHost, count);
+  return sec;
+}
+
+function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): void {
+  const rows = visibleItems(r);
+  count.textContent =
+    `${rows.length.toLocaleString()} of ${r.items.length.toLocaleString()} items shown` +
+    (r.truncated ? ` (the view holds the first ${r.items.length.toLocaleString()} of ${r.total.toLocaleString()}; open the CSV for all)` : '');
+  const table = el('table', 'items');
+  const head = el('tr');
+  const cols: [SortKey, string][] = [
+    ['label', 'Sentiment'],
+    ['score', 'Score'],
+    ['order', 'Text'],
+    ['source', 'Source'],
+  ];
+  const hasDates = r.items.some((it) => it.date);
+  if (hasDates) cols.push(['date', 'Date']);
+  for (const [key, label] of cols) {
+    const th = el('th', key === 'date' ? 'col-date' : undefined);
+    const b = el('button', 'sort', label + (state.sort === key ? (state.desc ? ' ▾' : ' ▴') : ''));
+    b.type = 'button';
+    b.title = `Sort by ${label.toLowerCase()}`;
+    b.addEventListener('click', () => {
+      if (state.sort === key) state.desc = !state.desc;
+      else {
+        state.sort = key;
+        state.desc = key === 'score';
+      }
+      saveState();
+      renderTable(r, host, count);
+    });
+    th.append(b);
+    th.setAttribute('aria-sort', state.sort === key ? (state.desc ? 'descending' : 'ascending') : 'none');
+    head.append(th);
+  }
+  const thead = el('thead');
+  thead.append(head);
+  const body = el('tbody');
+  for (const it of rows.slice(0, shownRows)) {
+    const tr = el('tr', 'row');
+    tr.tabIndex = 0;
+    tr.title = it.source ? `Open ${it.source}:${it.line}` : '';
+    const lab = el('td');
+    lab.append(el('span', `dot ${it.label}`), document.createTextNode(it.label));
+    const src = el('td', 'src', it.source ? `${it.source.split(/[\\/]/).pop()}:${it.line}` : '');
+    src.title = it.source ? `${it.source}:${it.line}` : '';
+    tr.append(lab, el('td', 'num', it.score.toFixed(2)), el('td', 'text', it.text), src);
+    if (hasDates) tr.append(el('td', 'small col-date', it.date ?? ''));
+    if (r.lowConfidence !== undefined && it.score < r.lowConfidence) tr.classList.add('low');
+    const open = (): void => messenger.post('openItem', { reportId: r.id, index: it.i });
+    tr.addEventListener('click', open);
+    tr.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        open();
+      }
+    });
+    body.append(tr);
+  }
+  table.append(thead, body);
+  const parts: HTMLElement[] = [table];
+  if (rows.length > shownRows) {
+    parts.push(
+      button(`Show ${Math.min(500, rows.length - shownRows)} more`, () => {
+        shownRows += 500;
+        renderTable(r, host, count);
+      }),
+    );
+  }
+  host.replaceChildren(...parts);
+}
+
+function render(): void {
+  if (!report) return;
+  const r = report;
+  const parts: HTMLElement[] = [renderHeader(r), renderDistribution(r)];
+  const tl = renderTimeline(r);
+  if (tl) parts.push(tl);
+  const th = renderThemes(r);
+  if (th) parts.push(th);
+  parts.push(renderItems(r));
+  app.replaceChildren(...parts);
+}
+
+messenger.on('report', (msg) => {
+  if (report?.id !== msg.report.id) shownRows = 200;
+  report = msg.report;
+  render();
+});
+messenger.on('empty', (msg) => {
+  report = undefined;
+  renderMessage(msg.reason);
+});
+messenger.on('error', (msg) => {
+  report = undefined;
+  renderMessage(msg.message, 'error');
+});
+messenger.post('ready', {});

@@ -1,0 +1,69 @@
+// The Report view's messages (host <-> webview) and the report model the host sends.
+import { check, type Validators } from '../shared/protocol';
+
+export type Sentiment = 'negative' | 'neutral' | 'positive';
+export const SENTIMENTS: readonly Sentiment[] = ['negative', 'neutral', 'positive'];
+
+export interface ReportItem {
+  /** Index in ReportModel.items (what openItem sends back). */
+  i: number;
+  /** Source path as shown (relative to the workspace when inside it). */
+  source: string;
+  line: number;
+  text: string;
+  label: Sentiment;
+  /** Probability of `label`. */
+  score: number;
+  date?: string;
+}
+
+export interface ReportModel {
+  /** The report folder's name (e.g. "feedback-20250101-120000"). */
+  id: string;
+  /** Folder shown to the user. */
+  dir: string;
+  createdAt?: string;
+  modelId?: string;
+  device?: string;
+  total: number;
+  distribution: Record<Sentiment, number>;
+  /** Per period (day, week or month, chosen by the span of the dates). */
+  timeline: { period: string; negative: number; neutral: number; positive: number }[];
+  themes: { term: string; count: number; negative: number; positive: number }[];
+  items: ReportItem[];
+  /** items holds only the first N of `total`. */
+  truncated: boolean;
+  lowConfidence?: number;
+  hasCsv: boolean;
+}
+
+export interface HostToWebview {
+  report: { report: ReportModel };
+  empty: { reason: string };
+  error: { message: string };
+}
+
+export interface WebviewToHost {
+  ready: Record<string, never>;
+  refresh: Record<string, never>;
+  openItem: { reportId: string; index: number };
+  openFile: { reportId: string; file: 'report' | 'csv' };
+}
+
+const MAX_ITEMS = 100_000;
+
+export const webviewToHostValidators: Validators<WebviewToHost> = {
+  ready: (m) => check.onlyKeys(m, []),
+  refresh: (m) => check.onlyKeys(m, []),
+  openItem: (m) => check.onlyKeys(m, ['reportId', 'index']) && check.string(m.reportId, 300) && check.int(m.index, 0, MAX_ITEMS),
+  openFile: (m) => check.onlyKeys(m, ['reportId', 'file']) && check.string(m.reportId, 300) && check.oneOf(m.file, ['report', 'csv'] as const),
+};
+
+export const hostToWebviewValidators: Validators<HostToWebview> = {
+  report: (m) => {
+    const r = m.report as ReportModel | undefined;
+    return !!r && typeof r === 'object' && check.string(r.id, 300) && Array.isArray(r.items) && Array.isArray(r.timeline) && Array.isArray(r.themes) && typeof r.distribution === 'object';
+  },
+  empty: (m) => check.string(m.reason),
+  error: (m) => check.string(m.message),
+};

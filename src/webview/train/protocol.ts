@@ -1,0 +1,94 @@
+// The one message protocol between the Train view (webview) and the extension host. Both sides call
+// the matching parse function on everything they receive and drop what does not validate.
+import type { ClassifierSummary, TableInfo, TrainSettings, TrainSummary } from '../../core/train/worker-protocol';
+import type { EpochInfo } from '../../core/train/trainer';
+
+export type { ClassifierSummary, TableInfo, TrainSettings, TrainSummary, EpochInfo };
+
+/** Webview -> host. */
+export type ToHost =
+  | { type: 'ready' }
+  | { type: 'refreshFiles' }
+  | { type: 'browse' }
+  | { type: 'pickFile'; file: string }
+  | { type: 'selectTarget'; target: string }
+  | { type: 'train'; settings: TrainSettings }
+  | { type: 'cancel' }
+  | { type: 'save'; name: string }
+  | { type: 'refreshModels' }
+  | { type: 'predictFile'; modelDir: string }
+  | { type: 'predictRow'; modelDir: string; values: Record<string, string> };
+
+/** Host -> webview. */
+export type ToView =
+  | { type: 'files'; files: { path: string; label: string }[] }
+  | { type: 'busy'; stage: string; done?: number; total?: number }
+  | { type: 'profile'; info: TableInfo }
+  | { type: 'features'; target: string; features: string[]; excluded: { name: string; reason: string }[] }
+  | { type: 'epoch'; epoch: EpochInfo }
+  | { type: 'trained'; summary: TrainSummary }
+  | { type: 'saved'; dir: string }
+  | { type: 'models'; models: ClassifierSummary[] }
+  | { type: 'prediction'; label: string; confidence: number; probabilities: { label: string; p: number }[] }
+  | { type: 'predicted'; out: string; rows: number }
+  | { type: 'error'; message: string; context: 'file' | 'train' | 'save' | 'predict' | 'general' }
+  | { type: 'idle' };
+
+const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isStr = (v: unknown, max = 4096): v is string => typeof v === 'string' && v.length <= max;
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStrArr = (v: unknown, max = 10000): v is string[] => Array.isArray(v) && v.length <= max && v.every((x) => isStr(x, 1000));
+
+export function parseSettings(v: unknown): TrainSettings | undefined {
+  if (!isObj(v)) return undefined;
+  const s = v;
+  if (!isStr(s.target, 1000) || !s.target || !isStrArr(s.features) || !['auto', 'logreg', 'mlp'].includes(s.model as string)) return undefined;
+  if (![s.testSplit, s.validationShare, s.seed, s.epochs, s.batchSize, s.learningRate, s.dropout, s.C].every(isNum)) return undefined;
+  if (!Array.isArray(s.hidden) || !s.hidden.every((h) => Number.isInteger(h) && h > 0 && h <= 4096) || s.hidden.length > 4) return undefined;
+  if (s.classWeight !== 'none' && s.classWeight !== 'balanced') return undefined;
+  return {
+    target: s.target, features: s.features, model: s.model as TrainSettings['model'], testSplit: s.testSplit as number, validationShare: s.validationShare as number,
+    seed: s.seed as number, classWeight: s.classWeight, epochs: s.epochs as number, batchSize: s.batchSize as number, learningRate: s.learningRate as number,
+    hidden: s.hidden as number[], dropout: s.dropout as number, C: s.C as number,
+  };
+}
+
+export function parseToHost(v: unknown): ToHost | undefined {
+  if (!isObj(v) || typeof v.type !== 'string') return undefined;
+  switch (v.type) {
+    case 'ready': case 'refreshFiles': case 'browse': case 'cancel': case 'refreshModels':
+      return { type: v.type };
+    case 'pickFile': return isStr(v.file) && v.file ? { type: 'pickFile', file: v.file } : undefined;
+    case 'selectTarget': return isStr(v.target, 1000) && v.target ? { type: 'selectTarget', target: v.target } : undefined;
+    case 'train': { const s = parseSettings(v.settings); return s ? { type: 'train', settings: s } : undefined; }
+    case 'save': return isStr(v.name, 100) && v.name.trim() ? { type: 'save', name: v.name.trim() } : undefined;
+    case 'predictFile': return isStr(v.modelDir) && v.modelDir ? { type: 'predictFile', modelDir: v.modelDir } : undefined;
+    case 'predictRow': {
+      if (!isStr(v.modelDir) || !v.modelDir || !isObj(v.values)) return undefined;
+      const entries = Object.entries(v.values);
+      if (entries.length > 1000 || !entries.every(([k, x]) => isStr(k, 1000) && isStr(x, 100_000))) return undefined;
+      return { type: 'predictRow', modelDir: v.modelDir, values: Object.fromEntries(entries) as Record<string, string> };
+    }
+    default: return undefined;
+  }
+}
+
+/** Light structural checks of host messages (the host is trusted more, but the view still checks). */
+export function parseToView(v: unknown): ToView | undefined {
+  if (!isObj(v) || typeof v.type !== 'string') return undefined;
+  switch (v.type) {
+    case 'files': return Array.isArray(v.files) && v.files.every((f) => isObj(f) && isStr(f.path) && isStr(f.label)) ? (v as ToView) : undefined;
+    case 'busy': return isStr(v.stage) ? (v as ToView) : undefined;
+    case 'profile': return isObj(v.info) && Array.isArray(v.info.columns) && Array.isArray(v.info.preview) && isNum(v.info.rowCount) ? (v as ToView) : undefined;
+    case 'features': return isStr(v.target) && isStrArr(v.features) && Array.isArray(v.excluded) ? (v as ToView) : undefined;
+    case 'epoch': return isObj(v.epoch) && isNum(v.epoch.epoch) && isNum(v.epoch.trainLoss) ? (v as ToView) : undefined;
+    case 'trained': return isObj(v.summary) && isObj(v.summary.metrics) && isStrArr(v.summary.labels) ? (v as ToView) : undefined;
+    case 'saved': return isStr(v.dir) ? (v as ToView) : undefined;
+    case 'models': return Array.isArray(v.models) && v.models.every((m) => isObj(m) && isStr(m.dir) && isStrArr(m.features)) ? (v as ToView) : undefined;
+    case 'prediction': return isStr(v.label) && isNum(v.confidence) && Array.isArray(v.probabilities) ? (v as ToView) : undefined;
+    case 'predicted': return isStr(v.out) && isNum(v.rows) ? (v as ToView) : undefined;
+    case 'error': return isStr(v.message, 20000) && ['file', 'train', 'save', 'predict', 'general'].includes(v.context as string) ? (v as ToView) : undefined;
+    case 'idle': return { type: 'idle' };
+    default: return undefined;
+  }
+}

@@ -1,0 +1,180 @@
+// End to end in the real VS Code workbench (code-server + chromium, see scripts/e2e/harness.ts):
+// the packaged linux-x64 .vsix is installed as a user would, the explorer's context menu runs
+// "Analyze Feedback" on a CSV and on a .txt, and the report files, the opened editor and the
+// extension's lazy activation are checked. Screenshots and logs: .test-artifacts/e2e/analyze/.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { E2ESession } from '../../scripts/e2e/harness';
+
+const VSIX = 'build/product-forge-linux-x64.vsix';
+const FIXTURE = 'test/fixtures/e2e-workspace';
+const EXTENSION_ID = 'product-forge.product-forge';
+const CHANNEL = 'Product Forge';
+
+/** RFC 4180 CSV (quoted fields, doubled quotes, newlines inside quotes) into rows of cells. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [], cell = '', quoted = false;
+  const src = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (quoted) {
+      if (c === '"' && src[i + 1] === '"') { cell += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && src[i + 1] === '\n') i++;
+      row.push(cell); rows.push(row); row = []; cell = '';
+    } else cell += c;
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  return rows.filter((r) => r.length > 1 || r[0] !== '');
+}
+
+/** Items in a fixture file: data rows of a CSV, non-empty lines of a .txt. */
+function fixtureItems(name: string): number {
+  const text = readFileSync(path.join(FIXTURE, name), 'utf8');
+  return name.endsWith('.csv') ? parseCsv(text).length - 1 : text.split(/\r?\n/).filter((l) => l.trim()).length;
+}
+
+const labelColumn = (header: string[]) => header.findIndex((h) => /^(label|sentiment|predicted[_ ]?label|prediction)$/i.test(h.trim()));
+
+/** Label -> count as the report states it: a table row "| label | N |…" or "label: N" / "label — N". */
+function reportCounts(report: string, labels: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const label of labels) {
+    const l = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const res = [
+      new RegExp(`^\\s*\\|\\s*[*_\`]*${l}[*_\`]*\\s*\\|\\s*[*_\`]*(\\d[\\d,]*)`, 'im'),
+      new RegExp(`^[\\s*-]*[*_\`]*${l}[*_\`]*\\s*[:—–-]\\s*[*_\`]*(\\d[\\d,]*)`, 'im'),
+    ];
+    for (const re of res) {
+      const m = report.match(re);
+      if (m) { counts.set(label.toLowerCase(), Number(m[1].replace(/,/g, ''))); break; }
+    }
+  }
+  return counts;
+}
+
+describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
+  let s: E2ESession;
+
+  before(async function () {
+    this.timeout(300_000);
+    s = await E2ESession.start({ name: 'analyze', vsix: VSIX, fixture: FIXTURE });
+    await s.screenshot('workbench');
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && s) {
+      await s.screenshot(`failed-${this.currentTest.title.slice(0, 40)}`).catch(() => undefined);
+      console.log(`    notifications: ${JSON.stringify(await s.notifications().catch(() => []))}`);
+      console.log(`    "${CHANNEL}" log (tail):\n${s.outputChannelLog(CHANNEL).slice(-2000)}`);
+    }
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await s?.close();
+  });
+
+  it('is installed but not activated at startup', async function () {
+    const entries = await s.paletteEntries('Product Forge: Analyze');
+    await s.screenshot('palette');
+    await s.closePalette();
+    assert.ok(entries.some((e) => e.startsWith('Product Forge: Analyze Feedback')), `palette shows: ${entries.join(' | ')}`);
+    // give eager/onStartupFinished activations time to happen, then check ours did not
+    await s.waitForLog(null, /Eager extensions activated/, 60_000);
+    await new Promise((r) => setTimeout(r, 2_000));
+    assert.doesNotMatch(s.extensionHostLog(), new RegExp(`_doActivateExtension ${EXTENSION_ID}\\b`), 'activated at startup');
+    assert.equal(s.outputChannelLog(CHANNEL), '', 'the extension logged before any command ran');
+  });
+
+  async function analyzeFromExplorer(file: string, step: string): Promise<{ reportDir: string; report: string; rows: string[][] }> {
+    const existing = new Set(s.findFiles('.product-forge/reports/*/report.md').map((f) => path.dirname(f)));
+    await s.rightClickExplorerItem(file);
+    await s.screenshot(`${step}-context-menu`);
+    await s.chooseContextMenuItem('Analyze Feedback');
+    await s.screenshot(`${step}-started`);
+
+    // wait for a new report folder with both files; answer a column question if one comes
+    const deadline = Date.now() + 240_000;
+    let reportDir: string | undefined;
+    while (!reportDir) {
+      const pick = s.page.locator('.quick-input-widget', { hasText: /column/i });
+      if (await pick.isVisible().catch(() => false)) {
+        await s.screenshot(`${step}-column-pick`);
+        await s.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'comment' }).first().click();
+      }
+      const dirs = s.findFiles('.product-forge/reports/*/results.csv')
+        .map((f) => path.dirname(f)).filter((d) => !existing.has(d));
+      const done = dirs.find((d) => { try { return readFileSync(path.join(d, 'report.md'), 'utf8').length > 0; } catch { return false; } });
+      if (done) reportDir = done;
+      else if (Date.now() > deadline) throw new Error(`no new .product-forge/reports/*/{report.md,results.csv} for ${file} within 240 s`);
+      else await new Promise((r) => setTimeout(r, 500));
+    }
+    // the report editor opens after the files are written
+    const tabDeadline = Date.now() + 30_000;
+    let tabs: string[] = [];
+    while (Date.now() < tabDeadline) {
+      tabs = await s.editorTabs();
+      if (tabs.some((t) => /report\.md/i.test(t))) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await s.screenshot(`${step}-report-open`);
+    assert.ok(tabs.some((t) => /report\.md/i.test(t)), `report.md tab not open; tabs: ${tabs.join(' | ')}`);
+
+    const report = readFileSync(path.join(reportDir, 'report.md'), 'utf8');
+    const rows = parseCsv(readFileSync(path.join(reportDir, 'results.csv'), 'utf8'));
+    return { reportDir, report, rows };
+  }
+
+  function checkReport(file: string, report: string, rows: string[][]) {
+    const n = fixtureItems(file);
+    const [header, ...data] = rows;
+    assert.equal(data.length, n, `results.csv has ${data.length} rows for ${n} items (header: ${header.join(',')})`);
+    const li = labelColumn(header);
+    assert.ok(li >= 0, `results.csv has no label column: ${header.join(',')}`);
+    const perLabel = new Map<string, number>();
+    for (const r of data) {
+      const label = (r[li] ?? '').trim().toLowerCase();
+      assert.ok(label, `a results.csv row without a label: ${r.join(',')}`);
+      perLabel.set(label, (perLabel.get(label) ?? 0) + 1);
+    }
+    assert.ok(perLabel.size >= 1 && perLabel.size <= 5, `labels: ${[...perLabel.keys()].join(', ')}`);
+    for (const label of perLabel.keys()) assert.match(report, new RegExp(label, 'i'), `report.md does not mention "${label}"`);
+    const stated = reportCounts(report, [...perLabel.keys()]);
+    const sum = [...stated.values()].reduce((a, b) => a + b, 0);
+    assert.equal(stated.size, perLabel.size, `report.md counts not found for every label (found ${JSON.stringify([...stated])}):\n${report.slice(0, 1500)}`);
+    assert.equal(sum, n, `report.md label counts add up to ${sum}, not ${n}`);
+    for (const [label, count] of perLabel) assert.equal(stated.get(label), count, `report.md says ${stated.get(label)} ${label}, results.csv has ${count}`);
+    assert.match(report, new RegExp(`\\b${n}\\b`), `report.md does not state the item count ${n}`);
+  }
+
+  it('right-click a CSV -> Analyze Feedback writes report.md + results.csv and opens the report', async function () {
+    this.timeout(300_000);
+    const t0 = Date.now();
+    const { reportDir, report, rows } = await analyzeFromExplorer('feedback.csv', 'csv');
+    console.log(`    analyzed feedback.csv in ${((Date.now() - t0) / 1000).toFixed(1)} s -> ${path.basename(reportDir)}`);
+    checkReport('feedback.csv', report, rows);
+    // activated by the command, not before
+    const exthost = s.extensionHostLog();
+    const act = exthost.match(new RegExp(`_doActivateExtension ${EXTENSION_ID}, startup: (\\w+), activationEvent: '([^']+)'`));
+    assert.ok(act, 'no activation line for the extension in the extension host log');
+    assert.equal(act[1], 'false');
+    assert.match(act[2], /^onCommand:productForge\.analyzeFeedback$/);
+    const channel = s.outputChannelLog(CHANNEL);
+    assert.match(channel, /activated in [\d.]+ ms/);
+    const errors = (await s.notifications()).filter((t) => /error|failed|cannot|could not/i.test(t));
+    assert.deepEqual(errors, [], 'error notifications shown');
+  });
+
+  it('right-click a .txt -> Analyze Feedback reports one item per line', async function () {
+    this.timeout(300_000);
+    const { report, rows } = await analyzeFromExplorer('interviews.txt', 'txt');
+    checkReport('interviews.txt', report, rows);
+  });
+});

@@ -1,0 +1,239 @@
+// Structure and math tests of the analysis engine with a deterministic TEST classifier (a word
+// lexicon, test/fixtures/feedback/lexicon-classifier.ts): they check aggregation, ranking, bucketing and
+// writers, not model quality.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeFeedback, disposeAnalysis, extractTerms, outputChunks, readItemResults, renderMarkdown, splitContrast, writeReport, type AnalysisResult } from '../../src/core/analysis';
+import { Reservoir, TopK } from '../../src/core/analysis/collections';
+import { atomicWriteFile, writeDirAtomically } from '../../src/core/fsutil';
+import { CancelledError, UserError } from '../../src/core/types';
+import { LexiconClassifier, lexiconScores } from '../fixtures/feedback/lexicon-classifier';
+
+let dir: string;
+const results: AnalysisResult[] = [];
+const write = (name: string, data: string) => {
+  const p = path.join(dir, name);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, data);
+  return p;
+};
+async function analyze(inputs: string[], opts: Partial<Parameters<typeof analyzeFeedback>[1]> = {}) {
+  const r = await analyzeFeedback(inputs, { classifier: new LexiconClassifier(), tempDir: dir, ...opts });
+  results.push(r);
+  return r;
+}
+const collect = async (r: AnalysisResult, f: 'csv' | 'jsonl' | 'json' | 'md') => {
+  let s = '';
+  for await (const c of outputChunks(r, f)) s += c;
+  return s;
+};
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-analysis-'));
+});
+afterEach(async () => {
+  for (const r of results.splice(0)) await disposeAnalysis(r);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('analysis: building blocks', () => {
+  it('TopK keeps the K largest, earlier item first on ties', () => {
+    const t = new TopK<string>(3);
+    [5, 1, 9, 7, 9, 3].forEach((k, i) => t.offer(k, `${k}@${i}`));
+    assert.deepEqual(t.sorted(), ['9@2', '9@4', '7@3']);
+  });
+
+  it('Reservoir keeps at most capacity items, all from the stream, and sees everything', () => {
+    const r = new Reservoir<number>(100, 42);
+    for (let i = 0; i < 10000; i++) r.offer(i);
+    assert.equal(r.items.length, 100);
+    assert.equal(r.seen, 10000);
+    assert.equal(new Set(r.items).size, 100);
+    // uniform-ish: not just the first 100
+    assert.ok(r.items.some((x) => x > 5000));
+  });
+
+  it('splitContrast splits English and Chinese contrast markers and ignores plain text', () => {
+    assert.deepEqual(splitContrast('Fast shipping but the strap broke'), ['Fast shipping', 'the strap broke']);
+    assert.deepEqual(splitContrast('物流很快，但是质量很差'), ['物流很快', '质量很差']);
+    assert.deepEqual(splitContrast('Although the app is fast, it crashes daily'), ['the app is fast', 'it crashes daily']);
+    assert.deepEqual(splitContrast('The app is fast and stable'), []);
+    assert.deepEqual(splitContrast("I haven't tried it yet"), []);
+  });
+
+  it('extractTerms: stopwords and sentiment words out, plurals folded, bigrams and Chinese segments in', () => {
+    const keys = extractTerms('The batteries die fast and the customer support is great').map((t) => t.key);
+    assert.ok(keys.includes('battery'));
+    assert.ok(keys.includes('customer support'));
+    assert.ok(!keys.includes('the') && !keys.includes('great'));
+    const zh = extractTerms('物流很快，质量很差').map((t) => t.key);
+    assert.ok(zh.includes('物流') && zh.includes('质量'));
+  });
+});
+
+describe('analysis: aggregation (test classifier)', () => {
+  it('counts, shares, average confidence and low-confidence match the per-item scores', async () => {
+    const lines = ['Great app, love it', 'It crashes and is slow', 'Meh whatever', 'Fast and easy', 'Terrible bug, lost data', 'Nothing special'];
+    const p = write('f.txt', lines.join('\n'));
+    const r = await analyze([p], { batchSize: 4 });
+    const expected = lines.map(lexiconScores);
+    const label = (s: (typeof expected)[number]) => (Object.entries(s).sort((a, b) => b[1] - a[1])[0][0]);
+    const counts = { negative: 0, neutral: 0, positive: 0 } as Record<string, number>;
+    for (const s of expected) counts[label(s)]++;
+    assert.equal(r.total, 6);
+    assert.deepEqual(r.counts, counts);
+    assert.ok(Math.abs(r.shares.negative - counts.negative / 6) < 1e-9);
+    const avg = expected.reduce((a, s) => a + Math.max(s.negative, s.neutral, s.positive), 0) / 6;
+    assert.ok(Math.abs(r.averageConfidence - avg) < 1e-9);
+    assert.equal(r.lowConfidenceCount, expected.filter((s) => Math.max(s.negative, s.neutral, s.positive) < 0.6).length);
+    assert.equal(r.mostNegative[0].text, 'Terrible bug, lost data');
+    assert.equal(r.mostNegative[0].line, 5);
+    assert.ok(r.mostPositive.every((i) => i.label === 'positive'));
+    // per-item stream: in input order with locations
+    const items = [];
+    for await (const it of readItemResults(r)) items.push(it);
+    assert.deepEqual(items.map((i) => [i.line, i.text]), lines.map((t, i) => [i + 1, t]));
+  });
+
+  it('themes are ranked by negative mentions and quote real items with locations', async () => {
+    const rows = ['text'];
+    for (let i = 0; i < 6; i++) rows.push(`The login screen crashes again ${i}`);
+    for (let i = 0; i < 8; i++) rows.push(`Dark mode looks great ${i}`);
+    for (let i = 0; i < 3; i++) rows.push(`Export is slow ${i}`);
+    const p = write('t.csv', rows.join('\n'));
+    const r = await analyze([p]);
+    const names = r.themes.map((t) => t.phrase);
+    const login = names.findIndex((n) => /login/.test(n));
+    const dark = names.findIndex((n) => /dark mode/.test(n));
+    assert.ok(login >= 0 && dark >= 0, names.join());
+    assert.ok(login < dark, 'negative theme ranks above the larger positive one');
+    const t = r.themes[login];
+    assert.equal(t.counts.negative, 6);
+    assert.ok(t.quotes.length >= 1);
+    const src = fs.readFileSync(p, 'utf8').split('\n');
+    for (const q of t.quotes) assert.equal(src[q.line - 1], q.text);
+  });
+
+  it('contrastive items get a second pass on their clauses and aspect findings', async () => {
+    const p = write('m.txt', 'Fast shipping but the strap broke\n物流很快，但是质量很差\nFast delivery, but the strap broke again\nSimple text\n');
+    const c = new LexiconClassifier();
+    const r = await analyze([p], { classifier: c });
+    assert.equal(r.aspects.contrastiveItems, 3);
+    assert.equal(r.aspects.clausesClassified, 6);
+    assert.equal(c.textsSeen, 4 + 6);
+    const strap = r.aspects.findings.find((f) => f.aspect.includes('strap'));
+    assert.ok(strap && strap.counts.negative >= 2, JSON.stringify(r.aspects.findings));
+    const ex = r.aspects.examples.find((e) => e.line === 2)!;
+    assert.deepEqual(ex.clauses.map((x) => x.label), ['positive', 'negative']);
+  });
+
+  it('date, category and rating columns: weekly buckets, breakdown, agreement and disagreements', async () => {
+    const rows = ['date,platform,rating,review'];
+    const days = ['2024-01-01', '2024-01-03', '2024-01-08', '2024-01-09', '2024-01-22', 'not a date'];
+    const reviews = ['love it, great', 'it crashes', 'fast and good', 'slow and bad', 'crash and bug', 'great but slow'];
+    const ratings = ['5', '1', '4', '5', '2', '3'];
+    const plat = ['iOS', 'Android', 'iOS', 'Android', 'Android', 'Web'];
+    for (let i = 0; i < 6; i++) rows.push(`${days[i]},${plat[i]},${ratings[i]},"${reviews[i]}"`);
+    const r = await analyze([write('d.csv', rows.join('\n'))]);
+    assert.ok(r.time);
+    assert.equal(r.time!.granularity, 'week');
+    assert.deepEqual(r.time!.buckets.map((b) => [b.start, b.total]), [['2024-01-01', 2], ['2024-01-08', 2], ['2024-01-15', 0], ['2024-01-22', 1]]);
+    assert.equal(r.time!.undated, 1);
+    assert.deepEqual(r.time!.buckets[0].counts, { negative: 1, neutral: 0, positive: 1 });
+    const byPlat = r.categories.find((c) => c.column === 'platform')!;
+    assert.deepEqual(byPlat.rows.map((x) => [x.value, x.total, x.counts.negative]), [['Android', 3, 3], ['iOS', 2, 0], ['Web', 1, 0]]);
+    const g = r.rating!;
+    assert.equal(g.column, 'rating');
+    assert.deepEqual(g.scale, { min: 1, max: 5 });
+    assert.equal(g.rated, 6);
+    // rated 5 but text negative ("slow and bad") is the disagreement
+    assert.deepEqual(g.disagreements.map((d) => [d.rating, d.label, d.text]), [[5, 'negative', 'slow and bad']]);
+    const agree = g.matrix.negative.negative + g.matrix.neutral.neutral + g.matrix.positive.positive;
+    assert.equal(g.agreement, agree / 6);
+    assert.equal(g.matrix.positive.negative, 1);
+  });
+
+  it('monthly buckets for long spans', async () => {
+    const rows = ['date,comment'];
+    for (let m = 1; m <= 8; m++) rows.push(`2024-${String(m).padStart(2, '0')}-15,item number ${m} is good`);
+    const r = await analyze([write('long.csv', rows.join('\n'))]);
+    assert.equal(r.time!.granularity, 'month');
+    assert.equal(r.time!.buckets.length, 8);
+    assert.equal(r.time!.buckets[7].label, '2024-08');
+  });
+
+  it('bad input fails before any classification; cancel leaves no temp files', async () => {
+    const c = new LexiconClassifier();
+    await assert.rejects(analyze([write('a.txt', 'ok\n'), write('b.csv', 'id,n\n1,2\n2,3\n')], { classifier: c }), UserError);
+    assert.equal(c.calls, 0);
+    const big = write('big.txt', Array.from({ length: 2000 }, (_, i) => `line ${i} is fine`).join('\n'));
+    const ac = new AbortController();
+    const slow = new LexiconClassifier(5);
+    const before = fs.readdirSync(dir).length;
+    setTimeout(() => ac.abort(), 30);
+    await assert.rejects(analyze([big], { classifier: slow, signal: ac.signal, batchSize: 16 }), CancelledError);
+    assert.equal(fs.readdirSync(dir).length, before, 'temp folder removed');
+  });
+});
+
+describe('analysis: writers', () => {
+  it('CSV, JSONL and JSON outputs parse and carry every item with kept columns', async () => {
+    const p = write('w.csv', 'text,plan\n"Great, fast ""app""",pro\nslow and bad,free\n');
+    const r = await analyze([p]);
+    const csv = await collect(r, 'csv');
+    const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.equal(lines[0], 'source,line,text,label,score,negative,neutral,positive,plan');
+    assert.match(lines[1], /,2,"Great, fast ""app""",positive,/);
+    assert.ok(lines[1].endsWith(',pro'));
+    const jsonl = (await collect(r, 'jsonl')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(jsonl.map((o) => [o.line, o.text, o.label]), [[2, 'Great, fast "app"', 'positive'], [3, 'slow and bad', 'negative']]);
+    assert.deepEqual(Object.keys(jsonl[0].scores), ['negative', 'neutral', 'positive']);
+    const json = JSON.parse(await collect(r, 'json'));
+    assert.equal(json.total, 2);
+    assert.equal(json.items.length, 2);
+    assert.equal(json.itemsFile, undefined);
+    const md = renderMarkdown(r);
+    assert.match(md, /## Overall sentiment/);
+    assert.match(md, /\| negative \| 1 \| 50% \|/);
+  });
+
+  it('writeReport writes a new timestamped folder each time, never overwriting, with the chart when dated', async () => {
+    const p = write('r.csv', 'date,text\n2024-01-01,great\n2024-01-09,bad crash\n');
+    const r = await analyze([p]);
+    const date = new Date(2024, 0, 2, 3, 4, 5);
+    const a = await writeReport(r, { workspaceDir: dir, baseName: 'r.csv', date });
+    const b = await writeReport(r, { workspaceDir: dir, baseName: 'r.csv', date });
+    assert.equal(path.basename(a.dir), 'r-20240102-030405');
+    assert.equal(path.basename(b.dir), 'r-20240102-030405-2');
+    assert.equal(path.dirname(a.dir), path.join(dir, '.product-forge', 'reports'));
+    for (const x of [a, b]) {
+      assert.ok(fs.existsSync(x.report) && fs.existsSync(x.resultsCsv) && fs.existsSync(x.chart!));
+      assert.match(fs.readFileSync(x.report, 'utf8'), /!\[Sentiment over time\]\(sentiment-over-time\.svg\)/);
+      assert.match(fs.readFileSync(x.chart!, 'utf8'), /^<svg /);
+    }
+    assert.deepEqual(fs.readdirSync(path.dirname(a.dir)).sort(), ['r-20240102-030405', 'r-20240102-030405-2'], 'no temp folders left');
+  });
+
+  it('writeReport leaves nothing behind when cancelled', async () => {
+    const r = await analyze([write('c.txt', 'one\ntwo\n')]);
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(writeReport(r, { workspaceDir: dir, baseName: 'c', signal: ac.signal }), CancelledError);
+    assert.deepEqual(fs.readdirSync(path.join(dir, '.product-forge', 'reports')), []);
+  });
+
+  it('atomic writes refuse existing files unless overwrite, and claim unique folders', async () => {
+    const f = write('keep.md', 'user content');
+    await assert.rejects(atomicWriteFile(f, 'new'), /already exists/);
+    assert.equal(fs.readFileSync(f, 'utf8'), 'user content');
+    await atomicWriteFile(f, 'new', { overwrite: true });
+    assert.equal(fs.readFileSync(f, 'utf8'), 'new');
+    fs.mkdirSync(path.join(dir, 'x'));
+    const d = await writeDirAtomically(dir, 'x', async (tmp) => fs.writeFileSync(path.join(tmp, 'a'), '1'));
+    assert.equal(path.basename(d), 'x-2');
+    await assert.rejects(writeDirAtomically(dir, 'y', async () => { throw new Error('boom'); }), /boom/);
+    assert.ok(!fs.readdirSync(dir).some((n) => n.startsWith('.y') || n === 'y'));
+  });
+});

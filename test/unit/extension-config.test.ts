@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { CONFIG_DEFAULTS, effectiveRestrictedSetting, parseConfig } from '../../src/extension/configSchema';
+
+const getter = (values: Record<string, unknown>) => (key: string) => values[key];
+
+describe('extension: settings validation', () => {
+  it('returns the defaults when nothing is set', () => {
+    const { config, problems } = parseConfig(getter({}));
+    assert.deepEqual(config, CONFIG_DEFAULTS);
+    assert.deepEqual(problems, []);
+  });
+  it('accepts valid values (trimmed)', () => {
+    const { config, problems } = parseConfig(
+      getter({
+        device: 'gpu',
+        modelsPath: ' /models ',
+        allowModelDownloads: true,
+        sentimentModel: 'me/model',
+        'analysis.lowConfidence': 0.75,
+        'generation.backend': 'template',
+        'generation.endpoint': 'http://127.0.0.1:1234/v1/',
+        'generation.maxNewTokens': 256,
+      }),
+    );
+    assert.deepEqual(problems, []);
+    assert.equal(config.device, 'gpu');
+    assert.equal(config.modelsPath, '/models');
+    assert.equal(config.allowModelDownloads, true);
+    assert.equal(config.sentimentModel, 'me/model');
+    assert.equal(config.lowConfidence, 0.75);
+    assert.equal(config.generation.backend, 'template');
+    assert.equal(config.generation.endpoint, 'http://127.0.0.1:1234/v1');
+    assert.equal(config.generation.maxNewTokens, 256);
+  });
+  it('replaces invalid values by defaults and names each setting', () => {
+    const { config, problems } = parseConfig(
+      getter({
+        device: 'tpu',
+        allowModelDownloads: 'yes',
+        sentimentModel: '  ',
+        'analysis.lowConfidence': 1.5,
+        'generation.endpoint': 'localhost:11434',
+        'generation.maxNewTokens': 10.5,
+      }),
+    );
+    assert.equal(config.device, 'auto');
+    assert.equal(config.allowModelDownloads, false);
+    assert.equal(config.sentimentModel, CONFIG_DEFAULTS.sentimentModel);
+    assert.equal(config.lowConfidence, 0.6);
+    assert.equal(config.generation.endpoint, CONFIG_DEFAULTS.generation.endpoint);
+    assert.equal(config.generation.maxNewTokens, 1024);
+    assert.equal(problems.length, 6);
+    for (const key of ['device', 'allowModelDownloads', 'sentimentModel', 'analysis.lowConfidence', 'generation.endpoint', 'generation.maxNewTokens']) {
+      assert.ok(problems.some((p) => p.startsWith(`productForge.${key} `)), key);
+    }
+  });
+});
+
+describe('extension: restricted settings (workspace trust)', () => {
+  const key = 'productForge.modelsPath';
+  it('uses the most specific value in a trusted workspace', () => {
+    assert.deepEqual(effectiveRestrictedSetting(key, { defaultValue: '', globalValue: '/u', workspaceValue: '/ws' }, true), { value: '/ws', scope: 'workspace' });
+    assert.deepEqual(effectiveRestrictedSetting(key, { defaultValue: '', globalValue: '/u', workspaceValue: '/ws', workspaceFolderValue: '/f' }, true), { value: '/f', scope: 'workspaceFolder' });
+    assert.deepEqual(effectiveRestrictedSetting(key, { defaultValue: '', globalValue: '/u' }, true), { value: '/u', scope: 'user' });
+  });
+  it('ignores a workspace value in an untrusted workspace, naming the setting', () => {
+    const r = effectiveRestrictedSetting(key, { defaultValue: '', workspaceValue: '/evil' }, false);
+    assert.equal(r.value, '');
+    assert.equal(r.scope, 'default');
+    assert.match(r.ignored!, /productForge\.modelsPath/);
+    assert.match(r.ignored!, /Restricted Mode/);
+    assert.match(r.ignored!, /bundled/);
+  });
+  it('falls back to the user value in an untrusted workspace', () => {
+    const r = effectiveRestrictedSetting(key, { defaultValue: '', globalValue: '/u', workspaceFolderValue: '/evil' }, false);
+    assert.equal(r.value, '/u');
+    assert.equal(r.scope, 'user');
+    assert.match(r.ignored!, /user setting/);
+  });
+  it('says nothing when the workspace sets nothing (or an empty string)', () => {
+    assert.equal(effectiveRestrictedSetting(key, { defaultValue: '', globalValue: '/u' }, false).ignored, undefined);
+    assert.equal(effectiveRestrictedSetting(key, { defaultValue: '', workspaceValue: '  ' }, false).ignored, undefined);
+    assert.deepEqual(effectiveRestrictedSetting(key, undefined, false), { value: undefined, scope: 'default' });
+  });
+});

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { check, message, parseMessage } from '../../src/webview/shared/protocol';
+import { hostToWebviewValidators, webviewToHostValidators, type HostToWebview, type WebviewToHost } from '../../src/webview/report/messages';
+
+describe('extension: webview message validation', () => {
+  const parse = (m: unknown) => parseMessage<WebviewToHost>(m, webviewToHostValidators);
+  it('accepts well-formed messages', () => {
+    assert.deepEqual(parse({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parse({ type: 'openItem', reportId: 'r1', index: 3 }), { type: 'openItem', reportId: 'r1', index: 3 });
+    assert.deepEqual(parse({ type: 'openFile', reportId: 'r1', file: 'csv' }), { type: 'openFile', reportId: 'r1', file: 'csv' });
+  });
+  it('rejects unknown types, wrong shapes and extra fields', () => {
+    for (const bad of [
+      null,
+      'ready',
+      [],
+      { type: 'toString' },
+      { type: '__proto__' },
+      { type: 'nope' },
+      { type: 'openItem', reportId: 'r1', index: -1 },
+      { type: 'openItem', reportId: 'r1', index: 1.5 },
+      { type: 'openItem', reportId: 'r1', index: '3' },
+      { type: 'openItem', index: 3 },
+      { type: 'openItem', reportId: 'r1', index: 3, file: '/etc/passwd' },
+      { type: 'openFile', reportId: 'r1', file: '/etc/passwd' },
+      { type: 'ready', path: '/x' },
+    ]) {
+      assert.equal(parse(bad), undefined, JSON.stringify(bad));
+    }
+  });
+  it('validates host messages too', () => {
+    const p = (m: unknown) => parseMessage<HostToWebview>(m, hostToWebviewValidators);
+    assert.ok(p({ type: 'empty', reason: 'none' }));
+    assert.equal(p({ type: 'report', report: { id: 'x' } }), undefined);
+    assert.ok(p(message<HostToWebview, 'report'>('report', { report: { id: 'x', dir: 'd', total: 0, distribution: { negative: 0, neutral: 0, positive: 0 }, timeline: [], themes: [], items: [], truncated: false, hasCsv: false } })));
+  });
+  it('field checks', () => {
+    assert.ok(check.int(0) && !check.int(-1) && !check.int(NaN) && !check.int(2 ** 60));
+    assert.ok(check.string('a', 1) && !check.string('ab', 1) && !check.string(1));
+    assert.ok(check.oneOf('a', ['a', 'b']) && !check.oneOf('c', ['a', 'b']));
+    assert.ok(check.number(0.5, 0, 1) && !check.number(Infinity));
+  });
+});

@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CsvParser, parseCsvText, detectDelimiter } from '../../src/core/readers/csv';
+import { inspectTable, listFeedbackFiles, openFeedbackFile, readFeedbackFile } from '../../src/core/readers';
+import { sniffEncoding } from '../../src/core/readers/decode';
+import { detectParagraphMode } from '../../src/core/readers/text';
+import { UserError } from '../../src/core/types';
+
+let dir: string;
+const write = (name: string, data: string | Uint8Array) => {
+  const p = path.join(dir, name);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, data);
+  return p;
+};
+const texts = async (p: string, opts = {}) => (await readFeedbackFile(p, opts)).items.map((i) => i.text);
+async function rejectsUser(p: Promise<unknown>, re: RegExp) {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof UserError, `expected UserError, got ${e}`);
+    assert.match((e as Error).message, re);
+    assert.ok(!(e as Error).message.includes('\n'), 'one line');
+    return true;
+  });
+}
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-readers-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('readers: encodings', () => {
+  it('reads UTF-8 with and without BOM and reports it', async () => {
+    const a = write('a.txt', '\uFEFFfirst line\nsecond line\n');
+    const r = await readFeedbackFile(a);
+    assert.equal(r.file.encoding, 'UTF-8 (BOM)');
+    assert.deepEqual(r.items.map((i) => [i.line, i.text]), [[1, 'first line'], [2, 'second line']]);
+    const b = write('b.txt', 'héllo wörld 你好\n');
+    assert.equal((await readFeedbackFile(b)).file.encoding, 'UTF-8');
+  });
+
+  it('reads UTF-16LE and UTF-16BE with BOM', async () => {
+    const s = 'text,rating\n"great, truly",5\n很好用,4\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    be[0] = 0xfe;
+    be[1] = 0xff;
+    for (const [name, buf, enc] of [['le.csv', le, 'UTF-16LE (BOM)'], ['be.csv', be, 'UTF-16BE (BOM)']] as const) {
+      const r = await readFeedbackFile(write(name, buf));
+      assert.equal(r.file.encoding, enc);
+      assert.deepEqual(r.items.map((i) => i.text), ['great, truly', '很好用']);
+      assert.equal(r.items[1].fields?.rating, '4');
+    }
+  });
+
+  it('falls back to GB18030 for non-UTF-8 Chinese bytes', async () => {
+    // "评论,评分\n物流很快，但是质量很差,2\n客服态度很好,5\n" in GB18030
+    const bytes = Uint8Array.from([
+      198, 192, 194, 219, 44, 198, 192, 183, 214, 10,
+      206, 239, 193, 247, 186, 220, 191, 236, 163, 172, 181, 171, 202, 199, 214, 202, 193, 191, 186, 220, 178, 238, 44, 50, 10,
+      191, 205, 183, 254, 204, 172, 182, 200, 186, 220, 186, 195, 44, 53, 10,
+    ]);
+    assert.equal(sniffEncoding(bytes).encoding, 'gb18030');
+    const r = await readFeedbackFile(write('gb.csv', bytes));
+    assert.equal(r.file.encoding, 'GB18030');
+    assert.equal(r.file.textColumn, '评论');
+    assert.deepEqual(r.items.map((i) => [i.line, i.text, i.fields?.['评分']]), [[2, '物流很快，但是质量很差', '2'], [3, '客服态度很好', '5']]);
+  });
+
+  it('rejects binary files with a one-line UserError', async () => {
+    const bin = Buffer.alloc(4096);
+    for (let i = 0; i < bin.length; i++) bin[i] = (i * 37) % 256;
+    await rejectsUser(openFeedbackFile(write('data.csv', bin)), /binary/);
+    await rejectsUser(openFeedbackFile(write('nul.txt', 'abc\u0000def\n')), /binary/);
+  });
+});
+
+describe('readers: text and markdown', () => {
+  it('one item per non-empty line, bullets stripped, 1-based lines kept', async () => {
+    const p = write('t.txt', 'App is slow\n\n- crashes on start\n* love the widgets\n1. export is broken\n   \nlast one');
+    const items = (await readFeedbackFile(p)).items;
+    assert.deepEqual(items.map((i) => [i.line, i.text]), [[1, 'App is slow'], [3, 'crashes on start'], [4, 'love the widgets'], [5, 'export is broken'], [7, 'last one']]);
+  });
+
+  it('keeps "1.5 update" text intact (a number is not a bullet without a space)', async () => {
+    assert.deepEqual(await texts(write('n.txt', '1.5 update broke sync\n-5% battery per hour\n')), ['1.5 update broke sync', '-5% battery per hour']);
+  });
+
+  it('joins blank-line-separated multi-line paragraphs when the file is written that way', async () => {
+    const p = write('p.txt', 'The export to PDF\nloses the images in tables\nand cuts the margin.\n\nSupport answered fast\nand solved it.\n\nOne line item.\n');
+    const items = (await readFeedbackFile(p)).items;
+    assert.deepEqual(items.map((i) => [i.line, i.text]), [
+      [1, 'The export to PDF loses the images in tables and cuts the margin.'],
+      [5, 'Support answered fast and solved it.'],
+      [8, 'One line item.'],
+    ]);
+  });
+
+  it('stays line-per-item for sections of complete sentences', () => {
+    const s = 'Great app.\nCrashes a lot.\nLove it.\nToo slow.\nNice design.\n\nBad sync.\nGood price.\nSlow start.\nHelpful support.\nFast search.\n';
+    assert.equal(detectParagraphMode(s, false, true), false);
+  });
+
+  it('skips Markdown headings, front matter, code fences, rules and table separators', async () => {
+    const md = ['---', 'title: x', '---', '# Feedback', '', '## Week 1', '- The app crashes', '- Sync is great', '', '```', 'not feedback', '```', '***', '> Quoted customer: love it', '| a | b |', '|---|---|'].join('\n');
+    const items = (await readFeedbackFile(write('f.md', md))).items;
+    assert.deepEqual(items.map((i) => i.text), ['The app crashes', 'Sync is great', 'Quoted customer: love it', 'a — b']);
+    assert.equal(items[0].line, 7);
+  });
+});
+
+describe('readers: CSV/TSV', () => {
+  it('RFC 4180 quotes with embedded newlines, quotes and delimiters; physical line numbers', async () => {
+    const p = write('q.csv', 'id,comment,plan\n1,"Crashes ""every"" time,\nwhen I open it",pro\n2,  plain with spaces  ,free\n3,"Third",team\n');
+    const r = await readFeedbackFile(p);
+    assert.equal(r.file.textColumn, 'comment');
+    assert.deepEqual(r.items.map((i) => [i.line, i.text]), [[2, 'Crashes "every" time,\nwhen I open it'], [4, 'plain with spaces'], [5, 'Third']]);
+    assert.deepEqual(r.items[0].fields, { id: '1', plan: 'pro' });
+  });
+
+  it('detects semicolon, pipe and tab delimiters', async () => {
+    const rows = ['feedback;country', 'the app is great, really;DE', 'slow, buggy and expensive;FR', 'ok;IT'];
+    assert.equal(detectDelimiter(rows.join('\n')), ';');
+    assert.deepEqual(await texts(write('s.csv', rows.join('\r\n'))), ['the app is great, really', 'slow, buggy and expensive', 'ok']);
+    assert.deepEqual(await texts(write('p.csv', rows.join('\n').replace(/;/g, '|'))), ['the app is great, really', 'slow, buggy and expensive', 'ok']);
+    const t = await readFeedbackFile(write('t.tsv', 'review\tstars\nNice, fast; clean\t5\nNot good\t1\n'));
+    assert.deepEqual(t.items.map((i) => i.text), ['Nice, fast; clean', 'Not good']);
+    assert.equal(t.file.table?.delimiter, '\t');
+  });
+
+  it('headerless files get columns c0, c1, … and the text column is detected by content', async () => {
+    const p = write('h.csv', '2024-01-02,5,The sync works great across all my devices\n2024-01-03,1,Crashes whenever I attach a photo to a note\n2024-01-04,3,It is fine for shopping lists I guess\n');
+    const t = await inspectTable(p);
+    assert.equal(t.hasHeader, false);
+    assert.deepEqual(t.columns.map((c) => c.name), ['c0', 'c1', 'c2']);
+    assert.equal(t.textColumn, 'c2');
+    const r = await readFeedbackFile(p);
+    assert.equal(r.items.length, 3);
+    assert.equal(r.items[0].line, 1);
+    assert.equal(r.items[0].fields?.c0, '2024-01-02');
+  });
+
+  it('keeps, counts and warns about ragged rows', async () => {
+    const p = write('r.csv', 'text,score\nfine app,4\nshort row\ntoo,many,fields,here\nok again,3\n');
+    const r = await readFeedbackFile(p);
+    assert.deepEqual(r.items.map((i) => i.text), ['fine app', 'short row', 'too', 'ok again']);
+    assert.equal(r.file.stats.raggedRows, 2);
+    assert.equal(r.items[2].fields?.c2, 'fields');
+    assert.ok(r.file.stats.warnings.some((w) => /2 rows .*line 3/.test(w)), r.file.stats.warnings.join());
+  });
+
+  it('text column: name hints, --column override, candidates and errors', async () => {
+    const p = write('c.csv', 'user_id,title,body,date\nu1,Crash,The app crashes every time I open settings,2024-01-01\nu2,Love,Lovely design and very fast sync overall,2024-01-02\n');
+    const t = await inspectTable(p);
+    assert.equal(t.textColumn, 'body');
+    assert.ok(t.candidates.includes('title') || t.candidates.length >= 1);
+    assert.equal(t.dateColumn, 'date');
+    assert.deepEqual(await texts(p, { column: 'title' }), ['Crash', 'Love']);
+    assert.deepEqual(await texts(p, { column: 'BODY' }), ['The app crashes every time I open settings', 'Lovely design and very fast sync overall']);
+    await rejectsUser(openFeedbackFile(p, { column: 'nope' }), /no column "nope".*user_id, title, body, date/);
+  });
+
+  it('a table without text-like columns is a UserError listing the columns and suggesting --column', async () => {
+    const p = write('n.csv', 'id,amount,date\n1,20.5,2024-01-01\n2,11,2024-01-02\n3,7,2024-01-03\n');
+    await rejectsUser(openFeedbackFile(p), /no column that looks like feedback text.*id \(.*amount \(number\).*--column/);
+  });
+
+  it('an empty file, a header-only CSV and an empty text column are UserErrors saying why', async () => {
+    await rejectsUser(openFeedbackFile(write('e.csv', '')), /No feedback items found in .*e\.csv \(the file is empty\)/);
+    await rejectsUser(readFeedbackFile(write('h.csv', 'feedback,rating\n')), /No feedback items found .*only a header row/);
+    await rejectsUser(readFeedbackFile(write('w.txt', '\n  \n\n')), /No feedback items found .*empty/);
+    await rejectsUser(readFeedbackFile(write('x.csv', 'comment,rating\n,5\n,3\n'), { column: 'comment' }), /"comment" is empty in all 2 rows/);
+  });
+
+  it('the incremental parser gives the same rows whatever the chunking', () => {
+    const text = 'a,b\r\n"x\r\ny","q""z"\r\n  s , t \r\n"end",\r\n"last"';
+    const whole = parseCsvText(text, ',');
+    const p = new CsvParser(',');
+    const rows = [];
+    for (const ch of text) rows.push(...p.push(ch));
+    rows.push(...p.end());
+    assert.deepEqual(rows, whole);
+    assert.deepEqual(whole.map((r) => [r.line, r.cells]), [[1, ['a', 'b']], [2, ['x\r\ny', 'q"z']], [4, ['s', 't']], [5, ['end', '']], [6, ['last']]]);
+  });
+
+  it('an unbalanced quote does not swallow memory: UserError with the line', () => {
+    const p = new CsvParser(',', 'bad.csv');
+    p.push('text\n"never closed,');
+    assert.throws(() => {
+      for (let i = 0; i < 40; i++) p.push('x'.repeat(256 * 1024));
+    }, /bad\.csv: a quoted field starting at line 2 never ends/);
+  });
+});
+
+describe('readers: JSON and JSONL', () => {
+  it('JSON array of strings and objects with real line numbers', async () => {
+    const s = await readFeedbackFile(write('s.json', '[\n  "great app",\n  "terrible sync"\n]\n'));
+    assert.deepEqual(s.items.map((i) => [i.line, i.text]), [[2, 'great app'], [3, 'terrible sync']]);
+    const o = await readFeedbackFile(write('o.json', JSON.stringify([{ id: 1, message: 'Too slow to start', meta: { os: 'ios' } }, { id: 2, message: 'Beautiful and quick' }], null, 2)));
+    assert.equal(o.file.textColumn, 'message');
+    assert.deepEqual(o.items.map((i) => [i.line, i.text]), [[2, 'Too slow to start'], [9, 'Beautiful and quick']]);
+    assert.equal(o.items[0].fields?.meta, '{"os":"ios"}');
+  });
+
+  it('JSON object holding an array ({"reviews": [...]})', async () => {
+    const r = await readFeedbackFile(write('w.json', '{"count": 2,\n "reviews": [\n {"text": "a fine product overall"},\n {"text": "broken after the update"}]}'));
+    assert.deepEqual(r.items.map((i) => [i.line, i.text]), [[3, 'a fine product overall'], [4, 'broken after the update']]);
+  });
+
+  it('JSON larger than the limit is a UserError suggesting JSONL; invalid JSON too', async () => {
+    await rejectsUser(openFeedbackFile(write('big.json', JSON.stringify(['x'.repeat(5000)])), { maxJsonBytes: 1000 }), /JSON Lines/);
+    await rejectsUser(openFeedbackFile(write('bad.json', '[{"text": "a",]')), /not valid JSON/);
+  });
+
+  it('JSONL: objects or strings per line, bad lines skipped and warned', async () => {
+    const p = write('f.jsonl', '{"comment":"Love it","nps":9}\n\n"just a string"\n{broken\n{"comment":"Hate the ads","nps":2}\n');
+    const r = await readFeedbackFile(p);
+    assert.deepEqual(r.items.map((i) => [i.line, i.text]), [[1, 'Love it'], [3, 'just a string'], [5, 'Hate the ads']]);
+    assert.equal(r.items[2].fields?.nps, '2');
+    assert.ok(r.file.stats.warnings.some((w) => /1 lines are not valid JSON.*line 4/.test(w)));
+    await rejectsUser(readFeedbackFile(write('g.jsonl', 'nope\nstill nope\n')), /not valid JSON Lines \(line 1/);
+  });
+});
+
+describe('readers: folders', () => {
+  it('lists supported files recursively, skipping node_modules, .git, .product-forge and dot-folders', async () => {
+    write('a.csv', 'text\nx y z\n');
+    write('sub/b.txt', 'hello\n');
+    write('sub/c.pdf', 'nope');
+    write('node_modules/m.txt', 'no');
+    write('.git/x.txt', 'no');
+    write('.product-forge/reports/r.md', 'no');
+    write('.hidden/h.txt', 'no');
+    const files = await listFeedbackFiles([dir]);
+    assert.deepEqual(files.map((f) => path.relative(dir, f)), ['a.csv', path.join('sub', 'b.txt')]);
+    await rejectsUser(listFeedbackFiles([path.join(dir, 'sub', 'c.pdf')]), /unsupported file type "\.pdf"/);
+    await rejectsUser(listFeedbackFiles([path.join(dir, 'missing')]), /does not exist/);
+    fs.mkdirSync(path.join(dir, 'empty'));
+    await rejectsUser(listFeedbackFiles([path.join(dir, 'empty')]), /No feedback items found in .*empty \(no /);
+  });
+});

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { splitUnits, withoutUnit } from '../../src/runtime/handlers/explain';
+import { windowSpans } from '../../src/runtime/handlers/scoring';
+
+describe('runtime text helpers', () => {
+  describe('windowSpans', () => {
+    it('one window when the text fits', () => {
+      assert.deepEqual(windowSpans(0, 510), [[0, 0]]);
+      assert.deepEqual(windowSpans(510, 510), [[0, 510]]);
+    });
+    it('overlapping windows cover every token of a long text, none longer than the budget', () => {
+      for (const n of [511, 1000, 5000, 12345]) {
+        const spans = windowSpans(n, 510);
+        assert.equal(spans[0][0], 0);
+        assert.equal(spans[spans.length - 1][1], n);
+        for (const [a, b] of spans) assert.ok(b - a <= 510 && b > a);
+        for (let i = 1; i < spans.length; i++) {
+          assert.ok(spans[i][0] < spans[i - 1][1], 'windows overlap (no gap)');
+          assert.ok(spans[i][0] > spans[i - 1][0], 'windows advance');
+        }
+      }
+      assert.deepEqual(windowSpans(1000, 400), [[0, 400], [300, 700], [600, 1000]]);
+    });
+  });
+
+  describe('explain units', () => {
+    it('splits English words with character spans', () => {
+      const text = "I don't like the e-mail flow, v2.1 broke it.";
+      const units = splitUnits(text);
+      assert.deepEqual(units.map((u) => u.token), ['I', "don't", 'like', 'the', 'e-mail', 'flow', 'v2.1', 'broke', 'it']);
+      for (const u of units) assert.equal(text.slice(u.start, u.end), u.token);
+    });
+    it('splits CJK text into characters, keeping Latin words whole', () => {
+      const text = '这个App很好用！';
+      const units = splitUnits(text);
+      assert.deepEqual(units.map((u) => u.token), ['这', '个', 'App', '很', '好', '用']);
+      for (const u of units) assert.equal(text.slice(u.start, u.end), u.token);
+    });
+    it('keeps UTF-16 spans right around astral characters', () => {
+      const text = '😀 great 𠀋好';
+      const units = splitUnits(text);
+      assert.deepEqual(units.map((u) => u.token), ['great', '𠀋', '好']);
+      for (const u of units) assert.equal(text.slice(u.start, u.end), u.token);
+    });
+    it('removing a word leaves one space', () => {
+      const text = 'not bad at all';
+      const [not, bad, , all] = splitUnits(text);
+      assert.equal(withoutUnit(text, not), 'bad at all');
+      assert.equal(withoutUnit(text, bad), 'not at all');
+      assert.equal(withoutUnit(text, all), 'not bad at');
+      const zh = '不好用';
+      assert.equal(withoutUnit(zh, splitUnits(zh)[0]), '好用');
+    });
+  });
+});

@@ -1,0 +1,49 @@
+// Shared by the runtime tests (not a test file itself): builds the real worker bundle the same way
+// scripts/build.mjs does, into .test-artifacts/ inside the repo so it resolves node_modules.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+
+let built: Promise<string> | undefined;
+
+export function buildWorker(): Promise<string> {
+  built ??= (async () => {
+    const outfile = path.join(repoRoot, '.test-artifacts', 'runtime', `worker-${process.pid}.js`);
+    await esbuild.build({
+      absWorkingDir: repoRoot,
+      entryPoints: [path.join(repoRoot, 'src/runtime/worker.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      sourcemap: true,
+      logLevel: 'error',
+      external: ['vscode', 'onnxruntime-node'],
+      define: { 'import.meta.url': 'undefined' },
+      plugins: [
+        {
+          name: 'stub-sharp',
+          setup(build) {
+            build.onResolve({ filter: /^sharp$/ }, () => ({ path: 'sharp', namespace: 'stub' }));
+            build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+          },
+        },
+      ],
+    });
+    return outfile;
+  })();
+  return built;
+}
+
+export const SENTIMENT_ID = 'product-forge/sentiment-en-zh';
+export const bundledModelsDir = path.join(repoRoot, 'models');
+
+/** The bundled sentiment model folder, when it has been built (config + tokenizer + onnx). */
+export function bundledSentimentDir(): string | undefined {
+  const dir = path.join(bundledModelsDir, ...SENTIMENT_ID.split('/'));
+  const ok = ['config.json', 'tokenizer.json', 'onnx/model.onnx'].every((f) => existsSync(path.join(dir, f)));
+  return ok ? dir : undefined;
+}

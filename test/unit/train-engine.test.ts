@@ -1,0 +1,251 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { parseCsvText, readTable, sniffDialect, tableFromRecords } from '../../src/core/train/csv';
+import { parseDate, profileTable, proposeFeatures } from '../../src/core/train/infer';
+import { fitPreprocessing, Preprocessor } from '../../src/core/train/preprocess';
+import { computeMetrics, stratifiedSplit } from '../../src/core/train/metrics';
+import { fitLogReg, logregNetwork, logregObjective } from '../../src/core/train/logreg';
+import { fitMlp } from '../../src/core/train/mlp';
+import { argmaxRows, predictProba } from '../../src/core/train/model';
+import { CsrBuilder, csrToDense, rng, gaussian } from '../../src/core/train/sparse';
+import { trainClassifier } from '../../src/core/train/trainer';
+import { tokenize } from '../../src/core/train/text';
+import { CancelledError, UserError } from '../../src/core/types';
+
+const fx = (f: string) => path.join(__dirname, '..', 'fixtures', 'train', f);
+
+describe('train: CSV reading', () => {
+  it('parses quotes, doubled quotes, newlines in quotes, stray spaces and CRLF', () => {
+    const rows = parseCsvText('a, b ,"c, d"\r\n"x ""y""", "multi\nline" ,z\r\n\r\n1,,3', ',');
+    assert.deepEqual(rows, [['a', 'b', 'c, d'], ['x "y"', 'multi\nline', 'z'], ['1', '', '3']]);
+  });
+
+  it('sniffs delimiter and header', () => {
+    assert.deepEqual(sniffDialect('a;b;c\n1;2;3\n4;5;6\n'), { delimiter: ';', hasHeader: true });
+    assert.deepEqual(sniffDialect('1\t2\tx\n3\t4\ty\n'), { delimiter: '\t', hasHeader: false });
+    assert.deepEqual(sniffDialect('vhigh,low,unacc\nhigh,low,acc\nvhigh,med,unacc\n'), { delimiter: ',', hasHeader: false });
+  });
+
+  it('reads a semicolon file with missing markers into columns', async () => {
+    const t = await readTable(fx('semicolon.csv'));
+    assert.equal(t.dialect.delimiter, ';');
+    assert.deepEqual(t.columns, ['id', 'name', 'age', 'city', 'signup', 'comment', 'label']);
+    assert.equal(t.rowCount, 4);
+    assert.deepEqual(t.data[2], ['34', '', '', '45']);
+    assert.equal(t.data[1][0], 'Ann');
+    assert.equal(t.data[1][2], 'Cy "C" D');
+    assert.equal(t.data[5][1], 'Too slow; crashes');
+  });
+
+  it('names columns c0.. when there is no header', async () => {
+    const t = await readTable(fx('noheader.tsv'));
+    assert.deepEqual(t.columns, ['c0', 'c1', 'c2']);
+    assert.equal(t.rowCount, 3);
+  });
+
+  it('rejects a one-column file and a binary file with clear messages', async () => {
+    const os = await import('node:os');
+    const fs = await import('node:fs/promises');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pf-train-'));
+    try {
+      await fs.writeFile(path.join(dir, 'notes.txt'), 'just some words\nmore words here\nand more\n');
+      await assert.rejects(readTable(path.join(dir, 'notes.txt')), (e: Error) => e instanceof UserError && /single field/.test(e.message));
+      await fs.writeFile(path.join(dir, 'img.csv'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2, 3, 0, 0]));
+      await assert.rejects(readTable(path.join(dir, 'img.csv')), (e: Error) => e instanceof UserError && /binary/.test(e.message));
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('train: type inference and feature selection', () => {
+  it('infers numeric, categorical, text, date, identifier and empty columns', () => {
+    const n = 60;
+    const rows = Array.from({ length: n }, (_, i) => [
+      String(i + 1),
+      i % 7 === 0 ? '?' : String((i * 37) % 50),
+      ['red', 'green', 'blue'][i % 3],
+      `the quick brown fox number ${i} jumps over`,
+      `2024-0${(i % 9) + 1}-1${i % 10}`,
+      '',
+      i % 2 ? 'a' : 'b',
+    ]);
+    const t = tableFromRecords(['id', 'num', 'cat', 'txt', 'when', 'nothing', 'y'], rows);
+    const p = profileTable(t);
+    assert.deepEqual(p.map((c) => c.type), ['identifier', 'numeric', 'categorical', 'text', 'date', 'empty', 'categorical']);
+    assert.equal(p[1].missing, 9);
+    assert.ok(Math.abs(p[1].missingShare - 9 / 60) < 1e-12);
+    assert.equal(p[2].distinct, 3);
+    const sel = proposeFeatures(t, p, 'y');
+    assert.deepEqual(sel.features, ['num', 'cat', 'txt', 'when']);
+    assert.deepEqual(sel.excluded.map((e) => e.name), ['id', 'nothing']);
+    assert.match(sel.excluded[0].reason, /identifier/);
+  });
+
+  it('flags a near-unique categorical column and a target leak', () => {
+    const n = 100;
+    const rows = Array.from({ length: n }, (_, i) => [`T-${i * 13}x`, i % 2 ? 'churned' : 'stayed', i % 2 ? 'yes' : 'no', String(i % 5)]);
+    const t = tableFromRecords(['ticket', 'status', 'y', 'k'], rows);
+    const sel = proposeFeatures(t, profileTable(t), 'y');
+    const reasons = Object.fromEntries(sel.excluded.map((e) => [e.name, e.reason]));
+    assert.match(reasons.ticket, /near-unique|identifier/);
+    assert.match(reasons.status, /leak/);
+    assert.deepEqual(sel.features, ['k']);
+  });
+
+  it('parses dates', () => {
+    assert.equal(parseDate('2024-03-05'), Date.UTC(2024, 2, 5));
+    assert.equal(parseDate('25/12/2023'), Date.UTC(2023, 11, 25));
+    assert.ok(isNaN(parseDate('hello')));
+  });
+
+  it('tokenizes words and CJK characters', () => {
+    assert.deepEqual(tokenize("Hello, World! it's 2024"), ['hello', 'world', 'it', 's', '2024']);
+    assert.deepEqual(tokenize('好评ok'), ['好', '评', 'ok']);
+  });
+});
+
+describe('train: preprocessing', () => {
+  it('imputes the median, standardizes, one-hots with an other bucket and adds missing indicators', () => {
+    const t = tableFromRecords(['x', 'c'], [['1', 'a'], ['', 'b'], ['3', 'a'], ['5', '']]);
+    const p = profileTable(t);
+    const spec = fitPreprocessing(t, [0, 1, 2, 3], ['x', 'c'], p);
+    const num = spec.columns[0];
+    assert.equal(num.kind, 'numeric');
+    if (num.kind !== 'numeric') return;
+    // Median of 1,3,5 = 3; imputed column 1,3,3,5: mean 3, population std sqrt(2).
+    assert.equal(num.scaler.median, 3);
+    assert.equal(num.scaler.mean, 3);
+    assert.ok(Math.abs(num.scaler.std - Math.SQRT2) < 1e-12);
+    assert.equal(num.indicator, true);
+    const cat = spec.columns[1];
+    assert.deepEqual(cat.kind === 'categorical' && cat.categories, ['', 'a', 'b']);
+    assert.equal(spec.nFeatures, 2 + 4);
+    const pre = new Preprocessor(spec);
+    const test = tableFromRecords(['c', 'x'], [['zzz', '?'], ['b', '7']]);
+    const dense = csrToDense(pre.transform(test));
+    const row0 = Array.from(dense.slice(0, 6)), row1 = Array.from(dense.slice(6, 12));
+    assert.deepEqual(row0.map((v) => +v.toFixed(6)), [0, 1, 0, 0, 0, 1]); // imputed to the mean -> 0, missing flag, unseen -> other
+    assert.deepEqual(row1.map((v) => +v.toFixed(5)), [+(4 / Math.SQRT2).toFixed(5), 0, 0, 0, 1, 0]);
+    assert.throws(() => pre.transform(tableFromRecords(['x'], [['1']])), /lacks column\(s\) the classifier needs: c/);
+  });
+
+  it('builds l2-normalised TF-IDF rows for text columns', () => {
+    const docs = ['good app', 'bad app crash', 'good good support', 'bad support'];
+    const t = tableFromRecords(['t'], docs.map((d) => [d]));
+    const p = profileTable(t);
+    p[0].type = 'text';
+    const spec = fitPreprocessing(t, [0, 1, 2, 3], ['t'], p, { maxCharFeatures: 0 });
+    const X = new Preprocessor(spec).transform(t);
+    for (let r = 0; r < X.rows; r++) {
+      let s = 0;
+      for (let q = X.indptr[r]; q < X.indptr[r + 1]; q++) s += X.values[q] ** 2;
+      assert.ok(Math.abs(s - 1) < 1e-5, `row ${r} norm ${s}`);
+    }
+    const blk = spec.columns[0].kind === 'text' ? spec.columns[0].blocks[0] : undefined;
+    assert.ok(blk);
+    const iApp = blk.vocab.indexOf('app');
+    // idf = ln((1 + 4) / (1 + 2)) + 1
+    assert.ok(Math.abs(blk.idf[iApp] - (Math.log(5 / 3) + 1)) < 1e-12);
+  });
+});
+
+describe('train: metrics and split', () => {
+  it('matches hand-computed precision, recall, F1 and confusion', () => {
+    const yTrue = [0, 0, 0, 1, 1, 2];
+    const yPred = [0, 1, 0, 1, 2, 2];
+    const m = computeMetrics(yTrue, yPred, ['a', 'b', 'c']);
+    assert.deepEqual(m.confusion, [[2, 1, 0], [0, 1, 1], [0, 0, 1]]);
+    assert.equal(m.accuracy, 4 / 6);
+    assert.deepEqual(m.perClass.map((c) => [c.precision, c.recall]), [[1, 2 / 3], [0.5, 0.5], [0.5, 1]]);
+    const f1 = [0.8, 0.5, 2 / 3];
+    m.perClass.forEach((c, k) => assert.ok(Math.abs(c.f1 - f1[k]) < 1e-12));
+    assert.ok(Math.abs(m.macroF1 - (0.8 + 0.5 + 2 / 3) / 3) < 1e-12);
+  });
+
+  it('splits stratified and deterministically', () => {
+    const y = Array.from({ length: 100 }, (_, i) => (i < 80 ? 0 : 1));
+    const a = stratifiedSplit(y, 2, 0.25, 7), b = stratifiedSplit(y, 2, 0.25, 7);
+    assert.deepEqual(a, b);
+    assert.equal(a.test.length, 25);
+    assert.equal([...a.test].filter((i) => y[i] === 1).length, 5);
+    assert.equal(new Set([...a.train, ...a.test]).size, 100);
+  });
+});
+
+function blobs(n: number, seed: number): { X: ReturnType<CsrBuilder['build']>; y: Int32Array } {
+  const rand = rng(seed);
+  const b = new CsrBuilder(2);
+  const y = new Int32Array(n);
+  const centers = [[-2, 0], [2, 0], [0, 3]];
+  for (let i = 0; i < n; i++) {
+    const k = i % 3;
+    y[i] = k;
+    b.push(0, centers[k][0] + 0.5 * gaussian(rand));
+    b.push(1, centers[k][1] + 0.5 * gaussian(rand));
+    b.endRow();
+  }
+  return { X: b.build(), y };
+}
+
+describe('train: models', () => {
+  it('logistic regression gradient matches finite differences', () => {
+    const { X, y } = blobs(30, 1);
+    const theta = Float64Array.from({ length: 2 * 3 + 3 }, (_, i) => Math.sin(i));
+    const g = new Float64Array(theta.length), g2 = new Float64Array(theta.length);
+    logregObjective(X, y, 3, theta, g, 0.5);
+    for (let i = 0; i < theta.length; i++) {
+      const tp = Float64Array.from(theta), tm = Float64Array.from(theta);
+      tp[i] += 1e-6; tm[i] -= 1e-6;
+      const fd = (logregObjective(X, y, 3, tp, g2, 0.5).loss - logregObjective(X, y, 3, tm, g2, 0.5).loss) / 2e-6;
+      assert.ok(Math.abs(fd - g[i]) < 1e-5, `param ${i}: ${fd} vs ${g[i]}`);
+    }
+  });
+
+  it('logistic regression and the MLP learn separable blobs', async () => {
+    const { X, y } = blobs(300, 2);
+    const test = blobs(150, 3);
+    const lr = await fitLogReg(X, y, 3, { C: 1 });
+    const accLr = argmaxRows(predictProba(logregNetwork(lr.params, 2, 3), test.X), 3).filter((p, i) => p === test.y[i]).length / 150;
+    assert.ok(accLr > 0.97, `logreg accuracy ${accLr}`);
+    const mlp = await fitMlp(X, y, 3, test.X, test.y, { hidden: [16], epochs: 60, seed: 1 });
+    const accMlp = argmaxRows(predictProba(mlp.network, test.X), 3).filter((p, i) => p === test.y[i]).length / 150;
+    assert.ok(accMlp > 0.97, `mlp accuracy ${accMlp}`);
+  });
+
+  it('the MLP learns XOR, which logistic regression cannot', async () => {
+    const rand = rng(5);
+    const b = new CsrBuilder(2);
+    const y: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const a = rand() * 2 - 1, c = rand() * 2 - 1;
+      b.push(0, a); b.push(1, c); b.endRow();
+      y.push(a * c > 0 ? 1 : 0);
+    }
+    const X = b.build(), Y = Int32Array.from(y);
+    const mlp = await fitMlp(X, Y, 2, null, null, { hidden: [32], epochs: 300, dropout: 0, learningRate: 0.01, seed: 0 });
+    const acc = argmaxRows(predictProba(mlp.network, X), 2).filter((p, i) => p === Y[i]).length / 400;
+    assert.ok(acc > 0.9, `xor accuracy ${acc}`);
+  });
+
+  it('trains end to end with per-epoch callbacks, and cancels', async () => {
+    const rows = Array.from({ length: 120 }, (_, i) => [String(i % 2 ? 10 + (i % 7) : i % 7), i % 2 ? 'big' : 'small', i % 3 ? 'x' : 'z']);
+    const t = tableFromRecords(['v', 'y', 'noise'], rows);
+    const epochs: number[] = [];
+    const r = await trainClassifier(t, { target: 'y', features: ['v', 'noise'], model: 'mlp', epochs: 20, onEpoch: (e) => epochs.push(e.epoch) });
+    assert.equal(r.metrics.accuracy, 1);
+    assert.ok(epochs.length >= 5 && epochs[0] === 1);
+    assert.deepEqual(r.classifier.labels, ['big', 'small']);
+    const ac = new AbortController();
+    await assert.rejects(
+      trainClassifier(t, { target: 'y', model: 'mlp', epochs: 500, patience: 0, signal: ac.signal, onEpoch: (e) => { if (e.epoch === 3) ac.abort(); } }),
+      CancelledError,
+    );
+  });
+
+  it('rejects a one-class target and a class with a single row', async () => {
+    await assert.rejects(trainClassifier(await readTable(fx('oneclass.csv')), { target: 'y' }), /single class \('a'\)/);
+    await assert.rejects(trainClassifier(await readTable(fx('singleton.csv')), { target: 'y' }), /'c' of 'y' has a single row/);
+    await assert.rejects(trainClassifier(await readTable(fx('singleton.csv')), { target: 'nope' }), /target column 'nope' is not in the file/);
+  });
+});

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readTable, tableFromRecords } from '../../src/core/train/csv';
+import { profileTable } from '../../src/core/train/infer';
+import { predictTable, trainClassifier } from '../../src/core/train/trainer';
+import { loadClassifier, saveClassifier } from '../../src/core/train/artifact';
+import { OnnxClassifier, predictFile } from '../../src/core/train/predict';
+import { ProtoWriter } from '../../src/core/train/onnx';
+import { runPredict, runTrain } from '../../src/cli/train';
+
+/** A table mixing numeric (with gaps), categorical, date and text columns. */
+function mixedTable(n: number) {
+  const words = ['refund', 'slow', 'love', 'crash', 'great', 'price', 'support', 'login'];
+  const rows: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    const k = i % 3;
+    const label = ['billing', 'bug', 'praise'][k];
+    const text = `${words[(i * 7) % 8]} ${k === 0 ? 'refund price' : k === 1 ? 'crash login' : 'love great'} ${words[(i * 3) % 8]}`;
+    rows.push([String(i), i % 11 === 0 ? '' : String((k + 1) * 10 + (i % 5)), ['web', 'ios', 'android'][(i + k) % 3], `2024-0${(i % 9) + 1}-15`, text, label]);
+  }
+  return tableFromRecords(['id', 'score', 'platform', 'when', 'comment', 'label'], rows);
+}
+
+async function tmpDir(): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), 'pf-train-export-'));
+}
+
+async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
+  const ow = process.stdout.write.bind(process.stdout), ew = process.stderr.write.bind(process.stderr);
+  let out = '', err = '';
+  (process.stdout as unknown as { write: (s: string) => boolean }).write = (s: string) => { out += s; return true; };
+  (process.stderr as unknown as { write: (s: string) => boolean }).write = (s: string) => { err += s; return true; };
+  try {
+    const code = await fn();
+    return { code, out, err };
+  } finally {
+    process.stdout.write = ow;
+    process.stderr.write = ew;
+  }
+}
+
+describe('train: ONNX export', () => {
+  let dir: string;
+  before(async () => { dir = await tmpDir(); });
+  after(async () => { await fs.rm(dir, { recursive: true, force: true }); });
+
+  it('encodes protobuf varints and fields', () => {
+    const w = new ProtoWriter();
+    w.int(1, 300);
+    w.string(2, 'hi');
+    w.int(3, -1);
+    assert.deepEqual([...w.finish()], [0x08, 0xac, 0x02, 0x12, 0x02, 0x68, 0x69, 0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+  });
+
+  for (const model of ['logreg', 'mlp'] as const) {
+    it(`onnxruntime-node predictions equal the in-process ${model}`, async () => {
+      const t = mixedTable(150);
+      const profiles = profileTable(t);
+      const r = await trainClassifier(t, { target: 'label', model, hidden: [12, 6], epochs: 150, learningRate: 0.01 }, profiles);
+      assert.ok(r.metrics.accuracy > 0.9, `accuracy ${r.metrics.accuracy}`);
+      const saved = await saveClassifier(r, { parent: dir, name: `mixed ${model}`, profiles });
+      assert.equal(path.basename(saved), `mixed-${model}`);
+      const loaded = await loadClassifier(saved);
+      assert.equal(loaded.metadata.modelKind, model);
+      assert.deepEqual(loaded.metadata.labels, ['billing', 'bug', 'praise']);
+      const clf = await OnnxClassifier.load(saved);
+      const onnx = await clf.predictProba(t);
+      const local = predictTable(r.classifier, t).proba;
+      assert.equal(onnx.length, local.length);
+      let maxDiff = 0;
+      for (let i = 0; i < local.length; i++) maxDiff = Math.max(maxDiff, Math.abs(onnx[i] - local[i]));
+      assert.ok(maxDiff < 1e-4, `max probability difference ${maxDiff}`);
+      const K = 3;
+      for (let row = 0; row < t.rowCount; row++) {
+        const a = [0, 1, 2].reduce((b, k) => (onnx[row * K + k] > onnx[row * K + b] ? k : b), 0);
+        const b = [0, 1, 2].reduce((c, k) => (local[row * K + k] > local[row * K + c] ? k : c), 0);
+        assert.equal(a, b, `row ${row}`);
+      }
+      const [one] = await clf.predictRecords([{ id: '1', score: '25', platform: 'ios', when: '2024-02-15', comment: 'app crash on login' }]);
+      assert.equal(one.label, 'bug');
+      await clf.dispose();
+    });
+  }
+
+  it('never overwrites a saved classifier: a second save gets a new name', async () => {
+    const t = mixedTable(60);
+    const r = await trainClassifier(t, { target: 'label', model: 'logreg' });
+    const a = await saveClassifier(r, { parent: dir, name: 'same' });
+    const b = await saveClassifier(r, { parent: dir, name: 'same' });
+    assert.notEqual(a, b);
+    assert.equal(path.basename(b), 'same-2');
+    assert.deepEqual((await fs.readdir(dir)).filter((f) => f.startsWith('.')), []);
+  });
+});
+
+describe('train: CLI', () => {
+  let dir: string;
+  before(async () => { dir = await tmpDir(); });
+  after(async () => { await fs.rm(dir, { recursive: true, force: true }); });
+
+  async function writeCsv(name: string, content: string): Promise<string> {
+    const p = path.join(dir, name);
+    await fs.writeFile(p, content);
+    return p;
+  }
+
+  it('trains with --json, saves, predicts to a new file and refuses to overwrite', async () => {
+    const t = mixedTable(90);
+    const csv = [t.columns.join(','), ...Array.from({ length: t.rowCount }, (_, r) => t.data.map((c) => c[r]).join(','))].join('\n');
+    const file = await writeCsv('feedback.csv', csv);
+    const save = path.join(dir, 'clf');
+    const r = await capture(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', save, '--json']));
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.model, 'logreg');
+    assert.ok(j.accuracy > 0.8 && j.macro_f1 > 0.8);
+    assert.deepEqual(Object.keys(j.per_class), ['billing', 'bug', 'praise']);
+    assert.equal(j.confusion.length, 3);
+    assert.ok(j.fit_seconds > 0);
+    assert.ok(j.excluded.some((e: { name: string }) => e.name === 'id'));
+    const before = await fs.readFile(file, 'utf8');
+    const out = path.join(dir, 'pred.csv');
+    const p = await capture(() => runPredict([save, file, '--out', out]));
+    assert.equal(p.code, 0, p.err);
+    const lines = (await fs.readFile(out, 'utf8')).trim().split('\n');
+    assert.equal(lines[0], 'id,score,platform,when,comment,label,prediction,confidence');
+    assert.equal(lines.length, 91);
+    assert.equal(await fs.readFile(file, 'utf8'), before);
+    const again = await capture(() => runPredict([save, file, '--out', out]));
+    assert.equal(again.code, 1);
+    assert.match(again.err, /already exists.*--force/);
+    assert.equal((await capture(() => runPredict([save, file, '--out', out, '--force']))).code, 0);
+    const other = await writeCsv('other.csv', 'a,b\n1,2\n');
+    const bad = await capture(() => runPredict([save, other, '--out', path.join(dir, 'x.csv')]));
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /lacks column\(s\) the classifier was trained on: .*comment/);
+  });
+
+  it('reports bad input clearly', async () => {
+    const one = await writeCsv('one.csv', 'x,y\n1,a\n2,a\n3,a\n');
+    let r = await capture(() => runTrain([one, '--target', 'y']));
+    assert.equal(r.code, 1);
+    assert.match(r.err, /single class/);
+    r = await capture(() => runTrain([one]));
+    assert.match(r.err, /--target COLUMN is required/);
+    r = await capture(() => runTrain([one, '--target', 'y', '--test-split', 'abc']));
+    assert.match(r.err, /--test-split needs a number/);
+    r = await capture(() => runTrain([one, '--target', 'y', '--bogus']));
+    assert.match(r.err, /unknown option --bogus/);
+    const empty = await writeCsv('empty.csv', 'x,y,z\n,a,1\n,b,2\n,a,3\n,b,4\n');
+    r = await capture(() => runTrain([empty, '--target', 'y', '--features', 'x']));
+    assert.match(r.err, /'x' is missing in every row/);
+    r = await capture(() => runTrain([path.join(dir, 'nope.csv'), '--target', 'y']));
+    assert.match(r.err, /does not exist/);
+    r = await capture(() => runPredict([dir, one, '--out', path.join(dir, 'o.csv')]));
+    assert.match(r.err, /not a saved classifier/);
+  });
+});
