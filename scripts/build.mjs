@@ -52,6 +52,8 @@ for (const [src, out] of webEntries) {
 }
 
 mkdirSync(path.join(root, 'dist'), { recursive: true });
+// Static webview assets (codicon font + CSS) must live under dist/: webviews cannot load node_modules.
+await (await import('../src/webview/train/copy-assets.mjs')).copyTrainAssets(root);
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
   console.log(`watching ${builds.length} bundles`);

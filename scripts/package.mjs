@@ -104,6 +104,9 @@ async function bundledModelFiles() {
       }
       files.push(abs);
     }
+    // the model card (licence and data sources) ships beside the files; training metrics do not
+    const card = path.join(root, 'models', folder, 'README.md');
+    if (existsSync(card)) files.push(card);
   }
   if (problems.length) fail(`bundled model files do not match ${rel(manifestPath)}:\n  - ${problems.join('\n  - ')}`);
   if (!files.length) fail(`${rel(manifestPath)} lists no bundled model files`);

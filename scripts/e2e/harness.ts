@@ -457,6 +457,14 @@ export class E2ESession {
     return texts.map((t) => t.trim()).filter(Boolean);
   }
 
+  /** Texts of the error toasts on screen. */
+  async errorNotifications(): Promise<string[]> {
+    const toasts = this.page.locator('.notifications-toasts .notification-list-item')
+      .filter({ has: this.page.locator('.codicon-error, .codicon-notifications-error') });
+    const texts = await toasts.locator('.notification-list-item-message').allTextContents();
+    return texts.map((t) => t.trim()).filter(Boolean);
+  }
+
   /** Waits for a toast whose text matches `re`. */
   async waitForNotification(re: RegExp, timeout = 60_000): Promise<string> {
     const deadline = Date.now() + timeout;

@@ -107,7 +107,7 @@ const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 function progress(quiet: boolean, label: string) {
   let last = -1;
   return (done: number, total: number) => {
-    if (quiet || !process.stderr.isTTY && total < 20_000_000) return;
+    if (quiet || (!process.stderr.isTTY && total < 20_000_000)) return;
     const p = Math.floor((done / Math.max(total, 1)) * 100);
     if (p !== last && (p % 10 === 0 || process.stderr.isTTY)) {
       last = p;

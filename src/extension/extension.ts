@@ -8,7 +8,7 @@ import { registerExplainCommand } from './explain';
 import { ReportViewProvider } from './reportView';
 import { SentimentModelHost } from './sentimentModel';
 import type { Services } from './services';
-// import { registerTrainView } from './trainView';
+import { registerTrainView } from './trainView';
 import { registerGenerateCommands } from './generate';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
     showInReportView: (dir) => reportView.show(dir),
   });
   registerExplainCommand(services, models);
-  // registerTrainView(services);         // src/extension/trainView.ts
+  registerTrainView(services);
   registerGenerateCommands(services);
 
   output.info(`activated in ${(performance.now() - moduleLoadStart).toFixed(1)} ms`);

@@ -82,7 +82,14 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
   });
 
   it('is installed but not activated at startup', async function () {
-    const entries = await s.paletteEntries('Product Forge: Analyze');
+    // contributions are registered shortly after the workbench appears: retry for a while
+    let entries: string[] = [];
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+      entries = await s.paletteEntries('Product Forge: Analyze');
+      if (entries.some((e) => e.startsWith('Product Forge: Analyze Feedback'))) break;
+      await s.closePalette();
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
     await s.screenshot('palette');
     await s.closePalette();
     assert.ok(entries.some((e) => e.startsWith('Product Forge: Analyze Feedback')), `palette shows: ${entries.join(' | ')}`);
@@ -95,6 +102,7 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
 
   async function analyzeFromExplorer(file: string, step: string): Promise<{ reportDir: string; report: string; rows: string[][] }> {
     const existing = new Set(s.findFiles('.product-forge/reports/*/report.md').map((f) => path.dirname(f)));
+    const logStart = s.outputChannelLog(CHANNEL).length;
     await s.rightClickExplorerItem(file);
     await s.screenshot(`${step}-context-menu`);
     await s.chooseContextMenuItem('Analyze Feedback');
@@ -112,8 +120,15 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
       const dirs = s.findFiles('.product-forge/reports/*/results.csv')
         .map((f) => path.dirname(f)).filter((d) => !existing.has(d));
       const done = dirs.find((d) => { try { return readFileSync(path.join(d, 'report.md'), 'utf8').length > 0; } catch { return false; } });
-      if (done) reportDir = done;
-      else if (Date.now() > deadline) throw new Error(`no new .product-forge/reports/*/{report.md,results.csv} for ${file} within 240 s`);
+      if (done) { reportDir = done; break; }
+      // fail fast on an error the extension reports (an error toast or an [error] line in its log)
+      const errorLine = s.outputChannelLog(CHANNEL).slice(logStart).split('\n').find((l) => /\[error\]/.test(l));
+      const errorToast = (await s.errorNotifications().catch(() => []))[0];
+      if (errorLine || errorToast) {
+        await s.screenshot(`${step}-error`);
+        throw new Error(`Analyze Feedback on ${file} failed: ${errorToast ?? errorLine}`);
+      }
+      if (Date.now() > deadline) throw new Error(`no new .product-forge/reports/*/{report.md,results.csv} for ${file} within 240 s`);
       else await new Promise((r) => setTimeout(r, 500));
     }
     // the report editor opens after the files are written
@@ -168,8 +183,7 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     assert.match(act[2], /^onCommand:productForge\.analyzeFeedback$/);
     const channel = s.outputChannelLog(CHANNEL);
     assert.match(channel, /activated in [\d.]+ ms/);
-    const errors = (await s.notifications()).filter((t) => /error|failed|cannot|could not/i.test(t));
-    assert.deepEqual(errors, [], 'error notifications shown');
+    assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
   });
 
   it('right-click a .txt -> Analyze Feedback reports one item per line', async function () {

@@ -78,8 +78,12 @@ describe('train: ONNX export', () => {
         const b = [0, 1, 2].reduce((c, k) => (local[row * K + k] > local[row * K + c] ? k : c), 0);
         assert.equal(a, b, `row ${row}`);
       }
-      const [one] = await clf.predictRecords([{ id: '1', score: '25', platform: 'ios', when: '2024-02-15', comment: 'app crash on login' }]);
-      assert.equal(one.label, 'bug');
+      const typed = { id: '1', score: '25', platform: 'ios', when: '2024-02-15', comment: 'app crash on login' };
+      const [one] = await clf.predictRecords([typed]);
+      const cols = Object.keys(typed);
+      const localOne = predictTable(r.classifier, tableFromRecords(cols, [cols.map((c) => typed[c as keyof typeof typed])])).proba;
+      assert.equal(one.label, r.classifier.labels[[0, 1, 2].reduce((b, k) => (localOne[k] > localOne[b] ? k : b), 0)]);
+      assert.ok(Math.abs(one.confidence - Math.max(...localOne)) < 1e-4);
       await clf.dispose();
     });
   }

@@ -207,7 +207,7 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
 
   const finish = (col?: string, t?: TableInspection) => {
     if (stats.items === 0) throw new UserError(`No feedback items found in ${file} (${emptyReason(stats, format, t, col)})`);
-    if (stats.skippedEmpty) stats.warnings.push(`${file}: ${stats.skippedEmpty} rows with empty text skipped`);
+    if (stats.skippedEmpty) stats.warnings.push(`${file}: ${stats.skippedEmpty} row${stats.skippedEmpty === 1 ? '' : 's'} with empty text skipped`);
   };
 
   if (format === 'txt' || format === 'md') {
@@ -315,7 +315,7 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
       take(parser.end());
       while (out.length) yield { items: out.splice(0, batchSize), bytesDone: opened.bytesTotal };
       if (stats.raggedRows) {
-        stats.warnings.push(`${file}: ${stats.raggedRows} rows have a different number of fields than the ${width} columns (first at line ${stats.firstRaggedLine}); they were kept`);
+        stats.warnings.push(`${file}: ${stats.raggedRows} row${stats.raggedRows === 1 ? ' has' : 's have'} a different number of fields than the ${width} columns (first at line ${stats.firstRaggedLine}); they were kept`);
       }
       void delimiterName;
       finish(textColumn, t);

@@ -84,7 +84,6 @@ export function profileColumn(name: string, col: string[], rowCount: number, dec
     else if (counts.size < DISTINCT_CAP) counts.set(v, 1);
     else capped = true;
   }
-  void capped;
   const nonMissing = rowCount - missing;
   const distinct = counts.size;
   const base = { name, missing, missingShare: rowCount ? missing / rowCount : 0, distinct };
@@ -120,7 +119,8 @@ export function profileColumn(name: string, col: string[], rowCount: number, dec
   const k = idx.length;
   const avgTokens = tokens / k;
   const avgChars = chars / k;
-  const uniqueRatio = distinct / nonMissing;
+  // Past the distinct-count cap, judge uniqueness on the sample instead.
+  const uniqueRatio = capped ? Math.max(distinct / nonMissing, new Set(idx.map((r) => col[r])).size / k) : distinct / nonMissing;
   const idName = /(^|[^a-z])(id|uuid|guid|key)$|^(id|uuid|guid|row|index|rowid|row_id|record)$|_id$|Id$|ID$/i.test(name);
 
   if (num >= 0.95 * k) {
@@ -177,7 +177,7 @@ export function proposeFeatures(t: Table, profiles: ColumnProfile[], target: str
     if (p.type === 'empty') { excluded.push({ name: p.name, reason: 'every value is missing' }); continue; }
     if (p.missingShare > 0.95) { excluded.push({ name: p.name, reason: `${Math.round(p.missingShare * 100)}% of values are missing` }); continue; }
     if (p.distinct <= 1) { excluded.push({ name: p.name, reason: 'has a single value in every row' }); continue; }
-    if (p.type === 'identifier') { excluded.push({ name: p.name, reason: `identifier (${p.distinct} distinct values in ${nonMissing} rows)` }); continue; }
+    if (p.type === 'identifier') { excluded.push({ name: p.name, reason: `identifier (${p.distinct >= 100_000 ? "100,000+" : p.distinct} distinct values in ${nonMissing} rows)` }); continue; }
     if (p.type === 'categorical' && p.distinct > 50 && p.distinct / nonMissing > 0.5) {
       excluded.push({ name: p.name, reason: `near-unique: ${p.distinct} distinct values in ${nonMissing} rows, too many categories to learn from` });
       continue;

@@ -121,13 +121,7 @@ export async function scoreTexts(m: LoadedModel, texts: string[], opts: ScoreOpt
         mask[off + c] = 1n;
       }
     }
-    const feeds: Record<string, unknown> = {
-      input_ids: new Tensor('int64', inputIds, [n, width]),
-      attention_mask: new Tensor('int64', mask, [n, width]),
-    };
-    if (sp.needsTokenTypes) feeds.token_type_ids = new Tensor('int64', new BigInt64Array(n * width), [n, width]);
-    const out = await m.model(feeds);
-    const logits = out.logits as { data: Float32Array; dims: number[] };
+    const logits = await runBatch(m, sp, inputIds, mask, [n, width], Tensor);
     if (logits.dims.length !== 2 || logits.dims[0] !== n || logits.dims[1] !== nLabels) {
       throw new RuntimeUserError(
         `Model ${m.modelId} returned logits of shape [${logits.dims.join(', ')}] but config.json lists ${nLabels} labels.`,
@@ -152,6 +146,66 @@ export async function scoreTexts(m: LoadedModel, texts: string[], opts: ScoreOpt
     for (let c = 0; c < nLabels; c++) probs[t][c] /= w;
   }
   return probs;
+}
+
+interface OrtSession {
+  inputNames: string[];
+  outputNames: string[];
+  run(feeds: Record<string, unknown>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>>;
+}
+type OrtTensorCtor = new (type: 'int64', data: BigInt64Array, dims: number[]) => unknown;
+
+/** onnxruntime-node's Tensor class, from the same module instance transformers.js uses. */
+let ortTensor: OrtTensorCtor | null | undefined;
+function ortTensorCtor(): OrtTensorCtor | null {
+  if (ortTensor !== undefined) return ortTensor;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    ortTensor = (require('onnxruntime-node') as { Tensor: OrtTensorCtor }).Tensor;
+  } catch {
+    ortTensor = null;
+  }
+  return ortTensor;
+}
+
+/**
+ * Runs one padded batch. Fast path: the model's own ONNX Runtime session, fed directly (what
+ * transformers.js' forward would do, minus its per-call input wrapping); otherwise the forward.
+ */
+async function runBatch(
+  m: LoadedModel,
+  sp: Specials,
+  inputIds: BigInt64Array,
+  mask: BigInt64Array,
+  dims: number[],
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  Tensor: any,
+): Promise<{ data: Float32Array; dims: readonly number[] }> {
+  const session = m.model?.sessions?.model as OrtSession | undefined;
+  const OrtTensor = ortTensorCtor();
+  const known = ['input_ids', 'attention_mask', 'token_type_ids'];
+  if (
+    session &&
+    OrtTensor &&
+    typeof session.run === 'function' &&
+    session.outputNames?.includes('logits') &&
+    session.inputNames?.every((name) => known.includes(name))
+  ) {
+    const feeds: Record<string, unknown> = {
+      input_ids: new OrtTensor('int64', inputIds, dims),
+      attention_mask: new OrtTensor('int64', mask, dims),
+    };
+    if (sp.needsTokenTypes) feeds.token_type_ids = new OrtTensor('int64', new BigInt64Array(inputIds.length), dims);
+    const out = await session.run(feeds);
+    return out.logits;
+  }
+  const feeds: Record<string, unknown> = {
+    input_ids: new Tensor('int64', inputIds, dims),
+    attention_mask: new Tensor('int64', mask, dims),
+  };
+  if (sp.needsTokenTypes) feeds.token_type_ids = new Tensor('int64', new BigInt64Array(inputIds.length), dims);
+  const out = await m.model(feeds);
+  return out.logits;
 }
 
 function softmax(data: Float32Array, off: number, n: number): Float64Array {

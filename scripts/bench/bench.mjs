@@ -1,0 +1,171 @@
+// npm run bench: throughput and responsiveness, side by side, from one run.
+//   (a) items/s of the CLI: `node bin/product-forge.js analyze <20k items> --format jsonl --out …`
+//       (wall clock, process start and model load included; the CLI's own engine rate beside it)
+//   (b) items/s of a bare onnxruntime-node InferenceSession on the same texts, pre-tokenized with the
+//       model's tokenizer (transformers.js AutoTokenizer), sorted by length, batches of 64, CPU,
+//       timing only session.run: the ceiling. Then the ratio a/b.
+//   (c) extension activation time and (d) max event-loop delay of the extension host while a ~100k
+//       item file is analyzed, in real VS Code (code-server, scripts/e2e/ext-bench.ts), from the
+//       extension's log lines "activated in <ms> ms" / "event loop max delay <ms> ms". Target (d) < 50 ms.
+// Env: BENCH_ITEMS (20000), BENCH_LARGE_ITEMS (100000), BENCH_BATCH (64), BENCH_SKIP_EXT=1 (no c/d),
+//      BENCH_SKIP_PACKAGE=1 (use the existing build/product-forge-linux-x64.vsix).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ITEMS = Number(process.env.BENCH_ITEMS || 20000);
+const LARGE_ITEMS = Number(process.env.BENCH_LARGE_ITEMS || 100000);
+const BATCH = Number(process.env.BENCH_BATCH || 64);
+const MODEL_ID = 'product-forge/sentiment-en-zh';
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'pf-bench-'));
+const NA = 'n/a';
+
+// ---- synthetic short feedback (deterministic) ------------------------------------------------
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+}
+const SUBJECTS = ['The app', 'Checkout', 'Search', 'The new dashboard', 'Onboarding', 'Customer support', 'The mobile app', 'Sync',
+  'The export feature', 'Pricing', 'The latest update', 'Login', 'Notifications', 'The report builder', 'Dark mode', 'The API'];
+const OPINIONS = ['is fantastic', 'works great for our team', 'is really slow today', 'keeps crashing on startup', 'is fine I guess',
+  'is confusing and hard to use', 'saved me hours this week', 'is broken again', 'could be a bit faster', 'is exactly what we needed',
+  'feels clunky', 'is okay', 'is way too expensive', 'is simple and clean', 'lost my data twice', 'has improved a lot'];
+const TAILS = ['', '.', '!', ', thanks.', ' since the last release.', ' on Android.', ', please fix it.', ' for me and my colleagues.'];
+const ZH = ['界面很漂亮，用起来也很顺手。', '同步速度太慢了，每次都要等很久。', '客服回复很及时，问题解决了。', '更新以后经常闪退。', '价格还可以。'];
+function makeTexts(n, seed) {
+  const r = rng(seed);
+  const pick = (a) => a[Math.floor(r() * a.length)];
+  const out = [];
+  for (let i = 0; i < n; i++) out.push(r() < 0.08 ? pick(ZH) : `${pick(SUBJECTS)} ${pick(OPINIONS)}${pick(TAILS)}`);
+  return out;
+}
+
+const short = (msg) => { const m = String(msg).replace(/\s+/g, ' ').trim(); return m.length > 90 ? `${m.slice(0, 87)}…` : m; };
+const fmt = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? NA : Number(x).toFixed(d));
+
+// ---- (a) the CLI -----------------------------------------------------------------------------
+function benchCli(file) {
+  const out = path.join(tmp, 'cli-out.jsonl');
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'product-forge.js'), 'analyze', file, '--format', 'jsonl', '--out', out, '--force'],
+    { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const text = `${r.stdout}\n${r.stderr}`;
+  if (r.status !== 0) return { error: `exit ${r.status}: ${text.trim().split('\n').slice(-3).join(' / ')}` };
+  const lines = existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).length : 0;
+  const engine = text.match(/([\d.]+) items\/s/);
+  return { secs, itemsPerSec: ITEMS / secs, engineItemsPerSec: engine ? Number(engine[1]) : null, outLines: lines };
+}
+
+// ---- (b) bare onnxruntime-node ---------------------------------------------------------------
+async function benchOrt(texts) {
+  const manifestPath = path.join(root, 'models', 'manifest.json');
+  const manifest = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : {};
+  const entry = (manifest.models ?? []).find((m) => m.id === MODEL_ID) ?? {};
+  const suffix = { fp32: '', fp16: '_fp16', q8: '_quantized', int8: '_int8', uint8: '_uint8', q4: '_q4' }[entry.dtype ?? 'fp32'] ?? '';
+  const modelDir = path.join(root, 'models', MODEL_ID);
+  const onnxPath = path.join(modelDir, 'onnx', `model${suffix}.onnx`);
+  if (!existsSync(onnxPath)) return { error: `${path.relative(root, onnxPath)} missing` };
+  const maxLength = entry.maxLength ?? 128;
+
+  const { AutoTokenizer, env } = await import('@huggingface/transformers');
+  env.allowRemoteModels = false;
+  env.localModelPath = path.join(root, 'models') + path.sep;
+  const tokenizer = await AutoTokenizer.from_pretrained(MODEL_ID, { local_files_only: true });
+  const ort = (await import('onnxruntime-node')).default ?? (await import('onnxruntime-node'));
+  const session = await ort.InferenceSession.create(onnxPath, { executionProviders: ['cpu'] });
+
+  // tokenize once (not timed), sort by length, pad per batch
+  const t0 = process.hrtime.bigint();
+  const ids = texts.map((t) => tokenizer.encode(t).slice(0, maxLength).map(BigInt));
+  const tokenizeSecs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length);
+  const batches = [];
+  for (let i = 0; i < order.length; i += BATCH) {
+    const idx = order.slice(i, i + BATCH);
+    const len = Math.max(...idx.map((k) => ids[k].length));
+    const inputIds = new BigInt64Array(idx.length * len);
+    const mask = new BigInt64Array(idx.length * len);
+    idx.forEach((k, row) => ids[k].forEach((v, j) => { inputIds[row * len + j] = v; mask[row * len + j] = 1n; }));
+    const feeds = {};
+    const dims = [idx.length, len];
+    if (session.inputNames.includes('input_ids')) feeds.input_ids = new ort.Tensor('int64', inputIds, dims);
+    if (session.inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', mask, dims);
+    if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(idx.length * len), dims);
+    batches.push(feeds);
+  }
+  await session.run(batches[0]); // warm-up
+  let runNs = 0n;
+  for (const feeds of batches) {
+    const s = process.hrtime.bigint();
+    await session.run(feeds);
+    runNs += process.hrtime.bigint() - s;
+  }
+  const secs = Number(runNs) / 1e9;
+  await session.release?.();
+  return { secs, itemsPerSec: texts.length / secs, tokenizeSecs, batches: batches.length, model: path.relative(root, onnxPath) };
+}
+
+// ---- (c)(d) the extension in code-server ---------------------------------------------------------
+function benchExtension() {
+  const vsix = path.join(root, 'build', 'product-forge-linux-x64.vsix');
+  if (!process.env.BENCH_SKIP_PACKAGE) {
+    const p = spawnSync(process.execPath, [path.join(root, 'scripts', 'package.mjs'), '--target', 'linux-x64'], { cwd: root, encoding: 'utf8' });
+    if (p.status !== 0) return Promise.resolve({ error: `packaging failed: ${(p.stdout + p.stderr).trim().split('\n').slice(-2).join(' / ')}` });
+  }
+  if (!existsSync(vsix)) return Promise.resolve({ error: `${path.relative(root, vsix)} missing` });
+  if (!existsSync(path.join(root, '.e2e', 'code-server'))) return Promise.resolve({ error: 'code-server missing: run bash scripts/e2e/setup.sh' });
+  const ws = path.join(tmp, 'ext-workspace');
+  mkdirSync(ws, { recursive: true });
+  writeFileSync(path.join(ws, 'large-feedback.txt'), makeTexts(LARGE_ITEMS, 7).join('\n') + '\n');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'e2e', 'ext-bench.ts'),
+      '--vsix', vsix, '--workspace', ws, '--file', 'large-feedback.txt'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('exit', () => {
+      const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+      try { resolve(line ? JSON.parse(line.slice(13)) : { error: `ext-bench printed no result: ${out.slice(-500)}` }); } catch (e) { resolve({ error: e.message }); }
+    });
+  });
+}
+
+// ---- main --------------------------------------------------------------------------------------
+async function main() {
+  console.log(`bench: ${ITEMS} short items (CLI + bare ORT), ${LARGE_ITEMS} items in VS Code; ${os.cpus().length} CPUs, node ${process.version}`);
+  const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('build failed');
+  const texts = makeTexts(ITEMS, 42);
+  const file = path.join(tmp, 'feedback-20k.txt');
+  writeFileSync(file, texts.join('\n') + '\n');
+
+  console.log('(a) CLI …');
+  const a = benchCli(file);
+  console.log('(b) bare onnxruntime-node …');
+  const b = await benchOrt(texts).catch((e) => ({ error: e.message }));
+  let ext = { skipped: true };
+  if (!process.env.BENCH_SKIP_EXT) { console.log(`(c, d) extension in code-server, ${LARGE_ITEMS} items …`); ext = await benchExtension(); }
+
+  const notLogged = 'n/a (extension does not log it yet)';
+  const extVal = (v, unit) => (ext.skipped ? 'skipped (BENCH_SKIP_EXT)' : ext.error && v == null ? `n/a (${short(ext.error)})` : v == null ? notLogged : `${fmt(v)} ${unit}`);
+  const rows = [
+    ['(a) CLI analyze --format jsonl', a.error ? `n/a (${short(a.error)})` : `${fmt(a.itemsPerSec)} items/s`,
+      a.error ? '' : `${fmt(a.secs, 2)} s wall incl. start + model load; engine ${fmt(a.engineItemsPerSec)} items/s; ${a.outLines} jsonl lines`],
+    ['(b) bare ORT session.run (ceiling)', b.error ? `n/a (${short(b.error)})` : `${fmt(b.itemsPerSec)} items/s`,
+      b.error ? '' : `${fmt(b.secs, 2)} s in run, ${b.batches} batches of ${BATCH} sorted by length; tokenize ${fmt(b.tokenizeSecs, 2)} s (not timed); ${b.model}`],
+    ['    ratio a/b', !a.error && !b.error ? `${fmt(a.itemsPerSec / b.itemsPerSec, 2)}` : NA,
+      !a.error && !b.error && a.engineItemsPerSec ? `engine-only ratio ${fmt(a.engineItemsPerSec / b.itemsPerSec, 2)}` : ''],
+    ['(c) extension activation', extVal(ext.activationMs, 'ms'), ext.workbenchMs ? `workbench ready in ${ext.workbenchMs} ms` : ''],
+    ['(d) ext host event loop max delay', extVal(ext.eventLoopMaxDelayMs, 'ms'),
+      `${ext.eventLoopMeanDelayMs != null ? `mean ${fmt(ext.eventLoopMeanDelayMs)} ms; ` : ''}target < 50 ms${ext.eventLoopMaxDelayMs != null ? (ext.eventLoopMaxDelayMs < 50 ? ' (met)' : ' (MISSED)') : ''}` +
+      `${ext.analyzeSeconds ? `; ${LARGE_ITEMS} items analyzed in ${fmt(ext.analyzeSeconds)} s` : ''}${ext.extensionItemsPerSec ? ` (${fmt(ext.extensionItemsPerSec)} items/s)` : ''}`],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length)), w1 = Math.max(...rows.map((r) => r[1].length));
+  console.log('\n' + rows.map(([k, v, n]) => `${k.padEnd(w0)}  ${v.padEnd(w1)}  ${n}`).join('\n'));
+}
+
+main().catch((e) => { console.error(`bench: ${e.message}`); process.exitCode = 1; })
+  .finally(() => rmSync(tmp, { recursive: true, force: true }));

@@ -1,0 +1,61 @@
+// Extension-side numbers for scripts/bench/bench.mjs, measured in real VS Code (code-server):
+// installs the .vsix, opens a workspace holding one feedback file, right-clicks it -> "Analyze
+// Feedback", waits for the report and reads the extension's own log lines
+//   "activated in <ms> ms" and "event loop max delay <ms> ms" (output channel "Product Forge").
+// Prints one line: BENCH_RESULT {"activationMs":…,"eventLoopMaxDelayMs":…,"analyzeSeconds":…,…}
+//   node --import tsx scripts/e2e/ext-bench.ts --vsix build/product-forge-linux-x64.vsix --workspace DIR --file NAME [--timeout-s 1200]
+import path from 'node:path';
+import { E2ESession } from './harness';
+
+function arg(name: string, def?: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0 && process.argv[i + 1]) return process.argv[i + 1];
+  if (def !== undefined) return def;
+  throw new Error(`--${name} is required`);
+}
+
+async function main() {
+  const vsix = arg('vsix', 'build/product-forge-linux-x64.vsix');
+  const workspace = path.resolve(arg('workspace'));
+  const file = arg('file');
+  const timeoutMs = Number(arg('timeout-s', '1200')) * 1000;
+  const result: Record<string, unknown> = { activationMs: null, eventLoopMaxDelayMs: null, eventLoopMeanDelayMs: null };
+  const s = await E2ESession.start({ name: 'bench', vsix, fixture: workspace });
+  try {
+    result.workbenchMs = s.timings.workbenchMs;
+    await s.rightClickExplorerItem(file);
+    const t0 = Date.now();
+    await s.chooseContextMenuItem('Analyze Feedback');
+    await s.screenshot('started');
+    const deadline = Date.now() + timeoutMs;
+    let report: string | undefined;
+    while (!report) {
+      report = s.findFiles('.product-forge/reports/*/report.md')[0];
+      const log = s.outputChannelLog('Product Forge');
+      const err = log.split('\n').find((l) => /\[error\]/.test(l));
+      if (err) throw new Error(`the extension logged an error: ${err}`);
+      if (!report && Date.now() > deadline) throw new Error(`no report within ${timeoutMs / 1000} s`);
+      if (!report) await new Promise((r) => setTimeout(r, 500));
+    }
+    result.analyzeSeconds = (Date.now() - t0) / 1000;
+    // the event-loop line is written when the analysis finishes
+    await s.waitForLog('Product Forge', /event loop max delay/, 30_000).catch(() => undefined);
+    await s.screenshot('done');
+    const log = s.outputChannelLog('Product Forge');
+    const act = log.match(/activated in ([\d.]+) ms/);
+    const loop = log.match(/event loop max delay ([\d.]+) ms(?: \(mean ([\d.]+) ms\))?/);
+    const rate = log.match(/([\d.]+) items\/s/);
+    if (act) result.activationMs = Number(act[1]);
+    if (loop) { result.eventLoopMaxDelayMs = Number(loop[1]); if (loop[2]) result.eventLoopMeanDelayMs = Number(loop[2]); }
+    if (rate) result.extensionItemsPerSec = Number(rate[1]);
+    result.logTail = log.split('\n').slice(-6).join('\n');
+  } catch (e) {
+    result.error = (e as Error).message;
+    await s.screenshot('error').catch(() => undefined);
+  } finally {
+    await s.close();
+  }
+  console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
+}
+
+main().catch((e) => { console.log(`BENCH_RESULT ${JSON.stringify({ error: (e as Error).message })}`); process.exit(1); });

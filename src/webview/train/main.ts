@@ -1,0 +1,392 @@
+// The Train view UI (runs in the webview; bundled by esbuild to dist/webview/train.js).
+// Talks to the host only through protocol.ts messages; every message received is validated.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-icon/index.js';
+import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { parseToView, type ClassifierSummary, type EpochInfo, type TableInfo, type ToHost, type ToView, type TrainSettings, type TrainSummary } from './protocol';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
+
+declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
+const vscode = acquireVsCodeApi();
+const send = (m: ToHost) => vscode.postMessage(m);
+
+const app = document.getElementById('app')!;
+const nonce = app.dataset.nonce ?? '';
+
+// ---------- tiny DOM helpers ----------
+type Attrs = Record<string, string | number | boolean | undefined>;
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs, ...kids: (Node | string | null | undefined)[]): HTMLElementTagNameMap[K];
+function h(tag: string, attrs?: Attrs, ...kids: (Node | string | null | undefined)[]): HTMLElement;
+function h(tag: string, attrs: Attrs = {}, ...kids: (Node | string | null | undefined)[]): HTMLElement {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    if (k === 'class') el.className = String(v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of kids) if (c !== null && c !== undefined) el.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  return el;
+}
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
+const valueOf = (el: Element) => String((el as unknown as { value?: string }).value ?? '');
+const checked = (el: Element) => !!(el as unknown as { checked?: boolean }).checked;
+
+const style = h('style', { nonce });
+style.textContent = `
+  body { padding: 0 8px 16px; color: var(--vscode-foreground); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); }
+  section { margin: 10px 0; }
+  h3 { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; margin: 14px 0 6px; color: var(--vscode-descriptionForeground); }
+  .row { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; margin: 4px 0; }
+  .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(130px, 1fr)); gap: 6px 10px; }
+  .grid label { display: flex; flex-direction: column; gap: 2px; font-size: 11px; color: var(--vscode-descriptionForeground); }
+  table { border-collapse: collapse; width: 100%; font-size: 12px; }
+  th, td { border-bottom: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); padding: 2px 4px; text-align: left; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 160px; }
+  th { color: var(--vscode-descriptionForeground); font-weight: 600; }
+  .scroll { overflow: auto; max-height: 220px; border: 1px solid var(--vscode-widget-border, transparent); }
+  .muted { color: var(--vscode-descriptionForeground); font-size: 11px; }
+  .error { color: var(--vscode-errorForeground); white-space: pre-wrap; }
+  .warn { color: var(--vscode-editorWarning-foreground); }
+  .ok { color: var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
+  .feat { display: flex; gap: 6px; align-items: baseline; }
+  .feat .reason { color: var(--vscode-descriptionForeground); font-size: 11px; }
+  .big { font-size: 18px; font-weight: 600; margin-right: 12px; }
+  .charts { display: grid; grid-template-columns: 1fr; gap: 8px; }
+  .chartbox { position: relative; height: 160px; }
+  td.cm { text-align: right; }
+  td.diag { font-weight: 700; }
+  [hidden] { display: none !important; }
+`;
+document.head.append(style);
+
+// ---------- state ----------
+let info: TableInfo | undefined;
+let features = new Set<string>();
+let excluded = new Map<string, string>();
+let models: ClassifierSummary[] = [];
+let busy = false;
+let training = false;
+
+// ---------- layout ----------
+const fileSelect = h('vscode-single-select', { 'aria-label': 'CSV file', combobox: true, style: undefined });
+const browseBtn = h('vscode-button', { secondary: true, title: 'Choose a CSV/TSV file' }, 'Browse…');
+const refreshBtn = h('vscode-button', { secondary: true, title: 'Refresh the file list', icon: 'refresh' });
+const status = h('div', { class: 'muted', role: 'status', 'aria-live': 'polite' });
+const ring = h('vscode-progress-ring', { hidden: true });
+const fileError = h('div', { class: 'error', role: 'alert' });
+
+const previewBox = h('div', { class: 'scroll' });
+const columnsBox = h('div', { class: 'scroll' });
+const targetSelect = h('vscode-single-select', { 'aria-label': 'Target column' });
+const featuresBox = h('div', { role: 'group', 'aria-label': 'Feature columns' });
+
+const num = (label: string, id: string, value: string, title: string) => {
+  const f = h('vscode-textfield', { id, value, title, 'aria-label': label });
+  return { el: h('label', {}, label, f), f };
+};
+const modelSelect = h('vscode-single-select', { 'aria-label': 'Model' },
+  h('vscode-option', { value: 'auto', selected: true }, 'Auto (best on validation)'),
+  h('vscode-option', { value: 'logreg' }, 'Logistic regression'),
+  h('vscode-option', { value: 'mlp' }, 'Neural network (MLP)'));
+const fEpochs = num('Epochs (MLP)', 'epochs', '200', 'Most passes over the data; early stopping usually ends sooner');
+const fBatch = num('Batch size', 'batch', '200', 'Rows per gradient step (MLP)');
+const fLr = num('Learning rate', 'lr', '0.001', 'Adam step size (MLP)');
+const fHidden = num('Hidden sizes', 'hidden', '64', 'Comma-separated layer widths, e.g. 64 or 128,64');
+const fDropout = num('Dropout', 'dropout', '0.1', 'Share of hidden units dropped while training (0-0.9)');
+const fC = num('C (logreg)', 'c', '1', 'Inverse L2 regularisation strength');
+const fTest = num('Test share', 'test', '0.2', 'Share of rows held out for the metrics');
+const fVal = num('Validation share', 'val', '0.1', 'Share of training rows for early stopping and the auto choice');
+const fSeed = num('Seed', 'seed', '0', 'Random seed for splits and initialisation');
+const cwBox = h('vscode-checkbox', { label: 'Balance class weights' });
+const trainBtn = h('vscode-button', { icon: 'play' }, 'Train');
+const cancelBtn = h('vscode-button', { secondary: true, icon: 'debug-stop', disabled: true }, 'Cancel');
+const trainError = h('div', { class: 'error', role: 'alert' });
+
+const lossCanvas = h('canvas', { 'aria-label': 'Loss per epoch', role: 'img' });
+const accCanvas = h('canvas', { 'aria-label': 'Accuracy per epoch', role: 'img' });
+const results = h('div', { 'aria-live': 'polite' });
+const saveName = h('vscode-textfield', { placeholder: 'classifier name', 'aria-label': 'Classifier name' });
+const saveBtn = h('vscode-button', { icon: 'save', disabled: true }, 'Save');
+const saveMsg = h('div', { class: 'muted', role: 'status' });
+
+const modelsSelect = h('vscode-single-select', { 'aria-label': 'Saved classifier' });
+const predictFileBtn = h('vscode-button', { secondary: true, icon: 'file' }, 'Predict a CSV…');
+const refreshModelsBtn = h('vscode-button', { secondary: true, icon: 'refresh', title: 'Refresh saved classifiers' });
+const rowForm = h('div', { class: 'grid' });
+const predictRowBtn = h('vscode-button', { secondary: true }, 'Predict this row');
+const predictOut = h('div', { role: 'status', 'aria-live': 'polite' });
+
+app.append(
+  h('section', {}, h('h3', {}, 'Data'), h('div', { class: 'row' }, fileSelect, browseBtn, refreshBtn, ring), status, fileError),
+  h('section', { id: 'dataSection', hidden: true },
+    h('vscode-collapsible', { title: 'Preview', open: true }, previewBox),
+    h('vscode-collapsible', { title: 'Columns', open: true }, columnsBox),
+    h('h3', {}, 'Target'), targetSelect,
+    h('h3', {}, 'Features'), featuresBox,
+    h('h3', {}, 'Model'),
+    h('div', { class: 'grid' }, h('label', {}, 'Model', modelSelect), fEpochs.el, fBatch.el, fLr.el, fHidden.el, fDropout.el, fC.el, fTest.el, fVal.el, fSeed.el),
+    h('div', { class: 'row' }, cwBox),
+    h('div', { class: 'row' }, trainBtn, cancelBtn), trainError,
+    h('div', { class: 'charts' }, h('div', { class: 'chartbox' }, lossCanvas), h('div', { class: 'chartbox' }, accCanvas)),
+    results,
+    h('div', { class: 'row' }, saveName, saveBtn), saveMsg),
+  h('section', {}, h('h3', {}, 'Saved classifiers'),
+    h('div', { class: 'row' }, modelsSelect, refreshModelsBtn, predictFileBtn),
+    h('div', { class: 'muted' }, 'Predict a typed row (or a text) with the selected classifier:'), rowForm,
+    h('div', { class: 'row' }, predictRowBtn), predictOut),
+);
+
+// ---------- charts ----------
+const cssVar = (n: string, fb: string) => getComputedStyle(document.body).getPropertyValue(n).trim() || fb;
+function makeChart(canvas: HTMLCanvasElement, title: string): Chart {
+  const fg = cssVar('--vscode-foreground', '#ccc');
+  const grid = cssVar('--vscode-widget-border', 'rgba(128,128,128,.3)');
+  return new Chart(canvas, {
+    type: 'line',
+    data: { labels: [], datasets: [
+      { label: `train ${title}`, data: [], borderColor: cssVar('--vscode-charts-blue', '#3794ff'), pointRadius: 0, borderWidth: 1.5, spanGaps: true },
+      { label: `validation ${title}`, data: [], borderColor: cssVar('--vscode-charts-orange', '#d18616'), pointRadius: 0, borderWidth: 1.5, spanGaps: true },
+    ] },
+    options: {
+      animation: false, responsive: true, maintainAspectRatio: false,
+      plugins: { legend: { labels: { color: fg, boxWidth: 10 } } },
+      scales: { x: { ticks: { color: fg, maxTicksLimit: 8 }, grid: { color: grid } }, y: { ticks: { color: fg }, grid: { color: grid } } },
+    },
+  });
+}
+const lossChart = makeChart(lossCanvas, 'loss');
+const accChart = makeChart(accCanvas, 'accuracy');
+let chartModel = '';
+function resetCharts(): void {
+  for (const c of [lossChart, accChart]) {
+    c.data.labels = [];
+    c.data.datasets.forEach((d) => (d.data = []));
+    c.update();
+  }
+  chartModel = '';
+}
+function addEpoch(e: EpochInfo): void {
+  const key = `${e.model}/${e.phase}`;
+  if (key !== chartModel) {
+    // A new model or phase starts its own curve.
+    for (const c of [lossChart, accChart]) { c.data.labels = []; c.data.datasets.forEach((d) => (d.data = [])); }
+    chartModel = key;
+    const name = e.model === 'mlp' ? 'neural network' : 'logistic regression';
+    lossChart.options.plugins!.title = { display: true, text: `${name}${e.phase === 'refit' ? ' (refit on all training rows)' : ''}`, color: cssVar('--vscode-foreground', '#ccc') };
+  }
+  lossChart.data.labels!.push(e.epoch);
+  accChart.data.labels!.push(e.epoch);
+  lossChart.data.datasets[0].data.push(e.trainLoss);
+  lossChart.data.datasets[1].data.push(e.valLoss as number);
+  accChart.data.datasets[0].data.push(e.trainAccuracy);
+  accChart.data.datasets[1].data.push(e.valAccuracy as number);
+  lossChart.update('none');
+  accChart.update('none');
+}
+
+// ---------- rendering ----------
+function setBusy(b: boolean, text = ''): void {
+  busy = b;
+  ring.hidden = !b;
+  status.textContent = text;
+  syncButtons();
+}
+function syncButtons(): void {
+  (trainBtn as unknown as { disabled: boolean }).disabled = busy || training || !info || !features.size;
+  (cancelBtn as unknown as { disabled: boolean }).disabled = !training;
+}
+
+function table(head: string[], rows: (string | Node)[][]): HTMLTableElement {
+  return h('table', {}, h('thead', {}, h('tr', {}, ...head.map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c) => h('td', { title: typeof c === 'string' ? c : undefined }, c))))));
+}
+
+function renderProfile(i: TableInfo): void {
+  info = i;
+  document.getElementById('dataSection')!.hidden = false;
+  status.textContent = `${i.rowCount.toLocaleString()} rows, ${i.columns.length} columns (delimiter ${i.delimiter === '\t' ? 'tab' : `'${i.delimiter}'`}, ${i.hasHeader ? 'header row' : 'no header: columns named c0, c1, …'})${i.warnings.length ? ' — ' + i.warnings.join('; ') : ''}`;
+  previewBox.replaceChildren(table(i.columns.map((c) => c.name), i.preview), h('div', { class: 'muted' }, i.previewSampled ? `${i.preview.length} rows sampled evenly from the file` : `first ${i.preview.length} rows`));
+  columnsBox.replaceChildren(table(['column', 'type', 'missing', 'distinct'], i.columns.map((c) => [c.name, c.type, `${(c.missingShare * 100).toFixed(1)}%`, String(c.distinct)])));
+  targetSelect.replaceChildren(...i.columns.map((c) => h('vscode-option', { value: c.name, selected: c.name === i.proposedTarget }, `${c.name} (${c.type}, ${c.distinct} values)`)));
+  featuresBox.replaceChildren();
+}
+
+function renderFeatures(target: string, feats: string[], excl: { name: string; reason: string }[]): void {
+  features = new Set(feats);
+  excluded = new Map(excl.map((e) => [e.name, e.reason]));
+  if (!info) return;
+  (targetSelect as unknown as { value: string }).value = target;
+  featuresBox.replaceChildren(...info.columns.filter((c) => c.name !== target).map((c) => {
+    const cb = h('vscode-checkbox', { label: `${c.name} · ${c.type}`, checked: features.has(c.name) });
+    cb.addEventListener('change', () => { if (checked(cb)) features.add(c.name); else features.delete(c.name); syncButtons(); });
+    const why = excluded.get(c.name);
+    return h('div', { class: 'feat' }, cb, why ? h('span', { class: 'reason' }, `excluded: ${why}`) : null);
+  }));
+  syncButtons();
+}
+
+function renderResults(s: TrainSummary): void {
+  const m = s.metrics;
+  const cand = s.candidates.length > 1 ? `validation accuracy: ${s.candidates.map((c) => `${c.model === 'mlp' ? 'MLP' : 'logreg'} ${pct(c.valAccuracy)}`).join(', ')}` : '';
+  const K = s.labels.length;
+  const cm = K <= 20 ? table(['true \\ predicted', ...s.labels], m.confusion.map((row, k) => [s.labels[k], ...row.map((v, j) => h('span', { class: j === k ? 'diag' : '' }, String(v)))])) : h('div', { class: 'muted' }, `confusion matrix not shown for ${K} classes`);
+  results.replaceChildren(
+    h('h3', {}, 'Results'),
+    h('div', { class: 'row' }, h('span', { class: 'big' }, `accuracy ${pct(m.accuracy)}`), h('span', { class: 'big' }, `macro-F1 ${pct(m.macroF1)}`)),
+    h('div', { class: 'muted' }, `${s.model === 'mlp' ? 'neural network' : 'logistic regression'} · ${s.trainRows} training rows, ${s.testRows} test rows · ${s.fitSeconds.toFixed(1)} s${cand ? ' · ' + cand : ''}`),
+    h('div', { class: 'scroll' }, table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)]))),
+    h('div', { class: 'scroll' }, cm),
+    ...s.warnings.map((w) => h('div', { class: 'warn' }, `⚠ ${w}`)),
+  );
+  (saveBtn as unknown as { disabled: boolean }).disabled = false;
+  if (!valueOf(saveName) && info) (saveName as unknown as { value: string }).value = `${(info.file.split(/[\\/]/).pop() ?? 'model').replace(/\.[^.]+$/, '')}-${s.model}`;
+}
+
+function renderModels(list: ClassifierSummary[]): void {
+  models = list;
+  modelsSelect.replaceChildren(...list.map((c, i) => h('vscode-option', { value: c.dir, selected: i === 0 }, `${c.name} — ${c.target}, ${c.modelKind}, ${pct(c.accuracy)}`)));
+  renderRowForm();
+}
+
+function selectedModel(): ClassifierSummary | undefined {
+  const dir = valueOf(modelsSelect);
+  return models.find((m) => m.dir === dir) ?? models[0];
+}
+
+function renderRowForm(): void {
+  const m = selectedModel();
+  predictOut.replaceChildren();
+  if (!m) { rowForm.replaceChildren(h('div', { class: 'muted' }, 'No saved classifiers yet.')); return; }
+  const types = new Map(m.columns.map((c) => [c.name, c.type]));
+  rowForm.replaceChildren(...m.features.map((f) => h('label', {}, `${f} (${types.get(f) ?? '?'})`, h('vscode-textfield', { 'data-col': f, 'aria-label': f }))));
+}
+
+function showError(where: HTMLElement, message: string): void {
+  where.textContent = message;
+}
+
+// ---------- events ----------
+fileSelect.addEventListener('change', () => { const f = valueOf(fileSelect); if (f) { fileError.textContent = ''; send({ type: 'pickFile', file: f }); } });
+browseBtn.addEventListener('click', () => send({ type: 'browse' }));
+refreshBtn.addEventListener('click', () => send({ type: 'refreshFiles' }));
+targetSelect.addEventListener('change', () => { const t = valueOf(targetSelect); if (t) send({ type: 'selectTarget', target: t }); });
+modelsSelect.addEventListener('change', renderRowForm);
+refreshModelsBtn.addEventListener('click', () => send({ type: 'refreshModels' }));
+
+function readSettings(): TrainSettings | string {
+  const n = (f: { f: HTMLElement }, name: string) => {
+    const x = Number(valueOf(f.f));
+    if (!Number.isFinite(x) || valueOf(f.f).trim() === '') throw new Error(`${name} must be a number`);
+    return x;
+  };
+  try {
+    const hidden = valueOf(fHidden.f).split(',').map((s) => Number(s.trim())).filter((x) => x !== 0 && !Number.isNaN(x));
+    if (!hidden.length || hidden.some((x) => !Number.isInteger(x) || x < 1 || x > 4096)) return 'Hidden sizes must be whole numbers like 64 or 128,64';
+    const s: TrainSettings = {
+      target: valueOf(targetSelect), features: [...features], model: valueOf(modelSelect) as TrainSettings['model'],
+      testSplit: n(fTest, 'Test share'), validationShare: n(fVal, 'Validation share'), seed: n(fSeed, 'Seed'), classWeight: checked(cwBox) ? 'balanced' : 'none',
+      epochs: n(fEpochs, 'Epochs'), batchSize: n(fBatch, 'Batch size'), learningRate: n(fLr, 'Learning rate'), hidden, dropout: n(fDropout, 'Dropout'), C: n(fC, 'C'),
+    };
+    if (!(s.testSplit > 0 && s.testSplit < 0.9)) return 'Test share must be between 0 and 0.9';
+    if (!(s.validationShare > 0 && s.validationShare < 0.5)) return 'Validation share must be between 0 and 0.5';
+    if (!Number.isInteger(s.epochs) || s.epochs < 1) return 'Epochs must be a whole number ≥ 1';
+    if (!Number.isInteger(s.batchSize) || s.batchSize < 1) return 'Batch size must be a whole number ≥ 1';
+    if (!Number.isInteger(s.seed)) return 'Seed must be a whole number';
+    if (!(s.dropout >= 0 && s.dropout < 0.9)) return 'Dropout must be in [0, 0.9)';
+    if (!(s.learningRate > 0)) return 'Learning rate must be positive';
+    if (!(s.C > 0)) return 'C must be positive';
+    if (!s.features.length) return 'Pick at least one feature column';
+    return s;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+trainBtn.addEventListener('click', () => {
+  const s = readSettings();
+  if (typeof s === 'string') { showError(trainError, s); return; }
+  trainError.textContent = '';
+  results.replaceChildren();
+  resetCharts();
+  training = true;
+  (saveBtn as unknown as { disabled: boolean }).disabled = true;
+  saveMsg.textContent = '';
+  syncButtons();
+  send({ type: 'train', settings: s });
+});
+cancelBtn.addEventListener('click', () => send({ type: 'cancel' }));
+saveBtn.addEventListener('click', () => {
+  const name = valueOf(saveName).trim();
+  if (!name) { saveMsg.textContent = 'Enter a name first.'; return; }
+  send({ type: 'save', name });
+});
+predictFileBtn.addEventListener('click', () => { const m = selectedModel(); if (m) send({ type: 'predictFile', modelDir: m.dir }); });
+predictRowBtn.addEventListener('click', () => {
+  const m = selectedModel();
+  if (!m) return;
+  const values: Record<string, string> = {};
+  rowForm.querySelectorAll('vscode-textfield').forEach((f) => { values[(f as HTMLElement).dataset.col ?? ''] = valueOf(f); });
+  send({ type: 'predictRow', modelDir: m.dir, values });
+});
+
+window.addEventListener('message', (ev: MessageEvent) => {
+  const msg: ToView | undefined = parseToView(ev.data);
+  if (!msg) return;
+  switch (msg.type) {
+    case 'files':
+      fileSelect.replaceChildren(h('vscode-option', { value: '', selected: !info }, msg.files.length ? 'Pick a CSV/TSV file…' : 'No CSV/TSV files in the workspace — use Browse…'),
+        ...msg.files.map((f) => h('vscode-option', { value: f.path, selected: info?.file === f.path }, f.label)));
+      return;
+    case 'busy':
+      setBusy(true, msg.total ? `${msg.stage} ${Math.round(((msg.done ?? 0) / msg.total) * 100)}%` : `${msg.stage}…`);
+      return;
+    case 'idle':
+      training = false;
+      setBusy(false, info ? status.textContent ?? '' : '');
+      if (info) renderProfileStatus();
+      return;
+    case 'profile':
+      renderProfile(msg.info);
+      return;
+    case 'features':
+      renderFeatures(msg.target, msg.features, msg.excluded);
+      return;
+    case 'epoch':
+      addEpoch(msg.epoch);
+      return;
+    case 'trained':
+      renderResults(msg.summary);
+      return;
+    case 'saved':
+      saveMsg.textContent = `Saved to ${msg.dir}`;
+      return;
+    case 'models':
+      renderModels(msg.models);
+      return;
+    case 'prediction':
+      predictOut.replaceChildren(h('div', { class: 'big' }, `${msg.label} (${pct(msg.confidence)})`),
+        table(['class', 'probability'], [...msg.probabilities].sort((a, b) => b.p - a.p).slice(0, 10).map((p) => [p.label, pct(p.p)])));
+      return;
+    case 'predicted':
+      predictOut.replaceChildren(h('div', { class: 'ok' }, `Wrote ${msg.rows} predictions to ${msg.out}`));
+      return;
+    case 'error': {
+      const where = msg.context === 'file' ? fileError : msg.context === 'train' ? trainError : msg.context === 'save' ? saveMsg : msg.context === 'predict' ? predictOut : fileError;
+      showError(where, msg.message === 'Cancelled' ? 'Training cancelled; nothing was kept.' : msg.message);
+      return;
+    }
+  }
+});
+
+function renderProfileStatus(): void {
+  if (!info) return;
+  status.textContent = `${info.file.split(/[\\/]/).pop()}: ${info.rowCount.toLocaleString()} rows, ${info.columns.length} columns`;
+}
+
+send({ type: 'ready' });

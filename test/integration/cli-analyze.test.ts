@@ -1,0 +1,85 @@
+// End to end: the built CLI analyzes the bundled samples with the REAL bundled sentiment model.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+const modelDir = path.join(root, 'models', 'product-forge', 'sentiment-en-zh');
+const runtimeSrc = path.join(root, 'src', 'runtime', 'sentiment.ts');
+
+/** Lines of a sample file as the readers number them, decoded like they are. */
+function fileLines(file: string): string[] {
+  const buf = fs.readFileSync(path.join(root, file));
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    text = new TextDecoder('gb18030').decode(buf);
+  }
+  return text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
+}
+
+describe('cli analyze (real model)', function () {
+  this.timeout(600000);
+  let rows: { source: string; line: number; text: string; label: string; score: number; scores: Record<string, number> }[] = [];
+  let stderr = '';
+
+  before(function () {
+    const missing = [modelDir, runtimeSrc].filter((p) => !fs.existsSync(p));
+    if (missing.length) {
+      console.log(`    skipped: ${missing.map((p) => path.relative(root, p)).join(' and ')} not present yet`);
+      this.skip();
+    }
+    const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+    assert.equal(b.status, 0, b.stderr);
+    const r = spawnSync(process.execPath, ['bin/product-forge.js', 'analyze', 'samples/feedback', '--format', 'jsonl', '--device', 'cpu'], {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    stderr = r.stderr;
+    assert.equal(r.status, 0, r.stderr);
+    rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  });
+
+  it('every line is a result whose source and line point at the text in the file', () => {
+    assert.ok(rows.length >= 200, `${rows.length} rows`);
+    const cache = new Map<string, string[]>();
+    for (const r of rows) {
+      assert.ok(['negative', 'neutral', 'positive'].includes(r.label));
+      const sum = r.scores.negative + r.scores.neutral + r.scores.positive;
+      assert.ok(Math.abs(sum - 1) < 0.01, `scores sum ${sum}`);
+      assert.equal(r.score, Math.max(r.scores.negative, r.scores.neutral, r.scores.positive));
+      const src = r.source.split(path.sep).join('/');
+      assert.ok(src.startsWith('samples/feedback/'), src);
+      if (!cache.has(src)) cache.set(src, fileLines(src));
+      const line = cache.get(src)![r.line - 1];
+      assert.ok(line !== undefined, `${src}:${r.line} exists`);
+      // The first line of the item holds the start of its text (CSV quoting and JSON escaping aside).
+      const head = r.text.split('\n')[0].slice(0, 20);
+      assert.ok(line.includes(head) || line.includes(JSON.stringify(head).slice(1, -1)), `${src}:${r.line}: "${line}" should contain "${head}"`);
+    }
+    assert.equal(new Set(rows.map((r) => r.source.split(path.sep).join('/'))).size, 5);
+  });
+
+  it('obvious items get the right label', () => {
+    const find = (t: string) => {
+      const r = rows.find((x) => x.text.includes(t));
+      assert.ok(r, `item "${t}"`);
+      return r!.label;
+    };
+    assert.equal(find('Lost an entire meeting'), 'negative');
+    assert.equal(find('I was charged twice this month'), 'negative');
+    assert.equal(find('Dark mode looks fantastic'), 'positive');
+    assert.equal(find('Best note taking app I have used'), 'positive');
+    assert.equal(find('更新以后一直闪退'), 'negative');
+    assert.equal(find('客服态度很好'), 'positive');
+    assert.equal(find('排队时间太长'), 'negative');
+  });
+
+  it('logs model, device and throughput on stderr', () => {
+    assert.match(stderr, /model .*sentiment-en-zh on cpu/);
+    assert.match(stderr, /items in .* items\/s/);
+  });
+});

@@ -1,0 +1,119 @@
+// CLI argument handling and output with a deterministic TEST classifier injected (no model).
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { runAnalyze } from '../../src/cli/analyze';
+import { parseArgs } from '../../src/cli/args';
+import { LexiconClassifier } from '../fixtures/feedback/lexicon-classifier';
+
+let dir: string;
+let loads = 0;
+async function cli(args: string[]) {
+  const out = new PassThrough(), err = new PassThrough();
+  let stdout = '', stderr = '';
+  out.on('data', (d) => (stdout += d));
+  err.on('data', (d) => (stderr += d));
+  const code = await runAnalyze(args, {
+    stdout: out,
+    stderr: err,
+    signal: new AbortController().signal,
+    loadClassifier: async () => {
+      loads++;
+      return { classifier: new LexiconClassifier(), loadMs: 1, dispose: async () => undefined };
+    },
+  });
+  return { code, stdout, stderr };
+}
+const write = (name: string, data: string) => {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, data);
+  return p;
+};
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-cli-'));
+  loads = 0;
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('cli: analyze arguments and errors', () => {
+  const oneLine = (r: { code: number; stderr: string }, re: RegExp) => {
+    assert.notEqual(r.code, 0);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], /^product-forge: /);
+    assert.match(lines[0], re);
+  };
+
+  it('bad input gives a non-zero exit and one line, before loading the model', async () => {
+    oneLine(await cli([]), /needs at least one file/);
+    oneLine(await cli([path.join(dir, 'missing.csv')]), /does not exist/);
+    oneLine(await cli([write('x.pdf', 'x')]), /unsupported file type "\.pdf"/);
+    oneLine(await cli([write('e.txt', '')]), /No feedback items found .*empty/);
+    oneLine(await cli([write('n.csv', 'id,amount\n1,2\n2,3\n')]), /--column/);
+    oneLine(await cli([write('c.csv', 'text\nhello there\n'), '--column', 'nope']), /no column "nope"/);
+    oneLine(await cli([dir, '--format', 'xml']), /--format must be one of md, csv, jsonl, json/);
+    oneLine(await cli([dir, '--device', 'tpu']), /--device must be one of auto, cpu, gpu/);
+    oneLine(await cli([dir, '--low-confidence', '2']), /--low-confidence must be a number from 0 to 1/);
+    oneLine(await cli([dir, '--bogus']), /unknown option --bogus/);
+    oneLine(await cli([dir, '--column']), /--column needs a value/);
+    assert.equal(loads, 0);
+  });
+
+  it('--help prints usage and exits 0', async () => {
+    const r = await cli(['--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /usage: product-forge analyze/);
+  });
+
+  it('prints the Markdown report by default and logs model, device and items/s to stderr', async () => {
+    const r = await cli([write('f.txt', 'great app\nit crashes\n')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^# Feedback analysis/);
+    assert.match(r.stderr, /model test\/lexicon on cpu/);
+    assert.match(r.stderr, /2 items in .* items\/s/);
+    const q = await cli([write('g.txt', 'great app\n'), '--quiet']);
+    assert.equal(q.stderr, '');
+  });
+
+  it('--format jsonl to stdout; --out writes atomically and refuses an existing file without --force', async () => {
+    const f = write('f.txt', 'great app\nit crashes\n');
+    const r = await cli([f, '--format', 'jsonl', '-q']);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(rows.map((o) => [o.line, o.text, o.label]), [[1, 'great app', 'positive'], [2, 'it crashes', 'negative']]);
+    const out = path.join(dir, 'out.csv');
+    assert.equal((await cli([f, '--format', 'csv', '--out', out, '-q'])).code, 0);
+    assert.match(fs.readFileSync(out, 'utf8'), /^\uFEFFsource,line,text,label/);
+    fs.writeFileSync(out, 'mine');
+    const again = await cli([f, '--format', 'csv', '--out', out]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /already exists.*--force/);
+    assert.equal(fs.readFileSync(out, 'utf8'), 'mine');
+    assert.equal((await cli([f, '--format', 'csv', '--out', out, '--force', '-q'])).code, 0);
+    assert.notEqual(fs.readFileSync(out, 'utf8'), 'mine');
+    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp')), []);
+  });
+
+  it('--report-dir writes a report folder', async () => {
+    const f = write('f.csv', 'date,text\n2024-01-01,great app\n2024-01-10,it crashes\n');
+    const rd = path.join(dir, 'reports');
+    const r = await cli([f, '--report-dir', rd, '-q']);
+    assert.equal(r.code, 0, r.stderr);
+    const [folder] = fs.readdirSync(rd);
+    assert.match(folder, /^f-\d{8}-\d{6}$/);
+    assert.deepEqual(fs.readdirSync(path.join(rd, folder)).sort(), ['report.md', 'results.csv', 'sentiment-over-time.svg']);
+  });
+});
+
+describe('cli: argument parser', () => {
+  it('parses values, --x=y, booleans, short flags and --', () => {
+    const a = parseArgs(['a', '--out=x.md', '--force', '-q', '--column', 'text', '--', '--literal'], { out: 'value', force: 'bool', quiet: 'bool', column: 'value' });
+    assert.deepEqual(a.positional, ['a', '--literal']);
+    assert.equal(a.flags.get('out'), 'x.md');
+    assert.equal(a.flags.get('force'), true);
+    assert.equal(a.flags.get('quiet'), true);
+    assert.equal(a.flags.get('column'), 'text');
+  });
+});
