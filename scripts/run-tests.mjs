@@ -30,8 +30,10 @@ function run(cmd, args) {
 
 // Everything below needs the bundles (the worker, the CLI); e2e also needs the packaged .vsix.
 if (run(process.execPath, ['scripts/build.mjs']) !== 0) process.exit(1);
-if (chosen.includes('e2e') && !process.env.PF_SKIP_PACKAGE) {
-  if (run(process.execPath, ['scripts/package.mjs', '--target', 'linux-x64']) !== 0) process.exit(1);
+if (chosen.includes('e2e')) {
+  // Real VS Code (code-server), Node 24 and chromium: installed once into .e2e/, a no-op afterwards.
+  if (run('bash', ['scripts/e2e/setup.sh']) !== 0) process.exit(1);
+  if (!process.env.PF_SKIP_PACKAGE && run(process.execPath, ['scripts/package.mjs', '--target', 'linux-x64']) !== 0) process.exit(1);
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -6,9 +6,10 @@
 // Restart policy: the client does NOT replay 'load' requests into a new worker. Callers own their
 // models: they watch `generation` / `onRestart` (or get a 'not-loaded' error) and load again.
 // createSentimentClassifier (./sentiment) does this transparently.
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CancelledError } from '../core/types';
-import { fromErrorInfo, RuntimeError } from './errors';
+import { fromErrorInfo, RuntimeError, RuntimeUserError } from './errors';
 import type { FromWorker, Method, RequestMap, ToWorker } from './protocol';
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -84,9 +85,7 @@ export class ModelRuntime {
     try {
       worker = this.ensureWorker();
     } catch (err) {
-      return Promise.reject(
-        new RuntimeError(`The model worker could not be started (${(err as Error).message}).`, 'worker-stopped'),
-      );
+      return Promise.reject(err);
     }
     const id = this.nextId++;
     return new Promise<RequestMap[M]['result']>((resolve, reject) => {
@@ -133,6 +132,12 @@ export class ModelRuntime {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
+    if (!existsSync(this.opts.workerScript)) {
+      throw new RuntimeUserError(
+        `The model worker ${this.opts.workerScript} is missing. Reinstall the extension (or run npm run build in a checkout).`,
+        'runtime-unavailable',
+      );
+    }
     const env = this.opts.env ? { ...process.env, ...this.opts.env } : process.env;
     const w = new Worker(this.opts.workerScript, { env });
     this.worker = w;

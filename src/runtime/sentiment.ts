@@ -17,7 +17,7 @@ export interface SentimentClassifierOptions {
   maxLength?: number;
   /** ONNX variant (manifest dtype); default onnx/model.onnx. */
   dtype?: string;
-  /** Texts per worker request (progress/cancel granularity); default 512. */
+  /** Texts per worker request; default 2048 (texts are length-sorted within a request; the worker reports progress per batch). */
   chunkSize?: number;
   /** Texts per ONNX batch inside the worker; default 64. */
   batchSize?: number;
@@ -37,7 +37,7 @@ export async function createSentimentClassifier(
   runtime: ModelRuntime,
   opts: SentimentClassifierOptions,
 ): Promise<RuntimeSentimentClassifier> {
-  const chunkSize = Math.max(1, opts.chunkSize ?? 512);
+  const chunkSize = Math.max(1, opts.chunkSize ?? 2048);
   let loadResult!: LoadResult;
   let loadedGeneration = -1;
   let loading: Promise<void> | undefined;

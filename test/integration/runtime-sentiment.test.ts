@@ -14,6 +14,7 @@ describe('runtime with the bundled sentiment model', function () {
   this.timeout(180000);
   let runtime: ModelRuntime;
   let clf: RuntimeSentimentClassifier;
+  let modelDir: string;
   const logs: string[] = [];
 
   before(async function () {
@@ -27,6 +28,7 @@ describe('runtime with the bundled sentiment model', function () {
       ? await resolveModel(SENTIMENT_ID, { bundledDir: bundledModelsDir })
       : { dir: bundledSentimentDir()!, source: 'bundled', entry: undefined };
     assert.equal(resolved.source, 'bundled');
+    modelDir = resolved.dir;
     runtime = new ModelRuntime({ workerScript: await buildWorker(), log: (l, m) => logs.push(`${l}: ${m}`) });
     clf = await createSentimentClassifier(runtime, {
       modelId: SENTIMENT_ID,
@@ -88,13 +90,13 @@ describe('runtime with the bundled sentiment model', function () {
   });
 
   it('reports progress in chunks and in order', async () => {
-    const texts = Array.from({ length: 1100 }, (_, i) => (i % 2 ? `Feature ${i} is great` : `Bug ${i} is annoying`));
+    const texts = Array.from({ length: 2500 }, (_, i) => (i % 2 ? `Feature ${i} is great` : `Bug ${i} is annoying`));
     const seen: Array<[number, number]> = [];
     const scores = await clf.classify(texts, { onProgress: (d, t) => seen.push([d, t]) });
-    assert.equal(scores.length, 1100);
+    assert.equal(scores.length, 2500);
     assert.ok(seen.length >= 3, `progress calls: ${seen.length}`);
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i][0] >= seen[i - 1][0], 'monotonic');
-    assert.deepEqual(seen[seen.length - 1], [1100, 1100]);
+    assert.deepEqual(seen[seen.length - 1], [2500, 2500]);
   });
 
   it('cancels between batches and keeps working afterwards', async () => {
@@ -116,6 +118,24 @@ describe('runtime with the bundled sentiment model', function () {
     const after = await clf.classify(['Nice and simple']);
     for (const l of SENTIMENT_LABELS) assert.ok(Math.abs(before[0][l] - after[0][l]) < 1e-5);
     assert.ok(logs.some((l) => l.includes('Reloading')), 'reload was logged');
+    assert.deepEqual((await runtime.request('ping', {})).models, [SENTIMENT_ID]);
+  });
+
+  it('splits work into chunked requests with the same results (second classifier reuses the loaded model)', async () => {
+    const texts = Array.from({ length: 20 }, (_, i) => (i % 3 ? `Item ${i}: love the new editor` : `第${i}条：同步太慢了`));
+    const small = await createSentimentClassifier(runtime, { modelId: SENTIMENT_ID, modelDir, device: 'auto', chunkSize: 7 });
+    assert.equal(small.loadResult.cached, true);
+    const seen: number[] = [];
+    const a = await small.classify(texts, { onProgress: (d) => seen.push(d) });
+    const b = await clf.classify(texts);
+    for (let i = 0; i < texts.length; i++) for (const l of SENTIMENT_LABELS) assert.ok(Math.abs(a[i][l] - b[i][l]) < 2e-3);
+    assert.ok(seen.includes(7) && seen.includes(14) && seen[seen.length - 1] === 20, `progress: ${seen}`);
+  });
+
+  it('loads again when the worker no longer has the model (not-loaded)', async () => {
+    assert.deepEqual(await runtime.request('unload', { modelId: SENTIMENT_ID }), { unloaded: true });
+    const [s] = await clf.classify(['Reload me please']);
+    assert.ok(sumsToOne(s));
     assert.deepEqual((await runtime.request('ping', {})).models, [SENTIMENT_ID]);
   });
 

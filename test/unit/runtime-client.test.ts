@@ -186,6 +186,17 @@ describe('runtime client with a real worker', function () {
     assert.deepEqual(await runtime.request('unload', { modelId: 'tiny-decoder' }), { unloaded: false });
   });
 
+  it('a missing worker script is a clear UserError', async () => {
+    const rt = new ModelRuntime({ workerScript: path.join(tmp, 'no-worker.js') });
+    await assert.rejects(rt.request('ping', {}), (err: Error & { code?: string }) => {
+      assert.ok(err instanceof UserError);
+      assert.equal(err.code, 'runtime-unavailable');
+      assert.match(err.message, /no-worker\.js is missing\. Reinstall the extension/);
+      return true;
+    });
+    await rt.dispose();
+  });
+
   it('after dispose, requests fail clearly', async () => {
     await runtime.request('ping', {});
     const pending = runtime.request('ping', { delayMs: 30000 }).then(() => undefined, (err: Error) => err);

@@ -1,7 +1,7 @@
 // Shared by the runtime tests (not a test file itself): builds the real worker bundle the same way
 // scripts/build.mjs does, into .test-artifacts/ inside the repo so it resolves node_modules.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
@@ -32,6 +32,9 @@ export function buildWorker(): Promise<string> {
           },
         },
       ],
+    });
+    process.once('exit', () => {
+      for (const f of [outfile, `${outfile}.map`]) rmSync(f, { force: true });
     });
     return outfile;
   })();

@@ -16,7 +16,8 @@ const EN_STOP = new Set(
   sometimes often usually again back go goes going gone went come comes came make makes made making use used using uses
   want wants wanted need needs needed try tried trying know think thought say said says see seen look looks looked take took
   give gave keep kept put seems seem seemed feel feels felt bit app apps application product day days time times week weeks
-  month months year years now today yesterday guys people anyone someone everyone etc via per`.split(/\s+/),
+  month months year years now today yesterday guys people anyone someone everyone etc via per without within
+  across around among toward towards instead almost enough another able`.split(/\s+/),
 );
 /** Pure sentiment words carry no aspect; they are excluded from themes (the classifier covers them). */
 const EN_SENTIMENT = new Set(

@@ -11,7 +11,7 @@ import { UserError } from '../types';
 import type { ColumnProfile } from './infer';
 import type { Metrics } from './metrics';
 import type { ModelKind } from './model';
-import { networkToOnnx } from './onnx';
+import { networkToOnnx, ONNX_ML_OPSET } from './onnx';
 import type { PreprocessingSpec } from './preprocess';
 import type { TrainResult } from './trainer';
 
@@ -36,7 +36,8 @@ export interface ClassifierMetadata {
   settings: Record<string, unknown>;
   source?: string;
   warnings: string[];
-  onnx: { file: 'model.onnx'; input: string; outputs: string[]; opset: number };
+  /** mlOpset: the ai.onnx.ml opset, for random forests (TreeEnsembleClassifier). */
+  onnx: { file: 'model.onnx'; input: string; outputs: string[]; opset: number; mlOpset?: number };
 }
 
 export interface LoadedClassifier {
@@ -86,7 +87,7 @@ export async function saveClassifier(result: TrainResult, opts: SaveOptions): Pr
       settings: c.settings,
       source: opts.source,
       warnings: result.warnings,
-      onnx: { file: 'model.onnx', input: 'features', outputs: ['probabilities', 'label'], opset: 13 },
+      onnx: { file: 'model.onnx', input: 'features', outputs: ['probabilities', 'label'], opset: 13, ...(c.network.kind === 'rf' ? { mlOpset: ONNX_ML_OPSET } : {}) },
     };
     await fsp.writeFile(path.join(tmp, 'model.onnx'), onnx);
     await fsp.writeFile(path.join(tmp, 'preprocessing.json'), JSON.stringify(c.preprocessing));

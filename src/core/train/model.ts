@@ -1,6 +1,8 @@
 // The trained network shared by both model kinds: dense layers (ReLU between them, softmax at the end).
 // Logistic regression is the one-layer case. This is what model.onnx encodes (Gemm/Relu/Softmax).
+// A random forest ('rf') is the other shape of Network: trees instead of layers (TreeEnsembleClassifier).
 import type { Csr } from './sparse';
+import { forestPredictProba, type Forest } from './forest';
 
 export interface DenseLayer {
   inDim: number;
@@ -10,15 +12,23 @@ export interface DenseLayer {
   b: Float32Array;
 }
 
-export type ModelKind = 'logreg' | 'mlp';
+export type ModelKind = 'logreg' | 'mlp' | 'rf';
 
-export interface Network {
-  kind: ModelKind;
+export interface LayeredNetwork {
+  kind: 'logreg' | 'mlp';
   layers: DenseLayer[];
 }
 
+export interface ForestNetwork {
+  kind: 'rf';
+  forest: Forest;
+}
+
+export type Network = LayeredNetwork | ForestNetwork;
+
 /** Class probabilities (rows x classes, row-major) for sparse inputs, computed in float64. */
 export function predictProba(net: Network, X: Csr): Float64Array {
+  if (net.kind === 'rf') return forestPredictProba(net.forest, X);
   const K = net.layers[net.layers.length - 1].outDim;
   const out = new Float64Array(X.rows * K);
   let maxDim = 0;

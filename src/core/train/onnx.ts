@@ -2,6 +2,8 @@
 //   input "features" float[N, D] -> Gemm (-> Relu -> Gemm ...) -> Softmax -> "probabilities" float[N, K]
 //                                                                       \-> ArgMax -> "label" int64[N]
 // Field numbers follow onnx/onnx.proto (IR version 8, default opset 13).
+// Random forests (kind 'rf') become one ai.onnx.ml TreeEnsembleClassifier node with the same input and outputs.
+import type { Forest } from './forest';
 import type { Network } from './model';
 
 /** Appends protobuf wire-format fields to a growing byte buffer. */
@@ -22,6 +24,14 @@ export class ProtoWriter {
   }
   /** Unsigned varint of a non-negative integer (safe up to 2^53); negatives as 10-byte two's complement. */
   varint(v: number | bigint): void {
+    if (typeof v === 'number' && v >= 0 && v < 0x80000000 && Number.isInteger(v)) {
+      while (v >= 0x80) {
+        this.byte((v & 0x7f) | 0x80);
+        v >>>= 7;
+      }
+      this.byte(v);
+      return;
+    }
     let x = BigInt.asUintN(64, BigInt(v));
     while (x >= 0x80n) {
       this.byte(Number(x & 0x7fn) | 0x80);
@@ -66,9 +76,9 @@ export class ProtoWriter {
 const Model = { irVersion: 1, producerName: 2, producerVersion: 3, domain: 4, modelVersion: 5, docString: 6, graph: 7, opsetImport: 8, metadataProps: 14 };
 const Opset = { domain: 1, version: 2 };
 const Graph = { node: 1, name: 2, initializer: 5, docString: 10, input: 11, output: 12 };
-const Node = { input: 1, output: 2, name: 3, opType: 4, attribute: 5 };
-const Attr = { name: 1, f: 2, i: 3, type: 20 };
-const AttrType = { FLOAT: 1, INT: 2 };
+const Node = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 };
+const Attr = { name: 1, f: 2, i: 3, s: 4, floats: 7, ints: 8, strings: 9, type: 20 };
+const AttrType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7, STRINGS: 8 };
 const Tensor = { dims: 1, dataType: 2, name: 8, rawData: 9 };
 const DataType = { FLOAT: 1, INT64: 7 };
 const ValueInfo = { name: 1, type: 2 };
@@ -129,6 +139,7 @@ export const ONNX_LABEL = 'label';
 
 /** Serialises a network as an ONNX model (bytes of a ModelProto). */
 export function networkToOnnx(net: Network, meta: Record<string, string> = {}, opset = 13): Uint8Array {
+  if (net.kind === 'rf') return forestToOnnx(net.forest, meta, opset);
   const D = net.layers[0].inDim;
   const K = net.layers[net.layers.length - 1].outDim;
   const m = new ProtoWriter();
@@ -161,6 +172,125 @@ export function networkToOnnx(net: Network, meta: Record<string, string> = {}, o
       floatTensor(g, `b${i}`, [L.outDim], L.b);
     });
     valueInfo(g, Graph.input, ONNX_INPUT, DataType.FLOAT, ['N', D]);
+    valueInfo(g, Graph.output, ONNX_PROBABILITIES, DataType.FLOAT, ['N', K]);
+    valueInfo(g, Graph.output, ONNX_LABEL, DataType.INT64, ['N']);
+  });
+  for (const [key, value] of Object.entries(meta)) {
+    m.message(Model.metadataProps, (e) => {
+      e.string(StringEntry.key, key);
+      e.string(StringEntry.value, value);
+    });
+  }
+  return m.finish();
+}
+
+/** Opset of the ai.onnx.ml domain used for TreeEnsembleClassifier. */
+export const ONNX_ML_OPSET = 3;
+
+type ListAttribute = { name: string; ints?: ArrayLike<number>; floats?: ArrayLike<number>; strings?: string[]; s?: string };
+
+function listAttr(n: ProtoWriter, a: ListAttribute): void {
+  n.message(Node.attribute, (w) => {
+    w.string(Attr.name, a.name);
+    if (a.ints) {
+      // Packed repeated int64 (parsers accept packed and unpacked alike).
+      const ints = a.ints;
+      w.message(Attr.ints, (p) => { for (let i = 0; i < ints.length; i++) p.varint(ints[i]); });
+      w.int(Attr.type, AttrType.INTS);
+    } else if (a.floats) {
+      const le = new Uint8Array(a.floats.length * 4);
+      const dv = new DataView(le.buffer);
+      for (let i = 0; i < a.floats.length; i++) dv.setFloat32(i * 4, a.floats[i], true);
+      w.bytes(Attr.floats, le);
+      w.int(Attr.type, AttrType.FLOATS);
+    } else if (a.strings) {
+      for (const x of a.strings) w.string(Attr.strings, x);
+      w.int(Attr.type, AttrType.STRINGS);
+    } else {
+      w.string(Attr.s, a.s ?? '');
+      w.int(Attr.type, AttrType.STRING);
+    }
+  });
+}
+
+/**
+ * Serialises a random forest as one ai.onnx.ml TreeEnsembleClassifier: "features" float[N, D] ->
+ * "label" int64[N] and "probabilities" float[N, K]. Leaf weights are the leaf class fractions divided
+ * by the number of trees, so the summed scores (post_transform NONE) are the averaged probabilities.
+ */
+export function forestToOnnx(forest: Forest, meta: Record<string, string> = {}, opset = 13): Uint8Array {
+  const K = forest.nClasses, T = forest.trees.length;
+  let total = 0;
+  for (const t of forest.trees) total += t.feature.length;
+  const treeIds = new Int32Array(total), nodeIds = new Int32Array(total), featureIds = new Int32Array(total);
+  const values = new Float32Array(total), trueIds = new Int32Array(total), falseIds = new Int32Array(total);
+  const modes: string[] = new Array(total);
+  const cTree: number[] = [], cNode: number[] = [], cId: number[] = [], cW: number[] = [];
+  let p = 0;
+  forest.trees.forEach((t, ti) => {
+    for (let i = 0; i < t.feature.length; i++, p++) {
+      treeIds[p] = ti;
+      nodeIds[p] = i;
+      if (t.feature[i] >= 0) {
+        featureIds[p] = t.feature[i];
+        values[p] = t.threshold[i];
+        trueIds[p] = t.left[i];
+        falseIds[p] = t.right[i];
+        modes[p] = 'BRANCH_LEQ';
+      } else {
+        modes[p] = 'LEAF';
+        for (let k = 0; k < K; k++) {
+          const v = t.value[i * K + k];
+          // Binary models list both classes at every leaf (onnxruntime treats a single listed class as
+          // "the positive class"); multiclass models list only the non-zero fractions.
+          if (v === 0 && K > 2) continue;
+          cTree.push(ti);
+          cNode.push(i);
+          cId.push(k);
+          cW.push(v / T);
+        }
+      }
+    }
+  });
+  const m = new ProtoWriter();
+  m.int(Model.irVersion, 8);
+  m.message(Model.opsetImport, (o) => {
+    o.string(Opset.domain, '');
+    o.int(Opset.version, opset);
+  });
+  m.message(Model.opsetImport, (o) => {
+    o.string(Opset.domain, 'ai.onnx.ml');
+    o.int(Opset.version, ONNX_ML_OPSET);
+  });
+  m.string(Model.producerName, 'product-forge');
+  m.string(Model.producerVersion, '1');
+  m.string(Model.domain, 'product-forge.classifier');
+  m.int(Model.modelVersion, 1);
+  m.string(Model.docString, `Random forest classifier (${T} trees): preprocessed feature vector -> class probabilities`);
+  m.message(Model.graph, (g) => {
+    g.message(Graph.node, (n) => {
+      n.string(Node.input, ONNX_INPUT);
+      n.string(Node.output, ONNX_LABEL);
+      n.string(Node.output, ONNX_PROBABILITIES);
+      n.string(Node.name, 'forest');
+      n.string(Node.opType, 'TreeEnsembleClassifier');
+      n.string(Node.domain, 'ai.onnx.ml');
+      listAttr(n, { name: 'classlabels_int64s', ints: Array.from({ length: K }, (_, k) => k) });
+      listAttr(n, { name: 'nodes_treeids', ints: treeIds });
+      listAttr(n, { name: 'nodes_nodeids', ints: nodeIds });
+      listAttr(n, { name: 'nodes_featureids', ints: featureIds });
+      listAttr(n, { name: 'nodes_modes', strings: modes });
+      listAttr(n, { name: 'nodes_values', floats: values });
+      listAttr(n, { name: 'nodes_truenodeids', ints: trueIds });
+      listAttr(n, { name: 'nodes_falsenodeids', ints: falseIds });
+      listAttr(n, { name: 'class_treeids', ints: cTree });
+      listAttr(n, { name: 'class_nodeids', ints: cNode });
+      listAttr(n, { name: 'class_ids', ints: cId });
+      listAttr(n, { name: 'class_weights', floats: cW });
+      listAttr(n, { name: 'post_transform', s: 'NONE' });
+    });
+    g.string(Graph.name, 'product_forge_classifier');
+    valueInfo(g, Graph.input, ONNX_INPUT, DataType.FLOAT, ['N', forest.nFeatures]);
     valueInfo(g, Graph.output, ONNX_PROBABILITIES, DataType.FLOAT, ['N', K]);
     valueInfo(g, Graph.output, ONNX_LABEL, DataType.INT64, ['N']);
   });

@@ -1,12 +1,15 @@
 // Training end to end: checks the target, splits (stratified, seeded), fits preprocessing on the
-// training rows, fits logistic regression and/or the MLP (auto picks by validation score), and
-// evaluates on the held-out rows. Reports per-epoch curves; cancellable through an AbortSignal.
+// training rows, fits logistic regression, the MLP and/or a random forest (auto picks by stratified
+// k-fold cross-validation on small data, by validation score otherwise), and evaluates on the held-out
+// rows. Reports per-epoch curves; cancellable through an AbortSignal.
 import { takeRows, type Table } from './csv';
 import { profileTable, proposeFeatures, type ColumnProfile } from './infer';
 import { fitPreprocessing, Preprocessor, type PreprocessingSpec } from './preprocess';
 import { csrRows, type Csr } from './sparse';
 import { fitLogReg, logregNetwork } from './logreg';
 import { fitMlp } from './mlp';
+import { fitForest, FOREST_MAX_CELLS, forestIsPractical, forestNodeCount } from './forest';
+import { rng, shuffleInPlace } from './sparse';
 import { argmaxRows, lossAndAccuracy, predictProba, type ModelKind, type Network } from './model';
 import { computeMetrics, metricWarnings, sortLabels, stratifiedSplit, type Metrics } from './metrics';
 import { CancelledError, throwIfAborted, UserError } from '../types';
@@ -36,6 +39,8 @@ export interface TrainOptions {
   learningRate?: number;
   alpha?: number;
   patience?: number;
+  /** Random forest: number of trees (default 100). */
+  nTrees?: number;
   /** TF-IDF caps for text columns. */
   maxWordFeatures?: number;
   maxCharFeatures?: number;
@@ -69,7 +74,7 @@ export interface TrainedClassifier {
 export interface TrainResult {
   classifier: TrainedClassifier;
   metrics: Metrics;
-  /** Validation accuracy of each candidate tried. */
+  /** Validation accuracy of each candidate tried (cross-validated accuracy and loss when auto used k-fold). */
   candidates: { model: ModelKind; valAccuracy: number; valLoss: number }[];
   history: EpochInfo[];
   fitSeconds: number;
@@ -123,7 +128,8 @@ export function validateTrainOptions(o: TrainOptions): void {
   if (o.batchSize !== undefined && !(Number.isInteger(o.batchSize) && o.batchSize >= 1)) bad(`batch size must be a whole number >= 1 (got ${o.batchSize})`);
   if (o.learningRate !== undefined && !(o.learningRate > 0 && o.learningRate < 10)) bad(`learning rate must be in (0, 10) (got ${o.learningRate})`);
   if (o.seed !== undefined && !Number.isInteger(o.seed)) bad(`seed must be a whole number (got ${o.seed})`);
-  if (o.model && !['auto', 'logreg', 'mlp'].includes(o.model)) bad(`model must be auto, logreg or mlp (got ${o.model})`);
+  if (o.nTrees !== undefined && !(Number.isInteger(o.nTrees) && o.nTrees >= 1 && o.nTrees <= 2000)) bad(`trees must be a whole number from 1 to 2000 (got ${o.nTrees})`);
+  if (o.model && !['auto', 'logreg', 'mlp', 'rf'].includes(o.model)) bad(`model must be auto, logreg, mlp or rf (got ${o.model})`);
 }
 
 /** Trains a classifier on `table`. Throws UserError for unusable input and CancelledError on abort. */
@@ -226,10 +232,30 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     if (!Xval || !yVal) return { loss: NaN, accuracy: NaN };
     return lossAndAccuracy(predictProba(net, Xval), yVal, K);
   };
+  const nTrees = opts.nTrees ?? 100;
+  if (kind === 'rf' && Xtrain.rows * Xtrain.cols > FOREST_MAX_CELLS) {
+    throw new UserError(`a random forest on ${Xtrain.rows} rows x ${Xtrain.cols} features (after preprocessing) needs too much memory; use logreg or mlp, or fewer text features`);
+  }
+  const rfPractical = forestIsPractical(Xtrain.rows, Xtrain.cols);
+
+  // Auto on small data: stratified k-fold cross-validation over the training rows picks the model,
+  // which is then fitted exactly as if it had been asked for.
+  let fitKind: ModelChoice = kind;
+  let cvFolds: number | undefined;
+  if (kind === 'auto' && canVal && yTrain.length < CV_MAX_ROWS) {
+    cvFolds = yTrain.length < 1000 && Xtrain.cols <= 1000 ? 5 : 3;
+    const models: ModelKind[] = rfPractical ? ['logreg', 'mlp', 'rf'] : ['logreg', 'mlp'];
+    const cv = await crossValidate(Xtrain, yTrain, K, cvFolds, models, seed, (fold, k) => opts.onStage?.(`cross-validation (fold ${fold}/${k})`), {
+      C, maxIter: opts.maxIter ?? 300, cw, vShare, nTrees, signal,
+      mlp: { hidden: opts.hidden, dropout: opts.dropout, epochs: opts.epochs, batchSize: opts.batchSize, learningRate: opts.learningRate, alpha: opts.alpha, patience: opts.patience },
+    });
+    candidates.push(...cv);
+    fitKind = pickByCv(cv);
+  }
 
   let lrParams: Float64Array | undefined;
   let lrVal: { loss: number; accuracy: number } | undefined;
-  if (kind === 'logreg' || kind === 'auto') {
+  if (fitKind === 'logreg' || fitKind === 'auto') {
     opts.onStage?.('logistic regression');
     const D = Xtrain.cols;
     const fit = await fitLogReg(Xfit, yFit, K, {
@@ -246,10 +272,10 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     });
     lrParams = fit.params;
     lrVal = evalNet(logregNetwork(fit.params, D, K));
-    if (Xval) candidates.push({ model: 'logreg', valAccuracy: lrVal.accuracy, valLoss: lrVal.loss });
+    if (Xval && fitKind === kind) candidates.push({ model: 'logreg', valAccuracy: lrVal.accuracy, valLoss: lrVal.loss });
   }
   let mlpNet: Network | undefined;
-  if (kind === 'mlp' || (kind === 'auto' && Xval)) {
+  if (fitKind === 'mlp' || (fitKind === 'auto' && Xval)) {
     opts.onStage?.('neural network');
     const fit = await fitMlp(Xfit, yFit, K, Xval, yVal, {
       hidden: opts.hidden, dropout: opts.dropout, epochs: opts.epochs, batchSize: opts.batchSize, learningRate: opts.learningRate,
@@ -257,16 +283,33 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
       onEpoch: (ep, m) => emit({ model: 'mlp', epoch: ep, ...m, phase: 'fit' }),
     });
     mlpNet = fit.network;
-    if (Xval) {
+    if (Xval && fitKind === kind) {
       const r = evalNet(mlpNet);
       candidates.push({ model: 'mlp', valAccuracy: r.accuracy, valLoss: r.loss });
     }
   }
-  let chosen: ModelKind = kind === 'auto' ? 'logreg' : kind;
-  if (kind === 'auto' && candidates.length === 2) {
-    const [lr, mlp] = candidates;
+  let rfNet: Network | undefined;
+  if (fitKind === 'rf' || (fitKind === 'auto' && Xval && rfPractical)) {
+    // Asked for: all training rows. Auto on large data: the training part, scored on the validation rows.
+    opts.onStage?.('random forest');
+    const all = fitKind === 'rf';
+    const forest = await fitForest(all ? Xtrain : Xfit, all ? yTrain : yFit, K, {
+      nTrees, seed, sampleWeight: classWeights(all ? yTrain : yFit, K, cw), signal,
+      onTree: (t, T) => { if (t % 25 === 0 && t < T) opts.onStage?.(`random forest (${t}/${T} trees)`); },
+    });
+    rfNet = { kind: 'rf', forest };
+    if (Xval && fitKind === kind && !all) {
+      const r = evalNet(rfNet);
+      candidates.push({ model: 'rf', valAccuracy: r.accuracy, valLoss: r.loss });
+    }
+  }
+  let chosen: ModelKind = fitKind === 'auto' ? 'logreg' : fitKind;
+  if (fitKind === 'auto' && candidates.length >= 2) {
+    const lr = candidates.find((c) => c.model === 'logreg'), mlp = candidates.find((c) => c.model === 'mlp'), rf = candidates.find((c) => c.model === 'rf');
     // Prefer the simpler model unless the network is clearly better.
-    chosen = mlp.valAccuracy > lr.valAccuracy + 0.005 || (Math.abs(mlp.valAccuracy - lr.valAccuracy) <= 0.005 && mlp.valLoss < lr.valLoss - 0.02) ? 'mlp' : 'logreg';
+    if (lr && mlp) chosen = mlp.valAccuracy > lr.valAccuracy + 0.005 || (Math.abs(mlp.valAccuracy - lr.valAccuracy) <= 0.005 && mlp.valLoss < lr.valLoss - 0.02) ? 'mlp' : 'logreg';
+    const cur = candidates.find((c) => c.model === chosen);
+    if (rf && cur && rf.valAccuracy > cur.valAccuracy + 0.005) chosen = 'rf';
   }
   let network: Network;
   if (chosen === 'logreg') {
@@ -283,7 +326,8 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
         })
       : { params: lrParams! };
     network = logregNetwork(refit.params, D, K);
-  } else network = mlpNet!;
+  } else if (chosen === 'mlp') network = mlpNet!;
+  else network = rfNet!;
   if (signal?.aborted) throw new CancelledError();
 
   opts.onStage?.('evaluating');
@@ -303,7 +347,9 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
       network,
       settings: {
         model: chosen, requestedModel: kind, seed, classWeight: cw, C, testSplit: opts.testTable ? null : opts.testSplit ?? 0.2,
-        validationShare: vShare, hidden: chosen === 'mlp' ? network.layers.slice(0, -1).map((l) => l.outDim) : undefined,
+        validationShare: vShare, hidden: network.kind === 'mlp' ? network.layers.slice(0, -1).map((l) => l.outDim) : undefined,
+        nTrees: network.kind === 'rf' ? network.forest.trees.length : undefined, treeNodes: network.kind === 'rf' ? forestNodeCount(network.forest) : undefined,
+        cvFolds,
         dropout: chosen === 'mlp' ? opts.dropout ?? 0.1 : undefined, learningRate: chosen === 'mlp' ? opts.learningRate ?? 1e-3 : undefined,
       },
     },
@@ -316,6 +362,83 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     warnings,
     excluded,
   };
+}
+
+/** Auto uses k-fold cross-validation below this many training rows, a validation split above. */
+export const CV_MAX_ROWS = 5000;
+
+/** Stratified k-fold assignment: fold index per row (each class dealt round-robin after a seeded shuffle). */
+export function stratifiedFolds(y: Int32Array, K: number, k: number, seed: number): Int32Array {
+  const byClass: number[][] = Array.from({ length: K }, () => []);
+  for (let i = 0; i < y.length; i++) byClass[y[i]].push(i);
+  const rand = rng(seed);
+  const fold = new Int32Array(y.length);
+  let offset = 0;
+  for (const rows of byClass) {
+    shuffleInPlace(rows, rand);
+    // Continue the deal where the previous class stopped, so fold sizes stay even.
+    rows.forEach((r, j) => { fold[r] = (offset + j) % k; });
+    offset = (offset + rows.length) % k;
+  }
+  return fold;
+}
+
+interface CvSettings {
+  C: number;
+  maxIter: number;
+  cw: 'none' | 'balanced';
+  vShare: number;
+  nTrees: number;
+  signal?: AbortSignal;
+  mlp: { hidden?: number[]; dropout?: number; epochs?: number; batchSize?: number; learningRate?: number; alpha?: number; patience?: number };
+}
+
+/** Pooled out-of-fold accuracy and loss of each model (no epoch events; stage per fold). */
+async function crossValidate(X: Csr, y: Int32Array, K: number, k: number, models: ModelKind[], seed: number, onFold: (fold: number, k: number) => void, s: CvSettings): Promise<TrainResult['candidates']> {
+  const fold = stratifiedFolds(y, K, k, seed + 2);
+  const D = X.cols;
+  const proba = new Map<ModelKind, Float64Array>(models.map((m) => [m, new Float64Array(y.length * K)]));
+  for (let f = 0; f < k; f++) {
+    throwIfAborted(s.signal);
+    onFold(f + 1, k);
+    const tr: number[] = [], te: number[] = [];
+    for (let i = 0; i < y.length; i++) (fold[i] === f ? te : tr).push(i);
+    const Xtr = csrRows(X, tr), ytr: Int32Array = pick(y, tr, (n) => new Int32Array(n));
+    const Xte = csrRows(X, te);
+    const sw = classWeights(ytr, K, s.cw);
+    for (const m of models) {
+      let net: Network;
+      if (m === 'logreg') {
+        const fit = await fitLogReg(Xtr, ytr, K, { C: s.C, maxIter: s.maxIter, sampleWeight: sw, signal: s.signal, onIteration: async () => { await new Promise((r) => setImmediate(r)); } });
+        net = logregNetwork(fit.params, D, K);
+      } else if (m === 'mlp') {
+        // Early stopping on an inner validation split of the fold's training rows.
+        const counts = new Array<number>(K).fill(0);
+        for (const c of ytr) counts[c]++;
+        const inner = counts.every((c) => c === 0 || c >= 2) && ytr.length >= 20 ? stratifiedSplit(ytr, K, s.vShare, seed + 1) : undefined;
+        const Xin = inner ? csrRows(Xtr, inner.train) : Xtr, yin: Int32Array = inner ? pick(ytr, inner.train, (n) => new Int32Array(n)) : ytr;
+        const Xv = inner ? csrRows(Xtr, inner.test) : null, yv: Int32Array | null = inner ? pick(ytr, inner.test, (n) => new Int32Array(n)) : null;
+        const fit = await fitMlp(Xin, yin, K, Xv, yv, { ...s.mlp, seed, sampleWeight: classWeights(yin, K, s.cw), signal: s.signal });
+        net = fit.network;
+      } else {
+        net = { kind: 'rf', forest: await fitForest(Xtr, ytr, K, { nTrees: s.nTrees, seed, sampleWeight: sw, signal: s.signal }) };
+      }
+      const p = predictProba(net, Xte), out = proba.get(m)!;
+      for (let i = 0; i < te.length; i++) for (let c = 0; c < K; c++) out[te[i] * K + c] = p[i * K + c];
+    }
+  }
+  return models.map((m) => {
+    const r = lossAndAccuracy(proba.get(m)!, y, K);
+    return { model: m, valAccuracy: r.accuracy, valLoss: r.loss };
+  });
+}
+
+/** The cross-validated winner; a simpler model (logreg, then mlp, then rf) wins near-ties. */
+function pickByCv(cv: TrainResult['candidates']): ModelKind {
+  const best = Math.max(...cv.map((c) => c.valAccuracy));
+  const order: ModelKind[] = ['logreg', 'mlp', 'rf'];
+  const near = cv.filter((c) => c.valAccuracy >= best - 0.0025).sort((a, b) => order.indexOf(a.model) - order.indexOf(b.model));
+  return near[0]?.model ?? 'logreg';
 }
 
 /** In-process probabilities for rows of a table (used for parity checks and quick predictions). */

@@ -1,6 +1,7 @@
 // Messages between the extension host (src/extension/trainClient.ts; lives in src/core/train so both sides share it) and dist/train-worker.js.
 // Plain data only (structured clone); every incoming message is checked by the receiver.
 import type { EpochInfo, ModelChoice } from './trainer';
+import type { ModelKind } from './model';
 import type { ColumnProfile } from './infer';
 import type { Metrics } from './metrics';
 
@@ -35,11 +36,11 @@ export interface TableInfo {
 
 export interface TrainSummary {
   trainId: number;
-  model: 'logreg' | 'mlp';
+  model: ModelKind;
   labels: string[];
   features: string[];
   metrics: Metrics;
-  candidates: { model: 'logreg' | 'mlp'; valAccuracy: number; valLoss: number }[];
+  candidates: { model: ModelKind; valAccuracy: number; valLoss: number }[];
   fitSeconds: number;
   trainRows: number;
   testRows: number;

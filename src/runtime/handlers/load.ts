@@ -182,7 +182,7 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
         );
       }
     },
-    (msg) => ctx.log('warn', msg),
+    (msg) => ctx.log('info', msg),
   );
   if (ctx.signal.aborted) {
     await disposeModel({ model: selection.value } as LoadedModel, ctx);

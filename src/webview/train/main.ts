@@ -91,9 +91,10 @@ const num = (label: string, id: string, value: string, title: string) => {
   return { el: h('label', {}, label, f), f };
 };
 const modelSelect = h('vscode-single-select', { 'aria-label': 'Model' },
-  h('vscode-option', { value: 'auto', selected: true }, 'Auto (best on validation)'),
+  h('vscode-option', { value: 'auto', selected: true }, 'Auto (best by cross-validation)'),
   h('vscode-option', { value: 'logreg' }, 'Logistic regression'),
-  h('vscode-option', { value: 'mlp' }, 'Neural network (MLP)'));
+  h('vscode-option', { value: 'mlp' }, 'Neural network (MLP)'),
+  h('vscode-option', { value: 'rf' }, 'Random forest (100 trees)'));
 const fEpochs = num('Epochs (MLP)', 'epochs', '200', 'Most passes over the data; early stopping usually ends sooner');
 const fBatch = num('Batch size', 'batch', '200', 'Rows per gradient step (MLP)');
 const fLr = num('Learning rate', 'lr', '0.001', 'Adam step size (MLP)');
@@ -233,13 +234,13 @@ function renderFeatures(target: string, feats: string[], excl: { name: string; r
 
 function renderResults(s: TrainSummary): void {
   const m = s.metrics;
-  const cand = s.candidates.length > 1 ? `validation accuracy: ${s.candidates.map((c) => `${c.model === 'mlp' ? 'MLP' : 'logreg'} ${pct(c.valAccuracy)}`).join(', ')}` : '';
+  const cand = s.candidates.length > 1 ? `validation accuracy: ${s.candidates.map((c) => `${c.model === 'mlp' ? 'MLP' : c.model === 'rf' ? 'forest' : 'logreg'} ${pct(c.valAccuracy)}`).join(', ')}` : '';
   const K = s.labels.length;
   const cm = K <= 20 ? table(['true \\ predicted', ...s.labels], m.confusion.map((row, k) => [s.labels[k], ...row.map((v, j) => h('span', { class: j === k ? 'diag' : '' }, String(v)))])) : h('div', { class: 'muted' }, `confusion matrix not shown for ${K} classes`);
   results.replaceChildren(
     h('h3', {}, 'Results'),
     h('div', { class: 'row' }, h('span', { class: 'big' }, `accuracy ${pct(m.accuracy)}`), h('span', { class: 'big' }, `macro-F1 ${pct(m.macroF1)}`)),
-    h('div', { class: 'muted' }, `${s.model === 'mlp' ? 'neural network' : 'logistic regression'} · ${s.trainRows} training rows, ${s.testRows} test rows · ${s.fitSeconds.toFixed(1)} s${cand ? ' · ' + cand : ''}`),
+    h('div', { class: 'muted' }, `${s.model === 'mlp' ? 'neural network' : s.model === 'rf' ? 'random forest' : 'logistic regression'} · ${s.trainRows} training rows, ${s.testRows} test rows · ${s.fitSeconds.toFixed(1)} s${cand ? ' · ' + cand : ''}`),
     h('div', { class: 'scroll' }, table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)]))),
     h('div', { class: 'scroll' }, cm),
     ...s.warnings.map((w) => h('div', { class: 'warn' }, `⚠ ${w}`)),

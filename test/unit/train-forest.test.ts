@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { tableFromRecords } from '../../src/core/train/csv';
+import { profileTable } from '../../src/core/train/infer';
+import { fitForest, forestIsPractical, forestPredictProba } from '../../src/core/train/forest';
+import { fitLogReg, logregNetwork } from '../../src/core/train/logreg';
+import { argmaxRows, predictProba } from '../../src/core/train/model';
+import { CsrBuilder, rng, type Csr } from '../../src/core/train/sparse';
+import { predictTable, stratifiedFolds, trainClassifier, validateTrainOptions } from '../../src/core/train/trainer';
+import { loadClassifier, saveClassifier } from '../../src/core/train/artifact';
+import { OnnxClassifier } from '../../src/core/train/predict';
+import { forestToOnnx } from '../../src/core/train/onnx';
+import { UserError } from '../../src/core/types';
+import { runPredict, runTrain } from '../../src/cli/train';
+
+/** XOR-like quadrants with two noise features: label = (x > 0) xor (y > 0). */
+function xor(n: number, seed: number): { X: Csr; y: Int32Array; rows: number[][] } {
+  const rand = rng(seed);
+  const b = new CsrBuilder(4);
+  const y = new Int32Array(n);
+  const rows: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const r = [rand() * 2 - 1, rand() * 2 - 1, rand(), rand()];
+    r.forEach((v, j) => b.push(j, v));
+    b.endRow();
+    y[i] = (r[0] > 0) !== (r[1] > 0) ? 1 : 0;
+    rows.push(r);
+  }
+  return { X: b.build(), y, rows };
+}
+
+const accuracy = (p: Float64Array, y: Int32Array, K: number) => argmaxRows(p, K).filter((v, i) => v === y[i]).length / y.length;
+
+/** A three-class table mixing numeric, categorical and text columns (as the export tests use). */
+function mixedTable(n: number, classes = 3) {
+  const words = ['refund', 'slow', 'love', 'crash', 'great', 'price', 'support', 'login'];
+  const rows: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    const k = i % classes;
+    const label = ['billing', 'bug', 'praise'][k];
+    const text = `${words[(i * 7) % 8]} ${k === 0 ? 'refund price' : k === 1 ? 'crash login' : 'love great'} ${words[(i * 3) % 8]}`;
+    rows.push([String(i), i % 11 === 0 ? '' : String((k + 1) * 10 + (i % 5) + ((i * 13) % 7) / 3), ['web', 'ios', 'android'][(i + k) % 3], text, label]);
+  }
+  return tableFromRecords(['id', 'score', 'platform', 'comment', 'label'], rows);
+}
+
+describe('train: random forest', () => {
+  it('learns XOR-like data that logistic regression cannot', async () => {
+    const tr = xor(600, 1), te = xor(300, 2);
+    const f = await fitForest(tr.X, tr.y, 2, { nTrees: 50, seed: 0 });
+    assert.equal(f.trees.length, 50);
+    const accRf = accuracy(forestPredictProba(f, te.X), te.y, 2);
+    const lr = await fitLogReg(tr.X, tr.y, 2, { C: 1, maxIter: 200 });
+    const accLr = accuracy(predictProba(logregNetwork(lr.params, 4, 2), te.X), te.y, 2);
+    assert.ok(accRf > 0.93, `forest accuracy ${accRf}`);
+    assert.ok(accLr < 0.7, `logistic regression accuracy ${accLr}`);
+    // Probabilities are averages of leaf fractions: rows sum to 1.
+    const p = forestPredictProba(f, te.X);
+    for (let r = 0; r < 20; r++) assert.ok(Math.abs(p[2 * r] + p[2 * r + 1] - 1) < 1e-6);
+  });
+
+  it('is deterministic for a seed and varies with it', async () => {
+    const { X, y } = xor(300, 3);
+    const a = await fitForest(X, y, 2, { nTrees: 10, seed: 7 });
+    const b = await fitForest(X, y, 2, { nTrees: 10, seed: 7 });
+    const c = await fitForest(X, y, 2, { nTrees: 10, seed: 8 });
+    assert.deepEqual(a, b);
+    assert.notDeepEqual(a.trees.map((t) => t.threshold), c.trees.map((t) => t.threshold));
+  });
+
+  it('fits training data exactly without bootstrap (min_samples_leaf 1, unlimited depth)', async () => {
+    const { X, y } = xor(200, 4);
+    const f = await fitForest(X, y, 2, { nTrees: 3, bootstrap: false, maxFeatures: 4, seed: 0 });
+    assert.equal(accuracy(forestPredictProba(f, X), y, 2), 1);
+  });
+
+  it('honours class weights and a depth cap', async () => {
+    // 90/10 imbalance, one weak feature: balanced weights raise the minority's average probability.
+    const rand = rng(5);
+    const b = new CsrBuilder(1);
+    const y = new Int32Array(400);
+    for (let i = 0; i < 400; i++) {
+      y[i] = i % 10 === 0 ? 1 : 0;
+      b.push(0, rand() + (y[i] ? 0.3 : 0));
+      b.endRow();
+    }
+    const X = b.build();
+    const sw = Float64Array.from(y, (k) => (k ? 5 : 5 / 9));
+    const plain = await fitForest(X, y, 2, { nTrees: 20, seed: 0, maxDepth: 2 });
+    const weighted = await fitForest(X, y, 2, { nTrees: 20, seed: 0, maxDepth: 2, sampleWeight: sw });
+    const mean = (p: Float64Array) => p.filter((_, i) => i % 2 === 1).reduce((s, v) => s + v, 0) / 400;
+    assert.ok(mean(forestPredictProba(weighted, X)) > mean(forestPredictProba(plain, X)) + 0.1);
+    for (const t of plain.trees) assert.ok(t.feature.length <= 7, `depth-2 tree has ${t.feature.length} nodes`);
+  });
+
+  it('stratified folds are balanced per class', () => {
+    const y = Int32Array.from({ length: 103 }, (_, i) => (i % 4 === 0 ? 1 : 0));
+    const f = stratifiedFolds(y, 2, 5, 0);
+    for (let k = 0; k < 5; k++) {
+      const ones = y.filter((v, i) => f[i] === k && v === 1).length;
+      const all = f.filter((v) => v === k).length;
+      assert.ok(ones >= 5 && ones <= 6, `fold ${k}: ${ones} of class 1`);
+      assert.ok(all >= 20 && all <= 21, `fold ${k}: ${all} rows`);
+    }
+  });
+
+  it('accepts --model rf and bounds the tree count; auto skips forests on wide features', () => {
+    validateTrainOptions({ target: 'x', model: 'rf', nTrees: 50 });
+    assert.throws(() => validateTrainOptions({ target: 'x', model: 'rf', nTrees: 0 }), UserError);
+    assert.throws(() => validateTrainOptions({ target: 'x', model: 'forest' as 'rf' }), /auto, logreg, mlp or rf/);
+    assert.equal(forestIsPractical(1000, 60), true);
+    assert.equal(forestIsPractical(20000, 20000), false);
+  });
+
+  it('auto cross-validates and picks the forest on XOR-like data', async () => {
+    const { rows, y } = xor(400, 6);
+    const t = tableFromRecords(['a', 'b', 'c', 'd', 'label'], rows.map((r, i) => [...r.map(String), y[i] ? 'odd' : 'even']));
+    const r = await trainClassifier(t, { target: 'label', seed: 0, epochs: 30 });
+    assert.deepEqual(r.candidates.map((c) => c.model), ['logreg', 'mlp', 'rf']);
+    assert.equal(r.classifier.network.kind, 'rf');
+    assert.equal(r.classifier.settings.cvFolds, 5);
+    assert.ok(r.metrics.accuracy > 0.9, `accuracy ${r.metrics.accuracy}`);
+  });
+});
+
+describe('train: random forest ONNX export', () => {
+  let dir: string;
+  before(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pf-train-forest-')); });
+  after(async () => { await fs.rm(dir, { recursive: true, force: true }); });
+
+  for (const classes of [2, 3]) {
+    it(`onnxruntime-node probabilities equal the in-process forest (${classes} classes)`, async () => {
+      const t = mixedTable(240, classes);
+      const profiles = profileTable(t);
+      const r = await trainClassifier(t, { target: 'label', model: 'rf', nTrees: 40 }, profiles);
+      assert.equal(r.classifier.network.kind, 'rf');
+      assert.ok(r.metrics.accuracy > 0.8, `accuracy ${r.metrics.accuracy}`);
+      const saved = await saveClassifier(r, { parent: dir, name: `forest ${classes}`, profiles });
+      const loaded = await loadClassifier(saved);
+      assert.equal(loaded.metadata.modelKind, 'rf');
+      assert.equal(loaded.metadata.settings.nTrees, 40);
+      const clf = await OnnxClassifier.load(saved);
+      const onnx = await clf.predictProba(t);
+      const local = predictTable(r.classifier, t).proba;
+      assert.equal(onnx.length, local.length);
+      let maxDiff = 0;
+      for (let i = 0; i < local.length; i++) maxDiff = Math.max(maxDiff, Math.abs(onnx[i] - local[i]));
+      assert.ok(maxDiff < 1e-5, `max probability difference ${maxDiff}`);
+      const [one] = await clf.predictRecords([{ id: '1', score: '25', platform: 'ios', comment: 'app crash on login' }]);
+      assert.ok(r.classifier.labels.includes(one.label));
+      await clf.dispose();
+    });
+  }
+
+  it('encodes leaf weights as averages over trees', async () => {
+    const { X, y } = xor(100, 9);
+    const f = await fitForest(X, y, 2, { nTrees: 4, seed: 0 });
+    const bytes = forestToOnnx(f);
+    assert.ok(bytes.length > 100);
+    assert.ok(Buffer.from(bytes).includes(Buffer.from('TreeEnsembleClassifier')));
+    assert.ok(Buffer.from(bytes).includes(Buffer.from('ai.onnx.ml')));
+  });
+
+  it('CLI: --model rf --trees trains, saves and predicts', async () => {
+    const t = mixedTable(120);
+    const csv = [t.columns.join(','), ...Array.from({ length: t.rowCount }, (_, r) => t.data.map((c) => c[r]).join(','))].join('\n');
+    const file = path.join(dir, 'cli.csv');
+    await fs.writeFile(file, csv);
+    const save = path.join(dir, 'cli-rf');
+    const quietly = async (fn: () => Promise<number>) => {
+      const ow = process.stdout.write.bind(process.stdout), ew = process.stderr.write.bind(process.stderr);
+      let out = '';
+      (process.stdout as unknown as { write: (s: string) => boolean }).write = (s: string) => { out += s; return true; };
+      (process.stderr as unknown as { write: (s: string) => boolean }).write = () => true;
+      try { return { code: await fn(), out }; } finally { process.stdout.write = ow; process.stderr.write = ew; }
+    };
+    const r = await quietly(() => runTrain([file, '--target', 'label', '--model', 'rf', '--trees', '30', '--save', save, '--json']));
+    assert.equal(r.code, 0);
+    const j = JSON.parse(r.out);
+    assert.equal(j.model, 'rf');
+    assert.ok(j.accuracy > 0.8, `accuracy ${j.accuracy}`);
+    const meta = JSON.parse(await fs.readFile(path.join(save, 'metadata.json'), 'utf8'));
+    assert.equal(meta.settings.nTrees, 30);
+    assert.equal(meta.onnx.mlOpset, 3);
+    const p = await quietly(() => runPredict([save, file, '--out', path.join(dir, 'cli-pred.csv')]));
+    assert.equal(p.code, 0);
+    assert.equal((await fs.readFile(path.join(dir, 'cli-pred.csv'), 'utf8')).trim().split('\n').length, 121);
+  });
+});
