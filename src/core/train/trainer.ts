@@ -243,7 +243,7 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
   let fitKind: ModelChoice = kind;
   let cvFolds: number | undefined;
   if (kind === 'auto' && canVal && yTrain.length < CV_MAX_ROWS) {
-    cvFolds = yTrain.length < 1000 && Xtrain.cols <= 1000 ? 5 : 3;
+    cvFolds = yTrain.length < 500 && Xtrain.cols <= 1000 ? 5 : 3;
     const models: ModelKind[] = rfPractical ? ['logreg', 'mlp', 'rf'] : ['logreg', 'mlp'];
     const cv = await crossValidate(Xtrain, yTrain, K, cvFolds, models, seed, (fold, k) => opts.onStage?.(`cross-validation (fold ${fold}/${k})`), {
       C, maxIter: opts.maxIter ?? 300, cw, vShare, nTrees, signal,
