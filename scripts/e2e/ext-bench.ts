@@ -23,9 +23,19 @@ async function main() {
   const s = await E2ESession.start({ name: 'bench', vsix, fixture: workspace });
   try {
     result.workbenchMs = s.timings.workbenchMs;
-    await s.rightClickExplorerItem(file);
+    // The extension's menu contributions can appear a few seconds after the workbench (busy machine): retry.
+    for (const until = Date.now() + 90_000; ;) {
+      await s.rightClickExplorerItem(file);
+      try {
+        await s.chooseContextMenuItem('Analyze Feedback');
+        break;
+      } catch (e) {
+        await s.page.keyboard.press('Escape').catch(() => undefined);
+        if (Date.now() > until) throw e;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
     const t0 = Date.now();
-    await s.chooseContextMenuItem('Analyze Feedback');
     await s.screenshot('started');
     const deadline = Date.now() + timeoutMs;
     let report: string | undefined;
@@ -46,6 +56,9 @@ async function main() {
     const loop = log.match(/event loop max delay ([\d.]+) ms(?: \(mean ([\d.]+) ms\))?/);
     const rate = log.match(/([\d.]+) items\/s/);
     if (act) result.activationMs = Number(act[1]);
+    // activation = bundle evaluation + activate(); VS Code's own wait between the two is reported apart
+    const wait = log.match(/host wait before activate\(\) ([\d.]+) ms/);
+    if (wait) result.activationHostWaitMs = Number(wait[1]);
     if (loop) { result.eventLoopMaxDelayMs = Number(loop[1]); if (loop[2]) result.eventLoopMeanDelayMs = Number(loop[2]); }
     if (rate) result.extensionItemsPerSec = Number(rate[1]);
     result.logTail = log.split('\n').slice(-6).join('\n');

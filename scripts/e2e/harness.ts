@@ -16,7 +16,7 @@ import {
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const E2E_CACHE = path.join(ROOT, '.e2e');
@@ -392,6 +392,19 @@ export class E2ESession {
     return labels;
   }
 
+  /** Waits until the palette lists a command starting with `title` (extensions' contributions register a little after the workbench shows). */
+  async waitForPaletteCommand(title: string, timeout = 60_000) {
+    const want = title.trim().toLowerCase();
+    let entries: string[] = [];
+    for (const deadline = Date.now() + timeout; ;) {
+      entries = await this.paletteEntries(title);
+      await this.closePalette();
+      if (entries.some((e) => e.toLowerCase().startsWith(want))) return;
+      if (Date.now() > deadline) throw new Error(`the palette never listed "${title}"; it shows: ${entries.slice(0, 10).join(' | ')}`);
+      await sleep(1_000);
+    }
+  }
+
   async closePalette() {
     await this.page.keyboard.press('Escape');
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
@@ -496,6 +509,103 @@ export class E2ESession {
       if (Date.now() > deadline) throw new Error(`no file matching ${pattern} in the workspace within ${timeout} ms`);
       await sleep(500);
     }
+  }
+
+  // ---- views, webviews, quick inputs, editors ---------------------------------------------------
+  /** Opens the activity-bar view container whose label starts with `label` (e.g. "Product Forge"). */
+  async openViewContainer(label: string, timeout = 30_000) {
+    const item = this.page.locator(`.activitybar .action-item:has(a[aria-label^="${label.replace(/"/g, '\\"')}"])`).first();
+    await item.waitFor({ state: 'visible', timeout });
+    if (!/\bchecked\b/.test((await item.getAttribute('class')) ?? '')) await item.click();
+    await this.page.locator('.part.sidebar').waitFor({ state: 'visible', timeout });
+  }
+
+  /**
+   * The content frame of the webview whose document has an element matching `probe`. VS Code nests
+   * every webview in two iframes: iframe.webview (the webview host page) > iframe#active-frame (the
+   * extension's HTML). The returned FrameLocator names the outer iframe, so it stays valid.
+   */
+  async webviewFrame(probe: string, timeout = 60_000): Promise<FrameLocator> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const outer = this.page.locator('iframe.webview');
+      const n = await outer.count();
+      for (let i = 0; i < n; i++) {
+        const name = await outer.nth(i).getAttribute('name').catch(() => null);
+        if (!name) continue;
+        const inner = this.page.frameLocator(`iframe.webview[name="${name}"]`).frameLocator('iframe#active-frame');
+        if (await inner.locator(probe).count().catch(() => 0)) return inner;
+      }
+      if (Date.now() > deadline) throw new Error(`no webview with ${probe} within ${timeout} ms (${n} webview iframes)`);
+      await sleep(500);
+    }
+  }
+
+  /** The visible quick input (quick pick / input box), e.g. to wait for it or read its title. */
+  quickInput(): Locator {
+    return this.page.locator('.quick-input-widget:visible');
+  }
+
+  /** Waits for a quick input whose title (or placeholder) matches `re`; returns its title. */
+  async waitForQuickInput(re: RegExp, timeout = 30_000): Promise<string> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      if (await this.quickInput().isVisible().catch(() => false)) {
+        const title = (await this.page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => '')) ?? '';
+        const ph = (await this.page.locator('.quick-input-widget .quick-input-box input').getAttribute('placeholder').catch(() => '')) ?? '';
+        if (re.test(title) || re.test(ph)) return title.trim() || ph;
+      }
+      if (Date.now() > deadline) throw new Error(`no quick input matching ${re} within ${timeout} ms`);
+      await sleep(200);
+    }
+  }
+
+  /** Clicks the quick-pick row whose label matches `label` (text or RegExp over the row's text). */
+  async pickQuickItem(label: string | RegExp, timeout = 15_000) {
+    const re = typeof label === 'string' ? new RegExp(escapeRe(label)) : label;
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      // a row's aria-label is its label (+ description); its text also holds hidden parts
+      const labels = await rows.evaluateAll((els) => els.map((e) => (e.querySelector('.label-name')?.textContent ?? e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+      const idx = labels.findIndex((l) => re.test(l));
+      if (idx >= 0) { await rows.nth(idx).click(); return; }
+      if (Date.now() > deadline) throw new Error(`no quick-pick item matching ${re}; it shows: ${labels.slice(0, 10).join(' | ')}`);
+      await sleep(200);
+    }
+  }
+
+  /** Presses Enter in the quick input: accepts the default (first) item, an input box's value or a multi-pick's checked items. */
+  async acceptQuickInput() {
+    await this.page.locator('.quick-input-widget .quick-input-box input').focus();
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Answers VS Code's own (simple) open/save file dialog, which code-server always uses, with an absolute path. */
+  async answerFileDialog(absPath: string, timeout = 30_000) {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout });
+    await input.fill(absPath);
+    await sleep(500);
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  }
+
+  /** The text of the active editor, read through the clipboard (select all + copy; the selection is then cleared). */
+  async activeEditorText(): Promise<string> {
+    const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+    await lines.waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.evaluate(() => navigator.clipboard.writeText(''));
+    await lines.click({ position: { x: 5, y: 5 } });
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.press('Control+C');
+    let text = '';
+    for (let i = 0; i < 20 && !text; i++) {
+      await sleep(150);
+      text = await this.page.evaluate(() => navigator.clipboard.readText());
+    }
+    await this.page.keyboard.press('Escape');
+    return text.replace(/\r\n/g, '\n');
   }
 
   // ---- shutdown --------------------------------------------------------------------------------

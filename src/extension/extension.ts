@@ -11,7 +11,11 @@ import type { Services } from './services';
 import { registerTrainView } from './trainView';
 import { registerGenerateCommands } from './generate';
 
+// Every module of the bundle has been evaluated once this line runs.
+const moduleLoadEnd = performance.now();
+
 export function activate(context: vscode.ExtensionContext): void {
+  const activateStart = performance.now();
   const output = vscode.window.createOutputChannel('Product Forge', { log: true });
   const statusBar = vscode.window.createStatusBarItem('productForge.device', vscode.StatusBarAlignment.Right, 100);
   statusBar.name = 'Product Forge model device';
@@ -45,7 +49,16 @@ export function activate(context: vscode.ExtensionContext): void {
   registerTrainView(services);
   registerGenerateCommands(services);
 
-  output.info(`activated in ${(performance.now() - moduleLoadStart).toFixed(1)} ms`);
+  // Activation cost = evaluating the bundle + activate() itself. The time VS Code spends between loading
+  // the module and calling activate() (building the ExtensionContext, waiting for storage while the
+  // workbench starts) is not ours and is reported separately.
+  const end = performance.now();
+  const moduleMs = moduleLoadEnd - moduleLoadStart;
+  const activateMs = end - activateStart;
+  output.info(
+    `activated in ${(moduleMs + activateMs).toFixed(1)} ms (module load ${moduleMs.toFixed(1)} ms, activate() ${activateMs.toFixed(1)} ms; ` +
+      `host wait before activate() ${(activateStart - moduleLoadEnd).toFixed(1)} ms)`,
+  );
 }
 
 export function deactivate(): void {}

@@ -8,7 +8,7 @@ import { fitForest, forestIsPractical, forestPredictProba } from '../../src/core
 import { fitLogReg, logregNetwork } from '../../src/core/train/logreg';
 import { argmaxRows, predictProba } from '../../src/core/train/model';
 import { CsrBuilder, rng, type Csr } from '../../src/core/train/sparse';
-import { predictTable, stratifiedFolds, trainClassifier, validateTrainOptions } from '../../src/core/train/trainer';
+import { pickByCv, predictTable, stratifiedFolds, trainClassifier, validateTrainOptions } from '../../src/core/train/trainer';
 import { loadClassifier, saveClassifier } from '../../src/core/train/artifact';
 import { OnnxClassifier } from '../../src/core/train/predict';
 import { forestToOnnx } from '../../src/core/train/onnx';
@@ -111,7 +111,16 @@ describe('train: random forest', () => {
     assert.throws(() => validateTrainOptions({ target: 'x', model: 'rf', nTrees: 0 }), UserError);
     assert.throws(() => validateTrainOptions({ target: 'x', model: 'forest' as 'rf' }), /auto, logreg, mlp or rf/);
     assert.equal(forestIsPractical(1000, 60), true);
-    assert.equal(forestIsPractical(20000, 20000), false);
+    assert.equal(forestIsPractical(8000, 12000), false);
+    assert.equal(forestIsPractical(100, 50000), false);
+  });
+
+  it('auto prefers the simpler model within one standard error', () => {
+    const cv = (lr: number, mlp: number, rf: number) => [{ model: 'logreg' as const, valAccuracy: lr, valLoss: 0 }, { model: 'mlp' as const, valAccuracy: mlp, valLoss: 0 }, { model: 'rf' as const, valAccuracy: rf, valLoss: 0 }];
+    assert.equal(pickByCv(cv(0.80, 0.805, 0.79), 700), 'logreg');
+    assert.equal(pickByCv(cv(0.88, 0.925, 0.95), 280), 'rf');
+    assert.equal(pickByCv(cv(0.90, 0.952, 0.949), 1400), 'mlp');
+    assert.equal(pickByCv(cv(0.80, 0.805, 0.79), 1e6), 'mlp');
   });
 
   it('auto cross-validates and picks the forest on XOR-like data', async () => {

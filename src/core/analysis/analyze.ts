@@ -145,8 +145,12 @@ export interface AnalyzeOptions {
   /** Items whose top score is below this are listed as low-confidence (default 0.6). */
   lowConfidence?: number;
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
-  /** Texts per classifier call (default 64). */
+  /** Items per classifier call when chunkSize is not given (kept for callers that set it; default 1024). */
   batchSize?: number;
+  /** Items per classifier call (default batchSize, else 1024); the clauses of their contrastive items ride along. */
+  chunkSize?: number;
+  /** Classifier calls kept outstanding while the next chunk is read (default 2). */
+  inFlight?: number;
   /** Items listed per top list (default 10). */
   topK?: number;
   /** Reservoir size for themes (default 20000). */
@@ -248,9 +252,11 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   const signal = opts.signal;
   const log = opts.log ?? (() => undefined);
   const threshold = opts.lowConfidence ?? 0.6;
-  const batchSize = Math.max(1, opts.batchSize ?? 64);
+  const batchSize = Math.max(1, Math.min(opts.batchSize ?? 256, 256));
   const k = opts.topK ?? 10;
   const doAspects = opts.aspects !== false;
+  const chunkSize = Math.max(1, opts.chunkSize ?? opts.batchSize ?? 1024);
+  const inFlight = Math.max(1, opts.inFlight ?? 2);
 
   const files = await listFeedbackFiles(inputs);
   // Open every file first: bad input (binary, no text column, unknown --column) fails before any model work.
@@ -307,143 +313,208 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
 
   try {
     progress(0, 'reading', true);
-    for (const f of opened) {
-      const t = f.table;
-      const dateCol = t?.dateColumn;
-      const ratingCol = t?.ratingColumn && t.ratingScale ? t.ratingColumn : undefined;
-      if (ratingCol && !ratingInfo) ratingInfo = { column: ratingCol, scale: t!.ratingScale! };
-      if (ratingCol) ratingColumns.add(ratingCol);
-      const scale = ratingCol ? t!.ratingScale! : undefined;
-      const catCols = t?.categoryColumns ?? [];
-      if (dateCol) dateColumns.add(dateCol);
-      let fileItems = 0;
-      for await (const batch of f.batches()) {
-        throwIfAborted(signal);
-        const items = batch.items;
-        progress(bytesBefore + batch.bytesDone, 'classifying');
-        const scores = await opts.classifier.classify(
-          items.map((it) => clip(it.text, MAX_CLASSIFY_CHARS)),
-          { signal },
-        );
-        throwIfAborted(signal);
-        if (scores.length !== items.length) throw new Error(`classifier returned ${scores.length} results for ${items.length} texts`);
+    // Pipeline: items are gathered into chunks of `chunkSize`; each chunk (its texts plus the clauses of
+    // its contrastive items, in one request) is sent to the classifier at once, and up to `inFlight`
+    // chunks are outstanding while the next ones are read and the finished ones aggregated, so the model
+    // never waits for this thread. Results are consumed in input order.
+    interface FileCtx {
+      dateCol?: string;
+      ratingCol?: string;
+      scale?: { min: number; max: number };
+      catCols: string[];
+    }
+    interface Chunk {
+      items: FeedbackItem[];
+      clauses: { item: number; clause: string }[];
+      bytesDone: number;
+      ctx: FileCtx;
+      scores: Promise<SentimentScores[]>;
+    }
+    const queue: Chunk[] = [];
+    // Slices of synchronous work stay short (the extension host runs this loop on its only thread).
+    const loopTick = yielder();
+    const submit = async (items: FeedbackItem[], bytesDone: number, ctx: FileCtx) => {
+      const texts: string[] = new Array(items.length);
+      const clauses: Chunk['clauses'] = [];
+      for (let i = 0; i < items.length; i++) {
+        const y = loopTick();
+        if (y) await y;
+        texts[i] = clip(items[i].text, MAX_CLASSIFY_CHARS);
+        if (doAspects) for (const c of splitContrast(items[i].text)) clauses.push({ item: i, clause: c });
+      }
+      for (const c of clauses) texts.push(clip(c.clause, MAX_CLASSIFY_CHARS));
+      const scores = opts.classifier.classify(texts, { signal });
+      scores.catch(() => undefined); // awaited (and rethrown) in order by consume()
+      queue.push({ items, clauses, bytesDone, ctx, scores });
+    };
 
-        const results: ItemResult[] = [];
-        const lines: string[] = [];
-        for (let i = 0; i < items.length; i++) {
-          const it: FeedbackItem = items[i];
-          const s: SentimentScores = { negative: Number(scores[i].negative) || 0, neutral: Number(scores[i].neutral) || 0, positive: Number(scores[i].positive) || 0 };
-          const label = argmax(s);
-          const score = s[label];
-          const r: ItemResult = { source: it.source, line: it.line, text: it.text, label, score, scores: s };
-          if (it.fields && Object.keys(it.fields).length) {
-            r.fields = it.fields;
+    const consume = async (chunk: Chunk) => {
+      const { items, ctx } = chunk;
+      const { dateCol, ratingCol, scale, catCols } = ctx;
+      const all = await chunk.scores;
+      throwIfAborted(signal);
+      if (all.length !== items.length + chunk.clauses.length) {
+        throw new Error(`classifier returned ${all.length} results for ${items.length + chunk.clauses.length} texts`);
+      }
+      const results: ItemResult[] = new Array(items.length);
+      let lines = '';
+      for (let i = 0; i < items.length; i++) {
+        const y = loopTick();
+        if (y) await y;
+        const it: FeedbackItem = items[i];
+        const s: SentimentScores = { negative: Number(all[i].negative) || 0, neutral: Number(all[i].neutral) || 0, positive: Number(all[i].positive) || 0 };
+        const label = argmax(s);
+        const score = s[label];
+        const r: ItemResult = { source: it.source, line: it.line, text: it.text, label, score, scores: s };
+        if (it.fields && Object.keys(it.fields).length) {
+          r.fields = it.fields;
+          if (fieldNames.length < MAX_FIELD_NAMES) {
             for (const name of Object.keys(it.fields)) {
               if (!fieldSet.has(name) && fieldNames.length < MAX_FIELD_NAMES) (fieldSet.add(name), fieldNames.push(name));
             }
           }
-          results.push(r);
-          lines.push(JSON.stringify(r));
-          total++;
-          fileItems++;
-          counts[label]++;
-          for (const l of SENTIMENT_LABELS) scoreSums[l] += s[l];
-          confSum += score;
-          if (label === 'positive') topPos.offer(s.positive, r);
-          if (label === 'negative') topNeg.offer(s.negative, r);
-          if (score < threshold) {
-            lowCount++;
-            lowConf.offer(-score, r);
-          }
-          let day: number | undefined;
-          if (dateCol) {
-            day = parseDate(it.fields?.[dateCol] ?? '');
-            if (day === undefined) undated++;
-            else {
-              let d = days.get(day);
-              if (!d) days.set(day, (d = zero()));
-              d[label]++;
-            }
-          }
-          for (const c of catCols) {
-            const v = (it.fields?.[c] ?? '').trim() || '(empty)';
-            let cs = cats.get(c);
-            if (!cs) cats.set(c, (cs = { values: new Map(), merged: false }));
-            let e = cs.values.get(v);
-            if (!e) {
-              if (cs.values.size >= MAX_CATEGORY_VALUES) {
-                cs.merged = true;
-                e = cs.values.get('(other)');
-                if (!e) cs.values.set('(other)', (e = { c: zero(), pos: 0 }));
-              } else cs.values.set(v, (e = { c: zero(), pos: 0 }));
-            }
-            e.c[label]++;
-            e.pos += s.positive;
-          }
-          if (ratingCol && scale) {
-            const raw = (it.fields?.[ratingCol] ?? '').trim().replace(',', '.');
-            const n = raw === '' ? NaN : Number(raw);
-            if (Number.isFinite(n) && n >= scale.min && n <= scale.max) {
-              rated++;
-              const expected = ratingSentiment(n, scale);
-              matrix[expected][label]++;
-              ratingSums[label] += n;
-              ratingNs[label]++;
-              // Strong disagreements: the rating says one polarity, the text the other.
-              if ((expected === 'positive' && label === 'negative') || (expected === 'negative' && label === 'positive')) {
-                disagree.offer(score, { ...r, rating: n, expected });
-              }
-            }
-          }
-          reservoir.offer({ text: clip(it.text, MAX_SAMPLE_TEXT), source: it.source, line: it.line, label, score, day });
         }
-        await sink.write(lines.join('\n') + '\n');
+        results[i] = r;
+        lines += JSON.stringify(r) + '\n';
+        total++;
+        counts[label]++;
+        scoreSums.negative += s.negative;
+        scoreSums.neutral += s.neutral;
+        scoreSums.positive += s.positive;
+        confSum += score;
+        if (label === 'positive') topPos.offer(s.positive, r);
+        if (label === 'negative') topNeg.offer(s.negative, r);
+        if (score < threshold) {
+          lowCount++;
+          lowConf.offer(-score, r);
+        }
+        let day: number | undefined;
+        if (dateCol) {
+          day = parseDate(it.fields?.[dateCol] ?? '');
+          if (day === undefined) undated++;
+          else {
+            let d = days.get(day);
+            if (!d) days.set(day, (d = zero()));
+            d[label]++;
+          }
+        }
+        for (const c of catCols) {
+          const v = (it.fields?.[c] ?? '').trim() || '(empty)';
+          let cs = cats.get(c);
+          if (!cs) cats.set(c, (cs = { values: new Map(), merged: false }));
+          let e = cs.values.get(v);
+          if (!e) {
+            if (cs.values.size >= MAX_CATEGORY_VALUES) {
+              cs.merged = true;
+              e = cs.values.get('(other)');
+              if (!e) cs.values.set('(other)', (e = { c: zero(), pos: 0 }));
+            } else cs.values.set(v, (e = { c: zero(), pos: 0 }));
+          }
+          e.c[label]++;
+          e.pos += s.positive;
+        }
+        if (ratingCol && scale) {
+          const raw = (it.fields?.[ratingCol] ?? '').trim().replace(',', '.');
+          const n = raw === '' ? NaN : Number(raw);
+          if (Number.isFinite(n) && n >= scale.min && n <= scale.max) {
+            rated++;
+            const expected = ratingSentiment(n, scale);
+            matrix[expected][label]++;
+            ratingSums[label] += n;
+            ratingNs[label]++;
+            // Strong disagreements: the rating says one polarity, the text the other.
+            if ((expected === 'positive' && label === 'negative') || (expected === 'negative' && label === 'positive')) {
+              disagree.offer(score, { ...r, rating: n, expected });
+            }
+          }
+        }
+        reservoir.offer({ text: clip(it.text, MAX_SAMPLE_TEXT), source: it.source, line: it.line, label, score, day });
+      }
+      const written = sink.write(lines);
 
-        if (doAspects) {
-          const clauses: { item: ItemResult; clause: string }[] = [];
-          for (const r of results) for (const c of splitContrast(r.text)) clauses.push({ item: r, clause: c });
-          if (clauses.length) {
-            progress(bytesBefore + batch.bytesDone, 'aspects');
-            const cs = await opts.classifier.classify(clauses.map((c) => clip(c.clause, MAX_CLASSIFY_CHARS)), { signal });
-            throwIfAborted(signal);
-            clausesClassified += clauses.length;
-            const byItem = new Map<ItemResult, { text: string; label: SentimentLabel; score: number }[]>();
-            clauses.forEach((c, i) => {
-              const label = argmax(cs[i]);
-              const score = Number(cs[i][label]);
-              let arr = byItem.get(c.item);
-              if (!arr) byItem.set(c.item, (arr = []));
-              arr.push({ text: c.clause, label, score });
-              for (const term of extractTerms(c.clause)) {
-                let a = aspectStats.get(term.key);
-                if (!a) {
-                  if (aspectStats.size >= MAX_ASPECT_KEYS) continue;
-                  aspectStats.set(term.key, (a = { counts: zero() }));
-                }
-                a.counts[label]++;
-                const ex = { clause: c.clause, source: c.item.source, line: c.item.line, s: score };
-                if (label === 'positive' && (!a.praised || score > a.praised.s)) a.praised = ex;
-                if (label === 'negative' && (!a.criticized || score > a.criticized.s)) a.criticized = ex;
-              }
-            });
-            for (const [item, cl] of byItem) {
-              contrastive++;
-              const labels = new Set(cl.map((c) => c.label));
-              // Most informative examples: clauses with opposite polarities, confidently.
-              const mixed = labels.has('positive') && labels.has('negative');
-              const strength = (mixed ? 1 : 0) + Math.min(...cl.map((c) => c.score)) / 2;
-              contrastExamples.offer(strength, { source: item.source, line: item.line, text: clip(item.text, 400), label: item.label, clauses: cl });
+      if (chunk.clauses.length) {
+        clausesClassified += chunk.clauses.length;
+        const byItem = new Map<number, { text: string; label: SentimentLabel; score: number }[]>();
+        for (let j = 0; j < chunk.clauses.length; j++) {
+          const y = loopTick();
+          if (y) await y;
+          const c = chunk.clauses[j];
+          const cs = all[items.length + j];
+          const label = argmax(cs);
+          const score = Number(cs[label]);
+          const item = results[c.item];
+          let arr = byItem.get(c.item);
+          if (!arr) byItem.set(c.item, (arr = []));
+          arr.push({ text: c.clause, label, score });
+          for (const term of extractTerms(c.clause)) {
+            let a = aspectStats.get(term.key);
+            if (!a) {
+              if (aspectStats.size >= MAX_ASPECT_KEYS) continue;
+              aspectStats.set(term.key, (a = { counts: zero() }));
             }
+            a.counts[label]++;
+            if (label === 'positive' && (!a.praised || score > a.praised.s)) a.praised = { clause: c.clause, source: item.source, line: item.line, s: score };
+            if (label === 'negative' && (!a.criticized || score > a.criticized.s)) a.criticized = { clause: c.clause, source: item.source, line: item.line, s: score };
           }
         }
+        for (const [idx, cl] of byItem) {
+          const item = results[idx];
+          contrastive++;
+          const labels = new Set(cl.map((c) => c.label));
+          // Most informative examples: clauses with opposite polarities, confidently.
+          const mixed = labels.has('positive') && labels.has('negative');
+          const strength = (mixed ? 1 : 0) + Math.min(...cl.map((c) => c.score)) / 2;
+          contrastExamples.offer(strength, { source: item.source, line: item.line, text: clip(item.text, 400), label: item.label, clauses: cl });
+        }
       }
-      summaries.push({ file: f.file, format: f.format, encoding: f.encoding, items: fileItems, textColumn: f.textColumn, dateColumn: dateCol, ratingColumn: ratingCol, categoryColumns: catCols.length ? catCols : undefined });
-      for (const w of f.stats.warnings) {
-        warnings.push(w);
-        log('warn', w);
+      await written;
+      progress(chunk.bytesDone, chunk.clauses.length ? 'aspects' : 'classifying');
+    };
+    /** Consumes finished chunks until at most `keep` are outstanding. */
+    const drain = async (keep: number) => {
+      while (queue.length > keep) {
+        await consume(queue[0]);
+        queue.shift();
       }
-      log('info', `${f.file}: ${fileItems} items (${f.format}, ${f.encoding}${f.textColumn ? `, text column "${f.textColumn}"` : ''})`);
-      bytesBefore += f.bytesTotal;
+    };
+
+    try {
+      for (const f of opened) {
+        const t = f.table;
+        const dateCol = t?.dateColumn;
+        const ratingCol = t?.ratingColumn && t.ratingScale ? t.ratingColumn : undefined;
+        if (ratingCol && !ratingInfo) ratingInfo = { column: ratingCol, scale: t!.ratingScale! };
+        if (ratingCol) ratingColumns.add(ratingCol);
+        const catCols = t?.categoryColumns ?? [];
+        if (dateCol) dateColumns.add(dateCol);
+        const ctx: FileCtx = { dateCol, ratingCol, scale: ratingCol ? t!.ratingScale! : undefined, catCols };
+        let fileItems = 0;
+        let buf: FeedbackItem[] = [];
+        let lastBytes = 0;
+        for await (const batch of f.batches()) {
+          throwIfAborted(signal);
+          for (const it of batch.items) buf.push(it);
+          fileItems += batch.items.length;
+          lastBytes = batch.bytesDone;
+          if (buf.length >= chunkSize) {
+            await submit(buf, bytesBefore + lastBytes, ctx);
+            buf = [];
+            await drain(inFlight);
+          }
+        }
+        if (buf.length) await submit(buf, bytesBefore + f.bytesTotal, ctx);
+        await drain(inFlight);
+        summaries.push({ file: f.file, format: f.format, encoding: f.encoding, items: fileItems, textColumn: f.textColumn, dateColumn: dateCol, ratingColumn: ratingCol, categoryColumns: catCols.length ? catCols : undefined });
+        for (const w of f.stats.warnings) {
+          warnings.push(w);
+          log('warn', w);
+        }
+        log('info', `${f.file}: ${fileItems} items (${f.format}, ${f.encoding}${f.textColumn ? `, text column "${f.textColumn}"` : ''})`);
+        bytesBefore += f.bytesTotal;
+      }
+      await drain(0);
+    } finally {
+      queue.length = 0;
     }
     await sink.close();
   } catch (e) {
@@ -457,7 +528,12 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
     progress(bytesTotal, 'themes', true);
     throwIfAborted(signal);
     const sample = reservoir.items;
-    const themes = computeThemes(sample, total);
+    const tick = yielder();
+    const terms = await sampleTerms(sample, tick);
+    throwIfAborted(signal);
+    const keyed = await computeThemes(sample, total, 15, tick, terms);
+    throwIfAborted(signal);
+    const themes: Theme[] = keyed.map(({ key, ...t }) => (void key, t));
     const aspects = {
       contrastiveItems: contrastive,
       clausesClassified,
@@ -479,7 +555,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         const n = c.negative + c.neutral + c.positive;
         return { start: isoDate(start), label: bucketLabel(start, g), counts: c, total: n, negativeShare: n ? c.negative / n : 0 };
       });
-      time = { columns: [...dateColumns], granularity: g, buckets: list, undated, growingThemes: growingThemes(sample, themes.map((t) => t.phrase), minDay, maxDay) };
+      time = { columns: [...dateColumns], granularity: g, buckets: list, undated, growingThemes: growingThemes(sample, terms.sets, keyed, minDay, maxDay) };
     }
 
     const categories: CategoryBreakdown[] = [...cats].map(([column, cs]) => ({
@@ -549,41 +625,76 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   }
 }
 
-/** Themes from the sample: frequent phrases ranked by the negative feedback they explain. */
-export function computeThemes(sample: SampleItem[], total: number, limit = 15): Theme[] {
-  void total;
-  const termSets: Set<string>[] = [];
+/**
+ * Returns a function that yields to the event loop (setImmediate) once `budgetMs` of synchronous work
+ * have passed since the last yield: long loops on the extension host thread call it per item.
+ */
+export function yielder(budgetMs = 4): () => Promise<void> | undefined {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    if (now - last < budgetMs) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        last = performance.now();
+        resolve();
+      }),
+    );
+  };
+}
+
+interface SampleTerms {
+  /** Term keys of each sample item. */
+  sets: Set<string>[];
+  df: Map<string, number>;
+  surfaces: Map<string, Map<string, number>>;
+}
+
+async function sampleTerms(sample: SampleItem[], tick: () => Promise<void> | undefined): Promise<SampleTerms> {
+  const sets: Set<string>[] = new Array(sample.length);
   const df = new Map<string, number>();
   const surfaces = new Map<string, Map<string, number>>();
-  for (const it of sample) {
-    const terms = extractTerms(it.text);
+  for (let i = 0; i < sample.length; i++) {
+    const y = tick();
+    if (y) await y;
     const set = new Set<string>();
-    for (const t of terms) {
+    for (const t of extractTerms(sample[i].text)) {
       set.add(t.key);
       df.set(t.key, (df.get(t.key) ?? 0) + 1);
       let sm = surfaces.get(t.key);
       if (!sm) surfaces.set(t.key, (sm = new Map()));
       if (sm.size < 8) sm.set(t.surface, (sm.get(t.surface) ?? 0) + 1);
     }
-    termSets.push(set);
+    sets[i] = set;
   }
+  return { sets, df, surfaces };
+}
+
+/** Themes from the sample: frequent phrases ranked by the negative feedback they explain. */
+export async function computeThemes(sample: SampleItem[], total: number, limit = 15, tick: () => Promise<void> | undefined = yielder(), terms?: SampleTerms): Promise<(Theme & { key: string })[]> {
+  void total;
+  const { sets, df, surfaces } = terms ?? (await sampleTerms(sample, tick));
   const minCount = Math.max(2, Math.ceil(sample.length * 0.005));
   const phrases = selectPhrases(df, minCount, limit * 3);
-  const themes: (Theme & { key: string })[] = phrases.map((key) => {
+  const wanted = new Map<string, SampleItem[]>(phrases.map((p) => [p, []]));
+  for (let i = 0; i < sample.length; i++) {
+    const y = tick();
+    if (y) await y;
+    for (const key of sets[i]) wanted.get(key)?.push(sample[i]);
+  }
+  const themes: (Theme & { key: string })[] = [];
+  for (const key of phrases) {
+    const y = tick();
+    if (y) await y;
+    const members = wanted.get(key)!;
     const c = zero();
-    const members: SampleItem[] = [];
-    sample.forEach((it, i) => {
-      if (termSets[i].has(key)) {
-        c[it.label]++;
-        members.push(it);
-      }
-    });
+    for (const it of members) c[it.label]++;
     const n = members.length;
     const display = [...(surfaces.get(key) ?? new Map([[key, 1]]))].sort((a, b) => b[1] - a[1])[0][0];
-    return { phrase: display, key, count: n, counts: c, negativeShare: n ? c.negative / n : 0, quotes: pickQuotes(members, c) };
-  });
+    themes.push({ phrase: display, key, count: n, counts: c, negativeShare: n ? c.negative / n : 0, quotes: pickQuotes(members, c) });
+  }
   themes.sort((a, b) => b.counts.negative - a.counts.negative || b.count - a.count || a.phrase.localeCompare(b.phrase));
-  return themes.slice(0, limit).map(({ key, ...t }) => (void key, t));
+  return themes.slice(0, limit);
 }
 
 function pickQuotes(members: SampleItem[], c: LabelCounts): Theme['quotes'] {
@@ -614,24 +725,18 @@ function computeAspects(stats: Map<string, { counts: LabelCounts; praised?: { cl
 }
 
 /** Themes whose share of items grew from the first half of the period to the second. */
-function growingThemes(sample: SampleItem[], phrases: string[], minDay: number, maxDay: number): GrowingTheme[] {
+function growingThemes(sample: SampleItem[], sets: Set<string>[], themes: { phrase: string; key: string }[], minDay: number, maxDay: number): GrowingTheme[] {
   if (maxDay <= minDay) return [];
   const mid = minDay + (maxDay - minDay) / 2;
-  const early = sample.filter((s) => s.day !== undefined && s.day <= mid);
-  const late = sample.filter((s) => s.day !== undefined && s.day > mid);
+  const early: number[] = [], late: number[] = [];
+  sample.forEach((s, i) => {
+    if (s.day !== undefined) (s.day <= mid ? early : late).push(i);
+  });
   if (early.length < 5 || late.length < 5) return [];
-  const keyOf = new Map<string, string>();
-  const sets = new Map<SampleItem, Set<string>>();
-  for (const s of [...early, ...late]) {
-    const terms = extractTerms(s.text);
-    for (const t of terms) if (!keyOf.has(t.surface)) keyOf.set(t.surface, t.key);
-    sets.set(s, new Set(terms.map((t) => t.key)));
-  }
   const out: GrowingTheme[] = [];
-  for (const phrase of phrases) {
-    const key = keyOf.get(phrase) ?? phrase;
-    const e = early.filter((s) => sets.get(s)!.has(key)).length;
-    const lateItems = late.filter((s) => sets.get(s)!.has(key));
+  for (const { phrase, key } of themes) {
+    const e = early.filter((i) => sets[i].has(key)).length;
+    const lateItems = late.filter((i) => sets[i].has(key)).map((i) => sample[i]);
     const es = e / early.length, ls = lateItems.length / late.length;
     if (lateItems.length >= 2 && ls > es * 1.5 && ls - es >= 0.02) {
       out.push({ phrase, earlyShare: es, lateShare: ls, lateCount: lateItems.length, negativeShare: lateItems.filter((s) => s.label === 'negative').length / lateItems.length });

@@ -17,7 +17,7 @@ export interface EncodingInfo {
 
 /** Bytes read up front to detect the encoding, binary content, CSV dialect and text column. */
 export const SAMPLE_BYTES = 1 << 20;
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 
 export function sniffEncoding(bytes: Uint8Array): EncodingInfo {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { encoding: 'utf-8', bomLength: 3, label: 'UTF-8 (BOM)' };

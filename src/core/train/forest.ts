@@ -49,9 +49,9 @@ export interface ForestOptions {
 /** Upper bound on rows x features for the binned training matrix (one byte per cell). */
 export const FOREST_MAX_CELLS = 150_000_000;
 
-/** Whether a forest fits comfortably for this shape (auto skips it otherwise). */
+/** Whether a forest fits comfortably for this shape (auto skips it otherwise, e.g. on wide text features). */
 export function forestIsPractical(rows: number, cols: number): boolean {
-  return cols <= 3000 && rows * cols <= 30_000_000;
+  return cols <= 20_000 && rows * cols <= 20_000_000;
 }
 
 interface Binned {

@@ -250,7 +250,7 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
       mlp: { hidden: opts.hidden, dropout: opts.dropout, epochs: opts.epochs, batchSize: opts.batchSize, learningRate: opts.learningRate, alpha: opts.alpha, patience: opts.patience },
     });
     candidates.push(...cv);
-    fitKind = pickByCv(cv);
+    fitKind = pickByCv(cv, yTrain.length);
   }
 
   let lrParams: Float64Array | undefined;
@@ -433,11 +433,16 @@ async function crossValidate(X: Csr, y: Int32Array, K: number, k: number, models
   });
 }
 
-/** The cross-validated winner; a simpler model (logreg, then mlp, then rf) wins near-ties. */
-function pickByCv(cv: TrainResult['candidates']): ModelKind {
+/**
+ * One-standard-error rule over cross-validated accuracy: the first of logreg, mlp, rf whose accuracy is
+ * within one standard error (sqrt(p(1-p)/n) of the best accuracy p over n rows) of the best. Small data
+ * cannot tell near-equal models apart, and the simpler model is the safer pick then.
+ */
+export function pickByCv(cv: TrainResult['candidates'], n: number): ModelKind {
   const best = Math.max(...cv.map((c) => c.valAccuracy));
+  const se = Math.sqrt((best * (1 - best)) / Math.max(n, 1));
   const order: ModelKind[] = ['logreg', 'mlp', 'rf'];
-  const near = cv.filter((c) => c.valAccuracy >= best - 0.0025).sort((a, b) => order.indexOf(a.model) - order.indexOf(b.model));
+  const near = cv.filter((c) => c.valAccuracy >= best - se - 1e-12).sort((a, b) => order.indexOf(a.model) - order.indexOf(b.model));
   return near[0]?.model ?? 'logreg';
 }
 

@@ -1,6 +1,7 @@
 // 'load' and 'unload': read a local Hugging Face model folder with transformers.js, pick the device
 // (./device), keep the model in ctx.models.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { CancelledError, throwIfAborted } from '../../core/types';
 import { oneLine, realProbes, selectDevice, type DeviceProbes } from '../device';
@@ -172,7 +173,7 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
           device,
           ...(params.dtype ? { dtype: params.dtype as never } : {}),
           local_files_only: true,
-          session_options: { logSeverityLevel: 3 },
+          session_options: sessionOptions(device),
         });
       } catch (err) {
         if (device !== 'cpu') throw err; // a GPU failure: selectDevice records it and falls back
@@ -207,6 +208,20 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
   const loadMs = Date.now() - t0;
   ctx.log('info', `Loaded ${modelId} (${task}) on ${selection.device} in ${loadMs} ms from ${modelDir}.`);
   return { device: selection.device, loadMs, fallbackReason: selection.fallbackReason, labels, maxLength };
+}
+
+/**
+ * ONNX Runtime session options: on CPU one intra-op thread per core (the host thread mostly waits on
+ * the worker during analysis), all graph optimizations, sequential execution (no inter-op pool).
+ */
+export function sessionOptions(device: string): Record<string, unknown> {
+  const base: Record<string, unknown> = { logSeverityLevel: 3, graphOptimizationLevel: 'all', executionMode: 'sequential' };
+  if (device === 'cpu') {
+    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    base.intraOpNumThreads = Math.max(1, cores);
+    base.interOpNumThreads = 1;
+  }
+  return base;
 }
 
 async function disposeModel(m: Pick<LoadedModel, 'model'>, ctx: HandlerContext): Promise<void> {

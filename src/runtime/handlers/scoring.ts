@@ -72,6 +72,25 @@ export interface ScoreOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/**
+ * One ONNX session at a time: concurrent requests (the analysis engine keeps a second classify request
+ * queued so the worker never waits for the host) tokenize outside the lock, then run their batches in
+ * arrival order instead of interleaving and oversubscribing the CPU.
+ */
+let sessionQueue: Promise<void> = Promise.resolve();
+async function acquireSession(signal?: AbortSignal): Promise<() => void> {
+  let release!: () => void;
+  const mine = new Promise<void>((r) => (release = r));
+  const before = sessionQueue;
+  sessionQueue = before.then(() => mine);
+  await before;
+  if (signal?.aborted) {
+    release();
+    throw new CancelledError();
+  }
+  return release;
+}
+
 /** Probabilities per text (one row per text, one column per model label). */
 export async function scoreTexts(m: LoadedModel, texts: string[], opts: ScoreOptions = {}): Promise<Float64Array[]> {
   if (m.task !== 'text-classification' || !m.labels || !m.maxLength) {
@@ -102,44 +121,49 @@ export async function scoreTexts(m: LoadedModel, texts: string[], opts: ScoreOpt
   const probs = texts.map(() => new Float64Array(nLabels));
   const weights = new Float64Array(texts.length);
   let done = 0;
-  for (let i = 0; i < order.length; ) {
-    if (opts.signal?.aborted) throw new CancelledError();
-    // Sorted ascending: the last segment of a batch is its longest.
-    let j = i + 1;
-    while (j < order.length && j - i < batchSize && (j - i + 1) * segments[order[j]].ids.length <= tokenBudget) j++;
-    const batch = order.slice(i, j).map((k) => segments[k]);
-    const width = batch[batch.length - 1].ids.length;
-    const n = batch.length;
-    const inputIds = new BigInt64Array(n * width);
-    const mask = new BigInt64Array(n * width);
-    if (sp.padId !== 0) inputIds.fill(BigInt(sp.padId));
-    for (let r = 0; r < n; r++) {
-      const ids = batch[r].ids;
-      const off = r * width;
-      for (let c = 0; c < ids.length; c++) {
-        inputIds[off + c] = BigInt(ids[c]);
-        mask[off + c] = 1n;
+  const release = await acquireSession(opts.signal);
+  try {
+    for (let i = 0; i < order.length; ) {
+      if (opts.signal?.aborted) throw new CancelledError();
+      // Sorted ascending: the last segment of a batch is its longest.
+      let j = i + 1;
+      while (j < order.length && j - i < batchSize && (j - i + 1) * segments[order[j]].ids.length <= tokenBudget) j++;
+      const batch = order.slice(i, j).map((k) => segments[k]);
+      const width = batch[batch.length - 1].ids.length;
+      const n = batch.length;
+      const inputIds = new BigInt64Array(n * width);
+      const mask = new BigInt64Array(n * width);
+      if (sp.padId !== 0) inputIds.fill(BigInt(sp.padId));
+      for (let r = 0; r < n; r++) {
+        const ids = batch[r].ids;
+        const off = r * width;
+        for (let c = 0; c < ids.length; c++) {
+          inputIds[off + c] = BigInt(ids[c]);
+          mask[off + c] = 1n;
+        }
       }
+      const logits = await runBatch(m, sp, inputIds, mask, [n, width], Tensor);
+      if (logits.dims.length !== 2 || logits.dims[0] !== n || logits.dims[1] !== nLabels) {
+        throw new RuntimeUserError(
+          `Model ${m.modelId} returned logits of shape [${logits.dims.join(', ')}] but config.json lists ${nLabels} labels.`,
+          'model-corrupt',
+        );
+      }
+      for (let r = 0; r < n; r++) {
+        const seg = batch[r];
+        const row = softmax(logits.data, r * nLabels, nLabels);
+        const acc = probs[seg.text];
+        for (let c = 0; c < nLabels; c++) acc[c] += row[c] * seg.weight;
+        weights[seg.text] += seg.weight;
+        if (--remaining[seg.text] === 0) done++;
+      }
+      i = j;
+      opts.onProgress?.(done, texts.length);
+      // Let a cancel message in between batches.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const logits = await runBatch(m, sp, inputIds, mask, [n, width], Tensor);
-    if (logits.dims.length !== 2 || logits.dims[0] !== n || logits.dims[1] !== nLabels) {
-      throw new RuntimeUserError(
-        `Model ${m.modelId} returned logits of shape [${logits.dims.join(', ')}] but config.json lists ${nLabels} labels.`,
-        'model-corrupt',
-      );
-    }
-    for (let r = 0; r < n; r++) {
-      const seg = batch[r];
-      const row = softmax(logits.data, r * nLabels, nLabels);
-      const acc = probs[seg.text];
-      for (let c = 0; c < nLabels; c++) acc[c] += row[c] * seg.weight;
-      weights[seg.text] += seg.weight;
-      if (--remaining[seg.text] === 0) done++;
-    }
-    i = j;
-    opts.onProgress?.(done, texts.length);
-    // Let a cancel message in between batches.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+  } finally {
+    release();
   }
   for (let t = 0; t < texts.length; t++) {
     const w = weights[t];

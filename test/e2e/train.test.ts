@@ -1,0 +1,215 @@
+// End to end in the real VS Code workbench (code-server + chromium, see scripts/e2e/harness.ts): the
+// packaged linux-x64 .vsix is installed as a user would, the "Product Forge" activity-bar container's
+// Train webview view is opened, a fixture CSV is picked, the target chosen, a model trained (live
+// charts), the results read, the classifier saved under a typed name and a second CSV predicted
+// through VS Code's own file dialog. The saved files and the predictions CSV are checked on disk.
+// Screenshots and logs: .test-artifacts/e2e/train/.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { E2ESession } from '../../scripts/e2e/harness';
+
+const VSIX = 'build/product-forge-linux-x64.vsix';
+const FIXTURE = 'test/fixtures/e2e-train';
+const TRAIN_CSV = 'customers.csv';
+const PREDICT_CSV = 'new-customers.csv';
+const TARGET = 'churned';
+const NAME = 'churn-e2e';
+const CHANNEL = 'Product Forge';
+
+/** RFC 4180 CSV into rows of cells (quoted fields, doubled quotes). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [], cell = '', quoted = false;
+  const src = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (quoted) {
+      if (c === '"' && src[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && src[i + 1] === '\n') i++;
+      row.push(cell); rows.push(row); row = []; cell = '';
+    } else cell += c;
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  return rows.filter((r) => r.length > 1 || r[0] !== '');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('e2e: Train view in VS Code (code-server)', function () {
+  let s: E2ESession;
+  let view: FrameLocator;
+  const fixtureText = (f: string) => readFileSync(path.join(FIXTURE, f), 'utf8');
+
+  before(async function () {
+    this.timeout(300_000);
+    s = await E2ESession.start({ name: 'train', vsix: VSIX, fixture: FIXTURE });
+    await s.screenshot('workbench');
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && s) {
+      await s.screenshot(`failed-${this.currentTest.title.slice(0, 40)}`).catch(() => undefined);
+      console.log(`    notifications: ${JSON.stringify(await s.notifications().catch(() => []))}`);
+      console.log(`    "${CHANNEL}" log (tail):\n${s.outputChannelLog(CHANNEL).slice(-2000)}`);
+    }
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await s?.close();
+  });
+
+  /** Opens a vscode-single-select in the view and clicks the option whose label matches `option`. */
+  async function choose(selectLabel: string, option: RegExp) {
+    const select = view.locator(`vscode-single-select[aria-label="${selectLabel}"]`);
+    await select.locator('.face').click();
+    const item = select.locator('li.option', { hasText: option }).first();
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    await item.click();
+  }
+
+  it('opens the Train view and lists the workspace CSVs', async function () {
+    this.timeout(120_000);
+    await s.openViewContainer('Product Forge');
+    view = await s.webviewFrame('vscode-single-select[aria-label="CSV file"]', 90_000);
+    // the host answers the view's 'ready' with the file list
+    const fileSelect = view.locator('vscode-single-select[aria-label="CSV file"]');
+    await fileSelect.locator('vscode-option', { hasText: TRAIN_CSV }).first().waitFor({ state: 'attached', timeout: 60_000 });
+    const options = (await fileSelect.locator('vscode-option').allTextContents()).map((t) => t.trim());
+    await s.screenshot('train-view');
+    assert.ok(options.includes(TRAIN_CSV) && options.includes(PREDICT_CSV), `file options: ${options.join(' | ')}`);
+  });
+
+  it('picks a CSV, previews it and picks the target', async function () {
+    this.timeout(120_000);
+    const fileSelect = view.locator('vscode-single-select[aria-label="CSV file"]');
+    // a combobox: type to filter, then click the exact file
+    await fileSelect.locator('input.combobox-input').click();
+    await fileSelect.locator('input.combobox-input').fill(TRAIN_CSV);
+    const opt = fileSelect.locator('li.option', { hasText: new RegExp(`^\\s*${TRAIN_CSV.replace('.', '\\.')}\\s*$`) }).first();
+    await opt.waitFor({ state: 'visible', timeout: 10_000 });
+    await s.screenshot('file-dropdown');
+    await opt.click();
+
+    // the profile: preview table + columns + target select
+    await view.locator('#dataSection').waitFor({ state: 'visible', timeout: 60_000 });
+    await view.locator('#dataSection table th', { hasText: 'last_comment' }).first().waitFor({ timeout: 30_000 });
+    const status = (await view.locator('[role="status"]').first().textContent()) ?? '';
+    const dataRows = parseCsv(fixtureText(TRAIN_CSV)).length - 1;
+    assert.match(status.replace(/,/g, ''), new RegExp(`\\b${dataRows} rows`), `status: ${status}`);
+    await s.screenshot('preview');
+
+    await choose('Target column', new RegExp(`^\\s*${TARGET} \\(`));
+    // the host proposes features for the new target: churned is no longer a feature checkbox
+    const feats = view.locator('[aria-label="Feature columns"] vscode-checkbox');
+    const deadline = Date.now() + 30_000;
+    let labels: string[] = [];
+    for (;;) {
+      labels = await feats.evaluateAll((els) => els.map((e) => e.getAttribute('label') ?? ''));
+      if (labels.length && !labels.some((l) => l.startsWith(`${TARGET} `))) break;
+      if (Date.now() > deadline) throw new Error(`features did not update for target ${TARGET}: ${labels.join(' | ')}`);
+      await sleep(300);
+    }
+    assert.equal(await view.locator('vscode-single-select[aria-label="Target column"]').evaluate((e) => (e as unknown as { value: string }).value), TARGET);
+    assert.ok(labels.some((l) => l.startsWith('tenure_months')) && labels.some((l) => l.startsWith('last_comment')), `features: ${labels.join(' | ')}`);
+    await view.locator('[aria-label="Feature columns"]').scrollIntoViewIfNeeded();
+    await s.screenshot('target-features');
+  });
+
+  it('trains with live charts and shows the accuracy', async function () {
+    this.timeout(240_000);
+    const t0 = Date.now();
+    const train = view.locator('vscode-button', { hasText: /^\s*Train\s*$/ });
+    await train.scrollIntoViewIfNeeded();
+    await train.click();
+    // results appear when the worker is done; fail fast on a train error
+    const accuracy = view.locator('.big', { hasText: /^accuracy / });
+    const trainError = view.locator('#dataSection .error[role="alert"]');
+    let shotTaken = false;
+    for (const deadline = Date.now() + 200_000; ;) {
+      if (await accuracy.isVisible().catch(() => false)) break;
+      const err = ((await trainError.allTextContents().catch(() => [])).join(' ')).trim();
+      if (err) { await s.screenshot('train-error'); throw new Error(`training failed: ${err}`); }
+      if (!shotTaken) { await s.screenshot('training'); shotTaken = true; }
+      if (Date.now() > deadline) throw new Error('no accuracy within 200 s');
+      await sleep(500);
+    }
+    const accText = (await accuracy.textContent()) ?? '';
+    const acc = Number(/accuracy ([\d.]+)%/.exec(accText)?.[1]);
+    console.log(`    trained in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${accText.trim()}`);
+    await accuracy.scrollIntoViewIfNeeded();
+    await s.screenshot('results');
+    assert.ok(acc >= 60 && acc <= 100, `accuracy ${accText}`);
+    // the confusion matrix lists both classes
+    const cells = (await view.locator('[aria-live="polite"]').filter({ has: accuracy }).locator('td').allTextContents()).map((t) => t.trim());
+    assert.ok(cells.includes('yes') && cells.includes('no'), `result cells: ${cells.join(' | ')}`);
+    // the live charts received epochs (the MLP candidate reports per-epoch curves)
+    for (const label of ['Loss per epoch', 'Accuracy per epoch']) {
+      const painted = await view.locator(`canvas[aria-label="${label}"]`).evaluate((c) => {
+        const w = c as HTMLCanvasElement;
+        const px = w.getContext('2d')!.getImageData(0, 0, w.width, w.height).data;
+        let n = 0;
+        for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+        return n;
+      });
+      assert.ok(painted > 500, `the "${label}" chart is blank (${painted} painted pixels)`);
+    }
+  });
+
+  it('saves the classifier under a typed name', async function () {
+    this.timeout(120_000);
+    const name = view.locator('vscode-textfield[aria-label="Classifier name"] input');
+    await name.scrollIntoViewIfNeeded();
+    await name.fill(NAME);
+    await view.locator('vscode-button', { hasText: /^\s*Save\s*$/ }).click();
+    await view.locator('[role="status"]', { hasText: /Saved to / }).first().waitFor({ timeout: 60_000 });
+    await s.screenshot('saved');
+    const dir = path.join(s.workspace, '.product-forge', 'classifiers', NAME);
+    for (const f of ['model.onnx', 'preprocessing.json', 'metadata.json']) assert.ok(existsSync(path.join(dir, f)), `${f} missing in ${dir}`);
+    assert.ok(statSync(path.join(dir, 'model.onnx')).size > 100, 'model.onnx is (nearly) empty');
+    const meta = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8'));
+    const metaText = JSON.stringify(meta);
+    assert.match(metaText, /"accuracy":\s*(0(\.\d+)?|1)\b/, `metadata.json has no accuracy: ${metaText.slice(0, 500)}`);
+    assert.match(metaText, new RegExp(`"target":"${TARGET}"`), `metadata.json target: ${metaText.slice(0, 500)}`);
+    // the saved classifier is offered for prediction
+    const saved = view.locator('vscode-single-select[aria-label="Saved classifier"] vscode-option', { hasText: NAME });
+    await saved.first().waitFor({ state: 'attached', timeout: 30_000 });
+  });
+
+  it('predicts a second CSV into a new predictions file, leaving the input unchanged', async function () {
+    this.timeout(180_000);
+    const before = fixtureText(PREDICT_CSV);
+    await choose('Saved classifier', new RegExp(NAME));
+    const btn = view.locator('vscode-button', { hasText: /Predict a CSV/ });
+    await btn.scrollIntoViewIfNeeded();
+    await btn.click();
+    // code-server's simple file dialog (a quick input with a path)
+    await s.page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible', timeout: 30_000 });
+    await s.screenshot('predict-dialog');
+    await s.answerFileDialog(path.join(s.workspace, PREDICT_CSV));
+    const [out] = await s.waitForFile(PREDICT_CSV.replace(/\.csv$/, '.predictions*.csv'), 120_000);
+    const done = view.locator('.ok', { hasText: /Wrote \d+ predictions/ }).first();
+    await done.waitFor({ timeout: 60_000 });
+    await done.scrollIntoViewIfNeeded();
+    await s.screenshot('predicted');
+    // the file is complete once the view reports it
+    const rows = parseCsv(readFileSync(out, 'utf8'));
+    const input = parseCsv(before);
+    const [header, ...data] = rows;
+    assert.equal(data.length, input.length - 1, `predictions rows ${data.length} vs input rows ${input.length - 1}`);
+    const pi = header.indexOf('prediction'), ci = header.indexOf('confidence');
+    assert.ok(pi >= 0 && ci >= 0, `predictions header: ${header.join(',')}`);
+    for (const col of input[0]) assert.ok(header.includes(col), `predictions lack input column ${col}`);
+    for (const r of data) {
+      assert.ok(['yes', 'no'].includes(r[pi]), `prediction ${r[pi]}`);
+      const c = Number(r[ci]);
+      assert.ok(c >= 0 && c <= 1, `confidence ${r[ci]}`);
+    }
+    assert.equal(readFileSync(path.join(s.workspace, PREDICT_CSV), 'utf8'), before, 'the input CSV changed');
+    assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
+  });
+});
