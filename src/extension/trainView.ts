@@ -200,8 +200,10 @@ async function predictCsv(client: TrainClient, s: Services, modelDir: string, cs
       const r = await req.done;
       post?.({ type: 'predicted', out: vscode.workspace.asRelativePath(r.out), rows: r.rows });
       s.output.info(`Wrote ${r.rows} predictions to ${r.out}`);
-      const open = await vscode.window.showInformationMessage(`Wrote ${r.rows} predictions to ${path.basename(r.out)}`, 'Open');
-      if (open) await vscode.window.showTextDocument(vscode.Uri.file(r.out));
+      // Not awaited: the progress notification closes now, the message stays until the user answers.
+      void vscode.window.showInformationMessage(`Wrote ${r.rows} predictions to ${path.basename(r.out)}`, 'Open').then((open) => {
+        if (open) void vscode.window.showTextDocument(vscode.Uri.file(r.out));
+      });
     } catch (e) {
       if (e instanceof CancelledError) return;
       post?.({ type: 'error', message: errorText(e), context: 'predict' });
