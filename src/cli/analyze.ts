@@ -48,7 +48,7 @@ export interface AnalyzeCliDeps {
 }
 
 /** The default: resolve the model (folder, models path, bundled, cache), start the worker, load it. */
-async function loadRuntimeClassifier(o: Parameters<NonNullable<AnalyzeCliDeps['loadClassifier']>>[0]): Promise<LoadedClassifier> {
+export async function loadRuntimeClassifier(o: Parameters<NonNullable<AnalyzeCliDeps['loadClassifier']>>[0]): Promise<LoadedClassifier> {
   const { resolveModel } = await import('../core/models/registry');
   const { ModelRuntime } = await import('../runtime/client');
   const { createSentimentClassifier } = await import('../runtime/sentiment');

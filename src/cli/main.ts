@@ -7,6 +7,7 @@ usage: product-forge <command> [options]
   analyze <file-or-folder…>   sentiment, themes and trends of customer feedback (local model)
   train <file.csv> --target COLUMN   train a tabular classifier
   predict <model-dir> <file.csv>     predict with a saved classifier
+  explain <text>               which words drove the sentiment of a text (or --file F --line N)
   generate ...                 PRD, marketing copy or personas grounded in your evidence
 
   product-forge <command> --help   options of a command
@@ -23,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./train')).runPredict(rest);
     case 'generate':
       return (await import('./generate')).runGenerate(rest);
+    case 'explain':
+      return (await import('./explain')).runExplain(rest);
     case '--version':
     case '-v':
     case 'version':

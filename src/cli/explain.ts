@@ -1,0 +1,81 @@
+// `product-forge explain <text…> | --file F --line N`: which words drove the sentiment label, by
+// occlusion over the ONNX model in the worker (each word removed in turn, the drop of the predicted
+// label's probability is its weight).
+import type { ExplainResult } from '../runtime/protocol';
+import type { RuntimeSentimentClassifier } from '../runtime/sentiment';
+import type { DeviceSetting } from '../core/types';
+import { UserError } from '../core/types';
+import { DEFAULT_SENTIMENT_MODEL, loadRuntimeClassifier } from './analyze';
+import { choice, parseArgs, stringFlag, type FlagSpec } from './args';
+
+export const EXPLAIN_USAGE = `usage: product-forge explain <text…> [options]
+       product-forge explain --file FILE --line N [--column NAME] [options]
+  Shows the sentiment of one text and the words that drove it (occlusion over the model).
+  --file FILE --line N   explain the feedback item at that line/row of a feedback file
+  --column NAME          CSV/TSV column or JSON field with the text (default: detected)
+  --top 8                how many words to list
+  --json                 print the result as JSON
+  --device auto|cpu|gpu  where the model runs (default auto)
+  --model ID|DIR         sentiment model id or folder (default ${DEFAULT_SENTIMENT_MODEL})
+  --models-path DIR      folder of model folders searched before the bundled models`;
+
+const SPEC: FlagSpec = { file: 'value', line: 'value', column: 'value', top: 'value', json: 'bool', device: 'value', model: 'value', 'models-path': 'value', help: 'bool' };
+
+/** Text rendering of an explanation: label, scores, and the strongest words for and against it. */
+export function formatExplanation(text: string, r: ExplainResult, top: number): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const lines = [`${r.label} (negative ${pct(r.scores.negative)}, neutral ${pct(r.scores.neutral)}, positive ${pct(r.scores.positive)})`, `text: ${text}`];
+  const ranked = [...r.tokens].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).filter((t) => Math.abs(t.weight) >= 0.005);
+  const pro = ranked.filter((t) => t.weight > 0).slice(0, top);
+  const con = ranked.filter((t) => t.weight < 0).slice(0, top);
+  const row = (t: ExplainResult['tokens'][number]) => `  ${t.weight > 0 ? '+' : ''}${(t.weight * 100).toFixed(1).padStart(6)}  ${t.token}  [${t.start}-${t.end}]`;
+  lines.push(`words supporting "${r.label}":`, ...(pro.length ? pro.map(row) : ['  (none above 0.5 points)']));
+  lines.push(`words against it:`, ...(con.length ? con.map(row) : ['  (none above 0.5 points)']));
+  return lines.join('\n') + '\n';
+}
+
+export async function runExplain(argv: string[]): Promise<number> {
+  try {
+    const args = parseArgs(argv, SPEC);
+    if (args.flags.get('help')) {
+      process.stdout.write(`${EXPLAIN_USAGE}\n`);
+      return 0;
+    }
+    const file = stringFlag(args, 'file');
+    const lineFlag = stringFlag(args, 'line');
+    const top = Number(stringFlag(args, 'top') ?? 8);
+    if (!Number.isInteger(top) || top < 1) throw new UserError('--top takes a positive whole number');
+    const device: DeviceSetting = choice(args, 'device', ['auto', 'cpu', 'gpu'] as const, 'auto');
+    let text = args.positional.join(' ').trim();
+    if (file) {
+      if (text) throw new UserError('give either a text or --file/--line, not both');
+      const line = Number(lineFlag);
+      if (!Number.isInteger(line) || line < 1) throw new UserError('--file needs --line N (the 1-based line or row of the item)');
+      const { readFeedbackFile } = await import('../core/readers');
+      const { items } = await readFeedbackFile(file, { column: stringFlag(args, 'column') });
+      const item = items.find((i) => i.line === line);
+      if (!item) throw new UserError(`no feedback item starts at line ${line} of ${file} (items start at lines ${items.slice(0, 5).map((i) => i.line).join(', ')}…)`);
+      text = item.text;
+    }
+    if (!text) throw new UserError('nothing to explain: give a text, or --file FILE --line N');
+    const ac = new AbortController();
+    process.once('SIGINT', () => ac.abort());
+    const loaded = await loadRuntimeClassifier({
+      model: stringFlag(args, 'model') ?? DEFAULT_SENTIMENT_MODEL,
+      modelsPath: stringFlag(args, 'models-path'),
+      device,
+      signal: ac.signal,
+      log: (level, msg) => level !== 'info' && process.stderr.write(`${msg}\n`),
+    });
+    try {
+      const result = await (loaded.classifier as RuntimeSentimentClassifier).explain(text, ac.signal);
+      process.stdout.write(args.flags.get('json') ? `${JSON.stringify({ text, ...result })}\n` : formatExplanation(text, result, top));
+    } finally {
+      await loaded.dispose();
+    }
+    return 0;
+  } catch (e) {
+    process.stderr.write(`product-forge: ${e instanceof Error ? e.message : String(e)}\n`);
+    return e instanceof UserError ? 2 : 1;
+  }
+}
