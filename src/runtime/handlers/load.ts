@@ -108,10 +108,11 @@ export function labelsOf(config: Record<string, unknown>, file: string): string[
   return labels;
 }
 
+/** Content tokens per window: never more than the position table allows once [CLS]/[SEP] are added. */
 function maxLengthOf(params: LoadParams, config: Record<string, unknown>): number {
-  if (params.maxLength) return params.maxLength;
   const mpe = Number(config.max_position_embeddings);
-  return Number.isFinite(mpe) && mpe > 8 ? mpe - 2 : 512;
+  const fromConfig = Number.isFinite(mpe) && mpe > 8 ? mpe - 2 : 512;
+  return params.maxLength ? Math.min(params.maxLength, fromConfig) : fromConfig;
 }
 
 function onnxFile(params: LoadParams): string | undefined {
