@@ -13,6 +13,7 @@ const minify = process.argv.includes('--minify');
 const nodeEntries = [
   ['src/extension/extension.ts', 'dist/extension.js'],
   ['src/runtime/worker.ts', 'dist/worker.js'],
+  ['src/runtime/inference-thread.ts', 'dist/inference-thread.js'],
   ['src/runtime/train-worker.ts', 'dist/train-worker.js'],
   ['src/cli/main.ts', 'dist/cli.js'],
 ];

@@ -14,6 +14,16 @@ function arg(name: string, def?: string): string {
   throw new Error(`--${name} is required`);
 }
 
+/** True once the analysis shows its progress notification or logs its start. */
+async function started(s: E2ESession, timeout: number): Promise<boolean> {
+  for (const until = Date.now() + timeout; Date.now() < until; ) {
+    if (/Model .*: bundled|Analyzing /.test(s.outputChannelLog('Product Forge'))) return true;
+    if ((await s.notifications().catch(() => [] as string[])).some((n) => /Analyzing feedback/i.test(n))) return true;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
 async function main() {
   const vsix = arg('vsix', 'build/product-forge-linux-x64.vsix');
   const workspace = path.resolve(arg('workspace'));
@@ -23,15 +33,18 @@ async function main() {
   const s = await E2ESession.start({ name: 'bench', vsix, fixture: workspace });
   try {
     result.workbenchMs = s.timings.workbenchMs;
-    // The extension's menu contributions can appear a few seconds after the workbench (busy machine): retry.
-    for (const until = Date.now() + 90_000; ;) {
-      await s.rightClickExplorerItem(file);
+    // The extension's menu contributions can appear a few seconds after the workbench (busy machine),
+    // and a click can be swallowed while the large file opens: retry until the extension logs the start.
+    for (const until = Date.now() + 180_000; ;) {
       try {
+        await s.rightClickExplorerItem(file);
         await s.chooseContextMenuItem('Analyze Feedback');
-        break;
+        if (await started(s, 30_000)) break;
+        throw new Error('Analyze Feedback did not start');
       } catch (e) {
         await s.page.keyboard.press('Escape').catch(() => undefined);
         if (Date.now() > until) throw e;
+        await s.screenshot('retry').catch(() => undefined);
         await new Promise((r) => setTimeout(r, 2000));
       }
     }

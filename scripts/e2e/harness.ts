@@ -378,7 +378,14 @@ export class E2ESession {
       throw new Error(`context menu has no "${label}"; it has: ${(await this.contextMenuLabels()).join(' | ')}`);
     }
     await item.click();
-    await this.contextMenu().first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+    // A busy workbench (a large file just opened) can swallow the click: the menu stays open. Then
+    // activate the item from the keyboard instead.
+    const closed = await this.contextMenu().first().waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false);
+    if (!closed) {
+      await item.hover().catch(() => undefined);
+      await item.press('Enter').catch(() => undefined);
+      await this.contextMenu().first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+    }
   }
 
   /** Opens the command palette, types `query` and returns the visible entries' labels. */

@@ -7,6 +7,7 @@ import { analyzeFeedback, disposeAnalysis, OUTPUT_FORMATS, outputChunks, writeOu
 import { pathExists } from '../core/fsutil';
 import { listFeedbackFiles, openFeedbackFile } from '../core/readers';
 import type { DeviceSetting, SentimentClassifier } from '../core/types';
+import type { RuntimeSentimentClassifier } from '../runtime/sentiment';
 import { CancelledError, UserError } from '../core/types';
 import { choice, numberFlag, parseArgs, stringFlag, type FlagSpec } from './args';
 
@@ -87,6 +88,11 @@ export async function loadRuntimeClassifier(o: Parameters<NonNullable<AnalyzeCli
   }
 }
 
+/** A classifier that can run the whole analysis job in the model worker (src/runtime/sentiment.ts). */
+function isWorkerClassifier(c: SentimentClassifier): c is RuntimeSentimentClassifier {
+  return typeof (c as Partial<RuntimeSentimentClassifier>).analyze === 'function';
+}
+
 function write(stream: NodeJS.WritableStream, s: string): Promise<void> {
   return new Promise((resolve, reject) => {
     stream.write(s, (err) => (err ? reject(err) : resolve()));
@@ -158,16 +164,30 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
       stderr.write(`\r${p.phase} ${pct}% · ${p.itemsDone} items`.padEnd(48));
     };
     const tAnalyze = Date.now();
-    result = await analyzeFeedback(args.positional, { classifier: c, column, signal, onProgress, lowConfidence, log });
+    const base = args.positional.length === 1 ? path.basename(path.resolve(args.positional[0])) : 'feedback';
+    const inputs = args.positional; // as given: sources in the output stay relative to the current folder
+    let reportPath: string | undefined;
+    if (isWorkerClassifier(c)) {
+      // The default: the whole job runs in the model worker (no texts or scores cross threads).
+      const job = await c.analyze(
+        // jsonl/csv print only the per-item rows: skip themes and the clause pass they would not show.
+        { inputs, column, lowConfidence, keepItems: true, itemsOnly: (format === 'jsonl' || format === 'csv') && !reportDir, report: reportDir ? { workspaceDir: process.cwd(), baseName: base, reportsDir: path.resolve(reportDir) } : undefined },
+        { signal, onProgress },
+      );
+      result = job.result;
+      reportPath = job.report?.report;
+    } else {
+      result = await analyzeFeedback(inputs, { classifier: c, column, signal, onProgress, lowConfidence, log });
+    }
     if (showProgress) stderr.write('\r'.padEnd(49) + '\r');
     const secs = (Date.now() - tAnalyze) / 1000;
     log('info', `${result.total} items in ${secs.toFixed(1)} s (${(result.total / Math.max(secs, 1e-3)).toFixed(1)} items/s) on ${c.device}`);
 
-    if (reportDir) {
-      const base = args.positional.length === 1 ? path.basename(path.resolve(args.positional[0])) : 'feedback';
+    if (reportDir && !reportPath) {
       const paths = await writeReport(result, { workspaceDir: process.cwd(), baseName: base, reportsDir: reportDir, signal });
-      log('info', `report written to ${paths.report}`);
+      reportPath = paths.report;
     }
+    if (reportPath) log('info', `report written to ${reportPath}`);
     if (out) {
       await writeOutputFile(result, format, out, { overwrite: force, signal, markdown: { relativeTo: path.dirname(path.resolve(out)) } });
       log('info', `${format} written to ${out}`);

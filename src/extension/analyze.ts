@@ -1,10 +1,9 @@
 // "Analyze Feedback": a thin adapter from VS Code (menus, palette, progress, messages) to the engine
 // (src/core/analysis) and the model worker (through SentimentModelHost).
-import { rm, stat, writeFile } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { analyzeFeedback, disposeAnalysis, publicResult, writeReport, type AnalysisResult } from '../core/analysis';
 import { inspectTable } from '../core/readers';
 import { CancelledError, throwIfAborted, UserError } from '../core/types';
 import {
@@ -176,50 +175,59 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
     async (progress, token) => {
       const ac = new AbortController();
       const sub = token.onCancellationRequested(() => ac.abort());
+      // Responsiveness of this (the extension host's) thread, logged per phase: finding and loading the
+      // model (first use only), then the analysis itself, which runs entirely in the model worker.
       const loop = monitorEventLoopDelay({ resolution: 10 });
       loop.enable();
+      let loadPhase: { max: number; mean: number } | undefined;
       let reportDir: string | undefined;
-      let result: AnalysisResult | undefined;
       try {
         const { classifier, info } = await deps.models.get({
           signal: ac.signal,
           scope,
           report: (message) => progress.report({ message }),
         });
+        loadPhase = { max: loop.max, mean: loop.count ? loop.mean : 0 };
+        loop.reset();
         progress.report({ message: 'Reading feedback…' });
         output.info(`Analyzing ${inputs.join(', ')} with ${info.modelId} on ${info.device}.`);
         const t0 = performance.now();
         let shownPct = 0;
         let lastUpdate = 0;
         let itemsSeen = 0;
-        result = await analyzeFeedback(inputs, {
-          classifier,
-          column,
-          signal: ac.signal,
-          lowConfidence: cfg.lowConfidence,
-          log: (level, msg) => output[level](msg),
-          onProgress: (p) => {
-            itemsSeen = p.itemsDone;
-            const now = performance.now();
-            if (now - lastUpdate < 100 && p.phase !== 'done') return;
-            lastUpdate = now;
-            const pct = p.bytesTotal > 0 ? Math.min(99, Math.floor((100 * p.bytesDone) / p.bytesTotal)) : shownPct;
-            const phase = p.phase === 'aspects' ? ' – comparing clauses' : p.phase === 'themes' ? ' – finding themes' : '';
-            progress.report({
-              increment: pct > shownPct ? pct - shownPct : undefined,
-              message: `${plural(p.itemsDone, 'item')} (${Math.max(pct, shownPct)}%)${phase}`,
-            });
-            shownPct = Math.max(shownPct, pct);
+        // The whole job (reading, inference, aggregation, report writing) runs in the model worker;
+        // this thread only relays progress and opens the result.
+        const job = await classifier.analyze(
+          {
+            inputs,
+            column,
+            lowConfidence: cfg.lowConfidence,
+            report: { workspaceDir: root, baseName: reportBaseName(inputs) },
           },
-        });
+          {
+            signal: ac.signal,
+            onProgress: (p) => {
+              itemsSeen = p.itemsDone;
+              const now = performance.now();
+              if (now - lastUpdate < 100 && p.phase !== 'done') return;
+              lastUpdate = now;
+              const pct = p.bytesTotal > 0 ? Math.min(99, Math.floor((100 * p.bytesDone) / p.bytesTotal)) : shownPct;
+              const phase = p.phase === 'aspects' ? ' – comparing clauses' : p.phase === 'themes' ? ' – finding themes' : p.phase === 'done' ? ' – writing the report' : '';
+              progress.report({
+                increment: pct > shownPct ? pct - shownPct : undefined,
+                message: `${plural(p.itemsDone, 'item')} (${Math.max(pct, shownPct)}%)${phase}`,
+              });
+              shownPct = Math.max(shownPct, pct);
+            },
+          },
+        );
+        const result = job.result;
+        const written = job.report;
+        if (!written) throw new Error('The model worker returned no report.');
+        reportDir = written.dir;
         const seconds = (performance.now() - t0) / 1000;
         throwIfAborted(ac.signal);
         for (const w of result.warnings) output.warn(w);
-        progress.report({ message: 'Writing the report…' });
-        const written = await writeReport(result, { workspaceDir: root, baseName: reportBaseName(inputs), signal: ac.signal });
-        reportDir = written.dir;
-        throwIfAborted(ac.signal);
-        await writeSummary(written.dir, result, output);
         const items = result.total ?? itemsSeen;
         const rate = seconds > 0 ? items / seconds : items;
         output.info(
@@ -250,23 +258,15 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
         if (ac.signal.aborted && !isCancellation(err)) throw new CancelledError();
         throw err;
       } finally {
-        if (result) await disposeAnalysis(result);
         loop.disable();
-        output.info(`event loop max delay ${(loop.max / 1e6).toFixed(1)} ms (mean ${(loop.count ? loop.mean / 1e6 : 0).toFixed(1)} ms)`);
+        const ms = (ns: number) => (ns / 1e6).toFixed(1);
+        output.info(
+          `event loop max delay ${ms(loop.max)} ms (mean ${ms(loop.count ? loop.mean : 0)} ms) during the analysis` +
+            (loadPhase ? `; ${ms(loadPhase.max)} ms (mean ${ms(loadPhase.mean)} ms) while finding and loading the model` : ''),
+        );
         sub.dispose();
       }
     },
   );
 }
 
-/**
- * summary.json next to report.md: the whole result without per-item rows (those are in results.csv),
- * read by the Report view for totals, themes and the time series.
- */
-async function writeSummary(dir: string, result: AnalysisResult, output: vscode.LogOutputChannel): Promise<void> {
-  try {
-    await writeFile(path.join(dir, 'summary.json'), JSON.stringify(publicResult(result), null, 2), { flag: 'wx' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') output.warn(`Could not write summary.json: ${(err as Error).message}`);
-  }
-}

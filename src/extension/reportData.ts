@@ -1,8 +1,15 @@
 // Pure(ish) host-side reading of analysis reports for the Report view: finds the newest report folder
 // and turns its files (summary.json / result.json when present, results.csv) into the ReportModel the
 // webview renders. Node fs only, no 'vscode': unit-tested.
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+//
+// This runs on the extension host's only thread, so results.csv (100,000s of rows) is streamed and
+// parsed in slices that yield to the event loop (SLICE_MS at a time), and only a bounded selection of
+// rows is kept for the view: all of them up to maxItems, else the most negative, the least confident and
+// a uniform sample of the rest (the view says so and how many rows there are).
+import { createReadStream } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { Reservoir, TopK } from '../core/analysis/collections';
 import { SENTIMENTS, type ReportItem, type ReportModel, type Sentiment } from '../webview/report/messages';
 import { isInside } from './args';
 
@@ -10,7 +17,15 @@ export const REPORTS_SUBDIR = path.join('.product-forge', 'reports');
 /** Rows sent to the webview at most (the CSV holds them all). */
 export const MAX_VIEW_ITEMS = 5000;
 /** Bytes of results.csv read at most. */
-const MAX_CSV_BYTES = 32 * 1024 * 1024;
+const MAX_CSV_BYTES = 512 * 1024 * 1024;
+/** JSON files larger than this are not parsed (summary.json is small; a full result.json may not be). */
+const MAX_JSON_BYTES = 8 * 1024 * 1024;
+/** Synchronous work per slice before yielding to the event loop. */
+export const SLICE_MS = 8;
+/** Texts kept for the fallback term counts (when the report has no themes of its own). */
+const TERM_SAMPLE = 2000;
+/** Shares of a truncated view: most negative, least confident, uniform sample of the rest. */
+const SELECTION = { negative: 0.4, lowConfidence: 0.2 } as const;
 
 export interface ReportFolder {
   dir: string;
@@ -38,40 +53,111 @@ export function reportRootOf(reportDir: string): string {
   return path.resolve(reportDir, '..', '..', '..');
 }
 
-/** RFC 4180 rows (quotes, doubled quotes, newlines in quotes); the delimiter is ',' or '\t'. */
-export function parseCsv(text: string, delimiter = ','): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let i = 0;
-  if (text.charCodeAt(0) === 0xfeff) i = 1;
-  for (; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
+/**
+ * Incremental RFC 4180 parser (quotes, doubled quotes, newlines in quotes, CRLF, BOM): feed it text in
+ * pieces of any size; complete rows come out of feed() and end().
+ */
+export class CsvParser {
+  private row: string[] = [];
+  private cell = '';
+  private quoted = false;
+  /** The previous piece ended in a quote inside a quoted cell (doubled quote or closing one?). */
+  private quotePending = false;
+  /** The previous piece ended in '\r' (a following '\n' belongs to it). */
+  private crPending = false;
+  private started = false;
+  constructor(private readonly delimiter = ',') {}
+
+  feed(text: string): string[][] {
+    const rows: string[][] = [];
+    const d = this.delimiter;
+    let i = 0;
+    if (!this.started && text.length) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) i = 1;
+    }
+    if (this.crPending && i < text.length) {
+      this.crPending = false;
+      if (text[i] === '\n') i++;
+    }
+    if (this.quotePending && i < text.length) {
+      this.quotePending = false;
+      if (text[i] === '"') {
+        this.cell += '"';
+        i++;
+      } else this.quoted = false;
+    }
+    let cell = this.cell;
+    let start = i;
+    for (; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (this.quoted) {
+        if (ch !== 34) continue;
+        cell += text.slice(start, i);
+        if (i + 1 >= text.length) {
+          this.quotePending = true;
+          start = i + 1;
+          break;
+        }
+        if (text.charCodeAt(i + 1) === 34) {
           cell += '"';
           i++;
-        } else quoted = false;
-      } else cell += ch;
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === delimiter) {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
+        } else this.quoted = false;
+        start = i + 1;
+      } else if (ch === 34 && cell === '' && start === i) {
+        this.quoted = true;
+        start = i + 1;
+      } else if (text[i] === d) {
+        this.row.push(cell + text.slice(start, i));
+        cell = '';
+        start = i + 1;
+      } else if (ch === 10 || ch === 13) {
+        this.row.push(cell + text.slice(start, i));
+        rows.push(this.row);
+        this.row = [];
+        cell = '';
+        if (ch === 13) {
+          if (i + 1 >= text.length) this.crPending = true;
+          else if (text.charCodeAt(i + 1) === 10) i++;
+        }
+        start = i + 1;
+      }
+    }
+    if (start < text.length) cell += text.slice(start);
+    this.cell = cell;
+    return rows;
   }
-  if (cell !== '' || row.length) {
-    row.push(cell);
-    rows.push(row);
+
+  end(): string[][] {
+    if (this.quotePending) this.quoted = false;
+    this.quotePending = this.crPending = false;
+    if (this.cell === '' && !this.row.length) return [];
+    this.row.push(this.cell);
+    const rows = [this.row];
+    this.row = [];
+    this.cell = '';
+    return rows;
   }
-  return rows;
+}
+
+/** RFC 4180 rows of a whole text (small inputs; results.csv is streamed with CsvParser). */
+export function parseCsv(text: string, delimiter = ','): string[][] {
+  const p = new CsvParser(delimiter);
+  return [...p.feed(text), ...p.end()];
+}
+
+/** Yields to the event loop once SLICE_MS of synchronous work have passed since the last yield. */
+function slicer(budgetMs = SLICE_MS): () => Promise<void> | undefined {
+  let last = performance.now();
+  return () => {
+    if (performance.now() - last < budgetMs) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        last = performance.now();
+        resolve();
+      }),
+    );
+  };
 }
 
 function findColumn(header: string[], names: readonly string[]): number {
@@ -112,25 +198,12 @@ function asSentiment(v: unknown): Sentiment | undefined {
 
 async function readJson(file: string): Promise<Record<string, unknown> | undefined> {
   try {
+    const st = await stat(file);
+    if (!st.isFile() || st.size > MAX_JSON_BYTES) return undefined;
     const raw = JSON.parse(await readFile(file, 'utf8'));
     return raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : undefined;
   } catch {
     return undefined;
-  }
-}
-
-async function readHead(file: string, maxBytes: number): Promise<{ text: string; partial: boolean }> {
-  const fh = await open(file, 'r');
-  try {
-    const size = (await fh.stat()).size;
-    const n = Math.min(size, maxBytes);
-    const buf = Buffer.alloc(n);
-    await fh.read(buf, 0, n, 0);
-    let text = buf.toString('utf8');
-    if (n < size) text = text.slice(0, text.lastIndexOf('\n') + 1);
-    return { text, partial: n < size };
-  } finally {
-    await fh.close();
   }
 }
 
@@ -150,9 +223,14 @@ export function dayOf(v: string | undefined): string | undefined {
 }
 
 /** Counts per day, week (Monday) or month, chosen so there are at most ~60 periods. */
-export function buildTimeline(entries: readonly { day: string; label: Sentiment }[]): ReportModel['timeline'] {
+export function buildTimeline(entries: readonly { day: string; label: Sentiment; count?: number }[]): ReportModel['timeline'] {
   if (!entries.length) return [];
-  const days = entries.map((e) => e.day).sort();
+  let first = entries[0].day, lastDay = entries[0].day;
+  for (const e of entries) {
+    if (e.day < first) first = e.day;
+    if (e.day > lastDay) lastDay = e.day;
+  }
+  const days = [first, lastDay];
   const spanDays = (Date.parse(days[days.length - 1]) - Date.parse(days[0])) / 86_400_000;
   const unit: 'day' | 'week' | 'month' = spanDays <= 60 ? 'day' : spanDays <= 420 ? 'week' : 'month';
   const key = (day: string): string => {
@@ -167,7 +245,7 @@ export function buildTimeline(entries: readonly { day: string; label: Sentiment 
     const k = key(e.day);
     let b = map.get(k);
     if (!b) map.set(k, (b = { period: k, negative: 0, neutral: 0, positive: 0 }));
-    b[e.label]++;
+    b[e.label] += e.count ?? 1;
   }
   return [...map.values()].sort((a, b) => a.period.localeCompare(b.period));
 }
@@ -236,73 +314,179 @@ function timelineFromJson(v: unknown): ReportModel['timeline'] | undefined {
   return out;
 }
 
+interface Row {
+  /** Row number in the CSV (0-based, header excluded). */
+  n: number;
+  item: Omit<ReportItem, 'i'>;
+  file: string;
+}
+
+export interface LoadReportOptions {
+  /** Rows sent to the view at most (default MAX_VIEW_ITEMS). */
+  maxItems?: number;
+  /** Stops reading (the promise rejects with the signal's reason). */
+  signal?: AbortSignal;
+}
+
+/** Reads results.csv in slices: counts and timeline of every row, a bounded selection of rows for the table. */
+async function readResultsCsv(csvPath: string, root: string, display: (abs: string) => string, maxItems: number, keepTerms: boolean, signal?: AbortSignal) {
+  const distribution: Record<Sentiment, number> = { negative: 0, neutral: 0, positive: 0 };
+  const days = new Map<string, Record<Sentiment, number>>();
+  const terms = new Reservoir<{ text: string; label: Sentiment }>(keepTerms ? TERM_SAMPLE : 0);
+  // Every row up to maxItems; past that, the selection below decides.
+  let first: Row[] | null = [];
+  const kNeg = Math.floor(maxItems * SELECTION.negative);
+  const kLow = Math.floor(maxItems * SELECTION.lowConfidence);
+  const negative = new TopK<Row>(kNeg);
+  const low = new TopK<Row>(kLow);
+  const sample = new Reservoir<Row>(Math.max(0, maxItems - kNeg - kLow), 0x5eed);
+  let rows = 0;
+  let partial = false;
+  let header: string[] | undefined;
+  let c: Record<'source' | 'line' | 'text' | 'label' | 'score' | 'neg' | 'neu' | 'pos' | 'date', number> | undefined;
+  const tick = slicer();
+  const parser = new CsvParser();
+
+  const take = (r: string[]): void => {
+    if (!c) return;
+    if (r.length === 1 && r[0] === '') return;
+    const probs = { negative: Number(r[c.neg]), neutral: Number(r[c.neu]), positive: Number(r[c.pos]) };
+    let label = c.label >= 0 ? asSentiment(r[c.label]) : undefined;
+    if (!label && c.neg >= 0 && c.pos >= 0) label = SENTIMENTS.reduce((best, l) => ((probs[l] || 0) > (probs[best] || 0) ? l : best), 'neutral' as Sentiment);
+    if (!label) return;
+    const n = rows++;
+    distribution[label]++;
+    const text = r[c.text] ?? '';
+    terms.offerLazy(() => ({ text: text.length > 500 ? text.slice(0, 500) : text, label: label! }));
+    const day = c.date >= 0 ? dayOf(r[c.date]) : undefined;
+    if (day) {
+      let d = days.get(day);
+      if (!d) days.set(day, (d = { negative: 0, neutral: 0, positive: 0 }));
+      d[label]++;
+    }
+    let score = c.score >= 0 ? Number(r[c.score]) : probs[label];
+    if (!Number.isFinite(score)) score = 0;
+    const negP = Number.isFinite(probs.negative) ? probs.negative : label === 'negative' ? score : 0;
+    // The row record is built only when something keeps it (most rows of a large file are not kept).
+    let row: Row | undefined;
+    const build = (): Row => {
+      if (row) return row;
+      const src = c!.source >= 0 && r[c!.source] ? r[c!.source] : '';
+      const abs = src ? path.resolve(root, src) : '';
+      const line = Math.max(1, Math.floor(Number(r[c!.line])) || 1);
+      return (row = { n, file: abs, item: { source: abs ? display(abs) : '', line, text: text.length > 2000 ? `${text.slice(0, 2000)}…` : text, label: label!, score, date: day } });
+    };
+    if (first && first.length < maxItems) first.push(build());
+    else first = null;
+    if (kNeg && label === 'negative' && negative.wouldKeep(negP)) negative.offer(negP, build());
+    if (kLow && low.wouldKeep(-score)) low.offer(-score, build());
+    sample.offerLazy(build);
+  };
+
+  const stream = createReadStream(csvPath, { encoding: 'utf8', highWaterMark: 64 * 1024, end: MAX_CSV_BYTES - 1 });
+  let bytes = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+      bytes += Buffer.byteLength(chunk);
+      const y0 = tick();
+      if (y0) await y0;
+      const table = parser.feed(chunk);
+      let i = 0;
+      if (!header && table.length) {
+        header = table[0];
+        i = 1;
+        c = {
+          source: findColumn(header, ['source', 'file', 'source_file', 'path']),
+          line: findColumn(header, ['line', 'source_line', 'line_number', 'row']),
+          text: findColumn(header, ['text', 'feedback', 'comment', 'content']),
+          label: findColumn(header, ['label', 'sentiment', 'predicted', 'prediction']),
+          score: findColumn(header, ['score', 'confidence', 'probability']),
+          neg: findColumn(header, ['negative', 'score_negative', 'p_negative']),
+          neu: findColumn(header, ['neutral', 'score_neutral', 'p_neutral']),
+          pos: findColumn(header, ['positive', 'score_positive', 'p_positive']),
+          date: findColumn(header, DATE_COLUMNS),
+        };
+        if (c.text < 0) throw new Error(`${csvPath} has no text column.`);
+      }
+      for (; i < table.length; i++) {
+        if ((i & 63) === 0) {
+          const y = tick();
+          if (y) await y;
+        }
+        take(table[i]);
+      }
+    }
+    partial = bytes >= MAX_CSV_BYTES;
+    // A row cut by the byte limit is incomplete: only a whole file's last line counts.
+    if (!partial) for (const r of parser.end()) take(r);
+  } finally {
+    stream.destroy();
+  }
+  if (!header) c = undefined;
+
+  let kept: Row[];
+  let selection: ReportModel['selection'];
+  if (first) kept = first;
+  else {
+    const byRow = new Map<number, Row>();
+    const negs = negative.sorted(), lows = low.sorted();
+    for (const r of negs) byRow.set(r.n, r);
+    for (const r of lows) byRow.set(r.n, r);
+    const sampled = sample.items.filter((r) => !byRow.has(r.n));
+    for (const r of sampled) byRow.set(r.n, r);
+    kept = [...byRow.values()].sort((a, b) => a.n - b.n);
+    selection = { mostNegative: negs.length, lowConfidence: lows.filter((r) => !negs.includes(r)).length, sampled: sampled.length };
+  }
+  const timeline: { day: string; label: Sentiment; count: number }[] = [];
+  for (const [day, d] of days) for (const l of SENTIMENTS) if (d[l]) timeline.push({ day, label: l, count: d[l] });
+  return { distribution, rows, partial, kept, selection, timeline, termSample: terms.items };
+}
+
 /**
  * Builds the view model of one report folder. `workspaceRoots` are used to show sources relative to
- * their workspace folder.
+ * their workspace folder. results.csv is read in slices that yield to the event loop; the table gets
+ * at most `maxItems` rows (see readResultsCsv).
  */
-export async function loadReport(dir: string, workspaceRoots: readonly string[] = [], maxItems = MAX_VIEW_ITEMS): Promise<LoadedReport> {
+export async function loadReport(dir: string, workspaceRoots: readonly string[] = [], opts: LoadReportOptions | number = {}): Promise<LoadedReport> {
+  const { maxItems = MAX_VIEW_ITEMS, signal } = typeof opts === 'number' ? { maxItems: opts } : opts;
   const root = reportRootOf(dir);
   const json = (await readJson(path.join(dir, 'summary.json'))) ?? (await readJson(path.join(dir, 'result.json')));
   const csvPath = path.join(dir, 'results.csv');
   const hasCsv = !!(await stat(csvPath).catch(() => undefined))?.isFile();
   const reportPath = path.join(dir, 'report.md');
   const hasMd = !!(await stat(reportPath).catch(() => undefined))?.isFile();
-
-  const items: ReportItem[] = [];
-  const sources: SourceRef[] = [];
-  const sourceFiles = new Set<string>();
-  const dated: { day: string; label: Sentiment }[] = [];
-  const all: { text: string; label: Sentiment }[] = [];
-  const distribution: Record<Sentiment, number> = { negative: 0, neutral: 0, positive: 0 };
-  let rows = 0;
-  let partial = false;
+  if (!hasCsv && !json && !hasMd) throw new Error(`${dir} holds no report (report.md, results.csv).`);
 
   const display = (abs: string): string => {
     const ws = workspaceRoots.find((r) => isInside(r, abs));
     return ws ? path.relative(ws, abs) || path.basename(abs) : abs;
   };
+  const jsonThemes = themesFromJson(json?.themes);
+  const jsonTimeline = timelineFromJson(json?.time);
 
+  const items: ReportItem[] = [];
+  const sources: SourceRef[] = [];
+  const sourceFiles = new Set<string>();
+  let distribution: Record<Sentiment, number> = { negative: 0, neutral: 0, positive: 0 };
+  let rows = 0;
+  let partial = false;
+  let selection: ReportModel['selection'];
+  let timeline: ReportModel['timeline'] = jsonTimeline ?? [];
+  let themes: ReportModel['themes'] = jsonThemes ?? [];
   if (hasCsv) {
-    const head = await readHead(csvPath, MAX_CSV_BYTES);
-    partial = head.partial;
-    const table = parseCsv(head.text);
-    const header = table.shift() ?? [];
-    const c = {
-      source: findColumn(header, ['source', 'file', 'source_file', 'path']),
-      line: findColumn(header, ['line', 'source_line', 'line_number', 'row']),
-      text: findColumn(header, ['text', 'feedback', 'comment', 'content']),
-      label: findColumn(header, ['label', 'sentiment', 'predicted', 'prediction']),
-      score: findColumn(header, ['score', 'confidence', 'probability']),
-      neg: findColumn(header, ['negative', 'score_negative', 'p_negative']),
-      neu: findColumn(header, ['neutral', 'score_neutral', 'p_neutral']),
-      pos: findColumn(header, ['positive', 'score_positive', 'p_positive']),
-      date: findColumn(header, DATE_COLUMNS),
-    };
-    if (c.text < 0) throw new Error(`${csvPath} has no text column.`);
-    for (const r of table) {
-      if (r.length === 1 && r[0] === '') continue;
-      const probs = { negative: Number(r[c.neg]), neutral: Number(r[c.neu]), positive: Number(r[c.pos]) };
-      let label = c.label >= 0 ? asSentiment(r[c.label]) : undefined;
-      if (!label && c.neg >= 0 && c.pos >= 0) {
-        label = SENTIMENTS.reduce((best, l) => ((probs[l] || 0) > (probs[best] || 0) ? l : best), 'neutral' as Sentiment);
-      }
-      if (!label) continue;
-      rows++;
-      distribution[label]++;
-      const text = r[c.text] ?? '';
-      all.push({ text, label });
-      const day = c.date >= 0 ? dayOf(r[c.date]) : undefined;
-      if (day) dated.push({ day, label });
-      if (items.length >= maxItems) continue;
-      const src = c.source >= 0 && r[c.source] ? r[c.source] : '';
-      const abs = src ? path.resolve(root, src) : '';
-      if (abs) sourceFiles.add(abs);
-      const line = Math.max(1, Math.floor(Number(r[c.line])) || 1);
-      let score = c.score >= 0 ? Number(r[c.score]) : probs[label];
-      if (!Number.isFinite(score)) score = 0;
-      items.push({ i: items.length, source: abs ? display(abs) : '', line, text: text.length > 2000 ? `${text.slice(0, 2000)}…` : text, label, score, date: day });
-      sources.push({ file: abs, line });
+    const csv = await readResultsCsv(csvPath, root, display, Math.max(1, maxItems), !jsonThemes, signal);
+    distribution = csv.distribution;
+    rows = csv.rows;
+    partial = csv.partial;
+    selection = csv.selection;
+    for (const r of csv.kept) {
+      items.push({ i: items.length, ...r.item });
+      sources.push({ file: r.file, line: r.item.line });
+      if (r.file) sourceFiles.add(r.file);
     }
+    if (!jsonTimeline) timeline = buildTimeline(csv.timeline);
+    if (!jsonThemes) themes = topTerms(csv.termSample);
   }
 
   // Totals from the JSON summary when it has them (covers rows beyond what was read).
@@ -312,7 +496,6 @@ export async function loadReport(dir: string, workspaceRoots: readonly string[] 
   }
   const total = typeof json?.total === 'number' ? json.total : SENTIMENTS.reduce((s, l) => s + distribution[l], 0);
   const jsonModel = json?.model && typeof json.model === 'object' ? (json.model as Record<string, unknown>) : undefined;
-  if (!hasCsv && !json && !hasMd) throw new Error(`${dir} holds no report (report.md, results.csv).`);
   const model: ReportModel = {
     id: path.basename(dir),
     dir: display(dir),
@@ -321,10 +504,12 @@ export async function loadReport(dir: string, workspaceRoots: readonly string[] 
     device: str(jsonModel?.device) ?? str(json?.device),
     total,
     distribution,
-    timeline: timelineFromJson(json?.time) ?? buildTimeline(dated),
-    themes: themesFromJson(json?.themes) ?? topTerms(all),
+    timeline,
+    themes,
     items,
     truncated: partial || rows > items.length || total > items.length,
+    rows: hasCsv ? rows : undefined,
+    selection,
     lowConfidence: num(json?.lowConfidenceThreshold) ?? num(json?.lowConfidence),
     hasCsv,
   };

@@ -20,6 +20,8 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
   private viewDisposables: vscode.Disposable[] = [];
   private refreshTimer: NodeJS.Timeout | undefined;
   private ready = false;
+  /** The load in progress (a newer refresh aborts it: only the latest report is posted). */
+  private loading: AbortController | undefined;
 
   constructor(private readonly services: Services) {}
 
@@ -78,6 +80,7 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
 
   dispose(): void {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.loading?.abort();
     for (const d of this.viewDisposables.splice(0)) d.dispose();
   }
 
@@ -113,8 +116,11 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
 
   async refresh(): Promise<void> {
     if (!this.view) return;
+    this.loading?.abort();
+    const loading = (this.loading = new AbortController());
     try {
       const dir = await this.pickReportDir();
+      if (loading.signal.aborted) return;
       if (!dir) {
         this.current = undefined;
         this.post('empty', {
@@ -124,12 +130,17 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
         });
         return;
       }
-      const loaded = await loadReport(dir, this.workspaceRoots());
+      // Streams results.csv in slices (the host thread stays responsive) and caps the rows sent.
+      const loaded = await loadReport(dir, this.workspaceRoots(), { signal: loading.signal });
+      if (loading.signal.aborted) return;
       this.current = { ...loaded, dir };
       this.post('report', { report: loaded.model });
     } catch (err) {
+      if (loading.signal.aborted) return;
       this.services.output.error(`Report view: ${(err as Error).stack ?? err}`);
       this.post('error', { message: `The report could not be read: ${(err as Error).message}` });
+    } finally {
+      if (this.loading === loading) this.loading = undefined;
     }
   }
 

@@ -2,6 +2,7 @@
 // (the extension host and the CLI, through src/runtime/client.ts).
 // Every request carries an id; the worker answers with exactly one response for that id, may send
 // progress messages for it before, and stops work on it when a cancel for that id arrives.
+import type { AnalysisResult, AnalyzeProgress, ReportPaths } from '../core/analysis';
 import type { DeviceSetting, SentimentScores } from '../core/types';
 
 export interface LoadParams {
@@ -61,6 +62,41 @@ export interface ExplainResult {
   tokens: TokenAttribution[];
 }
 
+/**
+ * 'analyze': the whole Analyze Feedback job inside the worker (reading, classification, aggregation,
+ * themes, report writing), so the extension host only sends paths and receives a summary.
+ */
+export interface AnalyzeJobParams {
+  /** The sentiment model (loaded first, or reused when already loaded with the same parameters). */
+  model: LoadParams;
+  /** Files and folders to analyze (absolute paths). */
+  inputs: string[];
+  /** Text column / JSON field (else detected per file). */
+  column?: string;
+  /** Items whose top score is below this are listed as low-confidence (default 0.6). */
+  lowConfidence?: number;
+  /** Write a report folder (report.md, results.csv, summary.json, chart) in the workspace. */
+  report?: { workspaceDir: string; baseName: string; reportsDir?: string };
+  /**
+   * Keep the per-item temp file and return its path in result.itemsFile (the CLI streams its output
+   * formats from it and deletes it); otherwise it is deleted before the response.
+   */
+  keepItems?: boolean;
+  /**
+   * Per-item results only: skip themes and the clause-level aspect pass (the per-item rows are the
+   * same). For outputs that are just the rows (CLI --format jsonl/csv).
+   */
+  itemsOnly?: boolean;
+  /** Texts per classification chunk (default 4096: sorted by length within a chunk). */
+  chunkSize?: number;
+}
+export interface AnalyzeJobResult {
+  /** The analysis; itemsFile is '' unless keepItems was set. */
+  result: AnalysisResult;
+  report?: ReportPaths;
+  load: LoadResult;
+}
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
@@ -88,6 +124,7 @@ export interface RequestMap {
   unload: { params: { modelId: string }; result: { unloaded: boolean }; progress: never };
   classify: { params: ClassifyParams; result: ClassifyResult; progress: { done: number; total: number } };
   explain: { params: ExplainParams; result: ExplainResult; progress: never };
+  analyze: { params: AnalyzeJobParams; result: AnalyzeJobResult; progress: AnalyzeProgress };
   generate: { params: GenerateParams; result: GenerateResult; progress: { token: string } };
 }
 export type Method = keyof RequestMap;

@@ -5,7 +5,8 @@ import type { ClassifyOptions, DeviceSetting, SentimentClassifier, SentimentScor
 import { throwIfAborted } from '../core/types';
 import type { ModelRuntime } from './client';
 import { errorCode } from './errors';
-import type { ExplainResult, LoadResult } from './protocol';
+import type { AnalyzeProgress } from '../core/analysis';
+import type { AnalyzeJobParams, AnalyzeJobResult, ExplainResult, LoadParams, LoadResult } from './protocol';
 
 export interface SentimentClassifierOptions {
   modelId: string;
@@ -29,6 +30,11 @@ export interface RuntimeSentimentClassifier extends SentimentClassifier {
   /** The last load's result (device, fallbackReason, loadMs, labels, maxLength); replaced after a reload. */
   readonly loadResult: LoadResult;
   explain(text: string, signal?: AbortSignal): Promise<ExplainResult>;
+  /**
+   * Runs the whole Analyze Feedback job (reading, inference, aggregation, report) in the model worker:
+   * the calling thread only receives progress and the result.
+   */
+  analyze(job: Omit<AnalyzeJobParams, 'model'>, o?: { signal?: AbortSignal; onProgress?: (p: AnalyzeProgress) => void }): Promise<AnalyzeJobResult>;
   /** Frees the model in the worker (the runtime itself stays up). */
   dispose(): Promise<void>;
 }
@@ -42,20 +48,17 @@ export async function createSentimentClassifier(
   let loadedGeneration = -1;
   let loading: Promise<void> | undefined;
 
+  const loadParams: LoadParams = {
+    modelId: opts.modelId,
+    modelDir: opts.modelDir,
+    task: 'text-classification',
+    device: opts.device,
+    dtype: opts.dtype,
+    maxLength: opts.maxLength,
+  };
   const doLoad = async (signal?: AbortSignal): Promise<void> => {
     const generation = runtime.generation;
-    const result = await runtime.request(
-      'load',
-      {
-        modelId: opts.modelId,
-        modelDir: opts.modelDir,
-        task: 'text-classification',
-        device: opts.device,
-        dtype: opts.dtype,
-        maxLength: opts.maxLength,
-      },
-      { signal },
-    );
+    const result = await runtime.request('load', loadParams, { signal });
     loadResult = result;
     loadedGeneration = generation;
     if (!result.cached) {
@@ -114,6 +117,17 @@ export async function createSentimentClassifier(
     },
     explain(text: string, signal?: AbortSignal): Promise<ExplainResult> {
       return withModel(signal, () => runtime.request('explain', { modelId: opts.modelId, text }, { signal }));
+    },
+    async analyze(job, o = {}): Promise<AnalyzeJobResult> {
+      // The job loads the model itself when the worker was restarted; ensureLoaded keeps the log lines.
+      await ensureLoaded(o.signal);
+      const generation = runtime.generation;
+      const res = await runtime.request('analyze', { ...job, model: loadParams }, { signal: o.signal, onProgress: o.onProgress });
+      if (!res.load.cached || loadedGeneration !== generation) {
+        loadResult = res.load;
+        loadedGeneration = generation;
+      }
+      return res;
     },
     async dispose(): Promise<void> {
       if (loadedGeneration !== runtime.generation) return;

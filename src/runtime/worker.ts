@@ -4,6 +4,7 @@
 import { parentPort, threadId } from 'node:worker_threads';
 import { CancelledError } from '../core/types';
 import { toErrorInfo } from './errors';
+import { analyzeJob } from './handlers/analyze';
 import { classify } from './handlers/classify';
 import type { HandlerContext, LoadedModel } from './handlers/context';
 import { explain } from './handlers/explain';
@@ -56,6 +57,7 @@ const handlers: { [M in Method]: Handler<M> } = {
   unload,
   classify,
   explain,
+  analyze: analyzeJob,
   generate,
 };
 

@@ -103,7 +103,7 @@ describe('cli: analyze arguments and errors', () => {
     assert.equal(r.code, 0, r.stderr);
     const [folder] = fs.readdirSync(rd);
     assert.match(folder, /^f-\d{8}-\d{6}$/);
-    assert.deepEqual(fs.readdirSync(path.join(rd, folder)).sort(), ['report.md', 'results.csv', 'sentiment-over-time.svg']);
+    assert.deepEqual(fs.readdirSync(path.join(rd, folder)).sort(), ['report.md', 'results.csv', 'sentiment-over-time.svg', 'summary.json']);
   });
 });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildTimeline, dayOf, listReports, loadReport, mayOpen, parseCsv, topTerms } from '../../src/extension/reportData';
+import { buildTimeline, CsvParser, dayOf, listReports, loadReport, mayOpen, parseCsv, topTerms } from '../../src/extension/reportData';
 
 describe('extension: report data', () => {
   let ws: string;
@@ -137,5 +137,101 @@ describe('extension: report data', () => {
       { text: 'sync is great', label: 'positive' },
     ]);
     assert.deepEqual(t, [{ term: 'sync', count: 2, negative: 1, positive: 1 }]);
+  });
+});
+
+describe('extension: report data on a large results.csv', () => {
+  let ws: string;
+  let dir: string;
+  const ROWS = 100_000;
+  before(() => {
+    ws = mkdtempSync(path.join(os.tmpdir(), 'pf-report-big-'));
+    dir = path.join(ws, '.product-forge', 'reports', 'big-1');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'report.md'), '# Report\n');
+    // Deterministic rows: every 7th negative (its confidence varies), every 11th below 0.6 confidence,
+    // quoted texts with commas, doubled quotes and newlines, CRLF like the engine writes.
+    const lines = ['\ufeffsource,line,text,label,score,negative,neutral,positive,date'];
+    for (let i = 0; i < ROWS; i++) {
+      const label = i % 7 === 0 ? 'negative' : i % 3 === 0 ? 'neutral' : 'positive';
+      const score = i % 11 === 0 ? 0.4 + (i % 17) / 100 : 0.7 + (i % 29) / 100;
+      const neg = label === 'negative' ? score : (1 - score) / 2;
+      const text = i % 5 === 0 ? `"Row ${i}, with ""quotes""\nand a second line"` : `Row ${i} plain text about sync and export`;
+      const day = `2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+      lines.push(`feedback/f.csv,${i + 2},${text},${label},${score.toFixed(3)},${neg.toFixed(3)},0.1,0.1,${day}`);
+    }
+    writeFileSync(path.join(dir, 'results.csv'), lines.join('\r\n') + '\r\n');
+  });
+  after(() => rmSync(ws, { recursive: true, force: true }));
+
+  it('streams in short slices, caps the rows and says how they were chosen', async function () {
+    this.timeout(60_000);
+    // Longest stretch the event loop was blocked: gaps between setImmediate ticks while loading.
+    let maxGap = 0;
+    let ticks = 0;
+    let running = true;
+    let last = performance.now();
+    const spin = () => {
+      const now = performance.now();
+      maxGap = Math.max(maxGap, now - last);
+      last = now;
+      ticks++;
+      if (running) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const { model, sources } = await loadReport(dir, [ws], { maxItems: 3000 });
+    running = false;
+
+    assert.equal(model.rows, ROWS);
+    assert.equal(model.total, ROWS);
+    assert.equal(model.truncated, true);
+    assert.ok(model.items.length <= 3000 && model.items.length > 2500, String(model.items.length));
+    assert.equal(sources.length, model.items.length);
+    const expectedNeg = Math.ceil(ROWS / 7);
+    assert.deepEqual(model.distribution, { negative: expectedNeg, neutral: model.distribution.neutral, positive: ROWS - expectedNeg - model.distribution.neutral });
+    // The selection: the most negative rows, the least confident, a sample of the rest, in file order.
+    const sel = model.selection!;
+    assert.ok(sel);
+    assert.equal(sel.mostNegative + sel.lowConfidence + sel.sampled, model.items.length);
+    assert.equal(sel.mostNegative, 1200);
+    const negScores = model.items.filter((it) => it.label === 'negative').map((it) => it.score);
+    assert.ok(negScores.filter((x) => x >= 0.98).length >= 1, 'the most negative rows are in');
+    assert.ok(model.items.filter((it) => it.score < 0.6).length >= 600, 'the least confident rows are in');
+    const lines = model.items.map((it) => it.line);
+    assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
+    model.items.forEach((it, i) => assert.equal(it.i, i));
+    // Cells survived the streaming parser (quotes, newlines across chunk boundaries).
+    const quoted = model.items.find((it) => (it.line - 2) % 5 === 0)!;
+    assert.equal(quoted.text, `Row ${quoted.line - 2}, with "quotes"\nand a second line`);
+    assert.equal(model.timeline.reduce((s, t) => s + t.negative + t.neutral + t.positive, 0), ROWS);
+    // The host thread was never held long (budget 8 ms a slice; generous bound for loaded CI machines).
+    assert.ok(ticks > 20, `only ${ticks} event-loop turns`);
+    assert.ok(maxGap < 100, `event loop blocked for ${maxGap.toFixed(1)} ms`);
+    if (process.env.PF_TEST_VERBOSE) console.log(`    ${ticks} turns, longest block ${maxGap.toFixed(1)} ms`);
+  });
+
+  it('stops when aborted', async () => {
+    const ac = new AbortController();
+    const p = loadReport(dir, [ws], { signal: ac.signal });
+    ac.abort(new Error('stale'));
+    await assert.rejects(p, /stale/);
+  });
+
+  it('the streaming parser agrees with a whole-text parse for any chunking', () => {
+    const text = '\ufeffa,b,c\r\n"x, ""y""","line1\r\nline2",3\n"",plain,"q"\r\nlast,row,end';
+    const whole = parseCsv(text);
+    for (const size of [1, 2, 3, 5, 8, 13]) {
+      const p = new CsvParser();
+      const rows: string[][] = [];
+      for (let i = 0; i < text.length; i += size) rows.push(...p.feed(text.slice(i, i + size)));
+      rows.push(...p.end());
+      assert.deepEqual(rows, whole, `chunks of ${size}`);
+    }
+    assert.deepEqual(whole, [
+      ['a', 'b', 'c'],
+      ['x, "y"', 'line1\r\nline2', '3'],
+      ['', 'plain', 'q'],
+      ['last', 'row', 'end'],
+    ]);
   });
 });

@@ -20,7 +20,7 @@ describe('generate handler (tiny random decoder, in-process)', function () {
     const tokenizer = await tf.AutoTokenizer.from_pretrained(MODEL_DIR, { local_files_only: true });
     const model = await tf.AutoModelForCausalLM.from_pretrained(MODEL_DIR, { local_files_only: true, dtype: 'fp32', device: 'cpu' });
     const config = JSON.parse(fs.readFileSync(path.join(MODEL_DIR, 'config.json'), 'utf8'));
-    lm = { modelId: 'tiny', task: 'text-generation', device: 'cpu', modelDir: MODEL_DIR, model, tokenizer, config };
+    lm = { modelId: 'tiny', task: 'text-generation', device: 'cpu', modelDir: MODEL_DIR, model, tokenizer, encode: (t) => tokenizer.encode(t, { add_special_tokens: false }), config };
     models.set('tiny', lm);
   });
   after(async () => {

@@ -33,6 +33,19 @@ export function buildWorker(): Promise<string> {
         },
       ],
     });
+    // The model worker starts its inference thread from inference-thread.js next to its own bundle.
+    const threadFile = path.join(path.dirname(outfile), 'inference-thread.js');
+    await esbuild.build({
+      absWorkingDir: repoRoot,
+      entryPoints: [path.join(repoRoot, 'src/runtime/inference-thread.ts')],
+      outfile: threadFile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'error',
+      external: ['onnxruntime-node'],
+    });
     process.once('exit', () => {
       for (const f of [outfile, `${outfile}.map`]) rmSync(f, { force: true });
     });

@@ -12,6 +12,7 @@ import { listFeedbackFiles, openFeedbackFile, parseDate, ratingSentiment, type O
 import { splitContrast } from './aspects';
 import { Reservoir, TopK } from './collections';
 import { extractTerms, selectPhrases } from './phrases';
+import { computeThemes, growingThemes, sampleTerms, type ThemeSampleItem } from './themes';
 import { bucketLabel, bucketOf, bucketRange, chooseGranularity, isoDate } from './time';
 
 export type LabelCounts = Record<SentimentLabel, number>;
@@ -157,6 +158,11 @@ export interface AnalyzeOptions {
   sampleSize?: number;
   /** Classify clauses of contrastive items (default true). */
   aspects?: boolean;
+  /**
+   * Compute themes (and the themes that grew over time) from a sample (default true). Callers that
+   * only output per-item rows (CLI --format jsonl/csv) turn this and `aspects` off: the rows are the same.
+   */
+  themes?: boolean;
   /** Folder for the temp per-item file (default os.tmpdir()). */
   tempDir?: string;
   maxJsonBytes?: number;
@@ -187,14 +193,7 @@ function clip(s: string, n: number): string {
   return t.length > n ? `${t.slice(0, n - 1)}…` : t;
 }
 
-interface SampleItem {
-  text: string;
-  source: string;
-  line: number;
-  label: SentimentLabel;
-  score: number;
-  day?: number;
-}
+type SampleItem = ThemeSampleItem;
 
 /** Deletes the temp per-item file of a result (safe to call twice). */
 export async function disposeAnalysis(result: Pick<AnalysisResult, 'itemsFile'>): Promise<void> {
@@ -255,6 +254,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   const batchSize = Math.max(1, Math.min(opts.batchSize ?? 256, 256));
   const k = opts.topK ?? 10;
   const doAspects = opts.aspects !== false;
+  const doThemes = opts.themes !== false;
   const chunkSize = Math.max(1, opts.chunkSize ?? opts.batchSize ?? 1024);
   const inFlight = Math.max(1, opts.inFlight ?? 2);
 
@@ -331,6 +331,9 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       scores: Promise<SentimentScores[]>;
     }
     const queue: Chunk[] = [];
+    // The first chunks are small so the model starts within milliseconds; they double up to chunkSize
+    // (larger chunks sort by length better, so batches carry less padding).
+    let nextChunk = Math.min(chunkSize, 256);
     // Slices of synchronous work stay short (the extension host runs this loop on its only thread).
     const loopTick = yielder();
     const submit = async (items: FeedbackItem[], bytesDone: number, ctx: FileCtx) => {
@@ -339,10 +342,12 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       for (let i = 0; i < items.length; i++) {
         const y = loopTick();
         if (y) await y;
-        texts[i] = clip(items[i].text, MAX_CLASSIFY_CHARS);
+        // The tokenizer normalizes whitespace itself: only overlong texts need clipping.
+        const text = items[i].text;
+        texts[i] = text.length > MAX_CLASSIFY_CHARS ? clip(text, MAX_CLASSIFY_CHARS) : text;
         if (doAspects) for (const c of splitContrast(items[i].text)) clauses.push({ item: i, clause: c });
       }
-      for (const c of clauses) texts.push(clip(c.clause, MAX_CLASSIFY_CHARS));
+      for (const c of clauses) texts.push(c.clause.length > MAX_CLASSIFY_CHARS ? clip(c.clause, MAX_CLASSIFY_CHARS) : c.clause);
       const scores = opts.classifier.classify(texts, { signal });
       scores.catch(() => undefined); // awaited (and rethrown) in order by consume()
       queue.push({ items, clauses, bytesDone, ctx, scores });
@@ -428,7 +433,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
             }
           }
         }
-        reservoir.offer({ text: clip(it.text, MAX_SAMPLE_TEXT), source: it.source, line: it.line, label, score, day });
+        if (doThemes) reservoir.offerLazy(() => ({ text: clip(it.text, MAX_SAMPLE_TEXT), source: it.source, line: it.line, label, score, day }));
       }
       const written = sink.write(lines);
 
@@ -496,9 +501,10 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
           for (const it of batch.items) buf.push(it);
           fileItems += batch.items.length;
           lastBytes = batch.bytesDone;
-          if (buf.length >= chunkSize) {
+          if (buf.length >= nextChunk) {
             await submit(buf, bytesBefore + lastBytes, ctx);
             buf = [];
+            nextChunk = Math.min(chunkSize, nextChunk * 2);
             await drain(inFlight);
           }
         }
@@ -529,6 +535,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
     throwIfAborted(signal);
     const sample = reservoir.items;
     const tick = yielder();
+    // Without themes the sample is empty and these return at once.
     const terms = await sampleTerms(sample, tick);
     throwIfAborted(signal);
     const keyed = await computeThemes(sample, total, 15, tick, terms);
@@ -643,72 +650,6 @@ export function yielder(budgetMs = 4): () => Promise<void> | undefined {
   };
 }
 
-interface SampleTerms {
-  /** Term keys of each sample item. */
-  sets: Set<string>[];
-  df: Map<string, number>;
-  surfaces: Map<string, Map<string, number>>;
-}
-
-async function sampleTerms(sample: SampleItem[], tick: () => Promise<void> | undefined): Promise<SampleTerms> {
-  const sets: Set<string>[] = new Array(sample.length);
-  const df = new Map<string, number>();
-  const surfaces = new Map<string, Map<string, number>>();
-  for (let i = 0; i < sample.length; i++) {
-    const y = tick();
-    if (y) await y;
-    const set = new Set<string>();
-    for (const t of extractTerms(sample[i].text)) {
-      set.add(t.key);
-      df.set(t.key, (df.get(t.key) ?? 0) + 1);
-      let sm = surfaces.get(t.key);
-      if (!sm) surfaces.set(t.key, (sm = new Map()));
-      if (sm.size < 8) sm.set(t.surface, (sm.get(t.surface) ?? 0) + 1);
-    }
-    sets[i] = set;
-  }
-  return { sets, df, surfaces };
-}
-
-/** Themes from the sample: frequent phrases ranked by the negative feedback they explain. */
-export async function computeThemes(sample: SampleItem[], total: number, limit = 15, tick: () => Promise<void> | undefined = yielder(), terms?: SampleTerms): Promise<(Theme & { key: string })[]> {
-  void total;
-  const { sets, df, surfaces } = terms ?? (await sampleTerms(sample, tick));
-  const minCount = Math.max(2, Math.ceil(sample.length * 0.005));
-  const phrases = selectPhrases(df, minCount, limit * 3);
-  const wanted = new Map<string, SampleItem[]>(phrases.map((p) => [p, []]));
-  for (let i = 0; i < sample.length; i++) {
-    const y = tick();
-    if (y) await y;
-    for (const key of sets[i]) wanted.get(key)?.push(sample[i]);
-  }
-  const themes: (Theme & { key: string })[] = [];
-  for (const key of phrases) {
-    const y = tick();
-    if (y) await y;
-    const members = wanted.get(key)!;
-    const c = zero();
-    for (const it of members) c[it.label]++;
-    const n = members.length;
-    const display = [...(surfaces.get(key) ?? new Map([[key, 1]]))].sort((a, b) => b[1] - a[1])[0][0];
-    themes.push({ phrase: display, key, count: n, counts: c, negativeShare: n ? c.negative / n : 0, quotes: pickQuotes(members, c) });
-  }
-  themes.sort((a, b) => b.counts.negative - a.counts.negative || b.count - a.count || a.phrase.localeCompare(b.phrase));
-  return themes.slice(0, limit);
-}
-
-function pickQuotes(members: SampleItem[], c: LabelCounts): Theme['quotes'] {
-  // One quote of the dominant label, then one of the other polarity when present (or the next best).
-  const dominant: SentimentLabel = c.negative >= c.positive && c.negative >= c.neutral ? 'negative' : c.positive >= c.neutral ? 'positive' : 'neutral';
-  const rank = (a: SampleItem, b: SampleItem) => b.score - a.score || a.text.length - b.text.length;
-  const fits = (t: string) => t.length >= 8 && t.length <= 300;
-  const pool = members.filter((m) => fits(m.text)).length ? members.filter((m) => fits(m.text)) : members;
-  const first = pool.filter((m) => m.label === dominant).sort(rank)[0] ?? pool.slice().sort(rank)[0];
-  const other: SentimentLabel = dominant === 'negative' ? 'positive' : 'negative';
-  const second = pool.filter((m) => m !== first && m.label === other).sort(rank)[0] ?? pool.filter((m) => m !== first && m.text !== first?.text).sort(rank)[0];
-  return [first, second].filter(Boolean).map((m) => ({ text: m.text, source: m.source, line: m.line, label: m.label }));
-}
-
 function computeAspects(stats: Map<string, { counts: LabelCounts; praised?: { clause: string; source: string; line: number }; criticized?: { clause: string; source: string; line: number } }>, limit = 12): AspectFinding[] {
   const mentions = new Map<string, number>();
   for (const [k, v] of stats) mentions.set(k, v.counts.negative + v.counts.neutral + v.counts.positive);
@@ -722,25 +663,4 @@ function computeAspects(stats: Map<string, { counts: LabelCounts; praised?: { cl
     .filter((f) => f.counts.negative + f.counts.positive > 0)
     .sort((a, b) => b.counts.negative + b.counts.positive - (a.counts.negative + a.counts.positive) || b.mentions - a.mentions)
     .slice(0, limit);
-}
-
-/** Themes whose share of items grew from the first half of the period to the second. */
-function growingThemes(sample: SampleItem[], sets: Set<string>[], themes: { phrase: string; key: string }[], minDay: number, maxDay: number): GrowingTheme[] {
-  if (maxDay <= minDay) return [];
-  const mid = minDay + (maxDay - minDay) / 2;
-  const early: number[] = [], late: number[] = [];
-  sample.forEach((s, i) => {
-    if (s.day !== undefined) (s.day <= mid ? early : late).push(i);
-  });
-  if (early.length < 5 || late.length < 5) return [];
-  const out: GrowingTheme[] = [];
-  for (const { phrase, key } of themes) {
-    const e = early.filter((i) => sets[i].has(key)).length;
-    const lateItems = late.filter((i) => sets[i].has(key)).map((i) => sample[i]);
-    const es = e / early.length, ls = lateItems.length / late.length;
-    if (lateItems.length >= 2 && ls > es * 1.5 && ls - es >= 0.02) {
-      out.push({ phrase, earlyShare: es, lateShare: ls, lateCount: lateItems.length, negativeShare: lateItems.filter((s) => s.label === 'negative').length / lateItems.length });
-    }
-  }
-  return out.sort((a, b) => b.lateShare - b.earlyShare - (a.lateShare - a.earlyShare)).slice(0, 5);
 }

@@ -86,4 +86,13 @@ export class Reservoir<T> {
       if (j < this.capacity) this.items[j] = item;
     }
   }
+  /** Like offer(), but builds the item only when it is kept (same random sequence as offer()). */
+  offerLazy(make: () => T): void {
+    this.seen++;
+    if (this.items.length < this.capacity) this.items.push(make());
+    else {
+      const j = Math.floor(this.rand() * this.seen);
+      if (j < this.capacity) this.items[j] = make();
+    }
+  }
 }

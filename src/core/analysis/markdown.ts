@@ -49,7 +49,7 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
   if (r.themes.length) {
     L.push('## Themes');
     L.push('');
-    L.push(`Recurring phrases, ranked by how much negative feedback they explain${r.themeSample < r.total ? ` (computed on a uniform sample of ${r.themeSample} of ${r.total} items)` : ''}. Mix is negative / neutral / positive.`);
+    L.push(`Recurring topics (key phrases), ranked by how much negative feedback they explain${r.themeSample < r.total ? ` (computed on a uniform sample of ${r.themeSample} of ${r.total} items)` : ''}. Mix is negative / neutral / positive.`);
     L.push('');
     L.push('| Theme | Mentions | Negative share | Mix |');
     L.push('|---|---:|---:|---|');

@@ -1,42 +1,124 @@
-// Key-phrase extraction for themes and aspects.
-// English: stopword-filtered unigrams and bigrams with light normalization (case, plurals, possessives).
-// Chinese: 2-4 character segments of Han runs cut at punctuation and stop characters.
+// Key-phrase candidates for themes and aspects.
+//
+// English: noun-phrase-like chunks without a tagger. A clause is cut into runs at function words,
+// numbers, sentiment words and generic verbs/adverbs; a run yields unigrams of content words and
+// 2-3-word phrases that end in a noun-like word ("dark mode", "battery drain", "customer support"),
+// plus "X to/of/for/with/on Y" ("export to csv") and particle verbs ("log in"). Keys are folded
+// (case, plurals, possessives, hyphens).
+// Chinese (no spaces): Han runs are cut at function characters (的 了 很 也 都 不 …), then 2-4
+// character n-grams that neither start nor end like a function word, a numeral or a sentiment word.
+// Whether an n-gram is a word is decided on the corpus (accessor variety, see themes.ts).
+//
+// The word lists below are a background of what carries no topic in *any* feedback: function words,
+// words frequent in all English/Chinese text, and pure sentiment words (the classifier covers those).
+// Everything else is left to corpus statistics.
 
-const EN_STOP = new Set(
-  `a about above after again against all also am an and any are aren't as at be because been before being below between both
-  but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each few for from further get gets
-  getting got had hadn't has hasn't have haven't having he her here hers herself him himself his how i i'd i'll i'm i've if in
-  into is isn't it it's its itself just let's me more most mustn't my myself no nor not now of off on once only or other ought
-  our ours ourselves out over own same shan't she should shouldn't so some such than that that's the their theirs them
-  themselves then there there's these they they'd they'll they're they've this those through to too under until up upon us very
-  was wasn't we we'd we'll we're we've were weren't what what's when where which while who whom why will with won't would
-  wouldn't you you'd you'll you're you've your yours yourself yourselves im ive dont doesnt didnt cant wont isnt arent wasnt
-  one two three also really still even ever every much many lot lots thing things something anything everything nothing
-  way ways well yes yeah ok okay oh please thanks thank pretty quite bit since though although however yet already always never
-  sometimes often usually again back go goes going gone went come comes came make makes made making use used using uses
-  want wants wanted need needs needed try tried trying know think thought say said says see seen look looks looked take took
-  give gave keep kept put seems seem seemed feel feels felt bit app apps application product day days time times week weeks
-  month months year years now today yesterday guys people anyone someone everyone etc via per without within
-  across around among toward towards instead almost enough another able`.split(/\s+/),
-);
-/** Pure sentiment words carry no aspect; they are excluded from themes (the classifier covers them). */
-const EN_SENTIMENT = new Set(
-  `good great bad love loved loves like liked likes hate hated hates awesome amazing excellent terrible horrible awful nice
-  poor worst best better worse perfect fantastic wonderful disappointing disappointed happy unhappy annoying annoyed
-  useless useful fine decent superb brilliant lovely crap garbage trash sucks suck stupid fun glad sad mad angry frustrated
-  frustrating frustration satisfied unsatisfied recommend recommended favorite favourite beautiful ugly cool wow meh
-  impressed impressive okay-ish solid mediocre fabulous outstanding pleased dissatisfied happy unacceptable ridiculous`.split(/\s+/),
-);
-const ZH_STOP = new Set([...'的了是我你他她它们很也都就在和与及或但而又还被把给让对这那个些有没不太非常真好吧呢吗啊呀哦嗯着过啦么得地就要会能可以说什么怎样挺蛮特别更最再才已经一点些许']);
+const words = (s: string): Set<string> => new Set(s.trim().split(/\s+/));
+
+/** Function words: never part of a phrase (except as the connector of "X to Y" / a particle). */
+const EN_STOP = words(`
+  a about above after again against all am an and any are every aren't as at be because been before being below between both but by
+  can can't cannot could couldn't did didn't do does doesn't doing don't down during each either few for from further had hadn't
+  has hasn't have haven't having he he's her here hers herself him himself his how i i'd i'll i'm i've if in into is isn't it
+  it's its itself let's me mine more most mustn't my myself neither no nor not of off on once only or other others ought our ours
+  ourselves out over own same shan't she she's should shouldn't so some such than that that's the their theirs them themselves
+  then there there's these they they'd they'll they're they've this those through to too under until up upon us was wasn't we
+  we'd we'll we're we've were weren't what what's when where which while who whom whose why will with won't would wouldn't you
+  you'd you'll you're you've your yours yourself yourselves im ive id dont doesnt didnt cant wont isnt arent wasnt couldnt
+  shouldnt wouldnt thats theres whats hes shes youre theyre etc via per without within across around among toward towards
+  instead almost enough another anyone someone everyone anybody somebody everybody nobody anything something everything nothing
+  whatever whenever wherever whether though although however yet since unless also just even ever still already always never
+  sometimes often usually again else very too much many lot lots quite rather pretty bit little less least
+  one two three four five six seven eight nine ten hundred thousand first second third once twice
+  yes yeah yep no nope ok okay oh ah hey hi hello please pls plz thanks thank thx sorry lol btw imo fyi`);
+
+/** Frequent in any text, no topic on their own: generic verbs, adverbs, adjectives. Cut runs like stopwords. */
+const EN_GENERIC = words(`
+  really actually basically literally totally completely absolutely definitely certainly probably maybe perhaps seriously
+  simply especially finally constantly literally recently currently suddenly randomly frequently immediately honestly
+  anyway anyways somehow like likely unlikely able unable sure certain real truly highly
+  get gets getting got gotten make makes making made go goes going gone went come comes coming came take takes taking took
+  taken give gives giving gave given keep keeps keeping kept put puts putting let lets letting use uses using used usage
+  try tries trying tried want wants wanting wanted need needs needing needed know knows knowing knew known think thinks
+  thinking thought say says saying said see sees seeing saw seen look looks looking looked seem seems seeming seemed feel
+  feels feeling felt find finds finding found tell tells telling told ask asks asking asked work works working worked
+  happen happens happening happened start starts starting started stop stops stopping stopped show shows showing showed shown
+  leave leaves leaving left turn turns turning turned run runs running ran call calls calling called mean means meaning meant
+  help helps helping helped fail fails failing failed wish wishes hope hopes expect expects expected guess bother bothers
+  do does did done doing become becomes became end ends ended arrive arrives arriving appear appears appearing occur occurs
+  occurring exist exists existing remain remains stay stays contain contains include includes including allow allows allowing
+  provide provides providing require requires requiring fix fixes fixing
+  back far away ago later soon special anymore together
+  be been being is are was were am has have had
+  new old free whole entire main last next full big small large long short high low latest recent current different various
+  extra additional basic multiple single several general overall total own certain particular main major minor huge tiny
+  able possible impossible available unavailable`);
+
+/** Generic nouns of feedback: not a theme alone, fine inside a phrase ("response time", "battery life"). */
+const EN_GENERIC_NOUN = words(`
+  app apps application applications product products software program tool tools service feature features function functions
+  option options thing things stuff way ways time times day days week weeks month months year years hour hours minute minutes
+  second seconds moment people person user users customer customers client clients guy guys team company business
+  issue issues problem problems question questions experience experiences version versions job money place world life
+  part parts kind sort type lot bunch matter reason result results point case example idea star stars review reviews rating`);
+
+/** Modifiers that may open a phrase ("new editor", "free version") but are no theme alone. */
+const EN_MODIFIER = words(`new old free whole entire main last latest recent current full big small large long short high low extra basic default multiple single`);
+
+/** Sentiment and evaluation words: the classifier covers them; they carry no topic. */
+const EN_SENTIMENT = words(`
+  good great bad love loved loves loving like liked likes hate hated hates awesome amazing excellent terrible horrible awful nice
+  poor poorly worst best better worse perfect perfectly fantastic wonderful disappointing disappointed disappointment happy
+  unhappy annoying annoyed useless useful fine decent superb brilliant lovely crap crappy garbage trash sucks suck sucked stupid
+  fun glad sad mad angry furious upset frustrated frustrating frustration satisfied unsatisfied satisfying recommend recommended
+  favorite favourite beautiful ugly cool wow meh impressed impressive solid mediocre fabulous outstanding pleased dissatisfied
+  unacceptable ridiculous slow slower slowest fast faster fastest quick quicker quickly slowly easy easier easiest easily hard
+  harder difficult simple simpler intuitive confusing confused clunky buggy laggy unusable broken smooth smoothly clean
+  cleaner responsive unresponsive reliable unreliable stable unstable accurate inaccurate convenient inconvenient helpful
+  unhelpful rude friendly polite kind painful pain worth worthless waste wasted wrong right correct excellent incredible
+  incredibly super extremely horribly terribly awfully nicely badly wonderfully beautifully enjoy enjoyed enjoying praise praises
+  praised complain complains complained thrilled delighted grateful thankful appreciate appreciated unfortunately sadly
+  luckily hopefully shame joke nightmare disaster mess messy miserable pathetic outrageous insane crazy weird strange odd
+  expensive cheap cheaper pricey overpriced affordable reasonable fair unfair`);
+
+/** Nouns ending in -ly (the -ly adverb rule must not cut them). */
+const EN_LY_NOUNS = words(`family reply replies supply assembly anomaly july italy ally rally jelly belly bully fly butterfly lily monopoly`);
+
+// Chinese. Function characters that cut a Han run (particles, pronouns, adverbs, negation, conjunctions).
+const ZH_BREAK = new Set([...'的了吗呢吧啊呀哦嗯啦呗哈么很太也都又再才就还却而但是我你他她它们这那被把让给和与或跟不没挺蛮非最真啥咋得着些']);
+/** Characters that don't start a content word here (numerals, "一", modal verbs). */
+const ZH_NO_START = new Set([...'一二三四五六七八九十百千万两几半每各某第有要可能会用在从向往比对说']);
+/** Characters that don't end a content word here (measure words, complements, locatives of verbs). */
+const ZH_NO_END = new Set([...'个次种点下来去到起里在有会对说过样么']);
+/** Pure sentiment/evaluation characters: a segment starting or ending with one is an evaluation, not a topic. */
+const ZH_SENTIMENT_CHARS = new Set([...'好差棒烂赞坑爽糟渣爱恨慢贵']);
+/** Multi-character sentiment/evaluation words. */
+const ZH_SENTIMENT = words(`
+  不错 满意 失望 垃圾 喜欢 讨厌 推荐 方便 麻烦 简单 复杂 流畅 优秀 完美 糟糕 厉害 离谱 舒服 难用 好用 好看 难看 实用 实惠
+  便宜 划算 值得 准确 准时 及时 清楚 清晰 顺手 顺利 丰富 齐全 严重 恶心 无语 生气 愤怒 开心 高兴 感谢 谢谢 辛苦 耐心 热情
+  敷衍 稳定 干净 整洁 合理 精致 简陋 粗糙 漂亮 一般 还行 凑合 可惜 遗憾 强烈 特别 非常 十分 超级 完全 根本 几乎 简洁
+  舒适 友好 贴心 靠谱 不行 太慢 太贵 很快 很慢 好评 差评 神器 良心 失败`);
+/** Generic and function words (multi-character) of any Chinese text or feedback. */
+const ZH_GENERIC = words(`
+  以后 之后 然后 最后 以前 之前 时候 现在 已经 一直 一下 一点 一个 一些 一样 一起 一次 有点 有些 所有 任何 各种 其他 其它 别的
+  因为 所以 如果 虽然 但是 可是 不过 而且 并且 还是 就是 只是 或者 然而 于是 而是 总是 经常 常常 马上 立刻 直接 反复 终于 其实
+  确实 当然 比较 稍微 重新 继续 整体 整个 自己 大家 我们 你们 他们 它们 东西 事情 地方 用户 客户 顾客 朋友 可以 能够 需要
+  应该 觉得 感觉 知道 希望 使用 用了 用来 起来 出来 下来 上去 什么 怎么 怎样 为什么 这样 那样 多少 时间 问题 功能 软件 应用
+  产品 体验 版本 小时 分钟 秒钟 今天 昨天 明天 每天 一天 一年 半年 几天 两天 两周 一周 一月 本来 目前 平时 总体 总之 另外
+  希望能 请问 建议 打开 进行 出现 发现 没有 不能 不会 不要 可能 还有 只有 作为 通过 关于 对于 为了 以及 之类 左右 以上 以下
+  解决 处理 频繁 经常 每次 有时 偶尔 好像 似乎 一般般 五星 一星`);
 
 const HAN = /\p{Script=Han}/u;
+const HAN_RUNS = /\p{Script=Han}+/gu;
+const CLAUSES = /[.,;:!?()[\]{}"“”‘’«»<>|/\\…。，；：！？、（）【】《》\n\r\t]+|\s[-–—]+\s/;
+const TOKENS = /[A-Za-z0-9][A-Za-z0-9'’-]*/g;
 
 /** Light English normalization: possessives, plurals (-ies, -es after sibilants, -s). */
 export function normalizeWord(w: string): string {
   let s = w.toLowerCase().replace(/[’']s$/, '').replace(/[’']/g, "'");
   if (s.length > 4 && s.endsWith('ies')) s = s.slice(0, -3) + 'y';
   else if (s.length > 4 && /(ches|shes|sses|xes|zes)$/.test(s)) s = s.slice(0, -2);
-  else if (s.length > 3 && s.endsWith('s') && !/(ss|us|is|ous)$/.test(s)) s = s.slice(0, -1);
+  else if (s.length > 3 && s.endsWith('s') && !/(ss|us|is|ous|ics)$/.test(s)) s = s.slice(0, -1);
   return s;
 }
 
@@ -47,59 +129,184 @@ export interface Term {
   surface: string;
 }
 
-/** Distinct terms of a text: English uni/bi-grams and Chinese 2-4-char segments (normalized keys). */
-export function extractTerms(text: string): Term[] {
-  const out = new Map<string, string>();
-  // English: clauses cut at punctuation so bigrams don't cross sentences.
-  for (const clause of text.split(/[.,;:!?()\[\]{}"“”。，；：！？、\n\r\t]+/)) {
-    const words = clause.match(/[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]/g);
-    if (!words) continue;
-    let prev: { key: string; surface: string } | null = null;
-    for (const raw of words) {
-      const lower = raw.toLowerCase().replace(/’/g, "'");
-      const key = normalizeWord(lower);
-      const stop = EN_STOP.has(lower) || EN_STOP.has(key) || key.length < 3 || EN_SENTIMENT.has(lower) || EN_SENTIMENT.has(key);
-      if (stop) {
-        prev = null;
-        continue;
+const enum Kind {
+  /** Cuts a run (function word, number, sentiment, generic verb/adverb). */
+  Break,
+  /** Function word usable as a connector ("export to csv") or particle ("log in"). */
+  Connector,
+  /** Opens a phrase only. */
+  Modifier,
+  /** Inside a phrase only. */
+  GenericNoun,
+  Content,
+}
+
+const CONNECTORS = new Set(['to', 'of', 'for', 'with', 'on', 'in']);
+const PARTICLES = new Set(['in', 'up', 'out', 'on', 'off']);
+/** Words after which a particle ends its verb ("log in after", "sign up with") rather than opens an object ("drain on my"). */
+const PARTICLE_FOLLOWERS = words(`after before since because when while until again anymore and but or with at to for from on in if
+  so then now today every since without via using through`);
+
+interface Tok {
+  key: string;
+  surface: string;
+  kind: Kind;
+}
+
+function classify(raw: string): Tok {
+  const clean = raw.replace(/[-'’]+$/, '');
+  const lower = clean.toLowerCase().replace(/’/g, "'");
+  // Acronyms and mixed case (PDF, iOS) keep their case for display; capitalized words don't.
+  const surface = /[A-Z]/.test(clean.slice(1)) ? clean : lower;
+  if (/\d/.test(lower) && !/^[a-z]{2,}/.test(lower)) return { key: lower, surface, kind: Kind.Break };
+  const key = normalizeWord(lower).replace(/-/g, '');
+  const isWord = (set: Set<string>) => set.has(lower) || set.has(key);
+  let kind: Kind;
+  if (EN_STOP.has(lower)) kind = CONNECTORS.has(lower) || PARTICLES.has(lower) ? Kind.Connector : Kind.Break;
+  else if (key.length < 2 || isWord(EN_SENTIMENT)) kind = Kind.Break;
+  else if (isWord(EN_MODIFIER)) kind = Kind.Modifier;
+  else if (isWord(EN_GENERIC)) kind = Kind.Break;
+  else if (isWord(EN_GENERIC_NOUN)) kind = Kind.GenericNoun;
+  // -ly adverbs and -ed participles are no topic (nouns in -ly / -eed excepted).
+  else if (lower.length >= 5 && lower.endsWith('ly') && !EN_LY_NOUNS.has(lower)) kind = Kind.Break;
+  else if (lower.length >= 5 && /[^e]ed$/.test(lower)) kind = Kind.Break;
+  else kind = Kind.Content;
+  return { key, surface, kind };
+}
+
+function addTerm(out: Map<string, string>, key: string, surface: string): void {
+  if (!out.has(key)) out.set(key, surface);
+}
+
+function englishTerms(text: string, out: Map<string, string>): void {
+  for (const clause of text.split(CLAUSES)) {
+    const raw = clause.match(TOKENS);
+    if (!raw) continue;
+    const toks = raw.map(classify);
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i];
+      if (t.kind === Kind.Content) addTerm(out, t.key, t.surface);
+      if (t.kind === Kind.Break || t.kind === Kind.Connector) continue;
+      // Phrases of 2-3 words starting here: contiguous phrase words, at least one content word, ending in a noun-like word.
+      let content = t.kind === Kind.Content ? 1 : 0;
+      if (t.kind === Kind.GenericNoun || t.kind === Kind.Modifier || t.kind === Kind.Content) {
+        let key = t.key, surface = t.surface;
+        for (let j = i + 1; j < toks.length && j < i + 3; j++) {
+          const u = toks[j];
+          if (u.kind !== Kind.Content && u.kind !== Kind.GenericNoun) break;
+          if (u.kind === Kind.Content) content++;
+          key += ` ${u.key}`;
+          surface += ` ${u.surface}`;
+          if (content) addTerm(out, key, surface);
+        }
       }
-      if (!out.has(key)) out.set(key, lower);
-      if (prev) {
-        const bk = `${prev.key} ${key}`;
-        if (!out.has(bk)) out.set(bk, `${prev.surface} ${lower}`);
-      }
-      prev = { key, surface: lower };
+      if (t.kind !== Kind.Content) continue;
+      const next = toks[i + 1];
+      if (next?.kind !== Kind.Connector) continue;
+      const after = toks[i + 2];
+      // "export to csv", "crash on startup"
+      if (after?.kind === Kind.Content && CONNECTORS.has(next.key)) addTerm(out, `${t.key} ${next.key} ${after.key}`, `${t.surface} ${next.surface} ${after.surface}`);
+      // "log in", "sign up": a particle ending the clause or followed by a preposition/conjunction, not by its object
+      if (PARTICLES.has(next.key) && (!after || PARTICLE_FOLLOWERS.has(after.key))) addTerm(out, `${t.key} ${next.key}`, `${t.surface} ${next.surface}`);
     }
   }
-  // Chinese: Han runs, cut at stop characters, then 2-4-grams.
-  if (HAN.test(text)) {
-    const runs = text.match(/\p{Script=Han}+/gu) ?? [];
-    for (const run of runs) {
-      let seg = '';
-      const segs: string[] = [];
-      for (const ch of run) {
-        if (ZH_STOP.has(ch)) {
-          if (seg.length >= 2) segs.push(seg);
-          seg = '';
-        } else seg += ch;
-      }
+}
+
+/** Function-free segments of a Han run. */
+function zhSegments(run: string): string[] {
+  const segs: string[] = [];
+  let seg = '';
+  for (const ch of run) {
+    if (ZH_BREAK.has(ch)) {
       if (seg.length >= 2) segs.push(seg);
-      for (const s of segs) {
-        const chars = [...s];
-        for (let n = 2; n <= 4; n++) {
-          for (let i = 0; i + n <= chars.length; i++) {
-            const g = chars.slice(i, i + n).join('');
-            if (!out.has(g)) out.set(g, g);
-          }
+      seg = '';
+    } else seg += ch;
+  }
+  if (seg.length >= 2) segs.push(seg);
+  return segs;
+}
+
+/** Is this 2-4 character n-gram a possible content word (before corpus statistics)? */
+export function zhCandidate(g: string): boolean {
+  const first = g[0], last = g[g.length - 1];
+  if (ZH_NO_START.has(first) || ZH_NO_END.has(last)) return false;
+  if (ZH_SENTIMENT_CHARS.has(first) || ZH_SENTIMENT_CHARS.has(last)) return false;
+  if (ZH_GENERIC.has(g) || ZH_SENTIMENT.has(g)) return false;
+  // No generic or sentiment word at either edge ("更新以后", "登录失败" keeps only its parts).
+  for (let k = 2; k < g.length; k++) {
+    const head = g.slice(0, k), tail = g.slice(g.length - k);
+    if (ZH_SENTIMENT.has(head) || ZH_SENTIMENT.has(tail) || isZhFunction(head) || isZhFunction(tail)) return false;
+  }
+  return true;
+}
+
+/** Generic words that are function-like (not nouns that may head a phrase like 功能/时间). */
+function isZhFunction(w: string): boolean {
+  return ZH_GENERIC.has(w) && !ZH_GENERIC_NOUNS.has(w);
+}
+const ZH_GENERIC_NOUNS = words(`时间 问题 功能 软件 应用 产品 体验 版本 用户 客户 顾客 东西 事情 地方 朋友`);
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+function chineseTerms(text: string, out: Map<string, string>): void {
+  for (const run of text.match(HAN_RUNS) ?? []) {
+    for (const seg of zhSegments(run)) {
+      // Characters beyond the BMP (rare) are sliced by code point.
+      const s: string | string[] = SURROGATE.test(seg) ? Array.from(seg) : seg;
+      const n = s.length;
+      for (let len = 2; len <= 4; len++) {
+        for (let i = 0; i + len <= n; i++) {
+          const g = typeof s === 'string' ? s.slice(i, i + len) : s.slice(i, i + len).join('');
+          if (!out.has(g) && zhCandidate(g)) out.set(g, g);
         }
       }
     }
   }
+}
+
+/** Distinct candidate terms of a text: English phrase keys and Chinese 2-4-character n-grams. */
+export function extractTerms(text: string): Term[] {
+  const out = new Map<string, string>();
+  if (/[A-Za-z]/.test(text)) englishTerms(text, out);
+  if (HAN.test(text)) chineseTerms(text, out);
   return [...out].map(([key, surface]) => ({ key, surface }));
 }
 
-function isCjk(key: string): boolean {
+/**
+ * Calls `visit(gram, left, right)` for each occurrence in `text` of a Chinese n-gram in `wanted`, with
+ * the characters next to it, or '' where it touches a boundary (punctuation, a function character, the
+ * edge of the text): the counts behind accessor variety.
+ */
+export function zhContexts(text: string, wanted: ReadonlySet<string>, visit: (gram: string, left: string, right: string) => void): void {
+  for (const run of text.match(HAN_RUNS) ?? []) {
+    const n = run.length;
+    for (let len = 2; len <= 4; len++) {
+      for (let i = 0; i + len <= n; i++) {
+        const g = run.slice(i, i + len);
+        if (!wanted.has(g)) continue;
+        const l = i > 0 ? run[i - 1] : '';
+        const r = i + len < n ? run[i + len] : '';
+        visit(g, l && !ZH_BREAK.has(l) ? l : '', r && !ZH_BREAK.has(r) ? r : '');
+      }
+    }
+  }
+}
+
+/**
+ * Is this English word of a phrase key generic (a feedback noun like "app", "customer" or a modifier like
+ * "new")? A phrase that adds only such words to a theme ("app crash" to "crash") says nothing more.
+ */
+export function isGenericWord(key: string): boolean {
+  return EN_GENERIC_NOUN.has(key) || EN_MODIFIER.has(key);
+}
+
+export function isCjk(key: string): boolean {
   return HAN.test(key);
+}
+
+/** The key with spaces and hyphens dropped: "log in", "log-in" and "login" are one term. */
+export function compoundKey(key: string): string {
+  return isCjk(key) ? key : key.replace(/[\s-]+/g, '');
 }
 
 /** Does `longer` contain `shorter` as a phrase (word sequence for English, substring for Chinese)? */
@@ -110,20 +317,18 @@ export function containsPhrase(longer: string, shorter: string): boolean {
 }
 
 /**
- * Keeps the phrases worth reporting: frequent enough, and not explained by a longer phrase
- * (a unigram or shorter segment whose count is mostly that of a longer phrase containing it is dropped,
- * and so is a longer phrase much rarer than its parts for Chinese n-gram noise).
+ * Keeps the phrases worth reporting from mention counts: frequent enough, and not explained by a
+ * longer phrase (one whose count is >= 70% of its own). Used for aspects, where only counts are known.
  */
 export function selectPhrases(counts: Map<string, number>, minCount: number, limit: number): string[] {
   const cands = [...counts].filter(([, n]) => n >= minCount).sort((a, b) => b[1] - a[1] || b[0].length - a[0].length);
   const pool = cands.slice(0, Math.max(limit * 20, 200));
   const keep: string[] = [];
   for (const [k, n] of pool) {
-    // Dropped when a longer phrase containing it covers >= 70% of its mentions.
     const covered = pool.some(([k2, n2]) => containsPhrase(k2, k) && n2 >= 0.7 * n);
     if (covered) continue;
     // Chinese: a 3-4 gram is only kept when it isn't an accidental join (count close to one of its 2-gram parts).
-    if (isCjk(k) && [...k].length > 2) {
+    if (isCjk(k) && k.length > 2) {
       const parts = pool.filter(([k2]) => containsPhrase(k, k2));
       if (parts.length && parts.every(([, n2]) => n < 0.5 * n2)) continue;
     }

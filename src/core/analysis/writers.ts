@@ -111,6 +111,8 @@ export interface ReportPaths {
   dir: string;
   report: string;
   resultsCsv: string;
+  /** summary.json: the whole result without per-item rows (the Report view reads it). */
+  summary: string;
   chart?: string;
 }
 
@@ -128,7 +130,7 @@ export interface WriteReportOptions {
 }
 
 /**
- * Writes report.md, results.csv and (when dated) sentiment-over-time.svg into a new folder
+ * Writes report.md, results.csv, summary.json and (when dated) sentiment-over-time.svg into a new folder
  * `<reports>/<name>-<YYYYMMDD-HHMMSS>[-n]/`, built in a temp folder and renamed into place:
  * nothing existing is overwritten and nothing half-written remains on error or cancel.
  */
@@ -149,6 +151,7 @@ export async function writeReport(result: AnalysisResult, opts: WriteReportOptio
       if (opts.jsonl) await writeOutputFile(result, 'jsonl', path.join(tmp, 'results.jsonl'), { signal: opts.signal });
       const md = renderMarkdown(result, { chartFile: hasChart ? 'sentiment-over-time.svg' : undefined, relativeTo: opts.workspaceDir });
       await fsp.writeFile(path.join(tmp, 'report.md'), md + '\nPer-item results: [results.csv](results.csv)\n', { flag: 'wx' });
+      await fsp.writeFile(path.join(tmp, 'summary.json'), JSON.stringify(publicResult(result), null, 2), { flag: 'wx' });
       throwIfAborted(opts.signal);
     },
     opts.signal,
@@ -157,6 +160,7 @@ export async function writeReport(result: AnalysisResult, opts: WriteReportOptio
     dir,
     report: path.join(dir, 'report.md'),
     resultsCsv: path.join(dir, 'results.csv'),
+    summary: path.join(dir, 'summary.json'),
     chart: hasChart ? path.join(dir, 'sentiment-over-time.svg') : undefined,
   };
 }

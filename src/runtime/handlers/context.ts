@@ -1,3 +1,5 @@
+import type { InferenceThread } from '../inference-client';
+
 // What a worker-side request handler receives. Handlers live in src/runtime/handlers/*.ts and are
 // dispatched by src/runtime/worker.ts; they run inside the worker thread only.
 
@@ -12,6 +14,16 @@ export interface LoadedModel {
   model: any;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   tokenizer: any;
+  /**
+   * Token ids of a text without special tokens: the fast WordPiece encoder when tokenizer.json is a
+   * BERT WordPiece pipeline (src/runtime/fast-wordpiece.ts), else the library tokenizer.
+   */
+  encode: (text: string) => number[];
+  /**
+   * The inference thread running this model's ONNX session (CPU classification models), so this
+   * thread can tokenize and aggregate while it computes; undefined when not started or after it died.
+   */
+  inference?: InferenceThread;
   /** Parsed config.json of the model folder. */
   config: Record<string, unknown>;
   /** ONNX variant requested at load ('fp32', 'q8', 'q4', ...; undefined = transformers.js default). */

@@ -8,6 +8,8 @@ import { oneLine, realProbes, selectDevice, type DeviceProbes } from '../device'
 import { RuntimeUserError } from '../errors';
 import type { LoadParams, LoadResult } from '../protocol';
 import { transformers } from '../transformers';
+import { createFastWordPiece } from '../fast-wordpiece';
+import { InferenceThread, inferenceThreadScript } from '../inference-client';
 import type { HandlerContext, LoadedModel } from './context';
 
 /** onnx/model<suffix>.onnx per dtype, as transformers.js names the variants. */
@@ -162,6 +164,7 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
     );
   }
   throwIfAborted(ctx.signal);
+  const encode = textEncoder(modelDir, tokenizer, task, ctx);
 
   const Auto = task === 'text-classification' ? tf.AutoModelForSequenceClassification : tf.AutoModelForCausalLM;
   const selection = await selectDevice(
@@ -191,13 +194,22 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
     throw new CancelledError();
   }
 
+  const inference = task === 'text-classification' && selection.device === 'cpu' && rel ? await startInferenceThread(modelFile, modelId, ctx) : undefined;
+  if (ctx.signal.aborted) {
+    inference?.close();
+    await disposeModel({ model: selection.value } as LoadedModel, ctx);
+    throw new CancelledError();
+  }
+
   const loaded: LoadedModel = {
     modelId,
+    inference,
     task,
     device: selection.device,
     modelDir,
     model: selection.value,
     tokenizer,
+    encode,
     config,
     dtype: params.dtype,
     labels,
@@ -209,6 +221,23 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
   const loadMs = Date.now() - t0;
   ctx.log('info', `Loaded ${modelId} (${task}) on ${selection.device} in ${loadMs} ms from ${modelDir}.`);
   return { device: selection.device, loadMs, fallbackReason: selection.fallbackReason, labels, maxLength };
+}
+
+/** The fast WordPiece encoder for classification models whose tokenizer.json allows it, else the library's encode. */
+function textEncoder(modelDir: string, tokenizer: unknown, task: LoadParams['task'], ctx: HandlerContext): (text: string) => number[] {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const lib = (text: string): number[] => (tokenizer as any).encode(text, { add_special_tokens: false });
+  if (task !== 'text-classification') return lib;
+  try {
+    const fast = createFastWordPiece(JSON.parse(readFileSync(path.join(modelDir, 'tokenizer.json'), 'utf8')), lib);
+    if (fast) {
+      ctx.log('info', `Tokenizer of ${path.basename(modelDir)}: fast WordPiece encoder.`);
+      return (text) => fast.encode(text);
+    }
+  } catch (err) {
+    ctx.log('warn', `Fast tokenizer unavailable (${oneLine(err)}); using the library tokenizer.`);
+  }
+  return lib;
 }
 
 /**
@@ -225,7 +254,32 @@ export function sessionOptions(device: string): Record<string, unknown> {
   return base;
 }
 
-async function disposeModel(m: Pick<LoadedModel, 'model'>, ctx: HandlerContext): Promise<void> {
+/**
+ * Starts the inference thread for a CPU classification model (src/runtime/inference-thread.ts);
+ * undefined (inference stays on this thread) when its bundle is absent, it is disabled with
+ * PRODUCT_FORGE_INFERENCE_THREAD=0, or it fails to start.
+ */
+async function startInferenceThread(modelFile: string, modelId: string, ctx: HandlerContext): Promise<InferenceThread | undefined> {
+  if (process.env.PRODUCT_FORGE_INFERENCE_THREAD === '0') return undefined;
+  const script = inferenceThreadScript();
+  if (!script) return undefined;
+  try {
+    const thread = await InferenceThread.start(script, {
+      modelFile,
+      // Idle intra-op threads do not spin: the model worker's reading and tokenizing need that core.
+      sessionOptions: { ...sessionOptions('cpu'), executionProviders: ['cpu'], extra: { session: { intra_op: { allow_spinning: '0' } } } },
+      outputName: 'logits',
+    });
+    ctx.log('info', `${modelId}: inference runs on its own thread.`);
+    return thread;
+  } catch (err) {
+    ctx.log('warn', `${modelId}: the inference thread did not start (${oneLine(err)}); inference runs on the model worker thread.`);
+    return undefined;
+  }
+}
+
+async function disposeModel(m: Pick<LoadedModel, 'model'> & { inference?: InferenceThread }, ctx: HandlerContext): Promise<void> {
+  m.inference?.close();
   try {
     await m.model?.dispose?.();
   } catch (err) {

@@ -5,6 +5,7 @@
 import { CancelledError, SENTIMENT_LABELS, type SentimentScores } from '../../core/types';
 import { RuntimeUserError } from '../errors';
 import { transformers } from '../transformers';
+import type { Logits } from '../inference-client';
 import type { LoadedModel } from './context';
 
 export const DEFAULT_BATCH_SIZE = 64;
@@ -59,9 +60,13 @@ export function windowSpans(n: number, budget: number): Array<[number, number]> 
   return spans;
 }
 
+/** One model input: content tokens ids[start, end) of a text, wrapped in the special tokens (width in all). */
 interface Segment {
   text: number;
   ids: number[];
+  start: number;
+  end: number;
+  width: number;
   weight: number;
 }
 
@@ -104,65 +109,110 @@ export async function scoreTexts(m: LoadedModel, texts: string[], opts: ScoreOpt
   const nLabels = m.labels.length;
 
   const segments: Segment[] = [];
+  const extra = sp.prefix.length + sp.suffix.length;
   const remaining = new Int32Array(texts.length);
   for (let t = 0; t < texts.length; t++) {
     if (t % 256 === 0 && opts.signal?.aborted) throw new CancelledError();
     const text = texts[t];
     if (typeof text !== 'string') throw new RuntimeUserError(`Text ${t + 1} is not a string.`, 'bad-request');
-    const ids: number[] = text ? m.tokenizer.encode(text, { add_special_tokens: false }) : [];
+    const ids: number[] = text ? m.encode(text) : [];
+    if (ids.length <= budget) {
+      segments.push({ text: t, ids, start: 0, end: ids.length, width: ids.length + extra, weight: Math.max(1, ids.length) });
+      remaining[t]++;
+      continue;
+    }
     for (const [a, b] of windowSpans(ids.length, budget)) {
-      segments.push({ text: t, ids: sp.prefix.concat(ids.slice(a, b), sp.suffix), weight: Math.max(1, b - a) });
+      segments.push({ text: t, ids, start: a, end: b, width: b - a + extra, weight: Math.max(1, b - a) });
       remaining[t]++;
     }
   }
-  const order = segments.map((_, i) => i).sort((a, b) => segments[a].ids.length - segments[b].ids.length || a - b);
+  const order = segments.map((_, i) => i).sort((a, b) => segments[a].width - segments[b].width || a - b);
 
   const { Tensor } = await transformers();
   const probs = texts.map(() => new Float64Array(nLabels));
   const weights = new Float64Array(texts.length);
+  // Batch boundaries over the length-sorted segments. Sorted ascending: a batch's last segment is its longest.
+  const bounds: Array<[number, number]> = [];
+  for (let i = 0; i < order.length; ) {
+    let j = i + 1;
+    while (j < order.length && j - i < batchSize && (j - i + 1) * segments[order[j]].ids.length <= tokenBudget) j++;
+    bounds.push([i, j]);
+    i = j;
+  }
+  const build = (b: number) => {
+    const [i, j] = bounds[b];
+    const n = j - i;
+    const width = segments[order[j - 1]].width;
+    const inputIds = new BigInt64Array(n * width);
+    const mask = new BigInt64Array(n * width);
+    if (sp.padId !== 0) inputIds.fill(BigInt(sp.padId));
+    for (let r = 0; r < n; r++) {
+      const seg = segments[order[i + r]];
+      let off = r * width;
+      mask.fill(1n, off, off + seg.width);
+      for (let c = 0; c < sp.prefix.length; c++) inputIds[off++] = BigInt(sp.prefix[c]);
+      for (let c = seg.start; c < seg.end; c++) inputIds[off++] = BigInt(seg.ids[c]);
+      for (let c = 0; c < sp.suffix.length; c++) inputIds[off++] = BigInt(sp.suffix[c]);
+    }
+    return { inputIds, mask, dims: [n, width] };
+  };
+  const launch = (b: number): Promise<Logits> => {
+    const x = build(b);
+    const thread = m.inference;
+    return runBatch(m, sp, x.inputIds, x.mask, x.dims, Tensor).catch((err) => {
+      // The inference thread died: finish on this thread (same session options, same results).
+      if (!thread?.stopped) throw err;
+      if (m.inference === thread) m.inference = undefined;
+      const y = build(b);
+      return runBatch(m, sp, y.inputIds, y.mask, y.dims, Tensor);
+    });
+  };
+
   let done = 0;
   const release = await acquireSession(opts.signal);
+  // Two batches in flight: the inference thread starts the next one while this thread reads the last.
+  const inflight: Array<Promise<Logits> | undefined> = new Array(bounds.length);
+  let launched = 0;
   try {
-    for (let i = 0; i < order.length; ) {
+    for (let b = 0; b < bounds.length; b++) {
       if (opts.signal?.aborted) throw new CancelledError();
-      // Sorted ascending: the last segment of a batch is its longest.
-      let j = i + 1;
-      while (j < order.length && j - i < batchSize && (j - i + 1) * segments[order[j]].ids.length <= tokenBudget) j++;
-      const batch = order.slice(i, j).map((k) => segments[k]);
-      const width = batch[batch.length - 1].ids.length;
-      const n = batch.length;
-      const inputIds = new BigInt64Array(n * width);
-      const mask = new BigInt64Array(n * width);
-      if (sp.padId !== 0) inputIds.fill(BigInt(sp.padId));
-      for (let r = 0; r < n; r++) {
-        const ids = batch[r].ids;
-        const off = r * width;
-        for (let c = 0; c < ids.length; c++) {
-          inputIds[off + c] = BigInt(ids[c]);
-          mask[off + c] = 1n;
-        }
+      while (launched < bounds.length && launched <= b + 1) {
+        const p = launch(launched);
+        p.catch(() => undefined); // awaited in order below
+        inflight[launched++] = p;
       }
-      const logits = await runBatch(m, sp, inputIds, mask, [n, width], Tensor);
+      const logits = await inflight[b]!;
+      inflight[b] = undefined;
+      const [i, j] = bounds[b];
+      const n = j - i;
       if (logits.dims.length !== 2 || logits.dims[0] !== n || logits.dims[1] !== nLabels) {
         throw new RuntimeUserError(
           `Model ${m.modelId} returned logits of shape [${logits.dims.join(', ')}] but config.json lists ${nLabels} labels.`,
           'model-corrupt',
         );
       }
+      const data = logits.data;
       for (let r = 0; r < n; r++) {
-        const seg = batch[r];
-        const row = softmax(logits.data, r * nLabels, nLabels);
+        const seg = segments[order[i + r]];
+        // softmax of the row, accumulated with the window's weight
+        const off = r * nLabels;
+        let max = -Infinity;
+        for (let c = 0; c < nLabels; c++) max = Math.max(max, data[off + c]);
+        let sum = 0;
+        for (let c = 0; c < nLabels; c++) sum += Math.exp(data[off + c] - max);
         const acc = probs[seg.text];
-        for (let c = 0; c < nLabels; c++) acc[c] += row[c] * seg.weight;
+        const w = seg.weight / sum;
+        for (let c = 0; c < nLabels; c++) acc[c] += Math.exp(data[off + c] - max) * w;
         weights[seg.text] += seg.weight;
         if (--remaining[seg.text] === 0) done++;
       }
-      i = j;
       opts.onProgress?.(done, texts.length);
-      // Let a cancel message in between batches.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Let a cancel message in between batches (the inference thread's replies already yield).
+      if (!m.inference) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
+    // Batches still running finish on their own; wait so the next request's batches queue behind them.
+    await Promise.allSettled(inflight.filter(Boolean) as Promise<Logits>[]);
     release();
   }
   for (let t = 0; t < texts.length; t++) {
@@ -204,7 +254,8 @@ async function runBatch(
   dims: number[],
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   Tensor: any,
-): Promise<{ data: Float32Array; dims: readonly number[] }> {
+): Promise<Logits> {
+  if (m.inference && !m.inference.stopped) return m.inference.run(inputIds, mask, dims, sp.needsTokenTypes);
   const session = m.model?.sessions?.model as OrtSession | undefined;
   const OrtTensor = ortTensorCtor();
   const known = ['input_ids', 'attention_mask', 'token_type_ids'];
@@ -230,16 +281,6 @@ async function runBatch(
   if (sp.needsTokenTypes) feeds.token_type_ids = new Tensor('int64', new BigInt64Array(inputIds.length), dims);
   const out = await m.model(feeds);
   return out.logits;
-}
-
-function softmax(data: Float32Array, off: number, n: number): Float64Array {
-  let max = -Infinity;
-  for (let c = 0; c < n; c++) max = Math.max(max, data[off + c]);
-  const out = new Float64Array(n);
-  let sum = 0;
-  for (let c = 0; c < n; c++) sum += out[c] = Math.exp(data[off + c] - max);
-  for (let c = 0; c < n; c++) out[c] /= sum;
-  return out;
 }
 
 const LABEL_ALIASES: Record<string, (typeof SENTIMENT_LABELS)[number]> = {

@@ -217,11 +217,21 @@ function renderItems(r: ReportModel): HTMLElement {
   return sec;
 }
 
+/** What part of the report's rows the table holds (it is capped; the CSV has them all). */
+function truncationNote(r: ReportModel): string {
+  const n = (x: number) => x.toLocaleString();
+  const all = Math.max(r.rows ?? 0, r.total);
+  if (r.selection) {
+    const s = r.selection;
+    const parts = [`the ${n(s.mostNegative)} most negative`, s.lowConfidence ? `${n(s.lowConfidence)} least confident` : '', s.sampled ? `${n(s.sampled)} sampled at random from the rest` : ''].filter(Boolean);
+    return `table truncated: ${n(r.items.length)} of ${n(all)} rows (${parts.join(', ')}), in file order. Open the CSV for all rows.`;
+  }
+  return `table truncated: the first ${n(r.items.length)} of ${n(all)} rows. Open the CSV for all rows.`;
+}
+
 function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): void {
   const rows = visibleItems(r);
-  count.textContent =
-    `${rows.length.toLocaleString()} of ${r.items.length.toLocaleString()} items shown` +
-    (r.truncated ? ` (the view holds the first ${r.items.length.toLocaleString()} of ${r.total.toLocaleString()}; open the CSV for all)` : '');
+  count.textContent = `${rows.length.toLocaleString()} of ${r.items.length.toLocaleString()} items shown` + (r.truncated ? ` — ${truncationNote(r)}` : '');
   const table = el('table', 'items');
   const head = el('tr');
   const cols: [SortKey, string][] = [

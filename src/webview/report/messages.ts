@@ -31,8 +31,15 @@ export interface ReportModel {
   timeline: { period: string; negative: number; neutral: number; positive: number }[];
   themes: { term: string; count: number; negative: number; positive: number }[];
   items: ReportItem[];
-  /** items holds only the first N of `total`. */
+  /** items holds only some of the `total` items (see rows / selection). */
   truncated: boolean;
+  /** Rows read from results.csv (all of them unless the file was cut at the read limit). */
+  rows?: number;
+  /**
+   * Set when results.csv had more rows than the view takes: items holds the most negative rows, the
+   * least confident ones and a uniform sample of the rest (counts of each, without overlaps), in file order.
+   */
+  selection?: { mostNegative: number; lowConfidence: number; sampled: number };
   lowConfidence?: number;
   hasCsv: boolean;
 }

@@ -1,0 +1,336 @@
+// Themes: the recurring topics of a feedback sample, ranked by how much negative feedback they explain.
+//
+// Candidates come from phrases.ts (English noun-phrase-like chunks, Chinese 2-4-character n-grams).
+// Which of them are themes is decided by statistics over the sample:
+// - support: in at least max(2, 0.3%) of the items, and in at most 60% (a word in most items
+//   distinguishes nothing: the product's own name, "app");
+// - variants are one theme: "log in" / "log-in" / "login", plurals and possessives (folded keys);
+// - Chinese n-grams must be words: accessor variety (distinct characters or boundaries on each side)
+//   of at least 2, and no single neighbour on one side in 75% of the occurrences ("深色模" is always
+//   followed by "式");
+// - a phrase whose items are mostly (70%) covered by longer candidates containing it is a head word of
+//   those and gives way ("mode" -> "dark mode", "offline mode"); near-identical item sets of phrases
+//   sharing a word keep the one that explains more, and a phrase whose items lie mostly inside a theme
+//   ranked above it is a facet of that theme ("columns" of "export to csv"), not a theme of its own.
+// Every loop yields through `tick` so the extension host's thread is never held for long.
+import type { SentimentLabel } from '../types';
+import type { LabelCounts, Theme, GrowingTheme } from './analyze';
+import { compoundKey, extractTerms, isCjk, isGenericWord, zhContexts } from './phrases';
+
+/** What themes are computed on (one item of the analysis' reservoir sample). */
+export interface ThemeSampleItem {
+  text: string;
+  source: string;
+  line: number;
+  label: SentimentLabel;
+  score: number;
+  day?: number;
+}
+
+export interface SampleTerms {
+  /** Term keys of each sample item (computeThemes adds each theme's key to the items it covers). */
+  sets: Set<string>[];
+  /** Items per term key. */
+  df: Map<string, number>;
+  /** Written forms per key with their counts (a few). */
+  surfaces: Map<string, Map<string, number>>;
+}
+
+export type Tick = () => Promise<void> | undefined;
+
+/** Minimum share of the sample a theme is mentioned in (and at least 2 items). */
+export const MIN_SUPPORT_SHARE = 0.003;
+/** A term in more than this share of the items (of 20 or more) is no theme. */
+export const MAX_DF_SHARE = 0.6;
+/** A phrase whose items are covered this much by longer candidates gives way to them. */
+const COVERAGE = 0.7;
+/** Chinese: the largest share of occurrences one neighbour character may take. */
+const MAX_NEIGHBOUR_SHARE = 0.75;
+/** Near-duplicate themes (sharing a word): Jaccard similarity of their items. */
+const DUPLICATE_JACCARD = 0.7;
+/** A candidate whose items lie this much inside one theme already taken is a facet of it, not a theme. */
+const FACET_SHARE = 0.8;
+/** Candidates examined at most (the most frequent), which bounds the work on huge samples. */
+const MAX_CANDIDATES = 4000;
+
+function zero(): LabelCounts {
+  return { negative: 0, neutral: 0, positive: 0 };
+}
+
+/** Extracts the candidate terms of each sample item (df and written forms). */
+export async function sampleTerms(sample: readonly ThemeSampleItem[], tick: Tick): Promise<SampleTerms> {
+  const sets: Set<string>[] = new Array(sample.length);
+  const df = new Map<string, number>();
+  const surfaces = new Map<string, Map<string, number>>();
+  for (let i = 0; i < sample.length; i++) {
+    const y = tick();
+    if (y) await y;
+    const set = new Set<string>();
+    for (const t of extractTerms(sample[i].text)) {
+      set.add(t.key);
+      df.set(t.key, (df.get(t.key) ?? 0) + 1);
+      let sm = surfaces.get(t.key);
+      if (!sm) surfaces.set(t.key, (sm = new Map()));
+      if (sm.size < 8 || sm.has(t.surface)) sm.set(t.surface, (sm.get(t.surface) ?? 0) + 1);
+    }
+    sets[i] = set;
+  }
+  return { sets, df, surfaces };
+}
+
+interface Candidate {
+  /** Canonical key (the most frequent variant). */
+  key: string;
+  /** Variant keys folded into it ("log in", "login"). */
+  keys: string[];
+  /** Sample indexes of the items mentioning it, ascending. */
+  items: number[];
+  cjk: boolean;
+  dropped?: boolean;
+}
+
+/** Contiguous sub-phrases of a key (word sequences / substrings), shorter than the key itself. */
+function subPhrases(key: string, cjk: boolean): string[] {
+  const out: string[] = [];
+  if (cjk) {
+    for (let len = 2; len < key.length; len++) for (let i = 0; i + len <= key.length; i++) out.push(key.slice(i, i + len));
+  } else {
+    const w = key.split(' ');
+    for (let len = 1; len < w.length; len++) for (let i = 0; i + len <= w.length; i++) out.push(w.slice(i, i + len).join(' '));
+  }
+  return out;
+}
+
+/** Words (English) or characters (Chinese) of a key, for "shares a word". */
+function units(key: string, cjk: boolean): string[] {
+  return cjk ? [...key] : key.split(' ');
+}
+
+/**
+ * Themes from the sample: corpus-supported topic phrases ranked by the negative items they explain,
+ * each with its sentiment mix and two quotes with their source line.
+ */
+export async function computeThemes(
+  sample: readonly ThemeSampleItem[],
+  total: number,
+  limit = 15,
+  tick: Tick = yielderOf(),
+  terms?: SampleTerms,
+): Promise<(Theme & { key: string })[]> {
+  void total; // counts are of the sample; the report says when it is one
+  const { sets, df, surfaces } = terms ?? (await sampleTerms(sample, tick));
+  const n = sample.length;
+  if (!n) return [];
+  const minSupport = Math.max(2, Math.ceil(n * MIN_SUPPORT_SHARE));
+  const maxDf = n >= 20 ? Math.floor(n * MAX_DF_SHARE) : n;
+
+  // 1. Variants (by compound key) whose summed df could reach the support.
+  const groups = new Map<string, { keys: string[]; df: number }>();
+  for (const [key, d] of df) {
+    const c = compoundKey(key);
+    const g = groups.get(c);
+    if (g) (g.keys.push(key), (g.df += d));
+    else groups.set(c, { keys: [key], df: d });
+  }
+  const chosen = [...groups.values()]
+    .filter((g) => g.df >= minSupport)
+    .sort((a, b) => b.df - a.df)
+    .slice(0, MAX_CANDIDATES);
+  const byKey = new Map<string, Candidate>();
+  const cands: Candidate[] = [];
+  for (const g of chosen) {
+    g.keys.sort((a, b) => (df.get(b) ?? 0) - (df.get(a) ?? 0) || a.length - b.length);
+    const c: Candidate = { key: g.keys[0], keys: g.keys, items: [], cjk: isCjk(g.keys[0]) };
+    cands.push(c);
+    for (const k of g.keys) byKey.set(k, c);
+  }
+
+  // 2. Items of each candidate (a variant group counts an item once).
+  for (let i = 0; i < n; i++) {
+    const y = tick();
+    if (y) await y;
+    for (const k of sets[i]) {
+      const c = byKey.get(k);
+      if (c && c.items[c.items.length - 1] !== i) c.items.push(i);
+    }
+  }
+  for (const c of cands) if (c.items.length < minSupport || c.items.length > maxDf) c.dropped = true;
+
+  // 3. Chinese n-grams must behave like words: varied neighbours on both sides.
+  const zh = new Map<string, { left: Map<string, number>; right: Map<string, number>; occ: number; lb: number; rb: number }>();
+  for (const c of cands) if (c.cjk && !c.dropped) zh.set(c.key, { left: new Map(), right: new Map(), occ: 0, lb: 0, rb: 0 });
+  if (zh.size) {
+    const wanted = new Set(zh.keys());
+    const seen = new Set<number>();
+    for (const c of cands) {
+      if (!c.cjk || c.dropped) continue;
+      for (const i of c.items) {
+        if (seen.has(i)) continue;
+        seen.add(i);
+        const y = tick();
+        if (y) await y;
+        zhContexts(sample[i].text, wanted, (g, l, r) => {
+          const s = zh.get(g)!;
+          s.occ++;
+          if (l) s.left.set(l, (s.left.get(l) ?? 0) + 1);
+          else s.lb++;
+          if (r) s.right.set(r, (s.right.get(r) ?? 0) + 1);
+          else s.rb++;
+        });
+      }
+    }
+    for (const c of cands) {
+      const s = zh.get(c.key);
+      if (!s || !s.occ) {
+        if (s) c.dropped = true;
+        continue;
+      }
+      // Accessor variety: each boundary occurrence counts as a distinct neighbour.
+      const av = Math.min(s.left.size + s.lb, s.right.size + s.rb);
+      const dominant = Math.max(0, ...s.left.values(), ...s.right.values()) / s.occ;
+      if (av < 2 || dominant >= MAX_NEIGHBOUR_SHARE) c.dropped = true;
+    }
+  }
+
+  // 4. Head words give way to the longer candidates that cover most of their items.
+  const live = cands.filter((c) => !c.dropped);
+  const liveByKey = new Map<string, Candidate>();
+  for (const c of live) for (const k of c.keys) liveByKey.set(k, c);
+  const longer = new Map<Candidate, Set<Candidate>>();
+  for (const c of live) {
+    for (const k of c.keys) {
+      for (const sub of subPhrases(k, c.cjk)) {
+        const s = liveByKey.get(sub);
+        if (!s || s === c) continue;
+        let set = longer.get(s);
+        if (!set) longer.set(s, (set = new Set()));
+        set.add(c);
+      }
+    }
+  }
+  for (const [s, ls] of longer) {
+    const y = tick();
+    if (y) await y;
+    const keys = [...ls].flatMap((l) => l.keys);
+    let covered = 0;
+    for (const i of s.items) if (keys.some((k) => sets[i].has(k))) covered++;
+    if (covered >= COVERAGE * s.items.length) s.dropped = true;
+  }
+  // A longer phrase that only adds generic words to a theme that stands ("app crash" to "crash") is that theme.
+  for (const [s, ls] of longer) {
+    if (s.dropped || s.cjk) continue;
+    const words = new Set(s.key.split(' '));
+    for (const l of ls) if (!l.dropped && l.key.split(' ').every((w) => words.has(w) || isGenericWord(w))) l.dropped = true;
+  }
+
+  // 5. Rank by negative items explained; skip near-duplicates of a theme already taken.
+  const stats = live
+    .filter((c) => !c.dropped)
+    .map((c) => {
+      const counts = zero();
+      for (const i of c.items) counts[sample[i].label]++;
+      return { c, counts };
+    })
+    .sort((a, b) => b.counts.negative - a.counts.negative || b.c.items.length - a.c.items.length || b.c.key.length - a.c.key.length || (a.c.key < b.c.key ? -1 : 1));
+  const taken: { c: Candidate; counts: LabelCounts; itemSet: Set<number>; units: Set<string> }[] = [];
+  for (const s of stats) {
+    if (taken.length >= limit) break;
+    const y = tick();
+    if (y) await y;
+    const u = units(s.c.key, s.c.cjk);
+    const dup = taken.some((t) => {
+      let inter = 0;
+      for (const i of s.c.items) if (t.itemSet.has(i)) inter++;
+      // A facet of a theme already taken (its items are mostly that theme's: "columns" of "export to csv").
+      if (inter >= FACET_SHARE * s.c.items.length) return true;
+      return u.some((w) => t.units.has(w)) && inter / (s.c.items.length + t.itemSet.size - inter) >= DUPLICATE_JACCARD;
+    });
+    if (dup) continue;
+    taken.push({ ...s, itemSet: new Set(s.c.items), units: new Set(u) });
+  }
+
+  const themes: (Theme & { key: string })[] = [];
+  for (const { c, counts } of taken) {
+    const y = tick();
+    if (y) await y;
+    // Growing themes (and callers) look the theme up by its canonical key in `sets`.
+    for (const i of c.items) sets[i].add(c.key);
+    const members = c.items.map((i) => sample[i]);
+    themes.push({
+      phrase: displayForm(c, df, surfaces),
+      key: c.key,
+      count: members.length,
+      counts,
+      negativeShare: members.length ? counts.negative / members.length : 0,
+      quotes: pickQuotes(members, counts),
+    });
+  }
+  return themes;
+}
+
+/** The most frequent written form of the most frequent variant. */
+function displayForm(c: Candidate, df: Map<string, number>, surfaces: Map<string, Map<string, number>>): string {
+  const key = [...c.keys].sort((a, b) => (df.get(b) ?? 0) - (df.get(a) ?? 0))[0];
+  const forms = surfaces.get(key);
+  if (!forms?.size) return key;
+  return [...forms].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+}
+
+/** Two quotes: the clearest of the theme's dominant sentiment, then the clearest of the other polarity (or the next best). */
+export function pickQuotes(members: readonly ThemeSampleItem[], c: LabelCounts): Theme['quotes'] {
+  const dominant: SentimentLabel = c.negative >= c.positive && c.negative >= c.neutral ? 'negative' : c.positive >= c.neutral ? 'positive' : 'neutral';
+  // Confident and readable: short texts win ties, very short or very long ones are used only when nothing else is there.
+  const rank = (a: ThemeSampleItem, b: ThemeSampleItem) => b.score - a.score || a.text.length - b.text.length || a.line - b.line;
+  // Han characters count double toward "long enough to read" (8 units: "配送时间太长" qualifies).
+  const size = (t: string) => t.length + (t.match(/\p{Script=Han}/gu)?.length ?? 0);
+  const fits = (t: string) => size(t) >= 8 && t.length <= 300;
+  const best = (pred: (m: ThemeSampleItem) => boolean): ThemeSampleItem | undefined => {
+    let b: ThemeSampleItem | undefined, bFits = false;
+    for (const m of members) {
+      if (!pred(m)) continue;
+      const f = fits(m.text);
+      if (!b || (f && !bFits) || (f === bFits && rank(m, b) < 0)) (b = m), (bFits = f);
+    }
+    return b;
+  };
+  const first = best((m) => m.label === dominant) ?? best(() => true);
+  if (!first) return [];
+  const other: SentimentLabel = dominant === 'negative' ? 'positive' : 'negative';
+  const second = best((m) => m !== first && m.label === other && m.text !== first.text) ?? best((m) => m !== first && m.text !== first.text);
+  return [first, second].filter((m): m is ThemeSampleItem => !!m).map((m) => ({ text: m.text, source: m.source, line: m.line, label: m.label }));
+}
+
+/** Themes whose share of items grew from the first half of the period to the second. */
+export function growingThemes(sample: readonly ThemeSampleItem[], sets: Set<string>[], themes: readonly { phrase: string; key: string }[], minDay: number, maxDay: number): GrowingTheme[] {
+  if (maxDay <= minDay) return [];
+  const mid = minDay + (maxDay - minDay) / 2;
+  const early: number[] = [], late: number[] = [];
+  sample.forEach((s, i) => {
+    if (s.day !== undefined) (s.day <= mid ? early : late).push(i);
+  });
+  if (early.length < 5 || late.length < 5) return [];
+  const out: GrowingTheme[] = [];
+  for (const { phrase, key } of themes) {
+    const e = early.filter((i) => sets[i].has(key)).length;
+    const lateItems = late.filter((i) => sets[i].has(key)).map((i) => sample[i]);
+    const es = e / early.length, ls = lateItems.length / late.length;
+    if (lateItems.length >= 2 && ls > es * 1.5 && ls - es >= 0.02) {
+      out.push({ phrase, earlyShare: es, lateShare: ls, lateCount: lateItems.length, negativeShare: lateItems.filter((s) => s.label === 'negative').length / lateItems.length });
+    }
+  }
+  return out.sort((a, b) => b.lateShare - b.earlyShare - (a.lateShare - a.earlyShare)).slice(0, 5);
+}
+
+/** A yielder for direct callers (same contract as analyze.ts' yielder: setImmediate after ~4 ms of work). */
+function yielderOf(budgetMs = 4): Tick {
+  let last = performance.now();
+  return () => {
+    if (performance.now() - last < budgetMs) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        last = performance.now();
+        resolve();
+      }),
+    );
+  };
+}

@@ -1,0 +1,255 @@
+// Theme extraction on small synthetic corpora (English and Chinese) with known topics mixed into
+// generic chatter: real topics must come out as themes, generic words, sentiment words, function
+// words and numbers must not, and themes are ranked by the negative items they explain.
+import assert from 'node:assert/strict';
+import { extractTerms } from '../../src/core/analysis';
+import { computeThemes, sampleTerms, type ThemeSampleItem } from '../../src/core/analysis/themes';
+import type { SentimentLabel } from '../../src/core/types';
+
+/** Deterministic PRNG (mulberry32) so corpora are the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Topic {
+  texts: string[];
+  label: SentimentLabel;
+  n: number;
+}
+
+/** Items of each topic (phrasings drawn at random) plus chatter, shuffled, with file/line locations. */
+function corpus(topics: Topic[], chatter: { texts: string[]; n: number }, seed: number): ThemeSampleItem[] {
+  const r = rng(seed);
+  const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)];
+  const labels: SentimentLabel[] = ['negative', 'neutral', 'positive'];
+  const raw: { text: string; label: SentimentLabel }[] = [];
+  for (const t of topics) for (let i = 0; i < t.n; i++) raw.push({ text: pick(t.texts), label: r() < 0.85 ? t.label : pick(labels) });
+  for (let i = 0; i < chatter.n; i++) raw.push({ text: pick(chatter.texts), label: pick(labels) });
+  for (let i = raw.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [raw[i], raw[j]] = [raw[j], raw[i]];
+  }
+  return raw.map((x, i) => ({ ...x, source: i % 2 ? 'feedback/b.csv' : 'feedback/a.txt', line: i + 1, score: 0.6 + r() * 0.39 }));
+}
+
+const EN_TOPICS: Topic[] = [
+  {
+    label: 'negative',
+    n: 40,
+    texts: [
+      'Battery drain is terrible since the last update',
+      'The battery drain on my phone is really bad, 20% an hour',
+      'Huge battery drain when the app runs in the background',
+      'battery drain again!! please fix',
+    ],
+  },
+  {
+    label: 'negative',
+    n: 30,
+    texts: [
+      'I cannot log in after the update',
+      'Login fails every time with an unknown error',
+      'The login page just spins forever',
+      "Can't log in on Android, really annoying",
+      'login broken again',
+    ],
+  },
+  {
+    label: 'positive',
+    n: 45,
+    texts: ['Love the dark mode, great work', 'Dark mode looks amazing', 'The new dark mode is so easy on the eyes', 'dark modes on both apps are great'],
+  },
+  {
+    label: 'negative',
+    n: 20,
+    texts: ['Export to CSV drops half the columns', 'Please fix export to csv, the dates are wrong', 'export to CSV is broken for large files'],
+  },
+  {
+    label: 'negative',
+    n: 25,
+    texts: ['Customer support never answers my emails', 'Customer support took 3 weeks to reply', 'customer support was rude and unhelpful'],
+  },
+];
+
+const EN_CHATTER = {
+  n: 140,
+  texts: [
+    'I really use this app every day',
+    'Great app, love it',
+    'Really bad, I want my time back',
+    'It is ok I guess',
+    'Use it all the time, 5 stars',
+    'Thanks for the great app',
+    'Not bad, not great',
+    'Really really good',
+    'Best app ever, I use it daily',
+    'I have been using it for 2 years',
+    'Worst thing ever',
+    'Just ok, nothing special',
+    'Would recommend to anyone',
+    'Time will tell, really',
+    'Pretty good so far, 10/10',
+  ],
+};
+
+const ZH_TOPICS: Topic[] = [
+  { label: 'negative', n: 30, texts: ['客服一直不回复，太差了', '客服态度很差，问题也没解决', '联系客服三次都没有人理', '客服回复太慢了'] },
+  { label: 'negative', n: 25, texts: ['物流太慢了，等了一个星期', '物流信息一直不更新', '这次物流很慢，包装也破了'] },
+  { label: 'negative', n: 20, texts: ['配送员态度不好', '配送时间太长了', '配送延迟了两天，很失望'] },
+  { label: 'negative', n: 15, texts: ['更新以后一直闪退', '打开就闪退，根本用不了', '闪退太频繁了'] },
+  { label: 'positive', n: 30, texts: ['深色模式很舒服', '喜欢深色模式，晚上用不累眼睛', '深色模式做得很好看'] },
+];
+
+const ZH_CHATTER = {
+  n: 120,
+  texts: ['很好', '非常满意，还会再来', '太差了', '一般般吧', '还可以吧', '真的不错', '用了3天了，还行', '第一次用，感觉挺好的', '好好好', '差评！', '很满意', '不错不错，五星好评', '我觉得还行吧'],
+};
+
+async function themesOf(sample: ThemeSampleItem[], limit = 15) {
+  return computeThemes(sample, sample.length, limit);
+}
+
+function assertRankedByNegatives(themes: { counts: { negative: number }; count: number }[]): void {
+  for (let i = 1; i < themes.length; i++) {
+    const a = themes[i - 1], b = themes[i];
+    assert.ok(a.counts.negative > b.counts.negative || (a.counts.negative === b.counts.negative && a.count >= b.count), `theme ${i} is out of order`);
+  }
+}
+
+function assertQuotesReal(sample: ThemeSampleItem[], themes: { phrase: string; quotes: { text: string; source: string; line: number }[] }[]): void {
+  for (const t of themes) {
+    // Two different quotes where the theme's items have two different texts.
+    const distinct = new Set(sample.filter((s) => s.text.toLowerCase().includes(t.phrase.toLowerCase())).map((s) => s.text)).size;
+    assert.equal(t.quotes.length, Math.min(2, distinct), t.phrase);
+    if (t.quotes.length === 2) assert.notEqual(t.quotes[0].text, t.quotes[1].text);
+    for (const q of t.quotes) {
+      const item = sample[q.line - 1];
+      assert.equal(item.text, q.text);
+      assert.equal(item.source, q.source);
+    }
+  }
+}
+
+describe('analysis: themes', () => {
+  it('English: real topics become themes, generic, sentiment and number words do not', async () => {
+    const sample = corpus(EN_TOPICS, EN_CHATTER, 7);
+    const themes = await themesOf(sample);
+    const names = themes.map((t) => t.phrase.toLowerCase());
+    for (const want of ['battery drain', 'dark mode', 'export to csv', 'customer support']) assert.ok(names.includes(want), `${want} missing from ${names.join(' | ')}`);
+    assert.ok(names.some((n) => n === 'login' || n === 'log in'), names.join(' | '));
+    const generic = /^(app|really|time|use|using|great|bad|good|love|day|thing|star|year|ok|best|worst|pretty|guess|far|special|star|\d+.*)$/;
+    for (const n of names) assert.ok(!generic.test(n), `generic theme "${n}"`);
+    // Head words covered by their phrase are not themes of their own.
+    for (const part of ['mode', 'dark', 'battery', 'drain', 'csv', 'export', 'customer', 'support']) assert.ok(!names.includes(part), `"${part}" duplicates a phrase`);
+    assertRankedByNegatives(themes);
+    assertQuotesReal(sample, themes);
+  });
+
+  it('English: spelling variants fold into one theme with all their items', async () => {
+    const sample = corpus(EN_TOPICS, EN_CHATTER, 11);
+    const themes = await themesOf(sample);
+    const login = themes.find((t) => /^(login|log in)$/i.test(t.phrase));
+    assert.ok(login);
+    const expected = sample.filter((s) => /log ?in/i.test(s.text)).length;
+    assert.equal(login.count, expected, '"log in" and "login" are one theme');
+    const dark = themes.find((t) => t.phrase.toLowerCase() === 'dark mode')!;
+    assert.equal(dark.count, sample.filter((s) => /dark mode/i.test(s.text)).length, '"dark modes" and "the dark mode" are "dark mode"');
+    assert.equal(themes.filter((t) => /dark/i.test(t.phrase)).length, 1);
+  });
+
+  it('ranking: the topic explaining the most negative items comes first, even when a positive one is bigger', async () => {
+    const sample = corpus(EN_TOPICS, EN_CHATTER, 3);
+    const themes = await themesOf(sample);
+    const negatives = (re: RegExp) => sample.filter((s) => re.test(s.text) && s.label === 'negative').length;
+    const expectedTop = [/battery drain/i, /log ?in/i, /customer support/i, /export to csv/i, /dark mode/i].map((re) => ({ re, neg: negatives(re) })).sort((a, b) => b.neg - a.neg)[0];
+    assert.ok(expectedTop.re.test(themes[0].phrase), `${themes[0].phrase} first, expected ${expectedTop.re}`);
+    assert.equal(themes[0].counts.negative, expectedTop.neg);
+    const dark = themes.findIndex((t) => /dark mode/i.test(t.phrase));
+    const darkTheme = themes[dark];
+    assert.ok(darkTheme.count > themes[0].count, 'the positive topic is the largest');
+    assert.ok(themes.slice(0, dark).every((t) => t.counts.negative >= darkTheme.counts.negative));
+    const mix = darkTheme.counts.negative + darkTheme.counts.neutral + darkTheme.counts.positive;
+    assert.equal(mix, darkTheme.count);
+    assert.ok(Math.abs(darkTheme.negativeShare - darkTheme.counts.negative / darkTheme.count) < 1e-12);
+  });
+
+  it('Chinese: words found without spaces; fragments, sentiment and function words are no themes', async () => {
+    const sample = corpus(ZH_TOPICS, ZH_CHATTER, 5);
+    const themes = await themesOf(sample);
+    const names = themes.map((t) => t.phrase);
+    for (const want of ['客服', '物流', '配送', '闪退', '深色模式']) assert.ok(names.includes(want), `${want} missing from ${names.join(' | ')}`);
+    const bad = ['好', '差', '很好', '太差', '满意', '不错', '一般', '还行', '好评', '差评', '五星', '觉得', '感觉', '第一次', '深色', '色模式', '模式', '态度很'];
+    for (const n of names) {
+      assert.ok(!bad.includes(n), `"${n}" is no topic`);
+      assert.ok(!/[的了吧很太\d]/.test(n), `"${n}" holds a function character or a number`);
+    }
+    assertRankedByNegatives(themes);
+    assert.equal(themes[0].phrase, '客服');
+    assertQuotesReal(sample, themes);
+  });
+
+  it('mixed English and Chinese corpus keeps the topics of both', async () => {
+    const sample = corpus([...EN_TOPICS, ...ZH_TOPICS], { n: 200, texts: [...EN_CHATTER.texts, ...ZH_CHATTER.texts] }, 9);
+    const themes = await themesOf(sample, 20);
+    const names = themes.map((t) => t.phrase.toLowerCase());
+    for (const want of ['battery drain', 'customer support', '客服', '物流', '配送']) assert.ok(names.includes(want), `${want} missing from ${names.join(' | ')}`);
+  });
+
+  it('a tiny or topic-free corpus yields no generic themes', async () => {
+    assert.deepEqual(await themesOf([]), []);
+    const chatter = corpus([], EN_CHATTER, 1);
+    const themes = await themesOf(chatter);
+    assert.deepEqual(themes.map((t) => t.phrase), [], 'chatter has no topics');
+  });
+
+  it('extractTerms: noun phrases in, stopwords, sentiment words and numbers out', () => {
+    const keys = extractTerms('The batteries die fast and the customer support is great, 3 times in 2 days').map((t) => t.key);
+    assert.ok(keys.includes('battery'));
+    assert.ok(keys.includes('customer support'));
+    for (const k of ['the', 'great', 'fast', '3', '2', 'time', 'day']) assert.ok(!keys.includes(k), k);
+    assert.ok(extractTerms('Export to CSV fails').some((t) => t.key === 'export to csv' && t.surface === 'export to CSV'));
+    assert.ok(extractTerms('I cannot log in since Monday').some((t) => t.key === 'log in'));
+    const zh = extractTerms('物流很快，质量很差，客服态度一般').map((t) => t.key);
+    for (const k of ['物流', '质量', '客服', '态度']) assert.ok(zh.includes(k), k);
+    for (const k of ['很快', '很差', '一般', '快', '差']) assert.ok(!zh.includes(k), k);
+  });
+
+  it('a 20,000-item sample (what 100,000 items are sampled to) takes ~a second and yields often', async function () {
+    this.timeout(60_000);
+    const topics = [...EN_TOPICS, ...ZH_TOPICS].map((t) => ({ ...t, n: t.n * 40 }));
+    const sample = corpus(topics, { n: 20_000 - topics.reduce((a, t) => a + t.n, 0), texts: [...EN_CHATTER.texts, ...ZH_CHATTER.texts] }, 13);
+    // Vary the texts so the term maps are realistic (ids and numbers of all kinds).
+    sample.forEach((s, i) => (s.text = `${s.text} #${i % 997} ref ${String.fromCharCode(97 + (i % 26))}${i % 89}x`));
+    assert.equal(sample.length, 20_000);
+    let maxSlice = 0;
+    let yields = 0;
+    let last = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      if (now - last < 4) return undefined;
+      maxSlice = Math.max(maxSlice, now - last);
+      yields++;
+      return new Promise<void>((res) =>
+        setImmediate(() => {
+          last = performance.now();
+          res();
+        }),
+      );
+    };
+    const t0 = performance.now();
+    const terms = await sampleTerms(sample, tick);
+    const themes = await computeThemes(sample, 100_000, 15, tick, terms);
+    const ms = performance.now() - t0;
+    assert.ok(themes.some((t) => t.phrase === '客服') && themes.some((t) => t.phrase.toLowerCase() === 'battery drain'), themes.map((t) => t.phrase).join(' | '));
+    assert.ok(ms < 5000, `themes took ${ms.toFixed(0)} ms`);
+    assert.ok(yields > 10, 'the work is sliced');
+    assert.ok(maxSlice < 100, `longest synchronous slice ${maxSlice.toFixed(1)} ms`);
+  });
+});
