@@ -74,6 +74,10 @@ async function main() {
     if (wait) result.activationHostWaitMs = Number(wait[1]);
     if (loop) { result.eventLoopMaxDelayMs = Number(loop[1]); if (loop[2]) result.eventLoopMeanDelayMs = Number(loop[2]); }
     if (rate) result.extensionItemsPerSec = Number(rate[1]);
+    const loadLoop = log.match(/([\d.]+) ms \(mean [\d.]+ ms\) while finding and loading the model/);
+    const openLoop = log.match(/([\d.]+) ms \(mean [\d.]+ ms\) while opening the report/);
+    if (loadLoop) result.eventLoopLoadMaxDelayMs = Number(loadLoop[1]);
+    if (openLoop) result.eventLoopOpenMaxDelayMs = Number(openLoop[1]);
     result.logTail = log.split('\n').slice(-6).join('\n');
   } catch (e) {
     result.error = (e as Error).message;

@@ -180,6 +180,7 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
       const loop = monitorEventLoopDelay({ resolution: 10 });
       loop.enable();
       let loadPhase: { max: number; mean: number } | undefined;
+      let analysisPhase: { max: number; mean: number } | undefined;
       let reportDir: string | undefined;
       try {
         const { classifier, info } = await deps.models.get({
@@ -221,6 +222,8 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
             },
           },
         );
+        analysisPhase = { max: loop.max, mean: loop.count ? loop.mean : 0 };
+        loop.reset();
         const result = job.result;
         const written = job.report;
         if (!written) throw new Error('The model worker returned no report.');
@@ -260,9 +263,12 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
       } finally {
         loop.disable();
         const ms = (ns: number) => (ns / 1e6).toFixed(1);
+        const phase = (p: { max: number; mean: number }) => `${ms(p.max)} ms (mean ${ms(p.mean)} ms)`;
+        const rest = { max: loop.max, mean: loop.count ? loop.mean : 0 };
         output.info(
-          `event loop max delay ${ms(loop.max)} ms (mean ${ms(loop.count ? loop.mean : 0)} ms) during the analysis` +
-            (loadPhase ? `; ${ms(loadPhase.max)} ms (mean ${ms(loadPhase.mean)} ms) while finding and loading the model` : ''),
+          `event loop max delay ${phase(analysisPhase ?? rest)} during the analysis` +
+            (loadPhase ? `; ${phase(loadPhase)} while finding and loading the model` : '') +
+            (analysisPhase ? `; ${phase(rest)} while opening the report` : ''),
         );
         sub.dispose();
       }
