@@ -3,7 +3,7 @@
 // "Analyze Feedback" on a CSV and on a .txt, and the report files, the opened editor and the
 // extension's lazy activation are checked. Screenshots and logs: .test-artifacts/e2e/analyze/.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { E2ESession } from '../../scripts/e2e/harness';
 
@@ -189,6 +189,45 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
   it('right-click a .txt -> Analyze Feedback reports one item per line', async function () {
     this.timeout(300_000);
     const { report, rows } = await analyzeFromExplorer('interviews.txt', 'txt');
+    checkReport('interviews.txt', report, rows);
+  });
+
+  it('Cancel in the progress notification stops a large analysis and leaves no report', async function () {
+    this.timeout(300_000);
+    // 400k short items: minutes of work on this machine, so there is time to cancel mid-way.
+    const big = 'large-export.txt';
+    const lines = Array.from({ length: 400_000 }, (_, i) => `Ticket ${i}: ${i % 3 ? 'sync keeps failing after the update' : 'love the new dark mode'}`);
+    writeFileSync(path.join(s.workspace, big), lines.join('\n') + '\n');
+    const reportsDir = path.join(s.workspace, '.product-forge', 'reports');
+    const before = existsSync(reportsDir) ? readdirSync(reportsDir) : [];
+    const logStart = s.outputChannelLog(CHANNEL).length;
+    await s.rightClickExplorerItem(big);
+    await s.chooseContextMenuItem('Analyze Feedback');
+    // the progress toast counts items; cancel once it has started classifying
+    const toast = s.page.locator('.notifications-toasts .notification-list-item', { hasText: /Analyzing feedback/i }).first();
+    await toast.waitFor({ state: 'visible', timeout: 60_000 });
+    for (const deadline = Date.now() + 120_000; ;) {
+      const text = (await toast.textContent().catch(() => '')) ?? '';
+      if (/[1-9][\d,]* items?/.test(text)) break;
+      if (Date.now() > deadline) throw new Error(`the progress toast never counted items: ${text}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await s.screenshot('cancel-progress');
+    await toast.hover();
+    await toast.getByRole('button', { name: /cancel/i }).click();
+    const line = await s.waitForLog(CHANNEL, /Analysis cancelled\./, 60_000);
+    assert.ok(line);
+    await s.screenshot('cancel-done');
+    // nothing written: no new report folder (the temp folder was removed too) and the input is intact
+    await new Promise((r) => setTimeout(r, 1_000));
+    const after = existsSync(reportsDir) ? readdirSync(reportsDir) : [];
+    assert.deepEqual(after.filter((d) => !before.includes(d)), [], 'a report folder appeared after Cancel');
+    assert.equal(readFileSync(path.join(s.workspace, big), 'utf8').split('\n').length, 400_001);
+    const log = s.outputChannelLog(CHANNEL).slice(logStart);
+    assert.doesNotMatch(log, /\[error\]/);
+    assert.doesNotMatch(log, /Analysis done/);
+    // the extension keeps working: the next analysis succeeds
+    const { report, rows } = await analyzeFromExplorer('interviews.txt', 'after-cancel');
     checkReport('interviews.txt', report, rows);
   });
 });
