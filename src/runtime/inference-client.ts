@@ -20,6 +20,14 @@ export type FromInferenceThread =
   | { kind: 'result'; id: number; logits: Float32Array; dims: number[] }
   | { kind: 'error'; id: number; message: string };
 
+/** A batch was lost because its inference thread stopped (not a model error): run it again elsewhere. */
+export class InferenceThreadStopped extends Error {
+  constructor(reason: string) {
+    super(`the inference thread stopped (${reason})`);
+    this.name = 'InferenceThreadStopped';
+  }
+}
+
 export interface Logits {
   data: Float32Array;
   dims: readonly number[];
@@ -54,7 +62,7 @@ export class InferenceThread {
     const die = (reason: string) => {
       if (this.deadReason) return;
       this.deadReason = reason;
-      for (const p of this.pending.values()) p.reject(new Error(`the inference thread stopped (${reason})`));
+      for (const p of this.pending.values()) p.reject(new InferenceThreadStopped(reason));
       this.pending.clear();
     };
     worker.on('error', (e) => die(e.message));
@@ -95,7 +103,7 @@ export class InferenceThread {
 
   /** Runs one batch; the buffers are transferred (unusable by the caller afterwards). */
   run(inputIds: BigInt64Array, mask: BigInt64Array, dims: number[], tokenTypes: boolean): Promise<Logits> {
-    if (this.deadReason) return Promise.reject(new Error(`the inference thread stopped (${this.deadReason})`));
+    if (this.deadReason) return Promise.reject(new InferenceThreadStopped(this.deadReason));
     const id = this.nextId++;
     return new Promise<Logits>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -109,5 +117,53 @@ export class InferenceThread {
     if (this.deadReason) return;
     this.worker.postMessage({ kind: 'close' } satisfies ToInferenceThread);
     this.worker.unref();
+  }
+}
+
+/**
+ * Several inference threads, each with its own single- or few-threaded session: on a small CPU, two
+ * sessions with one intra-op thread each get more done than one session with two (no per-operator
+ * barrier between the threads) and share the cores better with the worker's own JavaScript. Batches go
+ * to the thread with the fewest outstanding; results come back per batch, so the caller keeps order.
+ */
+export class InferencePool {
+  private readonly load: number[];
+
+  private constructor(private readonly threads: InferenceThread[]) {
+    this.load = threads.map(() => 0);
+  }
+
+  /** Starts `count` threads (each with `sessionOptions`); rejects when none starts. */
+  static async start(script: string, data: InferenceThreadData, count: number): Promise<InferencePool> {
+    const settled = await Promise.allSettled(Array.from({ length: Math.max(1, count) }, () => InferenceThread.start(script, data)));
+    const ok = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    if (!ok.length) throw (settled[0] as PromiseRejectedResult).reason;
+    return new InferencePool(ok);
+  }
+
+  get size(): number {
+    return this.threads.length;
+  }
+
+  /** Why no thread is usable any more, or undefined while one is. */
+  get stopped(): string | undefined {
+    const live = this.threads.filter((t) => !t.stopped);
+    return live.length ? undefined : this.threads[0].stopped;
+  }
+
+  run(inputIds: BigInt64Array, mask: BigInt64Array, dims: number[], tokenTypes: boolean): Promise<Logits> {
+    let best = -1;
+    for (let i = 0; i < this.threads.length; i++) {
+      if (this.threads[i].stopped) continue;
+      if (best < 0 || this.load[i] < this.load[best]) best = i;
+    }
+    if (best < 0) return Promise.reject(new InferenceThreadStopped(this.stopped ?? 'no thread left'));
+    this.load[best]++;
+    const i = best;
+    return this.threads[i].run(inputIds, mask, dims, tokenTypes).finally(() => this.load[i]--);
+  }
+
+  close(): void {
+    for (const t of this.threads) t.close();
   }
 }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { AnalyzeProgress } from '../../src/core/analysis';
 import { CancelledError, SENTIMENT_LABELS } from '../../src/core/types';
 import { ModelRuntime } from '../../src/runtime/client';
+import { InferencePool, InferenceThread, InferenceThreadStopped } from '../../src/runtime/inference-client';
 import { createSentimentClassifier, type RuntimeSentimentClassifier } from '../../src/runtime/sentiment';
 import { buildWorker, bundledSentimentDir, SENTIMENT_ID } from '../unit/runtime.helpers';
 
@@ -41,7 +42,7 @@ describe('analysis job in the model worker', function () {
   });
 
   it('runs inference on its own thread', () => {
-    assert.ok(logs.some((l) => /inference runs on its own thread/.test(l)), logs.join('\n'));
+    assert.ok(logs.some((l) => /inference runs on \d+ threads? of its own/.test(l)), logs.join('\n'));
   });
 
   it('writes report.md, results.csv and summary.json for a folder, with progress, and keeps no temp file', async () => {
@@ -127,11 +128,54 @@ describe('analysis job in the model worker', function () {
       const c2 = await createSentimentClassifier(plain, { modelId: SENTIMENT_ID, modelDir: bundledSentimentDir()!, device: 'cpu', maxLength: 256 });
       const b = await c2.classify(texts);
       for (let i = 0; i < texts.length; i++) for (const l of SENTIMENT_LABELS) assert.ok(Math.abs(a[i][l] - b[i][l]) < 1e-5, `${texts[i]} ${l}`);
-      assert.ok(!plainLogs.some((m) => /its own thread/.test(m)));
+      assert.ok(!plainLogs.some((m) => /of its own/.test(m)));
     } finally {
       if (prev === undefined) delete process.env.PRODUCT_FORGE_INFERENCE_THREAD;
       else process.env.PRODUCT_FORGE_INFERENCE_THREAD = prev;
       await plain.dispose();
     }
+  });
+
+  describe('inference threads', () => {
+    const opts = (modelFile: string) => ({
+      modelFile,
+      sessionOptions: { executionProviders: ['cpu'], intraOpNumThreads: 1, extra: { session: { intra_op: { allow_spinning: '0' } } } },
+      outputName: 'logits',
+    });
+    // [CLS] tokens [SEP] of two short rows, padded
+    const batch = () => {
+      const ids = new BigInt64Array([2n, 100n, 200n, 3n, 2n, 300n, 3n, 0n]);
+      const mask = new BigInt64Array([1n, 1n, 1n, 1n, 1n, 1n, 1n, 0n]);
+      return [ids, mask, [2, 4]] as const;
+    };
+    let script: string;
+    before(async () => {
+      script = path.join(path.dirname(await buildWorker()), 'inference-thread.js');
+    });
+
+    it('a thread runs batches, and after close() rejects with InferenceThreadStopped', async () => {
+      const t = await InferenceThread.start(script, opts(path.join(bundledSentimentDir()!, 'onnx', 'model.onnx')));
+      const [ids, mask, dims] = batch();
+      const out = await t.run(ids, mask, [...dims], true);
+      assert.deepEqual([...out.dims], [2, 3]);
+      assert.ok(out.data.every(Number.isFinite));
+      t.close();
+      for (let i = 0; i < 50 && !t.stopped; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(t.stopped, 'the thread exited');
+      const [ids2, mask2, dims2] = batch();
+      await assert.rejects(t.run(ids2, mask2, [...dims2], true), (e: Error) => e instanceof InferenceThreadStopped);
+    });
+
+    it('a missing model file fails the start with the reason; a pool keeps the threads that started', async () => {
+      await assert.rejects(InferenceThread.start(script, opts(path.join(work, 'nope.onnx'))), /nope\.onnx|No such file|failed/i);
+      const pool = await InferencePool.start(script, opts(path.join(bundledSentimentDir()!, 'onnx', 'model.onnx')), 2);
+      try {
+        assert.equal(pool.size, 2);
+        const runs = await Promise.all([0, 1, 2, 3].map(() => { const [a, b, d] = batch(); return pool.run(a, b, [...d], true); }));
+        for (const r of runs) assert.deepEqual(Array.from(r.data), Array.from(runs[0].data), 'every thread gives the same logits');
+      } finally {
+        pool.close();
+      }
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { InferenceThread } from '../inference-client';
+import type { InferencePool } from '../inference-client';
 
 // What a worker-side request handler receives. Handlers live in src/runtime/handlers/*.ts and are
 // dispatched by src/runtime/worker.ts; they run inside the worker thread only.
@@ -20,10 +20,10 @@ export interface LoadedModel {
    */
   encode: (text: string) => number[];
   /**
-   * The inference thread running this model's ONNX session (CPU classification models), so this
-   * thread can tokenize and aggregate while it computes; undefined when not started or after it died.
+   * The inference threads running this model's ONNX sessions (CPU classification models), so this
+   * thread can tokenize and aggregate while they compute; undefined when not started or after they died.
    */
-  inference?: InferenceThread;
+  inference?: InferencePool;
   /** Parsed config.json of the model folder. */
   config: Record<string, unknown>;
   /** ONNX variant requested at load ('fp32', 'q8', 'q4', ...; undefined = transformers.js default). */

@@ -9,7 +9,7 @@ import { RuntimeUserError } from '../errors';
 import type { LoadParams, LoadResult } from '../protocol';
 import { transformers } from '../transformers';
 import { createFastWordPiece } from '../fast-wordpiece';
-import { InferenceThread, inferenceThreadScript } from '../inference-client';
+import { InferencePool, inferenceThreadScript } from '../inference-client';
 import type { HandlerContext, LoadedModel } from './context';
 
 /** onnx/model<suffix>.onnx per dtype, as transformers.js names the variants. */
@@ -194,7 +194,7 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
     throw new CancelledError();
   }
 
-  const inference = task === 'text-classification' && selection.device === 'cpu' && rel ? await startInferenceThread(modelFile, modelId, ctx) : undefined;
+  const inference = task === 'text-classification' && selection.device === 'cpu' && rel ? await startInferenceThreads(modelFile, modelId, ctx) : undefined;
   if (ctx.signal.aborted) {
     inference?.close();
     await disposeModel({ model: selection.value } as LoadedModel, ctx);
@@ -255,30 +255,44 @@ export function sessionOptions(device: string): Record<string, unknown> {
 }
 
 /**
- * Starts the inference thread for a CPU classification model (src/runtime/inference-thread.ts);
- * undefined (inference stays on this thread) when its bundle is absent, it is disabled with
- * PRODUCT_FORGE_INFERENCE_THREAD=0, or it fails to start.
+ * Starts the inference threads for a CPU classification model (src/runtime/inference-thread.ts):
+ * PRODUCT_FORGE_INFERENCE_THREADS sessions (default: one per core, at most 4), the cores shared out
+ * as intra-op threads. Undefined (inference stays on this thread) when the bundle is absent,
+ * PRODUCT_FORGE_INFERENCE_THREAD=0, or no thread starts.
  */
-async function startInferenceThread(modelFile: string, modelId: string, ctx: HandlerContext): Promise<InferenceThread | undefined> {
+async function startInferenceThreads(modelFile: string, modelId: string, ctx: HandlerContext): Promise<InferencePool | undefined> {
   if (process.env.PRODUCT_FORGE_INFERENCE_THREAD === '0') return undefined;
   const script = inferenceThreadScript();
   if (!script) return undefined;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const wanted = Number(process.env.PRODUCT_FORGE_INFERENCE_THREADS);
+  const count = Number.isInteger(wanted) && wanted > 0 ? Math.min(wanted, 16) : Math.max(1, Math.min(cores, 4));
+  const intra = Math.max(1, Math.floor(cores / count));
   try {
-    const thread = await InferenceThread.start(script, {
-      modelFile,
-      // Idle intra-op threads do not spin: the model worker's reading and tokenizing need that core.
-      sessionOptions: { ...sessionOptions('cpu'), executionProviders: ['cpu'], extra: { session: { intra_op: { allow_spinning: '0' } } } },
-      outputName: 'logits',
-    });
-    ctx.log('info', `${modelId}: inference runs on its own thread.`);
-    return thread;
+    const pool = await InferencePool.start(
+      script,
+      {
+        modelFile,
+        // Idle intra-op threads do not spin: the model worker's reading and tokenizing need the cores.
+        sessionOptions: {
+          ...sessionOptions('cpu'),
+          intraOpNumThreads: intra,
+          executionProviders: ['cpu'],
+          extra: { session: { intra_op: { allow_spinning: '0' } } },
+        },
+        outputName: 'logits',
+      },
+      count,
+    );
+    ctx.log('info', `${modelId}: inference runs on ${pool.size} thread${pool.size === 1 ? '' : 's'} of its own (${intra} intra-op thread${intra === 1 ? '' : 's'} each).`);
+    return pool;
   } catch (err) {
-    ctx.log('warn', `${modelId}: the inference thread did not start (${oneLine(err)}); inference runs on the model worker thread.`);
+    ctx.log('warn', `${modelId}: the inference threads did not start (${oneLine(err)}); inference runs on the model worker thread.`);
     return undefined;
   }
 }
 
-async function disposeModel(m: Pick<LoadedModel, 'model'> & { inference?: InferenceThread }, ctx: HandlerContext): Promise<void> {
+async function disposeModel(m: Pick<LoadedModel, 'model'> & { inference?: InferencePool }, ctx: HandlerContext): Promise<void> {
   m.inference?.close();
   try {
     await m.model?.dispose?.();

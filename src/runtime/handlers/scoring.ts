@@ -5,7 +5,7 @@
 import { CancelledError, SENTIMENT_LABELS, type SentimentScores } from '../../core/types';
 import { RuntimeUserError } from '../errors';
 import { transformers } from '../transformers';
-import type { Logits } from '../inference-client';
+import { InferenceThreadStopped, type Logits } from '../inference-client';
 import type { LoadedModel } from './context';
 
 export const DEFAULT_BATCH_SIZE = 64;
@@ -158,11 +158,12 @@ export async function scoreTexts(m: LoadedModel, texts: string[], opts: ScoreOpt
   };
   const launch = (b: number): Promise<Logits> => {
     const x = build(b);
-    const thread = m.inference;
+    const pool = m.inference;
     return runBatch(m, sp, x.inputIds, x.mask, x.dims, Tensor).catch((err) => {
-      // The inference thread died: finish on this thread (same session options, same results).
-      if (!thread?.stopped) throw err;
-      if (m.inference === thread) m.inference = undefined;
+      if (!(err instanceof InferenceThreadStopped)) throw err;
+      // An inference thread died with this batch: run it again on the threads left, or on this
+      // thread when none is (same session options, same results).
+      if (pool && pool.stopped && m.inference === pool) m.inference = undefined;
       const y = build(b);
       return runBatch(m, sp, y.inputIds, y.mask, y.dims, Tensor);
     });
@@ -170,13 +171,14 @@ export async function scoreTexts(m: LoadedModel, texts: string[], opts: ScoreOpt
 
   let done = 0;
   const release = await acquireSession(opts.signal);
-  // Two batches in flight: the inference thread starts the next one while this thread reads the last.
+  // One batch more in flight than there are inference threads, so none waits for this thread.
   const inflight: Array<Promise<Logits> | undefined> = new Array(bounds.length);
   let launched = 0;
   try {
     for (let b = 0; b < bounds.length; b++) {
       if (opts.signal?.aborted) throw new CancelledError();
-      while (launched < bounds.length && launched <= b + 1) {
+      const ahead = m.inference ? m.inference.size + 1 : 2;
+      while (launched < bounds.length && launched < b + ahead) {
         const p = launch(launched);
         p.catch(() => undefined); // awaited in order below
         inflight[launched++] = p;
