@@ -56,7 +56,7 @@ const EN_GENERIC = words(`
 
 /** Generic nouns of feedback: not a theme alone, fine inside a phrase ("response time", "battery life"). */
 const EN_GENERIC_NOUN = words(`
-  app apps application applications product products software program tool tools service feature features function functions
+  app apps application applications product products software program tool tools feature features function functions
   option options thing things stuff way ways time times day days week weeks month months year years hour hours minute minutes
   second seconds moment people person user users customer customers client clients guy guys team company business
   issue issues problem problems question questions experience experiences version versions job money place world life
