@@ -186,6 +186,46 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
   });
 
+  it('the Report view shows the latest report; filtering works and a row opens its source line', async function () {
+    this.timeout(180_000);
+    const [reportDir] = s.findFiles('.product-forge/reports/feedback-*/results.csv').map((f) => path.dirname(f));
+    assert.ok(reportDir, 'the CSV test wrote a report first');
+    const [header, ...data] = parseCsv(readFileSync(path.join(reportDir, 'results.csv'), 'utf8'));
+    const li = labelColumn(header);
+    await s.openViewContainer('Product Forge');
+    // expand the Report pane when it is collapsed
+    const pane = s.page.locator('.pane-header', { hasText: /^\s*Report/ }).first();
+    await pane.waitFor({ state: 'visible', timeout: 30_000 });
+    if ((await pane.getAttribute('aria-expanded')) === 'false') await pane.click();
+    const view = await s.webviewFrame('table.items', 90_000);
+    await s.screenshot('report-view');
+    const rows = view.locator('table.items tbody tr');
+    assert.equal(await rows.count(), data.length, 'one table row per item');
+    // filter to negative items
+    const negatives = data.filter((r) => r[li].trim().toLowerCase() === 'negative').length;
+    await view.locator('select').first().selectOption('negative');
+    await s.screenshot('report-view-negative');
+    assert.equal(await rows.count(), negatives);
+    for (const text of await rows.locator('td:first-child').allTextContents()) assert.match(text, /negative/);
+    // a row opens feedback.csv at that item's line
+    const srcCell = (await rows.first().locator('td.src').textContent())?.trim() ?? '';
+    const m = srcCell.match(/^(.+):(\d+)$/);
+    assert.ok(m, `source cell "${srcCell}"`);
+    await rows.first().click();
+    const deadline = Date.now() + 20_000;
+    let tabs: string[] = [];
+    let selection = '';
+    while (Date.now() < deadline) {
+      tabs = await s.editorTabs();
+      selection = (await s.page.locator('.statusbar-item[id="status.editor.selection"]').textContent().catch(() => '')) ?? '';
+      if (tabs.some((t) => t.includes(m[1])) && new RegExp(`Ln ${m[2]},`).test(selection)) break;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await s.screenshot('report-view-opened-source');
+    assert.ok(tabs.some((t) => t.includes(m[1])), `no ${m[1]} tab: ${tabs.join(' | ')}`);
+    assert.match(selection, new RegExp(`Ln ${m[2]},`), `cursor not on line ${m[2]}: "${selection}"`);
+  });
+
   it('right-click a .txt -> Analyze Feedback reports one item per line', async function () {
     this.timeout(300_000);
     const { report, rows } = await analyzeFromExplorer('interviews.txt', 'txt');
