@@ -29,6 +29,8 @@ export function activate(context: vscode.ExtensionContext): void {
       runtime ??= new ModelRuntime({
         workerScript: vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath,
         log: (level, msg) => output[level](msg),
+        // Inference and analysis threads yield the CPU to the editor (Linux: per thread).
+        env: { PRODUCT_FORGE_WORKER_NICE: '10' },
       });
       return runtime;
     },

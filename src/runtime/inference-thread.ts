@@ -10,6 +10,9 @@
 // (terminating a thread inside a native run would abort the process).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { InferenceThreadData, ToInferenceThread, FromInferenceThread } from './inference-client';
+import { lowerThreadPriority } from './priority';
+
+lowerThreadPriority();
 
 interface OrtModule {
   InferenceSession: { create(path: string, options: Record<string, unknown>): Promise<OrtSession> };

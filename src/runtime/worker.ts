@@ -10,6 +10,7 @@ import type { HandlerContext, LoadedModel } from './handlers/context';
 import { explain } from './handlers/explain';
 import { generate } from './handlers/generate';
 import { load, unload } from './handlers/load';
+import { lowerThreadPriority } from './priority';
 import { loadedTransformers } from './transformers';
 import type { FromWorker, Method, RequestMap, RequestMessage, ToWorker } from './protocol';
 
@@ -19,6 +20,7 @@ const port = parentPort;
 if (!port) throw new Error('src/runtime/worker.ts must run in a worker thread.');
 
 const models = new Map<string, LoadedModel>();
+const niceness = lowerThreadPriority();
 const active = new Map<number, AbortController>();
 
 function post(msg: FromWorker): void {
@@ -33,6 +35,7 @@ const fmt = (args: unknown[]): string => args.map((a) => (a instanceof Error ? a
 console.log = console.info = console.debug = (...a: unknown[]) => log('info', fmt(a));
 console.warn = (...a: unknown[]) => log('warn', fmt(a));
 console.error = (...a: unknown[]) => log('error', fmt(a));
+if (niceness !== undefined) log('info', `Model worker threads run at nice ${niceness} (below the editor).`);
 
 async function ping(params: RequestMap['ping']['params'], ctx: HandlerContext): Promise<RequestMap['ping']['result']> {
   const delay = Number(params?.delayMs ?? 0);
