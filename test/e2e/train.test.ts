@@ -5,7 +5,7 @@
 // through VS Code's own file dialog. The saved files and the predictions CSV are checked on disk.
 // Screenshots and logs: .test-artifacts/e2e/train/.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { E2ESession } from '../../scripts/e2e/harness';
@@ -210,6 +210,85 @@ describe('e2e: Train view in VS Code (code-server)', function () {
       assert.ok(c >= 0 && c <= 1, `confidence ${r[ci]}`);
     }
     assert.equal(readFileSync(path.join(s.workspace, PREDICT_CSV), 'utf8'), before, 'the input CSV changed');
+    assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
+  });
+
+  it('"Predict this row" predicts a row typed in the panel', async function () {
+    this.timeout(120_000);
+    await choose('Saved classifier', new RegExp(NAME));
+    const values: Record<string, string> = {
+      tenure_months: '2', monthly_spend: '81.5', plan: 'Basic', region: 'North', support_tickets: '9',
+      last_comment: 'support never answers, thinking about cancelling',
+    };
+    for (const [col, v] of Object.entries(values)) {
+      const f = view.locator(`vscode-textfield[aria-label="${col}"] input`);
+      if (await f.count()) await f.fill(v);
+    }
+    const btn = view.locator('vscode-button', { hasText: /^\s*Predict this row\s*$/ });
+    await btn.scrollIntoViewIfNeeded();
+    await btn.click();
+    const out = view.locator('.big', { hasText: /^(yes|no) \(\d/ }).first();
+    await out.waitFor({ timeout: 60_000 });
+    await out.scrollIntoViewIfNeeded();
+    await s.screenshot('predict-row');
+    const text = ((await out.textContent()) ?? '').trim();
+    const pctShown = Number(/\(([\d.]+)%\)/.exec(text)?.[1]);
+    assert.ok(pctShown >= 50 && pctShown <= 100, `prediction "${text}": the top class has at least 50%`);
+    // the class probabilities are listed and sum to about 100%
+    const cells = (await view.locator('[role="status"][aria-live="polite"] table td').allTextContents()).map((t) => t.trim());
+    const probs = cells.filter((c) => /%$/.test(c)).map((c) => Number(c.replace('%', '')));
+    assert.ok(probs.length >= 2, `probabilities: ${cells.join(' | ')}`);
+    assert.ok(Math.abs(probs.reduce((a, b) => a + b, 0) - 100) < 1.5, `probabilities sum: ${probs.join(' + ')}`);
+  });
+
+  it('Cancel stops a long training run and keeps nothing', async function () {
+    this.timeout(240_000);
+    // A larger copy of the training data (60,000 rows) so the run lasts long enough to cancel.
+    const [header, ...data] = parseCsv(fixtureText(TRAIN_CSV));
+    const big = 'customers-large.csv';
+    const q = (c: string) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
+    const lines = [header.map(q).join(',')];
+    for (let i = 0; i < 60_000; i++) lines.push(data[i % data.length].map(q).join(','));
+    writeFileSync(path.join(s.workspace, big), lines.join('\n') + '\n');
+    const classifiersDir = path.join(s.workspace, '.product-forge', 'classifiers');
+    const savedBefore = existsSync(classifiersDir) ? readdirSync(classifiersDir).sort() : [];
+
+    await view.locator('vscode-button[title="Refresh the file list"]').click();
+    const fileSelect = view.locator('vscode-single-select[aria-label="CSV file"]');
+    await fileSelect.locator('vscode-option', { hasText: big }).first().waitFor({ state: 'attached', timeout: 60_000 });
+    await fileSelect.locator('input.combobox-input').click();
+    await fileSelect.locator('input.combobox-input').fill(big);
+    const opt = fileSelect.locator('li.option', { hasText: new RegExp(`^\\s*${big.replace('.', '\\.')}\\s*$`) }).first();
+    await opt.waitFor({ state: 'visible', timeout: 10_000 });
+    await opt.click();
+    const status = view.locator('[role="status"]').first();
+    for (const deadline = Date.now() + 60_000; !/60,?000 rows/.test((await status.textContent()) ?? ''); ) {
+      if (Date.now() > deadline) throw new Error(`the large CSV was not profiled: ${await status.textContent()}`);
+      await sleep(300);
+    }
+    await choose('Target column', new RegExp(`^\\s*${TARGET} \\(`));
+    await sleep(1_000);
+    const train = view.locator('vscode-button', { hasText: /^\s*Train\s*$/ });
+    const cancel = view.locator('vscode-button', { hasText: /^\s*Cancel\s*$/ });
+    await train.scrollIntoViewIfNeeded();
+    await train.click();
+    // Cancel becomes enabled while the run is going; click it
+    for (const deadline = Date.now() + 30_000; (await cancel.getAttribute('disabled')) !== null; ) {
+      if (Date.now() > deadline) throw new Error('Cancel never became enabled');
+      await sleep(100);
+    }
+    await s.screenshot('training-large');
+    await cancel.click();
+    const msg = view.locator('#dataSection .error[role="alert"]', { hasText: /cancelled/i }).first();
+    await msg.waitFor({ timeout: 60_000 });
+    await msg.scrollIntoViewIfNeeded();
+    await s.screenshot('training-cancelled');
+    assert.match((await msg.textContent()) ?? '', /Training cancelled; nothing was kept/);
+    // nothing to save, nothing saved, the buttons are back
+    assert.notEqual(await view.locator('vscode-button', { hasText: /^\s*Save\s*$/ }).getAttribute('disabled'), null, 'Save is enabled after a cancelled run');
+    assert.equal(await train.getAttribute('disabled'), null, 'Train is not enabled again');
+    const savedAfter = existsSync(classifiersDir) ? readdirSync(classifiersDir).sort() : [];
+    assert.deepEqual(savedAfter, savedBefore);
     assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
   });
 });

@@ -244,7 +244,10 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
   let cvFolds: number | undefined;
   if (kind === 'auto' && canVal && yTrain.length < CV_MAX_ROWS) {
     cvFolds = yTrain.length < 500 && Xtrain.cols <= 1000 ? 5 : 3;
-    const models: ModelKind[] = rfPractical ? ['logreg', 'mlp', 'rf'] : ['logreg', 'mlp'];
+    // On few rows with many sparse (text) features the network is the slowest candidate and rarely
+    // beats the linear model: it is left out of the comparison there (it can still be asked for).
+    const mlpWorthIt = !(Xtrain.cols > CV_MLP_MAX_COLS_PER_ROW * yTrain.length);
+    const models: ModelKind[] = [...(['logreg'] as ModelKind[]), ...(mlpWorthIt ? (['mlp'] as ModelKind[]) : []), ...(rfPractical ? (['rf'] as ModelKind[]) : [])];
     const cv = await crossValidate(Xtrain, yTrain, K, cvFolds, models, seed, (fold, k) => opts.onStage?.(`cross-validation (fold ${fold}/${k})`), {
       C, maxIter: opts.maxIter ?? 300, cw, vShare, nTrees, signal,
       mlp: { hidden: opts.hidden, dropout: opts.dropout, epochs: opts.epochs, batchSize: opts.batchSize, learningRate: opts.learningRate, alpha: opts.alpha, patience: opts.patience },
@@ -274,8 +277,10 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     lrVal = evalNet(logregNetwork(fit.params, D, K));
     if (Xval && fitKind === kind) candidates.push({ model: 'logreg', valAccuracy: lrVal.accuracy, valLoss: lrVal.loss });
   }
+  // Auto on large data: when the linear model is already perfect on the validation rows, nothing can beat it.
+  const lrPerfect = fitKind === 'auto' && !!lrVal && lrVal.accuracy >= 1;
   let mlpNet: Network | undefined;
-  if (fitKind === 'mlp' || (fitKind === 'auto' && Xval)) {
+  if (fitKind === 'mlp' || (fitKind === 'auto' && Xval && !lrPerfect)) {
     opts.onStage?.('neural network');
     const fit = await fitMlp(Xfit, yFit, K, Xval, yVal, {
       hidden: opts.hidden, dropout: opts.dropout, epochs: opts.epochs, batchSize: opts.batchSize, learningRate: opts.learningRate,
@@ -289,7 +294,7 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     }
   }
   let rfNet: Network | undefined;
-  if (fitKind === 'rf' || (fitKind === 'auto' && Xval && rfPractical)) {
+  if (fitKind === 'rf' || (fitKind === 'auto' && Xval && rfPractical && !lrPerfect)) {
     // Asked for: all training rows. Auto on large data: the training part, scored on the validation rows.
     opts.onStage?.('random forest');
     const all = fitKind === 'rf';
@@ -366,6 +371,10 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
 
 /** Auto uses k-fold cross-validation below this many training rows, a validation split above. */
 export const CV_MAX_ROWS = 5000;
+/** Trees of the cross-validation forests that only rank the models (a chosen forest is then fitted in full). */
+const CV_FOREST_TREES = 50;
+/** Auto compares the network only when there are fewer than this many features per training row. */
+const CV_MLP_MAX_COLS_PER_ROW = 4;
 
 /** Stratified k-fold assignment: fold index per row (each class dealt round-robin after a seeded shuffle). */
 export function stratifiedFolds(y: Int32Array, K: number, k: number, seed: number): Int32Array {
@@ -421,7 +430,7 @@ async function crossValidate(X: Csr, y: Int32Array, K: number, k: number, models
         const fit = await fitMlp(Xin, yin, K, Xv, yv, { ...s.mlp, seed, sampleWeight: classWeights(yin, K, s.cw), signal: s.signal });
         net = fit.network;
       } else {
-        net = { kind: 'rf', forest: await fitForest(Xtr, ytr, K, { nTrees: s.nTrees, seed, sampleWeight: sw, signal: s.signal }) };
+        net = { kind: 'rf', forest: await fitForest(Xtr, ytr, K, { nTrees: Math.min(s.nTrees, CV_FOREST_TREES), seed, sampleWeight: sw, signal: s.signal }) };
       }
       const p = predictProba(net, Xte), out = proba.get(m)!;
       for (let i = 0; i < te.length; i++) for (let c = 0; c < K; c++) out[te[i] * K + c] = p[i * K + c];
