@@ -228,6 +228,17 @@ describe('train: models', () => {
     assert.ok(acc > 0.9, `xor accuracy ${acc}`);
   });
 
+  it('without validation rows the MLP stops when the training loss stalls (sklearn tol rule)', async () => {
+    const { X, y } = blobs(300, 2);
+    const fit = await fitMlp(X, y, 3, null, null, { hidden: [8], epochs: 500, patience: 3, tol: 1e-2, learningRate: 0.01, seed: 0 });
+    assert.ok(fit.epochs < 500, `ran all ${fit.epochs} epochs`);
+    assert.equal(fit.bestValLoss, null);
+    const acc = argmaxRows(predictProba(fit.network, X), 3).filter((p, i) => p === y[i]).length / 300;
+    assert.ok(acc > 0.95, `training accuracy ${acc}`);
+    // the returned network holds float32 weights, as model.onnx does
+    assert.ok(fit.network.kind === 'mlp' && fit.network.layers.every((l) => l.W instanceof Float32Array && l.b instanceof Float32Array));
+  });
+
   it('trains end to end with per-epoch callbacks, and cancels', async () => {
     const rows = Array.from({ length: 120 }, (_, i) => [String(i % 2 ? 10 + (i % 7) : i % 7), i % 2 ? 'big' : 'small', i % 3 ? 'x' : 'z']);
     const t = tableFromRecords(['v', 'y', 'noise'], rows);

@@ -8,7 +8,7 @@ import { fitForest, forestIsPractical, forestPredictProba } from '../../src/core
 import { fitLogReg, logregNetwork } from '../../src/core/train/logreg';
 import { argmaxRows, predictProba } from '../../src/core/train/model';
 import { CsrBuilder, rng, type Csr } from '../../src/core/train/sparse';
-import { pickByCv, predictTable, stratifiedFolds, trainClassifier, validateTrainOptions } from '../../src/core/train/trainer';
+import { networkIsBetter, pickByCv, predictTable, stratifiedFolds, trainClassifier, validateTrainOptions } from '../../src/core/train/trainer';
 import { loadClassifier, saveClassifier } from '../../src/core/train/artifact';
 import { OnnxClassifier } from '../../src/core/train/predict';
 import { forestToOnnx } from '../../src/core/train/onnx';
@@ -115,22 +115,69 @@ describe('train: random forest', () => {
     assert.equal(forestIsPractical(100, 50000), false);
   });
 
-  it('auto prefers the simpler model within one standard error', () => {
-    const cv = (lr: number, mlp: number, rf: number) => [{ model: 'logreg' as const, valAccuracy: lr, valLoss: 0 }, { model: 'mlp' as const, valAccuracy: mlp, valLoss: 0 }, { model: 'rf' as const, valAccuracy: rf, valLoss: 0 }];
-    assert.equal(pickByCv(cv(0.80, 0.805, 0.79), 700), 'logreg');
-    assert.equal(pickByCv(cv(0.88, 0.925, 0.95), 280), 'rf');
-    assert.equal(pickByCv(cv(0.90, 0.952, 0.949), 1400), 'mlp');
-    assert.equal(pickByCv(cv(0.80, 0.805, 0.79), 1e6), 'mlp');
+  it('auto picks the best cross-validated accuracy, then the lower loss, then the simpler model', () => {
+    const cv = (lr: number, mlp: number, rf: number, losses = [0.3, 0.3, 0.3]) => [
+      { model: 'logreg' as const, valAccuracy: lr, valLoss: losses[0] }, { model: 'mlp' as const, valAccuracy: mlp, valLoss: losses[1] }, { model: 'rf' as const, valAccuracy: rf, valLoss: losses[2] },
+    ];
+    assert.equal(pickByCv(cv(0.80, 0.805, 0.79)), 'mlp');
+    assert.equal(pickByCv(cv(0.88, 0.925, 0.95)), 'rf');
+    assert.equal(pickByCv(cv(0.76, 0.74, 0.76, [0.52, 0.5, 0.49])), 'rf');
+    assert.equal(pickByCv(cv(0.76, 0.74, 0.76, [0.49, 0.5, 0.52])), 'logreg');
+    assert.equal(pickByCv(cv(0.9, 0.9, 0.9)), 'logreg');
+    assert.equal(pickByCv([{ model: 'logreg', valAccuracy: 0.7, valLoss: 0.6 }]), 'logreg');
   });
 
-  it('auto cross-validates and picks the forest on XOR-like data', async () => {
+  it('auto takes the once-fitted network only when it is clearly better on the held-out fold', () => {
+    // 277 held-out rows: the margin is max(2, ceil(1% of 277)) = 3 rows.
+    assert.equal(networkIsBetter(0.996, 0.958, 277), true);
+    assert.equal(networkIsBetter(0.80 + 2 / 277, 0.80, 277), false);
+    assert.equal(networkIsBetter(0.80 + 3 / 277, 0.80, 277), true);
+    // 34 rows: two more rows right is enough; one is not.
+    assert.equal(networkIsBetter(0.8 + 1 / 34, 0.8, 34), false);
+    assert.equal(networkIsBetter(0.8 + 2 / 34, 0.8, 34), true);
+    assert.equal(networkIsBetter(0.7, 0.75, 160), false);
+  });
+
+  it('auto cross-validates all three models and picks a non-linear one on XOR-like data', async () => {
     const { rows, y } = xor(400, 6);
     const t = tableFromRecords(['a', 'b', 'c', 'd', 'label'], rows.map((r, i) => [...r.map(String), y[i] ? 'odd' : 'even']));
     const r = await trainClassifier(t, { target: 'label', seed: 0, epochs: 30 });
     assert.deepEqual(r.candidates.map((c) => c.model), ['logreg', 'mlp', 'rf']);
-    assert.equal(r.classifier.network.kind, 'rf');
+    const lr = r.candidates[0];
+    assert.ok(lr.valAccuracy < 0.7, `logistic regression cannot separate XOR (cv accuracy ${lr.valAccuracy})`);
+    assert.notEqual(r.classifier.network.kind, 'logreg');
+    assert.equal(r.classifier.network.kind, pickByCv(r.candidates));
     assert.equal(r.classifier.settings.cvFolds, 5);
     assert.ok(r.metrics.accuracy > 0.9, `accuracy ${r.metrics.accuracy}`);
+  });
+});
+
+describe('train: auto above the pooled-network size', () => {
+  let dir: string;
+  before(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pf-train-auto-')); });
+  after(async () => { await fs.rm(dir, { recursive: true, force: true }); });
+
+  it('fits the network once on the held-out fold, reports its curves, and the choice exports to ONNX with the same predictions', async () => {
+    const { rows, y } = xor(900, 11);
+    const t = tableFromRecords(['a', 'b', 'c', 'd', 'label'], rows.map((r, i) => [...r.map(String), y[i] ? 'odd' : 'even']));
+    const profiles = profileTable(t);
+    const stages: string[] = [];
+    const r = await trainClassifier(t, { target: 'label', seed: 0, onStage: (st) => stages.push(st) }, profiles);
+    // logistic regression and the forest are cross-validated (5 folds), the network is compared on one fold
+    assert.deepEqual(r.candidates.map((c) => c.model), ['logreg', 'rf', 'mlp']);
+    assert.equal(stages.filter((st) => st.startsWith('cross-validation')).length, 5);
+    assert.ok(r.history.some((e) => e.model === 'mlp' && e.valLoss !== null), 'no per-epoch curves from the network');
+    assert.notEqual(r.classifier.network.kind, 'logreg');
+    assert.ok(r.metrics.accuracy > 0.9, `accuracy ${r.metrics.accuracy}`);
+    const saved = await saveClassifier(r, { parent: dir, name: 'auto-xor', profiles });
+    assert.equal((await loadClassifier(saved)).metadata.modelKind, r.classifier.network.kind);
+    const clf = await OnnxClassifier.load(saved);
+    const onnx = await clf.predictProba(t);
+    const local = predictTable(r.classifier, t).proba;
+    let maxDiff = 0;
+    for (let i = 0; i < local.length; i++) maxDiff = Math.max(maxDiff, Math.abs(onnx[i] - local[i]));
+    assert.ok(maxDiff < 1e-4, `max probability difference ${maxDiff}`);
+    await clf.dispose();
   });
 });
 

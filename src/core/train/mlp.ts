@@ -1,7 +1,9 @@
 // Multi-layer perceptron: sparse input -> [dense ReLU layers with dropout] -> softmax. Minibatch Adam
 // with L2 weight decay (sklearn's alpha convention), early stopping on validation loss (best weights
-// restored). First-layer updates are lazy (only the rows of features present in the batch), so wide
-// TF-IDF inputs stay fast.
+// restored) or, without validation rows, on the training loss (sklearn's tol / n_iter_no_change rule).
+// First-layer updates are lazy (only the rows of features present in the batch), so wide TF-IDF inputs
+// stay fast. Training runs in float64 (weights, Adam moments, activations) in plain monomorphic loops;
+// the returned network holds float32 weights, as model.onnx does.
 import { rng, shuffleInPlace, tick, type Csr } from './sparse';
 import { lossAndAccuracy, predictProba, type Network } from './model';
 import { CancelledError } from '../types';
@@ -16,6 +18,8 @@ export interface MlpOptions {
   alpha?: number;
   /** Epochs without validation-loss improvement before stopping (default 10; 0 = never stop early). */
   patience?: number;
+  /** Smallest loss decrease that counts as an improvement (default 1e-4, as sklearn's tol). */
+  tol?: number;
   seed?: number;
   sampleWeight?: Float64Array;
   signal?: AbortSignal;
@@ -29,210 +33,248 @@ export interface MlpFit {
   bestValLoss: number | null;
 }
 
-interface Param {
-  w: Float32Array;
-  m: Float32Array;
-  v: Float32Array;
-  g: Float32Array;
+/** Default MLP settings (shared with the trainer's metadata). */
+export const MLP_DEFAULTS = { hidden: [64], dropout: 0, epochs: 200, batchSize: 200, learningRate: 1e-3, alpha: 1e-4, patience: 10 } as const;
+
+/** One dense layer's training state: weights (din x dout, row-major), bias, gradients and Adam moments. */
+interface LayerState {
+  din: number;
+  dout: number;
+  w: Float64Array;
+  b: Float64Array;
+  gw: Float64Array;
+  gb: Float64Array;
+  mw: Float64Array;
+  vw: Float64Array;
+  mb: Float64Array;
+  vb: Float64Array;
 }
 
-function param(n: number): Param {
-  return { w: new Float32Array(n), m: new Float32Array(n), v: new Float32Array(n), g: new Float32Array(n) };
+function layerState(din: number, dout: number, rand: () => number): LayerState {
+  const bound = Math.sqrt(6 / (din + dout));
+  const w = new Float64Array(din * dout), b = new Float64Array(dout);
+  for (let i = 0; i < w.length; i++) w[i] = (rand() * 2 - 1) * bound;
+  for (let i = 0; i < dout; i++) b[i] = (rand() * 2 - 1) * bound;
+  return { din, dout, w, b, gw: new Float64Array(w.length), gb: new Float64Array(dout), mw: new Float64Array(w.length), vw: new Float64Array(w.length), mb: new Float64Array(dout), vb: new Float64Array(dout) };
+}
+
+/** z[r] = b + sum over the row's non-zeros x_j * W[j] for the batch rows order[start..start+nb). */
+function forwardSparse(X: Csr, order: Int32Array, start: number, nb: number, L: LayerState, z: Float64Array, touched: Uint8Array, touchedList: Int32Array, nTouched: number): number {
+  const dout = L.dout, w = L.w, b = L.b;
+  const indptr = X.indptr, indices = X.indices, values = X.values;
+  for (let r = 0; r < nb; r++) {
+    const zo = r * dout;
+    for (let k = 0; k < dout; k++) z[zo + k] = b[k];
+    const row = order[start + r];
+    for (let p = indptr[row], e = indptr[row + 1]; p < e; p++) {
+      const v = values[p], j = indices[p], base = j * dout;
+      if (touched[j] === 0) { touched[j] = 1; touchedList[nTouched++] = j; }
+      for (let k = 0; k < dout; k++) z[zo + k] += v * w[base + k];
+    }
+  }
+  return nTouched;
+}
+
+/** z[r] = b + a[r] W for dense activations a (nb x din). */
+function forwardDense(a: Float64Array, nb: number, L: LayerState, z: Float64Array): void {
+  const din = L.din, dout = L.dout, w = L.w, b = L.b;
+  for (let r = 0; r < nb; r++) {
+    const zo = r * dout, ao = r * din;
+    for (let k = 0; k < dout; k++) z[zo + k] = b[k];
+    for (let j = 0; j < din; j++) {
+      const v = a[ao + j];
+      if (v === 0) continue;
+      const base = j * dout;
+      for (let k = 0; k < dout; k++) z[zo + k] += v * w[base + k];
+    }
+  }
+}
+
+/** ReLU with inverted dropout; the mask (0 or 1/keep) is kept for the backward pass. */
+function reluDropout(z: Float64Array, a: Float64Array, mask: Float64Array, n: number, dropout: number, rand: () => number): void {
+  if (dropout > 0) {
+    const keep = 1 - dropout, scale = 1 / keep;
+    for (let i = 0; i < n; i++) {
+      const m = rand() < keep ? scale : 0;
+      mask[i] = m;
+      a[i] = z[i] > 0 ? z[i] * m : 0;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      mask[i] = 1;
+      a[i] = z[i] > 0 ? z[i] : 0;
+    }
+  }
+}
+
+/** Softmax + weighted cross-entropy of the output layer; writes dz = w (p - onehot) / sum(w). */
+function softmaxLoss(z: Float64Array, a: Float64Array, dz: Float64Array, y: Int32Array, order: Int32Array, start: number, nb: number, K: number, sw: Float64Array | undefined, acc: { lossSum: number; wSum: number; correct: number }): void {
+  let bw = 0;
+  for (let r = 0; r < nb; r++) bw += sw ? sw[order[start + r]] : 1;
+  if (!(bw > 0)) bw = 1;
+  for (let r = 0; r < nb; r++) {
+    const o = r * K, row = order[start + r], yr = y[row];
+    const w = sw ? sw[row] : 1;
+    let m = -Infinity, arg = 0;
+    for (let k = 0; k < K; k++) if (z[o + k] > m) { m = z[o + k]; arg = k; }
+    if (arg === yr) acc.correct++;
+    let s = 0;
+    for (let k = 0; k < K; k++) { const e = Math.exp(z[o + k] - m); a[o + k] = e; s += e; }
+    const inv = 1 / s;
+    for (let k = 0; k < K; k++) a[o + k] *= inv;
+    acc.lossSum -= w * Math.log(Math.max(a[o + yr], 1e-15));
+    acc.wSum += w;
+    const c = w / bw;
+    for (let k = 0; k < K; k++) dz[o + k] = c * a[o + k];
+    dz[o + yr] -= c;
+  }
+}
+
+/** Gradients of a dense layer from its input activations and dz; dprev = (dz W^T) through ReLU/dropout. */
+function backwardDense(aPrev: Float64Array, zPrev: Float64Array, maskPrev: Float64Array, nb: number, L: LayerState, dz: Float64Array, dprev: Float64Array): void {
+  const din = L.din, dout = L.dout, w = L.w, gw = L.gw, gb = L.gb;
+  for (let r = 0; r < nb; r++) {
+    const o = r * dout, ao = r * din;
+    for (let k = 0; k < dout; k++) gb[k] += dz[o + k];
+    for (let j = 0; j < din; j++) {
+      const base = j * dout;
+      const v = aPrev[ao + j];
+      let s = 0;
+      if (v !== 0) {
+        for (let k = 0; k < dout; k++) {
+          const d = dz[o + k];
+          gw[base + k] += v * d;
+          s += d * w[base + k];
+        }
+      } else if (zPrev[ao + j] > 0 && maskPrev[ao + j] !== 0) {
+        for (let k = 0; k < dout; k++) s += dz[o + k] * w[base + k];
+      }
+      dprev[ao + j] = zPrev[ao + j] > 0 ? s * maskPrev[ao + j] : 0;
+    }
+  }
+}
+
+/** First-layer gradients from the sparse batch rows. */
+function backwardSparse(X: Csr, order: Int32Array, start: number, nb: number, L: LayerState, dz: Float64Array): void {
+  const dout = L.dout, gw = L.gw, gb = L.gb;
+  const indptr = X.indptr, indices = X.indices, values = X.values;
+  for (let r = 0; r < nb; r++) {
+    const o = r * dout;
+    for (let k = 0; k < dout; k++) gb[k] += dz[o + k];
+    const row = order[start + r];
+    for (let p = indptr[row], e = indptr[row + 1]; p < e; p++) {
+      const v = values[p], base = indices[p] * dout;
+      for (let k = 0; k < dout; k++) gw[base + k] += v * dz[o + k];
+    }
+  }
+}
+
+/** Adam step (with L2 decay added to the gradient) on w[from..to); clears the gradient. */
+function adamRange(w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, from: number, to: number, decay: number, stepSize: number, eps: number): void {
+  for (let i = from; i < to; i++) {
+    const gi = g[i] + decay * w[i];
+    const mi = 0.9 * m[i] + 0.1 * gi;
+    const vi = 0.999 * v[i] + 0.001 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    w[i] -= (stepSize * mi) / (Math.sqrt(vi) + eps);
+    g[i] = 0;
+  }
 }
 
 export async function fitMlp(X: Csr, y: Int32Array, K: number, Xval: Csr | null, yval: Int32Array | null, opts: MlpOptions = {}): Promise<MlpFit> {
-  const hidden = (opts.hidden ?? [64]).filter((h) => h > 0);
-  const dropout = Math.min(Math.max(opts.dropout ?? 0.1, 0), 0.9);
-  const epochs = opts.epochs ?? 200;
-  const B = Math.max(1, Math.min(opts.batchSize ?? 200, X.rows));
-  const lr = opts.learningRate ?? 1e-3;
-  const alpha = opts.alpha ?? 1e-4;
-  const patience = opts.patience ?? 10;
+  const hidden = (opts.hidden ?? MLP_DEFAULTS.hidden).filter((h) => h > 0);
+  const dropout = Math.min(Math.max(opts.dropout ?? MLP_DEFAULTS.dropout, 0), 0.9);
+  const epochs = opts.epochs ?? MLP_DEFAULTS.epochs;
+  const B = Math.max(1, Math.min(opts.batchSize ?? MLP_DEFAULTS.batchSize, X.rows));
+  const lr = opts.learningRate ?? MLP_DEFAULTS.learningRate;
+  const alpha = opts.alpha ?? MLP_DEFAULTS.alpha;
+  const patience = opts.patience ?? MLP_DEFAULTS.patience;
+  const tol = opts.tol ?? 1e-4;
+  const sw = opts.sampleWeight;
   const rand = rng(opts.seed ?? 0);
   const dims = [X.cols, ...hidden, K];
-  const L = dims.length - 1;
-  const W: Param[] = [], Bs: Param[] = [];
-  for (let l = 0; l < L; l++) {
-    const bound = Math.sqrt(6 / (dims[l] + dims[l + 1]));
-    const w = param(dims[l] * dims[l + 1]);
-    for (let i = 0; i < w.w.length; i++) w.w[i] = (rand() * 2 - 1) * bound;
-    const b = param(dims[l + 1]);
-    for (let i = 0; i < b.w.length; i++) b.w[i] = (rand() * 2 - 1) * bound;
-    W.push(w);
-    Bs.push(b);
-  }
+  const nL = dims.length - 1;
+  const layers: LayerState[] = [];
+  for (let l = 0; l < nL; l++) layers.push(layerState(dims[l], dims[l + 1], rand));
   const beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
   let t = 0;
-  // Activations per layer for one batch: Z (pre-activation) and A (post-ReLU/dropout).
+  // Per layer, for one batch: Z (pre-activation), A (post-ReLU/dropout or softmax), dZ, dropout mask.
   const Z = dims.slice(1).map((d) => new Float64Array(B * d));
   const A = dims.slice(1).map((d) => new Float64Array(B * d));
-  const mask = hidden.map((d) => new Float32Array(B * d));
   const dZ = dims.slice(1).map((d) => new Float64Array(B * d));
+  const mask = dims.slice(1).map((d) => new Float64Array(B * d));
   const touched = new Uint8Array(X.cols);
-  const touchedList: number[] = [];
-  const keep = 1 - dropout;
-  const order = Array.from({ length: X.rows }, (_, i) => i);
-  const snapshot = () => ({ W: W.map((p) => Float32Array.from(p.w)), b: Bs.map((p) => Float32Array.from(p.w)) });
+  const touchedList = new Int32Array(X.cols);
+  const order = Int32Array.from({ length: X.rows }, (_, i) => i);
+  const snapshot = () => ({ W: layers.map((p) => Float32Array.from(p.w)), b: layers.map((p) => Float32Array.from(p.b)) });
   const network = (s: { W: Float32Array[]; b: Float32Array[] }): Network => ({
     kind: 'mlp',
     layers: s.W.map((w, l) => ({ inDim: dims[l], outDim: dims[l + 1], W: w, b: s.b[l] })),
   });
   let best = snapshot();
-  let bestLoss = Infinity, bestEpoch = 0, bad = 0, epoch = 0;
+  let bestLoss = Infinity, bestEpoch = 0, bad = 0, epoch = 0, diverged = false;
 
-  const adam = (p: Param, i: number, c1: number, c2: number) => {
-    const g = p.g[i];
-    p.m[i] = beta1 * p.m[i] + (1 - beta1) * g;
-    p.v[i] = beta2 * p.v[i] + (1 - beta2) * g * g;
-    p.w[i] -= (lr * (p.m[i] / c1)) / (Math.sqrt(p.v[i] / c2) + eps);
-    p.g[i] = 0;
-  };
-
-  // One minibatch: forward, backward, Adam step. Kept synchronous (and out of the async loop) so V8 optimises it.
+  // One minibatch: forward, backward, Adam step (synchronous, out of the async loop, so V8 optimises it).
   const runBatch = (start: number, nb: number, acc: { lossSum: number; wSum: number; correct: number }): void => {
-    // Forward.
-    for (let l = 0; l < L; l++) {
-      const din = dims[l], dout = dims[l + 1], w = W[l].w, b = Bs[l].w, z = Z[l];
-      for (let r = 0; r < nb; r++) {
-        const zo = r * dout;
-        for (let k = 0; k < dout; k++) z[zo + k] = b[k];
-        if (l === 0) {
-          const row = order[start + r];
-          for (let p = X.indptr[row]; p < X.indptr[row + 1]; p++) {
-            const v = X.values[p], j = X.indices[p], base = j * dout;
-            if (!touched[j]) { touched[j] = 1; touchedList.push(j); }
-            for (let k = 0; k < dout; k++) z[zo + k] += v * w[base + k];
-          }
-        } else {
-          const a = A[l - 1], ao = r * din;
-          for (let j = 0; j < din; j++) {
-            const v = a[ao + j];
-            if (v === 0) continue;
-            const base = j * dout;
-            for (let k = 0; k < dout; k++) z[zo + k] += v * w[base + k];
-          }
-        }
-      }
-      const a = A[l];
-      if (l < L - 1) {
-        const mk = mask[l];
-        for (let i = 0; i < nb * dout; i++) {
-          const m = dropout > 0 ? (rand() < keep ? 1 / keep : 0) : 1;
-          mk[i] = m;
-          a[i] = z[i] > 0 ? z[i] * m : 0;
-        }
-      } else {
-        // Softmax + loss; dZ = w * (p - onehot) / sum(w).
-        let bw = 0;
-        for (let r = 0; r < nb; r++) bw += opts.sampleWeight ? opts.sampleWeight[order[start + r]] : 1;
-        const dz = dZ[l];
-        for (let r = 0; r < nb; r++) {
-          const o = r * dout, row = order[start + r], yr = y[row];
-          const sw = opts.sampleWeight ? opts.sampleWeight[row] : 1;
-          let m = -Infinity, arg = 0;
-          for (let k = 0; k < dout; k++) if (z[o + k] > m) { m = z[o + k]; arg = k; }
-          if (arg === yr) acc.correct++;
-          let s = 0;
-          for (let k = 0; k < dout; k++) { a[o + k] = Math.exp(z[o + k] - m); s += a[o + k]; }
-          for (let k = 0; k < dout; k++) a[o + k] /= s;
-          acc.lossSum -= sw * Math.log(Math.max(a[o + yr], 1e-15));
-          acc.wSum += sw;
-          for (let k = 0; k < dout; k++) dz[o + k] = (sw * (a[o + k] - (k === yr ? 1 : 0))) / bw;
-        }
-      }
+    let nTouched = forwardSparse(X, order, start, nb, layers[0], Z[0], touched, touchedList, 0);
+    for (let l = 0; l < nL; l++) {
+      if (l > 0) forwardDense(A[l - 1], nb, layers[l], Z[l]);
+      if (l < nL - 1) reluDropout(Z[l], A[l], mask[l], nb * dims[l + 1], dropout, rand);
+      else softmaxLoss(Z[l], A[l], dZ[l], y, order, start, nb, K, sw, acc);
     }
-    // Backward.
-    for (let l = L - 1; l >= 0; l--) {
-      const din = dims[l], dout = dims[l + 1], dz = dZ[l], gw = W[l].g, gb = Bs[l].g, w = W[l].w;
-      for (let r = 0; r < nb; r++) {
-        const o = r * dout;
-        for (let k = 0; k < dout; k++) gb[k] += dz[o + k];
-        if (l === 0) {
-          const row = order[start + r];
-          for (let p = X.indptr[row]; p < X.indptr[row + 1]; p++) {
-            const v = X.values[p], base = X.indices[p] * dout;
-            for (let k = 0; k < dout; k++) gw[base + k] += v * dz[o + k];
-          }
-        } else {
-          const a = A[l - 1], ao = r * din;
-          for (let j = 0; j < din; j++) {
-            const v = a[ao + j];
-            if (v === 0) continue;
-            const base = j * dout;
-            for (let k = 0; k < dout; k++) gw[base + k] += v * dz[o + k];
-          }
-        }
-      }
-      if (l > 0) {
-        // dA_{l-1} = dZ_l W_l^T, then through dropout mask and ReLU.
-        const dprev = dZ[l - 1], zprev = Z[l - 1], mk = mask[l - 1];
-        for (let r = 0; r < nb; r++) {
-          const o = r * dout, po = r * din;
-          for (let j = 0; j < din; j++) {
-            if (zprev[po + j] <= 0 || mk[po + j] === 0) { dprev[po + j] = 0; continue; }
-            let s = 0;
-            const base = j * dout;
-            for (let k = 0; k < dout; k++) s += dz[o + k] * w[base + k];
-            dprev[po + j] = s * mk[po + j];
-          }
-        }
-      }
-    }
-    // Adam step (+ L2: alpha * w / batch size, as sklearn).
+    for (let l = nL - 1; l >= 1; l--) backwardDense(A[l - 1], Z[l - 1], mask[l - 1], nb, layers[l], dZ[l], dZ[l - 1]);
+    backwardSparse(X, order, start, nb, layers[0], dZ[0]);
+    // Adam with bias correction folded into the step size; L2: alpha * w / batch size, as sklearn.
     t++;
-    const c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
+    const stepSize = (lr * Math.sqrt(1 - Math.pow(beta2, t))) / (1 - Math.pow(beta1, t));
     const decay = alpha / nb;
-    for (let l = 0; l < L; l++) {
-      const p = W[l], dout = dims[l + 1];
+    for (let l = 0; l < nL; l++) {
+      const p = layers[l], dout = p.dout;
       if (l === 0) {
-        for (const j of touchedList) {
-          const base = j * dout;
-          for (let k = 0; k < dout; k++) {
-            p.g[base + k] += decay * p.w[base + k];
-            adam(p, base + k, c1, c2);
-          }
+        for (let q = 0; q < nTouched; q++) {
+          const j = touchedList[q];
+          adamRange(p.w, p.gw, p.mw, p.vw, j * dout, (j + 1) * dout, decay, stepSize, eps);
           touched[j] = 0;
         }
-        touchedList.length = 0;
-      } else {
-        for (let i = 0; i < p.w.length; i++) {
-          p.g[i] += decay * p.w[i];
-          adam(p, i, c1, c2);
-        }
-      }
-      const pb = Bs[l];
-      for (let i = 0; i < pb.w.length; i++) adam(pb, i, c1, c2);
+        nTouched = 0;
+      } else adamRange(p.w, p.gw, p.mw, p.vw, 0, p.w.length, decay, stepSize, eps);
+      adamRange(p.b, p.gb, p.mb, p.vb, 0, dout, 0, stepSize, eps);
     }
   };
 
+  const live: Network = { kind: 'mlp', layers: layers.map((p) => ({ inDim: p.din, outDim: p.dout, W: p.w, b: p.b })) };
   for (epoch = 1; epoch <= epochs; epoch++) {
     shuffleInPlace(order, rand);
     const acc = { lossSum: 0, wSum: 0, correct: 0 };
-    for (let start = 0; start < X.rows; start += B) {
+    for (let start = 0, n = 0; start < X.rows; start += B, n++) {
       if (opts.signal?.aborted) throw new CancelledError();
       runBatch(start, Math.min(B, X.rows - start), acc);
-      if (((start / B) & 15) === 15) await tick();
+      if ((n & 15) === 15) await tick();
     }
-    const lossSum = acc.lossSum, wSum = acc.wSum, correct = acc.correct;
-    const trainLoss = wSum ? lossSum / wSum : 0;
-    const trainAccuracy = X.rows ? correct / X.rows : 0;
+    const trainLoss = acc.wSum ? acc.lossSum / acc.wSum : 0;
+    const trainAccuracy = X.rows ? acc.correct / X.rows : 0;
     let valLoss: number | null = null, valAccuracy: number | null = null;
     if (Xval && yval && Xval.rows) {
-      const p = predictProba(network({ W: W.map((x) => x.w), b: Bs.map((x) => x.w) }), Xval);
-      const r = lossAndAccuracy(p, yval, K);
+      // Evaluated on the float64 training weights (predictProba only reads them).
+      const r = lossAndAccuracy(predictProba(live, Xval), yval, K);
       valLoss = r.loss;
       valAccuracy = r.accuracy;
     }
     await opts.onEpoch?.(epoch, { trainLoss, trainAccuracy, valLoss, valAccuracy });
-    await tick();
+    if (!opts.onEpoch && (epoch & 7) === 0) await tick();
+    if (!isFinite(trainLoss)) { diverged = true; break; }
     const monitored = valLoss ?? trainLoss;
-    if (monitored < bestLoss - 1e-4) {
+    if (monitored < bestLoss - tol) {
       bestLoss = monitored;
       bestEpoch = epoch;
       best = snapshot();
       bad = 0;
     } else if (patience > 0 && ++bad >= patience) break;
-    if (!isFinite(trainLoss)) break;
+  }
+  if (!Xval && !diverged && bestEpoch < Math.min(epoch, epochs)) {
+    // Without validation rows the last weights are kept (as sklearn does), not the best-loss snapshot.
+    best = snapshot();
   }
   return { network: network(best), epochs: Math.min(epoch, epochs), bestEpoch, bestValLoss: Xval ? bestLoss : null };
 }

@@ -7,9 +7,10 @@ import { forestPredictProba, type Forest } from './forest';
 export interface DenseLayer {
   inDim: number;
   outDim: number;
-  /** inDim x outDim, row-major (feature j's weights for every output are contiguous). */
-  W: Float32Array;
-  b: Float32Array;
+  /** inDim x outDim, row-major (feature j's weights for every output are contiguous). Float32 in a
+   *  trained network (as in model.onnx); float64 only while a network is being fitted. */
+  W: Float32Array | Float64Array;
+  b: Float32Array | Float64Array;
 }
 
 export type ModelKind = 'logreg' | 'mlp' | 'rf';

@@ -106,7 +106,7 @@ function node(g: ProtoWriter, op: string, name: string, inputs: string[], output
   });
 }
 
-function floatTensor(g: ProtoWriter, name: string, dims: number[], data: Float32Array): void {
+function floatTensor(g: ProtoWriter, name: string, dims: number[], data: ArrayLike<number>): void {
   g.message(Graph.initializer, (t) => {
     for (const d of dims) t.int(Tensor.dims, d);
     t.int(Tensor.dataType, DataType.FLOAT);

@@ -7,7 +7,7 @@ import { profileTable, proposeFeatures, type ColumnProfile } from './infer';
 import { fitPreprocessing, Preprocessor, type PreprocessingSpec } from './preprocess';
 import { csrRows, type Csr } from './sparse';
 import { fitLogReg, logregNetwork } from './logreg';
-import { fitMlp } from './mlp';
+import { fitMlp, MLP_DEFAULTS } from './mlp';
 import { fitForest, FOREST_MAX_CELLS, forestIsPractical, forestNodeCount } from './forest';
 import { rng, shuffleInPlace } from './sparse';
 import { argmaxRows, lossAndAccuracy, predictProba, type ModelKind, type Network } from './model';
@@ -74,7 +74,8 @@ export interface TrainedClassifier {
 export interface TrainResult {
   classifier: TrainedClassifier;
   metrics: Metrics;
-  /** Validation accuracy of each candidate tried (cross-validated accuracy and loss when auto used k-fold). */
+  /** Validation accuracy and loss of each candidate tried: with auto's k-fold cross-validation the pooled
+   *  out-of-fold figures; for a network fitted once beside it, its score on the first fold. */
   candidates: { model: ModelKind; valAccuracy: number; valLoss: number }[];
   history: EpochInfo[];
   fitSeconds: number;
@@ -238,22 +239,57 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
   }
   const rfPractical = forestIsPractical(Xtrain.rows, Xtrain.cols);
 
-  // Auto on small data: stratified k-fold cross-validation over the training rows picks the model,
-  // which is then fitted exactly as if it had been asked for.
+  // Auto on small data: stratified k-fold cross-validation over the training rows ranks the models by
+  // out-of-fold accuracy (pickByCv). Up to CV_MLP_POOLED_MAX_ROWS rows the network takes part like the
+  // others. Above, it is too slow to fit k times: it is fitted once on all folds but the first, with
+  // early stopping on that fold, and compared with the cross-validation winner on that fold's rows
+  // (both trained on the same rows); if it wins, that network is the model. Otherwise the chosen model
+  // is then fitted exactly as if it had been asked for. The test rows are never looked at.
   let fitKind: ModelChoice = kind;
   let cvFolds: number | undefined;
+  let mlpNet: Network | undefined;
+  const mlpSettings = { hidden: opts.hidden, dropout: opts.dropout, epochs: opts.epochs, batchSize: opts.batchSize, alpha: opts.alpha, patience: opts.patience };
+  let mlpLearningRate = opts.learningRate ?? MLP_DEFAULTS.learningRate;
   if (kind === 'auto' && canVal && yTrain.length < CV_MAX_ROWS) {
-    cvFolds = yTrain.length < 500 && Xtrain.cols <= 1000 ? 5 : 3;
     // On few rows with many sparse (text) features the network is the slowest candidate and rarely
-    // beats the linear model: it is left out of the comparison there (it can still be asked for).
-    const mlpWorthIt = !(Xtrain.cols > CV_MLP_MAX_COLS_PER_ROW * yTrain.length);
-    const models: ModelKind[] = [...(['logreg'] as ModelKind[]), ...(mlpWorthIt ? (['mlp'] as ModelKind[]) : []), ...(rfPractical ? (['rf'] as ModelKind[]) : [])];
-    const cv = await crossValidate(Xtrain, yTrain, K, cvFolds, models, seed, (fold, k) => opts.onStage?.(`cross-validation (fold ${fold}/${k})`), {
-      C, maxIter: opts.maxIter ?? 300, cw, vShare, nTrees, signal,
-      mlp: { hidden: opts.hidden, dropout: opts.dropout, epochs: opts.epochs, batchSize: opts.batchSize, learningRate: opts.learningRate, alpha: opts.alpha, patience: opts.patience },
-    });
-    candidates.push(...cv);
-    fitKind = pickByCv(cv, yTrain.length);
+    // beats the linear model, and a forest on thousands of sparse columns is slow and weak: they are
+    // left out of the comparison there (they can still be asked for).
+    const mlpWorthIt = Xtrain.cols <= CV_MLP_MAX_COLS_PER_ROW * yTrain.length;
+    // Few rows: the network is cheap enough to cross-validate with the others (early stopping on an
+    // inner split of each fold's training rows). More rows: it is fitted once, as described above.
+    const mlpPooled = mlpWorthIt && yTrain.length <= CV_MLP_POOLED_MAX_ROWS;
+    const pooled: ModelKind[] = ['logreg', ...(mlpPooled ? (['mlp'] as ModelKind[]) : []), ...(rfPractical && Xtrain.cols <= AUTO_RF_MAX_COLS ? (['rf'] as ModelKind[]) : [])];
+    const fold = stratifiedFolds(yTrain, K, CV_FOLDS, seed + 2);
+    let best: ModelKind = 'logreg';
+    let oof: Map<ModelKind, Float64Array> | undefined;
+    if (pooled.length > 1 || mlpWorthIt) {
+      cvFolds = CV_FOLDS;
+      const mlpCv = { ...mlpSettings, learningRate: opts.learningRate ?? AUTO_MLP_LEARNING_RATE, vShare };
+      const cv = await crossValidate(Xtrain, yTrain, K, fold, CV_FOLDS, pooled, seed, (f, k) => opts.onStage?.(`cross-validation (fold ${f}/${k})`), { C, maxIter: opts.maxIter ?? 300, cw, nTrees, signal, mlp: mlpCv });
+      candidates.push(...cv.scores);
+      best = pickByCv(cv.scores);
+      oof = cv.proba;
+    }
+    if (mlpPooled) mlpLearningRate = opts.learningRate ?? AUTO_MLP_LEARNING_RATE;
+    else if (mlpWorthIt && oof) {
+      opts.onStage?.('neural network');
+      const inRows: number[] = [], outRows: number[] = [];
+      for (let i = 0; i < yTrain.length; i++) (fold[i] === 0 ? outRows : inRows).push(i);
+      const yIn: Int32Array = pick(yTrain, inRows, (n) => new Int32Array(n)), yOut: Int32Array = pick(yTrain, outRows, (n) => new Int32Array(n));
+      const Xout = csrRows(Xtrain, outRows);
+      mlpLearningRate = opts.learningRate ?? AUTO_MLP_LEARNING_RATE;
+      const fit = await fitMlp(csrRows(Xtrain, inRows), yIn, K, Xout, yOut, {
+        ...mlpSettings, learningRate: mlpLearningRate, seed, sampleWeight: classWeights(yIn, K, cw), signal,
+        onEpoch: (ep, m) => emit({ model: 'mlp', epoch: ep, ...m, phase: 'fit' }),
+      });
+      mlpNet = fit.network;
+      const net = lossAndAccuracy(predictProba(mlpNet, Xout), yOut, K);
+      candidates.push({ model: 'mlp', valAccuracy: net.accuracy, valLoss: net.loss });
+      const pb = oof.get(best)!, sub = new Float64Array(outRows.length * K);
+      outRows.forEach((r, i) => sub.set(pb.subarray(r * K, r * K + K), i * K));
+      if (networkIsBetter(net.accuracy, lossAndAccuracy(sub, yOut, K).accuracy, outRows.length)) best = 'mlp';
+    }
+    fitKind = best;
   }
 
   let lrParams: Float64Array | undefined;
@@ -279,12 +315,10 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
   }
   // Auto on large data: when the linear model is already perfect on the validation rows, nothing can beat it.
   const lrPerfect = fitKind === 'auto' && !!lrVal && lrVal.accuracy >= 1;
-  let mlpNet: Network | undefined;
-  if (fitKind === 'mlp' || (fitKind === 'auto' && Xval && !lrPerfect)) {
+  if ((fitKind === 'mlp' && !mlpNet) || (fitKind === 'auto' && Xval && !lrPerfect)) {
     opts.onStage?.('neural network');
     const fit = await fitMlp(Xfit, yFit, K, Xval, yVal, {
-      hidden: opts.hidden, dropout: opts.dropout, epochs: opts.epochs, batchSize: opts.batchSize, learningRate: opts.learningRate,
-      alpha: opts.alpha, patience: opts.patience, seed, sampleWeight: classWeights(yFit, K, cw), signal,
+      ...mlpSettings, learningRate: mlpLearningRate, seed, sampleWeight: classWeights(yFit, K, cw), signal,
       onEpoch: (ep, m) => emit({ model: 'mlp', epoch: ep, ...m, phase: 'fit' }),
     });
     mlpNet = fit.network;
@@ -355,7 +389,7 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
         validationShare: vShare, hidden: network.kind === 'mlp' ? network.layers.slice(0, -1).map((l) => l.outDim) : undefined,
         nTrees: network.kind === 'rf' ? network.forest.trees.length : undefined, treeNodes: network.kind === 'rf' ? forestNodeCount(network.forest) : undefined,
         cvFolds,
-        dropout: chosen === 'mlp' ? opts.dropout ?? 0.1 : undefined, learningRate: chosen === 'mlp' ? opts.learningRate ?? 1e-3 : undefined,
+        dropout: chosen === 'mlp' ? opts.dropout ?? MLP_DEFAULTS.dropout : undefined, learningRate: chosen === 'mlp' ? mlpLearningRate : undefined,
       },
     },
     metrics,
@@ -371,10 +405,16 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
 
 /** Auto uses k-fold cross-validation below this many training rows, a validation split above. */
 export const CV_MAX_ROWS = 5000;
-/** Trees of the cross-validation forests that only rank the models (a chosen forest is then fitted in full). */
-const CV_FOREST_TREES = 50;
-/** Auto compares the network only when there are fewer than this many features per training row. */
+/** Folds of auto's cross-validation. */
+export const CV_FOLDS = 5;
+/** Auto compares the network only when there are at most this many features per training row. */
 const CV_MLP_MAX_COLS_PER_ROW = 4;
+/** Up to this many training rows auto cross-validates the network like the other models. */
+const CV_MLP_POOLED_MAX_ROWS = 600;
+/** Auto compares the forest only up to this many features (after preprocessing). */
+const AUTO_RF_MAX_COLS = 2000;
+/** Adam step size of auto's network on small data (converges in far fewer epochs than 1e-3). */
+const AUTO_MLP_LEARNING_RATE = 1e-2;
 
 /** Stratified k-fold assignment: fold index per row (each class dealt round-robin after a seeded shuffle). */
 export function stratifiedFolds(y: Int32Array, K: number, k: number, seed: number): Int32Array {
@@ -396,15 +436,16 @@ interface CvSettings {
   C: number;
   maxIter: number;
   cw: 'none' | 'balanced';
-  vShare: number;
   nTrees: number;
   signal?: AbortSignal;
-  mlp: { hidden?: number[]; dropout?: number; epochs?: number; batchSize?: number; learningRate?: number; alpha?: number; patience?: number };
+  mlp: { hidden?: number[]; dropout?: number; epochs?: number; batchSize?: number; learningRate?: number; alpha?: number; patience?: number; vShare: number };
 }
 
-/** Pooled out-of-fold accuracy and loss of each model (no epoch events; stage per fold). */
-async function crossValidate(X: Csr, y: Int32Array, K: number, k: number, models: ModelKind[], seed: number, onFold: (fold: number, k: number) => void, s: CvSettings): Promise<TrainResult['candidates']> {
-  const fold = stratifiedFolds(y, K, k, seed + 2);
+/**
+ * Out-of-fold class probabilities of each model (fold[i] = fold of row i) and their pooled accuracy and
+ * log loss. The forest has as many trees as the final one would.
+ */
+async function crossValidate(X: Csr, y: Int32Array, K: number, fold: Int32Array, k: number, models: ModelKind[], seed: number, onFold: (fold: number, k: number) => void, s: CvSettings): Promise<{ scores: TrainResult['candidates']; proba: Map<ModelKind, Float64Array> }> {
   const D = X.cols;
   const proba = new Map<ModelKind, Float64Array>(models.map((m) => [m, new Float64Array(y.length * K)]));
   for (let f = 0; f < k; f++) {
@@ -412,47 +453,56 @@ async function crossValidate(X: Csr, y: Int32Array, K: number, k: number, models
     onFold(f + 1, k);
     const tr: number[] = [], te: number[] = [];
     for (let i = 0; i < y.length; i++) (fold[i] === f ? te : tr).push(i);
+    if (!te.length) continue;
     const Xtr = csrRows(X, tr), ytr: Int32Array = pick(y, tr, (n) => new Int32Array(n));
     const Xte = csrRows(X, te);
     const sw = classWeights(ytr, K, s.cw);
     for (const m of models) {
       let net: Network;
       if (m === 'logreg') {
-        const fit = await fitLogReg(Xtr, ytr, K, { C: s.C, maxIter: s.maxIter, sampleWeight: sw, signal: s.signal, onIteration: async () => { await new Promise((r) => setImmediate(r)); } });
+        const fit = await fitLogReg(Xtr, ytr, K, { C: s.C, maxIter: s.maxIter, sampleWeight: sw, signal: s.signal });
         net = logregNetwork(fit.params, D, K);
-      } else if (m === 'mlp') {
+      } else if (m === 'rf') {
+        net = { kind: 'rf', forest: await fitForest(Xtr, ytr, K, { nTrees: s.nTrees, seed, sampleWeight: sw, signal: s.signal }) };
+      } else {
         // Early stopping on an inner validation split of the fold's training rows.
         const counts = new Array<number>(K).fill(0);
         for (const c of ytr) counts[c]++;
-        const inner = counts.every((c) => c === 0 || c >= 2) && ytr.length >= 20 ? stratifiedSplit(ytr, K, s.vShare, seed + 1) : undefined;
+        const inner = counts.every((c) => c === 0 || c >= 2) && ytr.length >= 20 ? stratifiedSplit(ytr, K, s.mlp.vShare, seed + 1) : undefined;
         const Xin = inner ? csrRows(Xtr, inner.train) : Xtr, yin: Int32Array = inner ? pick(ytr, inner.train, (n) => new Int32Array(n)) : ytr;
         const Xv = inner ? csrRows(Xtr, inner.test) : null, yv: Int32Array | null = inner ? pick(ytr, inner.test, (n) => new Int32Array(n)) : null;
-        const fit = await fitMlp(Xin, yin, K, Xv, yv, { ...s.mlp, seed, sampleWeight: classWeights(yin, K, s.cw), signal: s.signal });
-        net = fit.network;
-      } else {
-        net = { kind: 'rf', forest: await fitForest(Xtr, ytr, K, { nTrees: Math.min(s.nTrees, CV_FOREST_TREES), seed, sampleWeight: sw, signal: s.signal }) };
+        const { vShare: _v, ...mlp } = s.mlp;
+        net = (await fitMlp(Xin, yin, K, Xv, yv, { ...mlp, seed, sampleWeight: classWeights(yin, K, s.cw), signal: s.signal })).network;
       }
       const p = predictProba(net, Xte), out = proba.get(m)!;
-      for (let i = 0; i < te.length; i++) for (let c = 0; c < K; c++) out[te[i] * K + c] = p[i * K + c];
+      for (let i = 0; i < te.length; i++) out.set(p.subarray(i * K, i * K + K), te[i] * K);
     }
   }
-  return models.map((m) => {
+  const scores = models.map((m) => {
     const r = lossAndAccuracy(proba.get(m)!, y, K);
     return { model: m, valAccuracy: r.accuracy, valLoss: r.loss };
   });
+  return { scores, proba };
 }
 
 /**
- * One-standard-error rule over cross-validated accuracy: the first of logreg, mlp, rf whose accuracy is
- * within one standard error (sqrt(p(1-p)/n) of the best accuracy p over n rows) of the best. Small data
- * cannot tell near-equal models apart, and the simpler model is the safer pick then.
+ * The cross-validated model with the highest accuracy; equal accuracies (the same number of rows
+ * right) go to the lower log loss, then to the simpler model (logreg before mlp before rf).
  */
-export function pickByCv(cv: TrainResult['candidates'], n: number): ModelKind {
-  const best = Math.max(...cv.map((c) => c.valAccuracy));
-  const se = Math.sqrt((best * (1 - best)) / Math.max(n, 1));
+export function pickByCv(cv: TrainResult['candidates']): ModelKind {
   const order: ModelKind[] = ['logreg', 'mlp', 'rf'];
-  const near = cv.filter((c) => c.valAccuracy >= best - se - 1e-12).sort((a, b) => order.indexOf(a.model) - order.indexOf(b.model));
-  return near[0]?.model ?? 'logreg';
+  const sorted = [...cv].sort((a, b) => (Math.abs(a.valAccuracy - b.valAccuracy) > 1e-9 ? b.valAccuracy - a.valAccuracy : a.valLoss !== b.valLoss ? a.valLoss - b.valLoss : order.indexOf(a.model) - order.indexOf(b.model)));
+  return sorted[0]?.model ?? 'logreg';
+}
+
+/**
+ * Whether the network, scored on held-out rows against another model trained on the same rows, is
+ * clearly better: right on at least max(2, 1% of the rows) more rows. Its early stopping watched those
+ * rows, which flatters it slightly; the margin keeps a near tie with the other model.
+ */
+export function networkIsBetter(networkAccuracy: number, otherAccuracy: number, rows: number): boolean {
+  const extraRows = Math.round((networkAccuracy - otherAccuracy) * rows);
+  return extraRows >= Math.max(2, Math.ceil(0.01 * rows));
 }
 
 /** In-process probabilities for rows of a table (used for parity checks and quick predictions). */
