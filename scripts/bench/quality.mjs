@@ -63,6 +63,8 @@ const sets = {};
 sets.sst2_dev = labeled('sst2/stsa.binary.dev').map(([t, y]) => [t, bin(y)]);
 sets.sst5_dev3 = labeled('sst5/stsa.fine.dev').map(([t, y]) => [t, to3(y)]);
 sets.sst5_test3 = labeled('sst5/stsa.fine.test').map(([t, y]) => [t, to3(y)]);
+// SST-2 test: the SST-5 test sentences that are not neutral (never used for fitting or selection)
+sets.sst2_test = labeled('sst5/stsa.fine.test').filter(([, y]) => y !== 2).map(([t, y]) => [t, y >= 3 ? 2 : 0]);
 for (const k of ['mr', 'mpqa']) {
   const rows = labeled(splits[k].file, 'latin1');
   sets[`${k}_fold0`] = splits[k].heldout_rows.map((i) => [rows[i][0], bin(rows[i][1])]);
@@ -147,10 +149,11 @@ for (const [k, rows] of Object.entries(sets)) {
 const secs = (Date.now() - t0) / 1000;
 const pct = (x) => `${(100 * x).toFixed(1)}%`;
 const table = [
-  ['SST-2 dev accuracy', R.sst2_dev.n, pct(R.sst2_dev.accuracy), '>= 80% (stretch 85%)', 'VADER 65.5%, AFINN 64.3% (SST-2 test)'],
+  ['SST-2 dev accuracy', R.sst2_dev.n, pct(R.sst2_dev.accuracy), '>= 85%', 'VADER 65.5%, AFINN 64.3% (SST-2 test)'],
+  ['SST-2 test accuracy (never fitted on)', R.sst2_test.n, pct(R.sst2_test.accuracy), 'reported', 'VADER 65.5%, AFINN 64.3%'],
   ['MR held-out fold accuracy', R.mr_fold0.n, pct(R.mr_fold0.accuracy), '>= 78%', ''],
   ['MPQA held-out fold accuracy', R.mpqa_fold0.n, pct(R.mpqa_fold0.accuracy), '>= 85%', ''],
-  ['Chinese held-out accuracy', R.zh_test.n, pct(R.zh_test.accuracy), '>= 85% (stretch 90%)', ''],
+  ['Chinese held-out accuracy', R.zh_test.n, pct(R.zh_test.accuracy), '>= 90%', ''],
   ['3-class macro-F1 (SST-5 test)', R.sst5_test3.n, R.sst5_test3.macroF1.toFixed(3), 'reported', ''],
   ['3-class macro-F1 (SST-5 dev)', R.sst5_dev3.n, R.sst5_dev3.macroF1.toFixed(3), 'reported', ''],
   ['ECE SST-2 dev', R.sst2_dev.n, R.sst2_dev.ece.toFixed(4), '< 0.05', ''],
@@ -167,6 +170,6 @@ const py = metricsJson.heldout;
 const diff = Math.max(
   Math.abs(py.sst2_dev.accuracy - R.sst2_dev.accuracy), Math.abs(py.mr_fold0.accuracy - R.mr_fold0.accuracy),
   Math.abs(py.mpqa_fold0.accuracy - R.mpqa_fold0.accuracy), Math.abs(py.zh_test.accuracy - R.zh_test.accuracy),
-  Math.abs(py.sst5_test3.macro_f1 - R.sst5_test3.macroF1));
+  Math.abs(py.sst5_test3.macro_f1 - R.sst5_test3.macroF1), py.sst2_test ? Math.abs(py.sst2_test.accuracy - R.sst2_test.accuracy) : 0);
 console.log(`\nmax difference from the build's metrics.json (PyTorch): ${(100 * diff).toFixed(2)} points`);
 if (process.argv.includes('--json')) console.log(JSON.stringify(R));

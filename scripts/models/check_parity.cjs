@@ -21,7 +21,10 @@ const { env, AutoTokenizer, AutoModelForSequenceClassification } = require('@hug
   }
   let idMismatch2 = 0;
   (ref.id_texts || []).forEach((t, i) => {
-    const ids = tok(t, { truncation: true, max_length: 256 }).input_ids.tolist()[0].map(Number);
+    // The build truncates to [CLS] + 254 tokens + [SEP]; transformers.js' own truncation drops the final [SEP]
+    // instead, so compare the untruncated ids cut the build's way (Product Forge windows long texts itself).
+    let ids = tok.encode(t);
+    if (ids.length > 256) ids = [...ids.slice(0, 255), ids[ids.length - 1]];
     if (JSON.stringify(ids) !== JSON.stringify(ref.id_texts_ids[i])) {
       idMismatch2++;
       if (idMismatch2 <= 3) console.log('ids differ for', JSON.stringify(t.slice(0, 200)));

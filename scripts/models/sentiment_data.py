@@ -74,6 +74,8 @@ def load_all():
     ev['sst2_dev'] = [(t, 2 if y == 1 else 0) for t, y in sst2_dev]
     ev['sst5_dev3'] = [(t, sst5_to3(y)) for t, y in sst5_dev]
     ev['sst5_test3'] = [(t, sst5_to3(y)) for t, y in sst5_test]
+    # SST-2 test = the SST-5 test sentences that are not neutral (never used for fitting or selection)
+    ev['sst2_test'] = [(t, 2 if y >= 3 else 0) for t, y in sst5_test if y != 2]
     mr = _labeled(os.path.join(D, 'mr', 'rt-polarity.all'), 'latin-1')
     mr_f = folds(len(mr), 10, 'mr')
     mpqa = _labeled(os.path.join(D, 'mpqa', 'mpqa.all'), 'latin-1')

@@ -281,56 +281,142 @@ _, L, Y = results[chosen]
 model.load_state_dict(cands[chosen])
 log(f'chosen weights: {chosen}')
 
+# ---------------------------------------------------------------- n-gram branch
+# A linear model over the mean of hashed WordPiece unigram + bigram features (fastText-style), trained on the same
+# sources and losses as the encoder. Its logits are added to the encoder's with a weight fitted below together with the
+# calibration, and it is part of the exported graph (the bigram hash is computed from input_ids inside ONNX).
+NG = dict(buckets=2 ** 19, hash_mult=1000003, epochs=3, lr=0.05, batch=64)
+V = len(vocab)
+
+
+def ng_feats(ids):
+    return ids + [V + (a * NG['hash_mult'] + b) % NG['buckets'] for a, b in zip(ids[:-1], ids[1:])]
+
+
+ng_train = []
+for name, rows in src.items():
+    lim = HP['long_len'] if name in LONG else (HP['zh_len'] if name == 'zh_train' else HP['short_len'])
+    for i, (t, y, k) in enumerate(rows):
+        ng_train.append((ng_feats([st.CLS] + enc[name][i][:lim - 2] + [st.SEP]), y, 3 if k == '3' else 2))
+torch.manual_seed(SEED + 7)
+ng_table = torch.nn.EmbeddingBag(V + NG['buckets'], 3, mode='mean', sparse=True)
+torch.nn.init.zeros_(ng_table.weight)
+ng_bias = torch.zeros(3, requires_grad=True)
+ng_opt = torch.optim.SparseAdam(list(ng_table.parameters()), lr=NG['lr'])
+ng_opt_b = torch.optim.Adam([ng_bias], lr=NG['lr'])
+
+
+def ng_forward(seqs):
+    flat = torch.tensor([i for q in seqs for i in q])
+    off = torch.tensor([0] + list(np.cumsum([len(q) for q in seqs])[:-1]))
+    return ng_table(flat, off) + ng_bias
+
+
+for ep in range(NG['epochs']):
+    order = list(range(len(ng_train)))
+    random.Random(f'{SEED}:ngram:{ep}').shuffle(order)
+    tot, nb = 0.0, 0
+    for s0 in range(0, len(order), NG['batch']):
+        b = [ng_train[i] for i in order[s0:s0 + NG['batch']]]
+        z = ng_forward([x[0] for x in b])
+        y = torch.tensor([x[1] for x in b]); kind = torch.tensor([x[2] for x in b])
+        l3 = F.cross_entropy(z, y, reduction='none')
+        l2 = F.cross_entropy(z[:, [0, 2]], (y == 2).long(), reduction='none')
+        loss = torch.where(kind == 3, l3, l2).mean()
+        ng_opt.zero_grad(); ng_opt_b.zero_grad(); loss.backward(); ng_opt.step(); ng_opt_b.step()
+        tot += loss.item(); nb += 1
+    log(f'n-gram branch epoch {ep + 1}/{NG["epochs"]} loss {tot / nb:.4f}')
+
+
+@torch.no_grad()
+def ng_predict(texts):
+    feats = [ng_feats(wp.encode(t, MAXPOS)) for t in texts]
+    return torch.cat([ng_forward(feats[i:i + 512]) for i in range(0, len(feats), 512)]).double().numpy()
+
+
+NGL = {k: ng_predict([t for t, _ in v]) for k, v in ev.items()}
+del ng_train
+
 # calibration on the calibration sets (SST-5 dev 3-class + Chinese calibration split, each set weighted equally):
-# temperature T plus a per-class logit offset b (logits / T + b), both folded into the classifier.
+# the n-gram weight A, a temperature T and a per-class logit offset b ((encoder + A * ngram) / T + b), fitted together
+# by NLL and all folded into the exported graph.
 def fit_calibration():
-    z3 = torch.tensor(L['sst5_dev3']); y3 = torch.tensor(Y['sst5_dev3'])
-    z2 = torch.tensor(L['zh_calib']); y2 = (torch.tensor(Y['zh_calib']) == 2).long()
+    z3 = torch.tensor(L['sst5_dev3']); n3 = torch.tensor(NGL['sst5_dev3']); y3 = torch.tensor(Y['sst5_dev3'])
+    z2 = torch.tensor(L['zh_calib']); n2 = torch.tensor(NGL['zh_calib']); y2 = (torch.tensor(Y['zh_calib']) == 2).long()
+    a = torch.ones(1, dtype=torch.float64, requires_grad=True)
     logT = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     b = torch.zeros(3, dtype=torch.float64, requires_grad=True)
-    o = torch.optim.LBFGS([logT, b], lr=0.5, max_iter=200, line_search_fn='strong_wolfe')
+    o = torch.optim.LBFGS([a, logT, b], lr=0.5, max_iter=300, line_search_fn='strong_wolfe')
 
     def closure():
         o.zero_grad()
-        a3 = z3 / logT.exp() + b
-        a2 = (z2 / logT.exp() + b)[:, [0, 2]]
+        a3 = (z3 + a * n3) / logT.exp() + b
+        a2 = ((z2 + a * n2) / logT.exp() + b)[:, [0, 2]]
         loss = F.cross_entropy(a3, y3) + F.cross_entropy(a2, y2)
         loss.backward()
         return loss
     o.step(closure)
     bb = b.detach().numpy()
-    return float(logT.exp().item()), bb - bb.mean()
+    return float(a.item()), float(logT.exp().item()), bb - bb.mean()
 
 
-T, BIAS = fit_calibration()
-log(f'calibration: temperature {T:.4f}, offsets {np.round(BIAS, 4).tolist()}')
+A, T, BIAS = fit_calibration()
+log(f'calibration: n-gram weight {A:.4f}, temperature {T:.4f}, offsets {np.round(BIAS, 4).tolist()}')
 
-
-def calibrated(z, t):
-    return z / t + (BIAS if t != 1.0 else 0.0)
-
-
-metrics = {'before': {}, 'after': {}}
-for tag, t in (('before', 1.0), ('after', T)):
-    for k in ('sst2_dev', 'mr_fold0', 'mpqa_fold0', 'zh_test', 'zh_calib'):
-        metrics[tag][k] = binary_metrics(calibrated(L[k], t), Y[k])
+# 'after': the shipped model; 'before': the same sum uncalibrated (T = 1, no offsets); 'encoder'/'ngram': each part alone, uncalibrated.
+views = {
+    'after': lambda k: (L[k] + A * NGL[k]) / T + BIAS,
+    'before': lambda k: L[k] + A * NGL[k],
+    'encoder': lambda k: L[k],
+    'ngram': lambda k: NGL[k],
+}
+metrics = {tag: {} for tag in views}
+for tag, f in views.items():
+    for k in ('sst2_dev', 'sst2_test', 'mr_fold0', 'mpqa_fold0', 'zh_test', 'zh_calib'):
+        metrics[tag][k] = binary_metrics(f(k), Y[k])
     for k in ('sst5_dev3', 'sst5_test3'):
-        metrics[tag][k] = three_metrics(calibrated(L[k], t), Y[k])
+        metrics[tag][k] = three_metrics(f(k), Y[k])
 for k, v in metrics['after'].items():
     log(k, json.dumps({a: (round(b, 4) if isinstance(b, float) else b) for a, b in v.items() if a != 'f1_per_class'}))
 
-# fold the temperature into the classifier
+# fold the calibration into the graph: classifier / T + b, n-gram table * A / T (its bias into the classifier's)
 with torch.no_grad():
     model.classifier.weight /= T
-    model.classifier.bias.copy_(model.classifier.bias / T + torch.tensor(BIAS, dtype=torch.float32))
+    model.classifier.bias.copy_(model.classifier.bias / T + torch.tensor(BIAS, dtype=torch.float32) + ng_bias * (A / T))
 model.eval()
+
+
+class EncoderPlusNgrams(torch.nn.Module):
+    """The exported model: encoder logits + mean of the n-gram table rows of the unigrams and hashed bigrams."""
+
+    def __init__(self, encoder, table):
+        super().__init__()
+        self.encoder = encoder
+        self.ngram_table = torch.nn.Parameter(table, requires_grad=False)
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        z = self.encoder(input_ids, attention_mask, token_type_ids)
+        m = attention_mask.to(z.dtype)
+        mb = m[:, :-1] * m[:, 1:]
+        h = torch.fmod(input_ids[:, :-1] * NG['hash_mult'] + input_ids[:, 1:], NG['buckets']) + V
+        s = (F.embedding(input_ids, self.ngram_table) * m.unsqueeze(-1)).sum(1) \
+            + (F.embedding(h, self.ngram_table) * mb.unsqueeze(-1)).sum(1)
+        return z + s / (m.sum(1) + mb.sum(1)).clamp(min=1).unsqueeze(-1)
+
+
+export_model = EncoderPlusNgrams(model, ng_table.weight.detach() * (A / T)).eval()
+with torch.no_grad():  # the folded graph must reproduce the calibrated sum
+    chk = [wp.encode(t, MAXPOS) for t, _ in ev['sst5_dev3'][:64]]
+    got = torch.cat([export_model(*collate([c])) for c in chk]).double().numpy()
+    want = views['after']('sst5_dev3')[:64]
+    assert np.abs(got - want).max() < 1e-3, f'folded graph differs from the calibrated sum by {np.abs(got - want).max()}'
 
 # ---------------------------------------------------------------- export
 os.makedirs(os.path.join(OUT, 'onnx'), exist_ok=True)
 os.makedirs(BUILD, exist_ok=True)
 onnx_path = os.path.join(OUT, 'onnx', 'model.onnx')
 dummy = collate([wp.encode('export example sentence'), wp.encode('很好')])
-torch.onnx.export(model, dummy, onnx_path, input_names=['input_ids', 'attention_mask', 'token_type_ids'],
+torch.onnx.export(export_model, dummy, onnx_path, input_names=['input_ids', 'attention_mask', 'token_type_ids'],
                   output_names=['logits'], opset_version=14, do_constant_folding=True,
                   dynamic_axes={'input_ids': {0: 'batch_size', 1: 'sequence_length'},
                                 'attention_mask': {0: 'batch_size', 1: 'sequence_length'},
@@ -352,7 +438,8 @@ config = {
     'id2label': {str(i): l for i, l in enumerate(LABELS)}, 'label2id': {l: i for i, l in enumerate(LABELS)},
     'torch_dtype': 'float32', 'transformers_version': '4.40.0',
     'transformers.js_config': {'dtype': 'fp32'},
-    'product_forge': {'calibration_temperature_folded': T, 'calibration_offsets_folded': [float(x) for x in BIAS], 'seed': SEED},
+    'product_forge': {'calibration_temperature_folded': T, 'calibration_offsets_folded': [float(x) for x in BIAS], 'seed': SEED,
+                      'ngram_branch': {'buckets': NG['buckets'], 'hash': f"vocab_size + (a * {NG['hash_mult']} + b) mod {NG['buckets']} over consecutive ids", 'weight_folded': A}},
 }
 with open(os.path.join(OUT, 'config.json'), 'w') as f:
     json.dump(config, f, indent=2, ensure_ascii=False)
@@ -373,12 +460,15 @@ def r4(x):
 full_metrics = {
     'model': MODEL_ID, 'seed': SEED, 'epochs': EPOCHS, 'hyperparameters': HP,
     'parameters': n_params, 'vocab_size': len(vocab), 'vocab_cjk_chars': n_cjk, 'train_unk_rate': r4(unk_rate),
+    'ngram_branch': {k: v for k, v in NG.items()}, 'ngram_weight': r4(A),
     'training_sources': stats, 'chosen_weights': chosen, 'temperature': r4(T), 'calibration_offsets': [r4(float(x)) for x in BIAS],
     'train_seconds': round(train_time), 'total_seconds': None,
     'binary_decision': 'argmax over the [negative, positive] probabilities (neutral ignored) for binary test sets',
     'ece_bins': 15,
     'heldout': {k: {a: (r4(b) if isinstance(b, float) else b) for a, b in v.items()} for k, v in metrics['after'].items()},
     'heldout_uncalibrated': {k: {a: (r4(b) if isinstance(b, float) else b) for a, b in v.items()} for k, v in metrics['before'].items()},
+    'heldout_encoder_only': {k: {a: (r4(b) if isinstance(b, float) else b) for a, b in v.items()} for k, v in metrics['encoder'].items()},
+    'heldout_ngram_only': {k: {a: (r4(b) if isinstance(b, float) else b) for a, b in v.items()} for k, v in metrics['ngram'].items()},
     'eval_sizes': {k: len(v) for k, v in ev.items()},
     'splits_file': 'splits.json',
 }
@@ -392,7 +482,7 @@ ref_texts = ['This product is absolutely wonderful, I love it!', 'The app crashe
              '😀 emoji 👍 and tabs\tand\nnewlines']
 with torch.no_grad():
     encs = [wp.encode(t, MAXPOS) for t in ref_texts]
-    probs = [torch.softmax(model(*collate([e])), -1)[0].tolist() for e in encs]
+    probs = [torch.softmax(export_model(*collate([e])), -1)[0].tolist() for e in encs]
 # plus token ids only for a seeded sample of real training texts of every source (tokenizer parity)
 prng = random.Random(f'{SEED}:parity')
 id_texts = [t for rows in src.values() for t, _, _ in prng.sample(rows, min(60, len(rows)))]
