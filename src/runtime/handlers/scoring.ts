@@ -9,6 +9,8 @@ import { InferenceThreadStopped, type Logits } from '../inference-client';
 import type { LoadedModel } from './context';
 
 export const DEFAULT_BATCH_SIZE = 64;
+/** Batches queued per inference thread while a request runs. */
+const AHEAD_PER_THREAD = 2;
 /** Padded tokens per batch are capped at batchSize * this, so batches of long windows get smaller. */
 const TOKENS_PER_ITEM = 128;
 
@@ -170,19 +172,26 @@ export async function scoreTexts(m: LoadedModel, texts: string[], opts: ScoreOpt
   };
 
   let done = 0;
-  const release = await acquireSession(opts.signal);
-  // One batch more in flight than there are inference threads, so none waits for this thread.
+  const releaseLock = await acquireSession(opts.signal);
+  let released = false;
+  const release = () => {
+    if (!released) (released = true), releaseLock();
+  };
+  // AHEAD_PER_THREAD batches queued per inference thread, so none waits for this thread.
   const inflight: Array<Promise<Logits> | undefined> = new Array(bounds.length);
   let launched = 0;
   try {
     for (let b = 0; b < bounds.length; b++) {
       if (opts.signal?.aborted) throw new CancelledError();
-      const ahead = m.inference ? m.inference.size + 1 : 2;
+      const ahead = m.inference ? m.inference.size * AHEAD_PER_THREAD : 2;
       while (launched < bounds.length && launched < b + ahead) {
         const p = launch(launched);
         p.catch(() => undefined); // awaited in order below
         inflight[launched++] = p;
       }
+      // Every batch is queued on the inference threads: the next request's batches may queue behind them
+      // now (the threads run them in order), so the threads never idle between two requests.
+      if (launched === bounds.length && m.inference) release();
       const logits = await inflight[b]!;
       inflight[b] = undefined;
       const [i, j] = bounds[b];
