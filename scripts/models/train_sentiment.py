@@ -372,7 +372,7 @@ views = {
 }
 metrics = {tag: {} for tag in views}
 for tag, f in views.items():
-    for k in ('sst2_dev', 'sst2_test', 'mr_fold0', 'mpqa_fold0', 'zh_test', 'zh_calib'):
+    for k in ('sst2_dev', 'sst2_test', 'mr_fold0', 'mpqa_fold0', 'mpqa_fold0_unseen', 'zh_test', 'zh_calib'):
         metrics[tag][k] = binary_metrics(f(k), Y[k])
     for k in ('sst5_dev3', 'sst5_test3'):
         metrics[tag][k] = three_metrics(f(k), Y[k])
