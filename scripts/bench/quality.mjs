@@ -69,6 +69,38 @@ for (const k of ['mr', 'mpqa']) {
   const rows = labeled(splits[k].file, 'latin1');
   sets[`${k}_fold0`] = splits[k].heldout_rows.map((i) => [rows[i][0], bin(rows[i][1])]);
 }
+// Product-domain held-out folds (present when the model was built with them): SemEval-2014 laptop + restaurant
+// sentences whose aspect terms share one polarity (3-class), and Amazon book/dvd reviews (binary).
+if (splits.absa) {
+  const sem = [];
+  const unescape = (t) => t.replaceAll('&quot;', '"').replaceAll('&apos;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
+  for (const file of splits.absa.files) {
+    const x = fs.readFileSync(path.join(DS, file), 'utf8');
+    for (const m of x.matchAll(/<sentence\b[\s\S]*?<\/sentence>/g)) {
+      const tm = /<text>([\s\S]*?)<\/text>/.exec(m[0]);
+      const pols = new Set(Array.from(m[0].matchAll(/<aspectTerm [^>]*polarity="(\w+)"/g), (a) => a[1]));
+      if (!tm || pols.size !== 1) continue;
+      const y = { negative: 0, neutral: 1, positive: 2 }[[...pols][0]];
+      if (y !== undefined) sem.push([unescape(tm[1]), y]);
+    }
+  }
+  sets.absa_fold0_3 = splits.absa.heldout_rows.map((i) => sem[i]);
+  sets.absa_fold0_polar = sets.absa_fold0_3.filter(([, y]) => y !== 1);
+}
+if (splits.blitzer) {
+  const bl = [];
+  const words = (s) => s.split(new RegExp(`${PY_WS}+`)).filter(Boolean).join(' ');
+  for (const dom of ['books', 'dvd']) {
+    for (const [fn, y] of [['positive.review', 2], ['negative.review', 0]]) {
+      const x = fs.readFileSync(path.join(DS, 'multi_domain_sentiment_blitzer', dom, fn), 'utf8');
+      for (const m of x.matchAll(/<title>([\s\S]*?)<\/title>[\s\S]*?<review_text>([\s\S]*?)<\/review_text>/g)) {
+        const title = pyStrip(m[1]), body = words(m[2]);
+        bl.push([title ? `${title}. ${body}` : body, y]);
+      }
+    }
+  }
+  sets.blitzer_fold0 = splits.blitzer.heldout_rows.map((i) => bl[i]);
+}
 sets.zh_test = [];
 for (const [file, idx] of Object.entries(splits.zh_test)) {
   const rows = parseCsv(fs.readFileSync(path.join(DS, file), 'utf8'));
@@ -154,6 +186,11 @@ const table = [
   ['MR held-out fold accuracy', R.mr_fold0.n, pct(R.mr_fold0.accuracy), '>= 78%', ''],
   ['MPQA held-out fold accuracy', R.mpqa_fold0.n, pct(R.mpqa_fold0.accuracy), '>= 85%', ''],
   ['Chinese held-out accuracy', R.zh_test.n, pct(R.zh_test.accuracy), '>= 90%', ''],
+  ...(R.absa_fold0_3 ? [
+    ['Product sentences (SemEval laptops+restaurants) held-out, pos/neg', R.absa_fold0_polar.n, pct(R.absa_fold0_polar.accuracy), 'reported', ''],
+    ['Product sentences held-out, 3-class macro-F1', R.absa_fold0_3.n, R.absa_fold0_3.macroF1.toFixed(3), 'reported', ''],
+    ['Amazon reviews (books+dvd) held-out fold', R.blitzer_fold0.n, pct(R.blitzer_fold0.accuracy), 'reported', ''],
+  ] : []),
   ['3-class macro-F1 (SST-5 test)', R.sst5_test3.n, R.sst5_test3.macroF1.toFixed(3), 'reported', ''],
   ['3-class macro-F1 (SST-5 dev)', R.sst5_dev3.n, R.sst5_dev3.macroF1.toFixed(3), 'reported', ''],
   ['ECE SST-2 dev', R.sst2_dev.n, R.sst2_dev.ece.toFixed(4), '< 0.05', ''],
@@ -170,6 +207,8 @@ const py = metricsJson.heldout;
 const diff = Math.max(
   Math.abs(py.sst2_dev.accuracy - R.sst2_dev.accuracy), Math.abs(py.mr_fold0.accuracy - R.mr_fold0.accuracy),
   Math.abs(py.mpqa_fold0.accuracy - R.mpqa_fold0.accuracy), Math.abs(py.zh_test.accuracy - R.zh_test.accuracy),
-  Math.abs(py.sst5_test3.macro_f1 - R.sst5_test3.macroF1), py.sst2_test ? Math.abs(py.sst2_test.accuracy - R.sst2_test.accuracy) : 0);
+  Math.abs(py.sst5_test3.macro_f1 - R.sst5_test3.macroF1), py.sst2_test ? Math.abs(py.sst2_test.accuracy - R.sst2_test.accuracy) : 0,
+  py.absa_fold0 && R.absa_fold0_3 ? Math.abs(py.absa_fold0.macro_f1 - R.absa_fold0_3.macroF1) : 0,
+  py.blitzer_fold0 && R.blitzer_fold0 ? Math.abs(py.blitzer_fold0.accuracy - R.blitzer_fold0.accuracy) : 0);
 console.log(`\nmax difference from the build's metrics.json (PyTorch): ${(100 * diff).toFixed(2)} points`);
 if (process.argv.includes('--json')) console.log(JSON.stringify(R));

@@ -118,21 +118,6 @@ def load_all():
                 'Empty Chinese reviews are skipped. sst2_dev = stsa.binary.dev; 3-class = stsa.fine.dev/test with 0-1 neg, 2 neutral, 3-4 pos.',
     }
 
-    # Every evaluation/calibration text is banned from training (normalized match).
-    banned = set()
-    for name, rows in ev.items():
-        for t, _ in rows:
-            banned.add(dedup_key(t))
-    banned.discard('')
-    # MPQA follows the published 10-fold protocol: its many duplicate short phrases ("not", "concern", ...)
-    # stay in its training folds even when they also occur in the held-out fold. Every other evaluation text
-    # is still banned from the MPQA rows. metrics.json also scores the held-out phrases never seen in training.
-    banned_for_mpqa = set()
-    for name, rows in ev.items():
-        if name != 'mpqa_fold0':
-            banned_for_mpqa.update(dedup_key(t) for t, _ in rows)
-    banned_for_mpqa.discard('')
-
     # ---- training sources ----------------------------------------------------------------
     src = {}
     sst5_train = [(t, sst5_to3(y), '3') for t, y in _labeled(os.path.join(D, 'sst5', 'stsa.fine.train'))]
@@ -142,7 +127,9 @@ def load_all():
     src['sst2_train'] = [(t, 2 if y == 1 else 0, '2') for t, y in _labeled(os.path.join(D, 'sst2', 'stsa.binary.train'))
                          if dedup_key(t) not in sst5_keys]
     src['mr'] = [(t, 2 if y == 1 else 0, '2') for (t, y), f in zip(mr, mr_f) if f != 0]
-    src['mpqa'] = [(t, 2 if y == 1 else 0, '2') for (t, y), f in zip(mpqa, mpqa_f) if f != 0]
+    # MPQA's phrases are subjective expressions annotated positive or negative (neutral ones are not in the set): 3-class
+    # examples like the reviews below, so short polar phrases ("slow", "crashes constantly") are not left to neutral.
+    src['mpqa'] = [(t, 2 if y == 1 else 0, '3') for (t, y), f in zip(mpqa, mpqa_f) if f != 0]
     src['subj_objective'] = [(l.strip(), 1, '3') for l in _lines(os.path.join(D, 'subj', 'subj.objective'), 'latin-1') if l.strip()]
     # SemEval ABSA: sentences whose aspect terms all share one polarity (pos/neg/neutral).
     sem = []
@@ -160,14 +147,23 @@ def load_all():
             t = (tm.group(1).replace('&quot;', '"').replace('&apos;', "'").replace('&lt;', '<')
                  .replace('&gt;', '>').replace('&amp;', '&'))
             sem.append((t, {'negative': 0, 'neutral': 1, 'positive': 2}[p], '3'))
-    src['semeval_absa'] = sem
-    # IMDB: long reviews, windowed later (marked kind '2L' -> long doc).
+    # Product-domain held-out sets (laptop/restaurant sentences, Amazon reviews): one fold of each is never
+    # trained on, so the card can say how the model does on product feedback, not only on movie reviews.
+    sem_f = folds(len(sem), 5, 'absa')
+    ev['absa_fold0'] = [(t, y) for (t, y, _), f in zip(sem, sem_f) if f == 0]
+    src['semeval_absa'] = [r for r, f in zip(sem, sem_f) if f != 0]
+    splits['absa'] = {'files': ['semeval2014_absa_train/Laptop_Train_v2.xml', 'semeval2014_absa_train/Restaurants_Train_v2.xml'],
+                      'rule': 'sentences (both files in order) whose aspect terms share one polarity among positive/negative/neutral',
+                      'heldout_rows': [i for i, f in enumerate(sem_f) if f == 0]}
+    # IMDB and the Amazon reviews are polar by construction (IMDB ratings <= 4 or >= 7 of 10, Amazon 1-2 or 4-5 stars; the
+    # middle ratings are not in the sets), so they are 3-class examples: "not neutral" is part of their label. Without
+    # it a model leaves long polar reviews to the neutral class (18% of the held-out Amazon reviews when they were binary).
     imdb = []
     with open(os.path.join(D, 'imdb', 'train.tsv'), encoding='utf-8') as f:
         next(f)
         for l in f:
             lab, _id, text = l.rstrip('\n').split('\t', 2)
-            imdb.append((text.replace('<br />', ' ').replace('<br/>', ' '), 2 if lab == '1' else 0, '2'))
+            imdb.append((text.replace('<br />', ' ').replace('<br/>', ' '), 2 if lab == '1' else 0, '3'))
     src['imdb'] = imdb
     bl = []
     for dom in ('books', 'dvd'):
@@ -176,9 +172,28 @@ def load_all():
             x = open(p, encoding='utf-8', errors='replace').read()
             for m in re.finditer(r'<title>(.*?)</title>.*?<review_text>(.*?)</review_text>', x, re.S):
                 title, body = m.group(1).strip(), ' '.join(m.group(2).split())
-                bl.append((f'{title}. {body}' if title else body, lab, '2'))
-    src['blitzer'] = bl
+                bl.append((f'{title}. {body}' if title else body, lab, '3'))
+    bl_f = folds(len(bl), 10, 'blitzer')
+    ev['blitzer_fold0'] = [(t, y) for (t, y, _), f in zip(bl, bl_f) if f == 0]
+    src['blitzer'] = [r for r, f in zip(bl, bl_f) if f != 0]
+    splits['blitzer'] = {'files': 'books then dvd, positive.review then negative.review; "title. text" per <review>',
+                         'heldout_rows': [i for i, f in enumerate(bl_f) if f == 0]}
     src['zh_train'] = [(t, 2 if y == 1 else 0, '2') for ds, i, t, y in zh_rows if zh_split[(ds, i)] == 'train' and t]
+
+    # Every evaluation/calibration text is banned from training (normalized match).
+    banned = set()
+    for name, rows in ev.items():
+        for t, _ in rows:
+            banned.add(dedup_key(t))
+    banned.discard('')
+    # MPQA follows the published 10-fold protocol: its many duplicate short phrases ("not", "concern", ...)
+    # stay in its training folds even when they also occur in the held-out fold. Every other evaluation text
+    # is still banned from the MPQA rows. metrics.json also scores the held-out phrases never seen in training.
+    banned_for_mpqa = set()
+    for name, rows in ev.items():
+        if name != 'mpqa_fold0':
+            banned_for_mpqa.update(dedup_key(t) for t, _ in rows)
+    banned_for_mpqa.discard('')
 
     stats = {}
     for name in list(src):

@@ -35,15 +35,20 @@ def lic(name):
 
 
 src = M['training_sources']
+def rep_note(name):
+    r = M['hyperparameters'].get('repeat', {}).get(name, 1)
+    return f', seen {r} times per epoch (product-domain text is scarce)' if r > 1 else ''
+
+
 rows = [
     ('sst5', 'SST-5 train (Socher et al. 2013; Kim 2014 split), 0-1 negative, 2 neutral, 3-4 positive; 3-class loss', 'sst5_train'),
     ('sst2', 'SST-2 train: every sentence also occurs in SST-5 train, so it adds no rows', 'sst2_train'),
     ('mr', 'MR rt-polarity (Pang & Lee 2005), folds 1-9 (fold 0 held out); binary loss', 'mr'),
-    ('mpqa', 'MPQA opinion polarity (Wiebe et al. 2005), folds 1-9 (fold 0 held out; duplicate phrases kept as in the published protocol, see below); binary loss', 'mpqa'),
+    ('mpqa', 'MPQA opinion polarity (Wiebe et al. 2005), folds 1-9 (fold 0 held out; duplicate phrases kept as in the published protocol, see below); 3-class loss (expressions annotated positive or negative, never neutral)', 'mpqa'),
     ('subj', 'SUBJ objective sentences (Pang & Lee 2004) as extra neutral; 3-class loss', 'subj_objective'),
-    ('semeval2014_absa_train', 'SemEval-2014 ABSA train (laptops + restaurants): sentences whose aspect terms all share one polarity (positive / negative / neutral); 3-class loss', 'semeval_absa'),
-    ('imdb', f'IMDB train (Maas et al. 2011): {M["hyperparameters"]["imdb_per_epoch"]} reviews sampled per epoch, a 62-token head or tail window ({M["hyperparameters"]["imdb_long"]} of them as a 254-token head window); binary loss', 'imdb'),
-    ('multi_domain_sentiment_blitzer', 'Multi-Domain Sentiment (Blitzer et al. 2007), books + dvd, title + text, 62-token head or tail window; binary loss', 'blitzer'),
+    ('semeval2014_absa_train', f'SemEval-2014 ABSA train (laptops + restaurants): sentences whose aspect terms all share one polarity (positive / negative / neutral), folds 1-4 of 5 (fold 0 held out){rep_note("semeval_absa")}; 3-class loss', 'semeval_absa'),
+    ('imdb', f'IMDB train (Maas et al. 2011): {M["hyperparameters"]["imdb_per_epoch"]} reviews sampled per epoch, a 62-token head or tail window ({M["hyperparameters"]["imdb_long"]} of them as a 254-token head window); 3-class loss (polar by construction: ratings <= 4 or >= 7 of 10, never neutral)', 'imdb'),
+    ('multi_domain_sentiment_blitzer', f'Multi-Domain Sentiment (Blitzer et al. 2007), Amazon books + dvd reviews, title + text, folds 1-9 of 10 (fold 0 held out), 62-token head or tail window{rep_note("blitzer")}; 3-class loss (1-2 or 4-5 stars, never neutral)', 'blitzer'),
     ('online_shopping_10_cats', f'online_shopping_10_cats (SophonPlus ChineseNlpCorpus), 85% train / 5% calibration / 10% held-out, stratified per dataset and label; {M["hyperparameters"].get("zh_per_epoch", "all")} training rows per epoch, rotating through all of them; first {M["hyperparameters"]["zh_len"] - 2} tokens; binary loss', 'zh_train'),
     ('waimai_10k', 'waimai_10k (SophonPlus ChineseNlpCorpus), same stratified split (rows counted together with online_shopping above); binary loss', None),
 ]
@@ -53,8 +58,17 @@ ds_table = '\n'.join(
 
 ablation = '\n'.join(
     f"| {lbl} | {pct(E[k]['accuracy']) if k in E else 'n/a'} | {pct(N[k]['accuracy']) if k in N else 'n/a'} | {pct(H[k]['accuracy'])} |"
-    for k, lbl in (('sst2_dev', 'SST-2 dev'), ('sst2_test', 'SST-2 test'), ('mr_fold0', 'MR fold 0'), ('mpqa_fold0', 'MPQA fold 0'), ('zh_test', 'Chinese held-out'))
+    for k, lbl in (('sst2_dev', 'SST-2 dev'), ('sst2_test', 'SST-2 test'), ('mr_fold0', 'MR fold 0'), ('mpqa_fold0', 'MPQA fold 0'),
+                   ('absa_fold0_polar', 'Product sentences fold 0, pos/neg'), ('blitzer_fold0', 'Amazon reviews fold 0'), ('zh_test', 'Chinese held-out'))
     if k in H)
+
+product_rows = ''
+if 'absa_fold0' in H:
+    a3, ap = H['absa_fold0'], H['absa_fold0_polar']
+    product_rows = (
+        f"| Product sentences, SemEval-2014 laptops + restaurants fold 0, positive/negative only | {M['eval_sizes'].get('absa_fold0_polar', '')} | accuracy | {pct(ap['accuracy'])} | reported | |\n"
+        f"| Product sentences fold 0, 3-class | {M['eval_sizes']['absa_fold0']} | macro-F1 | {a3['macro_f1']:.3f} (acc {pct(a3['accuracy'])}; neutral F1 {a3['f1_per_class']['neutral']:.3f}) | reported | |\n"
+        f"| Amazon reviews (books + dvd) fold 0, first 256 tokens | {M['eval_sizes']['blitzer_fold0']} | accuracy | {pct(H['blitzer_fold0']['accuracy'])} | reported | |\n")
 
 card = f"""---
 language: [en, zh]
@@ -84,7 +98,8 @@ It is trained after the encoder on the same sources and losses ({NG.get('epochs'
 batch {NG.get('batch')}), and added to the encoder's logits with weight A = {M.get('ngram_weight')}.
 
 **Calibration.** The weight A, a temperature T = {M['temperature']} and per-class logit offsets
-{M.get('calibration_offsets', [0, 0, 0])} are fitted together by NLL and folded into the graph (classifier weight and bias
+{M.get('calibration_offsets', [0, 0, 0])} are fitted together by NLL, then T and b are refitted with A fixed and a third view
+added (below), and all three are folded into the graph (classifier weight and bias
 divided by T, offsets added to the bias, n-gram rows multiplied by A / T), so the ONNX logits are already calibrated:
 logits = (encoder + A * ngram) / T + b.
 
@@ -103,8 +118,8 @@ prefixes / `##`suffixes of the remaining words, {M['vocab_size']} entries in all
 
 **Overlap rule.** MR and SST come from the same Rotten Tomatoes snippets, so every training source was filtered:
 a row is dropped when its normalized text (accents stripped, lowercase, alphanumerics only) equals the normalized text of
-any evaluation or calibration row (SST-2 dev, SST-5 dev, SST-5 test, the MR and MPQA held-out folds, the Chinese
-held-out and calibration splits). The removed counts are in the table above. One exception, MPQA's own rows: MPQA is
+any evaluation or calibration row (SST-2 dev, SST-5 dev, SST-5 test, the MR, MPQA, SemEval and Amazon held-out folds,
+the Chinese held-out and calibration splits). The removed counts are in the table above. One exception, MPQA's own rows: MPQA is
 a set of short opinion phrases with many exact duplicates ("not", "concern", "support"), and the published 10-fold
 numbers keep those duplicates in the training folds, so Product Forge does too (the model should know these common
 phrases). {src['mpqa'].get('heldout_phrases_also_in_training', 'n/a')} of the {M['eval_sizes']['mpqa_fold0']} MPQA
@@ -118,7 +133,10 @@ clipping 1.0, dropout {M['hyperparameters']['dropout']}, length-bucketed batches
 the loss over the two-class marginal (log-softmax over the [negative, positive] logits only), so they do not teach
 "never neutral". Weights averaged over the second half of the last epoch were compared with the final weights on the
 dev/calibration sets only; chosen: {M['chosen_weights']}. Temperature and per-class offsets fitted by NLL (L-BFGS) on SST-5 dev
-(3-class) + the Chinese calibration split (two-class marginal), the two sets weighted equally. Training took {M['train_seconds']} s (whole build {M['total_seconds']} s) on 2 CPU cores.
+(3-class) + the Chinese calibration split (two-class marginal), the two sets weighted equally; then the temperature and
+offsets alone refitted with a third view: the two-class marginal of the non-neutral SST-5 dev sentences, weighted 1.5 (chosen
+on SST-5 dev so that the 3-class and the two-class dev ECE are both under 0.05), so that the confidence of
+positive-vs-negative decisions is calibrated too. Training took {M['train_seconds']} s (whole build {M['total_seconds']} s) on 2 CPU cores.
 
 ## Measured results (held-out, calibrated model as shipped)
 Binary sets: decision = larger of P(negative), P(positive). ECE: 15 equal-width bins (binary sets: on the renormalized
@@ -132,7 +150,7 @@ two-class confidence).
 | MPQA fold 0 (published protocol) | {M['eval_sizes']['mpqa_fold0']} | accuracy | {pct(H['mpqa_fold0']['accuracy'])} | >= 85% | |
 | MPQA fold 0, phrases never seen in training | {M['eval_sizes'].get('mpqa_fold0_unseen', '')} | accuracy | {pct(H['mpqa_fold0_unseen']['accuracy']) if 'mpqa_fold0_unseen' in H else 'n/a'} | reported | |
 | Chinese held-out (10%) | {M['eval_sizes']['zh_test']} | accuracy | {pct(H['zh_test']['accuracy'])} | >= 90% | |
-| SST-5 test, 3-class | {M['eval_sizes']['sst5_test3']} | macro-F1 | {H['sst5_test3']['macro_f1']:.3f} (acc {pct(H['sst5_test3']['accuracy'])}; neutral F1 {H['sst5_test3']['f1_per_class']['neutral']:.3f}) | reported | |
+{product_rows}| SST-5 test, 3-class | {M['eval_sizes']['sst5_test3']} | macro-F1 | {H['sst5_test3']['macro_f1']:.3f} (acc {pct(H['sst5_test3']['accuracy'])}; neutral F1 {H['sst5_test3']['f1_per_class']['neutral']:.3f}) | reported | |
 | SST-5 dev, 3-class | {M['eval_sizes']['sst5_dev3']} | macro-F1 | {H['sst5_dev3']['macro_f1']:.3f} (used for selection/calibration) | reported | |
 
 What each part contributes (held-out accuracy, uncalibrated parts alone vs the shipped sum):
@@ -150,15 +168,28 @@ What each part contributes (held-out accuracy, uncalibrated parts alone vs the s
 
 Note: SST-2 dev sentences are the non-neutral SST-5 dev sentences, which are part of the set that selects the weights
 and fits the calibration (and the n-gram weight), so SST-2 dev is a dev figure; SST-2 test (the non-neutral SST-5 test
-sentences), SST-5 test, MR, MPQA and the Chinese held-out split were never used for fitting or selection. MPQA follows the
+sentences), SST-5 test, MR, MPQA, the product-domain folds (SemEval, Amazon) and the Chinese held-out split were never
+used for fitting or selection. MPQA follows the
 published protocol (duplicate phrases stay in training; the unseen-phrase row is the stricter figure). Held-out split row indices and the
 seed are in `splits.json`; `npm run bench:quality` recomputes this table through transformers.js.
+
+**Product-domain text.** The SemEval sentences are the only English product-feedback sentences in the shared data.
+In runs of an earlier recipe (IMDB and Amazon reviews with the binary loss), showing them 2-4 times per epoch
+(`PF_REPEAT_ABSA=2..4 PF_THREADS=1 npm run models:build`) raised the held-out product fold to
+84.6-85.4% (positive/negative; one variant also showed the Amazon reviews twice) but lowered SST-2 dev to 84.4-84.8%,
+under the 85% target, so the shipped build
+sees each source once (that comparison looked at the product fold, so for those variants it is not an untouched test).
 
 ## Intended use and limitations
 Intended for coarse sentiment of short product feedback, reviews and comments in English or Chinese inside Product
 Forge, where the data stay on the user's machine. Limitations: a small model trained from scratch (no pretraining) is
 far below pretrained models (about 91% on SST-2 for distilbert-base-uncased-finetuned-sst-2); the training text is mostly
-movie reviews (English) and e-commerce / food-delivery reviews (Chinese), so other domains will be weaker; Chinese has no
+movie reviews (English) and e-commerce / food-delivery reviews (Chinese), so other domains will be weaker: the held-out
+product sentences (laptops, restaurants) score a few points below the movie sets, and plain statements of software faults
+("the app crashes when I open settings", "export is broken since the update") are often scored neutral or even positive,
+because no training set has software feedback; on long reviews the stated confidence runs below the accuracy (ECE
+{H['blitzer_fold0']['ece'] if 'blitzer_fold0' in H else float('nan'):.3f} on the Amazon fold, calibrated on sentences), so long reviews are flagged low-confidence more often
+than they are wrong; Chinese has no
 neutral training data, so neutral is rarely predicted for Chinese text; sarcasm, negation scope and mixed sentiment are
 frequent errors; the datasets' licences are mostly unstated research terms (see the table), so check them before any use
 beyond this extension. Inputs longer than {C['max_position_embeddings']} tokens must be truncated or windowed by the caller.
