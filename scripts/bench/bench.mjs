@@ -168,6 +168,7 @@ async function main() {
       `module load + activate()${ext.activationHostWaitMs != null ? `; VS Code's wait before activate() ${fmt(ext.activationHostWaitMs)} ms (not counted)` : ''}${ext.workbenchMs ? `; workbench ready in ${ext.workbenchMs} ms` : ''}`],
     ['(d) ext host event loop max delay', extVal(ext.eventLoopMaxDelayMs, 'ms'),
       `${ext.eventLoopMeanDelayMs != null ? `mean ${fmt(ext.eventLoopMeanDelayMs)} ms; ` : ''}target < 50 ms${ext.eventLoopMaxDelayMs != null ? (ext.eventLoopMaxDelayMs < 50 ? ' (met)' : ' (MISSED)') : ''}` +
+      `${ext.eventLoopLongestStall ? `; longest stall ${ext.eventLoopLongestStall}` : ''}` +
       `${ext.analyzeSeconds ? `; ${LARGE_ITEMS} items analyzed in ${fmt(ext.analyzeSeconds)} s` : ''}${ext.extensionItemsPerSec ? ` (${fmt(ext.extensionItemsPerSec)} items/s)` : ''}` +
       `${ext.eventLoopLoadMaxDelayMs != null ? `; loading the model ${fmt(ext.eventLoopLoadMaxDelayMs)} ms` : ''}${ext.eventLoopOpenMaxDelayMs != null ? `; opening report.md (VS Code's Markdown extension) ${fmt(ext.eventLoopOpenMaxDelayMs)} ms` : ''}`],
   ];

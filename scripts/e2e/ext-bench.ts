@@ -78,6 +78,8 @@ async function main() {
     const openLoop = log.match(/([\d.]+) ms \(mean [\d.]+ ms\) while opening the report/);
     if (loadLoop) result.eventLoopLoadMaxDelayMs = Number(loadLoop[1]);
     if (openLoop) result.eventLoopOpenMaxDelayMs = Number(openLoop[1]);
+    const stall = log.match(/longest stall ([\d.]+) ms at ([\d.]+) s, worker phase "([^"]*)"/);
+    if (stall) result.eventLoopLongestStall = `${stall[1]} ms at ${stall[2]} s (worker: ${stall[3] || 'starting'})`;
     result.logTail = log.split('\n').slice(-6).join('\n');
   } catch (e) {
     result.error = (e as Error).message;

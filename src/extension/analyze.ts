@@ -182,6 +182,8 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
       let loadPhase: { max: number; mean: number } | undefined;
       let analysisPhase: { max: number; mean: number } | undefined;
       let reportDir: string | undefined;
+      const longest = { ms: 0, at: 0, phase: '' };
+      let ticker: ReturnType<typeof setInterval> | undefined;
       try {
         const { classifier, info } = await deps.models.get({
           signal: ac.signal,
@@ -193,6 +195,14 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
         progress.report({ message: 'Reading feedback…' });
         output.info(`Analyzing ${inputs.join(', ')} with ${info.modelId} on ${info.device}.`);
         const t0 = performance.now();
+        // Where the longest stall of this thread falls (the phase the worker last reported), for the log.
+        let phaseNow = 'reading';
+        let tick = performance.now();
+        ticker = setInterval(() => {
+          const now = performance.now();
+          if (now - tick - 20 > longest.ms) Object.assign(longest, { ms: now - tick - 20, at: (now - t0) / 1000, phase: phaseNow });
+          tick = now;
+        }, 20);
         let shownPct = 0;
         let lastUpdate = 0;
         let itemsSeen = 0;
@@ -209,6 +219,7 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
             signal: ac.signal,
             onProgress: (p) => {
               itemsSeen = p.itemsDone;
+              phaseNow = p.phase ?? phaseNow;
               const now = performance.now();
               if (now - lastUpdate < 100 && p.phase !== 'done') return;
               lastUpdate = now;
@@ -222,6 +233,7 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
             },
           },
         );
+        clearInterval(ticker);
         analysisPhase = { max: loop.max, mean: loop.count ? loop.mean : 0 };
         loop.reset();
         const result = job.result;
@@ -261,12 +273,14 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
         if (ac.signal.aborted && !isCancellation(err)) throw new CancelledError();
         throw err;
       } finally {
+        clearInterval(ticker);
         loop.disable();
         const ms = (ns: number) => (ns / 1e6).toFixed(1);
         const phase = (p: { max: number; mean: number }) => `${ms(p.max)} ms (mean ${ms(p.mean)} ms)`;
         const rest = { max: loop.max, mean: loop.count ? loop.mean : 0 };
         output.info(
           `event loop max delay ${phase(analysisPhase ?? rest)} during the analysis` +
+            (analysisPhase && longest.ms >= 1 ? ` (longest stall ${longest.ms.toFixed(0)} ms at ${longest.at.toFixed(1)} s, worker phase "${longest.phase}")` : '') +
             (loadPhase ? `; ${phase(loadPhase)} while finding and loading the model` : '') +
             (analysisPhase ? `; ${phase(rest)} while opening the report` : ''),
         );
