@@ -63,6 +63,10 @@ enc = {name: [wp.encode_words(w) for w in ws] for name, ws in words.items()}
 del words
 unk_rate = sum(x.count(st.UNK) for v in enc.values() for x in v) / max(1, sum(len(x) for v in enc.values() for x in v))
 log(f'encoded; training [UNK] rate {unk_rate:.4%}')
+# An experiment knob (1 in the shipped build): a source's rows repeated in every epoch (Amazon reviews get new windows
+# each time); the vocabulary and [UNK] rate above count each row once.
+for name, r in HP['repeat'].items():
+    src[name], enc[name] = src[name] * r, enc[name] * r
 
 
 def epoch_examples(ep):
@@ -81,12 +85,11 @@ def epoch_examples(ep):
                     ids = ids[:n] if rng.random() < 0.5 else ids[-n:]
                 ex.append(([st.CLS] + ids + [st.SEP], rows[i][1], 3 if rows[i][2] == '3' else 2))
         elif name == 'blitzer':
-            for _ in range(HP['repeat'].get(name, 1)):
-                for i, (t, y, k) in enumerate(rows):
-                    ids = enc[name][i]
-                    n = HP['short_len'] - 2
-                    ids = ids[:n] if rng.random() < 0.5 else ids[-n:]
-                    ex.append(([st.CLS] + ids + [st.SEP], y, 3 if k == '3' else 2))
+            for i, (t, y, k) in enumerate(rows):
+                ids = enc[name][i]
+                n = HP['short_len'] - 2
+                ids = ids[:n] if rng.random() < 0.5 else ids[-n:]
+                ex.append(([st.CLS] + ids + [st.SEP], y, 3 if k == '3' else 2))
         elif name == 'zh_train':
             # a different stratum of the Chinese training rows each epoch (all rows are seen over the epochs)
             order = list(range(len(rows)))
@@ -98,9 +101,8 @@ def epoch_examples(ep):
                 ex.append(([st.CLS] + enc[name][i][:HP['zh_len'] - 2] + [st.SEP], rows[i][1], 2))
         else:
             lim = HP['short_len'] - 2
-            for _ in range(HP['repeat'].get(name, 1)):
-                for i, (t, y, k) in enumerate(rows):
-                    ex.append(([st.CLS] + enc[name][i][:lim] + [st.SEP], y, 3 if k == '3' else 2))
+            for i, (t, y, k) in enumerate(rows):
+                ex.append(([st.CLS] + enc[name][i][:lim] + [st.SEP], y, 3 if k == '3' else 2))
     return ex, rng
 
 
@@ -300,9 +302,8 @@ def ng_feats(ids):
 ng_train = []
 for name, rows in src.items():
     lim = HP['long_len'] if name in LONG else (HP['zh_len'] if name == 'zh_train' else HP['short_len'])
-    for _ in range(HP['repeat'].get(name, 1)):
-        for i, (t, y, k) in enumerate(rows):
-            ng_train.append((ng_feats([st.CLS] + enc[name][i][:lim - 2] + [st.SEP]), y, 3 if k == '3' else 2))
+    for i, (t, y, k) in enumerate(rows):
+        ng_train.append((ng_feats([st.CLS] + enc[name][i][:lim - 2] + [st.SEP]), y, 3 if k == '3' else 2))
 torch.manual_seed(SEED + 7)
 ng_table = torch.nn.EmbeddingBag(V + NG['buckets'], 3, mode='mean', sparse=True)
 torch.nn.init.zeros_(ng_table.weight)

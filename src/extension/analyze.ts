@@ -219,7 +219,7 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
             signal: ac.signal,
             onProgress: (p) => {
               itemsSeen = p.itemsDone;
-              phaseNow = p.phase ?? phaseNow;
+              phaseNow = p.phase;
               const now = performance.now();
               if (now - lastUpdate < 100 && p.phase !== 'done') return;
               lastUpdate = now;
