@@ -267,6 +267,9 @@ describe('e2e: Train view in VS Code (code-server)', function () {
       await sleep(300);
     }
     await choose('Target column', new RegExp(`^\\s*${TARGET} \\(`));
+    // The network, not auto: on these repeated rows auto's linear model is perfect and done in about a second,
+    // before Cancel could be clicked; the network takes several seconds of epochs.
+    await choose('Model', /Neural network/);
     await sleep(1_000);
     const train = view.locator('vscode-button', { hasText: /^\s*Train\s*$/ });
     const cancel = view.locator('vscode-button', { hasText: /^\s*Cancel\s*$/ });
@@ -277,8 +280,8 @@ describe('e2e: Train view in VS Code (code-server)', function () {
       if (Date.now() > deadline) throw new Error('Cancel never became enabled');
       await sleep(100);
     }
-    await s.screenshot('training-large');
     await cancel.click();
+    await s.screenshot('training-large');
     const msg = view.locator('#dataSection .error[role="alert"]', { hasText: /cancelled/i }).first();
     await msg.waitFor({ timeout: 60_000 });
     await msg.scrollIntoViewIfNeeded();
