@@ -3,7 +3,10 @@
 
 Run through `npm run models:build` (scripts/models/build.sh) with Debian's python3 (torch 1.13 CPU).
 Everything is seeded (SEED in sentiment_data.py). Environment: PF_DATASETS (datasets folder),
-PF_EPOCHS (default 3), PF_BUILD_DIR (scratch folder for the parity reference, default /tmp/pf-sentiment-build).
+PF_EPOCHS (default 3), PF_BUILD_DIR (scratch folder for the parity reference, default /tmp/pf-sentiment-build),
+PF_THREADS (torch CPU threads, default 2), PF_DEVICE (torch device for the encoder and the word vectors, default cpu;
+the shipped model is built on cpu), PF_WORDVEC_EPOCHS (skip-gram epochs for the embedding initialisation, default 3, 0 = none),
+PF_STOP_AFTER_METRICS=1 (experiments: write metrics_experiment.json to PF_BUILD_DIR and stop before the export).
 """
 import collections
 import hashlib
@@ -21,6 +24,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sentiment_data as sd  # noqa: E402
 import sentiment_tokenizer as st  # noqa: E402
+import word_vectors  # noqa: E402
 from sentiment_model import BertConfigLite, BertForSequenceClassification  # noqa: E402
 
 T0 = time.time()
@@ -32,13 +36,18 @@ MODEL_ID = 'product-forge/sentiment-en-zh'
 OUT = os.path.join(sd.REPO, 'models', MODEL_ID)
 BUILD = os.environ.get('PF_BUILD_DIR', '/tmp/pf-sentiment-build')
 EPOCHS = int(os.environ.get('PF_EPOCHS', '3'))
+DEV = torch.device(os.environ.get('PF_DEVICE', 'cpu'))
+STOP_AFTER_METRICS = os.environ.get('PF_STOP_AFTER_METRICS') == '1'
 MAXPOS = 256
 HP = dict(hidden_size=128, num_hidden_layers=2, num_attention_heads=4, intermediate_size=512,
           vocab_size_target=24000, lr=1e-3, warmup=0.06, weight_decay=0.01, tokens_per_batch=4096,
           max_batch=256, short_len=64, zh_len=96, long_len=256, imdb_per_epoch=6000, imdb_long=600,
           zh_per_epoch=20000, dropout=0.1,
+          # skip-gram vectors (trained on the training texts) initialise the word embeddings, scaled to this std
+          wordvec_epochs=int(os.environ.get('PF_WORDVEC_EPOCHS', '3')), wordvec_std=float(os.environ.get('PF_WORDVEC_STD', '0.05')),
           # product-domain sources (laptop/restaurant sentences, Amazon reviews) are seen this many times per epoch
-          repeat={'semeval_absa': int(os.environ.get('PF_REPEAT_ABSA', '1')), 'blitzer': int(os.environ.get('PF_REPEAT_BLITZER', '1'))})
+          repeat={'semeval_absa': int(os.environ.get('PF_REPEAT_ABSA', '1')), 'blitzer': int(os.environ.get('PF_REPEAT_BLITZER', '1')),
+                  'mpqa': int(os.environ.get('PF_REPEAT_MPQA', '1'))})
 LABELS = ['negative', 'neutral', 'positive']
 
 
@@ -63,6 +72,10 @@ enc = {name: [wp.encode_words(w) for w in ws] for name, ws in words.items()}
 del words
 unk_rate = sum(x.count(st.UNK) for v in enc.values() for x in v) / max(1, sum(len(x) for v in enc.values() for x in v))
 log(f'encoded; training [UNK] rate {unk_rate:.4%}')
+WORDVEC = None
+if HP['wordvec_epochs'] > 0:
+    WORDVEC = word_vectors.train_sgns([x for v in enc.values() for x in v if len(x) > 1], len(vocab), HP['hidden_size'],
+                                      HP['wordvec_epochs'], SEED, device=DEV, skip_ids=(st.PAD, st.UNK), log=log)
 # An experiment knob (1 in the shipped build): a source's rows repeated in every epoch (Amazon reviews get new windows
 # each time); the vocabulary and [UNK] rate above count each row once.
 for name, r in HP['repeat'].items():
@@ -141,6 +154,14 @@ cfg = BertConfigLite(len(vocab), hidden_size=HP['hidden_size'], num_hidden_layer
                      max_position_embeddings=MAXPOS, hidden_dropout_prob=HP['dropout'],
                      attention_probs_dropout_prob=HP['dropout'], num_labels=3)
 model = BertForSequenceClassification(cfg)
+if WORDVEC is not None:
+    with torch.no_grad():
+        wv = torch.from_numpy(WORDVEC)
+        seen = wv.abs().sum(1) > 0
+        wv = wv * (HP['wordvec_std'] / wv[seen].std())
+        model.bert.embeddings.word_embeddings.weight[seen] = wv[seen]
+    log(f'word embeddings initialised from skip-gram vectors for {int(seen.sum())} of {len(vocab)} ids')
+model.to(DEV)
 n_params = sum(p.numel() for p in model.parameters())
 log(f'model params {n_params:,}')
 decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and 'LayerNorm' not in n and '_ln' not in n]
@@ -172,9 +193,9 @@ for ep, (ex, bl) in enumerate(plans):
     for b in bl:
         for g in opt.param_groups:
             g['lr'] = lr_at(step)
-        ids, am, tt = collate([ex[i][0] for i in b])
-        y = torch.tensor([ex[i][1] for i in b])
-        kind = torch.tensor([ex[i][2] for i in b])
+        ids, am, tt = (t.to(DEV) for t in collate([ex[i][0] for i in b]))
+        y = torch.tensor([ex[i][1] for i in b], device=DEV)
+        kind = torch.tensor([ex[i][2] for i in b], device=DEV)
         logits = model(ids, am, tt)
         lp3 = F.log_softmax(logits, -1)
         lp2 = F.log_softmax(logits[:, [0, 2]], -1)
@@ -212,8 +233,8 @@ def predict(texts, bs=256):
     out = np.zeros((len(texts), 3), dtype=np.float64)
     for s in range(0, len(order), bs):
         part = order[s:s + bs]
-        ids, am, tt = collate([encs[i] for i in part])
-        out[part] = model(ids, am, tt).double().numpy()
+        ids, am, tt = (t.to(DEV) for t in collate([encs[i] for i in part]))
+        out[part] = model(ids, am, tt).double().cpu().numpy()
     return out  # logits
 
 
@@ -418,6 +439,14 @@ for tag, f in views.items():
     metrics[tag]['absa_fold0_polar'] = binary_metrics(f('absa_fold0')[pol], np.array(Y['absa_fold0'])[pol])
 for k, v in metrics['after'].items():
     log(k, json.dumps({a: (round(b, 4) if isinstance(b, float) else b) for a, b in v.items() if a != 'f1_per_class'}))
+if STOP_AFTER_METRICS:
+    os.makedirs(BUILD, exist_ok=True)
+    with open(os.path.join(BUILD, 'metrics_experiment.json'), 'w') as f:
+        json.dump({'hyperparameters': HP, 'epochs': EPOCHS, 'device': str(DEV), 'chosen_weights': chosen, 'ngram_weight': A,
+                   'seconds': round(time.time() - T0), 'train_seconds': round(train_time), **metrics}, f, indent=1)
+    log('stopped after the metrics (PF_STOP_AFTER_METRICS=1)')
+    sys.exit(0)
+model.to('cpu')
 
 # fold the calibration into the graph: classifier / T + b, n-gram table * A / T (its bias into the classifier's)
 with torch.no_grad():
