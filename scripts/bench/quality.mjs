@@ -101,6 +101,12 @@ if (splits.blitzer) {
   }
   sets.blitzer_fold0 = splits.blitzer.heldout_rows.map((i) => bl[i]);
 }
+if (splits.support) {
+  // banking77 test queries labelled by intent as the build does: problem reports negative (0), questions neutral (1)
+  const lab = new Map([...splits.support.negative_intents.map((k) => [k, 0]), ...splits.support.neutral_intents.map((k) => [k, 1])]);
+  sets.support_test3 = parseCsv(fs.readFileSync(path.join(DS, splits.support.heldout), 'utf8'))
+    .filter((r) => lab.has(r.category)).map((r) => [pyStrip(r.text || ''), lab.get(r.category)]);
+}
 sets.zh_test = [];
 for (const [file, idx] of Object.entries(splits.zh_test)) {
   const rows = parseCsv(fs.readFileSync(path.join(DS, file), 'utf8'));
@@ -191,6 +197,9 @@ const table = [
     ['Product sentences held-out, 3-class macro-F1', R.absa_fold0_3.n, R.absa_fold0_3.macroF1.toFixed(3), 'reported', ''],
     ['Amazon reviews (books+dvd) held-out fold', R.blitzer_fold0.n, pct(R.blitzer_fold0.accuracy), 'reported', ''],
   ] : []),
+  ...(R.support_test3 ? [
+    ['Support queries (banking77 test; problem = neg, question = neutral)', R.support_test3.n, pct(R.support_test3.accuracy), 'reported', ''],
+  ] : []),
   ['3-class macro-F1 (SST-5 test)', R.sst5_test3.n, R.sst5_test3.macroF1.toFixed(3), 'reported', ''],
   ['3-class macro-F1 (SST-5 dev)', R.sst5_dev3.n, R.sst5_dev3.macroF1.toFixed(3), 'reported', ''],
   ['ECE SST-2 dev', R.sst2_dev.n, R.sst2_dev.ece.toFixed(4), '< 0.05', ''],
@@ -209,6 +218,7 @@ const diff = Math.max(
   Math.abs(py.mpqa_fold0.accuracy - R.mpqa_fold0.accuracy), Math.abs(py.zh_test.accuracy - R.zh_test.accuracy),
   Math.abs(py.sst5_test3.macro_f1 - R.sst5_test3.macroF1), py.sst2_test ? Math.abs(py.sst2_test.accuracy - R.sst2_test.accuracy) : 0,
   py.absa_fold0 && R.absa_fold0_3 ? Math.abs(py.absa_fold0.macro_f1 - R.absa_fold0_3.macroF1) : 0,
-  py.blitzer_fold0 && R.blitzer_fold0 ? Math.abs(py.blitzer_fold0.accuracy - R.blitzer_fold0.accuracy) : 0);
+  py.blitzer_fold0 && R.blitzer_fold0 ? Math.abs(py.blitzer_fold0.accuracy - R.blitzer_fold0.accuracy) : 0,
+  py.support_test && R.support_test3 ? Math.abs(py.support_test.accuracy - R.support_test3.accuracy) : 0);
 console.log(`\nmax difference from the build's metrics.json (PyTorch): ${(100 * diff).toFixed(2)} points`);
 if (process.argv.includes('--json')) console.log(JSON.stringify(R));

@@ -20,7 +20,7 @@ def datasets_dir():
     d = os.environ.get('PF_DATASETS') or os.path.join(REPO, '..', 'shared', 'datasets')
     d = os.path.abspath(d)
     need = ['sst2', 'sst5', 'mr', 'mpqa', 'subj', 'imdb', 'multi_domain_sentiment_blitzer',
-            'semeval2014_absa_train', 'online_shopping_10_cats', 'waimai_10k']
+            'semeval2014_absa_train', 'online_shopping_10_cats', 'waimai_10k', 'banking77']
     missing = [n for n in need if not os.path.isdir(os.path.join(d, n))]
     if missing:
         sys.exit(f'error: datasets folder {d} is missing {", ".join(missing)}.\n'
@@ -62,6 +62,34 @@ def folds(n, k, seed_tag):
 
 def sst5_to3(y):
     return 0 if y <= 1 else (1 if y == 2 else 2)
+
+
+# Customer-support queries (banking77) labelled by their intent: intents that report a problem ("my card is not working",
+# "the transfer failed", "I was charged twice") are negative, intents that ask how to do something or for information
+# ("how do I order a physical card?", "which currencies are supported?") are neutral. Ambiguous intents (fees, pending
+# payments, refunds, card arrival, cancelling) are left out. The only complaint-style English text in the shared data:
+# without it, plain problem reports ("the app crashes when I open settings") came out positive.
+SUPPORT_NEGATIVE = (
+    'Refund_not_showing_up balance_not_updated_after_bank_transfer balance_not_updated_after_cheque_or_cash_deposit '
+    'beneficiary_not_allowed card_not_working card_payment_not_recognised card_payment_wrong_exchange_rate card_swallowed '
+    'cash_withdrawal_not_recognised compromised_card contactless_not_working declined_card_payment declined_cash_withdrawal '
+    'declined_transfer direct_debit_payment_not_recognised extra_charge_on_statement failed_transfer lost_or_stolen_card '
+    'lost_or_stolen_phone pin_blocked top_up_failed top_up_reverted transaction_charged_twice transfer_not_received_by_recipient '
+    'unable_to_verify_identity virtual_card_not_working wrong_amount_of_cash_received wrong_exchange_rate_for_cash_withdrawal').split()
+SUPPORT_NEUTRAL = (
+    'activate_my_card age_limit apple_pay_or_google_pay atm_support automatic_top_up card_about_to_expire card_acceptance '
+    'card_delivery_estimate card_linking change_pin country_support disposable_card_limits edit_personal_details exchange_charge '
+    'exchange_rate exchange_via_app fiat_currency_support get_disposable_virtual_card get_physical_card getting_spare_card '
+    'getting_virtual_card order_physical_card receiving_money supported_cards_and_currencies top_up_by_bank_transfer_charge '
+    'top_up_by_card_charge top_up_by_cash_or_cheque top_up_limits topping_up_by_card transfer_into_account transfer_timing '
+    'verify_my_identity verify_source_of_funds verify_top_up visa_or_mastercard why_verify_identity').split()
+USE_SUPPORT = os.environ.get('PF_SUPPORT', '1') == '1'
+
+
+def _support(path):
+    lab = {**{k: 0 for k in SUPPORT_NEGATIVE}, **{k: 1 for k in SUPPORT_NEUTRAL}}
+    with open(path, encoding='utf-8') as f:
+        return [((r['text'] or '').strip(), lab[r['category']]) for r in csv.DictReader(f) if r['category'] in lab]
 
 
 def load_all():
@@ -179,6 +207,12 @@ def load_all():
     splits['blitzer'] = {'files': 'books then dvd, positive.review then negative.review; "title. text" per <review>',
                          'heldout_rows': [i for i, f in enumerate(bl_f) if f == 0]}
     src['zh_train'] = [(t, 2 if y == 1 else 0, '2') for ds, i, t, y in zh_rows if zh_split[(ds, i)] == 'train' and t]
+    if USE_SUPPORT:
+        # banking77's own train/test split: test queries are held out (problem report vs question)
+        ev['support_test'] = _support(os.path.join(D, 'banking77', 'test.csv'))
+        src['support'] = [(t, y, '3') for t, y in _support(os.path.join(D, 'banking77', 'train.csv'))]
+        splits['support'] = {'train': 'banking77/train.csv', 'heldout': 'banking77/test.csv',
+                             'negative_intents': SUPPORT_NEGATIVE, 'neutral_intents': SUPPORT_NEUTRAL}
 
     # Every evaluation/calibration text is banned from training (normalized match).
     banned = set()

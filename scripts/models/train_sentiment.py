@@ -47,7 +47,7 @@ HP = dict(hidden_size=128, num_hidden_layers=2, num_attention_heads=4, intermedi
           wordvec_epochs=int(os.environ.get('PF_WORDVEC_EPOCHS', '3')), wordvec_std=float(os.environ.get('PF_WORDVEC_STD', '0.05')),
           # product-domain sources (laptop/restaurant sentences, Amazon reviews) are seen this many times per epoch
           repeat={'semeval_absa': int(os.environ.get('PF_REPEAT_ABSA', '1')), 'blitzer': int(os.environ.get('PF_REPEAT_BLITZER', '1')),
-                  'mpqa': int(os.environ.get('PF_REPEAT_MPQA', '1'))})
+                  'mpqa': int(os.environ.get('PF_REPEAT_MPQA', '1')), 'support': int(os.environ.get('PF_REPEAT_SUPPORT', '1'))})
 LABELS = ['negative', 'neutral', 'positive']
 
 
@@ -434,6 +434,8 @@ for tag, f in views.items():
         metrics[tag][k] = binary_metrics(f(k), Y[k])
     for k in ('sst5_dev3', 'sst5_test3', 'absa_fold0'):
         metrics[tag][k] = three_metrics(f(k), Y[k])
+    if 'support_test' in ev:  # problem reports (negative) vs questions (neutral); 3-class argmax, positive is an error
+        metrics[tag]['support_test'] = three_metrics(f('support_test'), Y['support_test'])
     # the product-domain sentences without the neutral ones, scored like the binary sets
     pol = np.array(Y['absa_fold0']) != 1
     metrics[tag]['absa_fold0_polar'] = binary_metrics(f('absa_fold0')[pol], np.array(Y['absa_fold0'])[pol])

@@ -36,6 +36,7 @@ def lic(name):
 
 
 src = M['training_sources']
+SPL = json.load(open(os.path.join(DIR, 'splits.json')))
 def rep_note(name):
     r = M['hyperparameters'].get('repeat', {}).get(name, 1)
     return f', seen {r} times per epoch (product-domain text is scarce)' if r > 1 else ''
@@ -53,6 +54,10 @@ rows = [
     ('online_shopping_10_cats', f'online_shopping_10_cats (SophonPlus ChineseNlpCorpus), 85% train / 5% calibration / 10% held-out, stratified per dataset and label; {M["hyperparameters"].get("zh_per_epoch", "all")} training rows per epoch, rotating through all of them; first {M["hyperparameters"]["zh_len"] - 2} tokens; binary loss', 'zh_train'),
     ('waimai_10k', 'waimai_10k (SophonPlus ChineseNlpCorpus), same stratified split (rows counted together with online_shopping above); binary loss', None),
 ]
+if 'support' in src:
+    rows.append(('banking77', f'banking77 customer-support queries (Casanueva et al. 2020), train split, labelled by intent: {len(SPL["support"]["negative_intents"])} problem-report intents '
+                 f'("card not working", "failed transfer", "charged twice") negative, {len(SPL["support"]["neutral_intents"])} how-to / information intents neutral, '
+                 f'the {77 - len(SPL["support"]["negative_intents"]) - len(SPL["support"]["neutral_intents"])} ambiguous ones (fees, pending payments, refunds, card arrival) left out; lists in splits.json; 3-class loss', 'support'))
 ds_table = '\n'.join(
     f'| {d} | {desc} | {src[k]["rows"] if k else "(incl. above)"} | {src[k]["removed_overlap"] if k else "(incl. above)"} | {lic(d)} |'
     for d, desc, k in rows)
@@ -60,7 +65,8 @@ ds_table = '\n'.join(
 ablation = '\n'.join(
     f"| {lbl} | {pct(E[k]['accuracy']) if k in E else 'n/a'} | {pct(N[k]['accuracy']) if k in N else 'n/a'} | {pct(H[k]['accuracy'])} |"
     for k, lbl in (('sst2_dev', 'SST-2 dev'), ('sst2_test', 'SST-2 test'), ('mr_fold0', 'MR fold 0'), ('mpqa_fold0', 'MPQA fold 0'),
-                   ('absa_fold0_polar', 'Product sentences fold 0, pos/neg'), ('blitzer_fold0', 'Amazon reviews fold 0'), ('zh_test', 'Chinese held-out'))
+                   ('absa_fold0_polar', 'Product sentences fold 0, pos/neg'), ('blitzer_fold0', 'Amazon reviews fold 0'), ('zh_test', 'Chinese held-out'),
+                   ('support_test', 'Support queries (banking77 test), 3-class'))
     if k in H)
 
 product_rows = ''
@@ -70,6 +76,11 @@ if 'absa_fold0' in H:
         f"| Product sentences, SemEval-2014 laptops + restaurants fold 0, positive/negative only | {M['eval_sizes'].get('absa_fold0_polar', '')} | accuracy | {pct(ap['accuracy'])} | reported | |\n"
         f"| Product sentences fold 0, 3-class | {M['eval_sizes']['absa_fold0']} | macro-F1 | {a3['macro_f1']:.3f} (acc {pct(a3['accuracy'])}; neutral F1 {a3['f1_per_class']['neutral']:.3f}) | reported | |\n"
         f"| Amazon reviews (books + dvd) fold 0, first 256 tokens | {M['eval_sizes']['blitzer_fold0']} | accuracy | {pct(H['blitzer_fold0']['accuracy'])} | reported | |\n")
+
+support_row = ''
+if 'support_test' in H:
+    support_row = (f"| Support queries, banking77 test split, labelled by intent (problem report = negative, question = neutral) | "
+                   f"{M['eval_sizes']['support_test']} | 3-class accuracy | {pct(H['support_test']['accuracy'])} | reported | |\n")
 
 card = f"""---
 language: [en, zh]
@@ -121,7 +132,7 @@ prefixes / `##`suffixes of the remaining words, {M['vocab_size']} entries in all
 **Overlap rule.** MR and SST come from the same Rotten Tomatoes snippets, so every training source was filtered:
 a row is dropped when its normalized text (accents stripped, lowercase, alphanumerics only) equals the normalized text of
 any evaluation or calibration row (SST-2 dev, SST-5 dev, SST-5 test, the MR, MPQA, SemEval and Amazon held-out folds,
-the Chinese held-out and calibration splits). The removed counts are in the table above. One exception, MPQA's own rows: MPQA is
+the Chinese held-out and calibration splits, the banking77 test split). The removed counts are in the table above. One exception, MPQA's own rows: MPQA is
 a set of short opinion phrases with many exact duplicates ("not", "concern", "support"), and the published 10-fold
 numbers keep those duplicates in the training folds, so Product Forge does too (the model should know these common
 phrases). {src['mpqa'].get('heldout_phrases_also_in_training', 'n/a')} of the {M['eval_sizes']['mpqa_fold0']} MPQA
@@ -160,7 +171,7 @@ two-class confidence).
 | MPQA fold 0 (published protocol) | {M['eval_sizes']['mpqa_fold0']} | accuracy | {pct(H['mpqa_fold0']['accuracy'])} | >= 85% | |
 | MPQA fold 0, phrases never seen in training | {M['eval_sizes'].get('mpqa_fold0_unseen', '')} | accuracy | {pct(H['mpqa_fold0_unseen']['accuracy']) if 'mpqa_fold0_unseen' in H else 'n/a'} | reported | |
 | Chinese held-out (10%) | {M['eval_sizes']['zh_test']} | accuracy | {pct(H['zh_test']['accuracy'])} | >= 90% | |
-{product_rows}| SST-5 test, 3-class | {M['eval_sizes']['sst5_test3']} | macro-F1 | {H['sst5_test3']['macro_f1']:.3f} (acc {pct(H['sst5_test3']['accuracy'])}; neutral F1 {H['sst5_test3']['f1_per_class']['neutral']:.3f}) | reported | |
+{product_rows}{support_row}| SST-5 test, 3-class | {M['eval_sizes']['sst5_test3']} | macro-F1 | {H['sst5_test3']['macro_f1']:.3f} (acc {pct(H['sst5_test3']['accuracy'])}; neutral F1 {H['sst5_test3']['f1_per_class']['neutral']:.3f}) | reported | |
 | SST-5 dev, 3-class | {M['eval_sizes']['sst5_dev3']} | macro-F1 | {H['sst5_dev3']['macro_f1']:.3f} (used for selection/calibration) | reported | |
 
 What each part contributes (held-out accuracy, uncalibrated parts alone vs the shipped sum):
@@ -200,6 +211,17 @@ The encoder alone gained most (SST-2 dev 80.8% -> 83.9%). Three epochs were chos
 is about 3 minutes on 2 CPU cores); the dev figures (SST-2 dev, SST-5 dev) favour word vectors on their own, but the
 table above was read with the held-out MR and MPQA folds in view, so for this choice they are not untouched tests.
 
+**Support queries.** Until this version no English training text was a customer reporting a problem, and plain problem
+reports came out positive with high confidence ("The app crashes when I open settings": positive 0.85, the words "I"
+and "when" pulling it up, as they do in enthusiastic movie reviews). The banking77 support queries, labelled by intent
+(problem report negative, question neutral), were added. Same recipe with and without them, CPU builds: SST-2 dev
+86.2% -> 85.7%, SST-2 test 85.6% -> 85.3%, MR 79.6% -> 79.9%, MPQA 85.1% -> 84.7% (under the 85% target by 3 phrases),
+Amazon 90.3% -> 89.3%, product sentences 3-class macro-F1 0.556 -> 0.589 (positive/negative 83.9% -> 84.8%), SST-5
+test macro-F1 0.576 -> 0.582. On the repository's sample app reviews, the label agrees with the star rating for 64 of 108
+(56.5% before); 3 of the 30 sample support tickets are called positive (7 before). The problem report above now comes
+out negative (0.75). The trade (product feedback over the MPQA phrase set) was taken on purpose: product feedback is what
+the model is for.
+
 **Product-domain text.** The SemEval sentences are the only English product-feedback sentences in the shared data.
 In runs of an earlier recipe (IMDB and Amazon reviews with the binary loss), showing them 2-4 times per epoch
 (`PF_REPEAT_ABSA=2..4 PF_THREADS=1 npm run models:build`) raised the held-out product fold to
@@ -212,9 +234,9 @@ Intended for coarse sentiment of short product feedback, reviews and comments in
 Forge, where the data stay on the user's machine. Limitations: a small model trained from scratch (no pretraining beyond its own
 skip-gram vectors) is far below pretrained models (about 91% on SST-2 for distilbert-base-uncased-finetuned-sst-2); the training text is mostly
 movie reviews (English) and e-commerce / food-delivery reviews (Chinese), so other domains will be weaker: the held-out
-product sentences (laptops, restaurants) score a few points below the movie sets, and plain statements of software faults
-("the app crashes when I open settings", "export is broken since the update") are often scored neutral or even positive,
-because no training set has software feedback; on long reviews the stated confidence runs below the accuracy (ECE
+product sentences (laptops, restaurants) score a few points below the movie sets, and software feedback is still weak:
+the only complaint-style English training text is banking support queries, so a problem report worded unlike them can
+still come out positive ("Support never answered my ticket": positive 0.71; "Pricing page is confusing": 0.50 positive); on long reviews the stated confidence runs below the accuracy (ECE
 {H['blitzer_fold0']['ece'] if 'blitzer_fold0' in H else float('nan'):.3f} on the Amazon fold, calibrated on sentences), so long reviews are flagged low-confidence more often
 than they are wrong; Chinese has no
 neutral training data, so neutral is rarely predicted for Chinese text; sarcasm, negation scope and mixed sentiment are
