@@ -170,11 +170,12 @@ async function main() {
       `module load + activate()${ext.activationHostWaitMs != null ? `; VS Code's wait before activate() ${fmt(ext.activationHostWaitMs)} ms (not counted)` : ''}${ext.workbenchMs ? `; workbench ready in ${ext.workbenchMs} ms` : ''}`],
     ['(d) ext host event loop max delay', extVal(ext.eventLoopMaxDelayMs, 'ms'),
       `${ext.eventLoopMeanDelayMs != null ? `mean ${fmt(ext.eventLoopMeanDelayMs)} ms; ` : ''}target < 50 ms${ext.eventLoopMaxDelayMs != null ? (ext.eventLoopMaxDelayMs < 50 ? ' (met)' : ' (MISSED)') : ''}` +
+      `${ext.eventLoopHistogramMaxMs != null ? `; delay beyond the 10 ms sampling interval (Node's histogram records whole intervals: raw max ${fmt(ext.eventLoopHistogramMaxMs)} ms)` : ''}` +
       `${ext.eventLoopLongestStall ? `; longest stall ${ext.eventLoopLongestStall}` : ''}` +
       `${ext.analyzeSeconds ? `; ${LARGE_ITEMS} items analyzed in ${fmt(ext.analyzeSeconds)} s` : ''}${ext.extensionItemsPerSec ? ` (${fmt(ext.extensionItemsPerSec)} items/s)` : ''}` +
       `${ext.eventLoopLoadMaxDelayMs != null ? `; loading the model ${fmt(ext.eventLoopLoadMaxDelayMs)} ms` : ''}${ext.eventLoopOpenMaxDelayMs != null ? `; opening report.md (VS Code's Markdown extension) ${fmt(ext.eventLoopOpenMaxDelayMs)} ms` : ''}`],
     ['    reference: idle Node process', ext.skipped ? 'skipped' : ext.referenceMaxDelayMs == null ? NA : `${fmt(ext.referenceMaxDelayMs)} ms`,
-      ext.referenceMaxDelayMs == null ? '' : `the same histogram in a separate idle process at normal priority over the same window (mean ${fmt(ext.referenceMeanDelayMs)} ms): ` +
+      ext.referenceMaxDelayMs == null ? '' : `the same measure in a separate idle process at normal priority over the same window (mean ${fmt(ext.referenceMeanDelayMs)} ms): ` +
         `the delay the machine itself adds${ext.stealPercent != null ? `; CPU steal by the hypervisor ${fmt(ext.stealPercent)}% of CPU time` : ''}` +
         `; its stalls over 40 ms: ${ext.referenceStalls || 'none'} (after the analysis started)`],
   ];
