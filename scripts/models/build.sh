@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuilds models/product-forge/sentiment-en-zh from ../shared/datasets (or $PF_DATASETS):
-# trains (seeded, about 22 min on 2 idle CPU cores: skip-gram word vectors, then the classifier), calibrates, exports ONNX, writes the model card and
+# trains (seeded, about 27 min on 2 idle CPU cores: skip-gram word vectors, then the classifier), calibrates, exports ONNX, writes the model card and
 # models/manifest.json, then checks in Node that transformers.js reproduces the PyTorch tokens and probabilities.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
