@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-
-/** Histogram sampling interval; Node records whole intervals, so the delay is a reading minus this. */
-const RESOLUTION_MS = 10;
 import { analyzeFeedback, disposeAnalysis, publicResult, writeReport } from '../../src/core/analysis';
 import { ModelRuntime } from '../../src/runtime/client';
 import { createSentimentClassifier } from '../../src/runtime/sentiment';
+
+/** Histogram sampling interval; Node records whole intervals, so a reading minus this is the delay. */
+const RESOLUTION_MS = 10;
 
 const root = path.resolve(__dirname, '..', '..');
 const arg = (n: string, d: string) => (process.argv.includes(`--${n}`) ? process.argv[process.argv.indexOf(`--${n}`) + 1] : d);
@@ -74,9 +74,7 @@ async function main() {
   stalls.sort((a, b) => b.ms - a.ms);
   if (stalls.length) console.log(`${stalls.length} stalls > 40 ms; longest: ${stalls.slice(0, 8).map((x) => `${x.ms.toFixed(0)} ms (${x.at})`).join(', ')}`);
   console.log(`${result.total} items in ${secs.toFixed(2)} s (${(result.total / secs).toFixed(1)} items/s); clauses ${result.aspects.clausesClassified}`);
-  // the histogram records whole sampling intervals: the delay is what exceeds the resolution
-  const res = RESOLUTION_MS;
-  console.log(`event loop max delay ${Math.max(0, h.max / 1e6 - res).toFixed(1)} ms (mean ${Math.max(0, h.mean / 1e6 - res).toFixed(1)} ms) beyond the ${res} ms sampling interval`);
+  console.log(`event loop max delay ${Math.max(0, h.max / 1e6 - RESOLUTION_MS).toFixed(1)} ms (mean ${Math.max(0, h.mean / 1e6 - RESOLUTION_MS).toFixed(1)} ms) beyond the ${RESOLUTION_MS} ms sampling interval`);
   await disposeAnalysis(result);
   await runtime.dispose();
   rmSync(tmp, { recursive: true, force: true });

@@ -20,7 +20,7 @@ def datasets_dir():
     d = os.environ.get('PF_DATASETS') or os.path.join(REPO, '..', 'shared', 'datasets')
     d = os.path.abspath(d)
     need = ['sst2', 'sst5', 'mr', 'mpqa', 'subj', 'imdb', 'multi_domain_sentiment_blitzer',
-            'semeval2014_absa_train', 'online_shopping_10_cats', 'waimai_10k', 'banking77']
+            'semeval2014_absa_train', 'online_shopping_10_cats', 'waimai_10k'] + (['banking77'] if USE_SUPPORT else [])
     missing = [n for n in need if not os.path.isdir(os.path.join(d, n))]
     if missing:
         sys.exit(f'error: datasets folder {d} is missing {", ".join(missing)}.\n'

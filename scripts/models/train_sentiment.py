@@ -6,7 +6,9 @@ Everything is seeded (SEED in sentiment_data.py). Environment: PF_DATASETS (data
 PF_EPOCHS (default 3), PF_BUILD_DIR (scratch folder for the parity reference, default /tmp/pf-sentiment-build),
 PF_THREADS (torch CPU threads, default 2), PF_DEVICE (torch device for the encoder and the word vectors, default cpu;
 the shipped model is built on cpu), PF_WORDVEC_EPOCHS (skip-gram epochs for the embedding initialisation, default 3, 0 = none),
-PF_STOP_AFTER_METRICS=1 (experiments: write metrics_experiment.json to PF_BUILD_DIR and stop before the export).
+PF_STOP_AFTER_METRICS=1 (experiments: write metrics_experiment.json to PF_BUILD_DIR and stop before the export),
+PF_SUPPORT=0 (leave out the banking77 support queries), PF_REPEAT_ABSA / _BLITZER / _MPQA / _SUPPORT (a source's rows
+repeated per epoch, default 1).
 """
 import collections
 import hashlib
@@ -45,7 +47,7 @@ HP = dict(hidden_size=128, num_hidden_layers=2, num_attention_heads=4, intermedi
           zh_per_epoch=20000, dropout=0.1,
           # skip-gram vectors (trained on the training texts) initialise the word embeddings, scaled to this std
           wordvec_epochs=int(os.environ.get('PF_WORDVEC_EPOCHS', '3')), wordvec_std=float(os.environ.get('PF_WORDVEC_STD', '0.05')),
-          # product-domain sources (laptop/restaurant sentences, Amazon reviews) are seen this many times per epoch
+          # experiment knob: these sources are seen this many times per epoch (1 in the shipped build)
           repeat={'semeval_absa': int(os.environ.get('PF_REPEAT_ABSA', '1')), 'blitzer': int(os.environ.get('PF_REPEAT_BLITZER', '1')),
                   'mpqa': int(os.environ.get('PF_REPEAT_MPQA', '1')), 'support': int(os.environ.get('PF_REPEAT_SUPPORT', '1'))})
 LABELS = ['negative', 'neutral', 'positive']

@@ -38,7 +38,7 @@ def train_sgns(seqs, vocab_size, dim, epochs, seed, device='cpu', window=5, nega
     """Returns a float32 [vocab_size, dim] numpy array of input vectors (rows of unseen ids are zero).
 
     word2vec's skip-gram update (plain SGD on each pair's logistic loss, learning rate decaying linearly), applied to
-    a minibatch of pairs at a time with index_add_ (about 150 s per epoch of the training text on 2 CPU cores)."""
+    a minibatch of pairs at a time with index_add_ (about 3 minutes per epoch of the training text on 2 CPU cores)."""
     counts = np.bincount(np.concatenate([np.asarray(s, dtype=np.int64) for s in seqs]), minlength=vocab_size).astype(np.float64)
     for i in skip_ids:
         counts[i] = 0

@@ -189,20 +189,21 @@ What each part contributes (held-out accuracy, uncalibrated parts alone vs the s
 
 Note: SST-2 dev sentences are the non-neutral SST-5 dev sentences, which are part of the set that selects the weights
 and fits the calibration (and the n-gram weight), so SST-2 dev is a dev figure; SST-2 test (the non-neutral SST-5 test
-sentences), SST-5 test, MR, MPQA, the product-domain folds (SemEval, Amazon) and the Chinese held-out split were never
-used for fitting or selection. MPQA follows the
+sentences), SST-5 test, MR, MPQA, the product-domain folds (SemEval, Amazon), the banking77 test split and the Chinese
+held-out split were never used for fitting or weight selection (the recipe choices below say where they were in view). MPQA follows the
 published protocol (duplicate phrases stay in training; the unseen-phrase row is the stricter figure). Held-out split row indices and the
 seed are in `splits.json`; `npm run bench:quality` recomputes this table through transformers.js.
 
 **Word-vector experiment.** Variants of this recipe were run on a lent NVIDIA H200 (`PF_DEVICE=cuda
 PF_STOP_AFTER_METRICS=1`, metrics only; GPU arithmetic differs slightly from the CPU build, and two GPU runs of the same
-variant differed by up to 0.8 point on a set). Calibrated sum, held-out accuracy (SST-5 dev 3-class macro-F1 last):
+variant differed by up to 0.8 point on a set), all without the support queries described next. Calibrated sum,
+held-out accuracy (SST-5 dev 3-class macro-F1 last):
 
 | variant | SST-2 dev | SST-2 test | MR | MPQA | MPQA unseen | product pos/neg | Amazon | SST-5 dev F1 |
 |---|---|---|---|---|---|---|---|---|
 | no word vectors (the previous recipe) | 85.2 | 85.4 | 79.6 | 83.7 | 79.6 | 84.6 | 90.2 | 0.561 |
 | skip-gram 1 epoch | 84.6 | 85.2 | 79.5 | 84.4 | 80.7 | 83.1 | 90.2 | 0.562 |
-| skip-gram 3 epochs (shipped), two runs | 86.1 / 86.2 | 85.6 / 85.6 | 79.6 / 79.5 | 85.2 / 85.2 | 81.6 / 81.6 | 84.3 / 85.0 | 89.8 / 89.2 | 0.582 / 0.585 |
+| skip-gram 3 epochs (chosen), two runs | 86.1 / 86.2 | 85.6 / 85.6 | 79.6 / 79.5 | 85.2 / 85.2 | 81.6 / 81.6 | 84.3 / 85.0 | 89.8 / 89.2 | 0.582 / 0.585 |
 | skip-gram 5 epochs | 86.1 | 85.6 | 80.2 | 85.3 | 81.7 | 84.8 | 90.2 | 0.579 |
 | skip-gram 3 epochs, classifier 4 epochs | 85.8 | 85.2 | 79.5 | 84.5 | 80.9 | 84.3 | 90.5 | 0.589 |
 | skip-gram 3 epochs, MPQA rows twice per epoch | 85.1 | 85.3 | 79.8 | 85.4 | 82.0 | 83.1 | 90.0 | 0.566 |
@@ -216,7 +217,7 @@ reports came out positive with high confidence ("The app crashes when I open set
 and "when" pulling it up, as they do in enthusiastic movie reviews). The banking77 support queries, labelled by intent
 (problem report negative, question neutral), were added. Same recipe with and without them, CPU builds: SST-2 dev
 86.2% -> 85.7%, SST-2 test 85.6% -> 85.3%, MR 79.6% -> 79.9%, MPQA 85.1% -> 84.7% (under the 85% target by 3 phrases),
-Amazon 90.3% -> 89.3%, product sentences 3-class macro-F1 0.556 -> 0.589 (positive/negative 83.9% -> 84.8%), SST-5
+Amazon 90.2% -> 89.2%, product sentences 3-class macro-F1 0.556 -> 0.589 (positive/negative 83.9% -> 84.8%), SST-5
 test macro-F1 0.576 -> 0.582. On the repository's sample app reviews, the label agrees with the star rating for 64 of 108
 (56.5% before); 3 of the 30 sample support tickets are called positive (7 before). The problem report above now comes
 out negative (0.75). The trade (product feedback over the MPQA phrase set) was taken on purpose: product feedback is what
