@@ -202,6 +202,49 @@ describe('train: models', () => {
     }
   });
 
+  it('logistic regression gradient matches finite differences on rows of 0 to 9 non-zeros with sample weights', () => {
+    const rand = rng(11);
+    const D = 12, K = 4, b = new CsrBuilder(D);
+    const y = new Int32Array(40), sw = new Float64Array(40);
+    for (let r = 0; r < 40; r++) {
+      const cols = Array.from({ length: D }, (_, j) => j).sort(() => rand() - 0.5).slice(0, r % 10);
+      for (const j of cols.sort((p, q) => p - q)) b.push(j, gaussian(rand));
+      b.endRow();
+      y[r] = r % K;
+      sw[r] = 0.5 + rand();
+    }
+    const X = b.build();
+    const theta = Float64Array.from({ length: D * K + K }, (_, i) => 0.3 * Math.cos(i));
+    const g = new Float64Array(theta.length), g2 = new Float64Array(theta.length);
+    logregObjective(X, y, K, theta, g, 2, sw);
+    for (let i = 0; i < theta.length; i++) {
+      const tp = Float64Array.from(theta), tm = Float64Array.from(theta);
+      tp[i] += 1e-6; tm[i] -= 1e-6;
+      const fd = (logregObjective(X, y, K, tp, g2, 2, sw).loss - logregObjective(X, y, K, tm, g2, 2, sw).loss) / 2e-6;
+      assert.ok(Math.abs(fd - g[i]) < 1e-6, `param ${i}: ${fd} vs ${g[i]}`);
+    }
+  });
+
+  it('L-BFGS reaches the same optimum with a 2-pair history (ring buffer wrapping) as with 10 pairs', async () => {
+    const rand = rng(12);
+    const D = 30, K = 5, b = new CsrBuilder(D);
+    const y = new Int32Array(300);
+    for (let r = 0; r < 300; r++) {
+      y[r] = Math.floor(rand() * K);
+      for (let j = 0; j < D; j++) if (rand() < 0.3) b.push(j, gaussian(rand) + (j % K === y[r] ? 1 : 0));
+      b.endRow();
+    }
+    const X = b.build();
+    const full = await fitLogReg(X, y, K, { C: 10, tol: 1e-8, maxIter: 1000 });
+    const short = await fitLogReg(X, y, K, { C: 10, tol: 1e-8, maxIter: 1000, history: 2 });
+    assert.ok(full.converged && short.converged);
+    assert.ok(full.iterations > 10 && short.iterations > 10, `iterations ${full.iterations} / ${short.iterations}`);
+    assert.ok(Math.abs(full.loss - short.loss) < 1e-9, `${full.loss} vs ${short.loss}`);
+    const g = new Float64Array(full.params.length);
+    logregObjective(X, y, K, short.params, g, 10);
+    assert.ok(Math.max(...Array.from(g, Math.abs)) < 1e-6);
+  });
+
   it('logistic regression and the MLP learn separable blobs', async () => {
     const { X, y } = blobs(300, 2);
     const test = blobs(150, 3);
