@@ -2,10 +2,11 @@
 // download with consent), loads it in the worker once and keeps it until a setting that changes which
 // model or device to use changes. Nothing happens before the first command asks for it.
 import * as vscode from 'vscode';
+import * as os from 'node:os';
 import { resolveModel, type ManifestEntry, type ModelSource } from '../core/models/registry';
 import { createSentimentClassifier, type RuntimeSentimentClassifier } from '../runtime/sentiment';
 import { readConfig, effectiveModelsPath } from './config';
-import { SENTIMENT_MODEL_SETTINGS } from './configSchema';
+import { inferenceThreadBudget, SENTIMENT_MODEL_SETTINGS } from './configSchema';
 import type { Services } from './services';
 import { hideModelStatus, showModelStatus, type LoadedModelInfo } from './statusBar';
 
@@ -55,10 +56,11 @@ export class SentimentModelHost implements vscode.Disposable {
         if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
       });
     }
-    const key = JSON.stringify([cfg.sentimentModel, cfg.device, mp.value ?? '']);
+    const threads = inferenceThreadBudget(cfg.inferenceThreads, os.availableParallelism?.() ?? os.cpus().length);
+    const key = JSON.stringify([cfg.sentimentModel, cfg.device, mp.value ?? '', threads]);
     if (this.current && this.current.key !== key) this.drop('the settings changed');
     if (!this.current) {
-      const entry = { key, promise: this.load(cfg.sentimentModel, cfg.device, mp.value, cfg.allowModelDownloads, opts) };
+      const entry = { key, promise: this.load(cfg.sentimentModel, cfg.device, mp.value, cfg.allowModelDownloads, threads, opts) };
       this.current = entry;
       entry.promise.catch(() => {
         if (this.current === entry) {
@@ -90,6 +92,7 @@ export class SentimentModelHost implements vscode.Disposable {
     device: 'auto' | 'cpu' | 'gpu',
     modelsPath: string | undefined,
     allowDownload: boolean,
+    threads: number,
     opts: GetModelOptions,
   ): Promise<LoadedSentiment> {
     const { context, output } = this.services;
@@ -120,6 +123,7 @@ export class SentimentModelHost implements vscode.Disposable {
       device,
       maxLength: resolved.entry?.maxLength,
       dtype: resolved.entry?.dtype,
+      threads,
       signal: opts.signal,
       log: (level, msg) => output[level](msg),
     });

@@ -19,6 +19,8 @@ export interface LoadParams {
    * overlapping windows. Default: the manifest's maxLength, else config.max_position_embeddings - 2.
    */
   maxLength?: number;
+  /** CPU threads for inference, all inference threads together (default: one per core). */
+  threads?: number;
 }
 export interface LoadResult {
   /** Device actually used: 'cpu' | 'cuda' | 'dml' | 'coreml'. */

@@ -16,6 +16,8 @@ export interface SentimentClassifierOptions {
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
   /** From the manifest entry (maxLength), when known. */
   maxLength?: number;
+  /** CPU threads for inference (LoadParams.threads; default one per core). */
+  threads?: number;
   /** ONNX variant (manifest dtype); default onnx/model.onnx. */
   dtype?: string;
   /** Texts per worker request; default 2048 (texts are length-sorted within a request; the worker reports progress per batch). */
@@ -55,6 +57,7 @@ export async function createSentimentClassifier(
     device: opts.device,
     dtype: opts.dtype,
     maxLength: opts.maxLength,
+    threads: opts.threads,
   };
   const doLoad = async (signal?: AbortSignal): Promise<void> => {
     const generation = runtime.generation;

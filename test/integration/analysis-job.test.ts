@@ -136,6 +136,21 @@ describe('analysis job in the model worker', function () {
     }
   });
 
+  it('a thread budget of 1 (productForge.inferenceThreads = 1) runs one inference thread with one intra-op thread and gives the same scores', async () => {
+    const texts = ['The export is broken again', '界面很漂亮，用起来也很顺手。', 'It is okay I guess'];
+    const a = await clf.classify(texts);
+    const oneLogs: string[] = [];
+    const one = new ModelRuntime({ workerScript: await buildWorker(), log: (l, m) => oneLogs.push(m) });
+    try {
+      const c1 = await createSentimentClassifier(one, { modelId: SENTIMENT_ID, modelDir: bundledSentimentDir()!, device: 'cpu', maxLength: 256, threads: 1 });
+      const b = await c1.classify(texts);
+      for (let i = 0; i < texts.length; i++) for (const l of SENTIMENT_LABELS) assert.ok(Math.abs(a[i][l] - b[i][l]) < 1e-5, `${texts[i]} ${l}`);
+      assert.ok(oneLogs.some((m) => /inference runs on 1 thread of its own \(1 intra-op thread each; budget 1 of \d+ cores\)/.test(m)), oneLogs.join('\n'));
+    } finally {
+      await one.dispose();
+    }
+  });
+
   describe('inference threads', () => {
     const opts = (modelFile: string) => ({
       modelFile,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { CONFIG_DEFAULTS, effectiveRestrictedSetting, parseConfig } from '../../src/extension/configSchema';
+import { CONFIG_DEFAULTS, effectiveRestrictedSetting, inferenceThreadBudget, parseConfig } from '../../src/extension/configSchema';
+import { inferenceLayout, sessionOptions, threadBudget } from '../../src/runtime/handlers/load';
 
 const getter = (values: Record<string, unknown>) => (key: string) => values[key];
 
@@ -20,9 +21,11 @@ describe('extension: settings validation', () => {
         'generation.backend': 'template',
         'generation.endpoint': 'http://127.0.0.1:1234/v1/',
         'generation.maxNewTokens': 256,
+        inferenceThreads: 3,
       }),
     );
     assert.deepEqual(problems, []);
+    assert.equal(config.inferenceThreads, 3);
     assert.equal(config.device, 'gpu');
     assert.equal(config.modelsPath, '/models');
     assert.equal(config.allowModelDownloads, true);
@@ -41,18 +44,45 @@ describe('extension: settings validation', () => {
         'analysis.lowConfidence': 1.5,
         'generation.endpoint': 'localhost:11434',
         'generation.maxNewTokens': 10.5,
+        inferenceThreads: -1,
       }),
     );
+    assert.equal(config.inferenceThreads, 0);
     assert.equal(config.device, 'auto');
     assert.equal(config.allowModelDownloads, false);
     assert.equal(config.sentimentModel, CONFIG_DEFAULTS.sentimentModel);
     assert.equal(config.lowConfidence, 0.6);
     assert.equal(config.generation.endpoint, CONFIG_DEFAULTS.generation.endpoint);
     assert.equal(config.generation.maxNewTokens, 1024);
-    assert.equal(problems.length, 6);
-    for (const key of ['device', 'allowModelDownloads', 'sentimentModel', 'analysis.lowConfidence', 'generation.endpoint', 'generation.maxNewTokens']) {
+    assert.equal(problems.length, 7);
+    for (const key of ['device', 'allowModelDownloads', 'sentimentModel', 'analysis.lowConfidence', 'generation.endpoint', 'generation.maxNewTokens', 'inferenceThreads']) {
       assert.ok(problems.some((p) => p.startsWith(`productForge.${key} `)), key);
     }
+  });
+});
+
+describe('extension: inference threads', () => {
+  it('auto uses every core', () => {
+    assert.deepEqual([1, 2, 3, 4, 6, 16].map((c) => inferenceThreadBudget(0, c)), [1, 2, 3, 4, 6, 16]);
+    assert.equal(inferenceThreadBudget(0, 0), 1);
+  });
+  it('a set value wins over auto, whatever the core count', () => {
+    assert.equal(inferenceThreadBudget(1, 2), 1);
+    assert.equal(inferenceThreadBudget(8, 4), 8);
+  });
+  it('the runtime shares the budget out: one session per thread up to 4, the rest as intra-op threads', () => {
+    assert.deepEqual(inferenceLayout(1), { count: 1, intra: 1 });
+    assert.deepEqual(inferenceLayout(2), { count: 2, intra: 1 });
+    assert.deepEqual(inferenceLayout(8), { count: 4, intra: 2 });
+    assert.deepEqual(inferenceLayout(2, '1'), { count: 1, intra: 2 });
+    assert.deepEqual(inferenceLayout(3, 'x'), { count: 3, intra: 1 });
+  });
+  it('without a budget the runtime uses every core (the CLI); the session options follow the budget', () => {
+    assert.equal(threadBudget(undefined, 6), 6);
+    assert.equal(threadBudget(2, 6), 2);
+    assert.equal(threadBudget(0, 6), 6);
+    assert.equal(sessionOptions('cpu', 1).intraOpNumThreads, 1);
+    assert.equal(sessionOptions('cuda', 1).intraOpNumThreads, undefined);
   });
 });
 

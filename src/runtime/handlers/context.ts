@@ -32,6 +32,8 @@ export interface LoadedModel {
   labels?: string[];
   /** Most tokens per model input, special tokens included; text-classification only. */
   maxLength?: number;
+  /** The CPU thread budget it was loaded with (LoadParams.threads; undefined = one per core). */
+  threads?: number;
 }
 
 export interface HandlerContext {

@@ -34,7 +34,7 @@ const inFlight = new Map<string, Promise<LoadResult>>();
 
 export function load(params: LoadParams, ctx: HandlerContext): Promise<LoadResult> {
   validate(params);
-  const key = JSON.stringify([params.modelId, params.modelDir, params.task, params.device, params.dtype ?? '', params.maxLength ?? 0]);
+  const key = JSON.stringify([params.modelId, params.modelDir, params.task, params.device, params.dtype ?? '', params.maxLength ?? 0, params.threads ?? 0]);
   const running = inFlight.get(key);
   if (running) return running;
   const p = doLoad(params, ctx).finally(() => inFlight.delete(key));
@@ -65,6 +65,9 @@ function validate(params: LoadParams): void {
   }
   if (params.maxLength !== undefined && (!Number.isInteger(params.maxLength) || params.maxLength < 8)) {
     throw new RuntimeUserError(`maxLength must be an integer of at least 8 (got ${params.maxLength}).`, 'bad-request');
+  }
+  if (params.threads !== undefined && (!Number.isInteger(params.threads) || params.threads < 1 || params.threads > 64)) {
+    throw new RuntimeUserError(`threads must be an integer from 1 to 64 (got ${params.threads}).`, 'bad-request');
   }
 }
 
@@ -147,6 +150,7 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
     existing.task === task &&
     existing.dtype === params.dtype &&
     existing.maxLength === maxLength &&
+    existing.threads === params.threads &&
     (params.device === 'auto' || (params.device === 'cpu') === (existing.device === 'cpu'))
   ) {
     return { device: existing.device, loadMs: 0, labels, maxLength, cached: true };
@@ -177,7 +181,7 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
           device,
           ...(params.dtype ? { dtype: params.dtype as never } : {}),
           local_files_only: true,
-          session_options: sessionOptions(device),
+          session_options: sessionOptions(device, params.threads),
         });
       } catch (err) {
         if (device !== 'cpu') throw err; // a GPU failure: selectDevice records it and falls back
@@ -194,7 +198,7 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
     throw new CancelledError();
   }
 
-  const inference = task === 'text-classification' && selection.device === 'cpu' && rel ? await startInferenceThreads(modelFile, modelId, ctx) : undefined;
+  const inference = task === 'text-classification' && selection.device === 'cpu' && rel ? await startInferenceThreads(modelFile, modelId, ctx, params.threads) : undefined;
   if (ctx.signal.aborted) {
     inference?.close();
     await disposeModel({ model: selection.value } as LoadedModel, ctx);
@@ -214,6 +218,7 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
     dtype: params.dtype,
     labels,
     maxLength,
+    threads: params.threads,
   };
   const previous = ctx.models.get(modelId);
   ctx.models.set(modelId, loaded);
@@ -240,34 +245,50 @@ function textEncoder(modelDir: string, tokenizer: unknown, task: LoadParams['tas
   return lib;
 }
 
+function coreCount(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
+/** The inference thread budget: LoadParams.threads when given (at most 64), else one per core. */
+export function threadBudget(threads: number | undefined, cores = coreCount()): number {
+  return threads !== undefined && Number.isInteger(threads) && threads > 0 ? Math.min(threads, 64) : Math.max(1, cores);
+}
+
 /**
- * ONNX Runtime session options: on CPU one intra-op thread per core (the host thread mostly waits on
- * the worker during analysis), all graph optimizations, sequential execution (no inter-op pool).
+ * ONNX Runtime session options: on CPU one intra-op thread per thread of the budget (the host thread
+ * mostly waits on the worker during analysis), all graph optimizations, sequential execution (no inter-op pool).
  */
-export function sessionOptions(device: string): Record<string, unknown> {
+export function sessionOptions(device: string, threads?: number): Record<string, unknown> {
   const base: Record<string, unknown> = { logSeverityLevel: 3, graphOptimizationLevel: 'all', executionMode: 'sequential' };
   if (device === 'cpu') {
-    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-    base.intraOpNumThreads = Math.max(1, cores);
+    base.intraOpNumThreads = threadBudget(threads);
     base.interOpNumThreads = 1;
   }
   return base;
 }
 
 /**
- * Starts the inference threads for a CPU classification model (src/runtime/inference-thread.ts):
- * PRODUCT_FORGE_INFERENCE_THREADS sessions (default: one per core, at most 4), the cores shared out
- * as intra-op threads. Undefined (inference stays on this thread) when the bundle is absent,
- * PRODUCT_FORGE_INFERENCE_THREAD=0, or no thread starts.
+ * How the budget is shared out: PRODUCT_FORGE_INFERENCE_THREADS sessions when set, else one session per
+ * thread of the budget (at most 4), each with an equal share of the budget as intra-op threads.
  */
-async function startInferenceThreads(modelFile: string, modelId: string, ctx: HandlerContext): Promise<InferencePool | undefined> {
+export function inferenceLayout(budget: number, envCount?: string): { count: number; intra: number } {
+  const wanted = Number(envCount);
+  const count = Number.isInteger(wanted) && wanted > 0 ? Math.min(wanted, 16) : Math.max(1, Math.min(budget, 4));
+  return { count, intra: Math.max(1, Math.floor(budget / count)) };
+}
+
+/**
+ * Starts the inference threads for a CPU classification model (src/runtime/inference-thread.ts), laid
+ * out by inferenceLayout over the thread budget (LoadParams.threads, default one per core). Undefined
+ * (inference stays on this thread) when the bundle is absent, PRODUCT_FORGE_INFERENCE_THREAD=0, or no
+ * thread starts.
+ */
+async function startInferenceThreads(modelFile: string, modelId: string, ctx: HandlerContext, threads?: number): Promise<InferencePool | undefined> {
   if (process.env.PRODUCT_FORGE_INFERENCE_THREAD === '0') return undefined;
   const script = inferenceThreadScript();
   if (!script) return undefined;
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  const wanted = Number(process.env.PRODUCT_FORGE_INFERENCE_THREADS);
-  const count = Number.isInteger(wanted) && wanted > 0 ? Math.min(wanted, 16) : Math.max(1, Math.min(cores, 4));
-  const intra = Math.max(1, Math.floor(cores / count));
+  const budget = threadBudget(threads);
+  const { count, intra } = inferenceLayout(budget, process.env.PRODUCT_FORGE_INFERENCE_THREADS);
   try {
     const pool = await InferencePool.start(
       script,
@@ -284,7 +305,7 @@ async function startInferenceThreads(modelFile: string, modelId: string, ctx: Ha
       },
       count,
     );
-    ctx.log('info', `${modelId}: inference runs on ${pool.size} thread${pool.size === 1 ? '' : 's'} of its own (${intra} intra-op thread${intra === 1 ? '' : 's'} each).`);
+    ctx.log('info', `${modelId}: inference runs on ${pool.size} thread${pool.size === 1 ? '' : 's'} of its own (${intra} intra-op thread${intra === 1 ? '' : 's'} each; budget ${budget} of ${coreCount()} cores).`);
     return pool;
   } catch (err) {
     ctx.log('warn', `${modelId}: the inference threads did not start (${oneLine(err)}); inference runs on the model worker thread.`);
