@@ -8,7 +8,8 @@ PF_THREADS (torch CPU threads, default 2), PF_DEVICE (torch device for the encod
 the shipped model is built on cpu), PF_WORDVEC_EPOCHS (skip-gram epochs for the embedding initialisation, default 3, 0 = none),
 PF_STOP_AFTER_METRICS=1 (experiments: write metrics_experiment.json to PF_BUILD_DIR and stop before the export),
 PF_SUPPORT=0 (leave out the banking77 support queries), PF_REPEAT_ABSA / _BLITZER / _MPQA / _SUPPORT (a source's rows
-repeated per epoch, default 1).
+repeated per epoch, default 1), PF_MPQA_DEV_FOLD=k (experiments: MPQA fold k, 1-9, held out as 'mpqa_dev' for choosing
+between variants without fold 0).
 """
 import collections
 import hashlib
@@ -436,6 +437,8 @@ for tag, f in views.items():
         metrics[tag][k] = binary_metrics(f(k), Y[k])
     for k in ('sst5_dev3', 'sst5_test3', 'absa_fold0'):
         metrics[tag][k] = three_metrics(f(k), Y[k])
+    if 'mpqa_dev' in ev:  # experiments with PF_MPQA_DEV_FOLD
+        metrics[tag]['mpqa_dev'] = binary_metrics(f('mpqa_dev'), Y['mpqa_dev'])
     if 'support_test' in ev:  # problem reports (negative) vs questions (neutral); 3-class argmax, positive is an error
         metrics[tag]['support_test'] = three_metrics(f('support_test'), Y['support_test'])
     # the product-domain sentences without the neutral ones, scored like the binary sets
