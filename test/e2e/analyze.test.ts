@@ -183,6 +183,10 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     assert.match(act[2], /^onCommand:productForge\.analyzeFeedback$/);
     const channel = s.outputChannelLog(CHANNEL);
     assert.match(channel, /activated in [\d.]+ ms/);
+    // the workspace's productForge.inferenceThreads (1, in .vscode/settings.json) reached the model worker
+    const budget = channel.match(/inference runs on (\d+) threads? of its own \((\d+) intra-op threads? each; budget (\d+) of \d+ cores\)/);
+    assert.ok(budget, `no inference-thread line in the "${CHANNEL}" log`);
+    assert.deepEqual(budget.slice(1, 4), ['1', '1', '1']);
     assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
   });
 
