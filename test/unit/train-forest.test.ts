@@ -13,6 +13,7 @@ import { loadClassifier, saveClassifier } from '../../src/core/train/artifact';
 import { OnnxClassifier } from '../../src/core/train/predict';
 import { forestToOnnx } from '../../src/core/train/onnx';
 import { UserError } from '../../src/core/types';
+import { forestFeatureView } from '../../src/core/train/preprocess';
 import { runPredict, runTrain } from '../../src/cli/train';
 
 /** XOR-like quadrants with two noise features: label = (x > 0) xor (y > 0). */
@@ -29,6 +30,25 @@ function xor(n: number, seed: number): { X: Csr; y: Int32Array; rows: number[][]
     rows.push(r);
   }
   return { X: b.build(), y, rows };
+}
+
+/** Numeric, categorical and free-text columns; the label depends on the number and on words of the text. */
+function textTable(n: number) {
+  const rand = rng(21);
+  const vocab = 'the app is slow fast crash login price refund love great support billing export sync screen button page error today again'.split(' ');
+  const rows: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    const words = Array.from({ length: 4 + Math.floor(rand() * 5) }, () => vocab[Math.floor(rand() * vocab.length)]);
+    const x = rand() * 10;
+    const y = (x > 5) !== words.includes('crash') ? 'yes' : 'no';
+    rows.push([x.toFixed(2), ['free', 'pro', 'team'][i % 3], `${words.join(' ')} #${i}`, y]);
+  }
+  return tableFromRecords(['x', 'plan', 'note', 'y'], rows);
+}
+
+function xorTable() {
+  const { rows, y } = xor(120, 5);
+  return tableFromRecords(['a', 'b', 'c', 'd', 'y'], rows.map((r, i) => [...r.map(String), String(y[i])]));
 }
 
 const accuracy = (p: Float64Array, y: Int32Array, K: number) => argmaxRows(p, K).filter((v, i) => v === y[i]).length / y.length;
@@ -93,6 +113,35 @@ describe('train: random forest', () => {
     const mean = (p: Float64Array) => p.filter((_, i) => i % 2 === 1).reduce((s, v) => s + v, 0) / 400;
     assert.ok(mean(forestPredictProba(weighted, X)) > mean(forestPredictProba(plain, X)) + 0.1);
     for (const t of plain.trees) assert.ok(t.feature.length <= 7, `depth-2 tree has ${t.feature.length} nodes`);
+  });
+
+  it('on a table with a text column, splits only on the dense columns and the most frequent words', async () => {
+    const t = textTable(300);
+    const r = await trainClassifier(t, { target: 'y', model: 'rf', nTrees: 20 }, profileTable(t));
+    const spec = r.classifier.preprocessing;
+    const text = spec.columns.find((c) => c.kind === 'text');
+    assert.ok(text && text.kind === 'text' && text.blocks.some((b) => b.kind === 'char') && text.blocks.some((b) => b.vocab.some((v) => v.includes(' '))), 'the text column has char n-grams and word pairs');
+    const view = forestFeatureView(spec)!;
+    const names = r.classifier.network.kind === 'rf' ? Array.from(view) : [];
+    // offsets: the dense columns first (numeric, categories + unseen), then the text blocks
+    const dense = spec.columns.filter((c) => c.kind !== 'text').reduce((a, c) => a + (c.kind === 'numeric' ? 1 + (c.indicator ? 1 : 0) : c.kind === 'categorical' ? c.categories.length + 1 : 0), 0);
+    assert.deepEqual(names.slice(0, dense), Array.from({ length: dense }, (_, j) => j));
+    const word = text.blocks.find((b) => b.kind === 'word')!;
+    const wordBase = dense + text.blocks.slice(0, text.blocks.indexOf(word)).reduce((a, b) => a + b.vocab.length, 0);
+    const terms = names.slice(dense).map((i) => word.vocab[i - wordBase]);
+    assert.ok(terms.length > 0 && terms.every((w) => w !== undefined && !w.includes(' ')), `${terms}`);
+    assert.equal(terms.length, word.vocab.filter((w) => !w.includes(' ')).length);
+    // every split of every tree uses a column of the view
+    const allowed = new Set(view);
+    assert.ok(r.classifier.network.kind === 'rf');
+    for (const tree of r.classifier.network.forest.trees) for (const f of tree.feature) assert.ok(f === -1 || allowed.has(f), `split on column ${f}`);
+    // capped: the two most frequent words (lowest idf)
+    const two = Array.from(forestFeatureView(spec, 2)!).slice(dense).map((i) => word.idf[i - wordBase]);
+    const idfs = word.vocab.map((w, j) => (w.includes(' ') ? Infinity : word.idf[j])).sort((a, b) => a - b);
+    assert.deepEqual(two.sort((a, b) => a - b), idfs.slice(0, 2));
+    // no text column: every column
+    const plain = await trainClassifier(xorTable(), { target: 'y', model: 'rf', nTrees: 5 }, undefined);
+    assert.equal(forestFeatureView(plain.classifier.preprocessing), undefined);
   });
 
   it('stratified folds are balanced per class', () => {

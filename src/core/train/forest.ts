@@ -28,8 +28,10 @@ export interface Forest {
 export interface ForestOptions {
   /** Number of trees (default 100). */
   nTrees?: number;
-  /** Features tried per split (default round(sqrt(D)), at least 1). */
+  /** Features tried per split (default round(sqrt of the candidate count)), at least 1). */
   maxFeatures?: number;
+  /** The columns splits may use (default all): e.g. a table's dense columns and its most frequent words. */
+  features?: Int32Array;
   /** Depth cap (default 48; nodes stop splitting at this depth). */
   maxDepth?: number;
   /** Smallest number of distinct rows in a leaf (default 1). */
@@ -188,7 +190,9 @@ export async function fitForest(X: Csr, y: Int32Array, K: number, opts: ForestOp
   }
   const nTrees = opts.nTrees ?? 100;
   const maxBins = Math.max(2, Math.min(255, opts.maxBins ?? 255));
-  const mtry = Math.max(1, Math.min(D, opts.maxFeatures ?? Math.round(Math.sqrt(D))));
+  const cand = opts.features ?? Int32Array.from({ length: D }, (_, j) => j);
+  const Dc = cand.length;
+  const mtry = Math.max(1, Math.min(Dc, opts.maxFeatures ?? Math.round(Math.sqrt(Dc))));
   const maxDepth = opts.maxDepth ?? 48;
   const minLeaf = Math.max(1, opts.minSamplesLeaf ?? 1);
   const bootstrap = opts.bootstrap ?? true;
@@ -200,7 +204,7 @@ export async function fitForest(X: Csr, y: Int32Array, K: number, opts: ForestOp
   const hist = new Float64Array(256 * K);
   const cnt = new Int32Array(256);
   const tot = new Float64Array(K), leftK = new Float64Array(K);
-  const perm = new Int32Array(D);
+  const perm = new Int32Array(Dc);
   const counts = new Int32Array(n);
   const idx = new Int32Array(n);
   const w = new Float64Array(n);
@@ -222,7 +226,7 @@ export async function fitForest(X: Csr, y: Int32Array, K: number, opts: ForestOp
       w[i] = counts[i] * sw;
       m++;
     }
-    for (let j = 0; j < D; j++) perm[j] = j;
+    perm.set(cand);
     const store = new NodeStore();
     const root = store.add();
     // Explicit stack of (node, start, end, depth) over idx[start:end].
@@ -243,10 +247,10 @@ export async function fitForest(X: Csr, y: Int32Array, K: number, opts: ForestOp
       let bestF = -1, bestB = -1, bestScore = -Infinity;
       if (nonzero > 1 && rows >= 2 * minLeaf && depth < maxDepth) {
         let visited = 0, nonConstant = 0;
-        for (let j = 0; j < D; j++) {
+        for (let j = 0; j < Dc; j++) {
           if (visited >= mtry && nonConstant > 0) break;
           // Draw the next feature without replacement.
-          const r = j + Math.floor(rand() * (D - j));
+          const r = j + Math.floor(rand() * (Dc - j));
           const f = perm[r];
           perm[r] = perm[j];
           perm[j] = f;

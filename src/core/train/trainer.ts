@@ -4,7 +4,7 @@
 // rows. Reports per-epoch curves; cancellable through an AbortSignal.
 import { takeRows, type Table } from './csv';
 import { profileTable, proposeFeatures, type ColumnProfile } from './infer';
-import { fitPreprocessing, Preprocessor, type PreprocessingSpec } from './preprocess';
+import { fitPreprocessing, forestFeatureView, Preprocessor, type PreprocessingSpec } from './preprocess';
 import { csrRows, type Csr } from './sparse';
 import { fitLogReg, logregNetwork } from './logreg';
 import { fitMlp, MLP_DEFAULTS } from './mlp';
@@ -238,6 +238,8 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     throw new UserError(`a random forest on ${Xtrain.rows} rows x ${Xtrain.cols} features (after preprocessing) needs too much memory; use logreg or mlp, or fewer text features`);
   }
   const rfPractical = forestIsPractical(Xtrain.rows, Xtrain.cols);
+  // The columns a forest splits on: all but the rarer words and the n-grams of text columns.
+  const forestView = forestFeatureView(preprocessing);
 
   // Auto on small data: stratified k-fold cross-validation over the training rows ranks the models by
   // out-of-fold accuracy (pickByCv). Up to CV_MLP_POOLED_MAX_ROWS rows the network takes part like the
@@ -267,7 +269,7 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     if (pooled.length > 1 || mlpWorthIt) {
       cvFolds = CV_FOLDS;
       const mlpCv = { ...mlpSettings, learningRate: mlpLearningRate, vShare };
-      const cv = await crossValidate(Xtrain, yTrain, K, fold, CV_FOLDS, pooled, seed, (f, k) => opts.onStage?.(`cross-validation (fold ${f}/${k})`), { C, maxIter: opts.maxIter ?? 300, cw, nTrees, signal, mlp: mlpCv });
+      const cv = await crossValidate(Xtrain, yTrain, K, fold, CV_FOLDS, pooled, seed, (f, k) => opts.onStage?.(`cross-validation (fold ${f}/${k})`), { C, maxIter: opts.maxIter ?? 300, cw, nTrees, forestView, signal, mlp: mlpCv });
       candidates.push(...cv.scores);
       best = pickByCv(cv.scores);
       oof = cv.proba;
@@ -333,7 +335,7 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     opts.onStage?.('random forest');
     const all = fitKind === 'rf';
     const forest = await fitForest(all ? Xtrain : Xfit, all ? yTrain : yFit, K, {
-      nTrees, seed, sampleWeight: classWeights(all ? yTrain : yFit, K, cw), signal,
+      nTrees, seed, features: forestView, sampleWeight: classWeights(all ? yTrain : yFit, K, cw), signal,
       onTree: (t, T) => { if (t % 25 === 0 && t < T) opts.onStage?.(`random forest (${t}/${T} trees)`); },
     });
     rfNet = { kind: 'rf', forest };
@@ -411,7 +413,8 @@ export const CV_FOLDS = 5;
 const CV_MLP_MAX_COLS_PER_ROW = 4;
 /** Up to this many training rows auto cross-validates the network like the other models. */
 const CV_MLP_POOLED_MAX_ROWS = 600;
-/** Auto compares the forest only up to this many features (after preprocessing). */
+/** Auto compares the forest only up to this many features (after preprocessing; a forest on a wide text table is
+ *  slow to cross-validate: titanic's 5,203 columns took auto from 0.6 s to 2.8 s). */
 const AUTO_RF_MAX_COLS = 2000;
 /** Adam step size of auto's network (converges in far fewer epochs than 1e-3: banking77 18 epochs instead of 83, same test accuracy). */
 const AUTO_MLP_LEARNING_RATE = 1e-2;
@@ -437,6 +440,7 @@ interface CvSettings {
   maxIter: number;
   cw: 'none' | 'balanced';
   nTrees: number;
+  forestView?: Int32Array;
   signal?: AbortSignal;
   mlp: { hidden?: number[]; dropout?: number; epochs?: number; batchSize?: number; learningRate?: number; alpha?: number; patience?: number; vShare: number };
 }
@@ -463,7 +467,7 @@ async function crossValidate(X: Csr, y: Int32Array, K: number, fold: Int32Array,
         const fit = await fitLogReg(Xtr, ytr, K, { C: s.C, maxIter: s.maxIter, sampleWeight: sw, signal: s.signal });
         net = logregNetwork(fit.params, D, K);
       } else if (m === 'rf') {
-        net = { kind: 'rf', forest: await fitForest(Xtr, ytr, K, { nTrees: s.nTrees, seed, sampleWeight: sw, signal: s.signal }) };
+        net = { kind: 'rf', forest: await fitForest(Xtr, ytr, K, { nTrees: s.nTrees, seed, features: s.forestView, sampleWeight: sw, signal: s.signal }) };
       } else {
         // Early stopping on an inner validation split of the fold's training rows.
         const counts = new Array<number>(K).fill(0);
