@@ -2,11 +2,10 @@
 // download with consent), loads it in the worker once and keeps it until a setting that changes which
 // model or device to use changes. Nothing happens before the first command asks for it.
 import * as vscode from 'vscode';
-import * as os from 'node:os';
 import { resolveModel, type ManifestEntry, type ModelSource } from '../core/models/registry';
 import { createSentimentClassifier, type RuntimeSentimentClassifier } from '../runtime/sentiment';
 import { readConfig, effectiveModelsPath } from './config';
-import { inferenceThreadBudget, SENTIMENT_MODEL_SETTINGS } from './configSchema';
+import { SENTIMENT_MODEL_SETTINGS } from './configSchema';
 import type { Services } from './services';
 import { hideModelStatus, showModelStatus, type LoadedModelInfo } from './statusBar';
 
@@ -56,8 +55,9 @@ export class SentimentModelHost implements vscode.Disposable {
         if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
       });
     }
-    const threads = inferenceThreadBudget(cfg.inferenceThreads, os.availableParallelism?.() ?? os.cpus().length);
-    const key = JSON.stringify([cfg.sentimentModel, cfg.device, mp.value ?? '', threads]);
+    // 0 (auto) leaves the budget to the runtime: every core.
+    const threads = cfg.inferenceThreads > 0 ? cfg.inferenceThreads : undefined;
+    const key = JSON.stringify([cfg.sentimentModel, cfg.device, mp.value ?? '', threads ?? 0]);
     if (this.current && this.current.key !== key) this.drop('the settings changed');
     if (!this.current) {
       const entry = { key, promise: this.load(cfg.sentimentModel, cfg.device, mp.value, cfg.allowModelDownloads, threads, opts) };
@@ -92,7 +92,7 @@ export class SentimentModelHost implements vscode.Disposable {
     device: 'auto' | 'cpu' | 'gpu',
     modelsPath: string | undefined,
     allowDownload: boolean,
-    threads: number,
+    threads: number | undefined,
     opts: GetModelOptions,
   ): Promise<LoadedSentiment> {
     const { context, output } = this.services;

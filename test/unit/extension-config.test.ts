@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CONFIG_DEFAULTS, effectiveRestrictedSetting, inferenceThreadBudget, parseConfig } from '../../src/extension/configSchema';
+import { CONFIG_DEFAULTS, effectiveRestrictedSetting, parseConfig } from '../../src/extension/configSchema';
 import { inferenceLayout, sessionOptions, threadBudget } from '../../src/runtime/handlers/load';
 
 const getter = (values: Record<string, unknown>) => (key: string) => values[key];
@@ -62,14 +62,6 @@ describe('extension: settings validation', () => {
 });
 
 describe('extension: inference threads', () => {
-  it('auto uses every core', () => {
-    assert.deepEqual([1, 2, 3, 4, 6, 16].map((c) => inferenceThreadBudget(0, c)), [1, 2, 3, 4, 6, 16]);
-    assert.equal(inferenceThreadBudget(0, 0), 1);
-  });
-  it('a set value wins over auto, whatever the core count', () => {
-    assert.equal(inferenceThreadBudget(1, 2), 1);
-    assert.equal(inferenceThreadBudget(8, 4), 8);
-  });
   it('the runtime shares the budget out: one session per thread up to 4, the rest as intra-op threads', () => {
     assert.deepEqual(inferenceLayout(1), { count: 1, intra: 1 });
     assert.deepEqual(inferenceLayout(2), { count: 2, intra: 1 });
@@ -77,10 +69,11 @@ describe('extension: inference threads', () => {
     assert.deepEqual(inferenceLayout(2, '1'), { count: 1, intra: 2 });
     assert.deepEqual(inferenceLayout(3, 'x'), { count: 3, intra: 1 });
   });
-  it('without a budget the runtime uses every core (the CLI); the session options follow the budget', () => {
+  it('without a budget (the CLI, or the setting at 0) the runtime uses every core; a set budget wins; the session options follow it', () => {
     assert.equal(threadBudget(undefined, 6), 6);
+    assert.equal(threadBudget(undefined, 0), 1);
     assert.equal(threadBudget(2, 6), 2);
-    assert.equal(threadBudget(0, 6), 6);
+    assert.equal(threadBudget(8, 4), 8);
     assert.equal(sessionOptions('cpu', 1).intraOpNumThreads, 1);
     assert.equal(sessionOptions('cuda', 1).intraOpNumThreads, undefined);
   });

@@ -122,7 +122,7 @@ describe('train: random forest', () => {
     const text = spec.columns.find((c) => c.kind === 'text');
     assert.ok(text && text.kind === 'text' && text.blocks.some((b) => b.kind === 'char') && text.blocks.some((b) => b.vocab.some((v) => v.includes(' '))), 'the text column has char n-grams and word pairs');
     const view = forestFeatureView(spec)!;
-    const names = r.classifier.network.kind === 'rf' ? Array.from(view) : [];
+    const names = Array.from(view);
     // offsets: the dense columns first (numeric, categories + unseen), then the text blocks
     const dense = spec.columns.filter((c) => c.kind !== 'text').reduce((a, c) => a + (c.kind === 'numeric' ? 1 + (c.indicator ? 1 : 0) : c.kind === 'categorical' ? c.categories.length + 1 : 0), 0);
     assert.deepEqual(names.slice(0, dense), Array.from({ length: dense }, (_, j) => j));
