@@ -1,11 +1,11 @@
 // `npm run bench:train`: our classifier trainer vs scikit-learn on public datasets.
 // Every dataset gets one stratified 80/20 split (seed 0); the same train/test CSVs go to our trainer
-// (in-process, through tsx: auto, logreg and rf) and to scripts/bench/train_sklearn.py (LogisticRegression, MLPClassifier(64),
+// (in-process, through tsx: auto, logreg, rf and gb) and to scripts/bench/train_sklearn.py (LogisticRegression, MLPClassifier(64),
 // RandomForest(100); text: TfidfVectorizer + LogisticRegression) run with /usr/bin/python3. A second table shows both
 // forests over seeds 0-4, since the first table's "best sk" takes sklearn's forest at one seed.
 // Usage: node scripts/bench/train.mjs [--only name,name] [--json FILE] [--no-sklearn]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,10 @@ const SETS = [
   { name: 'mushroom', file: 'mushroom/agaricus-lepiota.data', target: 'c0' },
   { name: 'car', file: 'car_evaluation/car.data' },
   { name: 'german-credit', file: 'german_credit/german.csv' },
+  // Weka's copies of UCI sets (ARFF, turned into CSV here): a rare class (hypothyroid: 2 rows of 3,772), 7 and 19 classes.
+  { name: 'hypothyroid', file: 'weka_uci_arff/data/hypothyroid.arff' },
+  { name: 'segment', file: 'weka_uci_arff/data/segment-challenge.arff' },
+  { name: 'soybean', file: 'weka_uci_arff/data/soybean.arff' },
   { name: 'banking77', file: 'banking77/train.csv', target: 'category', text: true },
 ];
 
@@ -57,6 +61,33 @@ if (skOk) {
   } else console.log(`sklearn ${r.stdout.trim()} (${py})`);
 }
 
+/** ARFF (dense rows) -> CSV with a header row; '?' stays as the missing marker the reader knows. */
+function arffToCsv(src, dest) {
+  const cols = [], rows = [];
+  let data = false;
+  for (const raw of readFileSync(src, 'latin1').split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('%')) continue;
+    if (data) { rows.push(splitArff(line)); continue; }
+    const m = /^@attribute\s+('[^']*'|"[^"]*"|\S+)/i.exec(line);
+    if (m) cols.push(m[1].replace(/^['"]|['"]$/g, ''));
+    else if (/^@data/i.test(line)) data = true;
+  }
+  writeFileSync(dest, [cols, ...rows].map((r) => r.map((v) => csvField(v)).join(',')).join('\n') + '\n');
+}
+function splitArff(line) {
+  const out = [];
+  let cur = '', q = '';
+  for (const ch of line) {
+    if (q) { if (ch === q) q = ''; else cur += ch; }
+    else if (ch === "'" || ch === '"') q = ch;
+    else if (ch === ',') { out.push(cur.trim()); cur = ''; }
+    else cur += ch;
+  }
+  out.push(cur.trim());
+  return out;
+}
+
 function writeCsv(file, table, columns) {
   const idx = columns.map((c) => table.columns.indexOf(c));
   const lines = [columns.map((c) => csvField(c)).join(',')];
@@ -69,8 +100,13 @@ const rows = [];
 try {
   for (const set of SETS) {
     if (only && !only.includes(set.name)) continue;
-    const file = path.join(datasets, set.file);
+    let file = path.join(datasets, set.file);
     if (!existsSync(file)) { console.log(`${set.name}: ${file} missing, skipped`); continue; }
+    if (file.endsWith('.arff')) {
+      const csv = path.join(tmp, `${set.name}.csv`);
+      arffToCsv(file, csv);
+      file = csv;
+    }
     const table = await readTable(file);
     const target = set.target ?? table.columns[table.columns.length - 1];
     const profiles = profileTable(table);
@@ -85,8 +121,8 @@ try {
     const train = takeRows(table, Array.from(sp.train, (i) => keep[i]));
     const test = takeRows(table, Array.from(sp.test, (i) => keep[i]));
     const row = { name: set.name, rows: table.rowCount, train: train.rowCount, test: test.rowCount, classes: labels.length, features: features.length };
-    // Our random forest on the tabular sets (wide sparse text features are not a forest's job; auto skips it there).
-    for (const model of set.text ? ['auto', 'logreg'] : ['auto', 'logreg', 'rf']) {
+    // Our tree models on the tabular sets (wide sparse text features are not a forest's job; auto skips them there).
+    for (const model of set.text ? ['auto', 'logreg'] : ['auto', 'logreg', 'rf', 'gb']) {
       const t0 = performance.now();
       const r = await trainClassifier(train, { target, features, model, seed: 0, testTable: test }, profiles);
       row[`ours_${model}`] = { accuracy: r.metrics.accuracy, macroF1: r.metrics.macroF1, fit_seconds: (performance.now() - t0) / 1000, model: r.classifier.network.kind };
@@ -116,8 +152,8 @@ try {
       if (r.status !== 0) console.log(`sklearn failed on ${set.name}: ${r.stderr.trim().split('\n').pop()}`);
     }
     rows.push(row);
-    const a = row.ours_auto, l = row.ours_logreg, f = row.ours_rf;
-    console.log(`${set.name}: ours auto ${(a.accuracy * 100).toFixed(2)}% (${a.model}, ${a.fit_seconds.toFixed(2)} s), logreg ${(l.accuracy * 100).toFixed(2)}% (${l.fit_seconds.toFixed(2)} s)${f ? `, rf ${(f.accuracy * 100).toFixed(2)}% (${f.fit_seconds.toFixed(2)} s)` : ''}`);
+    const a = row.ours_auto, l = row.ours_logreg, f = row.ours_rf, g = row.ours_gb;
+    console.log(`${set.name}: ours auto ${(a.accuracy * 100).toFixed(2)}% (${a.model}, ${a.fit_seconds.toFixed(2)} s), logreg ${(l.accuracy * 100).toFixed(2)}% (${l.fit_seconds.toFixed(2)} s)${f ? `, rf ${(f.accuracy * 100).toFixed(2)}% (${f.fit_seconds.toFixed(2)} s)` : ''}${g ? `, gb ${(g.accuracy * 100).toFixed(2)}% (${g.fit_seconds.toFixed(2)} s)` : ''}`);
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
@@ -125,13 +161,13 @@ try {
 
 const fmt = (o) => (o && o.accuracy !== undefined ? `${(o.accuracy * 100).toFixed(1).padStart(5)} ${o.fit_seconds.toFixed(2).padStart(5)}s` : o?.error ? '  error    ' : '     -     ');
 console.log('\naccuracy % and fit seconds; stratified 80/20 split, seed 0');
-const head = ['dataset', 'rows', 'ours auto', 'model', 'ours logreg', 'ours rf', 'sk LR', 'sk MLP64', 'sk RF100', 'best sk', 'delta'];
-const w = [14, 6, 12, 6, 12, 12, 12, 12, 12, 8, 6];
+const head = ['dataset', 'rows', 'ours auto', 'model', 'ours logreg', 'ours rf', 'ours gb', 'sk LR', 'sk MLP64', 'sk RF100', 'best sk', 'delta'];
+const w = [14, 6, 12, 6, 12, 12, 12, 12, 12, 12, 8, 6];
 console.log(head.map((h, i) => h.padEnd(w[i])).join(' '));
 for (const r of rows) {
   const sk = ['sk_logreg', 'sk_mlp64', 'sk_rf100'].map((k) => r[k]?.accuracy).filter((x) => x !== undefined);
   const best = sk.length ? Math.max(...sk) : undefined;
-  const cells = [r.name, String(r.rows), fmt(r.ours_auto), r.ours_auto.model, fmt(r.ours_logreg), fmt(r.ours_rf), fmt(r.sk_logreg), fmt(r.sk_mlp64), fmt(r.sk_rf100),
+  const cells = [r.name, String(r.rows), fmt(r.ours_auto), r.ours_auto.model, fmt(r.ours_logreg), fmt(r.ours_rf), fmt(r.ours_gb), fmt(r.sk_logreg), fmt(r.sk_mlp64), fmt(r.sk_rf100),
     best === undefined ? '-' : (best * 100).toFixed(1), best === undefined ? '-' : ((r.ours_auto.accuracy - best) * 100).toFixed(1)];
   console.log(cells.map((c, i) => c.padEnd(w[i])).join(' '));
 }

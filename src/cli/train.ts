@@ -1,4 +1,4 @@
-// `product-forge train <csv> --target COL [--features a,b] [--model auto|logreg|mlp|rf] [--test-split 0.2 | --test FILE]
+// `product-forge train <csv> --target COL [--features a,b] [--model auto|logreg|mlp|rf|gb] [--test-split 0.2 | --test FILE]
 //                       [--seed 0] [--save DIR] [--json] [--class-weight none|balanced] [--epochs N] [--hidden 64,32] ...`
 // `product-forge predict <model-dir> <csv> --out FILE [--force] [--json]`
 import * as path from 'node:path';
@@ -17,13 +17,14 @@ interface Parsed {
 const TRAIN_FLAGS: Record<string, 'value' | 'bool'> = {
   target: 'value', features: 'value', model: 'value', 'test-split': 'value', test: 'value', seed: 'value', save: 'value', json: 'bool',
   'class-weight': 'value', epochs: 'value', 'batch-size': 'value', 'learning-rate': 'value', hidden: 'value', dropout: 'value',
-  'validation-share': 'value', c: 'value', 'max-iter': 'value', trees: 'value', name: 'value', quiet: 'bool', help: 'bool',
+  'validation-share': 'value', c: 'value', 'max-iter': 'value', trees: 'value', rounds: 'value', name: 'value', quiet: 'bool', help: 'bool',
 };
 const PREDICT_FLAGS: Record<string, 'value' | 'bool'> = { out: 'value', force: 'bool', json: 'bool', quiet: 'bool', help: 'bool' };
 
 const TRAIN_USAGE = `usage: product-forge train <file.csv> --target COLUMN [options]
   --features a,b,c          feature columns (default: all but identifiers, near-unique columns and target leaks)
-  --model auto|logreg|mlp|rf  model (default auto: picks by cross-validated accuracy, rf = random forest)
+  --model auto|logreg|mlp|rf|gb  model (default auto: picks by cross-validated accuracy; rf = random forest,
+                            gb = gradient-boosted trees)
   --test-split 0.2          share of rows held out for the metrics (stratified)   | --test FILE  a separate test file
   --seed 0                  random seed for splits and initialisation
   --save DIR                save the classifier (model.onnx, preprocessing.json, metadata.json) to DIR
@@ -31,7 +32,7 @@ const TRAIN_USAGE = `usage: product-forge train <file.csv> --target COLUMN [opti
                             ${CLASSIFIERS_DIR}/NAME instead
   --class-weight none|balanced, --validation-share 0.1, --c 1 (logreg), --max-iter 300
   --hidden 64[,32] --dropout 0.1 --epochs 200 --batch-size 200 --learning-rate 0.001 (mlp)
-  --trees 100 (rf)
+  --trees 100 (rf), --rounds 100 (gb)
   --json                    print {accuracy, macro_f1, per_class, confusion, fit_seconds, model} as JSON`;
 const PREDICT_USAGE = `usage: product-forge predict <model-dir> <file.csv> [--out FILE] [--force] [--json]
   writes a new CSV with the input columns plus prediction and confidence (default: <file>.predictions.csv next to the input)`;
@@ -145,7 +146,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         target, features: list(str(flags, 'features')), model, testSplit: num(flags, 'test-split'), testTable, seed: num(flags, 'seed', true),
         classWeight: cw as TrainOptions['classWeight'], epochs: num(flags, 'epochs', true), batchSize: num(flags, 'batch-size', true),
         learningRate: num(flags, 'learning-rate'), hidden, dropout: num(flags, 'dropout'), validationShare: num(flags, 'validation-share'),
-        C: num(flags, 'c'), maxIter: num(flags, 'max-iter', true), nTrees: num(flags, 'trees', true), signal,
+        C: num(flags, 'c'), maxIter: num(flags, 'max-iter', true), nTrees: num(flags, 'trees', true), nRounds: num(flags, 'rounds', true), signal,
         onStage: (s) => { if (!quiet) process.stderr.write(`${s}...\n`); },
       };
       const r = await trainClassifier(table, opts, profiles);

@@ -14,23 +14,7 @@ import { OnnxClassifier } from '../../src/core/train/predict';
 import { forestToOnnx } from '../../src/core/train/onnx';
 import { UserError } from '../../src/core/types';
 import { forestFeatureView } from '../../src/core/train/preprocess';
-import { runPredict, runTrain } from '../../src/cli/train';
-
-/** XOR-like quadrants with two noise features: label = (x > 0) xor (y > 0). */
-function xor(n: number, seed: number): { X: Csr; y: Int32Array; rows: number[][] } {
-  const rand = rng(seed);
-  const b = new CsrBuilder(4);
-  const y = new Int32Array(n);
-  const rows: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const r = [rand() * 2 - 1, rand() * 2 - 1, rand(), rand()];
-    r.forEach((v, j) => b.push(j, v));
-    b.endRow();
-    y[i] = (r[0] > 0) !== (r[1] > 0) ? 1 : 0;
-    rows.push(r);
-  }
-  return { X: b.build(), y, rows };
-}
+import { cliTrainAndPredict, maxAbsDiff, mixedTable, xor } from './train.helpers';
 
 /** Numeric, categorical and free-text columns; the label depends on the number and on words of the text. */
 function textTable(n: number) {
@@ -52,19 +36,6 @@ function xorTable() {
 }
 
 const accuracy = (p: Float64Array, y: Int32Array, K: number) => argmaxRows(p, K).filter((v, i) => v === y[i]).length / y.length;
-
-/** A three-class table mixing numeric, categorical and text columns (as the export tests use). */
-function mixedTable(n: number, classes = 3) {
-  const words = ['refund', 'slow', 'love', 'crash', 'great', 'price', 'support', 'login'];
-  const rows: string[][] = [];
-  for (let i = 0; i < n; i++) {
-    const k = i % classes;
-    const label = ['billing', 'bug', 'praise'][k];
-    const text = `${words[(i * 7) % 8]} ${k === 0 ? 'refund price' : k === 1 ? 'crash login' : 'love great'} ${words[(i * 3) % 8]}`;
-    rows.push([String(i), i % 11 === 0 ? '' : String((k + 1) * 10 + (i % 5) + ((i * 13) % 7) / 3), ['web', 'ios', 'android'][(i + k) % 3], text, label]);
-  }
-  return tableFromRecords(['id', 'score', 'platform', 'comment', 'label'], rows);
-}
 
 describe('train: random forest', () => {
   it('learns XOR-like data that logistic regression cannot', async () => {
@@ -158,7 +129,7 @@ describe('train: random forest', () => {
   it('accepts --model rf and bounds the tree count; auto skips forests on wide features', () => {
     validateTrainOptions({ target: 'x', model: 'rf', nTrees: 50 });
     assert.throws(() => validateTrainOptions({ target: 'x', model: 'rf', nTrees: 0 }), UserError);
-    assert.throws(() => validateTrainOptions({ target: 'x', model: 'forest' as 'rf' }), /auto, logreg, mlp or rf/);
+    assert.throws(() => validateTrainOptions({ target: 'x', model: 'forest' as 'rf' }), /auto, logreg, mlp, rf or gb/);
     assert.equal(forestIsPractical(1000, 60), true);
     assert.equal(forestIsPractical(8000, 12000), false);
     assert.equal(forestIsPractical(100, 50000), false);
@@ -187,11 +158,11 @@ describe('train: random forest', () => {
     assert.equal(networkIsBetter(0.7, 0.75, 160), false);
   });
 
-  it('auto cross-validates all three models and picks a non-linear one on XOR-like data', async () => {
+  it('auto cross-validates all four models and picks a non-linear one on XOR-like data', async () => {
     const { rows, y } = xor(400, 6);
     const t = tableFromRecords(['a', 'b', 'c', 'd', 'label'], rows.map((r, i) => [...r.map(String), y[i] ? 'odd' : 'even']));
     const r = await trainClassifier(t, { target: 'label', seed: 0, epochs: 30 });
-    assert.deepEqual(r.candidates.map((c) => c.model), ['logreg', 'mlp', 'rf']);
+    assert.deepEqual(r.candidates.map((c) => c.model), ['logreg', 'mlp', 'rf', 'gb']);
     const lr = r.candidates[0];
     assert.ok(lr.valAccuracy < 0.7, `logistic regression cannot separate XOR (cv accuracy ${lr.valAccuracy})`);
     assert.notEqual(r.classifier.network.kind, 'logreg');
@@ -212,8 +183,8 @@ describe('train: auto above the pooled-network size', () => {
     const profiles = profileTable(t);
     const stages: string[] = [];
     const r = await trainClassifier(t, { target: 'label', seed: 0, onStage: (st) => stages.push(st) }, profiles);
-    // logistic regression and the forest are cross-validated (5 folds), the network is compared on one fold
-    assert.deepEqual(r.candidates.map((c) => c.model), ['logreg', 'rf', 'mlp']);
+    // logistic regression and the tree models are cross-validated (5 folds), the network is compared on one fold
+    assert.deepEqual(r.candidates.map((c) => c.model), ['logreg', 'rf', 'gb', 'mlp']);
     assert.equal(stages.filter((st) => st.startsWith('cross-validation')).length, 5);
     assert.ok(r.history.some((e) => e.model === 'mlp' && e.valLoss !== null), 'no per-epoch curves from the network');
     assert.notEqual(r.classifier.network.kind, 'logreg');
@@ -223,8 +194,7 @@ describe('train: auto above the pooled-network size', () => {
     const clf = await OnnxClassifier.load(saved);
     const onnx = await clf.predictProba(t);
     const local = predictTable(r.classifier, t).proba;
-    let maxDiff = 0;
-    for (let i = 0; i < local.length; i++) maxDiff = Math.max(maxDiff, Math.abs(onnx[i] - local[i]));
+    const maxDiff = maxAbsDiff(onnx, local);
     assert.ok(maxDiff < 1e-4, `max probability difference ${maxDiff}`);
     await clf.dispose();
   });
@@ -250,8 +220,7 @@ describe('train: random forest ONNX export', () => {
       const onnx = await clf.predictProba(t);
       const local = predictTable(r.classifier, t).proba;
       assert.equal(onnx.length, local.length);
-      let maxDiff = 0;
-      for (let i = 0; i < local.length; i++) maxDiff = Math.max(maxDiff, Math.abs(onnx[i] - local[i]));
+      const maxDiff = maxAbsDiff(onnx, local);
       assert.ok(maxDiff < 1e-5, `max probability difference ${maxDiff}`);
       const [one] = await clf.predictRecords([{ id: '1', score: '25', platform: 'ios', comment: 'app crash on login' }]);
       assert.ok(r.classifier.labels.includes(one.label));
@@ -269,28 +238,11 @@ describe('train: random forest ONNX export', () => {
   });
 
   it('CLI: --model rf --trees trains, saves and predicts', async () => {
-    const t = mixedTable(120);
-    const csv = [t.columns.join(','), ...Array.from({ length: t.rowCount }, (_, r) => t.data.map((c) => c[r]).join(','))].join('\n');
-    const file = path.join(dir, 'cli.csv');
-    await fs.writeFile(file, csv);
-    const save = path.join(dir, 'cli-rf');
-    const quietly = async (fn: () => Promise<number>) => {
-      const ow = process.stdout.write.bind(process.stdout), ew = process.stderr.write.bind(process.stderr);
-      let out = '';
-      (process.stdout as unknown as { write: (s: string) => boolean }).write = (s: string) => { out += s; return true; };
-      (process.stderr as unknown as { write: (s: string) => boolean }).write = () => true;
-      try { return { code: await fn(), out }; } finally { process.stdout.write = ow; process.stderr.write = ew; }
-    };
-    const r = await quietly(() => runTrain([file, '--target', 'label', '--model', 'rf', '--trees', '30', '--save', save, '--json']));
-    assert.equal(r.code, 0);
-    const j = JSON.parse(r.out);
-    assert.equal(j.model, 'rf');
-    assert.ok(j.accuracy > 0.8, `accuracy ${j.accuracy}`);
-    const meta = JSON.parse(await fs.readFile(path.join(save, 'metadata.json'), 'utf8'));
-    assert.equal(meta.settings.nTrees, 30);
-    assert.equal(meta.onnx.mlOpset, 3);
-    const p = await quietly(() => runPredict([save, file, '--out', path.join(dir, 'cli-pred.csv')]));
-    assert.equal(p.code, 0);
-    assert.equal((await fs.readFile(path.join(dir, 'cli-pred.csv'), 'utf8')).trim().split('\n').length, 121);
+    const r = await cliTrainAndPredict(dir, 'cli-rf', ['--model', 'rf', '--trees', '30']);
+    assert.equal(r.json.model, 'rf');
+    assert.ok((r.json.accuracy as number) > 0.8, `accuracy ${r.json.accuracy}`);
+    assert.equal(r.meta.settings.nTrees, 30);
+    assert.equal(r.meta.onnx.mlOpset, 3);
+    assert.equal(r.predictedLines, 121);
   });
 });

@@ -36,7 +36,7 @@ export interface ClassifierMetadata {
   settings: Record<string, unknown>;
   source?: string;
   warnings: string[];
-  /** mlOpset: the ai.onnx.ml opset, for random forests (TreeEnsembleClassifier). */
+  /** mlOpset: the ai.onnx.ml opset, for tree models (TreeEnsembleClassifier). */
   onnx: { file: 'model.onnx'; input: string; outputs: string[]; opset: number; mlOpset?: number };
 }
 
@@ -87,7 +87,7 @@ export async function saveClassifier(result: TrainResult, opts: SaveOptions): Pr
       settings: c.settings,
       source: opts.source,
       warnings: result.warnings,
-      onnx: { file: 'model.onnx', input: 'features', outputs: ['probabilities', 'label'], opset: 13, ...(c.network.kind === 'rf' ? { mlOpset: ONNX_ML_OPSET } : {}) },
+      onnx: { file: 'model.onnx', input: 'features', outputs: ['probabilities', 'label'], opset: 13, ...(c.network.kind === 'rf' || c.network.kind === 'gb' ? { mlOpset: ONNX_ML_OPSET } : {}) },
     };
     await fsp.writeFile(path.join(tmp, 'model.onnx'), onnx);
     await fsp.writeFile(path.join(tmp, 'preprocessing.json'), JSON.stringify(c.preprocessing));

@@ -23,6 +23,9 @@ export interface Forest {
   nFeatures: number;
   nClasses: number;
   trees: Tree[];
+  /** Gradient boosting (boost.ts): leaves hold additive class scores and the probabilities are
+   *  softmax(base + the sum over trees). Absent for a random forest, whose leaf fractions are averaged. */
+  boost?: { base: Float32Array };
 }
 
 export interface ForestOptions {
@@ -56,7 +59,7 @@ export function forestIsPractical(rows: number, cols: number): boolean {
   return cols <= 20_000 && rows * cols <= 20_000_000;
 }
 
-interface Binned {
+export interface Binned {
   /** Column-major bins: bins[f * n + i]. */
   bins: Uint8Array;
   /** Per feature: thresholds t[0] < t[1] < ...; bin b holds values in (t[b-1], t[b]]. */
@@ -64,7 +67,7 @@ interface Binned {
 }
 
 /** Bins every column of a CSR matrix (implicit zeros included) without densifying it as floats. */
-function binColumns(X: Csr, maxBins: number): Binned {
+export function binColumns(X: Csr, maxBins: number): Binned {
   const n = X.rows, D = X.cols;
   // Column-wise (CSC) copy of the non-zeros.
   const colCount = new Int32Array(D + 1);
@@ -349,7 +352,14 @@ export function forestPredictProba(forest: Forest, X: Csr): Float64Array {
       const vb = node * K;
       for (let k = 0; k < K; k++) out[o + k] += tr.value[vb + k];
     }
-    if (T) for (let k = 0; k < K; k++) out[o + k] /= T;
+    if (forest.boost) {
+      // Scores summed in float64 from float32 leaves (the exported model sums float32 leaves in float32).
+      let m = -Infinity;
+      for (let k = 0; k < K; k++) { out[o + k] += forest.boost.base[k]; if (out[o + k] > m) m = out[o + k]; }
+      let s = 0;
+      for (let k = 0; k < K; k++) s += (out[o + k] = Math.exp(out[o + k] - m));
+      for (let k = 0; k < K; k++) out[o + k] /= s;
+    } else if (T) for (let k = 0; k < K; k++) out[o + k] /= T;
     for (let p = a; p < b; p++) row[X.indices[p]] = 0;
   }
   return out;

@@ -1,6 +1,7 @@
 // The trained network shared by both model kinds: dense layers (ReLU between them, softmax at the end).
 // Logistic regression is the one-layer case. This is what model.onnx encodes (Gemm/Relu/Softmax).
-// A random forest ('rf') is the other shape of Network: trees instead of layers (TreeEnsembleClassifier).
+// A random forest ('rf') and gradient-boosted trees ('gb') are the other shape of Network: trees instead of
+// layers (TreeEnsembleClassifier).
 import type { Csr } from './sparse';
 import { forestPredictProba, type Forest } from './forest';
 
@@ -13,7 +14,7 @@ export interface DenseLayer {
   b: Float32Array | Float64Array;
 }
 
-export type ModelKind = 'logreg' | 'mlp' | 'rf';
+export type ModelKind = 'logreg' | 'mlp' | 'rf' | 'gb';
 
 export interface LayeredNetwork {
   kind: 'logreg' | 'mlp';
@@ -21,7 +22,8 @@ export interface LayeredNetwork {
 }
 
 export interface ForestNetwork {
-  kind: 'rf';
+  /** 'rf': averaged leaf class fractions; 'gb': boosted class scores (forest.boost set). */
+  kind: 'rf' | 'gb';
   forest: Forest;
 }
 
@@ -29,7 +31,7 @@ export type Network = LayeredNetwork | ForestNetwork;
 
 /** Class probabilities (rows x classes, row-major) for sparse inputs, computed in float64. */
 export function predictProba(net: Network, X: Csr): Float64Array {
-  if (net.kind === 'rf') return forestPredictProba(net.forest, X);
+  if ('forest' in net) return forestPredictProba(net.forest, X);
   const K = net.layers[net.layers.length - 1].outDim;
   const out = new Float64Array(X.rows * K);
   let maxDim = 0;

@@ -2,7 +2,8 @@
 //   input "features" float[N, D] -> Gemm (-> Relu -> Gemm ...) -> Softmax -> "probabilities" float[N, K]
 //                                                                       \-> ArgMax -> "label" int64[N]
 // Field numbers follow onnx/onnx.proto (IR version 8, default opset 13).
-// Random forests (kind 'rf') become one ai.onnx.ml TreeEnsembleClassifier node with the same input and outputs.
+// Random forests (kind 'rf') and gradient-boosted trees ('gb') become one ai.onnx.ml TreeEnsembleClassifier node
+// with the same input and outputs.
 import type { Forest } from './forest';
 import type { Network } from './model';
 
@@ -139,7 +140,7 @@ export const ONNX_LABEL = 'label';
 
 /** Serialises a network as an ONNX model (bytes of a ModelProto). */
 export function networkToOnnx(net: Network, meta: Record<string, string> = {}, opset = 13): Uint8Array {
-  if (net.kind === 'rf') return forestToOnnx(net.forest, meta, opset);
+  if ('forest' in net) return forestToOnnx(net.forest, meta, opset);
   const D = net.layers[0].inDim;
   const K = net.layers[net.layers.length - 1].outDim;
   const m = new ProtoWriter();
@@ -217,9 +218,13 @@ function listAttr(n: ProtoWriter, a: ListAttribute): void {
  * Serialises a random forest as one ai.onnx.ml TreeEnsembleClassifier: "features" float[N, D] ->
  * "label" int64[N] and "probabilities" float[N, K]. Leaf weights are the leaf class fractions divided
  * by the number of trees, so the summed scores (post_transform NONE) are the averaged probabilities.
+ * Boosted trees (forest.boost) become a TreeEnsembleRegressor with one target per class (leaf scores as
+ * they are, summed from base_values) followed by Softmax and ArgMax: TreeEnsembleClassifier's two-class
+ * path in onnxruntime rewrites the scores (class 1 := base + class 0's sum), which would flip them.
  */
 export function forestToOnnx(forest: Forest, meta: Record<string, string> = {}, opset = 13): Uint8Array {
   const K = forest.nClasses, T = forest.trees.length;
+  const boost = forest.boost;
   let total = 0;
   for (const t of forest.trees) total += t.feature.length;
   const treeIds = new Int32Array(total), nodeIds = new Int32Array(total), featureIds = new Int32Array(total);
@@ -241,17 +246,27 @@ export function forestToOnnx(forest: Forest, meta: Record<string, string> = {}, 
         modes[p] = 'LEAF';
         for (let k = 0; k < K; k++) {
           const v = t.value[i * K + k];
-          // Binary models list both classes at every leaf (onnxruntime treats a single listed class as
-          // "the positive class"); multiclass models list only the non-zero fractions.
-          if (v === 0 && K > 2) continue;
+          // Binary forests list both classes at every leaf (onnxruntime treats a single listed class as
+          // "the positive class"); multiclass forests and boosted trees list only the non-zero weights.
+          if (v === 0 && (K > 2 || boost)) continue;
           cTree.push(ti);
           cNode.push(i);
           cId.push(k);
-          cW.push(v / T);
+          cW.push(boost ? v : v / T);
         }
       }
     }
   });
+  // The tree structure, shared by the classifier (forest) and the regressor (boosted trees) nodes.
+  const treeNodes = (n: ProtoWriter) => {
+    listAttr(n, { name: 'nodes_treeids', ints: treeIds });
+    listAttr(n, { name: 'nodes_nodeids', ints: nodeIds });
+    listAttr(n, { name: 'nodes_featureids', ints: featureIds });
+    listAttr(n, { name: 'nodes_modes', strings: modes });
+    listAttr(n, { name: 'nodes_values', floats: values });
+    listAttr(n, { name: 'nodes_truenodeids', ints: trueIds });
+    listAttr(n, { name: 'nodes_falsenodeids', ints: falseIds });
+  };
   const m = new ProtoWriter();
   m.int(Model.irVersion, 8);
   m.message(Model.opsetImport, (o) => {
@@ -266,9 +281,34 @@ export function forestToOnnx(forest: Forest, meta: Record<string, string> = {}, 
   m.string(Model.producerVersion, '1');
   m.string(Model.domain, 'product-forge.classifier');
   m.int(Model.modelVersion, 1);
-  m.string(Model.docString, `Random forest classifier (${T} trees): preprocessed feature vector -> class probabilities`);
+  m.string(Model.docString, boost
+    ? `Gradient-boosted trees classifier (${T} trees): preprocessed feature vector -> class probabilities`
+    : `Random forest classifier (${T} trees): preprocessed feature vector -> class probabilities`);
   m.message(Model.graph, (g) => {
-    g.message(Graph.node, (n) => {
+    if (boost) {
+      g.message(Graph.node, (n) => {
+        n.string(Node.input, ONNX_INPUT);
+        n.string(Node.output, 'scores');
+        n.string(Node.name, 'boosted_trees');
+        n.string(Node.opType, 'TreeEnsembleRegressor');
+        n.string(Node.domain, 'ai.onnx.ml');
+        n.message(Node.attribute, (w) => {
+          w.string(Attr.name, 'n_targets');
+          w.int(Attr.i, K);
+          w.int(Attr.type, AttrType.INT);
+        });
+        treeNodes(n);
+        listAttr(n, { name: 'target_treeids', ints: cTree });
+        listAttr(n, { name: 'target_nodeids', ints: cNode });
+        listAttr(n, { name: 'target_ids', ints: cId });
+        listAttr(n, { name: 'target_weights', floats: cW });
+        listAttr(n, { name: 'base_values', floats: boost.base });
+        listAttr(n, { name: 'aggregate_function', s: 'SUM' });
+        listAttr(n, { name: 'post_transform', s: 'NONE' });
+      });
+      node(g, 'Softmax', 'softmax', ['scores'], [ONNX_PROBABILITIES], [{ name: 'axis', int: -1 }]);
+      node(g, 'ArgMax', 'argmax', [ONNX_PROBABILITIES], [ONNX_LABEL], [{ name: 'axis', int: 1 }, { name: 'keepdims', int: 0 }]);
+    } else g.message(Graph.node, (n) => {
       n.string(Node.input, ONNX_INPUT);
       n.string(Node.output, ONNX_LABEL);
       n.string(Node.output, ONNX_PROBABILITIES);
@@ -276,13 +316,7 @@ export function forestToOnnx(forest: Forest, meta: Record<string, string> = {}, 
       n.string(Node.opType, 'TreeEnsembleClassifier');
       n.string(Node.domain, 'ai.onnx.ml');
       listAttr(n, { name: 'classlabels_int64s', ints: Array.from({ length: K }, (_, k) => k) });
-      listAttr(n, { name: 'nodes_treeids', ints: treeIds });
-      listAttr(n, { name: 'nodes_nodeids', ints: nodeIds });
-      listAttr(n, { name: 'nodes_featureids', ints: featureIds });
-      listAttr(n, { name: 'nodes_modes', strings: modes });
-      listAttr(n, { name: 'nodes_values', floats: values });
-      listAttr(n, { name: 'nodes_truenodeids', ints: trueIds });
-      listAttr(n, { name: 'nodes_falsenodeids', ints: falseIds });
+      treeNodes(n);
       listAttr(n, { name: 'class_treeids', ints: cTree });
       listAttr(n, { name: 'class_nodeids', ints: cNode });
       listAttr(n, { name: 'class_ids', ints: cId });

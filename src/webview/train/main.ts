@@ -34,6 +34,9 @@ function h(tag: string, attrs: Attrs = {}, ...kids: (Node | string | null | unde
   for (const c of kids) if (c !== null && c !== undefined) el.append(typeof c === 'string' ? document.createTextNode(c) : c);
   return el;
 }
+/** How each model is named in the results line and in the candidates' validation scores. */
+const MODEL_NAME: Record<string, string> = { logreg: 'logistic regression', mlp: 'neural network', rf: 'random forest', gb: 'gradient-boosted trees' };
+const MODEL_SHORT: Record<string, string> = { logreg: 'logreg', mlp: 'MLP', rf: 'forest', gb: 'boosting' };
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
 const valueOf = (el: Element) => String((el as unknown as { value?: string }).value ?? '');
 const checked = (el: Element) => !!(el as unknown as { checked?: boolean }).checked;
@@ -94,7 +97,8 @@ const modelSelect = h('vscode-single-select', { 'aria-label': 'Model' },
   h('vscode-option', { value: 'auto', selected: true }, 'Auto (best by cross-validation)'),
   h('vscode-option', { value: 'logreg' }, 'Logistic regression'),
   h('vscode-option', { value: 'mlp' }, 'Neural network (MLP)'),
-  h('vscode-option', { value: 'rf' }, 'Random forest (100 trees)'));
+  h('vscode-option', { value: 'rf' }, 'Random forest (100 trees)'),
+  h('vscode-option', { value: 'gb' }, 'Gradient-boosted trees (100 rounds)'));
 const fEpochs = num('Epochs (MLP)', 'epochs', '200', 'Most passes over the data; early stopping usually ends sooner');
 const fBatch = num('Batch size', 'batch', '200', 'Rows per gradient step (MLP)');
 const fLr = num('Learning rate', 'lr', '0.001', 'Adam step size (MLP)');
@@ -178,7 +182,7 @@ function addEpoch(e: EpochInfo): void {
     // A new model or phase starts its own curve.
     for (const c of [lossChart, accChart]) { c.data.labels = []; c.data.datasets.forEach((d) => (d.data = [])); }
     chartModel = key;
-    const name = e.model === 'mlp' ? 'neural network' : 'logistic regression';
+    const name = MODEL_NAME[e.model] ?? e.model;
     lossChart.options.plugins!.title = { display: true, text: `${name}${e.phase === 'refit' ? ' (refit on all training rows)' : ''}`, color: cssVar('--vscode-foreground', '#ccc') };
   }
   lossChart.data.labels!.push(e.epoch);
@@ -234,13 +238,13 @@ function renderFeatures(target: string, feats: string[], excl: { name: string; r
 
 function renderResults(s: TrainSummary): void {
   const m = s.metrics;
-  const cand = s.candidates.length > 1 ? `validation accuracy: ${s.candidates.map((c) => `${c.model === 'mlp' ? 'MLP' : c.model === 'rf' ? 'forest' : 'logreg'} ${pct(c.valAccuracy)}`).join(', ')}` : '';
+  const cand = s.candidates.length > 1 ? `validation accuracy: ${s.candidates.map((c) => `${MODEL_SHORT[c.model]} ${pct(c.valAccuracy)}`).join(', ')}` : '';
   const K = s.labels.length;
   const cm = K <= 20 ? table(['true \\ predicted', ...s.labels], m.confusion.map((row, k) => [s.labels[k], ...row.map((v, j) => h('span', { class: j === k ? 'diag' : '' }, String(v)))])) : h('div', { class: 'muted' }, `confusion matrix not shown for ${K} classes`);
   results.replaceChildren(
     h('h3', {}, 'Results'),
     h('div', { class: 'row' }, h('span', { class: 'big' }, `accuracy ${pct(m.accuracy)}`), h('span', { class: 'big' }, `macro-F1 ${pct(m.macroF1)}`)),
-    h('div', { class: 'muted' }, `${s.model === 'mlp' ? 'neural network' : s.model === 'rf' ? 'random forest' : 'logistic regression'} · ${s.trainRows} training rows, ${s.testRows} test rows · ${s.fitSeconds.toFixed(1)} s${cand ? ' · ' + cand : ''}`),
+    h('div', { class: 'muted' }, `${MODEL_NAME[s.model] ?? s.model} · ${s.trainRows} training rows, ${s.testRows} test rows · ${s.fitSeconds.toFixed(1)} s${cand ? ' · ' + cand : ''}`),
     h('div', { class: 'scroll' }, table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)]))),
     h('div', { class: 'scroll' }, cm),
     ...s.warnings.map((w) => h('div', { class: 'warn' }, `⚠ ${w}`)),

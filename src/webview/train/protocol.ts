@@ -42,7 +42,7 @@ const isStrArr = (v: unknown, max = 10000): v is string[] => Array.isArray(v) &&
 export function parseSettings(v: unknown): TrainSettings | undefined {
   if (!isObj(v)) return undefined;
   const s = v;
-  if (!isStr(s.target, 1000) || !s.target || !isStrArr(s.features) || !['auto', 'logreg', 'mlp', 'rf'].includes(s.model as string)) return undefined;
+  if (!isStr(s.target, 1000) || !s.target || !isStrArr(s.features) || !['auto', 'logreg', 'mlp', 'rf', 'gb'].includes(s.model as string)) return undefined;
   if (![s.testSplit, s.validationShare, s.seed, s.epochs, s.batchSize, s.learningRate, s.dropout, s.C].every(isNum)) return undefined;
   if (!Array.isArray(s.hidden) || !s.hidden.every((h) => Number.isInteger(h) && h > 0 && h <= 4096) || s.hidden.length > 4) return undefined;
   if (s.classWeight !== 'none' && s.classWeight !== 'balanced') return undefined;

@@ -1,0 +1,73 @@
+// Shared fixtures of the training tests: XOR-like data, a mixed-type table, and the CLI round trip
+// (train --save --json, then predict) that every model kind goes through.
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { tableFromRecords } from '../../src/core/train/csv';
+import { CsrBuilder, rng, type Csr } from '../../src/core/train/sparse';
+import { runPredict, runTrain } from '../../src/cli/train';
+
+/** XOR-like quadrants with two noise features: label = (x > 0) xor (y > 0). */
+export function xor(n: number, seed: number): { X: Csr; y: Int32Array; rows: number[][] } {
+  const rand = rng(seed);
+  const b = new CsrBuilder(4);
+  const y = new Int32Array(n);
+  const rows: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const r = [rand() * 2 - 1, rand() * 2 - 1, rand(), rand()];
+    r.forEach((v, j) => b.push(j, v));
+    b.endRow();
+    y[i] = (r[0] > 0) !== (r[1] > 0) ? 1 : 0;
+    rows.push(r);
+  }
+  return { X: b.build(), y, rows };
+}
+
+/** A table mixing numeric (with gaps), categorical and short text columns; 2 or 3 classes. */
+export function mixedTable(n: number, classes = 3) {
+  const words = ['refund', 'slow', 'love', 'crash', 'great', 'price', 'support', 'login'];
+  const rows: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    const k = i % classes;
+    const label = ['billing', 'bug', 'praise'][k];
+    const text = `${words[(i * 7) % 8]} ${k === 0 ? 'refund price' : k === 1 ? 'crash login' : 'love great'} ${words[(i * 3) % 8]}`;
+    rows.push([String(i), i % 11 === 0 ? '' : String((k + 1) * 10 + (i % 5) + ((i * 13) % 7) / 3), ['web', 'ios', 'android'][(i + k) % 3], text, label]);
+  }
+  return tableFromRecords(['id', 'score', 'platform', 'comment', 'label'], rows);
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** Runs a CLI command with stdout captured and stderr silenced. */
+export async function quietly(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
+  const ow = process.stdout.write.bind(process.stdout), ew = process.stderr.write.bind(process.stderr);
+  let out = '';
+  (process.stdout as unknown as { write: (s: string) => boolean }).write = (s: string) => { out += s; return true; };
+  (process.stderr as unknown as { write: (s: string) => boolean }).write = () => true;
+  try {
+    return { code: await fn(), out };
+  } finally {
+    process.stdout.write = ow;
+    process.stderr.write = ew;
+  }
+}
+
+/** `train` a 120-row mixed table with extra arguments, `--save` and `--json`, then `predict` on it: the JSON
+ *  summary, the saved metadata and the prediction file's line count. */
+export async function cliTrainAndPredict(dir: string, name: string, args: string[]): Promise<{ json: Record<string, unknown>; meta: Record<string, any>; predictedLines: number }> {
+  const t = mixedTable(120);
+  const csv = [t.columns.join(','), ...Array.from({ length: t.rowCount }, (_, r) => t.data.map((c) => c[r]).join(','))].join('\n');
+  const file = path.join(dir, `${name}.csv`);
+  await fs.writeFile(file, csv);
+  const save = path.join(dir, name);
+  const r = await quietly(() => runTrain([file, '--target', 'label', ...args, '--save', save, '--json']));
+  if (r.code !== 0) throw new Error(`train exited with ${r.code}`);
+  const meta = JSON.parse(await fs.readFile(path.join(save, 'metadata.json'), 'utf8'));
+  const out = path.join(dir, `${name}-pred.csv`);
+  const p = await quietly(() => runPredict([save, file, '--out', out]));
+  if (p.code !== 0) throw new Error(`predict exited with ${p.code}`);
+  return { json: JSON.parse(r.out), meta, predictedLines: (await fs.readFile(out, 'utf8')).trim().split('\n').length };
+}
