@@ -15,6 +15,7 @@ const nodeEntries = [
   ['src/runtime/worker.ts', 'dist/worker.js'],
   ['src/runtime/inference-thread.ts', 'dist/inference-thread.js'],
   ['src/runtime/train-worker.ts', 'dist/train-worker.js'],
+  ['src/runtime/cv-worker.ts', 'dist/cv-worker.js'],
   ['src/cli/main.ts', 'dist/cli.js'],
 ];
 const webEntries = [

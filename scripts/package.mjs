@@ -266,7 +266,7 @@ function verifyVsix(target, vsix, models) {
   if (bindings.length !== 1 || bindings[0] !== want) {
     fail(`${rel(vsix)}: expected exactly one onnxruntime binary (${want}), found ${bindings.length}: ${bindings.join(', ')}`);
   }
-  const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/worker.js', 'extension/dist/inference-thread.js', 'extension/dist/train-worker.js',
+  const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/worker.js', 'extension/dist/inference-thread.js', 'extension/dist/train-worker.js', 'extension/dist/cv-worker.js',
     'extension/node_modules/onnxruntime-node/dist/index.js', 'extension/node_modules/onnxruntime-common/package.json'];
   if (models) required.push('extension/models/manifest.json', ...models.files.map((f) => `extension/${path.relative(root, f).split(path.sep).join('/')}`));
   const missing = required.filter((r) => !entries.includes(r));
@@ -279,7 +279,7 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const t0 = Date.now();
   if (opts.build) run(process.execPath, ['scripts/build.mjs', '--minify']);
-  for (const f of ['dist/extension.js', 'dist/worker.js', 'dist/inference-thread.js', 'dist/train-worker.js']) {
+  for (const f of ['dist/extension.js', 'dist/worker.js', 'dist/inference-thread.js', 'dist/train-worker.js', 'dist/cv-worker.js']) {
     if (!existsSync(path.join(root, f))) fail(`${f} is missing: the build did not produce it`);
   }
   let models = null;

@@ -21,6 +21,7 @@ const { readTable, takeRows, csvField } = await import('../../src/core/train/csv
 const { profileTable, proposeFeatures } = await import('../../src/core/train/infer.ts');
 const { stratifiedSplit, sortLabels } = await import('../../src/core/train/metrics.ts');
 const { trainClassifier } = await import('../../src/core/train/trainer.ts');
+const { createFoldPool } = await import('../../src/runtime/cv-pool.ts');
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : null;
@@ -95,6 +96,11 @@ function writeCsv(file, table, columns) {
   writeFileSync(file, lines.join('\n') + '\n');
 }
 
+// Auto's cross-validation folds run on a pool of threads as in the CLI and the Train view: its helper is the
+// built dist/cv-worker.js, so build first (a few seconds) to measure the current sources.
+if (spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' }).status !== 0) process.exit(1);
+const pool = createFoldPool();
+console.log(`auto's cross-validation: this thread + ${pool.helpers} helper thread(s) (${os.availableParallelism()} cores); sklearn runs on one thread`);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'pf-bench-train-'));
 const rows = [];
 try {
@@ -124,7 +130,7 @@ try {
     // Our tree models on the tabular sets (wide sparse text features are not a forest's job; auto skips them there).
     for (const model of set.text ? ['auto', 'logreg'] : ['auto', 'logreg', 'rf', 'gb']) {
       const t0 = performance.now();
-      const r = await trainClassifier(train, { target, features, model, seed: 0, testTable: test }, profiles);
+      const r = await trainClassifier(train, { target, features, model, seed: 0, testTable: test, foldRunner: pool.run }, profiles);
       row[`ours_${model}`] = { accuracy: r.metrics.accuracy, macroF1: r.metrics.macroF1, fit_seconds: (performance.now() - t0) / 1000, model: r.classifier.network.kind };
     }
     if (!set.text) {
@@ -157,6 +163,7 @@ try {
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
+  await pool.dispose();
 }
 
 const fmt = (o) => (o && o.accuracy !== undefined ? `${(o.accuracy * 100).toFixed(1).padStart(5)} ${o.fit_seconds.toFixed(2).padStart(5)}s` : o?.error ? '  error    ' : '     -     ');

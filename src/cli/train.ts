@@ -8,6 +8,7 @@ import { profileTable } from '../core/train/infer';
 import { trainClassifier, type ModelChoice, type TrainOptions } from '../core/train/trainer';
 import { CLASSIFIERS_DIR, saveClassifier } from '../core/train/artifact';
 import { defaultPredictionsPath, predictFile } from '../core/train/predict';
+import { createFoldPool } from '../runtime/cv-pool';
 
 interface Parsed {
   positional: string[];
@@ -149,7 +150,13 @@ export async function runTrain(argv: string[]): Promise<number> {
         C: num(flags, 'c'), maxIter: num(flags, 'max-iter', true), nTrees: num(flags, 'trees', true), nRounds: num(flags, 'rounds', true), signal,
         onStage: (s) => { if (!quiet) process.stderr.write(`${s}...\n`); },
       };
-      const r = await trainClassifier(table, opts, profiles);
+      const pool = createFoldPool();
+      let r: Awaited<ReturnType<typeof trainClassifier>>;
+      try {
+        r = await trainClassifier(table, { ...opts, foldRunner: pool.run }, profiles);
+      } finally {
+        await pool.dispose();
+      }
       let saved: string | undefined;
       const saveDir = str(flags, 'save');
       const name = str(flags, 'name');

@@ -9,6 +9,7 @@ import { trainClassifier, type TrainResult } from '../core/train/trainer';
 import { listClassifiers, saveClassifier } from '../core/train/artifact';
 import { OnnxClassifier, predictFile } from '../core/train/predict';
 import { CancelledError, UserError } from '../core/types';
+import { createFoldPool, type FoldPool } from './cv-pool';
 import { isWorkerRequest, type ClassifierSummary, type TableInfo, type TrainSummary, type WorkerRequest, type WorkerResponse } from '../core/train/worker-protocol';
 
 const port = parentPort;
@@ -20,6 +21,8 @@ const running = new Map<number, AbortController>();
 let cached: { file: string; mtimeMs: number; table: Table; profiles: ColumnProfile[] } | undefined;
 const results = new Map<number, { result: TrainResult; profiles: ColumnProfile[]; file: string }>();
 const models = new Map<string, OnnxClassifier>();
+/** Auto's cross-validation folds spread over the cores (helpers start on the first auto training). */
+let foldPool: FoldPool | undefined;
 
 async function load(file: string, id: number, signal: AbortSignal) {
   const { stat } = await import('node:fs/promises');
@@ -68,7 +71,7 @@ async function handle(req: WorkerRequest, signal: AbortSignal): Promise<unknown>
       const result = await trainClassifier(c.table, {
         target: s.target, features: s.features, model: s.model, testSplit: s.testSplit, validationShare: s.validationShare, seed: s.seed,
         classWeight: s.classWeight, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, hidden: s.hidden, dropout: s.dropout, C: s.C,
-        signal,
+        signal, foldRunner: (foldPool ??= createFoldPool()).run,
         onEpoch: (epoch) => post({ id: req.id, type: 'epoch', epoch }),
         onStage: (stage) => post({ id: req.id, type: 'stage', stage }),
       }, c.profiles);

@@ -10,6 +10,7 @@ import { fitLogReg, logregNetwork } from './logreg';
 import { fitMlp, MLP_DEFAULTS } from './mlp';
 import { fitForest, FOREST_MAX_CELLS, forestIsPractical, forestNodeCount } from './forest';
 import { BOOST_DEFAULTS, boostIsPractical, fitBoosted } from './boost';
+import { classWeights, runFoldsHere, type CvSettings, type FoldJob, type FoldRunner } from './cv';
 import { rng, shuffleInPlace } from './sparse';
 import { argmaxRows, lossAndAccuracy, predictProba, type ModelKind, type Network } from './model';
 import { computeMetrics, metricWarnings, sortLabels, stratifiedSplit, type Metrics } from './metrics';
@@ -48,6 +49,9 @@ export interface TrainOptions {
   maxWordFeatures?: number;
   maxCharFeatures?: number;
   signal?: AbortSignal;
+  /** Runs auto's cross-validation folds (default: one after another on this thread; the CLI and the Train
+   *  view pass a pool that spreads them over the CPU cores, src/runtime/cv-pool.ts). */
+  foldRunner?: FoldRunner;
   onEpoch?: (e: EpochInfo) => void;
   onStage?: (stage: string) => void;
 }
@@ -104,15 +108,6 @@ function encodeTarget(col: string[], n: number, labels?: string[]): { y: Int32Ar
   const counts = lab.map(() => 0);
   for (const k of y) counts[k]++;
   return { y: Int32Array.from(y), rows: Int32Array.from(rows), labels: lab, counts };
-}
-
-function classWeights(y: Int32Array, K: number, mode: 'none' | 'balanced'): Float64Array | undefined {
-  if (mode !== 'balanced') return undefined;
-  const counts = new Array<number>(K).fill(0);
-  for (const k of y) counts[k]++;
-  const w = new Float64Array(y.length);
-  for (let i = 0; i < y.length; i++) w[i] = y.length / (K * counts[y[i]]);
-  return w;
 }
 
 function pick<T>(a: ArrayLike<T>, idx: ArrayLike<number>, make: (n: number) => { [i: number]: T }): any {
@@ -281,7 +276,7 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     if (pooled.length > 1 || mlpWorthIt) {
       cvFolds = CV_FOLDS;
       const mlpCv = { ...mlpSettings, learningRate: mlpLearningRate, vShare };
-      const cv = await crossValidate(Xtrain, yTrain, K, fold, CV_FOLDS, pooled, seed, (f, k) => opts.onStage?.(`cross-validation (fold ${f}/${k})`), { C, maxIter: opts.maxIter ?? 300, cw, nTrees, nRounds, forestView, signal, mlp: mlpCv });
+      const cv = await crossValidate(Xtrain, yTrain, K, fold, CV_FOLDS, pooled, seed, (done, k) => opts.onStage?.(`cross-validation (${done}/${k} folds done)`), { C, maxIter: opts.maxIter ?? 300, cw, nTrees, nRounds, forestView, mlp: mlpCv }, signal, opts.foldRunner ?? runFoldsHere);
       candidates.push(...cv.scores);
       best = pickByCv(cv.scores);
       oof = cv.proba;
@@ -476,56 +471,31 @@ export function stratifiedFolds(y: Int32Array, K: number, k: number, seed: numbe
   return fold;
 }
 
-interface CvSettings {
-  C: number;
-  maxIter: number;
-  cw: 'none' | 'balanced';
-  nTrees: number;
-  nRounds: number;
-  forestView?: Int32Array;
-  signal?: AbortSignal;
-  mlp: { hidden?: number[]; dropout?: number; epochs?: number; batchSize?: number; learningRate?: number; alpha?: number; patience?: number; vShare: number };
-}
-
 /**
  * Out-of-fold class probabilities of each model (fold[i] = fold of row i) and their pooled accuracy and
- * log loss. The forest has as many trees as the final one would.
+ * log loss. The forest has as many trees as the final one would. The folds are independent jobs: the
+ * runner may spread them over threads (the results do not depend on where a fold ran).
  */
-async function crossValidate(X: Csr, y: Int32Array, K: number, fold: Int32Array, k: number, models: ModelKind[], seed: number, onFold: (fold: number, k: number) => void, s: CvSettings): Promise<{ scores: TrainResult['candidates']; proba: Map<ModelKind, Float64Array> }> {
-  const D = X.cols;
+async function crossValidate(X: Csr, y: Int32Array, K: number, fold: Int32Array, k: number, models: ModelKind[], seed: number, onFold: (done: number, k: number) => void, s: CvSettings, signal: AbortSignal | undefined, runner: FoldRunner): Promise<{ scores: TrainResult['candidates']; proba: Map<ModelKind, Float64Array> }> {
   const proba = new Map<ModelKind, Float64Array>(models.map((m) => [m, new Float64Array(y.length * K)]));
+  const jobs: FoldJob[] = [], heldOut: number[][] = [];
   for (let f = 0; f < k; f++) {
-    throwIfAborted(s.signal);
-    onFold(f + 1, k);
     const tr: number[] = [], te: number[] = [];
     for (let i = 0; i < y.length; i++) (fold[i] === f ? te : tr).push(i);
     if (!te.length) continue;
-    const Xtr = csrRows(X, tr), ytr: Int32Array = pick(y, tr, (n) => new Int32Array(n));
-    const Xte = csrRows(X, te);
-    const sw = classWeights(ytr, K, s.cw);
+    jobs.push({ X: csrRows(X, tr), y: pick(y, tr, (n) => new Int32Array(n)), Xte: csrRows(X, te), K, models, seed, settings: s });
+    heldOut.push(te);
+  }
+  throwIfAborted(signal);
+  onFold(0, jobs.length);
+  const results = await runner(jobs, signal, (done, total) => onFold(done, total));
+  results.forEach((res, j) => {
+    const te = heldOut[j];
     for (const m of models) {
-      let net: Network;
-      if (m === 'logreg') {
-        const fit = await fitLogReg(Xtr, ytr, K, { C: s.C, maxIter: s.maxIter, sampleWeight: sw, signal: s.signal });
-        net = logregNetwork(fit.params, D, K);
-      } else if (m === 'rf') {
-        net = { kind: 'rf', forest: await fitForest(Xtr, ytr, K, { nTrees: s.nTrees, seed, features: s.forestView, sampleWeight: sw, signal: s.signal }) };
-      } else if (m === 'gb') {
-        net = { kind: 'gb', forest: await fitBoosted(Xtr, ytr, K, { nRounds: s.nRounds, features: s.forestView, sampleWeight: sw, signal: s.signal }) };
-      } else {
-        // Early stopping on an inner validation split of the fold's training rows.
-        const counts = new Array<number>(K).fill(0);
-        for (const c of ytr) counts[c]++;
-        const inner = counts.every((c) => c === 0 || c >= 2) && ytr.length >= 20 ? stratifiedSplit(ytr, K, s.mlp.vShare, seed + 1) : undefined;
-        const Xin = inner ? csrRows(Xtr, inner.train) : Xtr, yin: Int32Array = inner ? pick(ytr, inner.train, (n) => new Int32Array(n)) : ytr;
-        const Xv = inner ? csrRows(Xtr, inner.test) : null, yv: Int32Array | null = inner ? pick(ytr, inner.test, (n) => new Int32Array(n)) : null;
-        const { vShare: _v, ...mlp } = s.mlp;
-        net = (await fitMlp(Xin, yin, K, Xv, yv, { ...mlp, seed, sampleWeight: classWeights(yin, K, s.cw), signal: s.signal })).network;
-      }
-      const p = predictProba(net, Xte), out = proba.get(m)!;
+      const p = res[m]!, out = proba.get(m)!;
       for (let i = 0; i < te.length; i++) out.set(p.subarray(i * K, i * K + K), te[i] * K);
     }
-  }
+  });
   const scores = models.map((m) => {
     const r = lossAndAccuracy(proba.get(m)!, y, K);
     return { model: m, valAccuracy: r.accuracy, valLoss: r.loss };

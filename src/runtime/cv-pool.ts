@@ -1,0 +1,129 @@
+// Spreads auto's cross-validation folds over the CPU cores: the calling thread works through the fold
+// queue together with helper threads (dist/cv-worker.js), each taking the next fold when it is free.
+// Helpers start on first use and are kept for the next training (unref'd: they never keep a process
+// alive). A helper that fails or dies has its fold run here instead, and is replaced next time; when no
+// helper script exists (running from sources without a build) every fold runs here.
+import { existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { runFold, type FoldJob, type FoldResult, type FoldRunner } from '../core/train/cv';
+import { CancelledError, throwIfAborted } from '../core/types';
+import type { FromCvWorker } from './cv-worker';
+
+/** dist/cv-worker.js next to the running bundle, or in the repository's dist/ when running from sources. */
+export function cvWorkerScript(dir = __dirname): string | undefined {
+  for (const p of [path.join(dir, 'cv-worker.js'), path.join(dir, '..', '..', 'dist', 'cv-worker.js')]) if (existsSync(p)) return p;
+  return undefined;
+}
+
+/** Helper threads by default: one less than the cores (the calling thread is the other), at most 4 (5 folds). */
+export function defaultFoldHelpers(cores = os.availableParallelism?.() ?? os.cpus().length): number {
+  return Math.max(0, Math.min(4, cores - 1));
+}
+
+class Helper {
+  private readonly worker: Worker;
+  private pending: { id: number; resolve: (r: FoldResult) => void; reject: (e: Error) => void } | undefined;
+  private nextId = 1;
+  dead = false;
+
+  constructor(script: string) {
+    this.worker = new Worker(script);
+    this.worker.unref();
+    this.worker.on('message', (m: FromCvWorker) => {
+      const p = this.pending;
+      if (!p || m.id !== p.id) return;
+      this.pending = undefined;
+      if ('error' in m) p.reject(new Error(m.error));
+      else p.resolve(m.result);
+    });
+    const die = (why: string) => {
+      this.dead = true;
+      this.pending?.reject(new Error(`cross-validation helper stopped (${why})`));
+      this.pending = undefined;
+    };
+    this.worker.on('error', (e) => die(e.message));
+    this.worker.on('exit', (code) => die(`exit code ${code}`));
+  }
+
+  run(job: FoldJob): Promise<FoldResult> {
+    return new Promise((resolve, reject) => {
+      if (this.dead) return reject(new Error('cross-validation helper stopped'));
+      this.pending = { id: this.nextId++, resolve, reject };
+      this.worker.postMessage({ id: this.pending.id, job });
+    });
+  }
+
+  terminate(): Promise<number> {
+    this.dead = true;
+    return this.worker.terminate();
+  }
+}
+
+export interface FoldPool {
+  readonly run: FoldRunner;
+  /** Helper threads it uses besides the calling thread. */
+  readonly helpers: number;
+  dispose(): Promise<void>;
+}
+
+export function createFoldPool(opts: { helpers?: number; script?: string } = {}): FoldPool {
+  const script = opts.script ?? cvWorkerScript();
+  const wanted = script ? opts.helpers ?? defaultFoldHelpers() : 0;
+  let helpers: Helper[] = [];
+
+  const run: FoldRunner = async (jobs, signal, onDone) => {
+    throwIfAborted(signal);
+    helpers = helpers.filter((h) => !h.dead);
+    const n = Math.min(wanted, Math.max(0, jobs.length - 1));
+    while (helpers.length < n) helpers.push(new Helper(script!));
+    const results: FoldResult[] = new Array(jobs.length);
+    let next = 0, done = 0;
+    const finished = (j: number, r: FoldResult) => {
+      results[j] = r;
+      onDone(++done, jobs.length);
+    };
+    const here = async () => {
+      for (let j = next++; j < jobs.length; j = next++) {
+        throwIfAborted(signal);
+        finished(j, await runFold(jobs[j], signal));
+      }
+    };
+    const on = async (h: Helper) => {
+      for (let j = next++; j < jobs.length; j = next++) {
+        throwIfAborted(signal);
+        let r: FoldResult;
+        try {
+          r = await h.run(jobs[j]);
+        } catch {
+          if (signal?.aborted) throw new CancelledError();
+          // The helper failed or died: this fold runs here, and the helper takes no more.
+          finished(j, await runFold(jobs[j], signal));
+          return;
+        }
+        finished(j, r);
+      }
+    };
+    // A cancelled training stops its helpers at once (they are replaced on the next run).
+    const onAbort = () => { for (const h of helpers.slice(0, n)) void h.terminate(); };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await Promise.all([here(), ...helpers.slice(0, n).map(on)]);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    throwIfAborted(signal);
+    return results;
+  };
+
+  return {
+    run,
+    get helpers() { return wanted; },
+    async dispose() {
+      const hs = helpers;
+      helpers = [];
+      await Promise.all(hs.map((h) => h.terminate()));
+    },
+  };
+}
