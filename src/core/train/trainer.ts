@@ -309,7 +309,8 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     opts.onStage?.('logistic regression');
     const D = Xtrain.cols;
     const fit = await fitLogReg(Xfit, yFit, K, {
-      C, maxIter: opts.maxIter ?? 300, sampleWeight: classWeights(yFit, K, cw), signal,
+      // With validation rows this fit gives the curves and the refit's starting point, not the model: a looser tolerance.
+      C, maxIter: opts.maxIter ?? 300, tol: Xval ? LOGREG_FIRST_FIT_TOL : undefined, sampleWeight: classWeights(yFit, K, cw), signal,
       onIteration: async (it, params, loss, acc) => {
         let vl: number | null = null, va: number | null = null;
         if (Xval && (it % 2 === 1 || it < 10)) {
@@ -448,6 +449,10 @@ const CV_MLP_POOLED_MAX_ROWS = 600;
 /** Auto compares the forest only up to this many features (after preprocessing; a forest on a wide text table is
  *  slow to cross-validate: titanic's 5,203 columns took auto from 0.6 s to 2.8 s). */
 const AUTO_RF_MAX_COLS = 2000;
+/** Gradient tolerance of logistic regression's fit on the training part when a refit on all training rows follows
+ *  (which stops at fitLogReg's default, 1e-4): banking77 28 + 14 iterations instead of 41 + 17 (7.4 s -> 4.9 s), same
+ *  final loss to 1e-4 and test accuracy 85.8% instead of 85.6%. */
+const LOGREG_FIRST_FIT_TOL = 1e-3;
 /** Auto cross-validates gradient boosting up to this many rows x features x trees per round (the classes; one
  *  for two classes): german-credit (800 x 74) costs about 0.1 s a fit there; car (1,382 x 27 x 4 classes) 0.25 s,
  *  which took its auto over sklearn LR's time + 2 s while boosting never won its cross-validation. */
