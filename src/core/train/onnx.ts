@@ -172,17 +172,9 @@ export function networkToOnnx(net: Network, meta: Record<string, string> = {}, o
       floatTensor(g, `W${i}`, [L.inDim, L.outDim], L.W);
       floatTensor(g, `b${i}`, [L.outDim], L.b);
     });
-    valueInfo(g, Graph.input, ONNX_INPUT, DataType.FLOAT, ['N', D]);
-    valueInfo(g, Graph.output, ONNX_PROBABILITIES, DataType.FLOAT, ['N', K]);
-    valueInfo(g, Graph.output, ONNX_LABEL, DataType.INT64, ['N']);
+    ioValueInfo(g, D, K);
   });
-  for (const [key, value] of Object.entries(meta)) {
-    m.message(Model.metadataProps, (e) => {
-      e.string(StringEntry.key, key);
-      e.string(StringEntry.value, value);
-    });
-  }
-  return m.finish();
+  return withMetadata(m, meta);
 }
 
 /** Opset of the ai.onnx.ml domain used for TreeEnsembleClassifier. */
@@ -324,10 +316,20 @@ export function forestToOnnx(forest: Forest, meta: Record<string, string> = {}, 
       listAttr(n, { name: 'post_transform', s: 'NONE' });
     });
     g.string(Graph.name, 'product_forge_classifier');
-    valueInfo(g, Graph.input, ONNX_INPUT, DataType.FLOAT, ['N', forest.nFeatures]);
-    valueInfo(g, Graph.output, ONNX_PROBABILITIES, DataType.FLOAT, ['N', K]);
-    valueInfo(g, Graph.output, ONNX_LABEL, DataType.INT64, ['N']);
+    ioValueInfo(g, forest.nFeatures, K);
   });
+  return withMetadata(m, meta);
+}
+
+/** The graph's input "features" float[N, D] and outputs "probabilities" float[N, K] and "label" int64[N]. */
+function ioValueInfo(g: ProtoWriter, D: number, K: number): void {
+  valueInfo(g, Graph.input, ONNX_INPUT, DataType.FLOAT, ['N', D]);
+  valueInfo(g, Graph.output, ONNX_PROBABILITIES, DataType.FLOAT, ['N', K]);
+  valueInfo(g, Graph.output, ONNX_LABEL, DataType.INT64, ['N']);
+}
+
+/** Adds the metadata properties and returns the model's bytes. */
+function withMetadata(m: ProtoWriter, meta: Record<string, string>): Uint8Array {
   for (const [key, value] of Object.entries(meta)) {
     m.message(Model.metadataProps, (e) => {
       e.string(StringEntry.key, key);
