@@ -2,7 +2,7 @@
 // packaged linux-x64 .vsix is installed as a user would, the "Product Forge" activity-bar container's
 // Train webview view is opened, a fixture CSV is picked, the target chosen, a model trained (live
 // charts), the results read, the classifier saved under a typed name and a second CSV predicted
-// through VS Code's own file dialog. The saved files and the predictions CSV are checked on disk.
+// through VS Code's own file dialog; then gradient-boosted trees are trained and saved, and a long run cancelled. The saved files and the predictions CSV are checked on disk.
 // Screenshots and logs: .test-artifacts/e2e/train/.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -239,6 +239,39 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     const probs = cells.filter((c) => /%$/.test(c)).map((c) => Number(c.replace('%', '')));
     assert.ok(probs.length >= 2, `probabilities: ${cells.join(' | ')}`);
     assert.ok(Math.abs(probs.reduce((a, b) => a + b, 0) - 100) < 1.5, `probabilities sum: ${probs.join(' + ')}`);
+  });
+
+  it('trains gradient-boosted trees with a per-round curve and saves them as ONNX', async function () {
+    this.timeout(180_000);
+    await choose('Model', /Gradient-boosted trees/);
+    const train = view.locator('vscode-button', { hasText: /^\s*Train\s*$/ });
+    await train.scrollIntoViewIfNeeded();
+    await train.click();
+    const line = view.locator('.muted', { hasText: /^gradient-boosted trees · / }).first();
+    await line.waitFor({ timeout: 120_000 });
+    await line.scrollIntoViewIfNeeded();
+    await s.screenshot('results-boosting');
+    const acc = Number(/accuracy ([\d.]+)%/.exec((await view.locator('.big', { hasText: /^accuracy / }).first().textContent()) ?? '')?.[1]);
+    assert.ok(acc >= 60 && acc <= 100, `boosting accuracy ${acc}`);
+    // the loss chart shows the boosting rounds' training loss
+    const painted = await view.locator('canvas[aria-label="Loss per epoch"]').evaluate((c) => {
+      const w = c as HTMLCanvasElement;
+      const px = w.getContext('2d')!.getImageData(0, 0, w.width, w.height).data;
+      let n = 0;
+      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+      return n;
+    });
+    assert.ok(painted > 500, `the loss chart is blank after boosting (${painted} painted pixels)`);
+    const name = view.locator('vscode-textfield[aria-label="Classifier name"] input');
+    await name.fill(`${NAME}-gb`);
+    await view.locator('vscode-button', { hasText: /^\s*Save\s*$/ }).click();
+    await view.locator('[role="status"]', { hasText: new RegExp(`Saved to .*${NAME}-gb`) }).first().waitFor({ timeout: 60_000 });
+    const dir = path.join(s.workspace, '.product-forge', 'classifiers', `${NAME}-gb`);
+    const meta = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8'));
+    assert.equal(meta.modelKind, 'gb');
+    assert.equal(meta.onnx.mlOpset, 3);
+    assert.ok(statSync(path.join(dir, 'model.onnx')).size > 1000, 'model.onnx is (nearly) empty');
+    assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
   });
 
   it('Cancel stops a long training run and keeps nothing', async function () {
