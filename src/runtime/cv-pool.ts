@@ -79,19 +79,25 @@ export function createFoldPool(opts: { helpers?: number; script?: string } = {})
     const n = Math.min(wanted, Math.max(0, jobs.length - 1));
     while (helpers.length < n) helpers.push(new Helper(script!));
     const results: FoldResult[] = new Array(jobs.length);
-    let next = 0, done = 0;
+    // `stop`: a fold failed on this thread; the helpers take no further folds.
+    let next = 0, done = 0, stop = false;
     const finished = (j: number, r: FoldResult) => {
       results[j] = r;
       onDone(++done, jobs.length);
     };
     const here = async () => {
-      for (let j = next++; j < jobs.length; j = next++) {
-        throwIfAborted(signal);
-        finished(j, await runFold(jobs[j], signal));
+      try {
+        for (let j = next++; j < jobs.length; j = next++) {
+          throwIfAborted(signal);
+          finished(j, await runFold(jobs[j], signal));
+        }
+      } catch (e) {
+        stop = true;
+        throw e;
       }
     };
     const on = async (h: Helper) => {
-      for (let j = next++; j < jobs.length; j = next++) {
+      for (let j = next++; j < jobs.length && !stop; j = next++) {
         throwIfAborted(signal);
         let r: FoldResult;
         try {
