@@ -73,10 +73,12 @@ export function createFoldPool(opts: { helpers?: number; script?: string } = {})
   const wanted = script ? opts.helpers ?? defaultFoldHelpers() : 0;
   let helpers: Helper[] = [];
 
-  const run: FoldRunner = async (jobs, signal, onDone) => {
+  const run: FoldRunner = async (jobs, signal, onDone, runOpts) => {
     throwIfAborted(signal);
     helpers = helpers.filter((h) => !h.dead);
-    const n = Math.min(wanted, Math.max(0, jobs.length - 1));
+    // The calling thread takes a share of the jobs, unless it has other work and helpers can take them all.
+    const n = runOpts?.preferHelpers ? Math.min(wanted, jobs.length) : Math.min(wanted, Math.max(0, jobs.length - 1));
+    const hereToo = !(runOpts?.preferHelpers && n > 0);
     while (helpers.length < n) helpers.push(new Helper(script!));
     const results: FoldResult[] = new Array(jobs.length);
     // `stop`: a fold failed on this thread; the helpers take no further folds.
@@ -115,7 +117,7 @@ export function createFoldPool(opts: { helpers?: number; script?: string } = {})
     const onAbort = () => { for (const h of helpers.slice(0, n)) void h.terminate(); };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await Promise.all([here(), ...helpers.slice(0, n).map(on)]);
+      await Promise.all([...(hereToo ? [here()] : []), ...helpers.slice(0, n).map(on)]);
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }

@@ -19,7 +19,8 @@ port.on('message', async (m: unknown) => {
   if (!isJob(m)) return;
   try {
     const result = await runFold(m.job);
-    const buffers = Object.values(result).map((a) => a!.buffer as ArrayBuffer);
+    // The probabilities move to the caller; fitted models (when kept) are copied.
+    const buffers = Object.values(result.proba).map((a) => a!.buffer as ArrayBuffer);
     port.postMessage({ id: m.id, result } satisfies FromCvWorker, buffers);
   } catch (e) {
     port.postMessage({ id: m.id, error: (e as Error).message ?? String(e) } satisfies FromCvWorker);

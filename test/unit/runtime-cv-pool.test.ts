@@ -9,6 +9,7 @@ import { createFoldPool, cvWorkerScript, defaultFoldHelpers } from '../../src/ru
 import { CancelledError } from '../../src/core/types';
 import { tableFromRecords } from '../../src/core/train/csv';
 import { trainClassifier } from '../../src/core/train/trainer';
+import { predictProba } from '../../src/core/train/model';
 import { xor } from './train.helpers';
 
 /** Five folds of XOR-like data with every model kind. */
@@ -47,11 +48,11 @@ describe('runtime: cross-validation pool', () => {
       const spread = await pool.run(js, undefined, (done, total) => { assert.equal(total, 5); seen.push(done); });
       assert.deepEqual(seen, [1, 2, 3, 4, 5]);
       here.forEach((r, j) => {
-        for (const m of ['logreg', 'mlp', 'rf', 'gb'] as ModelKind[]) assert.deepEqual(Array.from(spread[j][m]!), Array.from(r[m]!), `fold ${j} ${m}`);
+        for (const m of ['logreg', 'mlp', 'rf', 'gb'] as ModelKind[]) assert.deepEqual(Array.from(spread[j].proba[m]!), Array.from(r.proba[m]!), `fold ${j} ${m}`);
       });
       // The helpers stay for the next run.
       const again = await pool.run(js.slice(0, 2), undefined, () => {});
-      assert.deepEqual(Array.from(again[1].rf!), Array.from(here[1].rf!));
+      assert.deepEqual(Array.from(again[1].proba.rf!), Array.from(here[1].proba.rf!));
     } finally {
       await pool.dispose();
     }
@@ -65,7 +66,7 @@ describe('runtime: cross-validation pool', () => {
     try {
       const r = await pool.run(js, undefined, () => {});
       const here = await runFoldsHere(js, undefined, () => {});
-      r.forEach((res, j) => assert.deepEqual(Array.from(res.logreg!), Array.from(here[j].logreg!)));
+      r.forEach((res, j) => assert.deepEqual(Array.from(res.proba.logreg!), Array.from(here[j].proba.logreg!)));
     } finally {
       await pool.dispose();
     }
@@ -81,7 +82,42 @@ describe('runtime: cross-validation pool', () => {
       await assert.rejects(run, CancelledError);
       const r = await pool.run(js.slice(0, 2), undefined, () => {});
       assert.equal(r.length, 2);
-      assert.ok(r[1].gb && r[1].gb.length === js[1].Xte.rows * 2);
+      assert.ok(r[1].proba.gb && r[1].proba.gb.length === js[1].Xte.rows * 2);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('a job that keeps its models gets them back from the helper, equal to the ones fitted here', async () => {
+    const [job] = jobs(['rf', 'gb']);
+    job.keep = true;
+    const pool = createFoldPool({ helpers: 1 });
+    try {
+      const [there] = await pool.run([job], undefined, () => {}, { preferHelpers: true });
+      const [here] = await runFoldsHere([job], undefined, () => {});
+      for (const m of ['rf', 'gb'] as const) {
+        const a = there.nets![m]!, b = here.nets![m]!;
+        assert.equal(a.kind, m);
+        assert.deepEqual(Array.from(predictProba(a, job.Xte)), Array.from(predictProba(b, job.Xte)), m);
+        assert.deepEqual(Array.from(there.proba[m]!), Array.from(here.proba[m]!));
+      }
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('auto on a large table fits its tree models on a helper and chooses as on one thread', async () => {
+    const { rows, y } = xor(6400, 9);
+    const t = tableFromRecords(['a', 'b', 'c', 'd', 'label'], rows.map((r, i) => [...r.map(String), (y[i] === 1) !== (i % 10 === 0) ? 'odd' : 'even']));
+    const one = await trainClassifier(t, { target: 'label', seed: 0, epochs: 15 });
+    assert.equal(one.classifier.settings.cvFolds, undefined, 'above the cross-validation size');
+    assert.deepEqual(one.candidates.map((c) => c.model), ['logreg', 'mlp', 'rf', 'gb']);
+    const pool = createFoldPool({ helpers: 1 });
+    try {
+      const two = await trainClassifier(t, { target: 'label', seed: 0, epochs: 15, foldRunner: pool.run });
+      assert.deepEqual(two.candidates, one.candidates);
+      assert.equal(two.classifier.network.kind, one.classifier.network.kind);
+      assert.equal(two.metrics.accuracy, one.metrics.accuracy);
     } finally {
       await pool.dispose();
     }

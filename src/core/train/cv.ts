@@ -1,5 +1,6 @@
 // One fold of auto's cross-validation as a self-contained job: the fold's training rows, its held-out
-// rows and the settings go in, each model's class probabilities on the held-out rows come out. Jobs
+// rows and the settings go in, each model's class probabilities on the held-out rows come out (and the
+// fitted models when asked: auto on large data fits its tree models this way, on a helper thread). Jobs
 // are plain data (typed arrays, numbers), so a FoldRunner may run them on other threads
 // (src/runtime/cv-pool.ts) as well as here; the results are the same either way.
 import type { Csr } from './sparse';
@@ -30,14 +31,21 @@ export interface FoldJob {
   models: ModelKind[];
   seed: number;
   settings: CvSettings;
+  /** Also return the fitted models. */
+  keep?: boolean;
 }
 
-/** Each model's probabilities on the held-out rows (rows x K, row-major). */
-export type FoldResult = Partial<Record<ModelKind, Float64Array>>;
+export interface FoldResult {
+  /** Each model's probabilities on the held-out rows (rows x K, row-major). */
+  proba: Partial<Record<ModelKind, Float64Array>>;
+  /** The fitted models, when the job asked to keep them. */
+  nets?: Partial<Record<ModelKind, Network>>;
+}
 
 /** Runs fold jobs (in any order, on any thread) and resolves with their results in job order; calls
- *  onDone after each finished job. Rejects with CancelledError when the signal aborts. */
-export type FoldRunner = (jobs: FoldJob[], signal: AbortSignal | undefined, onDone: (done: number, total: number) => void) => Promise<FoldResult[]>;
+ *  onDone after each finished job. Rejects with CancelledError when the signal aborts. preferHelpers: the
+ *  calling thread has other work; it runs jobs only when no helper thread can. */
+export type FoldRunner = (jobs: FoldJob[], signal: AbortSignal | undefined, onDone: (done: number, total: number) => void, opts?: { preferHelpers?: boolean }) => Promise<FoldResult[]>;
 
 /** Balanced sample weights (n / (K * count of the row's class)) or none. */
 export function classWeights(y: Int32Array, K: number, mode: 'none' | 'balanced'): Float64Array | undefined {
@@ -60,7 +68,8 @@ export async function runFold(job: FoldJob, signal?: AbortSignal): Promise<FoldR
   const { X, y, Xte, K, seed, settings: s } = job;
   const D = X.cols;
   const sw = classWeights(y, K, s.cw);
-  const out: FoldResult = {};
+  const out: FoldResult = { proba: {} };
+  if (job.keep) out.nets = {};
   for (const m of job.models) {
     let net: Network;
     if (m === 'logreg') {
@@ -80,7 +89,8 @@ export async function runFold(job: FoldJob, signal?: AbortSignal): Promise<FoldR
       const { vShare: _v, ...mlp } = s.mlp;
       net = (await fitMlp(Xin, yin, K, Xv, yv, { ...mlp, seed, sampleWeight: classWeights(yin, K, s.cw), signal })).network;
     }
-    out[m] = predictProba(net, Xte);
+    out.proba[m] = predictProba(net, Xte);
+    if (out.nets) out.nets[m] = net;
   }
   return out;
 }
