@@ -1,7 +1,7 @@
 // Spreads auto's cross-validation folds over the CPU cores: the calling thread works through the fold
 // queue together with helper threads (dist/cv-worker.js), each taking the next fold when it is free.
-// Helpers start on first use and are kept for the next training (unref'd: they never keep a process
-// alive). A helper that fails or dies has its fold run here instead, and is replaced next time; when no
+// Helpers start on first use and are kept for the next training, then stop after a minute without work
+// (unref'd: they never keep a process alive). A helper that fails or dies has its fold run here instead, and is replaced next time; when no
 // helper script exists (running from sources without a build) every fold runs here.
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
@@ -65,15 +65,41 @@ export interface FoldPool {
   readonly run: FoldRunner;
   /** Helper threads it uses besides the calling thread. */
   readonly helpers: number;
+  /** Helper threads running now (started on first use, stopped when idle). */
+  readonly liveHelpers: number;
   dispose(): Promise<void>;
 }
 
-export function createFoldPool(opts: { helpers?: number; script?: string } = {}): FoldPool {
+/** Idle helpers stop after this long (the next training starts them again, about 0.1 s each). */
+export const FOLD_HELPER_IDLE_MS = 60_000;
+
+export function createFoldPool(opts: { helpers?: number; script?: string; idleMs?: number } = {}): FoldPool {
   const script = opts.script ?? cvWorkerScript();
   const wanted = script ? opts.helpers ?? defaultFoldHelpers() : 0;
+  const idleMs = opts.idleMs ?? FOLD_HELPER_IDLE_MS;
   let helpers: Helper[] = [];
+  let idleTimer: NodeJS.Timeout | undefined;
+  let running = 0;
+  const stopHelpers = () => {
+    const hs = helpers;
+    helpers = [];
+    return Promise.all(hs.map((h) => h.terminate()));
+  };
 
   const run: FoldRunner = async (jobs, signal, onDone, runOpts) => {
+    clearTimeout(idleTimer);
+    running++;
+    try {
+      return await runJobs(jobs, signal, onDone, runOpts);
+    } finally {
+      if (--running === 0 && helpers.length) {
+        idleTimer = setTimeout(() => { if (running === 0) void stopHelpers(); }, idleMs);
+        idleTimer.unref();
+      }
+    }
+  };
+
+  const runJobs: FoldRunner = async (jobs, signal, onDone, runOpts) => {
     throwIfAborted(signal);
     helpers = helpers.filter((h) => !h.dead);
     // The calling thread takes a share of the jobs, unless it has other work and helpers can take them all.
@@ -128,10 +154,10 @@ export function createFoldPool(opts: { helpers?: number; script?: string } = {})
   return {
     run,
     get helpers() { return wanted; },
+    get liveHelpers() { return helpers.filter((h) => !h.dead).length; },
     async dispose() {
-      const hs = helpers;
-      helpers = [];
-      await Promise.all(hs.map((h) => h.terminate()));
+      clearTimeout(idleTimer);
+      await stopHelpers();
     },
   };
 }

@@ -58,6 +58,23 @@ describe('runtime: cross-validation pool', () => {
     }
   });
 
+  it('idle helpers stop after the idle time and start again for the next run', async () => {
+    const js = jobs(['logreg']);
+    const pool = createFoldPool({ helpers: 1, idleMs: 100 });
+    try {
+      await pool.run(js, undefined, () => {});
+      assert.equal(pool.liveHelpers, 1);
+      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(pool.liveHelpers, 0);
+      const again = await pool.run(js, undefined, () => {});
+      assert.equal(again.length, 5);
+      assert.equal(pool.liveHelpers, 1);
+    } finally {
+      await pool.dispose();
+    }
+    assert.equal(pool.liveHelpers, 0);
+  });
+
   it('a helper that dies has its fold run on the calling thread', async () => {
     const broken = path.join(dir, 'broken-helper.js');
     await fs.writeFile(broken, "process.exit(3);\n");
