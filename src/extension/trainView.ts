@@ -121,7 +121,8 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         try {
           const summary = await req.done;
           this.lastTrain = summary.trainId;
-          this.s.output.info(`Trained ${summary.model} on ${path.basename(this.file)}: accuracy ${(summary.metrics.accuracy * 100).toFixed(2)}% in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+          const jobs = summary.foldJobs ? `; ${summary.foldJobs.jobs} fold job(s), ${summary.foldJobs.onHelpers} on helper threads` : '';
+          this.s.output.info(`Trained ${summary.model} on ${path.basename(this.file)}: accuracy ${(summary.metrics.accuracy * 100).toFixed(2)}% in ${((Date.now() - t0) / 1000).toFixed(1)} s${jobs}`);
           this.post({ type: 'trained', summary });
         } catch (e) {
           this.post({ type: 'error', message: errorText(e), context: 'train' });

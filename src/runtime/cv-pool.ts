@@ -67,6 +67,9 @@ export interface FoldPool {
   readonly helpers: number;
   /** Helper threads running now (started on first use, stopped when idle). */
   readonly liveHelpers: number;
+  /** Fold jobs run since the last resetStats(), and how many of them ran on helper threads. */
+  readonly stats: { jobs: number; onHelpers: number };
+  resetStats(): void;
   dispose(): Promise<void>;
 }
 
@@ -80,6 +83,7 @@ export function createFoldPool(opts: { helpers?: number; script?: string; idleMs
   let helpers: Helper[] = [];
   let idleTimer: NodeJS.Timeout | undefined;
   let running = 0;
+  const stats = { jobs: 0, onHelpers: 0 };
   const stopHelpers = () => {
     const hs = helpers;
     helpers = [];
@@ -109,8 +113,10 @@ export function createFoldPool(opts: { helpers?: number; script?: string; idleMs
     const results: FoldResult[] = new Array(jobs.length);
     // `stop`: a fold failed on this thread; the helpers take no further folds.
     let next = 0, done = 0, stop = false;
-    const finished = (j: number, r: FoldResult) => {
+    const finished = (j: number, r: FoldResult, onHelper = false) => {
       results[j] = r;
+      stats.jobs++;
+      if (onHelper) stats.onHelpers++;
       onDone(++done, jobs.length);
     };
     const here = async () => {
@@ -136,7 +142,7 @@ export function createFoldPool(opts: { helpers?: number; script?: string; idleMs
           finished(j, await runFold(jobs[j], signal));
           return;
         }
-        finished(j, r);
+        finished(j, r, true);
       }
     };
     // A cancelled training stops its helpers at once (they are replaced on the next run).
@@ -155,6 +161,8 @@ export function createFoldPool(opts: { helpers?: number; script?: string; idleMs
     run,
     get helpers() { return wanted; },
     get liveHelpers() { return helpers.filter((h) => !h.dead).length; },
+    get stats() { return { ...stats }; },
+    resetStats() { stats.jobs = 0; stats.onHelpers = 0; },
     async dispose() {
       clearTimeout(idleTimer);
       await stopHelpers();

@@ -68,10 +68,12 @@ async function handle(req: WorkerRequest, signal: AbortSignal): Promise<unknown>
     case 'train': {
       const c = await load(req.file, req.id, signal);
       const s = req.settings;
+      foldPool ??= createFoldPool();
+      foldPool.resetStats();
       const result = await trainClassifier(c.table, {
         target: s.target, features: s.features, model: s.model, testSplit: s.testSplit, validationShare: s.validationShare, seed: s.seed,
         classWeight: s.classWeight, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, hidden: s.hidden, dropout: s.dropout, C: s.C,
-        signal, foldRunner: (foldPool ??= createFoldPool()).run,
+        signal, foldRunner: foldPool.run,
         onEpoch: (epoch) => post({ id: req.id, type: 'epoch', epoch }),
         onStage: (stage) => post({ id: req.id, type: 'stage', stage }),
       }, c.profiles);
@@ -80,6 +82,7 @@ async function handle(req: WorkerRequest, signal: AbortSignal): Promise<unknown>
       const summary: TrainSummary = {
         trainId: req.id, model: result.classifier.network.kind, labels: result.classifier.labels, features: result.classifier.features,
         metrics: result.metrics, candidates: result.candidates, fitSeconds: result.fitSeconds, trainRows: result.trainRows, testRows: result.testRows, warnings: result.warnings,
+        ...(foldPool.stats.jobs ? { foldJobs: foldPool.stats } : {}),
       };
       return summary;
     }

@@ -6,6 +6,7 @@
 // Screenshots and logs: .test-artifacts/e2e/train/.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { E2ESession } from '../../scripts/e2e/harness';
@@ -141,6 +142,14 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     const accText = (await accuracy.textContent()) ?? '';
     const acc = Number(/accuracy ([\d.]+)%/.exec(accText)?.[1]);
     console.log(`    trained in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${accText.trim()}`);
+    // auto cross-validated its models with fold jobs, some of them on the packaged helper thread (dist/cv-worker.js)
+    let line: RegExpMatchArray | null = null;
+    for (const deadline = Date.now() + 10_000; !line && Date.now() < deadline; await sleep(250)) {
+      line = s.outputChannelLog(CHANNEL).match(/Trained \w+ on customers\.csv: accuracy [\d.]+% in [\d.]+ s; (\d+) fold job\(s\), (\d+) on helper threads/);
+    }
+    assert.ok(line, `no "Trained ..." line with fold jobs in the "${CHANNEL}" log`);
+    assert.equal(Number(line[1]), 5);
+    if (os.availableParallelism() > 1) assert.ok(Number(line[2]) >= 1, `no fold ran on a helper thread: ${line[0]}`);
     await accuracy.scrollIntoViewIfNeeded();
     await s.screenshot('results');
     assert.ok(acc >= 60 && acc <= 100, `accuracy ${accText}`);

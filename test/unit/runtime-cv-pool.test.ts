@@ -47,6 +47,8 @@ describe('runtime: cross-validation pool', () => {
       const seen: number[] = [];
       const spread = await pool.run(js, undefined, (done, total) => { assert.equal(total, 5); seen.push(done); });
       assert.deepEqual(seen, [1, 2, 3, 4, 5]);
+      assert.equal(pool.stats.jobs, 5);
+      assert.ok(pool.stats.onHelpers >= 1 && pool.stats.onHelpers <= 4, `folds on helpers: ${pool.stats.onHelpers}`);
       here.forEach((r, j) => {
         for (const m of ['logreg', 'mlp', 'rf', 'gb'] as ModelKind[]) assert.deepEqual(Array.from(spread[j].proba[m]!), Array.from(r.proba[m]!), `fold ${j} ${m}`);
       });
@@ -84,6 +86,7 @@ describe('runtime: cross-validation pool', () => {
       const r = await pool.run(js, undefined, () => {});
       const here = await runFoldsHere(js, undefined, () => {});
       r.forEach((res, j) => assert.deepEqual(Array.from(res.proba.logreg!), Array.from(here[j].proba.logreg!)));
+      assert.deepEqual(pool.stats, { jobs: 5, onHelpers: 0 });
     } finally {
       await pool.dispose();
     }

@@ -45,6 +45,8 @@ export interface TrainSummary {
   trainRows: number;
   testRows: number;
   warnings: string[];
+  /** Where auto's fold jobs ran: how many there were and how many ran on helper threads (absent without any). */
+  foldJobs?: { jobs: number; onHelpers: number };
 }
 
 export interface ClassifierSummary {
