@@ -13,8 +13,8 @@ export interface LogRegOptions {
   /** Stop when the largest gradient entry is below this (default 1e-4, sklearn's tol on the same mean-scaled objective). */
   tol?: number;
   sampleWeight?: Float64Array;
-  /** L-BFGS curvature pairs kept (default 5, fewer when the parameters would need over 256 MB). With 10, banking77
-   *  (8,800 features x 77 classes) took as many iterations (28 + 11 with the refit) but each cost more: the two-loop
+  /** L-BFGS curvature pairs kept (default 5, fewer when the parameters would need over 256 MB). On banking77 (8,800
+   *  features x 77 classes) 10 pairs took 28 + 14 iterations with the refit and 5 took 28 + 11, each cheaper: the two-loop
    *  recursion reads every pair twice per iteration, as much memory traffic as the objective there (4.2-5.3 s -> 3.1-3.4 s). */
   history?: number;
   /** Warm start: parameters [W (D x K row-major), b (K)]. */
