@@ -1,8 +1,8 @@
 // Spreads auto's cross-validation folds over the CPU cores: the calling thread works through the fold
 // queue together with helper threads (dist/cv-worker.js), each taking the next fold when it is free.
 // Helpers start on first use and are kept for the next training, then stop after a minute without work
-// (unref'd: they never keep a process alive). A helper that fails or dies has its fold run here instead, and is replaced next time; when no
-// helper script exists (running from sources without a build) every fold runs here.
+// (unref'd: they never keep a process alive). A helper that fails or dies has its fold run here instead,
+// and is replaced next time; when no helper script exists (sources without a build) every fold runs here.
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -73,7 +73,7 @@ export interface FoldPool {
   dispose(): Promise<void>;
 }
 
-/** Idle helpers stop after this long (the next training starts them again, about 0.1 s each). */
+/** Idle helpers stop after this long (the next training starts them again and pays their start-up and JIT warm-up). */
 export const FOLD_HELPER_IDLE_MS = 60_000;
 
 export function createFoldPool(opts: { helpers?: number; script?: string; idleMs?: number } = {}): FoldPool {

@@ -7,8 +7,8 @@ import type { ModelKind } from '../../src/core/train/model';
 import { csrRows } from '../../src/core/train/sparse';
 import { createFoldPool, cvWorkerScript, defaultFoldHelpers } from '../../src/runtime/cv-pool';
 import { CancelledError } from '../../src/core/types';
-import { tableFromRecords } from '../../src/core/train/csv';
-import { trainClassifier } from '../../src/core/train/trainer';
+import { tableFromRecords, type Table } from '../../src/core/train/csv';
+import { trainClassifier, type TrainOptions, type TrainResult } from '../../src/core/train/trainer';
 import { predictProba } from '../../src/core/train/model';
 import { xor } from './train.helpers';
 
@@ -25,6 +25,20 @@ function jobs(models: ModelKind[] = ['logreg', 'mlp', 'rf', 'gb']): FoldJob[] {
     });
   }
   return out;
+}
+
+/** Trains again with a 1-helper pool: the same candidates, scores, model and test accuracy as `one` (no pool). */
+async function assertSameWithPool(t: Table, opts: TrainOptions, one: TrainResult): Promise<void> {
+  const pool = createFoldPool({ helpers: 1 });
+  try {
+    const two = await trainClassifier(t, { ...opts, foldRunner: pool.run });
+    assert.ok(pool.stats.onHelpers >= 1, 'no job ran on the helper');
+    assert.deepEqual(two.candidates, one.candidates);
+    assert.equal(two.classifier.network.kind, one.classifier.network.kind);
+    assert.equal(two.metrics.accuracy, one.metrics.accuracy);
+  } finally {
+    await pool.dispose();
+  }
 }
 
 describe('runtime: cross-validation pool', () => {
@@ -132,29 +146,13 @@ describe('runtime: cross-validation pool', () => {
     const one = await trainClassifier(t, { target: 'label', seed: 0, epochs: 15 });
     assert.equal(one.classifier.settings.cvFolds, undefined, 'above the cross-validation size');
     assert.deepEqual(one.candidates.map((c) => c.model), ['logreg', 'mlp', 'rf', 'gb']);
-    const pool = createFoldPool({ helpers: 1 });
-    try {
-      const two = await trainClassifier(t, { target: 'label', seed: 0, epochs: 15, foldRunner: pool.run });
-      assert.deepEqual(two.candidates, one.candidates);
-      assert.equal(two.classifier.network.kind, one.classifier.network.kind);
-      assert.equal(two.metrics.accuracy, one.metrics.accuracy);
-    } finally {
-      await pool.dispose();
-    }
+    await assertSameWithPool(t, { target: 'label', seed: 0, epochs: 15 }, one);
   });
 
   it('auto with the pool picks the same model with the same scores as on one thread', async () => {
     const { rows, y } = xor(400, 6);
     const t = tableFromRecords(['a', 'b', 'c', 'd', 'label'], rows.map((r, i) => [...r.map(String), y[i] ? 'odd' : 'even']));
-    const one = await trainClassifier(t, { target: 'label', seed: 0, epochs: 30 });
-    const pool = createFoldPool({ helpers: 1 });
-    try {
-      const two = await trainClassifier(t, { target: 'label', seed: 0, epochs: 30, foldRunner: pool.run });
-      assert.deepEqual(two.candidates, one.candidates);
-      assert.equal(two.classifier.network.kind, one.classifier.network.kind);
-      assert.equal(two.metrics.accuracy, one.metrics.accuracy);
-    } finally {
-      await pool.dispose();
-    }
+    const opts = { target: 'label', seed: 0, epochs: 30 };
+    await assertSameWithPool(t, opts, await trainClassifier(t, opts));
   });
 });

@@ -5,6 +5,9 @@ import * as path from 'node:path';
 import { tableFromRecords } from '../../src/core/train/csv';
 import { CsrBuilder, rng, type Csr } from '../../src/core/train/sparse';
 import { runPredict, runTrain } from '../../src/cli/train';
+import type { Table } from '../../src/core/train/csv';
+import { OnnxClassifier } from '../../src/core/train/predict';
+import { predictTable, type TrainResult } from '../../src/core/train/trainer';
 
 /** XOR-like quadrants with two noise features: label = (x > 0) xor (y > 0). */
 export function xor(n: number, seed: number): { X: Csr; y: Int32Array; rows: number[][] } {
@@ -70,4 +73,20 @@ export async function cliTrainAndPredict(dir: string, name: string, args: string
   const p = await quietly(() => runPredict([save, file, '--out', out]));
   if (p.code !== 0) throw new Error(`predict exited with ${p.code}`);
   return { json: JSON.parse(r.out), meta, predictedLines: (await fs.readFile(out, 'utf8')).trim().split('\n').length };
+}
+
+/** Loads a saved mixedTable classifier with onnxruntime and returns the largest probability difference from the
+ *  in-process model on `t`; also predicts one typed record, which must get one of the labels. */
+export async function onnxParity(saved: string, r: TrainResult, t: Table): Promise<number> {
+  const clf = await OnnxClassifier.load(saved);
+  try {
+    const onnx = await clf.predictProba(t);
+    const local = predictTable(r.classifier, t).proba;
+    if (onnx.length !== local.length) throw new Error(`onnx gives ${onnx.length} probabilities, in-process ${local.length}`);
+    const [one] = await clf.predictRecords([{ id: '1', score: '25', platform: 'ios', comment: 'app crash on login' }]);
+    if (!r.classifier.labels.includes(one.label)) throw new Error(`typed record predicted as '${one.label}'`);
+    return maxAbsDiff(onnx, local);
+  } finally {
+    await clf.dispose();
+  }
 }

@@ -39,10 +39,14 @@ export interface BoostOptions {
 
 export const BOOST_DEFAULTS = { nRounds: 100, learningRate: 0.1, maxDepth: 3, lambda: 1, minChildWeight: 1e-3, minSamplesLeaf: 1 } as const;
 
-/** Whether boosting is quick enough for auto to try on this shape: its cost grows with rows x columns x
- *  trees per round (the classes; one for two classes). Asked for, it runs on any shape that fits memory. */
+/** Boosting's cost grows with rows x columns x trees per round (the classes; one for two classes). */
+export function boostWork(rows: number, cols: number, classes: number): number {
+  return rows * cols * (classes === 2 ? 1 : classes);
+}
+
+/** Whether boosting is quick enough for auto to try on this shape. Asked for, it runs on any shape that fits memory. */
 export function boostIsPractical(rows: number, cols: number, classes: number): boolean {
-  return cols <= 20_000 && rows * cols * (classes === 2 ? 1 : classes) <= 20_000_000;
+  return cols <= 20_000 && boostWork(rows, cols, classes) <= 20_000_000;
 }
 
 /** Fits gradient-boosted trees on rows of X; returns a Forest with `boost` set (additive leaf scores). */

@@ -3,8 +3,7 @@
 // fitted models when asked: auto on large data fits its tree models this way, on a helper thread). Jobs
 // are plain data (typed arrays, numbers), so a FoldRunner may run them on other threads
 // (src/runtime/cv-pool.ts) as well as here; the results are the same either way.
-import type { Csr } from './sparse';
-import { csrRows } from './sparse';
+import { csrRows, pickInt32, type Csr } from './sparse';
 import { fitLogReg, logregNetwork } from './logreg';
 import { fitMlp } from './mlp';
 import { fitForest } from './forest';
@@ -55,12 +54,6 @@ export function classWeights(y: Int32Array, K: number, mode: 'none' | 'balanced'
   const w = new Float64Array(y.length);
   for (let i = 0; i < y.length; i++) w[i] = y.length / (K * counts[y[i]]);
   return w;
-}
-
-export function pickInt32(a: ArrayLike<number>, idx: ArrayLike<number>): Int32Array {
-  const out = new Int32Array(idx.length);
-  for (let i = 0; i < idx.length; i++) out[i] = a[idx[i]];
-  return out;
 }
 
 /** Fits every model of the job on its training rows and scores the held-out rows. */

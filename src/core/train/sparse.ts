@@ -47,6 +47,13 @@ export class CsrBuilder {
 }
 
 /** The rows `idx` of a CSR matrix. */
+/** a[idx[0]], a[idx[1]], ... as an Int32Array (labels or row numbers of a subset of rows). */
+export function pickInt32(a: ArrayLike<number>, idx: ArrayLike<number>): Int32Array {
+  const out = new Int32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = a[idx[i]];
+  return out;
+}
+
 export function csrRows(m: Csr, idx: ArrayLike<number>): Csr {
   let nnz = 0;
   for (let i = 0; i < idx.length; i++) nnz += m.indptr[idx[i] + 1] - m.indptr[idx[i]];

@@ -5,11 +5,11 @@
 import { takeRows, type Table } from './csv';
 import { profileTable, proposeFeatures, type ColumnProfile } from './infer';
 import { fitPreprocessing, forestFeatureView, Preprocessor, type PreprocessingSpec } from './preprocess';
-import { csrRows, type Csr } from './sparse';
+import { csrRows, pickInt32, type Csr } from './sparse';
 import { fitLogReg, logregNetwork } from './logreg';
 import { fitMlp, MLP_DEFAULTS } from './mlp';
 import { fitForest, FOREST_MAX_CELLS, forestIsPractical, forestNodeCount } from './forest';
-import { BOOST_DEFAULTS, boostIsPractical, fitBoosted } from './boost';
+import { BOOST_DEFAULTS, boostIsPractical, boostWork, fitBoosted } from './boost';
 import { classWeights, runFoldsHere, type CvSettings, type FoldJob, type FoldResult, type FoldRunner } from './cv';
 import { rng, shuffleInPlace } from './sparse';
 import { argmaxRows, lossAndAccuracy, predictProba, type ModelKind, type Network } from './model';
@@ -110,12 +110,6 @@ function encodeTarget(col: string[], n: number, labels?: string[]): { y: Int32Ar
   return { y: Int32Array.from(y), rows: Int32Array.from(rows), labels: lab, counts };
 }
 
-function pick<T>(a: ArrayLike<T>, idx: ArrayLike<number>, make: (n: number) => { [i: number]: T }): any {
-  const out = make(idx.length);
-  for (let i = 0; i < idx.length; i++) out[i] = a[idx[i]];
-  return out;
-}
-
 export function validateTrainOptions(o: TrainOptions): void {
   const bad = (m: string) => { throw new UserError(m); };
   if (o.testSplit !== undefined && !(o.testSplit > 0 && o.testSplit < 0.9)) bad(`--test-split must be between 0 and 0.9 (got ${o.testSplit})`);
@@ -187,11 +181,11 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     yTest = te.y;
   } else {
     const sp = stratifiedSplit(enc.y, K, opts.testSplit ?? 0.2, seed);
-    trainRows = pick(enc.rows, sp.train, (n) => new Int32Array(n));
-    yTrain = pick(enc.y, sp.train, (n) => new Int32Array(n));
+    trainRows = pickInt32(enc.rows, sp.train);
+    yTrain = pickInt32(enc.y, sp.train);
     testTable = table;
-    testRowsIdx = pick(enc.rows, sp.test, (n) => new Int32Array(n));
-    yTest = pick(enc.y, sp.test, (n) => new Int32Array(n));
+    testRowsIdx = pickInt32(enc.rows, sp.test);
+    yTest = pickInt32(enc.y, sp.test);
   }
   const trainCounts = enc.labels.map(() => 0);
   for (const k of yTrain) trainCounts[k]++;
@@ -222,9 +216,9 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     valIdx = new Int32Array(0);
     warnings.push('too few training rows for a validation split: no early stopping, auto picks logistic regression');
   }
-  const Xfit = csrRows(Xtrain, fitIdx), yFit: Int32Array = pick(yTrain, fitIdx, (n) => new Int32Array(n));
+  const Xfit = csrRows(Xtrain, fitIdx), yFit = pickInt32(yTrain, fitIdx);
   const Xval: Csr | null = valIdx.length ? csrRows(Xtrain, valIdx) : null;
-  const yVal: Int32Array | null = valIdx.length ? pick(yTrain, valIdx, (n) => new Int32Array(n)) : null;
+  const yVal: Int32Array | null = valIdx.length ? pickInt32(yTrain, valIdx) : null;
   const cw = opts.classWeight ?? 'none';
   const history: EpochInfo[] = [];
   const emit = (e: EpochInfo) => { history.push(e); opts.onEpoch?.(e); };
@@ -243,7 +237,7 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
   const rfPractical = forestIsPractical(Xtrain.rows, Xtrain.cols);
   const gbPractical = boostIsPractical(Xtrain.rows, Xtrain.cols, K);
   // Auto's cross-validation fits boosting six times: only where that stays cheap (see AUTO_GB_MAX_WORK).
-  const gbCheap = Xtrain.rows * Xtrain.cols * (K === 2 ? 1 : K) <= AUTO_GB_MAX_WORK;
+  const gbCheap = boostWork(Xtrain.rows, Xtrain.cols, K) <= AUTO_GB_MAX_WORK;
   // The columns a forest splits on: all but the rarer words and the n-grams of text columns.
   const forestView = forestFeatureView(preprocessing);
 
@@ -289,7 +283,7 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     const winnerOnFold0 = oof ? foldAccuracy(oof.get(best)!, yTrain, outRows, K) : 0;
     if (!mlpPooled && mlpWorthIt && oof && networkIsBetter(1, winnerOnFold0, outRows.length)) {
       opts.onStage?.('neural network');
-      const yIn: Int32Array = pick(yTrain, inRows, (n) => new Int32Array(n)), yOut: Int32Array = pick(yTrain, outRows, (n) => new Int32Array(n));
+      const yIn = pickInt32(yTrain, inRows), yOut = pickInt32(yTrain, outRows);
       const Xout = csrRows(Xtrain, outRows);
       const fit = await fitMlp(csrRows(Xtrain, inRows), yIn, K, Xout, yOut, {
         ...mlpSettings, learningRate: mlpLearningRate, seed, sampleWeight: classWeights(yIn, K, cw), signal,
@@ -503,7 +497,7 @@ async function crossValidate(X: Csr, y: Int32Array, K: number, fold: Int32Array,
     const tr: number[] = [], te: number[] = [];
     for (let i = 0; i < y.length; i++) (fold[i] === f ? te : tr).push(i);
     if (!te.length) continue;
-    jobs.push({ X: csrRows(X, tr), y: pick(y, tr, (n) => new Int32Array(n)), Xte: csrRows(X, te), K, models, seed, settings: s });
+    jobs.push({ X: csrRows(X, tr), y: pickInt32(y, tr), Xte: csrRows(X, te), K, models, seed, settings: s });
     heldOut.push(te);
   }
   throwIfAborted(signal);
