@@ -443,6 +443,31 @@ async function readResultsCsv(csvPath: string, root: string, display: (abs: stri
   return { distribution, rows, partial, kept, selection, timeline, termSample: terms.items };
 }
 
+type Drivers = NonNullable<ReportItem['drivers']>;
+
+/** The driving words of the items summary.json lists, by "absolute source\0line" (sources resolved like results.csv's). */
+function driversFromJson(json: Record<string, unknown> | undefined, root: string): Map<string, Drivers> {
+  const out = new Map<string, Drivers>();
+  const rating = json?.rating as { disagreements?: unknown } | undefined;
+  for (const list of [json?.mostNegative, json?.mostPositive, json?.lowConfidence, rating?.disagreements]) {
+    if (!Array.isArray(list)) continue;
+    for (const it of list as Record<string, unknown>[]) {
+      if (typeof it?.source !== 'string' || typeof it.line !== 'number' || !Array.isArray(it.drivers)) continue;
+      const d = (it.drivers as Record<string, unknown>[])
+        .filter((x) => Number.isInteger(x?.start) && Number.isInteger(x?.end) && Number.isFinite(x?.weight))
+        .map((x) => ({ start: x.start as number, end: x.end as number, weight: x.weight as number }));
+      out.set(`${path.resolve(root, it.source)}\0${it.line}`, d);
+    }
+  }
+  return out;
+}
+
+/** Spans inside the (possibly shortened) text shown, not overlapping. */
+function validSpans(d: Drivers, text: string): boolean {
+  const sorted = [...d].sort((a, b) => a.start - b.start);
+  return sorted.every((x, i) => x.start >= 0 && x.end > x.start && x.end <= text.length && (i === 0 || x.start >= sorted[i - 1].end));
+}
+
 /**
  * Builds the view model of one report folder. `workspaceRoots` are used to show sources relative to
  * their workspace folder. results.csv is read in slices that yield to the event loop; the table gets
@@ -474,6 +499,7 @@ export async function loadReport(dir: string, workspaceRoots: readonly string[] 
   let selection: ReportModel['selection'];
   let timeline: ReportModel['timeline'] = jsonTimeline ?? [];
   let themes: ReportModel['themes'] = jsonThemes ?? [];
+  const drivers = driversFromJson(json, root);
   if (hasCsv) {
     const csv = await readResultsCsv(csvPath, root, display, Math.max(1, maxItems), !jsonThemes, signal);
     distribution = csv.distribution;
@@ -481,7 +507,8 @@ export async function loadReport(dir: string, workspaceRoots: readonly string[] 
     partial = csv.partial;
     selection = csv.selection;
     for (const r of csv.kept) {
-      items.push({ i: items.length, ...r.item });
+      const d = r.file ? drivers.get(`${r.file}\0${r.item.line}`) : undefined;
+      items.push(d && validSpans(d, r.item.text) ? { i: items.length, ...r.item, drivers: d } : { i: items.length, ...r.item });
       sources.push({ file: r.file, line: r.item.line });
       if (r.file) sourceFiles.add(r.file);
     }

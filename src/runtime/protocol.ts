@@ -2,7 +2,8 @@
 // (the extension host and the CLI, through src/runtime/client.ts).
 // Every request carries an id; the worker answers with exactly one response for that id, may send
 // progress messages for it before, and stops work on it when a cancel for that id arrives.
-import type { AnalysisResult, AnalyzeProgress, ReportPaths } from '../core/analysis';
+import type { AnalysisResult, AnalyzeProgress, ExplainScope, ReportPaths } from '../core/analysis';
+import type { Driver } from '../core/analysis/explain';
 import type { DeviceSetting, SentimentScores } from '../core/types';
 
 export interface LoadParams {
@@ -50,14 +51,8 @@ export interface ExplainParams {
   modelId: string;
   text: string;
 }
-export interface TokenAttribution {
-  token: string;
-  /** Character span in the original text. */
-  start: number;
-  end: number;
-  /** Change of the predicted label's probability when the token is removed (positive = supports it). */
-  weight: number;
-}
+/** A word and the change of the predicted label's probability when it is removed (positive = supports it). */
+export type TokenAttribution = Driver;
 export interface ExplainResult {
   label: string;
   scores: SentimentScores;
@@ -91,6 +86,8 @@ export interface AnalyzeJobParams {
   itemsOnly?: boolean;
   /** Texts per classification chunk (default 4096: sorted by length within a chunk). */
   chunkSize?: number;
+  /** Which items get their driving words (occlusion): the listed ones (default), every item, or none. */
+  explain?: ExplainScope;
 }
 export interface AnalyzeJobResult {
   /** The analysis; itemsFile is '' unless keepItems was set. */

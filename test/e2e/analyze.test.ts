@@ -167,6 +167,7 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     assert.equal(sum, n, `report.md label counts add up to ${sum}, not ${n}`);
     for (const [label, count] of perLabel) assert.equal(stated.get(label), count, `report.md says ${stated.get(label)} ${label}, results.csv has ${count}`);
     assert.match(report, new RegExp(`\\b${n}\\b`), `report.md does not state the item count ${n}`);
+    assert.match(report, /· driven by “[^”]+”/, "report.md names the words that drove its listed items");
   }
 
   it('right-click a CSV -> Analyze Feedback writes report.md + results.csv and opens the report', async function () {
@@ -211,6 +212,8 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     await s.screenshot('report-view-negative');
     assert.equal(await rows.count(), negatives);
     for (const text of await rows.locator('td:first-child').allTextContents()) assert.match(text, /negative/);
+    // the report's most negative items have the words that drove them marked (summary.json's drivers)
+    assert.ok((await rows.locator('td.text mark.driver.for-negative').count()) >= 1, 'no driving words marked on the negative rows');
     // a row opens feedback.csv at that item's line
     const srcCell = (await rows.first().locator('td.src').textContent())?.trim() ?? '';
     const m = srcCell.match(/^(.+):(\d+)$/);

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -92,5 +93,38 @@ describe('cli analyze (real model)', function () {
   it('logs model, device and throughput on stderr', () => {
     assert.match(stderr, /model .*sentiment-en-zh on cpu/);
     assert.match(stderr, /items in .* items\/s/);
+  });
+
+  it('--explain gives every row the words that drove its label; the report names them for listed items', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-explain-'));
+    try {
+      const file = path.join(tmp, 'fb.txt');
+      fs.writeFileSync(file, ['Terrible update, everything is slower', 'Dark mode looks fantastic', 'The export button is on the left', '更新以后一直闪退'].join('\n'));
+      const run = (...extra: string[]) => {
+        const r = spawnSync(process.execPath, ['bin/product-forge.js', 'analyze', file, '--device', 'cpu', '--quiet', ...extra], { cwd: root, encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        return r.stdout;
+      };
+      const parse = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l));
+      const explained = parse(run('--explain', '--format', 'jsonl'));
+      const plain = parse(run('--format', 'jsonl'));
+      assert.deepEqual(explained.map((o) => [o.label, o.score]), plain.map((o) => [o.label, o.score]), 'explaining changes no result');
+      assert.ok(plain.every((o) => o.drivers === undefined));
+      for (const o of explained) {
+        assert.ok(Array.isArray(o.drivers) && o.drivers.length <= 5, JSON.stringify(o));
+        for (const d of o.drivers) assert.equal(o.text.slice(d.start, d.end), d.token);
+      }
+      const [bad, good, , zh] = explained;
+      const top = (o: { drivers: { token: string; weight: number }[] }) => o.drivers.filter((d) => d.weight > 0)[0]?.token;
+      assert.equal(bad.label, 'negative');
+      assert.ok(['Terrible', 'slower'].includes(top(bad)), JSON.stringify(bad.drivers));
+      assert.equal(good.label, 'positive');
+      assert.equal(top(good), 'fantastic', JSON.stringify(good.drivers));
+      assert.equal(zh.label, 'negative');
+      assert.ok(['闪', '退'].includes(top(zh)), JSON.stringify(zh.drivers));
+      assert.match(run(), /“Terrible update, everything is slower” — `[^`]+:1` · driven by “(Terrible|slower)”/);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,7 @@ import { analyzeFeedback, disposeAnalysis, extractTerms, outputChunks, readItemR
 import { Reservoir, TopK } from '../../src/core/analysis/collections';
 import { atomicWriteFile, writeDirAtomically } from '../../src/core/fsutil';
 import { CancelledError, UserError } from '../../src/core/types';
+import { explainScored, occlusionUnits } from '../../src/core/analysis/explain';
 import { LexiconClassifier, lexiconScores } from '../fixtures/feedback/lexicon-classifier';
 
 let dir: string;
@@ -119,7 +120,7 @@ describe('analysis: aggregation (test classifier)', () => {
   it('contrastive items get a second pass on their clauses and aspect findings', async () => {
     const p = write('m.txt', 'Fast shipping but the strap broke\n物流很快，但是质量很差\nFast delivery, but the strap broke again\nSimple text\n');
     const c = new LexiconClassifier();
-    const r = await analyze([p], { classifier: c });
+    const r = await analyze([p], { classifier: c, explain: 'none' });
     assert.equal(r.aspects.contrastiveItems, 3);
     assert.equal(r.aspects.clausesClassified, 6);
     assert.equal(c.textsSeen, 4 + 6);
@@ -235,5 +236,73 @@ describe('analysis: writers', () => {
     assert.equal(path.basename(d), 'x-2');
     await assert.rejects(writeDirAtomically(dir, 'y', async () => { throw new Error('boom'); }), /boom/);
     assert.ok(!fs.readdirSync(dir).some((n) => n.startsWith('.y') || n === 'y'));
+  });
+});
+
+describe('analysis: driving words (occlusion)', () => {
+  // The test lexicon scores 0.6 + 0.1 per net sentiment word (capped at 0.95), so removing one of three
+  // negative words from "Terrible bug, lost data" (0.9) leaves 0.8: each is worth exactly 0.1.
+  const lines = ['Great app, love it', 'Meh whatever', 'Terrible bug, lost data', 'slow but great'];
+
+  it('by default the listed items get their drivers, computed by hand; the per-item rows do not', async () => {
+    const r = await analyze([write('d.txt', lines.join('\n'))]);
+    assert.equal(r.explained, 'listed');
+    const worst = r.mostNegative[0];
+    assert.equal(worst.text, 'Terrible bug, lost data');
+    assert.deepEqual(worst.drivers!.map((d) => [d.token, d.start, d.end, d.weight]), [['Terrible', 0, 8, 0.1], ['bug', 9, 12, 0.1], ['lost', 14, 18, 0.1]]);
+    const best = r.mostPositive[0];
+    assert.deepEqual(best.drivers!.map((d) => [d.token, d.weight]), [['Great', 0.1], ['love', 0.1]]);
+    // "slow but great" is a tie (neutral 0.55): removing either word makes it 0.7 negative/positive with
+    // neutral 0.15, so neutral drops by 0.4 for each; "but" moves nothing.
+    const tie = r.lowConfidence.find((i) => i.text === 'slow but great')!;
+    assert.deepEqual(tie.drivers!.map((d) => [d.token, d.weight]), [['slow', 0.4], ['great', 0.4]]);
+    const md = renderMarkdown(r);
+    assert.match(md, /“Terrible bug, lost data” — `[^`]+:3` · driven by “Terrible”, “bug”, “lost”/);
+    assert.match(md, /“Driven by” names the words/);
+    const jsonl = (await collect(r, 'jsonl')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(jsonl.every((o) => o.drivers === undefined), 'rows carry drivers only with explain: all');
+    assert.ok(!(await collect(r, 'csv')).split('\r\n')[0].includes('drivers'));
+  });
+
+  it("explain 'all' gives every row its drivers (JSONL, JSON, CSV) and changes no label or score", async () => {
+    const p = write('e.csv', ['text,plan', ...lines.map((l, i) => `"${l}",${i % 2 ? 'pro' : 'free'}`)].join('\n'));
+    const plain = await analyze([p], { explain: 'none' });
+    const c = new LexiconClassifier();
+    const r = await analyze([p], { explain: 'all', classifier: c });
+    assert.equal(plain.explained, 'none');
+    assert.ok(plain.mostNegative.every((i) => i.drivers === undefined));
+    // one input per item and one per word (its one-word clauses make "slow but great" no contrast item)
+    const words = lines.reduce((a, l) => a + l.split(/[\s,]+/).filter(Boolean).length, 0);
+    assert.equal(c.textsSeen, lines.length + words);
+    const jsonl = (await collect(r, 'jsonl')).trim().split('\n').map((l) => JSON.parse(l));
+    const plainRows = (await collect(plain, 'jsonl')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(jsonl.map((o) => [o.label, o.score]), plainRows.map((o) => [o.label, o.score]));
+    assert.deepEqual(jsonl[0].drivers.map((d: { token: string }) => d.token), ['Great', 'love']);
+    assert.deepEqual(jsonl[1].drivers, [], 'no word moves "Meh whatever"');
+    for (const o of jsonl) for (const d of o.drivers) assert.equal(o.text.slice(d.start, d.end), d.token);
+    const csv = (await collect(r, 'csv')).replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.equal(csv[0], 'source,line,text,label,score,negative,neutral,positive,drivers,plan');
+    assert.match(csv[3], /,Terrible \+0\.10; bug \+0\.10; lost \+0\.10,free$/);
+    const json = JSON.parse(await collect(r, 'json'));
+    assert.equal(json.explained, 'all');
+    assert.deepEqual(json.items[2].drivers.map((d: { token: string }) => d.token), ['Terrible', 'bug', 'lost']);
+  });
+
+  it('long items are occluded in runs of words, at most 32 re-scorings each, with spans into the text', () => {
+    const words = Array.from({ length: 100 }, (_, i) => (i === 57 ? 'terrible' : `w${i}`));
+    const text = words.join(' ');
+    const runs = occlusionUnits(text);
+    assert.equal(runs.length, 25); // ceil(100 / 32) = 4 words per run
+    for (const u of runs) assert.equal(text.slice(u.start, u.end), u.token);
+    assert.equal(runs.map((u) => u.token).join(' '), text, 'the runs cover every word once');
+    assert.deepEqual(occlusionUnits('short text here').map((u) => u.token), ['short', 'text', 'here']);
+  });
+
+  it('the drivers of a long item name the run that holds its sentiment word', async () => {
+    const text = Array.from({ length: 100 }, (_, i) => (i === 57 ? 'terrible' : `w${i}`)).join(' ');
+    const [drivers] = await explainScored(new LexiconClassifier(), [{ text, scores: lexiconScores(text) }]);
+    assert.equal(drivers.length, 1);
+    assert.equal(drivers[0].token, 'w56 terrible w58 w59');
+    assert.equal(drivers[0].weight, 0.5); // negative 0.7 -> 0.2 without it; the other runs move nothing
   });
 });

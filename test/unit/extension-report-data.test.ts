@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { analyzeFeedback, disposeAnalysis, writeReport } from '../../src/core/analysis';
 import { buildTimeline, CsvParser, dayOf, listReports, loadReport, mayOpen, parseCsv, topTerms } from '../../src/extension/reportData';
+import { LexiconClassifier } from '../fixtures/feedback/lexicon-classifier';
 
 describe('extension: report data', () => {
   let ws: string;
@@ -103,7 +105,28 @@ describe('extension: report data', () => {
     assert.equal(model.modelId, 'product-forge/sentiment-en-zh');
   });
 
-  it('only opens files in the workspace or named by the report', () => {
+  it("marks the words that drove the report's listed items (from summary.json) on their table rows", async () => {
+    const fb = path.join(ws, 'drivers', 'fb.txt');
+    mkdirSync(path.dirname(fb), { recursive: true });
+    writeFileSync(fb, 'Terrible bug, lost data\nnothing to say here\nGreat app, love it\n');
+    const result = await analyzeFeedback([fb], { classifier: new LexiconClassifier(), tempDir: ws });
+    try {
+      const paths = await writeReport(result, { workspaceDir: ws, baseName: 'drivers', reportsDir: path.join(ws, 'drivers-reports') });
+      const { model } = await loadReport(paths.dir, [ws]);
+      const byText = new Map(model.items.map((it) => [it.text, it]));
+      const bad = byText.get('Terrible bug, lost data')!;
+      assert.deepEqual(bad.drivers!.map((d) => bad.text.slice(d.start, d.end)), ['Terrible', 'bug', 'lost']);
+      assert.ok(bad.drivers!.every((d) => d.weight > 0));
+      const good = byText.get('Great app, love it')!;
+      assert.deepEqual(good.drivers!.map((d) => good.text.slice(d.start, d.end)), ['Great', 'love']);
+      // listed as low confidence (neutral 0.55), but no word moves it
+      assert.deepEqual(byText.get('nothing to say here')!.drivers, []);
+    } finally {
+      await disposeAnalysis(result);
+    }
+  });
+
+    it('only opens files in the workspace or named by the report', () => {
     const srcs = new Set([path.resolve('/abs/elsewhere.txt')]);
     assert.ok(mayOpen(path.join(ws, 'x.txt'), [ws], srcs));
     assert.ok(mayOpen(path.resolve('/abs/elsewhere.txt'), [ws], srcs));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { splitUnits, withoutUnit } from '../../src/runtime/handlers/explain';
+import { splitUnits, withoutUnit } from '../../src/core/analysis/explain';
 import { windowSpans } from '../../src/runtime/handlers/scoring';
 
 describe('runtime text helpers', () => {

@@ -10,6 +10,7 @@ import type { FeedbackItem, SentimentClassifier, SentimentLabel, SentimentScores
 import { CancelledError, SENTIMENT_LABELS, UserError, throwIfAborted } from '../types';
 import { listFeedbackFiles, openFeedbackFile, parseDate, ratingSentiment, type OpenedFeedbackFile } from '../readers';
 import { splitContrast } from './aspects';
+import { explainScored, occlusionUnits, occlusionWeights, topDrivers, topLabel, withoutUnit, type Driver, type TextUnit } from './explain';
 import { Reservoir, TopK } from './collections';
 import { extractTerms, selectPhrases } from './phrases';
 import { computeThemes, growingThemes, sampleTerms, type ThemeSampleItem } from './themes';
@@ -26,7 +27,16 @@ export interface ItemResult {
   score: number;
   scores: SentimentScores;
   fields?: Record<string, string>;
+  /** The words that drove the label, strongest first (occlusion; see ExplainScope). */
+  drivers?: Driver[];
 }
+
+/**
+ * Which items get their driving words: `listed` the items the report lists (most positive/negative,
+ * low confidence, rating disagreements: a few dozen re-scorings in all), `all` every item (each word
+ * is one more model input: several times the work), `none`.
+ */
+export type ExplainScope = 'none' | 'listed' | 'all';
 
 export interface Theme {
   phrase: string;
@@ -125,6 +135,8 @@ export interface AnalysisResult {
   rating?: RatingAgreement;
   /** Names of the kept columns/fields (per-item CSV columns after the fixed ones). */
   fieldNames: string[];
+  /** Which items carry `drivers` (the CSV has a drivers column when 'all'). */
+  explained: ExplainScope;
   warnings: string[];
   /** Temp JSONL file with every ItemResult, in input order (the writers stream it). Delete with disposeAnalysis(). */
   itemsFile: string;
@@ -163,6 +175,8 @@ export interface AnalyzeOptions {
    * only output per-item rows (CLI --format jsonl/csv) turn this and `aspects` off: the rows are the same.
    */
   themes?: boolean;
+  /** Which items get their driving words (default 'listed'). */
+  explain?: ExplainScope;
   /** Folder for the temp per-item file (default os.tmpdir()). */
   tempDir?: string;
   maxJsonBytes?: number;
@@ -178,14 +192,11 @@ function zero(): LabelCounts {
   return { negative: 0, neutral: 0, positive: 0 };
 }
 
-function argmax(s: SentimentScores): SentimentLabel {
-  let best: SentimentLabel = 'neutral';
-  let v = -Infinity;
-  for (const l of SENTIMENT_LABELS) {
-    const x = Number(s[l]);
-    if (x > v) (v = x), (best = l);
-  }
-  return best;
+/** The part of an item the model scores: the whole text, or its first MAX_CLASSIFY_CHARS characters. */
+function classifiable(text: string): string {
+  if (text.length <= MAX_CLASSIFY_CHARS) return text;
+  const cut = /[\uD800-\uDBFF]/.test(text[MAX_CLASSIFY_CHARS - 1]) ? MAX_CLASSIFY_CHARS - 1 : MAX_CLASSIFY_CHARS; // no half surrogate pair
+  return text.slice(0, cut);
 }
 
 function clip(s: string, n: number): string {
@@ -256,6 +267,8 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   const doAspects = opts.aspects !== false;
   const doThemes = opts.themes !== false;
   const chunkSize = Math.max(1, opts.chunkSize ?? opts.batchSize ?? 1024);
+  const explainScope: ExplainScope = opts.explain ?? 'listed';
+  const explainAll = explainScope === 'all';
   const inFlight = Math.max(1, opts.inFlight ?? 2);
 
   const files = await listFeedbackFiles(inputs);
@@ -326,6 +339,8 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
     interface Chunk {
       items: FeedbackItem[];
       clauses: { item: number; clause: string }[];
+      /** --explain: each item's occluded units, whose variants follow the clauses in the request. */
+      occluded: { item: number; units: TextUnit[] }[];
       bytesDone: number;
       ctx: FileCtx;
       scores: Promise<SentimentScores[]>;
@@ -339,18 +354,20 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
     const submit = async (items: FeedbackItem[], bytesDone: number, ctx: FileCtx) => {
       const texts: string[] = new Array(items.length);
       const clauses: Chunk['clauses'] = [];
+      const occluded: Chunk['occluded'] = [];
       for (let i = 0; i < items.length; i++) {
         const y = loopTick();
         if (y) await y;
-        // The tokenizer normalizes whitespace itself: only overlong texts need clipping.
-        const text = items[i].text;
-        texts[i] = text.length > MAX_CLASSIFY_CHARS ? clip(text, MAX_CLASSIFY_CHARS) : text;
+        // The tokenizer normalizes whitespace itself: only overlong texts need cutting.
+        texts[i] = classifiable(items[i].text);
         if (doAspects) for (const c of splitContrast(items[i].text)) clauses.push({ item: i, clause: c });
+        if (explainAll) occluded.push({ item: i, units: occlusionUnits(texts[i]) });
       }
       for (const c of clauses) texts.push(c.clause.length > MAX_CLASSIFY_CHARS ? clip(c.clause, MAX_CLASSIFY_CHARS) : c.clause);
+      for (const o of occluded) for (const u of o.units) texts.push(withoutUnit(texts[o.item], u));
       const scores = opts.classifier.classify(texts, { signal });
       scores.catch(() => undefined); // awaited (and rethrown) in order by consume()
-      queue.push({ items, clauses, bytesDone, ctx, scores });
+      queue.push({ items, clauses, occluded, bytesDone, ctx, scores });
     };
 
     const consume = async (chunk: Chunk) => {
@@ -358,19 +375,26 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       const { dateCol, ratingCol, scale, catCols } = ctx;
       const all = await chunk.scores;
       throwIfAborted(signal);
-      if (all.length !== items.length + chunk.clauses.length) {
-        throw new Error(`classifier returned ${all.length} results for ${items.length + chunk.clauses.length} texts`);
+      const variants = chunk.occluded.reduce((a, o) => a + o.units.length, 0);
+      if (all.length !== items.length + chunk.clauses.length + variants) {
+        throw new Error(`classifier returned ${all.length} results for ${items.length + chunk.clauses.length + variants} texts`);
       }
       const results: ItemResult[] = new Array(items.length);
+      let variantAt = items.length + chunk.clauses.length;
+      let occ = 0;
       let lines = '';
       for (let i = 0; i < items.length; i++) {
         const y = loopTick();
         if (y) await y;
         const it: FeedbackItem = items[i];
         const s: SentimentScores = { negative: Number(all[i].negative) || 0, neutral: Number(all[i].neutral) || 0, positive: Number(all[i].positive) || 0 };
-        const label = argmax(s);
+        const label = topLabel(s);
         const score = s[label];
         const r: ItemResult = { source: it.source, line: it.line, text: it.text, label, score, scores: s };
+        if (chunk.occluded[occ]?.item === i) {
+          const { units } = chunk.occluded[occ++];
+          r.drivers = topDrivers(occlusionWeights(units, s, label, all.slice(variantAt, (variantAt += units.length))));
+        }
         if (it.fields && Object.keys(it.fields).length) {
           r.fields = it.fields;
           if (fieldNames.length < MAX_FIELD_NAMES) {
@@ -445,7 +469,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
           if (y) await y;
           const c = chunk.clauses[j];
           const cs = all[items.length + j];
-          const label = argmax(cs);
+          const label = topLabel(cs);
           const score = Number(cs[label]);
           const item = results[c.item];
           let arr = byItem.get(c.item);
@@ -531,6 +555,20 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   }
 
   try {
+    if (explainScope === 'listed') {
+      // The driving words of the items the report lists, in one more classifier call (a few dozen texts).
+      const listed = [...topPos.sorted(), ...topNeg.sorted(), ...lowConf.sorted(), ...disagree.sorted()].filter((r) => !r.drivers);
+      const byKey = new Map<string, ItemResult[]>();
+      for (const r of listed) {
+        const key = `${r.source}\0${r.line}`;
+        const same = byKey.get(key);
+        if (same) same.push(r);
+        else byKey.set(key, [r]);
+      }
+      const groups = [...byKey.values()];
+      const drivers = await explainScored(opts.classifier, groups.map(([r]) => ({ text: classifiable(r.text), scores: r.scores })), { signal });
+      groups.forEach((g, i) => g.forEach((r) => (r.drivers = drivers[i])));
+    }
     progress(bytesTotal, 'themes', true);
     throwIfAborted(signal);
     const sample = reservoir.items;
@@ -621,6 +659,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       categories,
       rating,
       fieldNames,
+      explained: explainScope,
       warnings,
       itemsFile,
     };

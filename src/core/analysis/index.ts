@@ -9,6 +9,7 @@ export {
   type AspectFinding,
   type CategoryBreakdown,
   type ContrastExample,
+  type ExplainScope,
   type FileSummary,
   type GrowingTheme,
   type ItemResult,
@@ -18,6 +19,7 @@ export {
   type TimeBucket,
 } from './analyze';
 export { splitContrast } from './aspects';
+export { explainScored, formatDrivers, splitUnits, withoutUnit, type Driver, type TextUnit } from './explain';
 export { extractTerms, selectPhrases } from './phrases';
 export { renderMarkdown, type MarkdownOptions } from './markdown';
 export { sentimentOverTimeSvg } from './svg';

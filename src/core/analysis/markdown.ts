@@ -22,13 +22,21 @@ function quote(s: string, n = 240): string {
   return (t.length > n ? `${t.slice(0, n - 1)}…` : t).replace(/([*_`\[\]<>])/g, '\\$1');
 }
 
+/** " · driven by “slow”, “loses”": the (up to 3) words that pushed the item towards its label. */
+function why(it: ItemResult): string {
+  const pro = (it.drivers ?? []).filter((d) => d.weight > 0).slice(0, 3);
+  return pro.length ? ` · driven by ${pro.map((d) => `“${quote(d.token, 60)}”`).join(', ')}` : '';
+}
+
+const DRIVERS_NOTE = '“Driven by” names the words whose removal lowers the label\'s score most (occlusion over the model).';
+
 export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): string {
   const loc = (source: string, line: number) => {
     const p = opts.relativeTo ? path.relative(opts.relativeTo, path.resolve(source)) || source : source;
     return `${p.split(path.sep).join('/')}:${line}`;
   };
   const mix = (c: LabelCounts) => SENTIMENT_LABELS.map((l) => c[l]).join(' / ');
-  const item = (it: ItemResult) => `- **${it.label} ${it.score.toFixed(2)}** — “${quote(it.text)}” — \`${loc(it.source, it.line)}\``;
+  const item = (it: ItemResult) => `- **${it.label} ${it.score.toFixed(2)}** — “${quote(it.text)}” — \`${loc(it.source, it.line)}\`${why(it)}`;
   const L: string[] = [];
   const inputs = r.inputs.map((i) => `\`${i}\``).join(', ');
   L.push(`# ${opts.title ?? 'Feedback analysis'}`);
@@ -82,25 +90,33 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
     L.push('');
   }
 
+  // The first list with drivers says once what they are.
+  let noted = false;
+  const list = (items: ItemResult[]) => {
+    if (!noted && items.some((it) => why(it))) {
+      L.push(DRIVERS_NOTE);
+      L.push('');
+      noted = true;
+    }
+    for (const it of items) L.push(item(it));
+    L.push('');
+  };
   if (r.mostNegative.length) {
     L.push('## Most negative');
     L.push('');
-    for (const it of r.mostNegative) L.push(item(it));
-    L.push('');
+    list(r.mostNegative);
   }
   if (r.mostPositive.length) {
     L.push('## Most positive');
     L.push('');
-    for (const it of r.mostPositive) L.push(item(it));
-    L.push('');
+    list(r.mostPositive);
   }
   if (r.lowConfidence.length) {
     L.push(`## Low confidence (top score < ${r.lowConfidenceThreshold})`);
     L.push('');
     L.push('Worth a human look: the model is unsure about these.');
     L.push('');
-    for (const it of r.lowConfidence) L.push(item(it));
-    L.push('');
+    list(r.lowConfidence);
   }
 
   if (r.time) {
@@ -150,7 +166,7 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
     if (g.disagreements.length) {
       L.push('Strongest disagreements (rating and text point opposite ways):');
       L.push('');
-      for (const d of g.disagreements) L.push(`- rating **${d.rating}**, text **${d.label} ${d.score.toFixed(2)}** — “${quote(d.text)}” — \`${loc(d.source, d.line)}\``);
+      for (const d of g.disagreements) L.push(`- rating **${d.rating}**, text **${d.label} ${d.score.toFixed(2)}** — “${quote(d.text)}” — \`${loc(d.source, d.line)}\`${why(d)}`);
       L.push('');
     }
   }

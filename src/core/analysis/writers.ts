@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { AtomicFileWriter, safeName, timestamp, writeDirAtomically } from '../fsutil';
 import { CancelledError, throwIfAborted } from '../types';
 import { readItemResults, type AnalysisResult, type ItemResult } from './analyze';
+import { formatDrivers } from './explain';
 import { renderMarkdown, type MarkdownOptions } from './markdown';
 import { sentimentOverTimeSvg } from './svg';
 
@@ -20,21 +21,30 @@ export function csvCell(v: string | number): string {
 
 const r4 = (x: number) => Math.round(x * 10000) / 10000;
 
+/** Every item has drivers (--explain): the CSV gets a `drivers` column after the scores. */
+const everyItemExplained = (result: AnalysisResult): boolean => result.explained === 'all';
+
 function csvHeader(result: AnalysisResult): string[] {
+  const fixed = everyItemExplained(result) ? [...FIXED_CSV, 'drivers'] : FIXED_CSV;
   // A kept column whose name collides with a fixed one gets a prefix.
-  return [...FIXED_CSV, ...result.fieldNames.map((f) => (FIXED_CSV.includes(f) ? `field_${f}` : f))];
+  return [...fixed, ...result.fieldNames.map((f) => (fixed.includes(f) ? `field_${f}` : f))];
 }
 
-function csvRow(it: ItemResult, fieldNames: string[]): string {
+function csvRow(it: ItemResult, fieldNames: string[], drivers: boolean): string {
   const cells: (string | number)[] = [it.source, it.line, it.text, it.label, r4(it.score), r4(it.scores.negative), r4(it.scores.neutral), r4(it.scores.positive)];
+  if (drivers) cells.push(formatDrivers(it.drivers ?? []));
   for (const f of fieldNames) cells.push(it.fields?.[f] ?? '');
   return cells.map(csvCell).join(',');
 }
 
-/** JSONL line shape: {"source","line","text","label","score","scores":{...}} (+ "fields" when the row had other columns). */
+/**
+ * JSONL line shape: {"source","line","text","label","score","scores":{...}} (+ "fields" when the row had
+ * other columns, + "drivers": [{"token","start","end","weight"}] when the item was explained).
+ */
 function jsonlObject(it: ItemResult): Record<string, unknown> {
   const o: Record<string, unknown> = { source: it.source, line: it.line, text: it.text, label: it.label, score: r4(it.score), scores: { negative: r4(it.scores.negative), neutral: r4(it.scores.neutral), positive: r4(it.scores.positive) } };
   if (it.fields) o.fields = it.fields;
+  if (it.drivers) o.drivers = it.drivers;
   return o;
 }
 
@@ -67,8 +77,9 @@ export async function* outputChunks(result: AnalysisResult, format: OutputFormat
   };
   if (format === 'csv') {
     add('\uFEFF' + csvHeader(result).map(csvCell).join(',') + '\r\n');
+    const drivers = everyItemExplained(result);
     for await (const it of readItemResults(result, signal)) {
-      add(csvRow(it, result.fieldNames) + '\r\n');
+      add(csvRow(it, result.fieldNames, drivers) + '\r\n');
       yield* flushIf();
     }
   } else if (format === 'jsonl') {

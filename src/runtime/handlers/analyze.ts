@@ -3,7 +3,7 @@
 // own threads), so the extension host stays responsive for any input size: it only sends paths and
 // receives progress messages and the summary. Cancel aborts between batches; nothing half-written
 // remains (the report folder is renamed into place last, temp files are removed).
-import { analyzeFeedback, disposeAnalysis, writeReport, type AnalysisResult, type ReportPaths } from '../../core/analysis';
+import { analyzeFeedback, disposeAnalysis, writeReport, type AnalysisResult, type ExplainScope, type ReportPaths } from '../../core/analysis';
 import type { SentimentClassifier } from '../../core/types';
 import { RuntimeUserError } from '../errors';
 import type { AnalyzeJobParams, AnalyzeJobResult } from '../protocol';
@@ -13,6 +13,7 @@ import { load } from './load';
 import { scoreTexts, sentimentColumns, toSentimentScores } from './scoring';
 
 const DEFAULT_CHUNK = 4096;
+const EXPLAIN_SCOPES: readonly ExplainScope[] = ['none', 'listed', 'all'];
 
 export async function analyzeJob(params: AnalyzeJobParams, ctx: HandlerContext): Promise<AnalyzeJobResult> {
   if (!params || !Array.isArray(params.inputs) || !params.inputs.length || params.inputs.some((p) => typeof p !== 'string' || !p)) {
@@ -20,6 +21,9 @@ export async function analyzeJob(params: AnalyzeJobParams, ctx: HandlerContext):
   }
   if (!params.model || params.model.task !== 'text-classification') {
     throw new RuntimeUserError('analyze needs a text-classification model.', 'bad-request');
+  }
+  if (params.explain !== undefined && !EXPLAIN_SCOPES.includes(params.explain)) {
+    throw new RuntimeUserError(`analyze: explain must be one of ${EXPLAIN_SCOPES.join(', ')}.`, 'bad-request');
   }
   const loadResult = await load(params.model, ctx);
   const m = loadedModel(ctx, params.model.modelId, 'text-classification');
@@ -40,6 +44,7 @@ export async function analyzeJob(params: AnalyzeJobParams, ctx: HandlerContext):
     lowConfidence: params.lowConfidence,
     aspects: !params.itemsOnly,
     themes: !params.itemsOnly,
+    explain: params.explain,
     chunkSize: Math.max(64, Math.min(params.chunkSize ?? DEFAULT_CHUNK, 16384)),
     onProgress: (p) => ctx.progress(p),
     log: ctx.log,

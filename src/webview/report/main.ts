@@ -271,7 +271,7 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
     lab.append(el('span', `dot ${it.label}`), document.createTextNode(it.label));
     const src = el('td', 'src', it.source ? `${it.source.split(/[\\/]/).pop()}:${it.line}` : '');
     src.title = it.source ? `${it.source}:${it.line}` : '';
-    tr.append(lab, el('td', 'num', it.score.toFixed(2)), el('td', 'text', it.text), src);
+    tr.append(lab, el('td', 'num', it.score.toFixed(2)), textCell(it), src);
     if (hasDates) tr.append(el('td', 'small col-date', it.date ?? ''));
     if (r.lowConfidence !== undefined && it.score < r.lowConfidence) tr.classList.add('low');
     const open = (): void => messenger.post('openItem', { reportId: r.id, index: it.i });
@@ -295,6 +295,30 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
     );
   }
   host.replaceChildren(...parts);
+}
+
+/**
+ * The text, with the words that drove the label marked (for it: underlined in the label's colour;
+ * against it: dotted), and the drivers in the cell's tooltip. Plain text nodes only.
+ */
+function textCell(it: ReportItem): HTMLTableCellElement {
+  const td = el('td', 'text');
+  const spans = (it.drivers ?? []).filter((d) => Number.isInteger(d.start) && Number.isInteger(d.end) && d.start >= 0 && d.end <= it.text.length && d.end > d.start).sort((a, b) => a.start - b.start);
+  let at = 0;
+  for (const d of spans) {
+    if (d.start < at) continue;
+    if (d.start > at) td.append(document.createTextNode(it.text.slice(at, d.start)));
+    const m = el('mark', d.weight > 0 ? `driver for-${it.label}` : 'driver against', it.text.slice(d.start, d.end));
+    m.title = `${d.weight > 0 ? 'drove' : 'argued against'} "${it.label}": ${d.weight > 0 ? '+' : '−'}${Math.abs(d.weight * 100).toFixed(0)} points`;
+    td.append(m);
+    at = d.end;
+  }
+  if (at < it.text.length) td.append(document.createTextNode(it.text.slice(at)));
+  if (spans.length) {
+    const pro = spans.filter((d) => d.weight > 0).sort((a, b) => b.weight - a.weight).map((d) => `“${it.text.slice(d.start, d.end)}”`);
+    td.title = pro.length ? `Driven by ${pro.join(', ')} (occlusion over the model)` : '';
+  }
+  return td;
 }
 
 function render(): void {

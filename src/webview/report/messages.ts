@@ -15,6 +15,11 @@ export interface ReportItem {
   /** Probability of `label`. */
   score: number;
   date?: string;
+  /**
+   * The words that drove the label (listed items of the report: most negative/positive, low confidence,
+   * rating disagreements): UTF-16 spans in `text` and the drop of the label's probability without them.
+   */
+  drivers?: { start: number; end: number; weight: number }[];
 }
 
 export interface ReportModel {

@@ -1,0 +1,142 @@
+// Occlusion attribution: which words drove a sentiment label. Each word (or CJK character) is removed
+// in turn and the text re-scored; a word's weight is how much the predicted label's probability drops
+// without it (negative: the word argued against the label). Used by Explain Sentiment (one text, every
+// word) and by Analyze Feedback (the words that drove each listed item, or every item with --explain).
+import { SENTIMENT_LABELS, type SentimentClassifier, type SentimentLabel, type SentimentScores } from '../types';
+
+export interface TextUnit {
+  token: string;
+  /** UTF-16 span in the text. */
+  start: number;
+  end: number;
+}
+
+/** A unit with its weight: the drop of the predicted label's probability when it is removed. */
+export interface Driver extends TextUnit {
+  weight: number;
+}
+
+/** Words or phrases occluded per item in an analysis: longer texts are occluded in runs of words. */
+export const MAX_ITEM_OCCLUSIONS = 32;
+/** Drivers kept per item (the strongest by absolute weight). */
+export const MAX_ITEM_DRIVERS = 5;
+/** Weights below this (half a point of probability) are not drivers. */
+export const MIN_DRIVER_WEIGHT = 0.005;
+
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const WORD = /[\p{L}\p{N}\p{M}]/u;
+const JOINER = /['’\-_.]/u;
+
+/** Words (letters/digits, with inner apostrophes, hyphens, dots) and single CJK characters, with UTF-16 spans. */
+export function splitUnits(text: string): TextUnit[] {
+  const units: TextUnit[] = [];
+  const chars = Array.from(text);
+  let pos = 0;
+  let wordStart = -1;
+  const close = (end: number): void => {
+    if (wordStart >= 0) {
+      let e = end;
+      while (e > wordStart && JOINER.test(text[e - 1])) e--; // no trailing joiners ("end." -> "end")
+      units.push({ token: text.slice(wordStart, e), start: wordStart, end: e });
+      wordStart = -1;
+    }
+  };
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i];
+    const next = chars[i + 1] ?? '';
+    if (CJK.test(ch)) {
+      close(pos);
+      units.push({ token: ch, start: pos, end: pos + ch.length });
+    } else if (WORD.test(ch)) {
+      if (wordStart < 0) wordStart = pos;
+    } else if (wordStart >= 0 && JOINER.test(ch) && WORD.test(next) && !CJK.test(next)) {
+      // inner joiner: "don't", "e-mail", "v2.1"
+    } else {
+      close(pos);
+    }
+    pos += ch.length;
+  }
+  close(pos);
+  return units;
+}
+
+/** The text without one unit (or run of units); a word takes one neighbouring space with it. */
+export function withoutUnit(text: string, u: TextUnit): string {
+  let { start, end } = u;
+  const space = (c: string | undefined): boolean => c !== undefined && /\s/.test(c);
+  if (space(text[end]) && (start === 0 || space(text[start - 1]))) end++;
+  else if (space(text[start - 1]) && end === text.length) start--;
+  return text.slice(0, start) + text.slice(end);
+}
+
+/**
+ * The units to occlude, at most `max`: single words while they fit, else runs of consecutive words
+ * (a 200-word review is explained by phrases of 7 words, not by 200 re-scorings of the whole review).
+ */
+export function occlusionUnits(text: string, max = MAX_ITEM_OCCLUSIONS): TextUnit[] {
+  const units = splitUnits(text);
+  if (units.length <= max) return units;
+  const per = Math.ceil(units.length / max);
+  const runs: TextUnit[] = [];
+  for (let i = 0; i < units.length; i += per) {
+    const first = units[i];
+    const last = units[Math.min(units.length, i + per) - 1];
+    runs.push({ token: text.slice(first.start, last.end), start: first.start, end: last.end });
+  }
+  return runs;
+}
+
+/** The label with the highest score (the first of negative, neutral, positive on ties). */
+export function topLabel(s: SentimentScores): SentimentLabel {
+  let best: SentimentLabel = 'neutral';
+  let v = -Infinity;
+  for (const l of SENTIMENT_LABELS) {
+    const x = Number(s[l]);
+    if (x > v) (v = x), (best = l);
+  }
+  return best;
+}
+
+/** Every unit's weight: the predicted label's probability in `base` minus that in its occluded variant. */
+export function occlusionWeights(units: TextUnit[], base: SentimentScores, label: SentimentLabel, variants: SentimentScores[]): Driver[] {
+  return units.map((u, i) => ({ ...u, weight: base[label] - Number(variants[i][label]) }));
+}
+
+/** The strongest drivers, by absolute weight, at most `k`, each at least MIN_DRIVER_WEIGHT. */
+export function topDrivers(weighted: Driver[], k = MAX_ITEM_DRIVERS): Driver[] {
+  return weighted
+    .filter((d) => Math.abs(d.weight) >= MIN_DRIVER_WEIGHT)
+    .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || a.start - b.start)
+    .slice(0, k)
+    .map((d) => ({ ...d, weight: Math.round(d.weight * 10000) / 10000 }));
+}
+
+/**
+ * Drivers of several texts whose scores are known, in one classifier call (all variants batched).
+ * Returns, per text, its strongest drivers for the label of its scores.
+ */
+export async function explainScored(
+  classifier: Pick<SentimentClassifier, 'classify'>,
+  items: { text: string; scores: SentimentScores }[],
+  opts: { signal?: AbortSignal; maxUnits?: number; top?: number } = {},
+): Promise<Driver[][]> {
+  const plans = items.map((it) => occlusionUnits(it.text, opts.maxUnits));
+  const variants: string[] = [];
+  items.forEach((it, i) => {
+    for (const u of plans[i]) variants.push(withoutUnit(it.text, u));
+  });
+  const scored = variants.length ? await classifier.classify(variants, { signal: opts.signal }) : [];
+  if (scored.length !== variants.length) throw new Error(`classifier returned ${scored.length} results for ${variants.length} texts`);
+  let at = 0;
+  return items.map((it, i) => {
+    const units = plans[i];
+    const out = topDrivers(occlusionWeights(units, it.scores, topLabel(it.scores), scored.slice(at, at + units.length)), opts.top);
+    at += units.length;
+    return out;
+  });
+}
+
+/** "confusing +0.36; page -0.25": drivers as one CSV cell. */
+export function formatDrivers(drivers: Driver[]): string {
+  return drivers.map((d) => `${d.token.replace(/\s+/g, ' ')} ${d.weight >= 0 ? '+' : '-'}${Math.abs(d.weight).toFixed(2)}`).join('; ');
+}
