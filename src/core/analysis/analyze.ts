@@ -266,9 +266,10 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   const k = opts.topK ?? 10;
   const doAspects = opts.aspects !== false;
   const doThemes = opts.themes !== false;
-  const chunkSize = Math.max(1, opts.chunkSize ?? opts.batchSize ?? 1024);
   const explainScope: ExplainScope = opts.explain ?? 'listed';
   const explainAll = explainScope === 'all';
+  // Explaining every item sends up to 33 texts an item: smaller chunks keep a request's texts bounded.
+  const chunkSize = Math.max(1, Math.min(explainAll ? 256 : Infinity, opts.chunkSize ?? opts.batchSize ?? 1024));
   const inFlight = Math.max(1, opts.inFlight ?? 2);
 
   const files = await listFeedbackFiles(inputs);

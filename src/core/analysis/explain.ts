@@ -18,6 +18,12 @@ export interface Driver extends TextUnit {
 
 /** Words or phrases occluded per item in an analysis: longer texts are occluded in runs of words. */
 export const MAX_ITEM_OCCLUSIONS = 32;
+/**
+ * The report's listed items: about this many characters of re-scoring per item, so a long review gets
+ * fewer, longer runs (a 1,300-character review: 8 runs, not 32), at least MIN_LISTED_OCCLUSIONS.
+ */
+export const LISTED_CHAR_BUDGET = 8000;
+export const MIN_LISTED_OCCLUSIONS = 8;
 /** Drivers kept per item (the strongest by absolute weight). */
 export const MAX_ITEM_DRIVERS = 5;
 /** Weights below this (half a point of probability) are not drivers. */
@@ -113,14 +119,17 @@ export function topDrivers(weighted: Driver[], k = MAX_ITEM_DRIVERS): Driver[] {
 
 /**
  * Drivers of several texts whose scores are known, in one classifier call (all variants batched).
- * Returns, per text, its strongest drivers for the label of its scores.
+ * Returns, per text, its strongest drivers for the label of its scores. Each text is occluded in at
+ * most charBudget / its length units (8 to 32), so the cost stays near charBudget characters a text.
  */
 export async function explainScored(
   classifier: Pick<SentimentClassifier, 'classify'>,
   items: { text: string; scores: SentimentScores }[],
-  opts: { signal?: AbortSignal; maxUnits?: number; top?: number } = {},
+  opts: { signal?: AbortSignal; top?: number; charBudget?: number } = {},
 ): Promise<Driver[][]> {
-  const plans = items.map((it) => occlusionUnits(it.text, opts.maxUnits));
+  const budget = opts.charBudget ?? LISTED_CHAR_BUDGET;
+  const maxUnits = (t: string) => Math.max(MIN_LISTED_OCCLUSIONS, Math.min(MAX_ITEM_OCCLUSIONS, Math.floor(budget / Math.max(1, t.length))));
+  const plans = items.map((it) => occlusionUnits(it.text, maxUnits(it.text)));
   const variants: string[] = [];
   items.forEach((it, i) => {
     for (const u of plans[i]) variants.push(withoutUnit(it.text, u));
