@@ -51,10 +51,17 @@ export async function runExplain(argv: string[]): Promise<number> {
       if (text) throw new UserError('give either a text or --file/--line, not both');
       const line = Number(lineFlag);
       if (!Number.isInteger(line) || line < 1) throw new UserError('--file needs --line N (the 1-based line or row of the item)');
-      const { readFeedbackFile } = await import('../core/readers');
-      const { items } = await readFeedbackFile(file, { column: stringFlag(args, 'column') });
-      const item = items.find((i) => i.line === line);
-      if (!item) throw new UserError(`no feedback item starts at line ${line} of ${file} (items start at lines ${items.slice(0, 5).map((i) => i.line).join(', ')}…)`);
+      const { feedbackItemAtLine, openFeedbackFile } = await import('../core/readers');
+      const column = stringFlag(args, 'column');
+      const item = await feedbackItemAtLine(file, line, { column });
+      if (!item) {
+        const starts: number[] = [];
+        for await (const b of (await openFeedbackFile(file, { column })).batches()) {
+          starts.push(...b.items.slice(0, 5 - starts.length).map((i) => i.line));
+          if (starts.length >= 5) break;
+        }
+        throw new UserError(`no feedback item at line ${line} of ${file} (items start at lines ${starts.join(', ')}…)`);
+      }
       text = item.text;
     }
     if (!text) throw new UserError('nothing to explain: give a text, or --file FILE --line N');

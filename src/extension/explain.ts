@@ -1,12 +1,30 @@
 // "Explain Sentiment": classifies the selection (or the current line) in the worker with word-level
 // occlusion attributions, colours the words that drove the prediction and summarizes the result.
 import * as vscode from 'vscode';
+import { feedbackItemAtLine } from '../core/readers';
 import { SENTIMENT_LABELS } from '../core/types';
 import type { TokenAttribution } from '../runtime/protocol';
 import { reportCommandError } from './errors';
 import { explainSummary, significantTokens } from './explainFormat';
 import type { SentimentModelHost } from './sentimentModel';
 import type { Services } from './services';
+
+/**
+ * The feedback text of the table row on `line` (0-based) of a saved CSV/TSV/JSON/JSONL file, found by the
+ * same readers Analyze Feedback uses (text column detected), with the range it occupies in the line;
+ * inLine is false (the range is the whole line) when the cell is quoted with escapes or spans lines.
+ */
+async function feedbackCellAt(doc: vscode.TextDocument, line: number): Promise<{ range: vscode.Range; text: string; inLine: boolean } | undefined> {
+  if (!TABLE_FILE.test(doc.uri.fsPath)) return undefined;
+  const item = await feedbackItemAtLine(doc.uri.fsPath, line + 1);
+  if (!item) return undefined;
+  const lineText = doc.lineAt(line).text;
+  const at = lineText.indexOf(item.text);
+  const range = at >= 0 ? new vscode.Range(line, at, line, at + item.text.length) : doc.lineAt(line).range;
+  return { range, text: item.text, inLine: at >= 0 };
+}
+
+const TABLE_FILE = /\.(csv|tsv|jsonl?)$/i;
 
 export function registerExplainCommand(services: Services, models: SentimentModelHost): void {
   const supports = vscode.window.createTextEditorDecorationType({
@@ -37,13 +55,26 @@ export function registerExplainCommand(services: Services, models: SentimentMode
         return undefined;
       }
       const doc = editor.document;
-      const range = editor.selection.isEmpty ? doc.lineAt(editor.selection.active.line).range : new vscode.Range(editor.selection.start, editor.selection.end);
-      const text = doc.getText(range);
+      const scope = doc.uri.scheme === 'file' ? doc.uri : undefined;
+      let range = editor.selection.isEmpty ? doc.lineAt(editor.selection.active.line).range : new vscode.Range(editor.selection.start, editor.selection.end);
+      let text = doc.getText(range);
+      // No selection, or one whole line (as the Report view opens an item), in a saved table (CSV, TSV, JSON,
+      // JSONL): explain the row's feedback text, not its other columns.
+      const sel = editor.selection;
+      const rowPick = sel.isEmpty || sel.isEqual(doc.lineAt(sel.start.line).range);
+      const cell = rowPick && scope && !doc.isDirty
+        ? await feedbackCellAt(doc, sel.start.line).catch((err: unknown) => {
+            services.output.warn(`Explain Sentiment: could not read the row at line ${sel.start.line + 1} (${(err as Error)?.message}); explaining the line as it is.`);
+            return undefined;
+          })
+        : undefined;
+      if (cell) ({ range, text } = cell);
+      // Word spans map onto the editor only when the text is the range's own characters.
+      const mapped = !cell || cell.inLine;
       if (!text.trim()) {
         void vscode.window.showInformationMessage('Select some feedback text (or put the cursor on a non-empty line) to explain its sentiment.');
         return undefined;
       }
-      const scope = doc.uri.scheme === 'file' ? doc.uri : undefined;
       try {
         const result = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: 'Explaining sentiment', cancellable: true },
@@ -72,9 +103,11 @@ export function registerExplainCommand(services: Services, models: SentimentMode
             `**${t.weight >= 0 ? 'Supports' : 'Argues against'}** *${result.label}* ` +
               `(${t.weight >= 0 ? '+' : '−'}${Math.abs(t.weight).toFixed(3)} probability without this word)`,
           );
-        editor.setDecorations(supports, shown.filter((t) => t.weight > 0).map((t) => ({ range: toRange(t), hoverMessage: hover(t) })));
-        editor.setDecorations(opposes, shown.filter((t) => t.weight < 0).map((t) => ({ range: toRange(t), hoverMessage: hover(t) })));
-        decorated = editor;
+        if (mapped) {
+          editor.setDecorations(supports, shown.filter((t) => t.weight > 0).map((t) => ({ range: toRange(t), hoverMessage: hover(t) })));
+          editor.setDecorations(opposes, shown.filter((t) => t.weight < 0).map((t) => ({ range: toRange(t), hoverMessage: hover(t) })));
+          decorated = editor;
+        }
         const summary = explainSummary(result);
         services.output.info(`Explain Sentiment (${doc.uri.fsPath || doc.uri.toString()}:${range.start.line + 1}): ${summary}`);
         services.output.info(

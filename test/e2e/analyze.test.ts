@@ -233,6 +233,29 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     assert.match(selection, new RegExp(`Ln ${m[2]},`), `cursor not on line ${m[2]}: "${selection}"`);
   });
 
+  it('Explain Sentiment on the CSV row the Report view opened explains its feedback cell and marks its words', async function () {
+    this.timeout(120_000);
+    // The previous test left feedback.csv open with the cursor on a negative item's row.
+    const selection = (await s.page.locator('.statusbar-item[id="status.editor.selection"]').textContent()) ?? '';
+    const line = Number(selection.match(/Ln (\d+),/)?.[1]);
+    assert.ok(line > 1, `cursor line from "${selection}"`);
+    const [reportDir] = s.findFiles('.product-forge/reports/feedback-*/results.csv').map((f) => path.dirname(f));
+    const [header, ...data] = parseCsv(readFileSync(path.join(reportDir, 'results.csv'), 'utf8'));
+    const row = data.find((r) => Number(r[header.indexOf('line')]) === line);
+    assert.ok(row, `results.csv has the item at line ${line}`);
+    const text = row[header.indexOf('text')];
+    await s.runCommand('Product Forge: Explain Sentiment');
+    // the output channel logs the length of what was explained: the text cell, not the whole CSV line
+    const m = await s.waitForLog(CHANNEL, /Explain: (\d+) chars, (\d+) words in \d+ ms/, 90_000);
+    assert.equal(Number(m[1]), text.length, `explained ${m[1]} characters; the feedback cell "${text}" has ${text.length}`);
+    const note = await s.waitForNotification(/\b(negative|neutral|positive)\b/i, 30_000);
+    await s.screenshot('explain-csv-row');
+    assert.match(note, new RegExp(row[header.indexOf('label')], 'i'), `the explanation's label agrees with the report's: ${note}`);
+    // the words that drove it are highlighted in the editor (decoration types render as "ced-" classes)
+    const marked = await s.page.locator('.monaco-editor.focused [class*="ced-"], .editor-group-container.active .monaco-editor [class*="ced-"]').count();
+    assert.ok(marked >= 1, 'no highlighted words in the editor');
+  });
+
   it('right-click a .txt -> Analyze Feedback reports one item per line', async function () {
     this.timeout(300_000);
     const { report, rows } = await analyzeFromExplorer('interviews.txt', 'txt');

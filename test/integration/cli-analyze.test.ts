@@ -127,4 +127,27 @@ describe('cli analyze (real model)', function () {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   });
+
+  it('explain --file --line explains the text cell of the row at that line (a continuation line of a quoted cell too)', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-explain-line-'));
+    try {
+      const file = path.join(tmp, 'fb.csv');
+      fs.writeFileSync(file, 'date,text\n2024-03-01,Dark mode looks fantastic\n2024-03-02,"Terrible update,\neverything is slower"\n');
+      const run = (line: number) => {
+        const r = spawnSync(process.execPath, ['bin/product-forge.js', 'explain', '--file', file, '--line', String(line), '--json', '--device', 'cpu'], { cwd: root, encoding: 'utf8' });
+        return { status: r.status, out: r.status === 0 ? JSON.parse(r.stdout) : undefined, err: r.stderr };
+      };
+      const good = run(2);
+      assert.equal(good.out.text, 'Dark mode looks fantastic');
+      assert.equal(good.out.label, 'positive');
+      const top = [...good.out.tokens].sort((a: { weight: number }, b: { weight: number }) => b.weight - a.weight)[0];
+      assert.equal(top.token, 'fantastic');
+      assert.equal(run(4).out.text, 'Terrible update,\neverything is slower', 'line 4 continues the row of line 3');
+      const header = run(1);
+      assert.equal(header.status, 2);
+      assert.match(header.err, /no feedback item at line 1 of .*fb\.csv \(items start at lines 2, 3…\)/);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CsvParser, parseCsvText, detectDelimiter } from '../../src/core/readers/csv';
-import { inspectTable, listFeedbackFiles, openFeedbackFile, readFeedbackFile } from '../../src/core/readers';
+import { feedbackItemAtLine, inspectTable, listFeedbackFiles, openFeedbackFile, readFeedbackFile } from '../../src/core/readers';
 import { sniffEncoding } from '../../src/core/readers/decode';
 import { detectParagraphMode } from '../../src/core/readers/text';
 import { UserError } from '../../src/core/types';
@@ -239,5 +239,28 @@ describe('readers: folders', () => {
     await rejectsUser(listFeedbackFiles([path.join(dir, 'missing')]), /does not exist/);
     fs.mkdirSync(path.join(dir, 'empty'));
     await rejectsUser(listFeedbackFiles([path.join(dir, 'empty')]), /No feedback items found in .*empty \(no /);
+  });
+});
+
+describe('readers: the item at a line', () => {
+  it('CSV: the row at a line, its continuation lines, nothing for the header or a blank line', async () => {
+    const p = write('at.csv', 'date,text\n2024-01-01,Sync lost my notes\n2024-01-02,"A long\ncomplaint, over two lines"\n\n2024-01-03,Love it\n');
+    assert.equal(await feedbackItemAtLine(p, 1), undefined, 'header');
+    assert.equal((await feedbackItemAtLine(p, 2))?.text, 'Sync lost my notes');
+    assert.equal((await feedbackItemAtLine(p, 3))?.text, 'A long\ncomplaint, over two lines');
+    assert.equal((await feedbackItemAtLine(p, 4))?.line, 3, 'a continuation line belongs to its row');
+    assert.equal(await feedbackItemAtLine(p, 5), undefined, 'blank line');
+    assert.deepEqual(await feedbackItemAtLine(p, 6), { source: p, line: 6, text: 'Love it', fields: { date: '2024-01-03' } });
+    assert.equal(await feedbackItemAtLine(p, 99), undefined);
+  });
+
+  it('JSONL by line; a pretty-printed JSON array by any line of an element', async () => {
+    const l = write('at.jsonl', '{"text":"first","n":1}\n\n{"text":"second","n":2}\n');
+    assert.equal((await feedbackItemAtLine(l, 3))?.text, 'second');
+    assert.equal(await feedbackItemAtLine(l, 2), undefined);
+    const j = write('at.json', JSON.stringify([{ text: 'one', n: 1 }, { text: 'two', n: 2 }], null, 2));
+    // 1 [  2 {  3 "text": "one",  4 "n": 1  5 },  6 {  7 "text": "two",  8 "n": 2  9 }  10 ]
+    const at = async (n: number) => (await feedbackItemAtLine(j, n))?.text;
+    assert.deepEqual([await at(1), await at(2), await at(4), await at(5), await at(6), await at(8)], [undefined, 'one', 'one', 'one', 'two', 'two']);
   });
 });

@@ -367,5 +367,33 @@ export async function readFeedbackFile(file: string, opts: ReadOptions = {}): Pr
   return { items, file: f };
 }
 
+/**
+ * The item whose text is at 1-based `line` of a file (a line of a .txt/.md/.jsonl, a physical line of
+ * a CSV/TSV row, including the continuation lines of a quoted multi-line cell, or any line of a JSON
+ * array's element up to the next one), read only as far as that line; undefined for a header, blank
+ * or skipped line.
+ */
+export async function feedbackItemAtLine(file: string, line: number, opts: ReadOptions = {}): Promise<FeedbackItem | undefined> {
+  const f = await openFeedbackFile(file, opts);
+  // A JSON element runs from its line to the next element's (pretty-printed objects span lines).
+  const json = f.format === 'json';
+  let prev: FeedbackItem | undefined;
+  for await (const b of f.batches()) {
+    for (const it of b.items) {
+      if (it.line === line) return it;
+      if (it.line > line) return json ? prev : within(prev, line);
+      prev = it;
+    }
+  }
+  return json ? prev : within(prev, line);
+}
+
+/** `item` when `line` falls on one of its continuation lines (its text spans that many lines). */
+function within(item: FeedbackItem | undefined, line: number): FeedbackItem | undefined {
+  if (!item || line < item.line) return undefined;
+  const extra = (item.text.match(/\r\n|\n|\r/g) ?? []).length;
+  return line <= item.line + extra ? item : undefined;
+}
+
 export { delimiterName } from './csv';
 export { openText, sniffEncoding, looksBinary } from './decode';
