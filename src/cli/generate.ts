@@ -29,6 +29,8 @@ const USAGE = `usage: product-forge generate prd|copy|personas --brief FILE [--e
   [--backend local|openai-compatible|template] [--options JSON] [--out FILE [--force]]
   [--model ID|DIR] [--endpoint URL] [--models-path DIR] [--max-new-tokens N]
 options JSON: {"audience","tone","channel":"landing-page|app-store|email|social-post","framework":"AIDA|PAS|FAB|BAB","variants":N,"count":N|"auto","seed":N,"temperature":T}
+backend: local by default (onnx-community/Qwen2.5-0.5B-Instruct when installed, or --model); when neither --backend nor --model
+  is given and no local model is installed, the document is written with the template backend (said on stderr)
 env: PRODUCT_FORGE_API_KEY (openai-compatible), PRODUCT_FORGE_MODELS_PATH (local models folder)`;
 
 const DEFAULT_LOCAL_MODEL = 'onnx-community/Qwen2.5-0.5B-Instruct';
@@ -40,6 +42,8 @@ interface Args {
   brief: string;
   evidence: string[];
   backend: BackendKind;
+  /** --backend was given (else the default, local, may fall back to template). */
+  backendGiven?: boolean;
   options: GenerateOptions;
   out?: string;
   force: boolean;
@@ -70,6 +74,7 @@ function parseArgs(argv: string[]): Args {
         const b = need(i++, f);
         if (!(BACKEND_KINDS as string[]).includes(b)) throw new UserError(`Unknown backend "${b}": use local, openai-compatible or template`);
         a.backend = b as BackendKind;
+        a.backendGiven = true;
         break;
       }
       case '--options': {
@@ -194,7 +199,16 @@ export async function runGenerate(argv: string[]): Promise<number> {
     if (args.backend === 'openai-compatible') {
       backend = new OpenAICompatibleGenerator({ endpoint: args.endpoint, model: args.model ?? DEFAULT_REMOTE_MODEL, apiKey: process.env.PRODUCT_FORGE_API_KEY || undefined });
     } else if (args.backend === 'local') {
-      backend = await localBackend(args, ac.signal, (fn) => cleanups.push(fn));
+      try {
+        backend = await localBackend(args, ac.signal, (fn) => cleanups.push(fn));
+      } catch (e) {
+        // Nothing asked for a model: a first run without one still gets the evidence-based document.
+        if (!(e instanceof BackendUnavailableError) || args.backendGiven || args.model) throw e;
+        process.stderr.write(
+          `note: ${e.message}; writing with the template backend (the evidence, quotes and counts, no drafted prose). ` +
+            `For drafted prose: --backend local --model DIR, or --backend openai-compatible --endpoint URL.\n`,
+        );
+      }
     }
     if (args.out) writer = await AtomicFileWriter.create(args.out, { overwrite: args.force });
     const sink = writer;

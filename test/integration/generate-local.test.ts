@@ -127,6 +127,23 @@ describe('product-forge generate (CLI)', function () {
     assert.equal([...md.matchAll(/^## Persona \d/gm)].length, 2);
   });
 
+  it('with no backend asked for and no local model installed, writes the template document and says so', async () => {
+    const home = process.env.HOME;
+    process.env.HOME = tmp; // no ~/.cache/product-forge/models here
+    try {
+      const out = path.join(tmp, 'fallback-prd.md');
+      const r = await cli(['prd', '--brief', path.join(FIX, 'brief.md'), '--evidence', path.join(FIX, 'feedback.csv'), '--models-path', tmp, '--out', out]);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, /^note: No local model "onnx-community\/Qwen2\.5-0\.5B-Instruct" found .*writing with the template backend/m);
+      assert.match(fs.readFileSync(out, 'utf8'), /Draft made without a language model/);
+      // asking for the local backend (or a model) explicitly still fails clearly
+      const asked = await cli(['prd', '--brief', path.join(FIX, 'brief.md'), '--backend', 'local', '--models-path', tmp]);
+      assert.equal(asked.code, 3);
+    } finally {
+      process.env.HOME = home;
+    }
+  });
+
   it('says in one line when a backend is unavailable and names the alternatives', async () => {
     const r = await cli(['prd', '--brief', path.join(FIX, 'brief.md'), '--backend', 'openai-compatible', '--endpoint', 'http://127.0.0.1:9/v1']);
     assert.equal(r.code, 3);

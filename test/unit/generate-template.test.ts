@@ -1,6 +1,7 @@
 // Template backend: sections, verbatim citations, data-driven personas, copy limits, verifier.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   CHANNEL_LIMITS,
@@ -77,6 +78,21 @@ describe('grounded generation: template backend', () => {
     assert.equal(sync.count, expected);
     const md = await render('prd');
     assert.match(md, new RegExp(`"sync" \\(${expected} of 28`));
+  });
+
+  it('themes are topics: Chinese words rather than characters, no sentiment or function words', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-gen-zh-'));
+    try {
+      const f = path.join(tmp, 'zh.txt');
+      fs.writeFileSync(f, ['同步太慢了，笔记经常丢失', '同步失败了，很烦', '笔记很好用', '导出PDF的时候格式乱了', '导出PDF很慢', 'Great app, great sync', 'Great support', 'Sync is slow'].join('\n'));
+      const ins = computeInsights(await loadEvidence([f]));
+      const terms = ins.themes.map((t) => t.term);
+      for (const t of ['同步', '笔记', '导出', 'pdf', 'sync']) assert.ok(terms.includes(t), `"${t}" among the themes: ${terms.join(', ')}`);
+      for (const t of ['了', '很', 'great', '同步太']) assert.ok(!terms.includes(t), `"${t}" is not a theme: ${terms.join(', ')}`);
+      assert.equal(ins.themes.find((t) => t.term === '同步')!.count, 2);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('personas: segments partition the items and each cites real evidence', async () => {

@@ -264,6 +264,14 @@ function chineseTerms(text: string, out: Map<string, string>): void {
   }
 }
 
+/** Chinese candidate terms of a text (2-4-character n-grams of its function-free segments), distinct. */
+export function chineseTermKeys(text: string): string[] {
+  if (!HAN.test(text)) return [];
+  const out = new Map<string, string>();
+  chineseTerms(text, out);
+  return [...out.keys()];
+}
+
 /** Distinct candidate terms of a text: English phrase keys and Chinese 2-4-character n-grams. */
 export function extractTerms(text: string): Term[] {
   const out = new Map<string, string>();

@@ -1,5 +1,6 @@
 // Figures computed from the evidence (never invented): counts, shares, themes, sentiment, ratings,
 // non-functional areas, and data-driven segments (personas) with verbatim, cited points.
+import { extractTerms, isCjk, selectPhrases } from '../analysis/phrases';
 import { itemVectors, segment, topTerms, type Segmentation } from './cluster';
 import type { EvidenceItem, EvidenceSet } from './evidence';
 import { cues, NFR_AREAS, sentences, words, type Cues } from './text';
@@ -76,11 +77,15 @@ export function computeInsights(ev: EvidenceSet, opts: { personas?: number | 'au
     arr.push(it);
     df.set(w, arr);
   }
-  const themes: Theme[] = [...df]
-    .filter(([, arr]) => arr.length >= 2 && arr.length < Math.max(3, total * 0.9))
-    .map(([term, arr]) => ({ term, count: arr.length, items: arr }))
-    .sort((a, b) => b.count - a.count || (a.term < b.term ? -1 : 1))
-    .slice(0, 10);
+  // Chinese n-grams overlap ("笔记", "记笔记", "笔记经"): selectPhrases keeps a term only when no longer
+  // one explains it and drops accidental joins of two words, as in Analyze Feedback's aspects.
+  // English words that Analyze Feedback would not call a topic (sentiment, generic, function words:
+  // "great", "customer") are left out too.
+  const topical = (t: string) => isCjk(t) || extractTerms(t).length > 0;
+  const counts = new Map([...df].filter(([t, arr]) => arr.length >= 2 && arr.length < Math.max(3, total * 0.9) && topical(t)).map(([t, arr]) => [t, arr.length]));
+  const themes: Theme[] = selectPhrases(counts, 2, 10)
+    .map((term) => ({ term, count: df.get(term)!.length, items: df.get(term)! }))
+    .sort((a, b) => b.count - a.count || (a.term < b.term ? -1 : 1));
 
   let sentiment: Insights['sentiment'];
   const known = items.filter((i) => i.sentiment);

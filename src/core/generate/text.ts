@@ -1,6 +1,8 @@
 // Small text utilities for grounded generation: word tokens for TF-IDF, sentence splitting that keeps
 // verbatim substrings, cue detection, and length-limited trimming at word boundaries.
 
+import { chineseTermKeys } from '../analysis/phrases';
+
 const STOP = new Set(
   (
     'a an and are as at be been but by can could did do does doing for from had has have having he her here hers him his how i if in into is it its ' +
@@ -12,16 +14,22 @@ const STOP = new Set(
   ).split(/\s+/),
 );
 
-/** Lower-cased word tokens (letters/digits, CJK characters one by one), stop words removed. */
+/**
+ * Lower-cased word tokens (letters/digits), stop words removed, then the Chinese terms: 2-4-character
+ * n-grams of the function-free segments, as Analyze Feedback's themes find them (not single characters,
+ * which made "了" and "很" the most mentioned "topics" of Chinese feedback).
+ */
 export function words(text: string): string[] {
   const out: string[] = [];
-  const re = /[\p{Script=Han}]|[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu;
+  // Letters and digits other than Han (Han runs give the Chinese terms below).
+  const re = /(?:(?!\p{Script=Han})[\p{L}\p{N}])(?:(?!\p{Script=Han})[\p{L}\p{N}'’-])*/gu;
   for (const m of text.toLowerCase().matchAll(re)) {
     const w = m[0].replace(/['’-]+$/, '').replace(/’/g, "'");
-    if (w.length < 2 && !/\p{Script=Han}/u.test(w)) continue;
+    if (w.length < 2) continue;
     if (STOP.has(w) || /^\d+$/.test(w)) continue;
     out.push(w);
   }
+  out.push(...chineseTermKeys(text));
   return out;
 }
 
