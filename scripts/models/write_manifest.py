@@ -160,7 +160,8 @@ on SST-5 dev so that the 3-class and the two-class dev ECE are both under 0.05),
 positive-vs-negative decisions is calibrated too. Training took {M['train_seconds']} s (whole build {M['total_seconds']} s) on 2 CPU cores.
 
 ## Measured results (held-out, calibrated model as shipped)
-Binary sets: decision = larger of P(negative), P(positive). ECE: 15 equal-width bins (binary sets: on the renormalized
+Binary sets: decision = larger of P(negative), P(positive), the label `product-forge analyze --two-way` gives (three-way, the
+default, also calls some of these sentences neutral). ECE: 15 equal-width bins (binary sets: on the renormalized
 two-class confidence).
 
 | set | n | metric | result | target | lexicon reference |

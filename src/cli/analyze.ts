@@ -25,6 +25,8 @@ export const ANALYZE_USAGE = `usage: product-forge analyze <file-or-folder…> [
   --model ID|DIR           sentiment model id or folder (default ${DEFAULT_SENTIMENT_MODEL})
   --models-path DIR        folder of model folders searched before the bundled models
   --low-confidence 0.6     items whose top score is below this are listed for review
+  --two-way                negative or positive only, by P(negative) vs P(positive) (for data without a
+                           neutral class, e.g. star ratings 1-2 vs 4-5); default: negative / neutral / positive
   --explain                every item gets the words that drove its label ("drivers" in jsonl/json,
                            a drivers column in csv; one more model input per word: several times slower).
                            Without it, only the items the report lists are explained
@@ -32,7 +34,7 @@ export const ANALYZE_USAGE = `usage: product-forge analyze <file-or-folder…> [
 
 const SPEC: FlagSpec = {
   column: 'value', format: 'value', out: 'value', force: 'bool', 'report-dir': 'value', device: 'value', model: 'value',
-  'models-path': 'value', 'low-confidence': 'value', explain: 'bool', quiet: 'bool', help: 'bool',
+  'models-path': 'value', 'low-confidence': 'value', explain: 'bool', 'two-way': 'bool', quiet: 'bool', help: 'bool',
 };
 
 export interface LoadedClassifier {
@@ -143,6 +145,7 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     // jsonl/csv print only the per-item rows: no lists to explain unless every item is.
     const rowsOnly = (format === 'jsonl' || format === 'csv') && !reportDir;
     const explain = args.flags.has('explain') ? 'all' : rowsOnly ? 'none' : 'listed';
+    const twoWay = args.flags.has('two-way');
     if (!args.positional.length) throw new UserError('analyze needs at least one file or folder; see --help');
     if (out && !force && (await pathExists(out))) throw new UserError(`${out} already exists; choose another name or pass --force to replace it`);
     if (reportDir && (await pathExists(reportDir)) && !statSync(reportDir).isDirectory()) throw new UserError(`--report-dir ${reportDir} is not a folder`);
@@ -177,13 +180,13 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
       // The default: the whole job runs in the model worker (no texts or scores cross threads).
       const job = await c.analyze(
         // Rows only: skip themes and the clause pass they would not show.
-        { inputs, column, lowConfidence, explain, keepItems: true, itemsOnly: rowsOnly, report: reportDir ? { workspaceDir: process.cwd(), baseName: base, reportsDir: path.resolve(reportDir) } : undefined },
+        { inputs, column, lowConfidence, explain, twoWay, keepItems: true, itemsOnly: rowsOnly, report: reportDir ? { workspaceDir: process.cwd(), baseName: base, reportsDir: path.resolve(reportDir) } : undefined },
         { signal, onProgress },
       );
       result = job.result;
       reportPath = job.report?.report;
     } else {
-      result = await analyzeFeedback(inputs, { classifier: c, column, signal, onProgress, lowConfidence, explain, log });
+      result = await analyzeFeedback(inputs, { classifier: c, column, signal, onProgress, lowConfidence, explain, twoWay, log });
     }
     if (showProgress) stderr.write('\r'.padEnd(49) + '\r');
     const secs = (Date.now() - tAnalyze) / 1000;

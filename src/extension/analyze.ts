@@ -216,6 +216,7 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
             inputs,
             column,
             lowConfidence: cfg.lowConfidence,
+            twoWay: cfg.twoWay,
             report: { workspaceDir: root, baseName: reportBaseName(inputs) },
           },
           {

@@ -11,6 +11,8 @@ export interface ForgeConfig {
   allowModelDownloads: boolean;
   sentimentModel: string;
   lowConfidence: number;
+  /** Analyze Feedback labels items negative or positive only (no neutral). */
+  twoWay: boolean;
   /**
    * CPU threads for the sentiment model, all inference threads together; 0 = auto: the runtime's default, every core.
    * (Leaving one of 2 cores to the editor was measured: about a fifth fewer items/s and no lower event-loop stalls.)
@@ -31,6 +33,7 @@ export const CONFIG_DEFAULTS: ForgeConfig = {
   allowModelDownloads: false,
   sentimentModel: 'product-forge/sentiment-en-zh',
   lowConfidence: 0.6,
+  twoWay: false,
   inferenceThreads: 0,
   generation: {
     backend: 'local',
@@ -114,6 +117,7 @@ export function parseConfig(get: (key: string) => unknown): ParsedConfig {
     allowModelDownloads: bool('allowModelDownloads', d.allowModelDownloads),
     sentimentModel: str('sentimentModel', d.sentimentModel, { nonEmpty: true }),
     lowConfidence: num('analysis.lowConfidence', d.lowConfidence, 0, 1),
+    twoWay: bool('analysis.twoWay', d.twoWay),
     inferenceThreads: num('inferenceThreads', d.inferenceThreads, 0, 64, true),
     generation: {
       backend: oneOf('generation.backend', ['local', 'openai-compatible', 'template'] as const, d.generation.backend),

@@ -88,6 +88,8 @@ export interface AnalyzeJobParams {
   chunkSize?: number;
   /** Which items get their driving words (occlusion): the listed ones (default), every item, or none. */
   explain?: ExplainScope;
+  /** Two-way labels: negative or positive only (AnalyzeOptions.twoWay). */
+  twoWay?: boolean;
 }
 export interface AnalyzeJobResult {
   /** The analysis; itemsFile is '' unless keepItems was set. */

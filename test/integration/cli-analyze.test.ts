@@ -150,4 +150,40 @@ describe('cli analyze (real model)', function () {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   });
+
+  it('--two-way labels negative or positive by P(negative) vs P(positive): SST-2 dev as bench:quality scores it', function () {
+    const dev = path.resolve(root, '..', 'shared', 'datasets', 'sst2', 'stsa.binary.dev');
+    if (!fs.existsSync(dev)) {
+      console.log(`    (skipped: ${dev} not found)`);
+      this.skip();
+    }
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-two-way-'));
+    try {
+      const rows = fs.readFileSync(dev, 'utf8').trim().split('\n').map((l) => ({ gold: l[0] === '1' ? 'positive' : 'negative', text: l.slice(2) }));
+      const file = path.join(tmp, 'sst2-dev.txt');
+      fs.writeFileSync(file, rows.map((r) => r.text).join('\n'));
+      const run = (...extra: string[]) => {
+        const r = spawnSync(process.execPath, ['bin/product-forge.js', 'analyze', file, '--format', 'jsonl', '--device', 'cpu', '--quiet', ...extra], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+        assert.equal(r.status, 0, r.stderr);
+        return r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      };
+      const three = run();
+      const two = run('--two-way');
+      assert.equal(two.length, rows.length);
+      let agree = 0;
+      for (let i = 0; i < rows.length; i++) {
+        const t = three[i].scores;
+        assert.equal(two[i].label, t.positive > t.negative ? 'positive' : 'negative', `item ${i + 1}: the two-class decision of the three-way scores`);
+        // (the outputs are rounded to 4 decimals, so the ratio of two rounded scores is only that close)
+        const tol = 1e-4 + 1e-4 / Math.max(t.positive + t.negative, 1e-3);
+        assert.ok(Math.abs(two[i].scores.positive - t.positive / (t.positive + t.negative)) <= tol, `item ${i + 1}: ${JSON.stringify([two[i].scores, t])}`);
+        if (two[i].label === rows[i].gold) agree++;
+      }
+      assert.ok(three.some((o) => o.label === 'neutral'), 'three-way calls some of these neutral');
+      // the model card's SST-2 dev figure (85.7%) within rounding
+      assert.ok(Math.abs(agree / rows.length - 0.857) < 0.006, `SST-2 dev two-way accuracy ${(agree / rows.length * 100).toFixed(1)}%`);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 });

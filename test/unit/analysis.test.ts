@@ -307,3 +307,33 @@ describe('analysis: driving words (occlusion)', () => {
     assert.equal(drivers[0].weight, 0.5); // negative 0.7 -> 0.2 without it; the other runs move nothing
   });
 });
+
+describe('analysis: two-way labels', () => {
+  it('every item is negative or positive by the renormalized two-class scores; clauses, drivers and the report follow', async () => {
+    const lines = ['Great app, love it', 'Meh whatever', 'Terrible bug, lost data', 'Fast shipping but the strap broke'];
+    const p = write('two.txt', lines.join('\n'));
+    const three = await analyze([p]);
+    const r = await analyze([p], { twoWay: true });
+    assert.equal(r.twoWay, true);
+    assert.equal(three.twoWay, undefined);
+    const rows = (await collect(r, 'jsonl')).trim().split('\n').map((l) => JSON.parse(l));
+    for (const [i, o] of rows.entries()) {
+      const s = lexiconScores(lines[i]);
+      const neg = s.negative / (s.negative + s.positive);
+      assert.ok(Math.abs(o.scores.negative - neg) < 1e-4 && o.scores.neutral === 0, JSON.stringify(o));
+      assert.equal(o.label, neg >= 0.5 ? 'negative' : 'positive');
+    }
+    // "Meh whatever" is neutral three-way (0.2 / 0.55 / 0.25) and positive two-way (0.44 / 0.56)
+    assert.equal(rows[1].label, 'positive');
+    assert.equal(r.counts.neutral, 0);
+    assert.equal(r.counts.negative + r.counts.positive, 4);
+    assert.ok(r.aspects.examples.every((e) => e.clauses.every((c) => c.label !== 'neutral')));
+    const md = renderMarkdown(r);
+    assert.match(md, /Two-way labels: every item is negative or positive/);
+    assert.doesNotMatch(md, /\| neutral \|/);
+    // drivers are weights on the two-way probability: "Terrible" 0.9/0.95 -> 0.8/0.9
+    const bad = r.mostNegative.find((i) => i.text.startsWith('Terrible'))!;
+    assert.equal(bad.drivers![0].token, 'Terrible');
+    assert.ok(Math.abs(bad.drivers![0].weight - (0.9 / 0.95 - 0.8 / 0.9)) < 1e-3, String(bad.drivers![0].weight));
+  });
+});

@@ -18,6 +18,7 @@ describe('extension: settings validation', () => {
         allowModelDownloads: true,
         sentimentModel: 'me/model',
         'analysis.lowConfidence': 0.75,
+        'analysis.twoWay': true,
         'generation.backend': 'template',
         'generation.endpoint': 'http://127.0.0.1:1234/v1/',
         'generation.maxNewTokens': 256,
@@ -31,6 +32,7 @@ describe('extension: settings validation', () => {
     assert.equal(config.allowModelDownloads, true);
     assert.equal(config.sentimentModel, 'me/model');
     assert.equal(config.lowConfidence, 0.75);
+    assert.equal(config.twoWay, true);
     assert.equal(config.generation.backend, 'template');
     assert.equal(config.generation.endpoint, 'http://127.0.0.1:1234/v1');
     assert.equal(config.generation.maxNewTokens, 256);

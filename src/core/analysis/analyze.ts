@@ -137,6 +137,8 @@ export interface AnalysisResult {
   fieldNames: string[];
   /** Which items carry `drivers` (the CSV has a drivers column when 'all'). */
   explained: ExplainScope;
+  /** Labels were two-way (negative / positive; see AnalyzeOptions.twoWay). */
+  twoWay?: boolean;
   warnings: string[];
   /** Temp JSONL file with every ItemResult, in input order (the writers stream it). Delete with disposeAnalysis(). */
   itemsFile: string;
@@ -177,6 +179,12 @@ export interface AnalyzeOptions {
   themes?: boolean;
   /** Which items get their driving words (default 'listed'). */
   explain?: ExplainScope;
+  /**
+   * Two-way: every item is negative or positive, by the two-class marginal of the model's scores
+   * (P(negative) and P(positive) renormalized, neutral 0), for data that has no neutral class (star
+   * ratings 1-2 vs 4-5, the SST-2/MR/Amazon benchmarks). Default: three-way.
+   */
+  twoWay?: boolean;
   /** Folder for the temp per-item file (default os.tmpdir()). */
   tempDir?: string;
   maxJsonBytes?: number;
@@ -190,6 +198,17 @@ const MAX_ASPECT_KEYS = 50_000;
 
 function zero(): LabelCounts {
   return { negative: 0, neutral: 0, positive: 0 };
+}
+
+/** P(negative) and P(positive) renormalized to sum to 1, neutral 0 (a tie goes to negative). */
+export function twoWayScores(s: SentimentScores): SentimentScores {
+  const n = Number(s.negative) || 0, p = Number(s.positive) || 0;
+  const z = n + p;
+  return z > 0 ? { negative: n / z, neutral: 0, positive: p / z } : { negative: 0.5, neutral: 0, positive: 0.5 };
+}
+
+function twoWayClassifier(c: SentimentClassifier): SentimentClassifier {
+  return { modelId: c.modelId, device: c.device, classify: async (texts, o) => (await c.classify(texts, o)).map(twoWayScores) };
 }
 
 /** The part of an item the model scores: the whole text, or its first MAX_CLASSIFY_CHARS characters. */
@@ -260,6 +279,8 @@ class JsonlSink {
 export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): Promise<AnalysisResult> {
   const t0 = Date.now();
   const signal = opts.signal;
+  // Two-way: every score the engine sees (items, clauses, occluded variants) is the two-class marginal.
+  if (opts.twoWay) opts = { ...opts, classifier: twoWayClassifier(opts.classifier) };
   const log = opts.log ?? (() => undefined);
   const threshold = opts.lowConfidence ?? 0.6;
   const batchSize = Math.max(1, Math.min(opts.batchSize ?? 256, 256));
@@ -661,6 +682,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       rating,
       fieldNames,
       explained: explainScope,
+      ...(opts.twoWay ? { twoWay: true } : {}),
       warnings,
       itemsFile,
     };

@@ -49,8 +49,12 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
   L.push('');
   L.push('| Sentiment | Items | Share |');
   L.push('|---|---:|---:|');
-  for (const l of SENTIMENT_LABELS) L.push(`| ${l} | ${r.counts[l]} | ${pct(r.shares[l])} |`);
+  for (const l of SENTIMENT_LABELS) if (!r.twoWay || l !== 'neutral') L.push(`| ${l} | ${r.counts[l]} | ${pct(r.shares[l])} |`);
   L.push('');
+  if (r.twoWay) {
+    L.push('Two-way labels: every item is negative or positive (scores are P(negative) and P(positive) renormalized; neutral is not used).');
+    L.push('');
+  }
   L.push(`Average confidence ${r.averageConfidence.toFixed(2)}; ${r.lowConfidenceCount} item${r.lowConfidenceCount === 1 ? '' : 's'} (${pct(r.total ? r.lowConfidenceCount / r.total : 0)}) below the ${r.lowConfidenceThreshold} confidence threshold.`);
   L.push('');
 

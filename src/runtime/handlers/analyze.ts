@@ -45,6 +45,7 @@ export async function analyzeJob(params: AnalyzeJobParams, ctx: HandlerContext):
     aspects: !params.itemsOnly,
     themes: !params.itemsOnly,
     explain: params.explain,
+    twoWay: params.twoWay === true,
     chunkSize: Math.max(64, Math.min(params.chunkSize ?? DEFAULT_CHUNK, 16384)),
     onProgress: (p) => ctx.progress(p),
     log: ctx.log,
