@@ -14,12 +14,13 @@ export const EXPLAIN_USAGE = `usage: product-forge explain <text…> [options]
   --file FILE --line N   explain the feedback item at that line/row of a feedback file
   --column NAME          CSV/TSV column or JSON field with the text (default: detected)
   --top 8                how many words to list
+  --two-way              negative or positive only, as analyze --two-way
   --json                 print the result as JSON
   --device auto|cpu|gpu  where the model runs (default auto)
   --model ID|DIR         sentiment model id or folder (default ${DEFAULT_SENTIMENT_MODEL})
   --models-path DIR      folder of model folders searched before the bundled models`;
 
-const SPEC: FlagSpec = { file: 'value', line: 'value', column: 'value', top: 'value', json: 'bool', device: 'value', model: 'value', 'models-path': 'value', help: 'bool' };
+const SPEC: FlagSpec = { file: 'value', line: 'value', column: 'value', top: 'value', json: 'bool', 'two-way': 'bool', device: 'value', model: 'value', 'models-path': 'value', help: 'bool' };
 
 /** Text rendering of an explanation: label, scores, and the strongest words for and against it. */
 export function formatExplanation(text: string, r: ExplainResult, top: number): string {
@@ -75,7 +76,7 @@ export async function runExplain(argv: string[]): Promise<number> {
       log: (level, msg) => level !== 'info' && process.stderr.write(`${msg}\n`),
     });
     try {
-      const result = await (loaded.classifier as RuntimeSentimentClassifier).explain(text, ac.signal);
+      const result = await (loaded.classifier as RuntimeSentimentClassifier).explain(text, ac.signal, { twoWay: args.flags.has('two-way') });
       process.stdout.write(args.flags.get('json') ? `${JSON.stringify({ text, ...result })}\n` : formatExplanation(text, result, top));
     } finally {
       await loaded.dispose();

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { feedbackItemAtLine } from '../core/readers';
 import { SENTIMENT_LABELS } from '../core/types';
 import type { TokenAttribution } from '../runtime/protocol';
+import { readConfig } from './config';
 import { reportCommandError } from './errors';
 import { explainSummary, significantTokens } from './explainFormat';
 import type { SentimentModelHost } from './sentimentModel';
@@ -85,7 +86,7 @@ export function registerExplainCommand(services: Services, models: SentimentMode
               const { classifier } = await models.get({ signal: ac.signal, scope, report: (message) => progress.report({ message }) });
               progress.report({ message: 'Scoring each word…' });
               const t0 = Date.now();
-              const r = await classifier.explain(text, ac.signal);
+              const r = await classifier.explain(text, ac.signal, { twoWay: readConfig(scope, services.output).twoWay });
               services.output.info(`Explain: ${text.length} chars, ${r.tokens.length} words in ${Date.now() - t0} ms.`);
               return r;
             } finally {

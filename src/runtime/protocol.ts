@@ -50,6 +50,8 @@ export interface ClassifyResult {
 export interface ExplainParams {
   modelId: string;
   text: string;
+  /** Two-way: the label and weights use P(negative) and P(positive) renormalized (AnalyzeOptions.twoWay). */
+  twoWay?: boolean;
 }
 /** A word and the change of the predicted label's probability when it is removed (positive = supports it). */
 export type TokenAttribution = Driver;

@@ -31,7 +31,8 @@ export interface SentimentClassifierOptions {
 export interface RuntimeSentimentClassifier extends SentimentClassifier {
   /** The last load's result (device, fallbackReason, loadMs, labels, maxLength); replaced after a reload. */
   readonly loadResult: LoadResult;
-  explain(text: string, signal?: AbortSignal): Promise<ExplainResult>;
+  /** Occlusion attribution of one text; twoWay: negative or positive only (AnalyzeOptions.twoWay). */
+  explain(text: string, signal?: AbortSignal, opts?: { twoWay?: boolean }): Promise<ExplainResult>;
   /**
    * Runs the whole Analyze Feedback job (reading, inference, aggregation, report) in the model worker:
    * the calling thread only receives progress and the result.
@@ -118,8 +119,8 @@ export async function createSentimentClassifier(
       }
       return out;
     },
-    explain(text: string, signal?: AbortSignal): Promise<ExplainResult> {
-      return withModel(signal, () => runtime.request('explain', { modelId: opts.modelId, text }, { signal }));
+    explain(text: string, signal?: AbortSignal, o: { twoWay?: boolean } = {}): Promise<ExplainResult> {
+      return withModel(signal, () => runtime.request('explain', { modelId: opts.modelId, text, ...(o.twoWay ? { twoWay: true } : {}) }, { signal }));
     },
     async analyze(job, o = {}): Promise<AnalyzeJobResult> {
       // The job loads the model itself when the worker was restarted; ensureLoaded keeps the log lines.

@@ -133,8 +133,8 @@ describe('cli analyze (real model)', function () {
     try {
       const file = path.join(tmp, 'fb.csv');
       fs.writeFileSync(file, 'date,text\n2024-03-01,Dark mode looks fantastic\n2024-03-02,"Terrible update,\neverything is slower"\n');
-      const run = (line: number) => {
-        const r = spawnSync(process.execPath, ['bin/product-forge.js', 'explain', '--file', file, '--line', String(line), '--json', '--device', 'cpu'], { cwd: root, encoding: 'utf8' });
+      const run = (line: number, ...extra: string[]) => {
+        const r = spawnSync(process.execPath, ['bin/product-forge.js', 'explain', '--file', file, '--line', String(line), '--json', '--device', 'cpu', ...extra], { cwd: root, encoding: 'utf8' });
         return { status: r.status, out: r.status === 0 ? JSON.parse(r.stdout) : undefined, err: r.stderr };
       };
       const good = run(2);
@@ -143,6 +143,11 @@ describe('cli analyze (real model)', function () {
       const top = [...good.out.tokens].sort((a: { weight: number }, b: { weight: number }) => b.weight - a.weight)[0];
       assert.equal(top.token, 'fantastic');
       assert.equal(run(4).out.text, 'Terrible update,\neverything is slower', 'line 4 continues the row of line 3');
+      // two-way: the label and the weights use P(negative) and P(positive) renormalized
+      const two = run(2, '--two-way').out;
+      assert.equal(two.label, 'positive');
+      assert.equal(two.scores.neutral, 0);
+      assert.ok(Math.abs(two.scores.positive - good.out.scores.positive / (good.out.scores.positive + good.out.scores.negative)) < 1e-6);
       const header = run(1);
       assert.equal(header.status, 2);
       assert.match(header.err, /no feedback item at line 1 of .*fb\.csv \(items start at lines 2, 3…\)/);

@@ -1,6 +1,7 @@
 // 'explain': occlusion attribution of one text (src/core/analysis/explain.ts). Each word (or each CJK
 // character) is removed in turn, every variant is re-scored in one batched pass, and a unit's weight is
 // how much the predicted label's probability drops without it (negative: the unit argued against it).
+import { twoWayScores } from '../../core/analysis/analyze';
 import { splitUnits, withoutUnit } from '../../core/analysis/explain';
 import { SENTIMENT_LABELS } from '../../core/types';
 import { RuntimeUserError } from '../errors';
@@ -27,15 +28,16 @@ export async function explain(params: ExplainParams, ctx: HandlerContext): Promi
   }
   const variants = [text, ...units.map((u) => withoutUnit(text, u))];
   const probs = await scoreTexts(m, variants, { signal: ctx.signal });
-  const scores = toSentimentScores(probs[0], cols);
-  let label: (typeof SENTIMENT_LABELS)[number] = 'neutral';
-  for (const l of SENTIMENT_LABELS) if (cols[l] >= 0 && (cols[label] < 0 || scores[l] > scores[label])) label = l;
+  const view = (row: Float64Array) => (params.twoWay ? twoWayScores(toSentimentScores(row, cols)) : toSentimentScores(row, cols));
+  const scores = view(probs[0]);
+  let label: (typeof SENTIMENT_LABELS)[number] = params.twoWay ? (scores.positive > scores.negative ? 'positive' : 'negative') : 'neutral';
+  if (!params.twoWay) for (const l of SENTIMENT_LABELS) if (cols[l] >= 0 && (cols[label] < 0 || scores[l] > scores[label])) label = l;
   const base = scores[label];
   const tokens: TokenAttribution[] = units.map((u, i) => ({
     token: u.token,
     start: u.start,
     end: u.end,
-    weight: base - toSentimentScores(probs[i + 1], cols)[label],
+    weight: base - view(probs[i + 1])[label],
   }));
   return { label, scores, tokens };
 }
