@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Reservoir, TopK } from '../core/analysis/collections';
+import { yielder } from '../core/yielder';
 import { SENTIMENTS, type ReportItem, type ReportModel, type Sentiment } from '../webview/report/messages';
 import { isInside } from './args';
 
@@ -144,20 +145,6 @@ export class CsvParser {
 export function parseCsv(text: string, delimiter = ','): string[][] {
   const p = new CsvParser(delimiter);
   return [...p.feed(text), ...p.end()];
-}
-
-/** Yields to the event loop once SLICE_MS of synchronous work have passed since the last yield. */
-function slicer(budgetMs = SLICE_MS): () => Promise<void> | undefined {
-  let last = performance.now();
-  return () => {
-    if (performance.now() - last < budgetMs) return undefined;
-    return new Promise<void>((resolve) =>
-      setImmediate(() => {
-        last = performance.now();
-        resolve();
-      }),
-    );
-  };
 }
 
 function findColumn(header: string[], names: readonly string[]): number {
@@ -344,7 +331,7 @@ async function readResultsCsv(csvPath: string, root: string, display: (abs: stri
   let partial = false;
   let header: string[] | undefined;
   let c: Record<'source' | 'line' | 'text' | 'label' | 'score' | 'neg' | 'neu' | 'pos' | 'date', number> | undefined;
-  const tick = slicer();
+  const tick = yielder(SLICE_MS);
   const parser = new CsvParser();
 
   const take = (r: string[]): void => {

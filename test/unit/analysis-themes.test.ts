@@ -4,19 +4,11 @@
 import assert from 'node:assert/strict';
 import { extractTerms } from '../../src/core/analysis';
 import { computeThemes, sampleTerms, type ThemeSampleItem } from '../../src/core/analysis/themes';
+import { mulberry32 } from '../../src/core/random';
 import type { SentimentLabel } from '../../src/core/types';
 
 /** Deterministic PRNG (mulberry32) so corpora are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 interface Topic {
   texts: string[];

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { FeedbackItem, SentimentClassifier, SentimentLabel, SentimentScores } from '../types';
 import { CancelledError, SENTIMENT_LABELS, UserError, throwIfAborted } from '../types';
 import { listFeedbackFiles, openFeedbackFile, parseDate, ratingSentiment, type OpenedFeedbackFile } from '../readers';
+import { yielder } from '../yielder';
 import { splitContrast } from './aspects';
 import { explainScored, occlusionUnits, occlusionWeights, topDrivers, topLabel, withoutUnit, type Driver, type TextUnit } from './explain';
 import { Reservoir, TopK } from './collections';
@@ -276,6 +277,8 @@ class JsonlSink {
  * Throws UserError for bad input (before any model work where possible) and CancelledError on abort;
  * no temp file is left behind in either case.
  */
+export { yielder };
+
 export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): Promise<AnalysisResult> {
   const t0 = Date.now();
   const signal = opts.signal;
@@ -692,24 +695,6 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
     await fsp.rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
     throw e;
   }
-}
-
-/**
- * Returns a function that yields to the event loop (setImmediate) once `budgetMs` of synchronous work
- * have passed since the last yield: long loops on the extension host thread call it per item.
- */
-export function yielder(budgetMs = 4): () => Promise<void> | undefined {
-  let last = performance.now();
-  return () => {
-    const now = performance.now();
-    if (now - last < budgetMs) return undefined;
-    return new Promise<void>((resolve) =>
-      setImmediate(() => {
-        last = performance.now();
-        resolve();
-      }),
-    );
-  };
 }
 
 function computeAspects(stats: Map<string, { counts: LabelCounts; praised?: { clause: string; source: string; line: number }; criticized?: { clause: string; source: string; line: number } }>, limit = 12): AspectFinding[] {

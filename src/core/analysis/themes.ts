@@ -14,6 +14,7 @@
 //   ranked above it is a facet of that theme ("columns" of "export to csv"), not a theme of its own.
 // Every loop yields through `tick` so the extension host's thread is never held for long.
 import type { SentimentLabel } from '../types';
+import { yielder, type Tick } from '../yielder';
 import type { LabelCounts, Theme, GrowingTheme } from './analyze';
 import { compoundKey, extractTerms, isCjk, isGenericWord, zhContexts } from './phrases';
 
@@ -35,8 +36,6 @@ export interface SampleTerms {
   /** Written forms per key with their counts (a few). */
   surfaces: Map<string, Map<string, number>>;
 }
-
-export type Tick = () => Promise<void> | undefined;
 
 /** Minimum share of the sample a theme is mentioned in (and at least 2 items). */
 export const MIN_SUPPORT_SHARE = 0.003;
@@ -114,7 +113,7 @@ export async function computeThemes(
   sample: readonly ThemeSampleItem[],
   total: number,
   limit = 15,
-  tick: Tick = yielderOf(),
+  tick: Tick = yielder(),
   terms?: SampleTerms,
 ): Promise<(Theme & { key: string })[]> {
   void total; // counts are of the sample; the report says when it is one
@@ -319,18 +318,4 @@ export function growingThemes(sample: readonly ThemeSampleItem[], sets: Set<stri
     }
   }
   return out.sort((a, b) => b.lateShare - b.earlyShare - (a.lateShare - a.earlyShare)).slice(0, 5);
-}
-
-/** A yielder for direct callers (same contract as analyze.ts' yielder: setImmediate after ~4 ms of work). */
-function yielderOf(budgetMs = 4): Tick {
-  let last = performance.now();
-  return () => {
-    if (performance.now() - last < budgetMs) return undefined;
-    return new Promise<void>((resolve) =>
-      setImmediate(() => {
-        last = performance.now();
-        resolve();
-      }),
-    );
-  };
 }

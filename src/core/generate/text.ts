@@ -2,6 +2,7 @@
 // verbatim substrings, cue detection, and length-limited trimming at word boundaries.
 
 import { chineseTermKeys } from '../analysis/phrases';
+import { mulberry32 } from '../random';
 
 const STOP = new Set(
   (
@@ -85,16 +86,7 @@ export const NFR_AREAS: { area: string; re: RegExp; requirement: string }[] = [
 ];
 
 /** Deterministic PRNG (mulberry32) so clustering and variant choices repeat exactly. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export function pct(n: number, total: number): string {
   if (!total) return '0%';

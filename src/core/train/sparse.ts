@@ -1,4 +1,5 @@
 // Compressed sparse row matrices, a seeded random generator and small typed-array helpers.
+import { mulberry32 } from '../random';
 
 /** Rows x cols sparse matrix in CSR layout. */
 export interface Csr {
@@ -81,16 +82,9 @@ export function csrToDense(m: Csr, from = 0, to = m.rows): Float32Array {
   return out;
 }
 
-/** mulberry32: small, fast, seedable. Returns floats in [0, 1). */
+/** mulberry32 (src/core/random.ts) on the seed mixed with the golden-ratio constant. Returns floats in [0, 1). */
 export function rng(seed: number): () => number {
-  let a = (seed >>> 0) ^ 0x9e3779b9;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed ^ 0x9e3779b9);
 }
 
 export function shuffleInPlace<T>(a: T[] | Int32Array, rand: () => number): void {
