@@ -41,10 +41,18 @@ const SETS = [
   { name: 'mushroom', file: 'mushroom/agaricus-lepiota.data', target: 'c0' },
   { name: 'car', file: 'car_evaluation/car.data' },
   { name: 'german-credit', file: 'german_credit/german.csv' },
-  // Weka's copies of UCI sets (ARFF, turned into CSV here): a rare class (hypothyroid: 2 rows of 3,772), 7 and 19 classes.
+  // Weka's copies of UCI sets (ARFF, turned into CSV here): a rare class (hypothyroid: 2 rows of 3,772), 7 and 19 classes,
+  // nominal features (vote, breast-cancer-nominal), a 57-row set (labor: its test split has 11 rows, one row is 9.1
+  // points), a 1.4% minority class (unbalanced) and long news texts (Reuters-21578 grain / corn vs the rest).
   { name: 'hypothyroid', file: 'weka_uci_arff/data/hypothyroid.arff' },
   { name: 'segment', file: 'weka_uci_arff/data/segment-challenge.arff' },
   { name: 'soybean', file: 'weka_uci_arff/data/soybean.arff' },
+  { name: 'vote', file: 'weka_uci_arff/data/vote.arff' },
+  { name: 'breast-cancer-nominal', file: 'weka_uci_arff/data/breast-cancer.arff' },
+  { name: 'labor', file: 'weka_uci_arff/data/labor.arff' },
+  { name: 'unbalanced', file: 'weka_uci_arff/data/unbalanced.arff' },
+  { name: 'reuters-grain', file: 'weka_uci_arff/data/ReutersGrain-train.arff', text: true },
+  { name: 'reuters-corn', file: 'weka_uci_arff/data/ReutersCorn-train.arff', text: true },
   { name: 'banking77', file: 'banking77/train.csv', target: 'category', text: true },
 ];
 
@@ -78,9 +86,12 @@ function arffToCsv(src, dest) {
 }
 function splitArff(line) {
   const out = [];
-  let cur = '', q = '';
+  let cur = '', q = '', esc = false;
   for (const ch of line) {
-    if (q) { if (ch === q) q = ''; else cur += ch; }
+    // quoted values escape with a backslash (\' \" \\ and \n for a newline)
+    if (esc) { cur += ch === 'n' ? '\n' : ch === 't' ? '\t' : ch; esc = false; }
+    else if (q && ch === '\\') esc = true;
+    else if (q) { if (ch === q) q = ''; else cur += ch; }
     else if (ch === "'" || ch === '"') q = ch;
     else if (ch === ',') { out.push(cur.trim()); cur = ''; }
     else cur += ch;
