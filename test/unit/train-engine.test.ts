@@ -9,7 +9,7 @@ import { fitMlp } from '../../src/core/train/mlp';
 import { argmaxRows, predictProba } from '../../src/core/train/model';
 import { CsrBuilder, csrToDense, rng, gaussian } from '../../src/core/train/sparse';
 import { trainClassifier } from '../../src/core/train/trainer';
-import { tokenize } from '../../src/core/train/text';
+import { fitTextBlock, TextBlock, tokenize } from '../../src/core/train/text';
 import { CancelledError, UserError } from '../../src/core/types';
 
 const fx = (f: string) => path.join(__dirname, '..', 'fixtures', 'train', f);
@@ -128,6 +128,43 @@ describe('train: preprocessing', () => {
     assert.deepEqual(row0.map((v) => +v.toFixed(6)), [0, 1, 0, 0, 0, 1]); // imputed to the mean -> 0, missing flag, unseen -> other
     assert.deepEqual(row1.map((v) => +v.toFixed(5)), [+(4 / Math.SQRT2).toFixed(5), 0, 0, 0, 1, 0]);
     assert.throws(() => pre.transform(tableFromRecords(['x'], [['1']])), /lacks column\(s\) the classifier needs: c/);
+  });
+
+  it('text blocks equal a plain reference: df by document, top-k by (df desc, term asc), tf-idf rows l2-normalised', () => {
+    // The reference is the obvious implementation (every term string, every entry sorted); the engine's caches,
+    // interned ids and df histogram must give the very same vocabulary, idf and values.
+    const r = rng(7);
+    const lex = Array.from({ length: 60 }, (_, i) => `w${i}${'x'.repeat(i % 4)}`);
+    const docs = Array.from({ length: 300 }, () => Array.from({ length: 3 + Math.floor(r() * 40) }, () => lex[Math.floor(r() ** 2 * lex.length)]));
+    const refTerms = (toks: string[], kind: 'word' | 'char', a: number, b: number): string[] => {
+      const out: string[] = [];
+      if (kind === 'word') for (let n = a; n <= b; n++) for (let i = 0; i + n <= toks.length; i++) out.push(toks.slice(i, i + n).join(' '));
+      else for (const t of toks) for (let n = a; n <= b; n++) for (let i = 0; i + n <= t.length + 2; i++) out.push(` ${t} `.slice(i, i + n));
+      return out;
+    };
+    for (const [kind, a, b, k] of [['word', 1, 2, 150], ['char', 2, 4, 90], ['word', 1, 2, 100000]] as const) {
+      const spec = fitTextBlock(docs, kind, a, b, k);
+      const df = new Map<string, number>();
+      for (const d of docs) for (const t of new Set(refTerms(d, kind, a, b))) df.set(t, (df.get(t) ?? 0) + 1);
+      const minDf = kind === 'word' && docs.length < 2000 ? 1 : 2;
+      const ranked = [...df].filter(([t, d]) => d >= minDf && (kind === 'char' || !t.includes(' ') || d >= 2)).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+      const vocab = ranked.slice(0, k).map(([t]) => t).sort();
+      assert.deepEqual(spec.vocab, vocab, `${kind} vocabulary (k ${k})`);
+      assert.deepEqual(spec.idf, vocab.map((t) => Math.log((1 + docs.length) / (1 + df.get(t)!)) + 1));
+      const blk = new TextBlock(spec);
+      for (const d of docs.slice(0, 40)) {
+        const got: [number, number][] = [];
+        blk.transform(d, 0, (j, v) => got.push([j, v]));
+        const tf = new Map<number, number>();
+        for (const t of refTerms(d, kind, a, b)) {
+          const j = vocab.indexOf(t);
+          if (j >= 0) tf.set(j, (tf.get(j) ?? 0) + 1);
+        }
+        const vals = [...tf].map(([j, c]): [number, number] => [j, (1 + Math.log(c)) * spec.idf[j]]);
+        const norm = Math.sqrt(vals.reduce((s2, [, v]) => s2 + v * v, 0));
+        assert.deepEqual(got, vals.sort((x, y) => x[0] - y[0]).map(([j, v]) => [j, v / norm]));
+      }
+    }
   });
 
   it('builds l2-normalised TF-IDF rows for text columns', () => {
