@@ -262,6 +262,27 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     checkReport('interviews.txt', report, rows);
   });
 
+  it('with productForge.analysis.twoWay in the workspace settings, every item is negative or positive', async function () {
+    this.timeout(300_000);
+    const settingsFile = path.join(s.workspace, '.vscode', 'settings.json');
+    const before = readFileSync(settingsFile, 'utf8');
+    writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(before), 'productForge.analysis.twoWay': true }, null, 2));
+    try {
+      await new Promise((r) => setTimeout(r, 2_000)); // the configuration service picks the file change up
+      const { report, rows } = await analyzeFromExplorer('interviews.txt', 'two-way');
+      const [header, ...data] = rows;
+      const li = labelColumn(header);
+      assert.equal(data.length, fixtureItems('interviews.txt'));
+      const labels = new Set(data.map((r) => r[li].trim().toLowerCase()));
+      assert.ok(!labels.has('neutral') && [...labels].every((l) => l === 'negative' || l === 'positive'), `labels: ${[...labels].join(', ')}`);
+      assert.match(report, /Two-way labels: every item is negative or positive/);
+      const neutralCol = header.indexOf('neutral');
+      assert.ok(data.every((r) => Number(r[neutralCol]) === 0), 'neutral scores are 0');
+    } finally {
+      writeFileSync(settingsFile, before);
+    }
+  });
+
   it('Cancel in the progress notification stops a large analysis and leaves no report', async function () {
     this.timeout(300_000);
     // 400k short items: minutes of work on this machine, so there is time to cancel mid-way.
