@@ -54,6 +54,9 @@ const SETS = [
   { name: 'reuters-grain', file: 'weka_uci_arff/data/ReutersGrain-train.arff', text: true },
   { name: 'reuters-corn', file: 'weka_uci_arff/data/ReutersCorn-train.arff', text: true },
   { name: 'banking77', file: 'banking77/train.csv', target: 'category', text: true },
+  // scikit-learn's bundled sets (Debian's python3-sklearn; shared/datasets/README.md quotes sklearn's scores on them).
+  { name: 'sk-breast-cancer', sklearn: 'load_breast_cancer' },
+  { name: 'sk-digits', sklearn: 'load_digits' },
 ];
 
 if (!existsSync(datasets)) {
@@ -69,6 +72,18 @@ if (skOk) {
     skOk = false;
   } else console.log(`sklearn ${r.stdout.trim()} (${py})`);
 }
+
+/** Writes one of sklearn's bundled datasets as CSV (features f0.., then target). argv: loader name, output file. */
+const SKLEARN_EXPORT = `
+import csv, sys
+import sklearn.datasets as ds
+d = getattr(ds, sys.argv[1])()
+with open(sys.argv[2], 'w', newline='') as f:
+    w = csv.writer(f)
+    w.writerow([f'f{i}' for i in range(d.data.shape[1])] + ['target'])
+    for x, y in zip(d.data, d.target):
+        w.writerow([repr(float(v)) for v in x] + [int(y)])
+`;
 
 /** ARFF (dense rows) -> CSV with a header row; '?' stays as the missing marker the reader knows. */
 function arffToCsv(src, dest) {
@@ -117,7 +132,12 @@ const rows = [];
 try {
   for (const set of SETS) {
     if (only && !only.includes(set.name)) continue;
-    let file = path.join(datasets, set.file);
+    let file = set.sklearn ? path.join(tmp, `${set.name}.csv`) : path.join(datasets, set.file);
+    if (set.sklearn) {
+      if (!skOk) { console.log(`${set.name}: comes from sklearn, which is not available; skipped`); continue; }
+      const r = spawnSync(py, ['-c', SKLEARN_EXPORT, set.sklearn, file], { encoding: 'utf8' });
+      if (r.status !== 0) { console.log(`${set.name}: export failed (${(r.stderr || '').trim().split('\n').pop()}); skipped`); continue; }
+    }
     if (!existsSync(file)) { console.log(`${set.name}: ${file} missing, skipped`); continue; }
     if (file.endsWith('.arff')) {
       const csv = path.join(tmp, `${set.name}.csv`);
