@@ -200,7 +200,8 @@ try {
 const fmt = (o) => (o && o.accuracy !== undefined ? `${(o.accuracy * 100).toFixed(1).padStart(5)} ${o.fit_seconds.toFixed(2).padStart(5)}s` : o?.error ? '  error    ' : '     -     ');
 console.log('\naccuracy % and fit seconds; stratified 80/20 split, seed 0');
 const head = ['dataset', 'rows', 'ours auto', 'model', 'ours logreg', 'ours rf', 'ours gb', 'sk LR', 'sk MLP64', 'sk RF100', 'best sk', 'delta'];
-const w = [14, 6, 12, 6, 12, 12, 12, 12, 12, 12, 8, 6];
+const nameW = Math.max(14, ...rows.map((r) => r.name.length));
+const w = [nameW, 6, 12, 6, 12, 12, 12, 12, 12, 12, 8, 6];
 console.log(head.map((h, i) => h.padEnd(w[i])).join(' '));
 for (const r of rows) {
   const sk = ['sk_logreg', 'sk_mlp64', 'sk_rf100'].map((k) => r[k]?.accuracy).filter((x) => x !== undefined);
@@ -215,7 +216,7 @@ if (spread.length) {
   const pct = (o) => (o ? `${(o.accuracy * 100).toFixed(1)} [${(o.min * 100).toFixed(1)}-${(o.max * 100).toFixed(1)}]` : '-');
   console.log('\nrandom forests over seeds 0-4: mean [min-max] accuracy %; best sk* = best of sk LR, sk MLP64 and the sk forest\'s 5-seed mean');
   const h2 = ['dataset', 'ours rf', 'sk RF100', 'best sk*', 'ours auto - best sk*'];
-  const w2 = [14, 20, 20, 9, 6];
+  const w2 = [nameW, 20, 20, 9, 6];
   console.log(h2.map((h, i) => h.padEnd(w2[i])).join(' '));
   for (const r of spread) {
     const sk = [r.sk_logreg?.accuracy, r.sk_mlp64?.accuracy, r.sk_rf100_seeds?.accuracy].filter((x) => x !== undefined);
