@@ -16,7 +16,8 @@ export const DEFAULT_SENTIMENT_MODEL = 'product-forge/sentiment-en-zh';
 export const ANALYZE_USAGE = `usage: product-forge analyze <file-or-folder…> [options]
   Reads .txt .md .csv .tsv .json .jsonl files (folders recursively) and reports sentiment, themes,
   mixed-feedback aspects, trends (date column), breakdowns (category columns) and rating agreement.
-  --column NAME            CSV/TSV column or JSON field with the text (default: detected)
+  --column NAME[,NAME…]    CSV/TSV column or JSON field with the text (default: detected); several,
+                           comma-separated, are joined per row (e.g. --column title,review)
   --format md|csv|jsonl|json   output format (default md: the Markdown report)
   --out FILE               write the output to FILE (atomically; an existing file needs --force)
   --force                  allow --out to replace an existing file

@@ -12,7 +12,7 @@ export const EXPLAIN_USAGE = `usage: product-forge explain <text…> [options]
        product-forge explain --file FILE --line N [--column NAME] [options]
   Shows the sentiment of one text and the words that drove it (occlusion over the model).
   --file FILE --line N   explain the feedback item at that line/row of a feedback file
-  --column NAME          CSV/TSV column or JSON field with the text (default: detected)
+  --column NAME[,NAME…]  CSV/TSV column or JSON field with the text (default: detected); several are joined
   --top 8                how many words to list
   --two-way              negative or positive only, as analyze --two-way
   --json                 print the result as JSON

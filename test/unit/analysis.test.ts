@@ -337,3 +337,17 @@ describe('analysis: two-way labels', () => {
     assert.ok(Math.abs(bad.drivers![0].weight - (0.9 / 0.95 - 0.8 / 0.9)) < 1e-3, String(bad.drivers![0].weight));
   });
 });
+
+describe('analysis: text from several columns', () => {
+  it('title + review are classified together; a text column plays no other role; the report names both', async () => {
+    const p = write('tr.csv', ['date,title,review,stars', '2024-01-01,Great,fast sync,5', '2024-01-02,Terrible,lost my notes,1', '2024-01-03,Okay,nothing special,3'].join('\n'));
+    const r = await analyze([p], { column: 'title,review' });
+    const rows = (await collect(r, 'jsonl')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(rows.map((o) => o.text), ['Great. fast sync', 'Terrible. lost my notes', 'Okay. nothing special']);
+    assert.deepEqual(rows.map((o) => o.scores), rows.map((o) => lexiconScores(o.text)).map((s) => ({ negative: Math.round(s.negative * 1e4) / 1e4, neutral: Math.round(s.neutral * 1e4) / 1e4, positive: Math.round(s.positive * 1e4) / 1e4 })));
+    assert.equal(r.files[0].textColumn, 'title + review');
+    assert.equal(r.rating?.column, 'stars');
+    assert.ok(!r.categories.some((c) => c.column === 'title' || c.column === 'review'));
+    assert.match(renderMarkdown(r), /\| `title \+ review` \|/);
+  });
+});

@@ -264,3 +264,23 @@ describe('readers: the item at a line', () => {
     assert.deepEqual([await at(1), await at(2), await at(4), await at(5), await at(6), await at(8)], [undefined, 'one', 'one', 'one', 'two', 'two']);
   });
 });
+
+describe('readers: text from several columns', () => {
+  it('--column title,review joins the cells per row as sentences; the other columns stay fields', async () => {
+    const p = write('two.csv', 'date,title,review,stars\n2024-01-01,Great app,Syncs fast,5\n2024-01-02,Crashes!,Lost my notes,1\n2024-01-03,,Only a body,3\n2024-01-04,Only a title,,2\n');
+    const { items, file } = await readFeedbackFile(p, { column: 'title, Review' });
+    assert.deepEqual(items.map((i) => i.text), ['Great app. Syncs fast', 'Crashes! Lost my notes', 'Only a body', 'Only a title']);
+    assert.deepEqual(items[0].fields, { date: '2024-01-01', stars: '5' });
+    assert.equal(file.textColumn, 'title + review');
+    assert.deepEqual(file.textColumns, ['title', 'review']);
+    await rejectsUser(readFeedbackFile(p, { column: 'title,body' }), /has no column "body"; its columns are: date, title, review, stars/);
+  });
+
+  it('a column whose own name holds a comma is matched whole; JSONL fields join too', async () => {
+    const p = write('comma.csv', '"id","Feedback, verbatim"\n1,Love the dark mode\n2,Export is broken\n');
+    assert.deepEqual(await texts(p, { column: 'Feedback, verbatim' }), ['Love the dark mode', 'Export is broken']);
+    const l = write('two.jsonl', '{"subject":"Billing","body":"charged twice","plan":"pro"}\n{"subject":"Thanks.","body":"quick fix"}\n');
+    const { items } = await readFeedbackFile(l, { column: 'subject,body' });
+    assert.deepEqual(items.map((i) => [i.text, i.fields]), [['Billing. charged twice', { plan: 'pro' }], ['Thanks. quick fix', {}]]);
+  });
+});

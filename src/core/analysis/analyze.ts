@@ -535,11 +535,13 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
     try {
       for (const f of opened) {
         const t = f.table;
-        const dateCol = t?.dateColumn;
-        const ratingCol = t?.ratingColumn && t.ratingScale ? t.ratingColumn : undefined;
+        // A column the text is read from plays no other role (a chosen "title,review" pair, say).
+        const isText = (c: string | undefined) => c !== undefined && !!f.textColumns?.includes(c);
+        const dateCol = isText(t?.dateColumn) ? undefined : t?.dateColumn;
+        const ratingCol = t?.ratingColumn && t.ratingScale && !isText(t.ratingColumn) ? t.ratingColumn : undefined;
         if (ratingCol && !ratingInfo) ratingInfo = { column: ratingCol, scale: t!.ratingScale! };
         if (ratingCol) ratingColumns.add(ratingCol);
-        const catCols = t?.categoryColumns ?? [];
+        const catCols = (t?.categoryColumns ?? []).filter((c) => !isText(c));
         if (dateCol) dateColumns.add(dateCol);
         const ctx: FileCtx = { dateCol, ratingCol, scale: ratingCol ? t!.ratingScale! : undefined, catCols };
         let fileItems = 0;

@@ -7,7 +7,7 @@ import { CancelledError, UserError } from '../types';
 import { type ColumnInfo, type ColumnRoles, detectRoles, inferColumns, isKnownColumnName } from './columns';
 import { CsvParser, delimiterName, detectDelimiter, parseCsvText } from './csv';
 import { openText, type OpenedText } from './decode';
-import { DEFAULT_MAX_JSON_BYTES, jsonlRecords, loadJsonRecords, recordsToItems, sampleJsonlObjects, type JsonRecord } from './json';
+import { DEFAULT_MAX_JSON_BYTES, joinTextParts, jsonlRecords, loadJsonRecords, recordsToItems, sampleJsonlObjects, type JsonRecord } from './json';
 import { textItems } from './text';
 
 export type { ColumnInfo, ColumnKind, ColumnRoles } from './columns';
@@ -29,7 +29,11 @@ export function isSupportedFile(file: string): boolean {
 }
 
 export interface ReadOptions {
-  /** Column (CSV/TSV) or field (JSON/JSONL) holding the feedback text; detected when omitted. */
+  /**
+   * Column (CSV/TSV) or field (JSON/JSONL) holding the feedback text; detected when omitted. Several,
+   * comma-separated ("title,review"), are joined into one text per row (a column whose own name has a
+   * comma is matched whole first).
+   */
   column?: string;
   signal?: AbortSignal;
   /** Items per batch (default 64). */
@@ -75,8 +79,10 @@ export interface OpenedFeedbackFile {
   bytesTotal: number;
   /** Tables only. */
   table?: TableInspection;
-  /** The column/field the text comes from (tables only). */
+  /** The column/field the text comes from (tables only; several joined by " + "). */
   textColumn?: string;
+  /** Every column/field the text is joined from (tables only). */
+  textColumns?: string[];
   stats: ReadStats;
   /** Streams the items; throws UserError when the file has none. Iterate once. */
   batches(): AsyncGenerator<FeedbackBatch>;
@@ -123,10 +129,23 @@ function columnList(cols: ColumnInfo[]): string {
   return cols.map((c) => `${c.name} (${c.kind})`).join(', ');
 }
 
+/** The text columns of a table: one, or several from a comma-separated list. */
+function resolveColumns(source: string, t: TableInspection, column: string | undefined): string[] {
+  if (column !== undefined && column.includes(',') && !findColumn(t, column)) {
+    const parts = column.split(',').map((p) => p.trim()).filter(Boolean);
+    if (parts.length > 1) return [...new Set(parts.map((p) => resolveColumn(source, t, p)))];
+  }
+  return [resolveColumn(source, t, column)];
+}
+
+function findColumn(t: TableInspection, column: string): ColumnInfo | undefined {
+  return t.columns.find((c) => c.name === column) ?? t.columns.find((c) => c.name.toLowerCase() === column.trim().toLowerCase());
+}
+
 function resolveColumn(source: string, t: TableInspection, column: string | undefined): string {
   const what = t.format === 'json' || t.format === 'jsonl' ? 'field' : 'column';
   if (column !== undefined) {
-    const exact = t.columns.find((c) => c.name === column) ?? t.columns.find((c) => c.name.toLowerCase() === column.trim().toLowerCase());
+    const exact = findColumn(t, column);
     if (exact) return exact.name;
     if (/^c?\d+$/.test(column) && !t.hasHeader) {
       const idx = Number(column.replace(/^c/, ''));
@@ -229,17 +248,19 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
     throw new UserError(`No feedback items found in ${file} (only a header row)`);
   }
   const allStrings = t.columns.length === 0;
-  const textColumn = allStrings ? undefined : resolveColumn(file, t, opts.column);
+  const textColumns = allStrings ? undefined : resolveColumns(file, t, opts.column);
+  const textColumn = textColumns?.join(' + ');
 
   if (format === 'json' || format === 'jsonl') {
     return {
       ...common,
       table: t,
       textColumn,
+      textColumns,
       async *batches() {
         const emit = function* (records: JsonRecord[], bytesDone: number): Generator<FeedbackBatch> {
           stats.rows += records.length;
-          const items = recordsToItems(records, file, textColumn);
+          const items = recordsToItems(records, file, textColumns);
           stats.skippedEmpty += records.length - items.length;
           stats.items += items.length;
           for (let i = 0; i < items.length; i += batchSize) yield { items: items.slice(i, i + batchSize), bytesDone };
@@ -265,7 +286,8 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
 
   // CSV / TSV
   const names = t.columns.map((c) => c.name);
-  const textIdx = names.indexOf(textColumn!);
+  const textIdx = textColumns!.map((c) => names.indexOf(c));
+  const isText = new Set(textIdx);
   // Rows are "ragged" against the header, or (headerless) against the most common row length.
   let width = names.length;
   if (!t.hasHeader) {
@@ -277,6 +299,7 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
     ...common,
     table: t,
     textColumn,
+    textColumns,
     async *batches() {
       const parser = new CsvParser(t.delimiter!, file);
       let headerPending = t.hasHeader;
@@ -293,14 +316,14 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
             stats.raggedRows++;
             if (stats.firstRaggedLine === undefined) stats.firstRaggedLine = r.line;
           }
-          const text = (r.cells[textIdx] ?? '').trim();
+          const text = textIdx.length === 1 ? (r.cells[textIdx[0]] ?? '').trim() : joinTextParts(textIdx.map((i) => r.cells[i] ?? ''));
           if (!text) {
             stats.skippedEmpty++;
             continue;
           }
           const fields: Record<string, string> = {};
           for (let i = 0; i < r.cells.length; i++) {
-            if (i === textIdx) continue;
+            if (isText.has(i)) continue;
             fields[i < names.length ? names[i] : `c${i}`] = r.cells[i];
           }
           out.push({ source: file, line: r.line, text, fields });
@@ -395,5 +418,6 @@ function within(item: FeedbackItem | undefined, line: number): FeedbackItem | un
   return line <= item.line + extra ? item : undefined;
 }
 
+export { joinTextParts } from './json';
 export { delimiterName } from './csv';
 export { openText, sniffEncoding, looksBinary } from './decode';

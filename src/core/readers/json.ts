@@ -195,8 +195,19 @@ export function sampleJsonlObjects(sample: string, whole: boolean, max = 500): (
   return out;
 }
 
+/** The parts of a row's text joined as sentences ("Great app" + "Syncs fast" -> "Great app. Syncs fast"). */
+export function joinTextParts(parts: readonly string[]): string {
+  let out = '';
+  for (const raw of parts) {
+    const p = raw.trim();
+    if (!p) continue;
+    out = !out ? p : /[.!?。！？…:;]$/u.test(out) ? `${out} ${p}` : `${out}. ${p}`;
+  }
+  return out;
+}
+
 /** Items for records: strings are the text; objects use `textField` (other fields kept). */
-export function recordsToItems(records: JsonRecord[], source: string, textField: string | undefined): FeedbackItem[] {
+export function recordsToItems(records: JsonRecord[], source: string, textFields: readonly string[] | undefined): FeedbackItem[] {
   const items: FeedbackItem[] = [];
   for (const r of records) {
     if (typeof r.value === 'string') {
@@ -204,11 +215,12 @@ export function recordsToItems(records: JsonRecord[], source: string, textField:
       if (text) items.push({ source, line: r.line, text });
       continue;
     }
-    if (!textField) continue;
-    const text = (r.value[textField] ?? '').trim();
+    if (!textFields?.length) continue;
+    const obj = r.value;
+    const text = textFields.length === 1 ? (obj[textFields[0]] ?? '').trim() : joinTextParts(textFields.map((f) => obj[f] ?? ''));
     if (!text) continue;
     const fields: Record<string, string> = {};
-    for (const [k, v] of Object.entries(r.value)) if (k !== textField) fields[k] = v;
+    for (const [k, v] of Object.entries(obj)) if (!textFields.includes(k)) fields[k] = v;
     items.push({ source, line: r.line, text, fields });
   }
   return items;
