@@ -1,5 +1,6 @@
 // "Explain Sentiment": classifies the selection (or the current line) in the worker with word-level
 // occlusion attributions, colours the words that drove the prediction and summarizes the result.
+import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { feedbackItemAtLine } from '../core/readers';
 import { SENTIMENT_LABELS } from '../core/types';
@@ -17,6 +18,8 @@ import type { Services } from './services';
  */
 async function feedbackCellAt(doc: vscode.TextDocument, line: number): Promise<{ range: vscode.Range; text: string; inLine: boolean } | undefined> {
   if (!TABLE_FILE.test(doc.uri.fsPath)) return undefined;
+  // The row is found by reading the file up to it on this thread: not for exports of hundreds of MB.
+  if ((await stat(doc.uri.fsPath)).size > MAX_ROW_LOOKUP_BYTES) return undefined;
   const item = await feedbackItemAtLine(doc.uri.fsPath, line + 1);
   if (!item) return undefined;
   const lineText = doc.lineAt(line).text;
@@ -26,6 +29,8 @@ async function feedbackCellAt(doc: vscode.TextDocument, line: number): Promise<{
 }
 
 const TABLE_FILE = /\.(csv|tsv|jsonl?)$/i;
+/** Larger tables are explained line by line as they are (select the text to explain just it). */
+const MAX_ROW_LOOKUP_BYTES = 64 * 1024 * 1024;
 
 export function registerExplainCommand(services: Services, models: SentimentModelHost): void {
   const supports = vscode.window.createTextEditorDecorationType({
