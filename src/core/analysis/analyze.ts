@@ -277,8 +277,6 @@ class JsonlSink {
  * Throws UserError for bad input (before any model work where possible) and CancelledError on abort;
  * no temp file is left behind in either case.
  */
-export { yielder };
-
 export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): Promise<AnalysisResult> {
   const t0 = Date.now();
   const signal = opts.signal;

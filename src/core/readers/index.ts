@@ -316,7 +316,7 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
             stats.raggedRows++;
             if (stats.firstRaggedLine === undefined) stats.firstRaggedLine = r.line;
           }
-          const text = textIdx.length === 1 ? (r.cells[textIdx[0]] ?? '').trim() : joinTextParts(textIdx.map((i) => r.cells[i] ?? ''));
+          const text = joinTextParts(textIdx.map((i) => r.cells[i] ?? ''));
           if (!text) {
             stats.skippedEmpty++;
             continue;

@@ -206,7 +206,7 @@ export function joinTextParts(parts: readonly string[]): string {
   return out;
 }
 
-/** Items for records: strings are the text; objects use `textField` (other fields kept). */
+/** Items for records: strings are the text; objects join their `textFields` (the other fields are kept). */
 export function recordsToItems(records: JsonRecord[], source: string, textFields: readonly string[] | undefined): FeedbackItem[] {
   const items: FeedbackItem[] = [];
   for (const r of records) {
@@ -217,7 +217,7 @@ export function recordsToItems(records: JsonRecord[], source: string, textFields
     }
     if (!textFields?.length) continue;
     const obj = r.value;
-    const text = textFields.length === 1 ? (obj[textFields[0]] ?? '').trim() : joinTextParts(textFields.map((f) => obj[f] ?? ''));
+    const text = joinTextParts(textFields.map((f) => obj[f] ?? ''));
     if (!text) continue;
     const fields: Record<string, string> = {};
     for (const [k, v] of Object.entries(obj)) if (!textFields.includes(k)) fields[k] = v;

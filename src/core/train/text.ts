@@ -39,7 +39,7 @@ export function tokenize(s: string): string[] {
   return out;
 }
 
-/** Character n-grams (nmin..nmax) of one space-padded word, in blockTerms' order. */
+/** Character n-grams (nmin..nmax) of one space-padded word. */
 function charGrams(t: string, nmin: number, nmax: number): string[] {
   const w = ` ${t} `;
   const out: string[] = [];
@@ -50,7 +50,7 @@ function charGrams(t: string, nmin: number, nmax: number): string[] {
   return out;
 }
 
-/** Word n-grams (nmin..nmax) of a token list, in blockTerms' order. */
+/** Word n-grams (nmin..nmax) of a token list, joined by single spaces. */
 function wordGrams(tokens: string[], nmin: number, nmax: number, out: string[]): void {
   for (let n = nmin; n <= nmax; n++) {
     for (let i = 0; i + n <= tokens.length; i++) {
@@ -59,14 +59,6 @@ function wordGrams(tokens: string[], nmin: number, nmax: number, out: string[]):
       else out.push(tokens.slice(i, i + n).join(' '));
     }
   }
-}
-
-/** The terms of one document for a block (with repeats: their count is the tf). */
-export function blockTerms(tokens: string[], kind: 'word' | 'char', nmin: number, nmax: number): string[] {
-  const out: string[] = [];
-  if (kind === 'word') wordGrams(tokens, nmin, nmax, out);
-  else for (const t of tokens) for (const g of charGrams(t, nmin, nmax)) out.push(g);
-  return out;
 }
 
 /** Distinct words whose character n-grams are cached (long texts repeat their words: "the", "said"). */
