@@ -7,8 +7,10 @@ import * as vscode from 'vscode';
 import { inspectTable } from '../core/readers';
 import { CancelledError, throwIfAborted, UserError } from '../core/types';
 import {
+  COLUMN_EXTENSIONS,
   columnMemoryKey,
   commandTargets,
+  commonTextColumns,
   dropCovered,
   FEEDBACK_EXTENSIONS,
   isFeedbackFile,
@@ -16,7 +18,9 @@ import {
   isUriLike,
   plural,
   reportBaseName,
+  rememberedColumns,
   reportRoot,
+  type TableColumns,
   type UriLike,
 } from './args';
 import { readConfig } from './config';
@@ -42,29 +46,30 @@ interface Target {
 
 export function registerAnalyzeCommands(services: Services, deps: AnalyzeDeps): void {
   services.context.subscriptions.push(
-    vscode.commands.registerCommand('productForge.analyzeFeedback', (...args: unknown[]) => analyzeCommand(services, deps, args)),
+    vscode.commands.registerCommand('productForge.analyzeFeedback', (...args: unknown[]) => analyzeCommand(services, deps, args, false)),
+    vscode.commands.registerCommand('productForge.analyzeFeedbackColumns', (...args: unknown[]) => analyzeCommand(services, deps, args, true)),
   );
 }
 
-async function analyzeCommand(services: Services, deps: AnalyzeDeps, args: unknown[]): Promise<string | undefined> {
+async function analyzeCommand(services: Services, deps: AnalyzeDeps, args: unknown[], choose: boolean): Promise<string | undefined> {
   let scope: vscode.Uri | undefined;
   try {
-    const targets = await pickTargets(args);
+    const targets = await pickTargets(args, choose);
     if (!targets) return undefined; // dialog dismissed
     scope = vscode.Uri.file(targets[0].fsPath);
-    return await runAnalysis(services, deps, targets);
+    return await runAnalysis(services, deps, targets, choose);
   } catch (err) {
     await reportCommandError(services, err, {
       what: 'Analysis',
       scope,
-      retry: () => vscode.commands.executeCommand('productForge.analyzeFeedback', ...args),
+      retry: () => vscode.commands.executeCommand(choose ? 'productForge.analyzeFeedbackColumns' : 'productForge.analyzeFeedback', ...args),
     });
     return undefined;
   }
 }
 
 /** Files/folders from the menu arguments, else the active editor's file, else an open dialog. */
-async function pickTargets(args: unknown[]): Promise<Target[] | undefined> {
+async function pickTargets(args: unknown[], tablesOnly = false): Promise<Target[] | undefined> {
   let raw = commandTargets(args);
   if (!raw.length) {
     const doc = vscode.window.activeTextEditor?.document;
@@ -73,12 +78,14 @@ async function pickTargets(args: unknown[]): Promise<Target[] | undefined> {
   if (!raw.length) {
     const picked = await vscode.window.showOpenDialog({
       canSelectFiles: true,
-      canSelectFolders: true,
+      canSelectFolders: !tablesOnly,
       canSelectMany: true,
       openLabel: 'Analyze Feedback',
-      title: 'Choose feedback files or a folder',
+      title: tablesOnly ? 'Choose a feedback table (CSV, TSV, JSON, JSONL)' : 'Choose feedback files or a folder',
       defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-      filters: { Feedback: FEEDBACK_EXTENSIONS.map((e) => e.slice(1)), 'All files': ['*'] },
+      filters: tablesOnly
+        ? { 'Feedback tables': COLUMN_EXTENSIONS.map((e) => e.slice(1)), 'All files': ['*'] }
+        : { Feedback: FEEDBACK_EXTENSIONS.map((e) => e.slice(1)), 'All files': ['*'] },
     });
     if (!picked?.length) return undefined;
     raw = picked;
@@ -103,62 +110,71 @@ async function pickTargets(args: unknown[]): Promise<Target[] | undefined> {
 }
 
 /**
- * The text column to use: asked for CSV/TSV files where detection is ambiguous (remembered per file).
- * The engine takes one column for all inputs, so files needing different columns are refused with a
- * message saying to analyze them one at a time.
+ * The text column(s) to use for the run's tables (CSV/TSV; JSON/JSONL too when `choose`). A table whose
+ * detection is ambiguous is asked for once (a multi-select quick pick: several columns are joined per
+ * row) and the answer is remembered per file; `choose` (Analyze Feedback: Choose Text Columns…) always
+ * asks, starting from the remembered or detected columns. The engine reads every table of a run with
+ * one column list, so files needing different columns are refused (analyze them one at a time).
  */
-async function chooseColumn(services: Services, targets: Target[]): Promise<string | undefined> {
+async function chooseColumns(services: Services, targets: Target[], choose: boolean): Promise<string[] | undefined> {
   const state = services.context.workspaceState;
-  const tables: { file: string; columns: string[]; detected?: string; chosen?: string }[] = [];
+  const tables: TableColumns[] = [];
+  const askable = (p: string) => (choose ? (COLUMN_EXTENSIONS as readonly string[]).includes(path.extname(p).toLowerCase()) : isTableFile(p));
+  if (choose && !targets.some((t) => !t.isDir && askable(t.fsPath))) {
+    throw new UserError('Choose Text Columns works on a CSV, TSV, JSON or JSONL file; use Analyze Feedback for folders and text files.');
+  }
   for (const t of targets) {
-    if (t.isDir || !isTableFile(t.fsPath)) continue;
-    const info = await inspectTable(t.fsPath);
+    if (t.isDir || !askable(t.fsPath)) continue;
+    const info = await inspectTable(t.fsPath, { maxJsonBytes: MAX_INSPECT_JSON_BYTES });
     const names = info.columns.map((c) => c.name);
-    const entry: (typeof tables)[number] = { file: t.fsPath, columns: names, detected: info.textColumn };
+    const entry: TableColumns = { file: t.fsPath, columns: names, detected: info.textColumn };
     tables.push(entry);
-    if (info.textColumn && !info.ambiguous) continue;
-    const remembered = state.get<string>(columnMemoryKey(t.fsPath));
-    if (remembered && names.includes(remembered)) {
-      entry.chosen = remembered;
-      continue;
+    const remembered = rememberedColumns(state.get(columnMemoryKey(t.fsPath)), names);
+    if (!choose) {
+      if (remembered) entry.chosen = remembered;
+      if (remembered || (info.textColumn && !info.ambiguous)) continue;
     }
-    const candidates = info.candidates.length ? info.candidates : names;
+    // Asked: the text-like candidates (every column when choosing, text-like first).
+    const candidates = choose
+      ? [...info.candidates, ...names.filter((n) => !info.candidates.includes(n))]
+      : info.candidates.length ? info.candidates : names;
     if (!candidates.length) continue; // the reader reports a table without text columns itself
-    if (candidates.length === 1) {
-      entry.chosen = candidates[0];
+    if (!choose && candidates.length === 1) {
+      entry.chosen = [candidates[0]];
       continue;
     }
-    const pick = await vscode.window.showQuickPick(
+    const start = remembered ?? (info.textColumn ? [info.textColumn] : []);
+    const what = info.format === 'json' || info.format === 'jsonl' ? 'field' : 'column';
+    const picks = await vscode.window.showQuickPick(
       candidates.map((name) => {
         const col = info.columns.find((c) => c.name === name);
         return {
           label: name,
+          picked: start.includes(name),
           description: `${col?.kind ?? ''}${name === info.textColumn ? ' (detected)' : ''}`,
           detail: col?.examples.length ? col.examples.map((e) => (e.length > 60 ? `${e.slice(0, 60)}…` : e)).join(' · ') : undefined,
         };
       }),
       {
-        title: `Which column of ${path.basename(t.fsPath)} holds the feedback text?`,
-        placeHolder: 'Choose the text column (remembered for this file)',
+        title: `Which ${what}s of ${path.basename(t.fsPath)} hold the feedback text? (remembered for this file)`,
+        placeHolder: `Check one ${what}, or several to read them together per row`,
+        canPickMany: true,
         ignoreFocusOut: true,
       },
     );
-    if (!pick) throw new CancelledError('No text column chosen');
-    entry.chosen = pick.label;
-    await state.update(columnMemoryKey(t.fsPath), pick.label);
+    if (!picks) throw new CancelledError(`No text ${what} chosen`);
+    if (!picks.length) throw new UserError(`No text ${what} was checked for ${path.basename(t.fsPath)}: check at least one.`);
+    // In the file's order, so "title" comes before "review" however they were clicked.
+    entry.chosen = names.filter((n) => picks.some((p) => p.label === n));
+    await state.update(columnMemoryKey(t.fsPath), entry.chosen);
   }
-  const chosen = [...new Set(tables.map((t) => t.chosen).filter((c): c is string => !!c))];
-  if (!chosen.length) return undefined;
-  const column = chosen[0];
-  const lacking = tables.filter((t) => !t.columns.includes(column) || (!t.chosen && t.detected && t.detected !== column));
-  if (chosen.length > 1 || lacking.length) {
-    const list = tables.map((t) => `${path.basename(t.file)}: ${t.chosen ?? t.detected ?? '?'}`).join(', ');
-    throw new UserError(`These files need different text columns (${list}). Analyze them one at a time.`);
-  }
-  return column;
+  return commonTextColumns(tables);
 }
 
-async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Target[]): Promise<string | undefined> {
+/** JSON arrays larger than this are not inspected on the extension host to choose a field (the CLI's --column does it). */
+const MAX_INSPECT_JSON_BYTES = 64 * 1024 * 1024;
+
+async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Target[], choose = false): Promise<string | undefined> {
   const { output } = services;
   const inputs = targets.map((t) => t.fsPath);
   const scope = vscode.Uri.file(inputs[0]);
@@ -168,7 +184,7 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
       void vscode.window.showWarningMessage(`${path.basename(doc.uri.fsPath)} has unsaved changes: the saved version is analyzed.`);
     }
   }
-  const column = await chooseColumn(services, targets);
+  const column = await chooseColumns(services, targets, choose);
   const folder = vscode.workspace.getWorkspaceFolder(scope);
   const root = reportRoot(inputs[0], targets[0].isDir, folder?.uri.fsPath);
   if (!folder) output.info(`${inputs[0]} is outside the workspace folders: the report goes to ${path.join(root, '.product-forge', 'reports')}.`);

@@ -1,5 +1,6 @@
 // Pure helpers for command arguments and input paths (no 'vscode' import: unit-tested as is).
 import path from 'node:path';
+import { UserError } from '../core/types';
 
 /** The part of vscode.Uri these helpers look at. */
 export interface UriLike {
@@ -9,6 +10,8 @@ export interface UriLike {
 
 export const FEEDBACK_EXTENSIONS = ['.txt', '.md', '.csv', '.tsv', '.json', '.jsonl'] as const;
 export const TABLE_EXTENSIONS = ['.csv', '.tsv'] as const;
+/** Files whose text columns/fields "Analyze Feedback: Choose Text Columns…" can pick. */
+export const COLUMN_EXTENSIONS = ['.csv', '.tsv', '.json', '.jsonl'] as const;
 
 export function isUriLike(x: unknown): x is UriLike {
   return (
@@ -82,9 +85,44 @@ export function reportBaseName(inputs: readonly string[]): string {
   return inputs.length > 1 ? `${safe}+${inputs.length - 1}` : safe;
 }
 
-/** The workspaceState key remembering the text column chosen for a CSV/TSV file. */
+/** The workspaceState key remembering the text column(s) chosen for a table file. */
 export function columnMemoryKey(fsPath: string): string {
   return `productForge.textColumn:${path.resolve(fsPath)}`;
+}
+
+/**
+ * The text columns remembered under columnMemoryKey (a list, or one name as earlier versions stored it)
+ * when they are all still in the file (`names`, when known). Undefined when nothing usable is remembered.
+ */
+export function rememberedColumns(value: unknown, names?: readonly string[]): string[] | undefined {
+  const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+  if (!list.length || !list.every((c) => typeof c === 'string' && c && (!names || names.includes(c)))) return undefined;
+  return list as string[];
+}
+
+/** One table of an analysis: its columns, the detected text column and the column(s) chosen or remembered. */
+export interface TableColumns {
+  file: string;
+  columns: string[];
+  detected?: string;
+  chosen?: string[];
+}
+
+/**
+ * The text columns for the engine, which reads every table of one run with the same column list:
+ * undefined when every table goes by its detected column (the engine detects per file), else the one
+ * list all tables share. Tables needing different columns are refused, naming each file's columns.
+ */
+export function commonTextColumns(tables: TableColumns[]): string[] | undefined {
+  const use = tables.map((t) => t.chosen ?? (t.detected !== undefined ? [t.detected] : undefined));
+  if (!tables.some((t) => t.chosen)) return undefined;
+  const keys = new Set(use.filter((u): u is string[] => !!u).map((u) => JSON.stringify(u)));
+  const list = use.find((u): u is string[] => !!u)!;
+  if (keys.size > 1 || tables.some((t) => !list.every((c) => t.columns.includes(c)))) {
+    const each = tables.map((t, i) => `${path.basename(t.file)}: ${use[i]?.join(' + ') ?? '?'}`).join(', ');
+    throw new UserError(`These files need different text columns (${each}). Analyze them one at a time.`);
+  }
+  return list;
 }
 
 /** "1,234 items" style counts for messages. */

@@ -3,8 +3,9 @@
 import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { feedbackItemAtLine } from '../core/readers';
-import { SENTIMENT_LABELS } from '../core/types';
+import { SENTIMENT_LABELS, UserError } from '../core/types';
 import type { TokenAttribution } from '../runtime/protocol';
+import { columnMemoryKey, rememberedColumns } from './args';
 import { readConfig } from './config';
 import { reportCommandError } from './errors';
 import { explainSummary, significantTokens } from './explainFormat';
@@ -13,14 +14,22 @@ import type { Services } from './services';
 
 /**
  * The feedback text of the table row on `line` (0-based) of a saved CSV/TSV/JSON/JSONL file, found by the
- * same readers Analyze Feedback uses (text column detected), with the range it occupies in the line;
- * inLine is false (the range is the whole line) when the cell is quoted with escapes or spans lines.
+ * same readers Analyze Feedback uses (the text columns chosen for the file, else detected), with the range
+ * it occupies in the line; inLine is false (the range is the whole line) when the cell is quoted with
+ * escapes or spans lines, or the text is joined from several columns.
  */
-async function feedbackCellAt(doc: vscode.TextDocument, line: number): Promise<{ range: vscode.Range; text: string; inLine: boolean } | undefined> {
+async function feedbackCellAt(doc: vscode.TextDocument, line: number, remembered: unknown): Promise<{ range: vscode.Range; text: string; inLine: boolean } | undefined> {
   if (!TABLE_FILE.test(doc.uri.fsPath)) return undefined;
   // The row is found by reading the file up to it on this thread: not for exports of hundreds of MB.
   if ((await stat(doc.uri.fsPath)).size > MAX_ROW_LOOKUP_BYTES) return undefined;
-  const item = await feedbackItemAtLine(doc.uri.fsPath, line + 1);
+  const chosen = rememberedColumns(remembered);
+  // Columns chosen earlier that the file no longer has: back to the detected one.
+  const item = chosen
+    ? await feedbackItemAtLine(doc.uri.fsPath, line + 1, { column: chosen }).catch((err: unknown) => {
+        if (err instanceof UserError) return feedbackItemAtLine(doc.uri.fsPath, line + 1);
+        throw err;
+      })
+    : await feedbackItemAtLine(doc.uri.fsPath, line + 1);
   if (!item) return undefined;
   const lineText = doc.lineAt(line).text;
   const at = lineText.indexOf(item.text);
@@ -69,7 +78,7 @@ export function registerExplainCommand(services: Services, models: SentimentMode
       const sel = editor.selection;
       const rowPick = sel.isEmpty || sel.isEqual(doc.lineAt(sel.start.line).range);
       const cell = rowPick && scope && !doc.isDirty
-        ? await feedbackCellAt(doc, sel.start.line).catch((err: unknown) => {
+        ? await feedbackCellAt(doc, sel.start.line, services.context.workspaceState.get(columnMemoryKey(doc.uri.fsPath))).catch((err: unknown) => {
             services.output.warn(`Explain Sentiment: could not read the row at line ${sel.start.line + 1} (${(err as Error)?.message}); explaining the line as it is.`);
             return undefined;
           })

@@ -70,8 +70,8 @@ export interface AnalyzeJobParams {
   model: LoadParams;
   /** Files and folders to analyze (absolute paths). */
   inputs: string[];
-  /** Text column / JSON field (else detected per file). */
-  column?: string;
+  /** Text column / JSON field (else detected per file); several are joined per row. */
+  column?: string | string[];
   /** Items whose top score is below this are listed as low-confidence (default 0.6). */
   lowConfidence?: number;
   /** Write a report folder (report.md, results.csv, summary.json, chart) in the workspace. */

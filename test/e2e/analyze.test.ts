@@ -100,22 +100,33 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     assert.equal(s.outputChannelLog(CHANNEL), '', 'the extension logged before any command ran');
   });
 
-  async function analyzeFromExplorer(file: string, step: string): Promise<{ reportDir: string; report: string; rows: string[][] }> {
+  async function analyzeFromExplorer(
+    file: string,
+    step: string,
+    opts: { menu?: string; answerColumns?: () => Promise<void> } = {},
+  ): Promise<{ reportDir: string; report: string; rows: string[][]; asked: boolean }> {
     const existing = new Set(s.findFiles('.product-forge/reports/*/report.md').map((f) => path.dirname(f)));
     const logStart = s.outputChannelLog(CHANNEL).length;
     await s.rightClickExplorerItem(file);
     await s.screenshot(`${step}-context-menu`);
-    await s.chooseContextMenuItem('Analyze Feedback');
+    await s.chooseContextMenuItem(opts.menu ?? 'Analyze Feedback');
     await s.screenshot(`${step}-started`);
 
     // wait for a new report folder with both files; answer a column question if one comes
     const deadline = Date.now() + 240_000;
     let reportDir: string | undefined;
+    let asked = false;
     while (!reportDir) {
       const pick = s.page.locator('.quick-input-widget', { hasText: /column/i });
       if (await pick.isVisible().catch(() => false)) {
+        asked = true;
         await s.screenshot(`${step}-column-pick`);
-        await s.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'comment' }).first().click();
+        if (opts.answerColumns) await opts.answerColumns();
+        else {
+          await checkPickRow('comment', true);
+          await s.page.keyboard.press('Enter');
+        }
+        await pick.waitFor({ state: 'hidden', timeout: 10_000 });
       }
       const dirs = s.findFiles('.product-forge/reports/*/results.csv')
         .map((f) => path.dirname(f)).filter((d) => !existing.has(d));
@@ -144,7 +155,26 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
 
     const report = readFileSync(path.join(reportDir, 'report.md'), 'utf8');
     const rows = parseCsv(readFileSync(path.join(reportDir, 'results.csv'), 'utf8'));
-    return { reportDir, report, rows };
+    return { reportDir, report, rows, asked };
+  }
+
+  /** Sets the checkbox of the multi-select quick pick row labelled `label` (clicking the row toggles it). */
+  async function checkPickRow(label: string, checked: boolean): Promise<void> {
+    const rows = s.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: 10_000 });
+    // The row whose label (the first highlighted label; its aria-label starts with it) is `label`.
+    const idx = await rows.evaluateAll((els, want) => els.findIndex((e) => {
+      const name = e.querySelector('.monaco-highlighted-label')?.textContent?.trim();
+      return name === want || (e.getAttribute('aria-label') ?? '').split(',')[0].trim() === want;
+    }), label);
+    assert.ok(idx >= 0, `no quick pick row "${label}": ${(await rows.allTextContents()).join(' | ')}`);
+    const row = rows.nth(idx);
+    const isChecked = async () => (await row.getAttribute('aria-checked')) === 'true' || (await row.locator('input[type=checkbox]:checked, .monaco-custom-toggle.checked, [aria-checked="true"]').count()) > 0;
+    for (let i = 0; i < 3 && (await isChecked()) !== checked; i++) {
+      await row.click();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(await isChecked(), checked, `quick pick row "${label}" is ${checked ? 'not ' : ''}checked`);
   }
 
   function checkReport(file: string, report: string, rows: string[][]) {
@@ -281,6 +311,35 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     } finally {
       writeFileSync(settingsFile, before);
     }
+  });
+
+  it('Analyze Feedback: Choose Text Columns reads two checked columns together per row and remembers them', async function () {
+    this.timeout(300_000);
+    const file = 'app-reviews.csv';
+    writeFileSync(
+      path.join(s.workspace, file),
+      'id,title,review,stars\n1,Crashes on launch,The app closes as soon as I open a project.,1\n' +
+        '2,Great sync,"Notes show up on my phone instantly, love it",5\n3,Export is slow,Exporting a report takes minutes,2\n',
+    );
+    const joined = ['Crashes on launch. The app closes as soon as I open a project.', 'Great sync. Notes show up on my phone instantly, love it', 'Export is slow. Exporting a report takes minutes'];
+    const textsOf = (rows: string[][]) => rows.slice(1).map((r) => r[rows[0].indexOf('text')]);
+    // The picker starts from the detected column (review); checking title as well reads both.
+    const first = await analyzeFromExplorer(file, 'columns', {
+      menu: 'Analyze Feedback: Choose Text Columns...',
+      answerColumns: async () => {
+        await checkPickRow('review', true);
+        await checkPickRow('title', true);
+        await s.screenshot('columns-checked');
+        await s.page.keyboard.press('Enter');
+      },
+    });
+    assert.ok(first.asked, 'Choose Text Columns showed no column picker');
+    assert.deepEqual(textsOf(first.rows), joined);
+    assert.match(first.report, /title \+ review/, 'report.md names the joined columns');
+    // Plain Analyze Feedback on the same file now uses the remembered pair without asking.
+    const again = await analyzeFromExplorer(file, 'columns-remembered');
+    assert.equal(again.asked, false, 'the remembered columns were asked for again');
+    assert.deepEqual(textsOf(again.rows), joined);
   });
 
   it('Cancel in the progress notification stops a large analysis and leaves no report', async function () {

@@ -3,14 +3,17 @@ import path from 'node:path';
 import {
   columnMemoryKey,
   commandTargets,
+  commonTextColumns,
   deviceLabel,
   dropCovered,
   isFeedbackFile,
   isInside,
   isTableFile,
+  rememberedColumns,
   reportBaseName,
   reportRoot,
 } from '../../src/extension/args';
+import { UserError } from '../../src/core/types';
 
 const uri = (p: string, scheme = 'file') => ({ scheme, fsPath: p, path: p });
 
@@ -75,6 +78,32 @@ describe('extension: input paths', () => {
   });
   it('keys the remembered column by absolute path', () => {
     assert.equal(columnMemoryKey('/w/a.csv'), `productForge.textColumn:${path.resolve('/w/a.csv')}`);
+  });
+  it('reads remembered text columns: a list, or the single name earlier versions stored, while the file has them', () => {
+    const names = ['id', 'title', 'review'];
+    assert.deepEqual(rememberedColumns(['title', 'review'], names), ['title', 'review']);
+    assert.deepEqual(rememberedColumns('review', names), ['review']);
+    assert.equal(rememberedColumns(['title', 'body'], names), undefined);
+    assert.equal(rememberedColumns([], names), undefined);
+    assert.equal(rememberedColumns(undefined, names), undefined);
+    assert.equal(rememberedColumns([1, 'title'], names), undefined);
+    assert.deepEqual(rememberedColumns(['body'], undefined), ['body']);
+  });
+  it('gives the engine one text column list for the run, or none when every table goes by detection', () => {
+    const a = { file: '/w/a.csv', columns: ['id', 'title', 'review'], detected: 'review' };
+    const b = { file: '/w/b.csv', columns: ['title', 'review', 'stars'], detected: 'review' };
+    assert.equal(commonTextColumns([a, b]), undefined);
+    assert.equal(commonTextColumns([]), undefined);
+    assert.deepEqual(commonTextColumns([{ ...a, chosen: ['title', 'review'] }, { ...b, chosen: ['title', 'review'] }]), ['title', 'review']);
+    // A chosen single column that the other table detects anyway is shared.
+    assert.deepEqual(commonTextColumns([{ ...a, chosen: ['review'] }, b]), ['review']);
+    assert.throws(
+      () => commonTextColumns([{ ...a, chosen: ['title', 'review'] }, b]),
+      (e: unknown) => e instanceof UserError && /different text columns \(a\.csv: title \+ review, b\.csv: review\)/.test(e.message),
+    );
+    // A table without the chosen columns (or any text column) is refused too.
+    const c = { file: '/w/c.csv', columns: ['n', 'm'] };
+    assert.throws(() => commonTextColumns([{ ...a, chosen: ['review'] }, c]), /c\.csv: \?/);
   });
   it('names devices', () => {
     assert.equal(deviceLabel('cpu'), 'CPU');

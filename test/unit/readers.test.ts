@@ -283,4 +283,15 @@ describe('readers: text from several columns', () => {
     const { items } = await readFeedbackFile(l, { column: 'subject,body' });
     assert.deepEqual(items.map((i) => [i.text, i.fields]), [['Billing. charged twice', { plan: 'pro' }], ['Thanks. quick fix', {}]]);
   });
+
+  it('a list of columns (as the VS Code picker gives) names them exactly, commas in names included', async () => {
+    const p = write('list.csv', '"Title, short","Feedback, verbatim",plan\nSlow,Export takes minutes,pro\nNice,Love the dark mode,free\n');
+    const { items, file } = await readFeedbackFile(p, { column: ['Title, short', 'Feedback, verbatim'] });
+    assert.deepEqual(items.map((i) => [i.text, i.fields]), [['Slow. Export takes minutes', { plan: 'pro' }], ['Nice. Love the dark mode', { plan: 'free' }]]);
+    assert.deepEqual(file.textColumns, ['Title, short', 'Feedback, verbatim']);
+    // One name in a list is that column; an empty list falls back to detection; a missing one is named.
+    assert.deepEqual(await texts(p, { column: ['Feedback, verbatim'] }), ['Export takes minutes', 'Love the dark mode']);
+    assert.deepEqual(await texts(p, { column: [] }), ['Export takes minutes', 'Love the dark mode']);
+    await rejectsUser(readFeedbackFile(p, { column: ['Feedback, verbatim', 'body'] }), /has no column "body"/);
+  });
 });

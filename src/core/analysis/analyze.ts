@@ -154,8 +154,8 @@ export interface AnalyzeProgress {
 
 export interface AnalyzeOptions {
   classifier: SentimentClassifier;
-  /** Text column/field for tables (else detected per file). */
-  column?: string;
+  /** Text column/field for tables (else detected per file); several are joined per row (see ReadOptions.column). */
+  column?: string | string[];
   signal?: AbortSignal;
   onProgress?: (p: AnalyzeProgress) => void;
   /** Items whose top score is below this are listed as low-confidence (default 0.6). */

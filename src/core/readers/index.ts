@@ -32,9 +32,9 @@ export interface ReadOptions {
   /**
    * Column (CSV/TSV) or field (JSON/JSONL) holding the feedback text; detected when omitted. Several,
    * comma-separated ("title,review"), are joined into one text per row (a column whose own name has a
-   * comma is matched whole first).
+   * comma is matched whole first). An array names the columns exactly (as the VS Code picker gives them).
    */
-  column?: string;
+  column?: string | string[];
   signal?: AbortSignal;
   /** Items per batch (default 64). */
   batchSize?: number;
@@ -129,8 +129,12 @@ function columnList(cols: ColumnInfo[]): string {
   return cols.map((c) => `${c.name} (${c.kind})`).join(', ');
 }
 
-/** The text columns of a table: one, or several from a comma-separated list. */
-function resolveColumns(source: string, t: TableInspection, column: string | undefined): string[] {
+/** The text columns of a table: one, several from a comma-separated list, or the listed ones. */
+function resolveColumns(source: string, t: TableInspection, column: string | string[] | undefined): string[] {
+  if (Array.isArray(column)) {
+    if (!column.length) return [resolveColumn(source, t, undefined)];
+    return [...new Set(column.map((c) => resolveColumn(source, t, c)))];
+  }
   if (column !== undefined && column.includes(',') && !findColumn(t, column)) {
     const parts = column.split(',').map((p) => p.trim()).filter(Boolean);
     if (parts.length > 1) return [...new Set(parts.map((p) => resolveColumn(source, t, p)))];
