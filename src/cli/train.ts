@@ -1,8 +1,11 @@
 // `product-forge train <csv> --target COL [--features a,b] [--model auto|logreg|mlp|rf|gb] [--test-split 0.2 | --test FILE]
 //                       [--seed 0] [--save DIR] [--json] [--class-weight none|balanced] [--epochs N] [--hidden 64,32] ...`
 // `product-forge predict <model-dir> <csv> --out FILE [--force] [--json]`
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { CancelledError, UserError } from '../core/types';
+import { CancelledError, UserError, type DeviceSetting } from '../core/types';
+import { TEXT_FEATURES, type TextFeatures } from '../core/train/embed';
+import type { LoadedEmbedder } from '../runtime/embedder';
 import { readTable } from '../core/train/csv';
 import { profileTable } from '../core/train/infer';
 import { trainClassifier, type ModelChoice, type TrainOptions } from '../core/train/trainer';
@@ -19,8 +22,11 @@ const TRAIN_FLAGS: Record<string, 'value' | 'bool'> = {
   target: 'value', features: 'value', model: 'value', 'test-split': 'value', test: 'value', seed: 'value', save: 'value', json: 'bool',
   'class-weight': 'value', epochs: 'value', 'batch-size': 'value', 'learning-rate': 'value', hidden: 'value', dropout: 'value',
   'validation-share': 'value', c: 'value', 'max-iter': 'value', trees: 'value', rounds: 'value', name: 'value', quiet: 'bool', help: 'bool',
+  'text-features': 'value', 'embedding-model': 'value', 'models-path': 'value', device: 'value',
 };
-const PREDICT_FLAGS: Record<string, 'value' | 'bool'> = { out: 'value', force: 'bool', json: 'bool', quiet: 'bool', help: 'bool' };
+const PREDICT_FLAGS: Record<string, 'value' | 'bool'> = {
+  out: 'value', force: 'bool', json: 'bool', quiet: 'bool', help: 'bool', 'embedding-model': 'value', 'models-path': 'value', device: 'value',
+};
 
 const TRAIN_USAGE = `usage: product-forge train <file.csv> --target COLUMN [options]
   --features a,b,c          feature columns (default: all but identifiers, near-unique columns and target leaks)
@@ -34,9 +40,15 @@ const TRAIN_USAGE = `usage: product-forge train <file.csv> --target COLUMN [opti
   --class-weight none|balanced, --validation-share 0.1, --c 1 (logreg), --max-iter 300
   --hidden 64[,32] --dropout 0.1 --epochs 200 --batch-size 200 --learning-rate 0.001 (mlp)
   --trees 100 (rf), --rounds 100 (gb)
+  --text-features tfidf|embeddings|both   text columns as TF-IDF word/character n-grams (default), as sentence
+                            embeddings from a local model, or both; embeddings need --embedding-model
+  --embedding-model ID|DIR  a sentence-embedding model (Hugging Face layout, onnx/model.onnx): a folder, or an id
+                            found under --models-path DIR (or PRODUCT_FORGE_MODELS_PATH); --device auto|cpu|gpu
   --json                    print {accuracy, macro_f1, per_class, confusion, fit_seconds, model} as JSON`;
 const PREDICT_USAGE = `usage: product-forge predict <model-dir> <file.csv> [--out FILE] [--force] [--json]
-  writes a new CSV with the input columns plus prediction and confidence (default: <file>.predictions.csv next to the input)`;
+  writes a new CSV with the input columns plus prediction and confidence (default: <file>.predictions.csv next to the input)
+  A classifier trained with text embeddings finds its embedding model by id under --models-path DIR (or
+  PRODUCT_FORGE_MODELS_PATH), or in --embedding-model DIR; it must be the same model (checked by sha256).`;
 
 export function parseArgs(argv: string[], spec: Record<string, 'value' | 'bool'>): Parsed {
   const positional: string[] = [];
@@ -119,6 +131,26 @@ function progress(quiet: boolean, label: string) {
   };
 }
 
+function deviceFlag(flags: Map<string, string | true>): DeviceSetting {
+  const d = str(flags, 'device') ?? 'auto';
+  if (d !== 'auto' && d !== 'cpu' && d !== 'gpu') throw new UserError(`--device must be auto, cpu or gpu (got '${d}')`);
+  return d;
+}
+
+/** The local sentence-embedding model named by --embedding-model (or recorded in a classifier). */
+async function openEmbedder(idOrDir: string, flags: Map<string, string | true>, device: DeviceSetting, quiet: boolean, signal: AbortSignal, expectSha256?: string): Promise<LoadedEmbedder> {
+  const { findEmbeddingModel, loadTextEmbedder } = await import('../runtime/embedder');
+  const found = await findEmbeddingModel(idOrDir, {
+    modelsPath: str(flags, 'models-path') ?? process.env.PRODUCT_FORGE_MODELS_PATH,
+    bundledDir: path.resolve(__dirname, '..', 'models'),
+    cacheDir: path.join(os.homedir(), '.cache', 'product-forge', 'models'),
+    signal,
+  });
+  const e = await loadTextEmbedder({ ...found, device, signal, expectSha256, log: (level, msg) => { if (level !== 'info') process.stderr.write(`${msg}\n`); } });
+  if (!quiet) process.stderr.write(`text embeddings: ${e.modelId} (${e.dims} values) on ${e.device}\n${e.fallbackReason ? `GPU not used for ${e.modelId}: ${e.fallbackReason}\n` : ''}`);
+  return e;
+}
+
 export async function runTrain(argv: string[]): Promise<number> {
   try {
     const { positional, flags } = parseArgs(argv, TRAIN_FLAGS);
@@ -137,17 +169,24 @@ export async function runTrain(argv: string[]): Promise<number> {
     });
     const cw = str(flags, 'class-weight');
     if (cw && cw !== 'none' && cw !== 'balanced') throw new UserError(`--class-weight must be none or balanced (got '${cw}')`);
+    const textFeatures = (str(flags, 'text-features') ?? (flags.has('embedding-model') ? 'both' : 'tfidf')) as TextFeatures;
+    if (!TEXT_FEATURES.includes(textFeatures)) throw new UserError(`--text-features must be tfidf, embeddings or both (got '${textFeatures}')`);
+    const embeddingModel = str(flags, 'embedding-model');
+    if (textFeatures !== 'tfidf' && !embeddingModel) throw new UserError(`--text-features ${textFeatures} needs --embedding-model ID|DIR (a local sentence-embedding model)`);
+    const device = deviceFlag(flags);
     return await withSigint(async (signal) => {
       const file = positional[0];
       const table = await readTable(file, { signal, onProgress: progress(quiet, 'reading') });
       const testFile = str(flags, 'test');
       const testTable = testFile ? await readTable(testFile, { signal }) : undefined;
       const profiles = profileTable(table);
+      const embedder = textFeatures !== 'tfidf' ? await openEmbedder(embeddingModel!, flags, device, quiet, signal) : undefined;
       const opts: TrainOptions = {
         target, features: list(str(flags, 'features')), model, testSplit: num(flags, 'test-split'), testTable, seed: num(flags, 'seed', true),
         classWeight: cw as TrainOptions['classWeight'], epochs: num(flags, 'epochs', true), batchSize: num(flags, 'batch-size', true),
         learningRate: num(flags, 'learning-rate'), hidden, dropout: num(flags, 'dropout'), validationShare: num(flags, 'validation-share'),
         C: num(flags, 'c'), maxIter: num(flags, 'max-iter', true), nTrees: num(flags, 'trees', true), nRounds: num(flags, 'rounds', true), signal,
+        textFeatures, embedder,
         onStage: (s) => { if (!quiet) process.stderr.write(`${s}...\n`); },
       };
       const pool = createFoldPool();
@@ -156,6 +195,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         r = await trainClassifier(table, { ...opts, foldRunner: pool.run }, profiles);
       } finally {
         await pool.dispose();
+        await embedder?.dispose();
       }
       let saved: string | undefined;
       const saveDir = str(flags, 'save');
@@ -220,7 +260,19 @@ export async function runPredict(argv: string[]): Promise<number> {
     const out = str(flags, 'out') ?? (await defaultPredictionsPath(csv));
     return await withSigint(async (signal) => {
       const bar = progress(quiet, 'predicting');
-      const r = await predictFile(modelDir, csv, out, { force: flags.has('force'), signal, onProgress: (stage, d, t) => stage === 'predicting' && bar(d, t) });
+      let embedder: LoadedEmbedder | undefined;
+      const device = deviceFlag(flags);
+      let r: Awaited<ReturnType<typeof predictFile>>;
+      try {
+        r = await predictFile(modelDir, csv, out, {
+          force: flags.has('force'),
+          signal,
+          onProgress: (stage, d, t) => stage === 'predicting' && bar(d, t),
+          embedderFor: async (model, sha256) => (embedder = await openEmbedder(str(flags, 'embedding-model') ?? model, flags, device, quiet, signal, sha256)),
+        });
+      } finally {
+        await embedder?.dispose();
+      }
       if (json) process.stdout.write(JSON.stringify({ out: r.out, rows: r.rows, counts: r.counts }) + '\n');
       else process.stdout.write(`wrote ${r.rows} predictions to ${r.out} (${Object.entries(r.counts).map(([k, v]) => `${k}: ${v}`).join(', ')})\n`);
       return 0;

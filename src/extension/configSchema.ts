@@ -18,6 +18,8 @@ export interface ForgeConfig {
    * (Leaving one of 2 cores to the editor was measured: about a fifth fewer items/s and no lower event-loop stalls.)
    */
   inferenceThreads: number;
+  /** Train view: a local sentence-embedding model for text features (an id or a folder; '' = none). Restricted setting. */
+  train: { embeddingModel: string };
   generation: {
     backend: GenerationBackend;
     localModel: string;
@@ -35,6 +37,7 @@ export const CONFIG_DEFAULTS: ForgeConfig = {
   lowConfidence: 0.6,
   twoWay: false,
   inferenceThreads: 0,
+  train: { embeddingModel: '' },
   generation: {
     backend: 'local',
     localModel: 'onnx-community/Qwen2.5-0.5B-Instruct',
@@ -119,6 +122,7 @@ export function parseConfig(get: (key: string) => unknown): ParsedConfig {
     lowConfidence: num('analysis.lowConfidence', d.lowConfidence, 0, 1),
     twoWay: bool('analysis.twoWay', d.twoWay),
     inferenceThreads: num('inferenceThreads', d.inferenceThreads, 0, 64, true),
+    train: { embeddingModel: str('train.embeddingModel', d.train.embeddingModel).trim() },
     generation: {
       backend: oneOf('generation.backend', ['local', 'openai-compatible', 'template'] as const, d.generation.backend),
       localModel: str('generation.localModel', d.generation.localModel, { nonEmpty: true }),

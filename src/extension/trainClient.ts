@@ -46,6 +46,10 @@ export class TrainClient {
       this.log('train worker sent a malformed message; ignored');
       return;
     }
+    if (m.type === 'log') {
+      this.log(`train worker: ${m.message}`);
+      return;
+    }
     const p = this.pending.get(m.id);
     if (!p) return;
     const r = m as WorkerResponse;

@@ -3,6 +3,7 @@
 // with live epoch charts, saves to .product-forge/classifiers/<name>/ and predicts files, rows and the
 // selected text. Every webview message is validated (protocol.ts); CSP with a nonce; local resources only.
 import * as vscode from 'vscode';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Services } from './services';
@@ -10,13 +11,40 @@ import { TrainClient } from './trainClient';
 import { CancelledError, UserError } from '../core/types';
 import { CLASSIFIERS_DIR } from '../core/train/artifact';
 import { defaultPredictionsPath, type Prediction } from '../core/train/predict';
+import type { ModelLookup } from '../core/train/worker-protocol';
 import { parseToHost, type ClassifierSummary, type TableInfo, type ToView, type TrainSummary } from '../webview/train/protocol';
+import { effectiveModelsPath, readConfig, restrictedSetting } from './config';
 
 const MAX_LISTED = 500;
 
 function classifiersRoot(): vscode.Uri | undefined {
   const ws = vscode.workspace.workspaceFolders?.[0];
   return ws ? vscode.Uri.joinPath(ws.uri, ...CLASSIFIERS_DIR.split(path.sep)) : undefined;
+}
+
+/**
+ * Where the training worker finds text embedding models: productForge.train.embeddingModel (an id, or a
+ * folder: absolute, "~/...", or relative to the first workspace folder), productForge.modelsPath, the
+ * bundled models and the cache; both settings are restricted (ignored from an untrusted workspace).
+ */
+function modelLookup(s: Services): ModelLookup {
+  const cfg = readConfig(undefined, s.output);
+  const mp = effectiveModelsPath();
+  const emb = restrictedSetting<string>('train.embeddingModel');
+  for (const ignored of [mp.ignored, emb.ignored]) if (ignored) s.output.warn(ignored);
+  let embeddingModel = typeof emb.value === 'string' ? emb.value.trim() : '';
+  if (embeddingModel.startsWith('~')) embeddingModel = path.join(os.homedir(), embeddingModel.slice(1));
+  else if (embeddingModel.startsWith('.')) {
+    const ws = vscode.workspace.workspaceFolders?.[0];
+    if (ws) embeddingModel = path.resolve(ws.uri.fsPath, embeddingModel);
+  }
+  return {
+    modelsPath: mp.value,
+    bundledDir: vscode.Uri.joinPath(s.context.extensionUri, 'models').fsPath,
+    cacheDir: vscode.Uri.joinPath(s.context.globalStorageUri, 'models').fsPath,
+    device: cfg.device,
+    embeddingModel: embeddingModel || undefined,
+  };
 }
 
 function errorText(e: unknown): string {
@@ -46,7 +74,15 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
       }
       void this.onMessage(msg).catch((e) => this.post({ type: 'error', message: errorText(e), context: 'general' }));
     });
-    view.onDidDispose(() => { this.view = undefined; });
+    const watch = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('productForge.train.embeddingModel')) this.postEmbedding();
+    });
+    view.onDidDispose(() => { this.view = undefined; watch.dispose(); });
+  }
+
+  /** Tells the view which embedding model "Text features: Embeddings" would use (null: none set). */
+  private postEmbedding(): void {
+    this.post({ type: 'embedding', model: modelLookup(this.s).embeddingModel ?? null });
   }
 
   private post(m: ToView): void {
@@ -95,7 +131,10 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
       case 'ready':
       case 'refreshFiles':
         await this.listFiles();
-        if (msg.type === 'ready') await this.listModels().catch((e) => this.s.output.warn(`listing classifiers: ${errorText(e)}`));
+        if (msg.type === 'ready') {
+          this.postEmbedding();
+          await this.listModels().catch((e) => this.s.output.warn(`listing classifiers: ${errorText(e)}`));
+        }
         return;
       case 'refreshModels':
         return this.listModels();
@@ -112,7 +151,7 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
       case 'train': {
         if (!this.file) { this.post({ type: 'error', message: 'Pick a CSV file first.', context: 'train' }); return; }
         if (this.running !== undefined) { this.post({ type: 'error', message: 'A training run is in progress; cancel it first.', context: 'train' }); return; }
-        const req = this.client.request<TrainSummary>({ type: 'train', file: this.file, settings: msg.settings }, {
+        const req = this.client.request<TrainSummary>({ type: 'train', file: this.file, settings: msg.settings, models: modelLookup(this.s) }, {
           onEpoch: (epoch) => this.post({ type: 'epoch', epoch }),
           onStage: (stage) => this.post({ type: 'busy', stage }),
         });
@@ -156,7 +195,7 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
       }
       case 'predictRow': {
         try {
-          const [p] = await this.client.request<Prediction[]>({ type: 'predictRows', modelDir: msg.modelDir, rows: [msg.values] }).done;
+          const [p] = await this.client.request<Prediction[]>({ type: 'predictRows', modelDir: msg.modelDir, rows: [msg.values], models: modelLookup(this.s) }).done;
           const labels = (await this.client.request<ClassifierSummary[]>({ type: 'list', parent: path.dirname(msg.modelDir) }).done).find((c) => c.dir === msg.modelDir)?.labels ?? [];
           this.post({ type: 'prediction', label: p.label, confidence: p.confidence, probabilities: p.probabilities.map((x, i) => ({ label: labels[i] ?? String(i), p: x })) });
         } catch (e) {
@@ -193,7 +232,7 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
 async function predictCsv(client: TrainClient, s: Services, modelDir: string, csv: string, post?: (m: ToView) => void): Promise<void> {
   const out = await defaultPredictionsPath(csv);
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Predicting ${path.basename(csv)}`, cancellable: true }, async (progress, token) => {
-    const req = client.request<{ out: string; rows: number }>({ type: 'predictFile', modelDir, csv, out }, {
+    const req = client.request<{ out: string; rows: number }>({ type: 'predictFile', modelDir, csv, out, models: modelLookup(s) }, {
       onProgress: (stage, done, total) => progress.report({ message: `${stage} ${Math.round((done / Math.max(total, 1)) * 100)}%` }),
     });
     token.onCancellationRequested(() => client.cancel(req.id));
@@ -239,7 +278,7 @@ export function registerTrainView(s: Services): void {
         const textCols = clf.columns.filter((c) => c.type === 'text');
         if (selected && clf.features.length === 1 && textCols.length === 1) {
           // Predict the selected text with a one-text-column classifier.
-          const [p] = await client.request<Prediction[]>({ type: 'predictRows', modelDir: clf.dir, rows: [{ [clf.features[0]]: selected }] }).done;
+          const [p] = await client.request<Prediction[]>({ type: 'predictRows', modelDir: clf.dir, rows: [{ [clf.features[0]]: selected }], models: modelLookup(s) }).done;
           void vscode.window.showInformationMessage(`${clf.name}: ${p.label} (${(p.confidence * 100).toFixed(1)}% confidence)`);
           return;
         }

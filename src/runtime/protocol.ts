@@ -11,7 +11,7 @@ export interface LoadParams {
   modelId: string;
   /** Absolute path of the resolved local model folder (Hugging Face layout). */
   modelDir: string;
-  task: 'text-classification' | 'text-generation';
+  task: 'text-classification' | 'text-generation' | 'feature-extraction';
   device: DeviceSetting;
   /** ONNX variant: 'fp32' -> onnx/model.onnx, 'q8' -> onnx/model_quantized.onnx, 'q4' -> onnx/model_q4.onnx. */
   dtype?: string;

@@ -10,7 +10,9 @@ import { listClassifiers, saveClassifier } from '../core/train/artifact';
 import { OnnxClassifier, predictFile } from '../core/train/predict';
 import { CancelledError, UserError } from '../core/types';
 import { createFoldPool, type FoldPool } from './cv-pool';
-import { isWorkerRequest, type ClassifierSummary, type TableInfo, type TrainSummary, type WorkerRequest, type WorkerResponse } from '../core/train/worker-protocol';
+import type { LoadedEmbedder } from './embedder';
+import type { TextFeatures } from '../core/train/embed';
+import { isWorkerRequest, type ModelLookup, type ClassifierSummary, type TableInfo, type TrainSummary, type WorkerRequest, type WorkerResponse } from '../core/train/worker-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('train-worker must run in a worker thread');
@@ -40,10 +42,40 @@ function preview(t: Table, n = 20): { rows: string[][]; sampled: boolean } {
   return { rows: idx.map((r) => t.data.map((c) => (c[r].length > 200 ? `${c[r].slice(0, 200)}…` : c[r]))), sampled };
 }
 
-async function model(dir: string): Promise<OnnxClassifier> {
+/** Text embedding models loaded in this thread, by folder (kept: the next training or prediction reuses them). */
+const embedders = new Map<string, Promise<LoadedEmbedder>>();
+
+async function embedderFor(idOrDir: string, lookup: ModelLookup | undefined, signal: AbortSignal, expectSha256?: string): Promise<LoadedEmbedder> {
+  if (!lookup) throw new UserError('no text embedding model is available to the training worker');
+  const { findEmbeddingModel, loadTextEmbedder } = await import('./embedder');
+  const found = await findEmbeddingModel(idOrDir, { ...lookup, signal });
+  let p = embedders.get(found.modelDir);
+  if (!p) {
+    p = loadTextEmbedder({ ...found, device: lookup.device, log: (level, message) => post({ id: -1, type: 'log', level, message }) });
+    embedders.set(found.modelDir, p);
+    p.catch(() => embedders.delete(found.modelDir));
+  }
+  const e = await p;
+  if (expectSha256 && e.sha256 !== expectSha256) {
+    throw new UserError(`${found.modelDir} is not the embedding model the classifier was trained with (onnx/model.onnx sha256 ${e.sha256.slice(0, 12)}…, expected ${expectSha256.slice(0, 12)}…)`);
+  }
+  return e;
+}
+
+async function model(dir: string, lookup: ModelLookup | undefined, signal: AbortSignal): Promise<OnnxClassifier> {
   let m = models.get(dir);
   if (!m) {
-    m = await OnnxClassifier.load(dir);
+    // A classifier trained with embeddings names its model: found by id, else the configured one (same sha256).
+    m = await OnnxClassifier.load(dir, {
+      embedderFor: async (id, sha256) => {
+        try {
+          return await embedderFor(id, lookup, signal, sha256);
+        } catch (e) {
+          if (!(e instanceof UserError) || !lookup?.embeddingModel || lookup.embeddingModel === id) throw e;
+          return embedderFor(lookup.embeddingModel, lookup, signal, sha256);
+        }
+      },
+    });
     models.set(dir, m);
   }
   return m;
@@ -68,11 +100,20 @@ async function handle(req: WorkerRequest, signal: AbortSignal): Promise<unknown>
     case 'train': {
       const c = await load(req.file, req.id, signal);
       const s = req.settings;
+      const textFeatures = s.textFeatures ?? 'tfidf';
+      let embedder: LoadedEmbedder | undefined;
+      if (textFeatures !== 'tfidf') {
+        if (!req.models?.embeddingModel) throw new UserError('Text features "embeddings" need a local embedding model: set productForge.train.embeddingModel to its id (under productForge.modelsPath) or folder.');
+        post({ id: req.id, type: 'stage', stage: `loading the embedding model ${req.models.embeddingModel}` });
+        embedder = await embedderFor(req.models.embeddingModel, req.models, signal);
+        if (embedder.fallbackReason) post({ id: -1, type: 'log', level: 'info', message: `GPU not used for ${embedder.modelId}: ${embedder.fallbackReason}` });
+      }
       foldPool ??= createFoldPool();
       foldPool.resetStats();
       const result = await trainClassifier(c.table, {
         target: s.target, features: s.features, model: s.model, testSplit: s.testSplit, validationShare: s.validationShare, seed: s.seed,
         classWeight: s.classWeight, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, hidden: s.hidden, dropout: s.dropout, C: s.C,
+        textFeatures, embedder,
         signal, foldRunner: foldPool.run,
         onEpoch: (epoch) => post({ id: req.id, type: 'epoch', epoch }),
         onStage: (stage) => post({ id: req.id, type: 'stage', stage }),
@@ -83,6 +124,8 @@ async function handle(req: WorkerRequest, signal: AbortSignal): Promise<unknown>
         trainId: req.id, model: result.classifier.network.kind, labels: result.classifier.labels, features: result.classifier.features,
         metrics: result.metrics, candidates: result.candidates, fitSeconds: result.fitSeconds, trainRows: result.trainRows, testRows: result.testRows, warnings: result.warnings,
         ...(foldPool.stats.jobs ? { foldJobs: foldPool.stats } : {}),
+        ...(result.classifier.settings.textFeatures ? { textFeatures: result.classifier.settings.textFeatures as TextFeatures } : {}),
+        ...(embedder && result.classifier.settings.embeddingModel ? { embeddingModel: embedder.modelId } : {}),
       };
       return summary;
     }
@@ -99,11 +142,11 @@ async function handle(req: WorkerRequest, signal: AbortSignal): Promise<unknown>
       }));
     }
     case 'predictFile': {
-      const m = await model(req.modelDir);
+      const m = await model(req.modelDir, req.models, signal);
       return predictFile(m, req.csv, req.out, { signal, onProgress: (stage, done, total) => post({ id: req.id, type: 'progress', stage, done, total }) });
     }
     case 'predictRows': {
-      const m = await model(req.modelDir);
+      const m = await model(req.modelDir, req.models, signal);
       return m.predictRecords(req.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [String(k), String(v)]))));
     }
     case 'cancel':

@@ -5,7 +5,7 @@
 // through VS Code's own file dialog; then gradient-boosted trees are trained and saved, and a long run cancelled. The saved files and the predictions CSV are checked on disk.
 // Screenshots and logs: .test-artifacts/e2e/train/.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
@@ -281,6 +281,61 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     assert.equal(meta.onnx.mlOpset, 3);
     assert.ok(statSync(path.join(dir, 'model.onnx')).size > 1000, 'model.onnx is (nearly) empty');
     assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
+  });
+
+  it('reads a text column through a local embedding model named in the settings: trains, saves and predicts a row', async function () {
+    this.timeout(180_000);
+    // A sentence-embedding model the user keeps in the workspace (here the tiny random BERT test fixture),
+    // named by a workspace-relative folder in productForge.train.embeddingModel.
+    cpSync('test/fixtures/models/tiny-random-embedder', path.join(s.workspace, 'models', 'tiny-random-embedder'), { recursive: true });
+    const settingsFile = path.join(s.workspace, '.vscode', 'settings.json');
+    mkdirSync(path.dirname(settingsFile), { recursive: true });
+    const before = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')) : {};
+    writeFileSync(settingsFile, JSON.stringify({ ...before, 'productForge.train.embeddingModel': './models/tiny-random-embedder' }, null, 2));
+    // The view hears the change and offers the model.
+    const hint = view.locator('.muted', { hasText: /embedding model .*tiny-random-embedder/ }).first();
+    await hint.waitFor({ state: 'attached', timeout: 30_000 });
+    await choose('Text features', /TF-IDF \+ embeddings/);
+    await choose('Model', /Logistic regression/);
+    const train = view.locator('vscode-button', { hasText: /^\s*Train\s*$/ });
+    await train.scrollIntoViewIfNeeded();
+    await train.click();
+    const line = view.locator('.muted', { hasText: /^logistic regression · / }).first();
+    const trainError = view.locator('#dataSection .error[role="alert"]');
+    for (const deadline = Date.now() + 120_000; !(await line.isVisible().catch(() => false)); await sleep(500)) {
+      const err = ((await trainError.allTextContents().catch(() => [])).join(' ')).trim();
+      if (err) { await s.screenshot('embeddings-error'); throw new Error(`training with embeddings failed: ${err}`); }
+      if (Date.now() > deadline) throw new Error('no results within 120 s');
+    }
+    await line.scrollIntoViewIfNeeded();
+    await s.screenshot('results-embeddings');
+    assert.match((await line.textContent()) ?? '', /text: TF-IDF \+ embeddings \(tiny-random-embedder\)/);
+    const name = view.locator('vscode-textfield[aria-label="Classifier name"] input');
+    await name.fill(`${NAME}-emb`);
+    await view.locator('vscode-button', { hasText: /^\s*Save\s*$/ }).click();
+    await view.locator('[role="status"]', { hasText: new RegExp(`Saved to .*${NAME}-emb`) }).first().waitFor({ timeout: 60_000 });
+    const dir = path.join(s.workspace, '.product-forge', 'classifiers', `${NAME}-emb`);
+    const meta = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8'));
+    assert.equal(meta.embedding?.model, 'tiny-random-embedder', `metadata.json embedding: ${JSON.stringify(meta.embedding)}`);
+    assert.deepEqual(meta.embedding.columns, ['last_comment']);
+    assert.equal(meta.settings.textFeatures, 'both');
+    // "Predict this row" with it: the worker embeds the typed comment with the same model.
+    await choose('Saved classifier', new RegExp(`${NAME}-emb`));
+    const values: Record<string, string> = { tenure_months: '3', monthly_spend: '70', plan: 'Basic', region: 'North', support_tickets: '7', last_comment: 'support never answers, thinking about cancelling' };
+    for (const [col, v] of Object.entries(values)) {
+      const f = view.locator(`vscode-textfield[aria-label="${col}"] input`);
+      if (await f.count()) await f.fill(v);
+    }
+    const btn = view.locator('vscode-button', { hasText: /^\s*Predict this row\s*$/ });
+    await btn.scrollIntoViewIfNeeded();
+    await btn.click();
+    const out = view.locator('.big', { hasText: /^(yes|no) \(\d/ }).first();
+    await out.waitFor({ timeout: 60_000 });
+    await out.scrollIntoViewIfNeeded();
+    await s.screenshot('predict-row-embeddings');
+    assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
+    // Back to TF-IDF for the next test.
+    await choose('Text features', /^\s*TF-IDF word/);
   });
 
   it('Cancel stops a long training run and keeps nothing', async function () {

@@ -44,14 +44,14 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-/** Runs a CLI command with stdout captured and stderr silenced. */
-export async function quietly(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
+/** Runs a CLI command with stdout and stderr captured (not shown). */
+export async function quietly(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
   const ow = process.stdout.write.bind(process.stdout), ew = process.stderr.write.bind(process.stderr);
-  let out = '';
+  let out = '', err = '';
   (process.stdout as unknown as { write: (s: string) => boolean }).write = (s: string) => { out += s; return true; };
-  (process.stderr as unknown as { write: (s: string) => boolean }).write = () => true;
+  (process.stderr as unknown as { write: (s: string) => boolean }).write = (s: string) => { err += s; return true; };
   try {
-    return { code: await fn(), out };
+    return { code: await fn(), out, err };
   } finally {
     process.stdout.write = ow;
     process.stderr.write = ew;

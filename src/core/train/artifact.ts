@@ -8,6 +8,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { safeName, writeDirAtomically } from '../fsutil';
 import { UserError } from '../types';
+import { embeddingColumns } from './embed';
 import type { ColumnProfile } from './infer';
 import type { Metrics } from './metrics';
 import type { ModelKind } from './model';
@@ -36,6 +37,11 @@ export interface ClassifierMetadata {
   settings: Record<string, unknown>;
   source?: string;
   warnings: string[];
+  /**
+   * Text columns read through a sentence-embedding model: outside Product Forge, feed model.onnx the
+   * model's mean-pooled, L2-normalised last_hidden_state at those columns' positions (preprocessing.json).
+   */
+  embedding?: { model: string; sha256: string; dims: number; pooling: 'mean'; normalize: true; columns: string[] };
   /** mlOpset: the ai.onnx.ml opset, for tree models (TreeEnsembleClassifier). */
   onnx: { file: 'model.onnx'; input: string; outputs: string[]; opset: number; mlOpset?: number };
 }
@@ -63,6 +69,7 @@ export async function saveClassifier(result: TrainResult, opts: SaveOptions): Pr
   return writeDirAtomically(opts.parent, base, async (tmp) => {
     const onnx = networkToOnnx(c.network, { target: c.target, labels: JSON.stringify(c.labels) });
     const types = new Map((opts.profiles ?? []).map((p) => [p.name, p.type]));
+    const emb = embeddingColumns(c.preprocessing);
     const metadata: ClassifierMetadata = {
       format: 'product-forge-classifier',
       version: 1,
@@ -71,7 +78,7 @@ export async function saveClassifier(result: TrainResult, opts: SaveOptions): Pr
       modelKind: c.network.kind,
       target: c.target,
       features: c.features,
-      columns: c.preprocessing.columns.map((col) => ({ name: col.name, type: types.get(col.name) ?? col.kind })),
+      columns: [...new Map(c.preprocessing.columns.map((col) => [col.name, { name: col.name, type: types.get(col.name) ?? (col.kind === 'embedding' ? 'text' : col.kind) }])).values()],
       labels: c.labels,
       metrics: {
         accuracy: result.metrics.accuracy,
@@ -87,6 +94,7 @@ export async function saveClassifier(result: TrainResult, opts: SaveOptions): Pr
       settings: c.settings,
       source: opts.source,
       warnings: result.warnings,
+      ...(emb.length ? { embedding: { model: emb[0].model, sha256: emb[0].sha256, dims: emb[0].dims, pooling: 'mean' as const, normalize: true as const, columns: emb.map((e) => e.name) } } : {}),
       onnx: { file: 'model.onnx', input: 'features', outputs: ['probabilities', 'label'], opset: 13, ...(c.network.kind === 'rf' || c.network.kind === 'gb' ? { mlOpset: ONNX_ML_OPSET } : {}) },
     };
     await fsp.writeFile(path.join(tmp, 'model.onnx'), onnx);

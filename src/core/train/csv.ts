@@ -42,6 +42,8 @@ export interface ReadTableOptions {
   hasHeader?: boolean;
   /** Keep cells exactly as written (missing markers such as '?' or 'NA' are not turned into ''). */
   keepRaw?: boolean;
+  /** Fewest columns a usable table has (default 2: a target and a feature; prediction reads one-column files). */
+  minColumns?: number;
 }
 
 const LF = 10, CR = 13, QUOTE = 34, SPACE = 32, TAB = 9;
@@ -282,7 +284,7 @@ export async function readTable(file: string, opts: ReadTableOptions = {}): Prom
   parser.end();
   opts.onProgress?.(opened.bytesTotal, opened.bytesTotal, rows);
   if (!columns || rows === 0) throw new UserError(`${file} has no data rows${columns ? ' (only a header)' : ''}`);
-  if (columns.length < 2) {
+  if (columns.length < (opts.minColumns ?? 2)) {
     throw new UserError(`${file} does not look like a CSV/TSV table: every row has a single field (tried comma, tab, semicolon and pipe delimiters). Export it as CSV with a header row.`);
   }
   if (ragged > Math.max(5, rows * 0.1)) {

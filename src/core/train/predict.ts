@@ -7,6 +7,7 @@ import { CancelledError, throwIfAborted, UserError } from '../types';
 import { loadClassifier, type LoadedClassifier } from './artifact';
 import { csvField, normalizedColumns, readTable, tableFromRecords, type Table } from './csv';
 import { ONNX_INPUT, ONNX_PROBABILITIES } from './onnx';
+import { embedColumns, embeddingColumns, type TextEmbedder } from './embed';
 import { Preprocessor } from './preprocess';
 import { csrToDense } from './sparse';
 
@@ -30,10 +31,22 @@ export class OnnxClassifier {
     readonly pre: Preprocessor,
     private readonly session: import('onnxruntime-node').InferenceSession,
     private readonly ortMod: Ort,
+    /** The text embedding model, for classifiers trained with embedding text features. */
+    readonly embedder?: TextEmbedder,
   ) {}
 
-  static async load(dir: string): Promise<OnnxClassifier> {
+  /**
+   * `embedderFor` loads the text embedding model a classifier names (called only for classifiers trained
+   * with embeddings; a UserError from it explains what to install).
+   */
+  static async load(dir: string, opts: { embedderFor?: (model: string, sha256: string) => Promise<TextEmbedder> } = {}): Promise<OnnxClassifier> {
     const loaded = await loadClassifier(dir);
+    const emb = embeddingColumns(loaded.preprocessing);
+    let embedder: TextEmbedder | undefined;
+    if (emb.length) {
+      if (!opts.embedderFor) throw new UserError(`${dir} reads its text through the embedding model ${emb[0].model}, and no embedding model can be loaded here`);
+      embedder = await opts.embedderFor(emb[0].model, emb[0].sha256);
+    }
     const o = await ort();
     let session: import('onnxruntime-node').InferenceSession;
     try {
@@ -41,7 +54,7 @@ export class OnnxClassifier {
     } catch (e) {
       throw new UserError(`${loaded.modelPath} could not be loaded by onnxruntime (${(e as Error).message.split('\n')[0]})`);
     }
-    return new OnnxClassifier(loaded, new Preprocessor(loaded.preprocessing), session, o);
+    return new OnnxClassifier(loaded, new Preprocessor(loaded.preprocessing), session, o, embedder);
   }
 
   get labels(): string[] {
@@ -59,7 +72,8 @@ export class OnnxClassifier {
       throwIfAborted(signal);
       const end = Math.min(table.rowCount, start + batch);
       const idx = Array.from({ length: end - start }, (_, i) => start + i);
-      const X = this.pre.transform(table, idx, signal);
+      const embedded = this.pre.usesEmbeddings ? await embedColumns(this.pre.spec, [{ table, rows: idx }], this.embedder, { signal }) : undefined;
+      const X = this.pre.transform(table, idx, signal, embedded);
       const dense = csrToDense(X);
       const feeds = { [ONNX_INPUT]: new this.ortMod.Tensor('float32', dense, [end - start, D]) };
       const res = await this.session.run(feeds, [ONNX_PROBABILITIES]);
@@ -101,6 +115,8 @@ export interface PredictFileOptions {
   force?: boolean;
   signal?: AbortSignal;
   onProgress?: (stage: 'reading' | 'predicting' | 'writing', done: number, total: number) => void;
+  /** Loads the embedding model of a classifier trained with embeddings (OnnxClassifier.load). */
+  embedderFor?: (model: string, sha256: string) => Promise<TextEmbedder>;
 }
 
 export interface PredictFileResult {
@@ -123,11 +139,11 @@ export async function defaultPredictionsPath(csv: string): Promise<string> {
 
 /** Predicts every row of `csv` and writes a new CSV: the input columns + prediction + confidence. */
 export async function predictFile(model: OnnxClassifier | string, csv: string, out: string, opts: PredictFileOptions = {}): Promise<PredictFileResult> {
-  const clf = typeof model === 'string' ? await OnnxClassifier.load(model) : model;
+  const clf = typeof model === 'string' ? await OnnxClassifier.load(model, { embedderFor: opts.embedderFor }) : model;
   const absIn = path.resolve(csv), absOut = path.resolve(out);
   if (absIn === absOut) throw new UserError(`the output file must differ from the input (${csv}); the input is never modified`);
   if (!opts.force && (await pathExists(absOut))) throw new UserError(`${out} already exists; choose another --out or pass --force to replace it`);
-  const raw = await readTable(csv, { signal: opts.signal, keepRaw: true, onProgress: (d, t) => opts.onProgress?.('reading', d, t) });
+  const raw = await readTable(csv, { signal: opts.signal, keepRaw: true, minColumns: 1, onProgress: (d, t) => opts.onProgress?.('reading', d, t) });
   const need = clf.pre.inputColumns;
   const missing = clf.pre.missingColumns(raw.columns);
   if (missing.length) {

@@ -3,12 +3,14 @@
 //   numeric: median imputation, standardisation, a missing-indicator column when training had gaps
 //   categorical: one-hot of the most frequent categories + one "other" column for rare/unseen values
 //   date: year, month, weekday, day ordinal, each imputed and standardised (+ missing indicator)
-//   text: TF-IDF word uni/bigrams + character 2-4-grams (see text.ts)
+//   text: TF-IDF word uni/bigrams + character 2-4-grams (see text.ts), and/or the vector of a local text
+//         embedding model (see embed.ts; the vectors are computed before transform and looked up by text)
 import { parseNumber, type Table } from './csv';
 import { parseDate, type ColumnProfile } from './infer';
 import { CsrBuilder, type Csr } from './sparse';
 import { fitTextBlock, TextBlock, tokenize, type TextBlockSpec, type TextFeatureOptions } from './text';
 import { throwIfAborted, UserError } from '../types';
+import type { EmbeddedTexts, TextFeatures } from './embed';
 
 export interface Scaler {
   median: number;
@@ -20,7 +22,9 @@ export type ColumnSpec =
   | { kind: 'numeric'; name: string; scaler: Scaler; indicator: boolean }
   | { kind: 'categorical'; name: string; categories: string[] }
   | { kind: 'date'; name: string; parts: Scaler[]; indicator: boolean }
-  | { kind: 'text'; name: string; blocks: TextBlockSpec[] };
+  | { kind: 'text'; name: string; blocks: TextBlockSpec[] }
+  /** A text column's sentence embedding (dims values; zeros for an empty cell). */
+  | { kind: 'embedding'; name: string; model: string; sha256: string; dims: number };
 
 export interface PreprocessingSpec {
   format: 'product-forge-preprocessing';
@@ -35,6 +39,10 @@ export interface PreprocessOptions extends TextFeatureOptions {
   maxCategories?: number;
   decimalComma?: boolean;
   signal?: AbortSignal;
+  /** Text columns as TF-IDF n-grams (default), embeddings, or both; embeddings need `embedding`. */
+  textFeatures?: TextFeatures;
+  /** The embedding model (TextEmbedder's id, sha256 and dims). */
+  embedding?: { modelId: string; sha256: string; dims: number };
 }
 
 export const DATE_PARTS = ['year', 'month', 'weekday', 'ordinal'] as const;
@@ -70,6 +78,7 @@ function columnWidth(c: ColumnSpec): number {
     case 'categorical': return c.categories.length + 1;
     case 'date': return DATE_PARTS.length + (c.indicator ? 1 : 0);
     case 'text': return c.blocks.reduce((a, b) => a + b.vocab.length, 0);
+    case 'embedding': return c.dims;
   }
 }
 
@@ -148,6 +157,18 @@ export function fitPreprocessing(table: Table, rows: ArrayLike<number>, features
       continue;
     }
     if (prof.type === 'text') {
+      const mode = opts.textFeatures ?? 'tfidf';
+      if (mode !== 'tfidf') {
+        const e = opts.embedding;
+        if (!e) throw new UserError(`text column '${name}': embeddings need a text embedding model (none is set)`);
+        let any = false;
+        for (let i = 0; i < rows.length && !any; i++) any = col[rows[i]].trim() !== '';
+        if (!any) throw new UserError(`text column '${name}' is empty in the training rows; remove it from the features`);
+        if (mode === 'embeddings') {
+          columns.push({ kind: 'embedding', name, model: e.modelId, sha256: e.sha256, dims: e.dims });
+          continue;
+        }
+      }
       const docs: string[][] = [];
       for (let i = 0; i < rows.length; i++) docs.push(tokenize(col[rows[i]]));
       const blocks = [fitTextBlock(docs, 'word', 1, 2, opts.maxWordFeatures ?? 50_000)];
@@ -157,6 +178,7 @@ export function fitPreprocessing(table: Table, rows: ArrayLike<number>, features
       if (maxChar > 0) blocks.push(fitTextBlock(docs, 'char', 2, 4, maxChar));
       if (!blocks.some((b) => b.vocab.length)) throw new UserError(`text column '${name}' has no words in the training rows; remove it from the features`);
       columns.push({ kind: 'text', name, blocks });
+      if (mode === 'both') columns.push({ kind: 'embedding', name, model: opts.embedding!.modelId, sha256: opts.embedding!.sha256, dims: opts.embedding!.dims });
       continue;
     }
     if (prof.type === 'empty') throw new UserError(`column '${name}' is missing in every row; remove it from the features`);
@@ -196,7 +218,12 @@ export class Preprocessor {
 
   /** Names of the input columns the preprocessing reads. */
   get inputColumns(): string[] {
-    return this.spec.columns.map((c) => c.name);
+    return [...new Set(this.spec.columns.map((c) => c.name))];
+  }
+
+  /** Whether some text column is read through an embedding model (transform then needs its vectors). */
+  get usesEmbeddings(): boolean {
+    return this.spec.columns.some((c) => c.kind === 'embedding');
   }
 
   /** Input columns absent from `columns`. */
@@ -212,13 +239,17 @@ export class Preprocessor {
       if (c.kind === 'numeric') { out.push(c.name); if (c.indicator) out.push(`${c.name}=missing`); }
       else if (c.kind === 'categorical') { for (const v of c.categories) out.push(`${c.name}=${v === '' ? '(missing)' : v}`); out.push(`${c.name}=(other)`); }
       else if (c.kind === 'date') { for (const p of DATE_PARTS) out.push(`${c.name}.${p}`); if (c.indicator) out.push(`${c.name}=missing`); }
+      else if (c.kind === 'embedding') for (let d = 0; d < c.dims; d++) out.push(`${c.name}:embedding:${d}`);
       else for (const b of c.blocks) for (const t of b.vocab) out.push(`${c.name}:${b.kind}:${t}`);
     }
     return out;
   }
 
-  /** Transforms rows of a table (all rows when `rows` is omitted) into a CSR matrix. */
-  transform(table: Table, rows?: ArrayLike<number>, signal?: AbortSignal): Csr {
+  /**
+   * Transforms rows of a table (all rows when `rows` is omitted) into a CSR matrix. Embedding columns
+   * read their vectors from `embedded` (embedColumns over the same rows).
+   */
+  transform(table: Table, rows?: ArrayLike<number>, signal?: AbortSignal, embedded?: EmbeddedTexts): Csr {
     const missing = this.missingColumns(table.columns);
     if (missing.length) {
       throw new UserError(`the file lacks column(s) the classifier needs: ${missing.join(', ')} (it has: ${table.columns.slice(0, 30).join(', ')}${table.columns.length > 30 ? ', ...' : ''})`);
@@ -230,13 +261,13 @@ export class Preprocessor {
     for (let i = 0; i < n; i++) {
       if ((i & 4095) === 4095) throwIfAborted(signal);
       const r = rows ? rows[i] : i;
-      for (let k = 0; k < this.spec.columns.length; k++) this.cell(k, cols[k][r] ?? '', push);
+      for (let k = 0; k < this.spec.columns.length; k++) this.cell(k, cols[k][r] ?? '', push, embedded);
       b.endRow();
     }
     return b.build();
   }
 
-  private cell(k: number, v: string, push: (j: number, v: number) => void): void {
+  private cell(k: number, v: string, push: (j: number, v: number) => void, embedded?: EmbeddedTexts): void {
     const c = this.spec.columns[k];
     const off = this.offsets[k];
     switch (c.kind) {
@@ -258,6 +289,13 @@ export class Preprocessor {
         const parts = miss ? null : dateParts(t);
         c.parts.forEach((s, p) => push(off + p, ((parts ? parts[p] : s.median) - s.mean) / s.std));
         if (c.indicator && miss) push(off + DATE_PARTS.length, 1);
+        return;
+      }
+      case 'embedding': {
+        if (!v.trim()) return; // an empty cell: the zero vector
+        const vec = embedded?.get(c.name)?.get(v);
+        if (!vec || vec.length !== c.dims) throw new Error(`no embedding for a '${c.name}' value: embedColumns must run over these rows first`);
+        for (let d = 0; d < c.dims; d++) if (vec[d] !== 0) push(off + d, vec[d]);
         return;
       }
       case 'text': {

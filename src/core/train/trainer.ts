@@ -4,6 +4,7 @@
 // rows. Reports per-epoch curves; cancellable through an AbortSignal.
 import { takeRows, type Table } from './csv';
 import { profileTable, proposeFeatures, type ColumnProfile } from './infer';
+import { EMBED_BATCH, embedColumns, TEXT_FEATURES, type EmbeddedTexts, type TextEmbedder, type TextFeatures } from './embed';
 import { fitPreprocessing, forestFeatureView, Preprocessor, type PreprocessingSpec } from './preprocess';
 import { csrRows, pickInt32, type Csr } from './sparse';
 import { fitLogReg, logregNetwork } from './logreg';
@@ -48,6 +49,10 @@ export interface TrainOptions {
   /** TF-IDF caps for text columns. */
   maxWordFeatures?: number;
   maxCharFeatures?: number;
+  /** Text columns as TF-IDF n-grams (default), sentence embeddings from `embedder`, or both. */
+  textFeatures?: TextFeatures;
+  /** A local text embedding model (src/runtime/embedder.ts); needed when textFeatures is not 'tfidf'. */
+  embedder?: TextEmbedder;
   signal?: AbortSignal;
   /** Runs auto's cross-validation folds (default: one after another on this thread; the CLI and the Train
    *  view pass a pool that spreads them over the CPU cores, src/runtime/cv-pool.ts). */
@@ -124,6 +129,8 @@ export function validateTrainOptions(o: TrainOptions): void {
   if (o.nTrees !== undefined && !(Number.isInteger(o.nTrees) && o.nTrees >= 1 && o.nTrees <= 2000)) bad(`trees must be a whole number from 1 to 2000 (got ${o.nTrees})`);
   if (o.nRounds !== undefined && !(Number.isInteger(o.nRounds) && o.nRounds >= 1 && o.nRounds <= 5000)) bad(`rounds must be a whole number from 1 to 5000 (got ${o.nRounds})`);
   if (o.model && !['auto', 'logreg', 'mlp', 'rf', 'gb'].includes(o.model)) bad(`model must be auto, logreg, mlp, rf or gb (got ${o.model})`);
+  if (o.textFeatures !== undefined && !TEXT_FEATURES.includes(o.textFeatures)) bad(`text features must be tfidf, embeddings or both (got ${o.textFeatures})`);
+  if (o.textFeatures && o.textFeatures !== 'tfidf' && !o.embedder) bad(`text features "${o.textFeatures}" need a text embedding model: pass --embedding-model ID|DIR (or set productForge.train.embeddingModel)`);
 }
 
 /** Trains a classifier on `table`. Throws UserError for unusable input and CancelledError on abort. */
@@ -194,10 +201,31 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
 
   opts.onStage?.('preprocessing');
   throwIfAborted(signal);
-  const preprocessing = fitPreprocessing(table, trainRows, features, profiles, { maxWordFeatures: opts.maxWordFeatures, maxCharFeatures: opts.maxCharFeatures, signal });
+  const textFeatures = opts.textFeatures ?? 'tfidf';
+  const e = opts.embedder;
+  const preprocessing = fitPreprocessing(table, trainRows, features, profiles, {
+    maxWordFeatures: opts.maxWordFeatures,
+    maxCharFeatures: opts.maxCharFeatures,
+    signal,
+    textFeatures,
+    embedding: e ? { modelId: e.modelId, sha256: e.sha256, dims: e.dims } : undefined,
+  });
   const pre = new Preprocessor(preprocessing);
-  const Xtrain = pre.transform(table, trainRows, signal);
-  const Xtest = pre.transform(testTable, testRowsIdx, signal);
+  let embedded: EmbeddedTexts | undefined;
+  if (pre.usesEmbeddings) {
+    const et0 = performance.now();
+    embedded = await embedColumns(preprocessing, [{ table, rows: trainRows }, { table: testTable, rows: testRowsIdx }], e, {
+      signal,
+      // Every tenth of the texts (a stage line per batch would be thousands of lines).
+      onProgress: (done, total) => {
+        if (done === 0 || done === total || Math.floor((10 * done) / total) > Math.floor((10 * (done - EMBED_BATCH)) / total)) opts.onStage?.(`embedding texts with ${e!.modelId} (${done}/${total})`);
+      },
+    });
+    const n = [...embedded.values()].reduce((a, m) => a + m.size, 0);
+    opts.onStage?.(`embedded ${n} distinct texts with ${e!.modelId} (${e!.dims} values each) in ${((performance.now() - et0) / 1000).toFixed(1)} s`);
+  }
+  const Xtrain = pre.transform(table, trainRows, signal, embedded);
+  const Xtest = pre.transform(testTable, testRowsIdx, signal, embedded);
   throwIfAborted(signal);
 
   // Validation part of the training rows.
@@ -433,6 +461,8 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
         nRounds: network.kind === 'gb' ? nRounds : undefined,
         treeNodes: network.kind === 'rf' || network.kind === 'gb' ? forestNodeCount(network.forest) : undefined,
         cvFolds,
+        textFeatures: preprocessing.columns.some((c) => c.kind === 'text' || c.kind === 'embedding') ? textFeatures : undefined,
+        embeddingModel: pre.usesEmbeddings ? e!.modelId : undefined,
         dropout: chosen === 'mlp' ? opts.dropout ?? MLP_DEFAULTS.dropout : undefined, learningRate: chosen === 'mlp' ? mlpLearningRate : undefined,
       },
     },
@@ -544,9 +574,12 @@ export function networkIsBetter(networkAccuracy: number, otherAccuracy: number, 
   return extraRows >= Math.max(2, Math.ceil(0.01 * rows));
 }
 
-/** In-process probabilities for rows of a table (used for parity checks and quick predictions). */
-export function predictTable(c: TrainedClassifier, table: Table, signal?: AbortSignal): { proba: Float64Array; X: Csr } {
-  const X = new Preprocessor(c.preprocessing).transform(table, undefined, signal);
+/**
+ * In-process probabilities for rows of a table (used for parity checks and quick predictions); text
+ * embedding columns need `embedded` (embedColumns over the table).
+ */
+export function predictTable(c: TrainedClassifier, table: Table, signal?: AbortSignal, embedded?: EmbeddedTexts): { proba: Float64Array; X: Csr } {
+  const X = new Preprocessor(c.preprocessing).transform(table, undefined, signal, embedded);
   return { proba: predictProba(c.network, X), X };
 }
 

@@ -4,6 +4,8 @@ import type { EpochInfo, ModelChoice } from './trainer';
 import type { ModelKind } from './model';
 import type { ColumnProfile } from './infer';
 import type { Metrics } from './metrics';
+import type { TextFeatures } from './embed';
+import type { DeviceSetting } from '../types';
 
 export interface TrainSettings {
   target: string;
@@ -19,6 +21,18 @@ export interface TrainSettings {
   hidden: number[];
   dropout: number;
   C: number;
+  /** Text columns as TF-IDF n-grams (default), embeddings from the configured model, or both. */
+  textFeatures?: TextFeatures;
+}
+
+/** Where the worker finds text embedding models (as every model is resolved) and the device to use. */
+export interface ModelLookup {
+  modelsPath?: string;
+  bundledDir: string;
+  cacheDir?: string;
+  device: DeviceSetting;
+  /** productForge.train.embeddingModel: an id or a folder ('' or absent: none configured). */
+  embeddingModel?: string;
 }
 
 export interface TableInfo {
@@ -45,6 +59,9 @@ export interface TrainSummary {
   trainRows: number;
   testRows: number;
   warnings: string[];
+  /** How text columns were featurized, when there were any ('tfidf' | 'embeddings' | 'both'), and the embedding model. */
+  textFeatures?: TextFeatures;
+  embeddingModel?: string;
   /** Where auto's fold jobs ran: how many there were and how many ran on helper threads (absent without any). */
   foldJobs?: { jobs: number; onHelpers: number };
 }
@@ -65,19 +82,21 @@ export interface ClassifierSummary {
 export type WorkerRequest =
   | { id: number; type: 'inspect'; file: string }
   | { id: number; type: 'propose'; file: string; target: string }
-  | { id: number; type: 'train'; file: string; settings: TrainSettings }
+  | { id: number; type: 'train'; file: string; settings: TrainSettings; models?: ModelLookup }
   | { id: number; type: 'cancel'; target: number }
   | { id: number; type: 'save'; trainId: number; parent: string; name: string }
   | { id: number; type: 'list'; parent: string }
-  | { id: number; type: 'predictFile'; modelDir: string; csv: string; out: string }
-  | { id: number; type: 'predictRows'; modelDir: string; rows: Record<string, string>[] };
+  | { id: number; type: 'predictFile'; modelDir: string; csv: string; out: string; models?: ModelLookup }
+  | { id: number; type: 'predictRows'; modelDir: string; rows: Record<string, string>[]; models?: ModelLookup };
 
 export type WorkerResponse =
   | { id: number; type: 'result'; value: unknown }
   | { id: number; type: 'error'; message: string; kind: 'user' | 'cancelled' | 'internal' }
   | { id: number; type: 'epoch'; epoch: EpochInfo }
   | { id: number; type: 'stage'; stage: string }
-  | { id: number; type: 'progress'; stage: string; done: number; total: number };
+  | { id: number; type: 'progress'; stage: string; done: number; total: number }
+  /** A line for the output channel (id -1: not tied to a request). */
+  | { id: number; type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 export function isWorkerResponse(m: unknown): m is WorkerResponse {
   if (!m || typeof m !== 'object') return false;
@@ -89,11 +108,20 @@ export function isWorkerResponse(m: unknown): m is WorkerResponse {
     case 'epoch': return !!o.epoch && typeof o.epoch === 'object';
     case 'stage': return typeof o.stage === 'string';
     case 'progress': return typeof o.stage === 'string' && typeof o.done === 'number' && typeof o.total === 'number';
+    case 'log': return typeof o.message === 'string' && ['info', 'warn', 'error'].includes(o.level as string);
     default: return false;
   }
 }
 
 const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 4096;
+
+function isLookup(v: unknown): boolean {
+  if (v === undefined) return true;
+  if (!v || typeof v !== 'object') return false;
+  const o = v as Record<string, unknown>;
+  const optStr = (x: unknown) => x === undefined || (typeof x === 'string' && x.length < 4096);
+  return str(o.bundledDir) && optStr(o.modelsPath) && optStr(o.cacheDir) && optStr(o.embeddingModel) && ['auto', 'cpu', 'gpu'].includes(o.device as string);
+}
 
 export function isWorkerRequest(m: unknown): m is WorkerRequest {
   if (!m || typeof m !== 'object') return false;
@@ -102,12 +130,12 @@ export function isWorkerRequest(m: unknown): m is WorkerRequest {
   switch (o.type) {
     case 'inspect': return str(o.file);
     case 'propose': return str(o.file) && str(o.target);
-    case 'train': return str(o.file) && !!o.settings && typeof o.settings === 'object';
+    case 'train': return str(o.file) && !!o.settings && typeof o.settings === 'object' && isLookup(o.models);
     case 'cancel': return typeof o.target === 'number';
     case 'save': return typeof o.trainId === 'number' && str(o.parent) && str(o.name);
     case 'list': return str(o.parent);
-    case 'predictFile': return str(o.modelDir) && str(o.csv) && str(o.out);
-    case 'predictRows': return str(o.modelDir) && Array.isArray(o.rows) && o.rows.length <= 1000;
+    case 'predictFile': return str(o.modelDir) && str(o.csv) && str(o.out) && isLookup(o.models);
+    case 'predictRows': return str(o.modelDir) && Array.isArray(o.rows) && o.rows.length <= 1000 && isLookup(o.models);
     default: return false;
   }
 }

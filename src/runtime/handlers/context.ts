@@ -5,7 +5,7 @@ import type { InferencePool } from '../inference-client';
 
 export interface LoadedModel {
   modelId: string;
-  task: 'text-classification' | 'text-generation';
+  task: 'text-classification' | 'text-generation' | 'feature-extraction';
   /** Device actually used ('cpu', 'cuda', 'dml', 'coreml'). */
   device: string;
   modelDir: string;

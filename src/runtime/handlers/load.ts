@@ -57,8 +57,8 @@ function validate(params: LoadParams): void {
   if (typeof params.modelDir !== 'string' || !path.isAbsolute(params.modelDir)) {
     throw new RuntimeUserError(`load needs the absolute path of the model folder (got "${params.modelDir}").`, 'bad-request');
   }
-  if (params.task !== 'text-classification' && params.task !== 'text-generation') {
-    throw new RuntimeUserError(`Unsupported task "${params.task}": use text-classification or text-generation.`, 'bad-request');
+  if (params.task !== 'text-classification' && params.task !== 'text-generation' && params.task !== 'feature-extraction') {
+    throw new RuntimeUserError(`Unsupported task "${params.task}": use text-classification, text-generation or feature-extraction.`, 'bad-request');
   }
   if (!['auto', 'cpu', 'gpu'].includes(params.device)) {
     throw new RuntimeUserError(`Unknown device setting "${params.device}": use auto, cpu or gpu.`, 'bad-request');
@@ -121,7 +121,7 @@ function maxLengthOf(params: LoadParams, config: Record<string, unknown>): numbe
 }
 
 function onnxFile(params: LoadParams): string | undefined {
-  if (!params.dtype) return params.task === 'text-classification' ? 'onnx/model.onnx' : undefined;
+  if (!params.dtype) return params.task === 'text-generation' ? undefined : 'onnx/model.onnx';
   const suffix = DTYPE_SUFFIX[params.dtype];
   return suffix === undefined ? undefined : `onnx/model${suffix}.onnx`;
 }
@@ -170,7 +170,7 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
   throwIfAborted(ctx.signal);
   const encode = textEncoder(modelDir, tokenizer, task, ctx);
 
-  const Auto = task === 'text-classification' ? tf.AutoModelForSequenceClassification : tf.AutoModelForCausalLM;
+  const Auto = task === 'text-classification' ? tf.AutoModelForSequenceClassification : task === 'feature-extraction' ? tf.AutoModel : tf.AutoModelForCausalLM;
   const selection = await selectDevice(
     params.device,
     probesOverride ?? realProbes(),

@@ -99,6 +99,19 @@ const modelSelect = h('vscode-single-select', { 'aria-label': 'Model' },
   h('vscode-option', { value: 'mlp' }, 'Neural network (MLP)'),
   h('vscode-option', { value: 'rf' }, 'Random forest (100 trees)'),
   h('vscode-option', { value: 'gb' }, 'Gradient-boosted trees (100 rounds)'));
+// Text columns: TF-IDF n-grams, or the vectors of the local embedding model productForge.train.embeddingModel names.
+const textSelect = h('vscode-single-select', { 'aria-label': 'Text features' });
+function textOptions(model: string | null, selected: string): HTMLElement[] {
+  const name = model ? model.split(/[\\/]/).filter(Boolean).slice(-2).join('/') : 'local model';
+  return [
+    h('vscode-option', { value: 'tfidf', selected: selected === 'tfidf' || !model }, 'TF-IDF word + character n-grams'),
+    h('vscode-option', { value: 'embeddings', disabled: !model, selected: !!model && selected === 'embeddings' }, `Embeddings (${name})`),
+    h('vscode-option', { value: 'both', disabled: !model, selected: !!model && selected === 'both' }, `TF-IDF + embeddings (${name})`),
+  ];
+}
+textSelect.replaceChildren(...textOptions(null, 'tfidf'));
+const textHint = h('div', { class: 'muted' });
+let embeddingModel: string | null = null;
 const fEpochs = num('Epochs (MLP)', 'epochs', '200', 'Most passes over the data; early stopping usually ends sooner');
 const fBatch = num('Batch size', 'batch', '200', 'Rows per gradient step (MLP)');
 const fLr = num('Learning rate', 'lr', '0.001', 'Adam step size (MLP)');
@@ -135,7 +148,8 @@ app.append(
     h('h3', {}, 'Target'), targetSelect,
     h('h3', {}, 'Features'), featuresBox,
     h('h3', {}, 'Model'),
-    h('div', { class: 'grid' }, h('label', {}, 'Model', modelSelect), fEpochs.el, fBatch.el, fLr.el, fHidden.el, fDropout.el, fC.el, fTest.el, fVal.el, fSeed.el),
+    h('div', { class: 'grid' }, h('label', {}, 'Model', modelSelect), h('label', {}, 'Text features', textSelect), fEpochs.el, fBatch.el, fLr.el, fHidden.el, fDropout.el, fC.el, fTest.el, fVal.el, fSeed.el),
+    textHint,
     h('div', { class: 'row' }, cwBox),
     h('div', { class: 'row' }, trainBtn, cancelBtn), trainError,
     h('div', { class: 'charts' }, h('div', { class: 'chartbox' }, lossCanvas), h('div', { class: 'chartbox' }, accCanvas)),
@@ -244,13 +258,20 @@ function renderResults(s: TrainSummary): void {
   results.replaceChildren(
     h('h3', {}, 'Results'),
     h('div', { class: 'row' }, h('span', { class: 'big' }, `accuracy ${pct(m.accuracy)}`), h('span', { class: 'big' }, `macro-F1 ${pct(m.macroF1)}`)),
-    h('div', { class: 'muted' }, `${MODEL_NAME[s.model] ?? s.model} · ${s.trainRows} training rows, ${s.testRows} test rows · ${s.fitSeconds.toFixed(1)} s${cand ? ' · ' + cand : ''}`),
+    h('div', { class: 'muted' }, `${MODEL_NAME[s.model] ?? s.model} · ${s.trainRows} training rows, ${s.testRows} test rows · ${s.fitSeconds.toFixed(1)} s${cand ? ' · ' + cand : ''}${textNote(s)}`),
     h('div', { class: 'scroll' }, table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)]))),
     h('div', { class: 'scroll' }, cm),
     ...s.warnings.map((w) => h('div', { class: 'warn' }, `⚠ ${w}`)),
   );
   (saveBtn as unknown as { disabled: boolean }).disabled = false;
   if (!valueOf(saveName) && info) (saveName as unknown as { value: string }).value = `${(info.file.split(/[\\/]/).pop() ?? 'model').replace(/\.[^.]+$/, '')}-${s.model}`;
+}
+
+/** " · text: TF-IDF + embeddings (model)" when text columns were featurized. */
+function textNote(s: TrainSummary): string {
+  if (!s.textFeatures) return '';
+  const how = { tfidf: 'TF-IDF n-grams', embeddings: 'embeddings', both: 'TF-IDF + embeddings' }[s.textFeatures];
+  return ` · text: ${how}${s.embeddingModel ? ` (${s.embeddingModel})` : ''}`;
 }
 
 function renderModels(list: ClassifierSummary[]): void {
@@ -297,7 +318,9 @@ function readSettings(): TrainSettings | string {
       target: valueOf(targetSelect), features: [...features], model: valueOf(modelSelect) as TrainSettings['model'],
       testSplit: n(fTest, 'Test share'), validationShare: n(fVal, 'Validation share'), seed: n(fSeed, 'Seed'), classWeight: checked(cwBox) ? 'balanced' : 'none',
       epochs: n(fEpochs, 'Epochs'), batchSize: n(fBatch, 'Batch size'), learningRate: n(fLr, 'Learning rate'), hidden, dropout: n(fDropout, 'Dropout'), C: n(fC, 'C'),
+      textFeatures: (valueOf(textSelect) || 'tfidf') as TrainSettings['textFeatures'],
     };
+    if (s.textFeatures !== 'tfidf' && !embeddingModel) return 'Embeddings need a local model: set productForge.train.embeddingModel first';
     if (!(s.testSplit > 0 && s.testSplit < 0.9)) return 'Test share must be between 0 and 0.9';
     if (!(s.validationShare > 0 && s.validationShare < 0.5)) return 'Validation share must be between 0 and 0.5';
     if (!Number.isInteger(s.epochs) || s.epochs < 1) return 'Epochs must be a whole number ≥ 1';
@@ -351,6 +374,9 @@ window.addEventListener('message', (ev: MessageEvent) => {
     case 'busy':
       setBusy(true, msg.total ? `${msg.stage} ${Math.round(((msg.done ?? 0) / msg.total) * 100)}%` : `${msg.stage}…`);
       return;
+    case 'embedding':
+      renderEmbedding(msg.model);
+      return;
     case 'idle':
       training = false;
       setBusy(false, info ? status.textContent ?? '' : '');
@@ -388,6 +414,15 @@ window.addEventListener('message', (ev: MessageEvent) => {
     }
   }
 });
+
+/** Enables the embedding choices when a model is configured, and says which one (or how to set one). */
+function renderEmbedding(model: string | null): void {
+  embeddingModel = model;
+  textSelect.replaceChildren(...textOptions(model, valueOf(textSelect) || 'tfidf'));
+  textHint.textContent = model
+    ? `Text columns can also be read by the embedding model ${model} (productForge.train.embeddingModel).`
+    : 'To use sentence embeddings for text columns, set productForge.train.embeddingModel to a local model.';
+}
 
 function renderProfileStatus(): void {
   if (!info) return;

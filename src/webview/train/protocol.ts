@@ -2,6 +2,7 @@
 // the matching parse function on everything they receive and drop what does not validate.
 import type { ClassifierSummary, TableInfo, TrainSettings, TrainSummary } from '../../core/train/worker-protocol';
 import type { EpochInfo } from '../../core/train/trainer';
+import { TEXT_FEATURES, type TextFeatures } from '../../core/train/embed';
 
 export type { ClassifierSummary, TableInfo, TrainSettings, TrainSummary, EpochInfo };
 
@@ -32,7 +33,9 @@ export type ToView =
   | { type: 'prediction'; label: string; confidence: number; probabilities: { label: string; p: number }[] }
   | { type: 'predicted'; out: string; rows: number }
   | { type: 'error'; message: string; context: 'file' | 'train' | 'save' | 'predict' | 'general' }
-  | { type: 'idle' };
+  | { type: 'idle' }
+  /** The text embedding model "Text features: Embeddings" uses (productForge.train.embeddingModel), null when none is set. */
+  | { type: 'embedding'; model: string | null };
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const isStr = (v: unknown, max = 4096): v is string => typeof v === 'string' && v.length <= max;
@@ -46,10 +49,12 @@ export function parseSettings(v: unknown): TrainSettings | undefined {
   if (![s.testSplit, s.validationShare, s.seed, s.epochs, s.batchSize, s.learningRate, s.dropout, s.C].every(isNum)) return undefined;
   if (!Array.isArray(s.hidden) || !s.hidden.every((h) => Number.isInteger(h) && h > 0 && h <= 4096) || s.hidden.length > 4) return undefined;
   if (s.classWeight !== 'none' && s.classWeight !== 'balanced') return undefined;
+  if (s.textFeatures !== undefined && !TEXT_FEATURES.includes(s.textFeatures as TextFeatures)) return undefined;
   return {
     target: s.target, features: s.features, model: s.model as TrainSettings['model'], testSplit: s.testSplit as number, validationShare: s.validationShare as number,
     seed: s.seed as number, classWeight: s.classWeight, epochs: s.epochs as number, batchSize: s.batchSize as number, learningRate: s.learningRate as number,
     hidden: s.hidden as number[], dropout: s.dropout as number, C: s.C as number,
+    textFeatures: (s.textFeatures as TextFeatures | undefined) ?? 'tfidf',
   };
 }
 
@@ -89,6 +94,7 @@ export function parseToView(v: unknown): ToView | undefined {
     case 'predicted': return isStr(v.out) && isNum(v.rows) ? (v as ToView) : undefined;
     case 'error': return isStr(v.message, 20000) && ['file', 'train', 'save', 'predict', 'general'].includes(v.context as string) ? (v as ToView) : undefined;
     case 'idle': return { type: 'idle' };
+    case 'embedding': return v.model === null || (isStr(v.model) && v.model) ? { type: 'embedding', model: v.model as string | null } : undefined;
     default: return undefined;
   }
 }
