@@ -73,6 +73,22 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     await item.click();
   }
 
+  /** Types `values` into the selected classifier's row form, clicks "Predict this row" and returns the shown label line. */
+  async function predictTypedRow(values: Record<string, string>, shot: string): Promise<string> {
+    for (const [col, v] of Object.entries(values)) {
+      const f = view.locator(`vscode-textfield[aria-label="${col}"] input`);
+      if (await f.count()) await f.fill(v);
+    }
+    const btn = view.locator('vscode-button', { hasText: /^\s*Predict this row\s*$/ });
+    await btn.scrollIntoViewIfNeeded();
+    await btn.click();
+    const out = view.locator('.big', { hasText: /^(yes|no) \(\d/ }).first();
+    await out.waitFor({ timeout: 60_000 });
+    await out.scrollIntoViewIfNeeded();
+    await s.screenshot(shot);
+    return ((await out.textContent()) ?? '').trim();
+  }
+
   it('opens the Train view and lists the workspace CSVs', async function () {
     this.timeout(120_000);
     await s.openViewContainer('Product Forge');
@@ -225,22 +241,10 @@ describe('e2e: Train view in VS Code (code-server)', function () {
   it('"Predict this row" predicts a row typed in the panel', async function () {
     this.timeout(120_000);
     await choose('Saved classifier', new RegExp(NAME));
-    const values: Record<string, string> = {
+    const text = await predictTypedRow({
       tenure_months: '2', monthly_spend: '81.5', plan: 'Basic', region: 'North', support_tickets: '9',
       last_comment: 'support never answers, thinking about cancelling',
-    };
-    for (const [col, v] of Object.entries(values)) {
-      const f = view.locator(`vscode-textfield[aria-label="${col}"] input`);
-      if (await f.count()) await f.fill(v);
-    }
-    const btn = view.locator('vscode-button', { hasText: /^\s*Predict this row\s*$/ });
-    await btn.scrollIntoViewIfNeeded();
-    await btn.click();
-    const out = view.locator('.big', { hasText: /^(yes|no) \(\d/ }).first();
-    await out.waitFor({ timeout: 60_000 });
-    await out.scrollIntoViewIfNeeded();
-    await s.screenshot('predict-row');
-    const text = ((await out.textContent()) ?? '').trim();
+    }, 'predict-row');
     const pctShown = Number(/\(([\d.]+)%\)/.exec(text)?.[1]);
     assert.ok(pctShown >= 50 && pctShown <= 100, `prediction "${text}": the top class has at least 50%`);
     // the class probabilities are listed and sum to about 100%
@@ -321,18 +325,8 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     assert.equal(meta.settings.textFeatures, 'both');
     // "Predict this row" with it: the worker embeds the typed comment with the same model.
     await choose('Saved classifier', new RegExp(`${NAME}-emb`));
-    const values: Record<string, string> = { tenure_months: '3', monthly_spend: '70', plan: 'Basic', region: 'North', support_tickets: '7', last_comment: 'support never answers, thinking about cancelling' };
-    for (const [col, v] of Object.entries(values)) {
-      const f = view.locator(`vscode-textfield[aria-label="${col}"] input`);
-      if (await f.count()) await f.fill(v);
-    }
-    const btn = view.locator('vscode-button', { hasText: /^\s*Predict this row\s*$/ });
-    await btn.scrollIntoViewIfNeeded();
-    await btn.click();
-    const out = view.locator('.big', { hasText: /^(yes|no) \(\d/ }).first();
-    await out.waitFor({ timeout: 60_000 });
-    await out.scrollIntoViewIfNeeded();
-    await s.screenshot('predict-row-embeddings');
+    const text = await predictTypedRow({ tenure_months: '3', monthly_spend: '70', plan: 'Basic', region: 'North', support_tickets: '7', last_comment: 'support never answers, thinking about cancelling' }, 'predict-row-embeddings');
+    assert.match(text, /^(yes|no) \(\d/);
     assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
     // Back to TF-IDF for the next test.
     await choose('Text features', /^\s*TF-IDF word/);
