@@ -138,7 +138,11 @@ async function chooseColumns(services: Services, targets: Target[], choose: bool
     const candidates = choose
       ? [...info.candidates, ...names.filter((n) => !info.candidates.includes(n))]
       : info.candidates.length ? info.candidates : names;
-    if (!candidates.length) continue; // the reader reports a table without text columns itself
+    if (!candidates.length) {
+      // A JSON list of plain texts has no fields to choose; the reader reports a table without text columns itself.
+      if (choose && !names.length) void vscode.window.showInformationMessage(`${path.basename(t.fsPath)} is a list of texts: there are no fields to choose, every item is analyzed.`);
+      continue;
+    }
     if (!choose && candidates.length === 1) {
       entry.chosen = [candidates[0]];
       continue;
