@@ -111,6 +111,7 @@ function textOptions(model: string | null, selected: string): HTMLElement[] {
 }
 textSelect.replaceChildren(...textOptions(null, 'tfidf'));
 const textHint = h('div', { class: 'muted' });
+const textLabel = h('label', {}, 'Text features', textSelect);
 let embeddingModel: string | null = null;
 const fEpochs = num('Epochs (MLP)', 'epochs', '200', 'Most passes over the data; early stopping usually ends sooner');
 const fBatch = num('Batch size', 'batch', '200', 'Rows per gradient step (MLP)');
@@ -148,7 +149,7 @@ app.append(
     h('h3', {}, 'Target'), targetSelect,
     h('h3', {}, 'Features'), featuresBox,
     h('h3', {}, 'Model'),
-    h('div', { class: 'grid' }, h('label', {}, 'Model', modelSelect), h('label', {}, 'Text features', textSelect), fEpochs.el, fBatch.el, fLr.el, fHidden.el, fDropout.el, fC.el, fTest.el, fVal.el, fSeed.el),
+    h('div', { class: 'grid' }, h('label', {}, 'Model', modelSelect), textLabel, fEpochs.el, fBatch.el, fLr.el, fHidden.el, fDropout.el, fC.el, fTest.el, fVal.el, fSeed.el),
     textHint,
     h('div', { class: 'row' }, cwBox),
     h('div', { class: 'row' }, trainBtn, cancelBtn), trainError,
@@ -217,6 +218,10 @@ function setBusy(b: boolean, text = ''): void {
   syncButtons();
 }
 function syncButtons(): void {
+  // The text-features choice matters only when a text column is among the features.
+  const anyText = !!info && info.columns.some((c) => c.type === 'text' && features.has(c.name));
+  textLabel.hidden = !anyText;
+  textHint.hidden = !anyText;
   (trainBtn as unknown as { disabled: boolean }).disabled = busy || training || !info || !features.size;
   (cancelBtn as unknown as { disabled: boolean }).disabled = !training;
 }
