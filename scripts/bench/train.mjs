@@ -3,6 +3,9 @@
 // (in-process, through tsx: auto, logreg, rf and gb) and to scripts/bench/train_sklearn.py (LogisticRegression, MLPClassifier(64),
 // RandomForest(100); text: TfidfVectorizer + LogisticRegression) run with /usr/bin/python3. A second table shows both
 // forests over seeds 0-4, since the first table's "best sk" takes sklearn's forest at one seed.
+// With PF_EMBEDDING_MODEL=DIR (a local sentence-embedding model, Hugging Face layout with onnx/model.onnx) the text
+// sets are also trained with "TF-IDF + embeddings" and "embeddings" text features (a third table); none is bundled,
+// so without it that table is skipped with a note.
 // Usage: node scripts/bench/train.mjs [--only name,name] [--json FILE] [--no-sklearn]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +25,13 @@ const { profileTable, proposeFeatures } = await import('../../src/core/train/inf
 const { stratifiedSplit, sortLabels } = await import('../../src/core/train/metrics.ts');
 const { trainClassifier } = await import('../../src/core/train/trainer.ts');
 const { createFoldPool } = await import('../../src/runtime/cv-pool.ts');
+const embeddingDir = process.env.PF_EMBEDDING_MODEL ? path.resolve(process.env.PF_EMBEDDING_MODEL) : null;
+let embedder = null;
+if (embeddingDir) {
+  const { loadTextEmbedder } = await import('../../src/runtime/embedder.ts');
+  embedder = await loadTextEmbedder({ modelId: path.basename(embeddingDir), modelDir: embeddingDir, device: 'cpu' });
+  console.log(`text embeddings: ${embedder.modelId} (${embedder.dims} values) on ${embedder.device}`);
+}
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : null;
@@ -164,6 +174,14 @@ try {
       const r = await trainClassifier(train, { target, features, model, seed: 0, testTable: test, foldRunner: pool.run }, profiles);
       row[`ours_${model}`] = { accuracy: r.metrics.accuracy, macroF1: r.metrics.macroF1, fit_seconds: (performance.now() - t0) / 1000, model: r.classifier.network.kind };
     }
+    if (set.text && embedder) {
+      // Auto with sentence embeddings beside (both) or instead of (embeddings) the TF-IDF n-grams; the time includes embedding.
+      for (const textFeatures of ['both', 'embeddings']) {
+        const t0 = performance.now();
+        const r = await trainClassifier(train, { target, features, model: 'auto', seed: 0, testTable: test, foldRunner: pool.run, textFeatures, embedder }, profiles);
+        row[`ours_emb_${textFeatures}`] = { accuracy: r.metrics.accuracy, macroF1: r.metrics.macroF1, fit_seconds: (performance.now() - t0) / 1000, model: r.classifier.network.kind };
+      }
+    }
     if (!set.text) {
       // Our forest over seeds 0-4, beside sklearn's (one seed's score can be a lucky or unlucky draw).
       const accs = [row.ours_rf.accuracy];
@@ -195,6 +213,7 @@ try {
 } finally {
   rmSync(tmp, { recursive: true, force: true });
   await pool.dispose();
+  await embedder?.dispose();
 }
 
 const fmt = (o) => (o && o.accuracy !== undefined ? `${(o.accuracy * 100).toFixed(1).padStart(5)} ${o.fit_seconds.toFixed(2).padStart(5)}s` : o?.error ? '  error    ' : '     -     ');
@@ -222,6 +241,18 @@ if (spread.length) {
     const sk = [r.sk_logreg?.accuracy, r.sk_mlp64?.accuracy, r.sk_rf100_seeds?.accuracy].filter((x) => x !== undefined);
     const best = sk.length ? Math.max(...sk) : undefined;
     console.log([r.name, pct(r.ours_rf_seeds), pct(r.sk_rf100_seeds), best === undefined ? '-' : (best * 100).toFixed(1), best === undefined ? '-' : ((r.ours_auto.accuracy - best) * 100).toFixed(1)].map((c, i) => c.padEnd(w2[i])).join(' '));
+  }
+}
+const textRows = rows.filter((r) => SETS.find((s) => s.name === r.name)?.text);
+if (textRows.length) {
+  if (!embedder) console.log('\ntext sets with embeddings: skipped (set PF_EMBEDDING_MODEL to a local sentence-embedding model folder; none is bundled)');
+  else {
+    console.log(`\ntext sets, auto with text embeddings from ${embedder.modelId} (fit seconds include embedding every distinct text)`);
+    const h3 = ['dataset', 'TF-IDF', 'TF-IDF + emb', 'emb only', 'sk LR'];
+    const w3 = [nameW, 18, 18, 18, 12];
+    console.log(h3.map((h, i) => h.padEnd(w3[i])).join(' '));
+    const f3 = (o) => (o ? `${fmt(o)} ${o.model}` : '-');
+    for (const r of textRows) console.log([r.name, f3(r.ours_auto), f3(r.ours_emb_both), f3(r.ours_emb_embeddings), fmt(r.sk_logreg)].map((c, i) => c.padEnd(w3[i])).join(' '));
   }
 }
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(rows, null, 2));
