@@ -1,5 +1,6 @@
 // Pure helpers for command arguments and input paths (no 'vscode' import: unit-tested as is).
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UserError } from '../core/types';
 
 /** The part of vscode.Uri these helpers look at. */
@@ -147,4 +148,26 @@ export function deviceLabel(device: string): string {
     default:
       return device;
   }
+}
+
+/** Files the Train view reads. */
+export const TRAIN_FILE = /\.(csv|tsv|txt|data)$/i;
+
+/**
+ * The local table file a drop onto the Train view names (a file: URI or a path), or why it cannot be
+ * used: other URI schemes (remote, untitled) and files that are not CSV/TSV are refused.
+ */
+export function droppedTableFile(ref: string): string | { error: string } {
+  let file: string;
+  const scheme = /^([a-z][\w+.-]+):/i.exec(ref)?.[1];
+  if (scheme && !/^[a-z]:[\\/]/i.test(ref)) {
+    if (scheme.toLowerCase() !== 'file') return { error: `Only files on disk can be used for training (${scheme}: is not supported).` };
+    try {
+      file = fileURLToPath(ref);
+    } catch {
+      return { error: `The dropped item is not a file path (${ref.slice(0, 200)}).` };
+    }
+  } else file = path.resolve(ref);
+  if (!TRAIN_FILE.test(file)) return { error: `${path.basename(file)} is not a CSV or TSV file: drop a .csv or .tsv file.` };
+  return file;
 }

@@ -14,6 +14,7 @@ import { defaultPredictionsPath, type Prediction } from '../core/train/predict';
 import type { ModelLookup } from '../core/train/worker-protocol';
 import { parseToHost, type ClassifierSummary, type TableInfo, type ToView, type TrainSummary } from '../webview/train/protocol';
 import { effectiveModelsPath, readConfig, restrictedSetting } from './config';
+import { droppedTableFile, isUriLike, TRAIN_FILE } from './args';
 
 const MAX_LISTED = 500;
 
@@ -58,11 +59,16 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
   private file: string | undefined;
   private running: number | undefined;
   private lastTrain: number | undefined;
+  /** The view's script has said 'ready' (messages posted before are lost). */
+  private ready = false;
+  /** A file to pick once the view is ready ("Train a Classifier on This File" before the view was open). */
+  private pending: string | undefined;
 
   constructor(private readonly s: Services, private readonly client: TrainClient) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
+    this.ready = false;
     const media = vscode.Uri.joinPath(this.s.context.extensionUri, 'dist', 'webview');
     view.webview.options = { enableScripts: true, localResourceRoots: [media] };
     view.webview.html = this.html(view.webview, media);
@@ -77,7 +83,20 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
     const watch = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('productForge.train.embeddingModel')) this.postEmbedding();
     });
-    view.onDidDispose(() => { this.view = undefined; watch.dispose(); });
+    view.onDidDispose(() => { this.view = undefined; this.ready = false; watch.dispose(); });
+  }
+
+  /** Shows the view and profiles `file` in it (now, or as soon as the view has loaded). */
+  async open(file: string): Promise<void> {
+    this.pending = file;
+    await vscode.commands.executeCommand('productForge.train.focus');
+    if (this.ready) await this.pickPending();
+  }
+
+  private async pickPending(): Promise<void> {
+    const file = this.pending;
+    this.pending = undefined;
+    if (file) await this.pick(file);
   }
 
   /** Tells the view which embedding model "Text features: Embeddings" would use (null: none set). */
@@ -132,8 +151,10 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
       case 'refreshFiles':
         await this.listFiles();
         if (msg.type === 'ready') {
+          this.ready = true;
           this.postEmbedding();
           await this.listModels().catch((e) => this.s.output.warn(`listing classifiers: ${errorText(e)}`));
+          await this.pickPending();
         }
         return;
       case 'refreshModels':
@@ -145,6 +166,12 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
       }
       case 'pickFile':
         return this.pick(msg.file);
+      case 'dropFile': {
+        const file = droppedTableFile(msg.ref);
+        if (typeof file === 'string') return this.pick(file);
+        this.post({ type: 'error', message: file.error, context: 'file' });
+        return;
+      }
       case 'selectTarget':
         try { await this.propose(msg.target); } catch (e) { this.post({ type: 'error', message: errorText(e), context: 'file' }); }
         return;
@@ -269,6 +296,15 @@ export function registerTrainView(s: Services): void {
   s.context.subscriptions.push(
     { dispose: () => client.dispose() },
     vscode.window.registerWebviewViewProvider('productForge.train', provider, { webviewOptions: { retainContextWhenHidden: true } }),
+    // The explorer's way to hand the view a file (VS Code does not let workbench drags reach a webview).
+    vscode.commands.registerCommand('productForge.trainOnFile', async (arg?: unknown) => {
+      const uri = isUriLike(arg) ? arg : vscode.window.activeTextEditor?.document.uri;
+      if (!uri || uri.scheme !== 'file' || !TRAIN_FILE.test(uri.fsPath)) {
+        void vscode.window.showInformationMessage('Right-click a .csv or .tsv file in the explorer (or open one) to train a classifier on it.');
+        return;
+      }
+      await provider.open(uri.fsPath);
+    }),
     vscode.commands.registerCommand('productForge.predictWithClassifier', async () => {
       try {
         const clf = await pickClassifier(client);

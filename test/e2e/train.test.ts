@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { FrameLocator } from 'playwright-core';
 import { E2ESession } from '../../scripts/e2e/harness';
 
@@ -383,6 +384,37 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     assert.equal(await train.getAttribute('disabled'), null, 'Train is not enabled again');
     const savedAfter = existsSync(classifiersDir) ? readdirSync(classifiersDir).sort() : [];
     assert.deepEqual(savedAfter, savedBefore);
+    assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
+  });
+  it('"Train a Classifier on This File" in the explorer opens the view on that file; a file dropped on the view is picked', async function () {
+    this.timeout(120_000);
+    const status = view.locator('[role="status"]').first();
+    const waitStatus = async (re: RegExp, what: string) => {
+      for (const deadline = Date.now() + 30_000; !re.test((await status.textContent()) ?? ''); await sleep(300)) {
+        if (Date.now() > deadline) throw new Error(`${what}: the view says "${await status.textContent()}" (${(await view.locator('.error').allTextContents()).join(' ')})`);
+      }
+    };
+    await s.rightClickExplorerItem(PREDICT_CSV);
+    await s.chooseContextMenuItem('Train a Classifier on This File');
+    await waitStatus(/new-customers\.csv: 40 rows|^40 rows/, 'the explorer command');
+    await s.screenshot('train-on-file');
+    // VS Code keeps its own drags (explorer items, tabs) from webviews, so a drop comes from outside, as a file
+    // manager delivers it: a text/uri-list with the file's URI (dispatched here as that DOM event).
+    const uri = pathToFileURL(path.join(s.workspace, TRAIN_CSV)).href;
+    await view.locator('body').evaluate((body, u) => {
+      const dt = new DataTransfer();
+      dt.setData('text/uri-list', u);
+      body.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, uri);
+    await waitStatus(/customers\.csv: 150 rows|^150 rows/, 'the drop');
+    // A dropped file that is not a table is refused with a message.
+    await view.locator('body').evaluate((body, u) => {
+      const dt = new DataTransfer();
+      dt.setData('text/uri-list', u);
+      body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, pathToFileURL(path.join(s.workspace, 'notes.md')).href);
+    await view.locator('.error', { hasText: /notes\.md is not a CSV or TSV file/ }).first().waitFor({ timeout: 15_000 });
     assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
   });
 });

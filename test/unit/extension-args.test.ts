@@ -4,6 +4,7 @@ import {
   columnMemoryKey,
   commandTargets,
   commonTextColumns,
+  droppedTableFile,
   deviceLabel,
   dropCovered,
   isFeedbackFile,
@@ -104,6 +105,12 @@ describe('extension: input paths', () => {
     // A table without the chosen columns (or any text column) is refused too.
     const c = { file: '/w/c.csv', columns: ['n', 'm'] };
     assert.throws(() => commonTextColumns([{ ...a, chosen: ['review'] }, c]), /c\.csv: \?/);
+  });
+  it('takes a dropped CSV/TSV by file URI or path and refuses other schemes and file types', () => {
+    assert.equal(droppedTableFile('file:///w/data/churn%20q1.csv'), path.resolve('/w/data/churn q1.csv'));
+    assert.equal(droppedTableFile('/w/data/tickets.TSV'), path.resolve('/w/data/tickets.TSV'));
+    assert.match((droppedTableFile('vscode-remote://ssh-remote+box/w/a.csv') as { error: string }).error, /Only files on disk .*vscode-remote: is not supported/);
+    assert.match((droppedTableFile('file:///w/notes.md') as { error: string }).error, /notes\.md is not a CSV or TSV file/);
   });
   it('names devices', () => {
     assert.equal(deviceLabel('cpu'), 'CPU');

@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
-import { parseToView, type ClassifierSummary, type EpochInfo, type TableInfo, type ToHost, type ToView, type TrainSettings, type TrainSummary } from './protocol';
+import { droppedFileRef, parseToView, type ClassifierSummary, type EpochInfo, type TableInfo, type ToHost, type ToView, type TrainSettings, type TrainSummary } from './protocol';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
@@ -65,6 +65,7 @@ style.textContent = `
   td.cm { text-align: right; }
   td.diag { font-weight: 700; }
   [hidden] { display: none !important; }
+  body.dropping { outline: 2px dashed var(--vscode-focusBorder); outline-offset: -4px; }
 `;
 document.head.append(style);
 
@@ -433,5 +434,23 @@ function renderProfileStatus(): void {
   if (!info) return;
   status.textContent = `${info.file.split(/[\\/]/).pop()}: ${info.rowCount.toLocaleString()} rows, ${info.columns.length} columns`;
 }
+
+// A CSV dragged onto the view (from the explorer, an editor tab or the OS) is picked like one chosen in the list.
+const carriesFiles = (e: DragEvent) => [...(e.dataTransfer?.types ?? [])].some((t) => /uri-list|resourceurls|codefiles|^files$/i.test(t));
+document.addEventListener('dragover', (e) => {
+  if (!carriesFiles(e)) return;
+  e.preventDefault();
+  if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+  document.body.classList.add('dropping');
+});
+document.addEventListener('dragleave', (e) => { if (!e.relatedTarget) document.body.classList.remove('dropping'); });
+document.addEventListener('drop', (e) => {
+  document.body.classList.remove('dropping');
+  if (!e.dataTransfer) return;
+  e.preventDefault();
+  const ref = droppedFileRef((t) => e.dataTransfer!.getData(t));
+  if (ref) { fileError.textContent = ''; send({ type: 'dropFile', ref }); }
+  else showError(fileError, 'Drop a CSV or TSV file from the explorer (the drop carried no file path).');
+});
 
 send({ type: 'ready' });

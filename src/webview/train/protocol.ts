@@ -12,6 +12,8 @@ export type ToHost =
   | { type: 'refreshFiles' }
   | { type: 'browse' }
   | { type: 'pickFile'; file: string }
+  /** A file dragged onto the view: a URI (file:///…) or a path, as the drag carried it. */
+  | { type: 'dropFile'; ref: string }
   | { type: 'selectTarget'; target: string }
   | { type: 'train'; settings: TrainSettings }
   | { type: 'cancel' }
@@ -36,6 +38,28 @@ export type ToView =
   | { type: 'idle' }
   /** The text embedding model "Text features: Embeddings" uses (productForge.train.embeddingModel), null when none is set. */
   | { type: 'embedding'; model: string | null };
+
+/**
+ * The first file a drop carries: VS Code's explorer and editor tabs put URIs in
+ * 'application/vnd.code.uri-list' (every one) and 'text/uri-list' (the first), and paths in 'codefiles' (a JSON
+ * list); an OS drop gives 'text/uri-list'. `get` is DataTransfer.getData.
+ */
+export function droppedFileRef(get: (type: string) => string): string | undefined {
+  for (const type of ['application/vnd.code.uri-list', 'text/uri-list', 'resourceurls']) {
+    let raw = '';
+    try { raw = get(type) ?? ''; } catch { raw = ''; }
+    if (type === 'resourceurls' && raw.startsWith('[')) {
+      try { const list = JSON.parse(raw) as unknown; if (Array.isArray(list) && typeof list[0] === 'string') return list[0]; } catch { /* not JSON */ }
+    }
+    const first = raw.split(/\r?\n/).map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
+    if (first) return first;
+  }
+  try {
+    const files = JSON.parse(get('codefiles') || '[]') as unknown;
+    if (Array.isArray(files) && typeof files[0] === 'string') return files[0];
+  } catch { /* not JSON */ }
+  return undefined;
+}
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const isStr = (v: unknown, max = 4096): v is string => typeof v === 'string' && v.length <= max;
@@ -64,6 +88,7 @@ export function parseToHost(v: unknown): ToHost | undefined {
     case 'ready': case 'refreshFiles': case 'browse': case 'cancel': case 'refreshModels':
       return { type: v.type };
     case 'pickFile': return isStr(v.file) && v.file ? { type: 'pickFile', file: v.file } : undefined;
+    case 'dropFile': return isStr(v.ref) && v.ref.trim() ? { type: 'dropFile', ref: v.ref.trim() } : undefined;
     case 'selectTarget': return isStr(v.target, 1000) && v.target ? { type: 'selectTarget', target: v.target } : undefined;
     case 'train': { const s = parseSettings(v.settings); return s ? { type: 'train', settings: s } : undefined; }
     case 'save': return isStr(v.name, 100) && v.name.trim() ? { type: 'save', name: v.name.trim() } : undefined;

@@ -1,0 +1,29 @@
+// The Train view's message protocol (src/webview/train/protocol.ts): what the host accepts from the webview,
+// and which file a drop onto the view names.
+import assert from 'node:assert/strict';
+import { droppedFileRef, parseToHost } from '../../src/webview/train/protocol';
+
+describe('train view: webview messages', () => {
+  it('accepts well-formed requests and drops malformed ones', () => {
+    assert.deepEqual(parseToHost({ type: 'pickFile', file: '/w/a.csv' }), { type: 'pickFile', file: '/w/a.csv' });
+    assert.deepEqual(parseToHost({ type: 'dropFile', ref: ' file:///w/a.csv ' }), { type: 'dropFile', ref: 'file:///w/a.csv' });
+    assert.equal(parseToHost({ type: 'dropFile', ref: '' }), undefined);
+    assert.equal(parseToHost({ type: 'dropFile', ref: 42 }), undefined);
+    assert.equal(parseToHost({ type: 'pickFile' }), undefined);
+    assert.equal(parseToHost({ type: 'format-disk' }), undefined);
+    assert.equal(parseToHost('ready'), undefined);
+    assert.deepEqual(parseToHost({ type: 'save', name: '  churn  ' }), { type: 'save', name: 'churn' });
+  });
+
+  it('reads the first file a drop carries, whichever way the drag put it', () => {
+    const drop = (data: Record<string, string>) => droppedFileRef((t) => data[t] ?? '');
+    // VS Code's own list (every URI, CRLF-separated) before the first-only text/uri-list.
+    assert.equal(drop({ 'application/vnd.code.uri-list': 'file:///w/a.csv\r\nfile:///w/b.csv', 'text/uri-list': 'file:///w/a.csv' }), 'file:///w/a.csv');
+    // A file manager's text/uri-list, comments skipped.
+    assert.equal(drop({ 'text/uri-list': '# dropped\nfile:///home/me/churn.csv\n' }), 'file:///home/me/churn.csv');
+    assert.equal(drop({ resourceurls: '["file:///w/c.tsv"]' }), 'file:///w/c.tsv');
+    assert.equal(drop({ codefiles: '["/w/d.csv"]' }), '/w/d.csv');
+    assert.equal(drop({ 'text/plain': 'hello' }), undefined);
+    assert.equal(droppedFileRef(() => { throw new Error('not allowed'); }), undefined);
+  });
+});
