@@ -107,6 +107,9 @@ describe('train: text embeddings as features', () => {
     assert.equal(r.classifier.settings.embeddingModel, 'trigram-test');
     assert.ok(r.metrics.accuracy >= 0.9, `accuracy ${r.metrics.accuracy}`);
     await assert.rejects(trainClassifier(t, { target: 'label', textFeatures: 'embeddings' }), /need a text embedding model/);
+    // Embeddings asked for, but no text feature: said, not silently ignored.
+    const numeric = await trainClassifier(t, { target: 'label', features: ['visits'], model: 'logreg', textFeatures: 'embeddings', embedder: e });
+    assert.ok(numeric.warnings.some((w) => /no text column among the features, so nothing was embedded/.test(w)), numeric.warnings.join(' | '));
 
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pf-embed-'));
     try {

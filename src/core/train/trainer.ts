@@ -211,6 +211,9 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     embedding: e ? { modelId: e.modelId, sha256: e.sha256, dims: e.dims } : undefined,
   });
   const pre = new Preprocessor(preprocessing);
+  if (textFeatures !== 'tfidf' && !pre.usesEmbeddings) {
+    warnings.push(`no text column among the features, so nothing was embedded (a column with few distinct values is categorical, not text)`);
+  }
   let embedded: EmbeddedTexts | undefined;
   if (pre.usesEmbeddings) {
     const et0 = performance.now();
