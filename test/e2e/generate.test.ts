@@ -177,4 +177,21 @@ describe('e2e: Generate commands in VS Code (code-server), template backend', fu
     console.log(`    personas: ${personas.length} personas, ${n} quotes verified in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
   });
+  it('"Train a Classifier on This File" opens the Train view, not opened before, on that CSV', async function () {
+    this.timeout(120_000);
+    // The Product Forge views have not been shown in this session: the command reveals the Train view and
+    // profiles the file once the view has loaded.
+    await s.rightClickExplorerItem('feedback.csv');
+    await s.chooseContextMenuItem('Train a Classifier on This File');
+    const view = await s.webviewFrame('vscode-single-select[aria-label="CSV file"]', 90_000);
+    const status = view.locator('[role="status"]').first();
+    for (const deadline = Date.now() + 60_000; !/feedback\.csv: 24 rows|^24 rows/.test((await status.textContent()) ?? ''); await sleep(300)) {
+      if (Date.now() > deadline) { await s.screenshot('train-on-file-failed'); throw new Error(`the Train view says "${await status.textContent()}"`); }
+    }
+    await s.screenshot('train-on-file');
+    // The file list shows it too.
+    const shown = await view.locator('vscode-single-select[aria-label="CSV file"]').evaluate((e) => (e as unknown as { value: string }).value);
+    assert.equal(path.basename(shown), 'feedback.csv');
+    assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
+  });
 });

@@ -232,8 +232,22 @@ function table(head: string[], rows: (string | Node)[][]): HTMLTableElement {
     h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c) => h('td', { title: typeof c === 'string' ? c : undefined }, c))))));
 }
 
+/** Set while renderProfile selects the profiled file in the list (not a user's pick). */
+let showingFile = false;
+
 function renderProfile(i: TableInfo): void {
   info = i;
+  // The file list shows the profiled file, however it was chosen (list, Browse…, a drop, the explorer command).
+  const options = Array.from(fileSelect.querySelectorAll('vscode-option')) as HTMLElement[];
+  if (!options.some((o) => o.getAttribute('value') === i.file)) {
+    fileSelect.append(h('vscode-option', { value: i.file }, i.file.split(/[\\/]/).pop() ?? i.file));
+  }
+  showingFile = true;
+  try {
+    (fileSelect as unknown as { value: string }).value = i.file;
+  } finally {
+    showingFile = false;
+  }
   document.getElementById('dataSection')!.hidden = false;
   status.textContent = `${i.rowCount.toLocaleString()} rows, ${i.columns.length} columns (delimiter ${i.delimiter === '\t' ? 'tab' : `'${i.delimiter}'`}, ${i.hasHeader ? 'header row' : 'no header: columns named c0, c1, …'})${i.warnings.length ? ' — ' + i.warnings.join('; ') : ''}`;
   previewBox.replaceChildren(table(i.columns.map((c) => c.name), i.preview), h('div', { class: 'muted' }, i.previewSampled ? `${i.preview.length} rows sampled evenly from the file` : `first ${i.preview.length} rows`));
@@ -304,7 +318,7 @@ function showError(where: HTMLElement, message: string): void {
 }
 
 // ---------- events ----------
-fileSelect.addEventListener('change', () => { const f = valueOf(fileSelect); if (f) { fileError.textContent = ''; send({ type: 'pickFile', file: f }); } });
+fileSelect.addEventListener('change', () => { const f = valueOf(fileSelect); if (f && !showingFile) { fileError.textContent = ''; send({ type: 'pickFile', file: f }); } });
 browseBtn.addEventListener('click', () => send({ type: 'browse' }));
 refreshBtn.addEventListener('click', () => send({ type: 'refreshFiles' }));
 targetSelect.addEventListener('change', () => { const t = valueOf(targetSelect); if (t) send({ type: 'selectTarget', target: t }); });
