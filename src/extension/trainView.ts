@@ -159,6 +159,9 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         return;
       case 'refreshModels':
         return this.listModels();
+      case 'openEmbeddingSetting':
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'productForge.train.embeddingModel');
+        return;
       case 'browse': {
         const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'CSV / TSV': ['csv', 'tsv', 'txt', 'data'] }, openLabel: 'Use for training' });
         if (picked?.[0]) await this.pick(picked[0].fsPath);

@@ -293,6 +293,17 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     // A sentence-embedding model the user keeps in the workspace (here the tiny random BERT test fixture),
     // named by a workspace-relative folder in productForge.train.embeddingModel.
     cpSync('test/fixtures/models/tiny-random-embedder', path.join(s.workspace, 'models', 'tiny-random-embedder'), { recursive: true });
+    // The view's hint links to the setting.
+    const link = view.locator('a', { hasText: 'productForge.train.embeddingModel' }).first();
+    await link.scrollIntoViewIfNeeded();
+    await link.click();
+    // The Settings editor (a modal in this VS Code, a tab in others) opens on that setting.
+    const settings = s.page.locator('.settings-editor', { hasText: /Train: Embedding Model/ }).first();
+    await settings.waitFor({ state: 'visible', timeout: 20_000 });
+    await s.screenshot('embedding-setting');
+    await s.page.keyboard.press('Escape');
+    if (await settings.isVisible().catch(() => false)) await s.page.keyboard.press('Control+W');
+    await settings.waitFor({ state: 'hidden', timeout: 10_000 });
     const settingsFile = path.join(s.workspace, '.vscode', 'settings.json');
     mkdirSync(path.dirname(settingsFile), { recursive: true });
     const before = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')) : {};

@@ -13,6 +13,7 @@ describe('train view: webview messages', () => {
     assert.equal(parseToHost({ type: 'format-disk' }), undefined);
     assert.equal(parseToHost('ready'), undefined);
     assert.deepEqual(parseToHost({ type: 'save', name: '  churn  ' }), { type: 'save', name: 'churn' });
+    assert.deepEqual(parseToHost({ type: 'openEmbeddingSetting' }), { type: 'openEmbeddingSetting' });
   });
 
   it('reads the first file a drop carries, whichever way the drag put it', () => {

@@ -65,6 +65,8 @@ style.textContent = `
   td.cm { text-align: right; }
   td.diag { font-weight: 700; }
   [hidden] { display: none !important; }
+  a { color: var(--vscode-textLink-foreground); }
+  a:hover { color: var(--vscode-textLink-activeForeground); }
   body.dropping { outline: 2px dashed var(--vscode-focusBorder); outline-offset: -4px; }
 `;
 document.head.append(style);
@@ -439,9 +441,13 @@ window.addEventListener('message', (ev: MessageEvent) => {
 function renderEmbedding(model: string | null): void {
   embeddingModel = model;
   textSelect.replaceChildren(...textOptions(model, valueOf(textSelect) || 'tfidf'));
-  textHint.textContent = model
-    ? `Text columns can also be read by the embedding model ${model} (productForge.train.embeddingModel).`
-    : 'To use sentence embeddings for text columns, set productForge.train.embeddingModel to a local model.';
+  const link = h('a', { href: '#', title: 'Open the setting' }, 'productForge.train.embeddingModel');
+  link.addEventListener('click', (e) => { e.preventDefault(); send({ type: 'openEmbeddingSetting' }); });
+  textHint.replaceChildren(
+    ...(model
+      ? [`Text columns can also be read by the embedding model ${model} (`, link, ').']
+      : ['To use sentence embeddings for text columns, set ', link, ' to a local model.']),
+  );
 }
 
 function renderProfileStatus(): void {

@@ -19,6 +19,8 @@ export type ToHost =
   | { type: 'cancel' }
   | { type: 'save'; name: string }
   | { type: 'refreshModels' }
+  /** Opens the Settings editor at productForge.train.embeddingModel. */
+  | { type: 'openEmbeddingSetting' }
   | { type: 'predictFile'; modelDir: string }
   | { type: 'predictRow'; modelDir: string; values: Record<string, string> };
 
@@ -85,7 +87,7 @@ export function parseSettings(v: unknown): TrainSettings | undefined {
 export function parseToHost(v: unknown): ToHost | undefined {
   if (!isObj(v) || typeof v.type !== 'string') return undefined;
   switch (v.type) {
-    case 'ready': case 'refreshFiles': case 'browse': case 'cancel': case 'refreshModels':
+    case 'ready': case 'refreshFiles': case 'browse': case 'cancel': case 'refreshModels': case 'openEmbeddingSetting':
       return { type: v.type };
     case 'pickFile': return isStr(v.file) && v.file ? { type: 'pickFile', file: v.file } : undefined;
     case 'dropFile': return isStr(v.ref) && v.ref.trim() ? { type: 'dropFile', ref: v.ref.trim() } : undefined;
