@@ -3,6 +3,7 @@
 // with live epoch charts, saves to .product-forge/classifiers/<name>/ and predicts files, rows and the
 // selected text. Every webview message is validated (protocol.ts); CSP with a nonce; local resources only.
 import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -25,7 +26,8 @@ function classifiersRoot(): vscode.Uri | undefined {
 
 /**
  * Where the training worker finds text embedding models: productForge.train.embeddingModel (an id, or a
- * folder: absolute, "~/...", or relative to the first workspace folder), productForge.modelsPath, the
+ * folder: absolute, "~/...", "./..." or another path relative to the first workspace folder that holds a
+ * model), productForge.modelsPath, the
  * bundled models and the cache; both settings are restricted (ignored from an untrusted workspace).
  */
 function modelLookup(s: Services): ModelLookup {
@@ -34,10 +36,13 @@ function modelLookup(s: Services): ModelLookup {
   const emb = restrictedSetting<string>('train.embeddingModel');
   for (const ignored of [mp.ignored, emb.ignored]) if (ignored) s.output.warn(ignored);
   let embeddingModel = typeof emb.value === 'string' ? emb.value.trim() : '';
+  // Folders inside the workspace are used only when it is trusted (Restricted Mode refuses workspace models).
+  const ws = vscode.workspace.isTrusted ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath : undefined;
   if (embeddingModel.startsWith('~')) embeddingModel = path.join(os.homedir(), embeddingModel.slice(1));
-  else if (embeddingModel.startsWith('.')) {
-    const ws = vscode.workspace.workspaceFolders?.[0];
-    if (ws) embeddingModel = path.resolve(ws.uri.fsPath, embeddingModel);
+  else if (ws && embeddingModel.startsWith('.')) embeddingModel = path.resolve(ws, embeddingModel);
+  else if (ws && embeddingModel && !path.isAbsolute(embeddingModel) && existsSync(path.join(ws, embeddingModel, 'config.json'))) {
+    // "models/minilm": a folder in the workspace wins over an id of the same name under modelsPath.
+    embeddingModel = path.join(ws, embeddingModel);
   }
   return {
     modelsPath: mp.value,

@@ -96,16 +96,18 @@ export async function loadTextEmbedder(opts: {
 }
 
 /**
- * The folder of an embedding model named by `idOrDir`: a model folder itself (its name is the id), else
- * an id resolved like every model (productForge.modelsPath / --models-path, the bundled models, the cache;
- * never a download here). A UserError says where it looked.
+ * The folder of an embedding model named by `idOrDir`: a model folder itself (its name is the id; a
+ * relative path counts from the current folder unless `absoluteOnly`), else an id resolved like every
+ * model (productForge.modelsPath / --models-path, the bundled models, the cache; never a download here).
+ * A UserError says where it looked.
  */
 export async function findEmbeddingModel(
   idOrDir: string,
-  opts: { modelsPath?: string; bundledDir: string; cacheDir?: string; signal?: AbortSignal },
+  opts: { modelsPath?: string; bundledDir: string; cacheDir?: string; signal?: AbortSignal; absoluteOnly?: boolean },
 ): Promise<{ modelId: string; modelDir: string }> {
   const asDir = path.resolve(idOrDir);
-  if (existsSync(path.join(asDir, 'config.json')) && statSync(asDir).isDirectory()) return { modelId: path.basename(asDir), modelDir: asDir };
+  const mayBeDir = !opts.absoluteOnly || path.isAbsolute(idOrDir);
+  if (mayBeDir && existsSync(path.join(asDir, 'config.json')) && statSync(asDir).isDirectory()) return { modelId: path.basename(asDir), modelDir: asDir };
   try {
     const r = await resolveModel(idOrDir, { modelsPath: opts.modelsPath, bundledDir: opts.bundledDir, cacheDir: opts.cacheDir, allowDownload: false, signal: opts.signal });
     return { modelId: idOrDir, modelDir: r.dir };

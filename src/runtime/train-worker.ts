@@ -48,7 +48,8 @@ const embedders = new Map<string, Promise<LoadedEmbedder>>();
 async function embedderFor(idOrDir: string, lookup: ModelLookup | undefined, signal: AbortSignal, expectSha256?: string): Promise<LoadedEmbedder> {
   if (!lookup) throw new UserError('no text embedding model is available to the training worker');
   const { findEmbeddingModel, loadTextEmbedder } = await import('./embedder');
-  const found = await findEmbeddingModel(idOrDir, { ...lookup, signal });
+  // The host made workspace folders absolute; the worker's current folder means nothing to the user.
+  const found = await findEmbeddingModel(idOrDir, { ...lookup, signal, absoluteOnly: true });
   let p = embedders.get(found.modelDir);
   if (!p) {
     p = loadTextEmbedder({ ...found, device: lookup.device, log: (level, message) => post({ id: -1, type: 'log', level, message }) });
