@@ -11,7 +11,7 @@ import { OnnxClassifier, predictFile } from '../core/train/predict';
 import { CancelledError, UserError } from '../core/types';
 import { createFoldPool, type FoldPool } from './cv-pool';
 import type { LoadedEmbedder } from './embedder';
-import type { TextFeatures } from '../core/train/embed';
+import type { EmbeddingCache, TextFeatures } from '../core/train/embed';
 import { isWorkerRequest, type ModelLookup, type ClassifierSummary, type TableInfo, type TrainSummary, type WorkerRequest, type WorkerResponse } from '../core/train/worker-protocol';
 
 const port = parentPort;
@@ -44,6 +44,8 @@ function preview(t: Table, n = 20): { rows: string[][]; sampled: boolean } {
 
 /** Text embedding models loaded in this thread, by folder (kept: the next training or prediction reuses them). */
 const embedders = new Map<string, Promise<LoadedEmbedder>>();
+/** Their vectors, by model sha256: training again (other settings, other features) embeds only new texts. */
+const embeddingCaches = new Map<string, EmbeddingCache>();
 
 async function embedderFor(idOrDir: string, lookup: ModelLookup | undefined, signal: AbortSignal, expectSha256?: string): Promise<LoadedEmbedder> {
   if (!lookup) throw new UserError('no text embedding model is available to the training worker');
@@ -61,6 +63,12 @@ async function embedderFor(idOrDir: string, lookup: ModelLookup | undefined, sig
     throw new UserError(`${found.modelDir} is not the embedding model the classifier was trained with (onnx/model.onnx sha256 ${e.sha256.slice(0, 12)}…, expected ${expectSha256.slice(0, 12)}…)`);
   }
   return e;
+}
+
+function cacheFor(sha256: string): EmbeddingCache {
+  let c = embeddingCaches.get(sha256);
+  if (!c) embeddingCaches.set(sha256, (c = new Map()));
+  return c;
 }
 
 async function model(dir: string, lookup: ModelLookup | undefined, signal: AbortSignal): Promise<OnnxClassifier> {
@@ -115,6 +123,7 @@ async function handle(req: WorkerRequest, signal: AbortSignal): Promise<unknown>
         target: s.target, features: s.features, model: s.model, testSplit: s.testSplit, validationShare: s.validationShare, seed: s.seed,
         classWeight: s.classWeight, epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, hidden: s.hidden, dropout: s.dropout, C: s.C,
         textFeatures, embedder,
+        embeddingCache: embedder ? cacheFor(embedder.sha256) : undefined,
         signal, foldRunner: foldPool.run,
         onEpoch: (epoch) => post({ id: req.id, type: 'epoch', epoch }),
         onStage: (stage) => post({ id: req.id, type: 'stage', stage }),

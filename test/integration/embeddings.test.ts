@@ -123,6 +123,10 @@ describe('text embeddings with a real local model (tiny random BERT)', function 
       assert.ok(list.some((c) => c.dir === saved));
       const [p] = await client.request<Prediction[]>({ type: 'predictRows', modelDir: saved, rows: [{ last_comment: 'support never answers, thinking about cancelling' }], models }).done;
       assert.ok(['yes', 'no'].includes(p.label) && p.confidence >= 0.5);
+      // Training again (another model kind) reuses the vectors: no text is embedded twice.
+      const again: string[] = [];
+      await client.request<TrainSummary>({ type: 'train', file: customers, settings: { ...settings, model: 'rf', textFeatures: 'embeddings' }, models }, { onStage: (s) => again.push(s) }).done;
+      assert.ok(again.some((s) => /^embedded 0 distinct texts .*; \d+ more from earlier runs$/.test(s)), again.join(' | '));
       // No model configured: a clear message, not a crash.
       await assert.rejects(
         client.request({ type: 'train', file: customers, settings: { ...settings, textFeatures: 'both' }, models: { ...models, embeddingModel: undefined } }).done,

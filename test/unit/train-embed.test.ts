@@ -81,6 +81,18 @@ describe('train: text embeddings as features', () => {
       const want = text ? trigramVector(text) : new Float32Array(DIMS);
       for (let d = 0; d < DIMS; d++) assert.ok(Math.abs(X[r * D + off + d] - want[d]) < 1e-6, `row ${r} dim ${d}`);
     }
+    // A cache of the same model's vectors: nothing is embedded again, the rows are the same.
+    const cache = new Map<string, Float32Array>();
+    const stats = { embedded: 0, cached: 0 };
+    await embedColumns(spec, [{ table: t, rows }], e, { cache, stats });
+    const distinct = new Set(t.data[1].filter(Boolean)).size;
+    assert.deepEqual(stats, { embedded: distinct, cached: 0 });
+    assert.equal(cache.size, distinct);
+    const calls = e.calls.length;
+    const again = await embedColumns(spec, [{ table: t, rows }], e, { cache, stats });
+    assert.equal(e.calls.length, calls, 'cached texts are not embedded again');
+    assert.deepEqual(stats, { embedded: 0, cached: distinct });
+    assert.deepEqual(csrToDense(pre.transform(t, rows, undefined, again)), X);
     // Embeddings only: no TF-IDF block.
     const only = fitPreprocessing(t, rows, ['comment'], profiles, { textFeatures: 'embeddings', embedding: { modelId: e.modelId, sha256: e.sha256, dims: e.dims } });
     assert.deepEqual(only.columns.map((c) => c.kind), ['embedding']);

@@ -36,15 +36,28 @@ export function embeddingColumns(spec: PreprocessingSpec): { name: string; model
   return out;
 }
 
+/** Vectors already computed with one embedding model (text -> vector), kept between trainings by the caller. */
+export type EmbeddingCache = Map<string, Float32Array>;
+/** Most texts an EmbeddingCache keeps (beyond, it starts over): 100k x 384 floats is about 150 MB. */
+export const MAX_CACHED_TEXTS = 100_000;
+
 /**
  * Embeds the distinct non-empty texts of the spec's embedding columns in the given rows of the tables.
- * `embedder` must be the model the spec was fitted with (same sha256). Progress counts distinct texts.
+ * `embedder` must be the model the spec was fitted with (same sha256). Texts in `cache` (vectors of the
+ * same model from an earlier run) are not embedded again; new vectors are added to it. Progress counts
+ * the texts to embed.
  */
 export async function embedColumns(
   spec: PreprocessingSpec,
   parts: { table: Table; rows?: ArrayLike<number> }[],
   embedder: TextEmbedder | undefined,
-  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; previous?: EmbeddedTexts } = {},
+  opts: {
+    signal?: AbortSignal;
+    onProgress?: (done: number, total: number) => void;
+    cache?: EmbeddingCache;
+    /** Filled in: texts run through the model, and texts whose vector came from `cache`. */
+    stats?: { embedded: number; cached: number };
+  } = {},
 ): Promise<EmbeddedTexts> {
   const cols = embeddingColumns(spec);
   const out: EmbeddedTexts = new Map();
@@ -57,7 +70,7 @@ export async function embedColumns(
   }
   const todo: { col: string; text: string }[] = [];
   for (const c of cols) {
-    const known = opts.previous?.get(c.name);
+    const known = opts.cache;
     const seen = new Map<string, Float32Array>();
     out.set(c.name, seen);
     for (const { table, rows } of parts) {
@@ -82,6 +95,8 @@ export async function embedColumns(
   }
   // In length order, so each batch holds texts of similar length (little padding).
   const order = todo.map((_, i) => i).sort((a, b) => todo[a].text.length - todo[b].text.length);
+  const cache = opts.cache;
+  if (cache && cache.size + todo.length > MAX_CACHED_TEXTS) cache.clear();
   opts.onProgress?.(0, todo.length);
   for (let s = 0; s < order.length; s += EMBED_BATCH) {
     throwIfAborted(opts.signal);
@@ -92,8 +107,13 @@ export async function embedColumns(
     batch.forEach((b, k) => {
       if (vecs[k].length !== embedder.dims) throw new Error(`the embedder returned a ${vecs[k].length}-value vector; expected ${embedder.dims}`);
       out.get(b.col)!.set(b.text, vecs[k]);
+      cache?.set(b.text, vecs[k]);
     });
     opts.onProgress?.(Math.min(order.length, s + EMBED_BATCH), todo.length);
+  }
+  if (opts.stats) {
+    opts.stats.embedded = todo.length;
+    opts.stats.cached = [...out.values()].reduce((a, m) => a + m.size, 0) - todo.length;
   }
   return out;
 }

@@ -4,7 +4,7 @@
 // rows. Reports per-epoch curves; cancellable through an AbortSignal.
 import { takeRows, type Table } from './csv';
 import { profileTable, proposeFeatures, type ColumnProfile } from './infer';
-import { EMBED_BATCH, embedColumns, TEXT_FEATURES, type EmbeddedTexts, type TextEmbedder, type TextFeatures } from './embed';
+import { EMBED_BATCH, embedColumns, TEXT_FEATURES, type EmbeddedTexts, type EmbeddingCache, type TextEmbedder, type TextFeatures } from './embed';
 import { fitPreprocessing, forestFeatureView, Preprocessor, type PreprocessingSpec } from './preprocess';
 import { csrRows, pickInt32, type Csr } from './sparse';
 import { fitLogReg, logregNetwork } from './logreg';
@@ -53,6 +53,8 @@ export interface TrainOptions {
   textFeatures?: TextFeatures;
   /** A local text embedding model (src/runtime/embedder.ts); needed when textFeatures is not 'tfidf'. */
   embedder?: TextEmbedder;
+  /** Vectors of `embedder` from earlier trainings (the Train view keeps one per model): not computed again. */
+  embeddingCache?: EmbeddingCache;
   signal?: AbortSignal;
   /** Runs auto's cross-validation folds (default: one after another on this thread; the CLI and the Train
    *  view pass a pool that spreads them over the CPU cores, src/runtime/cv-pool.ts). */
@@ -217,15 +219,17 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
   let embedded: EmbeddedTexts | undefined;
   if (pre.usesEmbeddings) {
     const et0 = performance.now();
+    const stats = { embedded: 0, cached: 0 };
     embedded = await embedColumns(preprocessing, [{ table, rows: trainRows }, { table: testTable, rows: testRowsIdx }], e, {
       signal,
+      cache: opts.embeddingCache,
+      stats,
       // Every tenth of the texts (a stage line per batch would be thousands of lines).
       onProgress: (done, total) => {
         if (done === 0 || done === total || Math.floor((10 * done) / total) > Math.floor((10 * (done - EMBED_BATCH)) / total)) opts.onStage?.(`embedding texts with ${e!.modelId} (${done}/${total})`);
       },
     });
-    const n = [...embedded.values()].reduce((a, m) => a + m.size, 0);
-    opts.onStage?.(`embedded ${n} distinct texts with ${e!.modelId} (${e!.dims} values each) in ${((performance.now() - et0) / 1000).toFixed(1)} s`);
+    opts.onStage?.(`embedded ${stats.embedded} distinct texts with ${e!.modelId} (${e!.dims} values each) in ${((performance.now() - et0) / 1000).toFixed(1)} s${stats.cached ? `; ${stats.cached} more from earlier runs` : ''}`);
   }
   const Xtrain = pre.transform(table, trainRows, signal, embedded);
   const Xtest = pre.transform(testTable, testRowsIdx, signal, embedded);
