@@ -155,7 +155,7 @@ async function chooseColumns(services: Services, targets: Target[], choose: bool
         return {
           label: name,
           picked: start.includes(name),
-          description: `${col?.kind ?? ''}${name === info.textColumn ? ' (detected)' : ''}`,
+          description: `${KIND_WORDS[col?.kind ?? ''] ?? col?.kind ?? ''}${name === info.textColumn ? ' (detected)' : ''}`,
           detail: col?.examples.length ? col.examples.map((e) => (e.length > 60 ? `${e.slice(0, 60)}…` : e)).join(' · ') : undefined,
         };
       }),
@@ -174,6 +174,9 @@ async function chooseColumns(services: Services, targets: Target[], choose: bool
   }
   return commonTextColumns(tables);
 }
+
+/** How the picker describes a column's inferred kind. */
+const KIND_WORDS: Record<string, string> = { text: 'text', number: 'numbers', date: 'dates', category: 'categories', id: 'identifiers', empty: 'empty' };
 
 /** JSON arrays larger than this are not inspected on the extension host to choose a field (the CLI's --column does it). */
 const MAX_INSPECT_JSON_BYTES = 64 * 1024 * 1024;
