@@ -47,6 +47,9 @@ describe('text embeddings with a real local model (tiny random BERT)', function 
       // Padding in a batch does not change a text's vector.
       const [alone] = await e.embed([ref.texts[0]]);
       assert.ok(alone.every((x, d) => Math.abs(x - batch[0][d]) < 1e-5));
+      // A text longer than the model's 128 positions is truncated, not an error.
+      const [long] = await e.embed(['the app crashes when I open a large project and sync keeps failing '.repeat(40)]);
+      assert.ok(Math.abs(Math.hypot(...long) - 1) < 1e-5);
     } finally {
       await e.dispose();
     }
