@@ -16,6 +16,7 @@ import {
   isFeedbackFile,
   isTableFile,
   isUriLike,
+  MAX_HOST_JSON_BYTES,
   plural,
   reportBaseName,
   rememberedColumns,
@@ -125,7 +126,14 @@ async function chooseColumns(services: Services, targets: Target[], choose: bool
   }
   for (const t of targets) {
     if (t.isDir || !askable(t.fsPath)) continue;
-    const info = await inspectTable(t.fsPath, { maxJsonBytes: MAX_INSPECT_JSON_BYTES });
+    if (/\.json$/i.test(t.fsPath) && ((await stat(t.fsPath).catch(() => undefined))?.size ?? 0) > MAX_HOST_JSON_BYTES) {
+      // Listing its fields means parsing it all on this thread: the analysis detects the field in the worker.
+      void vscode.window.showInformationMessage(
+        `${path.basename(t.fsPath)} is a JSON array over ${MAX_HOST_JSON_BYTES / 1048576} MB: its fields are not listed here, the text field is detected. Convert it to JSON Lines (.jsonl) to choose fields, or use the CLI's --column.`,
+      );
+      continue;
+    }
+    const info = await inspectTable(t.fsPath);
     const names = info.columns.map((c) => c.name);
     const entry: TableColumns = { file: t.fsPath, columns: names, detected: info.textColumn };
     tables.push(entry);
@@ -177,9 +185,6 @@ async function chooseColumns(services: Services, targets: Target[], choose: bool
 
 /** How the picker describes a column's inferred kind. */
 const KIND_WORDS: Record<string, string> = { text: 'text', number: 'numbers', date: 'dates', category: 'categories', id: 'identifiers', empty: 'empty' };
-
-/** JSON arrays larger than this are not inspected on the extension host to choose a field (the CLI's --column does it). */
-const MAX_INSPECT_JSON_BYTES = 64 * 1024 * 1024;
 
 async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Target[], choose = false): Promise<string | undefined> {
   const { output } = services;

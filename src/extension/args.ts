@@ -13,6 +13,11 @@ export const FEEDBACK_EXTENSIONS = ['.txt', '.md', '.csv', '.tsv', '.json', '.js
 export const TABLE_EXTENSIONS = ['.csv', '.tsv'] as const;
 /** Files whose text columns/fields "Analyze Feedback: Choose Text Columns…" can pick. */
 export const COLUMN_EXTENSIONS = ['.csv', '.tsv', '.json', '.jsonl'] as const;
+/**
+ * A .json array is parsed whole (CSV, TSV and JSONL are sampled or streamed): on the extension host only up
+ * to this size, where JSON.parse takes some tens of milliseconds. Larger ones are left to the model worker.
+ */
+export const MAX_HOST_JSON_BYTES = 8 * 1024 * 1024;
 
 export function isUriLike(x: unknown): x is UriLike {
   return (

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { feedbackItemAtLine } from '../core/readers';
 import { SENTIMENT_LABELS, UserError } from '../core/types';
 import type { TokenAttribution } from '../runtime/protocol';
-import { columnMemoryKey, rememberedColumns } from './args';
+import { columnMemoryKey, MAX_HOST_JSON_BYTES, rememberedColumns } from './args';
 import { readConfig } from './config';
 import { reportCommandError } from './errors';
 import { explainSummary, significantTokens } from './explainFormat';
@@ -20,8 +20,9 @@ import type { Services } from './services';
  */
 async function feedbackCellAt(doc: vscode.TextDocument, line: number, remembered: unknown): Promise<{ range: vscode.Range; text: string; inLine: boolean } | undefined> {
   if (!TABLE_FILE.test(doc.uri.fsPath)) return undefined;
-  // The row is found by reading the file up to it on this thread: not for exports of hundreds of MB.
-  if ((await stat(doc.uri.fsPath)).size > MAX_ROW_LOOKUP_BYTES) return undefined;
+  // The row is found by reading the file up to it on this thread (a JSON array: all of it): not for large files.
+  const limit = /\.json$/i.test(doc.uri.fsPath) ? MAX_HOST_JSON_BYTES : MAX_ROW_LOOKUP_BYTES;
+  if ((await stat(doc.uri.fsPath)).size > limit) return undefined;
   const chosen = rememberedColumns(remembered);
   // Columns chosen earlier that the file no longer has: back to the detected one.
   const item = chosen
@@ -38,7 +39,7 @@ async function feedbackCellAt(doc: vscode.TextDocument, line: number, remembered
 }
 
 const TABLE_FILE = /\.(csv|tsv|jsonl?)$/i;
-/** Larger tables are explained line by line as they are (select the text to explain just it). */
+/** Larger CSV/TSV/JSONL tables (and JSON arrays over MAX_HOST_JSON_BYTES) are explained line by line as they are. */
 const MAX_ROW_LOOKUP_BYTES = 64 * 1024 * 1024;
 
 export function registerExplainCommand(services: Services, models: SentimentModelHost): void {

@@ -18,6 +18,13 @@ export interface LoadedEmbedder extends TextEmbedder {
   dispose(): Promise<void>;
 }
 
+/** Refuses a model whose onnx/model.onnx is not the one a saved classifier recorded (`expected`, when given). */
+export function assertSameModel(modelDir: string, sha256: string, expected: string | undefined): void {
+  if (expected && expected !== sha256) {
+    throw new UserError(`${modelDir} is not the embedding model the classifier was trained with (onnx/model.onnx sha256 ${sha256.slice(0, 12)}…, expected ${expected.slice(0, 12)}…): give that model (--embedding-model DIR, the models path or productForge.train.embeddingModel)`);
+  }
+}
+
 /** Most tokens per text (special tokens included); longer texts are truncated, as sentence-transformers does. */
 const MAX_TOKENS = 256;
 
@@ -34,9 +41,7 @@ export async function loadTextEmbedder(opts: {
   const onnx = path.join(opts.modelDir, 'onnx', 'model.onnx');
   if (!existsSync(onnx)) throw new UserError(`${opts.modelDir} has no onnx/model.onnx: a text embedding model needs one (Hugging Face layout, as transformers.js loads it)`);
   const sha256 = await sha256File(onnx, opts.signal);
-  if (opts.expectSha256 && opts.expectSha256 !== sha256) {
-    throw new UserError(`${opts.modelDir} is not the embedding model the classifier was trained with (onnx/model.onnx sha256 ${sha256.slice(0, 12)}…, expected ${opts.expectSha256.slice(0, 12)}…): give that model with --embedding-model DIR or the models path`);
-  }
+  assertSameModel(opts.modelDir, sha256, opts.expectSha256);
   const ctx: HandlerContext = {
     signal: opts.signal ?? new AbortController().signal,
     progress: () => undefined,

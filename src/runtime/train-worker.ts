@@ -49,7 +49,7 @@ const embeddingCaches = new Map<string, EmbeddingCache>();
 
 async function embedderFor(idOrDir: string, lookup: ModelLookup | undefined, signal: AbortSignal, expectSha256?: string): Promise<LoadedEmbedder> {
   if (!lookup) throw new UserError('no text embedding model is available to the training worker');
-  const { findEmbeddingModel, loadTextEmbedder } = await import('./embedder');
+  const { assertSameModel, findEmbeddingModel, loadTextEmbedder } = await import('./embedder');
   // The host made workspace folders absolute; the worker's current folder means nothing to the user.
   const found = await findEmbeddingModel(idOrDir, { ...lookup, signal, absoluteOnly: true });
   let p = embedders.get(found.modelDir);
@@ -59,9 +59,8 @@ async function embedderFor(idOrDir: string, lookup: ModelLookup | undefined, sig
     p.catch(() => embedders.delete(found.modelDir));
   }
   const e = await p;
-  if (expectSha256 && e.sha256 !== expectSha256) {
-    throw new UserError(`${found.modelDir} is not the embedding model the classifier was trained with (onnx/model.onnx sha256 ${e.sha256.slice(0, 12)}…, expected ${expectSha256.slice(0, 12)}…)`);
-  }
+  // A model loaded earlier for another classifier: the same check loadTextEmbedder makes on a first load.
+  assertSameModel(found.modelDir, e.sha256, expectSha256);
   return e;
 }
 

@@ -212,7 +212,7 @@ function twoWayClassifier(c: SentimentClassifier): SentimentClassifier {
   return { modelId: c.modelId, device: c.device, classify: async (texts, o) => (await c.classify(texts, o)).map(twoWayScores) };
 }
 
-/** The part of an item the model scores: the whole text, or its first MAX_CLASSIFY_CHARS characters. */
+/** The part of an item (or clause) the model scores: the whole text, or its first MAX_CLASSIFY_CHARS characters. */
 function classifiable(text: string): string {
   if (text.length <= MAX_CLASSIFY_CHARS) return text;
   const cut = /[\uD800-\uDBFF]/.test(text[MAX_CLASSIFY_CHARS - 1]) ? MAX_CLASSIFY_CHARS - 1 : MAX_CLASSIFY_CHARS; // no half surrogate pair
@@ -386,7 +386,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         if (doAspects) for (const c of splitContrast(items[i].text)) clauses.push({ item: i, clause: c });
         if (explainAll) occluded.push({ item: i, units: occlusionUnits(texts[i]) });
       }
-      for (const c of clauses) texts.push(c.clause.length > MAX_CLASSIFY_CHARS ? clip(c.clause, MAX_CLASSIFY_CHARS) : c.clause);
+      for (const c of clauses) texts.push(classifiable(c.clause));
       for (const o of occluded) for (const u of o.units) texts.push(withoutUnit(texts[o.item], u));
       const scores = opts.classifier.classify(texts, { signal });
       scores.catch(() => undefined); // awaited (and rethrown) in order by consume()

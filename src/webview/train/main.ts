@@ -455,7 +455,8 @@ function renderProfileStatus(): void {
   status.textContent = `${info.file.split(/[\\/]/).pop()}: ${info.rowCount.toLocaleString()} rows, ${info.columns.length} columns`;
 }
 
-// A CSV dragged onto the view (from the explorer, an editor tab or the OS) is picked like one chosen in the list.
+// A CSV dropped on the view from a file manager is picked like one chosen in the list. (VS Code keeps its own
+// drags, from the explorer or a tab, away from webviews: "Train a Classifier on This File" is the way there.)
 const carriesFiles = (e: DragEvent) => [...(e.dataTransfer?.types ?? [])].some((t) => /uri-list|resourceurls|codefiles|^files$/i.test(t));
 document.addEventListener('dragover', (e) => {
   if (!carriesFiles(e)) return;
@@ -470,7 +471,7 @@ document.addEventListener('drop', (e) => {
   e.preventDefault();
   const ref = droppedFileRef((t) => e.dataTransfer!.getData(t));
   if (ref) { fileError.textContent = ''; send({ type: 'dropFile', ref }); }
-  else showError(fileError, 'Drop a CSV or TSV file from the explorer (the drop carried no file path).');
+  else showError(fileError, 'The drop carried no file path: use Browse…, or right-click the CSV in the explorer → Train a Classifier on This File.');
 });
 
 send({ type: 'ready' });
