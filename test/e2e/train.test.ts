@@ -74,6 +74,17 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     await item.click();
   }
 
+  /** Saves the last trained classifier under `name` from the view; returns its folder and metadata.json. */
+  async function saveAs(name: string): Promise<{ dir: string; meta: Record<string, any> }> {
+    const field = view.locator('vscode-textfield[aria-label="Classifier name"] input');
+    await field.scrollIntoViewIfNeeded();
+    await field.fill(name);
+    await view.locator('vscode-button', { hasText: /^\s*Save\s*$/ }).click();
+    await view.locator('[role="status"]', { hasText: new RegExp(`Saved to .*${name}`) }).first().waitFor({ timeout: 60_000 });
+    const dir = path.join(s.workspace, '.product-forge', 'classifiers', name);
+    return { dir, meta: JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8')) };
+  }
+
   /** Types `values` into the selected classifier's row form, clicks "Predict this row" and returns the shown label line. */
   async function predictTypedRow(values: Record<string, string>, shot: string): Promise<string> {
     for (const [col, v] of Object.entries(values)) {
@@ -276,12 +287,7 @@ describe('e2e: Train view in VS Code (code-server)', function () {
       return n;
     });
     assert.ok(painted > 500, `the loss chart is blank after boosting (${painted} painted pixels)`);
-    const name = view.locator('vscode-textfield[aria-label="Classifier name"] input');
-    await name.fill(`${NAME}-gb`);
-    await view.locator('vscode-button', { hasText: /^\s*Save\s*$/ }).click();
-    await view.locator('[role="status"]', { hasText: new RegExp(`Saved to .*${NAME}-gb`) }).first().waitFor({ timeout: 60_000 });
-    const dir = path.join(s.workspace, '.product-forge', 'classifiers', `${NAME}-gb`);
-    const meta = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8'));
+    const { dir, meta } = await saveAs(`${NAME}-gb`);
     assert.equal(meta.modelKind, 'gb');
     assert.equal(meta.onnx.mlOpset, 3);
     assert.ok(statSync(path.join(dir, 'model.onnx')).size > 1000, 'model.onnx is (nearly) empty');
@@ -326,12 +332,7 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     await line.scrollIntoViewIfNeeded();
     await s.screenshot('results-embeddings');
     assert.match((await line.textContent()) ?? '', /text: TF-IDF \+ embeddings \(tiny-random-embedder\)/);
-    const name = view.locator('vscode-textfield[aria-label="Classifier name"] input');
-    await name.fill(`${NAME}-emb`);
-    await view.locator('vscode-button', { hasText: /^\s*Save\s*$/ }).click();
-    await view.locator('[role="status"]', { hasText: new RegExp(`Saved to .*${NAME}-emb`) }).first().waitFor({ timeout: 60_000 });
-    const dir = path.join(s.workspace, '.product-forge', 'classifiers', `${NAME}-emb`);
-    const meta = JSON.parse(readFileSync(path.join(dir, 'metadata.json'), 'utf8'));
+    const { meta } = await saveAs(`${NAME}-emb`);
     assert.equal(meta.embedding?.model, 'tiny-random-embedder', `metadata.json embedding: ${JSON.stringify(meta.embedding)}`);
     assert.deepEqual(meta.embedding.columns, ['last_comment']);
     assert.equal(meta.settings.textFeatures, 'both');

@@ -11,7 +11,7 @@ import { findEmbeddingModel, loadTextEmbedder } from '../../src/runtime/embedder
 import { runPredict, runTrain } from '../../src/cli/train';
 import { TrainClient } from '../../src/extension/trainClient';
 import type { ClassifierSummary, TrainSummary } from '../../src/core/train/worker-protocol';
-import type { Prediction } from '../../src/core/train/predict';
+import { OnnxClassifier, type Prediction } from '../../src/core/train/predict';
 import { UserError } from '../../src/core/types';
 import { quietly } from '../unit/train.helpers';
 
@@ -124,8 +124,22 @@ describe('text embeddings with a real local model (tiny random BERT)', function 
       const { dir: saved } = await client.request<{ dir: string }>({ type: 'save', trainId: summary.trainId, parent: dir, name: 'worker-emb' }).done;
       const list = await client.request<ClassifierSummary[]>({ type: 'list', parent: dir }).done;
       assert.ok(list.some((c) => c.dir === saved));
-      const [p] = await client.request<Prediction[]>({ type: 'predictRows', modelDir: saved, rows: [{ last_comment: 'support never answers, thinking about cancelling' }], models }).done;
-      assert.ok(['yes', 'no'].includes(p.label) && p.confidence >= 0.5);
+      const rows = [{ last_comment: 'support never answers, thinking about cancelling' }, { last_comment: 'love the dashboard after onboarding' }, { last_comment: '' }];
+      const fromWorker = await client.request<Prediction[]>({ type: 'predictRows', modelDir: saved, rows, models }).done;
+      // The same classifier and model in this thread give the same probabilities: the worker embedded the typed
+      // texts with the recorded model (an empty text is the zero vector), not something else.
+      const e = await loadTextEmbedder({ modelId: 'tiny-random-embedder', modelDir, device: 'cpu' });
+      const here = await OnnxClassifier.load(saved, { embedderFor: async () => e });
+      try {
+        const local = await here.predictRecords(rows);
+        assert.deepEqual(fromWorker.map((p) => p.label), local.map((p) => p.label));
+        fromWorker.forEach((p, i) => p.probabilities.forEach((x, k) => assert.ok(Math.abs(x - local[i].probabilities[k]) < 1e-5, `row ${i} class ${k}: ${x} vs ${local[i].probabilities[k]}`)));
+        // The rows differ in what the model sees, so their probabilities differ too.
+        assert.notEqual(local[0].probabilities[0].toFixed(6), local[1].probabilities[0].toFixed(6));
+      } finally {
+        await here.dispose();
+        await e.dispose();
+      }
       // Training again (another model kind) reuses the vectors: no text is embedded twice.
       const again: string[] = [];
       await client.request<TrainSummary>({ type: 'train', file: customers, settings: { ...settings, model: 'rf', textFeatures: 'embeddings' }, models }, { onStage: (s) => again.push(s) }).done;
