@@ -23,7 +23,9 @@ export const ANALYZE_USAGE = `usage: product-forge analyze <file-or-folder…> [
   --force                  allow --out to replace an existing file
   --report-dir DIR         also write a report folder (report.md, results.csv, chart) under DIR
   --device auto|cpu|gpu    where the model runs (default auto)
-  --model ID|DIR           sentiment model id or folder (default ${DEFAULT_SENTIMENT_MODEL})
+  --model ID|DIR           sentiment model id or folder (default ${DEFAULT_SENTIMENT_MODEL}), or a
+                           classifier saved by \`train --save\` that reads one text column and predicts
+                           negative / positive (and optionally neutral): your own labelled feedback
   --models-path DIR        folder of model folders searched before the bundled models
   --low-confidence 0.6     items whose top score is below this are listed for review
   --two-way                negative or positive only, by P(negative) vs P(positive) (for data without a
@@ -61,8 +63,19 @@ export async function loadRuntimeClassifier(o: Parameters<NonNullable<AnalyzeCli
   const { createSentimentClassifier } = await import('../runtime/sentiment');
   let modelId = o.model;
   let modelDir: string;
+  let format: 'classifier' | undefined;
   const asDir = path.resolve(o.model);
-  if (existsSync(path.join(asDir, 'config.json')) && statSync(asDir).isDirectory()) {
+  if (existsSync(path.join(asDir, 'preprocessing.json')) && statSync(asDir).isDirectory()) {
+    // A classifier saved by `product-forge train --save` (or the Train view): checked before the worker starts.
+    const { loadClassifier } = await import('../core/train/artifact');
+    const { sentimentUse } = await import('../core/train/sentiment');
+    const c = await loadClassifier(asDir);
+    const use = sentimentUse(c);
+    modelDir = asDir;
+    modelId = `classifier:${c.metadata.name}`;
+    format = 'classifier';
+    o.log('info', `saved classifier ${c.metadata.name} (${c.metadata.modelKind}, classes ${c.metadata.labels.join(', ')}) reads the text as "${use.textColumn}": ${asDir}`);
+  } else if (existsSync(path.join(asDir, 'config.json')) && statSync(asDir).isDirectory()) {
     modelDir = asDir;
     modelId = path.basename(asDir);
   } else {
@@ -78,7 +91,11 @@ export async function loadRuntimeClassifier(o: Parameters<NonNullable<AnalyzeCli
   }
   const runtime = new ModelRuntime({ workerScript: path.join(__dirname, 'worker.js'), log: (level, msg) => level !== 'info' && o.log(level, msg) });
   try {
-    const c = await createSentimentClassifier(runtime, { modelId, modelDir, device: o.device, log: o.log, signal: o.signal });
+    const modelsPath = o.modelsPath ?? process.env.PRODUCT_FORGE_MODELS_PATH;
+    const embedding = format
+      ? { modelsPath, bundledDir: path.resolve(__dirname, '..', 'models'), cacheDir: path.join(os.homedir(), '.cache', 'product-forge', 'models'), device: o.device }
+      : undefined;
+    const c = await createSentimentClassifier(runtime, { modelId, modelDir, device: o.device, log: o.log, signal: o.signal, format, embedding });
     return {
       classifier: c,
       loadMs: c.loadResult.loadMs,

@@ -17,7 +17,8 @@ export const EXPLAIN_USAGE = `usage: product-forge explain <text…> [options]
   --two-way              negative or positive only, as analyze --two-way
   --json                 print the result as JSON
   --device auto|cpu|gpu  where the model runs (default auto)
-  --model ID|DIR         sentiment model id or folder (default ${DEFAULT_SENTIMENT_MODEL})
+  --model ID|DIR         sentiment model id or folder (default ${DEFAULT_SENTIMENT_MODEL}), or a saved
+                         sentiment classifier (see analyze --help)
   --models-path DIR      folder of model folders searched before the bundled models`;
 
 const SPEC: FlagSpec = { file: 'value', line: 'value', column: 'value', top: 'value', json: 'bool', 'two-way': 'bool', device: 'value', model: 'value', 'models-path': 'value', help: 'bool' };

@@ -4,6 +4,21 @@ export const SENTIMENT_LABELS = ['negative', 'neutral', 'positive'] as const;
 export type SentimentLabel = (typeof SENTIMENT_LABELS)[number];
 export type SentimentScores = Record<SentimentLabel, number>;
 
+/** Label names read as sentiment labels (a model's id2label, a saved classifier's classes), lower-cased. */
+const SENTIMENT_ALIASES: Record<string, SentimentLabel> = {
+  negative: 'negative',
+  neg: 'negative',
+  neutral: 'neutral',
+  neu: 'neutral',
+  positive: 'positive',
+  pos: 'positive',
+};
+
+/** The sentiment label a class name stands for ("Negative", "pos", ...), or undefined. */
+export function sentimentLabelOf(name: string): SentimentLabel | undefined {
+  return Object.prototype.hasOwnProperty.call(SENTIMENT_ALIASES, name.trim().toLowerCase()) ? SENTIMENT_ALIASES[name.trim().toLowerCase()] : undefined;
+}
+
 /** One piece of feedback with where it came from. */
 export interface FeedbackItem {
   /** Path of the source file as given (absolute or relative to the cwd / workspace). */

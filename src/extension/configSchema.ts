@@ -53,6 +53,7 @@ export const SENTIMENT_MODEL_SETTINGS = [
   'productForge.sentimentModel',
   'productForge.modelsPath',
   'productForge.inferenceThreads',
+  'productForge.analysis.classifier',
 ] as const;
 
 
@@ -179,4 +180,27 @@ export function effectiveRestrictedSetting<T>(
     }
   }
   return fallback;
+}
+
+export interface AnalysisClassifierSetting {
+  /** The value to use ('' = none: the sentiment model). */
+  value: string;
+  /** The message to show when a value was refused (untrusted workspace). */
+  ignored?: string;
+}
+
+/**
+ * productForge.analysis.classifier as it may be used (`s` from effectiveRestrictedSetting): in an untrusted
+ * workspace a name or relative folder would load a model from the workspace, so only an absolute folder
+ * ("~/..." too) from the user's settings is used.
+ */
+export function usableClassifierSetting(s: EffectiveSetting<string>, trusted: boolean): AnalysisClassifierSetting {
+  const value = typeof s.value === 'string' ? s.value.trim() : '';
+  if (value && !trusted && !/^(~|\/|[A-Za-z]:[\\/]|\\\\)/.test(value)) {
+    return {
+      value: '',
+      ignored: `productForge.analysis.classifier "${value}" names a classifier in this workspace, which is not loaded in Restricted Mode (untrusted workspace); the sentiment model is used. Trust the workspace to use it.`,
+    };
+  }
+  return { value, ignored: s.ignored };
 }

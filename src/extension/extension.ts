@@ -3,6 +3,7 @@
 import { moduleLoadStart } from './loadTime'; // first: marks module load
 import * as vscode from 'vscode';
 import { ModelRuntime } from '../runtime/client';
+import { useClassifierForAnalysis } from './analysisClassifier';
 import { registerAnalyzeCommands } from './analyze';
 import { registerExplainCommand } from './explain';
 import { ReportViewProvider } from './reportView';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
     showInReportView: (dir) => reportView.show(dir),
   });
   registerExplainCommand(services, models);
+  context.subscriptions.push(vscode.commands.registerCommand('productForge.useClassifierForAnalysis', () => useClassifierForAnalysis(services)));
   registerTrainView(services);
   registerGenerateCommands(services);
 

@@ -6,7 +6,9 @@ import { resolveModel, type ManifestEntry, type ModelSource } from '../core/mode
 import { createSentimentClassifier, type RuntimeSentimentClassifier } from '../runtime/sentiment';
 import { readConfig, effectiveModelsPath } from './config';
 import { SENTIMENT_MODEL_SETTINGS } from './configSchema';
+import { analysisClassifierSetting, resolveAnalysisClassifier } from './analysisClassifier';
 import type { Services } from './services';
+import { modelLookup } from './trainView';
 import { hideModelStatus, showModelStatus, type LoadedModelInfo } from './statusBar';
 
 export interface LoadedSentiment {
@@ -48,19 +50,25 @@ export class SentimentModelHost implements vscode.Disposable {
     const { output } = this.services;
     const cfg = readConfig(opts.scope, output);
     const mp = effectiveModelsPath(opts.scope);
-    if (mp.ignored && !this.warnedIgnored.has(mp.ignored)) {
-      this.warnedIgnored.add(mp.ignored);
-      output.warn(mp.ignored);
-      void vscode.window.showWarningMessage(mp.ignored, 'Manage Workspace Trust').then((pick) => {
+    const own = analysisClassifierSetting(opts.scope);
+    // A workspace value refused in Restricted Mode: said once per session.
+    for (const ignored of [mp.ignored, own.ignored]) {
+      if (!ignored || this.warnedIgnored.has(ignored)) continue;
+      this.warnedIgnored.add(ignored);
+      output.warn(ignored);
+      void vscode.window.showWarningMessage(ignored, 'Manage Workspace Trust').then((pick) => {
         if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
       });
     }
     // 0 (auto) leaves the budget to the runtime: every core.
     const threads = cfg.inferenceThreads > 0 ? cfg.inferenceThreads : undefined;
-    const key = JSON.stringify([cfg.sentimentModel, cfg.device, mp.value ?? '', threads ?? 0]);
+    const key = JSON.stringify([cfg.sentimentModel, cfg.device, mp.value ?? '', threads ?? 0, own.value]);
     if (this.current && this.current.key !== key) this.drop('the settings changed');
     if (!this.current) {
-      const entry = { key, promise: this.load(cfg.sentimentModel, cfg.device, mp.value, cfg.allowModelDownloads, threads, opts) };
+      const promise = own.value
+        ? this.loadSaved(own.value, mp.value, opts)
+        : this.load(cfg.sentimentModel, cfg.device, mp.value, cfg.allowModelDownloads, threads, opts);
+      const entry = { key, promise };
       this.current = entry;
       entry.promise.catch(() => {
         if (this.current === entry) {
@@ -85,6 +93,29 @@ export class SentimentModelHost implements vscode.Disposable {
   dispose(): void {
     this.drop('the extension is shutting down');
     for (const d of this.disposables) d.dispose();
+  }
+
+  /** A classifier saved from the Train view (productForge.analysis.classifier), on the CPU. */
+  private async loadSaved(value: string, modelsPath: string | undefined, opts: GetModelOptions): Promise<LoadedSentiment> {
+    const { output } = this.services;
+    opts.report?.(`Loading classifier ${value}…`);
+    const saved = await resolveAnalysisClassifier(value, opts.scope);
+    const modelId = `classifier:${saved.metadata.name}`;
+    const lookup = modelLookup(this.services);
+    const classifier = await createSentimentClassifier(this.services.runtime(), {
+      modelId,
+      modelDir: saved.dir,
+      device: 'cpu',
+      format: 'classifier',
+      embedding: { ...lookup, modelsPath },
+      signal: opts.signal,
+      log: (level, msg) => output[level](msg),
+    });
+    const lr = classifier.loadResult;
+    const info = { modelId, source: 'setting' as const, dir: saved.dir, device: lr.device, loadMs: lr.loadMs };
+    output.info(`Sentiment model: the saved classifier ${saved.metadata.name} (${saved.dir}; classes ${saved.metadata.labels.join(', ')}), loaded in ${lr.loadMs} ms.`);
+    showModelStatus(this.services.statusBar, info);
+    return { classifier, info };
   }
 
   private async load(

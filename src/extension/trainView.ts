@@ -10,12 +10,14 @@ import { randomBytes } from 'node:crypto';
 import type { Services } from './services';
 import { TrainClient } from './trainClient';
 import { CancelledError, UserError } from '../core/types';
-import { CLASSIFIERS_DIR } from '../core/train/artifact';
+import { CLASSIFIERS_DIR, loadClassifier } from '../core/train/artifact';
+import { sentimentUse } from '../core/train/sentiment';
 import { defaultPredictionsPath, type Prediction } from '../core/train/predict';
 import type { ModelLookup } from '../core/train/worker-protocol';
 import { parseToHost, type ClassifierSummary, type TableInfo, type ToView, type TrainSummary } from '../webview/train/protocol';
 import { effectiveModelsPath, readConfig, restrictedSetting } from './config';
 import { droppedTableFile, isUriLike, TRAIN_FILE } from './args';
+import { classifierSettingValue, setAnalysisClassifier } from './analysisClassifier';
 
 const MAX_LISTED = 500;
 
@@ -30,7 +32,7 @@ function classifiersRoot(): vscode.Uri | undefined {
  * model), productForge.modelsPath, the
  * bundled models and the cache; both settings are restricted (ignored from an untrusted workspace).
  */
-function modelLookup(s: Services): ModelLookup {
+export function modelLookup(s: Services): ModelLookup {
   const cfg = readConfig(undefined, s.output);
   const mp = effectiveModelsPath();
   const emb = restrictedSetting<string>('train.embeddingModel');
@@ -226,6 +228,18 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'CSV / TSV': ['csv', 'tsv', 'txt', 'data'] }, openLabel: 'Predict' });
         if (!picked?.[0]) return;
         await predictCsv(this.client, this.s, msg.modelDir, picked[0].fsPath, (m) => this.post(m));
+        return;
+      }
+      case 'useForAnalysis': {
+        // Only a classifier of this workspace's classifiers folder (the ones the view lists), and only one that qualifies.
+        const root = classifiersRoot();
+        try {
+          if (!root || path.resolve(path.dirname(msg.modelDir)) !== path.resolve(root.fsPath)) throw new UserError('Only a classifier saved in this workspace can be used for Analyze Feedback.');
+          sentimentUse(await loadClassifier(msg.modelDir));
+          await setAnalysisClassifier(this.s, classifierSettingValue(msg.modelDir));
+        } catch (e) {
+          this.post({ type: 'error', message: errorText(e), context: 'predict' });
+        }
         return;
       }
       case 'predictRow': {

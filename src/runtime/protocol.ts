@@ -4,6 +4,7 @@
 // progress messages for it before, and stops work on it when a cancel for that id arrives.
 import type { AnalysisResult, AnalyzeProgress, ExplainScope, ReportPaths } from '../core/analysis';
 import type { Driver } from '../core/analysis/explain';
+import type { ModelLookup } from '../core/train/worker-protocol';
 import type { DeviceSetting, SentimentScores } from '../core/types';
 
 export interface LoadParams {
@@ -22,6 +23,14 @@ export interface LoadParams {
   maxLength?: number;
   /** CPU threads for inference, all inference threads together (default: one per core). */
   threads?: number;
+  /**
+   * 'classifier': modelDir is a classifier saved by Train (model.onnx + preprocessing.json) that reads one
+   * text column and predicts sentiment labels (src/core/train/sentiment.ts); it runs on the CPU. Default
+   * 'transformers': a Hugging Face model folder read by transformers.js.
+   */
+  format?: 'transformers' | 'classifier';
+  /** format 'classifier' trained with embedding text features: where its embedding model is found. */
+  embedding?: ModelLookup;
 }
 export interface LoadResult {
   /** Device actually used: 'cpu' | 'cuda' | 'dml' | 'coreml'. */

@@ -26,6 +26,10 @@ export interface SentimentClassifierOptions {
   batchSize?: number;
   /** Cancels the initial load. */
   signal?: AbortSignal;
+  /** 'classifier': modelDir is a classifier saved by Train (LoadParams.format). */
+  format?: LoadParams['format'];
+  /** For a saved classifier trained with embedding text features: where its embedding model is found. */
+  embedding?: LoadParams['embedding'];
 }
 
 export interface RuntimeSentimentClassifier extends SentimentClassifier {
@@ -59,6 +63,7 @@ export async function createSentimentClassifier(
     dtype: opts.dtype,
     maxLength: opts.maxLength,
     threads: opts.threads,
+    ...(opts.format === 'classifier' ? { format: 'classifier' as const, embedding: opts.embedding } : {}),
   };
   const doLoad = async (signal?: AbortSignal): Promise<void> => {
     const generation = runtime.generation;

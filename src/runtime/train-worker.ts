@@ -7,6 +7,7 @@ import { readTable, type Table } from '../core/train/csv';
 import { profileTable, proposeFeatures, proposeTarget, type ColumnProfile } from '../core/train/infer';
 import { trainClassifier, type TrainResult } from '../core/train/trainer';
 import { listClassifiers, saveClassifier } from '../core/train/artifact';
+import { sentimentUseProblem } from '../core/train/sentiment';
 import { OnnxClassifier, predictFile } from '../core/train/predict';
 import { CancelledError, UserError } from '../core/types';
 import { createFoldPool, type FoldPool } from './cv-pool';
@@ -148,6 +149,7 @@ async function handle(req: WorkerRequest, signal: AbortSignal): Promise<unknown>
       return list.map((c): ClassifierSummary => ({
         dir: c.dir, name: path.basename(c.dir), target: c.metadata.target, features: c.metadata.features, columns: c.metadata.columns ?? [],
         labels: c.metadata.labels, modelKind: c.metadata.modelKind, accuracy: c.metadata.metrics?.accuracy ?? NaN, macroF1: c.metadata.metrics?.macroF1 ?? NaN, createdAt: c.metadata.createdAt,
+        sentiment: !sentimentUseProblem(c),
       }));
     }
     case 'predictFile': {

@@ -398,6 +398,77 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     assert.deepEqual(savedAfter, savedBefore);
     assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
   });
+  it('a sentiment classifier trained on the team\'s own labelled feedback becomes the model of Analyze Feedback', async function () {
+    this.timeout(240_000);
+    // The user's labelled feedback: text + a negative / neutral / positive column.
+    const LABELLED = 'labelled-feedback.csv';
+    cpSync('test/fixtures/train/labelled-feedback.csv', path.join(s.workspace, LABELLED));
+    await view.locator('vscode-button[title="Refresh the file list"]').click();
+    const fileSelect = view.locator('vscode-single-select[aria-label="CSV file"]');
+    await fileSelect.locator('vscode-option', { hasText: LABELLED }).first().waitFor({ state: 'attached', timeout: 60_000 });
+    await fileSelect.locator('input.combobox-input').click();
+    await fileSelect.locator('input.combobox-input').fill(LABELLED);
+    await fileSelect.locator('li.option', { hasText: new RegExp(`^\\s*${LABELLED.replace('.', '\\.')}\\s*$`) }).first().click();
+    const status = view.locator('[role="status"]').first();
+    for (const deadline = Date.now() + 60_000; !/\b60 rows/.test((await status.textContent()) ?? ''); await sleep(300)) {
+      if (Date.now() > deadline) throw new Error(`${LABELLED} was not profiled: ${await status.textContent()}`);
+    }
+    await choose('Target column', /^\s*sentiment \(/);
+    await choose('Model', /Logistic regression/);
+    await sleep(500);
+    const train = view.locator('vscode-button', { hasText: /^\s*Train\s*$/ });
+    await train.scrollIntoViewIfNeeded();
+    await train.click();
+    const line = view.locator('.muted', { hasText: /^logistic regression · / }).first();
+    await line.waitFor({ timeout: 120_000 });
+    const { meta } = await saveAs('our-sentiment');
+    assert.deepEqual(meta.features, ['feedback']);
+    assert.deepEqual([...meta.labels].sort(), ['negative', 'neutral', 'positive']);
+
+    // The panel offers it for Analyze Feedback (it reads one text and predicts sentiment); the workspace setting records the choice.
+    await choose('Saved classifier', /our-sentiment/);
+    const use = view.locator('a', { hasText: 'Use it for Analyze Feedback' });
+    await use.scrollIntoViewIfNeeded();
+    await use.click();
+    const settingsFile = path.join(s.workspace, '.vscode', 'settings.json');
+    const setting = () => (existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8'))['productForge.analysis.classifier'] : undefined);
+    for (const deadline = Date.now() + 20_000; setting() !== 'our-sentiment'; await sleep(300)) {
+      if (Date.now() > deadline) throw new Error(`settings.json: ${existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : '(none)'}`);
+    }
+    // A classifier of other columns is not offered.
+    await choose('Saved classifier', new RegExp(`${NAME}-gb`));
+    assert.equal(await use.isVisible(), false, 'the churn classifier is offered for Analyze Feedback');
+
+    // Analyze Feedback from the explorer now labels with it.
+    const tickets = ['The export crashes every time I open a large file.', 'Thank you, the new search is fantastic!', 'Is there a dark mode on the web version?'];
+    writeFileSync(path.join(s.workspace, 'tickets.txt'), tickets.join('\n') + '\n');
+    await s.rightClickExplorerItem('tickets.txt');
+    await s.chooseContextMenuItem('Analyze Feedback');
+    const [report] = await s.waitForFile('.product-forge/reports/tickets-*/report.md', 120_000);
+    const md = readFileSync(report, 'utf8');
+    assert.match(md, /3 items from 1 file .* analyzed locally with `classifier:our-sentiment` on cpu/);
+    const results = parseCsv(readFileSync(path.join(path.dirname(report), 'results.csv'), 'utf8'));
+    const li = results[0].indexOf('label');
+    assert.equal(results.length - 1, 3);
+    for (const r of results.slice(1)) assert.ok(['negative', 'neutral', 'positive'].includes(r[li]), `label ${r[li]}`);
+    await s.waitForLog(CHANNEL, /Sentiment model: the saved classifier our-sentiment/, 10_000);
+    await s.screenshot('own-classifier-report');
+    assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
+
+    // The palette command lists it (in use) beside the sentiment model, and switches back.
+    await s.runCommand('Product Forge: Use a Saved Classifier for Analyze Feedback...');
+    await s.waitForQuickInput(/Sentiment model for Analyze Feedback/);
+    await s.screenshot('use-classifier-pick');
+    const rows = s.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const listed = await rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+    assert.ok(listed.some((l) => /our-sentiment.*in use/.test(l)), `quick pick: ${listed.join(' | ')}`);
+    assert.ok(!listed.some((l) => l.includes(NAME)), `a churn classifier is offered: ${listed.join(' | ')}`);
+    await s.pickQuickItem(/Sentiment model product-forge\/sentiment-en-zh/);
+    for (const deadline = Date.now() + 20_000; setting() !== undefined; await sleep(300)) {
+      if (Date.now() > deadline) throw new Error(`the setting was not cleared: ${readFileSync(settingsFile, 'utf8')}`);
+    }
+  });
+
   it('"Train a Classifier on This File" in the explorer opens the view on that file; a file dropped on the view is picked', async function () {
     this.timeout(120_000);
     const status = view.locator('[role="status"]').first();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CONFIG_DEFAULTS, effectiveRestrictedSetting, parseConfig } from '../../src/extension/configSchema';
+import { CONFIG_DEFAULTS, effectiveRestrictedSetting, parseConfig, usableClassifierSetting } from '../../src/extension/configSchema';
 import { inferenceLayout, sessionOptions, threadBudget } from '../../src/runtime/handlers/load';
 
 const getter = (values: Record<string, unknown>) => (key: string) => values[key];
@@ -106,5 +106,26 @@ describe('extension: restricted settings (workspace trust)', () => {
     assert.equal(effectiveRestrictedSetting(key, { defaultValue: '', globalValue: '/u' }, false).ignored, undefined);
     assert.equal(effectiveRestrictedSetting(key, { defaultValue: '', workspaceValue: '  ' }, false).ignored, undefined);
     assert.deepEqual(effectiveRestrictedSetting(key, undefined, false), { value: undefined, scope: 'default' });
+  });
+});
+
+describe('extension: productForge.analysis.classifier (a saved classifier as the sentiment model)', () => {
+  const key = 'productForge.analysis.classifier';
+  it('uses a workspace classifier only in a trusted workspace', () => {
+    const trusted = effectiveRestrictedSetting(key, { defaultValue: '', workspaceValue: 'our-sentiment' }, true);
+    assert.deepEqual(usableClassifierSetting(trusted, true), { value: 'our-sentiment', ignored: undefined });
+    // untrusted: the workspace's value is refused by the restricted-setting rule
+    const fromWs = usableClassifierSetting(effectiveRestrictedSetting(key, { defaultValue: '', workspaceValue: 'our-sentiment' }, false), false);
+    assert.equal(fromWs.value, '');
+    assert.match(fromWs.ignored!, /ignored in Restricted Mode/);
+    // untrusted: a name in the user's settings would still load a model from the workspace
+    const userName = usableClassifierSetting(effectiveRestrictedSetting(key, { defaultValue: '', globalValue: 'our-sentiment' }, false), false);
+    assert.equal(userName.value, '');
+    assert.match(userName.ignored!, /"our-sentiment" names a classifier in this workspace, which is not loaded in Restricted Mode/);
+    // an absolute folder of the user's is theirs
+    for (const abs of ['/home/me/classifiers/s', '~/classifiers/s', 'C:\\models\\s']) {
+      assert.deepEqual(usableClassifierSetting(effectiveRestrictedSetting(key, { defaultValue: '', globalValue: abs }, false), false), { value: abs, ignored: undefined });
+    }
+    assert.deepEqual(usableClassifierSetting(effectiveRestrictedSetting(key, { defaultValue: '' }, false), false), { value: '', ignored: undefined });
   });
 });

@@ -14,6 +14,8 @@ describe('train view: webview messages', () => {
     assert.equal(parseToHost('ready'), undefined);
     assert.deepEqual(parseToHost({ type: 'save', name: '  churn  ' }), { type: 'save', name: 'churn' });
     assert.deepEqual(parseToHost({ type: 'openEmbeddingSetting' }), { type: 'openEmbeddingSetting' });
+    assert.deepEqual(parseToHost({ type: 'useForAnalysis', modelDir: '/w/.product-forge/classifiers/s' }), { type: 'useForAnalysis', modelDir: '/w/.product-forge/classifiers/s' });
+    assert.equal(parseToHost({ type: 'useForAnalysis', modelDir: 7 }), undefined);
   });
 
   it('reads the first file a drop carries, whichever way the drag put it', () => {

@@ -12,6 +12,8 @@ export interface MarkdownOptions {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)}%`;
+/** "1 item", "3 items". */
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function cell(s: string): string {
   return s.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
@@ -42,7 +44,7 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
   L.push(`# ${opts.title ?? 'Feedback analysis'}`);
   L.push('');
   L.push(
-    `${r.total} items from ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${inputs}) analyzed locally with \`${r.model.id}\` on ${r.model.device} in ${(r.durationMs / 1000).toFixed(1)} s (${r.itemsPerSecond.toFixed(1)} items/s), ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC.`,
+    `${count(r.total, 'item')} from ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${inputs}) analyzed locally with \`${r.model.id}\` on ${r.model.device} in ${(r.durationMs / 1000).toFixed(1)} s (${r.itemsPerSecond.toFixed(1)} items/s), ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC.`,
   );
   L.push('');
   L.push('## Overall sentiment');
@@ -77,7 +79,7 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
   if (r.aspects.contrastiveItems) {
     L.push('## Aspects in mixed feedback');
     L.push('');
-    L.push(`${r.aspects.contrastiveItems} items contrast two things ("… but …", "…但是…"); their ${r.aspects.clausesClassified} clauses were classified separately.`);
+    L.push(`${r.aspects.contrastiveItems === 1 ? '1 item contrasts' : `${r.aspects.contrastiveItems} items contrast`} two things ("… but …", "…但是…"); their ${r.aspects.clausesClassified} clauses were classified separately.`);
     L.push('');
     if (r.aspects.findings.length) {
       L.push('| Aspect | Clauses | Praised | Criticized | Example |');
@@ -135,7 +137,7 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
     L.push('|---|---:|---:|---:|---:|---:|');
     for (const b of t.buckets) L.push(`| ${b.start.slice(0, t.granularity === 'week' ? 10 : 7)} | ${b.total} | ${b.counts.negative} | ${b.counts.neutral} | ${b.counts.positive} | ${b.total ? pct(b.negativeShare) : '–'} |`);
     L.push('');
-    if (t.undated) L.push(`${t.undated} items had no readable date and are not in this table.\n`);
+    if (t.undated) L.push(`${count(t.undated, 'item')} had no readable date and ${t.undated === 1 ? 'is' : 'are'} not in this table.\n`);
     if (t.growingThemes.length) {
       L.push('Themes that grew (share of items, first half → second half of the period):');
       L.push('');

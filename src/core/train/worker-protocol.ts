@@ -77,6 +77,8 @@ export interface ClassifierSummary {
   accuracy: number;
   macroF1: number;
   createdAt: string;
+  /** It reads one text column and predicts sentiment labels: it can be Analyze Feedback's model (core/train/sentiment.ts). */
+  sentiment: boolean;
 }
 
 export type WorkerRequest =

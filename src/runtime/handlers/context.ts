@@ -34,6 +34,11 @@ export interface LoadedModel {
   maxLength?: number;
   /** The CPU thread budget it was loaded with (LoadParams.threads; undefined = one per core). */
   threads?: number;
+  /**
+   * A saved Train classifier (LoadParams.format 'classifier'): scores texts itself, as [negative, neutral,
+   * positive] probability rows (labels are then SENTIMENT_LABELS); no tokenizer or windows.
+   */
+  score?: (texts: string[], opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }) => Promise<Float64Array[]>;
 }
 
 export interface HandlerContext {

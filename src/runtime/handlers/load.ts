@@ -3,13 +3,18 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CancelledError, throwIfAborted } from '../../core/types';
+import { loadClassifier } from '../../core/train/artifact';
+import { tableFromRecords } from '../../core/train/csv';
+import { OnnxClassifier } from '../../core/train/predict';
+import { sentimentUse, toSentimentRows } from '../../core/train/sentiment';
+import { CancelledError, SENTIMENT_LABELS, throwIfAborted } from '../../core/types';
 import { oneLine, realProbes, selectDevice, type DeviceProbes } from '../device';
 import { RuntimeUserError } from '../errors';
 import type { LoadParams, LoadResult } from '../protocol';
 import { transformers } from '../transformers';
 import { createFastWordPiece } from '../fast-wordpiece';
 import { InferencePool, inferenceThreadScript } from '../inference-client';
+import type { LoadedEmbedder } from '../embedder';
 import type { HandlerContext, LoadedModel } from './context';
 
 /** onnx/model<suffix>.onnx per dtype, as transformers.js names the variants. */
@@ -34,7 +39,7 @@ const inFlight = new Map<string, Promise<LoadResult>>();
 
 export function load(params: LoadParams, ctx: HandlerContext): Promise<LoadResult> {
   validate(params);
-  const key = JSON.stringify([params.modelId, params.modelDir, params.task, params.device, params.dtype ?? '', params.maxLength ?? 0, params.threads ?? 0]);
+  const key = JSON.stringify([params.modelId, params.modelDir, params.task, params.device, params.dtype ?? '', params.maxLength ?? 0, params.threads ?? 0, params.format ?? '']);
   const running = inFlight.get(key);
   if (running) return running;
   const p = doLoad(params, ctx).finally(() => inFlight.delete(key));
@@ -68,6 +73,12 @@ function validate(params: LoadParams): void {
   }
   if (params.threads !== undefined && (!Number.isInteger(params.threads) || params.threads < 1 || params.threads > 64)) {
     throw new RuntimeUserError(`threads must be an integer from 1 to 64 (got ${params.threads}).`, 'bad-request');
+  }
+  if (params.format !== undefined && params.format !== 'transformers' && params.format !== 'classifier') {
+    throw new RuntimeUserError(`Unknown model format "${params.format}": use transformers or classifier.`, 'bad-request');
+  }
+  if (params.format === 'classifier' && params.task !== 'text-classification') {
+    throw new RuntimeUserError('A saved classifier can only be loaded for text-classification.', 'bad-request');
   }
 }
 
@@ -135,6 +146,7 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
       'model-missing',
     );
   }
+  if (params.format === 'classifier') return loadSavedClassifier(params, ctx, t0);
   const config = readConfig(modelDir);
   const configFile = path.join(modelDir, 'config.json');
   const labels = task === 'text-classification' ? labelsOf(config, configFile) : undefined;
@@ -226,6 +238,59 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
   const loadMs = Date.now() - t0;
   ctx.log('info', `Loaded ${modelId} (${task}) on ${selection.device} in ${loadMs} ms from ${modelDir}.`);
   return { device: selection.device, loadMs, fallbackReason: selection.fallbackReason, labels, maxLength };
+}
+
+/**
+ * A classifier saved by Train as the sentiment model (src/core/train/sentiment.ts): its preprocessing and
+ * ONNX session score the texts on this thread's CPU; outputs are mapped to [negative, neutral, positive].
+ */
+async function loadSavedClassifier(params: LoadParams, ctx: HandlerContext, t0: number): Promise<LoadResult> {
+  const { modelId, modelDir } = params;
+  const labels = [...SENTIMENT_LABELS];
+  const existing = ctx.models.get(modelId);
+  if (existing?.score && existing.modelDir === modelDir) return { device: 'cpu', loadMs: 0, labels, cached: true };
+  const loaded = await loadClassifier(modelDir);
+  const use = sentimentUse(loaded);
+  const lookup = params.embedding;
+  let embedder: LoadedEmbedder | undefined;
+  const clf = await OnnxClassifier.load(modelDir, {
+    embedderFor: async (model, sha256) => {
+      if (!lookup) throw new RuntimeUserError(`${modelDir} reads its text through the embedding model ${model}, and no models folder was given to find it.`, 'model-missing');
+      const { findEmbeddingModel, loadTextEmbedder } = await import('../embedder');
+      const found = await findEmbeddingModel(lookup.embeddingModel || model, { ...lookup, signal: ctx.signal, absoluteOnly: true });
+      return (embedder = await loadTextEmbedder({ ...found, device: lookup.device, signal: ctx.signal, expectSha256: sha256, log: (level, msg) => ctx.log(level, msg) }));
+    },
+  });
+  const release = async () => {
+    await clf.dispose();
+    await embedder?.dispose();
+  };
+  if (ctx.signal.aborted) {
+    await release();
+    throw new CancelledError();
+  }
+  const m: LoadedModel = {
+    modelId,
+    task: 'text-classification',
+    device: 'cpu',
+    modelDir,
+    model: { dispose: release },
+    tokenizer: undefined,
+    encode: () => [],
+    config: {},
+    labels,
+    score: async (texts, o) => {
+      const table = tableFromRecords([use.textColumn], texts.map((t) => [t]));
+      const p = await clf.predictProba(table, o.signal, o.onProgress);
+      return toSentimentRows(p, use.labels);
+    },
+  };
+  const previous = ctx.models.get(modelId);
+  ctx.models.set(modelId, m);
+  if (previous) await disposeModel(previous, ctx);
+  const loadMs = Date.now() - t0;
+  ctx.log('info', `Loaded the saved classifier ${modelId} (${loaded.metadata.modelKind}, classes ${loaded.metadata.labels.join(', ')}, text column "${use.textColumn}") on cpu in ${loadMs} ms from ${modelDir}.`);
+  return { device: 'cpu', loadMs, labels };
 }
 
 /** The fast WordPiece encoder for classification models whose tokenizer.json allows it, else the library's encode. */

@@ -2,7 +2,7 @@
 // split texts longer than the model's budget into overlapping windows, sort windows by length,
 // run batches padded only to their own longest window, softmax, and average window probabilities
 // per text (weighted by window length). Cancellation is checked between batches.
-import { CancelledError, SENTIMENT_LABELS, type SentimentScores } from '../../core/types';
+import { CancelledError, SENTIMENT_LABELS, sentimentLabelOf, type SentimentScores } from '../../core/types';
 import { RuntimeUserError } from '../errors';
 import { transformers } from '../transformers';
 import { InferenceThreadStopped, type Logits } from '../inference-client';
@@ -100,6 +100,7 @@ async function acquireSession(signal?: AbortSignal): Promise<() => void> {
 
 /** Probabilities per text (one row per text, one column per model label). */
 export async function scoreTexts(m: LoadedModel, texts: string[], opts: ScoreOptions = {}): Promise<Float64Array[]> {
+  if (m.score) return m.score(texts, { signal: opts.signal, onProgress: opts.onProgress });
   if (m.task !== 'text-classification' || !m.labels || !m.maxLength) {
     throw new RuntimeUserError(`Model ${m.modelId} was loaded for ${m.task}, not text-classification.`, 'bad-request');
   }
@@ -294,20 +295,11 @@ async function runBatch(
   return out.logits;
 }
 
-const LABEL_ALIASES: Record<string, (typeof SENTIMENT_LABELS)[number]> = {
-  negative: 'negative',
-  neg: 'negative',
-  neutral: 'neutral',
-  neu: 'neutral',
-  positive: 'positive',
-  pos: 'positive',
-};
-
 /** Column of each sentiment label in the model's outputs (-1 when the model has no such label, e.g. no neutral). */
 export function sentimentColumns(m: LoadedModel): Record<(typeof SENTIMENT_LABELS)[number], number> {
   const cols = { negative: -1, neutral: -1, positive: -1 };
   (m.labels ?? []).forEach((l, i) => {
-    const s = LABEL_ALIASES[l.trim().toLowerCase()];
+    const s = sentimentLabelOf(l);
     if (s && cols[s] < 0) cols[s] = i;
   });
   if (cols.negative < 0 || cols.positive < 0) {

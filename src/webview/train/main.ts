@@ -140,6 +140,9 @@ const saveMsg = h('div', { class: 'muted', role: 'status' });
 const modelsSelect = h('vscode-single-select', { 'aria-label': 'Saved classifier' });
 const predictFileBtn = h('vscode-button', { secondary: true, icon: 'file' }, 'Predict a CSV…');
 const refreshModelsBtn = h('vscode-button', { secondary: true, icon: 'refresh', title: 'Refresh saved classifiers' });
+// Shown when the selected classifier reads one text and predicts sentiment: it can label feedback in Analyze Feedback.
+const useLink = h('a', { href: '#' }, 'Use it for Analyze Feedback');
+const useRow = h('div', { class: 'muted', hidden: true }, 'It predicts sentiment from a text. ', useLink);
 const rowForm = h('div', { class: 'grid' });
 const predictRowBtn = h('vscode-button', { secondary: true }, 'Predict this row');
 const predictOut = h('div', { role: 'status', 'aria-live': 'polite' });
@@ -160,7 +163,7 @@ app.append(
     results,
     h('div', { class: 'row' }, saveName, saveBtn), saveMsg),
   h('section', {}, h('h3', {}, 'Saved classifiers'),
-    h('div', { class: 'row' }, modelsSelect, refreshModelsBtn, predictFileBtn),
+    h('div', { class: 'row' }, modelsSelect, refreshModelsBtn, predictFileBtn), useRow,
     h('div', { class: 'muted' }, 'Predict a typed row (or a text) with the selected classifier:'), rowForm,
     h('div', { class: 'row' }, predictRowBtn), predictOut),
 );
@@ -310,6 +313,7 @@ function selectedModel(): ClassifierSummary | undefined {
 function renderRowForm(): void {
   const m = selectedModel();
   predictOut.replaceChildren();
+  useRow.hidden = !m?.sentiment;
   if (!m) { rowForm.replaceChildren(h('div', { class: 'muted' }, 'No saved classifiers yet.')); return; }
   const types = new Map(m.columns.map((c) => [c.name, c.type]));
   rowForm.replaceChildren(...m.features.map((f) => h('label', {}, `${f} (${types.get(f) ?? '?'})`, h('vscode-textfield', { 'data-col': f, 'aria-label': f }))));
@@ -326,6 +330,7 @@ refreshBtn.addEventListener('click', () => send({ type: 'refreshFiles' }));
 targetSelect.addEventListener('change', () => { const t = valueOf(targetSelect); if (t) send({ type: 'selectTarget', target: t }); });
 modelsSelect.addEventListener('change', renderRowForm);
 refreshModelsBtn.addEventListener('click', () => send({ type: 'refreshModels' }));
+useLink.addEventListener('click', (e) => { e.preventDefault(); const m = selectedModel(); if (m) send({ type: 'useForAnalysis', modelDir: m.dir }); });
 
 function readSettings(): TrainSettings | string {
   const n = (f: { f: HTMLElement }, name: string) => {

@@ -22,7 +22,9 @@ export type ToHost =
   /** Opens the Settings editor at productForge.train.embeddingModel. */
   | { type: 'openEmbeddingSetting' }
   | { type: 'predictFile'; modelDir: string }
-  | { type: 'predictRow'; modelDir: string; values: Record<string, string> };
+  | { type: 'predictRow'; modelDir: string; values: Record<string, string> }
+  /** Make this saved (sentiment) classifier the model of Analyze Feedback (productForge.analysis.classifier). */
+  | { type: 'useForAnalysis'; modelDir: string };
 
 /** Host -> webview. */
 export type ToView =
@@ -95,6 +97,7 @@ export function parseToHost(v: unknown): ToHost | undefined {
     case 'train': { const s = parseSettings(v.settings); return s ? { type: 'train', settings: s } : undefined; }
     case 'save': return isStr(v.name, 100) && v.name.trim() ? { type: 'save', name: v.name.trim() } : undefined;
     case 'predictFile': return isStr(v.modelDir) && v.modelDir ? { type: 'predictFile', modelDir: v.modelDir } : undefined;
+    case 'useForAnalysis': return isStr(v.modelDir) && v.modelDir ? { type: 'useForAnalysis', modelDir: v.modelDir } : undefined;
     case 'predictRow': {
       if (!isStr(v.modelDir) || !v.modelDir || !isObj(v.values)) return undefined;
       const entries = Object.entries(v.values);

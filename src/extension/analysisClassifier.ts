@@ -1,0 +1,123 @@
+// productForge.analysis.classifier: a classifier saved from the Train view as the sentiment model of
+// Analyze Feedback and Explain Sentiment (src/core/train/sentiment.ts says which ones qualify), and the
+// command that picks one. The setting is restricted: in an untrusted workspace a classifier from the
+// workspace is never loaded (Restricted Mode refuses workspace models) and the sentiment model is used.
+import { existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CLASSIFIERS_DIR, listClassifiers, loadClassifier, type LoadedClassifier } from '../core/train/artifact';
+import { sentimentUse, sentimentUseProblem } from '../core/train/sentiment';
+import { UserError } from '../core/types';
+import { readConfig, restrictedSetting } from './config';
+import { usableClassifierSetting, type AnalysisClassifierSetting } from './configSchema';
+import type { Services } from './services';
+
+export const ANALYSIS_CLASSIFIER_KEY = 'analysis.classifier';
+
+/** The setting as it may be used now: workspace values and workspace-relative names are refused in Restricted Mode. */
+export function analysisClassifierSetting(scope?: vscode.ConfigurationScope): AnalysisClassifierSetting {
+  return usableClassifierSetting(restrictedSetting<string>(ANALYSIS_CLASSIFIER_KEY, scope), vscode.workspace.isTrusted);
+}
+
+/** Workspace folders, the one holding `scope` first. */
+function workspaceDirs(scope?: vscode.ConfigurationScope): string[] {
+  const all = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const uri = scope instanceof vscode.Uri ? scope : (scope as { uri?: vscode.Uri } | undefined)?.uri;
+  const own = uri ? vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath : undefined;
+  return own ? [own, ...all.filter((d) => d !== own)] : all;
+}
+
+/**
+ * The classifier the setting names: an absolute folder ("~/..." too), or a name under
+ * .product-forge/classifiers (or a folder relative to a workspace folder). Checked: it must qualify.
+ */
+export async function resolveAnalysisClassifier(value: string, scope?: vscode.ConfigurationScope): Promise<LoadedClassifier> {
+  const v = value.startsWith('~') ? path.join(os.homedir(), value.slice(1)) : value;
+  const candidates = path.isAbsolute(v) ? [v] : workspaceDirs(scope).flatMap((ws) => [path.join(ws, CLASSIFIERS_DIR, v), path.join(ws, v)]);
+  const dir = candidates.find((d) => existsSync(path.join(d, 'preprocessing.json')));
+  if (!dir) {
+    const ws = workspaceDirs(scope)[0];
+    const saved = ws ? (await listClassifiers(path.join(ws, CLASSIFIERS_DIR))).filter((c) => !sentimentUseProblem(c)).map((c) => path.basename(c.dir)) : [];
+    throw new UserError(
+      `productForge.analysis.classifier "${value}" is not a saved classifier (looked in ${candidates.slice(0, 2).join(', ') || 'no workspace folder'}). ` +
+        (saved.length ? `Saved sentiment classifiers: ${saved.slice(0, 5).join(', ')}. ` : '') +
+        'Pick one with "Product Forge: Use a Saved Classifier for Analyze Feedback…", or clear the setting to use the sentiment model.',
+    );
+  }
+  const c = await loadClassifier(dir);
+  sentimentUse(c);
+  return c;
+}
+
+interface ClassifierItem extends vscode.QuickPickItem {
+  /** The setting value to write ('' = the sentiment model). */
+  value: string;
+}
+
+/** "Use a Saved Classifier for Analyze Feedback…": picks a qualifying classifier (or the sentiment model) and sets the workspace setting. */
+export async function useClassifierForAnalysis(services: Services): Promise<void> {
+  const ws = workspaceDirs()[0];
+  if (!ws) {
+    void vscode.window.showInformationMessage('Open a folder first: saved classifiers live in its .product-forge/classifiers.');
+    return;
+  }
+  const all = await listClassifiers(path.join(ws, CLASSIFIERS_DIR));
+  const usable = all.filter((c) => !sentimentUseProblem(c));
+  const current = analysisClassifierSetting().value;
+  const cfg = readConfig(undefined, services.output);
+  if (!usable.length) {
+    const why = all.length ? ` (${all.length} saved, none reads one text column and predicts negative / positive labels)` : '';
+    const pick = await vscode.window.showInformationMessage(
+      `No saved classifier can analyze sentiment${why}. In the Train view, train on a CSV of your own feedback with a sentiment column (negative / neutral / positive) as the target and the text as the only feature, then save it.`,
+      'Open Train View',
+    );
+    if (pick) await vscode.commands.executeCommand('productForge.train.focus');
+    return;
+  }
+  const items: ClassifierItem[] = [
+    {
+      label: `$(package) Sentiment model ${cfg.sentimentModel}`,
+      description: current ? '' : 'in use',
+      detail: 'The model set in productForge.sentimentModel (bundled by default).',
+      value: '',
+    },
+    ...usable.map((c): ClassifierItem => {
+      const name = path.basename(c.dir);
+      const m = c.metadata;
+      return {
+        label: `$(beaker) ${name}`,
+        description: [current === name || current === c.dir ? 'in use' : '', `classes ${m.labels.join(', ')}`].filter(Boolean).join(' · '),
+        detail: `${m.modelKind}, text column "${c.preprocessing.columns[0].name}", accuracy ${(m.metrics.accuracy * 100).toFixed(1)}% on ${m.testRows} held-out rows, saved ${new Date(m.createdAt).toLocaleString()}`,
+        value: name,
+      };
+    }),
+  ];
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Sentiment model for Analyze Feedback and Explain Sentiment',
+    placeHolder: 'A classifier trained on your own labelled feedback, or the sentiment model',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (!pick) return;
+  await setAnalysisClassifier(services, pick.value);
+}
+
+/** Writes productForge.analysis.classifier (workspace setting; '' clears it) and says what Analyze Feedback now uses. */
+export async function setAnalysisClassifier(services: Services, value: string): Promise<void> {
+  const cfg = readConfig(undefined, services.output);
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await vscode.workspace.getConfiguration('productForge').update(ANALYSIS_CLASSIFIER_KEY, value || undefined, target);
+  services.output.info(value ? `Analyze Feedback now uses the saved classifier ${value}.` : 'Analyze Feedback now uses the sentiment model.');
+  void vscode.window.showInformationMessage(
+    value
+      ? `Analyze Feedback and Explain Sentiment now use your classifier "${value}" (setting productForge.analysis.classifier).`
+      : `Analyze Feedback and Explain Sentiment now use the sentiment model ${cfg.sentimentModel}.`,
+  );
+}
+
+/** The setting value naming a classifier folder: its name when it is in the workspace's classifiers folder, else the folder. */
+export function classifierSettingValue(dir: string): string {
+  const ws = workspaceDirs()[0];
+  return ws && path.resolve(path.dirname(dir)) === path.resolve(ws, CLASSIFIERS_DIR) ? path.basename(dir) : dir;
+}

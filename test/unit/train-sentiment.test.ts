@@ -1,0 +1,49 @@
+// Which saved classifiers can be the sentiment model of Analyze Feedback (src/core/train/sentiment.ts),
+// and how their outputs become [negative, neutral, positive] rows.
+import assert from 'node:assert/strict';
+import type { LoadedClassifier } from '../../src/core/train/artifact';
+import { sentimentUse, sentimentUseProblem, toSentimentRows } from '../../src/core/train/sentiment';
+import { sentimentLabelOf, UserError } from '../../src/core/types';
+
+type Col = LoadedClassifier['preprocessing']['columns'][number];
+const text = (name: string): Col => ({ kind: 'text', name, blocks: [] });
+function saved(columns: Col[], labels: string[]): LoadedClassifier {
+  return {
+    dir: '/ws/.product-forge/classifiers/x',
+    modelPath: '/ws/.product-forge/classifiers/x/model.onnx',
+    metadata: { name: 'x', labels } as unknown as LoadedClassifier['metadata'],
+    preprocessing: { columns } as unknown as LoadedClassifier['preprocessing'],
+  };
+}
+
+describe('a saved classifier as the sentiment model', () => {
+  it('reads class names as sentiment labels, case and abbreviations aside', () => {
+    assert.equal(sentimentLabelOf(' Negative '), 'negative');
+    assert.equal(sentimentLabelOf('POS'), 'positive');
+    assert.equal(sentimentLabelOf('neu'), 'neutral');
+    assert.equal(sentimentLabelOf('bug'), undefined);
+    assert.equal(sentimentLabelOf('constructor'), undefined);
+  });
+
+  it('qualifies with one text column (TF-IDF, embeddings or both) and negative + positive classes', () => {
+    assert.deepEqual(sentimentUse(saved([text('review')], ['negative', 'neutral', 'positive'])), { textColumn: 'review', labels: ['negative', 'neutral', 'positive'] });
+    assert.deepEqual(sentimentUse(saved([text('t'), { kind: 'embedding', name: 't', model: 'm', sha256: 'a', dims: 4 }], ['Positive', 'Negative'])).labels, ['positive', 'negative']);
+  });
+
+  it('says why another classifier does not qualify', () => {
+    assert.match(sentimentUseProblem(saved([text('a'), { kind: 'numeric', name: 'age' } as Col], ['negative', 'positive']))!, /reads 2 columns \(a, age\).*train it on the text alone/);
+    assert.match(sentimentUseProblem(saved([{ kind: 'categorical', name: 'plan', categories: [] }], ['negative', 'positive']))!, /"plan" is not a text column/);
+    assert.match(sentimentUseProblem(saved([text('t')], ['bug', 'question']))!, /none is a sentiment label/);
+    assert.match(sentimentUseProblem(saved([text('t')], ['negative', 'positive', 'mixed']))!, /"mixed" is not a sentiment label/);
+    assert.match(sentimentUseProblem(saved([text('t')], ['negative', 'neutral']))!, /need both negative and positive/);
+    assert.match(sentimentUseProblem(saved([text('t')], ['neg', 'negative', 'positive']))!, /mean the same sentiment/);
+    assert.throws(() => sentimentUse(saved([text('t')], ['yes', 'no'])), (e: unknown) => e instanceof UserError && /^The classifier x \(.*\) cannot analyze sentiment: of its classes/.test(e.message));
+  });
+
+  it('maps probabilities in class order to [negative, neutral, positive]; an absent class is 0', () => {
+    const rows = toSentimentRows(new Float32Array([0.25, 0.75, 0.9, 0.1]), ['positive', 'negative']);
+    assert.deepEqual(rows.map((r) => [...r]), [[0.75, 0, 0.25], [Math.fround(0.1), 0, Math.fround(0.9)]]);
+    const three = toSentimentRows([0.2, 0.3, 0.5], ['neutral', 'positive', 'negative']);
+    assert.deepEqual([...three[0]], [0.5, 0.2, 0.3]);
+  });
+});
