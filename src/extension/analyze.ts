@@ -24,6 +24,7 @@ import {
   type TableColumns,
   type UriLike,
 } from './args';
+import { openReport } from './openReport';
 import { readConfig } from './config';
 import { isCancellation, reportCommandError } from './errors';
 import type { SentimentModelHost } from './sentimentModel';
@@ -283,7 +284,7 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
             `${items} items in ${seconds.toFixed(2)} s (${rate.toFixed(1)} items/s), report ${written.report}`,
         );
         deps.onReport?.(written.dir);
-        await vscode.window.showTextDocument(vscode.Uri.file(written.report), { preview: false });
+        await openReport(written.report, cfg.openReport, output);
         const c = result.counts;
         void vscode.window
           .showInformationMessage(

@@ -5,6 +5,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { message, parseMessage } from '../webview/shared/protocol';
 import { webviewToHostValidators, type HostToWebview, type WebviewToHost } from '../webview/report/messages';
+import { readConfig } from './config';
+import { openReport } from './openReport';
 import { listReports, loadReport, mayOpen, type LoadedReport } from './reportData';
 import type { Services } from './services';
 import { webviewOptions, webviewShell } from './webviewHtml';
@@ -182,7 +184,9 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
         const cur = this.current;
         if (!cur || cur.model.id !== msg.reportId) return;
         const file = msg.file === 'csv' ? cur.csvPath : cur.reportPath;
-        if (file) await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+        if (!file) return;
+        if (msg.file === 'csv') await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+        else await openReport(file, readConfig(undefined, this.services.output).openReport, this.services.output);
         return;
       }
     }

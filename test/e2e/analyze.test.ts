@@ -150,8 +150,12 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
       if (tabs.some((t) => /report\.md/i.test(t))) break;
       await new Promise((r) => setTimeout(r, 300));
     }
-    await s.screenshot(`${step}-report-open`);
     assert.ok(tabs.some((t) => /report\.md/i.test(t)), `report.md tab not open; tabs: ${tabs.join(' | ')}`);
+    // it opens rendered (productForge.analysis.openReport: preview): the Markdown preview draws the report's heading and tables
+    assert.ok(tabs.some((t) => /Preview report\.md/i.test(t)), `report.md is not open in the Markdown preview; tabs: ${tabs.join(' | ')}`);
+    const preview = await s.webviewFrame('h2:has-text("Overall sentiment")', 30_000);
+    await preview.locator('table').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await s.screenshot(`${step}-report-open`);
 
     const report = readFileSync(path.join(reportDir, 'report.md'), 'utf8');
     const rows = parseCsv(readFileSync(path.join(reportDir, 'results.csv'), 'utf8'));

@@ -19,6 +19,7 @@ describe('extension: settings validation', () => {
         sentimentModel: 'me/model',
         'analysis.lowConfidence': 0.75,
         'analysis.twoWay': true,
+        'analysis.openReport': 'source',
         'generation.backend': 'template',
         'generation.endpoint': 'http://127.0.0.1:1234/v1/',
         'generation.maxNewTokens': 256,
@@ -33,6 +34,7 @@ describe('extension: settings validation', () => {
     assert.equal(config.sentimentModel, 'me/model');
     assert.equal(config.lowConfidence, 0.75);
     assert.equal(config.twoWay, true);
+    assert.equal(config.openReport, 'source');
     assert.equal(config.generation.backend, 'template');
     assert.equal(config.generation.endpoint, 'http://127.0.0.1:1234/v1');
     assert.equal(config.generation.maxNewTokens, 256);
@@ -47,8 +49,10 @@ describe('extension: settings validation', () => {
         'generation.endpoint': 'localhost:11434',
         'generation.maxNewTokens': 10.5,
         inferenceThreads: -1,
+        'analysis.openReport': 'pdf',
       }),
     );
+    assert.equal(config.openReport, 'preview');
     assert.equal(config.inferenceThreads, 0);
     assert.equal(config.device, 'auto');
     assert.equal(config.allowModelDownloads, false);
@@ -56,8 +60,8 @@ describe('extension: settings validation', () => {
     assert.equal(config.lowConfidence, 0.6);
     assert.equal(config.generation.endpoint, CONFIG_DEFAULTS.generation.endpoint);
     assert.equal(config.generation.maxNewTokens, 1024);
-    assert.equal(problems.length, 7);
-    for (const key of ['device', 'allowModelDownloads', 'sentimentModel', 'analysis.lowConfidence', 'generation.endpoint', 'generation.maxNewTokens', 'inferenceThreads']) {
+    assert.equal(problems.length, 8);
+    for (const key of ['device', 'allowModelDownloads', 'sentimentModel', 'analysis.lowConfidence', 'generation.endpoint', 'generation.maxNewTokens', 'inferenceThreads', 'analysis.openReport']) {
       assert.ok(problems.some((p) => p.startsWith(`productForge.${key} `)), key);
     }
   });

@@ -70,8 +70,9 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
     for (const t of r.themes) L.push(`| ${cell(t.phrase)} | ${t.count} | ${pct(t.negativeShare)} | ${mix(t.counts)} |`);
     L.push('');
     for (const t of r.themes) {
-      L.push(`**${cell(t.phrase)}** (${t.count} mentions, ${pct(t.negativeShare)} negative)`);
-      for (const q of t.quotes) L.push(`> “${quote(q.text)}” — ${q.label}, \`${loc(q.source, q.line)}\``);
+      L.push(`**${cell(t.phrase)}** (${count(t.count, 'mention')}, ${pct(t.negativeShare)} negative)`);
+      // one paragraph per quote (consecutive "> " lines would run together when rendered)
+      t.quotes.forEach((q, i) => L.push(...(i ? ['>'] : []), `> “${quote(q.text)}” — ${q.label}, \`${loc(q.source, q.line)}\``));
       L.push('');
     }
   }
