@@ -68,13 +68,13 @@ export async function loadRuntimeClassifier(o: Parameters<NonNullable<AnalyzeCli
   if (existsSync(path.join(asDir, 'preprocessing.json')) && statSync(asDir).isDirectory()) {
     // A classifier saved by `product-forge train --save` (or the Train view): checked before the worker starts.
     const { loadClassifier } = await import('../core/train/artifact');
-    const { sentimentUse } = await import('../core/train/sentiment');
+    const { describeSentimentUse, sentimentUse } = await import('../core/train/sentiment');
     const c = await loadClassifier(asDir);
     const use = sentimentUse(c);
     modelDir = asDir;
     modelId = `classifier:${c.metadata.name}`;
     format = 'classifier';
-    o.log('info', `saved classifier ${c.metadata.name} (${c.metadata.modelKind}, classes ${c.metadata.labels.join(', ')}) reads the text as "${use.textColumn}": ${asDir}`);
+    o.log('info', `saved classifier ${c.metadata.name} (${c.metadata.modelKind}, ${describeSentimentUse(use, c.metadata.labels)}) reads the text as "${use.textColumn}": ${asDir}`);
   } else if (existsSync(path.join(asDir, 'config.json')) && statSync(asDir).isDirectory()) {
     modelDir = asDir;
     modelId = path.basename(asDir);

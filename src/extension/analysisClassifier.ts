@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CLASSIFIERS_DIR, listClassifiers, loadClassifier, type LoadedClassifier } from '../core/train/artifact';
-import { sentimentUse, sentimentUseProblem } from '../core/train/sentiment';
+import { describeSentimentUse, sentimentUse, sentimentUseProblem } from '../core/train/sentiment';
 import { UserError } from '../core/types';
 import { readConfig, restrictedSetting } from './config';
 import { usableClassifierSetting, type AnalysisClassifierSetting } from './configSchema';
@@ -67,9 +67,9 @@ export async function useClassifierForAnalysis(services: Services): Promise<void
   const current = analysisClassifierSetting().value;
   const cfg = readConfig(undefined, services.output);
   if (!usable.length) {
-    const why = all.length ? ` (${all.length} saved, none reads one text column and predicts negative / positive labels)` : '';
+    const why = all.length ? ` (${all.length} saved, none reads one text column and predicts sentiment labels or ratings)` : '';
     const pick = await vscode.window.showInformationMessage(
-      `No saved classifier can analyze sentiment${why}. In the Train view, train on a CSV of your own feedback with a sentiment column (negative / neutral / positive) as the target and the text as the only feature, then save it.`,
+      `No saved classifier can analyze sentiment${why}. In the Train view, train on a CSV of your own feedback with a sentiment column (negative / neutral / positive) or a star rating as the target and the text as the only feature, then save it.`,
       'Open Train View',
     );
     if (pick) await vscode.commands.executeCommand('productForge.train.focus');
@@ -87,7 +87,7 @@ export async function useClassifierForAnalysis(services: Services): Promise<void
       const m = c.metadata;
       return {
         label: `$(beaker) ${name}`,
-        description: [current === name || current === c.dir ? 'in use' : '', `classes ${m.labels.join(', ')}`].filter(Boolean).join(' · '),
+        description: [current === name || current === c.dir ? 'in use' : '', describeSentimentUse(sentimentUse(c), m.labels)].filter(Boolean).join(' · '),
         detail: `${m.modelKind}, text column "${c.preprocessing.columns[0].name}", accuracy ${(m.metrics.accuracy * 100).toFixed(1)}% on ${m.testRows} held-out rows, saved ${new Date(m.createdAt).toLocaleString()}`,
         value: name,
       };

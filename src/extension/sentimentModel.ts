@@ -6,6 +6,7 @@ import { resolveModel, type ManifestEntry, type ModelSource } from '../core/mode
 import { createSentimentClassifier, type RuntimeSentimentClassifier } from '../runtime/sentiment';
 import { readConfig, effectiveModelsPath } from './config';
 import { SENTIMENT_MODEL_SETTINGS } from './configSchema';
+import { describeSentimentUse, sentimentUse } from '../core/train/sentiment';
 import { analysisClassifierSetting, resolveAnalysisClassifier } from './analysisClassifier';
 import type { Services } from './services';
 import { modelLookup } from './trainView';
@@ -113,7 +114,7 @@ export class SentimentModelHost implements vscode.Disposable {
     });
     const lr = classifier.loadResult;
     const info = { modelId, source: 'setting' as const, dir: saved.dir, device: lr.device, loadMs: lr.loadMs };
-    output.info(`Sentiment model: the saved classifier ${saved.metadata.name} (${saved.dir}; classes ${saved.metadata.labels.join(', ')}), loaded in ${lr.loadMs} ms.`);
+    output.info(`Sentiment model: the saved classifier ${saved.metadata.name} (${saved.dir}; ${describeSentimentUse(sentimentUse(saved), saved.metadata.labels)}), loaded in ${lr.loadMs} ms.`);
     showModelStatus(this.services.statusBar, info);
     return { classifier, info };
   }

@@ -83,6 +83,31 @@ describe('a saved classifier as the sentiment model (built CLI + model worker)',
     assert.ok(rows.every((x) => x.label !== 'neutral' && x.scores.neutral === 0));
   });
 
+  it('a classifier of star ratings (classes 1-5) labels feedback as the report reads ratings: 1-2 negative, 3 neutral, 4-5 positive', async () => {
+    const reviews = path.join(root, 'samples', 'feedback', 'app-reviews.csv');
+    const stars = path.join(dir, 'stars');
+    const t = await quietly(() => runTrain([reviews, '--target', 'rating', '--features', 'review', '--model', 'logreg', '--save', stars, '--json']));
+    assert.equal(t.code, 0, t.err);
+    const texts = ['Crashes every time I open a notebook.', 'Love it, syncing is instant.'];
+    const input = path.join(dir, 'two.txt');
+    await fs.writeFile(input, texts.join('\n') + '\n');
+    const r = cli(['analyze', input, '--model', stars, '--format', 'jsonl', '--device', 'cpu']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /classes 1, 2, 3, 4, 5 read as ratings \(1, 2 negative, 3 neutral, 4, 5 positive\)/);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { scores: Record<string, number> });
+    const clf = await OnnxClassifier.load(stars);
+    try {
+      const preds = await clf.predictRecords(texts.map((x) => ({ review: x })));
+      rows.forEach((row, i) => {
+        const p = (cls: string[]) => cls.reduce((a, c) => a + preds[i].probabilities[clf.labels.indexOf(c)], 0);
+        const want = { negative: p(['1', '2']), neutral: p(['3']), positive: p(['4', '5']) };
+        for (const l of ['negative', 'neutral', 'positive'] as const) assert.ok(Math.abs(row.scores[l] - want[l]) <= 6e-5, `${texts[i]}: ${l} ${row.scores[l]} vs ${want[l]}`);
+      });
+    } finally {
+      await clf.dispose();
+    }
+  });
+
   it('refuses a classifier that is not a sentiment classifier, naming why', async () => {
     const churn = path.join(dir, 'churn');
     const t = await quietly(() => runTrain([customers, '--target', 'churned', '--model', 'logreg', '--save', churn, '--json']));

@@ -2,7 +2,7 @@
 // and how their outputs become [negative, neutral, positive] rows.
 import assert from 'node:assert/strict';
 import type { LoadedClassifier } from '../../src/core/train/artifact';
-import { sentimentUse, sentimentUseProblem, toSentimentRows } from '../../src/core/train/sentiment';
+import { describeSentimentUse, sentimentUse, sentimentUseProblem, toSentimentRows } from '../../src/core/train/sentiment';
 import { sentimentLabelOf, UserError } from '../../src/core/types';
 
 type Col = LoadedClassifier['preprocessing']['columns'][number];
@@ -36,8 +36,21 @@ describe('a saved classifier as the sentiment model', () => {
     assert.match(sentimentUseProblem(saved([text('t')], ['bug', 'question']))!, /none is a sentiment label/);
     assert.match(sentimentUseProblem(saved([text('t')], ['negative', 'positive', 'mixed']))!, /"mixed" is not a sentiment label/);
     assert.match(sentimentUseProblem(saved([text('t')], ['negative', 'neutral']))!, /need both negative and positive/);
-    assert.match(sentimentUseProblem(saved([text('t')], ['neg', 'negative', 'positive']))!, /mean the same sentiment/);
     assert.throws(() => sentimentUse(saved([text('t')], ['yes', 'no'])), (e: unknown) => e instanceof UserError && /^The classifier x \(.*\) cannot analyze sentiment: of its classes/.test(e.message));
+  });
+
+  it('reads classes 1-5 or 0/1-10 as ratings, like a rating column in the report', () => {
+    const five = sentimentUse(saved([text('review')], ['1', '2', '3', '4', '5']));
+    assert.deepEqual(five, { textColumn: 'review', labels: ['negative', 'negative', 'neutral', 'positive', 'positive'], ratings: { min: 1, max: 5 } });
+    assert.equal(describeSentimentUse(five, ['1', '2', '3', '4', '5']), 'classes 1, 2, 3, 4, 5 read as ratings (1, 2 negative, 3 neutral, 4, 5 positive)');
+    const ten = sentimentUse(saved([text('t')], ['0', '3', '5', '8', '10']));
+    assert.deepEqual(ten.labels, ['negative', 'negative', 'neutral', 'positive', 'positive']);
+    assert.deepEqual(ten.ratings, { min: 0, max: 10 });
+    // 0/1 (or 1/2) is not a rating scale with both ends
+    assert.match(sentimentUseProblem(saved([text('t')], ['0', '1']))!, /read as ratings of 0-10 need both negative and positive/);
+    assert.match(sentimentUseProblem(saved([text('t')], ['1', '50']))!, /none is a sentiment label/);
+    // ratings' probabilities add up per sentiment
+    assert.deepEqual([...toSentimentRows([0.1, 0.2, 0.3, 0.25, 0.15], five.labels)[0]].map((x) => +x.toFixed(6)), [0.3, 0.3, 0.4]);
   });
 
   it('maps probabilities in class order to [negative, neutral, positive]; an absent class is 0', () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { loadClassifier } from '../../core/train/artifact';
 import { tableFromRecords } from '../../core/train/csv';
 import { OnnxClassifier } from '../../core/train/predict';
-import { sentimentUse, toSentimentRows } from '../../core/train/sentiment';
+import { describeSentimentUse, sentimentUse, toSentimentRows } from '../../core/train/sentiment';
 import { CancelledError, SENTIMENT_LABELS, throwIfAborted } from '../../core/types';
 import { oneLine, realProbes, selectDevice, type DeviceProbes } from '../device';
 import { RuntimeUserError } from '../errors';
@@ -289,7 +289,7 @@ async function loadSavedClassifier(params: LoadParams, ctx: HandlerContext, t0: 
   ctx.models.set(modelId, m);
   if (previous) await disposeModel(previous, ctx);
   const loadMs = Date.now() - t0;
-  ctx.log('info', `Loaded the saved classifier ${modelId} (${loaded.metadata.modelKind}, classes ${loaded.metadata.labels.join(', ')}, text column "${use.textColumn}") on cpu in ${loadMs} ms from ${modelDir}.`);
+  ctx.log('info', `Loaded the saved classifier ${modelId} (${loaded.metadata.modelKind}, ${describeSentimentUse(use, loaded.metadata.labels)}, text column "${use.textColumn}") on cpu in ${loadMs} ms from ${modelDir}.`);
   return { device: 'cpu', loadMs, labels };
 }
 
