@@ -421,7 +421,8 @@ export class E2ESession {
   async focusWorkbench() {
     const inside = await this.page.evaluate(() => {
       const a = document.activeElement;
-      return !!a && a !== document.body && !!a.closest('.monaco-workbench');
+      // a focused webview (an iframe) takes the keys itself: F1 would not reach the workbench
+      return !!a && a !== document.body && a.tagName !== 'IFRAME' && !!a.closest('.monaco-workbench');
     });
     if (inside) return;
     const header = this.page.locator('.part.sidebar .composite.title').first();

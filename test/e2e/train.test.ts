@@ -452,6 +452,9 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     assert.equal(results.length - 1, 3);
     for (const r of results.slice(1)) assert.ok(['negative', 'neutral', 'positive'].includes(r[li]), `label ${r[li]}`);
     await s.waitForLog(CHANNEL, /Sentiment model: the saved classifier our-sentiment/, 10_000);
+    // the report opens in the Markdown preview, which takes the focus once it has rendered
+    await s.webviewFrame('h2:has-text("Overall sentiment")', 30_000);
+    await sleep(500);
     await s.screenshot('own-classifier-report');
     assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
 
