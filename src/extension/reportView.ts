@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { message, parseMessage } from '../webview/shared/protocol';
 import { webviewToHostValidators, type HostToWebview, type WebviewToHost } from '../webview/report/messages';
+import { readLabels, saveLabel, SENTIMENT_LABELS_FILE } from '../core/labels';
 import { readConfig } from './config';
 import { openReport } from './openReport';
 import { listReports, loadReport, mayOpen, type LoadedReport } from './reportData';
@@ -12,6 +13,11 @@ import type { Services } from './services';
 import { webviewOptions, webviewShell } from './webviewHtml';
 
 const LAST_REPORT_KEY = 'productForge.lastReportDir';
+
+/** The labels file of a report's workspace folder: <root>/.product-forge/labels/… beside <root>/.product-forge/reports/<report>. */
+function labelsFileFor(reportDir: string): string {
+  return path.join(path.resolve(reportDir, '..', '..', '..'), SENTIMENT_LABELS_FILE);
+}
 
 export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'productForge.report';
@@ -22,6 +28,9 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
   private viewDisposables: vscode.Disposable[] = [];
   private refreshTimer: NodeJS.Timeout | undefined;
   private ready = false;
+  /** The labels file is written one label at a time. */
+  private labelling: Promise<unknown> = Promise.resolve();
+  private toldAboutLabels = false;
   /** The load in progress (a newer refresh aborts it: only the latest report is posted). */
   private loading: AbortController | undefined;
 
@@ -135,6 +144,18 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
       // Streams results.csv in slices (the host thread stays responsive) and caps the rows sent.
       const loaded = await loadReport(dir, this.workspaceRoots(), { signal: loading.signal });
       if (loading.signal.aborted) return;
+      // The user's labels of these texts (Your label column).
+      try {
+        const labels = await readLabels(labelsFileFor(dir));
+        for (const it of loaded.model.items) {
+          const l = labels.get(it.text);
+          if (l) it.labelled = l;
+        }
+        loaded.model.labelledCount = labels.size;
+      } catch (err) {
+        this.services.output.warn(`Report view: the labels could not be read: ${(err as Error).message}`);
+      }
+      if (loading.signal.aborted) return;
       this.current = { ...loaded, dir };
       this.post('report', { report: loaded.model });
     } catch (err) {
@@ -178,6 +199,42 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
         } catch (err) {
           void vscode.window.showErrorMessage(`Could not open ${ref.file}: ${(err as Error).message}`);
         }
+        return;
+      }
+      case 'label': {
+        const cur = this.current;
+        const item = cur && cur.model.id === msg.reportId ? cur.model.items[msg.index] : undefined;
+        if (!cur || !item) return;
+        const file = labelsFileFor(cur.dir);
+        // One write at a time: quick successive labels must not lose each other.
+        const save = this.labelling.then(() => saveLabel(file, item.text, msg.label));
+        this.labelling = save.catch(() => undefined);
+        try {
+          const count = await save;
+          item.labelled = msg.label;
+          cur.model.labelledCount = count;
+          this.post('labelled', { reportId: cur.model.id, index: msg.index, label: msg.label, count, file: vscode.workspace.asRelativePath(file) });
+          this.services.output.info(`Labelled "${item.text.slice(0, 80)}" ${msg.label} (${count} labelled in ${file}).`);
+          if (!this.toldAboutLabels) {
+            this.toldAboutLabels = true;
+            void vscode.window
+              .showInformationMessage(
+                `Saved your label in ${vscode.workspace.asRelativePath(file)}. With a few hundred labelled items, train a classifier on it (target "sentiment") and use it for Analyze Feedback.`,
+                'Open Train View',
+              )
+              .then((pick) => {
+                if (pick) void vscode.commands.executeCommand('productForge.trainOnFile', vscode.Uri.file(file));
+              });
+          }
+        } catch (err) {
+          void vscode.window.showErrorMessage(`The label was not saved: ${(err as Error).message}`);
+        }
+        return;
+      }
+      case 'trainOnLabels': {
+        const cur = this.current;
+        if (!cur) return;
+        await vscode.commands.executeCommand('productForge.trainOnFile', vscode.Uri.file(labelsFileFor(cur.dir)));
         return;
       }
       case 'openFile': {

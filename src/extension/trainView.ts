@@ -117,6 +117,8 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
 
   private async listFiles(): Promise<void> {
     const uris = await vscode.workspace.findFiles('**/*.{csv,tsv,CSV,TSV}', '{**/node_modules/**,**/.git/**,**/.product-forge/**}', MAX_LISTED);
+    // The user's own labels (the Report view's "Your label") are training data too; reports and classifiers are not.
+    uris.push(...(await vscode.workspace.findFiles('**/.product-forge/labels/*.csv', '{**/node_modules/**,**/.git/**}', 20)));
     const files = uris
       .map((u) => ({ path: u.fsPath, label: vscode.workspace.asRelativePath(u) }))
       .sort((a, b) => a.label.localeCompare(b.label));

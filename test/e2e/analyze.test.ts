@@ -245,7 +245,7 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     await view.locator('select').first().selectOption('negative');
     await s.screenshot('report-view-negative');
     assert.equal(await rows.count(), negatives);
-    for (const text of await rows.locator('td:first-child').allTextContents()) assert.match(text, /negative/);
+    for (const text of await rows.locator('td:first-child .lab').allTextContents()) assert.equal(text, 'negative');
     // the report's most negative items have the words that drove them marked (summary.json's drivers)
     assert.ok((await rows.locator('td.text mark.driver.for-negative').count()) >= 1, 'no driving words marked on the negative rows');
     // a row opens feedback.csv at that item's line
@@ -288,6 +288,37 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     // the words that drove it are highlighted in the editor (decoration types render as "ced-" classes)
     const marked = await s.page.locator('.monaco-editor.focused [class*="ced-"], .editor-group-container.active .monaco-editor [class*="ced-"]').count();
     assert.ok(marked >= 1, 'no highlighted words in the editor');
+  });
+
+  it('"Your label" in the Report view saves the user\'s labels for training, and opens the Train view on them', async function () {
+    this.timeout(120_000);
+    await s.openViewContainer('Product Forge');
+    const view = await s.webviewFrame('table.items', 60_000);
+    await view.locator('select[aria-label="Filter by sentiment"]').selectOption('all');
+    const rows = view.locator('table.items tbody tr');
+    const mine: { text: string; label: string }[] = [];
+    for (const i of [0, 1]) {
+      const row = rows.nth(i);
+      const text = ((await row.locator('td.text').textContent()) ?? '').trim();
+      const model = ((await row.locator('td:first-child .lab').textContent()) ?? '').trim();
+      // one correction and one confirmation of the model's label
+      const label = i === 0 ? (model === 'positive' ? 'negative' : 'positive') : model;
+      await row.locator('select.yours').selectOption(label);
+      mine.push({ text, label });
+      await view.locator('div.muted', { hasText: new RegExp(`Your labels: ${i + 1} saved`) }).waitFor({ timeout: 20_000 });
+    }
+    await s.screenshot('report-view-labels');
+    const file = path.join(s.workspace, '.product-forge', 'labels', 'sentiment-labels.csv');
+    assert.deepEqual(parseCsv(readFileSync(file, 'utf8')), [['text', 'sentiment'], ...mine.map((m) => [m.text, m.label])]);
+    // the labels go to the Train view as its data
+    await view.locator('a', { hasText: 'Train a classifier on them' }).click();
+    const train = await s.webviewFrame('vscode-single-select[aria-label="CSV file"]', 60_000);
+    const status = train.locator('[role="status"]').first();
+    for (const deadline = Date.now() + 30_000; !/sentiment-labels\.csv: 2 rows|^2 rows/.test(((await status.textContent()) ?? '').trim()); await new Promise((r) => setTimeout(r, 300))) {
+      if (Date.now() > deadline) throw new Error(`the Train view says "${await status.textContent()}"`);
+    }
+    await s.screenshot('train-on-labels');
+    assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
   });
 
   it('right-click a .txt -> Analyze Feedback reports one item per line', async function () {

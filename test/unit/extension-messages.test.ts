@@ -8,6 +8,8 @@ describe('extension: webview message validation', () => {
     assert.deepEqual(parse({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parse({ type: 'openItem', reportId: 'r1', index: 3 }), { type: 'openItem', reportId: 'r1', index: 3 });
     assert.deepEqual(parse({ type: 'openFile', reportId: 'r1', file: 'csv' }), { type: 'openFile', reportId: 'r1', file: 'csv' });
+    assert.deepEqual(parse({ type: 'label', reportId: 'r1', index: 2, label: 'neutral' }), { type: 'label', reportId: 'r1', index: 2, label: 'neutral' });
+    assert.deepEqual(parse({ type: 'trainOnLabels' }), { type: 'trainOnLabels' });
   });
   it('rejects unknown types, wrong shapes and extra fields', () => {
     for (const bad of [
@@ -24,6 +26,9 @@ describe('extension: webview message validation', () => {
       { type: 'openItem', reportId: 'r1', index: 3, file: '/etc/passwd' },
       { type: 'openFile', reportId: 'r1', file: '/etc/passwd' },
       { type: 'ready', path: '/x' },
+      { type: 'label', reportId: 'r1', index: 2, label: 'angry' },
+      { type: 'label', reportId: 'r1', index: 2, label: 'neutral', text: 'x' },
+      { type: 'trainOnLabels', file: '/etc/passwd' },
     ]) {
       assert.equal(parse(bad), undefined, JSON.stringify(bad));
     }
@@ -31,6 +36,8 @@ describe('extension: webview message validation', () => {
   it('validates host messages too', () => {
     const p = (m: unknown) => parseMessage<HostToWebview>(m, hostToWebviewValidators);
     assert.ok(p({ type: 'empty', reason: 'none' }));
+    assert.ok(p({ type: 'labelled', reportId: 'r', index: 0, label: 'positive', count: 3, file: '.product-forge/labels/sentiment-labels.csv' }));
+    assert.equal(p({ type: 'labelled', reportId: 'r', index: 0, label: 'meh', count: 3, file: 'f' }), undefined);
     assert.equal(p({ type: 'report', report: { id: 'x' } }), undefined);
     assert.ok(p(message<HostToWebview, 'report'>('report', { report: { id: 'x', dir: 'd', total: 0, distribution: { negative: 0, neutral: 0, positive: 0 }, timeline: [], themes: [], items: [], truncated: false, hasCsv: false } })));
   });

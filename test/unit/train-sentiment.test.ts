@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import type { LoadedClassifier } from '../../src/core/train/artifact';
 import { describeSentimentUse, sentimentUse, sentimentUseProblem, toSentimentRows } from '../../src/core/train/sentiment';
 import { sentimentLabelOf, UserError } from '../../src/core/types';
+import { tableFromRecords } from '../../src/core/train/csv';
+import { profileTable, proposeTarget } from '../../src/core/train/infer';
 
 type Col = LoadedClassifier['preprocessing']['columns'][number];
 const text = (name: string): Col => ({ kind: 'text', name, blocks: [] });
@@ -58,5 +60,10 @@ describe('a saved classifier as the sentiment model', () => {
     assert.deepEqual(rows.map((r) => [...r]), [[0.75, 0, 0.25], [Math.fround(0.1), 0, Math.fround(0.9)]]);
     const three = toSentimentRows([0.2, 0.3, 0.5], ['neutral', 'positive', 'negative']);
     assert.deepEqual([...three[0]], [0.5, 0.2, 0.3]);
+  });
+
+  it('the Train view proposes a "sentiment" column as the target (the labels file: text, sentiment)', () => {
+    const rows = Array.from({ length: 12 }, (_, i) => [`text number ${i} about the app`, ['negative', 'neutral', 'positive'][i % 3], ['web', 'ios'][i % 2]]);
+    assert.equal(proposeTarget(profileTable(tableFromRecords(['text', 'sentiment', 'channel'], rows))), 'sentiment');
   });
 });

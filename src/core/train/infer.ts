@@ -201,7 +201,7 @@ export function proposeFeatures(t: Table, profiles: ColumnProfile[], target: str
 
 /** A sensible default target: a column named like a label, else the last categorical/low-cardinality column. */
 export function proposeTarget(profiles: ColumnProfile[]): string | undefined {
-  const named = profiles.find((p) => /^(label|target|class|category|y|outcome|survived|intent)$/i.test(p.name) && p.distinct >= 2);
+  const named = profiles.find((p) => /^(label|target|class|category|y|outcome|survived|intent|sentiment|polarity)$/i.test(p.name) && p.distinct >= 2);
   if (named) return named.name;
   for (let c = profiles.length - 1; c >= 0; c--) {
     const p = profiles[c];

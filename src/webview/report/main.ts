@@ -212,9 +212,49 @@ function renderItems(r: ReportModel): HTMLElement {
   controls.append(search, select);
   const count = el('div', 'muted small');
   const tableHost = el('div');
-  sec.append(controls, count, tableHost);
+  labelsLine = el('div', 'muted small');
+  renderLabelsLine(r);
+  sec.append(controls, count, labelsLine, tableHost);
   renderTable(r, tableHost, count);
   return sec;
+}
+
+/** "Your labels: N saved … · Train a classifier on them" (after the first label). */
+let labelsLine: HTMLElement | undefined;
+let labelsFile = '';
+function renderLabelsLine(r: ReportModel): void {
+  if (!labelsLine) return;
+  const n = r.labelledCount ?? 0;
+  if (!n) {
+    labelsLine.replaceChildren(document.createTextNode('Disagree with a label? Set “Your label”: your labels are saved for training a classifier of your own.'));
+    return;
+  }
+  const train = el('a', undefined, 'Train a classifier on them');
+  train.href = '#';
+  train.addEventListener('click', (e) => {
+    e.preventDefault();
+    messenger.post('trainOnLabels', {});
+  });
+  labelsLine.replaceChildren(document.createTextNode(`Your labels: ${n.toLocaleString()} saved${labelsFile ? ` in ${labelsFile}` : ''} · `), train);
+}
+
+/** "Your label": a select under the model's label whose change saves the user's (also to confirm the model's). */
+function labelSelect(r: ReportModel, it: ReportItem): HTMLSelectElement {
+  const sel = el('select', 'yours');
+  sel.setAttribute('aria-label', `Your label for item ${it.i + 1}`);
+  sel.title = 'Your label of this text (a correction, or the same label to confirm it): saved for training a classifier of your own';
+  for (const v of ['', ...SENTIMENTS]) {
+    const o = el('option', undefined, v || 'your label…');
+    o.value = v;
+    o.selected = (it.labelled ?? '') === v;
+    sel.append(o);
+  }
+  // the row opens its source on click / Enter: not when the select is used
+  for (const ev of ['click', 'keydown']) sel.addEventListener(ev, (e) => e.stopPropagation());
+  sel.addEventListener('change', () => {
+    if (sel.value) messenger.post('label', { reportId: r.id, index: it.i, label: sel.value as Sentiment });
+  });
+  return sel;
 }
 
 /** What part of the report's rows the table holds (it is capped; the CSV has them all). */
@@ -268,7 +308,7 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
     tr.tabIndex = 0;
     tr.title = it.source ? `Open ${it.source}:${it.line}` : '';
     const lab = el('td');
-    lab.append(el('span', `dot ${it.label}`), document.createTextNode(it.label));
+    lab.append(el('span', `dot ${it.label}`), el('span', 'lab', it.label), labelSelect(r, it));
     const src = el('td', 'src', it.source ? `${it.source.split(/[\\/]/).pop()}:${it.line}` : '');
     src.title = it.source ? `${it.source}:${it.line}` : '';
     tr.append(lab, el('td', 'num', it.score.toFixed(2)), textCell(it), src);
@@ -337,6 +377,14 @@ messenger.on('report', (msg) => {
   if (report?.id !== msg.report.id) shownRows = 200;
   report = msg.report;
   render();
+});
+messenger.on('labelled', (msg) => {
+  if (!report || report.id !== msg.reportId) return;
+  const it = report.items[msg.index];
+  if (it) it.labelled = msg.label;
+  report.labelledCount = msg.count;
+  labelsFile = msg.file;
+  renderLabelsLine(report);
 });
 messenger.on('empty', (msg) => {
   report = undefined;

@@ -20,6 +20,8 @@ export interface ReportItem {
    * rating disagreements): UTF-16 spans in `text` and the drop of the label's probability without them.
    */
   drivers?: { start: number; end: number; weight: number }[];
+  /** The label the user gave this text (Your label; .product-forge/labels/sentiment-labels.csv). */
+  labelled?: Sentiment;
 }
 
 export interface ReportModel {
@@ -47,12 +49,16 @@ export interface ReportModel {
   selection?: { mostNegative: number; lowConfidence: number; sampled: number };
   lowConfidence?: number;
   hasCsv: boolean;
+  /** Texts the user has labelled so far (all reports of this workspace folder). */
+  labelledCount?: number;
 }
 
 export interface HostToWebview {
   report: { report: ReportModel };
   empty: { reason: string };
   error: { message: string };
+  /** A label was saved: the item's new label and how many texts are labelled now. */
+  labelled: { reportId: string; index: number; label: Sentiment; count: number; file: string };
 }
 
 export interface WebviewToHost {
@@ -60,6 +66,10 @@ export interface WebviewToHost {
   refresh: Record<string, never>;
   openItem: { reportId: string; index: number };
   openFile: { reportId: string; file: 'report' | 'csv' };
+  /** The user's label for an item (a correction, or a confirmation of the model's). */
+  label: { reportId: string; index: number; label: Sentiment };
+  /** Opens the Train view on the labels file. */
+  trainOnLabels: Record<string, never>;
 }
 
 const MAX_ITEMS = 100_000;
@@ -69,6 +79,8 @@ export const webviewToHostValidators: Validators<WebviewToHost> = {
   refresh: (m) => check.onlyKeys(m, []),
   openItem: (m) => check.onlyKeys(m, ['reportId', 'index']) && check.string(m.reportId, 300) && check.int(m.index, 0, MAX_ITEMS),
   openFile: (m) => check.onlyKeys(m, ['reportId', 'file']) && check.string(m.reportId, 300) && check.oneOf(m.file, ['report', 'csv'] as const),
+  label: (m) => check.onlyKeys(m, ['reportId', 'index', 'label']) && check.string(m.reportId, 300) && check.int(m.index, 0, MAX_ITEMS) && check.oneOf(m.label, SENTIMENTS),
+  trainOnLabels: (m) => check.onlyKeys(m, []),
 };
 
 export const hostToWebviewValidators: Validators<HostToWebview> = {
@@ -78,4 +90,5 @@ export const hostToWebviewValidators: Validators<HostToWebview> = {
   },
   empty: (m) => check.string(m.reason),
   error: (m) => check.string(m.message),
+  labelled: (m) => check.string(m.reportId, 300) && check.int(m.index, 0, MAX_ITEMS) && check.oneOf(m.label, SENTIMENTS) && check.int(m.count, 0, 10_000_000) && check.string(m.file),
 };

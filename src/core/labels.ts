@@ -1,0 +1,39 @@
+// Sentiment labels a user gives feedback items (the Report view's "Your label" column), kept in a two-column
+// CSV (text, sentiment) under .product-forge/labels/ that the Train view lists: train on it (target
+// "sentiment"), save, and use the classifier for Analyze Feedback. One row per distinct text; the latest
+// label wins. Written atomically (temp file + rename), so an interrupted write never loses earlier labels.
+import * as path from 'node:path';
+import { atomicWriteFile, pathExists } from './fsutil';
+import { csvField, readTable } from './train/csv';
+import { sentimentLabelOf, UserError, type SentimentLabel } from './types';
+
+/** The labels file, relative to a workspace folder. */
+export const SENTIMENT_LABELS_FILE = path.join('.product-forge', 'labels', 'sentiment-labels.csv');
+const HEADER = ['text', 'sentiment'];
+
+/** The labels in a labels file (text -> label), in file order; an absent file has none. */
+export async function readLabels(file: string): Promise<Map<string, SentimentLabel>> {
+  const out = new Map<string, SentimentLabel>();
+  if (!(await pathExists(file))) return out;
+  const t = await readTable(file, { keepRaw: true, minColumns: 1, delimiter: ',', hasHeader: true });
+  const ti = t.columns.indexOf('text'), si = t.columns.indexOf('sentiment');
+  if (ti < 0 || si < 0) throw new UserError(`${file} is not a labels file (it needs the columns text and sentiment); move it away and label again`);
+  for (let r = 0; r < t.rowCount; r++) {
+    const label = sentimentLabelOf(t.data[si][r] ?? '');
+    const text = t.data[ti][r] ?? '';
+    if (label && text) out.set(text, label);
+  }
+  return out;
+}
+
+/** Sets the label of `text` (replacing an earlier one) and rewrites the file atomically; returns how many texts are labelled. */
+export async function saveLabel(file: string, text: string, label: SentimentLabel): Promise<number> {
+  if (!text.trim()) throw new UserError('an empty text cannot be labelled');
+  const labels = await readLabels(file);
+  labels.delete(text);
+  labels.set(text, label);
+  const lines = [HEADER.join(',')];
+  for (const [t, l] of labels) lines.push(`${csvField(t)},${l}`);
+  await atomicWriteFile(file, lines.join('\n') + '\n', { overwrite: true });
+  return labels.size;
+}

@@ -1,0 +1,40 @@
+// The user's own sentiment labels (src/core/labels.ts): a text,sentiment CSV the Train view can train on.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readLabels, saveLabel } from '../../src/core/labels';
+import { readTable } from '../../src/core/train/csv';
+import { UserError } from '../../src/core/types';
+
+describe('sentiment labels file', () => {
+  let dir: string;
+  beforeEach(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pf-labels-')); });
+  afterEach(async () => { await fs.rm(dir, { recursive: true, force: true }); });
+
+  it('starts empty, keeps one row per text (the latest label wins) and quotes what CSV needs', async () => {
+    const file = path.join(dir, 'sub', 'sentiment-labels.csv');
+    assert.equal((await readLabels(file)).size, 0);
+    assert.equal(await saveLabel(file, 'Crashes on startup since the update.', 'negative'), 1);
+    assert.equal(await saveLabel(file, 'Fast, "clean" and\nsimple', 'positive'), 2);
+    assert.equal(await saveLabel(file, 'Crashes on startup since the update.', 'neutral'), 2);
+    assert.equal(await saveLabel(file, ' NA ', 'neutral'), 3);
+    const labels = await readLabels(file);
+    assert.deepEqual([...labels], [['Fast, "clean" and\nsimple', 'positive'], ['Crashes on startup since the update.', 'neutral'], [' NA ', 'neutral']]);
+    // a table the trainer reads as it is: two columns, the texts intact
+    const t = await readTable(file);
+    assert.deepEqual(t.columns, ['text', 'sentiment']);
+    assert.deepEqual(t.data[1], ['positive', 'neutral', 'neutral']);
+    assert.equal(t.data[0][0], 'Fast, "clean" and\nsimple');
+    // no temp file left beside it
+    assert.deepEqual(await fs.readdir(path.dirname(file)), ['sentiment-labels.csv']);
+  });
+
+  it('refuses an empty text and a file that is not a labels file', async () => {
+    const file = path.join(dir, 'l.csv');
+    await assert.rejects(saveLabel(file, '  ', 'negative'), UserError);
+    await fs.writeFile(file, 'a,b\n1,2\n');
+    await assert.rejects(saveLabel(file, 'x', 'negative'), (e: unknown) => e instanceof UserError && /not a labels file/.test(e.message));
+    assert.equal(await fs.readFile(file, 'utf8'), 'a,b\n1,2\n', 'the other file is untouched');
+  });
+});
