@@ -9,6 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTrain } from '../../src/cli/train';
 import { OnnxClassifier } from '../../src/core/train/predict';
+import { ModelRuntime } from '../../src/runtime/client';
+import { createSentimentClassifier } from '../../src/runtime/sentiment';
 import { quietly } from '../unit/train.helpers';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -105,6 +107,31 @@ describe('a saved classifier as the sentiment model (built CLI + model worker)',
       });
     } finally {
       await clf.dispose();
+    }
+  });
+
+  it('the model worker keeps a loaded classifier, and loads it again when its folder was saved anew under the same name', async () => {
+    const runtime = new ModelRuntime({ workerScript: path.join(root, 'dist', 'worker.js') });
+    const folder = path.join(dir, 'resaved');
+    try {
+      let t = await quietly(() => runTrain([labelled, '--target', 'sentiment', '--features', 'feedback', '--model', 'logreg', '--save', folder, '--json']));
+      assert.equal(t.code, 0, t.err);
+      const c = await createSentimentClassifier(runtime, { modelId: 'classifier:resaved', modelDir: folder, device: 'cpu', format: 'classifier' });
+      const [first] = await c.classify(['Is there a Linux version?']);
+      assert.ok(first.neutral > 0, 'three classes: some neutral');
+      // Deleted and saved again with two classes, same folder and id: the next request uses the new one.
+      await fs.rm(folder, { recursive: true });
+      const two = path.join(dir, 'polar-only.csv');
+      await fs.writeFile(two, (await fs.readFile(labelled, 'utf8')).split('\n').filter((l) => !l.endsWith(',neutral')).join('\n'));
+      await new Promise((r) => setTimeout(r, 20));
+      t = await quietly(() => runTrain([two, '--target', 'sentiment', '--model', 'logreg', '--save', folder, '--json']));
+      assert.equal(t.code, 0, t.err);
+      const job = await c.analyze({ inputs: [labelled], column: 'feedback', keepItems: false });
+      assert.equal(job.result.counts.neutral, 0, 'the re-saved two-class classifier labelled the items');
+      assert.equal(job.load.cached, undefined);
+      await c.dispose();
+    } finally {
+      await runtime.dispose();
     }
   });
 

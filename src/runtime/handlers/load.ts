@@ -247,8 +247,11 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
 async function loadSavedClassifier(params: LoadParams, ctx: HandlerContext, t0: number): Promise<LoadResult> {
   const { modelId, modelDir } = params;
   const labels = [...SENTIMENT_LABELS];
+  // A folder deleted and saved again under the same name is loaded again.
+  const onnx = path.join(modelDir, 'model.onnx');
+  const stamp = existsSync(onnx) ? `${statSync(onnx).mtimeMs}:${statSync(onnx).size}` : '';
   const existing = ctx.models.get(modelId);
-  if (existing?.score && existing.modelDir === modelDir) return { device: 'cpu', loadMs: 0, labels, cached: true };
+  if (existing?.score && existing.modelDir === modelDir && existing.config.stamp === stamp) return { device: 'cpu', loadMs: 0, labels, cached: true };
   const loaded = await loadClassifier(modelDir);
   const use = sentimentUse(loaded);
   const lookup = params.embedding;
@@ -277,7 +280,7 @@ async function loadSavedClassifier(params: LoadParams, ctx: HandlerContext, t0: 
     model: { dispose: release },
     tokenizer: undefined,
     encode: () => [],
-    config: {},
+    config: { stamp },
     labels,
     score: async (texts, o) => {
       const table = tableFromRecords([use.textColumn], texts.map((t) => [t]));
