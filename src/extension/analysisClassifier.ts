@@ -106,12 +106,17 @@ export async function useClassifierForAnalysis(services: Services): Promise<void
 /** Writes productForge.analysis.classifier (workspace setting; '' clears it) and says what Analyze Feedback now uses. */
 export async function setAnalysisClassifier(services: Services, value: string): Promise<void> {
   const cfg = readConfig(undefined, services.output);
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await vscode.workspace.getConfiguration('productForge').update(ANALYSIS_CLASSIFIER_KEY, value || undefined, target);
-  services.output.info(value ? `Analyze Feedback now uses the saved classifier ${value}.` : 'Analyze Feedback now uses the sentiment model.');
+  // Where it is set now (a folder's own value wins over the workspace's), else the workspace (or the user's settings without one).
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const inspected = vscode.workspace.getConfiguration('productForge', folder?.uri).inspect<string>(ANALYSIS_CLASSIFIER_KEY);
+  const target = inspected?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder : folder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await vscode.workspace.getConfiguration('productForge', folder?.uri).update(ANALYSIS_CLASSIFIER_KEY, value || undefined, target);
+  // What is in effect now (a user-level value still applies when the workspace's is cleared).
+  const now = analysisClassifierSetting(folder?.uri).value;
+  services.output.info(now ? `Analyze Feedback now uses the saved classifier ${now}.` : 'Analyze Feedback now uses the sentiment model.');
   void vscode.window.showInformationMessage(
-    value
-      ? `Analyze Feedback and Explain Sentiment now use your classifier "${value}" (setting productForge.analysis.classifier).`
+    now
+      ? `Analyze Feedback and Explain Sentiment now use your classifier "${now}" (setting productForge.analysis.classifier).`
       : `Analyze Feedback and Explain Sentiment now use the sentiment model ${cfg.sentimentModel}.`,
   );
 }

@@ -305,7 +305,8 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
       const label = i === 0 ? (model === 'positive' ? 'negative' : 'positive') : model;
       await row.locator('select.yours').selectOption(label);
       mine.push({ text, label });
-      await view.locator('div.muted', { hasText: new RegExp(`Your labels: ${i + 1} saved`) }).waitFor({ timeout: 20_000 });
+      // one correction, one confirmation: the model agrees with 0 of 1, then 1 of 2
+      await view.locator('div.muted', { hasText: new RegExp(`Your labels: ${i + 1} saved .* agrees with ${i} of the ${i + 1} you labelled here`) }).waitFor({ timeout: 20_000 });
     }
     await s.screenshot('report-view-labels');
     const file = path.join(s.workspace, '.product-forge', 'labels', 'sentiment-labels.csv');

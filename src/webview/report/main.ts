@@ -235,7 +235,11 @@ function renderLabelsLine(r: ReportModel): void {
     e.preventDefault();
     messenger.post('trainOnLabels', {});
   });
-  labelsLine.replaceChildren(document.createTextNode(`Your labels: ${n.toLocaleString()} saved${labelsFile ? ` in ${labelsFile}` : ''} · `), train);
+  // How often this report's model agrees with the labels given to its items (the case for training your own).
+  const mine = r.items.filter((it) => it.labelled);
+  const agree = mine.filter((it) => it.labelled === it.label).length;
+  const agreement = mine.length ? ` · ${r.modelId ?? 'the model'} agrees with ${agree} of the ${mine.length} you labelled here` : '';
+  labelsLine.replaceChildren(document.createTextNode(`Your labels: ${n.toLocaleString()} saved${labelsFile ? ` in ${labelsFile}` : ''}${agreement} · `), train);
 }
 
 /** "Your label": a select under the model's label whose change saves the user's (also to confirm the model's). */
