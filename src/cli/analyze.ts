@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeFeedback, disposeAnalysis, OUTPUT_FORMATS, outputChunks, writeOutputFile, writeReport, type AnalysisResult, type AnalyzeProgress, type OutputFormat } from '../core/analysis';
 import { pathExists } from '../core/fsutil';
-import { listFeedbackFiles, openFeedbackFile } from '../core/readers';
+import { listFeedbackFiles, openFeedbackInputs } from '../core/readers';
 import type { DeviceSetting, SentimentClassifier } from '../core/types';
 import type { RuntimeSentimentClassifier } from '../runtime/sentiment';
 import { CancelledError, UserError } from '../core/types';
@@ -65,19 +65,26 @@ export async function loadRuntimeClassifier(o: Parameters<NonNullable<AnalyzeCli
   let modelDir: string;
   let format: 'classifier' | undefined;
   const asDir = path.resolve(o.model);
-  if (existsSync(path.join(asDir, 'preprocessing.json')) && statSync(asDir).isDirectory()) {
+  const { loadClassifier, savedClassifierDir } = await import('../core/train/artifact');
+  const saved = savedClassifierDir(o.model);
+  const isDir = existsSync(asDir) && statSync(asDir).isDirectory();
+  if (saved) {
     // A classifier saved by `product-forge train --save` (or the Train view): checked before the worker starts.
-    const { loadClassifier } = await import('../core/train/artifact');
     const { describeSentimentUse, sentimentUse } = await import('../core/train/sentiment');
-    const c = await loadClassifier(asDir);
+    const c = await loadClassifier(saved);
     const use = sentimentUse(c);
-    modelDir = asDir;
+    modelDir = saved;
     modelId = `classifier:${c.metadata.name}`;
     format = 'classifier';
-    o.log('info', `saved classifier ${c.metadata.name} (${c.metadata.modelKind}, ${describeSentimentUse(use, c.metadata.labels)}) reads the text as "${use.textColumn}": ${asDir}`);
-  } else if (existsSync(path.join(asDir, 'config.json')) && statSync(asDir).isDirectory()) {
+    o.log('info', `saved classifier ${c.metadata.name} (${c.metadata.modelKind}, ${describeSentimentUse(use, c.metadata.labels)}) reads the text as "${use.textColumn}": ${saved}`);
+    if (o.device === 'gpu') o.log('warn', 'a saved classifier runs on the CPU; --device gpu does not apply to it');
+  } else if (isDir && existsSync(path.join(asDir, 'config.json'))) {
     modelDir = asDir;
     modelId = path.basename(asDir);
+  } else if (isDir) {
+    throw new UserError(`--model ${o.model} is a folder but neither a model (config.json, onnx/) nor a saved classifier (model.onnx, preprocessing.json, metadata.json)`);
+  } else if (/^(\.|~|\/|[A-Za-z]:[\\/]|\\\\)/.test(o.model)) {
+    throw new UserError(`--model ${o.model}: no such folder`);
   } else {
     const r = await resolveModel(o.model, {
       modelsPath: o.modelsPath ?? process.env.PRODUCT_FORGE_MODELS_PATH,
@@ -152,7 +159,9 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
       return 0;
     }
     quiet = args.flags.has('quiet');
-    const format = choice<OutputFormat>(args, 'format', OUTPUT_FORMATS, 'md');
+    // Without --format, an --out file's extension picks it (results.csv, items.jsonl, summary.json, report.md).
+    const outExt = path.extname(stringFlag(args, 'out') ?? '').slice(1).toLowerCase();
+    const format = choice<OutputFormat>(args, 'format', OUTPUT_FORMATS, (OUTPUT_FORMATS as readonly string[]).includes(outExt) ? (outExt as OutputFormat) : 'md');
     const device = choice<DeviceSetting>(args, 'device', ['auto', 'cpu', 'gpu'], 'auto');
     const lowConfidence = numberFlag(args, 'low-confidence', 0.6, 0, 1);
     const out = stringFlag(args, 'out');
@@ -165,17 +174,18 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     const explain = args.flags.has('explain') ? 'all' : rowsOnly ? 'none' : 'listed';
     const twoWay = args.flags.has('two-way');
     if (!args.positional.length) throw new UserError('analyze needs at least one file or folder; see --help');
+    if (out && (await pathExists(out)) && statSync(out).isDirectory()) throw new UserError(`--out ${out} is a folder; give a file name (e.g. ${path.join(out, `results.${format}`)})`);
     if (out && !force && (await pathExists(out))) throw new UserError(`${out} already exists; choose another name or pass --force to replace it`);
     if (reportDir && (await pathExists(reportDir)) && !statSync(reportDir).isDirectory()) throw new UserError(`--report-dir ${reportDir} is not a folder`);
 
     // Check the inputs before loading the model: bad input fails in milliseconds.
     const files = await listFeedbackFiles(args.positional);
-    let bytes = 0;
-    for (const f of files) {
-      const opened = await openFeedbackFile(f, { column, signal, maxJsonBytes: undefined });
-      bytes += opened.bytesTotal;
-    }
-    log('info', `reading ${files.length} file${files.length === 1 ? '' : 's'} (${fmtBytes(bytes)})`);
+    // The output never replaces what is read (not even with --force).
+    if (out && files.some((f) => path.resolve(f) === path.resolve(out))) throw new UserError(`--out ${out} is one of the files being analyzed; the input is never modified: choose another name`);
+    // (files in a folder that cannot be read are skipped; the analysis warns about them)
+    const { opened } = await openFeedbackInputs(args.positional, { column, signal, maxJsonBytes: undefined });
+    const bytes = opened.reduce((a, f) => a + f.bytesTotal, 0);
+    log('info', `reading ${opened.length} file${opened.length === 1 ? '' : 's'} (${fmtBytes(bytes)})`);
 
     const tLoad = Date.now();
     loaded = await (deps.loadClassifier ?? loadRuntimeClassifier)({ model, modelsPath: stringFlag(args, 'models-path'), device, signal, log });

@@ -1,6 +1,7 @@
 // `product-forge train <csv> --target COL [--features a,b] [--model auto|logreg|mlp|rf|gb] [--test-split 0.2 | --test FILE]
 //                       [--seed 0] [--save DIR] [--json] [--class-weight none|balanced] [--epochs N] [--hidden 64,32] ...`
 // `product-forge predict <model-dir> <csv> --out FILE [--force] [--json]`
+import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancelledError, UserError, type DeviceSetting } from '../core/types';
@@ -9,7 +10,7 @@ import type { LoadedEmbedder } from '../runtime/embedder';
 import { readTable } from '../core/train/csv';
 import { profileTable } from '../core/train/infer';
 import { trainClassifier, type ModelChoice, type TrainOptions } from '../core/train/trainer';
-import { CLASSIFIERS_DIR, saveClassifier } from '../core/train/artifact';
+import { CLASSIFIERS_DIR, saveClassifier, savedClassifierDir } from '../core/train/artifact';
 import { defaultPredictionsPath, predictFile } from '../core/train/predict';
 import { createFoldPool } from '../runtime/cv-pool';
 
@@ -254,7 +255,10 @@ export async function runPredict(argv: string[]): Promise<number> {
     const { positional, flags } = parseArgs(argv, PREDICT_FLAGS);
     if (flags.has('help')) { process.stdout.write(PREDICT_USAGE + '\n'); return 0; }
     if (positional.length !== 2) throw new UserError(`predict needs a model folder and a CSV file\n${PREDICT_USAGE}`);
-    const [modelDir, csv] = positional;
+    const [ref, csv] = positional;
+    // A bare name is a classifier saved by `train --name` (.product-forge/classifiers/<name>).
+    const modelDir = savedClassifierDir(ref) ?? ref;
+    if (!existsSync(modelDir)) throw new UserError(`${ref}: no such classifier folder (give the folder \`train --save\` wrote, or a name under .product-forge/classifiers)`);
     const json = flags.has('json');
     const quiet = json || flags.has('quiet');
     const out = str(flags, 'out') ?? (await defaultPredictionsPath(csv));

@@ -54,7 +54,9 @@ export class AtomicFileWriter {
   static async create(target: string, opts: AtomicWriteOptions = {}): Promise<AtomicFileWriter> {
     const abs = path.resolve(target);
     if (opts.mkdir !== false) await fsp.mkdir(path.dirname(abs), { recursive: true });
-    if (!opts.overwrite && (await pathExists(abs))) {
+    const st = await fsp.stat(abs).catch(() => undefined);
+    if (st?.isDirectory()) throw new UserError(`${target} is a folder; give a file name inside it`);
+    if (!opts.overwrite && st) {
       throw new UserError(`${target} already exists; choose another name or pass --force to replace it`);
     }
     const tmp = tempPathFor(abs);

@@ -28,14 +28,19 @@ function workspaceDirs(scope?: vscode.ConfigurationScope): string[] {
   return own ? [own, ...all.filter((d) => d !== own)] : all;
 }
 
+/** The folder the setting names (the first candidate holding preprocessing.json), and where it looked. */
+export function findAnalysisClassifier(value: string, scope?: vscode.ConfigurationScope): { dir?: string; candidates: string[] } {
+  const v = value.startsWith('~') ? path.join(os.homedir(), value.slice(1)) : value;
+  const candidates = path.isAbsolute(v) ? [v] : workspaceDirs(scope).flatMap((ws) => [path.join(ws, CLASSIFIERS_DIR, v), path.join(ws, v)]);
+  return { dir: candidates.find((d) => existsSync(path.join(d, 'preprocessing.json'))), candidates };
+}
+
 /**
  * The classifier the setting names: an absolute folder ("~/..." too), or a name under
  * .product-forge/classifiers (or a folder relative to a workspace folder). Checked: it must qualify.
  */
 export async function resolveAnalysisClassifier(value: string, scope?: vscode.ConfigurationScope): Promise<LoadedClassifier> {
-  const v = value.startsWith('~') ? path.join(os.homedir(), value.slice(1)) : value;
-  const candidates = path.isAbsolute(v) ? [v] : workspaceDirs(scope).flatMap((ws) => [path.join(ws, CLASSIFIERS_DIR, v), path.join(ws, v)]);
-  const dir = candidates.find((d) => existsSync(path.join(d, 'preprocessing.json')));
+  const { dir, candidates } = findAnalysisClassifier(value, scope);
   if (!dir) {
     const ws = workspaceDirs(scope)[0];
     const saved = ws ? (await listClassifiers(path.join(ws, CLASSIFIERS_DIR))).filter((c) => !sentimentUseProblem(c)).map((c) => path.basename(c.dir)) : [];
@@ -111,14 +116,28 @@ export async function setAnalysisClassifier(services: Services, value: string): 
   const inspected = vscode.workspace.getConfiguration('productForge', folder?.uri).inspect<string>(ANALYSIS_CLASSIFIER_KEY);
   const target = inspected?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder : folder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await vscode.workspace.getConfiguration('productForge', folder?.uri).update(ANALYSIS_CLASSIFIER_KEY, value || undefined, target);
-  // What is in effect now (a user-level value still applies when the workspace's is cleared).
-  const now = analysisClassifierSetting(folder?.uri).value;
+  // What is in effect now: a user-level value still applies when the workspace's is cleared, and Restricted Mode
+  // does not load a workspace classifier.
+  const eff = analysisClassifierSetting(folder?.uri);
+  const now = eff.value;
   services.output.info(now ? `Analyze Feedback now uses the saved classifier ${now}.` : 'Analyze Feedback now uses the sentiment model.');
-  void vscode.window.showInformationMessage(
-    now
-      ? `Analyze Feedback and Explain Sentiment now use your classifier "${now}" (setting productForge.analysis.classifier).`
-      : `Analyze Feedback and Explain Sentiment now use the sentiment model ${cfg.sentimentModel}.`,
-  );
+  if (eff.ignored) {
+    void vscode.window.showWarningMessage(eff.ignored, 'Manage Workspace Trust').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return;
+  }
+  const stillUser = !value && now && inspected?.globalValue;
+  void vscode.window
+    .showInformationMessage(
+      now
+        ? `Analyze Feedback and Explain Sentiment now use your classifier "${now}" (setting productForge.analysis.classifier${stillUser ? ' in your user settings: clear it there to use the sentiment model' : ''}).`
+        : `Analyze Feedback and Explain Sentiment now use the sentiment model ${cfg.sentimentModel}.`,
+      ...(stillUser ? ['Open User Settings'] : []),
+    )
+    .then((pick) => {
+      if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'productForge.analysis.classifier');
+    });
 }
 
 /** The setting value naming a classifier folder: its name when it is in the workspace's classifiers folder, else the folder. */

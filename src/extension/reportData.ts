@@ -361,7 +361,7 @@ async function readResultsCsv(csvPath: string, root: string, display: (abs: stri
       const src = c!.source >= 0 && r[c!.source] ? r[c!.source] : '';
       const abs = src ? path.resolve(root, src) : '';
       const line = Math.max(1, Math.floor(Number(r[c!.line])) || 1);
-      return (row = { n, file: abs, item: { source: abs ? display(abs) : '', line, text: text.length > 2000 ? `${text.slice(0, 2000)}…` : text, label: label!, score, date: day } });
+      return (row = { n, file: abs, item: { source: abs ? display(abs) : '', line, text: text.length > 2000 ? `${text.slice(0, 2000)}…` : text, ...(text.length > 2000 ? { cut: true } : {}), label: label!, score, date: day } });
     };
     if (first && first.length < maxItems) first.push(build());
     else first = null;

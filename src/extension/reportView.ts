@@ -205,6 +205,10 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
         const cur = this.current;
         const item = cur && cur.model.id === msg.reportId ? cur.model.items[msg.index] : undefined;
         if (!cur || !item) return;
+        if (item.cut) {
+          void vscode.window.showWarningMessage('This item is over 2,000 characters and is shown cut: label it in the labels file itself (text, sentiment).');
+          return;
+        }
         const file = labelsFileFor(cur.dir);
         // One write at a time: quick successive labels must not lose each other.
         const save = this.labelling.then(() => saveLabel(file, item.text, msg.label));

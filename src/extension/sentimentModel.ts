@@ -7,7 +7,7 @@ import { createSentimentClassifier, type RuntimeSentimentClassifier } from '../r
 import { readConfig, effectiveModelsPath } from './config';
 import { SENTIMENT_MODEL_SETTINGS } from './configSchema';
 import { describeSentimentUse, sentimentUse } from '../core/train/sentiment';
-import { analysisClassifierSetting, resolveAnalysisClassifier } from './analysisClassifier';
+import { analysisClassifierSetting, findAnalysisClassifier, resolveAnalysisClassifier } from './analysisClassifier';
 import type { Services } from './services';
 import { modelLookup } from './trainView';
 import { hideModelStatus, showModelStatus, type LoadedModelInfo } from './statusBar';
@@ -63,7 +63,9 @@ export class SentimentModelHost implements vscode.Disposable {
     }
     // 0 (auto) leaves the budget to the runtime: every core.
     const threads = cfg.inferenceThreads > 0 ? cfg.inferenceThreads : undefined;
-    const key = JSON.stringify([cfg.sentimentModel, cfg.device, mp.value ?? '', threads ?? 0, own.value]);
+    // A classifier is keyed by the folder it resolves to (the same name in two workspace folders is two classifiers).
+    const ownDir = own.value ? (findAnalysisClassifier(own.value, opts.scope).dir ?? own.value) : '';
+    const key = JSON.stringify([cfg.sentimentModel, cfg.device, mp.value ?? '', threads ?? 0, ownDir]);
     if (this.current && this.current.key !== key) this.drop('the settings changed');
     if (!this.current) {
       const promise = own.value

@@ -236,7 +236,7 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         // Only a classifier of this workspace's classifiers folder (the ones the view lists), and only one that qualifies.
         const root = classifiersRoot();
         try {
-          if (!root || path.resolve(path.dirname(msg.modelDir)) !== path.resolve(root.fsPath)) throw new UserError('Only a classifier saved in this workspace can be used for Analyze Feedback.');
+          if (!root || path.dirname(path.resolve(msg.modelDir)) !== path.resolve(root.fsPath)) throw new UserError('Only a classifier saved in this workspace can be used for Analyze Feedback.');
           sentimentUse(await loadClassifier(msg.modelDir));
           await setAnalysisClassifier(this.s, classifierSettingValue(msg.modelDir));
         } catch (e) {

@@ -77,8 +77,10 @@ export async function createSentimentClassifier(
   };
   /** Loads (again) when this runtime generation has not loaded the model yet; concurrent callers share one load. */
   const ensureLoaded = async (signal?: AbortSignal, force = false): Promise<void> => {
-    if (!force && loadedGeneration === runtime.generation) return;
-    if (loadedGeneration >= 0) opts.log?.('warn', `Reloading ${opts.modelId}: the model worker was restarted.`);
+    const stale = loadedGeneration !== runtime.generation;
+    // A saved classifier is checked on every request (cheap when unchanged): its folder may have been saved anew.
+    if (!force && !stale && opts.format !== 'classifier') return;
+    if (stale && loadedGeneration >= 0) opts.log?.('warn', `Reloading ${opts.modelId}: the model worker was restarted.`);
     loading ??= doLoad(signal).finally(() => (loading = undefined));
     await loading;
   };

@@ -17,8 +17,8 @@ const root = path.resolve(__dirname, '..', '..');
 const labelled = path.join(root, 'test', 'fixtures', 'train', 'labelled-feedback.csv');
 const customers = path.join(root, 'test', 'fixtures', 'e2e-train', 'customers.csv');
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, ['bin/product-forge.js', ...args], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function cli(args: string[], cwd = root): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, [path.join(root, 'bin', 'product-forge.js'), ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 }
 
 describe('a saved classifier as the sentiment model (built CLI + model worker)', function () {
@@ -126,13 +126,34 @@ describe('a saved classifier as the sentiment model (built CLI + model worker)',
       await new Promise((r) => setTimeout(r, 20));
       t = await quietly(() => runTrain([two, '--target', 'sentiment', '--model', 'logreg', '--save', folder, '--json']));
       assert.equal(t.code, 0, t.err);
+      // Explain (a request without a load of its own): the saved folder is checked on every request.
+      const ex = await c.explain('Is there a Linux version?');
+      assert.equal(ex.scores.neutral, 0, 'explain used the re-saved two-class classifier');
       const job = await c.analyze({ inputs: [labelled], column: 'feedback', keepItems: false });
       assert.equal(job.result.counts.neutral, 0, 'the re-saved two-class classifier labelled the items');
-      assert.equal(job.load.cached, undefined);
       await c.dispose();
     } finally {
       await runtime.dispose();
     }
+  });
+
+  it('--model takes a name saved by `train --name` (from the folder it was run in); a wrong folder says what it is', async () => {
+    const ws = path.join(dir, 'ws');
+    await fs.mkdir(ws);
+    const t = cli(['train', labelled, '--target', 'sentiment', '--model', 'logreg', '--name', 'team-sentiment', '--json'], ws);
+    assert.equal(t.status, 0, t.stderr);
+    const a = cli(['analyze', labelled, '--column', 'feedback', '--model', 'team-sentiment', '--format', 'json'], ws);
+    assert.equal(a.status, 0, a.stderr);
+    assert.equal(JSON.parse(a.stdout).model.id, 'classifier:team-sentiment');
+    const p = cli(['predict', 'team-sentiment', labelled, '--out', path.join(dir, 'p.csv')], ws);
+    assert.equal(p.status, 0, p.stderr);
+    const missing = cli(['analyze', labelled, '--column', 'feedback', '--model', './nope']);
+    assert.match(missing.stderr, /--model \.\/nope: no such folder/);
+    const empty = path.join(dir, 'empty-folder');
+    await fs.mkdir(empty);
+    const e = cli(['analyze', labelled, '--column', 'feedback', '--model', empty]);
+    assert.match(e.stderr, /is a folder but neither a model \(config\.json, onnx\/\) nor a saved classifier/);
+    assert.notEqual(e.status, 0);
   });
 
   it('refuses a classifier that is not a sentiment classifier, naming why', async () => {

@@ -200,6 +200,17 @@ describe('analysis: writers', () => {
     assert.match(md, /\| negative \| 1 \| 50% \|/);
   });
 
+  it('values from the data are shown in the Markdown report, never rendered as images or HTML (the preview would fetch them)', async () => {
+    const rows = ['plan,text'];
+    for (let i = 0; i < 6; i++) rows.push(`"![x](https://evil.example/p.png)",great app ${i}`, `<img src=https://evil.example/q.png>,slow and bad ${i}`);
+    const r = await analyze([write('m.csv', rows.join('\n') + '\n')]);
+    const md = renderMarkdown(r);
+    assert.match(md, /## By plan/);
+    assert.doesNotMatch(md, /(^|[^\\])!\[x\]\(https:/m);
+    assert.doesNotMatch(md, /(^|[^\\])<img/m);
+    assert.match(md, /\\!\\\[x\\\]\(https:\/\/evil\.example\/p\.png\)/);
+  });
+
   it('writeReport writes a new timestamped folder each time, never overwriting, with the chart when dated', async () => {
     const p = write('r.csv', 'date,text\n2024-01-01,great\n2024-01-09,bad crash\n');
     const r = await analyze([p]);
@@ -231,6 +242,8 @@ describe('analysis: writers', () => {
     assert.equal(fs.readFileSync(f, 'utf8'), 'user content');
     await atomicWriteFile(f, 'new', { overwrite: true });
     assert.equal(fs.readFileSync(f, 'utf8'), 'new');
+    fs.mkdirSync(path.join(dir, 'a-folder'));
+    await assert.rejects(atomicWriteFile(path.join(dir, 'a-folder'), 'x', { overwrite: true }), (e: unknown) => e instanceof UserError && /is a folder; give a file name/.test(e.message));
     fs.mkdirSync(path.join(dir, 'x'));
     const d = await writeDirAtomically(dir, 'x', async (tmp) => fs.writeFileSync(path.join(tmp, 'a'), '1'));
     assert.equal(path.basename(d), 'x-2');

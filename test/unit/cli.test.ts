@@ -94,6 +94,18 @@ describe('cli: analyze arguments and errors', () => {
     assert.equal((await cli([f, '--format', 'csv', '--out', out, '--force', '-q'])).code, 0);
     assert.notEqual(fs.readFileSync(out, 'utf8'), 'mine');
     assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp')), []);
+    // the input itself is never the output, not even with --force; a folder is not a file name
+    const self = await cli([f, '--format', 'csv', '--out', f, '--force']);
+    assert.equal(self.code, 2);
+    assert.match(self.stderr, /is one of the files being analyzed; the input is never modified/);
+    assert.equal(fs.readFileSync(f, 'utf8'), 'great app\nit crashes\n');
+    const folder = await cli([f, '--out', dir, '--force']);
+    assert.equal(folder.code, 2);
+    assert.match(folder.stderr, /is a folder; give a file name/);
+    // without --format, the --out extension picks it
+    const byExt = path.join(dir, 'items.jsonl');
+    assert.equal((await cli([f, '--out', byExt, '-q'])).code, 0);
+    assert.equal(JSON.parse(fs.readFileSync(byExt, 'utf8').split('\n')[0]).text, 'great app');
   });
 
   it('--report-dir writes a report folder', async () => {

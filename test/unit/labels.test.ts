@@ -36,5 +36,11 @@ describe('sentiment labels file', () => {
     await fs.writeFile(file, 'a,b\n1,2\n');
     await assert.rejects(saveLabel(file, 'x', 'negative'), (e: unknown) => e instanceof UserError && /not a labels file/.test(e.message));
     assert.equal(await fs.readFile(file, 'utf8'), 'a,b\n1,2\n', 'the other file is untouched');
+    // a labels file the user extended (another column, another label) is not rewritten without them
+    for (const content of ['text,sentiment,who\nslow,negative,ann\n', 'text,sentiment\nslow,negative\nok-ish,mixed\n']) {
+      await fs.writeFile(file, content);
+      await assert.rejects(saveLabel(file, 'fast', 'positive'), (e: unknown) => e instanceof UserError && /which saving a label would drop; it is left as it is/.test(e.message));
+      assert.equal(await fs.readFile(file, 'utf8'), content);
+    }
   });
 });

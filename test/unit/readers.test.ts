@@ -69,6 +69,14 @@ describe('readers: encodings', () => {
     assert.deepEqual(r.items.map((i) => [i.line, i.text, i.fields?.['评分']]), [[2, '物流很快，但是质量很差', '2'], [3, '客服态度很好', '5']]);
   });
 
+  it('reads Latin-1 / Windows-1252 files (accented letters as single bytes), not as binary or GB18030', async () => {
+    const bytes = Buffer.from('id,text\n1,Tr\xe8s bon produit, livraison rapide\n2,"Pas terrible, \xe9cran cass\xe9"\n3,Gro\xdfartig \x96 danke\n', 'latin1');
+    assert.equal(sniffEncoding(bytes).encoding, 'windows-1252');
+    const r = await readFeedbackFile(write('latin1.csv', bytes));
+    assert.equal(r.file.encoding, 'Windows-1252 (Latin-1)');
+    assert.deepEqual(r.items.map((i) => i.text), ['Très bon produit', 'Pas terrible, écran cassé', 'Großartig – danke']);
+  });
+
   it('rejects binary files with a one-line UserError', async () => {
     const bin = Buffer.alloc(4096);
     for (let i = 0; i < bin.length; i++) bin[i] = (i * 37) % 256;

@@ -49,7 +49,8 @@ describe('a saved classifier as the sentiment model', () => {
     assert.deepEqual(ten.labels, ['negative', 'negative', 'neutral', 'positive', 'positive']);
     assert.deepEqual(ten.ratings, { min: 0, max: 10 });
     // 0/1 (or 1/2) is not a rating scale with both ends
-    assert.match(sentimentUseProblem(saved([text('t')], ['0', '1']))!, /read as ratings of 0-10 need both negative and positive/);
+    assert.match(sentimentUseProblem(saved([text('t')], ['0', '1']))!, /classes 0 and 1 do not say which one is negative: name them negative and positive/);
+    assert.match(sentimentUseProblem(saved([text('t')], ['1', '2', '3']))!, /read as ratings of 1-5 need both negative and positive/);
     assert.match(sentimentUseProblem(saved([text('t')], ['1', '50']))!, /none is a sentiment label/);
     // ratings' probabilities add up per sentiment
     assert.deepEqual([...toSentimentRows([0.1, 0.2, 0.3, 0.25, 0.15], five.labels)[0]].map((x) => +x.toFixed(6)), [0.3, 0.3, 0.4]);
@@ -65,5 +66,15 @@ describe('a saved classifier as the sentiment model', () => {
   it('the Train view proposes a "sentiment" column as the target (the labels file: text, sentiment)', () => {
     const rows = Array.from({ length: 12 }, (_, i) => [`text number ${i} about the app`, ['negative', 'neutral', 'positive'][i % 3], ['web', 'ios'][i % 2]]);
     assert.equal(proposeTarget(profileTable(tableFromRecords(['text', 'sentiment', 'channel'], rows))), 'sentiment');
+  });
+
+  it('short texts in a column named as text ("feedback", "review_text") are text, not categories or identifiers', () => {
+    const words = ['crashes', 'love it', 'too slow', 'great app', 'broken sync', 'so good', 'meh', 'awful login', 'nice ui', 'buggy', 'perfect', 'laggy'];
+    const rows = words.map((w, i) => [w, ['negative', 'positive'][i % 2], `v${i % 3}`]);
+    const p = profileTable(tableFromRecords(['review_text', 'sentiment', 'code'], rows));
+    assert.equal(p[0].type, 'text');
+    assert.notEqual(p[2].type, 'text');
+    // the same values under another name stay what they were
+    assert.notEqual(profileTable(tableFromRecords(['product', 'sentiment', 'code'], rows))[0].type, 'text');
   });
 });

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FeedbackItem, SentimentClassifier, SentimentLabel, SentimentScores } from '../types';
 import { CancelledError, SENTIMENT_LABELS, UserError, throwIfAborted } from '../types';
-import { listFeedbackFiles, openFeedbackFile, parseDate, ratingSentiment, type OpenedFeedbackFile } from '../readers';
+import { openFeedbackInputs, parseDate, ratingSentiment, type OpenedFeedbackFile } from '../readers';
 import { yielder } from '../yielder';
 import { splitContrast } from './aspects';
 import { explainScored, occlusionUnits, occlusionWeights, topDrivers, topLabel, withoutUnit, type Driver, type TextUnit } from './explain';
@@ -294,13 +294,10 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   const chunkSize = Math.max(1, Math.min(explainAll ? 256 : Infinity, opts.chunkSize ?? opts.batchSize ?? 1024));
   const inFlight = Math.max(1, opts.inFlight ?? 2);
 
-  const files = await listFeedbackFiles(inputs);
-  // Open every file first: bad input (binary, no text column, unknown --column) fails before any model work.
-  const opened: OpenedFeedbackFile[] = [];
-  for (const f of files) {
-    throwIfAborted(signal);
-    opened.push(await openFeedbackFile(f, { column: opts.column, signal, batchSize, maxJsonBytes: opts.maxJsonBytes }));
-  }
+  // Open every file first: bad input (binary, no text column, unknown --column) fails before any model work;
+  // such a file found in a folder (not named) is skipped with a warning.
+  const { opened, skipped } = await openFeedbackInputs(inputs, { column: opts.column, signal, batchSize, maxJsonBytes: opts.maxJsonBytes });
+  for (const w of skipped) opts.log?.('warn', w);
   const bytesTotal = opened.reduce((a, f) => a + f.bytesTotal, 0);
 
   const tmpDir = await fsp.mkdtemp(path.join(opts.tempDir ?? os.tmpdir(), `product-forge-analysis-${randomBytes(3).toString('hex')}-`));
@@ -337,7 +334,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   const contrastExamples = new TopK<ContrastExample>(k);
 
   const summaries: FileSummary[] = [];
-  const warnings: string[] = [];
+  const warnings: string[] = [...skipped];
   let bytesBefore = 0;
   let lastProgress = 0;
   const progress = (bytesDone: number, phase: AnalyzeProgress['phase'], force = false) => {

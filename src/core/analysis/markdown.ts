@@ -19,6 +19,14 @@ function cell(s: string): string {
   return s.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
 }
 
+/**
+ * Text from the data (theme phrases, category values, column names, warnings) in Markdown outside code spans:
+ * markup characters escaped, so a value such as `<img src=…>` or `![](https://…)` is shown, never rendered or fetched.
+ */
+function mdText(s: string): string {
+  return cell(s).replace(/([*_`\[\]<>!])/g, '\\$1');
+}
+
 function quote(s: string, n = 240): string {
   const t = s.replace(/\s+/g, ' ').trim();
   return (t.length > n ? `${t.slice(0, n - 1)}…` : t).replace(/([*_`\[\]<>])/g, '\\$1');
@@ -67,10 +75,10 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
     L.push('');
     L.push('| Theme | Mentions | Negative share | Mix |');
     L.push('|---|---:|---:|---|');
-    for (const t of r.themes) L.push(`| ${cell(t.phrase)} | ${t.count} | ${pct(t.negativeShare)} | ${mix(t.counts)} |`);
+    for (const t of r.themes) L.push(`| ${mdText(t.phrase)} | ${t.count} | ${pct(t.negativeShare)} | ${mix(t.counts)} |`);
     L.push('');
     for (const t of r.themes) {
-      L.push(`**${cell(t.phrase)}** (${count(t.count, 'mention')}, ${pct(t.negativeShare)} negative)`);
+      L.push(`**${mdText(t.phrase)}** (${count(t.count, 'mention')}, ${pct(t.negativeShare)} negative)`);
       // one paragraph per quote (consecutive "> " lines would run together when rendered)
       t.quotes.forEach((q, i) => L.push(...(i ? ['>'] : []), `> “${quote(q.text)}” — ${q.label}, \`${loc(q.source, q.line)}\``));
       L.push('');
@@ -87,7 +95,7 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
       L.push('|---|---:|---:|---:|---|');
       for (const f of r.aspects.findings) {
         const ex = f.criticized ?? f.praised;
-        L.push(`| ${cell(f.aspect)} | ${f.mentions} | ${f.counts.positive} | ${f.counts.negative} | ${ex ? `${cell(quote(ex.clause, 100))} (\`${loc(ex.source, ex.line)}\`)` : ''} |`);
+        L.push(`| ${mdText(f.aspect)} | ${f.mentions} | ${f.counts.positive} | ${f.counts.negative} | ${ex ? `${cell(quote(ex.clause, 100))} (\`${loc(ex.source, ex.line)}\`)` : ''} |`);
       }
       L.push('');
     }
@@ -142,17 +150,17 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
     if (t.growingThemes.length) {
       L.push('Themes that grew (share of items, first half → second half of the period):');
       L.push('');
-      for (const g of t.growingThemes) L.push(`- **${cell(g.phrase)}**: ${pct(g.earlyShare)} → ${pct(g.lateShare)} (${g.lateCount} recent mentions, ${pct(g.negativeShare)} negative)`);
+      for (const g of t.growingThemes) L.push(`- **${mdText(g.phrase)}**: ${pct(g.earlyShare)} → ${pct(g.lateShare)} (${g.lateCount} recent mentions, ${pct(g.negativeShare)} negative)`);
       L.push('');
     }
   }
 
   for (const c of r.categories) {
-    L.push(`## By ${cell(c.column)}`);
+    L.push(`## By ${mdText(c.column)}`);
     L.push('');
-    L.push(`| ${cell(c.column)} | Items | Negative | Neutral | Positive | Negative share |`);
+    L.push(`| ${mdText(c.column)} | Items | Negative | Neutral | Positive | Negative share |`);
     L.push('|---|---:|---:|---:|---:|---:|');
-    for (const row of c.rows.slice(0, 30)) L.push(`| ${cell(row.value)} | ${row.total} | ${row.counts.negative} | ${row.counts.neutral} | ${row.counts.positive} | ${pct(row.negativeShare)} |`);
+    for (const row of c.rows.slice(0, 30)) L.push(`| ${mdText(row.value)} | ${row.total} | ${row.counts.negative} | ${row.counts.neutral} | ${row.counts.positive} | ${pct(row.negativeShare)} |`);
     if (c.rows.length > 30) L.push(`| … ${c.rows.length - 30} more | | | | | |`);
     L.push('');
   }
@@ -187,7 +195,7 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
   if (r.warnings.length) {
     L.push('Warnings:');
     L.push('');
-    for (const w of r.warnings) L.push(`- ${cell(w)}`);
+    for (const w of r.warnings) L.push(`- ${mdText(w)}`);
     L.push('');
   }
   return L.join('\n');

@@ -1,11 +1,12 @@
 // Encoding detection and streaming decoding of feedback files.
-// Order: BOM (UTF-8, UTF-16LE, UTF-16BE) > BOM-less UTF-16 (NUL byte pattern) > valid UTF-8 > GB18030.
+// Order: BOM (UTF-8, UTF-16LE, UTF-16BE) > BOM-less UTF-16 (NUL byte pattern) > valid UTF-8 > Windows-1252
+// (Latin-1: accented letters as single high bytes between ASCII ones) > GB18030.
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { CancelledError, UserError } from '../types';
 
-export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'windows-1252';
 
 export interface EncodingInfo {
   encoding: TextEncodingName;
@@ -40,8 +41,23 @@ export function sniffEncoding(bytes: Uint8Array): EncodingInfo {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
     return { encoding: 'utf-8', bomLength: 0, label: 'UTF-8' };
   } catch {
-    return { encoding: 'gb18030', bomLength: 0, label: 'GB18030' };
+    return latin1Likely(bytes) ? { encoding: 'windows-1252', bomLength: 0, label: 'Windows-1252 (Latin-1)' } : { encoding: 'gb18030', bomLength: 0, label: 'GB18030' };
   }
+}
+
+/**
+ * Not UTF-8: Latin-1 / Windows-1252 text (French, German, Spanish exported by older tools) has its accented
+ * letters as single high bytes between ASCII ones ("Tr\xe8s"); GB18030 Chinese has high bytes in pairs and runs.
+ */
+export function latin1Likely(bytes: Uint8Array): boolean {
+  let high = 0, lone = 0;
+  const n = Math.min(bytes.length, 1 << 16);
+  for (let i = 0; i < n; i++) {
+    if (bytes[i] < 0x80) continue;
+    high++;
+    if ((i === 0 || bytes[i - 1] < 0x80) && (i + 1 >= n || bytes[i + 1] < 0x80)) lone++;
+  }
+  return high > 0 && lone / high > 0.5;
 }
 
 /** True when decoded text looks like a binary file (NUL bytes or many control characters). */

@@ -355,8 +355,17 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
  * into the supported files, sorted. Missing paths and unsupported files given explicitly are UserErrors.
  */
 export async function listFeedbackFiles(inputs: string[]): Promise<string[]> {
+  return (await listFeedbackInputs(inputs)).map((f) => f.file);
+}
+
+/**
+ * listFeedbackFiles, saying which files were found in a folder (inFolder) rather than named: an unreadable
+ * file found in a folder (empty, binary, no text column) is skipped with a warning, a named one is an error.
+ */
+export async function listFeedbackInputs(inputs: string[]): Promise<{ file: string; inFolder: boolean }[]> {
   if (!inputs.length) throw new UserError('no input files or folders given');
   const out: string[] = [];
+  const named = new Set<string>();
   const walk = async (dir: string) => {
     const entries = await fsp.readdir(dir, { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -381,9 +390,45 @@ export async function listFeedbackFiles(inputs: string[]): Promise<string[]> {
       if (out.length === before) throw new UserError(`No feedback items found in ${input} (no ${SUPPORTED_EXTENSIONS.join(' ')} files in the folder)`);
     } else if (!isSupportedFile(input)) {
       throw new UserError(`${input}: unsupported file type "${path.extname(input) || '(none)'}"; use ${SUPPORTED_EXTENSIONS.join(' ')}`);
-    } else out.push(input);
+    } else {
+      out.push(input);
+      named.add(path.resolve(input));
+    }
   }
-  return [...new Set(out)];
+  const seen = new Set<string>();
+  const files: { file: string; inFolder: boolean }[] = [];
+  for (const f of out) {
+    const abs = path.resolve(f);
+    if (seen.has(abs)) continue;
+    seen.add(abs);
+    files.push({ file: f, inFolder: !named.has(abs) });
+  }
+  return files;
+}
+
+/**
+ * Opens every listed file: a named file that cannot be read is an error; one found in a folder is skipped,
+ * with the reason in `skipped` (an error still when nothing is left).
+ */
+export async function openFeedbackInputs(
+  inputs: string[],
+  opts: ReadOptions,
+): Promise<{ opened: OpenedFeedbackFile[]; skipped: string[] }> {
+  const opened: OpenedFeedbackFile[] = [];
+  const skipped: string[] = [];
+  let first: UserError | undefined;
+  for (const { file, inFolder } of await listFeedbackInputs(inputs)) {
+    if (opts.signal?.aborted) throw new CancelledError();
+    try {
+      opened.push(await openFeedbackFile(file, opts));
+    } catch (e) {
+      if (!inFolder || !(e instanceof UserError)) throw e;
+      first ??= e;
+      skipped.push(`skipped ${file}: ${e.message.replace(/^No feedback items found in [^(]*\(([^)]*)\)$/, '$1')}`);
+    }
+  }
+  if (!opened.length && first) throw first;
+  return { opened, skipped };
 }
 
 /** Reads all items of one (small) file into memory. Prefer openFeedbackFile().batches() for large inputs. */

@@ -4,6 +4,7 @@
 //   metadata.json       columns, target, labels, metrics, date, model kind, settings
 // The folder is filled under a temp name and renamed; an existing folder is never replaced
 // (a free name "<name>-2", "<name>-3", ... is used instead).
+import { existsSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { safeName, writeDirAtomically } from '../fsutil';
@@ -105,6 +106,21 @@ export async function saveClassifier(result: TrainResult, opts: SaveOptions): Pr
 
 function isStringArray(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((x) => typeof x === 'string');
+}
+
+/**
+ * The folder a classifier reference names on the command line: a folder holding preprocessing.json, or a
+ * bare name saved by `train --name` / the Train view (.product-forge/classifiers/<name> under `cwd`).
+ */
+export function savedClassifierDir(ref: string, cwd = process.cwd()): string | undefined {
+  const has = (d: string) => existsSync(path.join(d, 'preprocessing.json'));
+  const asDir = path.resolve(cwd, ref);
+  if (has(asDir)) return asDir;
+  if (!/[\\/]/.test(ref) && !ref.startsWith('.')) {
+    const named = path.join(cwd, CLASSIFIERS_DIR, ref);
+    if (has(named)) return named;
+  }
+  return undefined;
 }
 
 /** Reads and checks a classifier folder; clear messages for anything missing or malformed. */

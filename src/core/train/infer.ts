@@ -72,6 +72,9 @@ export function profileTable(t: Table): ColumnProfile[] {
   return t.columns.map((name, c) => profileColumn(name, t.data[c], t.rowCount, decimalComma));
 }
 
+/** Column names that say "free text". */
+const TEXT_NAME = /(^|[_\s-])(text|feedback|review|comment|message|body|description|content|utterance|query|sentence|tweet|remarks?|notes?|answer|response)s?($|[_\s-])/i;
+
 export function profileColumn(name: string, col: string[], rowCount: number, decimalComma = false): ColumnProfile {
   let missing = 0;
   const counts = new Map<string, number>();
@@ -131,8 +134,9 @@ export function profileColumn(name: string, col: string[], rowCount: number, dec
     return { ...base, type: 'numeric', avgTokens, top: topOf(), min, max, mean: sum / num };
   }
   if (dates >= 0.9 * k) return { ...base, type: 'date', avgTokens, top: topOf() };
-  // Cyrillic/CJK text has few spaces: long strings count as text too.
-  const isText = (avgTokens >= 3 && uniqueRatio > 0.3) || (avgChars >= 25 && uniqueRatio > 0.5);
+  // Cyrillic/CJK text has few spaces: long strings count as text too. A column named as text ("feedback",
+  // "review_text", "comment") of mostly distinct values is text even when short ("crashes", "love it").
+  const isText = (avgTokens >= 3 && uniqueRatio > 0.3) || (avgChars >= 25 && uniqueRatio > 0.5) || (TEXT_NAME.test(name) && uniqueRatio > 0.5 && avgChars >= 5);
   if (isText) return { ...base, type: 'text', avgTokens, top: topOf() };
   if (distinct >= 20 && (uniqueRatio >= 0.98 || (idName && uniqueRatio >= 0.9))) return { ...base, type: 'identifier', avgTokens, top: topOf() };
   return { ...base, type: 'categorical', avgTokens, top: topOf() };

@@ -1,6 +1,7 @@
 // Prediction with a saved classifier: preprocessing in JS (preprocessing.json), the network through
 // onnxruntime-node (model.onnx). Files are processed in row batches so memory stays bounded by the
 // table itself; the output CSV is written atomically next to nothing the user owns.
+import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { AtomicFileWriter, pathExists } from '../fsutil';
 import { CancelledError, throwIfAborted, UserError } from '../types';
@@ -142,6 +143,7 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
   const clf = typeof model === 'string' ? await OnnxClassifier.load(model, { embedderFor: opts.embedderFor }) : model;
   const absIn = path.resolve(csv), absOut = path.resolve(out);
   if (absIn === absOut) throw new UserError(`the output file must differ from the input (${csv}); the input is never modified`);
+  if ((await fsp.stat(absOut).catch(() => undefined))?.isDirectory()) throw new UserError(`--out ${out} is a folder; give a file name (e.g. ${path.join(out, 'predictions.csv')})`);
   if (!opts.force && (await pathExists(absOut))) throw new UserError(`${out} already exists; choose another --out or pass --force to replace it`);
   const raw = await readTable(csv, { signal: opts.signal, keepRaw: true, minColumns: 1, onProgress: (d, t) => opts.onProgress?.('reading', d, t) });
   const need = clf.pre.inputColumns;

@@ -33,6 +33,9 @@ function classSentiments(classes: string[]): { labels: SentimentLabel[]; ratings
     const which = other.length === classes.length ? 'none is a sentiment label' : `${other.slice(0, 3).map((l) => JSON.stringify(l)).join(', ')} ${other.length === 1 ? 'is not a sentiment label' : 'are not sentiment labels'}`;
     return `of its classes ${JSON.stringify(classes.slice(0, 8))}, ${which}: a sentiment classifier predicts negative, positive and optionally neutral (or ratings 1-5 / 0-10)`;
   }
+  if (r && classes.length === 2 && (!labels.includes('negative') || !labels.includes('positive'))) {
+    return `its classes ${classes.join(' and ')} do not say which one is negative: name them negative and positive in the training data (or use ratings 1-5)`;
+  }
   if (!labels.includes('negative') || !labels.includes('positive')) {
     return `its classes ${JSON.stringify(classes.slice(0, 8))} ${r ? `read as ratings of ${r.scale.min}-${r.scale.max} ` : ''}need both negative and positive`;
   }

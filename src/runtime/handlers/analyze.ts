@@ -6,9 +6,9 @@
 import { analyzeFeedback, disposeAnalysis, writeReport, type AnalysisResult, type ExplainScope, type ReportPaths } from '../../core/analysis';
 import type { SentimentClassifier } from '../../core/types';
 import { RuntimeUserError } from '../errors';
-import type { AnalyzeJobParams, AnalyzeJobResult } from '../protocol';
+import type { AnalyzeJobParams, AnalyzeJobResult, LoadResult } from '../protocol';
 import { loadedModel } from './classify';
-import type { HandlerContext } from './context';
+import type { HandlerContext, LoadedModel } from './context';
 import { load } from './load';
 import { scoreTexts, sentimentColumns, toSentimentScores } from './scoring';
 
@@ -27,6 +27,15 @@ export async function analyzeJob(params: AnalyzeJobParams, ctx: HandlerContext):
   }
   const loadResult = await load(params.model, ctx);
   const m = loadedModel(ctx, params.model.modelId, 'text-classification');
+  const unhold = m.hold?.();
+  try {
+    return await runJob(params, ctx, m, loadResult);
+  } finally {
+    unhold?.();
+  }
+}
+
+async function runJob(params: AnalyzeJobParams, ctx: HandlerContext, m: LoadedModel, loadResult: LoadResult): Promise<AnalyzeJobResult> {
   const cols = sentimentColumns(m);
   const classifier: SentimentClassifier = {
     modelId: m.modelId,

@@ -39,6 +39,11 @@ export interface LoadedModel {
    * positive] probability rows (labels are then SENTIMENT_LABELS); no tokenizer or windows.
    */
   score?: (texts: string[], opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }) => Promise<Float64Array[]>;
+  /**
+   * Keeps the model from being released (unloaded or replaced by a reload) until the returned function is
+   * called: a whole analysis job holds it across its chunks. Saved classifiers only.
+   */
+  hold?: () => () => void;
 }
 
 export interface HandlerContext {

@@ -7,7 +7,7 @@ import { loadClassifier } from '../../core/train/artifact';
 import { tableFromRecords } from '../../core/train/csv';
 import { OnnxClassifier } from '../../core/train/predict';
 import { describeSentimentUse, sentimentUse, toSentimentRows } from '../../core/train/sentiment';
-import { CancelledError, SENTIMENT_LABELS, throwIfAborted } from '../../core/types';
+import { CancelledError, SENTIMENT_LABELS, throwIfAborted, UserError } from '../../core/types';
 import { oneLine, realProbes, selectDevice, type DeviceProbes } from '../device';
 import { RuntimeUserError } from '../errors';
 import type { LoadParams, LoadResult } from '../protocol';
@@ -140,13 +140,13 @@ function onnxFile(params: LoadParams): string | undefined {
 async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResult> {
   const t0 = Date.now();
   const { modelDir, modelId, task } = params;
+  if (params.format === 'classifier') return loadSavedClassifier(params, ctx, t0);
   if (!existsSync(modelDir) || !statSync(modelDir).isDirectory()) {
     throw new RuntimeUserError(
       `Model folder ${modelDir} does not exist. Reinstall the extension or set productForge.modelsPath to a folder that has ${modelId}.`,
       'model-missing',
     );
   }
-  if (params.format === 'classifier') return loadSavedClassifier(params, ctx, t0);
   const config = readConfig(modelDir);
   const configFile = path.join(modelDir, 'config.json');
   const labels = task === 'text-classification' ? labelsOf(config, configFile) : undefined;
@@ -243,10 +243,14 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
 /**
  * A classifier saved by Train as the sentiment model (src/core/train/sentiment.ts): its preprocessing and
  * ONNX session score the texts on this thread's CPU; outputs are mapped to [negative, neutral, positive].
+ * Replaced or unloaded while a request is scoring with it, it is released when that request is done.
  */
 async function loadSavedClassifier(params: LoadParams, ctx: HandlerContext, t0: number): Promise<LoadResult> {
   const { modelId, modelDir } = params;
   const labels = [...SENTIMENT_LABELS];
+  if (!existsSync(modelDir) || !statSync(modelDir).isDirectory()) {
+    throw new RuntimeUserError(`The saved classifier ${modelDir} does not exist (deleted or moved?). Pick another with "Use a Saved Classifier for Analyze Feedback", or clear productForge.analysis.classifier.`, 'model-missing');
+  }
   // A folder deleted and saved again under the same name is loaded again.
   const onnx = path.join(modelDir, 'model.onnx');
   const stamp = existsSync(onnx) ? `${statSync(onnx).mtimeMs}:${statSync(onnx).size}` : '';
@@ -256,20 +260,45 @@ async function loadSavedClassifier(params: LoadParams, ctx: HandlerContext, t0: 
   const use = sentimentUse(loaded);
   const lookup = params.embedding;
   let embedder: LoadedEmbedder | undefined;
-  const clf = await OnnxClassifier.load(modelDir, {
-    embedderFor: async (model, sha256) => {
-      if (!lookup) throw new RuntimeUserError(`${modelDir} reads its text through the embedding model ${model}, and no models folder was given to find it.`, 'model-missing');
-      const { findEmbeddingModel, loadTextEmbedder } = await import('../embedder');
-      const found = await findEmbeddingModel(lookup.embeddingModel || model, { ...lookup, signal: ctx.signal, absoluteOnly: true });
-      return (embedder = await loadTextEmbedder({ ...found, device: lookup.device, signal: ctx.signal, expectSha256: sha256, log: (level, msg) => ctx.log(level, msg) }));
-    },
-  });
-  const release = async () => {
+  const embedderFor = async (id: string, sha256: string): Promise<LoadedEmbedder> => {
+    const { findEmbeddingModel, loadTextEmbedder } = await import('../embedder');
+    const found = await findEmbeddingModel(id, { ...lookup!, signal: ctx.signal, absoluteOnly: true });
+    return (embedder = await loadTextEmbedder({ ...found, device: lookup!.device, signal: ctx.signal, expectSha256: sha256, log: (level, msg) => ctx.log(level, msg) }));
+  };
+  let clf: OnnxClassifier;
+  try {
+    clf = await OnnxClassifier.load(modelDir, {
+      // As the Train view finds it: the model the classifier names (by id), else the configured one (same sha256).
+      embedderFor: async (id, sha256) => {
+        if (!lookup) throw new RuntimeUserError(`${modelDir} reads its text through the embedding model ${id}, and no models folder was given to find it.`, 'model-missing');
+        try {
+          return await embedderFor(id, sha256);
+        } catch (e) {
+          if (!(e instanceof UserError) || !lookup.embeddingModel || lookup.embeddingModel === id) throw e;
+          return embedderFor(lookup.embeddingModel, sha256);
+        }
+      },
+    });
+  } catch (e) {
+    await embedder?.dispose().catch(() => undefined);
+    throw e;
+  }
+  // Released once nothing scores with it any more.
+  let active = 0;
+  let released = false;
+  let releaseWanted = false;
+  const releaseNow = async () => {
+    if (released) return;
+    released = true;
     await clf.dispose();
     await embedder?.dispose();
   };
+  const release = async () => {
+    releaseWanted = true;
+    if (!active) await releaseNow();
+  };
   if (ctx.signal.aborted) {
-    await release();
+    await releaseNow();
     throw new CancelledError();
   }
   const m: LoadedModel = {
@@ -282,10 +311,25 @@ async function loadSavedClassifier(params: LoadParams, ctx: HandlerContext, t0: 
     encode: () => [],
     config: { stamp },
     labels,
+    hold: () => {
+      if (released) throw new RuntimeUserError(`The classifier ${modelId} was unloaded; run the command again.`, 'not-loaded');
+      active++;
+      let done = false;
+      return () => {
+        if (done) return;
+        done = true;
+        if (--active === 0 && releaseWanted) void releaseNow().catch((err) => ctx.log('warn', `Releasing ${modelId} failed: ${oneLine(err)}`));
+      };
+    },
     score: async (texts, o) => {
-      const table = tableFromRecords([use.textColumn], texts.map((t) => [t]));
-      const p = await clf.predictProba(table, o.signal, o.onProgress);
-      return toSentimentRows(p, use.labels);
+      const unhold = m.hold!();
+      try {
+        const table = tableFromRecords([use.textColumn], texts.map((t) => [t]));
+        const p = await clf.predictProba(table, o.signal, o.onProgress);
+        return toSentimentRows(p, use.labels);
+      } finally {
+        unhold();
+      }
     },
   };
   const previous = ctx.models.get(modelId);

@@ -312,7 +312,8 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
     tr.tabIndex = 0;
     tr.title = it.source ? `Open ${it.source}:${it.line}` : '';
     const lab = el('td');
-    lab.append(el('span', `dot ${it.label}`), el('span', 'lab', it.label), labelSelect(r, it));
+    lab.append(el('span', `dot ${it.label}`), el('span', 'lab', it.label));
+    if (!it.cut) lab.append(labelSelect(r, it));
     const src = el('td', 'src', it.source ? `${it.source.split(/[\\/]/).pop()}:${it.line}` : '');
     src.title = it.source ? `${it.source}:${it.line}` : '';
     tr.append(lab, el('td', 'num', it.score.toFixed(2)), textCell(it), src);

@@ -22,6 +22,8 @@ export interface ReportItem {
   drivers?: { start: number; end: number; weight: number }[];
   /** The label the user gave this text (Your label; .product-forge/labels/sentiment-labels.csv). */
   labelled?: Sentiment;
+  /** The text is cut for display (over 2,000 characters): it cannot be labelled here. */
+  cut?: boolean;
 }
 
 export interface ReportModel {
