@@ -16,12 +16,13 @@ export const EXPLAIN_USAGE = `usage: product-forge explain <text…> [options]
   --top 8                how many words to list
   --two-way              negative or positive only, as analyze --two-way
   --json                 print the result as JSON
+  --quiet, -q            no warnings on stderr (errors still)
   --device auto|cpu|gpu  where the model runs (default auto)
   --model ID|DIR         sentiment model id or folder (default ${DEFAULT_SENTIMENT_MODEL}), or a saved
                          sentiment classifier (see analyze --help)
   --models-path DIR      folder of model folders searched before the bundled models`;
 
-const SPEC: FlagSpec = { file: 'value', line: 'value', column: 'value', top: 'value', json: 'bool', 'two-way': 'bool', device: 'value', model: 'value', 'models-path': 'value', help: 'bool' };
+const SPEC: FlagSpec = { file: 'value', line: 'value', column: 'value', top: 'value', json: 'bool', 'two-way': 'bool', device: 'value', model: 'value', 'models-path': 'value', quiet: 'bool', help: 'bool' };
 
 /** Text rendering of an explanation: label, scores, and the strongest words for and against it. */
 export function formatExplanation(text: string, r: ExplainResult, top: number): string {
@@ -74,7 +75,7 @@ export async function runExplain(argv: string[]): Promise<number> {
       modelsPath: stringFlag(args, 'models-path'),
       device,
       signal: ac.signal,
-      log: (level, msg) => level !== 'info' && process.stderr.write(`${msg}\n`),
+      log: (level, msg) => level !== 'info' && (level === 'error' || !args.flags.has('quiet')) && process.stderr.write(`${msg}\n`),
     });
     try {
       const result = await (loaded.classifier as RuntimeSentimentClassifier).explain(text, ac.signal, { twoWay: args.flags.has('two-way') });

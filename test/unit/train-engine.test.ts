@@ -52,6 +52,9 @@ describe('train: CSV reading', () => {
       await assert.rejects(readTable(path.join(dir, 'notes.txt')), (e: Error) => e instanceof UserError && /single field/.test(e.message));
       await fs.writeFile(path.join(dir, 'img.csv'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2, 3, 0, 0]));
       await assert.rejects(readTable(path.join(dir, 'img.csv')), (e: Error) => e instanceof UserError && /binary/.test(e.message));
+      // a quote that never closes would swallow the rest of the file into one field: refused, with the row
+      await fs.writeFile(path.join(dir, 'unclosed.csv'), 'text,label\nok,1\n"love the app,1\nhate it,0\n');
+      await assert.rejects(readTable(path.join(dir, 'unclosed.csv')), (e: Error) => e instanceof UserError && /starts in data row 2 is never closed/.test(e.message));
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }

@@ -62,6 +62,10 @@ export class CsvParser {
   }
   /** Set by emit returning false: parsing stops. */
   stopped = false;
+  /** Records emitted so far (blank lines aside). */
+  records = 0;
+  /** Set by end() when the input ended inside a quoted field: the record (0-based) whose quote never closed. */
+  unclosedQuoteRecord: number | undefined;
 
   private endField(v: string): void {
     this.rec.push(v);
@@ -71,7 +75,9 @@ export class CsvParser {
     this.rec = [];
     const blank = r.length === 1 && r[0] === '' && !this.quotedRec;
     this.quotedRec = false;
-    if (!blank && this.emit(r) === false) this.stopped = true;
+    if (blank) return;
+    this.records++;
+    if (this.emit(r) === false) this.stopped = true;
   }
 
   feed(s: string): void {
@@ -128,6 +134,7 @@ export class CsvParser {
 
   end(): void {
     if (this.stopped) return;
+    if (this.state === S_Q) this.unclosedQuoteRecord = this.records;
     if (this.state === S_UNQ) this.endField(this.buf.trim());
     else if (this.state !== S_START) this.endField(this.buf);
     else if (this.rec.length) this.endField('');
@@ -282,6 +289,10 @@ export async function readTable(file: string, opts: ReadTableOptions = {}): Prom
   }
   if (opts.signal?.aborted) throw new CancelledError();
   parser.end();
+  if (parser.unclosedQuoteRecord !== undefined) {
+    const at = parser.unclosedQuoteRecord + (dialect.hasHeader ? 0 : 1);
+    throw new UserError(`${file}: a quoted field that starts in ${at === 0 ? 'the header row' : `data row ${at}`} is never closed, so the rest of the file would be read as part of it. Fix the quoting (a quote inside a quoted field is written as "").`);
+  }
   opts.onProgress?.(opened.bytesTotal, opened.bytesTotal, rows);
   if (!columns || rows === 0) throw new UserError(`${file} has no data rows${columns ? ' (only a header)' : ''}`);
   if (columns.length < (opts.minColumns ?? 2)) {
