@@ -241,8 +241,12 @@ describe('readers: folders', () => {
     write('.git/x.txt', 'no');
     write('.product-forge/reports/r.md', 'no');
     write('.hidden/h.txt', 'no');
+    // a report folder written by --report-dir inside the folder is output, not feedback
+    for (const f of ['report.md', 'results.csv', 'summary.json']) write(`out/fb-20240101-000000/${f}`, 'no');
     const files = await listFeedbackFiles([dir]);
     assert.deepEqual(files.map((f) => path.relative(dir, f)), ['a.csv', path.join('sub', 'b.txt')]);
+    // named directly, a report folder is read as asked
+    assert.equal((await listFeedbackFiles([path.join(dir, 'out', 'fb-20240101-000000')])).length, 3);
     await rejectsUser(listFeedbackFiles([path.join(dir, 'sub', 'c.pdf')]), /unsupported file type "\.pdf"/);
     await rejectsUser(listFeedbackFiles([path.join(dir, 'missing')]), /does not exist/);
     fs.mkdirSync(path.join(dir, 'empty'));

@@ -354,6 +354,9 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
  * Expands files and folders (recursively; node_modules, .git, .product-forge and dot-folders skipped)
  * into the supported files, sorted. Missing paths and unsupported files given explicitly are UserErrors.
  */
+/** The files of a report folder (writeReport): a folder holding all of them is skipped when a folder is analyzed. */
+const REPORT_FILES = ['report.md', 'results.csv', 'summary.json'];
+
 export async function listFeedbackFiles(inputs: string[]): Promise<string[]> {
   return (await listFeedbackInputs(inputs)).map((f) => f.file);
 }
@@ -366,9 +369,13 @@ export async function listFeedbackInputs(inputs: string[]): Promise<{ file: stri
   if (!inputs.length) throw new UserError('no input files or folders given');
   const out: string[] = [];
   const named = new Set<string>();
+  let inputsRoot = '';
   const walk = async (dir: string) => {
     const entries = await fsp.readdir(dir, { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // A report folder Product Forge wrote (--report-dir inside the analyzed folder) is output, not feedback.
+    const names = new Set(entries.map((e) => e.name));
+    if (dir !== inputsRoot && REPORT_FILES.every((n) => names.has(n))) return;
     for (const e of entries) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
@@ -386,6 +393,7 @@ export async function listFeedbackInputs(inputs: string[]): Promise<{ file: stri
     }
     if (st.isDirectory()) {
       const before = out.length;
+      inputsRoot = input;
       await walk(input);
       if (out.length === before) throw new UserError(`No feedback items found in ${input} (no ${SUPPORTED_EXTENSIONS.join(' ')} files in the folder)`);
     } else if (!isSupportedFile(input)) {
