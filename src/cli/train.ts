@@ -277,7 +277,8 @@ export async function runPredict(argv: string[]): Promise<number> {
       } finally {
         await embedder?.dispose();
       }
-      if (json) process.stdout.write(JSON.stringify({ out: r.out, rows: r.rows, counts: r.counts }) + '\n');
+      for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+      if (json) process.stdout.write(JSON.stringify({ out: r.out, rows: r.rows, counts: r.counts, warnings: r.warnings }) + '\n');
       else process.stdout.write(`wrote ${r.rows} predictions to ${r.out} (${Object.entries(r.counts).map(([k, v]) => `${k}: ${v}`).join(', ')})\n`);
       return 0;
     });

@@ -283,16 +283,19 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
 async function predictCsv(client: TrainClient, s: Services, modelDir: string, csv: string, post?: (m: ToView) => void): Promise<void> {
   const out = await defaultPredictionsPath(csv);
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Predicting ${path.basename(csv)}`, cancellable: true }, async (progress, token) => {
-    const req = client.request<{ out: string; rows: number }>({ type: 'predictFile', modelDir, csv, out, models: modelLookup(s) }, {
+    const req = client.request<{ out: string; rows: number; warnings?: string[] }>({ type: 'predictFile', modelDir, csv, out, models: modelLookup(s) }, {
       onProgress: (stage, done, total) => progress.report({ message: `${stage} ${Math.round((done / Math.max(total, 1)) * 100)}%` }),
     });
     token.onCancellationRequested(() => client.cancel(req.id));
     try {
       const r = await req.done;
-      post?.({ type: 'predicted', out: vscode.workspace.asRelativePath(r.out), rows: r.rows });
+      const warnings = r.warnings ?? [];
+      post?.({ type: 'predicted', out: vscode.workspace.asRelativePath(r.out), rows: r.rows, warnings });
       s.output.info(`Wrote ${r.rows} predictions to ${r.out}`);
+      for (const w of warnings) s.output.warn(`${path.basename(csv)}: ${w}`);
       // Not awaited: the progress notification closes now, the message stays until the user answers.
-      void vscode.window.showInformationMessage(`Wrote ${r.rows} predictions to ${path.basename(r.out)}`, 'Open').then((open) => {
+      const note = warnings.length ? ` Check ${warnings.length === 1 ? 'one column' : `${warnings.length} columns`}: ${warnings[0]}${warnings.length > 1 ? ' (more in the output)' : ''}.` : '';
+      void (warnings.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(`Wrote ${r.rows} predictions to ${path.basename(r.out)}.${note}`, 'Open').then((open) => {
         if (open) void vscode.window.showTextDocument(vscode.Uri.file(r.out));
       });
     } catch (e) {

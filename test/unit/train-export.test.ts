@@ -136,6 +136,19 @@ describe('train: CLI', () => {
     assert.equal(again.code, 1);
     assert.match(again.err, /already exists.*--force/);
     assert.equal((await capture(() => runPredict([save, file, '--out', out, '--force']))).code, 0);
+    // values it cannot read as trained are predicted (missing / unknown category) and named, per column
+    const save2 = path.join(dir, 'clf-num-cat');
+    assert.equal((await capture(() => runTrain([file, '--target', 'label', '--features', 'score,platform', '--model', 'logreg', '--save', save2, '--json']))).code, 0);
+    const odd = await writeCsv('odd.csv', ['score,platform', 'abc,web', '12,windows phone', 'n/a?,blackberry', ',ios'].join('\n'));
+    const w = await capture(() => runPredict([save2, odd, '--out', path.join(dir, 'odd-pred.csv'), '--json']));
+    assert.equal(w.code, 0, w.err);
+    const wj = JSON.parse(w.out);
+    assert.equal(wj.rows, 4);
+    assert.deepEqual(wj.warnings, [
+      'column "score": 2 values are not a number (e.g. "abc"); read as missing',
+      'column "platform": 2 values are never seen in training (e.g. "windows phone"); predicted as an unknown category',
+    ]);
+    assert.match(w.err, /warning: column "score": 2 values are not a number/);
     const other = await writeCsv('other.csv', 'a,b\n1,2\n');
     const bad = await capture(() => runPredict([save, other, '--out', path.join(dir, 'x.csv')]));
     assert.equal(bad.code, 1);

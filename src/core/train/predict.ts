@@ -9,7 +9,7 @@ import { loadClassifier, type LoadedClassifier } from './artifact';
 import { csvField, normalizedColumns, readTable, tableFromRecords, type Table } from './csv';
 import { ONNX_INPUT, ONNX_PROBABILITIES } from './onnx';
 import { embedColumns, embeddingColumns, type TextEmbedder } from './embed';
-import { Preprocessor } from './preprocess';
+import { describeInputIssues, Preprocessor, type InputIssues } from './preprocess';
 import { csrToDense } from './sparse';
 
 type Ort = typeof import('onnxruntime-node');
@@ -63,7 +63,7 @@ export class OnnxClassifier {
   }
 
   /** Probabilities (rows x classes) for every row of a table whose feature columns are normalised. */
-  async predictProba(table: Table, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<Float32Array> {
+  async predictProba(table: Table, signal?: AbortSignal, onProgress?: (done: number, total: number) => void, issues?: InputIssues): Promise<Float32Array> {
     const K = this.labels.length;
     const D = this.pre.nFeatures;
     const out = new Float32Array(table.rowCount * K);
@@ -74,7 +74,7 @@ export class OnnxClassifier {
       const end = Math.min(table.rowCount, start + batch);
       const idx = Array.from({ length: end - start }, (_, i) => start + i);
       const embedded = this.pre.usesEmbeddings ? await embedColumns(this.pre.spec, [{ table, rows: idx }], this.embedder, { signal }) : undefined;
-      const X = this.pre.transform(table, idx, signal, embedded);
+      const X = this.pre.transform(table, idx, signal, embedded, issues);
       const dense = csrToDense(X);
       const feeds = { [ONNX_INPUT]: new this.ortMod.Tensor('float32', dense, [end - start, D]) };
       const res = await this.session.run(feeds, [ONNX_PROBABILITIES]);
@@ -125,6 +125,8 @@ export interface PredictFileResult {
   rows: number;
   counts: Record<string, number>;
   columns: { prediction: string; confidence: string };
+  /** Values the classifier could not read as trained (describeInputIssues), one line per column and kind. */
+  warnings: string[];
 }
 
 /** `<dir>/<base>.predictions.csv`, or `<base>.predictions-2.csv`, ... : the first name not taken. */
@@ -152,7 +154,8 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
     throw new UserError(`${csv} lacks column(s) the classifier was trained on: ${missing.join(', ')}. It has: ${raw.columns.slice(0, 30).join(', ')}. Rename the columns or use a file with the same layout as the training data.`);
   }
   const features = normalizedColumns(raw, need);
-  const proba = await clf.predictProba(features, opts.signal, (d, t) => opts.onProgress?.('predicting', d, t));
+  const issues: InputIssues = new Map();
+  const proba = await clf.predictProba(features, opts.signal, (d, t) => opts.onProgress?.('predicting', d, t), issues);
   const preds = toPredictions(proba, clf.labels);
   const taken = new Set(raw.columns);
   const free = (n: string) => { let u = n, k = 2; while (taken.has(u)) u = `${n}_${k++}`; taken.add(u); return u; };
@@ -180,5 +183,5 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
     await w.abort();
     throw e;
   }
-  return { out, rows: raw.rowCount, counts, columns: { prediction: predCol, confidence: confCol } };
+  return { out, rows: raw.rowCount, counts, columns: { prediction: predCol, confidence: confCol }, warnings: describeInputIssues(issues) };
 }

@@ -197,6 +197,27 @@ export function fitPreprocessing(table: Table, rows: ArrayLike<number>, features
 }
 
 /** Applies fitted preprocessing. Columns are matched by name; a missing one is an error. */
+/**
+ * Values of the rows being predicted that the classifier cannot read as trained: numbers that do not parse,
+ * dates that do not parse (both treated as missing) and categories never seen in training (treated as "other").
+ * Keyed by column and kind; a count and the first example each.
+ */
+export type InputIssues = Map<string, { column: string; kind: string; count: number; example: string }>;
+
+function noteIssue(issues: InputIssues, column: string, kind: string, value: string): void {
+  const key = `${column}\u0000${kind}`;
+  const e = issues.get(key);
+  if (e) e.count++;
+  else issues.set(key, { column, kind, count: 1, example: value.length > 40 ? `${value.slice(0, 39)}…` : value });
+}
+
+/** One line per column and kind: 'column "age": 3 values are not a number (e.g. "abc"); read as missing'. */
+export function describeInputIssues(issues: InputIssues): string[] {
+  return [...issues.values()].map((e) =>
+    `column "${e.column}": ${e.count} value${e.count === 1 ? ' is' : 's are'} ${e.kind} (e.g. "${e.example}"); ${e.kind === 'never seen in training' ? 'predicted as an unknown category' : 'read as missing'}`,
+  );
+}
+
 export class Preprocessor {
   private readonly textBlocks: (TextBlock[] | null)[];
   private readonly catIndex: (Map<string, number> | null)[];
@@ -249,7 +270,7 @@ export class Preprocessor {
    * Transforms rows of a table (all rows when `rows` is omitted) into a CSR matrix. Embedding columns
    * read their vectors from `embedded` (embedColumns over the same rows).
    */
-  transform(table: Table, rows?: ArrayLike<number>, signal?: AbortSignal, embedded?: EmbeddedTexts): Csr {
+  transform(table: Table, rows?: ArrayLike<number>, signal?: AbortSignal, embedded?: EmbeddedTexts, issues?: InputIssues): Csr {
     const missing = this.missingColumns(table.columns);
     if (missing.length) {
       throw new UserError(`the file lacks column(s) the classifier needs: ${missing.join(', ')} (it has: ${table.columns.slice(0, 30).join(', ')}${table.columns.length > 30 ? ', ...' : ''})`);
@@ -261,31 +282,34 @@ export class Preprocessor {
     for (let i = 0; i < n; i++) {
       if ((i & 4095) === 4095) throwIfAborted(signal);
       const r = rows ? rows[i] : i;
-      for (let k = 0; k < this.spec.columns.length; k++) this.cell(k, cols[k][r] ?? '', push, embedded);
+      for (let k = 0; k < this.spec.columns.length; k++) this.cell(k, cols[k][r] ?? '', push, embedded, issues);
       b.endRow();
     }
     return b.build();
   }
 
-  private cell(k: number, v: string, push: (j: number, v: number) => void, embedded?: EmbeddedTexts): void {
+  private cell(k: number, v: string, push: (j: number, v: number) => void, embedded?: EmbeddedTexts, issues?: InputIssues): void {
     const c = this.spec.columns[k];
     const off = this.offsets[k];
     switch (c.kind) {
       case 'numeric': {
         const x = v === '' ? NaN : parseNumber(v.trim(), this.spec.decimalComma);
         const miss = isNaN(x);
+        if (miss && v !== '' && issues) noteIssue(issues, c.name, 'not a number', v);
         push(off, ((miss ? c.scaler.median : x) - c.scaler.mean) / c.scaler.std);
         if (c.indicator && miss) push(off + 1, 1);
         return;
       }
       case 'categorical': {
         const j = this.catIndex[k]!.get(v);
+        if (j === undefined && v !== '' && issues) noteIssue(issues, c.name, 'never seen in training', v);
         push(off + (j ?? c.categories.length), 1);
         return;
       }
       case 'date': {
         const t = v === '' ? NaN : parseDate(v.trim());
         const miss = isNaN(t);
+        if (miss && v !== '' && issues) noteIssue(issues, c.name, 'not a date', v);
         const parts = miss ? null : dateParts(t);
         c.parts.forEach((s, p) => push(off + p, ((parts ? parts[p] : s.median) - s.mean) / s.std));
         if (c.indicator && miss) push(off + DATE_PARTS.length, 1);

@@ -432,7 +432,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
         table(['class', 'probability'], [...msg.probabilities].sort((a, b) => b.p - a.p).slice(0, 10).map((p) => [p.label, pct(p.p)])));
       return;
     case 'predicted':
-      predictOut.replaceChildren(h('div', { class: 'ok' }, `Wrote ${msg.rows} predictions to ${msg.out}`));
+      predictOut.replaceChildren(h('div', { class: 'ok' }, `Wrote ${msg.rows} predictions to ${msg.out}`), ...(msg.warnings ?? []).slice(0, 5).map((w) => h('div', { class: 'warn' }, `⚠ ${w}`)));
       return;
     case 'error': {
       const where = msg.context === 'file' ? fileError : msg.context === 'train' ? trainError : msg.context === 'save' ? saveMsg : msg.context === 'predict' ? predictOut : fileError;

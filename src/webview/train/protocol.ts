@@ -37,7 +37,7 @@ export type ToView =
   | { type: 'saved'; dir: string }
   | { type: 'models'; models: ClassifierSummary[] }
   | { type: 'prediction'; label: string; confidence: number; probabilities: { label: string; p: number }[] }
-  | { type: 'predicted'; out: string; rows: number }
+  | { type: 'predicted'; out: string; rows: number; warnings?: string[] }
   | { type: 'error'; message: string; context: 'file' | 'train' | 'save' | 'predict' | 'general' }
   | { type: 'idle' }
   /** The text embedding model "Text features: Embeddings" uses (productForge.train.embeddingModel), null when none is set. */
@@ -121,7 +121,7 @@ export function parseToView(v: unknown): ToView | undefined {
     case 'saved': return isStr(v.dir) ? (v as ToView) : undefined;
     case 'models': return Array.isArray(v.models) && v.models.every((m) => isObj(m) && isStr(m.dir) && isStrArr(m.features)) ? (v as ToView) : undefined;
     case 'prediction': return isStr(v.label) && isNum(v.confidence) && Array.isArray(v.probabilities) ? (v as ToView) : undefined;
-    case 'predicted': return isStr(v.out) && isNum(v.rows) ? (v as ToView) : undefined;
+    case 'predicted': return isStr(v.out) && isNum(v.rows) && (v.warnings === undefined || (Array.isArray(v.warnings) && v.warnings.every((w) => isStr(w)))) ? (v as ToView) : undefined;
     case 'error': return isStr(v.message, 20000) && ['file', 'train', 'save', 'predict', 'general'].includes(v.context as string) ? (v as ToView) : undefined;
     case 'idle': return { type: 'idle' };
     case 'embedding': return v.model === null || (isStr(v.model) && v.model) ? { type: 'embedding', model: v.model as string | null } : undefined;
