@@ -1,7 +1,7 @@
 // `product-forge train <csv> --target COL [--features a,b] [--model auto|logreg|mlp|rf|gb] [--test-split 0.2 | --test FILE]
 //                       [--seed 0] [--save DIR] [--json] [--class-weight none|balanced] [--epochs N] [--hidden 64,32] ...`
 // `product-forge predict <model-dir> <csv> --out FILE [--force] [--json]`
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancelledError, UserError, type DeviceSetting } from '../core/types';
@@ -160,6 +160,8 @@ export async function runTrain(argv: string[]): Promise<number> {
     const target = str(flags, 'target');
     if (!target) throw new UserError(`--target COLUMN is required\n${TRAIN_USAGE}`);
     if (flags.has('test') && flags.has('test-split')) throw new UserError('use either --test FILE or --test-split, not both');
+    const saveArg = str(flags, 'save');
+    if (saveArg && existsSync(saveArg) && !statSync(saveArg).isDirectory()) throw new UserError(`--save ${saveArg} is a file; give the folder to save the classifier in (it is created)`);
     const json = flags.has('json');
     const quiet = json || flags.has('quiet');
     const model = (str(flags, 'model') ?? 'auto') as ModelChoice;

@@ -173,5 +173,8 @@ describe('train: CLI', () => {
     assert.match(r.err, /does not exist/);
     r = await capture(() => runPredict([dir, one, '--out', path.join(dir, 'o.csv')]));
     assert.match(r.err, /not a saved classifier/);
+    r = await capture(() => runTrain([one, '--target', 'y', '--save', one]));
+    assert.match(r.err, /--save .*one\.csv is a file; give the folder/);
+    assert.equal(await fs.readFile(one, 'utf8'), 'x,y\n1,a\n2,a\n3,a\n');
   });
 });
