@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeFeedback, disposeAnalysis, OUTPUT_FORMATS, outputChunks, writeOutputFile, writeReport, type AnalysisResult, type AnalyzeProgress, type OutputFormat } from '../core/analysis';
 import { pathExists } from '../core/fsutil';
-import { listFeedbackFiles, openFeedbackInputs } from '../core/readers';
+import { openFeedbackInputs } from '../core/readers';
 import type { DeviceSetting, SentimentClassifier } from '../core/types';
 import type { RuntimeSentimentClassifier } from '../runtime/sentiment';
 import { CancelledError, UserError } from '../core/types';
@@ -174,16 +174,16 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     const explain = args.flags.has('explain') ? 'all' : rowsOnly ? 'none' : 'listed';
     const twoWay = args.flags.has('two-way');
     if (!args.positional.length) throw new UserError('analyze needs at least one file or folder; see --help');
-    if (out && (await pathExists(out)) && statSync(out).isDirectory()) throw new UserError(`--out ${out} is a folder; give a file name (e.g. ${path.join(out, `results.${format}`)})`);
-    if (out && !force && (await pathExists(out))) throw new UserError(`${out} already exists; choose another name or pass --force to replace it`);
+    const outStat = out && existsSync(out) ? statSync(out) : undefined;
+    if (outStat?.isDirectory()) throw new UserError(`--out ${out} is a folder; give a file name (e.g. ${path.join(out!, `results.${format}`)})`);
+    if (outStat && !force) throw new UserError(`${out} already exists; choose another name or pass --force to replace it`);
     if (reportDir && (await pathExists(reportDir)) && !statSync(reportDir).isDirectory()) throw new UserError(`--report-dir ${reportDir} is not a folder`);
 
     // Check the inputs before loading the model: bad input fails in milliseconds.
-    const files = await listFeedbackFiles(args.positional);
+    // (files in a folder that cannot be read are skipped; the analysis warns about them)
+    const { files, opened } = await openFeedbackInputs(args.positional, { column, signal, maxJsonBytes: undefined });
     // The output never replaces what is read (not even with --force).
     if (out && files.some((f) => path.resolve(f) === path.resolve(out))) throw new UserError(`--out ${out} is one of the files being analyzed; the input is never modified: choose another name`);
-    // (files in a folder that cannot be read are skipped; the analysis warns about them)
-    const { opened } = await openFeedbackInputs(args.positional, { column, signal, maxJsonBytes: undefined });
     const bytes = opened.reduce((a, f) => a + f.bytesTotal, 0);
     log('info', `reading ${opened.length} file${opened.length === 1 ? '' : 's'} (${fmtBytes(bytes)})`);
 

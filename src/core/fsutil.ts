@@ -180,3 +180,13 @@ export function removeQuietly(p: string): void {
     /* ignore */
   }
 }
+
+/** "mtime:size" of a file ('' when absent): tells a file saved anew at the same path from the one loaded before. */
+export function fileStamp(file: string): string {
+  try {
+    const st = fs.statSync(file);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return '';
+  }
+}

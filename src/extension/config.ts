@@ -1,5 +1,10 @@
 // Typed reader for the productForge.* settings (validation in ./configSchema, shared with the tests).
+import { existsSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ModelLookup } from '../core/train/worker-protocol';
+import type { Services } from './services';
 import {
   effectiveRestrictedSetting,
   parseConfig,
@@ -58,4 +63,33 @@ export function settingTarget(key: string, scope?: vscode.ConfigurationScope): v
 export async function useCpuDevice(scope?: vscode.ConfigurationScope): Promise<void> {
   const target = settingTarget('device', scope);
   await vscode.workspace.getConfiguration(SECTION, scope).update('device', 'cpu', target);
+}
+
+/**
+ * Where the training worker finds text embedding models: productForge.train.embeddingModel (an id, or a
+ * folder: absolute, "~/...", "./..." or another path relative to the first workspace folder that holds a
+ * model), productForge.modelsPath, the
+ * bundled models and the cache; both settings are restricted (ignored from an untrusted workspace).
+ */
+export function modelLookup(s: Services): ModelLookup {
+  const cfg = readConfig(undefined, s.output);
+  const mp = effectiveModelsPath();
+  const emb = restrictedSetting<string>('train.embeddingModel');
+  for (const ignored of [mp.ignored, emb.ignored]) if (ignored) s.output.warn(ignored);
+  let embeddingModel = typeof emb.value === 'string' ? emb.value.trim() : '';
+  // Folders inside the workspace are used only when it is trusted (Restricted Mode refuses workspace models).
+  const ws = vscode.workspace.isTrusted ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath : undefined;
+  if (embeddingModel.startsWith('~')) embeddingModel = path.join(os.homedir(), embeddingModel.slice(1));
+  else if (ws && embeddingModel.startsWith('.')) embeddingModel = path.resolve(ws, embeddingModel);
+  else if (ws && embeddingModel && !path.isAbsolute(embeddingModel) && existsSync(path.join(ws, embeddingModel, 'config.json'))) {
+    // "models/minilm": a folder in the workspace wins over an id of the same name under modelsPath.
+    embeddingModel = path.join(ws, embeddingModel);
+  }
+  return {
+    modelsPath: mp.value,
+    bundledDir: vscode.Uri.joinPath(s.context.extensionUri, 'models').fsPath,
+    cacheDir: vscode.Uri.joinPath(s.context.globalStorageUri, 'models').fsPath,
+    device: cfg.device,
+    embeddingModel: embeddingModel || undefined,
+  };
 }

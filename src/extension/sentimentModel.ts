@@ -4,12 +4,11 @@
 import * as vscode from 'vscode';
 import { resolveModel, type ManifestEntry, type ModelSource } from '../core/models/registry';
 import { createSentimentClassifier, type RuntimeSentimentClassifier } from '../runtime/sentiment';
-import { readConfig, effectiveModelsPath } from './config';
+import { readConfig, effectiveModelsPath, modelLookup } from './config';
 import { SENTIMENT_MODEL_SETTINGS } from './configSchema';
 import { describeSentimentUse, sentimentUse } from '../core/train/sentiment';
 import { analysisClassifierSetting, findAnalysisClassifier, resolveAnalysisClassifier } from './analysisClassifier';
 import type { Services } from './services';
-import { modelLookup } from './trainView';
 import { hideModelStatus, showModelStatus, type LoadedModelInfo } from './statusBar';
 
 export interface LoadedSentiment {

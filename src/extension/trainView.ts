@@ -3,8 +3,6 @@
 // with live epoch charts, saves to .product-forge/classifiers/<name>/ and predicts files, rows and the
 // selected text. Every webview message is validated (protocol.ts); CSP with a nonce; local resources only.
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Services } from './services';
@@ -13,9 +11,8 @@ import { CancelledError, UserError } from '../core/types';
 import { CLASSIFIERS_DIR, loadClassifier } from '../core/train/artifact';
 import { sentimentUse } from '../core/train/sentiment';
 import { defaultPredictionsPath, type Prediction } from '../core/train/predict';
-import type { ModelLookup } from '../core/train/worker-protocol';
 import { parseToHost, type ClassifierSummary, type TableInfo, type ToView, type TrainSummary } from '../webview/train/protocol';
-import { effectiveModelsPath, readConfig, restrictedSetting } from './config';
+import { modelLookup } from './config';
 import { droppedTableFile, isUriLike, TRAIN_FILE } from './args';
 import { classifierSettingValue, setAnalysisClassifier } from './analysisClassifier';
 
@@ -24,35 +21,6 @@ const MAX_LISTED = 500;
 function classifiersRoot(): vscode.Uri | undefined {
   const ws = vscode.workspace.workspaceFolders?.[0];
   return ws ? vscode.Uri.joinPath(ws.uri, ...CLASSIFIERS_DIR.split(path.sep)) : undefined;
-}
-
-/**
- * Where the training worker finds text embedding models: productForge.train.embeddingModel (an id, or a
- * folder: absolute, "~/...", "./..." or another path relative to the first workspace folder that holds a
- * model), productForge.modelsPath, the
- * bundled models and the cache; both settings are restricted (ignored from an untrusted workspace).
- */
-export function modelLookup(s: Services): ModelLookup {
-  const cfg = readConfig(undefined, s.output);
-  const mp = effectiveModelsPath();
-  const emb = restrictedSetting<string>('train.embeddingModel');
-  for (const ignored of [mp.ignored, emb.ignored]) if (ignored) s.output.warn(ignored);
-  let embeddingModel = typeof emb.value === 'string' ? emb.value.trim() : '';
-  // Folders inside the workspace are used only when it is trusted (Restricted Mode refuses workspace models).
-  const ws = vscode.workspace.isTrusted ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath : undefined;
-  if (embeddingModel.startsWith('~')) embeddingModel = path.join(os.homedir(), embeddingModel.slice(1));
-  else if (ws && embeddingModel.startsWith('.')) embeddingModel = path.resolve(ws, embeddingModel);
-  else if (ws && embeddingModel && !path.isAbsolute(embeddingModel) && existsSync(path.join(ws, embeddingModel, 'config.json'))) {
-    // "models/minilm": a folder in the workspace wins over an id of the same name under modelsPath.
-    embeddingModel = path.join(ws, embeddingModel);
-  }
-  return {
-    modelsPath: mp.value,
-    bundledDir: vscode.Uri.joinPath(s.context.extensionUri, 'models').fsPath,
-    cacheDir: vscode.Uri.joinPath(s.context.globalStorageUri, 'models').fsPath,
-    device: cfg.device,
-    embeddingModel: embeddingModel || undefined,
-  };
 }
 
 function errorText(e: unknown): string {

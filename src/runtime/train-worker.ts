@@ -3,6 +3,7 @@
 // streams per-epoch metrics; 'cancel' aborts a running request through its AbortController.
 import { parentPort } from 'node:worker_threads';
 import * as path from 'node:path';
+import { fileStamp } from '../core/fsutil';
 import { readTable, type Table } from '../core/train/csv';
 import { profileTable, proposeFeatures, proposeTarget, type ColumnProfile } from '../core/train/infer';
 import { trainClassifier, type TrainResult } from '../core/train/trainer';
@@ -23,7 +24,8 @@ const running = new Map<number, AbortController>();
 /** The last table read (by file), its profiles and the last trained results (by train request id). */
 let cached: { file: string; mtimeMs: number; table: Table; profiles: ColumnProfile[] } | undefined;
 const results = new Map<number, { result: TrainResult; profiles: ColumnProfile[]; file: string }>();
-const models = new Map<string, OnnxClassifier>();
+/** Loaded classifiers by folder, with the model.onnx stamp they were loaded from (a folder saved anew is loaded again). */
+const models = new Map<string, { m: OnnxClassifier; stamp: string }>();
 /** Auto's cross-validation folds spread over the cores (helpers start on the first auto training). */
 let foldPool: FoldPool | undefined;
 
@@ -72,21 +74,22 @@ function cacheFor(sha256: string): EmbeddingCache {
 }
 
 async function model(dir: string, lookup: ModelLookup | undefined, signal: AbortSignal): Promise<OnnxClassifier> {
-  let m = models.get(dir);
-  if (!m) {
-    // A classifier trained with embeddings names its model: found by id, else the configured one (same sha256).
-    m = await OnnxClassifier.load(dir, {
-      embedderFor: async (id, sha256) => {
-        try {
-          return await embedderFor(id, lookup, signal, sha256);
-        } catch (e) {
-          if (!(e instanceof UserError) || !lookup?.embeddingModel || lookup.embeddingModel === id) throw e;
-          return embedderFor(lookup.embeddingModel, lookup, signal, sha256);
-        }
-      },
-    });
-    models.set(dir, m);
-  }
+  const stamp = fileStamp(path.join(dir, 'model.onnx'));
+  const cached = models.get(dir);
+  // (one replaced by a folder saved anew is left to the garbage collector: a request may still be using it)
+  if (cached?.stamp === stamp) return cached.m;
+  // A classifier trained with embeddings names its model: found by id, else the configured one (same sha256).
+  const m = await OnnxClassifier.load(dir, {
+    embedderFor: async (id, sha256) => {
+      try {
+        return await embedderFor(id, lookup, signal, sha256);
+      } catch (e) {
+        if (!(e instanceof UserError) || !lookup?.embeddingModel || lookup.embeddingModel === id) throw e;
+        return embedderFor(lookup.embeddingModel, lookup, signal, sha256);
+      }
+    },
+  });
+  models.set(dir, { m, stamp });
   return m;
 }
 

@@ -11,6 +11,8 @@ import { runTrain } from '../../src/cli/train';
 import { OnnxClassifier } from '../../src/core/train/predict';
 import { ModelRuntime } from '../../src/runtime/client';
 import { createSentimentClassifier } from '../../src/runtime/sentiment';
+import { TrainClient } from '../../src/extension/trainClient';
+import type { Prediction } from '../../src/core/train/predict';
 import { quietly } from '../unit/train.helpers';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -134,6 +136,26 @@ describe('a saved classifier as the sentiment model (built CLI + model worker)',
       await c.dispose();
     } finally {
       await runtime.dispose();
+    }
+  });
+
+  it('the Train view\'s worker also predicts with a folder saved anew under the same name, not the one it loaded before', async () => {
+    const client = new TrainClient(path.join(root, 'dist', 'train-worker.js'), () => undefined);
+    const folder = path.join(dir, 'resaved-train');
+    try {
+      assert.equal((await quietly(() => runTrain([labelled, '--target', 'sentiment', '--features', 'feedback', '--model', 'logreg', '--save', folder, '--json']))).code, 0);
+      const row = { feedback: 'Is there a Linux version?' };
+      const [first] = await client.request<Prediction[]>({ type: 'predictRows', modelDir: folder, rows: [row] }).done;
+      assert.equal(first.probabilities.length, 3);
+      await fs.rm(folder, { recursive: true });
+      const two = path.join(dir, 'polar-only-2.csv');
+      await fs.writeFile(two, (await fs.readFile(labelled, 'utf8')).split('\n').filter((l) => !l.endsWith(',neutral')).join('\n'));
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal((await quietly(() => runTrain([two, '--target', 'sentiment', '--model', 'logreg', '--save', folder, '--json']))).code, 0);
+      const [second] = await client.request<Prediction[]>({ type: 'predictRows', modelDir: folder, rows: [row] }).done;
+      assert.equal(second.probabilities.length, 2, 'the two-class classifier saved anew predicted');
+    } finally {
+      client.dispose();
     }
   });
 

@@ -350,13 +350,13 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
   };
 }
 
-/**
- * Expands files and folders (recursively; node_modules, .git, .product-forge and dot-folders skipped)
- * into the supported files, sorted. Missing paths and unsupported files given explicitly are UserErrors.
- */
 /** The files of a report folder (writeReport): a folder holding all of them is skipped when a folder is analyzed. */
 const REPORT_FILES = ['report.md', 'results.csv', 'summary.json'];
 
+/**
+ * Expands files and folders (recursively; node_modules, .git, .product-forge, dot-folders and report folders
+ * skipped) into the supported files, sorted. Missing paths and unsupported files given explicitly are UserErrors.
+ */
 export async function listFeedbackFiles(inputs: string[]): Promise<string[]> {
   return (await listFeedbackInputs(inputs)).map((f) => f.file);
 }
@@ -415,17 +415,18 @@ export async function listFeedbackInputs(inputs: string[]): Promise<{ file: stri
 }
 
 /**
- * Opens every listed file: a named file that cannot be read is an error; one found in a folder is skipped,
- * with the reason in `skipped` (an error still when nothing is left).
+ * Opens every listed file (`files`: all of them, skipped ones too): a named file that cannot be read is an
+ * error; one found in a folder is skipped, with the reason in `skipped` (an error still when nothing is left).
  */
 export async function openFeedbackInputs(
   inputs: string[],
   opts: ReadOptions,
-): Promise<{ opened: OpenedFeedbackFile[]; skipped: string[] }> {
+): Promise<{ files: string[]; opened: OpenedFeedbackFile[]; skipped: string[] }> {
   const opened: OpenedFeedbackFile[] = [];
   const skipped: string[] = [];
   let first: UserError | undefined;
-  for (const { file, inFolder } of await listFeedbackInputs(inputs)) {
+  const listed = await listFeedbackInputs(inputs);
+  for (const { file, inFolder } of listed) {
     if (opts.signal?.aborted) throw new CancelledError();
     try {
       opened.push(await openFeedbackFile(file, opts));
@@ -436,7 +437,7 @@ export async function openFeedbackInputs(
     }
   }
   if (!opened.length && first) throw first;
-  return { opened, skipped };
+  return { files: listed.map((f) => f.file), opened, skipped };
 }
 
 /** Reads all items of one (small) file into memory. Prefer openFeedbackFile().batches() for large inputs. */

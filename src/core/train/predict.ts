@@ -145,8 +145,9 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
   const clf = typeof model === 'string' ? await OnnxClassifier.load(model, { embedderFor: opts.embedderFor }) : model;
   const absIn = path.resolve(csv), absOut = path.resolve(out);
   if (absIn === absOut) throw new UserError(`the output file must differ from the input (${csv}); the input is never modified`);
-  if ((await fsp.stat(absOut).catch(() => undefined))?.isDirectory()) throw new UserError(`--out ${out} is a folder; give a file name (e.g. ${path.join(out, 'predictions.csv')})`);
-  if (!opts.force && (await pathExists(absOut))) throw new UserError(`${out} already exists; choose another --out or pass --force to replace it`);
+  const outStat = await fsp.stat(absOut).catch(() => undefined);
+  if (outStat?.isDirectory()) throw new UserError(`--out ${out} is a folder; give a file name (e.g. ${path.join(out, 'predictions.csv')})`);
+  if (!opts.force && outStat) throw new UserError(`${out} already exists; choose another --out or pass --force to replace it`);
   const raw = await readTable(csv, { signal: opts.signal, keepRaw: true, minColumns: 1, onProgress: (d, t) => opts.onProgress?.('reading', d, t) });
   const need = clf.pre.inputColumns;
   const missing = clf.pre.missingColumns(raw.columns);

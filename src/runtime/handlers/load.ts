@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileStamp } from '../../core/fsutil';
 import { loadClassifier } from '../../core/train/artifact';
 import { tableFromRecords } from '../../core/train/csv';
 import { OnnxClassifier } from '../../core/train/predict';
@@ -252,8 +253,7 @@ async function loadSavedClassifier(params: LoadParams, ctx: HandlerContext, t0: 
     throw new RuntimeUserError(`The saved classifier ${modelDir} does not exist (deleted or moved?). Pick another with "Use a Saved Classifier for Analyze Feedback", or clear productForge.analysis.classifier.`, 'model-missing');
   }
   // A folder deleted and saved again under the same name is loaded again.
-  const onnx = path.join(modelDir, 'model.onnx');
-  const stamp = existsSync(onnx) ? `${statSync(onnx).mtimeMs}:${statSync(onnx).size}` : '';
+  const stamp = fileStamp(path.join(modelDir, 'model.onnx'));
   const existing = ctx.models.get(modelId);
   if (existing?.score && existing.modelDir === modelDir && existing.config.stamp === stamp) return { device: 'cpu', loadMs: 0, labels, cached: true };
   const loaded = await loadClassifier(modelDir);
