@@ -17,6 +17,10 @@ if [ ! -d "$DS" ]; then
   echo "error: datasets folder '$DS' not found. Put the shared datasets at ../shared/datasets or set PF_DATASETS." >&2
   exit 1
 fi
+if [ "${1:-}" = "--mpqa-cv" ]; then  # npm run models:cv: MPQA 10-fold cross-validation of this recipe (no export)
+  shift
+  exec "$PY" scripts/models/mpqa_cv.py "$@"
+fi
 export PF_BUILD_DIR="${PF_BUILD_DIR:-$(mktemp -d -t pf-sentiment-XXXXXX)}"
 "$PY" scripts/models/train_sentiment.py
 "$PY" scripts/models/write_manifest.py

@@ -109,10 +109,17 @@ def load_all():
     mpqa = _labeled(os.path.join(D, 'mpqa', 'mpqa.all'), 'latin-1')
     mpqa_f = folds(len(mpqa), 10, 'mpqa')
     ev['mr_fold0'] = [(t, 2 if y == 1 else 0) for (t, y), f in zip(mr, mr_f) if f == 0]
-    ev['mpqa_fold0'] = [(t, 2 if y == 1 else 0) for (t, y), f in zip(mpqa, mpqa_f) if f == 0]
+    # PF_MPQA_TEST_FOLD=k (cross-validation only, scripts/models/mpqa_cv.py): fold k is the held-out fold instead of 0
+    # (still under the name 'mpqa_fold0'); the shipped build always holds out fold 0.
+    mpqa_test_fold = int(os.environ.get('PF_MPQA_TEST_FOLD', '0'))
+    if not 0 <= mpqa_test_fold <= 9:
+        sys.exit(f'error: PF_MPQA_TEST_FOLD must be 0-9, not {mpqa_test_fold}')
+    ev['mpqa_fold0'] = [(t, 2 if y == 1 else 0) for (t, y), f in zip(mpqa, mpqa_f) if f == mpqa_test_fold]
     # Experiments only (PF_MPQA_DEV_FOLD=k, 1-9): MPQA fold k is held out as a dev set ('mpqa_dev') to choose between
     # build variants without looking at fold 0. The shipped build trains on folds 1-9.
     mpqa_dev_fold = int(os.environ.get('PF_MPQA_DEV_FOLD', '0'))
+    if mpqa_dev_fold and mpqa_dev_fold == mpqa_test_fold:
+        sys.exit('error: PF_MPQA_DEV_FOLD and PF_MPQA_TEST_FOLD name the same fold')
     if mpqa_dev_fold:
         ev['mpqa_dev'] = [(t, 2 if y == 1 else 0) for (t, y), f in zip(mpqa, mpqa_f) if f == mpqa_dev_fold]
     # Chinese: stratified per (dataset, label): 10% held-out test, 5% calibration, rest train.
@@ -138,7 +145,7 @@ def load_all():
     splits = {
         'seed': SEED,
         'mr': {'file': 'mr/rt-polarity.all', 'encoding': 'latin-1', 'heldout_rows': [i for i, f in enumerate(mr_f) if f == 0]},
-        'mpqa': {'file': 'mpqa/mpqa.all', 'encoding': 'latin-1', 'heldout_rows': [i for i, f in enumerate(mpqa_f) if f == 0]},
+        'mpqa': {'file': 'mpqa/mpqa.all', 'encoding': 'latin-1', 'heldout_rows': [i for i, f in enumerate(mpqa_f) if f == mpqa_test_fold]},
         'zh_test': {
             'online_shopping_10_cats/online_shopping_10_cats.csv': sorted(i for (ds, i), s in zh_split.items() if ds == 'shop' and s == 'test'),
             'waimai_10k/waimai_10k.csv': sorted(i for (ds, i), s in zh_split.items() if ds == 'waimai' and s == 'test'),
@@ -162,7 +169,8 @@ def load_all():
     src['mr'] = [(t, 2 if y == 1 else 0, '2') for (t, y), f in zip(mr, mr_f) if f != 0]
     # MPQA's phrases are subjective expressions annotated positive or negative (neutral ones are not in the set): 3-class
     # examples like the reviews below, so short polar phrases ("slow", "crashes constantly") are not left to neutral.
-    src['mpqa'] = [(t, 2 if y == 1 else 0, '3') for (t, y), f in zip(mpqa, mpqa_f) if f != 0 and f != mpqa_dev_fold]
+    src['mpqa'] = [(t, 2 if y == 1 else 0, '3') for (t, y), f in zip(mpqa, mpqa_f)
+                    if f != mpqa_test_fold and (not mpqa_dev_fold or f != mpqa_dev_fold)]
     src['subj_objective'] = [(l.strip(), 1, '3') for l in _lines(os.path.join(D, 'subj', 'subj.objective'), 'latin-1') if l.strip()]
     # SemEval ABSA: sentences whose aspect terms all share one polarity (pos/neg/neutral).
     sem = []

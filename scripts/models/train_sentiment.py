@@ -9,7 +9,8 @@ the shipped model is built on cpu), PF_WORDVEC_EPOCHS (skip-gram epochs for the 
 PF_STOP_AFTER_METRICS=1 (experiments: write metrics_experiment.json to PF_BUILD_DIR and stop before the export),
 PF_SUPPORT=0 (leave out the banking77 support queries), PF_REPEAT_ABSA / _BLITZER / _MPQA / _SUPPORT (a source's rows
 repeated per epoch, default 1), PF_MPQA_DEV_FOLD=k (experiments: MPQA fold k, 1-9, held out as 'mpqa_dev' for choosing
-between variants without fold 0).
+between variants without fold 0), PF_MPQA_TEST_FOLD=k (cross-validation, scripts/models/mpqa_cv.py: MPQA fold k, 0-9, is
+the held-out fold; only with PF_STOP_AFTER_METRICS=1).
 """
 import collections
 import hashlib
@@ -41,6 +42,9 @@ BUILD = os.environ.get('PF_BUILD_DIR', '/tmp/pf-sentiment-build')
 EPOCHS = int(os.environ.get('PF_EPOCHS', '3'))
 DEV = torch.device(os.environ.get('PF_DEVICE', 'cpu'))
 STOP_AFTER_METRICS = os.environ.get('PF_STOP_AFTER_METRICS') == '1'
+if os.environ.get('PF_MPQA_TEST_FOLD', '0') != '0' and not STOP_AFTER_METRICS:
+    sys.exit('error: PF_MPQA_TEST_FOLD is for cross-validation (scripts/models/mpqa_cv.py) and needs PF_STOP_AFTER_METRICS=1: '
+             'the shipped model holds out MPQA fold 0.')
 MAXPOS = 256
 HP = dict(hidden_size=128, num_hidden_layers=2, num_attention_heads=4, intermediate_size=512,
           vocab_size_target=24000, lr=1e-3, warmup=0.06, weight_decay=0.01, tokens_per_batch=4096,
@@ -449,7 +453,10 @@ for k, v in metrics['after'].items():
 if STOP_AFTER_METRICS:
     os.makedirs(BUILD, exist_ok=True)
     with open(os.path.join(BUILD, 'metrics_experiment.json'), 'w') as f:
-        json.dump({'hyperparameters': HP, 'epochs': EPOCHS, 'device': str(DEV), 'chosen_weights': chosen, 'ngram_weight': A,
+        json.dump({'hyperparameters': HP, 'epochs': EPOCHS, 'device': str(DEV), 'torch': torch.__version__,
+                   'mpqa_test_fold': int(os.environ.get('PF_MPQA_TEST_FOLD', '0')),
+                   'mpqa_eval_sizes': {k: len(ev[k]) for k in ('mpqa_fold0', 'mpqa_fold0_unseen')},
+                   'chosen_weights': chosen, 'ngram_weight': A,
                    'seconds': round(time.time() - T0), 'train_seconds': round(train_time), **metrics}, f, indent=1)
     log('stopped after the metrics (PF_STOP_AFTER_METRICS=1)')
     sys.exit(0)
