@@ -8,8 +8,9 @@ import { pathExists } from '../core/fsutil';
 import { openFeedbackInputs } from '../core/readers';
 import type { DeviceSetting, SentimentClassifier } from '../core/types';
 import type { RuntimeSentimentClassifier } from '../runtime/sentiment';
-import { CancelledError, UserError } from '../core/types';
+import { UserError } from '../core/types';
 import { choice, numberFlag, parseArgs, stringFlag, type FlagSpec } from './args';
+import { printError, printWarning, reportFailure } from './errors';
 
 export const DEFAULT_SENTIMENT_MODEL = 'product-forge/sentiment-en-zh';
 
@@ -150,7 +151,8 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
   let result: AnalysisResult | undefined;
   let quiet = false;
   const log = (level: 'info' | 'warn' | 'error', msg: string) => {
-    if (!quiet || level === 'error') stderr.write(`${level === 'info' ? '' : `${level}: `}${msg}\n`);
+    if (level === 'error') printError(stderr, msg);
+    else if (!quiet) level === 'warn' ? printWarning(stderr, msg) : stderr.write(`${msg}\n`);
   };
   try {
     const args = parseArgs(argv, SPEC);
@@ -234,17 +236,7 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     }
     return 0;
   } catch (e) {
-    if (e instanceof CancelledError || (signal.aborted && !(e instanceof UserError))) {
-      stderr.write('product-forge: cancelled; nothing was written\n');
-      return 130;
-    }
-    if (e instanceof UserError) {
-      stderr.write(`product-forge: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
-      return 2;
-    }
-    stderr.write(`product-forge: ${(e as Error)?.message?.split('\n')[0] ?? String(e)}\n`);
-    if (process.env.PRODUCT_FORGE_DEBUG) stderr.write(`${(e as Error)?.stack}\n`);
-    return 1;
+    return reportFailure(e, stderr, { aborted: signal.aborted, oneLine: true });
   } finally {
     process.off('SIGINT', onSigint);
     if (result) await disposeAnalysis(result);

@@ -7,6 +7,7 @@ import type { DeviceSetting } from '../core/types';
 import { UserError } from '../core/types';
 import { DEFAULT_SENTIMENT_MODEL, loadRuntimeClassifier } from './analyze';
 import { choice, parseArgs, stringFlag, type FlagSpec } from './args';
+import { printError, printWarning, reportFailure } from './errors';
 
 export const EXPLAIN_USAGE = `usage: product-forge explain <text…> [options]
        product-forge explain --file FILE --line N [--column NAME] [options]
@@ -75,7 +76,7 @@ export async function runExplain(argv: string[]): Promise<number> {
       modelsPath: stringFlag(args, 'models-path'),
       device,
       signal: ac.signal,
-      log: (level, msg) => level !== 'info' && (level === 'error' || !args.flags.has('quiet')) && process.stderr.write(`${msg}\n`),
+      log: (level, msg) => level === 'error' ? printError(process.stderr, msg) : level === 'warn' && !args.flags.has('quiet') && printWarning(process.stderr, msg),
     });
     try {
       const result = await (loaded.classifier as RuntimeSentimentClassifier).explain(text, ac.signal, { twoWay: args.flags.has('two-way') });
@@ -85,7 +86,6 @@ export async function runExplain(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (e) {
-    process.stderr.write(`product-forge: ${e instanceof Error ? e.message : String(e)}\n`);
-    return e instanceof UserError ? 2 : 1;
+    return reportFailure(e, process.stderr);
   }
 }

@@ -24,6 +24,7 @@ import {
   type TextGenerator,
 } from '../core/generate';
 import { CancelledError, UserError } from '../core/types';
+import { EXIT, printError, printWarning, reportFailure } from './errors';
 
 const USAGE = `usage: product-forge generate prd|copy|personas --brief FILE [--evidence FILE|DIR ...]
   [--backend local|openai-compatible|template] [--options JSON] [--out FILE [--force]]
@@ -175,7 +176,7 @@ async function localBackend(args: Args, signal: AbortSignal, cleanup: (fn: () =>
     }
   }
   const { ModelRuntime } = await import('../runtime/client');
-  const runtime = new ModelRuntime({ workerScript: workerScript(), log: (level, msg) => level !== 'info' && process.stderr.write(`${msg}\n`) });
+  const runtime = new ModelRuntime({ workerScript: workerScript(), log: (level, msg) => level === 'error' ? printError(process.stderr, msg) : level === 'warn' && printWarning(process.stderr, msg) });
   cleanup(() => runtime.dispose());
   await runtime.request('load', { modelId, modelDir: dir, task: 'text-generation', device: 'cpu' }, { signal });
   return new LocalGenerator(runtime, modelId);
@@ -205,7 +206,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
         // Nothing asked for a model: a first run without one still gets the evidence-based document.
         if (!(e instanceof BackendUnavailableError) || args.backendGiven || args.model) throw e;
         process.stderr.write(
-          `note: ${e.message}; writing with the template backend (the evidence, quotes and counts, no drafted prose). ` +
+          `product-forge: note: ${e.message}; writing with the template backend (the evidence, quotes and counts, no drafted prose). ` +
             `For drafted prose: --backend local --model DIR, or --backend openai-compatible --endpoint URL.\n`,
         );
       }
@@ -246,25 +247,19 @@ export async function runGenerate(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     await writer?.abort();
-    if (e instanceof CancelledError || ac.signal.aborted) {
-      process.stderr.write('cancelled\n');
-      return 130;
+    if (e instanceof BackendUnavailableError && !ac.signal.aborted) {
+      printError(process.stderr, `${e.message}; ${alternatives(e.backend)}`);
+      return EXIT.backendUnavailable;
     }
-    if (e instanceof BackendUnavailableError) {
-      process.stderr.write(`${e.message}; ${alternatives(e.backend)}\n`);
-      return 3;
+    if (e instanceof IncompleteOutputError && !ac.signal.aborted) {
+      printError(process.stderr, `the language model stopped mid-answer: ${e.message}`);
+      return EXIT.failed;
     }
-    if (e instanceof IncompleteOutputError) {
-      process.stderr.write(`The language model stopped mid-answer: ${e.message}\n`);
-      return 1;
+    if (e instanceof UserError && args && args.backend !== 'template' && /server|model|API key/i.test(e.message)) {
+      printError(process.stderr, `${e.message}; ${alternatives(args.backend)}`);
+      return EXIT.badInput;
     }
-    if (e instanceof UserError) {
-      const backendHint = args && args.backend !== 'template' && /server|model|API key/i.test(e.message) ? `; ${alternatives(args.backend)}` : '';
-      process.stderr.write(`${e.message}${backendHint}\n`);
-      return 2;
-    }
-    process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return 1;
+    return reportFailure(e, process.stderr, { aborted: ac.signal.aborted, cancelled: args?.out ? `cancelled; ${args.out} was not written` : 'cancelled' });
   } finally {
     process.removeListener('SIGINT', onSigint);
     for (const c of cleanups) await c().catch(() => undefined);

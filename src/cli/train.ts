@@ -4,28 +4,25 @@
 import { existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CancelledError, UserError, type DeviceSetting } from '../core/types';
+import { UserError, type DeviceSetting } from '../core/types';
 import { TEXT_FEATURES, type TextFeatures } from '../core/train/embed';
 import type { LoadedEmbedder } from '../runtime/embedder';
 import { readTable } from '../core/train/csv';
 import { profileTable } from '../core/train/infer';
 import { trainClassifier, type ModelChoice, type TrainOptions } from '../core/train/trainer';
-import { CLASSIFIERS_DIR, saveClassifier, savedClassifierDir } from '../core/train/artifact';
+import { assertReplaceableClassifierDir, CLASSIFIERS_DIR, saveClassifier, savedClassifierDir } from '../core/train/artifact';
+import { parseArgs, type FlagSpec } from './args';
+import { printWarning, reportFailure } from './errors';
 import { defaultPredictionsPath, predictFile } from '../core/train/predict';
 import { createFoldPool } from '../runtime/cv-pool';
 
-interface Parsed {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
-
-const TRAIN_FLAGS: Record<string, 'value' | 'bool'> = {
+const TRAIN_FLAGS: FlagSpec = {
   target: 'value', features: 'value', model: 'value', 'test-split': 'value', test: 'value', seed: 'value', save: 'value', json: 'bool',
   'class-weight': 'value', epochs: 'value', 'batch-size': 'value', 'learning-rate': 'value', hidden: 'value', dropout: 'value',
   'validation-share': 'value', c: 'value', 'max-iter': 'value', trees: 'value', rounds: 'value', name: 'value', quiet: 'bool', help: 'bool',
-  'text-features': 'value', 'embedding-model': 'value', 'models-path': 'value', device: 'value',
+  'text-features': 'value', 'embedding-model': 'value', 'models-path': 'value', device: 'value', force: 'bool',
 };
-const PREDICT_FLAGS: Record<string, 'value' | 'bool'> = {
+const PREDICT_FLAGS: FlagSpec = {
   out: 'value', force: 'bool', json: 'bool', quiet: 'bool', help: 'bool', 'embedding-model': 'value', 'models-path': 'value', device: 'value',
 };
 
@@ -36,8 +33,8 @@ const TRAIN_USAGE = `usage: product-forge train <file.csv> --target COLUMN [opti
   --test-split 0.2          share of rows held out for the metrics (stratified)   | --test FILE  a separate test file
   --seed 0                  random seed for splits and initialisation
   --save DIR                save the classifier (model.onnx, preprocessing.json, metadata.json) to DIR
-                            (a new folder; an existing one is never replaced). --name NAME saves to
-                            ${CLASSIFIERS_DIR}/NAME instead
+                            (created). --name NAME saves to ${CLASSIFIERS_DIR}/NAME instead
+  --force                   replace the classifier already saved there (no other folder is ever replaced)
   --class-weight none|balanced, --validation-share 0.1, --c 1 (logreg), --max-iter 300
   --hidden 64[,32] --dropout 0.1 --epochs 200 --batch-size 200 --learning-rate 0.001 (mlp)
   --trees 100 (rf), --rounds 100 (gb)
@@ -50,34 +47,6 @@ const PREDICT_USAGE = `usage: product-forge predict <model-dir> <file.csv> [--ou
   writes a new CSV with the input columns plus prediction and confidence (default: <file>.predictions.csv next to the input)
   A classifier trained with text embeddings finds its embedding model by id under --models-path DIR (or
   PRODUCT_FORGE_MODELS_PATH), or in --embedding-model DIR; it must be the same model (checked by sha256).`;
-
-export function parseArgs(argv: string[], spec: Record<string, 'value' | 'bool'>): Parsed {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') { positional.push(...argv.slice(i + 1)); break; }
-    if (a.startsWith('--')) {
-      let name = a.slice(2), value: string | undefined;
-      const eq = name.indexOf('=');
-      if (eq >= 0) { value = name.slice(eq + 1); name = name.slice(0, eq); }
-      name = name.toLowerCase();
-      const kind = spec[name];
-      if (!kind) throw new UserError(`unknown option --${name}; see --help`);
-      if (kind === 'bool') {
-        if (value !== undefined) throw new UserError(`--${name} takes no value`);
-        flags.set(name, true);
-      } else {
-        if (value === undefined) {
-          value = argv[++i];
-          if (value === undefined || (value.startsWith('--') && value.length > 2)) throw new UserError(`--${name} needs a value`);
-        }
-        flags.set(name, value);
-      }
-    } else positional.push(a);
-  }
-  return { positional, flags };
-}
 
 function num(flags: Map<string, string | true>, name: string, integer = false): number | undefined {
   const v = flags.get(name);
@@ -99,16 +68,7 @@ function list(v: string | undefined): string[] | undefined {
 }
 
 function fail(e: unknown): number {
-  if (e instanceof UserError) {
-    process.stderr.write(`error: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
-    return 1;
-  }
-  if (e instanceof CancelledError) {
-    process.stderr.write('cancelled\n');
-    return 130;
-  }
-  process.stderr.write(`unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
-  return 3;
+  return reportFailure(e, process.stderr);
 }
 
 function withSigint<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -161,7 +121,17 @@ export async function runTrain(argv: string[]): Promise<number> {
     if (!target) throw new UserError(`--target COLUMN is required\n${TRAIN_USAGE}`);
     if (flags.has('test') && flags.has('test-split')) throw new UserError('use either --test FILE or --test-split, not both');
     const saveArg = str(flags, 'save');
-    if (saveArg && existsSync(saveArg) && !statSync(saveArg).isDirectory()) throw new UserError(`--save ${saveArg} is a file; give the folder to save the classifier in (it is created)`);
+    const saveName = str(flags, 'name');
+    if (saveArg && saveName) throw new UserError('use either --save DIR or --name NAME, not both');
+    const saveTarget = saveArg ? path.resolve(saveArg) : saveName ? path.resolve(CLASSIFIERS_DIR, saveName) : undefined;
+    const force = flags.has('force');
+    // checked before training, so a long run does not end in a refusal
+    if (saveTarget && existsSync(saveTarget)) {
+      const shown = saveArg ? `--save ${saveArg}` : `${path.join(CLASSIFIERS_DIR, saveName!)}`;
+      if (!statSync(saveTarget).isDirectory()) throw new UserError(`${shown} is a file; give the folder to save the classifier in (it is created)`);
+      if (!force) throw new UserError(`${shown} already exists; pass --force to replace the classifier saved there, or choose another ${saveArg ? 'folder' : 'name'}`);
+      await assertReplaceableClassifierDir(saveTarget);
+    }
     const json = flags.has('json');
     const quiet = json || flags.has('quiet');
     const model = (str(flags, 'model') ?? 'auto') as ModelChoice;
@@ -201,12 +171,8 @@ export async function runTrain(argv: string[]): Promise<number> {
         await embedder?.dispose();
       }
       let saved: string | undefined;
-      const saveDir = str(flags, 'save');
-      const name = str(flags, 'name');
-      if (saveDir || name) {
-        const target = saveDir ? path.resolve(saveDir) : path.resolve(CLASSIFIERS_DIR, name!);
-        saved = await saveClassifier(r, { parent: path.dirname(target), name: path.basename(target), profiles, source: path.resolve(file), signal });
-        if (path.basename(saved) !== path.basename(target)) process.stderr.write(`note: ${target} exists; saved to ${saved} instead\n`);
+      if (saveTarget) {
+        saved = await saveClassifier(r, { parent: path.dirname(saveTarget), name: path.basename(saveTarget), profiles, source: path.resolve(file), signal, onExisting: force ? 'replace' : 'refuse' });
       }
       const m = r.metrics;
       if (json) {
@@ -279,7 +245,7 @@ export async function runPredict(argv: string[]): Promise<number> {
       } finally {
         await embedder?.dispose();
       }
-      for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+      for (const w of r.warnings) printWarning(process.stderr, w);
       if (json) process.stdout.write(JSON.stringify({ out: r.out, rows: r.rows, counts: r.counts, warnings: r.warnings }) + '\n');
       else process.stdout.write(`wrote ${r.rows} predictions to ${r.out} (${Object.entries(r.counts).map(([k, v]) => `${k}: ${v}`).join(', ')})\n`);
       return 0;

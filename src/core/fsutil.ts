@@ -172,6 +172,53 @@ export async function writeDirAtomically(parent: string, base: string, fill: (te
   }
 }
 
+/**
+ * Fills a temp folder with `fill(tempDir)` and puts it at `<parent>/<base>` itself. A folder already there is
+ * replaced only when `mayReplace(existing)` returns (it throws to refuse), by two renames: the old folder is moved
+ * aside, the new one takes its name (the old one is moved back if that fails), and the old one is removed last.
+ * On error or cancel nothing changes. Returns the final path.
+ */
+export async function replaceDirAtomically(parent: string, base: string, fill: (tempDir: string) => Promise<void>,
+  mayReplace: (existing: string) => Promise<void>, signal?: AbortSignal): Promise<string> {
+  await fsp.mkdir(parent, { recursive: true });
+  const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
+  const tmp = path.join(parent, `.${base}.${tag}.tmp`);
+  const final = path.join(parent, base);
+  await fsp.mkdir(tmp);
+  try {
+    await fill(tmp);
+    if (signal?.aborted) throw new CancelledError();
+    if (!(await pathExists(final))) {
+      try {
+        await fsp.mkdir(final); // claim the name (rename() onto an empty folder succeeds on POSIX)
+        try {
+          await fsp.rename(tmp, final);
+        } catch (e) {
+          await fsp.rmdir(final).catch(() => undefined);
+          throw e;
+        }
+        return final;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+    }
+    await mayReplace(final);
+    const old = path.join(parent, `.${base}.${tag}.old`);
+    await fsp.rename(final, old);
+    try {
+      await fsp.rename(tmp, final);
+    } catch (e) {
+      await fsp.rename(old, final).catch(() => undefined);
+      throw e;
+    }
+    await fsp.rm(old, { recursive: true, force: true }).catch(() => undefined);
+    return final;
+  } catch (e) {
+    await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    throw e;
+  }
+}
+
 /** Synchronous best-effort removal (for process-exit cleanup of temp files). */
 export function removeQuietly(p: string): void {
   try {

@@ -72,7 +72,7 @@ export async function createSentimentClassifier(
     loadedGeneration = generation;
     if (!result.cached) {
       opts.log?.('info', `Sentiment model ${opts.modelId} runs on ${result.device} (loaded in ${result.loadMs} ms).`);
-      if (result.fallbackReason) opts.log?.('warn', `GPU not used for ${opts.modelId}: ${result.fallbackReason}`);
+      if (result.fallbackReason) opts.log?.('info', `GPU not used for ${opts.modelId}: ${result.fallbackReason}`);
     }
   };
   /** Loads (again) when this runtime generation has not loaded the model yet; concurrent callers share one load. */

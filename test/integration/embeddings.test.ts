@@ -88,15 +88,15 @@ describe('text embeddings with a real local model (tiny random BERT)', function 
 
     // Not found, or another model: a clear error, no output file.
     const missing = await quietly(() => runPredict([save, newCustomers, '--out', path.join(dir, 'p2.csv'), '--device', 'cpu']));
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2);
     assert.match(missing.err, /text embedding model "tiny-random-embedder" not found/);
     const other = await quietly(() => runPredict([save, newCustomers, '--out', path.join(dir, 'p3.csv'), '--embedding-model', decoderDir, '--device', 'cpu']));
-    assert.equal(other.code, 1);
+    assert.equal(other.code, 2);
     assert.match(other.err, /not the embedding model the classifier was trained with/);
     assert.ok(!existsSync(path.join(dir, 'p2.csv')) && !existsSync(path.join(dir, 'p3.csv')));
     // Embeddings without a model are refused up front.
     const noModel = await quietly(() => runTrain([customers, '--target', 'churned', '--text-features', 'embeddings']));
-    assert.equal(noModel.code, 1);
+    assert.equal(noModel.code, 2);
     assert.match(noModel.err, /needs --embedding-model/);
   });
 

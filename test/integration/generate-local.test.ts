@@ -134,7 +134,7 @@ describe('product-forge generate (CLI)', function () {
       const out = path.join(tmp, 'fallback-prd.md');
       const r = await cli(['prd', '--brief', path.join(FIX, 'brief.md'), '--evidence', path.join(FIX, 'feedback.csv'), '--models-path', tmp, '--out', out]);
       assert.equal(r.code, 0, r.err);
-      assert.match(r.err, /^note: No local model "onnx-community\/Qwen2\.5-0\.5B-Instruct" found .*writing with the template backend/m);
+      assert.match(r.err, /^product-forge: note: No local model "onnx-community\/Qwen2\.5-0\.5B-Instruct" found .*writing with the template backend/m);
       assert.match(fs.readFileSync(out, 'utf8'), /Draft made without a language model/);
       // asking for the local backend (or a model) explicitly still fails clearly
       const asked = await cli(['prd', '--brief', path.join(FIX, 'brief.md'), '--backend', 'local', '--models-path', tmp]);

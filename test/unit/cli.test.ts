@@ -108,6 +108,31 @@ describe('cli: analyze arguments and errors', () => {
     assert.equal(JSON.parse(fs.readFileSync(byExt, 'utf8').split('\n')[0]).text, 'great app');
   });
 
+  it('analyzing a folder again skips the results, reports and predictions written into it', async () => {
+    fs.mkdirSync(path.join(dir, 'fb'));
+    const f = write(path.join('fb', 'feedback.csv'), 'date,text\n2024-01-01,great app\n2024-01-10,it crashes\n2024-01-11,love the sync\n');
+    const fb = path.join(dir, 'fb');
+    for (const out of ['results.csv', 'items.jsonl', 'all.json', 'report.md', 'items.tsv']) {
+      const r = await cli([fb, '--out', path.join(fb, out), '--format', out === 'items.tsv' ? 'csv' : path.extname(out).slice(1), '-q']);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const again = await cli([fb, '--format', 'jsonl']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(again.stdout.trim().split('\n').map((l) => JSON.parse(l).source), [f, f, f], 'only the feedback file, once');
+    for (const out of ['results.csv', 'items.jsonl', 'all.json', 'report.md', 'items.tsv']) {
+      assert.match(again.stderr, new RegExp(`skipped .*${out.replace('.', '\\.')}: (analysis results|an analysis report) written by Product Forge, not feedback`));
+    }
+    // named, an output file is read as asked
+    const named = await cli([path.join(fb, 'items.jsonl'), '--format', 'jsonl', '-q']);
+    assert.equal(named.code, 0, named.stderr);
+    assert.equal(named.stdout.trim().split('\n').length, 3);
+    // a folder holding nothing but output says so
+    fs.rmSync(f);
+    const none = await cli([fb]);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /^product-forge: No feedback found: skipped .* written by Product Forge/);
+  });
+
   it('--report-dir writes a report folder', async () => {
     const f = write('f.csv', 'date,text\n2024-01-01,great app\n2024-01-10,it crashes\n');
     const rd = path.join(dir, 'reports');

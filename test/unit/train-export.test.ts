@@ -9,6 +9,7 @@ import { loadClassifier, saveClassifier } from '../../src/core/train/artifact';
 import { OnnxClassifier, predictFile } from '../../src/core/train/predict';
 import { ProtoWriter } from '../../src/core/train/onnx';
 import { runPredict, runTrain } from '../../src/cli/train';
+import { productForgeOutputKind } from '../../src/core/readers';
 
 /** A table mixing numeric (with gaps), categorical, date and text columns. */
 function mixedTable(n: number) {
@@ -97,6 +98,26 @@ describe('train: ONNX export', () => {
     assert.equal(path.basename(b), 'same-2');
     assert.deepEqual((await fs.readdir(dir)).filter((f) => f.startsWith('.')), []);
   });
+
+  it('replaces a saved classifier only when asked, and never any other folder', async () => {
+    const r = await trainClassifier(mixedTable(60), { target: 'label', model: 'logreg' });
+    const a = await saveClassifier(r, { parent: dir, name: 'swap' });
+    const first = JSON.parse(await fs.readFile(path.join(a, 'metadata.json'), 'utf8')).createdAt;
+    await new Promise((res) => setTimeout(res, 5));
+    await assert.rejects(saveClassifier(r, { parent: dir, name: 'swap', onExisting: 'refuse' }), /already exists/);
+    assert.equal(JSON.parse(await fs.readFile(path.join(a, 'metadata.json'), 'utf8')).createdAt, first);
+    const b = await saveClassifier(r, { parent: dir, name: 'swap', onExisting: 'replace' });
+    assert.equal(b, a);
+    assert.notEqual(JSON.parse(await fs.readFile(path.join(b, 'metadata.json'), 'utf8')).createdAt, first);
+    assert.equal((await loadClassifier(b)).metadata.target, 'label');
+    // a folder of the user's own is not a classifier: refused, untouched
+    const mine = path.join(dir, 'notes');
+    await fs.mkdir(mine);
+    await fs.writeFile(path.join(mine, 'plan.md'), 'keep me');
+    await assert.rejects(saveClassifier(r, { parent: dir, name: 'notes', onExisting: 'replace' }), /not a saved classifier; it is never replaced/);
+    assert.deepEqual(await fs.readdir(mine), ['plan.md']);
+    assert.deepEqual((await fs.readdir(dir)).filter((f) => f.startsWith('.')), [], 'no temp or old folders left');
+  });
 });
 
 describe('train: CLI', () => {
@@ -130,10 +151,12 @@ describe('train: CLI', () => {
     assert.equal(p.code, 0, p.err);
     const lines = (await fs.readFile(out, 'utf8')).trim().split('\n');
     assert.equal(lines[0], 'id,score,platform,when,comment,label,prediction,confidence');
+    assert.equal(await productForgeOutputKind(out), 'predictions', 'skipped when its folder is analyzed');
+    assert.equal(await productForgeOutputKind(file), undefined);
     assert.equal(lines.length, 91);
     assert.equal(await fs.readFile(file, 'utf8'), before);
     const again = await capture(() => runPredict([save, file, '--out', out]));
-    assert.equal(again.code, 1);
+    assert.equal(again.code, 2);
     assert.match(again.err, /already exists.*--force/);
     assert.equal((await capture(() => runPredict([save, file, '--out', out, '--force']))).code, 0);
     // values it cannot read as trained are predicted (missing / unknown category) and named, per column
@@ -151,14 +174,14 @@ describe('train: CLI', () => {
     assert.match(w.err, /warning: column "score": 2 values are not a number/);
     const other = await writeCsv('other.csv', 'a,b\n1,2\n');
     const bad = await capture(() => runPredict([save, other, '--out', path.join(dir, 'x.csv')]));
-    assert.equal(bad.code, 1);
+    assert.equal(bad.code, 2);
     assert.match(bad.err, /lacks column\(s\) the classifier was trained on: .*comment/);
   });
 
   it('reports bad input clearly', async () => {
     const one = await writeCsv('one.csv', 'x,y\n1,a\n2,a\n3,a\n');
     let r = await capture(() => runTrain([one, '--target', 'y']));
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.match(r.err, /single class/);
     r = await capture(() => runTrain([one]));
     assert.match(r.err, /--target COLUMN is required/);
@@ -176,5 +199,33 @@ describe('train: CLI', () => {
     r = await capture(() => runTrain([one, '--target', 'y', '--save', one]));
     assert.match(r.err, /--save .*one\.csv is a file; give the folder/);
     assert.equal(await fs.readFile(one, 'utf8'), 'x,y\n1,a\n2,a\n3,a\n');
+    // every error is one `product-forge:` line with exit code 2, like analyze and explain
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^product-forge: --save /);
+  });
+
+  it('train --save to an existing folder is refused before training unless --force replaces the classifier there', async () => {
+    const t = mixedTable(60);
+    const csv = [t.columns.join(','), ...Array.from({ length: t.rowCount }, (_, r) => t.data.map((c) => c[r]).join(','))].join('\n');
+    const file = await writeCsv('resave.csv', csv);
+    const save = path.join(dir, 'resave');
+    assert.equal((await capture(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', save, '-q']))).code, 0);
+    const stamp = await fs.readFile(path.join(save, 'metadata.json'), 'utf8');
+    const again = await capture(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', save, '--json']));
+    assert.equal(again.code, 2);
+    assert.match(again.err, /^product-forge: --save .*resave already exists; pass --force to replace/);
+    assert.equal(again.out, '', 'refused before training');
+    assert.equal(await fs.readFile(path.join(save, 'metadata.json'), 'utf8'), stamp);
+    const forced = await capture(() => runTrain([file, '--target', 'label', '--model', 'rf', '--trees', '5', '--save', save, '--force', '--json']));
+    assert.equal(forced.code, 0, forced.err);
+    assert.equal(JSON.parse(await fs.readFile(path.join(save, 'metadata.json'), 'utf8')).modelKind, 'rf');
+    assert.ok(!(await fs.readdir(dir)).some((f) => f.startsWith('resave-')), 'no resave-2');
+    const mine = path.join(dir, 'my-notes');
+    await fs.mkdir(mine);
+    await fs.writeFile(path.join(mine, 'a.txt'), 'mine');
+    const notClf = await capture(() => runTrain([file, '--target', 'label', '--save', mine, '--force']));
+    assert.equal(notClf.code, 2);
+    assert.match(notClf.err, /not a saved classifier; it is never replaced/);
+    assert.deepEqual(await fs.readdir(mine), ['a.txt']);
   });
 });

@@ -350,6 +350,43 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
   };
 }
 
+/**
+ * What Product Forge itself wrote, recognised by how the file begins: analysis results (`analyze --out`, any format),
+ * a report, or a predictions CSV (`predict`, the Train view). Such a file found in an analyzed folder is output, not
+ * feedback: reading it again would count every item twice. Undefined for anything else.
+ */
+export async function productForgeOutputKind(file: string): Promise<string | undefined> {
+  let head: string;
+  try {
+    const fh = await fsp.open(file, 'r');
+    try {
+      const buf = Buffer.alloc(4096);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      head = buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return undefined; // opening it reports the problem
+  }
+  const firstLine = head.split(/\r?\n/, 1)[0];
+  switch (path.extname(file).toLowerCase()) {
+    case '.csv':
+    case '.tsv':
+      if (/^source[,\t]line[,\t]text[,\t]label[,\t]score[,\t]negative[,\t]neutral[,\t]positive\b/.test(firstLine)) return 'analysis results';
+      if (/[,\t]prediction[,\t]confidence$/.test(firstLine)) return 'predictions';
+      return undefined;
+    case '.jsonl':
+      return /^\{"source":.*?,"line":\d+,"text":/.test(firstLine) ? 'analysis results' : undefined;
+    case '.json':
+      return /^\{\s*"inputs":\s*\[/.test(head) && /\n {2}"files":\s*\[/.test(head) ? 'analysis results' : undefined;
+    case '.md':
+      return /^# [^\n]+\n\s*[^\n]* from \d+ files? \([^\n]*\) analyzed locally with `/.test(head) ? 'an analysis report' : undefined;
+    default:
+      return undefined;
+  }
+}
+
 /** The files of a report folder (writeReport): a folder holding all of them is skipped when a folder is analyzed. */
 const REPORT_FILES = ['report.md', 'results.csv', 'summary.json'];
 
@@ -428,6 +465,11 @@ export async function openFeedbackInputs(
   const listed = await listFeedbackInputs(inputs);
   for (const { file, inFolder } of listed) {
     if (opts.signal?.aborted) throw new CancelledError();
+    const output = inFolder ? await productForgeOutputKind(file) : undefined;
+    if (output) {
+      skipped.push(`skipped ${file}: ${output} written by Product Forge, not feedback (name the file to analyze it anyway)`);
+      continue;
+    }
     try {
       opened.push(await openFeedbackFile(file, opts));
     } catch (e) {
@@ -436,7 +478,7 @@ export async function openFeedbackInputs(
       skipped.push(`skipped ${file}: ${e.message.replace(/^No feedback items found in [^(]*\(([^)]*)\)$/, '$1')}`);
     }
   }
-  if (!opened.length && first) throw first;
+  if (!opened.length) throw first ?? new UserError(`No feedback found: ${skipped.join('; ')}`);
   return { files: listed.map((f) => f.file), opened, skipped };
 }
 

@@ -2,12 +2,13 @@
 //   model.onnx          preprocessed feature vector -> probabilities (see onnx.ts)
 //   preprocessing.json  scalers, imputers, category maps, TF-IDF vocabularies/idf, column order
 //   metadata.json       columns, target, labels, metrics, date, model kind, settings
-// The folder is filled under a temp name and renamed; an existing folder is never replaced
-// (a free name "<name>-2", "<name>-3", ... is used instead).
+// The folder is filled under a temp name and renamed. An existing folder is not replaced: a free name "<name>-2",
+// "<name>-3", ... is used instead, unless `replace` asks to replace it, which only a saved classifier (or an empty
+// folder) ever is.
 import { existsSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { safeName, writeDirAtomically } from '../fsutil';
+import { replaceDirAtomically, safeName, writeDirAtomically } from '../fsutil';
 import { UserError } from '../types';
 import { embeddingColumns } from './embed';
 import type { ColumnProfile } from './infer';
@@ -61,13 +62,44 @@ export interface SaveOptions {
   profiles?: ColumnProfile[];
   source?: string;
   signal?: AbortSignal;
+  /**
+   * When <parent>/<name> exists: 'rename' (default) saves to a free <name>-n; 'replace' replaces the classifier saved
+   * there (any other folder is refused); 'refuse' throws a UserError.
+   */
+  onExisting?: 'rename' | 'replace' | 'refuse';
+}
+
+/** Throws a UserError unless `dir` is a classifier saved by Product Forge or an empty folder (the only ones ever replaced). */
+export async function assertReplaceableClassifierDir(dir: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await fsp.readdir(dir);
+  } catch {
+    throw new UserError(`${dir} exists and is not a folder`);
+  }
+  if (!entries.length) return;
+  let format: unknown;
+  try {
+    format = JSON.parse(await fsp.readFile(path.join(dir, 'metadata.json'), 'utf8'))?.format;
+  } catch {
+    format = undefined;
+  }
+  if (format !== 'product-forge-classifier') {
+    throw new UserError(`${dir} is a folder that is not a saved classifier; it is never replaced: choose another folder`);
+  }
 }
 
 /** Writes the classifier folder atomically and returns its path. */
 export async function saveClassifier(result: TrainResult, opts: SaveOptions): Promise<string> {
   const c = result.classifier;
   const base = safeName(opts.name, 'classifier');
-  return writeDirAtomically(opts.parent, base, async (tmp) => {
+  const refuse = async (dir: string) => {
+    throw new UserError(`${dir} already exists; the classifier was not saved over it`);
+  };
+  const write = (fill: (tmp: string) => Promise<void>) => !opts.onExisting || opts.onExisting === 'rename'
+    ? writeDirAtomically(opts.parent, base, fill, opts.signal)
+    : replaceDirAtomically(opts.parent, base, fill, opts.onExisting === 'replace' ? assertReplaceableClassifierDir : refuse, opts.signal);
+  return write(async (tmp) => {
     const onnx = networkToOnnx(c.network, { target: c.target, labels: JSON.stringify(c.labels) });
     const types = new Map((opts.profiles ?? []).map((p) => [p.name, p.type]));
     const emb = embeddingColumns(c.preprocessing);
@@ -101,7 +133,7 @@ export async function saveClassifier(result: TrainResult, opts: SaveOptions): Pr
     await fsp.writeFile(path.join(tmp, 'model.onnx'), onnx);
     await fsp.writeFile(path.join(tmp, 'preprocessing.json'), JSON.stringify(c.preprocessing));
     await fsp.writeFile(path.join(tmp, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
-  }, opts.signal);
+  });
 }
 
 function isStringArray(v: unknown): v is string[] {
