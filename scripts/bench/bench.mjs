@@ -172,6 +172,7 @@ async function main() {
       `${ext.eventLoopMeanDelayMs != null ? `mean ${fmt(ext.eventLoopMeanDelayMs)} ms; ` : ''}target < 50 ms${ext.eventLoopMaxDelayMs != null ? (ext.eventLoopMaxDelayMs < 50 ? ' (met)' : ' (MISSED)') : ''}` +
       `${ext.eventLoopHistogramMaxMs != null ? `; delay beyond the 10 ms sampling interval (Node's histogram records whole intervals: raw max ${fmt(ext.eventLoopHistogramMaxMs)} ms)` : ''}` +
       `${ext.eventLoopLongestStall ? `; longest stall ${ext.eventLoopLongestStall}` : ''}` +
+      `${ext.eventLoopLongestGc ? `; longest GC pause of the host ${ext.eventLoopLongestGc}` : ''}` +
       `${ext.analyzeSeconds ? `; ${LARGE_ITEMS} items analyzed in ${fmt(ext.analyzeSeconds)} s` : ''}${ext.extensionItemsPerSec ? ` (${fmt(ext.extensionItemsPerSec)} items/s)` : ''}` +
       `${ext.eventLoopLoadMaxDelayMs != null ? `; loading the model ${fmt(ext.eventLoopLoadMaxDelayMs)} ms` : ''}${ext.eventLoopOpenMaxDelayMs != null ? `; opening report.md (VS Code's Markdown extension) ${fmt(ext.eventLoopOpenMaxDelayMs)} ms` : ''}`],
     ['    reference: idle Node process', ext.skipped ? 'skipped' : ext.referenceMaxDelayMs == null ? NA : `${fmt(ext.referenceMaxDelayMs)} ms`,

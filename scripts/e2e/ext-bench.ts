@@ -127,6 +127,8 @@ async function main() {
     if (openLoop) result.eventLoopOpenMaxDelayMs = Number(openLoop[1]);
     const stall = log.match(/longest stall ([\d.]+) ms at ([\d.]+) s, worker phase "([^"]*)"/);
     if (stall) result.eventLoopLongestStall = `${stall[1]} ms at ${stall[2]} s (worker: ${stall[3] || 'starting'})`;
+    const gc = log.match(/longest GC pause ([\d.]+) ms, ([a-z ]+), at ([\d.-]+) s/);
+    if (gc) result.eventLoopLongestGc = `${gc[1]} ms (${gc[2]}) at ${gc[3]} s`;
     result.logTail = log.split('\n').slice(-6).join('\n');
   } catch (e) {
     result.error = (e as Error).message;

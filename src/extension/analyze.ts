@@ -2,7 +2,7 @@
 // (src/core/analysis) and the model worker (through SentimentModelHost).
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { inspectTable } from '../core/readers';
 import { CancelledError, throwIfAborted, UserError } from '../core/types';
@@ -216,6 +216,8 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
       let reportDir: string | undefined;
       const longest = { ms: 0, at: 0, phase: '' };
       let ticker: ReturnType<typeof setInterval> | undefined;
+      const longestGc = { ms: 0, at: 0, kind: '' };
+      let gcObserver: PerformanceObserver | undefined;
       try {
         const { classifier, info } = await deps.models.get({
           signal: ac.signal,
@@ -235,6 +237,13 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
           if (now - tick - 20 > longest.ms) Object.assign(longest, { ms: now - tick - 20, at: (now - t0) / 1000, phase: phaseNow });
           tick = now;
         }, 20);
+        // The garbage collector's pauses of this thread (the whole extension host's heap), to tell them from the rest.
+        gcObserver = new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) {
+            if (e.duration > longestGc.ms) Object.assign(longestGc, { ms: e.duration, at: (e.startTime - t0) / 1000, kind: gcKind(e) });
+          }
+        });
+        gcObserver.observe({ entryTypes: ['gc'] });
         let shownPct = 0;
         let lastUpdate = 0;
         let itemsSeen = 0;
@@ -267,6 +276,7 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
           },
         );
         clearInterval(ticker);
+        gcObserver?.disconnect();
         analysisPhase = { max: loop.max, mean: loop.count ? loop.mean : 0 };
         loop.reset();
         const result = job.result;
@@ -307,6 +317,7 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
         throw err;
       } finally {
         clearInterval(ticker);
+        gcObserver?.disconnect();
         loop.disable();
         // Node's histogram records whole sampling intervals (an idle loop reads 10.2 ms at a 10 ms resolution): the
         // delay is what exceeds the interval.
@@ -316,6 +327,7 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
         output.info(
           `event loop max delay ${phase(analysisPhase ?? rest)} during the analysis (beyond the ${LOOP_RESOLUTION_MS} ms sampling interval; histogram max ${((analysisPhase ?? rest).max / 1e6).toFixed(1)} ms)` +
             (analysisPhase && longest.ms >= 1 ? ` (longest stall ${longest.ms.toFixed(0)} ms at ${longest.at.toFixed(1)} s, worker phase "${longest.phase}")` : '') +
+            (analysisPhase && longestGc.ms > 0 ? ` (longest GC pause ${longestGc.ms.toFixed(0)} ms, ${longestGc.kind}, at ${longestGc.at.toFixed(1)} s)` : '') +
             (loadPhase ? `; ${phase(loadPhase)} while finding and loading the model` : '') +
             (analysisPhase ? `; ${phase(rest)} while opening the report` : ''),
         );
@@ -325,3 +337,8 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
   );
 }
 
+/** minor / major / incremental / weak callbacks: the kind of a 'gc' performance entry. */
+function gcKind(e: PerformanceEntry): string {
+  const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+  return kind === 1 ? 'minor' : kind === 2 ? 'major' : kind === 4 ? 'incremental' : kind === 8 ? 'weak callbacks' : 'unknown';
+}
