@@ -589,6 +589,16 @@ export class E2ESession {
     await this.page.keyboard.press('Enter');
   }
 
+  /** Waits for a modal dialog whose message matches `message`, and clicks its button labelled `button`; returns the message. */
+  async answerDialog(message: RegExp, button: string, timeout = 30_000): Promise<string> {
+    const box = this.page.locator('.monaco-dialog-box', { hasText: message });
+    await box.waitFor({ state: 'visible', timeout });
+    const text = ((await box.locator('.dialog-message-text').first().textContent()) ?? '').trim();
+    await box.locator('.monaco-button', { hasText: new RegExp(`^\\s*${button}\\s*$`) }).first().click();
+    await box.waitFor({ state: 'hidden', timeout: 10_000 });
+    return text;
+  }
+
   /** Answers VS Code's own (simple) open/save file dialog, which code-server always uses, with an absolute path. */
   async answerFileDialog(absPath: string, timeout = 30_000) {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Services } from './services';
 import { TrainClient } from './trainClient';
 import { CancelledError, UserError } from '../core/types';
+import { pathExists, safeName } from '../core/fsutil';
 import { CLASSIFIERS_DIR, loadClassifier } from '../core/train/artifact';
 import { sentimentUse } from '../core/train/sentiment';
 import { defaultPredictionsPath, type Prediction } from '../core/train/predict';
@@ -185,8 +186,22 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         const root = classifiersRoot();
         if (!root) { this.post({ type: 'error', message: 'Open a workspace folder to save classifiers in .product-forge/classifiers/.', context: 'save' }); return; }
         if (this.lastTrain === undefined) { this.post({ type: 'error', message: 'Train a model first.', context: 'save' }); return; }
+        // Saving under a name in use asks first: retraining "our-sentiment" should be able to replace it (Analyze
+        // Feedback picks the new one up), or keep both.
+        const base = safeName(msg.name, 'classifier');
+        let onExisting: 'rename' | 'replace' = 'rename';
+        if (await pathExists(path.join(root.fsPath, base))) {
+          const pick = await vscode.window.showWarningMessage(
+            `A classifier named "${base}" is already saved in this workspace.`,
+            { modal: true, detail: `Replace it with the one just trained, or keep both (the new one is saved as "${base}-2" or the next free name).` },
+            'Replace',
+            'Keep Both',
+          );
+          if (!pick) { this.post({ type: 'error', message: `Not saved: "${base}" is in use; choose another name or save again to replace it.`, context: 'save' }); return; }
+          if (pick === 'Replace') onExisting = 'replace';
+        }
         try {
-          const { dir } = await this.client.request<{ dir: string }>({ type: 'save', trainId: this.lastTrain, parent: root.fsPath, name: msg.name }).done;
+          const { dir } = await this.client.request<{ dir: string }>({ type: 'save', trainId: this.lastTrain, parent: root.fsPath, name: msg.name, onExisting }).done;
           this.post({ type: 'saved', dir: vscode.workspace.asRelativePath(dir) });
           await this.listModels();
         } catch (e) {

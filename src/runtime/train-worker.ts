@@ -145,7 +145,7 @@ async function handle(req: WorkerRequest, signal: AbortSignal): Promise<unknown>
     case 'save': {
       const r = results.get(req.trainId);
       if (!r) throw new UserError('that training result is no longer available; train again, then save');
-      return { dir: await saveClassifier(r.result, { parent: req.parent, name: req.name, profiles: r.profiles, source: r.file, signal }) };
+      return { dir: await saveClassifier(r.result, { parent: req.parent, name: req.name, profiles: r.profiles, source: r.file, signal, onExisting: req.onExisting === 'replace' ? 'replace' : 'rename' }) };
     }
     case 'list': {
       const list = await listClassifiers(req.parent);

@@ -435,6 +435,21 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     for (const deadline = Date.now() + 20_000; setting() !== 'our-sentiment'; await sleep(300)) {
       if (Date.now() > deadline) throw new Error(`settings.json: ${existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : '(none)'}`);
     }
+    // Trained again (more labels, another model) and saved under the same name: the view asks, and Replace keeps the
+    // name, so the setting above now means the new classifier.
+    await choose('Model', /Neural network/);
+    await sleep(500);
+    await train.click();
+    await view.locator('.muted', { hasText: /^neural network · / }).first().waitFor({ timeout: 180_000 });
+    const field = view.locator('vscode-textfield[aria-label="Classifier name"] input');
+    await field.fill('our-sentiment');
+    await view.locator('vscode-button', { hasText: /^\s*Save\s*$/ }).click();
+    assert.match(await s.answerDialog(/already saved/, 'Replace'), /A classifier named "our-sentiment" is already saved/);
+    await view.locator('[role="status"]', { hasText: /Saved to .*our-sentiment$/ }).first().waitFor({ timeout: 60_000 });
+    const ourDir = path.join(s.workspace, '.product-forge', 'classifiers');
+    assert.equal(JSON.parse(readFileSync(path.join(ourDir, 'our-sentiment', 'metadata.json'), 'utf8')).modelKind, 'mlp');
+    assert.ok(!existsSync(path.join(ourDir, 'our-sentiment-2')), 'Replace saved a second folder');
+
     // A classifier of other columns is not offered.
     await choose('Saved classifier', new RegExp(`${NAME}-gb`));
     assert.equal(await use.isVisible(), false, 'the churn classifier is offered for Analyze Feedback');

@@ -79,6 +79,14 @@ describe('train integration: shared datasets', function () {
       const out = path.join(dir, 'titanic.predictions.csv');
       const r = await client.request<{ rows: number }>({ type: 'predictFile', modelDir: saved, csv: titanic, out }).done;
       assert.equal(r.rows, 891);
+      // saved again under the same name: a new folder by default, the same one when the user chose Replace
+      const { dir: second } = await client.request<{ dir: string }>({ type: 'save', trainId: summary.trainId, parent: dir, name: 'titanic' }).done;
+      assert.equal(path.basename(second), 'titanic-2');
+      const before = JSON.parse(await fs.readFile(path.join(saved, 'metadata.json'), 'utf8')).createdAt;
+      const { dir: replaced } = await client.request<{ dir: string }>({ type: 'save', trainId: summary.trainId, parent: dir, name: 'titanic', onExisting: 'replace' }).done;
+      assert.equal(replaced, saved);
+      assert.notEqual(JSON.parse(await fs.readFile(path.join(saved, 'metadata.json'), 'utf8')).createdAt, before);
+      assert.deepEqual((await client.request<ClassifierSummary[]>({ type: 'list', parent: dir }).done).map((c) => path.basename(c.dir)).sort(), ['titanic', 'titanic-2']);
       assert.match((await fs.readFile(out, 'utf8')).split('\n')[0], /,prediction,confidence$/);
     });
 

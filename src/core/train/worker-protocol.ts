@@ -86,7 +86,8 @@ export type WorkerRequest =
   | { id: number; type: 'propose'; file: string; target: string }
   | { id: number; type: 'train'; file: string; settings: TrainSettings; models?: ModelLookup }
   | { id: number; type: 'cancel'; target: number }
-  | { id: number; type: 'save'; trainId: number; parent: string; name: string }
+  /** onExisting: when <parent>/<name> exists, 'rename' (default) saves to <name>-n, 'replace' replaces the classifier there. */
+  | { id: number; type: 'save'; trainId: number; parent: string; name: string; onExisting?: 'rename' | 'replace' }
   | { id: number; type: 'list'; parent: string }
   | { id: number; type: 'predictFile'; modelDir: string; csv: string; out: string; models?: ModelLookup }
   | { id: number; type: 'predictRows'; modelDir: string; rows: Record<string, string>[]; models?: ModelLookup };
