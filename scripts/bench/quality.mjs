@@ -2,6 +2,7 @@
 // through transformers.js (tokenizer + ONNX model on CPU, batched). Uses the held-out split definitions that the
 // Python build wrote to the model folder (splits.json: row indices + seed), never texts.
 // Usage: npm run bench:quality   (datasets from ../shared/datasets or $PF_DATASETS)
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -187,7 +188,18 @@ for (const [k, rows] of Object.entries(sets)) {
 const secs = (Date.now() - t0) / 1000;
 const cvPath = path.join(MODEL_DIR, 'mpqa_cv.json');
 let cv = fs.existsSync(cvPath) ? JSON.parse(fs.readFileSync(cvPath, 'utf8')) : null;
-if (cv && !cv.complete) cv = null;
+// the record counts only for this very recipe (scripts/models/mpqa_cv.py: recipe_sha256 over these files, in order)
+const recipeSha = () => {
+  const h = createHash('sha256');
+  for (const f of ['train_sentiment.py', 'sentiment_data.py', 'sentiment_tokenizer.py', 'sentiment_model.py', 'word_vectors.py']) {
+    h.update(Buffer.concat([Buffer.from(f + '\0'), fs.readFileSync(path.join(root, 'scripts', 'models', f)), Buffer.from('\0')]));
+  }
+  return h.digest('hex');
+};
+if (cv && (!cv.complete || cv.recipe_sha256 !== recipeSha() || Object.keys(cv.recipe_overrides ?? {}).length)) {
+  console.log('note: models/.../mpqa_cv.json is not a complete cross-validation of the current recipe; run npm run models:cv');
+  cv = null;
+}
 const pct = (x) => `${(100 * x).toFixed(1)}%`;
 const table = [
   ['SST-2 dev accuracy', R.sst2_dev.n, pct(R.sst2_dev.accuracy), '>= 85%', 'VADER 65.5%, AFINN 64.3% (SST-2 test)'],

@@ -10,10 +10,14 @@ calibrated model's two-way decision, and writes the pooled accuracy (correct / 1
 Ten trainings take about 4.5 hours on 2 CPU cores; with a GPU (--device cuda) they can run side by side (--jobs).
 Options: --device cpu|cuda (default cpu), --jobs N (trainings at once, default 1), --threads N (torch CPU threads per
 training, default 2), --folds 0,1,... (default all ten), --out FILE (default
-models/product-forge/sentiment-en-zh/mpqa_cv.json), --work DIR (logs and per-fold metrics, default a new temp folder).
-The datasets folder is PF_DATASETS or ../shared/datasets, as for the build.
+models/product-forge/sentiment-en-zh/mpqa_cv.json; written only when all ten folds are done, so the record the model
+card reads is never a partial one), --work DIR (logs, per-fold metrics and the running summary mpqa_cv.partial.json,
+default a new temp folder). The datasets folder is PF_DATASETS or ../shared/datasets, as for the build. Recipe knobs
+in the environment (PF_EPOCHS, PF_REPEAT_*, ...) are passed on and recorded as recipe_overrides: the card shows the
+result only without them, and only while recipe_sha256 matches the training scripts.
 """
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -23,6 +27,17 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, '..', '..'))
+# The files that define the recipe: a record made with other versions of them is not this recipe's result.
+RECIPE_FILES = ('train_sentiment.py', 'sentiment_data.py', 'sentiment_tokenizer.py', 'sentiment_model.py', 'word_vectors.py')
+# Environment variables that do not change what is trained.
+NEUTRAL_ENV = {'PF_DATASETS', 'PF_PYTHON', 'PF_BUILD_DIR', 'PF_THREADS', 'PF_DEVICE'}
+
+
+def recipe_sha256():
+    h = hashlib.sha256()
+    for f in RECIPE_FILES:
+        h.update(f.encode() + b'\0' + open(os.path.join(HERE, f), 'rb').read() + b'\0')
+    return h.hexdigest()
 
 
 def hardware(device):
@@ -51,6 +66,15 @@ def main():
         sys.exit(f'error: --folds takes distinct fold numbers 0-9, not {a.folds!r}')
     if a.jobs < 1 or a.threads < 1:
         sys.exit('error: --jobs and --threads must be at least 1')
+    overrides = {k: v for k, v in sorted(os.environ.items()) if k.startswith('PF_') and k not in NEUTRAL_ENV
+                 and k not in ('PF_MPQA_DEV_FOLD', 'PF_MPQA_TEST_FOLD', 'PF_STOP_AFTER_METRICS')}
+    if overrides:
+        print(f'note: recipe overrides in the environment, recorded with the result: {overrides}', flush=True)
+    hw = hardware(a.device)
+    sha = recipe_sha256()
+    command = 'npm run models:cv -- ' + ' '.join(f'--{k} {v}' for k, v in (('device', a.device), ('jobs', a.jobs), ('threads', a.threads)))
+    if a.folds != ','.join(str(k) for k in range(10)):
+        command += f' --folds {a.folds}'
     work = a.work or tempfile.mkdtemp(prefix='pf-mpqa-cv-')
     os.makedirs(work, exist_ok=True)
     t0 = time.time()
@@ -71,26 +95,30 @@ def main():
         summary = {
             'protocol': 'MPQA 10-fold cross-validation: fold k held out, the recipe of scripts/models/train_sentiment.py '
                         'otherwise unchanged; decision = larger of P(negative), P(positive) of the calibrated model',
-            'command': 'npm run models:cv -- ' + ' '.join(sys.argv[1:]),
-            'device': a.device, 'hardware': hardware(a.device), 'complete': len(done) == 10 and not failed,
+            'command': command, 'jobs': a.jobs, 'recipe_sha256': sha, 'recipe_overrides': overrides,
+            'device': a.device, 'hardware': hw, 'complete': len(done) == 10 and not failed,
             'folds_done': sorted(done), 'folds_failed': {str(k): v for k, v in sorted(failed.items())},
             'n': n, 'correct': correct, 'pooled_accuracy': correct / n if n else None,
             'mean_fold_accuracy': mean, 'fold_accuracy_sd': sd,
             'unseen_n': sum(r['unseen_n'] for r in rows), 'unseen_correct': sum(r['unseen_correct'] for r in rows),
             'seconds': round(time.time() - t0), 'per_fold': rows,
         }
-        os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
-        tmp = a.out + '.tmp'
+        # the running summary stays in the work folder; --out gets the complete record only
+        dest = a.out if summary['complete'] else os.path.join(work, 'mpqa_cv.partial.json')
+        os.makedirs(os.path.dirname(os.path.abspath(dest)), exist_ok=True)
+        tmp = dest + '.tmp'
         with open(tmp, 'w') as f:
             json.dump(summary, f, indent=1)
             f.write('\n')
-        os.replace(tmp, a.out)
+        os.replace(tmp, dest)
+        summary['written_to'] = dest
         return summary
 
     def start(k):
         d = os.path.join(work, f'fold-{k}')
         os.makedirs(d, exist_ok=True)
-        env = dict(os.environ, PF_MPQA_TEST_FOLD=str(k), PF_STOP_AFTER_METRICS='1', PF_BUILD_DIR=d,
+        env = {k: v for k, v in os.environ.items() if k != 'PF_MPQA_DEV_FOLD'}
+        env.update(PF_MPQA_TEST_FOLD=str(k), PF_STOP_AFTER_METRICS='1', PF_BUILD_DIR=d,
                    PF_DEVICE=a.device, PF_THREADS=str(a.threads), PYTHONUNBUFFERED='1')
         log = open(os.path.join(work, f'fold-{k}.log'), 'w')
         p = subprocess.Popen([sys.executable, os.path.join(HERE, 'train_sentiment.py')], env=env, stdout=log,
@@ -141,7 +169,7 @@ def main():
         print(f"pooled over {len(done)} folds: {s['pooled_accuracy']:.2%} of {s['n']} phrases "
               f"(fold mean {s['mean_fold_accuracy']:.2%}" + (f", sd {s['fold_accuracy_sd']:.2%}" if s['fold_accuracy_sd'] else '') +
               f"); phrases never seen in training {s['unseen_correct'] / max(1, s['unseen_n']):.2%} of {s['unseen_n']}; "
-              f"{s['seconds']} s; written to {a.out}", flush=True)
+              f"{s['seconds']} s; written to {s['written_to']}", flush=True)
     if failed:
         sys.exit(f'error: {len(failed)} fold(s) failed: {sorted(failed)}')
 

@@ -255,7 +255,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
       printError(process.stderr, `the language model stopped mid-answer: ${e.message}`);
       return EXIT.failed;
     }
-    if (e instanceof UserError && args && args.backend !== 'template' && /server|model|API key/i.test(e.message)) {
+    if (e instanceof UserError && !ac.signal.aborted && args && args.backend !== 'template' && /server|model|API key/i.test(e.message)) {
       printError(process.stderr, `${e.message}; ${alternatives(args.backend)}`);
       return EXIT.badInput;
     }

@@ -12,7 +12,8 @@ import { profileTable } from '../core/train/infer';
 import { trainClassifier, type ModelChoice, type TrainOptions } from '../core/train/trainer';
 import { assertReplaceableClassifierDir, CLASSIFIERS_DIR, saveClassifier, savedClassifierDir } from '../core/train/artifact';
 import { parseArgs, type FlagSpec } from './args';
-import { printWarning, reportFailure } from './errors';
+import { safeName } from '../core/fsutil';
+import { printError, printWarning, reportFailure } from './errors';
 import { defaultPredictionsPath, predictFile } from '../core/train/predict';
 import { createFoldPool } from '../runtime/cv-pool';
 
@@ -107,7 +108,7 @@ async function openEmbedder(idOrDir: string, flags: Map<string, string | true>, 
     cacheDir: path.join(os.homedir(), '.cache', 'product-forge', 'models'),
     signal,
   });
-  const e = await loadTextEmbedder({ ...found, device, signal, expectSha256, log: (level, msg) => { if (level !== 'info') process.stderr.write(`${msg}\n`); } });
+  const e = await loadTextEmbedder({ ...found, device, signal, expectSha256, log: (level, msg) => { if (level === 'error') printError(process.stderr, msg); else if (level === 'warn') printWarning(process.stderr, msg); } });
   if (!quiet) process.stderr.write(`text embeddings: ${e.modelId} (${e.dims} values) on ${e.device}\n${e.fallbackReason ? `GPU not used for ${e.modelId}: ${e.fallbackReason}\n` : ''}`);
   return e;
 }
@@ -123,11 +124,12 @@ export async function runTrain(argv: string[]): Promise<number> {
     const saveArg = str(flags, 'save');
     const saveName = str(flags, 'name');
     if (saveArg && saveName) throw new UserError('use either --save DIR or --name NAME, not both');
-    const saveTarget = saveArg ? path.resolve(saveArg) : saveName ? path.resolve(CLASSIFIERS_DIR, saveName) : undefined;
+    // --save DIR is used as given; --name NAME becomes the folder name the Train view would give it
+    const saveTarget = saveArg ? path.resolve(saveArg) : saveName ? path.resolve(CLASSIFIERS_DIR, safeName(saveName, 'classifier')) : undefined;
     const force = flags.has('force');
     // checked before training, so a long run does not end in a refusal
     if (saveTarget && existsSync(saveTarget)) {
-      const shown = saveArg ? `--save ${saveArg}` : `${path.join(CLASSIFIERS_DIR, saveName!)}`;
+      const shown = saveArg ? `--save ${saveArg}` : path.relative(process.cwd(), saveTarget) || saveTarget;
       if (!statSync(saveTarget).isDirectory()) throw new UserError(`${shown} is a file; give the folder to save the classifier in (it is created)`);
       if (!force) throw new UserError(`${shown} already exists; pass --force to replace the classifier saved there, or choose another ${saveArg ? 'folder' : 'name'}`);
       await assertReplaceableClassifierDir(saveTarget);
@@ -172,7 +174,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       }
       let saved: string | undefined;
       if (saveTarget) {
-        saved = await saveClassifier(r, { parent: path.dirname(saveTarget), name: path.basename(saveTarget), profiles, source: path.resolve(file), signal, onExisting: force ? 'replace' : 'refuse' });
+        saved = await saveClassifier(r, { parent: path.dirname(saveTarget), name: path.basename(saveTarget), profiles, source: path.resolve(file), signal, onExisting: force ? 'replace' : 'refuse', exactName: true });
       }
       const m = r.metrics;
       if (json) {

@@ -137,6 +137,37 @@ export async function uniquePath(dir: string, base: string, ext = ''): Promise<s
 }
 
 /**
+ * Moves the folder `tmp` to `final` unless something is already there: true when moved, false when the name is
+ * taken. POSIX rename() would replace an existing *empty* folder, so the name is claimed with mkdir first; on
+ * Windows rename() never replaces a folder (and cannot move onto the claimed one), so it is tried directly.
+ */
+export async function moveDirIfFree(tmp: string, final: string, platform: NodeJS.Platform = process.platform): Promise<boolean> {
+  if (await pathExists(final)) return false;
+  if (platform === 'win32') {
+    try {
+      await fsp.rename(tmp, final);
+      return true;
+    } catch (e) {
+      if (['EEXIST', 'EPERM', 'ENOTEMPTY', 'EACCES'].includes((e as NodeJS.ErrnoException).code ?? '') && (await pathExists(final))) return false;
+      throw e;
+    }
+  }
+  try {
+    await fsp.mkdir(final);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+  try {
+    await fsp.rename(tmp, final);
+  } catch (e) {
+    await fsp.rmdir(final).catch(() => undefined);
+    throw e;
+  }
+  return true;
+}
+
+/**
  * Fills a temp folder with `fill(tempDir)`, then renames it to the first free `<parent>/<base>[-n]`.
  * On error or cancel the temp folder is removed, so nothing half-written is left. Returns the final path.
  */
@@ -149,21 +180,7 @@ export async function writeDirAtomically(parent: string, base: string, fill: (te
     if (signal?.aborted) throw new CancelledError();
     for (let n = 1; n < 10000; n++) {
       const final = path.join(parent, n === 1 ? base : `${base}-${n}`);
-      if (await pathExists(final)) continue;
-      try {
-        // rename() onto an existing *empty* folder succeeds on POSIX, so claim the name with mkdir first.
-        await fsp.mkdir(final);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        throw e;
-      }
-      try {
-        await fsp.rename(tmp, final);
-      } catch (e) {
-        await fsp.rmdir(final).catch(() => undefined);
-        throw e;
-      }
-      return final;
+      if (await moveDirIfFree(tmp, final)) return final;
     }
     throw new Error(`no free folder name for ${base} in ${parent}`);
   } catch (e) {
@@ -188,27 +205,18 @@ export async function replaceDirAtomically(parent: string, base: string, fill: (
   try {
     await fill(tmp);
     if (signal?.aborted) throw new CancelledError();
-    if (!(await pathExists(final))) {
-      try {
-        await fsp.mkdir(final); // claim the name (rename() onto an empty folder succeeds on POSIX)
-        try {
-          await fsp.rename(tmp, final);
-        } catch (e) {
-          await fsp.rmdir(final).catch(() => undefined);
-          throw e;
-        }
-        return final;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-    }
+    if (await moveDirIfFree(tmp, final)) return final;
     await mayReplace(final);
-    const old = path.join(parent, `.${base}.${tag}.old`);
+    const old = path.join(parent, `${base}.replaced-${tag}`);
     await fsp.rename(final, old);
     try {
       await fsp.rename(tmp, final);
     } catch (e) {
-      await fsp.rename(old, final).catch(() => undefined);
+      try {
+        await fsp.rename(old, final);
+      } catch {
+        throw new Error(`${final} could not be replaced (${(e as Error).message}); the previous one is kept at ${old}: rename it back`);
+      }
       throw e;
     }
     await fsp.rm(old, { recursive: true, force: true }).catch(() => undefined);

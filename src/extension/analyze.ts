@@ -2,7 +2,7 @@
 // (src/core/analysis) and the model worker (through SentimentModelHost).
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { inspectTable } from '../core/readers';
 import { CancelledError, throwIfAborted, UserError } from '../core/types';
@@ -340,5 +340,8 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
 /** minor / major / incremental / weak callbacks: the kind of a 'gc' performance entry. */
 function gcKind(e: PerformanceEntry): string {
   const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
-  return kind === 1 ? 'minor' : kind === 2 ? 'major' : kind === 4 ? 'incremental' : kind === 8 ? 'weak callbacks' : 'unknown';
+  return kind === perfConstants.NODE_PERFORMANCE_GC_MINOR ? 'minor'
+    : kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR ? 'major'
+    : kind === perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL ? 'incremental'
+    : kind === perfConstants.NODE_PERFORMANCE_GC_WEAKCB ? 'weak callbacks' : 'unknown';
 }

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeFeedback, disposeAnalysis, extractTerms, outputChunks, readItemResults, renderMarkdown, splitContrast, writeReport, type AnalysisResult } from '../../src/core/analysis';
 import { Reservoir, TopK } from '../../src/core/analysis/collections';
-import { atomicWriteFile, writeDirAtomically } from '../../src/core/fsutil';
+import { atomicWriteFile, moveDirIfFree, writeDirAtomically } from '../../src/core/fsutil';
 import { CancelledError, UserError } from '../../src/core/types';
 import { explainScored, occlusionUnits } from '../../src/core/analysis/explain';
 import { LexiconClassifier, lexiconScores } from '../fixtures/feedback/lexicon-classifier';
@@ -249,6 +249,16 @@ describe('analysis: writers', () => {
     assert.equal(path.basename(d), 'x-2');
     await assert.rejects(writeDirAtomically(dir, 'y', async () => { throw new Error('boom'); }), /boom/);
     assert.ok(!fs.readdirSync(dir).some((n) => n.startsWith('.y') || n === 'y'));
+    // Windows renames never replace a folder: there the name is tried directly, and a taken one is passed over
+    for (const platform of ['linux', 'win32'] as const) {
+      const tmp = path.join(dir, `.move-${platform}`);
+      fs.mkdirSync(tmp);
+      fs.writeFileSync(path.join(tmp, 'f'), platform);
+      assert.equal(await moveDirIfFree(tmp, path.join(dir, 'x'), platform), false, 'taken');
+      assert.ok(fs.existsSync(path.join(tmp, 'f')) && fs.readdirSync(path.join(dir, 'x')).length === 0, 'nothing moved');
+      assert.equal(await moveDirIfFree(tmp, path.join(dir, `free-${platform}`), platform), true);
+      assert.equal(fs.readFileSync(path.join(dir, `free-${platform}`, 'f'), 'utf8'), platform);
+    }
   });
 });
 

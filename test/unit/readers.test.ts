@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CsvParser, parseCsvText, detectDelimiter } from '../../src/core/readers/csv';
-import { feedbackItemAtLine, inspectTable, listFeedbackFiles, openFeedbackFile, readFeedbackFile } from '../../src/core/readers';
+import { feedbackItemAtLine, inspectTable, listFeedbackFiles, openFeedbackFile, productForgeOutputKind, readFeedbackFile } from '../../src/core/readers';
 import { sniffEncoding } from '../../src/core/readers/decode';
 import { detectParagraphMode } from '../../src/core/readers/text';
 import { UserError } from '../../src/core/types';
@@ -251,6 +251,23 @@ describe('readers: folders', () => {
     await rejectsUser(listFeedbackFiles([path.join(dir, 'missing')]), /does not exist/);
     fs.mkdirSync(path.join(dir, 'empty'));
     await rejectsUser(listFeedbackFiles([path.join(dir, 'empty')]), /No feedback items found in .*empty \(no /);
+  });
+
+  it('recognises the files Product Forge wrote by how they begin, whatever the extension and delimiter', async () => {
+    const kind = (name: string, data: string) => productForgeOutputKind(write(name, data));
+    assert.equal(await kind('r.txt', '\uFEFFsource,line,text,label,score,negative,neutral,positive,date\r\nx'), 'analysis results');
+    assert.equal(await kind('r.tsv', 'source\tline\ttext\tlabel\tscore\tnegative\tneutral\tpositive\n'), 'analysis results');
+    assert.equal(await kind('p.csv', 'id;comment;prediction;confidence\n1;ok;positive;0.9\n'), 'predictions');
+    assert.equal(await kind('p2.csv', 'comment,prediction,confidence,prediction_2,confidence_2\n'), 'predictions');
+    assert.equal(await kind('wide.csv', `${Array.from({ length: 900 }, (_, i) => `column_${i}`).join(',')},prediction,confidence\n`), 'predictions');
+    assert.equal(await kind('r.jsonl', '{"source":"a.csv","line":2,"text":"hi","label":"positive","score":0.9}\n'), 'analysis results');
+    assert.equal(await kind('r.json', '{\n  "inputs": [\n    "a.csv"\n  ],\n'), 'analysis results');
+    assert.equal(await kind('r.md', '# Feedback analysis\n\n3 items from 1 file (`a.csv`) analyzed locally with `m` on cpu in 0.1 s.\n'), 'an analysis report');
+    // a user's own feedback is not
+    assert.equal(await kind('mine.csv', 'date,text,rating\n2024-01-01,great,5\n'), undefined);
+    assert.equal(await kind('mine.jsonl', '{"text":"great","source":"app store"}\n'), undefined);
+    assert.equal(await kind('notes.md', '# Feedback analysis\n\nWhat we heard this week.\n'), undefined);
+    assert.equal(await kind('mine.json', '[{"text":"great"}]'), undefined);
   });
 });
 

@@ -227,5 +227,12 @@ describe('train: CLI', () => {
     assert.equal(notClf.code, 2);
     assert.match(notClf.err, /not a saved classifier; it is never replaced/);
     assert.deepEqual(await fs.readdir(mine), ['a.txt']);
+    // --save DIR is the folder as given; the early check looks at that same folder
+    const exact = path.join(dir, 'My.Model');
+    assert.equal((await capture(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', exact, '-q']))).code, 0);
+    assert.ok((await fs.readdir(exact)).includes('metadata.json'));
+    const exactAgain = await capture(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', exact, '--json']));
+    assert.equal(exactAgain.code, 2);
+    assert.equal(exactAgain.out, '', 'refused before training');
   });
 });

@@ -360,7 +360,8 @@ export async function productForgeOutputKind(file: string): Promise<string | und
   try {
     const fh = await fsp.open(file, 'r');
     try {
-      const buf = Buffer.alloc(4096);
+      // enough for a wide header row (predictions keep every input column)
+      const buf = Buffer.alloc(64 * 1024);
       const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
       head = buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
     } finally {
@@ -369,22 +370,16 @@ export async function productForgeOutputKind(file: string): Promise<string | und
   } catch {
     return undefined; // opening it reports the problem
   }
+  // Whatever the extension (--out results.txt --format csv is allowed), by the first line.
   const firstLine = head.split(/\r?\n/, 1)[0];
-  switch (path.extname(file).toLowerCase()) {
-    case '.csv':
-    case '.tsv':
-      if (/^source[,\t]line[,\t]text[,\t]label[,\t]score[,\t]negative[,\t]neutral[,\t]positive\b/.test(firstLine)) return 'analysis results';
-      if (/[,\t]prediction[,\t]confidence$/.test(firstLine)) return 'predictions';
-      return undefined;
-    case '.jsonl':
-      return /^\{"source":.*?,"line":\d+,"text":/.test(firstLine) ? 'analysis results' : undefined;
-    case '.json':
-      return /^\{\s*"inputs":\s*\[/.test(head) && /\n {2}"files":\s*\[/.test(head) ? 'analysis results' : undefined;
-    case '.md':
-      return /^# [^\n]+\n\s*[^\n]* from \d+ files? \([^\n]*\) analyzed locally with `/.test(head) ? 'an analysis report' : undefined;
-    default:
-      return undefined;
-  }
+  const d = '[,;\t|]';
+  if (new RegExp(`^source${d}line${d}text${d}label${d}score${d}negative${d}neutral${d}positive\\b`).test(firstLine)) return 'analysis results';
+  // predict: the input's columns (and delimiter) + prediction, confidence (suffixed when the input had them)
+  if (new RegExp(`${d}prediction(_\\d+)?${d}confidence(_\\d+)?$`).test(firstLine)) return 'predictions';
+  if (/^\{"source":.*?,"line":\d+,"text":/.test(firstLine)) return 'analysis results';
+  if (/^\{\n {2}"inputs": \[/.test(head)) return 'analysis results';
+  if (/^# [^\n]+\n\s*[^\n]* from \d+ files? \([^\n]*\) analyzed locally with `/.test(head)) return 'an analysis report';
+  return undefined;
 }
 
 /** The files of a report folder (writeReport): a folder holding all of them is skipped when a folder is analyzed. */

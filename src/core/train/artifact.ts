@@ -67,6 +67,8 @@ export interface SaveOptions {
    * there (any other folder is refused); 'refuse' throws a UserError.
    */
   onExisting?: 'rename' | 'replace' | 'refuse';
+  /** Use `name` as the folder name as given (the CLI's --save DIR), instead of the slug of a typed name. */
+  exactName?: boolean;
 }
 
 /** Throws a UserError unless `dir` is a classifier saved by Product Forge or an empty folder (the only ones ever replaced). */
@@ -92,7 +94,8 @@ export async function assertReplaceableClassifierDir(dir: string): Promise<void>
 /** Writes the classifier folder atomically and returns its path. */
 export async function saveClassifier(result: TrainResult, opts: SaveOptions): Promise<string> {
   const c = result.classifier;
-  const base = safeName(opts.name, 'classifier');
+  const base = opts.exactName ? opts.name : safeName(opts.name, 'classifier');
+  if (!base || base === '.' || base === '..' || /[/\\]/.test(base)) throw new UserError(`"${opts.name}" cannot be a classifier folder name`);
   const refuse = async (dir: string) => {
     throw new UserError(`${dir} already exists; the classifier was not saved over it`);
   };
