@@ -1,16 +1,17 @@
 // `product-forge analyze <file-or-folder…>`: sentiment, themes, aspects, trends of a feedback corpus,
 // with the bundled local model. Markdown report to stdout by default.
 import { existsSync, statSync } from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeFeedback, disposeAnalysis, OUTPUT_FORMATS, outputChunks, writeOutputFile, writeReport, type AnalysisResult, type AnalyzeProgress, type OutputFormat } from '../core/analysis';
-import { pathExists } from '../core/fsutil';
+import { assertOutputPath, pathExists, removeQuietly } from '../core/fsutil';
 import { openFeedbackInputs } from '../core/readers';
 import type { DeviceSetting, SentimentClassifier } from '../core/types';
 import type { RuntimeSentimentClassifier } from '../runtime/sentiment';
 import { UserError } from '../core/types';
 import { choice, numberFlag, parseArgs, stringFlag, type FlagSpec } from './args';
-import { printError, printWarning, reportFailure } from './errors';
+import { EXIT, printError, printWarning, reportFailure } from './errors';
 
 export const DEFAULT_SENTIMENT_MODEL = 'product-forge/sentiment-en-zh';
 
@@ -138,11 +139,30 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
   const stdout = deps.stdout ?? process.stdout;
   const stderr = deps.stderr ?? process.stderr;
   const ac = new AbortController();
-  const onSigint = () => {
-    stderr.write('\ncancelling…\n');
+  // The worker's per-item temp file goes in a folder of this run's own, removed at the end whatever happened
+  // (also when a cancel crosses a job that was just finishing).
+  let tempDir: string | undefined;
+  let stopSignal: 'SIGINT' | 'SIGTERM' | undefined;
+  let stopAt = 0;
+  const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
+    if (stopSignal) {
+      // The same Ctrl+C can arrive twice (to the process and to its group): only a later one quits at once.
+      if (Date.now() - stopAt < 1000) return;
+      stderr.write('quitting now\n');
+      if (tempDir) removeQuietly(tempDir);
+      process.exit(sig === 'SIGTERM' ? 143 : EXIT.cancelled);
+    }
+    stopSignal = sig;
+    stopAt = Date.now();
+    stderr.write('\ncancelling… (press Ctrl+C again to quit at once)\n');
     ac.abort();
   };
-  if (!deps.signal) process.once('SIGINT', onSigint);
+  const onSigint = () => onSignal('SIGINT');
+  const onSigterm = () => onSignal('SIGTERM');
+  if (!deps.signal) {
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
+  }
   else if (deps.signal.aborted) ac.abort();
   else deps.signal.addEventListener('abort', () => ac.abort(), { once: true });
   const signal = ac.signal;
@@ -164,6 +184,9 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     // Without --format, an --out file's extension picks it (results.csv, items.jsonl, summary.json, report.md).
     const outExt = path.extname(stringFlag(args, 'out') ?? '').slice(1).toLowerCase();
     const format = choice<OutputFormat>(args, 'format', OUTPUT_FORMATS, (OUTPUT_FORMATS as readonly string[]).includes(outExt) ? (outExt as OutputFormat) : 'md');
+    if (outExt && !args.flags.has('format') && !(OUTPUT_FORMATS as readonly string[]).includes(outExt)) {
+      throw new UserError(`--out ${stringFlag(args, 'out')}: .${outExt} is not an output format; name the file .md, .csv, .jsonl or .json, or give --format`);
+    }
     const device = choice<DeviceSetting>(args, 'device', ['auto', 'cpu', 'gpu'], 'auto');
     const lowConfidence = numberFlag(args, 'low-confidence', 0.6, 0, 1);
     const out = stringFlag(args, 'out');
@@ -184,8 +207,12 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     // Check the inputs before loading the model: bad input fails in milliseconds.
     // (files in a folder that cannot be read are skipped; the analysis warns about them)
     const { files, opened } = await openFeedbackInputs(args.positional, { column, signal, maxJsonBytes: undefined });
-    // The output never replaces what is read (not even with --force).
+    // The output never replaces what is read (not even with --force): the inputs, or the model folder given.
+    const savedDir = (await import('../core/train/artifact')).savedClassifierDir(model);
+    const modelDirs = savedDir ? [savedDir] : existsSync(model) && statSync(model).isDirectory() ? [model] : [];
     if (out && files.some((f) => path.resolve(f) === path.resolve(out))) throw new UserError(`--out ${out} is one of the files being analyzed; the input is never modified: choose another name`);
+    if (out) await assertOutputPath(out, `--out ${out}`, { readDirs: modelDirs });
+    if (reportDir) await assertOutputPath(path.join(reportDir, 'report'), `--report-dir ${reportDir}`, { readDirs: modelDirs });
     const bytes = opened.reduce((a, f) => a + f.bytesTotal, 0);
     log('info', `reading ${opened.length} file${opened.length === 1 ? '' : 's'} (${fmtBytes(bytes)})`);
 
@@ -208,9 +235,10 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     let reportPath: string | undefined;
     if (isWorkerClassifier(c)) {
       // The default: the whole job runs in the model worker (no texts or scores cross threads).
+      tempDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'product-forge-cli-'));
       const job = await c.analyze(
         // Rows only: skip themes and the clause pass they would not show.
-        { inputs, column, lowConfidence, explain, twoWay, keepItems: true, itemsOnly: rowsOnly, report: reportDir ? { workspaceDir: process.cwd(), baseName: base, reportsDir: path.resolve(reportDir) } : undefined },
+        { inputs, column, lowConfidence, explain, twoWay, keepItems: true, itemsOnly: rowsOnly, tempDir, report: reportDir ? { workspaceDir: process.cwd(), baseName: base, reportsDir: path.resolve(reportDir) } : undefined },
         { signal, onProgress },
       );
       result = job.result;
@@ -236,10 +264,14 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     }
     return 0;
   } catch (e) {
-    return reportFailure(e, stderr, { aborted: signal.aborted, oneLine: true });
+    const code = reportFailure(e, stderr, { aborted: signal.aborted, oneLine: true });
+    return code === EXIT.cancelled && stopSignal === 'SIGTERM' ? 143 : code;
   } finally {
-    process.off('SIGINT', onSigint);
     if (result) await disposeAnalysis(result);
     if (loaded) await loaded.dispose().catch(() => undefined);
+    if (tempDir) await fsp.rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
+    // only now: a second copy of the same Ctrl+C must not kill the process in the middle of the clean-up
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
   }
 }

@@ -70,7 +70,7 @@ export async function runExplain(argv: string[]): Promise<number> {
     }
     if (!text) throw new UserError('nothing to explain: give a text, or --file FILE --line N');
     const ac = new AbortController();
-    process.once('SIGINT', () => ac.abort());
+    process.on('SIGINT', () => ac.abort());
     const loaded = await loadRuntimeClassifier({
       model: stringFlag(args, 'model') ?? DEFAULT_SENTIMENT_MODEL,
       modelsPath: stringFlag(args, 'models-path'),

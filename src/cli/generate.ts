@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AtomicFileWriter } from '../core/fsutil';
+import { assertOutputPath, AtomicFileWriter } from '../core/fsutil';
 import {
   BACKEND_KINDS,
   BackendUnavailableError,
@@ -185,15 +185,27 @@ async function localBackend(args: Args, signal: AbortSignal, cleanup: (fn: () =>
 export async function runGenerate(argv: string[]): Promise<number> {
   const ac = new AbortController();
   const onSigint = () => {
+    if (ac.signal.aborted) return; // the same Ctrl+C can arrive twice (process and group)
     process.stderr.write('\ncancelling…\n');
     ac.abort();
   };
-  process.once('SIGINT', onSigint);
+  process.on('SIGINT', onSigint);
   const cleanups: (() => Promise<void>)[] = [];
   let writer: AtomicFileWriter | undefined;
   let args: Args | undefined;
   try {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
     args = parseArgs(argv);
+    if (args.out) {
+      // the document never replaces the brief or the evidence it is drafted from (not even with --force)
+      const evidenceDirs = args.evidence.filter((e) => existsSync(e) && statSync(e).isDirectory());
+      const inFolder = existsSync(args.out) && evidenceDirs.some((d) => !path.relative(path.resolve(d), path.resolve(args!.out!)).startsWith('..'));
+      if (inFolder) throw new UserError(`--out ${args.out} is evidence being read (it is in ${evidenceDirs.join(', ')}); an input is never modified: choose another name`);
+      await assertOutputPath(args.out, `--out ${args.out}`, { inputs: [args.brief, ...args.evidence] });
+    }
     const brief = parseBrief(await readTextFile(args.brief));
     const evidence = await loadEvidence(args.evidence, { signal: ac.signal });
     let backend: TextGenerator | 'template' = 'template';
@@ -261,7 +273,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
     }
     return reportFailure(e, process.stderr, { aborted: ac.signal.aborted, cancelled: args?.out ? `cancelled; ${args.out} was not written` : 'cancelled' });
   } finally {
-    process.removeListener('SIGINT', onSigint);
     for (const c of cleanups) await c().catch(() => undefined);
+    process.removeListener('SIGINT', onSigint); // after the clean-up, which a second SIGINT must not cut short
   }
 }

@@ -12,7 +12,7 @@ import { profileTable } from '../core/train/infer';
 import { trainClassifier, type ModelChoice, type TrainOptions } from '../core/train/trainer';
 import { assertReplaceableClassifierDir, CLASSIFIERS_DIR, saveClassifier, savedClassifierDir } from '../core/train/artifact';
 import { parseArgs, type FlagSpec } from './args';
-import { safeName } from '../core/fsutil';
+import { assertOutputPath, safeName } from '../core/fsutil';
 import { printError, printWarning, reportFailure } from './errors';
 import { defaultPredictionsPath, predictFile } from '../core/train/predict';
 import { createFoldPool } from '../runtime/cv-pool';
@@ -74,8 +74,8 @@ function fail(e: unknown): number {
 
 function withSigint<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ac = new AbortController();
-  const onInt = () => ac.abort();
-  process.once('SIGINT', onInt);
+  const onInt = () => ac.abort(); // repeated (the same Ctrl+C to process and group): no effect
+  process.on('SIGINT', onInt);
   return run(ac.signal).finally(() => process.off('SIGINT', onInt));
 }
 
@@ -124,15 +124,17 @@ export async function runTrain(argv: string[]): Promise<number> {
     const saveArg = str(flags, 'save');
     const saveName = str(flags, 'name');
     if (saveArg && saveName) throw new UserError('use either --save DIR or --name NAME, not both');
+    if (saveArg === '' || saveName === '' || (saveName !== undefined && !saveName.trim())) throw new UserError(`--${saveArg === '' ? 'save' : 'name'} needs a folder or name`);
     // --save DIR is used as given; --name NAME becomes the folder name the Train view would give it
     const saveTarget = saveArg ? path.resolve(saveArg) : saveName ? path.resolve(CLASSIFIERS_DIR, safeName(saveName, 'classifier')) : undefined;
     const force = flags.has('force');
     // checked before training, so a long run does not end in a refusal
+    if (saveTarget) await assertOutputPath(saveTarget, saveArg ? `--save ${saveArg}` : `--name ${saveName}`);
     if (saveTarget && existsSync(saveTarget)) {
       const shown = saveArg ? `--save ${saveArg}` : path.relative(process.cwd(), saveTarget) || saveTarget;
       if (!statSync(saveTarget).isDirectory()) throw new UserError(`${shown} is a file; give the folder to save the classifier in (it is created)`);
+      await assertReplaceableClassifierDir(saveTarget); // a folder of anything else is never replaced
       if (!force) throw new UserError(`${shown} already exists; pass --force to replace the classifier saved there, or choose another ${saveArg ? 'folder' : 'name'}`);
-      await assertReplaceableClassifierDir(saveTarget);
     }
     const json = flags.has('json');
     const quiet = json || flags.has('quiet');

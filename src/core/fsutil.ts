@@ -227,6 +227,32 @@ export async function replaceDirAtomically(parent: string, base: string, fill: (
   }
 }
 
+/**
+ * Checks an output path before any work is done: it is none of `inputs` and not inside any of `readDirs` (what
+ * the command reads: a model or classifier folder), and its nearest existing ancestor is a folder. `label` names
+ * it in the message (e.g. "--out results.csv").
+ */
+export async function assertOutputPath(out: string, label: string, o: { inputs?: string[]; readDirs?: string[] } = {}): Promise<void> {
+  const abs = path.resolve(out);
+  if ((o.inputs ?? []).some((f) => path.resolve(f) === abs)) {
+    throw new UserError(`${label} is one of the files being read; an input is never modified: choose another name`);
+  }
+  for (const d of o.readDirs ?? []) {
+    const rel = path.relative(path.resolve(d), abs);
+    if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
+      throw new UserError(`${label} is inside ${d}, which is being read: write it somewhere else`);
+    }
+  }
+  for (let p = path.dirname(abs); ; p = path.dirname(p)) {
+    const st = await fsp.stat(p).catch(() => undefined);
+    if (st) {
+      if (!st.isDirectory()) throw new UserError(`${label}: ${p} is a file, not a folder`);
+      return;
+    }
+    if (path.dirname(p) === p) return;
+  }
+}
+
 /** Synchronous best-effort removal (for process-exit cleanup of temp files). */
 export function removeQuietly(p: string): void {
   try {

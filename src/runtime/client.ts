@@ -108,14 +108,36 @@ export class ModelRuntime {
     });
   }
 
-  /** Stops the worker and rejects pending requests. Later requests fail. */
-  async dispose(): Promise<void> {
+  /**
+   * Stops the worker and rejects pending requests. Later requests fail. The worker is asked to wind down first
+   * (jobs cancelled and cleaned up, models released, inference threads ended after their current run), for at
+   * most `graceMs`, since stopping it in the middle of an inference run can take the whole process down.
+   */
+  async dispose(graceMs = 5000): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     const w = this.worker;
     this.worker = undefined;
     this.rejectAll(new RuntimeError('The model runtime was shut down.', 'worker-stopped'));
-    if (w) await w.terminate();
+    if (!w) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        w.off('message', onMsg);
+        w.off('exit', done);
+        resolve();
+      };
+      const onMsg = (m: FromWorker) => { if (m?.kind === 'shutdown-done') done(); };
+      const timer = setTimeout(done, graceMs);
+      w.on('message', onMsg);
+      w.on('exit', done);
+      try {
+        w.postMessage({ kind: 'shutdown' } satisfies ToWorker);
+      } catch {
+        done();
+      }
+    });
+    await w.terminate();
   }
 
   /**
@@ -180,6 +202,7 @@ export class ModelRuntime {
       this.log(msg.level, msg.message);
       return;
     }
+    if (msg.kind === 'shutdown-done') return;
     const p = this.pending.get(msg.id);
     if (!p) return; // cancelled or already settled
     if (msg.kind === 'progress') {

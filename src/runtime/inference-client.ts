@@ -112,11 +112,13 @@ export class InferenceThread {
     });
   }
 
-  /** Ends the thread once its current run is done (never terminated mid-run). */
-  close(): void {
-    if (this.deadReason) return;
+  /** Ends the thread once its current run is done (never terminated mid-run); resolves when it has exited. */
+  close(): Promise<void> {
+    if (this.deadReason) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.postMessage({ kind: 'close' } satisfies ToInferenceThread);
     this.worker.unref();
+    return exited;
   }
 }
 
@@ -163,7 +165,7 @@ export class InferencePool {
     return this.threads[i].run(inputIds, mask, dims, tokenTypes).finally(() => this.load[i]--);
   }
 
-  close(): void {
-    for (const t of this.threads) t.close();
+  close(): Promise<void> {
+    return Promise.all(this.threads.map((t) => t.close())).then(() => undefined);
   }
 }

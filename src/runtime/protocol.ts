@@ -90,6 +90,8 @@ export interface AnalyzeJobParams {
    * formats from it and deletes it); otherwise it is deleted before the response.
    */
   keepItems?: boolean;
+  /** Folder for the per-item temp file (default the OS temp folder); the CLI gives one it removes whatever happens. */
+  tempDir?: string;
   /**
    * Per-item results only: skip themes and the clause-level aspect pass (the per-item rows are the
    * same). For outputs that are just the rows (CLI --format jsonl/csv).
@@ -151,7 +153,11 @@ export interface CancelMessage {
   kind: 'cancel';
   id: number;
 }
-export type ToWorker = RequestMessage | CancelMessage;
+/** Before the worker is stopped: cancel every job, let them clean up, release the models (inference threads end after their current run). */
+export interface ShutdownMessage {
+  kind: 'shutdown';
+}
+export type ToWorker = RequestMessage | CancelMessage | ShutdownMessage;
 
 /**
  * Error codes a response may carry. User-facing ones (everything but 'internal' and 'cancelled')
@@ -195,4 +201,8 @@ export interface LogMessage {
   level: 'info' | 'warn' | 'error';
   message: string;
 }
-export type FromWorker = ResponseMessage | ProgressMessage | LogMessage;
+/** The answer to 'shutdown': nothing runs any more, the worker can be terminated. */
+export interface ShutdownDoneMessage {
+  kind: 'shutdown-done';
+}
+export type FromWorker = ResponseMessage | ProgressMessage | LogMessage | ShutdownDoneMessage;

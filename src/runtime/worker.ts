@@ -89,9 +89,25 @@ async function handle(req: RequestMessage): Promise<void> {
   }
 }
 
+/** Cancels every job, waits for them to finish (temp files removed), then releases every model. */
+async function shutdown(): Promise<void> {
+  shuttingDown = true;
+  for (const ac of active.values()) ac.abort();
+  for (let waited = 0; active.size && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  const all = [...models.keys()];
+  for (const id of all) {
+    await unload({ modelId: id }, { signal: new AbortController().signal, progress: () => undefined, log, models }).catch(() => undefined);
+  }
+  post({ kind: 'shutdown-done' });
+}
+
+let shuttingDown = false;
 port.on('message', (msg: ToWorker) => {
   if (msg?.kind === 'cancel') active.get(msg.id)?.abort();
-  else if (msg?.kind === 'request') void handle(msg);
+  else if (msg?.kind === 'request') {
+    if (shuttingDown) post({ kind: 'response', id: msg.id, ok: false, error: { message: 'The model runtime was shut down.', code: 'worker-stopped' } });
+    else void handle(msg);
+  } else if (msg?.kind === 'shutdown') void shutdown();
 });
 
 function safeJson(v: unknown): string {

@@ -115,6 +115,18 @@ describe('product-forge generate (CLI)', function () {
     assert.equal(again.code, 2);
     assert.match(again.err, /already exists/);
     assert.deepEqual(fs.readdirSync(tmp), ['prd.md'], 'no temp files left');
+    assert.equal((await cli(['prd', '--help'])).code, 0);
+    assert.match((await cli(['prd', '--brief', path.join(tmp, 'nope.md'), '--backend', 'template'])).err, /nope\.md: no such file/);
+    // the brief and the evidence are never the output, not even with --force
+    const brief = path.join(tmp, 'brief.md');
+    fs.copyFileSync(path.join(FIX, 'brief.md'), brief);
+    const self = await cli(['prd', '--brief', brief, '--backend', 'template', '--out', brief, '--force']);
+    assert.equal(self.code, 2);
+    assert.match(self.err, /^product-forge: --out .*brief\.md is one of the files being read/);
+    assert.equal(fs.readFileSync(brief, 'utf8'), fs.readFileSync(path.join(FIX, 'brief.md'), 'utf8'));
+    const intoFile = await cli(['prd', '--brief', brief, '--backend', 'template', '--out', path.join(brief, 'prd.md')]);
+    assert.equal(intoFile.code, 2);
+    assert.match(intoFile.err, /brief\.md is a file, not a folder/);
   });
 
   it('runs the local backend with a model folder', async function () {

@@ -99,6 +99,12 @@ describe('cli: analyze arguments and errors', () => {
     assert.equal(self.code, 2);
     assert.match(self.stderr, /is one of the files being analyzed; the input is never modified/);
     assert.equal(fs.readFileSync(f, 'utf8'), 'great app\nit crashes\n');
+    const xlsx = await cli([f, '--out', path.join(dir, 'items.xlsx')]);
+    assert.equal(xlsx.code, 2);
+    assert.match(xlsx.stderr, /\.xlsx is not an output format/);
+    const underFile = await cli([f, '--out', path.join(f, 'x.md')]);
+    assert.equal(underFile.code, 2);
+    assert.match(underFile.stderr, /f\.txt is a file, not a folder/);
     const folder = await cli([f, '--out', dir, '--force']);
     assert.equal(folder.code, 2);
     assert.match(folder.stderr, /is a folder; give a file name/);

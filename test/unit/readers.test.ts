@@ -227,7 +227,7 @@ describe('readers: JSON and JSONL', () => {
     const r = await readFeedbackFile(p);
     assert.deepEqual(r.items.map((i) => [i.line, i.text]), [[1, 'Love it'], [3, 'just a string'], [5, 'Hate the ads']]);
     assert.equal(r.items[2].fields?.nps, '2');
-    assert.ok(r.file.stats.warnings.some((w) => /1 lines are not valid JSON.*line 4/.test(w)));
+    assert.ok(r.file.stats.warnings.some((w) => /1 line is not valid JSON.*line 4/.test(w)));
     await rejectsUser(readFeedbackFile(write('g.jsonl', 'nope\nstill nope\n')), /not valid JSON Lines \(line 1/);
   });
 });
@@ -251,6 +251,10 @@ describe('readers: folders', () => {
     await rejectsUser(listFeedbackFiles([path.join(dir, 'missing')]), /does not exist/);
     fs.mkdirSync(path.join(dir, 'empty'));
     await rejectsUser(listFeedbackFiles([path.join(dir, 'empty')]), /No feedback items found in .*empty \(no /);
+  });
+
+  it('a quoted field never closed is refused with its line, not read as one item swallowing the rest', async () => {
+    await rejectsUser(readFeedbackFile(write('uq.csv', 'id,text\n1,"great app\n2,bad app\n3,ok\n')), /line 2 is never closed, so the rest of the file would be read as part of it/);
   });
 
   it('recognises the files Product Forge wrote by how they begin, whatever the extension and delimiter', async () => {

@@ -110,6 +110,10 @@ describe('train: ONNX export', () => {
     assert.equal(b, a);
     assert.notEqual(JSON.parse(await fs.readFile(path.join(b, 'metadata.json'), 'utf8')).createdAt, first);
     assert.equal((await loadClassifier(b)).metadata.target, 'label');
+    // a classifier folder holding files of the user's own: replacing would delete them, so it is refused
+    await fs.writeFile(path.join(a, 'NOTES.md'), 'mine');
+    await assert.rejects(saveClassifier(r, { parent: dir, name: 'swap', onExisting: 'replace' }), /also holds NOTES\.md, which replacing the classifier would delete/);
+    assert.equal(await fs.readFile(path.join(a, 'NOTES.md'), 'utf8'), 'mine');
     // a folder of the user's own is not a classifier: refused, untouched
     const mine = path.join(dir, 'notes');
     await fs.mkdir(mine);
@@ -234,5 +238,16 @@ describe('train: CLI', () => {
     const exactAgain = await capture(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', exact, '--json']));
     assert.equal(exactAgain.code, 2);
     assert.equal(exactAgain.out, '', 'refused before training');
+    // a --save under a file, an empty --name: refused before training
+    const underFile = await capture(() => runTrain([file, '--target', 'label', '--save', path.join(file, 'clf'), '--json']));
+    assert.equal(underFile.code, 2);
+    assert.match(underFile.err, /resave\.csv is a file, not a folder/);
+    assert.equal(underFile.out, '');
+    assert.equal((await capture(() => runTrain([file, '--target', 'label', '--name', '']))).code, 2);
+    // predictions never go into the classifier's own folder (they would replace the model in use)
+    const into = await capture(() => runPredict([exact, file, '--out', path.join(exact, 'metadata.json'), '--force']));
+    assert.equal(into.code, 2);
+    assert.match(into.err, /is inside .*My\.Model, which is being read/);
+    assert.equal(JSON.parse(await fs.readFile(path.join(exact, 'metadata.json'), 'utf8')).format, 'product-forge-classifier');
   });
 });

@@ -4,7 +4,7 @@
 // written under .product-forge/reports/<run>/), whose items keep the citation of the original file.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { sniffEncoding } from '../readers/decode';
+import { looksBinary, sniffEncoding } from '../readers/decode';
 import { CancelledError, SENTIMENT_LABELS, UserError, throwIfAborted, type SentimentLabel } from '../types';
 
 export interface EvidenceItem {
@@ -40,11 +40,14 @@ const SENTIMENT_COLUMNS = ['sentiment', 'label', 'predicted', 'prediction', 'pre
 /** Reads a whole text file with encoding detection (UTF-8/16 with or without BOM, GB18030). */
 export async function readTextFile(file: string): Promise<string> {
   const st = await fsp.stat(file).catch(() => undefined);
-  if (!st) throw new UserError(`Evidence file not found: ${file}`);
+  if (!st) throw new UserError(`${file}: no such file`);
+  if (st.isDirectory()) throw new UserError(`${file} is a folder; give a file`);
   if (st.size > MAX_FILE_BYTES) throw new UserError(`${file} is larger than 50 MB; pass a smaller sample or an analysis results file`);
   const buf = await fsp.readFile(file);
   const enc = sniffEncoding(buf);
-  return new TextDecoder(enc.encoding).decode(buf.subarray(enc.bomLength));
+  const text = new TextDecoder(enc.encoding).decode(buf.subarray(enc.bomLength));
+  if (looksBinary(text.slice(0, 65536))) throw new UserError(`${file} looks like a binary file, not text; give a text, Markdown, CSV or JSON file`);
+  return text;
 }
 
 /** RFC 4180 rows with the 1-based physical line each row starts on. */

@@ -85,6 +85,10 @@ export class CsvParser {
           const j = s.indexOf('"', i);
           if (j < 0) {
             if (!final) return null;
+            // never closed: every line after it would become part of this one field (one item)
+            if (countLineBreaks(s, i, s.length) > 0) {
+              throw new UserError(`${this.file}: a quoted field that starts at line ${this.line + breaks} is never closed, so the rest of the file would be read as part of it. Fix the quoting (a quote inside a quoted field is written as "").`);
+            }
             breaks += countLineBreaks(s, i, s.length);
             parts += s.slice(segStart);
             i = s.length;

@@ -281,7 +281,7 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
           } finally {
             stats.badLines = st.badLines;
           }
-          if (st.badLines) stats.warnings.push(`${file}: ${st.badLines} lines are not valid JSON and were skipped (first: line ${st.firstBadLine})`);
+          if (st.badLines) stats.warnings.push(`${file}: ${st.badLines} line${st.badLines === 1 ? ' is' : 's are'} not valid JSON and ${st.badLines === 1 ? 'was' : 'were'} skipped (first: line ${st.firstBadLine})`);
         }
         finish(textColumn, t);
       },

@@ -58,6 +58,7 @@ async function runJob(params: AnalyzeJobParams, ctx: HandlerContext, m: LoadedMo
     chunkSize: Math.max(64, Math.min(params.chunkSize ?? DEFAULT_CHUNK, 16384)),
     onProgress: (p) => ctx.progress(p),
     log: ctx.log,
+    tempDir: params.tempDir,
   });
   let report: ReportPaths | undefined;
   try {

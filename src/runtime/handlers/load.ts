@@ -213,7 +213,7 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
 
   const inference = task === 'text-classification' && selection.device === 'cpu' && rel ? await startInferenceThreads(modelFile, modelId, ctx, params.threads) : undefined;
   if (ctx.signal.aborted) {
-    inference?.close();
+    void inference?.close();
     await disposeModel({ model: selection.value } as LoadedModel, ctx);
     throw new CancelledError();
   }
@@ -426,7 +426,8 @@ async function startInferenceThreads(modelFile: string, modelId: string, ctx: Ha
 }
 
 async function disposeModel(m: Pick<LoadedModel, 'model'> & { inference?: InferencePool }, ctx: HandlerContext): Promise<void> {
-  m.inference?.close();
+  // the threads end after their current run; waited for (at most 10 s) so the worker is not stopped under them
+  if (m.inference) await Promise.race([m.inference.close(), new Promise((r) => setTimeout(r, 10_000).unref())]);
   try {
     await m.model?.dispose?.();
   } catch (err) {
