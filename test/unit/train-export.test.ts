@@ -176,6 +176,11 @@ describe('train: CLI', () => {
       'column "platform": 2 values are never seen in training (e.g. "windows phone"); predicted as an unknown category',
     ]);
     assert.match(w.err, /warning: column "score": 2 values are not a number/);
+    // ragged rows are predicted, and said
+    const ragged = await writeCsv('ragged.csv', ['score,platform', '1,web,extra', '2,ios', '3,web'].join('\n'));
+    const rg = await capture(() => runPredict([save2, ragged, '--out', path.join(dir, 'ragged-pred.csv'), '--json']));
+    assert.equal(rg.code, 0, rg.err);
+    assert.ok(JSON.parse(rg.out).warnings.some((x: string) => /^ragged\.csv: 1 row\(s\) had a different number of fields than the header/.test(x)), rg.out);
     const other = await writeCsv('other.csv', 'a,b\n1,2\n');
     const bad = await capture(() => runPredict([save, other, '--out', path.join(dir, 'x.csv')]));
     assert.equal(bad.code, 2);

@@ -186,5 +186,5 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
     await w.abort();
     throw e;
   }
-  return { out, rows: raw.rowCount, counts, columns: { prediction: predCol, confidence: confCol }, warnings: describeInputIssues(issues) };
+  return { out, rows: raw.rowCount, counts, columns: { prediction: predCol, confidence: confCol }, warnings: [...raw.warnings.map((w) => `${path.basename(csv)}: ${w}`), ...describeInputIssues(issues)] };
 }
