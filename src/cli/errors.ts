@@ -20,13 +20,29 @@ export interface Writable {
 
 const PREFIX = 'product-forge:';
 
+/**
+ * The engine's messages name the extension's settings; on the command line the same choices are options (and the
+ * CLI never downloads a model).
+ */
+export function cliWording(message: string): string {
+  return message
+    .replace(/Enable productForge\.allowModelDownloads to download it \([^)]*\), or set productForge\.modelsPath to a folder that has it\./g, 'Pass --models-path DIR (or set PRODUCT_FORGE_MODELS_PATH) with a folder that has it; the CLI does not download models.')
+    .replace(/,? or enable productForge\.allowModelDownloads/g, '')
+    .replace(/Run the command again and accept the download, or set productForge\.modelsPath to/g, 'Pass --models-path DIR with')
+    .replace(/[Ss]et productForge\.modelsPath to/g, (m) => (m[0] === 'S' ? 'Pass --models-path DIR with' : 'pass --models-path DIR with'))
+    .replace(/point productForge\.modelsPath to/g, 'pass --models-path DIR with')
+    .replace(/productForge\.modelsPath "([^"]*)" is not a folder\. Fix or clear the setting\./g, '--models-path "$1" is not a folder.')
+    .replace(/productForge\.modelsPath/g, '--models-path')
+    .replace(/Set productForge\.device to "auto" or "cpu"\./g, 'Pass --device auto or --device cpu.');
+}
+
 /** `product-forge: message`, a `hint:` line when there is one. */
 export function printError(stderr: Writable, message: string, hint?: string): void {
-  stderr.write(`${PREFIX} ${message}\n${hint ? `${PREFIX} hint: ${hint}\n` : ''}`);
+  stderr.write(`${PREFIX} ${cliWording(message)}\n${hint ? `${PREFIX} hint: ${cliWording(hint)}\n` : ''}`);
 }
 
 export function printWarning(stderr: Writable, message: string): void {
-  stderr.write(`${PREFIX} warning: ${message}\n`);
+  stderr.write(`${PREFIX} warning: ${cliWording(message)}\n`);
 }
 
 export interface FailureOptions {

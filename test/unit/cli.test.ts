@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runAnalyze } from '../../src/cli/analyze';
 import { parseArgs } from '../../src/cli/args';
+import { cliWording } from '../../src/cli/errors';
 import { LexiconClassifier } from '../fixtures/feedback/lexicon-classifier';
 
 let dir: string;
@@ -158,5 +159,19 @@ describe('cli: argument parser', () => {
     assert.equal(a.flags.get('force'), true);
     assert.equal(a.flags.get('quiet'), true);
     assert.equal(a.flags.get('column'), 'text');
+  });
+});
+
+describe('cli: messages in the words of the command line', () => {
+  it('names options where the engine names settings', () => {
+    assert.equal(cliWording('productForge.modelsPath "/x" is not a folder. Fix or clear the setting.'), '--models-path "/x" is not a folder.');
+    assert.equal(
+      cliWording('Model a/b is not installed. Enable productForge.allowModelDownloads to download it (12 MB), or set productForge.modelsPath to a folder that has it.'),
+      'Model a/b is not installed. Pass --models-path DIR (or set PRODUCT_FORGE_MODELS_PATH) with a folder that has it; the CLI does not download models.',
+    );
+    assert.equal(cliWording('Model file f is missing. Reinstall the extension, set productForge.modelsPath to a folder that has it, or enable productForge.allowModelDownloads.'),
+      'Model file f is missing. Reinstall the extension, pass --models-path DIR with a folder that has it.');
+    assert.equal(cliWording('No GPU could be used (x). Set productForge.device to "auto" or "cpu".'), 'No GPU could be used (x). Pass --device auto or --device cpu.');
+    assert.equal(cliWording('nothing to change here'), 'nothing to change here');
   });
 });
