@@ -11,7 +11,7 @@ import type { DeviceSetting, SentimentClassifier } from '../core/types';
 import type { RuntimeSentimentClassifier } from '../runtime/sentiment';
 import { UserError } from '../core/types';
 import { choice, numberFlag, parseArgs, stringFlag, type FlagSpec } from './args';
-import { EXIT, printError, printWarning, reportFailure } from './errors';
+import { EXIT, onStopSignals, printError, printWarning, reportFailure } from './errors';
 
 export const DEFAULT_SENTIMENT_MODEL = 'product-forge/sentiment-en-zh';
 
@@ -143,28 +143,13 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
   // (also when a cancel crosses a job that was just finishing).
   let tempDir: string | undefined;
   let stopSignal: 'SIGINT' | 'SIGTERM' | undefined;
-  let stopAt = 0;
-  const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
-    if (stopSignal) {
-      // The same Ctrl+C can arrive twice (to the process and to its group): only a later one quits at once.
-      if (Date.now() - stopAt < 1000) return;
-      stderr.write('quitting now\n');
-      if (tempDir) removeQuietly(tempDir);
-      process.exit(sig === 'SIGTERM' ? 143 : EXIT.cancelled);
-    }
+  const removeSignals = deps.signal ? () => undefined : onStopSignals((sig) => {
     stopSignal = sig;
-    stopAt = Date.now();
     stderr.write('\ncancelling… (press Ctrl+C again to quit at once)\n');
     ac.abort();
-  };
-  const onSigint = () => onSignal('SIGINT');
-  const onSigterm = () => onSignal('SIGTERM');
-  if (!deps.signal) {
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigterm);
-  }
-  else if (deps.signal.aborted) ac.abort();
-  else deps.signal.addEventListener('abort', () => ac.abort(), { once: true });
+  }, () => { if (tempDir) removeQuietly(tempDir); }, stderr);
+  if (deps.signal?.aborted) ac.abort();
+  else deps.signal?.addEventListener('abort', () => ac.abort(), { once: true });
   const signal = ac.signal;
 
   let loaded: LoadedClassifier | undefined;
@@ -270,8 +255,6 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     if (result) await disposeAnalysis(result);
     if (loaded) await loaded.dispose().catch(() => undefined);
     if (tempDir) await fsp.rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
-    // only now: a second copy of the same Ctrl+C must not kill the process in the middle of the clean-up
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
+    removeSignals(); // only now: a late copy of the same Ctrl+C must not cut the clean-up short
   }
 }

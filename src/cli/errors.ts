@@ -70,3 +70,32 @@ export function reportFailure(e: unknown, stderr: Writable, o: FailureOptions = 
   else stderr.write(`${PREFIX} (set PRODUCT_FORGE_DEBUG=1 for the full error)\n`);
   return EXIT.failed;
 }
+
+/**
+ * Ctrl+C (SIGINT) and SIGTERM for a command: the first calls `stop` (cancel, then clean up); copies of that same
+ * signal (a terminal or `timeout` sends it to the process and to its group) are ignored; a later one quits at once,
+ * after `onForce` (synchronous last-moment clean-up). Returns the function that removes the handlers: call it only
+ * after the clean-up, so a late copy cannot cut it short.
+ */
+export function onStopSignals(stop: (sig: 'SIGINT' | 'SIGTERM') => void, onForce?: () => void, stderr: Writable = process.stderr): () => void {
+  let first: number | undefined;
+  const handler = (sig: 'SIGINT' | 'SIGTERM') => {
+    if (first === undefined) {
+      first = Date.now();
+      stop(sig);
+      return;
+    }
+    if (Date.now() - first < 150) return;
+    stderr.write('quitting now\n');
+    onForce?.();
+    process.exit(sig === 'SIGTERM' ? 143 : EXIT.cancelled);
+  };
+  const onInt = () => handler('SIGINT');
+  const onTerm = () => handler('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  };
+}

@@ -7,7 +7,7 @@ import type { DeviceSetting } from '../core/types';
 import { UserError } from '../core/types';
 import { DEFAULT_SENTIMENT_MODEL, loadRuntimeClassifier } from './analyze';
 import { choice, parseArgs, stringFlag, type FlagSpec } from './args';
-import { printError, printWarning, reportFailure } from './errors';
+import { onStopSignals, printError, printWarning, reportFailure } from './errors';
 
 export const EXPLAIN_USAGE = `usage: product-forge explain <text…> [options]
        product-forge explain --file FILE --line N [--column NAME] [options]
@@ -70,7 +70,7 @@ export async function runExplain(argv: string[]): Promise<number> {
     }
     if (!text) throw new UserError('nothing to explain: give a text, or --file FILE --line N');
     const ac = new AbortController();
-    process.on('SIGINT', () => ac.abort());
+    onStopSignals(() => ac.abort()); // the process ends with the command
     const loaded = await loadRuntimeClassifier({
       model: stringFlag(args, 'model') ?? DEFAULT_SENTIMENT_MODEL,
       modelsPath: stringFlag(args, 'models-path'),

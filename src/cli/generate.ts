@@ -24,7 +24,7 @@ import {
   type TextGenerator,
 } from '../core/generate';
 import { CancelledError, UserError } from '../core/types';
-import { EXIT, printError, printWarning, reportFailure } from './errors';
+import { EXIT, onStopSignals, printError, printWarning, reportFailure } from './errors';
 
 const USAGE = `usage: product-forge generate prd|copy|personas --brief FILE [--evidence FILE|DIR ...]
   [--backend local|openai-compatible|template] [--options JSON] [--out FILE [--force]]
@@ -184,12 +184,10 @@ async function localBackend(args: Args, signal: AbortSignal, cleanup: (fn: () =>
 
 export async function runGenerate(argv: string[]): Promise<number> {
   const ac = new AbortController();
-  const onSigint = () => {
-    if (ac.signal.aborted) return; // the same Ctrl+C can arrive twice (process and group)
-    process.stderr.write('\ncancelling…\n');
+  const removeSignals = onStopSignals(() => {
+    process.stderr.write('\ncancelling… (press Ctrl+C again to quit at once)\n');
     ac.abort();
-  };
-  process.on('SIGINT', onSigint);
+  });
   const cleanups: (() => Promise<void>)[] = [];
   let writer: AtomicFileWriter | undefined;
   let args: Args | undefined;
@@ -202,7 +200,10 @@ export async function runGenerate(argv: string[]): Promise<number> {
     if (args.out) {
       // the document never replaces the brief or the evidence it is drafted from (not even with --force)
       const evidenceDirs = args.evidence.filter((e) => existsSync(e) && statSync(e).isDirectory());
-      const inFolder = existsSync(args.out) && evidenceDirs.some((d) => !path.relative(path.resolve(d), path.resolve(args!.out!)).startsWith('..'));
+      const inFolder = existsSync(args.out) && evidenceDirs.some((d) => {
+        const rel = path.relative(path.resolve(d), path.resolve(args!.out!));
+        return rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+      });
       if (inFolder) throw new UserError(`--out ${args.out} is evidence being read (it is in ${evidenceDirs.join(', ')}); an input is never modified: choose another name`);
       await assertOutputPath(args.out, `--out ${args.out}`, { inputs: [args.brief, ...args.evidence] });
     }
@@ -274,6 +275,6 @@ export async function runGenerate(argv: string[]): Promise<number> {
     return reportFailure(e, process.stderr, { aborted: ac.signal.aborted, cancelled: args?.out ? `cancelled; ${args.out} was not written` : 'cancelled' });
   } finally {
     for (const c of cleanups) await c().catch(() => undefined);
-    process.removeListener('SIGINT', onSigint); // after the clean-up, which a second SIGINT must not cut short
+    removeSignals(); // after the clean-up, which a late copy of the same Ctrl+C must not cut short
   }
 }

@@ -13,7 +13,7 @@ import { trainClassifier, type ModelChoice, type TrainOptions } from '../core/tr
 import { assertReplaceableClassifierDir, CLASSIFIERS_DIR, saveClassifier, savedClassifierDir } from '../core/train/artifact';
 import { parseArgs, type FlagSpec } from './args';
 import { assertOutputPath, safeName } from '../core/fsutil';
-import { printError, printWarning, reportFailure } from './errors';
+import { onStopSignals, printError, printWarning, reportFailure } from './errors';
 import { defaultPredictionsPath, predictFile } from '../core/train/predict';
 import { createFoldPool } from '../runtime/cv-pool';
 
@@ -74,9 +74,8 @@ function fail(e: unknown): number {
 
 function withSigint<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ac = new AbortController();
-  const onInt = () => ac.abort(); // repeated (the same Ctrl+C to process and group): no effect
-  process.on('SIGINT', onInt);
-  return run(ac.signal).finally(() => process.off('SIGINT', onInt));
+  const remove = onStopSignals(() => ac.abort());
+  return run(ac.signal).finally(remove);
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;

@@ -239,7 +239,7 @@ export async function assertOutputPath(out: string, label: string, o: { inputs?:
   }
   for (const d of o.readDirs ?? []) {
     const rel = path.relative(path.resolve(d), abs);
-    if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
+    if (rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))) {
       throw new UserError(`${label} is inside ${d}, which is being read: write it somewhere else`);
     }
   }

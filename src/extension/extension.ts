@@ -3,6 +3,7 @@
 import { moduleLoadStart } from './loadTime'; // first: marks module load
 import * as vscode from 'vscode';
 import { ModelRuntime } from '../runtime/client';
+
 import { useClassifierForAnalysis } from './analysisClassifier';
 import { registerAnalyzeCommands } from './analyze';
 import { registerExplainCommand } from './explain';
@@ -12,16 +13,19 @@ import type { Services } from './services';
 import { registerTrainView } from './trainView';
 import { registerGenerateCommands } from './generate';
 
+/** The model worker client of this activation (started on first use). */
+let runtime: ModelRuntime | undefined;
+
 // Every module of the bundle has been evaluated once this line runs.
 const moduleLoadEnd = performance.now();
 
 export function activate(context: vscode.ExtensionContext): void {
   const activateStart = performance.now();
+  runtime = undefined;
   const output = vscode.window.createOutputChannel('Product Forge', { log: true });
   const statusBar = vscode.window.createStatusBarItem('productForge.device', vscode.StatusBarAlignment.Right, 100);
   statusBar.name = 'Product Forge model device';
   context.subscriptions.push(output, statusBar);
-  let runtime: ModelRuntime | undefined;
   const services: Services = {
     context,
     output,
@@ -36,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
       return runtime;
     },
   };
+  // deactivate() waits for the worker to wind down; this covers a host that only disposes subscriptions
   context.subscriptions.push({ dispose: () => void runtime?.dispose() });
   context.subscriptions.push(vscode.commands.registerCommand('productForge.showOutput', () => output.show(true)));
 
@@ -65,4 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 }
 
-export function deactivate(): void {}
+/** VS Code waits for this: the model worker's jobs are cancelled and cleaned up before the host goes. */
+export function deactivate(): Promise<void> | undefined {
+  return runtime?.dispose();
+}

@@ -111,9 +111,10 @@ export class ModelRuntime {
   /**
    * Stops the worker and rejects pending requests. Later requests fail. The worker is asked to wind down first
    * (jobs cancelled and cleaned up, models released, inference threads ended after their current run), for at
-   * most `graceMs`, since stopping it in the middle of an inference run can take the whole process down.
+   * most `graceMs` (above the worker's own limits: 4 s for the jobs, 4 s per model's threads), since stopping it in
+   * the middle of an inference run can take the whole process down. Usually it takes milliseconds.
    */
-  async dispose(graceMs = 5000): Promise<void> {
+  async dispose(graceMs = 12_000): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     const w = this.worker;

@@ -93,7 +93,7 @@ async function handle(req: RequestMessage): Promise<void> {
 async function shutdown(): Promise<void> {
   shuttingDown = true;
   for (const ac of active.values()) ac.abort();
-  for (let waited = 0; active.size && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  for (let waited = 0; active.size && waited < 4_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
   const all = [...models.keys()];
   for (const id of all) {
     await unload({ modelId: id }, { signal: new AbortController().signal, progress: () => undefined, log, models }).catch(() => undefined);

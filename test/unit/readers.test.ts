@@ -255,6 +255,18 @@ describe('readers: folders', () => {
 
   it('a quoted field never closed is refused with its line, not read as one item swallowing the rest', async () => {
     await rejectsUser(readFeedbackFile(write('uq.csv', 'id,text\n1,"great app\n2,bad app\n3,ok\n')), /line 2 is never closed, so the rest of the file would be read as part of it/);
+    // on the last line it swallows nothing: read as it is, with or without a final newline
+    for (const end of ['', '\n']) assert.equal((await readFeedbackFile(write('uq-last.csv', `id,text\n1,fine\n2,"still open${end}`))).items.length, 2);
+  });
+
+  it('a large CSV whose quoted fields span lines is read whole (the samples that detect its layout end mid-field)', async () => {
+    const para = 'The export keeps failing; we lose work.\nSecond paragraph with more detail about the problem, the steps and the logs. '.repeat(26);
+    const rows = Array.from({ length: 400 }, (_, i) => `${i},"${para}item ${i}"`);
+    const r = await readFeedbackFile(write('long.csv', `id,feedback\n${rows.join('\n')}\n`));
+    assert.ok(fs.statSync(path.join(dir, 'long.csv')).size > 1_100_000);
+    assert.equal(r.file.textColumn, 'feedback');
+    assert.equal(r.items.length, 400);
+    assert.match(r.items[399].text, /item 399$/);
   });
 
   it('recognises the files Product Forge wrote by how they begin, whatever the extension and delimiter', async () => {

@@ -28,7 +28,11 @@ export class CsvParser {
   private line = 1;
   private readonly stop: RegExp;
 
-  constructor(readonly delimiter: string, private readonly file = 'input') {
+  /**
+   * `refuseUnclosed`: at the real end of a file, a quoted field that never closes and runs over later lines is a
+   * UserError (those lines would be read as part of it). Off for samples, which may end inside a quoted field.
+   */
+  constructor(readonly delimiter: string, private readonly file = 'input', private readonly refuseUnclosed = false) {
     const d = delimiter === '\t' ? '\\t' : delimiter.replace(/[|\\^$.*+?()[\]{}]/g, '\\$&');
     this.stop = new RegExp(`[${d}\\r\\n]`, 'g');
   }
@@ -86,7 +90,8 @@ export class CsvParser {
           if (j < 0) {
             if (!final) return null;
             // never closed: every line after it would become part of this one field (one item)
-            if (countLineBreaks(s, i, s.length) > 0) {
+            const end = s.endsWith('\r\n') ? s.length - 2 : /[\r\n]$/.test(s) ? s.length - 1 : s.length;
+            if (this.refuseUnclosed && countLineBreaks(s, i, end) > 0) {
               throw new UserError(`${this.file}: a quoted field that starts at line ${this.line + breaks} is never closed, so the rest of the file would be read as part of it. Fix the quoting (a quote inside a quoted field is written as "").`);
             }
             breaks += countLineBreaks(s, i, s.length);

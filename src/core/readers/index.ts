@@ -305,7 +305,7 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
     textColumn,
     textColumns,
     async *batches() {
-      const parser = new CsvParser(t.delimiter!, file);
+      const parser = new CsvParser(t.delimiter!, file, true);
       let headerPending = t.hasHeader;
       let out: FeedbackItem[] = [];
       let bytesDone = 0;

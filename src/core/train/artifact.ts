@@ -90,7 +90,7 @@ export async function assertReplaceableClassifierDir(dir: string): Promise<void>
     throw new UserError(`${dir} is a folder that is not a saved classifier; it is never replaced: choose another folder`);
   }
   // Replacing swaps the whole folder: files of the user's own in it would go with it.
-  const others = entries.filter((n) => !CLASSIFIER_FILES.includes(n));
+  const others = entries.filter((n) => !CLASSIFIER_FILES.includes(n) && !SYSTEM_FILES.includes(n));
   if (others.length) {
     throw new UserError(`${dir} also holds ${others.slice(0, 3).join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}, which replacing the classifier would delete: move them out, or choose another folder`);
   }
@@ -98,6 +98,8 @@ export async function assertReplaceableClassifierDir(dir: string): Promise<void>
 
 /** The files of a saved classifier folder. */
 const CLASSIFIER_FILES = ['model.onnx', 'preprocessing.json', 'metadata.json'];
+/** What file managers leave in any folder (not the user's work). */
+const SYSTEM_FILES = ['.DS_Store', 'Thumbs.db', 'desktop.ini'];
 
 /** Writes the classifier folder atomically and returns its path. */
 export async function saveClassifier(result: TrainResult, opts: SaveOptions): Promise<string> {

@@ -213,7 +213,7 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
 
   const inference = task === 'text-classification' && selection.device === 'cpu' && rel ? await startInferenceThreads(modelFile, modelId, ctx, params.threads) : undefined;
   if (ctx.signal.aborted) {
-    void inference?.close();
+    await closeInference(inference);
     await disposeModel({ model: selection.value } as LoadedModel, ctx);
     throw new CancelledError();
   }
@@ -425,9 +425,13 @@ async function startInferenceThreads(modelFile: string, modelId: string, ctx: Ha
   }
 }
 
+/** The inference threads end after their current run; waited for (at most 4 s) so the worker is not stopped under them. */
+function closeInference(pool: InferencePool | undefined): Promise<unknown> {
+  return pool ? Promise.race([pool.close(), new Promise((r) => setTimeout(r, 4_000).unref())]) : Promise.resolve();
+}
+
 async function disposeModel(m: Pick<LoadedModel, 'model'> & { inference?: InferencePool }, ctx: HandlerContext): Promise<void> {
-  // the threads end after their current run; waited for (at most 10 s) so the worker is not stopped under them
-  if (m.inference) await Promise.race([m.inference.close(), new Promise((r) => setTimeout(r, 10_000).unref())]);
+  await closeInference(m.inference);
   try {
     await m.model?.dispose?.();
   } catch (err) {
