@@ -11,7 +11,7 @@ import type { DeviceSetting, SentimentClassifier } from '../core/types';
 import type { RuntimeSentimentClassifier } from '../runtime/sentiment';
 import { UserError } from '../core/types';
 import { choice, numberFlag, parseArgs, stringFlag, type FlagSpec } from './args';
-import { EXIT, onStopSignals, printError, printWarning, reportFailure } from './errors';
+import { onStopSignals, printError, printWarning, reportFailure } from './errors';
 
 export const DEFAULT_SENTIMENT_MODEL = 'product-forge/sentiment-en-zh';
 
@@ -142,9 +142,8 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
   // The worker's per-item temp file goes in a folder of this run's own, removed at the end whatever happened
   // (also when a cancel crosses a job that was just finishing).
   let tempDir: string | undefined;
-  let stopSignal: 'SIGINT' | 'SIGTERM' | undefined;
-  const removeSignals = deps.signal ? () => undefined : onStopSignals((sig) => {
-    stopSignal = sig;
+  let reportWritten: string | undefined;
+  const removeSignals = deps.signal ? () => undefined : onStopSignals(() => {
     stderr.write('\ncancelling… (press Ctrl+C again to quit at once)\n');
     ac.abort();
   }, () => { if (tempDir) removeQuietly(tempDir); }, stderr);
@@ -195,8 +194,7 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     // The output never replaces what is read (not even with --force): the inputs, or the model folder given.
     const savedDir = (await import('../core/train/artifact')).savedClassifierDir(model);
     const modelDirs = savedDir ? [savedDir] : existsSync(model) && statSync(model).isDirectory() ? [model] : [];
-    if (out && files.some((f) => path.resolve(f) === path.resolve(out))) throw new UserError(`--out ${out} is one of the files being analyzed; the input is never modified: choose another name`);
-    if (out) await assertOutputPath(out, `--out ${out}`, { readDirs: modelDirs });
+    if (out) await assertOutputPath(out, `--out ${out}`, { inputs: files, readDirs: modelDirs });
     if (reportDir) await assertOutputPath(path.join(reportDir, 'report'), `--report-dir ${reportDir}`, { readDirs: modelDirs });
     const bytes = opened.reduce((a, f) => a + f.bytesTotal, 0);
     log('info', `reading ${opened.length} file${opened.length === 1 ? '' : 's'} (${fmtBytes(bytes)})`);
@@ -239,6 +237,7 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
       const paths = await writeReport(result, { workspaceDir: process.cwd(), baseName: base, reportsDir: reportDir, signal });
       reportPath = paths.report;
     }
+    reportWritten = reportPath;
     if (reportPath) log('info', `report written to ${reportPath}`);
     if (out) {
       await writeOutputFile(result, format, out, { overwrite: force, signal, markdown: { relativeTo: path.dirname(path.resolve(out)) } });
@@ -249,8 +248,11 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     }
     return 0;
   } catch (e) {
-    const code = reportFailure(e, stderr, { aborted: signal.aborted, oneLine: true });
-    return code === EXIT.cancelled && stopSignal === 'SIGTERM' ? 143 : code;
+    if (signal.aborted && reportWritten) {
+      // cancelled after the report folder was written: "nothing was written" stays true
+      await fsp.rm(path.dirname(reportWritten), { recursive: true, force: true }).catch(() => undefined);
+    }
+    return reportFailure(e, stderr, { aborted: signal.aborted, oneLine: true });
   } finally {
     if (result) await disposeAnalysis(result);
     if (loaded) await loaded.dispose().catch(() => undefined);

@@ -19,6 +19,8 @@ export interface Writable {
 }
 
 const PREFIX = 'product-forge:';
+/** The signal that stopped this command, if any: SIGTERM ends with 143 rather than 130. */
+let stoppedBy: 'SIGINT' | 'SIGTERM' | undefined;
 
 /**
  * The engine's messages name the extension's settings; on the command line the same choices are options (and the
@@ -58,7 +60,7 @@ export interface FailureOptions {
 export function reportFailure(e: unknown, stderr: Writable, o: FailureOptions = {}): number {
   if (e instanceof CancelledError || (o.aborted && !(e instanceof UserError))) {
     printError(stderr, o.cancelled ?? 'cancelled; nothing was written');
-    return EXIT.cancelled;
+    return stoppedBy === 'SIGTERM' ? 143 : EXIT.cancelled;
   }
   if (e instanceof UserError) {
     printError(stderr, o.oneLine ? e.message.replace(/\s*\n\s*/g, ' ') : e.message, e.hint);
@@ -82,6 +84,7 @@ export function onStopSignals(stop: (sig: 'SIGINT' | 'SIGTERM') => void, onForce
   const handler = (sig: 'SIGINT' | 'SIGTERM') => {
     if (first === undefined) {
       first = Date.now();
+      stoppedBy = sig;
       stop(sig);
       return;
     }

@@ -74,7 +74,10 @@ function fail(e: unknown): number {
 
 function withSigint<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ac = new AbortController();
-  const remove = onStopSignals(() => ac.abort());
+  const remove = onStopSignals(() => {
+    process.stderr.write('\ncancelling… (press Ctrl+C again to quit at once)\n');
+    ac.abort();
+  });
   return run(ac.signal).finally(remove);
 }
 

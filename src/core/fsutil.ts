@@ -56,6 +56,8 @@ export class AtomicFileWriter {
     if (opts.mkdir !== false) await fsp.mkdir(path.dirname(abs), { recursive: true });
     const st = await fsp.stat(abs).catch(() => undefined);
     if (st?.isDirectory()) throw new UserError(`${target} is a folder; give a file name inside it`);
+    // a device, pipe or socket is never replaced by a file (not even with --force)
+    if (st && !st.isFile()) throw new UserError(`${target} is not a regular file; choose a file name`);
     if (!opts.overwrite && st) {
       throw new UserError(`${target} already exists; choose another name or pass --force to replace it`);
     }
@@ -233,12 +235,14 @@ export async function replaceDirAtomically(parent: string, base: string, fill: (
  * it in the message (e.g. "--out results.csv").
  */
 export async function assertOutputPath(out: string, label: string, o: { inputs?: string[]; readDirs?: string[] } = {}): Promise<void> {
-  const abs = path.resolve(out);
-  if ((o.inputs ?? []).some((f) => path.resolve(f) === abs)) {
+  // compared as real paths: a symbolic link to an input or a model folder is the input or the folder
+  const abs = await realPathOf(out);
+  const inputs = await Promise.all((o.inputs ?? []).map(realPathOf));
+  if (inputs.includes(abs)) {
     throw new UserError(`${label} is one of the files being read; an input is never modified: choose another name`);
   }
   for (const d of o.readDirs ?? []) {
-    const rel = path.relative(path.resolve(d), abs);
+    const rel = path.relative(await realPathOf(d), abs);
     if (rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))) {
       throw new UserError(`${label} is inside ${d}, which is being read: write it somewhere else`);
     }
@@ -250,6 +254,23 @@ export async function assertOutputPath(out: string, label: string, o: { inputs?:
       return;
     }
     if (path.dirname(p) === p) return;
+  }
+}
+
+/** The real path of `p` (links resolved) when it exists, else its nearest existing ancestor's real path + the rest. */
+export async function realPathOf(p: string): Promise<string> {
+  const abs = path.resolve(p);
+  let head = abs;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return path.join(await fsp.realpath(head), ...rest);
+    } catch {
+      const up = path.dirname(head);
+      if (up === head) return abs;
+      rest.unshift(path.basename(head));
+      head = up;
+    }
   }
 }
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LocalGenerator } from '../../src/core/generate';
+import { loadEvidence, LocalGenerator } from '../../src/core/generate';
 import { CancelledError } from '../../src/core/types';
 import { ModelRuntime } from '../../src/runtime/client';
 
@@ -116,6 +116,14 @@ describe('product-forge generate (CLI)', function () {
     assert.match(again.err, /already exists/);
     assert.deepEqual(fs.readdirSync(tmp), ['prd.md'], 'no temp files left');
     assert.equal((await cli(['prd', '--help'])).code, 0);
+    // a document written into the evidence folder is not read back as evidence next time
+    const ev = path.join(tmp, 'ev');
+    fs.mkdirSync(ev);
+    fs.copyFileSync(path.join(FIX, 'feedback.csv'), path.join(ev, 'feedback.csv'));
+    assert.equal((await cli(['prd', '--brief', path.join(FIX, 'brief.md'), '--evidence', ev, '--backend', 'template', '--out', path.join(ev, 'prd.md')])).code, 0);
+    const again2 = await loadEvidence([ev]);
+    assert.deepEqual(again2.files.map((f) => path.basename(f.path)), ['feedback.csv']);
+    fs.rmSync(ev, { recursive: true, force: true });
     assert.match((await cli(['prd', '--brief', path.join(tmp, 'nope.md'), '--backend', 'template'])).err, /nope\.md: no such file/);
     // the brief and the evidence are never the output, not even with --force
     const brief = path.join(tmp, 'brief.md');

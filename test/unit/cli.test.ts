@@ -98,7 +98,7 @@ describe('cli: analyze arguments and errors', () => {
     // the input itself is never the output, not even with --force; a folder is not a file name
     const self = await cli([f, '--format', 'csv', '--out', f, '--force']);
     assert.equal(self.code, 2);
-    assert.match(self.stderr, /is one of the files being analyzed; the input is never modified/);
+    assert.match(self.stderr, /is one of the files being read; an input is never modified/);
     assert.equal(fs.readFileSync(f, 'utf8'), 'great app\nit crashes\n');
     const xlsx = await cli([f, '--out', path.join(dir, 'items.xlsx')]);
     assert.equal(xlsx.code, 2);

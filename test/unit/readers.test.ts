@@ -279,6 +279,7 @@ describe('readers: folders', () => {
     assert.equal(await kind('r.jsonl', '{"source":"a.csv","line":2,"text":"hi","label":"positive","score":0.9}\n'), 'analysis results');
     assert.equal(await kind('r.json', '{\n  "inputs": [\n    "a.csv"\n  ],\n'), 'analysis results');
     assert.equal(await kind('r.md', '# Feedback analysis\n\n3 items from 1 file (`a.csv`) analyzed locally with `m` on cpu in 0.1 s.\n'), 'an analysis report');
+    assert.equal(await kind('prd.md', '# Sync 2.0 — Product Requirements\n\n> **Draft made without a language model** (template backend): every section\n'), 'a generated document');
     // a user's own feedback is not
     assert.equal(await kind('mine.csv', 'date,text,rating\n2024-01-01,great,5\n'), undefined);
     assert.equal(await kind('mine.jsonl', '{"text":"great","source":"app store"}\n'), undefined);

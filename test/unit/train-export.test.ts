@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -254,5 +255,20 @@ describe('train: CLI', () => {
     assert.equal(into.code, 2);
     assert.match(into.err, /is inside .*My\.Model, which is being read/);
     assert.equal(JSON.parse(await fs.readFile(path.join(exact, 'metadata.json'), 'utf8')).format, 'product-forge-classifier');
+    // ... also when the classifier is named through a symbolic link
+    const link = path.join(dir, 'clf-link');
+    await fs.symlink(exact, link);
+    const viaLink = await capture(() => runPredict([link, file, '--out', path.join(exact, 'metadata.json'), '--force']));
+    assert.equal(viaLink.code, 2);
+    assert.match(viaLink.err, /which is being read/);
+    // a device or pipe is never replaced by a file, even with --force
+    if (process.platform === 'linux') {
+      const fifo = path.join(dir, 'pipe.csv');
+      execFileSync('mkfifo', [fifo]);
+      const pipe = await capture(() => runPredict([exact, file, '--out', fifo, '--force']));
+      assert.equal(pipe.code, 2);
+      assert.match(pipe.err, /is not a regular file/);
+      assert.ok((await fs.lstat(fifo)).isFIFO());
+    }
   });
 });

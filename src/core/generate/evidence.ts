@@ -5,6 +5,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { looksBinary, sniffEncoding } from '../readers/decode';
+import { productForgeOutputKind } from '../readers';
 import { CancelledError, SENTIMENT_LABELS, UserError, throwIfAborted, type SentimentLabel } from '../types';
 
 export interface EvidenceItem {
@@ -255,7 +256,10 @@ async function expand(p: string): Promise<string[]> {
   const names = (await fsp.readdir(p)).sort();
   const results = names.filter((n) => /^(results|items)\.(csv|json|jsonl)$/i.test(n));
   if (results.length) return [path.join(p, results[0])];
-  return names.filter((n) => /\.(txt|md|csv|tsv|json|jsonl)$/i.test(n) && !n.startsWith('.')).map((n) => path.join(p, n));
+  const files = names.filter((n) => /\.(txt|md|csv|tsv|json|jsonl)$/i.test(n) && !n.startsWith('.')).map((n) => path.join(p, n));
+  // documents generate wrote (and reports) in the folder are not evidence: they would be counted again
+  const kinds = await Promise.all(files.map(productForgeOutputKind));
+  return files.filter((_, i) => kinds[i] !== 'a generated document' && kinds[i] !== 'an analysis report');
 }
 
 export interface LoadEvidenceOptions {

@@ -379,6 +379,8 @@ export async function productForgeOutputKind(file: string): Promise<string | und
   if (/^\{"source":.*?,"line":\d+,"text":/.test(firstLine)) return 'analysis results';
   if (/^\{\n {2}"inputs": \[/.test(head)) return 'analysis results';
   if (/^# [^\n]+\n\s*[^\n]* from \d+ files? \([^\n]*\) analyzed locally with `/.test(head)) return 'an analysis report';
+  // generate's documents (src/core/generate/document.ts): the title, then the quoted note on how it was drafted
+  if (/^# [^\n]+\n\s*> (\*\*Draft made without a language model\*\*|Drafted by a language model \()/.test(head)) return 'a generated document';
   return undefined;
 }
 

@@ -146,7 +146,7 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
   if (absIn === absOut) throw new UserError(`the output file must differ from the input (${csv}); the input is never modified`);
   const clf = typeof model === 'string' ? await OnnxClassifier.load(model, { embedderFor: opts.embedderFor }) : model;
   // never into the classifier's own folder (it would replace the model being used)
-  await assertOutputPath(out, `--out ${out}`, { readDirs: typeof model === 'string' ? [model] : [] });
+  await assertOutputPath(out, `--out ${out}`, { inputs: [csv], readDirs: typeof model === 'string' ? [model] : [] });
   const outStat = await fsp.stat(absOut).catch(() => undefined);
   if (outStat?.isDirectory()) throw new UserError(`--out ${out} is a folder; give a file name (e.g. ${path.join(out, 'predictions.csv')})`);
   if (!opts.force && outStat) throw new UserError(`${out} already exists; choose another --out or pass --force to replace it`);
