@@ -46,6 +46,8 @@ export interface LoadedClassifier {
   classifier: SentimentClassifier;
   loadMs?: number;
   fallbackReason?: string;
+  /** The folder the model or classifier was loaded from (never a place for output). */
+  dir?: string;
   dispose(): Promise<void>;
 }
 
@@ -107,6 +109,7 @@ export async function loadRuntimeClassifier(o: Parameters<NonNullable<AnalyzeCli
     const c = await createSentimentClassifier(runtime, { modelId, modelDir, device: o.device, log: o.log, signal: o.signal, format, embedding });
     return {
       classifier: c,
+      dir: modelDir,
       loadMs: c.loadResult.loadMs,
       fallbackReason: c.loadResult.fallbackReason,
       dispose: async () => {
@@ -201,6 +204,9 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
 
     const tLoad = Date.now();
     loaded = await (deps.loadClassifier ?? loadRuntimeClassifier)({ model, modelsPath: stringFlag(args, 'models-path'), device, signal, log });
+    // a model found by id (--models-path, bundled) is read too: no output inside it either
+    if (loaded.dir && out) await assertOutputPath(out, `--out ${out}`, { readDirs: [loaded.dir] });
+    if (loaded.dir && reportDir) await assertOutputPath(path.join(reportDir, 'report'), `--report-dir ${reportDir}`, { readDirs: [loaded.dir] });
     const c = loaded.classifier;
     log('info', `model ${c.modelId} on ${c.device} (loaded in ${loaded.loadMs ?? Date.now() - tLoad} ms)${loaded.fallbackReason ? `; GPU not used: ${loaded.fallbackReason}` : ''}`);
 

@@ -2,6 +2,7 @@
 //                       [--seed 0] [--save DIR] [--json] [--class-weight none|balanced] [--epochs N] [--hidden 64,32] ...`
 // `product-forge predict <model-dir> <csv> --out FILE [--force] [--json]`
 import { existsSync, statSync } from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError, type DeviceSetting } from '../core/types';
@@ -131,12 +132,14 @@ export async function runTrain(argv: string[]): Promise<number> {
     const saveTarget = saveArg ? path.resolve(saveArg) : saveName ? path.resolve(CLASSIFIERS_DIR, safeName(saveName, 'classifier')) : undefined;
     const force = flags.has('force');
     // checked before training, so a long run does not end in a refusal
+    let intoEmptyFolder = false;
     if (saveTarget) await assertOutputPath(saveTarget, saveArg ? `--save ${saveArg}` : `--name ${saveName}`);
     if (saveTarget && existsSync(saveTarget)) {
       const shown = saveArg ? `--save ${saveArg}` : path.relative(process.cwd(), saveTarget) || saveTarget;
       if (!statSync(saveTarget).isDirectory()) throw new UserError(`${shown} is a file; give the folder to save the classifier in (it is created)`);
       await assertReplaceableClassifierDir(saveTarget); // a folder of anything else is never replaced
-      if (!force) throw new UserError(`${shown} already exists; pass --force to replace the classifier saved there, or choose another ${saveArg ? 'folder' : 'name'}`);
+      intoEmptyFolder = (await fsp.readdir(saveTarget)).length === 0; // a folder made for it: used as it is
+      if (!force && !intoEmptyFolder) throw new UserError(`${shown} already exists; pass --force to replace the classifier saved there, or choose another ${saveArg ? 'folder' : 'name'}`);
     }
     const json = flags.has('json');
     const quiet = json || flags.has('quiet');
@@ -178,7 +181,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       }
       let saved: string | undefined;
       if (saveTarget) {
-        saved = await saveClassifier(r, { parent: path.dirname(saveTarget), name: path.basename(saveTarget), profiles, source: path.resolve(file), signal, onExisting: force ? 'replace' : 'refuse', exactName: true });
+        saved = await saveClassifier(r, { parent: path.dirname(saveTarget), name: path.basename(saveTarget), profiles, source: path.resolve(file), signal, onExisting: force || intoEmptyFolder ? 'replace' : 'refuse', exactName: true });
       }
       const m = r.metrics;
       if (json) {

@@ -191,4 +191,12 @@ describe('cli analyze (real model)', function () {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   });
+
+  it('no output goes into the model folder it found by id (bundled or under --models-path)', () => {
+    const into = path.join(modelDir, 'report.md');
+    const r = spawnSync(process.execPath, ['bin/product-forge.js', 'analyze', 'samples/feedback/app-reviews.csv', '--out', into, '--force', '--device', 'cpu', '-q'], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /is inside .*sentiment-en-zh, which is being read/);
+    assert.ok(!fs.existsSync(into));
+  });
 });

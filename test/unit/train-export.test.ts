@@ -245,6 +245,11 @@ describe('train: CLI', () => {
     assert.equal(exactAgain.code, 2);
     assert.equal(exactAgain.out, '', 'refused before training');
     // a --save under a file, an empty --name: refused before training
+    // an empty folder made for it is used as it is
+    const made = path.join(dir, 'made-for-it');
+    await fs.mkdir(made);
+    assert.equal((await capture(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', made, '-q']))).code, 0);
+    assert.ok((await fs.readdir(made)).includes('model.onnx'));
     const underFile = await capture(() => runTrain([file, '--target', 'label', '--save', path.join(file, 'clf'), '--json']));
     assert.equal(underFile.code, 2);
     assert.match(underFile.err, /resave\.csv is a file, not a folder/);
