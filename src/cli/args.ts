@@ -50,7 +50,9 @@ export function parseArgs(argv: string[], spec: FlagSpec): ParsedArgs {
     let value = inline;
     if (value === undefined) {
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UserError(`--${name} needs a value`);
+      // an option in its place (`--save -q`) means the value was left out
+      const isOption = next !== undefined && ((next.startsWith('--') && next.length > 2) || (/^-[A-Za-z]$/.test(next) && !!SHORT[next[1]] && !!spec[SHORT[next[1]]]));
+      if (next === undefined || isOption) throw new UserError(`--${name} needs a value`);
       value = next;
       i++;
     }

@@ -159,6 +159,10 @@ describe('cli: argument parser', () => {
     assert.equal(a.flags.get('force'), true);
     assert.equal(a.flags.get('quiet'), true);
     assert.equal(a.flags.get('column'), 'text');
+    // a short option where a value should be: the value was left out
+    assert.throws(() => parseArgs(['--out', '-q'], { out: 'value', quiet: 'bool' }), /--out needs a value/);
+    // a value that merely starts with a dash is still a value
+    assert.equal(parseArgs(['--seed', '-1'], { seed: 'value' }).flags.get('seed'), '-1');
   });
 });
 
