@@ -194,17 +194,15 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     // Check the inputs before loading the model: bad input fails in milliseconds.
     // (files in a folder that cannot be read are skipped; the analysis warns about them)
     const { files, opened } = await openFeedbackInputs(args.positional, { column, signal, maxJsonBytes: undefined });
-    // The output never replaces what is read (not even with --force): the inputs, or the model folder given.
-    const savedDir = (await import('../core/train/artifact')).savedClassifierDir(model);
-    const modelDirs = savedDir ? [savedDir] : existsSync(model) && statSync(model).isDirectory() ? [model] : [];
-    if (out) await assertOutputPath(out, `--out ${out}`, { inputs: files, readDirs: modelDirs });
-    if (reportDir) await assertOutputPath(path.join(reportDir, 'report'), `--report-dir ${reportDir}`, { readDirs: modelDirs });
+    // The output never replaces what is read (not even with --force): the inputs here, the model folder once found.
+    if (out) await assertOutputPath(out, `--out ${out}`, { inputs: files });
+    if (reportDir) await assertOutputPath(path.join(reportDir, 'report'), `--report-dir ${reportDir}`);
     const bytes = opened.reduce((a, f) => a + f.bytesTotal, 0);
     log('info', `reading ${opened.length} file${opened.length === 1 ? '' : 's'} (${fmtBytes(bytes)})`);
 
     const tLoad = Date.now();
     loaded = await (deps.loadClassifier ?? loadRuntimeClassifier)({ model, modelsPath: stringFlag(args, 'models-path'), device, signal, log });
-    // a model found by id (--models-path, bundled) is read too: no output inside it either
+    // the model or classifier folder (given, or found by id under --models-path or bundled) is read too
     if (loaded.dir && out) await assertOutputPath(out, `--out ${out}`, { readDirs: [loaded.dir] });
     if (loaded.dir && reportDir) await assertOutputPath(path.join(reportDir, 'report'), `--report-dir ${reportDir}`, { readDirs: [loaded.dir] });
     const c = loaded.classifier;

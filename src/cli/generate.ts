@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { assertOutputPath, AtomicFileWriter, realPathOf } from '../core/fsutil';
+import { assertOutputPath, AtomicFileWriter, isInside, realPathOf } from '../core/fsutil';
 import {
   BACKEND_KINDS,
   BackendUnavailableError,
@@ -201,10 +201,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
       // the document never replaces the brief or the evidence it is drafted from (not even with --force)
       const evidenceDirs = args.evidence.filter((e) => existsSync(e) && statSync(e).isDirectory());
       const outReal = await realPathOf(args.out);
-      const inFolder = existsSync(args.out) && (await Promise.all(evidenceDirs.map(realPathOf))).some((d) => {
-        const rel = path.relative(d, outReal);
-        return rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
-      });
+      const inFolder = existsSync(args.out) && (await Promise.all(evidenceDirs.map(realPathOf))).some((d) => isInside(d, outReal));
       if (inFolder) throw new UserError(`--out ${args.out} is evidence being read (it is in ${evidenceDirs.join(', ')}); an input is never modified: choose another name`);
       await assertOutputPath(args.out, `--out ${args.out}`, { inputs: [args.brief, ...args.evidence] });
     }

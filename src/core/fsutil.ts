@@ -242,8 +242,7 @@ export async function assertOutputPath(out: string, label: string, o: { inputs?:
     throw new UserError(`${label} is one of the files being read; an input is never modified: choose another name`);
   }
   for (const d of o.readDirs ?? []) {
-    const rel = path.relative(await realPathOf(d), abs);
-    if (rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))) {
+    if (isInside(await realPathOf(d), abs)) {
       throw new UserError(`${label} is inside ${d}, which is being read: write it somewhere else`);
     }
   }
@@ -255,6 +254,12 @@ export async function assertOutputPath(out: string, label: string, o: { inputs?:
     }
     if (path.dirname(p) === p) return;
   }
+}
+
+/** Whether `p` is `dir` or lies below it (absolute paths; another drive is never inside). */
+export function isInside(dir: string, p: string): boolean {
+  const rel = path.relative(dir, p);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /** The real path of `p` (links resolved) when it exists, else its nearest existing ancestor's real path + the rest. */

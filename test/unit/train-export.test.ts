@@ -204,7 +204,7 @@ describe('train: CLI', () => {
     assert.match(r.err, /'x' is missing in every row/);
     r = await capture(() => runTrain([path.join(dir, 'nope.csv'), '--target', 'y']));
     assert.match(r.err, /does not exist/);
-    r = await capture(() => runPredict([dir, one, '--out', path.join(dir, 'o.csv')]));
+    r = await capture(() => runPredict([dir, one, '--out', path.join(os.tmpdir(), `pf-never-written-${process.pid}.csv`)]));
     assert.match(r.err, /not a saved classifier/);
     r = await capture(() => runTrain([one, '--target', 'y', '--save', one]));
     assert.match(r.err, /--save .*one\.csv is a file; give the folder/);

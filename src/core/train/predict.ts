@@ -142,11 +142,10 @@ export async function defaultPredictionsPath(csv: string): Promise<string> {
 
 /** Predicts every row of `csv` and writes a new CSV: the input columns + prediction + confidence. */
 export async function predictFile(model: OnnxClassifier | string, csv: string, out: string, opts: PredictFileOptions = {}): Promise<PredictFileResult> {
-  const absIn = path.resolve(csv), absOut = path.resolve(out);
-  if (absIn === absOut) throw new UserError(`the output file must differ from the input (${csv}); the input is never modified`);
-  const clf = typeof model === 'string' ? await OnnxClassifier.load(model, { embedderFor: opts.embedderFor }) : model;
-  // never into the classifier's own folder (it would replace the model being used)
+  // never onto the input, nor into the classifier's own folder (it would replace the model being used)
   await assertOutputPath(out, `--out ${out}`, { inputs: [csv], readDirs: typeof model === 'string' ? [model] : [] });
+  const clf = typeof model === 'string' ? await OnnxClassifier.load(model, { embedderFor: opts.embedderFor }) : model;
+  const absOut = path.resolve(out);
   const outStat = await fsp.stat(absOut).catch(() => undefined);
   if (outStat?.isDirectory()) throw new UserError(`--out ${out} is a folder; give a file name (e.g. ${path.join(out, 'predictions.csv')})`);
   if (!opts.force && outStat) throw new UserError(`${out} already exists; choose another --out or pass --force to replace it`);
