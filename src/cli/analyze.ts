@@ -106,7 +106,8 @@ export async function loadRuntimeClassifier(o: Parameters<NonNullable<AnalyzeCli
     const embedding = format
       ? { modelsPath, bundledDir: path.resolve(__dirname, '..', 'models'), cacheDir: path.join(os.homedir(), '.cache', 'product-forge', 'models'), device: o.device }
       : undefined;
-    const c = await createSentimentClassifier(runtime, { modelId, modelDir, device: o.device, log: o.log, signal: o.signal, format, embedding });
+    // its info lines (device, load time, why not the GPU) are the one line analyze prints once loaded
+    const c = await createSentimentClassifier(runtime, { modelId, modelDir, device: o.device, log: (level, msg) => level !== 'info' && o.log(level, msg), signal: o.signal, format, embedding });
     return {
       classifier: c,
       dir: modelDir,

@@ -1,5 +1,6 @@
 // `product-forge <command>`: the CLI over src/core. Returns the process exit code.
 import { version } from '../../package.json';
+import { keepOnnxRuntimeLocal } from '../core/ortPrivacy';
 
 export const USAGE = `product-forge ${version}: private, local AI for product teams
 
@@ -14,6 +15,8 @@ usage: product-forge <command> [options]
   product-forge --version`;
 
 export async function main(argv: string[]): Promise<number> {
+  // Before any command can start a worker or load ONNX Runtime (src/core/ortPrivacy.ts).
+  keepOnnxRuntimeLocal();
   const [command, ...rest] = argv;
   switch (command) {
     case 'analyze':

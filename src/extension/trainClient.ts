@@ -1,6 +1,7 @@
 // Host-side client of dist/train-worker.js: one worker, started on first use; typed requests with
 // per-request progress callbacks; cancel by request id.
 import { Worker } from 'node:worker_threads';
+import { keepOnnxRuntimeLocal } from '../core/ortPrivacy';
 import type { EpochInfo } from '../core/train/trainer';
 import { isWorkerResponse, type WorkerRequest, type WorkerResponse } from '../core/train/worker-protocol';
 import { CancelledError, UserError } from '../core/types';
@@ -22,6 +23,7 @@ export class TrainClient {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
+    keepOnnxRuntimeLocal();
     const w = new Worker(this.script);
     w.on('message', (m: unknown) => this.onMessage(m));
     w.on('error', (e) => {

@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CancelledError } from '../core/types';
+import { keepOnnxRuntimeLocal } from '../core/ortPrivacy';
 import { fromErrorInfo, RuntimeError, RuntimeUserError } from './errors';
 import type { FromWorker, Method, RequestMap, ToWorker } from './protocol';
 
@@ -161,6 +162,7 @@ export class ModelRuntime {
         'runtime-unavailable',
       );
     }
+    keepOnnxRuntimeLocal();
     const env = this.opts.env ? { ...process.env, ...this.opts.env } : process.env;
     const w = new Worker(this.opts.workerScript, { env });
     this.worker = w;

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { keepOnnxRuntimeLocal } from '../core/ortPrivacy';
 import { runFold, type FoldJob, type FoldResult, type FoldRunner } from '../core/train/cv';
 import { CancelledError, throwIfAborted } from '../core/types';
 import type { FromCvWorker } from './cv-worker';
@@ -29,6 +30,7 @@ class Helper {
   dead = false;
 
   constructor(script: string) {
+    keepOnnxRuntimeLocal();
     this.worker = new Worker(script);
     this.worker.unref();
     this.worker.on('message', (m: FromCvWorker) => {

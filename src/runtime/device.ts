@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { DeviceSetting } from '../core/types';
+import { keepOnnxRuntimeLocal } from '../core/ortPrivacy';
 import { RuntimeUserError } from './errors';
 
 export type GpuProvider = 'cuda' | 'dml' | 'coreml';
@@ -115,6 +116,7 @@ export function realProbes(): DeviceProbes {
     platform: process.platform,
     arch: process.arch,
     ortBackends() {
+      keepOnnxRuntimeLocal();
       const ort = req('onnxruntime-node') as { listSupportedBackends?: () => { name: string }[] };
       if (typeof ort.listSupportedBackends !== 'function') throw new Error('listSupportedBackends is missing');
       return ort.listSupportedBackends().map((b) => b.name);

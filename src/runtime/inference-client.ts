@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { keepOnnxRuntimeLocal } from '../core/ortPrivacy';
 
 export interface InferenceThreadData {
   modelFile: string;
@@ -72,6 +73,7 @@ export class InferenceThread {
   /** Starts the thread and waits until its session is ready; rejects with the reason when it cannot. */
   static start(script: string, data: InferenceThreadData): Promise<InferenceThread> {
     return new Promise((resolve, reject) => {
+      keepOnnxRuntimeLocal();
       const worker = new Worker(script, { workerData: data });
       const onMessage = (m: FromInferenceThread) => {
         if (m.kind === 'ready') {

@@ -2,6 +2,7 @@
 // onnxruntime-node binding, so it happens on the first 'load' (not at worker start) and a failure
 // becomes a clear 'runtime-unavailable' error instead of a dead worker.
 import { RuntimeUserError } from './errors';
+import { keepOnnxRuntimeLocal } from '../core/ortPrivacy';
 import { oneLine } from './device';
 
 type Transformers = typeof import('@huggingface/transformers');
@@ -11,6 +12,7 @@ let cached: Transformers | undefined;
 export async function transformers(): Promise<Transformers> {
   if (cached) return cached;
   let tf: Transformers;
+  keepOnnxRuntimeLocal();
   try {
     tf = await import('@huggingface/transformers');
   } catch (err) {

@@ -223,6 +223,8 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     assert.ok(budget, `no inference-thread line in the "${CHANNEL}" log`);
     assert.deepEqual(budget.slice(1, 4), ['1', '1', '1']);
     assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
+    // the model ran on ONNX Runtime, whose telemetry the extension turned off: no device id, no event database, no debug log
+    assert.deepEqual(s.onnxRuntimeTelemetryTraces(), [], 'ONNX Runtime telemetry files written');
   });
 
   it('the Report view shows the latest report; filtering works and a row opens its source line', async function () {

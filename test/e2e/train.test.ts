@@ -341,6 +341,8 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     const text = await predictTypedRow({ tenure_months: '3', monthly_spend: '70', plan: 'Basic', region: 'North', support_tickets: '7', last_comment: 'support never answers, thinking about cancelling' }, 'predict-row-embeddings');
     assert.match(text, /^(yes|no) \(\d/);
     assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
+    // the training worker ran the embedding model on ONNX Runtime with its telemetry off
+    assert.deepEqual(s.onnxRuntimeTelemetryTraces(), [], 'ONNX Runtime telemetry files written');
     // Back to TF-IDF for the next test.
     await choose('Text features', /^\s*TF-IDF word/);
   });

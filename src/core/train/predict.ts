@@ -4,6 +4,7 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { assertOutputPath, AtomicFileWriter, pathExists } from '../fsutil';
+import { keepOnnxRuntimeLocal } from '../ortPrivacy';
 import { CancelledError, throwIfAborted, UserError } from '../types';
 import { loadClassifier, type LoadedClassifier } from './artifact';
 import { csvField, normalizedColumns, readTable, tableFromRecords, type Table } from './csv';
@@ -15,6 +16,7 @@ import { csrToDense } from './sparse';
 type Ort = typeof import('onnxruntime-node');
 let ortPromise: Promise<Ort> | undefined;
 function ort(): Promise<Ort> {
+  keepOnnxRuntimeLocal();
   ortPromise ??= import('onnxruntime-node').then((m) => ((m as unknown as { default?: Ort }).default?.InferenceSession ? (m as unknown as { default: Ort }).default : m));
   return ortPromise;
 }
