@@ -147,8 +147,8 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
   // (also when a cancel crosses a job that was just finishing).
   let tempDir: string | undefined;
   let reportWritten: string | undefined;
-  const removeSignals = deps.signal ? () => undefined : onStopSignals(() => {
-    stderr.write('\ncancelling… (press Ctrl+C again to quit at once)\n');
+  const removeSignals = deps.signal ? () => undefined : onStopSignals((sig) => {
+    if (sig !== 'EPIPE') stderr.write('\ncancelling… (press Ctrl+C again to quit at once)\n');
     ac.abort();
   }, () => { if (tempDir) removeQuietly(tempDir); }, stderr);
   if (deps.signal?.aborted) ac.abort();

@@ -12,6 +12,8 @@ export const EXIT = {
   backendUnavailable: 3,
   /** Interrupted (Ctrl+C); nothing was written. */
   cancelled: 130,
+  /** Whoever read stdout stopped (`| head`): the command stopped quietly, as if killed by SIGPIPE. */
+  stdoutClosed: 141,
 } as const;
 
 export interface Writable {
@@ -35,7 +37,12 @@ export function cliWording(message: string): string {
     .replace(/point productForge\.modelsPath to/g, 'pass --models-path DIR with')
     .replace(/productForge\.modelsPath "([^"]*)" is not a folder\. Fix or clear the setting\./g, '--models-path "$1" is not a folder.')
     .replace(/productForge\.modelsPath/g, '--models-path')
-    .replace(/Set productForge\.device to "auto" or "cpu"\./g, 'Pass --device auto or --device cpu.');
+    .replace(/Set productForge\.device to "auto" or "cpu"\./g, 'Pass --device auto or --device cpu.')
+    .replace(/productForge\.generation\.model/g, '--model')
+    .replace(/productForge\.generation\.endpoint/g, '--endpoint')
+    .replace(/maxNewTokens \(productForge\.generation\.maxNewTokens\)/g, '--max-new-tokens')
+    .replace(/productForge\.generation\.maxNewTokens/g, '--max-new-tokens')
+    .replace(/"Product Forge: Set OpenAI-Compatible API Key" \(CLI: PRODUCT_FORGE_API_KEY\)/g, 'PRODUCT_FORGE_API_KEY');
 }
 
 /** `product-forge: message`, a `hint:` line when there is one. */
@@ -58,6 +65,8 @@ export interface FailureOptions {
 
 /** Prints why a command ended and returns its exit code. */
 export function reportFailure(e: unknown, stderr: Writable, o: FailureOptions = {}): number {
+  // the reader of stdout went away: nothing to tell it, and no error of ours
+  if (stdoutClosed || (e as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return EXIT.stdoutClosed;
   if (e instanceof CancelledError || (o.aborted && !(e instanceof UserError))) {
     printError(stderr, o.cancelled ?? 'cancelled; nothing was written');
     return stoppedBy === 'SIGTERM' ? 143 : EXIT.cancelled;
@@ -79,15 +88,16 @@ export function reportFailure(e: unknown, stderr: Writable, o: FailureOptions = 
  * after `onForce` (synchronous last-moment clean-up). Returns the function that removes the handlers: call it only
  * after the clean-up, so a late copy cannot cut it short.
  */
-export function onStopSignals(stop: (sig: 'SIGINT' | 'SIGTERM') => void, onForce?: () => void, stderr: Writable = process.stderr): () => void {
+export function onStopSignals(stop: (sig: 'SIGINT' | 'SIGTERM' | 'EPIPE') => void, onForce?: () => void, stderr: Writable = process.stderr): () => void {
   let first: number | undefined;
-  const handler = (sig: 'SIGINT' | 'SIGTERM') => {
+  const handler = (sig: 'SIGINT' | 'SIGTERM' | 'EPIPE') => {
     if (first === undefined) {
       first = Date.now();
-      stoppedBy = sig;
+      if (sig !== 'EPIPE') stoppedBy = sig;
       stop(sig);
       return;
     }
+    if (sig === 'EPIPE') return;
     if (Date.now() - first < 150) return;
     stderr.write('quitting now\n');
     onForce?.();
@@ -97,8 +107,36 @@ export function onStopSignals(stop: (sig: 'SIGINT' | 'SIGTERM') => void, onForce
   const onTerm = () => handler('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  // `product-forge … | head`: stdout's reader leaves; the command stops as on Ctrl+C (its clean-up runs), quietly
+  watchStdout();
+  const onClosed = () => handler('EPIPE');
+  stdoutListeners.add(onClosed);
+  if (stdoutClosed) onClosed();
   return () => {
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
+    stdoutListeners.delete(onClosed);
   };
+}
+
+/** Set once writing to stdout failed with EPIPE. */
+let stdoutClosed = false;
+let watchingStdout = false;
+const stdoutListeners = new Set<() => void>();
+
+/** True once stdout's reader has gone (EPIPE): a command stops writing and ends with EXIT.stdoutClosed. */
+export function isStdoutClosed(): boolean {
+  return stdoutClosed;
+}
+
+function watchStdout(): void {
+  if (watchingStdout) return;
+  watchingStdout = true;
+  // Kept for the life of the process: a later write to the closed pipe must not crash it either.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    if (stdoutClosed) return;
+    stdoutClosed = true;
+    for (const l of [...stdoutListeners]) l();
+  });
 }

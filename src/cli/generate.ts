@@ -5,11 +5,13 @@ import { existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { assertOutputPath, AtomicFileWriter, isInside, realPathOf } from '../core/fsutil';
+import { productForgeOutputKind } from '../core/readers';
 import {
   BACKEND_KINDS,
   BackendUnavailableError,
   DOC_KINDS,
   generateDocument,
+  HttpError,
   IncompleteOutputError,
   LocalGenerator,
   loadEvidence,
@@ -24,10 +26,10 @@ import {
   type TextGenerator,
 } from '../core/generate';
 import { CancelledError, UserError } from '../core/types';
-import { EXIT, onStopSignals, printError, printWarning, reportFailure } from './errors';
+import { EXIT, isStdoutClosed, onStopSignals, printError, printWarning, reportFailure } from './errors';
 
 const USAGE = `usage: product-forge generate prd|copy|personas --brief FILE [--evidence FILE|DIR ...]
-  [--backend local|openai-compatible|template] [--options JSON] [--out FILE [--force]]
+  [--backend local|openai-compatible|template] [--options JSON] [--out FILE|- [--force]] [-q]
   [--model ID|DIR] [--endpoint URL] [--models-path DIR] [--max-new-tokens N]
 options JSON: {"audience","tone","channel":"landing-page|app-store|email|social-post","framework":"AIDA|PAS|FAB|BAB","variants":N,"count":N|"auto","seed":N,"temperature":T}
 backend: local by default (onnx-community/Qwen2.5-0.5B-Instruct when installed, or --model); when neither --backend nor --model
@@ -48,19 +50,20 @@ interface Args {
   options: GenerateOptions;
   out?: string;
   force: boolean;
+  quiet?: boolean;
   model?: string;
   endpoint: string;
   modelsPath?: string;
 }
 
-function parseArgs(argv: string[]): Args {
+function parseArgs(argv: string[], warnings: string[] = []): Args {
   const [kind, ...rest] = argv;
   if (!kind || kind === '--help' || kind === '-h') throw new UserError(USAGE);
   if (!(DOC_KINDS as string[]).includes(kind)) throw new UserError(`Unknown document "${kind}": use prd, copy or personas.\n${USAGE}`);
   const a: Partial<Args> & { evidence: string[]; options: GenerateOptions } = { kind: kind as DocKind, evidence: [], options: {}, force: false, backend: 'local', endpoint: DEFAULT_ENDPOINT };
   const need = (i: number, flag: string) => {
     const v = rest[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UserError(`${flag} needs a value`);
+    if (v === undefined || (v.startsWith('-') && v !== '-')) throw new UserError(`${flag} needs a value`);
     return v;
   };
   for (let i = 0; i < rest.length; i++) {
@@ -69,7 +72,7 @@ function parseArgs(argv: string[]): Args {
       case '--brief': a.brief = need(i++, f); break;
       case '--evidence':
         a.evidence.push(need(i++, f));
-        while (rest[i + 1] !== undefined && !rest[i + 1].startsWith('--')) a.evidence.push(rest[++i]);
+        while (rest[i + 1] !== undefined && !rest[i + 1].startsWith('-')) a.evidence.push(rest[++i]);
         break;
       case '--backend': {
         const b = need(i++, f);
@@ -87,17 +90,22 @@ function parseArgs(argv: string[]): Args {
           throw new UserError(`--options is not valid JSON: ${raw}`);
         }
         if (!o || typeof o !== 'object' || Array.isArray(o)) throw new UserError('--options must be a JSON object');
-        Object.assign(a.options, normalizeOptions(o as Record<string, unknown>));
+        Object.assign(a.options, normalizeOptions(o as Record<string, unknown>, (m) => warnings.push(m)));
         break;
       }
-      case '--out': a.out = need(i++, f); break;
-      case '--force': a.force = true; break;
+      case '--out': {
+        const o = need(i++, f);
+        a.out = o === '-' ? undefined : o; // '-': stdout, the default
+        break;
+      }
+      case '--force': case '-f': a.force = true; break;
+      case '--quiet': case '-q': a.quiet = true; break;
       case '--model': a.model = need(i++, f); break;
       case '--endpoint': a.endpoint = need(i++, f); break;
       case '--models-path': a.modelsPath = need(i++, f); break;
       case '--max-new-tokens': a.options.maxNewTokens = positiveInt(need(i++, f), f); break;
       case '--channel': case '--framework': case '--tone': case '--audience': case '--variants': case '--personas':
-        Object.assign(a.options, normalizeOptions({ [f === '--personas' ? 'count' : f.slice(2)]: need(i++, f) }));
+        Object.assign(a.options, normalizeOptions({ [f === '--personas' ? 'count' : f.slice(2)]: need(i++, f) }, (m) => warnings.push(m)));
         break;
       default:
         throw new UserError(`Unknown option ${f}\n${USAGE}`);
@@ -113,7 +121,8 @@ function positiveInt(v: unknown, name: string): number {
   return n;
 }
 
-export function normalizeOptions(o: Record<string, unknown>): GenerateOptions {
+/** Checks and normalizes --options (and the single-option flags); `warn` hears about values brought into range. */
+export function normalizeOptions(o: Record<string, unknown>, warn: (message: string) => void = () => undefined): GenerateOptions {
   const out: GenerateOptions = {};
   if (o.audience !== undefined) out.audience = String(o.audience);
   if (o.tone !== undefined) out.tone = String(o.tone).toLowerCase();
@@ -127,10 +136,22 @@ export function normalizeOptions(o: Record<string, unknown>): GenerateOptions {
     if (!f) throw new UserError(`Unknown framework "${String(o.framework)}": use AIDA, PAS, FAB or BAB`);
     out.framework = f;
   }
-  if (o.variants !== undefined) out.variants = Math.min(10, positiveInt(o.variants, 'variants'));
-  if (o.count !== undefined) out.count = o.count === 'auto' ? 'auto' : Math.min(6, positiveInt(o.count, 'count'));
-  if (o.seed !== undefined) out.seed = Number(o.seed);
-  if (o.temperature !== undefined) out.temperature = Number(o.temperature);
+  const atMost = (name: string, n: number, max: number, what: string) => {
+    if (n > max) warn(`${name} ${n} is more than ${max}: ${max} ${what} are written`);
+    return Math.min(max, n);
+  };
+  if (o.variants !== undefined) out.variants = atMost('variants', positiveInt(o.variants, 'variants'), 10, 'variants');
+  if (o.count !== undefined) out.count = o.count === 'auto' ? 'auto' : atMost('count', positiveInt(o.count, 'count'), 6, 'personas');
+  if (o.seed !== undefined) {
+    const n = typeof o.seed === 'string' && o.seed.trim() !== '' ? Number(o.seed) : o.seed;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new UserError(`seed must be a whole number of 0 or more (got ${JSON.stringify(o.seed)})`);
+    out.seed = n;
+  }
+  if (o.temperature !== undefined) {
+    const n = typeof o.temperature === 'string' && o.temperature.trim() !== '' ? Number(o.temperature) : o.temperature;
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > 2) throw new UserError(`temperature must be a number from 0 to 2 (got ${JSON.stringify(o.temperature)})`);
+    out.temperature = n;
+  }
   if (o.maxNewTokens !== undefined) out.maxNewTokens = positiveInt(o.maxNewTokens, 'maxNewTokens');
   return out;
 }
@@ -159,6 +180,9 @@ async function localBackend(args: Args, signal: AbortSignal, cleanup: (fn: () =>
   if (existsSync(path.join(asDir, 'config.json')) && statSync(asDir).isDirectory()) {
     dir = asDir;
     modelId = path.basename(asDir);
+  } else if (/^(\.|~|\/|[A-Za-z]:[\\/]|\\\\)/.test(id) || (existsSync(asDir) && statSync(asDir).isDirectory())) {
+    // a path, not an id
+    throw new UserError(existsSync(asDir) ? `--model ${id} is not a model folder (no config.json): a text-generation model in the Hugging Face layout has config.json, tokenizer.json and onnx/` : `--model ${id}: no such folder`);
   } else {
     const { resolveModel } = await import('../core/models/registry');
     try {
@@ -184,10 +208,13 @@ async function localBackend(args: Args, signal: AbortSignal, cleanup: (fn: () =>
 
 export async function runGenerate(argv: string[]): Promise<number> {
   const ac = new AbortController();
-  const removeSignals = onStopSignals(() => {
-    process.stderr.write('\ncancelling… (press Ctrl+C again to quit at once)\n');
+  const removeSignals = onStopSignals((sig) => {
+    if (sig !== 'EPIPE') process.stderr.write('\ncancelling… (press Ctrl+C again to quit at once)\n');
     ac.abort();
   });
+  let quiet = false;
+  const warn = (m: string) => printWarning(process.stderr, m);
+  const note = (m: string) => { if (!quiet) process.stderr.write(`product-forge: note: ${m}\n`); };
   const cleanups: (() => Promise<void>)[] = [];
   let writer: AtomicFileWriter | undefined;
   let args: Args | undefined;
@@ -196,17 +223,27 @@ export async function runGenerate(argv: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    args = parseArgs(argv);
+    const optionWarnings: string[] = [];
+    args = parseArgs(argv, optionWarnings);
+    quiet = !!args.quiet;
+    for (const w of optionWarnings) warn(w);
+    let existed = false;
     if (args.out) {
-      // the document never replaces the brief or the evidence it is drafted from (not even with --force)
+      // the document never replaces the brief or the evidence it is drafted from (not even with --force); a document
+      // generate wrote earlier into an evidence folder is not read as evidence, so it may be replaced
       const evidenceDirs = args.evidence.filter((e) => existsSync(e) && statSync(e).isDirectory());
       const outReal = await realPathOf(args.out);
-      const inFolder = existsSync(args.out) && (await Promise.all(evidenceDirs.map(realPathOf))).some((d) => isInside(d, outReal));
-      if (inFolder) throw new UserError(`--out ${args.out} is evidence being read (it is in ${evidenceDirs.join(', ')}); an input is never modified: choose another name`);
+      existed = existsSync(args.out);
+      const inFolder = existed && (await Promise.all(evidenceDirs.map(realPathOf))).some((d) => isInside(d, outReal));
+      if (inFolder && (await productForgeOutputKind(args.out)) !== 'a generated document') {
+        throw new UserError(`--out ${args.out} is evidence being read (it is in ${evidenceDirs.join(', ')}); an input is never modified: choose another name`);
+      }
       await assertOutputPath(args.out, `--out ${args.out}`, { inputs: [args.brief, ...args.evidence] });
+      if (!/\.(md|markdown|mdx|txt)$/i.test(args.out)) warn(`the document is Markdown: ${args.out} will hold Markdown whatever its extension (name it .md to open it as such)`);
     }
     const brief = parseBrief(await readTextFile(args.brief));
     const evidence = await loadEvidence(args.evidence, { signal: ac.signal });
+    for (const n of evidence.notes ?? []) note(n);
     let backend: TextGenerator | 'template' = 'template';
     if (args.backend === 'openai-compatible') {
       backend = new OpenAICompatibleGenerator({ endpoint: args.endpoint, model: args.model ?? DEFAULT_REMOTE_MODEL, apiKey: process.env.PRODUCT_FORGE_API_KEY || undefined });
@@ -226,13 +263,21 @@ export async function runGenerate(argv: string[]): Promise<number> {
     const sink = writer;
     const write = async (s: string) => {
       if (sink) await sink.write(s);
-      else if (!process.stdout.write(s)) await new Promise((r) => process.stdout.once('drain', r));
+      else if (isStdoutClosed()) throw new CancelledError();
+      else if (!process.stdout.write(s)) {
+        // a closed pipe never drains: the stop (EPIPE) ends the wait
+        await new Promise<void>((r) => {
+          process.stdout.once('drain', r);
+          ac.signal.addEventListener('abort', () => r(), { once: true });
+        });
+        if (ac.signal.aborted) throw new CancelledError();
+      }
     };
     // With a language model, the first chunks are held until the model has answered once, so an
     // unreachable backend prints one line instead of a half document.
     let held: string[] | undefined = backend === 'template' ? undefined : [];
     try {
-      for await (const chunk of generateDocument({ kind: args.kind, brief, evidence, options: args.options, backend, signal: ac.signal, linkBase: args.out ? path.relative(path.dirname(path.resolve(args.out)), process.cwd()) || undefined : undefined })) {
+      for await (const chunk of generateDocument({ kind: args.kind, brief, evidence, options: args.options, backend, signal: ac.signal, onWarning: warn, linkBase: args.out ? path.relative(path.dirname(path.resolve(args.out)), process.cwd()) || undefined : undefined })) {
         if (held) {
           held.push(chunk);
           if (held.length < 3) continue;
@@ -245,19 +290,32 @@ export async function runGenerate(argv: string[]): Promise<number> {
     } catch (e) {
       if (held?.length && !(e instanceof BackendUnavailableError || e instanceof CancelledError || (e instanceof UserError && !(e instanceof IncompleteOutputError)))) await write(held.join(''));
       if (e instanceof IncompleteOutputError && sink) {
-        await sink.commit(); // partial output is kept, marked as incomplete in the document
-        writer = undefined;
-        process.stderr.write(`${args.out}: written, but incomplete\n`);
+        if (existed) {
+          // --force over a file: a partial document never replaces it
+          await sink.abort();
+          writer = undefined;
+          warn(`${args.out} was kept as it was: the new document is incomplete, so it was not written`);
+        } else {
+          await sink.commit(); // partial output is kept, marked as incomplete in the document
+          writer = undefined;
+          warn(`${args.out}: written, but incomplete (marked so in the document)`);
+        }
       }
       throw e;
     }
     if (writer) {
       await writer.commit();
-      process.stderr.write(`wrote ${args.out}\n`);
+      if (!quiet) process.stderr.write(`wrote ${args.out}\n`);
     }
     return 0;
   } catch (e) {
     await writer?.abort();
+    if (isStdoutClosed()) return EXIT.stdoutClosed;
+    if (e instanceof HttpError && !ac.signal.aborted && args) {
+      // 401/403: this server can't be used with this key; 404: a wrong --model or --endpoint; 429 / 5xx: it failed now
+      printError(process.stderr, `${e.message}${e.status >= 429 ? '' : `; ${alternatives(args.backend)}`}`);
+      return e.status === 401 || e.status === 403 ? EXIT.backendUnavailable : e.status === 404 ? EXIT.badInput : EXIT.failed;
+    }
     if (e instanceof BackendUnavailableError && !ac.signal.aborted) {
       printError(process.stderr, `${e.message}; ${alternatives(e.backend)}`);
       return EXIT.backendUnavailable;
@@ -265,10 +323,6 @@ export async function runGenerate(argv: string[]): Promise<number> {
     if (e instanceof IncompleteOutputError && !ac.signal.aborted) {
       printError(process.stderr, `the language model stopped mid-answer: ${e.message}`);
       return EXIT.failed;
-    }
-    if (e instanceof UserError && !ac.signal.aborted && args && args.backend !== 'template' && /server|model|API key/i.test(e.message)) {
-      printError(process.stderr, `${e.message}; ${alternatives(args.backend)}`);
-      return EXIT.badInput;
     }
     return reportFailure(e, process.stderr, { aborted: ac.signal.aborted, cancelled: args?.out ? `cancelled; ${args.out} was not written` : 'cancelled' });
   } finally {

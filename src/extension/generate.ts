@@ -245,12 +245,16 @@ async function generateCommand(services: Services, kind: DocKind, loaded: Map<st
     try {
       progress.report({ message: 'Reading evidence…' });
       const evidence: EvidenceSet = await loadEvidence(input.evidence, { signal: ac.signal });
+      for (const n of evidence.notes ?? []) services.output.info(n);
       const gen = await buildBackend(services, backend, ac.signal, (m) => progress.report({ message: m }), loaded);
       progress.report({ message: 'Writing…' });
       sink = await DocumentSink.open();
       const maxNewTokens = readConfig(undefined, services.output).generation.maxNewTokens;
       let chunks = 0;
-      for await (const chunk of generateDocument({ kind, brief: input.brief, evidence, options: { maxNewTokens, ...input.options }, backend: gen, signal: ac.signal })) {
+      for await (const chunk of generateDocument({ kind, brief: input.brief, evidence, options: { maxNewTokens, ...input.options }, backend: gen, signal: ac.signal, onWarning: (m) => {
+        services.output.warn(m);
+        void vscode.window.showWarningMessage(`Product Forge: ${m}`);
+      } })) {
         sink.write(chunk);
         if (++chunks % 20 === 0) progress.report({ message: `Writing… (${sink.doc.getText().length} characters)` });
       }

@@ -19,7 +19,10 @@ export type Reply =
   | { kind: 'stream'; pieces: string[]; finishReason?: string; delayMs?: number; omitDone?: boolean }
   | { kind: 'error'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'disconnect'; pieces: string[] }
-  | { kind: 'stall'; afterHeaders: boolean };
+  | { kind: 'stall'; afterHeaders: boolean }
+  /** A server that ignores stream: true (one chat.completion JSON), or a web page at the address. */
+  | { kind: 'json'; content: string; finishReason?: string }
+  | { kind: 'html' };
 
 export interface RecordedRequest {
   url: string;
@@ -77,6 +80,16 @@ export class FakeOpenAIServer {
     if (r.kind === 'error') {
       res.writeHead(r.status, { 'content-type': 'application/json', ...(r.headers ?? {}) });
       res.end(typeof r.body === 'string' ? r.body : JSON.stringify(r.body ?? { error: { message: http.STATUS_CODES[r.status] ?? 'error', type: 'server_error', code: r.status } }));
+      return;
+    }
+    if (r.kind === 'json') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: 'chatcmpl-json', object: 'chat.completion', model: body.model, choices: [{ index: 0, message: { role: 'assistant', content: r.content }, finish_reason: r.finishReason ?? 'stop' }] }));
+      return;
+    }
+    if (r.kind === 'html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><title>Welcome</title><p>It works!</p>');
       return;
     }
     if (r.kind === 'stall') {

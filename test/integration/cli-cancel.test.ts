@@ -53,3 +53,37 @@ describe('cli analyze: Ctrl+C (real model)', function () {
     });
   }
 });
+
+// `product-forge … | head`: the reader of stdout leaves early. The command stops as on Ctrl+C (the model worker winds
+// down), quietly: exit 141 as if killed by SIGPIPE, no stack trace, no native abort.
+describe('cli: stdout closed early (| head)', function () {
+  this.timeout(300000);
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-epipe-'));
+    fs.writeFileSync(path.join(dir, 'big.txt'), Array.from({ length: 40_000 }, (_, i) => `Item ${i}: the export keeps crashing since the update`).join('\n') + '\n');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  // [name, args, always more than a pipe holds (else the run may finish before the reader leaves)]
+  const cases: [string, string[], boolean?][] = [
+    ['analyze --format jsonl (real model)', ['analyze', 'big.txt', '--format', 'jsonl'], true],
+    ['generate with the local backend (tiny random decoder)', ['generate', 'prd', '--brief', path.join(root, 'test/fixtures/generate/brief.md'), '--evidence', path.join(root, 'test/fixtures/generate/feedback.csv'), '--model', path.join(root, 'test/fixtures/models/tiny-random-decoder'), '--max-new-tokens', '48']],
+    ['generate with the template backend', ['generate', 'prd', '--brief', path.join(root, 'test/fixtures/generate/brief.md'), '--evidence', path.join(root, 'test/fixtures/generate/feedback.csv'), '--backend', 'template']],
+  ];
+  for (const [name, args, big] of cases) {
+    it(name, async () => {
+      const child = spawn(process.execPath, [path.join(root, 'bin', 'product-forge.js'), ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      // read the first bytes, then go away as `head -c` does
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      child.stdout.destroy();
+      const code = await exited;
+      if (code === 0 && !big) return; // everything fitted in the pipe before it closed: nothing to stop
+      assert.equal(code, 141, err);
+      assert.doesNotMatch(err, /EPIPE|Error:|terminate called|Napi::Error|cancelling/, err);
+    });
+  }
+});

@@ -15,8 +15,10 @@ import {
   parseBrief,
   UNVERIFIED_FLAG,
   type DocKind,
+  type EvidenceItem,
   type GenerateOptions,
 } from '../../src/core/generate';
+import { miscitedNote, wordCount } from '../../src/core/generate/verify';
 import { CancelledError } from '../../src/core/types';
 
 const FIX = path.resolve(__dirname, '../fixtures/generate');
@@ -167,5 +169,162 @@ describe('EvidenceVerifier', () => {
     assert.ok(out.includes(`"our users adore the new blue buttons"${UNVERIFIED_FLAG}`));
     assert.match(out, /\[E999 ⚠️ unknown evidence id\]/);
     assert.deepEqual([v.stats.verified, v.stats.unverified, v.stats.unknownIds], [1, 1, 1]);
+  });
+
+  /** Streams `text` in pieces of `size` characters through a new verifier. */
+  function verify(items: EvidenceItem[], text: string, size = 3): { out: string; v: EvidenceVerifier } {
+    const v = new EvidenceVerifier(items);
+    let out = '';
+    for (const piece of Array.from(text).reduce<string[]>((a, ch, i) => (i % size ? (a[a.length - 1] += ch) : a.push(ch), a), [])) out += v.push(piece);
+    return { out: out + v.end(), v };
+  }
+
+  it('corrects an id placed after a verified quote that is in another item, and says so', async () => {
+    const ev = await loadEvidence(files);
+    for (const size of [1, 3, 100]) {
+      const { out, v } = verify(ev.items, 'Users say "The app crashed twice while syncing" [E1].', size);
+      assert.match(out, /"The app crashed twice while syncing" \[E3: feedback\.csv:4\]\([^)]*#L4\)/);
+      assert.ok(out.includes(miscitedNote('E1', 'E3')), out);
+      assert.ok(out.endsWith(`${miscitedNote('E1', 'E3')}.`), out);
+      assert.doesNotMatch(out, /feedback\.csv:2/);
+      assert.deepEqual([v.stats.verified, v.stats.unverified, v.stats.unknownIds, v.stats.miscited], [1, 0, 0, 1]);
+      assert.deepEqual(v.stats.cited.map((i) => i.id), ['E3']);
+    }
+    // Light punctuation between the quote and the id, several ids in a sentence.
+    const { out, v } = verify(ev.items, 'One said "The app crashed twice while syncing", ([E1]) and another "Sync conflicts overwrite my changes" [E10].');
+    assert.match(out, /\(\[E3: feedback\.csv:4\]\([^)]*\) ⚠️ \*\(the model cited E1; the quote is from E3\)\*\)/);
+    assert.match(out, /"Sync conflicts overwrite my changes" \[E10: feedback\.csv:11\]\(/);
+    assert.deepEqual([v.stats.verified, v.stats.miscited], [2, 1]);
+    assert.deepEqual(v.stats.cited.map((i) => i.id), ['E3', 'E10']);
+  });
+
+  it('leaves correct ids, ids after unverified quotes and ids away from quotes as they were', async () => {
+    const ev = await loadEvidence(files);
+    const right = verify(ev.items, 'Users say "The app crashed twice while syncing" [E3].');
+    assert.match(right.out, /^Users say "The app crashed twice while syncing" \[E3: feedback\.csv:4\]\([^)]*#L4\)\.$/);
+    assert.equal(right.v.stats.miscited, 0);
+    const invented = verify(ev.items, 'Users say "the app explodes on every single launch" [E1].');
+    assert.ok(invented.out.includes(`"the app explodes on every single launch"${UNVERIFIED_FLAG} [E1: feedback.csv:2](`), invented.out);
+    assert.deepEqual([invented.v.stats.unverified, invented.v.stats.miscited], [1, 0]);
+    const apart = verify(ev.items, '"The app crashed twice while syncing" happens, see also [E1].');
+    assert.match(apart.out, /see also \[E1: feedback\.csv:2\]\(/);
+    assert.equal(apart.v.stats.miscited, 0);
+    assert.deepEqual(apart.v.stats.cited.map((i) => i.id), ['E3', 'E1']);
+    const short = verify(ev.items, 'They say "crashed twice" [E1].');
+    assert.match(short.out, /"crashed twice" \[E1: feedback\.csv:2\]\(/);
+    assert.equal(short.v.stats.miscited, 0);
+  });
+
+  it('streams text outside quotes at once and holds a quote until it closes', async () => {
+    const ev = await loadEvidence(files);
+    const v = new EvidenceVerifier(ev.items);
+    assert.equal(v.push('Users say '), 'Users say ');
+    assert.equal(v.push('「同步总是'), '');
+    assert.equal(v.push('失败」 and "The app'), '「同步总是失败」 and ');
+    assert.equal(v.push(' crashed twice while syncing" '), '"The app crashed twice while syncing" ');
+    assert.equal(v.push('[E3'), '');
+    assert.match(v.push('] then'), /^\[E3: feedback\.csv:4\]\([^)]*\) then$/);
+  });
+
+  const zh: EvidenceItem[] = [
+    { id: 'E1', source: 'zh.csv', line: 2, text: '同步总是失败而且导出非常慢，我们整个团队都很生气。', fields: {} },
+    { id: 'E2', source: 'zh.csv', line: 3, text: '希望能支持离线模式，在地铁上也能查看任务。', fields: {} },
+  ];
+
+  it('checks Chinese quotes: verbatim ones pass, invented ones are flagged, short ones are left alone', () => {
+    const { out, v } = verify(zh, '用户说“同步总是失败而且导出非常慢，我们整个团队都很生气”，还有人说「导出功能经常让浏览器崩溃，根本没法用」。', 2);
+    assert.ok(out.includes('“同步总是失败而且导出非常慢，我们整个团队都很生气”，'), out);
+    assert.ok(out.includes(`「导出功能经常让浏览器崩溃，根本没法用」${UNVERIFIED_FLAG}。`), out);
+    assert.deepEqual([v.stats.verified, v.stats.unverified], [1, 1]);
+    assert.deepEqual(v.stats.cited.map((i) => i.id), ['E1']);
+    const corner = verify(zh, '『希望能支持离线模式，在地铁上也能查看任务。』[E2]');
+    assert.match(corner.out, /^『希望能支持离线模式，在地铁上也能查看任务。』\[E2: zh\.csv:3\]\(/);
+    assert.deepEqual([corner.v.stats.verified, corner.v.stats.unverified, corner.v.stats.miscited], [1, 0, 0]);
+    const short = verify(zh, '大家都“很生气”，也想要「离线模式」。');
+    assert.equal(short.out, '大家都“很生气”，也想要「离线模式」。');
+    assert.deepEqual([short.v.stats.verified, short.v.stats.unverified], [0, 0]);
+    const miscited = verify(zh, '有用户说“希望能支持离线模式，在地铁上也能查看任务”[E1]。');
+    assert.ok(miscited.out.includes(`[E2: zh.csv:3](zh.csv#L3)${miscitedNote('E1', 'E2')}。`), miscited.out);
+    assert.equal(miscited.v.stats.miscited, 1);
+  });
+
+  it('counts CJK characters as words (two per word) next to ordinary words', () => {
+    assert.equal(wordCount('Sync fails every time'), 4);
+    assert.equal(wordCount('同步总是失败'), 3);
+    assert.equal(wordCount('同步总是失败，'), 3);
+    assert.equal(wordCount('导出 Excel 太慢了'), 3);
+    assert.equal(wordCount('很生气'), 1);
+    assert.equal(wordCount('同期がいつも失敗する'), 5);
+  });
+});
+
+describe('parseBrief: Chinese headings', () => {
+  const zhBrief = [
+    '# 任务看板同步 2.0',
+    '',
+    '任务看板是面向小团队的工具。这次发布让同步和导出更可靠、更快。',
+    '',
+    '## 问题',
+    '移动端同步失败时团队会丢失工作，导出到表格要好几分钟。',
+    '',
+    '## 目标',
+    '- 同步在任何设备上都不丢失编辑。',
+    '- 导出 1000 个任务在 10 秒内完成。',
+    '',
+    '## 非目标',
+    '- 重新设计计费系统。',
+    '',
+    '## 用户',
+    '- 小公司里每周规划冲刺的团队负责人。',
+    '',
+    '## 成功指标',
+    '- 每周活跃团队数',
+    '',
+    '## 约束',
+    '- 不能改变现有的数据格式。',
+    '',
+    '## 里程碑',
+    '- 六月底发布测试版。',
+  ].join('\n');
+
+  it('reads the sections of a brief written in Chinese', () => {
+    const b = parseBrief(zhBrief);
+    assert.equal(b.title, '任务看板同步 2.0');
+    assert.equal(b.summary, '任务看板是面向小团队的工具。这次发布让同步和导出更可靠、更快。');
+    assert.deepEqual(Object.keys(b.sections).sort(), ['goals', 'metrics', 'nonGoals', 'problem', 'risks', 'timeline', 'users']);
+    assert.equal(b.sections.problem, '移动端同步失败时团队会丢失工作，导出到表格要好几分钟。');
+    assert.equal(b.sections.goals, '- 同步在任何设备上都不丢失编辑。\n- 导出 1000 个任务在 10 秒内完成。');
+    assert.equal(b.sections.nonGoals, '- 重新设计计费系统。');
+    assert.equal(b.sections.users, '- 小公司里每周规划冲刺的团队负责人。');
+  });
+
+  it('knows the common Chinese names, numbering, glosses, compound headings and 标签： lines', () => {
+    const key = (heading: string) => Object.keys(parseBrief(`# 标题\n\n## ${heading}\n内容`).sections)[0];
+    const cases: [string, string][] = [
+      ['背景', 'problem'], ['痛点', 'problem'], ['目的', 'goals'], ['不做', 'nonGoals'], ['范围外', 'nonGoals'],
+      ['目标用户', 'users'], ['受众', 'users'], ['用户画像', 'users'], ['需求', 'requirements'], ['范围', 'requirements'],
+      ['指标', 'metrics'], ['成功标准', 'metrics'], ['风险', 'risks'], ['假设', 'risks'], ['开放问题', 'questions'],
+      ['待解决问题', 'questions'], ['解决方案', 'product'], ['时间', 'timeline'], ['时间线', 'timeline'],
+      ['一、问题', 'problem'], ['2. 目标', 'goals'], ['第三部分：用户', 'users'], ['成功指标（KPI）', 'metrics'],
+      ['背景与问题', 'problem'], ['问题 / Problem', 'problem'], ['**目标**', 'goals'], ['目标：', 'goals'], ['問題', 'problem'],
+    ];
+    for (const [h, k] of cases) assert.equal(key(h), k, h);
+    const b = parseBrief('同步 2.0\n\n问题：移动端同步经常失败。\n目标：同步不丢数据。\n**用户**： 团队负责人\n我和用户：聊了很久');
+    assert.equal(b.sections.problem, '移动端同步经常失败。');
+    assert.equal(b.sections.goals, '同步不丢数据。');
+    assert.equal(b.sections.users, '团队负责人\n我和用户：聊了很久');
+    // A first heading that is not a section stays the title.
+    assert.equal(parseBrief('# 同步与导出\n\n## 问题\n慢').title, '同步与导出');
+  });
+
+  it('a PRD from a Chinese brief keeps its goals, problem and users', async () => {
+    const b = parseBrief(zhBrief);
+    const evidence = await loadEvidence(files);
+    let md = '';
+    for await (const c of generateDocument({ kind: 'prd', brief: b, evidence, options: {}, backend: 'template', now: new Date('2024-06-01T00:00:00Z') })) md += c;
+    assert.ok(md.includes('- 同步在任何设备上都不丢失编辑。'), md);
+    assert.ok(md.includes('移动端同步失败时团队会丢失工作'));
+    assert.ok(md.includes('小公司里每周规划冲刺的团队负责人'));
+    assert.doesNotMatch(md, /The brief does not say/);
   });
 });

@@ -32,11 +32,17 @@ export interface GenerateDocInput {
   linkBase?: string;
   /** Fixed "now" for reproducible output (tests). */
   now?: Date;
+  /** Told what the reader should know that the document only marks inline (a section cut at the token limit). */
+  onWarning?: (message: string) => void;
 }
 
 /** Figures and citations gathered while writing, for the appendix. */
 class Ctx {
   readonly cited: EvidenceItem[] = [];
+  /** Language-model sections finished (an error after one leaves a partial document, marked as such). */
+  llmSections = 0;
+  /** Sections cut at the token limit. */
+  cutOff = 0;
   private readonly seen = new Set<string>();
   readonly verifier: EvidenceVerifier;
   constructor(readonly input: GenerateDocInput, readonly ins: Insights) {
@@ -76,9 +82,14 @@ export async function* generateDocument(input: GenerateDocInput): AsyncGenerator
     else if (input.kind === 'personas') yield* personas(ctx);
     else yield* copy(ctx);
   } catch (e) {
-    if (e instanceof IncompleteOutputError) {
-      yield `\n\n> ⚠️ **Incomplete:** the language model stopped mid-answer (${e.message}). The text above is partial.\n`;
+    // A backend that fails after a section was written (a server error on the next request) leaves a partial
+    // document just as one that stops mid-answer: marked, with its appendix, and reported as incomplete.
+    const midway = ctx.llmSections > 0 && !(e instanceof CancelledError);
+    if (e instanceof IncompleteOutputError || midway) {
+      const why = (e as Error).message.replace(/\s+/g, ' ');
+      yield `\n\n> ⚠️ **Incomplete:** the language model stopped mid-answer (${why}). The text above is partial.\n`;
       yield appendix(ctx);
+      if (!(e instanceof IncompleteOutputError)) throw new IncompleteOutputError(why);
     }
     throw e;
   }
@@ -90,7 +101,9 @@ function header(ctx: Ctx): string {
   const what = kind === 'prd' ? 'Product Requirements' : kind === 'copy' ? 'Marketing Copy' : 'User Personas';
   const date = (ctx.input.now ?? new Date()).toISOString().slice(0, 10);
   const files = evidence.files.length;
-  const base = `Evidence: ${N(ctx.ins)} item${N(ctx.ins) === 1 ? '' : 's'} from ${files} file${files === 1 ? '' : 's'}. Generated ${date}.`;
+  const total = evidence.totalItems;
+  const count = total && total > N(ctx.ins) ? `an evenly spaced sample of ${N(ctx.ins)} of ${total} items` : `${N(ctx.ins)} item${N(ctx.ins) === 1 ? '' : 's'}`;
+  const base = `Evidence: ${count} from ${files} file${files === 1 ? '' : 's'}. Generated ${date}.`;
   const banner = ctx.llm
     ? `> Drafted by a language model (${ctx.llm.label}) from the brief and the evidence. Quotes are checked word for word against the evidence (unverifiable ones are flagged); figures and the evidence appendix are computed by Product Forge, not by the model.\n> ${base}`
     : `> **Draft made without a language model** (template backend): every section is filled from the brief and figures computed from the evidence. Review and rewrite before sharing.\n> ${base}`;
@@ -158,6 +171,13 @@ async function* llmSection(ctx: Ctx, task: string, evidence: EvidenceItem[], max
   if (rest) yield rest;
   for (const it of v.stats.cited) ctx.use(it);
   if (!wrote && !rest) yield '_The model returned nothing for this section._';
+  else if (gen.lastFinishReason === 'length') {
+    // cut at the token limit: said where it happened, and once to the caller
+    const limit = maxNewTokens ?? o.maxNewTokens ?? 512;
+    yield ` … ⚠️ *(cut off: the model reached its limit of ${limit} new tokens)*`;
+    if (!ctx.cutOff++) ctx.input.onWarning?.(`a section was cut off at the limit of ${limit} new tokens; raise maxNewTokens (productForge.generation.maxNewTokens) for complete sections`);
+  }
+  ctx.llmSections++;
   yield '\n\n';
 }
 
@@ -393,7 +413,7 @@ async function* personas(ctx: Ctx): AsyncGenerator<string> {
   }
   const how =
     `${ins.total} items were clustered by what they talk about (TF-IDF + spherical k-means${ev.attributes.length ? `, with the attributes ${ev.attributes.join(', ')}` : ''}). ` +
-    (seg && seg.tried.length ? `k = ${seg.k} was chosen by silhouette (${seg.tried.map((t) => `k=${t.k}: ${t.silhouette.toFixed(2)}`).join(', ')}).` : `k = ${seg?.k ?? 1}${ctx.input.options?.count !== undefined && ctx.input.options.count !== 'auto' ? ' (requested)' : ''}.`) +
+    (seg && seg.tried.length ? `k = ${seg.k} was chosen by silhouette (${seg.tried.map((t) => `k=${t.k}: ${t.silhouette.toFixed(2)}`).join(', ')}).` : `k = ${seg?.k ?? 1}${requestedNote(seg?.k ?? 1, ctx.input.options?.count)}.`) +
     ` Each persona summarises one real segment; sizes add up to ${ins.total}.`;
   yield `\n${how}\n`;
   for (const p of ins.personas) {
@@ -623,7 +643,13 @@ function appendix(ctx: Ctx): string {
     return `- **${it.id}** ${citeLink(it, ctx.input.linkBase)} — "${q.text}"${partial}`;
   });
   const v = ctx.verifier.stats;
-  const checks = ctx.llm ? `\n\nQuote check: ${v.verified} verified, ${v.unverified} flagged as unverified${v.unknownIds ? `, ${v.unknownIds} unknown evidence ids` : ''}.` : '';
+  const checks = ctx.llm ? `\n\nQuote check: ${v.verified} verified, ${v.unverified} flagged as unverified${v.unknownIds ? `, ${v.unknownIds} unknown evidence ids` : ''}${v.miscited ? `, ${v.miscited} citation${v.miscited === 1 ? '' : 's'} corrected to the item that holds the quote` : ''}.` : '';
   const files = ctx.ins.files.map((f) => `${f.path} (${f.items} item${f.items === 1 ? '' : 's'}${f.kind === 'analysis' ? ', analysis results' : ''})`).join('; ');
   return `\n## Evidence\n\nSources: ${files || 'none'}.${checks}\n\n${lines.length ? lines.join('\n') : '_No evidence cited._'}\n`;
+}
+
+/** "(requested)", or why fewer segments than requested were found. */
+function requestedNote(k: number, count: number | 'auto' | undefined): string {
+  if (count === undefined || count === 'auto') return '';
+  return k === count ? ' (requested)' : ` (${count} requested; the evidence supports ${k})`;
 }

@@ -5,7 +5,8 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { looksBinary, sniffEncoding } from '../readers/decode';
-import { productForgeOutputKind } from '../readers';
+import { pathExists } from '../fsutil';
+import { listFeedbackFiles, productForgeOutputKind } from '../readers';
 import { CancelledError, SENTIMENT_LABELS, UserError, throwIfAborted, type SentimentLabel } from '../types';
 
 export interface EvidenceItem {
@@ -30,6 +31,10 @@ export interface EvidenceSet {
   attributes: string[];
   /** A numeric rating column (rating / stars / score / nps), when present. */
   ratingField?: string;
+  /** All the items read, when `items` is a sample of them. */
+  totalItems?: number;
+  /** What the reader decided that the user should know (a file given twice, a sample, a report read as its results). */
+  notes?: string[];
 }
 
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
@@ -37,6 +42,8 @@ const TEXT_COLUMNS = ['text', 'feedback', 'comment', 'comments', 'review', 'revi
 const SOURCE_COLUMNS = ['source', 'file', 'source_file', 'path'];
 const LINE_COLUMNS = ['line', 'source_line', 'line_number', 'row'];
 const SENTIMENT_COLUMNS = ['sentiment', 'label', 'predicted', 'prediction', 'predicted_label'];
+/** Columns analyze adds beside the text (src/core/analysis/writers.ts). */
+const ANALYSIS_COLUMNS = new Set(['label', 'score', 'scores', 'negative', 'neutral', 'positive', 'drivers']);
 
 /** Reads a whole text file with encoding detection (UTF-8/16 with or without BOM, GB18030). */
 export async function readTextFile(file: string): Promise<string> {
@@ -144,6 +151,10 @@ function fromRecords(file: string, records: { fields: Record<string, string>; li
   const lineCol = find(LINE_COLUMNS);
   const sentCol = find(SENTIMENT_COLUMNS);
   const analysis = !!(srcCol && lineCol);
+  // Product Forge's own results (analyze): the label is the sentiment; score (the model's confidence), the class
+  // probabilities and the drivers are the model's, not the customer's, so they never become fields (a "score" of
+  // 0.71 is not a rating of 0.71 of 5).
+  const ours = analysis && headers.some((h) => norm(h) === 'label') && headers.some((h) => norm(h) === 'score');
   const items: RawItem[] = [];
   for (const r of records) {
     const text = (r.fields[textCol] ?? '').trim();
@@ -151,6 +162,7 @@ function fromRecords(file: string, records: { fields: Record<string, string>; li
     const fields: Record<string, string> = {};
     for (const h of headers) {
       if (h === textCol || (analysis && (h === srcCol || h === lineCol))) continue;
+      if (ours && ANALYSIS_COLUMNS.has(norm(h))) continue;
       const v = r.fields[h];
       if (v !== undefined && v !== '') fields[h] = v;
     }
@@ -248,41 +260,127 @@ function elementLines(text: string, n: number): number[] | undefined {
   return starts.length === n ? starts : undefined;
 }
 
-/** Files under a folder that can hold evidence (analysis results first: results.csv / results.json). */
-async function expand(p: string): Promise<string[]> {
+/** A report folder analyze wrote: its results file, when it holds one. */
+async function resultsIn(dir: string): Promise<string | undefined> {
+  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  const results = names.filter((n) => /^(results|items)\.(csv|json|jsonl)$/i.test(n)).sort();
+  return results.length ? path.join(dir, results[0]) : undefined;
+}
+
+/**
+ * The files one --evidence path stands for. A file is itself, except what Product Forge wrote that is not feedback:
+ * a report.md stands for the results file beside it, a generated document is refused. A folder: its analysis results
+ * when it is a report folder; the latest report of a folder of reports (.product-forge/reports); else the feedback files
+ * in it and its subfolders (as Analyze Feedback reads a folder: dot-folders, node_modules and report folders skipped),
+ * without documents generate wrote.
+ */
+async function expand(p: string, notes: string[]): Promise<string[]> {
   const st = await fsp.stat(p).catch(() => undefined);
   if (!st) throw new UserError(`Evidence not found: ${p}`);
-  if (!st.isDirectory()) return [p];
-  const names = (await fsp.readdir(p)).sort();
-  const results = names.filter((n) => /^(results|items)\.(csv|json|jsonl)$/i.test(n));
-  if (results.length) return [path.join(p, results[0])];
-  const files = names.filter((n) => /\.(txt|md|csv|tsv|json|jsonl)$/i.test(n) && !n.startsWith('.')).map((n) => path.join(p, n));
+  if (!st.isDirectory()) {
+    const kind = await productForgeOutputKind(p);
+    if (kind === 'an analysis report') {
+      const results = await resultsIn(path.dirname(p));
+      if (!results) throw new UserError(`${p} is an analysis report, not feedback, and its results file (results.csv) is not beside it: give the results file or the feedback files`);
+      notes.push(`${p} is an analysis report: its items are read from ${results}`);
+      return [results];
+    }
+    if (kind === 'a generated document') throw new UserError(`${p} is a document Product Forge generated, not feedback: give the feedback files or an analysis's results`);
+    return [p];
+  }
+  const results = await resultsIn(p);
+  if (results) return [results];
+  const entries = await fsp.readdir(p, { withFileTypes: true });
+  const hasOwnFiles = entries.some((e) => e.isFile() && /\.(txt|md|csv|tsv|json|jsonl)$/i.test(e.name) && !e.name.startsWith('.'));
+  if (!hasOwnFiles) {
+    // a folder of report folders: the latest analysis
+    const runs: { file: string; mtime: number }[] = [];
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      const r = await resultsIn(path.join(p, e.name));
+      if (r) runs.push({ file: r, mtime: (await fsp.stat(r)).mtimeMs });
+    }
+    if (runs.length) {
+      runs.sort((a, b) => b.mtime - a.mtime);
+      notes.push(`${p} holds ${runs.length} analysis report${runs.length === 1 ? '' : 's'}: using the latest, ${path.dirname(runs[0].file)}`);
+      return [runs[0].file];
+    }
+  }
+  let files: string[];
+  try {
+    files = await listFeedbackFiles([p]);
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`No evidence in ${p}: no feedback files (.txt .md .csv .tsv .json .jsonl) and no analysis results in it`);
+    throw e;
+  }
   // documents generate wrote (and reports) in the folder are not evidence: they would be counted again
   const kinds = await Promise.all(files.map(productForgeOutputKind));
-  return files.filter((_, i) => kinds[i] !== 'a generated document' && kinds[i] !== 'an analysis report');
+  return files.filter((_, i) => kinds[i] !== 'a generated document' && kinds[i] !== 'an analysis report' && kinds[i] !== 'predictions');
+}
+
+/**
+ * Where a source recorded in analysis results is now: analyze records paths relative to the folder it ran in, which
+ * need not be this one. Kept when it exists from here; else looked up from the results file's folder and its
+ * parents, and made relative to here.
+ */
+async function locateSource(source: string, resultsFile: string, cache: Map<string, string>): Promise<string> {
+  const known = cache.get(source);
+  if (known !== undefined) return known;
+  let found = source;
+  if (!path.isAbsolute(source) && !(await pathExists(source))) {
+    for (let dir = path.dirname(path.resolve(resultsFile)); ; dir = path.dirname(dir)) {
+      const candidate = path.join(dir, source);
+      if (await pathExists(candidate)) {
+        found = path.relative(process.cwd(), candidate) || candidate;
+        break;
+      }
+      if (path.dirname(dir) === dir) break;
+    }
+  }
+  cache.set(source, found);
+  return found;
 }
 
 export interface LoadEvidenceOptions {
   signal?: AbortSignal;
-  /** At most this many items are kept (first ones in file order). Default 5000. */
+  /** At most this many items are kept: an evenly spaced sample of all items, in file order. Default 5000. */
   maxItems?: number;
 }
 
 /** Loads and numbers evidence from feedback files, folders or analysis results. */
 export async function loadEvidence(paths: string[], opts: LoadEvidenceOptions = {}): Promise<EvidenceSet> {
-  const set: EvidenceSet = { items: [], files: [], attributes: [] };
+  const set: EvidenceSet = { items: [], files: [], attributes: [], notes: [] };
   const max = opts.maxItems ?? 5000;
   const raw: RawItem[] = [];
+  const seen = new Map<string, string>();
+  const sources = new Map<string, string>();
   for (const p of paths) {
-    for (const file of await expand(p)) {
+    for (const file of await expand(p, set.notes!)) {
       throwIfAborted(opts.signal);
+      // the same file given twice (or inside a folder also given) is read once
+      const real = await fsp.realpath(file).catch(() => path.resolve(file));
+      const first = seen.get(real);
+      if (first !== undefined) {
+        set.notes!.push(first === file ? `${file} is given more than once: read once` : `${file} is the same file as ${first}: read once`);
+        continue;
+      }
+      seen.set(real, file);
       const { items, kind } = await readOne(file);
+      if (kind === 'analysis') for (const it of items) it.source = await locateSource(it.source, file, sources);
       set.files.push({ path: file, items: items.length, kind });
-      for (const it of items) if (raw.length < max) raw.push(it);
+      raw.push(...items);
     }
   }
   if (opts.signal?.aborted) throw new CancelledError();
-  set.items = raw.map((r, i) => ({ id: `E${i + 1}`, ...r }));
+  if (paths.length && !raw.length) throw new UserError(`No feedback items found in ${paths.join(', ')}: the files are empty or have no text`);
+  let kept = raw;
+  if (raw.length > max) {
+    // an evenly spaced sample, so every file and every part of a long file is represented
+    kept = Array.from({ length: max }, (_, i) => raw[Math.floor((i * raw.length) / max)]);
+    set.totalItems = raw.length;
+    set.notes!.push(`${raw.length.toLocaleString('en-US')} items: the document uses an evenly spaced sample of ${max.toLocaleString('en-US')} (themes, counts and quotes come from the sample)`);
+  }
+  set.items = kept.map((r, i) => ({ id: `E${i + 1}`, ...r }));
   set.attributes = categoricalFields(set.items);
   set.ratingField = ratingField(set.items);
   return set;
@@ -320,7 +418,10 @@ function ratingField(items: EvidenceItem[]): string | undefined {
   for (const k of keys) {
     if (!/^(rating|stars|star_rating|score|nps|csat)$/i.test(norm(k))) continue;
     const vals = items.map((it) => it.fields[k]).filter((v) => v !== undefined && v !== '');
-    if (vals.length >= items.length * 0.6 && vals.every((v) => /^-?\d+(\.\d+)?$/.test(v.trim()))) return k;
+    if (vals.length < items.length * 0.6 || !vals.every((v) => /^-?\d+(\.\d+)?$/.test(v.trim()))) continue;
+    // a rating scale (stars 1-5, NPS 0-10, CSAT 1-7): values from 0 to 10 that go above 1 (a 0-1 value is a probability)
+    const nums = vals.map(Number);
+    if (Math.min(...nums) >= 0 && Math.max(...nums) <= 10 && Math.max(...nums) > 1) return k;
   }
   return undefined;
 }

@@ -13,12 +13,14 @@ export interface GenerateRuntimeLike {
 
 export class LocalGenerator implements TextGenerator {
   readonly label: string;
+  lastFinishReason: string | undefined;
   constructor(private readonly runtime: GenerateRuntimeLike, readonly modelId: string) {
     this.label = `local: ${modelId}`;
   }
 
   async *stream(req: TextRequest): AsyncIterable<string> {
     if (req.signal?.aborted) throw new CancelledError();
+    this.lastFinishReason = undefined;
     const queue: string[] = [];
     let done = false;
     let error: unknown;
@@ -36,6 +38,7 @@ export class LocalGenerator implements TextGenerator {
       )
       .then(
         (r) => {
+          this.lastFinishReason = r.finishReason;
           if (r.finishReason === 'cancelled') error = new CancelledError();
           done = true;
           notify();

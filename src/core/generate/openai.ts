@@ -26,6 +26,20 @@ export class HttpError extends UserError {
   }
 }
 
+/** The endpoint as it may be shown (documents, messages): without user name, password or query (API keys live there). */
+export function displayEndpoint(endpoint: string): string {
+  try {
+    const u = new URL(endpoint);
+    u.username = '';
+    u.password = '';
+    u.search = '';
+    u.hash = '';
+    return u.href.replace(/\/$/, '');
+  } catch {
+    return endpoint.replace(/\/\/[^/@]*@/, '//').replace(/\?.*$/, '');
+  }
+}
+
 export function chatCompletionsUrl(endpoint: string): URL {
   let u: URL;
   try {
@@ -61,7 +75,7 @@ function httpError(status: number, body: string, model: string, url: URL, retryA
     case status === 401 || status === 403:
       return new HttpError(`The server at ${url.origin} rejected the API key (${status})${says}. Set the key with "Product Forge: Set OpenAI-Compatible API Key" (CLI: PRODUCT_FORGE_API_KEY).`, status, msg);
     case status === 404:
-      return new HttpError(`Model "${model}" or the chat-completions route was not found at ${url.href} (404)${says}. Check productForge.generation.model and the endpoint.`, status, msg);
+      return new HttpError(`Model "${model}" or the chat-completions route was not found at ${displayEndpoint(url.href)} (404)${says}. Check productForge.generation.model and productForge.generation.endpoint.`, status, msg);
     case status === 429:
       return new HttpError(`The server is rate limiting requests (429)${says}.${retryAfter ? ` Retry after ${retryAfter} s.` : ' Try again later.'}`, status, msg);
     case status >= 500:
@@ -121,7 +135,7 @@ export class OpenAICompatibleGenerator implements TextGenerator {
   lastFinishReason: string | undefined;
 
   constructor(private readonly opts: OpenAIOptions) {
-    this.label = `openai-compatible: ${opts.model} at ${opts.endpoint}`;
+    this.label = `openai-compatible: ${opts.model} at ${displayEndpoint(opts.endpoint)}`;
   }
 
   async *stream(req: TextRequest): AsyncIterable<string> {
@@ -215,6 +229,41 @@ export class OpenAICompatibleGenerator implements TextGenerator {
         });
         res.on('end', () => fail(httpError(status, text, this.opts.model, url, res.headers['retry-after'] as string | undefined)));
         res.on('error', () => fail(httpError(status, text, this.opts.model, url)));
+        return;
+      }
+      const type = String(res.headers['content-type'] ?? '').toLowerCase();
+      if (type.includes('json')) {
+        // A server that ignores stream: true answers with the whole completion at once: used as one piece.
+        let text = '';
+        res.on('data', (d: string) => {
+          armIdle();
+          if (text.length < 4 * 1024 * 1024) text += d;
+        });
+        res.on('end', () => {
+          let j: { choices?: { message?: { content?: unknown }; text?: unknown; finish_reason?: unknown }[] } | undefined;
+          try {
+            j = JSON.parse(text);
+          } catch {
+            /* handled below */
+          }
+          const choice = j?.choices?.[0];
+          const content = choice?.message?.content ?? choice?.text;
+          if (typeof content !== 'string') {
+            fail(new BackendUnavailableError(`${displayEndpoint(url.href)} did not answer with a chat completion (${serverMessage(text) ?? 'an empty body'}): check the endpoint, the server's OpenAI-compatible base URL such as http://localhost:11434/v1`, 'openai-compatible'));
+            return;
+          }
+          if (content) queue.push(content);
+          this.lastFinishReason = typeof choice?.finish_reason === 'string' ? choice.finish_reason : 'stop';
+          ended = true;
+          notify();
+        });
+        res.on('error', (e) => fail(new IncompleteOutputError(`the connection to ${url.origin} broke (${e.message})`)));
+        return;
+      }
+      if (type && !type.includes('event-stream') && !type.startsWith('text/plain')) {
+        // a web page or a file: not a chat-completions server at this address
+        fail(new BackendUnavailableError(`${displayEndpoint(url.href)} answered with ${type.split(';')[0]}, not chat completions: check the endpoint, the server's OpenAI-compatible base URL such as http://localhost:11434/v1`, 'openai-compatible'));
+        request.destroy();
         return;
       }
       const parser = new SseParser();

@@ -61,6 +61,8 @@ export interface TextGenerator {
   /** Shown in the document header, e.g. "local: onnx-community/Qwen2.5-0.5B-Instruct". */
   readonly label: string;
   stream(req: TextRequest): AsyncIterable<string>;
+  /** Why the last answer ended ('stop', 'length' when cut at maxNewTokens, ...), when the backend knows. */
+  readonly lastFinishReason?: string;
 }
 
 /** The backend could not be used at all (no model, server unreachable): offer the others. */

@@ -1,11 +1,24 @@
 // Checks language-model output against the evidence while it streams:
-//  - quotes ("…", “…”) of 4+ words must appear verbatim (whitespace and quote style aside) in an
-//    evidence item; unverifiable ones are flagged inline, never silently kept as if real;
-//  - evidence ids ([E12]) must exist; they become links to file:line, unknown ids are flagged.
+//  - quotes ("…", “…”, 「…」, 『…』) of 4+ words (CJK: two characters count as one word) must appear
+//    verbatim (whitespace and quote style aside) in an evidence item; unverifiable ones are flagged
+//    inline, never silently kept as if real;
+//  - evidence ids ([E12]) must exist; they become links to file:line, unknown ids are flagged;
+//  - an id right after a verified quote must name an item holding that quote; if it does not, the
+//    link goes to the item that does, with a note that the model's id was wrong.
 // Text outside quotes and brackets passes through at once; a quote is held back until it closes.
 import { citeLink, type EvidenceItem } from './evidence';
 
 export const UNVERIFIED_FLAG = ' ⚠️ *(unverified quote: not found word for word in the evidence)*';
+
+/** Note after a corrected citation: the model named `cited`, the quote is from `actual`. */
+export const miscitedNote = (cited: string, actual: string) => ` ⚠️ *(the model cited ${cited}; the quote is from ${actual})*`;
+
+/** Opening quote mark → its closing mark. */
+const QUOTES: Record<string, string> = { '"': '"', '“': '”', '「': '」', '『': '』' };
+
+/** What may stand between a closing quote and the id that cites it (whitespace, light punctuation). */
+const GAP = /^[\s,.;:!?()—–\-…，。；：！？、（]$/u;
+const MAX_GAP = 6;
 
 const normalizeForMatch = (s: string) =>
   s
@@ -14,10 +27,15 @@ const normalizeForMatch = (s: string) =>
     .replace(/\s+/g, ' ')
     .trim();
 
+/** A quote as find() looks for it: normalised, without leading/trailing dots and separators. */
+const quoteKey = (quote: string) => normalizeForMatch(quote).replace(/^[\s.…]+|[\s.…,;:。，；：、]+$/gu, '');
+
 export interface VerifyStats {
   verified: number;
   unverified: number;
   unknownIds: number;
+  /** Ids placed after a verified quote that is not in the cited item (the link was corrected). */
+  miscited: number;
   /** Evidence items cited (by id or by a verified quote), in first-citation order. */
   cited: EvidenceItem[];
 }
@@ -25,20 +43,24 @@ export interface VerifyStats {
 export class EvidenceVerifier {
   private readonly byId = new Map<string, EvidenceItem>();
   private readonly haystack: { item: EvidenceItem; text: string }[];
+  private readonly textById = new Map<string, string>();
   private buf = '';
   /** What opened the pending segment: a quote char, '[' or '' (plain text). */
   private open = '';
-  readonly stats: VerifyStats = { verified: 0, unverified: 0, unknownIds: 0, cited: [] };
+  /** The verified quote just closed, while only a short gap of whitespace/punctuation follows it. */
+  private lastQuote?: { key: string; item: EvidenceItem; gap: number };
+  readonly stats: VerifyStats = { verified: 0, unverified: 0, unknownIds: 0, miscited: 0, cited: [] };
   private readonly citedSet = new Set<string>();
 
   constructor(items: EvidenceItem[], private readonly linkBase?: string) {
     for (const it of items) this.byId.set(it.id.toUpperCase(), it);
     this.haystack = items.map((item) => ({ item, text: normalizeForMatch(item.text) }));
+    for (const h of this.haystack) this.textById.set(h.item.id.toUpperCase(), h.text);
   }
 
   /** The item containing `quote` verbatim, if any. */
   find(quote: string): EvidenceItem | undefined {
-    const q = normalizeForMatch(quote).replace(/^[\s.…]+|[\s.…,;:]+$/g, '');
+    const q = quoteKey(quote);
     if (!q) return undefined;
     return this.haystack.find((h) => h.text.includes(q))?.item;
   }
@@ -55,10 +77,14 @@ export class EvidenceVerifier {
     let out = '';
     for (const ch of chunk) {
       if (!this.open) {
-        if (ch === '"' || ch === '“' || ch === '[') {
+        if (ch === '[' || Object.hasOwn(QUOTES, ch)) {
+          if (ch !== '[') this.lastQuote = undefined;
           this.open = ch;
           this.buf = ch;
-        } else out += ch;
+        } else {
+          if (this.lastQuote && (!GAP.test(ch) || ++this.lastQuote.gap > MAX_GAP)) this.lastQuote = undefined;
+          out += ch;
+        }
         continue;
       }
       this.buf += ch;
@@ -66,8 +92,7 @@ export class EvidenceVerifier {
         if (ch === ']') out += this.closeBracket();
         else if (this.buf.length > 12 || ch === '\n' || !/^\[E?\d*$/i.test(this.buf)) out += this.release();
       } else {
-        const closes = this.open === '"' ? ch === '"' : ch === '”';
-        if (closes) out += this.closeQuote();
+        if (ch === QUOTES[this.open]) out += this.closeQuote();
         else if (ch === '\n' && this.buf.endsWith('\n\n')) out += this.release(); // a quote never spans paragraphs
         else if (this.buf.length > 1200) out += this.release();
       }
@@ -77,6 +102,7 @@ export class EvidenceVerifier {
 
   /** Flushes whatever is pending (end of a section). */
   end(): string {
+    this.lastQuote = undefined;
     if (!this.open) return '';
     if (this.open !== '[' && wordCount(this.buf.slice(1)) >= 4 && !this.find(this.buf.slice(1))) {
       this.stats.unverified++;
@@ -89,6 +115,7 @@ export class EvidenceVerifier {
   }
 
   private release(): string {
+    this.lastQuote = undefined;
     const t = this.buf;
     this.buf = '';
     this.open = '';
@@ -105,6 +132,7 @@ export class EvidenceVerifier {
     if (it) {
       this.stats.verified++;
       this.cite(it);
+      this.lastQuote = { key: quoteKey(inner), item: it, gap: 0 };
       return whole;
     }
     this.stats.unverified++;
@@ -113,6 +141,8 @@ export class EvidenceVerifier {
 
   private closeBracket(): string {
     const whole = this.buf;
+    const quote = this.lastQuote;
+    this.lastQuote = undefined;
     this.buf = '';
     this.open = '';
     const m = /^\[(E\d+)\]$/i.exec(whole);
@@ -122,11 +152,26 @@ export class EvidenceVerifier {
       this.stats.unknownIds++;
       return `[${m[1]} ⚠️ unknown evidence id]`;
     }
+    if (quote && !this.textById.get(it.id.toUpperCase())?.includes(quote.key)) {
+      // The id follows a verified quote that is not in the item it names: link the item that holds
+      // the quote (already cited by closeQuote) and say so, rather than cite the wrong line.
+      this.stats.miscited++;
+      const real = quote.item;
+      return `[${real.id}: ${citeLink(real, this.linkBase).slice(1)}${miscitedNote(it.id, real.id)}`;
+    }
     this.cite(it);
     return `[${it.id}: ${citeLink(it, this.linkBase).slice(1)}`;
   }
 }
 
-function wordCount(s: string): number {
-  return s.trim().split(/\s+/).filter(Boolean).length;
+/** CJK ideographs, kana and hangul syllables: two of them count as one word. */
+const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
+/** CJK punctuation and full-width forms other than letters and digits (not words on their own). */
+const CJK_PUNCT = /[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u30fb\u30fc]/gu;
+
+/** Words in `s`: whitespace-separated words, plus one per two CJK characters. */
+export function wordCount(s: string): number {
+  const cjk = s.match(CJK_CHAR)?.length ?? 0;
+  const rest = cjk ? s.replace(CJK_CHAR, ' ').replace(CJK_PUNCT, ' ') : s;
+  return rest.trim().split(/\s+/).filter(Boolean).length + Math.floor(cjk / 2);
 }
