@@ -142,6 +142,13 @@ describe('generate: evidence as users give it', () => {
     await assert.rejects(loadEvidence([path.join(tmp, 'blank.txt')]), /No feedback items found/);
   });
 
+  it('"everything I need in one place" is not a user story; "I want to export to PDF" is', async () => {
+    fs.writeFileSync(path.join(tmp, 'fb.txt'), 'Love that I have everything I need in one place and it looks great.\nI want to export my board to PDF for the weekly review.\n');
+    const { md } = await doc({ kind: 'prd', brief: brief(), evidence: await loadEvidence([path.join(tmp, 'fb.txt')]), backend: 'template' });
+    assert.match(md, /I want to export my board to PDF for the weekly review\./);
+    assert.doesNotMatch(md, /I want in one place/);
+  });
+
   it('sources recorded by analyze elsewhere are found from the results file, so links resolve', async () => {
     // analyze ran in `project/`, recording "feedback/fb.csv"; generate runs from the temp folder
     const project = path.join(tmp, 'project');

@@ -330,6 +330,8 @@ function prdStories(ctx: Ctx): string {
     const prio = [...top].some((t) => lower.includes(t)) ? 'P0' : [...mid].some((t) => lower.includes(t)) ? 'P1' : 'P2';
     const who = personaOf.get(it.id)?.name.toLowerCase() ?? 'user';
     const action = m[2].trim().replace(/[,;:]+$/, '');
+    // "everything I need in one place": a place, not a request
+    if (!m[1] && /^(in|on|at|from|of|with|by|about|into|here|there|now|again|anymore|it|this|that|everything|anything|nothing)\b/i.test(action)) continue;
     const want = /^(to|it\s+to)\s/i.test(m[1] ?? '') ? `to ${action}` : /^that\s/i.test(m[1] ?? '') ? `that ${action}` : action;
     stories.push({ p: prio, line: `- **${prio}** As one of the ${who}, I want ${want}. — ${ctx.q(quoteOf(it, (x) => WANT.test(x)))}` });
   }
@@ -349,7 +351,7 @@ function prdFunctional(ctx: Ctx): string {
   for (const r of bullets(ctx.input.brief.sections.requirements)) out.push(`- **FR-${++n}** ${r} _(brief)_`);
   const pool = ctx.input.evidence.items.filter((i) => cues(i.text).goal || cues(i.text).frustration || i.sentiment === 'negative');
   for (const t of themesIn(ctx, pool).slice(0, 5)) {
-    out.push(`- **FR-${++n}** Address "${t.term}": raised in ${t.count} of ${ins.total} items (${pct(t.count, ins.total)}), e.g. ${ctx.q(quoteOf(t.items[0], (s) => s.toLowerCase().includes(t.term)))}`);
+    out.push(`- **FR-${++n}** Address "${t.term}": raised as a complaint or request in ${t.count} of ${ins.total} items (${pct(t.count, ins.total)}), e.g. ${ctx.q(quoteOf(t.items[0], (s) => s.toLowerCase().includes(t.term)))}`);
   }
   return out.length ? out.join('\n') : '_No requirements in the brief and no requests or complaints in the evidence._';
 }
