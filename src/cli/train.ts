@@ -13,7 +13,7 @@ import { profileTable } from '../core/train/infer';
 import { trainClassifier, type ModelChoice, type TrainOptions } from '../core/train/trainer';
 import { assertReplaceableClassifierDir, CLASSIFIERS_DIR, saveClassifier, savedClassifierDir } from '../core/train/artifact';
 import { parseArgs, type FlagSpec } from './args';
-import { assertOutputPath, safeName } from '../core/fsutil';
+import { assertOutputPath, assertWritableOutput, safeName } from '../core/fsutil';
 import { onStopSignals, printError, printWarning, reportFailure } from './errors';
 import { defaultPredictionsPath, predictFile } from '../core/train/predict';
 import { createFoldPool } from '../runtime/cv-pool';
@@ -46,7 +46,8 @@ const TRAIN_USAGE = `usage: product-forge train <file.csv> --target COLUMN [opti
                             found under --models-path DIR (or PRODUCT_FORGE_MODELS_PATH); --device auto|cpu|gpu
   --json                    print {accuracy, macro_f1, per_class, confusion, fit_seconds, model} as JSON`;
 const PREDICT_USAGE = `usage: product-forge predict <model-dir> <file.csv> [--out FILE] [--force] [--json]
-  writes a new CSV with the input columns plus prediction and confidence (default: <file>.predictions.csv next to the input)
+  writes a new CSV with the input columns plus prediction and confidence (default: <file>.predictions.csv next to the input;
+  --out - writes it to standard output). A file of more than 2,000,000 rows is refused: split it.
   A classifier trained with text embeddings finds its embedding model by id under --models-path DIR (or
   PRODUCT_FORGE_MODELS_PATH), or in --embedding-model DIR; it must be the same model (checked by sha256).`;
 
@@ -133,7 +134,12 @@ export async function runTrain(argv: string[]): Promise<number> {
     const force = flags.has('force');
     // checked before training, so a long run does not end in a refusal
     let intoEmptyFolder = false;
-    if (saveTarget) await assertOutputPath(saveTarget, saveArg ? `--save ${saveArg}` : `--name ${saveName}`);
+    const saveFlag = saveArg ? '--save' : '--name';
+    if (saveTarget) {
+      await assertOutputPath(saveTarget, saveArg ? `--save ${saveArg}` : `--name ${saveName}`);
+      // the classifier is written into a temp folder beside it, then renamed: that folder must take new entries
+      await assertWritableOutput(saveTarget, saveFlag);
+    }
     if (saveTarget && existsSync(saveTarget)) {
       const shown = saveArg ? `--save ${saveArg}` : path.relative(process.cwd(), saveTarget) || saveTarget;
       if (!statSync(saveTarget).isDirectory()) throw new UserError(`${shown} is a file; give the folder to save the classifier in (it is created)`);
@@ -160,11 +166,12 @@ export async function runTrain(argv: string[]): Promise<number> {
       const file = positional[0];
       const table = await readTable(file, { signal, onProgress: progress(quiet, 'reading') });
       const testFile = str(flags, 'test');
+      // the test file is read in its own dialect (its delimiter, header and number format), not the training file's
       const testTable = testFile ? await readTable(testFile, { signal }) : undefined;
       const profiles = profileTable(table);
       const embedder = textFeatures !== 'tfidf' ? await openEmbedder(embeddingModel!, flags, device, quiet, signal) : undefined;
       const opts: TrainOptions = {
-        target, features: list(str(flags, 'features')), model, testSplit: num(flags, 'test-split'), testTable, seed: num(flags, 'seed', true),
+        target, features: list(str(flags, 'features')), model, testSplit: num(flags, 'test-split'), testTable, testName: testFile, seed: num(flags, 'seed', true),
         classWeight: cw as TrainOptions['classWeight'], epochs: num(flags, 'epochs', true), batchSize: num(flags, 'batch-size', true),
         learningRate: num(flags, 'learning-rate'), hidden, dropout: num(flags, 'dropout'), validationShare: num(flags, 'validation-share'),
         C: num(flags, 'c'), maxIter: num(flags, 'max-iter', true), nTrees: num(flags, 'trees', true), nRounds: num(flags, 'rounds', true), signal,
@@ -181,7 +188,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       }
       let saved: string | undefined;
       if (saveTarget) {
-        saved = await saveClassifier(r, { parent: path.dirname(saveTarget), name: path.basename(saveTarget), profiles, source: path.resolve(file), signal, onExisting: force || intoEmptyFolder ? 'replace' : 'refuse', exactName: true });
+        saved = await saveClassifier(r, { parent: path.dirname(saveTarget), name: path.basename(saveTarget), profiles, source: path.resolve(file), signal, onExisting: force || intoEmptyFolder ? 'replace' : 'refuse', exactName: true, flag: saveFlag });
       }
       const m = r.metrics;
       if (json) {
@@ -238,7 +245,11 @@ export async function runPredict(argv: string[]): Promise<number> {
     if (!existsSync(modelDir)) throw new UserError(`${ref}: no such classifier folder (give the folder \`train --save\` wrote, or a name under .product-forge/classifiers)`);
     const json = flags.has('json');
     const quiet = json || flags.has('quiet');
-    const out = str(flags, 'out') ?? (await defaultPredictionsPath(csv));
+    const outArg = str(flags, 'out');
+    if (outArg === '') throw new UserError('--out needs a file name (or - for standard output)');
+    // --out - writes the CSV to standard output (and the summary to stderr)
+    const toStdout = outArg === '-';
+    const out = toStdout ? '-' : outArg ?? (await defaultPredictionsPath(csv));
     return await withSigint(async (signal) => {
       const bar = progress(quiet, 'predicting');
       let embedder: LoadedEmbedder | undefined;
@@ -248,6 +259,7 @@ export async function runPredict(argv: string[]): Promise<number> {
         r = await predictFile(modelDir, csv, out, {
           force: flags.has('force'),
           signal,
+          stream: toStdout ? process.stdout : undefined,
           onProgress: (stage, d, t) => stage === 'predicting' && bar(d, t),
           embedderFor: async (model, sha256) => (embedder = await openEmbedder(str(flags, 'embedding-model') ?? model, flags, device, quiet, signal, sha256)),
         });
@@ -255,8 +267,9 @@ export async function runPredict(argv: string[]): Promise<number> {
         await embedder?.dispose();
       }
       for (const w of r.warnings) printWarning(process.stderr, w);
-      if (json) process.stdout.write(JSON.stringify({ out: r.out, rows: r.rows, counts: r.counts, warnings: r.warnings }) + '\n');
-      else process.stdout.write(`wrote ${r.rows} predictions to ${r.out} (${Object.entries(r.counts).map(([k, v]) => `${k}: ${v}`).join(', ')})\n`);
+      const summary = toStdout ? process.stderr : process.stdout;
+      if (json) summary.write(JSON.stringify({ out: r.out, rows: r.rows, counts: r.counts, warnings: r.warnings }) + '\n');
+      else summary.write(`wrote ${r.rows} predictions to ${toStdout ? 'standard output' : r.out} (${Object.entries(r.counts).map(([k, v]) => `${k}: ${v}`).join(', ')})\n`);
       return 0;
     });
   } catch (e) {

@@ -297,3 +297,52 @@ export function fileStamp(file: string): string {
     return '';
   }
 }
+
+/** How an output path is checked for write access (fs.promises.access; injectable, since root ignores modes). */
+export type AccessFn = (p: string, mode: number) => Promise<void>;
+
+const ERRNO_WORDS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the disk',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  EMFILE: 'too many open files',
+  ENAMETOOLONG: 'the name is too long',
+};
+
+/**
+ * Checks before any work that an output at `out` (a file, or a folder made with its temp folder next to it) can be
+ * written: the nearest existing folder above it must accept new entries (write and search permission). `flag` is the
+ * option to change ('--out', '--save'). A file in the way is left to assertOutputPath.
+ */
+export async function assertWritableOutput(out: string, flag: string, access: AccessFn = fsp.access): Promise<void> {
+  for (let p = path.dirname(path.resolve(out)); ; p = path.dirname(p)) {
+    const st = await fsp.stat(p).catch(() => undefined);
+    if (st) {
+      if (!st.isDirectory()) return;
+      try {
+        await access(p, fs.constants.W_OK | fs.constants.X_OK);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? '';
+        throw new UserError(`cannot write into ${p} (${code === 'EROFS' ? 'read-only file system' : 'permission denied'}): choose another ${flag}`);
+      }
+      return;
+    }
+    if (path.dirname(p) === p) return;
+  }
+}
+
+/**
+ * A failed write as one clear sentence ("could not write DIR: permission denied (EACCES)") instead of the raw errno
+ * text; UserErrors, cancellations and errors without a known errno code are returned as they are.
+ */
+export function explainWriteError(e: unknown, target: string, flag?: string): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (e instanceof UserError || e instanceof CancelledError || !code || !ERRNO_WORDS[code]) return e;
+  const hint = flag && ['EACCES', 'EPERM', 'EROFS'].includes(code) ? `: choose another ${flag}` : '';
+  const err = new Error(`could not write ${target}: ${ERRNO_WORDS[code]} (${code})${hint}`);
+  (err as Error & { cause?: unknown }).cause = e;
+  return err;
+}

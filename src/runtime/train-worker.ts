@@ -157,7 +157,7 @@ async function handle(req: WorkerRequest, signal: AbortSignal): Promise<unknown>
     }
     case 'predictFile': {
       const m = await model(req.modelDir, req.models, signal);
-      return predictFile(m, req.csv, req.out, { signal, onProgress: (stage, done, total) => post({ id: req.id, type: 'progress', stage, done, total }) });
+      return predictFile(m, req.csv, req.out, { signal, outFlag: 'output file', onProgress: (stage, done, total) => post({ id: req.id, type: 'progress', stage, done, total }) });
     }
     case 'predictRows': {
       const m = await model(req.modelDir, req.models, signal);

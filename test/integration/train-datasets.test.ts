@@ -5,7 +5,10 @@ import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readTable } from '../../src/core/train/csv';
+import { readTable, takeRows } from '../../src/core/train/csv';
+import { saveClassifier } from '../../src/core/train/artifact';
+import { predictFile } from '../../src/core/train/predict';
+import { onnxLabelsAreArgmax } from '../unit/train.helpers';
 import { trainClassifier, type EpochInfo } from '../../src/core/train/trainer';
 import { TrainClient } from '../../src/extension/trainClient';
 import type { ClassifierSummary, TableInfo, TrainSummary } from '../../src/core/train/worker-protocol';
@@ -39,6 +42,42 @@ describe('train integration: shared datasets', function () {
     assert.equal(t.columns[0], 'c0');
     const r = await trainClassifier(t, { target: 'c6', seed: 0 });
     assert.ok(r.metrics.accuracy > 0.9, `accuracy ${r.metrics.accuracy}`);
+  });
+
+  it('car evaluation (no header): a one-line prediction file without a header is predicted, not refused as "only a header"', async () => {
+    const t = await readTable(car);
+    const r = await trainClassifier(t, { target: 'c6', model: 'logreg', seed: 0 });
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pf-train-car-'));
+    try {
+      const saved = await saveClassifier(r, { parent: dir, name: 'car' });
+      const first = (await fs.readFile(car, 'utf8')).split('\n')[0].trim();
+      for (const [name, line] of [['six.data', first.split(',').slice(0, 6).join(',')], ['seven.data', first]]) {
+        const one = path.join(dir, name);
+        await fs.writeFile(one, `${line}\n`);
+        const out = path.join(dir, `${name}.csv`);
+        const res = await predictFile(saved, one, out);
+        assert.equal(res.rows, 1, name);
+        const lines = (await fs.readFile(out, 'utf8')).trim().split('\n');
+        assert.equal(lines.length, 2);
+        assert.ok(r.classifier.labels.includes(lines[1].split(',').at(-2)!), lines[1]);
+      }
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('titanic: the random forest ONNX label output is argmax(probabilities) on the held-out rows', async () => {
+    const t = await readTable(titanic);
+    const idx = Array.from({ length: t.rowCount }, (_, i) => i);
+    const r = await trainClassifier(takeRows(t, idx.slice(0, 700)), { target: 'Survived', model: 'rf', seed: 0, testTable: takeRows(t, idx.slice(700)) });
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pf-train-tt-'));
+    try {
+      const saved = await saveClassifier(r, { parent: dir, name: 'tt-rf' });
+      const counts = await onnxLabelsAreArgmax(saved, takeRows(t, idx.slice(700)));
+      assert.ok(counts[0] > 50 && counts[1] > 30, counts.join(', '));
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   describe('through the training worker', function () {

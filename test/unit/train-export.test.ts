@@ -10,6 +10,7 @@ import { loadClassifier, saveClassifier } from '../../src/core/train/artifact';
 import { OnnxClassifier, predictFile } from '../../src/core/train/predict';
 import { ProtoWriter } from '../../src/core/train/onnx';
 import { runPredict, runTrain } from '../../src/cli/train';
+import { mixedTable as mixedTable2, onnxLabelsAreArgmax } from './train.helpers';
 import { productForgeOutputKind } from '../../src/core/readers';
 
 /** A table mixing numeric (with gaps), categorical, date and text columns. */
@@ -87,6 +88,18 @@ describe('train: ONNX export', () => {
       assert.equal(one.label, r.classifier.labels[[0, 1, 2].reduce((b, k) => (localOne[k] > localOne[b] ? k : b), 0)]);
       assert.ok(Math.abs(one.confidence - Math.max(...localOne)) < 1e-4);
       await clf.dispose();
+      // the model's own "label" output (what other ONNX consumers read) is argmax(probabilities)
+      assert.deepEqual((await onnxLabelsAreArgmax(saved, t)).every((c) => c > 0), true);
+    });
+
+    it(`the ${model} ONNX "label" output is argmax(probabilities) for two classes`, async () => {
+      const t = mixedTable2(160, 2);
+      const profiles = profileTable(t);
+      const r = await trainClassifier(t, { target: 'label', model, hidden: [12, 6], epochs: 150, learningRate: 0.01 }, profiles);
+      const saved = await saveClassifier(r, { parent: dir, name: `binary ${model}`, profiles });
+      const counts = await onnxLabelsAreArgmax(saved, t);
+      assert.equal(counts.length, 2);
+      assert.ok(counts[0] > 0 && counts[1] > 0, `both classes predicted (${counts.join(', ')})`);
     });
   }
 

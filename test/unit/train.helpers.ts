@@ -7,6 +7,10 @@ import { CsrBuilder, rng, type Csr } from '../../src/core/train/sparse';
 import { runPredict, runTrain } from '../../src/cli/train';
 import type { Table } from '../../src/core/train/csv';
 import { OnnxClassifier } from '../../src/core/train/predict';
+import { loadClassifier } from '../../src/core/train/artifact';
+import { Preprocessor } from '../../src/core/train/preprocess';
+import { csrToDense } from '../../src/core/train/sparse';
+import { ONNX_INPUT, ONNX_LABEL, ONNX_PROBABILITIES } from '../../src/core/train/onnx';
 import { predictTable, type TrainResult } from '../../src/core/train/trainer';
 
 /** XOR-like quadrants with two noise features: label = (x > 0) xor (y > 0). */
@@ -85,8 +89,42 @@ export async function onnxParity(saved: string, r: TrainResult, t: Table): Promi
     if (onnx.length !== local.length) throw new Error(`onnx gives ${onnx.length} probabilities, in-process ${local.length}`);
     const [one] = await clf.predictRecords([{ id: '1', score: '25', platform: 'ios', comment: 'app crash on login' }]);
     if (!r.classifier.labels.includes(one.label)) throw new Error(`typed record predicted as '${one.label}'`);
+    const counts = await onnxLabelsAreArgmax(saved, t);
+    if (counts.filter((c) => c > 0).length < 2) throw new Error(`every row predicted as one class (${counts.join(', ')}): the label check proves little`);
     return maxAbsDiff(onnx, local);
   } finally {
     await clf.dispose();
+  }
+}
+
+/** Runs a saved classifier's model.onnx on the preprocessed rows of `t` as any ONNX consumer would (both outputs
+ *  requested) and throws unless the `label` output is argmax(`probabilities`) on every row (first maximum on ties).
+ *  Returns the number of rows per predicted class index. */
+export async function onnxLabelsAreArgmax(saved: string, t: Table): Promise<number[]> {
+  const ortMod = require('onnxruntime-node') as typeof import('onnxruntime-node');
+  const loaded = await loadClassifier(saved);
+  const pre = new Preprocessor(loaded.preprocessing);
+  const D = pre.nFeatures, K = loaded.metadata.labels.length;
+  const session = await ortMod.InferenceSession.create(loaded.modelPath, { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+  try {
+    const dense = csrToDense(pre.transform(t));
+    const res = await session.run({ [ONNX_INPUT]: new ortMod.Tensor('float32', dense, [t.rowCount, D]) }, [ONNX_PROBABILITIES, ONNX_LABEL]);
+    const p = res[ONNX_PROBABILITIES].data as Float32Array;
+    const label = res[ONNX_LABEL].data as BigInt64Array;
+    if (label.length !== t.rowCount) throw new Error(`label output has ${label.length} values for ${t.rowCount} rows`);
+    const counts = new Array<number>(K).fill(0);
+    const wrong: number[] = [];
+    for (let row = 0; row < t.rowCount; row++) {
+      let best = 0;
+      for (let k = 1; k < K; k++) if (p[row * K + k] > p[row * K + best]) best = k;
+      // a near-tie may go either way in float32
+      const tie = Math.abs(p[row * K + best] - p[row * K + Number(label[row])]) < 1e-6;
+      if (Number(label[row]) !== best && !tie) wrong.push(row);
+      counts[best]++;
+    }
+    if (wrong.length) throw new Error(`ONNX label output differs from argmax(probabilities) on ${wrong.length} of ${t.rowCount} rows (${loaded.metadata.modelKind}, ${K} classes; first row ${wrong[0]})`);
+    return counts;
+  } finally {
+    await session.release?.();
   }
 }

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { replaceDirAtomically, safeName, writeDirAtomically } from '../fsutil';
+import { explainWriteError, replaceDirAtomically, safeName, writeDirAtomically } from '../fsutil';
 import { UserError } from '../types';
 import { embeddingColumns } from './embed';
 import type { ColumnProfile } from './infer';
@@ -69,6 +69,8 @@ export interface SaveOptions {
   onExisting?: 'rename' | 'replace' | 'refuse';
   /** Use `name` as the folder name as given (the CLI's --save DIR), instead of the slug of a typed name. */
   exactName?: boolean;
+  /** The option that chose the folder ('--save', '--name'), named in a write failure's message. */
+  flag?: string;
 }
 
 /** Throws a UserError unless `dir` is a classifier saved by Product Forge or an empty folder (the only ones ever replaced). */
@@ -112,6 +114,7 @@ export async function saveClassifier(result: TrainResult, opts: SaveOptions): Pr
   const write = (fill: (tmp: string) => Promise<void>) => !opts.onExisting || opts.onExisting === 'rename'
     ? writeDirAtomically(opts.parent, base, fill, opts.signal)
     : replaceDirAtomically(opts.parent, base, fill, opts.onExisting === 'replace' ? assertReplaceableClassifierDir : refuse, opts.signal);
+  // a failed write says what could not be written, not a bare "EACCES: permission denied, mkdir ..."
   return write(async (tmp) => {
     const onnx = networkToOnnx(c.network, { target: c.target, labels: JSON.stringify(c.labels) });
     const types = new Map((opts.profiles ?? []).map((p) => [p.name, p.type]));
@@ -146,6 +149,8 @@ export async function saveClassifier(result: TrainResult, opts: SaveOptions): Pr
     await fsp.writeFile(path.join(tmp, 'model.onnx'), onnx);
     await fsp.writeFile(path.join(tmp, 'preprocessing.json'), JSON.stringify(c.preprocessing));
     await fsp.writeFile(path.join(tmp, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
+  }).catch((e: unknown) => {
+    throw explainWriteError(e, path.join(opts.parent, base), opts.flag);
   });
 }
 

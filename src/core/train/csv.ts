@@ -13,9 +13,36 @@ export function isMissingRaw(v: string): boolean {
   return v.length <= 7 && MISSING_MARKERS.has(v.trim().toLowerCase());
 }
 
+/**
+ * Missing values of a TARGET column: only the empty cell and '?'. The other markers ('None', 'NA', 'null', 'N/A',
+ * 'missing', ...) mean "no value" in a feature, but in a label column they are usually real class names
+ * (None / Some, NA = "not applicable"), so there they are kept as classes.
+ */
+export function isMissingTarget(v: string): boolean {
+  const t = v.trim();
+  return t === '' || t === '?';
+}
+
 export interface CsvDialect {
   delimiter: string;
   hasHeader: boolean;
+  /**
+   * Whether numbers of this file may be written with a decimal comma ("8,444"): decided per file from its own
+   * delimiter (';'), never taken over from another file (the training file's choice is in the preprocessing and
+   * used only for values without a file, such as a typed row). Absent: decided by the delimiter.
+   */
+  decimalComma?: boolean;
+}
+
+/** Whether the numbers of `t` are read with a decimal comma (its own dialect). */
+export function tableDecimalComma(t: Pick<Table, 'dialect'>): boolean {
+  return t.dialect.decimalComma ?? t.dialect.delimiter === ';';
+}
+
+/** Cells that held a missing marker other than '' and '?' (stored as ''): their rows and the text as written. */
+export interface RawMarkers {
+  rows: number[];
+  values: string[];
 }
 
 /** A table stored by column: `data[c][r]` is the cell of column c in row r ('' = missing). */
@@ -29,6 +56,11 @@ export interface Table {
   /** True when maxRows stopped the reading early. */
   truncated: boolean;
   warnings: string[];
+  /**
+   * Per column, the cells stored as missing whose text was a marker other than '' and '?' ('NA', 'None', ...), so a
+   * target column can read them as class names (targetColumn). Absent when the table keeps cells raw.
+   */
+  rawMarkers?: (RawMarkers | undefined)[];
 }
 
 export interface ReadTableOptions {
@@ -44,6 +76,19 @@ export interface ReadTableOptions {
   keepRaw?: boolean;
   /** Fewest columns a usable table has (default 2: a target and a feature; prediction reads one-column files). */
   minColumns?: number;
+  /**
+   * The columns a classifier reads. When they are all generated names (c0, c1, ...: it was trained on a file without
+   * a header) and the file's first row holds none of them, the file is read without a header too (unless hasHeader
+   * says otherwise), so a one-row file of values is data, not a header.
+   */
+  expectColumns?: string[];
+}
+
+const GENERATED_NAME = /^c\d+$/;
+
+/** Whether names are the ones readTable gives the columns of a file without a header (c0, c1, ...). */
+export function areGeneratedNames(names: string[]): boolean {
+  return names.length > 0 && names.every((n) => GENERATED_NAME.test(n));
 }
 
 const LF = 10, CR = 13, QUOTE = 34, SPACE = 32, TAB = 9;
@@ -229,7 +274,15 @@ export async function readTable(file: string, opts: ReadTableOptions = {}): Prom
   const opened = await openText(file);
   if (!opened.sample.trim()) throw new UserError(`${file} is empty`);
   const sniffed = sniffDialect(opened.sample, file, opened.sampleIsWhole);
-  const dialect: CsvDialect = { delimiter: opts.delimiter ?? sniffed.delimiter, hasHeader: opts.hasHeader ?? sniffed.hasHeader };
+  const delimiter = opts.delimiter ?? sniffed.delimiter;
+  let hasHeader = opts.hasHeader ?? sniffed.hasHeader;
+  if (opts.hasHeader === undefined && hasHeader && opts.expectColumns && areGeneratedNames(opts.expectColumns)) {
+    const first = parseCsvText(opened.sample, delimiter, 1)[0] ?? [];
+    const names = new Set(first.map((v) => v.trim()));
+    if (!opts.expectColumns.some((c) => names.has(c))) hasHeader = false;
+  }
+  // the number format is this file's own (a ';' file writes 8,444), whatever file a model was trained on
+  const dialect: CsvDialect = { delimiter, hasHeader, decimalComma: delimiter === ';' };
   const maxRows = opts.maxRows ?? 2_000_000;
   const keepRaw = opts.keepRaw ?? false;
   let columns: string[] | undefined;
@@ -237,10 +290,12 @@ export async function readTable(file: string, opts: ReadTableOptions = {}): Prom
   let interns: (Map<string, string> | null)[] = [];
   let rows = 0, ragged = 0, cut = 0;
   let truncated = false;
+  let markers: (RawMarkers | undefined)[] = [];
   const setup = (width: number, first?: string[]) => {
     columns = headerNames(first, width, dialect.hasHeader);
     data = columns.map(() => []);
     interns = columns.map(() => new Map());
+    markers = columns.map(() => undefined);
   };
   const addRow = (r: string[]) => {
     const cols = columns!;
@@ -254,7 +309,14 @@ export async function readTable(file: string, opts: ReadTableOptions = {}): Prom
     }
     for (let c = 0; c < w; c++) {
       let v = r[c] ?? '';
-      if (!keepRaw && v.length <= 7 && MISSING_MARKERS.has(v.toLowerCase())) v = '';
+      if (!keepRaw && v.length <= 7 && MISSING_MARKERS.has(v.toLowerCase())) {
+        if (v !== '' && v !== '?') {
+          const m = (markers[c] ??= { rows: [], values: [] });
+          m.rows.push(rows);
+          m.values.push(MISSING_MARKERS_INTERNED.get(v) ?? v);
+        }
+        v = '';
+      }
       const m = interns[c];
       if (m && v.length < 64) {
         const got = m.get(v);
@@ -304,16 +366,39 @@ export async function readTable(file: string, opts: ReadTableOptions = {}): Prom
   const warnings: string[] = [];
   if (ragged) warnings.push(`${ragged} row(s) had a different number of fields than the header (missing cells filled as missing${cut ? `, extra fields dropped in ${cut}` : ''})`);
   if (truncated) warnings.push(`only the first ${maxRows.toLocaleString('en-US')} rows were read`);
-  return { columns, data, rowCount: rows, dialect, raggedRows: ragged, truncated, warnings };
+  return { columns, data, rowCount: rows, dialect, raggedRows: ragged, truncated, warnings, ...(keepRaw ? {} : { rawMarkers: markers }) };
+}
+
+/** The usual spellings of the markers, shared (a column of 'NA's keeps one string). */
+const MISSING_MARKERS_INTERNED = new Map(['NA', 'N/A', 'NaN', 'null', 'NULL', 'None', 'none', 'na', 'n/a', 'nan', 'Null', 'missing', 'Missing', 'MISSING', '#N/A'].map((v) => [v, v]));
+
+/**
+ * The cells of column `c` read as a target: '' is missing, and cells stored as missing because they held a marker
+ * such as 'None' or 'NA' get that text back (isMissingTarget: only '' and '?' are missing in a target).
+ */
+export function targetColumn(t: Table, c: number): string[] {
+  const m = t.rawMarkers?.[c];
+  if (!m || !m.rows.length) return t.data[c];
+  const col = t.data[c].slice();
+  for (let i = 0; i < m.rows.length; i++) if (m.rows[i] < col.length) col[m.rows[i]] = m.values[i];
+  return col;
 }
 
 /** Builds a table from records (header + rows); used by tests and the typed-row prediction. */
 export function tableFromRecords(columns: string[], rows: string[][]): Table {
-  const data = columns.map((_, c) => rows.map((r) => {
+  const rawMarkers: (RawMarkers | undefined)[] = columns.map(() => undefined);
+  const data = columns.map((_, c) => rows.map((r, i) => {
     const v = (r[c] ?? '').trim();
-    return isMissingRaw(v) ? '' : v;
+    if (!isMissingRaw(v)) return v;
+    if (!isMissingTarget(v)) {
+      const m = (rawMarkers[c] ??= { rows: [], values: [] });
+      m.rows.push(i);
+      m.values.push(v);
+    }
+    return '';
   }));
-  return { columns: [...columns], data, rowCount: rows.length, dialect: { delimiter: ',', hasHeader: true }, raggedRows: 0, truncated: false, warnings: [] };
+  // no decimalComma: typed values are read as the classifier's training file wrote its numbers
+  return { columns: [...columns], data, rowCount: rows.length, dialect: { delimiter: ',', hasHeader: true }, raggedRows: 0, truncated: false, warnings: [], rawMarkers };
 }
 
 /** A copy of some columns with missing markers turned into '' (for tables read with keepRaw). */
@@ -322,7 +407,7 @@ export function normalizedColumns(t: Table, names: string[]): Table {
     const c = t.columns.indexOf(n);
     return t.data[c].map((v) => (isMissingRaw(v) ? '' : v.trim()));
   });
-  return { ...t, columns: [...names], data };
+  return { ...t, columns: [...names], data, rawMarkers: undefined };
 }
 
 /** Takes a subset of rows (by index) of a table. */
@@ -332,7 +417,17 @@ export function takeRows(t: Table, idx: ArrayLike<number>): Table {
     for (let i = 0; i < idx.length; i++) out[i] = col[idx[i]];
     return out;
   });
-  return { ...t, data, rowCount: idx.length };
+  const rawMarkers = t.rawMarkers?.map((m) => {
+    if (!m) return undefined;
+    const at = new Map(m.rows.map((r, i) => [r, m.values[i]]));
+    const out: RawMarkers = { rows: [], values: [] };
+    for (let i = 0; i < idx.length; i++) {
+      const v = at.get(idx[i]);
+      if (v !== undefined) { out.rows.push(i); out.values.push(v); }
+    }
+    return out.rows.length ? out : undefined;
+  });
+  return { ...t, data, rowCount: idx.length, rawMarkers };
 }
 
 /** Quotes a value for CSV output when needed. */

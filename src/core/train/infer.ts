@@ -1,6 +1,6 @@
 // Column type inference (numeric, categorical, text, date, identifier, empty) with missing share and
 // distinct counts, and the default feature selection with a reason for every excluded column.
-import { parseNumber, type Table } from './csv';
+import { parseNumber, tableDecimalComma, targetColumn, type Table } from './csv';
 
 export type ColumnType = 'numeric' | 'categorical' | 'text' | 'date' | 'identifier' | 'empty';
 
@@ -68,7 +68,7 @@ function sampleIndices(n: number): number[] {
 
 /** Profiles every column of a table. */
 export function profileTable(t: Table): ColumnProfile[] {
-  const decimalComma = t.dialect.delimiter === ';';
+  const decimalComma = tableDecimalComma(t);
   return t.columns.map((name, c) => profileColumn(name, t.data[c], t.rowCount, decimalComma));
 }
 
@@ -172,8 +172,9 @@ export function proposeFeatures(t: Table, profiles: ColumnProfile[], target: str
   const ti = t.columns.indexOf(target);
   const features: string[] = [];
   const excluded: { name: string; reason: string }[] = [];
-  const tProf = profiles[ti];
-  const nClasses = tProf?.distinct ?? 0;
+  // the target as a target reads it: 'None', 'NA', ... are classes there (targetColumn)
+  const tCol = ti >= 0 ? targetColumn(t, ti) : [];
+  const nClasses = ti >= 0 ? new Set(tCol.slice(0, t.rowCount).filter((v) => v !== '')).size : 0;
   for (let c = 0; c < t.columns.length; c++) {
     const p = profiles[c];
     if (c === ti) continue;
@@ -187,7 +188,7 @@ export function proposeFeatures(t: Table, profiles: ColumnProfile[], target: str
       continue;
     }
     if (ti >= 0 && (p.type === 'categorical' || (p.type === 'numeric' && p.distinct <= 50))) {
-      const { purity: pu, rows } = purity(t.data[c], t.data[ti], t.rowCount);
+      const { purity: pu, rows } = purity(t.data[c], tCol, t.rowCount);
       const nameLeak = p.name.toLowerCase().includes(target.toLowerCase()) || target.toLowerCase().includes(p.name.toLowerCase());
       if (rows >= 20 && pu >= 0.999 && p.distinct <= Math.max(2 * nClasses, 20) && nClasses > 1) {
         excluded.push({ name: p.name, reason: `likely target leak: it determines '${target}' exactly (${(pu * 100).toFixed(1)}% of rows)` });

@@ -209,7 +209,8 @@ function listAttr(n: ProtoWriter, a: ListAttribute): void {
 /**
  * Serialises a random forest as one ai.onnx.ml TreeEnsembleClassifier: "features" float[N, D] ->
  * "label" int64[N] and "probabilities" float[N, K]. Leaf weights are the leaf class fractions divided
- * by the number of trees, so the summed scores (post_transform NONE) are the averaged probabilities.
+ * by the number of trees, so the summed scores (post_transform NONE) are the averaged probabilities; "label" is
+ * ArgMax over them (the node's own label output is left unused: see below).
  * Boosted trees (forest.boost) become a TreeEnsembleRegressor with one target per class (leaf scores as
  * they are, summed from base_values) followed by Softmax and ArgMax: TreeEnsembleClassifier's two-class
  * path in onnxruntime rewrites the scores (class 1 := base + class 0's sum), which would flip them.
@@ -300,21 +301,27 @@ export function forestToOnnx(forest: Forest, meta: Record<string, string> = {}, 
       });
       node(g, 'Softmax', 'softmax', ['scores'], [ONNX_PROBABILITIES], [{ name: 'axis', int: -1 }]);
       node(g, 'ArgMax', 'argmax', [ONNX_PROBABILITIES], [ONNX_LABEL], [{ name: 'axis', int: 1 }, { name: 'keepdims', int: 0 }]);
-    } else g.message(Graph.node, (n) => {
-      n.string(Node.input, ONNX_INPUT);
-      n.string(Node.output, ONNX_LABEL);
-      n.string(Node.output, ONNX_PROBABILITIES);
-      n.string(Node.name, 'forest');
-      n.string(Node.opType, 'TreeEnsembleClassifier');
-      n.string(Node.domain, 'ai.onnx.ml');
-      listAttr(n, { name: 'classlabels_int64s', ints: Array.from({ length: K }, (_, k) => k) });
-      treeNodes(n);
-      listAttr(n, { name: 'class_treeids', ints: cTree });
-      listAttr(n, { name: 'class_nodeids', ints: cNode });
-      listAttr(n, { name: 'class_ids', ints: cId });
-      listAttr(n, { name: 'class_weights', floats: cW });
-      listAttr(n, { name: 'post_transform', s: 'NONE' });
-    });
+    } else {
+      g.message(Graph.node, (n) => {
+        n.string(Node.input, ONNX_INPUT);
+        // The node's own label output is not the model's "label": onnxruntime's two-class path decides it by its own
+        // threshold rule, not by the larger probability (it said class 1 for nearly every titanic row). "label" is
+        // ArgMax over the probabilities, as for every other model kind.
+        n.string(Node.output, 'forest_label');
+        n.string(Node.output, ONNX_PROBABILITIES);
+        n.string(Node.name, 'forest');
+        n.string(Node.opType, 'TreeEnsembleClassifier');
+        n.string(Node.domain, 'ai.onnx.ml');
+        listAttr(n, { name: 'classlabels_int64s', ints: Array.from({ length: K }, (_, k) => k) });
+        treeNodes(n);
+        listAttr(n, { name: 'class_treeids', ints: cTree });
+        listAttr(n, { name: 'class_nodeids', ints: cNode });
+        listAttr(n, { name: 'class_ids', ints: cId });
+        listAttr(n, { name: 'class_weights', floats: cW });
+        listAttr(n, { name: 'post_transform', s: 'NONE' });
+      });
+      node(g, 'ArgMax', 'argmax', [ONNX_PROBABILITIES], [ONNX_LABEL], [{ name: 'axis', int: 1 }, { name: 'keepdims', int: 0 }]);
+    }
     g.string(Graph.name, 'product_forge_classifier');
     ioValueInfo(g, forest.nFeatures, K);
   });

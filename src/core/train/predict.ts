@@ -3,11 +3,11 @@
 // table itself; the output CSV is written atomically next to nothing the user owns.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { assertOutputPath, AtomicFileWriter, pathExists } from '../fsutil';
+import { assertOutputPath, assertWritableOutput, AtomicFileWriter, explainWriteError, pathExists, type AccessFn } from '../fsutil';
 import { keepOnnxRuntimeLocal } from '../ortPrivacy';
 import { CancelledError, throwIfAborted, UserError } from '../types';
 import { loadClassifier, type LoadedClassifier } from './artifact';
-import { csvField, normalizedColumns, readTable, tableFromRecords, type Table } from './csv';
+import { areGeneratedNames, csvField, normalizedColumns, readTable, tableFromRecords, type Table } from './csv';
 import { ONNX_INPUT, ONNX_PROBABILITIES } from './onnx';
 import { embedColumns, embeddingColumns, type TextEmbedder } from './embed';
 import { describeInputIssues, Preprocessor, type InputIssues } from './preprocess';
@@ -120,7 +120,18 @@ export interface PredictFileOptions {
   onProgress?: (stage: 'reading' | 'predicting' | 'writing', done: number, total: number) => void;
   /** Loads the embedding model of a classifier trained with embeddings (OnnxClassifier.load). */
   embedderFor?: (model: string, sha256: string) => Promise<TextEmbedder>;
+  /** Most rows a file may have (default PREDICT_MAX_ROWS); a longer file is refused before anything is written. */
+  maxRows?: number;
+  /** Write the CSV here (e.g. stdout for `--out -`) instead of the file `out`, which is then only a name. */
+  stream?: { write(s: string): boolean; once?(event: 'drain', f: () => void): unknown };
+  /** The write-access check of the output folder (tests; default fs.promises.access). */
+  access?: AccessFn;
+  /** The option that names the output in messages (default '--out'). */
+  outFlag?: string;
 }
+
+/** Most rows `predict` reads from one file (the table is held in memory): a longer file is refused, never cut. */
+export const PREDICT_MAX_ROWS = 2_000_000;
 
 export interface PredictFileResult {
   out: string;
@@ -144,18 +155,34 @@ export async function defaultPredictionsPath(csv: string): Promise<string> {
 
 /** Predicts every row of `csv` and writes a new CSV: the input columns + prediction + confidence. */
 export async function predictFile(model: OnnxClassifier | string, csv: string, out: string, opts: PredictFileOptions = {}): Promise<PredictFileResult> {
-  // never onto the input, nor into the classifier's own folder (it would replace the model being used)
-  await assertOutputPath(out, `--out ${out}`, { inputs: [csv], readDirs: typeof model === 'string' ? [model] : [] });
+  const flag = opts.outFlag ?? '--out';
+  if (!opts.stream) {
+    // never onto the input, nor into the classifier's own folder (it would replace the model being used)
+    await assertOutputPath(out, `${flag} ${out}`, { inputs: [csv], readDirs: typeof model === 'string' ? [model] : [] });
+    // a folder that cannot be written is found now, not after the predictions
+    await assertWritableOutput(out, flag, opts.access);
+  }
   const clf = typeof model === 'string' ? await OnnxClassifier.load(model, { embedderFor: opts.embedderFor }) : model;
-  const absOut = path.resolve(out);
-  const outStat = await fsp.stat(absOut).catch(() => undefined);
-  if (outStat?.isDirectory()) throw new UserError(`--out ${out} is a folder; give a file name (e.g. ${path.join(out, 'predictions.csv')})`);
-  if (!opts.force && outStat) throw new UserError(`${out} already exists; choose another --out or pass --force to replace it`);
-  const raw = await readTable(csv, { signal: opts.signal, keepRaw: true, minColumns: 1, onProgress: (d, t) => opts.onProgress?.('reading', d, t) });
+  if (!opts.stream) {
+    const absOut = path.resolve(out);
+    const outStat = await fsp.stat(absOut).catch(() => undefined);
+    if (outStat?.isDirectory()) throw new UserError(`${flag} ${out} is a folder; give a file name (e.g. ${path.join(out, 'predictions.csv')})`);
+    if (!opts.force && outStat) throw new UserError(`${out} already exists; choose another ${flag} or pass --force to replace it`);
+  }
   const need = clf.pre.inputColumns;
+  const maxRows = opts.maxRows ?? PREDICT_MAX_ROWS;
+  // A classifier trained on a file without a header reads columns c0, c1, ...: a file of the same kind (whose first
+  // row names none of them) is read without a header too, so its first row is data.
+  const raw = await readTable(csv, { signal: opts.signal, keepRaw: true, minColumns: 1, maxRows, expectColumns: need, onProgress: (d, t) => opts.onProgress?.('reading', d, t) });
+  if (raw.truncated) {
+    throw new UserError(`${csv} has more than ${maxRows.toLocaleString('en-US')} rows, the most predict reads from one file; split it into smaller files and predict each (nothing was written)`);
+  }
   const missing = clf.pre.missingColumns(raw.columns);
   if (missing.length) {
-    throw new UserError(`${csv} lacks column(s) the classifier was trained on: ${missing.join(', ')}. It has: ${raw.columns.slice(0, 30).join(', ')}. Rename the columns or use a file with the same layout as the training data.`);
+    const headerless = !raw.dialect.hasHeader && areGeneratedNames(need);
+    throw new UserError(`${csv} lacks column(s) the classifier was trained on: ${missing.join(', ')}. It has: ${raw.columns.slice(0, 30).join(', ')}. ${headerless
+      ? `It was read without a header row, like the classifier's training file: give every column of the training file, in its order (the target's column may be left empty).`
+      : 'Rename the columns or use a file with the same layout as the training data.'}`);
   }
   const features = normalizedColumns(raw, need);
   const issues: InputIssues = new Map();
@@ -165,9 +192,15 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
   const free = (n: string) => { let u = n, k = 2; while (taken.has(u)) u = `${n}_${k++}`; taken.add(u); return u; };
   const predCol = free('prediction'), confCol = free('confidence');
   const d = raw.dialect.delimiter;
-  const w = await AtomicFileWriter.create(out, { overwrite: !!opts.force });
   const counts: Record<string, number> = {};
+  const stream = opts.stream;
+  let w: AtomicFileWriter | undefined;
+  const write = stream
+    ? (s: string) => (stream.write(s) || !stream.once ? Promise.resolve() : new Promise<void>((res) => stream.once!('drain', res)))
+    : (s: string) => w!.write(s);
   try {
+    if (!stream) w = await AtomicFileWriter.create(out, { overwrite: !!opts.force });
+    // a file without a header row gets one: its columns' generated names
     const lines: string[] = [[...raw.columns, predCol, confCol].map((c) => csvField(c, d)).join(d)];
     for (let r = 0; r < raw.rowCount; r++) {
       if (opts.signal?.aborted) throw new CancelledError();
@@ -176,16 +209,16 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
       counts[preds[r].label] = (counts[preds[r].label] ?? 0) + 1;
       lines.push(cells.join(d));
       if (lines.length >= 5000) {
-        await w.write(lines.join('\n') + '\n');
+        await write(lines.join('\n') + '\n');
         lines.length = 0;
         opts.onProgress?.('writing', r + 1, raw.rowCount);
       }
     }
-    if (lines.length) await w.write(lines.join('\n') + '\n');
-    await w.commit();
+    if (lines.length) await write(lines.join('\n') + '\n');
+    await w?.commit();
   } catch (e) {
-    await w.abort();
-    throw e;
+    await w?.abort();
+    throw explainWriteError(e, out, flag);
   }
   return { out, rows: raw.rowCount, counts, columns: { prediction: predCol, confidence: confCol }, warnings: [...raw.warnings.map((w) => `${path.basename(csv)}: ${w}`), ...describeInputIssues(issues)] };
 }

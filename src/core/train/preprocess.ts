@@ -5,7 +5,7 @@
 //   date: year, month, weekday, day ordinal, each imputed and standardised (+ missing indicator)
 //   text: TF-IDF word uni/bigrams + character 2-4-grams (see text.ts), and/or the vector of a local text
 //         embedding model (see embed.ts; the vectors are computed before transform and looked up by text)
-import { parseNumber, type Table } from './csv';
+import { parseNumber, tableDecimalComma, type Table } from './csv';
 import { parseDate, type ColumnProfile } from './infer';
 import { CsrBuilder, type Csr } from './sparse';
 import { fitTextBlock, TextBlock, tokenize, type TextBlockSpec, type TextFeatureOptions } from './text';
@@ -117,7 +117,7 @@ export const FOREST_TEXT_TERMS = 2000;
 
 /** Fits the preprocessing on the given (training) rows of `table`. */
 export function fitPreprocessing(table: Table, rows: ArrayLike<number>, features: string[], profiles: ColumnProfile[], opts: PreprocessOptions = {}): PreprocessingSpec {
-  const decimalComma = opts.decimalComma ?? table.dialect.delimiter === ';';
+  const decimalComma = opts.decimalComma ?? tableDecimalComma(table);
   const maxCats = opts.maxCategories ?? 100;
   const columns: ColumnSpec[] = [];
   for (const name of features) {
@@ -276,24 +276,27 @@ export class Preprocessor {
       throw new UserError(`the file lacks column(s) the classifier needs: ${missing.join(', ')} (it has: ${table.columns.slice(0, 30).join(', ')}${table.columns.length > 30 ? ', ...' : ''})`);
     }
     const cols = this.spec.columns.map((c) => table.data[table.columns.indexOf(c.name)]);
+    // Numbers are read as the table's own file writes them (a ';' file: 8,444), not as the training file did; a
+    // table without a file (a typed row) falls back to the training file's format.
+    const decimalComma = table.dialect.decimalComma ?? this.spec.decimalComma;
     const n = rows ? rows.length : table.rowCount;
     const b = new CsrBuilder(this.spec.nFeatures);
     const push = (j: number, v: number) => b.push(j, v);
     for (let i = 0; i < n; i++) {
       if ((i & 4095) === 4095) throwIfAborted(signal);
       const r = rows ? rows[i] : i;
-      for (let k = 0; k < this.spec.columns.length; k++) this.cell(k, cols[k][r] ?? '', push, embedded, issues);
+      for (let k = 0; k < this.spec.columns.length; k++) this.cell(k, cols[k][r] ?? '', push, decimalComma, embedded, issues);
       b.endRow();
     }
     return b.build();
   }
 
-  private cell(k: number, v: string, push: (j: number, v: number) => void, embedded?: EmbeddedTexts, issues?: InputIssues): void {
+  private cell(k: number, v: string, push: (j: number, v: number) => void, decimalComma: boolean, embedded?: EmbeddedTexts, issues?: InputIssues): void {
     const c = this.spec.columns[k];
     const off = this.offsets[k];
     switch (c.kind) {
       case 'numeric': {
-        const x = v === '' ? NaN : parseNumber(v.trim(), this.spec.decimalComma);
+        const x = v === '' ? NaN : parseNumber(v.trim(), decimalComma);
         const miss = isNaN(x);
         if (miss && v !== '' && issues) noteIssue(issues, c.name, 'not a number', v);
         push(off, ((miss ? c.scaler.median : x) - c.scaler.mean) / c.scaler.std);

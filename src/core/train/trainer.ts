@@ -2,10 +2,10 @@
 // training rows, fits logistic regression, the MLP, a random forest and/or gradient-boosted trees (auto picks by stratified
 // k-fold cross-validation on small data, by validation score otherwise), and evaluates on the held-out
 // rows. Reports per-epoch curves; cancellable through an AbortSignal.
-import { takeRows, type Table } from './csv';
+import { takeRows, targetColumn, type Table } from './csv';
 import { profileTable, proposeFeatures, type ColumnProfile } from './infer';
 import { EMBED_BATCH, embedColumns, TEXT_FEATURES, type EmbeddedTexts, type EmbeddingCache, type TextEmbedder, type TextFeatures } from './embed';
-import { fitPreprocessing, forestFeatureView, Preprocessor, type PreprocessingSpec } from './preprocess';
+import { describeInputIssues, fitPreprocessing, forestFeatureView, Preprocessor, type InputIssues, type PreprocessingSpec } from './preprocess';
 import { csrRows, pickInt32, type Csr } from './sparse';
 import { fitLogReg, logregNetwork } from './logreg';
 import { fitMlp, MLP_DEFAULTS } from './mlp';
@@ -27,6 +27,8 @@ export interface TrainOptions {
   /** Share of rows held out for evaluation (default 0.2), unless testTable is given. */
   testSplit?: number;
   testTable?: Table;
+  /** The test table's file, named in messages about it (default "the test file"). */
+  testName?: string;
   /** Share of the training rows used for validation (early stopping, auto choice, curves; default 0.1). */
   validationShare?: number;
   seed?: number;
@@ -99,7 +101,11 @@ export interface TrainResult {
   excluded: { name: string; reason: string }[];
 }
 
-/** Maps target values to class indices; rows with a missing target are dropped (reported). */
+/**
+ * Maps target values to class indices; rows with a missing target are dropped (reported). `col` comes from
+ * targetColumn: in a target only '' (an empty cell or '?') is missing, and 'None', 'NA', 'null', 'N/A' or
+ * 'missing' are class names like any other (a feature column still reads them as missing).
+ */
 function encodeTarget(col: string[], n: number, labels?: string[]): { y: Int32Array; rows: Int32Array; labels: string[]; counts: number[] } {
   const present = new Set<string>();
   for (let r = 0; r < n; r++) if (col[r] !== '') present.add(col[r]);
@@ -150,6 +156,11 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     features = sel.features;
     excluded = sel.excluded;
   } else {
+    const twice = [...new Set(features.filter((f, i) => features!.indexOf(f) !== i))];
+    if (twice.length) {
+      features = [...new Set(features)];
+      warnings.push(`feature column${twice.length > 1 ? 's' : ''} ${twice.map((f) => `'${f}'`).join(', ')} listed more than once; used once`);
+    }
     const unknown = features.filter((f) => !table.columns.includes(f));
     if (unknown.length) throw new UserError(`feature column(s) not in the file: ${unknown.join(', ')}; columns: ${table.columns.join(', ')}`);
     if (features.includes(opts.target)) throw new UserError(`the target '${opts.target}' cannot also be a feature`);
@@ -160,7 +171,7 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
   }
   if (!features.length) throw new UserError(`no usable feature columns besides '${opts.target}'${excluded.length ? ` (excluded: ${excluded.map((e) => `${e.name}: ${e.reason}`).join('; ')})` : ''}`);
 
-  const enc = encodeTarget(table.data[ti], table.rowCount);
+  const enc = encodeTarget(targetColumn(table, ti), table.rowCount);
   const K = enc.labels.length;
   const droppedTarget = table.rowCount - enc.rows.length;
   if (droppedTarget) warnings.push(`${droppedTarget} row(s) with a missing '${opts.target}' were left out`);
@@ -180,12 +191,17 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     trainRows = enc.rows;
     yTrain = enc.y;
     testTable = opts.testTable;
+    const testName = opts.testName ? `the test file ${opts.testName}` : 'the test file';
     const tti = testTable.columns.indexOf(opts.target);
-    if (tti < 0) throw new UserError(`the test file has no '${opts.target}' column`);
-    const te = encodeTarget(testTable.data[tti], testTable.rowCount, enc.labels);
+    if (tti < 0) throw new UserError(`${testName} has no '${opts.target}' column`);
+    const lacks = features.filter((f) => !testTable.columns.includes(f));
+    if (lacks.length) {
+      throw new UserError(`${testName} lacks feature column(s) ${lacks.join(', ')} of the training file; it has: ${testTable.columns.slice(0, 30).join(', ')}${testTable.columns.length > 30 ? ', ...' : ''}. Use a test file with the same columns as the training file.`);
+    }
+    const te = encodeTarget(targetColumn(testTable, tti), testTable.rowCount, enc.labels);
     const unseen = testTable.rowCount - te.rows.length;
     if (unseen) warnings.push(`${unseen} test row(s) with a missing or unseen '${opts.target}' value were left out of the evaluation`);
-    if (!te.rows.length) throw new UserError(`the test file has no rows whose '${opts.target}' is one of the training classes`);
+    if (!te.rows.length) throw new UserError(`${testName} has no rows whose '${opts.target}' is one of the training classes`);
     testRowsIdx = te.rows;
     yTest = te.y;
   } else {
@@ -232,7 +248,13 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     opts.onStage?.(`embedded ${stats.embedded} distinct texts with ${e!.modelId} (${e!.dims} values each) in ${((performance.now() - et0) / 1000).toFixed(1)} s${stats.cached ? `; ${stats.cached} more from earlier runs` : ''}`);
   }
   const Xtrain = pre.transform(table, trainRows, signal, embedded);
-  const Xtest = pre.transform(testTable, testRowsIdx, signal, embedded);
+  // A separate test file's numbers and dates are read in its own format; what still cannot be read is said.
+  const testIssues: InputIssues | undefined = opts.testTable ? new Map() : undefined;
+  const Xtest = pre.transform(testTable, testRowsIdx, signal, embedded, testIssues);
+  if (testIssues) {
+    for (const [k, v] of testIssues) if (v.kind === 'never seen in training') testIssues.delete(k);
+    for (const line of describeInputIssues(testIssues)) warnings.push(`${opts.testName ? opts.testName : 'test file'}: ${line}`);
+  }
   throwIfAborted(signal);
 
   // Validation part of the training rows.

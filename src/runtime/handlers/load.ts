@@ -87,7 +87,7 @@ function requireFile(modelDir: string, rel: string): string {
   const file = path.join(modelDir, rel);
   if (!existsSync(file)) {
     throw new RuntimeUserError(
-      `Model file ${file} is missing: a model folder in the Hugging Face layout has config.json, tokenizer.json, tokenizer_config.json and onnx/. Give a complete folder (a bundled model: reinstall the extension), set productForge.modelsPath to a folder that has it, or enable productForge.allowModelDownloads.`,
+      `Model file ${file} is missing. A model folder in the Hugging Face layout has config.json, tokenizer.json, tokenizer_config.json and onnx/: give a complete folder (a bundled model: reinstall the extension), set productForge.modelsPath to a folder that has it, or enable productForge.allowModelDownloads.`,
       'model-missing',
     );
   }

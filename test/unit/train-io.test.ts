@@ -1,0 +1,300 @@
+// Files in and out of train / predict: each file's own number format, target values that look like missing
+// markers, headerless prediction files, the row limit of predict, unwritable destinations, and small CLI cases.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readTable, tableFromRecords, takeRows, targetColumn } from '../../src/core/train/csv';
+import { profileTable } from '../../src/core/train/infer';
+import { trainClassifier } from '../../src/core/train/trainer';
+import { saveClassifier } from '../../src/core/train/artifact';
+import { predictFile } from '../../src/core/train/predict';
+import { assertWritableOutput, explainWriteError } from '../../src/core/fsutil';
+import { UserError } from '../../src/core/types';
+import { quietly } from './train.helpers';
+import { runPredict, runTrain } from '../../src/cli/train';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** Deterministic pseudo-random numbers in [0, 1). */
+function rand(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** Rows of x, y with three decimals; label = x > 5. */
+function xyRows(n: number, seed: number): { x: string; y: string; label: string }[] {
+  const r = rand(seed);
+  return Array.from({ length: n }, () => {
+    const x = r() * 10, y = r() * 10;
+    return { x: x.toFixed(3), y: y.toFixed(3), label: x > 5 ? 'high' : 'low' };
+  });
+}
+
+describe('train / predict: files in and out', () => {
+  let dir: string;
+  before(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pf-train-io-'));
+  });
+  after(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+  const write = async (name: string, text: string) => {
+    const p = path.join(dir, name);
+    await fs.writeFile(p, text);
+    return p;
+  };
+
+  describe('number format per file', () => {
+    let comma: string, semi: string;
+    const semiRows = xyRows(120, 2);
+    before(async () => {
+      comma = await write('comma.csv', `x,y,label\n${xyRows(300, 1).map((r) => `${r.x},${r.y},${r.label}`).join('\n')}\n`);
+      semi = await write('semi.csv', `x;y;label\n${semiRows.map((r) => `${r.x.replace('.', ',')};${r.y.replace('.', ',')};${r.label}`).join('\n')}\n`);
+    });
+
+    it('each table says its own decimal-comma choice', async () => {
+      assert.equal((await readTable(comma)).dialect.decimalComma, false);
+      assert.equal((await readTable(semi)).dialect.decimalComma, true);
+    });
+
+    it('train --test reads a ";" test file with decimal commas as numbers (not missing)', async () => {
+      const r = await quietly(() => runTrain([comma, '--target', 'label', '--test', semi, '--model', 'logreg', '--json']));
+      assert.equal(r.code, 0, r.err);
+      const j = JSON.parse(r.out);
+      assert.ok(j.accuracy > 0.95, `accuracy ${j.accuracy}`);
+      assert.deepEqual(j.warnings.filter((w: string) => /not a number/.test(w)), []);
+    });
+
+    it('predict reads a ";" file with decimal commas with a model trained on a "," file', async () => {
+      const save = path.join(dir, 'm-comma');
+      assert.equal((await quietly(() => runTrain([comma, '--target', 'label', '--model', 'logreg', '--save', save, '-q']))).code, 0);
+      const out = path.join(dir, 'semi-pred.csv');
+      const p = await quietly(() => runPredict([save, semi, '--out', out]));
+      assert.equal(p.code, 0, p.err);
+      assert.doesNotMatch(p.err, /not a number/);
+      const lines = (await fs.readFile(out, 'utf8')).trim().split('\n').slice(1).map((l) => l.split(';'));
+      const right = lines.filter((c, i) => c[3] === semiRows[i].label).length;
+      assert.ok(right / lines.length > 0.95, `${right} of ${lines.length} right`);
+      // and the other way round: trained on the ';' file, predicting the ',' one
+      const save2 = path.join(dir, 'm-semi');
+      assert.equal((await quietly(() => runTrain([semi, '--target', 'label', '--model', 'logreg', '--save', save2, '-q']))).code, 0);
+      const r2 = await quietly(() => runTrain([semi, '--target', 'label', '--test', comma, '--model', 'logreg', '--json']));
+      assert.ok(JSON.parse(r2.out).accuracy > 0.95);
+    });
+
+    it('an unreadable number in a --test file is a warning naming the file', async () => {
+      const bad = await write('bad-test.csv', `x,y,label\n${xyRows(40, 3).map((r, i) => `${i % 4 === 0 ? 'abc' : r.x},${r.y},${r.label}`).join('\n')}\n`);
+      const r = await quietly(() => runTrain([comma, '--target', 'label', '--test', bad, '--model', 'logreg', '--json']));
+      assert.equal(r.code, 0, r.err);
+      assert.ok(JSON.parse(r.out).warnings.some((w: string) => w.includes(bad) && /column "x": 10 values are not a number/.test(w)), r.out);
+    });
+  });
+
+  describe('target values that look like missing markers', () => {
+    const csv = () => {
+      const r = rand(5);
+      const lines = ['x,c,label'];
+      for (let i = 0; i < 200; i++) {
+        const x = r() * 10;
+        lines.push(`${x.toFixed(2)},${i % 7 === 0 ? 'NA' : 'ab'[i % 2]},${x > 5 ? 'None' : 'Some'}`);
+      }
+      lines.push('3,a,?', '4,b,', '6,a,NA', '7,b,null', '8,a,N/A', '9,b,missing', '1,a,None', '2,b,Some', '6,b,NA', '7,a,null', '8,b,N/A', '9,a,missing');
+      return lines.join('\n') + '\n';
+    };
+
+    it('keeps None, NA, null, N/A and missing as classes in the target; only "" and "?" are missing there', async () => {
+      const t = await readTable(await write('none.csv', csv()));
+      const ti = t.columns.indexOf('label');
+      assert.equal(t.data[ti][202], '', 'the table itself stores markers as missing');
+      const col = targetColumn(t, ti);
+      assert.deepEqual(col.slice(200, 208), ['', '', 'NA', 'null', 'N/A', 'missing', 'None', 'Some']);
+      const r = await trainClassifier(t, { target: 'label', model: 'logreg' });
+      assert.deepEqual([...r.classifier.labels].sort(), ['N/A', 'NA', 'None', 'Some', 'missing', 'null']);
+      assert.ok(r.warnings.includes("2 row(s) with a missing 'label' were left out"), r.warnings.join('; '));
+      // a feature keeps today's markers: 'NA' in c is missing
+      assert.ok(profileTable(t)[t.columns.indexOf('c')].missing >= 29);
+      // takeRows carries the markers with their rows
+      const part = takeRows(t, [203, 0, 204]);
+      assert.ok(['None', 'Some'].includes(col[0]));
+      assert.deepEqual(targetColumn(part, ti), ['null', col[0], 'N/A']);
+    });
+
+    it('a two-class None / Some target trains (it was "has a single class")', async () => {
+      const file = await write('none2.csv', csv().split('\n').slice(0, 201).join('\n') + '\n');
+      const r = await quietly(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--json']));
+      assert.equal(r.code, 0, r.err);
+      const j = JSON.parse(r.out);
+      assert.deepEqual(j.labels, ['None', 'Some']);
+      assert.ok(j.accuracy > 0.9);
+    });
+
+    it('typed tables (tableFromRecords) read their target the same way', async () => {
+      const rows = Array.from({ length: 40 }, (_, i) => [String(i), i < 20 ? 'None' : 'Some']);
+      const t = tableFromRecords(['x', 'y'], rows);
+      assert.deepEqual([...new Set(targetColumn(t, 1))], ['None', 'Some']);
+      const r = await trainClassifier(t, { target: 'y', features: ['x'], model: 'logreg' });
+      assert.deepEqual(r.classifier.labels, ['None', 'Some']);
+    });
+  });
+
+  describe('headerless files', () => {
+    it('predicts a one-row file without a header with a classifier trained on a headerless file', async () => {
+      const r = rand(9);
+      const lines: string[] = [];
+      for (let i = 0; i < 150; i++) {
+        const a = ['low', 'med', 'high'][i % 3], b = ['small', 'big'][Math.floor(r() * 2)];
+        lines.push(`${a},${b},${a === 'high' || b === 'big' ? 'acc' : 'unacc'}`);
+      }
+      const train = await write('headerless.data', lines.join('\n') + '\n');
+      const save = path.join(dir, 'm-headerless');
+      const t = await quietly(() => runTrain([train, '--target', 'c2', '--model', 'logreg', '--save', save, '-q']));
+      assert.equal(t.code, 0, t.err);
+      for (const [name, text] of [['one.data', 'high,small\n'], ['one-with-target.data', 'low,small,\n'], ['two.data', 'high,small\nlow,small\n']]) {
+        const out = path.join(dir, `${name}.pred.csv`);
+        const input = await write(name, text);
+        const p = await quietly(() => runPredict([save, input, '--out', out]));
+        assert.equal(p.code, 0, `${name}: ${p.err}`);
+        const got = (await fs.readFile(out, 'utf8')).trim().split('\n');
+        assert.equal(got.length, text.trim().split('\n').length + 1, name);
+        assert.match(got[0], /^c0,c1,(c2,)?prediction,confidence$/);
+      }
+      // a file that names the columns is still read with its header
+      const named = path.join(dir, 'named.pred.csv');
+      const namedIn = await write('named.csv', 'c0,c1\nhigh,small\n');
+      assert.equal((await quietly(() => runPredict([save, namedIn, '--out', named]))).code, 0);
+      assert.equal((await fs.readFile(named, 'utf8')).trim().split('\n').length, 2);
+    });
+  });
+
+  describe('predict: the row limit', () => {
+    it('refuses a file longer than the limit before writing anything, and reads one at the limit', async () => {
+      const rows = xyRows(60, 4);
+      const file = await write('train-limit.csv', `x,y,label\n${rows.map((r) => `${r.x},${r.y},${r.label}`).join('\n')}\n`);
+      const save = path.join(dir, 'm-limit');
+      assert.equal((await quietly(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', save, '-q']))).code, 0);
+      const eleven = await write('eleven.csv', `x,y\n${rows.slice(0, 11).map((r) => `${r.x},${r.y}`).join('\n')}\n`);
+      const out = path.join(dir, 'eleven.pred.csv');
+      await assert.rejects(predictFile(save, eleven, out, { maxRows: 10 }), (e: Error) => e instanceof UserError && /has more than 10 rows, the most predict reads from one file; split it/.test(e.message));
+      assert.equal(existsSync(out), false);
+      assert.deepEqual((await fs.readdir(dir)).filter((f) => f.endsWith('.tmp')), []);
+      assert.equal((await predictFile(save, eleven, out, { maxRows: 11 })).rows, 11);
+    });
+  });
+
+  describe('unwritable destinations', () => {
+    const denied = (blocked: string) => async (p: string) => {
+      if (p === blocked) throw Object.assign(new Error(`EACCES: permission denied, access '${p}'`), { code: 'EACCES' });
+    };
+
+    it('checks the nearest existing folder before any work', async () => {
+      const ro = path.join(dir, 'ro');
+      await fs.mkdir(ro, { recursive: true });
+      await assert.rejects(assertWritableOutput(path.join(ro, 'a', 'b', 'm'), '--save', denied(ro)), { message: `cannot write into ${ro} (permission denied): choose another --save` });
+      await assert.rejects(assertWritableOutput(path.join(ro, 'p.csv'), '--out', denied(ro)), { message: `cannot write into ${ro} (permission denied): choose another --out` });
+      await assertWritableOutput(path.join(ro, 'p.csv'), '--out', denied(path.join(dir, 'other')));
+      await assertWritableOutput(path.join(ro, 'p.csv'), '--out'); // the real check (root or the owner may write)
+      // predictFile checks it before loading the classifier (this one does not even exist)
+      await assert.rejects(predictFile(path.join(dir, 'no-such-model'), path.join(dir, 'x.csv'), path.join(ro, 'p.csv'), { access: denied(ro) }), /cannot write into .* \(permission denied\): choose another --out/);
+    });
+
+    it('a write that fails while writing is one clear sentence, not a raw errno string', async () => {
+      const e = explainWriteError(Object.assign(new Error("EACCES: permission denied, mkdir '/x/m'"), { code: 'EACCES' }), '/x/m', '--save') as Error;
+      assert.equal(e.message, 'could not write /x/m: permission denied (EACCES): choose another --save');
+      const u = new UserError('mine');
+      assert.equal(explainWriteError(u, '/x'), u);
+      // a real failure at write time: a name too long for the file system
+      const t = tableFromRecords(['x', 'y'], xyRows(40, 6).map((r) => [r.x, r.label]));
+      const r = await trainClassifier(t, { target: 'y', model: 'logreg' });
+      const long = 'n'.repeat(300);
+      await assert.rejects(saveClassifier(r, { parent: dir, name: long, exactName: true, flag: '--save' }), /^Error: could not write .*n{300}: the name is too long \(ENAMETOOLONG\)$/);
+      const save = await saveClassifier(r, { parent: dir, name: 'm-long' });
+      const csv = await write('long-in.csv', 'x\n1\n2\n');
+      await assert.rejects(predictFile(save, csv, path.join(dir, `${long}.csv`)), /^Error: could not write .*: the name is too long \(ENAMETOOLONG\)$/);
+    });
+
+    const nonRoot = typeof process.getuid === 'function' && process.getuid() !== 0;
+    (nonRoot ? it : it.skip)('CLI (as this non-root user): a folder without write permission is refused before training, exit 2', async () => {
+      const ro = path.join(dir, 'ro-mode');
+      await fs.mkdir(ro);
+      const file = await write('ro-train.csv', `x,y,label\n${xyRows(60, 7).map((r) => `${r.x},${r.y},${r.label}`).join('\n')}\n`);
+      await fs.chmod(ro, 0o555);
+      try {
+        const r = await quietly(() => runTrain([file, '--target', 'label', '--save', path.join(ro, 'm')]));
+        assert.equal(r.code, 2);
+        assert.match(r.err, /^product-forge: cannot write into .*ro-mode \(permission denied\): choose another --save\n$/);
+        assert.doesNotMatch(r.err, /preprocessing/);
+      } finally {
+        await fs.chmod(ro, 0o755);
+      }
+    });
+
+    // root ignores modes: run the built CLI as 'nobody' when this is root and runuser exists
+    const cliJs = path.join(root, 'bin', 'product-forge.js');
+    const asNobody = !nonRoot && process.platform === 'linux' && existsSync('/usr/sbin/runuser') && existsSync(path.join(root, 'dist'))
+      && spawnSync('runuser', ['-u', 'nobody', '--', 'true']).status === 0;
+    (asNobody ? it : it.skip)('CLI as a non-root user (runuser nobody): --save, --out and the default output in a read-only folder exit 2 before the work', async () => {
+      const base = await fs.mkdtemp(path.join(os.tmpdir(), 'pf-train-io-ro-'));
+      try {
+        const rows = xyRows(60, 8);
+        await fs.writeFile(path.join(base, 'train.csv'), `x,y,label\n${rows.map((r) => `${r.x},${r.y},${r.label}`).join('\n')}\n`);
+        execFileSync(process.execPath, [cliJs, 'train', path.join(base, 'train.csv'), '--target', 'label', '--model', 'logreg', '--save', path.join(base, 'm'), '-q']);
+        const ro = path.join(base, 'ro');
+        await fs.mkdir(ro);
+        await fs.copyFile(path.join(base, 'train.csv'), path.join(ro, 'in.csv'));
+        await fs.chmod(ro, 0o555);
+        await fs.chmod(base, 0o755);
+        const run = (...args: string[]) => spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, cliJs, ...args], { cwd: base, encoding: 'utf8' });
+        const t = run('train', 'train.csv', '--target', 'label', '--save', 'ro/m');
+        assert.equal(t.status, 2, t.stderr);
+        assert.equal(t.stderr, `product-forge: cannot write into ${ro} (permission denied): choose another --save\n`);
+        const p = run('predict', 'm', 'train.csv', '--out', 'ro/p.csv');
+        assert.equal(p.status, 2, p.stderr);
+        assert.equal(p.stderr, `product-forge: cannot write into ${ro} (permission denied): choose another --out\n`);
+        const d = run('predict', 'm', 'ro/in.csv');
+        assert.equal(d.status, 2, d.stderr);
+        assert.match(d.stderr, /cannot write into .*ro \(permission denied\): choose another --out/);
+      } finally {
+        await fs.rm(base, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('CLI details', () => {
+    let file: string;
+    before(async () => {
+      file = await write('cli.csv', `x,y,label\n${xyRows(80, 10).map((r) => `${r.x},${r.y},${r.label}`).join('\n')}\n`);
+    });
+
+    it('--features x,x uses x once and says so', async () => {
+      const r = await quietly(() => runTrain([file, '--target', 'label', '--features', 'x,x,y', '--model', 'logreg', '--json']));
+      assert.equal(r.code, 0, r.err);
+      const j = JSON.parse(r.out);
+      assert.deepEqual(j.features, ['x', 'y']);
+      assert.ok(j.warnings.includes("feature column 'x' listed more than once; used once"), j.warnings.join('; '));
+    });
+
+    it('a --test file without a feature column is named in the message', async () => {
+      const test = await write('test-no-y.csv', `x,label\n1.5,low\n7.5,high\n`);
+      const r = await quietly(() => runTrain([file, '--target', 'label', '--test', test, '--model', 'logreg']));
+      assert.equal(r.code, 2);
+      assert.match(r.err, new RegExp(`^product-forge: the test file ${test.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} lacks feature column\\(s\\) y of the training file; it has: x, label\\.`));
+    });
+
+    it('predict --out - writes the CSV to standard output and the summary to stderr', async () => {
+      const save = path.join(dir, 'm-stdout');
+      assert.equal((await quietly(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', save, '-q']))).code, 0);
+      const before = await fs.readdir(dir);
+      const p = await quietly(() => runPredict([save, file, '--out', '-']));
+      assert.equal(p.code, 0, p.err);
+      const lines = p.out.trim().split('\n');
+      assert.equal(lines[0], 'x,y,label,prediction,confidence');
+      assert.equal(lines.length, 81);
+      assert.match(p.err, /wrote 80 predictions to standard output/);
+      assert.deepEqual(await fs.readdir(dir), before, 'no file written');
+      assert.equal((await quietly(() => runPredict([save, file, '--out', '']))).code, 2);
+    });
+  });
+});
