@@ -8,14 +8,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FeedbackItem, SentimentClassifier, SentimentLabel, SentimentScores } from '../types';
 import { CancelledError, SENTIMENT_LABELS, UserError, throwIfAborted } from '../types';
-import { openFeedbackInputs, parseDate, ratingSentiment, type OpenedFeedbackFile } from '../readers';
+import { openFeedbackInputs, parseDate, ratingSentiment, type OpenedFeedbackFile, type RatingScale } from '../readers';
 import { yielder } from '../yielder';
 import { splitContrast } from './aspects';
 import { explainScored, occlusionUnits, occlusionWeights, topDrivers, topLabel, withoutUnit, type Driver, type TextUnit } from './explain';
 import { Reservoir, TopK } from './collections';
 import { extractTerms, selectPhrases } from './phrases';
 import { computeThemes, growingThemes, sampleTerms, type ThemeSampleItem } from './themes';
-import { bucketLabel, bucketOf, bucketRange, chooseGranularity, isoDate } from './time';
+import { bucketLabel, bucketOf, bucketRange, chooseGranularity, isPlaceholderDay, isoDate, medianSplit, MIN_HALF_ITEMS, type Granularity } from './time';
+import { describeDateFormat, type DateFormat } from '../readers';
 
 export type LabelCounts = Record<SentimentLabel, number>;
 
@@ -78,6 +79,8 @@ export interface GrowingTheme {
   earlyShare: number;
   lateShare: number;
   lateCount: number;
+  /** Mentions in the first half. */
+  earlyCount?: number;
   negativeShare: number;
 }
 
@@ -90,12 +93,19 @@ export interface CategoryBreakdown {
 
 export interface RatingAgreement {
   column: string;
-  scale: { min: number; max: number };
+  /** The first scale met (see `scales` for every one). */
+  scale: RatingScale;
   rated: number;
+  /** Share of the items counted for agreement (`agreementBase`) whose text agrees with their rating. */
   agreement: number;
+  /** Items counted for agreement: every rated item; with two-way labels, those whose rating is not in the middle. */
+  agreementBase: number;
   /** expected (from rating) -> predicted -> items */
   matrix: Record<SentimentLabel, LabelCounts>;
+  /** Average rating per predicted label, on the first scale's values only (other scales: `scales`). */
   averageRatingByLabel: Record<SentimentLabel, number | null>;
+  /** Each rating column and scale met, with its own items and averages (values on different scales are never mixed). */
+  scales: { column: string; scale: RatingScale; rated: number; averageRatingByLabel: Record<SentimentLabel, number | null> }[];
   disagreements: (ItemResult & { rating: number; expected: SentimentLabel })[];
 }
 
@@ -130,8 +140,23 @@ export interface AnalysisResult {
   themes: Theme[];
   /** Items the themes were computed on (a uniform sample when the input is large). */
   themeSample: number;
+  /** Items longer than the part of each item themes read (MAX_SAMPLE_TEXT characters), over the whole input. */
+  themeClippedItems?: number;
   aspects: { contrastiveItems: number; clausesClassified: number; findings: AspectFinding[]; examples: ContrastExample[] };
-  time?: { columns: string[]; granularity: 'week' | 'month'; buckets: TimeBucket[]; undated: number; growingThemes: GrowingTheme[] };
+  time?: {
+    columns: string[];
+    granularity: Granularity;
+    buckets: TimeBucket[];
+    /** Items of a dated file without a readable date (placeholders included). */
+    undated: number;
+    /** Of those, placeholder dates (1970-01-01, 1900-01-01, 2100 and later) counted as no date. */
+    placeholders?: number;
+    /** How the dates were read (day/month order, numbers, two-digit years), per column. */
+    notes?: string[];
+    growingThemes: GrowingTheme[];
+    /** Where "themes that grew" splits the period (median date of the dated theme sample) and each half's items. */
+    split?: { lastEarly: string; firstLate: string; earlyItems: number; lateItems: number; minItems: number };
+  };
   categories: CategoryBreakdown[];
   rating?: RatingAgreement;
   /** Names of the kept columns/fields (per-item CSV columns after the fixed ones). */
@@ -192,7 +217,8 @@ export interface AnalyzeOptions {
 }
 
 const MAX_CLASSIFY_CHARS = 2000;
-const MAX_SAMPLE_TEXT = 600;
+/** Themes read at most this much of each item (memory: the theme sample holds up to 20,000 items); the report says how many were cut. */
+export const MAX_SAMPLE_TEXT = 1500;
 const MAX_FIELD_NAMES = 50;
 const MAX_CATEGORY_VALUES = 200;
 const MAX_ASPECT_KEYS = 50_000;
@@ -317,15 +343,18 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   const fieldSet = new Set<string>();
   // time
   const days = new Map<number, LabelCounts>();
-  let undated = 0;
+  let undated = 0, placeholders = 0;
   const dateColumns = new Set<string>();
+  const dateNotes: string[] = [];
   // categories
   const cats = new Map<string, { values: Map<string, { c: LabelCounts; pos: number }>; merged: boolean }>();
   // rating
-  let ratingInfo: { column: string; scale: { min: number; max: number } } | undefined;
+  let ratingInfo: { column: string; scale: RatingScale } | undefined;
   const matrix: Record<SentimentLabel, LabelCounts> = { negative: zero(), neutral: zero(), positive: zero() };
-  const ratingSums = { negative: 0, neutral: 0, positive: 0 }, ratingNs = zero();
+  // sums per (column, scale): averages on different scales are never mixed
+  const ratingGroups = new Map<string, { column: string; scale: RatingScale; sums: LabelCounts; ns: LabelCounts; rated: number }>();
   let rated = 0;
+  let longItems = 0;
   const ratingColumns = new Set<string>();
   const disagree = new TopK<ItemResult & { rating: number; expected: SentimentLabel }>(k);
   // aspects
@@ -352,8 +381,9 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
     // never waits for this thread. Results are consumed in input order.
     interface FileCtx {
       dateCol?: string;
+      dateFormat?: DateFormat;
       ratingCol?: string;
-      scale?: { min: number; max: number };
+      scale?: RatingScale;
       catCols: string[];
     }
     interface Chunk {
@@ -392,7 +422,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
 
     const consume = async (chunk: Chunk) => {
       const { items, ctx } = chunk;
-      const { dateCol, ratingCol, scale, catCols } = ctx;
+      const { dateCol, dateFormat, ratingCol, scale, catCols } = ctx;
       const all = await chunk.scores;
       throwIfAborted(signal);
       const variants = chunk.occluded.reduce((a, o) => a + o.units.length, 0);
@@ -439,7 +469,8 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         }
         let day: number | undefined;
         if (dateCol) {
-          day = parseDate(it.fields?.[dateCol] ?? '');
+          day = parseDate(it.fields?.[dateCol] ?? '', dateFormat);
+          if (day !== undefined && isPlaceholderDay(day)) (day = undefined), placeholders++;
           if (day === undefined) undated++;
           else {
             let d = days.get(day);
@@ -469,15 +500,22 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
             rated++;
             const expected = ratingSentiment(n, scale);
             matrix[expected][label]++;
-            ratingSums[label] += n;
-            ratingNs[label]++;
+            const key = `${ratingCol}\u0000${scale.min}-${scale.max}${scale.nps ? ' nps' : ''}`;
+            let grp = ratingGroups.get(key);
+            if (!grp) ratingGroups.set(key, (grp = { column: ratingCol, scale, sums: zero(), ns: zero(), rated: 0 }));
+            grp.rated++;
+            grp.sums[label] += n;
+            grp.ns[label]++;
             // Strong disagreements: the rating says one polarity, the text the other.
             if ((expected === 'positive' && label === 'negative') || (expected === 'negative' && label === 'positive')) {
               disagree.offer(score, { ...r, rating: n, expected });
             }
           }
         }
-        if (doThemes) reservoir.offerLazy(() => ({ text: clip(it.text, MAX_SAMPLE_TEXT), source: it.source, line: it.line, label, score, day }));
+        if (doThemes) {
+          if (it.text.length > MAX_SAMPLE_TEXT) longItems++;
+          reservoir.offerLazy(() => ({ text: clip(it.text, MAX_SAMPLE_TEXT), source: it.source, line: it.line, label, score, day }));
+        }
       }
       const written = sink.write(lines);
 
@@ -538,7 +576,16 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         if (ratingCol) ratingColumns.add(ratingCol);
         const catCols = (t?.categoryColumns ?? []).filter((c) => !isText(c));
         if (dateCol) dateColumns.add(dateCol);
-        const ctx: FileCtx = { dateCol, ratingCol, scale: ratingCol ? t!.ratingScale! : undefined, catCols };
+        // The date column's reading (day/month order, numbers) was decided from the sampled rows: every row uses it.
+        const dateFormat = dateCol ? t?.dateFormat : undefined;
+        const dateNote = dateCol ? describeDateFormat(dateCol, dateFormat) : undefined;
+        if (dateNote && !dateNotes.includes(dateNote)) dateNotes.push(dateNote);
+        if (!dateCol && t?.unreadableDateColumn && !isText(t.unreadableDateColumn)) {
+          const w = `${f.file}: date column ${t.unreadableDateColumn} found, but its values could not be read as dates (e.g. ${JSON.stringify(t.columns.find((c) => c.name === t.unreadableDateColumn)?.examples[0] ?? '')}); no sentiment over time`;
+          warnings.push(w);
+          log('warn', w);
+        }
+        const ctx: FileCtx = { dateCol, dateFormat, ratingCol, scale: ratingCol ? t!.ratingScale! : undefined, catCols };
         let fileItems = 0;
         let buf: FeedbackItem[] = [];
         let lastBytes = 0;
@@ -610,19 +657,31 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
 
     let time: AnalysisResult['time'];
     if (days.size) {
-      const dayKeys = [...days.keys()];
-      const minDay = Math.min(...dayKeys), maxDay = Math.max(...dayKeys);
+      let minDay = Infinity, maxDay = -Infinity;
+      for (const d of days.keys()) (minDay = Math.min(minDay, d)), (maxDay = Math.max(maxDay, d));
+      // Weeks, months or (long spans) years: days are 1970-2100 without placeholders, so at most 131 year rows.
       const g = chooseGranularity(minDay, maxDay);
       const buckets = new Map<number, LabelCounts>(bucketRange(minDay, maxDay, g).map((b) => [b, zero()]));
       for (const [d, c] of days) {
-        const b = buckets.get(bucketOf(d, g))!;
+        const b = buckets.get(bucketOf(d, g));
+        if (!b) continue; // beyond MAX_BUCKETS: cannot happen for year buckets of 1970-2100
         for (const l of SENTIMENT_LABELS) b[l] += c[l];
       }
       const list: TimeBucket[] = [...buckets].map(([start, c]) => {
         const n = c.negative + c.neutral + c.positive;
         return { start: isoDate(start), label: bucketLabel(start, g), counts: c, total: n, negativeShare: n ? c.negative / n : 0 };
       });
-      time = { columns: [...dateColumns], granularity: g, buckets: list, undated, growingThemes: growingThemes(sample, terms.sets, keyed, minDay, maxDay) };
+      // "Themes that grew" compares the halves of the dated theme sample split at its median day.
+      const sampleDays: number[] = [];
+      for (const it of sample) if (it.day !== undefined) sampleDays.push(it.day);
+      const half = medianSplit(sampleDays);
+      const split = half && { lastEarly: isoDate(half.lastEarly), firstLate: isoDate(half.firstLate), earlyItems: half.early, lateItems: half.late, minItems: MIN_HALF_ITEMS };
+      const grew = half && half.early >= MIN_HALF_ITEMS && half.late >= MIN_HALF_ITEMS ? growingThemes(sample, terms.sets, keyed, half.lastEarly, MIN_HALF_ITEMS) : [];
+      time = { columns: [...dateColumns], granularity: g, buckets: list, undated, ...(placeholders ? { placeholders } : {}), ...(dateNotes.length ? { notes: dateNotes } : {}), growingThemes: grew, ...(split && doThemes ? { split } : {}) };
+    } else if (dateColumns.size && undated) {
+      const w = `date column ${[...dateColumns].join(', ')}: none of ${undated} item${undated === 1 ? '' : 's'} had a readable date${placeholders ? ` (${placeholders} placeholder date${placeholders === 1 ? '' : 's'} such as 1970-01-01)` : ''}; no sentiment over time`;
+      warnings.push(w);
+      log('warn', w);
     }
 
     const categories: CategoryBreakdown[] = [...cats].map(([column, cs]) => ({
@@ -638,19 +697,28 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
 
     let rating: RatingAgreement | undefined;
     if (ratingInfo && rated) {
-      let agree = 0;
-      for (const l of SENTIMENT_LABELS) agree += matrix[l][l];
+      // With two-way labels no text is neutral: ratings in the middle of the scale are left out of the agreement.
+      const counted = opts.twoWay ? (['negative', 'positive'] as const) : SENTIMENT_LABELS;
+      let agree = 0, base = 0;
+      for (const l of counted) {
+        agree += matrix[l][l];
+        base += matrix[l].negative + matrix[l].neutral + matrix[l].positive;
+      }
+      const averages = (g: { sums: LabelCounts; ns: LabelCounts }) => ({
+        negative: g.ns.negative ? g.sums.negative / g.ns.negative : null,
+        neutral: g.ns.neutral ? g.sums.neutral / g.ns.neutral : null,
+        positive: g.ns.positive ? g.sums.positive / g.ns.positive : null,
+      });
+      const scales = [...ratingGroups.values()].map((g) => ({ column: g.column, scale: g.scale, rated: g.rated, averageRatingByLabel: averages(g) }));
       rating = {
         column: [...ratingColumns].join(', '),
-        scale: ratingInfo.scale,
+        scale: scales[0]?.scale ?? ratingInfo.scale,
         rated,
-        agreement: agree / rated,
+        agreement: base ? agree / base : 0,
+        agreementBase: base,
         matrix,
-        averageRatingByLabel: {
-          negative: ratingNs.negative ? ratingSums.negative / ratingNs.negative : null,
-          neutral: ratingNs.neutral ? ratingSums.neutral / ratingNs.neutral : null,
-          positive: ratingNs.positive ? ratingSums.positive / ratingNs.positive : null,
-        },
+        averageRatingByLabel: scales[0]?.averageRatingByLabel ?? { negative: null, neutral: null, positive: null },
+        scales,
         disagreements: disagree.sorted(),
       };
     }
@@ -676,6 +744,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       lowConfidence: lowConf.sorted(),
       themes,
       themeSample: sample.length,
+      ...(longItems ? { themeClippedItems: longItems } : {}),
       aspects,
       time,
       categories,

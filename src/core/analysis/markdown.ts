@@ -1,7 +1,8 @@
 // The Markdown report of an AnalysisResult.
 import * as path from 'node:path';
 import { SENTIMENT_LABELS } from '../types';
-import type { AnalysisResult, ItemResult, LabelCounts } from './analyze';
+import { describeRatingScale } from '../readers/columns';
+import { MAX_SAMPLE_TEXT, type AnalysisResult, type ItemResult, type LabelCounts } from './analyze';
 
 export interface MarkdownOptions {
   /** Relative path of the sentiment-over-time SVG to embed (when written next to the report). */
@@ -71,7 +72,8 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
   if (r.themes.length) {
     L.push('## Themes');
     L.push('');
-    L.push(`Recurring topics (key phrases), ranked by how much negative feedback they explain${r.themeSample < r.total ? ` (computed on a uniform sample of ${r.themeSample} of ${r.total} items)` : ''}. Mix is negative / neutral / positive.`);
+    const clipped = r.themeClippedItems ? ` Themes read the first ${MAX_SAMPLE_TEXT.toLocaleString('en-US')} characters of each item; ${count(r.themeClippedItems, 'longer item')} ${r.themeClippedItems === 1 ? 'was' : 'were'} read that far.` : '';
+    L.push(`Recurring topics (key phrases), ranked by how much negative feedback they explain${r.themeSample < r.total ? ` (computed on a uniform sample of ${r.themeSample} of ${r.total} items)` : ''}. Mix is negative / neutral / positive.${clipped}`);
     L.push('');
     L.push('| Theme | Mentions | Negative share | Mix |');
     L.push('|---|---:|---:|---|');
@@ -142,15 +144,25 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
       L.push(`![Sentiment over time](${opts.chartFile})`);
       L.push('');
     }
-    L.push(`| ${t.granularity === 'week' ? 'Week of' : 'Month'} | Items | Negative | Neutral | Positive | Negative share |`);
+    L.push(`| ${t.granularity === 'week' ? 'Week of' : t.granularity === 'month' ? 'Month' : 'Year'} | Items | Negative | Neutral | Positive | Negative share |`);
     L.push('|---|---:|---:|---:|---:|---:|');
-    for (const b of t.buckets) L.push(`| ${b.start.slice(0, t.granularity === 'week' ? 10 : 7)} | ${b.total} | ${b.counts.negative} | ${b.counts.neutral} | ${b.counts.positive} | ${b.total ? pct(b.negativeShare) : '–'} |`);
+    for (const b of t.buckets) L.push(`| ${b.start.slice(0, t.granularity === 'week' ? 10 : t.granularity === 'month' ? 7 : 4)} | ${b.total} | ${b.counts.negative} | ${b.counts.neutral} | ${b.counts.positive} | ${b.total ? pct(b.negativeShare) : '–'} |`);
     L.push('');
-    if (t.undated) L.push(`${count(t.undated, 'item')} had no readable date and ${t.undated === 1 ? 'is' : 'are'} not in this table.\n`);
+    if (t.undated) {
+      const ph = t.placeholders ? ` (${t.placeholders} of them ${t.placeholders === 1 ? 'a placeholder date' : 'placeholder dates'} such as 1970-01-01, 1900-01-01 or 2100 and later, read as no date)` : '';
+      L.push(`${count(t.undated, 'item')} had no readable date${ph} and ${t.undated === 1 ? 'is' : 'are'} not in this table.\n`);
+    }
+    for (const n of t.notes ?? []) L.push(`Dates: ${mdText(n)}.\n`);
+    const sp = t.split;
+    const of = r.themeSample < r.total ? ` of the ${r.themeSample} sampled items` : '';
+    const halves = sp ? `${count(sp.earlyItems, 'dated item')}${of} up to ${sp.lastEarly}, ${sp.lateItems} from ${sp.firstLate}` : '';
+    if (sp && (sp.earlyItems < sp.minItems || sp.lateItems < sp.minItems)) {
+      L.push(`Themes that grew: not compared — split at the median date, the halves have ${halves}; each needs at least ${sp.minItems}.\n`);
+    }
     if (t.growingThemes.length) {
-      L.push('Themes that grew (share of items, first half → second half of the period):');
+      L.push(`Themes that grew (share of items, first half → second half${sp ? `, split at the median date: ${halves}` : ''}):`);
       L.push('');
-      for (const g of t.growingThemes) L.push(`- **${mdText(g.phrase)}**: ${pct(g.earlyShare)} → ${pct(g.lateShare)} (${g.lateCount} recent mentions, ${pct(g.negativeShare)} negative)`);
+      for (const g of t.growingThemes) L.push(`- **${mdText(g.phrase)}**: ${pct(g.earlyShare)} → ${pct(g.lateShare)} (${g.earlyCount !== undefined ? `${g.earlyCount} → ` : ''}${g.lateCount} mentions, ${pct(g.negativeShare)} negative)`);
       L.push('');
     }
   }
@@ -158,25 +170,44 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
   for (const c of r.categories) {
     L.push(`## By ${mdText(c.column)}`);
     L.push('');
+    // what the table covers when other files (or rows) have no such column
+    const covered = c.rows.reduce((a, row) => a + row.total, 0);
+    if (covered < r.total) L.push(`${covered} of ${r.total} items have a \`${cell(c.column)}\` value; the others are not in this table.\n`);
     L.push(`| ${mdText(c.column)} | Items | Negative | Neutral | Positive | Negative share |`);
     L.push('|---|---:|---:|---:|---:|---:|');
-    for (const row of c.rows.slice(0, 30)) L.push(`| ${mdText(row.value)} | ${row.total} | ${row.counts.negative} | ${row.counts.neutral} | ${row.counts.positive} | ${pct(row.negativeShare)} |`);
-    if (c.rows.length > 30) L.push(`| … ${c.rows.length - 30} more | | | | | |`);
+    const SMALL = 5;
+    for (const row of c.rows.slice(0, 30)) L.push(`| ${mdText(row.value)} | ${row.total} | ${row.counts.negative} | ${row.counts.neutral} | ${row.counts.positive} | ${row.total < SMALL ? `*${pct(row.negativeShare)}*` : pct(row.negativeShare)} |`);
+    if (c.rows.length > 30) {
+      // the rest together, so the table adds up
+      const rest = c.rows.slice(30);
+      const sum = (l: 'negative' | 'neutral' | 'positive') => rest.reduce((a, row) => a + row.counts[l], 0);
+      const n = rest.reduce((a, row) => a + row.total, 0);
+      L.push(`| … ${rest.length} more values | ${n} | ${sum('negative')} | ${sum('neutral')} | ${sum('positive')} | ${n ? pct(sum('negative') / n) : '–'} |`);
+    }
     L.push('');
+    if (c.rows.some((row) => row.total < SMALL)) L.push(`Shares in italics rest on fewer than ${SMALL} items: too few to compare.\n`);
   }
 
   if (r.rating) {
     const g = r.rating;
     L.push(`## Rating vs. text sentiment (${g.column.split(', ').map((c) => `\`${c}\``).join(', ')})`);
     L.push('');
-    L.push(`Ratings map to expected sentiment (1–5 scale: 1–2 negative, 3 neutral, 4–5 positive; 10-point scale: 0–4 negative, 5–6 neutral, 7–10 positive). The text agrees with the rating for ${pct(g.agreement)} of ${g.rated} rated items.`);
+    const scales = g.scales?.length ? g.scales : [{ column: g.column, scale: g.scale, rated: g.rated, averageRatingByLabel: g.averageRatingByLabel }];
+    const read = scales.map((x) => `${scales.length > 1 || g.column.includes(', ') ? `\`${x.column}\` as ` : ''}${describeRatingScale(x.scale)}`).join('; ');
+    const base = g.agreementBase ?? g.rated;
+    const left = g.rated - base;
+    L.push(`Ratings map to expected sentiment: ${read}. The text agrees with the rating for ${pct(g.agreement)} of ${base} rated items${left > 0 ? ` (${count(left, 'item')} rated in the middle of the scale ${left === 1 ? 'is' : 'are'} left out: with two-way labels no text is neutral)` : ''}.`);
     L.push('');
     L.push('| Rating says ↓ / text says → | negative | neutral | positive |');
     L.push('|---|---:|---:|---:|');
     for (const e of SENTIMENT_LABELS) L.push(`| ${e} | ${g.matrix[e].negative} | ${g.matrix[e].neutral} | ${g.matrix[e].positive} |`);
     L.push('');
-    const avg = SENTIMENT_LABELS.map((l) => `${l} ${g.averageRatingByLabel[l] === null ? '–' : g.averageRatingByLabel[l]!.toFixed(1)}`).join(', ');
-    L.push(`Average rating by predicted sentiment: ${avg}.`);
+    // one line per scale: a 4.1 of 5 and a 7.9 of 10 are never averaged together
+    for (const x of scales) {
+      const avg = SENTIMENT_LABELS.map((l) => `${l} ${x.averageRatingByLabel[l] === null ? '–' : x.averageRatingByLabel[l]!.toFixed(1)}`).join(', ');
+      L.push(`Average ${scales.length > 1 ? `\`${x.column}\` (${x.scale.nps ? 'NPS' : `${x.scale.min}–${x.scale.max}`}, ${x.rated} items)` : `rating (${x.scale.min}–${x.scale.max})`} by predicted sentiment: ${avg}.`);
+      if (x !== scales[scales.length - 1]) L.push('');
+    }
     L.push('');
     if (g.disagreements.length) {
       L.push('Strongest disagreements (rating and text point opposite ways):');

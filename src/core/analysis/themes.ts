@@ -300,21 +300,21 @@ export function pickQuotes(members: readonly ThemeSampleItem[], c: LabelCounts):
 }
 
 /** Themes whose share of items grew from the first half of the period to the second. */
-export function growingThemes(sample: readonly ThemeSampleItem[], sets: Set<string>[], themes: readonly { phrase: string; key: string }[], minDay: number, maxDay: number): GrowingTheme[] {
-  if (maxDay <= minDay) return [];
-  const mid = minDay + (maxDay - minDay) / 2;
+export function growingThemes(sample: readonly ThemeSampleItem[], sets: Set<string>[], themes: readonly { phrase: string; key: string }[], lastEarlyDay: number, minHalf = 20): GrowingTheme[] {
+  // The halves split at a day (analysis/time.ts medianSplit): items up to `lastEarlyDay` are the first half.
   const early: number[] = [], late: number[] = [];
   sample.forEach((s, i) => {
-    if (s.day !== undefined) (s.day <= mid ? early : late).push(i);
+    if (s.day !== undefined) (s.day <= lastEarlyDay ? early : late).push(i);
   });
-  if (early.length < 5 || late.length < 5) return [];
+  if (early.length < minHalf || late.length < minHalf) return [];
   const out: GrowingTheme[] = [];
   for (const { phrase, key } of themes) {
     const e = early.filter((i) => sets[i].has(key)).length;
     const lateItems = late.filter((i) => sets[i].has(key)).map((i) => sample[i]);
     const es = e / early.length, ls = lateItems.length / late.length;
-    if (lateItems.length >= 2 && ls > es * 1.5 && ls - es >= 0.02) {
-      out.push({ phrase, earlyShare: es, lateShare: ls, lateCount: lateItems.length, negativeShare: lateItems.filter((s) => s.label === 'negative').length / lateItems.length });
+    // A couple of mentions is no trend: at least 3 recent and 5 in all.
+    if (lateItems.length >= 3 && e + lateItems.length >= 5 && ls > es * 1.5 && ls - es >= 0.02) {
+      out.push({ phrase, earlyShare: es, lateShare: ls, lateCount: lateItems.length, earlyCount: e, negativeShare: lateItems.filter((s) => s.label === 'negative').length / lateItems.length });
     }
   }
   return out.sort((a, b) => b.lateShare - b.earlyShare - (a.lateShare - a.earlyShare)).slice(0, 5);

@@ -17,31 +17,80 @@ export function isoDate(t: number): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
-/** Weeks for spans up to ~5 months, months beyond. */
-export function chooseGranularity(minDay: number, maxDay: number): 'week' | 'month' {
-  return maxDay - minDay <= 150 * DAY ? 'week' : 'month';
+export type Granularity = 'week' | 'month' | 'year';
+
+/** Most buckets a table/chart shows (year buckets beyond; 1970-2100 is 131 years). */
+export const MAX_BUCKETS = 140;
+
+/** Weeks for spans up to ~5 months, months up to 8 years, years beyond. */
+export function chooseGranularity(minDay: number, maxDay: number): Granularity {
+  if (maxDay - minDay <= 150 * DAY) return 'week';
+  const a = new Date(minDay), b = new Date(maxDay);
+  const months = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth() + 1;
+  return months <= 96 ? 'month' : 'year';
 }
 
-export function bucketOf(day: number, g: 'week' | 'month'): number {
-  return g === 'week' ? weekStart(day) : monthStart(day);
+export function yearStart(day: number): number {
+  return Date.UTC(new Date(day).getUTCFullYear(), 0, 1);
 }
 
-export function bucketLabel(start: number, g: 'week' | 'month'): string {
-  return g === 'week' ? `week of ${isoDate(start)}` : isoDate(start).slice(0, 7);
+export function bucketOf(day: number, g: Granularity): number {
+  return g === 'week' ? weekStart(day) : g === 'month' ? monthStart(day) : yearStart(day);
 }
 
-/** All bucket starts from the first to the last (empty ones included, so gaps show). */
-export function bucketRange(minDay: number, maxDay: number, g: 'week' | 'month'): number[] {
+export function bucketLabel(start: number, g: Granularity): string {
+  return g === 'week' ? `week of ${isoDate(start)}` : isoDate(start).slice(0, g === 'month' ? 7 : 4);
+}
+
+function nextBucket(b: number, g: Granularity): number {
+  if (g === 'week') return b + 7 * DAY;
+  const d = new Date(b);
+  return g === 'month' ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) : Date.UTC(d.getUTCFullYear() + 1, 0, 1);
+}
+
+/** All bucket starts from the first to the last (empty ones included, so gaps show); at most `max`. */
+export function bucketRange(minDay: number, maxDay: number, g: Granularity, max = MAX_BUCKETS): number[] {
   const out: number[] = [];
   let b = bucketOf(minDay, g);
   const last = bucketOf(maxDay, g);
-  while (b <= last && out.length < 1000) {
+  while (b <= last && out.length < max) {
     out.push(b);
-    if (g === 'week') b += 7 * DAY;
-    else {
-      const d = new Date(b);
-      b = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-    }
+    b = nextBucket(b, g);
   }
   return out;
+}
+
+/**
+ * Days that stand for "no date" in exports: the Unix epoch (1970-01-01), 1900-01-01 / 1899-12-30 / 1899-12-31
+ * (spreadsheet zero dates) and anything from 2100 on (9999-12-31 style "never"), so they do not stretch the period.
+ */
+export function isPlaceholderDay(day: number): boolean {
+  return day === 0 || day >= Date.UTC(2100, 0, 1) || day <= Date.UTC(1900, 0, 1);
+}
+
+/** Fewest items each half needs before "themes that grew" compares them. */
+export const MIN_HALF_ITEMS = 20;
+
+/**
+ * Splits dated items into two halves of similar size at the median day: the first half is the days up to and
+ * including `lastEarly`, the second the days after it (a day is never split). Undefined when there are no two halves.
+ */
+export function medianSplit(days: readonly number[]): { lastEarly: number; firstLate: number; early: number; late: number } | undefined {
+  const sorted = [...days].sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n < 2 || sorted[0] === sorted[n - 1]) return undefined;
+  const best = (cut: number) => {
+    // Items with day <= cut go first.
+    let i = 0;
+    while (i < n && sorted[i] <= cut) i++;
+    return i;
+  };
+  const m = sorted[Math.floor((n - 1) / 2)];
+  // Either the median day ends the first half or starts the second: take the more even of the two.
+  const a = best(m), prev = [...sorted].reverse().find((d) => d < m);
+  const b = prev === undefined ? 0 : best(prev);
+  const useA = a < n && (b === 0 || Math.abs(n / 2 - a) <= Math.abs(n / 2 - b));
+  const early = useA ? a : b;
+  if (early === 0 || early === n) return undefined;
+  return { lastEarly: sorted[early - 1], firstLate: sorted[early], early, late: n - early };
 }

@@ -1,6 +1,8 @@
 // Column inference for tables (CSV/TSV/JSON objects): kinds, the text column, and the roles the
 // analysis uses (date, rating, categories). Works on a sample of rows.
 
+import { isStrongDateName, parseDate, profileDates, type DateFormat } from './dates';
+
 export type ColumnKind = 'text' | 'number' | 'date' | 'category' | 'id' | 'empty';
 
 export interface ColumnInfo {
@@ -20,6 +22,8 @@ export interface ColumnInfo {
   numMax: number;
   /** Why this column was (or could be) the text column: 'name' (header hint) or 'content'. */
   textHint?: 'name' | 'content';
+  /** How its values are read as dates (day/month order, numbers, two-digit years), decided from the sample. */
+  dateFormat?: DateFormat;
 }
 
 export interface ColumnRoles {
@@ -29,8 +33,12 @@ export interface ColumnRoles {
   /** True when no header hint decided and two candidates score similarly. */
   ambiguous: boolean;
   dateColumn?: string;
+  /** How the date column's values are read; the same for every row of the file. */
+  dateFormat?: DateFormat;
+  /** A date-named column whose values could not be read as dates (when no date column was found). */
+  unreadableDateColumn?: string;
   ratingColumn?: string;
-  ratingScale?: { min: number; max: number };
+  ratingScale?: RatingScale;
   categoryColumns: string[];
 }
 
@@ -73,39 +81,7 @@ export function isNumeric(v: string): boolean {
   return v !== '' && /\d/.test(v) && NUMERIC_RE.test(v.trim());
 }
 
-/** Parses the date formats feedback exports use; returns a UTC timestamp (ms) of the calendar day, or undefined. */
-export function parseDate(v: string): number | undefined {
-  const s = v.trim();
-  if (s.length < 6 || s.length > 40) return undefined;
-  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T\s].*)?$/.exec(s);
-  if (m) return ymd(+m[1], +m[2], +m[3]);
-  m = /^(\d{4})年(\d{1,2})月(\d{1,2})日/.exec(s);
-  if (m) return ymd(+m[1], +m[2], +m[3]);
-  m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[T\s].*)?$/.exec(s);
-  if (m) {
-    const a = +m[1], b = +m[2], y = +m[3];
-    // US month/day unless the first part cannot be a month; dots mean day.month (European).
-    if (s.includes('.') || a > 12) return ymd(y, b, a);
-    return ymd(y, a, b);
-  }
-  m = /^(\d{4})(\d{2})(\d{2})$/.exec(s);
-  if (m) return ymd(+m[1], +m[2], +m[3]);
-  if (/^\d{10}(\d{3})?$/.test(s)) return undefined; // epoch numbers are too ambiguous
-  if (/[a-z]{3}/i.test(s) && /\d{4}/.test(s)) {
-    const t = Date.parse(s);
-    if (!Number.isNaN(t)) {
-      const d = new Date(t);
-      return ymd(d.getFullYear(), d.getMonth() + 1, d.getDate());
-    }
-  }
-  return undefined;
-}
-
-function ymd(y: number, mo: number, d: number): number | undefined {
-  if (y < 1970 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;
-  const t = Date.UTC(y, mo - 1, d);
-  return new Date(t).getUTCDate() === d ? t : undefined;
-}
+export { parseDate } from './dates';
 
 /** Infers kinds of the columns from sample rows (cells by column index). */
 export function inferColumns(names: string[], rows: string[][]): ColumnInfo[] {
@@ -120,7 +96,8 @@ export function inferColumns(names: string[], rows: string[][]): ColumnInfo[] {
     const distinct = distinctSet.size;
     const avgLength = nonEmpty ? values.reduce((a, v) => a + [...v].length, 0) / nonEmpty : 0;
     const numericRatio = nonEmpty ? values.filter(isNumeric).length / nonEmpty : 0;
-    const dateRatio = nonEmpty ? values.filter((v) => parseDate(v) !== undefined).length / nonEmpty : 0;
+    const dateFormat = profileDates(values, isStrongDateName(name));
+    const dateRatio = nonEmpty ? values.filter((v) => parseDate(v, dateFormat) !== undefined).length / nonEmpty : 0;
     let numMin = NaN, numMax = NaN;
     for (const v of values) {
       if (!isNumeric(v)) continue;
@@ -140,6 +117,7 @@ export function inferColumns(names: string[], rows: string[][]): ColumnInfo[] {
     else if (distinct <= Math.max(12, nonEmpty * 0.3)) kind = 'category';
     else kind = avgLength >= 8 ? 'text' : 'category';
     const info: ColumnInfo = { name, index, kind, avgLength, nonEmpty, distinct, numericRatio, dateRatio, examples: [...distinctSet].slice(0, 3), numMin, numMax };
+    if (kind === 'date' && dateFormat) info.dateFormat = dateFormat;
     if (hasTextNameHint(name) && numericRatio < 0.5 && dateRatio < 0.5 && letters >= 0.5) info.textHint = 'name';
     else if (kind === 'text') info.textHint = 'content';
     return info;
@@ -171,10 +149,16 @@ export function detectRoles(columns: ColumnInfo[], rowsSampled: number): ColumnR
   const roles: ColumnRoles = { textColumn, candidates, ambiguous, categoryColumns: [] };
   const rest = columns.filter((c) => c.name !== textColumn);
   const date = rest.filter((c) => c.kind === 'date').sort((a, b) => Number(DATE_HINTS.test(b.name)) - Number(DATE_HINTS.test(a.name)) || b.dateRatio - a.dateRatio)[0];
-  if (date) roles.dateColumn = date.name;
+  if (date) {
+    roles.dateColumn = date.name;
+    if (date.dateFormat) roles.dateFormat = date.dateFormat;
+  } else {
+    const named = rest.find((c) => c.kind !== 'empty' && isStrongDateName(c.name));
+    if (named) roles.unreadableDateColumn = named.name;
+  }
   for (const c of rest) {
     if (!RATING_HINTS.test(c.name) || c.numericRatio < 0.8) continue;
-    const scale = ratingScale(c.numMin, c.numMax);
+    const scale = ratingScale(c.numMin, c.numMax, c.name);
     if (!scale) continue;
     roles.ratingColumn = c.name;
     roles.ratingScale = scale;
@@ -190,16 +174,36 @@ export function detectRoles(columns: ColumnInfo[], rowsSampled: number): ColumnR
   return roles;
 }
 
-/** Rating scale from the observed range: 1-5 (stars) or 0/1-10; undefined when it doesn't look like ratings. */
-export function ratingScale(lo: number, hi: number): { min: number; max: number } | undefined {
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return undefined;
-  if (lo >= 1 && hi <= 5) return { min: 1, max: 5 };
-  if (lo >= 0 && hi <= 10) return { min: lo === 0 ? 0 : 1, max: 10 };
+/** A rating scale: 1-5 or 0-5 stars, 0/1-10 points, or a Net Promoter Score (0-10, its own cut-offs). */
+export interface RatingScale {
+  min: number;
+  max: number;
+  nps?: boolean;
+}
+
+const NPS_HINTS = /(^|_|\b)(nps|recommend|likelihood_to_recommend|ltr)($|_|\b)|推荐/i;
+
+/**
+ * Rating scale from the observed range (and the column's name, for NPS): values up to 5 are stars (a 0 among them is
+ * the lowest star, not a sign of a 0-10 scale), up to 10 points; undefined when it doesn't look like ratings.
+ */
+export function ratingScale(lo: number, hi: number, name = ''): RatingScale | undefined {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo < 0) return undefined;
+  if (hi <= 5) return { min: lo === 0 ? 0 : 1, max: 5 };
+  if (hi <= 10) return NPS_HINTS.test(name) ? { min: 0, max: 10, nps: true } : { min: lo === 0 ? 0 : 1, max: 10 };
   return undefined;
 }
 
-/** Expected sentiment of a rating on its scale (1-2 / 3 / 4-5 of 5; 0-4 / 5-6 / 7-10 of 10). */
-export function ratingSentiment(value: number, scale: { min: number; max: number }): 'negative' | 'neutral' | 'positive' {
+/** The sentiment a rating stands for: stars 0-2 / 3 / 4-5; points 0-4 / 5-6 / 7-10; NPS detractors 0-6, passives 7-8, promoters 9-10. */
+export function ratingSentiment(value: number, scale: RatingScale): 'negative' | 'neutral' | 'positive' {
   if (scale.max === 5) return value <= 2 ? 'negative' : value < 4 ? 'neutral' : 'positive';
+  if (scale.nps) return value <= 6 ? 'negative' : value < 9 ? 'neutral' : 'positive';
   return value <= 4 ? 'negative' : value < 7 ? 'neutral' : 'positive';
+}
+
+/** How a scale was read, for reports: "1–5 stars (1–2 negative, 3 neutral, 4–5 positive)". */
+export function describeRatingScale(scale: RatingScale): string {
+  if (scale.nps) return 'NPS 0–10 (detractors 0–6 negative, passives 7–8 neutral, promoters 9–10 positive)';
+  if (scale.max === 5) return `${scale.min}–5 stars (${scale.min}–2 negative, 3 neutral, 4–5 positive)`;
+  return `${scale.min}–10 points (${scale.min}–4 negative, 5–6 neutral, 7–10 positive)`;
 }

@@ -11,7 +11,8 @@ import { DEFAULT_MAX_JSON_BYTES, joinTextParts, jsonlRecords, loadJsonRecords, r
 import { textItems } from './text';
 
 export type { ColumnInfo, ColumnKind, ColumnRoles } from './columns';
-export { parseDate, ratingSentiment, ratingScale } from './columns';
+export { describeDateFormat, type DateFormat } from './dates';
+export { describeRatingScale, parseDate, ratingSentiment, ratingScale, type RatingScale } from './columns';
 
 export type FeedbackFormat = 'txt' | 'md' | 'csv' | 'tsv' | 'json' | 'jsonl';
 export const SUPPORTED_EXTENSIONS: readonly string[] = ['.txt', '.md', '.csv', '.tsv', '.json', '.jsonl'];

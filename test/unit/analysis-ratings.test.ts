@@ -1,0 +1,125 @@
+// The report's rating, category and theme sections on inputs where the right answer is known (deterministic lexicon
+// classifier, test/fixtures/feedback/lexicon-classifier.ts): the scale a rating column is read on and said to be read
+// on, NPS cut-offs, averages never mixed across scales, two-way agreement without the middle ratings, category tables
+// that say what they cover and add up, and themes that say how much of a long item they read.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyzeFeedback, disposeAnalysis, renderMarkdown, type AnalysisResult } from '../../src/core/analysis';
+import { MAX_SAMPLE_TEXT } from '../../src/core/analysis/analyze';
+import { describeRatingScale, ratingScale, ratingSentiment } from '../../src/core/readers/columns';
+import { LexiconClassifier } from '../fixtures/feedback/lexicon-classifier';
+
+let dir: string;
+const results: AnalysisResult[] = [];
+const write = (name: string, data: string) => {
+  const p = path.join(dir, name);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  fs.writeFileSync(p, data);
+  return p;
+};
+async function analyze(inputs: string[], opts: Partial<Parameters<typeof analyzeFeedback>[1]> = {}) {
+  const r = await analyzeFeedback(inputs, { classifier: new LexiconClassifier(), tempDir: dir, ...opts });
+  results.push(r);
+  return r;
+}
+const GOOD = 'love it, great', BAD = 'it crashes, slow and bad', MEH = 'it is a tool for lists';
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-ratings-'));
+});
+afterEach(async () => {
+  for (const r of results.splice(0)) await disposeAnalysis(r);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('analysis: rating scales', () => {
+  it('scales from the values and the name: stars with a 0, points, NPS', () => {
+    assert.deepEqual(ratingScale(0, 5), { min: 0, max: 5 });
+    assert.deepEqual(ratingScale(1, 5), { min: 1, max: 5 });
+    assert.deepEqual(ratingScale(1, 10), { min: 1, max: 10 });
+    assert.deepEqual(ratingScale(0, 10, 'nps'), { min: 0, max: 10, nps: true });
+    assert.deepEqual(ratingScale(0, 10, 'likelihood_to_recommend'), { min: 0, max: 10, nps: true });
+    assert.equal(ratingScale(1, 100), undefined);
+    assert.equal(ratingSentiment(4, { min: 0, max: 5 }), 'positive');
+    assert.deepEqual([6, 7, 8, 9].map((v) => ratingSentiment(v, { min: 0, max: 10, nps: true })), ['negative', 'neutral', 'neutral', 'positive']);
+    assert.deepEqual([4, 5, 7].map((v) => ratingSentiment(v, { min: 0, max: 10 })), ['negative', 'neutral', 'positive']);
+    assert.match(describeRatingScale({ min: 0, max: 10, nps: true }), /detractors 0–6 negative, passives 7–8 neutral, promoters 9–10 positive/);
+  });
+
+  it('a 1-5 column with one 0 ("not rated") stays a 5-point scale: 4s and 5s are positive, and the report says how it read them', async () => {
+    const rows = ['rating,review'];
+    for (let i = 0; i < 10; i++) rows.push(`5,${GOOD}`, `4,${GOOD}`, `1,${BAD}`);
+    rows.push(`0,${BAD}`);
+    const r = await analyze([write('r.csv', rows.join('\n'))]);
+    const g = r.rating!;
+    assert.deepEqual(g.scale, { min: 0, max: 5 });
+    assert.equal(g.matrix.positive.positive, 20, JSON.stringify(g.matrix));
+    assert.equal(g.agreement, 1);
+    const md = renderMarkdown(r);
+    assert.match(md, /Ratings map to expected sentiment: 0–5 stars \(0–2 negative, 3 neutral, 4–5 positive\)\. The text agrees with the rating for 100% of 31 rated items\./);
+  });
+
+  it('an NPS column uses detractors / passives / promoters', async () => {
+    const rows = ['nps,comment'];
+    for (let i = 0; i < 5; i++) rows.push(`9,${GOOD}`, `8,${MEH}`, `3,${BAD}`, `0,${BAD}`, `10,${GOOD}`);
+    const r = await analyze([write('s.csv', rows.join('\n'))]);
+    assert.deepEqual(r.rating!.scale, { min: 0, max: 10, nps: true });
+    assert.equal(r.rating!.matrix.neutral.neutral + r.rating!.matrix.neutral.negative + r.rating!.matrix.neutral.positive, 5, 'the 8s are passives');
+    assert.match(renderMarkdown(r), /NPS 0–10 \(detractors 0–6 negative/);
+  });
+
+  it('two files on different scales: one average per scale, never mixed', async () => {
+    const a = ['rating,review'], b = ['nps,comment'];
+    for (let i = 0; i < 6; i++) a.push(`5,${GOOD}`, `1,${BAD}`);
+    for (let i = 0; i < 6; i++) b.push(`10,${GOOD}`, `2,${BAD}`);
+    const r = await analyze([write('a.csv', a.join('\n')), write('b.csv', b.join('\n'))]);
+    const g = r.rating!;
+    assert.equal(g.scales.length, 2);
+    const stars = g.scales.find((x) => x.column === 'rating')!, nps = g.scales.find((x) => x.column === 'nps')!;
+    assert.equal(stars.averageRatingByLabel.positive, 5);
+    assert.equal(nps.averageRatingByLabel.positive, 10);
+    assert.equal(g.averageRatingByLabel.positive, g.scales[0].averageRatingByLabel.positive);
+    const md = renderMarkdown(r);
+    assert.match(md, /Average `rating` \(1–5, 12 items\) by predicted sentiment: negative 1\.0, neutral –, positive 5\.0\./);
+    assert.match(md, /Average `nps` \(NPS, 12 items\) by predicted sentiment: negative 2\.0, neutral –, positive 10\.0\./);
+    assert.match(md, /`rating` as 1–5 stars .*; `nps` as NPS 0–10/);
+  });
+
+  it('two-way labels: ratings in the middle are left out of the agreement', async () => {
+    const rows = ['rating,review'];
+    for (let i = 0; i < 10; i++) rows.push(`5,${GOOD}`, `3,${MEH}`, `1,${BAD}`);
+    const r = await analyze([write('t.csv', rows.join('\n'))], { twoWay: true });
+    const g = r.rating!;
+    assert.equal(g.rated, 30);
+    assert.equal(g.agreementBase, 20);
+    assert.equal(g.agreement, 1);
+    assert.match(renderMarkdown(r), /agrees with the rating for 100% of 20 rated items \(10 items rated in the middle of the scale are left out: with two-way labels no text is neutral\)/);
+  });
+});
+
+describe('analysis: category tables and themes say what they cover', () => {
+  it('a column only some files have: the table says how many items it covers; many values: the rest is one row that adds up; small rows in italics', async () => {
+    const a = ['country,review'];
+    for (let i = 0; i < 40; i++) a.push(`C${String(i).padStart(2, '0')},${i % 2 ? GOOD : BAD}`, `C${String(i).padStart(2, '0')},${BAD}`);
+    const r = await analyze([write('a.csv', a.join('\n')), write('b.txt', Array.from({ length: 10 }, () => GOOD).join('\n'))]);
+    const md = renderMarkdown(r);
+    const c = r.categories.find((x) => x.column === 'country');
+    if (!c) return assert.fail(`no country breakdown: ${JSON.stringify(r.categories.map((x) => x.column))}`);
+    assert.match(md, /80 of 90 items have a `country` value; the others are not in this table\./);
+    const table = md.slice(md.indexOf('## By country'));
+    const rows = [...table.matchAll(/^\| (?!country|---)([^|]+) \| (\d+) \|/gm)].map((m) => Number(m[2]));
+    assert.equal(rows.reduce((x, y) => x + y, 0), 80, 'the table adds up to the items it covers');
+    assert.match(table, /\| … \d+ more values \| \d+ \|/);
+    assert.match(table, /Shares in italics rest on fewer than 5 items/);
+  });
+
+  it('themes say how many items were longer than the part they read', async () => {
+    const long = `the export keeps failing ${'and the sync is slow '.repeat(Math.ceil(MAX_SAMPLE_TEXT / 20))}`;
+    const lines = [...Array.from({ length: 6 }, () => long), ...Array.from({ length: 20 }, (_, i) => `the export keeps failing on file ${i}`)];
+    const r = await analyze([write('long.txt', lines.join('\n'))]);
+    assert.equal(r.themeClippedItems, 6);
+    assert.match(renderMarkdown(r), /Themes read the first 1,500 characters of each item; 6 longer items were read that far\./);
+  });
+});
