@@ -115,6 +115,13 @@ describe('analysis: category tables and themes say what they cover', () => {
     assert.match(table, /Shares in italics rest on fewer than 5 items/);
   });
 
+  it('sentiment over time says how many items came from files without a date column', async () => {
+    const a = ['date,review'];
+    for (let d = 1; d <= 20; d++) a.push(`2024-03-${String(d).padStart(2, '0')},${d % 2 ? GOOD : BAD}`);
+    const r = await analyze([write('a.csv', a.join('\n')), write('b.txt', Array.from({ length: 7 }, () => GOOD).join('\n'))]);
+    assert.match(renderMarkdown(r), /7 items come from files without a date column and are not in this table\./);
+  });
+
   it('themes say how many items were longer than the part they read', async () => {
     const long = `the export keeps failing ${'and the sync is slow '.repeat(Math.ceil(MAX_SAMPLE_TEXT / 20))}`;
     const lines = [...Array.from({ length: 6 }, () => long), ...Array.from({ length: 20 }, (_, i) => `the export keeps failing on file ${i}`)];

@@ -152,6 +152,9 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
       const ph = t.placeholders ? ` (${t.placeholders} of them ${t.placeholders === 1 ? 'a placeholder date' : 'placeholder dates'} such as 1970-01-01, 1900-01-01 or 2100 and later, read as no date)` : '';
       L.push(`${count(t.undated, 'item')} had no readable date${ph} and ${t.undated === 1 ? 'is' : 'are'} not in this table.\n`);
     }
+    // items of files with no date column at all (a .txt beside a dated CSV) are not in the table either
+    const noColumn = r.total - t.buckets.reduce((a, b) => a + b.total, 0) - t.undated;
+    if (noColumn > 0) L.push(`${count(noColumn, 'item')} ${noColumn === 1 ? 'comes' : 'come'} from files without a date column and ${noColumn === 1 ? 'is' : 'are'} not in this table.\n`);
     for (const n of t.notes ?? []) L.push(`Dates: ${mdText(n)}.\n`);
     const sp = t.split;
     const of = r.themeSample < r.total ? ` of the ${r.themeSample} sampled items` : '';
