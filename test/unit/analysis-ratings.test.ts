@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeFeedback, disposeAnalysis, renderMarkdown, type AnalysisResult } from '../../src/core/analysis';
 import { MAX_SAMPLE_TEXT } from '../../src/core/analysis/analyze';
-import { describeRatingScale, ratingScale, ratingSentiment } from '../../src/core/readers/columns';
+import { describeRatingScale, parseRating, ratingScale, ratingSentiment } from '../../src/core/readers/columns';
 import { LexiconClassifier } from '../fixtures/feedback/lexicon-classifier';
 
 let dir: string;
@@ -85,6 +85,24 @@ describe('analysis: rating scales', () => {
     assert.match(md, /Average `rating` \(1–5, 12 items\) by predicted sentiment: negative 1\.0, neutral –, positive 5\.0\./);
     assert.match(md, /Average `nps` \(NPS, 12 items\) by predicted sentiment: negative 2\.0, neutral –, positive 10\.0\./);
     assert.match(md, /`rating` as 1–5 stars .*; `nps` as NPS 0–10/);
+  });
+
+  it('ratings written out ("4/5", "★★★★☆", "Very satisfied", 满意) are ratings, not a category', async () => {
+    assert.deepEqual(['4/5', '8 / 10', '3 out of 5', '4 stars', '★★★★☆', '★', 'Very satisfied', 'dissatisfied', 'Neutral.', 'thumbs up', '非常不满意', '好评', '4,5', 'soon'].map(parseRating),
+      [4, 8, 3, 4, 4, 1, 5, 2, 3, 5, 1, 5, 4.5, undefined]);
+    const written = [['Very satisfied', GOOD], ['Satisfied', GOOD], ['Very dissatisfied', BAD], ['Dissatisfied', BAD]];
+    const rows = ['satisfaction,comment'];
+    for (let i = 0; i < 5; i++) for (const [v, t] of written) rows.push(`${v},${t}`);
+    const r = await analyze([write('w.csv', rows.join('\n'))]);
+    assert.equal(r.rating?.column, 'satisfaction', JSON.stringify(r.categories.map((c) => c.column)));
+    assert.equal(r.rating!.rated, 20);
+    assert.equal(r.rating!.agreement, 1);
+    assert.ok(!r.categories.some((c) => c.column === 'satisfaction'), 'not also a category');
+    const stars = ['stars,review'];
+    for (let i = 0; i < 6; i++) stars.push(`★★★★★,${GOOD}`, `★☆☆☆☆,${BAD}`, `4/5,${GOOD}`);
+    const s2 = await analyze([write('s.csv', stars.join('\n'))]);
+    assert.deepEqual(s2.rating!.scale, { min: 1, max: 5 });
+    assert.equal(s2.rating!.rated, 18);
   });
 
   it('two-way labels: ratings in the middle are left out of the agreement', async () => {

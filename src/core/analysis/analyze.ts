@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FeedbackItem, SentimentClassifier, SentimentLabel, SentimentScores } from '../types';
 import { CancelledError, SENTIMENT_LABELS, UserError, throwIfAborted } from '../types';
-import { openFeedbackInputs, parseDate, ratingSentiment, type OpenedFeedbackFile, type RatingScale } from '../readers';
+import { openFeedbackInputs, parseDate, parseRating, ratingSentiment, type OpenedFeedbackFile, type RatingScale } from '../readers';
 import { yielder } from '../yielder';
 import { splitContrast } from './aspects';
 import { explainScored, occlusionUnits, occlusionWeights, topDrivers, topLabel, withoutUnit, type Driver, type TextUnit } from './explain';
@@ -494,8 +494,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
           e.pos += s.positive;
         }
         if (ratingCol && scale) {
-          const raw = (it.fields?.[ratingCol] ?? '').trim().replace(',', '.');
-          const n = raw === '' ? NaN : Number(raw);
+          const n = parseRating(it.fields?.[ratingCol] ?? '') ?? NaN;
           if (Number.isFinite(n) && n >= scale.min && n <= scale.max) {
             rated++;
             const expected = ratingSentiment(n, scale);

@@ -24,6 +24,8 @@ export interface ColumnInfo {
   textHint?: 'name' | 'content';
   /** How its values are read as dates (day/month order, numbers, two-digit years), decided from the sample. */
   dateFormat?: DateFormat;
+  /** A rating-named column whose values are ratings written out ("4/5", "★★★★", "Very satisfied"): their range. */
+  writtenRatings?: { ratio: number; min: number; max: number };
 }
 
 export interface ColumnRoles {
@@ -50,7 +52,7 @@ const TEXT_HINTS = new Set([
 ]);
 const NOT_TEXT_TOKENS = new Set(['id', 'date', 'time', 'rating', 'score', 'count', 'type', 'url', 'link', 'author', 'user', 'name', 'email', 'lang', 'language', 'label', 'sentiment', 'stars', 'star', 'num', 'number', 'length', 'len']);
 const DATE_HINTS = /(^|_|\b)(date|time|timestamp|created|updated|submitted|posted|day|week|month|at)($|_|\b)|日期|时间/i;
-const RATING_HINTS = /(^|_|\b)(rating|ratings|stars?|score|nps|rate|grade)($|_|\b)|评分|星级|打分|评星|分数/i;
+const RATING_HINTS = /(^|_|\b)(rating|ratings|stars?|score|nps|rate|grade|satisfaction|csat)($|_|\b)|评分|星级|打分|评星|分数|满意度|评价等级/i;
 const CATEGORY_HINTS = /(^|_|\b)(product|version|app_?version|platform|plan|tier|channel|category|segment|region|country|market|os|device|source|store|team|feature|area|component|type|language|locale|lang|browser|release|sku|brand|model|topic)($|_|\b)|产品|版本|平台|渠道|类别|类型|分类|地区|套餐|系统|机型|来源/i;
 const ID_HINTS = /(^|_|\b)(id|uuid|guid|key|no|number|#)($|_|\b)|编号/i;
 
@@ -117,6 +119,10 @@ export function inferColumns(names: string[], rows: string[][]): ColumnInfo[] {
     else if (distinct <= Math.max(12, nonEmpty * 0.3)) kind = 'category';
     else kind = avgLength >= 8 ? 'text' : 'category';
     const info: ColumnInfo = { name, index, kind, avgLength, nonEmpty, distinct, numericRatio, dateRatio, examples: [...distinctSet].slice(0, 3), numMin, numMax };
+    if (RATING_HINTS.test(name) && numericRatio < 0.8 && nonEmpty) {
+      const read = values.map(parseRating).filter((n): n is number => n !== undefined);
+      if (read.length) info.writtenRatings = { ratio: read.length / nonEmpty, min: Math.min(...read), max: Math.max(...read) };
+    }
     if (kind === 'date' && dateFormat) info.dateFormat = dateFormat;
     if (hasTextNameHint(name) && numericRatio < 0.5 && dateRatio < 0.5 && letters >= 0.5) info.textHint = 'name';
     else if (kind === 'text') info.textHint = 'content';
@@ -157,8 +163,10 @@ export function detectRoles(columns: ColumnInfo[], rowsSampled: number): ColumnR
     if (named) roles.unreadableDateColumn = named.name;
   }
   for (const c of rest) {
-    if (!RATING_HINTS.test(c.name) || c.numericRatio < 0.8) continue;
-    const scale = ratingScale(c.numMin, c.numMax, c.name);
+    if (!RATING_HINTS.test(c.name)) continue;
+    const written = c.numericRatio < 0.8 && c.writtenRatings && c.writtenRatings.ratio >= 0.8 ? c.writtenRatings : undefined;
+    if (c.numericRatio < 0.8 && !written) continue;
+    const scale = written ? ratingScale(written.min, written.max, c.name) : ratingScale(c.numMin, c.numMax, c.name);
     if (!scale) continue;
     roles.ratingColumn = c.name;
     roles.ratingScale = scale;
@@ -172,6 +180,35 @@ export function detectRoles(columns: ColumnInfo[], rowsSampled: number): ColumnR
   }
   roles.categoryColumns = roles.categoryColumns.slice(0, 4);
   return roles;
+}
+
+/** Ratings written out, on a 1-5 scale: satisfaction and quality scales (English, Chinese), thumbs. */
+const WRITTEN_RATINGS: [RegExp, number][] = [
+  [/^(very|extremely|completely) (dissatisfied|unsatisfied|unhappy|poor|bad)$|^(terrible|awful|strongly disagree)$|^非常不满意$|^很不满意$|^差评$/i, 1],
+  [/^(dissatisfied|unsatisfied|unhappy|poor|bad|disagree|somewhat dissatisfied)$|^不满意$|^较差$/i, 2],
+  [/^(neutral|neither( satisfied nor dissatisfied| agree nor disagree)?|ok(ay)?|fair|average|mixed)$|^一般$|^中评$|^还行$/i, 3],
+  [/^(satisfied|happy|good|agree|somewhat satisfied)$|^满意$|^较好$|^好$/i, 4],
+  [/^(very|extremely|completely) (satisfied|happy|good)$|^(excellent|great|strongly agree|outstanding)$|^非常满意$|^很满意$|^好评$/i, 5],
+  [/^(thumbs? ?down|👎)$/iu, 1],
+  [/^(thumbs? ?up|👍)$/iu, 5],
+];
+
+/**
+ * A rating as a number: "4", "4,5" (decimal comma), "4/5", "4 out of 5", "8/10", "4 stars", "★★★★☆" (the filled
+ * stars), or a written scale ("Very satisfied" = 5, "Dissatisfied" = 2; "thumbs up" = 5). Undefined when it is not one.
+ */
+export function parseRating(raw: string): number | undefined {
+  const s = raw.trim();
+  if (!s) return undefined;
+  let m = /^(\d+(?:[.,]\d+)?)\s*(?:\/|out of|of|von|sur)\s*(5|10)$/i.exec(s);
+  if (m) return Number(m[1].replace(',', '.'));
+  m = /^(\d+(?:[.,]\d+)?)\s*(?:stars?|★|星)$/i.exec(s);
+  if (m) return Number(m[1].replace(',', '.'));
+  if (/^[★☆✩✪⭐]+$/u.test(s)) return [...s].filter((c) => c === '★' || c === '⭐' || c === '✪').length;
+  if (/^-?\d+(?:[.,]\d+)?$/.test(s)) return Number(s.replace(',', '.'));
+  const t = s.toLowerCase().replace(/[.!]+$/, '').replace(/\s+/g, ' ');
+  for (const [re, v] of WRITTEN_RATINGS) if (re.test(t)) return v;
+  return undefined;
 }
 
 /** A rating scale: 1-5 or 0-5 stars, 0/1-10 points, or a Net Promoter Score (0-10, its own cut-offs). */

@@ -12,7 +12,7 @@ import { textItems } from './text';
 
 export type { ColumnInfo, ColumnKind, ColumnRoles } from './columns';
 export { describeDateFormat, type DateFormat } from './dates';
-export { describeRatingScale, parseDate, ratingSentiment, ratingScale, type RatingScale } from './columns';
+export { describeRatingScale, parseDate, parseRating, ratingSentiment, ratingScale, type RatingScale } from './columns';
 
 export type FeedbackFormat = 'txt' | 'md' | 'csv' | 'tsv' | 'json' | 'jsonl';
 export const SUPPORTED_EXTENSIONS: readonly string[] = ['.txt', '.md', '.csv', '.tsv', '.json', '.jsonl'];
