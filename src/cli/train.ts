@@ -76,8 +76,8 @@ function fail(e: unknown): number {
 
 function withSigint<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ac = new AbortController();
-  const remove = onStopSignals(() => {
-    process.stderr.write('\ncancelling… (press Ctrl+C again to quit at once)\n');
+  const remove = onStopSignals((sig) => {
+    if (sig !== 'EPIPE') process.stderr.write('\ncancelling… (press Ctrl+C again to quit at once)\n');
     ac.abort();
   });
   return run(ac.signal).finally(remove);

@@ -317,7 +317,7 @@ const ERRNO_WORDS: Record<string, string> = {
  * written: the nearest existing folder above it must accept new entries (write and search permission). `flag` is the
  * option to change ('--out', '--save'). A file in the way is left to assertOutputPath.
  */
-export async function assertWritableOutput(out: string, flag: string, access: AccessFn = fsp.access): Promise<void> {
+export async function assertWritableOutput(out: string, flag: string, access: AccessFn = fsp.access, advice = `choose another ${flag}`): Promise<void> {
   for (let p = path.dirname(path.resolve(out)); ; p = path.dirname(p)) {
     const st = await fsp.stat(p).catch(() => undefined);
     if (st) {
@@ -326,7 +326,7 @@ export async function assertWritableOutput(out: string, flag: string, access: Ac
         await access(p, fs.constants.W_OK | fs.constants.X_OK);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? '';
-        throw new UserError(`cannot write into ${p} (${code === 'EROFS' ? 'read-only file system' : 'permission denied'}): choose another ${flag}`);
+        throw new UserError(`cannot write into ${p} (${code === 'EROFS' ? 'read-only file system' : 'permission denied'}): ${advice}`);
       }
       return;
     }

@@ -157,7 +157,7 @@ async function handle(req: WorkerRequest, signal: AbortSignal): Promise<unknown>
     }
     case 'predictFile': {
       const m = await model(req.modelDir, req.models, signal);
-      return predictFile(m, req.csv, req.out, { signal, outFlag: 'output file', onProgress: (stage, done, total) => post({ id: req.id, type: 'progress', stage, done, total }) });
+      return predictFile(m, req.csv, req.out, { signal, outFlag: 'output file', writeAdvice: 'the predictions are written next to the CSV; copy it to a folder you can write to', onProgress: (stage, done, total) => post({ id: req.id, type: 'progress', stage, done, total }) });
     }
     case 'predictRows': {
       const m = await model(req.modelDir, req.models, signal);

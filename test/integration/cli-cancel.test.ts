@@ -2,7 +2,7 @@
 // left, and the same SIGINT delivered twice (as a terminal or `timeout` sends it to the process and its group)
 // does not cut the clean-up short.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -71,6 +71,22 @@ describe('cli: stdout closed early (| head)', function () {
     ['generate with the local backend (tiny random decoder)', ['generate', 'prd', '--brief', path.join(root, 'test/fixtures/generate/brief.md'), '--evidence', path.join(root, 'test/fixtures/generate/feedback.csv'), '--model', path.join(root, 'test/fixtures/models/tiny-random-decoder'), '--max-new-tokens', '48']],
     ['generate with the template backend', ['generate', 'prd', '--brief', path.join(root, 'test/fixtures/generate/brief.md'), '--evidence', path.join(root, 'test/fixtures/generate/feedback.csv'), '--backend', 'template']],
   ];
+  it('predict --out - (a saved classifier on 150,000 rows)', async () => {
+    const cli = path.join(root, 'bin', 'product-forge.js');
+    const clf = path.join(dir, 'clf');
+    const t = spawnSync(process.execPath, [cli, 'train', path.join(root, 'test/fixtures/train/labelled-feedback.csv'), '--target', 'sentiment', '--save', clf, '-q'], { encoding: 'utf8' });
+    assert.equal(t.status, 0, t.stderr);
+    fs.writeFileSync(path.join(dir, 'new.csv'), ['feedback', ...Array.from({ length: 150_000 }, (_, i) => `item ${i}: sync keeps failing`)].join('\n') + '\n');
+    const child = spawn(process.execPath, [cli, 'predict', clf, 'new.csv', '--out', '-'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    assert.equal(await exited, 141, err);
+    assert.doesNotMatch(err, /EPIPE|Error:|cancelling|wrote \d+ predictions/, err);
+  });
+
   for (const [name, args, big] of cases) {
     it(name, async () => {
       const child = spawn(process.execPath, [path.join(root, 'bin', 'product-forge.js'), ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -144,3 +144,17 @@ describe('analysis: dates', () => {
     assert.equal(isoDate(U(2024, 1, 1)), '2024-01-01');
   });
 });
+
+describe('analysis dates: an order the first rows left open', () => {
+  it('a UK file sorted by date (days 1-12 first) loses no later date, and the report says the early ones may be misread', async () => {
+    // 45 items a day, 1-31 January 2024 as dd/mm/yyyy, in date order: the sampled rows only see days 1-12
+    const rows = ['date,review'];
+    for (let d = 1; d <= 31; d++) for (let i = 0; i < 45; i++) rows.push(`${pad(d)}/01/2024,${i % 2 ? 'love it, great' : 'it crashes'}`);
+    const r = await analyze(write('uk-sorted.csv', rows.join('\n')));
+    assert.equal(r.time!.undated, 0, 'every date is read');
+    const jan = r.time!.buckets.filter((b) => b.start.startsWith('2024-01')).reduce((a, b) => a + b.total, 0);
+    assert.equal(jan, 20 * 45, 'days 13-31 (and 01/01, the same either way) are January');
+    assert.match(renderMarkdown(r), /its first rows left the day\/month order open .* the early ones \(like 03\/01\) are probably day\/month too/);
+    assert.equal(parseDate('13/01/2024', { order: 'mdy', orderAssumed: true }), U(2024, 1, 13));
+  });
+});

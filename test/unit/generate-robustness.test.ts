@@ -101,7 +101,7 @@ describe('generate: evidence as users give it', () => {
     assert.equal(twice.notes!.length, 2, twice.notes!.join('\n'));
   });
 
-  it('more items than a document uses: an evenly spaced sample, said in the header and in a note', async () => {
+  it('more items than a document uses: a random sample over every file, said in the header and in a note', async () => {
     const lines = Array.from({ length: 1000 }, (_, i) => `Customer ${i} says the export to Excel is slow`);
     fs.writeFileSync(path.join(tmp, 'a.txt'), lines.join('\n'));
     fs.writeFileSync(path.join(tmp, 'b.txt'), lines.map((l) => l.replace('export to Excel', 'sync')).join('\n'));
@@ -109,10 +109,20 @@ describe('generate: evidence as users give it', () => {
     assert.equal(ev.items.length, 100);
     assert.equal(ev.totalItems, 2000);
     // both files are represented, not only the first 100 lines of the first
-    assert.equal(ev.items.filter((i) => i.source.endsWith('b.txt')).length, 50);
-    assert.match(ev.notes!.join('\n'), /2,000 items: the document uses an evenly spaced sample of 100/);
+    const fromB = ev.items.filter((i) => i.source.endsWith('b.txt')).length;
+    assert.ok(fromB >= 30 && fromB <= 70, `${fromB} of 100 from the second file`);
+    assert.deepEqual(ev.items.map((i) => `${i.source}:${i.line}`), [...ev.items].sort((x, y) => x.source.localeCompare(y.source) || x.line - y.line).map((i) => `${i.source}:${i.line}`), 'in file order');
+    assert.deepEqual((await loadEvidence([path.join(tmp, 'a.txt'), path.join(tmp, 'b.txt')], { maxItems: 100 })).items.map((i) => i.line), ev.items.map((i) => i.line), 'the same sample every time');
+    assert.match(ev.notes!.join('\n'), /2,000 items: the document uses a random sample of 100/);
     const { md } = await doc({ kind: 'prd', brief: brief(), evidence: ev, backend: 'template' });
-    assert.match(md, /Evidence: an evenly spaced sample of 100 of 2000 items from 2 files/);
+    assert.match(md, /Evidence: a random sample of 100 of 2000 items from 2 files/);
+  });
+
+  it('200,000 items in one file: sampled, without running out of stack or memory', async () => {
+    fs.writeFileSync(path.join(tmp, 'big.csv'), ['feedback', ...Array.from({ length: 200_000 }, (_, i) => `item ${i} the export is slow`)].join('\n'));
+    const ev = await loadEvidence([path.join(tmp, 'big.csv')]);
+    assert.equal(ev.items.length, 5000);
+    assert.equal(ev.totalItems, 200_000);
   });
 
   it('a folder of reports gives its latest analysis; a report.md its results; a generated document is refused', async () => {
@@ -202,6 +212,7 @@ describe('generate: servers that misbehave', () => {
     const { md, error } = await doc({ kind: 'prd', brief: brief(), evidence, backend: new OpenAICompatibleGenerator({ endpoint: server.endpoint, model: 'm' }) });
     assert.ok(error instanceof IncompleteOutputError, String(error));
     assert.match(md, /The first section is fine\.[\s\S]*⚠️ \*\*Incomplete:\*\*.*\(500\)/);
+    assert.doesNotMatch(md, /productForge\./, 'no settings advice inside the document');
     assert.match(md, /^## Evidence$/m);
   });
 

@@ -105,21 +105,24 @@ describe('train / predict: files in and out', () => {
       return lines.join('\n') + '\n';
     };
 
-    it('keeps None, NA, null, N/A and missing as classes in the target; only "" and "?" are missing there', async () => {
+    it('keeps None and missing as classes in the target (saying so); "", "?", NA, null and N/A are missing there', async () => {
       const t = await readTable(await write('none.csv', csv()));
       const ti = t.columns.indexOf('label');
-      assert.equal(t.data[ti][202], '', 'the table itself stores markers as missing');
+      assert.equal(t.data[ti][205], '', 'the table itself stores markers as missing');
       const col = targetColumn(t, ti);
-      assert.deepEqual(col.slice(200, 208), ['', '', 'NA', 'null', 'N/A', 'missing', 'None', 'Some']);
+      assert.deepEqual(col.slice(200, 208), ['', '', '', '', '', 'missing', 'None', 'Some']);
       const r = await trainClassifier(t, { target: 'label', model: 'logreg' });
-      assert.deepEqual([...r.classifier.labels].sort(), ['N/A', 'NA', 'None', 'Some', 'missing', 'null']);
-      assert.ok(r.warnings.includes("2 row(s) with a missing 'label' were left out"), r.warnings.join('; '));
+      assert.deepEqual([...r.classifier.labels].sort(), ['None', 'Some', 'missing']);
+      assert.ok(r.warnings.includes("8 row(s) with a missing 'label' (empty, ?, NA, N/A or null) were left out"), r.warnings.join('; '));
+      assert.ok(r.warnings.some((w) => /^'None' \(\d+ row\(s\)\) is kept as a class of 'label'; blank those cells if it means "no label"$/.test(w)), r.warnings.join('; '));
+      // semi-labelled exports: NA rows are left out, not learned as a class
+      assert.ok(!r.classifier.labels.includes('NA'));
       // a feature keeps today's markers: 'NA' in c is missing
       assert.ok(profileTable(t)[t.columns.indexOf('c')].missing >= 29);
       // takeRows carries the markers with their rows
-      const part = takeRows(t, [203, 0, 204]);
+      const part = takeRows(t, [205, 0, 203]);
       assert.ok(['None', 'Some'].includes(col[0]));
-      assert.deepEqual(targetColumn(part, ti), ['null', col[0], 'N/A']);
+      assert.deepEqual(targetColumn(part, ti), ['missing', col[0], '']);
     });
 
     it('a two-class None / Some target trains (it was "has a single class")', async () => {

@@ -16,7 +16,7 @@ import { Reservoir, TopK } from './collections';
 import { extractTerms, selectPhrases } from './phrases';
 import { computeThemes, growingThemes, sampleTerms, type ThemeSampleItem } from './themes';
 import { bucketLabel, bucketOf, bucketRange, chooseGranularity, isPlaceholderDay, isoDate, medianSplit, MIN_HALF_ITEMS, type Granularity } from './time';
-import { describeDateFormat, type DateFormat } from '../readers';
+import { describeDateFormat, onlyDayFirst, type DateFormat } from '../readers';
 
 export type LabelCounts = Record<SentimentLabel, number>;
 
@@ -346,6 +346,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   let undated = 0, placeholders = 0;
   const dateColumns = new Set<string>();
   const dateNotes: string[] = [];
+  const dayFirstLater = new Set<string>();
   // categories
   const cats = new Map<string, { values: Map<string, { c: LabelCounts; pos: number }>; merged: boolean }>();
   // rating
@@ -470,6 +471,8 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         let day: number | undefined;
         if (dateCol) {
           day = parseDate(it.fields?.[dateCol] ?? '', dateFormat);
+          // the sampled rows left the order open (month/day assumed) and this date can only be day/month
+          if (dateFormat?.orderAssumed && day !== undefined && onlyDayFirst(it.fields?.[dateCol] ?? '')) dayFirstLater.add(dateCol);
           if (day !== undefined && isPlaceholderDay(day)) (day = undefined), placeholders++;
           if (day === undefined) undated++;
           else {
@@ -676,6 +679,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       const half = medianSplit(sampleDays);
       const split = half && { lastEarly: isoDate(half.lastEarly), firstLate: isoDate(half.firstLate), earlyItems: half.early, lateItems: half.late, minItems: MIN_HALF_ITEMS };
       const grew = half && half.early >= MIN_HALF_ITEMS && half.late >= MIN_HALF_ITEMS ? growingThemes(sample, terms.sets, keyed, half.lastEarly, MIN_HALF_ITEMS) : [];
+      for (const c of dayFirstLater) dateNotes.push(`column ${c}: its first rows left the day/month order open (read as month/day), but later dates such as 13/01 are day/month: the early ones (like 03/01) are probably day/month too, so their weeks may be wrong`);
       time = { columns: [...dateColumns], granularity: g, buckets: list, undated, ...(placeholders ? { placeholders } : {}), ...(dateNotes.length ? { notes: dateNotes } : {}), growingThemes: grew, ...(split && doThemes ? { split } : {}) };
     } else if (dateColumns.size && undated) {
       const w = `date column ${[...dateColumns].join(', ')}: none of ${undated} item${undated === 1 ? '' : 's'} had a readable date${placeholders ? ` (${placeholders} placeholder date${placeholders === 1 ? '' : 's'} such as 1970-01-01)` : ''}; no sentiment over time`;

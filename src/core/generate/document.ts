@@ -86,7 +86,8 @@ export async function* generateDocument(input: GenerateDocInput): AsyncGenerator
     // document just as one that stops mid-answer: marked, with its appendix, and reported as incomplete.
     const midway = ctx.llmSections > 0 && !(e instanceof CancelledError);
     if (e instanceof IncompleteOutputError || midway) {
-      const why = (e as Error).message.replace(/\s+/g, ' ');
+      // the first sentence: what happened (the rest is advice in the words of the extension or the CLI, said apart)
+      const why = (e as Error).message.replace(/\s+/g, ' ').replace(/^(.*?[.)])\s+[A-Z].*$/, '$1').replace(/\.$/, '');
       yield `\n\n> ⚠️ **Incomplete:** the language model stopped mid-answer (${why}). The text above is partial.\n`;
       yield appendix(ctx);
       if (!(e instanceof IncompleteOutputError)) throw new IncompleteOutputError(why);
@@ -102,7 +103,7 @@ function header(ctx: Ctx): string {
   const date = (ctx.input.now ?? new Date()).toISOString().slice(0, 10);
   const files = evidence.files.length;
   const total = evidence.totalItems;
-  const count = total && total > N(ctx.ins) ? `an evenly spaced sample of ${N(ctx.ins)} of ${total} items` : `${N(ctx.ins)} item${N(ctx.ins) === 1 ? '' : 's'}`;
+  const count = total && total > N(ctx.ins) ? `a random sample of ${N(ctx.ins)} of ${total} items` : `${N(ctx.ins)} item${N(ctx.ins) === 1 ? '' : 's'}`;
   const base = `Evidence: ${count} from ${files} file${files === 1 ? '' : 's'}. Generated ${date}.`;
   const banner = ctx.llm
     ? `> Drafted by a language model (${ctx.llm.label}) from the brief and the evidence. Quotes are checked word for word against the evidence (unverifiable ones are flagged); figures and the evidence appendix are computed by Product Forge, not by the model.\n> ${base}`

@@ -6,6 +6,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { looksBinary, sniffEncoding } from '../readers/decode';
 import { pathExists } from '../fsutil';
+import { rng } from './text';
 import { listFeedbackFiles, productForgeOutputKind } from '../readers';
 import { CancelledError, SENTIMENT_LABELS, UserError, throwIfAborted, type SentimentLabel } from '../types';
 
@@ -343,7 +344,7 @@ async function locateSource(source: string, resultsFile: string, cache: Map<stri
 
 export interface LoadEvidenceOptions {
   signal?: AbortSignal;
-  /** At most this many items are kept: an evenly spaced sample of all items, in file order. Default 5000. */
+  /** At most this many items are kept: a uniform random sample of all items (fixed seed), in file order. Default 5000. */
   maxItems?: number;
 }
 
@@ -351,7 +352,9 @@ export interface LoadEvidenceOptions {
 export async function loadEvidence(paths: string[], opts: LoadEvidenceOptions = {}): Promise<EvidenceSet> {
   const set: EvidenceSet = { items: [], files: [], attributes: [], notes: [] };
   const max = opts.maxItems ?? 5000;
-  const raw: RawItem[] = [];
+  const reservoir: { n: number; it: RawItem }[] = [];
+  let seenItems = 0;
+  const rand = rng(20240607);
   const seen = new Map<string, string>();
   const sources = new Map<string, string>();
   for (const p of paths) {
@@ -368,17 +371,25 @@ export async function loadEvidence(paths: string[], opts: LoadEvidenceOptions = 
       const { items, kind } = await readOne(file);
       if (kind === 'analysis') for (const it of items) it.source = await locateSource(it.source, file, sources);
       set.files.push({ path: file, items: items.length, kind });
-      raw.push(...items);
+      // A uniform sample of at most `max` items over all files (reservoir sampling, fixed seed): memory stays
+      // bounded by one file plus the sample, however many files a folder holds.
+      for (const it of items) {
+        const n = seenItems++;
+        if (reservoir.length < max) reservoir.push({ n, it });
+        else {
+          const j = Math.floor(rand() * (n + 1));
+          if (j < max) reservoir[j] = { n, it };
+        }
+      }
     }
   }
   if (opts.signal?.aborted) throw new CancelledError();
-  if (paths.length && !raw.length) throw new UserError(`No feedback items found in ${paths.join(', ')}: the files are empty or have no text`);
-  let kept = raw;
-  if (raw.length > max) {
-    // an evenly spaced sample, so every file and every part of a long file is represented
-    kept = Array.from({ length: max }, (_, i) => raw[Math.floor((i * raw.length) / max)]);
-    set.totalItems = raw.length;
-    set.notes!.push(`${raw.length.toLocaleString('en-US')} items: the document uses an evenly spaced sample of ${max.toLocaleString('en-US')} (themes, counts and quotes come from the sample)`);
+  if (paths.length && !seenItems) throw new UserError(`No feedback items found in ${paths.join(', ')}: the files are empty or have no text`);
+  // in file order
+  const kept = reservoir.sort((a, b) => a.n - b.n).map((x) => x.it);
+  if (seenItems > max) {
+    set.totalItems = seenItems;
+    set.notes!.push(`${seenItems.toLocaleString('en-US')} items: the document uses a random sample of ${max.toLocaleString('en-US')} (fixed seed; themes, counts and quotes come from the sample)`);
   }
   set.items = kept.map((r, i) => ({ id: `E${i + 1}`, ...r }));
   set.attributes = categoricalFields(set.items);

@@ -81,7 +81,11 @@ export function parseDate(v: string, f?: DateFormat): number | undefined {
       y += y < 70 ? 2000 : 1900;
     }
     // Dots mean day.month (European); otherwise the column's order, else month/day unless the first part cannot be a month.
-    const dayFirst = m[2] === '.' || (f?.order ? f.order === 'dmy' : a > 12);
+    let dayFirst = m[2] === '.' || (f?.order ? f.order === 'dmy' : a > 12);
+    // a value that cannot be a date in the column's order (13/01 in a month/day column decided from early rows) is read
+    // the other way, as each value was read before the column had an order
+    if (m[2] !== '.' && dayFirst && b > 12 && a <= 12) dayFirst = false;
+    else if (m[2] !== '.' && !dayFirst && a > 12 && b <= 12) dayFirst = true;
     return dayFirst ? ymd(y, b, a) : ymd(y, a, b);
   }
   m = /^(\d{4})(\d{2})(\d{2})$/.exec(s);
@@ -164,4 +168,10 @@ export function describeDateFormat(column: string, f: DateFormat | undefined): s
   } else if (f.order === 'dmy' && f.ambiguousExample) parts.push(`dates read as day/month (e.g. ${f.ambiguousExample})`);
   else if (f.order === 'mdy' && f.ambiguousExample) parts.push(`dates read as month/day (e.g. ${f.ambiguousExample})`);
   return parts.length ? `column ${column}: ${parts.join('; ')}` : undefined;
+}
+
+/** True when `v` is an n/n/yyyy date whose first part is over 12: it can only be day/month. */
+export function onlyDayFirst(v: string): boolean {
+  const m = DMY_RE.exec(v.trim());
+  return !!m && m[2] !== '.' && +m[1] > 12 && +m[3] <= 12;
 }

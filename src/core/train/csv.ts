@@ -14,13 +14,17 @@ export function isMissingRaw(v: string): boolean {
 }
 
 /**
- * Missing values of a TARGET column: only the empty cell and '?'. The other markers ('None', 'NA', 'null', 'N/A',
- * 'missing', ...) mean "no value" in a feature, but in a label column they are usually real class names
- * (None / Some, NA = "not applicable"), so there they are kept as classes.
+ * Markers that are missing in a feature but can be a real class in a TARGET column (None / Low / High risk, a status
+ * "missing"); training keeps them as classes there and says so. 'NA', 'N/A', 'null', 'NaN' and '#N/A' are what exports
+ * (R, pandas, spreadsheets) write for an empty cell, so they stay missing in a target too: semi-labelled files keep
+ * their unlabelled rows out of training.
  */
+export const TARGET_CLASS_MARKERS = new Set(['none', 'missing']);
+
+/** Missing values of a TARGET column: empty, '?', and the export spellings of "no value" (not 'None' or 'missing'). */
 export function isMissingTarget(v: string): boolean {
   const t = v.trim();
-  return t === '' || t === '?';
+  return t === '' || t === '?' || (isMissingRaw(t) && !TARGET_CLASS_MARKERS.has(t.toLowerCase()));
 }
 
 export interface CsvDialect {
@@ -310,7 +314,8 @@ export async function readTable(file: string, opts: ReadTableOptions = {}): Prom
     for (let c = 0; c < w; c++) {
       let v = r[c] ?? '';
       if (!keepRaw && v.length <= 7 && MISSING_MARKERS.has(v.toLowerCase())) {
-        if (v !== '' && v !== '?') {
+        // kept only for the markers a target reads as a class: a column of 'NA's costs nothing extra
+        if (TARGET_CLASS_MARKERS.has(v.toLowerCase())) {
           const m = (markers[c] ??= { rows: [], values: [] });
           m.rows.push(rows);
           m.values.push(MISSING_MARKERS_INTERNED.get(v) ?? v);
@@ -374,7 +379,7 @@ const MISSING_MARKERS_INTERNED = new Map(['NA', 'N/A', 'NaN', 'null', 'NULL', 'N
 
 /**
  * The cells of column `c` read as a target: '' is missing, and cells stored as missing because they held a marker
- * such as 'None' or 'NA' get that text back (isMissingTarget: only '' and '?' are missing in a target).
+ * that a target reads as a class ('None', 'missing') get that text back (isMissingTarget).
  */
 export function targetColumn(t: Table, c: number): string[] {
   const m = t.rawMarkers?.[c];

@@ -128,6 +128,8 @@ export interface PredictFileOptions {
   access?: AccessFn;
   /** The option that names the output in messages (default '--out'). */
   outFlag?: string;
+  /** What to do when the output's folder cannot be written (default: choose another outFlag). */
+  writeAdvice?: string;
 }
 
 /** Most rows `predict` reads from one file (the table is held in memory): a longer file is refused, never cut. */
@@ -160,7 +162,7 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
     // never onto the input, nor into the classifier's own folder (it would replace the model being used)
     await assertOutputPath(out, `${flag} ${out}`, { inputs: [csv], readDirs: typeof model === 'string' ? [model] : [] });
     // a folder that cannot be written is found now, not after the predictions
-    await assertWritableOutput(out, flag, opts.access);
+    await assertWritableOutput(out, flag, opts.access, opts.writeAdvice);
   }
   const clf = typeof model === 'string' ? await OnnxClassifier.load(model, { embedderFor: opts.embedderFor }) : model;
   if (!opts.stream) {
@@ -195,8 +197,17 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
   const counts: Record<string, number> = {};
   const stream = opts.stream;
   let w: AtomicFileWriter | undefined;
+  // a stream that is never drained (a closed pipe) ends the wait when the signal aborts
+  const drained = () => new Promise<void>((res) => {
+    stream!.once!('drain', res);
+    opts.signal?.addEventListener('abort', () => res(), { once: true });
+  });
   const write = stream
-    ? (s: string) => (stream.write(s) || !stream.once ? Promise.resolve() : new Promise<void>((res) => stream.once!('drain', res)))
+    ? async (s: string) => {
+        if (opts.signal?.aborted) throw new CancelledError();
+        if (!stream.write(s) && stream.once) await drained();
+        if (opts.signal?.aborted) throw new CancelledError();
+      }
     : (s: string) => w!.write(s);
   try {
     if (!stream) w = await AtomicFileWriter.create(out, { overwrite: !!opts.force });

@@ -2,7 +2,7 @@
 // training rows, fits logistic regression, the MLP, a random forest and/or gradient-boosted trees (auto picks by stratified
 // k-fold cross-validation on small data, by validation score otherwise), and evaluates on the held-out
 // rows. Reports per-epoch curves; cancellable through an AbortSignal.
-import { takeRows, targetColumn, type Table } from './csv';
+import { TARGET_CLASS_MARKERS, takeRows, targetColumn, type Table } from './csv';
 import { profileTable, proposeFeatures, type ColumnProfile } from './infer';
 import { EMBED_BATCH, embedColumns, TEXT_FEATURES, type EmbeddedTexts, type EmbeddingCache, type TextEmbedder, type TextFeatures } from './embed';
 import { describeInputIssues, fitPreprocessing, forestFeatureView, Preprocessor, type InputIssues, type PreprocessingSpec } from './preprocess';
@@ -103,8 +103,8 @@ export interface TrainResult {
 
 /**
  * Maps target values to class indices; rows with a missing target are dropped (reported). `col` comes from
- * targetColumn: in a target only '' (an empty cell or '?') is missing, and 'None', 'NA', 'null', 'N/A' or
- * 'missing' are class names like any other (a feature column still reads them as missing).
+ * targetColumn: in a target 'None' and 'missing' are class names like any other (a feature column reads them as
+ * missing), while '', '?', 'NA', 'N/A', 'null' are missing (csv.ts, isMissingTarget).
  */
 function encodeTarget(col: string[], n: number, labels?: string[]): { y: Int32Array; rows: Int32Array; labels: string[]; counts: number[] } {
   const present = new Set<string>();
@@ -174,7 +174,10 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
   const enc = encodeTarget(targetColumn(table, ti), table.rowCount);
   const K = enc.labels.length;
   const droppedTarget = table.rowCount - enc.rows.length;
-  if (droppedTarget) warnings.push(`${droppedTarget} row(s) with a missing '${opts.target}' were left out`);
+  if (droppedTarget) warnings.push(`${droppedTarget} row(s) with a missing '${opts.target}' (empty, ?, NA, N/A or null) were left out`);
+  for (const [k, l] of enc.labels.entries()) {
+    if (TARGET_CLASS_MARKERS.has(l.trim().toLowerCase())) warnings.push(`'${l}' (${enc.counts[k]} row(s)) is kept as a class of '${opts.target}'; blank those cells if it means "no label"`);
+  }
   if (K < 2) throw new UserError(`target '${opts.target}' has ${K === 0 ? 'no values' : `a single class ('${enc.labels[0]}')`}; a classifier needs at least two classes`);
   if (K > 1000) throw new UserError(`target '${opts.target}' has ${K} distinct values; that looks like a numeric or free-text column, not a class label (at most 1000 classes)`);
   const single = enc.labels.filter((_, k) => enc.counts[k] < 2);
