@@ -19,7 +19,8 @@ export class TrainClient {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; h: RequestHandlers }>();
 
-  constructor(private readonly script: string, private readonly log: (msg: string) => void) {}
+  /** `log` hears the worker's own log lines at their level, and the client's troubles as errors. */
+  constructor(private readonly script: string, private readonly log: (msg: string, level?: 'info' | 'warn' | 'error') => void) {}
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
@@ -49,7 +50,7 @@ export class TrainClient {
       return;
     }
     if (m.type === 'log') {
-      this.log(`train worker: ${m.message}`);
+      this.log(`train worker: ${m.message}`, m.level);
       return;
     }
     const p = this.pending.get(m.id);

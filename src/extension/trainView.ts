@@ -301,7 +301,7 @@ async function pickClassifier(client: TrainClient): Promise<ClassifierSummary | 
 }
 
 export function registerTrainView(s: Services): void {
-  const client = new TrainClient(vscode.Uri.joinPath(s.context.extensionUri, 'dist', 'train-worker.js').fsPath, (m) => s.output.error(m));
+  const client = new TrainClient(vscode.Uri.joinPath(s.context.extensionUri, 'dist', 'train-worker.js').fsPath, (m, level = 'error') => s.output[level](m));
   const provider = new TrainViewProvider(s, client);
   s.context.subscriptions.push(
     { dispose: () => client.dispose() },
