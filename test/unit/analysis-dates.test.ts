@@ -1,37 +1,18 @@
 // Date handling of the analysis: the per-column day/month order, numeric and two-digit-year dates,
 // placeholder and long-span dates, and the split of "themes that grew". Uses the TEST lexicon classifier.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyzeFeedback, disposeAnalysis, renderMarkdown, sentimentOverTimeSvg, type AnalysisResult } from '../../src/core/analysis';
+import { renderMarkdown, sentimentOverTimeSvg } from '../../src/core/analysis';
 import { medianSplit, bucketRange, chooseGranularity, isoDate } from '../../src/core/analysis/time';
 import { inspectTable, parseDate } from '../../src/core/readers';
 import { profileDates } from '../../src/core/readers/dates';
-import { LexiconClassifier } from '../fixtures/feedback/lexicon-classifier';
+import { analysisSandbox } from './analysis.helpers';
 
-let dir: string;
-const results: AnalysisResult[] = [];
-const write = (name: string, data: string) => {
-  const p = path.join(dir, name);
-  fs.writeFileSync(p, data);
-  return p;
-};
-async function analyze(file: string) {
-  const r = await analyzeFeedback([file], { classifier: new LexiconClassifier(), tempDir: dir });
-  results.push(r);
-  return r;
-}
+const box = analysisSandbox('pf-dates-');
+const write = (name: string, data: string) => box.write(name, data);
+const analyze = (file: string) => box.analyze([file]);
 const pad = (n: number) => String(n).padStart(2, '0');
 const U = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d);
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-dates-'));
-});
-afterEach(async () => {
-  for (const r of results.splice(0)) await disposeAnalysis(r);
-  fs.rmSync(dir, { recursive: true, force: true });
-});
 
 describe('analysis: dates', () => {
   it('UK dates: the day/month order is decided for the whole column (31 rows of March 2024 = one month)', async () => {
@@ -51,7 +32,7 @@ describe('analysis: dates', () => {
     for (let i = 0; i < 600; i++) rows.push(`${pad((i % 28) + 1)}/${pad(i < 500 ? 3 : 4)}/2024,item ${i} is good`);
     const t = await inspectTable(write('s.csv', rows.join('\n')));
     assert.equal(t.dateFormat?.order, 'dmy');
-    const r = await analyze(path.join(dir, 's.csv'));
+    const r = await analyze(path.join(box.dir(), 's.csv'));
     assert.equal(r.time!.undated, 0);
     assert.ok(r.time!.buckets.every((b) => b.start >= '2024-02-26' && b.start <= '2024-04-29'), JSON.stringify(r.time!.buckets.map((b) => b.start)));
   });

@@ -3,36 +3,13 @@
 // on, NPS cut-offs, averages never mixed across scales, two-way agreement without the middle ratings, category tables
 // that say what they cover and add up, and themes that say how much of a long item they read.
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { analyzeFeedback, disposeAnalysis, renderMarkdown, type AnalysisResult } from '../../src/core/analysis';
+import { renderMarkdown } from '../../src/core/analysis';
 import { MAX_SAMPLE_TEXT } from '../../src/core/analysis/analyze';
 import { describeRatingScale, parseRating, ratingScale, ratingSentiment } from '../../src/core/readers/columns';
-import { LexiconClassifier } from '../fixtures/feedback/lexicon-classifier';
+import { analysisSandbox } from './analysis.helpers';
 
-let dir: string;
-const results: AnalysisResult[] = [];
-const write = (name: string, data: string) => {
-  const p = path.join(dir, name);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, data);
-  return p;
-};
-async function analyze(inputs: string[], opts: Partial<Parameters<typeof analyzeFeedback>[1]> = {}) {
-  const r = await analyzeFeedback(inputs, { classifier: new LexiconClassifier(), tempDir: dir, ...opts });
-  results.push(r);
-  return r;
-}
+const { write, analyze } = analysisSandbox('pf-ratings-');
 const GOOD = 'love it, great', BAD = 'it crashes, slow and bad', MEH = 'it is a tool for lists';
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-ratings-'));
-});
-afterEach(async () => {
-  for (const r of results.splice(0)) await disposeAnalysis(r);
-  fs.rmSync(dir, { recursive: true, force: true });
-});
 
 describe('analysis: rating scales', () => {
   it('scales from the values and the name: stars with a 0, points, NPS', () => {

@@ -3,41 +3,22 @@
 // writers, not model quality.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyzeFeedback, disposeAnalysis, extractTerms, outputChunks, readItemResults, renderMarkdown, splitContrast, writeReport, type AnalysisResult } from '../../src/core/analysis';
+import { extractTerms, outputChunks, readItemResults, renderMarkdown, splitContrast, writeReport, type AnalysisResult } from '../../src/core/analysis';
 import { Reservoir, TopK } from '../../src/core/analysis/collections';
 import { atomicWriteFile, moveDirIfFree, writeDirAtomically } from '../../src/core/fsutil';
 import { CancelledError, UserError } from '../../src/core/types';
 import { explainScored, occlusionUnits } from '../../src/core/analysis/explain';
 import { LexiconClassifier, lexiconScores } from '../fixtures/feedback/lexicon-classifier';
+import { analysisSandbox } from './analysis.helpers';
 
-let dir: string;
-const results: AnalysisResult[] = [];
-const write = (name: string, data: string) => {
-  const p = path.join(dir, name);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, data);
-  return p;
-};
-async function analyze(inputs: string[], opts: Partial<Parameters<typeof analyzeFeedback>[1]> = {}) {
-  const r = await analyzeFeedback(inputs, { classifier: new LexiconClassifier(), tempDir: dir, ...opts });
-  results.push(r);
-  return r;
-}
+const box = analysisSandbox('pf-analysis-');
+const { write, analyze } = box;
 const collect = async (r: AnalysisResult, f: 'csv' | 'jsonl' | 'json' | 'md') => {
   let s = '';
   for await (const c of outputChunks(r, f)) s += c;
   return s;
 };
-
-beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-analysis-'));
-});
-afterEach(async () => {
-  for (const r of results.splice(0)) await disposeAnalysis(r);
-  fs.rmSync(dir, { recursive: true, force: true });
-});
 
 describe('analysis: building blocks', () => {
   it('TopK keeps the K largest, earlier item first on ties', () => {
@@ -172,10 +153,10 @@ describe('analysis: aggregation (test classifier)', () => {
     const big = write('big.txt', Array.from({ length: 2000 }, (_, i) => `line ${i} is fine`).join('\n'));
     const ac = new AbortController();
     const slow = new LexiconClassifier(5);
-    const before = fs.readdirSync(dir).length;
+    const before = fs.readdirSync(box.dir()).length;
     setTimeout(() => ac.abort(), 30);
     await assert.rejects(analyze([big], { classifier: slow, signal: ac.signal, batchSize: 16 }), CancelledError);
-    assert.equal(fs.readdirSync(dir).length, before, 'temp folder removed');
+    assert.equal(fs.readdirSync(box.dir()).length, before, 'temp folder removed');
   });
 });
 
@@ -215,11 +196,11 @@ describe('analysis: writers', () => {
     const p = write('r.csv', 'date,text\n2024-01-01,great\n2024-01-09,bad crash\n');
     const r = await analyze([p]);
     const date = new Date(2024, 0, 2, 3, 4, 5);
-    const a = await writeReport(r, { workspaceDir: dir, baseName: 'r.csv', date });
-    const b = await writeReport(r, { workspaceDir: dir, baseName: 'r.csv', date });
+    const a = await writeReport(r, { workspaceDir: box.dir(), baseName: 'r.csv', date });
+    const b = await writeReport(r, { workspaceDir: box.dir(), baseName: 'r.csv', date });
     assert.equal(path.basename(a.dir), 'r-20240102-030405');
     assert.equal(path.basename(b.dir), 'r-20240102-030405-2');
-    assert.equal(path.dirname(a.dir), path.join(dir, '.product-forge', 'reports'));
+    assert.equal(path.dirname(a.dir), path.join(box.dir(), '.product-forge', 'reports'));
     for (const x of [a, b]) {
       assert.ok(fs.existsSync(x.report) && fs.existsSync(x.resultsCsv) && fs.existsSync(x.chart!));
       assert.match(fs.readFileSync(x.report, 'utf8'), /!\[Sentiment over time\]\(sentiment-over-time\.svg\)/);
@@ -232,8 +213,8 @@ describe('analysis: writers', () => {
     const r = await analyze([write('c.txt', 'one\ntwo\n')]);
     const ac = new AbortController();
     ac.abort();
-    await assert.rejects(writeReport(r, { workspaceDir: dir, baseName: 'c', signal: ac.signal }), CancelledError);
-    assert.deepEqual(fs.readdirSync(path.join(dir, '.product-forge', 'reports')), []);
+    await assert.rejects(writeReport(r, { workspaceDir: box.dir(), baseName: 'c', signal: ac.signal }), CancelledError);
+    assert.deepEqual(fs.readdirSync(path.join(box.dir(), '.product-forge', 'reports')), []);
   });
 
   it('atomic writes refuse existing files unless overwrite, and claim unique folders', async () => {
@@ -242,22 +223,22 @@ describe('analysis: writers', () => {
     assert.equal(fs.readFileSync(f, 'utf8'), 'user content');
     await atomicWriteFile(f, 'new', { overwrite: true });
     assert.equal(fs.readFileSync(f, 'utf8'), 'new');
-    fs.mkdirSync(path.join(dir, 'a-folder'));
-    await assert.rejects(atomicWriteFile(path.join(dir, 'a-folder'), 'x', { overwrite: true }), (e: unknown) => e instanceof UserError && /is a folder; give a file name/.test(e.message));
-    fs.mkdirSync(path.join(dir, 'x'));
-    const d = await writeDirAtomically(dir, 'x', async (tmp) => fs.writeFileSync(path.join(tmp, 'a'), '1'));
+    fs.mkdirSync(path.join(box.dir(), 'a-folder'));
+    await assert.rejects(atomicWriteFile(path.join(box.dir(), 'a-folder'), 'x', { overwrite: true }), (e: unknown) => e instanceof UserError && /is a folder; give a file name/.test(e.message));
+    fs.mkdirSync(path.join(box.dir(), 'x'));
+    const d = await writeDirAtomically(box.dir(), 'x', async (tmp) => fs.writeFileSync(path.join(tmp, 'a'), '1'));
     assert.equal(path.basename(d), 'x-2');
-    await assert.rejects(writeDirAtomically(dir, 'y', async () => { throw new Error('boom'); }), /boom/);
-    assert.ok(!fs.readdirSync(dir).some((n) => n.startsWith('.y') || n === 'y'));
+    await assert.rejects(writeDirAtomically(box.dir(), 'y', async () => { throw new Error('boom'); }), /boom/);
+    assert.ok(!fs.readdirSync(box.dir()).some((n) => n.startsWith('.y') || n === 'y'));
     // Windows renames never replace a folder: there the name is tried directly, and a taken one is passed over
     for (const platform of ['linux', 'win32'] as const) {
-      const tmp = path.join(dir, `.move-${platform}`);
+      const tmp = path.join(box.dir(), `.move-${platform}`);
       fs.mkdirSync(tmp);
       fs.writeFileSync(path.join(tmp, 'f'), platform);
-      assert.equal(await moveDirIfFree(tmp, path.join(dir, 'x'), platform), false, 'taken');
-      assert.ok(fs.existsSync(path.join(tmp, 'f')) && fs.readdirSync(path.join(dir, 'x')).length === 0, 'nothing moved');
-      assert.equal(await moveDirIfFree(tmp, path.join(dir, `free-${platform}`), platform), true);
-      assert.equal(fs.readFileSync(path.join(dir, `free-${platform}`, 'f'), 'utf8'), platform);
+      assert.equal(await moveDirIfFree(tmp, path.join(box.dir(), 'x'), platform), false, 'taken');
+      assert.ok(fs.existsSync(path.join(tmp, 'f')) && fs.readdirSync(path.join(box.dir(), 'x')).length === 0, 'nothing moved');
+      assert.equal(await moveDirIfFree(tmp, path.join(box.dir(), `free-${platform}`), platform), true);
+      assert.equal(fs.readFileSync(path.join(box.dir(), `free-${platform}`, 'f'), 'utf8'), platform);
     }
   });
 });
