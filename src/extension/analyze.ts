@@ -26,7 +26,7 @@ import {
 } from './args';
 import { openReport } from './openReport';
 import { readConfig } from './config';
-import { isCancellation, reportCommandError } from './errors';
+import { isCancellation, PickerDismissed, reportCommandError } from './errors';
 import type { SentimentModelHost } from './sentimentModel';
 import type { Services } from './services';
 
@@ -175,7 +175,7 @@ async function chooseColumns(services: Services, targets: Target[], choose: bool
         ignoreFocusOut: true,
       },
     );
-    if (!picks) throw new CancelledError(`No text ${what} chosen`);
+    if (!picks) throw new PickerDismissed(`no text ${what} chosen`);
     if (!picks.length) throw new UserError(`No text ${what} was checked for ${path.basename(t.fsPath)}: check at least one.`);
     // In the file's order, so "title" comes before "review" however they were clicked.
     entry.chosen = names.filter((n) => picks.some((p) => p.label === n));
@@ -203,7 +203,8 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
   if (!folder) output.info(`${inputs[0]} is outside the workspace folders: the report goes to ${path.join(root, '.product-forge', 'reports')}.`);
 
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Analyzing feedback', cancellable: true },
+    // named, so two analyses at once can be told apart (and each Cancel belongs to its own)
+    { location: vscode.ProgressLocation.Notification, title: `Analyzing feedback in ${targets.length === 1 ? path.basename(inputs[0]) : `${targets.length} files`}`, cancellable: true },
     async (progress, token) => {
       const ac = new AbortController();
       const sub = token.onCancellationRequested(() => ac.abort());

@@ -18,8 +18,15 @@ export interface ErrorReportOptions {
   scope?: vscode.ConfigurationScope;
 }
 
+/** The user closed a picker (Escape) before any work began: nothing to report beyond the log. */
+export class PickerDismissed extends CancelledError {}
+
 export async function reportCommandError(services: Services, err: unknown, opts: ErrorReportOptions): Promise<void> {
   const { output } = services;
+  if (err instanceof PickerDismissed) {
+    output.info(`${opts.what}: ${err.message}; nothing was done.`);
+    return;
+  }
   if (isCancellation(err)) {
     output.info(`${opts.what} cancelled.`);
     void vscode.window.showInformationMessage(`${opts.what} cancelled.`);

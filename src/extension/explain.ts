@@ -2,6 +2,7 @@
 // occlusion attributions, colours the words that drove the prediction and summarizes the result.
 import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { sourceEncoding } from './openSource';
 import { feedbackItemAtLine } from '../core/readers';
 import { SENTIMENT_LABELS, UserError } from '../core/types';
 import type { TokenAttribution } from '../runtime/protocol';
@@ -89,6 +90,15 @@ export function registerExplainCommand(services: Services, models: SentimentMode
       const mapped = !cell || cell.inLine;
       if (!text.trim()) {
         void vscode.window.showInformationMessage('Select some feedback text (or put the cursor on a non-empty line) to explain its sentiment.');
+        return undefined;
+      }
+      // A file shown in the wrong encoding (a GB18030 file opened as UTF-8) would be explained as mojibake.
+      const detected = scope ? await sourceEncoding(scope.fsPath) : undefined;
+      const shownAs = (doc as unknown as { encoding?: string }).encoding;
+      if (text.includes('\uFFFD') || (detected && shownAs && detected !== shownAs)) {
+        void vscode.window.showWarningMessage(
+          `This text is shown in the wrong encoding${detected ? ` (the file reads as ${detected}${shownAs ? `, the editor shows it as ${shownAs}` : ''})` : ''}, so it cannot be explained as it is. Use "Reopen with Encoding" (the encoding in the status bar)${detected ? ` and pick ${detected}` : ''}, then explain again.`,
+        );
         return undefined;
       }
       try {

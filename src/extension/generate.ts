@@ -64,13 +64,17 @@ async function setApiKey(services: Services): Promise<void> {
   }
 }
 
-/** Selection, else the active file, else an input box. */
+/** Files that hold data (feedback tables, results), not a brief: their text is never taken as one without a selection. */
+const DATA_FILE = /\.(csv|tsv|json|jsonl|ndjson)$/i;
+
+/** Selection, else the active file when it reads like a brief (Markdown, text, untitled), else an input box. */
 async function getBrief(): Promise<string | undefined> {
   const ed = vscode.window.activeTextEditor;
   if (ed) {
     const sel = ed.selections.map((s) => ed.document.getText(s)).join('\n').trim();
     if (sel) return sel;
-    const all = ed.document.getText().trim();
+    // a feedback table open in the editor is evidence, not the brief
+    const all = DATA_FILE.test(ed.document.fileName) ? '' : ed.document.getText().trim();
     if (all) return all;
   }
   return vscode.window.showInputBox({
@@ -101,27 +105,42 @@ async function latestReport(): Promise<vscode.Uri | undefined> {
   return best?.uri;
 }
 
-async function pickEvidence(): Promise<string[] | undefined> {
+/** The folder of `file` as the file picker describes it: relative to its workspace folder ('' at a folder's root). */
+function folderLabel(file: vscode.Uri): string {
+  const dir = vscode.Uri.file(path.dirname(file.fsPath));
+  const root = vscode.workspace.getWorkspaceFolder(file);
+  if (root && path.relative(root.uri.fsPath, dir.fsPath) === '') return (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? root.name : '';
+  return vscode.workspace.asRelativePath(dir);
+}
+
+/** The evidence files (or report) to ground the document; [] for none (not offered for personas); undefined: cancelled. */
+async function pickEvidence(kind: DocKind): Promise<string[] | undefined> {
   const report = await latestReport();
   type Item = vscode.QuickPickItem & { id: 'report' | 'files' | 'none' };
   const items: Item[] = [];
   if (report) items.push({ id: 'report', label: '$(graph) Latest feedback analysis', description: vscode.workspace.asRelativePath(report) });
   items.push({ id: 'files', label: '$(files) Feedback files in the workspace…', description: 'txt, md, csv, tsv, json, jsonl' });
-  items.push({ id: 'none', label: '$(circle-slash) No evidence', description: 'the document rests on the brief alone' });
-  const pick = await vscode.window.showQuickPick(items, { title: 'Evidence to ground the document', ignoreFocusOut: true });
-  if (!pick) return undefined;
-  if (pick.id === 'none') return [];
-  if (pick.id === 'report') return [report!.fsPath];
-  const files = await vscode.workspace.findFiles(FEEDBACK_GLOB, EXCLUDE_GLOB, 500);
-  if (!files.length) {
-    void vscode.window.showWarningMessage('No feedback files (txt, md, csv, tsv, json, jsonl) in the workspace.');
-    return [];
+  // personas are segments of the feedback: without evidence there is nothing to build them from
+  if (kind !== 'personas') items.push({ id: 'none', label: '$(circle-slash) No evidence', description: 'the document rests on the brief alone' });
+  for (;;) {
+    const pick = await vscode.window.showQuickPick(items, { title: 'Evidence to ground the document', ignoreFocusOut: true });
+    if (!pick) return undefined;
+    if (pick.id === 'none') return [];
+    if (pick.id === 'report') return [report!.fsPath];
+    const files = await vscode.workspace.findFiles(FEEDBACK_GLOB, EXCLUDE_GLOB, 500);
+    if (!files.length) {
+      // nothing to pick: ask again (or Escape) rather than write a document on no evidence
+      void vscode.window.showWarningMessage(`No feedback files (txt, md, csv, tsv, json, jsonl) in ${vscode.workspace.workspaceFolders?.length ? 'the workspace' : 'an open folder: open a folder with feedback files'}.`);
+      continue;
+    }
+    const chosen = await vscode.window.showQuickPick(
+      files.map((f) => ({ label: path.basename(f.fsPath), description: folderLabel(f), uri: f })).sort((a, b) => a.description.localeCompare(b.description) || a.label.localeCompare(b.label)),
+      { title: 'Feedback files (check one or more, then Enter)', canPickMany: true, ignoreFocusOut: true },
+    );
+    if (chosen === undefined) return undefined;
+    if (chosen.length) return chosen.map((c) => c.uri.fsPath);
+    void vscode.window.showInformationMessage('No file was checked: check the feedback files to use (Space), or choose another kind of evidence.');
   }
-  const chosen = await vscode.window.showQuickPick(
-    files.map((f) => ({ label: path.basename(f.fsPath), description: vscode.workspace.asRelativePath(path.dirname(f.fsPath)), uri: f })).sort((a, b) => a.description.localeCompare(b.description) || a.label.localeCompare(b.label)),
-    { title: 'Feedback files', canPickMany: true, ignoreFocusOut: true },
-  );
-  return chosen?.map((c) => c.uri.fsPath);
 }
 
 async function copyOptions(defaultAudience: string): Promise<GenerateOptions | undefined> {
@@ -300,7 +319,7 @@ async function prepare(kind: DocKind): Promise<Prepared | undefined> {
     void vscode.window.showErrorMessage(`Product Forge: ${(e as Error).message}`);
     return undefined;
   }
-  const evidence = await pickEvidence();
+  const evidence = await pickEvidence(kind);
   if (evidence === undefined) return undefined;
   let options: GenerateOptions | undefined = {};
   if (kind === 'copy') options = await copyOptions(brief.sections.users?.split('\n')[0]?.replace(/^[-*]\s*/, '') ?? '');

@@ -3,6 +3,7 @@
 // ask to open an item by index, which the host maps to a file it knows and checks.
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { openSourceDocument } from './openSource';
 import { message, parseMessage } from '../webview/shared/protocol';
 import { webviewToHostValidators, type HostToWebview, type WebviewToHost } from '../webview/report/messages';
 import { readLabels, saveLabel, SENTIMENT_LABELS_FILE } from '../core/labels';
@@ -192,7 +193,8 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
           return;
         }
         try {
-          const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(ref.file));
+          // in the encoding the analysis read it in (a GB18030 file opened as UTF-8 is unreadable)
+          const doc = await openSourceDocument(ref.file);
           const line = Math.min(Math.max(ref.line - 1, 0), Math.max(doc.lineCount - 1, 0));
           const range = doc.lineAt(line).range;
           await vscode.window.showTextDocument(doc, { selection: range, preview: true, viewColumn: vscode.ViewColumn.One });

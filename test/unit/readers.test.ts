@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CsvParser, parseCsvText, detectDelimiter } from '../../src/core/readers/csv';
 import { feedbackItemAtLine, inspectTable, listFeedbackFiles, openFeedbackFile, productForgeOutputKind, readFeedbackFile } from '../../src/core/readers';
-import { sniffEncoding } from '../../src/core/readers/decode';
+import { sniffEncoding, sourceEncoding } from '../../src/core/readers/decode';
 import { detectParagraphMode } from '../../src/core/readers/text';
 import { UserError } from '../../src/core/types';
 
@@ -38,6 +38,16 @@ describe('readers: encodings', () => {
     assert.deepEqual(r.items.map((i) => [i.line, i.text]), [[1, 'first line'], [2, 'second line']]);
     const b = write('b.txt', 'héllo wörld 你好\n');
     assert.equal((await readFeedbackFile(b)).file.encoding, 'UTF-8');
+  });
+
+  it('names the encoding the editor must open a source in (VS Code ids; none for plain UTF-8)', async () => {
+    const gbBytes = Buffer.from([0xb5, 0xea, 0xd4, 0xb1, 0xb7, 0xfe, 0xce, 0xf1, 0xc8, 0xc8, 0xc7, 0xe9, 0x0a]); // 店员服务热情 in GB18030
+    assert.equal(new TextDecoder('gb18030').decode(gbBytes), '店员服务热情\n');
+    assert.equal(await sourceEncoding(write('gb.txt', gbBytes)), 'gb18030');
+    assert.equal(await sourceEncoding(write('u8.txt', 'héllo 你好\n')), undefined);
+    assert.equal(await sourceEncoding(write('bom.txt', '\uFEFFhello\n')), 'utf8bom');
+    assert.equal(await sourceEncoding(write('le.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('hello there\n', 'utf16le')]))), 'utf16le');
+    assert.equal(await sourceEncoding(path.join(os.tmpdir(), 'pf-no-such-file.txt')), undefined);
   });
 
   it('reads UTF-16LE and UTF-16BE with BOM', async () => {

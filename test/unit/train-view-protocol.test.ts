@@ -2,6 +2,7 @@
 // and which file a drop onto the view names.
 import assert from 'node:assert/strict';
 import { droppedFileRef, parseToHost } from '../../src/webview/train/protocol';
+import { areaOf, StatusLines } from '../../src/webview/train/status';
 
 describe('train view: webview messages', () => {
   it('accepts well-formed requests and drops malformed ones', () => {
@@ -28,5 +29,32 @@ describe('train view: webview messages', () => {
     assert.equal(drop({ codefiles: '["/w/d.csv"]' }), '/w/d.csv');
     assert.equal(drop({ 'text/plain': 'hello' }), undefined);
     assert.equal(droppedFileRef(() => { throw new Error('not allowed'); }), undefined);
+  });
+});
+
+describe('train view: message lines', () => {
+  const make = () => {
+    const l = { file: { textContent: '' as string | null }, train: { textContent: '' as string | null }, save: { textContent: '' as string | null }, predict: { textContent: '' as string | null } };
+    return { l, lines: new StatusLines(l) };
+  };
+
+  it('shows host errors in the line of their action', () => {
+    assert.equal(areaOf('file'), 'file');
+    assert.equal(areaOf('train'), 'train');
+    assert.equal(areaOf('save'), 'save');
+    assert.equal(areaOf('predict'), 'predict');
+    assert.equal(areaOf('general'), 'file');
+  });
+
+  it('a "name in use" message does not outlive the next action', () => {
+    const { l, lines } = make();
+    lines.show('save', 'Not saved: "churn-qa" is in use; choose another name or save again to replace it.');
+    lines.show('train', 'Training cancelled; nothing was kept.');
+    // the user predicts a row: earlier actions' messages go, and the prediction is shown alone
+    lines.startAction();
+    assert.deepEqual(Object.values(l).map((x) => x.textContent), ['', '', '', '']);
+    lines.show('save', 'Saved to .product-forge/classifiers/churn-qa');
+    assert.equal(l.save.textContent, 'Saved to .product-forge/classifiers/churn-qa');
+    assert.equal(l.predict.textContent, '');
   });
 });

@@ -411,7 +411,7 @@ async function* personas(ctx: Ctx): AsyncGenerator<string> {
   const seg = ins.segmentation;
   const ev = ctx.input.evidence;
   if (!ins.total) {
-    yield '\n_No evidence was provided: personas are built from feedback or a user CSV. Pass evidence files._\n';
+    yield '\n_No evidence was provided: personas are built from feedback or a user CSV. Give feedback files or an analysis as evidence._\n';
     return;
   }
   const how =

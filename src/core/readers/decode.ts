@@ -160,3 +160,32 @@ export async function* lineBatches(opened: OpenedText, signal?: AbortSignal): As
   }
   if (carry) yield { lines: [carry], firstLine: lineNo, bytesDone: opened.bytesTotal };
 }
+
+/** VS Code's id of an encoding the readers detect (undefined for plain UTF-8: VS Code's default, no option needed). */
+export function vscodeEncodingId(encoding: string, bomLength = 0): string | undefined {
+  switch (encoding) {
+    case 'utf-8': return bomLength ? 'utf8bom' : undefined;
+    case 'utf-16le': return 'utf16le';
+    case 'utf-16be': return 'utf16be';
+    case 'gb18030': return 'gb18030';
+    case 'windows-1252': return 'windows1252';
+    default: return undefined;
+  }
+}
+
+/** The file's encoding as VS Code names it, from its first 64 KB (undefined: UTF-8, or unreadable): to open it in the editor as the readers read it. */
+export async function sourceEncoding(file: string): Promise<string | undefined> {
+  try {
+    const fh = await fsp.open(file, 'r');
+    try {
+      const buf = Buffer.alloc(64 * 1024);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      const e = sniffEncoding(buf.subarray(0, bytesRead));
+      return vscodeEncodingId(e.encoding, e.bomLength);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return undefined;
+  }
+}

@@ -3,18 +3,18 @@
 import './report.css';
 import { createMessenger } from '../shared/webviewApi';
 import { hostToWebviewValidators, SENTIMENTS, type HostToWebview, type ReportItem, type ReportModel, type Sentiment, type WebviewToHost } from './messages';
+import { ariaSort, DEFAULT_SORT, nextSort, restoreSort, sortIndicator, sortItems, sortTitle, type SortKey, type SortState } from './sort';
 
-type SortKey = 'order' | 'score' | 'label' | 'source' | 'date';
-interface ViewState {
+interface ViewState extends SortState {
   filter: Sentiment | 'all';
   search: string;
-  sort: SortKey;
-  desc: boolean;
 }
 
 const messenger = createMessenger<HostToWebview, WebviewToHost, ViewState>(hostToWebviewValidators);
 const app = document.getElementById('app') as HTMLElement;
-let state: ViewState = { filter: 'all', search: '', sort: 'order', desc: false, ...(messenger.getState() ?? {}) };
+const saved = messenger.getState();
+// The sort is checked apart: state saved by an older version may name a sort key that no longer exists.
+let state: ViewState = { filter: 'all', search: '', ...(saved ?? {}), ...restoreSort(saved) };
 let report: ReportModel | undefined;
 let shownRows = 200;
 
@@ -162,18 +162,15 @@ function renderThemes(r: ReportModel): HTMLElement | undefined {
   return sec;
 }
 
+/** The sort in effect: a saved sort by date falls back to file order when this report has no dates (no Date column). */
+function shownSort(r: ReportModel): SortState {
+  return state.sort === 'date' && !r.items.some((it) => it.date) ? DEFAULT_SORT : { sort: state.sort, desc: state.desc };
+}
+
 function visibleItems(r: ReportModel): ReportItem[] {
   const q = state.search.trim().toLowerCase();
   const rows = r.items.filter((it) => (state.filter === 'all' || it.label === state.filter) && (!q || it.text.toLowerCase().includes(q) || it.source.toLowerCase().includes(q)));
-  const dir = state.desc ? -1 : 1;
-  const cmp: Record<SortKey, (a: ReportItem, b: ReportItem) => number> = {
-    order: (a, b) => a.i - b.i,
-    score: (a, b) => a.score - b.score,
-    label: (a, b) => SENTIMENTS.indexOf(a.label) - SENTIMENTS.indexOf(b.label) || b.score - a.score,
-    source: (a, b) => a.source.localeCompare(b.source) || a.line - b.line,
-    date: (a, b) => (a.date ?? '').localeCompare(b.date ?? '') || a.i - b.i,
-  };
-  return rows.sort((a, b) => dir * cmp[state.sort](a, b));
+  return sortItems(rows, shownSort(r));
 }
 
 function renderItems(r: ReportModel): HTMLElement {
@@ -281,27 +278,34 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
   const cols: [SortKey, string][] = [
     ['label', 'Sentiment'],
     ['score', 'Score'],
-    ['order', 'Text'],
+    ['text', 'Text'],
     ['source', 'Source'],
   ];
   const hasDates = r.items.some((it) => it.date);
   if (hasDates) cols.push(['date', 'Date']);
+  const sorted = shownSort(r);
   for (const [key, label] of cols) {
     const th = el('th', key === 'date' ? 'col-date' : undefined);
-    const b = el('button', 'sort', label + (state.sort === key ? (state.desc ? ' ▾' : ' ▴') : ''));
+    const b = el('button', 'sort', label);
+    const arrow = sortIndicator(sorted, key);
+    if (arrow) {
+      // the arrow is for the eye; aria-sort on the header says the same to a screen reader
+      const a = el('span', 'arrow', arrow);
+      a.setAttribute('aria-hidden', 'true');
+      b.append(a);
+    }
     b.type = 'button';
-    b.title = `Sort by ${label.toLowerCase()}`;
+    b.title = sortTitle(sorted, key, label);
     b.addEventListener('click', () => {
-      if (state.sort === key) state.desc = !state.desc;
-      else {
-        state.sort = key;
-        state.desc = key === 'score';
-      }
+      Object.assign(state, nextSort(sorted, key));
       saveState();
       renderTable(r, host, count);
+      // the table was rebuilt: keep the keyboard focus on this column's header
+      host.querySelector<HTMLButtonElement>(`th[data-sort="${key}"] button`)?.focus();
     });
     th.append(b);
-    th.setAttribute('aria-sort', state.sort === key ? (state.desc ? 'descending' : 'ascending') : 'none');
+    th.dataset.sort = key;
+    th.setAttribute('aria-sort', ariaSort(sorted, key));
     head.append(th);
   }
   const thead = el('thead');

@@ -10,6 +10,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { droppedFileRef, parseToView, type ClassifierSummary, type EpochInfo, type TableInfo, type ToHost, type ToView, type TrainSettings, type TrainSummary } from './protocol';
+import { areaOf, StatusLines } from './status';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
@@ -47,8 +48,20 @@ style.textContent = `
   section { margin: 10px 0; }
   h3 { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; margin: 14px 0 6px; color: var(--vscode-descriptionForeground); }
   .row { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; margin: 4px 0; }
-  .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(130px, 1fr)); gap: 6px 10px; }
-  .grid label { display: flex; flex-direction: column; gap: 2px; font-size: 11px; color: var(--vscode-descriptionForeground); }
+  /* vscode-elements inputs are 320px wide by default: wider than a sidebar. Size them by their container instead. */
+  vscode-single-select, vscode-textfield { max-width: 100%; }
+  .row > vscode-single-select, .row > vscode-textfield { flex: 1 1 140px; width: auto; min-width: 0; }
+  .grid, .rowform { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(130px, 100%), 1fr)); gap: 6px 10px; }
+  .rowform { grid-template-columns: repeat(auto-fill, minmax(min(160px, 100%), 1fr)); margin: 4px 0; }
+  .grid > *, .rowform > * { min-width: 0; }
+  .grid label, .rowform label { display: flex; flex-direction: column; gap: 2px; font-size: 11px; color: var(--vscode-descriptionForeground); }
+  .grid vscode-single-select, .grid vscode-textfield, .rowform vscode-textfield { width: 100%; min-width: 0; }
+  .rowform .colname { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  .rowform .coltype { opacity: .8; }
+  .feat { flex-wrap: wrap; min-width: 0; }
+  .feat vscode-checkbox { min-width: 0; max-width: 100%; overflow-wrap: anywhere; }
+  .charts > * { min-width: 0; }
+  .feat .reason, .error, .warn, .ok, [role="status"] { overflow-wrap: anywhere; }
   table { border-collapse: collapse; width: 100%; font-size: 12px; }
   th, td { border-bottom: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); padding: 2px 4px; text-align: left; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 160px; }
   th { color: var(--vscode-descriptionForeground); font-weight: 600; }
@@ -57,7 +70,7 @@ style.textContent = `
   .error { color: var(--vscode-errorForeground); white-space: pre-wrap; }
   .warn { color: var(--vscode-editorWarning-foreground); }
   .ok { color: var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
-  .feat { display: flex; gap: 6px; align-items: baseline; }
+  .feat { display: flex; gap: 0 6px; align-items: baseline; }
   .feat .reason { color: var(--vscode-descriptionForeground); font-size: 11px; }
   .big { font-size: 18px; font-weight: 600; margin-right: 12px; }
   .charts { display: grid; grid-template-columns: 1fr; gap: 8px; }
@@ -143,9 +156,11 @@ const refreshModelsBtn = h('vscode-button', { secondary: true, icon: 'refresh', 
 // Shown when the selected classifier reads one text and predicts sentiment: it can label feedback in Analyze Feedback.
 const useLink = h('a', { href: '#' }, 'Use it for Analyze Feedback');
 const useRow = h('div', { class: 'muted', hidden: true }, 'It predicts sentiment from a text. ', useLink);
-const rowForm = h('div', { class: 'grid' });
+const rowForm = h('div', { class: 'rowform' });
 const predictRowBtn = h('vscode-button', { secondary: true }, 'Predict this row');
 const predictOut = h('div', { role: 'status', 'aria-live': 'polite' });
+/** The error / outcome lines of the view's actions; each action clears the lines of earlier ones. */
+const lines = new StatusLines({ file: fileError, train: trainError, save: saveMsg, predict: predictOut });
 
 app.append(
   h('section', {}, h('h3', {}, 'Data'), h('div', { class: 'row' }, fileSelect, browseBtn, refreshBtn, ring), status, fileError),
@@ -316,21 +331,23 @@ function renderRowForm(): void {
   useRow.hidden = !m?.sentiment;
   if (!m) { rowForm.replaceChildren(h('div', { class: 'muted' }, 'No saved classifiers yet.')); return; }
   const types = new Map(m.columns.map((c) => [c.name, c.type]));
-  rowForm.replaceChildren(...m.features.map((f) => h('label', {}, `${f} (${types.get(f) ?? '?'})`, h('vscode-textfield', { 'data-col': f, 'aria-label': f }))));
-}
-
-function showError(where: HTMLElement, message: string): void {
-  where.textContent = message;
+  // One label + field per feature; a long column name is cut with an ellipsis and shown whole in its tooltip.
+  rowForm.replaceChildren(...m.features.map((f) => {
+    const type = types.get(f) ?? '?';
+    return h('label', { title: `${f} (${type})` },
+      h('span', { class: 'colname' }, f, h('span', { class: 'coltype' }, ` (${type})`)),
+      h('vscode-textfield', { 'data-col': f, 'aria-label': f }));
+  }));
 }
 
 // ---------- events ----------
-fileSelect.addEventListener('change', () => { const f = valueOf(fileSelect); if (f && !showingFile) { fileError.textContent = ''; send({ type: 'pickFile', file: f }); } });
-browseBtn.addEventListener('click', () => send({ type: 'browse' }));
+fileSelect.addEventListener('change', () => { const f = valueOf(fileSelect); if (f && !showingFile) { lines.startAction(); send({ type: 'pickFile', file: f }); } });
+browseBtn.addEventListener('click', () => { lines.startAction(); send({ type: 'browse' }); });
 refreshBtn.addEventListener('click', () => send({ type: 'refreshFiles' }));
-targetSelect.addEventListener('change', () => { const t = valueOf(targetSelect); if (t) send({ type: 'selectTarget', target: t }); });
-modelsSelect.addEventListener('change', renderRowForm);
+targetSelect.addEventListener('change', () => { const t = valueOf(targetSelect); if (t) { lines.startAction(); send({ type: 'selectTarget', target: t }); } });
+modelsSelect.addEventListener('change', () => { lines.startAction(); renderRowForm(); });
 refreshModelsBtn.addEventListener('click', () => send({ type: 'refreshModels' }));
-useLink.addEventListener('click', (e) => { e.preventDefault(); const m = selectedModel(); if (m) send({ type: 'useForAnalysis', modelDir: m.dir }); });
+useLink.addEventListener('click', (e) => { e.preventDefault(); const m = selectedModel(); if (m) { lines.startAction(); send({ type: 'useForAnalysis', modelDir: m.dir }); } });
 
 function readSettings(): TrainSettings | string {
   const n = (f: { f: HTMLElement }, name: string) => {
@@ -364,27 +381,28 @@ function readSettings(): TrainSettings | string {
 }
 
 trainBtn.addEventListener('click', () => {
+  lines.startAction();
   const s = readSettings();
-  if (typeof s === 'string') { showError(trainError, s); return; }
-  trainError.textContent = '';
+  if (typeof s === 'string') { lines.show('train', s); return; }
   results.replaceChildren();
   resetCharts();
   training = true;
   (saveBtn as unknown as { disabled: boolean }).disabled = true;
-  saveMsg.textContent = '';
   syncButtons();
   send({ type: 'train', settings: s });
 });
 cancelBtn.addEventListener('click', () => send({ type: 'cancel' }));
 saveBtn.addEventListener('click', () => {
+  lines.startAction();
   const name = valueOf(saveName).trim();
-  if (!name) { saveMsg.textContent = 'Enter a name first.'; return; }
+  if (!name) { lines.show('save', 'Enter a name first.'); return; }
   send({ type: 'save', name });
 });
-predictFileBtn.addEventListener('click', () => { const m = selectedModel(); if (m) send({ type: 'predictFile', modelDir: m.dir }); });
+predictFileBtn.addEventListener('click', () => { const m = selectedModel(); if (m) { lines.startAction(); send({ type: 'predictFile', modelDir: m.dir }); } });
 predictRowBtn.addEventListener('click', () => {
   const m = selectedModel();
   if (!m) return;
+  lines.startAction();
   const values: Record<string, string> = {};
   rowForm.querySelectorAll('vscode-textfield').forEach((f) => { values[(f as HTMLElement).dataset.col ?? ''] = valueOf(f); });
   send({ type: 'predictRow', modelDir: m.dir, values });
@@ -422,7 +440,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
       renderResults(msg.summary);
       return;
     case 'saved':
-      saveMsg.textContent = `Saved to ${msg.dir}`;
+      lines.show('save', `Saved to ${msg.dir}`);
       return;
     case 'models':
       renderModels(msg.models);
@@ -435,8 +453,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
       predictOut.replaceChildren(h('div', { class: 'ok' }, `Wrote ${msg.rows} predictions to ${msg.out}`), ...(msg.warnings ?? []).slice(0, 5).map((w) => h('div', { class: 'warn' }, `⚠ ${w}`)));
       return;
     case 'error': {
-      const where = msg.context === 'file' ? fileError : msg.context === 'train' ? trainError : msg.context === 'save' ? saveMsg : msg.context === 'predict' ? predictOut : fileError;
-      showError(where, msg.message === 'Cancelled' ? 'Training cancelled; nothing was kept.' : msg.message);
+      lines.show(areaOf(msg.context), msg.message === 'Cancelled' ? 'Training cancelled; nothing was kept.' : msg.message);
       return;
     }
   }
@@ -475,8 +492,9 @@ document.addEventListener('drop', (e) => {
   if (!e.dataTransfer) return;
   e.preventDefault();
   const ref = droppedFileRef((t) => e.dataTransfer!.getData(t));
-  if (ref) { fileError.textContent = ''; send({ type: 'dropFile', ref }); }
-  else showError(fileError, 'The drop carried no file path: use Browse…, or right-click the CSV in the explorer → Train a Classifier on This File.');
+  lines.startAction();
+  if (ref) send({ type: 'dropFile', ref });
+  else lines.show('file', 'The drop carried no file path: use Browse…, or right-click the CSV in the explorer → Train a Classifier on This File.');
 });
 
 send({ type: 'ready' });

@@ -1,0 +1,67 @@
+// The Report view's table sort (src/webview/report/sort.ts): the default order is the one its header shows,
+// Text sorts by the text, and every header's tooltip says what a click on it does.
+import assert from 'node:assert/strict';
+import type { ReportItem } from '../../src/webview/report/messages';
+import { ariaSort, DEFAULT_SORT, nextSort, restoreSort, sortIndicator, sortItems, sortTitle, type SortKey } from '../../src/webview/report/sort';
+
+const item = (i: number, source: string, line: number, text: string, score = 0.5): ReportItem => ({ i, source, line, text, label: 'neutral', score });
+// in file order (as the report lists them): b.csv before a.txt is not alphabetical, so sorting shows
+const items: ReportItem[] = [
+  item(0, 'data/a.csv', 2, 'zebra crossing broken', 0.9),
+  item(1, 'data/a.csv', 3, 'Apple pay fails', 0.6),
+  item(2, 'data/a.csv', 10, 'émigré mode is nice', 0.7),
+  item(3, 'data/b.csv', 2, 'apple watch app', 0.8),
+  item(4, 'data/b.csv', 2, 'item 10 ok', 0.4),
+  item(5, 'data/b.csv', 9, 'item 9 ok', 0.55),
+];
+const order = (s: { sort: SortKey; desc: boolean }) => sortItems(items, s).map((x) => x.i);
+
+describe('report view: table sort', () => {
+  it('sorts by file and line by default, and that is what the Source header shows', () => {
+    assert.deepEqual(DEFAULT_SORT, { sort: 'source', desc: false });
+    assert.deepEqual(order(DEFAULT_SORT), [0, 1, 2, 3, 4, 5]);
+    assert.equal(sortIndicator(DEFAULT_SORT, 'source'), ' ▴');
+    assert.equal(ariaSort(DEFAULT_SORT, 'source'), 'ascending');
+    for (const k of ['label', 'score', 'text', 'date'] as const) {
+      assert.equal(sortIndicator(DEFAULT_SORT, k), '');
+      assert.equal(ariaSort(DEFAULT_SORT, k), 'none');
+    }
+    // lines compare as numbers (10 after 2), ties keep the report's order
+    assert.deepEqual(order({ sort: 'source', desc: true }), [5, 3, 4, 2, 1, 0]);
+  });
+
+  it('Text sorts alphabetically, locale-aware and case-insensitive, and toggles', () => {
+    const asc = nextSort(DEFAULT_SORT, 'text');
+    assert.deepEqual(asc, { sort: 'text', desc: false });
+    assert.deepEqual(sortItems(items, asc).map((x) => x.text), ['Apple pay fails', 'apple watch app', 'émigré mode is nice', 'item 9 ok', 'item 10 ok', 'zebra crossing broken']);
+    const desc = nextSort(asc, 'text');
+    assert.deepEqual(desc, { sort: 'text', desc: true });
+    assert.deepEqual(sortItems(items, desc).map((x) => x.text)[0], 'zebra crossing broken');
+    assert.equal(ariaSort(desc, 'text'), 'descending');
+    assert.equal(sortIndicator(desc, 'text'), ' ▾');
+    assert.deepEqual(nextSort(desc, 'text'), asc);
+  });
+
+  it('score starts highest first; other columns ascending', () => {
+    assert.deepEqual(nextSort(DEFAULT_SORT, 'score'), { sort: 'score', desc: true });
+    assert.deepEqual(order({ sort: 'score', desc: true }), [0, 3, 2, 1, 5, 4]);
+    assert.deepEqual(nextSort({ sort: 'score', desc: true }, 'label'), { sort: 'label', desc: false });
+    // sorting leaves the caller's array alone
+    assert.deepEqual(items.map((x) => x.i), [0, 1, 2, 3, 4, 5]);
+  });
+
+  it("tooltips say what a click does", () => {
+    assert.equal(sortTitle(DEFAULT_SORT, 'text', 'Text'), 'Sort by text, A to Z');
+    assert.equal(sortTitle({ sort: 'text', desc: false }, 'text', 'Text'), 'Sorted by text, A to Z. Click: sort by text, Z to A');
+    assert.equal(sortTitle({ sort: 'text', desc: true }, 'text', 'Text'), 'Sorted by text, Z to A. Click: sort by text, A to Z');
+    assert.equal(sortTitle(DEFAULT_SORT, 'score', 'Score'), 'Sort by score, highest first');
+    assert.match(sortTitle(DEFAULT_SORT, 'source', 'Source'), /^Sorted by source, in file order .*Click: sort by source, in reverse file order$/);
+  });
+
+  it('restores a saved sort, replacing keys of older versions by the default', () => {
+    assert.deepEqual(restoreSort({ sort: 'text', desc: true, filter: 'all' }), { sort: 'text', desc: true });
+    assert.deepEqual(restoreSort({ sort: 'order', desc: false }), DEFAULT_SORT);
+    assert.deepEqual(restoreSort(undefined), DEFAULT_SORT);
+    assert.deepEqual(restoreSort({ sort: 'score', desc: 'yes' }), { sort: 'score', desc: false });
+  });
+});
