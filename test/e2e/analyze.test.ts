@@ -418,4 +418,43 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     const { report, rows } = await analyzeFromExplorer('interviews.txt', 'after-cancel');
     checkReport('interviews.txt', report, rows);
   });
+
+  it('a GB18030 file opens from the Report view in GB18030, not as mojibake', async function () {
+    this.timeout(240_000);
+    // 店员服务热情，结账也很快。/ 物流太慢了，包装也破了。 in GB18030 (not valid UTF-8)
+    const text = '店员服务热情，结账也很快。\n物流太慢了，包装也破了。\n';
+    writeFileSync(path.join(s.workspace, 'store-gb18030.txt'), Buffer.from(new TextEncoderGb().encode(text)));
+    const { reportDir } = await analyzeFromExplorer('store-gb18030.txt', 'gb18030');
+    assert.match(readFileSync(path.join(reportDir, 'report.md'), 'utf8'), /GB18030/);
+    await s.openViewContainer('Product Forge');
+    const view = await s.webviewFrame('table.items', 90_000);
+    await view.locator('table.items tbody tr').first().click();
+    let encoding = '';
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 300))) {
+      encoding = ((await s.page.locator('.statusbar-item[id="status.editor.encoding"]').textContent().catch(() => '')) ?? '').trim();
+      if ((await s.editorTabs()).some((t) => t.includes('store-gb18030.txt')) && encoding) break;
+    }
+    await s.screenshot('gb18030-opened');
+    assert.match(encoding, /GB ?18030/i, `the editor shows the file as "${encoding}"`);
+    const shown = (await s.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().textContent()) ?? '';
+    assert.ok(shown.includes('店员服务热情') && !shown.includes('\uFFFD'), `editor text: ${shown.slice(0, 80)}`);
+  });
 });
+
+/** GB18030 bytes of the few characters the test uses (Node's TextEncoder only writes UTF-8). */
+class TextEncoderGb {
+  private static readonly TABLE: Record<string, number[]> = {
+    店: [0xb5, 0xea], 员: [0xd4, 0xb1], 服: [0xb7, 0xfe], 务: [0xce, 0xf1], 热: [0xc8, 0xc8], 情: [0xc7, 0xe9], '，': [0xa3, 0xac],
+    结: [0xbd, 0xe1], 账: [0xd5, 0xcb], 也: [0xd2, 0xb2], 很: [0xba, 0xdc], 快: [0xbf, 0xec], '。': [0xa1, 0xa3], 物: [0xce, 0xef],
+    流: [0xc1, 0xf7], 太: [0xcc, 0xab], 慢: [0xc2, 0xfd], 了: [0xc1, 0xcb], 包: [0xb0, 0xfc], 装: [0xd7, 0xb0], 破: [0xc6, 0xc6],
+  };
+  encode(s: string): number[] {
+    const out: number[] = [];
+    for (const ch of s) {
+      if (ch.charCodeAt(0) < 0x80) out.push(ch.charCodeAt(0));
+      else if (TextEncoderGb.TABLE[ch]) out.push(...TextEncoderGb.TABLE[ch]);
+      else throw new Error(`no GB18030 bytes for ${ch} in the test table`);
+    }
+    return out;
+  }
+}
