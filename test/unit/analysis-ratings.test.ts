@@ -117,6 +117,20 @@ describe('analysis: category tables and themes say what they cover', () => {
     assert.match(renderMarkdown(r), /7 items come from files without a date column and are not in this table\./);
   });
 
+  it('in mixed feedback a theme gets the sentiment of the clause that mentions it, as Aspects does, and is not folded into an opposite one', async () => {
+    // lexicon: "fast" is positive, "broke" negative: each item as a whole is a tie (neutral), its clauses are not
+    const lines = ['Fast shipping but the strap broke', 'Really fast shipping, but the strap broke', 'Fast shipping as always but the strap broke', 'The shipping was fast but the strap broke',
+      'Shipping was fast but then the strap broke', 'Fast shipping, however the strap broke', 'Fast shipping but my strap broke', 'Super fast shipping but the strap broke today'];
+    const r = await analyze([write('strap.txt', lines.join('\n'))]);
+    const theme = (w: string) => r.themes.find((t) => t.phrase.toLowerCase().includes(w));
+    assert.ok(theme('strap'), `themes: ${r.themes.map((t) => t.phrase).join(', ')}`);
+    assert.deepEqual(theme('strap')!.counts, { negative: 8, neutral: 0, positive: 0 });
+    assert.deepEqual(theme('shipping')!.counts, { negative: 0, neutral: 0, positive: 8 });
+    assert.ok(theme('shipping')!.quotes.every((q) => q.label === 'positive'));
+    const aspect = r.aspects.findings.find((f) => f.aspect === 'shipping');
+    assert.equal(aspect?.counts.positive, 8);
+  });
+
   it('themes say how many items were longer than the part they read', async () => {
     const long = `the export keeps failing ${'and the sync is slow '.repeat(Math.ceil(MAX_SAMPLE_TEXT / 20))}`;
     const lines = [...Array.from({ length: 6 }, () => long), ...Array.from({ length: 20 }, (_, i) => `the export keeps failing on file ${i}`)];

@@ -434,6 +434,8 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       let variantAt = items.length + chunk.clauses.length;
       let occ = 0;
       let lines = '';
+      // this chunk's items kept in the theme sample: their clauses' labels are added below
+      const sampled = new Map<number, SampleItem>();
       for (let i = 0; i < items.length; i++) {
         const y = loopTick();
         if (y) await y;
@@ -516,7 +518,8 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         }
         if (doThemes) {
           if (it.text.length > MAX_SAMPLE_TEXT) longItems++;
-          reservoir.offerLazy(() => ({ text: clip(it.text, MAX_SAMPLE_TEXT), source: it.source, line: it.line, label, score, day }));
+          const kept = reservoir.offerLazy(() => ({ text: clip(it.text, MAX_SAMPLE_TEXT), source: it.source, line: it.line, label, score, day }));
+          if (kept) sampled.set(i, kept);
         }
       }
       const written = sink.write(lines);
@@ -549,6 +552,8 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         for (const [idx, cl] of byItem) {
           const item = results[idx];
           contrastive++;
+          const kept = sampled.get(idx);
+          if (kept) kept.clauses = cl.map((c) => ({ text: c.text, label: c.label }));
           const labels = new Set(cl.map((c) => c.label));
           // Most informative examples: clauses with opposite polarities, confidently.
           const mixed = labels.has('positive') && labels.has('negative');

@@ -87,12 +87,18 @@ export class Reservoir<T> {
     }
   }
   /** Like offer(), but builds the item only when it is kept (same random sequence as offer()). */
-  offerLazy(make: () => T): void {
+  /** Offers an item made only when it is kept; returns it then (undefined when it was not kept). */
+  offerLazy(make: () => T): T | undefined {
     this.seen++;
-    if (this.items.length < this.capacity) this.items.push(make());
-    else {
-      const j = Math.floor(this.rand() * this.seen);
-      if (j < this.capacity) this.items[j] = make();
+    if (this.items.length < this.capacity) {
+      const v = make();
+      this.items.push(v);
+      return v;
     }
+    const j = Math.floor(this.rand() * this.seen);
+    if (j >= this.capacity) return undefined;
+    const v = make();
+    this.items[j] = v;
+    return v;
   }
 }

@@ -73,7 +73,7 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
     L.push('## Themes');
     L.push('');
     const clipped = r.themeClippedItems ? ` Themes read the first ${MAX_SAMPLE_TEXT.toLocaleString('en-US')} characters of each item; ${count(r.themeClippedItems, 'longer item')} ${r.themeClippedItems === 1 ? 'was' : 'were'} read that far.` : '';
-    L.push(`Recurring topics (key phrases), ranked by how much negative feedback they explain${r.themeSample < r.total ? ` (computed on a uniform sample of ${r.themeSample} of ${r.total} items)` : ''}. Mix is negative / neutral / positive.${clipped}`);
+    L.push(`Recurring topics (key phrases), ranked by how much negative feedback they explain${r.themeSample < r.total ? ` (computed on a uniform sample of ${r.themeSample} of ${r.total} items)` : ''}. Mix is negative / neutral / positive; in mixed feedback ("… but …") it is what the clause that names the theme says.${clipped}`);
     L.push('');
     L.push('| Theme | Mentions | Negative share | Mix |');
     L.push('|---|---:|---:|---|');

@@ -26,6 +26,28 @@ export interface ThemeSampleItem {
   label: SentimentLabel;
   score: number;
   day?: number;
+  /** The clauses of contrastive feedback ("fast shipping but the strap broke"), each classified on its own. */
+  clauses?: { text: string; label: SentimentLabel }[];
+}
+
+/** Terms of each clause of an item, computed once per item. */
+const clauseTerms = new WeakMap<ThemeSampleItem, { keys: Set<string>; label: SentimentLabel }[]>();
+
+/**
+ * The sentiment an item gives a theme: the label of the clause(s) that mention it when the item is contrastive and
+ * they agree ("shipping" is praised in "fast shipping but the strap broke", "strap" criticized), else the item's label.
+ */
+export function themeLabel(item: ThemeSampleItem, key: string): SentimentLabel {
+  if (!item.clauses?.length) return item.label;
+  let cl = clauseTerms.get(item);
+  if (!cl) clauseTerms.set(item, (cl = item.clauses.map((c) => ({ keys: new Set(extractTerms(c.text).map((t) => t.key)), label: c.label }))));
+  let found: SentimentLabel | undefined;
+  for (const c of cl) {
+    if (!c.keys.has(key)) continue;
+    if (found && found !== c.label) return item.label;
+    found = c.label;
+  }
+  return found ?? item.label;
 }
 
 export interface SampleTerms {
@@ -227,7 +249,7 @@ export async function computeThemes(
     .filter((c) => !c.dropped)
     .map((c) => {
       const counts = zero();
-      for (const i of c.items) counts[sample[i].label]++;
+      for (const i of c.items) counts[themeLabel(sample[i], c.key)]++;
       return { c, counts };
     })
     .sort((a, b) => b.counts.negative - a.counts.negative || b.c.items.length - a.c.items.length || b.c.key.length - a.c.key.length || (a.c.key < b.c.key ? -1 : 1));
@@ -240,8 +262,9 @@ export async function computeThemes(
     const dup = taken.some((t) => {
       let inter = 0;
       for (const i of s.c.items) if (t.itemSet.has(i)) inter++;
-      // A facet of a theme already taken (its items are mostly that theme's: "columns" of "export to csv").
-      if (inter >= FACET_SHARE * s.c.items.length) return true;
+      // A facet of a theme already taken (its items are mostly that theme's: "columns" of "export to csv"), unless
+      // the feedback says the opposite about it (the strap that broke in the items praising shipping).
+      if (inter >= FACET_SHARE * s.c.items.length && dominantOf(s.counts) === dominantOf(t.counts)) return true;
       return u.some((w) => t.units.has(w)) && inter / (s.c.items.length + t.itemSet.size - inter) >= DUPLICATE_JACCARD;
     });
     if (dup) continue;
@@ -261,7 +284,7 @@ export async function computeThemes(
       count: members.length,
       counts,
       negativeShare: members.length ? counts.negative / members.length : 0,
-      quotes: pickQuotes(members, counts),
+      quotes: pickQuotes(members, counts, c.key),
     });
   }
   return themes;
@@ -275,9 +298,13 @@ function displayForm(c: Candidate, df: Map<string, number>, surfaces: Map<string
   return [...forms].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
 }
 
-/** Two quotes: the clearest of the theme's dominant sentiment, then the clearest of the other polarity (or the next best). */
-export function pickQuotes(members: readonly ThemeSampleItem[], c: LabelCounts): Theme['quotes'] {
-  const dominant: SentimentLabel = c.negative >= c.positive && c.negative >= c.neutral ? 'negative' : c.positive >= c.neutral ? 'positive' : 'neutral';
+/**
+ * Two quotes: the clearest of the theme's dominant sentiment, then the clearest of the other polarity (or the next
+ * best). With `key`, each quote's sentiment is what it says about the theme (themeLabel: the clause that mentions it).
+ */
+export function pickQuotes(items: readonly ThemeSampleItem[], c: LabelCounts, key?: string): Theme['quotes'] {
+  const members = key ? items.map((m) => (m.clauses?.length ? { ...m, label: themeLabel(m, key) } : m)) : items;
+  const dominant: SentimentLabel = dominantOf(c);
   // Confident and readable: short texts win ties, very short or very long ones are used only when nothing else is there.
   const rank = (a: ThemeSampleItem, b: ThemeSampleItem) => b.score - a.score || a.text.length - b.text.length || a.line - b.line;
   // Han characters count double toward "long enough to read" (8 units: "配送时间太长" qualifies).
@@ -318,4 +345,9 @@ export function growingThemes(sample: readonly ThemeSampleItem[], sets: Set<stri
     }
   }
   return out.sort((a, b) => b.lateShare - b.earlyShare - (a.lateShare - a.earlyShare)).slice(0, 5);
+}
+
+/** The label most items of a theme give it (negative first on ties, then positive). */
+function dominantOf(c: LabelCounts): SentimentLabel {
+  return c.negative >= c.positive && c.negative >= c.neutral ? 'negative' : c.positive >= c.neutral ? 'positive' : 'neutral';
 }
