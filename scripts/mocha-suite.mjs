@@ -4,6 +4,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const args = process.argv.slice(2);
+// ONNX Runtime's telemetry off in the test process too (src/core/ortPrivacy.ts): some tests load onnxruntime-node
+// directly. The privacy tests run the product without it (they remove it from their children's environment).
+process.env.ORT_DISABLE_TELEMETRY = '1';
 let timeout = 20000, statsFile = null; const files = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--timeout') timeout = Number(args[++i]);

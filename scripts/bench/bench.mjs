@@ -17,6 +17,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+// ONNX Runtime's telemetry off here too (src/core/ortPrivacy.ts): this script loads onnxruntime-node itself.
+process.env.ORT_DISABLE_TELEMETRY = '1';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ITEMS = Number(process.env.BENCH_ITEMS || 20000);

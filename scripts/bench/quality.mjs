@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
+// ONNX Runtime's telemetry off here too (src/core/ortPrivacy.ts): this script loads onnxruntime-node itself.
+process.env.ORT_DISABLE_TELEMETRY = '1';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DS = path.resolve(process.env.PF_DATASETS || path.join(root, '..', 'shared', 'datasets'));
 const MODEL_ID = 'product-forge/sentiment-en-zh';

@@ -12,6 +12,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+// ONNX Runtime's telemetry off here too (src/core/ortPrivacy.ts): this script loads onnxruntime-node itself.
+process.env.ORT_DISABLE_TELEMETRY = '1';
 
 // Our engine is TypeScript: run this script under tsx (re-executed once with --import tsx).
 if (!process.env.PF_BENCH_TSX) {
