@@ -35,6 +35,19 @@ export function readConfig(scope?: vscode.ConfigurationScope, log?: vscode.LogOu
 }
 
 /**
+ * A workspace setting ignored in Restricted Mode: logged, and shown once per session with a way to trust the
+ * workspace (every feature that reads a restricted setting says it the same way).
+ */
+export function warnIgnoredOnce(message: string | undefined, log?: vscode.LogOutputChannel): void {
+  if (!message || reported.has(message)) return;
+  reported.add(message);
+  log?.warn(message);
+  void vscode.window.showWarningMessage(message, 'Manage Workspace Trust').then((pick) => {
+    if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
+}
+
+/**
  * A restricted setting (e.g. 'modelsPath', 'generation.endpoint') as it may be used now: values from
  * the workspace are ignored in Restricted Mode. `ignored` holds the message to show when one was.
  */
@@ -75,7 +88,7 @@ export function modelLookup(s: Services): ModelLookup {
   const cfg = readConfig(undefined, s.output);
   const mp = effectiveModelsPath();
   const emb = restrictedSetting<string>('train.embeddingModel');
-  for (const ignored of [mp.ignored, emb.ignored]) if (ignored) s.output.warn(ignored);
+  for (const ignored of [mp.ignored, emb.ignored]) warnIgnoredOnce(ignored, s.output);
   let embeddingModel = typeof emb.value === 'string' ? emb.value.trim() : '';
   // Folders inside the workspace are used only when it is trusted (Restricted Mode refuses workspace models).
   const ws = vscode.workspace.isTrusted ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath : undefined;

@@ -28,7 +28,7 @@ import {
 } from '../core/generate';
 import { resolveModel } from '../core/models/registry';
 import { CancelledError, UserError } from '../core/types';
-import { effectiveModelsPath, readConfig, restrictedSetting } from './config';
+import { effectiveModelsPath, readConfig, restrictedSetting, warnIgnoredOnce } from './config';
 import type { Services } from './services';
 
 export const API_KEY_SECRET = 'productForge.generation.apiKey';
@@ -215,11 +215,12 @@ async function buildBackend(services: Services, backend: BackendKind, signal: Ab
   if (backend === 'template') return 'template';
   if (backend === 'openai-compatible') {
     const endpoint = restrictedSetting<string>('generation.endpoint');
-    if (endpoint.ignored) services.output.warn(endpoint.ignored);
+    warnIgnoredOnce(endpoint.ignored, services.output);
     const apiKey = await services.context.secrets.get(API_KEY_SECRET);
     return new OpenAICompatibleGenerator({ endpoint: endpoint.value || cfg.generation.endpoint, model: cfg.generation.model, apiKey: apiKey || undefined });
   }
   const localSetting = restrictedSetting<string>('generation.localModel');
+  warnIgnoredOnce(localSetting.ignored, services.output);
   const modelId = (localSetting.value || cfg.generation.localModel).trim();
   const modelsPath = effectiveModelsPath();
   report(`Finding model ${modelId}…`);

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { resolveModel, type ManifestEntry, type ModelSource } from '../core/models/registry';
 import { createSentimentClassifier, type RuntimeSentimentClassifier } from '../runtime/sentiment';
-import { readConfig, effectiveModelsPath, modelLookup } from './config';
+import { readConfig, effectiveModelsPath, modelLookup, warnIgnoredOnce } from './config';
 import { SENTIMENT_MODEL_SETTINGS } from './configSchema';
 import { describeSentimentUse, sentimentUse } from '../core/train/sentiment';
 import { analysisClassifierSetting, findAnalysisClassifier, resolveAnalysisClassifier } from './analysisClassifier';
@@ -27,7 +27,6 @@ export interface GetModelOptions {
 export class SentimentModelHost implements vscode.Disposable {
   private current: { key: string; promise: Promise<LoadedSentiment> } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private warnedIgnored = new Set<string>();
 
   constructor(private readonly services: Services) {
     this.disposables.push(
@@ -52,14 +51,7 @@ export class SentimentModelHost implements vscode.Disposable {
     const mp = effectiveModelsPath(opts.scope);
     const own = analysisClassifierSetting(opts.scope);
     // A workspace value refused in Restricted Mode: said once per session.
-    for (const ignored of [mp.ignored, own.ignored]) {
-      if (!ignored || this.warnedIgnored.has(ignored)) continue;
-      this.warnedIgnored.add(ignored);
-      output.warn(ignored);
-      void vscode.window.showWarningMessage(ignored, 'Manage Workspace Trust').then((pick) => {
-        if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
-      });
-    }
+    for (const ignored of [mp.ignored, own.ignored]) warnIgnoredOnce(ignored, output);
     // 0 (auto) leaves the budget to the runtime: every core.
     const threads = cfg.inferenceThreads > 0 ? cfg.inferenceThreads : undefined;
     // A classifier is keyed by the folder it resolves to (the same name in two workspace folders is two classifiers).
