@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { assertOutputPath, AtomicFileWriter, isInside, realPathOf } from '../core/fsutil';
+import { assertOutputPath, AtomicFileWriter, isInside, realPathOf, writeOrAbort } from '../core/fsutil';
 import { productForgeOutputKind } from '../core/readers';
 import {
   BACKEND_KINDS,
@@ -264,14 +264,8 @@ export async function runGenerate(argv: string[]): Promise<number> {
     const write = async (s: string) => {
       if (sink) await sink.write(s);
       else if (isStdoutClosed()) throw new CancelledError();
-      else if (!process.stdout.write(s)) {
-        // a closed pipe never drains: the stop (EPIPE) ends the wait
-        await new Promise<void>((r) => {
-          process.stdout.once('drain', r);
-          ac.signal.addEventListener('abort', () => r(), { once: true });
-        });
-        if (ac.signal.aborted) throw new CancelledError();
-      }
+      // a closed pipe never drains: the stop (EPIPE) aborts the wait
+      else await writeOrAbort(process.stdout, s, ac.signal);
     };
     // With a language model, the first chunks are held until the model has answered once, so an
     // unreachable backend prints one line instead of a half document.

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { CancelledError, UserError } from './types';
+import { CancelledError, throwIfAborted, UserError } from './types';
 
 /** A temp path next to `target` (same folder, so rename is atomic on one file system). */
 export function tempPathFor(target: string): string {
@@ -345,4 +345,31 @@ export function explainWriteError(e: unknown, target: string, flag?: string): un
   const err = new Error(`could not write ${target}: ${ERRNO_WORDS[code]} (${code})${hint}`);
   (err as Error & { cause?: unknown }).cause = e;
   return err;
+}
+
+/** A stream that may ask its writer to wait ('drain'), such as process.stdout. */
+export interface DrainableStream {
+  write(s: string): boolean;
+  once?(event: 'drain', f: () => void): unknown;
+  off?(event: 'drain', f: () => void): unknown;
+}
+
+/**
+ * Writes `s` to a stream, waiting for 'drain' when it asks; a stream that never drains (a closed pipe) ends the wait
+ * when `signal` aborts, and then CancelledError is thrown. Each wait removes its listeners, so a long output never
+ * piles abort listeners on the signal (Node warns past 10).
+ */
+export async function writeOrAbort(stream: DrainableStream, s: string, signal?: AbortSignal): Promise<void> {
+  throwIfAborted(signal);
+  if (stream.write(s) || !stream.once) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      stream.off?.('drain', done);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    stream.once!('drain', done);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+  throwIfAborted(signal);
 }

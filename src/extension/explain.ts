@@ -95,7 +95,9 @@ export function registerExplainCommand(services: Services, models: SentimentMode
       // A file shown in the wrong encoding (a GB18030 file opened as UTF-8) would be explained as mojibake.
       const detected = scope ? await sourceEncoding(scope.fsPath) : undefined;
       const shownAs = (doc as unknown as { encoding?: string }).encoding;
-      if (text.includes('\uFFFD') || (detected && shownAs && detected !== shownAs)) {
+      // (only a non-UTF-8 file shown as UTF-8: a Latin-1 file the user reopened as ISO 8859-1 reads fine)
+      const misread = !!detected && detected !== 'utf8bom' && (shownAs === 'utf8' || shownAs === 'utf8bom');
+      if (text.includes('\uFFFD') || misread) {
         void vscode.window.showWarningMessage(
           `This text is shown in the wrong encoding${detected ? ` (the file reads as ${detected}${shownAs ? `, the editor shows it as ${shownAs}` : ''})` : ''}, so it cannot be explained as it is. Use "Reopen with Encoding" (the encoding in the status bar)${detected ? ` and pick ${detected}` : ''}, then explain again.`,
         );

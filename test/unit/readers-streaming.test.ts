@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { EventEmitter, getEventListeners } from 'node:events';
+import { writeOrAbort } from '../../src/core/fsutil';
 import { openFeedbackFile } from '../../src/core/readers';
 import { CancelledError } from '../../src/core/types';
 
@@ -68,5 +70,35 @@ describe('readers: streaming large files', function () {
       CancelledError,
     );
     assert.ok(n < 20000);
+  });
+});
+
+describe('writeOrAbort (stdout of the CLI)', () => {
+  /** A stream that asks for 'drain' on every write. */
+  const slow = () => {
+    const e = new EventEmitter();
+    return Object.assign(e, { written: [] as string[], write(s: string) { this.written.push(s); return false; } });
+  };
+
+  it('waits for drain on each write and leaves no listener behind (no MaxListeners warning on long outputs)', async () => {
+    const stream = slow();
+    const ac = new AbortController();
+    for (let i = 0; i < 50; i++) {
+      const p = writeOrAbort(stream, `line ${i}\n`, ac.signal);
+      setImmediate(() => stream.emit('drain'));
+      await p;
+    }
+    assert.equal(stream.written.length, 50);
+    assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
+    assert.equal(stream.listenerCount('drain'), 0);
+  });
+
+  it('a stream that never drains (a closed pipe) ends the wait when the signal aborts', async () => {
+    const stream = slow();
+    const ac = new AbortController();
+    const p = writeOrAbort(stream, 'x', ac.signal);
+    setTimeout(() => ac.abort(), 10);
+    await assert.rejects(p, CancelledError);
+    assert.equal(stream.listenerCount('drain'), 0);
   });
 });

@@ -3,7 +3,7 @@
 // table itself; the output CSV is written atomically next to nothing the user owns.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { assertOutputPath, assertWritableOutput, AtomicFileWriter, explainWriteError, pathExists, type AccessFn } from '../fsutil';
+import { assertOutputPath, assertWritableOutput, AtomicFileWriter, explainWriteError, pathExists, writeOrAbort, type AccessFn, type DrainableStream } from '../fsutil';
 import { keepOnnxRuntimeLocal } from '../ortPrivacy';
 import { CancelledError, throwIfAborted, UserError } from '../types';
 import { loadClassifier, type LoadedClassifier } from './artifact';
@@ -123,7 +123,7 @@ export interface PredictFileOptions {
   /** Most rows a file may have (default PREDICT_MAX_ROWS); a longer file is refused before anything is written. */
   maxRows?: number;
   /** Write the CSV here (e.g. stdout for `--out -`) instead of the file `out`, which is then only a name. */
-  stream?: { write(s: string): boolean; once?(event: 'drain', f: () => void): unknown };
+  stream?: DrainableStream;
   /** The write-access check of the output folder (tests; default fs.promises.access). */
   access?: AccessFn;
   /** The option that names the output in messages (default '--out'). */
@@ -197,18 +197,7 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
   const counts: Record<string, number> = {};
   const stream = opts.stream;
   let w: AtomicFileWriter | undefined;
-  // a stream that is never drained (a closed pipe) ends the wait when the signal aborts
-  const drained = () => new Promise<void>((res) => {
-    stream!.once!('drain', res);
-    opts.signal?.addEventListener('abort', () => res(), { once: true });
-  });
-  const write = stream
-    ? async (s: string) => {
-        if (opts.signal?.aborted) throw new CancelledError();
-        if (!stream.write(s) && stream.once) await drained();
-        if (opts.signal?.aborted) throw new CancelledError();
-      }
-    : (s: string) => w!.write(s);
+  const write = stream ? (s: string) => writeOrAbort(stream, s, opts.signal) : (s: string) => w!.write(s);
   try {
     if (!stream) w = await AtomicFileWriter.create(out, { overwrite: !!opts.force });
     // a file without a header row gets one: its columns' generated names
