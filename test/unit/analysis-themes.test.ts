@@ -156,6 +156,25 @@ describe('analysis: themes', () => {
     assert.equal(themes.filter((t) => /dark/i.test(t.phrase)).length, 1);
   });
 
+  it('a topic spread over many small variants ("shipping to Paris", "shipping to Oslo", ...) stays one theme', async () => {
+    const cities = ['Paris', 'Oslo', 'Berlin', 'Madrid', 'Rome', 'Vienna', 'Prague', 'Lisbon', 'Dublin', 'Warsaw', 'Athens', 'Zurich'];
+    const shipping: Topic = {
+      label: 'negative',
+      n: 60,
+      texts: cities.flatMap((c) => [`Shipping to ${c} took three weeks`, `The shipping to ${c} was slow and expensive`, `I waited a month for shipping to ${c}`]),
+    };
+    const sample = corpus([shipping, EN_TOPICS[2]], EN_CHATTER, 21);
+    const themes = await themesOf(sample);
+    const names = themes.map((t) => t.phrase.toLowerCase());
+    const theme = themes.find((t) => t.phrase.toLowerCase() === 'shipping');
+    assert.ok(theme, names.join(' | '));
+    assert.equal(theme.count, sample.filter((s) => /shipping/i.test(s.text)).length);
+    // The per-city phrases are facets of it (a neutral majority in a city is no opposite view of shipping).
+    assert.ok(!names.some((n) => n.startsWith('shipping to')), names.join(' | '));
+    // A head word mostly covered by one or two phrases still gives way to them ("dark mode", not "mode").
+    assert.ok(names.includes('dark mode') && !names.includes('mode') && !names.includes('dark'), names.join(' | '));
+  });
+
   it('ranking: the topic explaining the most negative items comes first, even when a positive one is bigger', async () => {
     const sample = corpus(EN_TOPICS, EN_CHATTER, 3);
     const themes = await themesOf(sample);

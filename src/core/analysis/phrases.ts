@@ -79,7 +79,8 @@ const EN_SENTIMENT = words(`
   incredibly super extremely horribly terribly awfully nicely badly wonderfully beautifully enjoy enjoyed enjoying praise praises
   praised complain complains complained thrilled delighted grateful thankful appreciate appreciated unfortunately sadly
   luckily hopefully shame joke nightmare disaster mess messy miserable pathetic outrageous insane crazy weird strange odd
-  expensive cheap cheaper pricey overpriced affordable reasonable fair unfair`);
+  expensive cheap cheaper pricey overpriced affordable reasonable fair unfair bright sturdy flimsy durable comfortable
+  uncomfortable noisy loud`);
 
 /** Nouns ending in -ly (the -ly adverb rule must not cut them). */
 const EN_LY_NOUNS = words(`family reply replies supply assembly anomaly july italy ally rally jelly belly bully fly butterfly lily monopoly`);

@@ -65,6 +65,8 @@ export const MIN_SUPPORT_SHARE = 0.003;
 export const MAX_DF_SHARE = 0.6;
 /** A phrase whose items are covered this much by longer candidates gives way to them. */
 const COVERAGE = 0.7;
+/** A longer candidate covers a shorter one's items only when it holds at least this share of them. */
+const MIN_LONGER_SHARE = 0.2;
 /** Chinese: the largest share of occurrences one neighbour character may take. */
 const MAX_NEIGHBOUR_SHARE = 0.75;
 /** Near-duplicate themes (sharing a word): Jaccard similarity of their items. */
@@ -232,7 +234,9 @@ export async function computeThemes(
   for (const [s, ls] of longer) {
     const y = tick();
     if (y) await y;
-    const keys = [...ls].flatMap((l) => l.keys);
+    // Only longer phrases that are themes of their own count: a head word spread over many small variants
+    // ("shipping to Paris", "shipping to Oslo", ...) is the topic, and the variants become its facets.
+    const keys = [...ls].filter((l) => l.items.length >= MIN_LONGER_SHARE * s.items.length).flatMap((l) => l.keys);
     let covered = 0;
     for (const i of s.items) if (keys.some((k) => sets[i].has(k))) covered++;
     if (covered >= COVERAGE * s.items.length) s.dropped = true;
@@ -264,7 +268,8 @@ export async function computeThemes(
       for (const i of s.c.items) if (t.itemSet.has(i)) inter++;
       // A facet of a theme already taken (its items are mostly that theme's: "columns" of "export to csv"), unless
       // the feedback says the opposite about it (the strap that broke in the items praising shipping).
-      if (inter >= FACET_SHARE * s.c.items.length && dominantOf(s.counts) === dominantOf(t.counts)) return true;
+      // Neutral against polar is no opposite: "I waited a month for shipping to Lisbon" is a facet of shipping's complaints.
+      if (inter >= FACET_SHARE * s.c.items.length && !opposite(dominantOf(s.counts), dominantOf(t.counts))) return true;
       return u.some((w) => t.units.has(w)) && inter / (s.c.items.length + t.itemSet.size - inter) >= DUPLICATE_JACCARD;
     });
     if (dup) continue;
@@ -345,6 +350,11 @@ export function growingThemes(sample: readonly ThemeSampleItem[], sets: Set<stri
     }
   }
   return out.sort((a, b) => b.lateShare - b.earlyShare - (a.lateShare - a.earlyShare)).slice(0, 5);
+}
+
+/** Whether two labels are the two polarities. */
+function opposite(a: SentimentLabel, b: SentimentLabel): boolean {
+  return (a === 'negative' && b === 'positive') || (a === 'positive' && b === 'negative');
 }
 
 /** The label most items of a theme give it (negative first on ties, then positive). */
