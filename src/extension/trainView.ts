@@ -13,7 +13,7 @@ import { CLASSIFIERS_DIR, loadClassifier } from '../core/train/artifact';
 import { sentimentUse } from '../core/train/sentiment';
 import { defaultPredictionsPath, type Prediction } from '../core/train/predict';
 import { parseToHost, type ClassifierSummary, type TableInfo, type ToView, type TrainSummary } from '../webview/train/protocol';
-import { modelLookup } from './config';
+import { modelLookup, restrictedSetting } from './config';
 import { droppedTableFile, isUriLike, TRAIN_FILE } from './args';
 import { classifierSettingValue, setAnalysisClassifier } from './analysisClassifier';
 
@@ -75,9 +75,11 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
     if (file) await this.pick(file);
   }
 
-  /** Tells the view which embedding model "Text features: Embeddings" would use (null: none set). */
+  /** Tells the view which embedding model "Text features: Embeddings" would use (null: none set, or ignored in Restricted Mode). */
   private postEmbedding(): void {
-    this.post({ type: 'embedding', model: modelLookup(this.s).embeddingModel ?? null });
+    const model = modelLookup(this.s).embeddingModel ?? null;
+    const ignored = !model && !!restrictedSetting<string>('train.embeddingModel').ignored;
+    this.post(ignored ? { type: 'embedding', model, ignored } : { type: 'embedding', model });
   }
 
   private post(m: ToView): void {

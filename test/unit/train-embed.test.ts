@@ -157,6 +157,10 @@ describe('train: text embeddings as features', () => {
     assert.deepEqual(parseToView({ type: 'embedding', model: 'Xenova/all-MiniLM-L6-v2' }), { type: 'embedding', model: 'Xenova/all-MiniLM-L6-v2' });
     assert.deepEqual(parseToView({ type: 'embedding', model: null }), { type: 'embedding', model: null });
     assert.equal(parseToView({ type: 'embedding', model: 3 }), undefined);
+    // Restricted Mode: the workspace's model is ignored, and the view says so instead of "set one"
+    assert.deepEqual(parseToView({ type: 'embedding', model: null, ignored: true }), { type: 'embedding', model: null, ignored: true });
+    assert.deepEqual(parseToView({ type: 'embedding', model: null, ignored: false }), { type: 'embedding', model: null });
+    assert.equal(parseToView({ type: 'embedding', model: null, ignored: 'yes' }), undefined);
     const models = { bundledDir: '/ext/models', device: 'auto', embeddingModel: 'm' };
     assert.ok(isWorkerRequest({ id: 1, type: 'train', file: '/w/a.csv', settings: base, models }));
     assert.ok(isWorkerRequest({ id: 1, type: 'predictRows', modelDir: '/w/c', rows: [], models }));

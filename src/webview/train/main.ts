@@ -129,6 +129,8 @@ textSelect.replaceChildren(...textOptions(null, 'tfidf'));
 const textHint = h('div', { class: 'muted' });
 const textLabel = h('label', {}, 'Text features', textSelect);
 let embeddingModel: string | null = null;
+/** The workspace names an embedding model that Restricted Mode ignores. */
+let embeddingIgnored = false;
 const fEpochs = num('Epochs (MLP)', 'epochs', '200', 'Most passes over the data; early stopping usually ends sooner');
 const fBatch = num('Batch size', 'batch', '200', 'Rows per gradient step (MLP)');
 const fLr = num('Learning rate', 'lr', '0.001', 'Adam step size (MLP)');
@@ -364,7 +366,11 @@ function readSettings(): TrainSettings | string {
       epochs: n(fEpochs, 'Epochs'), batchSize: n(fBatch, 'Batch size'), learningRate: n(fLr, 'Learning rate'), hidden, dropout: n(fDropout, 'Dropout'), C: n(fC, 'C'),
       textFeatures: (valueOf(textSelect) || 'tfidf') as TrainSettings['textFeatures'],
     };
-    if (s.textFeatures !== 'tfidf' && !embeddingModel) return 'Embeddings need a local model: set productForge.train.embeddingModel first';
+    if (s.textFeatures !== 'tfidf' && !embeddingModel) {
+      return embeddingIgnored
+        ? 'Embeddings need a local model: this workspace names one in productForge.train.embeddingModel, which Restricted Mode ignores. Trust the workspace, or set it in your user settings'
+        : 'Embeddings need a local model: set productForge.train.embeddingModel first';
+    }
     if (!(s.testSplit > 0 && s.testSplit < 0.9)) return 'Test share must be between 0 and 0.9';
     if (!(s.validationShare > 0 && s.validationShare < 0.5)) return 'Validation share must be between 0 and 0.5';
     if (!Number.isInteger(s.epochs) || s.epochs < 1) return 'Epochs must be a whole number ≥ 1';
@@ -420,7 +426,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
       setBusy(true, msg.total ? `${msg.stage} ${Math.round(((msg.done ?? 0) / msg.total) * 100)}%` : `${msg.stage}…`);
       return;
     case 'embedding':
-      renderEmbedding(msg.model);
+      renderEmbedding(msg.model, !!msg.ignored);
       return;
     case 'idle':
       training = false;
@@ -460,15 +466,18 @@ window.addEventListener('message', (ev: MessageEvent) => {
 });
 
 /** Enables the embedding choices when a model is configured, and says which one (or how to set one). */
-function renderEmbedding(model: string | null): void {
+function renderEmbedding(model: string | null, ignored = false): void {
   embeddingModel = model;
+  embeddingIgnored = ignored;
   textSelect.replaceChildren(...textOptions(model, valueOf(textSelect) || 'tfidf'));
   const link = h('a', { href: '#', title: 'Open the setting' }, 'productForge.train.embeddingModel');
   link.addEventListener('click', (e) => { e.preventDefault(); send({ type: 'openEmbeddingSetting' }); });
   textHint.replaceChildren(
     ...(model
       ? [`Text columns can also be read by the embedding model ${model} (`, link, ').']
-      : ['To use sentence embeddings for text columns, set ', link, ' to a local model.']),
+      : ignored
+        ? ['This workspace sets ', link, ', but Restricted Mode ignores it (a model from an untrusted workspace is not loaded). Trust the workspace, or set it in your user settings, to use sentence embeddings.']
+        : ['To use sentence embeddings for text columns, set ', link, ' to a local model.']),
   );
 }
 

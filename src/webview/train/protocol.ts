@@ -40,8 +40,11 @@ export type ToView =
   | { type: 'predicted'; out: string; rows: number; warnings?: string[] }
   | { type: 'error'; message: string; context: 'file' | 'train' | 'save' | 'predict' | 'general' }
   | { type: 'idle' }
-  /** The text embedding model "Text features: Embeddings" uses (productForge.train.embeddingModel), null when none is set. */
-  | { type: 'embedding'; model: string | null };
+  /**
+   * The text embedding model "Text features: Embeddings" uses (productForge.train.embeddingModel), null when none is set;
+   * `ignored`: the workspace sets one, which Restricted Mode ignores.
+   */
+  | { type: 'embedding'; model: string | null; ignored?: boolean };
 
 /**
  * The first file a drop carries: VS Code's explorer and editor tabs put URIs in
@@ -124,7 +127,9 @@ export function parseToView(v: unknown): ToView | undefined {
     case 'predicted': return isStr(v.out) && isNum(v.rows) && (v.warnings === undefined || (Array.isArray(v.warnings) && v.warnings.every((w) => isStr(w)))) ? (v as ToView) : undefined;
     case 'error': return isStr(v.message, 20000) && ['file', 'train', 'save', 'predict', 'general'].includes(v.context as string) ? (v as ToView) : undefined;
     case 'idle': return { type: 'idle' };
-    case 'embedding': return v.model === null || (isStr(v.model) && v.model) ? { type: 'embedding', model: v.model as string | null } : undefined;
+    case 'embedding':
+      if (!(v.model === null || (isStr(v.model) && v.model)) || (v.ignored !== undefined && typeof v.ignored !== 'boolean')) return undefined;
+      return v.ignored ? { type: 'embedding', model: v.model as string | null, ignored: true } : { type: 'embedding', model: v.model as string | null };
     default: return undefined;
   }
 }
