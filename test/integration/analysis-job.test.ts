@@ -86,6 +86,24 @@ describe('analysis job in the model worker', function () {
     }
   });
 
+  it('two analyses at once both say they shared the model (their items/s is no model rate); one alone does not', async () => {
+    const big = path.join(work, 'shared-big.txt');
+    fs.writeFileSync(big, Array.from({ length: 6000 }, (_, i) => `Item ${i}: the export to csv keeps failing since the update`).join('\n'));
+    const small = path.join(SAMPLES, 'support-tickets.txt');
+    const reports = path.join(work, 'shared-reports');
+    const [a, b] = await Promise.all([
+      clf.analyze({ inputs: [big], report: { workspaceDir: work, baseName: 'big', reportsDir: reports } }),
+      clf.analyze({ inputs: [small], report: { workspaceDir: work, baseName: 'small', reportsDir: reports } }),
+    ]);
+    for (const j of [a, b]) {
+      assert.equal(j.result.sharedModel, true);
+      assert.match(fs.readFileSync(j.report!.report, 'utf8'), /items\/s, sharing the model with another analysis that ran at the same time\)/);
+    }
+    const alone = await clf.analyze({ inputs: [small], report: { workspaceDir: work, baseName: 'alone', reportsDir: reports } });
+    assert.equal(alone.result.sharedModel, undefined);
+    assert.doesNotMatch(fs.readFileSync(alone.report!.report, 'utf8'), /sharing the model/);
+  });
+
   it('cancel stops the job and leaves no report folder and no temp file', async () => {
     const big = path.join(work, 'big.txt');
     const lines = Array.from({ length: 30000 }, (_, i) => `Item ${i}: ${i % 2 ? 'checkout keeps failing on the last step' : 'love the new dark mode'}`);

@@ -127,6 +127,8 @@ export interface AnalysisResult {
   startedAt: string;
   durationMs: number;
   itemsPerSecond: number;
+  /** Another analysis shared the model while this one ran (the extension's worker runs them side by side), so items/s is not the model's own rate. */
+  sharedModel?: boolean;
   total: number;
   counts: LabelCounts;
   shares: LabelCounts;

@@ -13,6 +13,9 @@ import { load } from './load';
 import { scoreTexts, sentimentColumns, toSentimentScores } from './scoring';
 
 const DEFAULT_CHUNK = 4096;
+
+/** Analyses running in this worker; each learns whether another ran beside it (they share the model's threads). */
+const running = new Set<{ shared: boolean }>();
 const EXPLAIN_SCOPES: readonly ExplainScope[] = ['none', 'listed', 'all'];
 
 export async function analyzeJob(params: AnalyzeJobParams, ctx: HandlerContext): Promise<AnalyzeJobResult> {
@@ -46,7 +49,12 @@ async function runJob(params: AnalyzeJobParams, ctx: HandlerContext, m: LoadedMo
     },
   };
 
-  const result: AnalysisResult = await analyzeFeedback(params.inputs, {
+  const job = { shared: running.size > 0 };
+  for (const other of running) other.shared = true;
+  running.add(job);
+  let result: AnalysisResult;
+  try {
+    result = await analyzeFeedback(params.inputs, {
     classifier,
     column: params.column,
     signal: ctx.signal,
@@ -59,7 +67,12 @@ async function runJob(params: AnalyzeJobParams, ctx: HandlerContext, m: LoadedMo
     onProgress: (p) => ctx.progress(p),
     log: ctx.log,
     tempDir: params.tempDir,
-  });
+    });
+  } finally {
+    running.delete(job);
+  }
+  // Its items/s then includes the time its batches waited for the other's: the report says so.
+  if (job.shared) result.sharedModel = true;
   let report: ReportPaths | undefined;
   try {
     if (params.report) {
