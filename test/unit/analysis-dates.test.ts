@@ -2,7 +2,7 @@
 // placeholder and long-span dates, and the split of "themes that grew". Uses the TEST lexicon classifier.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { renderMarkdown, sentimentOverTimeSvg } from '../../src/core/analysis';
+import { renderMarkdown, sentimentOverTimeSvg, type AnalysisResult } from '../../src/core/analysis';
 import { medianSplit, bucketRange, chooseGranularity, isoDate } from '../../src/core/analysis/time';
 import { inspectTable, parseDate } from '../../src/core/readers';
 import { profileDates } from '../../src/core/readers/dates';
@@ -127,15 +127,50 @@ describe('analysis: dates', () => {
 });
 
 describe('analysis dates: an order the first rows left open', () => {
-  it('a UK file sorted by date (days 1-12 first) loses no later date, and the report says the early ones may be misread', async () => {
-    // 45 items a day, 1-31 January 2024 as dd/mm/yyyy, in date order: the sampled rows only see days 1-12
+  const sorted = (fmt: (d: number) => string) => {
+    // 45 items a day, 1-31 January 2024, in date order: the sampled rows only see days 1-12
     const rows = ['date,review'];
-    for (let d = 1; d <= 31; d++) for (let i = 0; i < 45; i++) rows.push(`${pad(d)}/01/2024,${i % 2 ? 'love it, great' : 'it crashes'}`);
-    const r = await analyze(write('uk-sorted.csv', rows.join('\n')));
+    for (let d = 1; d <= 31; d++) for (let i = 0; i < 45; i++) rows.push(`${fmt(d)},${i % 2 ? 'love it, great' : 'it crashes'}`);
+    return rows.join('\n');
+  };
+  const inJanuary = (r: AnalysisResult) => r.time!.buckets.filter((b) => b.start.startsWith('2024-01')).reduce((a, b) => a + b.total, 0);
+
+  it('a UK file sorted by date (days 1-12 first): later rows decide day/month, and every date is read that way', async () => {
+    const r = await analyze(write('uk-sorted.csv', sorted((d) => `${pad(d)}/01/2024`)));
     assert.equal(r.time!.undated, 0, 'every date is read');
-    const jan = r.time!.buckets.filter((b) => b.start.startsWith('2024-01')).reduce((a, b) => a + b.total, 0);
-    assert.equal(jan, 20 * 45, 'days 13-31 (and 01/01, the same either way) are January');
-    assert.match(renderMarkdown(r), /its first rows left the day\/month order open .* the early ones \(like 03\/01\) are probably day\/month too/);
+    assert.equal(inJanuary(r), 31 * 45, 'the early rows (02/01/2024 ...) are January too');
+    assert.equal(r.time!.buckets.reduce((a, b) => a + b.total, 0), 31 * 45);
+    const md = renderMarkdown(r);
+    assert.match(md, /dates read as day\/month \(e\.g\. 02\/01\/2024\), decided by later rows such as 13\/01\/2024/);
+    assert.doesNotMatch(md, /no value decides|may be wrong/);
     assert.equal(parseDate('13/01/2024', { order: 'mdy', orderAssumed: true }), U(2024, 1, 13));
+  });
+
+  it('a US file sorted the same way stays month/day; a file never deciding says month/day was assumed; both orders: each on its own', async () => {
+    const us = await analyze(write('us-sorted.csv', sorted((d) => `01/${pad(d)}/2024`)));
+    assert.equal(inJanuary(us), 31 * 45);
+    assert.match(renderMarkdown(us), /dates read as month\/day \(e\.g\. 01\/02\/2024\), decided by later rows such as 01\/13\/2024/);
+    const open = await analyze(write('open.csv', ['date,review', ...Array.from({ length: 40 }, (_, i) => `03/0${(i % 9) + 1}/2024,${i % 2 ? 'great' : 'it crashes'}`)].join('\n')));
+    // read as 1-9 March (month/day): the weeks of 26 February and 4 March
+    assert.deepEqual(open.time!.buckets.filter((b) => b.total).map((b) => b.start), ['2024-02-26', '2024-03-04']);
+    assert.match(renderMarkdown(open), /no value decides the day\/month order: dates like 03\/01\/2024 read as month\/day/);
+    const rows = ['date,review'];
+    for (let i = 0; i < 600; i++) rows.push(`0${(i % 9) + 1}/02/2024,fine`);
+    rows.push('13/02/2024,late UK row', '02/14/2024,late US row');
+    const mixed = await analyze(write('mixed.csv', rows.join('\n')));
+    assert.equal(mixed.time!.undated, 0);
+    assert.match(renderMarkdown(mixed), /both day\/month and month\/day dates seen/);
+    // each value on its own: the ambiguous ones as month/day (assumed), the two decided ones by themselves
+    const feb = mixed.time!.buckets.filter((b) => b.start.startsWith('2024-02')).reduce((a, b) => a + b.total, 0);
+    assert.equal(feb, rows.filter((l) => l.startsWith('02/02/')).length + 2, 'only 02/02 and the two late rows fall in February');
+  });
+
+  it('the theme sample follows the decided order (themes that grew compare the right halves)', async () => {
+    // UK dates over 1-28 February; the first half of the month complains about login, the second about export
+    const rows = ['date,review'];
+    for (let d = 1; d <= 28; d++) for (let i = 0; i < 30; i++) rows.push(`${pad(d)}/02/2024,${d <= 14 ? 'the login page keeps failing' : 'the export to csv keeps failing'}`);
+    const r = await analyze(write('uk-themes.csv', rows.join('\n')));
+    assert.equal(r.time!.split?.lastEarly, '2024-02-14');
+    assert.ok(r.time!.growingThemes.some((g) => /export/i.test(g.phrase)), JSON.stringify(r.time!.growingThemes));
   });
 });

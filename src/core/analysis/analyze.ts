@@ -16,7 +16,7 @@ import { Reservoir, TopK } from './collections';
 import { extractTerms, selectPhrases } from './phrases';
 import { computeThemes, growingThemes, sampleTerms, type ThemeSampleItem } from './themes';
 import { bucketLabel, bucketOf, bucketRange, chooseGranularity, isPlaceholderDay, isoDate, medianSplit, MIN_HALF_ITEMS, type Granularity } from './time';
-import { describeDateFormat, onlyDayFirst, type DateFormat } from '../readers';
+import { dayFirstReading, describeDateFormat, onlyDayFirst, onlyMonthFirst, type DateFormat } from '../readers';
 
 export type LabelCounts = Record<SentimentLabel, number>;
 
@@ -254,6 +254,17 @@ function clip(s: string, n: number): string {
 
 type SampleItem = ThemeSampleItem;
 
+/** A date column of one file whose sampled rows left the day/month order open (month/day assumed). */
+interface OpenOrder {
+  column: string;
+  format: DateFormat;
+  /** The first value of the file that can only be day/month (13/05/2024), or month/day (05/13/2024). */
+  dayFirst?: string;
+  monthFirst?: string;
+  /** Ambiguous dates (both parts ≤ 12) per month/day reading: their day/month reading and label counts. */
+  pending: Map<number, { alt: number; c: LabelCounts }>;
+}
+
 /** Deletes the temp per-item file of a result (safe to call twice). */
 export async function disposeAnalysis(result: Pick<AnalysisResult, 'itemsFile'>): Promise<void> {
   if (result.itemsFile) await fsp.rm(path.dirname(result.itemsFile), { recursive: true, force: true }).catch(() => undefined);
@@ -348,7 +359,39 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   let undated = 0, placeholders = 0;
   const dateColumns = new Set<string>();
   const dateNotes: string[] = [];
-  const dayFirstLater = new Set<string>();
+  // Date columns whose sampled rows left the day/month order open: their ambiguous dates (03/05/2024) wait, counted
+  // per day, until the whole file has been read and a later date (13/05/2024 or 05/13/2024) has decided the order.
+  const openOrders: OpenOrder[] = [];
+  const pendingSample = new WeakMap<SampleItem, { open: OpenOrder; alt: number }>();
+  const resolveOpenOrders = () => {
+    const dayFirst = new Set<OpenOrder>();
+    for (const o of openOrders) {
+      // Day/month when only day/month dates decided it; month/day (as assumed) when only month/day ones did, or none.
+      const dmy = !!o.dayFirst && !o.monthFirst;
+      if (dmy) dayFirst.add(o);
+      for (const [mdyDay, p] of o.pending) {
+        const d = dmy ? p.alt : mdyDay;
+        let c = days.get(d);
+        if (!c) days.set(d, (c = zero()));
+        for (const l of SENTIMENT_LABELS) c[l] += p.c[l];
+      }
+      o.pending.clear();
+      const decided: DateFormat = { ...o.format, orderAssumed: undefined };
+      if (o.dayFirst && o.monthFirst) (decided.orderMixed = true), (decided.order = undefined);
+      else decided.order = dmy ? 'dmy' : 'mdy';
+      const by = o.dayFirst && o.monthFirst ? '' : o.dayFirst ?? o.monthFirst;
+      const note = o.dayFirst || o.monthFirst
+        ? describeDateFormat(o.column, decided)?.concat(by ? `, decided by later rows such as ${by}` : '')
+        : describeDateFormat(o.column, o.format);
+      if (note && !dateNotes.includes(note)) dateNotes.push(note);
+    }
+    if (dayFirst.size) {
+      for (const it of reservoir.items) {
+        const p = pendingSample.get(it);
+        if (p && dayFirst.has(p.open)) it.day = p.alt;
+      }
+    }
+  };
   // categories
   const cats = new Map<string, { values: Map<string, { c: LabelCounts; pos: number }>; merged: boolean }>();
   // rating
@@ -385,6 +428,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
     interface FileCtx {
       dateCol?: string;
       dateFormat?: DateFormat;
+      open?: OpenOrder;
       ratingCol?: string;
       scale?: RatingScale;
       catCols: string[];
@@ -473,13 +517,25 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
           lowConf.offer(-score, r);
         }
         let day: number | undefined;
+        let altDay: number | undefined;
         if (dateCol) {
-          day = parseDate(it.fields?.[dateCol] ?? '', dateFormat);
-          // the sampled rows left the order open (month/day assumed) and this date can only be day/month
-          if (dateFormat?.orderAssumed && day !== undefined && onlyDayFirst(it.fields?.[dateCol] ?? '')) dayFirstLater.add(dateCol);
-          if (day !== undefined && isPlaceholderDay(day)) (day = undefined), placeholders++;
+          const raw = it.fields?.[dateCol] ?? '';
+          day = parseDate(raw, dateFormat);
+          const open = ctx.open;
+          if (open && day !== undefined) {
+            // the sampled rows left the order open (month/day assumed): a later date may decide it
+            if (onlyDayFirst(raw)) open.dayFirst ??= raw.trim();
+            else if (onlyMonthFirst(raw)) open.monthFirst ??= raw.trim();
+            else altDay = dayFirstReading(raw, dateFormat);
+            if (altDay !== undefined && isPlaceholderDay(altDay)) altDay = undefined;
+          }
+          if (day !== undefined && isPlaceholderDay(day)) (day = undefined), (altDay = undefined), placeholders++;
           if (day === undefined) undated++;
-          else {
+          else if (altDay !== undefined) {
+            let p = open!.pending.get(day);
+            if (!p) open!.pending.set(day, (p = { alt: altDay, c: zero() }));
+            p.c[label]++;
+          } else {
             let d = days.get(day);
             if (!d) days.set(day, (d = zero()));
             d[label]++;
@@ -522,6 +578,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
           if (it.text.length > MAX_SAMPLE_TEXT) longItems++;
           const kept = reservoir.offerLazy(() => ({ text: clip(it.text, MAX_SAMPLE_TEXT), source: it.source, line: it.line, label, score, day }));
           if (kept) sampled.set(i, kept);
+          if (kept && altDay !== undefined) pendingSample.set(kept, { open: ctx.open!, alt: altDay });
         }
       }
       const written = sink.write(lines);
@@ -587,14 +644,17 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         if (dateCol) dateColumns.add(dateCol);
         // The date column's reading (day/month order, numbers) was decided from the sampled rows: every row uses it.
         const dateFormat = dateCol ? t?.dateFormat : undefined;
-        const dateNote = dateCol ? describeDateFormat(dateCol, dateFormat) : undefined;
+        const open: OpenOrder | undefined = dateCol && dateFormat?.orderAssumed ? { column: dateCol, format: dateFormat, pending: new Map() } : undefined;
+        if (open) openOrders.push(open);
+        // (an open order is described once the file has been read)
+        const dateNote = dateCol && !open ? describeDateFormat(dateCol, dateFormat) : undefined;
         if (dateNote && !dateNotes.includes(dateNote)) dateNotes.push(dateNote);
         if (!dateCol && t?.unreadableDateColumn && !isText(t.unreadableDateColumn)) {
           const w = `${f.file}: date column ${t.unreadableDateColumn} found, but its values could not be read as dates (e.g. ${JSON.stringify(t.columns.find((c) => c.name === t.unreadableDateColumn)?.examples[0] ?? '')}); no sentiment over time`;
           warnings.push(w);
           log('warn', w);
         }
-        const ctx: FileCtx = { dateCol, dateFormat, ratingCol, scale: ratingCol ? t!.ratingScale! : undefined, catCols };
+        const ctx: FileCtx = { dateCol, dateFormat, open, ratingCol, scale: ratingCol ? t!.ratingScale! : undefined, catCols };
         let fileItems = 0;
         let buf: FeedbackItem[] = [];
         let lastBytes = 0;
@@ -621,6 +681,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         bytesBefore += f.bytesTotal;
       }
       await drain(0);
+      resolveOpenOrders();
     } finally {
       queue.length = 0;
     }
@@ -686,7 +747,6 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       const half = medianSplit(sampleDays);
       const split = half && { lastEarly: isoDate(half.lastEarly), firstLate: isoDate(half.firstLate), earlyItems: half.early, lateItems: half.late, minItems: MIN_HALF_ITEMS };
       const grew = half && half.early >= MIN_HALF_ITEMS && half.late >= MIN_HALF_ITEMS ? growingThemes(sample, terms.sets, keyed, half.lastEarly, MIN_HALF_ITEMS) : [];
-      for (const c of dayFirstLater) dateNotes.push(`column ${c}: its first rows left the day/month order open (read as month/day), but later dates such as 13/01 are day/month: the early ones (like 03/01) are probably day/month too, so their weeks may be wrong`);
       time = { columns: [...dateColumns], granularity: g, buckets: list, undated, ...(placeholders ? { placeholders } : {}), ...(dateNotes.length ? { notes: dateNotes } : {}), growingThemes: grew, ...(split && doThemes ? { split } : {}) };
     } else if (dateColumns.size && undated) {
       const w = `date column ${[...dateColumns].join(', ')}: none of ${undated} item${undated === 1 ? '' : 's'} had a readable date${placeholders ? ` (${placeholders} placeholder date${placeholders === 1 ? '' : 's'} such as 1970-01-01)` : ''}; no sentiment over time`;

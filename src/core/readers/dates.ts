@@ -175,3 +175,20 @@ export function onlyDayFirst(v: string): boolean {
   const m = DMY_RE.exec(v.trim());
   return !!m && m[2] !== '.' && +m[1] > 12 && +m[3] <= 12;
 }
+
+/** True when `v` is an n/n/yyyy date whose second part is over 12: it can only be month/day. */
+export function onlyMonthFirst(v: string): boolean {
+  const m = DMY_RE.exec(v.trim());
+  return !!m && m[2] !== '.' && +m[3] > 12 && +m[1] <= 12;
+}
+
+/**
+ * The day of an n/n/yyyy date (slashes or dashes) that reads as two different valid days, read day/month
+ * ("03/05/2024": 3 May); undefined for any other value.
+ */
+export function dayFirstReading(v: string, f?: DateFormat): number | undefined {
+  const m = DMY_RE.exec(v.trim());
+  if (!m || m[2] === '.' || +m[1] > 12 || +m[3] > 12 || +m[1] === +m[3]) return undefined;
+  return parseDate(v, { ...f, order: 'dmy', orderAssumed: undefined });
+}
+

@@ -11,7 +11,7 @@ import { DEFAULT_MAX_JSON_BYTES, joinTextParts, jsonlRecords, loadJsonRecords, r
 import { textItems } from './text';
 
 export type { ColumnInfo, ColumnKind, ColumnRoles } from './columns';
-export { describeDateFormat, onlyDayFirst, type DateFormat } from './dates';
+export { dayFirstReading, describeDateFormat, onlyDayFirst, onlyMonthFirst, type DateFormat } from './dates';
 export { describeRatingScale, parseDate, parseRating, ratingSentiment, ratingScale, type RatingScale } from './columns';
 
 export type FeedbackFormat = 'txt' | 'md' | 'csv' | 'tsv' | 'json' | 'jsonl';
