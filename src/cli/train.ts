@@ -47,7 +47,8 @@ const TRAIN_USAGE = `usage: product-forge train <file.csv> --target COLUMN [opti
   --json                    print {accuracy, macro_f1, per_class, confusion, fit_seconds, model} as JSON`;
 const PREDICT_USAGE = `usage: product-forge predict <model-dir> <file.csv> [--out FILE] [--force] [--json]
   writes a new CSV with the input columns plus prediction and confidence (default: <file>.predictions.csv next to the input;
-  --out - writes it to standard output). A file of more than 2,000,000 rows is refused: split it.
+  --out - writes it to standard output). Files of any size are streamed (memory does not grow with the file); the
+  output file appears only when complete (Ctrl+C or an error leaves none).
   A classifier trained with text embeddings finds its embedding model by id under --models-path DIR (or
   PRODUCT_FORGE_MODELS_PATH), or in --embedding-model DIR; it must be the same model (checked by sha256).`;
 

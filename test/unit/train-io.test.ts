@@ -1,5 +1,5 @@
 // Files in and out of train / predict: each file's own number format, target values that look like missing
-// markers, headerless prediction files, the row limit of predict, unwritable destinations, and small CLI cases.
+// markers, headerless prediction files, an optional row limit of predict, unwritable destinations, and small CLI cases.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -172,8 +172,8 @@ describe('train / predict: files in and out', () => {
     });
   });
 
-  describe('predict: the row limit', () => {
-    it('refuses a file longer than the limit before writing anything, and reads one at the limit', async () => {
+  describe('predict: a row limit', () => {
+    it('refuses a file longer than a given limit (maxRows; none by default) leaving nothing, and reads one at the limit', async () => {
       const rows = xyRows(60, 4);
       const file = await write('train-limit.csv', `x,y,label\n${rows.map((r) => `${r.x},${r.y},${r.label}`).join('\n')}\n`);
       const save = path.join(dir, 'm-limit');

@@ -115,6 +115,10 @@ export class CsvParser {
   records = 0;
   /** Set by end() when the input ended inside a quoted field: the record (0-based) whose quote never closed. */
   unclosedQuoteRecord: number | undefined;
+  /** Characters held of a quoted field not closed yet (one may span many fed chunks); 0 outside quotes. */
+  get openQuotedChars(): number {
+    return this.state === S_Q ? this.buf.length : 0;
+  }
 
   private endField(v: string): void {
     this.rec.push(v);
@@ -275,6 +279,51 @@ function headerNames(first: string[] | undefined, width: number, hasHeader: bool
 
 /** Reads a delimited file into a column-stored table. Bad input -> UserError with a clear message. */
 export async function readTable(file: string, opts: ReadTableOptions = {}): Promise<Table> {
+  // one chunk holding every row: readTableChunks yields it once the whole file is read and checked
+  let table: Table | undefined;
+  for await (const chunk of readTableChunks(file, { ...opts, maxRows: opts.maxRows ?? 2_000_000, chunkRows: Infinity })) table = chunk.table;
+  return table!;
+}
+
+export interface ReadTableChunksOptions extends ReadTableOptions {
+  /** Most data rows per chunk (default 10,000; Infinity: one chunk with the whole file, as readTable reads it). */
+  chunkRows?: number;
+  /** Stop after this many data rows (default: no limit; the last chunk then says `truncated`). */
+  maxRows?: number;
+}
+
+/** Some rows of a file read by readTableChunks. */
+export interface TableChunk {
+  /**
+   * This chunk's rows as a table: the file's columns and dialect, rowCount and data for these rows only (rawMarkers'
+   * rows count from the chunk's first row). raggedRows counts the rows read so far; on the last chunk, raggedRows,
+   * truncated and warnings are the whole file's (earlier chunks have no warnings yet).
+   */
+  table: Table;
+  /** Bytes of the file read so far, and its size (for progress). */
+  bytesDone: number;
+  bytesTotal: number;
+  /** The file's last chunk (it may have no rows when the file's rows filled the chunks before it exactly). */
+  last: boolean;
+}
+
+/**
+ * Longest quoted field (in characters) read before the file is refused: a quote that is never closed would otherwise
+ * gather the rest of a large file into one string (memory grows with the file; V8 refuses strings past ~512M chars).
+ */
+export const MAX_FIELD_CHARS = 128 * 1024 * 1024;
+
+/**
+ * Reads a delimited file as a stream of row chunks of bounded size: the reading of readTable (which is this with one
+ * chunk), for files of any length. The encoding, delimiter, header (also the headerless `expectColumns` rule) and
+ * number format (decimal comma per file) are decided from the start of the file (openText's sample, the first
+ * SAMPLE_BYTES) before any row is read, exactly as readTable decides them, so every chunk has the same columns and
+ * dialect. What needs the whole file is checked at its end, before the last chunk is yielded: a quote never closed, a
+ * file without data rows, too many ragged rows (UserError, after earlier chunks were yielded: a consumer writing them
+ * out must write atomically), and the warnings. The first chunk comes only after the columns were checked
+ * (minColumns), so a consumer can check the header on it before it writes anything.
+ */
+export async function* readTableChunks(file: string, opts: ReadTableChunksOptions = {}): AsyncGenerator<TableChunk> {
   const opened = await openText(file);
   if (!opened.sample.trim()) throw new UserError(`${file} is empty`);
   const sniffed = sniffDialect(opened.sample, file, opened.sampleIsWhole);
@@ -287,19 +336,31 @@ export async function readTable(file: string, opts: ReadTableOptions = {}): Prom
   }
   // the number format is this file's own (a ';' file writes 8,444), whatever file a model was trained on
   const dialect: CsvDialect = { delimiter, hasHeader, decimalComma: delimiter === ';' };
-  const maxRows = opts.maxRows ?? 2_000_000;
+  const maxRows = opts.maxRows ?? Infinity;
+  const chunkRows = Math.max(1, opts.chunkRows ?? 10_000);
   const keepRaw = opts.keepRaw ?? false;
   let columns: string[] | undefined;
   let data: string[][] = [];
   let interns: (Map<string, string> | null)[] = [];
   let rows = 0, ragged = 0, cut = 0;
+  /** The file's row index of the current chunk's first row. */
+  let chunkStart = 0;
   let truncated = false;
   let markers: (RawMarkers | undefined)[] = [];
+  /** Full chunks parsed from the text read so far, not yielded yet. */
+  const ready: { data: string[][]; markers: (RawMarkers | undefined)[]; rowCount: number }[] = [];
   const setup = (width: number, first?: string[]) => {
     columns = headerNames(first, width, dialect.hasHeader);
     data = columns.map(() => []);
     interns = columns.map(() => new Map());
     markers = columns.map(() => undefined);
+  };
+  const takeChunk = () => {
+    const chunk = { data, markers, rowCount: rows - chunkStart };
+    data = columns!.map(() => []);
+    markers = columns!.map(() => undefined);
+    chunkStart = rows;
+    return chunk;
   };
   const addRow = (r: string[]) => {
     const cols = columns!;
@@ -317,7 +378,7 @@ export async function readTable(file: string, opts: ReadTableOptions = {}): Prom
         // kept only for the markers a target reads as a class: a column of 'NA's costs nothing extra
         if (TARGET_CLASS_MARKERS.has(v.toLowerCase())) {
           const m = (markers[c] ??= { rows: [], values: [] });
-          m.rows.push(rows);
+          m.rows.push(rows - chunkStart);
           m.values.push(MISSING_MARKERS_INTERNED.get(v) ?? v);
         }
         v = '';
@@ -332,6 +393,7 @@ export async function readTable(file: string, opts: ReadTableOptions = {}): Prom
       data[c].push(v);
     }
     rows++;
+    if (rows - chunkStart >= chunkRows) ready.push(takeChunk());
   };
   const parser = new CsvParser(dialect.delimiter, (r) => {
     if (!columns) {
@@ -345,13 +407,28 @@ export async function readTable(file: string, opts: ReadTableOptions = {}): Prom
     addRow(r);
     return true;
   });
+  const checkColumns = () => {
+    if (columns!.length < (opts.minColumns ?? 2)) {
+      throw new UserError(`${file} does not look like a CSV/TSV table: every row has a single field (tried comma, tab, semicolon and pipe delimiters). Export it as CSV with a header row.`);
+    }
+  };
+  const tableOf = (c: { data: string[][]; markers: (RawMarkers | undefined)[]; rowCount: number }, warnings: string[]): Table => (
+    { columns: columns!, data: c.data, rowCount: c.rowCount, dialect, raggedRows: ragged, truncated, warnings, ...(keepRaw ? {} : { rawMarkers: c.markers }) });
   let lastReport = 0;
   for await (const { text, bytesDone } of opened.chunks(opts.signal)) {
     parser.feed(text);
     if (parser.stopped) break;
+    if (parser.openQuotedChars > MAX_FIELD_CHARS) {
+      const at = parser.records + (dialect.hasHeader ? 0 : 1);
+      throw new UserError(`${file}: a quoted field that starts in ${at === 0 ? 'the header row' : `data row ${at}`} is longer than ${MAX_FIELD_CHARS.toLocaleString('en-US')} characters, so its quote is most likely never closed and the rest of the file would be read as part of it. Fix the quoting (a quote inside a quoted field is written as "").`);
+    }
     if (opts.onProgress && (bytesDone - lastReport > 2_000_000 || bytesDone >= opened.bytesTotal)) {
       lastReport = bytesDone;
       opts.onProgress(bytesDone, opened.bytesTotal, rows);
+    }
+    if (ready.length) {
+      checkColumns();
+      for (const c of ready.splice(0)) yield { table: tableOf(c, []), bytesDone, bytesTotal: opened.bytesTotal, last: false };
     }
   }
   if (opts.signal?.aborted) throw new CancelledError();
@@ -362,16 +439,16 @@ export async function readTable(file: string, opts: ReadTableOptions = {}): Prom
   }
   opts.onProgress?.(opened.bytesTotal, opened.bytesTotal, rows);
   if (!columns || rows === 0) throw new UserError(`${file} has no data rows${columns ? ' (only a header)' : ''}`);
-  if (columns.length < (opts.minColumns ?? 2)) {
-    throw new UserError(`${file} does not look like a CSV/TSV table: every row has a single field (tried comma, tab, semicolon and pipe delimiters). Export it as CSV with a header row.`);
-  }
+  checkColumns();
   if (ragged > Math.max(5, rows * 0.1)) {
     throw new UserError(`${file} does not look like a consistent CSV/TSV table: ${ragged} of ${rows} rows have a different number of fields than the ${columns.length} columns of the first row (delimiter '${dialect.delimiter === '\t' ? '\\t' : dialect.delimiter}'). Check the delimiter and quoting.`);
   }
   const warnings: string[] = [];
   if (ragged) warnings.push(`${ragged} row(s) had a different number of fields than the header (missing cells filled as missing${cut ? `, extra fields dropped in ${cut}` : ''})`);
   if (truncated) warnings.push(`only the first ${maxRows.toLocaleString('en-US')} rows were read`);
-  return { columns, data, rowCount: rows, dialect, raggedRows: ragged, truncated, warnings, ...(keepRaw ? {} : { rawMarkers: markers }) };
+  // chunks filled by the last text read (or left when maxRows stopped the reading), then the rest
+  for (const c of ready.splice(0)) yield { table: tableOf(c, []), bytesDone: opened.bytesTotal, bytesTotal: opened.bytesTotal, last: false };
+  yield { table: tableOf(takeChunk(), warnings), bytesDone: opened.bytesTotal, bytesTotal: opened.bytesTotal, last: true };
 }
 
 /** The usual spellings of the markers, shared (a column of 'NA's keeps one string). */

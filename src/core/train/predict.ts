@@ -1,13 +1,14 @@
 // Prediction with a saved classifier: preprocessing in JS (preprocessing.json), the network through
-// onnxruntime-node (model.onnx). Files are processed in row batches so memory stays bounded by the
-// table itself; the output CSV is written atomically next to nothing the user owns.
+// onnxruntime-node (model.onnx). A file is streamed in row chunks (read, predicted, written, then the next), so
+// memory stays bounded whatever its size; the output CSV is written atomically next to nothing the user owns.
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { assertOutputPath, assertWritableOutput, AtomicFileWriter, explainWriteError, pathExists, writeOrAbort, type AccessFn, type DrainableStream } from '../fsutil';
 import { keepOnnxRuntimeLocal } from '../ortPrivacy';
-import { CancelledError, throwIfAborted, UserError } from '../types';
+import { throwIfAborted, UserError } from '../types';
 import { loadClassifier, type LoadedClassifier } from './artifact';
-import { areGeneratedNames, csvField, normalizedColumns, readTable, tableFromRecords, type Table } from './csv';
+import { areGeneratedNames, csvField, normalizedColumns, readTableChunks, tableFromRecords, type Table } from './csv';
 import { ONNX_INPUT, ONNX_PROBABILITIES } from './onnx';
 import { embedColumns, embeddingColumns, type TextEmbedder } from './embed';
 import { describeInputIssues, Preprocessor, type InputIssues } from './preprocess';
@@ -64,13 +65,20 @@ export class OnnxClassifier {
     return this.loaded.metadata.labels;
   }
 
+  /**
+   * Rows predictProba gives onnxruntime at a time (dense input batches of at most ~4M floats). A file predicted in
+   * chunks of a multiple of this many rows runs the very same batches as the whole file at once.
+   */
+  get batchRows(): number {
+    return Math.max(1, Math.min(4096, Math.floor(4_000_000 / Math.max(this.pre.nFeatures, 1))));
+  }
+
   /** Probabilities (rows x classes) for every row of a table whose feature columns are normalised. */
   async predictProba(table: Table, signal?: AbortSignal, onProgress?: (done: number, total: number) => void, issues?: InputIssues): Promise<Float32Array> {
     const K = this.labels.length;
     const D = this.pre.nFeatures;
     const out = new Float32Array(table.rowCount * K);
-    // Dense input batches of at most ~4M floats.
-    const batch = Math.max(1, Math.min(4096, Math.floor(4_000_000 / Math.max(D, 1))));
+    const batch = this.batchRows;
     for (let start = 0; start < table.rowCount; start += batch) {
       throwIfAborted(signal);
       const end = Math.min(table.rowCount, start + batch);
@@ -117,11 +125,24 @@ export interface PredictFileOptions {
   /** Replace `out` if it exists (default: refuse). */
   force?: boolean;
   signal?: AbortSignal;
+  /**
+   * Progress of the whole job: the file is read, predicted and written chunk by chunk, so predictFile reports stage
+   * 'predicting' with the bytes of the input done and its size, after each chunk is written (and once more at the
+   * end with done = total). The other stage names are kept for callers that show any stage.
+   */
   onProgress?: (stage: 'reading' | 'predicting' | 'writing', done: number, total: number) => void;
   /** Loads the embedding model of a classifier trained with embeddings (OnnxClassifier.load). */
   embedderFor?: (model: string, sha256: string) => Promise<TextEmbedder>;
-  /** Most rows a file may have (default PREDICT_MAX_ROWS); a longer file is refused before anything is written. */
+  /**
+   * Most rows a file may have (default: no limit, memory does not depend on the length of the file); a longer file is
+   * refused and no output file is left (with `stream`, what was written to it stays written).
+   */
   maxRows?: number;
+  /**
+   * Rows read, predicted and written at a time (default: the classifier's batchRows, so the batches are those of a
+   * whole-file prediction and the output is the same byte for byte; tests use small chunks).
+   */
+  chunkRows?: number;
   /** Write the CSV here (e.g. stdout for `--out -`) instead of the file `out`, which is then only a name. */
   stream?: DrainableStream;
   /** The write-access check of the output folder (tests; default fs.promises.access). */
@@ -131,9 +152,6 @@ export interface PredictFileOptions {
   /** What to do when the output's folder cannot be written (default: choose another outFlag). */
   writeAdvice?: string;
 }
-
-/** Most rows `predict` reads from one file (the table is held in memory): a longer file is refused, never cut. */
-export const PREDICT_MAX_ROWS = 2_000_000;
 
 export interface PredictFileResult {
   out: string;
@@ -172,53 +190,91 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
     if (!opts.force && outStat) throw new UserError(`${out} already exists; choose another ${flag} or pass --force to replace it`);
   }
   const need = clf.pre.inputColumns;
-  const maxRows = opts.maxRows ?? PREDICT_MAX_ROWS;
-  // A classifier trained on a file without a header reads columns c0, c1, ...: a file of the same kind (whose first
-  // row names none of them) is read without a header too, so its first row is data.
-  const raw = await readTable(csv, { signal: opts.signal, keepRaw: true, minColumns: 1, maxRows, expectColumns: need, onProgress: (d, t) => opts.onProgress?.('reading', d, t) });
-  if (raw.truncated) {
-    throw new UserError(`${csv} has more than ${maxRows.toLocaleString('en-US')} rows, the most predict reads from one file; split it into smaller files and predict each (nothing was written)`);
-  }
-  const missing = clf.pre.missingColumns(raw.columns);
-  if (missing.length) {
-    const headerless = !raw.dialect.hasHeader && areGeneratedNames(need);
-    throw new UserError(`${csv} lacks column(s) the classifier was trained on: ${missing.join(', ')}. It has: ${raw.columns.slice(0, 30).join(', ')}. ${headerless
-      ? `It was read without a header row, like the classifier's training file: give every column of the training file, in its order (the target's column may be left empty).`
-      : 'Rename the columns or use a file with the same layout as the training data.'}`);
-  }
-  const features = normalizedColumns(raw, need);
-  const issues: InputIssues = new Map();
-  const proba = await clf.predictProba(features, opts.signal, (d, t) => opts.onProgress?.('predicting', d, t), issues);
-  const preds = toPredictions(proba, clf.labels);
-  const taken = new Set(raw.columns);
-  const free = (n: string) => { let u = n, k = 2; while (taken.has(u)) u = `${n}_${k++}`; taken.add(u); return u; };
-  const predCol = free('prediction'), confCol = free('confidence');
-  const d = raw.dialect.delimiter;
-  const counts: Record<string, number> = {};
+  const maxRows = opts.maxRows;
   const stream = opts.stream;
+  const signal = opts.signal;
+  // A classifier trained on a file without a header reads columns c0, c1, ...: a file of the same kind (whose first
+  // row names none of them) is read without a header too, so its first row is data. The dialect, the header and the
+  // file's number format (decimal comma) are decided from the start of the file before the first row, as readTable does.
+  const chunks = readTableChunks(csv, { signal, keepRaw: true, minColumns: 1, maxRows, expectColumns: need, chunkRows: opts.chunkRows ?? clf.batchRows });
+  const issues: InputIssues = new Map();
+  const counts: Record<string, number> = {};
+  let rows = 0;
+  let columns: string[] | undefined;
+  let predCol = 'prediction', confCol = 'confidence';
+  let readWarnings: string[] = [];
   let w: AtomicFileWriter | undefined;
-  const write = stream ? (s: string) => writeOrAbort(stream, s, opts.signal) : (s: string) => w!.write(s);
-  try {
-    if (!stream) w = await AtomicFileWriter.create(out, { overwrite: !!opts.force });
-    // a file without a header row gets one: its columns' generated names
-    const lines: string[] = [[...raw.columns, predCol, confCol].map((c) => csvField(c, d)).join(d)];
-    for (let r = 0; r < raw.rowCount; r++) {
-      if (opts.signal?.aborted) throw new CancelledError();
-      const cells = raw.data.map((col) => csvField(col[r], d));
-      cells.push(csvField(preds[r].label, d), preds[r].confidence.toFixed(4));
-      counts[preds[r].label] = (counts[preds[r].label] ?? 0) + 1;
-      lines.push(cells.join(d));
-      if (lines.length >= 5000) {
-        await write(lines.join('\n') + '\n');
-        lines.length = 0;
-        opts.onProgress?.('writing', r + 1, raw.rowCount);
-      }
+  // Ctrl+C pressed twice ends the process at once (process.exit): the partial temp file goes with it
+  const dropTemp = () => { if (w) try { fs.unlinkSync(w.tempPath); } catch { /* already gone */ } };
+  const write = async (s: string) => {
+    try {
+      await (stream ? writeOrAbort(stream, s, signal) : w!.write(s));
+    } catch (e) {
+      throw explainWriteError(e, out, flag);
     }
-    if (lines.length) await write(lines.join('\n') + '\n');
-    await w?.commit();
+  };
+  try {
+    for await (const chunk of chunks) {
+      throwIfAborted(signal);
+      const raw = chunk.table;
+      const d = raw.dialect.delimiter;
+      if (!columns) {
+        // the header is known from the first chunk: a file without the classifier's columns is refused before any output
+        const missing = clf.pre.missingColumns(raw.columns);
+        if (missing.length) {
+          const headerless = !raw.dialect.hasHeader && areGeneratedNames(need);
+          throw new UserError(`${csv} lacks column(s) the classifier was trained on: ${missing.join(', ')}. It has: ${raw.columns.slice(0, 30).join(', ')}. ${headerless
+            ? `It was read without a header row, like the classifier's training file: give every column of the training file, in its order (the target's column may be left empty).`
+            : 'Rename the columns or use a file with the same layout as the training data.'}`);
+        }
+        columns = raw.columns;
+        const taken = new Set(columns);
+        const free = (n: string) => { let u = n, k = 2; while (taken.has(u)) u = `${n}_${k++}`; taken.add(u); return u; };
+        predCol = free('prediction');
+        confCol = free('confidence');
+        if (!stream) {
+          try {
+            w = await AtomicFileWriter.create(out, { overwrite: !!opts.force });
+          } catch (e) {
+            throw explainWriteError(e, out, flag);
+          }
+          process.on('exit', dropTemp);
+        }
+        // a file without a header row gets one: its columns' generated names
+        await write([...columns, predCol, confCol].map((c) => csvField(c, d)).join(d) + '\n');
+      }
+      if (chunk.last && raw.truncated) {
+        throw new UserError(`${csv} has more than ${maxRows!.toLocaleString('en-US')} rows, the most predict reads from one file; split it into smaller files and predict each (${stream ? 'the output is incomplete' : 'nothing was written'})`);
+      }
+      if (raw.rowCount) {
+        const proba = await clf.predictProba(normalizedColumns(raw, need), signal, undefined, issues);
+        const preds = toPredictions(proba, clf.labels);
+        const lines: string[] = [];
+        for (let r = 0; r < raw.rowCount; r++) {
+          const cells = raw.data.map((col) => csvField(col[r], d));
+          cells.push(csvField(preds[r].label, d), preds[r].confidence.toFixed(4));
+          counts[preds[r].label] = (counts[preds[r].label] ?? 0) + 1;
+          lines.push(cells.join(d));
+        }
+        throwIfAborted(signal);
+        await write(lines.join('\n') + '\n');
+        rows += raw.rowCount;
+      }
+      if (chunk.last) readWarnings = raw.warnings;
+      opts.onProgress?.('predicting', chunk.bytesDone, chunk.bytesTotal);
+    }
+    // What needs the whole file (an unclosed quote, too many ragged rows, the row limit) fails after some rows were
+    // written: into the temp file, which is then removed. Only `stream` (--out -) has already passed them on.
+    try {
+      await w?.commit();
+    } catch (e) {
+      throw explainWriteError(e, out, flag);
+    }
   } catch (e) {
     await w?.abort();
-    throw explainWriteError(e, out, flag);
+    throw e;
+  } finally {
+    process.off('exit', dropTemp);
   }
-  return { out, rows: raw.rowCount, counts, columns: { prediction: predCol, confidence: confCol }, warnings: [...raw.warnings.map((w) => `${path.basename(csv)}: ${w}`), ...describeInputIssues(issues)] };
+  return { out, rows, counts, columns: { prediction: predCol, confidence: confCol }, warnings: [...readWarnings.map((w) => `${path.basename(csv)}: ${w}`), ...describeInputIssues(issues)] };
 }
