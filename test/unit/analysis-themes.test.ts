@@ -175,6 +175,25 @@ describe('analysis: themes', () => {
     assert.ok(names.includes('dark mode') && !names.includes('mode') && !names.includes('dark'), names.join(' | '));
   });
 
+  it('distinct problems of one thing ("screen flicker", "screen crack", ...) stay themes of their own', async () => {
+    const problems = ['screen flicker', 'screen crack', 'screen freeze', 'screen glare', 'screen burn', 'screen lag'];
+    const topics: Topic[] = problems.map((p) => ({ label: 'negative', n: 14, texts: [`The ${p} is back since the update`, `I get ${p} all the time`, `${p} again, please fix`] }));
+    const themes = await themesOf(corpus(topics, EN_CHATTER, 5));
+    const names = themes.map((t) => t.phrase.toLowerCase());
+    for (const p of problems) assert.ok(names.includes(p), `${p} missing from ${names.join(' | ')}`);
+    assert.ok(!names.includes('screen'), names.join(' | '));
+  });
+
+  it('a complaint is never hidden as a facet of a mostly neutral theme ("checkout crashes" under "checkout")', async () => {
+    const neutral: Topic = { label: 'neutral', n: 120, texts: ['I used the checkout on Monday', 'The checkout asks for my address', 'Went through checkout with a gift card'] };
+    const crash: Topic = { label: 'negative', n: 40, texts: ['The checkout crashes when I pay', 'checkout crashes again', 'Every time the checkout crashes on my phone'] };
+    // labels exactly as given (the corpus helper mixes in 15% random ones)
+    const sample = corpus([neutral, crash], EN_CHATTER, 4).map((s) => ({ ...s, label: /crash/.test(s.text) ? 'negative' as const : /checkout/.test(s.text) ? 'neutral' as const : s.label }));
+    const themes = await themesOf(sample);
+    const names = themes.map((t) => t.phrase.toLowerCase());
+    assert.ok(names.includes('checkout crashes') || names.includes('checkout crash'), names.join(' | '));
+  });
+
   it('ranking: the topic explaining the most negative items comes first, even when a positive one is bigger', async () => {
     const sample = corpus(EN_TOPICS, EN_CHATTER, 3);
     const themes = await themesOf(sample);

@@ -65,7 +65,7 @@ export const MIN_SUPPORT_SHARE = 0.003;
 export const MAX_DF_SHARE = 0.6;
 /** A phrase whose items are covered this much by longer candidates gives way to them. */
 const COVERAGE = 0.7;
-/** A longer candidate covers a shorter one's items only when it holds at least this share of them. */
+/** A "<head> to/of/for <x>" candidate covers its head's items only when it holds at least this share of them. */
 const MIN_LONGER_SHARE = 0.2;
 /** Chinese: the largest share of occurrences one neighbour character may take. */
 const MAX_NEIGHBOUR_SHARE = 0.75;
@@ -122,6 +122,15 @@ function subPhrases(key: string, cjk: boolean): string[] {
     for (let len = 1; len < w.length; len++) for (let i = 0; i + len <= w.length; i++) out.push(w.slice(i, i + len).join(' '));
   }
   return out;
+}
+
+/** Connectors of "<head> <connector> <x>" phrases ("shipping to paris", "export to csv"). */
+const QUALIFIERS = new Set(['to', 'of', 'for', 'with', 'on', 'in']);
+
+/** Whether `longer` is `head` followed by a connector and its object ("shipping to paris" of "shipping"). */
+function qualifies(longer: string, head: string): boolean {
+  if (!longer.startsWith(`${head} `)) return false;
+  return QUALIFIERS.has(longer.slice(head.length + 1).split(' ')[0]);
 }
 
 /** Words (English) or characters (Chinese) of a key, for "shares a word". */
@@ -234,9 +243,10 @@ export async function computeThemes(
   for (const [s, ls] of longer) {
     const y = tick();
     if (y) await y;
-    // Only longer phrases that are themes of their own count: a head word spread over many small variants
-    // ("shipping to Paris", "shipping to Oslo", ...) is the topic, and the variants become its facets.
-    const keys = [...ls].filter((l) => l.items.length >= MIN_LONGER_SHARE * s.items.length).flatMap((l) => l.keys);
+    // A head word qualified in many small ways ("shipping to Paris", "shipping to Oslo", ...) is the topic, and the
+    // variants become its facets: a "<head> to/of/for/... <x>" phrase covers it only when it holds a good share of its
+    // items. Compounds ("screen flicker", "screen crack") are problems of their own and always count.
+    const keys = [...ls].filter((l) => !qualifies(l.key, s.key) || l.items.length >= MIN_LONGER_SHARE * s.items.length).flatMap((l) => l.keys);
     let covered = 0;
     for (const i of s.items) if (keys.some((k) => sets[i].has(k))) covered++;
     if (covered >= COVERAGE * s.items.length) s.dropped = true;
@@ -268,8 +278,10 @@ export async function computeThemes(
       for (const i of s.c.items) if (t.itemSet.has(i)) inter++;
       // A facet of a theme already taken (its items are mostly that theme's: "columns" of "export to csv"), unless
       // the feedback says the opposite about it (the strap that broke in the items praising shipping).
-      // Neutral against polar is no opposite: "I waited a month for shipping to Lisbon" is a facet of shipping's complaints.
-      if (inter >= FACET_SHARE * s.c.items.length && !opposite(dominantOf(s.counts), dominantOf(t.counts))) return true;
+      // A mostly neutral one is a facet too ("I waited a month for shipping to Lisbon" under shipping's complaints),
+      // but a complaint or praise is never hidden under a mostly neutral theme ("checkout crashes" under "checkout").
+      const own = dominantOf(s.counts);
+      if (inter >= FACET_SHARE * s.c.items.length && (own === dominantOf(t.counts) || own === 'neutral')) return true;
       return u.some((w) => t.units.has(w)) && inter / (s.c.items.length + t.itemSet.size - inter) >= DUPLICATE_JACCARD;
     });
     if (dup) continue;
@@ -350,11 +362,6 @@ export function growingThemes(sample: readonly ThemeSampleItem[], sets: Set<stri
     }
   }
   return out.sort((a, b) => b.lateShare - b.earlyShare - (a.lateShare - a.earlyShare)).slice(0, 5);
-}
-
-/** Whether two labels are the two polarities. */
-function opposite(a: SentimentLabel, b: SentimentLabel): boolean {
-  return (a === 'negative' && b === 'positive') || (a === 'positive' && b === 'negative');
 }
 
 /** The label most items of a theme give it (negative first on ties, then positive). */
