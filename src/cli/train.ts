@@ -48,7 +48,8 @@ const TRAIN_USAGE = `usage: product-forge train <file.csv> --target COLUMN [opti
 const PREDICT_USAGE = `usage: product-forge predict <model-dir> <file.csv> [--out FILE] [--force] [--json]
   writes a new CSV with the input columns plus prediction and confidence (default: <file>.predictions.csv next to the input;
   --out - writes it to standard output). Files of any size are streamed (memory does not grow with the file); the
-  output file appears only when complete (Ctrl+C or an error leaves none).
+  output file appears only when complete (Ctrl+C or an error leaves none; with --out -, an error at the end of
+  the file says the rows already written are incomplete).
   A classifier trained with text embeddings finds its embedding model by id under --models-path DIR (or
   PRODUCT_FORGE_MODELS_PATH), or in --embedding-model DIR; it must be the same model (checked by sha256).`;
 

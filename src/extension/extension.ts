@@ -10,7 +10,7 @@ import { registerExplainCommand } from './explain';
 import { ReportViewProvider } from './reportView';
 import { SentimentModelHost } from './sentimentModel';
 import type { Services } from './services';
-import { registerTrainView } from './trainView';
+import { registerTrainView, stopTrainWorker } from './trainView';
 import { registerGenerateCommands } from './generate';
 
 /** The model worker client of this activation (started on first use). */
@@ -70,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 }
 
-/** VS Code waits for this: the model worker's jobs are cancelled and cleaned up before the host goes. */
-export function deactivate(): Promise<void> | undefined {
-  return runtime?.dispose();
+/** VS Code waits for this: the workers' jobs are cancelled and cleaned up before the host goes. */
+export async function deactivate(): Promise<void> {
+  await Promise.all([runtime?.dispose(), stopTrainWorker()]);
 }

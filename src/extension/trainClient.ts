@@ -83,9 +83,45 @@ export class TrainClient {
     if (this.worker && this.pending.has(id)) this.worker.postMessage({ id: this.nextId++, type: 'cancel', target: id });
   }
 
-  dispose(): void {
-    void this.worker?.terminate();
+  /**
+   * Stops the worker. Running jobs are cancelled first and given up to `graceMs` to answer, so a prediction removes
+   * its unfinished output file (terminating a thread runs none of its cleanup); then the thread is terminated.
+   */
+  dispose(graceMs = 3000): Promise<void> {
+    // a second call (deactivate after the subscriptions, or the other way round) waits for the first
+    this.stopping ??= this.stop(graceMs).finally(() => (this.stopping = undefined));
+    return this.stopping;
+  }
+
+  private stopping: Promise<void> | undefined;
+
+  private async stop(graceMs: number): Promise<void> {
+    const w = this.worker;
     this.worker = undefined;
+    const running = new Set(this.pending.keys());
     this.failAll(new CancelledError());
+    if (!w) return;
+    if (running.size) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          w.off('message', onMsg);
+          w.off('exit', done);
+          resolve();
+        };
+        const onMsg = (m: unknown) => {
+          if (isWorkerResponse(m) && (m.type === 'result' || m.type === 'error') && running.delete(m.id) && !running.size) done();
+        };
+        const timer = setTimeout(done, graceMs);
+        w.on('message', onMsg);
+        w.on('exit', done);
+        try {
+          for (const id of running) w.postMessage({ id: this.nextId++, type: 'cancel', target: id });
+        } catch {
+          done();
+        }
+      });
+    }
+    await w.terminate();
   }
 }

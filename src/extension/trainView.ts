@@ -59,7 +59,9 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
     const watch = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('productForge.train.embeddingModel')) this.postEmbedding();
     });
-    view.onDidDispose(() => { this.view = undefined; this.ready = false; watch.dispose(); });
+    // trusting the workspace lets its embedding model be used (Restricted Mode ignored it)
+    const trust = vscode.workspace.onDidGrantWorkspaceTrust(() => this.postEmbedding());
+    view.onDidDispose(() => { this.view = undefined; this.ready = false; watch.dispose(); trust.dispose(); });
   }
 
   /** Shows the view and profiles `file` in it (now, or as soon as the view has loaded). */
@@ -302,11 +304,19 @@ async function pickClassifier(client: TrainClient): Promise<ClassifierSummary | 
   return item?.c;
 }
 
+let activeClient: TrainClient | undefined;
+
+/** Stops the training worker (deactivation waits for it: a running prediction removes its unfinished output). */
+export function stopTrainWorker(): Promise<void> | undefined {
+  return activeClient?.dispose();
+}
+
 export function registerTrainView(s: Services): void {
   const client = new TrainClient(vscode.Uri.joinPath(s.context.extensionUri, 'dist', 'train-worker.js').fsPath, (m, level = 'error') => s.output[level](m));
+  activeClient = client;
   const provider = new TrainViewProvider(s, client);
   s.context.subscriptions.push(
-    { dispose: () => client.dispose() },
+    { dispose: () => void client.dispose() },
     vscode.window.registerWebviewViewProvider('productForge.train', provider, { webviewOptions: { retainContextWhenHidden: true } }),
     // The explorer's way to hand the view a file (VS Code does not let workbench drags reach a webview).
     vscode.commands.registerCommand('productForge.trainOnFile', async (arg?: unknown) => {

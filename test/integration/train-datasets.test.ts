@@ -92,7 +92,7 @@ describe('train integration: shared datasets', function () {
       dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pf-train-int-'));
     });
     after(async () => {
-      client?.dispose();
+      await client?.dispose();
       if (dir) await fs.rm(dir, { recursive: true, force: true });
     });
 
@@ -127,6 +127,24 @@ describe('train integration: shared datasets', function () {
       assert.notEqual(JSON.parse(await fs.readFile(path.join(saved, 'metadata.json'), 'utf8')).createdAt, before);
       assert.deepEqual((await client.request<ClassifierSummary[]>({ type: 'list', parent: dir }).done).map((c) => path.basename(c.dir)).sort(), ['titanic', 'titanic-2']);
       assert.match((await fs.readFile(out, 'utf8')).split('\n')[0], /,prediction,confidence$/);
+    });
+
+    it('stopping the worker in the middle of a prediction (deactivation) leaves no output and no temp file', async () => {
+      const tbl = await readTable(titanic);
+      const r = await trainClassifier(tbl, { target: 'Survived', features: ['Pclass', 'Sex', 'Age', 'Fare'], model: 'logreg', seed: 0 });
+      const saved = await saveClassifier(r, { parent: dir, name: 'stop-model' });
+      // a file big enough to be predicted in many chunks
+      const lines = (await fs.readFile(titanic, 'utf8')).trim().split('\n');
+      const big = path.join(dir, 'stop-big.csv');
+      await fs.writeFile(big, [lines[0], ...Array.from({ length: 300 }, () => lines.slice(1)).flat()].join('\n') + '\n');
+      const own = new TrainClient(workerJs, () => undefined);
+      let stopped: Promise<void> | undefined;
+      const req = own.request<{ rows: number }>({ type: 'predictFile', modelDir: saved, csv: big, out: path.join(dir, 'stop-big.predictions.csv') }, {
+        onProgress: () => { stopped ??= own.dispose(); },
+      });
+      await assert.rejects(req.done, CancelledError);
+      await stopped;
+      assert.deepEqual((await fs.readdir(dir)).filter((n) => n.startsWith('stop-big.predictions') || n.startsWith('.stop-big')), []);
     });
 
     it('cancels a running training and keeps nothing', async () => {

@@ -234,6 +234,20 @@ describe('predict: streaming in row chunks', function () {
       }
     });
 
+    it('with --out -, a problem found at the end says the rows already written are an incomplete output', async () => {
+      const ragged = await write('ragged-stream.csv', `${predictText(600, 8, ',')}${Array.from({ length: 80 }, () => '1,pro,a,b,c').join('\n')}\n`);
+      const s = memoryStream();
+      await assert.rejects(predictFile(model, ragged, '-', { chunkRows: 100, stream: s }), (e: Error) => e instanceof UserError
+        && /80 of 680 rows/.test(e.message) && /The 600 rows before it were already written to standard output, so that output is incomplete\.$/.test(e.message));
+      assert.ok(s.parts.length > 0);
+    });
+
+    it('a "row" without line breaks (millions of fields) is refused as no table row, not held in memory', async () => {
+      const csv = await write('one-line.csv', `amount,plan,note\n${'1.5,pro,'.repeat(600_000)}\n`);
+      await assert.rejects(predictFile(model, csv, path.join(dir, 'one-line.pred.csv')), /data row 1 has more than 1,000,000 fields and no line break, so it is no table row/);
+      assert.deepEqual(await tmpFiles(), []);
+    });
+
     it('a row limit (maxRows) is checked over the whole stream: a longer file leaves nothing', async () => {
       const csv = await write('limit.csv', predictText(450, 9, ','));
       const out = path.join(dir, 'limit.pred.csv');

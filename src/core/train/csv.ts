@@ -119,6 +119,14 @@ export class CsvParser {
   get openQuotedChars(): number {
     return this.state === S_Q ? this.buf.length : 0;
   }
+  /** Characters held of an unquoted field not ended yet (a line without delimiters or line breaks grows it). */
+  get openUnquotedChars(): number {
+    return this.state === S_UNQ ? this.buf.length : 0;
+  }
+  /** Fields of the record not ended yet (a line of delimiters without a line break grows it). */
+  get openRecordFields(): number {
+    return this.rec.length;
+  }
 
   private endField(v: string): void {
     this.rec.push(v);
@@ -312,6 +320,8 @@ export interface TableChunk {
  * gather the rest of a large file into one string (memory grows with the file; V8 refuses strings past ~512M chars).
  */
 export const MAX_FIELD_CHARS = 128 * 1024 * 1024;
+/** Most fields one row may have: a longer "row" is no table row (a file without line breaks), and would be held whole. */
+export const MAX_ROW_FIELDS = 1_000_000;
 
 /**
  * Reads a delimited file as a stream of row chunks of bounded size: the reading of readTable (which is this with one
@@ -359,6 +369,8 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
     const chunk = { data, markers, rowCount: rows - chunkStart };
     data = columns!.map(() => []);
     markers = columns!.map(() => undefined);
+    // interned values serve one chunk: a streamed file keeps none of them past it
+    interns = columns!.map(() => new Map());
     chunkStart = rows;
     return chunk;
   };
@@ -395,7 +407,12 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
     rows++;
     if (rows - chunkStart >= chunkRows) ready.push(takeChunk());
   };
+  const notARow = (record: number, fields: boolean): never => {
+    const at = record + (dialect.hasHeader ? 0 : 1);
+    throw new UserError(`${file}: ${at === 0 ? 'the header row' : `data row ${at}`} has more than ${fields ? `${MAX_ROW_FIELDS.toLocaleString('en-US')} fields` : `${MAX_FIELD_CHARS.toLocaleString('en-US')} characters in one field`} and no line break, so it is no table row. Is this a CSV/TSV file with one record per line?`);
+  };
   const parser = new CsvParser(dialect.delimiter, (r) => {
+    if (r.length > MAX_ROW_FIELDS) notARow(parser.records - 1, true);
     if (!columns) {
       if (dialect.hasHeader) { setup(r.length, r); return true; }
       // Trailing empty fields on the first row are not columns.
@@ -422,6 +439,7 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
       const at = parser.records + (dialect.hasHeader ? 0 : 1);
       throw new UserError(`${file}: a quoted field that starts in ${at === 0 ? 'the header row' : `data row ${at}`} is longer than ${MAX_FIELD_CHARS.toLocaleString('en-US')} characters, so its quote is most likely never closed and the rest of the file would be read as part of it. Fix the quoting (a quote inside a quoted field is written as "").`);
     }
+    if (parser.openUnquotedChars > MAX_FIELD_CHARS || parser.openRecordFields > MAX_ROW_FIELDS) notARow(parser.records, parser.openRecordFields > MAX_ROW_FIELDS);
     if (opts.onProgress && (bytesDone - lastReport > 2_000_000 || bytesDone >= opened.bytesTotal)) {
       lastReport = bytesDone;
       opts.onProgress(bytesDone, opened.bytesTotal, rows);

@@ -162,6 +162,23 @@ export interface PredictFileResult {
   warnings: string[];
 }
 
+/** Output files being written (their temp files): Ctrl+C pressed twice ends the process at once, and they go with it. */
+const unfinished = new Set<AtomicFileWriter>();
+let exitHook = false;
+function dropTempsOnExit(): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.on('exit', () => {
+    for (const w of unfinished) {
+      try {
+        fs.unlinkSync(w.tempPath);
+      } catch {
+        /* already gone */
+      }
+    }
+  });
+}
+
 /** `<dir>/<base>.predictions.csv`, or `<base>.predictions-2.csv`, ... : the first name not taken. */
 export async function defaultPredictionsPath(csv: string): Promise<string> {
   const dir = path.dirname(csv);
@@ -196,7 +213,9 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
   // A classifier trained on a file without a header reads columns c0, c1, ...: a file of the same kind (whose first
   // row names none of them) is read without a header too, so its first row is data. The dialect, the header and the
   // file's number format (decimal comma) are decided from the start of the file before the first row, as readTable does.
-  const chunks = readTableChunks(csv, { signal, keepRaw: true, minColumns: 1, maxRows, expectColumns: need, chunkRows: opts.chunkRows ?? clf.batchRows });
+  // Chunks of whole batches (about 8,192 rows), so onnxruntime runs the very batches of a whole-file prediction.
+  const batchRows = clf.batchRows;
+  const chunks = readTableChunks(csv, { signal, keepRaw: true, minColumns: 1, maxRows, expectColumns: need, chunkRows: opts.chunkRows ?? batchRows * Math.max(1, Math.floor(8192 / batchRows)) });
   const issues: InputIssues = new Map();
   const counts: Record<string, number> = {};
   let rows = 0;
@@ -204,8 +223,6 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
   let predCol = 'prediction', confCol = 'confidence';
   let readWarnings: string[] = [];
   let w: AtomicFileWriter | undefined;
-  // Ctrl+C pressed twice ends the process at once (process.exit): the partial temp file goes with it
-  const dropTemp = () => { if (w) try { fs.unlinkSync(w.tempPath); } catch { /* already gone */ } };
   const write = async (s: string) => {
     try {
       await (stream ? writeOrAbort(stream, s, signal) : w!.write(s));
@@ -238,7 +255,8 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
           } catch (e) {
             throw explainWriteError(e, out, flag);
           }
-          process.on('exit', dropTemp);
+          unfinished.add(w);
+          dropTempsOnExit();
         }
         // a file without a header row gets one: its columns' generated names
         await write([...columns, predCol, confCol].map((c) => csvField(c, d)).join(d) + '\n');
@@ -272,9 +290,13 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
     }
   } catch (e) {
     await w?.abort();
+    // with --out -, what the end of the file refuses (ragged rows, an unclosed quote) comes after rows already sent
+    if (stream && rows && e instanceof UserError && !/output is incomplete/.test(e.message)) {
+      throw new UserError(`${e.message} The ${rows.toLocaleString('en-US')} rows before it were already written to standard output, so that output is incomplete.`);
+    }
     throw e;
   } finally {
-    process.off('exit', dropTemp);
+    if (w) unfinished.delete(w);
   }
   return { out, rows, counts, columns: { prediction: predCol, confidence: confCol }, warnings: [...readWarnings.map((w) => `${path.basename(csv)}: ${w}`), ...describeInputIssues(issues)] };
 }
