@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeFeedback, disposeAnalysis, OUTPUT_FORMATS, outputChunks, writeOutputFile, writeReport, type AnalysisResult, type AnalyzeProgress, type OutputFormat } from '../core/analysis';
 import { assertOutputPath, pathExists, removeQuietly } from '../core/fsutil';
-import { openFeedbackInputs } from '../core/readers';
+import { delimiterName, openFeedbackInputs } from '../core/readers';
 import type { DeviceSetting, SentimentClassifier } from '../core/types';
 import type { RuntimeSentimentClassifier } from '../runtime/sentiment';
 import { UserError } from '../core/types';
@@ -200,6 +200,14 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     if (reportDir) await assertOutputPath(path.join(reportDir, 'report'), `--report-dir ${reportDir}`);
     const bytes = opened.reduce((a, f) => a + f.bytesTotal, 0);
     log('info', `reading ${opened.length} file${opened.length === 1 ? '' : 's'} (${fmtBytes(bytes)})`);
+    // Which column of each table is read (and what else it found), before the model is loaded: a wrong pick shows at once.
+    for (const f of opened) {
+      if (!f.table || !f.textColumn) continue;
+      const t = f.table;
+      const what = t.format === 'json' || t.format === 'jsonl' ? 'field' : 'column';
+      const roles = [t.dateColumn && !f.textColumns?.includes(t.dateColumn) ? `date ${JSON.stringify(t.dateColumn)}` : '', t.ratingColumn && !f.textColumns?.includes(t.ratingColumn) ? `rating ${JSON.stringify(t.ratingColumn)}` : ''].filter(Boolean);
+      log('info', `${f.file}: text from the ${what}${(f.textColumns?.length ?? 0) > 1 ? 's' : ''} ${f.textColumns!.map((c) => JSON.stringify(c)).join(' + ')}${roles.length ? `; ${roles.join(', ')}` : ''} (${f.encoding}${t.delimiter ? `, ${delimiterName(t.delimiter)}-separated` : ''}${t.headerRows ? `, ${t.headerRows} header rows` : t.hasHeader || t.format.startsWith('json') ? '' : ', no header row'})`);
+    }
 
     const tLoad = Date.now();
     loaded = await (deps.loadClassifier ?? loadRuntimeClassifier)({ model, modelsPath: stringFlag(args, 'models-path'), device, signal, log });

@@ -510,11 +510,14 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         scoreSums.neutral += s.neutral;
         scoreSums.positive += s.positive;
         confSum += score;
-        if (label === 'positive') topPos.offer(s.positive, r);
-        if (label === 'negative') topNeg.offer(s.negative, r);
+        // the same text posted many times ("Great app!", "默认好评") is listed once (its key only made when listed)
+        let sameKey: string | undefined;
+        const same = () => (sameKey ??= it.text.replace(/\s+/g, ' ').trim().toLowerCase());
+        if (label === 'positive' && topPos.wouldKeep(s.positive)) topPos.offer(s.positive, r, same());
+        if (label === 'negative' && topNeg.wouldKeep(s.negative)) topNeg.offer(s.negative, r, same());
         if (score < threshold) {
           lowCount++;
-          lowConf.offer(-score, r);
+          if (lowConf.wouldKeep(-score)) lowConf.offer(-score, r, same());
         }
         let day: number | undefined;
         let altDay: number | undefined;
@@ -570,7 +573,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
             grp.ns[label]++;
             // Strong disagreements: the rating says one polarity, the text the other.
             if ((expected === 'positive' && label === 'negative') || (expected === 'negative' && label === 'positive')) {
-              disagree.offer(score, { ...r, rating: n, expected });
+              if (disagree.wouldKeep(score)) disagree.offer(score, { ...r, rating: n, expected }, `${n}\u0000${same()}`);
             }
           }
         }
@@ -617,7 +620,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
           // Most informative examples: clauses with opposite polarities, confidently.
           const mixed = labels.has('positive') && labels.has('negative');
           const strength = (mixed ? 1 : 0) + Math.min(...cl.map((c) => c.score)) / 2;
-          contrastExamples.offer(strength, { source: item.source, line: item.line, text: clip(item.text, 400), label: item.label, clauses: cl });
+          if (contrastExamples.wouldKeep(strength)) contrastExamples.offer(strength, { source: item.source, line: item.line, text: clip(item.text, 400), label: item.label, clauses: cl }, item.text.replace(/\s+/g, ' ').trim().toLowerCase());
         }
       }
       await written;
@@ -632,6 +635,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
     };
 
     try {
+      const wideFiles: { file: string; fields: string[] }[] = [];
       for (const f of opened) {
         const t = f.table;
         // A column the text is read from plays no other role (a chosen "title,review" pair, say).
@@ -653,6 +657,21 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
           const w = `${f.file}: date column ${t.unreadableDateColumn} found, but its values could not be read as dates (e.g. ${JSON.stringify(t.columns.find((c) => c.name === t.unreadableDateColumn)?.examples[0] ?? '')}); no sentiment over time`;
           warnings.push(w);
           log('warn', w);
+        }
+        // Several columns look like feedback and none was chosen: say which one was read and how to choose.
+        if (t?.ambiguous && opts.column === undefined && f.textColumns?.length === 1) {
+          const others = t.candidates.filter((c) => c !== f.textColumn && c !== t.ratingColumn && c !== t.dateColumn && t.columns.find((x) => x.name === c)?.kind === 'text').slice(0, 3);
+          if (others.length) {
+            const what = t.format === 'json' || t.format === 'jsonl' ? 'field' : 'column';
+            const w = `${f.file}: the text was read from the ${what} ${JSON.stringify(f.textColumn)}, but ${others.map((c) => JSON.stringify(c)).join(', ')} ${others.length === 1 ? 'looks' : 'look'} like feedback too; --column NAME chooses (several, comma-separated, are read together)`;
+            warnings.push(w);
+            log('warn', w);
+          }
+        }
+        // A wide table: the per-item CSV keeps MAX_FIELD_NAMES columns, so the ones the report uses go first.
+        const fileFields = (t?.columns ?? []).map((c) => c.name).filter((c) => !isText(c));
+        if (fieldNames.length + fileFields.filter((c) => !fieldSet.has(c)).length > MAX_FIELD_NAMES) {
+          for (const c of [dateCol, ratingCol, ...catCols]) if (c && !fieldSet.has(c) && fieldNames.length < MAX_FIELD_NAMES) (fieldSet.add(c), fieldNames.push(c));
         }
         const ctx: FileCtx = { dateCol, dateFormat, open, ratingCol, scale: ratingCol ? t!.ratingScale! : undefined, catCols };
         let fileItems = 0;
@@ -677,11 +696,20 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
           warnings.push(w);
           log('warn', w);
         }
+        if (fileFields.length) wideFiles.push({ file: f.file, fields: fileFields });
         log('info', `${f.file}: ${fileItems} items (${f.format}, ${f.encoding}${f.textColumn ? `, text column "${f.textColumn}"` : ''})`);
         bytesBefore += f.bytesTotal;
       }
       await drain(0);
       resolveOpenOrders();
+      // (every item consumed: the kept columns are known)
+      for (const { file, fields } of wideFiles) {
+        const notKept = fields.filter((c) => !fieldSet.has(c));
+        if (!notKept.length || fieldNames.length < MAX_FIELD_NAMES) continue;
+        const w = `${file}: ${notKept.length} of its ${fields.length} other columns (${notKept.slice(0, 3).map((c) => JSON.stringify(c)).join(', ')}${notKept.length > 3 ? ', …' : ''}) are not in the per-item CSV, which keeps ${MAX_FIELD_NAMES} columns (the date, rating and category columns first); the jsonl and json outputs keep them all`;
+        warnings.push(w);
+        log('warn', w);
+      }
     } finally {
       queue.length = 0;
     }

@@ -2,22 +2,43 @@
 
 /** Keeps the K items with the largest key; O(log K) per offer. */
 export class TopK<T> {
-  private heap: { key: number; seq: number; value: T }[] = [];
+  private heap: { key: number; seq: number; value: T; id?: string }[] = [];
   private seq = 0;
+  /** The ids of the kept items (offers with an id). */
+  private ids = new Map<string, { key: number }>();
   constructor(readonly k: number) {}
 
-  /** Ties keep the earlier item. */
-  offer(key: number, value: T): void {
+  /**
+   * Ties keep the earlier item. With an `id`, an item whose id is already kept is not kept twice (the same review
+   * posted many times is listed once): the kept one stays unless this one's key is larger.
+   */
+  offer(key: number, value: T, id?: string): void {
     if (this.k <= 0 || Number.isNaN(key)) return;
-    const e = { key, seq: this.seq++, value };
     const h = this.heap;
+    if (id !== undefined) {
+      const kept = this.ids.get(id);
+      if (kept && kept.key >= key) return;
+      if (kept) {
+        const i = h.findIndex((x) => x.id === id);
+        const last = h.pop()!;
+        if (i < h.length) {
+          h[i] = last;
+          this.down(i);
+          this.up(i);
+        }
+        this.ids.delete(id);
+      }
+    }
+    const e = { key, seq: this.seq++, value, id };
     if (h.length < this.k) {
       h.push(e);
       this.up(h.length - 1);
     } else if (this.less(h[0], e)) {
+      if (h[0].id !== undefined) this.ids.delete(h[0].id);
       h[0] = e;
       this.down(0);
-    }
+    } else return;
+    if (id !== undefined) this.ids.set(id, e);
   }
 
   /** Would an item with this key be kept? (Lets callers skip building it.) */

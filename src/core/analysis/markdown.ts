@@ -171,6 +171,8 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
   }
 
   for (const c of r.categories) {
+    // one value for every item: nothing to compare (a language column that is "en" throughout)
+    if (c.rows.length === 1 && c.rows[0].total === r.total && !c.merged) continue;
     L.push(`## By ${mdText(c.column)}`);
     L.push('');
     // what the table covers when other files (or rows) have no such column
@@ -193,10 +195,12 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
 
   if (r.rating) {
     const g = r.rating;
-    L.push(`## Rating vs. text sentiment (${g.column.split(', ').map((c) => `\`${c}\``).join(', ')})`);
-    L.push('');
     const scales = g.scales?.length ? g.scales : [{ column: g.column, scale: g.scale, rated: g.rated, averageRatingByLabel: g.averageRatingByLabel }];
-    const read = scales.map((x) => `${scales.length > 1 || g.column.includes(', ') ? `\`${x.column}\` as ` : ''}${describeRatingScale(x.scale)}`).join('; ');
+    // the columns from the scales: a column's own name may hold ", " ("How likely … (0 = not at all likely, 10 = …)")
+    const ratingCols = [...new Set(g.scales?.length ? g.scales.map((x) => x.column) : g.column.split(', '))];
+    L.push(`## Rating vs. text sentiment (${ratingCols.map((c) => `\`${cell(c)}\``).join(', ')})`);
+    L.push('');
+    const read = scales.map((x) => `${scales.length > 1 || ratingCols.length > 1 ? `\`${x.column}\` as ` : ''}${describeRatingScale(x.scale)}`).join('; ');
     const base = g.agreementBase ?? g.rated;
     const left = g.rated - base;
     L.push(`Ratings map to expected sentiment: ${read}. The text agrees with the rating for ${pct(g.agreement)} of ${base} rated items${left > 0 ? ` (${count(left, 'item')} rated in the middle of the scale ${left === 1 ? 'is' : 'are'} left out: with two-way labels no text is neutral)` : ''}.`);

@@ -52,7 +52,7 @@ const TEXT_HINTS = new Set([
 ]);
 const NOT_TEXT_TOKENS = new Set(['id', 'date', 'time', 'rating', 'score', 'count', 'type', 'url', 'link', 'author', 'user', 'name', 'email', 'lang', 'language', 'label', 'sentiment', 'stars', 'star', 'num', 'number', 'length', 'len']);
 const DATE_HINTS = /(^|_|\b)(date|time|timestamp|created|updated|submitted|posted|day|week|month|at)($|_|\b)|日期|时间/i;
-const RATING_HINTS = /(^|_|\b)(rating|ratings|stars?|score|nps|rate|grade|satisfaction|csat)($|_|\b)|评分|星级|打分|评星|分数|满意度|评价等级/i;
+const RATING_HINTS = /(^|_|\b)(rating|ratings|stars?|score|nps|rate|grade|satisfaction|satisfied|csat|recommend)($|_|\b)|评分|星级|打分|评星|分数|满意度|评价等级|推荐/i;
 const CATEGORY_HINTS = /(^|_|\b)(product|version|app_?version|platform|plan|tier|channel|category|segment|region|country|market|os|device|source|store|team|feature|area|component|type|language|locale|lang|browser|release|sku|brand|model|topic)($|_|\b)|产品|版本|平台|渠道|类别|类型|分类|地区|套餐|系统|机型|来源/i;
 const ID_HINTS = /(^|_|\b)(id|uuid|guid|key|no|number|#)($|_|\b)|编号/i;
 
@@ -85,6 +85,21 @@ export function isNumeric(v: string): boolean {
 
 export { parseDate } from './dates';
 
+const URL_OR_EMAIL = /^(?:(?:https?|ftp):\/\/\S+|www\.\S+|[^\s@,;]+@[^\s@,;]+\.[a-z]{2,})$/i;
+const JSON_VALUE = /^(?:\{\s*"[\s\S]*\}|\[\s*[\[{"][\s\S]*\])$/;
+
+/** A column name rather than a question or a sentence: a few words, no closing punctuation. */
+function headerLike(name: string): boolean {
+  const n = name.trim();
+  return n.length <= 40 && n.split(/\s+/).length <= 5 && !/[.!?。！？…:：]$/.test(n);
+}
+
+/** At least half of the (first 50) values are several words: prose, not codes. */
+function multiWord(values: readonly string[]): boolean {
+  const head = values.slice(0, 50);
+  return head.filter((v) => /\S\s+\S/.test(v)).length * 2 >= head.length;
+}
+
 /** Infers kinds of the columns from sample rows (cells by column index). */
 export function inferColumns(names: string[], rows: string[][]): ColumnInfo[] {
   return names.map((name, index) => {
@@ -109,13 +124,17 @@ export function inferColumns(names: string[], rows: string[][]): ColumnInfo[] {
       if (Number.isNaN(numMax) || n > numMax) numMax = n;
     }
     const letters = nonEmpty ? values.filter((v) => /\p{L}/u.test(v)).length / nonEmpty : 0;
+    // links and e-mail addresses identify a row or a person; a nested JSON object or list (kept whole beside its dotted
+    // fields) is structure: neither is feedback text nor a category
+    const urlish = nonEmpty > 0 && values.filter((v) => URL_OR_EMAIL.test(v) || JSON_VALUE.test(v)).length >= nonEmpty * 0.8;
     let kind: ColumnKind;
     if (!nonEmpty) kind = 'empty';
     else if (dateRatio >= 0.8) kind = 'date';
     else if (numericRatio >= 0.8) kind = ID_HINTS.test(name) && distinct === nonEmpty ? 'id' : 'number';
     else if (letters < 0.5) kind = ID_HINTS.test(name) || distinct === nonEmpty ? 'id' : 'category';
     else if (ID_HINTS.test(name) && !/\s/.test(values.join('')) && distinct === nonEmpty) kind = 'id';
-    else if (avgLength >= 20 || (distinct / nonEmpty > 0.7 && avgLength >= 12) || /\s\S+\s/.test(values.slice(0, 50).join(' ') ) && avgLength >= 15) kind = 'text';
+    else if (urlish) kind = 'id';
+    else if (avgLength >= 20 || (distinct / nonEmpty > 0.7 && avgLength >= 12) || (multiWord(values) && avgLength >= 15)) kind = 'text';
     else if (distinct <= Math.max(12, nonEmpty * 0.3)) kind = 'category';
     else kind = avgLength >= 8 ? 'text' : 'category';
     const info: ColumnInfo = { name, index, kind, avgLength, nonEmpty, distinct, numericRatio, dateRatio, examples: [...distinctSet].slice(0, 3), numMin, numMax };
@@ -124,23 +143,39 @@ export function inferColumns(names: string[], rows: string[][]): ColumnInfo[] {
       if (read.length) info.writtenRatings = { ratio: read.length / nonEmpty, min: Math.min(...read), max: Math.max(...read) };
     }
     if (kind === 'date' && dateFormat) info.dateFormat = dateFormat;
-    if (hasTextNameHint(name) && numericRatio < 0.5 && dateRatio < 0.5 && letters >= 0.5) info.textHint = 'name';
+    // A hint counts in a name, not in a survey's question ("How satisfied are you with Notes?" holds no notes), nor over ids.
+    if (hasTextNameHint(name) && headerLike(name) && kind !== 'id' && numericRatio < 0.5 && dateRatio < 0.5 && letters >= 0.5 && !urlish) info.textHint = 'name';
     else if (kind === 'text') info.textHint = 'content';
     return info;
   });
 }
 
-function textScore(c: ColumnInfo): number {
+function textScore(c: ColumnInfo, rowsSampled = 0): number {
   const distinctRatio = c.nonEmpty ? c.distinct / c.nonEmpty : 0;
-  return c.avgLength * (1 - c.numericRatio) * (0.3 + 0.7 * distinctRatio) * (c.nonEmpty > 0 ? 1 : 0);
+  // a column answered in half the rows weighs less than one answered in all
+  const fill = rowsSampled > 0 ? Math.min(1, c.nonEmpty / rowsSampled) : 1;
+  return c.avgLength * (1 - c.numericRatio) * (0.3 + 0.7 * distinctRatio) * (0.4 + 0.6 * fill) * (c.nonEmpty > 0 ? 1 : 0);
+}
+
+/**
+ * What the team wrote back, not what the customer said: a store's "Developer Reply Text", a ticket's "Agent response",
+ * an "Internal note". Named like text, but never preferred over the customer's own column.
+ */
+const OWN_REPLY = /(^|_|\b)(developer|dev|agent|staff|admin|internal|team|our|merchant|seller|vendor|shop|business|owner|moderator)s?[ _-]*(reply|replies|response|responses|answer|answers|note|notes|comment|comments|remark)(_?text)?($|_|\b)|(^|_|\b)(reply|response)[ _-]*(from|by)[ _-]*(developer|dev|agent|staff|team|us|seller|merchant|shop)|商家回复|卖家回复|掌柜回复|官方回复|客服回复/i;
+
+/** A name-hinted text column's rank: long texts, in most rows, mostly distinct (a reply pasted into a few rows ranks low). */
+function namedScore(c: ColumnInfo, rowsSampled: number): number {
+  const fill = rowsSampled > 0 ? Math.min(1, c.nonEmpty / rowsSampled) : 1;
+  const distinctRatio = c.nonEmpty ? c.distinct / c.nonEmpty : 0;
+  return c.avgLength * fill * (0.3 + 0.7 * distinctRatio) * (OWN_REPLY.test(c.name) ? 0.1 : 1);
 }
 
 /** Picks the text column (header hints first, then the longest mostly-non-numeric distinct strings) and the other roles. */
 export function detectRoles(columns: ColumnInfo[], rowsSampled: number): ColumnRoles {
-  const byName = columns.filter((c) => c.textHint === 'name').sort((a, b) => b.avgLength - a.avgLength);
+  const byName = columns.filter((c) => c.textHint === 'name').sort((a, b) => namedScore(b, rowsSampled) - namedScore(a, rowsSampled));
   const byContent = columns
     .filter((c) => c.kind === 'text' && c.textHint !== 'name')
-    .sort((a, b) => textScore(b) - textScore(a));
+    .sort((a, b) => textScore(b, rowsSampled) - textScore(a, rowsSampled));
   const candidates = [...byName, ...byContent].map((c) => c.name);
   let textColumn: string | undefined;
   let ambiguous = false;
@@ -148,9 +183,11 @@ export function detectRoles(columns: ColumnInfo[], rowsSampled: number): ColumnR
     textColumn = byName[0].name;
     // A much longer unhinted text column next to a short hinted one (e.g. "title" vs a body without a name) is worth asking about.
     if (byContent.length && byContent[0].avgLength > byName[0].avgLength * 2.5) ambiguous = true;
+    // Two customer-text columns of similar weight ("What should we improve?" and "Anything else?"): worth asking too.
+    if (byName.length > 1 && !OWN_REPLY.test(byName[1].name) && namedScore(byName[1], rowsSampled) >= 0.6 * namedScore(byName[0], rowsSampled)) ambiguous = true;
   } else if (byContent.length) {
     textColumn = byContent[0].name;
-    ambiguous = byContent.length > 1 && textScore(byContent[1]) >= 0.6 * textScore(byContent[0]);
+    ambiguous = byContent.length > 1 && textScore(byContent[1], rowsSampled) >= 0.6 * textScore(byContent[0], rowsSampled);
   }
   const roles: ColumnRoles = { textColumn, candidates, ambiguous, categoryColumns: [] };
   const rest = columns.filter((c) => c.name !== textColumn);
@@ -178,7 +215,9 @@ export function detectRoles(columns: ColumnInfo[], rowsSampled: number): ColumnR
     const lowCard = c.distinct >= 2 && c.distinct <= Math.max(2, Math.min(30, rowsSampled * 0.5)) && c.avgLength <= 40;
     if ((hinted && c.distinct <= 60 && c.avgLength <= 60) || (c.kind === 'category' && lowCard)) roles.categoryColumns.push(c.name);
   }
-  roles.categoryColumns = roles.categoryColumns.slice(0, 4);
+  // four at most: columns that vary in the sample before constant ones (one value tells nothing within a file)
+  const varies = (n: string) => ((columns.find((c) => c.name === n)?.distinct ?? 0) >= 2 ? 0 : 1);
+  roles.categoryColumns = roles.categoryColumns.map((n, i) => ({ n, i })).sort((a, b) => varies(a.n) - varies(b.n) || a.i - b.i).map((x) => x.n).slice(0, 4);
   return roles;
 }
 
@@ -205,6 +244,9 @@ export function parseRating(raw: string): number | undefined {
   m = /^(\d+(?:[.,]\d+)?)\s*(?:stars?|★|星)$/i.exec(s);
   if (m) return Number(m[1].replace(',', '.'));
   if (/^[★☆✩✪⭐]+$/u.test(s)) return [...s].filter((c) => c === '★' || c === '⭐' || c === '✪').length;
+  // Chinese: 五星, 三颗星, 4分, 5星好评
+  m = /^([一二两三四五六七八九十]|\d+(?:\.\d+)?)\s*(?:颗星|星级|星|分)(?:好评|中评|差评)?$/u.exec(s);
+  if (m) return /\d/.test(m[1]) ? Number(m[1]) : '一二三四五六七八九十'.indexOf(m[1].replace('两', '二')) + 1;
   if (/^-?\d+(?:[.,]\d+)?$/.test(s)) return Number(s.replace(',', '.'));
   const t = s.toLowerCase().replace(/[.!]+$/, '').replace(/\s+/g, ' ');
   for (const [re, v] of WRITTEN_RATINGS) if (re.test(t)) return v;

@@ -26,6 +26,11 @@ function countLineBreaks(s: string, from: number, to: number): number {
 export class CsvParser {
   private buf = '';
   private line = 1;
+  /**
+   * Line of the first row with a quoted field that runs over several lines and has text after its closing quote
+   * ("Missing quote here,4⏎3,"next row…): an unbalanced quote that probably joined rows into one.
+   */
+  joinedRowsAt?: number;
   private readonly stop: RegExp;
 
   /**
@@ -120,7 +125,10 @@ export class CsvParser {
           const k = m ? m.index : s.length;
           if (!m && !final) return null;
           const extra = s.slice(i, k).trim();
-          if (extra) value += extra;
+          if (extra) {
+            value += extra;
+            if (this.joinedRowsAt === undefined && /[\r\n]/.test(parts)) this.joinedRowsAt = this.line;
+          }
           i = k;
         }
       } else {

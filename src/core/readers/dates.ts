@@ -91,6 +91,15 @@ export function parseDate(v: string, f?: DateFormat): number | undefined {
   m = /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (m) return ymd(+m[1], +m[2], +m[3]);
   if (/^\d{10}(\d{3})?$/.test(s)) return undefined; // epoch numbers only in a date-named column (see profileDates)
+  // day, month name, year: Jira's "05/Feb/24 2:22 PM", "5-Mar-2024", "05 Mar 24" (a two-digit year after a month name is a year)
+  m = /^(\d{1,2})[-/ ]([A-Za-z]{3,9})\.?[-/ ](\d{4}|\d{2})(?:[\sT,].*)?$/.exec(s);
+  if (m) {
+    const mo = MONTHS.indexOf(m[2].slice(0, 3).toLowerCase()) + 1;
+    if (mo > 0) {
+      const y = m[3].length === 2 ? +m[3] + (+m[3] < 70 ? 2000 : 1900) : +m[3];
+      return ymd(y, mo, +m[1]);
+    }
+  }
   if (/[a-z]{3}/i.test(s) && /\d{4}/.test(s)) {
     const t = Date.parse(s);
     if (!Number.isNaN(t)) {
@@ -100,6 +109,8 @@ export function parseDate(v: string, f?: DateFormat): number | undefined {
   }
   return undefined;
 }
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 function ymd(y: number, mo: number, d: number): number | undefined {
   if (y < 1970 || y > 2100 || mo < 1 || mo > 12 || d < 1 || d > 31) return undefined;

@@ -41,8 +41,27 @@ export function sniffEncoding(bytes: Uint8Array): EncodingInfo {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
     return { encoding: 'utf-8', bomLength: 0, label: 'UTF-8' };
   } catch {
+    // UTF-16 without BOM in a script with few ASCII characters (Chinese): NUL bytes only in the line breaks and
+    // punctuation, too few for the test above. GB18030 and Latin-1 text never hold a NUL byte.
+    const u16 = cjkUtf16(bytes);
+    if (u16) return { encoding: u16, bomLength: 0, label: u16 === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE' };
     return latin1Likely(bytes) ? { encoding: 'windows-1252', bomLength: 0, label: 'Windows-1252 (Latin-1)' } : { encoding: 'gb18030', bomLength: 0, label: 'GB18030' };
   }
+}
+
+/** BOM-less UTF-16 of mostly CJK text: some NUL bytes, and nearly every 16-bit unit is ASCII or a CJK character. */
+function cjkUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  const n = Math.min(bytes.length, 1 << 16) & ~1;
+  if (n < 8 || bytes.subarray(0, n).indexOf(0) < 0) return undefined;
+  for (const le of [true, false]) {
+    let ok = 0;
+    for (let i = 0; i < n; i += 2) {
+      const u = le ? bytes[i] | (bytes[i + 1] << 8) : (bytes[i] << 8) | bytes[i + 1];
+      if ((u >= 0x20 && u < 0x7f) || u === 9 || u === 10 || u === 13 || (u >= 0x3000 && u <= 0x9fff) || (u >= 0xff00 && u <= 0xffef) || (u >= 0xac00 && u <= 0xd7af) || u === 0x2026 || (u >= 0x2018 && u <= 0x201d)) ok++;
+    }
+    if (ok >= (n / 2) * 0.95) return le ? 'utf-16le' : 'utf-16be';
+  }
+  return undefined;
 }
 
 /**

@@ -25,6 +25,13 @@ export function formatOf(file: string): FeedbackFormat | undefined {
   return SUPPORTED_EXTENSIONS.includes(ext) ? (ext.slice(1) as FeedbackFormat) : undefined;
 }
 
+/** Why a file cannot be read, and (for a spreadsheet) how to make one that can. */
+function unsupported(file: string): string {
+  const ext = path.extname(file).toLowerCase();
+  const sheet = ['.xlsx', '.xls', '.xlsm', '.ods', '.numbers'].includes(ext) ? ` (a spreadsheet: save or export it as CSV UTF-8 first)` : '';
+  return `${file}: unsupported file type "${ext || '(none)'}"; use ${SUPPORTED_EXTENSIONS.join(' ')}${sheet}`;
+}
+
 export function isSupportedFile(file: string): boolean {
   return formatOf(file) !== undefined;
 }
@@ -54,6 +61,12 @@ export interface TableInspection extends ColumnRoles {
   hasHeader: boolean;
   columns: ColumnInfo[];
   rowsSampled: number;
+  /** Rows the header takes when more than one (survey exports: SurveyMonkey 2, Qualtrics 3). */
+  headerRows?: number;
+  /** CSV/TSV rows before the first data row when not just the header (an Excel "sep=;" line, several header rows). */
+  skipRows?: number;
+  /** Other names of columns (Qualtrics' ids "Q4" for the question texts the columns are named by): --column takes them too. */
+  columnAliases?: Record<string, string>;
 }
 
 /** Counters filled while a file is read (warnings are final once its batches are exhausted). */
@@ -91,28 +104,69 @@ export interface OpenedFeedbackFile {
 
 const TABLE_SAMPLE_ROWS = 500;
 
+/** A cell that reads like a column name (a few words, no sentence), not like a short review. */
+function nameLike(c: string): boolean {
+  return c.length <= 40 && c.split(/\s+/).length <= 5 && !/[.!?。！？…]$/.test(c);
+}
+
 function looksLikeHeader(first: string[], rest: string[][]): boolean {
-  if (!first.length || first.some((c) => !c)) return false;
-  if (new Set(first).size !== first.length) return false;
+  const named = first.filter(Boolean);
+  if (!named.length) return false;
   // Cells that are numbers or dates are data, not names.
-  if (first.some((c) => /^[-+]?\d+([.,]\d+)?$/.test(c) || /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}/.test(c))) return false;
-  if (first.some((c) => c.length > 60)) return false;
-  if (!rest.length) return first.every((c) => c.length <= 30);
-  if (first.some((c) => isKnownColumnName(c)) && !rest.some((r) => r.some((v, i) => v === first[i]))) return true;
+  if (named.some((c) => /^[-+]?\d+([.,]\d+)?$/.test(c) || /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}/.test(c))) return false;
+  // Exports have blank names (an index column, empty trailing columns), repeated ones (Jira's "Labels", "Labels") and
+  // long ones (a survey's questions): such a row is a header only when a column below a name is typed (numbers, dates).
+  const unusual = named.length !== first.length || new Set(named).size !== named.length || named.some((c) => c.length > 60);
+  if (!rest.length) return !unusual && first.every((c) => c.length <= 30);
+  if (first.length === 1) {
+    // One column: a review that happens to be short, or to say "at" or "month", is no name.
+    const h = first[0];
+    if (!nameLike(h) || h.length > 30) return false;
+    if (isKnownColumnName(h)) return !rest.some((r) => r[0] === h);
+  } else if (!unusual && first.some((c) => nameLike(c) && isKnownColumnName(c)) && !rest.some((r) => r.some((v, i) => v === first[i]))) return true;
   // A header cell is short compared with the column's values in at least one column, or a column is numeric below a text header.
-  let evidence = 0;
+  let evidence = 0, typed = 0;
   for (let i = 0; i < first.length; i++) {
+    if (!first[i]) continue;
     const vals = rest.map((r) => r[i] ?? '').filter(Boolean);
     if (!vals.length) continue;
     const numeric = vals.filter((v) => /^[-+]?\d+([.,]\d+)?%?$/.test(v)).length / vals.length;
     const dates = vals.filter((v) => /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}/.test(v) || /^\d{1,2}[/.]\d{1,2}[/.]\d{4}/.test(v)).length / vals.length;
-    if (numeric > 0.8 || dates > 0.8) evidence += 2;
+    if (numeric > 0.8 || dates > 0.8) (evidence += 2), typed++;
     const avg = vals.reduce((a, v) => a + v.length, 0) / vals.length;
     if (avg > first[i].length * 2.5 && avg > 15) evidence += 1;
     if (vals.includes(first[i])) evidence -= 1;
     if (/^[\p{Ll}\p{Lu}_ \u4e00-\u9fff][\p{L}\p{N}_ \-#/.()\u4e00-\u9fff]{0,30}$/u.test(first[i])) evidence += 0.25;
   }
-  return evidence >= 1;
+  if (first.length === 1) return evidence >= 1 && first[0].split(/\s+/).length <= 3;
+  return unusual ? typed > 0 && evidence >= 2 : evidence >= 1;
+}
+
+/** The header rows of a survey export (SurveyMonkey: 2, Qualtrics: 3): the column names they give and how many rows they take. */
+function surveyHeader(rows: string[][]): { names: string[]; rows: number; aliases?: Record<string, string> } | undefined {
+  if (rows.length < 3) return undefined;
+  const [a, b, c] = rows;
+  // Qualtrics: the column ids (Q1, Q2_1…), the question texts, then {"ImportId":"QID1"} under every column.
+  const filled = c.filter(Boolean);
+  if (filled.length && filled.filter((x) => /^\{\s*"ImportId"\s*:/.test(x)).length >= filled.length * 0.8) {
+    const names = a.map((id, i) => (b[i] ?? '').trim() || id);
+    const aliases: Record<string, string> = {};
+    a.forEach((id, i) => id && id !== names[i] && (aliases[id] = names[i]));
+    return { names, rows: 3, aliases };
+  }
+  // SurveyMonkey: the questions (blank above a question's further options), then "Response", "Open-Ended Response" or
+  // the answer option under each column.
+  const isResponse = (x: string) => /^(open-ended )?response$/i.test(x.trim());
+  if (a[0] && b.some(isResponse) && a.every((x, i) => x || (b[i] ?? '').trim())) {
+    let q = '';
+    const names = a.map((x, i) => {
+      const sub = (b[i] ?? '').trim();
+      if (x) q = x;
+      return !sub || isResponse(sub) ? x || q : `${q} - ${sub}`;
+    });
+    return { names, rows: 2 };
+  }
+  return undefined;
 }
 
 function uniqueNames(names: string[]): string[] {
@@ -144,7 +198,10 @@ function resolveColumns(source: string, t: TableInspection, column: string | str
 }
 
 function findColumn(t: TableInspection, column: string): ColumnInfo | undefined {
-  return t.columns.find((c) => c.name === column) ?? t.columns.find((c) => c.name.toLowerCase() === column.trim().toLowerCase());
+  const found = t.columns.find((c) => c.name === column) ?? t.columns.find((c) => c.name.toLowerCase() === column.trim().toLowerCase());
+  if (found || !t.columnAliases) return found;
+  const alias = Object.keys(t.columnAliases).find((a) => a === column || a.toLowerCase() === column.trim().toLowerCase());
+  return alias === undefined ? undefined : t.columns.find((c) => c.name === t.columnAliases![alias]);
 }
 
 function resolveColumn(source: string, t: TableInspection, column: string | undefined): string {
@@ -157,7 +214,11 @@ function resolveColumn(source: string, t: TableInspection, column: string | unde
       const c = t.columns[idx];
       if (c) return c.name;
     }
-    throw new UserError(`${source} has no ${what} "${column}"; its ${what}s are: ${t.columns.map((c) => c.name).join(', ') || 'none'}`);
+    // a wide export's list shortened, and the text-like ones named (the list would bury them)
+    const names = t.columns.map((c) => c.name);
+    const textLike = t.candidates.slice(0, 5);
+    const all = names.length > 40 ? `${names.slice(0, 40).join(', ')}, … (${names.length} in all)` : names.join(', ');
+    throw new UserError(`${source} has no ${what} "${column}"; its ${what}s are: ${all || 'none'}${textLike.length ? `; text-like: ${textLike.join(', ')}` : ''}`);
   }
   if (!t.textColumn) {
     throw new UserError(
@@ -170,15 +231,22 @@ function resolveColumn(source: string, t: TableInspection, column: string | unde
 async function inspectOpened(opened: OpenedText, file: string, format: FeedbackFormat, maxJsonBytes: number): Promise<{ t: TableInspection; json?: JsonRecord[] }> {
   const base = { file, format, encoding: opened.encoding.label };
   if (format === 'csv' || format === 'tsv') {
-    const delimiter = detectDelimiter(opened.sample, format === 'tsv' ? '\t' : ',');
-    const rows = parseCsvText(opened.sample, delimiter, !opened.sampleIsWhole, TABLE_SAMPLE_ROWS + 1);
-    const hasHeader = rows.length > 0 && looksLikeHeader(rows[0].cells, rows.slice(1).map((r) => r.cells));
-    const width = Math.max(0, ...rows.map((r) => r.cells.length));
-    const header = hasHeader ? rows[0].cells : [];
-    const names = uniqueNames(Array.from({ length: hasHeader ? header.length : width }, (_, i) => (hasHeader ? header[i] : `c${i}`)));
-    const data = (hasHeader ? rows.slice(1) : rows).map((r) => r.cells);
+    // Excel's "sep=;" first line names the delimiter; it is no row of the table.
+    const sep = /^sep=([^\r\n])[ ]*(?:\r\n|\n|\r)/i.exec(opened.sample);
+    const delimiter = sep ? sep[1] : detectDelimiter(opened.sample, format === 'tsv' ? '\t' : ',');
+    const preamble = sep ? 1 : 0;
+    const rows = parseCsvText(opened.sample, delimiter, !opened.sampleIsWhole, TABLE_SAMPLE_ROWS + 3 + preamble).slice(preamble);
+    const survey = surveyHeader(rows.map((r) => r.cells));
+    const headerRows = survey ? survey.rows : rows.length > 0 && looksLikeHeader(rows[0].cells, rows.slice(1, TABLE_SAMPLE_ROWS + 1).map((r) => r.cells)) ? 1 : 0;
+    const hasHeader = headerRows > 0;
+    const dataRows = rows.slice(headerRows, headerRows + TABLE_SAMPLE_ROWS);
+    const width = Math.max(0, ...dataRows.map((r) => r.cells.length));
+    const header = survey ? survey.names : hasHeader ? rows[0].cells : [];
+    const names = uniqueNames(Array.from({ length: hasHeader ? header.length : width }, (_, i) => (hasHeader ? header[i] ?? '' : `c${i}`)));
+    const data = dataRows.map((r) => r.cells);
     const columns = inferColumns(names, data);
-    return { t: { ...base, delimiter, hasHeader, columns, rowsSampled: data.length, ...detectRoles(columns, data.length) } };
+    const extra = { ...(headerRows > 1 ? { headerRows } : {}), ...(preamble || headerRows > 1 ? { skipRows: preamble + headerRows } : {}), ...(survey?.aliases && Object.keys(survey.aliases).length ? { columnAliases: survey.aliases } : {}) };
+    return { t: { ...base, delimiter, hasHeader, columns, rowsSampled: data.length, ...extra, ...detectRoles(columns, data.length) } };
   }
   let objects: (string | Record<string, string>)[];
   let json: JsonRecord[] | undefined;
@@ -205,7 +273,7 @@ export async function inspectTable(file: string, opts: { maxJsonBytes?: number }
   const format = formatOf(file);
   if (!format || format === 'txt' || format === 'md') throw new UserError(`${file} is not a table (use a .csv, .tsv, .json or .jsonl file)`);
   const opened = await openText(file);
-  return (await inspectOpened(opened, file, format, opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES)).t;
+  return (await inspectOpened(opened, file, sniffFormat(opened.sample, opened.sampleIsWhole, format), opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES)).t;
 }
 
 function emptyReason(stats: ReadStats, format: FeedbackFormat, t?: TableInspection, col?: string): string {
@@ -218,20 +286,63 @@ function emptyReason(stats: ReadStats, format: FeedbackFormat, t?: TableInspecti
   return 'all lines are empty or Markdown structure';
 }
 
+/**
+ * The format of a file whose content says otherwise than its extension: a .txt that is a tab-separated table with a
+ * header (Excel's "Unicode Text" export) is read as TSV, a .json holding one JSON object per line (Zendesk's and
+ * many tools' "JSON" exports) as JSON Lines.
+ */
+export function sniffFormat(sample: string, sampleIsWhole: boolean, format: FeedbackFormat): FeedbackFormat {
+  const lines = sample.split(/\r\n|\n|\r/);
+  if (!sampleIsWhole) lines.pop();
+  const filled = lines.filter((l) => l.trim()).slice(0, 200);
+  if (format === 'txt' && filled.length >= 3) {
+    const tabs = filled.map((l) => (l.match(/\t/g) ?? []).length);
+    if (tabs[0] >= 1 && tabs.filter((n) => n === tabs[0]).length >= filled.length * 0.9) {
+      const rows = parseCsvText(filled.join('\n'), '\t');
+      if (rows.length >= 3 && looksLikeHeader(rows[0].cells, rows.slice(1).map((r) => r.cells))) return 'tsv';
+    }
+  }
+  if (format === 'json' && filled.length >= 2) {
+    const objectLine = (l: string) => {
+      try {
+        const v: unknown = JSON.parse(l);
+        return !!v && typeof v === 'object' && !Array.isArray(v);
+      } catch {
+        return false;
+      }
+    };
+    if (objectLine(filled[0].replace(/^\uFEFF/, '').trim()) && objectLine(filled[1].trim())) return 'jsonl';
+  }
+  return format;
+}
+
 /** Opens one supported file: encoding, format and (for tables) columns are detected up front. */
 export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Promise<OpenedFeedbackFile> {
-  const format = formatOf(file);
-  if (!format) throw new UserError(`${file}: unsupported file type "${path.extname(file) || '(none)'}"; use ${SUPPORTED_EXTENSIONS.join(' ')}`);
+  const named = formatOf(file);
+  if (!named) throw new UserError(unsupported(file));
   const opened = await openText(file);
+  const format = sniffFormat(opened.sample, opened.sampleIsWhole, named);
   const batchSize = Math.max(1, opts.batchSize ?? 64);
   const signal = opts.signal;
   const stats: ReadStats = { rows: 0, items: 0, skippedEmpty: 0, raggedRows: 0, badLines: 0, warnings: [] };
   const common = { file, format, encoding: opened.encoding.label, bytesTotal: opened.bytesTotal, stats };
   if (opened.bytesTotal === 0 || !opened.sample.trim()) throw new UserError(`No feedback items found in ${file} (the file is empty)`);
 
-  const finish = (col?: string, t?: TableInspection) => {
-    if (stats.items === 0) throw new UserError(`No feedback items found in ${file} (${emptyReason(stats, format, t, col)})`);
-    if (stats.skippedEmpty) stats.warnings.push(`${file}: ${stats.skippedEmpty} row${stats.skippedEmpty === 1 ? '' : 's'} with empty text skipped`);
+  // Rows skipped for an empty text that have another text-like column filled (an App Store review's title without a body).
+  const filledElsewhere = new Map<string, number>();
+  const noteFilled = (get: (col: string) => string | undefined, others: readonly string[]) => {
+    for (const c of others) if (get(c)?.trim()) filledElsewhere.set(c, (filledElsewhere.get(c) ?? 0) + 1);
+  };
+  const finish = (col?: string, t?: TableInspection, textCols?: readonly string[]) => {
+    let hint = '';
+    const [other, n] = [...filledElsewhere].sort((a, b) => b[1] - a[1])[0] ?? [];
+    if (other && n && textCols?.length) {
+      const what = format === 'json' || format === 'jsonl' ? 'field' : 'column';
+      const arg = [other, ...textCols].join(',');
+      hint = `${n === stats.skippedEmpty ? (n === 1 ? 'it has' : 'all have') : `${n} of them have`} a ${JSON.stringify(other)} ${what}: --column ${/[\s"'$`\\]/.test(arg) ? JSON.stringify(arg) : arg} reads it too`;
+    }
+    if (stats.items === 0) throw new UserError(`No feedback items found in ${file} (${emptyReason(stats, format, t, col)})${hint ? `; ${hint.replace(/^all have/, 'they have')}` : ''}`);
+    if (stats.skippedEmpty) stats.warnings.push(`${file}: ${stats.skippedEmpty} row${stats.skippedEmpty === 1 ? '' : 's'} with empty text skipped${hint ? ` (${hint})` : ''}`);
   };
 
   if (format === 'txt' || format === 'md') {
@@ -255,6 +366,8 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
   const allStrings = t.columns.length === 0;
   const textColumns = allStrings ? undefined : resolveColumns(file, t, opts.column);
   const textColumn = textColumns?.join(' + ');
+  // the other text-like columns: where a row whose text is empty may still say something
+  const otherText = t.candidates.filter((c) => !textColumns?.includes(c) && c !== t.ratingColumn && c !== t.dateColumn && t.columns.find((x) => x.name === c)?.kind === 'text');
 
   if (format === 'json' || format === 'jsonl') {
     return {
@@ -267,6 +380,12 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
           stats.rows += records.length;
           const items = recordsToItems(records, file, textColumns);
           stats.skippedEmpty += records.length - items.length;
+          if (items.length < records.length && otherText.length) {
+            for (const r of records) {
+              const o = r.value;
+              if (typeof o !== 'string' && !joinTextParts((textColumns ?? []).map((c) => o[c] ?? ''))) noteFilled((c) => o[c], otherText);
+            }
+          }
           stats.items += items.length;
           for (let i = 0; i < items.length; i += batchSize) yield { items: items.slice(i, i + batchSize), bytesDone };
         };
@@ -284,7 +403,7 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
           }
           if (st.badLines) stats.warnings.push(`${file}: ${st.badLines} line${st.badLines === 1 ? ' is' : 's are'} not valid JSON and ${st.badLines === 1 ? 'was' : 'were'} skipped (first: line ${st.firstBadLine})`);
         }
-        finish(textColumn, t);
+        finish(textColumn, t, textColumns);
       },
     };
   }
@@ -293,11 +412,13 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
   const names = t.columns.map((c) => c.name);
   const textIdx = textColumns!.map((c) => names.indexOf(c));
   const isText = new Set(textIdx);
+  const otherIdx = otherText.map((c) => names.indexOf(c)).filter((i) => i >= 0);
   // Rows are "ragged" against the header, or (headerless) against the most common row length.
   let width = names.length;
+  const skipRows = t.skipRows ?? (t.hasHeader ? 1 : 0);
   if (!t.hasHeader) {
     const freq = new Map<number, number>();
-    for (const r of parseCsvText(opened.sample, t.delimiter!, !opened.sampleIsWhole, 500)) freq.set(r.cells.length, (freq.get(r.cells.length) ?? 0) + 1);
+    for (const r of parseCsvText(opened.sample, t.delimiter!, !opened.sampleIsWhole, 500 + skipRows).slice(skipRows)) freq.set(r.cells.length, (freq.get(r.cells.length) ?? 0) + 1);
     width = [...freq].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? width;
   }
   return {
@@ -307,23 +428,27 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
     textColumns,
     async *batches() {
       const parser = new CsvParser(t.delimiter!, file, true);
-      let headerPending = t.hasHeader;
+      let headerPending = skipRows;
+      let firstJoinedLine: number | undefined;
       let out: FeedbackItem[] = [];
       let bytesDone = 0;
       const take = (rows: { cells: string[]; line: number }[]) => {
         for (const r of rows) {
-          if (headerPending) {
-            headerPending = false;
+          if (headerPending > 0) {
+            headerPending--;
             continue;
           }
           stats.rows++;
           if (r.cells.length !== width) {
             stats.raggedRows++;
             if (stats.firstRaggedLine === undefined) stats.firstRaggedLine = r.line;
+            // a quoted field over several lines in a row of the wrong width: a stray quote joined rows
+            if (firstJoinedLine === undefined && r.cells.some((c) => /[\r\n]/.test(c))) firstJoinedLine = r.line;
           }
           const text = joinTextParts(textIdx.map((i) => r.cells[i] ?? ''));
           if (!text) {
             stats.skippedEmpty++;
+            if (otherIdx.length) noteFilled((c) => r.cells[names.indexOf(c)], otherText);
             continue;
           }
           const fields: Record<string, string> = {};
@@ -342,11 +467,15 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
       }
       take(parser.end());
       while (out.length) yield { items: out.splice(0, batchSize), bytesDone: opened.bytesTotal };
+      if (firstJoinedLine === undefined && parser.joinedRowsAt !== undefined) {
+        stats.warnings.push(`${file}: the row at line ${parser.joinedRowsAt} has a quoted field that runs over several lines and goes on after its closing quote, so an unbalanced double quote there probably joined rows into one (a quote inside a quoted field is written as "")`);
+      }
       if (stats.raggedRows) {
-        stats.warnings.push(`${file}: ${stats.raggedRows} row${stats.raggedRows === 1 ? ' has' : 's have'} a different number of fields than the ${width} columns (first at line ${stats.firstRaggedLine}); they were kept`);
+        const joined = firstJoinedLine === undefined ? '' : `; the row at line ${firstJoinedLine} has a quoted field that runs over several lines, so an unbalanced double quote there probably joined rows into one (a quote inside a quoted field is written as "")`;
+        stats.warnings.push(`${file}: ${stats.raggedRows} row${stats.raggedRows === 1 ? ' has' : 's have'} a different number of fields than the ${width} columns (first at line ${stats.firstRaggedLine}); they were kept${joined}`);
       }
       void delimiterName;
-      finish(textColumn, t);
+      finish(textColumn, t, textColumns);
     },
   };
 }
@@ -432,7 +561,7 @@ export async function listFeedbackInputs(inputs: string[]): Promise<{ file: stri
       await walk(input);
       if (out.length === before) throw new UserError(`No feedback items found in ${input} (no ${SUPPORTED_EXTENSIONS.join(' ')} files in the folder)`);
     } else if (!isSupportedFile(input)) {
-      throw new UserError(`${input}: unsupported file type "${path.extname(input) || '(none)'}"; use ${SUPPORTED_EXTENSIONS.join(' ')}`);
+      throw new UserError(unsupported(input));
     } else {
       out.push(input);
       named.add(path.resolve(input));

@@ -1,20 +1,59 @@
 // JSON (an array of strings or objects, loaded whole up to a size limit) and JSON Lines (streamed).
 import type { FeedbackItem } from '../types';
 import { UserError } from '../types';
+import { cleanCellText } from './clean';
 import { lineBatches, type OpenedText } from './decode';
 
 export const DEFAULT_MAX_JSON_BYTES = 200 * 1024 * 1024;
 
-/** Flattens a JSON object's values to strings (nested values as compact JSON). */
-export function flattenRecord(o: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
+/** Nested objects deeper than this keep their value as compact JSON. */
+const MAX_FLATTEN_DEPTH = 4;
+
+/**
+ * Flattens a JSON object's values to strings: a nested object's values also as dotted fields ({"content":{"body":…}}
+ * gives "content.body"; the top-level field keeps the object as compact JSON too), lists of plain values joined with
+ * ", ", other lists as compact JSON.
+ */
+export function flattenRecord(o: Record<string, unknown>, out: Record<string, string> = {}, prefix = '', depth = 0): Record<string, string> {
   for (const [k, v] of Object.entries(o)) {
-    if (v === null || v === undefined) out[k] = '';
-    else if (typeof v === 'string') out[k] = v;
-    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
-    else out[k] = JSON.stringify(v);
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v === null || v === undefined) out[key] = '';
+    else if (typeof v === 'string') out[key] = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') out[key] = String(v);
+    else if (Array.isArray(v)) out[key] = v.every((x) => x === null || typeof x !== 'object') ? v.filter((x) => x !== null && x !== undefined && x !== '').join(', ') : JSON.stringify(v);
+    else if (depth < MAX_FLATTEN_DEPTH && Object.keys(v as object).length) {
+      if (depth === 0) out[key] = JSON.stringify(v);
+      flattenRecord(v as Record<string, unknown>, out, key, depth + 1);
+    } else out[key] = Object.keys(v as object).length ? JSON.stringify(v) : '';
   }
   return out;
+}
+
+/**
+ * Rows given as arrays ([["date","review"],["2024-01-02","Great"]]): the first is the header when it is all
+ * names (strings, no numbers); otherwise the fields are c0, c1, …
+ */
+export class ArrayRows {
+  private names?: string[];
+  private first = true;
+  /** The record of one array, or undefined for the header row. */
+  record(row: unknown[]): Record<string, string> | undefined {
+    if (this.first) {
+      this.first = false;
+      if (row.length && row.every((x) => typeof x === 'string' && x.trim() && !/^[-+]?\d+([.,]\d+)?$/.test(x.trim()))) {
+        const seen = new Map<string, number>();
+        this.names = (row as string[]).map((n) => {
+          const k = seen.get(n.trim()) ?? 0;
+          seen.set(n.trim(), k + 1);
+          return k ? `${n.trim()}_${k + 1}` : n.trim();
+        });
+        return undefined;
+      }
+    }
+    const o: Record<string, unknown> = {};
+    row.forEach((v, i) => (o[this.names?.[i] ?? `c${i}`] = v));
+    return flattenRecord(o);
+  }
 }
 
 export interface JsonRecord {
@@ -71,7 +110,8 @@ function elementOffsets(text: string, key: string | null): number[] {
     }
     if (c === ']' || c === '}') {
       stack.pop();
-      if (targetDepth >= 0 && stack.length < targetDepth - 1) return offsets;
+      // the feedback array closed: later arrays (a wrapper's "tags": […]) hold no elements of it
+      if (targetDepth >= 0 && stack.length < targetDepth) return offsets;
       i++;
       continue;
     }
@@ -127,10 +167,14 @@ export async function loadJsonRecords(opened: OpenedText, source: string, maxByt
   const offsets = elementOffsets(text, key);
   const lines = offsets.length === arr.length ? lineStarts(text, offsets) : arr.map((_, i) => i + 1);
   const out: JsonRecord[] = [];
+  const arrays = new ArrayRows();
   arr.forEach((el, i) => {
     if (typeof el === 'string') out.push({ value: el, line: lines[i] });
     else if (typeof el === 'number') out.push({ value: String(el), line: lines[i] });
-    else if (el && typeof el === 'object' && !Array.isArray(el)) out.push({ value: flattenRecord(el as Record<string, unknown>), line: lines[i] });
+    else if (Array.isArray(el)) {
+      const rec = arrays.record(el);
+      if (rec) out.push({ value: rec, line: lines[i] });
+    } else if (el && typeof el === 'object') out.push({ value: flattenRecord(el as Record<string, unknown>), line: lines[i] });
   });
   return out;
 }
@@ -143,6 +187,7 @@ export async function* jsonlRecords(
   signal?: AbortSignal,
 ): AsyncGenerator<{ records: JsonRecord[]; bytesDone: number }> {
   let goodLines = 0;
+  const arrays = new ArrayRows();
   for await (const batch of lineBatches(opened, signal)) {
     const records: JsonRecord[] = [];
     for (let i = 0; i < batch.lines.length; i++) {
@@ -166,7 +211,10 @@ export async function* jsonlRecords(
       goodLines++;
       if (typeof v === 'string') records.push({ value: v, line });
       else if (typeof v === 'number') records.push({ value: String(v), line });
-      else if (v && typeof v === 'object' && !Array.isArray(v)) records.push({ value: flattenRecord(v as Record<string, unknown>), line });
+      else if (Array.isArray(v)) {
+        const rec = arrays.record(v);
+        if (rec) records.push({ value: rec, line });
+      } else if (v && typeof v === 'object') records.push({ value: flattenRecord(v as Record<string, unknown>), line });
     }
     if (records.length) yield { records, bytesDone: batch.bytesDone };
   }
@@ -180,13 +228,17 @@ export function sampleJsonlObjects(sample: string, whole: boolean, max = 500): (
   const lines = sample.split(/\r\n|\n|\r/);
   if (!whole) lines.pop();
   const out: (string | Record<string, string>)[] = [];
+  const arrays = new ArrayRows();
   for (const l of lines) {
     const t = l.replace(/^\uFEFF/, '').trim();
     if (!t) continue;
     try {
       const v = JSON.parse(t);
       if (typeof v === 'string') out.push(v);
-      else if (v && typeof v === 'object' && !Array.isArray(v)) out.push(flattenRecord(v));
+      else if (Array.isArray(v)) {
+        const rec = arrays.record(v);
+        if (rec) out.push(rec);
+      } else if (v && typeof v === 'object') out.push(flattenRecord(v));
     } catch {
       /* counted while streaming */
     }
@@ -195,11 +247,14 @@ export function sampleJsonlObjects(sample: string, whole: boolean, max = 500): (
   return out;
 }
 
-/** The parts of a row's text joined as sentences ("Great app" + "Syncs fast" -> "Great app. Syncs fast"). */
+/**
+ * The parts of a row's text joined as sentences ("Great app" + "Syncs fast" -> "Great app. Syncs fast"), each
+ * without HTML markup or an e-mail signature (see cleanCellText).
+ */
 export function joinTextParts(parts: readonly string[]): string {
   let out = '';
   for (const raw of parts) {
-    const p = raw.trim();
+    const p = cleanCellText(raw);
     if (!p) continue;
     out = !out ? p : /[.!?。！？…:;]$/u.test(out) ? `${out} ${p}` : `${out}. ${p}`;
   }
@@ -211,7 +266,7 @@ export function recordsToItems(records: JsonRecord[], source: string, textFields
   const items: FeedbackItem[] = [];
   for (const r of records) {
     if (typeof r.value === 'string') {
-      const text = r.value.trim();
+      const text = cleanCellText(r.value);
       if (text) items.push({ source, line: r.line, text });
       continue;
     }

@@ -14,10 +14,26 @@ export interface TextLine {
   text: string;
   bullet: boolean;
   indented: boolean;
+  /** A Markdown table row. */
+  table?: boolean;
+}
+
+/** Markdown emphasis, code spans, links and images as their plain text ("**Pro**" -> "Pro", "[docs](https://…)" -> "docs"). */
+export function stripInlineMarkdown(s: string): string {
+  return s
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/`([^`]+)`/g, '$1')
+    .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2')
+    .replace(/~~(?=\S)(.+?)(?<=\S)~~/g, '$1')
+    .replace(/(^|[^\w*])\*(?=[^\s*])([^*]*?[^\s*])?\*(?![\w*])/g, (_m, a: string, b: string | undefined) => `${a}${b ?? ''}`)
+    .replace(/(^|[^\w_])_(?=[^\s_])([^_]*?[^\s_])?_(?![\w_])/g, (_m, a: string, b: string | undefined) => `${a}${b ?? ''}`);
 }
 
 /** Filters one file's lines: Markdown structure removed; returns null for lines that are not content, '' for blank ones. */
 export class LineCleaner {
+  /** The line of the last Markdown table separator ("|---|---|"): the row above it is the table's header, not feedback. */
+  tableSeparatorAt = 0;
   private inFence: string | null = null;
   private inFrontMatter = false;
   private inComment = false;
@@ -57,7 +73,10 @@ export class LineCleaner {
       }
       if (/^#{1,6}(\s|$)/.test(t)) return null; // heading
       if (/^([-*_=]\s*){3,}$/.test(t)) return null; // rule or setext underline
-      if (/^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$/.test(t)) return null; // table separator
+      if (/^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$/.test(t)) {
+        this.tableSeparatorAt = line; // table separator
+        return null;
+      }
     }
     if (!s.trim()) return '';
     const indented = /^(\s{2,}|\t)/.test(s);
@@ -68,9 +87,10 @@ export class LineCleaner {
     s = s.trim();
     const tableRow = this.markdown && s.startsWith('|') && s.endsWith('|') && s.length > 1;
     if (tableRow) s = s.slice(1, -1).split('|').map((x) => x.trim()).filter(Boolean).join(' — ');
+    if (this.markdown) s = stripInlineMarkdown(s).trim();
     if (!s) return '';
     // Table rows and quoted lines start items of their own, like bullets.
-    return { line, text: s, bullet: bullet || tableRow || (this.markdown && QUOTE_RE.test(raw)), indented };
+    return { line, text: s, bullet: bullet || tableRow || (this.markdown && QUOTE_RE.test(raw)), indented, ...(tableRow ? { table: true } : {}) };
   }
 }
 
@@ -154,8 +174,13 @@ export async function* textItems(
   for await (const batch of lineBatches(opened, opts.signal)) {
     bytesDone = batch.bytesDone;
     for (let i = 0; i < batch.lines.length; i++) {
-      const l = cleaner.clean(batch.lines[i], batch.firstLine + i);
+      const lineNo = batch.firstLine + i;
+      const l = cleaner.clean(batch.lines[i], lineNo);
       if (l === null) continue;
+      // A table's header row ("| Owner | Item |", the line above its separator) names the columns of the rows below
+      // it: once a row follows, the header is no feedback (a table of one row, its header, is kept).
+      const top = block[block.length - 1];
+      if (l && l.table && cleaner.tableSeparatorAt === lineNo - 1 && top?.table && top.line === lineNo - 2) block.pop();
       if (l === '') flushBlock();
       else {
         block.push(l);

@@ -1,0 +1,469 @@
+// Feedback as product teams export it: store reviews (App Store, Google Play), help-desk tickets (Zendesk, Jira,
+// Intercom), survey tools (SurveyMonkey, Google Forms, Qualtrics), JSON shapes, Chinese e-commerce reviews and the
+// odd corners of Excel/pandas CSVs. Each case is a small file shaped like the real export.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { inspectTable, openFeedbackFile, readFeedbackFile } from '../../src/core/readers';
+import { parseRating } from '../../src/core/readers/columns';
+import { parseDate } from '../../src/core/readers/dates';
+import { cleanCellText } from '../../src/core/readers/clean';
+import { outputChunks, renderMarkdown, type AnalysisResult } from '../../src/core/analysis';
+import { TopK } from '../../src/core/analysis/collections';
+import { analysisSandbox } from './analysis.helpers';
+
+let dir: string;
+const write = (name: string, data: string | Uint8Array) => {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, data);
+  return p;
+};
+const csvCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const csv = (rows: string[][], eol = '\n') => rows.map((r) => r.map(csvCell).join(',')).join(eol) + eol;
+const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString().slice(0, 10));
+
+const REVIEWS = [
+  'The app crashes every time I open a shared notebook.',
+  'Sync between my phone and laptop is instant now, love it.',
+  'Login fails with an unknown error after updating to 3.2.',
+  'Battery drain is terrible since the last update.',
+  'Best note taking app I have used, the search is lightning fast.',
+  'Notifications stopped working completely after the update.',
+  'Offline mode saved me on a long flight, thank you!',
+  'The new subscription price is way too expensive for what it offers.',
+  'Clean interface, no ads, and the price is fair.',
+  'Export to PDF cuts off the last page of long notes.',
+  'Widgets are beautiful and really useful on the home screen.',
+  'It keeps logging me out every single day, please fix this.',
+];
+const review = (i: number) => `${REVIEWS[i % REVIEWS.length]} (#${i})`;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-exports-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('readers: store review exports', () => {
+  it("Google Play: the reviewer's Review Text is read, not the Developer Reply Text pasted into a few rows", async () => {
+    const header = ['Package Name', 'App Version Name', 'Reviewer Language', 'Device', 'Review Submit Date and Time', 'Star Rating', 'Review Title', 'Review Text', 'Developer Reply Date and Time', 'Developer Reply Text', 'Review Link'];
+    const reply = "Hi, thanks for your feedback! We're sorry about the trouble. Please write to support@notes.example so we can help you further.";
+    const rows = Array.from({ length: 30 }, (_, i) => [
+      'com.example.notes', '3.2.0', 'en', 'a52q', `2024-03-${String((i % 28) + 1).padStart(2, '0')}T10:00:00Z`, String((i % 5) + 1), '', review(i),
+      i % 5 === 0 ? '2024-03-29T08:00:00Z' : '', i % 5 === 0 ? reply : '', `https://play.google.com/console/developers/1/app/2/user-feedback/review-details?reviewId=gp:AO${i}`,
+    ]);
+    const p = write('reviews_202403.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv([header, ...rows]), 'utf16le')]));
+    const t = await inspectTable(p);
+    assert.equal(t.textColumn, 'Review Text');
+    assert.equal(t.ratingColumn, 'Star Rating');
+    assert.ok(!t.candidates.includes('Review Link'), 'a link is no feedback text');
+    const r = await readFeedbackFile(p);
+    assert.equal(r.items.length, 30);
+    assert.equal(r.file.stats.skippedEmpty, 0);
+  });
+
+  it('App Store: a review with a title and no body is skipped with a hint naming --column Title,Review', async () => {
+    const rows = Array.from({ length: 20 }, (_, i) => ['2024-04-01', String((i % 5) + 1), `Title number ${i} here`, i % 4 === 0 ? '' : review(i)]);
+    const p = write('appstore.csv', csv([['Date', 'Rating', 'Title', 'Review'], ...rows]));
+    const r = await readFeedbackFile(p);
+    assert.equal(r.file.textColumn, 'Review');
+    assert.equal(r.items.length, 15);
+    assert.ok(r.file.stats.warnings.some((w) => /5 rows with empty text skipped \(all have a "Title" column: --column Title,Review reads it too\)/.test(w)), r.file.stats.warnings.join('\n'));
+    // and following the hint reads them
+    assert.equal((await readFeedbackFile(p, { column: 'Title,Review' })).items.length, 20);
+  });
+});
+
+describe('readers: ticket exports', () => {
+  it("Jira: repeated column names (Labels, Labels) are still a header; dd/MMM/yy dates are dates", async () => {
+    const header = ['Summary', 'Issue key', 'Issue id', 'Issue Type', 'Status', 'Created', 'Description', 'Labels', 'Labels'];
+    const rows = Array.from({ length: 12 }, (_, i) => [`Crash report ${i}`, `NOTES-${100 + i}`, String(2000 + i), 'Bug', 'Done', `${String((i % 28) + 1).padStart(2, '0')}/Feb/24 2:22 PM`, `Hi team,\n\n${review(i)}`, 'sync', i % 2 ? 'ios' : '']);
+    const p = write('jira.csv', csv([header, ...rows]));
+    const t = await inspectTable(p);
+    assert.equal(t.hasHeader, true);
+    assert.deepEqual(t.columns.map((c) => c.name).slice(-2), ['Labels', 'Labels_2']);
+    assert.equal(t.textColumn, 'Description');
+    assert.equal(t.dateColumn, 'Created');
+    const r = await readFeedbackFile(p);
+    assert.equal(r.items.length, 12, 'the header row is no item');
+    assert.equal(r.items[0].line, 2);
+    assert.equal(iso(parseDate('05/Feb/24 2:22 PM')), '2024-02-05');
+    assert.equal(iso(parseDate('5-Mar-2024')), '2024-03-05');
+    assert.equal(parseDate('12/Foo/24'), undefined);
+  });
+
+  it('Zendesk: HTML markup and e-mail signatures are not part of the text; line numbers stay those of the rows', async () => {
+    const header = ['Id', 'Created at', 'Subject', 'Description', 'Requester email'];
+    const rows = [
+      ['1', '2024-05-28T14:28:32+01:00', 'Broken', '<p>Hi team,</p><p>Export to PDF cuts off the last page.<br>Please fix &amp; thanks.</p>', 'a@example.com'],
+      ['2', '2024-05-29T09:00:00-05:00', 'Sync', 'Hi team,\n\nSync lost my notes again.\n\n--\nJane Doe\nHead of Operations | Acme Corp\nT: +1 (555) 010-2030', 'b@example.com'],
+      ['3', '2024-05-30T09:00:00Z', 'Love', 'Hi,\nLove the new widgets.\n\nBest regards,\nTom', 'c@example.com'],
+      ['4', '2024-05-30T10:00:00Z', 'Mobile', 'Images fail to upload on mobile data.\n\nSent from my iPhone', 'd@example.com'],
+    ];
+    const p = write('zendesk.csv', csv([header, ...rows], '\r\n'));
+    const t = await inspectTable(p);
+    assert.equal(t.textColumn, 'Description');
+    assert.ok(!t.candidates.includes('Requester email'), 'an e-mail address is no feedback text');
+    const r = await readFeedbackFile(p);
+    assert.deepEqual(r.items.map((i) => [i.line, i.text]), [
+      [2, 'Hi team, Export to PDF cuts off the last page. Please fix & thanks.'],
+      [3, 'Hi team,\n\nSync lost my notes again.'],
+      [11, 'Hi,\nLove the new widgets.'],
+      [16, 'Images fail to upload on mobile data.'],
+    ]);
+  });
+
+  it('cleanCellText keeps what is not markup or a signature', () => {
+    assert.equal(cleanCellText('I <3 this app & a < b'), 'I <3 this app & a < b');
+    assert.equal(cleanCellText('AT&amp;T users can&#39;t log in'), "AT&T users can't log in");
+    assert.equal(cleanCellText('Thanks,\nfor nothing. The app is broken and support ignored me for a week.'), 'Thanks,\nfor nothing. The app is broken and support ignored me for a week.');
+    assert.equal(cleanCellText('Thanks!'), 'Thanks!');
+    // "Thanks" without a comma may be part of the message: what follows is kept
+    assert.equal(cleanCellText('Sync is broken.\nThanks\nAlso the export fails'), 'Sync is broken.\nThanks\nAlso the export fails');
+  });
+});
+
+describe('readers: survey exports', () => {
+  it('SurveyMonkey: two header rows (questions, then Response / answer options) name the columns', async () => {
+    const h1 = ['Respondent ID', 'Start Date', 'Email Address', 'How satisfied are you with Notes overall?', 'Which features do you use?', '', 'What could we improve?', 'How likely are you to recommend Notes to a friend or colleague?'];
+    const h2 = ['', '', '', 'Response', 'Sync', 'Templates', 'Open-Ended Response', 'Response'];
+    const sat = ['Very satisfied', 'Satisfied', 'Neither satisfied nor dissatisfied', 'Dissatisfied', 'Very dissatisfied'];
+    const rows = Array.from({ length: 12 }, (_, i) => [String(114000 + i), `04/${String((i % 28) + 1).padStart(2, '0')}/2024 9:47:22 AM`, '', sat[i % 5], i % 2 ? 'Sync' : '', 'Templates', i === 3 ? '' : review(i), String(i % 11)]);
+    const p = write('sm.csv', csv([h1, h2, ...rows]));
+    const t = await inspectTable(p);
+    assert.equal(t.headerRows, 2);
+    assert.deepEqual(t.columns.map((c) => c.name).slice(3), ['How satisfied are you with Notes overall?', 'Which features do you use? - Sync', 'Which features do you use? - Templates', 'What could we improve?', 'How likely are you to recommend Notes to a friend or colleague?']);
+    assert.equal(t.textColumn, 'What could we improve?');
+    assert.equal(t.dateColumn, 'Start Date');
+    assert.ok(t.ratingColumn, 'a rating column');
+    const r = await readFeedbackFile(p);
+    assert.equal(r.items.length, 11);
+    assert.equal(r.items[0].line, 3);
+    assert.ok(!r.items.some((i) => /Open-Ended Response|What could we improve/.test(i.text)));
+  });
+
+  it('Google Forms: long questions are the header; the NPS question is the rating; two open questions are ambiguous', async () => {
+    const header = ['Timestamp', 'Email Address', 'How likely are you to recommend Notes to a friend or colleague? (0 = not at all likely, 10 = extremely likely)', 'What is the one thing we should improve? Please be as specific as possible.', 'Anything else you would like to tell us?', 'Which plan are you on?'];
+    const rows = Array.from({ length: 16 }, (_, i) => [`2024/03/${String((i % 28) + 1).padStart(2, '0')} 2:15:33 PM GMT+1`, `p${i}@mail.example`, String(i % 11), review(i), review(i + 5), i % 2 ? 'Pro' : 'Free']);
+    const p = write('forms.csv', csv([header, ...rows]));
+    const t = await inspectTable(p);
+    assert.equal(t.hasHeader, true);
+    assert.equal(t.dateColumn, 'Timestamp');
+    assert.equal(t.ratingColumn, header[2]);
+    assert.deepEqual(t.ratingScale, { min: 0, max: 10, nps: true });
+    assert.equal(t.ambiguous, true);
+    assert.ok(t.candidates.includes(header[3]) && t.candidates.includes(header[4]));
+    assert.equal((await readFeedbackFile(p)).items.length, 16);
+  });
+
+  it('Qualtrics: three header rows (ids, questions, ImportId JSON); --column takes the id too', async () => {
+    const h1 = ['StartDate', 'ResponseId', 'Q1', 'Q2', 'Q4'];
+    const h2 = ['Start Date', 'Response ID', 'How satisfied are you with Notes?', 'How likely are you to recommend Notes to a friend or colleague?', 'Please tell us why you gave that score.'];
+    const h3 = ['{"ImportId":"startDate","timeZone":"America/Denver"}', '{"ImportId":"_recordId"}', '{"ImportId":"QID1"}', '{"ImportId":"QID2"}', '{"ImportId":"QID4_TEXT"}'];
+    const rows = Array.from({ length: 10 }, (_, i) => [`2024-02-${String(i + 1).padStart(2, '0')} 10:11:12`, `R_${i}abc`, 'Satisfied', String(i), review(i)]);
+    const p = write('qualtrics.csv', csv([h1, h2, h3, ...rows]));
+    const t = await inspectTable(p);
+    assert.equal(t.headerRows, 3);
+    assert.equal(t.textColumn, 'Please tell us why you gave that score.');
+    assert.equal(t.dateColumn, 'Start Date');
+    const r = await readFeedbackFile(p);
+    assert.equal(r.items.length, 10);
+    assert.equal(r.items[0].line, 4);
+    assert.ok(!r.items.some((i) => /ImportId|Please tell us/.test(i.text)));
+    assert.equal((await readFeedbackFile(p, { column: 'Q4' })).file.textColumn, 'Please tell us why you gave that score.');
+  });
+});
+
+describe('readers: JSON shapes', () => {
+  it('{"reviews": […]} followed by another array: the lines are those of the reviews', async () => {
+    const data = { app: 'Notes', reviews: [{ body: review(0) }, { body: review(1) }, { body: review(2) }], tags: ['a', 'b'] };
+    const r = await readFeedbackFile(write('wrapped.json', JSON.stringify(data, null, 2)));
+    assert.deepEqual(r.items.map((i) => i.line), [4, 7, 10]);
+  });
+
+  it('nested objects: the text, date and rating fields inside them are found ({"content":{"body":…}})', async () => {
+    const data = Array.from({ length: 8 }, (_, i) => ({ id: i, user: { name: `User ${i}`, plan: i % 2 ? 'pro' : 'free' }, content: { body: review(i), lang: 'en' }, meta: { created: `2024-01-0${i + 1}`, stars: (i % 5) + 1 }, tags: ['bug', 'ios'] }));
+    const p = write('nested.json', JSON.stringify(data, null, 2));
+    const t = await inspectTable(p);
+    assert.equal(t.textColumn, 'content.body');
+    assert.equal(t.dateColumn, 'meta.created');
+    assert.equal(t.ratingColumn, 'meta.stars');
+    const r = await readFeedbackFile(p);
+    assert.equal(r.items[0].text, review(0));
+    assert.equal(r.items[0].fields?.['user.plan'], 'free');
+    assert.equal(r.items[0].fields?.tags, 'bug, ios');
+  });
+
+  it('a JSON array of arrays (and JSONL of arrays): the first row names the fields', async () => {
+    const rows = [['date', 'rating', 'review'], ...Array.from({ length: 6 }, (_, i) => [`2024-01-0${i + 1}`, (i % 5) + 1, review(i)])];
+    const j = await readFeedbackFile(write('aoa.json', JSON.stringify(rows, null, 1)));
+    assert.equal(j.file.textColumn, 'review');
+    assert.equal(j.items.length, 6);
+    assert.equal(j.items[0].fields?.rating, '1');
+    const l = await readFeedbackFile(write('aoa.jsonl', rows.map((r) => JSON.stringify(r)).join('\n') + '\n'));
+    assert.deepEqual(l.items.map((i) => i.line), [2, 3, 4, 5, 6, 7]);
+    assert.equal(l.file.table?.dateColumn, 'date');
+  });
+});
+
+describe('readers: Chinese reviews', () => {
+  it('评分 written as 五星 / 1星 / ★★★ / 4分 is the rating column', async () => {
+    assert.equal(parseRating('五星'), 5);
+    assert.equal(parseRating('三颗星'), 3);
+    assert.equal(parseRating('两星'), 2);
+    assert.equal(parseRating('4分'), 4);
+    assert.equal(parseRating('5星好评'), 5);
+    const stars = ['五星', '一星', '★★★', '4', '1星', '三星', '★★★★★', '5分'];
+    const texts = ['物流很快，包装也很好', '质量太差了，用了两天就坏了', '一般般吧，凑合用', '音质清晰，续航时间长', '客服不回复消息，态度很差', '外观好看，不过续航一般', '性价比高，推荐给朋友了', '做工精细，手感很好'];
+    const rows = texts.map((x, i) => [x, stars[i], `2024年3月${i + 1}日`, '蓝牙耳机']);
+    const p = write('zh.csv', Buffer.from(new TextEncoder().encode(csv([['评论内容', '评分', '日期', '产品'], ...rows]))));
+    const t = await inspectTable(p);
+    assert.equal(t.textColumn, '评论内容');
+    assert.equal(t.ratingColumn, '评分');
+    assert.deepEqual(t.ratingScale, { min: 1, max: 5 });
+    assert.ok(!t.categoryColumns.includes('评分'));
+  });
+});
+
+describe('readers: CSV corners', () => {
+  it('Excel "CSV UTF-8": BOM, a sep=; first line and CRLF; lines count the sep line', async () => {
+    const body = 'sep=;\r\nDatum;Kommentar;Land\r\n28.05.2024;Die App stürzt ständig ab, bitte beheben;DE\r\n21.05.2024;Super App, die Synchronisierung ist schnell;AT\r\n';
+    const p = write('excel.csv', '\uFEFF' + body);
+    const t = await inspectTable(p);
+    assert.equal(t.delimiter, ';');
+    assert.equal(t.hasHeader, true);
+    assert.equal(t.textColumn, 'Kommentar');
+    const r = await readFeedbackFile(p);
+    assert.deepEqual(r.items.map((i) => [i.line, i.fields?.Land]), [[3, 'DE'], [4, 'AT']]);
+    assert.deepEqual(r.file.stats.warnings, []);
+  });
+
+  it('a header with blank names (pandas index, empty trailing Excel columns) is still the header', async () => {
+    const pandas = write('pandas.csv', csv([['', 'review', 'stars'], ...Array.from({ length: 8 }, (_, i) => [String(i), review(i), String((i % 5) + 1)])]));
+    const t = await inspectTable(pandas);
+    assert.equal(t.hasHeader, true);
+    assert.equal(t.textColumn, 'review');
+    assert.equal(t.ratingColumn, 'stars');
+    assert.equal((await readFeedbackFile(pandas)).items.length, 8);
+    const trailing = write('trailing.csv', csv([['Date', 'Feedback', 'Rating', '', ''], ...Array.from({ length: 8 }, (_, i) => [`2024-01-0${i + 1}`, review(i), String((i % 5) + 1), '', ''])], '\r\n'));
+    const u = await inspectTable(trailing);
+    assert.equal(u.hasHeader, true);
+    assert.equal(u.dateColumn, 'Date');
+    assert.equal((await readFeedbackFile(trailing)).items.length, 8);
+  });
+
+  it('a one-column file without a header keeps its first review (even one that says "month" or "at")', async () => {
+    const lines = ['Switched from another app last month, no regrets at all.', ...Array.from({ length: 9 }, (_, i) => review(i))];
+    const p = write('single.csv', lines.map(csvCell).join('\n') + '\n');
+    const r = await readFeedbackFile(p);
+    assert.equal(r.file.table?.hasHeader, false);
+    assert.equal(r.items.length, 10);
+    assert.equal(r.items[0].text, lines[0]);
+    // a real one-column header still is one
+    assert.equal((await readFeedbackFile(write('fb.csv', ['feedback', ...lines].map(csvCell).join('\n')))).items.length, 10);
+  });
+});
+
+describe('readers: Markdown notes', () => {
+  it("a table's header row is no feedback once rows follow; emphasis, code and links are plain text", async () => {
+    const md = ['# Interviews', '', 'Notes from calls with **Pro** customers.', '', '- Sync is *much* better since `3.2`, see [the thread](https://x.example/t)', '', '| Owner | Item |', '|---|---|', '| Ana | Fix PDF export |', ''].join('\n');
+    const r = await readFeedbackFile(write('notes.md', md));
+    assert.deepEqual(r.items.map((i) => [i.line, i.text]), [
+      [3, 'Notes from calls with Pro customers.'],
+      [5, 'Sync is much better since 3.2, see the thread'],
+      [9, 'Ana — Fix PDF export'],
+    ]);
+  });
+});
+
+describe('analysis: export-shaped tables', () => {
+  const box = analysisSandbox('pf-exports-analysis-');
+  const collectCsv = async (r: AnalysisResult) => {
+    let s = '';
+    for await (const c of outputChunks(r, 'csv')) s += c;
+    return s;
+  };
+
+  it('several open questions and no --column: a warning names the column read and the others', async () => {
+    const header = ['Timestamp', 'What should we improve first?', 'Anything else you would like to tell us?'];
+    const rows = Array.from({ length: 12 }, (_, i) => [`2024-03-${String(i + 1).padStart(2, '0')}`, review(i), review(i + 3)]);
+    const p = box.write('forms.csv', csv([header, ...rows]));
+    const r = await box.analyze([p]);
+    const m = r.warnings.map((w) => /the text was read from the column "(.+?)", but "(.+?)" looks like feedback too; --column NAME chooses/.exec(w)).find(Boolean);
+    assert.ok(m, r.warnings.join('\n'));
+    assert.deepEqual([m[1], m[2]].sort(), [header[2], header[1]]);
+    assert.equal(r.files[0].textColumn, m[1]);
+    const chosen = await box.analyze([p], { column: 'Anything else you would like to tell us?' });
+    assert.ok(!chosen.warnings.some((w) => /looks like feedback too/.test(w)));
+  });
+
+  it('a table wider than the per-item CSV keeps its date, rating and category columns and says what was left out', async () => {
+    const attrs = Array.from({ length: 60 }, (_, j) => `attr_${j}`);
+    const header = ['id', ...attrs, 'created', 'comment', 'stars', 'segment'];
+    const rows = Array.from({ length: 10 }, (_, i) => [String(i), ...attrs.map((_, j) => String((i * j) % 7)), `2024-02-${String(i + 1).padStart(2, '0')}`, review(i), String((i % 5) + 1), i % 2 ? 'SMB' : 'Enterprise']);
+    const r = await box.analyze([box.write('wide.csv', csv([header, ...rows]))]);
+    assert.equal(r.fieldNames.length, 50);
+    for (const c of ['created', 'stars', 'segment']) assert.ok(r.fieldNames.includes(c), c);
+    assert.ok(r.warnings.some((w) => /of its 64 other columns .* are not in the per-item CSV, which keeps 50 columns/.test(w)), r.warnings.join('\n'));
+    const out = await collectCsv(r);
+    assert.match(out.split('\r\n')[0], /,created,stars,segment,/);
+    assert.equal(r.rating?.rated, 10);
+  });
+});
+
+describe('readers: openFeedbackFile keeps old behaviour', () => {
+  it('a nested object field still holds the object as compact JSON', async () => {
+    const p = write('o.json', JSON.stringify([{ message: 'Too slow to start', meta: { os: 'ios' } }], null, 2));
+    const f = await openFeedbackFile(p);
+    assert.equal(f.textColumn, 'message');
+    const r = await readFeedbackFile(p);
+    assert.equal(r.items[0].fields?.meta, '{"os":"ios"}');
+    assert.equal(r.items[0].fields?.['meta.os'], 'ios');
+  });
+});
+
+describe('analysis: repeated reviews and constant columns', () => {
+  const box = analysisSandbox('pf-exports-repeat-');
+
+  it('TopK with ids keeps one entry per id (the larger key), and evicted ids can come back', () => {
+    const t = new TopK<string>(3);
+    t.offer(5, 'a@0', 'a');
+    t.offer(5, 'a@1', 'a');
+    t.offer(7, 'a@2', 'a');
+    t.offer(6, 'b@3', 'b');
+    t.offer(1, 'c@4', 'c');
+    t.offer(4, 'd@5', 'd');
+    assert.deepEqual(t.sorted(), ['a@2', 'b@3', 'd@5']);
+    t.offer(9, 'c@6', 'c');
+    assert.deepEqual(t.sorted(), ['c@6', 'a@2', 'b@3']);
+  });
+
+  it('the same review posted many times is listed once in the most negative / positive lists', async () => {
+    const lines = [...Array.from({ length: 8 }, () => 'terrible app, crashes all the time'), 'slow and bad sync', 'bad export', ...Array.from({ length: 5 }, () => 'great app'), 'great fast editor'];
+    const r = await box.analyze([box.write('dups.txt', lines.join('\n') + '\n')]);
+    assert.equal(r.total, lines.length);
+    const texts = r.mostNegative.map((i) => i.text);
+    assert.equal(new Set(texts).size, texts.length, texts.join(' | '));
+    assert.ok(texts.includes('slow and bad sync') && texts.includes('bad export'));
+    assert.equal(r.mostPositive.filter((i) => i.text === 'great app').length, 1);
+  });
+
+  it('a category column with one value for every item gets no table; it does not take the place of one that varies', async () => {
+    const header = ['review', 'language', 'version', 'country', 'device', 'plan'];
+    const rows = Array.from({ length: 12 }, (_, i) => [i % 2 ? 'great app' : 'slow and bad', 'en', `3.${i % 3}`, ['US', 'DE'][i % 2], ['iPhone', 'iPad'][i % 2], ['free', 'pro'][i % 2]]);
+    const p = box.write('c.csv', csv([header, ...rows]));
+    const t = await inspectTable(p);
+    assert.deepEqual(t.categoryColumns, ['version', 'country', 'device', 'plan']);
+    const r = await box.analyze([p]);
+    const md = renderMarkdown(r);
+    assert.match(md, /## By plan/);
+    const one = await box.analyze([box.write('one.csv', csv([['review', 'language', 'plan'], ...rows.map((x) => [x[0], 'en', x[5]])]))]);
+    assert.ok(one.categories.some((c) => c.column === 'language'));
+    assert.doesNotMatch(renderMarkdown(one), /## By language/);
+  });
+});
+
+describe('readers: content that its extension does not say', () => {
+  it('Excel "Unicode Text" (.txt, UTF-16, tab-separated with a header) is read as a table', async () => {
+    const rows = [['Date', 'Rating', 'Review', 'Platform'], ...Array.from({ length: 6 }, (_, i) => [`2024-03-0${i + 1}`, String((i % 5) + 1), review(i), i % 2 ? 'ios' : 'android'])];
+    const text = rows.map((r) => r.join('\t')).join('\r\n') + '\r\n';
+    const p = write('export.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const r = await readFeedbackFile(p);
+    assert.equal(r.file.format, 'tsv');
+    assert.equal(r.file.textColumn, 'Review');
+    assert.deepEqual(r.items.map((i) => i.line), [2, 3, 4, 5, 6, 7]);
+    assert.equal(r.items[0].text, review(0));
+    assert.equal(r.file.table?.ratingColumn, 'Rating');
+    // a plain text file with a tab here and there stays one item per line
+    const plain = await readFeedbackFile(write('plain.txt', 'Great app\tlove it\nCrashes on start\nSlow\tsync\n'));
+    assert.equal(plain.file.format, 'txt');
+    assert.equal(plain.items.length, 3);
+  });
+
+  it('a .json file with one object per line (Zendesk\'s JSON export) is read as JSON Lines', async () => {
+    const lines = Array.from({ length: 5 }, (_, i) => JSON.stringify({ id: i + 1, created_at: `2024-02-0${i + 1}T10:00:00Z`, description: review(i) }));
+    const p = write('tickets.json', lines.join('\n') + '\n');
+    const r = await readFeedbackFile(p);
+    assert.equal(r.file.format, 'jsonl');
+    assert.equal(r.file.textColumn, 'description');
+    assert.deepEqual(r.items.map((i) => i.line), [1, 2, 3, 4, 5]);
+    assert.equal((await inspectTable(p)).dateColumn, 'created_at');
+    // a pretty-printed or one-line array stays JSON
+    assert.equal((await readFeedbackFile(write('a.json', JSON.stringify([{ text: 'fine app' }, { text: 'bad sync' }])))).file.format, 'json');
+  });
+
+  it('a stray double quote that joins rows is named in a warning', async () => {
+    const lines = ['id,comment,rating', ...Array.from({ length: 6 }, (_, i) => `${i},"${review(i)}",${(i % 5) + 1}`)];
+    lines[3] = '2,"Missing closing quote here,4';
+    const r = await readFeedbackFile(write('q.csv', lines.join('\n') + '\n'));
+    assert.ok(r.file.stats.warnings.some((w) => /the row at line 4 has a quoted field that runs over several lines.*unbalanced double quote/.test(w)), r.file.stats.warnings.join('\n'));
+    assert.equal(r.items.length, 5, 'rows 4 and 5 were joined (and the warning says so)');
+    // a row of the wrong width: the ragged-rows warning names it
+    const ragged = ['id,text,score', '1,fine app,4', '2,"broken quote here,2', '3,next row,3"', '4,last row,5'].join('\n') + '\n';
+    const g = await readFeedbackFile(write('g.csv', ragged));
+    assert.ok(g.file.stats.warnings.some((w) => /first at line 3\); they were kept; the row at line 3 has a quoted field that runs over several lines/.test(w)), g.file.stats.warnings.join('\n'));
+  });
+});
+
+describe('readers: messages', () => {
+  it('an unknown --column on a wide export shortens the list and names the text-like columns', async () => {
+    const header = ['id', ...Array.from({ length: 80 }, (_, j) => `attr_${j}`), 'comment'];
+    const rows = Array.from({ length: 5 }, (_, i) => [String(i), ...Array.from({ length: 80 }, () => '1'), review(i)]);
+    const p = write('wide.csv', csv([header, ...rows]));
+    await assert.rejects(openFeedbackFile(p, { column: 'review' }), (e: Error) => {
+      assert.match(e.message, /has no column "review"; its columns are: id, attr_0, .*, … \(82 in all\); text-like: comment$/);
+      assert.ok(e.message.length < 600, `${e.message.length} characters`);
+      return true;
+    });
+  });
+
+  it('a spreadsheet is refused with how to export it', async () => {
+    const p = write('reviews.xlsx', Buffer.from([0x50, 0x4b, 3, 4]));
+    await assert.rejects(openFeedbackFile(p), /unsupported file type "\.xlsx".*save or export it as CSV UTF-8 first/);
+  });
+});
+
+describe('analysis: survey question names in the report', () => {
+  const box = analysisSandbox('pf-exports-md-');
+
+  it('a rating question whose name holds ", " is one column in the rating section', async () => {
+    const q = 'How likely are you to recommend us? (0 = not at all likely, 10 = extremely likely)';
+    const rows = Array.from({ length: 10 }, (_, i) => [String(i % 2 ? 9 : 2), i % 2 ? 'great app' : 'slow and bad']);
+    const r = await box.analyze([box.write('nps.csv', csv([[q, 'review'], ...rows]))]);
+    assert.equal(r.rating?.column, q);
+    const md = renderMarkdown(r);
+    assert.ok(md.includes(`## Rating vs. text sentiment (\`${q}\`)`), md.slice(md.indexOf('## Rating'), md.indexOf('## Rating') + 200));
+  });
+});
+
+describe('readers: encodings of Chinese exports', () => {
+  it('UTF-16LE without a BOM, all Chinese, is read as UTF-16 (not as a binary file); GB18030 stays GB18030', async () => {
+    const lines = ['物流很快，包装也很好', '质量太差了，用了两天就坏了', '客服态度很好，耐心解答问题', '蓝牙经常断连，体验很差'];
+    const p = write('zh.txt', Buffer.from(lines.join('\r\n') + '\r\n', 'utf16le'));
+    const r = await readFeedbackFile(p);
+    assert.equal(r.file.encoding, 'UTF-16LE');
+    assert.deepEqual(r.items.map((i) => i.text), lines);
+    const gb = Buffer.from([0xce, 0xef, 0xc1, 0xf7, 0xba, 0xdc, 0xbf, 0xec, 0x0a, 0xbf, 0xcd, 0xb7, 0xfe, 0xcc, 0xac, 0xb6, 0xc8, 0xba, 0xdc, 0xba, 0xc3, 0x0a]); // 物流很快 / 客服态度很好
+    const g = await readFeedbackFile(write('gb.txt', gb));
+    assert.equal(g.file.encoding, 'GB18030');
+    assert.deepEqual(g.items.map((i) => i.text), ['物流很快', '客服态度很好']);
+  });
+});
+
+describe('readers: more survey and empty-text shapes', () => {
+  it('SurveyMonkey with only single-answer questions (no blank question cells) still has two header rows', async () => {
+    const rows = [['Respondent ID', 'Start Date', 'What could we improve?', 'Overall rating'], ['', '', 'Open-Ended Response', 'Response'], ...Array.from({ length: 6 }, (_, i) => [String(i), '04/01/2024 9:00:00 AM', review(i), String((i % 5) + 1)])];
+    const r = await readFeedbackFile(write('sm1.csv', csv(rows)));
+    assert.equal(r.file.table?.headerRows, 2);
+    assert.equal(r.items.length, 6);
+    assert.equal(r.items[0].line, 3);
+  });
+
+  it('no text in any row but another text column is filled: the error says which and how to read it', async () => {
+    const rows = [['Date', 'Title', 'Review'], ...Array.from({ length: 5 }, (_, i) => ['2024-01-01', `A title that says something ${i}`, ''])];
+    await assert.rejects(readFeedbackFile(write('t.csv', csv(rows)), { column: 'Review' }), (e: Error) => {
+      assert.match(e.message, /\(the column "Review" is empty in all 5 rows\); they have a "Title" column: --column Title,Review reads it too$/);
+      return true;
+    });
+  });
+});
