@@ -131,7 +131,8 @@ library_name: transformers.js
 # product-forge/sentiment-en-zh
 
 Small English + Chinese sentiment classifier (negative / neutral / positive) that Product Forge ships and runs
-locally through transformers.js on onnxruntime-node. **Trained from scratch** by `npm run models:build`
+locally on onnxruntime-node (loaded through transformers.js; on the CPU its batches run in Product Forge's own
+inference threads with a WordPiece tokenizer that reads the same tokenizer.json). **Trained from scratch** by `npm run models:build`
 (`scripts/models/build.sh`) on the public datasets listed below: no pretrained weights, no downloaded vocabulary. Its word
 embeddings start from skip-gram vectors that the same build learns from the training rows (see Recipe).
 

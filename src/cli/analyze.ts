@@ -23,7 +23,7 @@ export const ANALYZE_USAGE = `usage: product-forge analyze <file-or-folder…> [
   --format md|csv|jsonl|json   output format (default md: the Markdown report)
   --out FILE               write the output to FILE (atomically; an existing file needs --force)
   --force                  allow --out to replace an existing file
-  --report-dir DIR         also write a report folder (report.md, results.csv, chart) under DIR
+  --report-dir DIR         also write a report folder (report.md, results.csv, summary.json, chart) under DIR
   --device auto|cpu|gpu    where the model runs (default auto)
   --model ID|DIR           sentiment model id or folder (default ${DEFAULT_SENTIMENT_MODEL}), or a
                            classifier saved by \`train --save\` that reads one text column and predicts

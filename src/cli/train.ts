@@ -30,8 +30,8 @@ const PREDICT_FLAGS: FlagSpec = {
 
 const TRAIN_USAGE = `usage: product-forge train <file.csv> --target COLUMN [options]
   --features a,b,c          feature columns (default: all but identifiers, near-unique columns and target leaks)
-  --model auto|logreg|mlp|rf|gb  model (default auto: picks by cross-validated accuracy; rf = random forest,
-                            gb = gradient-boosted trees)
+  --model auto|logreg|mlp|rf|gb  model (default auto: picks by cross-validated accuracy, or by a validation split
+                            from 5,000 training rows; rf = random forest, gb = gradient-boosted trees)
   --test-split 0.2          share of rows held out for the metrics (stratified)   | --test FILE  a separate test file
   --seed 0                  random seed for splits and initialisation
   --save DIR                save the classifier (model.onnx, preprocessing.json, metadata.json) to DIR
@@ -40,8 +40,8 @@ const TRAIN_USAGE = `usage: product-forge train <file.csv> --target COLUMN [opti
   --class-weight none|balanced, --validation-share 0.1, --c 1 (logreg), --max-iter 300
   --hidden 64[,32] --dropout 0.1 --epochs 200 --batch-size 200 --learning-rate 0.001 (mlp)
   --trees 100 (rf), --rounds 100 (gb)
-  --text-features tfidf|embeddings|both   text columns as TF-IDF word/character n-grams (default), as sentence
-                            embeddings from a local model, or both; embeddings need --embedding-model
+  --text-features tfidf|embeddings|both   text columns as TF-IDF word/character n-grams, as sentence embeddings
+                            from a local model, or both (default: tfidf; both when --embedding-model is given)
   --embedding-model ID|DIR  a sentence-embedding model (Hugging Face layout, onnx/model.onnx): a folder, or an id
                             found under --models-path DIR (or PRODUCT_FORGE_MODELS_PATH); --device auto|cpu|gpu
   --json                    print {accuracy, macro_f1, per_class, confusion, fit_seconds, model} as JSON`;

@@ -292,7 +292,7 @@ async function runAnalysis(services: Services, deps: AnalyzeDeps, targets: Targe
         output.info(
           `Analysis done: model ${info.modelId} (source ${info.source}), device ${info.device}` +
             `${info.fallbackReason ? ` (fallback: ${info.fallbackReason})` : ''}, load ${info.loadMs} ms, ` +
-            `${items} items in ${seconds.toFixed(2)} s (${rate.toFixed(1)} items/s${result.sharedModel ? ', sharing the model with another analysis' : ''}), report ${written.report}`,
+            `${items} items in ${seconds.toFixed(2)} s (${rate.toFixed(1)} items/s${result.sharedModel ? ', while another analysis ran beside it' : ''}), report ${written.report}`,
         );
         deps.onReport?.(written.dir);
         await openReport(written.report, cfg.openReport, output);

@@ -165,6 +165,16 @@ describe('analysis dates: an order the first rows left open', () => {
     assert.equal(feb, rows.filter((l) => l.startsWith('02/02/')).length + 2, 'only 02/02 and the two late rows fall in February');
   });
 
+  it('a folder of files that read their dates differently names each file in its note', async () => {
+    const uk = write('notes-uk.csv', sorted((d) => `${pad(d)}/01/2024`));
+    const us = write('notes-us.csv', ['date,review', ...Array.from({ length: 40 }, (_, i) => `01/${13 + (i % 15)}/2024,${i % 2 ? 'great' : 'it crashes'}`)].join('\n'));
+    const r = await box.analyze([uk, us]);
+    const notes = r.time!.notes ?? [];
+    assert.ok(notes.some((n) => n.startsWith(`${uk}: column date: dates read as day/month`)), notes.join('\n'));
+    assert.ok(notes.some((n) => n.startsWith(`${us}: column date:`)) || !notes.some((n) => n.includes('month/day')), notes.join('\n'));
+    assert.equal(inJanuary(r), 31 * 45 + 40);
+  });
+
   it('the theme sample follows the decided order (themes that grew compare the right halves)', async () => {
     // UK dates over 1-28 February; the first half of the month complains about login, the second about export
     const rows = ['date,review'];

@@ -127,7 +127,7 @@ export interface AnalysisResult {
   startedAt: string;
   durationMs: number;
   itemsPerSecond: number;
-  /** Another analysis shared the model while this one ran (the extension's worker runs them side by side), so items/s is not the model's own rate. */
+  /** Another analysis ran beside this one in the model worker (the extension's worker runs them side by side), so items/s is not the model's own rate. */
   sharedModel?: boolean;
   total: number;
   counts: LabelCounts;
@@ -258,6 +258,8 @@ type SampleItem = ThemeSampleItem;
 interface OpenOrder {
   column: string;
   format: DateFormat;
+  /** The file, named in the report's note when the analysis reads several. */
+  file?: string;
   /** The first value of the file that can only be day/month (13/05/2024), or month/day (05/13/2024). */
   dayFirst?: string;
   monthFirst?: string;
@@ -383,7 +385,8 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       const note = o.dayFirst || o.monthFirst
         ? describeDateFormat(o.column, decided)?.concat(by ? `, decided by later rows such as ${by}` : '')
         : describeDateFormat(o.column, o.format);
-      if (note && !dateNotes.includes(note)) dateNotes.push(note);
+      const named = note && o.file ? `${o.file}: ${note}` : note;
+      if (named && !dateNotes.includes(named)) dateNotes.push(named);
     }
     if (dayFirst.size) {
       for (const it of reservoir.items) {
@@ -648,10 +651,13 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         if (dateCol) dateColumns.add(dateCol);
         // The date column's reading (day/month order, numbers) was decided from the sampled rows: every row uses it.
         const dateFormat = dateCol ? t?.dateFormat : undefined;
-        const open: OpenOrder | undefined = dateCol && dateFormat?.orderAssumed ? { column: dateCol, format: dateFormat, pending: new Map() } : undefined;
+        // with several files, each file's reading of its dates is named (two files may read them differently)
+        const noteFile = opened.length > 1 ? f.file : undefined;
+        const open: OpenOrder | undefined = dateCol && dateFormat?.orderAssumed ? { column: dateCol, format: dateFormat, file: noteFile, pending: new Map() } : undefined;
         if (open) openOrders.push(open);
         // (an open order is described once the file has been read)
-        const dateNote = dateCol && !open ? describeDateFormat(dateCol, dateFormat) : undefined;
+        const plainNote = dateCol && !open ? describeDateFormat(dateCol, dateFormat) : undefined;
+        const dateNote = plainNote && noteFile ? `${noteFile}: ${plainNote}` : plainNote;
         if (dateNote && !dateNotes.includes(dateNote)) dateNotes.push(dateNote);
         if (!dateCol && t?.unreadableDateColumn && !isText(t.unreadableDateColumn)) {
           const w = `${f.file}: date column ${t.unreadableDateColumn} found, but its values could not be read as dates (e.g. ${JSON.stringify(t.columns.find((c) => c.name === t.unreadableDateColumn)?.examples[0] ?? '')}); no sentiment over time`;

@@ -53,7 +53,7 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
   L.push(`# ${opts.title ?? 'Feedback analysis'}`);
   L.push('');
   L.push(
-    `${count(r.total, 'item')} from ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${inputs}) analyzed locally with \`${r.model.id}\` on ${r.model.device} in ${(r.durationMs / 1000).toFixed(1)} s (${r.itemsPerSecond.toFixed(1)} items/s${r.sharedModel ? ', sharing the model with another analysis that ran at the same time' : ''}), ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC.`,
+    `${count(r.total, 'item')} from ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${inputs}) analyzed locally with \`${r.model.id}\` on ${r.model.device} in ${(r.durationMs / 1000).toFixed(1)} s (${r.itemsPerSecond.toFixed(1)} items/s${r.sharedModel ? ', while another analysis ran beside it in the model worker' : ''}), ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC.`,
   );
   L.push('');
   L.push('## Overall sentiment');

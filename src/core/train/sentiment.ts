@@ -2,7 +2,8 @@
 // Sentiment: a team that labels some of its own feedback (say 500 support tickets as negative / neutral /
 // positive), or has reviews with star ratings, trains on it and analyzes the rest with a model of its own
 // domain. It qualifies when it reads one text column and predicts sentiment labels, or ratings (classes
-// 1-5 or 0/1-10, read as the report reads a rating column: 1-2 negative, 3 neutral, 4-5 positive).
+// 1-5 or 0/1-10, read as the report reads a rating column: 1-2 negative, 3 neutral, 4-5 positive on 1-5; up to 4
+// negative, 5-6 neutral, 7-10 positive on 0/1-10).
 import { ratingScale, ratingSentiment } from '../readers/columns';
 import { SENTIMENT_LABELS, sentimentLabelOf, UserError, type SentimentLabel } from '../types';
 import type { LoadedClassifier } from './artifact';
