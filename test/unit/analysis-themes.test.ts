@@ -3,6 +3,7 @@
 // words and numbers must not, and themes are ranked by the negative items they explain.
 import assert from 'node:assert/strict';
 import { extractTerms } from '../../src/core/analysis';
+import { isTopicWord } from '../../src/core/analysis/phrases';
 import { computeThemes, sampleTerms, type ThemeSampleItem } from '../../src/core/analysis/themes';
 import { mulberry32 } from '../../src/core/random';
 import type { SentimentLabel } from '../../src/core/types';
@@ -249,6 +250,9 @@ describe('analysis: themes', () => {
     const zh = extractTerms('物流很快，质量很差，客服态度一般').map((t) => t.key);
     for (const k of ['物流', '质量', '客服', '态度']) assert.ok(zh.includes(k), k);
     for (const k of ['很快', '很差', '一般', '快', '差']) assert.ok(!zh.includes(k), k);
+    // the words a persona "talks about": topics only
+    for (const w of ['great', 'never', 'customer', 'without', 'really', 'worked', '满意', '问题']) assert.equal(isTopicWord(w), false, w);
+    for (const w of ['sync', 'battery', 'onboarding', '笔记', '物流']) assert.equal(isTopicWord(w), true, w);
   });
 
   it('a 20,000-item sample (what 100,000 items are sampled to) takes ~a second and yields often', async function () {

@@ -309,6 +309,15 @@ export function isGenericWord(key: string): boolean {
   return EN_GENERIC_NOUN.has(key) || EN_MODIFIER.has(key);
 }
 
+/**
+ * Whether a single word names a topic (a persona's "talks about"): not a function, sentiment or generic word
+ * ("great", "never", "customer", "without"). Chinese terms are topic candidates already.
+ */
+export function isTopicWord(word: string): boolean {
+  if (isCjk(word)) return !ZH_SENTIMENT.has(word) && !ZH_GENERIC.has(word);
+  return classify(word).kind === Kind.Content;
+}
+
 export function isCjk(key: string): boolean {
   return HAN.test(key);
 }

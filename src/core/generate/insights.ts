@@ -1,6 +1,6 @@
 // Figures computed from the evidence (never invented): counts, shares, themes, sentiment, ratings,
 // non-functional areas, and data-driven segments (personas) with verbatim, cited points.
-import { extractTerms, isCjk, selectPhrases } from '../analysis/phrases';
+import { extractTerms, isCjk, isTopicWord, selectPhrases } from '../analysis/phrases';
 import { itemVectors, segment, topTerms, type Segmentation } from './cluster';
 import type { EvidenceItem, EvidenceSet } from './evidence';
 import { cues, NFR_AREAS, sentences, words, type Cues } from './text';
@@ -129,7 +129,8 @@ export function computeInsights(ev: EvidenceSet, opts: { personas?: number | 'au
       };
       const members = [...g].sort((a, b) => sim(b) - sim(a) || a - b);
       const memberItems = members.map((i) => items[i]);
-      const terms = topTerms(tf, members, 4);
+      // what the segment talks about: topic words only (not "great", "never", "customer")
+      const terms = topTerms(tf, members, 40).filter(isTopicWord).slice(0, 4);
       const attributes = ev.attributes
         .map((field) => {
           const counts = new Map<string, number>();
