@@ -250,6 +250,10 @@ describe('analysis: themes', () => {
     const zh = extractTerms('物流很快，质量很差，客服态度一般').map((t) => t.key);
     for (const k of ['物流', '质量', '客服', '态度']) assert.ok(zh.includes(k), k);
     for (const k of ['很快', '很差', '一般', '快', '差']) assert.ok(!zh.includes(k), k);
+    // a sentiment word cuts the segment: no "价格便" (the head of 便宜), "做工粗" or "续航一"
+    const cut = extractTerms('价格便宜，但是做工粗糙，续航一般').map((t) => t.key);
+    for (const k of ['价格', '做工', '续航']) assert.ok(cut.includes(k), k);
+    for (const k of ['价格便', '做工粗', '续航一', '格便', '工粗']) assert.ok(!cut.includes(k), `${k} in ${cut.join(' ')}`);
     // the words a persona "talks about": topics only
     for (const w of ['great', 'never', 'customer', 'without', 'really', 'worked', '满意', '问题']) assert.equal(isTopicWord(w), false, w);
     for (const w of ['sync', 'battery', 'onboarding', '笔记', '物流']) assert.equal(isTopicWord(w), true, w);

@@ -213,14 +213,24 @@ function englishTerms(text: string, out: Map<string, string>): void {
   }
 }
 
-/** Function-free segments of a Han run. */
+/** Lengths of the multi-character sentiment words. */
+const ZH_SENTIMENT_LENGTHS = [...new Set([...ZH_SENTIMENT].map((w) => w.length))].sort((a, b) => b - a);
+
+/**
+ * Function-free segments of a Han run, also cut where a sentiment word stands: "价格便宜" gives "价格", not "价格便"
+ * (an n-gram ending in the first character of 便宜), and "续航一般" gives "续航".
+ */
 function zhSegments(run: string): string[] {
   const segs: string[] = [];
   let seg = '';
-  for (const ch of run) {
-    if (ZH_BREAK.has(ch)) {
+  const chars = Array.from(run);
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i];
+    const word = ZH_BREAK.has(ch) ? 1 : ZH_SENTIMENT_LENGTHS.find((n) => ZH_SENTIMENT.has(chars.slice(i, i + n).join(''))) ?? 0;
+    if (word) {
       if (seg.length >= 2) segs.push(seg);
       seg = '';
+      i += word - 1;
     } else seg += ch;
   }
   if (seg.length >= 2) segs.push(seg);
