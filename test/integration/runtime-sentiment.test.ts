@@ -139,7 +139,7 @@ describe('runtime with the bundled sentiment model', function () {
     assert.deepEqual((await runtime.request('ping', {})).models, [SENTIMENT_ID]);
   });
 
-  it('explains a prediction with word and character spans', async () => {
+  it('explains a prediction with English and Chinese word spans', async () => {
     const en = 'The new dashboard is great but the export is broken';
     const r = await clf.explain(en);
     assert.equal(r.label, top(r.scores));
@@ -150,7 +150,8 @@ describe('runtime with the bundled sentiment model', function () {
     }
     const zh = '客服态度很差';
     const z = await clf.explain(zh);
-    assert.deepEqual(z.tokens.map((t) => t.token), [...zh]);
+    assert.deepEqual(z.tokens.map((t) => t.token), ['客服', '态度', '很', '差']);
+    for (const t of z.tokens) assert.equal(zh.slice(t.start, t.end), t.token);
     assert.ok(z.tokens.some((t) => t.weight !== 0));
   });
 });

@@ -30,16 +30,18 @@ describe('runtime text helpers', () => {
       assert.deepEqual(units.map((u) => u.token), ['I', "don't", 'like', 'the', 'e-mail', 'flow', 'v2.1', 'broke', 'it']);
       for (const u of units) assert.equal(text.slice(u.start, u.end), u.token);
     });
-    it('splits CJK text into characters, keeping Latin words whole', () => {
-      const text = '这个App很好用！';
+    it('splits Chinese text into words (function characters alone, sentiment words whole), keeping Latin words whole', () => {
+      const text = '这个App很好用！每次打开都闪退，续航一般';
       const units = splitUnits(text);
-      assert.deepEqual(units.map((u) => u.token), ['这', '个', 'App', '很', '好', '用']);
+      assert.deepEqual(units.map((u) => u.token), ['这', '个', 'App', '很', '好用', '每次', '打开', '都', '闪退', '续航', '一般']);
       for (const u of units) assert.equal(text.slice(u.start, u.end), u.token);
+      // Japanese and Korean stay one character per unit
+      assert.deepEqual(splitUnits('とても良い').map((u) => u.token), ['と', 'て', 'も', '良', 'い']);
     });
     it('keeps UTF-16 spans right around astral characters', () => {
       const text = '😀 great 𠀋好';
       const units = splitUnits(text);
-      assert.deepEqual(units.map((u) => u.token), ['great', '𠀋', '好']);
+      assert.deepEqual(units.map((u) => u.token), ['great', '𠀋好']);
       for (const u of units) assert.equal(text.slice(u.start, u.end), u.token);
     });
     it('removing a word leaves one space', () => {

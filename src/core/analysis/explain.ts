@@ -1,8 +1,9 @@
-// Occlusion attribution: which words drove a sentiment label. Each word (or CJK character) is removed
+// Occlusion attribution: which words drove a sentiment label. Each word (Chinese: words of one to three characters) is removed
 // in turn and the text re-scored; a word's weight is how much the predicted label's probability drops
 // without it (negative: the word argued against the label). Used by Explain Sentiment (one text, every
 // word) and by Analyze Feedback (the words that drove each listed item, or every item with --explain).
 import { SENTIMENT_LABELS, type SentimentClassifier, type SentimentLabel, type SentimentScores } from '../types';
+import { zhWords } from './phrases';
 
 export interface TextUnit {
   token: string;
@@ -30,10 +31,14 @@ export const MAX_ITEM_DRIVERS = 5;
 export const MIN_DRIVER_WEIGHT = 0.005;
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const HAN = /\p{Script=Han}/u;
 const WORD = /[\p{L}\p{N}\p{M}]/u;
 const JOINER = /['’\-_.]/u;
 
-/** Words (letters/digits, with inner apostrophes, hyphens, dots) and single CJK characters, with UTF-16 spans. */
+/**
+ * Words (letters/digits, with inner apostrophes, hyphens, dots), Chinese words (zhWords: 闪退, 好用, 很) and single
+ * Japanese/Korean characters, with UTF-16 spans.
+ */
 export function splitUnits(text: string): TextUnit[] {
   const units: TextUnit[] = [];
   const chars = Array.from(text);
@@ -50,7 +55,16 @@ export function splitUnits(text: string): TextUnit[] {
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i];
     const next = chars[i + 1] ?? '';
-    if (CJK.test(ch)) {
+    if (HAN.test(ch)) {
+      close(pos);
+      let run = ch;
+      while (i + 1 < chars.length && HAN.test(chars[i + 1])) run += chars[++i];
+      for (const w of zhWords(run)) {
+        units.push({ token: w, start: pos, end: pos + w.length });
+        pos += w.length;
+      }
+      continue;
+    } else if (CJK.test(ch)) {
       close(pos);
       units.push({ token: ch, start: pos, end: pos + ch.length });
     } else if (WORD.test(ch)) {

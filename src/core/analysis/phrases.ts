@@ -237,6 +237,40 @@ function zhSegments(run: string): string[] {
   return segs;
 }
 
+/**
+ * A Han run as word-sized pieces, in order, covering it whole (Explain's units): function characters alone,
+ * sentiment words whole (好用, 一般), and the rest in words of two characters (three for a 3- or odd-length piece),
+ * so a Chinese item is explained by 闪退 and 好用, not by 闪 and 用.
+ */
+export function zhWords(run: string): string[] {
+  const chars = Array.from(run);
+  const out: string[] = [];
+  let seg: string[] = [];
+  const flush = () => {
+    let i = 0;
+    while (seg.length - i > 3) (out.push(seg.slice(i, i + 2).join('')), (i += 2));
+    if (i < seg.length) out.push(seg.slice(i).join(''));
+    seg = [];
+  };
+  for (let i = 0; i < chars.length; i++) {
+    if (ZH_BREAK.has(chars[i])) {
+      flush();
+      out.push(chars[i]);
+      continue;
+    }
+    const n = ZH_SENTIMENT_LENGTHS.find((k) => ZH_SENTIMENT.has(chars.slice(i, i + k).join(''))) ?? 0;
+    if (n) {
+      flush();
+      out.push(chars.slice(i, i + n).join(''));
+      i += n - 1;
+      continue;
+    }
+    seg.push(chars[i]);
+  }
+  flush();
+  return out;
+}
+
 /** Is this 2-4 character n-gram a possible content word (before corpus statistics)? */
 export function zhCandidate(g: string): boolean {
   const first = g[0], last = g[g.length - 1];

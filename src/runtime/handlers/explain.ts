@@ -1,5 +1,5 @@
-// 'explain': occlusion attribution of one text (src/core/analysis/explain.ts). Each word (or each CJK
-// character) is removed in turn, every variant is re-scored in one batched pass, and a unit's weight is
+// 'explain': occlusion attribution of one text (src/core/analysis/explain.ts). Each word (a Chinese word of
+// one to three characters, or a Japanese or Korean character) is removed in turn, every variant is re-scored in one batched pass, and a unit's weight is
 // how much the predicted label's probability drops without it (negative: the unit argued against it).
 import { twoWayScores } from '../../core/analysis/analyze';
 import { splitUnits, withoutUnit } from '../../core/analysis/explain';
