@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { inspectTable, openFeedbackFile, readFeedbackFile } from '../../src/core/readers';
 import { parseRating } from '../../src/core/readers/columns';
 import { parseDate } from '../../src/core/readers/dates';
-import { cleanCellText } from '../../src/core/readers/clean';
+import { cleanCellText, isPlaceholderReview } from '../../src/core/readers/clean';
+import * as fsp from 'node:fs/promises';
 import { outputChunks, renderMarkdown, type AnalysisResult } from '../../src/core/analysis';
 import { TopK } from '../../src/core/analysis/collections';
 import { analysisSandbox } from './analysis.helpers';
@@ -465,5 +466,23 @@ describe('readers: more survey and empty-text shapes', () => {
       assert.match(e.message, /\(the column "Review" is empty in all 5 rows\); they have a "Title" column: --column Title,Review reads it too$/);
       return true;
     });
+  });
+});
+
+describe('readers: shop placeholders instead of reviews', () => {
+  it('"此用户没有填写评价" and "系统默认好评" rows are skipped and counted, not analyzed as reviews', async () => {
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pf-placeholder-'));
+    try {
+      const file = path.join(dir, 'jd.csv');
+      await fsp.writeFile(file, ['评论内容,评分', '质量很好，物流也快,5', '此用户没有填写评价。,5', '用户未及时评价，系统默认好评！,5', '系统默认好评,5', '做工粗糙，不推荐,1', 'The customer did not leave a review.,5'].join('\n'));
+      const f = await openFeedbackFile(file);
+      const items: string[] = [];
+      for await (const b of f.batches()) items.push(...b.items.map((i) => i.text));
+      assert.deepEqual(items, ['质量很好，物流也快', '做工粗糙，不推荐']);
+      assert.ok(f.stats.warnings.some((w) => /4 rows hold a shop's placeholder instead of a review/.test(w)), f.stats.warnings.join('\n'));
+      assert.equal(isPlaceholderReview('系统默认好评，质量不错'), false, 'a real review that mentions it is kept');
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -30,7 +30,8 @@ const EN_STOP = words(`
   whatever whenever wherever whether though although however yet since unless also just even ever still already always never
   sometimes often usually again else very too much many lot lots quite rather pretty bit little less least
   one two three four five six seven eight nine ten hundred thousand first second third once twice
-  yes yeah yep no nope ok okay oh ah hey hi hello please pls plz thanks thank thx sorry lol btw imo fyi`);
+  yes yeah yep no nope ok okay oh ah hey hi hello please pls plz thanks thank thx sorry lol btw imo fyi hmm hm um uh erm
+  otherwise meanwhile besides regardless anyhow nonetheless nevertheless furthermore moreover`);
 
 /** Frequent in any text, no topic on their own: generic verbs, adverbs, adjectives. Cut runs like stopwords. */
 const EN_GENERIC = words(`

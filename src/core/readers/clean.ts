@@ -66,6 +66,16 @@ export function stripSignature(s: string): string {
   return lines.slice(0, cut).join('').replace(/\s+$/, '');
 }
 
+/**
+ * The text a shop writes when the customer wrote nothing ("此用户没有填写评价。", "系统默认好评", "The customer did not
+ * leave a review"): no feedback, so the row is skipped (and counted) rather than analyzed as a glowing review.
+ */
+const PLACEHOLDER_REVIEW = /^(?:(?:此|该)?用户(?:没有|未|未及时)(?:填写|做出|进行)?(?:评价|评论)(?:内容)?[，,]?(?:系统)?(?:默认)?(?:好评)?|系统默认(?:好评|评价)|默认好评|(?:the )?(?:customer|user|buyer) (?:did not|didn't) (?:leave|write) (?:a )?(?:review|comment)s?)[。.!！]*$/i;
+
+export function isPlaceholderReview(text: string): boolean {
+  return text.length <= 40 && PLACEHOLDER_REVIEW.test(text.trim());
+}
+
 /** A cell's text as feedback: HTML removed, then the signature. */
 export function cleanCellText(raw: string): string {
   let s = raw;

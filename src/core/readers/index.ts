@@ -9,6 +9,7 @@ import { CsvParser, delimiterName, detectDelimiter, parseCsvText } from './csv';
 import { openText, type OpenedText } from './decode';
 import { DEFAULT_MAX_JSON_BYTES, joinTextParts, jsonlRecords, loadJsonRecords, recordsToItems, sampleJsonlObjects, type JsonRecord } from './json';
 import { textItems } from './text';
+import { isPlaceholderReview } from './clean';
 
 export type { ColumnInfo, ColumnKind, ColumnRoles } from './columns';
 export { dayFirstReading, describeDateFormat, onlyDayFirst, onlyMonthFirst, type DateFormat } from './dates';
@@ -74,6 +75,8 @@ export interface ReadStats {
   rows: number;
   items: number;
   skippedEmpty: number;
+  /** Rows whose text is a shop's placeholder for "no review" (此用户没有填写评价, 系统默认好评). */
+  skippedPlaceholder?: number;
   raggedRows: number;
   firstRaggedLine?: number;
   badLines: number;
@@ -282,6 +285,7 @@ function emptyReason(stats: ReadStats, format: FeedbackFormat, t?: TableInspecti
     if (format === 'json' || format === 'jsonl') return stats.badLines ? `${stats.badLines} unparsable lines` : 'no records';
     return 'no text lines';
   }
+  if (col && stats.skippedPlaceholder) return `the ${format === 'json' || format === 'jsonl' ? 'field' : 'column'} "${col}" is empty or a shop's "no review" placeholder in all ${stats.rows} rows`;
   if (col) return `the ${format === 'json' || format === 'jsonl' ? 'field' : 'column'} "${col}" is empty in all ${stats.rows} rows`;
   return 'all lines are empty or Markdown structure';
 }
@@ -342,6 +346,7 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
       hint = `${n === stats.skippedEmpty ? (n === 1 ? 'it has' : 'all have') : `${n} of them have`} a ${JSON.stringify(other)} ${what}: --column ${/[\s"'$`\\]/.test(arg) ? JSON.stringify(arg) : arg} reads it too`;
     }
     if (stats.items === 0) throw new UserError(`No feedback items found in ${file} (${emptyReason(stats, format, t, col)})${hint ? `; ${hint.replace(/^all have/, 'they have')}` : ''}`);
+    if (stats.skippedPlaceholder) stats.warnings.push(`${file}: ${stats.skippedPlaceholder} row${stats.skippedPlaceholder === 1 ? ' holds' : 's hold'} a shop's placeholder instead of a review ("此用户没有填写评价", "系统默认好评") and ${stats.skippedPlaceholder === 1 ? 'was' : 'were'} skipped`);
     if (stats.skippedEmpty) stats.warnings.push(`${file}: ${stats.skippedEmpty} row${stats.skippedEmpty === 1 ? '' : 's'} with empty text skipped${hint ? ` (${hint})` : ''}`);
   };
 
@@ -378,8 +383,10 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
       async *batches() {
         const emit = function* (records: JsonRecord[], bytesDone: number): Generator<FeedbackBatch> {
           stats.rows += records.length;
-          const items = recordsToItems(records, file, textColumns);
-          stats.skippedEmpty += records.length - items.length;
+          const all = recordsToItems(records, file, textColumns);
+          stats.skippedEmpty += records.length - all.length;
+          const items = all.filter((it) => !isPlaceholderReview(it.text));
+          if (items.length < all.length) stats.skippedPlaceholder = (stats.skippedPlaceholder ?? 0) + all.length - items.length;
           if (items.length < records.length && otherText.length) {
             for (const r of records) {
               const o = r.value;
@@ -449,6 +456,10 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
           if (!text) {
             stats.skippedEmpty++;
             if (otherIdx.length) noteFilled((c) => r.cells[names.indexOf(c)], otherText);
+            continue;
+          }
+          if (isPlaceholderReview(text)) {
+            stats.skippedPlaceholder = (stats.skippedPlaceholder ?? 0) + 1;
             continue;
           }
           const fields: Record<string, string> = {};
