@@ -486,3 +486,27 @@ describe('readers: shop placeholders instead of reviews', () => {
     }
   });
 });
+
+describe('readers: exports in other languages', () => {
+  it('German, French, Spanish and Japanese headers: the review text, the rating and the date are found', async () => {
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pf-langs-'));
+    try {
+      const cases: [string, string[], string, string, string][] = [
+        ['de.csv', ['Datum;Bewertung;Kommentar;Produkt', '03.05.2024;5;Die App ist schnell und zuverlässig;Web', '04.05.2024;1;Seit dem Update stürzt sie ständig ab;iOS', '05.05.2024;3;Geht so, manchmal etwas langsam;Web'], 'Kommentar', 'Bewertung', 'Datum'],
+        ['fr.csv', ['date,étoiles,commentaire', '2024-05-03,5,Très bonne application, rapide', '2024-05-04,2,Beaucoup trop de bugs depuis la mise à jour', '2024-05-05,4,Bien mais un peu chère'], 'commentaire', 'étoiles', 'date'],
+        ['es.csv', ['fecha,puntuación,comentario', '2024-05-03,5,Me encanta, funciona muy bien', '2024-05-04,1,Se cierra cada vez que la abro', '2024-05-05,3,Está bien pero le faltan funciones'], 'comentario', 'puntuación', 'fecha'],
+        ['ja.csv', ['日付,評価,レビュー', '2024-05-03,5,とても使いやすいです', '2024-05-04,1,起動するとすぐに落ちます', '2024-05-05,3,普通です'], 'レビュー', '評価', '日付'],
+      ];
+      for (const [name, lines, text, rating, date] of cases) {
+        const file = path.join(dir, name);
+        await fsp.writeFile(file, lines.join('\n'));
+        const t = await inspectTable(file);
+        assert.equal(t.textColumn, text, name);
+        assert.equal(t.ratingColumn, rating, name);
+        assert.equal(t.dateColumn, date, name);
+      }
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  });
+});

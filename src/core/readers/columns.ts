@@ -49,11 +49,17 @@ const TEXT_HINTS = new Set([
   'verbatim', 'response', 'answer', 'note', 'notes', 'remark', 'remarks', 'opinion', 'complaint', 'suggestion',
   'reply', 'sentence', 'utterance', 'quote', 'details', 'detail', 'summary', 'issue', 'ticket', 'post', 'tweet',
   '评论', '内容', '反馈', '评价', '留言', '意见', '文本', '描述', '回复', '建议', '正文', '备注',
+  // German, French, Spanish, Portuguese, Italian, Dutch, Japanese, Korean exports
+  'kommentar', 'kommentare', 'rezension', 'nachricht', 'inhalt', 'beschreibung', 'anmerkung', 'commentaire', 'commentaires',
+  'avis', 'texte', 'comentario', 'comentarios', 'reseña', 'resena', 'opinión', 'mensaje', 'texto', 'comentário',
+  'comentários', 'mensagem', 'commento', 'commenti', 'recensione', 'testo', 'opmerking', 'opmerkingen', 'レビュー', 'コメント',
+  '本文', '리뷰', '댓글', '내용', '의견',
 ]);
 const NOT_TEXT_TOKENS = new Set(['id', 'date', 'time', 'rating', 'score', 'count', 'type', 'url', 'link', 'author', 'user', 'name', 'email', 'lang', 'language', 'label', 'sentiment', 'stars', 'star', 'num', 'number', 'length', 'len']);
-const DATE_HINTS = /(^|_|\b)(date|time|timestamp|created|updated|submitted|posted|day|week|month|at)($|_|\b)|日期|时间/i;
-const RATING_HINTS = /(^|_|\b)(rating|ratings|stars?|score|nps|rate|grade|satisfaction|satisfied|csat|recommend)($|_|\b)|评分|星级|打分|评星|分数|满意度|评价等级|推荐/i;
-const CATEGORY_HINTS = /(^|_|\b)(product|version|app_?version|platform|plan|tier|channel|category|segment|region|country|market|os|device|source|store|team|feature|area|component|type|language|locale|lang|browser|release|sku|brand|model|topic)($|_|\b)|产品|版本|平台|渠道|类别|类型|分类|地区|套餐|系统|机型|来源/i;
+const DATE_HINTS = /(^|_|\b)(date|time|timestamp|created|updated|submitted|posted|day|week|month|at|datum|fecha|erstellt)($|_|\b)|日期|时间|日付|날짜/i;
+// (a rating column must also hold numbers or written ratings: a German "Bewertung" of review texts stays text)
+const RATING_HINTS = /(^|_|\b)(rating|ratings|stars?|score|nps|rate|grade|satisfaction|satisfied|csat|recommend|bewertung|sterne|punkte|valoraci[oó]n|puntuaci[oó]n|calificaci[oó]n|estrellas|[ée]toiles|avalia[cç][aã]o|estrelas|valutazione|stelle|beoordeling|sterren)($|_|\b)|评分|星级|打分|评星|分数|满意度|评价等级|推荐|評価|별점|평점/i;
+const CATEGORY_HINTS = /(^|_|\b)(product|version|app_?version|platform|plan|tier|channel|category|segment|region|country|market|os|device|source|store|team|feature|area|component|type|language|locale|lang|browser|release|sku|brand|model|topic|produkt|kategorie|plattform|producto|categor[ií]a|plataforma|produit|cat[ée]gorie|plateforme|prodotto)($|_|\b)|产品|版本|平台|渠道|类别|类型|分类|地区|套餐|系统|机型|来源/i;
 const ID_HINTS = /(^|_|\b)(id|uuid|guid|key|no|number|#)($|_|\b)|编号/i;
 
 function tokens(name: string): string[] {
@@ -73,8 +79,8 @@ export function hasTextNameHint(name: string): boolean {
   const t = tokens(name);
   if (t.some((x) => NOT_TEXT_TOKENS.has(x))) return false;
   if (t.some((x) => TEXT_HINTS.has(x))) return true;
-  // Chinese headers are not split into words.
-  for (const h of TEXT_HINTS) if (/[\u4e00-\u9fff]/.test(h) && name.includes(h)) return true;
+  // Chinese, Japanese and Korean headers are not split into words.
+  for (const h of TEXT_HINTS) if (/[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]/.test(h) && name.includes(h)) return true;
   return false;
 }
 
