@@ -1,5 +1,5 @@
 // `product-forge generate prd|copy|personas --brief FILE [--evidence FILE|DIR ...] [--backend local|openai-compatible|template]
-//   [--options JSON] [--out FILE [--force]] [--model ID|DIR] [--endpoint URL] [--models-path DIR] [--max-new-tokens N]`
+//   [--options JSON] [--out FILE [--force]] [--model ID|DIR [--download]] [--endpoint URL] [--models-path DIR] [--max-new-tokens N]`
 // Streams the Markdown document to stdout or atomically into --out. API key: env PRODUCT_FORGE_API_KEY.
 import { existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
@@ -30,11 +30,15 @@ import { EXIT, isStdoutClosed, onStopSignals, printError, printWarning, reportFa
 
 const USAGE = `usage: product-forge generate prd|copy|personas --brief FILE [--evidence FILE|DIR ...]
   [--backend local|openai-compatible|template] [--options JSON] [--out FILE|- [--force]] [-q]
-  [--model ID|DIR] [--endpoint URL] [--models-path DIR] [--max-new-tokens N]
+  [--model ID|DIR] [--download] [--endpoint URL] [--models-path DIR] [--max-new-tokens N]
 options JSON: {"audience","tone","channel":"landing-page|app-store|email|social-post","framework":"AIDA|PAS|FAB|BAB","variants":N,"count":N|"auto","seed":N,"temperature":T}
 backend: local by default (onnx-community/Qwen2.5-0.5B-Instruct when installed, or --model); when neither --backend nor --model
   is given and no local model is installed, the document is written with the template backend (said on stderr)
-env: PRODUCT_FORGE_API_KEY (openai-compatible), PRODUCT_FORGE_MODELS_PATH (local models folder)`;
+--download: a local model that is not installed is downloaded from the Hugging Face hub (the flag is the consent):
+  its config and tokenizer files and one ONNX variant (the smaller of q4 and q8, else fp32), each verified against the hub's
+  sha256 / git sha1, into ~/.cache/product-forge/models/<owner>/<name>; progress on stderr (not with -q)
+env: PRODUCT_FORGE_API_KEY (openai-compatible), PRODUCT_FORGE_MODELS_PATH (local models folder),
+  PRODUCT_FORGE_HUB_URL (a Hugging Face hub mirror for --download)`;
 
 const DEFAULT_LOCAL_MODEL = 'onnx-community/Qwen2.5-0.5B-Instruct';
 const DEFAULT_ENDPOINT = 'http://localhost:11434/v1';
@@ -54,6 +58,8 @@ interface Args {
   model?: string;
   endpoint: string;
   modelsPath?: string;
+  /** --download: a local model that is not installed may be downloaded (the flag is the consent). */
+  download?: boolean;
 }
 
 function parseArgs(argv: string[], warnings: string[] = []): Args {
@@ -103,6 +109,7 @@ function parseArgs(argv: string[], warnings: string[] = []): Args {
       case '--model': a.model = need(i++, f); break;
       case '--endpoint': a.endpoint = need(i++, f); break;
       case '--models-path': a.modelsPath = need(i++, f); break;
+      case '--download': a.download = true; break;
       case '--max-new-tokens': a.options.maxNewTokens = positiveInt(need(i++, f), f); break;
       case '--channel': case '--framework': case '--tone': case '--audience': case '--variants': case '--personas':
         Object.assign(a.options, normalizeOptions({ [f === '--personas' ? 'count' : f.slice(2)]: need(i++, f) }, (m) => warnings.push(m)));
@@ -184,18 +191,40 @@ async function localBackend(args: Args, signal: AbortSignal, cleanup: (fn: () =>
     // a path, not an id
     throw new UserError(existsSync(asDir) ? `--model ${id} is not a model folder (no config.json): a text-generation model in the Hugging Face layout has config.json, tokenizer.json and onnx/` : `--model ${id}: no such folder`);
   } else {
-    const { resolveModel } = await import('../core/models/registry');
+    const { resolveModel, ModelNotInstalledError } = await import('../core/models/registry');
+    const cacheDir = path.join(os.homedir(), '.cache', 'product-forge', 'models');
+    const modelsPath = args.modelsPath ?? process.env.PRODUCT_FORGE_MODELS_PATH;
+    const progress = downloadProgress(!!args.quiet);
     try {
       const r = await resolveModel(id, {
-        modelsPath: args.modelsPath ?? process.env.PRODUCT_FORGE_MODELS_PATH,
+        modelsPath,
         bundledDir: path.resolve(__dirname, '..', 'models'),
-        cacheDir: path.join(os.homedir(), '.cache', 'product-forge', 'models'),
-        allowDownload: false,
+        cacheDir,
+        task: 'text-generation',
+        allowDownload: !!args.download,
+        // --download is the consent: say what comes, from where, and where it goes
+        confirmDownload: async (e) => {
+          progress.start(e, path.join(cacheDir, ...id.split('/')));
+          return true;
+        },
+        onProgress: progress.update,
         signal,
       });
+      progress.end();
       dir = r.dir;
     } catch (e) {
-      if (e instanceof UserError) throw new BackendUnavailableError(`No local model "${id}" found (${e.message.replace(/\s+/g, ' ')})`, 'local');
+      progress.end();
+      if (e instanceof ModelNotInstalledError && e.downloadFrom && !args.download) {
+        throw new BackendUnavailableError(
+          `No local model "${id}" found (not in --models-path${modelsPath ? ` ${modelsPath}` : ''} or ${path.join(cacheDir, ...id.split('/'))}); ` +
+            `pass --download to download it from the Hugging Face hub, or --models-path DIR with a folder that has it`,
+          'local',
+        );
+      }
+      if (e instanceof UserError) {
+        const why = e.message.replace(/\s+/g, ' ');
+        throw new BackendUnavailableError(args.download ? `Could not get the local model "${id}": ${why.replace(/\.$/, '')}` : `No local model "${id}" found (${why})`, 'local');
+      }
       throw e;
     }
   }
@@ -204,6 +233,50 @@ async function localBackend(args: Args, signal: AbortSignal, cleanup: (fn: () =>
   cleanup(() => runtime.dispose());
   await runtime.request('load', { modelId, modelDir: dir, task: 'text-generation', device: 'cpu' }, { signal });
   return new LocalGenerator(runtime, modelId);
+}
+
+/** --download's lines on stderr: what is downloaded, then each file's progress (at most every 2 s); nothing with -q. */
+function downloadProgress(quiet: boolean): {
+  start: (e: { id: string; files: { path: string; size: number }[]; url?: string; source?: string; onnx?: unknown; dtype?: string }, dir: string) => void;
+  update: (file: string, loaded: number, total: number) => void;
+  end: () => void;
+} {
+  const out = (s: string) => { if (!quiet) process.stderr.write(s); };
+  const mb = (n: number) => (n / 1e6).toFixed(1);
+  const tty = !!process.stderr.isTTY;
+  let last = 0;
+  let current = '';
+  let open = false;
+  return {
+    start: (e, dir) => {
+      const total = e.files.reduce((s, f) => s + f.size, 0);
+      let host = 'huggingface.co';
+      try {
+        if (e.url) host = new URL(e.url).host;
+      } catch {
+        /* the default */
+      }
+      const what = typeof e.onnx === 'string' ? `${e.onnx} (${e.dtype}) and ${e.files.length - 1} config/tokenizer files` : `${e.files.length} files`;
+      out(`product-forge: downloading ${e.id} from ${host}: ${what}, ${mb(total)} MB, each file verified, into ${dir}\n`);
+    },
+    update: (file, loaded, total) => {
+      const now = Date.now();
+      const done = loaded >= total;
+      if (file === current && !done && now - last < 2000) return;
+      if (file !== current && !done && total < 1e6) return; // small files: one line when done
+      current = file;
+      last = now;
+      const line = `product-forge: downloading ${file}: ${mb(loaded)} / ${mb(total)} MB${done ? ' done' : ''}`;
+      if (tty) {
+        out(`\r${line}\x1b[K${done ? '\n' : ''}`);
+        open = !done;
+      } else out(`${line}\n`);
+    },
+    end: () => {
+      if (open) out('\n');
+      open = false;
+    },
+  };
 }
 
 export async function runGenerate(argv: string[]): Promise<number> {
@@ -252,7 +325,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
         backend = await localBackend(args, ac.signal, (fn) => cleanups.push(fn));
       } catch (e) {
         // Nothing asked for a model: a first run without one still gets the evidence-based document.
-        if (!(e instanceof BackendUnavailableError) || args.backendGiven || args.model) throw e;
+        if (!(e instanceof BackendUnavailableError) || args.backendGiven || args.model || args.download) throw e;
         process.stderr.write(
           `product-forge: note: ${e.message}; writing with the template backend (the evidence, quotes and counts, no drafted prose). ` +
             `For drafted prose: --backend local --model DIR, or --backend openai-compatible --endpoint URL.\n`,

@@ -210,6 +210,14 @@ class DocumentSink {
   }
 }
 
+function hostOf(url: string | undefined): string {
+  try {
+    return url ? new URL(url).host : 'huggingface.co';
+  } catch {
+    return 'huggingface.co';
+  }
+}
+
 async function buildBackend(services: Services, backend: BackendKind, signal: AbortSignal, report: (m: string) => void, loaded: Map<string, number>): Promise<TextGenerator | 'template'> {
   const cfg = readConfig(undefined, services.output);
   if (backend === 'template') return 'template';
@@ -231,8 +239,20 @@ async function buildBackend(services: Services, backend: BackendKind, signal: Ab
       bundledDir: vscode.Uri.joinPath(services.context.extensionUri, 'models').fsPath,
       cacheDir: vscode.Uri.joinPath(services.context.globalStorageUri, 'models').fsPath,
       allowDownload: cfg.allowModelDownloads,
+      // Not in the manifest: downloaded from the Hugging Face hub (its config, tokenizer and one ONNX variant)
+      task: 'text-generation',
       confirmDownload: async (e) =>
-        (await vscode.window.showWarningMessage(`Download the model ${e.id} (${(e.files.reduce((s, f) => s + f.size, 0) / 1e6).toFixed(0)} MB)?`, { modal: true, detail: 'Your brief and evidence never leave this machine.' }, 'Download')) === 'Download',
+        (await vscode.window.showWarningMessage(
+          `Download the model ${e.id} (${(e.files.reduce((s, f) => s + f.size, 0) / 1e6).toFixed(0)} MB)?`,
+          {
+            modal: true,
+            detail:
+              (e.source === 'hub'
+                ? `From the Hugging Face hub (${hostOf(e.url)}): ${e.files.find((f) => f.path.endsWith('.onnx'))?.path ?? 'its ONNX model'}${e.dtype ? ` (${e.dtype})` : ''} with its config and tokenizer files, each checked against the hub's sha256 / git sha1, stored in the extension's storage. `
+                : '') + 'Your brief and evidence never leave this machine.',
+          },
+          'Download',
+        )) === 'Download',
       onProgress: (file, done, total) => report(`Downloading ${file}: ${(done / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB`),
       signal,
       log: (m) => services.output.info(m),

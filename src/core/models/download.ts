@@ -1,27 +1,38 @@
-// Downloads a manifest model into the cache: every file is streamed into a temp folder next to the
-// target (hashed while it streams, size and sha256 checked), then the folder is renamed into place.
-// Cancelled or failed downloads remove the temp folder: nothing half-written is left behind.
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+// Downloads a model into the cache: a manifest model (pinned sha256 per file) or a model planned from the
+// Hugging Face hub (./hub: sha256 of LFS files, the git blob sha1 of small ones). Every file is streamed into
+// a temp folder next to the target (hashed while it streams, size and hash checked), then the folder is
+// renamed into place. Cancelled or failed downloads remove the temp folder: nothing half-written is left behind.
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { CancelledError, UserError } from '../types';
-import type { ManifestEntry } from './registry';
+import { hubBase } from './hub';
+import type { ManifestEntry, ManifestFile } from './registry';
 
 export interface DownloadOptions {
   signal?: AbortSignal;
   onProgress?: (file: string, loaded: number, total: number) => void;
+  /** A JSON file written into the model folder before it is moved into place (what was downloaded, for later checks). */
+  record?: { file: string; data: unknown };
 }
 
-/** URL of one file: entry.url + '/' + path, or the Hugging Face hub's resolve URL. */
+/** URL of one file: entry.url + '/' + path, or the Hugging Face hub's resolve URL (PRODUCT_FORGE_HUB_URL for a mirror). */
 export function fileUrl(entry: ManifestEntry, relPath: string): string {
   const encoded = relPath.split('/').map(encodeURIComponent).join('/');
   if (entry.url) return `${entry.url.replace(/\/+$/, '')}/${encoded}`;
-  return `https://huggingface.co/${entry.id}/resolve/main/${encoded}`;
+  return `${hubBase()}/${entry.id}/resolve/main/${encoded}`;
 }
+
+const hint = (entry: ManifestEntry) =>
+  entry.source === 'hub' ? `or put a copy of ${entry.id} in productForge.modelsPath.` : 'or set productForge.modelsPath to a folder that has the model.';
 
 export async function downloadModel(entry: ManifestEntry, targetDir: string, opts: DownloadOptions = {}): Promise<void> {
   const { signal } = opts;
+  // Every file is checked: one the listing gives no hash for is never downloaded.
+  for (const f of entry.files) {
+    if (!f.sha256 && !f.gitSha1) throw new UserError(`${entry.id} ${f.path} has no hash to check it against: it is not downloaded.`);
+  }
   const parent = path.dirname(targetDir);
   mkdirSync(parent, { recursive: true });
   const tmp = path.join(parent, `.${path.basename(targetDir)}.download-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -29,9 +40,10 @@ export async function downloadModel(entry: ManifestEntry, targetDir: string, opt
   try {
     for (const f of entry.files) {
       if (signal?.aborted) throw new CancelledError();
-      await downloadFile(entry, f.path, f.size, f.sha256, path.join(tmp, ...f.path.split('/')), opts);
+      await downloadFile(entry, f, path.join(tmp, ...f.path.split('/')), opts);
     }
     if (signal?.aborted) throw new CancelledError();
+    if (opts.record) writeFileSync(path.join(tmp, opts.record.file), `${JSON.stringify(opts.record.data, null, 2)}\n`);
     // Replace an existing (corrupt or partial) copy: move it aside first so the rename is atomic.
     let old: string | undefined;
     if (existsSync(targetDir)) {
@@ -46,14 +58,8 @@ export async function downloadModel(entry: ManifestEntry, targetDir: string, opt
   }
 }
 
-async function downloadFile(
-  entry: ManifestEntry,
-  rel: string,
-  size: number,
-  sha256: string,
-  dest: string,
-  opts: DownloadOptions,
-): Promise<void> {
+async function downloadFile(entry: ManifestEntry, f: ManifestFile, dest: string, opts: DownloadOptions): Promise<void> {
+  const { path: rel, size } = f;
   const url = fileUrl(entry, rel);
   let res: Response;
   try {
@@ -61,14 +67,21 @@ async function downloadFile(
   } catch (err) {
     if (opts.signal?.aborted) throw new CancelledError();
     const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-    throw new UserError(`Could not download ${entry.id} (${url}: ${cause}). Check the network connection, or set productForge.modelsPath to a folder that has the model.`);
+    throw new UserError(`Could not download ${entry.id} (${url}: ${cause}). Check the network connection, ${hint(entry)}`);
   }
   if (!res.ok || !res.body) {
-    throw new UserError(`Could not download ${entry.id}: ${url} answered HTTP ${res.status}. Set productForge.modelsPath to a folder that has the model.`);
+    if (entry.source === 'hub' && (res.status === 401 || res.status === 403)) {
+      throw new UserError(
+        `Could not download ${entry.id}: ${url} answered HTTP ${res.status}: the model is gated or private on the Hugging Face hub, and Product Forge sends no token. Accept its terms there, download it yourself, and put its folder in productForge.modelsPath.`,
+      );
+    }
+    throw new UserError(`Could not download ${entry.id}: ${url} answered HTTP ${res.status}. Try again later, ${hint(entry)}`);
   }
   mkdirSync(path.dirname(dest), { recursive: true });
   const out = createWriteStream(dest);
-  const hash = createHash('sha256');
+  const sha256: Hash | undefined = f.sha256 ? createHash('sha256') : undefined;
+  // git's blob id: sha1("blob <size>\0" + bytes)
+  const sha1: Hash | undefined = f.gitSha1 ? createHash('sha1').update(`blob ${size}\0`) : undefined;
   let loaded = 0;
   let lastReport = 0;
   try {
@@ -76,7 +89,8 @@ async function downloadFile(
       if (opts.signal?.aborted) throw new CancelledError();
       loaded += chunk.byteLength;
       if (loaded > size) break;
-      hash.update(chunk);
+      sha256?.update(chunk);
+      sha1?.update(chunk);
       if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve));
       const now = Date.now();
       if (now - lastReport > 100 || loaded === size) {
@@ -84,19 +98,22 @@ async function downloadFile(
         opts.onProgress?.(rel, loaded, size);
       }
     }
+    if (size === 0) opts.onProgress?.(rel, 0, 0);
     out.end();
     await finished(out);
   } catch (err) {
     out.destroy();
     if (opts.signal?.aborted) throw new CancelledError();
     if (err instanceof CancelledError || err instanceof UserError) throw err;
-    throw new UserError(`Could not download ${entry.id} (${url}: ${(err as Error).message}). Try again, or set productForge.modelsPath to a folder that has the model.`);
+    throw new UserError(`Could not download ${entry.id} (${url}: ${(err as Error).message}). Try again, ${hint(entry)}`);
   }
   if (loaded !== size) {
-    throw new UserError(`Download of ${entry.id} ${rel} has ${loaded > size ? 'more than ' : ''}${loaded} bytes, expected ${size}. Try again later, or set productForge.modelsPath to a folder that has the model.`);
+    throw new UserError(`Download of ${entry.id} ${rel} has ${loaded > size ? 'more than ' : ''}${loaded} bytes, expected ${size}. Try again later, ${hint(entry)}`);
   }
-  const actual = hash.digest('hex');
-  if (actual.toLowerCase() !== sha256.toLowerCase()) {
-    throw new UserError(`Download of ${entry.id} ${rel} failed its sha256 check. Try again later, or set productForge.modelsPath to a folder that has the model.`);
+  if (sha256 && sha256.digest('hex') !== f.sha256!.toLowerCase()) {
+    throw new UserError(`Download of ${entry.id} ${rel} failed its sha256 check. Try again later, ${hint(entry)}`);
+  }
+  if (sha1 && sha1.digest('hex') !== f.gitSha1!.toLowerCase()) {
+    throw new UserError(`Download of ${entry.id} ${rel} failed its git sha1 check (its bytes are not the hub's). Try again later, ${hint(entry)}`);
   }
 }

@@ -1,18 +1,26 @@
 // Model registry: the bundled manifest (models/manifest.json) and where a model id resolves to on
 // disk. Order: productForge.modelsPath -> the extension's bundled models/ -> the cache -> a download
-// (only when allowed and the user consents). No 'vscode' import: the CLI uses it as is.
+// (only when allowed and the user consents): a manifest model with its pinned sha256 per file, any other
+// model from the Hugging Face hub (./hub, when the caller names the task) verified by the hashes the hub
+// lists. No 'vscode' import: the CLI uses it as is.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CancelledError, throwIfAborted, UserError } from '../types';
 import { downloadModel } from './download';
+import { planHubDownload, type HubEntry, type HubTask } from './hub';
 
 export interface ManifestFile {
   /** Relative to the model folder, '/'-separated (e.g. "onnx/model.onnx"). */
   path: string;
-  sha256: string;
+  /** sha256 (hex): every file of a manifest model; of a hub model, the files stored with git LFS. */
+  sha256?: string;
   size: number;
+  /** git blob sha1 (hex) of the file: a hub model's small files (not stored with LFS). */
+  gitSha1?: string;
 }
+/** A file to download or check: the manifest's and the hub's alike. */
+export type ModelFile = ManifestFile;
 export interface ManifestEntry {
   id: string;
   task: 'text-classification' | 'text-generation' | string;
@@ -25,6 +33,8 @@ export interface ManifestEntry {
   files: ManifestFile[];
   /** Base URL the files are downloaded from (file URL = url + '/' + file.path); default the Hugging Face hub. */
   url?: string;
+  /** 'hub': not in the manifest; planned from the Hugging Face hub's file listing (see ./hub HubEntry). */
+  source?: 'manifest' | 'hub';
 }
 export interface Manifest {
   version: 1;
@@ -47,8 +57,19 @@ export interface ResolveOptions {
   /** Where downloads go (the extension's global storage /models, or ~/.cache/product-forge/models for the CLI). */
   cacheDir?: string;
   allowDownload?: boolean;
-  /** Asked before every download; resolve false to decline. */
+  /**
+   * Asked before every download; resolve false to decline. Gets the manifest entry, or for a model from the
+   * Hugging Face hub a HubEntry (source 'hub', the ONNX file and dtype chosen, the files with their sizes).
+   */
   confirmDownload?: (entry: ManifestEntry) => Promise<boolean>;
+  /**
+   * The task the model is for. Given, a model that is not in the manifest can be downloaded from the Hugging
+   * Face hub (when allowDownload, cacheDir and confirmDownload are given): its JSON files and the ONNX variant
+   * best for the task. Not given, only manifest models are ever downloaded.
+   */
+  task?: HubTask;
+  /** The hub's base URL (a mirror; tests). Default: env PRODUCT_FORGE_HUB_URL, else https://huggingface.co. */
+  hubUrl?: string;
   onProgress?: (file: string, loaded: number, total: number) => void;
   signal?: AbortSignal;
   /** 'size': sizes only; 'sha256' (default): sizes always, sha256 once per (path, mtime, size) per process. */
@@ -61,6 +82,44 @@ const MODEL_ID = /^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/;
 
 export function isValidModelId(id: string): boolean {
   return typeof id === 'string' && MODEL_ID.test(id) && !id.includes('..');
+}
+
+/** resolveModel found no copy: the model is not installed (and, for a hub model, downloads were not allowed). */
+export class ModelNotInstalledError extends UserError {
+  constructor(
+    message: string,
+    readonly modelId: string,
+    /** Where a download would come from: the manifest's pinned files, the Hugging Face hub, or nowhere. */
+    readonly downloadFrom: 'manifest' | 'hub' | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** The file a hub download leaves in the model folder: what was downloaded, for the checks of later loads. */
+export const HUB_RECORD_FILE = '.product-forge-download.json';
+
+interface HubRecord {
+  id: string;
+  source: 'hub';
+  hub: string;
+  onnx: string;
+  dtype: string;
+  downloadedAt: string;
+  files: ManifestFile[];
+}
+
+/** The record of a hub download in dir, as an entry to verify the folder against; undefined when there is none. */
+function readHubRecord(dir: string, modelId: string): ManifestEntry | undefined {
+  const file = path.join(dir, HUB_RECORD_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    const r = JSON.parse(readFileSync(file, 'utf8')) as HubRecord;
+    if (r.id !== modelId || !Array.isArray(r.files) || !r.files.every((f) => f && validRelPath(f.path) && Number.isSafeInteger(f.size))) return undefined;
+    return { id: r.id, task: 'hub', files: r.files, dtype: r.dtype, source: 'hub' };
+  } catch {
+    return undefined;
+  }
 }
 
 function validRelPath(p: unknown): p is string {
@@ -120,34 +179,54 @@ export async function sha256File(file: string, signal?: AbortSignal): Promise<st
   return hash.digest('hex');
 }
 
+/** git's blob id of a file: sha1("blob <size>\0" + bytes). */
+export async function gitBlobSha1File(file: string, size: number, signal?: AbortSignal): Promise<string> {
+  const hash = createHash('sha1').update(`blob ${size}\0`);
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream) {
+      if (signal?.aborted) throw new CancelledError();
+      hash.update(chunk as Buffer);
+    }
+  } finally {
+    stream.destroy();
+  }
+  return hash.digest('hex');
+}
+
 const FIX_HINT =
   'Reinstall the extension, set productForge.modelsPath to a folder that has it, or enable productForge.allowModelDownloads.';
+const HUB_FIX_HINT = 'Delete the folder and download the model again, or set productForge.modelsPath to a folder that has it.';
 
 /**
  * Checks a model folder against its manifest entry: every file present, sizes equal, and (mode
  * 'sha256') hashes equal, each file hashed at most once per (path, mtime, size). Throws a UserError
  * naming the first bad file.
  */
-export async function verifyModelDir(dir: string, entry: ManifestEntry, mode: 'size' | 'sha256' = 'sha256', signal?: AbortSignal): Promise<void> {
+export async function verifyModelDir(dir: string, entry: ManifestEntry, mode: 'size' | 'sha256' = 'sha256', signal?: AbortSignal, fixHint = FIX_HINT): Promise<void> {
   for (const f of entry.files) {
     const file = path.join(dir, ...f.path.split('/'));
     let st;
     try {
       st = statSync(file);
     } catch {
-      throw new UserError(`Model file ${file} is missing. ${FIX_HINT}`);
+      throw new UserError(`Model file ${file} is missing. ${fixHint}`);
     }
-    if (!st.isFile()) throw new UserError(`Model file ${file} is not a file. ${FIX_HINT}`);
+    if (!st.isFile()) throw new UserError(`Model file ${file} is not a file. ${fixHint}`);
     if (st.size !== f.size) {
-      throw new UserError(`Model file ${file} is corrupt (${st.size} bytes, expected ${f.size}). ${FIX_HINT}`);
+      throw new UserError(`Model file ${file} is corrupt (${st.size} bytes, expected ${f.size}). ${fixHint}`);
     }
-    if (mode === 'sha256') {
+    if (mode === 'sha256' && (f.sha256 || f.gitSha1)) {
       const key = `${file}|${st.mtimeMs}|${st.size}`;
       if (verifiedHashes.has(key)) continue;
       throwIfAborted(signal);
-      const actual = await sha256File(file, signal);
-      if (actual.toLowerCase() !== f.sha256.toLowerCase()) {
-        throw new UserError(`Model file ${file} is corrupt (sha256 mismatch). ${FIX_HINT}`);
+      if (f.sha256) {
+        const actual = await sha256File(file, signal);
+        if (actual.toLowerCase() !== f.sha256.toLowerCase()) {
+          throw new UserError(`Model file ${file} is corrupt (sha256 mismatch). ${fixHint}`);
+        }
+      } else if ((await gitBlobSha1File(file, st.size, signal)) !== f.gitSha1!.toLowerCase()) {
+        throw new UserError(`Model file ${file} is corrupt (git sha1 mismatch). ${fixHint}`);
       }
       verifiedHashes.add(key);
     }
@@ -236,7 +315,12 @@ export async function resolveModel(modelId: string, opts: ResolveOptions): Promi
     if (!isDir(dir)) return false;
     try {
       if (entry) await verifyModelDir(dir, entry, mode, opts.signal);
-      else checkUserModelDir(dir);
+      else {
+        checkUserModelDir(dir);
+        // A model downloaded from the hub is checked against what was downloaded (sizes; hashes once per file and process).
+        const record = readHubRecord(dir, modelId);
+        if (record) await verifyModelDir(dir, record, mode, opts.signal, HUB_FIX_HINT);
+      }
       return true;
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
@@ -254,32 +338,81 @@ export async function resolveModel(modelId: string, opts: ResolveOptions): Promi
   const cached = opts.cacheDir ? path.join(path.resolve(opts.cacheDir), ...modelId.split('/')) : undefined;
   if (cached && (await tryDir(cached))) return { dir: cached, source: 'cache', entry };
 
-  // 4. download
-  if (!entry) {
+  // 4. download: a manifest model with its pinned hashes; any other from the Hugging Face hub when the caller names the task
+  const where = `productForge.modelsPath${opts.modelsPath ? ` (${opts.modelsPath})` : ' (not set)'}`;
+  if (!entry && !opts.task) {
     throw firstError ??
-      new UserError(
-        `Model ${modelId} was not found: it is not a bundled model and no folder ${modelId} exists in productForge.modelsPath${opts.modelsPath ? ` (${opts.modelsPath})` : ' (not set)'}.`,
-      );
+      new ModelNotInstalledError(`Model ${modelId} was not found: it is not a bundled model and no folder ${modelId} exists in ${where}.`, modelId, undefined);
   }
-  const sizeMb = (entry.files.reduce((s, f) => s + f.size, 0) / 1e6).toFixed(1);
   if (!opts.allowDownload || !cached) {
     if (firstError) throw firstError;
-    throw new UserError(
+    if (!entry) {
+      throw new ModelNotInstalledError(
+        `Model ${modelId} was not found: it is not a bundled model and no folder ${modelId} exists in ${where}${cached ? ' or in the download cache' : ''}. ` +
+          `Enable productForge.allowModelDownloads to download it (from the Hugging Face hub, after asking you), or set productForge.modelsPath to a folder that has it.`,
+        modelId,
+        'hub',
+      );
+    }
+    const sizeMb = (entry.files.reduce((s, f) => s + f.size, 0) / 1e6).toFixed(1);
+    throw new ModelNotInstalledError(
       `Model ${modelId} is not installed. Enable productForge.allowModelDownloads to download it (${sizeMb} MB), or set productForge.modelsPath to a folder that has it.`,
+      modelId,
+      'manifest',
     );
+  }
+  const declined = () =>
+    new UserError(`Model ${modelId} was not downloaded (declined). Run the command again and accept the download, or set productForge.modelsPath to a folder that has it.`);
+  if (!entry) {
+    if (!opts.confirmDownload) throw declined(); // nobody to ask: nothing is listed or downloaded
+    if (firstError) log(`${firstError.message} Downloading ${modelId} again.`);
+    return downloadFromHub(modelId, opts.task!, cached, opts, log, declined);
   }
   const ok = opts.confirmDownload ? await opts.confirmDownload(entry) : false;
   throwIfAborted(opts.signal);
-  if (!ok) {
-    throw new UserError(`Model ${modelId} was not downloaded (declined). Run the command again and accept the download, or set productForge.modelsPath to a folder that has it.`);
-  }
+  if (!ok) throw declined();
   await downloadModel(entry, cached, { signal: opts.signal, onProgress: opts.onProgress });
   // Freshly hashed while downloading; record so the next load does not hash again.
   await verifyModelDir(cached, entry, 'size', opts.signal);
-  for (const f of entry.files) {
-    const file = path.join(cached, ...f.path.split('/'));
+  rememberVerified(cached, entry.files);
+  return { dir: cached, source: 'download', entry };
+}
+
+function rememberVerified(dir: string, files: ManifestFile[]): void {
+  for (const f of files) {
+    const file = path.join(dir, ...f.path.split('/'));
     const st = statSync(file);
     verifiedHashes.add(`${file}|${st.mtimeMs}|${st.size}`);
   }
-  return { dir: cached, source: 'download', entry };
+}
+
+/** Lists the model on the hub, chooses its files for the task, asks, downloads and verifies them into `target`. */
+async function downloadFromHub(
+  modelId: string,
+  task: HubTask,
+  target: string,
+  opts: ResolveOptions,
+  log: (msg: string) => void,
+  declined: () => UserError,
+): Promise<ResolvedModel> {
+  const plan: HubEntry = await planHubDownload(modelId, task, { base: opts.hubUrl, signal: opts.signal });
+  const total = plan.files.reduce((s, f) => s + f.size, 0);
+  log(`${modelId} on the Hugging Face hub (${plan.hub}): ${plan.onnx} (${plan.dtype}) and ${plan.files.length - 1} other file${plan.files.length === 2 ? '' : 's'}, ${(total / 1e6).toFixed(1)} MB.`);
+  throwIfAborted(opts.signal);
+  const ok = await opts.confirmDownload!(plan);
+  throwIfAborted(opts.signal);
+  if (!ok) throw declined();
+  const record: HubRecord = {
+    id: modelId,
+    source: 'hub',
+    hub: plan.hub,
+    onnx: plan.onnx,
+    dtype: plan.dtype,
+    downloadedAt: new Date().toISOString(),
+    files: plan.files.map((f) => ({ path: f.path, size: f.size, ...(f.sha256 ? { sha256: f.sha256 } : { gitSha1: f.gitSha1 }) })),
+  };
+  await downloadModel(plan, target, { signal: opts.signal, onProgress: opts.onProgress, record: { file: HUB_RECORD_FILE, data: record } });
+  rememberVerified(target, plan.files);
+  log(`Downloaded ${modelId} (${plan.onnx}, verified) into ${target}.`);
+  return { dir: target, source: 'download' };
 }

@@ -132,10 +132,26 @@ function maxLengthOf(params: LoadParams, config: Record<string, unknown>): numbe
   return params.maxLength ? Math.min(params.maxLength, fromConfig) : fromConfig;
 }
 
-function onnxFile(params: LoadParams): string | undefined {
-  if (!params.dtype) return params.task === 'text-generation' ? undefined : 'onnx/model.onnx';
-  const suffix = DTYPE_SUFFIX[params.dtype];
+function onnxFile(params: LoadParams, dtype = params.dtype): string | undefined {
+  if (!dtype) return params.task === 'text-generation' ? undefined : 'onnx/model.onnx';
+  const suffix = DTYPE_SUFFIX[dtype];
   return suffix === undefined ? undefined : `onnx/model${suffix}.onnx`;
+}
+
+/** The variants tried, in order, when a folder has no onnx/model.onnx and no dtype is given. */
+const VARIANT_ORDER = ['q4', 'q8', 'fp16', 'int8', 'uint8', 'q4f16', 'bnb4'];
+
+/**
+ * The dtype to load when none is given and the folder has no onnx/model.onnx (a model downloaded from the hub
+ * as one variant, or a user's q4-only folder): the config's transformers.js dtype when its file is there, else
+ * the first variant of VARIANT_ORDER present. Undefined (as before) when onnx/model.onnx is there or no variant is.
+ */
+export function detectDtype(modelDir: string, config: Record<string, unknown>): string | undefined {
+  const has = (d: string) => existsSync(path.join(modelDir, 'onnx', `model${DTYPE_SUFFIX[d]}.onnx`));
+  if (has('fp32')) return undefined;
+  const cfgDtype = (config['transformers.js_config'] as { dtype?: unknown } | undefined)?.dtype;
+  if (typeof cfgDtype === 'string' && cfgDtype !== 'fp32' && DTYPE_SUFFIX[cfgDtype] !== undefined && has(cfgDtype)) return cfgDtype;
+  return VARIANT_ORDER.find(has);
 }
 
 async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResult> {
@@ -153,7 +169,12 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
   const labels = task === 'text-classification' ? labelsOf(config, configFile) : undefined;
   const maxLength = task === 'text-classification' ? maxLengthOf(params, config) : undefined;
   requireFile(modelDir, 'tokenizer.json');
-  const rel = onnxFile(params);
+  let dtype = params.dtype;
+  if (!dtype) {
+    dtype = detectDtype(modelDir, config);
+    if (dtype) ctx.log('info', `${modelId}: ${modelDir} has no onnx/model.onnx; loading ${onnxFile(params, dtype)} (dtype ${dtype}).`);
+  }
+  const rel = onnxFile(params, dtype);
   const modelFile = rel ? requireFile(modelDir, rel) : path.join(modelDir, 'onnx');
 
   const existing = ctx.models.get(modelId);
@@ -161,7 +182,7 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
     existing &&
     existing.modelDir === modelDir &&
     existing.task === task &&
-    existing.dtype === params.dtype &&
+    existing.dtype === dtype &&
     existing.maxLength === maxLength &&
     existing.threads === params.threads &&
     (params.device === 'auto' || (params.device === 'cpu') === (existing.device === 'cpu'))
@@ -192,7 +213,7 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
       try {
         return await Auto.from_pretrained(modelDir, {
           device,
-          ...(params.dtype ? { dtype: params.dtype as never } : {}),
+          ...(dtype ? { dtype: dtype as never } : {}),
           local_files_only: true,
           session_options: sessionOptions(device, params.threads),
         });
@@ -228,7 +249,7 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
     tokenizer,
     encode,
     config,
-    dtype: params.dtype,
+    dtype,
     labels,
     maxLength,
     threads: params.threads,
