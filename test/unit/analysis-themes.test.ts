@@ -254,6 +254,9 @@ describe('analysis: themes', () => {
     const cut = extractTerms('价格便宜，但是做工粗糙，续航一般').map((t) => t.key);
     for (const k of ['价格', '做工', '续航']) assert.ok(cut.includes(k), k);
     for (const k of ['价格便', '做工粗', '续航一', '格便', '工粗']) assert.ok(!cut.includes(k), `${k} in ${cut.join(' ')}`);
+    // a sentiment word with a noun suffix is a topic
+    const nouns = extractTerms('稳定性太差，画面流畅度不错，识别准确率低').map((t) => t.key);
+    for (const k of ['稳定性', '流畅度', '准确率']) assert.ok(nouns.includes(k), `${k} missing from ${nouns.join(' ')}`);
     // the words a persona "talks about": topics only
     for (const w of ['great', 'never', 'customer', 'without', 'really', 'worked', '满意', '问题']) assert.equal(isTopicWord(w), false, w);
     for (const w of ['sync', 'battery', 'onboarding', '笔记', '物流']) assert.equal(isTopicWord(w), true, w);

@@ -510,3 +510,64 @@ describe('readers: exports in other languages', () => {
     }
   });
 });
+
+describe('readers: review follow-ups (no feedback lost to a guess)', () => {
+  let dir: string;
+  before(async () => (dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pf-followup-'))));
+  after(async () => fsp.rm(dir, { recursive: true, force: true }));
+  const itemsOf = async (name: string, data: string | Buffer) => {
+    const file = path.join(dir, name);
+    await fsp.writeFile(file, data);
+    const f = await openFeedbackFile(file);
+    const items: { line: number; text: string }[] = [];
+    for await (const b of f.batches()) items.push(...b.items.map((i) => ({ line: i.line, text: i.text })));
+    return { f, items };
+  };
+
+  it('a data row holding "Response" is no SurveyMonkey header', async () => {
+    const { f, items } = await itemsOf('resp.csv', 'ticket,kind,body\nT-1,Response,We have fixed the sync issue\nT-2,Question,How do I export my data to CSV\nT-3,Question,Why does the app log me out every day\n');
+    assert.equal(f.textColumn, 'body');
+    assert.deepEqual(items.map((i) => i.line), [2, 3, 4]);
+  });
+
+  it('a UTF-8 .txt with tabs stays lines of feedback; a short first review in a one-column CSV is an item', async () => {
+    const { f, items } = await itemsOf('chat.txt', 'Jane:\tLove it\nBob:\tThe app crashes every time I open the settings page\nAmy:\tSync is slow and the battery drains quickly\n');
+    assert.equal(f.format, 'txt');
+    assert.equal(items.length, 3);
+    assert.equal(items[0].text, 'Jane: Love it');
+    const one = await itemsOf('onecol.csv', 'Love it\nThe app crashes every time I open the settings page\nSync is slow and the battery drains quickly overnight\n');
+    assert.deepEqual(one.items.map((i) => i.line), [1, 2, 3]);
+    const headed = await itemsOf('headed.csv', 'feedback\nLove it\nThe app crashes every time I open the settings page\n');
+    assert.deepEqual(headed.items.map((i) => i.text), ['Love it', 'The app crashes every time I open the settings page']);
+  });
+
+  it('a JSON array of arrays without a header row keeps its first row', async () => {
+    const { items } = await itemsOf('aoa.json', JSON.stringify([['alice', 'Great app'], ['bob', 'Crashes on every start'], ['carol', 'Sync is slow']]));
+    assert.equal(items.length, 3);
+    const named = await itemsOf('aoa-named.json', JSON.stringify([['user', 'comment'], ['bob', 'Crashes on every start'], ['carol', 'Sync is slow']]));
+    assert.deepEqual(named.items.map((i) => i.text), ['Crashes on every start', 'Sync is slow']);
+  });
+
+  it('text that mentions tags or uses dashes, closings and "Thanks," in its body is kept whole', () => {
+    const kept = [
+      'if a<b and c>d the filter fails',
+      'The <div> tags in the editor break my layout',
+      'shame about <pre> blocks and Option<i32> types',
+      'Bug report\n----\nThe app crashes on start\nVersion 2.1',
+      'Pros: fast sync\n---\nCons: crashes on login every morning',
+      'Love the new update!\nThanks,\nbut dark mode is gone\nplease bring it back',
+      '物流很快\n谢谢，\n下次还来\n推荐给朋友',
+      'Sent from my iPhone\nAlso the login page freezes every single day',
+    ];
+    for (const s of kept) assert.equal(cleanCellText(s), s, s);
+    // real markup and real signatures still go
+    assert.equal(cleanCellText('<p>The export <b>fails</b></p><br>Please fix'), 'The export fails Please fix');
+    assert.equal(cleanCellText('The export fails since Monday.\n\nBest regards,\nPriya Sharma\nHead of Operations'), 'The export fails since Monday.');
+    assert.equal(cleanCellText('The export fails.\n-- \nJane'), 'The export fails.');
+    // many lines: only the end is looked at (was quadratic)
+    const long = Array.from({ length: 20000 }, (_, i) => (i % 2 ? 'Thanks,' : 'the sync failed again')).join('\n');
+    const t0 = Date.now();
+    cleanCellText(long);
+    assert.ok(Date.now() - t0 < 3000, `${Date.now() - t0} ms (was 15 s)`);
+  });
+});

@@ -37,6 +37,7 @@ describe('runtime text helpers', () => {
       for (const u of units) assert.equal(text.slice(u.start, u.end), u.token);
       // Japanese and Korean stay one character per unit
       assert.deepEqual(splitUnits('とても良い').map((u) => u.token), ['と', 'て', 'も', '良', 'い']);
+      assert.deepEqual(splitUnits('東京駅は便利').map((u) => u.token), ['東', '京', '駅', 'は', '便', '利'], 'kanji in Japanese text too');
     });
     it('keeps UTF-16 spans right around astral characters', () => {
       const text = '😀 great 𠀋好';

@@ -32,6 +32,7 @@ export const MIN_DRIVER_WEIGHT = 0.005;
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const HAN = /\p{Script=Han}/u;
+const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
 const WORD = /[\p{L}\p{N}\p{M}]/u;
 const JOINER = /['’\-_.]/u;
 
@@ -41,6 +42,8 @@ const JOINER = /['’\-_.]/u;
  */
 export function splitUnits(text: string): TextUnit[] {
   const units: TextUnit[] = [];
+  // Japanese (kana beside the kanji): every character on its own, as before; Chinese: words
+  const japanese = KANA.test(text);
   const chars = Array.from(text);
   let pos = 0;
   let wordStart = -1;
@@ -55,7 +58,7 @@ export function splitUnits(text: string): TextUnit[] {
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i];
     const next = chars[i + 1] ?? '';
-    if (HAN.test(ch)) {
+    if (HAN.test(ch) && !japanese) {
       close(pos);
       let run = ch;
       while (i + 1 < chars.length && HAN.test(chars[i + 1])) run += chars[++i];

@@ -217,6 +217,15 @@ function englishTerms(text: string, out: Map<string, string>): void {
 /** Lengths of the multi-character sentiment words. */
 const ZH_SENTIMENT_LENGTHS = [...new Set([...ZH_SENTIMENT].map((w) => w.length))].sort((a, b) => b - a);
 
+/** Noun suffixes that turn a sentiment word into a topic: 稳定性, 流畅度, 准确率, 舒适感. */
+const ZH_NOUN_SUFFIX = new Set([...'性度率感']);
+
+/** Length of the sentiment word starting at chars[i] (0: none; one followed by 性/度/率/感 is a noun, no sentiment word). */
+function sentimentWordAt(chars: string[], i: number): number {
+  const n = ZH_SENTIMENT_LENGTHS.find((k) => ZH_SENTIMENT.has(chars.slice(i, i + k).join(''))) ?? 0;
+  return n && ZH_NOUN_SUFFIX.has(chars[i + n] ?? '') ? 0 : n;
+}
+
 /**
  * Function-free segments of a Han run, also cut where a sentiment word stands: "价格便宜" gives "价格", not "价格便"
  * (an n-gram ending in the first character of 便宜), and "续航一般" gives "续航".
@@ -227,7 +236,7 @@ function zhSegments(run: string): string[] {
   const chars = Array.from(run);
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i];
-    const word = ZH_BREAK.has(ch) ? 1 : ZH_SENTIMENT_LENGTHS.find((n) => ZH_SENTIMENT.has(chars.slice(i, i + n).join(''))) ?? 0;
+    const word = ZH_BREAK.has(ch) ? 1 : sentimentWordAt(chars, i);
     if (word) {
       if (seg.length >= 2) segs.push(seg);
       seg = '';
@@ -259,7 +268,7 @@ export function zhWords(run: string): string[] {
       out.push(chars[i]);
       continue;
     }
-    const n = ZH_SENTIMENT_LENGTHS.find((k) => ZH_SENTIMENT.has(chars.slice(i, i + k).join(''))) ?? 0;
+    const n = sentimentWordAt(chars, i);
     if (n) {
       flush();
       out.push(chars.slice(i, i + n).join(''));
@@ -281,7 +290,9 @@ export function zhCandidate(g: string): boolean {
   // No generic or sentiment word at either edge ("更新以后", "登录失败" keeps only its parts).
   for (let k = 2; k < g.length; k++) {
     const head = g.slice(0, k), tail = g.slice(g.length - k);
-    if (ZH_SENTIMENT.has(head) || ZH_SENTIMENT.has(tail) || isZhFunction(head) || isZhFunction(tail)) return false;
+    // (a sentiment word with a noun suffix is a topic: 稳定性, 流畅度)
+    const nounOfSentiment = k === g.length - 1 && ZH_NOUN_SUFFIX.has(g[k]);
+    if ((ZH_SENTIMENT.has(head) && !nounOfSentiment) || ZH_SENTIMENT.has(tail) || isZhFunction(head) || isZhFunction(tail)) return false;
   }
   return true;
 }

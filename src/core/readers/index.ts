@@ -122,10 +122,12 @@ function looksLikeHeader(first: string[], rest: string[][]): boolean {
   const unusual = named.length !== first.length || new Set(named).size !== named.length || named.some((c) => c.length > 60);
   if (!rest.length) return !unusual && first.every((c) => c.length <= 30);
   if (first.length === 1) {
-    // One column: a review that happens to be short, or to say "at" or "month", is no name.
-    const h = first[0];
-    if (!nameLike(h) || h.length > 30) return false;
-    if (isKnownColumnName(h)) return !rest.some((r) => r[0] === h);
+    // One column: only a known column name ("feedback", "review", "评论") or a question is a header; a short first
+    // review ("Love it", "Great app") is an item, and so is one that happens to say "at" or "month".
+    const h = first[0].trim();
+    if (rest.some((r) => r[0] === first[0])) return false;
+    if (/[?？]$/.test(h) && h.length <= 120) return !rest.slice(0, 50).some((r) => /[?？]\s*$/.test(r[0] ?? ''));
+    return nameLike(h) && h.length <= 30 && isKnownColumnName(h);
   } else if (!unusual && first.some((c) => nameLike(c) && isKnownColumnName(c)) && !rest.some((r) => r.some((v, i) => v === first[i]))) return true;
   // A header cell is short compared with the column's values in at least one column, or a column is numeric below a text header.
   let evidence = 0, typed = 0;
@@ -141,7 +143,6 @@ function looksLikeHeader(first: string[], rest: string[][]): boolean {
     if (vals.includes(first[i])) evidence -= 1;
     if (/^[\p{Ll}\p{Lu}_ \u4e00-\u9fff][\p{L}\p{N}_ \-#/.()\u4e00-\u9fff]{0,30}$/u.test(first[i])) evidence += 0.25;
   }
-  if (first.length === 1) return evidence >= 1 && first[0].split(/\s+/).length <= 3;
   return unusual ? typed > 0 && evidence >= 2 : evidence >= 1;
 }
 
@@ -159,8 +160,13 @@ function surveyHeader(rows: string[][]): { names: string[]; rows: number; aliase
   }
   // SurveyMonkey: the questions (blank above a question's further options), then "Response", "Open-Ended Response" or
   // the answer option under each column.
+  // Its first columns are "Respondent ID" and "Collector ID"; without them, "Response" must be most of row 2 (a row of
+  // data that merely holds a cell "Response" is no second header row).
   const isResponse = (x: string) => /^(open-ended )?response$/i.test(x.trim());
-  if (a[0] && b.some(isResponse) && a.every((x, i) => x || (b[i] ?? '').trim())) {
+  const monkeyIds = a.some((x) => /^(respondent|collector) id$/i.test(x.trim()));
+  const subs = b.filter((x) => x.trim());
+  const mostlyResponses = subs.length >= 2 && subs.filter(isResponse).length >= subs.length * 0.5;
+  if (a[0] && b.some(isResponse) && (monkeyIds || mostlyResponses) && a.every((x, i) => x || (b[i] ?? '').trim())) {
     let q = '';
     const names = a.map((x, i) => {
       const sub = (b[i] ?? '').trim();
@@ -276,7 +282,7 @@ export async function inspectTable(file: string, opts: { maxJsonBytes?: number }
   const format = formatOf(file);
   if (!format || format === 'txt' || format === 'md') throw new UserError(`${file} is not a table (use a .csv, .tsv, .json or .jsonl file)`);
   const opened = await openText(file);
-  return (await inspectOpened(opened, file, sniffFormat(opened.sample, opened.sampleIsWhole, format), opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES)).t;
+  return (await inspectOpened(opened, file, sniffFormat(opened.sample, opened.sampleIsWhole, format, opened.encoding.label), opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES)).t;
 }
 
 function emptyReason(stats: ReadStats, format: FeedbackFormat, t?: TableInspection, col?: string): string {
@@ -291,15 +297,15 @@ function emptyReason(stats: ReadStats, format: FeedbackFormat, t?: TableInspecti
 }
 
 /**
- * The format of a file whose content says otherwise than its extension: a .txt that is a tab-separated table with a
- * header (Excel's "Unicode Text" export) is read as TSV, a .json holding one JSON object per line (Zendesk's and
- * many tools' "JSON" exports) as JSON Lines.
+ * The format of a file whose content says otherwise than its extension: a UTF-16 .txt that is a tab-separated table
+ * with a header (Excel's "Unicode Text" export) is read as TSV, a .json holding one JSON object per line (Zendesk's and
+ * many tools' "JSON" exports) as JSON Lines. A UTF-8 .txt stays lines of feedback ("1.<tab>Love it", "Jane:<tab>...").
  */
-export function sniffFormat(sample: string, sampleIsWhole: boolean, format: FeedbackFormat): FeedbackFormat {
+export function sniffFormat(sample: string, sampleIsWhole: boolean, format: FeedbackFormat, encoding = ''): FeedbackFormat {
   const lines = sample.split(/\r\n|\n|\r/);
   if (!sampleIsWhole) lines.pop();
   const filled = lines.filter((l) => l.trim()).slice(0, 200);
-  if (format === 'txt' && filled.length >= 3) {
+  if (format === 'txt' && /^utf-?16/i.test(encoding) && filled.length >= 3) {
     const tabs = filled.map((l) => (l.match(/\t/g) ?? []).length);
     if (tabs[0] >= 1 && tabs.filter((n) => n === tabs[0]).length >= filled.length * 0.9) {
       const rows = parseCsvText(filled.join('\n'), '\t');
@@ -325,7 +331,7 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
   const named = formatOf(file);
   if (!named) throw new UserError(unsupported(file));
   const opened = await openText(file);
-  const format = sniffFormat(opened.sample, opened.sampleIsWhole, named);
+  const format = sniffFormat(opened.sample, opened.sampleIsWhole, named, opened.encoding.label);
   const batchSize = Math.max(1, opts.batchSize ?? 64);
   const signal = opts.signal;
   const stats: ReadStats = { rows: 0, items: 0, skippedEmpty: 0, raggedRows: 0, badLines: 0, warnings: [] };

@@ -2,6 +2,7 @@
 import type { FeedbackItem } from '../types';
 import { UserError } from '../types';
 import { cleanCellText } from './clean';
+import { isKnownColumnName } from './columns';
 import { lineBatches, type OpenedText } from './decode';
 
 export const DEFAULT_MAX_JSON_BYTES = 200 * 1024 * 1024;
@@ -40,7 +41,9 @@ export class ArrayRows {
   record(row: unknown[]): Record<string, string> | undefined {
     if (this.first) {
       this.first = false;
-      if (row.length && row.every((x) => typeof x === 'string' && x.trim() && !/^[-+]?\d+([.,]\d+)?$/.test(x.trim()))) {
+      // a header row: names only (short, no sentences), at least one a known column name ("text", "rating", "评论")
+      const names = row.length && row.every((x) => typeof x === 'string' && x.trim() && !/^[-+]?\d+([.,]\d+)?$/.test(x.trim()) && x.length <= 40 && !/[.!?。！？…]$/.test(x.trim()));
+      if (names && (row as string[]).some((x) => isKnownColumnName(x))) {
         const seen = new Map<string, number>();
         this.names = (row as string[]).map((n) => {
           const k = seen.get(n.trim()) ?? 0;
