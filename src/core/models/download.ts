@@ -3,7 +3,7 @@
 // a temp folder next to the target (hashed while it streams, size and hash checked), then the folder is
 // renamed into place. Cancelled or failed downloads remove the temp folder: nothing half-written is left behind.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { CancelledError, UserError } from '../types';
@@ -35,6 +35,7 @@ export async function downloadModel(entry: ManifestEntry, targetDir: string, opt
   }
   const parent = path.dirname(targetDir);
   mkdirSync(parent, { recursive: true });
+  sweepStaleDownloads(parent, path.basename(targetDir));
   const tmp = path.join(parent, `.${path.basename(targetDir)}.download-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(tmp);
   try {
@@ -58,14 +59,80 @@ export async function downloadModel(entry: ManifestEntry, targetDir: string, opt
   }
 }
 
+/** Seconds without a byte before a download is given up (a server that stalls would otherwise hang it forever). */
+export let DOWNLOAD_IDLE_MS = 60_000;
+export function setDownloadIdleMsForTest(ms: number): void {
+  DOWNLOAD_IDLE_MS = ms;
+}
+
+/**
+ * Removes the temp folders of earlier downloads of this model that a killed process left (".<name>.download-<pid>-…"
+ * whose process is gone, or older than a day): a model is hundreds of MB.
+ */
+function sweepStaleDownloads(parent: string, name: string): void {
+  const prefix = `.${name}.download-`;
+  let entries: string[];
+  try {
+    entries = readdirSync(parent).filter((n: string) => n.startsWith(prefix));
+  } catch {
+    return;
+  }
+  for (const n of entries) {
+    const pid = Number(n.slice(prefix.length).split('-')[0]);
+    let alive = false;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (e) {
+        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    }
+    let old = false;
+    try {
+      old = Date.now() - statSync(path.join(parent, n)).mtimeMs > 86_400_000;
+    } catch {
+      continue;
+    }
+    // (one of this process's own downloads may be running: only an old one of its own goes)
+    const orphan = pid !== process.pid && !alive;
+    if (orphan || old) rmSync(path.join(parent, n), { recursive: true, force: true });
+  }
+}
+
 async function downloadFile(entry: ManifestEntry, f: ManifestFile, dest: string, opts: DownloadOptions): Promise<void> {
   const { path: rel, size } = f;
   const url = fileUrl(entry, rel);
+  // The caller's cancel, or no byte for DOWNLOAD_IDLE_MS.
+  const idle = new AbortController();
+  let stalled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const touch = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => ((stalled = true), idle.abort()), DOWNLOAD_IDLE_MS);
+  };
+  const onAbort = () => idle.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  touch();
+  try {
+    return await fetchFile(entry, f, dest, opts, url, rel, size, idle.signal, touch);
+  } catch (err) {
+    if (stalled && !opts.signal?.aborted) {
+      throw new UserError(`Could not download ${entry.id}: ${url} stopped sending (nothing for ${Math.max(1, Math.round(DOWNLOAD_IDLE_MS / 1000))} s). Try again later, ${hint(entry)}`);
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function fetchFile(entry: ManifestEntry, f: ManifestFile, dest: string, opts: DownloadOptions, url: string, rel: string, size: number, signal: AbortSignal, touch: () => void): Promise<void> {
   let res: Response;
   try {
-    res = await fetch(url, { signal: opts.signal, redirect: 'follow' });
+    res = await fetch(url, { signal, redirect: 'follow' });
   } catch (err) {
-    if (opts.signal?.aborted) throw new CancelledError();
+    if (signal.aborted) throw new CancelledError();
     const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
     throw new UserError(`Could not download ${entry.id} (${url}: ${cause}). Check the network connection, ${hint(entry)}`);
   }
@@ -86,7 +153,8 @@ async function downloadFile(entry: ManifestEntry, f: ManifestFile, dest: string,
   let lastReport = 0;
   try {
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      if (opts.signal?.aborted) throw new CancelledError();
+      touch();
+      if (signal.aborted) throw new CancelledError();
       loaded += chunk.byteLength;
       if (loaded > size) break;
       sha256?.update(chunk);
@@ -103,7 +171,7 @@ async function downloadFile(entry: ManifestEntry, f: ManifestFile, dest: string,
     await finished(out);
   } catch (err) {
     out.destroy();
-    if (opts.signal?.aborted) throw new CancelledError();
+    if (signal.aborted) throw new CancelledError();
     if (err instanceof CancelledError || err instanceof UserError) throw err;
     throw new UserError(`Could not download ${entry.id} (${url}: ${(err as Error).message}). Try again, ${hint(entry)}`);
   }
