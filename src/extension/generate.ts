@@ -218,6 +218,12 @@ function hostOf(url: string | undefined): string {
   }
 }
 
+/** "0.6 MB", "48 MB", "786 MB": one decimal below 10 MB. */
+function megabytes(bytes: number): string {
+  const mb = bytes / 1e6;
+  return `${mb < 10 ? mb.toFixed(1) : mb.toFixed(0)} MB`;
+}
+
 async function buildBackend(services: Services, backend: BackendKind, signal: AbortSignal, report: (m: string) => void, loaded: Map<string, number>): Promise<TextGenerator | 'template'> {
   const cfg = readConfig(undefined, services.output);
   if (backend === 'template') return 'template';
@@ -243,7 +249,7 @@ async function buildBackend(services: Services, backend: BackendKind, signal: Ab
       task: 'text-generation',
       confirmDownload: async (e) =>
         (await vscode.window.showWarningMessage(
-          `Download the model ${e.id} (${(e.files.reduce((s, f) => s + f.size, 0) / 1e6).toFixed(0)} MB)?`,
+          `Download the model ${e.id} (${megabytes(e.files.reduce((s, f) => s + f.size, 0))})?`,
           {
             modal: true,
             detail:
@@ -278,6 +284,7 @@ async function generateCommand(services: Services, kind: DocKind, loaded: Map<st
   const backend = forcedBackend ?? readConfig(undefined, services.output).generation.backend;
   const title = kind === 'prd' ? 'Product requirements' : kind === 'copy' ? 'Marketing copy' : 'Personas';
   let retry: BackendKind | undefined;
+  let unavailable: string | undefined;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Product Forge: ${title}`, cancellable: true }, async (progress, token) => {
     const ac = new AbortController();
     const sub = token.onCancellationRequested(() => ac.abort());
@@ -309,7 +316,8 @@ async function generateCommand(services: Services, kind: DocKind, loaded: Map<st
       }
       services.output.error(e instanceof Error ? e.message : String(e));
       if (e instanceof BackendUnavailableError || e instanceof HttpError) {
-        retry = await offerOtherBackends(backend, e.message);
+        // asked once the progress notification is gone (it would sit there, cancellable, while the toast waits)
+        unavailable = e.message;
         return;
       }
       if (e instanceof IncompleteOutputError) {
@@ -321,6 +329,7 @@ async function generateCommand(services: Services, kind: DocKind, loaded: Map<st
       sub.dispose();
     }
   });
+  if (unavailable !== undefined) retry = await offerOtherBackends(backend, unavailable);
   if (retry) await generateCommand(services, kind, loaded, retry, input);
 }
 
