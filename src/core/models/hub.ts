@@ -32,7 +32,7 @@ export interface HubEntry extends ManifestEntry {
   hub: string;
 }
 
-/** onnx/model<suffix>.onnx per dtype, as transformers.js names the variants (src/runtime/handlers/load.ts). */
+/** onnx/model<suffix>.onnx per dtype, as transformers.js names the variants (the loader uses it too). */
 export const DTYPE_SUFFIX: Record<string, string> = {
   fp32: '',
   fp16: '_fp16',

@@ -3,7 +3,7 @@
 // (only when allowed and the user consents): a manifest model with its pinned sha256 per file, any other
 // model from the Hugging Face hub (./hub, when the caller names the task) verified by the hashes the hub
 // lists. No 'vscode' import: the CLI uses it as is.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CancelledError, throwIfAborted, UserError } from '../types';
@@ -165,8 +165,8 @@ export function clearVerificationCache(): void {
   verifiedHashes.clear();
 }
 
-export async function sha256File(file: string, signal?: AbortSignal): Promise<string> {
-  const hash = createHash('sha256');
+/** Hex digest of a file's bytes, streamed (cancellable between chunks). */
+async function digestFile(hash: Hash, file: string, signal?: AbortSignal): Promise<string> {
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   try {
     for await (const chunk of stream) {
@@ -179,19 +179,13 @@ export async function sha256File(file: string, signal?: AbortSignal): Promise<st
   return hash.digest('hex');
 }
 
+export function sha256File(file: string, signal?: AbortSignal): Promise<string> {
+  return digestFile(createHash('sha256'), file, signal);
+}
+
 /** git's blob id of a file: sha1("blob <size>\0" + bytes). */
-export async function gitBlobSha1File(file: string, size: number, signal?: AbortSignal): Promise<string> {
-  const hash = createHash('sha1').update(`blob ${size}\0`);
-  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
-  try {
-    for await (const chunk of stream) {
-      if (signal?.aborted) throw new CancelledError();
-      hash.update(chunk as Buffer);
-    }
-  } finally {
-    stream.destroy();
-  }
-  return hash.digest('hex');
+export function gitBlobSha1File(file: string, size: number, signal?: AbortSignal): Promise<string> {
+  return digestFile(createHash('sha1').update(`blob ${size}\0`), file, signal);
 }
 
 const FIX_HINT =

@@ -13,22 +13,11 @@ import { oneLine, realProbes, selectDevice, type DeviceProbes } from '../device'
 import { RuntimeUserError } from '../errors';
 import type { LoadParams, LoadResult } from '../protocol';
 import { transformers } from '../transformers';
+import { DTYPE_SUFFIX } from '../../core/models/hub';
 import { createFastWordPiece } from '../fast-wordpiece';
 import { InferencePool, inferenceThreadScript } from '../inference-client';
 import type { LoadedEmbedder } from '../embedder';
 import type { HandlerContext, LoadedModel } from './context';
-
-/** onnx/model<suffix>.onnx per dtype, as transformers.js names the variants. */
-const DTYPE_SUFFIX: Record<string, string> = {
-  fp32: '',
-  fp16: '_fp16',
-  q8: '_quantized',
-  int8: '_int8',
-  uint8: '_uint8',
-  q4: '_q4',
-  q4f16: '_q4f16',
-  bnb4: '_bnb4',
-};
 
 /** Injected by tests; the real onnxruntime-node probes otherwise. */
 let probesOverride: DeviceProbes | undefined;
