@@ -206,7 +206,7 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
       const t = f.table;
       const what = t.format === 'json' || t.format === 'jsonl' ? 'field' : 'column';
       const roles = [t.dateColumn && !f.textColumns?.includes(t.dateColumn) ? `date ${JSON.stringify(t.dateColumn)}` : '', t.ratingColumn && !f.textColumns?.includes(t.ratingColumn) ? `rating ${JSON.stringify(t.ratingColumn)}` : ''].filter(Boolean);
-      log('info', `${f.file}: text from the ${what}${(f.textColumns?.length ?? 0) > 1 ? 's' : ''} ${f.textColumns!.map((c) => JSON.stringify(c)).join(' + ')}${roles.length ? `; ${roles.join(', ')}` : ''} (${f.encoding}${t.delimiter ? `, ${delimiterName(t.delimiter)}-separated` : ''}${t.headerRows ? `, ${t.headerRows} header rows` : t.hasHeader || t.format.startsWith('json') ? '' : ', no header row'})`);
+      log('info', `${f.file}: text from the ${what}${(f.textColumns?.length ?? 0) > 1 ? 's' : ''} ${f.textColumns!.map((c) => JSON.stringify(c)).join(' + ')}${roles.length ? `; ${roles.join(', ')}` : ''} (${f.encoding}${t.delimiter ? `, ${delimiterName(t.delimiter)}-separated` : ''}${t.headerRows ? `, ${t.headerRows} header rows` : t.format.startsWith('json') ? '' : t.hasHeader ? ', first row read as the header' : ', no header row'})`);
     }
 
     const tLoad = Date.now();

@@ -38,7 +38,7 @@ describe('cli: analyze names the columns it reads', () => {
     const p = write('reviews.csv', 'Date,Rating,Title,Review\n2024-01-02,5,Great,great app and fast\n2024-01-03,1,Bad,slow and bad\n');
     const r = await cli([p, '--format', 'csv']);
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(r.stderr.includes(`${p}: text from the column "Review"; date "Date", rating "Rating" (UTF-8, comma-separated)`), r.stderr);
+    assert.ok(r.stderr.includes(`${p}: text from the column "Review"; date "Date", rating "Rating" (UTF-8, comma-separated, first row read as the header)`), r.stderr);
     const sm = write('sm.csv', 'Respondent ID,What could we improve?,Which plan?,\n,Open-Ended Response,Free,Pro\n1,slow and bad sync on my phone,Free,\n2,great app and really fast support,,Pro\n');
     const s = await cli([sm, '--format', 'csv']);
     assert.equal(s.code, 0, s.stderr);
