@@ -310,6 +310,22 @@ describe('analysis: export-shaped tables', () => {
     assert.match(out.split('\r\n')[0], /,created,stars,segment,/);
     assert.equal(r.rating?.rated, 10);
   });
+
+  it('several files together wider than the per-item CSV: every file\'s date, rating and category columns are kept, in file order', async () => {
+    const file = (name: string, prefix: string, extra: string[]) => {
+      const attrs = Array.from({ length: 30 }, (_, j) => `${prefix}_${j}`);
+      const header = [...attrs, 'comment', ...extra];
+      const rows = Array.from({ length: 10 }, (_, i) => [...attrs.map((_, j) => String((i * j) % 7)), review(i), ...extra.map((c) => (c === 'stars' ? String((i % 5) + 1) : c === 'created' ? `2024-02-${String(i + 1).padStart(2, '0')}` : i % 2 ? 'SMB' : 'Enterprise'))]);
+      return box.write(name, csv([header, ...rows]));
+    };
+    const a = file('wide-a.csv', 'a', ['created']);
+    const b = file('wide-b.csv', 'b', ['stars', 'segment']);
+    for (let run = 0; run < 2; run++) {
+      const r = await box.analyze([a, b]);
+      assert.deepEqual(r.fieldNames.slice(0, 3), ['created', 'stars', 'segment']);
+      assert.equal(r.fieldNames.length, 50);
+    }
+  });
 });
 
 describe('readers: openFeedbackFile keeps old behaviour', () => {
@@ -481,6 +497,14 @@ describe('readers: shop placeholders instead of reviews', () => {
       assert.deepEqual(items, ['质量很好，物流也快', '做工粗糙，不推荐']);
       assert.ok(f.stats.warnings.some((w) => /4 rows hold a shop's placeholder instead of a review/.test(w)), f.stats.warnings.join('\n'));
       assert.equal(isPlaceholderReview('系统默认好评，质量不错'), false, 'a real review that mentions it is kept');
+      // a .txt of reviews, one per line, too
+      const txt = path.join(dir, 'jd.txt');
+      await fsp.writeFile(txt, '质量很好，物流也快\n此用户没有填写评价。\n做工粗糙，不推荐\n');
+      const t = await openFeedbackFile(txt);
+      const lines: number[] = [];
+      for await (const b of t.batches()) lines.push(...b.items.map((i) => i.line));
+      assert.deepEqual(lines, [1, 3]);
+      assert.ok(t.stats.warnings.some((w) => /1 row holds a shop's placeholder/.test(w)), t.stats.warnings.join('\n'));
     } finally {
       await fsp.rm(dir, { recursive: true, force: true });
     }

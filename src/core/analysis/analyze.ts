@@ -267,6 +267,17 @@ interface OpenOrder {
   pending: Map<number, { alt: number; c: LabelCounts }>;
 }
 
+/** The roles a file's columns play: a column the text is read from plays no other role (a chosen "title,review" pair). */
+function fileRoles(f: OpenedFeedbackFile): { isText: (c: string | undefined) => boolean; dateCol?: string; ratingCol?: string; catCols: string[]; fileFields: string[] } {
+  const t = f.table;
+  const isText = (c: string | undefined) => c !== undefined && !!f.textColumns?.includes(c);
+  const dateCol = isText(t?.dateColumn) ? undefined : t?.dateColumn;
+  const ratingCol = t?.ratingColumn && t.ratingScale && !isText(t.ratingColumn) ? t.ratingColumn : undefined;
+  const catCols = (t?.categoryColumns ?? []).filter((c) => !isText(c));
+  const fileFields = (t?.columns ?? []).map((c) => c.name).filter((c) => !isText(c));
+  return { isText, dateCol, ratingCol, catCols, fileFields };
+}
+
 /** Deletes the temp per-item file of a result (safe to call twice). */
 export async function disposeAnalysis(result: Pick<AnalysisResult, 'itemsFile'>): Promise<void> {
   if (result.itemsFile) await fsp.rm(path.dirname(result.itemsFile), { recursive: true, force: true }).catch(() => undefined);
@@ -639,15 +650,20 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
 
     try {
       const wideFiles: { file: string; fields: string[] }[] = [];
+      // A wide export: the per-item CSV keeps MAX_FIELD_NAMES columns, so the ones the report uses (each file's date,
+      // rating and category columns) go first, chosen before any item so the order is the same on every run.
+      const allFields = new Set(opened.flatMap((f) => fileRoles(f).fileFields));
+      if (allFields.size > MAX_FIELD_NAMES) {
+        for (const f of opened) {
+          const r = fileRoles(f);
+          for (const c of [r.dateCol, r.ratingCol, ...r.catCols]) if (c && !fieldSet.has(c) && fieldNames.length < MAX_FIELD_NAMES) (fieldSet.add(c), fieldNames.push(c));
+        }
+      }
       for (const f of opened) {
         const t = f.table;
-        // A column the text is read from plays no other role (a chosen "title,review" pair, say).
-        const isText = (c: string | undefined) => c !== undefined && !!f.textColumns?.includes(c);
-        const dateCol = isText(t?.dateColumn) ? undefined : t?.dateColumn;
-        const ratingCol = t?.ratingColumn && t.ratingScale && !isText(t.ratingColumn) ? t.ratingColumn : undefined;
+        const { isText, dateCol, ratingCol, catCols, fileFields } = fileRoles(f);
         if (ratingCol && !ratingInfo) ratingInfo = { column: ratingCol, scale: t!.ratingScale! };
         if (ratingCol) ratingColumns.add(ratingCol);
-        const catCols = (t?.categoryColumns ?? []).filter((c) => !isText(c));
         if (dateCol) dateColumns.add(dateCol);
         // The date column's reading (day/month order, numbers) was decided from the sampled rows: every row uses it.
         const dateFormat = dateCol ? t?.dateFormat : undefined;
@@ -673,11 +689,6 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
             warnings.push(w);
             log('warn', w);
           }
-        }
-        // A wide table: the per-item CSV keeps MAX_FIELD_NAMES columns, so the ones the report uses go first.
-        const fileFields = (t?.columns ?? []).map((c) => c.name).filter((c) => !isText(c));
-        if (fieldNames.length + fileFields.filter((c) => !fieldSet.has(c)).length > MAX_FIELD_NAMES) {
-          for (const c of [dateCol, ratingCol, ...catCols]) if (c && !fieldSet.has(c) && fieldNames.length < MAX_FIELD_NAMES) (fieldSet.add(c), fieldNames.push(c));
         }
         const ctx: FileCtx = { dateCol, dateFormat, open, ratingCol, scale: ratingCol ? t!.ratingScale! : undefined, catCols };
         let fileItems = 0;

@@ -362,8 +362,11 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
       async *batches() {
         for await (const b of textItems(opened, file, { markdown: format === 'md', batchSize, signal })) {
           stats.rows += b.items.length;
-          stats.items += b.items.length;
-          yield b;
+          // a shop's "no review" line (此用户没有填写评价) is no feedback, in a text file as in a table
+          const items = b.items.filter((it) => !isPlaceholderReview(it.text));
+          if (items.length < b.items.length) stats.skippedPlaceholder = (stats.skippedPlaceholder ?? 0) + b.items.length - items.length;
+          stats.items += items.length;
+          if (items.length) yield items.length === b.items.length ? b : { ...b, items };
         }
         finish();
       },
