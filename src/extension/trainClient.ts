@@ -5,6 +5,7 @@ import { keepOnnxRuntimeLocal } from '../core/ortPrivacy';
 import type { EpochInfo } from '../core/train/trainer';
 import { isWorkerResponse, type WorkerRequest, type WorkerResponse } from '../core/train/worker-protocol';
 import { CancelledError, UserError } from '../core/types';
+import { windDown } from '../runtime/windDown';
 
 type Req = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -101,27 +102,15 @@ export class TrainClient {
     const running = new Set(this.pending.keys());
     this.failAll(new CancelledError());
     if (!w) return;
-    if (running.size) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          w.off('message', onMsg);
-          w.off('exit', done);
-          resolve();
-        };
-        const onMsg = (m: unknown) => {
-          if (isWorkerResponse(m) && (m.type === 'result' || m.type === 'error') && running.delete(m.id) && !running.size) done();
-        };
-        const timer = setTimeout(done, graceMs);
-        w.on('message', onMsg);
-        w.on('exit', done);
-        try {
-          for (const id of running) w.postMessage({ id: this.nextId++, type: 'cancel', target: id });
-        } catch {
-          done();
-        }
-      });
+    if (!running.size) {
+      await w.terminate();
+      return;
     }
-    await w.terminate();
+    await windDown(
+      w,
+      graceMs,
+      (x) => { for (const id of running) x.postMessage({ id: this.nextId++, type: 'cancel', target: id }); },
+      (m) => isWorkerResponse(m) && (m.type === 'result' || m.type === 'error') && running.delete(m.id) && !running.size,
+    );
   }
 }

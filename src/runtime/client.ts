@@ -12,6 +12,7 @@ import { CancelledError } from '../core/types';
 import { keepOnnxRuntimeLocal } from '../core/ortPrivacy';
 import { fromErrorInfo, RuntimeError, RuntimeUserError } from './errors';
 import type { FromWorker, Method, RequestMap, ToWorker } from './protocol';
+import { windDown } from './windDown';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -122,24 +123,7 @@ export class ModelRuntime {
     this.worker = undefined;
     this.rejectAll(new RuntimeError('The model runtime was shut down.', 'worker-stopped'));
     if (!w) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        w.off('message', onMsg);
-        w.off('exit', done);
-        resolve();
-      };
-      const onMsg = (m: FromWorker) => { if (m?.kind === 'shutdown-done') done(); };
-      const timer = setTimeout(done, graceMs);
-      w.on('message', onMsg);
-      w.on('exit', done);
-      try {
-        w.postMessage({ kind: 'shutdown' } satisfies ToWorker);
-      } catch {
-        done();
-      }
-    });
-    await w.terminate();
+    await windDown(w, graceMs, (x) => x.postMessage({ kind: 'shutdown' } satisfies ToWorker), (m) => (m as FromWorker | undefined)?.kind === 'shutdown-done');
   }
 
   /**
