@@ -20,3 +20,8 @@ export function yielder(budgetMs = 4): Tick {
     );
   };
 }
+
+/** One setImmediate turn: between the stages of a step that has no loop to put a tick in (sniffing a file's start). */
+export function breathe(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}

@@ -791,7 +791,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       for (const it of sample) if (it.day !== undefined) sampleDays.push(it.day);
       const half = medianSplit(sampleDays);
       const split = half && { lastEarly: isoDate(half.lastEarly), firstLate: isoDate(half.firstLate), earlyItems: half.early, lateItems: half.late, minItems: MIN_HALF_ITEMS };
-      const grew = half && half.early >= MIN_HALF_ITEMS && half.late >= MIN_HALF_ITEMS ? growingThemes(sample, terms.sets, keyed, half.lastEarly, MIN_HALF_ITEMS) : [];
+      const grew = half && half.early >= MIN_HALF_ITEMS && half.late >= MIN_HALF_ITEMS ? await growingThemes(sample, terms.sets, keyed, half.lastEarly, MIN_HALF_ITEMS, tick) : [];
       time = { columns: [...dateColumns], granularity: g, buckets: list, undated, ...(placeholders ? { placeholders } : {}), ...(dateNotes.length ? { notes: dateNotes } : {}), growingThemes: grew, ...(split && doThemes ? { split } : {}) };
     } else if (dateColumns.size && undated) {
       const w = `date column ${[...dateColumns].join(', ')}: none of ${undated} item${undated === 1 ? '' : 's'} had a readable date${placeholders ? ` (${placeholders} placeholder date${placeholders === 1 ? '' : 's'} such as 1970-01-01)` : ''}; no sentiment over time`;

@@ -259,14 +259,19 @@ export async function computeThemes(
   }
 
   // 5. Rank by negative items explained; skip near-duplicates of a theme already taken.
-  const stats = live
-    .filter((c) => !c.dropped)
-    .map((c) => {
-      const counts = zero();
-      for (const i of c.items) counts[themeLabel(sample[i], c.key)]++;
-      return { c, counts };
-    })
-    .sort((a, b) => b.counts.negative - a.counts.negative || b.c.items.length - a.c.items.length || b.c.key.length - a.c.key.length || (a.c.key < b.c.key ? -1 : 1));
+  // themeLabel splits an item's clauses into terms the first time it sees the item: yield inside the loop.
+  const stats: { c: Candidate; counts: LabelCounts }[] = [];
+  for (const c of live) {
+    if (c.dropped) continue;
+    const counts = zero();
+    for (const i of c.items) {
+      const y = tick();
+      if (y) await y;
+      counts[themeLabel(sample[i], c.key)]++;
+    }
+    stats.push({ c, counts });
+  }
+  stats.sort((a, b) => b.counts.negative - a.counts.negative || b.c.items.length - a.c.items.length || b.c.key.length - a.c.key.length || (a.c.key < b.c.key ? -1 : 1));
   const taken: { c: Candidate; counts: LabelCounts; itemSet: Set<number>; units: Set<string> }[] = [];
   for (const s of stats) {
     if (taken.length >= limit) break;
@@ -344,7 +349,14 @@ export function pickQuotes(items: readonly ThemeSampleItem[], c: LabelCounts, ke
 }
 
 /** Themes whose share of items grew from the first half of the period to the second. */
-export function growingThemes(sample: readonly ThemeSampleItem[], sets: Set<string>[], themes: readonly { phrase: string; key: string }[], lastEarlyDay: number, minHalf = 20): GrowingTheme[] {
+export async function growingThemes(
+  sample: readonly ThemeSampleItem[],
+  sets: Set<string>[],
+  themes: readonly { phrase: string; key: string }[],
+  lastEarlyDay: number,
+  minHalf = 20,
+  tick: Tick = yielder(),
+): Promise<GrowingTheme[]> {
   // The halves split at a day (analysis/time.ts medianSplit): items up to `lastEarlyDay` are the first half.
   const early: number[] = [], late: number[] = [];
   sample.forEach((s, i) => {
@@ -353,6 +365,8 @@ export function growingThemes(sample: readonly ThemeSampleItem[], sets: Set<stri
   if (early.length < minHalf || late.length < minHalf) return [];
   const out: GrowingTheme[] = [];
   for (const { phrase, key } of themes) {
+    const y = tick();
+    if (y) await y;
     const e = early.filter((i) => sets[i].has(key)).length;
     const lateItems = late.filter((i) => sets[i].has(key)).map((i) => sample[i]);
     const es = e / early.length, ls = lateItems.length / late.length;

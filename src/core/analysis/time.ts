@@ -76,7 +76,8 @@ export const MIN_HALF_ITEMS = 20;
  * including `lastEarly`, the second the days after it (a day is never split). Undefined when there are no two halves.
  */
 export function medianSplit(days: readonly number[]): { lastEarly: number; firstLate: number; early: number; late: number } | undefined {
-  const sorted = [...days].sort((a, b) => a - b);
+  // A typed array sorts numerically without a comparator call per pair (20,000 sample days on the host's thread).
+  const sorted = Float64Array.from(days).sort();
   const n = sorted.length;
   if (n < 2 || sorted[0] === sorted[n - 1]) return undefined;
   const best = (cut: number) => {
@@ -87,7 +88,9 @@ export function medianSplit(days: readonly number[]): { lastEarly: number; first
   };
   const m = sorted[Math.floor((n - 1) / 2)];
   // Either the median day ends the first half or starts the second: take the more even of the two.
-  const a = best(m), prev = [...sorted].reverse().find((d) => d < m);
+  let below = 0;
+  while (sorted[below] < m) below++;
+  const a = best(m), prev = below ? sorted[below - 1] : undefined;
   const b = prev === undefined ? 0 : best(prev);
   const useA = a < n && (b === 0 || Math.abs(n / 2 - a) <= Math.abs(n / 2 - b));
   const early = useA ? a : b;

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { CancelledError, UserError } from '../types';
+import { breathe } from '../yielder';
 
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'windows-1252';
 
@@ -127,8 +128,12 @@ export async function openText(file: string): Promise<OpenedText> {
   } finally {
     await fh.close();
   }
+  // Sniffing, decoding and checking the (up to 1 MB) sample take some milliseconds each: the extension host's thread
+  // gets a turn between them.
   const encoding = sniffEncoding(sampleBytes);
+  await breathe();
   const sample = new TextDecoder(encoding.encoding).decode(sampleBytes.subarray(encoding.bomLength), { stream: true });
+  await breathe();
   if (looksBinary(sample)) {
     throw new UserError(`${file} looks like a binary file, not text (${path.extname(file) || 'no extension'}); export it as CSV, TXT or JSONL first`);
   }

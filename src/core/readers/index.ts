@@ -4,6 +4,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { FeedbackItem } from '../types';
 import { CancelledError, UserError } from '../types';
+import { breathe } from '../yielder';
 import { type ColumnInfo, type ColumnRoles, detectRoles, inferColumns, isKnownColumnName } from './columns';
 import { CsvParser, delimiterName, detectDelimiter, parseCsvText } from './csv';
 import { openText, type OpenedText } from './decode';
@@ -243,8 +244,10 @@ async function inspectOpened(opened: OpenedText, file: string, format: FeedbackF
     // Excel's "sep=;" first line names the delimiter; it is no row of the table.
     const sep = /^sep=([^\r\n])[ ]*(?:\r\n|\n|\r)/i.exec(opened.sample);
     const delimiter = sep ? sep[1] : detectDelimiter(opened.sample, format === 'tsv' ? '\t' : ',');
+    await breathe(); // each stage parses hundreds of rows: the host's thread gets a turn between them
     const preamble = sep ? 1 : 0;
     const rows = parseCsvText(opened.sample, delimiter, !opened.sampleIsWhole, TABLE_SAMPLE_ROWS + 3 + preamble).slice(preamble);
+    await breathe();
     const survey = surveyHeader(rows.map((r) => r.cells));
     const headerRows = survey ? survey.rows : rows.length > 0 && looksLikeHeader(rows[0].cells, rows.slice(1, TABLE_SAMPLE_ROWS + 1).map((r) => r.cells)) ? 1 : 0;
     const hasHeader = headerRows > 0;
@@ -254,6 +257,7 @@ async function inspectOpened(opened: OpenedText, file: string, format: FeedbackF
     const names = uniqueNames(Array.from({ length: hasHeader ? header.length : width }, (_, i) => (hasHeader ? header[i] ?? '' : `c${i}`)));
     const data = dataRows.map((r) => r.cells);
     const columns = inferColumns(names, data);
+    await breathe();
     const extra = { ...(headerRows > 1 ? { headerRows } : {}), ...(preamble || headerRows > 1 ? { skipRows: preamble + headerRows } : {}), ...(survey?.aliases && Object.keys(survey.aliases).length ? { columnAliases: survey.aliases } : {}) };
     return { t: { ...base, delimiter, hasHeader, columns, rowsSampled: data.length, ...extra, ...detectRoles(columns, data.length) } };
   }
@@ -296,14 +300,20 @@ function emptyReason(stats: ReadStats, format: FeedbackFormat, t?: TableInspecti
   return 'all lines are empty or Markdown structure';
 }
 
+/** The start of a sample that sniffFormat reads. */
+const HEAD_CHARS = 256 * 1024;
+
 /**
  * The format of a file whose content says otherwise than its extension: a UTF-16 .txt that is a tab-separated table
  * with a header (Excel's "Unicode Text" export) is read as TSV, a .json holding one JSON object per line (Zendesk's and
  * many tools' "JSON" exports) as JSON Lines. A UTF-8 .txt stays lines of feedback ("1.<tab>Love it", "Jane:<tab>...").
  */
 export function sniffFormat(sample: string, sampleIsWhole: boolean, format: FeedbackFormat, encoding = ''): FeedbackFormat {
-  const lines = sample.split(/\r\n|\n|\r/);
-  if (!sampleIsWhole) lines.pop();
+  if (format !== 'txt' && format !== 'json') return format;
+  // 200 filled lines are all it reads: split only the start of the (up to 1 MB) sample.
+  const head = sample.length > HEAD_CHARS ? sample.slice(0, HEAD_CHARS) : sample;
+  const lines = head.split(/\r\n|\n|\r/);
+  if (!sampleIsWhole || head !== sample) lines.pop();
   const filled = lines.filter((l) => l.trim()).slice(0, 200);
   if (format === 'txt' && /^utf-?16/i.test(encoding) && filled.length >= 3) {
     const tabs = filled.map((l) => (l.match(/\t/g) ?? []).length);
