@@ -262,7 +262,7 @@ export async function runPredict(argv: string[]): Promise<number> {
           force: flags.has('force'),
           signal,
           stream: toStdout ? process.stdout : undefined,
-          onProgress: (stage, d, t) => stage === 'predicting' && bar(d, t),
+          onProgress: (_stage, d, t) => bar(d, t),
           embedderFor: async (model, sha256) => (embedder = await openEmbedder(str(flags, 'embedding-model') ?? model, flags, device, quiet, signal, sha256)),
         });
       } finally {

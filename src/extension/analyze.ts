@@ -4,7 +4,7 @@ import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { inspectTable } from '../core/readers';
+import { inspectTable, NotATableError, type TableInspection } from '../core/readers';
 import { CancelledError, throwIfAborted, UserError } from '../core/types';
 import {
   COLUMN_EXTENSIONS,
@@ -121,10 +121,12 @@ async function pickTargets(args: unknown[], tablesOnly = false): Promise<Target[
 async function chooseColumns(services: Services, targets: Target[], choose: boolean): Promise<string[] | undefined> {
   const state = services.context.workspaceState;
   const tables: TableColumns[] = [];
-  const askable = (p: string) => (choose ? (COLUMN_EXTENSIONS as readonly string[]).includes(path.extname(p).toLowerCase()) : isTableFile(p));
-  if (choose && !targets.some((t) => !t.isDir && askable(t.fsPath))) {
-    throw new UserError('Choose Text Columns works on a CSV, TSV, JSON or JSONL file; use Analyze Feedback for folders and text files.');
-  }
+  // A .txt may be a table too: Excel's "Unicode Text" export (UTF-16, tab-separated), which analyze reads as one.
+  const isText = (p: string) => path.extname(p).toLowerCase() === '.txt';
+  const askable = (p: string) => isText(p) || (choose ? (COLUMN_EXTENSIONS as readonly string[]).includes(path.extname(p).toLowerCase()) : isTableFile(p));
+  const notTable = () => new UserError('Choose Text Columns works on a CSV, TSV, JSON or JSONL file; use Analyze Feedback for folders and text files.');
+  if (choose && !targets.some((t) => !t.isDir && askable(t.fsPath))) throw notTable();
+  let considered = 0;
   for (const t of targets) {
     if (t.isDir || !askable(t.fsPath)) continue;
     if (/\.json$/i.test(t.fsPath) && ((await stat(t.fsPath).catch(() => undefined))?.size ?? 0) > MAX_HOST_JSON_BYTES) {
@@ -134,7 +136,9 @@ async function chooseColumns(services: Services, targets: Target[], choose: bool
       );
       continue;
     }
-    const info = await inspectTable(t.fsPath);
+    const info = isText(t.fsPath) ? await textTable(t.fsPath) : await inspectTable(t.fsPath);
+    if (!info) continue;
+    considered++;
     const names = info.columns.map((c) => c.name);
     const entry: TableColumns = { file: t.fsPath, columns: names, detected: info.textColumn };
     tables.push(entry);
@@ -181,7 +185,18 @@ async function chooseColumns(services: Services, targets: Target[], choose: bool
     entry.chosen = names.filter((n) => picks.some((p) => p.label === n));
     await state.update(columnMemoryKey(t.fsPath), entry.chosen);
   }
+  if (choose && !considered) throw notTable();
   return commonTextColumns(tables);
+}
+
+/** A .txt file's columns when analyze reads it as a table, else undefined (its lines are the items). */
+async function textTable(file: string): Promise<TableInspection | undefined> {
+  try {
+    return await inspectTable(file);
+  } catch (e) {
+    if (e instanceof NotATableError) return undefined;
+    throw e;
+  }
 }
 
 /** How the picker describes a column's inferred kind. */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { inspectTable, openFeedbackFile, readFeedbackFile } from '../../src/core/readers';
+import { inspectTable, NotATableError, openFeedbackFile, readFeedbackFile } from '../../src/core/readers';
 import { parseRating } from '../../src/core/readers/columns';
 import { parseDate } from '../../src/core/readers/dates';
 import { cleanCellText, isPlaceholderReview } from '../../src/core/readers/clean';
@@ -391,10 +391,17 @@ describe('readers: content that its extension does not say', () => {
     assert.deepEqual(r.items.map((i) => i.line), [2, 3, 4, 5, 6, 7]);
     assert.equal(r.items[0].text, review(0));
     assert.equal(r.file.table?.ratingColumn, 'Rating');
-    // a plain text file with a tab here and there stays one item per line
-    const plain = await readFeedbackFile(write('plain.txt', 'Great app\tlove it\nCrashes on start\nSlow\tsync\n'));
+    // the column picker (Choose Text Columns) sees the same table
+    const t = await inspectTable(p);
+    assert.equal(t.format, 'tsv');
+    assert.deepEqual(t.columns.map((c) => c.name), ['Date', 'Rating', 'Review', 'Platform']);
+    assert.equal(t.textColumn, 'Review');
+    // a plain text file with a tab here and there stays one item per line, and is no table to pick columns of
+    const plainFile = write('plain.txt', 'Great app\tlove it\nCrashes on start\nSlow\tsync\n');
+    const plain = await readFeedbackFile(plainFile);
     assert.equal(plain.file.format, 'txt');
     assert.equal(plain.items.length, 3);
+    await assert.rejects(inspectTable(plainFile), (e: unknown) => e instanceof NotATableError && /plain\.txt is not a table/.test((e as Error).message));
   });
 
   it('a .json file with one object per line (Zendesk\'s JSON export) is read as JSON Lines', async () => {

@@ -278,15 +278,23 @@ async function inspectOpened(opened: OpenedText, file: string, format: FeedbackF
   return { t: { ...base, hasHeader: true, columns, rowsSampled: objects.length, ...roles }, json };
 }
 
+/** inspectTable's refusal of a file that is no table (a .txt read one item per line, a .md). */
+export class NotATableError extends UserError {}
+
 /**
  * Columns of a table file with inferred kinds, the detected text column and the candidates, so a UI can
- * offer a quick pick when `ambiguous`. Works for .csv/.tsv/.json/.jsonl.
+ * offer a quick pick when `ambiguous`. Works for .csv/.tsv/.json/.jsonl, and a .txt that analyze reads as a table
+ * (a UTF-16 tab-separated export); any other file is refused as no table.
  */
 export async function inspectTable(file: string, opts: { maxJsonBytes?: number } = {}): Promise<TableInspection> {
+  const notTable = () => new NotATableError(`${file} is not a table (use a .csv, .tsv, .json or .jsonl file)`);
   const format = formatOf(file);
-  if (!format || format === 'txt' || format === 'md') throw new UserError(`${file} is not a table (use a .csv, .tsv, .json or .jsonl file)`);
+  if (!format || format === 'md') throw notTable();
   const opened = await openText(file);
-  return (await inspectOpened(opened, file, sniffFormat(opened.sample, opened.sampleIsWhole, format, opened.encoding.label), opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES)).t;
+  // A .txt is a table only when analyze reads it as one (Excel's "Unicode Text" export: UTF-16, tab-separated).
+  const sniffed = sniffFormat(opened.sample, opened.sampleIsWhole, format, opened.encoding.label);
+  if (sniffed === 'txt') throw notTable();
+  return (await inspectOpened(opened, file, sniffed, opts.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES)).t;
 }
 
 function emptyReason(stats: ReadStats, format: FeedbackFormat, t?: TableInspection, col?: string): string {

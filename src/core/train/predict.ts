@@ -128,9 +128,9 @@ export interface PredictFileOptions {
   /**
    * Progress of the whole job: the file is read, predicted and written chunk by chunk, so predictFile reports stage
    * 'predicting' with the bytes of the input done and its size, after each chunk is written (and once more at the
-   * end with done = total). The other stage names are kept for callers that show any stage.
+   * end with done = total). Reading and writing happen within that stage, so it is the only one.
    */
-  onProgress?: (stage: 'reading' | 'predicting' | 'writing', done: number, total: number) => void;
+  onProgress?: (stage: 'predicting', done: number, total: number) => void;
   /** Loads the embedding model of a classifier trained with embeddings (OnnxClassifier.load). */
   embedderFor?: (model: string, sha256: string) => Promise<TextEmbedder>;
   /**
