@@ -1,6 +1,8 @@
-// Quick, Node-only check of main-thread responsiveness during an analysis (the extension host runs the
-// same code: analyzeFeedback + writeReport + summary JSON on its thread, inference in the worker).
-// Prints the max event-loop delay per phase and overall, measured with monitorEventLoopDelay.
+// Quick, Node-only check of how long an analysis holds its thread: analyzeFeedback + writeReport + summary JSON run on
+// this script's main thread here, as they run on the model worker's thread in VS Code and the CLI (which must keep
+// answering cancel, progress and other requests meanwhile); here the model worker only classifies.
+// Prints the max event-loop delay per phase and overall, measured with monitorEventLoopDelay, and the stalls over 40 ms
+// with the analysis phase they fell in. `npm run bench` measures the extension host itself in real VS Code.
 //   npm run build && node --import tsx scripts/bench/event-loop.ts [--items 100000] [--csv]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
