@@ -10,7 +10,11 @@
 //       extension's log lines "activated in <ms> ms" / "event loop max delay <ms> ms". Target (d) < 50 ms.
 //       Beside (d), the reference from the same window: the max delay of a separate idle Node process
 //       (same histogram, normal priority) and the hypervisor's CPU steal: what the machine adds by itself.
-// Env: BENCH_ITEMS (20000), BENCH_LARGE_ITEMS (100000), BENCH_BATCH (64), BENCH_SKIP_EXT=1 (no c/d),
+//   (e) how long the analysis itself holds its thread (the model worker's in VS Code and the CLI, which must keep
+//       answering cancel and other requests): scripts/bench/event-loop.ts runs analyzeFeedback + the report on a
+//       main thread over a 100k-row CSV (dates, ratings, categories: every aggregation), beside the same idle-process
+//       reference. Target < 50 ms, like (d).
+// Env: BENCH_ITEMS (20000), BENCH_LARGE_ITEMS (100000), BENCH_BATCH (64), BENCH_SKIP_EXT=1 (no c/d), BENCH_SKIP_LOOP=1 (no e),
 //      BENCH_SKIP_PACKAGE=1 (use the existing build/product-forge-linux-x64.vsix).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -138,6 +142,15 @@ function benchExtension() {
   });
 }
 
+// ---- (e) the analysis thread --------------------------------------------------------------------
+function benchLoop() {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'bench', 'event-loop.ts'), '--items', String(LARGE_ITEMS), '--csv', '--json'],
+    { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const line = (r.stdout || '').split('\n').find((l) => l.startsWith('LOOP_RESULT '));
+  if (!line) return { error: `event-loop.ts printed no result (exit ${r.status}): ${(r.stderr || r.stdout || '').trim().split('\n').slice(-1)[0]}` };
+  return JSON.parse(line.slice('LOOP_RESULT '.length));
+}
+
 // ---- main --------------------------------------------------------------------------------------
 async function main() {
   console.log(`bench: ${ITEMS} short items (CLI + bare ORT), ${LARGE_ITEMS} items in VS Code; ${os.cpus().length} CPUs, node ${process.version}`);
@@ -155,6 +168,9 @@ async function main() {
   const b = await benchOrt(texts).catch((e) => ({ error: e.message }));
   let ext = { skipped: true };
   if (!process.env.BENCH_SKIP_EXT) { console.log(`(c, d) extension in code-server, ${LARGE_ITEMS} items …`); ext = await benchExtension(); }
+
+  let loop = { skipped: true };
+  if (!process.env.BENCH_SKIP_LOOP) { console.log(`(e) the analysis thread, ${LARGE_ITEMS} CSV rows …`); loop = benchLoop(); }
 
   const notLogged = 'n/a (extension does not log it yet)';
   const extVal = (v, unit) => (ext.skipped ? 'skipped (BENCH_SKIP_EXT)' : ext.error && v == null ? `n/a (${short(ext.error)})` : v == null ? notLogged : `${fmt(v)} ${unit}`);
@@ -181,6 +197,11 @@ async function main() {
       ext.referenceMaxDelayMs == null ? '' : `the same measure in a separate idle process at normal priority over the same window (mean ${fmt(ext.referenceMeanDelayMs)} ms): ` +
         `the delay the machine itself adds${ext.stealPercent != null ? `; CPU steal by the hypervisor ${fmt(ext.stealPercent)}% of CPU time` : ''}` +
         `; its stalls over 40 ms: ${ext.referenceStalls || 'none'} (after the analysis started)`],
+    ['(e) analysis thread max delay', loop.skipped ? 'skipped (BENCH_SKIP_LOOP)' : loop.error ? `n/a (${short(loop.error)})` : `${fmt(loop.maxDelayMs)} ms`,
+      loop.skipped || loop.error ? '' : `mean ${fmt(loop.meanDelayMs)} ms; target < 50 ms${loop.maxDelayMs < 50 ? ' (met)' : ' (MISSED)'}; ${loop.items} CSV rows analyzed and reported on one thread` +
+        ` (analyze ${fmt(loop.phases.analyze)} ms, report ${fmt(loop.phases.report)} ms)${loop.longestStall ? `; longest stall ${loop.longestStall}` : ''}`],
+    ['    reference: idle Node process', loop.skipped || loop.error ? NA : loop.reference ? `${fmt(loop.reference.max)} ms` : NA,
+      loop.reference ? `over the same window (mean ${fmt(loop.reference.mean)} ms); its stalls over 40 ms: ${loop.reference.stalls.map(([ms, at]) => `${ms} ms at ${at} s`).join(', ') || 'none'}` : ''],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length)), w1 = Math.max(...rows.map((r) => r[1].length));
   console.log('\n' + rows.map(([k, v, n]) => `${k.padEnd(w0)}  ${v.padEnd(w1)}  ${n}`).join('\n'));

@@ -3,7 +3,8 @@
 // answering cancel, progress and other requests meanwhile); here the model worker only classifies.
 // Prints the max event-loop delay per phase and overall, measured with monitorEventLoopDelay, and the stalls over 40 ms
 // with the analysis phase they fell in. `npm run bench` measures the extension host itself in real VS Code.
-//   npm run build && node --import tsx scripts/bench/event-loop.ts [--items 100000] [--csv]
+//   npm run build && node --import tsx scripts/bench/event-loop.ts [--items 100000] [--csv] [--json]
+// --json: a last line LOOP_RESULT {…} (npm run bench's row (e)), with an idle Node process's delay over the same window.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { analyzeFeedback, disposeAnalysis, publicResult, writeReport } from '../../src/core/analysis';
 import { ModelRuntime } from '../../src/runtime/client';
 import { createSentimentClassifier } from '../../src/runtime/sentiment';
+import { startProbe } from './idle-probe';
 
 /** Histogram sampling interval; Node records whole intervals, so a reading minus this is the delay. */
 const RESOLUTION_MS = 10;
@@ -19,6 +21,7 @@ const root = path.resolve(__dirname, '..', '..');
 const arg = (n: string, d: string) => (process.argv.includes(`--${n}`) ? process.argv[process.argv.indexOf(`--${n}`) + 1] : d);
 const ITEMS = Number(arg('items', '100000'));
 const csv = process.argv.includes('--csv');
+const json = process.argv.includes('--json');
 
 const SUBJECTS = ['The app', 'Checkout', 'Search', 'The new dashboard', 'Onboarding', 'Customer support', 'Sync', 'Pricing', 'Login', 'Dark mode'];
 const OPINIONS = ['is fantastic', 'is really slow today', 'keeps crashing on startup', 'is fine I guess', 'is fast but the export is broken',
@@ -64,6 +67,7 @@ async function main() {
     if (now - last > 40) stalls.push({ ms: now - last, at: cur });
     last = now;
   }, 5);
+  const probe = json ? startProbe() : undefined;
   h.enable();
   const t0 = performance.now();
   const result = await phase('analyze', () => analyzeFeedback([file], { classifier, tempDir: tmp, onProgress: (p) => (cur = `${p.phase} @${p.itemsDone}`) }));
@@ -73,10 +77,23 @@ async function main() {
   await phase('summary', async () => JSON.stringify(publicResult(result), null, 2).length);
   h.disable();
   clearInterval(iv);
+  const reference = await probe?.stop();
   stalls.sort((a, b) => b.ms - a.ms);
   if (stalls.length) console.log(`${stalls.length} stalls > 40 ms; longest: ${stalls.slice(0, 8).map((x) => `${x.ms.toFixed(0)} ms (${x.at})`).join(', ')}`);
   console.log(`${result.total} items in ${secs.toFixed(2)} s (${(result.total / secs).toFixed(1)} items/s); clauses ${result.aspects.clausesClassified}`);
   console.log(`event loop max delay ${Math.max(0, h.max / 1e6 - RESOLUTION_MS).toFixed(1)} ms (mean ${Math.max(0, h.mean / 1e6 - RESOLUTION_MS).toFixed(1)} ms) beyond the ${RESOLUTION_MS} ms sampling interval`);
+  if (json) {
+    const out = {
+      items: result.total,
+      format: csv ? 'csv' : 'txt',
+      maxDelayMs: Math.max(0, h.max / 1e6 - RESOLUTION_MS),
+      meanDelayMs: Math.max(0, h.mean / 1e6 - RESOLUTION_MS),
+      phases,
+      longestStall: stalls[0] ? `${stalls[0].ms.toFixed(0)} ms (${stalls[0].at})` : null,
+      reference: reference ?? null,
+    };
+    console.log(`LOOP_RESULT ${JSON.stringify(out)}`);
+  }
   await disposeAnalysis(result);
   await runtime.dispose();
   rmSync(tmp, { recursive: true, force: true });
