@@ -361,18 +361,31 @@ export class E2ESession {
       .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(name)}\\s*$`) }) }).first();
   }
 
-  async clickExplorerItem(name: string) {
+  /**
+   * The explorer row of `name`, once shown. A file a test writes appears when VS Code's file watcher reports it, which
+   * can lag (the watcher is still starting when a test runs first): after 10 s the explorer is refreshed, as a user would.
+   */
+  private async explorerRow(name: string): Promise<Locator> {
     await this.openExplorer();
     const row = this.explorerItem(name);
-    await row.waitFor({ state: 'visible', timeout: 30_000 });
-    await row.click();
+    try {
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
+    } catch {
+      // the folder's title bar shows its actions (New File…, Refresh Explorer) on hover
+      await this.page.locator('.explorer-folders-view').hover();
+      await this.page.locator('.pane-header .action-label[aria-label="Refresh Explorer"]').first().click({ timeout: 10_000 });
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+    }
+    return row;
+  }
+
+  async clickExplorerItem(name: string) {
+    await (await this.explorerRow(name)).click();
   }
 
   /** Right-clicks `name` in the explorer and waits for the context menu. */
   async rightClickExplorerItem(name: string) {
-    await this.openExplorer();
-    const row = this.explorerItem(name);
-    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    const row = await this.explorerRow(name);
     await row.click();
     await row.click({ button: 'right' });
     await this.contextMenu().first().waitFor({ state: 'visible', timeout: 15_000 });

@@ -380,6 +380,26 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     assert.deepEqual(textsOf(again.rows), joined);
   });
 
+  it('an Excel "Unicode Text" .txt (UTF-16, tab-separated) with two text columns asks which one, like a CSV', async function () {
+    this.timeout(300_000);
+    const file = 'survey-unicode.txt';
+    const stories = ['The app closes as soon as I open a big project, every single time.', 'Notes show up on my phone instantly after the update, love it.',
+      'Exporting a monthly report takes minutes and sometimes times out.', 'Dark mode looks great, although the fonts in the sidebar are tiny.'];
+    const rows = [['Date', 'Comment', 'Story', 'Rating'], ...stories.map((t, i) => [`2024-03-0${i + 1}`, ['Crashes', 'Love it', 'Too slow', 'Nice'][i], t, String([1, 5, 2, 4][i])])];
+    writeFileSync(path.join(s.workspace, file), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(rows.map((r) => r.join('\t')).join('\r\n') + '\r\n', 'utf16le')]));
+    // The short "Comment" is detected, the long "Story" beside it makes it worth asking: the picker comes as for a CSV.
+    const r = await analyzeFromExplorer(file, 'unicode-text', {
+      answerColumns: async () => {
+        await checkPickRow('Comment', false);
+        await checkPickRow('Story', true);
+        await s.page.keyboard.press('Enter');
+      },
+    });
+    assert.ok(r.asked, 'no column picker for a UTF-16 tab-separated .txt with two text columns');
+    assert.deepEqual(r.rows.slice(1).map((row) => row[r.rows[0].indexOf('text')]), stories);
+    assert.match(r.report, /UTF-16LE/);
+  });
+
   it('Cancel in the progress notification stops a large analysis and leaves no report', async function () {
     this.timeout(300_000);
     // 400k short items: minutes of work on this machine, so there is time to cancel mid-way.
