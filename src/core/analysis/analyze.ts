@@ -460,7 +460,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
     // The first chunks are small so the model starts within milliseconds; they double up to chunkSize
     // (larger chunks sort by length better, so batches carry less padding).
     let nextChunk = Math.min(chunkSize, 256);
-    // Slices of synchronous work stay short (the extension host runs this loop on its only thread).
+    // Slices of synchronous work stay short (this loop runs on the model worker's thread, which also answers cancel and other requests).
     const loopTick = yielder();
     const submit = async (items: FeedbackItem[], bytesDone: number, ctx: FileCtx) => {
       const texts: string[] = new Array(items.length);

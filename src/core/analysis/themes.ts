@@ -12,7 +12,7 @@
 //   those and gives way ("mode" -> "dark mode", "offline mode"); near-identical item sets of phrases
 //   sharing a word keep the one that explains more, and a phrase whose items lie mostly inside a theme
 //   ranked above it is a facet of that theme ("columns" of "export to csv"), not a theme of its own.
-// Every loop yields through `tick` so the extension host's thread is never held for long.
+// Every loop yields through `tick`, so the thread an analysis runs on (the model worker's) keeps answering cancel and other requests.
 import type { SentimentLabel } from '../types';
 import { yielder, type Tick } from '../yielder';
 import type { LabelCounts, Theme, GrowingTheme } from './analyze';

@@ -76,7 +76,7 @@ export const MIN_HALF_ITEMS = 20;
  * including `lastEarly`, the second the days after it (a day is never split). Undefined when there are no two halves.
  */
 export function medianSplit(days: readonly number[]): { lastEarly: number; firstLate: number; early: number; late: number } | undefined {
-  // A typed array sorts numerically without a comparator call per pair (20,000 sample days on the host's thread).
+  // A typed array sorts numerically without a comparator call per pair (20,000 sample days, on the analysis's thread).
   const sorted = Float64Array.from(days).sort();
   const n = sorted.length;
   if (n < 2 || sorted[0] === sorted[n - 1]) return undefined;

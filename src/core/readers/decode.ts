@@ -128,8 +128,8 @@ export async function openText(file: string): Promise<OpenedText> {
   } finally {
     await fh.close();
   }
-  // Sniffing, decoding and checking the (up to 1 MB) sample take some milliseconds each: the extension host's thread
-  // gets a turn between them.
+  // Sniffing, decoding and checking the (up to 1 MB) sample take some milliseconds each: the thread (the extension
+  // host's, for the column picker; the model worker's, for an analysis) gets a turn between them.
   const encoding = sniffEncoding(sampleBytes);
   await breathe();
   const sample = new TextDecoder(encoding.encoding).decode(sampleBytes.subarray(encoding.bomLength), { stream: true });

@@ -244,7 +244,7 @@ async function inspectOpened(opened: OpenedText, file: string, format: FeedbackF
     // Excel's "sep=;" first line names the delimiter; it is no row of the table.
     const sep = /^sep=([^\r\n])[ ]*(?:\r\n|\n|\r)/i.exec(opened.sample);
     const delimiter = sep ? sep[1] : detectDelimiter(opened.sample, format === 'tsv' ? '\t' : ',');
-    await breathe(); // each stage parses hundreds of rows: the host's thread gets a turn between them
+    await breathe(); // each stage parses hundreds of rows: the thread gets a turn between them
     const preamble = sep ? 1 : 0;
     const rows = parseCsvText(opened.sample, delimiter, !opened.sampleIsWhole, TABLE_SAMPLE_ROWS + 3 + preamble).slice(preamble);
     await breathe();
