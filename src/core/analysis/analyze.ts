@@ -419,7 +419,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   const disagree = new TopK<ItemResult & { rating: number; expected: SentimentLabel }>(k);
   // aspects
   let contrastive = 0, clausesClassified = 0;
-  const aspectStats = new Map<string, { counts: LabelCounts; praised?: { clause: string; source: string; line: number; s: number }; criticized?: { clause: string; source: string; line: number; s: number } }>();
+  const aspectStats = new Map<string, AspectStat & { praised?: { s: number }; criticized?: { s: number } }>();
   const contrastExamples = new TopK<ContrastExample>(k);
 
   const summaries: FileSummary[] = [];
@@ -618,9 +618,11 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
             let a = aspectStats.get(term.key);
             if (!a) {
               if (aspectStats.size >= MAX_ASPECT_KEYS) continue;
-              aspectStats.set(term.key, (a = { counts: zero() }));
+              aspectStats.set(term.key, (a = { counts: zero(), surfaces: new Map() }));
             }
             a.counts[label]++;
+            // the written forms ("Windows", "PC", "series"), a few per aspect, for display
+            if (a.surfaces.size < 4 || a.surfaces.has(term.surface)) a.surfaces.set(term.surface, (a.surfaces.get(term.surface) ?? 0) + 1);
             if (label === 'positive' && (!a.praised || score > a.praised.s)) a.praised = { clause: c.clause, source: item.source, line: item.line, s: score };
             if (label === 'negative' && (!a.criticized || score > a.criticized.s)) a.criticized = { clause: c.clause, source: item.source, line: item.line, s: score };
           }
@@ -775,7 +777,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       let minDay = Infinity, maxDay = -Infinity;
       for (const d of days.keys()) (minDay = Math.min(minDay, d)), (maxDay = Math.max(maxDay, d));
       // Weeks, months or (long spans) years: days are 1970-2100 without placeholders, so at most 131 year rows.
-      const g = chooseGranularity(minDay, maxDay);
+      const g = chooseGranularity(minDay, maxDay, days.keys());
       const buckets = new Map<number, LabelCounts>(bucketRange(minDay, maxDay, g).map((b) => [b, zero()]));
       for (const [d, c] of days) {
         const b = buckets.get(bucketOf(d, g));
@@ -878,7 +880,22 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   }
 }
 
-function computeAspects(stats: Map<string, { counts: LabelCounts; praised?: { clause: string; source: string; line: number }; criticized?: { clause: string; source: string; line: number } }>, limit = 12): AspectFinding[] {
+/** Per-aspect counts while clauses are classified: keyed by the folded term, shown by its most frequent written form. */
+export interface AspectStat {
+  counts: LabelCounts;
+  surfaces: Map<string, number>;
+  praised?: { clause: string; source: string; line: number };
+  criticized?: { clause: string; source: string; line: number };
+}
+
+/** The most frequent written form of an aspect ("PC", not its key "pc"; "windows", not "window"). */
+function aspectName(key: string, surfaces: Map<string, number>): string {
+  let best = key, n = 0;
+  for (const [f, c] of surfaces) if (c > n || (c === n && f < best)) (best = f), (n = c);
+  return best;
+}
+
+export function computeAspects(stats: Map<string, AspectStat>, limit = 12): AspectFinding[] {
   const mentions = new Map<string, number>();
   for (const [k, v] of stats) mentions.set(k, v.counts.negative + v.counts.neutral + v.counts.positive);
   const keys = selectPhrases(mentions, 2, limit * 2);
@@ -886,7 +903,7 @@ function computeAspects(stats: Map<string, { counts: LabelCounts; praised?: { cl
     .map((k) => {
       const v = stats.get(k)!;
       const strip = (e?: { clause: string; source: string; line: number }) => (e ? { clause: e.clause, source: e.source, line: e.line } : undefined);
-      return { aspect: k, mentions: mentions.get(k)!, counts: v.counts, praised: strip(v.praised), criticized: strip(v.criticized) };
+      return { aspect: aspectName(k, v.surfaces), mentions: mentions.get(k)!, counts: v.counts, praised: strip(v.praised), criticized: strip(v.criticized) };
     })
     .filter((f) => f.counts.negative + f.counts.positive > 0)
     .sort((a, b) => b.counts.negative + b.counts.positive - (a.counts.negative + a.counts.positive) || b.mentions - a.mentions)

@@ -33,6 +33,34 @@ function quote(s: string, n = 240): string {
   return (t.length > n ? `${t.slice(0, n - 1)}…` : t).replace(/([*_`\[\]<>])/g, '\\$1');
 }
 
+/** Where a theme is mentioned in a text: its phrase, else its singular (or its first word), as a word (English). */
+function mentionAt(t: string, phrase: string): { at: number; len: number } | undefined {
+  const p = phrase.replace(/\s+/g, ' ').trim();
+  const tries = [p, p.replace(/ies$/i, 'y'), p.replace(/(?:es|s)$/i, ''), p.split(' ')[0]].filter((x, i, a) => x.length >= 2 && a.indexOf(x) === i);
+  for (const x of tries) {
+    const esc = x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const m = new RegExp(/^[A-Za-z0-9]/.test(x) ? `\\b${esc}` : esc, 'i').exec(t);
+    if (m) return { at: m.index, len: x.length };
+  }
+  return undefined;
+}
+
+/**
+ * A theme's quote: the start of the text, or, when the theme is first mentioned past the cut, an excerpt around that
+ * mention ("… the battery dies within an hour …"), so every quote shows what makes it one of the theme's.
+ */
+export function themeQuote(s: string, phrase: string, n = 240): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  const m = t.length > n ? mentionAt(t, phrase) : undefined;
+  if (!m || m.at + m.len <= n - 1) return quote(t, n);
+  // start at a word boundary some way before the mention
+  let start = Math.max(0, m.at - 80);
+  const space = t.indexOf(' ', start);
+  if (start > 0 && space >= 0 && space < m.at) start = space + 1;
+  const body = t.slice(start, start + n - 2);
+  return `…${body}${start + body.length < t.length ? '…' : ''}`.replace(/([*_`\[\]<>])/g, '\\$1');
+}
+
 /** " · driven by “slow”, “loses”": the (up to 3) words that pushed the item towards its label. */
 function why(it: ItemResult): string {
   const pro = (it.drivers ?? []).filter((d) => d.weight > 0).slice(0, 3);
@@ -82,7 +110,7 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
     for (const t of r.themes) {
       L.push(`**${mdText(t.phrase)}** (${count(t.count, 'mention')}, ${pct(t.negativeShare)} negative)`);
       // one paragraph per quote (consecutive "> " lines would run together when rendered)
-      t.quotes.forEach((q, i) => L.push(...(i ? ['>'] : []), `> “${quote(q.text)}” — ${q.label}, \`${loc(q.source, q.line)}\``));
+      t.quotes.forEach((q, i) => L.push(...(i ? ['>'] : []), `> “${themeQuote(q.text, t.phrase)}” — ${q.label}, \`${loc(q.source, q.line)}\``));
       L.push('');
     }
   }
@@ -96,7 +124,8 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
       L.push('| Aspect | Clauses | Praised | Criticized | Example |');
       L.push('|---|---:|---:|---:|---|');
       for (const f of r.aspects.findings) {
-        const ex = f.criticized ?? f.praised;
+        // the example says what most clauses say about it: praise for an aspect mostly praised
+        const ex = f.counts.positive > f.counts.negative ? (f.praised ?? f.criticized) : (f.criticized ?? f.praised);
         L.push(`| ${mdText(f.aspect)} | ${f.mentions} | ${f.counts.positive} | ${f.counts.negative} | ${ex ? `${cell(quote(ex.clause, 100))} (\`${loc(ex.source, ex.line)}\`)` : ''} |`);
       }
       L.push('');

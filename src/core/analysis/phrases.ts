@@ -31,7 +31,7 @@ const EN_STOP = words(`
   sometimes often usually again else very too much many lot lots quite rather pretty bit little less least
   one two three four five six seven eight nine ten hundred thousand first second third once twice
   yes yeah yep no nope ok okay oh ah hey hi hello please pls plz thanks thank thx sorry lol btw imo fyi hmm hm um uh erm
-  otherwise meanwhile besides regardless anyhow nonetheless nevertheless furthermore moreover`);
+  otherwise meanwhile besides regardless anyhow nonetheless nevertheless furthermore moreover may might must shall`);
 
 /** Frequent in any text, no topic on their own: generic verbs, adverbs, adjectives. Cut runs like stopwords. */
 const EN_GENERIC = words(`
@@ -49,7 +49,8 @@ const EN_GENERIC = words(`
   do does did done doing become becomes became end ends ended arrive arrives arriving appear appears appearing occur occurs
   occurring exist exists existing remain remains stay stays contain contains include includes including allow allows allowing
   provide provides providing require requires requiring fix fixes fixing
-  back far away ago later soon special anymore together
+  back far away ago later soon special anymore together now well
+  buy buys buying bought believe believes believed written
   be been being is are was were am has have had
   new old free whole entire main last next full big small large long short high low latest recent current different various
   extra additional basic multiple single several general overall total own certain particular main major minor huge tiny
@@ -61,7 +62,8 @@ const EN_GENERIC_NOUN = words(`
   option options thing things stuff way ways time times day days week weeks month months year years hour hours minute minutes
   second seconds moment people person user users customer customers client clients guy guys team company business
   issue issues problem problems question questions experience experiences version versions job money place world life
-  part parts kind sort type lot bunch matter reason result results point case example idea star stars review reviews rating`);
+  part parts kind sort type lot bunch matter reason result results point case example idea star stars review reviews rating
+  fact facts`);
 
 /** Modifiers that may open a phrase ("new editor", "free version") but are no theme alone. */
 const EN_MODIFIER = words(`new old free whole entire main last latest recent current full big small large long short high low extra basic default multiple single`);
@@ -81,7 +83,7 @@ const EN_SENTIMENT = words(`
   praised complain complains complained thrilled delighted grateful thankful appreciate appreciated unfortunately sadly
   luckily hopefully shame joke nightmare disaster mess messy miserable pathetic outrageous insane crazy weird strange odd
   expensive cheap cheaper pricey overpriced affordable reasonable fair unfair bright sturdy flimsy durable comfortable
-  uncomfortable noisy loud`);
+  uncomfortable noisy loud interesting interested boring bored`);
 
 /** Nouns ending in -ly (the -ly adverb rule must not cut them). */
 const EN_LY_NOUNS = words(`family reply replies supply assembly anomaly july italy ally rally jelly belly bully fly butterfly lily monopoly`);
@@ -89,9 +91,9 @@ const EN_LY_NOUNS = words(`family reply replies supply assembly anomaly july ita
 // Chinese. Function characters that cut a Han run (particles, pronouns, adverbs, negation, conjunctions).
 const ZH_BREAK = new Set([...'的了吗呢吧啊呀哦嗯啦呗哈么很太也都又再才就还却而但是我你他她它们这那被把让给和与或跟不没挺蛮非最真啥咋得着些']);
 /** Characters that don't start a content word here (numerals, "一", modal verbs). */
-const ZH_NO_START = new Set([...'一二三四五六七八九十百千万两几半每各某第有要可能会用在从向往比对说']);
+const ZH_NO_START = new Set([...'一二三四五六七八九十百千万两几半每各某第有要可能会用在从向往比对说个']);
 /** Characters that don't end a content word here (measure words, complements, locatives of verbs). */
-const ZH_NO_END = new Set([...'个次种点下来去到起里在有会对说过样么']);
+const ZH_NO_END = new Set([...'个次种点下来去到起里在有会对说过样么什怎']);
 /** Pure sentiment/evaluation characters: a segment starting or ending with one is an evaluation, not a topic. */
 const ZH_SENTIMENT_CHARS = new Set([...'好差棒烂赞坑爽糟渣爱恨慢贵']);
 /** Multi-character sentiment/evaluation words. */
@@ -99,7 +101,7 @@ const ZH_SENTIMENT = words(`
   不错 满意 失望 垃圾 喜欢 讨厌 推荐 方便 麻烦 简单 复杂 流畅 优秀 完美 糟糕 厉害 离谱 舒服 难用 好用 好看 难看 实用 实惠
   便宜 划算 值得 准确 准时 及时 清楚 清晰 顺手 顺利 丰富 齐全 严重 恶心 无语 生气 愤怒 开心 高兴 感谢 谢谢 辛苦 耐心 热情
   敷衍 稳定 干净 整洁 合理 精致 简陋 粗糙 漂亮 一般 还行 凑合 可惜 遗憾 强烈 特别 非常 十分 超级 完全 根本 几乎 简洁
-  舒适 友好 贴心 靠谱 不行 太慢 太贵 很快 很慢 好评 差评 神器 良心 失败`);
+  舒适 友好 贴心 靠谱 不行 太慢 太贵 很快 很慢 好评 差评 神器 良心 失败 难吃 好吃 差劲 难喝 好喝`);
 /** Generic and function words (multi-character) of any Chinese text or feedback. */
 const ZH_GENERIC = words(`
   以后 之后 然后 最后 以前 之前 时候 现在 已经 一直 一下 一点 一个 一些 一样 一起 一次 有点 有些 所有 任何 各种 其他 其它 别的
@@ -115,10 +117,18 @@ const HAN_RUNS = /\p{Script=Han}+/gu;
 const CLAUSES = /[.,;:!?()[\]{}"“”‘’«»<>|/\\…。，；：！？、（）【】《》\n\r\t]+|\s[-–—]+\s/;
 const TOKENS = /[A-Za-z0-9][A-Za-z0-9'’-]*/g;
 
+/** Nouns whose singular ends in -ie ("movies" is the plural of "movie", not of "movy"). */
+const EN_IE_NOUNS = words(`movie cookie zombie selfie hoodie smoothie brownie rookie goalie freebie newbie techie foodie veggie
+  calorie genie prairie indie aussie birdie sweetie lingerie auntie bootie boogie budgie collie eyrie hippie junkie pixie yuppie`);
+/** Same form in the singular and the plural. */
+const EN_IES_INVARIANT = words(`series species`);
+
 /** Light English normalization: possessives, plurals (-ies, -es after sibilants, -s). */
 export function normalizeWord(w: string): string {
   let s = w.toLowerCase().replace(/[’']s$/, '').replace(/[’']/g, "'");
-  if (s.length > 4 && s.endsWith('ies')) s = s.slice(0, -3) + 'y';
+  if (s.length > 4 && s.endsWith('ies')) {
+    if (!EN_IES_INVARIANT.has(s)) s = EN_IE_NOUNS.has(s.slice(0, -1)) ? s.slice(0, -1) : s.slice(0, -3) + 'y';
+  }
   else if (s.length > 4 && /(ches|shes|sses|xes|zes)$/.test(s)) s = s.slice(0, -2);
   else if (s.length > 3 && s.endsWith('s') && !/(ss|us|is|ous|ics)$/.test(s)) s = s.slice(0, -1);
   return s;
@@ -246,6 +256,17 @@ function sentimentWordAt(chars: string[], i: number): number {
 }
 
 /**
+ * Connectives, time adverbs and locatives that also cut a segment: "结果饭都凉了" and "里面有头发" give no "果饭" or
+ * "面有头" (an n-gram starting in the middle of 结果 / 里面), and 结果 ("and then") is no topic.
+ */
+const ZH_CUT = words(`结果 然后 因为 所以 如果 虽然 而且 并且 或者 然而 于是 其实 确实 居然 竟然 已经 后来 以后 之后 以前 之前 现在
+  里面 外面 上面 下面`);
+
+function cutWordAt(chars: string[], i: number): number {
+  return ZH_CUT.has(chars[i] + (chars[i + 1] ?? '')) ? 2 : 0;
+}
+
+/**
  * Function-free segments of a Han run, also cut where a sentiment word stands: "价格便宜" gives "价格", not "价格便"
  * (an n-gram ending in the first character of 便宜), and "续航一般" gives "续航".
  */
@@ -255,7 +276,7 @@ function zhSegments(run: string): string[] {
   const chars = Array.from(run);
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i];
-    const word = ZH_BREAK.has(ch) ? 1 : sentimentWordAt(chars, i);
+    const word = ZH_BREAK.has(ch) ? 1 : sentimentWordAt(chars, i) || cutWordAt(chars, i);
     if (word) {
       if (seg.length >= 2) segs.push(seg);
       seg = '';

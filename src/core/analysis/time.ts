@@ -22,12 +22,35 @@ export type Granularity = 'week' | 'month' | 'year';
 /** Most buckets a table/chart shows (year buckets beyond; 1970-2100 is 131 years). */
 export const MAX_BUCKETS = 140;
 
+/** A table of up to this many rows is short enough to read even when most rows are empty. */
+const MAX_SPARSE_ROWS = 12;
+
 /** Weeks for spans up to ~5 months, months up to 8 years, years beyond. */
-export function chooseGranularity(minDay: number, maxDay: number): Granularity {
+function granularityOfSpan(minDay: number, maxDay: number): Granularity {
   if (maxDay - minDay <= 150 * DAY) return 'week';
   const a = new Date(minDay), b = new Date(maxDay);
   const months = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth() + 1;
   return months <= 96 ? 'month' : 'year';
+}
+
+/**
+ * The granularity of the table and chart: by the span (weeks up to ~5 months, months up to 8 years, years beyond),
+ * and, given the days that hold items, coarser while a long table (over 12 rows) would be mostly empty (30 reviews
+ * over five years are 6 year rows, not 62 month rows of which 44 hold nothing), as long as the coarser one still has
+ * two rows or more.
+ */
+export function chooseGranularity(minDay: number, maxDay: number, days?: Iterable<number>): Granularity {
+  let g = granularityOfSpan(minDay, maxDay);
+  if (!days) return g;
+  const list = [...days];
+  while (g !== 'year') {
+    const rows = bucketRange(minDay, maxDay, g).length;
+    const filled = new Set(list.map((d) => bucketOf(d, g))).size;
+    const coarser: Granularity = g === 'week' ? 'month' : 'year';
+    if (rows <= MAX_SPARSE_ROWS || filled * 2 >= rows || bucketRange(minDay, maxDay, coarser).length < 2) break;
+    g = coarser;
+  }
+  return g;
 }
 
 export function yearStart(day: number): number {

@@ -1,0 +1,80 @@
+// Defects a product manager's read of real reports found (SemEval laptops/restaurants, Amazon book and DVD reviews,
+// waimai / online-shopping reviews, banking77): each test is a small hand-made input that failed before its fix.
+import assert from 'node:assert/strict';
+import { extractTerms, renderMarkdown } from '../../src/core/analysis';
+import { splitContrast } from '../../src/core/analysis/aspects';
+import { themeQuote } from '../../src/core/analysis/markdown';
+import { normalizeWord } from '../../src/core/analysis/phrases';
+import { chooseGranularity } from '../../src/core/analysis/time';
+import { analysisSandbox } from './analysis.helpers';
+
+const box = analysisSandbox('pf-report-qa-');
+const keys = (t: string) => extractTerms(t).map((x) => x.key);
+const U = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d);
+
+describe('analysis: report defects found on real feedback', () => {
+  it('plurals of -ie nouns fold into their singular ("movies" is "movie", "series" stays "series")', () => {
+    assert.equal(normalizeWord('movies'), 'movie');
+    assert.equal(normalizeWord('cookies'), 'cookie');
+    assert.equal(normalizeWord('series'), 'series');
+    assert.equal(normalizeWord('stories'), 'story');
+    assert.equal(normalizeWord('batteries'), 'battery');
+    assert.deepEqual(keys('I watched two movies'), keys('I watched the movie'));
+  });
+
+  it('adverbs, modal verbs, "buy"/"bought", "fact" and "interesting" are no themes', () => {
+    const k = keys('Well, I bought it now and may buy another; the fact is the plot was interesting but it might drag');
+    for (const w of ['well', 'now', 'bought', 'buy', 'may', 'might', 'fact', 'interesting']) assert.ok(!k.includes(w), `${w} in ${k.join(', ')}`);
+    assert.ok(k.includes('plot'), k.join(', '));
+  });
+
+  it('Chinese: no fragments of 个小时 / 为什么 / 结果 / 里面, and 难吃 is a sentiment word, not a topic', () => {
+    const k = keys('送餐太慢，等了2个小时，结果饭都凉了，里面有头发，为什么这么难吃');
+    for (const w of ['个小', '为什', '结果', '果饭', '里面', '面有头', '难吃']) assert.ok(!k.includes(w), `${w} in ${k.join(', ')}`);
+    assert.ok(k.includes('送餐') && k.includes('头发'), k.join(', '));
+  });
+
+  it('"yet" splits mixed feedback only as a conjunction ("I have yet to see it" is one clause)', () => {
+    assert.deepEqual(splitContrast('I was told I would be getting a refund but I have yet to see it'), ['I was told I would be getting a refund', 'I have yet to see it']);
+    assert.deepEqual(splitContrast('It has not arrived yet and support is slow'), []);
+    assert.deepEqual(splitContrast('The screen is sharp, yet the battery dies fast'), ['The screen is sharp', 'the battery dies fast']);
+  });
+
+  it('aspects are named as written ("windows", not the key "window") and their example says what most clauses say', async () => {
+    const rows = [
+      'text',
+      '"Windows is great, but the battery is bad"',
+      '"Windows is excellent, but the keyboard is bad"',
+      '"Windows is good on it, but the speaker is terrible"',
+      '"Windows is slow, but the screen is good"',
+    ];
+    const r = await box.analyze([box.write('mixed.csv', rows.join('\n'))]);
+    const f = r.aspects.findings.find((x) => /^windows?$/.test(x.aspect));
+    assert.ok(f, JSON.stringify(r.aspects.findings.map((x) => x.aspect)));
+    assert.equal(f.aspect, 'windows');
+    assert.deepEqual([f.counts.positive, f.counts.negative], [3, 1]);
+    // the aspects table's row (the themes table has one too)
+    const row = renderMarkdown(r).split('\n').find((l) => l.startsWith('| windows |') && l.includes('(`'))!;
+    assert.match(row, /\| Windows is (great|excellent|good on it) \(/, row);
+  });
+
+  it('a theme quote whose mention lies past the cut is an excerpt around the mention', () => {
+    const long = `${'The packaging was fine and the delivery came on the day it was promised to us. '.repeat(4)}Sadly the battery dies within an hour of use, every single day. ${'More words follow here. '.repeat(5)}`;
+    const q = themeQuote(long, 'battery');
+    assert.ok(q.length <= 241, String(q.length));
+    assert.ok(q.startsWith('…') && q.includes('battery dies within an hour'), q);
+    // a mention near the start keeps the start
+    assert.ok(themeQuote(`The battery is weak. ${'x '.repeat(200)}`, 'battery').startsWith('The battery is weak.'));
+    // plural theme, singular mention
+    assert.ok(themeQuote(long, 'batteries').includes('battery dies'), themeQuote(long, 'batteries'));
+  });
+
+  it('sentiment over time: a few items over years get year rows, not mostly empty month rows', () => {
+    const days = [U(2001, 10, 3), U(2004, 7, 1), U(2005, 4, 2), U(2005, 8, 9), ...Array.from({ length: 26 }, (_, i) => U(2006, 1 + (i % 11), 1 + i))];
+    assert.equal(chooseGranularity(days[0], U(2006, 11, 20), days), 'year');
+    // enough items per month keeps months; without the days, the span alone decides as before
+    const dense = Array.from({ length: 62 }, (_, i) => U(2001 + Math.floor((9 + i) / 12), ((9 + i) % 12) + 1, 5));
+    assert.equal(chooseGranularity(dense[0], dense[61], dense), 'month');
+    assert.equal(chooseGranularity(days[0], U(2006, 11, 20)), 'month');
+  });
+});
