@@ -22,6 +22,25 @@ describe('analysis: report defects found on real feedback', () => {
     assert.deepEqual(keys('I watched two movies'), keys('I watched the movie'));
   });
 
+  it('names keep their capitals (Toshiba, Windows), a capital that only starts the sentence does not (battery)', async () => {
+    const forms = (t: string) => Object.fromEntries(extractTerms(t).map((x) => [x.key, x.surface]));
+    const f = forms('Battery dies within an hour on my Toshiba');
+    assert.equal(f['battery'], 'battery');
+    assert.equal(f['toshiba'], 'Toshiba');
+    // first in its sentence a name looks like any capitalized word: counted in lower case (the most frequent form shows)
+    assert.equal(forms('Toshiba support never answered')['toshiba'], 'toshiba');
+    assert.equal(forms('the iOS app and the PDF export')['io'] ?? forms('the iOS app and the PDF export')['ios'], 'iOS');
+    const lines: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      lines.push(`Battery dies fast after update ${i}`, `My Toshiba overheats with Windows ${i}`, `The battery is weak on day ${i}`, `Windows updates break the Toshiba drivers ${i}`);
+    }
+    const r = await box.analyze([box.write('laptops.txt', lines.join('\n'))]);
+    const phrases = r.themes.map((t) => t.phrase);
+    const names = phrases.filter((p) => /toshiba|windows/i.test(p));
+    assert.ok(names.length && names.every((p) => !/toshiba|windows/.test(p)), phrases.join(', '));
+    assert.ok(phrases.includes('battery'), phrases.join(', '));
+  });
+
   it('adverbs, modal verbs, "buy"/"bought", "fact" and "interesting" are no themes', () => {
     const k = keys('Well, I bought it now and may buy another; the fact is the plot was interesting but it might drag');
     for (const w of ['well', 'now', 'bought', 'buy', 'may', 'might', 'fact', 'interesting']) assert.ok(!k.includes(w), `${w} in ${k.join(', ')}`);

@@ -161,7 +161,12 @@ const PARTICLE_FOLLOWERS = words(`after before since because when while until ag
 
 interface Tok {
   readonly key: string;
+  /** As written, capitals kept (Toshiba, iOS, PDF); lower case when it has none. */
   readonly surface: string;
+  /** Lower case. */
+  readonly plain: string;
+  /** Only its first letter is a capital ("Toshiba", or "Battery" at the start of a sentence). */
+  readonly titled: boolean;
   readonly kind: Kind;
 }
 
@@ -187,9 +192,11 @@ function classify(raw: string): Tok {
 function classifyToken(raw: string): Tok {
   const clean = raw.replace(/[-'’]+$/, '');
   const lower = clean.toLowerCase().replace(/’/g, "'");
-  // Acronyms and mixed case (PDF, iOS) keep their case for display; capitalized words don't.
-  const surface = /[A-Z]/.test(clean.slice(1)) ? clean : lower;
-  if (/\d/.test(lower) && !/^[a-z]{2,}/.test(lower)) return { key: lower, surface, kind: Kind.Break };
+  // Written forms keep their capitals for display (PDF, iOS, Toshiba); a capital that only starts a sentence is
+  // dropped where the term is collected (termForm).
+  const surface = /[A-Z]/.test(clean) ? clean : lower;
+  const titled = /^[A-Z]/.test(clean) && !/[A-Z]/.test(clean.slice(1));
+  if (/\d/.test(lower) && !/^[a-z]{2,}/.test(lower)) return { key: lower, surface, plain: lower, titled, kind: Kind.Break };
   const key = normalizeWord(lower).replace(/-/g, '');
   const isWord = (set: Set<string>) => set.has(lower) || set.has(key);
   let kind: Kind;
@@ -202,7 +209,15 @@ function classifyToken(raw: string): Tok {
   else if (lower.length >= 5 && lower.endsWith('ly') && !EN_LY_NOUNS.has(lower)) kind = Kind.Break;
   else if (lower.length >= 5 && /[^e]ed$/.test(lower)) kind = Kind.Break;
   else kind = Kind.Content;
-  return { key, surface, kind };
+  return { key, surface, plain: lower, titled, kind };
+}
+
+/**
+ * The form a term shows: as written, except that a word capitalized only because it starts the clause is shown in
+ * lower case ("Battery dies fast" gives "battery"; "my Toshiba" keeps "Toshiba"). The most frequent form is displayed.
+ */
+function termForm(t: Tok, at: number): string {
+  return at === 0 && t.titled ? t.plain : t.surface;
 }
 
 function addTerm(out: Map<string, string>, key: string, surface: string): void {
@@ -216,12 +231,13 @@ function englishTerms(text: string, out: Map<string, string>): void {
     const toks = raw.map(classify);
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i];
-      if (t.kind === Kind.Content) addTerm(out, t.key, t.surface);
+      const form = termForm(t, i);
+      if (t.kind === Kind.Content) addTerm(out, t.key, form);
       if (t.kind === Kind.Break || t.kind === Kind.Connector) continue;
       // Phrases of 2-3 words starting here: contiguous phrase words, at least one content word, ending in a noun-like word.
       let content = t.kind === Kind.Content ? 1 : 0;
       if (t.kind === Kind.GenericNoun || t.kind === Kind.Modifier || t.kind === Kind.Content) {
-        let key = t.key, surface = t.surface;
+        let key = t.key, surface = form;
         for (let j = i + 1; j < toks.length && j < i + 3; j++) {
           const u = toks[j];
           if (u.kind !== Kind.Content && u.kind !== Kind.GenericNoun) break;
@@ -236,9 +252,9 @@ function englishTerms(text: string, out: Map<string, string>): void {
       if (next?.kind !== Kind.Connector) continue;
       const after = toks[i + 2];
       // "export to csv", "crash on startup"
-      if (after?.kind === Kind.Content && CONNECTORS.has(next.key)) addTerm(out, `${t.key} ${next.key} ${after.key}`, `${t.surface} ${next.surface} ${after.surface}`);
+      if (after?.kind === Kind.Content && CONNECTORS.has(next.key)) addTerm(out, `${t.key} ${next.key} ${after.key}`, `${form} ${next.surface} ${after.surface}`);
       // "log in", "sign up": a particle ending the clause or followed by a preposition/conjunction, not by its object
-      if (PARTICLES.has(next.key) && (!after || PARTICLE_FOLLOWERS.has(after.key))) addTerm(out, `${t.key} ${next.key}`, `${t.surface} ${next.surface}`);
+      if (PARTICLES.has(next.key) && (!after || PARTICLE_FOLLOWERS.has(after.key))) addTerm(out, `${t.key} ${next.key}`, `${form} ${next.surface}`);
     }
   }
 }
