@@ -1,6 +1,8 @@
 // Defects a product manager's read of real reports found (SemEval laptops/restaurants, Amazon book and DVD reviews,
 // waimai / online-shopping reviews, banking77): each test is a small hand-made input that failed before its fix.
 import assert from 'node:assert/strict';
+import os from 'node:os';
+import path from 'node:path';
 import { extractTerms, renderMarkdown } from '../../src/core/analysis';
 import { splitContrast } from '../../src/core/analysis/aspects';
 import { themeQuote } from '../../src/core/analysis/markdown';
@@ -39,6 +41,19 @@ describe('analysis: report defects found on real feedback', () => {
     const names = phrases.filter((p) => /toshiba|windows/i.test(p));
     assert.ok(names.length && names.every((p) => !/toshiba|windows/.test(p)), phrases.join(', '));
     assert.ok(phrases.includes('battery'), phrases.join(', '));
+  });
+
+  it('a file named by its absolute path outside the workspace is located by that path, not by ../../', async () => {
+    const file = box.write('export.txt', 'The app crashes on start\nLove the new editor\n');
+    const r = await box.analyze([file]);
+    assert.match(renderMarkdown(r, { relativeTo: box.dir() }), /`export\.txt:1`/);
+    const elsewhere = path.join(os.tmpdir(), 'pf-some-workspace');
+    const md = renderMarkdown(r, { relativeTo: elsewhere });
+    assert.ok(md.includes(`\`${file.split(path.sep).join('/')}:1\``), md);
+    assert.doesNotMatch(md, /`\.\.\//);
+    // named relative to the current folder, it stays relative (to the report)
+    const rel = await box.analyze([path.relative(process.cwd(), file)]);
+    assert.match(renderMarkdown(rel, { relativeTo: elsewhere }), /`\.\.\/[^`]*export\.txt:1`/);
   });
 
   it('adverbs, modal verbs, "buy"/"bought", "fact" and "interesting" are no themes', () => {

@@ -71,7 +71,10 @@ const DRIVERS_NOTE = '“Driven by” names the words whose removal lowers the l
 
 export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): string {
   const loc = (source: string, line: number) => {
-    const p = opts.relativeTo ? path.relative(opts.relativeTo, path.resolve(source)) || source : source;
+    // Relative to the workspace (or the report), unless a file named by its absolute path lies outside it: then that
+    // path as given ("/data/export.csv", not "../../data/export.csv").
+    const rel = opts.relativeTo ? path.relative(opts.relativeTo, path.resolve(source)) : '';
+    const p = rel && !(path.isAbsolute(source) && (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel))) ? rel : source;
     return `${p.split(path.sep).join('/')}:${line}`;
   };
   const mix = (c: LabelCounts) => SENTIMENT_LABELS.map((l) => c[l]).join(' / ');
