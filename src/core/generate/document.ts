@@ -7,7 +7,8 @@ import { CancelledError, throwIfAborted } from '../types';
 import { bullets, type Brief } from './brief';
 import { cite, citeLink, type EvidenceItem, type EvidenceSet } from './evidence';
 import { computeInsights, quoteOf, type Insights, type Persona, type Quote } from './insights';
-import { capitalize, cues, fitLength, pct, rng, sentences } from './text';
+import { briefFocus, type BriefFocus } from './relevance';
+import { capitalize, cues, fitLength, NFR_AREAS, nfrMatches, pct, requestOf, rng, sentences, words } from './text';
 import {
   CHANNEL_LIMITS,
   FRAMEWORK_STEPS,
@@ -45,8 +46,15 @@ class Ctx {
   cutOff = 0;
   private readonly seen = new Set<string>();
   readonly verifier: EvidenceVerifier;
+  /** What the brief is about: its topic words, and which themes and items share them. */
+  readonly focus: BriefFocus;
   constructor(readonly input: GenerateDocInput, readonly ins: Insights) {
     this.verifier = new EvidenceVerifier(input.evidence.items, input.linkBase);
+    // the body's topic words when it has a few (a title's head noun, "mode" in "Offline mode", matches "dark mode"), else the title's too
+    const b = input.brief;
+    const body = b.text.split('\n').filter((l) => l.replace(/^#+\s*/, '').trim() !== b.title).join('\n');
+    const inBody = briefFocus(body);
+    this.focus = inBody.terms.length >= 2 ? inBody : briefFocus(`${b.title}\n${b.text}`);
   }
   use(it: EvidenceItem): EvidenceItem {
     if (!this.seen.has(it.id)) {
@@ -243,8 +251,16 @@ function prdSummary(ctx: Ctx): string {
   const ins = ctx.ins;
   const out = [brief.summary || brief.title];
   if (ins.total) {
-    const top = ins.themes.slice(0, 3).map((t) => `"${t.term}" (${t.count} of ${ins.total}, ${pct(t.count, ins.total)})`);
-    out.push(`The evidence holds ${ins.total} feedback items from ${ins.files.length} file${ins.files.length === 1 ? '' : 's'}.${top.length ? ` Most mentioned: ${top.join(', ')}.` : ''}`);
+    const fig = (t: { term: string; count: number }) => `"${t.term}" (${t.count} of ${ins.total}, ${pct(t.count, ins.total)})`;
+    const { related, other } = splitByFocus(ctx, ins.themes);
+    const head = `The evidence holds ${ins.total} feedback items from ${ins.files.length} file${ins.files.length === 1 ? '' : 's'}.`;
+    const about = ctx.input.evidence.items.filter((i) => ctx.focus.mentions(i)).length;
+    if (related.length) {
+      out.push(`${head} Related to the brief: ${about} of ${ins.total} items (${pct(about, ins.total)}) mention its topic; most mentioned ${related.slice(0, 4).map(fig).join(', ')}.${other.length ? ` Other feedback in the evidence: ${other.slice(0, 3).map(fig).join(', ')}.` : ''}`);
+    } else {
+      const few = about ? ` ${about} of ${ins.total} items mention the brief's topic words, none of them often enough to be a theme.` : '';
+      out.push(`${head} ${noFocusNote(ctx)}${few}${ins.themes.length ? ` Most mentioned: ${ins.themes.slice(0, 3).map(fig).join(', ')}.` : ''}`);
+    }
   } else out.push('_No evidence was provided: add feedback files or an analysis report to ground this document._');
   return out.join('\n\n');
 }
@@ -260,10 +276,15 @@ function prdProblem(ctx: Ctx): string {
     facts.push(`- ${frus.length} of ${ins.total} items (${pct(frus.length, ins.total)}) describe a problem or complaint.`);
     if (ins.sentiment) facts.push(`- Sentiment of ${ins.sentiment.known} analysed items: ${ins.sentiment.negative} negative (${pct(ins.sentiment.negative, ins.sentiment.known)}), ${ins.sentiment.neutral} neutral, ${ins.sentiment.positive} positive.`);
     if (ins.rating) facts.push(`- Average ${ins.rating.field}: ${ins.rating.mean.toFixed(2)} of ${ins.rating.scaleMax} over ${ins.rating.count} ratings; ${pct(Math.round(ins.rating.lowShare * ins.rating.count), ins.rating.count)} are low.`);
-    const frusThemes = themesIn(ctx, frus).slice(0, 3);
-    for (const t of frusThemes) facts.push(`- "${t.term}" comes up in ${t.count} complaints, e.g. ${ctx.q(quoteOf(t.items[0], (s) => s.toLowerCase().includes(t.term)))}`);
+    const { related, other } = splitByFocus(ctx, themesIn(ctx, frus));
+    const line = (t: { term: string; count: number; items: EvidenceItem[] }) => `- "${t.term}" comes up in ${t.count} complaints, e.g. ${ctx.q(quoteOf(t.items[0], (s) => s.toLowerCase().includes(t.term)))}`;
+    const frusThemes = [...related.slice(0, 3), ...other.slice(0, related.length ? 2 : 3)];
     out.push(`What the evidence says:\n\n${facts.join('\n')}`);
-    const extra = frus.filter((i) => !frusThemes.some((t) => t.items[0] === i)).slice(0, 2);
+    if (related.length) out.push(`Complaints related to the brief:\n\n${related.slice(0, 3).map(line).join('\n')}`);
+    else out.push(`_${noFocusNote(ctx)}_`);
+    if (other.length) out.push(`${related.length ? 'Other complaints in the evidence' : 'Complaints in the evidence'} (not about the brief's topic):\n\n${other.slice(0, related.length ? 2 : 3).map(line).join('\n')}`);
+    // more voices: items about the brief's topic first
+    const extra = [...frus.filter((i) => ctx.focus.mentions(i)), ...frus.filter((i) => !ctx.focus.mentions(i))].filter((i) => !frusThemes.some((t) => t.items[0] === i)).slice(0, 2);
     if (extra.length) out.push(extra.map((i) => `> ${ctx.q(quoteOf(i, (s) => cues(s).frustration))}`).join('\n>\n'));
   }
   if (!out.length) out.push('_Not stated in the brief and no evidence was provided._');
@@ -280,12 +301,28 @@ function themesIn(ctx: Ctx, subset: EvidenceItem[]): { term: string; count: numb
     .sort((a, b) => b.count - a.count);
 }
 
+/** Themes about the brief's topic and the others, each in the order given (by count). */
+function splitByFocus<T extends { term: string }>(ctx: Ctx, themes: T[]): { related: T[]; other: T[] } {
+  const related = themes.filter((t) => ctx.focus.relates(t.term));
+  return { related, other: themes.filter((t) => !related.includes(t)) };
+}
+
+/** Said plainly when no evidence theme shares a topic word with the brief. */
+function noFocusNote(ctx: Ctx): string {
+  const terms = ctx.focus.terms.slice(0, 6).map((t) => `"${t}"`).join(', ');
+  return terms
+    ? `Nothing in the evidence themes relates to the brief (its topic words: ${terms}); the figures below come from other feedback.`
+    : 'The brief names no topic words to match against the evidence; the figures below come from all the feedback.';
+}
+
 function prdGoals(ctx: Ctx): string {
   const { brief } = ctx.input;
   const ins = ctx.ins;
   const goals = bullets(brief.sections.goals).map((g) => `- ${g}`);
   if (!goals.length) {
-    for (const t of themesIn(ctx, frustrationItems(ctx)).slice(0, 3)) goals.push(`- Resolve the "${t.term}" complaints (${t.count} of ${ins.total} items, ${pct(t.count, ins.total)} today).`);
+    const { related, other } = splitByFocus(ctx, themesIn(ctx, frustrationItems(ctx)));
+    for (const t of related.slice(0, 3)) goals.push(`- Resolve the "${t.term}" complaints (${t.count} of ${ins.total} items, ${pct(t.count, ins.total)} today).`);
+    if (!related.length) for (const t of other.slice(0, 3)) goals.push(`- Resolve the "${t.term}" complaints (${t.count} of ${ins.total} items, ${pct(t.count, ins.total)} today) _(other feedback: not the brief's topic)_.`);
   }
   if (!goals.length) goals.push('- _No goals in the brief and no complaint themes in the evidence: define the outcome this work should change._');
   const non = bullets(brief.sections.nonGoals).map((g) => `- ${g}`);
@@ -308,6 +345,8 @@ function prdUsers(ctx: Ctx): string {
         .map((p) => `- **${p.name}** — ${p.size} items (${pct(p.size, ins.total)}); talks about ${p.terms.join(', ') || 'various topics'}${p.quote ? `; e.g. ${ctx.q(p.quote)}` : ''}`)
         .join('\n'),
     );
+    const weak = weakSegmentsNote(ins);
+    if (weak) out.push(`> ⚠️ ${weak}`);
   }
   if (!out.length) out.push('_Not stated in the brief and no evidence was provided._');
   return out.join('\n\n');
@@ -315,34 +354,43 @@ function prdUsers(ctx: Ctx): string {
 
 const WANT = /\b(?:i|we)?\s*(?:really\s+)?(?:want|need|wish|would like|would love|hope)\s+(to\s+|for\s+|that\s+|there\s+was\s+|it\s+to\s+)?([^.!?\n]{6,120})/i;
 
+/** What a sentence asks for, following "I want", from a request phrasing or an "I want / we need" one. */
+function askedFor(sentence: string): string | undefined {
+  const r = requestOf(sentence);
+  if (r) return r;
+  const m = WANT.exec(sentence);
+  if (!m) return undefined;
+  const action = m[2].trim().replace(/[,;:]+$/, '');
+  // "everything I need in one place": a place, not a request
+  if (!m[1] && /^(in|on|at|from|of|with|by|about|into|here|there|now|again|anymore|it|this|that|everything|anything|nothing)\b/i.test(action)) return undefined;
+  return /^(to|it\s+to)\s/i.test(m[1] ?? '') ? `to ${action}` : /^that\s/i.test(m[1] ?? '') ? `that ${action}` : action;
+}
+
 function prdStories(ctx: Ctx): string {
   const ins = ctx.ins;
-  const top = new Set(ins.themes.slice(0, 2).map((t) => t.term));
-  const mid = new Set(ins.themes.slice(2, 6).map((t) => t.term));
+  const top = new Set(ins.themes.slice(0, 6).map((t) => t.term));
   const personaOf = new Map<string, Persona>();
   for (const p of ins.personas) for (const m of p.members) personaOf.set(m.id, p);
-  const stories: { p: string; line: string }[] = [];
-  for (const it of goalItems(ctx)) {
-    if (stories.length >= 8) break;
-    const s = sentences(it.text).find((x) => WANT.test(x));
-    const m = s ? WANT.exec(s) : null;
-    if (!m) continue;
+  const found: { p: string; line: string; order: number }[] = [];
+  for (const it of ctx.input.evidence.items) {
+    const s = sentences(it.text).find((x) => askedFor(x) !== undefined);
+    if (!s) continue;
+    const want = askedFor(s)!.replace(/\.$/, '');
     const lower = it.text.toLowerCase();
-    const prio = [...top].some((t) => lower.includes(t)) ? 'P0' : [...mid].some((t) => lower.includes(t)) ? 'P1' : 'P2';
-    const who = personaOf.get(it.id)?.name.toLowerCase() ?? 'user';
-    const action = m[2].trim().replace(/[,;:]+$/, '');
-    // "everything I need in one place": a place, not a request
-    if (!m[1] && /^(in|on|at|from|of|with|by|about|into|here|there|now|again|anymore|it|this|that|everything|anything|nothing)\b/i.test(action)) continue;
-    const want = /^(to|it\s+to)\s/i.test(m[1] ?? '') ? `to ${action}` : /^that\s/i.test(m[1] ?? '') ? `that ${action}` : action;
-    stories.push({ p: prio, line: `- **${prio}** As one of the ${who}, I want ${want}. — ${ctx.q(quoteOf(it, (x) => WANT.test(x)))}` });
+    const prio = ctx.focus.mentions(it) ? 'P0' : words(lower).some((w) => top.has(w)) ? 'P1' : 'P2';
+    const who = personaOf.get(it.id)?.name.toLowerCase() ?? 'users';
+    found.push({ p: prio, order: found.length, line: `- **${prio}** As one of the ${who}, I want ${want}. — ${ctx.q(quoteOf(it, (x) => x === s))}` });
   }
+  found.sort((a, b) => a.p.localeCompare(b.p) || a.order - b.order);
+  const stories = found.slice(0, 8);
   for (const r of bullets(ctx.input.brief.sections.requirements)) {
     if (stories.length >= 10) break;
-    stories.push({ p: 'P1', line: `- **P1** As a user, I want ${r.charAt(0).toLowerCase()}${r.slice(1).replace(/\.$/, '')}. — from the brief` });
+    stories.push({ p: 'P1', order: 0, line: `- **P1** As a user, I want ${r.charAt(0).toLowerCase()}${r.slice(1).replace(/\.$/, '')}. — from the brief` });
   }
-  if (!stories.length) return '_No requests ("I want…", "we need…") in the evidence and no requirements in the brief; write stories with the team._';
+  if (!stories.length) return '_No requests ("please add…", "I wish…", "would be great if…", "I want…") in the evidence and no requirements in the brief; write stories with the team._';
   stories.sort((a, b) => a.p.localeCompare(b.p));
-  return `Priority: P0 = mentions one of the two most frequent themes, P1 = another top-6 theme or the brief, P2 = other.\n\n${stories.map((s) => s.line).join('\n')}`;
+  const more = found.length > 8 ? `\n\n_${found.length} requests in the evidence; the first 8 by priority are shown._` : '';
+  return `Priority: P0 = about the brief's topic, P1 = one of the six most frequent themes or from the brief, P2 = other feedback.\n\n${stories.map((s) => s.line).join('\n')}${more}`;
 }
 
 function prdFunctional(ctx: Ctx): string {
@@ -351,25 +399,51 @@ function prdFunctional(ctx: Ctx): string {
   let n = 0;
   for (const r of bullets(ctx.input.brief.sections.requirements)) out.push(`- **FR-${++n}** ${r} _(brief)_`);
   const pool = ctx.input.evidence.items.filter((i) => cues(i.text).goal || cues(i.text).frustration || i.sentiment === 'negative');
-  for (const t of themesIn(ctx, pool).slice(0, 5)) {
-    out.push(`- **FR-${++n}** Address "${t.term}": raised as a complaint or request in ${t.count} of ${ins.total} items (${pct(t.count, ins.total)}), e.g. ${ctx.q(quoteOf(t.items[0], (s) => s.toLowerCase().includes(t.term)))}`);
-  }
+  const { related, other } = splitByFocus(ctx, themesIn(ctx, pool));
+  const fr = (t: { term: string; count: number; items: EvidenceItem[] }, tag: string) =>
+    `- **FR-${++n}** Address "${t.term}"${tag}: raised as a complaint or request in ${t.count} of ${ins.total} items (${pct(t.count, ins.total)}), e.g. ${ctx.q(quoteOf(t.items[0], (s) => s.toLowerCase().includes(t.term)))}`;
+  for (const t of related.slice(0, 5)) out.push(fr(t, ''));
+  for (const t of other.slice(0, Math.max(2, 5 - related.length))) out.push(fr(t, ' _(other feedback, not the brief\'s topic)_'));
   return out.length ? out.join('\n') : '_No requirements in the brief and no requests or complaints in the evidence._';
 }
 
 function prdNonFunctional(ctx: Ctx): string {
   const ins = ctx.ins;
   if (!ins.nfr.length) return '_The evidence raises no performance, reliability, usability, privacy, accessibility or cost concerns._';
+  const used = new Set<string>();
   return ins.nfr
-    .map((f, i) => `- **NFR-${i + 1} ${f.area}:** ${f.requirement} — ${f.items.length} of ${ins.total} items (${pct(f.items.length, ins.total)}), e.g. ${ctx.q(quoteOf(f.items[0]))}`)
+    .map((f, i) => {
+      const ex = nfrExample(ctx, f.area, f.items, used);
+      used.add(ex.item.id);
+      return `- **NFR-${i + 1} ${f.area}:** ${f.requirement} — ${f.items.length} of ${ins.total} items (${pct(f.items.length, ins.total)}), e.g. ${ctx.q(ex)}`;
+    })
     .join('\n');
+}
+
+/**
+ * The example of a non-functional area: the sentence that is about it, from an item not yet shown for
+ * another area, about this area alone, a complaint, and about the brief's topic, in that order of weight.
+ */
+function nfrExample(ctx: Ctx, areaName: string, items: EvidenceItem[], used: Set<string>): Quote {
+  const area = NFR_AREAS.find((a) => a.area === areaName);
+  if (!area) return quoteOf(items[0]);
+  let best: { q: Quote; key: number[] } | undefined;
+  for (const it of items.slice(0, 200)) {
+    const q = quoteOf(it, (s) => nfrMatches(area, s));
+    const others = NFR_AREAS.filter((a) => a !== area && a.re.test(q.text)).length;
+    const key = [used.has(it.id) ? 1 : 0, others, cues(q.text).frustration ? 0 : 1, ctx.focus.mentions(it) ? 0 : 1];
+    const j = best ? key.findIndex((k, m) => k !== best!.key[m]) : -1;
+    if (!best || (j >= 0 && key[j] < best.key[j])) best = { q, key };
+  }
+  return best!.q;
 }
 
 function prdMetrics(ctx: Ctx): string {
   const ins = ctx.ins;
   const rows: string[] = [];
-  for (const t of themesIn(ctx, frustrationItems(ctx)).slice(0, 3)) {
-    rows.push(`| Share of feedback complaining about "${t.term}" | ${t.count} of ${ins.total} (${pct(t.count, ins.total)}) | lower than baseline (set a number) |`);
+  const { related, other } = splitByFocus(ctx, themesIn(ctx, frustrationItems(ctx)));
+  for (const t of related.length ? related.slice(0, 3) : other.slice(0, 3)) {
+    rows.push(`| Share of feedback complaining about "${t.term}"${related.length ? '' : ' (other feedback)'} | ${t.count} of ${ins.total} (${pct(t.count, ins.total)}) | lower than baseline (set a number) |`);
   }
   if (ins.sentiment) rows.push(`| Share of negative feedback | ${ins.sentiment.negative} of ${ins.sentiment.known} (${pct(ins.sentiment.negative, ins.sentiment.known)}) | lower than baseline (set a number) |`);
   if (ins.rating) rows.push(`| Average ${ins.rating.field} | ${ins.rating.mean.toFixed(2)} of ${ins.rating.scaleMax} (n = ${ins.rating.count}) | higher than baseline (set a number) |`);
@@ -397,7 +471,14 @@ function prdQuestions(ctx: Ctx): string {
   const out = bullets(ctx.input.brief.sections.questions).map((q) => `- ${q} _(brief)_`);
   if (!ctx.input.brief.sections.users) out.push('- Who exactly is the primary user? The brief does not say.');
   if (!ctx.input.brief.sections.metrics) out.push('- Which metric defines success, and what is its current baseline?');
-  if (ins.personas.length > 1) out.push(`- Which of the ${ins.personas.length} segments do we serve first?`);
+  if (ins.personas.length > 1) {
+    const seg = ins.segmentation;
+    out.push(
+      seg && seg.silhouette < WEAK_SILHOUETTE
+        ? `- Who are the distinct users? The ${ins.personas.length} segments found are weakly separated (silhouette ${seg.silhouette.toFixed(2)}); segment by real user data (plan, role, usage) to find out.`
+        : `- Which of the ${ins.personas.length} segments do we serve first?`,
+    );
+  }
   for (const t of ins.themes.filter((x) => x.count === 2).slice(0, 2)) out.push(`- Is "${t.term}" a real trend? Only 2 items mention it.`);
   return out.length ? out.join('\n') : '_None._';
 }
@@ -419,6 +500,8 @@ async function* personas(ctx: Ctx): AsyncGenerator<string> {
     (seg && seg.tried.length ? `k = ${seg.k} was chosen by silhouette (${seg.tried.map((t) => `k=${t.k}: ${t.silhouette.toFixed(2)}`).join(', ')}).` : `k = ${seg?.k ?? 1}${requestedNote(seg?.k ?? 1, ctx.input.options?.count)}.`) +
     ` Each persona summarises one real segment; sizes add up to ${ins.total}.`;
   yield `\n${how}\n`;
+  const weak = weakSegmentsNote(ins);
+  if (weak) yield `\n> ⚠️ ${weak}\n`;
   for (const p of ins.personas) {
     throwIfAborted(ctx.input.signal);
     yield `\n## Persona ${p.index}: ${p.name}\n\n`;
@@ -443,6 +526,24 @@ async function* personas(ctx: Ctx): AsyncGenerator<string> {
     const ids = p.members.slice(0, 12).map((m) => `${m.id} ${ctx.link(m)}`);
     yield `_Evidence behind this persona (${p.size} items${p.size > 12 ? ', first 12 shown' : ''}): ${ids.join(', ')}_\n`;
   }
+}
+
+/** Below this mean silhouette the clusters show no substantial structure (Kaufman & Rousseeuw: < 0.25). */
+const WEAK_SILHOUETTE = 0.25;
+
+/** Said when the segments are weakly separated or one of them is a catch-all; undefined when they are clear. */
+function weakSegmentsNote(ins: Insights): string | undefined {
+  const seg = ins.segmentation;
+  if (!seg || seg.k < 2 || ins.personas.length < 2) return undefined;
+  const out: string[] = [];
+  if (seg.silhouette < WEAK_SILHOUETTE) {
+    out.push(
+      `**Weak segments:** silhouette ${seg.silhouette.toFixed(2)} (under ${WEAK_SILHOUETTE} means no clear structure). The items do not fall into distinct groups: read these as topics the feedback talks about, not as distinct kinds of users, and check them against real user data (plan, role, usage) before relying on them.`,
+    );
+  }
+  const big = ins.personas[0];
+  if (big && big.size > ins.total * 0.5 && seg.silhouette < WEAK_SILHOUETTE) out.push(`"${big.name}" holds ${pct(big.size, ins.total)} of the items: a catch-all of feedback that fits no narrower topic, not one kind of user.`);
+  return out.length ? out.join(' ') : undefined;
 }
 
 function personaList(ctx: Ctx, label: string, qs: Quote[]): string {
@@ -501,7 +602,12 @@ async function* copy(ctx: Ctx): AsyncGenerator<string> {
   const l = CHANNEL_LIMITS[channel];
   yield `\n**Channel:** ${l.label} (${l.note}; limits: ${l.headlineName.toLowerCase()} ${l.headline}, body ${l.body}, call to action ${l.cta} characters) · **Framework:** ${framework} (${FRAMEWORK_STEPS[framework].join(' → ')}) · **Audience:** ${audience} · **Tone:** ${tone} · **Variants:** ${n}\n`;
   if (ctx.ins.total) {
-    yield `\nWhat the audience says: ${ctx.ins.themes.slice(0, 4).map((t) => `"${t.term}" (${t.count} of ${ctx.ins.total})`).join(', ') || 'no recurring themes'}.\n`;
+    const { related, other } = splitByFocus(ctx, ctx.ins.themes);
+    const fig = (t: { term: string; count: number }) => `"${t.term}" (${t.count} of ${ctx.ins.total})`;
+    const says = related.length
+      ? `about the brief's topic ${related.slice(0, 4).map(fig).join(', ')}${other.length ? `; other feedback ${other.slice(0, 3).map(fig).join(', ')}` : ''}`
+      : `${other.slice(0, 4).map(fig).join(', ') || 'no recurring themes'}${ctx.ins.themes.length ? ` (nothing about the brief's topic: ${ctx.focus.terms.slice(0, 4).map((t) => `"${t}"`).join(', ') || 'no topic words'})` : ''}`;
+    yield `\nWhat the audience says: ${says}.\n`;
   }
   for (let i = 0; i < n; i++) {
     throwIfAborted(ctx.input.signal);
@@ -525,10 +631,14 @@ function templateVariant(ctx: Ctx, i: number, o: { channel: Channel; framework: 
   const offer = product[i % Math.max(1, product.length)] ?? brief.title;
   const goalsB = bullets(brief.sections.goals);
   const frus = frustrationItems(ctx);
-  const pains = themesIn(ctx, frus);
+  // pains about the brief's topic first; when there are some, only those (the copy sells the brief's product)
+  const split = splitByFocus(ctx, themesIn(ctx, frus));
+  const pains = split.related.length ? split.related : split.other;
   const pain = pains[i % Math.max(1, pains.length)];
   const painQuote = pain ? quoteOf(pain.items[Math.floor(pick() * Math.min(3, pain.items.length))], (s) => s.toLowerCase().includes(pain.term)) : undefined;
-  const likes = ctx.input.evidence.items.filter((it) => it.sentiment === 'positive' || cues(it.text).motivation);
+  // praise: positive items, or ones with words of praise and no complaint ("easy to set up, but too many ads" is not)
+  const praised = ctx.input.evidence.items.filter((it) => it.sentiment === 'positive' || (it.sentiment !== 'negative' && cues(it.text).motivation && !cues(it.text).frustration));
+  const likes = [...praised.filter((it) => ctx.focus.mentions(it)), ...praised.filter((it) => !ctx.focus.mentions(it))];
   const like = likes.length ? quoteOf(likes[(i * 7) % likes.length], (s) => cues(s).motivation) : undefined;
   const fig = pain ? `${pain.count} of ${ins.total} pieces of feedback mention ${pain.term}.` : '';
   const qt = (q: Quote | undefined) => (q ? `"${q.text}"${q.text.length < q.item.text.trim().length ? '…' : ''}` : '');

@@ -3,7 +3,7 @@
 import { extractTerms, isCjk, isTopicWord, selectPhrases } from '../analysis/phrases';
 import { itemVectors, segment, topTerms, type Segmentation } from './cluster';
 import type { EvidenceItem, EvidenceSet } from './evidence';
-import { cues, NFR_AREAS, sentences, words, type Cues } from './text';
+import { cues, NFR_AREAS, nfrItemMatches, sentences, words, type Cues } from './text';
 
 export interface Quote {
   item: EvidenceItem;
@@ -103,7 +103,7 @@ export function computeInsights(ev: EvidenceSet, opts: { personas?: number | 'au
       rating = { field: ev.ratingField, mean: vals.reduce((a, b) => a + b, 0) / vals.length, count: vals.length, lowShare: low / vals.length, scaleMax };
     }
   }
-  const nfr: NfrFinding[] = NFR_AREAS.map((a) => ({ area: a.area, requirement: a.requirement, items: items.filter((i) => a.re.test(i.text)) }))
+  const nfr: NfrFinding[] = NFR_AREAS.map((a) => ({ area: a.area, requirement: a.requirement, items: items.filter((i) => nfrItemMatches(a, i.text)) }))
     .filter((f) => f.items.length > 0)
     .sort((a, b) => b.items.length - a.items.length);
   const cueCounts = { goal: 0, frustration: 0, motivation: 0, behaviour: 0 };

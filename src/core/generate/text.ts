@@ -72,18 +72,105 @@ const BEHAVIOUR =
   /\b(every (?:day|morning|week|month|time)|daily|weekly|monthly|always|usually|often|sometimes|each (?:day|week)|i use|we use|i've been using|using it|use it|on my (?:phone|laptop|ipad|desktop)|my team|our team|at work|workflow|switched|export(?:ed)? to|share with)\b|每天|经常/i;
 
 export function cues(text: string): Cues {
-  return { goal: GOAL.test(text), frustration: FRUSTRATION.test(text), motivation: MOTIVATION.test(text), behaviour: BEHAVIOUR.test(text) };
+  return { goal: GOAL.test(text) || REQUEST_HINT.test(text), frustration: FRUSTRATION.test(text), motivation: MOTIVATION.test(text), behaviour: BEHAVIOUR.test(text) };
+}
+
+// Requests as feedback words them: "please add", "would be great if", "I wish", "I'd like", "can you add",
+// "feature request:", "should have/support", "needs a way to", 希望, 能不能, 建议, 要是能.
+const REQUEST_HINT =
+  /\b(?:please\s+(?:add|allow|let|make|support|bring|include|give|provide|implement|consider)|would\s+be\s+(?:great|nice|good|awesome|helpful|cool|lovely|amazing)\s+(?:if|to)|(?:i|we)\s+(?:really\s+)?wish|(?:i|we)['’]d\s+(?:really\s+)?(?:like|love)|(?:can|could|would)\s+you\s+(?:please\s+)?(?:add|make|support|include|allow|let|bring)|feature\s+request|should\s+(?:have|support|offer|include|let|allow)|needs?\s+(?:a|an)\s+(?:way|option|setting|button|feature)\s+to)\b|希望|能不能|能否|建议|要是能/i;
+const TRAIL = /[\s,;:.!?。！？，；…]+$/u;
+
+/**
+ * What a sentence asks for, worded to follow "I want" ("an option to sort notes by title", "to edit
+ * offline", "support for dark mode"), or undefined when the sentence asks for nothing.
+ */
+export function requestOf(sentence: string): string | undefined {
+  if (!REQUEST_HINT.test(sentence) && !/\b(?:want|need|would like|would love)\b/i.test(sentence)) return undefined;
+  const t = sentence.trim();
+  const clean = (x: string | undefined): string | undefined => {
+    const r = (x ?? '').replace(/\s*\b(?:please|thanks?|thank you)\b[\s!.]*$/i, '').replace(TRAIL, '').trim();
+    return r.length >= 3 ? r : undefined;
+  };
+  /** "I could X" → "to X"; "there was X" → "X"; "you add X" → "X"; else "that …". */
+  const afterIf = (rest: string): string | undefined => {
+    let m: RegExpExecArray | null;
+    if ((m = /^(?:i|we|users?|one)\s+(?:could|can|were able to|was able to)\s+(.+)/i.exec(rest))) return clean(`to ${m[1]}`);
+    if ((m = /^there\s+(?:was|were|is|are|would be)\s+(.+)/i.exec(rest))) return clean(m[1]);
+    if ((m = /^you\s+(?:could\s+|would\s+|can\s+)?(?:please\s+)?(?:add(?:ed)?|include[ds]?|offer(?:ed)?|provide[ds]?|ma[dk]e)\s+(.+)/i.exec(rest))) return clean(m[1]);
+    if ((m = /^(?:it|the app|this app|the product)\s+(?:could|would|can)\s+(.+)/i.exec(rest))) return clean(`the app to ${m[1]}`);
+    return clean(`that ${rest}`);
+  };
+  let m: RegExpExecArray | null;
+  if ((m = /\bplease\s+(add|allow|let|make|support|bring(?:\s+back)?|include|give|provide|implement|consider)\s+(.+)/i.exec(t))) {
+    const verb = m[1].toLowerCase();
+    const rest = m[2];
+    if (verb === 'allow' || verb === 'let') {
+      const who = /^(?:me|us|users?|people)\s+(?:to\s+)?(.+)/i.exec(rest);
+      return clean(who ? `to ${who[1]}` : rest);
+    }
+    if (verb === 'support') return clean(`support for ${rest}`);
+    if (verb.startsWith('bring')) return clean(`${rest} back`);
+    if (verb === 'make') return clean(`the app to make ${rest}`);
+    if (verb === 'give') return clean(rest.replace(/^(?:me|us|users)\s+/i, ''));
+    if (verb === 'consider') return clean(rest.replace(/^adding\s+/i, ''));
+    return clean(rest);
+  }
+  if ((m = /\bwould\s+be\s+(?:great|nice|good|awesome|helpful|cool|lovely|amazing)\s+(if|to)\s+(.+)/i.exec(t))) return m[1].toLowerCase() === 'to' ? clean(`to ${m[2]}`) : afterIf(m[2]);
+  if ((m = /\b(?:i|we)\s+(?:really\s+)?wish\s+(?:that\s+)?(.+)/i.exec(t))) {
+    const w = /^(?:the app|it|you)\s+would\s+(.+)/i.exec(m[1]);
+    return w ? clean(`the app to ${w[1]}`) : afterIf(m[1]);
+  }
+  if ((m = /\b(?:i|we)(?:['’]d|\s+would)\s+(?:really\s+)?(?:like|love)\s+(?:to\s+(?:see|have|get)\s+|it\s+if\s+)?(.+)/i.exec(t))) return /^to\s/i.test(m[1]) ? clean(m[1]) : /\bit\s+if\s+$/i.test(m[0].slice(0, m[0].length - m[1].length)) ? afterIf(m[1]) : clean(m[1]);
+  if ((m = /\b(?:can|could|would)\s+you\s+(?:please\s+)?(add|make|support|include|allow|let|bring(?:\s+back)?)\s+(.+)/i.exec(t))) {
+    const verb = m[1].toLowerCase();
+    if (verb === 'allow' || verb === 'let') {
+      const who = /^(?:me|us|users?|people)\s+(?:to\s+)?(.+)/i.exec(m[2]);
+      return clean(who ? `to ${who[1]}` : m[2]);
+    }
+    return clean(verb === 'support' ? `support for ${m[2]}` : verb === 'make' ? `the app to make ${m[2]}` : verb.startsWith('bring') ? `${m[2]} back` : m[2]);
+  }
+  if ((m = /\bfeature\s+request\s*[:\-–—]?\s*(.+)/i.exec(t))) return clean(m[1].replace(/^(?:for\s+|to\s+)?(?:add(?:ing)?|allow(?:ing)?|support(?:ing)?(?:\s+for)?)\s+/i, '').replace(/^(?:me|us|users?)\s+to\s+/i, 'to '));
+  if ((m = /\bshould\s+(have|support|offer|include|let|allow)\s+(?!been\b)(.+)/i.exec(t))) {
+    const verb = m[1].toLowerCase();
+    if (verb === 'let' || verb === 'allow') {
+      const who = /^(?:me|us|users?|people)\s+(?:to\s+)?(.+)/i.exec(m[2]);
+      return clean(who ? `to ${who[1]}` : m[2]);
+    }
+    return clean(verb === 'support' ? `support for ${m[2]}` : m[2]);
+  }
+  if ((m = /\bneeds?\s+((?:a|an)\s+(?:way|option|setting|button|feature)\s+to\s+.+)/i.exec(t))) return clean(m[1]);
+  if ((m = /要是能(.+?)(?:就好了|就更好了|就好)?[。！!？?]*$/u.exec(t))) return clean(m[1]);
+  if ((m = /(?:希望|建议)(?:能够|能|可以)?(.+)/u.exec(t))) return clean(m[1]);
+  if ((m = /(?:能不能|能否)(.+?)(?:呢|吗|嘛)?[？?。！!]*$/u.exec(t))) return clean(m[1]);
+  return undefined;
 }
 
 /** Non-functional requirement areas and the words that signal them in feedback. */
-export const NFR_AREAS: { area: string; re: RegExp; requirement: string }[] = [
-  { area: 'Performance', re: /\b(slow|slower|lag|laggy|fast|faster|speed|load(?:ing)? time|takes forever|freez\w*|latency|performance)\b|太慢|卡/i, requirement: 'Common actions respond quickly; set a latency budget for the slow paths users name.' },
+export const NFR_AREAS: { area: string; re: RegExp; requirement: string; not?: RegExp }[] = [
+  {
+    area: 'Performance',
+    re: /\b(slow|slower|lag|laggy|fast|faster|speed|load(?:ing)? time|takes forever|freez\w*|latency|performance)\b|太慢|卡/i,
+    // "support is very slow to answer", "fast delivery": people and service, not the product's speed
+    not: /\b(support|customer service|service desk|help ?desk|agents?|staff|repl(?:y|ies|ied)|answer(?:s|ed|ing)?|respond(?:s|ed)? to (?:my|our|the) (?:email|ticket|message)s?|refunds?|delivery|shipping)\b|客服|回复/i,
+    requirement: 'Common actions respond quickly; set a latency budget for the slow paths users name.',
+  },
   { area: 'Reliability', re: /\b(crash(?:es|ed|ing)?|bug(?:s|gy)?|broken|fail(?:s|ed|ing|ure)?|error(?:s)?|data loss|lost|sync(?:ing)? (?:fails|issue|problem))\b|崩溃|闪退/i, requirement: 'No crashes or silent failures in the affected flows; errors are reported with a way to recover.' },
   { area: 'Usability', re: /\b(confus(?:ing|ed)|hard to|difficult|unclear|intuitive|can't find|cannot find|learning curve|complicated)\b|难用/i, requirement: 'First-time users complete the core flow without help; labels and settings are discoverable.' },
   { area: 'Security & privacy', re: /\b(privacy|private|secure|security|password|leak|gdpr|tracking|permissions?)\b|隐私/i, requirement: 'User data stays protected; permissions and data use are explained.' },
   { area: 'Accessibility', re: /\b(accessib\w*|screen reader|font size|contrast|dark mode|colou?r ?blind)\b/i, requirement: 'Meets WCAG 2.1 AA for the changed screens (contrast, keyboard, screen readers).' },
   { area: 'Cost', re: /\b(price|pricing|expensive|cost(?:s|ly)?|subscription|refund|billing|charged?)\b|太贵/i, requirement: 'Pricing and billing changes are clear before the user pays.' },
 ];
+
+/** Whether a sentence is about a non-functional area: its words, and none of the words that mean something else. */
+export function nfrMatches(area: (typeof NFR_AREAS)[number], sentence: string): boolean {
+  return area.re.test(sentence) && !(area.not?.test(sentence) ?? false);
+}
+
+/** Whether an item is about the area: one of its sentences is. */
+export function nfrItemMatches(area: (typeof NFR_AREAS)[number], text: string): boolean {
+  return area.re.test(text) && sentences(text).some((s) => nfrMatches(area, s));
+}
 
 /** Deterministic PRNG (mulberry32) so clustering and variant choices repeat exactly. */
 export const rng = mulberry32;

@@ -1,0 +1,144 @@
+// Template backend grounded in the brief: themes about the brief first, requests as user stories,
+// fitting non-functional examples, honest weak segments, copy praise without complaints.
+import assert from 'node:assert/strict';
+import { evidenceFromItems, generateDocument, parseBrief, type DocKind } from '../../src/core/generate';
+import { briefFocus, stemKey } from '../../src/core/generate/relevance';
+import { requestOf } from '../../src/core/generate/text';
+import { mulberry32 } from '../../src/core/random';
+
+async function render(kind: DocKind, briefText: string, texts: string[]): Promise<string> {
+  const evidence = evidenceFromItems(texts.map((text, i) => ({ source: 'fb.txt', line: i + 1, text })));
+  let out = '';
+  for await (const c of generateDocument({ kind, brief: parseBrief(briefText), evidence, backend: 'template', now: new Date('2024-06-01T00:00:00Z') })) out += c;
+  return out;
+}
+const section = (md: string, title: string) => md.split(`\n## ${title}\n`)[1]?.split('\n## ')[0] ?? '';
+
+const OFFLINE_BRIEF = '# Offline editing\n\nUsers lose work when sync fails on flaky connections. We want documents editable offline and synced safely later.\n';
+const MIXED = [
+  'The app crashes on launch.',
+  'Crashes every time I rotate the tablet, a real bug.',
+  'It crashes when I attach a photo, broken.',
+  'Another crash after the update, terrible.',
+  'Sync failed and my edits are gone.',
+  'Sync is broken on the train, lost a page.',
+  'The colors are pretty.',
+  'Nice icons overall.',
+];
+
+describe('grounded generation: the brief comes first', () => {
+  it('variants of the brief words match (sync/synced/syncing, connection/connections)', () => {
+    assert.equal(stemKey('synced'), stemKey('sync'));
+    assert.equal(stemKey('syncing'), stemKey('syncs'));
+    assert.equal(stemKey('connections'), stemKey('connection'));
+    const f = briefFocus(OFFLINE_BRIEF);
+    assert.ok(f.relates('syncing') && f.relates('offline') && f.relates('connection'));
+    assert.ok(!f.relates('crashes'));
+  });
+
+  it('PRD: themes related to the brief lead Summary, Problem, Goals, FRs and metrics; other complaints are labelled', async () => {
+    const md = await render('prd', OFFLINE_BRIEF, MIXED);
+    assert.match(section(md, 'Summary'), /Related to the brief: \d+ of 8 items .*"sync".*Other feedback in the evidence: .*"crash/s);
+    const problem = section(md, 'Problem');
+    assert.ok(problem.indexOf('Complaints related to the brief') < problem.indexOf('"sync"'));
+    assert.ok(problem.indexOf('"sync"') < problem.indexOf('Other complaints in the evidence'));
+    assert.ok(problem.indexOf('Other complaints in the evidence') < problem.indexOf('"crash'));
+    assert.match(section(md, 'Goals and non-goals'), /\*\*Goals\*\*\n\n- Resolve the "sync" complaints/);
+    assert.match(section(md, 'Functional requirements'), /^- \*\*FR-1\*\* Address "sync"/m);
+    assert.match(section(md, 'Functional requirements'), /Address "crash\w*" _\(other feedback, not the brief's topic\)_/);
+    assert.match(section(md, 'Success metrics'), /\| Metric \| Baseline \| Target \|\n\|---\|---\|---\|\n\| Share of feedback complaining about "sync"/);
+  });
+
+  it('PRD: says plainly when nothing in the evidence relates to the brief', async () => {
+    const md = await render('prd', '# Dark theme\n\nUsers want a darker palette at night.\n', MIXED.slice(0, 4));
+    assert.match(section(md, 'Summary'), /Nothing in the evidence themes relates to the brief \(its topic words: .*"palette"/);
+    assert.match(section(md, 'Problem'), /Complaints in the evidence \(not about the brief's topic\)/);
+  });
+});
+
+describe('grounded generation: requests become user stories', () => {
+  it('reads the request phrasings of real feedback', () => {
+    const cases: [string, string | undefined][] = [
+      ['Please add an option to sort notes by title.', 'an option to sort notes by title'],
+      ['Please let us pin notes!', 'to pin notes'],
+      ['It would be great if I could edit offline.', 'to edit offline'],
+      ['Would be nice to have a Linux version.', 'to have a Linux version'],
+      ['I wish there was a dark mode.', 'a dark mode'],
+      ["I'd like tags on notes.", 'tags on notes'],
+      ['Can you add a widget for iOS?', 'a widget for iOS'],
+      ['Feature request: allow nested tags.', 'nested tags'],
+      ['The app should support Markdown tables.', 'support for Markdown tables'],
+      ['It needs a way to undo deletes.', 'a way to undo deletes'],
+      ['希望能支持离线编辑。', '支持离线编辑'],
+      ['能不能加个夜间模式？', '加个夜间模式'],
+      ['建议增加批量导出功能', '增加批量导出功能'],
+      ['要是能同步到电脑就好了。', '同步到电脑'],
+      ['This should have been fixed ages ago.', undefined],
+      ['Great app, works fine.', undefined],
+    ];
+    for (const [s, want] of cases) assert.equal(requestOf(s), want, s);
+  });
+
+  it('PRD: "Please add…" feedback gives a story with its quote and location; brief-related ones first', async () => {
+    const md = await render('prd', OFFLINE_BRIEF, ['Please add an option to sort files by title.', 'Would be great if sync worked offline too.', 'The colors are pretty.', 'Nice icons overall.']);
+    const stories = section(md, 'User stories');
+    assert.doesNotMatch(stories, /No requests/);
+    assert.match(stories, /- \*\*P0\*\* As one of the .*, I want that sync worked offline too\. — "Would be great if sync worked offline too\." \(\[fb\.txt:2\]/);
+    assert.match(stories, /I want an option to sort files by title\. — "Please add an option to sort files by title\." \(\[fb\.txt:1\]/);
+    assert.ok(stories.indexOf('fb.txt:2') < stories.indexOf('fb.txt:1'));
+  });
+});
+
+describe('grounded generation: non-functional examples fit their area', () => {
+  it('support slowness is not performance, and no quote is the example of two areas when others exist', async () => {
+    const md = await render('prd', OFFLINE_BRIEF, [
+      'The price is fair but customer support is very slow to answer.',
+      'Search is slow with thousands of documents.',
+      'The subscription is too expensive for students.',
+      'The colors are pretty.',
+    ]);
+    const nfr = section(md, 'Non-functional requirements');
+    assert.match(nfr, /Performance:\*\* .* — 1 of 4 items \(25%\), e\.g\. "Search is slow with thousands of documents\."/);
+    assert.match(nfr, /Cost:\*\* .* e\.g\. "The subscription is too expensive for students\."/);
+    assert.doesNotMatch(nfr, /Performance:.*customer support/);
+  });
+});
+
+describe('grounded generation: weak segments and copy praise', () => {
+  // 40 items, each naming 6 of 12 topics at random: no real groups (silhouette about 0.18)
+  const r = mulberry32(2);
+  const V = ['export', 'calendar', 'widget', 'search', 'tablet', 'printing', 'reminder', 'template', 'folder', 'keyboard', 'camera', 'pdf'];
+  const scattered = Array.from({ length: 40 }, () => {
+    const w = new Set<string>();
+    while (w.size < 6) w.add(V[Math.floor(r() * V.length)]);
+    return `The ${[...w].join(' and the ')}.`;
+  });
+  it('personas: a clustering with a low silhouette is called weak, not presented as confident segments', async () => {
+    const md = await render('personas', OFFLINE_BRIEF, scattered);
+    const m = /silhouette \((?:k=\d: [\d.]+(?:, )?)+\)/.exec(md);
+    assert.ok(m, 'the silhouettes are shown');
+    assert.match(md, /> ⚠️ \*\*Weak segments:\*\* silhouette 0\.\d\d \(under 0\.25 means no clear structure\)/);
+    const prd = await render('prd', OFFLINE_BRIEF, scattered);
+    assert.match(section(prd, 'Target users and personas'), /Weak segments/);
+    assert.match(section(prd, 'Open questions'), /weakly separated/);
+    // clear groups: no warning
+    const clear = [...Array(6).fill('Export to PDF drops images in tables.'), ...Array(6).fill('Login with Google fails on Android.')].map((t, i) => `${t} (${i})`);
+    assert.doesNotMatch(await render('personas', OFFLINE_BRIEF, clear), /Weak segments/);
+  });
+
+  it('copy: praise quotes carry no complaint, pains about the brief come first', async () => {
+    const md = await render('copy', OFFLINE_BRIEF, [
+      'Easy to set up, but the free version shows way too many ads.',
+      'Sync failed twice and my edits are gone.',
+      'Sync is broken on the train.',
+      'The app crashes on launch, broken.',
+      'The app crashes daily, a bug.',
+      'The app crashes on rotate, broken.',
+      'Great editor, love it.',
+    ]);
+    assert.doesNotMatch(md, /too many ads/);
+    assert.match(md, /Still fighting sync\?/);
+    assert.doesNotMatch(md, /Still fighting crash/);
+    assert.match(md, /What the audience says: about the brief's topic "sync"/);
+  });
+});
