@@ -36,6 +36,14 @@ describe('grounded generation: the brief comes first', () => {
     assert.ok(!f.relates('crashes'));
   });
 
+  it('a function word is no variant of a brief word that stems like it (notes/not, themes/them, owners/own)', () => {
+    const f = briefFocus('# Notes\n\nSort notes by title. Custom themes for shop owners.');
+    const item = (text: string) => ({ id: text, text, source: 'fb.txt', line: 1 }) as Parameters<typeof f.mentions>[0];
+    for (const t of ['I do not like the colors', 'Show them in a list', 'My own photos are fine']) assert.ok(!f.mentions(item(t)), t);
+    for (const t of ['My notes vanished', 'The theme is ugly', 'Owner accounts']) assert.ok(f.mentions(item(t)), t);
+    assert.ok(!f.relates('not') && f.relates('note'));
+  });
+
   it('PRD: themes related to the brief lead Summary, Problem, Goals, FRs and metrics; other complaints are labelled', async () => {
     const md = await render('prd', OFFLINE_BRIEF, MIXED);
     assert.match(section(md, 'Summary'), /Related to the brief: \d+ of 8 items .*"sync".*Other feedback in the evidence: .*"crash/s);
@@ -77,6 +85,15 @@ describe('grounded generation: requests become user stories', () => {
       ['Great app, works fine.', undefined],
     ];
     for (const [s, want] of cases) assert.equal(requestOf(s), want, s);
+  });
+
+  it('regret and warnings are no requests (should have known better, I wish I could give zero stars, 建议大家不要买)', async () => {
+    for (const s of ['Should have read the reviews first.', 'I should have returned it.', 'Should have known better.', 'Honestly I wish I could give zero stars.', 'I wish I had never bought this.', '建议大家不要买'])
+      assert.equal(requestOf(s), undefined, s);
+    assert.equal(requestOf('It should have a dark mode.'), 'a dark mode');
+    assert.equal(requestOf('I wish I could sort by date.'), 'to sort by date');
+    const md = await render('prd', OFFLINE_BRIEF, ['I wish I could give zero stars.', 'Should have read the reviews first.', 'The colors are pretty.']);
+    assert.match(section(md, 'User stories'), /No requests/);
   });
 
   it('PRD: "Please add…" feedback gives a story with its quote and location; brief-related ones first', async () => {

@@ -430,6 +430,11 @@ export function isTopicWord(word: string): boolean {
   return classify(word).kind === Kind.Content;
 }
 
+/** An English function word ("not", "them", "off", "own"): never a topic, nor a variant of one. */
+export function isStopWord(word: string): boolean {
+  return EN_STOP.has(word.toLowerCase().replace(/’/g, "'"));
+}
+
 export function isCjk(key: string): boolean {
   return HAN.test(key);
 }

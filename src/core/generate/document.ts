@@ -8,7 +8,7 @@ import { bullets, type Brief } from './brief';
 import { cite, citeLink, type EvidenceItem, type EvidenceSet } from './evidence';
 import { computeInsights, quoteOf, type Insights, type Persona, type Quote } from './insights';
 import { briefFocus, type BriefFocus } from './relevance';
-import { capitalize, cues, fitLength, NFR_AREAS, nfrMatches, pct, requestOf, rng, sentences, words } from './text';
+import { capitalize, cues, fitLength, NFR_AREAS, nfrMatches, NOT_A_REQUEST, pct, requestOf, rng, sentences, words } from './text';
 import {
   CHANNEL_LIMITS,
   FRAMEWORK_STEPS,
@@ -358,6 +358,7 @@ const WANT = /\b(?:i|we)?\s*(?:really\s+)?(?:want|need|wish|would like|would lov
 function askedFor(sentence: string): string | undefined {
   const r = requestOf(sentence);
   if (r) return r;
+  if (NOT_A_REQUEST.test(sentence)) return undefined;
   const m = WANT.exec(sentence);
   if (!m) return undefined;
   const action = m[2].trim().replace(/[,;:]+$/, '');

@@ -1,7 +1,7 @@
 // Which evidence relates to the brief: themes and items that share the brief's topic words or their
 // variants (sync / synced / syncing, connection / connections / connect, notes / note). Documents list
 // these first and say which evidence is other feedback.
-import { isCjk, isTopicWord } from '../analysis/phrases';
+import { isCjk, isStopWord, isTopicWord } from '../analysis/phrases';
 import type { EvidenceItem } from './evidence';
 import { words } from './text';
 
@@ -50,10 +50,13 @@ export function briefFocus(briefText: string): BriefFocus {
     stems.add(k);
     terms.push(w);
   }
+  // A function word is no variant of a topic word, though the crude stem may match: "not" (notes, noted), "them"
+  // (themes), "off" (offers), "own" (owners).
+  const variant = (w: string): boolean => !isStopWord(w) && stems.has(stemKey(w));
   const relates = (term: string): boolean => {
     if (isCjk(term)) return cjk.some((c) => term.includes(c)) || briefText.includes(term);
-    return term.split(/\s+/).some((t) => stems.has(stemKey(t)));
+    return term.split(/\s+/).some(variant);
   };
-  const mentions = (item: EvidenceItem): boolean => words(item.text).some((w) => (isCjk(w) ? w.length === 2 && cjk.includes(w) : stems.has(stemKey(w))));
+  const mentions = (item: EvidenceItem): boolean => words(item.text).some((w) => (isCjk(w) ? w.length === 2 && cjk.includes(w) : variant(w)));
   return { terms: [...terms, ...cjk], relates, mentions };
 }

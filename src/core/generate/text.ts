@@ -80,6 +80,12 @@ export function cues(text: string): Cues {
 const REQUEST_HINT =
   /\b(?:please\s+(?:add|allow|let|make|support|bring|include|give|provide|implement|consider)|would\s+be\s+(?:great|nice|good|awesome|helpful|cool|lovely|amazing)\s+(?:if|to)|(?:i|we)\s+(?:really\s+)?wish|(?:i|we)['’]d\s+(?:really\s+)?(?:like|love)|(?:can|could|would)\s+you\s+(?:please\s+)?(?:add|make|support|include|allow|let|bring)|feature\s+request|should\s+(?:have|support|offer|include|let|allow)|needs?\s+(?:a|an)\s+(?:way|option|setting|button|feature)\s+to)\b|希望|能不能|能否|建议|要是能/i;
 const TRAIL = /[\s,;:.!?。！？，；…]+$/u;
+/**
+ * Regret and warnings worded like requests: "I should have read the reviews", "should have known better", "I wish I
+ * could give zero stars", "I wish I had never bought it", 建议大家不要买 ("I advise everyone not to buy").
+ */
+export const NOT_A_REQUEST =
+  /\b(?:i|we)\s+should\s+have\b|\bshould\s+have\s+(?:been|known|bought|gone|done|read|got|gotten|taken|kept|left|paid|chosen|seen|thought|spent|listened|returned|stayed|stuck|tried|checked|looked|waited)\b|\b(?:i|we)\s+(?:really\s+)?wish\s+(?:that\s+)?(?:i|we)\s+(?:had|hadn['’]t|never|didn['’]t|could\s+(?:give|rate)\s+(?:it\s+|this\s+(?:app\s+|product\s+)?)?(?:zero|0|no|negative|less|fewer|minus|half)\b)|建议(?:大家|各位|你们)?(?:不要|别|慎)/i;
 
 /**
  * What a sentence asks for, worded to follow "I want" ("an option to sort notes by title", "to edit
@@ -87,6 +93,7 @@ const TRAIL = /[\s,;:.!?。！？，；…]+$/u;
  */
 export function requestOf(sentence: string): string | undefined {
   if (!REQUEST_HINT.test(sentence) && !/\b(?:want|need|would like|would love)\b/i.test(sentence)) return undefined;
+  if (NOT_A_REQUEST.test(sentence)) return undefined;
   const t = sentence.trim();
   const clean = (x: string | undefined): string | undefined => {
     const r = (x ?? '').replace(/\s*\b(?:please|thanks?|thank you)\b[\s!.]*$/i, '').replace(TRAIL, '').trim();
