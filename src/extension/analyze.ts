@@ -134,6 +134,7 @@ async function chooseColumns(services: Services, targets: Target[], choose: bool
       void vscode.window.showInformationMessage(
         `${path.basename(t.fsPath)} is a JSON array over ${MAX_HOST_JSON_BYTES / 1048576} MB: its fields are not listed here, the text field is detected. Convert it to JSON Lines (.jsonl) to choose fields, or use the CLI's --column.`,
       );
+      considered++; // a table, only too large to list here: no "not a table" error after this message
       continue;
     }
     const info = isText(t.fsPath) ? await textTable(t.fsPath) : await inspectTable(t.fsPath);
