@@ -66,6 +66,8 @@ describe('analysis: report defects found on real feedback', () => {
     const k = keys('送餐太慢，等了2个小时，结果饭都凉了，里面有头发，为什么这么难吃');
     for (const w of ['个小', '为什', '结果', '果饭', '里面', '面有头', '难吃']) assert.ok(!k.includes(w), `${w} in ${k.join(', ')}`);
     assert.ok(k.includes('送餐') && k.includes('头发'), k.join(', '));
+    // a cut word is never read across a word boundary: 表现在 is 表现 + 在, not 表 + 现在
+    assert.ok(keys('性能表现在同类中很好').includes('表现'), keys('性能表现在同类中很好').join(', '));
   });
 
   it('"yet" splits mixed feedback only as a conjunction ("I have yet to see it" is one clause)', () => {

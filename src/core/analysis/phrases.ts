@@ -275,7 +275,7 @@ function sentimentWordAt(chars: string[], i: number): number {
  * Connectives, time adverbs and locatives that also cut a segment: "结果饭都凉了" and "里面有头发" give no "果饭" or
  * "面有头" (an n-gram starting in the middle of 结果 / 里面), and 结果 ("and then") is no topic.
  */
-const ZH_CUT = words(`结果 然后 因为 所以 如果 虽然 而且 并且 或者 然而 于是 其实 确实 居然 竟然 已经 后来 以后 之后 以前 之前 现在
+const ZH_CUT = words(`结果 然后 因为 所以 如果 虽然 而且 并且 或者 然而 于是 其实 确实 居然 竟然 已经 后来 以后 之后 以前 之前
   里面 外面 上面 下面`);
 
 function cutWordAt(chars: string[], i: number): number {
