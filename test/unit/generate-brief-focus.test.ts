@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { evidenceFromItems, generateDocument, parseBrief, type DocKind } from '../../src/core/generate';
 import { briefFocus, stemKey } from '../../src/core/generate/relevance';
-import { requestOf } from '../../src/core/generate/text';
+import { NFR_AREAS, nfrMatches, requestOf } from '../../src/core/generate/text';
 import { mulberry32 } from '../../src/core/random';
 
 async function render(kind: DocKind, briefText: string, texts: string[]): Promise<string> {
@@ -118,6 +118,12 @@ describe('grounded generation: non-functional examples fit their area', () => {
     assert.match(nfr, /Performance:\*\* .* — 1 of 4 items \(25%\), e\.g\. "Search is slow with thousands of documents\."/);
     assert.match(nfr, /Cost:\*\* .* e\.g\. "The subscription is too expensive for students\."/);
     assert.doesNotMatch(nfr, /Performance:.*customer support/);
+    // the exclusion is per clause: a slow app beside slow support is still about performance
+    const perf = NFR_AREAS.find((a) => a.area === 'Performance')!;
+    assert.equal(nfrMatches(perf, 'The app is really slow and customer service never replies'), true);
+    assert.equal(nfrMatches(perf, 'Customer support is slow and rude'), false);
+    assert.equal(nfrMatches(perf, '客服回复太慢'), false);
+    assert.equal(nfrMatches(perf, '打开太慢，客服也不回复'), true);
   });
 });
 

@@ -169,10 +169,18 @@ export const NFR_AREAS: { area: string; re: RegExp; requirement: string; not?: R
   { area: 'Cost', re: /\b(price|pricing|expensive|cost(?:s|ly)?|subscription|refund|billing|charged?)\b|太贵/i, requirement: 'Pricing and billing changes are clear before the user pays.' },
 ];
 
-/** Whether a sentence is about a non-functional area: its words, and none of the words that mean something else. */
+/**
+ * Whether a sentence is about a non-functional area: one of its clauses has the area's words and none of the words
+ * that mean something else ("the app is slow and support never replies" is about performance in its first clause).
+ */
 export function nfrMatches(area: (typeof NFR_AREAS)[number], sentence: string): boolean {
-  return area.re.test(sentence) && !(area.not?.test(sentence) ?? false);
+  if (!area.re.test(sentence)) return false;
+  if (!area.not) return true;
+  return sentence.split(NFR_CLAUSE).some((c) => area.re.test(c) && !area.not!.test(c));
 }
+
+/** Where a sentence's clauses meet, for nfrMatches. */
+const NFR_CLAUSE = /[,;]|\b(?:and|but|while|whereas|although|though)\b|，|；|但是?|而且/i;
 
 /** Whether an item is about the area: one of its sentences is. */
 export function nfrItemMatches(area: (typeof NFR_AREAS)[number], text: string): boolean {
