@@ -74,6 +74,9 @@ describe('analysis: report defects found on real feedback', () => {
     assert.deepEqual(splitContrast('I was told I would be getting a refund but I have yet to see it'), ['I was told I would be getting a refund', 'I have yet to see it']);
     assert.deepEqual(splitContrast('It has not arrived yet and support is slow'), []);
     assert.deepEqual(splitContrast('The screen is sharp, yet the battery dies fast'), ['The screen is sharp', 'the battery dies fast']);
+    // without a comma, "yet" opening a clause with its subject still contrasts; "yet to", "not yet" do not
+    assert.deepEqual(splitContrast('Fast shipping yet the strap broke after a week'), ['Fast shipping', 'the strap broke after a week']);
+    assert.deepEqual(splitContrast('The refund is not here yet and nobody answers'), []);
   });
 
   it('aspects are named as written ("windows", not the key "window") and their example says what most clauses say', async () => {

@@ -1,10 +1,10 @@
 // Contrastive feedback ("fast shipping but the strap broke", "物流很快，但是质量很差"): split at contrast
 // markers so each clause can be classified on its own.
 
-// "yet" contrasts only as a conjunction (", yet", "and yet", a sentence's first word), not as the adverb of
-// "I have yet to see it", "not yet", "the best yet".
+// "yet" contrasts only as a conjunction (", yet", "and yet", a sentence's first word, or "yet" opening a clause with
+// its subject: "fast shipping yet the strap broke"), not as the adverb of "I have yet to see it", "not yet", "the best yet".
 const EN_MARKERS =
-  /\s*(?:[,;]\s*)?\b(?:but|however|although|though|even though|whereas|except that|except|on the other hand|unfortunately|sadly|apart from that|other than that)\b[,:]?\s*|\s*(?:[,;]\s*(?:and\s+)?|\band\s+|(?<=^|[.!?]\s*))\byet\b[,:]?\s*/gi;
+  /\s*(?:[,;]\s*)?\b(?:but|however|although|though|even though|whereas|except that|except|on the other hand|unfortunately|sadly|apart from that|other than that)\b[,:]?\s*|\s*(?:[,;]\s*(?:and\s+)?|\band\s+|(?<=^|[.!?]\s*))\byet\b[,:]?\s*|\s+yet\s+(?=(?:the|it|its|it's|i|i'm|they|we|this|that|these|those|my|our|your|their|there|he|she|you|nothing|no one)\b)/gi;
 const ZH_MARKERS = /\s*[，,;；]?\s*(?:但是|但|可是|不过|然而|却|只是|可惜|就是有点)\s*[，,]?\s*/g;
 
 function meaningful(clause: string): boolean {
