@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { evidenceFromItems, generateDocument, parseBrief, type DocKind } from '../../src/core/generate';
 import { briefFocus, stemKey } from '../../src/core/generate/relevance';
-import { NFR_AREAS, nfrMatches, requestOf } from '../../src/core/generate/text';
+import { cues, NFR_AREAS, nfrMatches, requestOf } from '../../src/core/generate/text';
 import { mulberry32 } from '../../src/core/random';
 
 async function render(kind: DocKind, briefText: string, texts: string[]): Promise<string> {
@@ -91,6 +91,11 @@ describe('grounded generation: requests become user stories', () => {
     for (const s of ['Should have read the reviews first.', 'I should have returned it.', 'Should have known better.', 'Honestly I wish I could give zero stars.', 'I wish I had never bought this.', '建议大家不要买'])
       assert.equal(requestOf(s), undefined, s);
     assert.equal(requestOf('It should have a dark mode.'), 'a dark mode');
+    // nor a goal of a persona (cues read each sentence)
+    assert.equal(cues('Should have known better. Terrible app.').goal, false);
+    assert.equal(cues('I wish I had never bought this.').goal, false);
+    assert.equal(cues('Should have known better. Please add a dark mode.').goal, true);
+    assert.equal(cues('I wish I could sort notes by date').goal, true);
     assert.equal(requestOf('I wish I could sort by date.'), 'to sort by date');
     const md = await render('prd', OFFLINE_BRIEF, ['I wish I could give zero stars.', 'Should have read the reviews first.', 'The colors are pretty.']);
     assert.match(section(md, 'User stories'), /No requests/);

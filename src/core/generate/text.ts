@@ -72,7 +72,10 @@ const BEHAVIOUR =
   /\b(every (?:day|morning|week|month|time)|daily|weekly|monthly|always|usually|often|sometimes|each (?:day|week)|i use|we use|i've been using|using it|use it|on my (?:phone|laptop|ipad|desktop)|my team|our team|at work|workflow|switched|export(?:ed)? to|share with)\b|每天|经常/i;
 
 export function cues(text: string): Cues {
-  return { goal: GOAL.test(text) || REQUEST_HINT.test(text), frustration: FRUSTRATION.test(text), motivation: MOTIVATION.test(text), behaviour: BEHAVIOUR.test(text) };
+  // A goal is a sentence that wants something, not one that regrets ("should have known better", "I wish I had never
+  // bought it"): that is judged per sentence.
+  const goal = (GOAL.test(text) || REQUEST_HINT.test(text)) && sentences(text).some((s) => (GOAL.test(s) || REQUEST_HINT.test(s)) && !NOT_A_REQUEST.test(s));
+  return { goal, frustration: FRUSTRATION.test(text), motivation: MOTIVATION.test(text), behaviour: BEHAVIOUR.test(text) };
 }
 
 // Requests as feedback words them: "please add", "would be great if", "I wish", "I'd like", "can you add",
