@@ -112,6 +112,20 @@ describe('grounded generation: requests become user stories', () => {
 });
 
 describe('grounded generation: non-functional examples fit their area', () => {
+  it('an English brief finds Chinese feedback on its topic (同步 for sync, 离线 for offline), and a Chinese brief English feedback', async () => {
+    const en = briefFocus(OFFLINE_BRIEF);
+    assert.equal(en.mentions({ text: '整体满意，希望继续改进同步功能。' } as never), true);
+    assert.equal(en.mentions({ text: '离线模式很好用，出差的时候帮了大忙。' } as never), true);
+    assert.equal(en.mentions({ text: '登录总是失败，验证码收不到。' } as never), false);
+    assert.equal(en.relates('同步'), true);
+    assert.deepEqual(en.terms.filter((t) => /[\u4e00-\u9fff]/.test(t)), [], 'the terms shown stay the brief\'s own words');
+    const zh = briefFocus('# 登录问题\n\n用户反映登录总是失败，验证码收不到。');
+    assert.equal(zh.mentions({ text: 'Login fails with an unknown error' } as never), true);
+    assert.equal(zh.mentions({ text: 'Sync is fast' } as never), false);
+    const md = await render('prd', OFFLINE_BRIEF, ['同步出错，好几篇笔记都丢失了。', '同步冲突导致笔记重复，太麻烦。', '同步总是失败，很失望。', 'The app crashes on launch.', 'Crashes every time I rotate the tablet.', 'It crashes when I attach a photo.']);
+    assert.match(section(md, 'Summary'), /Related to the brief: 3 of 6 items/);
+  });
+
   it('support slowness is not performance, and no quote is the example of two areas when others exist', async () => {
     const md = await render('prd', OFFLINE_BRIEF, [
       'The price is fair but customer support is very slow to answer.',

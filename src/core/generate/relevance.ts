@@ -34,6 +34,44 @@ export interface BriefFocus {
   mentions(item: EvidenceItem): boolean;
 }
 
+/**
+ * Product words in English and Chinese: feedback is often Chinese while the brief is English (or the other way), so a
+ * brief about "sync" also finds 同步 in the feedback, and one about 登录 finds "login". Each row: English words (matched
+ * by stem), then Chinese words (matched as written).
+ */
+const BILINGUAL: readonly (readonly [string[], string[]])[] = [
+  [['sync', 'synchronization', 'synchronize'], ['同步']],
+  [['offline'], ['离线', '断网', '没网']],
+  [['login', 'logout', 'signin', 'password', 'account'], ['登录', '登陆', '密码', '账号', '验证码']],
+  [['crash', 'freeze'], ['闪退', '崩溃', '卡死']],
+  [['note', 'notebook'], ['笔记']],
+  [['search'], ['搜索']],
+  [['price', 'pricing', 'subscription', 'membership', 'renewal'], ['价格', '会员', '续费', '订阅']],
+  [['refund'], ['退款']],
+  [['advert', 'advertising', 'advertisement'], ['广告']],
+  [['export'], ['导出']],
+  [['import'], ['导入']],
+  [['update', 'upgrade'], ['更新', '升级']],
+  [['battery'], ['耗电', '电量', '电池']],
+  [['support'], ['客服']],
+  [['font'], ['字体']],
+  [['template'], ['模板']],
+  [['reminder', 'notification'], ['提醒', '通知']],
+  [['share', 'sharing'], ['分享', '共享']],
+  [['speed', 'performance', 'lag'], ['速度', '卡顿', '延迟']],
+  [['interface', 'layout'], ['界面']],
+  [['widget'], ['小组件']],
+  [['voice', 'dictation', 'transcription'], ['语音']],
+  [['handwriting'], ['手写']],
+  [['collaboration'], ['协作']],
+  [['folder'], ['文件夹']],
+  [['delivery', 'shipping', 'courier'], ['物流', '快递', '配送', '送餐']],
+  [['quality'], ['质量']],
+  [['packaging'], ['包装']],
+  [['privacy'], ['隐私']],
+  [['desktop'], ['电脑版', '桌面']],
+];
+
 /** The brief's topic words (not sentiment, generic or function words) and matchers for themes and items. */
 export function briefFocus(briefText: string): BriefFocus {
   const terms: string[] = [];
@@ -52,11 +90,18 @@ export function briefFocus(briefText: string): BriefFocus {
   }
   // A function word is no variant of a topic word, though the crude stem may match: "not" (notes, noted), "them"
   // (themes), "off" (offers), "own" (owners).
-  const variant = (w: string): boolean => !isStopWord(w) && stems.has(stemKey(w));
+  // The same topics in the other language (BILINGUAL); the terms shown stay the brief's own words.
+  const zhTerms = new Set(cjk), enStems = new Set(stems);
+  for (const [en, zh] of BILINGUAL) {
+    if (en.some((w) => stems.has(stemKey(w)))) for (const w of zh) zhTerms.add(w);
+    if (zh.some((w) => briefText.includes(w))) for (const w of en) enStems.add(stemKey(w));
+  }
+  const variant = (w: string): boolean => !isStopWord(w) && enStems.has(stemKey(w));
   const relates = (term: string): boolean => {
-    if (isCjk(term)) return cjk.some((c) => term.includes(c)) || briefText.includes(term);
+    if (isCjk(term)) return [...zhTerms].some((c) => term.includes(c)) || briefText.includes(term);
     return term.split(/\s+/).some(variant);
   };
-  const mentions = (item: EvidenceItem): boolean => words(item.text).some((w) => (isCjk(w) ? w.length === 2 && cjk.includes(w) : variant(w)));
+  const mentions = (item: EvidenceItem): boolean =>
+    words(item.text).some((w) => !isCjk(w) && variant(w)) || [...zhTerms].some((c) => (c.length === 2 ? words(item.text).includes(c) : item.text.includes(c)));
   return { terms: [...terms, ...cjk], relates, mentions };
 }
