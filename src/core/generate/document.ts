@@ -374,9 +374,16 @@ function prdStories(ctx: Ctx): string {
   for (const p of ins.personas) for (const m of p.members) personaOf.set(m.id, p);
   const found: { p: string; line: string; order: number }[] = [];
   for (const it of ctx.input.evidence.items) {
-    const s = sentences(it.text).find((x) => askedFor(x) !== undefined);
-    if (!s) continue;
-    const want = askedFor(s)!.replace(/\.$/, '');
+    let s: string | undefined, asked: string | undefined;
+    for (const x of sentences(it.text)) {
+      asked = askedFor(x);
+      if (asked !== undefined) {
+        s = x;
+        break;
+      }
+    }
+    if (!s || asked === undefined) continue;
+    const want = asked.replace(/\.$/, '');
     const lower = it.text.toLowerCase();
     const prio = ctx.focus.mentions(it) ? 'P0' : words(lower).some((w) => top.has(w)) ? 'P1' : 'P2';
     const who = personaOf.get(it.id)?.name.toLowerCase() ?? 'users';

@@ -88,20 +88,30 @@ export function briefFocus(briefText: string): BriefFocus {
     stems.add(k);
     terms.push(w);
   }
-  // A function word is no variant of a topic word, though the crude stem may match: "not" (notes, noted), "them"
-  // (themes), "off" (offers), "own" (owners).
   // The same topics in the other language (BILINGUAL); the terms shown stay the brief's own words.
-  const zhTerms = new Set(cjk), enStems = new Set(stems);
+  const zhSet = new Set(cjk), enStems = new Set(stems);
   for (const [en, zh] of BILINGUAL) {
-    if (en.some((w) => stems.has(stemKey(w)))) for (const w of zh) zhTerms.add(w);
+    if (en.some((w) => stems.has(stemKey(w)))) for (const w of zh) zhSet.add(w);
     if (zh.some((w) => briefText.includes(w))) for (const w of en) enStems.add(stemKey(w));
   }
+  const zhTerms = [...zhSet];
+  // A function word is no variant of a topic word, though the crude stem may match: "not" (notes, noted), "them"
+  // (themes), "off" (offers), "own" (owners).
   const variant = (w: string): boolean => !isStopWord(w) && enStems.has(stemKey(w));
   const relates = (term: string): boolean => {
-    if (isCjk(term)) return [...zhTerms].some((c) => term.includes(c)) || briefText.includes(term);
+    if (isCjk(term)) return zhTerms.some((c) => term.includes(c)) || briefText.includes(term);
     return term.split(/\s+/).some(variant);
   };
-  const mentions = (item: EvidenceItem): boolean =>
-    words(item.text).some((w) => !isCjk(w) && variant(w)) || [...zhTerms].some((c) => (c.length === 2 ? words(item.text).includes(c) : item.text.includes(c)));
+  // each document section asks about the same items: answered once per item
+  const answered = new WeakMap<EvidenceItem, boolean>();
+  const mentions = (item: EvidenceItem): boolean => {
+    let a = answered.get(item);
+    if (a === undefined) {
+      const ws = words(item.text);
+      a = ws.some((w) => !isCjk(w) && variant(w)) || zhTerms.some((c) => (c.length === 2 ? ws.includes(c) : item.text.includes(c)));
+      answered.set(item, a);
+    }
+    return a;
+  };
   return { terms: [...terms, ...cjk], relates, mentions };
 }

@@ -111,44 +111,31 @@ export function requestOf(sentence: string): string | undefined {
     if ((m = /^(?:it|the app|this app|the product)\s+(?:could|would|can)\s+(.+)/i.exec(rest))) return clean(`the app to ${m[1]}`);
     return clean(`that ${rest}`);
   };
-  let m: RegExpExecArray | null;
-  if ((m = /\bplease\s+(add|allow|let|make|support|bring(?:\s+back)?|include|give|provide|implement|consider)\s+(.+)/i.exec(t))) {
-    const verb = m[1].toLowerCase();
-    const rest = m[2];
-    if (verb === 'allow' || verb === 'let') {
+  /** What "<verb> <rest>" asks for: "allow me to X" → "to X", "support X" → "support for X", "bring X back". */
+  const asked = (verb: string, rest: string): string | undefined => {
+    const v = verb.toLowerCase();
+    if (v === 'allow' || v === 'let') {
       const who = /^(?:me|us|users?|people)\s+(?:to\s+)?(.+)/i.exec(rest);
       return clean(who ? `to ${who[1]}` : rest);
     }
-    if (verb === 'support') return clean(`support for ${rest}`);
-    if (verb.startsWith('bring')) return clean(`${rest} back`);
-    if (verb === 'make') return clean(`the app to make ${rest}`);
-    if (verb === 'give') return clean(rest.replace(/^(?:me|us|users)\s+/i, ''));
-    if (verb === 'consider') return clean(rest.replace(/^adding\s+/i, ''));
+    if (v === 'support') return clean(`support for ${rest}`);
+    if (v.startsWith('bring')) return clean(`${rest} back`);
+    if (v === 'make') return clean(`the app to make ${rest}`);
+    if (v === 'give') return clean(rest.replace(/^(?:me|us|users)\s+/i, ''));
+    if (v === 'consider') return clean(rest.replace(/^adding\s+/i, ''));
     return clean(rest);
-  }
+  };
+  let m: RegExpExecArray | null;
+  if ((m = /\bplease\s+(add|allow|let|make|support|bring(?:\s+back)?|include|give|provide|implement|consider)\s+(.+)/i.exec(t))) return asked(m[1], m[2]);
   if ((m = /\bwould\s+be\s+(?:great|nice|good|awesome|helpful|cool|lovely|amazing)\s+(if|to)\s+(.+)/i.exec(t))) return m[1].toLowerCase() === 'to' ? clean(`to ${m[2]}`) : afterIf(m[2]);
   if ((m = /\b(?:i|we)\s+(?:really\s+)?wish\s+(?:that\s+)?(.+)/i.exec(t))) {
     const w = /^(?:the app|it|you)\s+would\s+(.+)/i.exec(m[1]);
     return w ? clean(`the app to ${w[1]}`) : afterIf(m[1]);
   }
   if ((m = /\b(?:i|we)(?:['’]d|\s+would)\s+(?:really\s+)?(?:like|love)\s+(?:to\s+(?:see|have|get)\s+|it\s+if\s+)?(.+)/i.exec(t))) return /^to\s/i.test(m[1]) ? clean(m[1]) : /\bit\s+if\s+$/i.test(m[0].slice(0, m[0].length - m[1].length)) ? afterIf(m[1]) : clean(m[1]);
-  if ((m = /\b(?:can|could|would)\s+you\s+(?:please\s+)?(add|make|support|include|allow|let|bring(?:\s+back)?)\s+(.+)/i.exec(t))) {
-    const verb = m[1].toLowerCase();
-    if (verb === 'allow' || verb === 'let') {
-      const who = /^(?:me|us|users?|people)\s+(?:to\s+)?(.+)/i.exec(m[2]);
-      return clean(who ? `to ${who[1]}` : m[2]);
-    }
-    return clean(verb === 'support' ? `support for ${m[2]}` : verb === 'make' ? `the app to make ${m[2]}` : verb.startsWith('bring') ? `${m[2]} back` : m[2]);
-  }
+  if ((m = /\b(?:can|could|would)\s+you\s+(?:please\s+)?(add|make|support|include|allow|let|bring(?:\s+back)?)\s+(.+)/i.exec(t))) return asked(m[1], m[2]);
   if ((m = /\bfeature\s+request\s*[:\-–—]?\s*(.+)/i.exec(t))) return clean(m[1].replace(/^(?:for\s+|to\s+)?(?:add(?:ing)?|allow(?:ing)?|support(?:ing)?(?:\s+for)?)\s+/i, '').replace(/^(?:me|us|users?)\s+to\s+/i, 'to '));
-  if ((m = /\bshould\s+(have|support|offer|include|let|allow)\s+(?!been\b)(.+)/i.exec(t))) {
-    const verb = m[1].toLowerCase();
-    if (verb === 'let' || verb === 'allow') {
-      const who = /^(?:me|us|users?|people)\s+(?:to\s+)?(.+)/i.exec(m[2]);
-      return clean(who ? `to ${who[1]}` : m[2]);
-    }
-    return clean(verb === 'support' ? `support for ${m[2]}` : m[2]);
-  }
+  if ((m = /\bshould\s+(have|support|offer|include|let|allow)\s+(?!been\b)(.+)/i.exec(t))) return asked(m[1], m[2]);
   if ((m = /\bneeds?\s+((?:a|an)\s+(?:way|option|setting|button|feature)\s+to\s+.+)/i.exec(t))) return clean(m[1]);
   if ((m = /要是能(.+?)(?:就好了|就更好了|就好)?[。！!？?]*$/u.exec(t))) return clean(m[1]);
   if ((m = /(?:希望|建议)(?:能够|能|可以)?(.+)/u.exec(t))) return clean(m[1]);
