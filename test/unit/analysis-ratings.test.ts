@@ -110,6 +110,23 @@ describe('analysis: category tables and themes say what they cover', () => {
     assert.match(table, /Shares in italics rest on fewer than 5 items/);
   });
 
+  it('many values of equal size (a balanced set of intents): the most negative come first, and the most negative of the rest are named', async () => {
+    // 40 intents, 6 items each; intent k has k % 7 negative items, so the shares differ and the alphabet decides nothing
+    const a = ['text,intent'];
+    for (let k = 0; k < 40; k++) for (let i = 0; i < 6; i++) a.push(`"${i < k % 7 ? BAD : MEH}",intent_${String(k).padStart(2, '0')}`);
+    const r = await analyze([write('intents.csv', a.join('\n'))]);
+    const c = r.categories.find((x) => x.column === 'intent');
+    if (!c) return assert.fail(`no intent breakdown: ${JSON.stringify(r.categories.map((x) => x.column))}`);
+    const negs = c.rows.map((row) => row.counts.negative);
+    assert.deepEqual(negs, [...negs].sort((x, y) => y - x), 'equal counts: ordered by negative items');
+    const table = renderMarkdown(r).slice(renderMarkdown(r).indexOf('## By intent'));
+    // the 10 rows past the 30 shown hold the least negative intents; the worst of those are named with their share
+    const hidden = c.rows.slice(30).filter((row) => row.counts.negative > 0).sort((x, y) => y.negativeShare - x.negativeShare);
+    const m = /Most negative of the 10 values not shown \(at least 5 items each\): ([^\n]+)\./.exec(table);
+    if (!m) return assert.fail(`no line naming the most negative hidden values:\n${table}`);
+    assert.ok(m[1].startsWith(`${hidden[0].value.replace(/_/g, '\\_')} (${Math.round(hidden[0].negativeShare * 100)}% of 6)`), m[1]);
+  });
+
   it('sentiment over time says how many items came from files without a date column', async () => {
     const a = ['date,review'];
     for (let d = 1; d <= 20; d++) a.push(`2024-03-${String(d).padStart(2, '0')},${d % 2 ? GOOD : BAD}`);

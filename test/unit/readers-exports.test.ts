@@ -365,6 +365,15 @@ describe('analysis: repeated reviews and constant columns', () => {
     assert.equal(r.mostPositive.filter((i) => i.text === 'great app').length, 1);
   });
 
+  it("a support export's intent / reason / tags columns are categories, also with 77 intents; a near-unique topic is not", async () => {
+    const intents = Array.from({ length: 77 }, (_, k) => `intent_${k}`);
+    const rows = Array.from({ length: 400 }, (_, i) => [`ticket text number ${i} about the card`, intents[i % 77], ['billing', 'bug', 'how-to'][i % 3], ['a', 'b'][i % 2], `topic ${i}`]);
+    const t = await inspectTable(box.write('tickets.csv', csv([['message', 'intent', 'reason', 'tags', 'topic'], ...rows])));
+    assert.deepEqual(t.categoryColumns, ['intent', 'reason', 'tags']);
+    const cn = await inspectTable(box.write('tickets-zh.csv', csv([['内容', '意图', '标签'], ...rows.map((x) => [x[0], x[1], x[3]])])));
+    assert.deepEqual(cn.categoryColumns, ['意图', '标签']);
+  });
+
   it('a category column with one value for every item gets no table; it does not take the place of one that varies', async () => {
     const header = ['review', 'language', 'version', 'country', 'device', 'plan'];
     const rows = Array.from({ length: 12 }, (_, i) => [i % 2 ? 'great app' : 'slow and bad', 'en', `3.${i % 3}`, ['US', 'DE'][i % 2], ['iPhone', 'iPad'][i % 2], ['free', 'pro'][i % 2]]);

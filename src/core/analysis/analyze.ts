@@ -809,7 +809,8 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
           const n = e.c.negative + e.c.neutral + e.c.positive;
           return { value, counts: e.c, total: n, negativeShare: n ? e.c.negative / n : 0, averagePositive: n ? e.pos / n : 0 };
         })
-        .sort((a, b) => b.total - a.total || a.value.localeCompare(b.value)),
+        // most items first; among equal counts (a set balanced by design), the most negative first
+        .sort((a, b) => b.total - a.total || b.counts.negative - a.counts.negative || a.value.localeCompare(b.value)),
     }));
 
     let rating: RatingAgreement | undefined;

@@ -59,7 +59,7 @@ const NOT_TEXT_TOKENS = new Set(['id', 'date', 'time', 'rating', 'score', 'count
 const DATE_HINTS = /(^|_|\b)(date|time|timestamp|created|updated|submitted|posted|day|week|month|at|datum|fecha|erstellt)($|_|\b)|日期|时间|日付|날짜/i;
 // (a rating column must also hold numbers or written ratings: a German "Bewertung" of review texts stays text)
 const RATING_HINTS = /(^|_|\b)(rating|ratings|stars?|score|nps|rate|grade|satisfaction|satisfied|csat|recommend|bewertung|sterne|punkte|valoraci[oó]n|puntuaci[oó]n|calificaci[oó]n|estrellas|[ée]toiles|avalia[cç][aã]o|estrelas|valutazione|stelle|beoordeling|sterren)($|_|\b)|评分|星级|打分|评星|分数|满意度|评价等级|推荐|評価|별점|평점/i;
-const CATEGORY_HINTS = /(^|_|\b)(product|version|app_?version|platform|plan|tier|channel|category|segment|region|country|market|os|device|source|store|team|feature|area|component|type|language|locale|lang|browser|release|sku|brand|model|topic|produkt|kategorie|plattform|producto|categor[ií]a|plataforma|produit|cat[ée]gorie|plateforme|prodotto)($|_|\b)|产品|版本|平台|渠道|类别|类型|分类|地区|套餐|系统|机型|来源/i;
+const CATEGORY_HINTS = /(^|_|\b)(product|version|app_?version|platform|plan|tier|channel|category|segment|region|country|market|os|device|source|store|team|feature|area|component|type|language|locale|lang|browser|release|sku|brand|model|topic|subcategory|intent|reason|tags?|queue|department|dept|priority|status|produkt|kategorie|plattform|producto|categor[ií]a|plataforma|produit|cat[ée]gorie|plateforme|prodotto)($|_|\b)|产品|版本|平台|渠道|类别|类型|分类|地区|套餐|系统|机型|来源|标签|意图|原因/i;
 const ID_HINTS = /(^|_|\b)(id|uuid|guid|key|no|number|#)($|_|\b)|编号/i;
 
 function tokens(name: string): string[] {
@@ -219,7 +219,10 @@ export function detectRoles(columns: ColumnInfo[], rowsSampled: number): ColumnR
     if (c.name === roles.dateColumn || c.name === roles.ratingColumn || c.kind === 'empty' || c.kind === 'id') continue;
     const hinted = CATEGORY_HINTS.test(c.name);
     const lowCard = c.distinct >= 2 && c.distinct <= Math.max(2, Math.min(30, rowsSampled * 0.5)) && c.avgLength <= 40;
-    if ((hinted && c.distinct <= 60 && c.avgLength <= 60) || (c.kind === 'category' && lowCard)) roles.categoryColumns.push(c.name);
+    // a named column may hold many values (77 support intents): the report tables the largest and sums the rest,
+    // as long as values repeat (at most a third of the rows distinct beyond 60)
+    const manyNamed = c.distinct <= 60 || (c.distinct <= 120 && c.distinct <= rowsSampled / 3);
+    if ((hinted && manyNamed && c.avgLength <= 60) || (c.kind === 'category' && lowCard)) roles.categoryColumns.push(c.name);
   }
   // four at most: columns that vary in the sample before constant ones (one value tells nothing within a file)
   const varies = (n: string) => ((columns.find((c) => c.name === n)?.distinct ?? 0) >= 2 ? 0 : 1);
