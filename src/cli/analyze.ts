@@ -20,10 +20,12 @@ export const ANALYZE_USAGE = `usage: product-forge analyze <file-or-folder…> [
   mixed-feedback aspects, trends (date column), breakdowns (category columns) and rating agreement.
   --column NAME[,NAME…]    CSV/TSV column or JSON field with the text (default: detected); several,
                            comma-separated, are joined per row (e.g. --column title,review)
-  --format md|csv|jsonl|json   output format (default md: the Markdown report)
-  --out FILE               write the output to FILE (atomically; an existing file needs --force)
-  --force                  allow --out to replace an existing file
-  --report-dir DIR         also write a report folder (report.md, results.csv, summary.json, chart) under DIR
+  --format md|csv|jsonl|json   output format (default: --out's extension when it is one of these, else md:
+                           the Markdown report)
+  --out, -o FILE           write the output to FILE (atomically; an existing file needs --force)
+  --force, -f              allow --out to replace an existing file
+  --report-dir DIR         write a report folder (report.md, results.csv, summary.json, chart) under DIR;
+                           then stdout gets the output only when --format is given
   --device auto|cpu|gpu    where the model runs (default auto)
   --model ID|DIR           sentiment model id or folder (default ${DEFAULT_SENTIMENT_MODEL}), or a
                            classifier saved by \`train --save\` that reads one text column and predicts

@@ -32,6 +32,8 @@ const USAGE = `usage: product-forge generate prd|copy|personas --brief FILE [--e
   [--backend local|openai-compatible|template] [--options JSON] [--out FILE|- [--force]] [-q]
   [--model ID|DIR] [--download] [--endpoint URL] [--models-path DIR] [--max-new-tokens N]
 options JSON: {"audience","tone","channel":"landing-page|app-store|email|social-post","framework":"AIDA|PAS|FAB|BAB","variants":N,"count":N|"auto","seed":N,"temperature":T}
+  single options as flags: --audience A --tone T --channel C --framework F --variants N --personas N|auto (= "count")
+--force, -f: replace an existing --out file; --quiet, -q: no evidence notes, download progress or "wrote FILE" on stderr
 backend: local by default (onnx-community/Qwen2.5-0.5B-Instruct when installed, or --model); when neither --backend nor --model
   is given and no local model is installed, the document is written with the template backend (said on stderr)
 --download: a local model that is not installed is downloaded from the Hugging Face hub (the flag is the consent):

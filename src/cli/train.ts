@@ -36,22 +36,26 @@ const TRAIN_USAGE = `usage: product-forge train <file.csv> --target COLUMN [opti
   --seed 0                  random seed for splits and initialisation
   --save DIR                save the classifier (model.onnx, preprocessing.json, metadata.json) to DIR
                             (created). --name NAME saves to ${CLASSIFIERS_DIR}/NAME instead
-  --force                   replace the classifier already saved there (no other folder is ever replaced)
+  --force, -f               replace the classifier already saved there (no other folder is ever replaced)
   --class-weight none|balanced, --validation-share 0.1, --c 1 (logreg), --max-iter 300
-  --hidden 64[,32] --dropout 0.1 --epochs 200 --batch-size 200 --learning-rate 0.001 (mlp)
+  --hidden 64[,32] --dropout 0 --epochs 200 --batch-size 200 --learning-rate 0.001 (mlp; auto's network: 0.01)
   --trees 100 (rf), --rounds 100 (gb)
   --text-features tfidf|embeddings|both   text columns as TF-IDF word/character n-grams, as sentence embeddings
                             from a local model, or both (default: tfidf; both when --embedding-model is given)
   --embedding-model ID|DIR  a sentence-embedding model (Hugging Face layout, onnx/model.onnx): a folder, or an id
                             found under --models-path DIR (or PRODUCT_FORGE_MODELS_PATH); --device auto|cpu|gpu
-  --json                    print {accuracy, macro_f1, per_class, confusion, fit_seconds, model} as JSON`;
-const PREDICT_USAGE = `usage: product-forge predict <model-dir> <file.csv> [--out FILE] [--force] [--json]
+  --json                    print {accuracy, macro_f1, per_class, confusion, fit_seconds, model, ...} as JSON
+  --quiet, -q               no stage or progress lines on stderr (--json implies it)`;
+const PREDICT_USAGE = `usage: product-forge predict <model-dir> <file.csv> [--out FILE] [--force] [--json] [-q]
+  <model-dir>: the folder \`train --save\` wrote, or a NAME saved with \`train --name\` (.product-forge/classifiers/NAME).
   writes a new CSV with the input columns plus prediction and confidence (default: <file>.predictions.csv next to the input;
   --out - writes it to standard output). Files of any size are streamed (memory does not grow with the file); the
   output file appears only when complete (Ctrl+C or an error leaves none; with --out -, an error at the end of
   the file says the rows already written are incomplete).
   A classifier trained with text embeddings finds its embedding model by id under --models-path DIR (or
-  PRODUCT_FORGE_MODELS_PATH), or in --embedding-model DIR; it must be the same model (checked by sha256).`;
+  PRODUCT_FORGE_MODELS_PATH), or in --embedding-model DIR; it must be the same model (checked by sha256);
+  --device auto|cpu|gpu says where that embedding model runs (default auto).
+  --force, -f replaces an existing --out file; --json prints the summary as JSON; --quiet, -q: no progress on stderr.`;
 
 function num(flags: Map<string, string | true>, name: string, integer = false): number | undefined {
   const v = flags.get(name);
