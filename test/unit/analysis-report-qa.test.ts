@@ -116,4 +116,24 @@ describe('analysis: report defects found on real feedback', () => {
     assert.equal(chooseGranularity(dense[0], dense[61], dense), 'month');
     assert.equal(chooseGranularity(days[0], U(2006, 11, 20)), 'month');
   });
+  it('a word the feedback uses as a verb ("to watch it", "I read") is no theme or aspect; the same word as a product, or a broken function ("can\'t sync"), is', async () => {
+    const dvd = [];
+    for (let i = 0; i < 12; i++) {
+      dvd.push(`I watch it every year, the plot is bad ${i}`, `you will read the book in a day, the plot is great ${i}`, `hard to watch this, but the acting is great ${i}`,
+        `I read it twice but the ending is bad ${i}`, `we watch a lot of films and the acting is great ${i}`);
+    }
+    const r1 = await box.analyze([box.write('dvd.txt', dvd.join('\n'))]);
+    const themes1 = r1.themes.map((t) => t.phrase), aspects1 = r1.aspects.findings.map((f) => f.aspect);
+    assert.ok(themes1.includes('plot') && themes1.includes('acting'), themes1.join(', '));
+    assert.ok(!themes1.includes('watch') && !themes1.includes('read'), themes1.join(', '));
+    assert.ok(aspects1.includes('acting') && !aspects1.includes('watch') && !aspects1.includes('read'), aspects1.join(', '));
+    const app = [];
+    for (let i = 0; i < 12; i++) {
+      app.push(`my watch is great but the strap is bad ${i}`, `the watch battery is bad ${i}`, `I can't sync my notes, bad ${i}`,
+        `sync won't finish, the sync is bad ${i}`, `love the watch, great screen ${i}`);
+    }
+    const r2 = await box.analyze([box.write('watch.txt', app.join('\n'))]);
+    const themes2 = r2.themes.map((t) => t.phrase);
+    assert.ok(themes2.includes('watch') && themes2.includes('sync'), themes2.join(', '));
+  });
 });

@@ -13,7 +13,7 @@ import { yielder } from '../yielder';
 import { splitContrast } from './aspects';
 import { explainScored, occlusionUnits, occlusionWeights, topDrivers, topLabel, withoutUnit, type Driver, type TextUnit } from './explain';
 import { Reservoir, TopK } from './collections';
-import { extractTerms, selectPhrases } from './phrases';
+import { extractTerms, selectPhrases, usedAsVerb, type WordUse } from './phrases';
 import { computeThemes, growingThemes, sampleTerms, type ThemeSampleItem } from './themes';
 import { bucketLabel, bucketOf, bucketRange, chooseGranularity, isPlaceholderDay, isoDate, medianSplit, MIN_HALF_ITEMS, type Granularity } from './time';
 import { dayFirstReading, describeDateFormat, onlyDayFirst, onlyMonthFirst, type DateFormat } from '../readers';
@@ -420,6 +420,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   // aspects
   let contrastive = 0, clausesClassified = 0;
   const aspectStats = new Map<string, AspectStat & { praised?: { s: number }; criticized?: { s: number } }>();
+  const clauseUses = new Map<string, WordUse>();
   const contrastExamples = new TopK<ContrastExample>(k);
 
   const summaries: FileSummary[] = [];
@@ -614,7 +615,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
           let arr = byItem.get(c.item);
           if (!arr) byItem.set(c.item, (arr = []));
           arr.push({ text: c.clause, label, score });
-          for (const term of extractTerms(c.clause)) {
+          for (const term of extractTerms(c.clause, clauseUses)) {
             let a = aspectStats.get(term.key);
             if (!a) {
               if (aspectStats.size >= MAX_ASPECT_KEYS) continue;
@@ -768,7 +769,11 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
     const aspects = {
       contrastiveItems: contrastive,
       clausesClassified,
-      findings: computeAspects(aspectStats),
+      // a word used as a verb in the clauses and the themes' sample ("read", "watch") is no aspect
+      findings: computeAspects(aspectStats, 12, (k) => {
+        const a = clauseUses.get(k), b = terms.uses.get(k);
+        return a || b ? { verb: (a?.verb ?? 0) + (b?.verb ?? 0), noun: (a?.noun ?? 0) + (b?.noun ?? 0) } : undefined;
+      }),
       examples: contrastExamples.sorted(),
     };
 
@@ -896,9 +901,9 @@ function aspectName(key: string, surfaces: Map<string, number>): string {
   return best;
 }
 
-export function computeAspects(stats: Map<string, AspectStat>, limit = 12): AspectFinding[] {
+export function computeAspects(stats: Map<string, AspectStat>, limit = 12, use?: (key: string) => WordUse | undefined): AspectFinding[] {
   const mentions = new Map<string, number>();
-  for (const [k, v] of stats) mentions.set(k, v.counts.negative + v.counts.neutral + v.counts.positive);
+  for (const [k, v] of stats) if (!use || k.includes(' ') || !usedAsVerb(use(k))) mentions.set(k, v.counts.negative + v.counts.neutral + v.counts.positive);
   const keys = selectPhrases(mentions, 2, limit * 2);
   return keys
     .map((k) => {

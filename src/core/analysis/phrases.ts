@@ -224,7 +224,40 @@ function addTerm(out: Map<string, string>, key: string, surface: string): void {
   if (!out.has(key)) out.set(key, surface);
 }
 
-function englishTerms(text: string, out: Map<string, string>): void {
+/**
+ * How a content word is used in the text, counted where its neighbour says so: as a verb after a subject pronoun or a
+ * modal ("I read", "you'll watch", "will see"), or after "to" when an object follows ("to watch it"); as a noun after
+ * a determiner or a possessive ("the watch", "a good read" does not count, "my watch", "the app's update"). Negated
+ * functions ("can't sync", "won't load") count as neither: in feedback they name the broken feature.
+ */
+export interface WordUse {
+  verb: number;
+  noun: number;
+}
+const VERB_BEFORE = words(`i you we they he she will would should must shall can could may might
+  i'll you'll we'll they'll he'll she'll i'd you'd we'd they'd he'd she'd`);
+const OBJECT_AFTER = words(`the a an it this that them these those my your his her their our its me him us`);
+const NOUN_BEFORE = words(`the a an this that these those my your his her its our their each every any no some of`);
+
+/** A word met as a verb at least 3 times, and 3 times as often as as a noun (plus one), is an activity, not a topic. */
+export function usedAsVerb(u: WordUse | undefined): boolean {
+  return !!u && u.verb >= 3 && u.verb >= 3 * (u.noun + 1);
+}
+
+function countUse(uses: Map<string, WordUse>, toks: readonly Tok[], i: number): void {
+  const prev = toks[i - 1];
+  if (!prev) return;
+  const p = prev.plain;
+  const verb = VERB_BEFORE.has(p) || (p === 'to' && OBJECT_AFTER.has(toks[i + 1]?.plain ?? ''));
+  const noun = !verb && (NOUN_BEFORE.has(p) || /'s$/.test(p));
+  if (!verb && !noun) return;
+  let u = uses.get(toks[i].key);
+  if (!u) uses.set(toks[i].key, (u = { verb: 0, noun: 0 }));
+  if (verb) u.verb++;
+  else u.noun++;
+}
+
+function englishTerms(text: string, out: Map<string, string>, uses?: Map<string, WordUse>): void {
   for (const clause of text.split(CLAUSES)) {
     const raw = clause.match(TOKENS);
     if (!raw) continue;
@@ -232,7 +265,10 @@ function englishTerms(text: string, out: Map<string, string>): void {
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i];
       const form = termForm(t, i);
-      if (t.kind === Kind.Content) addTerm(out, t.key, form);
+      if (t.kind === Kind.Content) {
+        addTerm(out, t.key, form);
+        if (uses) countUse(uses, toks, i);
+      }
       if (t.kind === Kind.Break || t.kind === Kind.Connector) continue;
       // Phrases of 2-3 words starting here: contiguous phrase words, at least one content word, ending in a noun-like word.
       let content = t.kind === Kind.Content ? 1 : 0;
@@ -385,10 +421,13 @@ export function chineseTermKeys(text: string): string[] {
   return [...out.keys()];
 }
 
-/** Distinct candidate terms of a text: English phrase keys and Chinese 2-4-character n-grams. */
-export function extractTerms(text: string): Term[] {
+/**
+ * Distinct candidate terms of a text: English phrase keys and Chinese 2-4-character n-grams. With `uses`, also counts
+ * how its English content words are used (verb or noun, see WordUse).
+ */
+export function extractTerms(text: string, uses?: Map<string, WordUse>): Term[] {
   const out = new Map<string, string>();
-  if (/[A-Za-z]/.test(text)) englishTerms(text, out);
+  if (/[A-Za-z]/.test(text)) englishTerms(text, out, uses);
   if (HAN.test(text)) chineseTerms(text, out);
   return [...out].map(([key, surface]) => ({ key, surface }));
 }

@@ -5,6 +5,7 @@
 // - support: in at least max(2, 0.3%) of the items, and in at most 60% (a word in most items
 //   distinguishes nothing: the product's own name, "app");
 // - variants are one theme: "log in" / "log-in" / "login", plurals and possessives (folded keys);
+// - an English word used mostly as a verb ("to watch it", "I read") is an activity, not a theme;
 // - Chinese n-grams must be words: accessor variety (distinct characters or boundaries on each side)
 //   of at least 2, and no single neighbour on one side in 75% of the occurrences ("深色模" is always
 //   followed by "式");
@@ -16,7 +17,7 @@
 import type { SentimentLabel } from '../types';
 import { yielder, type Tick } from '../yielder';
 import type { LabelCounts, Theme, GrowingTheme } from './analyze';
-import { compoundKey, extractTerms, isCjk, isGenericWord, zhContexts } from './phrases';
+import { compoundKey, extractTerms, isCjk, isGenericWord, usedAsVerb, zhContexts, type WordUse } from './phrases';
 
 /** What themes are computed on (one item of the analysis' reservoir sample). */
 export interface ThemeSampleItem {
@@ -57,6 +58,8 @@ export interface SampleTerms {
   df: Map<string, number>;
   /** Written forms per key with their counts (a few). */
   surfaces: Map<string, Map<string, number>>;
+  /** How English content words are used across the sample (verb or noun). */
+  uses: Map<string, WordUse>;
 }
 
 /** Minimum share of the sample a theme is mentioned in (and at least 2 items). */
@@ -85,11 +88,12 @@ export async function sampleTerms(sample: readonly ThemeSampleItem[], tick: Tick
   const sets: Set<string>[] = new Array(sample.length);
   const df = new Map<string, number>();
   const surfaces = new Map<string, Map<string, number>>();
+  const uses = new Map<string, WordUse>();
   for (let i = 0; i < sample.length; i++) {
     const y = tick();
     if (y) await y;
     const set = new Set<string>();
-    for (const t of extractTerms(sample[i].text)) {
+    for (const t of extractTerms(sample[i].text, uses)) {
       set.add(t.key);
       df.set(t.key, (df.get(t.key) ?? 0) + 1);
       let sm = surfaces.get(t.key);
@@ -98,7 +102,7 @@ export async function sampleTerms(sample: readonly ThemeSampleItem[], tick: Tick
     }
     sets[i] = set;
   }
-  return { sets, df, surfaces };
+  return { sets, df, surfaces, uses };
 }
 
 interface Candidate {
@@ -150,7 +154,7 @@ export async function computeThemes(
   terms?: SampleTerms,
 ): Promise<(Theme & { key: string })[]> {
   void total; // counts are of the sample; the report says when it is one
-  const { sets, df, surfaces } = terms ?? (await sampleTerms(sample, tick));
+  const { sets, df, surfaces, uses } = terms ?? (await sampleTerms(sample, tick));
   const n = sample.length;
   if (!n) return [];
   const minSupport = Math.max(2, Math.ceil(n * MIN_SUPPORT_SHARE));
@@ -222,6 +226,18 @@ export async function computeThemes(
       const dominant = Math.max(0, ...s.left.values(), ...s.right.values()) / s.occ;
       if (av < 2 || dominant >= MAX_NEIGHBOUR_SHARE) c.dropped = true;
     }
+  }
+
+  // 3b. An English word the sample mostly uses as a verb ("to watch it", "I read", "you'll see") names an activity,
+  // not a topic: no theme alone (its phrases stay candidates). "can't sync" counts as neither (see WordUse).
+  for (const c of cands) {
+    if (c.cjk || c.dropped || c.key.includes(' ')) continue;
+    const u = { verb: 0, noun: 0 };
+    for (const k of c.keys) {
+      const w = uses.get(k);
+      if (w) (u.verb += w.verb), (u.noun += w.noun);
+    }
+    if (usedAsVerb(u)) c.dropped = true;
   }
 
   // 4. Head words give way to the longer candidates that cover most of their items.
