@@ -342,14 +342,16 @@ export async function runGenerate(argv: string[]): Promise<number> {
       // a closed pipe never drains: the stop (EPIPE) aborts the wait
       else await writeOrAbort(process.stdout, s, ac.signal);
     };
-    // With a language model, the first chunks are held until the model has answered once, so an
-    // unreachable backend prints one line instead of a half document.
+    // With a language model, the chunks are held until the model has answered once (the header and the sections
+    // Product Forge fills come first), so an unreachable backend prints one line instead of a half document.
     let held: string[] | undefined = backend === 'template' ? undefined : [];
+    let answered = false;
+    const model = backend === 'template' ? backend : answeredOnce(backend, () => (answered = true));
     try {
-      for await (const chunk of generateDocument({ kind: args.kind, brief, evidence, options: args.options, backend, signal: ac.signal, onWarning: warn, linkBase: args.out ? path.relative(path.dirname(path.resolve(args.out)), process.cwd()) || undefined : undefined })) {
+      for await (const chunk of generateDocument({ kind: args.kind, brief, evidence, options: args.options, backend: model, signal: ac.signal, onWarning: warn, linkBase: args.out ? path.relative(path.dirname(path.resolve(args.out)), process.cwd()) || undefined : undefined })) {
         if (held) {
           held.push(chunk);
-          if (held.length < 3) continue;
+          if (!answered) continue;
           const h = held.join('');
           held = undefined;
           await write(h);
@@ -398,4 +400,22 @@ export async function runGenerate(argv: string[]): Promise<number> {
     for (const c of cleanups) await c().catch(() => undefined);
     removeSignals(); // after the clean-up, which a late copy of the same Ctrl+C must not cut short
   }
+}
+
+/** The generator, telling `onAnswer` when its first token arrives. */
+function answeredOnce(inner: TextGenerator, onAnswer: () => void): TextGenerator {
+  return {
+    get label() {
+      return inner.label;
+    },
+    get lastFinishReason() {
+      return inner.lastFinishReason;
+    },
+    async *stream(req) {
+      for await (const t of inner.stream(req)) {
+        onAnswer();
+        yield t;
+      }
+    },
+  };
 }

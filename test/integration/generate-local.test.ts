@@ -94,15 +94,18 @@ describe('product-forge generate (CLI)', function () {
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  async function cli(args: string[]): Promise<{ code: number; err: string }> {
+  async function cli(args: string[]): Promise<{ code: number; err: string; out: string }> {
     const { runGenerate } = await import('../../src/cli/generate');
-    let err = '';
+    let err = '', out = '';
     const orig = process.stderr.write.bind(process.stderr);
+    const origOut = process.stdout.write.bind(process.stdout);
     (process.stderr as unknown as { write: (s: string) => boolean }).write = (s: string) => ((err += s), true);
+    (process.stdout as unknown as { write: (s: string) => boolean }).write = (s: string) => ((out += s), true);
     try {
-      return { code: await runGenerate(args), err };
+      return { code: await runGenerate(args), err, out };
     } finally {
       (process.stderr as unknown as { write: typeof orig }).write = orig;
+      (process.stdout as unknown as { write: typeof origOut }).write = origOut;
     }
   }
 
@@ -168,6 +171,17 @@ describe('product-forge generate (CLI)', function () {
     const r = await cli(['prd', '--brief', path.join(FIX, 'brief.md'), '--backend', 'openai-compatible', '--endpoint', 'http://127.0.0.1:9/v1']);
     assert.equal(r.code, 3);
     assert.match(r.err, /Cannot reach the server .*; try --backend local --model ID or --backend template\n$/);
+    // nothing of the document reaches standard output, also where Product Forge fills sections before the model's
+    // first (copy: the heading, "## Variant 1", "**Headline:**")
+    assert.equal(r.out, '');
+    const copy = await cli(['copy', '--brief', path.join(FIX, 'brief.md'), '--evidence', path.join(FIX, 'feedback.csv'), '--backend', 'openai-compatible', '--endpoint', 'http://127.0.0.1:9/v1']);
+    assert.equal(copy.code, 3, copy.err);
+    assert.equal(copy.out, '');
+    // personas without evidence ask the model nothing, and the document does not say a model drafted it
+    const none = await cli(['personas', '--brief', path.join(FIX, 'brief.md'), '--backend', 'openai-compatible', '--endpoint', 'http://127.0.0.1:9/v1']);
+    assert.equal(none.code, 0, none.err);
+    assert.match(none.out, /Nothing drafted: personas are built from evidence, and none was given \(the language model was not asked\)/);
+    assert.doesNotMatch(none.out, /Drafted by a language model/);
     const l = await cli(['prd', '--brief', path.join(FIX, 'brief.md'), '--backend', 'local', '--model', 'nobody/no-such-model', '--models-path', tmp]);
     assert.equal(l.code, 3);
     assert.match(l.err, /No local model "nobody\/no-such-model".*try --backend openai-compatible --endpoint URL or --backend template/);

@@ -113,7 +113,11 @@ function header(ctx: Ctx): string {
   const total = evidence.totalItems;
   const count = total && total > N(ctx.ins) ? `a random sample of ${N(ctx.ins)} of ${total} items` : `${N(ctx.ins)} item${N(ctx.ins) === 1 ? '' : 's'}`;
   const base = `Evidence: ${count} from ${files} file${files === 1 ? '' : 's'}. Generated ${date}.`;
-  const banner = ctx.llm
+  // personas come from evidence only: without any, nothing is drafted and the model is not asked
+  const nothing = kind === 'personas' && !N(ctx.ins);
+  const banner = nothing
+    ? `> Nothing drafted: personas are built from evidence, and none was given${ctx.llm ? ' (the language model was not asked)' : ''}.\n> ${base}`
+    : ctx.llm
     ? `> Drafted by a language model (${ctx.llm.label}) from the brief and the evidence. Quotes are checked word for word against the evidence (unverifiable ones are flagged); figures and the evidence appendix are computed by Product Forge, not by the model.\n> ${base}`
     : `> **Draft made without a language model** (template backend): every section is filled from the brief and figures computed from the evidence. Review and rewrite before sharing.\n> ${base}`;
   return `# ${brief.title} — ${what}\n\n${banner}\n`;
