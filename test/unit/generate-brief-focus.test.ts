@@ -31,6 +31,11 @@ describe('grounded generation: the brief comes first', () => {
     assert.equal(stemKey('synced'), stemKey('sync'));
     assert.equal(stemKey('syncing'), stemKey('syncs'));
     assert.equal(stemKey('connections'), stemKey('connection'));
+    // irregular past forms: "lost my notes" on a brief about losing data, "froze" on one about freezes
+    for (const [a, b] of [['lost', 'lose'], ['lost', 'losing'], ['froze', 'freezes'], ['frozen', 'freeze'], ['broken', 'breaks'], ['paid', 'payment'], ['loss', 'lost']]) assert.equal(stemKey(a), stemKey(b), `${a} ~ ${b}`);
+    assert.notEqual(stemKey('left'), stemKey('leave'));
+    const lose = briefFocus('# Data loss\n\nNotes disappear when the app closes.');
+    assert.ok(lose.mentions({ id: 'x', text: 'I lost everything yesterday', source: 'fb.txt', line: 1 } as Parameters<typeof lose.mentions>[0]));
     const f = briefFocus(OFFLINE_BRIEF);
     assert.ok(f.relates('syncing') && f.relates('offline') && f.relates('connection'));
     assert.ok(!f.relates('crashes'));

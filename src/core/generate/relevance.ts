@@ -5,9 +5,25 @@ import { isCjk, isStopWord, isTopicWord } from '../analysis/phrases';
 import type { EvidenceItem } from './evidence';
 import { words } from './text';
 
-/** A crude English stem for matching word variants: sync, synced, syncing, syncs → sync; connections → connect. */
+/**
+ * Irregular past forms of verbs that feedback uses about products ("lost my notes" on a brief about data loss), and
+ * loss / lose. Not "left" (a side) nor "found" (to found).
+ */
+const IRREGULAR: Record<string, string> = {
+  lost: 'lose', loss: 'lose', losses: 'lose', broke: 'break', broken: 'break', froze: 'freeze', frozen: 'freeze', paid: 'pay', sent: 'send',
+  took: 'take', taken: 'take', ran: 'run', bought: 'buy', built: 'build', caught: 'catch', chose: 'choose',
+  chosen: 'choose', fell: 'fall', fallen: 'fall', forgot: 'forget', forgotten: 'forget', got: 'get', gotten: 'get',
+  hid: 'hide', hidden: 'hide', kept: 'keep', made: 'make', went: 'go', gone: 'go', shown: 'show', spent: 'spend',
+  stuck: 'stick', wrote: 'write', written: 'write', understood: 'understand', began: 'begin', begun: 'begin',
+  threw: 'throw', thrown: 'throw', drew: 'draw', drawn: 'draw', shook: 'shake', shaken: 'shake', slid: 'slide',
+  sold: 'sell', told: 'tell', thought: 'think', brought: 'bring', taught: 'teach', won: 'win', wore: 'wear', worn: 'wear',
+  tore: 'tear', torn: 'tear', woke: 'wake', woken: 'wake', rang: 'ring', rung: 'ring', sank: 'sink', sunk: 'sink',
+};
+
+/** A crude English stem for matching word variants: sync, synced, syncing, syncs → sync; connections → connect; lost → lose. */
 export function stemKey(word: string): string {
   let w = word.toLowerCase().replace(/'s$/, '');
+  w = IRREGULAR[w] ?? w;
   if (isCjk(w) || w.length <= 3) return w;
   const strip = (suffix: string, min = 3): boolean => {
     if (w.endsWith(suffix) && w.length - suffix.length >= min) {
