@@ -35,6 +35,11 @@ describe('runtime text helpers', () => {
       const units = splitUnits(text);
       assert.deepEqual(units.map((u) => u.token), ['这', '个', 'App', '很', '好用', '每次', '打开', '都', '闪退', '续航', '一般']);
       for (const u of units) assert.equal(text.slice(u.start, u.end), u.token);
+      // words of the learned lexicon, not blind pairs (失任 / 何内容); a negation with its verb; 不错 whole
+      const words = (t: string) => splitUnits(t).map((u) => u.token);
+      assert.deepEqual(words('导入旧笔记很顺利，没有丢失任何内容。'), ['导入', '旧', '笔记', '很', '顺利', '没有', '丢失', '任何', '内容']);
+      assert.deepEqual(words('客服态度很好，半小时就解决了我的问题'), ['客服', '态度', '很', '好', '半小时', '就', '解决', '了', '我', '的', '问题']);
+      assert.deepEqual(words('设计不错，可是经常卡顿'), ['设计', '不错', '可', '是', '经常', '卡顿']);
       // Japanese and Korean stay one character per unit
       assert.deepEqual(splitUnits('とても良い').map((u) => u.token), ['と', 'て', 'も', '良', 'い']);
       assert.deepEqual(splitUnits('東京駅は便利').map((u) => u.token), ['東', '京', '駅', 'は', '便', '利'], 'kanji in Japanese text too');

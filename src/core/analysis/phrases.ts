@@ -13,6 +13,8 @@
 // words frequent in all English/Chinese text, and pure sentiment words (the classifier covers those).
 // Everything else is left to corpus statistics.
 
+import { ZH_LEXICON } from './zh-lexicon';
+
 const words = (s: string): Set<string> => new Set(s.trim().split(/\s+/));
 
 /** Function words: never part of a phrase (except as the connector of "X to Y" / a particle). */
@@ -341,25 +343,20 @@ function zhSegments(run: string): string[] {
 
 /**
  * A Han run as word-sized pieces, in order, covering it whole (Explain's units): function characters alone,
- * sentiment words whole (好用, 一般), and the rest in words of two characters (three for a 3- or odd-length piece),
- * so a Chinese item is explained by 闪退 and 好用, not by 闪 and 用.
+ * sentiment words whole (好用, 一般), and the rest cut into the words of a lexicon learned from Chinese reviews
+ * (zh-lexicon.ts: 丢失 / 任何 / 内容, not 失任 / 何内容), stretches it does not know in words of two characters (three
+ * for an odd length), so a Chinese item is explained by 闪退 and 好用, not by 闪 and 用.
  */
 export function zhWords(run: string): string[] {
   const chars = Array.from(run);
   const out: string[] = [];
   let seg: string[] = [];
   const flush = () => {
-    let i = 0;
-    while (seg.length - i > 3) (out.push(seg.slice(i, i + 2).join('')), (i += 2));
-    if (i < seg.length) out.push(seg.slice(i).join(''));
+    if (seg.length) out.push(...segmentZh(seg));
     seg = [];
   };
   for (let i = 0; i < chars.length; i++) {
-    if (ZH_BREAK.has(chars[i])) {
-      flush();
-      out.push(chars[i]);
-      continue;
-    }
+    // sentiment words whole, also those that open with a function character (不错, 不行, 很快)
     const n = sentimentWordAt(chars, i);
     if (n) {
       flush();
@@ -367,10 +364,55 @@ export function zhWords(run: string): string[] {
       i += n - 1;
       continue;
     }
+    if (ZH_BREAK.has(chars[i])) {
+      flush();
+      // a negation with its verb when the lexicon knows the pair (没有, 不会, 不能), else the character alone
+      const pair = chars[i] + (chars[i + 1] ?? '');
+      if ((chars[i] === '不' || chars[i] === '没') && pair.length === 2 && (lexicon ??= zhLexicon()).has(pair)) (out.push(pair), i++);
+      else out.push(chars[i]);
+      continue;
+    }
     seg.push(chars[i]);
   }
   flush();
   return out;
+}
+
+/**
+ * Words of software feedback that the review corpora behind zh-lexicon.ts (shopping, food delivery) rarely use, so
+ * statistics did not find them: kept whole when Chinese feedback is cut into words.
+ */
+const ZH_APP_WORDS = `导入 导出 笔记 离线 同步 登录 登陆 账号 账户 验证码 闪退 崩溃 卡死 搜索 会员 续费 订阅 退款 广告 升级 耗电 电量 字体 模板
+  通知 分享 共享 界面 小组件 语音 手写 协作 文件夹 隐私 电脑版 桌面 开会 设置 插件 云端 备份 恢复 数据 文件 附件 截图 下载 上传
+  安装 卸载 注册 密码 付费 免费 版本 兼容 适配 夜间 深色 模式 编辑器 快捷键 标签 日历 提醒 待办 白屏 黑屏 加载 刷新 推送 弹窗`;
+let lexicon: Set<string> | undefined;
+function zhLexicon(): Set<string> {
+  return new Set([...ZH_LEXICON.split(' '), ...ZH_APP_WORDS.split(/\s+/)]);
+}
+/** Costs of a piece in the segmentation: a known word, one character, an unknown pair or triple (pairs first). */
+const COST_WORD = 1, COST_CHAR = 1.5, COST_PAIR = 2, COST_TRIPLE = 2.9;
+
+/**
+ * The cut of a function-free Chinese stretch into the fewest, best-known pieces (dynamic programming over 1-4
+ * characters): lexicon words first; where it knows none, pairs and a triple, as before the lexicon.
+ */
+function segmentZh(seg: readonly string[]): string[] {
+  lexicon ??= zhLexicon();
+  const n = seg.length;
+  if (n <= 1) return n ? [seg[0]] : [];
+  const best = new Float64Array(n + 1).fill(Infinity);
+  const from = new Int32Array(n + 1);
+  best[0] = 0;
+  for (let i = 1; i <= n; i++) {
+    for (let len = 1; len <= 4 && len <= i; len++) {
+      const piece = len === 1 ? seg[i - 1] : seg.slice(i - len, i).join('');
+      const cost = len === 1 ? COST_CHAR : lexicon.has(piece) ? COST_WORD : len === 2 ? COST_PAIR : len === 3 ? COST_TRIPLE : Infinity;
+      if (best[i - len] + cost < best[i]) (best[i] = best[i - len] + cost), (from[i] = i - len);
+    }
+  }
+  const out: string[] = [];
+  for (let i = n; i > 0; i = from[i]) out.push(seg.slice(from[i], i).join(''));
+  return out.reverse();
 }
 
 /** Is this 2-4 character n-gram a possible content word (before corpus statistics)? */

@@ -1,0 +1,120 @@
+// Builds src/core/analysis/zh-lexicon.ts: a list of Chinese words discovered, without any dictionary, in the Chinese
+// reviews of ../shared/datasets (online_shopping_10_cats, waimai_10k), so that Explain Sentiment and the report's
+// "driven by" cut a Chinese item into words (丢失 / 任何 / 内容) instead of blind character pairs (失任 / 何内容).
+//
+// Word discovery by corpus statistics (the usual unsupervised method): a 2-4-character string is a word when it is
+//  - frequent: in at least MIN_FREQ places;
+//  - cohesive: its characters occur together far more often than chance, at every split point
+//    (min over splits of p(w) / (p(left) p(right)) at least COHESION[len]);
+//  - free: varied neighbours on both sides (entropy of the left and of the right neighbour at least MIN_ENTROPY;
+//    the edge of a run counts as a new neighbour each time), so "深色模" (always followed by 式) is no word;
+//  - not a longer string's fragment: a 2-3-character string most of whose occurrences sit inside one longer word
+//    already kept is left out.
+// Usage: npm run models:zh-lexicon [-- datasets-folder]   (default ../shared/datasets or PF_DATASETS; PF_LEXICON_OUT
+// names another output file)
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DS = process.argv[2] ?? process.env.PF_DATASETS ?? path.join(ROOT, '..', 'shared', 'datasets');
+const OUT = process.env.PF_LEXICON_OUT ?? path.join(ROOT, 'src', 'core', 'analysis', 'zh-lexicon.ts');
+const SOURCES = [
+  ['online_shopping_10_cats', 'online_shopping_10_cats.csv'],
+  ['waimai_10k', 'waimai_10k.csv'],
+];
+const MIN_FREQ = 8;
+const COHESION: Record<number, number> = { 2: 8, 3: 40, 4: 150 };
+const MIN_ENTROPY = 1.0;
+const FRAGMENT_SHARE = 0.8;
+
+function readRuns(): string[] {
+  const runs: string[] = [];
+  for (const [dir, file] of SOURCES) {
+    const p = path.join(DS, dir, file);
+    if (!fs.existsSync(p)) throw new Error(`${p} not found: put the shared datasets at ../shared/datasets or pass their folder`);
+    const text = fs.readFileSync(p, 'utf8');
+    for (const m of text.matchAll(/\p{Script=Han}+/gu)) runs.push(m[0]);
+  }
+  return runs;
+}
+
+function entropy(counts: Map<string, number>, edges: number): number {
+  let n = edges;
+  for (const c of counts.values()) n += c;
+  if (!n) return 0;
+  let h = 0;
+  for (const c of counts.values()) h -= (c / n) * Math.log(c / n);
+  // each edge is a distinct neighbour
+  if (edges) h -= edges * (1 / n) * Math.log(1 / n);
+  return h;
+}
+
+function main(): void {
+  const runs = readRuns();
+  const freq = new Map<string, number>();
+  let chars = 0;
+  for (const r of runs) {
+    const c = Array.from(r);
+    chars += c.length;
+    for (let len = 1; len <= 4; len++) for (let i = 0; i + len <= c.length; i++) {
+      const g = c.slice(i, i + len).join('');
+      freq.set(g, (freq.get(g) ?? 0) + 1);
+    }
+  }
+  const p = (g: string) => (freq.get(g) ?? 0) / chars;
+  // cohesive, frequent candidates
+  const cands = new Set<string>();
+  for (const [g, f] of freq) {
+    const len = Array.from(g).length;
+    if (len < 2 || f < MIN_FREQ) continue;
+    const c = Array.from(g);
+    let coh = Infinity;
+    for (let k = 1; k < len; k++) coh = Math.min(coh, p(g) / (p(c.slice(0, k).join('')) * p(c.slice(k).join(''))));
+    if (coh >= COHESION[len]) cands.add(g);
+  }
+  // neighbours of the candidates
+  const left = new Map<string, Map<string, number>>(), right = new Map<string, Map<string, number>>();
+  const le = new Map<string, number>(), re = new Map<string, number>();
+  for (const r of runs) {
+    const c = Array.from(r);
+    for (let len = 2; len <= 4; len++) for (let i = 0; i + len <= c.length; i++) {
+      const g = c.slice(i, i + len).join('');
+      if (!cands.has(g)) continue;
+      if (i > 0) {
+        let m = left.get(g);
+        if (!m) left.set(g, (m = new Map()));
+        m.set(c[i - 1], (m.get(c[i - 1]) ?? 0) + 1);
+      } else le.set(g, (le.get(g) ?? 0) + 1);
+      if (i + len < c.length) {
+        let m = right.get(g);
+        if (!m) right.set(g, (m = new Map()));
+        m.set(c[i + len], (m.get(c[i + len]) ?? 0) + 1);
+      } else re.set(g, (re.get(g) ?? 0) + 1);
+    }
+  }
+  const free = [...cands].filter((g) => Math.min(entropy(left.get(g) ?? new Map(), le.get(g) ?? 0), entropy(right.get(g) ?? new Map(), re.get(g) ?? 0)) >= MIN_ENTROPY);
+  // longest first: a shorter string mostly inside one kept longer word is its fragment
+  free.sort((a, b) => Array.from(b).length - Array.from(a).length || (freq.get(b) ?? 0) - (freq.get(a) ?? 0));
+  const kept: string[] = [];
+  const keptSet = new Set<string>();
+  for (const g of free) {
+    const f = freq.get(g) ?? 0;
+    let inside = 0;
+    for (const w of keptSet) if (w.includes(g)) inside = Math.max(inside, freq.get(w) ?? 0);
+    if (inside >= FRAGMENT_SHARE * f) continue;
+    kept.push(g);
+    keptSet.add(g);
+  }
+  kept.sort();
+  const header =
+    `// Generated by scripts/models/zh-lexicon.ts from ${SOURCES.map(([d]) => d).join(' and ')} (../shared/datasets): ` +
+    `${kept.length} Chinese words found by corpus statistics\n// (frequency >= ${MIN_FREQ}, cohesion >= ${JSON.stringify(COHESION)} by length, ` +
+    `neighbour entropy >= ${MIN_ENTROPY}); no dictionary was used. Do not edit by hand: rerun the script.\n`;
+  const body = `/** Space-separated Chinese words (2-4 characters), sorted. */\nexport const ZH_LEXICON = ${JSON.stringify(kept.join(' '))};\n`;
+  const tmp = `${OUT}.tmp`;
+  fs.writeFileSync(tmp, header + body);
+  fs.renameSync(tmp, OUT);
+  console.log(`${kept.length} words from ${runs.length} Han runs (${chars} characters) -> ${path.relative(ROOT, OUT)}`);
+}
+
+main();
