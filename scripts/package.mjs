@@ -3,9 +3,9 @@
 //                            [--no-build] [--no-models]
 // Default targets: linux-x64, win32-x64, darwin-arm64 (--target may repeat or take a comma list).
 // Steps: minified build -> prepackage checks (bundles, bundled model files against
-// models/manifest.json, the target's onnxruntime binary, runtime requires) -> stage
+// models/manifest.json, walkthrough media, the target's onnxruntime binary, runtime requires) -> stage
 // build/vsix-<target>/ -> `vsce package --target <t> --no-dependencies` -> build/product-forge-<t>.vsix
-// -> check the archive (exactly one onnxruntime binding, for that platform; model files present).
+// -> check the archive (exactly one onnxruntime binding, for that platform; model files and walkthrough media present).
 // --no-build: use dist/ as it is. --no-models: package without a bundled model (development only).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -111,6 +111,34 @@ async function bundledModelFiles() {
   if (problems.length) fail(`bundled model files do not match ${rel(manifestPath)}:\n  - ${problems.join('\n  - ')}`);
   if (!files.length) fail(`${rel(manifestPath)} lists no bundled model files`);
   return { manifestPath, files };
+}
+
+// ---- walkthrough media ------------------------------------------------------------------------
+// The images and Markdown the Welcome page's walkthroughs show (package.json contributes.walkthroughs,
+// steps[].media.image|svg|markdown; an image may be {light, dark, hc, hcLight}). Each must exist and lie
+// under media/, which is what the staging copies.
+function walkthroughMediaFiles() {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const rels = new Set();
+  for (const w of pkg.contributes?.walkthroughs ?? []) {
+    for (const step of w.steps ?? []) {
+      const m = step.media ?? {};
+      for (const v of [m.image, m.svg, m.markdown]) {
+        if (typeof v === 'string') rels.add(v);
+        else if (v && typeof v === 'object') for (const x of Object.values(v)) if (typeof x === 'string') rels.add(x);
+      }
+    }
+  }
+  const problems = [];
+  const files = [];
+  for (const r of rels) {
+    const abs = path.resolve(root, r);
+    if (!path.relative(path.join(root, 'media'), abs).split(path.sep).every((seg) => seg && seg !== '..')) problems.push(`${r} is not under media/ (only media/ is packaged)`);
+    else if (!existsSync(abs) || !statSync(abs).isFile()) problems.push(`${r} is missing`);
+    else files.push(abs);
+  }
+  if (problems.length) fail(`walkthrough media in package.json:\n  - ${problems.join('\n  - ')}`);
+  return files;
 }
 
 // ---- onnxruntime-node -------------------------------------------------------------------------
@@ -258,7 +286,7 @@ function zipEntries(vsix) {
   return r.stdout.split('\n').filter(Boolean);
 }
 
-function verifyVsix(target, vsix, models) {
+function verifyVsix(target, vsix, models, media) {
   const entries = zipEntries(vsix);
   const bindings = entries.filter((e) => e.endsWith('onnxruntime_binding.node'));
   const [platform, arch] = target.split('-');
@@ -269,6 +297,7 @@ function verifyVsix(target, vsix, models) {
   const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/worker.js', 'extension/dist/inference-thread.js', 'extension/dist/train-worker.js', 'extension/dist/cv-worker.js',
     'extension/node_modules/onnxruntime-node/dist/index.js', 'extension/node_modules/onnxruntime-common/package.json'];
   if (models) required.push('extension/models/manifest.json', ...models.files.map((f) => `extension/${path.relative(root, f).split(path.sep).join('/')}`));
+  required.push(...media.map((f) => `extension/${path.relative(root, f).split(path.sep).join('/')}`));
   const missing = required.filter((r) => !entries.includes(r));
   if (missing.length) fail(`${rel(vsix)} lacks: ${missing.join(', ')}`);
   return entries.length;
@@ -285,6 +314,7 @@ async function main() {
   let models = null;
   if (opts.models) models = await bundledModelFiles();
   else console.warn('warning: --no-models: packaging WITHOUT the bundled model (development only)');
+  const media = walkthroughMediaFiles();
   // check every target's binary before spending time on any
   for (const t of opts.targets) ortBinaryFiles(t);
 
@@ -294,7 +324,7 @@ async function main() {
     const { stageDir, shipped } = await stage(target, models);
     console.log(`staged ${rel(stageDir)} (node_modules: ${shipped.join(', ')})`);
     const vsix = vscePackage(target, stageDir);
-    const count = verifyVsix(target, vsix, models);
+    const count = verifyVsix(target, vsix, models, media);
     results.push({ target, vsix, size: statSync(vsix).size, count, ms: Date.now() - t1 });
   }
   console.log('\npackages:');
