@@ -136,4 +136,17 @@ describe('analysis: report defects found on real feedback', () => {
     const themes2 = r2.themes.map((t) => t.phrase);
     assert.ok(themes2.includes('watch') && themes2.includes('sync'), themes2.join(', '));
   });
+  it('a product word in English and Chinese is one theme, named in both ("login / 登录"); a Chinese-only one keeps its name', async () => {
+    const lines = [];
+    const zh = ['登录总是失败，太差了', '每次登录都要验证码，麻烦', '无法登录，差评', '登录页面打不开，垃圾'];
+    for (let i = 0; i < 8; i++) lines.push(`login fails every morning, bad ${i}`, `${zh[i % 4]}${i}`, `search is bad and slow ${i}`, `夜间模式很好用${i}`);
+    for (let i = 0; i < 4; i++) lines.push(`物流太慢了，差评${i}`);
+    const r = await box.analyze([box.write('mixed-lang.txt', lines.join('\n'))]);
+    const t = r.themes.find((x) => x.phrase === 'login / 登录');
+    assert.ok(t, r.themes.map((x) => x.phrase).join(', '));
+    assert.equal(t.count, 16);
+    assert.ok(!r.themes.some((x) => x.phrase === '登录' || x.phrase === 'login'), r.themes.map((x) => x.phrase).join(', '));
+    // its quotes come from both languages' items as the mix decides; a word with no English mention stays Chinese
+    assert.ok(r.themes.some((x) => x.phrase === '物流'), r.themes.map((x) => x.phrase).join(', '));
+  });
 });

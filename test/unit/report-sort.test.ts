@@ -2,7 +2,7 @@
 // Text sorts by the text, and every header's tooltip says what a click on it does.
 import assert from 'node:assert/strict';
 import type { ReportItem } from '../../src/webview/report/messages';
-import { ariaSort, DEFAULT_SORT, nextSort, restoreSort, sortIndicator, sortItems, sortTitle, type SortKey } from '../../src/webview/report/sort';
+import { ariaSort, DEFAULT_SORT, matchesSearch, nextSort, restoreSort, sortIndicator, sortItems, sortTitle, type SortKey } from '../../src/webview/report/sort';
 
 const item = (i: number, source: string, line: number, text: string, score = 0.5): ReportItem => ({ i, source, line, text, label: 'neutral', score });
 // in file order (as the report lists them): b.csv before a.txt is not alphabetical, so sorting shows
@@ -63,5 +63,17 @@ describe('report view: table sort', () => {
     assert.deepEqual(restoreSort({ sort: 'order', desc: false }), DEFAULT_SORT);
     assert.deepEqual(restoreSort(undefined), DEFAULT_SORT);
     assert.deepEqual(restoreSort({ sort: 'score', desc: 'yes' }), { sort: 'score', desc: false });
+  });
+});
+
+describe('report view: search', () => {
+  it('matches text or source, case aside; a theme named in two languages matches either name', () => {
+    const item = (text: string, source = 'a.csv') => ({ text, source });
+    assert.ok(matchesSearch(item('Login fails again'), 'login'));
+    assert.ok(matchesSearch(item('登录总是失败'), 'login / 登录'));
+    assert.ok(matchesSearch(item('Cannot LOGIN'), 'login / 登录'));
+    assert.ok(!matchesSearch(item('Sync is slow'), 'login / 登录'));
+    assert.ok(matchesSearch(item('anything', 'tickets.csv'), 'tickets'));
+    assert.ok(matchesSearch(item('anything'), '  '));
   });
 });

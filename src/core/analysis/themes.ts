@@ -4,7 +4,8 @@
 // Which of them are themes is decided by statistics over the sample:
 // - support: in at least max(2, 0.3%) of the items, and in at most 60% (a word in most items
 //   distinguishes nothing: the product's own name, "app");
-// - variants are one theme: "log in" / "log-in" / "login", plurals and possessives (folded keys);
+// - variants are one theme: "log in" / "log-in" / "login", plurals and possessives (folded keys), and common
+//   product words across English and Chinese ("login" / 登录, phrases.ts ZH_EN_THEMES);
 // - an English word used mostly as a verb ("to watch it", "I read") is an activity, not a theme;
 // - Chinese n-grams must be words: accessor variety (distinct characters or boundaries on each side)
 //   of at least 2, and no single neighbour on one side in 75% of the occurrences ("深色模" is always
@@ -17,7 +18,7 @@
 import type { SentimentLabel } from '../types';
 import { yielder, type Tick } from '../yielder';
 import type { LabelCounts, Theme, GrowingTheme } from './analyze';
-import { compoundKey, extractTerms, isCjk, isGenericWord, usedAsVerb, zhContexts, type WordUse } from './phrases';
+import { extractTerms, isCjk, isCrossLingualTerm, isGenericWord, themeGroupKey, usedAsVerb, zhContexts, type WordUse } from './phrases';
 
 /** What themes are computed on (one item of the analysis' reservoir sample). */
 export interface ThemeSampleItem {
@@ -163,7 +164,7 @@ export async function computeThemes(
   // 1. Variants (by compound key) whose summed df could reach the support.
   const groups = new Map<string, { keys: string[]; df: number }>();
   for (const [key, d] of df) {
-    const c = compoundKey(key);
+    const c = themeGroupKey(key);
     const g = groups.get(c);
     if (g) (g.keys.push(key), (g.df += d));
     else groups.set(c, { keys: [key], df: d });
@@ -194,7 +195,9 @@ export async function computeThemes(
 
   // 3. Chinese n-grams must behave like words: varied neighbours on both sides.
   const zh = new Map<string, { left: Map<string, number>; right: Map<string, number>; occ: number; lb: number; rb: number }>();
-  for (const c of cands) if (c.cjk && !c.dropped) zh.set(c.key, { left: new Map(), right: new Map(), occ: 0, lb: 0, rb: 0 });
+  // (the product words of the English-Chinese table are words by construction, and a group with English variants
+  // stands on those: neither is tested)
+  for (const c of cands) if (c.cjk && !c.dropped && !isCrossLingualTerm(c.key) && c.keys.every(isCjk)) zh.set(c.key, { left: new Map(), right: new Map(), occ: 0, lb: 0, rb: 0 });
   if (zh.size) {
     const wanted = new Set(zh.keys());
     const seen = new Set<number>();
@@ -247,7 +250,7 @@ export async function computeThemes(
   const longer = new Map<Candidate, Set<Candidate>>();
   for (const c of live) {
     for (const k of c.keys) {
-      for (const sub of subPhrases(k, c.cjk)) {
+      for (const sub of subPhrases(k, isCjk(k))) {
         const s = liveByKey.get(sub);
         if (!s || s === c) continue;
         let set = longer.get(s);
@@ -330,10 +333,15 @@ export async function computeThemes(
 
 /** The most frequent written form of the most frequent variant. */
 function displayForm(c: Candidate, df: Map<string, number>, surfaces: Map<string, Map<string, number>>): string {
-  const key = [...c.keys].sort((a, b) => (df.get(b) ?? 0) - (df.get(a) ?? 0))[0];
-  const forms = surfaces.get(key);
-  if (!forms?.size) return key;
-  return [...forms].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+  const keys = [...c.keys].sort((a, b) => (df.get(b) ?? 0) - (df.get(a) ?? 0) || Number(isCjk(a)) - Number(isCjk(b)));
+  const form = (key: string) => {
+    const forms = surfaces.get(key);
+    if (!forms?.size) return key;
+    return [...forms].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+  };
+  // a theme named in both languages shows both: "login / 登录"
+  const other = keys.find((k) => isCjk(k) !== isCjk(keys[0]));
+  return other && (df.get(other) ?? 0) >= 2 ? `${form(keys[0])} / ${form(other)}` : form(keys[0]);
 }
 
 /**

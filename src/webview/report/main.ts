@@ -3,7 +3,7 @@
 import './report.css';
 import { createMessenger } from '../shared/webviewApi';
 import { hostToWebviewValidators, SENTIMENTS, type HostToWebview, type ReportItem, type ReportModel, type Sentiment, type WebviewToHost } from './messages';
-import { ariaSort, DEFAULT_SORT, nextSort, restoreSort, sortIndicator, sortItems, sortTitle, type SortKey, type SortState } from './sort';
+import { ariaSort, DEFAULT_SORT, matchesSearch, nextSort, restoreSort, sortIndicator, sortItems, sortTitle, type SortKey, type SortState } from './sort';
 
 interface ViewState extends SortState {
   filter: Sentiment | 'all';
@@ -169,7 +169,7 @@ function shownSort(r: ReportModel): SortState {
 
 function visibleItems(r: ReportModel): ReportItem[] {
   const q = state.search.trim().toLowerCase();
-  const rows = r.items.filter((it) => (state.filter === 'all' || it.label === state.filter) && (!q || it.text.toLowerCase().includes(q) || it.source.toLowerCase().includes(q)));
+  const rows = r.items.filter((it) => (state.filter === 'all' || it.label === state.filter) && (!q || matchesSearch(it, q)));
   return sortItems(rows, shownSort(r));
 }
 

@@ -63,3 +63,14 @@ export function sortIndicator(s: SortState, key: SortKey): string {
 export function ariaSort(s: SortState, key: SortKey): 'ascending' | 'descending' | 'none' {
   return s.sort === key ? (s.desc ? 'descending' : 'ascending') : 'none';
 }
+
+/**
+ * Whether an item matches the search box: its text or source contains the query, case aside. A theme named in two
+ * languages ("login / 登录", clicked in Themes) matches either name.
+ */
+export function matchesSearch(item: Pick<ReportItem, 'text' | 'source'>, query: string): boolean {
+  const alternatives = query.toLowerCase().split(' / ').map((q) => q.trim()).filter(Boolean);
+  if (!alternatives.length) return true;
+  const text = item.text.toLowerCase(), source = item.source.toLowerCase();
+  return alternatives.some((q) => text.includes(q) || source.includes(q));
+}
