@@ -148,5 +148,12 @@ describe('analysis: report defects found on real feedback', () => {
     assert.ok(!r.themes.some((x) => x.phrase === '登录' || x.phrase === 'login'), r.themes.map((x) => x.phrase).join(', '));
     // its quotes come from both languages' items as the mix decides; a word with no English mention stays Chinese
     assert.ok(r.themes.some((x) => x.phrase === '物流'), r.themes.map((x) => x.phrase).join(', '));
+    // aspects of mixed feedback too
+    const mixed = [];
+    for (let i = 0; i < 3; i++) mixed.push(`the editor is great, but sync is bad ${i}`, `界面很好看，但是同步太差了${i}`);
+    const a = await box.analyze([box.write('aspects-lang.txt', mixed.join('\n'))]);
+    const sync = a.aspects.findings.find((f) => f.aspect === 'sync / 同步');
+    assert.ok(sync, a.aspects.findings.map((f) => f.aspect).join(', '));
+    assert.equal(sync.counts.negative, 6);
   });
 });

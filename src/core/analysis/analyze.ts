@@ -13,7 +13,7 @@ import { yielder } from '../yielder';
 import { splitContrast } from './aspects';
 import { explainScored, occlusionUnits, occlusionWeights, topDrivers, topLabel, withoutUnit, type Driver, type TextUnit } from './explain';
 import { Reservoir, TopK } from './collections';
-import { extractTerms, selectPhrases, usedAsVerb, type WordUse } from './phrases';
+import { extractTerms, isCjk, selectPhrases, themeGroupKey, usedAsVerb, type WordUse } from './phrases';
 import { computeThemes, growingThemes, sampleTerms, type ThemeSampleItem } from './themes';
 import { bucketLabel, bucketOf, bucketRange, chooseGranularity, isPlaceholderDay, isoDate, medianSplit, MIN_HALF_ITEMS, type Granularity } from './time';
 import { dayFirstReading, describeDateFormat, onlyDayFirst, onlyMonthFirst, type DateFormat } from '../readers';
@@ -902,14 +902,38 @@ function aspectName(key: string, surfaces: Map<string, number>): string {
 }
 
 export function computeAspects(stats: Map<string, AspectStat>, limit = 12, use?: (key: string) => WordUse | undefined): AspectFinding[] {
+  // Variants are one aspect, as in themes: "log in" / "login", and a product word in both languages ("sync / 同步").
+  type Example = { clause: string; source: string; line: number; s?: number };
+  type Group = { keys: string[]; counts: LabelCounts; praised?: Example; criticized?: Example };
+  const groups = new Map<string, Group>();
+  const total = (v: AspectStat) => v.counts.negative + v.counts.neutral + v.counts.positive;
+  for (const [k, v] of stats) {
+    if (use && !k.includes(' ') && usedAsVerb(use(k))) continue;
+    const g = themeGroupKey(k);
+    let e = groups.get(g);
+    if (!e) groups.set(g, (e = { keys: [], counts: zero() }));
+    e.keys.push(k);
+    for (const l of SENTIMENT_LABELS) e.counts[l] += v.counts[l];
+    const p = v.praised as Example | undefined, c = v.criticized as Example | undefined;
+    if (p && (!e.praised || (p.s ?? 0) > (e.praised.s ?? 0))) e.praised = p;
+    if (c && (!e.criticized || (c.s ?? 0) > (e.criticized.s ?? 0))) e.criticized = c;
+  }
+  // each group under its most mentioned key
   const mentions = new Map<string, number>();
-  for (const [k, v] of stats) if (!use || k.includes(' ') || !usedAsVerb(use(k))) mentions.set(k, v.counts.negative + v.counts.neutral + v.counts.positive);
+  const byRep = new Map<string, Group>();
+  for (const e of groups.values()) {
+    e.keys.sort((a, b) => total(stats.get(b)!) - total(stats.get(a)!) || Number(isCjk(a)) - Number(isCjk(b)));
+    mentions.set(e.keys[0], e.counts.negative + e.counts.neutral + e.counts.positive);
+    byRep.set(e.keys[0], e);
+  }
   const keys = selectPhrases(mentions, 2, limit * 2);
   return keys
     .map((k) => {
-      const v = stats.get(k)!;
-      const strip = (e?: { clause: string; source: string; line: number }) => (e ? { clause: e.clause, source: e.source, line: e.line } : undefined);
-      return { aspect: aspectName(k, v.surfaces), mentions: mentions.get(k)!, counts: v.counts, praised: strip(v.praised), criticized: strip(v.criticized) };
+      const e = byRep.get(k)!;
+      const strip = (x?: Example) => (x ? { clause: x.clause, source: x.source, line: x.line } : undefined);
+      const other = e.keys.find((o) => isCjk(o) !== isCjk(k) && total(stats.get(o)!) >= 2);
+      const aspect = aspectName(k, stats.get(k)!.surfaces) + (other ? ` / ${aspectName(other, stats.get(other)!.surfaces)}` : '');
+      return { aspect, mentions: mentions.get(k)!, counts: e.counts, praised: strip(e.praised), criticized: strip(e.criticized) };
     })
     .filter((f) => f.counts.negative + f.counts.positive > 0)
     .sort((a, b) => b.counts.negative + b.counts.positive - (a.counts.negative + a.counts.positive) || b.mentions - a.mentions)
