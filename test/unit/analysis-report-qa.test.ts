@@ -135,6 +135,11 @@ describe('analysis: report defects found on real feedback', () => {
     const r2 = await box.analyze([box.write('watch.txt', app.join('\n'))]);
     const themes2 = r2.themes.map((t) => t.phrase);
     assert.ok(themes2.includes('watch') && themes2.includes('sync'), themes2.join(', '));
+    // a feature used in a trigger or a question is still the feature ("crashes when I export", "how do I export")
+    const triggers = [];
+    for (let i = 0; i < 10; i++) triggers.push(`it crashes when I export, bad ${i}`, `how do I export my notes? bad ${i}`, `the editor is great ${i}`, `the calendar is great ${i}`, `love the widgets ${i}`);
+    const r3 = await box.analyze([box.write('triggers.txt', triggers.join('\n'))]);
+    assert.ok(r3.themes.some((t) => t.phrase === 'export'), r3.themes.map((t) => t.phrase).join(', '));
   });
   it('a product word in English and Chinese is one theme, named in both ("login / 登录"); a Chinese-only one keeps its name', async () => {
     const lines = [];

@@ -227,18 +227,21 @@ function addTerm(out: Map<string, string>, key: string, surface: string): void {
 }
 
 /**
- * How a content word is used in the text, counted where its neighbour says so: as a verb after a subject pronoun or a
- * modal ("I read", "you'll watch", "will see"), or after "to" when an object follows ("to watch it"); as a noun after
- * a determiner or a possessive ("the watch", "a good read" does not count, "my watch", "the app's update"). Negated
- * functions ("can't sync", "won't load") count as neither: in feedback they name the broken feature.
+ * How a content word is used in the text, counted where its neighbours say so: as a verb after a subject pronoun or a
+ * modal ("I read", "you'll watch", "will see"); as a noun after a determiner or a possessive ("the watch", "my watch",
+ * "the app's update"). A feature used in a trigger or a question ("crashes when I sync", "how do I export", "can I
+ * cancel") and a negated one ("can't sync", "won't load") count as neither: in feedback they name the feature.
  */
 export interface WordUse {
   verb: number;
   noun: number;
 }
-const VERB_BEFORE = words(`i you we they he she will would should must shall can could may might
+const SUBJECTS = words(`i you we they he she`);
+const MODALS = words(`will would should must shall can could may might
   i'll you'll we'll they'll he'll she'll i'd you'd we'd they'd he'd she'd`);
-const OBJECT_AFTER = words(`the a an it this that them these those my your his her their our its me him us`);
+/** Before the subject: the verb names a feature being used, not an activity ("when I sync", "how do I export"). */
+const FEATURE_USE_BEFORE = words(`when whenever if while once after before until time as do does did can could will would
+  should may might`);
 const NOUN_BEFORE = words(`the a an this that these those my your his her its our their each every any no some of`);
 
 /** A word met as a verb at least 3 times, and 3 times as often as as a noun (plus one), is an activity, not a topic. */
@@ -249,8 +252,8 @@ export function usedAsVerb(u: WordUse | undefined): boolean {
 function countUse(uses: Map<string, WordUse>, toks: readonly Tok[], i: number): void {
   const prev = toks[i - 1];
   if (!prev) return;
-  const p = prev.plain;
-  const verb = VERB_BEFORE.has(p) || (p === 'to' && OBJECT_AFTER.has(toks[i + 1]?.plain ?? ''));
+  const p = prev.plain, pp = toks[i - 2]?.plain ?? '';
+  const verb = (MODALS.has(p) || SUBJECTS.has(p)) && !(SUBJECTS.has(p) && FEATURE_USE_BEFORE.has(pp)) && !(MODALS.has(p) && FEATURE_USE_BEFORE.has(pp));
   const noun = !verb && (NOUN_BEFORE.has(p) || /'s$/.test(p));
   if (!verb && !noun) return;
   let u = uses.get(toks[i].key);
