@@ -161,4 +161,41 @@ describe('analysis: report defects found on real feedback', () => {
     assert.ok(sync, a.aspects.findings.map((f) => f.aspect).join(', '));
     assert.equal(sync.counts.negative, 6);
   });
+  it('an English variant used as a verb leaves a theme named in both languages, whichever language is more frequent; the Chinese items stay, as in aspects', async () => {
+    const themeOf = (r: Awaited<ReturnType<typeof box.analyze>>) => r.themes.find((x) => x.phrase.includes('同步') || /\bsync\b/.test(x.phrase));
+    // English more frequent than Chinese: the whole group used to be dropped, 同步 with it
+    const en = [];
+    for (let i = 0; i < 6; i++) en.push(`I sync my notes every day and it is bad ${i}`, `同步太慢了，差评${i}`, `the editor is great ${i}`, `search is bad ${i}`);
+    for (let i = 0; i < 2; i++) en.push(`I sync again ${i}`);
+    const r1 = await box.analyze([box.write('sync-en.txt', en.join('\n'))]);
+    const t1 = themeOf(r1);
+    assert.ok(t1, r1.themes.map((x) => x.phrase).join(', '));
+    assert.equal(t1.phrase, '同步');
+    assert.equal(t1.count, 6);
+    // Chinese more frequent: the English verb uses used to be counted in
+    const zh = [];
+    for (let i = 0; i < 6; i++) zh.push(`I sync my notes every day and it is bad ${i}`, `同步太慢了，差评${i}`, `同步总是失败${i}`, `the editor is great ${i}`, `search is bad ${i}`);
+    const r2 = await box.analyze([box.write('sync-zh.txt', zh.join('\n'))]);
+    const t2 = themeOf(r2);
+    assert.ok(t2, r2.themes.map((x) => x.phrase).join(', '));
+    assert.equal(t2.phrase, '同步');
+    assert.equal(t2.count, 12);
+  });
+  it('a theme named in both languages takes its sentiment from the clause that names it in either language, and its quotes show either name', async () => {
+    const lines = [];
+    for (let i = 0; i < 5; i++) {
+      lines.push(`the editor is great ${i}`, `the search is great ${i}`, `the calendar is fine ${i}`, `the widget is fine ${i}`, `the font is fine ${i}`,
+        `the menu is fine ${i}`, `the login is bad ${i}`, `login fails, bad ${i}`, `login again, bad ${i}`, `登录很好，但是物流太差了${i}`);
+    }
+    const r = await box.analyze([box.write('login-clauses.txt', lines.join('\n'))]);
+    const t = r.themes.find((x) => x.phrase === 'login / 登录');
+    assert.ok(t, r.themes.map((x) => x.phrase).join(', '));
+    // 登录很好 praises login: positive, not the item's label
+    assert.deepEqual(t.counts, { negative: 15, neutral: 0, positive: 5 });
+    assert.ok(t.quotes.some((q) => q.text.startsWith('登录很好') && q.label === 'positive'), JSON.stringify(t.quotes));
+    const long = '这个应用的界面设计得非常漂亮，我每天都在用它记录工作和生活中的各种事情。'.repeat(6) + '但是最近登录总是失败。';
+    assert.ok(themeQuote(long, 'login / 登录').includes('登录'), themeQuote(long, 'login / 登录'));
+    const longEn = 'The editor is lovely and I use it every day for all of my work notes and my lists. '.repeat(4) + 'But the login fails every morning.';
+    assert.ok(themeQuote(longEn, '登录 / login').includes('login fails'), themeQuote(longEn, '登录 / login'));
+  });
 });

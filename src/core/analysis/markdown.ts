@@ -33,8 +33,20 @@ function quote(s: string, n = 240): string {
   return (t.length > n ? `${t.slice(0, n - 1)}…` : t).replace(/([*_`\[\]<>])/g, '\\$1');
 }
 
-/** Where a theme is mentioned in a text: its phrase, else its singular (or its first word), as a word (English). */
+/**
+ * Where a theme is mentioned in a text: its phrase, else its singular (or its first word), as a word (English). A theme
+ * named in two languages ("login / 登录") is mentioned by either name: the first mention counts.
+ */
 function mentionAt(t: string, phrase: string): { at: number; len: number } | undefined {
+  let first: { at: number; len: number } | undefined;
+  for (const name of phrase.split(' / ')) {
+    const m = nameAt(t, name);
+    if (m && (!first || m.at < first.at)) first = m;
+  }
+  return first;
+}
+
+function nameAt(t: string, phrase: string): { at: number; len: number } | undefined {
   const p = phrase.replace(/\s+/g, ' ').trim();
   const tries = [p, p.replace(/ies$/i, 'y'), p.replace(/(?:es|s)$/i, ''), p.split(' ')[0]].filter((x, i, a) => x.length >= 2 && a.indexOf(x) === i);
   for (const x of tries) {

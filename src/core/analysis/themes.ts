@@ -38,14 +38,16 @@ const clauseTerms = new WeakMap<ThemeSampleItem, { keys: Set<string>; label: Sen
 /**
  * The sentiment an item gives a theme: the label of the clause(s) that mention it when the item is contrastive and
  * they agree ("shipping" is praised in "fast shipping but the strap broke", "strap" criticized), else the item's label.
+ * `key` is the theme's key or all its variants' ("login", "log in", 登录): a clause names the theme by any of them.
  */
-export function themeLabel(item: ThemeSampleItem, key: string): SentimentLabel {
+export function themeLabel(item: ThemeSampleItem, key: string | readonly string[]): SentimentLabel {
   if (!item.clauses?.length) return item.label;
   let cl = clauseTerms.get(item);
   if (!cl) clauseTerms.set(item, (cl = item.clauses.map((c) => ({ keys: new Set(extractTerms(c.text).map((t) => t.key)), label: c.label }))));
+  const keys = typeof key === 'string' ? [key] : key;
   let found: SentimentLabel | undefined;
   for (const c of cl) {
-    if (!c.keys.has(key)) continue;
+    if (!keys.some((k) => c.keys.has(k))) continue;
     if (found && found !== c.label) return item.label;
     found = c.label;
   }
@@ -233,14 +235,33 @@ export async function computeThemes(
 
   // 3b. An English word the sample mostly uses as a verb ("to watch it", "I read", "you'll see") names an activity,
   // not a topic: no theme alone (its phrases stay candidates). "can't sync" counts as neither (see WordUse).
+  // In a group with Chinese variants ("sync" / 同步) only the English variants go, whichever language is more
+  // frequent: the Chinese items stay a theme, as in aspects.
   for (const c of cands) {
-    if (c.cjk || c.dropped || c.key.includes(' ')) continue;
+    if (c.dropped) continue;
+    const en = c.keys.filter((k) => !isCjk(k));
+    if (!en.length || en[0].includes(' ')) continue;
     const u = { verb: 0, noun: 0 };
-    for (const k of c.keys) {
+    for (const k of en) {
       const w = uses.get(k);
       if (w) (u.verb += w.verb), (u.noun += w.noun);
     }
-    if (usedAsVerb(u)) c.dropped = true;
+    if (!usedAsVerb(u)) continue;
+    if (en.length === c.keys.length) {
+      c.dropped = true;
+      continue;
+    }
+    c.keys = c.keys.filter(isCjk);
+    c.key = c.keys[0];
+    c.cjk = true;
+    const items: number[] = [];
+    for (const i of c.items) {
+      const y = tick();
+      if (y) await y;
+      if (c.keys.some((k) => sets[i].has(k))) items.push(i);
+    }
+    c.items = items;
+    if (items.length < minSupport) c.dropped = true;
   }
 
   // 4. Head words give way to the longer candidates that cover most of their items.
@@ -286,7 +307,7 @@ export async function computeThemes(
     for (const i of c.items) {
       const y = tick();
       if (y) await y;
-      counts[themeLabel(sample[i], c.key)]++;
+      counts[themeLabel(sample[i], c.keys)]++;
     }
     stats.push({ c, counts });
   }
@@ -325,7 +346,7 @@ export async function computeThemes(
       count: members.length,
       counts,
       negativeShare: members.length ? counts.negative / members.length : 0,
-      quotes: pickQuotes(members, counts, c.key),
+      quotes: pickQuotes(members, counts, c.keys),
     });
   }
   return themes;
@@ -348,7 +369,7 @@ function displayForm(c: Candidate, df: Map<string, number>, surfaces: Map<string
  * Two quotes: the clearest of the theme's dominant sentiment, then the clearest of the other polarity (or the next
  * best). With `key`, each quote's sentiment is what it says about the theme (themeLabel: the clause that mentions it).
  */
-export function pickQuotes(items: readonly ThemeSampleItem[], c: LabelCounts, key?: string): Theme['quotes'] {
+export function pickQuotes(items: readonly ThemeSampleItem[], c: LabelCounts, key?: string | readonly string[]): Theme['quotes'] {
   const members = key ? items.map((m) => (m.clauses?.length ? { ...m, label: themeLabel(m, key) } : m)) : items;
   const dominant: SentimentLabel = dominantOf(c);
   // Confident and readable: short texts win ties, very short or very long ones are used only when nothing else is there.
