@@ -181,6 +181,14 @@ describe('analysis: report defects found on real feedback', () => {
     assert.equal(t2.phrase, '同步');
     assert.equal(t2.count, 12);
   });
+  it('广告 is one theme with "ads", the form feedback writes (3-letter plurals keep their s)', async () => {
+    const lines = [];
+    for (let i = 0; i < 6; i++) lines.push(`too many ads in the free version, bad ${i}`, `广告太多了，差评${i}`, `the editor is great ${i}`, `search is slow ${i}`);
+    const r = await box.analyze([box.write('ads.txt', lines.join('\n'))]);
+    const t = r.themes.find((x) => x.phrase === 'ads / 广告' || x.phrase === '广告 / ads');
+    assert.ok(t, r.themes.map((x) => x.phrase).join(', '));
+    assert.equal(t.count, 12);
+  });
   it('a theme named in both languages takes its sentiment from the clause that names it in either language, and its quotes show either name', async () => {
     const lines = [];
     for (let i = 0; i < 5; i++) {

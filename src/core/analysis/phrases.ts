@@ -523,15 +523,15 @@ export function isCjk(key: string): boolean {
   return HAN.test(key);
 }
 
-/** The key with spaces and hyphens dropped: "log in", "log-in" and "login" are one term. */
 /**
- * Chinese product words and the English theme they are (term keys: lower case, singular): in feedback written in both
- * languages, "login" and 登录 are one theme. Only words with one clear English counterpart.
+ * Chinese product words and the English theme they are (term keys: lower case, singular as normalizeWord folds it, so
+ * "ads", whose plural it keeps: feedback says "too many ads"): in feedback written in both languages, "login" and 登录
+ * are one theme. Only words with one clear English counterpart.
  */
 const ZH_EN_THEMES: Readonly<Record<string, string>> = {
   同步: 'sync', 离线: 'offline', 登录: 'login', 登陆: 'login', 密码: 'password', 账号: 'account', 账户: 'account',
   闪退: 'crash', 崩溃: 'crash', 笔记: 'note', 搜索: 'search', 价格: 'price', 会员: 'membership', 订阅: 'subscription',
-  退款: 'refund', 广告: 'ad', 导出: 'export', 导入: 'import', 更新: 'update', 升级: 'upgrade', 电池: 'battery',
+  退款: 'refund', 广告: 'ads', 导出: 'export', 导入: 'import', 更新: 'update', 升级: 'upgrade', 电池: 'battery',
   客服: 'customer support', 字体: 'font', 模板: 'template', 提醒: 'reminder', 通知: 'notification', 界面: 'interface',
   语音: 'voice', 手写: 'handwriting', 协作: 'collaboration', 文件夹: 'folder', 物流: 'shipping', 快递: 'shipping',
   质量: 'quality', 包装: 'packaging', 隐私: 'privacy', 速度: 'speed', 卡顿: 'lag', 屏幕: 'screen', 电脑版: 'desktop',
@@ -550,6 +550,7 @@ export function themeGroupKey(key: string): string {
   return compoundKey(ZH_EN_THEMES[key] ?? key);
 }
 
+/** The key with spaces and hyphens dropped: "log in", "log-in" and "login" are one term. */
 export function compoundKey(key: string): string {
   return isCjk(key) ? key : key.replace(/[\s-]+/g, '');
 }
