@@ -236,7 +236,7 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
     L.push('');
     if (c.rows.length > 30) {
       // the table shows the largest values; name the most negative of the others so they are not lost in the sum
-      const worst = c.rows.slice(30).filter((row) => row.total >= SMALL && row.counts.negative > 0)
+      const worst = c.rows.slice(30).filter((row) => row.total >= SMALL && row.counts.negative > 0 && !(c.merged && row.value === '(other)'))
         .sort((a, b) => b.negativeShare - a.negativeShare || b.total - a.total).slice(0, 5);
       if (worst.length) L.push(`Most negative of the ${c.rows.length - 30} values not shown (at least ${SMALL} items each): ${worst.map((row) => `${mdText(row.value)} (${pct(row.negativeShare)} of ${row.total})`).join(', ')}.\n`);
     }

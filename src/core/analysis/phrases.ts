@@ -238,7 +238,7 @@ export interface WordUse {
 }
 const SUBJECTS = words(`i you we they he she`);
 const MODALS = words(`will would should must shall can could may might
-  i'll you'll we'll they'll he'll she'll i'd you'd we'd they'd he'd she'd`);
+  i'll you'll we'll they'll he'll she'll i'd you'd we'd they'd he'd she'd ll`);
 /** Before the subject: the verb names a feature being used, not an activity ("when I sync", "how do I export"). */
 const FEATURE_USE_BEFORE = words(`when whenever if while once after before until time as do does did can could will would
   should may might`);
@@ -253,7 +253,8 @@ function countUse(uses: Map<string, WordUse>, toks: readonly Tok[], i: number): 
   const prev = toks[i - 1];
   if (!prev) return;
   const p = prev.plain, pp = toks[i - 2]?.plain ?? '';
-  const verb = (MODALS.has(p) || SUBJECTS.has(p)) && !(SUBJECTS.has(p) && FEATURE_USE_BEFORE.has(pp)) && !(MODALS.has(p) && FEATURE_USE_BEFORE.has(pp));
+  // ("ll": "I’ll" is cut at its curly apostrophe; a modal after a determiner is a name: "the May update")
+  const verb = (MODALS.has(p) || SUBJECTS.has(p)) && !FEATURE_USE_BEFORE.has(pp) && !(MODALS.has(p) && NOUN_BEFORE.has(pp));
   const noun = !verb && (NOUN_BEFORE.has(p) || /'s$/.test(p));
   if (!verb && !noun) return;
   let u = uses.get(toks[i].key);
@@ -347,8 +348,8 @@ function zhSegments(run: string): string[] {
 /**
  * A Han run as word-sized pieces, in order, covering it whole (Explain's units): function characters alone,
  * sentiment words whole (好用, 一般), and the rest cut into the words of a lexicon learned from Chinese reviews
- * (zh-lexicon.ts: 丢失 / 任何 / 内容, not 失任 / 何内容), stretches it does not know in words of two characters (three
- * for an odd length), so a Chinese item is explained by 闪退 and 好用, not by 闪 and 用.
+ * (zh-lexicon.ts: 丢失 / 任何 / 内容, not 失任 / 何内容), stretches it does not know in words of two characters (one
+ * of three for an odd length), so a Chinese item is explained by 闪退 and 好用, not by 闪 and 用.
  */
 export function zhWords(run: string): string[] {
   const chars = Array.from(run);
@@ -397,7 +398,7 @@ const COST_WORD = 1, COST_CHAR = 1.5, COST_PAIR = 2, COST_TRIPLE = 2.9;
 
 /**
  * The cut of a function-free Chinese stretch into the fewest, best-known pieces (dynamic programming over 1-4
- * characters): lexicon words first; where it knows none, pairs and a triple, as before the lexicon.
+ * characters): lexicon words first; where it knows none, pairs and, for an odd length, one triple.
  */
 function segmentZh(seg: readonly string[]): string[] {
   lexicon ??= zhLexicon();

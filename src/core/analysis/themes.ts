@@ -178,7 +178,8 @@ export async function computeThemes(
   const byKey = new Map<string, Candidate>();
   const cands: Candidate[] = [];
   for (const g of chosen) {
-    g.keys.sort((a, b) => (df.get(b) ?? 0) - (df.get(a) ?? 0) || a.length - b.length);
+    // most frequent first; on a tie, English before Chinese (as the theme is named) and the shorter spelling
+    g.keys.sort((a, b) => (df.get(b) ?? 0) - (df.get(a) ?? 0) || Number(isCjk(a)) - Number(isCjk(b)) || a.length - b.length);
     const c: Candidate = { key: g.keys[0], keys: g.keys, items: [], cjk: isCjk(g.keys[0]) };
     cands.push(c);
     for (const k of g.keys) byKey.set(k, c);
