@@ -247,6 +247,11 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     await view.locator('select').first().selectOption('negative');
     await s.screenshot('report-view-negative');
     assert.equal(await rows.count(), negatives);
+    // the legend's filter chips are toggles: the negative one is pressed, the others not
+    assert.deepEqual((await view.locator('button.chip[aria-pressed="true"]').allTextContents()).map((t) => t.split(' ')[0]), ['negative']);
+    assert.equal(await view.locator('button.chip[aria-pressed="false"]').count(), 2);
+    // the table's header stays above the rows scrolled under it (a row's select paints above a header without a z-index)
+    assert.equal(await view.locator('table.items th').first().evaluate((e) => getComputedStyle(e).zIndex), '1');
     for (const text of await rows.locator('td:first-child .lab').allTextContents()) assert.equal(text, 'negative');
     // the report's most negative items have the words that drove them marked (summary.json's drivers)
     assert.ok((await rows.locator('td.text mark.driver.for-negative').count()) >= 1, 'no driving words marked on the negative rows');

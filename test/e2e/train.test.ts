@@ -111,6 +111,12 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     const options = (await fileSelect.locator('vscode-option').allTextContents()).map((t) => t.trim());
     await s.screenshot('train-view');
     assert.ok(options.includes(TRAIN_CSV) && options.includes(PREDICT_CSV), `file options: ${options.join(' | ')}`);
+    // the icon-only buttons have accessible names; with no saved classifier the predict buttons are off and the line says why
+    for (const name of ['Refresh the file list', 'Refresh saved classifiers']) assert.equal(await view.locator(`vscode-button[aria-label="${name}"]`).count(), 1, `no button named "${name}"`);
+    for (const b of [/Predict a CSV/, /^\s*Predict this row\s*$/]) {
+      assert.equal(await view.locator('vscode-button', { hasText: b }).evaluate((e) => (e as unknown as { disabled: boolean }).disabled), true, `${b} is enabled with no classifier`);
+    }
+    assert.match((await view.locator('.rowform').textContent()) ?? '', /No saved classifiers yet: train one/);
   });
 
   it('picks a CSV, previews it and picks the target', async function () {
@@ -147,6 +153,8 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     assert.ok(labels.some((l) => l.startsWith('tenure_months')) && labels.some((l) => l.startsWith('last_comment')), `features: ${labels.join(' | ')}`);
     await view.locator('[aria-label="Feature columns"]').scrollIntoViewIfNeeded();
     await s.screenshot('target-features');
+    // no empty chart axes before any training
+    assert.equal(await view.locator('.charts').isHidden(), true, 'the charts show before training');
   });
 
   it('trains with live charts and shows the accuracy', async function () {
@@ -176,6 +184,7 @@ describe('e2e: Train view in VS Code (code-server)', function () {
       line = s.outputChannelLog(CHANNEL).match(/Trained \w+ on customers\.csv: accuracy [\d.]+% in [\d.]+ s; (\d+) fold job\(s\), (\d+) on helper threads/);
     }
     assert.ok(line, `no "Trained ..." line with fold jobs in the "${CHANNEL}" log`);
+    assert.equal(await view.locator('.charts').isVisible(), true, 'the charts did not appear');
     assert.equal(Number(line[1]), 5);
     if (os.availableParallelism() > 1) assert.ok(Number(line[2]) >= 1, `no fold ran on a helper thread: ${line[0]}`);
     await accuracy.scrollIntoViewIfNeeded();
@@ -215,6 +224,7 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     // the saved classifier is offered for prediction
     const saved = view.locator('vscode-single-select[aria-label="Saved classifier"] vscode-option', { hasText: NAME });
     await saved.first().waitFor({ state: 'attached', timeout: 30_000 });
+    assert.equal(await view.locator('vscode-button', { hasText: /Predict a CSV/ }).evaluate((e) => (e as unknown as { disabled: boolean }).disabled), false, 'Predict a CSV… stays off with a saved classifier');
   });
 
   it('predicts a second CSV into a new predictions file, leaving the input unchanged', async function () {

@@ -2,7 +2,7 @@
 // and which file a drop onto the view names.
 import assert from 'node:assert/strict';
 import { droppedFileRef, parseToHost } from '../../src/webview/train/protocol';
-import { areaOf, StatusLines } from '../../src/webview/train/status';
+import { areaOf, filePrompt, NO_CLASSIFIERS, StatusLines } from '../../src/webview/train/status';
 
 describe('train view: webview messages', () => {
   it('accepts well-formed requests and drops malformed ones', () => {
@@ -56,5 +56,15 @@ describe('train view: message lines', () => {
     lines.show('save', 'Saved to .product-forge/classifiers/churn-qa');
     assert.equal(l.save.textContent, 'Saved to .product-forge/classifiers/churn-qa');
     assert.equal(l.predict.textContent, '');
+  });
+
+  it('empty states say what to do, in full, outside the narrow file list', () => {
+    // the list's own entry stays short enough for a 300 px sidebar; the way out is said on the line under it
+    const none = filePrompt(0);
+    assert.ok(none.option.length <= 20, none.option);
+    assert.match(none.hint, /Browse…/);
+    assert.match(none.hint, /Train a Classifier on This File/);
+    assert.deepEqual(filePrompt(3), { option: 'Pick a file…', hint: '' });
+    assert.match(NO_CLASSIFIERS, /train one .* save it/);
   });
 });

@@ -81,7 +81,9 @@ function renderDistribution(r: ReportModel): HTMLElement {
   for (const l of SENTIMENTS) {
     const item = el('button', `chip ${state.filter === l ? 'active' : ''}`);
     item.type = 'button';
-    item.title = `Show only ${l} items`;
+    item.title = state.filter === l ? 'Show all items' : `Show only ${l} items`;
+    // a toggle: a screen reader says whether this filter is on
+    item.setAttribute('aria-pressed', String(state.filter === l));
     item.append(el('span', `dot ${l}`), document.createTextNode(`${l} ${r.distribution[l].toLocaleString()} (${pct(r.distribution[l], total)})`));
     item.addEventListener('click', () => {
       state.filter = state.filter === l ? 'all' : l;

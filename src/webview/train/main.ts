@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { droppedFileRef, parseToView, type ClassifierSummary, type EpochInfo, type TableInfo, type ToHost, type ToView, type TrainSettings, type TrainSummary } from './protocol';
-import { areaOf, StatusLines } from './status';
+import { areaOf, filePrompt, NO_CLASSIFIERS, StatusLines } from './status';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
@@ -65,7 +65,11 @@ style.textContent = `
   table { border-collapse: collapse; width: 100%; font-size: 12px; }
   th, td { border-bottom: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); padding: 2px 4px; text-align: left; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 160px; }
   th { color: var(--vscode-descriptionForeground); font-weight: 600; }
+  /* a long preview keeps its column names in sight; opaque, and above the rows it scrolls over */
+  .scroll th { position: sticky; top: 0; z-index: 1; background: var(--vscode-sideBar-background, var(--vscode-editor-background)); }
   .scroll { overflow: auto; max-height: 220px; border: 1px solid var(--vscode-widget-border, transparent); }
+  .scroll:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
+  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   .muted { color: var(--vscode-descriptionForeground); font-size: 11px; }
   .error { color: var(--vscode-errorForeground); white-space: pre-wrap; }
   .warn { color: var(--vscode-editorWarning-foreground); }
@@ -73,10 +77,9 @@ style.textContent = `
   .feat { display: flex; gap: 0 6px; align-items: baseline; }
   .feat .reason { color: var(--vscode-descriptionForeground); font-size: 11px; }
   .big { font-size: 18px; font-weight: 600; margin-right: 12px; }
-  .charts { display: grid; grid-template-columns: 1fr; gap: 8px; }
+  .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(260px, 100%), 1fr)); gap: 8px; }
   .chartbox { position: relative; height: 160px; }
-  td.cm { text-align: right; }
-  td.diag { font-weight: 700; }
+  .diag { font-weight: 700; }
   [hidden] { display: none !important; }
   a { color: var(--vscode-textLink-foreground); }
   a:hover { color: var(--vscode-textLink-activeForeground); }
@@ -95,13 +98,15 @@ let training = false;
 // ---------- layout ----------
 const fileSelect = h('vscode-single-select', { 'aria-label': 'CSV file', combobox: true, style: undefined });
 const browseBtn = h('vscode-button', { secondary: true, title: 'Choose a CSV/TSV file' }, 'Browse…');
-const refreshBtn = h('vscode-button', { secondary: true, title: 'Refresh the file list', icon: 'refresh' });
+const refreshBtn = h('vscode-button', { secondary: true, title: 'Refresh the file list', 'aria-label': 'Refresh the file list', icon: 'refresh' });
 const status = h('div', { class: 'muted', role: 'status', 'aria-live': 'polite' });
 const ring = h('vscode-progress-ring', { hidden: true });
 const fileError = h('div', { class: 'error', role: 'alert' });
+const fileHint = h('div', { class: 'muted', hidden: true });
 
-const previewBox = h('div', { class: 'scroll' });
-const columnsBox = h('div', { class: 'scroll' });
+// Scrolled boxes take the keyboard focus (to scroll them with the arrow keys): each says what it holds.
+const previewBox = h('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': 'Preview rows' });
+const columnsBox = h('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': 'Columns' });
 const targetSelect = h('vscode-single-select', { 'aria-label': 'Target column' });
 const featuresBox = h('div', { role: 'group', 'aria-label': 'Feature columns' });
 
@@ -147,25 +152,27 @@ const trainError = h('div', { class: 'error', role: 'alert' });
 
 const lossCanvas = h('canvas', { 'aria-label': 'Loss per epoch', role: 'img' });
 const accCanvas = h('canvas', { 'aria-label': 'Accuracy per epoch', role: 'img' });
+// Shown from the first epoch of a run (empty axes before any training say nothing).
+const charts = h('div', { class: 'charts', hidden: true }, h('div', { class: 'chartbox' }, lossCanvas), h('div', { class: 'chartbox' }, accCanvas));
 const results = h('div', { 'aria-live': 'polite' });
 const saveName = h('vscode-textfield', { placeholder: 'classifier name', 'aria-label': 'Classifier name' });
 const saveBtn = h('vscode-button', { icon: 'save', disabled: true }, 'Save');
 const saveMsg = h('div', { class: 'muted', role: 'status' });
 
 const modelsSelect = h('vscode-single-select', { 'aria-label': 'Saved classifier' });
-const predictFileBtn = h('vscode-button', { secondary: true, icon: 'file' }, 'Predict a CSV…');
-const refreshModelsBtn = h('vscode-button', { secondary: true, icon: 'refresh', title: 'Refresh saved classifiers' });
+const predictFileBtn = h('vscode-button', { secondary: true, icon: 'file', disabled: true }, 'Predict a CSV…');
+const refreshModelsBtn = h('vscode-button', { secondary: true, icon: 'refresh', title: 'Refresh saved classifiers', 'aria-label': 'Refresh saved classifiers' });
 // Shown when the selected classifier reads one text and predicts sentiment: it can label feedback in Analyze Feedback.
 const useLink = h('a', { href: '#' }, 'Use it for Analyze Feedback');
 const useRow = h('div', { class: 'muted', hidden: true }, 'It predicts sentiment from a text. ', useLink);
 const rowForm = h('div', { class: 'rowform' });
-const predictRowBtn = h('vscode-button', { secondary: true }, 'Predict this row');
+const predictRowBtn = h('vscode-button', { secondary: true, disabled: true }, 'Predict this row');
 const predictOut = h('div', { role: 'status', 'aria-live': 'polite' });
 /** The error / outcome lines of the view's actions; each action clears the lines of earlier ones. */
 const lines = new StatusLines({ file: fileError, train: trainError, save: saveMsg, predict: predictOut });
 
 app.append(
-  h('section', {}, h('h3', {}, 'Data'), h('div', { class: 'row' }, fileSelect, browseBtn, refreshBtn, ring), status, fileError),
+  h('section', {}, h('h3', {}, 'Data'), h('div', { class: 'row' }, fileSelect, browseBtn, refreshBtn, ring), fileHint, status, fileError),
   h('section', { id: 'dataSection', hidden: true },
     h('vscode-collapsible', { title: 'Preview', open: true }, previewBox),
     h('vscode-collapsible', { title: 'Columns', open: true }, columnsBox),
@@ -176,7 +183,7 @@ app.append(
     textHint,
     h('div', { class: 'row' }, cwBox),
     h('div', { class: 'row' }, trainBtn, cancelBtn), trainError,
-    h('div', { class: 'charts' }, h('div', { class: 'chartbox' }, lossCanvas), h('div', { class: 'chartbox' }, accCanvas)),
+    charts,
     results,
     h('div', { class: 'row' }, saveName, saveBtn), saveMsg),
   h('section', {}, h('h3', {}, 'Saved classifiers'),
@@ -186,25 +193,55 @@ app.append(
 );
 
 // ---------- charts ----------
-const cssVar = (n: string, fb: string) => getComputedStyle(document.body).getPropertyValue(n).trim() || fb;
+const cssVar = (n: string, fb: string) => getComputedStyle(document.documentElement).getPropertyValue(n).trim() || fb;
+/** The charts' colours from the current theme's variables (read again whenever the theme changes). */
+function chartColors() {
+  return {
+    fg: cssVar('--vscode-foreground', '#ccc'),
+    grid: cssVar('--vscode-widget-border', cssVar('--vscode-panel-border', 'rgba(128,128,128,.3)')),
+    train: cssVar('--vscode-charts-blue', '#3794ff'),
+    val: cssVar('--vscode-charts-orange', '#d18616'),
+  };
+}
 function makeChart(canvas: HTMLCanvasElement, title: string): Chart {
-  const fg = cssVar('--vscode-foreground', '#ccc');
-  const grid = cssVar('--vscode-widget-border', 'rgba(128,128,128,.3)');
   return new Chart(canvas, {
     type: 'line',
     data: { labels: [], datasets: [
-      { label: `train ${title}`, data: [], borderColor: cssVar('--vscode-charts-blue', '#3794ff'), pointRadius: 0, borderWidth: 1.5, spanGaps: true },
-      { label: `validation ${title}`, data: [], borderColor: cssVar('--vscode-charts-orange', '#d18616'), pointRadius: 0, borderWidth: 1.5, spanGaps: true },
+      { label: `train ${title}`, data: [], pointRadius: 0, borderWidth: 1.5, spanGaps: true },
+      { label: `validation ${title}`, data: [], pointRadius: 0, borderWidth: 1.5, spanGaps: true },
     ] },
     options: {
       animation: false, responsive: true, maintainAspectRatio: false,
-      plugins: { legend: { labels: { color: fg, boxWidth: 10 } } },
-      scales: { x: { ticks: { color: fg, maxTicksLimit: 8 }, grid: { color: grid } }, y: { ticks: { color: fg }, grid: { color: grid } } },
+      // a model without a validation curve (logistic regression) shows no legend entry for it
+      plugins: { legend: { labels: { boxWidth: 10, filter: (item, data) => data.datasets[item.datasetIndex ?? 0]?.data.some((v) => v !== null && v !== undefined) ?? true } } },
+      scales: { x: { ticks: { maxTicksLimit: 8 } }, y: {} },
     },
   });
 }
 const lossChart = makeChart(lossCanvas, 'loss');
 const accChart = makeChart(accCanvas, 'accuracy');
+/** Colours both charts by the current theme: VS Code restyles the webview when the user switches themes, a canvas must be redrawn. */
+function themeCharts(): void {
+  const c = chartColors();
+  for (const ch of [lossChart, accChart]) {
+    ch.data.datasets[0].borderColor = c.train;
+    ch.data.datasets[0].backgroundColor = c.train;
+    ch.data.datasets[1].borderColor = c.val;
+    ch.data.datasets[1].backgroundColor = c.val;
+    const o = ch.options;
+    o.plugins!.legend!.labels!.color = c.fg;
+    if (o.plugins!.title) o.plugins!.title.color = c.fg;
+    for (const axis of [o.scales!.x!, o.scales!.y!]) {
+      axis.ticks = { ...axis.ticks, color: c.fg };
+      axis.grid = { ...axis.grid, color: c.grid };
+    }
+    ch.update('none');
+  }
+}
+themeCharts();
+// VS Code marks a theme change on <body>'s class (vscode-light / vscode-dark / vscode-high-contrast…) and <html>'s style (the variables).
+new MutationObserver(() => themeCharts()).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-id'] });
+new MutationObserver(() => themeCharts()).observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
 let chartModel = '';
 function resetCharts(): void {
   for (const c of [lossChart, accChart]) {
@@ -212,16 +249,18 @@ function resetCharts(): void {
     c.data.datasets.forEach((d) => (d.data = []));
     c.update();
   }
+  charts.hidden = true;
   chartModel = '';
 }
 function addEpoch(e: EpochInfo): void {
+  charts.hidden = false;
   const key = `${e.model}/${e.phase}`;
   if (key !== chartModel) {
     // A new model or phase starts its own curve.
     for (const c of [lossChart, accChart]) { c.data.labels = []; c.data.datasets.forEach((d) => (d.data = [])); }
     chartModel = key;
     const name = MODEL_NAME[e.model] ?? e.model;
-    lossChart.options.plugins!.title = { display: true, text: `${name}${e.phase === 'refit' ? ' (refit on all training rows)' : ''}`, color: cssVar('--vscode-foreground', '#ccc') };
+    lossChart.options.plugins!.title = { display: true, text: `${name}${e.phase === 'refit' ? ' (refit on all training rows)' : ''}`, color: chartColors().fg };
   }
   lossChart.data.labels!.push(e.epoch);
   accChart.data.labels!.push(e.epoch);
@@ -249,9 +288,11 @@ function syncButtons(): void {
   (cancelBtn as unknown as { disabled: boolean }).disabled = !training;
 }
 
-function table(head: string[], rows: (string | Node)[][]): HTMLTableElement {
-  return h('table', {}, h('thead', {}, h('tr', {}, ...head.map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c) => h('td', { title: typeof c === 'string' ? c : undefined }, c))))));
+/** A table; the columns from `numFrom` on hold numbers (right-aligned, so that their digits line up). */
+function table(head: string[], rows: (string | Node)[][], numFrom = Infinity): HTMLTableElement {
+  const cls = (j: number) => (j >= numFrom ? 'num' : undefined);
+  return h('table', {}, h('thead', {}, h('tr', {}, ...head.map((x, j) => h('th', { scope: 'col', class: cls(j) }, x)))),
+    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c, j) => h('td', { class: cls(j), title: typeof c === 'string' ? c : undefined }, c))))));
 }
 
 /** Set while renderProfile selects the profiled file in the list (not a user's pick). */
@@ -270,10 +311,11 @@ function renderProfile(i: TableInfo): void {
   } finally {
     showingFile = false;
   }
+  fileHint.hidden = true;
   document.getElementById('dataSection')!.hidden = false;
   status.textContent = `${i.rowCount.toLocaleString()} rows, ${i.columns.length} columns (delimiter ${i.delimiter === '\t' ? 'tab' : `'${i.delimiter}'`}, ${i.hasHeader ? 'header row' : 'no header: columns named c0, c1, …'})${i.warnings.length ? ' — ' + i.warnings.join('; ') : ''}`;
   previewBox.replaceChildren(table(i.columns.map((c) => c.name), i.preview), h('div', { class: 'muted' }, i.previewSampled ? `${i.preview.length} rows sampled evenly from the file` : `first ${i.preview.length} rows`));
-  columnsBox.replaceChildren(table(['column', 'type', 'missing', 'distinct'], i.columns.map((c) => [c.name, c.type, `${(c.missingShare * 100).toFixed(1)}%`, String(c.distinct)])));
+  columnsBox.replaceChildren(table(['column', 'type', 'missing', 'distinct'], i.columns.map((c) => [c.name, c.type, `${(c.missingShare * 100).toFixed(1)}%`, String(c.distinct)]), 2));
   targetSelect.replaceChildren(...i.columns.map((c) => h('vscode-option', { value: c.name, selected: c.name === i.proposedTarget }, `${c.name} (${c.type}, ${c.distinct} values)`)));
   featuresBox.replaceChildren();
 }
@@ -296,13 +338,13 @@ function renderResults(s: TrainSummary): void {
   const m = s.metrics;
   const cand = s.candidates.length > 1 ? `validation accuracy: ${s.candidates.map((c) => `${MODEL_SHORT[c.model]} ${pct(c.valAccuracy)}`).join(', ')}` : '';
   const K = s.labels.length;
-  const cm = K <= 20 ? table(['true \\ predicted', ...s.labels], m.confusion.map((row, k) => [s.labels[k], ...row.map((v, j) => h('span', { class: j === k ? 'diag' : '' }, String(v)))])) : h('div', { class: 'muted' }, `confusion matrix not shown for ${K} classes`);
+  const cm = K <= 20 ? table(['true \\ predicted', ...s.labels], m.confusion.map((row, k) => [s.labels[k], ...row.map((v, j) => h('span', { class: j === k ? 'diag' : '' }, String(v)))]), 1) : h('div', { class: 'muted' }, `confusion matrix not shown for ${K} classes`);
   results.replaceChildren(
     h('h3', {}, 'Results'),
     h('div', { class: 'row' }, h('span', { class: 'big' }, `accuracy ${pct(m.accuracy)}`), h('span', { class: 'big' }, `macro-F1 ${pct(m.macroF1)}`)),
     h('div', { class: 'muted' }, `${MODEL_NAME[s.model] ?? s.model} · ${s.trainRows} training rows, ${s.testRows} test rows · ${s.fitSeconds.toFixed(1)} s${cand ? ' · ' + cand : ''}${textNote(s)}`),
-    h('div', { class: 'scroll' }, table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)]))),
-    h('div', { class: 'scroll' }, cm),
+    h('div', { class: 'scroll', role: 'region', 'aria-label': 'Metrics per class' }, table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)]), 1)),
+    h('div', { class: 'scroll', role: 'region', 'aria-label': 'Confusion matrix' }, cm),
     ...s.warnings.map((w) => h('div', { class: 'warn' }, `⚠ ${w}`)),
   );
   (saveBtn as unknown as { disabled: boolean }).disabled = false;
@@ -331,7 +373,9 @@ function renderRowForm(): void {
   const m = selectedModel();
   predictOut.replaceChildren();
   useRow.hidden = !m?.sentiment;
-  if (!m) { rowForm.replaceChildren(h('div', { class: 'muted' }, 'No saved classifiers yet.')); return; }
+  // Nothing to predict with: the buttons are off and the line says how to get a classifier.
+  for (const b of [predictFileBtn, predictRowBtn]) (b as unknown as { disabled: boolean }).disabled = !m;
+  if (!m) { rowForm.replaceChildren(h('div', { class: 'muted' }, NO_CLASSIFIERS)); return; }
   const types = new Map(m.columns.map((c) => [c.name, c.type]));
   // One label + field per feature; a long column name is cut with an ellipsis and shown whole in its tooltip.
   rowForm.replaceChildren(...m.features.map((f) => {
@@ -418,10 +462,14 @@ window.addEventListener('message', (ev: MessageEvent) => {
   const msg: ToView | undefined = parseToView(ev.data);
   if (!msg) return;
   switch (msg.type) {
-    case 'files':
-      fileSelect.replaceChildren(h('vscode-option', { value: '', selected: !info }, msg.files.length ? 'Pick a CSV/TSV file…' : 'No CSV/TSV files in the workspace — use Browse…'),
+    case 'files': {
+      const prompt = filePrompt(msg.files.length);
+      fileHint.textContent = prompt.hint;
+      fileHint.hidden = !prompt.hint || !!info;
+      fileSelect.replaceChildren(h('vscode-option', { value: '', selected: !info }, prompt.option),
         ...msg.files.map((f) => h('vscode-option', { value: f.path, selected: info?.file === f.path }, f.label)));
       return;
+    }
     case 'busy':
       setBusy(true, msg.total ? `${msg.stage} ${Math.round(((msg.done ?? 0) / msg.total) * 100)}%` : `${msg.stage}…`);
       return;
@@ -453,7 +501,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
       return;
     case 'prediction':
       predictOut.replaceChildren(h('div', { class: 'big' }, `${msg.label} (${pct(msg.confidence)})`),
-        table(['class', 'probability'], [...msg.probabilities].sort((a, b) => b.p - a.p).slice(0, 10).map((p) => [p.label, pct(p.p)])));
+        table(['class', 'probability'], [...msg.probabilities].sort((a, b) => b.p - a.p).slice(0, 10).map((p) => [p.label, pct(p.p)]), 1));
       return;
     case 'predicted':
       predictOut.replaceChildren(h('div', { class: 'ok' }, `Wrote ${msg.rows} predictions to ${msg.out}`), ...(msg.warnings ?? []).slice(0, 5).map((w) => h('div', { class: 'warn' }, `⚠ ${w}`)));

@@ -25,3 +25,16 @@ export class StatusLines {
     for (const line of Object.values(this.lines)) line.textContent = '';
   }
 }
+
+/** The saved-classifiers line when there are none (the predict buttons are off then). */
+export const NO_CLASSIFIERS = 'No saved classifiers yet: train one above and save it, then predict with it here.';
+
+/**
+ * The file list's first entry and the line under it, for `count` workspace CSV/TSV files. The entry stays short
+ * (a narrow sidebar cuts a long one off); what to do when there are none is said in full on the line.
+ */
+export function filePrompt(count: number): { option: string; hint: string } {
+  return count
+    ? { option: 'Pick a file…', hint: '' }
+    : { option: 'No CSV/TSV files', hint: 'No CSV or TSV files in this workspace: use Browse…, drop one on this view, or right-click a CSV in the explorer → Train a Classifier on This File.' };
+}
