@@ -135,10 +135,12 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
       if (loading.signal.aborted) return;
       if (!dir) {
         this.current = undefined;
+        const open = this.workspaceRoots().length > 0;
         this.post('empty', {
-          reason: this.workspaceRoots().length
-            ? 'No report yet. Run "Product Forge: Analyze Feedback" on a feedback file or folder.'
+          reason: open
+            ? 'No report yet. Analyze a feedback file or folder (right-click it in the Explorer, or use the button below) to see its report here.'
             : 'Open a folder and run "Product Forge: Analyze Feedback" to see a report here.',
+          canAnalyze: open,
         });
         return;
       }
@@ -237,6 +239,10 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
         }
         return;
       }
+      case 'analyze':
+        // the active feedback file, or a file picker (as from the palette)
+        await vscode.commands.executeCommand('productForge.analyzeFeedback');
+        return;
       case 'trainOnLabels': {
         const cur = this.current;
         if (!cur) return;

@@ -5,7 +5,8 @@
 // through VS Code's implicit onWalkthrough:getStarted event (derived from the contribution; package.json lists no
 // activation event), and activate() must then do nothing but register: no model loaded, no workspace scanned, nothing
 // written, nothing logged but its activation time. The settings step's button
-// opens the Settings editor on this extension's settings and checks the step off. (The harness keeps
+// opens the Settings editor on this extension's settings and checks the step off. In this fresh workspace the Report
+// view's empty state offers Analyze Feedback, which asks for a file when none is active. (The harness keeps
 // 'workbench.welcomePage.walkthroughs.openOnInstall' off, so the walkthrough opens only when asked.)
 // Screenshots and logs: .test-artifacts/e2e/walkthrough/.
 import assert from 'node:assert/strict';
@@ -88,5 +89,24 @@ describe('e2e: Get Started walkthrough in VS Code (code-server)', function () {
     await s.screenshot('settings-editor');
     // the button ran workbench.action.openSettings: the step's onCommand completion event checks it off
     await s.page.locator(`[data-done-step-id$="#${step.id}"][aria-checked="true"]`).first().waitFor({ state: 'attached', timeout: 15_000 });
+  });
+  it('before any analysis the Report view says how to get a report, and its button runs Analyze Feedback', async function () {
+    this.timeout(120_000);
+    await s.page.keyboard.press('Escape'); // the Settings modal of the step above
+    await s.openViewContainer('Product Forge');
+    const pane = s.page.locator('.pane-header', { hasText: /^\s*Report/ }).first();
+    await pane.waitFor({ state: 'visible', timeout: 30_000 });
+    if ((await pane.getAttribute('aria-expanded')) === 'false') await pane.click();
+    const view = await s.webviewFrame('p.muted', 60_000);
+    assert.match((await view.locator('p.muted').first().textContent()) ?? '', /^No report yet\. Analyze a feedback file or folder/);
+    await s.screenshot('report-view-empty');
+    // no feedback file is active: the command asks for one (VS Code's file dialog)
+    await view.locator('button.btn', { hasText: 'Analyze Feedback…' }).click();
+    const dialog = s.quickInput();
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match((await dialog.textContent()) ?? '', /Choose feedback files or a folder/);
+    await s.screenshot('report-view-empty-analyze');
+    await s.page.keyboard.press('Escape');
+    assert.deepEqual(s.findFiles('.product-forge/reports/**'), [], 'nothing was analyzed without a file');
   });
 });

@@ -8,6 +8,8 @@ describe('extension: webview message validation', () => {
     assert.deepEqual(parse({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parse({ type: 'openItem', reportId: 'r1', index: 3 }), { type: 'openItem', reportId: 'r1', index: 3 });
     assert.deepEqual(parse({ type: 'openFile', reportId: 'r1', file: 'csv' }), { type: 'openFile', reportId: 'r1', file: 'csv' });
+    assert.deepEqual(parse({ type: 'analyze' }), { type: 'analyze' });
+    assert.equal(parse({ type: 'analyze', file: '/etc/passwd' }), undefined);
     assert.deepEqual(parse({ type: 'label', reportId: 'r1', index: 2, label: 'neutral' }), { type: 'label', reportId: 'r1', index: 2, label: 'neutral' });
     assert.deepEqual(parse({ type: 'trainOnLabels' }), { type: 'trainOnLabels' });
   });
@@ -39,6 +41,9 @@ describe('extension: webview message validation', () => {
     assert.ok(p({ type: 'labelled', reportId: 'r', index: 0, label: 'positive', count: 3, file: '.product-forge/labels/sentiment-labels.csv' }));
     assert.equal(p({ type: 'labelled', reportId: 'r', index: 0, label: 'meh', count: 3, file: 'f' }), undefined);
     assert.equal(p({ type: 'report', report: { id: 'x' } }), undefined);
+    assert.ok(p({ type: 'empty', reason: 'No report yet.', canAnalyze: true }));
+    assert.ok(p({ type: 'empty', reason: 'Open a folder.' }));
+    assert.equal(p({ type: 'empty', reason: 'x', canAnalyze: 'yes' }), undefined);
     assert.ok(p(message<HostToWebview, 'report'>('report', { report: { id: 'x', dir: 'd', total: 0, distribution: { negative: 0, neutral: 0, positive: 0 }, timeline: [], themes: [], items: [], truncated: false, hasCsv: false } })));
   });
   it('field checks', () => {

@@ -45,8 +45,11 @@ function saveState(): void {
   messenger.setState(state);
 }
 
-function renderMessage(text: string, cls = 'muted'): void {
-  app.replaceChildren(el('p', cls, text), button('Refresh', () => messenger.post('refresh', {})));
+function renderMessage(text: string, cls = 'muted', canAnalyze = false): void {
+  const actions = el('div', 'actions');
+  if (canAnalyze) actions.append(button('Analyze Feedback…', () => messenger.post('analyze', {}), 'Analyze the active feedback file, or pick one'));
+  actions.append(button('Refresh', () => messenger.post('refresh', {})));
+  app.replaceChildren(el('p', cls, text), actions);
 }
 
 function renderHeader(r: ReportModel): HTMLElement {
@@ -399,7 +402,7 @@ messenger.on('labelled', (msg) => {
 });
 messenger.on('empty', (msg) => {
   report = undefined;
-  renderMessage(msg.reason);
+  renderMessage(msg.reason, 'muted', msg.canAnalyze === true);
 });
 messenger.on('error', (msg) => {
   report = undefined;

@@ -57,7 +57,8 @@ export interface ReportModel {
 
 export interface HostToWebview {
   report: { report: ReportModel };
-  empty: { reason: string };
+  /** No report to show; `canAnalyze`: a workspace folder is open, so the view offers Analyze Feedback. */
+  empty: { reason: string; canAnalyze?: boolean };
   error: { message: string };
   /** A label was saved: the item's new label and how many texts are labelled now. */
   labelled: { reportId: string; index: number; label: Sentiment; count: number; file: string };
@@ -72,6 +73,8 @@ export interface WebviewToHost {
   label: { reportId: string; index: number; label: Sentiment };
   /** Opens the Train view on the labels file. */
   trainOnLabels: Record<string, never>;
+  /** Runs Analyze Feedback (the empty view's button). */
+  analyze: Record<string, never>;
 }
 
 const MAX_ITEMS = 100_000;
@@ -83,6 +86,7 @@ export const webviewToHostValidators: Validators<WebviewToHost> = {
   openFile: (m) => check.onlyKeys(m, ['reportId', 'file']) && check.string(m.reportId, 300) && check.oneOf(m.file, ['report', 'csv'] as const),
   label: (m) => check.onlyKeys(m, ['reportId', 'index', 'label']) && check.string(m.reportId, 300) && check.int(m.index, 0, MAX_ITEMS) && check.oneOf(m.label, SENTIMENTS),
   trainOnLabels: (m) => check.onlyKeys(m, []),
+  analyze: (m) => check.onlyKeys(m, []),
 };
 
 export const hostToWebviewValidators: Validators<HostToWebview> = {
@@ -90,7 +94,7 @@ export const hostToWebviewValidators: Validators<HostToWebview> = {
     const r = m.report as ReportModel | undefined;
     return !!r && typeof r === 'object' && check.string(r.id, 300) && Array.isArray(r.items) && Array.isArray(r.timeline) && Array.isArray(r.themes) && typeof r.distribution === 'object';
   },
-  empty: (m) => check.string(m.reason),
+  empty: (m) => check.string(m.reason) && (m.canAnalyze === undefined || check.boolean(m.canAnalyze)),
   error: (m) => check.string(m.message),
   labelled: (m) => check.string(m.reportId, 300) && check.int(m.index, 0, MAX_ITEMS) && check.oneOf(m.label, SENTIMENTS) && check.int(m.count, 0, 10_000_000) && check.string(m.file),
 };
