@@ -158,6 +158,13 @@ describe('analysis: report defects found on real feedback', () => {
     assert.ok(!r.themes.some((x) => x.phrase === '登录' || x.phrase === 'login'), r.themes.map((x) => x.phrase).join(', '));
     // its quotes come from both languages' items as the mix decides; a word with no English mention stays Chinese
     assert.ok(r.themes.some((x) => x.phrase === '物流'), r.themes.map((x) => x.phrase).join(', '));
+    // when the English head word gives way to a longer phrase ("battery" to "battery life"), the Chinese mentions stay
+    const bat = [];
+    const zhBat = ['电池不耐用，太差了', '电池发热严重，差评', '换了电池还是不行', '电池容量太小，失望'];
+    for (let i = 0; i < 8; i++) bat.push(`battery life is bad ${i}`, `the battery life got worse ${i}`, `${zhBat[i % 4]}${i}`, `the screen is great ${i}`, `屏幕很清晰${i}`);
+    const b = await box.analyze([box.write('battery.txt', bat.join('\n'))]);
+    const names = b.themes.map((x) => x.phrase);
+    assert.ok(names.includes('battery life') && names.includes('电池'), names.join(', '));
     // aspects of mixed feedback too
     const mixed = [];
     for (let i = 0; i < 3; i++) mixed.push(`the editor is great, but sync is bad ${i}`, `界面很好看，但是同步太差了${i}`);

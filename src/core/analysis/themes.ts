@@ -281,6 +281,7 @@ export async function computeThemes(
       }
     }
   }
+  const split: Candidate[] = [];
   for (const [s, ls] of longer) {
     const y = tick();
     if (y) await y;
@@ -291,7 +292,17 @@ export async function computeThemes(
     let covered = 0;
     for (const i of s.items) if (keys.some((k) => sets[i].has(k))) covered++;
     if (covered >= COVERAGE * s.items.length) s.dropped = true;
+    else continue;
+    // A theme named in both languages whose English head word gives way ("battery" to "battery life") keeps its
+    // Chinese mentions (电池) as a theme of their own when the longer phrases do not cover those.
+    const zhKeys = s.keys.filter(isCjk);
+    if (!zhKeys.length || zhKeys.length === s.keys.length) continue;
+    const zhItems = s.items.filter((i) => zhKeys.some((k) => sets[i].has(k)));
+    if (zhItems.length < minSupport || zhItems.filter((i) => keys.some((k) => sets[i].has(k))).length >= COVERAGE * zhItems.length) continue;
+    zhKeys.sort((a, b) => (df.get(b) ?? 0) - (df.get(a) ?? 0) || a.length - b.length);
+    split.push({ key: zhKeys[0], keys: zhKeys, items: zhItems, cjk: true });
   }
+  live.push(...split);
   // A longer phrase that only adds generic words to a theme that stands ("app crash" to "crash") is that theme.
   for (const [s, ls] of longer) {
     if (s.dropped || s.cjk) continue;
