@@ -165,6 +165,11 @@ describe('analysis: report defects found on real feedback', () => {
     const b = await box.analyze([box.write('battery.txt', bat.join('\n'))]);
     const names = b.themes.map((x) => x.phrase);
     assert.ok(names.includes('battery life') && names.includes('电池'), names.join(', '));
+    // two Chinese words of the table merged into one theme are both named (物流 and 快递 are one "shipping" theme)
+    const ship = [];
+    for (let i = 0; i < 6; i++) ship.push(`物流太慢了，差评${i}`, `快递员态度很差${i}`, `屏幕很清晰${i}`, `声音很好${i}`);
+    const sh = await box.analyze([box.write('ship.txt', ship.join('\n'))]);
+    assert.ok(sh.themes.some((x) => ['物流 / 快递', '快递 / 物流'].includes(x.phrase)), sh.themes.map((x) => x.phrase).join(', '));
     // aspects of mixed feedback too
     const mixed = [];
     for (let i = 0; i < 3; i++) mixed.push(`the editor is great, but sync is bad ${i}`, `界面很好看，但是同步太差了${i}`);

@@ -546,6 +546,14 @@ export function isCrossLingualTerm(key: string): boolean {
   return Object.prototype.hasOwnProperty.call(ZH_EN_THEMES, key);
 }
 
+/** Table words that are another spelling of a word beside them (登陆 for 登录): merged, never named. */
+const ZH_SPELLINGS = new Set(['登陆']);
+
+/** Whether a Chinese table word merged into a theme is named with it ("物流 / 快递"), not a mere spelling of another. */
+export function namesTheme(key: string): boolean {
+  return isCrossLingualTerm(key) && !ZH_SPELLINGS.has(key);
+}
+
 /** The key that variants of one theme share: "log in" / "log-in" / "login", and 登录 with them. */
 export function themeGroupKey(key: string): string {
   return compoundKey(ZH_EN_THEMES[key] ?? key);
