@@ -3,7 +3,9 @@
 // words and numbers must not, and themes are ranked by the negative items they explain.
 import assert from 'node:assert/strict';
 import { extractTerms } from '../../src/core/analysis';
-import { isTopicWord } from '../../src/core/analysis/phrases';
+import { computeAspects } from '../../src/core/analysis/analyze';
+import { isTopicWord, mergedNames } from '../../src/core/analysis/phrases';
+import { matchesSearch } from '../../src/webview/report/sort';
 import { computeThemes, sampleTerms, type ThemeSampleItem } from '../../src/core/analysis/themes';
 import { mulberry32 } from '../../src/core/random';
 import type { SentimentLabel } from '../../src/core/types';
@@ -233,6 +235,41 @@ describe('analysis: themes', () => {
     const names = themes.flatMap((t) => t.phrase.toLowerCase().split(' / '));
     for (const want of ['battery drain', 'customer support', '客服', '物流', '配送']) assert.ok(names.includes(want), `${want} missing from ${names.join(' | ')}`);
     assert.ok(themes.some((t) => ['客服 / customer support', 'customer support / 客服'].includes(t.phrase.toLowerCase())), 'customer support and 客服 are one theme');
+  });
+
+  it('a theme of several Chinese table words keeps its English name, and a spelling (登陆) is not named beside its word', async () => {
+    const mk = (texts: string[]): ThemeSampleItem[] => texts.map((text, i) => ({ text, source: 'f.txt', line: i + 1, label: 'negative', score: 0.9 }));
+    const filler = (n: number) => Array.from({ length: n }, (_, i) => `${['很好', '非常满意', 'great app', 'love it'][i % 4]}${i}`);
+    // 深色模式, 夜间模式, 暗黑模式 and "dark mode" are one theme: three Chinese names must not push the English one out
+    const dark: string[] = [];
+    for (let i = 0; i < 4; i++) dark.push(`深色模式太丑了${i}`, `夜间模式不好用${i}`, `暗黑模式有问题${i}`, `dark mode is bad ${i}`);
+    dark.push('深色模式很差', '深色模式难看');
+    const d = (await themesOf(mk([...dark, ...filler(36)]))).find((t) => t.key === '深色模式');
+    assert.ok(d, 'no dark-mode theme');
+    assert.equal(d.count, 18);
+    assert.equal(d.phrase, '深色模式 / 夜间模式 / dark mode');
+    // clicking it in the Report view finds its English items too (and those of the two Chinese words named)
+    const found = mk(dark).filter((m) => matchesSearch({ text: m.text, source: '' }, d.phrase)).map((m) => m.text);
+    assert.equal(found.filter((t) => t.startsWith('dark mode')).length, 4, found.join(' | '));
+    assert.equal(found.length, 14, found.join(' | '));
+    // 登陆 (more frequent here) and 登录 are one word: named once
+    const login: string[] = [];
+    for (let i = 0; i < 5; i++) login.push(`登陆不了${i}`, `无法登陆${i}`, `登录失败${i}`, `login fails ${i}`, `the login is slow ${i}`);
+    const l = (await themesOf(mk([...login, ...filler(50)]))).find((t) => t.key === 'login');
+    assert.equal(l?.phrase, 'login / 登陆');
+    // aspects are named so too
+    const stat = (n: number, surface: string) => ({ counts: { negative: n, neutral: 0, positive: 0 }, surfaces: new Map([[surface, n]]) });
+    const aspects = computeAspects(new Map([['深色模式', stat(6, '深色模式')], ['夜间模式', stat(4, '夜间模式')], ['暗黑模式', stat(4, '暗黑模式')], ['dark mode', stat(4, 'dark mode')]]));
+    assert.deepEqual(aspects.map((a) => a.aspect), ['深色模式 / 夜间模式 / dark mode']);
+    const loginAspects = computeAspects(new Map([['login', stat(9, 'login')], ['登陆', stat(6, '登陆')], ['登录', stat(3, '登录')]]));
+    assert.deepEqual(loginAspects.map((a) => a.aspect), ['login / 登陆']);
+    const named = () => true;
+    assert.deepEqual(mergedNames(['深色模式', '夜间模式', '暗黑模式', 'dark mode'], named), ['深色模式', '夜间模式', 'dark mode']);
+    assert.deepEqual(mergedNames(['login', '登陆', '登录'], named), ['login', '登陆']);
+    assert.deepEqual(mergedNames(['登陆', '登录'], named), ['登陆']);
+    assert.deepEqual(mergedNames(['shipping', '物流', '快递'], named), ['shipping', '物流', '快递']);
+    assert.deepEqual(mergedNames(['物流', '快递'], named), ['物流', '快递']);
+    assert.deepEqual(mergedNames(['物流', 'shipping', '快递'], (k) => k !== 'shipping'), ['物流', '快递']);
   });
 
   it('a tiny or topic-free corpus yields no generic themes', async () => {

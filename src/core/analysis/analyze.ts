@@ -13,7 +13,7 @@ import { yielder } from '../yielder';
 import { splitContrast } from './aspects';
 import { explainScored, occlusionUnits, occlusionWeights, topDrivers, topLabel, withoutUnit, type Driver, type TextUnit } from './explain';
 import { Reservoir, TopK } from './collections';
-import { extractTerms, isCjk, namesTheme, selectPhrases, themeGroupKey, usedAsVerb, type WordUse } from './phrases';
+import { extractTerms, isCjk, mergedNames, selectPhrases, themeGroupKey, usedAsVerb, type WordUse } from './phrases';
 import { computeThemes, growingThemes, sampleTerms, type ThemeSampleItem } from './themes';
 import { bucketLabel, bucketOf, bucketRange, chooseGranularity, isPlaceholderDay, isoDate, medianSplit, MIN_HALF_ITEMS, type Granularity } from './time';
 import { dayFirstReading, describeDateFormat, onlyDayFirst, onlyMonthFirst, type DateFormat } from '../readers';
@@ -932,11 +932,7 @@ export function computeAspects(stats: Map<string, AspectStat>, limit = 12, use?:
       const e = byRep.get(k)!;
       const strip = (x?: Example) => (x ? { clause: x.clause, source: x.source, line: x.line } : undefined);
       // named as themes are: the other language's name, and distinct Chinese table words merged into it (物流 / 快递)
-      const named = (o: string) => total(stats.get(o)!) >= 2;
-      const other = e.keys.find((o) => isCjk(o) !== isCjk(k) && named(o));
-      const moreZh = e.keys.filter((o) => o !== k && o !== other && isCjk(o) && namesTheme(o) && named(o));
-      const names = isCjk(k) ? [k, ...moreZh, ...(other ? [other] : [])] : [k, ...(other ? [other, ...moreZh] : [])];
-      const aspect = names.slice(0, 3).map((o) => aspectName(o, stats.get(o)!.surfaces)).join(' / ');
+      const aspect = mergedNames(e.keys, (o) => total(stats.get(o)!) >= 2).map((o) => aspectName(o, stats.get(o)!.surfaces)).join(' / ');
       return { aspect, mentions: mentions.get(k)!, counts: e.counts, praised: strip(e.praised), criticized: strip(e.criticized) };
     })
     .filter((f) => f.counts.negative + f.counts.positive > 0)

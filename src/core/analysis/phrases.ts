@@ -546,12 +546,35 @@ export function isCrossLingualTerm(key: string): boolean {
   return Object.prototype.hasOwnProperty.call(ZH_EN_THEMES, key);
 }
 
-/** Table words that are another spelling of a word beside them (登陆 for 登录): merged, never named. */
-const ZH_SPELLINGS = new Set(['登陆']);
+/** Table words that are another spelling of a word beside them (登陆 for 登录): merged, never named beside it. */
+const ZH_SPELLINGS: ReadonlyMap<string, string> = new Map([['登陆', '登录']]);
 
 /** Whether a Chinese table word merged into a theme is named with it ("物流 / 快递"), not a mere spelling of another. */
 export function namesTheme(key: string): boolean {
   return isCrossLingualTerm(key) && !ZH_SPELLINGS.has(key);
+}
+
+/**
+ * The names of a theme or aspect merged from variant keys (`keys`, most frequent first; `named`: mentioned often enough
+ * to be named): its first key, the most frequent key of the other language ("login / 登录"), and the distinct Chinese
+ * words of the English-Chinese table merged into it ("shipping / 物流 / 快递", "物流 / 快递"); three at most. The other
+ * language's name is always among them (the Report view finds a theme's items by its names), and a word is named once
+ * however it is spelled (登陆 is 登录).
+ */
+export function mergedNames(keys: readonly string[], named: (key: string) => boolean): string[] {
+  if (!keys.length) return [];
+  const primary = keys[0];
+  const other = keys.find((k) => isCjk(k) !== isCjk(primary) && named(k));
+  const word = (k: string) => ZH_SPELLINGS.get(k) ?? k;
+  const seen = new Set([word(primary), ...(other ? [word(other)] : [])]);
+  const moreZh: string[] = [];
+  for (const k of keys) {
+    if (k === primary || k === other || !isCjk(k) || !namesTheme(k) || !named(k) || seen.has(word(k))) continue;
+    seen.add(word(k));
+    moreZh.push(k);
+  }
+  const more = moreZh.slice(0, other ? 1 : 2);
+  return isCjk(primary) ? [primary, ...more, ...(other ? [other] : [])] : [primary, ...(other ? [other, ...more] : [])];
 }
 
 /** The key that variants of one theme share: "log in" / "log-in" / "login", and 登录 with them. */

@@ -18,7 +18,7 @@
 import type { SentimentLabel } from '../types';
 import { yielder, type Tick } from '../yielder';
 import type { LabelCounts, Theme, GrowingTheme } from './analyze';
-import { extractTerms, isCjk, isCrossLingualTerm, isGenericWord, namesTheme, themeGroupKey, usedAsVerb, zhContexts, type WordUse } from './phrases';
+import { extractTerms, isCjk, isCrossLingualTerm, isGenericWord, mergedNames, themeGroupKey, usedAsVerb, zhContexts, type WordUse } from './phrases';
 
 /** What themes are computed on (one item of the analysis' reservoir sample). */
 export interface ThemeSampleItem {
@@ -374,12 +374,8 @@ function displayForm(c: Candidate, df: Map<string, number>, surfaces: Map<string
   };
   // a theme named in both languages shows both ("login / 登录"), and distinct Chinese words of the English-Chinese table
   // merged into one theme are all named ("shipping / 物流 / 快递", "物流 / 快递"): three names at most
-  const named = (k: string) => (df.get(k) ?? 0) >= 2;
-  const primary = keys[0];
-  const otherLang = keys.find((k) => isCjk(k) !== isCjk(primary) && named(k));
-  const moreZh = keys.filter((k) => k !== primary && k !== otherLang && isCjk(k) && namesTheme(k) && named(k));
-  const names = isCjk(primary) ? [primary, ...moreZh, ...(otherLang ? [otherLang] : [])] : [primary, ...(otherLang ? [otherLang, ...moreZh] : [])];
-  return names.slice(0, 3).map(form).join(' / ');
+  const names = mergedNames(keys, (k) => (df.get(k) ?? 0) >= 2);
+  return names.map(form).join(' / ');
 }
 
 /**
