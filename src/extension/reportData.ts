@@ -278,7 +278,9 @@ function themesFromJson(v: unknown): ReportModel['themes'] | undefined {
     const count = [o.count, o.size, o.n, o.items].find((x) => typeof x === 'number') as number | undefined;
     if (!term || count === undefined) continue;
     const dist = (o.counts ?? o.sentiment ?? o.distribution ?? o) as Record<string, unknown>;
-    out.push({ term, count, negative: Number(dist.negative) || 0, positive: Number(dist.positive) || 0 });
+    // the written forms of its variants ("notes", "note", "笔记"), so the view finds all its items
+    const variants = Array.isArray(o.variants) ? o.variants.filter((x): x is string => typeof x === 'string' && x.length > 0 && x.length <= 100).slice(0, 12) : [];
+    out.push({ term, count, negative: Number(dist.negative) || 0, positive: Number(dist.positive) || 0, ...(variants.length ? { variants } : {}) });
   }
   return out.length ? out.slice(0, 30) : undefined;
 }

@@ -155,6 +155,8 @@ describe('analysis: report defects found on real feedback', () => {
     const t = r.themes.find((x) => x.phrase === 'login / 登录');
     assert.ok(t, r.themes.map((x) => x.phrase).join(', '));
     assert.equal(t.count, 16);
+    // the forms its items contain, for the Report view's search
+    assert.deepEqual([...(t.variants ?? [])].sort(), ['login', '登录'].sort());
     assert.ok(!r.themes.some((x) => x.phrase === '登录' || x.phrase === 'login'), r.themes.map((x) => x.phrase).join(', '));
     // its quotes come from both languages' items as the mix decides; a word with no English mention stays Chinese
     assert.ok(r.themes.some((x) => x.phrase === '物流'), r.themes.map((x) => x.phrase).join(', '));

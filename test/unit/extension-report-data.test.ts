@@ -93,13 +93,14 @@ describe('extension: report data', () => {
     const dir = makeReport('json-3', csv, 3_000_000, {
       total: 10,
       distribution: { negative: 5, neutral: 3, positive: 2 },
-      themes: [{ term: 'billing', count: 4, sentiment: { negative: 3, positive: 1 } }],
+      themes: [{ term: 'billing', count: 4, sentiment: { negative: 3, positive: 1 } }, { phrase: 'notes / 笔记', count: 3, counts: { negative: 2, positive: 1 }, variants: ['notes', 'note', '笔记', 7, ''] }],
       modelId: 'product-forge/sentiment-en-zh',
     });
     const { model } = await loadReport(dir, [ws], 1);
     assert.equal(model.total, 10);
     assert.deepEqual(model.distribution, { negative: 5, neutral: 3, positive: 2 });
-    assert.deepEqual(model.themes, [{ term: 'billing', count: 4, negative: 3, positive: 1 }]);
+    // a theme's variants as written come along (strings only), for the view's search
+    assert.deepEqual(model.themes, [{ term: 'billing', count: 4, negative: 3, positive: 1 }, { term: 'notes / 笔记', count: 3, negative: 2, positive: 1, variants: ['notes', 'note', '笔记'] }]);
     assert.equal(model.items.length, 1);
     assert.equal(model.truncated, true);
     assert.equal(model.modelId, 'product-forge/sentiment-en-zh');

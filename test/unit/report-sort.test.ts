@@ -75,5 +75,11 @@ describe('report view: search', () => {
     assert.ok(!matchesSearch(item('Sync is slow'), 'login / 登录'));
     assert.ok(matchesSearch(item('anything', 'tickets.csv'), 'tickets'));
     assert.ok(matchesSearch(item('anything'), '  '));
+    // a theme's name finds its items by any of its variants as written
+    const themes = [{ term: 'notes / 笔记', variants: ['notes', 'note', '笔记'] }, { term: 'login', variants: ['login', 'log in'] }];
+    assert.ok(matchesSearch(item('I lost a note'), 'notes / 笔记', themes));
+    assert.ok(!matchesSearch(item('I lost a note'), 'notes / 笔记'));
+    assert.ok(matchesSearch(item('cannot log in'), 'Login', themes));
+    assert.ok(!matchesSearch(item('cannot log in'), 'logi', themes), 'only a theme name expands');
   });
 });

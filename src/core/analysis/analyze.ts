@@ -42,6 +42,8 @@ export type ExplainScope = 'none' | 'listed' | 'all';
 
 export interface Theme {
   phrase: string;
+  /** The written forms of its variants, most frequent first ("notes", "note", "笔记"): what its items contain. */
+  variants?: string[];
   /** Items (of the theme sample) mentioning it. */
   count: number;
   counts: LabelCounts;

@@ -354,6 +354,7 @@ export async function computeThemes(
     const members = c.items.map((i) => sample[i]);
     themes.push({
       phrase: displayForm(c, df, surfaces),
+      variants: variantForms(c, df, surfaces),
       key: c.key,
       count: members.length,
       counts,
@@ -365,13 +366,22 @@ export async function computeThemes(
 }
 
 /** The most frequent written form of the most frequent variant. */
+/** The most frequent written form of a key ("Toshiba", "PC"), else the key. */
+function surfaceOf(key: string, surfaces: Map<string, Map<string, number>>): string {
+  const forms = surfaces.get(key);
+  if (!forms?.size) return key;
+  return [...forms].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+}
+
+/** The written forms of a theme's variants, most frequent first ("notes", "note", "笔记"): how its items say it. */
+function variantForms(c: Candidate, df: Map<string, number>, surfaces: Map<string, Map<string, number>>): string[] {
+  const keys = [...c.keys].sort((a, b) => (df.get(b) ?? 0) - (df.get(a) ?? 0));
+  return [...new Set(keys.slice(0, 12).map((k) => surfaceOf(k, surfaces)))];
+}
+
 function displayForm(c: Candidate, df: Map<string, number>, surfaces: Map<string, Map<string, number>>): string {
   const keys = [...c.keys].sort((a, b) => (df.get(b) ?? 0) - (df.get(a) ?? 0) || Number(isCjk(a)) - Number(isCjk(b)));
-  const form = (key: string) => {
-    const forms = surfaces.get(key);
-    if (!forms?.size) return key;
-    return [...forms].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
-  };
+  const form = (key: string) => surfaceOf(key, surfaces);
   // a theme named in both languages shows both ("login / 登录"), and distinct Chinese words of the English-Chinese table
   // merged into one theme are all named ("shipping / 物流 / 快递", "物流 / 快递"): three names at most
   const names = mergedNames(keys, (k) => (df.get(k) ?? 0) >= 2);

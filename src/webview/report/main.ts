@@ -3,7 +3,7 @@
 import './report.css';
 import { createMessenger } from '../shared/webviewApi';
 import { hostToWebviewValidators, SENTIMENTS, type HostToWebview, type ReportItem, type ReportModel, type Sentiment, type WebviewToHost } from './messages';
-import { ariaSort, DEFAULT_SORT, matchesSearch, nextSort, restoreSort, sortIndicator, sortItems, sortTitle, type SortKey, type SortState } from './sort';
+import { ariaSort, DEFAULT_SORT, nextSort, searchMatcher, restoreSort, sortIndicator, sortItems, sortTitle, type SortKey, type SortState } from './sort';
 
 interface ViewState extends SortState {
   filter: Sentiment | 'all';
@@ -173,8 +173,8 @@ function shownSort(r: ReportModel): SortState {
 }
 
 function visibleItems(r: ReportModel): ReportItem[] {
-  const q = state.search.trim().toLowerCase();
-  const rows = r.items.filter((it) => (state.filter === 'all' || it.label === state.filter) && (!q || matchesSearch(it, q)));
+  const matches = searchMatcher(state.search, r.themes);
+  const rows = r.items.filter((it) => (state.filter === 'all' || it.label === state.filter) && matches(it));
   return sortItems(rows, shownSort(r));
 }
 

@@ -38,7 +38,8 @@ export interface ReportModel {
   distribution: Record<Sentiment, number>;
   /** Per period (day, week or month, chosen by the span of the dates). */
   timeline: { period: string; negative: number; neutral: number; positive: number }[];
-  themes: { term: string; count: number; negative: number; positive: number }[];
+  /** `variants`: the written forms of a theme's variants ("notes", "note", "笔记"); clicking the theme finds any. */
+  themes: { term: string; count: number; negative: number; positive: number; variants?: string[] }[];
   items: ReportItem[];
   /** items holds only some of the `total` items (see rows / selection). */
   truncated: boolean;

@@ -65,12 +65,22 @@ export function ariaSort(s: SortState, key: SortKey): 'ascending' | 'descending'
 }
 
 /**
- * Whether an item matches the search box: its text or source contains the query, case aside. A theme named in two
- * languages ("login / 登录", clicked in Themes) matches either name.
+ * The search box's test of an item: its text or source contains the query, case aside. A theme named in two languages
+ * ("login / 登录", clicked in Themes) matches either name; `themes` are the report's themes: a query that is a theme's
+ * name matches any of its variants as written ("notes" finds "note" and 笔记 too).
  */
-export function matchesSearch(item: Pick<ReportItem, 'text' | 'source'>, query: string): boolean {
-  const alternatives = query.toLowerCase().split(' / ').map((q) => q.trim()).filter(Boolean);
-  if (!alternatives.length) return true;
-  const text = item.text.toLowerCase(), source = item.source.toLowerCase();
-  return alternatives.some((q) => text.includes(q) || source.includes(q));
+export function searchMatcher(query: string, themes: readonly { term: string; variants?: string[] }[] = []): (item: Pick<ReportItem, 'text' | 'source'>) => boolean {
+  const q = query.trim().toLowerCase();
+  const theme = themes.find((t) => t.term.toLowerCase() === q);
+  const alternatives = [...new Set([...q.split(' / '), ...(theme?.variants ?? []).map((v) => v.toLowerCase())].map((a) => a.trim()).filter(Boolean))];
+  if (!alternatives.length) return () => true;
+  return (item) => {
+    const text = item.text.toLowerCase(), source = item.source.toLowerCase();
+    return alternatives.some((a) => text.includes(a) || source.includes(a));
+  };
+}
+
+/** searchMatcher for one item. */
+export function matchesSearch(item: Pick<ReportItem, 'text' | 'source'>, query: string, themes: readonly { term: string; variants?: string[] }[] = []): boolean {
+  return searchMatcher(query, themes)(item);
 }
