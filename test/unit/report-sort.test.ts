@@ -2,7 +2,7 @@
 // Text sorts by the text, and every header's tooltip says what a click on it does.
 import assert from 'node:assert/strict';
 import type { ReportItem } from '../../src/webview/report/messages';
-import { ariaSort, DEFAULT_SORT, matchesSearch, nextSort, restoreSort, sortIndicator, sortItems, sortTitle, type SortKey } from '../../src/webview/report/sort';
+import { ariaSort, DEFAULT_SORT, matchesSearch, nextSort, wrapPieces, restoreSort, sortIndicator, sortItems, sortTitle, type SortKey } from '../../src/webview/report/sort';
 
 const item = (i: number, source: string, line: number, text: string, score = 0.5): ReportItem => ({ i, source, line, text, label: 'neutral', score });
 // in file order (as the report lists them): b.csv before a.txt is not alphabetical, so sorting shows
@@ -81,5 +81,22 @@ describe('report view: search', () => {
     assert.ok(!matchesSearch(item('I lost a note'), 'notes / 笔记'));
     assert.ok(matchesSearch(item('cannot log in'), 'Login', themes));
     assert.ok(!matchesSearch(item('cannot log in'), 'logi', themes), 'only a theme name expands');
+  });
+});
+
+describe('report view: long unbroken text', () => {
+  it('a URL or hash gets break points (joined with <wbr>) so it wraps in a narrow table; ordinary words stay whole', () => {
+    const url = 'See https://example.com/a/very/long/path/that/has/no/spaces/at/all/index.html?query=1234567890 for details';
+    const pieces = wrapPieces(url);
+    assert.equal(pieces.join(''), url, 'nothing is lost or added');
+    assert.ok(pieces.length > 5);
+    // no piece holds an unbroken run longer than 24 characters
+    for (const p of pieces) for (const run of p.split(/\s+/)) assert.ok(run.length <= 24, run);
+    const hash = wrapPieces('id 0123456789abcdef0123456789abcdef0123 ok');
+    assert.equal(hash.join(''), 'id 0123456789abcdef0123456789abcdef0123 ok');
+    assert.ok(hash.every((p) => p.split(/\s+/).every((r) => r.length <= 23)), JSON.stringify(hash));
+    assert.deepEqual(wrapPieces('Nice clean design, easy to use.'), ['Nice clean design, easy to use.']);
+    assert.deepEqual(wrapPieces('internationalization'), ['internationalization']);
+    assert.deepEqual(wrapPieces(''), ['']);
   });
 });

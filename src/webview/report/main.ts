@@ -3,7 +3,7 @@
 import './report.css';
 import { createMessenger } from '../shared/webviewApi';
 import { hostToWebviewValidators, SENTIMENTS, type HostToWebview, type ReportItem, type ReportModel, type Sentiment, type WebviewToHost } from './messages';
-import { ariaSort, DEFAULT_SORT, nextSort, searchMatcher, restoreSort, sortIndicator, sortItems, sortTitle, type SortKey, type SortState } from './sort';
+import { ariaSort, DEFAULT_SORT, nextSort, searchMatcher, wrapPieces, restoreSort, sortIndicator, sortItems, sortTitle, type SortKey, type SortState } from './sort';
 
 interface ViewState extends SortState {
   filter: Sentiment | 'all';
@@ -355,19 +355,27 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
  * The text, with the words that drove the label marked (for it: underlined in the label's colour;
  * against it: dotted), and the drivers in the cell's tooltip. Plain text nodes only.
  */
+/** Plain text, with <wbr> inside long unbroken runs (URLs) so they wrap in a narrow table (wrapPieces). */
+function appendText(parent: HTMLElement, text: string): void {
+  wrapPieces(text).forEach((piece, i) => {
+    if (i) parent.append(document.createElement('wbr'));
+    parent.append(document.createTextNode(piece));
+  });
+}
+
 function textCell(it: ReportItem): HTMLTableCellElement {
   const td = el('td', 'text');
   const spans = (it.drivers ?? []).filter((d) => Number.isInteger(d.start) && Number.isInteger(d.end) && d.start >= 0 && d.end <= it.text.length && d.end > d.start).sort((a, b) => a.start - b.start);
   let at = 0;
   for (const d of spans) {
     if (d.start < at) continue;
-    if (d.start > at) td.append(document.createTextNode(it.text.slice(at, d.start)));
+    if (d.start > at) appendText(td, it.text.slice(at, d.start));
     const m = el('mark', d.weight > 0 ? `driver for-${it.label}` : 'driver against', it.text.slice(d.start, d.end));
     m.title = `${d.weight > 0 ? 'drove' : 'argued against'} "${it.label}": ${d.weight > 0 ? '+' : '−'}${Math.abs(d.weight * 100).toFixed(0)} points`;
     td.append(m);
     at = d.end;
   }
-  if (at < it.text.length) td.append(document.createTextNode(it.text.slice(at)));
+  if (at < it.text.length) appendText(td, it.text.slice(at));
   if (spans.length) {
     const pro = spans.filter((d) => d.weight > 0).sort((a, b) => b.weight - a.weight).map((d) => `“${it.text.slice(d.start, d.end)}”`);
     td.title = pro.length ? `Driven by ${pro.join(', ')} (occlusion over the model)` : '';

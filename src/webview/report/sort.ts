@@ -84,3 +84,31 @@ export function searchMatcher(query: string, themes: readonly { term: string; va
 export function matchesSearch(item: Pick<ReportItem, 'text' | 'source'>, query: string, themes: readonly { term: string; variants?: string[] }[] = []): boolean {
   return searchMatcher(query, themes)(item);
 }
+
+/**
+ * A text cut where a line may break inside a long unbroken run (a URL, a hash, a file path), so the table's text column
+ * does not widen past a narrow sidebar: pieces to join with <wbr>. Runs of up to 24 characters stay whole; longer ones
+ * break after / . ? & = - _ or, failing those, every 20 characters. Ordinary words are never cut.
+ */
+export function wrapPieces(text: string): string[] {
+  const out: string[] = [];
+  let pending = '';
+  for (const part of text.split(/(\s+)/)) {
+    if (part.length <= 24 || /^\s+$/.test(part)) {
+      pending += part;
+      continue;
+    }
+    let piece = '';
+    for (const ch of part) {
+      piece += ch;
+      if ((/[/.?&=\-_]/.test(ch) && piece.length >= 4) || piece.length >= 20) {
+        out.push(pending + piece);
+        pending = '';
+        piece = '';
+      }
+    }
+    pending += piece;
+  }
+  if (pending || !out.length) out.push(pending);
+  return out;
+}
