@@ -28,9 +28,14 @@ function mdText(s: string): string {
   return cell(s).replace(/([*_`\[\]<>!])/g, '\\$1');
 }
 
+/** Markdown's emphasis, code, link and HTML characters escaped (quotes from feedback are shown as written). */
+function escapeQuote(s: string): string {
+  return s.replace(/([*_`\[\]<>])/g, '\\$1');
+}
+
 function quote(s: string, n = 240): string {
   const t = s.replace(/\s+/g, ' ').trim();
-  return (t.length > n ? `${t.slice(0, n - 1)}…` : t).replace(/([*_`\[\]<>])/g, '\\$1');
+  return escapeQuote(t.length > n ? `${t.slice(0, n - 1)}…` : t);
 }
 
 /**
@@ -70,7 +75,7 @@ export function themeQuote(s: string, phrase: string, n = 240): string {
   const space = t.indexOf(' ', start);
   if (start > 0 && space >= 0 && space < m.at) start = space + 1;
   const body = t.slice(start, start + n - 2);
-  return `…${body}${start + body.length < t.length ? '…' : ''}`.replace(/([*_`\[\]<>])/g, '\\$1');
+  return escapeQuote(`…${body}${start + body.length < t.length ? '…' : ''}`);
 }
 
 /** " · driven by “slow”, “loses”": the (up to 3) words that pushed the item towards its label. */

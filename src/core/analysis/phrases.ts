@@ -372,7 +372,7 @@ export function zhWords(run: string): string[] {
       flush();
       // a negation with its verb when the lexicon knows the pair (没有, 不会, 不能), else the character alone
       const pair = chars[i] + (chars[i + 1] ?? '');
-      if ((chars[i] === '不' || chars[i] === '没') && pair.length === 2 && (lexicon ??= zhLexicon()).has(pair)) (out.push(pair), i++);
+      if ((chars[i] === '不' || chars[i] === '没') && pair.length === 2 && zhLexicon().has(pair)) (out.push(pair), i++);
       else out.push(chars[i]);
       continue;
     }
@@ -384,14 +384,15 @@ export function zhWords(run: string): string[] {
 
 /**
  * Words of software feedback that the review corpora behind zh-lexicon.ts (shopping, food delivery) rarely use, so
- * statistics did not find them: kept whole when Chinese feedback is cut into words.
+ * statistics did not find them: kept whole when Chinese feedback is cut into words (with the English-Chinese table's
+ * words, ZH_EN_THEMES).
  */
-const ZH_APP_WORDS = `导入 导出 笔记 离线 同步 登录 登陆 账号 账户 验证码 闪退 崩溃 卡死 搜索 会员 续费 订阅 退款 广告 升级 耗电 电量 字体 模板
-  通知 分享 共享 界面 小组件 语音 手写 协作 文件夹 隐私 电脑版 桌面 开会 设置 插件 云端 备份 恢复 数据 文件 附件 截图 下载 上传
-  安装 卸载 注册 密码 付费 免费 版本 兼容 适配 夜间 深色 模式 编辑器 快捷键 标签 日历 提醒 待办 白屏 黑屏 加载 刷新 推送 弹窗`;
+const ZH_APP_WORDS = `验证码 卡死 续费 耗电 共享 桌面 开会 设置 插件 云端 恢复 数据 文件 附件 下载 上传 安装 卸载 注册 付费 免费 版本 兼容
+  适配 夜间 深色 模式 编辑器 快捷键 待办 白屏 黑屏 加载 刷新 推送 弹窗 分享`;
 let lexicon: Set<string> | undefined;
+/** The segmentation's words: the learned lexicon, the software words and the table's product words (built once). */
 function zhLexicon(): Set<string> {
-  return new Set([...ZH_LEXICON.split(' '), ...ZH_APP_WORDS.split(/\s+/)]);
+  return (lexicon ??= new Set([...ZH_LEXICON.split(' '), ...ZH_APP_WORDS.split(/\s+/), ...Object.keys(ZH_EN_THEMES)]));
 }
 /** Costs of a piece in the segmentation: a known word, one character, an unknown pair or triple (pairs first). */
 const COST_WORD = 1, COST_CHAR = 1.5, COST_PAIR = 2, COST_TRIPLE = 2.9;
@@ -401,7 +402,7 @@ const COST_WORD = 1, COST_CHAR = 1.5, COST_PAIR = 2, COST_TRIPLE = 2.9;
  * characters): lexicon words first; where it knows none, pairs and, for an odd length, one triple.
  */
 function segmentZh(seg: readonly string[]): string[] {
-  lexicon ??= zhLexicon();
+  const dict = zhLexicon();
   const n = seg.length;
   if (n <= 1) return n ? [seg[0]] : [];
   const best = new Float64Array(n + 1).fill(Infinity);
@@ -410,7 +411,7 @@ function segmentZh(seg: readonly string[]): string[] {
   for (let i = 1; i <= n; i++) {
     for (let len = 1; len <= 4 && len <= i; len++) {
       const piece = len === 1 ? seg[i - 1] : seg.slice(i - len, i).join('');
-      const cost = len === 1 ? COST_CHAR : lexicon.has(piece) ? COST_WORD : len === 2 ? COST_PAIR : len === 3 ? COST_TRIPLE : Infinity;
+      const cost = len === 1 ? COST_CHAR : dict.has(piece) ? COST_WORD : len === 2 ? COST_PAIR : len === 3 ? COST_TRIPLE : Infinity;
       if (best[i - len] + cost < best[i]) (best[i] = best[i - len] + cost), (from[i] = i - len);
     }
   }

@@ -6,7 +6,7 @@
 //   distinguishes nothing: the product's own name, "app");
 // - variants are one theme: "log in" / "log-in" / "login", plurals and possessives (folded keys), and common
 //   product words across English and Chinese ("login" / 登录, phrases.ts ZH_EN_THEMES);
-// - an English word used mostly as a verb ("to watch it", "I read") is an activity, not a theme;
+// - an English word used mostly as a verb ("I watch", "you'll read") is an activity, not a theme;
 // - Chinese n-grams must be words: accessor variety (distinct characters or boundaries on each side)
 //   of at least 2, and no single neighbour on one side in 75% of the occurrences ("深色模" is always
 //   followed by "式");
@@ -38,13 +38,12 @@ const clauseTerms = new WeakMap<ThemeSampleItem, { keys: Set<string>; label: Sen
 /**
  * The sentiment an item gives a theme: the label of the clause(s) that mention it when the item is contrastive and
  * they agree ("shipping" is praised in "fast shipping but the strap broke", "strap" criticized), else the item's label.
- * `key` is the theme's key or all its variants' ("login", "log in", 登录): a clause names the theme by any of them.
+ * `keys` are the theme's variants ("login", "log in", 登录): a clause names the theme by any of them.
  */
-export function themeLabel(item: ThemeSampleItem, key: string | readonly string[]): SentimentLabel {
+export function themeLabel(item: ThemeSampleItem, keys: readonly string[]): SentimentLabel {
   if (!item.clauses?.length) return item.label;
   let cl = clauseTerms.get(item);
   if (!cl) clauseTerms.set(item, (cl = item.clauses.map((c) => ({ keys: new Set(extractTerms(c.text).map((t) => t.key)), label: c.label }))));
-  const keys = typeof key === 'string' ? [key] : key;
   let found: SentimentLabel | undefined;
   for (const c of cl) {
     if (!keys.some((k) => c.keys.has(k))) continue;
@@ -234,7 +233,7 @@ export async function computeThemes(
     }
   }
 
-  // 3b. An English word the sample mostly uses as a verb ("to watch it", "I read", "you'll see") names an activity,
+  // 3b. An English word the sample mostly uses as a verb ("I watch", "you'll read", "will see") names an activity,
   // not a topic: no theme alone (its phrases stay candidates). "can't sync" counts as neither (see WordUse).
   // In a group with Chinese variants ("sync" / 同步) only the English variants go, whichever language is more
   // frequent: the Chinese items stay a theme, as in aspects.
@@ -365,7 +364,6 @@ export async function computeThemes(
   return themes;
 }
 
-/** The most frequent written form of the most frequent variant. */
 /** The most frequent written form of a key ("Toshiba", "PC"), else the key. */
 function surfaceOf(key: string, surfaces: Map<string, Map<string, number>>): string {
   const forms = surfaces.get(key);
@@ -390,10 +388,10 @@ function displayForm(c: Candidate, df: Map<string, number>, surfaces: Map<string
 
 /**
  * Two quotes: the clearest of the theme's dominant sentiment, then the clearest of the other polarity (or the next
- * best). With `key`, each quote's sentiment is what it says about the theme (themeLabel: the clause that mentions it).
+ * best). With `keys`, each quote's sentiment is what it says about the theme (themeLabel: the clause that mentions it).
  */
-export function pickQuotes(items: readonly ThemeSampleItem[], c: LabelCounts, key?: string | readonly string[]): Theme['quotes'] {
-  const members = key ? items.map((m) => (m.clauses?.length ? { ...m, label: themeLabel(m, key) } : m)) : items;
+export function pickQuotes(items: readonly ThemeSampleItem[], c: LabelCounts, keys?: readonly string[]): Theme['quotes'] {
+  const members = keys ? items.map((m) => (m.clauses?.length ? { ...m, label: themeLabel(m, keys) } : m)) : items;
   const dominant: SentimentLabel = dominantOf(c);
   // Confident and readable: short texts win ties, very short or very long ones are used only when nothing else is there.
   const rank = (a: ThemeSampleItem, b: ThemeSampleItem) => b.score - a.score || a.text.length - b.text.length || a.line - b.line;

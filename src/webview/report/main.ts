@@ -3,7 +3,7 @@
 import './report.css';
 import { createMessenger } from '../shared/webviewApi';
 import { hostToWebviewValidators, SENTIMENTS, type HostToWebview, type ReportItem, type ReportModel, type Sentiment, type WebviewToHost } from './messages';
-import { ariaSort, DEFAULT_SORT, nextSort, searchMatcher, wrapPieces, restoreSort, sortIndicator, sortItems, sortTitle, type SortKey, type SortState } from './sort';
+import { ariaSort, DEFAULT_SORT, nextSort, restoreSort, searchMatcher, sortIndicator, sortItems, sortTitle, wrapPieces, type SortKey, type SortState } from './sort';
 
 interface ViewState extends SortState {
   filter: Sentiment | 'all';
@@ -351,10 +351,6 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
   host.replaceChildren(...parts);
 }
 
-/**
- * The text, with the words that drove the label marked (for it: underlined in the label's colour;
- * against it: dotted), and the drivers in the cell's tooltip. Plain text nodes only.
- */
 /** Plain text, with <wbr> inside long unbroken runs (URLs) so they wrap in a narrow table (wrapPieces). */
 function appendText(parent: HTMLElement, text: string): void {
   wrapPieces(text).forEach((piece, i) => {
@@ -363,6 +359,10 @@ function appendText(parent: HTMLElement, text: string): void {
   });
 }
 
+/**
+ * The text, with the words that drove the label marked (for it: underlined in the label's colour;
+ * against it: dotted), and the drivers in the cell's tooltip. Plain text nodes (and <wbr>) only.
+ */
 function textCell(it: ReportItem): HTMLTableCellElement {
   const td = el('td', 'text');
   const spans = (it.drivers ?? []).filter((d) => Number.isInteger(d.start) && Number.isInteger(d.end) && d.start >= 0 && d.end <= it.text.length && d.end > d.start).sort((a, b) => a.start - b.start);
