@@ -70,6 +70,22 @@ describe('analysis: dates', () => {
     assert.match(renderMarkdown(r), /date column created\\_at found, but its values could not be read as dates/);
   });
 
+  it('"N/A" and "-" in a date column are missing dates, not a reason to drop the column; an unreadable column quotes a value it could not read', async () => {
+    // a quarter of the rows say N/A (or "-"): the other rows still make the trend
+    const rows = ['submitted,comment'];
+    for (let i = 0; i < 40; i++) rows.push(`${i % 4 === 0 ? (i % 8 ? 'N/A' : '-') : `2024-03-${pad((i % 28) + 1)} 10:00`},the app is good number ${i}`);
+    const r = await analyze(write('na.csv', rows.join('\n')));
+    assert.ok(r.time, r.warnings.join('; '));
+    assert.equal(r.time!.undated, 10);
+    assert.equal(r.time!.buckets.reduce((a, b) => a + b.total, 0), 30);
+    // a column that really is half unreadable: the example is one of the unreadable values, with the share
+    const half = ['created,comment'];
+    for (let i = 0; i < 10; i++) half.push(`${i % 2 ? 'yesterday' : `2024-01-${pad(i + 1)}`},good ${i}`);
+    const h = await analyze(write('half.csv', half.join('\n')));
+    assert.equal(h.time, undefined);
+    assert.ok(h.warnings.some((w) => /date column created found, but 50% of its values could not be read as dates \(e\.g\. "yesterday"\)/.test(w)), h.warnings.join('; '));
+  });
+
   it('a very long span does not crash: year buckets, placeholder dates counted as undated', async () => {
     const rows = ['date,comment'];
     for (let i = 0; i < 39; i++) rows.push(`2024-${pad((i % 12) + 1)}-${pad((i % 27) + 1)},good item ${i}`);

@@ -38,6 +38,16 @@ describe('analysis: rating scales', () => {
     assert.match(md, /Ratings map to expected sentiment: 0–5 stars \(0–2 negative, 3 neutral, 4–5 positive\)\. The text agrees with the rating for 100% of 31 rated items\./);
   });
 
+  it('a rating column with "N/A" in some rows is still the rating column (those rows unrated), not a category', async () => {
+    const rows = ['rating,review'];
+    for (let i = 0; i < 7; i++) rows.push(`5,${GOOD}`, `1,${BAD}`, `N/A,${GOOD}`);
+    const r = await analyze([write('na.csv', rows.join('\n'))]);
+    assert.equal(r.rating?.column, 'rating', JSON.stringify(r.categories.map((c) => c.column)));
+    assert.equal(r.rating!.rated, 14);
+    assert.equal(r.rating!.agreement, 1);
+    assert.ok(!r.categories.some((c) => c.column === 'rating'));
+  });
+
   it('an NPS column uses detractors / passives / promoters', async () => {
     const rows = ['nps,comment'];
     for (let i = 0; i < 5; i++) rows.push(`9,${GOOD}`, `8,${MEH}`, `3,${BAD}`, `0,${BAD}`, `10,${GOOD}`);

@@ -681,7 +681,10 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         const dateNote = plainNote && noteFile ? `${noteFile}: ${plainNote}` : plainNote;
         if (dateNote && !dateNotes.includes(dateNote)) dateNotes.push(dateNote);
         if (!dateCol && t?.unreadableDateColumn && !isText(t.unreadableDateColumn)) {
-          const w = `${f.file}: date column ${t.unreadableDateColumn} found, but its values could not be read as dates (e.g. ${JSON.stringify(t.columns.find((c) => c.name === t.unreadableDateColumn)?.examples[0] ?? '')}); no sentiment over time`;
+          // the example is a value that was not read (not a date that was): what to fix in the export
+          const col = t.columns.find((c) => c.name === t.unreadableDateColumn);
+          const some = col && col.dateRatio > 0 ? `${Math.round((1 - col.dateRatio) * 100)}% of its values` : 'its values';
+          const w = `${f.file}: date column ${t.unreadableDateColumn} found, but ${some} could not be read as dates (e.g. ${JSON.stringify(col?.notADate ?? col?.examples[0] ?? '')}); no sentiment over time`;
           warnings.push(w);
           log('warn', w);
         }

@@ -26,6 +26,8 @@ export interface ColumnInfo {
   dateFormat?: DateFormat;
   /** A rating-named column whose values are ratings written out ("4/5", "★★★★", "Very satisfied"): their range. */
   writtenRatings?: { ratio: number; min: number; max: number };
+  /** A value (not a missing-value marker) that could not be read as a date, when the column also has dates. */
+  notADate?: string;
 }
 
 export interface ColumnRoles {
@@ -91,6 +93,15 @@ export function isNumeric(v: string): boolean {
 
 export { parseDate } from './dates';
 
+/**
+ * What exports write for "no value" ("N/A", "null", "-", "unknown"): not a value of the column, so a date or
+ * rating column with such cells in some rows is still a date or rating column (the rows are undated or unrated).
+ */
+const MISSING_VALUE = /^(?:n\/?a|#n\/a|none|null|nil|nan|unknown|missing|not available|not applicable|not provided|[-–—?]+)$/i;
+export function isMissingValue(v: string): boolean {
+  return MISSING_VALUE.test(v.trim());
+}
+
 const URL_OR_EMAIL = /^(?:(?:https?|ftp):\/\/\S+|www\.\S+|[^\s@,;]+@[^\s@,;]+\.[a-z]{2,})$/i;
 const JSON_VALUE = /^(?:\{\s*"[\s\S]*\}|\[\s*[\[{"][\s\S]*\])$/;
 
@@ -118,11 +129,14 @@ export function inferColumns(names: string[], rows: string[][]): ColumnInfo[] {
     const distinctSet = new Set(values);
     const distinct = distinctSet.size;
     const avgLength = nonEmpty ? values.reduce((a, v) => a + [...v].length, 0) / nonEmpty : 0;
-    const numericRatio = nonEmpty ? values.filter(isNumeric).length / nonEmpty : 0;
-    const dateFormat = profileDates(values, isStrongDateName(name));
-    const dateRatio = nonEmpty ? values.filter((v) => parseDate(v, dateFormat) !== undefined).length / nonEmpty : 0;
+    // numbers, dates and ratings are counted among the cells that hold a value ("N/A", "-" hold none)
+    const valued = values.filter((v) => !isMissingValue(v));
+    const numericRatio = valued.length ? valued.filter(isNumeric).length / valued.length : 0;
+    const dateFormat = profileDates(valued, isStrongDateName(name));
+    const notDates = valued.filter((v) => parseDate(v, dateFormat) === undefined);
+    const dateRatio = valued.length ? 1 - notDates.length / valued.length : 0;
     let numMin = NaN, numMax = NaN;
-    for (const v of values) {
+    for (const v of valued) {
       if (!isNumeric(v)) continue;
       const n = Number(v.replace(/%$/, '').replace(/,(?=\d{3}\b)/g, '').replace(',', '.'));
       if (!Number.isFinite(n)) continue;
@@ -145,10 +159,11 @@ export function inferColumns(names: string[], rows: string[][]): ColumnInfo[] {
     else kind = avgLength >= 8 ? 'text' : 'category';
     const info: ColumnInfo = { name, index, kind, avgLength, nonEmpty, distinct, numericRatio, dateRatio, examples: [...distinctSet].slice(0, 3), numMin, numMax };
     if (RATING_HINTS.test(name) && numericRatio < 0.8 && nonEmpty) {
-      const read = values.map(parseRating).filter((n): n is number => n !== undefined);
-      if (read.length) info.writtenRatings = { ratio: read.length / nonEmpty, min: Math.min(...read), max: Math.max(...read) };
+      const read = valued.map(parseRating).filter((n): n is number => n !== undefined);
+      if (read.length) info.writtenRatings = { ratio: read.length / valued.length, min: Math.min(...read), max: Math.max(...read) };
     }
     if (kind === 'date' && dateFormat) info.dateFormat = dateFormat;
+    if (notDates.length && notDates.length < valued.length) info.notADate = notDates[0];
     // A hint counts in a name, not in a survey's question ("How satisfied are you with Notes?" holds no notes), nor over ids.
     if (hasTextNameHint(name) && headerLike(name) && kind !== 'id' && numericRatio < 0.5 && dateRatio < 0.5 && letters >= 0.5 && !urlish) info.textHint = 'name';
     else if (kind === 'text') info.textHint = 'content';
