@@ -22,10 +22,10 @@ export const ANALYZE_USAGE = `usage: product-forge analyze <file-or-folder…> [
                            comma-separated, are joined per row (e.g. --column title,review)
   --format md|csv|jsonl|json   output format (default: --out's extension when it is one of these, else md:
                            the Markdown report)
-  --out, -o FILE           write the output to FILE (atomically; an existing file needs --force)
+  --out, -o FILE           write the output to FILE (atomically; an existing file needs --force); - is stdout
   --force, -f              allow --out to replace an existing file
   --report-dir DIR         write a report folder (report.md, results.csv, summary.json, chart) under DIR;
-                           then stdout gets the output only when --format is given
+                           then stdout gets the output only when --format or --out - is given
   --device auto|cpu|gpu    where the model runs (default auto)
   --model ID|DIR           sentiment model id or folder (default ${DEFAULT_SENTIMENT_MODEL}), or a
                            classifier saved by \`train --save\` that reads one text column and predicts
@@ -172,14 +172,16 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     }
     quiet = args.flags.has('quiet');
     // Without --format, an --out file's extension picks it (results.csv, items.jsonl, summary.json, report.md).
-    const outExt = path.extname(stringFlag(args, 'out') ?? '').slice(1).toLowerCase();
+    // `--out -` is stdout, as in predict and generate (not a file named "-")
+    const toStdout = stringFlag(args, 'out') === '-';
+    const out = toStdout ? undefined : stringFlag(args, 'out');
+    const outExt = path.extname(out ?? '').slice(1).toLowerCase();
     const format = choice<OutputFormat>(args, 'format', OUTPUT_FORMATS, (OUTPUT_FORMATS as readonly string[]).includes(outExt) ? (outExt as OutputFormat) : 'md');
     if (outExt && !args.flags.has('format') && !(OUTPUT_FORMATS as readonly string[]).includes(outExt)) {
       throw new UserError(`--out ${stringFlag(args, 'out')}: .${outExt} is not an output format; name the file .md, .csv, .jsonl or .json, or give --format`);
     }
     const device = choice<DeviceSetting>(args, 'device', ['auto', 'cpu', 'gpu'], 'auto');
     const lowConfidence = numberFlag(args, 'low-confidence', 0.6, 0, 1);
-    const out = stringFlag(args, 'out');
     const force = args.flags.has('force');
     const reportDir = stringFlag(args, 'report-dir');
     const column = stringFlag(args, 'column');
@@ -257,7 +259,7 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     if (out) {
       await writeOutputFile(result, format, out, { overwrite: force, signal, markdown: { relativeTo: path.dirname(path.resolve(out)) } });
       log('info', `${format} written to ${out}`);
-    } else if (!reportDir || args.flags.has('format')) {
+    } else if (!reportDir || args.flags.has('format') || toStdout) {
       for await (const chunk of outputChunks(result, format, { signal })) await write(stdout, chunk);
       if (format === 'md') await write(stdout, '\n');
     }

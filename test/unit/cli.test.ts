@@ -80,6 +80,27 @@ describe('cli: analyze arguments and errors', () => {
     assert.equal(q.stderr, '');
   });
 
+  it('--out - writes to stdout (as predict and generate do), never a file named "-"', async () => {
+    const f = write('f.txt', 'great app\nit crashes\n');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const r = await cli([f, '--out', '-', '--format', 'jsonl', '-q']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(r.stdout.trim().split('\n').map((l) => JSON.parse(l).text), ['great app', 'it crashes']);
+      const md = await cli([f, '-o', '-', '-q']);
+      assert.equal(md.code, 0, md.stderr);
+      assert.match(md.stdout, /^# Feedback analysis/);
+      // with a report folder too, `--out -` still asks for stdout
+      const rep = await cli([f, '--out', '-', '--report-dir', path.join(dir, 'reports'), '-q']);
+      assert.equal(rep.code, 0, rep.stderr);
+      assert.match(rep.stdout, /^# Feedback analysis/);
+      assert.ok(!fs.existsSync(path.join(dir, '-')), 'no file named "-"');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('--format jsonl to stdout; --out writes atomically and refuses an existing file without --force', async () => {
     const f = write('f.txt', 'great app\nit crashes\n');
     const r = await cli([f, '--format', 'jsonl', '-q']);
