@@ -9,6 +9,11 @@ export interface Brief {
   summary: string;
   /** Section text by canonical key (see SECTION_KEYS). */
   sections: Record<string, string>;
+  /**
+   * What the brief is about: its text without headings, section labels and the non-goals (what is out of scope is no
+   * topic of the document: evidence about it is not "related to the brief").
+   */
+  about: string;
 }
 
 const SECTION_KEYS: [string, RegExp][] = [
@@ -68,6 +73,7 @@ export function parseBrief(text: string): Brief {
   const sections: Record<string, string[]> = {};
   let current: string | undefined;
   const body: string[] = [];
+  const about: string[] = [];
   for (const line of lines) {
     const h = /^#{1,6}\s+(.*)$/.exec(line);
     const label =
@@ -86,8 +92,10 @@ export function parseBrief(text: string): Brief {
     if (label && keyOf(label[1], false)) {
       current = keyOf(label[1], false)!;
       if (label[2].trim()) (sections[current] ??= []).push(label[2].trim());
+      if (current !== 'nonGoals') about.push(label[2]);
       continue;
     }
+    if (current !== 'nonGoals') about.push(line);
     if (current) (sections[current] ??= []).push(line);
     else body.push(line);
   }
@@ -102,7 +110,7 @@ export function parseBrief(text: string): Brief {
     const t = v.join('\n').trim();
     if (t) out[k] = t;
   }
-  return { title, text: clean, summary, sections: out };
+  return { title, text: clean, summary, sections: out, about: about.join('\n').trim() };
 }
 
 /** Bullet items of a section (lines starting with -, *, 1.) or its sentences/lines when it has none. */

@@ -48,13 +48,9 @@ class Ctx {
   readonly verifier: EvidenceVerifier;
   /** What the brief is about: its topic words, and which themes and items share them. */
   readonly focus: BriefFocus;
-  constructor(readonly input: GenerateDocInput, readonly ins: Insights) {
+  constructor(readonly input: GenerateDocInput, readonly ins: Insights, focus: BriefFocus) {
     this.verifier = new EvidenceVerifier(input.evidence.items, input.linkBase);
-    // the body's topic words when it has a few (a title's head noun, "mode" in "Offline mode", matches "dark mode"), else the title's too
-    const b = input.brief;
-    const body = b.text.split('\n').filter((l) => l.replace(/^#+\s*/, '').trim() !== b.title).join('\n');
-    const inBody = briefFocus(body);
-    this.focus = inBody.terms.length >= 2 ? inBody : briefFocus(`${b.title}\n${b.text}`);
+    this.focus = focus;
   }
   use(it: EvidenceItem): EvidenceItem {
     if (!this.seen.has(it.id)) {
@@ -82,8 +78,9 @@ const N = (ins: Insights) => ins.total;
 export async function* generateDocument(input: GenerateDocInput): AsyncGenerator<string> {
   const opts = input.options ?? {};
   throwIfAborted(input.signal);
-  const ins = computeInsights(input.evidence, { withPersonas: input.kind !== 'copy', personas: opts.count ?? 'auto', seed: opts.seed ?? 42 });
-  const ctx = new Ctx(input, ins);
+  const focus = focusOf(input.brief);
+  const ins = computeInsights(input.evidence, { withPersonas: input.kind !== 'copy', personas: opts.count ?? 'auto', seed: opts.seed ?? 42, aboutBrief: focus.central });
+  const ctx = new Ctx(input, ins, focus);
   yield header(ctx);
   try {
     if (input.kind === 'prd') yield* prd(ctx);
@@ -103,6 +100,18 @@ export async function* generateDocument(input: GenerateDocInput): AsyncGenerator
     throw e;
   }
   yield appendix(ctx);
+}
+
+/**
+ * What the brief is about: the topic words of its body when it has a few (a title's head noun, "mode" in "Offline
+ * mode", matches "dark mode"), else the title's too. Headings, section labels and the non-goals are not its topic
+ * ("Non-goals: calendar integration" makes calendar feedback no evidence for the brief).
+ */
+export function focusOf(b: Brief): BriefFocus {
+  const about = b.about ?? b.text;
+  const body = about.split('\n').filter((l) => l.replace(/^#+\s*/, '').trim() !== b.title).join('\n');
+  const inBody = briefFocus(body, b.title);
+  return inBody.terms.length >= 2 ? inBody : briefFocus(`${b.title}\n${about}`, b.title);
 }
 
 function header(ctx: Ctx): string {
@@ -142,9 +151,17 @@ function evidenceBlock(items: EvidenceItem[], limit = 12): string {
     .join('\n');
 }
 
-function figuresBlock(ins: Insights): string {
+function figuresBlock(ctx: Ctx): string {
+  const ins = ctx.ins;
   const lines = [`- Evidence items: ${ins.total}`];
-  for (const t of ins.themes.slice(0, 6)) lines.push(`- "${t.term}" is mentioned in ${t.count} of ${ins.total} items (${pct(t.count, ins.total)})`);
+  // the brief's topic first, as in the template document: the model is told what the evidence says about it
+  const { related, other } = splitByFocus(ctx, ins.themes);
+  if (ins.total && ctx.focus.terms.length) {
+    const about = ctx.input.evidence.items.filter((i) => ctx.focus.mentions(i)).length;
+    lines.push(`- Items about the brief's topic: ${about} of ${ins.total} (${pct(about, ins.total)})`);
+  }
+  const shown = [...related.slice(0, 4), ...other.slice(0, Math.max(2, 6 - Math.min(4, related.length)))];
+  for (const t of shown) lines.push(`- "${t.term}" is mentioned in ${t.count} of ${ins.total} items (${pct(t.count, ins.total)})${related.includes(t) ? " (the brief's topic)" : ''}`);
   if (ins.sentiment) lines.push(`- Sentiment (${ins.sentiment.known} items): negative ${pct(ins.sentiment.negative, ins.sentiment.known)}, neutral ${pct(ins.sentiment.neutral, ins.sentiment.known)}, positive ${pct(ins.sentiment.positive, ins.sentiment.known)}`);
   if (ins.rating) lines.push(`- Average ${ins.rating.field}: ${ins.rating.mean.toFixed(2)} of ${ins.rating.scaleMax} (${ins.rating.count} ratings)`);
   for (const f of ins.nfr.slice(0, 4)) lines.push(`- ${f.area} concerns: ${f.items.length} items (${pct(f.items.length, ins.total)})`);
@@ -158,7 +175,7 @@ async function* llmSection(ctx: Ctx, task: string, evidence: EvidenceItem[], max
   const o = ctx.input.options ?? {};
   const user = [
     `Brief:\n${ctx.input.brief.text.slice(0, 4000)}`,
-    `Figures computed from the evidence:\n${figuresBlock(ctx.ins)}`,
+    `Figures computed from the evidence:\n${figuresBlock(ctx)}`,
     evidence.length ? `Evidence (id, file:line, text):\n${evidenceBlock(evidence)}` : 'Evidence: none was provided.',
     `Task: ${task}`,
   ].join('\n\n');
@@ -200,11 +217,18 @@ function frustrationItems(ctx: Ctx): EvidenceItem[] {
 function goalItems(ctx: Ctx): EvidenceItem[] {
   return ctx.input.evidence.items.filter((i) => cues(i.text).goal);
 }
-/** Items spread over the top themes first, then the rest, for prompts. */
+/**
+ * Items for prompts: the brief's topic first (its themes, then the other items that mention it), then items spread over
+ * the other top themes, then the rest. The model sees the evidence the document is about before other feedback.
+ */
 function representative(ctx: Ctx, pool?: EvidenceItem[]): EvidenceItem[] {
   const items = pool ?? ctx.input.evidence.items;
+  const inPool = new Set(items);
   const chosen = new Map<string, EvidenceItem>();
-  for (const t of ctx.ins.themes) for (const it of t.items.slice(0, 2)) if (items.includes(it)) chosen.set(it.id, it);
+  const { related, other } = splitByFocus(ctx, ctx.ins.themes);
+  for (const t of related) for (const it of t.items.filter((i) => inPool.has(i)).slice(0, 2)) chosen.set(it.id, it);
+  for (const it of items) if (ctx.focus.mentions(it)) chosen.set(it.id, it);
+  for (const t of other) for (const it of t.items.filter((i) => inPool.has(i)).slice(0, 2)) chosen.set(it.id, it);
   for (const it of items) chosen.set(it.id, it);
   return [...chosen.values()];
 }
@@ -281,7 +305,7 @@ function prdProblem(ctx: Ctx): string {
     if (ins.sentiment) facts.push(`- Sentiment of ${ins.sentiment.known} analysed items: ${ins.sentiment.negative} negative (${pct(ins.sentiment.negative, ins.sentiment.known)}), ${ins.sentiment.neutral} neutral, ${ins.sentiment.positive} positive.`);
     if (ins.rating) facts.push(`- Average ${ins.rating.field}: ${ins.rating.mean.toFixed(2)} of ${ins.rating.scaleMax} over ${ins.rating.count} ratings; ${pct(Math.round(ins.rating.lowShare * ins.rating.count), ins.rating.count)} are low.`);
     const { related, other } = splitByFocus(ctx, themesIn(ctx, frus));
-    const line = (t: { term: string; count: number; items: EvidenceItem[] }) => `- "${t.term}" comes up in ${t.count} complaints, e.g. ${ctx.q(quoteOf(t.items[0], (s) => s.toLowerCase().includes(t.term)))}`;
+    const line = (t: { term: string; count: number; items: EvidenceItem[] }) => `- "${t.term}" comes up in ${t.count} complaint${t.count === 1 ? '' : 's'}, e.g. ${ctx.q(quoteOf(t.items[0], (s) => s.toLowerCase().includes(t.term)))}`;
     const frusThemes = [...related.slice(0, 3), ...other.slice(0, related.length ? 2 : 3)];
     out.push(`What the evidence says:\n\n${facts.join('\n')}`);
     if (related.length) out.push(`Complaints related to the brief:\n\n${related.slice(0, 3).map(line).join('\n')}`);
@@ -652,7 +676,8 @@ function templateVariant(ctx: Ctx, i: number, o: { channel: Channel; framework: 
   const praised = ctx.input.evidence.items.filter((it) => it.sentiment === 'positive' || (it.sentiment !== 'negative' && cues(it.text).motivation && !cues(it.text).frustration));
   const likes = [...praised.filter((it) => ctx.focus.mentions(it)), ...praised.filter((it) => !ctx.focus.mentions(it))];
   const like = likes.length ? quoteOf(likes[(i * 7) % likes.length], (s) => cues(s).motivation) : undefined;
-  const fig = pain ? `${pain.count} of ${ins.total} pieces of feedback mention ${pain.term}.` : '';
+  // pain.count counts the complaints that name the term (not every mention of it): said as such
+  const fig = pain ? `${pain.count} of ${ins.total} pieces of feedback complain about ${pain.term}.` : '';
   const qt = (q: Quote | undefined) => (q ? `"${q.text}"${q.text.length < q.item.text.trim().length ? '…' : ''}` : '');
   const ctas = CTAS[o.tone] ?? CTAS.friendly;
   const cta = ctas[i % ctas.length];
@@ -690,7 +715,7 @@ async function* limitedField(ctx: Ctx, task: string, limit: number, singleLine: 
   try {
     const user = [
       `Brief:\n${ctx.input.brief.text.slice(0, 3000)}`,
-      `Figures computed from the evidence:\n${figuresBlock(ctx.ins)}`,
+      `Figures computed from the evidence:\n${figuresBlock(ctx)}`,
       evidence.length ? `Evidence (id, file:line, text):\n${evidenceBlock(evidence, 8)}` : '',
       `Task: ${task} At most ${limit} characters. Output only the text itself, no label and no quotes around it.`,
     ].filter(Boolean).join('\n\n');

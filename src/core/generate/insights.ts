@@ -54,6 +54,28 @@ export interface Insights {
 
 const MAX_QUOTE = 220;
 
+/** Characters that join words rather than make them: a term after 的 or before 了 is still a word. */
+const ZH_JOINERS = new Set([...'的了是很也都就在和与及把被得地着过吗呢吧啊呀']);
+
+/** Whether a Chinese term is nearly always (>= 90% of at least 3 uses) next to the same character on one side. */
+function boundBy(term: string, items: EvidenceItem[]): boolean {
+  const left = new Map<string, number>();
+  const right = new Map<string, number>();
+  let uses = 0;
+  for (const it of items) {
+    for (let i = it.text.indexOf(term); i >= 0; i = it.text.indexOf(term, i + term.length)) {
+      uses++;
+      const l = it.text[i - 1] ?? '';
+      const r = it.text[i + term.length] ?? '';
+      if (/\p{Script=Han}/u.test(l) && !ZH_JOINERS.has(l)) left.set(l, (left.get(l) ?? 0) + 1);
+      if (/\p{Script=Han}/u.test(r) && !ZH_JOINERS.has(r)) right.set(r, (right.get(r) ?? 0) + 1);
+    }
+  }
+  if (uses < 3) return false;
+  const top = (m: Map<string, number>) => Math.max(0, ...m.values());
+  return top(left) >= 0.9 * uses || top(right) >= 0.9 * uses;
+}
+
 /** The best verbatim excerpt of `item` for a purpose: a sentence matching `pick`, else the first one. */
 export function quoteOf(item: EvidenceItem, pick?: (s: string) => boolean): Quote {
   const ss = sentences(item.text);
@@ -66,7 +88,13 @@ export function quoteOf(item: EvidenceItem, pick?: (s: string) => boolean): Quot
   return { item, text: s };
 }
 
-export function computeInsights(ev: EvidenceSet, opts: { personas?: number | 'auto'; seed?: number; withPersonas?: boolean } = {}): Insights {
+/** How many themes about the brief's topic are added beside the most mentioned ones, when those miss them. */
+const RELATED_THEMES = 5;
+
+export function computeInsights(
+  ev: EvidenceSet,
+  opts: { personas?: number | 'auto'; seed?: number; withPersonas?: boolean; aboutBrief?: (term: string) => boolean } = {},
+): Insights {
   const items = ev.items;
   const total = items.length;
   const texts = items.map((i) => i.text);
@@ -83,7 +111,16 @@ export function computeInsights(ev: EvidenceSet, opts: { personas?: number | 'au
   // "great", "customer") are left out too.
   const topical = (t: string) => isCjk(t) || extractTerms(t).length > 0;
   const counts = new Map([...df].filter(([t, arr]) => arr.length >= 2 && arr.length < Math.max(3, total * 0.9) && topical(t)).map(([t, arr]) => [t, arr.length]));
-  const themes: Theme[] = selectPhrases(counts, 2, 10)
+  const top = selectPhrases(counts, 2, 10);
+  // The brief's main topic is a theme when feedback names it, however far it is from the ten most mentioned
+  // ("reminders" in 4 of 216 items, behind "sync", "notes", "support"...): the document says what the evidence holds
+  // about it.
+  const aboutBrief = opts.aboutBrief;
+  if (aboutBrief) {
+    const about = new Map([...counts].filter(([t]) => aboutBrief(t)));
+    for (const t of selectPhrases(about, 2, RELATED_THEMES)) if (!top.includes(t)) top.push(t);
+  }
+  const themes: Theme[] = top
     .map((term) => ({ term, count: df.get(term)!.length, items: df.get(term)! }))
     .sort((a, b) => b.count - a.count || (a.term < b.term ? -1 : 1));
 
@@ -111,6 +148,29 @@ export function computeInsights(ev: EvidenceSet, opts: { personas?: number | 'au
   for (const c of itemCues) for (const k of Object.keys(cueCounts) as (keyof Cues)[]) if (c[k]) cueCounts[k]++;
 
   const out: Insights = { total, files: ev.files, themes, sentiment, rating, nfr, cueCounts, personas: [] };
+  // The rule selectPhrases applies to theme candidates, for any Chinese term: a piece of a longer term that nearly
+  // always comes with it (>= 70% of its items), or a 3-4-character join far rarer than each of its parts; and a term
+  // nearly always written after or before the same character, which the segmenter cut off ("常快" of 非常快: 非 is a
+  // negation to it).
+  let cjkKeys: string[] | undefined;
+  const isFragment = (t: string): boolean => {
+    if (!isCjk(t)) return false;
+    const its = df.get(t) ?? [];
+    const n = its.length;
+    if (!n) return false;
+    if (boundBy(t, its)) return true;
+    cjkKeys ??= [...df.keys()].filter(isCjk);
+    for (const k of cjkKeys) if (k.length > t.length && k.includes(t) && df.get(k)!.length >= 0.7 * n) return true;
+    if (t.length > 2) {
+      const parts: number[] = [];
+      for (let len = 2; len < t.length; len++) for (let i = 0; i + len <= t.length; i++) {
+        const c = df.get(t.slice(i, i + len))?.length;
+        if (c) parts.push(c);
+      }
+      if (parts.length && parts.every((c) => n < 0.5 * c)) return true;
+    }
+    return false;
+  };
   if (opts.withPersonas && total > 0) {
     const { vectors, dims, tf } = itemVectors(texts, items.map((i) => i.fields), ev.attributes);
     const seg = segment(vectors, dims, opts.personas ?? 'auto', opts.seed ?? 42);
@@ -129,8 +189,9 @@ export function computeInsights(ev: EvidenceSet, opts: { personas?: number | 'au
       };
       const members = [...g].sort((a, b) => sim(b) - sim(a) || a - b);
       const memberItems = members.map((i) => items[i]);
-      // what the segment talks about: topic words only (not "great", "never", "customer")
-      const terms = topTerms(tf, members, 40).filter(isTopicWord).slice(0, 4);
+      // what the segment talks about: topic words only (not "great", "never", "customer"), and Chinese terms that are
+      // words, not pieces of a longer one ("常快" of 非常快, "送餐速" of 送餐速度) nor joins of two
+      const terms = topTerms(tf, members, 40).filter((t) => isTopicWord(t) && !isFragment(t)).slice(0, 4);
       const attributes = ev.attributes
         .map((field) => {
           const counts = new Map<string, number>();

@@ -48,6 +48,11 @@ export interface BriefFocus {
   relates(term: string): boolean;
   /** Whether an evidence item mentions one of the brief's topic words (or a variant). */
   mentions(item: EvidenceItem): boolean;
+  /**
+   * Whether a term is about the brief's main topic: a word of its title or one it uses more than once ("reminders" in a
+   * brief on reminders, not "android" in "on iOS, Android and Web"), or its counterpart in the other language.
+   */
+  central(term: string): boolean;
 }
 
 /**
@@ -88,27 +93,41 @@ const BILINGUAL: readonly (readonly [string[], string[]])[] = [
   [['desktop'], ['电脑版', '桌面']],
 ];
 
-/** The brief's topic words (not sentiment, generic or function words) and matchers for themes and items. */
-export function briefFocus(briefText: string): BriefFocus {
+/**
+ * The brief's topic words (not sentiment, generic or function words) and matchers for themes and items. `title`, when
+ * the text does not hold it, names the main topic too (see `central`).
+ */
+export function briefFocus(briefText: string, title = ''): BriefFocus {
   const terms: string[] = [];
   const stems = new Set<string>();
   const cjk: string[] = [];
+  // how often each topic word (stem, or Chinese term) is used; a title's words count as main topic at once
+  const uses = new Map<string, number>();
+  const use = (k: string, n = 1) => uses.set(k, (uses.get(k) ?? 0) + n);
+  for (const w of words(title)) if (isTopicWord(w)) use(isCjk(w) ? w : stemKey(w), 2);
   for (const w of words(briefText)) {
     if (!isTopicWord(w)) continue;
     if (isCjk(w)) {
+      use(w);
       if (w.length === 2 && !cjk.includes(w)) cjk.push(w);
       continue;
     }
     const k = stemKey(w);
+    use(k);
     if (k.length < 3 || stems.has(k)) continue;
     stems.add(k);
     terms.push(w);
   }
+  const coreEn = new Set([...stems].filter((k) => (uses.get(k) ?? 0) >= 2));
+  const coreZh = new Set(cjk.filter((w) => (uses.get(w) ?? 0) >= 2));
+  for (const w of words(title)) if (isCjk(w) && w.length === 2 && isTopicWord(w)) coreZh.add(w);
   // The same topics in the other language (BILINGUAL); the terms shown stay the brief's own words.
   const zhSet = new Set(cjk), enStems = new Set(stems);
   for (const [en, zh] of BILINGUAL) {
     if (en.some((w) => stems.has(stemKey(w)))) for (const w of zh) zhSet.add(w);
     if (zh.some((w) => briefText.includes(w))) for (const w of en) enStems.add(stemKey(w));
+    if (en.some((w) => coreEn.has(stemKey(w)))) for (const w of zh) coreZh.add(w);
+    if (zh.some((w) => coreZh.has(w))) for (const w of en) coreEn.add(stemKey(w));
   }
   const zhTerms = [...zhSet];
   // A function word is no variant of a topic word, though the crude stem may match: "not" (notes, noted), "them"
@@ -129,5 +148,9 @@ export function briefFocus(briefText: string): BriefFocus {
     }
     return a;
   };
-  return { terms: [...terms, ...cjk], relates, mentions };
+  const central = (term: string): boolean => {
+    if (isCjk(term)) return [...coreZh].some((c) => term.includes(c));
+    return term.split(/\s+/).some((w) => !isStopWord(w) && coreEn.has(stemKey(w)));
+  };
+  return { terms: [...terms, ...cjk], relates, mentions, central };
 }
