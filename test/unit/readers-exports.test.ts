@@ -182,6 +182,20 @@ describe('readers: JSON shapes', () => {
     assert.deepEqual(r.items.map((i) => i.line), [4, 7, 10]);
   });
 
+  it('an API export with the records deeper ({"data":{"reviews":[…]}}, GraphQL nodes) is read, with the lines of its records; an id list does not win over the records', async () => {
+    const reviews = [{ body: review(0) }, { body: review(1) }, { body: review(2) }];
+    const deep = { meta: { page: 1, tags: ['x', 'y'] }, data: { total: 3, reviews } };
+    const r = await readFeedbackFile(write('deep.json', JSON.stringify(deep, null, 2)));
+    assert.deepEqual(r.items.map((i) => i.text), [review(0), review(1), review(2)]);
+    assert.deepEqual(r.items.map((i) => i.line), [12, 15, 18]);
+    assert.equal((await readFeedbackFile(write('gql.json', JSON.stringify({ data: { product: { reviews: { nodes: reviews } } } })))).items.length, 3);
+    // {"ids":[1..10], "reviews":[3 objects]}: the reviews, not ten numbers
+    const ids = await readFeedbackFile(write('ids.json', JSON.stringify({ ids: Array.from({ length: 10 }, (_, i) => i), reviews }, null, 2)));
+    assert.deepEqual(ids.items.map((i) => i.text), [review(0), review(1), review(2)]);
+    // nothing to read: the message names the fields it looked in
+    await assert.rejects(readFeedbackFile(write('none.json', JSON.stringify({ status: 'ok', count: 0 }))), /No feedback items found in .*none\.json .*"status", "count"/);
+  });
+
   it('nested objects: the text, date and rating fields inside them are found ({"content":{"body":…}})', async () => {
     const data = Array.from({ length: 8 }, (_, i) => ({ id: i, user: { name: `User ${i}`, plan: i % 2 ? 'pro' : 'free' }, content: { body: review(i), lang: 'en' }, meta: { created: `2024-01-0${i + 1}`, stars: (i % 5) + 1 }, tags: ['bug', 'ios'] }));
     const p = write('nested.json', JSON.stringify(data, null, 2));

@@ -66,13 +66,15 @@ export interface JsonRecord {
 }
 
 /**
- * Finds the start offsets of the elements of the feedback array: the top-level array, or the array
- * under `key` of a top-level object.
+ * Finds the start offsets of the elements of the feedback array: the top-level array, or the array reached from
+ * the top-level object through the object fields `keyPath` ({"data":{"reviews":[…]}} → ["data", "reviews"]).
  */
-function elementOffsets(text: string, key: string | null): number[] {
+function elementOffsets(text: string, keyPath: readonly string[]): number[] {
   const offsets: number[] = [];
   // stack of container chars; target depth is where elements live.
   const stack: string[] = [];
+  // how many of keyPath the open objects follow (the root object is level 0)
+  let onPath = 0;
   let targetDepth = -1;
   let lastKey: string | null = null;
   let expectValue = false;
@@ -93,7 +95,8 @@ function elementOffsets(text: string, key: string | null): number[] {
       let j = i + 1;
       while (j < n && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
       const str = text.slice(i + 1, j);
-      if (depth === 1 && stack[0] === '{' && !expectValue) {
+      // a key of an object on the path (only those are compared)
+      if (depth >= 1 && onPath === depth && depth <= keyPath.length && stack[depth - 1] === '{' && !expectValue) {
         try {
           lastKey = JSON.parse(`"${str}"`);
         } catch {
@@ -105,7 +108,10 @@ function elementOffsets(text: string, key: string | null): number[] {
       continue;
     }
     if (c === '[' || c === '{') {
-      if (c === '[' && targetDepth < 0 && ((key === null && depth === 0) || (key !== null && depth === 1 && lastKey === key && expectValue))) targetDepth = depth + 1;
+      // entered under the next key of the path, from an object on the path
+      const next = targetDepth < 0 && onPath === depth && (depth === 0 ? keyPath.length === 0 || c === '{' : stack[depth - 1] === '{' && expectValue && lastKey === keyPath[depth - 1]);
+      if (next && c === '[' && depth === keyPath.length) targetDepth = depth + 1;
+      else if (next && c === '{' && depth < keyPath.length) onPath = depth + 1;
       stack.push(c);
       expectValue = false;
       i++;
@@ -113,6 +119,7 @@ function elementOffsets(text: string, key: string | null): number[] {
     }
     if (c === ']' || c === '}') {
       stack.pop();
+      if (onPath > stack.length) onPath = stack.length;
       // the feedback array closed: later arrays (a wrapper's "tags": […]) hold no elements of it
       if (targetDepth >= 0 && stack.length < targetDepth) return offsets;
       i++;
@@ -139,6 +146,29 @@ function lineStarts(text: string, offsets: number[]): number[] {
   return lines;
 }
 
+/** How deep in objects an export's array of records is looked for (GraphQL's {"data":{"repository":{"issues":{"nodes":[…]}}}} is 4). */
+const MAX_WRAPPER_DEPTH = 4;
+
+/**
+ * The array of records in a wrapper object (an API export: {"reviews":[…]}, {"data":{"items":[…]}}, GraphQL's
+ * {"data":{"repository":{"issues":{"nodes":[…]}}}}): the longest array of objects, strings or rows, shallower first on a tie; an array of
+ * only numbers (ids) or an empty one only when there is nothing else.
+ */
+function feedbackArray(root: Record<string, unknown>): { path: string[]; arr: unknown[] } | undefined {
+  let best: { path: string[]; arr: unknown[]; records: boolean } | undefined;
+  const visit = (o: Record<string, unknown>, path: string[]) => {
+    for (const [k, v] of Object.entries(o)) {
+      if (Array.isArray(v)) {
+        const records = v.some((x) => typeof x === 'string' || (x !== null && typeof x === 'object'));
+        const better = !best || (records !== best.records ? records : v.length !== best.arr.length ? v.length > best.arr.length : path.length + 1 < best.path.length);
+        if (better) best = { path: [...path, k], arr: v, records };
+      } else if (v && typeof v === 'object' && path.length + 1 < MAX_WRAPPER_DEPTH) visit(v as Record<string, unknown>, [...path, k]);
+    }
+  };
+  visit(root, []);
+  return best;
+}
+
 /** Loads a whole .json file (up to `maxBytes`) and returns its feedback records with 1-based lines. */
 export async function loadJsonRecords(opened: OpenedText, source: string, maxBytes: number, signal?: AbortSignal): Promise<JsonRecord[]> {
   if (opened.bytesTotal > maxBytes) {
@@ -157,17 +187,19 @@ export async function loadJsonRecords(opened: OpenedText, source: string, maxByt
     throw new UserError(`${source} is not valid JSON (${(e as Error).message}); for one record per line use the .jsonl extension`);
   }
   let arr: unknown[];
-  let key: string | null = null;
+  let keyPath: string[] = [];
   if (Array.isArray(data)) arr = data;
   else if (data && typeof data === 'object') {
-    const entries = Object.entries(data as Record<string, unknown>).filter(([, v]) => Array.isArray(v)) as [string, unknown[]][];
-    entries.sort((a, b) => b[1].length - a[1].length);
-    if (!entries.length) throw new UserError(`No feedback items found in ${source} (expected an array of strings or objects, or an object holding one)`);
-    [key, arr] = entries[0];
+    const found = feedbackArray(data as Record<string, unknown>);
+    if (!found) {
+      const fields = Object.keys(data as object).slice(0, 8);
+      throw new UserError(`No feedback items found in ${source} (expected an array of strings or objects, or an object holding one${fields.length ? `; its fields ${fields.map((f) => JSON.stringify(f)).join(', ')} hold none` : ''})`);
+    }
+    ({ path: keyPath, arr } = found);
   } else {
     throw new UserError(`No feedback items found in ${source} (expected an array of strings or objects)`);
   }
-  const offsets = elementOffsets(text, key);
+  const offsets = elementOffsets(text, keyPath);
   const lines = offsets.length === arr.length ? lineStarts(text, offsets) : arr.map((_, i) => i + 1);
   const out: JsonRecord[] = [];
   const arrays = new ArrayRows();
