@@ -102,4 +102,24 @@ describe('grounded generation: what is the brief', () => {
     assert.doesNotMatch(md, /pieces of feedback mention battery/);
     assert.match(md, /2 of 9 pieces of feedback complain about battery\./);
   });
+
+  it('Risks count sources in the items used: an analysis\'s results cite several files; a sample is no "1255%"', async () => {
+    const prd = async (evidence: ReturnType<typeof fb>) => {
+      let out = '';
+      for await (const c of generateDocument({ kind: 'prd', brief: parseBrief(REMINDER_BRIEF), evidence, backend: 'template' })) out += c;
+      return section(out, 'Risks');
+    };
+    // one results file whose items come from three feedback files
+    const results = evidenceFromItems(['a.csv', 'b.txt', 'c.jsonl', 'a.csv'].map((source, i) => ({ source, line: i + 2, text: `Reminder ${i} fired late.` })));
+    results.files = [{ path: 'reports/run/results.csv', items: 4, kind: 'analysis' }];
+    const r1 = await prd(results);
+    assert.doesNotMatch(r1, /Single source/);
+    // a sample of 10 of 1,000 items, 8 of them from big.csv (800 of the 1,000)
+    const sample = evidenceFromItems(Array.from({ length: 10 }, (_, i) => ({ source: i < 8 ? 'big.csv' : 'small.csv', line: i + 1, text: `Reminder ${i} fired late.` })));
+    sample.files = [{ path: 'big.csv', items: 800, kind: 'feedback' }, { path: 'small.csv', items: 200, kind: 'feedback' }];
+    sample.totalItems = 1000;
+    const r2 = await prd(sample);
+    assert.match(r2, /Skewed sources: big\.csv holds 80% of the items \(in the sample\)\./);
+    assert.doesNotMatch(r2, /8000%/);
+  });
 });

@@ -494,9 +494,13 @@ function prdRisks(ctx: Ctx): string {
   if (ins.total === 0) out.push('- No evidence: the document rests on the brief alone.');
   else {
     if (ins.total < 30) out.push(`- Small sample: ${ins.total} items; shares can move a lot with a few more answers.`);
-    const biggest = [...ins.files].sort((a, b) => b.items - a.items)[0];
-    if (ins.files.length === 1) out.push(`- Single source: all evidence comes from ${biggest.path}.`);
-    else if (biggest && biggest.items > ins.total * 0.7) out.push(`- Skewed sources: ${biggest.path} holds ${pct(biggest.items, ins.total)} of the items.`);
+    // the files the items come from, counted in the items used: an analysis's results cite the files analyzed, and a
+    // sample holds fewer items than its files (a file's full count over the sample's made "1255% of the items")
+    const bySource = new Map<string, number>();
+    for (const it of ctx.input.evidence.items) bySource.set(it.source, (bySource.get(it.source) ?? 0) + 1);
+    const [biggest, n] = [...bySource].sort((a, b) => b[1] - a[1])[0];
+    if (bySource.size === 1) out.push(`- Single source: all evidence comes from ${biggest}.`);
+    else if (n > ins.total * 0.7) out.push(`- Skewed sources: ${biggest} holds ${pct(n, ins.total)} of the items${ctx.input.evidence.totalItems ? ' (in the sample)' : ''}.`);
     if (!ins.sentiment) out.push('- No sentiment analysis in the evidence: complaints are found by wording only (run Analyze Feedback and use its report).');
   }
   return out.length ? out.join('\n') : '_None identified._';
