@@ -11,6 +11,7 @@ import type { LoadedEmbedder } from '../runtime/embedder';
 import { readTable } from '../core/train/csv';
 import { profileTable } from '../core/train/infer';
 import { trainClassifier, type ModelChoice, type TrainOptions } from '../core/train/trainer';
+import { importanceLines } from '../core/train/importance';
 import { assertReplaceableClassifierDir, CLASSIFIERS_DIR, saveClassifier, savedClassifierDir } from '../core/train/artifact';
 import { parseArgs, type FlagSpec } from './args';
 import { assertOutputPath, assertWritableOutput, safeName } from '../core/fsutil';
@@ -205,6 +206,12 @@ export async function runTrain(argv: string[]): Promise<number> {
           confusion: m.confusion,
           labels: r.classifier.labels,
           fit_seconds: r.fitSeconds,
+          importance: r.importance
+            ? {
+                rows: r.importance.rows, repeats: r.importance.repeats, baseline_accuracy: r.importance.baseline, baseline_log_loss: r.importance.baselineLoss, seconds: r.importance.seconds,
+                columns: r.importance.columns.map((c) => ({ column: c.column, accuracy_drop: c.drop, sd: c.sd, log_loss_rise: c.lossRise })),
+              }
+            : null,
           model: r.classifier.network.kind,
           candidates: r.candidates,
           features: r.classifier.features,
@@ -230,6 +237,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         out.push(`${''.padEnd(w)}  ${m.perClass.map((c) => c.label.slice(0, 8).padStart(8)).join(' ')}`);
         m.confusion.forEach((row, k) => out.push(`${m.perClass[k].label.padEnd(w)}  ${row.map((v) => String(v).padStart(8)).join(' ')}`));
       }
+      if (r.importance) out.push(...importanceLines(r.importance));
       for (const wn of r.warnings) out.push(`warning: ${wn}`);
       if (saved) out.push(`saved: ${saved}`);
       process.stdout.write(out.join('\n') + '\n');

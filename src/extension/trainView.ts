@@ -16,6 +16,7 @@ import { parseToHost, type ClassifierSummary, type TableInfo, type ToView, type 
 import { modelLookup, restrictedSetting } from './config';
 import { droppedTableFile, isUriLike, TRAIN_FILE } from './args';
 import { classifierSettingValue, setAnalysisClassifier } from './analysisClassifier';
+import { points } from '../core/train/importance-format';
 
 const MAX_LISTED = 500;
 
@@ -173,7 +174,8 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
           const summary = await req.done;
           this.lastTrain = summary.trainId;
           const jobs = summary.foldJobs ? `; ${summary.foldJobs.jobs} fold job(s), ${summary.foldJobs.onHelpers} on helper threads` : '';
-          this.s.output.info(`Trained ${summary.model} on ${path.basename(this.file)}: accuracy ${(summary.metrics.accuracy * 100).toFixed(2)}% in ${((Date.now() - t0) / 1000).toFixed(1)} s${jobs}`);
+          const top = summary.importance?.columns.slice(0, 3).map((c) => `${c.column} ${points(c.drop)}`).join(', ');
+          this.s.output.info(`Trained ${summary.model} on ${path.basename(this.file)}: accuracy ${(summary.metrics.accuracy * 100).toFixed(2)}% in ${((Date.now() - t0) / 1000).toFixed(1)} s${jobs}${top ? `; column importance (accuracy points lost when shuffled): ${top}` : ''}`);
           this.post({ type: 'trained', summary });
         } catch (e) {
           this.post({ type: 'error', message: errorText(e), context: 'train' });

@@ -68,6 +68,9 @@ describe('e2e: Train view in VS Code (code-server)', function () {
   /** Opens a vscode-single-select in the view and clicks the option whose label matches `option`. */
   async function choose(selectLabel: string, option: RegExp) {
     const select = view.locator(`vscode-single-select[aria-label="${selectLabel}"]`);
+    // At the top of the view, so its list opens inside the view (a select near the view's bottom edge opens its
+    // list under the next view's header, which then takes the click).
+    await select.evaluate((e) => e.scrollIntoView({ block: 'start' }));
     await select.locator('.face').click();
     const item = select.locator('li.option', { hasText: option }).first();
     await item.waitFor({ state: 'visible', timeout: 10_000 });
@@ -193,6 +196,16 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     // the confusion matrix lists both classes
     const cells = (await view.locator('[aria-live="polite"]').filter({ has: accuracy }).locator('td').allTextContents()).map((t) => t.trim());
     assert.ok(cells.includes('yes') && cells.includes('no'), `result cells: ${cells.join(' | ')}`);
+    // what the model relies on: every feature column, largest fall first, the first one with a drawn bar
+    const importance = view.locator('[role="region"][aria-label="Column importance"]');
+    await importance.scrollIntoViewIfNeeded();
+    const columns = (await importance.locator('tbody tr td:first-child').allTextContents()).map((t) => t.trim());
+    assert.deepEqual([...columns].sort(), ['last_comment', 'monthly_spend', 'plan', 'region', 'support_tickets', 'tenure_months'], `importance rows: ${columns.join(' | ')}`);
+    const falls = (await importance.locator('tbody tr td:last-child').allTextContents()).map((t) => Number(/^(-?[\d.]+) ± /.exec(t.trim())?.[1]));
+    assert.ok(falls.every(Number.isFinite) && falls.every((f, i) => i === 0 || f <= falls[i - 1]), `importance figures: ${falls.join(', ')}`);
+    const bar = await importance.locator('tbody tr').first().locator('.bar').evaluate((e) => e.getBoundingClientRect().width);
+    assert.ok(falls[0] > 0 && bar > 10, `top column ${columns[0]}: ${falls[0]} points, bar ${bar} px`);
+    await s.screenshot('importance');
     // the live charts received epochs (the MLP candidate reports per-epoch curves)
     for (const label of ['Loss per epoch', 'Accuracy per epoch']) {
       const painted = await view.locator(`canvas[aria-label="${label}"]`).evaluate((c) => {

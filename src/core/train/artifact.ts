@@ -32,6 +32,8 @@ export interface ClassifierMetadata {
   columns: { name: string; type: string }[];
   labels: string[];
   metrics: { accuracy: number; macroF1: number; perClass: Metrics['perClass']; confusion: number[][]; rows: number };
+  /** Permutation importance of each feature column on the held-out rows (importance.ts); absent in older classifiers. */
+  importance?: { rows: number; repeats: number; columns: { column: string; accuracyDrop: number; sd: number; logLossRise: number }[] };
   trainRows: number;
   testRows: number;
   fitSeconds: number;
@@ -136,6 +138,9 @@ export async function saveClassifier(result: TrainResult, opts: SaveOptions): Pr
         confusion: result.metrics.confusion,
         rows: result.metrics.rows,
       },
+      ...(result.importance
+        ? { importance: { rows: result.importance.rows, repeats: result.importance.repeats, columns: result.importance.columns.map((x) => ({ column: x.column, accuracyDrop: x.drop, sd: x.sd, logLossRise: x.lossRise })) } }
+        : {}),
       trainRows: result.trainRows,
       testRows: result.testRows,
       fitSeconds: result.fitSeconds,

@@ -83,6 +83,23 @@ function columnWidth(c: ColumnSpec): number {
 }
 
 /**
+ * The feature-vector positions each input column fills, as [start, end) ranges, in column order (a text
+ * column read both as n-grams and as an embedding fills two ranges).
+ */
+export function columnRanges(spec: PreprocessingSpec): Map<string, [number, number][]> {
+  const out = new Map<string, [number, number][]>();
+  let o = 0;
+  for (const c of spec.columns) {
+    const w = columnWidth(c);
+    const list = out.get(c.name) ?? [];
+    list.push([o, o + w]);
+    out.set(c.name, list);
+    o += w;
+  }
+  return out;
+}
+
+/**
  * The columns a random forest may split on: every numeric, date and categorical column, and of each
  * text column only its most frequent words (word unigrams by document frequency, up to
  * `maxTermsPerText`). Word pairs and character n-grams make thousands of sparse columns that would

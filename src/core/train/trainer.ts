@@ -15,6 +15,7 @@ import { classWeights, runFoldsHere, type CvSettings, type FoldJob, type FoldRes
 import { rng, shuffleInPlace } from './sparse';
 import { argmaxRows, lossAndAccuracy, predictProba, type ModelKind, type Network } from './model';
 import { computeMetrics, metricWarnings, sortLabels, stratifiedSplit, type Metrics } from './metrics';
+import { permutationImportance, type Importance } from './importance';
 import { CancelledError, throwIfAborted, UserError } from '../types';
 
 export type ModelChoice = 'auto' | ModelKind;
@@ -58,6 +59,8 @@ export interface TrainOptions {
   /** Vectors of `embedder` from earlier trainings (the Train view keeps one per model): not computed again. */
   embeddingCache?: EmbeddingCache;
   signal?: AbortSignal;
+  /** Measure each feature column's permutation importance on the held-out rows after training (default true). */
+  importance?: boolean;
   /** Runs auto's cross-validation folds (default: one after another on this thread; the CLI and the Train
    *  view pass a pool that spreads them over the CPU cores, src/runtime/cv-pool.ts). */
   foldRunner?: FoldRunner;
@@ -94,7 +97,10 @@ export interface TrainResult {
    *  out-of-fold figures; for a network fitted once beside it, its score on the first fold. */
   candidates: { model: ModelKind; valAccuracy: number; valLoss: number }[];
   history: EpochInfo[];
+  /** Training time: preprocessing, fitting (auto's comparison included) and the evaluation on the held-out rows. */
   fitSeconds: number;
+  /** How much each feature column matters to the model (importance.ts), measured after fitSeconds; absent when switched off. */
+  importance?: Importance;
   trainRows: number;
   testRows: number;
   warnings: string[];
@@ -479,6 +485,11 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
   for (const k of yTest) testCounts[k]++;
   warnings.push(...metricWarnings(trainCounts, testCounts, enc.labels));
   const fitSeconds = (performance.now() - t0) / 1000;
+  let importance: Importance | undefined;
+  if (opts.importance !== false) {
+    opts.onStage?.('column importance');
+    importance = await permutationImportance(network, preprocessing, Xtest, yTest, K, { seed, signal });
+  }
   return {
     classifier: {
       target: opts.target,
@@ -502,6 +513,7 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     candidates,
     history,
     fitSeconds,
+    ...(importance ? { importance } : {}),
     trainRows: yTrain.length,
     testRows: yTest.length,
     warnings,

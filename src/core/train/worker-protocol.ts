@@ -5,6 +5,7 @@ import type { ModelKind } from './model';
 import type { ColumnProfile } from './infer';
 import type { Metrics } from './metrics';
 import type { TextFeatures } from './embed';
+import type { Importance } from './importance';
 import type { DeviceSetting } from '../types';
 
 export interface TrainSettings {
@@ -56,6 +57,8 @@ export interface TrainSummary {
   metrics: Metrics;
   candidates: { model: ModelKind; valAccuracy: number; valLoss: number }[];
   fitSeconds: number;
+  /** How much each feature column matters (permutation importance on the held-out rows). */
+  importance?: Importance;
   trainRows: number;
   testRows: number;
   warnings: string[];

@@ -11,6 +11,7 @@ import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { droppedFileRef, parseToView, type ClassifierSummary, type EpochInfo, type TableInfo, type ToHost, type ToView, type TrainSettings, type TrainSummary } from './protocol';
 import { areaOf, filePrompt, NO_CLASSIFIERS, StatusLines } from './status';
+import { lossText, points } from '../../core/train/importance-format';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
@@ -80,6 +81,8 @@ style.textContent = `
   .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(260px, 100%), 1fr)); gap: 8px; }
   .chartbox { position: relative; height: 160px; }
   .diag { font-weight: 700; }
+  .barbox { min-width: 60px; height: 8px; background: var(--vscode-editorWidget-background, transparent); }
+  .bar { height: 100%; background: var(--vscode-charts-blue, var(--vscode-focusBorder)); }
   [hidden] { display: none !important; }
   a { color: var(--vscode-textLink-foreground); }
   a:hover { color: var(--vscode-textLink-activeForeground); }
@@ -345,10 +348,33 @@ function renderResults(s: TrainSummary): void {
     h('div', { class: 'muted' }, `${MODEL_NAME[s.model] ?? s.model} · ${s.trainRows} training rows, ${s.testRows} test rows · ${s.fitSeconds.toFixed(1)} s${cand ? ' · ' + cand : ''}${textNote(s)}`),
     h('div', { class: 'scroll', role: 'region', 'aria-label': 'Metrics per class' }, table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)]), 1)),
     h('div', { class: 'scroll', role: 'region', 'aria-label': 'Confusion matrix' }, cm),
+    ...importanceBlock(s),
     ...s.warnings.map((w) => h('div', { class: 'warn' }, `⚠ ${w}`)),
   );
   (saveBtn as unknown as { disabled: boolean }).disabled = false;
   if (!valueOf(saveName) && info) (saveName as unknown as { value: string }).value = `${(info.file.split(/[\\/]/).pop() ?? 'model').replace(/\.[^.]+$/, '')}-${s.model}`;
+}
+
+/**
+ * What the model relies on: each feature column's permutation importance (accuracy points lost on the held-out
+ * rows when its values are shuffled), largest first, with a bar scaled to the largest.
+ */
+function importanceBlock(s: TrainSummary): Node[] {
+  const imp = s.importance;
+  if (!imp || !imp.columns.length) return [];
+  const top = Math.max(...imp.columns.map((c) => c.drop));
+  const rows = imp.columns.map((c) => {
+    const bar = h('div', { class: 'bar' });
+    // CSSOM, not a style attribute: the view's CSP allows only its nonce'd stylesheet.
+    bar.style.width = `${top > 0 ? (Math.max(0, c.drop) / top) * 100 : 0}%`;
+    const detail = `${points(c.drop)} ± ${points(c.sd)} points; log loss ${lossText(c.lossRise)}`;
+    return [c.column, h('div', { class: 'barbox', 'aria-hidden': 'true' }, bar), h('span', { title: detail, 'aria-label': `${c.column}: ${detail}` }, `${points(c.drop)} ± ${points(c.sd)}`)];
+  });
+  return [
+    h('h3', {}, 'What the model relies on'),
+    h('div', { class: 'muted' }, `Accuracy points lost on ${imp.rows.toLocaleString()} held-out rows when a column's values are shuffled (mean ± sd of ${imp.repeats} shuffles). Near zero or below: the model hardly uses that column.`),
+    h('div', { class: 'scroll', role: 'region', 'aria-label': 'Column importance', tabindex: 0 }, table(['column', 'importance', 'points lost'], rows, 2)),
+  ];
 }
 
 /** " · text: TF-IDF + embeddings (model)" when text columns were featurized. */
