@@ -84,7 +84,7 @@ describe('readers: encodings', () => {
     assert.equal(sniffEncoding(bytes).encoding, 'windows-1252');
     const r = await readFeedbackFile(write('latin1.csv', bytes));
     assert.equal(r.file.encoding, 'Windows-1252 (Latin-1)');
-    assert.deepEqual(r.items.map((i) => i.text), ['Très bon produit', 'Pas terrible, écran cassé', 'Großartig – danke']);
+    assert.deepEqual(r.items.map((i) => i.text), ['Très bon produit, livraison rapide', 'Pas terrible, écran cassé', 'Großartig – danke']);
   });
 
   it('rejects binary files with a one-line UserError', async () => {
@@ -167,6 +167,15 @@ describe('readers: CSV/TSV', () => {
     assert.equal(r.file.stats.raggedRows, 2);
     assert.equal(r.items[2].fields?.c2, 'fields');
     assert.ok(r.file.stats.warnings.some((w) => /2 rows .*line 3/.test(w)), r.file.stats.warnings.join());
+  });
+
+  it('the text is the last column and holds unquoted commas: the extra fields are its text, not fields of their own', async () => {
+    const p = write('u.csv', 'id,date,comment\n1,2024-01-01,How do I know if my card is coming, or if it is lost?\n2,2024-01-02,It costs 1,000 dollars, way too much\n3,2024-01-03,fine,,\n4,2024-01-04,all good\n');
+    const r = await readFeedbackFile(p);
+    assert.deepEqual(r.items.map((i) => i.text), ['How do I know if my card is coming, or if it is lost?', 'It costs 1,000 dollars, way too much', 'fine', 'all good']);
+    assert.deepEqual(r.items[0].fields, { id: '1', date: '2024-01-01' });
+    assert.equal(r.file.stats.raggedRows, 0);
+    assert.ok(r.file.stats.warnings.some((w) => /2 rows have more fields than the 3 columns \(first at line 2\): commas in the text that were not quoted/.test(w)), r.file.stats.warnings.join());
   });
 
   it('text column: name hints, --column override, candidates and errors', async () => {

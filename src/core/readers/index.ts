@@ -464,6 +464,11 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
       const parser = new CsvParser(t.delimiter!, file, true);
       let headerPending = skipRows;
       let firstJoinedLine: number | undefined;
+      // The text is the last column: a row with more fields has delimiters in its text that were not quoted (a
+      // hand-made export: `12,2024-05-01,slow, and it crashes`); they are part of the text, not fields of their own.
+      const lastIsText = textIdx.length === 1 && textIdx[0] === width - 1 && width > 1;
+      let unquoted = 0;
+      let firstUnquotedLine: number | undefined;
       let out: FeedbackItem[] = [];
       let bytesDone = 0;
       const take = (rows: { cells: string[]; line: number }[]) => {
@@ -473,6 +478,13 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
             continue;
           }
           stats.rows++;
+          // trailing empty fields (a spreadsheet's `,,` after the last column) are nothing
+          while (r.cells.length > width && r.cells[r.cells.length - 1] === '') r.cells.pop();
+          if (lastIsText && r.cells.length > width && !r.cells.some((c) => /[\r\n]/.test(c))) {
+            r.cells.splice(width - 1, r.cells.length, joinUnquoted(r.cells.slice(width - 1), t.delimiter!));
+            unquoted++;
+            if (firstUnquotedLine === undefined) firstUnquotedLine = r.line;
+          }
           if (r.cells.length !== width) {
             stats.raggedRows++;
             if (stats.firstRaggedLine === undefined) stats.firstRaggedLine = r.line;
@@ -508,6 +520,9 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
       if (firstJoinedLine === undefined && parser.joinedRowsAt !== undefined) {
         stats.warnings.push(`${file}: the row at line ${parser.joinedRowsAt} has a quoted field that runs over several lines and goes on after its closing quote, so an unbalanced double quote there probably joined rows into one (a quote inside a quoted field is written as "")`);
       }
+      if (unquoted) {
+        stats.warnings.push(`${file}: ${unquoted} row${unquoted === 1 ? ' has' : 's have'} more fields than the ${width} columns (first at line ${firstUnquotedLine}): ${delimiterName(t.delimiter!)}s in the text that were not quoted; the fields after ${JSON.stringify(textColumns![0])} were read as part of its text`);
+      }
       if (stats.raggedRows) {
         const joined = firstJoinedLine === undefined ? '' : `; the row at line ${firstJoinedLine} has a quoted field that runs over several lines, so an unbalanced double quote there probably joined rows into one (a quote inside a quoted field is written as "")`;
         stats.warnings.push(`${file}: ${stats.raggedRows} row${stats.raggedRows === 1 ? ' has' : 's have'} a different number of fields than the ${width} columns (first at line ${stats.firstRaggedLine}); they were kept${joined}`);
@@ -516,6 +531,15 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
       finish(textColumn, t, textColumns);
     },
   };
+}
+
+/**
+ * Fields that were one text cut at its unquoted delimiters, joined back. The reader trims fields, so the space after a
+ * comma or semicolon in prose is put back ("slow, and it crashes"), but not inside a number ("1,000").
+ */
+export function joinUnquoted(parts: readonly string[], delimiter: string): string {
+  const spaced = delimiter === ',' || delimiter === ';';
+  return parts.reduce((a, p) => a + delimiter + (spaced && p && !(/\d$/.test(a) && /^\d/.test(p)) ? ' ' : '') + p);
 }
 
 /**
