@@ -79,6 +79,18 @@ describe('analysis: report defects found on real feedback', () => {
     assert.deepEqual(splitContrast('The refund is not here yet and nobody answers'), []);
   });
 
+  it('Chinese: 只不过, 不但, 但愿, 再好不过, 不过如此, 反应不过来 and 只是 as "only" are no contrast (a clause was cut mid-word: "距离" | "马路对面")', () => {
+    for (const t of ['米饭太黏，跟盖饭似的，只不过多了点蔬菜，不好吃', '送餐非常慢，一个多小时，距离只是马路对面而已！', '不但便宜而且好吃，下次还来', '第一次买这个牌子，还没用过，但愿质量不错', '这个价位再好不过了，推荐', '一见倾心也不过如此', '看个电影半天都反应不过来，无语了', '冷却效果很好，噪音也小']) {
+      assert.deepEqual(splitContrast(t), [], t);
+    }
+    // the contrasts stay
+    assert.deepEqual(splitContrast('东西不错只是有点贵'), ['东西不错', '有点贵']);
+    assert.deepEqual(splitContrast('包装很好，只是送得太慢了'), ['包装很好', '送得太慢了']);
+    assert.deepEqual(splitContrast('味道不错，不过送餐太慢'), ['味道不错', '送餐太慢']);
+    assert.deepEqual(splitContrast('价格便宜但质量差'), ['价格便宜', '质量差']);
+    assert.deepEqual(splitContrast('质量不错，可惜颜色不对'), ['质量不错', '颜色不对']);
+  });
+
   it('aspects are named as written ("windows", not the key "window") and their example says what most clauses say', async () => {
     const rows = [
       'text',
