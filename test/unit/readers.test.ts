@@ -176,6 +176,9 @@ describe('readers: CSV/TSV', () => {
     assert.deepEqual(r.items[0].fields, { id: '1', date: '2024-01-01' });
     assert.equal(r.file.stats.raggedRows, 0);
     assert.ok(r.file.stats.warnings.some((w) => /2 rows have more fields than the 3 columns \(first at line 2\): commas in the text that were not quoted/.test(w)), r.file.stats.warnings.join());
+    // a one-column file: the text is its only column
+    const one = await readFeedbackFile(write('one.csv', 'feedback\nSync is slow, and it crashes on start\nlove the new editor\n'));
+    assert.deepEqual(one.items.map((i) => [i.text, i.fields]), [['Sync is slow, and it crashes on start', {}], ['love the new editor', {}]]);
   });
 
   it('text column: name hints, --column override, candidates and errors', async () => {

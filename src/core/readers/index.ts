@@ -466,7 +466,7 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
       let firstJoinedLine: number | undefined;
       // The text is the last column: a row with more fields has delimiters in its text that were not quoted (a
       // hand-made export: `12,2024-05-01,slow, and it crashes`); they are part of the text, not fields of their own.
-      const lastIsText = textIdx.length === 1 && textIdx[0] === width - 1 && width > 1;
+      const lastIsText = textIdx.length === 1 && textIdx[0] === width - 1;
       let unquoted = 0;
       let firstUnquotedLine: number | undefined;
       let out: FeedbackItem[] = [];
