@@ -293,6 +293,13 @@ describe('analysis: themes', () => {
     const cut = extractTerms('价格便宜，但是做工粗糙，续航一般').map((t) => t.key);
     for (const k of ['价格', '做工', '续航']) assert.ok(cut.includes(k), k);
     for (const k of ['价格便', '做工粗', '续航一', '格便', '工粗']) assert.ok(!cut.includes(k), `${k} in ${cut.join(' ')}`);
+    // a sentiment word opening with a function character cuts whole (非常快: no "常快"), and an n-gram that is no word
+    // does not cut a known word apart (送餐 / 速度: no "餐速", "送餐速"); known words inside longer ones stay (百度外卖)
+    const whole = extractTerms('送餐速度非常快，用百度外卖点了宇宙卷饼').map((t) => t.key);
+    for (const k of ['送餐', '速度', '送餐速度', '外卖', '卷饼']) assert.ok(whole.includes(k), `${k} missing from ${whole.join(' ')}`);
+    for (const k of ['常快', '餐速', '送餐速', '餐速度']) assert.ok(!whole.includes(k), `${k} in ${whole.join(' ')}`);
+    const oneOf = extractTerms('最差餐厅，没有之一，只剩四分之一').map((t) => t.key);
+    assert.ok(oneOf.includes('餐厅') && !oneOf.some((k) => /之一|分之/.test(k)), oneOf.join(' '));
     // a sentiment word with a noun suffix is a topic
     const nouns = extractTerms('稳定性太差，画面流畅度不错，识别准确率低').map((t) => t.key);
     for (const k of ['稳定性', '流畅度', '准确率']) assert.ok(nouns.includes(k), `${k} missing from ${nouns.join(' ')}`);

@@ -112,7 +112,7 @@ const ZH_GENERIC = words(`
   应该 觉得 感觉 知道 希望 使用 用了 用来 起来 出来 下来 上去 什么 怎么 怎样 为什么 这样 那样 多少 时间 问题 功能 软件 应用
   产品 体验 版本 小时 分钟 秒钟 今天 昨天 明天 每天 一天 一年 半年 几天 两天 两周 一周 一月 本来 目前 平时 总体 总之 另外
   希望能 请问 建议 打开 进行 出现 发现 没有 不能 不会 不要 可能 还有 只有 作为 通过 关于 对于 为了 以及 之类 左右 以上 以下
-  解决 处理 频繁 经常 每次 有时 偶尔 好像 似乎 一般般 五星 一星`);
+  解决 处理 频繁 经常 每次 有时 偶尔 好像 似乎 一般般 五星 一星 之一 分之`);
 
 const HAN = /\p{Script=Han}/u;
 const HAN_RUNS = /\p{Script=Han}+/gu;
@@ -334,7 +334,8 @@ function zhSegments(run: string): string[] {
   const chars = Array.from(run);
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i];
-    const word = ZH_BREAK.has(ch) ? 1 : sentimentWordAt(chars, i) || cutWordAt(chars, i);
+    // A sentiment word first, also one that opens with a function character: 非常快 gives no "常快".
+    const word = sentimentWordAt(chars, i) || (ZH_BREAK.has(ch) ? 1 : cutWordAt(chars, i));
     if (word) {
       if (seg.length >= 2) segs.push(seg);
       seg = '';
@@ -444,15 +445,39 @@ const ZH_GENERIC_NOUNS = words(`时间 问题 功能 软件 应用 产品 体验
 
 const SURROGATE = /[\uD800-\uDFFF]/;
 
+/**
+ * For each position inside a segment (between character k-1 and k) that falls within a word the lexicon knows, as
+ * the word cut (segmentZh) finds them, where that word starts (-1 elsewhere). An n-gram that is no word itself may
+ * not start inside a known word nor end inside one it did not start with (餐速 and 送餐速 of 送餐 / 速度); a word's
+ * own head stays a candidate (快递 of 快递员), and so does any known word (外卖 in 百度外卖, which the lexicon, learned
+ * from reviews, also holds). Pairs the lexicon does not know mark nothing, so an unknown name keeps every n-gram.
+ */
+function knownWordStarts(chars: readonly string[]): Int32Array | undefined {
+  const dict = zhLexicon();
+  let startOf: Int32Array | undefined;
+  let k = 0;
+  for (const piece of segmentZh(chars)) {
+    const len = Array.from(piece).length;
+    if (len >= 2 && dict.has(piece)) {
+      startOf ??= new Int32Array(chars.length + 1).fill(-1);
+      for (let j = k + 1; j < k + len; j++) startOf[j] = k;
+    }
+    k += len;
+  }
+  return startOf;
+}
+
 function chineseTerms(text: string, out: Map<string, string>): void {
   for (const run of text.match(HAN_RUNS) ?? []) {
     for (const seg of zhSegments(run)) {
       // Characters beyond the BMP (rare) are sliced by code point.
       const s: string | string[] = SURROGATE.test(seg) ? Array.from(seg) : seg;
       const n = s.length;
+      const startOf = n > 2 ? knownWordStarts(typeof s === 'string' ? Array.from(s) : s) : undefined;
       for (let len = 2; len <= 4; len++) {
         for (let i = 0; i + len <= n; i++) {
           const g = typeof s === 'string' ? s.slice(i, i + len) : s.slice(i, i + len).join('');
+          if (startOf && (startOf[i] >= 0 || (startOf[i + len] >= 0 && startOf[i + len] !== i)) && !zhLexicon().has(g)) continue;
           if (!out.has(g) && zhCandidate(g)) out.set(g, g);
         }
       }
