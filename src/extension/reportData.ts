@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Reservoir, TopK } from '../core/analysis/collections';
+import { isResultsCsvHeader, unescapeFormulaRow } from '../core/csvFormula';
 import { yielder } from '../core/yielder';
 import { SENTIMENTS, type ReportItem, type ReportModel, type Sentiment } from '../webview/report/messages';
 import { isInside } from './args';
@@ -336,9 +337,13 @@ async function readResultsCsv(csvPath: string, root: string, display: (abs: stri
   const tick = yielder(SLICE_MS);
   const parser = new CsvParser();
 
+  /** Product Forge's own results: a cell a spreadsheet would run as a formula was written with an apostrophe first. */
+  let escaped = false;
+
   const take = (r: string[]): void => {
     if (!c) return;
     if (r.length === 1 && r[0] === '') return;
+    if (escaped) unescapeFormulaRow(r);
     const probs = { negative: Number(r[c.neg]), neutral: Number(r[c.neu]), positive: Number(r[c.pos]) };
     let label = c.label >= 0 ? asSentiment(r[c.label]) : undefined;
     if (!label && c.neg >= 0 && c.pos >= 0) label = SENTIMENTS.reduce((best, l) => ((probs[l] || 0) > (probs[best] || 0) ? l : best), 'neutral' as Sentiment);
@@ -385,6 +390,8 @@ async function readResultsCsv(csvPath: string, root: string, display: (abs: stri
       if (!header && table.length) {
         header = table[0];
         i = 1;
+        escaped = isResultsCsvHeader(header);
+        if (escaped) unescapeFormulaRow(header);
         c = {
           source: findColumn(header, ['source', 'file', 'source_file', 'path']),
           line: findColumn(header, ['line', 'source_line', 'line_number', 'row']),

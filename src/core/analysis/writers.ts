@@ -2,6 +2,7 @@
 // (bounded memory), to files (atomic, never overwriting) or to a report folder.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import { escapeFormula, RESULTS_CSV_COLUMNS } from '../csvFormula';
 import { AtomicFileWriter, safeName, timestamp, writeDirAtomically } from '../fsutil';
 import { CancelledError, throwIfAborted } from '../types';
 import { readItemResults, type AnalysisResult, type ItemResult } from './analyze';
@@ -12,11 +13,17 @@ import { sentimentOverTimeSvg } from './svg';
 export type OutputFormat = 'md' | 'csv' | 'jsonl' | 'json';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['md', 'csv', 'jsonl', 'json'];
 
-const FIXED_CSV = ['source', 'line', 'text', 'label', 'score', 'negative', 'neutral', 'positive'];
+const FIXED_CSV: readonly string[] = RESULTS_CSV_COLUMNS;
 
+/**
+ * One cell of the results CSV: quoted when needed, and a text that a spreadsheet would run as a formula (= + - @, a tab
+ * or carriage return first; not a plain number) gets a leading apostrophe, as does one that starts with an apostrophe
+ * (csvFormula.ts; every reader of such a file drops exactly one).
+ */
 export function csvCell(v: string | number): string {
-  const s = String(v);
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const raw = String(v);
+  const s = escapeFormula(raw);
+  return /[",\r\n]|^\s|\s$/.test(raw) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 const r4 = (x: number) => Math.round(x * 10000) / 10000;

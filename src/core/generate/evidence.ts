@@ -4,6 +4,7 @@
 // written under .product-forge/reports/<run>/), whose items keep the citation of the original file.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import { isResultsCsvHeader, unescapeFormulaRow } from '../csvFormula';
 import { looksBinary, sniffEncoding } from '../readers/decode';
 import { pathExists } from '../fsutil';
 import { rng } from './text';
@@ -188,6 +189,8 @@ async function readOne(file: string): Promise<{ items: RawItem[]; kind: 'feedbac
   if (ext === '.csv' || ext === '.tsv') {
     const rows = parseDelimited(text, sniffDelimiter(file, text));
     if (rows.length < 2) return { items: [], kind: 'feedback' };
+    // analyze's results CSV: a cell a spreadsheet would run as a formula was written with an apostrophe first
+    if (isResultsCsvHeader(rows[0].cells)) for (const r of rows) unescapeFormulaRow(r.cells);
     const header = rows[0].cells.map((h, i) => h.trim() || `column${i + 1}`);
     const records = rows.slice(1).map((r) => ({ line: r.line, fields: Object.fromEntries(header.map((h, i) => [h, r.cells[i] ?? ''])) }));
     return fromRecords(file, records);

@@ -4,6 +4,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { FeedbackItem } from '../types';
 import { CancelledError, UserError } from '../types';
+import { isResultsCsvHeader, unescapeFormulaRow } from '../csvFormula';
 import { breathe } from '../yielder';
 import { type ColumnInfo, type ColumnRoles, detectRoles, inferColumns, isKnownColumnName } from './columns';
 import { CsvParser, delimiterName, detectDelimiter, parseCsvText } from './csv';
@@ -69,6 +70,11 @@ export interface TableInspection extends ColumnRoles {
   skipRows?: number;
   /** Other names of columns (Qualtrics' ids "Q4" for the question texts the columns are named by): --column takes them too. */
   columnAliases?: Record<string, string>;
+  /**
+   * CSV/TSV: the file is analysis results Product Forge wrote (its header starts with the results' fixed columns), whose
+   * cells that a spreadsheet would run as formulas carry a leading apostrophe: one is dropped from every cell read.
+   */
+  formulaEscaped?: boolean;
 }
 
 /** Counters filled while a file is read (warnings are final once its batches are exhausted). */
@@ -247,9 +253,12 @@ async function inspectOpened(opened: OpenedText, file: string, format: FeedbackF
     await breathe(); // each stage parses hundreds of rows: the thread gets a turn between them
     const preamble = sep ? 1 : 0;
     const rows = parseCsvText(opened.sample, delimiter, !opened.sampleIsWhole, TABLE_SAMPLE_ROWS + 3 + preamble).slice(preamble);
+    // Product Forge's own results (analyzed again): their cells are read as the customers wrote them
+    const formulaEscaped = rows.length > 0 && isResultsCsvHeader(rows[0].cells);
+    if (formulaEscaped) for (const r of rows) unescapeFormulaRow(r.cells);
     await breathe();
-    const survey = surveyHeader(rows.map((r) => r.cells));
-    const headerRows = survey ? survey.rows : rows.length > 0 && looksLikeHeader(rows[0].cells, rows.slice(1, TABLE_SAMPLE_ROWS + 1).map((r) => r.cells)) ? 1 : 0;
+    const survey = formulaEscaped ? undefined : surveyHeader(rows.map((r) => r.cells));
+    const headerRows = survey ? survey.rows : formulaEscaped || (rows.length > 0 && looksLikeHeader(rows[0].cells, rows.slice(1, TABLE_SAMPLE_ROWS + 1).map((r) => r.cells))) ? 1 : 0;
     const hasHeader = headerRows > 0;
     const dataRows = rows.slice(headerRows, headerRows + TABLE_SAMPLE_ROWS);
     const width = Math.max(0, ...dataRows.map((r) => r.cells.length));
@@ -258,7 +267,7 @@ async function inspectOpened(opened: OpenedText, file: string, format: FeedbackF
     const data = dataRows.map((r) => r.cells);
     const columns = inferColumns(names, data);
     await breathe();
-    const extra = { ...(headerRows > 1 ? { headerRows } : {}), ...(preamble || headerRows > 1 ? { skipRows: preamble + headerRows } : {}), ...(survey?.aliases && Object.keys(survey.aliases).length ? { columnAliases: survey.aliases } : {}) };
+    const extra = { ...(formulaEscaped ? { formulaEscaped } : {}), ...(headerRows > 1 ? { headerRows } : {}), ...(preamble || headerRows > 1 ? { skipRows: preamble + headerRows } : {}), ...(survey?.aliases && Object.keys(survey.aliases).length ? { columnAliases: survey.aliases } : {}) };
     return { t: { ...base, delimiter, hasHeader, columns, rowsSampled: data.length, ...extra, ...detectRoles(columns, data.length) } };
   }
   let objects: (string | Record<string, string>)[];
@@ -478,6 +487,7 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
             continue;
           }
           stats.rows++;
+          if (t.formulaEscaped) unescapeFormulaRow(r.cells);
           // trailing empty fields (a spreadsheet's `,,` after the last column) are nothing
           while (r.cells.length > width && r.cells[r.cells.length - 1] === '') r.cells.pop();
           if (lastIsText && r.cells.length > width && !r.cells.some((c) => /[\r\n]/.test(c))) {

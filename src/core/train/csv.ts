@@ -3,6 +3,7 @@
 // markers ('', '?', NA, N/A, NaN, null, None), ragged rows. Streams the file (bounded memory per chunk)
 // and stores the table column by column with repeated values interned.
 import * as path from 'node:path';
+import { isResultsCsvHeader, unescapeFormula, unescapeFormulaRow } from '../csvFormula';
 import { openText } from '../readers/decode';
 import { CancelledError, UserError } from '../types';
 
@@ -65,6 +66,12 @@ export interface Table {
    * target column can read them as class names (targetColumn). Absent when the table keeps cells raw.
    */
   rawMarkers?: (RawMarkers | undefined)[];
+  /**
+   * The file is analysis results Product Forge wrote (src/core/csvFormula.ts): its cells were written with an
+   * apostrophe before a formula-like start, which was dropped on reading (data and column names hold the texts as
+   * analyzed). Whoever writes the cells out again (predict) escapes them again.
+   */
+  formulaEscaped?: boolean;
 }
 
 export interface ReadTableOptions {
@@ -356,6 +363,8 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
   /** The file's row index of the current chunk's first row. */
   let chunkStart = 0;
   let truncated = false;
+  /** Analysis results Product Forge wrote: one leading apostrophe is dropped from every cell (csvFormula.ts). */
+  let escaped = false;
   let markers: (RawMarkers | undefined)[] = [];
   /** Full chunks parsed from the text read so far, not yielded yet. */
   const ready: { data: string[][]; markers: (RawMarkers | undefined)[]; rowCount: number }[] = [];
@@ -386,6 +395,7 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
     }
     for (let c = 0; c < w; c++) {
       let v = r[c] ?? '';
+      if (escaped) v = unescapeFormula(v);
       if (!keepRaw && v.length <= 7 && MISSING_MARKERS.has(v.toLowerCase())) {
         // kept only for the markers a target reads as a class: a column of 'NA's costs nothing extra
         if (TARGET_CLASS_MARKERS.has(v.toLowerCase())) {
@@ -414,7 +424,11 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
   const parser = new CsvParser(dialect.delimiter, (r) => {
     if (r.length > MAX_ROW_FIELDS) notARow(parser.records - 1, true);
     if (!columns) {
-      if (dialect.hasHeader) { setup(r.length, r); return true; }
+      if (dialect.hasHeader) {
+        escaped = isResultsCsvHeader(r);
+        setup(r.length, escaped ? unescapeFormulaRow(r) : r);
+        return true;
+      }
       // Trailing empty fields on the first row are not columns.
       let w = r.length;
       while (w > 1 && r[w - 1] === '') w--;
@@ -430,7 +444,7 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
     }
   };
   const tableOf = (c: { data: string[][]; markers: (RawMarkers | undefined)[]; rowCount: number }, warnings: string[]): Table => (
-    { columns: columns!, data: c.data, rowCount: c.rowCount, dialect, raggedRows: ragged, truncated, warnings, ...(keepRaw ? {} : { rawMarkers: c.markers }) });
+    { columns: columns!, data: c.data, rowCount: c.rowCount, dialect, raggedRows: ragged, truncated, warnings, ...(keepRaw ? {} : { rawMarkers: c.markers }), ...(escaped ? { formulaEscaped: true } : {}) });
   let lastReport = 0;
   for await (const { text, bytesDone } of opened.chunks(opts.signal)) {
     parser.feed(text);

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { assertOutputPath, assertWritableOutput, AtomicFileWriter, explainWriteError, pathExists, writeOrAbort, type AccessFn, type DrainableStream } from '../fsutil';
+import { escapeFormula } from '../csvFormula';
 import { keepOnnxRuntimeLocal } from '../ortPrivacy';
 import { throwIfAborted, UserError } from '../types';
 import { loadClassifier, type LoadedClassifier } from './artifact';
@@ -235,6 +236,10 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
       throwIfAborted(signal);
       const raw = chunk.table;
       const d = raw.dialect.delimiter;
+      // Cells are copied as the input wrote them. A user's own CSV is not escaped (its cells are the user's, and a
+      // spreadsheet reads them the same in either file); analysis results Product Forge wrote were read with their
+      // formula escape dropped (csvFormula.ts), which is put back, so the copy stays as safe as its input.
+      const cell = raw.formulaEscaped ? escapeFormula : (v: string) => v;
       if (!columns) {
         // the header is known from the first chunk: a file without the classifier's columns is refused before any output
         const missing = clf.pre.missingColumns(raw.columns);
@@ -259,7 +264,7 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
           dropTempsOnExit();
         }
         // a file without a header row gets one: its columns' generated names
-        await write([...columns, predCol, confCol].map((c) => csvField(c, d)).join(d) + '\n');
+        await write([...columns, predCol, confCol].map((c) => csvField(cell(c), d)).join(d) + '\n');
       }
       if (chunk.last && raw.truncated) {
         throw new UserError(`${csv} has more than ${maxRows!.toLocaleString('en-US')} rows, the most predict reads from one file; split it into smaller files and predict each (${stream ? 'the output is incomplete' : 'nothing was written'})`);
@@ -269,8 +274,8 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
         const preds = toPredictions(proba, clf.labels);
         const lines: string[] = [];
         for (let r = 0; r < raw.rowCount; r++) {
-          const cells = raw.data.map((col) => csvField(col[r], d));
-          cells.push(csvField(preds[r].label, d), preds[r].confidence.toFixed(4));
+          const cells = raw.data.map((col) => csvField(cell(col[r]), d));
+          cells.push(csvField(cell(preds[r].label), d), preds[r].confidence.toFixed(4));
           counts[preds[r].label] = (counts[preds[r].label] ?? 0) + 1;
           lines.push(cells.join(d));
         }

