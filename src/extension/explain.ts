@@ -10,6 +10,7 @@ import { columnMemoryKey, MAX_HOST_JSON_BYTES, rememberedColumns } from './args'
 import { readConfig } from './config';
 import { reportCommandError } from './errors';
 import { explainSummary, significantTokens } from './explainFormat';
+import { weightText } from '../core/analysis/drivers-format';
 import type { SentimentModelHost } from './sentimentModel';
 import type { Services } from './services';
 
@@ -129,7 +130,7 @@ export function registerExplainCommand(services: Services, models: SentimentMode
         const hover = (t: TokenAttribution): vscode.MarkdownString =>
           new vscode.MarkdownString(
             `**${t.weight >= 0 ? 'Supports' : 'Argues against'}** *${result.label}* ` +
-              `(${t.weight >= 0 ? '+' : '−'}${Math.abs(t.weight).toFixed(3)} probability without this word)`,
+              `(${t.weight >= 0 ? '−' : '+'}${weightText(t.weight)} probability without this word)`,
           );
         if (mapped) {
           editor.setDecorations(supports, shown.filter((t) => t.weight > 0).map((t) => ({ range: toRange(t), hoverMessage: hover(t) })));
@@ -140,7 +141,7 @@ export function registerExplainCommand(services: Services, models: SentimentMode
         services.output.info(`Explain Sentiment (${doc.uri.fsPath || doc.uri.toString()}:${range.start.line + 1}): ${summary}`);
         services.output.info(
           `  scores: ${SENTIMENT_LABELS.map((l) => `${l} ${result.scores[l].toFixed(3)}`).join(', ')}; words: ` +
-            shown.map((t) => `${t.token} ${t.weight >= 0 ? '+' : ''}${t.weight.toFixed(3)}`).join(', '),
+            shown.map((t) => `${t.token} ${t.weight >= 0 ? '+' : '-'}${weightText(t.weight)}`).join(', '),
         );
         void vscode.window.showInformationMessage(summary, 'Show Output', 'Clear Highlights').then((pick) => {
           if (pick === 'Show Output') services.output.show(true);

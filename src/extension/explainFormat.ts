@@ -1,12 +1,19 @@
 // Pure formatting of explain() results (unit-tested; no 'vscode').
 import { SENTIMENT_LABELS } from '../core/types';
 import type { ExplainResult, TokenAttribution } from '../runtime/protocol';
+import { MIN_DRIVER_LOG_ODDS } from '../core/analysis/drivers-format';
 
-/** Words worth highlighting: the 12 with the largest |weight|, ignoring near-zero ones. */
+/** How strongly a word drove the label: its log-odds drop when known (it still moves where the model is sure), else its weight. */
+const strength = (t: TokenAttribution) => Math.abs(Number.isFinite(t.logOdds) ? t.logOdds! : t.weight);
+
+/**
+ * Words worth highlighting: the 12 strongest, ignoring near-zero ones: below minAbs of probability (a point) and, when
+ * the log-odds drop is known, below twice MIN_DRIVER_LOG_ODDS there too.
+ */
 export function significantTokens(tokens: readonly TokenAttribution[], max = 12, minAbs = 0.01): TokenAttribution[] {
   return tokens
-    .filter((t) => Number.isFinite(t.weight) && Math.abs(t.weight) >= minAbs && t.end > t.start)
-    .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || a.start - b.start)
+    .filter((t) => Number.isFinite(t.weight) && t.end > t.start && (Math.abs(t.weight) >= minAbs || (Number.isFinite(t.logOdds) && Math.abs(t.logOdds!) >= 2 * MIN_DRIVER_LOG_ODDS)))
+    .sort((a, b) => strength(b) - strength(a) || a.start - b.start)
     .slice(0, max)
     .sort((a, b) => a.start - b.start);
 }
@@ -20,7 +27,7 @@ export function explainSummary(r: ExplainResult): string {
   const byWeight = (sign: 1 | -1): string[] =>
     sig
       .filter((t) => sign * t.weight > 0)
-      .sort((a, b) => sign * (b.weight - a.weight))
+      .sort((a, b) => strength(b) - strength(a))
       .slice(0, 5)
       .map((t) => `"${t.token}"`);
   const pro = byWeight(1);

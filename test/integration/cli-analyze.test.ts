@@ -128,6 +128,36 @@ describe('cli analyze (real model)', function () {
     }
   });
 
+  it('an item the model is sure of (scored 0.9999 and up) still names its words, in the report, the CSV and explain', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-explain-sure-'));
+    try {
+      const file = path.join(tmp, 'sure.txt');
+      const bad = 'Dull, dull, dull. Pointless and boring, the worst film I have ever seen. Terrible acting, horrible plot, awful ending.';
+      const good = 'I loved this wonderful, touching, beautiful book. A rare gem, fantastic and moving, highly recommended.';
+      fs.writeFileSync(file, [bad, good].join('\n'));
+      const run = (...args: string[]) => {
+        const r = spawnSync(process.execPath, ['bin/product-forge.js', ...args, '--device', 'cpu', '--quiet'], { cwd: root, encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stderr);
+        return r.stdout;
+      };
+      const rows = run('analyze', file, '--explain', '--format', 'jsonl').trim().split('\n').map((l) => JSON.parse(l));
+      const words = { negative: ['dull', 'pointless', 'boring', 'worst', 'terrible', 'horrible', 'awful'], positive: ['loved', 'wonderful', 'touching', 'beautiful', 'gem', 'fantastic', 'recommended'] };
+      for (const [o, label] of [[rows[0], 'negative'], [rows[1], 'positive']] as const) {
+        assert.equal(o.label, label);
+        assert.ok(o.score > 0.9999, `${label} ${o.score}`);
+        // no single word moves such a score by half a point: the words are found by their log-odds
+        assert.ok(o.drivers.every((d: { weight: number }) => Math.abs(d.weight) < 0.005), JSON.stringify(o.drivers));
+        const pro = o.drivers.filter((d: { weight: number }) => d.weight > 0).map((d: { token: string }) => d.token.toLowerCase());
+        assert.ok(pro.length >= 2 && words[label].includes(pro[0]), `${label}: ${JSON.stringify(o.drivers)}`);
+      }
+      assert.match(run('analyze', file), /“Dull, dull, dull\. Pointless[^”]*” — `[^`]+:1` · driven by “[^”]+”/);
+      const ex = run('explain', good);
+      assert.match(ex, /words supporting "positive":\n +\+[<\d.]+ +(loved|wonderful) +\[\d+-\d+\] +\(log-odds -\d+\.\d\d without it\)/);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('explain --file --line explains the text cell of the row at that line (a continuation line of a quoted cell too)', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-explain-line-'));
     try {

@@ -4,6 +4,9 @@
 // word) and by Analyze Feedback (the words that drove each listed item, or every item with --explain).
 import { SENTIMENT_LABELS, type SentimentClassifier, type SentimentLabel, type SentimentScores } from '../types';
 import { zhWords } from './phrases';
+import { isDriver, MIN_DRIVER_WEIGHT, weightText } from './drivers-format';
+
+export { MIN_DRIVER_WEIGHT };
 
 export interface TextUnit {
   token: string;
@@ -15,6 +18,11 @@ export interface TextUnit {
 /** A unit with its weight: the drop of the predicted label's probability when it is removed. */
 export interface Driver extends TextUnit {
   weight: number;
+  /**
+   * The drop of the label's log-odds, log(p / (1 - p)), without the unit: where the probability barely moves because
+   * the model is sure of the text (0.99999), this still does. Set by Explain Sentiment; an analysis's drivers leave it out.
+   */
+  logOdds?: number;
 }
 
 /** Words or phrases occluded per item in an analysis: longer texts are occluded in runs of words. */
@@ -27,8 +35,6 @@ export const LISTED_CHAR_BUDGET = 8000;
 export const MIN_LISTED_OCCLUSIONS = 8;
 /** Drivers kept per item (the strongest by absolute weight). */
 export const MAX_ITEM_DRIVERS = 5;
-/** Weights below this (half a point of probability) are not drivers. */
-export const MIN_DRIVER_WEIGHT = 0.005;
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const HAN = /\p{Script=Han}/u;
@@ -120,18 +126,39 @@ export function topLabel(s: SentimentScores): SentimentLabel {
   return best;
 }
 
-/** Every unit's weight: the predicted label's probability in `base` minus that in its occluded variant. */
-export function occlusionWeights(units: TextUnit[], base: SentimentScores, label: SentimentLabel, variants: SentimentScores[]): Driver[] {
-  return units.map((u, i) => ({ ...u, weight: base[label] - Number(variants[i][label]) }));
+/** The label's log-odds in `s`: log p - log(the other labels' probabilities), which keeps its precision near p = 1. */
+export function labelLogOdds(s: SentimentScores, label: SentimentLabel): number {
+  let rest = 0;
+  for (const l of SENTIMENT_LABELS) if (l !== label) rest += Number(s[l]) || 0;
+  return Math.log(Math.max(Number(s[label]) || 0, 1e-300)) - Math.log(Math.max(rest, 1e-300));
 }
 
-/** The strongest drivers, by absolute weight, at most `k`, each at least MIN_DRIVER_WEIGHT. */
+/**
+ * Every unit's weight, the predicted label's probability in `base` minus that in its occluded variant, and the drop of
+ * the label's log-odds.
+ */
+export function occlusionWeights(units: TextUnit[], base: SentimentScores, label: SentimentLabel, variants: SentimentScores[]): Driver[] {
+  const b = labelLogOdds(base, label);
+  return units.map((u, i) => ({ ...u, weight: base[label] - Number(variants[i][label]), logOdds: b - labelLogOdds(variants[i], label) }));
+}
+
+/**
+ * The strongest drivers, at most `k`: units whose removal lowers (or raises) the label's probability by half a point, or
+ * its log-odds by MIN_DRIVER_LOG_ODDS (drivers-format.ts), strongest log-odds drop first. The log-odds are left out
+ * (the CSV, JSON and Report view carry the weight).
+ */
 export function topDrivers(weighted: Driver[], k = MAX_ITEM_DRIVERS): Driver[] {
+  const strength = (d: Driver) => Math.abs(d.logOdds ?? d.weight);
   return weighted
-    .filter((d) => Math.abs(d.weight) >= MIN_DRIVER_WEIGHT)
-    .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight) || a.start - b.start)
+    .filter((d) => isDriver(d.weight, d.logOdds))
+    .sort((a, b) => strength(b) - strength(a) || a.start - b.start)
     .slice(0, k)
-    .map((d) => ({ ...d, weight: Math.round(d.weight * 10000) / 10000 }));
+    .map(({ logOdds: _, ...d }) => ({ ...d, weight: roundWeight(d.weight) }));
+}
+
+/** A weight to 4 decimals, or to 3 significant digits when smaller (it keeps its sign: 3.1e-7, not 0). */
+function roundWeight(w: number): number {
+  return Math.abs(w) >= 0.001 ? Math.round(w * 10000) / 10000 : Number(w.toPrecision(3));
 }
 
 /**
@@ -164,5 +191,5 @@ export async function explainScored(
 
 /** "confusing +0.36; page -0.25": drivers as one CSV cell. */
 export function formatDrivers(drivers: Driver[]): string {
-  return drivers.map((d) => `${d.token.replace(/\s+/g, ' ')} ${d.weight >= 0 ? '+' : '-'}${Math.abs(d.weight).toFixed(2)}`).join('; ');
+  return drivers.map((d) => `${d.token.replace(/\s+/g, ' ')} ${d.weight >= 0 ? '+' : '-'}${weightText(d.weight)}`).join('; ');
 }

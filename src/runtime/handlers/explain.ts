@@ -1,8 +1,9 @@
 // 'explain': occlusion attribution of one text (src/core/analysis/explain.ts). Each word (a Chinese word of
 // one to three characters, or a Japanese or Korean character) is removed in turn, every variant is re-scored in one batched pass, and a unit's weight is
-// how much the predicted label's probability drops without it (negative: the unit argued against it).
+// how much the predicted label's probability drops without it (negative: the unit argued against it), with the drop
+// of its log-odds (which still moves where the model is sure of the text).
 import { twoWayScores } from '../../core/analysis/analyze';
-import { splitUnits, withoutUnit } from '../../core/analysis/explain';
+import { labelLogOdds, splitUnits, withoutUnit } from '../../core/analysis/explain';
 import { SENTIMENT_LABELS } from '../../core/types';
 import { RuntimeUserError } from '../errors';
 import type { ExplainParams, ExplainResult, TokenAttribution } from '../protocol';
@@ -33,11 +34,10 @@ export async function explain(params: ExplainParams, ctx: HandlerContext): Promi
   let label: (typeof SENTIMENT_LABELS)[number] = params.twoWay ? (scores.positive > scores.negative ? 'positive' : 'negative') : 'neutral';
   if (!params.twoWay) for (const l of SENTIMENT_LABELS) if (cols[l] >= 0 && (cols[label] < 0 || scores[l] > scores[label])) label = l;
   const base = scores[label];
-  const tokens: TokenAttribution[] = units.map((u, i) => ({
-    token: u.token,
-    start: u.start,
-    end: u.end,
-    weight: base - view(probs[i + 1])[label],
-  }));
+  const baseOdds = labelLogOdds(scores, label);
+  const tokens: TokenAttribution[] = units.map((u, i) => {
+    const v = view(probs[i + 1]);
+    return { token: u.token, start: u.start, end: u.end, weight: base - v[label], logOdds: baseOdds - labelLogOdds(v, label) };
+  });
   return { label, scores, tokens };
 }

@@ -4,6 +4,7 @@ import './report.css';
 import { createMessenger } from '../shared/webviewApi';
 import { hostToWebviewValidators, SENTIMENTS, type HostToWebview, type ReportItem, type ReportModel, type Sentiment, type WebviewToHost } from './messages';
 import { ariaSort, DEFAULT_SORT, nextSort, restoreSort, searchMatcher, sortIndicator, sortItems, sortTitle, wrapPieces, type SortKey, type SortState } from './sort';
+import { pointsText } from '../../core/analysis/drivers-format';
 
 interface ViewState extends SortState {
   filter: Sentiment | 'all';
@@ -371,7 +372,7 @@ function textCell(it: ReportItem): HTMLTableCellElement {
     if (d.start < at) continue;
     if (d.start > at) appendText(td, it.text.slice(at, d.start));
     const m = el('mark', d.weight > 0 ? `driver for-${it.label}` : 'driver against', it.text.slice(d.start, d.end));
-    m.title = `${d.weight > 0 ? 'drove' : 'argued against'} "${it.label}": ${d.weight > 0 ? '+' : '−'}${Math.abs(d.weight * 100).toFixed(0)} points`;
+    m.title = `${d.weight > 0 ? 'drove' : 'argued against'} "${it.label}": ${d.weight > 0 ? '+' : '−'}${pointsText(d.weight)} points`;
     td.append(m);
     at = d.end;
   }
