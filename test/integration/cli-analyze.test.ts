@@ -158,6 +158,27 @@ describe('cli analyze (real model)', function () {
     }
   });
 
+  it('a long review\'s drivers are words, not the passages it was occluded in', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-explain-long-'));
+    try {
+      const file = path.join(tmp, 'long.txt');
+      const filler = 'The film follows a family that moves to a small town in the north, where the father takes a job at the local mill and the children start at a new school. ';
+      const review = 'I have read many histories of the period and this account of the war, told through the letters of soldiers and their families, is a wonderful and moving book that I loved from start to finish. ' + filler.repeat(5);
+      fs.writeFileSync(file, `${review.trim()}\nShort and fine.\n`);
+      const r = spawnSync(process.execPath, ['bin/product-forge.js', 'analyze', file, '--format', 'json', '--device', 'cpu', '--quiet'], { cwd: root, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const long = JSON.parse(r.stdout).mostPositive.find((it: { line: number }) => it.line === 1);
+      assert.ok(long && long.text.length > 900, 'the long review is listed');
+      // occluded in 8 runs of about 20 words; the strongest run is named by its word
+      const top = long.drivers.filter((d: { weight: number }) => d.weight > 0)[0];
+      assert.ok(top && ['wonderful', 'loved', 'moving'].includes(top.token), JSON.stringify(long.drivers));
+      assert.equal(long.text.slice(top.start, top.end), top.token);
+      for (const d of long.drivers) assert.equal(long.text.slice(d.start, d.end), d.token);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('explain --file --line explains the text cell of the row at that line (a continuation line of a quoted cell too)', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-explain-line-'));
     try {

@@ -162,9 +162,10 @@ function roundWeight(w: number): number {
 }
 
 /**
- * Drivers of several texts whose scores are known, in one classifier call (all variants batched).
+ * Drivers of several texts whose scores are known, in two classifier calls (all variants batched).
  * Returns, per text, its strongest drivers for the label of its scores. Each text is occluded in at
- * most charBudget / its length units (8 to 32), so the cost stays near charBudget characters a text.
+ * most charBudget / its length units (8 to 32), so the cost stays near charBudget characters a text;
+ * where those units are runs of words (long texts), the strongest runs are then named by a word (nameRuns).
  */
 export async function explainScored(
   classifier: Pick<SentimentClassifier, 'classify'>,
@@ -181,12 +182,65 @@ export async function explainScored(
   const scored = variants.length ? await classifier.classify(variants, { signal: opts.signal }) : [];
   if (scored.length !== variants.length) throw new Error(`classifier returned ${scored.length} results for ${variants.length} texts`);
   let at = 0;
-  return items.map((it, i) => {
+  const out = items.map((it, i) => {
     const units = plans[i];
-    const out = topDrivers(occlusionWeights(units, it.scores, topLabel(it.scores), scored.slice(at, at + units.length)), opts.top);
+    const drivers = topDrivers(occlusionWeights(units, it.scores, topLabel(it.scores), scored.slice(at, at + units.length)), opts.top);
     at += units.length;
-    return out;
+    return drivers;
   });
+  await nameRuns(classifier, items, out, opts.signal);
+  return out;
+}
+
+/** Runs of words per item that nameRuns names by a word. */
+export const MAX_NAMED_RUNS = 3;
+/** Words of a run scored without them, at most (a run is about 1/8 of a long text). */
+const MAX_RUN_WORDS = 40;
+
+/**
+ * A long text is occluded in runs of words, so its drivers are passages ("unhelpful, and I suspect that the passages
+ * I found funny we…"). Each of the item's strongest runs (up to MAX_NAMED_RUNS) is named by its strongest word: the
+ * passage is scored on its own, without each of its words, and each word alone, in one more classifier call for all
+ * items. Of the words that say the item's label on their own (for a run that argued against it: the opposite label), the
+ * one whose removal moves the passage most away from that label takes the run's place, with the run's weight
+ * ("unhelpful"; not a name or "the" that the passage's score happens to hang on). A run with no such word stays, as
+ * do the runs of a neutral item (a word neutral on its own names nothing).
+ */
+async function nameRuns(classifier: Pick<SentimentClassifier, 'classify'>, items: { text: string; scores: SentimentScores }[], drivers: Driver[][], signal?: AbortSignal): Promise<void> {
+  const jobs: { item: number; at: number; passage: string; units: TextUnit[] }[] = [];
+  drivers.forEach((ds, item) => {
+    let named = 0;
+    ds.forEach((d, at) => {
+      if (named >= MAX_NAMED_RUNS) return;
+      const passage = items[item].text.slice(d.start, d.end);
+      const units = splitUnits(passage);
+      if (units.length < 2) return;
+      jobs.push({ item, at, passage, units: units.slice(0, MAX_RUN_WORDS) });
+      named++;
+    });
+  });
+  if (!jobs.length) return;
+  const texts = jobs.flatMap((j) => [j.passage, ...j.units.map((u) => withoutUnit(j.passage, u)), ...j.units.map((u) => u.token)]);
+  const scored = await classifier.classify(texts, { signal });
+  if (scored.length !== texts.length) throw new Error(`classifier returned ${scored.length} results for ${texts.length} texts`);
+  let k = 0;
+  for (const j of jobs) {
+    const n = j.units.length;
+    const base = scored[k], variants = scored.slice(k + 1, k + 1 + n), alone = scored.slice(k + 1 + n, k + 1 + 2 * n);
+    k += 1 + 2 * n;
+    const run = drivers[j.item][j.at];
+    const sign = run.weight < 0 ? -1 : 1;
+    const label = topLabel(items[j.item].scores);
+    // a neutral item's passages stay: a word that is neutral on its own names nothing
+    if (label === 'neutral') continue;
+    // for it: a word that says the label on its own; against it: one that says the opposite label
+    const says = sign > 0 ? label : label === 'positive' ? 'negative' : 'positive';
+    const words = occlusionWeights(j.units, base, label, variants).filter((w, i) => sign * (w.logOdds ?? w.weight) > 0 && topLabel(alone[i]) === says);
+    if (!words.length) continue;
+    const best = words.reduce((a, b) => (Math.abs(b.logOdds ?? b.weight) > Math.abs(a.logOdds ?? a.weight) ? b : a));
+    const start = run.start + best.start;
+    drivers[j.item][j.at] = { token: best.token, start, end: start + (best.end - best.start), weight: run.weight };
+  }
 }
 
 /** "confusing +0.36; page -0.25": drivers as one CSV cell. */
