@@ -302,13 +302,15 @@ describe('analysis: driving words (occlusion)', () => {
     assert.deepEqual(occlusionUnits('short text here').map((u) => u.token), ['short', 'text', 'here']);
   });
 
-  it('the drivers of a long item name the run that holds its sentiment word', async () => {
+  it('the drivers of a long item: the run that holds its sentiment word, named by that word', async () => {
     const text = Array.from({ length: 100 }, (_, i) => (i === 57 ? 'terrible' : `w${i}`)).join(' ');
     const [drivers] = await explainScored(new LexiconClassifier(), [{ text, scores: lexiconScores(text) }]);
     assert.equal(drivers.length, 1);
-    // 394 characters: 8000 / 394 -> 20 runs of 5 words
-    assert.equal(drivers[0].token, 'w55 w56 terrible w58 w59');
-    assert.equal(drivers[0].weight, 0.5); // negative 0.7 -> 0.2 without it; the other runs move nothing
+    // 394 characters: 8000 / 394 -> 20 runs of 5 words; the run "w55 w56 terrible w58 w59" moves the score, and of its
+    // words "terrible" moves the run's own score and says negative on its own
+    assert.equal(drivers[0].token, 'terrible');
+    assert.equal(text.slice(drivers[0].start, drivers[0].end), 'terrible');
+    assert.equal(drivers[0].weight, 0.5); // the run's weight: negative 0.7 -> 0.2 without it; the other runs move nothing
   });
 });
 
