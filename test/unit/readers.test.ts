@@ -179,6 +179,20 @@ describe('readers: CSV/TSV', () => {
     // a one-column file: the text is its only column
     const one = await readFeedbackFile(write('one.csv', 'feedback\nSync is slow, and it crashes on start\nlove the new editor\n'));
     assert.deepEqual(one.items.map((i) => [i.text, i.fields]), [['Sync is slow, and it crashes on start', {}], ['love the new editor', {}]]);
+    // the text as written: no space put in or taken out
+    const asIs = await readFeedbackFile(write('as-is.csv', 'date,comment\n2024-05-02,价格便宜,质量好\n2024-05-03,rated 4, 5 stars\n2024-05-04,ok\n2024-05-05,fine\n'));
+    assert.deepEqual(asIs.items.map((i) => i.text), ['价格便宜,质量好', 'rated 4, 5 stars', 'ok', 'fine']);
+  });
+
+  it('a column the header does not name, or a quoted text before an extra field, is not joined into the text', async () => {
+    // every row is one wider than the header: a column of its own (c2), not commas in the text
+    const extra = await readFeedbackFile(write('extra.csv', 'id,text\n1,great,5\n2,bad,1\n3,ok,3\n'));
+    assert.deepEqual(extra.items.map((i) => [i.text, i.fields?.c2]), [['great', '5'], ['bad', '1'], ['ok', '3']]);
+    // a quoted text is whole: what follows it is a field of its own
+    const quoted = await readFeedbackFile(write('quoted.csv', 'id,text\n1,"great, fast",extra\n2,fine\n3,ok\n'));
+    assert.deepEqual(quoted.items.map((i) => i.text), ['great, fast', 'fine', 'ok']);
+    assert.equal(quoted.items[0].fields?.c2, 'extra');
+    assert.equal(quoted.file.stats.raggedRows, 1);
   });
 
   it('text column: name hints, --column override, candidates and errors', async () => {

@@ -5,11 +5,12 @@
 // its subject: "fast shipping yet the strap broke"), not as the adverb of "I have yet to see it", "not yet", "the best yet".
 const EN_MARKERS =
   /\s*(?:[,;]\s*)?\b(?:but|however|although|though|even though|whereas|except that|except|on the other hand|unfortunately|sadly|apart from that|other than that)\b[,:]?\s*|\s*(?:[,;]\s*(?:and\s+)?|\band\s+|(?<=^|[.!?]\s*))\byet\b[,:]?\s*|\s+yet\s+(?=(?:the|it|its|it's|i|i'm|they|we|this|that|these|those|my|our|your|their|there|he|she|you|nothing|no one)\b)/gi;
-// Not a contrast: 不但 ("not only"), 只不过 / 再好不过 / 不过如此 / 忙不过来 ("merely", "couldn't be better", "just so-so",
-// "too much to handle"), 冷却 ("cooling"), and 只是 as "only" inside a clause ("距离只是马路对面": the distance is only
-// across the road); 只是 contrasts opening a clause ("，只是送餐慢") or before a reservation ("不错只是有点贵").
+// Not a contrast: 不但 ("not only"), 只不过 inside a clause / 再好不过 / 不过如此 / 忙不过来 ("merely", "couldn't be better",
+// "just so-so", "too much to handle"), 冷却 ("cooling"), and 只是 as "only" inside a clause ("距离只是马路对面": the
+// distance is only across the road); 只是 and 只不过 contrast opening a clause ("，只是送餐慢", "很好，只不过吃完拉肚子了")
+// or, 只是, before a reservation ("不错只是有点贵").
 const ZH_MARKERS =
-  /\s*[，,;；]?\s*(?:(?<!不)但是?(?![愿凡])|可是|(?<!只|再|最|再好|最好|再合适|最合适)不过(?!瘾|如此|来|去)|然而|(?<![冷忘退])却|(?<=^|[\s，,;；。.!！?？…])只是|(?<!不)只是(?=有点|有些|稍|略|太|不)|可惜|就是有点)\s*[，,]?\s*/g;
+  /\s*[，,;；]?\s*(?:(?<!不)但是?(?![愿凡])|可是|(?<!只|再|最|再好|最好|再合适|最合适)不过(?!瘾|如此|来|去)|然而|(?<![冷忘退])却|(?<=^|[\s，,;；。.!！?？…])(?:只是|只不过)|(?<!不)只是(?=有点|有些|稍|略|太|不)|可惜|就是有点)\s*[，,]?\s*/g;
 
 function meaningful(clause: string): boolean {
   const han = (clause.match(/\p{Script=Han}/gu) ?? []).length;

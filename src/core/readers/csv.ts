@@ -6,6 +6,11 @@ export interface CsvRow {
   cells: string[];
   /** 1-based physical line where the row starts. */
   line: number;
+  /**
+   * For a row with more fields than the parser's `tailFrom` (see CsvParser): the record as written from the start of
+   * field `tailFrom - 1` to its end (delimiters, spaces and all), and whether any of those fields was quoted.
+   */
+  tail?: { text: string; quoted: boolean };
 }
 
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -36,8 +41,9 @@ export class CsvParser {
   /**
    * `refuseUnclosed`: at the real end of a file, a quoted field that never closes and runs over later lines is a
    * UserError (those lines would be read as part of it). Off for samples, which may end inside a quoted field.
+   * `tailFrom`: a row with more fields than this gets its `tail` (the fields from number tailFrom on, as written).
    */
-  constructor(readonly delimiter: string, private readonly file = 'input', private readonly refuseUnclosed = false) {
+  constructor(readonly delimiter: string, private readonly file = 'input', private readonly refuseUnclosed = false, private readonly tailFrom?: number) {
     const d = delimiter === '\t' ? '\\t' : delimiter.replace(/[|\\^$.*+?()[\]{}]/g, '\\$&');
     this.stop = new RegExp(`[${d}\\r\\n]`, 'g');
   }
@@ -62,7 +68,7 @@ export class CsvParser {
     while (pos < s.length) {
       const rec = this.parseRecord(s, pos, final);
       if (!rec) break;
-      if (!(rec.cells.length === 1 && rec.cells[0] === '' && !rec.quoted)) rows.push({ cells: rec.cells, line: this.line });
+      if (!(rec.cells.length === 1 && rec.cells[0] === '' && !rec.quoted)) rows.push(rec.tail ? { cells: rec.cells, line: this.line, tail: rec.tail } : { cells: rec.cells, line: this.line });
       this.line += rec.lineBreaks;
       pos = rec.end;
     }
@@ -73,19 +79,30 @@ export class CsvParser {
     return rows;
   }
 
+  /** The tail of a record wider than tailFrom fields (CsvRow.tail), from `start` to `end` in `s`. */
+  private tail(s: string, start: number, end: number, cells: string[], quoted: boolean): CsvRow['tail'] | undefined {
+    return start >= 0 && cells.length > this.tailFrom! ? { text: s.slice(start, end).trim(), quoted } : undefined;
+  }
+
   /** Parses one record starting at `pos`; null when it is incomplete and more input may come. */
-  private parseRecord(s: string, pos: number, final: boolean): { cells: string[]; end: number; lineBreaks: number; quoted: boolean } | null {
+  private parseRecord(s: string, pos: number, final: boolean): { cells: string[]; end: number; lineBreaks: number; quoted: boolean; tail?: CsvRow['tail'] } | null {
     const cells: string[] = [];
     const d = this.delimiter;
     let i = pos;
     let breaks = 0;
     let quoted = false;
+    // where field number tailFrom - 1 starts, and whether it or a later field was quoted
+    const tailAt = this.tailFrom === undefined ? -1 : this.tailFrom - 1;
+    let tailStart = -1;
+    let tailQuoted = false;
     for (;;) {
+      if (cells.length === tailAt) tailStart = i;
       // Stray spaces before a field (and before an opening quote).
       while (i < s.length && (s[i] === ' ' || (s[i] === '\t' && d !== '\t'))) i++;
       let value: string;
       if (s[i] === '"') {
         quoted = true;
+        if (tailStart >= 0) tailQuoted = true;
         i++;
         let parts = '';
         let segStart = i;
@@ -140,24 +157,24 @@ export class CsvParser {
         i = k;
       }
       cells.push(value);
-      if (i >= s.length) return { cells, end: s.length, lineBreaks: breaks, quoted };
+      if (i >= s.length) return { cells, end: s.length, lineBreaks: breaks, quoted, tail: this.tail(s, tailStart, s.length, cells, tailQuoted) };
       const c = s[i];
       if (c === d) {
         i++;
         if (i >= s.length && !final) return null;
         if (i >= s.length) {
           cells.push('');
-          return { cells, end: i, lineBreaks: breaks, quoted };
+          return { cells, end: i, lineBreaks: breaks, quoted, tail: this.tail(s, tailStart, i, cells, tailQuoted) };
         }
         continue;
       }
       if (c === '\r') {
         if (i + 1 >= s.length && !final) return null;
         const end = s[i + 1] === '\n' ? i + 2 : i + 1;
-        return { cells, end, lineBreaks: breaks + 1, quoted };
+        return { cells, end, lineBreaks: breaks + 1, quoted, tail: this.tail(s, tailStart, i, cells, tailQuoted) };
       }
       // '\n'
-      return { cells, end: i + 1, lineBreaks: breaks + 1, quoted };
+      return { cells, end: i + 1, lineBreaks: breaks + 1, quoted, tail: this.tail(s, tailStart, i, cells, tailQuoted) };
     }
   }
 }

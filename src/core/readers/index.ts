@@ -7,7 +7,7 @@ import { CancelledError, UserError } from '../types';
 import { isResultsCsvHeader, unescapeFormulaRow } from '../csvFormula';
 import { breathe } from '../yielder';
 import { type ColumnInfo, type ColumnRoles, detectRoles, inferColumns, isKnownColumnName } from './columns';
-import { CsvParser, delimiterName, detectDelimiter, parseCsvText } from './csv';
+import { CsvParser, delimiterName, detectDelimiter, parseCsvText, type CsvRow } from './csv';
 import { openText, type OpenedText } from './decode';
 import { DEFAULT_MAX_JSON_BYTES, joinTextParts, jsonlRecords, loadJsonRecords, recordsToItems, sampleJsonlObjects, type JsonRecord } from './json';
 import { textItems } from './text';
@@ -459,28 +459,39 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
   // Rows are "ragged" against the header, or (headerless) against the most common row length.
   let width = names.length;
   const skipRows = t.skipRows ?? (t.hasHeader ? 1 : 0);
-  if (!t.hasHeader) {
-    const freq = new Map<number, number>();
-    for (const r of parseCsvText(opened.sample, t.delimiter!, !opened.sampleIsWhole, 500 + skipRows).slice(skipRows)) freq.set(r.cells.length, (freq.get(r.cells.length) ?? 0) + 1);
-    width = [...freq].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0] ?? width;
+  // The most common row length in the sample (trailing empty fields, a spreadsheet's `,,`, not counted), and its share.
+  const freq = new Map<number, number>();
+  let sampled = 0;
+  for (const r of parseCsvText(opened.sample, t.delimiter!, !opened.sampleIsWhole, 500 + skipRows).slice(skipRows)) {
+    let n = r.cells.length;
+    while (n > 1 && r.cells[n - 1] === '') n--;
+    freq.set(n, (freq.get(n) ?? 0) + 1);
+    sampled++;
   }
+  const [usualWidth, usualRows] = [...freq].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0] ?? [width, 0];
+  if (!t.hasHeader) width = usualWidth;
+  // Nearly every row wider than the header by the same count: columns the header does not name, not commas in a text.
+  const unnamedColumns = usualWidth > width && usualRows >= 0.8 * sampled;
   return {
     ...common,
     table: t,
     textColumn,
     textColumns,
     async *batches() {
-      const parser = new CsvParser(t.delimiter!, file, true);
       let headerPending = skipRows;
       let firstJoinedLine: number | undefined;
       // The text is the last column: a row with more fields has delimiters in its text that were not quoted (a
-      // hand-made export: `12,2024-05-01,slow, and it crashes`); they are part of the text, not fields of their own.
-      const lastIsText = textIdx.length === 1 && textIdx[0] === width - 1;
+      // hand-made export: `12,2024-05-01,slow, and it crashes`); they are part of the text, not fields of their own,
+      // and the text is taken as written. Not when nearly all rows are that wide (a column the header does not name:
+      // `id,text` over `1,great,5`), nor when a field from the text on was quoted (`1,"great, fast",extra`).
+      const lastIsText = textIdx.length === 1 && textIdx[0] === width - 1 && !unnamedColumns;
+      const parser = new CsvParser(t.delimiter!, file, true, lastIsText ? width : undefined);
+      const trailingDelimiters = new RegExp(`[${t.delimiter === '\t' ? '\\t' : t.delimiter!.replace(/[|\\^$.*+?()[\]{}]/g, '\\$&')}\\s]+$`);
       let unquoted = 0;
       let firstUnquotedLine: number | undefined;
       let out: FeedbackItem[] = [];
       let bytesDone = 0;
-      const take = (rows: { cells: string[]; line: number }[]) => {
+      const take = (rows: CsvRow[]) => {
         for (const r of rows) {
           if (headerPending > 0) {
             headerPending--;
@@ -490,8 +501,8 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
           if (t.formulaEscaped) unescapeFormulaRow(r.cells);
           // trailing empty fields (a spreadsheet's `,,` after the last column) are nothing
           while (r.cells.length > width && r.cells[r.cells.length - 1] === '') r.cells.pop();
-          if (lastIsText && r.cells.length > width && !r.cells.some((c) => /[\r\n]/.test(c))) {
-            r.cells.splice(width - 1, r.cells.length, joinUnquoted(r.cells.slice(width - 1), t.delimiter!));
+          if (lastIsText && r.cells.length > width && r.tail && !r.tail.quoted && !/[\r\n]/.test(r.tail.text)) {
+            r.cells.splice(width - 1, r.cells.length, r.tail.text.replace(trailingDelimiters, ''));
             unquoted++;
             if (firstUnquotedLine === undefined) firstUnquotedLine = r.line;
           }
@@ -541,15 +552,6 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
       finish(textColumn, t, textColumns);
     },
   };
-}
-
-/**
- * Fields that were one text cut at its unquoted delimiters, joined back. The reader trims fields, so the space after a
- * comma or semicolon in prose is put back ("slow, and it crashes"), but not inside a number ("1,000").
- */
-export function joinUnquoted(parts: readonly string[], delimiter: string): string {
-  const spaced = delimiter === ',' || delimiter === ';';
-  return parts.reduce((a, p) => a + delimiter + (spaced && p && !(/\d$/.test(a) && /^\d/.test(p)) ? ' ' : '') + p);
 }
 
 /**
