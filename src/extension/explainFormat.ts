@@ -5,6 +5,8 @@ import { MIN_DRIVER_LOG_ODDS } from '../core/analysis/drivers-format';
 
 /** How strongly a word drove the label: its log-odds drop when known (it still moves where the model is sure), else its weight. */
 const strength = (t: TokenAttribution) => Math.abs(Number.isFinite(t.logOdds) ? t.logOdds! : t.weight);
+/** 1: the word drove the label; -1: it argued against it (the log-odds' sign when known: a weight can round to 0 near 1). */
+export const side = (t: TokenAttribution): number => Math.sign(Number.isFinite(t.logOdds) ? t.logOdds! : t.weight);
 
 /**
  * Words worth highlighting: the 12 strongest, ignoring near-zero ones: below minAbs of probability (a point) and, when
@@ -26,7 +28,7 @@ export function explainSummary(r: ExplainResult): string {
   const sig = significantTokens(r.tokens);
   const byWeight = (sign: 1 | -1): string[] =>
     sig
-      .filter((t) => sign * t.weight > 0)
+      .filter((t) => side(t) === sign)
       .sort((a, b) => strength(b) - strength(a))
       .slice(0, 5)
       .map((t) => `"${t.token}"`);

@@ -174,6 +174,12 @@ describe('cli analyze (real model)', function () {
       assert.ok(top && ['wonderful', 'loved', 'moving'].includes(top.token), JSON.stringify(long.drivers));
       assert.equal(long.text.slice(top.start, top.end), top.token);
       for (const d of long.drivers) assert.equal(long.text.slice(d.start, d.end), d.token);
+      // --explain (every row; shorter runs, up to 32 a text) names them too
+      const all = spawnSync(process.execPath, ['bin/product-forge.js', 'analyze', file, '--explain', '--format', 'jsonl', '--device', 'cpu', '--quiet'], { cwd: root, encoding: 'utf8' });
+      assert.equal(all.status, 0, all.stderr);
+      const row = JSON.parse(all.stdout.split('\n')[0]);
+      assert.equal(row.drivers.filter((d: { weight: number }) => d.weight > 0)[0]?.token, top.token, JSON.stringify(row.drivers));
+      for (const d of row.drivers.filter((x: { weight: number }) => x.weight > 0)) assert.ok(!d.token.includes(' '), `a passage among the drivers: ${d.token}`);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

@@ -44,6 +44,11 @@ describe('analysis: drivers of items the model is sure of', () => {
     assert.ok(occlusionWeights(units, base, 'positive', variants).every((d) => Math.abs(d.weight) < 0.005));
   });
 
+  it('a word whose weight is 0 (float32 scores near 1) or of the other sign than its log-odds is no driver', () => {
+    const d = (token: string, weight: number, logOdds: number) => ({ token, start: 0, end: token.length, weight, logOdds });
+    assert.deepEqual(topDrivers([d('a', 0, 0.8), d('b', -0.00001, 0.4), d('c', 0.00002, 0.3)]).map((x) => x.token), ['c']);
+  });
+
   it('an item the model is unsure of keeps the half-point rule', () => {
     const drivers = topDrivers(occlusionWeights([unit('slow', 0), unit('app', 5)], pos(0.6, 0.2), 'positive', [pos(0.3, 0.2), pos(0.598, 0.2)]));
     assert.deepEqual(drivers.map((d) => [d.token, d.weight]), [['slow', 0.3]]);

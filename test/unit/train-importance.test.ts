@@ -130,6 +130,7 @@ describe('train: column importance', () => {
       const meta = JSON.parse(await fs.readFile(path.join(saved, 'metadata.json'), 'utf8'));
       assert.equal(meta.importance.columns[0].column, 'signal');
       assert.equal(meta.importance.columns[0].accuracyDrop, r.importance!.columns[0].drop);
+      assert.equal(meta.importance.baselineAccuracy, r.metrics.accuracy);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }

@@ -11,7 +11,7 @@ import { CancelledError, SENTIMENT_LABELS, UserError, throwIfAborted } from '../
 import { openFeedbackInputs, parseDate, parseRating, ratingSentiment, type OpenedFeedbackFile, type RatingScale } from '../readers';
 import { yielder } from '../yielder';
 import { splitContrast } from './aspects';
-import { explainScored, occlusionUnits, occlusionWeights, topDrivers, topLabel, withoutUnit, type Driver, type TextUnit } from './explain';
+import { explainScored, nameRuns, occlusionUnits, occlusionWeights, topDrivers, topLabel, withoutUnit, type Driver, type TextUnit } from './explain';
 import { Reservoir, TopK } from './collections';
 import { extractTerms, isCjk, mergedNames, selectPhrases, themeGroupKey, usedAsVerb, type WordUse } from './phrases';
 import { computeThemes, growingThemes, sampleTerms, type ThemeSampleItem } from './themes';
@@ -240,6 +240,11 @@ export function twoWayScores(s: SentimentScores): SentimentScores {
 
 function twoWayClassifier(c: SentimentClassifier): SentimentClassifier {
   return { modelId: c.modelId, device: c.device, classify: async (texts, o) => (await c.classify(texts, o)).map(twoWayScores) };
+}
+
+/** A classifier's scores as plain numbers (a missing or non-numeric one is 0). */
+function scoresOf(x: SentimentScores): SentimentScores {
+  return { negative: Number(x.negative) || 0, neutral: Number(x.neutral) || 0, positive: Number(x.positive) || 0 };
 }
 
 /** The part of an item (or clause) the model scores: the whole text, or its first MAX_CLASSIFY_CHARS characters. */
@@ -494,8 +499,20 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         throw new Error(`classifier returned ${all.length} results for ${items.length + chunk.clauses.length + variants} texts`);
       }
       const results: ItemResult[] = new Array(items.length);
-      let variantAt = items.length + chunk.clauses.length;
-      let occ = 0;
+      // --explain: every item's drivers, its runs of words (long texts) named by a word in one more call (nameRuns)
+      let drivers: Map<number, Driver[]> | undefined;
+      if (chunk.occluded.length) {
+        const found: Driver[][] = [];
+        const explained: { text: string; scores: SentimentScores }[] = [];
+        let at = items.length + chunk.clauses.length;
+        for (const o of chunk.occluded) {
+          const s = scoresOf(all[o.item]);
+          found.push(topDrivers(occlusionWeights(o.units, s, topLabel(s), all.slice(at, (at += o.units.length)))));
+          explained.push({ text: classifiable(items[o.item].text), scores: s });
+        }
+        await nameRuns(opts.classifier, explained, found, signal);
+        drivers = new Map(chunk.occluded.map((o, k) => [o.item, found[k]]));
+      }
       let lines = '';
       // this chunk's items kept in the theme sample: their clauses' labels are added below
       const sampled = new Map<number, SampleItem>();
@@ -503,14 +520,12 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         const y = loopTick();
         if (y) await y;
         const it: FeedbackItem = items[i];
-        const s: SentimentScores = { negative: Number(all[i].negative) || 0, neutral: Number(all[i].neutral) || 0, positive: Number(all[i].positive) || 0 };
+        const s = scoresOf(all[i]);
         const label = topLabel(s);
         const score = s[label];
         const r: ItemResult = { source: it.source, line: it.line, text: it.text, label, score, scores: s };
-        if (chunk.occluded[occ]?.item === i) {
-          const { units } = chunk.occluded[occ++];
-          r.drivers = topDrivers(occlusionWeights(units, s, label, all.slice(variantAt, (variantAt += units.length))));
-        }
+        const d = drivers?.get(i);
+        if (d) r.drivers = d;
         if (it.fields && Object.keys(it.fields).length) {
           r.fields = it.fields;
           if (fieldNames.length < MAX_FIELD_NAMES) {

@@ -26,5 +26,5 @@ export function weightText(w: number): string {
 /** A weight in points of probability without its sign: "36.2", "0.4", "0.03", "<0.01". */
 export function pointsText(w: number): string {
   const a = Math.abs(w) * 100;
-  return a >= 0.1 ? a.toFixed(1) : a >= 0.01 ? a.toFixed(2) : '<0.01';
+  return a >= 0.095 ? a.toFixed(1) : a >= 0.01 ? a.toFixed(2) : '<0.01';
 }

@@ -150,7 +150,8 @@ export function occlusionWeights(units: TextUnit[], base: SentimentScores, label
 export function topDrivers(weighted: Driver[], k = MAX_ITEM_DRIVERS): Driver[] {
   const strength = (d: Driver) => Math.abs(d.logOdds ?? d.weight);
   return weighted
-    .filter((d) => isDriver(d.weight, d.logOdds))
+    // a weight of 0 (scores in float32 near 1 step by 6e-8) or of the other sign than the log-odds has no side to show
+    .filter((d) => isDriver(d.weight, d.logOdds) && d.weight !== 0 && (d.logOdds === undefined || Math.sign(d.logOdds) === Math.sign(d.weight)))
     .sort((a, b) => strength(b) - strength(a) || a.start - b.start)
     .slice(0, k)
     .map(({ logOdds: _, ...d }) => ({ ...d, weight: roundWeight(d.weight) }));
@@ -192,9 +193,9 @@ export async function explainScored(
   return out;
 }
 
-/** Runs of words per item that nameRuns names by a word. */
-export const MAX_NAMED_RUNS = 3;
-/** Words of a run scored without them, at most (a run is about 1/8 of a long text). */
+/** Runs of words per item that nameRuns names by a word: every driver. */
+export const MAX_NAMED_RUNS = MAX_ITEM_DRIVERS;
+/** Words of a run scored without them, at most: the run's first 40 (a run is 1/8 to 1/32 of a long text). */
 const MAX_RUN_WORDS = 40;
 
 /**
@@ -206,9 +207,11 @@ const MAX_RUN_WORDS = 40;
  * ("unhelpful"; not a name or "the" that the passage's score happens to hang on). A run with no such word stays, as
  * do the runs of a neutral item (a word neutral on its own names nothing).
  */
-async function nameRuns(classifier: Pick<SentimentClassifier, 'classify'>, items: { text: string; scores: SentimentScores }[], drivers: Driver[][], signal?: AbortSignal): Promise<void> {
+export async function nameRuns(classifier: Pick<SentimentClassifier, 'classify'>, items: { text: string; scores: SentimentScores }[], drivers: Driver[][], signal?: AbortSignal): Promise<void> {
   const jobs: { item: number; at: number; passage: string; units: TextUnit[] }[] = [];
   drivers.forEach((ds, item) => {
+    // a neutral item's passages stay: a word that is neutral on its own names nothing
+    if (topLabel(items[item].scores) === 'neutral') return;
     let named = 0;
     ds.forEach((d, at) => {
       if (named >= MAX_NAMED_RUNS) return;
@@ -231,8 +234,6 @@ async function nameRuns(classifier: Pick<SentimentClassifier, 'classify'>, items
     const run = drivers[j.item][j.at];
     const sign = run.weight < 0 ? -1 : 1;
     const label = topLabel(items[j.item].scores);
-    // a neutral item's passages stay: a word that is neutral on its own names nothing
-    if (label === 'neutral') continue;
     // for it: a word that says the label on its own; against it: one that says the opposite label
     const says = sign > 0 ? label : label === 'positive' ? 'negative' : 'positive';
     const words = occlusionWeights(j.units, base, label, variants).filter((w, i) => sign * (w.logOdds ?? w.weight) > 0 && topLabel(alone[i]) === says);

@@ -33,7 +33,7 @@ export interface ClassifierMetadata {
   labels: string[];
   metrics: { accuracy: number; macroF1: number; perClass: Metrics['perClass']; confusion: number[][]; rows: number };
   /** Permutation importance of each feature column on the held-out rows (importance.ts); absent in older classifiers. */
-  importance?: { rows: number; repeats: number; columns: { column: string; accuracyDrop: number; sd: number; logLossRise: number }[] };
+  importance?: { rows: number; repeats: number; baselineAccuracy: number; baselineLogLoss: number; columns: { column: string; accuracyDrop: number; sd: number; logLossRise: number }[] };
   trainRows: number;
   testRows: number;
   fitSeconds: number;
@@ -139,7 +139,7 @@ export async function saveClassifier(result: TrainResult, opts: SaveOptions): Pr
         rows: result.metrics.rows,
       },
       ...(result.importance
-        ? { importance: { rows: result.importance.rows, repeats: result.importance.repeats, columns: result.importance.columns.map((x) => ({ column: x.column, accuracyDrop: x.drop, sd: x.sd, logLossRise: x.lossRise })) } }
+        ? { importance: { rows: result.importance.rows, repeats: result.importance.repeats, baselineAccuracy: result.importance.baseline, baselineLogLoss: result.importance.baselineLoss, columns: result.importance.columns.map((x) => ({ column: x.column, accuracyDrop: x.drop, sd: x.sd, logLossRise: x.lossRise })) } }
         : {}),
       trainRows: result.trainRows,
       testRows: result.testRows,
