@@ -6,6 +6,7 @@
 import { columnRanges, type PreprocessingSpec } from './preprocess';
 import { csrRows, rng, shuffleInPlace, type Csr } from './sparse';
 import { lossAndAccuracy, predictProba, type Network } from './model';
+import type { Forest } from './forest';
 import { throwIfAborted } from '../types';
 import { lossText, points } from './importance-format';
 
@@ -46,6 +47,79 @@ export const IMPORTANCE_DEFAULTS = { repeats: 5, maxRows: 5000 };
 
 function score(net: Network, X: Csr, y: Int32Array, K: number): { loss: number; accuracy: number } {
   return lossAndAccuracy(predictProba(net, X), y, K);
+}
+
+/**
+ * A forest's probabilities for the rows with one column shuffled, re-walking only the trees that split on that column:
+ * every other tree gives each row the leaf it gave it unshuffled (kept once). Boosted trees split on a few features
+ * each, so most trees are skipped (hypothyroid's 400 trees: the importance of its 29 columns in a fraction of the time).
+ */
+export class ForestShuffles {
+  private readonly leaf: Int32Array;
+  private readonly sums: Float64Array;
+  private readonly T: number;
+  private readonly K: number;
+  constructor(private readonly forest: Forest, X: Csr) {
+    const T = (this.T = forest.trees.length), K = (this.K = forest.nClasses);
+    this.leaf = new Int32Array(X.rows * T);
+    this.sums = new Float64Array(X.rows * K);
+    const row = new Float32Array(Math.max(X.cols, forest.nFeatures));
+    for (let r = 0; r < X.rows; r++) {
+      for (let p = X.indptr[r]; p < X.indptr[r + 1]; p++) row[X.indices[p]] += X.values[p];
+      for (let t = 0; t < T; t++) {
+        const node = walk(forest.trees[t], row);
+        this.leaf[r * T + t] = node;
+        for (let k = 0; k < K; k++) this.sums[r * K + k] += forest.trees[t].value[node * K + k];
+      }
+      for (let p = X.indptr[r]; p < X.indptr[r + 1]; p++) row[X.indices[p]] = 0;
+    }
+  }
+
+  /** The trees with a split on a feature in `inColumn`. */
+  treesOn(inColumn: Uint8Array): number[] {
+    const out: number[] = [];
+    this.forest.trees.forEach((tr, t) => {
+      for (let n = 0; n < tr.feature.length; n++) {
+        const f = tr.feature[n];
+        if (f >= 0 && inColumn[f]) return void out.push(t);
+      }
+    });
+    return out;
+  }
+
+  /** Probabilities of the rows of Xp (the rows of X with a column shuffled), only `trees` walked again. */
+  proba(Xp: Csr, trees: number[]): Float64Array {
+    const { T, K, forest } = this;
+    const out = Float64Array.from(this.sums);
+    const row = new Float32Array(Math.max(Xp.cols, forest.nFeatures));
+    for (let r = 0; r < Xp.rows; r++) {
+      if (trees.length) {
+        for (let p = Xp.indptr[r]; p < Xp.indptr[r + 1]; p++) row[Xp.indices[p]] += Xp.values[p];
+        for (const t of trees) {
+          const tr = forest.trees[t];
+          const was = this.leaf[r * T + t], now = walk(tr, row);
+          if (now !== was) for (let k = 0; k < K; k++) out[r * K + k] += tr.value[now * K + k] - tr.value[was * K + k];
+        }
+        for (let p = Xp.indptr[r]; p < Xp.indptr[r + 1]; p++) row[Xp.indices[p]] = 0;
+      }
+      const o = r * K;
+      if (forest.boost) {
+        let m = -Infinity;
+        for (let k = 0; k < K; k++) { out[o + k] += forest.boost.base[k]; if (out[o + k] > m) m = out[o + k]; }
+        let s = 0;
+        for (let k = 0; k < K; k++) s += (out[o + k] = Math.exp(out[o + k] - m));
+        for (let k = 0; k < K; k++) out[o + k] /= s;
+      } else if (T) for (let k = 0; k < K; k++) out[o + k] /= T;
+    }
+    return out;
+  }
+}
+
+/** The leaf a dense row reaches in a tree. */
+function walk(tr: Forest['trees'][number], row: Float32Array): number {
+  let node = 0;
+  while (tr.feature[node] >= 0) node = row[tr.feature[node]] <= tr.threshold[node] ? tr.left[node] : tr.right[node];
+  return node;
 }
 
 /**
@@ -94,6 +168,7 @@ export async function permutationImportance(net: Network, spec: PreprocessingSpe
     ys = Int32Array.from(pick, (r) => y[r]);
   }
   const base = score(net, Xs, ys, K);
+  const forest = 'forest' in net ? new ForestShuffles(net.forest, Xs) : undefined;
   const columns: ColumnImportance[] = [];
   const perm = new Int32Array(Xs.rows);
   for (const [column, ranges] of columnRanges(spec)) {
@@ -102,10 +177,12 @@ export async function permutationImportance(net: Network, spec: PreprocessingSpe
     for (const [a, b] of ranges) inColumn.fill(1, a, b);
     const drops: number[] = [];
     let lossRise = 0;
+    const trees = forest?.treesOn(inColumn);
     for (let r = 0; r < repeats; r++) {
       for (let i = 0; i < perm.length; i++) perm[i] = i;
       shuffleInPlace(perm, rand);
-      const s = score(net, permuteColumn(Xs, inColumn, perm), ys, K);
+      const Xp = permuteColumn(Xs, inColumn, perm);
+      const s = forest ? lossAndAccuracy(forest.proba(Xp, trees!), ys, K) : score(net, Xp, ys, K);
       drops.push(base.accuracy - s.accuracy);
       lossRise += (s.loss - base.loss) / repeats;
     }
@@ -124,7 +201,7 @@ export async function permutationImportance(net: Network, spec: PreprocessingSpe
  * `limit` are summed up in one line.
  */
 export function importanceLines(imp: Importance, limit = 15): string[] {
-  const out = [`column importance (accuracy points lost when the column is shuffled; mean ± sd of ${imp.repeats} shuffles of ${imp.rows} held-out rows):`];
+  const out = [`column importance (accuracy points lost when the column is shuffled; mean ± sd of ${imp.repeats} shuffles of ${imp.rows} held-out rows; ${imp.seconds.toFixed(2)} s):`];
   const shown = imp.columns.slice(0, limit);
   const w = Math.max(6, ...shown.map((c) => c.column.length));
   for (const c of shown) out.push(`  ${c.column.padEnd(w)}  ${points(c.drop).padStart(6)} ± ${points(c.sd).padEnd(4)}  log loss ${lossText(c.lossRise)}`);
