@@ -4,7 +4,9 @@
 // "+1 for dark mode" shows as #NAME?. The writer prefixes such a cell with an apostrophe, which spreadsheets read as
 // "this is text"; a cell that already starts with an apostrophe gets one more, so that dropping exactly one leading
 // apostrophe gives every cell back exactly. Readers drop it only in a file recognised as Product Forge's results (by
-// its header, RESULTS_CSV_COLUMNS), never in a user's own CSV, where a leading apostrophe is the customer's.
+// its header, RESULTS_CSV_COLUMNS) or as the labels file the Report view writes (by its place, isLabelsFile), never in
+// a user's own CSV, where a leading apostrophe is the customer's.
+import * as path from 'node:path';
 
 /** The fixed first columns of a results CSV (src/core/analysis/writers.ts), in order: how such a file is recognised. */
 export const RESULTS_CSV_COLUMNS: readonly string[] = ['source', 'line', 'text', 'label', 'score', 'negative', 'neutral', 'positive'];
@@ -35,4 +37,14 @@ export function unescapeFormulaRow(cells: string[]): string[] {
 export function isResultsCsvHeader(header: readonly string[] | undefined): boolean {
   if (!header || header.length < RESULTS_CSV_COLUMNS.length) return false;
   return RESULTS_CSV_COLUMNS.every((name, i) => (i === 0 ? header[0].replace(/^\uFEFF/, '') : header[i]).trim() === name);
+}
+
+/**
+ * Whether a file is the labels file the Report view's "your label" writes (src/core/labels.ts,
+ * .product-forge/labels/sentiment-labels.csv in a workspace folder), whose texts are escaped like a results CSV's.
+ */
+export function isLabelsFile(file: string): boolean {
+  const parts = path.resolve(file).split(/[\\/]/);
+  const n = parts.length;
+  return n >= 3 && parts[n - 1] === 'sentiment-labels.csv' && parts[n - 2] === 'labels' && parts[n - 3] === '.product-forge';
 }

@@ -1,10 +1,12 @@
 // Sentiment labels a user gives feedback items (the Report view's "Your label" column), kept in a two-column
 // CSV (text, sentiment) under .product-forge/labels/ that the Train view lists: train on it (target
 // "sentiment"), save, and use the classifier for Analyze Feedback. One row per distinct text; the latest
-// label wins. Written atomically (temp file + rename), so an interrupted write never loses earlier labels.
+// label wins. Written atomically (temp file + rename), so an interrupted write never loses earlier labels. Texts are
+// formula-escaped as results.csv's are (csvFormula.ts), so the file opens safely in a spreadsheet.
 import * as path from 'node:path';
 import { atomicWriteFile, pathExists } from './fsutil';
 import { csvField, readTable } from './train/csv';
+import { escapeFormula, isLabelsFile } from './csvFormula';
 import { sentimentLabelOf, UserError, type SentimentLabel } from './types';
 
 /** The labels file, relative to a workspace folder. */
@@ -47,7 +49,10 @@ export async function saveLabel(file: string, text: string, label: SentimentLabe
   labels.delete(text);
   labels.set(text, label);
   const lines = [HEADER.join(',')];
-  for (const [t, l] of labels) lines.push(`${csvField(t)},${l}`);
+  // in the workspace's labels file, a text a spreadsheet would run as a formula starts with an apostrophe; the readers
+  // recognise the file by its place and drop it (csvFormula.ts)
+  const cell = isLabelsFile(file) ? escapeFormula : (t: string) => t;
+  for (const [t, l] of labels) lines.push(`${csvField(cell(t))},${l}`);
   await atomicWriteFile(file, lines.join('\n') + '\n', { overwrite: true });
   return labels.size;
 }

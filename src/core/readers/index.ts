@@ -4,7 +4,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { FeedbackItem } from '../types';
 import { CancelledError, UserError } from '../types';
-import { isResultsCsvHeader, unescapeFormulaRow } from '../csvFormula';
+import { isLabelsFile, isResultsCsvHeader, unescapeFormulaRow } from '../csvFormula';
 import { breathe } from '../yielder';
 import { type ColumnInfo, type ColumnRoles, detectRoles, inferColumns, isKnownColumnName } from './columns';
 import { CsvParser, delimiterName, detectDelimiter, parseCsvText, type CsvRow } from './csv';
@@ -253,8 +253,8 @@ async function inspectOpened(opened: OpenedText, file: string, format: FeedbackF
     await breathe(); // each stage parses hundreds of rows: the thread gets a turn between them
     const preamble = sep ? 1 : 0;
     const rows = parseCsvText(opened.sample, delimiter, !opened.sampleIsWhole, TABLE_SAMPLE_ROWS + 3 + preamble).slice(preamble);
-    // Product Forge's own results (analyzed again): their cells are read as the customers wrote them
-    const formulaEscaped = rows.length > 0 && isResultsCsvHeader(rows[0].cells);
+    // Product Forge's own results or labels file (analyzed again): their cells are read as the customers wrote them
+    const formulaEscaped = rows.length > 0 && (isResultsCsvHeader(rows[0].cells) || isLabelsFile(file));
     if (formulaEscaped) for (const r of rows) unescapeFormulaRow(r.cells);
     await breathe();
     const survey = formulaEscaped ? undefined : surveyHeader(rows.map((r) => r.cells));

@@ -3,7 +3,7 @@
 // markers ('', '?', NA, N/A, NaN, null, None), ragged rows. Streams the file (bounded memory per chunk)
 // and stores the table column by column with repeated values interned.
 import * as path from 'node:path';
-import { isResultsCsvHeader, unescapeFormula, unescapeFormulaRow } from '../csvFormula';
+import { isLabelsFile, isResultsCsvHeader, unescapeFormula, unescapeFormulaRow } from '../csvFormula';
 import { openText } from '../readers/decode';
 import { CancelledError, UserError } from '../types';
 
@@ -425,7 +425,7 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
     if (r.length > MAX_ROW_FIELDS) notARow(parser.records - 1, true);
     if (!columns) {
       if (dialect.hasHeader) {
-        escaped = isResultsCsvHeader(r);
+        escaped = isResultsCsvHeader(r) || isLabelsFile(file);
         setup(r.length, escaped ? unescapeFormulaRow(r) : r);
         return true;
       }
