@@ -1,14 +1,15 @@
 // Evidence for grounded generation: feedback items with the file and line they came from.
-// Sources: feedback files (.txt/.md one item per non-empty line, .csv/.tsv rows, .json arrays, .jsonl)
-// and feedback-analysis results (a CSV/JSON with source + line + text [+ sentiment] columns, as
-// written under .product-forge/reports/<run>/), whose items keep the citation of the original file.
+// Sources: feedback files (.txt .md .csv .tsv .json .jsonl), read by the same readers as Analyze Feedback (the same
+// texts at the same file:line), and feedback-analysis results (a CSV/JSON/JSONL with source + line + text [+ sentiment]
+// columns, as written under .product-forge/reports/<run>/), whose items keep the citation of the original file.
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import { isResultsCsvHeader, unescapeFormulaRow } from '../csvFormula';
-import { looksBinary, sniffEncoding } from '../readers/decode';
+import { cleanCellText } from '../readers/clean';
+import { looksBinary, openText, sniffEncoding } from '../readers/decode';
+import { DEFAULT_MAX_JSON_BYTES, flattenRecord } from '../readers/json';
 import { pathExists } from '../fsutil';
 import { rng } from './text';
-import { listFeedbackFiles, productForgeOutputKind } from '../readers';
+import { formatOf, listFeedbackFiles, openFeedbackFile, productForgeOutputKind, type OpenedFeedbackFile } from '../readers';
 import { CancelledError, SENTIMENT_LABELS, UserError, throwIfAborted, type SentimentLabel } from '../types';
 
 export interface EvidenceItem {
@@ -52,69 +53,12 @@ export async function readTextFile(file: string): Promise<string> {
   const st = await fsp.stat(file).catch(() => undefined);
   if (!st) throw new UserError(`${file}: no such file`);
   if (st.isDirectory()) throw new UserError(`${file} is a folder; give a file`);
-  if (st.size > MAX_FILE_BYTES) throw new UserError(`${file} is larger than 50 MB; pass a smaller sample or an analysis results file`);
+  if (st.size > MAX_FILE_BYTES) throw new UserError(`${file} is larger than 50 MB`);
   const buf = await fsp.readFile(file);
   const enc = sniffEncoding(buf);
   const text = new TextDecoder(enc.encoding).decode(buf.subarray(enc.bomLength));
   if (looksBinary(text.slice(0, 65536))) throw new UserError(`${file} looks like a binary file, not text; give a text, Markdown, CSV or JSON file`);
   return text;
-}
-
-/** RFC 4180 rows with the 1-based physical line each row starts on. */
-export function parseDelimited(text: string, delimiter: string): { cells: string[]; line: number }[] {
-  const rows: { cells: string[]; line: number }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  let fieldStart = true;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && fieldStart) {
-      quoted = true;
-      fieldStart = false;
-    } else if (ch === delimiter) {
-      cells.push(cell);
-      cell = '';
-      fieldStart = true;
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      cells.push(cell);
-      if (cells.some((c) => c.trim() !== '')) rows.push({ cells, line: rowLine });
-      cells = [];
-      cell = '';
-      fieldStart = true;
-      line++;
-      rowLine = line;
-    } else {
-      cell += ch;
-      fieldStart = false;
-    }
-  }
-  cells.push(cell);
-  if (cells.some((c) => c.trim() !== '')) rows.push({ cells, line: rowLine });
-  return rows;
-}
-
-function sniffDelimiter(file: string, text: string): string {
-  if (/\.tsv$/i.test(file)) return '\t';
-  const head = text.split(/\r?\n/, 1)[0] ?? '';
-  const counts: [string, number][] = [',', '\t', ';'].map((d) => [d, head.split(d).length - 1]);
-  counts.sort((a, b) => b[1] - a[1]);
-  return counts[0][1] > 0 ? counts[0][0] : ',';
 }
 
 const norm = (h: string) => h.trim().toLowerCase().replace(/[\s-]+/g, '_');
@@ -132,136 +76,127 @@ interface RawItem {
   sentiment?: SentimentLabel;
 }
 
-function fromRecords(file: string, records: { fields: Record<string, string>; line: number }[]): { items: RawItem[]; kind: 'feedback' | 'analysis' } {
-  if (!records.length) return { items: [], kind: 'feedback' };
-  const headers = Object.keys(records[0].fields);
-  const find = (names: string[]) => names.map((n) => headers.find((h) => norm(h) === n)).find((h) => h !== undefined);
-  let textCol = find(TEXT_COLUMNS);
-  if (!textCol) {
-    // The column with the longest values on average.
-    let best = -1;
-    for (const h of headers) {
-      const avg = records.reduce((a, r) => a + (r.fields[h]?.length ?? 0), 0) / records.length;
-      if (avg > best && !/^\s*-?\d+(\.\d+)?\s*$/.test(records[0].fields[h] ?? '')) {
-        best = avg;
-        textCol = h;
-      }
-    }
-  }
-  if (!textCol) throw new UserError(`${file}: no text column found`);
+/**
+ * How a table's columns read as evidence: analysis results when it names the source and line of each item (their
+ * text is then the one named like a text column, "text" in analyze's output), a sentiment column when it has one.
+ */
+interface EvidenceColumns {
+  analysis: boolean;
+  /** Product Forge's own results: the model's columns (score, class probabilities, drivers) are no fields. */
+  ours: boolean;
+  textCol?: string;
+  srcCol?: string;
+  lineCol?: string;
+  sentCol?: string;
+}
+
+function evidenceColumns(names: readonly string[]): EvidenceColumns {
+  const find = (wanted: string[]) => wanted.map((n) => names.find((h) => norm(h) === n)).find((h) => h !== undefined);
   const srcCol = find(SOURCE_COLUMNS);
   const lineCol = find(LINE_COLUMNS);
-  const sentCol = find(SENTIMENT_COLUMNS);
   const analysis = !!(srcCol && lineCol);
-  // Product Forge's own results (analyze): the label is the sentiment; score (the model's confidence), the class
+  // analyze's results (CSV, JSONL, JSON): the label is the sentiment; score (the model's confidence), the class
   // probabilities and the drivers are the model's, not the customer's, so they never become fields (a "score" of
   // 0.71 is not a rating of 0.71 of 5).
-  const ours = analysis && headers.some((h) => norm(h) === 'label') && headers.some((h) => norm(h) === 'score');
-  const items: RawItem[] = [];
-  for (const r of records) {
-    const text = (r.fields[textCol] ?? '').trim();
-    if (!text) continue;
-    const fields: Record<string, string> = {};
-    for (const h of headers) {
-      if (h === textCol || (analysis && (h === srcCol || h === lineCol))) continue;
-      if (ours && ANALYSIS_COLUMNS.has(norm(h))) continue;
-      const v = r.fields[h];
-      if (v !== undefined && v !== '') fields[h] = v;
-    }
-    let source = file;
-    let line = r.line;
-    if (analysis) {
-      const l = Number(r.fields[lineCol!]);
-      const s = r.fields[srcCol!]?.trim();
-      if (s && Number.isInteger(l) && l > 0) {
-        source = s;
-        line = l;
-      }
-    }
-    items.push({ source, line, text, fields, sentiment: asSentiment(sentCol ? r.fields[sentCol] : undefined) });
-  }
-  return { items, kind: analysis ? 'analysis' : 'feedback' };
+  const ours = analysis && names.some((h) => norm(h) === 'label') && names.some((h) => norm(h) === 'score');
+  return { analysis, ours, srcCol, lineCol, sentCol: find(SENTIMENT_COLUMNS), textCol: analysis ? find(TEXT_COLUMNS) : undefined };
 }
 
-async function readOne(file: string): Promise<{ items: RawItem[]; kind: 'feedback' | 'analysis' }> {
-  const text = await readTextFile(file);
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.csv' || ext === '.tsv') {
-    const rows = parseDelimited(text, sniffDelimiter(file, text));
-    if (rows.length < 2) return { items: [], kind: 'feedback' };
-    // analyze's results CSV: a cell a spreadsheet would run as a formula was written with an apostrophe first
-    if (isResultsCsvHeader(rows[0].cells)) for (const r of rows) unescapeFormulaRow(r.cells);
-    const header = rows[0].cells.map((h, i) => h.trim() || `column${i + 1}`);
-    const records = rows.slice(1).map((r) => ({ line: r.line, fields: Object.fromEntries(header.map((h, i) => [h, r.cells[i] ?? ''])) }));
-    return fromRecords(file, records);
-  }
-  if (ext === '.jsonl' || ext === '.ndjson') {
-    const records: { fields: Record<string, string>; line: number }[] = [];
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i].trim();
-      if (!l) continue;
-      let v: unknown;
-      try {
-        v = JSON.parse(l);
-      } catch {
-        throw new UserError(`${file}:${i + 1}: not valid JSON`);
-      }
-      records.push({ line: i + 1, fields: flatFields(v) });
+/** An item read by the feedback readers as evidence: an analysis's items keep the file and line they recorded. */
+function toRawItem(it: { source: string; line: number; text: string; fields?: Record<string, string> }, cols: EvidenceColumns): RawItem {
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(it.fields ?? {})) {
+    if (v === '' || (cols.analysis && (k === cols.srcCol || k === cols.lineCol))) continue;
+    let key = k;
+    if (cols.ours) {
+      // JSON results: the row's own columns are under "fields" ({"fields":{"plan":"Pro"}} read as "fields.plan")
+      if (k === 'fields' || ANALYSIS_COLUMNS.has(norm(k)) || /^(scores|drivers)\./.test(k)) continue;
+      if (k.startsWith('fields.')) key = k.slice('fields.'.length);
     }
-    return fromRecords(file, records);
+    fields[key] = v;
   }
-  if (ext === '.json') {
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch {
-      throw new UserError(`${file}: not valid JSON`);
+  let { source, line } = it;
+  if (cols.analysis) {
+    const l = Number(it.fields?.[cols.lineCol!]);
+    const s = it.fields?.[cols.srcCol!]?.trim();
+    if (s && Number.isInteger(l) && l > 0) {
+      source = s;
+      line = l;
     }
-    const arr = Array.isArray(v) ? v : Array.isArray((v as { items?: unknown })?.items) ? (v as { items: unknown[] }).items : undefined;
-    if (!arr) throw new UserError(`${file}: expected a JSON array of feedback (strings or objects)`);
-    // JSON items are cited by their physical line when each element starts on its own line, else by index + 1.
-    const starts = elementLines(text, arr.length);
-    return fromRecords(file, arr.map((e, i) => ({ line: starts?.[i] ?? i + 1, fields: flatFields(e) })));
   }
-  // Plain text / Markdown: one item per non-empty line (Markdown headings, fences and rules skipped).
-  const items: RawItem[] = [];
-  const lines = text.split(/\r?\n/);
-  let fence = false;
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i];
-    if (/^\s*```/.test(raw)) {
-      fence = !fence;
-      continue;
-    }
-    if (fence) continue;
-    const t = raw.replace(/^\s*(?:[-*+]|\d+[.)])\s+/, '').trim();
-    if (!t || (ext === '.md' && (/^#{1,6}\s/.test(raw) || /^([-*_]\s*){3,}$/.test(t)))) continue;
-    items.push({ source: file, line: i + 1, text: t, fields: {} });
-  }
-  return { items, kind: 'feedback' };
+  return { source, line, text: it.text, fields, sentiment: asSentiment(cols.sentCol ? it.fields?.[cols.sentCol] : undefined) };
 }
 
-function flatFields(v: unknown): Record<string, string> {
-  if (typeof v === 'string') return { text: v };
-  if (!v || typeof v !== 'object') return { text: String(v ?? '') };
-  const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    if (x === null || x === undefined) continue;
-    out[k] = typeof x === 'object' ? JSON.stringify(x) : String(x);
+/**
+ * The items of `analyze --format json` output ({"inputs": […], …, "items": [{source, line, text, label, …}]}), their
+ * fields flattened as the readers flatten JSON records. The readers take a wrapper's longest array of records, which in
+ * an analysis's summary may be its themes or its inputs rather than its items. Loaded whole, as the readers load a .json
+ * (up to their size limit; a larger one is left to them, which say why it cannot be read).
+ */
+async function analysisJsonItems(file: string, signal?: AbortSignal): Promise<{ source: string; line: number; text: string; fields: Record<string, string> }[] | undefined> {
+  const opened = await openText(file);
+  if (opened.bytesTotal > DEFAULT_MAX_JSON_BYTES) return undefined; // the readers say why
+  const parts: string[] = [];
+  for await (const c of opened.chunks(signal)) parts.push(c.text);
+  let data: unknown;
+  try {
+    data = JSON.parse(parts.join(''));
+  } catch {
+    return undefined; // JSON Lines written as .json: the readers read it
   }
+  const items = (data as { items?: unknown } | null)?.items;
+  if (!Array.isArray(items)) return undefined;
+  const out: { source: string; line: number; text: string; fields: Record<string, string> }[] = [];
+  items.forEach((el, i) => {
+    if (!el || typeof el !== 'object' || Array.isArray(el)) return;
+    const { text, ...fields } = flattenRecord(el as Record<string, unknown>);
+    const t = cleanCellText(text ?? '');
+    if (t) out.push({ source: file, line: i + 1, text: t, fields });
+  });
   return out;
 }
 
-/** 1-based line where each top-level array element starts, when the array has one element per line. */
-function elementLines(text: string, n: number): number[] | undefined {
-  const lines = text.split(/\r?\n/);
-  const starts: number[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const t = lines[i].trim();
-    if (t.startsWith('{') || t.startsWith('"')) starts.push(i + 1);
+/**
+ * Reads one file with the feedback readers Analyze Feedback uses (encodings, CSV dialects, header and text-column
+ * detection, wrapped JSON exports, placeholders skipped; the same texts at the same lines), streaming its items to
+ * `take`. Analysis results (a table with source and line columns) give their items at the file and line they
+ * record, with their sentiment label.
+ */
+async function readOne(file: string, take: (it: RawItem) => void, opts: { signal?: AbortSignal; notes: string[] }): Promise<{ items: number; kind: 'feedback' | 'analysis' }> {
+  const { signal } = opts;
+  if (formatOf(file) === 'json' && (await productForgeOutputKind(file)) === 'analysis results') {
+    const items = await analysisJsonItems(file, signal);
+    if (items) {
+      const cols = evidenceColumns([...new Set(items.flatMap((it) => Object.keys(it.fields))), 'text']);
+      for (const it of items) take(toRawItem(it, cols));
+      return { items: items.length, kind: cols.analysis ? 'analysis' : 'feedback' };
+    }
   }
-  return starts.length === n ? starts : undefined;
+  let f: OpenedFeedbackFile;
+  try {
+    f = await openFeedbackFile(file, { signal });
+  } catch (e) {
+    // generate has no --column: a table whose text column cannot be told is analyzed with one, and its results given
+    if (e instanceof UserError && /; pass --column NAME to choose one$/.test(e.message)) {
+      throw new UserError(e.message.replace(/; pass --column NAME to choose one$/, '; analyze it with --column NAME and give generate the results (or name the column "text")'));
+    }
+    throw e;
+  }
+  let cols = evidenceColumns(f.table ? f.table.columns.map((c) => c.name) : []);
+  // an analysis's items are cited at the file and line it recorded for its "text": that column is their text
+  if (cols.textCol && (f.textColumns?.length !== 1 || f.textColumns[0] !== cols.textCol)) {
+    f = await openFeedbackFile(file, { signal, column: [cols.textCol] });
+    cols = evidenceColumns(f.table!.columns.map((c) => c.name));
+  }
+  let n = 0;
+  for await (const b of f.batches()) {
+    for (const it of b.items) {
+      take(toRawItem(it, cols));
+      n++;
+    }
+  }
+  opts.notes.push(...f.stats.warnings);
+  return { items: n, kind: cols.analysis ? 'analysis' : 'feedback' };
 }
 
 /** A report folder analyze wrote: its results file, when it holds one. */
@@ -278,7 +213,7 @@ async function resultsIn(dir: string): Promise<string | undefined> {
  * in it and its subfolders (as Analyze Feedback reads a folder: dot-folders, node_modules and report folders skipped),
  * without documents generate wrote.
  */
-async function expand(p: string, notes: string[]): Promise<string[]> {
+async function expand(p: string, notes: string[]): Promise<{ file: string; inFolder: boolean }[]> {
   const st = await fsp.stat(p).catch(() => undefined);
   if (!st) throw new UserError(`Evidence not found: ${p}`);
   if (!st.isDirectory()) {
@@ -287,13 +222,13 @@ async function expand(p: string, notes: string[]): Promise<string[]> {
       const results = await resultsIn(path.dirname(p));
       if (!results) throw new UserError(`${p} is an analysis report, not feedback, and its results file (results.csv) is not beside it: give the results file or the feedback files`);
       notes.push(`${p} is an analysis report: its items are read from ${results}`);
-      return [results];
+      return [{ file: results, inFolder: false }];
     }
     if (kind === 'a generated document') throw new UserError(`${p} is a document Product Forge generated, not feedback: give the feedback files or an analysis's results`);
-    return [p];
+    return [{ file: p, inFolder: false }];
   }
   const results = await resultsIn(p);
-  if (results) return [results];
+  if (results) return [{ file: results, inFolder: false }];
   const entries = await fsp.readdir(p, { withFileTypes: true });
   const hasOwnFiles = entries.some((e) => e.isFile() && /\.(txt|md|csv|tsv|json|jsonl)$/i.test(e.name) && !e.name.startsWith('.'));
   if (!hasOwnFiles) {
@@ -307,7 +242,7 @@ async function expand(p: string, notes: string[]): Promise<string[]> {
     if (runs.length) {
       runs.sort((a, b) => b.mtime - a.mtime);
       notes.push(`${p} holds ${runs.length} analysis report${runs.length === 1 ? '' : 's'}: using the latest, ${path.dirname(runs[0].file)}`);
-      return [runs[0].file];
+      return [{ file: runs[0].file, inFolder: false }];
     }
   }
   let files: string[];
@@ -319,7 +254,7 @@ async function expand(p: string, notes: string[]): Promise<string[]> {
   }
   // documents generate wrote (and reports) in the folder are not evidence: they would be counted again
   const kinds = await Promise.all(files.map(productForgeOutputKind));
-  return files.filter((_, i) => kinds[i] !== 'a generated document' && kinds[i] !== 'an analysis report' && kinds[i] !== 'predictions');
+  return files.filter((_, i) => kinds[i] !== 'a generated document' && kinds[i] !== 'an analysis report' && kinds[i] !== 'predictions').map((file) => ({ file, inFolder: true }));
 }
 
 /**
@@ -360,8 +295,9 @@ export async function loadEvidence(paths: string[], opts: LoadEvidenceOptions = 
   const rand = rng(20240607);
   const seen = new Map<string, string>();
   const sources = new Map<string, string>();
+  let skippedError: UserError | undefined;
   for (const p of paths) {
-    for (const file of await expand(p, set.notes!)) {
+    for (const { file, inFolder } of await expand(p, set.notes!)) {
       throwIfAborted(opts.signal);
       // the same file given twice (or inside a folder also given) is read once
       const real = await fsp.realpath(file).catch(() => path.resolve(file));
@@ -371,22 +307,36 @@ export async function loadEvidence(paths: string[], opts: LoadEvidenceOptions = 
         continue;
       }
       seen.set(real, file);
-      const { items, kind } = await readOne(file);
-      if (kind === 'analysis') for (const it of items) it.source = await locateSource(it.source, file, sources);
-      set.files.push({ path: file, items: items.length, kind });
-      // A uniform sample of at most `max` items over all files (reservoir sampling, fixed seed): memory stays
-      // bounded by one file plus the sample, however many files a folder holds.
-      for (const it of items) {
+      // A uniform sample of at most `max` items over all files (reservoir sampling, fixed seed), taken as the
+      // readers stream them: memory stays bounded by the sample, however large the files or many a folder holds.
+      const take = (it: RawItem) => {
         const n = seenItems++;
         if (reservoir.length < max) reservoir.push({ n, it });
         else {
           const j = Math.floor(rand() * (n + 1));
           if (j < max) reservoir[j] = { n, it };
         }
+      };
+      let read: { items: number; kind: 'feedback' | 'analysis' };
+      const before = seenItems;
+      try {
+        read = await readOne(file, take, { signal: opts.signal, notes: set.notes! });
+      } catch (e) {
+        // as Analyze Feedback reads a folder: a file in it that cannot be read (empty, no text column) is skipped
+        if (!inFolder || !(e instanceof UserError) || seenItems > before) throw e;
+        skippedError ??= e;
+        set.notes!.push(`skipped ${file}: ${e.message}`);
+        continue;
       }
+      // an analysis's recorded sources, as found from here (for the items of it the sample kept)
+      if (read.kind === 'analysis') {
+        for (const r of reservoir) if (r.n >= before) r.it.source = await locateSource(r.it.source, file, sources);
+      }
+      set.files.push({ path: file, items: read.items, kind: read.kind });
     }
   }
   if (opts.signal?.aborted) throw new CancelledError();
+  if (paths.length && !seenItems && skippedError) throw skippedError;
   if (paths.length && !seenItems) throw new UserError(`No feedback items found in ${paths.join(', ')}: the files are empty or have no text`);
   // in file order
   const kept = reservoir.sort((a, b) => a.n - b.n).map((x) => x.it);
