@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { inspectTable, NotATableError, openFeedbackFile, readFeedbackFile } from '../../src/core/readers';
+import { feedbackItemAtLine, inspectTable, NotATableError, openFeedbackFile, readFeedbackFile } from '../../src/core/readers';
 import { parseRating } from '../../src/core/readers/columns';
 import { parseDate } from '../../src/core/readers/dates';
 import { cleanCellText, isPlaceholderReview } from '../../src/core/readers/clean';
@@ -218,6 +218,133 @@ describe('readers: JSON shapes', () => {
     const l = await readFeedbackFile(write('aoa.jsonl', rows.map((r) => JSON.stringify(r)).join('\n') + '\n'));
     assert.deepEqual(l.items.map((i) => i.line), [2, 3, 4, 5, 6, 7]);
     assert.equal(l.file.table?.dateColumn, 'date');
+  });
+});
+
+describe('readers: JSON lists of objects', () => {
+  // Google Play Developer API reviews.list, as it is returned: the review's text, rating and date sit in the first
+  // element of "comments", the developer's reply (when there is one) in the second; lastModified is {seconds, nanos}.
+  const PLAY = `{
+  "reviews": [
+    {
+      "reviewId": "gp:AOqpTOH1",
+      "authorName": "Maria K",
+      "comments": [
+        {
+          "userComment": {
+            "text": "\\tThe app crashes every time I open a shared notebook.",
+            "lastModified": { "seconds": "1712345678", "nanos": 913000000 },
+            "starRating": 1,
+            "reviewerLanguage": "en",
+            "device": "a3ulte",
+            "androidOsVersion": 33,
+            "appVersionName": "4.1.2",
+            "thumbsUpCount": 3
+          }
+        },
+        {
+          "developerComment": {
+            "text": "Sorry about that! Please update to 4.1.3, which fixes the crash.",
+            "lastModified": { "seconds": "1712445678", "nanos": 0 }
+          }
+        }
+      ]
+    },
+    {
+      "reviewId": "gp:AOqpTOH2",
+      "authorName": "Tom",
+      "comments": [
+        {
+          "userComment": {
+            "text": "Sync between my phone and laptop is instant now, love it.",
+            "lastModified": { "seconds": "1712545678", "nanos": 0 },
+            "starRating": 5,
+            "reviewerLanguage": "en",
+            "device": "hero2lte",
+            "androidOsVersion": 34,
+            "appVersionName": "4.1.3",
+            "thumbsUpCount": 0
+          }
+        }
+      ]
+    },
+    {
+      "reviewId": "gp:AOqpTOH3",
+      "authorName": "Li Wei",
+      "comments": [
+        {
+          "userComment": {
+            "text": "Login fails with an unknown error after updating to 4.1.3.",
+            "lastModified": { "seconds": "1712645678", "nanos": 0 },
+            "starRating": 2,
+            "reviewerLanguage": "en",
+            "device": "starlte",
+            "androidOsVersion": 34,
+            "appVersionName": "4.1.3",
+            "thumbsUpCount": 12
+          }
+        }
+      ]
+    }
+  ],
+  "tokenPagination": { "nextPageToken": "NHS-xyz" }
+}
+`;
+
+  it("Google Play's review API: the reviewer's text, star rating and date inside \"comments\" are found; the reply is a field; lines are the reviews'", async () => {
+    const p = write('play.json', PLAY);
+    const t = await inspectTable(p);
+    assert.equal(t.textColumn, 'comments.userComment.text');
+    assert.equal(t.ratingColumn, 'comments.userComment.starRating');
+    assert.equal(t.dateColumn, 'comments.userComment.lastModified');
+    assert.ok(!t.ambiguous);
+    const r = await readFeedbackFile(p);
+    assert.deepEqual(r.items.map((i) => [i.line, i.text]), [
+      [3, 'The app crashes every time I open a shared notebook.'],
+      [27, 'Sync between my phone and laptop is instant now, love it.'],
+      [45, 'Login fails with an unknown error after updating to 4.1.3.'],
+    ]);
+    const f = r.items[0].fields!;
+    assert.equal(f['comments.userComment.starRating'], '1');
+    assert.equal(f['comments.userComment.lastModified'], '2024-04-05T19:34:38Z');
+    assert.equal(iso(parseDate(f['comments.userComment.lastModified'])), '2024-04-05');
+    assert.equal(f['comments.developerComment.text'], 'Sorry about that! Please update to 4.1.3, which fixes the crash.');
+    assert.equal(r.items[1].fields?.['comments.developerComment.text'], undefined);
+    assert.equal(f.authorName, 'Maria K');
+    // --column reaches the reply too; Explain Sentiment on the text's own line finds its review
+    const reply = await readFeedbackFile(p, { column: 'comments.developerComment.text' });
+    assert.deepEqual(reply.items.map((i) => [i.line, i.text]), [[3, 'Sorry about that! Please update to 4.1.3, which fixes the crash.']]);
+    assert.equal((await feedbackItemAtLine(p, 33))?.text, 'Sync between my phone and laptop is instant now, love it.');
+  });
+
+  it('an issue export with a list of comments: "comments.body" holds every comment, one per line, in JSON and JSONL', async () => {
+    const issues = [
+      { id: 1, title: 'PDF', comments: [{ author: 'ana', body: review(9) }, { author: 'bo', body: 'Same here, the last page is always missing.' }] },
+      { id: 2, title: 'Login', comments: [{ author: 'cy', body: review(2) }] },
+      { id: 3, title: 'Empty', comments: [] },
+      { id: 4, title: 'Tags', labels: [{ name: 'bug' }, { name: 'ios' }], comments: [{ author: 'di', body: review(5) }] },
+    ];
+    for (const [name, data] of [['issues.json', JSON.stringify(issues, null, 2)], ['issues.jsonl', issues.map((x) => JSON.stringify(x)).join('\n') + '\n']]) {
+      const r = await readFeedbackFile(write(name, data));
+      assert.equal(r.file.textColumn, 'comments.body', name);
+      assert.deepEqual(r.items.map((i) => i.text), [`${review(9)}\nSame here, the last page is always missing.`, review(2), review(5)], name);
+      assert.equal(r.items[0].fields?.['comments.author'], 'ana, bo');
+      assert.equal(r.items[2].fields?.['labels.name'], 'bug, ios');
+      assert.equal(r.items[0].fields?.title, 'PDF');
+      assert.ok(r.file.stats.warnings.some((w) => /1 row with empty text skipped/.test(w)), r.file.stats.warnings.join('\n'));
+    }
+  });
+
+  it('the limits hold: a list flattens its first 100 elements, and a list nested deeper than an object may be stays compact JSON', async () => {
+    const thread = Array.from({ length: 150 }, (_, i) => ({ n: i }));
+    const deep = { a: { b: { c: { d: { e: [{ f: 'too deep' }] } }, list: [{ x: 'deep enough' }] } } };
+    const r = await readFeedbackFile(write('limits.json', JSON.stringify([{ text: review(0), thread, ...deep }])));
+    const f = r.items[0].fields!;
+    assert.equal(f['thread.n'].split(', ').length, 100);
+    assert.equal(f.thread, JSON.stringify(thread));
+    assert.equal(f['a.b.list.x'], 'deep enough');
+    assert.equal(f['a.b.c.d.e'], '[{"f":"too deep"}]');
+    assert.equal(f['a.b.c.d.e.f'], undefined);
   });
 });
 

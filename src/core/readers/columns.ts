@@ -74,16 +74,28 @@ function tokens(name: string): string[] {
 
 /** Is this a typical column name (text, date, rating, category or id hint)? Used for header detection. */
 export function isKnownColumnName(name: string): boolean {
-  return hasTextNameHint(name) || DATE_HINTS.test(name) || RATING_HINTS.test(name) || CATEGORY_HINTS.test(name) || /^(id|uuid|user|author|name|email|title|subject|label|sentiment|lang|language)$/i.test(name.trim());
+  return hasTextNameHint(name) || DATE_HINTS.test(name) || ratingNamed(name) || CATEGORY_HINTS.test(name) || /^(id|uuid|user|author|name|email|title|subject|label|sentiment|lang|language)$/i.test(name.trim());
 }
 
 export function hasTextNameHint(name: string): boolean {
-  const t = tokens(name);
+  // A JSON field flattened to a dotted path ("comments.userComment.text", "user.bio"): its last part names the value,
+  // the parts before name what holds it, so "comments.userComment.text" is text (its "user" is the container's) and
+  // "comments.userComment.device" is not (its "comments" is the container's).
+  const n = DOTTED_PATH.test(name) ? name.slice(name.lastIndexOf('.') + 1) : name;
+  const t = tokens(n);
   if (t.some((x) => NOT_TEXT_TOKENS.has(x))) return false;
   if (t.some((x) => TEXT_HINTS.has(x))) return true;
   // Chinese, Japanese and Korean headers are not split into words.
-  for (const h of TEXT_HINTS) if (/[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]/.test(h) && name.includes(h)) return true;
+  for (const h of TEXT_HINTS) if (/[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]/.test(h) && n.includes(h)) return true;
   return false;
+}
+
+/** A flattened JSON field's name (json.ts flattenRecord): parts joined by dots, no spaces. */
+const DOTTED_PATH = /^[^\s.]+(\.[^\s.]+)+$/;
+
+/** A rating-named column; camelCase names too (Google Play's "starRating", "userRating"). */
+function ratingNamed(name: string): boolean {
+  return RATING_HINTS.test(name) || RATING_HINTS.test(name.replace(/(\p{Ll})(\p{Lu})/gu, '$1_$2'));
 }
 
 const NUMERIC_RE = /^[-+]?(\d{1,3}(,\d{3})+|\d+)?([.,]\d+)?%?$/;
@@ -158,7 +170,7 @@ export function inferColumns(names: string[], rows: string[][]): ColumnInfo[] {
     else if (distinct <= Math.max(12, nonEmpty * 0.3)) kind = 'category';
     else kind = avgLength >= 8 ? 'text' : 'category';
     const info: ColumnInfo = { name, index, kind, avgLength, nonEmpty, distinct, numericRatio, dateRatio, examples: [...distinctSet].slice(0, 3), numMin, numMax };
-    if (RATING_HINTS.test(name) && numericRatio < 0.8 && nonEmpty) {
+    if (ratingNamed(name) && numericRatio < 0.8 && nonEmpty) {
       const read = valued.map(parseRating).filter((n): n is number => n !== undefined);
       if (read.length) info.writtenRatings = { ratio: read.length / valued.length, min: Math.min(...read), max: Math.max(...read) };
     }
@@ -221,7 +233,7 @@ export function detectRoles(columns: ColumnInfo[], rowsSampled: number): ColumnR
     if (named) roles.unreadableDateColumn = named.name;
   }
   for (const c of rest) {
-    if (!RATING_HINTS.test(c.name)) continue;
+    if (!ratingNamed(c.name)) continue;
     const written = c.numericRatio < 0.8 && c.writtenRatings && c.writtenRatings.ratio >= 0.8 ? c.writtenRatings : undefined;
     if (c.numericRatio < 0.8 && !written) continue;
     const scale = written ? ratingScale(written.min, written.max, c.name) : ratingScale(c.numMin, c.numMax, c.name);

@@ -9,11 +9,26 @@ export const DEFAULT_MAX_JSON_BYTES = 200 * 1024 * 1024;
 
 /** Nested objects deeper than this keep their value as compact JSON. */
 const MAX_FLATTEN_DEPTH = 4;
+/** The elements of a list of objects whose fields are flattened (a thread of 10,000 comments reads its first 100). */
+const MAX_LIST_ELEMENTS = 100;
 
 /**
  * Flattens a JSON object's values to strings: a nested object's values also as dotted fields ({"content":{"body":…}}
  * gives "content.body"; the top-level field keeps the object as compact JSON too), lists of plain values joined with
- * ", ", other lists as compact JSON.
+ * ", ", lists of objects as the dotted fields of their elements merged (below; the top-level field keeps the list as
+ * compact JSON too), a Google API timestamp ({"seconds":"1712345678","nanos":…}) as its ISO date.
+ *
+ * A list of objects is flattened as one object whose fields gather its elements' values: Google Play's review API
+ * ({"comments":[{"userComment":{"text":…,"starRating":4,"lastModified":{…}}},{"developerComment":{"text":…}}]}) gives
+ * "comments.userComment.text", "comments.userComment.starRating", "comments.userComment.lastModified" and
+ * "comments.developerComment.text"; a ticket's [{"body":…},{"body":…}] gives "comments.body". A field holds the value
+ * of every element that has it, in order: one value as it is, several joined with ", " when each is one word or number
+ * and one per line otherwise. Merged rather than by position ("comments.0.userComment.text"): an element's index is no
+ * name a PM knows or would pass to --column, the customer's comment and the reply are told apart by their own keys, not
+ * by where they stand, and a thread of ten comments would otherwise make ten columns per field, different in each
+ * record. So each kind of value is one column that text, rating and date detection can find, whatever the list's length.
+ * Only the first MAX_LIST_ELEMENTS elements are flattened, within the same MAX_FLATTEN_DEPTH as objects (a list does
+ * not count as a level, its elements do); deeper, the value stays compact JSON.
  */
 export function flattenRecord(o: Record<string, unknown>, out: Record<string, string> = {}, prefix = '', depth = 0): Record<string, string> {
   for (const [k, v] of Object.entries(o)) {
@@ -21,13 +36,53 @@ export function flattenRecord(o: Record<string, unknown>, out: Record<string, st
     if (v === null || v === undefined) out[key] = '';
     else if (typeof v === 'string') out[key] = v;
     else if (typeof v === 'number' || typeof v === 'boolean') out[key] = String(v);
-    else if (Array.isArray(v)) out[key] = v.every((x) => x === null || typeof x !== 'object') ? v.filter((x) => x !== null && x !== undefined && x !== '').join(', ') : JSON.stringify(v);
-    else if (depth < MAX_FLATTEN_DEPTH && Object.keys(v as object).length) {
-      if (depth === 0) out[key] = JSON.stringify(v);
-      flattenRecord(v as Record<string, unknown>, out, key, depth + 1);
-    } else out[key] = Object.keys(v as object).length ? JSON.stringify(v) : '';
+    else if (Array.isArray(v)) {
+      if (v.every((x) => x === null || typeof x !== 'object')) out[key] = v.filter((x) => x !== null && x !== undefined && x !== '').join(', ');
+      else {
+        const objects = v.filter((x): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x) && Object.keys(x).length > 0);
+        if (depth === 0 || depth >= MAX_FLATTEN_DEPTH || !objects.length) out[key] = JSON.stringify(v);
+        if (depth < MAX_FLATTEN_DEPTH && objects.length) flattenList(objects.slice(0, MAX_LIST_ELEMENTS), out, key, depth + 1);
+      }
+    } else {
+      const obj = v as Record<string, unknown>;
+      const date = timestampOf(obj);
+      if (date !== undefined) out[key] = date;
+      else if (depth < MAX_FLATTEN_DEPTH && Object.keys(obj).length) {
+        if (depth === 0) out[key] = JSON.stringify(v);
+        flattenRecord(obj, out, key, depth + 1);
+      } else out[key] = Object.keys(obj).length ? JSON.stringify(v) : '';
+    }
   }
   return out;
+}
+
+/** The elements of a list of objects as dotted fields under `key`, each field the values of the elements that have it (see flattenRecord). */
+function flattenList(elements: Record<string, unknown>[], out: Record<string, string>, key: string, depth: number): void {
+  const values = new Map<string, string[]>();
+  for (const el of elements) {
+    for (const [f, v] of Object.entries(flattenRecord(el, {}, key, depth))) {
+      let list = values.get(f);
+      if (!list) values.set(f, (list = []));
+      if (v !== '') list.push(v);
+    }
+  }
+  for (const [f, list] of values) out[f] = list.join(list.some((x) => /\s/.test(x)) ? '\n' : ', ');
+}
+
+const MIN_TIMESTAMP_S = Date.UTC(1990, 0, 1) / 1000;
+const MAX_TIMESTAMP_S = Date.UTC(2101, 0, 1) / 1000;
+
+/**
+ * A Google API timestamp as the protobuf JSON of its REST APIs writes it ({"seconds":"1712345678","nanos":913000000};
+ * Google Play's reviews' lastModified) as an ISO date (UTC), so date detection reads it; undefined for any other object.
+ */
+function timestampOf(o: Record<string, unknown>): string | undefined {
+  const keys = Object.keys(o);
+  if (!keys.includes('seconds') || !keys.every((k) => k === 'seconds' || k === 'nanos')) return undefined;
+  const s = o.seconds;
+  const n = typeof s === 'number' ? s : typeof s === 'string' && /^\d{1,12}$/.test(s) ? Number(s) : NaN;
+  if (!Number.isInteger(n) || n < MIN_TIMESTAMP_S || n >= MAX_TIMESTAMP_S) return undefined;
+  return new Date(n * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 /**
