@@ -407,14 +407,135 @@ describe('readers: CSV corners', () => {
 });
 
 describe('readers: Markdown notes', () => {
-  it("a table's header row is no feedback once rows follow; emphasis, code and links are plain text", async () => {
+  it("a table's header row is no feedback, nor a table of action items; emphasis, code and links are plain text", async () => {
     const md = ['# Interviews', '', 'Notes from calls with **Pro** customers.', '', '- Sync is *much* better since `3.2`, see [the thread](https://x.example/t)', '', '| Owner | Item |', '|---|---|', '| Ana | Fix PDF export |', ''].join('\n');
     const r = await readFeedbackFile(write('notes.md', md));
     assert.deepEqual(r.items.map((i) => [i.line, i.text]), [
       [3, 'Notes from calls with Pro customers.'],
       [5, 'Sync is much better since 3.2, see the thread'],
-      [9, 'Ana — Fix PDF export'],
     ]);
+    assert.ok(r.file.stats.warnings.some((w) => /a Markdown table was not read as feedback \(line 7: Owner \| Item, 1 row\)/.test(w)), r.file.stats.warnings.join('\n'));
+  });
+
+  // Interview notes as a PM writes them: a tally of requests, then the customers' quotes, in one document.
+  const INTERVIEW = [
+    '# Interview notes: March',
+    '',
+    'Customers keep asking about admin controls.',
+    '',
+    '## Requests',
+    '',
+    '| Feature | Votes |',
+    '|---------|------:|',
+    '| SSO | 12 |',
+    '| Dark mode | 7 |',
+    '| Audit log export for compliance reviews | 4 |',
+    '',
+    '## Quotes',
+    '',
+    '| Customer | Plan | Quote |',
+    '| :--- | :-: | --- |',
+    '| Acme | Pro | The onboarding took us two weeks, far too long. |',
+    '| Globex | Free | Love the new **dashboard**, it saves me an hour a day. |',
+    '| Initech | Pro | |',
+    '| Umbrella | Team | Too slow! |',
+    '',
+    'Follow up with Acme next week.',
+    '',
+  ].join('\n');
+
+  it('a table of counts gives no items; a table of quotes gives one item per row, the quote as text and the other cells as fields', async () => {
+    const r = await readFeedbackFile(write('interviews.md', INTERVIEW));
+    assert.deepEqual(r.items.map((i) => [i.line, i.text]), [
+      [3, 'Customers keep asking about admin controls.'],
+      [17, 'The onboarding took us two weeks, far too long.'],
+      [18, 'Love the new dashboard, it saves me an hour a day.'],
+      [20, 'Too slow!'],
+      [22, 'Follow up with Acme next week.'],
+    ]);
+    assert.deepEqual(r.items[1].fields, { Customer: 'Acme', Plan: 'Pro' });
+    assert.deepEqual(r.items[3].fields, { Customer: 'Umbrella', Plan: 'Team' });
+    assert.equal(r.items[0].fields, undefined);
+    const w = r.file.stats.warnings;
+    assert.ok(w.some((x) => /interviews\.md: a Markdown table was not read as feedback \(line 7: Feature \| Votes, 3 rows\).*"Quote"/.test(x)), w.join('\n'));
+    assert.ok(w.some((x) => /interviews\.md: a Markdown table was read one item per row \(line 15: text from its "Quote" column, 4 rows\); the other columns are the items' fields/.test(x)), w.join('\n'));
+    // Explain Sentiment on a table row finds the quote
+    assert.equal((await feedbackItemAtLine(write('interviews2.md', INTERVIEW), 18))?.text, 'Love the new dashboard, it saves me an hour a day.');
+    assert.equal(await feedbackItemAtLine(write('interviews3.md', INTERVIEW), 9), undefined);
+  });
+
+  it('separator rows of every GFM form, a header row without outer pipes and a table in a quote are never items', async () => {
+    const md = [
+      'Feature | Votes',
+      '--- | ---',
+      'SSO | 12',
+      'Dark mode | 7',
+      '',
+      '|-|-|',
+      '',
+      '> | Area | Count |',
+      '> |:-|-:|',
+      '> | Billing | 3 |',
+      '',
+      'The export is great.',
+    ].join('\n');
+    const r = await readFeedbackFile(write('counts.md', md));
+    assert.deepEqual(r.items.map((i) => [i.line, i.text]), [[12, 'The export is great.']]);
+    assert.ok(r.file.stats.warnings.some((w) => /2 Markdown tables were not read as feedback \(line 1: Feature \| Votes, 2 rows; line 8: Area \| Count, 1 row\)/.test(w)), r.file.stats.warnings.join('\n'));
+  });
+
+  it('a column of sentences is feedback without a telling name, unless the table counts (a row number is no count); a named column of short labels in a count table is not', async () => {
+    const md = [
+      '| Who | What they said |',
+      '|---|---|',
+      '| CFO, Acme | We cannot roll this out without SSO. |',
+      '| PM, Globex | The weekly digest is the reason we renewed. |',
+      '',
+      '| Request | Votes |',
+      '|---|---|',
+      '| Export dashboards to PDF with our own logo | 9 |',
+      '| Let admins reset passwords for their whole team | 5 |',
+      '',
+      '| Issue | Tickets |',
+      '|---|---|',
+      '| Login fails | 34 |',
+      '| Slow sync | 21 |',
+      '',
+      '| Theme | Mentions | Example quote |',
+      '|---|---|---|',
+      '| Pricing | 14 | The new price is way too expensive for a team of three. |',
+      '',
+      '| # | Customer | Quote |',
+      '|--:|---|---|',
+      '| 1 | Acme | Too slow! |',
+      '| 2 | Hooli | Love it. |',
+      '',
+      '| 评论 | 评分 |',
+      '|---|---|',
+      '| 物流很快，但是质量很差 | 2 |',
+      '| 客服态度很好 | 5 |',
+    ].join('\n');
+    const r = await readFeedbackFile(write('synthesis.md', md));
+    assert.deepEqual(r.items.map((i) => [i.line, i.text, i.fields]), [
+      [3, 'We cannot roll this out without SSO.', { Who: 'CFO, Acme' }],
+      [4, 'The weekly digest is the reason we renewed.', { Who: 'PM, Globex' }],
+      [18, 'The new price is way too expensive for a team of three.', { Theme: 'Pricing', Mentions: '14' }],
+      [22, 'Too slow!', { '#': '1', Customer: 'Acme' }],
+      [23, 'Love it.', { '#': '2', Customer: 'Hooli' }],
+      [27, '物流很快，但是质量很差', { 评分: '2' }],
+      [28, '客服态度很好', { 评分: '5' }],
+    ]);
+    assert.ok(r.file.stats.warnings.some((w) => /2 Markdown tables were not read as feedback \(line 6: Request \| Votes, 2 rows; line 11: Issue \| Tickets, 2 rows\)/.test(w)), r.file.stats.warnings.join('\n'));
+    assert.ok(r.file.stats.warnings.some((w) => /4 Markdown tables were read one item per row \(line 1: text from its "What they said" column, 2 rows; line 16: text from its "Example quote" column, 1 row; line 20: text from its "Quote" column, 2 rows; …\)/.test(w)), r.file.stats.warnings.join('\n'));
+  });
+
+  it('a cell holding an escaped pipe keeps it; a long table of quotes streams through after its first rows', async () => {
+    const rows = Array.from({ length: 450 }, (_, i) => `| c${i} | ${review(i)} |`);
+    const md = ['| Customer | Feedback |', '|---|---|', '| Acme | The a \\| b toggle is confusing to everyone. |', ...rows, ''].join('\n');
+    const r = await readFeedbackFile(write('long.md', md), { batchSize: 16 });
+    assert.equal(r.items.length, 451);
+    assert.equal(r.items[0].text, 'The a | b toggle is confusing to everyone.');
+    assert.deepEqual([r.items[450].line, r.items[450].text, r.items[450].fields], [453, review(449), { Customer: 'c449' }]);
   });
 });
 

@@ -387,7 +387,7 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
     return {
       ...common,
       async *batches() {
-        for await (const b of textItems(opened, file, { markdown: format === 'md', batchSize, signal })) {
+        for await (const b of textItems(opened, file, { markdown: format === 'md', batchSize, signal, warnings: stats.warnings })) {
           stats.rows += b.items.length;
           // a shop's "no review" line (此用户没有填写评价) is no feedback, in a text file as in a table
           const items = b.items.filter((it) => !isPlaceholderReview(it.text));
