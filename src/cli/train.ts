@@ -12,6 +12,7 @@ import { readTable } from '../core/train/csv';
 import { profileTable } from '../core/train/infer';
 import { trainClassifier, type ModelChoice, type TrainOptions } from '../core/train/trainer';
 import { importanceLines } from '../core/train/importance';
+import { classWordLines } from '../core/train/class-words';
 import { assertReplaceableClassifierDir, CLASSIFIERS_DIR, saveClassifier, savedClassifierDir } from '../core/train/artifact';
 import { parseArgs, type FlagSpec } from './args';
 import { assertOutputPath, assertWritableOutput, safeName } from '../core/fsutil';
@@ -212,6 +213,7 @@ export async function runTrain(argv: string[]): Promise<number> {
                 columns: r.importance.columns.map((c) => ({ column: c.column, accuracy_drop: c.drop, sd: c.sd, log_loss_rise: c.lossRise })),
               }
             : null,
+          class_words: r.classWords ? Object.fromEntries(r.classWords.map((c) => [c.label, c.words])) : null,
           model: r.classifier.network.kind,
           candidates: r.candidates,
           features: r.classifier.features,
@@ -238,6 +240,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         m.confusion.forEach((row, k) => out.push(`${m.perClass[k].label.padEnd(w)}  ${row.map((v) => String(v).padStart(8)).join(' ')}`));
       }
       if (r.importance) out.push(...importanceLines(r.importance));
+      if (r.classWords) out.push(...classWordLines(r.classWords));
       for (const wn of r.warnings) out.push(`warning: ${wn}`);
       if (saved) out.push(`saved: ${saved}`);
       process.stdout.write(out.join('\n') + '\n');

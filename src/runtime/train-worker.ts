@@ -138,6 +138,7 @@ async function handle(req: WorkerRequest, signal: AbortSignal): Promise<unknown>
         metrics: result.metrics, candidates: result.candidates, fitSeconds: result.fitSeconds, trainRows: result.trainRows, testRows: result.testRows, warnings: result.warnings,
         ...(foldPool.stats.jobs ? { foldJobs: foldPool.stats } : {}),
         ...(result.importance ? { importance: result.importance } : {}),
+        ...(result.classWords ? { classWords: result.classWords } : {}),
         ...(result.classifier.settings.textFeatures ? { textFeatures: result.classifier.settings.textFeatures as TextFeatures } : {}),
         ...(embedder && result.classifier.settings.embeddingModel ? { embeddingModel: embedder.modelId } : {}),
       };

@@ -206,6 +206,16 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     const bar = await importance.locator('tbody tr').first().locator('.bar').evaluate((e) => e.getBoundingClientRect().width);
     assert.ok(falls[0] > 0 && bar > 10, `top column ${columns[0]}: ${falls[0]} points, bar ${bar} px`);
     await s.screenshot('importance');
+    // the words that point to each class, from the text column last_comment
+    const words = view.locator('[role="region"][aria-label="Words per class"]');
+    await words.scrollIntoViewIfNeeded();
+    const wordRows = (await words.locator('tbody tr').allTextContents()).map((t) => t.trim());
+    assert.ok(wordRows.some((r) => r.startsWith('yes')) && wordRows.some((r) => r.startsWith('no')), `words per class: ${wordRows.join(' | ')}`);
+    assert.ok(wordRows.every((r) => !r.includes('none in 2 or more')), `a class without words: ${wordRows.join(' | ')}`);
+    // the words wrap in a narrow sidebar instead of ending in "…"
+    const cell = words.locator('tbody tr td:last-child').first();
+    assert.equal(await cell.evaluate((e) => e.scrollWidth <= e.clientWidth + 1), true, 'the words are cut off');
+    await s.screenshot('words-per-class');
     // the live charts received epochs (the MLP candidate reports per-epoch curves)
     for (const label of ['Loss per epoch', 'Accuracy per epoch']) {
       const painted = await view.locator(`canvas[aria-label="${label}"]`).evaluate((c) => {

@@ -11,6 +11,7 @@ import { ForestShuffles, importanceLines, permutationImportance, permuteColumn, 
 import { Preprocessor } from '../../src/core/train/preprocess';
 import { predictProba } from '../../src/core/train/model';
 import { lossText, points } from '../../src/core/train/importance-format';
+import { classWordLines, classWords, wordFeatures } from '../../src/core/train/class-words';
 import { trainClassifier } from '../../src/core/train/trainer';
 import { saveClassifier } from '../../src/core/train/artifact';
 import { columnRanges } from '../../src/core/train/preprocess';
@@ -19,7 +20,7 @@ import { runTrain } from '../../src/cli/train';
 import { CancelledError } from '../../src/core/types';
 import { quietly } from './train.helpers';
 
-/** label = yes exactly when `signal` > 50; `noise` and `color` carry nothing; `note` repeats the label in words. */
+/** label = yes exactly when `signal` > 50; `noise` and `color` carry nothing; `note`, a text, says the label in words. */
 function table(n: number, withNote = false) {
   const rows: string[][] = [];
   let s = 12345;
@@ -28,7 +29,8 @@ function table(n: number, withNote = false) {
     const signal = Math.floor(rand() * 100);
     const label = signal > 50 ? 'yes' : 'no';
     const row = [String(signal), String(Math.floor(rand() * 100)), ['red', 'green', 'blue', 'grey'][Math.floor(rand() * 4)]];
-    if (withNote) row.push(label === 'yes' ? 'customer said it works well' : 'customer said it fails often');
+    // a text column: every note differs (a categorical column would have two values)
+    if (withNote) row.push(`customer ${['anna', 'ben', 'chen', 'dana', 'eli'][i % 5]} ${i} said it ${label === 'yes' ? 'works well' : 'fails often'} ${['today', 'on monday', 'this week', 'again'][Math.floor(rand() * 4)]}`);
     rows.push([...row, label]);
   }
   return tableFromRecords(['signal', 'noise', 'color', ...(withNote ? ['note'] : []), 'label'], rows);
@@ -70,8 +72,9 @@ describe('train: column importance', () => {
   it('is the same for the same seed, and works for every model kind (a text column counts as one column)', async () => {
     const t = table(400, true);
     for (const model of ['logreg', 'rf', 'gb', 'mlp'] as const) {
-      const a = await trainClassifier(t, { target: 'label', model, seed: 3, features: ['noise', 'color', 'note'] });
-      const b = await trainClassifier(t, { target: 'label', model, seed: 3, features: ['noise', 'color', 'note'] });
+      // (30 epochs: the network learns this in a few, and 200 take seconds)
+      const a = await trainClassifier(t, { target: 'label', model, seed: 3, features: ['noise', 'color', 'note'], epochs: 30 });
+      const b = await trainClassifier(t, { target: 'label', model, seed: 3, features: ['noise', 'color', 'note'], epochs: 30 });
       assert.deepEqual(a.importance!.columns, b.importance!.columns, model);
       assert.equal(a.importance!.columns[0].column, 'note', model);
       assert.ok(a.importance!.columns[0].drop > 0.3, `${model}: ${a.importance!.columns[0].drop}`);
@@ -157,9 +160,44 @@ describe('train: column importance', () => {
       assert.equal(meta.importance.columns[0].column, 'signal');
       assert.equal(meta.importance.columns[0].accuracyDrop, r.importance!.columns[0].drop);
       assert.equal(meta.importance.baselineAccuracy, r.metrics.accuracy);
+      // words per class: none here (no text column), so neither in --json nor in metadata.json
+      assert.equal(o.class_words, null);
+      assert.equal(meta.classWords, undefined);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('words that point to each class: the words the label hangs on, for every model kind; none without a text column', async () => {
+    const t = table(400, true);
+    for (const model of ['logreg', 'mlp', 'rf'] as const) {
+      const r = await trainClassifier(t, { target: 'label', model, seed: 2, features: ['noise', 'note'], epochs: 30 });
+      const cw = r.classWords!;
+      assert.deepEqual(cw.map((c) => c.label), ['no', 'yes']);
+      const first = Object.fromEntries(cw.map((c) => [c.label, c.words[0]?.word]));
+      // '… said it works well …' (yes) / '… said it fails often …' (no)
+      assert.ok(['fails', 'often', 'it fails', 'fails often'].includes(first.no), `${model} no: ${JSON.stringify(cw[0].words)}`);
+      assert.ok(['works', 'well', 'it works', 'works well'].includes(first.yes), `${model} yes: ${JSON.stringify(cw[1].words)}`);
+      for (const c of cw) {
+        for (const w of c.words) assert.ok(w.column === 'note' && w.rows >= 2 && w.drop > 0, JSON.stringify(w));
+        // a pair is not listed beside one of its own words
+        for (const a of c.words) for (const b of c.words) if (a !== b) assert.ok(!` ${b.word} `.includes(` ${a.word} `), `${a.word} / ${b.word}`);
+      }
+    }
+    const none = await trainClassifier(table(300), { target: 'label', model: 'logreg' });
+    assert.equal(none.classWords, undefined);
+    assert.equal(wordFeatures(none.classifier.preprocessing).size, 0);
+    const ac = new AbortController();
+    ac.abort();
+    const r = await trainClassifier(t, { target: 'label', model: 'logreg', features: ['note'] });
+    const X = new Preprocessor(r.classifier.preprocessing).transform(t);
+    const y = Int32Array.from(t.data[t.columns.indexOf('label')], (v) => r.classifier.labels.indexOf(v));
+    await assert.rejects(classWords(r.classifier.network, r.classifier.preprocessing, X, y, r.classifier.labels, { signal: ac.signal }), CancelledError);
+    assert.deepEqual(classWordLines([{ label: 'billing', words: [{ word: 'refund', column: 'text', drop: 0.154, rows: 26 }] }, { label: 'praise', words: [] }]), [
+      "words that point to each class (points of the class's probability lost without the word, mean over the held-out rows of the class that hold it):",
+      '  billing  refund 15.4 (26 rows)',
+      '  praise   (none in 2 or more of its rows)',
+    ]);
   });
 
   it('the Train view accepts a summary with importance and drops a malformed one', () => {
@@ -169,5 +207,8 @@ describe('train: column importance', () => {
     assert.ok(parseToView({ type: 'trained', summary: { ...summary, importance: imp } }));
     assert.equal(parseToView({ type: 'trained', summary: { ...summary, importance: { ...imp, columns: [{ column: 'a', drop: 'lots' }] } } }), undefined);
     assert.equal(parseToView({ type: 'trained', summary: { ...summary, importance: { ...imp, columns: 'a' } } }), undefined);
+    const words = [{ label: 'yes', words: [{ word: 'works', column: 'note', drop: 0.2, rows: 5 }] }];
+    assert.ok(parseToView({ type: 'trained', summary: { ...summary, classWords: words } }));
+    assert.equal(parseToView({ type: 'trained', summary: { ...summary, classWords: [{ label: 'yes', words: [{ word: 'works' }] }] } }), undefined);
   });
 });

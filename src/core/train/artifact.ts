@@ -34,6 +34,8 @@ export interface ClassifierMetadata {
   metrics: { accuracy: number; macroF1: number; perClass: Metrics['perClass']; confusion: number[][]; rows: number };
   /** Permutation importance of each feature column on the held-out rows (importance.ts); absent in older classifiers. */
   importance?: { rows: number; repeats: number; baselineAccuracy: number; baselineLogLoss: number; columns: { column: string; accuracyDrop: number; sd: number; logLossRise: number }[] };
+  /** With text columns: the words that point to each class (class-words.ts). */
+  classWords?: { label: string; words: { word: string; column: string; drop: number; rows: number }[] }[];
   trainRows: number;
   testRows: number;
   fitSeconds: number;
@@ -141,6 +143,7 @@ export async function saveClassifier(result: TrainResult, opts: SaveOptions): Pr
       ...(result.importance
         ? { importance: { rows: result.importance.rows, repeats: result.importance.repeats, baselineAccuracy: result.importance.baseline, baselineLogLoss: result.importance.baselineLoss, columns: result.importance.columns.map((x) => ({ column: x.column, accuracyDrop: x.drop, sd: x.sd, logLossRise: x.lossRise })) } }
         : {}),
+      ...(result.classWords ? { classWords: result.classWords } : {}),
       trainRows: result.trainRows,
       testRows: result.testRows,
       fitSeconds: result.fitSeconds,

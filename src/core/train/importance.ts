@@ -31,6 +31,7 @@ export interface Importance {
   /** Accuracy and log loss on those rows before any shuffle. */
   baseline: number;
   baselineLoss: number;
+  /** Time it took (with the words per class, class-words.ts, when the trainer measured those too). */
   seconds: number;
 }
 

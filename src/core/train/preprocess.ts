@@ -72,7 +72,7 @@ function finishScaler(s: Scaler, vals: number[], missing: number): Scaler {
   return { median: s.median, mean, std: std > 1e-12 ? std : 1 };
 }
 
-function columnWidth(c: ColumnSpec): number {
+export function columnWidth(c: ColumnSpec): number {
   switch (c.kind) {
     case 'numeric': return 1 + (c.indicator ? 1 : 0);
     case 'categorical': return c.categories.length + 1;

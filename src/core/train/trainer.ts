@@ -16,6 +16,7 @@ import { rng, shuffleInPlace } from './sparse';
 import { argmaxRows, lossAndAccuracy, predictProba, type ModelKind, type Network } from './model';
 import { computeMetrics, metricWarnings, sortLabels, stratifiedSplit, type Metrics } from './metrics';
 import { permutationImportance, type Importance } from './importance';
+import { classWords, type ClassWords } from './class-words';
 import { CancelledError, throwIfAborted, UserError } from '../types';
 
 export type ModelChoice = 'auto' | ModelKind;
@@ -101,6 +102,8 @@ export interface TrainResult {
   fitSeconds: number;
   /** How much each feature column matters to the model (importance.ts), measured after fitSeconds; absent when switched off. */
   importance?: Importance;
+  /** With text columns: the words that point to each class (class-words.ts), measured with the importance. */
+  classWords?: ClassWords[];
   trainRows: number;
   testRows: number;
   warnings: string[];
@@ -486,9 +489,12 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
   warnings.push(...metricWarnings(trainCounts, testCounts, enc.labels));
   const fitSeconds = (performance.now() - t0) / 1000;
   let importance: Importance | undefined;
+  let words: ClassWords[] | undefined;
   if (opts.importance !== false) {
     opts.onStage?.('column importance');
     importance = await permutationImportance(network, preprocessing, Xtest, yTest, K, { seed, signal });
+    words = await classWords(network, preprocessing, Xtest, yTest, enc.labels, { seed, signal });
+    if (words) importance.seconds = (performance.now() - t0) / 1000 - fitSeconds;
   }
   return {
     classifier: {
@@ -514,6 +520,7 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     history,
     fitSeconds,
     ...(importance ? { importance } : {}),
+    ...(words ? { classWords: words } : {}),
     trainRows: yTrain.length,
     testRows: yTest.length,
     warnings,

@@ -6,6 +6,7 @@ import type { ColumnProfile } from './infer';
 import type { Metrics } from './metrics';
 import type { TextFeatures } from './embed';
 import type { Importance } from './importance';
+import type { ClassWords } from './class-words';
 import type { DeviceSetting } from '../types';
 
 export interface TrainSettings {
@@ -59,6 +60,8 @@ export interface TrainSummary {
   fitSeconds: number;
   /** How much each feature column matters (permutation importance on the held-out rows). */
   importance?: Importance;
+  /** With text columns: the words that point to each class. */
+  classWords?: ClassWords[];
   trainRows: number;
   testRows: number;
   warnings: string[];

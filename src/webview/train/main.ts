@@ -81,6 +81,7 @@ style.textContent = `
   .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(260px, 100%), 1fr)); gap: 8px; }
   .chartbox { position: relative; height: 160px; }
   .diag { font-weight: 700; }
+  table.wrap td { white-space: normal; overflow-wrap: anywhere; max-width: none; }
   .barbox { min-width: 60px; height: 8px; background: var(--vscode-editorWidget-background, transparent); }
   .bar { height: 100%; background: var(--vscode-charts-blue, var(--vscode-focusBorder)); }
   [hidden] { display: none !important; }
@@ -349,6 +350,7 @@ function renderResults(s: TrainSummary): void {
     h('div', { class: 'scroll', role: 'region', 'aria-label': 'Metrics per class' }, table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)]), 1)),
     h('div', { class: 'scroll', role: 'region', 'aria-label': 'Confusion matrix' }, cm),
     ...importanceBlock(s),
+    ...classWordsBlock(s),
     ...s.warnings.map((w) => h('div', { class: 'warn' }, `⚠ ${w}`)),
   );
   (saveBtn as unknown as { disabled: boolean }).disabled = false;
@@ -375,6 +377,29 @@ function importanceBlock(s: TrainSummary): Node[] {
     h('div', { class: 'muted' }, `Accuracy points lost on ${imp.rows.toLocaleString()} held-out rows when a column's values are shuffled (mean ± sd of ${imp.repeats} shuffles). Near zero or below: the model hardly uses that column.`),
     h('div', { class: 'scroll', role: 'region', 'aria-label': 'Column importance', tabindex: 0 }, table(['column', 'importance', 'points lost'], rows, 2)),
   ];
+}
+
+/** With text columns: per class, the words that point to it (class-words.ts), with the points each is worth. */
+function classWordsBlock(s: TrainSummary): Node[] {
+  const cw = s.classWords;
+  if (!cw || !cw.some((c) => c.words.length)) return [];
+  const rows = cw.map((c) => [
+    c.label,
+    c.words.length
+      ? h('span', {}, ...c.words.flatMap((w, i) => [i ? ', ' : '', h('span', { title: `${w.column}: ${(w.drop * 100).toFixed(1)} points of "${c.label}" lost without it, mean of ${w.rows} held-out rows` }, w.word)]))
+      : h('span', { class: 'muted' }, 'none in 2 or more of its rows'),
+  ]);
+  return [
+    h('h3', {}, 'Words that point to each class'),
+    h('div', { class: 'muted' }, 'In the held-out rows of each class, the words whose removal lowers that class\'s probability most (hover a word for its points).'),
+    h('div', { class: 'scroll', role: 'region', 'aria-label': 'Words per class', tabindex: 0 }, wrapping(table(['class', 'words'], rows))),
+  ];
+}
+
+/** A table whose cells wrap instead of ending in "…" (a list of words is read whole). */
+function wrapping(t: HTMLTableElement): HTMLTableElement {
+  t.classList.add('wrap');
+  return t;
 }
 
 /** " · text: TF-IDF + embeddings (model)" when text columns were featurized. */

@@ -118,6 +118,13 @@ function isImportance(v: unknown): boolean {
   return v.columns.every((c) => isObj(c) && isStr(c.column, 1000) && isNum(c.drop) && isNum(c.sd) && isNum(c.lossRise));
 }
 
+/** A summary's words per class: absent, or per class a label and its words with finite figures. */
+function isClassWords(v: unknown): boolean {
+  if (v === undefined) return true;
+  if (!Array.isArray(v) || v.length > 1000) return false;
+  return v.every((c) => isObj(c) && isStr(c.label, 1000) && Array.isArray(c.words) && c.words.length <= 50 && c.words.every((w) => isObj(w) && isStr(w.word, 1000) && isStr(w.column, 1000) && isNum(w.drop) && isNum(w.rows)));
+}
+
 /** Light structural checks of host messages (the host is trusted more, but the view still checks). */
 export function parseToView(v: unknown): ToView | undefined {
   if (!isObj(v) || typeof v.type !== 'string') return undefined;
@@ -127,7 +134,7 @@ export function parseToView(v: unknown): ToView | undefined {
     case 'profile': return isObj(v.info) && Array.isArray(v.info.columns) && Array.isArray(v.info.preview) && isNum(v.info.rowCount) ? (v as ToView) : undefined;
     case 'features': return isStr(v.target) && isStrArr(v.features) && Array.isArray(v.excluded) ? (v as ToView) : undefined;
     case 'epoch': return isObj(v.epoch) && isNum(v.epoch.epoch) && isNum(v.epoch.trainLoss) ? (v as ToView) : undefined;
-    case 'trained': return isObj(v.summary) && isObj(v.summary.metrics) && isStrArr(v.summary.labels) && isImportance(v.summary.importance) ? (v as ToView) : undefined;
+    case 'trained': return isObj(v.summary) && isObj(v.summary.metrics) && isStrArr(v.summary.labels) && isImportance(v.summary.importance) && isClassWords(v.summary.classWords) ? (v as ToView) : undefined;
     case 'saved': return isStr(v.dir) ? (v as ToView) : undefined;
     case 'models': return Array.isArray(v.models) && v.models.every((m) => isObj(m) && isStr(m.dir) && isStrArr(m.features)) ? (v as ToView) : undefined;
     case 'prediction': return isStr(v.label) && isNum(v.confidence) && Array.isArray(v.probabilities) ? (v as ToView) : undefined;

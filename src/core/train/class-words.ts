@@ -1,0 +1,143 @@
+// Which words point to each class: for a classifier with text columns, the words (TF-IDF word n-grams) whose removal
+// lowers the probability of a held-out row's own class most, summed over the rows of that class. Model-agnostic (the
+// rows are predicted again without one word at a time), so it reads a network or a forest as it reads a linear model;
+// the word's character n-grams stay, so the figure is what the word feature itself adds.
+import type { PreprocessingSpec } from './preprocess';
+import { columnWidth } from './preprocess';
+import { rng, shuffleInPlace, type Csr } from './sparse';
+import { predictProba, type Network } from './model';
+import { throwIfAborted } from '../types';
+
+export interface ClassWord {
+  /** The word or word pair, as the vectorizer keeps it (lowercased). */
+  word: string;
+  /** Its text column. */
+  column: string;
+  /** Mean drop of the class's probability without the word, over the held-out rows of the class that contain it. */
+  drop: number;
+  /** Those rows. */
+  rows: number;
+}
+
+export interface ClassWords {
+  label: string;
+  words: ClassWord[];
+}
+
+export interface ClassWordsOptions {
+  seed?: number;
+  /** Held-out rows looked at, at most (default 2,000; a forest: 500). */
+  maxRows?: number;
+  /** Words per row taken away one at a time, at most (its strongest by TF-IDF value; default 40). */
+  maxWordsPerRow?: number;
+  /** Words listed per class (default 6). */
+  top?: number;
+  signal?: AbortSignal;
+}
+
+/** Variants predicted per call: bounds the memory of the variant matrix. */
+const VARIANT_BATCH = 4096;
+
+/** The word features of the spec's text columns: feature index -> [column, word]. Empty without text columns. */
+export function wordFeatures(spec: PreprocessingSpec): Map<number, [string, string]> {
+  const out = new Map<number, [string, string]>();
+  let o = 0;
+  for (const c of spec.columns) {
+    if (c.kind === 'text') {
+      let bo = o;
+      for (const b of c.blocks) {
+        if (b.kind === 'word') b.vocab.forEach((t, j) => out.set(bo + j, [c.name, t]));
+        bo += b.vocab.length;
+      }
+    }
+    o += columnWidth(c);
+  }
+  return out;
+}
+
+/**
+ * For each class, the words that most raise its probability on the held-out rows X (labels y) of that class: a word
+ * found in at least 2 such rows, ranked by the summed drop of the class's probability without it. Undefined when the
+ * features hold no text column. Seeded and cancellable.
+ */
+export async function classWords(net: Network, spec: PreprocessingSpec, X: Csr, y: Int32Array, labels: string[], opts: ClassWordsOptions = {}): Promise<ClassWords[] | undefined> {
+  const words = wordFeatures(spec);
+  if (!words.size) return undefined;
+  const K = labels.length;
+  const maxRows = opts.maxRows ?? ('forest' in net ? 500 : 2000);
+  const perRow = opts.maxWordsPerRow ?? 40;
+  const top = opts.top ?? 6;
+  const rows = Int32Array.from({ length: X.rows }, (_, i) => i);
+  shuffleInPlace(rows, rng((opts.seed ?? 0) + 11));
+  const picked = rows.slice(0, Math.min(maxRows, X.rows));
+  // per class: feature -> [summed drop, rows]
+  const sums: Map<number, [number, number]>[] = labels.map(() => new Map());
+  // Variants: a picked row without one of its words; built and predicted in batches.
+  let vRows: number[] = [], vDrop: number[] = [];
+  const indptr: number[] = [0], indices: number[] = [], values: number[] = [];
+  const base = new Map<number, number>();
+  const flush = async () => {
+    if (!vRows.length) return;
+    throwIfAborted(opts.signal);
+    const p = predictProba(net, { rows: vRows.length, cols: X.cols, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), values: Float32Array.from(values) });
+    for (let v = 0; v < vRows.length; v++) {
+      const r = vRows[v], k = y[r];
+      const drop = base.get(r)! - p[v * K + k];
+      const s = sums[k].get(vDrop[v]);
+      if (s) (s[0] += drop), s[1]++;
+      else sums[k].set(vDrop[v], [drop, 1]);
+    }
+    vRows = [];
+    vDrop = [];
+    indptr.length = 1;
+    indices.length = 0;
+    values.length = 0;
+    await new Promise((res) => setImmediate(res));
+  };
+  // each picked row's own probabilities
+  const one = (r: number): Csr => ({ rows: 1, cols: X.cols, indptr: Int32Array.of(0, X.indptr[r + 1] - X.indptr[r]), indices: X.indices.subarray(X.indptr[r], X.indptr[r + 1]), values: X.values.subarray(X.indptr[r], X.indptr[r + 1]) });
+  for (const r of picked) {
+    const a = X.indptr[r], b = X.indptr[r + 1];
+    const present: number[] = [];
+    for (let p = a; p < b; p++) if (words.has(X.indices[p])) present.push(p);
+    if (!present.length) continue;
+    base.set(r, predictProba(net, one(r))[y[r]]);
+    present.sort((p, q) => X.values[q] - X.values[p]);
+    for (const drop of present.slice(0, perRow)) {
+      for (let p = a; p < b; p++) if (p !== drop) (indices.push(X.indices[p]), values.push(X.values[p]));
+      indptr.push(indices.length);
+      vRows.push(r);
+      vDrop.push(X.indices[drop]);
+      if (vRows.length >= VARIANT_BATCH) await flush();
+    }
+  }
+  await flush();
+  return labels.map((label, k) => {
+    const ranked = [...sums[k]].filter(([, [s, n]]) => n >= 2 && s > 0).sort((p, q) => q[1][0] - p[1][0] || p[0] - q[0]);
+    const listed: ClassWord[] = [];
+    for (const [f, [s, n]] of ranked) {
+      if (listed.length >= top) break;
+      const [column, word] = words.get(f)!;
+      // a pair holding a word already listed ("love the" after "love"), or a word of a pair already listed, adds nothing
+      if (listed.some((l) => l.column === column && (overlaps(l.word, word) || overlaps(word, l.word)))) continue;
+      listed.push({ word, column, drop: s / n, rows: n });
+    }
+    return { label, words: listed };
+  });
+}
+
+/** Whether `part` is one of the words of `whole` (word n-grams are words joined by single spaces). */
+function overlaps(part: string, whole: string): boolean {
+  return part !== whole && ` ${whole} `.includes(` ${part} `);
+}
+
+/** Lines for a terminal: per class, its words with the mean drop in points and the rows; classes without any say so. */
+export function classWordLines(classes: ClassWords[], maxClasses = 20): string[] {
+  const out = ["words that point to each class (points of the class's probability lost without the word, mean over the held-out rows of the class that hold it):"];
+  const w = Math.max(5, ...classes.slice(0, maxClasses).map((c) => c.label.length));
+  for (const c of classes.slice(0, maxClasses)) {
+    out.push(`  ${c.label.padEnd(w)}  ${c.words.length ? c.words.map((x) => `${x.word} ${(x.drop * 100).toFixed(1)} (${x.rows} rows)`).join(', ') : '(none in 2 or more of its rows)'}`);
+  }
+  if (classes.length > maxClasses) out.push(`  (${classes.length - maxClasses} more classes: --json lists them all)`);
+  return out;
+}
