@@ -22,14 +22,20 @@ export function escapeFormula(cell: string): string {
   return FORMULA_START.test(cell) && !PLAIN_NUMBER.test(cell) ? `'${cell}` : cell;
 }
 
-/** The cell escapeFormula was given: one leading apostrophe dropped (only for cells of a results CSV). */
+/**
+ * An apostrophe escapeFormula adds: before a formula-like start or another apostrophe. Only such a one is dropped, so
+ * a file written before the escape ("'quoted' is how I feel") reads as written.
+ */
+const ESCAPED = /^'[=+\-@\t\r']/;
+
+/** The cell escapeFormula was given: its added apostrophe dropped (only for cells of a results CSV or labels file). */
 export function unescapeFormula(cell: string): string {
-  return cell.charCodeAt(0) === 39 ? cell.slice(1) : cell;
+  return cell.charCodeAt(0) === 39 && ESCAPED.test(cell) ? cell.slice(1) : cell;
 }
 
-/** Drops one leading apostrophe from every cell of a row of a results CSV, in place; returns the row. */
+/** Drops the apostrophe escapeFormula added from every cell of a row of a results CSV, in place; returns the row. */
 export function unescapeFormulaRow(cells: string[]): string[] {
-  for (let i = 0; i < cells.length; i++) if (cells[i].charCodeAt(0) === 39) cells[i] = cells[i].slice(1);
+  for (let i = 0; i < cells.length; i++) if (cells[i].charCodeAt(0) === 39 && ESCAPED.test(cells[i])) cells[i] = cells[i].slice(1);
   return cells;
 }
 

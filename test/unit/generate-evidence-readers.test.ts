@@ -118,6 +118,17 @@ describe('generate: evidence read as Analyze Feedback reads it', () => {
         assert.deepEqual(ev.items.map((it) => it.fields.plan), ['Free', 'Pro', 'Free', 'Pro', 'Free'], f);
         for (const k of ['score', 'label', 'negative', 'neutral', 'positive', 'scores', 'fields', 'source', 'line', 'text']) assert.ok(!(k in ev.items[0].fields), `${f}: ${k} kept as a field`);
       }
+      // the report's summary.json lists a few items (the least confident, the most negative), not all: refused when
+      // named, skipped with a note in a folder, never read as if its longest list were the feedback
+      const summary = path.join(paths.dir, 'summary.json');
+      await assert.rejects(loadEvidence([summary]), /is an analysis summary: it lists a few items, not every item\. Give the report folder or its results\.csv/);
+      const folder = path.join(tmp, 'mixed');
+      fs.mkdirSync(folder);
+      fs.copyFileSync(summary, path.join(folder, 'summary.json'));
+      fs.copyFileSync(feedback, path.join(folder, 'feedback.csv'));
+      const mixed = await loadEvidence([folder]);
+      assert.equal(mixed.items.length, texts.length);
+      assert.match(mixed.notes!.join('\n'), /skipped .*summary\.json: .* is an analysis summary/);
     } finally {
       await disposeAnalysis(result);
     }

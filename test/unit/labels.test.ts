@@ -41,6 +41,23 @@ describe('sentiment labels file', () => {
     assert.deepEqual((await readTable(file)).data[0], texts);
     const { readFeedbackFile } = await import('../../src/core/readers');
     assert.deepEqual((await readFeedbackFile(file)).items.map((i) => i.text), texts);
+    // a labels file written before the escape: a text that starts with an apostrophe reads as written
+    await fs.writeFile(file, "text,sentiment\n'quoted' is how I feel,positive\n");
+    assert.deepEqual([...(await readLabels(file)).keys()], ["'quoted' is how I feel"]);
+    await saveLabel(file, 'another', 'neutral');
+    assert.deepEqual([...(await readLabels(file)).keys()], ["'quoted' is how I feel", 'another']);
+    // predictions of the labels file: its texts as read (the predictions file is not recognised as escaped)
+    await fs.writeFile(file, '');
+    await fs.rm(file);
+    const six = ['=SUM(A1) broke my sheet', '+1 love it', '- crashes again', 'great app', 'slow and buggy', 'really nice'];
+    for (const [i, t] of six.entries()) await saveLabel(file, t, i % 2 ? 'positive' : 'negative');
+    const { trainClassifier } = await import('../../src/core/train/trainer');
+    const { saveClassifier } = await import('../../src/core/train/artifact');
+    const { predictFile } = await import('../../src/core/train/predict');
+    const model = await saveClassifier(await trainClassifier(await readTable(file), { target: 'sentiment', features: ['text'], model: 'logreg', testSplit: 0.34 }), { parent: dir, name: 'm' });
+    const out = path.join(dir, 'labels.predictions.csv');
+    await predictFile(model, file, out);
+    assert.deepEqual((await readTable(out)).data[0], six);
     // a labels file anywhere else is written as it is (nothing would undo an escape there)
     const other = path.join(dir, 'sentiment-labels.csv');
     await saveLabel(other, '+1 for dark mode', 'positive');

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { feedbackItemAtLine, inspectTable, NotATableError, openFeedbackFile, readFeedbackFile } from '../../src/core/readers';
-import { parseRating } from '../../src/core/readers/columns';
+import { hasTextNameHint, parseRating } from '../../src/core/readers/columns';
 import { parseDate } from '../../src/core/readers/dates';
 import { cleanCellText, isPlaceholderReview } from '../../src/core/readers/clean';
 import * as fsp from 'node:fs/promises';
@@ -871,5 +871,10 @@ describe('readers: review follow-ups (no feedback lost to a guess)', () => {
     const t0 = Date.now();
     cleanCellText(long);
     assert.ok(Date.now() - t0 < 3000, `${Date.now() - t0} ms (was 15 s)`);
+  });
+
+  it('a dotted column name is named by its last part, past a number or a language code (pandas "Feedback.1", "text.en")', () => {
+    for (const n of ['comments.userComment.text', 'Feedback.1', 'Comment.2', 'text.en', 'answer.zh-CN', 'review.text.de']) assert.equal(hasTextNameHint(n), true, n);
+    for (const n of ['comments.userComment.device', 'comments.userComment.starRating']) assert.equal(hasTextNameHint(n), false, n);
   });
 });

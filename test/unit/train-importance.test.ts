@@ -176,10 +176,12 @@ describe('train: column importance', () => {
       assert.deepEqual(cw.map((c) => c.label), ['no', 'yes']);
       const first = Object.fromEntries(cw.map((c) => [c.label, c.words[0]?.word]));
       // '… said it works well …' (yes) / '… said it fails often …' (no)
-      assert.ok(['fails', 'often', 'it fails', 'fails often'].includes(first.no), `${model} no: ${JSON.stringify(cw[0].words)}`);
-      assert.ok(['works', 'well', 'it works', 'works well'].includes(first.yes), `${model} yes: ${JSON.stringify(cw[1].words)}`);
+      assert.match(first.no, /\b(fails|often)\b/, `${model} no: ${JSON.stringify(cw[0].words)}`);
+      assert.match(first.yes, /\b(works|well)\b/, `${model} yes: ${JSON.stringify(cw[1].words)}`);
+      // every held-out row is looked at here (short notes fit the budget)
+      assert.equal(cw.reduce((a, c) => a + c.rows, 0), r.testRows);
       for (const c of cw) {
-        for (const w of c.words) assert.ok(w.column === 'note' && w.rows >= 2 && w.drop > 0, JSON.stringify(w));
+        for (const w of c.words) assert.ok(w.column === 'note' && w.rows >= 2 && w.rows <= c.rows && w.drop > 0, JSON.stringify(w));
         // a pair is not listed beside one of its own words
         for (const a of c.words) for (const b of c.words) if (a !== b) assert.ok(!` ${b.word} `.includes(` ${a.word} `), `${a.word} / ${b.word}`);
       }
@@ -193,11 +195,15 @@ describe('train: column importance', () => {
     const X = new Preprocessor(r.classifier.preprocessing).transform(t);
     const y = Int32Array.from(t.data[t.columns.indexOf('label')], (v) => r.classifier.labels.indexOf(v));
     await assert.rejects(classWords(r.classifier.network, r.classifier.preprocessing, X, y, r.classifier.labels, { signal: ac.signal }), CancelledError);
-    assert.deepEqual(classWordLines([{ label: 'billing', words: [{ word: 'refund', column: 'text', drop: 0.154, rows: 26 }] }, { label: 'praise', words: [] }]), [
-      "words that point to each class (points of the class's probability lost without the word, mean over the held-out rows of the class that hold it):",
-      '  billing  refund 15.4 (26 rows)',
-      '  praise   (none in 2 or more of its rows)',
+    assert.deepEqual(classWordLines([{ label: 'billing', rows: 40, words: [{ word: 'refund', column: 'text', drop: 0.154, rows: 26 }] }, { label: 'praise', rows: 3, words: [] }]), [
+      "words that point to each class (points of the class's probability lost without the word, mean over the held-out rows of the class looked at that hold it):",
+      '  billing  refund 15.4 (26 of 40 rows)',
+      '  praise   (none in 2 or more of its 3 rows looked at)',
     ]);
+    // every word of a row is looked at, and the rows fit the budget: 10 rows of 4 words x 5 = 50 variants > 30
+    const few = await classWords(r.classifier.network, r.classifier.preprocessing, X, y, r.classifier.labels, { budget: 30 });
+    assert.ok(few!.reduce((a, c) => a + c.rows, 0) < X.rows);
+    for (const c of few!) for (const w of c.words) assert.ok(w.rows <= c.rows);
   });
 
   it('the Train view accepts a summary with importance and drops a malformed one', () => {
@@ -207,7 +213,7 @@ describe('train: column importance', () => {
     assert.ok(parseToView({ type: 'trained', summary: { ...summary, importance: imp } }));
     assert.equal(parseToView({ type: 'trained', summary: { ...summary, importance: { ...imp, columns: [{ column: 'a', drop: 'lots' }] } } }), undefined);
     assert.equal(parseToView({ type: 'trained', summary: { ...summary, importance: { ...imp, columns: 'a' } } }), undefined);
-    const words = [{ label: 'yes', words: [{ word: 'works', column: 'note', drop: 0.2, rows: 5 }] }];
+    const words = [{ label: 'yes', rows: 9, words: [{ word: 'works', column: 'note', drop: 0.2, rows: 5 }] }];
     assert.ok(parseToView({ type: 'trained', summary: { ...summary, classWords: words } }));
     assert.equal(parseToView({ type: 'trained', summary: { ...summary, classWords: [{ label: 'yes', words: [{ word: 'works' }] }] } }), undefined);
   });

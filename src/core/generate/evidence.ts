@@ -171,6 +171,9 @@ async function readOne(file: string, take: (it: RawItem) => void, opts: { signal
       for (const it of items) take(toRawItem(it, cols));
       return { items: items.length, kind: cols.analysis ? 'analysis' : 'feedback' };
     }
+    // a report's summary.json: counts and a few listed items, not every item (its longest list would pass for the
+    // feedback: the 20 least confident items, say)
+    throw new UserError(`${file} is an analysis summary: it lists a few items, not every item. Give the report folder or its results.csv (or the feedback files)`);
   }
   let f: OpenedFeedbackFile;
   try {

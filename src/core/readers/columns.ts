@@ -81,13 +81,22 @@ export function hasTextNameHint(name: string): boolean {
   // A JSON field flattened to a dotted path ("comments.userComment.text", "user.bio"): its last part names the value,
   // the parts before name what holds it, so "comments.userComment.text" is text (its "user" is the container's) and
   // "comments.userComment.device" is not (its "comments" is the container's).
-  const n = DOTTED_PATH.test(name) ? name.slice(name.lastIndexOf('.') + 1) : name;
+  // A last part that is a number or a language code names no value: pandas' duplicate "Feedback.1", a translated
+  // "text.en" / "answer.zh-CN" take the part before it.
+  const n = DOTTED_PATH.test(name) ? lastNamingPart(name) : name;
   const t = tokens(n);
   if (t.some((x) => NOT_TEXT_TOKENS.has(x))) return false;
   if (t.some((x) => TEXT_HINTS.has(x))) return true;
   // Chinese, Japanese and Korean headers are not split into words.
   for (const h of TEXT_HINTS) if (/[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]/.test(h) && n.includes(h)) return true;
   return false;
+}
+
+/** The last part of a dotted name that is neither a number nor a language code ("a.b.text.en" -> "text"). */
+function lastNamingPart(name: string): string {
+  const parts = name.split('.');
+  while (parts.length > 1 && /^(\d+|[a-z]{2}(?:[-_][A-Za-z]{2,4})?)$/.test(parts[parts.length - 1])) parts.pop();
+  return parts[parts.length - 1];
 }
 
 /** A flattened JSON field's name (json.ts flattenRecord): parts joined by dots, no spaces. */

@@ -21,19 +21,25 @@ export interface ClassWord {
 
 export interface ClassWords {
   label: string;
+  /** Held-out rows of the class looked at (all of them, or a sample that fits the budget). */
+  rows: number;
   words: ClassWord[];
 }
 
 export interface ClassWordsOptions {
   seed?: number;
-  /** Held-out rows looked at, at most (default 2,000; a forest: 500). */
+  /** Rows predicted again without one word, at most: held-out rows are taken (shuffled) while their words fit
+   *  (default 40,000; a forest: 10,000). Short texts: up to maxRows rows; long reviews: fewer rows, every word of each. */
+  budget?: number;
+  /** Held-out rows looked at, at most (default 2,000). */
   maxRows?: number;
-  /** Words per row taken away one at a time, at most (its strongest by TF-IDF value; default 40). */
-  maxWordsPerRow?: number;
   /** Words listed per class (default 6). */
   top?: number;
   signal?: AbortSignal;
 }
+
+/** Rows of no drop added to each word's mean when ranking (a word seen in 2 rows does not outrank one seen in 50). */
+const PRIOR_ROWS = 3;
 
 /** Variants predicted per call: bounds the memory of the variant matrix. */
 const VARIANT_BATCH = 4096;
@@ -57,19 +63,30 @@ export function wordFeatures(spec: PreprocessingSpec): Map<number, [string, stri
 
 /**
  * For each class, the words that most raise its probability on the held-out rows X (labels y) of that class: a word
- * found in at least 2 such rows, ranked by the summed drop of the class's probability without it. Undefined when the
- * features hold no text column. Seeded and cancellable.
+ * found in at least 2 such rows, ranked by its mean drop of the class's probability, shrunk towards 0 for a word seen
+ * in few rows (PRIOR_ROWS). Undefined when the features hold no text column. Seeded and cancellable.
  */
 export async function classWords(net: Network, spec: PreprocessingSpec, X: Csr, y: Int32Array, labels: string[], opts: ClassWordsOptions = {}): Promise<ClassWords[] | undefined> {
   const words = wordFeatures(spec);
   if (!words.size) return undefined;
   const K = labels.length;
-  const maxRows = opts.maxRows ?? ('forest' in net ? 500 : 2000);
-  const perRow = opts.maxWordsPerRow ?? 40;
+  const maxRows = opts.maxRows ?? 2000;
+  let budget = opts.budget ?? ('forest' in net ? 10_000 : 40_000);
   const top = opts.top ?? 6;
   const rows = Int32Array.from({ length: X.rows }, (_, i) => i);
   shuffleInPlace(rows, rng((opts.seed ?? 0) + 11));
-  const picked = rows.slice(0, Math.min(maxRows, X.rows));
+  // every word of each row looked at (a cap per row would skew the counts towards its rarest words), as many rows as fit
+  const picked: number[] = [];
+  const looked = labels.map(() => 0);
+  for (const r of rows) {
+    if (picked.length >= maxRows) break;
+    let n = 0;
+    for (let p = X.indptr[r]; p < X.indptr[r + 1]; p++) if (words.has(X.indices[p])) n++;
+    if (n > budget) break;
+    budget -= n;
+    picked.push(r);
+    looked[y[r]]++;
+  }
   // per class: feature -> [summed drop, rows]
   const sums: Map<number, [number, number]>[] = labels.map(() => new Map());
   // Variants: a picked row without one of its words; built and predicted in batches.
@@ -102,8 +119,7 @@ export async function classWords(net: Network, spec: PreprocessingSpec, X: Csr, 
     for (let p = a; p < b; p++) if (words.has(X.indices[p])) present.push(p);
     if (!present.length) continue;
     base.set(r, predictProba(net, one(r))[y[r]]);
-    present.sort((p, q) => X.values[q] - X.values[p]);
-    for (const drop of present.slice(0, perRow)) {
+    for (const drop of present) {
       for (let p = a; p < b; p++) if (p !== drop) (indices.push(X.indices[p]), values.push(X.values[p]));
       indptr.push(indices.length);
       vRows.push(r);
@@ -112,8 +128,9 @@ export async function classWords(net: Network, spec: PreprocessingSpec, X: Csr, 
     }
   }
   await flush();
+  const rank = ([, [s, n]]: [number, [number, number]]) => s / (n + PRIOR_ROWS);
   return labels.map((label, k) => {
-    const ranked = [...sums[k]].filter(([, [s, n]]) => n >= 2 && s > 0).sort((p, q) => q[1][0] - p[1][0] || p[0] - q[0]);
+    const ranked = [...sums[k]].filter(([, [s, n]]) => n >= 2 && s > 0).sort((p, q) => rank(q) - rank(p) || p[0] - q[0]);
     const listed: ClassWord[] = [];
     for (const [f, [s, n]] of ranked) {
       if (listed.length >= top) break;
@@ -122,7 +139,7 @@ export async function classWords(net: Network, spec: PreprocessingSpec, X: Csr, 
       if (listed.some((l) => l.column === column && (overlaps(l.word, word) || overlaps(word, l.word)))) continue;
       listed.push({ word, column, drop: s / n, rows: n });
     }
-    return { label, words: listed };
+    return { label, rows: looked[k], words: listed };
   });
 }
 
@@ -133,10 +150,10 @@ function overlaps(part: string, whole: string): boolean {
 
 /** Lines for a terminal: per class, its words with the mean drop in points and the rows; classes without any say so. */
 export function classWordLines(classes: ClassWords[], maxClasses = 20): string[] {
-  const out = ["words that point to each class (points of the class's probability lost without the word, mean over the held-out rows of the class that hold it):"];
+  const out = ["words that point to each class (points of the class's probability lost without the word, mean over the held-out rows of the class looked at that hold it):"];
   const w = Math.max(5, ...classes.slice(0, maxClasses).map((c) => c.label.length));
   for (const c of classes.slice(0, maxClasses)) {
-    out.push(`  ${c.label.padEnd(w)}  ${c.words.length ? c.words.map((x) => `${x.word} ${(x.drop * 100).toFixed(1)} (${x.rows} rows)`).join(', ') : '(none in 2 or more of its rows)'}`);
+    out.push(`  ${c.label.padEnd(w)}  ${c.words.length ? c.words.map((x) => `${x.word} ${(x.drop * 100).toFixed(1)} (${x.rows} of ${c.rows} rows)`).join(', ') : `(none in 2 or more of its ${c.rows} rows looked at)`}`);
   }
   if (classes.length > maxClasses) out.push(`  (${classes.length - maxClasses} more classes: --json lists them all)`);
   return out;

@@ -31,7 +31,7 @@ export interface Importance {
   /** Accuracy and log loss on those rows before any shuffle. */
   baseline: number;
   baselineLoss: number;
-  /** Time it took (with the words per class, class-words.ts, when the trainer measured those too). */
+  /** Time it took. */
   seconds: number;
 }
 
@@ -45,6 +45,8 @@ export interface ImportanceOptions {
 }
 
 export const IMPORTANCE_DEFAULTS = { repeats: 5, maxRows: 5000 };
+/** Most rows x trees whose leaves ForestShuffles keeps; above, every shuffle is predicted in full. */
+const FOREST_CACHE_CELLS = 20_000_000;
 
 function score(net: Network, X: Csr, y: Int32Array, K: number): { loss: number; accuracy: number } {
   return lossAndAccuracy(predictProba(net, X), y, K);
@@ -169,7 +171,8 @@ export async function permutationImportance(net: Network, spec: PreprocessingSpe
     ys = Int32Array.from(pick, (r) => y[r]);
   }
   const base = score(net, Xs, ys, K);
-  const forest = 'forest' in net ? new ForestShuffles(net.forest, Xs) : undefined;
+  // the kept leaves take rows x trees x 4 bytes: up to 80 MB (boosting over many classes makes many trees)
+  const forest = 'forest' in net && Xs.rows * net.forest.trees.length <= FOREST_CACHE_CELLS ? new ForestShuffles(net.forest, Xs) : undefined;
   const columns: ColumnImportance[] = [];
   const perm = new Int32Array(Xs.rows);
   for (const [column, ranges] of columnRanges(spec)) {

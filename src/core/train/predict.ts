@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { assertOutputPath, assertWritableOutput, AtomicFileWriter, explainWriteError, pathExists, writeOrAbort, type AccessFn, type DrainableStream } from '../fsutil';
-import { escapeFormula } from '../csvFormula';
+import { escapeFormula, isResultsCsvHeader } from '../csvFormula';
 import { keepOnnxRuntimeLocal } from '../ortPrivacy';
 import { throwIfAborted, UserError } from '../types';
 import { loadClassifier, type LoadedClassifier } from './artifact';
@@ -238,8 +238,10 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
       const d = raw.dialect.delimiter;
       // Cells are copied as the input wrote them. A user's own CSV is not escaped (its cells are the user's, and a
       // spreadsheet reads them the same in either file); analysis results Product Forge wrote were read with their
-      // formula escape dropped (csvFormula.ts), which is put back, so the copy stays as safe as its input.
-      const cell = raw.formulaEscaped ? escapeFormula : (v: string) => v;
+      // formula escape dropped (csvFormula.ts), which is put back, so the copy stays as safe as its input (its header
+      // begins as theirs, so it is read back unescaped too). The labels file is known by its place, which its
+      // predictions do not share: they get its texts as read, as a user's own CSV's.
+      const cell = raw.formulaEscaped && isResultsCsvHeader(raw.columns) ? escapeFormula : (v: string) => v;
       if (!columns) {
         // the header is known from the first chunk: a file without the classifier's columns is refused before any output
         const missing = clf.pre.missingColumns(raw.columns);

@@ -104,6 +104,8 @@ export interface TrainResult {
   importance?: Importance;
   /** With text columns: the words that point to each class (class-words.ts), measured with the importance. */
   classWords?: ClassWords[];
+  /** Seconds spent after the fit on the importance and the words per class. */
+  explainSeconds?: number;
   trainRows: number;
   testRows: number;
   warnings: string[];
@@ -494,8 +496,8 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     opts.onStage?.('column importance');
     importance = await permutationImportance(network, preprocessing, Xtest, yTest, K, { seed, signal });
     words = await classWords(network, preprocessing, Xtest, yTest, enc.labels, { seed, signal });
-    if (words) importance.seconds = (performance.now() - t0) / 1000 - fitSeconds;
   }
+  const explainSeconds = (performance.now() - t0) / 1000 - fitSeconds;
   return {
     classifier: {
       target: opts.target,
@@ -521,6 +523,7 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     fitSeconds,
     ...(importance ? { importance } : {}),
     ...(words ? { classWords: words } : {}),
+    ...(importance ? { explainSeconds } : {}),
     trainRows: yTrain.length,
     testRows: yTest.length,
     warnings,

@@ -386,8 +386,8 @@ function classWordsBlock(s: TrainSummary): Node[] {
   const rows = cw.map((c) => [
     c.label,
     c.words.length
-      ? h('span', {}, ...c.words.flatMap((w, i) => [i ? ', ' : '', h('span', { title: `${w.column}: ${(w.drop * 100).toFixed(1)} points of "${c.label}" lost without it, mean of ${w.rows} held-out rows` }, w.word)]))
-      : h('span', { class: 'muted' }, 'none in 2 or more of its rows'),
+      ? h('span', {}, ...c.words.flatMap((w, i) => [i ? ', ' : '', h('span', { title: `${w.column}: ${(w.drop * 100).toFixed(1)} points of "${c.label}" lost without it, mean of the ${w.rows} of ${c.rows} held-out rows looked at that hold it` }, w.word)]))
+      : h('span', { class: 'muted' }, `none in 2 or more of its ${c.rows} rows looked at`),
   ]);
   return [
     h('h3', {}, 'Words that point to each class'),

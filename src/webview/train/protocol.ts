@@ -122,7 +122,7 @@ function isImportance(v: unknown): boolean {
 function isClassWords(v: unknown): boolean {
   if (v === undefined) return true;
   if (!Array.isArray(v) || v.length > 1000) return false;
-  return v.every((c) => isObj(c) && isStr(c.label, 1000) && Array.isArray(c.words) && c.words.length <= 50 && c.words.every((w) => isObj(w) && isStr(w.word, 1000) && isStr(w.column, 1000) && isNum(w.drop) && isNum(w.rows)));
+  return v.every((c) => isObj(c) && isStr(c.label, 1000) && isNum(c.rows) && Array.isArray(c.words) && c.words.length <= 50 && c.words.every((w) => isObj(w) && isStr(w.word, 1000) && isStr(w.column, 1000) && isNum(w.drop) && isNum(w.rows)));
 }
 
 /** Light structural checks of host messages (the host is trusted more, but the view still checks). */
