@@ -462,6 +462,8 @@ describe('readers: Markdown notes', () => {
     // Explain Sentiment on a table row finds the quote
     assert.equal((await feedbackItemAtLine(write('interviews2.md', INTERVIEW), 18))?.text, 'Love the new dashboard, it saves me an hour a day.');
     assert.equal(await feedbackItemAtLine(write('interviews3.md', INTERVIEW), 9), undefined);
+    // a file that holds only a table of counts: the refusal says why its table was not read
+    await assert.rejects(readFeedbackFile(write('counts.md', '# Votes\n\n| Feature | Votes |\n|---|---|\n| SSO | 12 |\n| Dark mode | 9 |\n')), (e: Error) => /No feedback items found in .*counts\.md .*a Markdown table was not read as feedback \(line 3: Feature \| Votes, 2 rows\)/.test(e.message));
   });
 
   it('separator rows of every GFM form, a header row without outer pipes and a table in a quote are never items', async () => {

@@ -378,7 +378,9 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
       const arg = [other, ...textCols].join(',');
       hint = `${n === stats.skippedEmpty ? (n === 1 ? 'it has' : 'all have') : `${n} of them have`} a ${JSON.stringify(other)} ${what}: --column ${/[\s"'$`\\]/.test(arg) ? JSON.stringify(arg) : arg} reads it too`;
     }
-    if (stats.items === 0) throw new UserError(`No feedback items found in ${file} (${emptyReason(stats, format, t, col)})${hint ? `; ${hint.replace(/^all have/, 'they have')}` : ''}`);
+    // what the reader said about the file (a Markdown table of counts it did not read) belongs in the refusal
+    const said = stats.warnings.map((w) => w.replace(`${file}: `, '')).join('; ');
+    if (stats.items === 0) throw new UserError(`No feedback items found in ${file} (${emptyReason(stats, format, t, col)})${hint ? `; ${hint.replace(/^all have/, 'they have')}` : ''}${said ? `; ${said}` : ''}`);
     if (stats.skippedPlaceholder) stats.warnings.push(`${file}: ${stats.skippedPlaceholder} row${stats.skippedPlaceholder === 1 ? ' holds' : 's hold'} a shop's placeholder instead of a review ("此用户没有填写评价", "系统默认好评") and ${stats.skippedPlaceholder === 1 ? 'was' : 'were'} skipped`);
     if (stats.skippedEmpty) stats.warnings.push(`${file}: ${stats.skippedEmpty} row${stats.skippedEmpty === 1 ? '' : 's'} with empty text skipped${hint ? ` (${hint})` : ''}`);
   };
