@@ -134,6 +134,15 @@ describe('generate: evidence read as Analyze Feedback reads it', () => {
     }
   });
 
+  it("a Google Play API export: the review's text, and its star rating as generate's rating", async () => {
+    const file = path.join(tmp, 'play.json');
+    const review = (id: string, text: string, stars: number) => ({ reviewId: id, authorName: 'A', comments: [{ userComment: { text, starRating: stars, lastModified: { seconds: '1712345678', nanos: 0 } } }] });
+    fs.writeFileSync(file, JSON.stringify({ reviews: [review('a', 'Sync keeps failing on my phone', 1), review('b', 'Love the new widgets, great update', 5), review('c', 'Crashes when I open settings', 2)] }, null, 2));
+    const ev = await loadEvidence([file]);
+    assert.deepEqual(cited(ev.items), cited(await analyzed(file)));
+    assert.equal(ev.ratingField, 'comments.userComment.starRating');
+  });
+
   it('a folder: a file in it that cannot be read is skipped with a note (as analyze skips it); named, it is an error', async () => {
     fs.writeFileSync(path.join(tmp, 'a.csv'), 'id,feedback\n1,Sync fails every time\n2,The board view is great\n');
     fs.writeFileSync(path.join(tmp, 'b.csv'), 'id,feedback\n');

@@ -383,7 +383,9 @@ function ratingField(items: EvidenceItem[]): string | undefined {
   const keys = new Set<string>();
   for (const it of items) for (const k of Object.keys(it.fields)) keys.add(k);
   for (const k of keys) {
-    if (!/^(rating|stars|star_rating|score|nps|csat)$/i.test(norm(k))) continue;
+    // named by its last part when flattened from JSON (comments.userComment.starRating), camelCase split
+    const name = k.slice(k.lastIndexOf('.') + 1).replace(/(\p{Ll})(\p{Lu})/gu, '$1_$2');
+    if (!/^(rating|stars|star_rating|score|nps|csat)$/i.test(norm(name))) continue;
     const vals = items.map((it) => it.fields[k]).filter((v) => v !== undefined && v !== '');
     if (vals.length < items.length * 0.6 || !vals.every((v) => /^-?\d+(\.\d+)?$/.test(v.trim()))) continue;
     // a rating scale (stars 1-5, NPS 0-10, CSAT 1-7): values from 0 to 10 that go above 1 (a 0-1 value is a probability)
