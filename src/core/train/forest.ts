@@ -336,6 +336,22 @@ export async function fitForest(X: Csr, y: Int32Array, K: number, opts: ForestOp
   return { nFeatures: D, nClasses: K, trees };
 }
 
+/**
+ * A row's class probabilities from its summed leaf values at out[o..o+K): boosting's softmax of base + the sum, a
+ * forest's mean over its trees.
+ */
+export function finishForestRow(forest: Forest, out: Float64Array, o: number): void {
+  const K = forest.nClasses, T = forest.trees.length;
+  if (forest.boost) {
+    // Scores summed in float64 from float32 leaves (the exported model sums float32 leaves in float32).
+    let m = -Infinity;
+    for (let k = 0; k < K; k++) { out[o + k] += forest.boost.base[k]; if (out[o + k] > m) m = out[o + k]; }
+    let s = 0;
+    for (let k = 0; k < K; k++) s += (out[o + k] = Math.exp(out[o + k] - m));
+    for (let k = 0; k < K; k++) out[o + k] /= s;
+  } else if (T) for (let k = 0; k < K; k++) out[o + k] /= T;
+}
+
 /** Averaged class probabilities (rows x classes, row-major) for sparse inputs. */
 export function forestPredictProba(forest: Forest, X: Csr): Float64Array {
   const K = forest.nClasses, T = forest.trees.length;
@@ -352,14 +368,7 @@ export function forestPredictProba(forest: Forest, X: Csr): Float64Array {
       const vb = node * K;
       for (let k = 0; k < K; k++) out[o + k] += tr.value[vb + k];
     }
-    if (forest.boost) {
-      // Scores summed in float64 from float32 leaves (the exported model sums float32 leaves in float32).
-      let m = -Infinity;
-      for (let k = 0; k < K; k++) { out[o + k] += forest.boost.base[k]; if (out[o + k] > m) m = out[o + k]; }
-      let s = 0;
-      for (let k = 0; k < K; k++) s += (out[o + k] = Math.exp(out[o + k] - m));
-      for (let k = 0; k < K; k++) out[o + k] /= s;
-    } else if (T) for (let k = 0; k < K; k++) out[o + k] /= T;
+    finishForestRow(forest, out, o);
     for (let p = a; p < b; p++) row[X.indices[p]] = 0;
   }
   return out;

@@ -6,7 +6,7 @@
 import { columnRanges, type PreprocessingSpec } from './preprocess';
 import { csrRows, rng, shuffleInPlace, type Csr } from './sparse';
 import { lossAndAccuracy, predictProba, type Network } from './model';
-import type { Forest } from './forest';
+import { finishForestRow, type Forest } from './forest';
 import { throwIfAborted } from '../types';
 import { lossText, points } from './importance-format';
 
@@ -105,14 +105,7 @@ export class ForestShuffles {
         }
         for (let p = Xp.indptr[r]; p < Xp.indptr[r + 1]; p++) row[Xp.indices[p]] = 0;
       }
-      const o = r * K;
-      if (forest.boost) {
-        let m = -Infinity;
-        for (let k = 0; k < K; k++) { out[o + k] += forest.boost.base[k]; if (out[o + k] > m) m = out[o + k]; }
-        let s = 0;
-        for (let k = 0; k < K; k++) s += (out[o + k] = Math.exp(out[o + k] - m));
-        for (let k = 0; k < K; k++) out[o + k] /= s;
-      } else if (T) for (let k = 0; k < K; k++) out[o + k] /= T;
+      finishForestRow(forest, out, r * K);
     }
     return out;
   }
