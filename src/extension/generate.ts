@@ -30,6 +30,7 @@ import { resolveModel } from '../core/models/registry';
 import { CancelledError, UserError } from '../core/types';
 import { effectiveModelsPath, readConfig, restrictedSetting, warnIgnoredOnce } from './config';
 import type { Services } from './services';
+import { columnMemoryKey, rememberedColumns } from './args';
 
 export const API_KEY_SECRET = 'productForge.generation.apiKey';
 const FEEDBACK_GLOB = '**/*.{txt,md,csv,tsv,json,jsonl}';
@@ -291,7 +292,9 @@ async function generateCommand(services: Services, kind: DocKind, loaded: Map<st
     let sink: DocumentSink | undefined;
     try {
       progress.report({ message: 'Reading evidence…' });
-      const evidence: EvidenceSet = await loadEvidence(input.evidence, { signal: ac.signal });
+      // a table's text columns as Analyze Feedback reads it: those chosen for it (Choose Text Columns...), else detected
+      const state = services.context.workspaceState;
+      const evidence: EvidenceSet = await loadEvidence(input.evidence, { signal: ac.signal, columnsFor: (f) => rememberedColumns(state.get(columnMemoryKey(f))) });
       for (const n of evidence.notes ?? []) services.output.info(n);
       const gen = await buildBackend(services, backend, ac.signal, (m) => progress.report({ message: m }), loaded);
       progress.report({ message: 'Writing…' });

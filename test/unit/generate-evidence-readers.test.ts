@@ -143,6 +143,19 @@ describe('generate: evidence read as Analyze Feedback reads it', () => {
     assert.equal(ev.ratingField, 'comments.userComment.starRating');
   });
 
+  it('a table read with the text columns its user chose (Choose Text Columns...), as analyze reads it with them', async () => {
+    const file = path.join(tmp, 'survey.csv');
+    fs.writeFileSync(file, 'id,title,body,plan\n1,Slow sync,It takes minutes to sync my notes,Pro\n2,Love it,The new editor is fast and clean,Free\n3,Crash,The app crashes on start,Pro\n');
+    const want = (await readFeedbackFile(file, { column: ['title', 'body'] })).items.map((it) => `${it.source}:${it.line} ${it.text}`);
+    const ev = await loadEvidence([file], { columnsFor: (f) => (f === file ? ['title', 'body'] : undefined) });
+    assert.deepEqual(cited(ev.items), want);
+    assert.match(ev.items[0].text, /Slow sync.*It takes minutes/);
+    // chosen columns that are gone: detected instead, with a note
+    const gone = await loadEvidence([file], { columnsFor: () => ['comment'] });
+    assert.deepEqual(gone.items.map((it) => it.text), (await readFeedbackFile(file)).items.map((it) => it.text));
+    assert.match(gone.notes!.join('\n'), /the text columns chosen for it \(comment\) cannot be read .*detected instead/);
+  });
+
   it('a folder: a file in it that cannot be read is skipped with a note (as analyze skips it); named, it is an error', async () => {
     fs.writeFileSync(path.join(tmp, 'a.csv'), 'id,feedback\n1,Sync fails every time\n2,The board view is great\n');
     fs.writeFileSync(path.join(tmp, 'b.csv'), 'id,feedback\n');

@@ -162,7 +162,7 @@ async function analysisJsonItems(file: string, signal?: AbortSignal): Promise<{ 
  * `take`. Analysis results (a table with source and line columns) give their items at the file and line they
  * record, with their sentiment label.
  */
-async function readOne(file: string, take: (it: RawItem) => void, opts: { signal?: AbortSignal; notes: string[] }): Promise<{ items: number; kind: 'feedback' | 'analysis' }> {
+async function readOne(file: string, take: (it: RawItem) => void, opts: { signal?: AbortSignal; notes: string[]; columns?: string[] }): Promise<{ items: number; kind: 'feedback' | 'analysis' }> {
   const { signal } = opts;
   if (formatOf(file) === 'json' && (await productForgeOutputKind(file)) === 'analysis results') {
     const items = await analysisJsonItems(file, signal);
@@ -177,7 +177,13 @@ async function readOne(file: string, take: (it: RawItem) => void, opts: { signal
   }
   let f: OpenedFeedbackFile;
   try {
-    f = await openFeedbackFile(file, { signal });
+    // the text columns the user chose for this table (Analyze Feedback: Choose Text Columns...), as analyze reads it
+    const chosen = opts.columns?.length ? await openFeedbackFile(file, { signal, column: opts.columns }).catch((e: unknown) => {
+      if (!(e instanceof UserError)) throw e;
+      opts.notes.push(`${file}: the text columns chosen for it (${opts.columns!.join(', ')}) cannot be read (${e.message}); its text column is detected instead`);
+      return undefined;
+    }) : undefined;
+    f = chosen ?? (await openFeedbackFile(file, { signal }));
   } catch (e) {
     // generate has no --column: a table whose text column cannot be told is analyzed with one, and its results given
     if (e instanceof UserError && /; pass --column NAME to choose one$/.test(e.message)) {
@@ -285,6 +291,8 @@ async function locateSource(source: string, resultsFile: string, cache: Map<stri
 
 export interface LoadEvidenceOptions {
   signal?: AbortSignal;
+  /** The text column(s) a table is read with, when its user chose them (VS Code remembers them per file); else detected. */
+  columnsFor?: (file: string) => string[] | undefined;
   /** At most this many items are kept: a uniform random sample of all items (fixed seed), in file order. Default 5000. */
   maxItems?: number;
 }
@@ -323,7 +331,7 @@ export async function loadEvidence(paths: string[], opts: LoadEvidenceOptions = 
       let read: { items: number; kind: 'feedback' | 'analysis' };
       const before = seenItems;
       try {
-        read = await readOne(file, take, { signal: opts.signal, notes: set.notes! });
+        read = await readOne(file, take, { signal: opts.signal, notes: set.notes!, columns: opts.columnsFor?.(file) });
       } catch (e) {
         // as Analyze Feedback reads a folder: a file in it that cannot be read (empty, no text column) is skipped
         if (!inFolder || !(e instanceof UserError) || seenItems > before) throw e;
