@@ -4,7 +4,7 @@
 import type { ExplainResult } from '../runtime/protocol';
 import type { RuntimeSentimentClassifier } from '../runtime/sentiment';
 import type { DeviceSetting } from '../core/types';
-import { isDriver, MIN_DRIVER_LOG_ODDS, MIN_DRIVER_WEIGHT, pointsText } from '../core/analysis/drivers-format';
+import { driverSide, driverStrength, isDriver, MIN_DRIVER_LOG_ODDS, MIN_DRIVER_WEIGHT, pointsText } from '../core/analysis/drivers-format';
 import { UserError } from '../core/types';
 import { DEFAULT_SENTIMENT_MODEL, loadRuntimeClassifier } from './analyze';
 import { choice, parseArgs, stringFlag, type FlagSpec } from './args';
@@ -31,14 +31,13 @@ export function formatExplanation(text: string, r: ExplainResult, top: number): 
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const lines = [`${r.label} (negative ${pct(r.scores.negative)}, neutral ${pct(r.scores.neutral)}, positive ${pct(r.scores.positive)})`, `text: ${text}`];
   // Half a point of probability, or a log-odds drop of MIN_DRIVER_LOG_ODDS where the model is sure (drivers-format.ts).
-  const strength = (t: ExplainResult['tokens'][number]) => Math.abs(t.logOdds ?? t.weight);
-  const ranked = [...r.tokens].filter((t) => isDriver(t.weight, t.logOdds)).sort((a, b) => strength(b) - strength(a));
-  const side = (sign: 1 | -1) => ranked.filter((t) => sign * (t.logOdds ?? t.weight) > 0).slice(0, top);
+  const ranked = [...r.tokens].filter((t) => isDriver(t.weight, t.logOdds)).sort((a, b) => driverStrength(b) - driverStrength(a));
+  const side = (sign: 1 | -1) => ranked.filter((t) => driverSide(t) === sign).slice(0, top);
   const pro = side(1);
   const con = side(-1);
   // points of probability; the log-odds too where the probability hardly moves
   const row = (t: ExplainResult['tokens'][number]) =>
-    `  ${`${(t.logOdds ?? t.weight) > 0 ? '+' : '-'}${pointsText(t.weight)}`.padStart(6)}  ${t.token}  [${t.start}-${t.end}]${Math.abs(t.weight) < 0.001 && t.logOdds !== undefined ? `  (log-odds ${t.logOdds > 0 ? '-' : '+'}${Math.abs(t.logOdds).toFixed(2)} without it)` : ''}`;
+    `  ${`${driverSide(t) > 0 ? '+' : '-'}${pointsText(t.weight)}`.padStart(6)}  ${t.token}  [${t.start}-${t.end}]${Math.abs(t.weight) < 0.001 && t.logOdds !== undefined ? `  (log-odds ${t.logOdds > 0 ? '-' : '+'}${Math.abs(t.logOdds).toFixed(2)} without it)` : ''}`;
   const none = `  (none moves it by ${pointsText(MIN_DRIVER_WEIGHT)} points or ${MIN_DRIVER_LOG_ODDS} in log-odds)`;
   lines.push(`words supporting "${r.label}":`, ...(pro.length ? pro.map(row) : [none]));
   lines.push(`words against it:`, ...(con.length ? con.map(row) : [none]));

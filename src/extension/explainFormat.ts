@@ -1,12 +1,9 @@
 // Pure formatting of explain() results (unit-tested; no 'vscode').
 import { SENTIMENT_LABELS } from '../core/types';
 import type { ExplainResult, TokenAttribution } from '../runtime/protocol';
-import { MIN_DRIVER_LOG_ODDS } from '../core/analysis/drivers-format';
+import { driverSide as side, driverStrength as strength, MIN_DRIVER_LOG_ODDS } from '../core/analysis/drivers-format';
 
-/** How strongly a word drove the label: its log-odds drop when known (it still moves where the model is sure), else its weight. */
-const strength = (t: TokenAttribution) => Math.abs(Number.isFinite(t.logOdds) ? t.logOdds! : t.weight);
-/** 1: the word drove the label; -1: it argued against it (the log-odds' sign when known: a weight can round to 0 near 1). */
-export const side = (t: TokenAttribution): number => Math.sign(Number.isFinite(t.logOdds) ? t.logOdds! : t.weight);
+export { side };
 
 /**
  * Words worth highlighting: the 12 strongest, ignoring near-zero ones: below minAbs of probability (a point) and, when

@@ -12,6 +12,13 @@ const runtimeSrc = path.join(root, 'src', 'runtime', 'sentiment.ts');
 const manifest = path.join(root, 'models', 'manifest.json');
 
 /** Lines of a sample file as the readers number them, decoded like they are. */
+/** Runs the CLI on the CPU, quietly; it must succeed. Its standard output. */
+function cli(...args: string[]): string {
+  const r = spawnSync(process.execPath, ['bin/product-forge.js', ...args, '--device', 'cpu', '--quiet'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
 function fileLines(file: string): string[] {
   const buf = fs.readFileSync(path.join(root, file));
   let text: string;
@@ -135,12 +142,7 @@ describe('cli analyze (real model)', function () {
       const bad = 'Dull, dull, dull. Pointless and boring, the worst film I have ever seen. Terrible acting, horrible plot, awful ending.';
       const good = 'I loved this wonderful, touching, beautiful book. A rare gem, fantastic and moving, highly recommended.';
       fs.writeFileSync(file, [bad, good].join('\n'));
-      const run = (...args: string[]) => {
-        const r = spawnSync(process.execPath, ['bin/product-forge.js', ...args, '--device', 'cpu', '--quiet'], { cwd: root, encoding: 'utf8' });
-        assert.equal(r.status, 0, r.stderr);
-        return r.stdout;
-      };
-      const rows = run('analyze', file, '--explain', '--format', 'jsonl').trim().split('\n').map((l) => JSON.parse(l));
+      const rows = cli('analyze', file, '--explain', '--format', 'jsonl').trim().split('\n').map((l) => JSON.parse(l));
       const words = { negative: ['dull', 'pointless', 'boring', 'worst', 'terrible', 'horrible', 'awful'], positive: ['loved', 'wonderful', 'touching', 'beautiful', 'gem', 'fantastic', 'recommended'] };
       for (const [o, label] of [[rows[0], 'negative'], [rows[1], 'positive']] as const) {
         assert.equal(o.label, label);
@@ -150,8 +152,8 @@ describe('cli analyze (real model)', function () {
         const pro = o.drivers.filter((d: { weight: number }) => d.weight > 0).map((d: { token: string }) => d.token.toLowerCase());
         assert.ok(pro.length >= 2 && words[label].includes(pro[0]), `${label}: ${JSON.stringify(o.drivers)}`);
       }
-      assert.match(run('analyze', file), /“Dull, dull, dull\. Pointless[^”]*” — `[^`]+:1` · driven by “[^”]+”/);
-      const ex = run('explain', good);
+      assert.match(cli('analyze', file), /“Dull, dull, dull\. Pointless[^”]*” — `[^`]+:1` · driven by “[^”]+”/);
+      const ex = cli('explain', good);
       assert.match(ex, /words supporting "positive":\n +\+[<\d.]+ +(loved|wonderful) +\[\d+-\d+\] +\(log-odds -\d+\.\d\d without it\)/);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
@@ -165,9 +167,7 @@ describe('cli analyze (real model)', function () {
       const filler = 'The film follows a family that moves to a small town in the north, where the father takes a job at the local mill and the children start at a new school. ';
       const review = 'I have read many histories of the period and this account of the war, told through the letters of soldiers and their families, is a wonderful and moving book that I loved from start to finish. ' + filler.repeat(5);
       fs.writeFileSync(file, `${review.trim()}\nShort and fine.\n`);
-      const r = spawnSync(process.execPath, ['bin/product-forge.js', 'analyze', file, '--format', 'json', '--device', 'cpu', '--quiet'], { cwd: root, encoding: 'utf8' });
-      assert.equal(r.status, 0, r.stderr);
-      const long = JSON.parse(r.stdout).mostPositive.find((it: { line: number }) => it.line === 1);
+      const long = JSON.parse(cli('analyze', file, '--format', 'json')).mostPositive.find((it: { line: number }) => it.line === 1);
       assert.ok(long && long.text.length > 900, 'the long review is listed');
       // occluded in 8 runs of about 20 words; the strongest run is named by its word
       const top = long.drivers.filter((d: { weight: number }) => d.weight > 0)[0];
@@ -175,9 +175,7 @@ describe('cli analyze (real model)', function () {
       assert.equal(long.text.slice(top.start, top.end), top.token);
       for (const d of long.drivers) assert.equal(long.text.slice(d.start, d.end), d.token);
       // --explain (every row; shorter runs, up to 32 a text) names them too
-      const all = spawnSync(process.execPath, ['bin/product-forge.js', 'analyze', file, '--explain', '--format', 'jsonl', '--device', 'cpu', '--quiet'], { cwd: root, encoding: 'utf8' });
-      assert.equal(all.status, 0, all.stderr);
-      const row = JSON.parse(all.stdout.split('\n')[0]);
+      const row = JSON.parse(cli('analyze', file, '--explain', '--format', 'jsonl').split('\n')[0]);
       assert.equal(row.drivers.filter((d: { weight: number }) => d.weight > 0)[0]?.token, top.token, JSON.stringify(row.drivers));
       for (const d of row.drivers.filter((x: { weight: number }) => x.weight > 0)) assert.ok(!d.token.includes(' '), `a passage among the drivers: ${d.token}`);
     } finally {

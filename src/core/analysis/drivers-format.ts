@@ -17,6 +17,22 @@ export function isDriver(weight: number, logOdds?: number): boolean {
   return Math.abs(weight) >= MIN_DRIVER_WEIGHT || (logOdds !== undefined && Math.abs(logOdds) >= MIN_DRIVER_LOG_ODDS);
 }
 
+/** A unit's weight and, when known, its log-odds drop (explain.ts Driver). */
+interface Weighted {
+  weight: number;
+  logOdds?: number;
+}
+
+/** How strongly a unit drove its label: its log-odds drop when known (it still moves where the model is sure), else its weight. */
+export function driverStrength(d: Weighted): number {
+  return Math.abs(Number.isFinite(d.logOdds) ? d.logOdds! : d.weight);
+}
+
+/** 1: the unit drove the label; -1: it argued against it (the log-odds' sign when known: a weight can round to 0 near 1). */
+export function driverSide(d: Weighted): number {
+  return Math.sign(Number.isFinite(d.logOdds) ? d.logOdds! : d.weight);
+}
+
 /** A weight (probability) without its sign, to as many decimals as a small one needs: "0.36", "0.004", "0.0003". */
 export function weightText(w: number): string {
   const a = Math.abs(w);

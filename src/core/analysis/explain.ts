@@ -4,7 +4,7 @@
 // word) and by Analyze Feedback (the words that drove each listed item, or every item with --explain).
 import { SENTIMENT_LABELS, type SentimentClassifier, type SentimentLabel, type SentimentScores } from '../types';
 import { zhWords } from './phrases';
-import { isDriver, MIN_DRIVER_WEIGHT, weightText } from './drivers-format';
+import { driverSide, driverStrength, isDriver, MIN_DRIVER_WEIGHT, weightText } from './drivers-format';
 
 export { MIN_DRIVER_WEIGHT };
 
@@ -148,11 +148,10 @@ export function occlusionWeights(units: TextUnit[], base: SentimentScores, label
  * (the CSV, JSON and Report view carry the weight).
  */
 export function topDrivers(weighted: Driver[], k = MAX_ITEM_DRIVERS): Driver[] {
-  const strength = (d: Driver) => Math.abs(d.logOdds ?? d.weight);
   return weighted
     // a weight of 0 (scores in float32 near 1 step by 6e-8) or of the other sign than the log-odds has no side to show
     .filter((d) => isDriver(d.weight, d.logOdds) && d.weight !== 0 && (d.logOdds === undefined || Math.sign(d.logOdds) === Math.sign(d.weight)))
-    .sort((a, b) => strength(b) - strength(a) || a.start - b.start)
+    .sort((a, b) => driverStrength(b) - driverStrength(a) || a.start - b.start)
     .slice(0, k)
     .map(({ logOdds: _, ...d }) => ({ ...d, weight: roundWeight(d.weight) }));
 }
@@ -236,9 +235,9 @@ export async function nameRuns(classifier: Pick<SentimentClassifier, 'classify'>
     const label = topLabel(items[j.item].scores);
     // for it: a word that says the label on its own; against it: one that says the opposite label
     const says = sign > 0 ? label : label === 'positive' ? 'negative' : 'positive';
-    const words = occlusionWeights(j.units, base, label, variants).filter((w, i) => sign * (w.logOdds ?? w.weight) > 0 && topLabel(alone[i]) === says);
+    const words = occlusionWeights(j.units, base, label, variants).filter((w, i) => driverSide(w) === sign && topLabel(alone[i]) === says);
     if (!words.length) continue;
-    const best = words.reduce((a, b) => (Math.abs(b.logOdds ?? b.weight) > Math.abs(a.logOdds ?? a.weight) ? b : a));
+    const best = words.reduce((a, b) => (driverStrength(b) > driverStrength(a) ? b : a));
     const start = run.start + best.start;
     drivers[j.item][j.at] = { token: best.token, start, end: start + (best.end - best.start), weight: run.weight };
   }

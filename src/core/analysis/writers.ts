@@ -18,7 +18,7 @@ const FIXED_CSV: readonly string[] = RESULTS_CSV_COLUMNS;
 /**
  * One cell of the results CSV: quoted when needed, and a text that a spreadsheet would run as a formula (= + - @, a tab
  * or carriage return first; not a plain number) gets a leading apostrophe, as does one that starts with an apostrophe
- * (csvFormula.ts; every reader of such a file drops exactly one).
+ * (csvFormula.ts; every reader of such a file drops the one it added).
  */
 export function csvCell(v: string | number): string {
   const raw = String(v);

@@ -4,7 +4,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { FeedbackItem } from '../types';
 import { CancelledError, UserError } from '../types';
-import { isLabelsFile, isResultsCsvHeader, unescapeFormulaRow } from '../csvFormula';
+import { formulaEscapedCsv, unescapeFormulaRow } from '../csvFormula';
 import { breathe } from '../yielder';
 import { type ColumnInfo, type ColumnRoles, detectRoles, inferColumns, isKnownColumnName } from './columns';
 import { CsvParser, delimiterName, detectDelimiter, parseCsvText, type CsvRow } from './csv';
@@ -71,8 +71,8 @@ export interface TableInspection extends ColumnRoles {
   /** Other names of columns (Qualtrics' ids "Q4" for the question texts the columns are named by): --column takes them too. */
   columnAliases?: Record<string, string>;
   /**
-   * CSV/TSV: the file is analysis results Product Forge wrote (its header starts with the results' fixed columns), whose
-   * cells that a spreadsheet would run as formulas carry a leading apostrophe: one is dropped from every cell read.
+   * CSV/TSV: the file is analysis results or the labels file Product Forge wrote (csvFormula.ts formulaEscapedCsv),
+   * whose cells that a spreadsheet would run as formulas carry an added apostrophe, dropped from every cell read.
    */
   formulaEscaped?: boolean;
 }
@@ -254,7 +254,7 @@ async function inspectOpened(opened: OpenedText, file: string, format: FeedbackF
     const preamble = sep ? 1 : 0;
     const rows = parseCsvText(opened.sample, delimiter, !opened.sampleIsWhole, TABLE_SAMPLE_ROWS + 3 + preamble).slice(preamble);
     // Product Forge's own results or labels file (analyzed again): their cells are read as the customers wrote them
-    const formulaEscaped = rows.length > 0 && (isResultsCsvHeader(rows[0].cells) || isLabelsFile(file));
+    const formulaEscaped = rows.length > 0 && formulaEscapedCsv(file, rows[0].cells);
     if (formulaEscaped) for (const r of rows) unescapeFormulaRow(r.cells);
     await breathe();
     const survey = formulaEscaped ? undefined : surveyHeader(rows.map((r) => r.cells));

@@ -1,10 +1,10 @@
 // Which words point to each class: for a classifier with text columns, the words (TF-IDF word n-grams) whose removal
-// lowers the probability of a held-out row's own class most, summed over the rows of that class. Model-agnostic (the
+// lowers the probability of a held-out row's own class most, on average over the rows of that class. Model-agnostic (the
 // rows are predicted again without one word at a time), so it reads a network or a forest as it reads a linear model;
 // the word's character n-grams stay, so the figure is what the word feature itself adds.
 import type { PreprocessingSpec } from './preprocess';
 import { columnWidth } from './preprocess';
-import { rng, shuffleInPlace, type Csr } from './sparse';
+import { csrRows, rng, shuffleInPlace, type Csr } from './sparse';
 import { predictProba, type Network } from './model';
 import { throwIfAborted } from '../types';
 
@@ -92,7 +92,9 @@ export async function classWords(net: Network, spec: PreprocessingSpec, X: Csr, 
   // Variants: a picked row without one of its words; built and predicted in batches.
   let vRows: number[] = [], vDrop: number[] = [];
   const indptr: number[] = [0], indices: number[] = [], values: number[] = [];
-  const base = new Map<number, number>();
+  // each picked row's own probability of its class, in one call
+  const baseProba = predictProba(net, csrRows(X, picked));
+  const base = new Map<number, number>(picked.map((r, i) => [r, baseProba[i * K + y[r]]]));
   const flush = async () => {
     if (!vRows.length) return;
     throwIfAborted(opts.signal);
@@ -111,14 +113,11 @@ export async function classWords(net: Network, spec: PreprocessingSpec, X: Csr, 
     values.length = 0;
     await new Promise((res) => setImmediate(res));
   };
-  // each picked row's own probabilities
-  const one = (r: number): Csr => ({ rows: 1, cols: X.cols, indptr: Int32Array.of(0, X.indptr[r + 1] - X.indptr[r]), indices: X.indices.subarray(X.indptr[r], X.indptr[r + 1]), values: X.values.subarray(X.indptr[r], X.indptr[r + 1]) });
   for (const r of picked) {
     const a = X.indptr[r], b = X.indptr[r + 1];
     const present: number[] = [];
     for (let p = a; p < b; p++) if (words.has(X.indices[p])) present.push(p);
     if (!present.length) continue;
-    base.set(r, predictProba(net, one(r))[y[r]]);
     for (const drop of present) {
       for (let p = a; p < b; p++) if (p !== drop) (indices.push(X.indices[p]), values.push(X.values[p]));
       indptr.push(indices.length);

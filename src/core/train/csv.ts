@@ -3,7 +3,7 @@
 // markers ('', '?', NA, N/A, NaN, null, None), ragged rows. Streams the file (bounded memory per chunk)
 // and stores the table column by column with repeated values interned.
 import * as path from 'node:path';
-import { isLabelsFile, isResultsCsvHeader, unescapeFormula, unescapeFormulaRow } from '../csvFormula';
+import { formulaEscapedCsv, unescapeFormula, unescapeFormulaRow } from '../csvFormula';
 import { openText } from '../readers/decode';
 import { CancelledError, UserError } from '../types';
 
@@ -67,9 +67,9 @@ export interface Table {
    */
   rawMarkers?: (RawMarkers | undefined)[];
   /**
-   * The file is analysis results Product Forge wrote (src/core/csvFormula.ts): its cells were written with an
-   * apostrophe before a formula-like start, which was dropped on reading (data and column names hold the texts as
-   * analyzed). Whoever writes the cells out again (predict) escapes them again.
+   * The file is analysis results or the labels file Product Forge wrote (src/core/csvFormula.ts): its cells were written
+   * with an apostrophe before a formula-like start, which was dropped on reading (data and column names hold the texts
+   * as analyzed). predict escapes a results file's cells again when it copies them.
    */
   formulaEscaped?: boolean;
 }
@@ -363,7 +363,7 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
   /** The file's row index of the current chunk's first row. */
   let chunkStart = 0;
   let truncated = false;
-  /** Analysis results Product Forge wrote: one leading apostrophe is dropped from every cell (csvFormula.ts). */
+  /** Analysis results or the labels file Product Forge wrote: the apostrophe the formula escape added is dropped (csvFormula.ts). */
   let escaped = false;
   let markers: (RawMarkers | undefined)[] = [];
   /** Full chunks parsed from the text read so far, not yielded yet. */
@@ -425,7 +425,7 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
     if (r.length > MAX_ROW_FIELDS) notARow(parser.records - 1, true);
     if (!columns) {
       if (dialect.hasHeader) {
-        escaped = isResultsCsvHeader(r) || isLabelsFile(file);
+        escaped = formulaEscapedCsv(file, r);
         setup(r.length, escaped ? unescapeFormulaRow(r) : r);
         return true;
       }

@@ -336,6 +336,13 @@ export async function fitForest(X: Csr, y: Int32Array, K: number, opts: ForestOp
   return { nFeatures: D, nClasses: K, trees };
 }
 
+/** The leaf a dense row reaches in a tree. */
+export function leafOf(tr: Tree, row: Float32Array): number {
+  let node = 0;
+  while (tr.feature[node] >= 0) node = row[tr.feature[node]] <= tr.threshold[node] ? tr.left[node] : tr.right[node];
+  return node;
+}
+
 /**
  * A row's class probabilities from its summed leaf values at out[o..o+K): boosting's softmax of base + the sum, a
  * forest's mean over its trees.
@@ -363,9 +370,7 @@ export function forestPredictProba(forest: Forest, X: Csr): Float64Array {
     const o = r * K;
     for (let t = 0; t < T; t++) {
       const tr = forest.trees[t];
-      let node = 0;
-      while (tr.feature[node] >= 0) node = row[tr.feature[node]] <= tr.threshold[node] ? tr.left[node] : tr.right[node];
-      const vb = node * K;
+      const vb = leafOf(tr, row) * K;
       for (let k = 0; k < K; k++) out[o + k] += tr.value[vb + k];
     }
     finishForestRow(forest, out, o);

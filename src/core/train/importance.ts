@@ -6,11 +6,9 @@
 import { columnRanges, type PreprocessingSpec } from './preprocess';
 import { csrRows, rng, shuffleInPlace, type Csr } from './sparse';
 import { lossAndAccuracy, predictProba, type Network } from './model';
-import { finishForestRow, type Forest } from './forest';
+import { finishForestRow, leafOf, type Forest } from './forest';
 import { throwIfAborted } from '../types';
 import { lossText, points } from './importance-format';
-
-export { lossText, points };
 
 export interface ColumnImportance {
   column: string;
@@ -70,7 +68,7 @@ export class ForestShuffles {
     for (let r = 0; r < X.rows; r++) {
       for (let p = X.indptr[r]; p < X.indptr[r + 1]; p++) row[X.indices[p]] += X.values[p];
       for (let t = 0; t < T; t++) {
-        const node = walk(forest.trees[t], row);
+        const node = leafOf(forest.trees[t], row);
         this.leaf[r * T + t] = node;
         for (let k = 0; k < K; k++) this.sums[r * K + k] += forest.trees[t].value[node * K + k];
       }
@@ -100,7 +98,7 @@ export class ForestShuffles {
         for (let p = Xp.indptr[r]; p < Xp.indptr[r + 1]; p++) row[Xp.indices[p]] += Xp.values[p];
         for (const t of trees) {
           const tr = forest.trees[t];
-          const was = this.leaf[r * T + t], now = walk(tr, row);
+          const was = this.leaf[r * T + t], now = leafOf(tr, row);
           if (now !== was) for (let k = 0; k < K; k++) out[r * K + k] += tr.value[now * K + k] - tr.value[was * K + k];
         }
         for (let p = Xp.indptr[r]; p < Xp.indptr[r + 1]; p++) row[Xp.indices[p]] = 0;
@@ -109,13 +107,6 @@ export class ForestShuffles {
     }
     return out;
   }
-}
-
-/** The leaf a dense row reaches in a tree. */
-function walk(tr: Forest['trees'][number], row: Float32Array): number {
-  let node = 0;
-  while (tr.feature[node] >= 0) node = row[tr.feature[node]] <= tr.threshold[node] ? tr.left[node] : tr.right[node];
-  return node;
 }
 
 /**

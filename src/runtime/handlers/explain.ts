@@ -3,7 +3,7 @@
 // how much the predicted label's probability drops without it (negative: the unit argued against it), with the drop
 // of its log-odds (which still moves where the model is sure of the text).
 import { twoWayScores } from '../../core/analysis/analyze';
-import { labelLogOdds, splitUnits, withoutUnit } from '../../core/analysis/explain';
+import { occlusionWeights, splitUnits, withoutUnit } from '../../core/analysis/explain';
 import { SENTIMENT_LABELS } from '../../core/types';
 import { RuntimeUserError } from '../errors';
 import type { ExplainParams, ExplainResult, TokenAttribution } from '../protocol';
@@ -33,11 +33,6 @@ export async function explain(params: ExplainParams, ctx: HandlerContext): Promi
   const scores = view(probs[0]);
   let label: (typeof SENTIMENT_LABELS)[number] = params.twoWay ? (scores.positive > scores.negative ? 'positive' : 'negative') : 'neutral';
   if (!params.twoWay) for (const l of SENTIMENT_LABELS) if (cols[l] >= 0 && (cols[label] < 0 || scores[l] > scores[label])) label = l;
-  const base = scores[label];
-  const baseOdds = labelLogOdds(scores, label);
-  const tokens: TokenAttribution[] = units.map((u, i) => {
-    const v = view(probs[i + 1]);
-    return { token: u.token, start: u.start, end: u.end, weight: base - v[label], logOdds: baseOdds - labelLogOdds(v, label) };
-  });
+  const tokens: TokenAttribution[] = occlusionWeights(units, scores, label, probs.slice(1).map(view));
   return { label, scores, tokens };
 }
