@@ -29,10 +29,84 @@ export function splitContrast(text: string): string[] {
   const hasZh = /但是|但|可是|不过|然而|却|只是|可惜/.test(t);
   if (!hasEn && !hasZh) return [];
   let parts = [t];
-  if (hasEn) parts = parts.flatMap((p) => p.split(EN_MARKERS));
+  if (hasEn) parts = parts.flatMap(splitEnglish);
   if (hasZh) parts = parts.flatMap((p) => p.split(ZH_MARKERS));
   // "Although the app is fast, it crashes": the comma after a leading concession is the boundary.
   parts = parts.flatMap((p, i) => (i === 1 && parts[0].trim() === '' && /,/.test(p) ? p.split(/,\s*/, 2) : [p]));
-  const clauses = parts.map((p) => p.replace(/^[\s,.;:，。；：!！?？]+|[\s,;:，；：]+$/g, '')).filter(meaningful);
+  const clauses = parts.map(tidyClause).filter(meaningful);
   return clauses.length >= 2 ? clauses.slice(0, 4) : [];
+}
+
+/** Markers that are sentence adverbs, not conjunctions: they may also stand inside their clause. */
+const SENTENCE_ADVERBS = new Set(['however', 'unfortunately', 'sadly', 'on the other hand']);
+/** Words that open a clause with its subject ("…, unfortunately the battery…", "great however it crashes"). */
+const SUBJECT_START = /^(?:the|a|an|it|its|it's|i|i'm|i've|they|we|this|that|these|those|my|our|your|their|there|he|she|you|nothing|no one)\b/i;
+/** A verb that makes the words before a parenthetical adverb a clause of their own ("Food was good, however, …"). */
+const CLAUSE_VERB = /\b(?:is|was|are|were|am|be|been|has|have|had|does|did|do|can|could|will|would|should|isn't|wasn't|aren't|weren't|doesn't|didn't|don't|can't|won't|it's|that's)\b/i;
+
+/**
+ * Whether a sentence adverb (however, unfortunately, sadly) stands inside its clause ("which I unfortunately bought",
+ * "This book, sadly, does not rank among them", "The screen, however, is dim") rather than opening one ("Great screen,
+ * however the battery dies", "…; unfortunately, it crashes", "great unfortunately it crashes"). `before` is its
+ * sentence up to the adverb, `after` the text after it.
+ */
+function insideClause(before: string, after: string): boolean {
+  if (!before.trim()) return false;
+  const next = after.replace(/^[\s,:;–—-]+/, '');
+  if (SUBJECT_START.test(next)) return false;
+  const punctBefore = /[,–—-]\s*$/.test(before);
+  const punctAfter = /^\s*[,–—-]/.test(after);
+  if (!punctBefore) return true;
+  if (!punctAfter) return false;
+  // between commas: a parenthetical after the subject ("This book, sadly, does…"), unless a clause precedes it
+  const words = before.match(/[A-Za-z0-9'’]+/g) ?? [];
+  return words.length <= 3 && !CLAUSE_VERB.test(before);
+}
+
+/**
+ * English clauses at the contrast markers. A sentence adverb inside its clause ("This book, sadly, does not rank among
+ * them") contrasts its whole sentence with what came before: the cut goes at the start of that sentence and the adverb
+ * stays in its clause, so "This book" is not a clause of its own and the book is not praised with the sentence before.
+ */
+function splitEnglish(p: string): string[] {
+  const out: string[] = [];
+  let last = 0;
+  for (const m of p.matchAll(EN_MARKERS)) {
+    const at = m.index!;
+    const end = at + m[0].length;
+    const word = m[0].replace(/^[\s,;]+|[\s,:]+$/g, '').replace(/\s+/g, ' ').toLowerCase();
+    if (SENTENCE_ADVERBS.has(word)) {
+      const wordAt = at + m[0].toLowerCase().indexOf(word);
+      // the start of the adverb's sentence, not before the current clause
+      let sentence = last;
+      for (const b of p.slice(last, wordAt).matchAll(/[.!?;:]+\s+/g)) sentence = last + b.index! + b[0].length;
+      if (insideClause(p.slice(sentence, wordAt), p.slice(wordAt + word.length))) {
+        if (sentence > last) out.push(p.slice(last, sentence));
+        last = sentence;
+        continue;
+      }
+    }
+    out.push(p.slice(last, at));
+    last = end;
+  }
+  out.push(p.slice(last));
+  return out;
+}
+
+/**
+ * A clause without what the cut left at its edges: punctuation, a dash or an opening bracket before the marker ("off
+ * the charts -", "for a table ("), a closing bracket whose opening one went with the clause before ("we had
+ * reservations)."), and a conjunction the marker followed ("stunning and although …").
+ */
+function tidyClause(p: string): string {
+  let c = p.replace(/^[\s,.;:，。；：!！?？)\]）】–—-]+|[\s,;:，；：(\[（【–—-]+$/g, '');
+  for (let prev = ''; prev !== c; ) {
+    prev = c;
+    c = c.replace(/\s+(?:and|or|and so)$/i, '').replace(/[\s,;:(\[–—-]+$/, '');
+  }
+  const unmatched = (open: string, close: string) => c.split(close).length > c.split(open).length;
+  // "we had reservations)." → "we had reservations."
+  if (unmatched('(', ')')) c = c.replace(/\)([.!?]*)$/, '$1');
+  if (unmatched('[', ']')) c = c.replace(/\]([.!?]*)$/, '$1');
+  return c.trim();
 }

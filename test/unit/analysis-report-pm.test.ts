@@ -1,0 +1,42 @@
+// Defects a product manager's read of Analyze Feedback reports found on public review data (SemEval-2014 laptop and
+// restaurant sentences, Amazon book and DVD reviews): each test is a small hand-made input that failed before its fix.
+import assert from 'node:assert/strict';
+import { splitContrast } from '../../src/core/analysis/aspects';
+
+describe('analysis: report content a product manager reads', () => {
+  it('a sentence adverb inside its clause is no cut there: the clause keeps its subject, the cut goes before its sentence', () => {
+    // before: ["I have loved her other novels. This book", "does not rank among them."]: the book was praised
+    assert.deepEqual(splitContrast('I have loved her other novels. This book, sadly, does not rank among them.'), [
+      'I have loved her other novels.',
+      'This book, sadly, does not rank among them.',
+    ]);
+    // before: ["A friend recommended this book which I", "bought. I feel sorry for people."]
+    assert.deepEqual(splitContrast('A friend recommended this book which I unfortunately bought. I feel sorry for people.'), []);
+    // before: ["The screen", "is too dim."]
+    assert.deepEqual(splitContrast('The screen, however, is too dim.'), []);
+    assert.deepEqual(splitContrast('The app is nice. The sync, however, keeps failing'), ['The app is nice.', 'The sync, however, keeps failing']);
+    // opening a clause they still cut
+    assert.deepEqual(splitContrast('Great screen, however the battery dies fast.'), ['Great screen', 'the battery dies fast.']);
+    assert.deepEqual(splitContrast('The screen is great, unfortunately, the battery dies.'), ['The screen is great', 'the battery dies.']);
+    assert.deepEqual(splitContrast('Food was good, however, service was slow.'), ['Food was good', 'service was slow.']);
+    assert.deepEqual(splitContrast('Great app. Unfortunately it crashes.'), ['Great app.', 'it crashes.']);
+    assert.deepEqual(splitContrast('I love the camera but unfortunately the battery is weak'), ['I love the camera', 'the battery is weak']);
+  });
+
+  it('clauses lose the dash, bracket or conjunction the cut left at their edges', () => {
+    // before: "… for a table (" and "we had reservations)."
+    assert.deepEqual(splitContrast('Both times we waited well over a half hour for a table (even though we had reservations).'), [
+      'Both times we waited well over a half hour for a table',
+      'we had reservations.',
+    ]);
+    // before: "… off the charts -" and "- the pizza, sorry - not the best in NYC."
+    assert.deepEqual(splitContrast('The people here are lovely - unfortunately - the pizza is not the best in town.'), [
+      'The people here are lovely',
+      'the pizza is not the best in town.',
+    ]);
+    // before: "The graphics and screen are stunning and"
+    assert.deepEqual(splitContrast('The graphics and screen are stunning and although I was a PC person, I learned the mac quickly.')[0], 'The graphics and screen are stunning');
+    // brackets that stay matched are kept
+    assert.deepEqual(splitContrast('The battery (6 cells) is great but the screen is dim'), ['The battery (6 cells) is great', 'the screen is dim']);
+  });
+});
