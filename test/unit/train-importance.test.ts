@@ -5,13 +5,13 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { tableFromRecords } from '../../src/core/train/csv';
+import { readTable, tableFromRecords } from '../../src/core/train/csv';
 import { CsrBuilder } from '../../src/core/train/sparse';
 import { ForestShuffles, importanceLines, permutationImportance, permuteColumn, type Importance } from '../../src/core/train/importance';
 import { Preprocessor } from '../../src/core/train/preprocess';
 import { predictProba } from '../../src/core/train/model';
 import { lossText, points } from '../../src/core/train/importance-format';
-import { classWordLines, classWords, wordFeatures } from '../../src/core/train/class-words';
+import { classWordLines, classWords, isFunctionWords, wordFeatures } from '../../src/core/train/class-words';
 import { trainClassifier } from '../../src/core/train/trainer';
 import { saveClassifier } from '../../src/core/train/artifact';
 import { columnRanges } from '../../src/core/train/preprocess';
@@ -204,6 +204,18 @@ describe('train: column importance', () => {
     const few = await classWords(r.classifier.network, r.classifier.preprocessing, X, y, r.classifier.labels, { budget: 30 });
     assert.ok(few!.reduce((a, c) => a + c.rows, 0) < X.rows);
     for (const c of few!) for (const w of c.words) assert.ok(w.rows <= c.rows);
+  });
+
+  it('words that point to each class leave out function words ("the", "is", "of the", "is slow"), not negations or content words', async () => {
+    for (const w of ['the', 'is', 'and', 'of the', 'it s', 'is slow', 'the update']) assert.ok(isFunctionWords(w), w);
+    for (const w of ['great value', 'not', 'don', 't', 'never', 'again', 'since', 'but', 'billing', 'not working']) assert.ok(!isFunctionWords(w), w);
+    // the e2e churn fixture: 150 rows, where the model leans on "is" and "and" by chance (they were listed before)
+    const t = await readTable(path.join(__dirname, '..', 'fixtures', 'e2e-train', 'customers.csv'));
+    const r = await trainClassifier(t, { target: 'churned', model: 'logreg', seed: 0 });
+    const listed = r.classWords!.flatMap((c) => c.words.map((w) => w.word));
+    assert.deepEqual(listed.filter(isFunctionWords), []);
+    const of = (label: string) => r.classWords!.find((c) => c.label === label)!.words.map((w) => w.word);
+    assert.ok(of('yes').includes('billing') && of('no').includes('dashboard'), JSON.stringify(r.classWords));
   });
 
   it('the Train view accepts a summary with importance and drops a malformed one', () => {

@@ -41,6 +41,26 @@ export interface ClassWordsOptions {
 /** Rows of no drop added to each word's mean when ranking (a word seen in 2 rows does not outrank one seen in 50). */
 const PRIOR_ROWS = 3;
 
+/**
+ * English function words without a meaning of their own (articles, pronouns, auxiliaries, prepositions, conjunctions):
+ * a model may lean on them by chance ("the", "is", "and" on a few hundred rows), but they tell a reader nothing about a
+ * class, so they are not listed, alone or at either end of a pair ("of the", "is slow"). Negations, "but", "again", "since",
+ * "too" and the like say something and stay; so do apostrophe pieces that carry a negation ("don", "t").
+ */
+const FUNCTION_WORDS = new Set(`a an the and or nor of to in on at by for from with as into onto than that this these those
+  there here it its i me my mine we us our ours you your yours he him his she her hers they them their theirs is are was
+  were be been being am do does did have has had having will would shall should can could may might must s m re ve ll d
+  which who whom whose what`.split(/\s+/));
+
+/**
+ * Whether a vocabulary entry (a word, or words joined by single spaces) is left out of the list: a function word, or a
+ * pair that starts or ends with one ("is slow", "the update": its meaning is its other word, itself a candidate).
+ */
+export function isFunctionWords(entry: string): boolean {
+  const w = entry.split(' ');
+  return FUNCTION_WORDS.has(w[0]) || FUNCTION_WORDS.has(w[w.length - 1]);
+}
+
 /** Variants predicted per call: bounds the memory of the variant matrix. */
 const VARIANT_BATCH = 4096;
 
@@ -134,6 +154,7 @@ export async function classWords(net: Network, spec: PreprocessingSpec, X: Csr, 
     for (const [f, [s, n]] of ranked) {
       if (listed.length >= top) break;
       const [column, word] = words.get(f)!;
+      if (isFunctionWords(word)) continue;
       // a pair holding a word already listed ("love the" after "love"), or a word of a pair already listed, adds nothing
       if (listed.some((l) => l.column === column && (overlaps(l.word, word) || overlaps(word, l.word)))) continue;
       listed.push({ word, column, drop: s / n, rows: n });

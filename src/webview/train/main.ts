@@ -391,7 +391,7 @@ function classWordsBlock(s: TrainSummary): Node[] {
   ]);
   return [
     h('h3', {}, 'Words that point to each class'),
-    h('div', { class: 'muted' }, 'In the held-out rows of each class, the words whose removal lowers that class\'s probability most (hover a word for its points).'),
+    h('div', { class: 'muted' }, 'In the held-out rows of each class, the words whose removal lowers that class\'s probability most; words such as "the" or "is" are not listed (hover a word for its points).'),
     h('div', { class: 'scroll', role: 'region', 'aria-label': 'Words per class', tabindex: 0 }, wrapping(table(['class', 'words'], rows))),
   ];
 }
