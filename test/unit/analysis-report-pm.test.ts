@@ -1,7 +1,11 @@
 // Defects a product manager's read of Analyze Feedback reports found on public review data (SemEval-2014 laptop and
 // restaurant sentences, Amazon book and DVD reviews): each test is a small hand-made input that failed before its fix.
 import assert from 'node:assert/strict';
+import { renderMarkdown } from '../../src/core/analysis';
 import { splitContrast } from '../../src/core/analysis/aspects';
+import { analysisSandbox } from './analysis.helpers';
+
+const box = analysisSandbox('pf-report-pm-');
 
 describe('analysis: report content a product manager reads', () => {
   it('a sentence adverb inside its clause is no cut there: the clause keeps its subject, the cut goes before its sentence', () => {
@@ -38,5 +42,22 @@ describe('analysis: report content a product manager reads', () => {
     assert.deepEqual(splitContrast('The graphics and screen are stunning and although I was a PC person, I learned the mac quickly.')[0], 'The graphics and screen are stunning');
     // brackets that stay matched are kept
     assert.deepEqual(splitContrast('The battery (6 cells) is great but the screen is dim'), ['The battery (6 cells) is great', 'the screen is dim']);
+  });
+
+  it("an aspect's example in the table shows the aspect, also in a long clause that names it late", async () => {
+    const lead = 'I bought this for my daughter after reading many reviews on several sites and comparing it with three others in the shop';
+    const lines = [
+      `${lead}, and the keyboard is terrible but the screen is great`,
+      `${lead}, and the keyboard feels bad but the screen is fine`,
+      'The keyboard is slow but the screen is great',
+    ];
+    const r = await box.analyze([box.write('long.txt', lines.join('\n'))]);
+    const md = renderMarkdown(r);
+    const row = md.slice(md.indexOf('## Aspects')).split('\n').find((l) => l.startsWith('| keyboard |'));
+    assert.ok(row, md);
+    // before: "I bought this for my daughter after reading many reviews on several sites and comparing it with th…"
+    const example = row.split(' | ')[4];
+    assert.match(example, /keyboard is terrible/, row);
+    assert.match(example, /^…/, row);
   });
 });

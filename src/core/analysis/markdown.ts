@@ -70,8 +70,8 @@ export function themeQuote(s: string, phrase: string, n = 240): string {
   const t = s.replace(/\s+/g, ' ').trim();
   const m = t.length > n ? mentionAt(t, phrase) : undefined;
   if (!m || m.at + m.len <= n - 1) return quote(t, n);
-  // start at a word boundary some way before the mention
-  let start = Math.max(0, m.at - 80);
+  // start at a word boundary some way before the mention (a third of the length: a short excerpt keeps it in view)
+  let start = Math.max(0, m.at - Math.round(n / 3));
   const space = t.indexOf(' ', start);
   if (start > 0 && space >= 0 && space < m.at) start = space + 1;
   const body = t.slice(start, start + n - 2);
@@ -144,9 +144,10 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
       L.push('| Aspect | Clauses | Praised | Criticized | Example |');
       L.push('|---|---:|---:|---:|---|');
       for (const f of r.aspects.findings) {
-        // the example says what most clauses say about it: praise for an aspect mostly praised
+        // the example says what most clauses say about it: praise for an aspect mostly praised; a long clause is shown
+        // around the aspect's mention, so the example names it
         const ex = f.counts.positive > f.counts.negative ? (f.praised ?? f.criticized) : (f.criticized ?? f.praised);
-        L.push(`| ${mdText(f.aspect)} | ${f.mentions} | ${f.counts.positive} | ${f.counts.negative} | ${ex ? `${cell(quote(ex.clause, 100))} (\`${loc(ex.source, ex.line)}\`)` : ''} |`);
+        L.push(`| ${mdText(f.aspect)} | ${f.mentions} | ${f.counts.positive} | ${f.counts.negative} | ${ex ? `${cell(themeQuote(ex.clause, f.aspect, 100))} (\`${loc(ex.source, ex.line)}\`)` : ''} |`);
       }
       L.push('');
     }
