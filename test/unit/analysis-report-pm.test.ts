@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { renderMarkdown } from '../../src/core/analysis';
 import { splitContrast } from '../../src/core/analysis/aspects';
+import { wholeShares } from '../../src/core/analysis/markdown';
 import { analysisSandbox } from './analysis.helpers';
 
 const box = analysisSandbox('pf-report-pm-');
@@ -59,5 +60,21 @@ describe('analysis: report content a product manager reads', () => {
     const example = row.split(' | ')[4];
     assert.match(example, /keyboard is terrible/, row);
     assert.match(example, /^…/, row);
+  });
+
+  it('the overall shares add up to 100% as shown', async () => {
+    // 228 / 139 / 533 of 900 items: before, 25% / 15% / 59% (99%)
+    assert.deepEqual(wholeShares([228 / 900, 139 / 900, 533 / 900]), ['25%', '16%', '59%']);
+    // a share under 10%: one decimal for all
+    assert.deepEqual(wholeShares([1 / 3, 0.05, 1 - 1 / 3 - 0.05]), ['33.3%', '5.0%', '61.7%']);
+    assert.deepEqual(wholeShares([1 / 3, 1 / 3, 1 / 3]), ['34%', '33%', '33%']);
+    assert.deepEqual(wholeShares([0.5, 0, 0.5]), ['50%', '0%', '50%']);
+    assert.deepEqual(wholeShares([0, 0, 0]), ['0%', '0%', '0%']);
+    const lines = [...Array(4)].map(() => 'great screen').concat([...Array(4)].map(() => 'slow and bad'), [...Array(3)].map(() => 'it is a laptop'));
+    const md = renderMarkdown(await box.analyze([box.write('s.txt', lines.join('\n'))]));
+    const shown = [...md.matchAll(/^\| (?:negative|neutral|positive) \| \d+ \| ([\d.]+)% \|$/gm)].map((m) => Number(m[1]));
+    assert.equal(shown.length, 3, md);
+    // 4 / 3 / 4 of 11: 36% / 27% / 36% summed to 99%
+    assert.equal(shown.reduce((a, x) => a + x, 0), 100, md);
   });
 });

@@ -13,6 +13,26 @@ export interface MarkdownOptions {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)}%`;
+/**
+ * Shares of one whole (the overall sentiment), rounded so the shown figures add up to 100% (largest remainder): one
+ * decimal for all when one of them is under 10% (as pct shows a small share), whole percents otherwise.
+ */
+export function wholeShares(xs: readonly number[]): string[] {
+  const sum = xs.reduce((a, x) => a + x, 0);
+  if (!(sum > 0)) return xs.map(pct);
+  const d = xs.some((x) => x > 0 && x / sum < 0.1) ? 1 : 0;
+  const units = 100 * 10 ** d;
+  const exact = xs.map((x) => (x / sum) * units);
+  const out = exact.map(Math.floor);
+  let left = units - out.reduce((a, x) => a + x, 0);
+  const order = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    out[i]++;
+    left--;
+  }
+  return out.map((u) => `${u ? (u / 10 ** d).toFixed(d) : '0'}%`);
+}
 /** "1 item", "3 items". */
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
@@ -108,7 +128,10 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
   L.push('');
   L.push('| Sentiment | Items | Share |');
   L.push('|---|---:|---:|');
-  for (const l of SENTIMENT_LABELS) if (!r.twoWay || l !== 'neutral') L.push(`| ${l} | ${r.counts[l]} | ${pct(r.shares[l])} |`);
+  // the shares add up to 100% as shown (25%, 15%, 59% of 900 items summed to 99%)
+  const shown = SENTIMENT_LABELS.filter((l) => !r.twoWay || l !== 'neutral');
+  const shares = wholeShares(shown.map((l) => r.shares[l]));
+  shown.forEach((l, i) => L.push(`| ${l} | ${r.counts[l]} | ${shares[i]} |`));
   L.push('');
   if (r.twoWay) {
     L.push('Two-way labels: every item is negative or positive (scores are P(negative) and P(positive) renormalized; neutral is not used).');
