@@ -337,6 +337,26 @@ describe('train: models', () => {
     );
   });
 
+  it('reads target values that differ only in case or spaces as one class, in the test file too', async () => {
+    // an export where the churn flag was typed by hand: Yes / yes / YES / ' Yes' are one class, No / no / NO another
+    const yes = ['Yes', 'yes', 'YES', ' Yes', 'Yes'], no = ['No', 'no', 'NO ', 'No', 'No'];
+    const rows: string[][] = [];
+    for (let i = 0; i < 60; i++) rows.push([String(i % 2 ? 10 + (i % 7) : 50 + (i % 5)), i % 2 ? yes[i % 5] : no[i % 5]]);
+    const t = tableFromRecords(['spend', 'churn'], rows);
+    t.data[1][1] = ' Yes'; // a quoted cell keeps its spaces
+    const test = tableFromRecords(['spend', 'churn'], [['12', 'YES'], ['52', 'no'], ['11', 'yes']]);
+    const r = await trainClassifier(t, { target: 'churn', features: ['spend'], model: 'logreg', testTable: test, importance: false });
+    assert.deepEqual(r.classifier.labels, ['No', 'Yes']);
+    assert.equal(r.testRows, 3);
+    assert.equal(r.metrics.accuracy, 1);
+    const w = r.warnings.find((x) => /differ only in case or spaces/.test(x));
+    assert.ok(w && /'No' \(also .*'no'/.test(w) && /'Yes' \(also .*'YES'/.test(w), String(w));
+    // a target without variants gets no such warning
+    const plain = await trainClassifier(tableFromRecords(['spend', 'churn'], rows.map((r) => [r[0], r[1].trim().toLowerCase()])), { target: 'churn', features: ['spend'], model: 'logreg', importance: false });
+    assert.deepEqual(plain.classifier.labels, ['no', 'yes']);
+    assert.ok(!plain.warnings.some((x) => /differ only in case/.test(x)));
+  });
+
   it('rejects a one-class target and a class with a single row', async () => {
     await assert.rejects(trainClassifier(await readTable(fx('oneclass.csv')), { target: 'y' }), /single class \('a'\)/);
     await assert.rejects(trainClassifier(await readTable(fx('singleton.csv')), { target: 'y' }), /'c' of 'y' has a single row/);

@@ -112,26 +112,52 @@ export interface TrainResult {
   excluded: { name: string; reason: string }[];
 }
 
+/** How target values are compared: 'Yes', 'yes ', ' YES' and 'yes' are one class (case and spaces aside). */
+export function targetKey(v: string): string {
+  return v.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
 /**
  * Maps target values to class indices; rows with a missing target are dropped (reported). `col` comes from
  * targetColumn: in a target 'None' and 'missing' are class names like any other (a feature column reads them as
- * missing), while '', '?', 'NA', 'N/A', 'null' are missing (csv.ts, isMissingTarget).
+ * missing), while '', '?', 'NA', 'N/A', 'null' are missing (csv.ts, isMissingTarget). Values that differ only in
+ * case or spaces ('Yes', 'yes ', 'YES') are one class, named by its most frequent spelling; `merged` lists them.
+ * With `labels` (a test file read against the training classes) a value is matched the same way.
  */
-function encodeTarget(col: string[], n: number, labels?: string[]): { y: Int32Array; rows: Int32Array; labels: string[]; counts: number[] } {
-  const present = new Set<string>();
-  for (let r = 0; r < n; r++) if (col[r] !== '') present.add(col[r]);
-  const lab = labels ?? sortLabels(present);
-  const index = new Map(lab.map((l, i) => [l, i]));
+function encodeTarget(col: string[], n: number, labels?: string[]): { y: Int32Array; rows: Int32Array; labels: string[]; counts: number[]; merged: { label: string; variants: string[] }[] } {
+  // the spellings of each class and their counts
+  const spellings = new Map<string, Map<string, number>>();
+  if (!labels) {
+    for (let r = 0; r < n; r++) {
+      const v = col[r];
+      if (v === '') continue;
+      const key = targetKey(v);
+      let m = spellings.get(key);
+      if (!m) spellings.set(key, (m = new Map()));
+      m.set(v, (m.get(v) ?? 0) + 1);
+    }
+  }
+  const nameOf = new Map<string, string>();
+  const merged: { label: string; variants: string[] }[] = [];
+  for (const [key, m] of spellings) {
+    let best = '', bestN = -1;
+    for (const [v, k] of m) if (k > bestN || (k === bestN && v < best)) { best = v; bestN = k; }
+    nameOf.set(key, best.trim());
+    if (m.size > 1 || best !== best.trim()) merged.push({ label: best.trim(), variants: [...m.keys()].filter((v) => v !== best) });
+  }
+  const lab = labels ?? sortLabels(nameOf.values());
+  const index = new Map(lab.map((l, i) => [targetKey(l), i]));
   const rows: number[] = [], y: number[] = [];
   for (let r = 0; r < n; r++) {
-    const k = index.get(col[r]);
+    if (col[r] === '') continue;
+    const k = index.get(targetKey(col[r]));
     if (k === undefined) continue;
     rows.push(r);
     y.push(k);
   }
   const counts = lab.map(() => 0);
   for (const k of y) counts[k]++;
-  return { y: Int32Array.from(y), rows: Int32Array.from(rows), labels: lab, counts };
+  return { y: Int32Array.from(y), rows: Int32Array.from(rows), labels: lab, counts, merged };
 }
 
 export function validateTrainOptions(o: TrainOptions): void {
@@ -186,6 +212,11 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
   const K = enc.labels.length;
   const droppedTarget = table.rowCount - enc.rows.length;
   if (droppedTarget) warnings.push(`${droppedTarget} row(s) with a missing '${opts.target}' (empty, ?, NA, N/A or null) were left out`);
+  const variantsOf = enc.merged.filter((m) => m.variants.length);
+  if (variantsOf.length) {
+    const q = (v: string) => `'${v}'`;
+    warnings.push(`values of '${opts.target}' that differ only in case or spaces were read as one class: ${variantsOf.slice(0, 5).map((m) => `${q(m.label)} (also ${m.variants.slice(0, 4).map(q).join(', ')}${m.variants.length > 4 ? ', ...' : ''})`).join('; ')}${variantsOf.length > 5 ? `; and ${variantsOf.length - 5} more` : ''}`);
+  }
   for (const [k, l] of enc.labels.entries()) {
     if (TARGET_CLASS_MARKERS.has(l.trim().toLowerCase())) warnings.push(`'${l}' (${enc.counts[k]} row(s)) is kept as a class of '${opts.target}'; blank those cells if it means "no label"`);
   }
