@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { renderMarkdown } from '../../src/core/analysis';
 import { splitContrast } from '../../src/core/analysis/aspects';
 import { wholeShares } from '../../src/core/analysis/markdown';
+import { extractTerms, type WordUse } from '../../src/core/analysis/phrases';
 import { analysisSandbox } from './analysis.helpers';
 
 const box = analysisSandbox('pf-report-pm-');
@@ -76,5 +77,34 @@ describe('analysis: report content a product manager reads', () => {
     assert.equal(shown.length, 3, md);
     // 4 / 3 / 4 of 11: 36% / 27% / 36% summed to 99%
     assert.equal(shown.reduce((a, x) => a + x, 0), 100, md);
+  });
+
+  it('a word the feedback uses as an adjective ("was delicious", "very funny") is no theme and no aspect', async () => {
+    const uses = new Map<string, WordUse>();
+    for (const t of ['the soup was delicious', 'it tastes bland', 'very funny movie', 'the sauce is not spicy', 'there is noise', 'the battery is great']) extractTerms(t, uses);
+    assert.equal(uses.get('delicious')?.adj, 1);
+    assert.equal(uses.get('bland')?.adj, 1);
+    assert.equal(uses.get('funny')?.adj, 1);
+    assert.equal(uses.get('spicy')?.adj, 1);
+    // "there is" introduces a noun
+    assert.equal(uses.get('noise')?.adj ?? 0, 0);
+    assert.deepEqual(uses.get('battery'), { verb: 0, noun: 1, adj: 0 });
+    const lines: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      lines.push(
+        `The pasta was delicious but the service was bad ${i}`,
+        `Really delicious pizza but the wait was terrible ${i}`,
+        `The soup was so bland and the service slow ${i}`,
+        `The pasta is great but the dessert was bad ${i}`,
+      );
+    }
+    const r = await box.analyze([box.write('dinner.txt', lines.join('\n'))]);
+    const themes = r.themes.map((t) => t.phrase);
+    const aspects = r.aspects.findings.map((f) => f.aspect);
+    // before: "delicious" was an aspect (praised 12) and "bland" a theme
+    assert.ok(!themes.includes('delicious') && !themes.includes('bland'), themes.join(', '));
+    assert.ok(!aspects.includes('delicious'), aspects.join(', '));
+    assert.ok(themes.includes('service') && themes.includes('pasta'), themes.join(', '));
+    assert.ok(aspects.includes('service') && aspects.includes('pasta'), aspects.join(', '));
   });
 });

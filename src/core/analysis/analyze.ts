@@ -13,7 +13,7 @@ import { yielder } from '../yielder';
 import { splitContrast } from './aspects';
 import { explainScored, nameRuns, occlusionUnits, occlusionWeights, topDrivers, topLabel, withoutUnit, type Driver, type TextUnit } from './explain';
 import { Reservoir, TopK } from './collections';
-import { extractTerms, isCjk, mergedNames, selectPhrases, themeGroupKey, usedAsVerb, type WordUse } from './phrases';
+import { addUses, extractTerms, isCjk, mergedNames, notATopic, selectPhrases, themeGroupKey, type WordUse } from './phrases';
 import { computeThemes, growingThemes, sampleTerms, type ThemeSampleItem } from './themes';
 import { bucketLabel, bucketOf, bucketRange, chooseGranularity, isPlaceholderDay, isoDate, medianSplit, MIN_HALF_ITEMS, type Granularity } from './time';
 import { dayFirstReading, describeDateFormat, onlyDayFirst, onlyMonthFirst, type DateFormat } from '../readers';
@@ -789,11 +789,8 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
     const aspects = {
       contrastiveItems: contrastive,
       clausesClassified,
-      // a word used as a verb in the clauses and the themes' sample ("read", "watch") is no aspect
-      findings: computeAspects(aspectStats, 12, (k) => {
-        const a = clauseUses.get(k), b = terms.uses.get(k);
-        return a || b ? { verb: (a?.verb ?? 0) + (b?.verb ?? 0), noun: (a?.noun ?? 0) + (b?.noun ?? 0) } : undefined;
-      }),
+      // a word used as a verb or an adjective in the clauses and the themes' sample ("read", "watch", "delicious") is no aspect
+      findings: computeAspects(aspectStats, 12, (k) => addUses(clauseUses.get(k), terms.uses.get(k))),
       examples: contrastExamples.sorted(),
     };
 
@@ -928,7 +925,7 @@ export function computeAspects(stats: Map<string, AspectStat>, limit = 12, use?:
   const groups = new Map<string, Group>();
   const total = (v: AspectStat) => v.counts.negative + v.counts.neutral + v.counts.positive;
   for (const [k, v] of stats) {
-    if (use && !k.includes(' ') && usedAsVerb(use(k))) continue;
+    if (use && !k.includes(' ') && notATopic(use(k))) continue;
     const g = themeGroupKey(k);
     let e = groups.get(g);
     if (!e) groups.set(g, (e = { keys: [], counts: zero() }));

@@ -235,6 +235,8 @@ function addTerm(out: Map<string, string>, key: string, surface: string): void {
 export interface WordUse {
   verb: number;
   noun: number;
+  /** As a predicate or graded adjective: after a copula or a degree adverb ("was delicious", "very funny", "is not bland"). */
+  adj: number;
 }
 const SUBJECTS = words(`i you we they he she`);
 const MODALS = words(`will would should must shall can could may might
@@ -243,10 +245,36 @@ const MODALS = words(`will would should must shall can could may might
 const FEATURE_USE_BEFORE = words(`when whenever if while once after before until time as do does did can could will would
   should may might`);
 const NOUN_BEFORE = words(`the a an this that these those my your his her its our their each every any no some of`);
+/** Before a predicate adjective ("the food was delicious", "it tastes bland", "it's funny"). */
+const COPULAS = words(`is was are were be been being am isn't wasn't aren't weren't it's that's he's she's they're we're
+  you're i'm seems seemed seem looks looked look feels felt feel tastes tasted taste sounds sounded sound`);
+/** Before a copula, it introduces a noun ("there is noise", "what is missing"), not a predicate. */
+const NOT_PREDICATE = words(`there here what where which who whatever`);
+/** Degree adverbs: what they grade is an adjective ("very funny", "so delicious", "too spicy"). */
+const DEGREE = words(`very so too quite really pretty extremely super fairly incredibly overly`);
 
 /** A word met as a verb at least 3 times, and 3 times as often as as a noun (plus one), is an activity, not a topic. */
 export function usedAsVerb(u: WordUse | undefined): boolean {
   return !!u && u.verb >= 3 && u.verb >= 3 * (u.noun + 1);
+}
+
+/**
+ * A word met as an adjective ("was delicious", "very funny", "tastes bland") at least 3 times, and 3 times as often as
+ * as a noun (plus one), is an evaluation or a property, not a topic ("delicious", "funny", "quiet"); the phrases it
+ * opens ("bland food") stay candidates.
+ */
+export function usedAsAdjective(u: WordUse | undefined): boolean {
+  return !!u && u.adj >= 3 && u.adj >= 3 * (u.noun + 1);
+}
+
+/** A word the sample uses mostly as a verb or an adjective: no theme or aspect alone. */
+export function notATopic(u: WordUse | undefined): boolean {
+  return usedAsVerb(u) || usedAsAdjective(u);
+}
+
+/** Two counts of word uses (the clauses' and the sample's) together. */
+export function addUses(a: WordUse | undefined, b: WordUse | undefined): WordUse | undefined {
+  return a || b ? { verb: (a?.verb ?? 0) + (b?.verb ?? 0), noun: (a?.noun ?? 0) + (b?.noun ?? 0), adj: (a?.adj ?? 0) + (b?.adj ?? 0) } : undefined;
 }
 
 function countUse(uses: Map<string, WordUse>, toks: readonly Tok[], i: number): void {
@@ -255,12 +283,15 @@ function countUse(uses: Map<string, WordUse>, toks: readonly Tok[], i: number): 
   const p = prev.plain, pp = toks[i - 2]?.plain ?? '';
   // ("ll": "I’ll" is cut at its curly apostrophe; a modal after a determiner is a name: "the May update")
   const verb = (MODALS.has(p) || SUBJECTS.has(p)) && !FEATURE_USE_BEFORE.has(pp) && !(MODALS.has(p) && NOUN_BEFORE.has(pp));
-  const noun = !verb && (NOUN_BEFORE.has(p) || /'s$/.test(p));
-  if (!verb && !noun) return;
+  const noun = !verb && (NOUN_BEFORE.has(p) || (/'s$/.test(p) && !COPULAS.has(p)));
+  // "was delicious", "very funny", "is not bland"
+  const adj = !verb && !noun && ((COPULAS.has(p) && !NOT_PREDICATE.has(pp)) || DEGREE.has(p) || ((p === 'not' || p === 'never') && COPULAS.has(pp)));
+  if (!verb && !noun && !adj) return;
   let u = uses.get(toks[i].key);
-  if (!u) uses.set(toks[i].key, (u = { verb: 0, noun: 0 }));
+  if (!u) uses.set(toks[i].key, (u = { verb: 0, noun: 0, adj: 0 }));
   if (verb) u.verb++;
-  else u.noun++;
+  else if (noun) u.noun++;
+  else u.adj++;
 }
 
 function englishTerms(text: string, out: Map<string, string>, uses?: Map<string, WordUse>): void {

@@ -6,7 +6,8 @@
 //   distinguishes nothing: the product's own name, "app");
 // - variants are one theme: "log in" / "log-in" / "login", plurals and possessives (folded keys), and common
 //   product words across English and Chinese ("login" / 登录, phrases.ts ZH_EN_THEMES);
-// - an English word used mostly as a verb ("I watch", "you'll read") is an activity, not a theme;
+// - an English word used mostly as a verb ("I watch", "you'll read") is an activity, not a theme; one used mostly as an
+//   adjective ("was delicious", "very funny") is an evaluation or a property, not a theme either;
 // - Chinese n-grams must be words: accessor variety (distinct characters or boundaries on each side)
 //   of at least 2, and no single neighbour on one side in 75% of the occurrences ("深色模" is always
 //   followed by "式");
@@ -18,7 +19,7 @@
 import type { SentimentLabel } from '../types';
 import { yielder, type Tick } from '../yielder';
 import type { LabelCounts, Theme, GrowingTheme } from './analyze';
-import { extractTerms, isCjk, isCrossLingualTerm, isGenericWord, mergedNames, themeGroupKey, usedAsVerb, zhContexts, type WordUse } from './phrases';
+import { extractTerms, isCjk, isCrossLingualTerm, isGenericWord, mergedNames, notATopic, themeGroupKey, zhContexts, type WordUse } from './phrases';
 
 /** What themes are computed on (one item of the analysis' reservoir sample). */
 export interface ThemeSampleItem {
@@ -233,7 +234,8 @@ export async function computeThemes(
     }
   }
 
-  // 3b. An English word the sample mostly uses as a verb ("I watch", "you'll read", "will see") names an activity,
+  // 3b. An English word the sample mostly uses as a verb ("I watch", "you'll read", "will see") names an activity, and
+  // one it mostly uses as an adjective ("was delicious", "very funny") an evaluation,
   // not a topic: no theme alone (its phrases stay candidates). "can't sync" counts as neither (see WordUse).
   // In a group with Chinese variants ("sync" / 同步) only the English variants go, whichever language is more
   // frequent: the Chinese items stay a theme, as in aspects.
@@ -241,12 +243,12 @@ export async function computeThemes(
     if (c.dropped) continue;
     const en = c.keys.filter((k) => !isCjk(k));
     if (!en.length || en[0].includes(' ')) continue;
-    const u = { verb: 0, noun: 0 };
+    const u = { verb: 0, noun: 0, adj: 0 };
     for (const k of en) {
       const w = uses.get(k);
-      if (w) (u.verb += w.verb), (u.noun += w.noun);
+      if (w) (u.verb += w.verb), (u.noun += w.noun), (u.adj += w.adj);
     }
-    if (!usedAsVerb(u)) continue;
+    if (!notATopic(u)) continue;
     if (en.length === c.keys.length) {
       c.dropped = true;
       continue;

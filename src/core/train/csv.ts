@@ -227,11 +227,51 @@ export function parseCsvText(text: string, delimiter = ',', maxRecords = Infinit
 const NUM_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const DEC_COMMA_RE = /^[+-]?\d+,\d+$/;
 
-/** Parses a number written plainly ("3", "-1.5e3", ".5"; "1,5" when decimalComma). NaN otherwise. */
+/** Thousands grouped with commas, decimals after a point: 1,234 / 12,345,678.90 (files that write 3.5). */
+const GROUPED_POINT_RE = /^\d{1,3}(,\d{3})+(\.\d+)?$/;
+/**
+ * Thousands grouped in a file that writes decimal commas: with points when a decimal comma follows (1.234,56), with two
+ * groups or more (1.234.567) or with spaces (1 234 / 1 234,56, also no-break spaces). 1.234 alone stays 1.234, as the
+ * plain number it also reads as.
+ */
+const GROUPED_COMMA_RE = /^\d{1,3}((\.\d{3})+,\d+|(\.\d{3}){2,}|([ \u00a0\u202f]\d{3})+(,\d+)?)$/;
+const CURRENCY = '$€£¥₹';
+
+/**
+ * Parses a number: written plainly ("3", "-1.5e3", ".5"; "1,5" when decimalComma), or as spreadsheets export
+ * formatted cells: thousands separators ("1,234.50"; "1.234,50" or "1 234" when decimalComma), a currency symbol
+ * before or after ("$1,200.00", "-$5", "12,50 €"), a percentage ("45%" is 0.45) or an accounting negative
+ * ("(1,200.00)"). NaN otherwise.
+ */
 export function parseNumber(s: string, decimalComma = false): number {
   if (NUM_RE.test(s)) return Number(s);
   if (decimalComma && DEC_COMMA_RE.test(s)) return Number(s.replace(',', '.'));
-  return NaN;
+  return parseFormattedNumber(s, decimalComma);
+}
+
+function parseFormattedNumber(s: string, decimalComma: boolean): number {
+  let t = s.trim();
+  if (t.length < 2 || t.length > 40) return NaN;
+  const c0 = t[0];
+  // only what can start a formatted number: a digit, a sign, a bracket, a point or a currency symbol
+  if (!((c0 >= '0' && c0 <= '9') || c0 === '-' || c0 === '+' || c0 === '(' || c0 === '.' || CURRENCY.includes(c0))) return NaN;
+  let negative = false, percent = false, currency = false;
+  if (c0 === '(' && t.endsWith(')')) { negative = true; t = t.slice(1, -1).trim(); }
+  if (t.endsWith('%')) { percent = true; t = t.slice(0, -1).trimEnd(); }
+  let sign = '';
+  if (t[0] === '-' || t[0] === '+') { sign = t[0]; t = t.slice(1).trimStart(); }
+  if (t && CURRENCY.includes(t[0])) { currency = true; t = t.slice(1).trimStart(); }
+  else if (t && CURRENCY.includes(t[t.length - 1])) { currency = true; t = t.slice(0, -1).trimEnd(); }
+  if (!sign && (t[0] === '-' || t[0] === '+')) { sign = t[0]; t = t.slice(1); }
+  if (!t || (currency && percent) || (negative && sign)) return NaN;
+  let x: number;
+  if (NUM_RE.test(t) && t[0] !== '-' && t[0] !== '+') x = Number(t);
+  else if (decimalComma && DEC_COMMA_RE.test(t) && t[0] !== '-' && t[0] !== '+') x = Number(t.replace(',', '.'));
+  else if (!decimalComma && GROUPED_POINT_RE.test(t)) x = Number(t.replace(/,/g, ''));
+  else if (decimalComma && GROUPED_COMMA_RE.test(t)) x = Number(t.replace(/[.\s\u00a0\u202f]/g, '').replace(',', '.'));
+  else return NaN;
+  if (negative || sign === '-') x = -x;
+  return percent ? x / 100 : x;
 }
 
 /** Picks the delimiter and whether the first record is a header from the start of the file. */
