@@ -85,6 +85,34 @@ describe('train / predict: files in and out', () => {
       assert.ok(JSON.parse(r2.out).accuracy > 0.95);
     });
 
+    it('reads formatted numbers (thousands separators, currency, percentages) as numbers, in training and prediction', async () => {
+      // a spreadsheet export of formatted cells: "35,722", "$3,037.19", "32%"; the label follows income
+      const r = rand(5);
+      const rows = Array.from({ length: 200 }, () => {
+        const income = Math.round(1000 + r() * 150_000), spend = r() * 5000, share = Math.round(r() * 100);
+        return { income, spend, share, label: income < 60_000 ? 'churned' : 'stayed' };
+      });
+      const money = (x: number) => `"$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}"`;
+      const file = await write('formatted.csv', `income,spend,share,label\n${rows.map((x) => `"${x.income.toLocaleString('en-US')}",${money(x.spend)},${x.share}%,${x.label}`).join('\n')}\n`);
+      const t = await readTable(file);
+      const types = Object.fromEntries(profileTable(t).map((p) => [p.name, p.type]));
+      assert.deepEqual(types, { income: 'numeric', spend: 'numeric', share: 'numeric', label: 'categorical' });
+      const save = path.join(dir, 'm-formatted');
+      const tr = await quietly(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', save, '--json']));
+      assert.equal(tr.code, 0, tr.err);
+      const j = JSON.parse(tr.out);
+      assert.deepEqual(j.features, ['income', 'spend', 'share']); // income was excluded as an "identifier" before
+      assert.ok(j.accuracy > 0.9, `accuracy ${j.accuracy}`);
+      // a ';' export of the same cells with decimal commas and point or space thousands ("1.234,56 €", "90 000")
+      const semi = await write('formatted-semi.csv', `income;spend;share\n45.000,00;1.234,56 €;12%\n90 000;(12,50);7,5 %\n150000;€ 3,00;100%\n`);
+      const out = path.join(dir, 'formatted-pred.csv');
+      const p = await quietly(() => runPredict([save, semi, '--out', out]));
+      assert.equal(p.code, 0, p.err);
+      assert.doesNotMatch(p.err, /not a number/);
+      const preds = (await fs.readFile(out, 'utf8')).trim().split('\n').slice(1).map((l) => l.split(';')[3]);
+      assert.deepEqual(preds, ['churned', 'stayed', 'stayed']);
+    });
+
     it('an unreadable number in a --test file is a warning naming the file', async () => {
       const bad = await write('bad-test.csv', `x,y,label\n${xyRows(40, 3).map((r, i) => `${i % 4 === 0 ? 'abc' : r.x},${r.y},${r.label}`).join('\n')}\n`);
       const r = await quietly(() => runTrain([comma, '--target', 'label', '--test', bad, '--model', 'logreg', '--json']));
