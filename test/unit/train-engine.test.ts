@@ -37,6 +37,27 @@ describe('train: CSV reading', () => {
     assert.equal(t.data[5][1], 'Too slow; crashes');
   });
 
+  it('skips the header row where it comes again among the rows (exports joined into one file), saying so', async () => {
+    const os = await import('node:os');
+    const fs = await import('node:fs/promises');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pf-train-'));
+    try {
+      const part = (from: number) => Array.from({ length: 30 }, (_, i) => `${from + (i % 7)},${i % 2 ? 'web' : 'ios'},${i % 3 ? 'yes' : 'no'}`).join('\n');
+      const file = path.join(dir, 'joined.csv');
+      await fs.writeFile(file, `age,channel,churned\n${part(20)}\nage,channel,churned\n${part(50)}\n"age" , channel,churned\n`);
+      const t = await readTable(file);
+      assert.equal(t.rowCount, 60);
+      assert.ok(!t.data[2].includes('churned') && !t.data[0].includes('age'));
+      assert.deepEqual(profileTable(t).map((p) => p.type), ['numeric', 'categorical', 'categorical']);
+      assert.deepEqual(t.warnings, ['the header row came again 2 times among the rows (files joined with their headers?); those were skipped']);
+      // a row that only shares the first cell with the header is data
+      await fs.writeFile(file, 'name,age\nname,30\nann,25\n');
+      assert.equal((await readTable(file)).rowCount, 2);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('names columns c0.. when there is no header', async () => {
     const t = await readTable(fx('noheader.tsv'));
     assert.deepEqual(t.columns, ['c0', 'c1', 'c2']);

@@ -298,7 +298,9 @@ export function sniffDialect(sample: string, fileName = '', sampleIsWhole = true
 function guessHeader(recs: string[][], decimalComma: boolean): boolean {
   if (recs.length < 2) return !recs[0]?.every((v) => !isNaN(parseNumber(v, decimalComma)));
   const first = recs[0];
-  const rest = recs.slice(1);
+  // the first row again further down (exports joined with their headers) is no evidence either way
+  const rest = recs.slice(1).filter((r) => r.length !== first.length || r.some((v, c) => v !== first[c]));
+  if (!rest.length) return !first.every((v) => !isNaN(parseNumber(v, decimalComma)));
   let headerVotes = 0, dataVotes = 0;
   for (let c = 0; c < first.length; c++) {
     const h = first[c];
@@ -400,6 +402,15 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
   let data: string[][] = [];
   let interns: (Map<string, string> | null)[] = [];
   let rows = 0, ragged = 0, cut = 0;
+  /** The header row as written, and how many times it came again among the rows (files joined with their headers). */
+  let headerRow: string[] | undefined;
+  let repeatedHeaders = 0;
+  const isHeaderAgain = (r: string[]): boolean => {
+    const h = headerRow!;
+    if (r[0] !== h[0]) return false;
+    for (let c = 1; c < Math.max(r.length, h.length); c++) if ((r[c] ?? '') !== (h[c] ?? '')) return false;
+    return true;
+  };
   /** The file's row index of the current chunk's first row. */
   let chunkStart = 0;
   let truncated = false;
@@ -465,6 +476,7 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
     if (r.length > MAX_ROW_FIELDS) notARow(parser.records - 1, true);
     if (!columns) {
       if (dialect.hasHeader) {
+        headerRow = r;
         escaped = formulaEscapedCsv(file, r);
         setup(r.length, escaped ? unescapeFormulaRow(r) : r);
         return true;
@@ -474,6 +486,8 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
       while (w > 1 && r[w - 1] === '') w--;
       setup(w);
     }
+    // the header again further down (several exports joined into one file) is no data row
+    if (headerRow && isHeaderAgain(r)) { repeatedHeaders++; return true; }
     if (rows >= maxRows) { truncated = true; return false; }
     addRow(r);
     return true;
@@ -517,6 +531,7 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
   }
   const warnings: string[] = [];
   if (ragged) warnings.push(`${ragged} row(s) had a different number of fields than the header (missing cells filled as missing${cut ? `, extra fields dropped in ${cut}` : ''})`);
+  if (repeatedHeaders) warnings.push(`the header row came again ${repeatedHeaders === 1 ? 'once' : `${repeatedHeaders} times`} among the rows (files joined with their headers?); ${repeatedHeaders === 1 ? 'it was' : 'those were'} skipped`);
   if (truncated) warnings.push(`only the first ${maxRows.toLocaleString('en-US')} rows were read`);
   // chunks filled by the last text read (or left when maxRows stopped the reading), then the rest
   for (const c of ready.splice(0)) yield { table: tableOf(c, []), bytesDone: opened.bytesTotal, bytesTotal: opened.bytesTotal, last: false };
