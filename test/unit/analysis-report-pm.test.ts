@@ -107,4 +107,14 @@ describe('analysis: report content a product manager reads', () => {
     assert.ok(themes.includes('service') && themes.includes('pasta'), themes.join(', '));
     assert.ok(aspects.includes('service') && aspects.includes('pasta'), aspects.join(', '));
   });
+
+  it('only a leading concession ("Although A, B") makes its comma a boundary, not a leading "Unfortunately," or "However,"', () => {
+    // before: ["the laptop I purchased was also a Dell and again", "I have to say i hated it."]: the Dell theme quoted it
+    // as praise of the Dell
+    assert.deepEqual(splitContrast('Unfortunately, the laptop I purchased was also a Dell and again, I have to say i hated it.'), []);
+    assert.deepEqual(splitContrast('However, the screen is dim, and the battery is weak'), []);
+    assert.deepEqual(splitContrast('Although the app is fast, it crashes daily'), ['the app is fast', 'it crashes daily']);
+    assert.deepEqual(splitContrast('Though it is cheap, but it works'), ['it is cheap', 'it works']);
+    assert.deepEqual(splitContrast('Sadly, the sync broke. But support fixed it'), ['the sync broke.', 'support fixed it']);
+  });
 });

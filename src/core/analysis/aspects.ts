@@ -31,12 +31,14 @@ export function splitContrast(text: string): string[] {
   let parts = [t];
   if (hasEn) parts = parts.flatMap(splitEnglish);
   if (hasZh) parts = parts.flatMap((p) => p.split(ZH_MARKERS));
-  // "Although the app is fast, it crashes": the comma after a leading concession is the boundary.
-  parts = parts.flatMap((p, i) => (i === 1 && parts[0].trim() === '' && /,/.test(p) ? p.split(/,\s*/, 2) : [p]));
   const clauses = parts.map(tidyClause).filter(meaningful);
   return clauses.length >= 2 ? clauses.slice(0, 4) : [];
 }
 
+/** Subordinators of a concession: "Although A, B" contrasts A with B. */
+const CONCESSIONS = new Set(['although', 'though', 'even though', 'whereas']);
+/** The markers, matched once (a non-global copy of EN_MARKERS for search). */
+const EN_MARKERS_ONCE = new RegExp(EN_MARKERS.source, 'i');
 /** Markers that are sentence adverbs, not conjunctions: they may also stand inside their clause. */
 const SENTENCE_ADVERBS = new Set(['however', 'unfortunately', 'sadly', 'on the other hand']);
 /** Words that open a clause with its subject ("…, unfortunately the battery…", "great however it crashes"). */
@@ -71,10 +73,26 @@ function insideClause(before: string, after: string): boolean {
 function splitEnglish(p: string): string[] {
   const out: string[] = [];
   let last = 0;
+  let first = true;
   for (const m of p.matchAll(EN_MARKERS)) {
     const at = m.index!;
     const end = at + m[0].length;
     const word = m[0].replace(/^[\s,;]+|[\s,:]+$/g, '').replace(/\s+/g, ' ').toLowerCase();
+    const opens = first && !p.slice(0, at).trim();
+    first = false;
+    // "Although the app is fast, it crashes": the comma after a leading concession is the boundary. Only a concession:
+    // after a leading "Unfortunately," or "However," the comma ends no clause ("Unfortunately, the laptop was also a Dell
+    // and again, I hated it" is one complaint, not a praised "the laptop was also a Dell and again").
+    if (opens && CONCESSIONS.has(word)) {
+      const rest = p.slice(end);
+      const comma = rest.search(/,\s*/);
+      const next = comma >= 0 ? rest.slice(comma).search(EN_MARKERS_ONCE) : -1;
+      if (comma >= 0 && next !== 0) {
+        out.push('', rest.slice(0, comma));
+        last = end + comma + 1;
+        continue;
+      }
+    }
     if (SENTENCE_ADVERBS.has(word)) {
       const wordAt = at + m[0].toLowerCase().indexOf(word);
       // the start of the adverb's sentence, not before the current clause
