@@ -28,9 +28,10 @@ export const ANALYZE_USAGE = `usage: product-forge analyze <file-or-folder…> [
                            then stdout gets the output only when --format or --out - is given
   --device auto|cpu|gpu    where the model runs (default auto)
   --model ID|DIR           sentiment model id or folder (default ${DEFAULT_SENTIMENT_MODEL}), or a
-                           classifier saved by \`train --save\` that reads one text column and predicts
-                           negative / positive (and optionally neutral): your own labelled feedback
-  --models-path DIR        folder of model folders searched before the bundled models
+                           classifier saved by \`train --save DIR\` (or \`--name NAME\`: give NAME) that reads one
+                           text column and predicts negative / positive (and optionally neutral), or ratings
+                           (1-5, 0/1-10): your own labelled feedback
+  --models-path DIR        folder of model folders searched before the bundled models (or PRODUCT_FORGE_MODELS_PATH)
   --low-confidence 0.6     items whose top score is below this are listed for review
   --two-way                negative or positive only, by P(negative) vs P(positive) (for data without a
                            neutral class, e.g. star ratings 1-2 vs 4-5); default: negative / neutral / positive

@@ -22,7 +22,7 @@ export const EXPLAIN_USAGE = `usage: product-forge explain <text…> [options]
   --device auto|cpu|gpu  where the model runs (default auto)
   --model ID|DIR         sentiment model id or folder (default ${DEFAULT_SENTIMENT_MODEL}), or a saved
                          sentiment classifier (see analyze --help)
-  --models-path DIR      folder of model folders searched before the bundled models`;
+  --models-path DIR      folder of model folders searched before the bundled models (or PRODUCT_FORGE_MODELS_PATH)`;
 
 const SPEC: FlagSpec = { file: 'value', line: 'value', column: 'value', top: 'value', json: 'bool', 'two-way': 'bool', device: 'value', model: 'value', 'models-path': 'value', quiet: 'bool', help: 'bool' };
 

@@ -66,8 +66,8 @@ interface Args {
 
 function parseArgs(argv: string[], warnings: string[] = []): Args {
   const [kind, ...rest] = argv;
-  if (!kind || kind === '--help' || kind === '-h') throw new UserError(USAGE);
-  if (!(DOC_KINDS as string[]).includes(kind)) throw new UserError(`Unknown document "${kind}": use prd, copy or personas.\n${USAGE}`);
+  if (!kind) throw new UserError('generate needs a document: prd, copy or personas; see --help');
+  if (!(DOC_KINDS as string[]).includes(kind)) throw new UserError(`unknown document "${kind}": use prd, copy or personas; see --help`);
   const a: Partial<Args> & { evidence: string[]; options: GenerateOptions } = { kind: kind as DocKind, evidence: [], options: {}, force: false, backend: 'local', endpoint: DEFAULT_ENDPOINT };
   const need = (i: number, flag: string) => {
     const v = rest[i + 1];
@@ -84,7 +84,7 @@ function parseArgs(argv: string[], warnings: string[] = []): Args {
         break;
       case '--backend': {
         const b = need(i++, f);
-        if (!(BACKEND_KINDS as string[]).includes(b)) throw new UserError(`Unknown backend "${b}": use local, openai-compatible or template`);
+        if (!(BACKEND_KINDS as string[]).includes(b)) throw new UserError(`unknown backend "${b}": use local, openai-compatible or template`);
         a.backend = b as BackendKind;
         a.backendGiven = true;
         break;
@@ -117,10 +117,10 @@ function parseArgs(argv: string[], warnings: string[] = []): Args {
         Object.assign(a.options, normalizeOptions({ [f === '--personas' ? 'count' : f.slice(2)]: need(i++, f) }, (m) => warnings.push(m)));
         break;
       default:
-        throw new UserError(`Unknown option ${f}\n${USAGE}`);
+        throw new UserError(`unknown option ${f}; see --help`);
     }
   }
-  if (!a.brief) throw new UserError(`--brief FILE is required\n${USAGE}`);
+  if (!a.brief) throw new UserError('--brief FILE is required (the brief the document is drafted from); see --help');
   return a as Args;
 }
 
@@ -137,12 +137,12 @@ export function normalizeOptions(o: Record<string, unknown>, warn: (message: str
   if (o.tone !== undefined) out.tone = String(o.tone).toLowerCase();
   if (o.channel !== undefined) {
     const c = normalizeChannel(String(o.channel));
-    if (!c) throw new UserError(`Unknown channel "${String(o.channel)}": use landing-page, app-store, email or social-post`);
+    if (!c) throw new UserError(`unknown channel "${String(o.channel)}": use landing-page, app-store, email or social-post`);
     out.channel = c;
   }
   if (o.framework !== undefined) {
     const f = normalizeFramework(String(o.framework));
-    if (!f) throw new UserError(`Unknown framework "${String(o.framework)}": use AIDA, PAS, FAB or BAB`);
+    if (!f) throw new UserError(`unknown framework "${String(o.framework)}": use AIDA, PAS, FAB or BAB`);
     out.framework = f;
   }
   const atMost = (name: string, n: number, max: number, what: string) => {

@@ -10,11 +10,11 @@ import { TEXT_FEATURES, type TextFeatures } from '../core/train/embed';
 import type { LoadedEmbedder } from '../runtime/embedder';
 import { readTable } from '../core/train/csv';
 import { profileTable } from '../core/train/infer';
-import { trainClassifier, type ModelChoice, type TrainOptions } from '../core/train/trainer';
+import { trainClassifier, validateTrainOptions, type ModelChoice, type TrainOptions } from '../core/train/trainer';
 import { importanceLines } from '../core/train/importance';
 import { classWordLines } from '../core/train/class-words';
 import { assertReplaceableClassifierDir, CLASSIFIERS_DIR, saveClassifier, savedClassifierDir } from '../core/train/artifact';
-import { parseArgs, type FlagSpec } from './args';
+import { choice, parseArgs, type FlagSpec, type ParsedArgs } from './args';
 import { assertOutputPath, assertWritableOutput, safeName } from '../core/fsutil';
 import { onStopSignals, printError, printWarning, reportFailure } from './errors';
 import { defaultPredictionsPath, predictFile } from '../core/train/predict';
@@ -50,10 +50,10 @@ const TRAIN_USAGE = `usage: product-forge train <file.csv> --target COLUMN [opti
   --quiet, -q               no stage or progress lines on stderr (--json implies it)`;
 const PREDICT_USAGE = `usage: product-forge predict <model-dir> <file.csv> [--out FILE] [--force] [--json] [-q]
   <model-dir>: the folder \`train --save\` wrote, or a NAME saved with \`train --name\` (.product-forge/classifiers/NAME).
-  writes a new CSV with the input columns plus prediction and confidence (default: <file>.predictions.csv next to the input;
-  --out - writes it to standard output). Files of any size are streamed (memory does not grow with the file); the
-  output file appears only when complete (Ctrl+C or an error leaves none; with --out -, an error at the end of
-  the file says the rows already written are incomplete).
+  writes a new CSV with the input columns plus prediction and confidence (default: NAME.predictions.csv beside NAME.csv,
+  or NAME.predictions-2.csv… when that exists; --out - writes it to standard output). Files of any size are streamed
+  (memory does not grow with the file); the output file appears only when complete (Ctrl+C or an error leaves none;
+  with --out -, an error at the end of the file says the rows already written are incomplete).
   A classifier trained with text embeddings finds its embedding model by id under --models-path DIR (or
   PRODUCT_FORGE_MODELS_PATH), or in --embedding-model DIR; it must be the same model (checked by sha256);
   --device auto|cpu|gpu says where that embedding model runs (default auto).
@@ -64,7 +64,7 @@ function num(flags: Map<string, string | true>, name: string, integer = false): 
   if (v === undefined) return undefined;
   const x = Number(v);
   if (typeof v !== 'string' || v.trim() === '' || !isFinite(x) || (integer && !Number.isInteger(x))) {
-    throw new UserError(`--${name} needs a ${integer ? 'whole ' : ''}number (got '${String(v)}')`);
+    throw new UserError(`--${name} needs a ${integer ? 'whole ' : ''}number (got "${String(v)}")`);
   }
   return x;
 }
@@ -105,10 +105,26 @@ function progress(quiet: boolean, label: string) {
   };
 }
 
-function deviceFlag(flags: Map<string, string | true>): DeviceSetting {
-  const d = str(flags, 'device') ?? 'auto';
-  if (d !== 'auto' && d !== 'cpu' && d !== 'gpu') throw new UserError(`--device must be auto, cpu or gpu (got '${d}')`);
-  return d;
+function deviceFlag(args: ParsedArgs): DeviceSetting {
+  return choice<DeviceSetting>(args, 'device', ['auto', 'cpu', 'gpu'], 'auto');
+}
+
+/** The engine's names of train's settings, as the options that set them (the Train view shows the engine's). */
+const TRAIN_OPTION_WORDS: [RegExp, string][] = [
+  [/^the validation share /, '--validation-share '], [/^C /, '--c '], [/^hidden sizes /, '--hidden sizes '], [/^dropout /, '--dropout '],
+  [/^epochs /, '--epochs '], [/^batch size /, '--batch-size '], [/^learning rate /, '--learning-rate '], [/^seed /, '--seed '],
+  [/^trees /, '--trees '], [/^rounds /, '--rounds '],
+];
+
+/** Checks train's numeric options before any file is read; a bad value is named by its option. */
+function checkTrainOptions(o: TrainOptions): void {
+  try {
+    validateTrainOptions(o);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    const rule = TRAIN_OPTION_WORDS.find(([re]) => re.test(e.message));
+    throw rule ? new UserError(e.message.replace(rule[0], rule[1]), e.hint) : e;
+  }
 }
 
 /** The local sentence-embedding model named by --embedding-model (or recorded in a classifier). */
@@ -127,11 +143,12 @@ async function openEmbedder(idOrDir: string, flags: Map<string, string | true>, 
 
 export async function runTrain(argv: string[]): Promise<number> {
   try {
-    const { positional, flags } = parseArgs(argv, TRAIN_FLAGS);
+    const args = parseArgs(argv, TRAIN_FLAGS);
+    const { positional, flags } = args;
     if (flags.has('help')) { process.stdout.write(TRAIN_USAGE + '\n'); return 0; }
-    if (positional.length !== 1) throw new UserError(`train needs exactly one CSV file (got ${positional.length ? positional.join(' ') : 'none'})\n${TRAIN_USAGE}`);
+    if (positional.length !== 1) throw new UserError(`train needs exactly one CSV file (got ${positional.length ? positional.join(' ') : 'none'}); see --help`);
     const target = str(flags, 'target');
-    if (!target) throw new UserError(`--target COLUMN is required\n${TRAIN_USAGE}`);
+    if (!target) throw new UserError('--target COLUMN is required (the column to predict); see --help');
     if (flags.has('test') && flags.has('test-split')) throw new UserError('use either --test FILE or --test-split, not both');
     const saveArg = str(flags, 'save');
     const saveName = str(flags, 'name');
@@ -157,19 +174,23 @@ export async function runTrain(argv: string[]): Promise<number> {
     }
     const json = flags.has('json');
     const quiet = json || flags.has('quiet');
-    const model = (str(flags, 'model') ?? 'auto') as ModelChoice;
+    const model = choice<ModelChoice>(args, 'model', ['auto', 'logreg', 'mlp', 'rf', 'gb'], 'auto');
     const hidden = list(str(flags, 'hidden'))?.map((h) => {
       const x = Number(h);
-      if (!Number.isInteger(x)) throw new UserError(`--hidden needs whole numbers like 64 or 64,32 (got '${h}')`);
+      if (!Number.isInteger(x)) throw new UserError(`--hidden needs whole numbers like 64 or 64,32 (got "${h}")`);
       return x;
     });
-    const cw = str(flags, 'class-weight');
-    if (cw && cw !== 'none' && cw !== 'balanced') throw new UserError(`--class-weight must be none or balanced (got '${cw}')`);
-    const textFeatures = (str(flags, 'text-features') ?? (flags.has('embedding-model') ? 'both' : 'tfidf')) as TextFeatures;
-    if (!TEXT_FEATURES.includes(textFeatures)) throw new UserError(`--text-features must be tfidf, embeddings or both (got '${textFeatures}')`);
+    const cw = flags.has('class-weight') ? choice(args, 'class-weight', ['none', 'balanced'] as const, 'none') : undefined;
+    const textFeatures = choice<TextFeatures>(args, 'text-features', TEXT_FEATURES, flags.has('embedding-model') ? 'both' : 'tfidf');
     const embeddingModel = str(flags, 'embedding-model');
     if (textFeatures !== 'tfidf' && !embeddingModel) throw new UserError(`--text-features ${textFeatures} needs --embedding-model ID|DIR (a local sentence-embedding model)`);
-    const device = deviceFlag(flags);
+    const device = deviceFlag(args);
+    const numbers = {
+      testSplit: num(flags, 'test-split'), seed: num(flags, 'seed', true), epochs: num(flags, 'epochs', true), batchSize: num(flags, 'batch-size', true),
+      learningRate: num(flags, 'learning-rate'), hidden, dropout: num(flags, 'dropout'), validationShare: num(flags, 'validation-share'),
+      C: num(flags, 'c'), maxIter: num(flags, 'max-iter', true), nTrees: num(flags, 'trees', true), nRounds: num(flags, 'rounds', true),
+    };
+    checkTrainOptions({ target, model, classWeight: cw, ...numbers });
     return await withSigint(async (signal) => {
       const file = positional[0];
       const table = await readTable(file, { signal, onProgress: progress(quiet, 'reading') });
@@ -179,10 +200,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       const profiles = profileTable(table);
       const embedder = textFeatures !== 'tfidf' ? await openEmbedder(embeddingModel!, flags, device, quiet, signal) : undefined;
       const opts: TrainOptions = {
-        target, features: list(str(flags, 'features')), model, testSplit: num(flags, 'test-split'), testTable, testName: testFile, seed: num(flags, 'seed', true),
-        classWeight: cw as TrainOptions['classWeight'], epochs: num(flags, 'epochs', true), batchSize: num(flags, 'batch-size', true),
-        learningRate: num(flags, 'learning-rate'), hidden, dropout: num(flags, 'dropout'), validationShare: num(flags, 'validation-share'),
-        C: num(flags, 'c'), maxIter: num(flags, 'max-iter', true), nTrees: num(flags, 'trees', true), nRounds: num(flags, 'rounds', true), signal,
+        target, features: list(str(flags, 'features')), model, testTable, testName: testFile, classWeight: cw, ...numbers, signal,
         textFeatures, embedder,
         onStage: (s) => { if (!quiet) process.stderr.write(`${s}...\n`); },
       };
@@ -253,9 +271,10 @@ export async function runTrain(argv: string[]): Promise<number> {
 
 export async function runPredict(argv: string[]): Promise<number> {
   try {
-    const { positional, flags } = parseArgs(argv, PREDICT_FLAGS);
+    const args = parseArgs(argv, PREDICT_FLAGS);
+    const { positional, flags } = args;
     if (flags.has('help')) { process.stdout.write(PREDICT_USAGE + '\n'); return 0; }
-    if (positional.length !== 2) throw new UserError(`predict needs a model folder and a CSV file\n${PREDICT_USAGE}`);
+    if (positional.length !== 2) throw new UserError(`predict needs a classifier folder (or name) and a CSV file (got ${positional.length ? positional.join(' ') : 'none'}); see --help`);
     const [ref, csv] = positional;
     // A bare name is a classifier saved by `train --name` (.product-forge/classifiers/<name>).
     const modelDir = savedClassifierDir(ref) ?? ref;
@@ -267,10 +286,10 @@ export async function runPredict(argv: string[]): Promise<number> {
     // --out - writes the CSV to standard output (and the summary to stderr)
     const toStdout = outArg === '-';
     const out = toStdout ? '-' : outArg ?? (await defaultPredictionsPath(csv));
+    const device = deviceFlag(args);
     return await withSigint(async (signal) => {
       const bar = progress(quiet, 'predicting');
       let embedder: LoadedEmbedder | undefined;
-      const device = deviceFlag(flags);
       let r: Awaited<ReturnType<typeof predictFile>>;
       try {
         r = await predictFile(modelDir, csv, out, {

@@ -8,6 +8,8 @@ import { PassThrough } from 'node:stream';
 import { runAnalyze } from '../../src/cli/analyze';
 import { parseArgs } from '../../src/cli/args';
 import { cliWording } from '../../src/cli/errors';
+import { runGenerate } from '../../src/cli/generate';
+import { runPredict, runTrain } from '../../src/cli/train';
 import { LexiconClassifier } from '../fixtures/feedback/lexicon-classifier';
 
 let dir: string;
@@ -170,6 +172,57 @@ describe('cli: analyze arguments and errors', () => {
     const [folder] = fs.readdirSync(rd);
     assert.match(folder, /^f-\d{8}-\d{6}$/);
     assert.deepEqual(fs.readdirSync(path.join(rd, folder)).sort(), ['report.md', 'results.csv', 'sentiment-over-time.svg', 'summary.json']);
+  });
+});
+
+describe('cli: train, predict and generate arguments and errors', () => {
+  /** Runs a command that writes to process.stdout / process.stderr, capturing both. */
+  async function run(command: (argv: string[]) => Promise<number>, argv: string[]) {
+    let stdout = '', stderr = '';
+    const out = process.stdout.write, err = process.stderr.write;
+    process.stdout.write = ((s: string | Uint8Array) => ((stdout += String(s)), true)) as typeof process.stdout.write;
+    process.stderr.write = ((s: string | Uint8Array) => ((stderr += String(s)), true)) as typeof process.stderr.write;
+    try {
+      return { code: await command(argv), stdout, stderr };
+    } finally {
+      process.stdout.write = out;
+      process.stderr.write = err;
+    }
+  }
+  const oneLine = async (command: (argv: string[]) => Promise<number>, argv: string[], re: RegExp) => {
+    const r = await run(command, argv);
+    assert.equal(r.code, 2, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], /^product-forge: /);
+    assert.match(lines[0], re);
+  };
+
+  it('bad arguments give exit 2 and one line, in the words analyze uses, before any file is read', async () => {
+    const csv = path.join(dir, 'never-read.csv'); // does not exist: each of these fails before reading it
+    await oneLine(runTrain, [], /train needs exactly one CSV file \(got none\); see --help$/);
+    await oneLine(runTrain, [csv], /--target COLUMN is required \(the column to predict\); see --help$/);
+    await oneLine(runTrain, [csv, '--target', 'y', '--model', 'forest'], /--model must be one of auto, logreg, mlp, rf, gb \(got "forest"\)/);
+    await oneLine(runTrain, [csv, '--target', 'y', '--device', 'tpu'], /--device must be one of auto, cpu, gpu \(got "tpu"\)/);
+    await oneLine(runTrain, [csv, '--target', 'y', '--class-weight', 'equal'], /--class-weight must be one of none, balanced \(got "equal"\)/);
+    await oneLine(runTrain, [csv, '--target', 'y', '--trees', '5000'], /^product-forge: --trees must be a whole number from 1 to 2000/);
+    await oneLine(runTrain, [csv, '--target', 'y', '--validation-share', '0.7'], /^product-forge: --validation-share must be between 0 and 0\.5/);
+    await oneLine(runTrain, [csv, '--target', 'y', '--bogus'], /unknown option --bogus; see --help/);
+    await oneLine(runPredict, [], /predict needs a classifier folder \(or name\) and a CSV file \(got none\); see --help$/);
+    await oneLine(runGenerate, [], /generate needs a document: prd, copy or personas; see --help$/);
+    await oneLine(runGenerate, ['memo'], /unknown document "memo": use prd, copy or personas; see --help$/);
+    await oneLine(runGenerate, ['prd'], /--brief FILE is required \(the brief the document is drafted from\); see --help$/);
+    await oneLine(runGenerate, ['prd', '--brief', 'b.md', '--bogus'], /unknown option --bogus; see --help$/);
+  });
+
+  it('--help prints the usage on stdout and exits 0', async () => {
+    for (const [command, argv, re] of [[runTrain, ['--help'], /usage: product-forge train/], [runPredict, ['-h'], /usage: product-forge predict/], [runGenerate, ['--help'], /usage: product-forge generate/], [runGenerate, ['prd', '--help'], /usage: product-forge generate/]] as const) {
+      const r = await run(command, [...argv]);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, re);
+      assert.equal(r.stderr, '');
+    }
+    assert.match((await run(runPredict, ['--help'])).stdout, /NAME\.predictions\.csv beside NAME\.csv,\s+or NAME\.predictions-2\.csv/);
   });
 });
 
