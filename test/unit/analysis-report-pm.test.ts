@@ -117,4 +117,22 @@ describe('analysis: report content a product manager reads', () => {
     assert.deepEqual(splitContrast('Though it is cheap, but it works'), ['it is cheap', 'it works']);
     assert.deepEqual(splitContrast('Sadly, the sync broke. But support fixed it'), ['the sync broke.', 'support fixed it']);
   });
+
+  it('the product itself, named in most items, is no aspect, as it is no theme', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      lines.push(
+        `The book starts great but the ending is bad ${i}`,
+        `I love this book but the print is terrible ${i}`,
+        `A good book, the ending is perfect ${i}`,
+        `This book has a slow middle ${i}`,
+      );
+    }
+    const r = await box.analyze([box.write('books.txt', lines.join('\n'))]);
+    const aspects = r.aspects.findings.map((f) => f.aspect);
+    // before: "book" led the table (16 clauses), the verdict on the product, not an aspect of it
+    assert.ok(!aspects.includes('book'), aspects.join(', '));
+    assert.ok(aspects.includes('ending') && aspects.includes('print'), aspects.join(', '));
+    assert.ok(!r.themes.some((t) => t.phrase === 'book'), r.themes.map((t) => t.phrase).join(', '));
+  });
 });

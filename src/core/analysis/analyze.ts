@@ -14,7 +14,7 @@ import { splitContrast } from './aspects';
 import { explainScored, nameRuns, occlusionUnits, occlusionWeights, topDrivers, topLabel, withoutUnit, type Driver, type TextUnit } from './explain';
 import { Reservoir, TopK } from './collections';
 import { addUses, extractTerms, isCjk, mergedNames, notATopic, selectPhrases, themeGroupKey, type WordUse } from './phrases';
-import { computeThemes, growingThemes, sampleTerms, type ThemeSampleItem } from './themes';
+import { computeThemes, growingThemes, MAX_DF_SHARE, sampleTerms, type ThemeSampleItem } from './themes';
 import { bucketLabel, bucketOf, bucketRange, chooseGranularity, isPlaceholderDay, isoDate, medianSplit, MIN_HALF_ITEMS, type Granularity } from './time';
 import { dayFirstReading, describeDateFormat, onlyDayFirst, onlyMonthFirst, type DateFormat } from '../readers';
 
@@ -789,8 +789,9 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
     const aspects = {
       contrastiveItems: contrastive,
       clausesClassified,
-      // a word used as a verb or an adjective in the clauses and the themes' sample ("read", "watch", "delicious") is no aspect
-      findings: computeAspects(aspectStats, 12, (k) => addUses(clauseUses.get(k), terms.uses.get(k))),
+      // a word used as a verb or an adjective in the clauses and the themes' sample ("read", "watch", "delicious") is no
+      // aspect, nor, as it is no theme, a word in most items (the product itself: "book" in book reviews)
+      findings: computeAspects(aspectStats, 12, (k) => addUses(clauseUses.get(k), terms.uses.get(k)), (k) => sample.length >= 20 && (terms.df.get(k) ?? 0) > Math.floor(sample.length * MAX_DF_SHARE)),
       examples: contrastExamples.sorted(),
     };
 
@@ -918,7 +919,11 @@ function aspectName(key: string, surfaces: Map<string, number>): string {
   return best;
 }
 
-export function computeAspects(stats: Map<string, AspectStat>, limit = 12, use?: (key: string) => WordUse | undefined): AspectFinding[] {
+/**
+ * The aspects of mixed feedback, most praised and criticized first. `use`: how the feedback uses a word (one used as a
+ * verb or an adjective is no aspect); `everywhere`: whether a term is in most items (the product itself), no aspect either.
+ */
+export function computeAspects(stats: Map<string, AspectStat>, limit = 12, use?: (key: string) => WordUse | undefined, everywhere?: (key: string) => boolean): AspectFinding[] {
   // Variants are one aspect, as in themes: "log in" / "login", and a product word in both languages ("sync / 同步").
   type Example = { clause: string; source: string; line: number; s?: number };
   type Group = { keys: string[]; counts: LabelCounts; praised?: Example; criticized?: Example };
@@ -926,6 +931,7 @@ export function computeAspects(stats: Map<string, AspectStat>, limit = 12, use?:
   const total = (v: AspectStat) => v.counts.negative + v.counts.neutral + v.counts.positive;
   for (const [k, v] of stats) {
     if (use && !k.includes(' ') && notATopic(use(k))) continue;
+    if (everywhere?.(k)) continue;
     const g = themeGroupKey(k);
     let e = groups.get(g);
     if (!e) groups.set(g, (e = { keys: [], counts: zero() }));
