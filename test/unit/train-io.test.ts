@@ -314,6 +314,35 @@ describe('train / predict: files in and out', () => {
       assert.match(r.err, new RegExp(`^product-forge: the test file ${test.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} lacks feature column\\(s\\) y of the training file; it has: x, label\\.`));
     });
 
+    it('a column spelled differently only in case, spaces or punctuation is matched (predict and --test), saying so', async () => {
+      const save = path.join(dir, 'm-respelled');
+      assert.equal((await quietly(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', save, '-q']))).code, 0);
+      const rows = xyRows(30, 11);
+      const body = rows.map((r) => `${r.x},${r.y},${r.label}`).join('\n');
+      const exact = path.join(dir, 'resp-exact.csv'), respelled = path.join(dir, 'resp-out.csv');
+      const plainIn = await write('resp-in.csv', `x,y,label\n${body}\n`), respelledIn = await write('resp-in2.csv', `X , Y_,label\n${body}\n`);
+      assert.equal((await quietly(() => runPredict([save, plainIn, '--out', exact]))).code, 0);
+      const p = await quietly(() => runPredict([save, respelledIn, '--out', respelled]));
+      assert.equal(p.code, 0, p.err);
+      assert.match(p.err, /column "X" was read as the classifier's "x" \(the names differ only in case, spaces or punctuation\)/);
+      assert.match(p.err, /column "Y_" was read as the classifier's "y"/);
+      const preds = async (f: string) => (await fs.readFile(f, 'utf8')).trim().split('\n').slice(1).map((l) => l.split(',').slice(3).join(','));
+      assert.deepEqual(await preds(respelled), await preds(exact));
+      assert.equal((await fs.readFile(respelled, 'utf8')).split('\n')[0], 'X,Y_,label,prediction,confidence'); // the file's own names are kept
+      // two candidates for one column: nothing is guessed
+      const ambIn = await write('resp-amb.csv', `X,x_,Y,label\n1,2,3,low\n`);
+      const amb = await quietly(() => runPredict([save, ambIn, '--out', path.join(dir, 'resp-amb-out.csv')]));
+      assert.equal(amb.code, 2);
+      assert.match(amb.err, /lacks column\(s\) the classifier was trained on: x\./);
+      // a --test file spelled the other way
+      const testIn = await write('resp-test.csv', `X,Y,Label\n${body}\n`);
+      const t = await quietly(() => runTrain([file, '--target', 'label', '--test', testIn, '--model', 'logreg', '--json']));
+      assert.equal(t.code, 0, t.err);
+      const j = JSON.parse(t.out);
+      assert.equal(j.test_rows, 30);
+      assert.ok(j.warnings.some((w: string) => /column "Label" was read as the training file's "label"/.test(w)), j.warnings.join('; '));
+    });
+
     it('predict --out - writes the CSV to standard output and the summary to stderr', async () => {
       const save = path.join(dir, 'm-stdout');
       assert.equal((await quietly(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', save, '-q']))).code, 0);

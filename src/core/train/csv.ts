@@ -599,6 +599,34 @@ export function takeRows(t: Table, idx: ArrayLike<number>): Table {
   return { ...t, data, rowCount: idx.length, rawMarkers };
 }
 
+/** A column name as compared when the exact name is missing: 'Monthly charges', 'monthly_charges' and 'MonthlyCharges' match. */
+function looseName(n: string): string {
+  return n.normalize('NFKC').toLowerCase().replace(/[\s_\-.]+/g, '');
+}
+
+/**
+ * For each column the classifier reads (`need`) that the file lacks by exact name, the file's one column whose name
+ * differs only in case, spaces, '_', '-' or '.' ('sex' for 'Sex', 'Monthly Charges' for 'monthly_charges'), when
+ * exactly one such column exists and the classifier does not read it under its own name. File name -> classifier name.
+ */
+export function matchRespelledColumns(need: string[], have: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const haveSet = new Set(have), needSet = new Set(need);
+  for (const m of need) {
+    if (haveSet.has(m)) continue;
+    const key = looseName(m);
+    if (!key) continue;
+    const cands = have.filter((h) => looseName(h) === key && !needSet.has(h));
+    if (cands.length === 1 && !out.has(cands[0])) out.set(cands[0], m);
+  }
+  return out;
+}
+
+/** One warning per column matched by matchRespelledColumns. */
+export function respelledColumnWarnings(renamed: Map<string, string>, whose = "the classifier's"): string[] {
+  return [...renamed].map(([had, is]) => `column "${had}" was read as ${whose} "${is}" (the names differ only in case, spaces or punctuation)`);
+}
+
 /** Quotes a value for CSV output when needed. */
 export function csvField(v: string, delimiter = ','): string {
   return /["\r\n]/.test(v) || v.includes(delimiter) || /^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;

@@ -9,7 +9,7 @@ import { escapeFormula, isResultsCsvHeader } from '../csvFormula';
 import { keepOnnxRuntimeLocal } from '../ortPrivacy';
 import { throwIfAborted, UserError } from '../types';
 import { loadClassifier, type LoadedClassifier } from './artifact';
-import { areGeneratedNames, csvField, normalizedColumns, readTableChunks, tableFromRecords, type Table } from './csv';
+import { areGeneratedNames, csvField, matchRespelledColumns, normalizedColumns, readTableChunks, respelledColumnWarnings, tableFromRecords, type Table } from './csv';
 import { ONNX_INPUT, ONNX_PROBABILITIES } from './onnx';
 import { embedColumns, embeddingColumns, type TextEmbedder } from './embed';
 import { describeInputIssues, Preprocessor, type InputIssues } from './preprocess';
@@ -223,6 +223,8 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
   let columns: string[] | undefined;
   let predCol = 'prediction', confCol = 'confidence';
   let readWarnings: string[] = [];
+  /** The file's names of the classifier's columns it spells differently ('sex ' for 'Sex'): file name -> classifier name. */
+  let renamed = new Map<string, string>();
   let w: AtomicFileWriter | undefined;
   const write = async (s: string) => {
     try {
@@ -244,7 +246,8 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
       const cell = raw.formulaEscaped && isResultsCsvHeader(raw.columns) ? escapeFormula : (v: string) => v;
       if (!columns) {
         // the header is known from the first chunk: a file without the classifier's columns is refused before any output
-        const missing = clf.pre.missingColumns(raw.columns);
+        renamed = matchRespelledColumns(need, raw.columns);
+        const missing = clf.pre.missingColumns(raw.columns.map((c) => renamed.get(c) ?? c));
         if (missing.length) {
           const headerless = !raw.dialect.hasHeader && areGeneratedNames(need);
           throw new UserError(`${csv} lacks column(s) the classifier was trained on: ${missing.join(', ')}. It has: ${raw.columns.slice(0, 30).join(', ')}. ${headerless
@@ -272,7 +275,7 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
         throw new UserError(`${csv} has more than ${maxRows!.toLocaleString('en-US')} rows, the most predict reads from one file; split it into smaller files and predict each (${stream ? 'the output is incomplete' : 'nothing was written'})`);
       }
       if (raw.rowCount) {
-        const proba = await clf.predictProba(normalizedColumns(raw, need), signal, undefined, issues);
+        const proba = await clf.predictProba(normalizedColumns(renamed.size ? { ...raw, columns: raw.columns.map((c) => renamed.get(c) ?? c) } : raw, need), signal, undefined, issues);
         const preds = toPredictions(proba, clf.labels);
         const lines: string[] = [];
         for (let r = 0; r < raw.rowCount; r++) {
@@ -305,5 +308,5 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
   } finally {
     if (w) unfinished.delete(w);
   }
-  return { out, rows, counts, columns: { prediction: predCol, confidence: confCol }, warnings: [...readWarnings.map((w) => `${path.basename(csv)}: ${w}`), ...describeInputIssues(issues)] };
+  return { out, rows, counts, columns: { prediction: predCol, confidence: confCol }, warnings: [...readWarnings.map((w) => `${path.basename(csv)}: ${w}`), ...respelledColumnWarnings(renamed), ...describeInputIssues(issues)] };
 }

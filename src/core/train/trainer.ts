@@ -2,7 +2,7 @@
 // training rows, fits logistic regression, the MLP, a random forest and/or gradient-boosted trees (auto picks by stratified
 // k-fold cross-validation on small data, by validation score otherwise), and evaluates on the held-out
 // rows. Reports per-epoch curves; cancellable through an AbortSignal.
-import { TARGET_CLASS_MARKERS, takeRows, targetColumn, type Table } from './csv';
+import { matchRespelledColumns, respelledColumnWarnings, TARGET_CLASS_MARKERS, takeRows, targetColumn, type Table } from './csv';
 import { profileTable, proposeFeatures, type ColumnProfile } from './infer';
 import { EMBED_BATCH, embedColumns, TEXT_FEATURES, type EmbeddedTexts, type EmbeddingCache, type TextEmbedder, type TextFeatures } from './embed';
 import { describeInputIssues, fitPreprocessing, forestFeatureView, Preprocessor, type InputIssues, type PreprocessingSpec } from './preprocess';
@@ -237,6 +237,12 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     yTrain = enc.y;
     testTable = opts.testTable;
     const testName = opts.testName ? `the test file ${opts.testName}` : 'the test file';
+    // a column the test file spells differently ('sex' for 'Sex') is read as the training file's
+    const respelled = matchRespelledColumns([...features, opts.target], testTable.columns);
+    if (respelled.size) {
+      testTable = { ...testTable, columns: testTable.columns.map((c) => respelled.get(c) ?? c) };
+      warnings.push(...respelledColumnWarnings(respelled, "the training file's").map((w) => `${opts.testName ?? 'test file'}: ${w}`));
+    }
     const tti = testTable.columns.indexOf(opts.target);
     if (tti < 0) throw new UserError(`${testName} has no '${opts.target}' column`);
     const lacks = features.filter((f) => !testTable.columns.includes(f));
