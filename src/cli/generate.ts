@@ -65,7 +65,9 @@ interface Args {
 }
 
 function parseArgs(argv: string[], warnings: string[] = []): Args {
-  const [kind, ...rest] = argv;
+  const [kind, ...given] = argv;
+  // --flag=value is --flag value, as in the other commands
+  const rest = given.flatMap((f) => (/^--[a-z-]+=/.test(f) ? [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)] : [f]));
   if (!kind) throw new UserError('generate needs a document: prd, copy or personas; see --help');
   if (!(DOC_KINDS as string[]).includes(kind)) throw new UserError(`unknown document "${kind}": use prd, copy or personas; see --help`);
   const a: Partial<Args> & { evidence: string[]; options: GenerateOptions } = { kind: kind as DocKind, evidence: [], options: {}, force: false, backend: 'local', endpoint: DEFAULT_ENDPOINT };

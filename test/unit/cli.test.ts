@@ -213,6 +213,16 @@ describe('cli: train, predict and generate arguments and errors', () => {
     await oneLine(runGenerate, ['memo'], /unknown document "memo": use prd, copy or personas; see --help$/);
     await oneLine(runGenerate, ['prd'], /--brief FILE is required \(the brief the document is drafted from\); see --help$/);
     await oneLine(runGenerate, ['prd', '--brief', 'b.md', '--bogus'], /unknown option --bogus; see --help$/);
+    // --flag=value, as the other commands take it
+    await oneLine(runGenerate, ['prd', '--brief=b.md', '--bogus=1'], /unknown option --bogus; see --help$/);
+    await oneLine(runGenerate, ['prd', '--backend=gpt', '--brief=b.md'], /unknown backend "gpt"/);
+  });
+
+  it('generate takes --flag=value', async () => {
+    const brief = path.join(__dirname, '..', 'fixtures', 'generate', 'brief.md');
+    const r = await run(runGenerate, ['prd', `--brief=${brief}`, '--backend=template', '--out=-', '-q']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^## Summary/m);
   });
 
   it('--help prints the usage on stdout and exits 0', async () => {
