@@ -5,6 +5,7 @@ import { renderMarkdown } from '../../src/core/analysis';
 import { splitContrast } from '../../src/core/analysis/aspects';
 import { wholeShares } from '../../src/core/analysis/markdown';
 import { extractTerms, type WordUse } from '../../src/core/analysis/phrases';
+import { themeLabel } from '../../src/core/analysis/themes';
 import { analysisSandbox } from './analysis.helpers';
 
 const box = analysisSandbox('pf-report-pm-');
@@ -134,5 +135,29 @@ describe('analysis: report content a product manager reads', () => {
     assert.ok(!aspects.includes('book'), aspects.join(', '));
     assert.ok(aspects.includes('ending') && aspects.includes('print'), aspects.join(', '));
     assert.ok(!r.themes.some((t) => t.phrase === 'book'), r.themes.map((t) => t.phrase).join(', '));
+  });
+
+  it("a clause the model is unsure of does not give its theme its label: the item's does", async () => {
+    const item = (score: number) => ({
+      text: 'Returned laptop for a 4th repair and it came back but now it reboots all the time.',
+      source: 'l.csv',
+      line: 2,
+      label: 'negative' as const,
+      score: 0.93,
+      clauses: [
+        { text: 'Returned laptop for a 4th repair and it came back', label: 'positive' as const, score },
+        { text: 'now it reboots all the time.', label: 'negative' as const, score: 0.9 },
+      ],
+    });
+    // before: positive (50% positive, 45% negative), and the repair theme quoted the review as praise
+    assert.equal(themeLabel(item(0.503), ['repair']), 'negative');
+    assert.equal(themeLabel(item(0.8), ['repair']), 'positive');
+    const lines: string[] = [];
+    for (let i = 0; i < 6; i++) lines.push(`The repair came back but it crashed again, terrible ${i}`, `The repair was fast ${i}`, `The screen is bad ${i}`);
+    const r = await box.analyze([box.write('repairs.txt', lines.join('\n'))]);
+    const repair = r.themes.find((t) => t.phrase === 'repair');
+    assert.ok(repair, r.themes.map((t) => t.phrase).join(', '));
+    // the clause "The repair came back" is neutral at 0.55 with the test lexicon: the complaint counts as one
+    assert.deepEqual(repair.counts, { negative: 6, neutral: 0, positive: 6 });
   });
 });

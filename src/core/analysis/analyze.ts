@@ -649,7 +649,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
           const item = results[idx];
           contrastive++;
           const kept = sampled.get(idx);
-          if (kept) kept.clauses = cl.map((c) => ({ text: c.text, label: c.label }));
+          if (kept) kept.clauses = cl.map((c) => ({ text: c.text, label: c.label, score: c.score }));
           const labels = new Set(cl.map((c) => c.label));
           // Most informative examples: clauses with opposite polarities, confidently.
           const mixed = labels.has('positive') && labels.has('negative');

@@ -30,24 +30,32 @@ export interface ThemeSampleItem {
   score: number;
   day?: number;
   /** The clauses of contrastive feedback ("fast shipping but the strap broke"), each classified on its own. */
-  clauses?: { text: string; label: SentimentLabel }[];
+  clauses?: { text: string; label: SentimentLabel; score?: number }[];
 }
 
+/**
+ * A clause's label stands for the theme it names only when the model is this sure of it (the default low-confidence
+ * threshold): "Returned laptop for a 4th repair and it came back" (positive 50%, negative 45%) does not make the repair
+ * praised in a review that is surely a complaint.
+ */
+export const CLAUSE_MIN_SCORE = 0.6;
+
 /** Terms of each clause of an item, computed once per item. */
-const clauseTerms = new WeakMap<ThemeSampleItem, { keys: Set<string>; label: SentimentLabel }[]>();
+const clauseTerms = new WeakMap<ThemeSampleItem, { keys: Set<string>; label: SentimentLabel; sure: boolean }[]>();
 
 /**
  * The sentiment an item gives a theme: the label of the clause(s) that mention it when the item is contrastive and
  * they agree ("shipping" is praised in "fast shipping but the strap broke", "strap" criticized), else the item's label.
- * `keys` are the theme's variants ("login", "log in", 登录): a clause names the theme by any of them.
+ * A clause the model is unsure of (below CLAUSE_MIN_SCORE) says nothing here. `keys` are the theme's variants ("login",
+ * "log in", 登录): a clause names the theme by any of them.
  */
 export function themeLabel(item: ThemeSampleItem, keys: readonly string[]): SentimentLabel {
   if (!item.clauses?.length) return item.label;
   let cl = clauseTerms.get(item);
-  if (!cl) clauseTerms.set(item, (cl = item.clauses.map((c) => ({ keys: new Set(extractTerms(c.text).map((t) => t.key)), label: c.label }))));
+  if (!cl) clauseTerms.set(item, (cl = item.clauses.map((c) => ({ keys: new Set(extractTerms(c.text).map((t) => t.key)), label: c.label, sure: (c.score ?? 1) >= CLAUSE_MIN_SCORE }))));
   let found: SentimentLabel | undefined;
   for (const c of cl) {
-    if (!keys.some((k) => c.keys.has(k))) continue;
+    if (!c.sure || !keys.some((k) => c.keys.has(k))) continue;
     if (found && found !== c.label) return item.label;
     found = c.label;
   }
