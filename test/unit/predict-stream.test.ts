@@ -73,7 +73,9 @@ async function wholeFile(clf: OnnxClassifier, csv: string): Promise<{ text: stri
   const lines = [[...raw.columns, free('prediction'), free('confidence')].map((c) => csvField(c, d)).join(d)];
   const counts: Record<string, number> = {};
   for (let r = 0; r < raw.rowCount; r++) {
-    lines.push([...raw.data.map((col) => csvField(col[r], d)), csvField(preds[r].label, d), preds[r].confidence.toFixed(4)].join(d));
+    // the confidence in the file's own number format (a ';' file of decimal commas: 0,9363)
+    const conf = preds[r].confidence.toFixed(4);
+    lines.push([...raw.data.map((col) => csvField(col[r], d)), csvField(preds[r].label, d), raw.dialect.decimalComma ? conf.replace('.', ',') : conf].join(d));
     counts[preds[r].label] = (counts[preds[r].label] ?? 0) + 1;
   }
   return { text: lines.join('\n') + '\n', counts, warnings: [...raw.warnings.map((w) => `${path.basename(csv)}: ${w}`), ...describeInputIssues(issues)] };
@@ -158,7 +160,8 @@ describe('predict: streaming in row chunks', function () {
       const dot = await write('dot-clean.csv', `amount,plan,note\n${rows(300, 5).map((x) => [x.amount, x.plan, x.note].join(',')).join('\n')}\n`);
       const dotOut = path.join(dir, 'dot-clean.pred.csv');
       await predictFile(model, dot, dotOut, { chunkRows: 100 });
-      const labels = (t: string, d: string) => t.trim().split('\n').slice(1).map((l) => l.split(d).slice(-2).join(' '));
+      const labels = (t: string, d: string) => t.trim().split('\n').slice(1).map((l) => l.split(d).slice(-2).join(' ').replace(',', '.'));
+      assert.match(lines[1], /;\d,\d{4}$/); // the confidence written with the file's decimal comma
       assert.deepEqual(labels(await fs.readFile(out, 'utf8'), ';'), labels(await fs.readFile(dotOut, 'utf8'), ','));
     });
 

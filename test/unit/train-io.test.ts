@@ -113,6 +113,33 @@ describe('train / predict: files in and out', () => {
       assert.deepEqual(preds, ['churned', 'stayed', 'stayed']);
     });
 
+    it('predict writes an Excel export back as Excel reads it: a UTF-8 BOM when the input had one or was not UTF-8, decimal-comma confidences in a ";" file', async () => {
+      const save = path.join(dir, 'm-excel');
+      assert.equal((await quietly(() => runTrain([comma, '--target', 'label', '--model', 'logreg', '--save', save, '-q']))).code, 0);
+      const body = `x;y;name\n7,5;1,25;Müller\n1,5;3,5;José\n`;
+      const outOf = async (name: string, bytes: Buffer) => {
+        const src = path.join(dir, name);
+        await fs.writeFile(src, bytes);
+        const out = path.join(dir, `${name}.pred.csv`);
+        const p = await quietly(() => runPredict([save, src, '--out', out]));
+        assert.equal(p.code, 0, p.err);
+        return fs.readFile(out);
+      };
+      const bom = await outOf('excel-bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]));
+      assert.deepEqual([...bom.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+      const lines = bom.subarray(3).toString('utf8').trim().split('\n');
+      assert.equal(lines[0], 'x;y;name;prediction;confidence');
+      assert.match(lines[1], /^7,5;1,25;Müller;high;0,\d{4}$/);
+      assert.match(lines[2], /^1,5;3,5;José;low;0,\d{4}$/);
+      // Windows-1252 (Excel's "CSV" on Windows): UTF-8 with a BOM, the accents as read
+      const ansi = await outOf('excel-1252.csv', Buffer.from(body, 'latin1'));
+      assert.deepEqual([...ansi.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+      assert.match(ansi.toString('utf8'), /Müller/);
+      // a plain UTF-8 comma file: no BOM, decimal points
+      const plain = await outOf('plain.csv', Buffer.from('x,y,name\n7.5,1.25,Müller\n'));
+      assert.match(plain.toString('utf8'), /^x,y,name,prediction,confidence\n7\.5,1\.25,Müller,high,0\.\d{4}\n$/);
+    });
+
     it('an unreadable number in a --test file is a warning naming the file', async () => {
       const bad = await write('bad-test.csv', `x,y,label\n${xyRows(40, 3).map((r, i) => `${i % 4 === 0 ? 'abc' : r.x},${r.y},${r.label}`).join('\n')}\n`);
       const r = await quietly(() => runTrain([comma, '--target', 'label', '--test', bad, '--model', 'logreg', '--json']));

@@ -72,6 +72,12 @@ export interface Table {
    * as analyzed). predict escapes a results file's cells again when it copies them.
    */
   formulaEscaped?: boolean;
+  /**
+   * The file's text encoding and whether it began with a byte-order mark (absent for tables built in memory):
+   * predict writes its output with a UTF-8 BOM when the input had one or was not UTF-8 (an Excel export), so a
+   * spreadsheet reads its accents as the input's.
+   */
+  encoding?: { name: string; bom: boolean };
 }
 
 export interface ReadTableOptions {
@@ -497,8 +503,9 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
       throw new UserError(`${file} does not look like a CSV/TSV table: every row has a single field (tried comma, tab, semicolon and pipe delimiters). Export it as CSV with a header row.`);
     }
   };
+  const encoding = { name: opened.encoding.encoding, bom: opened.encoding.bomLength > 0 };
   const tableOf = (c: { data: string[][]; markers: (RawMarkers | undefined)[]; rowCount: number }, warnings: string[]): Table => (
-    { columns: columns!, data: c.data, rowCount: c.rowCount, dialect, raggedRows: ragged, truncated, warnings, ...(keepRaw ? {} : { rawMarkers: c.markers }), ...(escaped ? { formulaEscaped: true } : {}) });
+    { columns: columns!, data: c.data, rowCount: c.rowCount, dialect, raggedRows: ragged, truncated, warnings, ...(keepRaw ? {} : { rawMarkers: c.markers }), ...(escaped ? { formulaEscaped: true } : {}), encoding });
   let lastReport = 0;
   for await (const { text, bytesDone } of opened.chunks(opts.signal)) {
     parser.feed(text);

@@ -9,7 +9,7 @@ import { escapeFormula, isResultsCsvHeader } from '../csvFormula';
 import { keepOnnxRuntimeLocal } from '../ortPrivacy';
 import { throwIfAborted, UserError } from '../types';
 import { loadClassifier, type LoadedClassifier } from './artifact';
-import { areGeneratedNames, csvField, matchRespelledColumns, normalizedColumns, readTableChunks, respelledColumnWarnings, tableFromRecords, type Table } from './csv';
+import { areGeneratedNames, csvField, matchRespelledColumns, normalizedColumns, readTableChunks, respelledColumnWarnings, tableDecimalComma, tableFromRecords, type Table } from './csv';
 import { ONNX_INPUT, ONNX_PROBABILITIES } from './onnx';
 import { embedColumns, embeddingColumns, type TextEmbedder } from './embed';
 import { describeInputIssues, Preprocessor, type InputIssues } from './preprocess';
@@ -238,6 +238,7 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
       throwIfAborted(signal);
       const raw = chunk.table;
       const d = raw.dialect.delimiter;
+      const decimalComma = tableDecimalComma(raw);
       // Cells are copied as the input wrote them. A user's own CSV is not escaped (its cells are the user's, and a
       // spreadsheet reads them the same in either file); analysis results Product Forge wrote were read with their
       // formula escape dropped (csvFormula.ts), which is put back, so the copy stays as safe as its input (its header
@@ -268,6 +269,9 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
           unfinished.add(w);
           dropTempsOnExit();
         }
+        // a file with a byte-order mark or in another encoding than UTF-8 (Excel's exports) gets a UTF-8 one: a
+        // spreadsheet then reads the accents of the copied cells as it read the input's
+        if (!stream && raw.encoding && (raw.encoding.bom || raw.encoding.name !== 'utf-8')) await write('\ufeff');
         // a file without a header row gets one: its columns' generated names
         await write([...columns, predCol, confCol].map((c) => csvField(cell(c), d)).join(d) + '\n');
       }
@@ -280,7 +284,9 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
         const lines: string[] = [];
         for (let r = 0; r < raw.rowCount; r++) {
           const cells = raw.data.map((col) => csvField(cell(col[r]), d));
-          cells.push(csvField(cell(preds[r].label), d), preds[r].confidence.toFixed(4));
+          const conf = preds[r].confidence.toFixed(4);
+          // written in the file's own number format: a ';' file of decimal commas gets 0,9363, as a spreadsheet there reads it
+          cells.push(csvField(cell(preds[r].label), d), decimalComma ? conf.replace('.', ',') : conf);
           counts[preds[r].label] = (counts[preds[r].label] ?? 0) + 1;
           lines.push(cells.join(d));
         }
