@@ -370,6 +370,18 @@ describe('train / predict: files in and out', () => {
       assert.ok(j.warnings.some((w: string) => /column "Label" was read as the training file's "label"/.test(w)), j.warnings.join('; '));
     });
 
+    it('predict refuses an --out name of another format (it writes CSV), before any work', async () => {
+      const save = path.join(dir, 'm-ext');
+      assert.equal((await quietly(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', save, '-q']))).code, 0);
+      for (const name of ['preds.json', 'preds.XLSX', 'preds.jsonl']) {
+        const p = await quietly(() => runPredict([save, file, '--out', path.join(dir, name)]));
+        assert.equal(p.code, 2, name);
+        assert.match(p.err, /^product-forge: predict writes CSV \(the input's columns plus prediction and confidence\), not (JSON|XLSX|JSONL); give --out a \.csv name \(e\.g\. .*preds\.csv\)\n$/);
+        assert.ok(!existsSync(path.join(dir, name)));
+      }
+      for (const name of ['preds.csv', 'preds.tsv', 'preds.txt']) assert.equal((await quietly(() => runPredict([save, file, '--out', path.join(dir, name)]))).code, 0, name);
+    });
+
     it('predict --out - writes the CSV to standard output and the summary to stderr', async () => {
       const save = path.join(dir, 'm-stdout');
       assert.equal((await quietly(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', save, '-q']))).code, 0);

@@ -180,6 +180,9 @@ function dropTempsOnExit(): void {
   });
 }
 
+/** Output names of other formats than CSV, which predict refuses rather than fill with CSV text. */
+const NOT_CSV_EXTENSIONS = new Set(['.json', '.jsonl', '.ndjson', '.md', '.markdown', '.xlsx', '.xlsm', '.xls', '.ods', '.parquet', '.html', '.htm', '.pdf', '.onnx', '.arff']);
+
 /** `<dir>/<base>.predictions.csv`, or `<base>.predictions-2.csv`, ... : the first name not taken. */
 export async function defaultPredictionsPath(csv: string): Promise<string> {
   const dir = path.dirname(csv);
@@ -195,6 +198,11 @@ export async function defaultPredictionsPath(csv: string): Promise<string> {
 export async function predictFile(model: OnnxClassifier | string, csv: string, out: string, opts: PredictFileOptions = {}): Promise<PredictFileResult> {
   const flag = opts.outFlag ?? '--out';
   if (!opts.stream) {
+    // the output is CSV text: a name that promises another format would hold CSV a program then fails to open
+    const ext = path.extname(out).toLowerCase();
+    if (NOT_CSV_EXTENSIONS.has(ext)) {
+      throw new UserError(`predict writes CSV (the input's columns plus prediction and confidence), not ${ext.slice(1).toUpperCase()}; give ${flag} a .csv name (e.g. ${out.slice(0, out.length - ext.length)}.csv)`);
+    }
     // never onto the input, nor into the classifier's own folder (it would replace the model being used)
     await assertOutputPath(out, `${flag} ${out}`, { inputs: [csv], readDirs: typeof model === 'string' ? [model] : [] });
     // a folder that cannot be written is found now, not after the predictions
