@@ -9,6 +9,7 @@ import { Reservoir, TopK } from '../../src/core/analysis/collections';
 import { atomicWriteFile, moveDirIfFree, writeDirAtomically } from '../../src/core/fsutil';
 import { CancelledError, UserError } from '../../src/core/types';
 import { explainScored, occlusionUnits } from '../../src/core/analysis/explain';
+import { isFunctionWord } from '../../src/core/functionWords';
 import { LexiconClassifier, lexiconScores } from '../fixtures/feedback/lexicon-classifier';
 import { analysisSandbox } from './analysis.helpers';
 
@@ -247,6 +248,17 @@ describe('analysis: driving words (occlusion)', () => {
   // The test lexicon scores 0.6 + 0.1 per net sentiment word (capped at 0.95), so removing one of three
   // negative words from "Terrible bug, lost data" (0.9) leaves 0.8: each is worth exactly 0.1.
   const lines = ['Great app, love it', 'Meh whatever', 'Terrible bug, lost data', 'slow but great'];
+
+  it('the report names each driving word once and no function words ("the", "it", "I\'m"); negations stay', async () => {
+    const r = await analyze([write('d.txt', lines.join('\n'))]);
+    const worst = r.mostNegative[0];
+    const d = (token: string, weight: number) => ({ token, start: 0, end: token.length, weight });
+    worst.drivers = [d('The', 0.3), d('Terrible', 0.2), d('terrible', 0.2), d("I'm", 0.15), d('IT', 0.12), d("don't", 0.1), d('bug', 0.05)];
+    assert.match(renderMarkdown(r), /“Terrible bug, lost data” — `[^`]+:3` · driven by “Terrible”, “don't”, “bug”\n/);
+    assert.match(renderMarkdown(r), /words such as “the” or “it” are not named/);
+    for (const w of ['the', 'IT', "I'm", "it's", '(the', 'of']) assert.ok(isFunctionWord(w), w);
+    for (const w of ['not', "don't", 'never', 'but', 'again', 'bug', "can't"]) assert.ok(!isFunctionWord(w), w);
+  });
 
   it('by default the listed items get their drivers, computed by hand; the per-item rows do not', async () => {
     const r = await analyze([write('d.txt', lines.join('\n'))]);

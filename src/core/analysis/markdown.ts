@@ -1,6 +1,7 @@
 // The Markdown report of an AnalysisResult.
 import * as path from 'node:path';
 import { SENTIMENT_LABELS } from '../types';
+import { isFunctionWord } from '../functionWords';
 import { describeRatingScale } from '../readers/columns';
 import { MAX_SAMPLE_TEXT, type AnalysisResult, type ItemResult, type LabelCounts } from './analyze';
 
@@ -98,13 +99,22 @@ export function themeQuote(s: string, phrase: string, n = 240): string {
   return escapeQuote(`…${body}${start + body.length < t.length ? '…' : ''}`);
 }
 
-/** " · driven by “slow”, “loses”": the (up to 3) words that pushed the item towards its label. */
+/**
+ * " · driven by “slow”, “loses”": the (up to 3) words that pushed the item towards its label, strongest first; a word
+ * said again ("Great, great, great") is named once, and function words ("the", "it", "I") are not named.
+ */
 function why(it: ItemResult): string {
-  const pro = (it.drivers ?? []).filter((d) => d.weight > 0).slice(0, 3);
+  const seen = new Set<string>();
+  const pro = (it.drivers ?? []).filter((d) => {
+    const key = d.token.toLowerCase();
+    if (d.weight <= 0 || seen.has(key) || isFunctionWord(d.token)) return false;
+    seen.add(key);
+    return true;
+  }).slice(0, 3);
   return pro.length ? ` · driven by ${pro.map((d) => `“${quote(d.token, 60)}”`).join(', ')}` : '';
 }
 
-const DRIVERS_NOTE = '“Driven by” names the words whose removal lowers the label\'s score most (occlusion over the model).';
+const DRIVERS_NOTE = '“Driven by” names the words whose removal lowers the label\'s score most (occlusion over the model; words such as “the” or “it” are not named).';
 
 export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): string {
   const loc = (source: string, line: number) => {

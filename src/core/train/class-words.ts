@@ -7,6 +7,7 @@ import { columnWidth } from './preprocess';
 import { csrRows, rng, shuffleInPlace, type Csr } from './sparse';
 import { predictProba, type Network } from './model';
 import { throwIfAborted } from '../types';
+import { isFunctionWord } from '../functionWords';
 
 export interface ClassWord {
   /** The word or word pair, as the vectorizer keeps it (lowercased). */
@@ -42,23 +43,13 @@ export interface ClassWordsOptions {
 const PRIOR_ROWS = 3;
 
 /**
- * English function words without a meaning of their own (articles, pronouns, auxiliaries, prepositions, conjunctions):
- * a model may lean on them by chance ("the", "is", "and" on a few hundred rows), but they tell a reader nothing about a
- * class, so they are not listed, alone or at either end of a pair ("of the", "is slow"). Negations, "but", "again", "since",
- * "too" and the like say something and stay; so do apostrophe pieces that carry a negation ("don", "t").
- */
-const FUNCTION_WORDS = new Set(`a an the and or nor of to in on at by for from with as into onto than that this these those
-  there here it its i me my mine we us our ours you your yours he him his she her hers they them their theirs is are was
-  were be been being am do does did have has had having will would shall should can could may might must s m re ve ll d
-  which who whom whose what`.split(/\s+/));
-
-/**
- * Whether a vocabulary entry (a word, or words joined by single spaces) is left out of the list: a function word, or a
- * pair that starts or ends with one ("is slow", "the update": its meaning is its other word, itself a candidate).
+ * Whether a vocabulary entry (a word, or words joined by single spaces) is left out of the list: a function word
+ * (functionWords.ts: "the", "is"; a model trained on a few hundred rows can lean on them by chance), or a pair that
+ * starts or ends with one ("is slow", "the update": its meaning is its other word, itself a candidate).
  */
 export function isFunctionWords(entry: string): boolean {
   const w = entry.split(' ');
-  return FUNCTION_WORDS.has(w[0]) || FUNCTION_WORDS.has(w[w.length - 1]);
+  return isFunctionWord(w[0]) || isFunctionWord(w[w.length - 1]);
 }
 
 /** Variants predicted per call: bounds the memory of the variant matrix. */

@@ -5,6 +5,7 @@ import { createMessenger } from '../shared/webviewApi';
 import { hostToWebviewValidators, SENTIMENTS, type HostToWebview, type ReportItem, type ReportModel, type Sentiment, type WebviewToHost } from './messages';
 import { ariaSort, DEFAULT_SORT, nextSort, restoreSort, searchMatcher, sortIndicator, sortItems, sortTitle, wrapPieces, type SortKey, type SortState } from './sort';
 import { pointsText } from '../../core/analysis/drivers-format';
+import { isFunctionWord } from '../../core/functionWords';
 
 interface ViewState extends SortState {
   filter: Sentiment | 'all';
@@ -378,7 +379,9 @@ function textCell(it: ReportItem): HTMLTableCellElement {
   }
   if (at < it.text.length) appendText(td, it.text.slice(at));
   if (spans.length) {
-    const pro = spans.filter((d) => d.weight > 0).sort((a, b) => b.weight - a.weight).map((d) => `“${it.text.slice(d.start, d.end)}”`);
+    // as the Markdown report names them: each word once, no function words ("the", "it"); every driver stays marked
+    const words = spans.filter((d) => d.weight > 0).sort((a, b) => b.weight - a.weight).map((d) => it.text.slice(d.start, d.end)).filter((w) => !isFunctionWord(w));
+    const pro = words.filter((w, i) => words.findIndex((x) => x.toLowerCase() === w.toLowerCase()) === i).map((w) => `“${w}”`);
     td.title = pro.length ? `Driven by ${pro.join(', ')} (occlusion over the model)` : '';
   }
   return td;
