@@ -62,6 +62,8 @@ describe('analysis: report content a product manager reads', () => {
     const example = row.split(' | ')[4];
     assert.match(example, /keyboard is terrible/, row);
     assert.match(example, /^…/, row);
+    // the order (praised + criticized) is said, since the Clauses column also counts neutral clauses
+    assert.match(md, /Aspects are ranked by the clauses that praise or criticize them \(Clauses counts the neutral ones too\)\./);
   });
 
   it('the overall shares add up to 100% as shown', async () => {

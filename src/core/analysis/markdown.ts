@@ -171,7 +171,7 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
   if (r.aspects.contrastiveItems) {
     L.push('## Aspects in mixed feedback');
     L.push('');
-    L.push(`${r.aspects.contrastiveItems === 1 ? '1 item contrasts' : `${r.aspects.contrastiveItems} items contrast`} two things ("… but …", "…但是…"); their ${r.aspects.clausesClassified} clauses were classified separately.`);
+    L.push(`${r.aspects.contrastiveItems === 1 ? '1 item contrasts' : `${r.aspects.contrastiveItems} items contrast`} two things ("… but …", "…但是…"); their ${r.aspects.clausesClassified} clauses were classified separately.${r.aspects.findings.length > 1 ? ' Aspects are ranked by the clauses that praise or criticize them (Clauses counts the neutral ones too).' : ''}`);
     L.push('');
     if (r.aspects.findings.length) {
       L.push('| Aspect | Clauses | Praised | Criticized | Example |');
