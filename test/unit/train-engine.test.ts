@@ -154,6 +154,22 @@ describe('train: preprocessing', () => {
     assert.throws(() => pre.transform(tableFromRecords(['x'], [['1']])), /lacks column\(s\) the classifier needs: c/);
   });
 
+  it('the padding of a quoted category ("premium   ") is no part of it: fitted trimmed, looked up trimmed (old classifiers too)', () => {
+    // a fixed-width database column exported with quotes keeps its spaces in the table; predict reads cells trimmed
+    const t = tableFromRecords(['plan'], [['basic'], ['premium'], ['basic'], ['premium']]);
+    t.data[0] = ['basic     ', 'premium   ', 'basic     ', 'premium   '];
+    const spec = fitPreprocessing(t, [0, 1, 2, 3], ['plan'], profileTable(t));
+    assert.deepEqual(spec.columns[0].kind === 'categorical' && spec.columns[0].categories, ['basic', 'premium']);
+    const issues = new Map();
+    const rows = (pre: Preprocessor) => Array.from(csrToDense(pre.transform(tableFromRecords(['plan'], [['premium'], ['basic']]), undefined, undefined, undefined, issues)));
+    assert.deepEqual(rows(new Preprocessor(spec)), [0, 1, 0, 1, 0, 0]);
+    assert.equal(issues.size, 0, 'no value is "never seen in training"');
+    // a classifier saved with padded categories reads trimmed cells as them
+    const old = { ...spec, columns: [{ kind: 'categorical' as const, name: 'plan', categories: ['basic     ', 'premium   '] }] };
+    assert.deepEqual(rows(new Preprocessor(old)), [0, 1, 0, 1, 0, 0]);
+    assert.equal(issues.size, 0);
+  });
+
   it('text blocks equal a plain reference: df by document, top-k by (df desc, term asc), tf-idf rows l2-normalised', () => {
     // The reference is the obvious implementation (every term string, every entry sorted); the engine's caches,
     // interned ids and df histogram must give the very same vocabulary, idf and values.

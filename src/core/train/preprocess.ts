@@ -199,10 +199,11 @@ export function fitPreprocessing(table: Table, rows: ArrayLike<number>, features
       continue;
     }
     if (prof.type === 'empty') throw new UserError(`column '${name}' is missing in every row; remove it from the features`);
-    // categorical (and identifier strings chosen explicitly)
+    // categorical (and identifier strings chosen explicitly); a quoted cell's padding ("premium   ", as fixed-width
+    // database columns export) is no part of the category: prediction reads its cells trimmed
     const counts = new Map<string, number>();
     for (let i = 0; i < rows.length; i++) {
-      const v = col[rows[i]];
+      const v = col[rows[i]].trim();
       counts.set(v, (counts.get(v) ?? 0) + 1);
     }
     const cats = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, maxCats).map((e) => e[0]);
@@ -241,7 +242,8 @@ export class Preprocessor {
   private readonly offsets: number[];
   constructor(readonly spec: PreprocessingSpec) {
     this.textBlocks = spec.columns.map((c) => (c.kind === 'text' ? c.blocks.map((b) => new TextBlock(b)) : null));
-    this.catIndex = spec.columns.map((c) => (c.kind === 'categorical' ? new Map(c.categories.map((v, i) => [v, i])) : null));
+    // categories are looked up trimmed (a classifier saved before they were fitted trimmed may hold "premium   ")
+    this.catIndex = spec.columns.map((c) => (c.kind === 'categorical' ? new Map(c.categories.map((v, i) => [v.trim(), i] as const).reverse()) : null));
     this.offsets = [];
     let o = 0;
     for (const c of spec.columns) {
@@ -321,7 +323,7 @@ export class Preprocessor {
         return;
       }
       case 'categorical': {
-        const j = this.catIndex[k]!.get(v);
+        const j = this.catIndex[k]!.get(v.trim());
         if (j === undefined && v !== '' && issues) noteIssue(issues, c.name, 'never seen in training', v);
         push(off + (j ?? c.categories.length), 1);
         return;
