@@ -66,6 +66,23 @@ describe('analysis: report content a product manager reads', () => {
     assert.match(md, /Aspects are ranked by the clauses that praise or criticize them \(Clauses counts the neutral ones too\)\./);
   });
 
+  it('an aspect is written as its theme is: the form the feedback uses most, not the form of its first clauses', async () => {
+    const lines = [
+      'the keyboard is nice but the trackpad is awful',
+      'the keyboard is great but the trackpad is bad',
+      'the keyboard is fine but the trackpad is terrible',
+      ...[...Array(8)].map((_, i) => `The TrackPad stopped working after ${i + 2} days`),
+      ...[...Array(8)].map((_, i) => `Battery lasts ${i + 3} hours on a charge`),
+    ];
+    const r = await box.analyze([box.write('forms.txt', lines.join('\n'))]);
+    const aspect = r.aspects.findings.find((f) => f.aspect.toLowerCase() === 'trackpad');
+    const theme = r.themes.find((t) => t.phrase.toLowerCase() === 'trackpad');
+    assert.ok(aspect && theme, JSON.stringify({ aspects: r.aspects.findings.map((f) => f.aspect), themes: r.themes.map((t) => t.phrase) }));
+    // before: "trackpad" (its 3 clauses) beside the theme "TrackPad" (11 items)
+    assert.equal(theme.phrase, 'TrackPad');
+    assert.equal(aspect.aspect, 'TrackPad');
+  });
+
   it('the overall shares add up to 100% as shown', async () => {
     // 228 / 139 / 533 of 900 items: before, 25% / 15% / 59% (99%)
     assert.deepEqual(wholeShares([228 / 900, 139 / 900, 533 / 900]), ['25%', '16%', '59%']);

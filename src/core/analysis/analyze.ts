@@ -791,7 +791,9 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       clausesClassified,
       // a word used as a verb or an adjective in the clauses and the themes' sample ("read", "watch", "delicious") is no
       // aspect, nor, as it is no theme, a word in most items (the product itself: "book" in book reviews)
-      findings: computeAspects(aspectStats, 12, (k) => addUses(clauseUses.get(k), terms.uses.get(k)), (k) => sample.length >= 20 && (terms.df.get(k) ?? 0) > Math.floor(sample.length * MAX_DF_SHARE)),
+      findings: computeAspects(aspectStats, 12, (k) => addUses(clauseUses.get(k), terms.uses.get(k)), (k) => sample.length >= 20 && (terms.df.get(k) ?? 0) > Math.floor(sample.length * MAX_DF_SHARE),
+        // written as the themes write it (the sample's most frequent form: "MacBook" in both, not "macbook" here)
+        (k) => (terms.surfaces.get(k)?.size ? terms.surfaces.get(k) : undefined)),
       examples: contrastExamples.sorted(),
     };
 
@@ -921,9 +923,10 @@ function aspectName(key: string, surfaces: Map<string, number>): string {
 
 /**
  * The aspects of mixed feedback, most praised and criticized first. `use`: how the feedback uses a word (one used as a
- * verb or an adjective is no aspect); `everywhere`: whether a term is in most items (the product itself), no aspect either.
+ * verb or an adjective is no aspect); `everywhere`: whether a term is in most items (the product itself), no aspect either;
+ * `forms`: a term's written forms with their counts over all the feedback, which name it (else its clauses' forms do).
  */
-export function computeAspects(stats: Map<string, AspectStat>, limit = 12, use?: (key: string) => WordUse | undefined, everywhere?: (key: string) => boolean): AspectFinding[] {
+export function computeAspects(stats: Map<string, AspectStat>, limit = 12, use?: (key: string) => WordUse | undefined, everywhere?: (key: string) => boolean, forms?: (key: string) => Map<string, number> | undefined): AspectFinding[] {
   // Variants are one aspect, as in themes: "log in" / "login", and a product word in both languages ("sync / 同步").
   type Example = { clause: string; source: string; line: number; s?: number };
   type Group = { keys: string[]; counts: LabelCounts; praised?: Example; criticized?: Example };
@@ -955,7 +958,7 @@ export function computeAspects(stats: Map<string, AspectStat>, limit = 12, use?:
       const e = byRep.get(k)!;
       const strip = (x?: Example) => (x ? { clause: x.clause, source: x.source, line: x.line } : undefined);
       // named as themes are: the other language's name, and distinct Chinese table words merged into it (物流 / 快递)
-      const aspect = mergedNames(e.keys, (o) => total(stats.get(o)!) >= 2).map((o) => aspectName(o, stats.get(o)!.surfaces)).join(' / ');
+      const aspect = mergedNames(e.keys, (o) => total(stats.get(o)!) >= 2).map((o) => aspectName(o, forms?.(o) ?? stats.get(o)!.surfaces)).join(' / ');
       return { aspect, mentions: mentions.get(k)!, counts: e.counts, praised: strip(e.praised), criticized: strip(e.criticized) };
     })
     .filter((f) => f.counts.negative + f.counts.positive > 0)
