@@ -135,7 +135,7 @@ export interface RequestMap {
   /** delayMs: answer after that long (cancellable): a health/latency probe, also used by the tests. */
   ping: { params: { delayMs?: number }; result: { pid: number; threadId: number; versions: Record<string, string>; models: string[] }; progress: never };
   load: { params: LoadParams; result: LoadResult; progress: { file: string; loaded: number; total: number } };
-  unload: { params: { modelId: string }; result: { unloaded: boolean }; progress: never };
+  unload: { params: { modelId: string; force?: boolean }; result: { unloaded: boolean }; progress: never };
   classify: { params: ClassifyParams; result: ClassifyResult; progress: { done: number; total: number } };
   explain: { params: ExplainParams; result: ExplainResult; progress: never };
   analyze: { params: AnalyzeJobParams; result: AnalyzeJobResult; progress: AnalyzeProgress };

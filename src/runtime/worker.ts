@@ -96,7 +96,7 @@ async function shutdown(): Promise<void> {
   for (let waited = 0; active.size && waited < 4_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
   const all = [...models.keys()];
   for (const id of all) {
-    await unload({ modelId: id }, { signal: new AbortController().signal, progress: () => undefined, log, models }).catch(() => undefined);
+    await unload({ modelId: id, force: true }, { signal: new AbortController().signal, progress: () => undefined, log, models }).catch(() => undefined);
   }
   post({ kind: 'shutdown-done' });
 }

@@ -22,13 +22,20 @@ export async function classify(params: ClassifyParams, ctx: HandlerContext): Pro
   const cols = sentimentColumns(m);
   const total = params.texts.length;
   let last = -1;
-  const probs = await scoreTexts(m, params.texts, {
-    batchSize: params.batchSize,
-    signal: ctx.signal,
-    onProgress: (done) => {
-      if (done !== last) ctx.progress({ done, total });
-      last = done;
-    },
-  });
+  // Held while it scores: an unload or a reload meanwhile (a setting changed) frees it after this request.
+  const unhold = m.hold?.();
+  let probs: Float64Array[];
+  try {
+    probs = await scoreTexts(m, params.texts, {
+      batchSize: params.batchSize,
+      signal: ctx.signal,
+      onProgress: (done) => {
+        if (done !== last) ctx.progress({ done, total });
+        last = done;
+      },
+    });
+  } finally {
+    unhold?.();
+  }
   return { scores: probs.map((row) => toSentimentScores(row, cols)) };
 }

@@ -41,9 +41,14 @@ export interface LoadedModel {
   score?: (texts: string[], opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }) => Promise<Float64Array[]>;
   /**
    * Keeps the model from being released (unloaded or replaced by a reload) until the returned function is
-   * called: a whole analysis job holds it across its chunks. Saved classifiers only.
+   * called: a whole analysis job holds it across its chunks, a classify, explain or generate request while it runs.
    */
   hold?: () => () => void;
+  /**
+   * Releases the model (ONNX sessions, inference threads) once no request holds it; `force` releases it now (the
+   * worker shutting down, its jobs already cancelled). Absent: disposing `model` (and `inference`) releases it.
+   */
+  release?: (force?: boolean) => Promise<void>;
 }
 
 export interface HandlerContext {

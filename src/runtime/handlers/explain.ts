@@ -28,7 +28,13 @@ export async function explain(params: ExplainParams, ctx: HandlerContext): Promi
     );
   }
   const variants = [text, ...units.map((u) => withoutUnit(text, u))];
-  const probs = await scoreTexts(m, variants, { signal: ctx.signal });
+  const unhold = m.hold?.();
+  let probs: Float64Array[];
+  try {
+    probs = await scoreTexts(m, variants, { signal: ctx.signal });
+  } finally {
+    unhold?.();
+  }
   const view = (row: Float64Array) => (params.twoWay ? twoWayScores(toSentimentScores(row, cols)) : toSentimentScores(row, cols));
   const scores = view(probs[0]);
   let label: (typeof SENTIMENT_LABELS)[number] = params.twoWay ? (scores.positive > scores.negative ? 'positive' : 'negative') : 'neutral';

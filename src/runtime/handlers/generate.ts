@@ -170,11 +170,15 @@ export async function generate(params: GenerateParams, ctx: HandlerContext): Pro
     if (params.topP !== undefined) genOptions.top_p = params.topP;
   }
   const t0 = Date.now();
+  // Held while it writes: an unload or a reload meanwhile (another model or device chosen) frees it afterwards.
+  const unhold = lm.hold?.();
   try {
     await lm.model.generate(genOptions);
   } catch (e) {
     if (ctx.signal.aborted) return { text: tracker.text, finishReason: 'cancelled', tokens: generated.length };
     throw e;
+  } finally {
+    unhold?.();
   }
   let finishReason: GenerateResult['finishReason'];
   if (tracker.stopped) finishReason = 'stop';

@@ -37,12 +37,47 @@ export function load(params: LoadParams, ctx: HandlerContext): Promise<LoadResul
   return p;
 }
 
-export async function unload(params: { modelId: string }, ctx: HandlerContext): Promise<{ unloaded: boolean }> {
+export async function unload(params: { modelId: string; force?: boolean }, ctx: HandlerContext): Promise<{ unloaded: boolean }> {
   const m = ctx.models.get(params?.modelId);
   if (!m) return { unloaded: false };
   ctx.models.delete(params.modelId);
-  await disposeModel(m, ctx);
+  await disposeModel(m, ctx, params.force === true);
   return { unloaded: true };
+}
+
+/**
+ * A model's release deferred while requests use it: `hold()` (an analysis job, a classify / explain / generate
+ * request) keeps it; `release()` (an unload, or a reload replacing it) frees it at once when nothing holds it,
+ * else when the last holder lets go, so a setting changed during an analysis does not take the model from under it.
+ */
+export function deferredRelease(releaseNow: () => Promise<void>, onError: (err: unknown) => void, what = 'the model'): {
+  hold: () => () => void;
+  release: (force?: boolean) => Promise<void>;
+} {
+  let active = 0;
+  let released = false;
+  let wanted = false;
+  const doRelease = async (): Promise<void> => {
+    if (released) return;
+    released = true;
+    await releaseNow();
+  };
+  return {
+    hold: () => {
+      if (released) throw new RuntimeUserError(`${what} was unloaded; run the command again.`, 'not-loaded');
+      active++;
+      let done = false;
+      return () => {
+        if (done) return;
+        done = true;
+        if (--active === 0 && wanted) void doRelease().catch(onError);
+      };
+    },
+    release: async (force = false) => {
+      wanted = true;
+      if (!active || force) await doRelease();
+    },
+  };
 }
 
 function validate(params: LoadParams): void {
@@ -228,6 +263,12 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
     throw new CancelledError();
   }
 
+  const model = selection.value;
+  const { hold, release } = deferredRelease(
+    () => disposeModel({ model, inference }, ctx),
+    (err) => ctx.log('warn', `Releasing ${modelId} failed: ${oneLine(err)}`),
+    `The model ${modelId}`,
+  );
   const loaded: LoadedModel = {
     modelId,
     inference,
@@ -242,6 +283,8 @@ async function doLoad(params: LoadParams, ctx: HandlerContext): Promise<LoadResu
     labels,
     maxLength,
     threads: params.threads,
+    hold,
+    release,
   };
   const previous = ctx.models.get(modelId);
   ctx.models.set(modelId, loaded);
@@ -294,21 +337,16 @@ async function loadSavedClassifier(params: LoadParams, ctx: HandlerContext, t0: 
     throw e;
   }
   // Released once nothing scores with it any more.
-  let active = 0;
-  let released = false;
-  let releaseWanted = false;
-  const releaseNow = async () => {
-    if (released) return;
-    released = true;
-    await clf.dispose();
-    await embedder?.dispose();
-  };
-  const release = async () => {
-    releaseWanted = true;
-    if (!active) await releaseNow();
-  };
+  const { hold, release } = deferredRelease(
+    async () => {
+      await clf.dispose();
+      await embedder?.dispose();
+    },
+    (err) => ctx.log('warn', `Releasing ${modelId} failed: ${oneLine(err)}`),
+    `The classifier ${modelId}`,
+  );
   if (ctx.signal.aborted) {
-    await releaseNow();
+    await release(true);
     throw new CancelledError();
   }
   const m: LoadedModel = {
@@ -316,21 +354,13 @@ async function loadSavedClassifier(params: LoadParams, ctx: HandlerContext, t0: 
     task: 'text-classification',
     device: 'cpu',
     modelDir,
-    model: { dispose: release },
+    model: { dispose: () => release() },
     tokenizer: undefined,
     encode: () => [],
     config: { stamp },
     labels,
-    hold: () => {
-      if (released) throw new RuntimeUserError(`The classifier ${modelId} was unloaded; run the command again.`, 'not-loaded');
-      active++;
-      let done = false;
-      return () => {
-        if (done) return;
-        done = true;
-        if (--active === 0 && releaseWanted) void releaseNow().catch((err) => ctx.log('warn', `Releasing ${modelId} failed: ${oneLine(err)}`));
-      };
-    },
+    hold,
+    release,
     score: async (texts, o) => {
       const unhold = m.hold!();
       try {
@@ -440,7 +470,8 @@ function closeInference(pool: InferencePool | undefined): Promise<unknown> {
   return pool ? Promise.race([pool.close(), new Promise((r) => setTimeout(r, 4_000).unref())]) : Promise.resolve();
 }
 
-async function disposeModel(m: Pick<LoadedModel, 'model'> & { inference?: InferencePool }, ctx: HandlerContext): Promise<void> {
+async function disposeModel(m: Pick<LoadedModel, 'model' | 'release'> & { inference?: InferencePool }, ctx: HandlerContext, force = false): Promise<void> {
+  if (m.release) return m.release(force);
   await closeInference(m.inference);
   try {
     await m.model?.dispose?.();
