@@ -172,24 +172,42 @@ async function personaOptions(): Promise<GenerateOptions | undefined> {
   return pick ? { count: pick.id } : undefined;
 }
 
-/** Appends text to a new untitled Markdown document, batching edits, in order. */
-class DocumentSink {
+/**
+ * Appends text to a new untitled Markdown document, batching edits, in order. Closing the document stops the
+ * generation (`onClosed`): nothing more is written (an edit to a closed untitled document would open it again).
+ */
+class DocumentSink implements vscode.Disposable {
   private pending = '';
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private failed: Error | undefined;
-  private constructor(readonly doc: vscode.TextDocument) {}
+  /** The user closed the document (or saved it under a name, which closes the untitled one). */
+  closed = false;
+  private readonly watch: vscode.Disposable;
+  private constructor(readonly doc: vscode.TextDocument, private readonly onClosed: () => void) {
+    this.watch = vscode.workspace.onDidCloseTextDocument((d) => {
+      if (d === this.doc) this.markClosed();
+    });
+  }
 
-  static async open(): Promise<DocumentSink> {
+  static async open(onClosed: () => void): Promise<DocumentSink> {
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: '' });
     await vscode.window.showTextDocument(doc, { preview: false });
-    return new DocumentSink(doc);
+    return new DocumentSink(doc, onClosed);
+  }
+
+  private markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pending = '';
+    this.onClosed();
   }
 
   write(text: string): void {
     if (this.failed) throw this.failed;
+    if (this.closed) return;
     this.pending += text;
-    this.timer ??= setTimeout(() => this.flush(), 40);
+    this.timer ??= setTimeout(() => void this.flush(), 40);
   }
 
   flush(): Promise<void> {
@@ -197,9 +215,10 @@ class DocumentSink {
     this.timer = undefined;
     const text = this.pending;
     this.pending = '';
-    if (!text) return this.chain;
+    if (!text || this.closed) return this.chain;
     this.chain = this.chain.then(async () => {
-      if (this.doc.isClosed) throw new CancelledError('The output document was closed.');
+      if (this.closed) return;
+      if (this.doc.isClosed) return this.markClosed();
       const edit = new vscode.WorkspaceEdit();
       const end = this.doc.lineAt(this.doc.lineCount - 1).range.end;
       edit.insert(this.doc.uri, end, text);
@@ -208,6 +227,11 @@ class DocumentSink {
       this.failed ??= e;
     });
     return this.chain;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.watch.dispose();
   }
 }
 
@@ -298,7 +322,8 @@ async function generateCommand(services: Services, kind: DocKind, loaded: Map<st
       for (const n of evidence.notes ?? []) services.output.info(n);
       const gen = await buildBackend(services, backend, ac.signal, (m) => progress.report({ message: m }), loaded);
       progress.report({ message: 'Writing…' });
-      sink = await DocumentSink.open();
+      // closing the document cancels the generation
+      sink = await DocumentSink.open(() => ac.abort());
       const maxNewTokens = readConfig(undefined, services.output).generation.maxNewTokens;
       let chunks = 0;
       for await (const chunk of generateDocument({ kind, brief: input.brief, evidence, options: { maxNewTokens, ...input.options }, backend: gen, signal: ac.signal, onWarning: (m) => {
@@ -306,15 +331,23 @@ async function generateCommand(services: Services, kind: DocKind, loaded: Map<st
         void vscode.window.showWarningMessage(`Product Forge: ${m}`);
       } })) {
         sink.write(chunk);
-        if (++chunks % 20 === 0) progress.report({ message: `Writing… (${sink.doc.getText().length} characters)` });
+        if (++chunks % 20 === 0 && !sink.closed) progress.report({ message: `Writing… (${sink.doc.getText().length} characters)` });
       }
       await sink.flush();
       services.output.info(`${title} generated with ${backend} from ${evidence.items.length} evidence items.`);
     } catch (e) {
       await sink?.flush();
+      if (sink?.closed) {
+        services.output.info(`${title}: stopped, the document was closed.`);
+        return;
+      }
       if (e instanceof CancelledError || ac.signal.aborted) {
-        sink?.write('\n\n> _Cancelled: the document above is partial._\n');
-        await sink?.flush();
+        try {
+          sink?.write('\n\n> _Cancelled: the document above is partial._\n');
+          await sink?.flush();
+        } catch {
+          /* the document cannot be written to: it shows what was written */
+        }
         return;
       }
       services.output.error(e instanceof Error ? e.message : String(e));
@@ -330,6 +363,7 @@ async function generateCommand(services: Services, kind: DocKind, loaded: Map<st
       void vscode.window.showErrorMessage(`Product Forge: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       sub.dispose();
+      sink?.dispose();
     }
   });
   if (unavailable !== undefined) retry = await offerOtherBackends(backend, unavailable);
