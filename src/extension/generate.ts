@@ -36,9 +36,14 @@ export const API_KEY_SECRET = 'productForge.generation.apiKey';
 const FEEDBACK_GLOB = '**/*.{txt,md,csv,tsv,json,jsonl}';
 const EXCLUDE_GLOB = '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**,**/.product-forge/**}';
 
+/** The local backend's model as last loaded in the model worker (another one chosen since is unloaded first). */
+interface LocalModelState {
+  modelId?: string;
+}
+
 export function registerGenerateCommands(services: Services): void {
   const { context } = services;
-  const loaded = new Map<string, number>(); // modelId -> runtime generation it was loaded in
+  const loaded: LocalModelState = {};
   const run = (kind: DocKind) => () => generateCommand(services, kind, loaded);
   context.subscriptions.push(
     vscode.commands.registerCommand('productForge.generatePrd', run('prd')),
@@ -249,7 +254,7 @@ function megabytes(bytes: number): string {
   return `${mb < 10 ? mb.toFixed(1) : mb.toFixed(0)} MB`;
 }
 
-async function buildBackend(services: Services, backend: BackendKind, signal: AbortSignal, report: (m: string) => void, loaded: Map<string, number>): Promise<TextGenerator | 'template'> {
+async function buildBackend(services: Services, backend: BackendKind, signal: AbortSignal, report: (m: string) => void, loaded: LocalModelState): Promise<TextGenerator | 'template'> {
   const cfg = readConfig(undefined, services.output);
   if (backend === 'template') return 'template';
   if (backend === 'openai-compatible') {
@@ -294,16 +299,23 @@ async function buildBackend(services: Services, backend: BackendKind, signal: Ab
     throw e;
   }
   const runtime = services.runtime();
-  if (loaded.get(modelId) !== runtime.generation) {
-    report(`Loading ${modelId}…`);
-    const r = await runtime.request('load', { modelId, modelDir: dir, task: 'text-generation', device: cfg.device }, { signal });
-    services.output.info(`Generation model ${modelId} loaded on ${r.device} in ${r.loadMs} ms${r.fallbackReason ? ` (fallback: ${r.fallbackReason})` : ''}.`);
-    loaded.set(modelId, runtime.generation);
+  // Asked every time: the worker answers at once when this folder is loaded on this device, and loads it again when
+  // productForge.modelsPath or productForge.device changed since (or the worker was restarted).
+  const previous = loaded.modelId;
+  if (previous && previous !== modelId) {
+    // productForge.generation.localModel changed: the old model's memory is freed (after a document still using it).
+    loaded.modelId = undefined;
+    await runtime.request('unload', { modelId: previous }).catch(() => undefined);
+    services.output.info(`Generation model ${previous} released: ${modelId} is the local model now.`);
   }
+  report(`Loading ${modelId}…`);
+  const r = await runtime.request('load', { modelId, modelDir: dir, task: 'text-generation', device: cfg.device }, { signal });
+  loaded.modelId = modelId;
+  if (!r.cached) services.output.info(`Generation model ${modelId} loaded from ${dir} on ${r.device} in ${r.loadMs} ms${r.fallbackReason ? ` (fallback: ${r.fallbackReason})` : ''}.`);
   return new LocalGenerator(runtime, modelId);
 }
 
-async function generateCommand(services: Services, kind: DocKind, loaded: Map<string, number>, forcedBackend?: BackendKind, prepared?: Prepared): Promise<void> {
+async function generateCommand(services: Services, kind: DocKind, loaded: LocalModelState, forcedBackend?: BackendKind, prepared?: Prepared): Promise<void> {
   const input = prepared ?? (await prepare(kind));
   if (!input) return;
   const backend = forcedBackend ?? readConfig(undefined, services.output).generation.backend;
