@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { parseCsvText, readTable, sniffDialect, tableFromRecords } from '../../src/core/train/csv';
-import { parseDate, profileTable, proposeFeatures } from '../../src/core/train/infer';
+import { dateOrder, parseDate, profileTable, proposeFeatures } from '../../src/core/train/infer';
 import { fitPreprocessing, Preprocessor } from '../../src/core/train/preprocess';
 import { computeMetrics, stratifiedSplit } from '../../src/core/train/metrics';
 import { fitLogReg, logregNetwork, logregObjective } from '../../src/core/train/logreg';
@@ -121,6 +121,36 @@ describe('train: type inference and feature selection', () => {
     assert.equal(parseDate('2024-03-05'), Date.UTC(2024, 2, 5));
     assert.equal(parseDate('25/12/2023'), Date.UTC(2023, 11, 25));
     assert.ok(isNaN(parseDate('hello')));
+    // dotted dates are day.month.year; month names; a column's order reads its ambiguous values
+    assert.equal(parseDate('03.05.2022'), Date.UTC(2022, 4, 3));
+    assert.equal(parseDate('5 Mar 2024'), Date.UTC(2024, 2, 5));
+    assert.equal(parseDate('03/05/2024', 'dmy'), Date.UTC(2024, 4, 3));
+    assert.equal(parseDate('03/05/2024', 'mdy'), Date.UTC(2024, 2, 5));
+    assert.equal(dateOrder(['25/12/2023', '03/05/2024']), 'dmy');
+    assert.equal(dateOrder(['12/25/2023', '03/05/2024']), 'mdy');
+    assert.equal(dateOrder(['03/05/2024']), 'mdy');
+  });
+
+  it('reads a date column in one day/month order, decided from its training values, at prediction too', () => {
+    // d/m/y: before, "03/05/2024" was read as March 5 beside "25/12/2023" as December 25
+    const t = tableFromRecords(['signup'], [['25/12/2023'], ['03/05/2024'], ['14/02/2024'], ['01/06/2024']]);
+    const p = profileTable(t);
+    assert.equal(p[0].type, 'date');
+    const spec = fitPreprocessing(t, [0, 1, 2, 3], ['signup'], p);
+    const col = spec.columns[0];
+    assert.ok(col.kind === 'date' && col.order === 'dmy');
+    const pre = new Preprocessor(spec);
+    const month = (v: string) => {
+      const x = csrToDense(pre.transform(tableFromRecords(['signup'], [[v]])));
+      const s = col.kind === 'date' ? col.parts[1] : undefined;
+      return Math.round(x[1] * s!.std + s!.mean);
+    };
+    assert.equal(month('03/05/2024'), 5);
+    assert.equal(month('11/01/2025'), 1);
+    // a classifier saved before the order was kept reads its values as it did
+    const legacy = new Preprocessor({ ...spec, columns: [{ ...col, order: undefined } as typeof col] });
+    const x = csrToDense(legacy.transform(tableFromRecords(['signup'], [['03/05/2024']])));
+    assert.equal(Math.round(x[1] * (col.kind === 'date' ? col.parts[1].std : 1) + (col.kind === 'date' ? col.parts[1].mean : 0)), 3);
   });
 
   it('tokenizes words and CJK characters', () => {

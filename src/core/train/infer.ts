@@ -1,6 +1,7 @@
 // Column type inference (numeric, categorical, text, date, identifier, empty) with missing share and
 // distinct counts, and the default feature selection with a reason for every excluded column.
 import { parseNumber, tableDecimalComma, targetColumn, type Table } from './csv';
+import { parseDate as parseDay, profileDates } from '../readers/dates';
 
 export type ColumnType = 'numeric' | 'categorical' | 'text' | 'date' | 'identifier' | 'empty';
 
@@ -29,8 +30,31 @@ const ISO_DATE = /^\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+
 const SLASH_DATE = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})( \d{1,2}:\d{2}(:\d{2})?)?$/;
 const YMD_SLASH = /^\d{4}\/\d{1,2}\/\d{1,2}( \d{1,2}:\d{2}(:\d{2})?)?$/;
 
-/** Parses the date formats we recognise to epoch milliseconds (UTC); NaN otherwise. */
-export function parseDate(s: string): number {
+/**
+ * A date value to epoch milliseconds (UTC, the calendar day), NaN when it is none: the formats Analyze Feedback reads
+ * (readers/dates.ts: ISO, n/n/yyyy, dotted day.month.year, month names, 2024年3月5日, yyyymmdd). `order`: the column's
+ * day/month order of n/n/yyyy values (dateOrder); without it each value is read on its own (month first unless the
+ * first part cannot be a month).
+ */
+export function parseDate(s: string, order?: DateOrder): number {
+  return parseDay(s, order ? { order } : undefined) ?? NaN;
+}
+
+export type DateOrder = 'mdy' | 'dmy';
+
+/**
+ * The day/month order of a column's n/n/yyyy values, decided once from its training values so every row is read the
+ * same way: day first when a first part is over 12 anywhere (and no second part is), else month first.
+ */
+export function dateOrder(values: readonly string[]): DateOrder {
+  return profileDates(values, false)?.order ?? 'mdy';
+}
+
+/**
+ * How classifiers saved before dates were read per column read them (kept so their predictions do not change): ISO and
+ * yyyy/m/d with their time of day, n/n/yyyy (slashes or dots) month first unless the first part cannot be a month.
+ */
+export function legacyParseDate(s: string): number {
   if (ISO_DATE.test(s)) {
     const t = Date.parse(s.length <= 10 ? `${s.split('-').map((p, i) => (i ? p.padStart(2, '0') : p)).join('-')}T00:00:00Z` : /Z|[+-]\d{2}:?\d{2}$/.test(s) ? s.replace(' ', 'T') : `${s.replace(' ', 'T')}Z`);
     return t;
@@ -42,13 +66,11 @@ export function parseDate(s: string): number {
   }
   const m = SLASH_DATE.exec(s);
   if (m) {
-    let a = Number(m[1]), b = Number(m[2]);
+    const a = Number(m[1]), b = Number(m[2]);
     const y = Number(m[3]);
-    // m/d/y unless the first part cannot be a month.
     let month = a, day = b;
     if (a > 12) { month = b; day = a; }
     if (month < 1 || month > 12 || day < 1 || day > 31) return NaN;
-    void b; void a;
     return Date.UTC(y, month - 1, day) + timeMs(m[4]?.trim());
   }
   return NaN;

@@ -198,13 +198,13 @@ export async function defaultPredictionsPath(csv: string): Promise<string> {
 export async function predictFile(model: OnnxClassifier | string, csv: string, out: string, opts: PredictFileOptions = {}): Promise<PredictFileResult> {
   const flag = opts.outFlag ?? '--out';
   if (!opts.stream) {
+    // never onto the input, nor into the classifier's own folder (it would replace the model being used)
+    await assertOutputPath(out, `${flag} ${out}`, { inputs: [csv], readDirs: typeof model === 'string' ? [model] : [] });
     // the output is CSV text: a name that promises another format would hold CSV a program then fails to open
     const ext = path.extname(out).toLowerCase();
     if (NOT_CSV_EXTENSIONS.has(ext)) {
       throw new UserError(`predict writes CSV (the input's columns plus prediction and confidence), not ${ext.slice(1).toUpperCase()}; give ${flag} a .csv name (e.g. ${out.slice(0, out.length - ext.length)}.csv)`);
     }
-    // never onto the input, nor into the classifier's own folder (it would replace the model being used)
-    await assertOutputPath(out, `${flag} ${out}`, { inputs: [csv], readDirs: typeof model === 'string' ? [model] : [] });
     // a folder that cannot be written is found now, not after the predictions
     await assertWritableOutput(out, flag, opts.access, opts.writeAdvice);
   }

@@ -6,7 +6,7 @@
 //   text: TF-IDF word uni/bigrams + character 2-4-grams (see text.ts), and/or the vector of a local text
 //         embedding model (see embed.ts; the vectors are computed before transform and looked up by text)
 import { parseNumber, tableDecimalComma, type Table } from './csv';
-import { parseDate, type ColumnProfile } from './infer';
+import { dateOrder, legacyParseDate, parseDate, type ColumnProfile, type DateOrder } from './infer';
 import { CsrBuilder, type Csr } from './sparse';
 import { fitTextBlock, TextBlock, tokenize, type TextBlockSpec, type TextFeatureOptions } from './text';
 import { throwIfAborted, UserError } from '../types';
@@ -21,7 +21,8 @@ export interface Scaler {
 export type ColumnSpec =
   | { kind: 'numeric'; name: string; scaler: Scaler; indicator: boolean }
   | { kind: 'categorical'; name: string; categories: string[] }
-  | { kind: 'date'; name: string; parts: Scaler[]; indicator: boolean }
+  /** order: the day/month order of its n/n/yyyy values (absent in classifiers saved before it: legacyParseDate). */
+  | { kind: 'date'; name: string; parts: Scaler[]; indicator: boolean; order?: DateOrder }
   | { kind: 'text'; name: string; blocks: TextBlockSpec[] }
   /** A text column's sentence embedding (dims values; zeros for an empty cell). */
   | { kind: 'embedding'; name: string; model: string; sha256: string; dims: number };
@@ -163,14 +164,16 @@ export function fitPreprocessing(table: Table, rows: ArrayLike<number>, features
     if (prof.type === 'date') {
       const per: number[][] = DATE_PARTS.map(() => []);
       let missing = 0;
+      // one day/month order for the column ("03/05/2024" is read as the column's "25/12/2023" is)
+      const order = dateOrder(Array.from({ length: rows.length }, (_, i) => col[rows[i]]));
       for (let i = 0; i < rows.length; i++) {
         const v = col[rows[i]];
-        const t = v === '' ? NaN : parseDate(v);
+        const t = v === '' ? NaN : parseDate(v, order);
         if (isNaN(t)) { missing++; continue; }
         dateParts(t).forEach((x, k) => per[k].push(x));
       }
       if (!per[0].length) throw new UserError(`column '${name}' has no readable dates in the training rows; remove it from the features`);
-      columns.push({ kind: 'date', name, parts: per.map((vals) => finishScaler(fitScaler(vals), vals, missing)), indicator: missing > 0 });
+      columns.push({ kind: 'date', name, parts: per.map((vals) => finishScaler(fitScaler(vals), vals, missing)), indicator: missing > 0, order });
       continue;
     }
     if (prof.type === 'text') {
@@ -329,7 +332,7 @@ export class Preprocessor {
         return;
       }
       case 'date': {
-        const t = v === '' ? NaN : parseDate(v.trim());
+        const t = v === '' ? NaN : c.order ? parseDate(v.trim(), c.order) : legacyParseDate(v.trim());
         const miss = isNaN(t);
         if (miss && v !== '' && issues) noteIssue(issues, c.name, 'not a date', v);
         const parts = miss ? null : dateParts(t);
