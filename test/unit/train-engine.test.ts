@@ -129,6 +129,11 @@ describe('train: type inference and feature selection', () => {
     assert.equal(dateOrder(['25/12/2023', '03/05/2024']), 'dmy');
     assert.equal(dateOrder(['12/25/2023', '03/05/2024']), 'mdy');
     assert.equal(dateOrder(['03/05/2024']), 'mdy');
+    // birth dates before 1970 (feedback's reader stops there) are dates in a table, in the column's order
+    assert.equal(parseDate('1965-04-12'), Date.UTC(1965, 3, 12));
+    assert.equal(parseDate('12/04/1965', 'dmy'), Date.UTC(1965, 3, 12));
+    assert.equal(parseDate('04/12/1965', 'mdy'), Date.UTC(1965, 3, 12));
+    assert.equal(parseDate('12.04.1965'), Date.UTC(1965, 3, 12));
   });
 
   it('reads a date column in one day/month order, decided from its training values, at prediction too', () => {

@@ -37,7 +37,9 @@ const YMD_SLASH = /^\d{4}\/\d{1,2}\/\d{1,2}( \d{1,2}:\d{2}(:\d{2})?)?$/;
  * first part cannot be a month).
  */
 export function parseDate(s: string, order?: DateOrder): number {
-  return parseDay(s, order ? { order } : undefined) ?? NaN;
+  // feedback dates stop at 1970 (older ones are placeholders there); a table's may be birth dates: ISO and n/n/yyyy
+  // dates of any year are read as before, in the column's order
+  return parseDay(s, order ? { order } : undefined) ?? legacyParseDate(s, order ?? 'value');
 }
 
 export type DateOrder = 'mdy' | 'dmy';
@@ -53,8 +55,9 @@ export function dateOrder(values: readonly string[]): DateOrder {
 /**
  * How classifiers saved before dates were read per column read them (kept so their predictions do not change): ISO and
  * yyyy/m/d with their time of day, n/n/yyyy (slashes or dots) month first unless the first part cannot be a month.
+ * With an order ('value': each value on its own): dots are day first, slashes in that order unless a part says otherwise.
  */
-export function legacyParseDate(s: string): number {
+export function legacyParseDate(s: string, order?: DateOrder | 'value'): number {
   if (ISO_DATE.test(s)) {
     const t = Date.parse(s.length <= 10 ? `${s.split('-').map((p, i) => (i ? p.padStart(2, '0') : p)).join('-')}T00:00:00Z` : /Z|[+-]\d{2}:?\d{2}$/.test(s) ? s.replace(' ', 'T') : `${s.replace(' ', 'T')}Z`);
     return t;
@@ -68,8 +71,8 @@ export function legacyParseDate(s: string): number {
   if (m) {
     const a = Number(m[1]), b = Number(m[2]);
     const y = Number(m[3]);
-    let month = a, day = b;
-    if (a > 12) { month = b; day = a; }
+    const dayFirst = !order ? a > 12 : s.includes('.') || (order === 'dmy' ? !(b > 12 && a <= 12) : a > 12 && b <= 12);
+    const month = dayFirst ? b : a, day = dayFirst ? a : b;
     if (month < 1 || month > 12 || day < 1 || day > 31) return NaN;
     return Date.UTC(y, month - 1, day) + timeMs(m[4]?.trim());
   }
