@@ -15,14 +15,13 @@ import {
   FEEDBACK_EXTENSIONS,
   isFeedbackFile,
   isTableFile,
-  isUriLike,
+  localPath,
   MAX_HOST_JSON_BYTES,
   plural,
   reportBaseName,
   rememberedColumns,
   reportRoot,
   type TableColumns,
-  type UriLike,
 } from './args';
 import { openReport } from './openReport';
 import { readConfig } from './config';
@@ -94,10 +93,7 @@ async function pickTargets(args: unknown[], tablesOnly = false): Promise<Target[
   }
   const paths: string[] = [];
   for (const t of raw) {
-    if (isUriLike(t) && t.scheme !== 'file') {
-      throw new UserError(`Only files on disk can be analyzed (${t.scheme}: is not supported). Save the feedback to a file first.`);
-    }
-    paths.push(path.resolve(typeof t === 'string' ? t : (t as UriLike).fsPath));
+    paths.push(path.resolve(typeof t === 'string' ? t : localPath(t, 'analyzed')));
   }
   const dirs = new Set<string>();
   for (const p of paths) {

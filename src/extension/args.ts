@@ -28,6 +28,23 @@ export function isUriLike(x: unknown): x is UriLike {
   );
 }
 
+/**
+ * The path on this computer of a file the user picked (an open dialog, the explorer, a workspace search), or a
+ * UserError when it lives elsewhere: a virtual workspace (vscode-vfs:, a GitHub repository), a remote, an untitled
+ * document. Its fsPath would name a local file that is not it (or none). `what`: "analyzed", "used for training"…
+ */
+export function localPath(uri: UriLike, what: string): string {
+  if (uri.scheme !== 'file') {
+    throw new UserError(`Only files on disk can be ${what} (${uri.scheme}: is not supported). Save or copy the file to a folder on this computer first.`);
+  }
+  return uri.fsPath;
+}
+
+/** The files of a workspace search that are on this computer (a virtual or remote folder's are not). */
+export function localFiles<T extends UriLike>(uris: readonly T[]): T[] {
+  return uris.filter((u) => u.scheme === 'file');
+}
+
 export function isFeedbackFile(p: string): boolean {
   return (FEEDBACK_EXTENSIONS as readonly string[]).includes(path.extname(p).toLowerCase());
 }

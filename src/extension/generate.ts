@@ -30,7 +30,7 @@ import { resolveModel } from '../core/models/registry';
 import { CancelledError, UserError } from '../core/types';
 import { effectiveModelsPath, readConfig, restrictedSetting, warnIgnoredOnce } from './config';
 import type { Services } from './services';
-import { columnMemoryKey, rememberedColumns } from './args';
+import { columnMemoryKey, localFiles, rememberedColumns } from './args';
 
 export const API_KEY_SECRET = 'productForge.generation.apiKey';
 const FEEDBACK_GLOB = '**/*.{txt,md,csv,tsv,json,jsonl}';
@@ -93,8 +93,9 @@ async function getBrief(): Promise<string | undefined> {
 
 async function latestReport(): Promise<vscode.Uri | undefined> {
   let best: { uri: vscode.Uri; mtime: number } | undefined;
-  for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    const reports = vscode.Uri.joinPath(folder.uri, '.product-forge', 'reports');
+  // (an analysis reads and writes files on this computer: a virtual or remote folder holds no report of it)
+  for (const folder of localFiles(vscode.workspace.workspaceFolders?.map((f) => f.uri) ?? [])) {
+    const reports = vscode.Uri.joinPath(folder, '.product-forge', 'reports');
     let entries: [string, vscode.FileType][] = [];
     try {
       entries = await vscode.workspace.fs.readDirectory(reports);
@@ -133,10 +134,16 @@ async function pickEvidence(kind: DocKind): Promise<string[] | undefined> {
     if (!pick) return undefined;
     if (pick.id === 'none') return [];
     if (pick.id === 'report') return [report!.fsPath];
-    const files = await vscode.workspace.findFiles(FEEDBACK_GLOB, EXCLUDE_GLOB, 500);
+    const found = await vscode.workspace.findFiles(FEEDBACK_GLOB, EXCLUDE_GLOB, 500);
+    // Evidence is read from disk: the files of a virtual or remote folder (vscode-vfs:, a GitHub repository) cannot be.
+    const files = localFiles(found);
     if (!files.length) {
       // nothing to pick: ask again (or Escape) rather than write a document on no evidence
-      void vscode.window.showWarningMessage(`No feedback files (txt, md, csv, tsv, json, jsonl) in ${vscode.workspace.workspaceFolders?.length ? 'the workspace' : 'an open folder: open a folder with feedback files'}.`);
+      void vscode.window.showWarningMessage(
+        found.length
+          ? `The workspace's feedback files are not on this computer (${found[0].scheme}:), and only files on disk can be read as evidence: copy them to a local folder, or choose another kind of evidence.`
+          : `No feedback files (txt, md, csv, tsv, json, jsonl) in ${vscode.workspace.workspaceFolders?.length ? 'the workspace' : 'an open folder: open a folder with feedback files'}.`,
+      );
       continue;
     }
     const chosen = await vscode.window.showQuickPick(

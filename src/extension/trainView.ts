@@ -14,7 +14,7 @@ import { sentimentUse } from '../core/train/sentiment';
 import { defaultPredictionsPath, type Prediction } from '../core/train/predict';
 import { parseToHost, type ClassifierSummary, type TableInfo, type ToView, type TrainSummary } from '../webview/train/protocol';
 import { modelLookup, restrictedSetting } from './config';
-import { droppedTableFile, isUriLike, TRAIN_FILE } from './args';
+import { droppedTableFile, isUriLike, localFiles, localPath, TRAIN_FILE } from './args';
 import { classifierSettingValue, setAnalysisClassifier } from './analysisClassifier';
 import { points } from '../core/train/importance-format';
 
@@ -93,7 +93,8 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
     const uris = await vscode.workspace.findFiles('**/*.{csv,tsv,CSV,TSV}', '{**/node_modules/**,**/.git/**,**/.product-forge/**}', MAX_LISTED);
     // The user's own labels (the Report view's "Your label") are training data too; reports and classifiers are not.
     uris.push(...(await vscode.workspace.findFiles('**/.product-forge/labels/*.csv', '{**/node_modules/**,**/.git/**}', 20)));
-    const files = uris
+    // Only files on this computer: a virtual or remote folder's fsPath names no local file (the worker reads from disk).
+    const files = localFiles(uris)
       .map((u) => ({ path: u.fsPath, label: vscode.workspace.asRelativePath(u) }))
       .sort((a, b) => a.label.localeCompare(b.label));
     this.post({ type: 'files', files });
@@ -147,7 +148,15 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         return;
       case 'browse': {
         const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'CSV / TSV': ['csv', 'tsv', 'txt', 'data'] }, openLabel: 'Use for training' });
-        if (picked?.[0]) await this.pick(picked[0].fsPath);
+        if (!picked?.[0]) return;
+        let file: string;
+        try {
+          file = localPath(picked[0], 'used for training');
+        } catch (e) {
+          this.post({ type: 'error', message: errorText(e), context: 'file' });
+          return;
+        }
+        await this.pick(file);
         return;
       }
       case 'pickFile':
@@ -218,7 +227,14 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
       case 'predictFile': {
         const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'CSV / TSV': ['csv', 'tsv', 'txt', 'data'] }, openLabel: 'Predict' });
         if (!picked?.[0]) return;
-        await predictCsv(this.client, this.s, msg.modelDir, picked[0].fsPath, (m) => this.post(m));
+        let csv: string;
+        try {
+          csv = localPath(picked[0], 'predicted');
+        } catch (e) {
+          this.post({ type: 'error', message: errorText(e), context: 'predict' });
+          return;
+        }
+        await predictCsv(this.client, this.s, msg.modelDir, csv, (m) => this.post(m));
         return;
       }
       case 'useForAnalysis': {
@@ -323,11 +339,18 @@ export function registerTrainView(s: Services): void {
     // The explorer's way to hand the view a file (VS Code does not let workbench drags reach a webview).
     vscode.commands.registerCommand('productForge.trainOnFile', async (arg?: unknown) => {
       const uri = isUriLike(arg) ? arg : vscode.window.activeTextEditor?.document.uri;
-      if (!uri || uri.scheme !== 'file' || !TRAIN_FILE.test(uri.fsPath)) {
+      if (!uri || !TRAIN_FILE.test(uri.fsPath)) {
         void vscode.window.showInformationMessage('Right-click a .csv or .tsv file in the explorer (or open one) to train a classifier on it.');
         return;
       }
-      await provider.open(uri.fsPath);
+      let file: string;
+      try {
+        file = localPath(uri, 'used for training');
+      } catch (e) {
+        void vscode.window.showErrorMessage(errorText(e));
+        return;
+      }
+      await provider.open(file);
     }),
     vscode.commands.registerCommand('productForge.predictWithClassifier', async () => {
       try {
@@ -343,7 +366,7 @@ export function registerTrainView(s: Services): void {
           return;
         }
         const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'CSV / TSV': ['csv', 'tsv', 'txt', 'data'] }, openLabel: 'Predict' });
-        if (picked?.[0]) await predictCsv(client, s, clf.dir, picked[0].fsPath);
+        if (picked?.[0]) await predictCsv(client, s, clf.dir, localPath(picked[0], 'predicted'));
       } catch (e) {
         void vscode.window.showErrorMessage(errorText(e));
       }

@@ -10,6 +10,8 @@ import {
   isFeedbackFile,
   isInside,
   isTableFile,
+  localFiles,
+  localPath,
   rememberedColumns,
   reportBaseName,
   reportRoot,
@@ -111,6 +113,22 @@ describe('extension: input paths', () => {
     assert.equal(droppedTableFile('/w/data/tickets.TSV'), path.resolve('/w/data/tickets.TSV'));
     assert.match((droppedTableFile('vscode-remote://ssh-remote+box/w/a.csv') as { error: string }).error, /Only files on disk .*vscode-remote: is not supported/);
     assert.match((droppedTableFile('file:///w/notes.md') as { error: string }).error, /notes\.md is not a CSV or TSV file/);
+  });
+  it('takes picked files on this computer only: a virtual or remote file is refused, naming its scheme', () => {
+    assert.equal(localPath({ scheme: 'file', fsPath: '/w/data/churn.csv' }, 'used for training'), '/w/data/churn.csv');
+    // A GitHub repository opened as a virtual workspace: its fsPath is a local-looking path that is not the file.
+    assert.throws(
+      () => localPath({ scheme: 'vscode-vfs', fsPath: '/github/owner/repo/churn.csv' }, 'used for training'),
+      (e: unknown) => e instanceof UserError && /^Only files on disk can be used for training \(vscode-vfs: is not supported\)\. Save or copy/.test(e.message),
+    );
+    const found = [
+      { scheme: 'file', fsPath: '/w/a.csv' },
+      { scheme: 'vscode-vfs', fsPath: '/github/o/r/b.csv' },
+      { scheme: 'vscode-remote', fsPath: '/home/u/c.csv' },
+      { scheme: 'file', fsPath: '/w2/d.tsv' },
+    ];
+    assert.deepEqual(localFiles(found).map((u) => u.fsPath), ['/w/a.csv', '/w2/d.tsv']);
+    assert.deepEqual(localFiles([]), []);
   });
   it('names devices', () => {
     assert.equal(deviceLabel('cpu'), 'CPU');
