@@ -12,6 +12,7 @@ import { readTable } from '../core/train/csv';
 import { profileTable } from '../core/train/infer';
 import { trainClassifier, validateTrainOptions, type ModelChoice, type TrainOptions } from '../core/train/trainer';
 import { importanceLines } from '../core/train/importance';
+import { candidatesText } from '../core/train/importance-format';
 import { classWordLines } from '../core/train/class-words';
 import { assertReplaceableClassifierDir, CLASSIFIERS_DIR, saveClassifier, savedClassifierDir } from '../core/train/artifact';
 import { choice, parseArgs, type FlagSpec, type ParsedArgs } from './args';
@@ -244,7 +245,7 @@ export async function runTrain(argv: string[]): Promise<number> {
         return 0;
       }
       const out: string[] = [];
-      out.push(`model: ${r.classifier.network.kind}${r.candidates.length > 1 ? ` (validation accuracy: ${r.candidates.map((c) => `${c.model} ${pct(c.valAccuracy)}`).join(', ')})` : ''}`);
+      out.push(`model: ${r.classifier.network.kind}${r.candidates.length > 1 ? ` (validation accuracy: ${candidatesText(r.candidates, (m) => m, pct)})` : ''}`);
       out.push(`features (${r.classifier.features.length}): ${r.classifier.features.join(', ')}`);
       for (const e of r.excluded) out.push(`  excluded ${e.name}: ${e.reason}`);
       out.push(`rows: ${r.trainRows} train, ${r.testRows} test; fit ${r.fitSeconds.toFixed(2)} s`);

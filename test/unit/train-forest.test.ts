@@ -14,6 +14,7 @@ import { OnnxClassifier } from '../../src/core/train/predict';
 import { forestToOnnx } from '../../src/core/train/onnx';
 import { UserError } from '../../src/core/types';
 import { forestFeatureView } from '../../src/core/train/preprocess';
+import { candidatesText } from '../../src/core/train/importance-format';
 import { cliTrainAndPredict, maxAbsDiff, mixedTable, onnxParity, xor } from './train.helpers';
 
 /** Numeric, categorical and free-text columns; the label depends on the number and on words of the text. */
@@ -187,6 +188,12 @@ describe('train: auto above the pooled-network size', () => {
     // logistic regression and the tree models are cross-validated (5 folds), the network is compared on one fold
     assert.deepEqual(r.candidates.map((c) => c.model), ['logreg', 'rf', 'gb', 'mlp']);
     assert.deepEqual(stages.filter((st) => st.startsWith('cross-validation')), [0, 1, 2, 3, 4, 5].map((d) => `cross-validation (${d}/5 folds done)`));
+    // the network's figures are its first fold's, said so beside the winner's score on that fold
+    const net = r.candidates[3];
+    assert.deepEqual(r.candidates.slice(0, 3).map((c) => c.firstFold), [undefined, undefined, undefined]);
+    assert.ok(net.firstFold && ['logreg', 'rf', 'gb'].includes(net.firstFold.winner) && net.firstFold.rows === 144, JSON.stringify(net));
+    const text = candidatesText(r.candidates, (m) => m, (x) => `${(x * 100).toFixed(1)}%`);
+    assert.match(text, new RegExp(`, mlp ${(net.valAccuracy * 100).toFixed(1)}% on the first fold \\(${net.firstFold.winner} ${(net.firstFold.winnerAccuracy * 100).toFixed(1)}% there; a network needs 2 more of its 144 rows right\\)$`), text);
     assert.ok(r.history.some((e) => e.model === 'mlp' && e.valLoss !== null), 'no per-epoch curves from the network');
     assert.notEqual(r.classifier.network.kind, 'logreg');
     assert.ok(r.metrics.accuracy > 0.8, `accuracy ${r.metrics.accuracy}`);

@@ -81,6 +81,18 @@ export interface EpochInfo {
   phase: 'fit' | 'refit';
 }
 
+/** A model auto compared: its validation accuracy and loss. */
+export interface Candidate {
+  model: ModelKind;
+  valAccuracy: number;
+  valLoss: number;
+  /**
+   * A network fitted once beside auto's cross-validation: its figures are on the first fold only, and it was compared
+   * with the cross-validation winner's accuracy on that fold, which it must beat by a clear margin (networkIsBetter).
+   */
+  firstFold?: { winner: ModelKind; winnerAccuracy: number; rows: number };
+}
+
 export interface TrainedClassifier {
   target: string;
   features: string[];
@@ -96,7 +108,7 @@ export interface TrainResult {
   metrics: Metrics;
   /** Validation accuracy and loss of each candidate tried: with auto's k-fold cross-validation the pooled
    *  out-of-fold figures; for a network fitted once beside it, its score on the first fold. */
-  candidates: { model: ModelKind; valAccuracy: number; valLoss: number }[];
+  candidates: Candidate[];
   history: EpochInfo[];
   /** Training time: preprocessing, fitting (auto's comparison included) and the evaluation on the held-out rows. */
   fitSeconds: number;
@@ -399,7 +411,7 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
       });
       mlpNet = fit.network;
       const net = lossAndAccuracy(predictProba(mlpNet, Xout), yOut, K);
-      candidates.push({ model: 'mlp', valAccuracy: net.accuracy, valLoss: net.loss });
+      candidates.push({ model: 'mlp', valAccuracy: net.accuracy, valLoss: net.loss, firstFold: { winner: best, winnerAccuracy: winnerOnFold0, rows: outRows.length } });
       if (networkIsBetter(net.accuracy, winnerOnFold0, outRows.length)) best = 'mlp';
     }
     fitKind = best;

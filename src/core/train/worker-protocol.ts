@@ -2,6 +2,7 @@
 // Plain data only (structured clone); every incoming message is checked by the receiver.
 import type { EpochInfo, ModelChoice } from './trainer';
 import type { ModelKind } from './model';
+import type { Candidate } from './trainer';
 import type { ColumnProfile } from './infer';
 import type { Metrics } from './metrics';
 import type { TextFeatures } from './embed';
@@ -56,7 +57,7 @@ export interface TrainSummary {
   labels: string[];
   features: string[];
   metrics: Metrics;
-  candidates: { model: ModelKind; valAccuracy: number; valLoss: number }[];
+  candidates: Candidate[];
   fitSeconds: number;
   /** How much each feature column matters (permutation importance on the held-out rows). */
   importance?: Importance;

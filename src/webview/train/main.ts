@@ -11,7 +11,7 @@ import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { droppedFileRef, parseToView, type ClassifierSummary, type EpochInfo, type TableInfo, type ToHost, type ToView, type TrainSettings, type TrainSummary } from './protocol';
 import { areaOf, filePrompt, NO_CLASSIFIERS, StatusLines } from './status';
-import { lossText, points } from '../../core/train/importance-format';
+import { candidatesText, lossText, points } from '../../core/train/importance-format';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
@@ -340,7 +340,7 @@ function renderFeatures(target: string, feats: string[], excl: { name: string; r
 
 function renderResults(s: TrainSummary): void {
   const m = s.metrics;
-  const cand = s.candidates.length > 1 ? `validation accuracy: ${s.candidates.map((c) => `${MODEL_SHORT[c.model]} ${pct(c.valAccuracy)}`).join(', ')}` : '';
+  const cand = s.candidates.length > 1 ? `validation accuracy: ${candidatesText(s.candidates, (m) => MODEL_SHORT[m] ?? m, pct)}` : '';
   const K = s.labels.length;
   const cm = K <= 20 ? table(['true \\ predicted', ...s.labels], m.confusion.map((row, k) => [s.labels[k], ...row.map((v, j) => h('span', { class: j === k ? 'diag' : '' }, String(v)))]), 1) : h('div', { class: 'muted' }, `confusion matrix not shown for ${K} classes`);
   results.replaceChildren(
