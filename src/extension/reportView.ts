@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { openSourceDocument } from './openSource';
 import { message, parseMessage } from '../webview/shared/protocol';
 import { webviewToHostValidators, type HostToWebview, type WebviewToHost } from '../webview/report/messages';
+import { pathExists } from '../core/fsutil';
 import { readLabels, saveLabel, SENTIMENT_LABELS_FILE } from '../core/labels';
 import { readConfig } from './config';
 import { openReport } from './openReport';
@@ -64,7 +65,17 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
       watcher,
       watcher.onDidCreate(() => this.scheduleRefresh()),
       watcher.onDidDelete(() => this.scheduleRefresh()),
-      view.webview.onDidReceiveMessage((raw) => this.onMessage(raw)),
+      // A failed action (the report's CSV deleted since, a Markdown preview that would not open) is said and logged,
+      // never left as an unhandled rejection with nothing shown.
+      view.webview.onDidReceiveMessage((raw) =>
+        this.onMessage(raw).catch((err: unknown) => {
+          const e = err instanceof Error ? err : new Error(String(err));
+          this.services.output.error(`Report view: ${e.stack ?? e.message}`);
+          void vscode.window.showErrorMessage(`Product Forge report: ${e.message}`, 'Show Output').then((pick) => {
+            if (pick) this.services.output.show(true);
+          });
+        }),
+      ),
       view.onDidChangeVisibility(() => {
         if (view.visible) this.scheduleRefresh();
       }),
@@ -254,6 +265,12 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
         if (!cur || cur.model.id !== msg.reportId) return;
         const file = msg.file === 'csv' ? cur.csvPath : cur.reportPath;
         if (!file) return;
+        if (!(await pathExists(file))) {
+          void vscode.window.showWarningMessage(`${file} no longer exists (the report was deleted or moved); showing the newest report.`);
+          this.pinned = undefined;
+          await this.refresh();
+          return;
+        }
         if (msg.file === 'csv') await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
         else await openReport(file, readConfig(undefined, this.services.output).openReport, this.services.output);
         return;

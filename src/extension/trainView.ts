@@ -55,7 +55,10 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         this.s.output.warn(`Train view: ignored a malformed message (${JSON.stringify(m)?.slice(0, 200)})`);
         return;
       }
-      void this.onMessage(msg).catch((e) => this.post({ type: 'error', message: errorText(e), context: 'general' }));
+      void this.onMessage(msg).catch((e) => {
+        if (!(e instanceof UserError) && !(e instanceof CancelledError)) this.s.output.error(`Train view: ${(e as Error)?.stack ?? e}`);
+        this.post({ type: 'error', message: errorText(e), context: 'general' });
+      });
     });
     const watch = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('productForge.train.embeddingModel')) this.postEmbedding();
