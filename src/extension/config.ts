@@ -4,10 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelLookup } from '../core/train/worker-protocol';
+import { UserError } from '../core/types';
 import type { Services } from './services';
 import {
   effectiveRestrictedSetting,
   parseConfig,
+  resolveSettingPath,
   type EffectiveSetting,
   type ForgeConfig,
   type InspectedSetting,
@@ -57,11 +59,25 @@ export function restrictedSetting<T>(key: string, scope?: vscode.ConfigurationSc
   return effectiveRestrictedSetting<T>(`${SECTION}.${key}`, inspected, vscode.workspace.isTrusted);
 }
 
-/** productForge.modelsPath as it may be used (undefined when not set or refused). */
+/**
+ * productForge.modelsPath as it may be used, as an absolute folder (undefined when not set or refused): "~/…" under
+ * the home folder, a relative path under the workspace folder of `scope` (else the first one). A relative path that
+ * cannot be resolved is a UserError naming the setting.
+ */
 export function effectiveModelsPath(scope?: vscode.ConfigurationScope): EffectiveSetting<string> {
   const s = restrictedSetting<string>('modelsPath', scope);
   if (typeof s.value !== 'string' || !s.value.trim()) return { ...s, value: undefined };
-  return { ...s, value: s.value.trim() };
+  const uri = scope instanceof vscode.Uri ? scope : (scope as { uri?: vscode.Uri } | undefined)?.uri;
+  const folder = (uri && vscode.workspace.getWorkspaceFolder(uri)) || vscode.workspace.workspaceFolders?.[0];
+  const r = resolveSettingPath(`${SECTION}.modelsPath`, s.value, {
+    home: os.homedir(),
+    workspaceFolder: folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined,
+    trusted: vscode.workspace.isTrusted,
+    isAbsolute: path.isAbsolute,
+    resolve: path.resolve,
+  });
+  if ('error' in r) throw new UserError(r.error);
+  return { ...s, value: r.path };
 }
 
 /** Where a setting is set (to update it in the same place); Global when only the default applies. */

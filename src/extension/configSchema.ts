@@ -186,6 +186,29 @@ export function effectiveRestrictedSetting<T>(
   return fallback;
 }
 
+/**
+ * A folder setting (productForge.modelsPath) as an absolute path: "~" and "~/…" under the home folder, an absolute
+ * path as it is, a relative one under the workspace folder; never against the extension host's working directory
+ * (some folder of VS Code's own). A relative path is refused, naming the setting, without a folder to resolve it in,
+ * or when the workspace is untrusted (it would load models from the workspace, which Restricted Mode refuses).
+ */
+export function resolveSettingPath(
+  key: string,
+  value: string,
+  opts: { home: string; workspaceFolder?: string; trusted: boolean; isAbsolute: (p: string) => boolean; resolve: (...p: string[]) => string },
+): { path: string } | { error: string } {
+  const v = value.trim();
+  if (v === '~' || /^~[\\/]/.test(v)) return { path: opts.resolve(opts.home, v.slice(2)) };
+  if (opts.isAbsolute(v)) return { path: opts.resolve(v) };
+  if (!opts.workspaceFolder) {
+    return { error: `${key} "${v}" is a relative path and no folder is open to resolve it in: set it to an absolute folder (or "~/…").` };
+  }
+  if (!opts.trusted) {
+    return { error: `${key} "${v}" is relative to the workspace, whose models are not loaded in Restricted Mode: trust the workspace, or set it to an absolute folder (or "~/…").` };
+  }
+  return { path: opts.resolve(opts.workspaceFolder, v) };
+}
+
 export interface AnalysisClassifierSetting {
   /** The value to use ('' = none: the sentiment model). */
   value: string;

@@ -83,7 +83,14 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
 
   /** Tells the view which embedding model "Text features: Embeddings" would use (null: none set, or ignored in Restricted Mode). */
   private postEmbedding(): void {
-    const model = modelLookup(this.s).embeddingModel ?? null;
+    let model: string | null;
+    try {
+      model = modelLookup(this.s).embeddingModel ?? null;
+    } catch (e) {
+      // an unusable productForge.modelsPath: said when training or predicting needs it
+      this.s.output.warn(`Train view: ${errorText(e)}`);
+      model = null;
+    }
     const ignored = !model && !!restrictedSetting<string>('train.embeddingModel').ignored;
     this.post(ignored ? { type: 'embedding', model, ignored } : { type: 'embedding', model });
   }

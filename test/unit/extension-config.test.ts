@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { CONFIG_DEFAULTS, effectiveRestrictedSetting, parseConfig, usableClassifierSetting } from '../../src/extension/configSchema';
+import path from 'node:path';
+import { CONFIG_DEFAULTS, effectiveRestrictedSetting, parseConfig, resolveSettingPath, usableClassifierSetting } from '../../src/extension/configSchema';
 import { inferenceLayout, sessionOptions, threadBudget } from '../../src/runtime/handlers/load';
 
 const getter = (values: Record<string, unknown>) => (key: string) => values[key];
@@ -131,5 +132,27 @@ describe('extension: productForge.analysis.classifier (a saved classifier as the
       assert.deepEqual(usableClassifierSetting(effectiveRestrictedSetting(key, { defaultValue: '', globalValue: abs }, false), false), { value: abs, ignored: undefined });
     }
     assert.deepEqual(usableClassifierSetting(effectiveRestrictedSetting(key, { defaultValue: '' }, false), false), { value: '', ignored: undefined });
+  });
+});
+
+describe('extension: productForge.modelsPath as a folder', () => {
+  const key = 'productForge.modelsPath';
+  const base = { home: '/home/me', isAbsolute: path.posix.isAbsolute, resolve: path.posix.resolve };
+  it('takes "~/…" under the home folder and an absolute folder as it is', () => {
+    assert.deepEqual(resolveSettingPath(key, '~/models', { ...base, trusted: false }), { path: '/home/me/models' });
+    assert.deepEqual(resolveSettingPath(key, '~', { ...base, trusted: false }), { path: '/home/me' });
+    assert.deepEqual(resolveSettingPath(key, ' /opt/models/ ', { ...base, workspaceFolder: '/w', trusted: false }), { path: '/opt/models' });
+  });
+  it('resolves a relative folder in the workspace folder, never the extension host\'s working directory', () => {
+    assert.deepEqual(resolveSettingPath(key, 'models', { ...base, workspaceFolder: '/w/app', trusted: true }), { path: '/w/app/models' });
+    assert.deepEqual(resolveSettingPath(key, './shared/models', { ...base, workspaceFolder: '/w/app', trusted: true }), { path: '/w/app/shared/models' });
+  });
+  it('refuses a relative folder without a folder open, or in Restricted Mode, naming the setting', () => {
+    const none = resolveSettingPath(key, 'models', { ...base, trusted: true });
+    assert.ok('error' in none);
+    assert.match(none.error, /^productForge\.modelsPath "models" is a relative path and no folder is open/);
+    const untrusted = resolveSettingPath(key, 'models', { ...base, workspaceFolder: '/w/app', trusted: false });
+    assert.ok('error' in untrusted);
+    assert.match(untrusted.error, /^productForge\.modelsPath "models" is relative to the workspace.*Restricted Mode.*absolute folder/);
   });
 });
