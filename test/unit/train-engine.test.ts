@@ -8,7 +8,7 @@ import { fitLogReg, logregNetwork, logregObjective } from '../../src/core/train/
 import { fitMlp } from '../../src/core/train/mlp';
 import { argmaxRows, predictProba } from '../../src/core/train/model';
 import { CsrBuilder, csrToDense, rng, gaussian } from '../../src/core/train/sparse';
-import { trainClassifier } from '../../src/core/train/trainer';
+import { duplicatedTestRows, trainClassifier } from '../../src/core/train/trainer';
 import { fitTextBlock, TextBlock, tokenize } from '../../src/core/train/text';
 import { CancelledError, UserError } from '../../src/core/types';
 
@@ -427,6 +427,23 @@ describe('train: models', () => {
     const plain = await trainClassifier(tableFromRecords(['spend', 'churn'], rows.map((r) => [r[0], r[1].trim().toLowerCase()])), { target: 'churn', features: ['spend'], model: 'logreg', importance: false });
     assert.deepEqual(plain.classifier.labels, ['no', 'yes']);
     assert.ok(!plain.warnings.some((x) => /differ only in case/.test(x)));
+  });
+
+  it('warns when many test rows repeat a training row (a file of repeated rows makes accuracy optimistic)', async () => {
+    const unique: string[][] = [];
+    for (let i = 0; i < 100; i++) unique.push([`id${i}`, String(i), String((i * 37) % 101), i % 3 ? 'yes' : 'no']);
+    const t = tableFromRecords(['id', 'a', 'b', 'y'], unique);
+    const fresh = await trainClassifier(t, { target: 'y', features: ['a', 'b'], model: 'logreg', importance: false });
+    assert.ok(!fresh.warnings.some((w) => /same feature values/.test(w)), fresh.warnings.join('\n'));
+    // each row four times, each copy with its own id (a resampled export): the id is no feature, the rows are the same
+    const repeated = tableFromRecords(['id', 'a', 'b', 'y'], [0, 1, 2, 3].flatMap((k) => unique.map((r) => [`${r[0]}-${k}`, ...r.slice(1)])));
+    const r = await trainClassifier(repeated, { target: 'y', features: ['a', 'b'], model: 'logreg', importance: false });
+    const w = r.warnings.find((x) => /same feature values/.test(x));
+    assert.match(String(w), /^\d+ of the 80 test rows \(\d+%\) have the same feature values and 'y' as a training row/);
+    assert.ok(Number(String(w).split(' ')[0]) >= 70, w);
+    // the count itself, by name: the test file's columns may come in another order
+    const test = tableFromRecords(['y', 'b', 'a'], [['yes', '37', '1'], ['no', '0', '0'], ['no', '5', '5']]);
+    assert.equal(duplicatedTestRows(t, [0, 1, 2], test, [0, 1, 2], ['a', 'b', 'y']), 2);
   });
 
   it('rejects a one-class target and a class with a single row', async () => {

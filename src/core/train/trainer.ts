@@ -275,6 +275,10 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     testRowsIdx = pickInt32(enc.rows, sp.test);
     yTest = pickInt32(enc.y, sp.test);
   }
+  const dup = duplicatedTestRows(table, trainRows, testTable, testRowsIdx, [...features, opts.target]);
+  if (dup >= DUPLICATE_MIN_ROWS && dup >= DUPLICATE_MIN_SHARE * testRowsIdx.length) {
+    warnings.push(`${dup} of the ${testRowsIdx.length} test rows (${Math.round((100 * dup) / testRowsIdx.length)}%) have the same feature values and '${opts.target}' as a training row: the accuracy on them says little about new data (if the file repeats rows, remove the duplicates first)`);
+  }
   const trainCounts = enc.labels.map(() => 0);
   for (const k of yTrain) trainCounts[k]++;
   const missingInTrain = enc.labels.filter((_, k) => trainCounts[k] === 0);
@@ -578,6 +582,23 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
     warnings,
     excluded,
   };
+}
+
+/** Test rows equal to a training row (features and target) are warned about from this many, and this share of the test rows. */
+const DUPLICATE_MIN_ROWS = 5;
+const DUPLICATE_MIN_SHARE = 0.1;
+
+/** How many test rows have the same values (trimmed) in `columns` as some training row. */
+export function duplicatedTestRows(table: Table, trainRows: ArrayLike<number>, testTable: Table, testRows: ArrayLike<number>, columns: string[]): number {
+  const key = (cols: string[][], r: number) => cols.map((c) => c[r].trim()).join('\u0001');
+  const trainCols = columns.map((c) => table.data[table.columns.indexOf(c)]);
+  const testCols = columns.map((c) => testTable.data[testTable.columns.indexOf(c)]);
+  if (trainCols.some((c) => !c) || testCols.some((c) => !c)) return 0;
+  const seen = new Set<string>();
+  for (let i = 0; i < trainRows.length; i++) seen.add(key(trainCols, trainRows[i]));
+  let n = 0;
+  for (let i = 0; i < testRows.length; i++) if (seen.has(key(testCols, testRows[i]))) n++;
+  return n;
 }
 
 /** Auto uses k-fold cross-validation below this many training rows, a validation split above. */
