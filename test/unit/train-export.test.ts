@@ -212,6 +212,11 @@ describe('train: CLI', () => {
     assert.match(r.err, /--test-split needs a number/);
     r = await capture(() => runTrain([one, '--target', 'y', '--bogus']));
     assert.match(r.err, /unknown option --bogus/);
+    // a Weka ARFF file is named as one, with what to do
+    const arff = await writeCsv('vote.arff', '% votes\n@relation vote\n@attribute a {y,n}\n@attribute Class {d,r}\n@data\ny,d\nn,r\n');
+    r = await capture(() => runTrain([arff, '--target', 'Class']));
+    assert.equal(r.code, 2);
+    assert.match(r.err, /vote\.arff is a Weka ARFF file, not a CSV\/TSV table: save it as CSV/);
     const empty = await writeCsv('empty.csv', 'x,y,z\n,a,1\n,b,2\n,a,3\n,b,4\n');
     r = await capture(() => runTrain([empty, '--target', 'y', '--features', 'x']));
     assert.match(r.err, /'x' is missing in every row/);

@@ -500,6 +500,9 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
   });
   const checkColumns = () => {
     if (columns!.length < (opts.minColumns ?? 2)) {
+      if (/^\s*(%.*\s*)*@relation\b/i.test(columns!.join(',')) || /\.arff$/i.test(file)) {
+        throw new UserError(`${file} is a Weka ARFF file, not a CSV/TSV table: save it as CSV (in Weka: Explorer > Save... > CSV, or weka.core.converters.CSVSaver) and train on that.`);
+      }
       throw new UserError(`${file} does not look like a CSV/TSV table: every row has a single field (tried comma, tab, semicolon and pipe delimiters). Export it as CSV with a header row.`);
     }
   };
