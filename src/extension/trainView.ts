@@ -36,6 +36,8 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
   private file: string | undefined;
   private running: number | undefined;
   private lastTrain: number | undefined;
+  /** The running training's last stage (told to a view opened again during it). */
+  private stage: string | undefined;
   /** The view's script has said 'ready' (messages posted before are lost). */
   private ready = false;
   /** A file to pick once the view is ready ("Train a Classifier on This File" before the view was open). */
@@ -148,6 +150,8 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
           this.ready = true;
           this.postEmbedding();
           await this.listModels().catch((e) => this.s.output.warn(`listing classifiers: ${errorText(e)}`));
+          // a view opened again (closed or moved) during a training run shows it, and can cancel it
+          if (this.running !== undefined) this.post({ type: 'busy', stage: this.stage ?? 'training', training: true });
           await this.pickPending();
         }
         return;
@@ -185,7 +189,7 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         if (this.running !== undefined) { this.post({ type: 'error', message: 'A training run is in progress; cancel it first.', context: 'train' }); return; }
         const req = this.client.request<TrainSummary>({ type: 'train', file: this.file, settings: msg.settings, models: modelLookup(this.s) }, {
           onEpoch: (epoch) => this.post({ type: 'epoch', epoch }),
-          onStage: (stage) => this.post({ type: 'busy', stage }),
+          onStage: (stage) => { this.stage = stage; this.post({ type: 'busy', stage, training: true }); },
         });
         this.running = req.id;
         const t0 = Date.now();
@@ -200,6 +204,7 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
           this.post({ type: 'error', message: errorText(e), context: 'train' });
         } finally {
           this.running = undefined;
+          this.stage = undefined;
           this.post({ type: 'idle' });
         }
         return;

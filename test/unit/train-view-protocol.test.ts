@@ -1,7 +1,7 @@
 // The Train view's message protocol (src/webview/train/protocol.ts): what the host accepts from the webview,
 // and which file a drop onto the view names.
 import assert from 'node:assert/strict';
-import { droppedFileRef, parseToHost } from '../../src/webview/train/protocol';
+import { droppedFileRef, parseToHost, parseToView } from '../../src/webview/train/protocol';
 import { areaOf, filePrompt, NO_CLASSIFIERS, StatusLines } from '../../src/webview/train/status';
 
 describe('train view: webview messages', () => {
@@ -17,6 +17,12 @@ describe('train view: webview messages', () => {
     assert.deepEqual(parseToHost({ type: 'openEmbeddingSetting' }), { type: 'openEmbeddingSetting' });
     assert.deepEqual(parseToHost({ type: 'useForAnalysis', modelDir: '/w/.product-forge/classifiers/s' }), { type: 'useForAnalysis', modelDir: '/w/.product-forge/classifiers/s' });
     assert.equal(parseToHost({ type: 'useForAnalysis', modelDir: 7 }), undefined);
+  });
+
+  it("a 'busy' message may say a training run is going on (a view opened again during one can cancel it)", () => {
+    assert.deepEqual(parseToView({ type: 'busy', stage: 'cross-validation (2/5 folds done)', training: true }), { type: 'busy', stage: 'cross-validation (2/5 folds done)', training: true });
+    assert.deepEqual(parseToView({ type: 'busy', stage: 'reading a.csv' }), { type: 'busy', stage: 'reading a.csv' });
+    assert.equal(parseToView({ type: 'busy', stage: 'x', training: 'yes' }), undefined);
   });
 
   it('reads the first file a drop carries, whichever way the drag put it', () => {

@@ -522,6 +522,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
       return;
     }
     case 'busy':
+      if (msg.training) training = true;
       setBusy(true, msg.total ? `${msg.stage} ${Math.round(((msg.done ?? 0) / msg.total) * 100)}%` : `${msg.stage}…`);
       return;
     case 'embedding':

@@ -29,7 +29,8 @@ export type ToHost =
 /** Host -> webview. */
 export type ToView =
   | { type: 'files'; files: { path: string; label: string }[] }
-  | { type: 'busy'; stage: string; done?: number; total?: number }
+  /** training: a training run is going on (a view opened again during one can cancel it). */
+  | { type: 'busy'; stage: string; done?: number; total?: number; training?: boolean }
   | { type: 'profile'; info: TableInfo }
   | { type: 'features'; target: string; features: string[]; excluded: { name: string; reason: string }[] }
   | { type: 'epoch'; epoch: EpochInfo }
@@ -130,7 +131,7 @@ export function parseToView(v: unknown): ToView | undefined {
   if (!isObj(v) || typeof v.type !== 'string') return undefined;
   switch (v.type) {
     case 'files': return Array.isArray(v.files) && v.files.every((f) => isObj(f) && isStr(f.path) && isStr(f.label)) ? (v as ToView) : undefined;
-    case 'busy': return isStr(v.stage) ? (v as ToView) : undefined;
+    case 'busy': return isStr(v.stage) && (v.training === undefined || typeof v.training === 'boolean') ? (v as ToView) : undefined;
     case 'profile': return isObj(v.info) && Array.isArray(v.info.columns) && Array.isArray(v.info.preview) && isNum(v.info.rowCount) ? (v as ToView) : undefined;
     case 'features': return isStr(v.target) && isStrArr(v.features) && Array.isArray(v.excluded) ? (v as ToView) : undefined;
     case 'epoch': return isObj(v.epoch) && isNum(v.epoch.epoch) && isNum(v.epoch.trainLoss) ? (v as ToView) : undefined;
