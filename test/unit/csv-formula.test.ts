@@ -148,8 +148,12 @@ describe('CSV formula injection in results.csv', () => {
     const model = await saveClassifier(await trainClassifier(await readTable(resultsCsv), { target: 'label', features: ['text'], model: 'logreg' }), { parent: dir, name: 'm' });
     const out = path.join(dir, 'predictions.csv');
     await predictFile(model, resultsCsv, out);
-    const input = fs.readFileSync(resultsCsv, 'utf8').replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
-    const output = fs.readFileSync(out, 'utf8').split('\n').filter(Boolean);
+    const inputText = fs.readFileSync(resultsCsv, 'utf8'), outputText = fs.readFileSync(out, 'utf8');
+    // results.csv starts with a BOM (for Excel): so does the predictions file made from it
+    assert.equal(inputText.startsWith('\uFEFF'), true);
+    assert.equal(outputText.startsWith('\uFEFF'), true);
+    const input = inputText.replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
+    const output = outputText.replace(/^\uFEFF/, '').split('\n').filter(Boolean);
     assert.equal(output.length, input.length);
     // each output line is its input line with the prediction and confidence after it
     for (let i = 0; i < input.length; i++) assert.ok(output[i].startsWith(`${input[i]},`), `${output[i]}\n!= ${input[i]}`);
