@@ -250,7 +250,7 @@ describe('e2e: downloading the local generation model from the hub, with consent
     const log = s.outputChannelLog(CHANNEL).slice(logStart);
     assert.match(log, new RegExp(`Downloaded ${esc(MODEL)} \\(onnx/model_q4\\.onnx, verified\\) into ${esc(modelDir())}\\.`));
     assert.match(log, new RegExp(`${esc(MODEL)}: ${esc(modelDir())} has no onnx/model\\.onnx; loading onnx/model_q4\\.onnx \\(dtype q4\\)\\.`));
-    assert.match(log, new RegExp(`Generation model ${esc(MODEL)} loaded on cpu in \\d+ ms`));
+    assert.match(log, new RegExp(`Generation model ${esc(MODEL)} loaded from ${esc(modelDir())} on cpu in \\d+ ms`));
     assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
     console.log(`    downloaded ${totalMb} MB (${WANT.length} files) and wrote the PRD (${doc.length} chars) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     await closeUntitled();
