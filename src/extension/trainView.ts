@@ -20,9 +20,28 @@ import { points } from '../core/train/importance-format';
 
 const MAX_LISTED = 500;
 
-function classifiersRoot(): vscode.Uri | undefined {
-  const ws = vscode.workspace.workspaceFolders?.[0];
+/**
+ * Where classifiers are saved: the classifiers folder of the workspace folder that holds `file` (in a multi-root
+ * workspace, the CSV's own project), else of the first workspace folder.
+ */
+function classifiersRoot(file?: string): vscode.Uri | undefined {
+  const ws = (file ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file)) : undefined) ?? vscode.workspace.workspaceFolders?.[0];
   return ws ? vscode.Uri.joinPath(ws.uri, ...CLASSIFIERS_DIR.split(path.sep)) : undefined;
+}
+
+/** The classifiers folder of every (local) workspace folder, with the folder's name. */
+function classifierRoots(): { root: vscode.Uri; folder: string }[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ root: vscode.Uri.joinPath(f.uri, ...CLASSIFIERS_DIR.split(path.sep)), folder: f.name }));
+}
+
+/** The saved classifiers of every workspace folder; in a multi-root workspace each name says its folder ("api: churn"). */
+async function listAllClassifiers(client: TrainClient): Promise<ClassifierSummary[]> {
+  const roots = classifierRoots();
+  const lists = await Promise.all(roots.map(async ({ root, folder }) => {
+    const list = await client.request<ClassifierSummary[]>({ type: 'list', parent: root.fsPath }).done;
+    return roots.length > 1 ? list.map((c) => ({ ...c, name: `${folder}: ${c.name}` })) : list;
+  }));
+  return lists.flat();
 }
 
 function errorText(e: unknown): string {
@@ -113,10 +132,7 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
   }
 
   private async listModels(): Promise<void> {
-    const root = classifiersRoot();
-    if (!root) { this.post({ type: 'models', models: [] }); return; }
-    const list = await this.client.request<ClassifierSummary[]>({ type: 'list', parent: root.fsPath }).done;
-    this.post({ type: 'models', models: list });
+    this.post({ type: 'models', models: await listAllClassifiers(this.client) });
   }
 
   private async pick(file: string): Promise<void> {
@@ -213,7 +229,7 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         if (this.running !== undefined) this.client.cancel(this.running);
         return;
       case 'save': {
-        const root = classifiersRoot();
+        const root = classifiersRoot(this.file);
         if (!root) { this.post({ type: 'error', message: 'Open a workspace folder to save classifiers in .product-forge/classifiers/.', context: 'save' }); return; }
         if (this.lastTrain === undefined) { this.post({ type: 'error', message: 'Train a model first.', context: 'save' }); return; }
         // Saving under a name in use asks first: retraining "our-sentiment" should be able to replace it (Analyze
@@ -254,9 +270,8 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
       }
       case 'useForAnalysis': {
         // Only a classifier of this workspace's classifiers folder (the ones the view lists), and only one that qualifies.
-        const root = classifiersRoot();
         try {
-          if (!root || path.dirname(path.resolve(msg.modelDir)) !== path.resolve(root.fsPath)) throw new UserError('Only a classifier saved in this workspace can be used for Analyze Feedback.');
+          if (!classifierRoots().some(({ root }) => path.dirname(path.resolve(msg.modelDir)) === path.resolve(root.fsPath))) throw new UserError('Only a classifier saved in this workspace can be used for Analyze Feedback.');
           sentimentUse(await loadClassifier(msg.modelDir));
           await setAnalysisClassifier(this.s, classifierSettingValue(msg.modelDir));
         } catch (e) {
@@ -327,9 +342,8 @@ async function predictCsv(client: TrainClient, s: Services, modelDir: string, cs
 }
 
 async function pickClassifier(client: TrainClient): Promise<ClassifierSummary | undefined> {
-  const root = classifiersRoot();
-  if (!root) { void vscode.window.showErrorMessage('Open a workspace folder first: classifiers live in .product-forge/classifiers/.'); return undefined; }
-  const list = await client.request<ClassifierSummary[]>({ type: 'list', parent: root.fsPath }).done;
+  if (!classifierRoots().length) { void vscode.window.showErrorMessage('Open a workspace folder first: classifiers live in .product-forge/classifiers/.'); return undefined; }
+  const list = await listAllClassifiers(client);
   if (!list.length) { void vscode.window.showInformationMessage('No saved classifiers yet: train one in the Product Forge Train view and save it.'); return undefined; }
   const item = await vscode.window.showQuickPick(list.map((c) => ({
     label: c.name, description: `${c.modelKind} · target ${c.target} · accuracy ${(c.accuracy * 100).toFixed(1)}%`, detail: `features: ${c.features.join(', ')}`, c,
