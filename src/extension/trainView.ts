@@ -321,7 +321,7 @@ async function predictCsv(client: TrainClient, s: Services, modelDir: string, cs
     const req = client.request<{ out: string; rows: number; warnings?: string[] }>({ type: 'predictFile', modelDir, csv, out, models: modelLookup(s) }, {
       onProgress: (stage, done, total) => progress.report({ message: `${stage} ${Math.round((done / Math.max(total, 1)) * 100)}%` }),
     });
-    token.onCancellationRequested(() => client.cancel(req.id));
+    const onCancel = token.onCancellationRequested(() => client.cancel(req.id));
     try {
       const r = await req.done;
       const warnings = r.warnings ?? [];
@@ -334,9 +334,15 @@ async function predictCsv(client: TrainClient, s: Services, modelDir: string, cs
         if (open) void vscode.window.showTextDocument(vscode.Uri.file(r.out));
       });
     } catch (e) {
-      if (e instanceof CancelledError) return;
+      if (e instanceof CancelledError) {
+        s.output.info(`Prediction of ${path.basename(csv)} cancelled; nothing was written.`);
+        return;
+      }
+      s.output.error(`Predicting ${csv}: ${e instanceof UserError ? e.message : ((e as Error)?.stack ?? String(e))}`);
       post?.({ type: 'error', message: errorText(e), context: 'predict' });
       void vscode.window.showErrorMessage(errorText(e));
+    } finally {
+      onCancel.dispose();
     }
   });
 }
