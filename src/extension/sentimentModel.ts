@@ -26,6 +26,7 @@ export interface GetModelOptions {
 
 export class SentimentModelHost implements vscode.Disposable {
   private current: { key: string; promise: Promise<LoadedSentiment> } | undefined;
+  private watching = false;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly services: Services) {
@@ -89,6 +90,21 @@ export class SentimentModelHost implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 
+  /**
+   * The status bar follows the model worker: hidden when the worker stops (the model is gone from memory), shown again
+   * when the next command loads the model into the new worker (createSentimentClassifier's onLoad).
+   */
+  private watchRestarts(): void {
+    if (this.watching) return;
+    this.watching = true;
+    this.disposables.push(this.services.runtime().onRestart(() => hideModelStatus(this.services.statusBar)));
+  }
+
+  /** Shows `info` in the status bar if `classifier` is still the current model (not one dropped since). */
+  private showIfCurrent(classifier: RuntimeSentimentClassifier, info: LoadedModelInfo): void {
+    void this.current?.promise.then((m) => { if (m.classifier === classifier) showModelStatus(this.services.statusBar, info); }, () => undefined);
+  }
+
   /** A classifier saved from the Train view (productForge.analysis.classifier), on the CPU. */
   private async loadSaved(value: string, modelsPath: string | undefined, opts: GetModelOptions): Promise<LoadedSentiment> {
     const { output } = this.services;
@@ -96,7 +112,11 @@ export class SentimentModelHost implements vscode.Disposable {
     const saved = await resolveAnalysisClassifier(value, opts.scope);
     const modelId = `classifier:${saved.metadata.name}`;
     const lookup = modelLookup(this.services);
+    this.watchRestarts();
+    let shown: LoadedModelInfo | undefined;
     const classifier = await createSentimentClassifier(this.services.runtime(), {
+      // loaded again after a worker restart: shown again
+      onLoad: (r) => { if (shown) this.showIfCurrent(classifier, { ...shown, device: r.device, loadMs: r.loadMs }); },
       modelId,
       modelDir: saved.dir,
       device: 'cpu',
@@ -108,7 +128,7 @@ export class SentimentModelHost implements vscode.Disposable {
     const lr = classifier.loadResult;
     const info = { modelId, source: 'setting' as const, dir: saved.dir, device: lr.device, loadMs: lr.loadMs };
     output.info(`Sentiment model: the saved classifier ${saved.metadata.name} (${saved.dir}; ${describeSentimentUse(sentimentUse(saved), saved.metadata.labels)}), loaded in ${lr.loadMs} ms.`);
-    showModelStatus(this.services.statusBar, info);
+    showModelStatus(this.services.statusBar, (shown = info));
     return { classifier, info };
   }
 
@@ -142,7 +162,11 @@ export class SentimentModelHost implements vscode.Disposable {
     });
     output.info(`Model ${modelId}: ${resolved.source} (${resolved.dir}), found in ${Date.now() - t0} ms.`);
     report(`Loading model ${modelId}…`);
+    this.watchRestarts();
+    let shown: LoadedModelInfo | undefined;
     const classifier = await createSentimentClassifier(this.services.runtime(), {
+      // loaded again after a worker restart: shown again
+      onLoad: (r) => { if (shown) this.showIfCurrent(classifier, { ...shown, device: r.device, loadMs: r.loadMs, fallbackReason: r.fallbackReason }); },
       modelId,
       modelDir: resolved.dir,
       device,
@@ -165,7 +189,7 @@ export class SentimentModelHost implements vscode.Disposable {
       `Sentiment model loaded: ${modelId} (source ${resolved.source}), device ${lr.device}` +
         `${lr.fallbackReason ? ` (fallback: ${lr.fallbackReason})` : ''}, load ${lr.loadMs} ms.`,
     );
-    showModelStatus(this.services.statusBar, info);
+    showModelStatus(this.services.statusBar, (shown = info));
     return { classifier, info };
   }
 }

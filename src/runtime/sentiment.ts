@@ -30,6 +30,8 @@ export interface SentimentClassifierOptions {
   format?: LoadParams['format'];
   /** For a saved classifier trained with embedding text features: where its embedding model is found. */
   embedding?: LoadParams['embedding'];
+  /** Called after each load that brought the model into a worker (the first, and again after a worker restart). */
+  onLoad?: (result: LoadResult) => void;
 }
 
 export interface RuntimeSentimentClassifier extends SentimentClassifier {
@@ -70,6 +72,7 @@ export async function createSentimentClassifier(
     const result = await runtime.request('load', loadParams, { signal });
     loadResult = result;
     loadedGeneration = generation;
+    if (!result.cached) opts.onLoad?.(result);
     if (!result.cached) {
       opts.log?.('info', `Sentiment model ${opts.modelId} runs on ${result.device} (loaded in ${result.loadMs} ms).`);
       if (result.fallbackReason) opts.log?.('info', `GPU not used for ${opts.modelId}: ${result.fallbackReason}`);

@@ -16,6 +16,7 @@ describe('runtime with the bundled sentiment model', function () {
   let clf: RuntimeSentimentClassifier;
   let modelDir: string;
   const logs: string[] = [];
+  const loads: string[] = [];
 
   before(async function () {
     if (!bundledSentimentDir()) {
@@ -36,6 +37,7 @@ describe('runtime with the bundled sentiment model', function () {
       device: 'auto',
       maxLength: resolved.entry?.maxLength,
       log: (l, m) => logs.push(`${l}: ${m}`),
+      onLoad: (r) => loads.push(r.device),
     });
   });
   after(async () => {
@@ -114,11 +116,14 @@ describe('runtime with the bundled sentiment model', function () {
 
   it('reloads the model transparently after the worker stopped', async () => {
     const before = await clf.classify(['Nice and simple']);
+    // onLoad heard the first load (the extension's status bar shows the device then, and again after a restart)
+    assert.deepEqual(loads, ['cpu']);
     await runtime.terminateWorker('test crash');
     const after = await clf.classify(['Nice and simple']);
     for (const l of SENTIMENT_LABELS) assert.ok(Math.abs(before[0][l] - after[0][l]) < 1e-5);
     assert.ok(logs.some((l) => l.includes('Reloading')), 'reload was logged');
     assert.deepEqual((await runtime.request('ping', {})).models, [SENTIMENT_ID]);
+    assert.deepEqual(loads, ['cpu', 'cpu']);
   });
 
   it('splits work into chunked requests with the same results (second classifier reuses the loaded model)', async () => {
