@@ -94,6 +94,29 @@ describe('analysis: report defects found on real feedback', () => {
     assert.deepEqual(splitContrast('很好,只不过吃完拉肚子了'), ['很好', '吃完拉肚子了']);
   });
 
+  it('Chinese: 却 and 就是 (有点…) stand after their subject, so the subject goes with their clause; 比不过 / 也不过 are no contrast', async () => {
+    // the subject was left in the praising clause: 价格便宜，质量 | 很差 (质量 praised), 米饭 | 是挺不错
+    assert.deepEqual(splitContrast('价格便宜，质量却很差'), ['价格便宜', '质量却很差']);
+    assert.deepEqual(splitContrast('梅菜扣肉不好吃，米饭却是挺不错。'), ['梅菜扣肉不好吃', '米饭却是挺不错。']);
+    assert.deepEqual(splitContrast('物流很快，质量就是有点差'), ['物流很快', '质量就是有点差']);
+    // without punctuation the subject is the word after an evaluation; a clause without one is cut at the adverb
+    assert.deepEqual(splitContrast('价格便宜质量却很差'), ['价格便宜', '质量却很差']);
+    assert.deepEqual(splitContrast('很好吃却很贵'), ['很好吃', '很贵']);
+    // 就是有点 after a comma: the reservation was dropped with the marker ("吵" alone is no clause)
+    assert.deepEqual(splitContrast('环境不错，就是有点吵'), ['环境不错', '有点吵']);
+    // 但…却… is one contrast
+    assert.deepEqual(splitContrast('粉很好吃，但是订了卤蛋却没有。'), ['粉很好吃', '订了卤蛋却没有。']);
+    // 不过 as a verb's complement (cannot beat / trust / outlast) or "merely" after 也: no contrast
+    for (const t of ['待机时间干不过师兄', '国产的就比不过进口的，希望改进', '这家店真信不过', '有时候熬不过一天', '也不过就是一两年前的事']) {
+      assert.deepEqual(splitContrast(t), [], t);
+    }
+    const rows = ['text', ...Array.from({ length: 4 }, () => '价格便宜，质量却很差'), '包装好，质量却很差'];
+    const r = await box.analyze([box.write('zh-que.csv', rows.join('\n'))]);
+    const q = r.aspects.findings.find((f) => f.aspect === '质量');
+    assert.ok(q, JSON.stringify(r.aspects.findings.map((f) => f.aspect)));
+    assert.deepEqual([q.counts.positive, q.counts.negative], [0, 5]);
+  });
+
   it('aspects are named as written ("windows", not the key "window") and their example says what most clauses say', async () => {
     const rows = [
       'text',

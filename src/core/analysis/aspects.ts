@@ -1,5 +1,6 @@
 // Contrastive feedback ("fast shipping but the strap broke", "物流很快，但是质量很差"): split at contrast
 // markers so each clause can be classified on its own.
+import { isZhEvaluation, zhWords } from './phrases';
 
 // "yet" contrasts only as a conjunction (", yet", "and yet", a sentence's first word, or "yet" opening a clause with
 // its subject: "fast shipping yet the strap broke"), not as the adverb of "I have yet to see it", "not yet", "the best yet".
@@ -9,8 +10,16 @@ const EN_MARKERS =
 // "just so-so", "too much to handle"), 冷却 ("cooling"), and 只是 as "only" inside a clause ("距离只是马路对面": the
 // distance is only across the road); 只是 and 只不过 contrast opening a clause ("，只是送餐慢", "很好，只不过吃完拉肚子了")
 // or, 只是, before a reservation ("不错只是有点贵").
+// Nor is 不过 the complement of a verb ("比不过", "信不过", "熬不过", "干不过": cannot beat / trust / last / outdo) or "merely"
+// after 也 ("也不过就是一两年前的事"). 却, and 就是 / 只是 before a reservation, are adverbs: they stand after the subject of
+// their clause, so the cut goes before that subject (zhCuts).
 const ZH_MARKERS =
-  /\s*[，,;；]?\s*(?:(?<!不)但是?(?![愿凡])|可是|(?<!只|再|最|再好|最好|再合适|最合适)不过(?!瘾|如此|来|去)|然而|(?<![冷忘退])却|(?<=^|[\s，,;；。.!！?？…])(?:只是|只不过)|(?<!不)只是(?=有点|有些|稍|略|太|不)|可惜|就是有点)\s*[，,]?\s*/g;
+  /\s*[，,;；]?\s*(?:(?<!不)但是?(?![愿凡])|可是|(?<!只|再|最|再好|最好|再合适|最合适|也|[比信熬逃干算打斗跑躲拼敌])不过(?!瘾|如此|来|去)|然而|(?<![冷忘退])却|(?<=^|[\s，,;；。.!！?？…])(?:只是|只不过)|(?<!不)只是(?=有点|有些|稍|略|太|不)|可惜|就是(?=有点))\s*[，,]?\s*/g;
+/** Markers that are adverbs after their clause's subject ("质量却很差", "质量就是有点差"), not conjunctions opening it. */
+const ZH_ADVERB_MARKER = /^(?:却|就是|只是)$/;
+/** Where a clause ends in Chinese text: its punctuation (or a space between words). */
+const ZH_CLAUSE_END = /[\s，,;；。.!！?？…、~～]/;
+const ZH_CLAUSE_END_ANY = new RegExp(ZH_CLAUSE_END.source);
 
 function meaningful(clause: string): boolean {
   const han = (clause.match(/\p{Script=Han}/gu) ?? []).length;
@@ -26,13 +35,57 @@ export function splitContrast(text: string): string[] {
   const t = text.replace(/\s+/g, ' ').trim();
   if (t.length > 1000) return [];
   const hasEn = /\b(but|however|although|though|yet|whereas|except|unfortunately|sadly|on the other hand)\b/i.test(t);
-  const hasZh = /但是|但|可是|不过|然而|却|只是|可惜/.test(t);
+  const hasZh = /但是|但|可是|不过|然而|却|只是|可惜|就是有点/.test(t);
   if (!hasEn && !hasZh) return [];
   let parts = [t];
   if (hasEn) parts = parts.flatMap(splitEnglish);
-  if (hasZh) parts = parts.flatMap((p) => p.split(ZH_MARKERS));
+  if (hasZh) parts = parts.flatMap(splitChinese);
   const clauses = parts.map(tidyClause).filter(meaningful);
   return clauses.length >= 2 ? clauses.slice(0, 4) : [];
+}
+
+/**
+ * Chinese clauses at the contrast markers. A conjunction (但是, 可是, 不过, 可惜) opens its clause and is dropped; an
+ * adverb (却, 就是 / 只是 before 有点…) stands after its clause's subject, so the cut goes before the subject and the adverb
+ * stays: "价格便宜，质量却很差" gives 价格便宜 | 质量却很差, not 价格便宜，质量 | 很差 (which praised the quality). The
+ * subject runs back to the clause's punctuation; without any ("价格便宜质量却很差"), it is the last word before the adverb
+ * when an evaluation (便宜, 好) ends the words before it, else the cut stays at the adverb.
+ */
+function splitChinese(p: string): string[] {
+  const out: string[] = [];
+  let last = 0;
+  for (const m of p.matchAll(ZH_MARKERS)) {
+    const at = m.index!;
+    const end = at + m[0].length;
+    const word = m[0].replace(/^[\s，,;；]+|[\s，,]+$/g, '');
+    if (ZH_ADVERB_MARKER.test(word) && !/^[\s，,;；]/.test(m[0])) {
+      const before = p.slice(last, at);
+      // 但…却… is one contrast: the adverb in the clause a conjunction opened ("但是订了卤蛋却没有") cuts nothing more
+      if (out.length && !ZH_CLAUSE_END_ANY.test(before)) continue;
+      const subject = subjectStart(before);
+      if (subject >= 0) {
+        out.push(p.slice(last, last + subject));
+        last += subject;
+        continue;
+      }
+    }
+    out.push(p.slice(last, at));
+    last = end;
+  }
+  out.push(p.slice(last));
+  return out;
+}
+
+/** Where the subject of an adverb's clause starts in `before` (the text since the last cut), or -1 (none: cut at the adverb). */
+function subjectStart(before: string): number {
+  if (!before || ZH_CLAUSE_END.test(before[before.length - 1])) return -1;
+  for (let i = before.length - 1; i >= 0; i--) if (ZH_CLAUSE_END.test(before[i])) return i + 1;
+  const run = /\p{Script=Han}+$/u.exec(before);
+  if (!run) return -1;
+  const words = zhWords(run[0]);
+  const subject = words[words.length - 1], prev = words[words.length - 2];
+  if (!prev || Array.from(subject).length < 2 || isZhEvaluation(subject) || !isZhEvaluation(prev)) return -1;
+  return before.length - subject.length;
 }
 
 /** Subordinators of a concession: "Although A, B" contrasts A with B. */

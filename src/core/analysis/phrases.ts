@@ -452,6 +452,11 @@ function segmentZh(seg: readonly string[]): string[] {
   return out.reverse();
 }
 
+/** A Chinese sentiment or evaluation word (好用, 便宜, 很快), or a word that ends in an evaluation character (挺好, 太贵). */
+export function isZhEvaluation(word: string): boolean {
+  return ZH_SENTIMENT.has(word) || ZH_SENTIMENT_CHARS.has(word[word.length - 1] ?? '');
+}
+
 /** Is this 2-4 character n-gram a possible content word (before corpus statistics)? */
 export function zhCandidate(g: string): boolean {
   const first = g[0], last = g[g.length - 1];
