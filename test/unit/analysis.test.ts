@@ -258,6 +258,12 @@ describe('analysis: driving words (occlusion)', () => {
     assert.match(renderMarkdown(r), /words such as “the” or “it” are not named/);
     for (const w of ['the', 'IT', "I'm", "it's", '(the', 'of']) assert.ok(isFunctionWord(w), w);
     for (const w of ['not', "don't", 'never', 'but', 'again', 'bug', "can't"]) assert.ok(!isFunctionWord(w), w);
+    // Chinese: particles, pronouns, 是 and 很 are not named (the report said "driven by “了”", "“我”", "“很”"); negations,
+    // 太 and the words that carry meaning are
+    for (const w of ['了', '的', '是', '我', '我们', '这个', '什么', '吗', '很', '个']) assert.ok(isFunctionWord(w), w);
+    for (const w of ['不', '没有', '不好', '太', '最', '但', '死机', '差']) assert.ok(!isFunctionWord(w), w);
+    worst.drivers = [d('了', 0.3), d('死机', 0.2), d('很', 0.15), d('我', 0.12), d('不好', 0.1), d('烦', 0.05)];
+    assert.match(renderMarkdown(r), /“Terrible bug, lost data” — `[^`]+:3` · driven by “死机”, “不好”, “烦”\n/);
   });
 
   it('by default the listed items get their drivers, computed by hand; the per-item rows do not', async () => {

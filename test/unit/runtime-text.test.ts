@@ -33,13 +33,19 @@ describe('runtime text helpers', () => {
     it('splits Chinese text into words (function characters alone, sentiment words whole), keeping Latin words whole', () => {
       const text = '这个App很好用！每次打开都闪退，续航一般';
       const units = splitUnits(text);
-      assert.deepEqual(units.map((u) => u.token), ['这', '个', 'App', '很', '好用', '每次', '打开', '都', '闪退', '续航', '一般']);
+      assert.deepEqual(units.map((u) => u.token), ['这个', 'App', '很', '好用', '每次', '打开', '都', '闪退', '续航', '一般']);
       for (const u of units) assert.equal(text.slice(u.start, u.end), u.token);
       // words of the learned lexicon, not blind pairs (失任 / 何内容); a negation with its verb; 不错 whole
       const words = (t: string) => splitUnits(t).map((u) => u.token);
       assert.deepEqual(words('导入旧笔记很顺利，没有丢失任何内容。'), ['导入', '旧', '笔记', '很', '顺利', '没有', '丢失', '任何', '内容']);
       assert.deepEqual(words('客服态度很好，半小时就解决了我的问题'), ['客服', '态度', '很', '好', '半小时', '就', '解决', '了', '我', '的', '问题']);
       assert.deepEqual(words('设计不错，可是经常卡顿'), ['设计', '不错', '可', '是', '经常', '卡顿']);
+      // 么 and 们 end the word before them, a demonstrative takes its measure word, a negation its evaluation character
+      // (these were 不知 / 道怎 / 么 / 说一, 什 / 么, 这 / 个 / 手机 and 不 / 好: "driven by “么”", "driven by “不”, “好”")
+      assert.deepEqual(words('什么都看不见'), ['什么', '都', '看', '不', '见']);
+      assert.deepEqual(words('不知道怎么说'), ['不知', '道', '怎么', '说']);
+      assert.deepEqual(words('为什么我们的这个手机信号不好'), ['为什么', '我们', '的', '这个', '手机', '信号', '不好']);
+      assert.deepEqual(words('一点不贵，不好吃'), ['一点', '不贵', '不', '好吃']);
       // Japanese and Korean stay one character per unit
       assert.deepEqual(splitUnits('とても良い').map((u) => u.token), ['と', 'て', 'も', '良', 'い']);
       assert.deepEqual(splitUnits('東京駅は便利').map((u) => u.token), ['東', '京', '駅', 'は', '便', '利'], 'kanji in Japanese text too');

@@ -400,11 +400,29 @@ export function zhWords(run: string): string[] {
       i += n - 1;
       continue;
     }
+    // 么 and 们 are suffixes, never words: 什么, 怎么, 这么 and 我们, 他们 are one word (为什么 when the lexicon knows it)
+    if (ZH_BOUND_SUFFIX.has(chars[i]) && i > 0) {
+      const prev = seg.length ? seg.length >= 2 && zhLexicon().has(seg.slice(-2).join('') + chars[i]) ? seg.splice(-2).join('') : seg.pop()! : undefined;
+      if (prev !== undefined) {
+        flush();
+        out.push(prev + chars[i]);
+        continue;
+      }
+      const last = out[out.length - 1];
+      if (last && ZH_BREAK.has(last)) {
+        out[out.length - 1] = last + chars[i];
+        continue;
+      }
+    }
     if (ZH_BREAK.has(chars[i])) {
       flush();
       // a negation with its verb when the lexicon knows the pair (没有, 不会, 不能), else the character alone
       const pair = chars[i] + (chars[i + 1] ?? '');
-      if ((chars[i] === '不' || chars[i] === '没') && pair.length === 2 && zhLexicon().has(pair)) (out.push(pair), i++);
+      // (or with an evaluation character that starts no longer word: 不好, 不贵; but 不 / 好吃)
+      const negated = pair.length === 2 && (zhLexicon().has(pair) || (ZH_SENTIMENT_CHARS.has(chars[i + 1]) && !sentimentWordAt(chars, i + 1)));
+      if ((chars[i] === '不' || chars[i] === '没') && negated) (out.push(pair), i++);
+      // a demonstrative with its measure word: 这个, 那些, 这样, 这里 (of 这个手机, not 这 / 个手机)
+      else if (ZH_DEMONSTRATIVE.has(chars[i]) && ZH_DEMONSTRATIVE_MEASURE.has(chars[i + 1] ?? '')) (out.push(pair), i++);
       else out.push(chars[i]);
       continue;
     }
@@ -413,6 +431,11 @@ export function zhWords(run: string): string[] {
   flush();
   return out;
 }
+
+const ZH_DEMONSTRATIVE = new Set([...'这那哪']);
+const ZH_DEMONSTRATIVE_MEASURE = new Set([...'个些样里儿边种次']);
+/** Characters that only end a word (什么, 怎么, 我们): they join the character before them. */
+const ZH_BOUND_SUFFIX = new Set([...'么们']);
 
 /**
  * Words of software feedback that the review corpora behind zh-lexicon.ts (shopping, food delivery) rarely use, so
