@@ -6,7 +6,7 @@ import { extractTerms } from '../../src/core/analysis';
 import { computeAspects } from '../../src/core/analysis/analyze';
 import { isTopicWord, mergedNames } from '../../src/core/analysis/phrases';
 import { matchesSearch } from '../../src/webview/report/sort';
-import { computeThemes, sampleTerms, type ThemeSampleItem } from '../../src/core/analysis/themes';
+import { computeThemes, pickQuotes, sampleTerms, type ThemeSampleItem } from '../../src/core/analysis/themes';
 import { mulberry32 } from '../../src/core/random';
 import type { SentimentLabel } from '../../src/core/types';
 
@@ -338,5 +338,22 @@ describe('analysis: themes', () => {
     assert.ok(ms < 5000, `themes took ${ms.toFixed(0)} ms`);
     assert.ok(yields > 10, 'the work is sliced');
     assert.ok(maxSlice < 100, `longest synchronous slice ${maxSlice.toFixed(1)} ms`);
+  });
+  it('a review naming several themes is quoted by one of them when others read as well; a long Chinese one gives way', async () => {
+    const item = (text: string, line: number, label: SentimentLabel, score = 0.9): ThemeSampleItem => ({ text, source: 'r.csv', line, label, score });
+    // the long review is the surest about every topic it names: before, it was the first quote of all three themes
+    const sample: ThemeSampleItem[] = [item('系统装不上，驱动也找不到，散热太差，风扇一直响', 1, 'negative', 0.99)];
+    const per = { 系统: ['系统经常蓝屏', '系统太慢了', '系统装了好几次'], 驱动: ['驱动有问题', '驱动很难装', '驱动老是出错'], 散热: ['散热很差，烫手', '散热不行，很烫', '散热太差'] };
+    for (const texts of Object.values(per)) for (const t of texts) for (let k = 0; k < 4; k++) sample.push(item(t, sample.length + 1, 'negative'));
+    for (let k = 0; k < 30; k++) sample.push(item('外观漂亮，很喜欢', sample.length + 1, 'positive'));
+    const themes = await themesOf(sample);
+    const named = themes.filter((t) => ['系统', '驱动', '散热'].includes(t.phrase));
+    assert.equal(named.length, 3, themes.map((t) => t.phrase).join(' | '));
+    const quotingIt = named.filter((t) => t.quotes.some((q) => q.line === 1));
+    assert.equal(quotingIt.length, 1, named.map((t) => `${t.phrase}: ${t.quotes.map((q) => q.line)}`).join('; '));
+    // Han characters count double toward "too long" as toward "long enough": a 160-character spec sheet is no quote
+    // while a readable review of the same sentiment is there, however sure the model is of the long one
+    const long = item('支持'.repeat(80), 1, 'positive', 0.99), short = item('铃声很好听，支持MP3', 2, 'positive', 0.8);
+    assert.equal(pickQuotes([long, short], { negative: 0, neutral: 0, positive: 2 })[0].text, short.text);
   });
 });

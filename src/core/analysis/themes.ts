@@ -355,6 +355,8 @@ export async function computeThemes(
   }
 
   const themes: (Theme & { key: string })[] = [];
+  // items already quoted by a theme ranked higher: a review naming several topics is quoted once where others will do
+  const quoted = new Set<ThemeSampleItem>();
   for (const { c, counts } of taken) {
     const y = tick();
     if (y) await y;
@@ -368,7 +370,7 @@ export async function computeThemes(
       count: members.length,
       counts,
       negativeShare: members.length ? counts.negative / members.length : 0,
-      quotes: pickQuotes(members, counts, c.keys),
+      quotes: pickQuotes(members, counts, c.keys, quoted),
     });
   }
   return themes;
@@ -399,21 +401,37 @@ function displayForm(c: Candidate, df: Map<string, number>, surfaces: Map<string
 /**
  * Two quotes: the clearest of the theme's dominant sentiment, then the clearest of the other polarity (or the next
  * best). With `keys`, each quote's sentiment is what it says about the theme (themeLabel: the clause that mentions it).
+ * With `used`, an item another theme already quotes is taken only when no other of the same sentiment reads as well
+ * (a long review naming 系统, XP, 京东 and 散热 was the quote of all four), and the quotes taken are added to it.
  */
-export function pickQuotes(items: readonly ThemeSampleItem[], c: LabelCounts, keys?: readonly string[]): Theme['quotes'] {
-  const members = keys ? items.map((m) => (m.clauses?.length ? { ...m, label: themeLabel(m, keys) } : m)) : items;
+export function pickQuotes(items: readonly ThemeSampleItem[], c: LabelCounts, keys?: readonly string[], used?: Set<ThemeSampleItem>): Theme['quotes'] {
+  const origin = new Map<ThemeSampleItem, ThemeSampleItem>();
+  const members = keys
+    ? items.map((m) => {
+        if (!m.clauses?.length) return m;
+        const copy = { ...m, label: themeLabel(m, keys) };
+        origin.set(copy, m);
+        return copy;
+      })
+    : items;
+  const source = (m: ThemeSampleItem) => origin.get(m) ?? m;
+  const fresh = (m: ThemeSampleItem) => !used?.has(source(m));
   const dominant: SentimentLabel = dominantOf(c);
   // Confident and readable: short texts win ties, very short or very long ones are used only when nothing else is there.
   const rank = (a: ThemeSampleItem, b: ThemeSampleItem) => b.score - a.score || a.text.length - b.text.length || a.line - b.line;
-  // Han characters count double toward "long enough to read" (8 units: "配送时间太长" qualifies).
+  // Han characters count double toward "long enough to read" (8 units: "配送时间太长" qualifies) and toward "too long"
+  // (150 characters of Chinese read like 300 of English: a 290-character spec sheet was a theme's quote).
   const size = (t: string) => t.length + (t.match(/\p{Script=Han}/gu)?.length ?? 0);
-  const fits = (t: string) => size(t) >= 8 && t.length <= 300;
+  const fits = (t: string) => {
+    const n = size(t);
+    return n >= 8 && n <= 300;
+  };
   const best = (pred: (m: ThemeSampleItem) => boolean): ThemeSampleItem | undefined => {
-    let b: ThemeSampleItem | undefined, bFits = false;
+    let b: ThemeSampleItem | undefined, bFits = false, bFresh = false;
     for (const m of members) {
       if (!pred(m)) continue;
-      const f = fits(m.text);
-      if (!b || (f && !bFits) || (f === bFits && rank(m, b) < 0)) (b = m), (bFits = f);
+      const f = fits(m.text), u = fresh(m);
+      if (!b || (f && !bFits) || (f === bFits && ((u && !bFresh) || (u === bFresh && rank(m, b) < 0)))) (b = m), (bFits = f), (bFresh = u);
     }
     return b;
   };
@@ -421,6 +439,7 @@ export function pickQuotes(items: readonly ThemeSampleItem[], c: LabelCounts, ke
   if (!first) return [];
   const other: SentimentLabel = dominant === 'negative' ? 'positive' : 'negative';
   const second = best((m) => m !== first && m.label === other && m.text !== first.text) ?? best((m) => m !== first && m.text !== first.text);
+  for (const m of [first, second]) if (m) used?.add(source(m));
   return [first, second].filter((m): m is ThemeSampleItem => !!m).map((m) => ({ text: m.text, source: m.source, line: m.line, label: m.label }));
 }
 
