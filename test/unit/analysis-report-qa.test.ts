@@ -144,6 +144,18 @@ describe('analysis: report defects found on real feedback', () => {
     assert.ok(themeQuote(`The battery is weak. ${'x '.repeat(200)}`, 'battery').startsWith('The battery is weak.'));
     // plural theme, singular mention
     assert.ok(themeQuote(long, 'batteries').includes('battery dies'), themeQuote(long, 'batteries'));
+    // the excerpt ends at a word boundary, not mid-word: what follows it in the text is a space
+    const body = q.slice(1, -1), flat = long.replace(/\s+/g, ' ');
+    assert.ok(flat.includes(body) && /[\s,.]/.test(flat[flat.indexOf(body) + body.length]), q);
+    // and so does a plain quote cut at its length
+    const plain = themeQuote(`The battery ${'lasts a very long time '.repeat(20)}`, 'battery', 50);
+    assert.match(plain, /^The battery lasts a very long time lasts a very…$/, plain);
+    // Chinese: an excerpt starts and ends at punctuation (no spaces there), not at a fixed offset
+    const zh = `${'包装很好，快递也很快，客服态度不错。'.repeat(6)}可惜电池不耐用，一个小时就没电了。${'其他都还可以，'.repeat(12)}`;
+    const z = themeQuote(zh, '电池', 60);
+    assert.ok(z.includes('电池不耐用'), z);
+    assert.match(z, /^…[^，。]/, z);
+    assert.ok(/[，。]…$/.test(z) || !z.endsWith('…'), z);
   });
 
   it('sentiment over time: a few items over years get year rows, not mostly empty month rows', () => {

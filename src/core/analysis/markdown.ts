@@ -56,7 +56,23 @@ function escapeQuote(s: string): string {
 
 function quote(s: string, n = 240): string {
   const t = s.replace(/\s+/g, ' ').trim();
-  return escapeQuote(t.length > n ? `${t.slice(0, n - 1)}…` : t);
+  return escapeQuote(t.length > n ? `${t.slice(0, cutEnd(t, 0, n - 1))}…` : t);
+}
+
+/** Where words end (a space) or a phrase ends (punctuation, Chinese included). */
+const BOUNDARY = /[\s,.;:!?)\]，。；：！？、）]/;
+
+/**
+ * The end of an excerpt of `t` from `start` of at most `len` characters: at the last word or phrase boundary in its
+ * final quarter (so it does not end mid-word: "…as soon as I open a…", "…送餐很快，…"), else at `len`.
+ */
+function cutEnd(t: string, start: number, len: number): number {
+  const end = Math.min(t.length, start + len);
+  if (end >= t.length) return end;
+  for (let i = end; i > start + Math.floor(len * 0.75); i--) {
+    if (BOUNDARY.test(t[i])) return /\s/.test(t[i]) ? i : i + 1 <= end ? i + 1 : i;
+  }
+  return end;
 }
 
 /**
@@ -91,11 +107,19 @@ export function themeQuote(s: string, phrase: string, n = 240): string {
   const t = s.replace(/\s+/g, ' ').trim();
   const m = t.length > n ? mentionAt(t, phrase) : undefined;
   if (!m || m.at + m.len <= n - 1) return quote(t, n);
-  // start at a word boundary some way before the mention (a third of the length: a short excerpt keeps it in view)
+  // start at a word or phrase boundary some way before the mention (a third of the length: a short excerpt keeps it in
+  // view); Chinese has no spaces, so its punctuation is the boundary there
   let start = Math.max(0, m.at - Math.round(n / 3));
-  const space = t.indexOf(' ', start);
-  if (start > 0 && space >= 0 && space < m.at) start = space + 1;
-  const body = t.slice(start, start + n - 2);
+  if (start > 0) {
+    for (let i = start; i < m.at; i++) {
+      if (BOUNDARY.test(t[i])) {
+        start = i + 1;
+        break;
+      }
+    }
+    while (start < m.at && t[start] === ' ') start++;
+  }
+  const body = t.slice(start, cutEnd(t, start, n - 2));
   return escapeQuote(`…${body}${start + body.length < t.length ? '…' : ''}`);
 }
 
