@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { analyzeFeedback, disposeAnalysis, writeReport } from '../../src/core/analysis';
 import { buildTimeline, CsvParser, dayOf, listReports, loadReport, mayOpen, parseCsv, topTerms } from '../../src/extension/reportData';
 import { LexiconClassifier } from '../fixtures/feedback/lexicon-classifier';
@@ -232,6 +234,30 @@ describe('extension: report data on a large results.csv', () => {
     assert.ok(ticks > 20, `only ${ticks} event-loop turns`);
     assert.ok(maxGap < 100, `event loop blocked for ${maxGap.toFixed(1)} ms`);
     if (process.env.PF_TEST_VERBOSE) console.log(`    ${ticks} turns, longest block ${maxGap.toFixed(1)} ms`);
+  });
+
+  it('the rows it keeps do not hold on to the file they were read from (memory stays that of the rows)', async function () {
+    this.timeout(60_000);
+    // 60,000 rows of 300-character texts (18 MB): each kept text was a slice of the 64 KB piece of the file it was
+    // parsed from, and V8 kept every such piece alive: the model held on to most of the file
+    const bigDir = path.join(ws, '.product-forge', 'reports', 'long-texts');
+    mkdirSync(bigDir, { recursive: true });
+    const lines = ['source,line,text,label,score,negative,neutral,positive'];
+    for (let i = 0; i < 60_000; i++) lines.push(`f.txt,${i + 1},${`text ${i} `.padEnd(300, 'abcdefghij')},${i % 2 ? 'negative' : 'positive'},0.${70 + (i % 29)},0.5,0.2,0.3`);
+    writeFileSync(path.join(bigDir, 'results.csv'), lines.join('\n') + '\n');
+    lines.length = 0;
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const loaded = await loadReport(bigDir, [ws], { maxItems: 3000 });
+    gc();
+    const held = process.memoryUsage().heapUsed - before;
+    assert.ok(loaded.model.items.length > 2500 && loaded.model.items.length <= 3000);
+    const textBytes = loaded.model.items.reduce((s, it) => s + 2 * it.text.length, 0);
+    // 3,000 texts of 300 characters are under 2 MB; the file is 18 MB
+    assert.ok(held < 8 * 1024 * 1024, `the loaded report holds ${(held / 1048576).toFixed(1)} MB (its texts: ${(textBytes / 1048576).toFixed(1)} MB)`);
+    rmSync(bigDir, { recursive: true, force: true });
   });
 
   it('stops when aborted', async () => {
