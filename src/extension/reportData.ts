@@ -549,6 +549,39 @@ export async function loadReport(dir: string, workspaceRoots: readonly string[] 
   return { model, sources, sourceFiles, reportPath: hasMd ? reportPath : undefined, csvPath: hasCsv ? csvPath : undefined };
 }
 
+/** Sizes and modification times of a report folder's files: when none changed, what was read from them still holds. */
+export async function reportSignature(dir: string): Promise<string> {
+  const parts: string[] = [];
+  for (const f of ['results.csv', 'summary.json', 'result.json', 'report.md']) {
+    const st = await stat(path.join(dir, f)).catch(() => undefined);
+    parts.push(st ? `${st.size}:${st.mtimeMs}` : '-');
+  }
+  return parts.join('|');
+}
+
+/**
+ * loadReport that keeps its last report: the view shown again, or refreshed with nothing new, does not read the report's
+ * results.csv again (seconds of the extension host's time for a million rows) unless a file of the folder changed.
+ * The report it returns is shared between calls: callers may change what the view adds (an item's `labelled`).
+ */
+export class ReportLoader {
+  private last: { key: string; loaded: LoadedReport } | undefined;
+
+  async load(dir: string, workspaceRoots: readonly string[] = [], opts: LoadReportOptions = {}): Promise<LoadedReport> {
+    // the files' signature from before the read: a file changed while it is read is read again next time
+    const key = [path.resolve(dir), opts.maxItems ?? MAX_VIEW_ITEMS, await reportSignature(dir), ...workspaceRoots].join('\0');
+    if (this.last?.key === key) return this.last.loaded;
+    const loaded = await loadReport(dir, workspaceRoots, opts);
+    this.last = { key, loaded };
+    return loaded;
+  }
+
+  /** Forgets the kept report (the next load reads the folder). */
+  clear(): void {
+    this.last = undefined;
+  }
+}
+
 /**
  * Whether the view may open `file`: inside a workspace folder, or one of the report's own sources
  * (a report written next to feedback outside the workspace).

@@ -10,7 +10,7 @@ import { pathExists } from '../core/fsutil';
 import { readLabels, saveLabel, SENTIMENT_LABELS_FILE } from '../core/labels';
 import { readConfig } from './config';
 import { openReport } from './openReport';
-import { listReports, loadReport, mayOpen, type LoadedReport } from './reportData';
+import { listReports, mayOpen, ReportLoader, type LoadedReport } from './reportData';
 import type { Services } from './services';
 import { webviewOptions, webviewShell } from './webviewHtml';
 
@@ -35,6 +35,8 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
   private toldAboutLabels = false;
   /** The load in progress (a newer refresh aborts it: only the latest report is posted). */
   private loading: AbortController | undefined;
+  /** Keeps the last report read (a 1M-row results.csv is not read again each time the view is shown). */
+  private readonly loader = new ReportLoader();
 
   constructor(private readonly services: Services) {}
 
@@ -155,15 +157,17 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
         });
         return;
       }
-      // Streams results.csv in slices (the host thread stays responsive) and caps the rows sent.
-      const loaded = await loadReport(dir, this.workspaceRoots(), { signal: loading.signal });
+      // Streams results.csv in slices (the host thread stays responsive) and caps the rows sent; a report whose files
+      // have not changed since the last load is not read again (the view shown again, Refresh with nothing new).
+      const loaded = await this.loader.load(dir, this.workspaceRoots(), { signal: loading.signal });
       if (loading.signal.aborted) return;
-      // The user's labels of these texts (Your label column).
+      // The user's labels of these texts (Your label column): read every time (the report may be one kept from before).
       try {
         const labels = await readLabels(labelsFileFor(dir));
         for (const it of loaded.model.items) {
           const l = labels.get(it.text);
           if (l) it.labelled = l;
+          else delete it.labelled;
         }
         loaded.model.labelledCount = labels.size;
       } catch (err) {

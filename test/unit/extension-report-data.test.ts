@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { analyzeFeedback, disposeAnalysis, writeReport } from '../../src/core/analysis';
-import { buildTimeline, CsvParser, dayOf, listReports, loadReport, mayOpen, parseCsv, topTerms } from '../../src/extension/reportData';
+import { buildTimeline, CsvParser, dayOf, listReports, loadReport, mayOpen, parseCsv, ReportLoader, topTerms } from '../../src/extension/reportData';
 import { LexiconClassifier } from '../fixtures/feedback/lexicon-classifier';
 
 describe('extension: report data', () => {
@@ -234,6 +234,42 @@ describe('extension: report data on a large results.csv', () => {
     assert.ok(ticks > 20, `only ${ticks} event-loop turns`);
     assert.ok(maxGap < 100, `event loop blocked for ${maxGap.toFixed(1)} ms`);
     if (process.env.PF_TEST_VERBOSE) console.log(`    ${ticks} turns, longest block ${maxGap.toFixed(1)} ms`);
+  });
+
+  it('a report read once is not read again until one of its files changes (the view shown again)', async function () {
+    this.timeout(60_000);
+    const loader = new ReportLoader();
+    const t0 = performance.now();
+    const first = await loader.load(dir, [ws], { maxItems: 3000 });
+    const readMs = performance.now() - t0;
+    const t1 = performance.now();
+    const again = await loader.load(dir, [ws], { maxItems: 3000 });
+    const keptMs = performance.now() - t1;
+    assert.equal(again, first, 'the kept report');
+    assert.ok(keptMs < readMs / 5, `kept: ${keptMs.toFixed(1)} ms, read: ${readMs.toFixed(1)} ms`);
+    // other workspace folders show sources differently: read again
+    const otherRoots = await loader.load(dir, [], { maxItems: 3000 });
+    assert.notEqual(otherRoots, first);
+    assert.equal(otherRoots.model.items[0].source, path.join(ws, 'feedback', 'f.csv'));
+    // results.csv rewritten (a new modification time): read again, and its rows are the new ones
+    const csv = path.join(dir, 'results.csv');
+    const before = readFileSync(csv, 'utf8');
+    try {
+      writeFileSync(csv, 'source,line,text,label,score\nfeedback/f.csv,2,only row,negative,0.9\n');
+      utimesSync(csv, new Date(), new Date(Date.now() + 5000));
+      const changed = await loader.load(dir, [], { maxItems: 3000 });
+      assert.deepEqual(changed.model.items.map((it) => it.text), ['only row']);
+      assert.equal(await loader.load(dir, [], { maxItems: 3000 }), changed);
+    } finally {
+      writeFileSync(csv, before);
+    }
+    // an aborted load keeps nothing
+    loader.clear();
+    const ac = new AbortController();
+    const p = loader.load(dir, [ws], { signal: ac.signal });
+    ac.abort(new Error('stale'));
+    await assert.rejects(p, /stale/);
+    assert.notEqual(await loader.load(dir, [ws], { maxItems: 3000 }), first);
   });
 
   it('the rows it keeps do not hold on to the file they were read from (memory stays that of the rows)', async function () {
