@@ -2,7 +2,8 @@
 // Text sorts by the text, and every header's tooltip says what a click on it does.
 import assert from 'node:assert/strict';
 import type { ReportItem } from '../../src/webview/report/messages';
-import { ariaSort, DEFAULT_SORT, matchesSearch, nextSort, wrapPieces, restoreSort, sortIndicator, sortItems, sortTitle, type SortKey } from '../../src/webview/report/sort';
+import { ariaSort, DEFAULT_SORT, ItemIndex, matchesSearch, nextSort, searchMatcher, wrapPieces, restoreSort, sortIndicator, sortItems, sortTitle, SORT_KEYS, type SortKey } from '../../src/webview/report/sort';
+import { SENTIMENTS } from '../../src/webview/report/messages';
 
 const item = (i: number, source: string, line: number, text: string, score = 0.5): ReportItem => ({ i, source, line, text, label: 'neutral', score });
 // in file order (as the report lists them): b.csv before a.txt is not alphabetical, so sorting shows
@@ -81,6 +82,46 @@ describe('report view: search', () => {
     assert.ok(!matchesSearch(item('I lost a note'), 'notes / 笔记'));
     assert.ok(matchesSearch(item('cannot log in'), 'Login', themes));
     assert.ok(!matchesSearch(item('cannot log in'), 'logi', themes), 'only a theme name expands');
+  });
+});
+
+describe('report view: the table rows of a large report (ItemIndex)', () => {
+  // 5,000 items, as many as the host sends: texts in two scripts and cases, two sources, some dates
+  const words = ['Login', 'sync', 'Export', 'crash', '登录', 'slow', 'refund', 'Émigré', 'notes', 'dark mode'];
+  const many: ReportItem[] = Array.from({ length: 5000 }, (_, i) => ({
+    i,
+    source: i % 3 ? 'feedback/App.csv' : 'tickets.txt',
+    line: 2 + (i % 977),
+    text: `${words[i % 10]} ${words[(i * 7) % 10]} item ${i % 613}`,
+    label: SENTIMENTS[(i * 5) % 3],
+    score: ((i * 37) % 100) / 100,
+    ...(i % 4 ? { date: `2024-0${1 + (i % 9)}-1${i % 10}` } : {}),
+  }));
+  const themes = [{ term: 'notes / 笔记', variants: ['notes', 'note'] }];
+
+  it('gives the rows sortItems and searchMatcher give, for every sort, sentiment filter and query', () => {
+    const index = new ItemIndex(many);
+    for (const sort of SORT_KEYS)
+      for (const desc of [false, true])
+        for (const filter of ['all', ...SENTIMENTS] as const)
+          for (const query of ['', 'LOGIN', 'app.csv', '登录 / crash', 'notes / 笔记', 'item 61', 'nothing like it']) {
+            const matches = searchMatcher(query, themes);
+            const expected = sortItems(many.filter((it) => (filter === 'all' || it.label === filter) && matches(it)), { sort, desc });
+            assert.deepEqual(index.rows({ sort, desc }, filter, query, themes).map((it) => it.i), expected.map((it) => it.i), `${sort} ${desc} ${filter} "${query}"`);
+          }
+  });
+
+  it('sorts once per sort, not on every keystroke, and leaves the items alone', () => {
+    const copy = many.slice();
+    const index = new ItemIndex(copy);
+    const byText = index.sortedBy({ sort: 'text', desc: false });
+    for (const q of ['s', 'sl', 'slo', 'slow']) index.rows({ sort: 'text', desc: false }, 'all', q);
+    assert.equal(index.sortedBy({ sort: 'text', desc: false }), byText, 'the sorted order is kept');
+    assert.notEqual(index.sortedBy({ sort: 'text', desc: true }), byText);
+    assert.deepEqual(copy.map((it) => it.i), many.map((it) => it.i));
+    // a keystroke filters the kept order: all "slow" items, in text order
+    const slow = index.rows({ sort: 'text', desc: false }, 'all', 'slow');
+    assert.deepEqual(slow, byText.filter((it) => it.text.toLowerCase().includes('slow')));
   });
 });
 

@@ -3,7 +3,7 @@
 import './report.css';
 import { createMessenger } from '../shared/webviewApi';
 import { hostToWebviewValidators, SENTIMENTS, type HostToWebview, type ReportItem, type ReportModel, type Sentiment, type WebviewToHost } from './messages';
-import { ariaSort, DEFAULT_SORT, nextSort, restoreSort, searchMatcher, sortIndicator, sortItems, sortTitle, wrapPieces, type SortKey, type SortState } from './sort';
+import { ariaSort, DEFAULT_SORT, ItemIndex, nextSort, restoreSort, sortIndicator, sortTitle, wrapPieces, type SortKey, type SortState } from './sort';
 import { pointsText } from '../../core/analysis/drivers-format';
 import { isFunctionWord } from '../../core/functionWords';
 
@@ -18,7 +18,10 @@ const saved = messenger.getState();
 // The sort is checked apart: state saved by an older version may name a sort key that no longer exists.
 let state: ViewState = { filter: 'all', search: '', ...(saved ?? {}), ...restoreSort(saved) };
 let report: ReportModel | undefined;
-let shownRows = 200;
+/** Rows drawn at first, and how many more each "Show more" draws. */
+const PAGE = 200;
+const MORE = 500;
+let shownRows = PAGE;
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -174,10 +177,11 @@ function shownSort(r: ReportModel): SortState {
   return state.sort === 'date' && !r.items.some((it) => it.date) ? DEFAULT_SORT : { sort: state.sort, desc: state.desc };
 }
 
-function visibleItems(r: ReportModel): ReportItem[] {
-  const matches = searchMatcher(state.search, r.themes);
-  const rows = r.items.filter((it) => (state.filter === 'all' || it.label === state.filter) && matches(it));
-  return sortItems(rows, shownSort(r));
+/** The report's items, sorted once per sort (a keystroke in the filter only filters them). */
+let index: ItemIndex | undefined;
+function visibleItems(r: ReportModel): readonly ReportItem[] {
+  if (index?.items !== r.items) index = new ItemIndex(r.items);
+  return index.rows(shownSort(r), state.filter, state.search, r.themes);
 }
 
 function renderItems(r: ReportModel): HTMLElement {
@@ -194,7 +198,7 @@ function renderItems(r: ReportModel): HTMLElement {
     window.clearTimeout(t);
     t = window.setTimeout(() => {
       state.search = search.value;
-      shownRows = 200;
+      shownRows = PAGE;
       saveState();
       renderTable(r, tableHost, count);
     }, 150);
@@ -209,7 +213,7 @@ function renderItems(r: ReportModel): HTMLElement {
   }
   select.addEventListener('change', () => {
     state.filter = select.value as ViewState['filter'];
-    shownRows = 200;
+    shownRows = PAGE;
     saveState();
     render();
   });
@@ -305,6 +309,8 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
     b.title = sortTitle(sorted, key, label);
     b.addEventListener('click', () => {
       Object.assign(state, nextSort(sorted, key));
+      // the first rows of the new order (the rows drawn so far are not all drawn again)
+      shownRows = PAGE;
       saveState();
       renderTable(r, host, count);
       // the table was rebuilt: keep the keyboard focus on this column's header
@@ -318,39 +324,52 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
   const thead = el('thead');
   thead.append(head);
   const body = el('tbody');
-  for (const it of rows.slice(0, shownRows)) {
-    const tr = el('tr', 'row');
-    tr.tabIndex = 0;
-    tr.title = it.source ? `Open ${it.source}:${it.line}` : '';
-    const lab = el('td');
-    lab.append(el('span', `dot ${it.label}`), el('span', 'lab', it.label));
-    if (!it.cut) lab.append(labelSelect(r, it));
-    const src = el('td', 'src', it.source ? `${it.source.split(/[\\/]/).pop()}:${it.line}` : '');
-    src.title = it.source ? `${it.source}:${it.line}` : '';
-    tr.append(lab, el('td', 'num', it.score.toFixed(2)), textCell(it), src);
-    if (hasDates) tr.append(el('td', 'small col-date', it.date ?? ''));
-    if (r.lowConfidence !== undefined && it.score < r.lowConfidence) tr.classList.add('low');
-    const open = (): void => messenger.post('openItem', { reportId: r.id, index: it.i });
-    tr.addEventListener('click', open);
-    tr.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' || e.key === ' ') {
-        e.preventDefault();
-        open();
-      }
-    });
-    body.append(tr);
-  }
+  for (const it of rows.slice(0, shownRows)) body.append(itemRow(r, it, hasDates));
   table.append(thead, body);
   const parts: HTMLElement[] = [table];
   if (rows.length > shownRows) {
-    parts.push(
-      button(`Show ${Math.min(500, rows.length - shownRows)} more`, () => {
-        shownRows += 500;
-        renderTable(r, host, count);
-      }),
-    );
+    // adds the next rows below the drawn ones (drawing the table again each time grew with every click: 2.6 s to reach
+    // 5,000 rows, and the view froze meanwhile)
+    const more = button('', () => {
+      const hadFocus = document.activeElement === more;
+      const from = shownRows;
+      shownRows = Math.min(rows.length, shownRows + MORE);
+      const added = rows.slice(from, shownRows).map((it) => itemRow(r, it, hasDates));
+      body.append(...added);
+      if (shownRows < rows.length) more.textContent = moreLabel();
+      else more.remove();
+      // the keyboard goes on from the first row just shown (the button it was on may be gone)
+      if (hadFocus) added[0]?.focus({ preventScroll: true });
+    });
+    const moreLabel = (): string => `Show ${Math.min(MORE, rows.length - shownRows).toLocaleString()} more`;
+    more.textContent = moreLabel();
+    parts.push(more);
   }
   host.replaceChildren(...parts);
+}
+
+/** One item's table row: Enter, Space or a click opens its source line. */
+function itemRow(r: ReportModel, it: ReportItem, hasDates: boolean): HTMLTableRowElement {
+  const tr = el('tr', 'row');
+  tr.tabIndex = 0;
+  tr.title = it.source ? `Open ${it.source}:${it.line}` : '';
+  const lab = el('td');
+  lab.append(el('span', `dot ${it.label}`), el('span', 'lab', it.label));
+  if (!it.cut) lab.append(labelSelect(r, it));
+  const src = el('td', 'src', it.source ? `${it.source.split(/[\\/]/).pop()}:${it.line}` : '');
+  src.title = it.source ? `${it.source}:${it.line}` : '';
+  tr.append(lab, el('td', 'num', it.score.toFixed(2)), textCell(it), src);
+  if (hasDates) tr.append(el('td', 'small col-date', it.date ?? ''));
+  if (r.lowConfidence !== undefined && it.score < r.lowConfidence) tr.classList.add('low');
+  const open = (): void => messenger.post('openItem', { reportId: r.id, index: it.i });
+  tr.addEventListener('click', open);
+  tr.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      open();
+    }
+  });
+  return tr;
 }
 
 /** Plain text, with <wbr> inside long unbroken runs (URLs) so they wrap in a narrow table (wrapPieces). */
@@ -400,7 +419,7 @@ function render(): void {
 }
 
 messenger.on('report', (msg) => {
-  if (report?.id !== msg.report.id) shownRows = 200;
+  if (report?.id !== msg.report.id) shownRows = PAGE;
   report = msg.report;
   render();
 });
