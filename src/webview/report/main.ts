@@ -4,6 +4,7 @@ import './report.css';
 import { createMessenger } from '../shared/webviewApi';
 import { hostToWebviewValidators, SENTIMENTS, type HostToWebview, type ReportItem, type ReportModel, type Sentiment, type WebviewToHost } from './messages';
 import { ariaSort, DEFAULT_SORT, ItemIndex, nextSort, restoreSort, sortIndicator, sortTitle, wrapPieces, type SortKey, type SortState } from './sort';
+import { distributionLabel, isLowConfidence, itemLabel, pct, themeCounts, themeLabel, TIMELINE_COLUMNS, timelineRows } from './describe';
 import { pointsText } from '../../core/analysis/drivers-format';
 import { isFunctionWord } from '../../core/functionWords';
 
@@ -36,9 +37,6 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string,
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   return e;
 }
-function pct(n: number, total: number): string {
-  return total > 0 ? `${Math.round((100 * n) / total)}%` : '0%';
-}
 function button(label: string, onClick: () => void, title?: string): HTMLButtonElement {
   const b = el('button', 'btn', label);
   b.type = 'button';
@@ -48,6 +46,21 @@ function button(label: string, onClick: () => void, title?: string): HTMLButtonE
 }
 function saveState(): void {
   messenger.setState(state);
+}
+
+/**
+ * Rebuilds (part of) the view and puts the keyboard focus back on the control it was on: each control that can have
+ * it carries a data-focus key. Without this a chip, the sentiment select (whose arrow keys change it), a theme or a
+ * column header lost the focus to the page when the view was drawn again, and a keyboard user started over.
+ */
+function keepingFocus(rebuild: () => void): void {
+  const key = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-focus]')?.dataset.focus;
+  rebuild();
+  if (key) app.querySelector<HTMLElement>(`[data-focus="${CSS.escape(key)}"]`)?.focus();
+}
+function focusKey<E extends HTMLElement>(e: E, key: string): E {
+  e.dataset.focus = key;
+  return e;
 }
 
 function renderMessage(text: string, cls = 'muted', canAnalyze = false): void {
@@ -64,9 +77,9 @@ function renderHeader(r: ReportModel): HTMLElement {
   h.append(el('div', 'muted small', meta.join(' · ')));
   h.append(el('div', 'muted small path', r.dir));
   const actions = el('div', 'actions');
-  actions.append(button('Open report', () => messenger.post('openFile', { reportId: r.id, file: 'report' })));
-  if (r.hasCsv) actions.append(button('Open CSV', () => messenger.post('openFile', { reportId: r.id, file: 'csv' })));
-  actions.append(button('Latest', () => messenger.post('refresh', {}), 'Show the newest report of the workspace'));
+  actions.append(focusKey(button('Open report', () => messenger.post('openFile', { reportId: r.id, file: 'report' })), 'open-report'));
+  if (r.hasCsv) actions.append(focusKey(button('Open CSV', () => messenger.post('openFile', { reportId: r.id, file: 'csv' })), 'open-csv'));
+  actions.append(focusKey(button('Latest', () => messenger.post('refresh', {}), 'Show the newest report of the workspace'), 'latest'));
   h.append(actions);
   return h;
 }
@@ -77,7 +90,7 @@ function renderDistribution(r: ReportModel): HTMLElement {
   const total = SENTIMENTS.reduce((s, l) => s + r.distribution[l], 0);
   const bar = el('div', 'stack');
   bar.setAttribute('role', 'img');
-  bar.setAttribute('aria-label', SENTIMENTS.map((l) => `${l} ${pct(r.distribution[l], total)}`).join(', '));
+  bar.setAttribute('aria-label', `Sentiment: ${distributionLabel(r.distribution)}`);
   for (const l of SENTIMENTS) {
     if (!r.distribution[l]) continue;
     const seg = el('div', `seg ${l}`);
@@ -87,7 +100,7 @@ function renderDistribution(r: ReportModel): HTMLElement {
   }
   const legend = el('div', 'legend');
   for (const l of SENTIMENTS) {
-    const item = el('button', `chip ${state.filter === l ? 'active' : ''}`);
+    const item = focusKey(el('button', `chip ${state.filter === l ? 'active' : ''}`), `chip-${l}`);
     item.type = 'button';
     item.title = state.filter === l ? 'Show all items' : `Show only ${l} items`;
     // a toggle: a screen reader says whether this filter is on
@@ -95,8 +108,9 @@ function renderDistribution(r: ReportModel): HTMLElement {
     item.append(el('span', `dot ${l}`), document.createTextNode(`${l} ${r.distribution[l].toLocaleString()} (${pct(r.distribution[l], total)})`));
     item.addEventListener('click', () => {
       state.filter = state.filter === l ? 'all' : l;
+      shownRows = PAGE;
       saveState();
-      render();
+      keepingFocus(render);
     });
     legend.append(item);
   }
@@ -113,7 +127,12 @@ function renderTimeline(r: ReportModel): HTMLElement | undefined {
   const n = r.timeline.length;
   const max = Math.max(...r.timeline.map((t) => t.negative + t.neutral + t.positive), 1);
   const bw = W / n;
-  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'timeline', role: 'img', 'aria-label': `Items per period from ${r.timeline[0].period} to ${r.timeline[n - 1].period}` });
+  const chart = svg('svg', {
+    viewBox: `0 0 ${W} ${H}`,
+    class: 'timeline',
+    role: 'img',
+    'aria-label': `Items per period from ${r.timeline[0].period} to ${r.timeline[n - 1].period}, stacked by sentiment, with the share of negative items as a line: the numbers are in the table below`,
+  });
   r.timeline.forEach((t, i) => {
     let y = H;
     const g = svg('g');
@@ -136,8 +155,34 @@ function renderTimeline(r: ReportModel): HTMLElement | undefined {
   chart.append(svg('polyline', { points: pts.join(' '), class: 'negline' }));
   const axis = el('div', 'axis muted small');
   axis.append(el('span', undefined, r.timeline[0].period), el('span', undefined, 'line: share negative'), el('span', undefined, r.timeline[n - 1].period));
-  sec.append(chart, axis);
+  sec.append(chart, axis, timelineTable(r));
   return sec;
+}
+
+/** The chart's numbers as a table, behind a disclosure: its text alternative (the bars' tooltips need a mouse). */
+function timelineTable(r: ReportModel): HTMLElement {
+  const details = el('details', 'chart-data');
+  const summary = focusKey(el('summary', 'small', 'Sentiment over time as a table'), 'timeline-table');
+  const table = el('table', 'data');
+  const head = el('tr');
+  for (const h of TIMELINE_COLUMNS) {
+    const th = el('th', h === 'Period' ? undefined : 'num', h);
+    th.scope = 'col';
+    head.append(th);
+  }
+  const thead = el('thead');
+  thead.append(head);
+  const body = el('tbody');
+  for (const [period, ...cells] of timelineRows(r.timeline)) {
+    const tr = el('tr');
+    const th = el('th', undefined, period);
+    th.scope = 'row';
+    tr.append(th, ...cells.map((c) => el('td', 'num', c)));
+    body.append(tr);
+  }
+  table.append(thead, body);
+  details.append(summary, table);
+  return details;
 }
 
 function renderThemes(r: ReportModel): HTMLElement | undefined {
@@ -148,13 +193,14 @@ function renderThemes(r: ReportModel): HTMLElement | undefined {
   const max = Math.max(...r.themes.map((t) => t.count), 1);
   for (const t of r.themes) {
     const li = el('li');
-    const name = el('button', 'link', t.term);
+    const name = focusKey(el('button', 'link', t.term), `theme-${t.term}`);
     name.type = 'button';
     name.title = `Show items mentioning "${t.term}"`;
     name.addEventListener('click', () => {
       state.search = t.term;
+      shownRows = PAGE;
       saveState();
-      render();
+      keepingFocus(render);
     });
     const bar = el('div', 'tbar');
     const neg = el('div', 'seg negative');
@@ -164,7 +210,10 @@ function renderThemes(r: ReportModel): HTMLElement | undefined {
     const neu = el('div', 'seg neutral');
     neu.style.width = `${(100 * Math.max(0, t.count - t.negative - t.positive)) / max}%`;
     bar.append(neg, neu, pos);
-    bar.title = `${t.count} items: ${t.negative} negative, ${t.positive} positive`;
+    bar.title = `${t.count.toLocaleString()} items: ${themeCounts(t)}`;
+    // the bar's text alternative (its tooltip needs a mouse)
+    bar.setAttribute('role', 'img');
+    bar.setAttribute('aria-label', themeLabel(t));
     li.append(name, bar, el('span', 'muted small', String(t.count)));
     list.append(li);
   }
@@ -188,7 +237,7 @@ function renderItems(r: ReportModel): HTMLElement {
   const sec = el('section');
   sec.append(el('h3', undefined, 'Items'));
   const controls = el('div', 'controls');
-  const search = el('input', 'search');
+  const search = focusKey(el('input', 'search'), 'search');
   search.type = 'search';
   search.placeholder = 'Filter by text or file';
   search.value = state.search;
@@ -200,10 +249,10 @@ function renderItems(r: ReportModel): HTMLElement {
       state.search = search.value;
       shownRows = PAGE;
       saveState();
-      renderTable(r, tableHost, count);
+      keepingFocus(() => renderTable(r, tableHost, count));
     }, 150);
   });
-  const select = el('select');
+  const select = focusKey(el('select'), 'filter');
   select.setAttribute('aria-label', 'Filter by sentiment');
   for (const v of ['all', ...SENTIMENTS] as const) {
     const o = el('option', undefined, v === 'all' ? 'All sentiments' : v);
@@ -215,10 +264,12 @@ function renderItems(r: ReportModel): HTMLElement {
     state.filter = select.value as ViewState['filter'];
     shownRows = PAGE;
     saveState();
-    render();
+    keepingFocus(render);
   });
   controls.append(search, select);
+  // announced when it changes (a filter applied): how many items the table shows
   const count = el('div', 'muted small');
+  count.setAttribute('role', 'status');
   const tableHost = el('div');
   labelsLine = el('div', 'muted small');
   renderLabelsLine(r);
@@ -252,7 +303,7 @@ function renderLabelsLine(r: ReportModel): void {
 
 /** "Your label": a select under the model's label whose change saves the user's (also to confirm the model's). */
 function labelSelect(r: ReportModel, it: ReportItem): HTMLSelectElement {
-  const sel = el('select', 'yours');
+  const sel = focusKey(el('select', 'yours'), `label-${it.i}`);
   sel.setAttribute('aria-label', `Your label for item ${it.i + 1}`);
   sel.title = 'Your label of this text (a correction, or the same label to confirm it): saved for training a classifier of your own';
   for (const v of ['', ...SENTIMENTS]) {
@@ -285,6 +336,8 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
   const rows = visibleItems(r);
   count.textContent = `${rows.length.toLocaleString()} of ${r.items.length.toLocaleString()} items shown` + (r.truncated ? ` — ${truncationNote(r)}` : '');
   const table = el('table', 'items');
+  table.setAttribute('aria-label', 'Items');
+  table.setAttribute('aria-describedby', 'row-hint');
   const head = el('tr');
   const cols: [SortKey, string][] = [
     ['label', 'Sentiment'],
@@ -297,7 +350,8 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
   const sorted = shownSort(r);
   for (const [key, label] of cols) {
     const th = el('th', key === 'date' ? 'col-date' : undefined);
-    const b = el('button', 'sort', label);
+    th.scope = 'col';
+    const b = focusKey(el('button', 'sort', label), `sort-${key}`);
     const arrow = sortIndicator(sorted, key);
     if (arrow) {
       // the arrow is for the eye; aria-sort on the header says the same to a screen reader
@@ -312,9 +366,8 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
       // the first rows of the new order (the rows drawn so far are not all drawn again)
       shownRows = PAGE;
       saveState();
-      renderTable(r, host, count);
-      // the table was rebuilt: keep the keyboard focus on this column's header
-      host.querySelector<HTMLButtonElement>(`th[data-sort="${key}"] button`)?.focus();
+      // the table is rebuilt: the keyboard focus stays on this column's header
+      keepingFocus(() => renderTable(r, host, count));
     });
     th.append(b);
     th.dataset.sort = key;
@@ -330,41 +383,56 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
   if (rows.length > shownRows) {
     // adds the next rows below the drawn ones (drawing the table again each time grew with every click: 2.6 s to reach
     // 5,000 rows, and the view froze meanwhile)
-    const more = button('', () => {
-      const hadFocus = document.activeElement === more;
-      const from = shownRows;
-      shownRows = Math.min(rows.length, shownRows + MORE);
-      const added = rows.slice(from, shownRows).map((it) => itemRow(r, it, hasDates));
-      body.append(...added);
-      if (shownRows < rows.length) more.textContent = moreLabel();
-      else more.remove();
-      // the keyboard goes on from the first row just shown (the button it was on may be gone)
-      if (hadFocus) added[0]?.focus({ preventScroll: true });
-    });
+    const more = focusKey(
+      button('', () => {
+        const hadFocus = document.activeElement === more;
+        const from = shownRows;
+        shownRows = Math.min(rows.length, shownRows + MORE);
+        const added = rows.slice(from, shownRows).map((it) => itemRow(r, it, hasDates));
+        body.append(...added);
+        if (shownRows < rows.length) more.textContent = moreLabel();
+        else more.remove();
+        // the keyboard goes on from the first row just shown (the button it was on may be gone)
+        if (hadFocus) added[0]?.focus({ preventScroll: true });
+      }),
+      'more',
+    );
     const moreLabel = (): string => `Show ${Math.min(MORE, rows.length - shownRows).toLocaleString()} more`;
     more.textContent = moreLabel();
     parts.push(more);
   }
+  const hint = el('p', 'sr-only', 'Enter on a row opens its source line.');
+  hint.id = 'row-hint';
+  parts.push(hint);
   host.replaceChildren(...parts);
 }
 
 /** One item's table row: Enter, Space or a click opens its source line. */
 function itemRow(r: ReportModel, it: ReportItem, hasDates: boolean): HTMLTableRowElement {
-  const tr = el('tr', 'row');
+  const tr = focusKey(el('tr', 'row'), `row-${it.i}`);
   tr.tabIndex = 0;
-  tr.title = it.source ? `Open ${it.source}:${it.line}` : '';
+  tr.title = it.source ? `Open ${it.source}:${it.line} (Enter)` : '';
   const lab = el('td');
   lab.append(el('span', `dot ${it.label}`), el('span', 'lab', it.label));
   if (!it.cut) lab.append(labelSelect(r, it));
   const src = el('td', 'src', it.source ? `${it.source.split(/[\\/]/).pop()}:${it.line}` : '');
   src.title = it.source ? `${it.source}:${it.line}` : '';
-  tr.append(lab, el('td', 'num', it.score.toFixed(2)), textCell(it), src);
+  const score = el('td', 'num', it.score.toFixed(2));
+  if (isLowConfidence(it, r.lowConfidence)) {
+    // said in words, not only by the colour
+    tr.classList.add('low');
+    const low = el('span', 'lowmark', 'low');
+    low.title = `Below the report's low-confidence threshold (${r.lowConfidence})`;
+    score.append(document.createElement('br'), low);
+  }
+  tr.append(lab, score, textCell(it), src);
   if (hasDates) tr.append(el('td', 'small col-date', it.date ?? ''));
-  if (r.lowConfidence !== undefined && it.score < r.lowConfidence) tr.classList.add('low');
+  // what a screen reader says on the focused row (its cells' text would include every option of its label select)
+  tr.setAttribute('aria-label', itemLabel(it, r.lowConfidence));
   const open = (): void => messenger.post('openItem', { reportId: r.id, index: it.i });
   tr.addEventListener('click', open);
   tr.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' || e.key === ' ') {
+    if (e.target === tr && (e.key === 'Enter' || e.key === ' ')) {
       e.preventDefault();
       open();
     }
@@ -421,7 +489,7 @@ function render(): void {
 messenger.on('report', (msg) => {
   if (report?.id !== msg.report.id) shownRows = PAGE;
   report = msg.report;
-  render();
+  keepingFocus(render);
 });
 messenger.on('labelled', (msg) => {
   if (!report || report.id !== msg.reportId) return;
