@@ -13,6 +13,7 @@ import { Reservoir, TopK } from '../core/analysis/collections';
 import { isResultsCsvHeader, unescapeFormulaRow } from '../core/csvFormula';
 import { yielder } from '../core/yielder';
 import { SENTIMENTS, type ReportItem, type ReportModel, type Sentiment } from '../webview/report/messages';
+import { searchAlternatives } from '../webview/report/sort';
 import { isInside } from './args';
 
 export const REPORTS_SUBDIR = path.join('.product-forge', 'reports');
@@ -328,8 +329,14 @@ export interface LoadReportOptions {
   signal?: AbortSignal;
 }
 
-/** Reads results.csv in slices: counts and timeline of every row, a bounded selection of rows for the table. */
-async function readResultsCsv(csvPath: string, root: string, display: (abs: string) => string, maxItems: number, keepTerms: boolean, signal?: AbortSignal) {
+/** Whether a row of results.csv is taken: its text, its source cell as written, its label. */
+type RowMatch = (text: string, source: string, label: Sentiment) => boolean;
+
+/**
+ * Reads results.csv in slices: counts and timeline of every row (of every row `match` takes, when given), a bounded
+ * selection of rows for the table.
+ */
+async function readResultsCsv(csvPath: string, root: string, display: (abs: string) => string, maxItems: number, keepTerms: boolean, signal?: AbortSignal, match?: RowMatch) {
   const distribution: Record<Sentiment, number> = { negative: 0, neutral: 0, positive: 0 };
   const days = new Map<string, Record<Sentiment, number>>();
   const terms = new Reservoir<{ text: string; label: Sentiment }>(keepTerms ? TERM_SAMPLE : 0);
@@ -358,9 +365,10 @@ async function readResultsCsv(csvPath: string, root: string, display: (abs: stri
     let label = c.label >= 0 ? asSentiment(r[c.label]) : undefined;
     if (!label && c.neg >= 0 && c.pos >= 0) label = SENTIMENTS.reduce((best, l) => ((probs[l] || 0) > (probs[best] || 0) ? l : best), 'neutral' as Sentiment);
     if (!label) return;
+    const text = r[c.text] ?? '';
+    if (match && !match(text, c.source >= 0 ? (r[c.source] ?? '') : '', label)) return;
     const n = rows++;
     distribution[label]++;
-    const text = r[c.text] ?? '';
     terms.offerLazy(() => ({ text: detached(text.length > 500 ? text.slice(0, 500) : text), label: label! }));
     const day = c.date >= 0 ? dayOf(r[c.date]) : undefined;
     if (day) {
@@ -474,6 +482,25 @@ function validSpans(d: Drivers, text: string): boolean {
   return sorted.every((x, i) => x.start >= 0 && x.end > x.start && x.end <= text.length && (i === 0 || x.start >= sorted[i - 1].end));
 }
 
+/** The view's items of kept rows (numbered from `first`), with their drivers (summary.json's) and sources. */
+function toItems(kept: readonly Row[], drivers: Map<string, Drivers>, first: number, items: ReportItem[], sources: SourceRef[], sourceFiles: Set<string>): void {
+  for (const r of kept) {
+    const d = r.file ? drivers.get(`${r.file}\0${r.item.line}`) : undefined;
+    const i = first + items.length;
+    items.push(d && validSpans(d, r.item.text) ? { i, ...r.item, drivers: d } : { i, ...r.item });
+    sources.push({ file: r.file, line: r.item.line });
+    if (r.file) sourceFiles.add(r.file);
+  }
+}
+
+/** Shows an absolute source path relative to the workspace folder holding it. */
+function displayIn(workspaceRoots: readonly string[]): (abs: string) => string {
+  return (abs) => {
+    const ws = workspaceRoots.find((r) => isInside(r, abs));
+    return ws ? path.relative(ws, abs) || path.basename(abs) : abs;
+  };
+}
+
 /**
  * Builds the view model of one report folder. `workspaceRoots` are used to show sources relative to
  * their workspace folder. results.csv is read in slices that yield to the event loop; the table gets
@@ -489,10 +516,7 @@ export async function loadReport(dir: string, workspaceRoots: readonly string[] 
   const hasMd = !!(await stat(reportPath).catch(() => undefined))?.isFile();
   if (!hasCsv && !json && !hasMd) throw new Error(`${dir} holds no report (report.md, results.csv).`);
 
-  const display = (abs: string): string => {
-    const ws = workspaceRoots.find((r) => isInside(r, abs));
-    return ws ? path.relative(ws, abs) || path.basename(abs) : abs;
-  };
+  const display = displayIn(workspaceRoots);
   const jsonThemes = themesFromJson(json?.themes);
   const jsonTimeline = timelineFromJson(json?.time);
 
@@ -512,12 +536,7 @@ export async function loadReport(dir: string, workspaceRoots: readonly string[] 
     rows = csv.rows;
     partial = csv.partial;
     selection = csv.selection;
-    for (const r of csv.kept) {
-      const d = r.file ? drivers.get(`${r.file}\0${r.item.line}`) : undefined;
-      items.push(d && validSpans(d, r.item.text) ? { i: items.length, ...r.item, drivers: d } : { i: items.length, ...r.item });
-      sources.push({ file: r.file, line: r.item.line });
-      if (r.file) sourceFiles.add(r.file);
-    }
+    toItems(csv.kept, drivers, 0, items, sources, sourceFiles);
     if (!jsonTimeline) timeline = buildTimeline(csv.timeline);
     if (!jsonThemes) themes = topTerms(csv.termSample);
   }
@@ -547,6 +566,65 @@ export async function loadReport(dir: string, workspaceRoots: readonly string[] 
     hasCsv,
   };
   return { model, sources, sourceFiles, reportPath: hasMd ? reportPath : undefined, csvPath: hasCsv ? csvPath : undefined };
+}
+
+export interface SearchReportOptions {
+  /** The view's filter text (searchAlternatives: " / " separates names; a theme's name finds its variants). */
+  query: string;
+  label: Sentiment | 'all';
+  /** The report's themes (a query that names one matches its variants). */
+  themes?: readonly { term: string; variants?: string[] }[];
+  /** Matching rows returned at most (default MAX_VIEW_ITEMS): past that, chosen as loadReport chooses. */
+  maxItems?: number;
+  /** The first item's `i` (the view numbers search results after the report's own items). */
+  firstIndex?: number;
+  signal?: AbortSignal;
+}
+
+export interface SearchResult {
+  items: ReportItem[];
+  sources: SourceRef[];
+  sourceFiles: Set<string>;
+  /** Rows of results.csv that match (all of them, not only those returned). */
+  matched: number;
+  /** Set when more rows matched than were returned: how those were chosen. */
+  selection?: ReportModel['selection'];
+  /** results.csv was read only up to its read limit. */
+  partial: boolean;
+}
+
+/**
+ * The rows of a report's results.csv that a filter matches: the Report view's filter when the report has more rows
+ * than the view holds (a search among the 5,000 rows shown of a 1,000,000-row report found only those). The text and
+ * the source are matched as the view matches them (searchAlternatives, case aside; the whole text, not the shown
+ * 2,000 characters); streamed in slices like loadReport, and stopped by `signal`.
+ */
+export async function searchReport(dir: string, workspaceRoots: readonly string[], opts: SearchReportOptions): Promise<SearchResult> {
+  const { maxItems = MAX_VIEW_ITEMS, firstIndex = 0, signal } = opts;
+  const root = reportRootOf(dir);
+  const display = displayIn(workspaceRoots);
+  const alternatives = searchAlternatives(opts.query, opts.themes ?? []);
+  // the source as the view shows it, per distinct cell (a report names few files)
+  const shown = new Map<string, string>();
+  const match: RowMatch = (text, source, label) => {
+    if (opts.label !== 'all' && label !== opts.label) return false;
+    if (!alternatives.length) return true;
+    const t = text.toLowerCase();
+    if (alternatives.some((a) => t.includes(a))) return true;
+    let s = shown.get(source);
+    if (s === undefined) {
+      s = source ? display(path.resolve(root, source)).toLowerCase() : '';
+      if (shown.size < 10_000) shown.set(source, s);
+    }
+    return alternatives.some((a) => s.includes(a));
+  };
+  const csv = await readResultsCsv(path.join(dir, 'results.csv'), root, display, Math.max(1, maxItems), false, signal, match);
+  const json = (await readJson(path.join(dir, 'summary.json'))) ?? (await readJson(path.join(dir, 'result.json')));
+  const items: ReportItem[] = [];
+  const sources: SourceRef[] = [];
+  const sourceFiles = new Set<string>();
+  toItems(csv.kept, driversFromJson(json, root), firstIndex, items, sources, sourceFiles);
+  return { items, sources, sourceFiles, matched: csv.rows, selection: csv.selection, partial: csv.partial };
 }
 
 /** Sizes and modification times of a report folder's files: when none changed, what was read from them still holds. */

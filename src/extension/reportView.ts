@@ -5,12 +5,12 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { openSourceDocument } from './openSource';
 import { message, parseMessage } from '../webview/shared/protocol';
-import { webviewToHostValidators, type HostToWebview, type WebviewToHost } from '../webview/report/messages';
+import { webviewToHostValidators, type HostToWebview, type ReportItem, type SentimentFilter, type WebviewToHost } from '../webview/report/messages';
 import { pathExists } from '../core/fsutil';
 import { readLabels, saveLabel, SENTIMENT_LABELS_FILE } from '../core/labels';
 import { readConfig } from './config';
 import { openReport } from './openReport';
-import { listReports, mayOpen, ReportLoader, type LoadedReport } from './reportData';
+import { listReports, mayOpen, ReportLoader, searchReport, type LoadedReport, type SearchResult, type SourceRef } from './reportData';
 import type { Services } from './services';
 import { webviewOptions, webviewShell } from './webviewHtml';
 
@@ -24,7 +24,9 @@ function labelsFileFor(reportDir: string): string {
 export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'productForge.report';
   private view: vscode.WebviewView | undefined;
-  private current: (LoadedReport & { dir: string }) | undefined;
+  private current: (LoadedReport & { dir: string; search?: SearchResult }) | undefined;
+  /** The search of the whole results.csv in progress (a newer one, or a new report, stops it). */
+  private searching: AbortController | undefined;
   /** A report to show instead of the newest (the one just written / asked for). */
   private pinned: string | undefined;
   private viewDisposables: vscode.Disposable[] = [];
@@ -106,6 +108,7 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
   dispose(): void {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.loading?.abort();
+    this.searching?.abort();
     for (const d of this.viewDisposables.splice(0)) d.dispose();
   }
 
@@ -174,6 +177,7 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
         this.services.output.warn(`Report view: the labels could not be read: ${(err as Error).message}`);
       }
       if (loading.signal.aborted) return;
+      this.searching?.abort();
       this.current = { ...loaded, dir };
       this.post('report', { report: loaded.model });
     } catch (err) {
@@ -182,6 +186,56 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
       this.post('error', { message: `The report could not be read: ${(err as Error).message}` });
     } finally {
       if (this.loading === loading) this.loading = undefined;
+    }
+  }
+
+  /** An item of the report, or of the last search's results (numbered after the report's items). */
+  private itemAt(index: number): { item: ReportItem; source: SourceRef } | undefined {
+    const cur = this.current;
+    if (!cur) return undefined;
+    const n = cur.model.items.length;
+    if (index < n) return { item: cur.model.items[index], source: cur.sources[index] };
+    const s = cur.search;
+    const k = index - n;
+    return s && k < s.items.length ? { item: s.items[k], source: s.sources[k] } : undefined;
+  }
+
+  /** Searches every row of the shown report's results.csv and posts the matching rows (the view holds only some). */
+  private async search(msg: { reportId: string; query: string; label: SentimentFilter }): Promise<void> {
+    const cur = this.current;
+    if (!cur || cur.model.id !== msg.reportId || !cur.csvPath) return;
+    this.searching?.abort();
+    const searching = (this.searching = new AbortController());
+    try {
+      const t0 = Date.now();
+      const found = await searchReport(cur.dir, this.workspaceRoots(), {
+        query: msg.query,
+        label: msg.label,
+        themes: cur.model.themes,
+        firstIndex: cur.model.items.length,
+        signal: searching.signal,
+      });
+      if (searching.signal.aborted || this.current !== cur) return;
+      try {
+        const labels = await readLabels(labelsFileFor(cur.dir));
+        for (const it of found.items) {
+          const l = labels.get(it.text);
+          if (l) it.labelled = l;
+        }
+      } catch {
+        // the report's own load said so already
+      }
+      if (searching.signal.aborted || this.current !== cur) return;
+      cur.search = found;
+      for (const f of found.sourceFiles) cur.sourceFiles.add(f);
+      this.services.output.info(`Report view: "${msg.query}" (${msg.label}) matched ${found.matched.toLocaleString()} of ${(cur.model.rows ?? cur.model.total).toLocaleString()} rows in ${Date.now() - t0} ms.`);
+      this.post('searchResults', { reportId: msg.reportId, query: msg.query, label: msg.label, items: found.items, matched: found.matched, selection: found.selection, partial: found.partial || undefined });
+    } catch (err) {
+      if (searching.signal.aborted) return;
+      this.services.output.warn(`Report view: the search of ${cur.csvPath} failed: ${(err as Error).message}`);
+      this.post('searchFailed', { reportId: msg.reportId, query: msg.query, label: msg.label, message: (err as Error).message });
+    } finally {
+      if (this.searching === searching) this.searching = undefined;
     }
   }
 
@@ -200,10 +254,13 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
         this.pinned = undefined;
         await this.refresh();
         return;
+      case 'search':
+        await this.search(msg);
+        return;
       case 'openItem': {
         const cur = this.current;
         if (!cur || cur.model.id !== msg.reportId) return;
-        const ref = cur.sources[msg.index];
+        const ref = this.itemAt(msg.index)?.source;
         if (!ref || !ref.file) return;
         if (!mayOpen(ref.file, this.workspaceRoots(), cur.sourceFiles)) {
           this.services.output.warn(`Report view: refused to open ${ref.file} (outside the workspace and the report's sources).`);
@@ -222,7 +279,7 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
       }
       case 'label': {
         const cur = this.current;
-        const item = cur && cur.model.id === msg.reportId ? cur.model.items[msg.index] : undefined;
+        const item = cur && cur.model.id === msg.reportId ? this.itemAt(msg.index)?.item : undefined;
         if (!cur || !item) return;
         if (item.cut) {
           void vscode.window.showWarningMessage('This item is over 2,000 characters and is shown cut: label it in the labels file itself (text, sentiment).');

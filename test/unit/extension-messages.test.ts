@@ -12,6 +12,7 @@ describe('extension: webview message validation', () => {
     assert.equal(parse({ type: 'analyze', file: '/etc/passwd' }), undefined);
     assert.deepEqual(parse({ type: 'label', reportId: 'r1', index: 2, label: 'neutral' }), { type: 'label', reportId: 'r1', index: 2, label: 'neutral' });
     assert.deepEqual(parse({ type: 'trainOnLabels' }), { type: 'trainOnLabels' });
+    assert.deepEqual(parse({ type: 'search', reportId: 'r1', query: 'login / 登录', label: 'all' }), { type: 'search', reportId: 'r1', query: 'login / 登录', label: 'all' });
   });
   it('rejects unknown types, wrong shapes and extra fields', () => {
     for (const bad of [
@@ -31,6 +32,10 @@ describe('extension: webview message validation', () => {
       { type: 'label', reportId: 'r1', index: 2, label: 'angry' },
       { type: 'label', reportId: 'r1', index: 2, label: 'neutral', text: 'x' },
       { type: 'trainOnLabels', file: '/etc/passwd' },
+      { type: 'search', reportId: 'r1', query: 'x', label: 'angry' },
+      { type: 'search', reportId: 'r1', query: 'x'.repeat(1001), label: 'all' },
+      { type: 'search', reportId: 'r1', query: 'x', label: 'all', file: '/etc/passwd' },
+      { type: 'search', reportId: 'r1', label: 'all' },
     ]) {
       assert.equal(parse(bad), undefined, JSON.stringify(bad));
     }
@@ -44,6 +49,10 @@ describe('extension: webview message validation', () => {
     assert.ok(p({ type: 'empty', reason: 'No report yet.', canAnalyze: true }));
     assert.ok(p({ type: 'empty', reason: 'Open a folder.' }));
     assert.equal(p({ type: 'empty', reason: 'x', canAnalyze: 'yes' }), undefined);
+    assert.ok(p({ type: 'searchResults', reportId: 'r', query: 'sync', label: 'negative', items: [], matched: 0 }));
+    assert.equal(p({ type: 'searchResults', reportId: 'r', query: 'sync', label: 'negative', items: [], matched: -1 }), undefined);
+    assert.equal(p({ type: 'searchResults', reportId: 'r', query: 'sync', label: 'negative', items: {}, matched: 0 }), undefined);
+    assert.ok(p({ type: 'searchFailed', reportId: 'r', query: 'sync', label: 'all', message: 'ENOENT' }));
     assert.ok(p(message<HostToWebview, 'report'>('report', { report: { id: 'x', dir: 'd', total: 0, distribution: { negative: 0, neutral: 0, positive: 0 }, timeline: [], themes: [], items: [], truncated: false, hasCsv: false } })));
   });
   it('field checks', () => {

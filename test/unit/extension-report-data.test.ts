@@ -5,7 +5,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { analyzeFeedback, disposeAnalysis, writeReport } from '../../src/core/analysis';
-import { buildTimeline, CsvParser, dayOf, listReports, loadReport, mayOpen, parseCsv, ReportLoader, topTerms } from '../../src/extension/reportData';
+import { buildTimeline, CsvParser, dayOf, listReports, loadReport, mayOpen, parseCsv, ReportLoader, searchReport, topTerms } from '../../src/extension/reportData';
 import { LexiconClassifier } from '../fixtures/feedback/lexicon-classifier';
 
 describe('extension: report data', () => {
@@ -294,6 +294,45 @@ describe('extension: report data on a large results.csv', () => {
     // 3,000 texts of 300 characters are under 2 MB; the file is 18 MB
     assert.ok(held < 8 * 1024 * 1024, `the loaded report holds ${(held / 1048576).toFixed(1)} MB (its texts: ${(textBytes / 1048576).toFixed(1)} MB)`);
     rmSync(bigDir, { recursive: true, force: true });
+  });
+
+  it('a filter searches every row of the CSV, not only the rows the view holds', async function () {
+    this.timeout(60_000);
+    const { model } = await loadReport(dir, [ws], { maxItems: 3000 });
+    // negative rows with a quoted two-line text: i % 35 === 0, most of them not among the 3,000 rows held
+    const expected = Math.ceil(ROWS / 35);
+    const held = model.items.filter((it) => it.label === 'negative' && it.text.includes('second line')).length;
+    assert.ok(held < expected / 2, `${held} held`);
+    const found = await searchReport(dir, [ws], { query: 'SECOND LINE', label: 'negative', firstIndex: model.items.length });
+    assert.equal(found.matched, expected);
+    assert.equal(found.items.length, expected);
+    assert.equal(found.selection, undefined);
+    found.items.forEach((it, k) => {
+      assert.equal(it.i, model.items.length + k, 'numbered after the report\'s items');
+      assert.equal(it.label, 'negative');
+      assert.equal(it.text, `Row ${it.line - 2}, with "quotes"\nand a second line`);
+      assert.equal((it.line - 2) % 35, 0);
+      assert.deepEqual(found.sources[k], { file: path.join(ws, 'feedback', 'f.csv'), line: it.line });
+    });
+    assert.ok(found.sourceFiles.has(path.join(ws, 'feedback', 'f.csv')));
+    // one row
+    const one = await searchReport(dir, [ws], { query: 'row 99999 ', label: 'all' });
+    assert.deepEqual(one.items.map((it) => it.line), [100_001]);
+    // the source as shown (relative to the workspace folder) matches; more matches than returned: chosen, and said how
+    const all = await searchReport(dir, [ws], { query: 'feedback/F.CSV', label: 'all', maxItems: 100 });
+    assert.equal(all.matched, ROWS);
+    assert.ok(all.items.length <= 100 && all.items.length > 80);
+    assert.equal(all.selection!.mostNegative + all.selection!.lowConfidence + all.selection!.sampled, all.items.length);
+    // a theme's name finds its variants as written; " / " separates names
+    const themes = [{ term: 'exports', variants: ['export'] }];
+    assert.equal((await searchReport(dir, [ws], { query: 'exports', label: 'all', themes, maxItems: 10 })).matched, ROWS - ROWS / 5);
+    assert.equal((await searchReport(dir, [ws], { query: 'exports', label: 'all', maxItems: 10 })).matched, 0);
+    assert.equal((await searchReport(dir, [ws], { query: 'row 99998 / ROW 99997', label: 'all' })).matched, 2);
+    // stopped by a newer search
+    const ac = new AbortController();
+    const p = searchReport(dir, [ws], { query: 'sync', label: 'all', signal: ac.signal });
+    ac.abort(new Error('newer search'));
+    await assert.rejects(p, /newer search/);
   });
 
   it('stops when aborted', async () => {

@@ -1,7 +1,8 @@
 // The Report view's text alternatives (src/webview/report/describe.ts): what a screen reader says for a row, a theme's
 // bar, the sentiment bar and the sentiment-over-time chart, and the low-confidence mark that is not only a colour.
 import assert from 'node:assert/strict';
-import { distributionLabel, isLowConfidence, itemLabel, pct, themeLabel, TIMELINE_COLUMNS, timelineRows } from '../../src/webview/report/describe';
+import { countText, distributionLabel, isLowConfidence, itemLabel, pct, themeLabel, TIMELINE_COLUMNS, timelineRows } from '../../src/webview/report/describe';
+import type { ReportItem } from '../../src/webview/report/messages';
 
 describe('report view: text alternatives', () => {
   it("a row says its label, score, low confidence, text, source line and date, not its select's options", () => {
@@ -42,5 +43,25 @@ describe('report view: text alternatives', () => {
         ['2024-02', '0', '0', '0', '0%'],
       ],
     );
+  });
+
+  it('the count line says what the table holds, and what a search of every row found', () => {
+    const items = (k: number): ReportItem[] => Array.from({ length: k }, (_, i) => ({ i, source: 'a.csv', line: i + 2, text: 't', label: 'neutral' as const, score: 0.9 }));
+    const small = { rows: 13, total: 13, items: items(13), truncated: false };
+    assert.equal(countText(small, 4), '4 of 13 items shown');
+    const big = { rows: 1000, total: 1000, items: items(50), truncated: true, selection: { mostNegative: 20, lowConfidence: 10, sampled: 20 } };
+    assert.equal(countText(big, 50), '50 of 50 items shown — table truncated: 50 of 1,000 rows (the 20 most negative, 10 least confident, 20 sampled at random from the rest), in file order. Open the CSV for all rows.');
+    assert.equal(countText({ ...big, selection: undefined }, 7), '7 of 50 items shown — table truncated: the first 50 of 1,000 rows. Open the CSV for all rows.');
+    // a search of every row: asked, answered, answered with more rows than the table holds, failed
+    assert.equal(countText(big, 3, {}), 'Searching all 1,000 rows… 3 matches among the 50 rows shown so far.');
+    assert.equal(countText(big, 12, { items: items(12), matched: 12 }), '12 of 1,000 rows match');
+    assert.equal(countText(big, 12, { items: items(12), matched: 12, partial: true }), '12 of 1,000 rows match (of the part of the CSV read)');
+    assert.equal(
+      countText(big, 40, { items: items(40), matched: 700, selection: { mostNegative: 16, lowConfidence: 8, sampled: 16 } }),
+      '700 of 1,000 rows match — the table holds 40 of them (the 16 most negative, 8 least confident, 16 sampled at random from the rest), in file order. Open the CSV for all rows.',
+    );
+    // a search of positive rows keeps no "most negative" ones
+    assert.match(countText(big, 30, { items: items(30), matched: 90, selection: { mostNegative: 0, lowConfidence: 10, sampled: 20 } }), /holds 30 of them \(10 least confident, 20 sampled at random from the rest\)/);
+    assert.equal(countText(big, 3, { failed: 'ENOENT' }), '3 of 50 items shown — searching all 1,000 rows failed (ENOENT): only the rows shown were searched.');
   });
 });

@@ -2,7 +2,7 @@
 // Text sorts by the text, and every header's tooltip says what a click on it does.
 import assert from 'node:assert/strict';
 import type { ReportItem } from '../../src/webview/report/messages';
-import { ariaSort, DEFAULT_SORT, ItemIndex, matchesSearch, nextSort, searchMatcher, wrapPieces, restoreSort, sortIndicator, sortItems, sortTitle, SORT_KEYS, type SortKey } from '../../src/webview/report/sort';
+import { ariaSort, DEFAULT_SORT, ItemIndex, matchesSearch, nextSort, searchMatcher, wholeFileSearch, wrapPieces, restoreSort, sortIndicator, sortItems, sortTitle, SORT_KEYS, type SortKey } from '../../src/webview/report/sort';
 import { SENTIMENTS } from '../../src/webview/report/messages';
 
 const item = (i: number, source: string, line: number, text: string, score = 0.5): ReportItem => ({ i, source, line, text, label: 'neutral', score });
@@ -122,6 +122,16 @@ describe('report view: the table rows of a large report (ItemIndex)', () => {
     // a keystroke filters the kept order: all "slow" items, in text order
     const slow = index.rows({ sort: 'text', desc: false }, 'all', 'slow');
     assert.deepEqual(slow, byText.filter((it) => it.text.toLowerCase().includes('slow')));
+  });
+});
+
+describe('report view: searching a report larger than the rows it holds', () => {
+  it('asks the host to search every row only when the table holds some of them and the filter has text', () => {
+    const big = { truncated: true, hasCsv: true };
+    assert.deepEqual(wholeFileSearch(big, '  refund ', 'negative'), { query: 'refund', label: 'negative' });
+    assert.equal(wholeFileSearch(big, '   ', 'negative'), undefined, 'the sentiment alone filters the rows held');
+    assert.equal(wholeFileSearch({ truncated: false, hasCsv: true }, 'refund', 'all'), undefined, 'every row is held');
+    assert.equal(wholeFileSearch({ truncated: true, hasCsv: false }, 'refund', 'all'), undefined, 'no CSV to search');
   });
 });
 

@@ -45,3 +45,44 @@ export const TIMELINE_COLUMNS = ['Period', 'Negative', 'Neutral', 'Positive', 'N
 export function timelineRows(timeline: ReportModel['timeline']): string[][] {
   return timeline.map((t) => [t.period, t.negative.toLocaleString(), t.neutral.toLocaleString(), t.positive.toLocaleString(), pct(t.negative, t.negative + t.neutral + t.positive)]);
 }
+
+const n = (x: number): string => x.toLocaleString();
+
+/** How rows were chosen when more matched than the table holds: "the 2,000 most negative, 1,000 least confident, …" (none of a kind: not named). */
+export function selectionText(s: NonNullable<ReportModel['selection']>): string {
+  return [s.mostNegative ? `the ${n(s.mostNegative)} most negative` : '', s.lowConfidence ? `${n(s.lowConfidence)} least confident` : '', s.sampled ? `${n(s.sampled)} sampled at random from the rest` : ''].filter(Boolean).join(', ');
+}
+
+/** What part of the report's rows the table holds (it is capped; the CSV has them all). */
+export function truncationNote(r: Pick<ReportModel, 'rows' | 'total' | 'items' | 'selection'>): string {
+  const all = Math.max(r.rows ?? 0, r.total);
+  if (r.selection) return `table truncated: ${n(r.items.length)} of ${n(all)} rows (${selectionText(r.selection)}), in file order. Open the CSV for all rows.`;
+  return `table truncated: the first ${n(r.items.length)} of ${n(all)} rows. Open the CSV for all rows.`;
+}
+
+/** The result of a search of the whole results.csv (wholeFileSearch), as the view has it. */
+export interface WholeFileSearch {
+  /** The rows that matched, numbered after the report's items; undefined while the host searches. */
+  items?: readonly ReportItem[];
+  matched?: number;
+  selection?: ReportModel['selection'];
+  partial?: boolean;
+  failed?: string;
+}
+
+/**
+ * The line above the table: how many items it shows of how many. `shown`: the rows the filter leaves; `search`: the
+ * search of every row of a larger report (in progress, done or failed), when there is one.
+ */
+export function countText(r: Pick<ReportModel, 'rows' | 'total' | 'items' | 'selection' | 'truncated'>, shown: number, search?: WholeFileSearch): string {
+  const all = Math.max(r.rows ?? 0, r.total);
+  if (search?.items && search.matched !== undefined) {
+    const head = `${n(search.matched)} of ${n(all)} rows match${search.partial ? ' (of the part of the CSV read)' : ''}`;
+    if (search.items.length >= search.matched) return shown === search.matched ? head : `${head}; ${n(shown)} shown`;
+    return `${head} — the table holds ${n(search.items.length)} of them${search.selection ? ` (${selectionText(search.selection)}), in file order` : ''}. Open the CSV for all rows.`;
+  }
+  const local = `${n(shown)} of ${n(r.items.length)} items shown`;
+  if (search?.failed) return `${local} — searching all ${n(all)} rows failed (${search.failed}): only the rows shown were searched.`;
+  if (search) return `Searching all ${n(all)} rows… ${n(shown)} matches among the ${n(r.items.length)} rows shown so far.`;
+  return local + (r.truncated ? ` — ${truncationNote(r)}` : '');
+}

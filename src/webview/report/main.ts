@@ -3,8 +3,8 @@
 import './report.css';
 import { createMessenger } from '../shared/webviewApi';
 import { hostToWebviewValidators, SENTIMENTS, type HostToWebview, type ReportItem, type ReportModel, type Sentiment, type WebviewToHost } from './messages';
-import { ariaSort, DEFAULT_SORT, ItemIndex, nextSort, restoreSort, sortIndicator, sortTitle, wrapPieces, type SortKey, type SortState } from './sort';
-import { distributionLabel, isLowConfidence, itemLabel, pct, themeCounts, themeLabel, TIMELINE_COLUMNS, timelineRows } from './describe';
+import { ariaSort, DEFAULT_SORT, ItemIndex, nextSort, restoreSort, sortIndicator, sortTitle, wholeFileSearch, wrapPieces, type SortKey, type SortState } from './sort';
+import { countText, distributionLabel, isLowConfidence, itemLabel, pct, themeCounts, themeLabel, TIMELINE_COLUMNS, timelineRows } from './describe';
 import { pointsText } from '../../core/analysis/drivers-format';
 import { isFunctionWord } from '../../core/functionWords';
 
@@ -228,9 +228,44 @@ function shownSort(r: ReportModel): SortState {
 
 /** The report's items, sorted once per sort (a keystroke in the filter only filters them). */
 let index: ItemIndex | undefined;
+/** The search of every row of a report larger than its items (wholeFileSearch): asked, then its result. */
+let remote: { key: string; result?: HostToWebview['searchResults']; failed?: string; index?: ItemIndex } | undefined;
+let remoteTimer: number | undefined;
+/** Where the table is drawn (a search result redraws it). */
+let tableAt: { host: HTMLElement; count: HTMLElement } | undefined;
+const searchKey = (reportId: string, query: string, label: string): string => `${reportId}\0${query}\0${label}`;
+
+/**
+ * The rows the table shows. A report with more rows than it holds is searched on the host, over all of them (asked
+ * once the typing pauses); until the answer comes, the rows held are filtered.
+ */
 function visibleItems(r: ReportModel): readonly ReportItem[] {
+  const want = wholeFileSearch(r, state.search, state.filter);
+  if (!want) remote = undefined;
+  else {
+    const key = searchKey(r.id, want.query, want.label);
+    if (remote?.key !== key) {
+      remote = { key };
+      window.clearTimeout(remoteTimer);
+      remoteTimer = window.setTimeout(() => messenger.post('search', { reportId: r.id, ...want }), 250);
+    }
+    const result = remote.result;
+    if (result) {
+      if (remote.index?.items !== result.items) remote.index = new ItemIndex(result.items);
+      return remote.index.rows(shownSort(r), 'all', '');
+    }
+  }
   if (index?.items !== r.items) index = new ItemIndex(r.items);
   return index.rows(shownSort(r), state.filter, state.search, r.themes);
+}
+
+function onSearchAnswer(reportId: string, key: string, update: (rem: NonNullable<typeof remote>) => void): void {
+  if (!report || report.id !== reportId || remote?.key !== key || !tableAt) return;
+  update(remote);
+  shownRows = PAGE;
+  const { host, count } = tableAt;
+  const r = report;
+  keepingFocus(() => renderTable(r, host, count));
 }
 
 function renderItems(r: ReportModel): HTMLElement {
@@ -320,21 +355,10 @@ function labelSelect(r: ReportModel, it: ReportItem): HTMLSelectElement {
   return sel;
 }
 
-/** What part of the report's rows the table holds (it is capped; the CSV has them all). */
-function truncationNote(r: ReportModel): string {
-  const n = (x: number) => x.toLocaleString();
-  const all = Math.max(r.rows ?? 0, r.total);
-  if (r.selection) {
-    const s = r.selection;
-    const parts = [`the ${n(s.mostNegative)} most negative`, s.lowConfidence ? `${n(s.lowConfidence)} least confident` : '', s.sampled ? `${n(s.sampled)} sampled at random from the rest` : ''].filter(Boolean);
-    return `table truncated: ${n(r.items.length)} of ${n(all)} rows (${parts.join(', ')}), in file order. Open the CSV for all rows.`;
-  }
-  return `table truncated: the first ${n(r.items.length)} of ${n(all)} rows. Open the CSV for all rows.`;
-}
-
 function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): void {
+  tableAt = { host, count };
   const rows = visibleItems(r);
-  count.textContent = `${rows.length.toLocaleString()} of ${r.items.length.toLocaleString()} items shown` + (r.truncated ? ` — ${truncationNote(r)}` : '');
+  count.textContent = countText(r, rows.length, remote && { ...remote.result, failed: remote.failed });
   const table = el('table', 'items');
   table.setAttribute('aria-label', 'Items');
   table.setAttribute('aria-describedby', 'row-hint');
@@ -489,11 +513,15 @@ function render(): void {
 messenger.on('report', (msg) => {
   if (report?.id !== msg.report.id) shownRows = PAGE;
   report = msg.report;
+  // a new or re-read report: its search (if any) is asked again
+  remote = undefined;
   keepingFocus(render);
 });
+messenger.on('searchResults', (msg) => onSearchAnswer(msg.reportId, searchKey(msg.reportId, msg.query, msg.label), (rem) => (rem.result = msg)));
+messenger.on('searchFailed', (msg) => onSearchAnswer(msg.reportId, searchKey(msg.reportId, msg.query, msg.label), (rem) => (rem.failed = msg.message)));
 messenger.on('labelled', (msg) => {
   if (!report || report.id !== msg.reportId) return;
-  const it = report.items[msg.index];
+  const it = report.items[msg.index] ?? remote?.result?.items.find((x) => x.i === msg.index);
   if (it) it.labelled = msg.label;
   report.labelledCount = msg.count;
   labelsFile = msg.file;

@@ -63,7 +63,25 @@ export interface HostToWebview {
   error: { message: string };
   /** A label was saved: the item's new label and how many texts are labelled now. */
   labelled: { reportId: string; index: number; label: Sentiment; count: number; file: string };
+  /**
+   * The rows of the whole results.csv that a search matches (asked with `search` when the report has more rows than
+   * `items`): `matched` of them, `items` (numbered after the report's items) chosen as the report's own when more matched.
+   */
+  searchResults: {
+    reportId: string;
+    query: string;
+    label: SentimentFilter;
+    items: ReportItem[];
+    matched: number;
+    selection?: ReportModel['selection'];
+    partial?: boolean;
+  };
+  /** The search could not be done (the CSV is gone): the view keeps filtering the rows it holds. */
+  searchFailed: { reportId: string; query: string; label: SentimentFilter; message: string };
 }
+
+export type SentimentFilter = Sentiment | 'all';
+export const SENTIMENT_FILTERS: readonly SentimentFilter[] = ['all', ...SENTIMENTS];
 
 export interface WebviewToHost {
   ready: Record<string, never>;
@@ -76,6 +94,8 @@ export interface WebviewToHost {
   trainOnLabels: Record<string, never>;
   /** Runs Analyze Feedback (the empty view's button). */
   analyze: Record<string, never>;
+  /** Searches every row of the report's results.csv (the report has more rows than the view holds). */
+  search: { reportId: string; query: string; label: SentimentFilter };
 }
 
 const MAX_ITEMS = 100_000;
@@ -88,6 +108,7 @@ export const webviewToHostValidators: Validators<WebviewToHost> = {
   label: (m) => check.onlyKeys(m, ['reportId', 'index', 'label']) && check.string(m.reportId, 300) && check.int(m.index, 0, MAX_ITEMS) && check.oneOf(m.label, SENTIMENTS),
   trainOnLabels: (m) => check.onlyKeys(m, []),
   analyze: (m) => check.onlyKeys(m, []),
+  search: (m) => check.onlyKeys(m, ['reportId', 'query', 'label']) && check.string(m.reportId, 300) && check.string(m.query, 1000) && check.oneOf(m.label, SENTIMENT_FILTERS),
 };
 
 export const hostToWebviewValidators: Validators<HostToWebview> = {
@@ -97,5 +118,13 @@ export const hostToWebviewValidators: Validators<HostToWebview> = {
   },
   empty: (m) => check.string(m.reason) && (m.canAnalyze === undefined || check.boolean(m.canAnalyze)),
   error: (m) => check.string(m.message),
+  searchResults: (m) =>
+    check.string(m.reportId, 300) &&
+    check.string(m.query, 1000) &&
+    check.oneOf(m.label, SENTIMENT_FILTERS) &&
+    Array.isArray(m.items) &&
+    check.int(m.matched, 0) &&
+    (m.partial === undefined || check.boolean(m.partial)),
+  searchFailed: (m) => check.string(m.reportId, 300) && check.string(m.query, 1000) && check.oneOf(m.label, SENTIMENT_FILTERS) && check.string(m.message),
   labelled: (m) => check.string(m.reportId, 300) && check.int(m.index, 0, MAX_ITEMS) && check.oneOf(m.label, SENTIMENTS) && check.int(m.count, 0, 10_000_000) && check.string(m.file),
 };

@@ -1,5 +1,5 @@
 // How the Report view's items table sorts (pure: no DOM, so it is unit-tested in node).
-import { SENTIMENTS, type ReportItem } from './messages';
+import { SENTIMENTS, type ReportItem, type SentimentFilter } from './messages';
 
 export type SortKey = 'label' | 'score' | 'text' | 'source' | 'date';
 export const SORT_KEYS: readonly SortKey[] = ['label', 'score', 'text', 'source', 'date'];
@@ -85,8 +85,6 @@ export function searchAlternatives(query: string, themes: readonly { term: strin
   return [...new Set([...q.split(' / '), ...(theme?.variants ?? []).map((v) => v.toLowerCase())].map((a) => a.trim()).filter(Boolean))];
 }
 
-export type SentimentFilter = ReportItem['label'] | 'all';
-
 /**
  * The table's rows of one report for a sort, a sentiment filter and a search, as sortItems + searchMatcher give them,
  * without their cost on every keystroke: each sort is computed once (then filtered, which keeps its order), and the
@@ -160,4 +158,14 @@ export function wrapPieces(text: string): string[] {
   }
   if (pending || !out.length) out.push(pending);
   return out;
+}
+
+/**
+ * The search to run on the host, over every row of the report's results.csv: when the report has more rows than the
+ * view holds and the filter has text (the sentiment alone filters the rows held: the most negative are among them).
+ * Undefined: the rows held are all there is to search.
+ */
+export function wholeFileSearch(r: { truncated: boolean; hasCsv: boolean }, query: string, filter: SentimentFilter): { query: string; label: SentimentFilter } | undefined {
+  const q = query.trim();
+  return r.truncated && r.hasCsv && q ? { query: q, label: filter } : undefined;
 }
