@@ -255,6 +255,24 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     for (const text of await rows.locator('td:first-child .lab').allTextContents()) assert.equal(text, 'negative');
     // the report's most negative items have the words that drove them marked (summary.json's drivers)
     assert.ok((await rows.locator('td.text mark.driver.for-negative').count()) >= 1, 'no driving words marked on the negative rows');
+    // by keyboard: Enter on a sort header sorts by it, says so to a screen reader (aria-sort) and keeps the focus there
+    const scoreSort = view.locator('th[data-sort="score"] button');
+    await scoreSort.focus();
+    await scoreSort.press('Enter');
+    await view.locator('th[data-sort="score"]:is([aria-sort="ascending"], [aria-sort="descending"])').waitFor({ timeout: 10_000 });
+    assert.equal(await view.locator(':focus').getAttribute('data-focus'), 'sort-score', 'the focus left the sorted header');
+    assert.equal(await rows.count(), negatives, 'sorting kept the filter');
+    // ... and Enter on a chip toggles its filter off, the focus staying on the chip
+    const chip = view.locator('button.chip[data-focus="chip-negative"]');
+    await chip.focus();
+    await chip.press('Enter');
+    await view.locator('button.chip[data-focus="chip-negative"][aria-pressed="false"]').waitFor({ timeout: 10_000 });
+    assert.equal(await view.locator(':focus').getAttribute('data-focus'), 'chip-negative', 'the focus left the chip');
+    assert.equal(await rows.count(), data.length, 'the chip did not clear the filter');
+    await chip.press('Enter');
+    await view.locator('button.chip[data-focus="chip-negative"][aria-pressed="true"]').waitFor({ timeout: 10_000 });
+    assert.equal(await rows.count(), negatives);
+    await s.screenshot('report-view-keyboard');
     // a row opens feedback.csv at that item's line
     const srcCell = (await rows.first().locator('td.src').textContent())?.trim() ?? '';
     const m = srcCell.match(/^(.+):(\d+)$/);
