@@ -403,6 +403,42 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     assert.deepEqual(textsOf(again.rows), joined);
   });
 
+  it('Generate reads app-reviews.csv with the text columns chosen for it (title + review), as Analyze Feedback does', async function () {
+    this.timeout(300_000);
+    const settingsFile = path.join(s.workspace, '.vscode', 'settings.json');
+    const before = readFileSync(settingsFile, 'utf8');
+    writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(before), 'productForge.generation.backend': 'template' }, null, 2));
+    const brief = 'brief-notes-app.md';
+    writeFileSync(path.join(s.workspace, brief), '# Notes App Reliability\n\nGoal: fewer crashes on launch and faster exports for the notes app.\n');
+    try {
+      await new Promise((r) => setTimeout(r, 2_000)); // the configuration service picks the file change up
+      await s.clickExplorerItem(brief);
+      await s.page.locator('.tabs-container .tab.active', { hasText: brief }).waitFor({ state: 'visible', timeout: 30_000 });
+      await s.runCommand('Product Forge: Generate Product Requirements Doc');
+      await s.waitForQuickInput(/Evidence to ground/);
+      await s.pickQuickItem(/Feedback files in the workspace/);
+      await s.waitForQuickInput(/^Feedback files/);
+      const row = s.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: /^\s*app-reviews\.csv/ }).first();
+      await row.waitFor({ state: 'visible', timeout: 15_000 });
+      await row.locator('.quick-input-list-checkbox, input[type="checkbox"], .monaco-checkbox').first().click();
+      await s.screenshot('generate-columns-evidence');
+      await s.acceptQuickInput();
+      await s.waitForLog(CHANNEL, /Product requirements generated with template from 3 evidence items/, 120_000);
+      await s.page.locator('.tabs-container .tab.active').filter({ hasText: /Untitled/ }).waitFor({ state: 'visible', timeout: 30_000 });
+      const doc = await s.activeEditorText();
+      await s.screenshot('generate-columns-document');
+      // the evidence is the title and the review read together, as the remembered columns say: its quotes start with a
+      // title (cut after its first sentence, "Crashes on launch."…); the review column alone would start "The app closes…"
+      const quoted = [...doc.matchAll(/— "([^"\n]+)"/g)].map((m) => m[1]);
+      assert.ok(quoted.length >= 1, `no evidence quotes:\n${doc.slice(-1500)}`);
+      for (const q of quoted) assert.match(q, /^(Crashes on launch|Great sync|Export is slow)\./, `evidence quote "${q}" does not start with its title`);
+      await s.focusWorkbench();
+      await s.runCommand('View: Revert and Close Editor');
+    } finally {
+      writeFileSync(settingsFile, before);
+    }
+  });
+
   it('an Excel "Unicode Text" .txt (UTF-16, tab-separated) with two text columns asks which one, like a CSV', async function () {
     this.timeout(300_000);
     const file = 'survey-unicode.txt';
