@@ -54,9 +54,9 @@ function escapeQuote(s: string): string {
   return s.replace(/([*_`\[\]<>])/g, '\\$1');
 }
 
-function quote(s: string, n = 240): string {
+function quote(s: string, n = 240, keep = 0): string {
   const t = s.replace(/\s+/g, ' ').trim();
-  return escapeQuote(t.length > n ? `${t.slice(0, cutEnd(t, 0, n - 1))}…` : t);
+  return escapeQuote(t.length > n ? `${t.slice(0, cutEnd(t, 0, n - 1, keep))}…` : t);
 }
 
 /** Where words end (a space) or a phrase ends (punctuation, Chinese included). */
@@ -64,12 +64,13 @@ const BOUNDARY = /[\s,.;:!?)\]，。；：！？、）]/;
 
 /**
  * The end of an excerpt of `t` from `start` of at most `len` characters: at the last word or phrase boundary in its
- * final quarter (so it does not end mid-word: "…as soon as I open a…", "…送餐很快，…"), else at `len`.
+ * final quarter (so it does not end mid-word: "…as soon as I open a…", "…送餐很快，…"), else at `len`; never before
+ * `keep` (the end of a theme's mention the excerpt is there to show).
  */
-function cutEnd(t: string, start: number, len: number): number {
+function cutEnd(t: string, start: number, len: number, keep = 0): number {
   const end = Math.min(t.length, start + len);
   if (end >= t.length) return end;
-  for (let i = end; i > start + Math.floor(len * 0.75); i--) {
+  for (let i = end; i > start + Math.floor(len * 0.75) && i >= keep; i--) {
     if (BOUNDARY.test(t[i])) return /\s/.test(t[i]) ? i : i + 1 <= end ? i + 1 : i;
   }
   return end;
@@ -106,7 +107,7 @@ function nameAt(t: string, phrase: string): { at: number; len: number } | undefi
 export function themeQuote(s: string, phrase: string, n = 240): string {
   const t = s.replace(/\s+/g, ' ').trim();
   const m = t.length > n ? mentionAt(t, phrase) : undefined;
-  if (!m || m.at + m.len <= n - 1) return quote(t, n);
+  if (!m || m.at + m.len <= n - 1) return quote(t, n, m ? m.at + m.len : 0);
   // start at a word or phrase boundary some way before the mention (a third of the length: a short excerpt keeps it in
   // view); Chinese has no spaces, so its punctuation is the boundary there
   let start = Math.max(0, m.at - Math.round(n / 3));
@@ -119,7 +120,7 @@ export function themeQuote(s: string, phrase: string, n = 240): string {
     }
     while (start < m.at && t[start] === ' ') start++;
   }
-  const body = t.slice(start, cutEnd(t, start, n - 2));
+  const body = t.slice(start, cutEnd(t, start, n - 2, m.at + m.len));
   return escapeQuote(`…${body}${start + body.length < t.length ? '…' : ''}`);
 }
 
