@@ -500,7 +500,7 @@ export async function* readTableChunks(file: string, opts: ReadTableChunksOption
   });
   const checkColumns = () => {
     if (columns!.length < (opts.minColumns ?? 2)) {
-      if (/^\s*(%.*\s*)*@relation\b/i.test(columns!.join(',')) || /\.arff$/i.test(file)) {
+      if (looksLikeArff(opened.sample) || /\.arff$/i.test(file)) {
         throw new UserError(`${file} is a Weka ARFF file, not a CSV/TSV table: save it as CSV (in Weka: Explorer > Save... > CSV, or weka.core.converters.CSVSaver) and train on that.`);
       }
       throw new UserError(`${file} does not look like a CSV/TSV table: every row has a single field (tried comma, tab, semicolon and pipe delimiters). Export it as CSV with a header row.`);
@@ -607,6 +607,22 @@ export function takeRows(t: Table, idx: ArrayLike<number>): Table {
     return out.rows.length ? out : undefined;
   });
   return { ...t, data, rowCount: idx.length, rawMarkers };
+}
+
+/**
+ * Whether a file's start is a Weka ARFF header: its first line that is neither blank nor a '%' comment is @relation
+ * (ARFF files usually open with comment lines, which the header row alone never shows).
+ */
+export function looksLikeArff(sample: string): boolean {
+  let at = 0;
+  while (at < sample.length) {
+    const nl = sample.indexOf('\n', at);
+    const line = sample.slice(at, nl < 0 ? sample.length : nl).trim();
+    if (line && !line.startsWith('%')) return /^@relation\b/i.test(line);
+    if (nl < 0) break;
+    at = nl + 1;
+  }
+  return false;
 }
 
 /** A column name as compared when the exact name is missing: 'Monthly charges', 'monthly_charges' and 'MonthlyCharges' match. */
