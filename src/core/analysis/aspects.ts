@@ -130,6 +130,9 @@ function splitEnglish(p: string): string[] {
   for (const m of p.matchAll(EN_MARKERS)) {
     const at = m.index!;
     const end = at + m[0].length;
+    // a marker inside a leading concession's clause, already taken whole up to its comma ("Although it was cheap and
+    // although it looked nice, it broke"), cuts nothing: cutting there would go back and repeat that text
+    if (at < last) continue;
     const word = m[0].replace(/^[\s,;]+|[\s,:]+$/g, '').replace(/\s+/g, ' ').toLowerCase();
     const opens = first && !p.slice(0, at).trim();
     first = false;
