@@ -241,8 +241,11 @@ const searchKey = (reportId: string, query: string, label: string): string => `$
  */
 function visibleItems(r: ReportModel): readonly ReportItem[] {
   const want = wholeFileSearch(r, state.search, state.filter);
-  if (!want) remote = undefined;
-  else {
+  if (!want) {
+    // a search for the old text, not sent yet, is not sent at all (the host would read the whole file for nothing)
+    window.clearTimeout(remoteTimer);
+    remote = undefined;
+  } else {
     const key = searchKey(r.id, want.query, want.label);
     if (remote?.key !== key) {
       remote = { key };
