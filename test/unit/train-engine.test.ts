@@ -444,6 +444,8 @@ describe('train: models', () => {
     // the count itself, by name: the test file's columns may come in another order
     const test = tableFromRecords(['y', 'b', 'a'], [['yes', '37', '1'], ['no', '0', '0'], ['no', '5', '5']]);
     assert.equal(duplicatedTestRows(t, [0, 1, 2], test, [0, 1, 2], ['a', 'b', 'y']), 2);
+    // a class spelled differently only in case or spaces is the same class there too
+    assert.equal(duplicatedTestRows(t, [0, 1, 2], tableFromRecords(['y', 'b', 'a'], [['Yes ', '37', '1']]), [0], ['a', 'b', 'y']), 1);
   });
 
   it('rejects a one-class target and a class with a single row', async () => {

@@ -588,9 +588,11 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
 const DUPLICATE_MIN_ROWS = 5;
 const DUPLICATE_MIN_SHARE = 0.1;
 
-/** How many test rows have the same values (trimmed) in `columns` as some training row. */
+/** How many test rows have the same values (trimmed) in `columns` as some training row; the last column is the target. */
 export function duplicatedTestRows(table: Table, trainRows: ArrayLike<number>, testTable: Table, testRows: ArrayLike<number>, columns: string[]): number {
-  const key = (cols: string[][], r: number) => cols.map((c) => c[r].trim()).join('\u0001');
+  // the last column is the target: its spellings that differ only in case or spaces are one class (targetKey)
+  const last = columns.length - 1;
+  const key = (cols: string[][], r: number) => cols.map((c, i) => (i === last ? targetKey(c[r]) : c[r].trim())).join('\u0001');
   const trainCols = columns.map((c) => table.data[table.columns.indexOf(c)]);
   const testCols = columns.map((c) => testTable.data[testTable.columns.indexOf(c)]);
   if (trainCols.some((c) => !c) || testCols.some((c) => !c)) return 0;
