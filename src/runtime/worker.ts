@@ -9,7 +9,7 @@ import { classify } from './handlers/classify';
 import type { HandlerContext, LoadedModel } from './handlers/context';
 import { explain } from './handlers/explain';
 import { generate } from './handlers/generate';
-import { load, unload } from './handlers/load';
+import { load, settleReleases, unload } from './handlers/load';
 import { lowerThreadPriority } from './priority';
 import { loadedTransformers } from './transformers';
 import type { FromWorker, Method, RequestMap, RequestMessage, ToWorker } from './protocol';
@@ -98,6 +98,8 @@ async function shutdown(): Promise<void> {
   for (const id of all) {
     await unload({ modelId: id, force: true }, { signal: new AbortController().signal, progress: () => undefined, log, models }).catch(() => undefined);
   }
+  // models unloaded earlier while a job held them: released now, and every release finished, before the exit
+  await Promise.race([settleReleases(), new Promise((r) => setTimeout(r, 4_000).unref())]);
   post({ kind: 'shutdown-done' });
 }
 

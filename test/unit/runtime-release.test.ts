@@ -2,7 +2,7 @@
 // changed while an analysis, classify, explain or generate request runs) frees it once the last holder is done.
 import assert from 'node:assert/strict';
 import { errorCode } from '../../src/runtime/errors';
-import { deferredRelease } from '../../src/runtime/handlers/load';
+import { deferredRelease, settleReleases } from '../../src/runtime/handlers/load';
 
 function tracked() {
   const log: string[] = [];
@@ -34,6 +34,30 @@ describe('runtime: deferred model release', () => {
     b();
     await tick();
     assert.deepEqual(t.log, ['released']);
+  });
+
+  it('before the worker exits, a release still waiting for its holder is done, and one under way has finished', async () => {
+    // the CLI unloads the model on Ctrl+C while the cancelled analysis still holds it; shutdown must not exit before
+    // that release (exiting with ONNX sessions half-released aborts the process)
+    const log: string[] = [];
+    let finish!: () => void;
+    const slow = deferredRelease(() => new Promise<void>((r) => { log.push('slow started'); finish = () => { log.push('slow done'); r(); }; }), () => undefined, 'slow');
+    const held = tracked();
+    held.hold(); // never let go: the job outlived its cancel
+    await held.release();
+    const running = slow.release(); // under way, not finished yet
+    assert.deepEqual([held.log, log], [[], ['slow started']]);
+    let settled = false;
+    const s = settleReleases().then(() => (settled = true));
+    await tick();
+    assert.deepEqual(held.log, ['released'], 'the waiting release was forced');
+    assert.equal(settled, false, 'settleReleases returned before the release under way finished');
+    finish();
+    await running;
+    await s;
+    assert.deepEqual(log, ['slow started', 'slow done']);
+    // nothing left: it returns at once
+    await settleReleases();
   });
 
   it('a holder letting go without a release wanted keeps the model', async () => {

@@ -45,6 +45,21 @@ export async function unload(params: { modelId: string; force?: boolean }, ctx: 
   return { unloaded: true };
 }
 
+/** Releases asked for while a request held the model (they wait for it), and releases under way. */
+const waitingReleases = new Set<() => Promise<void>>();
+const runningReleases = new Set<Promise<void>>();
+
+/**
+ * Before the worker exits: every release still waiting for a holder is done now (the worker's jobs are cancelled
+ * already), and every release under way has finished. A model unloaded while an analysis held it (the CLI unloads
+ * on Ctrl+C while the job winds down) is no longer in the worker's model map, so this is how shutdown finds it; exiting
+ * with its ONNX sessions half-released aborts the process ("terminate called after throwing … Napi::Error").
+ */
+export async function settleReleases(): Promise<void> {
+  for (const release of [...waitingReleases]) await release().catch(() => undefined);
+  await Promise.allSettled([...runningReleases]);
+}
+
 /**
  * A model's release deferred while requests use it: `hold()` (an analysis job, a classify / explain / generate
  * request) keeps it; `release()` (an unload, or a reload replacing it) frees it at once when nothing holds it,
@@ -57,10 +72,14 @@ export function deferredRelease(releaseNow: () => Promise<void>, onError: (err: 
   let active = 0;
   let released = false;
   let wanted = false;
-  const doRelease = async (): Promise<void> => {
-    if (released) return;
+  const doRelease = (): Promise<void> => {
+    waitingReleases.delete(doRelease);
+    if (released) return Promise.resolve();
     released = true;
-    await releaseNow();
+    const p = releaseNow();
+    runningReleases.add(p);
+    void p.catch(() => undefined).finally(() => runningReleases.delete(p));
+    return p;
   };
   return {
     hold: () => {
@@ -76,6 +95,7 @@ export function deferredRelease(releaseNow: () => Promise<void>, onError: (err: 
     release: async (force = false) => {
       wanted = true;
       if (!active || force) await doRelease();
+      else waitingReleases.add(doRelease);
     },
   };
 }
