@@ -22,10 +22,10 @@ const MAX_LISTED = 500;
 
 /**
  * Where classifiers are saved: the classifiers folder of the workspace folder that holds `file` (in a multi-root
- * workspace, the CSV's own project), else of the first workspace folder.
+ * workspace, the CSV's own project), else of the first workspace folder on this computer (the ones listed).
  */
 function classifiersRoot(file?: string): vscode.Uri | undefined {
-  const ws = (file ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file)) : undefined) ?? vscode.workspace.workspaceFolders?.[0];
+  const ws = (file ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file)) : undefined) ?? vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
   return ws ? vscode.Uri.joinPath(ws.uri, ...CLASSIFIERS_DIR.split(path.sep)) : undefined;
 }
 
