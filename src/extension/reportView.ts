@@ -10,7 +10,10 @@ import { pathExists } from '../core/fsutil';
 import { readLabels, saveLabel, SENTIMENT_LABELS_FILE } from '../core/labels';
 import { readConfig } from './config';
 import { openReport } from './openReport';
-import { listReports, mayOpen, ReportLoader, searchReport, type LoadedReport, type SearchResult, type SourceRef } from './reportData';
+import { listReports, MAX_VIEW_ITEMS, mayOpen, ReportLoader, searchReport, type LoadedReport, type SearchResult, type SourceRef } from './reportData';
+
+/** Numbers between two searches' first results: more than one search posts (MAX_VIEW_ITEMS). */
+const SEARCH_STRIDE = 2 * MAX_VIEW_ITEMS;
 import type { Services } from './services';
 import { webviewOptions, webviewShell } from './webviewHtml';
 
@@ -24,7 +27,9 @@ function labelsFileFor(reportDir: string): string {
 export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'productForge.report';
   private view: vscode.WebviewView | undefined;
-  private current: (LoadedReport & { dir: string; search?: SearchResult }) | undefined;
+  private current: (LoadedReport & { dir: string; search?: SearchResult; searchBase?: number }) | undefined;
+  /** Searches started: each numbers its results from a base of its own (itemAt). */
+  private searches = 0;
   /** The search of the whole results.csv in progress (a newer one, or a new report, stops it). */
   private searching: AbortController | undefined;
   /** A report to show instead of the newest (the one just written / asked for). */
@@ -189,15 +194,19 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
     }
   }
 
-  /** An item of the report, or of the last search's results (numbered after the report's items). */
+  /**
+   * An item of the report, or of the last search's results. Each search numbers its results from its own base after
+   * the report's items (SEARCH_STRIDE apart), so a click on a result of an older search that crossed a newer search's
+   * results on the way opens or labels nothing rather than another row.
+   */
   private itemAt(index: number): { item: ReportItem; source: SourceRef } | undefined {
     const cur = this.current;
     if (!cur) return undefined;
     const n = cur.model.items.length;
     if (index < n) return { item: cur.model.items[index], source: cur.sources[index] };
     const s = cur.search;
-    const k = index - n;
-    return s && k < s.items.length ? { item: s.items[k], source: s.sources[k] } : undefined;
+    const k = index - (cur.searchBase ?? n);
+    return s && k >= 0 && k < s.items.length ? { item: s.items[k], source: s.sources[k] } : undefined;
   }
 
   /** Searches every row of the shown report's results.csv and posts the matching rows (the view holds only some). */
@@ -206,13 +215,14 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
     if (!cur || cur.model.id !== msg.reportId || !cur.csvPath) return;
     this.searching?.abort();
     const searching = (this.searching = new AbortController());
+    const base = cur.model.items.length + ++this.searches * SEARCH_STRIDE;
     try {
       const t0 = Date.now();
       const found = await searchReport(cur.dir, this.workspaceRoots(), {
         query: msg.query,
         label: msg.label,
         themes: cur.model.themes,
-        firstIndex: cur.model.items.length,
+        firstIndex: base,
         signal: searching.signal,
       });
       if (searching.signal.aborted || this.current !== cur) return;
@@ -227,6 +237,7 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
       }
       if (searching.signal.aborted || this.current !== cur) return;
       cur.search = found;
+      cur.searchBase = base;
       for (const f of found.sourceFiles) cur.sourceFiles.add(f);
       this.services.output.info(`Report view: "${msg.query}" (${msg.label}) matched ${found.matched.toLocaleString()} of ${(cur.model.rows ?? cur.model.total).toLocaleString()} rows in ${Date.now() - t0} ms.`);
       this.post('searchResults', { reportId: msg.reportId, query: msg.query, label: msg.label, items: found.items, matched: found.matched, selection: found.selection, partial: found.partial || undefined });
