@@ -518,6 +518,33 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     const shown = (await s.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().textContent()) ?? '';
     assert.ok(shown.includes('店员服务热情') && !shown.includes('\uFFFD'), `editor text: ${shown.slice(0, 80)}`);
   });
+
+  it('a report larger than the Report view holds: the text filter searches every row, and a result opens its line', async function () {
+    this.timeout(300_000);
+    // 20,000 items: the view holds 5,000 of them (the most negative, the least confident, a sample); the seven "zebra"
+    // rows are ordinary ones spread over the file, so the rows held would show only some of them
+    const lines = Array.from({ length: 20_000 }, (_, i) => (i % 3000 === 777 ? `Row ${i}: the zebra theme looks fine today` : `Row ${i}: the app is ${i % 2 ? 'fine' : 'slow'} today`));
+    writeFileSync(path.join(s.workspace, 'many.txt'), lines.join('\n') + '\n');
+    await analyzeFromExplorer('many.txt', 'many');
+    await s.openViewContainer('Product Forge');
+    const view = await s.webviewFrame('table.items', 90_000);
+    await view.locator('input.search').fill('zebra');
+    await view.locator('[role="status"]', { hasText: /of 20,000 rows match/ }).waitFor({ timeout: 90_000 });
+    await s.screenshot('report-view-search-all');
+    const rows = view.locator('table.items tbody tr');
+    assert.equal(await rows.count(), 7, 'every zebra row of the file, not only of the rows held');
+    const srcCell = (await rows.first().locator('td.src').textContent())?.trim() ?? '';
+    const m = srcCell.match(/^(.+):(\d+)$/);
+    assert.ok(m && m[1].endsWith('many.txt') && lines[Number(m[2]) - 1].includes('zebra'), `source cell "${srcCell}"`);
+    await rows.first().click();
+    let selection = '';
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 300))) {
+      selection = (await s.page.locator('.statusbar-item[id="status.editor.selection"]').textContent().catch(() => '')) ?? '';
+      if ((await s.editorTabs()).some((t) => t.includes('many.txt')) && new RegExp(`Ln ${m[2]},`).test(selection)) break;
+    }
+    assert.match(selection, new RegExp(`Ln ${m[2]},`), `a search result did not open many.txt at line ${m[2]}: "${selection}"`);
+    await view.locator('input.search').fill('');
+  });
 });
 
 /** GB18030 bytes of the few characters the test uses (Node's TextEncoder only writes UTF-8). */
