@@ -29,3 +29,14 @@ export function isFunctionWord(word: string): boolean {
   const parts = word.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').split(/['’]/);
   return parts.length > 0 && parts[0] !== '' && parts.every((p) => FUNCTION_WORDS.has(p));
 }
+
+/** The words a reader is shown of `words` (strongest first): each once whatever its case, no function words. */
+export function namedWords(words: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return words.filter((w) => {
+    const key = w.toLowerCase();
+    if (seen.has(key) || isFunctionWord(w)) return false;
+    seen.add(key);
+    return true;
+  });
+}

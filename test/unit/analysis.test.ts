@@ -9,7 +9,7 @@ import { Reservoir, TopK } from '../../src/core/analysis/collections';
 import { atomicWriteFile, moveDirIfFree, writeDirAtomically } from '../../src/core/fsutil';
 import { CancelledError, UserError } from '../../src/core/types';
 import { explainScored, occlusionUnits } from '../../src/core/analysis/explain';
-import { isFunctionWord } from '../../src/core/functionWords';
+import { isFunctionWord, namedWords } from '../../src/core/functionWords';
 import { LexiconClassifier, lexiconScores } from '../fixtures/feedback/lexicon-classifier';
 import { analysisSandbox } from './analysis.helpers';
 
@@ -258,6 +258,8 @@ describe('analysis: driving words (occlusion)', () => {
     assert.match(renderMarkdown(r), /words such as “the” or “it” are not named/);
     for (const w of ['the', 'IT', "I'm", "it's", '(the', 'of']) assert.ok(isFunctionWord(w), w);
     for (const w of ['not', "don't", 'never', 'but', 'again', 'bug', "can't"]) assert.ok(!isFunctionWord(w), w);
+    // the Report view's tooltip names them the same way (namedWords): first spelling kept, in order
+    assert.deepEqual(namedWords(['Great', 'the', 'great', 'GREAT', 'it', 'slow']), ['Great', 'slow']);
     // Chinese: particles, pronouns, 是 and 很 are not named (the report said "driven by “了”", "“我”", "“很”"); negations,
     // 太 and the words that carry meaning are
     for (const w of ['了', '的', '是', '我', '我们', '这个', '什么', '吗', '很', '个']) assert.ok(isFunctionWord(w), w);

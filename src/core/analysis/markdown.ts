@@ -1,7 +1,7 @@
 // The Markdown report of an AnalysisResult.
 import * as path from 'node:path';
 import { SENTIMENT_LABELS } from '../types';
-import { isFunctionWord } from '../functionWords';
+import { namedWords } from '../functionWords';
 import { describeRatingScale } from '../readers/columns';
 import { MAX_SAMPLE_TEXT, type AnalysisResult, type ItemResult, type LabelCounts } from './analyze';
 
@@ -129,14 +129,8 @@ export function themeQuote(s: string, phrase: string, n = 240): string {
  * said again ("Great, great, great") is named once, and function words ("the", "it", "I") are not named.
  */
 function why(it: ItemResult): string {
-  const seen = new Set<string>();
-  const pro = (it.drivers ?? []).filter((d) => {
-    const key = d.token.toLowerCase();
-    if (d.weight <= 0 || seen.has(key) || isFunctionWord(d.token)) return false;
-    seen.add(key);
-    return true;
-  }).slice(0, 3);
-  return pro.length ? ` · driven by ${pro.map((d) => `“${quote(d.token, 60)}”`).join(', ')}` : '';
+  const pro = namedWords((it.drivers ?? []).filter((d) => d.weight > 0).map((d) => d.token)).slice(0, 3);
+  return pro.length ? ` · driven by ${pro.map((w) => `“${quote(w, 60)}”`).join(', ')}` : '';
 }
 
 const DRIVERS_NOTE = '“Driven by” names the words whose removal lowers the label\'s score most (occlusion over the model; words such as “the” or “it” are not named).';

@@ -6,7 +6,7 @@ import { hostToWebviewValidators, SENTIMENTS, type HostToWebview, type ReportIte
 import { ariaSort, DEFAULT_SORT, ItemIndex, nextSort, restoreSort, sortIndicator, sortTitle, wholeFileSearch, wrapPieces, type SortKey, type SortState } from './sort';
 import { countText, distributionLabel, isLowConfidence, itemLabel, pct, themeCounts, themeLabel, TIMELINE_COLUMNS, timelineRows } from './describe';
 import { pointsText } from '../../core/analysis/drivers-format';
-import { isFunctionWord } from '../../core/functionWords';
+import { namedWords } from '../../core/functionWords';
 
 interface ViewState extends SortState {
   filter: Sentiment | 'all';
@@ -494,8 +494,7 @@ function textCell(it: ReportItem): HTMLTableCellElement {
   if (at < it.text.length) appendText(td, it.text.slice(at));
   if (spans.length) {
     // as the Markdown report names them: each word once, no function words ("the", "it"); every driver stays marked
-    const words = spans.filter((d) => d.weight > 0).sort((a, b) => b.weight - a.weight).map((d) => it.text.slice(d.start, d.end)).filter((w) => !isFunctionWord(w));
-    const pro = words.filter((w, i) => words.findIndex((x) => x.toLowerCase() === w.toLowerCase()) === i).map((w) => `“${w}”`);
+    const pro = namedWords(spans.filter((d) => d.weight > 0).sort((a, b) => b.weight - a.weight).map((d) => it.text.slice(d.start, d.end))).map((w) => `“${w}”`);
     td.title = pro.length ? `Driven by ${pro.join(', ')} (occlusion over the model)` : '';
   }
   return td;
