@@ -22,7 +22,7 @@ export function candidatesText(cands: readonly Candidate[], name: (model: string
   return cands
     .map((c) => {
       const f = c.firstFold;
-      const fold = f ? ` on the first fold (${name(f.winner)} ${pct(f.winnerAccuracy)} there; a network needs ${Math.max(2, Math.ceil(0.01 * f.rows))} more of its ${f.rows} rows right)` : '';
+      const fold = f ? ` on the first fold (${name(f.winner)} ${pct(f.winnerAccuracy)} there; a network needs ${f.margin} more of its ${f.rows} rows right)` : '';
       return `${name(c.model)} ${pct(c.valAccuracy)}${fold}`;
     })
     .join(', ');

@@ -90,7 +90,7 @@ export interface Candidate {
    * A network fitted once beside auto's cross-validation: its figures are on the first fold only, and it was compared
    * with the cross-validation winner's accuracy on that fold, which it must beat by a clear margin (networkIsBetter).
    */
-  firstFold?: { winner: ModelKind; winnerAccuracy: number; rows: number };
+  firstFold?: { winner: ModelKind; winnerAccuracy: number; rows: number; margin: number };
 }
 
 export interface TrainedClassifier {
@@ -415,7 +415,7 @@ export async function trainClassifier(table: Table, opts: TrainOptions, profiles
       });
       mlpNet = fit.network;
       const net = lossAndAccuracy(predictProba(mlpNet, Xout), yOut, K);
-      candidates.push({ model: 'mlp', valAccuracy: net.accuracy, valLoss: net.loss, firstFold: { winner: best, winnerAccuracy: winnerOnFold0, rows: outRows.length } });
+      candidates.push({ model: 'mlp', valAccuracy: net.accuracy, valLoss: net.loss, firstFold: { winner: best, winnerAccuracy: winnerOnFold0, rows: outRows.length, margin: networkMargin(outRows.length) } });
       if (networkIsBetter(net.accuracy, winnerOnFold0, outRows.length)) best = 'mlp';
     }
     fitKind = best;
@@ -696,8 +696,12 @@ function foldAccuracy(proba: Float64Array, y: Int32Array, rows: number[], K: num
  * rows, which flatters it slightly; the margin keeps a near tie with the other model.
  */
 export function networkIsBetter(networkAccuracy: number, otherAccuracy: number, rows: number): boolean {
-  const extraRows = Math.round((networkAccuracy - otherAccuracy) * rows);
-  return extraRows >= Math.max(2, Math.ceil(0.01 * rows));
+  return Math.round((networkAccuracy - otherAccuracy) * rows) >= networkMargin(rows);
+}
+
+/** Rows of `rows` the network must get right beyond the other model to be chosen: 2, or 1% of them. */
+export function networkMargin(rows: number): number {
+  return Math.max(2, Math.ceil(0.01 * rows));
 }
 
 /**
