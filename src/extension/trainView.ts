@@ -157,6 +157,18 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
     this.post({ type: 'features', target, ...sel });
   }
 
+  /** A CSV picked in the open dialog, as a local path; a file not on this computer is refused in the view. */
+  private async openCsvDialog(openLabel: string, what: string, context: 'file' | 'predict'): Promise<string | undefined> {
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'CSV / TSV': ['csv', 'tsv', 'txt', 'data'] }, openLabel });
+    if (!picked?.[0]) return undefined;
+    try {
+      return localPath(picked[0], what);
+    } catch (e) {
+      this.post({ type: 'error', message: errorText(e), context });
+      return undefined;
+    }
+  }
+
   private async onMessage(msg: NonNullable<ReturnType<typeof parseToHost>>): Promise<void> {
     switch (msg.type) {
       case 'ready':
@@ -177,16 +189,8 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         await vscode.commands.executeCommand('workbench.action.openSettings', 'productForge.train.embeddingModel');
         return;
       case 'browse': {
-        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'CSV / TSV': ['csv', 'tsv', 'txt', 'data'] }, openLabel: 'Use for training' });
-        if (!picked?.[0]) return;
-        let file: string;
-        try {
-          file = localPath(picked[0], 'used for training');
-        } catch (e) {
-          this.post({ type: 'error', message: errorText(e), context: 'file' });
-          return;
-        }
-        await this.pick(file);
+        const file = await this.openCsvDialog('Use for training', 'used for training', 'file');
+        if (file) await this.pick(file);
         return;
       }
       case 'pickFile':
@@ -256,16 +260,8 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         return;
       }
       case 'predictFile': {
-        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'CSV / TSV': ['csv', 'tsv', 'txt', 'data'] }, openLabel: 'Predict' });
-        if (!picked?.[0]) return;
-        let csv: string;
-        try {
-          csv = localPath(picked[0], 'predicted');
-        } catch (e) {
-          this.post({ type: 'error', message: errorText(e), context: 'predict' });
-          return;
-        }
-        await predictCsv(this.client, this.s, msg.modelDir, csv, (m) => this.post(m));
+        const csv = await this.openCsvDialog('Predict', 'predicted', 'predict');
+        if (csv) await predictCsv(this.client, this.s, msg.modelDir, csv, (m) => this.post(m));
         return;
       }
       case 'useForAnalysis': {
