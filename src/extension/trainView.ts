@@ -55,6 +55,8 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
   private file: string | undefined;
   private running: number | undefined;
   private lastTrain: number | undefined;
+  /** The CSV the last trained model came from: its workspace folder keeps the classifier when it is saved. */
+  private lastTrainFile: string | undefined;
   /** The running training's last stage (told to a view opened again during it). */
   private stage: string | undefined;
   /** The view's script has said 'ready' (messages posted before are lost). */
@@ -207,7 +209,8 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
       case 'train': {
         if (!this.file) { this.post({ type: 'error', message: 'Pick a CSV file first.', context: 'train' }); return; }
         if (this.running !== undefined) { this.post({ type: 'error', message: 'A training run is in progress; cancel it first.', context: 'train' }); return; }
-        const req = this.client.request<TrainSummary>({ type: 'train', file: this.file, settings: msg.settings, models: modelLookup(this.s) }, {
+        const file = this.file;
+        const req = this.client.request<TrainSummary>({ type: 'train', file, settings: msg.settings, models: modelLookup(this.s) }, {
           onEpoch: (epoch) => this.post({ type: 'epoch', epoch }),
           onStage: (stage) => { this.stage = stage; this.post({ type: 'busy', stage, training: true }); },
         });
@@ -216,9 +219,10 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         try {
           const summary = await req.done;
           this.lastTrain = summary.trainId;
+          this.lastTrainFile = file;
           const jobs = summary.foldJobs ? `; ${summary.foldJobs.jobs} fold job(s), ${summary.foldJobs.onHelpers} on helper threads` : '';
           const top = summary.importance?.columns.slice(0, 3).map((c) => `${c.column} ${points(c.drop)}`).join(', ');
-          this.s.output.info(`Trained ${summary.model} on ${path.basename(this.file)}: accuracy ${(summary.metrics.accuracy * 100).toFixed(2)}% in ${((Date.now() - t0) / 1000).toFixed(1)} s${jobs}${top ? `; column importance (accuracy points lost when shuffled): ${top}` : ''}`);
+          this.s.output.info(`Trained ${summary.model} on ${path.basename(file)}: accuracy ${(summary.metrics.accuracy * 100).toFixed(2)}% in ${((Date.now() - t0) / 1000).toFixed(1)} s${jobs}${top ? `; column importance (accuracy points lost when shuffled): ${top}` : ''}`);
           this.post({ type: 'trained', summary });
         } catch (e) {
           this.post({ type: 'error', message: errorText(e), context: 'train' });
@@ -233,7 +237,7 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         if (this.running !== undefined) this.client.cancel(this.running);
         return;
       case 'save': {
-        const root = classifiersRoot(this.file);
+        const root = classifiersRoot(this.lastTrainFile);
         if (!root) { this.post({ type: 'error', message: 'Open a workspace folder to save classifiers in .product-forge/classifiers/.', context: 'save' }); return; }
         if (this.lastTrain === undefined) { this.post({ type: 'error', message: 'Train a model first.', context: 'save' }); return; }
         // Saving under a name in use asks first: retraining "our-sentiment" should be able to replace it (Analyze
