@@ -358,6 +358,8 @@ async function generateCommand(services: Services, kind: DocKind, loaded: LocalM
       await sink?.flush();
       if (sink?.closed) {
         services.output.info(`${title}: stopped, the document was closed.`);
+        // saved early (Save As closes the Untitled document) or closed: the user is told the draft is partial
+        void vscode.window.showWarningMessage(`${title} stopped: its document was saved or closed while it was being written, so it holds only what was written until then. Run the command again for a complete draft.`);
         return;
       }
       if (e instanceof CancelledError || ac.signal.aborted) {
