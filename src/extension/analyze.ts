@@ -83,7 +83,8 @@ async function pickTargets(args: unknown[], tablesOnly = false): Promise<Target[
       canSelectMany: true,
       openLabel: 'Analyze Feedback',
       title: tablesOnly ? 'Choose a feedback table (CSV, TSV, JSON, JSONL)' : 'Choose feedback files or a folder',
-      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      // a folder on this computer (in a virtual workspace the dialog opens where local files can be picked)
+      defaultUri: vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri,
       filters: tablesOnly
         ? { 'Feedback tables': COLUMN_EXTENSIONS.map((e) => e.slice(1)), 'All files': ['*'] }
         : { Feedback: FEEDBACK_EXTENSIONS.map((e) => e.slice(1)), 'All files': ['*'] },
