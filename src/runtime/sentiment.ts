@@ -72,8 +72,8 @@ export async function createSentimentClassifier(
     const result = await runtime.request('load', loadParams, { signal });
     loadResult = result;
     loadedGeneration = generation;
-    if (!result.cached) opts.onLoad?.(result);
     if (!result.cached) {
+      opts.onLoad?.(result);
       opts.log?.('info', `Sentiment model ${opts.modelId} runs on ${result.device} (loaded in ${result.loadMs} ms).`);
       if (result.fallbackReason) opts.log?.('info', `GPU not used for ${opts.modelId}: ${result.fallbackReason}`);
     }
