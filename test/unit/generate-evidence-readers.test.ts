@@ -109,7 +109,10 @@ describe('generate: evidence read as Analyze Feedback reads it', () => {
       const json = path.join(tmp, 'results.json');
       await writeOutputFile(result, 'jsonl', jsonl);
       await writeOutputFile(result, 'json', json);
-      for (const f of [paths.resultsCsv, paths.dir, jsonl, json]) {
+      // JSON Lines written under a .json name (analyze --format jsonl --out results-lines.json): read as its lines
+      const linesAsJson = path.join(tmp, 'results-lines.json');
+      fs.copyFileSync(jsonl, linesAsJson);
+      for (const f of [paths.resultsCsv, paths.dir, jsonl, json, linesAsJson]) {
         const ev = await loadEvidence([f]);
         assert.deepEqual(ev.files.map((x) => x.kind), ['analysis'], f);
         assert.deepEqual(cited(ev.items), cited(want), f);

@@ -133,19 +133,19 @@ function toRawItem(it: { source: string; line: number; text: string; fields?: Re
  * an analysis's summary may be its themes or its inputs rather than its items. Loaded whole, as the readers load a .json
  * (up to their size limit; a larger one is left to them, which say why it cannot be read).
  */
-async function analysisJsonItems(file: string, signal?: AbortSignal): Promise<{ source: string; line: number; text: string; fields: Record<string, string> }[] | undefined> {
+async function analysisJsonItems(file: string, signal?: AbortSignal): Promise<{ source: string; line: number; text: string; fields: Record<string, string> }[] | 'readers' | 'summary'> {
   const opened = await openText(file);
-  if (opened.bytesTotal > DEFAULT_MAX_JSON_BYTES) return undefined; // the readers say why
+  if (opened.bytesTotal > DEFAULT_MAX_JSON_BYTES) return 'readers'; // the readers say why
   const parts: string[] = [];
   for await (const c of opened.chunks(signal)) parts.push(c.text);
   let data: unknown;
   try {
     data = JSON.parse(parts.join(''));
   } catch {
-    return undefined; // JSON Lines written as .json: the readers read it
+    return 'readers'; // JSON Lines written as .json (analyze --format jsonl --out results.json): the readers read it
   }
   const items = (data as { items?: unknown } | null)?.items;
-  if (!Array.isArray(items)) return undefined;
+  if (!Array.isArray(items)) return 'summary';
   const out: { source: string; line: number; text: string; fields: Record<string, string> }[] = [];
   items.forEach((el, i) => {
     if (!el || typeof el !== 'object' || Array.isArray(el)) return;
@@ -166,14 +166,14 @@ async function readOne(file: string, take: (it: RawItem) => void, opts: { signal
   const { signal } = opts;
   if (formatOf(file) === 'json' && (await productForgeOutputKind(file)) === 'analysis results') {
     const items = await analysisJsonItems(file, signal);
-    if (items) {
+    if (Array.isArray(items)) {
       const cols = evidenceColumns([...new Set(items.flatMap((it) => Object.keys(it.fields))), 'text']);
       for (const it of items) take(toRawItem(it, cols));
       return { items: items.length, kind: cols.analysis ? 'analysis' : 'feedback' };
     }
     // a report's summary.json: counts and a few listed items, not every item (its longest list would pass for the
     // feedback: the 20 least confident items, say)
-    throw new UserError(`${file} is an analysis summary: it lists a few items, not every item. Give the report folder or its results.csv (or the feedback files)`);
+    if (items === 'summary') throw new UserError(`${file} is an analysis summary: it lists a few items, not every item. Give the report folder or its results.csv (or the feedback files)`);
   }
   let f: OpenedFeedbackFile;
   try {
