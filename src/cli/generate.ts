@@ -64,16 +64,27 @@ interface Args {
   download?: boolean;
 }
 
+/** The options without a value. */
+const SWITCHES = new Set(['--force', '--quiet', '--download']);
+
 function parseArgs(argv: string[], warnings: string[] = []): Args {
   const [kind, ...given] = argv;
-  // --flag=value is --flag value, as in the other commands
-  const rest = given.flatMap((f) => (/^--[a-z-]+=/.test(f) ? [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)] : [f]));
+  // --flag=value is --flag value, as in the other commands: the value after '=' is one even when it starts with '-'
+  // ("--brief=-notes.md"), and a switch takes true/false there ("--force=true")
+  const inline = new Set<number>();
+  const rest: string[] = [];
+  for (const f of given) {
+    const m = /^(--[a-z-]+)=(.*)$/s.exec(f);
+    if (!m) rest.push(f);
+    else if (SWITCHES.has(m[1]) && /^(true|false)$/i.test(m[2])) { if (/^true$/i.test(m[2])) rest.push(m[1]); }
+    else { rest.push(m[1]); inline.add(rest.length); rest.push(m[2]); }
+  }
   if (!kind) throw new UserError('generate needs a document: prd, copy or personas; see --help');
   if (!(DOC_KINDS as string[]).includes(kind)) throw new UserError(`unknown document "${kind}": use prd, copy or personas; see --help`);
   const a: Partial<Args> & { evidence: string[]; options: GenerateOptions } = { kind: kind as DocKind, evidence: [], options: {}, force: false, backend: 'local', endpoint: DEFAULT_ENDPOINT };
   const need = (i: number, flag: string) => {
     const v = rest[i + 1];
-    if (v === undefined || (v.startsWith('-') && v !== '-')) throw new UserError(`${flag} needs a value`);
+    if (v === undefined || (v.startsWith('-') && v !== '-' && !inline.has(i + 1))) throw new UserError(`${flag} needs a value`);
     return v;
   };
   for (let i = 0; i < rest.length; i++) {

@@ -220,9 +220,13 @@ describe('cli: train, predict and generate arguments and errors', () => {
 
   it('generate takes --flag=value', async () => {
     const brief = path.join(__dirname, '..', 'fixtures', 'generate', 'brief.md');
-    const r = await run(runGenerate, ['prd', `--brief=${brief}`, '--backend=template', '--out=-', '-q']);
+    const r = await run(runGenerate, ['prd', `--brief=${brief}`, '--backend=template', '--out=-', '-q', '--force=true']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^## Summary/m);
+    // a value after '=' is one even when it starts with '-' (a file named so): it is looked for, not refused as missing
+    const dashed = await run(runGenerate, ['prd', '--brief=-no-such-brief.md', '--backend=template']);
+    assert.doesNotMatch(dashed.stderr, /needs a value/);
+    assert.match(dashed.stderr, /-no-such-brief\.md/);
   });
 
   it('--help prints the usage on stdout and exits 0', async () => {
