@@ -50,12 +50,27 @@ export function isResultsCsvHeader(header: readonly string[] | undefined): boole
  * .product-forge/labels/sentiment-labels.csv in a workspace folder), whose texts are escaped like a results CSV's.
  */
 export function isLabelsFile(file: string): boolean {
-  const parts = path.resolve(file).split(/[\\/]/);
-  const n = parts.length;
-  return n >= 3 && parts[n - 1] === 'sentiment-labels.csv' && parts[n - 2] === 'labels' && parts[n - 3] === '.product-forge';
+  return labelsFolderFile(file, /^sentiment-labels\.csv$/);
 }
 
-/** Whether a CSV's cells were formula-escaped by Product Forge: its results (by the header) or its labels file (by its place). */
+/**
+ * Whether a file is where predictions of the labels file go by default (beside it: sentiment-labels.predictions.csv,
+ * -2, …). They copy its escaped texts as written, so they are read back unescaped like it.
+ */
+export function isLabelsPredictionsFile(file: string): boolean {
+  return labelsFolderFile(file, /^sentiment-labels\.predictions(?:-\d+)?\.csv$/);
+}
+
+function labelsFolderFile(file: string, name: RegExp): boolean {
+  const parts = path.resolve(file).split(/[\\/]/);
+  const n = parts.length;
+  return n >= 3 && name.test(parts[n - 1]) && parts[n - 2] === 'labels' && parts[n - 3] === '.product-forge';
+}
+
+/**
+ * Whether a CSV's cells were formula-escaped by Product Forge: its results (by the header), its labels file and that
+ * file's predictions at their default place (by the place).
+ */
 export function formulaEscapedCsv(file: string, header: readonly string[] | undefined): boolean {
-  return isResultsCsvHeader(header) || isLabelsFile(file);
+  return isResultsCsvHeader(header) || isLabelsFile(file) || isLabelsPredictionsFile(file);
 }

@@ -46,7 +46,8 @@ describe('sentiment labels file', () => {
     assert.deepEqual([...(await readLabels(file)).keys()], ["'quoted' is how I feel"]);
     await saveLabel(file, 'another', 'neutral');
     assert.deepEqual([...(await readLabels(file)).keys()], ["'quoted' is how I feel", 'another']);
-    // predictions of the labels file: its texts as read (the predictions file is not recognised as escaped)
+    // predictions of the labels file are as safe as it: escaped; at their default place beside it they read back as
+    // written, elsewhere a formula-like text keeps the apostrophe a spreadsheet needs
     await fs.writeFile(file, '');
     await fs.rm(file);
     const six = ['=SUM(A1) broke my sheet', '+1 love it', '- crashes again', 'great app', 'slow and buggy', 'really nice'];
@@ -55,9 +56,15 @@ describe('sentiment labels file', () => {
     const { saveClassifier } = await import('../../src/core/train/artifact');
     const { predictFile } = await import('../../src/core/train/predict');
     const model = await saveClassifier(await trainClassifier(await readTable(file), { target: 'sentiment', features: ['text'], model: 'logreg', testSplit: 0.34 }), { parent: dir, name: 'm' });
+    const { defaultPredictionsPath } = await import('../../src/core/train/predict');
+    const beside = await defaultPredictionsPath(file);
+    assert.equal(path.basename(beside), 'sentiment-labels.predictions.csv');
+    await predictFile(model, file, beside);
+    assert.match(await fs.readFile(beside, 'utf8'), /\n'=SUM\(A1\) broke my sheet,/);
+    assert.deepEqual((await readTable(beside)).data[0], six);
     const out = path.join(dir, 'labels.predictions.csv');
     await predictFile(model, file, out);
-    assert.deepEqual((await readTable(out)).data[0], six);
+    assert.deepEqual((await readTable(out)).data[0], six.map((t) => (/^[=+-]/.test(t) ? `'${t}` : t)));
     // a labels file anywhere else is written as it is (nothing would undo an escape there)
     const other = path.join(dir, 'sentiment-labels.csv');
     await saveLabel(other, '+1 for dark mode', 'positive');

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { assertOutputPath, assertWritableOutput, AtomicFileWriter, explainWriteError, pathExists, writeOrAbort, type AccessFn, type DrainableStream } from '../fsutil';
-import { escapeFormula, isResultsCsvHeader } from '../csvFormula';
+import { escapeFormula } from '../csvFormula';
 import { keepOnnxRuntimeLocal } from '../ortPrivacy';
 import { throwIfAborted, UserError } from '../types';
 import { loadClassifier, type LoadedClassifier } from './artifact';
@@ -248,11 +248,11 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
       const d = raw.dialect.delimiter;
       const decimalComma = tableDecimalComma(raw);
       // Cells are copied as the input wrote them. A user's own CSV is not escaped (its cells are the user's, and a
-      // spreadsheet reads them the same in either file); analysis results Product Forge wrote were read with their
-      // formula escape dropped (csvFormula.ts), which is put back, so the copy stays as safe as its input (its header
-      // begins as theirs, so it is read back unescaped too). The labels file is known by its place, which its
-      // predictions do not share: they get its texts as read, as a user's own CSV's.
-      const cell = raw.formulaEscaped && isResultsCsvHeader(raw.columns) ? escapeFormula : (v: string) => v;
+      // spreadsheet reads them the same in either file). Files Product Forge wrote escaped (results, the labels file:
+      // csvFormula.ts) were read with the escape dropped, which is put back, so the copy stays as safe as its input: a
+      // results copy's header begins as its input's, and the labels file's predictions at their default place beside
+      // it are known by that place, so both read back unescaped; elsewhere a formula-like text keeps its apostrophe.
+      const cell = raw.formulaEscaped ? escapeFormula : (v: string) => v;
       if (!columns) {
         // the header is known from the first chunk: a file without the classifier's columns is refused before any output
         renamed = matchRespelledColumns(need, raw.columns);
