@@ -1,0 +1,144 @@
+// What `generate --evidence <folder>` reads: the files Analyze Feedback reads in that folder (dot-folders,
+// node_modules, .product-forge, report folders, hidden and unsupported files skipped), a report folder's results,
+// and which column of a table is the customers' rating.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadEvidence } from '../../src/core/generate';
+import { inspectTable, openFeedbackInputs } from '../../src/core/readers';
+
+const RESULTS_HEADER = 'source,line,text,label,score,negative,neutral,positive';
+
+/** Writes `files` (path relative to `root` → content) under `root`. */
+function tree(root: string, files: Record<string, string>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    const p = path.join(root, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+  }
+}
+
+/** A report folder as analyze writes it (report.md, results.csv, summary.json). */
+function report(dir: string, rows: string[]): Record<string, string> {
+  return {
+    [`${dir}/report.md`]: '# Feedback analysis\n',
+    [`${dir}/results.csv`]: [RESULTS_HEADER, ...rows].join('\n') + '\n',
+    [`${dir}/summary.json`]: '{}',
+  };
+}
+
+describe('generate: what an evidence folder gives', () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-genev-folders-'));
+  });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('the files analyze reads: dot-folders, node_modules, .product-forge, report folders, hidden, unsupported and Product Forge files skipped', async () => {
+    const dir = path.join(tmp, 'feedback');
+    tree(dir, {
+      'reviews.csv': 'id,Stars,plan,review\n1,2,Pro,Sync is slow and it crashes every morning\n2,5,Free,I love the board view it is great\n3,1,Pro,Export to PDF fails every time I try\n4,4,Team,Search is fast and easy to use now\n',
+      'notes.txt': 'The calendar view is confusing to set up\nDark mode would be great for night use\n',
+      'extra.ndjson': '{"text":"Sharing a board with my team takes too many clicks"}\n{"text":"The widgets are really useful on my phone"}\n',
+      'sub/more.markdown': 'A nested feedback line about slow sync on tablets\n',
+      'image.png': 'PNGDATA',
+      '.hidden.txt': 'A hidden file that is never read as feedback\n',
+      'node_modules/pkg/readme.md': 'A package readme that is never read as feedback\n',
+      '.git/notes.txt': 'Git internals that are never read as feedback\n',
+      '.cache/notes.txt': 'A dot-folder that is never read as feedback\n',
+      ...report('.product-forge/reports/run-1', ['reviews.csv,2,Sync is slow and it crashes every morning,negative,0.9,0.9,0.05,0.05']),
+      ...report('old-report', ['reviews.csv,2,Sync is slow and it crashes every morning,negative,0.9,0.9,0.05,0.05']),
+      'preds.csv': 'id,review,prediction,confidence\n1,Sync is slow,negative,0.9\n',
+    });
+    const rel = (files: string[]) => files.map((f) => path.relative(dir, f).split(path.sep).join('/'));
+    const ev = await loadEvidence([dir]);
+    assert.deepEqual(rel(ev.files.map((f) => f.path)), ['extra.ndjson', 'notes.txt', 'reviews.csv', 'sub/more.markdown']);
+    assert.deepEqual(ev.files.map((f) => f.items), [2, 2, 4, 1]);
+    assert.ok(ev.files.every((f) => f.kind === 'feedback'));
+    // the same files as Analyze Feedback reads in the folder
+    const analyzed = await openFeedbackInputs([dir], {});
+    assert.deepEqual(rel(ev.files.map((f) => f.path)), rel(analyzed.opened.map((f) => f.file)));
+    assert.ok(!ev.items.some((it) => /never read/.test(it.text)));
+    // the predictions file is left out without a word (analyze says it skipped it)
+    assert.deepEqual(ev.notes, []);
+    assert.match(analyzed.skipped.join('\n'), /skipped .*preds\.csv: predictions written by Product Forge/);
+    // named, an unsupported file is an error
+    await assert.rejects(loadEvidence([path.join(dir, 'image.png')]), /unsupported file type "\.png"; use \.txt \.md \.csv \.tsv \.json \.jsonl/);
+  });
+
+  it('a report folder gives its results; a folder of report folders its latest; .product-forge/reports the latest run', async () => {
+    tree(tmp, {
+      ...report('reports/run-1', ['fb.csv,2,Sync is slow,negative,0.9,0.9,0.05,0.05']),
+      ...report('reports/run-2', ['fb.csv,3,The board view is great,positive,0.9,0.05,0.05,0.9']),
+    });
+    const older = new Date(Date.now() - 60_000);
+    fs.utimesSync(path.join(tmp, 'reports/run-1/results.csv'), older, older);
+    const one = await loadEvidence([path.join(tmp, 'reports/run-1')]);
+    assert.deepEqual(one.items.map((it) => `${it.source}:${it.line} ${it.text} ${it.sentiment}`), ['fb.csv:2 Sync is slow negative']);
+    const latest = await loadEvidence([path.join(tmp, 'reports')]);
+    assert.deepEqual(latest.items.map((it) => it.text), ['The board view is great']);
+    assert.match(latest.notes!.join('\n'), /holds 2 analysis reports: using the latest, .*run-2/);
+  });
+
+  it('a folder holding feedback only as .ndjson / .markdown beside a report folder: the report is taken for a folder of reports', async () => {
+    tree(tmp, {
+      'export.ndjson': '{"text":"Sync fails every time my phone sleeps"}\n{"text":"The board view is great for planning"}\n',
+      ...report('old-run', ['export.ndjson,1,Sync fails every time my phone sleeps,negative,0.9,0.9,0.05,0.05']),
+    });
+    // Analyze Feedback reads the .ndjson file (a report folder inside a folder is output, not feedback)
+    const analyzed = await openFeedbackInputs([tmp], {});
+    assert.deepEqual(analyzed.opened.map((f) => path.basename(f.file)), ['export.ndjson']);
+    const ev = await loadEvidence([tmp]);
+    assert.deepEqual(ev.files.map((f) => path.relative(tmp, f.path).split(path.sep).join('/')), ['old-run/results.csv']);
+  });
+
+  it("analysis results whose longer text column is not analyze's \"text\": the items are the recorded texts", async () => {
+    const file = path.join(tmp, 'results.csv');
+    fs.writeFileSync(
+      file,
+      [
+        `${RESULTS_HEADER},comment`,
+        'fb.csv,2,Slow sync,negative,0.9,0.9,0.05,0.05,This is a much longer comment about the slow sync on my phone every single morning',
+        'fb.csv,3,Nice board,positive,0.8,0.1,0.1,0.8,Another much longer comment that is about the board view being really nice to use',
+      ].join('\n') + '\n',
+    );
+    const ev = await loadEvidence([file]);
+    assert.deepEqual(ev.items.map((it) => `${it.source}:${it.line} ${it.text} ${it.sentiment}`), ['fb.csv:2 Slow sync negative', 'fb.csv:3 Nice board positive']);
+    assert.match(ev.items[0].fields.comment, /much longer comment/);
+    // with text columns chosen for it that it does not have: still the recorded texts
+    const chosen = await loadEvidence([file], { columnsFor: () => ['gone'] });
+    assert.deepEqual(chosen.items.map((it) => it.text), ['Slow sync', 'Nice board']);
+  });
+
+  it('a JSON export read with chosen text columns that are gone: its detected text column, with a note', async () => {
+    const file = path.join(tmp, 'export.json');
+    fs.writeFileSync(file, JSON.stringify([{ id: 1, body: 'Sync is slow on my phone every morning' }, { id: 2, body: 'Board view is great for planning sprints' }]));
+    const ev = await loadEvidence([file], { columnsFor: () => ['gone'] });
+    assert.deepEqual(ev.items.map((it) => `${it.line} ${it.text}`), ['1 Sync is slow on my phone every morning', '1 Board view is great for planning sprints']);
+    assert.match(ev.notes!.join('\n'), /the text columns chosen for it \(gone\) cannot be read \(.*has no field "gone".*\); its text column is detected instead/);
+  });
+
+  describe('the rating column, by its name', () => {
+    const ratingOf = async (header: string, values: (string | number)[]) => {
+      const file = path.join(tmp, 'r.csv');
+      const texts = ['Sync is slow on my phone', 'The board view is great', 'Export to PDF fails', 'Search is fast now', 'Dark mode please', 'The widgets are useful'];
+      fs.writeFileSync(file, [`id,${JSON.stringify(header)},review`, ...values.map((v, i) => `${i + 1},${v},${texts[i % texts.length]}`)].join('\n') + '\n');
+      return { generate: (await loadEvidence([file])).ratingField, analyze: (await inspectTable(file)).ratingColumn };
+    };
+    const stars = [2, 5, 1, 4, 3, 5];
+
+    it('Stars, rating, star_rating, score, NPS, CSAT are ratings', async () => {
+      for (const h of ['Stars', 'rating', 'Star Rating', 'star-rating', 'score', 'NPS', 'csat']) assert.deepEqual(await ratingOf(h, stars), { generate: h, analyze: h }, h);
+    });
+
+    it('a 0-1 value is no rating (a probability), nor is a value above 10', async () => {
+      assert.equal((await ratingOf('rating', [0.2, 0.9, 0.5, 1, 0, 0.7])).generate, undefined);
+      assert.deepEqual(await ratingOf('score', [20, 55, 100, 80, 90, 10]), { generate: undefined, analyze: undefined });
+    });
+
+    it('names analyze reads as a rating that generate did not: Overall Rating, review_rating, Ratings, 评分, Sterne', async () => {
+      for (const h of ['Overall Rating', 'review_rating', 'Ratings', '评分', 'Sterne']) assert.deepEqual(await ratingOf(h, stars), { generate: undefined, analyze: h }, h);
+    });
+  });
+});
