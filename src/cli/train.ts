@@ -10,7 +10,8 @@ import { TEXT_FEATURES, type TextFeatures } from '../core/train/embed';
 import type { LoadedEmbedder } from '../runtime/embedder';
 import { readTable } from '../core/train/csv';
 import { profileTable } from '../core/train/infer';
-import { trainClassifier, validateTrainOptions, type ModelChoice, type TrainOptions } from '../core/train/trainer';
+import { trainClassifier, type ModelChoice, type TrainOptions } from '../core/train/trainer';
+import { trainOptionProblem, type CheckedTrainOption } from '../core/train/options';
 import { importanceLines } from '../core/train/importance';
 import { candidatesText } from '../core/train/importance-format';
 import { classWordLines } from '../core/train/class-words';
@@ -111,21 +112,17 @@ function deviceFlag(args: ParsedArgs): DeviceSetting {
 }
 
 /** The engine's names of train's settings, as the options that set them (the Train view shows the engine's). */
-const TRAIN_OPTION_WORDS: [RegExp, string][] = [
-  [/^the validation share /, '--validation-share '], [/^C /, '--c '], [/^hidden sizes /, '--hidden sizes '], [/^dropout /, '--dropout '],
-  [/^epochs /, '--epochs '], [/^batch size /, '--batch-size '], [/^learning rate /, '--learning-rate '], [/^seed /, '--seed '],
-  [/^trees /, '--trees '], [/^rounds /, '--rounds '],
-];
+/** The flag that sets each checked option, named in its message ("--epochs must be …"). */
+const TRAIN_OPTION_FLAGS: Record<CheckedTrainOption, string> = {
+  testSplit: '--test-split', validationShare: '--validation-share', C: '--c', hidden: '--hidden', dropout: '--dropout', epochs: '--epochs',
+  batchSize: '--batch-size', learningRate: '--learning-rate', seed: '--seed', nTrees: '--trees', nRounds: '--rounds', model: '--model',
+  textFeatures: '--text-features',
+};
 
-/** Checks train's numeric options before any file is read; a bad value is named by its option. */
+/** Checks train's numeric options before any file is read; a bad value is named by its flag. */
 function checkTrainOptions(o: TrainOptions): void {
-  try {
-    validateTrainOptions(o);
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    const rule = TRAIN_OPTION_WORDS.find(([re]) => re.test(e.message));
-    throw rule ? new UserError(e.message.replace(rule[0], rule[1]), e.hint) : e;
-  }
+  const problem = trainOptionProblem(o, (k) => TRAIN_OPTION_FLAGS[k]);
+  if (problem) throw new UserError(problem);
 }
 
 /** The local sentence-embedding model named by --embedding-model (or recorded in a classifier). */

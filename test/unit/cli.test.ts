@@ -207,6 +207,9 @@ describe('cli: train, predict and generate arguments and errors', () => {
     await oneLine(runTrain, [csv, '--target', 'y', '--class-weight', 'equal'], /--class-weight must be one of none, balanced \(got "equal"\)/);
     await oneLine(runTrain, [csv, '--target', 'y', '--trees', '5000'], /^product-forge: --trees must be a whole number from 1 to 2000/);
     await oneLine(runTrain, [csv, '--target', 'y', '--validation-share', '0.7'], /^product-forge: --validation-share must be between 0 and 0\.5/);
+    await oneLine(runTrain, [csv, '--target', 'y', '--hidden', '64,0'], /^product-forge: --hidden must be whole numbers between 1 and 4096, like 64 or 128,64 \(got 64,0\)$/);
+    await oneLine(runTrain, [csv, '--target', 'y', '--c', '0'], /^product-forge: --c must be a positive number \(got 0\)$/);
+    await oneLine(runTrain, [csv, '--target', 'y', '--test-split', '0.95'], /^product-forge: --test-split must be between 0 and 0\.9 \(got 0\.95\)$/);
     await oneLine(runTrain, [csv, '--target', 'y', '--bogus'], /unknown option --bogus; see --help/);
     await oneLine(runPredict, [], /predict needs a classifier folder \(or name\) and a CSV file \(got none\); see --help$/);
     await oneLine(runGenerate, [], /generate needs a document: prd, copy or personas; see --help$/);

@@ -4,7 +4,7 @@
 // rows. Reports per-epoch curves; cancellable through an AbortSignal.
 import { matchRespelledColumns, respelledColumnWarnings, TARGET_CLASS_MARKERS, takeRows, targetColumn, type Table } from './csv';
 import { profileTable, proposeFeatures, type ColumnProfile } from './infer';
-import { EMBED_BATCH, embedColumns, TEXT_FEATURES, type EmbeddedTexts, type EmbeddingCache, type TextEmbedder, type TextFeatures } from './embed';
+import { EMBED_BATCH, embedColumns, type EmbeddedTexts, type EmbeddingCache, type TextEmbedder, type TextFeatures } from './embed';
 import { describeInputIssues, fitPreprocessing, forestFeatureView, Preprocessor, type InputIssues, type PreprocessingSpec } from './preprocess';
 import { csrRows, pickInt32, type Csr } from './sparse';
 import { fitLogReg, logregNetwork } from './logreg';
@@ -18,6 +18,7 @@ import { computeMetrics, metricWarnings, sortLabels, stratifiedSplit, type Metri
 import { permutationImportance, type Importance } from './importance';
 import { classWords, type ClassWords } from './class-words';
 import { CancelledError, throwIfAborted, UserError } from '../types';
+import { trainOptionProblem } from './options';
 
 export type ModelChoice = 'auto' | ModelKind;
 
@@ -173,21 +174,9 @@ function encodeTarget(col: string[], n: number, labels?: string[]): { y: Int32Ar
 }
 
 export function validateTrainOptions(o: TrainOptions): void {
-  const bad = (m: string) => { throw new UserError(m); };
-  if (o.testSplit !== undefined && !(o.testSplit > 0 && o.testSplit < 0.9)) bad(`--test-split must be between 0 and 0.9 (got ${o.testSplit})`);
-  if (o.validationShare !== undefined && !(o.validationShare > 0 && o.validationShare < 0.5)) bad(`the validation share must be between 0 and 0.5 (got ${o.validationShare})`);
-  if (o.C !== undefined && !(o.C > 0)) bad(`C must be a positive number (got ${o.C})`);
-  if (o.hidden && (!o.hidden.length || o.hidden.some((h) => !Number.isInteger(h) || h < 1 || h > 4096))) bad(`hidden sizes must be whole numbers between 1 and 4096 (got ${o.hidden.join(',')})`);
-  if (o.dropout !== undefined && !(o.dropout >= 0 && o.dropout < 0.9)) bad(`dropout must be in [0, 0.9) (got ${o.dropout})`);
-  if (o.epochs !== undefined && !(Number.isInteger(o.epochs) && o.epochs >= 1 && o.epochs <= 10000)) bad(`epochs must be a whole number from 1 to 10000 (got ${o.epochs})`);
-  if (o.batchSize !== undefined && !(Number.isInteger(o.batchSize) && o.batchSize >= 1)) bad(`batch size must be a whole number >= 1 (got ${o.batchSize})`);
-  if (o.learningRate !== undefined && !(o.learningRate > 0 && o.learningRate < 10)) bad(`learning rate must be in (0, 10) (got ${o.learningRate})`);
-  if (o.seed !== undefined && !Number.isInteger(o.seed)) bad(`seed must be a whole number (got ${o.seed})`);
-  if (o.nTrees !== undefined && !(Number.isInteger(o.nTrees) && o.nTrees >= 1 && o.nTrees <= 2000)) bad(`trees must be a whole number from 1 to 2000 (got ${o.nTrees})`);
-  if (o.nRounds !== undefined && !(Number.isInteger(o.nRounds) && o.nRounds >= 1 && o.nRounds <= 5000)) bad(`rounds must be a whole number from 1 to 5000 (got ${o.nRounds})`);
-  if (o.model && !['auto', 'logreg', 'mlp', 'rf', 'gb'].includes(o.model)) bad(`model must be auto, logreg, mlp, rf or gb (got ${o.model})`);
-  if (o.textFeatures !== undefined && !TEXT_FEATURES.includes(o.textFeatures)) bad(`text features must be tfidf, embeddings or both (got ${o.textFeatures})`);
-  if (o.textFeatures && o.textFeatures !== 'tfidf' && !o.embedder) bad(`text features "${o.textFeatures}" need a text embedding model: pass --embedding-model ID|DIR (or set productForge.train.embeddingModel)`);
+  const problem = trainOptionProblem(o);
+  if (problem) throw new UserError(problem);
+  if (o.textFeatures && o.textFeatures !== 'tfidf' && !o.embedder) throw new UserError(`text features "${o.textFeatures}" need a text embedding model: pass --embedding-model ID|DIR (or set productForge.train.embeddingModel)`);
 }
 
 /** Trains a classifier on `table`. Throws UserError for unusable input and CancelledError on abort. */

@@ -12,6 +12,7 @@ import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement,
 import { droppedFileRef, parseToView, type ClassifierSummary, type EpochInfo, type TableInfo, type ToHost, type ToView, type TrainSettings, type TrainSummary } from './protocol';
 import { areaOf, filePrompt, NO_CLASSIFIERS, StatusLines } from './status';
 import { candidatesText, lossText, points } from '../../core/train/importance-format';
+import { trainOptionProblem, type CheckedTrainOption } from '../../core/train/options';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
@@ -446,6 +447,12 @@ modelsSelect.addEventListener('change', () => { lines.startAction(); renderRowFo
 refreshModelsBtn.addEventListener('click', () => send({ type: 'refreshModels' }));
 useLink.addEventListener('click', (e) => { e.preventDefault(); const m = selectedModel(); if (m) { lines.startAction(); send({ type: 'useForAnalysis', modelDir: m.dir }); } });
 
+/** The label of each checked setting's field, as the form shows it. */
+const FIELD_LABELS: Record<CheckedTrainOption, string> = {
+  testSplit: 'Test share', validationShare: 'Validation share', C: 'C', hidden: 'Hidden sizes', dropout: 'Dropout', epochs: 'Epochs',
+  batchSize: 'Batch size', learningRate: 'Learning rate', seed: 'Seed', nTrees: 'Trees', nRounds: 'Rounds', model: 'Model', textFeatures: 'Text features',
+};
+
 function readSettings(): TrainSettings | string {
   const n = (f: { f: HTMLElement }, name: string) => {
     const x = Number(valueOf(f.f));
@@ -453,8 +460,9 @@ function readSettings(): TrainSettings | string {
     return x;
   };
   try {
-    const hidden = valueOf(fHidden.f).split(',').map((s) => Number(s.trim())).filter((x) => x !== 0 && !Number.isNaN(x));
-    if (!hidden.length || hidden.some((x) => !Number.isInteger(x) || x < 1 || x > 4096)) return 'Hidden sizes must be whole numbers like 64 or 128,64';
+    const hiddenText = valueOf(fHidden.f).split(',').map((x) => x.trim()).filter(Boolean);
+    const hidden = hiddenText.map(Number);
+    if (hidden.some((x) => !Number.isFinite(x))) return `Hidden sizes must be whole numbers like 64 or 128,64 (got ${hiddenText.join(',')})`;
     const s: TrainSettings = {
       target: valueOf(targetSelect), features: [...features], model: valueOf(modelSelect) as TrainSettings['model'],
       testSplit: n(fTest, 'Test share'), validationShare: n(fVal, 'Validation share'), seed: n(fSeed, 'Seed'), classWeight: checked(cwBox) ? 'balanced' : 'none',
@@ -466,14 +474,9 @@ function readSettings(): TrainSettings | string {
         ? 'Embeddings need a local model: this workspace names one in productForge.train.embeddingModel, which Restricted Mode ignores. Trust the workspace, or set it in your user settings'
         : 'Embeddings need a local model: set productForge.train.embeddingModel first';
     }
-    if (!(s.testSplit > 0 && s.testSplit < 0.9)) return 'Test share must be between 0 and 0.9';
-    if (!(s.validationShare > 0 && s.validationShare < 0.5)) return 'Validation share must be between 0 and 0.5';
-    if (!Number.isInteger(s.epochs) || s.epochs < 1) return 'Epochs must be a whole number ≥ 1';
-    if (!Number.isInteger(s.batchSize) || s.batchSize < 1) return 'Batch size must be a whole number ≥ 1';
-    if (!Number.isInteger(s.seed)) return 'Seed must be a whole number';
-    if (!(s.dropout >= 0 && s.dropout < 0.9)) return 'Dropout must be in [0, 0.9)';
-    if (!(s.learningRate > 0)) return 'Learning rate must be positive';
-    if (!(s.C > 0)) return 'C must be positive';
+    // the engine's own rule (core/train/options.ts), each setting named by its field
+    const problem = trainOptionProblem(s, (k) => FIELD_LABELS[k]);
+    if (problem) return problem;
     if (!s.features.length) return 'Pick at least one feature column';
     return s;
   } catch (e) {
