@@ -2,57 +2,57 @@
 // Analyze Feedback and Explain Sentiment (src/core/train/sentiment.ts says which ones qualify), and the
 // command that picks one. The setting is restricted: in an untrusted workspace a classifier from the
 // workspace is never loaded (Restricted Mode refuses workspace models) and the sentiment model is used.
-import { existsSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CLASSIFIERS_DIR, listClassifiers, loadClassifier, type LoadedClassifier } from '../core/train/artifact';
 import { describeSentimentUse, sentimentUse, sentimentUseProblem } from '../core/train/sentiment';
 import { UserError } from '../core/types';
-import { readConfig, restrictedSetting } from './config';
-import { usableClassifierSetting, type AnalysisClassifierSetting } from './configSchema';
+import { locateSetting, pathSetting, readConfig } from './config';
+import type { ResolvedPathSetting } from './settingPath';
 import type { Services } from './services';
 
 export const ANALYSIS_CLASSIFIER_KEY = 'analysis.classifier';
 
-/** The setting as it may be used now: workspace values and workspace-relative names are refused in Restricted Mode. */
-export function analysisClassifierSetting(scope?: vscode.ConfigurationScope): AnalysisClassifierSetting {
-  return usableClassifierSetting(restrictedSetting<string>(ANALYSIS_CLASSIFIER_KEY, scope), vscode.workspace.isTrusted);
+/**
+ * The setting as it may be used now, read by the rule of every path setting (settingPath.ts): `written` is '' when
+ * none is in effect (not set, or ignored in Restricted Mode: `ignored` says so).
+ */
+export function analysisClassifierSetting(scope?: vscode.ConfigurationScope): ResolvedPathSetting {
+  return pathSetting(ANALYSIS_CLASSIFIER_KEY, 'classifier', scope);
 }
 
 /** Workspace folders, the one holding `scope` first. */
 function workspaceDirs(scope?: vscode.ConfigurationScope): string[] {
-  const all = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const all = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
   const uri = scope instanceof vscode.Uri ? scope : (scope as { uri?: vscode.Uri } | undefined)?.uri;
   const own = uri ? vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath : undefined;
   return own ? [own, ...all.filter((d) => d !== own)] : all;
 }
 
-/** The folder the setting names (the first candidate holding preprocessing.json), and where it looked. */
-export function findAnalysisClassifier(value: string, scope?: vscode.ConfigurationScope): { dir?: string; candidates: string[] } {
-  const v = value.startsWith('~') ? path.join(os.homedir(), value.slice(1)) : value;
-  const candidates = path.isAbsolute(v) ? [v] : workspaceDirs(scope).flatMap((ws) => [path.join(ws, CLASSIFIERS_DIR, v), path.join(ws, v)]);
-  return { dir: candidates.find((d) => existsSync(path.join(d, 'preprocessing.json'))), candidates };
-}
-
 /**
- * The classifier the setting names: an absolute folder ("~/..." too), or a name under
- * .product-forge/classifiers (or a folder relative to a workspace folder). Checked: it must qualify.
+ * The classifier the setting names: a folder (absolute, "~/…", ${workspaceFolder}/…, or relative to the settings
+ * file's folder), or a name under .product-forge/classifiers. Checked: it must qualify.
  */
-export async function resolveAnalysisClassifier(value: string, scope?: vscode.ConfigurationScope): Promise<LoadedClassifier> {
-  const { dir, candidates } = findAnalysisClassifier(value, scope);
-  if (!dir) {
+export async function resolveAnalysisClassifier(setting: ResolvedPathSetting, scope?: vscode.ConfigurationScope): Promise<LoadedClassifier> {
+  const found = locateSetting(setting);
+  if (!('dir' in found)) {
     const ws = workspaceDirs(scope)[0];
     const saved = ws ? (await listClassifiers(path.join(ws, CLASSIFIERS_DIR))).filter((c) => !sentimentUseProblem(c)).map((c) => path.basename(c.dir)) : [];
     throw new UserError(
-      `productForge.analysis.classifier "${value}" is not a saved classifier (looked in ${candidates.slice(0, 2).join(', ') || 'no workspace folder'}). ` +
+      `${'error' in found ? found.error : `${setting.key} is not set.`} ` +
         (saved.length ? `Saved sentiment classifiers: ${saved.slice(0, 5).join(', ')}. ` : '') +
         'Pick one with "Product Forge: Use a Saved Classifier for Analyze Feedback…", or clear the setting to use the sentiment model.',
     );
   }
-  const c = await loadClassifier(dir);
+  const c = await loadClassifier(found.dir);
   sentimentUse(c);
   return c;
+}
+
+/** The folder the setting names now ('' when none, or when it names none). */
+export function analysisClassifierDir(setting: ResolvedPathSetting): string {
+  const found = locateSetting(setting);
+  return 'dir' in found ? found.dir : '';
 }
 
 interface ClassifierItem extends vscode.QuickPickItem {
@@ -69,7 +69,9 @@ export async function useClassifierForAnalysis(services: Services): Promise<void
   }
   const all = await listClassifiers(path.join(ws, CLASSIFIERS_DIR));
   const usable = all.filter((c) => !sentimentUseProblem(c));
-  const current = analysisClassifierSetting().value;
+  const currentSetting = analysisClassifierSetting();
+  const current = currentSetting.written;
+  const currentDir = analysisClassifierDir(currentSetting);
   const cfg = readConfig(undefined, services.output);
   if (!usable.length) {
     const why = all.length ? ` (${all.length} saved, none reads one text column and predicts sentiment labels or ratings)` : '';
@@ -92,7 +94,7 @@ export async function useClassifierForAnalysis(services: Services): Promise<void
       const m = c.metadata;
       return {
         label: `$(beaker) ${name}`,
-        description: [current === name || current === c.dir ? 'in use' : '', describeSentimentUse(sentimentUse(c), m.labels)].filter(Boolean).join(' · '),
+        description: [(currentDir ? path.resolve(c.dir) === path.resolve(currentDir) : current === name) ? 'in use' : '', describeSentimentUse(sentimentUse(c), m.labels)].filter(Boolean).join(' · '),
         detail: `${m.modelKind}, text column "${c.preprocessing.columns[0].name}", accuracy ${(m.metrics.accuracy * 100).toFixed(1)}% on ${m.testRows} held-out rows, saved ${new Date(m.createdAt).toLocaleString()}`,
         value: name,
       };
@@ -119,7 +121,7 @@ export async function setAnalysisClassifier(services: Services, value: string): 
   // What is in effect now: a user-level value still applies when the workspace's is cleared, and Restricted Mode
   // does not load a workspace classifier.
   const eff = analysisClassifierSetting(folder?.uri);
-  const now = eff.value;
+  const now = eff.written;
   services.output.info(now ? `Analyze Feedback now uses the saved classifier ${now}.` : 'Analyze Feedback now uses the sentiment model.');
   if (eff.ignored) {
     void vscode.window.showWarningMessage(eff.ignored, 'Manage Workspace Trust').then((pick) => {

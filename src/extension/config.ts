@@ -1,7 +1,6 @@
 // Typed reader for the productForge.* settings (validation in ./configSchema, shared with the tests).
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelLookup } from '../core/train/worker-protocol';
 import { UserError } from '../core/types';
@@ -9,11 +8,11 @@ import type { Services } from './services';
 import {
   effectiveRestrictedSetting,
   parseConfig,
-  resolveSettingPath,
   type EffectiveSetting,
   type ForgeConfig,
   type InspectedSetting,
 } from './configSchema';
+import { locatePathSetting, resolvePathSetting, type LocatedPathSetting, type PathSettingKind, type ResolvedPathSetting, type SettingPathContext } from './settingPath';
 
 export type { ForgeConfig } from './configSchema';
 
@@ -25,15 +24,18 @@ const reported = new Set<string>();
 export function readConfig(scope?: vscode.ConfigurationScope, log?: vscode.LogOutputChannel): ForgeConfig {
   const cfg = vscode.workspace.getConfiguration(SECTION, scope);
   const { config, problems } = parseConfig((key) => cfg.get(key));
-  for (const p of problems) {
-    if (reported.has(p)) continue;
-    reported.add(p);
-    log?.warn(p);
-    void vscode.window.showWarningMessage(p, 'Open Settings').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', p.split(' ')[0]);
-    });
-  }
+  for (const p of problems) warnSettingOnce(p, p.split(' ')[0], log);
   return config;
+}
+
+/** A problem with a setting: logged, and shown once per session with a way to the setting. */
+export function warnSettingOnce(message: string, key: string, log?: vscode.LogOutputChannel): void {
+  if (reported.has(message)) return;
+  reported.add(message);
+  log?.warn(message);
+  void vscode.window.showWarningMessage(message, 'Open Settings').then((pick) => {
+    if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', key);
+  });
 }
 
 /**
@@ -59,25 +61,50 @@ export function restrictedSetting<T>(key: string, scope?: vscode.ConfigurationSc
   return effectiveRestrictedSetting<T>(`${SECTION}.${key}`, inspected, vscode.workspace.isTrusted);
 }
 
+/** The workspace as the path settings' resolver needs it (src/extension/settingPath.ts), for a setting read for `scope`. */
+export function settingPathContext(scope?: vscode.ConfigurationScope): SettingPathContext {
+  const local = (u: vscode.Uri | undefined) => (u?.scheme === 'file' ? u.fsPath : undefined);
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath }));
+  // a Uri, or a text document or workspace folder (their uri); a language scope names no folder
+  const uri = scope instanceof vscode.Uri ? scope : (scope as { uri?: vscode.Uri } | undefined)?.uri;
+  const folder = uri ? vscode.workspace.getWorkspaceFolder(uri) : undefined;
+  const file = vscode.workspace.workspaceFile;
+  return {
+    home: os.homedir(),
+    trusted: vscode.workspace.isTrusted,
+    folders,
+    scopeFolder: local(folder?.uri),
+    workspaceFile: file ? (local(file) ?? 'unsaved') : undefined,
+  };
+}
+
+/** A setting that names a folder (`key` under productForge.), read for `scope` by the one rule of settingPath.ts. */
+export function pathSetting(key: string, kind: PathSettingKind, scope?: vscode.ConfigurationScope): ResolvedPathSetting {
+  const inspected = vscode.workspace.getConfiguration(SECTION, scope).inspect<unknown>(key) as InspectedSetting<unknown> | undefined;
+  return resolvePathSetting(`${SECTION}.${key}`, kind, inspected, settingPathContext(scope));
+}
+
+/** The folder a path setting names, looked for on disk. */
+export function locateSetting(r: ResolvedPathSetting): LocatedPathSetting {
+  return locatePathSetting(r, (p, as) => {
+    try {
+      const st = statSync(p);
+      return as === 'dir' ? st.isDirectory() : st.isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
 /**
- * productForge.modelsPath as it may be used, as an absolute folder (undefined when not set or refused): "~/…" under
- * the home folder, a relative path under the workspace folder of `scope` (else the first one). A relative path that
- * cannot be resolved is a UserError naming the setting.
+ * productForge.modelsPath as it may be used, as an absolute folder that exists (undefined when not set, or ignored in
+ * Restricted Mode: `ignored` says so). A value that names no folder, or cannot be read, is a UserError naming it.
  */
 export function effectiveModelsPath(scope?: vscode.ConfigurationScope): EffectiveSetting<string> {
-  const s = restrictedSetting<string>('modelsPath', scope);
-  if (typeof s.value !== 'string' || !s.value.trim()) return { ...s, value: undefined };
-  const uri = scope instanceof vscode.Uri ? scope : (scope as { uri?: vscode.Uri } | undefined)?.uri;
-  const folder = (uri && vscode.workspace.getWorkspaceFolder(uri)) || vscode.workspace.workspaceFolders?.[0];
-  const r = resolveSettingPath(`${SECTION}.modelsPath`, s.value, {
-    home: os.homedir(),
-    workspaceFolder: folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined,
-    trusted: vscode.workspace.isTrusted,
-    isAbsolute: path.isAbsolute,
-    resolve: path.resolve,
-  });
-  if ('error' in r) throw new UserError(r.error);
-  return { ...s, value: r.path };
+  const r = pathSetting('modelsPath', 'folder', scope);
+  const found = locateSetting(r);
+  if ('error' in found) throw new UserError(`${found.error} Fix the setting, or clear it to use the bundled models.`);
+  return { value: 'dir' in found ? found.dir : undefined, scope: r.from, ...(r.ignored ? { ignored: r.ignored } : {}) };
 }
 
 /** Where a setting is set (to update it in the same place); Global when only the default applies. */
@@ -94,31 +121,42 @@ export async function useCpuDevice(scope?: vscode.ConfigurationScope): Promise<v
   await vscode.workspace.getConfiguration(SECTION, scope).update('device', 'cpu', target);
 }
 
+export interface ResolvedModelLookup {
+  lookup: ModelLookup;
+  /** productForge.train.embeddingModel is set but cannot be used (the lookup has none): why. */
+  embeddingProblem?: string;
+  /** productForge.train.embeddingModel is set by the workspace or points into it, and Restricted Mode ignores it. */
+  embeddingIgnored: boolean;
+}
+
 /**
- * Where the training worker finds text embedding models: productForge.train.embeddingModel (an id, or a
- * folder: absolute, "~/...", "./..." or another path relative to the first workspace folder that holds a
- * model), productForge.modelsPath, the
- * bundled models and the cache; both settings are restricted (ignored from an untrusted workspace).
+ * Where the training worker finds text embedding models: productForge.train.embeddingModel (a model folder, read by
+ * the rule of settingPath.ts, or an id), productForge.modelsPath, the bundled models and the cache; both settings are
+ * restricted (ignored from an untrusted workspace: said once). An unusable modelsPath is a UserError; an unusable
+ * embedding model is `embeddingProblem` (most requests do not need it).
  */
-export function modelLookup(s: Services): ModelLookup {
-  const cfg = readConfig(undefined, s.output);
-  const mp = effectiveModelsPath();
-  const emb = restrictedSetting<string>('train.embeddingModel');
+export function resolveModelLookup(s: Services, scope?: vscode.ConfigurationScope): ResolvedModelLookup {
+  const cfg = readConfig(scope, s.output);
+  const mp = effectiveModelsPath(scope);
+  const emb = pathSetting('train.embeddingModel', 'model', scope);
   for (const ignored of [mp.ignored, emb.ignored]) warnIgnoredOnce(ignored, s.output);
-  let embeddingModel = typeof emb.value === 'string' ? emb.value.trim() : '';
-  // Folders inside the workspace are used only when it is trusted (Restricted Mode refuses workspace models).
-  const ws = vscode.workspace.isTrusted ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath : undefined;
-  if (embeddingModel.startsWith('~')) embeddingModel = path.join(os.homedir(), embeddingModel.slice(1));
-  else if (ws && embeddingModel.startsWith('.')) embeddingModel = path.resolve(ws, embeddingModel);
-  else if (ws && embeddingModel && !path.isAbsolute(embeddingModel) && existsSync(path.join(ws, embeddingModel, 'config.json'))) {
-    // "models/minilm": a folder in the workspace wins over an id of the same name under modelsPath.
-    embeddingModel = path.join(ws, embeddingModel);
-  }
+  const found = locateSetting(emb);
   return {
-    modelsPath: mp.value,
-    bundledDir: vscode.Uri.joinPath(s.context.extensionUri, 'models').fsPath,
-    cacheDir: vscode.Uri.joinPath(s.context.globalStorageUri, 'models').fsPath,
-    device: cfg.device,
-    embeddingModel: embeddingModel || undefined,
+    lookup: {
+      modelsPath: mp.value,
+      bundledDir: vscode.Uri.joinPath(s.context.extensionUri, 'models').fsPath,
+      cacheDir: vscode.Uri.joinPath(s.context.globalStorageUri, 'models').fsPath,
+      device: cfg.device,
+      embeddingModel: 'dir' in found ? found.dir : 'id' in found ? found.id : undefined,
+    },
+    ...('error' in found ? { embeddingProblem: found.error } : {}),
+    embeddingIgnored: !!emb.ignored && !emb.written,
   };
+}
+
+/** resolveModelLookup's lookup; a problem with the embedding model setting is shown once (it is not used then). */
+export function modelLookup(s: Services, scope?: vscode.ConfigurationScope): ModelLookup {
+  const r = resolveModelLookup(s, scope);
+  if (r.embeddingProblem) warnSettingOnce(r.embeddingProblem, `${SECTION}.train.embeddingModel`, s.output);
+  return r.lookup;
 }

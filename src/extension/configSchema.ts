@@ -147,10 +147,13 @@ export interface InspectedSetting<T> {
   workspaceFolderValue?: T;
 }
 
+/** The settings level a value came from. */
+export type SettingLevel = 'default' | 'user' | 'workspace' | 'workspaceFolder';
+
 export interface EffectiveSetting<T> {
   value: T | undefined;
   /** Where `value` came from. */
-  scope: 'default' | 'user' | 'workspace' | 'workspaceFolder';
+  scope: SettingLevel;
   /** Set when a workspace value was refused (untrusted workspace): the message to show. */
   ignored?: string;
 }
@@ -158,12 +161,14 @@ export interface EffectiveSetting<T> {
 /**
  * A restricted setting (listed in capabilities.untrustedWorkspaces.restrictedConfigurations) as it
  * may be used: in a trusted workspace the most specific value wins; in an untrusted one values from
- * the workspace (.vscode/settings.json, .code-workspace) are ignored and the user's value is used.
+ * the workspace (.vscode/settings.json, .code-workspace) are ignored and the user's value is used. `instead` says
+ * what happens without one ("using the bundled models").
  */
 export function effectiveRestrictedSetting<T>(
   key: string,
   inspected: InspectedSetting<T> | undefined,
   trusted: boolean,
+  instead = 'using the bundled models',
 ): EffectiveSetting<T> {
   const i = inspected ?? {};
   const isSet = (v: T | undefined): boolean => v !== undefined && !(typeof v === 'string' && v.trim() === '');
@@ -179,55 +184,9 @@ export function effectiveRestrictedSetting<T>(
     if (wsValue !== undefined) {
       fallback.ignored =
         `${key} ${JSON.stringify(wsValue)} from this workspace's settings is ignored in Restricted Mode (untrusted workspace)` +
-        (fallback.scope === 'user' ? `; using your user setting ${JSON.stringify(fallback.value)}.` : '; using the bundled models.') +
+        (fallback.scope === 'user' ? `; using your user setting ${JSON.stringify(fallback.value)}.` : `; ${instead}.`) +
         ` Trust the workspace or set ${key} in your user settings to use it.`;
     }
   }
   return fallback;
-}
-
-/**
- * A folder setting (productForge.modelsPath) as an absolute path: "~" and "~/…" under the home folder, an absolute
- * path as it is, a relative one under the workspace folder; never against the extension host's working directory
- * (some folder of VS Code's own). A relative path is refused, naming the setting, without a folder to resolve it in,
- * or when the workspace is untrusted (it would load models from the workspace, which Restricted Mode refuses).
- */
-export function resolveSettingPath(
-  key: string,
-  value: string,
-  opts: { home: string; workspaceFolder?: string; trusted: boolean; isAbsolute: (p: string) => boolean; resolve: (...p: string[]) => string },
-): { path: string } | { error: string } {
-  const v = value.trim();
-  if (v === '~' || /^~[\\/]/.test(v)) return { path: opts.resolve(opts.home, v.slice(2)) };
-  if (opts.isAbsolute(v)) return { path: opts.resolve(v) };
-  if (!opts.workspaceFolder) {
-    return { error: `${key} "${v}" is a relative path and no folder is open to resolve it in: set it to an absolute folder (or "~/…").` };
-  }
-  if (!opts.trusted) {
-    return { error: `${key} "${v}" is relative to the workspace, whose models are not loaded in Restricted Mode: trust the workspace, or set it to an absolute folder (or "~/…").` };
-  }
-  return { path: opts.resolve(opts.workspaceFolder, v) };
-}
-
-export interface AnalysisClassifierSetting {
-  /** The value to use ('' = none: the sentiment model). */
-  value: string;
-  /** The message to show when a value was refused (untrusted workspace). */
-  ignored?: string;
-}
-
-/**
- * productForge.analysis.classifier as it may be used (`s` from effectiveRestrictedSetting): in an untrusted
- * workspace a name or relative folder would load a model from the workspace, so only an absolute folder
- * ("~/..." too) from the user's settings is used.
- */
-export function usableClassifierSetting(s: EffectiveSetting<string>, trusted: boolean): AnalysisClassifierSetting {
-  const value = typeof s.value === 'string' ? s.value.trim() : '';
-  if (value && !trusted && !/^(~|\/|[A-Za-z]:[\\/]|\\\\)/.test(value)) {
-    return {
-      value: '',
-      ignored: `productForge.analysis.classifier "${value}" names a classifier in this workspace, which is not loaded in Restricted Mode (untrusted workspace); the sentiment model is used. Trust the workspace to use it.`,
-    };
-  }
-  return { value, ignored: s.ignored };
 }

@@ -13,7 +13,7 @@ import { Reservoir, TopK } from '../core/analysis/collections';
 import { isResultsCsvHeader, unescapeFormulaRow } from '../core/csvFormula';
 import { yielder } from '../core/yielder';
 import { SENTIMENTS, type ReportItem, type ReportModel, type Sentiment } from '../webview/report/messages';
-import { searchAlternatives } from '../webview/report/sort';
+import { searchMatcher } from '../webview/report/sort';
 import { isInside } from './args';
 
 export const REPORTS_SUBDIR = path.join('.product-forge', 'reports');
@@ -160,6 +160,8 @@ function findColumn(header: string[], names: readonly string[]): number {
 
 const DATE_COLUMNS = ['date', 'created', 'created_at', 'createdat', 'timestamp', 'time', 'submitted', 'submitted_at', 'day'];
 
+type Drivers = NonNullable<ReportItem['drivers']>;
+
 export interface SourceRef {
   /** Absolute path of the source file. */
   file: string;
@@ -174,6 +176,11 @@ export interface LoadedReport {
   sourceFiles: Set<string>;
   reportPath?: string;
   csvPath?: string;
+  /**
+   * The driving words summary.json gives its listed items, by "absolute source\0line": parsed once with the report,
+   * for its search results too (searchReport's `drivers`).
+   */
+  drivers: ReadonlyMap<string, Drivers>;
 }
 
 function asSentiment(v: unknown): Sentiment | undefined {
@@ -194,6 +201,11 @@ async function readJson(file: string): Promise<Record<string, unknown> | undefin
   } catch {
     return undefined;
   }
+}
+
+/** The report's summary.json (or the result.json of older reports). */
+async function readSummary(dir: string): Promise<Record<string, unknown> | undefined> {
+  return (await readJson(path.join(dir, 'summary.json'))) ?? (await readJson(path.join(dir, 'result.json')));
 }
 
 /** Parses a date-ish cell to YYYY-MM-DD (or undefined). */
@@ -457,8 +469,6 @@ async function readResultsCsv(csvPath: string, root: string, display: (abs: stri
   return { distribution, rows, partial, kept, selection, timeline, termSample: terms.items };
 }
 
-type Drivers = NonNullable<ReportItem['drivers']>;
-
 /** The driving words of the items summary.json lists, by "absolute source\0line" (sources resolved like results.csv's). */
 function driversFromJson(json: Record<string, unknown> | undefined, root: string): Map<string, Drivers> {
   const out = new Map<string, Drivers>();
@@ -483,7 +493,7 @@ function validSpans(d: Drivers, text: string): boolean {
 }
 
 /** The view's items of kept rows (numbered from `first`), with their drivers (summary.json's) and sources. */
-function toItems(kept: readonly Row[], drivers: Map<string, Drivers>, first: number, items: ReportItem[], sources: SourceRef[], sourceFiles: Set<string>): void {
+function toItems(kept: readonly Row[], drivers: ReadonlyMap<string, Drivers>, first: number, items: ReportItem[], sources: SourceRef[], sourceFiles: Set<string>): void {
   for (const r of kept) {
     const d = r.file ? drivers.get(`${r.file}\0${r.item.line}`) : undefined;
     const i = first + items.length;
@@ -509,7 +519,7 @@ function displayIn(workspaceRoots: readonly string[]): (abs: string) => string {
 export async function loadReport(dir: string, workspaceRoots: readonly string[] = [], opts: LoadReportOptions | number = {}): Promise<LoadedReport> {
   const { maxItems = MAX_VIEW_ITEMS, signal } = typeof opts === 'number' ? { maxItems: opts } : opts;
   const root = reportRootOf(dir);
-  const json = (await readJson(path.join(dir, 'summary.json'))) ?? (await readJson(path.join(dir, 'result.json')));
+  const json = await readSummary(dir);
   const csvPath = path.join(dir, 'results.csv');
   const hasCsv = !!(await stat(csvPath).catch(() => undefined))?.isFile();
   const reportPath = path.join(dir, 'report.md');
@@ -565,7 +575,7 @@ export async function loadReport(dir: string, workspaceRoots: readonly string[] 
     lowConfidence: num(json?.lowConfidenceThreshold) ?? num(json?.lowConfidence),
     hasCsv,
   };
-  return { model, sources, sourceFiles, reportPath: hasMd ? reportPath : undefined, csvPath: hasCsv ? csvPath : undefined };
+  return { model, sources, sourceFiles, reportPath: hasMd ? reportPath : undefined, csvPath: hasCsv ? csvPath : undefined, drivers };
 }
 
 export interface SearchReportOptions {
@@ -578,6 +588,8 @@ export interface SearchReportOptions {
   maxItems?: number;
   /** The first item's `i` (the view numbers search results after the report's own items). */
   firstIndex?: number;
+  /** The report's drivers as loadReport read them (LoadedReport.drivers); without them summary.json is read again. */
+  drivers?: ReadonlyMap<string, Drivers>;
   signal?: AbortSignal;
 }
 
@@ -603,27 +615,26 @@ export async function searchReport(dir: string, workspaceRoots: readonly string[
   const { maxItems = MAX_VIEW_ITEMS, firstIndex = 0, signal } = opts;
   const root = reportRootOf(dir);
   const display = displayIn(workspaceRoots);
-  const alternatives = searchAlternatives(opts.query, opts.themes ?? []);
-  // the source as the view shows it, per distinct cell (a report names few files)
+  // the view's own test (searchMatcher), on the row's whole text and its source as the view shows it
+  const matcher = searchMatcher(opts.query, opts.themes ?? []);
+  // the source as the view shows it, lower-cased, per distinct cell (a report names few files)
   const shown = new Map<string, string>();
   const match: RowMatch = (text, source, label) => {
     if (opts.label !== 'all' && label !== opts.label) return false;
-    if (!alternatives.length) return true;
-    const t = text.toLowerCase();
-    if (alternatives.some((a) => t.includes(a))) return true;
+    if (matcher.everything) return true;
     let s = shown.get(source);
     if (s === undefined) {
       s = source ? display(path.resolve(root, source)).toLowerCase() : '';
       if (shown.size < 10_000) shown.set(source, s);
     }
-    return alternatives.some((a) => s.includes(a));
+    return matcher.lower(text.toLowerCase(), s);
   };
   const csv = await readResultsCsv(path.join(dir, 'results.csv'), root, display, Math.max(1, maxItems), false, signal, match);
-  const json = (await readJson(path.join(dir, 'summary.json'))) ?? (await readJson(path.join(dir, 'result.json')));
+  const drivers = opts.drivers ?? driversFromJson(await readSummary(dir), root);
   const items: ReportItem[] = [];
   const sources: SourceRef[] = [];
   const sourceFiles = new Set<string>();
-  toItems(csv.kept, driversFromJson(json, root), firstIndex, items, sources, sourceFiles);
+  toItems(csv.kept, drivers, firstIndex, items, sources, sourceFiles);
   return { items, sources, sourceFiles, matched: csv.rows, selection: csv.selection, partial: csv.partial };
 }
 

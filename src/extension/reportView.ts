@@ -223,6 +223,8 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
         label: msg.label,
         themes: cur.model.themes,
         firstIndex: base,
+        // summary.json as read with the report (not parsed again for each search)
+        drivers: cur.drivers,
         signal: searching.signal,
       });
       if (searching.signal.aborted || this.current !== cur) return;

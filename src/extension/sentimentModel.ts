@@ -5,9 +5,10 @@ import * as vscode from 'vscode';
 import { resolveModel, type ManifestEntry, type ModelSource } from '../core/models/registry';
 import { createSentimentClassifier, type RuntimeSentimentClassifier } from '../runtime/sentiment';
 import { readConfig, effectiveModelsPath, modelLookup, warnIgnoredOnce } from './config';
+import type { ResolvedPathSetting } from './settingPath';
 import { SENTIMENT_MODEL_SETTINGS } from './configSchema';
 import { describeSentimentUse, sentimentUse } from '../core/train/sentiment';
-import { analysisClassifierSetting, findAnalysisClassifier, resolveAnalysisClassifier } from './analysisClassifier';
+import { analysisClassifierDir, analysisClassifierSetting, resolveAnalysisClassifier } from './analysisClassifier';
 import type { Services } from './services';
 import { hideModelStatus, showModelStatus, type LoadedModelInfo } from './statusBar';
 
@@ -56,12 +57,12 @@ export class SentimentModelHost implements vscode.Disposable {
     // 0 (auto) leaves the budget to the runtime: every core.
     const threads = cfg.inferenceThreads > 0 ? cfg.inferenceThreads : undefined;
     // A classifier is keyed by the folder it resolves to (the same name in two workspace folders is two classifiers).
-    const ownDir = own.value ? (findAnalysisClassifier(own.value, opts.scope).dir ?? own.value) : '';
+    const ownDir = own.written ? analysisClassifierDir(own) || own.written : '';
     const key = JSON.stringify([cfg.sentimentModel, cfg.device, mp.value ?? '', threads ?? 0, ownDir]);
     if (this.current && this.current.key !== key) this.drop('the settings changed');
     if (!this.current) {
-      const promise = own.value
-        ? this.loadSaved(own.value, mp.value, opts)
+      const promise = own.written
+        ? this.loadSaved(own, mp.value, opts)
         : this.load(cfg.sentimentModel, cfg.device, mp.value, cfg.allowModelDownloads, threads, opts);
       const entry = { key, promise };
       this.current = entry;
@@ -106,12 +107,12 @@ export class SentimentModelHost implements vscode.Disposable {
   }
 
   /** A classifier saved from the Train view (productForge.analysis.classifier), on the CPU. */
-  private async loadSaved(value: string, modelsPath: string | undefined, opts: GetModelOptions): Promise<LoadedSentiment> {
+  private async loadSaved(setting: ResolvedPathSetting, modelsPath: string | undefined, opts: GetModelOptions): Promise<LoadedSentiment> {
     const { output } = this.services;
-    opts.report?.(`Loading classifier ${value}…`);
-    const saved = await resolveAnalysisClassifier(value, opts.scope);
+    opts.report?.(`Loading classifier ${setting.written}…`);
+    const saved = await resolveAnalysisClassifier(setting, opts.scope);
     const modelId = `classifier:${saved.metadata.name}`;
-    const lookup = modelLookup(this.services);
+    const lookup = modelLookup(this.services, opts.scope);
     this.watchRestarts();
     let shown: LoadedModelInfo | undefined;
     const classifier = await createSentimentClassifier(this.services.runtime(), {

@@ -12,8 +12,9 @@ import { pathExists, safeName } from '../core/fsutil';
 import { CLASSIFIERS_DIR, loadClassifier } from '../core/train/artifact';
 import { sentimentUse } from '../core/train/sentiment';
 import { defaultPredictionsPath, type Prediction } from '../core/train/predict';
+import type { ModelLookup } from '../core/train/worker-protocol';
 import { parseToHost, type ClassifierSummary, type TableInfo, type ToView, type TrainSummary } from '../webview/train/protocol';
-import { modelLookup, restrictedSetting } from './config';
+import { modelLookup, resolveModelLookup, warnSettingOnce } from './config';
 import { droppedTableFile, isUriLike, localFiles, localPath, TRAIN_FILE } from './args';
 import { classifierSettingValue, setAnalysisClassifier } from './analysisClassifier';
 import { points } from '../core/train/importance-format';
@@ -106,15 +107,19 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
 
   /** Tells the view which embedding model "Text features: Embeddings" would use (null: none set, or ignored in Restricted Mode). */
   private postEmbedding(): void {
-    let model: string | null;
+    let model: string | null = null;
+    let ignored = false;
     try {
-      model = modelLookup(this.s).embeddingModel ?? null;
+      // read for the picked file: a folder's own setting applies to its files
+      const r = resolveModelLookup(this.s, this.file ? vscode.Uri.file(this.file) : undefined);
+      model = r.lookup.embeddingModel ?? null;
+      ignored = !model && r.embeddingIgnored;
+      // set but unusable (names no model folder, a relative path in the user settings…): said once, with the setting
+      if (r.embeddingProblem) warnSettingOnce(r.embeddingProblem, 'productForge.train.embeddingModel', this.s.output);
     } catch (e) {
       // an unusable productForge.modelsPath: said when training or predicting needs it
       this.s.output.warn(`Train view: ${errorText(e)}`);
-      model = null;
     }
-    const ignored = !model && !!restrictedSetting<string>('train.embeddingModel').ignored;
     this.post(ignored ? { type: 'embedding', model, ignored } : { type: 'embedding', model });
   }
 
@@ -139,6 +144,7 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
 
   private async pick(file: string): Promise<void> {
     this.file = file;
+    this.postEmbedding(); // the embedding model setting may be the file's folder's own
     this.post({ type: 'busy', stage: `reading ${path.basename(file)}` });
     try {
       const info = await this.client.request<TableInfo>({ type: 'inspect', file }, {
@@ -210,7 +216,17 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         if (!this.file) { this.post({ type: 'error', message: 'Pick a CSV file first.', context: 'train' }); return; }
         if (this.running !== undefined) { this.post({ type: 'error', message: 'A training run is in progress; cancel it first.', context: 'train' }); return; }
         const file = this.file;
-        const req = this.client.request<TrainSummary>({ type: 'train', file, settings: msg.settings, models: modelLookup(this.s) }, {
+        let models: ModelLookup;
+        try {
+          const r = resolveModelLookup(this.s, vscode.Uri.file(file));
+          // the embedding model setting matters only to a run that embeds text
+          if (r.embeddingProblem && (msg.settings.textFeatures ?? 'tfidf') !== 'tfidf') throw new UserError(r.embeddingProblem);
+          models = r.lookup;
+        } catch (e) {
+          this.post({ type: 'error', message: errorText(e), context: 'train' });
+          return;
+        }
+        const req = this.client.request<TrainSummary>({ type: 'train', file, settings: msg.settings, models }, {
           onEpoch: (epoch) => this.post({ type: 'epoch', epoch }),
           onStage: (stage) => { this.stage = stage; this.post({ type: 'busy', stage, training: true }); },
         });
@@ -281,7 +297,7 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
       }
       case 'predictRow': {
         try {
-          const [p] = await this.client.request<Prediction[]>({ type: 'predictRows', modelDir: msg.modelDir, rows: [msg.values], models: modelLookup(this.s) }).done;
+          const [p] = await this.client.request<Prediction[]>({ type: 'predictRows', modelDir: msg.modelDir, rows: [msg.values], models: modelLookup(this.s, vscode.Uri.file(msg.modelDir)) }).done;
           const labels = (await this.client.request<ClassifierSummary[]>({ type: 'list', parent: path.dirname(msg.modelDir) }).done).find((c) => c.dir === msg.modelDir)?.labels ?? [];
           this.post({ type: 'prediction', label: p.label, confidence: p.confidence, probabilities: p.probabilities.map((x, i) => ({ label: labels[i] ?? String(i), p: x })) });
         } catch (e) {
@@ -318,7 +334,7 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
 async function predictCsv(client: TrainClient, s: Services, modelDir: string, csv: string, post?: (m: ToView) => void): Promise<void> {
   const out = await defaultPredictionsPath(csv);
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Predicting ${path.basename(csv)}`, cancellable: true }, async (progress, token) => {
-    const req = client.request<{ out: string; rows: number; warnings?: string[] }>({ type: 'predictFile', modelDir, csv, out, models: modelLookup(s) }, {
+    const req = client.request<{ out: string; rows: number; warnings?: string[] }>({ type: 'predictFile', modelDir, csv, out, models: modelLookup(s, vscode.Uri.file(csv)) }, {
       onProgress: (stage, done, total) => progress.report({ message: `${stage} ${Math.round((done / Math.max(total, 1)) * 100)}%` }),
     });
     const onCancel = token.onCancellationRequested(() => client.cancel(req.id));
@@ -396,7 +412,7 @@ export function registerTrainView(s: Services): void {
         const textCols = clf.columns.filter((c) => c.type === 'text');
         if (selected && clf.features.length === 1 && textCols.length === 1) {
           // Predict the selected text with a one-text-column classifier.
-          const [p] = await client.request<Prediction[]>({ type: 'predictRows', modelDir: clf.dir, rows: [{ [clf.features[0]]: selected }], models: modelLookup(s) }).done;
+          const [p] = await client.request<Prediction[]>({ type: 'predictRows', modelDir: clf.dir, rows: [{ [clf.features[0]]: selected }], models: modelLookup(s, vscode.Uri.file(clf.dir)) }).done;
           void vscode.window.showInformationMessage(`${clf.name}: ${p.label} (${(p.confidence * 100).toFixed(1)}% confidence)`);
           return;
         }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { CONFIG_DEFAULTS, effectiveRestrictedSetting, parseConfig, resolveSettingPath, usableClassifierSetting } from '../../src/extension/configSchema';
+import { CONFIG_DEFAULTS, effectiveRestrictedSetting, parseConfig } from '../../src/extension/configSchema';
 import { inferenceLayout, sessionOptions, threadBudget } from '../../src/runtime/handlers/load';
 
 const getter = (values: Record<string, unknown>) => (key: string) => values[key];
@@ -111,48 +110,5 @@ describe('extension: restricted settings (workspace trust)', () => {
     assert.equal(effectiveRestrictedSetting(key, { defaultValue: '', globalValue: '/u' }, false).ignored, undefined);
     assert.equal(effectiveRestrictedSetting(key, { defaultValue: '', workspaceValue: '  ' }, false).ignored, undefined);
     assert.deepEqual(effectiveRestrictedSetting(key, undefined, false), { value: undefined, scope: 'default' });
-  });
-});
-
-describe('extension: productForge.analysis.classifier (a saved classifier as the sentiment model)', () => {
-  const key = 'productForge.analysis.classifier';
-  it('uses a workspace classifier only in a trusted workspace', () => {
-    const trusted = effectiveRestrictedSetting(key, { defaultValue: '', workspaceValue: 'our-sentiment' }, true);
-    assert.deepEqual(usableClassifierSetting(trusted, true), { value: 'our-sentiment', ignored: undefined });
-    // untrusted: the workspace's value is refused by the restricted-setting rule
-    const fromWs = usableClassifierSetting(effectiveRestrictedSetting(key, { defaultValue: '', workspaceValue: 'our-sentiment' }, false), false);
-    assert.equal(fromWs.value, '');
-    assert.match(fromWs.ignored!, /ignored in Restricted Mode/);
-    // untrusted: a name in the user's settings would still load a model from the workspace
-    const userName = usableClassifierSetting(effectiveRestrictedSetting(key, { defaultValue: '', globalValue: 'our-sentiment' }, false), false);
-    assert.equal(userName.value, '');
-    assert.match(userName.ignored!, /"our-sentiment" names a classifier in this workspace, which is not loaded in Restricted Mode/);
-    // an absolute folder of the user's is theirs
-    for (const abs of ['/home/me/classifiers/s', '~/classifiers/s', 'C:\\models\\s']) {
-      assert.deepEqual(usableClassifierSetting(effectiveRestrictedSetting(key, { defaultValue: '', globalValue: abs }, false), false), { value: abs, ignored: undefined });
-    }
-    assert.deepEqual(usableClassifierSetting(effectiveRestrictedSetting(key, { defaultValue: '' }, false), false), { value: '', ignored: undefined });
-  });
-});
-
-describe('extension: productForge.modelsPath as a folder', () => {
-  const key = 'productForge.modelsPath';
-  const base = { home: '/home/me', isAbsolute: path.posix.isAbsolute, resolve: path.posix.resolve };
-  it('takes "~/…" under the home folder and an absolute folder as it is', () => {
-    assert.deepEqual(resolveSettingPath(key, '~/models', { ...base, trusted: false }), { path: '/home/me/models' });
-    assert.deepEqual(resolveSettingPath(key, '~', { ...base, trusted: false }), { path: '/home/me' });
-    assert.deepEqual(resolveSettingPath(key, ' /opt/models/ ', { ...base, workspaceFolder: '/w', trusted: false }), { path: '/opt/models' });
-  });
-  it('resolves a relative folder in the workspace folder, never the extension host\'s working directory', () => {
-    assert.deepEqual(resolveSettingPath(key, 'models', { ...base, workspaceFolder: '/w/app', trusted: true }), { path: '/w/app/models' });
-    assert.deepEqual(resolveSettingPath(key, './shared/models', { ...base, workspaceFolder: '/w/app', trusted: true }), { path: '/w/app/shared/models' });
-  });
-  it('refuses a relative folder without a folder open, or in Restricted Mode, naming the setting', () => {
-    const none = resolveSettingPath(key, 'models', { ...base, trusted: true });
-    assert.ok('error' in none);
-    assert.match(none.error, /^productForge\.modelsPath "models" is a relative path and no folder is open/);
-    const untrusted = resolveSettingPath(key, 'models', { ...base, workspaceFolder: '/w/app', trusted: false });
-    assert.ok('error' in untrusted);
-    assert.match(untrusted.error, /^productForge\.modelsPath "models" is relative to the workspace.*Restricted Mode.*absolute folder/);
   });
 });

@@ -7,6 +7,8 @@ import vm from 'node:vm';
 import { analyzeFeedback, disposeAnalysis, writeReport } from '../../src/core/analysis';
 import { buildTimeline, CsvParser, dayOf, listReports, loadReport, mayOpen, parseCsv, ReportLoader, searchReport, topTerms } from '../../src/extension/reportData';
 import { LexiconClassifier } from '../fixtures/feedback/lexicon-classifier';
+import { DEFAULT_SORT, ItemIndex } from '../../src/webview/report/sort';
+import { SENTIMENTS } from '../../src/webview/report/messages';
 
 describe('extension: report data', () => {
   let ws: string;
@@ -124,12 +126,46 @@ describe('extension: report data', () => {
       assert.deepEqual(good.drivers!.map((d) => good.text.slice(d.start, d.end)), ['Great', 'love']);
       // listed as low confidence (neutral 0.55), but no word moves it
       assert.deepEqual(byText.get('nothing to say here')!.drivers, []);
+
+      // a search's rows get the drivers read with the report: summary.json is not parsed again for each search
+      const loaded = await loadReport(paths.dir, [ws]);
+      assert.ok(loaded.drivers.size >= 3);
+      writeFileSync(path.join(paths.dir, 'summary.json'), '{}');
+      const found = await searchReport(paths.dir, [ws], { query: 'terrible', label: 'all', drivers: loaded.drivers });
+      assert.deepEqual(found.items.map((it) => it.drivers!.map((d) => it.text.slice(d.start, d.end))), [['Terrible', 'bug', 'lost']]);
+      // without them, the search reads the file (here emptied: no drivers)
+      assert.equal((await searchReport(paths.dir, [ws], { query: 'terrible', label: 'all' })).items[0].drivers, undefined);
     } finally {
       await disposeAnalysis(result);
     }
   });
 
-    it('only opens files in the workspace or named by the report', () => {
+  it("the host's search of every row and the view's filter of the rows it holds find the same rows", async () => {
+    // every row held (300 rows): both sides see the same rows, so any difference is one of matching
+    const words = ['Login', 'sync', 'EXPORT', '登录', 'dark mode', 'Notes', 'note', 'crash'];
+    const lines = ['source,line,text,label,score,negative,neutral,positive'];
+    for (let i = 0; i < 300; i++) {
+      const label = SENTIMENTS[i % 3];
+      lines.push(`${i % 4 ? 'feedback/App.csv' : 'tickets.txt'},${i + 2},"${words[i % 8]} and ${words[(i * 5) % 8]} ${i}",${label},0.7,0.2,0.1,0.7`);
+    }
+    const dir = makeReport('agree-5', lines.join('\n') + '\n', 5_000_000);
+    const { model } = await loadReport(dir, [ws]);
+    assert.equal(model.truncated, false);
+    const themes = [{ term: 'notes / 笔记', variants: ['notes', 'note', '笔记'] }];
+    const index = new ItemIndex(model.items);
+    for (const query of ['login', 'LOGIN / 登录', 'feedback/app', 'App.csv', 'tickets', 'notes / 笔记', 'note', 'dark', 'crash 7', 'nothing'])
+      for (const label of ['all', ...SENTIMENTS] as const) {
+        // (the search's rows come in file order, the table's by source then line)
+        const held = index.rows(DEFAULT_SORT, label, query, themes).map((it) => it.line).sort((a, b) => a - b);
+        const searched = (await searchReport(dir, [ws], { query, label, themes })).items.map((it) => it.line);
+        assert.deepEqual(searched, held, `"${query}" ${label}`);
+      }
+    // the queries above are not all trivial: a source, a theme's variants, case aside
+    assert.equal(index.rows(DEFAULT_SORT, 'all', 'App.csv').length, 225);
+    assert.equal(index.rows(DEFAULT_SORT, 'all', 'notes / 笔记', themes).length, index.rows(DEFAULT_SORT, 'all', 'note').length);
+  });
+
+  it('only opens files in the workspace or named by the report', () => {
     const srcs = new Set([path.resolve('/abs/elsewhere.txt')]);
     assert.ok(mayOpen(path.join(ws, 'x.txt'), [ws], srcs));
     assert.ok(mayOpen(path.resolve('/abs/elsewhere.txt'), [ws], srcs));

@@ -99,16 +99,44 @@ describe('report view: the table rows of a large report (ItemIndex)', () => {
   }));
   const themes = [{ term: 'notes / 笔记', variants: ['notes', 'note'] }];
 
-  it('gives the rows sortItems and searchMatcher give, for every sort, sentiment filter and query', () => {
+  // what each query finds, written out here (not computed by the code under test): the lower-cased strings an item's
+  // text or source must contain
+  const finds: Record<string, string[]> = {
+    '': [],
+    LOGIN: ['login'],
+    'app.csv': ['app.csv'],
+    '登录 / crash': ['登录', 'crash'],
+    'notes / 笔记': ['notes', '笔记', 'note'],
+    'item 61': ['item 61'],
+    'nothing like it': ['nothing like it'],
+  };
+  const oracle = (it: ReportItem, strings: string[]) => !strings.length || strings.some((s) => it.text.toLowerCase().includes(s) || it.source.toLowerCase().includes(s));
+
+  it('gives the rows of the sort, the sentiment filter and the query, for every sort, filter and query', () => {
     const index = new ItemIndex(many);
     for (const sort of SORT_KEYS)
       for (const desc of [false, true])
         for (const filter of ['all', ...SENTIMENTS] as const)
-          for (const query of ['', 'LOGIN', 'app.csv', '登录 / crash', 'notes / 笔记', 'item 61', 'nothing like it']) {
-            const matches = searchMatcher(query, themes);
-            const expected = sortItems(many.filter((it) => (filter === 'all' || it.label === filter) && matches(it)), { sort, desc });
+          for (const [query, strings] of Object.entries(finds)) {
+            const expected = sortItems(many.filter((it) => (filter === 'all' || it.label === filter) && oracle(it, strings)), { sort, desc });
             assert.deepEqual(index.rows({ sort, desc }, filter, query, themes).map((it) => it.i), expected.map((it) => it.i), `${sort} ${desc} ${filter} "${query}"`);
           }
+    // each query finds some items and leaves some out (else the check above says little), but the last
+    for (const [query, strings] of Object.entries(finds)) {
+      const n = many.filter((it) => oracle(it, strings)).length;
+      if (query === 'nothing like it') assert.equal(n, 0);
+      else if (query) assert.ok(n > 0 && n < many.length, `"${query}": ${n}`);
+    }
+  });
+
+  it('the matcher (one for the table and the host\'s search) takes lower-cased text and source, or an item as it is', () => {
+    const m = searchMatcher('Login / 登录');
+    assert.equal(m.everything, false);
+    assert.ok(m.lower('cannot login', 'a.csv'));
+    assert.ok(m.lower('x', 'login-logs/a.csv'), 'the source counts');
+    assert.ok(!m.lower('cannot log in', 'a.csv'));
+    assert.ok(m.item({ text: 'LOGIN broken', source: 'A.csv' }));
+    assert.ok(searchMatcher('  ').everything && searchMatcher('  ').lower('anything', ''));
   });
 
   it('sorts once per sort, not on every keystroke, and leaves the items alone', () => {

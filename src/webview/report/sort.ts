@@ -64,18 +64,32 @@ export function ariaSort(s: SortState, key: SortKey): 'ascending' | 'descending'
   return s.sort === key ? (s.desc ? 'descending' : 'ascending') : 'none';
 }
 
+/** The test of the filter's text on an item, one for the table's rows and the host's search of every row of the CSV. */
+export interface SearchMatcher {
+  /** The query has no text: every item matches. */
+  readonly everything: boolean;
+  /** On an item's text and source (as the view shows it) lower-cased with toLowerCase (callers testing many items lower-case each once). */
+  lower(text: string, source: string): boolean;
+  /** On an item as it is. */
+  item(item: Pick<ReportItem, 'text' | 'source'>): boolean;
+}
+
 /**
  * The search box's test of an item: its text or source contains the query, case aside. A theme named in two languages
  * ("login / 登录", clicked in Themes) matches either name; `themes` are the report's themes: a query that is a theme's
- * name matches any of its variants as written ("notes" finds "note" and 笔记 too).
+ * name matches any of its variants as written ("notes" finds "note" and 笔记 too). The only matcher there is: the
+ * table's rows (ItemIndex) and the host's search of every row of a larger report (reportData's searchReport) both use
+ * it, so the two cannot disagree on what matches.
  */
-export function searchMatcher(query: string, themes: readonly { term: string; variants?: string[] }[] = []): (item: Pick<ReportItem, 'text' | 'source'>) => boolean {
+export function searchMatcher(query: string, themes: readonly { term: string; variants?: string[] }[] = []): SearchMatcher {
   const alternatives = searchAlternatives(query, themes);
-  if (!alternatives.length) return () => true;
-  return (item) => {
-    const text = item.text.toLowerCase(), source = item.source.toLowerCase();
-    return alternatives.some((a) => text.includes(a) || source.includes(a));
+  const everything = !alternatives.length;
+  const lower = (text: string, source: string): boolean => {
+    if (everything) return true;
+    for (const a of alternatives) if (text.includes(a) || source.includes(a)) return true;
+    return false;
   };
+  return { everything, lower, item: (it) => everything || lower(it.text.toLowerCase(), it.source.toLowerCase()) };
 }
 
 /** The lower-cased strings a query finds (none: every item): its names split at " / ", a theme's variants. */
@@ -86,7 +100,7 @@ export function searchAlternatives(query: string, themes: readonly { term: strin
 }
 
 /**
- * The table's rows of one report for a sort, a sentiment filter and a search, as sortItems + searchMatcher give them,
+ * The table's rows of one report for a sort, a sentiment filter and a search (sortItems, searchMatcher),
  * without their cost on every keystroke: each sort is computed once (then filtered, which keeps its order), and the
  * lower-cased text and source of every item are made once. With 5,000 items a keystroke sorted them all again
  * (Intl.Collator on every text) and lower-cased every text: 80-120 ms, now a few.
@@ -114,22 +128,20 @@ export class ItemIndex {
 
   /** The items shown: label `filter` (or all), containing one of the query's alternatives (searchAlternatives), sorted by `s`. */
   rows(s: SortState, filter: SentimentFilter, query: string, themes: readonly { term: string; variants?: string[] }[] = []): readonly ReportItem[] {
-    const alternatives = searchAlternatives(query, themes);
+    const matcher = searchMatcher(query, themes);
     const all = this.sortedBy(s);
-    if (filter === 'all' && !alternatives.length) return all;
+    if (filter === 'all' && matcher.everything) return all;
     return all.filter((it) => {
       if (filter !== 'all' && it.label !== filter) return false;
-      if (!alternatives.length) return true;
       const p = this.pos.get(it)!;
-      const text = this.text[p], source = this.source[p];
-      return alternatives.some((a) => text.includes(a) || source.includes(a));
+      return matcher.lower(this.text[p], this.source[p]);
     });
   }
 }
 
-/** searchMatcher for one item. */
+/** searchMatcher on one item. */
 export function matchesSearch(item: Pick<ReportItem, 'text' | 'source'>, query: string, themes: readonly { term: string; variants?: string[] }[] = []): boolean {
-  return searchMatcher(query, themes)(item);
+  return searchMatcher(query, themes).item(item);
 }
 
 /**
