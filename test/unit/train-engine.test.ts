@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { parseCsvText, readTable, sniffDialect, tableFromRecords } from '../../src/core/train/csv';
+import { columnDecimalComma, parseCsvText, readTable, sniffDialect, tableFromRecords } from '../../src/core/train/csv';
 import { dateOrder, parseDate, profileTable, proposeFeatures } from '../../src/core/train/infer';
-import { fitPreprocessing, Preprocessor } from '../../src/core/train/preprocess';
+import { describeInputIssues, fitPreprocessing, Preprocessor, type InputIssues } from '../../src/core/train/preprocess';
 import { computeMetrics, stratifiedSplit } from '../../src/core/train/metrics';
 import { fitLogReg, logregNetwork, logregObjective } from '../../src/core/train/logreg';
 import { fitMlp } from '../../src/core/train/mlp';
@@ -156,6 +156,53 @@ describe('train: type inference and feature selection', () => {
     const legacy = new Preprocessor({ ...spec, columns: [{ ...col, order: undefined } as typeof col] });
     const x = csrToDense(legacy.transform(tableFromRecords(['signup'], [['03/05/2024']])));
     assert.equal(Math.round(x[1] * (col.kind === 'date' ? col.parts[1].std : 1) + (col.kind === 'date' ? col.parts[1].mean : 0)), 3);
+  });
+
+  it('decides per column whether a "," file\'s numbers write decimal commas: "3,5" yes, "35,722" / "1,234,567" no, "1,234" alone keeps thousands', () => {
+    assert.equal(columnDecimalComma(['3,5', '12,75', '0,5']), true);
+    assert.equal(columnDecimalComma(['1234,5', '7', '2.5']), true); // 4 digits before the comma: no thousands group
+    assert.equal(columnDecimalComma(['12,50 €', '3,5%']), true);
+    assert.equal(columnDecimalComma(['3,5', '1,234']), true); // "1,234" is 1.234 beside "3,5", as one column
+    assert.equal(columnDecimalComma(['35,722', '1,234,567']), false);
+    assert.equal(columnDecimalComma(['1,234', '5,678', '12,345']), false); // ambiguous: today's reading (thousands)
+    assert.equal(columnDecimalComma(['3,5', '1,234,567']), false); // a thousands-only value says no
+    assert.equal(columnDecimalComma(['$3,037.19', '0,5']), false);
+    assert.equal(columnDecimalComma(['3.5', '4', 'abc', 'a, b']), false);
+    // only the given rows count (the training rows)
+    assert.equal(columnDecimalComma(['3,5', '1,234,567', '12,75'], [0, 2]), true);
+    // a headerless ',' file of decimal-comma values is data, not a header
+    assert.equal(sniffDialect('"3,5","1,2",a\n"12,75","0,5",b\n"4,1","2,25",c\n').hasHeader, false);
+  });
+
+  it('reads a decimal-comma column of a "," file as one, saved in its spec; the old reading for version-1 classifiers', () => {
+    const t = tableFromRecords(['price', 'income'], [['3,5', '35,722'], ['12,75', '1,234,567'], ['0,5', '8,000'], ['7', '12,500']]);
+    const p = profileTable(t);
+    assert.deepEqual(p.map((x) => x.type), ['numeric', 'numeric']);
+    const spec = fitPreprocessing(t, [0, 1, 2, 3], ['price', 'income'], p);
+    assert.equal(spec.version, 2);
+    const [price, income] = spec.columns;
+    assert.ok(price.kind === 'numeric' && price.decimalComma === true && price.scaler.median === (3.5 + 7) / 2);
+    assert.ok(income.kind === 'numeric' && income.decimalComma === undefined && income.scaler.median === (12_500 + 35_722) / 2);
+    const value = (pre: Preprocessor, v: string[], issues?: InputIssues) => {
+      const x = csrToDense(pre.transform(tableFromRecords(['price', 'income'], [v]), undefined, undefined, undefined, issues));
+      return [0, 1].map((k) => {
+        const c = spec.columns[k];
+        return c.kind === 'numeric' ? x[k] * c.scaler.std + c.scaler.mean : NaN;
+      });
+    };
+    // the matrix holds standardised float32 values: equal to a millionth of the column's spread
+    const spread = spec.columns.map((c) => (c.kind === 'numeric' ? c.scaler.std + Math.abs(c.scaler.mean) : 1));
+    const same = (got: number[], want: number[]) => assert.ok(got.every((g, i) => Math.abs(g - want[i]) <= 1e-6 * spread[i]), `${got} is not ${want}`);
+    const pre = new Preprocessor(spec);
+    // "1,234" is the price column's 1.234 and the income column's 1234
+    same(value(pre, ['1,234', '1,234']), [1.234, 1234]);
+    same(value(pre, ['12.5', '$3,037.19']), [12.5, 3037.19]);
+    // version 1 (saved before formatted numbers were read): plain numbers only, the rest missing (the median), said so
+    const issues: InputIssues = new Map();
+    const legacy = new Preprocessor({ ...spec, version: 1, columns: spec.columns.map((c) => ({ ...c, decimalComma: undefined }) as typeof c) });
+    same(value(legacy, ['3,5', '35,722'], issues), [5.25, 24_111]);
+    same(value(legacy, ['12.5', '4000'], issues), [12.5, 4000]);
+    assert.deepEqual(describeInputIssues(issues).map((l) => l.split(';')[0]), ['column "price": 1 value is not a number (e.g. "3,5")', 'column "income": 1 value is not a number to this classifier (e.g. "35,722")']);
   });
 
   it('tokenizes words and CJK characters', () => {

@@ -1,6 +1,7 @@
 // Saving and loading a classifier folder:
 //   model.onnx          preprocessed feature vector -> probabilities (see onnx.ts)
-//   preprocessing.json  scalers, imputers, category maps, TF-IDF vocabularies/idf, column order
+//   preprocessing.json  scalers, imputers, category maps, TF-IDF vocabularies/idf, column order; its version says how
+//                       numbers are read (PREPROCESSING_VERSIONS: 1, saved before formatted numbers, reads them as then)
 //   metadata.json       columns, target, labels, metrics, date, model kind, settings
 // The folder is filled under a temp name and renamed. An existing folder is not replaced: a free name "<name>-2",
 // "<name>-3", ... is used instead, unless `replace` asks to replace it, which only a saved classifier (or an empty
@@ -15,7 +16,7 @@ import type { ColumnProfile } from './infer';
 import type { Metrics } from './metrics';
 import type { ModelKind } from './model';
 import { networkToOnnx, ONNX_ML_OPSET } from './onnx';
-import type { PreprocessingSpec } from './preprocess';
+import { PREPROCESSING_VERSIONS, type PreprocessingSpec } from './preprocess';
 import type { TrainResult } from './trainer';
 
 export const CLASSIFIERS_DIR = path.join('.product-forge', 'classifiers');
@@ -201,7 +202,7 @@ export async function loadClassifier(dir: string): Promise<LoadedClassifier> {
   if (metadata?.format !== 'product-forge-classifier' || !isStringArray(metadata.labels) || typeof metadata.target !== 'string' || !isStringArray(metadata.features)) {
     throw new UserError(`${dir}/metadata.json is not a Product Forge classifier description`);
   }
-  if (preprocessing?.format !== 'product-forge-preprocessing' || preprocessing.version !== 1 || !Array.isArray(preprocessing.columns) || typeof preprocessing.nFeatures !== 'number') {
+  if (preprocessing?.format !== 'product-forge-preprocessing' || !(PREPROCESSING_VERSIONS as readonly unknown[]).includes(preprocessing.version) || !Array.isArray(preprocessing.columns) || typeof preprocessing.nFeatures !== 'number') {
     throw new UserError(`${dir}/preprocessing.json is not a Product Forge preprocessing description (or comes from a newer version)`);
   }
   const modelPath = path.join(dir, 'model.onnx');

@@ -255,6 +255,45 @@ export function parseNumber(s: string, decimalComma = false): number {
   return parseFormattedNumber(s, decimalComma);
 }
 
+/**
+ * How numbers were read before formatted numbers were (kept for classifiers saved then, preprocessing version 1, so
+ * their predictions do not change): written plainly, "1,5" when decimalComma; "35,722", "$3,037.19" or "32%" are NaN.
+ */
+export function legacyParseNumber(s: string, decimalComma = false): number {
+  if (NUM_RE.test(s)) return Number(s);
+  if (decimalComma && DEC_COMMA_RE.test(s)) return Number(s.replace(',', '.'));
+  return NaN;
+}
+
+/** Digits, one comma, digits ("3,5", "1,234"), and of those the ones that are also one thousands group ("1,234"). */
+const ONE_COMMA_RE = /^\d+,\d+$/;
+const ONE_GROUP_RE = /^\d{1,3},\d{3}$/;
+
+/**
+ * Whether a column of a file that writes decimal points (a ',' file) writes its numbers with a decimal comma, decided
+ * once from its values (`rows` of `col`, all when absent) so every row is read the same way: yes when some value reads
+ * as a number only with a decimal comma ("3,5", "12,75", "1234,5", "12,50 €") and none only with thousands separators
+ * ("1,234,567", "$3,037.19"). A column whose comma values read both ways ("1,234", "35,722") keeps thousands separators.
+ */
+export function columnDecimalComma(col: readonly string[], rows?: ArrayLike<number>): boolean {
+  const n = rows ? rows.length : col.length;
+  let decimal = false;
+  for (let i = 0; i < n; i++) {
+    const v = col[rows ? rows[i] : i];
+    if (v === undefined || !v.includes(',')) continue;
+    const t = v.trim();
+    // the common shapes at regex cost: "1,234" reads both ways, "3,5" / "1234,5" only with a decimal comma
+    if (ONE_COMMA_RE.test(t)) {
+      if (!ONE_GROUP_RE.test(t)) decimal = true;
+      continue;
+    }
+    const point = !isNaN(parseNumber(t, false)), comma = !isNaN(parseNumber(t, true));
+    if (point && !comma) return false;
+    if (comma && !point) decimal = true;
+  }
+  return decimal;
+}
+
 function parseFormattedNumber(s: string, decimalComma: boolean): number {
   let t = s.trim();
   if (t.length < 2 || t.length > 40) return NaN;
@@ -312,8 +351,10 @@ function guessHeader(recs: string[][], decimalComma: boolean): boolean {
     const h = first[c];
     const vals = rest.map((r) => r[c] ?? '').filter((v) => !isMissingRaw(v));
     if (!vals.length) continue;
-    const numericRest = vals.filter((v) => !isNaN(parseNumber(v, decimalComma))).length / vals.length;
-    const hNum = !isNaN(parseNumber(h, decimalComma));
+    // a column of "3,5" in a ',' file writes decimal commas (as training reads it: columnDecimalComma)
+    const dc = decimalComma || columnDecimalComma(vals);
+    const numericRest = vals.filter((v) => !isNaN(parseNumber(v, dc))).length / vals.length;
+    const hNum = !isNaN(parseNumber(h, dc));
     if (numericRest > 0.9) {
       if (hNum) dataVotes++;
       else if (!isMissingRaw(h)) headerVotes += 2;

@@ -1,6 +1,6 @@
 // Column type inference (numeric, categorical, text, date, identifier, empty) with missing share and
 // distinct counts, and the default feature selection with a reason for every excluded column.
-import { parseNumber, tableDecimalComma, targetColumn, type Table } from './csv';
+import { columnDecimalComma, parseNumber, tableDecimalComma, targetColumn, type Table } from './csv';
 import { parseDate as parseDay, profileDates } from '../readers/dates';
 
 export type ColumnType = 'numeric' | 'categorical' | 'text' | 'date' | 'identifier' | 'empty';
@@ -120,12 +120,14 @@ export function profileColumn(name: string, col: string[], rowCount: number, dec
   if (nonMissing === 0) return { ...base, type: 'empty', avgTokens: 0, top: [] };
 
   const idx = sampleIndices(rowCount).filter((r) => col[r] !== '');
+  // a ',' file's column may still write decimal commas ("3,5", quoted): decided per column, as training decides it
+  const dc = decimalComma || columnDecimalComma(col, idx);
   let num = 0, ints = 0, dates = 0, tokens = 0, chars = 0;
   let min = Infinity, max = -Infinity, sum = 0;
   let ascending = true, prev = -Infinity;
   for (const r of idx) {
     const v = col[r];
-    const x = parseNumber(v, decimalComma);
+    const x = parseNumber(v, dc);
     if (!isNaN(x)) {
       num++;
       if (Number.isInteger(x)) ints++;

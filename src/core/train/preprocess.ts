@@ -5,7 +5,7 @@
 //   date: year, month, weekday, day ordinal, each imputed and standardised (+ missing indicator)
 //   text: TF-IDF word uni/bigrams + character 2-4-grams (see text.ts), and/or the vector of a local text
 //         embedding model (see embed.ts; the vectors are computed before transform and looked up by text)
-import { parseNumber, tableDecimalComma, type Table } from './csv';
+import { columnDecimalComma, legacyParseNumber, parseNumber, tableDecimalComma, type Table } from './csv';
 import { dateOrder, legacyParseDate, parseDate, type ColumnProfile, type DateOrder } from './infer';
 import { CsrBuilder, type Csr } from './sparse';
 import { fitTextBlock, TextBlock, tokenize, type TextBlockSpec, type TextFeatureOptions } from './text';
@@ -19,7 +19,11 @@ export interface Scaler {
 }
 
 export type ColumnSpec =
-  | { kind: 'numeric'; name: string; scaler: Scaler; indicator: boolean }
+  /**
+   * decimalComma: its training values wrote decimal commas ("3,5") in a file that does not (a ',' file:
+   * columnDecimalComma), so it is read with a decimal comma in any file; absent: as its file writes numbers.
+   */
+  | { kind: 'numeric'; name: string; scaler: Scaler; indicator: boolean; decimalComma?: true }
   | { kind: 'categorical'; name: string; categories: string[] }
   /** order: the day/month order of its n/n/yyyy values (absent in classifiers saved before it: legacyParseDate). */
   | { kind: 'date'; name: string; parts: Scaler[]; indicator: boolean; order?: DateOrder }
@@ -27,9 +31,17 @@ export type ColumnSpec =
   /** A text column's sentence embedding (dims values; zeros for an empty cell). */
   | { kind: 'embedding'; name: string; model: string; sha256: string; dims: number };
 
+/**
+ * The version of preprocessing.json (loadClassifier reads these): 2 reads numbers with parseNumber (formatted numbers:
+ * "35,722", "$3,037.19", "32%"; a numeric column's decimalComma); 1 is a classifier saved before, whose numbers are
+ * read as they were then (legacyParseNumber: plain numbers only), so its predictions do not change.
+ */
+export const PREPROCESSING_VERSIONS = [1, 2] as const;
+export const PREPROCESSING_VERSION = 2;
+
 export interface PreprocessingSpec {
   format: 'product-forge-preprocessing';
-  version: 1;
+  version: (typeof PREPROCESSING_VERSIONS)[number];
   decimalComma: boolean;
   columns: ColumnSpec[];
   nFeatures: number;
@@ -148,16 +160,18 @@ export function fitPreprocessing(table: Table, rows: ArrayLike<number>, features
       const vals: number[] = [];
       let missing = 0;
       let nonNumeric = 0;
+      // in a ',' file, a column of "3,5" / "12,75" writes decimal commas: decided once from its training values
+      const ownComma = !decimalComma && columnDecimalComma(col, rows);
       for (let i = 0; i < rows.length; i++) {
         const v = col[rows[i]];
-        const x = v === '' ? NaN : parseNumber(v, decimalComma);
+        const x = v === '' ? NaN : parseNumber(v, decimalComma || ownComma);
         if (isNaN(x)) { missing++; if (v !== '') nonNumeric++; } else vals.push(x);
       }
       if (nonNumeric > 0.05 * rows.length && prof.type !== 'numeric') {
         // An identifier-like string column the user chose: treat as categorical.
       } else {
         if (!vals.length) throw new UserError(`column '${name}' has no numeric values in the training rows; remove it from the features`);
-        columns.push({ kind: 'numeric', name, scaler: finishScaler(fitScaler(vals), vals, missing), indicator: missing > 0 });
+        columns.push({ kind: 'numeric', name, scaler: finishScaler(fitScaler(vals), vals, missing), indicator: missing > 0, ...(ownComma ? { decimalComma: true as const } : {}) });
         continue;
       }
     }
@@ -214,7 +228,7 @@ export function fitPreprocessing(table: Table, rows: ArrayLike<number>, features
     columns.push({ kind: 'categorical', name, categories: cats });
   }
   const nFeatures = columns.reduce((a, c) => a + columnWidth(c), 0);
-  return { format: 'product-forge-preprocessing', version: 1, decimalComma, columns, nFeatures };
+  return { format: 'product-forge-preprocessing', version: PREPROCESSING_VERSION, decimalComma, columns, nFeatures };
 }
 
 /** Applies fitted preprocessing. Columns are matched by name; a missing one is an error. */
@@ -232,10 +246,15 @@ function noteIssue(issues: InputIssues, column: string, kind: string, value: str
   else issues.set(key, { column, kind, count: 1, example: value.length > 40 ? `${value.slice(0, 39)}…` : value });
 }
 
+/** The kind of issue of a formatted number ("35,722") that a classifier saved before such numbers were read reads as missing. */
+const LEGACY_NUMBER = 'not a number to this classifier';
+
 /** One line per column and kind: 'column "age": 3 values are not a number (e.g. "abc"); read as missing'. */
 export function describeInputIssues(issues: InputIssues): string[] {
   return [...issues.values()].map((e) =>
-    `column "${e.column}": ${e.count} value${e.count === 1 ? ' is' : 's are'} ${e.kind} (e.g. "${e.example}"); ${e.kind === 'never seen in training' ? 'predicted as an unknown category' : 'read as missing'}`,
+    `column "${e.column}": ${e.count} value${e.count === 1 ? ' is' : 's are'} ${e.kind} (e.g. "${e.example}"); ${e.kind === 'never seen in training' ? 'predicted as an unknown category'
+      : e.kind === LEGACY_NUMBER ? 'read as missing, as it was when the classifier was saved (formatted numbers were not read then): train it again to read them as numbers'
+        : 'read as missing'}`,
   );
 }
 
@@ -243,7 +262,10 @@ export class Preprocessor {
   private readonly textBlocks: (TextBlock[] | null)[];
   private readonly catIndex: (Map<string, number> | null)[];
   private readonly offsets: number[];
+  /** A classifier saved before formatted numbers were read (version 1) reads its numbers as it did then. */
+  private readonly legacyNumbers: boolean;
   constructor(readonly spec: PreprocessingSpec) {
+    this.legacyNumbers = spec.version === 1;
     this.textBlocks = spec.columns.map((c) => (c.kind === 'text' ? c.blocks.map((b) => new TextBlock(b)) : null));
     // categories are looked up trimmed (a classifier saved before they were fitted trimmed may hold "premium   ")
     this.catIndex = spec.columns.map((c) => (c.kind === 'categorical' ? new Map(c.categories.map((v, i) => [v.trim(), i] as const).reverse()) : null));
@@ -318,9 +340,10 @@ export class Preprocessor {
     const off = this.offsets[k];
     switch (c.kind) {
       case 'numeric': {
-        const x = v === '' ? NaN : parseNumber(v.trim(), decimalComma);
+        const t = v.trim();
+        const x = v === '' ? NaN : this.legacyNumbers ? legacyParseNumber(t, decimalComma) : parseNumber(t, decimalComma || c.decimalComma === true);
         const miss = isNaN(x);
-        if (miss && v !== '' && issues) noteIssue(issues, c.name, 'not a number', v);
+        if (miss && v !== '' && issues) noteIssue(issues, c.name, this.legacyNumbers && !isNaN(parseNumber(t, decimalComma)) ? LEGACY_NUMBER : 'not a number', v);
         push(off, ((miss ? c.scaler.median : x) - c.scaler.mean) / c.scaler.std);
         if (c.indicator && miss) push(off + 1, 1);
         return;
