@@ -3,6 +3,7 @@
 // and which column of a table is the customers' rating.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadEvidence } from '../../src/core/generate';
@@ -60,9 +61,9 @@ describe('generate: what an evidence folder gives', () => {
     const analyzed = await openFeedbackInputs([dir], {});
     assert.deepEqual(rel(ev.files.map((f) => f.path)), rel(analyzed.opened.map((f) => f.file)));
     assert.ok(!ev.items.some((it) => /never read/.test(it.text)));
-    // the predictions file is left out without a word (analyze says it skipped it)
-    assert.deepEqual(ev.notes, []);
-    assert.match(analyzed.skipped.join('\n'), /skipped .*preds\.csv: predictions written by Product Forge/);
+    // the predictions file is left out with the note analyze gives (it was left out without a word)
+    assert.deepEqual(ev.notes, [`skipped ${path.join(dir, 'preds.csv')}: predictions written by Product Forge, not feedback`]);
+    assert.deepEqual(analyzed.skipped, [`${ev.notes![0]} (name the file to analyze it anyway)`]);
     // named, an unsupported file is an error
     await assert.rejects(loadEvidence([path.join(dir, 'image.png')]), /unsupported file type "\.png"; use \.txt \.md \.csv \.tsv \.json \.jsonl/);
   });
@@ -81,7 +82,7 @@ describe('generate: what an evidence folder gives', () => {
     assert.match(latest.notes!.join('\n'), /holds 2 analysis reports: using the latest, .*run-2/);
   });
 
-  it('a folder holding feedback only as .ndjson / .markdown beside a report folder: the report is taken for a folder of reports', async () => {
+  it('a folder holding feedback only as .ndjson / .markdown beside a report folder: that feedback, as analyze reads it (the report was taken for a folder of reports)', async () => {
     tree(tmp, {
       'export.ndjson': '{"text":"Sync fails every time my phone sleeps"}\n{"text":"The board view is great for planning"}\n',
       ...report('old-run', ['export.ndjson,1,Sync fails every time my phone sleeps,negative,0.9,0.9,0.05,0.05']),
@@ -90,7 +91,11 @@ describe('generate: what an evidence folder gives', () => {
     const analyzed = await openFeedbackInputs([tmp], {});
     assert.deepEqual(analyzed.opened.map((f) => path.basename(f.file)), ['export.ndjson']);
     const ev = await loadEvidence([tmp]);
-    assert.deepEqual(ev.files.map((f) => path.relative(tmp, f.path).split(path.sep).join('/')), ['old-run/results.csv']);
+    assert.deepEqual(ev.files.map((f) => path.relative(tmp, f.path).split(path.sep).join('/')), ['export.ndjson']);
+    assert.deepEqual(ev.items.map((it) => it.text), ['Sync fails every time my phone sleeps', 'The board view is great for planning']);
+    fs.renameSync(path.join(tmp, 'export.ndjson'), path.join(tmp, 'notes.markdown'));
+    fs.writeFileSync(path.join(tmp, 'notes.markdown'), '- Sync fails every time my phone sleeps\n- The board view is great for planning\n');
+    assert.deepEqual((await loadEvidence([tmp])).files.map((f) => path.basename(f.path)), ['notes.markdown']);
   });
 
   it("analysis results whose longer text column is not analyze's \"text\": the items are the recorded texts", async () => {
@@ -119,6 +124,42 @@ describe('generate: what an evidence folder gives', () => {
     assert.match(ev.notes!.join('\n'), /the text columns chosen for it \(gone\) cannot be read \(.*has no field "gone".*\); its text column is detected instead/);
   });
 
+  it('each file is opened once and streamed once (its start read once more, to tell what Product Forge wrote)', async () => {
+    // the modules the readers use (fs.promises.open for a file's start, fs.createReadStream for its whole text)
+    const req = createRequire(__filename);
+    const nodeFs = req('node:fs') as { createReadStream: (...a: unknown[]) => unknown };
+    const nodeFsp = req('node:fs/promises') as { open: (...a: unknown[]) => unknown };
+    const counts = new Map<string, { opened: number; streamed: number }>();
+    const count = (file: unknown, k: 'opened' | 'streamed') => {
+      const c = counts.get(path.basename(String(file))) ?? { opened: 0, streamed: 0 };
+      c[k]++;
+      counts.set(path.basename(String(file)), c);
+    };
+    const [open, stream] = [nodeFsp.open, nodeFs.createReadStream];
+    nodeFsp.open = (...a: unknown[]) => (count(a[0], 'opened'), open(...a));
+    nodeFs.createReadStream = (...a: unknown[]) => (count(a[0], 'streamed'), stream(...a));
+    const files: Record<string, string> = {
+      'chosen.csv': 'id,title,body\n1,Slow,It takes minutes to sync my notes\n2,Love it,The new editor is fast and clean\n',
+      'export.json': JSON.stringify({ data: { reviews: [{ id: 1, body: 'Sync is slow on my phone every morning' }, { id: 2, body: 'Board view is great for planning sprints' }] } }),
+      'results-longer.csv': `${RESULTS_HEADER},comment\nfb.csv,2,Slow sync,negative,0.9,0.9,0.05,0.05,This is a much longer comment about the slow sync on my phone every single morning\n`,
+      'results-lines.json': '{"source":"fb.csv","line":2,"text":"Slow sync","label":"negative","score":0.9}\n{"source":"fb.csv","line":3,"text":"Nice board","label":"positive","score":0.8}\n',
+      'results.json': '{\n  "inputs": ["fb.csv"],\n  "items": [{"source":"fb.csv","line":2,"text":"Slow sync","label":"negative","score":0.9}]\n}\n',
+    };
+    try {
+      for (const [name, content] of Object.entries(files)) {
+        fs.writeFileSync(path.join(tmp, name), content);
+        counts.clear();
+        // text columns chosen for each that it does not have: detected (or the analysis's text) without a second opening
+        const ev = await loadEvidence([path.join(tmp, name)], { columnsFor: () => ['gone'] });
+        assert.ok(ev.items.length > 0, name);
+        assert.deepEqual(Object.fromEntries(counts), { [name]: { opened: 2, streamed: 1 } }, name);
+      }
+    } finally {
+      nodeFsp.open = open;
+      nodeFs.createReadStream = stream;
+    }
+  });
+
   describe('the rating column, by its name', () => {
     const ratingOf = async (header: string, values: (string | number)[]) => {
       const file = path.join(tmp, 'r.csv');
@@ -137,8 +178,12 @@ describe('generate: what an evidence folder gives', () => {
       assert.deepEqual(await ratingOf('score', [20, 55, 100, 80, 90, 10]), { generate: undefined, analyze: undefined });
     });
 
-    it('names analyze reads as a rating that generate did not: Overall Rating, review_rating, Ratings, 评分, Sterne', async () => {
-      for (const h of ['Overall Rating', 'review_rating', 'Ratings', '评分', 'Sterne']) assert.deepEqual(await ratingOf(h, stars), { generate: undefined, analyze: h }, h);
+    it('every name analyze reads as a rating (generate knew only six): Overall Rating, review_rating, Ratings, 评分, Sterne', async () => {
+      for (const h of ['Overall Rating', 'review_rating', 'Ratings', '评分', 'Sterne']) assert.deepEqual(await ratingOf(h, stars), { generate: h, analyze: h }, h);
+    });
+
+    it('a name that is no rating is none, whatever its values', async () => {
+      for (const h of ['plan_id', 'count', 'level']) assert.deepEqual(await ratingOf(h, stars), { generate: undefined, analyze: undefined }, h);
     });
   });
 });

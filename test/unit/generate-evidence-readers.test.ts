@@ -10,7 +10,7 @@ import { analyzeFeedback, disposeAnalysis, readItemResults, writeReport, writeOu
 import { csvCell } from '../../src/core/analysis/writers';
 import { RESULTS_CSV_COLUMNS } from '../../src/core/csvFormula';
 import { loadEvidence } from '../../src/core/generate';
-import { readFeedbackFile } from '../../src/core/readers';
+import { openFeedbackInputs, readFeedbackFile } from '../../src/core/readers';
 import { LexiconClassifier } from '../fixtures/feedback/lexicon-classifier';
 
 type Cited = { source: string; line: number; text: string };
@@ -165,8 +165,11 @@ describe('generate: evidence read as Analyze Feedback reads it', () => {
     fs.writeFileSync(path.join(tmp, 'c.txt'), '此用户没有填写评价\n');
     const ev = await loadEvidence([tmp]);
     assert.deepEqual(ev.items.map((it) => it.text), ['Sync fails every time', 'The board view is great']);
-    assert.match(ev.notes!.join('\n'), /skipped .*b\.csv: No feedback items found .*only a header row/);
-    assert.match(ev.notes!.join('\n'), /skipped .*c\.txt: No feedback items found/);
+    assert.match(ev.notes!.join('\n'), /skipped .*b\.csv: only a header row/);
+    assert.match(ev.notes!.join('\n'), /skipped .*c\.txt: /);
+    // in the words analyze uses
+    const analyzeSkipped = (await openFeedbackInputs([tmp], {})).skipped;
+    assert.ok(analyzeSkipped.length > 0 && analyzeSkipped.every((n) => ev.notes!.includes(n)), JSON.stringify([analyzeSkipped, ev.notes]));
     await assert.rejects(loadEvidence([path.join(tmp, 'b.csv')]), /only a header row/);
     // a table with no text column: generate has no --column, so it says what to do instead
     fs.writeFileSync(path.join(tmp, 'd.csv'), 'id,count\n1,2\n3,4\n5,6\n');

@@ -18,7 +18,8 @@ import {
   type EvidenceItem,
   type GenerateOptions,
 } from '../../src/core/generate';
-import { miscitedNote, wordCount } from '../../src/core/generate/verify';
+import { miscitedNote } from '../../src/core/generate/verify';
+import { wordCount } from '../../src/core/readers/text';
 import { CancelledError } from '../../src/core/types';
 
 const FIX = path.resolve(__dirname, '../fixtures/generate');
@@ -255,6 +256,11 @@ describe('EvidenceVerifier', () => {
     assert.equal(wordCount('导出 Excel 太慢了'), 3);
     assert.equal(wordCount('很生气'), 1);
     assert.equal(wordCount('同期がいつも失敗する'), 5);
+    // a token without a letter or digit is no word (generate counted the dash: a 3-word quote was checked as 4 words)
+    assert.equal(wordCount('slow - really slow'), 3);
+    assert.equal(wordCount('… sync — broken …'), 2);
+    // a katakana word's prolonged sound mark is part of it (generate left it out: 1 word)
+    assert.equal(wordCount('コーヒー'), 2);
   });
 });
 

@@ -5,11 +5,26 @@
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { cleanCellText } from '../readers/clean';
-import { looksBinary, openText, sniffEncoding } from '../readers/decode';
+import { ratingNamed } from '../readers/columns';
+import { looksBinary, openText, sniffEncoding, type OpenedText } from '../readers/decode';
 import { DEFAULT_MAX_JSON_BYTES, flattenRecord } from '../readers/json';
 import { pathExists } from '../fsutil';
 import { rng } from './text';
-import { formatOf, listFeedbackFiles, openFeedbackFile, productForgeOutputKind, type OpenedFeedbackFile } from '../readers';
+import {
+  formatOf,
+  isReadFileInFolder,
+  listFeedbackInputs,
+  openFeedbackFile,
+  outputSkippedNote,
+  productForgeOutputKind,
+  ratingScale,
+  sniffFormat,
+  SUPPORTED_EXTENSIONS,
+  tableTextColumns,
+  unreadableSkippedNote,
+  type OpenedFeedbackFile,
+  type TableInspection,
+} from '../readers';
 import { CancelledError, SENTIMENT_LABELS, UserError, throwIfAborted, type SentimentLabel } from '../types';
 
 export interface EvidenceItem {
@@ -32,7 +47,7 @@ export interface EvidenceSet {
   files: { path: string; items: number; kind: 'feedback' | 'analysis' }[];
   /** Categorical columns usable as persona attributes (2..12 distinct values). */
   attributes: string[];
-  /** A numeric rating column (rating / stars / score / nps), when present. */
+  /** A numeric rating column, named as the readers name one (rating, stars, score, NPS, 评分…), when present. */
   ratingField?: string;
   /** All the items read, when `items` is a sample of them. */
   totalItems?: number;
@@ -131,18 +146,19 @@ function toRawItem(it: { source: string; line: number; text: string; fields?: Re
  * The items of `analyze --format json` output ({"inputs": […], …, "items": [{source, line, text, label, …}]}), their
  * fields flattened as the readers flatten JSON records. The readers take a wrapper's longest array of records, which in
  * an analysis's summary may be its themes or its inputs rather than its items. Loaded whole, as the readers load a .json
- * (up to their size limit; a larger one is left to them, which say why it cannot be read).
+ * (up to their size limit; a larger one is left to them, which say why it cannot be read). JSON Lines written as .json
+ * (analyze --format jsonl --out results.json), as the readers tell by its start, are theirs to read too.
  */
-async function analysisJsonItems(file: string, signal?: AbortSignal): Promise<{ source: string; line: number; text: string; fields: Record<string, string> }[] | 'readers' | 'summary'> {
-  const opened = await openText(file);
-  if (opened.bytesTotal > DEFAULT_MAX_JSON_BYTES) return 'readers'; // the readers say why
+async function analysisJsonItems(opened: OpenedText, signal?: AbortSignal): Promise<{ source: string; line: number; text: string; fields: Record<string, string> }[] | 'readers' | 'summary'> {
+  if (opened.bytesTotal > DEFAULT_MAX_JSON_BYTES || sniffFormat(opened.sample, opened.sampleIsWhole, 'json') === 'jsonl') return 'readers';
+  const file = opened.file;
   const parts: string[] = [];
   for await (const c of opened.chunks(signal)) parts.push(c.text);
   let data: unknown;
   try {
     data = JSON.parse(parts.join(''));
   } catch {
-    return 'readers'; // JSON Lines written as .json (analyze --format jsonl --out results.json): the readers read it
+    return 'readers'; // the readers say why it cannot be read
   }
   const items = (data as { items?: unknown } | null)?.items;
   if (!Array.isArray(items)) return 'summary';
@@ -160,12 +176,14 @@ async function analysisJsonItems(file: string, signal?: AbortSignal): Promise<{ 
  * Reads one file with the feedback readers Analyze Feedback uses (encodings, CSV dialects, header and text-column
  * detection, wrapped JSON exports, placeholders skipped; the same texts at the same lines), streaming its items to
  * `take`. Analysis results (a table with source and line columns) give their items at the file and line they
- * record, with their sentiment label.
+ * record, with their sentiment label. The file is opened once: its text columns are chosen from its columns as read.
  */
-async function readOne(file: string, take: (it: RawItem) => void, opts: { signal?: AbortSignal; notes: string[]; columns?: string[] }): Promise<{ items: number; kind: 'feedback' | 'analysis' }> {
+async function readOne(file: string, take: (it: RawItem) => void, opts: { signal?: AbortSignal; notes: string[]; columns?: string[]; kind: (file: string) => Promise<string | undefined> }): Promise<{ items: number; kind: 'feedback' | 'analysis' }> {
   const { signal } = opts;
-  if (formatOf(file) === 'json' && (await productForgeOutputKind(file)) === 'analysis results') {
-    const items = await analysisJsonItems(file, signal);
+  let input: string | OpenedText = file;
+  if (formatOf(file) === 'json' && (await opts.kind(file)) === 'analysis results') {
+    const opened = await openText(file);
+    const items = await analysisJsonItems(opened, signal);
     if (Array.isArray(items)) {
       const cols = evidenceColumns([...new Set(items.flatMap((it) => Object.keys(it.fields))), 'text']);
       for (const it of items) take(toRawItem(it, cols));
@@ -174,16 +192,27 @@ async function readOne(file: string, take: (it: RawItem) => void, opts: { signal
     // a report's summary.json: counts and a few listed items, not every item (its longest list would pass for the
     // feedback: the 20 least confident items, say)
     if (items === 'summary') throw new UserError(`${file} is an analysis summary: it lists a few items, not every item. Give the report folder or its results.csv (or the feedback files)`);
+    input = opened; // the readers read it as it was opened
   }
+  const chosen = opts.columns?.length ? opts.columns : undefined;
+  const column = (t: TableInspection): string[] | undefined => {
+    // an analysis's items are cited at the file and line it recorded for its "text": that column is their text
+    const { textCol } = evidenceColumns(t.columns.map((c) => c.name));
+    if (textCol) return [textCol];
+    if (!chosen) return undefined;
+    // the text columns the user chose for this table (Analyze Feedback: Choose Text Columns...), as analyze reads it
+    try {
+      tableTextColumns(t, chosen);
+      return chosen;
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      opts.notes.push(`${file}: the text columns chosen for it (${chosen.join(', ')}) cannot be read (${e.message}); its text column is detected instead`);
+      return undefined;
+    }
+  };
   let f: OpenedFeedbackFile;
   try {
-    // the text columns the user chose for this table (Analyze Feedback: Choose Text Columns...), as analyze reads it
-    const chosen = opts.columns?.length ? await openFeedbackFile(file, { signal, column: opts.columns }).catch((e: unknown) => {
-      if (!(e instanceof UserError)) throw e;
-      opts.notes.push(`${file}: the text columns chosen for it (${opts.columns!.join(', ')}) cannot be read (${e.message}); its text column is detected instead`);
-      return undefined;
-    }) : undefined;
-    f = chosen ?? (await openFeedbackFile(file, { signal }));
+    f = await openFeedbackFile(input, { signal, column });
   } catch (e) {
     // generate has no --column: a table whose text column cannot be told is analyzed with one, and its results given
     if (e instanceof UserError && /; pass --column NAME to choose one$/.test(e.message)) {
@@ -191,12 +220,7 @@ async function readOne(file: string, take: (it: RawItem) => void, opts: { signal
     }
     throw e;
   }
-  let cols = evidenceColumns(f.table ? f.table.columns.map((c) => c.name) : []);
-  // an analysis's items are cited at the file and line it recorded for its "text": that column is their text
-  if (cols.textCol && (f.textColumns?.length !== 1 || f.textColumns[0] !== cols.textCol)) {
-    f = await openFeedbackFile(file, { signal, column: [cols.textCol] });
-    cols = evidenceColumns(f.table!.columns.map((c) => c.name));
-  }
+  const cols = evidenceColumns(f.table ? f.table.columns.map((c) => c.name) : []);
   let n = 0;
   for await (const b of f.batches()) {
     for (const it of b.items) {
@@ -219,14 +243,14 @@ async function resultsIn(dir: string): Promise<string | undefined> {
  * The files one --evidence path stands for. A file is itself, except what Product Forge wrote that is not feedback:
  * a report.md stands for the results file beside it, a generated document is refused. A folder: its analysis results
  * when it is a report folder; the latest report of a folder of reports (.product-forge/reports); else the feedback files
- * in it and its subfolders (as Analyze Feedback reads a folder: dot-folders, node_modules and report folders skipped),
- * without documents generate wrote.
+ * in it and its subfolders, by the readers' rule (listFeedbackInputs: dot-folders, node_modules and report folders
+ * skipped), less what Product Forge wrote there other than an analysis's results (skipped with analyze's note).
  */
-async function expand(p: string, notes: string[]): Promise<{ file: string; inFolder: boolean }[]> {
+async function expand(p: string, notes: string[], kindOf: (file: string) => Promise<string | undefined>): Promise<{ file: string; inFolder: boolean }[]> {
   const st = await fsp.stat(p).catch(() => undefined);
   if (!st) throw new UserError(`Evidence not found: ${p}`);
   if (!st.isDirectory()) {
-    const kind = await productForgeOutputKind(p);
+    const kind = await kindOf(p);
     if (kind === 'an analysis report') {
       const results = await resultsIn(path.dirname(p));
       if (!results) throw new UserError(`${p} is an analysis report, not feedback, and its results file (results.csv) is not beside it: give the results file or the feedback files`);
@@ -239,7 +263,8 @@ async function expand(p: string, notes: string[]): Promise<{ file: string; inFol
   const results = await resultsIn(p);
   if (results) return [{ file: results, inFolder: false }];
   const entries = await fsp.readdir(p, { withFileTypes: true });
-  const hasOwnFiles = entries.some((e) => e.isFile() && /\.(txt|md|csv|tsv|json|jsonl)$/i.test(e.name) && !e.name.startsWith('.'));
+  // files of its own that a folder is read for (the readers' rule): else it may be a folder of reports
+  const hasOwnFiles = entries.some((e) => e.isFile() && isReadFileInFolder(e.name));
   if (!hasOwnFiles) {
     // a folder of report folders: the latest analysis
     const runs: { file: string; mtime: number }[] = [];
@@ -254,16 +279,22 @@ async function expand(p: string, notes: string[]): Promise<{ file: string; inFol
       return [{ file: runs[0].file, inFolder: false }];
     }
   }
-  let files: string[];
+  let listed: { file: string; inFolder: boolean }[];
   try {
-    files = await listFeedbackFiles([p]);
+    listed = await listFeedbackInputs([p]);
   } catch (e) {
-    if (e instanceof UserError) throw new UserError(`No evidence in ${p}: no feedback files (.txt .md .csv .tsv .json .jsonl) and no analysis results in it`);
+    if (e instanceof UserError) throw new UserError(`No evidence in ${p}: no feedback files (${SUPPORTED_EXTENSIONS.join(' ')}) and no analysis results in it`);
     throw e;
   }
-  // documents generate wrote (and reports) in the folder are not evidence: they would be counted again
-  const kinds = await Promise.all(files.map(productForgeOutputKind));
-  return files.filter((_, i) => kinds[i] !== 'a generated document' && kinds[i] !== 'an analysis report' && kinds[i] !== 'predictions').map((file) => ({ file, inFolder: true }));
+  // what Product Forge wrote in the folder is no feedback (it would be counted again), as Analyze Feedback skips it;
+  // an analysis's results are evidence all the same
+  const files: { file: string; inFolder: boolean }[] = [];
+  for (const { file } of listed) {
+    const kind = await kindOf(file);
+    if (kind && kind !== 'analysis results') notes.push(outputSkippedNote(file, kind));
+    else files.push({ file, inFolder: true });
+  }
+  return files;
 }
 
 /**
@@ -307,8 +338,15 @@ export async function loadEvidence(paths: string[], opts: LoadEvidenceOptions = 
   const seen = new Map<string, string>();
   const sources = new Map<string, string>();
   let skippedError: UserError | undefined;
+  // what Product Forge wrote, told by a file's start: looked at once per file
+  const kinds = new Map<string, Promise<string | undefined>>();
+  const kindOf = (file: string) => {
+    let k = kinds.get(file);
+    if (!k) kinds.set(file, (k = productForgeOutputKind(file)));
+    return k;
+  };
   for (const p of paths) {
-    for (const { file, inFolder } of await expand(p, set.notes!)) {
+    for (const { file, inFolder } of await expand(p, set.notes!, kindOf)) {
       throwIfAborted(opts.signal);
       // the same file given twice (or inside a folder also given) is read once
       const real = await fsp.realpath(file).catch(() => path.resolve(file));
@@ -331,12 +369,12 @@ export async function loadEvidence(paths: string[], opts: LoadEvidenceOptions = 
       let read: { items: number; kind: 'feedback' | 'analysis' };
       const before = seenItems;
       try {
-        read = await readOne(file, take, { signal: opts.signal, notes: set.notes!, columns: opts.columnsFor?.(file) });
+        read = await readOne(file, take, { signal: opts.signal, notes: set.notes!, columns: opts.columnsFor?.(file), kind: kindOf });
       } catch (e) {
         // as Analyze Feedback reads a folder: a file in it that cannot be read (empty, no text column) is skipped
         if (!inFolder || !(e instanceof UserError) || seenItems > before) throw e;
         skippedError ??= e;
-        set.notes!.push(`skipped ${file}: ${e.message}`);
+        set.notes!.push(unreadableSkippedNote(file, e));
         continue;
       }
       // an analysis's recorded sources, as found from here (for the items of it the sample kept)
@@ -391,14 +429,14 @@ function ratingField(items: EvidenceItem[]): string | undefined {
   const keys = new Set<string>();
   for (const it of items) for (const k of Object.keys(it.fields)) keys.add(k);
   for (const k of keys) {
-    // named by its last part when flattened from JSON (comments.userComment.starRating), camelCase split
-    const name = k.slice(k.lastIndexOf('.') + 1).replace(/(\p{Ll})(\p{Lu})/gu, '$1_$2');
-    if (!/^(rating|stars|star_rating|score|nps|csat)$/i.test(norm(name))) continue;
+    // named as analyze names a rating column (Stars, Overall Rating, NPS, 评分; comments.userComment.starRating)
+    if (!ratingNamed(k)) continue;
     const vals = items.map((it) => it.fields[k]).filter((v) => v !== undefined && v !== '');
     if (vals.length < items.length * 0.6 || !vals.every((v) => /^-?\d+(\.\d+)?$/.test(v.trim()))) continue;
-    // a rating scale (stars 1-5, NPS 0-10, CSAT 1-7): values from 0 to 10 that go above 1 (a 0-1 value is a probability)
-    const nums = vals.map(Number);
-    if (Math.min(...nums) >= 0 && Math.max(...nums) <= 10 && Math.max(...nums) > 1) return k;
+    let lo = Infinity, hi = -Infinity;
+    for (const v of vals) (lo = Math.min(lo, Number(v))), (hi = Math.max(hi, Number(v)));
+    // on a rating scale as analyze reads one (stars 0/1-5, points or NPS 0-10), going above 1: a 0-1 value is a probability
+    if (hi > 1 && ratingScale(lo, hi, k)) return k;
   }
   return undefined;
 }

@@ -6,6 +6,7 @@
 //  - an id right after a verified quote must name an item holding that quote; if it does not, the
 //    link goes to the item that does, with a note that the model's id was wrong.
 // Text outside quotes and brackets passes through at once; a quote is held back until it closes.
+import { wordCount } from '../readers/text';
 import { citeLink, type EvidenceItem } from './evidence';
 
 export const UNVERIFIED_FLAG = ' ⚠️ *(unverified quote: not found word for word in the evidence)*';
@@ -164,14 +165,3 @@ export class EvidenceVerifier {
   }
 }
 
-/** CJK ideographs, kana and hangul syllables: two of them count as one word. */
-const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
-/** CJK punctuation and full-width forms other than letters and digits (not words on their own). */
-const CJK_PUNCT = /[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u30fb\u30fc]/gu;
-
-/** Words in `s`: whitespace-separated words, plus one per two CJK characters. */
-export function wordCount(s: string): number {
-  const cjk = s.match(CJK_CHAR)?.length ?? 0;
-  const rest = cjk ? s.replace(CJK_CHAR, ' ').replace(CJK_PUNCT, ' ') : s;
-  return rest.trim().split(/\s+/).filter(Boolean).length + Math.floor(cjk / 2);
-}

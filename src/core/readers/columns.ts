@@ -102,8 +102,11 @@ function lastNamingPart(name: string): string {
 /** A flattened JSON field's name (json.ts flattenRecord): parts joined by dots, no spaces. */
 const DOTTED_PATH = /^[^\s.]+(\.[^\s.]+)+$/;
 
-/** A rating-named column; camelCase names too (Google Play's "starRating", "userRating"). */
-function ratingNamed(name: string): boolean {
+/**
+ * A rating-named column ("Stars", "Overall Rating", "NPS", "评分"); camelCase names too (Google Play's "starRating",
+ * "userRating"). The one rule for the readers (a table's rating column) and generate (its evidence's rating field).
+ */
+export function ratingNamed(name: string): boolean {
   return RATING_HINTS.test(name) || RATING_HINTS.test(name.replace(/(\p{Ll})(\p{Lu})/gu, '$1_$2'));
 }
 
@@ -136,6 +139,18 @@ function headerLike(name: string): boolean {
 function multiWord(values: readonly string[]): boolean {
   const head = values.slice(0, 50);
   return head.filter((v) => /\S\s+\S/.test(v)).length * 2 >= head.length;
+}
+
+/** Names made distinct (a repeated "Labels" becomes "Labels_2"); a blank one is named by its index ("c3"). */
+export function uniqueNames(names: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((n, i) => {
+    let name = n.trim() || `c${i}`;
+    const k = seen.get(name) ?? 0;
+    seen.set(name, k + 1);
+    if (k) name = `${name}_${k + 1}`;
+    return name;
+  });
 }
 
 /** Infers kinds of the columns from sample rows (cells by column index). */

@@ -6,7 +6,7 @@ import type { FeedbackItem } from '../types';
 import { CancelledError, UserError } from '../types';
 import { formulaEscapedCsv, unescapeFormulaRow } from '../csvFormula';
 import { breathe } from '../yielder';
-import { type ColumnInfo, type ColumnRoles, detectRoles, inferColumns, isKnownColumnName } from './columns';
+import { type ColumnInfo, type ColumnRoles, detectRoles, inferColumns, isKnownColumnName, uniqueNames } from './columns';
 import { CsvParser, delimiterName, detectDelimiter, parseCsvText, type CsvRow } from './csv';
 import { openText, type OpenedText } from './decode';
 import { DEFAULT_MAX_JSON_BYTES, joinTextParts, jsonlRecords, loadJsonRecords, recordsToItems, sampleJsonlObjects, type JsonRecord } from './json';
@@ -39,13 +39,29 @@ export function isSupportedFile(file: string): boolean {
   return formatOf(file) !== undefined;
 }
 
+/** A folder read when its parent folder is: not node_modules, .git, .product-forge nor any other dot-folder. */
+export function isReadFolder(name: string): boolean {
+  return !name.startsWith('.') && !SKIP_DIRS.has(name);
+}
+
+/** A file read when its folder is: a supported type, not hidden (a dot-file). */
+export function isReadFileInFolder(name: string): boolean {
+  return !name.startsWith('.') && isSupportedFile(name);
+}
+
+/**
+ * Picks a table's text column(s) once its columns are known (the file is not opened again to read it with others):
+ * what it returns is read as `column` is, undefined the detected one. Not called for a file that is no table.
+ */
+export type ColumnChooser = (t: TableInspection) => string | string[] | undefined;
+
 export interface ReadOptions {
   /**
    * Column (CSV/TSV) or field (JSON/JSONL) holding the feedback text; detected when omitted. Several,
    * comma-separated ("title,review"), are joined into one text per row (a column whose own name has a
    * comma is matched whole first). An array names the columns exactly (as the VS Code picker gives them).
    */
-  column?: string | string[];
+  column?: string | string[] | ColumnChooser;
   signal?: AbortSignal;
   /** Items per batch (default 64). */
   batchSize?: number;
@@ -185,19 +201,16 @@ function surveyHeader(rows: string[][]): { names: string[]; rows: number; aliase
   return undefined;
 }
 
-function uniqueNames(names: string[]): string[] {
-  const seen = new Map<string, number>();
-  return names.map((n, i) => {
-    let name = n.trim() || `c${i}`;
-    const k = seen.get(name) ?? 0;
-    seen.set(name, k + 1);
-    if (k) name = `${name}_${k + 1}`;
-    return name;
-  });
-}
-
 function columnList(cols: ColumnInfo[]): string {
   return cols.map((c) => `${c.name} (${c.kind})`).join(', ');
+}
+
+/**
+ * The text columns `column` names in a table (as openFeedbackFile reads them: exact, case-insensitive or by an alias;
+ * undefined: the detected one); a UserError saying what the table has when it has none of that name.
+ */
+export function tableTextColumns(t: TableInspection, column: string | string[] | undefined): string[] {
+  return resolveColumns(t.file, t, column);
 }
 
 /** The text columns of a table: one, several from a comma-separated list, or the listed ones. */
@@ -353,11 +366,15 @@ export function sniffFormat(sample: string, sampleIsWhole: boolean, format: Feed
   return format;
 }
 
-/** Opens one supported file: encoding, format and (for tables) columns are detected up front. */
-export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Promise<OpenedFeedbackFile> {
+/**
+ * Opens one supported file: encoding, format and (for tables) columns are detected up front. Given the file already
+ * opened by openText (its start read, to look at it first), that is used: the file is not opened again.
+ */
+export async function openFeedbackFile(input: string | OpenedText, opts: ReadOptions = {}): Promise<OpenedFeedbackFile> {
+  const file = typeof input === 'string' ? input : input.file;
   const named = formatOf(file);
   if (!named) throw new UserError(unsupported(file));
-  const opened = await openText(file);
+  const opened = typeof input === 'string' ? await openText(file) : input;
   const format = sniffFormat(opened.sample, opened.sampleIsWhole, named, opened.encoding.label);
   const batchSize = Math.max(1, opts.batchSize ?? 64);
   const signal = opts.signal;
@@ -407,7 +424,7 @@ export async function openFeedbackFile(file: string, opts: ReadOptions = {}): Pr
     throw new UserError(`No feedback items found in ${file} (only a header row)`);
   }
   const allStrings = t.columns.length === 0;
-  const textColumns = allStrings ? undefined : resolveColumns(file, t, opts.column);
+  const textColumns = allStrings ? undefined : resolveColumns(file, t, typeof opts.column === 'function' ? opts.column(t) : opts.column);
   const textColumn = textColumns?.join(' + ');
   // the other text-like columns: where a row whose text is empty may still say something
   const otherText = t.candidates.filter((c) => !textColumns?.includes(c) && c !== t.ratingColumn && c !== t.dateColumn && t.columns.find((x) => x.name === c)?.kind === 'text');
@@ -619,9 +636,8 @@ export async function listFeedbackInputs(inputs: string[]): Promise<{ file: stri
     for (const e of entries) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
-        if (e.name.startsWith('.') || SKIP_DIRS.has(e.name)) continue;
-        await walk(p);
-      } else if (e.isFile() && isSupportedFile(p) && !e.name.startsWith('.')) out.push(p);
+        if (isReadFolder(e.name)) await walk(p);
+      } else if (e.isFile() && isReadFileInFolder(e.name)) out.push(p);
     }
   };
   for (const input of inputs) {
@@ -654,6 +670,16 @@ export async function listFeedbackInputs(inputs: string[]): Promise<{ file: stri
   return files;
 }
 
+/** Why a file found in a folder is not read: Product Forge wrote it (`kind`, productForgeOutputKind's). */
+export function outputSkippedNote(file: string, kind: string): string {
+  return `skipped ${file}: ${kind} written by Product Forge, not feedback`;
+}
+
+/** Why a file found in a folder is not read: it cannot be (`e`: what opening or reading it said). */
+export function unreadableSkippedNote(file: string, e: UserError): string {
+  return `skipped ${file}: ${e.message.replace(/^No feedback items found in [^(]*\(([^)]*)\)$/, '$1')}`;
+}
+
 /**
  * Opens every listed file (`files`: all of them, skipped ones too): a named file that cannot be read is an
  * error; one found in a folder is skipped, with the reason in `skipped` (an error still when nothing is left).
@@ -670,7 +696,7 @@ export async function openFeedbackInputs(
     if (opts.signal?.aborted) throw new CancelledError();
     const output = inFolder ? await productForgeOutputKind(file) : undefined;
     if (output) {
-      skipped.push(`skipped ${file}: ${output} written by Product Forge, not feedback (name the file to analyze it anyway)`);
+      skipped.push(`${outputSkippedNote(file, output)} (name the file to analyze it anyway)`);
       continue;
     }
     try {
@@ -678,7 +704,7 @@ export async function openFeedbackInputs(
     } catch (e) {
       if (!inFolder || !(e instanceof UserError)) throw e;
       first ??= e;
-      skipped.push(`skipped ${file}: ${e.message.replace(/^No feedback items found in [^(]*\(([^)]*)\)$/, '$1')}`);
+      skipped.push(unreadableSkippedNote(file, e));
     }
   }
   if (!opened.length) throw first ?? new UserError(`No feedback found: ${skipped.join('; ')}`);

@@ -2,7 +2,7 @@
 // the file is written that way. Markdown headings, code fences, front matter and rules are skipped; list
 // bullets, checkboxes and quote markers are stripped; tables are read by the rule of readTable below.
 import type { FeedbackItem } from '../types';
-import { detectRoles, inferColumns, isNumeric } from './columns';
+import { detectRoles, inferColumns, isNumeric, uniqueNames } from './columns';
 import { lineBatches, type OpenedText } from './decode';
 
 const BULLET_RE = /^\s*(?:(?:[-*+•·●▪◦‣]|\d{1,3}[.)]|[a-z][.)])\s+|\d{1,3}、\s*|[•·●▪◦‣])(?:\[[ xX]\]\s*)?/;
@@ -183,7 +183,6 @@ export function detectParagraphMode(sample: string, markdown: boolean, sampleIsW
  */
 const MAX_TABLE_SAMPLE = 200;
 const COUNT_NAME_RE = /(^|[^\p{L}])(#|n|no|count|counts|votes?|upvotes?|mentions?|requests|requesters|total|users|customers|accounts|tickets|times|frequency|share|percent|percentage|pct)([^\p{L}]|$)|%|次数|数量|票数|人数|占比/iu;
-const CJK_RE = /[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]/gu;
 
 interface TableRow {
   line: number;
@@ -202,9 +201,21 @@ interface MdTable {
   decided?: { names: string[]; text: number } | null;
 }
 
-function wordCount(v: string): number {
-  const cjk = (v.match(CJK_RE) ?? []).length;
-  return v.replace(CJK_RE, ' ').split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length + Math.floor(cjk / 2);
+/**
+ * CJK ideographs, kana (with the prolonged sound mark of katakana words, コーヒー) and hangul: two of them count as
+ * one word.
+ */
+const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30fc]/gu;
+
+/**
+ * Words in `s`: its whitespace-separated words that hold a letter or a digit (a "-" or "…" is none), plus one per two
+ * CJK characters. The one count for the readers (a Markdown table's text column) and generate (a quote long enough to
+ * check).
+ */
+export function wordCount(s: string): number {
+  const cjk = s.match(CJK_CHAR)?.length ?? 0;
+  const rest = cjk ? s.replace(CJK_CHAR, ' ') : s;
+  return rest.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length + Math.floor(cjk / 2);
 }
 
 /** Most of the cells are sentences: five words or more, or three ending in sentence punctuation (a CJK word is about two characters). */
@@ -213,21 +224,10 @@ function sentences(vals: readonly string[]): boolean {
   return vals.length > 0 && n * 2 >= vals.length;
 }
 
-function tableNames(header: readonly string[] | undefined, width: number): string[] {
-  const seen = new Map<string, number>();
-  return Array.from({ length: width }, (_, i) => {
-    let name = header?.[i]?.trim() || `c${i}`;
-    const k = seen.get(name) ?? 0;
-    seen.set(name, k + 1);
-    if (k) name = `${name}_${k + 1}`;
-    return name;
-  });
-}
-
 /** The table's names and the index of the column holding the customers' words, or null (see the rule above). */
 function readTable(t: MdTable): { names: string[]; text: number } | null {
   const width = Math.max(t.header?.length ?? 0, ...t.rows.map((r) => r.cells.length));
-  const names = tableNames(t.header, width);
+  const names = uniqueNames(Array.from({ length: width }, (_, i) => t.header?.[i] ?? ''));
   const data = t.rows.map((r) => names.map((_, j) => r.cells[j] ?? ''));
   if (!data.length) return null;
   const columns = inferColumns(names, data);
