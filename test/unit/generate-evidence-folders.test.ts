@@ -98,6 +98,17 @@ describe('generate: what an evidence folder gives', () => {
     assert.deepEqual((await loadEvidence([tmp])).files.map((f) => path.basename(f.path)), ['notes.markdown']);
   });
 
+  it("a folder holding a survey's own results.csv beside other feedback: every file, as analyze reads it (it was taken for a report folder)", async () => {
+    tree(tmp, {
+      'results.csv': 'id,comment\n1,The survey app crashes when I submit\n2,Great survey builder and easy to share\n',
+      'interview.txt': 'Notes from the interview: sync is slow on the tablet\n',
+    });
+    const analyzed = await openFeedbackInputs([tmp], {});
+    const ev = await loadEvidence([tmp]);
+    assert.deepEqual(ev.files.map((f) => path.basename(f.path)), analyzed.opened.map((f) => path.basename(f.file)));
+    assert.deepEqual(ev.files.map((f) => `${path.basename(f.path)} ${f.kind}`), ['interview.txt feedback', 'results.csv feedback']);
+  });
+
   it("analysis results whose longer text column is not analyze's \"text\": the items are the recorded texts", async () => {
     const file = path.join(tmp, 'results.csv');
     fs.writeFileSync(

@@ -232,11 +232,16 @@ async function readOne(file: string, take: (it: RawItem) => void, opts: { signal
   return { items: n, kind: cols.analysis ? 'analysis' : 'feedback' };
 }
 
-/** A report folder analyze wrote: its results file, when it holds one. */
-async function resultsIn(dir: string): Promise<string | undefined> {
+/**
+ * A report folder analyze wrote: its results file, when it holds one (analysis results by their start: a survey's
+ * own results.csv is feedback, and the folder is read as analyze reads it).
+ */
+async function resultsIn(dir: string, kindOf: (file: string) => Promise<string | undefined>): Promise<string | undefined> {
   const names = await fsp.readdir(dir).catch(() => [] as string[]);
-  const results = names.filter((n) => /^(results|items)\.(csv|json|jsonl)$/i.test(n)).sort();
-  return results.length ? path.join(dir, results[0]) : undefined;
+  for (const n of names.filter((x) => /^(results|items)\.(csv|json|jsonl)$/i.test(x)).sort()) {
+    if ((await kindOf(path.join(dir, n))) === 'analysis results') return path.join(dir, n);
+  }
+  return undefined;
 }
 
 /**
@@ -252,7 +257,7 @@ async function expand(p: string, notes: string[], kindOf: (file: string) => Prom
   if (!st.isDirectory()) {
     const kind = await kindOf(p);
     if (kind === 'an analysis report') {
-      const results = await resultsIn(path.dirname(p));
+      const results = await resultsIn(path.dirname(p), kindOf);
       if (!results) throw new UserError(`${p} is an analysis report, not feedback, and its results file (results.csv) is not beside it: give the results file or the feedback files`);
       notes.push(`${p} is an analysis report: its items are read from ${results}`);
       return [{ file: results, inFolder: false }];
@@ -260,7 +265,7 @@ async function expand(p: string, notes: string[], kindOf: (file: string) => Prom
     if (kind === 'a generated document') throw new UserError(`${p} is a document Product Forge generated, not feedback: give the feedback files or an analysis's results`);
     return [{ file: p, inFolder: false }];
   }
-  const results = await resultsIn(p);
+  const results = await resultsIn(p, kindOf);
   if (results) return [{ file: results, inFolder: false }];
   const entries = await fsp.readdir(p, { withFileTypes: true });
   // files of its own that a folder is read for (the readers' rule): else it may be a folder of reports
@@ -270,7 +275,7 @@ async function expand(p: string, notes: string[], kindOf: (file: string) => Prom
     const runs: { file: string; mtime: number }[] = [];
     for (const e of entries) {
       if (!e.isDirectory()) continue;
-      const r = await resultsIn(path.join(p, e.name));
+      const r = await resultsIn(path.join(p, e.name), kindOf);
       if (r) runs.push({ file: r, mtime: (await fsp.stat(r)).mtimeMs });
     }
     if (runs.length) {
