@@ -19,6 +19,10 @@ describe('analysis: rating scales', () => {
     assert.deepEqual(ratingScale(0, 10, 'nps'), { min: 0, max: 10, nps: true });
     assert.deepEqual(ratingScale(0, 10, 'likelihood_to_recommend'), { min: 0, max: 10, nps: true });
     assert.equal(ratingScale(1, 100), undefined);
+    // a share (0.2-1) or thumbs (0/1) is no star rating; a column of 1-star ratings only still is
+    assert.equal(ratingScale(0.2, 1), undefined);
+    assert.equal(ratingScale(0, 1, 'rating'), undefined);
+    assert.deepEqual(ratingScale(1, 1), { min: 1, max: 5 });
     assert.equal(ratingSentiment(4, { min: 0, max: 5 }), 'positive');
     assert.deepEqual([6, 7, 8, 9].map((v) => ratingSentiment(v, { min: 0, max: 10, nps: true })), ['negative', 'neutral', 'neutral', 'positive']);
     assert.deepEqual([4, 5, 7].map((v) => ratingSentiment(v, { min: 0, max: 10 })), ['negative', 'neutral', 'positive']);
@@ -46,6 +50,16 @@ describe('analysis: rating scales', () => {
     assert.equal(r.rating!.rated, 14);
     assert.equal(r.rating!.agreement, 1);
     assert.ok(!r.categories.some((c) => c.column === 'rating'));
+  });
+
+  it('a "rating" column of 0/1 (thumbs) or of shares is not read as stars (which called every item\'s rating negative)', async () => {
+    for (const [name, up, down] of [['thumbs.csv', '1', '0'], ['share.csv', '0.9', '0.2']]) {
+      const rows = ['rating,review'];
+      for (let i = 0; i < 8; i++) rows.push(`${up},${GOOD}`, `${down},${BAD}`);
+      const r = await analyze([write(name, rows.join('\n'))]);
+      assert.equal(r.rating, undefined, `${name}: ${JSON.stringify(r.rating?.scale)}`);
+      assert.doesNotMatch(renderMarkdown(r), /stars/);
+    }
   });
 
   it('an NPS column uses detractors / passives / promoters', async () => {

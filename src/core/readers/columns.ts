@@ -328,6 +328,8 @@ const NPS_HINTS = /(^|_|\b)(nps|recommend|likelihood_to_recommend|ltr)($|_|\b)|æ
  */
 export function ratingScale(lo: number, hi: number, name = ''): RatingScale | undefined {
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo < 0) return undefined;
+  // 0-1 values are a share or a thumbs up/down (0/1), not stars: read as stars, every one of them was negative
+  if (lo < 1 && hi <= 1) return undefined;
   if (hi <= 5) return { min: lo === 0 ? 0 : 1, max: 5 };
   if (hi <= 10) return NPS_HINTS.test(name) ? { min: 0, max: 10, nps: true } : { min: lo === 0 ? 0 : 1, max: 10 };
   return undefined;

@@ -28,6 +28,10 @@ function ratingLabels(classes: string[]): { labels: SentimentLabel[]; scale: { m
 /** Each class's sentiment (names or ratings), or a problem. */
 function classSentiments(classes: string[]): { labels: SentimentLabel[]; ratings?: { min: number; max: number } } | string {
   const r = ratingLabels(classes);
+  // 0 and 1 are no rating scale (ratingScale): a flag whose meaning the classifier cannot know
+  if (!r && classes.length === 2 && classes.every((c) => /^\s*[01](\.0+)?\s*$/.test(c))) {
+    return `its classes ${classes.join(' and ')} do not say which one is negative: name them negative and positive in the training data (or use ratings 1-5)`;
+  }
   const labels = r ? r.labels : classes.map((l) => sentimentLabelOf(l));
   const other = classes.filter((_, i) => !labels[i]);
   if (other.length) {
