@@ -73,7 +73,7 @@ export class CsvParser {
 
   feed(text: string): string[][] {
     const rows: string[][] = [];
-    const d = this.delimiter;
+    const d = this.delimiter.charCodeAt(0);
     let i = 0;
     if (!this.started && text.length) {
       this.started = true;
@@ -93,9 +93,14 @@ export class CsvParser {
     let cell = this.cell;
     let start = i;
     for (; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
       if (this.quoted) {
-        if (ch !== 34) continue;
+        // to the next quote in one native search (a quoted text is most of a row: a loop over its characters was the
+        // parser's main cost)
+        i = text.indexOf('"', i);
+        if (i < 0) {
+          i = text.length;
+          break;
+        }
         cell += text.slice(start, i);
         if (i + 1 >= text.length) {
           this.quotePending = true;
@@ -107,10 +112,13 @@ export class CsvParser {
           i++;
         } else this.quoted = false;
         start = i + 1;
-      } else if (ch === 34 && cell === '' && start === i) {
+        continue;
+      }
+      const ch = text.charCodeAt(i);
+      if (ch === 34 && cell === '' && start === i) {
         this.quoted = true;
         start = i + 1;
-      } else if (text[i] === d) {
+      } else if (ch === d) {
         this.row.push(cell + text.slice(start, i));
         cell = '';
         start = i + 1;
@@ -184,6 +192,8 @@ export interface LoadedReport {
 }
 
 function asSentiment(v: unknown): Sentiment | undefined {
+  // as written by Analyze Feedback: every row, so first
+  if (v === 'negative' || v === 'neutral' || v === 'positive') return v;
   const s = String(v ?? '').trim().toLowerCase();
   if ((SENTIMENTS as readonly string[]).includes(s)) return s as Sentiment;
   if (s === 'neg') return 'negative';
@@ -369,53 +379,84 @@ async function readResultsCsv(csvPath: string, root: string, display: (abs: stri
   /** Product Forge's own results: a cell a spreadsheet would run as a formula was written with an apostrophe first. */
   let escaped = false;
 
+  /** Column of each label's probability (a file without a score column: the label's is its score). */
+  let probColumn: Record<Sentiment, number> = { negative: -1, neutral: -1, positive: -1 };
+  // Per distinct cell, worked out once (a report names few files, and its days repeat): the file and its path as
+  // shown, the day of a date cell. Bounded: a column of unique timestamps stops being remembered.
+  const places = new Map<string, { file: string; shown: string }>();
+  const dayOfCell = new Map<string, string | undefined>();
+  const placeOf = (src: string): { file: string; shown: string } => {
+    let p = places.get(src);
+    if (!p) {
+      const file = src ? path.resolve(root, src) : '';
+      p = { file, shown: file ? display(file) : '' };
+      if (places.size < 10_000) places.set(src, p);
+    }
+    return p;
+  };
+  const dayAt = (cell: string | undefined): string | undefined => {
+    if (!cell) return undefined;
+    let day = dayOfCell.get(cell);
+    if (day === undefined && !dayOfCell.has(cell)) {
+      day = dayOf(cell);
+      if (dayOfCell.size < 10_000) dayOfCell.set(cell, day);
+    }
+    return day;
+  };
+
   const take = (r: string[]): void => {
     if (!c) return;
     if (r.length === 1 && r[0] === '') return;
     if (escaped) unescapeFormulaRow(r);
-    const probs = { negative: Number(r[c.neg]), neutral: Number(r[c.neu]), positive: Number(r[c.pos]) };
     let label = c.label >= 0 ? asSentiment(r[c.label]) : undefined;
-    if (!label && c.neg >= 0 && c.pos >= 0) label = SENTIMENTS.reduce((best, l) => ((probs[l] || 0) > (probs[best] || 0) ? l : best), 'neutral' as Sentiment);
+    if (!label && c.neg >= 0 && c.pos >= 0) {
+      const probs = { negative: Number(r[c.neg]), neutral: Number(r[c.neu]), positive: Number(r[c.pos]) };
+      label = SENTIMENTS.reduce((best, l) => ((probs[l] || 0) > (probs[best] || 0) ? l : best), 'neutral' as Sentiment);
+    }
     if (!label) return;
     const text = r[c.text] ?? '';
     if (match && !match(text, c.source >= 0 ? (r[c.source] ?? '') : '', label)) return;
     const n = rows++;
     distribution[label]++;
     terms.offerLazy(() => ({ text: detached(text.length > 500 ? text.slice(0, 500) : text), label: label! }));
-    const day = c.date >= 0 ? dayOf(r[c.date]) : undefined;
+    const day = c.date >= 0 ? dayAt(r[c.date]) : undefined;
     if (day) {
       let d = days.get(day);
       if (!d) days.set(day, (d = { negative: 0, neutral: 0, positive: 0 }));
       d[label]++;
     }
-    let score = c.score >= 0 ? Number(r[c.score]) : probs[label];
+    let score = Number(r[c.score >= 0 ? c.score : probColumn[label]]);
     if (!Number.isFinite(score)) score = 0;
-    const negP = Number.isFinite(probs.negative) ? probs.negative : label === 'negative' ? score : 0;
     // The row record is built only when something keeps it (most rows of a large file are not kept).
     let row: Row | undefined;
     const build = (): Row => {
       if (row) return row;
-      const src = c!.source >= 0 && r[c!.source] ? r[c!.source] : '';
-      const abs = src ? path.resolve(root, src) : '';
+      const place = placeOf(c!.source >= 0 ? (r[c!.source] ?? '') : '');
       const line = Math.max(1, Math.floor(Number(r[c!.line])) || 1);
-      return (row = { n, file: abs, item: { source: abs ? display(abs) : '', line, text: detached(text.length > 2000 ? `${text.slice(0, 2000)}…` : text), ...(text.length > 2000 ? { cut: true } : {}), label: label!, score, date: day } });
+      return (row = { n, file: place.file, item: { source: place.shown, line, text: detached(text.length > 2000 ? `${text.slice(0, 2000)}…` : text), ...(text.length > 2000 ? { cut: true } : {}), label: label!, score, date: day } });
     };
     if (first && first.length < maxItems) first.push(build());
     else first = null;
-    if (kNeg && label === 'negative' && negative.wouldKeep(negP)) negative.offer(negP, build());
+    if (kNeg && label === 'negative') {
+      const p = Number(r[c.neg]);
+      const negP = Number.isFinite(p) ? p : score;
+      if (negative.wouldKeep(negP)) negative.offer(negP, build());
+    }
     if (kLow && low.wouldKeep(-score)) low.offer(-score, build());
     sample.offerLazy(build);
   };
 
-  const stream = createReadStream(csvPath, { encoding: 'utf8', highWaterMark: 64 * 1024, end: MAX_CSV_BYTES - 1 });
+  // Bytes, decoded here: TextDecoder is quicker than the stream's own decoding, and the bytes read are counted as such.
+  const stream = createReadStream(csvPath, { highWaterMark: 64 * 1024, end: MAX_CSV_BYTES - 1 });
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   let bytes = 0;
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (signal?.aborted) throw signal.reason ?? new Error('aborted');
-      bytes += Buffer.byteLength(chunk);
+      bytes += chunk.length;
       const y0 = tick();
       if (y0) await y0;
-      const table = parser.feed(chunk);
+      const table = parser.feed(decoder.decode(chunk, { stream: true }));
       let i = 0;
       if (!header && table.length) {
         header = table[0];
@@ -434,6 +475,7 @@ async function readResultsCsv(csvPath: string, root: string, display: (abs: stri
           date: findColumn(header, DATE_COLUMNS),
         };
         if (c.text < 0) throw new Error(`${csvPath} has no text column.`);
+        probColumn = { negative: c.neg, neutral: c.neu, positive: c.pos };
       }
       for (; i < table.length; i++) {
         if ((i & 63) === 0) {
@@ -445,7 +487,7 @@ async function readResultsCsv(csvPath: string, root: string, display: (abs: stri
     }
     partial = bytes >= MAX_CSV_BYTES;
     // A row cut by the byte limit is incomplete: only a whole file's last line counts.
-    if (!partial) for (const r of parser.end()) take(r);
+    if (!partial) for (const r of [...parser.feed(decoder.decode()), ...parser.end()]) take(r);
   } finally {
     stream.destroy();
   }

@@ -372,6 +372,22 @@ describe('extension: report data on a large results.csv', () => {
     await assert.rejects(p, /newer search/);
   });
 
+  it('texts of several-byte characters read whole, wherever the file is cut into pieces', async () => {
+    // 3- and 4-byte UTF-8 characters (Chinese, emoji) at every offset: some straddle the 64 KB pieces the file is read in
+    const texts = Array.from({ length: 3000 }, (_, i) => `登录失败 ${'😀'.repeat(i % 5)}${'é'.repeat(i % 3)} 第${i}条`);
+    const lines = ['\ufeffsource,line,text,label,score,negative,neutral,positive'];
+    texts.forEach((t, i) => lines.push(`f.txt,${i + 2},${t},negative,0.8,0.8,0.1,0.1`));
+    const utfDir = path.join(ws, '.product-forge', 'reports', 'utf8-pieces');
+    mkdirSync(utfDir, { recursive: true });
+    writeFileSync(path.join(utfDir, 'results.csv'), lines.join('\r\n') + '\r\n');
+    assert.ok(readFileSync(path.join(utfDir, 'results.csv')).length > 3 * 65536);
+    const { model } = await loadReport(utfDir, [ws], { maxItems: 5000 });
+    assert.deepEqual(model.items.map((it) => it.text), texts);
+    const found = await searchReport(utfDir, [ws], { query: '😀😀😀😀 / 第2999条', label: 'all' });
+    assert.equal(found.matched, texts.filter((t) => t.includes('😀😀😀😀') || t.includes('第2999条')).length);
+    rmSync(utfDir, { recursive: true, force: true });
+  });
+
   it('stops when aborted', async () => {
     const ac = new AbortController();
     const p = loadReport(dir, [ws], { signal: ac.signal });
