@@ -4,7 +4,7 @@
 import type { ExplainResult } from '../runtime/protocol';
 import type { RuntimeSentimentClassifier } from '../runtime/sentiment';
 import type { DeviceSetting } from '../core/types';
-import { driverSide, driverStrength, isDriver, MIN_DRIVER_LOG_ODDS, MIN_DRIVER_WEIGHT, pointsText } from '../core/analysis/drivers-format';
+import { driverSide, driverStrength, isDriver, MIN_DRIVER_LOG_ODDS, MIN_DRIVER_WEIGHT, pointsText, shortUnit } from '../core/analysis/drivers-format';
 import { UserError } from '../core/types';
 import { DEFAULT_SENTIMENT_MODEL, loadRuntimeClassifier } from './analyze';
 import { choice, parseArgs, stringFlag, type FlagSpec } from './args';
@@ -12,36 +12,75 @@ import { onStopSignals, printError, printWarning, reportFailure } from './errors
 
 export const EXPLAIN_USAGE = `usage: product-forge explain <text…> [options]
        product-forge explain --file FILE --line N [--column NAME] [options]
-  Shows the sentiment of one text and the words that drove it (occlusion over the model).
-  --file FILE --line N   explain the feedback item at that line/row of a feedback file
+  Shows the sentiment of one text and the words that drove it: each word is removed in turn and the text
+  scored again; a word's number is the points of the label's probability the text loses without it (+: the
+  word supports the label, -: it argues against it). A text too long for every word (over about 2,900
+  characters, or 512 words) is explained by passages of a few words; at most 50,000 characters.
+  --file FILE --line N   explain the feedback item at that line/row of a feedback file (a table's text column)
   --column NAME[,NAME…]  CSV/TSV column or JSON field with the text (default: detected); several are joined
-  --top 8                how many words to list
+  --top 8                how many words to list on each side
   --two-way              negative or positive only, as analyze --two-way
-  --json                 print the result as JSON
+  --json                 print one JSON object (below) instead of the text
   --quiet, -q            no warnings on stderr (errors still)
   --device auto|cpu|gpu  where the model runs (default auto)
   --model ID|DIR         sentiment model id or folder (default ${DEFAULT_SENTIMENT_MODEL}), or a saved
                          sentiment classifier (see analyze --help)
-  --models-path DIR      folder of model folders searched before the bundled models (or PRODUCT_FORGE_MODELS_PATH)`;
+  --models-path DIR      folder of model folders searched before the bundled models (or PRODUCT_FORGE_MODELS_PATH)
+  --json prints {"text", "label", "scores": {"negative", "neutral", "positive"}, "units": "words"|"passages",
+  "wordsPerUnit", "tokens": [{"token", "start", "end", "weight", "logOdds"}]}: every word (or passage) in text
+  order, not only the strongest; start/end: its UTF-16 offsets in text; weight: P(label) minus P(label) without
+  it (0.149 = 14.9 points); logOdds: the drop of the label's log-odds, log(p/(1-p)), without it, which still
+  moves where the model is sure (p = 0.9999). Scores and weights are unrounded; new fields may be added.`;
 
 const SPEC: FlagSpec = { file: 'value', line: 'value', column: 'value', top: 'value', json: 'bool', 'two-way': 'bool', device: 'value', model: 'value', 'models-path': 'value', quiet: 'bool', help: 'bool' };
 
-/** Text rendering of an explanation: label, scores, and the strongest words for and against it. */
-export function formatExplanation(text: string, r: ExplainResult, top: number): string {
+/** The text output repeats a text up to this many characters; a longer one by its start and end. */
+const MAX_SHOWN_TEXT = 300;
+
+/**
+ * Text rendering of an explanation: label, scores, what the numbers mean, and the strongest words (or passages) for
+ * and against the label.
+ */
+export function formatExplanation(text: string, r: ExplainResult, top: number, opts: { twoWay?: boolean } = {}): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const lines = [`${r.label} (negative ${pct(r.scores.negative)}, neutral ${pct(r.scores.neutral)}, positive ${pct(r.scores.positive)})`, `text: ${text}`];
+  const scores = opts.twoWay
+    ? `negative ${pct(r.scores.negative)}, positive ${pct(r.scores.positive)}; two-way`
+    : `negative ${pct(r.scores.negative)}, neutral ${pct(r.scores.neutral)}, positive ${pct(r.scores.positive)}`;
+  const passages = r.units === 'passages';
+  const unit = passages ? 'passage' : 'word';
+  // a long text is named by its start and end, not printed whole above its words
+  const shown = text.length > MAX_SHOWN_TEXT ? `${shortUnit(text, MAX_SHOWN_TEXT)} (${text.length.toLocaleString('en-US')} characters)` : text;
+  const lines = [`${r.label} (${scores})`, `text: ${shown}`];
   // Half a point of probability, or a log-odds drop of MIN_DRIVER_LOG_ODDS where the model is sure (drivers-format.ts).
   const ranked = [...r.tokens].filter((t) => isDriver(t.weight, t.logOdds)).sort((a, b) => driverStrength(b) - driverStrength(a));
   const side = (sign: 1 | -1) => ranked.filter((t) => driverSide(t) === sign).slice(0, top);
   const pro = side(1);
   const con = side(-1);
   // points of probability; the log-odds too where the probability hardly moves
+  const tiny = (t: ExplainResult['tokens'][number]) => Math.abs(t.weight) < 0.001 && t.logOdds !== undefined;
   const row = (t: ExplainResult['tokens'][number]) =>
-    `  ${`${driverSide(t) > 0 ? '+' : '-'}${pointsText(t.weight)}`.padStart(6)}  ${t.token}  [${t.start}-${t.end}]${Math.abs(t.weight) < 0.001 && t.logOdds !== undefined ? `  (log-odds ${t.logOdds > 0 ? '-' : '+'}${Math.abs(t.logOdds).toFixed(2)} without it)` : ''}`;
+    `  ${`${driverSide(t) > 0 ? '+' : '-'}${pointsText(t.weight)}`.padStart(6)}  ${shortUnit(t.token, 60)}  [${t.start}-${t.end}]${tiny(t) ? `  (log-odds ${t.logOdds! > 0 ? '-' : '+'}${Math.abs(t.logOdds!).toFixed(2)} without it)` : ''}`;
+  if (passages) lines.push(`(a long text: removed in passages of ${r.wordsPerUnit} words, not word by word; explain a part of it to see single words)`);
+  lines.push(
+    `numbers: points of P(${r.label}) lost without the ${unit} (+: it supports "${r.label}"; -: it argues against it, P(${r.label}) rises without it); [start-end]: its place in the text`,
+  );
+  if ([...pro, ...con].some(tiny)) lines.push(`(log-odds …): where the model is this sure the probability hardly moves; its log-odds, log(p/(1-p)), still do`);
   const none = `  (none moves it by ${pointsText(MIN_DRIVER_WEIGHT)} points or ${MIN_DRIVER_LOG_ODDS} in log-odds)`;
-  lines.push(`words supporting "${r.label}":`, ...(pro.length ? pro.map(row) : [none]));
-  lines.push(`words against it:`, ...(con.length ? con.map(row) : [none]));
+  lines.push(`${unit}s supporting "${r.label}":`, ...(pro.length ? pro.map(row) : [none]));
+  lines.push(`${unit}s against it:`, ...(con.length ? con.map(row) : [none]));
   return lines.join('\n') + '\n';
+}
+
+/** The --json object, its fields in the documented order (EXPLAIN_USAGE). */
+export function explanationJson(text: string, r: ExplainResult): Record<string, unknown> {
+  return {
+    text,
+    label: r.label,
+    scores: { negative: r.scores.negative, neutral: r.scores.neutral, positive: r.scores.positive },
+    units: r.units,
+    wordsPerUnit: r.wordsPerUnit,
+    tokens: r.tokens.map((t) => ({ token: t.token, start: t.start, end: t.end, weight: t.weight, ...(t.logOdds !== undefined ? { logOdds: t.logOdds } : {}) })),
+  };
 }
 
 export async function runExplain(argv: string[]): Promise<number> {
@@ -86,7 +125,8 @@ export async function runExplain(argv: string[]): Promise<number> {
     });
     try {
       const result = await (loaded.classifier as RuntimeSentimentClassifier).explain(text, ac.signal, { twoWay: args.flags.has('two-way') });
-      process.stdout.write(args.flags.get('json') ? `${JSON.stringify({ text, ...result })}\n` : formatExplanation(text, result, top));
+      const twoWay = args.flags.has('two-way');
+      process.stdout.write(args.flags.get('json') ? `${JSON.stringify(explanationJson(text, result))}\n` : formatExplanation(text, result, top, { twoWay }));
     } finally {
       await loaded.dispose();
     }

@@ -11,14 +11,14 @@ const FUNCTION_WORDS = new Set(`a an the and or nor of to in on at by for from w
   which who whom whose what`.split(/\s+/));
 
 /**
- * Chinese function words, as a Chinese item is cut into words (analysis/phrases.ts zhWords): particles (的 了 吗 呢 吧),
- * pronouns and demonstratives (我 你们 这个 什么), the copula 是 and 有, prepositions and conjunctions (在 把 被 给 和), the
- * measure word 个 and 一, and 很, which Chinese puts before a predicative adjective (很好, 很快) as a matter of grammar,
- * not of degree. Negations (不 没 没有), 太 ("too"), 最, 但 and the like say something and are not in the list.
+ * Chinese function words, as a Chinese item is cut into words (analysis/phrases.ts zhReaderWords): particles (的 了 吗 呢
+ * 吧), pronouns and demonstratives (我 你们 这个 什么 其他), the copula 是 and 有, prepositions and conjunctions (在 把 被 给 和
+ * 为了 或者), the measure word 个 and 一 (一些 有些), 觉得, and 很, which Chinese puts before a predicative adjective (很好,
+ * 很快) as a matter of grammar, not of degree. Negations (不 没 没有), 太 ("too"), 最, 但 and the like say something and are not in the list.
  */
 const ZH_FUNCTION_WORDS = new Set(`的 地 得 之 了 着 过 吗 呢 吧 啊 呀 哦 嗯 啦 呗 嘛 么 哈 我 你 您 他 她 它 咱 我们 你们 他们 她们 它们 咱们
   自己 大家 这 那 哪 这个 那个 这些 那些 这样 那样 这么 那么 这里 那里 这儿 那儿 什么 怎么 是 有 在 和 与 及 或 跟 同 把 被 给 让
-  从 对 向 往 于 以 为 个 一 很 就 也 都 又 才 还 再 而`.split(/\s+/));
+  从 对 向 往 于 以 为 个 一 很 就 也 都 又 才 还 再 而 一些 有些 其他 其它 别的 觉得 为了 或者 于是`.split(/\s+/));
 
 /**
  * Whether a word is a function word: compared in lower case, without the punctuation around it; a contraction is one

@@ -9,7 +9,7 @@ import type { TokenAttribution } from '../runtime/protocol';
 import { columnMemoryKey, MAX_HOST_JSON_BYTES, rememberedColumns } from './args';
 import { readConfig } from './config';
 import { reportCommandError } from './errors';
-import { explainSummary, side, significantTokens } from './explainFormat';
+import { explainSummary, hoverText, nonEmptyLines, shortUnit, side, significantTokens } from './explainFormat';
 import { weightText } from '../core/analysis/drivers-format';
 import type { SentimentModelHost } from './sentimentModel';
 import type { Services } from './services';
@@ -127,21 +127,18 @@ export function registerExplainCommand(services: Services, models: SentimentMode
         const toRange = (t: TokenAttribution): vscode.Range =>
           new vscode.Range(doc.positionAt(base + t.start), doc.positionAt(base + t.end));
         const shown = significantTokens(result.tokens);
-        const hover = (t: TokenAttribution): vscode.MarkdownString =>
-          new vscode.MarkdownString(
-            `**${side(t) >= 0 ? 'Supports' : 'Argues against'}** *${result.label}* ` +
-              `(${side(t) >= 0 ? '−' : '+'}${weightText(t.weight)} probability without this word)`,
-          );
+        const hover = (t: TokenAttribution): vscode.MarkdownString => new vscode.MarkdownString(hoverText(t, result));
         if (mapped) {
           editor.setDecorations(supports, shown.filter((t) => side(t) > 0).map((t) => ({ range: toRange(t), hoverMessage: hover(t) })));
           editor.setDecorations(opposes, shown.filter((t) => side(t) < 0).map((t) => ({ range: toRange(t), hoverMessage: hover(t) })));
           decorated = editor;
         }
-        const summary = explainSummary(result);
+        const summary = explainSummary(result, { lines: nonEmptyLines(text) });
         services.output.info(`Explain Sentiment (${doc.uri.fsPath || doc.uri.toString()}:${range.start.line + 1}): ${summary}`);
         services.output.info(
           `  scores: ${SENTIMENT_LABELS.map((l) => `${l} ${result.scores[l].toFixed(3)}`).join(', ')}; words: ` +
-            shown.map((t) => `${t.token} ${side(t) >= 0 ? '+' : '-'}${weightText(t.weight)}`).join(', '),
+            shown.map((t) => `${shortUnit(t.token)} ${side(t) >= 0 ? '+' : '-'}${weightText(t.weight)}`).join(', ') +
+            ` (a ${result.units === 'passages' ? 'passage' : 'word'}'s number: how much P(${result.label}) falls without it; negative: it rises)`,
         );
         void vscode.window.showInformationMessage(summary, 'Show Output', 'Clear Highlights').then((pick) => {
           if (pick === 'Show Output') services.output.show(true);

@@ -67,7 +67,14 @@ export type TokenAttribution = Driver;
 export interface ExplainResult {
   label: string;
   scores: SentimentScores;
+  /** Every unit of the text in order (all of it covered once), with its weight. */
   tokens: TokenAttribution[];
+  /**
+   * 'words': each word was removed on its own; 'passages': the text is too long for that (more than MAX_EXPLAIN_UNITS
+   * words, or more characters than the handler's budget allows), so runs of `wordsPerUnit` consecutive words were.
+   */
+  units: 'words' | 'passages';
+  wordsPerUnit: number;
 }
 
 /**

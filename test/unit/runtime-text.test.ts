@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { splitUnits, withoutUnit } from '../../src/core/analysis/explain';
+import { EXPLAIN_CHAR_BUDGET, explainUnits, MAX_EXPLAIN_UNITS, splitUnits, withoutUnit } from '../../src/core/analysis/explain';
 import { windowSpans } from '../../src/runtime/handlers/scoring';
 
 describe('runtime text helpers', () => {
@@ -39,10 +39,10 @@ describe('runtime text helpers', () => {
       const words = (t: string) => splitUnits(t).map((u) => u.token);
       assert.deepEqual(words('导入旧笔记很顺利，没有丢失任何内容。'), ['导入', '旧', '笔记', '很', '顺利', '没有', '丢失', '任何', '内容']);
       assert.deepEqual(words('客服态度很好，半小时就解决了我的问题'), ['客服', '态度', '很', '好', '半小时', '就', '解决', '了', '我', '的', '问题']);
-      assert.deepEqual(words('设计不错，可是经常卡顿'), ['设计', '不错', '可', '是', '经常', '卡顿']);
+      assert.deepEqual(words('设计不错，可是经常卡顿'), ['设计', '不错', '可是', '经常', '卡顿']);
       // 么 and 们 end the word before them, a demonstrative takes its measure word, a negation its evaluation character
       // (these were 不知 / 道怎 / 么 / 说一, 什 / 么, 这 / 个 / 手机 and 不 / 好: "driven by “么”", "driven by “不”, “好”")
-      assert.deepEqual(words('什么都看不见'), ['什么', '都', '看', '不', '见']);
+      assert.deepEqual(words('什么都看不见'), ['什么', '都', '看不见']);
       assert.deepEqual(words('不知道怎么说'), ['不知', '道', '怎么', '说']);
       assert.deepEqual(words('为什么我们的这个手机信号不好'), ['为什么', '我们', '的', '这个', '手机', '信号', '不好']);
       assert.deepEqual(words('一点不贵，不好吃'), ['一点', '不贵', '不', '好吃']);
@@ -53,8 +53,59 @@ describe('runtime text helpers', () => {
     it('keeps UTF-16 spans right around astral characters', () => {
       const text = '😀 great 𠀋好';
       const units = splitUnits(text);
-      assert.deepEqual(units.map((u) => u.token), ['great', '𠀋好']);
+      assert.deepEqual(units.map((u) => u.token), ['😀', 'great', '𠀋好']);
       for (const u of units) assert.equal(text.slice(u.start, u.end), u.token);
+    });
+    it('Chinese units are the words a reader names: connectives whole, a verb with 不 and its complement whole', () => {
+      const words = (t: string) => splitUnits(t).map((u) => u.token);
+      // were 但 / 是, 总 / 是, 还 / 是, 就 / 是, 而 / 且: "driven by 但" and 是 (a function word) left out of the report
+      assert.deepEqual(words('质量很好，但是物流太慢了'), ['质量', '很', '好', '但是', '物流', '太慢', '了']);
+      assert.deepEqual(words('登录总是失败'), ['登录', '总是', '失败']);
+      assert.deepEqual(words('还是不错的，就是有点贵'), ['还是', '不错', '的', '就是', '有点贵']);
+      assert.deepEqual(words('质量不好，而且很卡'), ['质量', '不好', '而且', '很', '卡']);
+      // were 打 / 不 / 开 and 收 / 不 / 到: 不 alone was credited with what 打不开 says
+      assert.deepEqual(words('更新以后一直闪退，根本打不开。'), ['更新', '以后', '一直', '闪退', '根本', '打不开']);
+      assert.deepEqual(words('验证码收不到'), ['验证码', '收不到']);
+      assert.deepEqual(words('用不了，看不清，连不上'), ['用不了', '看不清', '连不上']);
+      // a time or measure word before 不到 is no verb; 不好 after a verb stays an evaluation
+      assert.ok(!words('一个月不到就坏了').some((w) => w.includes('月不')));
+      assert.deepEqual(words('好不好'), ['好', '不好']);
+      const text = '但是打不开，还是收不到';
+      for (const u of splitUnits(text)) assert.equal(text.slice(u.start, u.end), u.token);
+    });
+    it('takes web and e-mail addresses and runs of emoji whole, without the sentence\'s punctuation', () => {
+      const text = 'Love it 😍😍 but see https://example.com/refund-policy?x=1. Mail a.b@example.com, or (www.x.org/Foo_(bar)) 👍🏽 👨‍👩‍👧 ❤️ 🇫🇷!';
+      const units = splitUnits(text);
+      assert.deepEqual(units.map((u) => u.token), [
+        'Love', 'it', '😍😍', 'but', 'see', 'https://example.com/refund-policy?x=1', 'Mail', 'a.b@example.com', 'or',
+        'www.x.org/Foo_(bar)', '👍🏽', '👨‍👩‍👧', '❤️', '🇫🇷',
+      ]);
+      for (const u of units) assert.equal(text.slice(u.start, u.end), u.token);
+      // a variation selector after a character that is no emoji is no word of its own (it was: an invisible unit)
+      assert.deepEqual(splitUnits('ok \uFE0F fine').map((u) => u.token), ['ok', 'fine']);
+      // an address inside Chinese text ends where the Chinese starts
+      assert.deepEqual(splitUnits('访问https://a.cn/x看看').map((u) => u.token), ['访问', 'https://a.cn/x', '看看']);
+    });
+    it('explains every word of a text up to the budget, and a longer one by passages of consecutive words', () => {
+      const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i % 10}`).join(' ');
+      const short = words(200); // 200 words, 599 characters
+      const plan = explainUnits(short);
+      assert.equal(plan.wordsPerUnit, 1);
+      assert.deepEqual(plan.units, splitUnits(short));
+      // more words than MAX_EXPLAIN_UNITS: runs of 2
+      const many = words(MAX_EXPLAIN_UNITS + 10);
+      const runs = explainUnits(many);
+      assert.equal(runs.wordsPerUnit, 2);
+      assert.ok(runs.units.length <= MAX_EXPLAIN_UNITS);
+      assert.equal(runs.units[0].token, 'w0 w1');
+      // a long text: units × length stays within the budget, and the runs cover every word in order
+      const long = words(5000);
+      const lp = explainUnits(long);
+      assert.ok(lp.units.length * long.length <= EXPLAIN_CHAR_BUDGET, `${lp.units.length} units of ${long.length} chars`);
+      assert.equal(lp.units[0].start, 0);
+      assert.equal(lp.units[lp.units.length - 1].end, long.length);
+      for (let i = 1; i < lp.units.length; i++) assert.ok(lp.units[i].start > lp.units[i - 1].end);
+      assert.equal(lp.units[0].token.split(' ').length, lp.wordsPerUnit);
     });
     it('removing a word leaves one space', () => {
       const text = 'not bad at all';

@@ -44,3 +44,19 @@ export function pointsText(w: number): string {
   const a = Math.abs(w) * 100;
   return a >= 0.095 ? a.toFixed(1) : a >= 0.01 ? a.toFixed(2) : '<0.01';
 }
+
+/**
+ * A unit as a line of text names it: spaces collapsed, and a passage (a long text's unit) over `max` characters cut in
+ * the middle at word boundaries ("the acting was wooden…from the start").
+ */
+export function shortUnit(token: string, max = 40): string {
+  const t = token.replace(/\s+/g, ' ').trim();
+  if (t.length <= max) return t;
+  const room = Math.max(2, max - 1);
+  let head = t.slice(0, Math.ceil(room / 2));
+  let tail = t.slice(t.length - Math.floor(room / 2));
+  // whole words at both ends when there is a space to cut at
+  if (head.includes(' ') && t[head.length] !== ' ') head = head.slice(0, head.lastIndexOf(' '));
+  if (tail.includes(' ') && t[t.length - tail.length - 1] !== ' ') tail = tail.slice(tail.indexOf(' ') + 1);
+  return `${head.trimEnd()}…${tail.trimStart()}`;
+}

@@ -3,7 +3,7 @@
 // without it (negative: the word argued against the label). Used by Explain Sentiment (one text, every
 // word) and by Analyze Feedback (the words that drove each listed item, or every item with --explain).
 import { SENTIMENT_LABELS, type SentimentClassifier, type SentimentLabel, type SentimentScores } from '../types';
-import { zhWords } from './phrases';
+import { zhReaderWords } from './phrases';
 import { driverSide, driverStrength, isDriver, MIN_DRIVER_WEIGHT, weightText } from './drivers-format';
 
 export { MIN_DRIVER_WEIGHT };
@@ -39,17 +39,48 @@ export const MAX_ITEM_DRIVERS = 5;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const HAN = /\p{Script=Han}/u;
 const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
+/** What starts a word: a letter or a digit (a mark only continues one: a lone variation selector is no word). */
+const WORD_START = /[\p{L}\p{N}]/u;
 const WORD = /[\p{L}\p{N}\p{M}]/u;
 const JOINER = /['’\-_.]/u;
+/**
+ * Units a reader takes whole: a web address or an e-mail address (ASCII up to a space; a trailing ".", ",", ")" and the
+ * like is the sentence's), and a run of emoji with their modifiers, joiners and variation selectors ("😍😍", "👍🏽",
+ * "👨‍👩‍👧", "❤️", flags).
+ */
+const WHOLE_UNITS = new RegExp(
+  [
+    String.raw`(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+`,
+    String.raw`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`,
+    String.raw`(?:(?:\p{Extended_Pictographic}|\p{Regional_Indicator})(?:\uFE0F|\u20E3|\p{Emoji_Modifier}|\u200D\p{Extended_Pictographic})*)+`,
+  ].join('|'),
+  'gu',
+);
+/** Sentence punctuation after an address, not part of it. */
+const ADDRESS_TAIL = /[.,;:!?'")\]]/;
+const count = (s: string, c: string): number => s.split(c).length - 1;
+
+/** Spans of WHOLE_UNITS in the text, by start (UTF-16). */
+function wholeUnits(text: string): Map<number, number> {
+  const spans = new Map<number, number>();
+  for (const m of text.matchAll(WHOLE_UNITS)) {
+    let s = m[0];
+    // the sentence's punctuation after an address is not the address's; a ")" it opened is ("…/Foo_(bar)")
+    while (s && ADDRESS_TAIL.test(s[s.length - 1]) && !(s.endsWith(')') && count(s, '(') >= count(s, ')'))) s = s.slice(0, -1);
+    if (s) spans.set(m.index!, m.index! + s.length);
+  }
+  return spans;
+}
 
 /**
- * Words (letters/digits, with inner apostrophes, hyphens, dots), Chinese words (zhWords: 闪退, 好用, 很) and single
- * Japanese/Korean characters, with UTF-16 spans.
+ * Words (letters/digits, with inner apostrophes, hyphens, dots), Chinese words (zhReaderWords: 闪退, 好用, 但是, 打不开, 很),
+ * single Japanese/Korean characters, web and e-mail addresses and runs of emoji, with UTF-16 spans.
  */
 export function splitUnits(text: string): TextUnit[] {
   const units: TextUnit[] = [];
   // Japanese (kana beside the kanji): every character on its own, as before; Chinese: words
   const japanese = KANA.test(text);
+  const whole = wholeUnits(text);
   const chars = Array.from(text);
   let pos = 0;
   let wordStart = -1;
@@ -64,11 +95,18 @@ export function splitUnits(text: string): TextUnit[] {
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i];
     const next = chars[i + 1] ?? '';
+    const wholeEnd = wordStart < 0 ? whole.get(pos) : undefined;
+    if (wholeEnd !== undefined) {
+      units.push({ token: text.slice(pos, wholeEnd), start: pos, end: wholeEnd });
+      while (pos < wholeEnd) pos += chars[i++].length;
+      i--;
+      continue;
+    }
     if (HAN.test(ch) && !japanese) {
       close(pos);
       let run = ch;
       while (i + 1 < chars.length && HAN.test(chars[i + 1])) run += chars[++i];
-      for (const w of zhWords(run)) {
+      for (const w of zhReaderWords(run)) {
         units.push({ token: w, start: pos, end: pos + w.length });
         pos += w.length;
       }
@@ -76,7 +114,7 @@ export function splitUnits(text: string): TextUnit[] {
     } else if (CJK.test(ch)) {
       close(pos);
       units.push({ token: ch, start: pos, end: pos + ch.length });
-    } else if (WORD.test(ch)) {
+    } else if (wordStart >= 0 ? WORD.test(ch) : WORD_START.test(ch)) {
       if (wordStart < 0) wordStart = pos;
     } else if (wordStart >= 0 && JOINER.test(ch) && WORD.test(next) && !CJK.test(next)) {
       // inner joiner: "don't", "e-mail", "v2.1"
@@ -103,8 +141,12 @@ export function withoutUnit(text: string, u: TextUnit): string {
  * (a 200-word review is explained by phrases of 7 words, not by 200 re-scorings of the whole review).
  */
 export function occlusionUnits(text: string, max = MAX_ITEM_OCCLUSIONS): TextUnit[] {
-  const units = splitUnits(text);
-  if (units.length <= max) return units;
+  return runsOf(text, splitUnits(text), max).units;
+}
+
+/** Units in runs of consecutive ones so that at most `max` remain (each run: `per` units, the last maybe fewer). */
+function runsOf(text: string, units: TextUnit[], max: number): { units: TextUnit[]; per: number } {
+  if (units.length <= max) return { units, per: 1 };
   const per = Math.ceil(units.length / max);
   const runs: TextUnit[] = [];
   for (let i = 0; i < units.length; i += per) {
@@ -112,7 +154,27 @@ export function occlusionUnits(text: string, max = MAX_ITEM_OCCLUSIONS): TextUni
     const last = units[Math.min(units.length, i + per) - 1];
     runs.push({ token: text.slice(first.start, last.end), start: first.start, end: last.end });
   }
-  return runs;
+  return { units: runs, per };
+}
+
+/** Units Explain Sentiment removes one at a time, at most (each costs one more model input). */
+export const MAX_EXPLAIN_UNITS = 512;
+/**
+ * Characters Explain Sentiment scores in all, at most (the text's length, once per unit): every word of a text up to
+ * about 2,900 characters (a 450-word review); a longer one is explained by passages of a few words, fewer the longer it is.
+ */
+export const EXPLAIN_CHAR_BUDGET = 1_500_000;
+/** The longest text Explain Sentiment takes (about 8,000 words: passages of about 280 words). */
+export const MAX_EXPLAIN_CHARS = 50_000;
+
+/**
+ * What Explain Sentiment removes in turn from `text`: its words (splitUnits), or, for a text with more words than
+ * MAX_EXPLAIN_UNITS or than EXPLAIN_CHAR_BUDGET allows for its length, passages of `wordsPerUnit` consecutive words.
+ */
+export function explainUnits(text: string): { units: TextUnit[]; wordsPerUnit: number } {
+  const max = Math.max(1, Math.min(MAX_EXPLAIN_UNITS, Math.floor(EXPLAIN_CHAR_BUDGET / Math.max(1, text.length))));
+  const { units, per } = runsOf(text, splitUnits(text), max);
+  return { units, wordsPerUnit: per };
 }
 
 /** The label with the highest score (the first of negative, neutral, positive on ties). */

@@ -432,6 +432,45 @@ export function zhWords(run: string): string[] {
   return out;
 }
 
+/** Result complements of a verb's potential form: 打不开, 收不到, 用不了, 看不清 (不好 stays a word of its own). */
+const ZH_COMPLEMENT = new Set([...'开到了上下来去起动清见懂完住着出进回过']);
+/** Time and measure words before 不到 / 不了 are no verb: 一个月不到 is 月 / 不到. */
+const ZH_NOT_VERB = new Set([...'年月周天日时分秒次个块元件斤岁']);
+
+/**
+ * zhWords as a reader names the words of a sentence (Explain's units): connectives that zhWords cuts at their
+ * function characters are whole again (但是, 还是, 总是, 而且, not 但 / 是), and a verb's potential form is one word
+ * (打不开, 收不到: not 打 / 不 / 开, which credits 不 alone with what the phrase says).
+ */
+export function zhReaderWords(run: string): string[] {
+  const pieces = zhWords(run);
+  const out: string[] = [];
+  const single = (w: string | undefined): w is string => w !== undefined && Array.from(w).length === 1;
+  for (let i = 0; i < pieces.length; i++) {
+    const w = pieces[i];
+    const prev = out[out.length - 1];
+    if (prev !== undefined && (single(prev) || single(w)) && ZH_GENERIC.has(prev + w)) {
+      out[out.length - 1] = prev + w;
+      continue;
+    }
+    // a one-character verb (not a function character) + 不 + complement, as one piece or two
+    if (single(prev) && HAN.test(prev) && !ZH_BREAK.has(prev) && !ZH_NOT_VERB.has(prev)) {
+      const next = pieces[i + 1];
+      if (w === '不' && single(next) && ZH_COMPLEMENT.has(next)) {
+        out[out.length - 1] = prev + w + next;
+        i++;
+        continue;
+      }
+      if (Array.from(w).length === 2 && w[0] === '不' && ZH_COMPLEMENT.has(w[1])) {
+        out[out.length - 1] = prev + w;
+        continue;
+      }
+    }
+    out.push(w);
+  }
+  return out;
+}
+
 const ZH_DEMONSTRATIVE = new Set([...'这那哪']);
 const ZH_DEMONSTRATIVE_MEASURE = new Set([...'个些样里儿边种次']);
 /** Characters that only end a word (什么, 怎么, 我们): they join the character before them. */
