@@ -83,6 +83,24 @@ describe('grounded generation: template backend', () => {
     assert.match(md, new RegExp(`"sync" \\(${expected} of 28`));
   });
 
+  it('"low" ratings are what Analyze Feedback counts as negative on that scale: stars 1-2, NPS detractors 0-6', async () => {
+    const ev = await loadEvidence(files);
+    // the fixture's 24 ratings of 1-5 (the sum in the PRD test above): twelve are 1 or 2
+    const stars = computeInsights(ev).rating!;
+    assert.deepEqual([stars.count, stars.scaleMax, stars.lowShare, stars.lowWords], [24, 5, 0.5, 'low (1–2)']);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-gen-nps-'));
+    try {
+      const f = path.join(tmp, 'nps.csv');
+      const scores = [0, 3, 5, 6, 7, 8, 9, 10, 10, 6];
+      fs.writeFileSync(f, ['nps,comment', ...scores.map((n, i) => `${n},comment number ${i} about the export and sync`)].join('\n'));
+      const nps = computeInsights(await loadEvidence([f])).rating!;
+      // 0, 3, 5, 6, 6 are detractors (a 0-10 points reading would have counted only 0 and 3 as low)
+      assert.deepEqual([nps.field, nps.scaleMax, nps.lowShare, nps.lowWords], ['nps', 10, 0.5, 'detractors (0–6)']);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('themes are topics: Chinese words rather than characters, no sentiment or function words', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-gen-zh-'));
     try {

@@ -303,7 +303,7 @@ function prdProblem(ctx: Ctx): string {
     const facts: string[] = [];
     facts.push(`- ${frus.length} of ${ins.total} items (${pct(frus.length, ins.total)}) describe a problem or complaint.`);
     if (ins.sentiment) facts.push(`- Sentiment of ${ins.sentiment.known} analysed items: ${ins.sentiment.negative} negative (${pct(ins.sentiment.negative, ins.sentiment.known)}), ${ins.sentiment.neutral} neutral, ${ins.sentiment.positive} positive.`);
-    if (ins.rating) facts.push(`- Average ${ins.rating.field}: ${ins.rating.mean.toFixed(2)} of ${ins.rating.scaleMax} over ${ins.rating.count} ratings; ${pct(Math.round(ins.rating.lowShare * ins.rating.count), ins.rating.count)} are low.`);
+    if (ins.rating) facts.push(`- Average ${ins.rating.field}: ${ins.rating.mean.toFixed(2)} of ${ins.rating.scaleMax} over ${ins.rating.count} ratings; ${pct(Math.round(ins.rating.lowShare * ins.rating.count), ins.rating.count)} are ${ins.rating.lowWords}.`);
     const { related, other } = splitByFocus(ctx, themesIn(ctx, frus));
     const line = (t: { term: string; count: number; items: EvidenceItem[] }) => `- "${t.term}" comes up in ${t.count} complaint${t.count === 1 ? '' : 's'}, e.g. ${ctx.q(quoteOf(t.items[0], (s) => s.toLowerCase().includes(t.term)))}`;
     const frusThemes = [...related.slice(0, 3), ...other.slice(0, related.length ? 2 : 3)];

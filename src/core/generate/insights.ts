@@ -1,6 +1,7 @@
 // Figures computed from the evidence (never invented): counts, shares, themes, sentiment, ratings,
 // non-functional areas, and data-driven segments (personas) with verbatim, cited points.
 import { extractTerms, isCjk, isTopicWord, selectPhrases } from '../analysis/phrases';
+import { ratingScale, ratingSentiment } from '../readers/columns';
 import { itemVectors, segment, topTerms, type Segmentation } from './cluster';
 import type { EvidenceItem, EvidenceSet } from './evidence';
 import { cues, NFR_AREAS, nfrItemMatches, sentences, words, type Cues } from './text';
@@ -45,7 +46,8 @@ export interface Insights {
   files: EvidenceSet['files'];
   themes: Theme[];
   sentiment?: { negative: number; neutral: number; positive: number; known: number };
-  rating?: { field: string; mean: number; count: number; lowShare: number; scaleMax: number };
+  /** `lowWords`: what the low share counts, as the document says it ("low (1–2)", "detractors (0–6)"). */
+  rating?: { field: string; mean: number; count: number; lowShare: number; scaleMax: number; lowWords: string };
   nfr: NfrFinding[];
   cueCounts: Record<keyof Cues, number>;
   segmentation?: Segmentation;
@@ -134,10 +136,15 @@ export function computeInsights(
   if (ev.ratingField) {
     const vals = items.map((i) => Number(i.fields[ev.ratingField!])).filter((v) => Number.isFinite(v));
     if (vals.length) {
-      const max = Math.max(...vals);
-      const scaleMax = max <= 5 ? 5 : max <= 10 ? 10 : max;
-      const low = vals.filter((v) => v <= (scaleMax === 5 ? 2 : scaleMax * 0.4)).length;
-      rating = { field: ev.ratingField, mean: vals.reduce((a, b) => a + b, 0) / vals.length, count: vals.length, lowShare: low / vals.length, scaleMax };
+      let min = Infinity, max = -Infinity;
+      for (const v of vals) { if (v < min) min = v; if (v > max) max = v; }
+      // the report's reading of the scale (readers/columns.ts): "low" is what Analyze Feedback counts as negative
+      // (stars 0-2, points 0-4, NPS detractors 0-6)
+      const scale = ratingScale(min, max, ev.ratingField);
+      const scaleMax = scale?.max ?? max;
+      const low = vals.filter((v) => (scale ? ratingSentiment(v, scale) === 'negative' : v <= max * 0.4)).length;
+      const lowWords = !scale ? `at most ${+(max * 0.4).toFixed(2)}` : scale.nps ? 'detractors (0–6)' : `low (${scale.min}–${scale.max === 5 ? 2 : 4})`;
+      rating = { field: ev.ratingField, mean: vals.reduce((a, b) => a + b, 0) / vals.length, count: vals.length, lowShare: low / vals.length, scaleMax, lowWords };
     }
   }
   const nfr: NfrFinding[] = NFR_AREAS.map((a) => ({ area: a.area, requirement: a.requirement, items: items.filter((i) => nfrItemMatches(a, i.text)) }))
