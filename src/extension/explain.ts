@@ -133,7 +133,8 @@ export function registerExplainCommand(services: Services, models: SentimentMode
           editor.setDecorations(opposes, shown.filter((t) => side(t) < 0).map((t) => ({ range: toRange(t), hoverMessage: hover(t) })));
           decorated = editor;
         }
-        const summary = explainSummary(result, { lines: nonEmptyLines(text) });
+        // (a table row's cell is one item, whatever lines it spans)
+        const summary = explainSummary(result, { lines: cell ? 1 : nonEmptyLines(text) });
         services.output.info(`Explain Sentiment (${doc.uri.fsPath || doc.uri.toString()}:${range.start.line + 1}): ${summary}`);
         services.output.info(
           `  scores: ${SENTIMENT_LABELS.map((l) => `${l} ${result.scores[l].toFixed(3)}`).join(', ')}; words: ` +
