@@ -132,6 +132,6 @@ export async function runExplain(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (e) {
-    return reportFailure(e, process.stderr);
+    return reportFailure(e, process.stderr, { cancelled: 'cancelled' });
   }
 }
