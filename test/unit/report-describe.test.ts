@@ -1,6 +1,7 @@
 // The Report view's text alternatives (src/webview/report/describe.ts): what a screen reader says for a row, a theme's
 // bar, the sentiment bar and the sentiment-over-time chart, and the low-confidence mark that is not only a colour.
 import assert from 'node:assert/strict';
+import { DEFAULT_SORT } from '../../src/webview/report/sort';
 import { countText, distributionLabel, isLowConfidence, itemLabel, pct, themeLabel, TIMELINE_COLUMNS, timelineRows } from '../../src/webview/report/describe';
 import type { ReportItem } from '../../src/webview/report/messages';
 
@@ -63,5 +64,23 @@ describe('report view: text alternatives', () => {
     // a search of positive rows keeps no "most negative" ones
     assert.match(countText(big, 30, { items: items(30), matched: 90, selection: { mostNegative: 0, lowConfidence: 10, sampled: 20 } }), /holds 30 of them \(10 least confident, 20 sampled at random from the rest\)/);
     assert.equal(countText(big, 3, { failed: 'ENOENT' }), '3 of 50 items shown — searching all 1,000 rows failed (ENOENT): only the rows shown were searched.');
+  });
+
+  it('a table holding some of the rows says that its sort is among those rows only', () => {
+    const items = (k: number): ReportItem[] => Array.from({ length: k }, (_, i) => ({ i, source: 'a.csv', line: i + 2, text: 't', label: 'neutral' as const, score: 0.9 }));
+    const big = { rows: 1_000_000, total: 1_000_000, items: items(50), truncated: true, selection: { mostNegative: 20, lowConfidence: 10, sampled: 20 } };
+    const held = '50 of 50 items shown — table truncated: 50 of 1,000,000 rows (the 20 most negative, 10 least confident, 20 sampled at random from the rest)';
+    assert.equal(countText(big, 50, undefined, DEFAULT_SORT), `${held}, in file order. Open the CSV for all rows.`);
+    assert.equal(countText(big, 50, undefined, { sort: 'score', desc: true }), `${held}. Sorted by score, highest first, among these 50 rows only, not all 1,000,000. Open the CSV for all rows.`);
+    assert.equal(countText(big, 50, undefined, { sort: 'source', desc: true }), `${held}. Sorted in reverse file order among these 50 rows only, not all 1,000,000. Open the CSV for all rows.`);
+    assert.match(countText({ ...big, selection: undefined }, 7, undefined, { sort: 'label', desc: false }), /the first 50 of 1,000,000 rows\. Sorted by sentiment, negative first, among these 50 rows only, not all 1,000,000\./);
+    // a search of every row that matched more rows than the table holds
+    assert.equal(
+      countText(big, 40, { items: items(40), matched: 700, selection: { mostNegative: 16, lowConfidence: 8, sampled: 16 } }, { sort: 'text', desc: false }),
+      '700 of 1,000,000 rows match — the table holds 40 of them (the 16 most negative, 8 least confident, 16 sampled at random from the rest). Sorted by text, A to Z, among these 40 rows only, not all 700 that match. Open the CSV for all rows.',
+    );
+    // every row held (a small report, or a search that returned all its matches): nothing to say
+    assert.equal(countText({ rows: 13, total: 13, items: items(13), truncated: false }, 4, undefined, { sort: 'score', desc: true }), '4 of 13 items shown');
+    assert.equal(countText(big, 12, { items: items(12), matched: 12 }, { sort: 'score', desc: true }), '12 of 1,000,000 rows match');
   });
 });

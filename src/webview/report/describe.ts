@@ -1,6 +1,7 @@
 // The Report view's text alternatives (pure: no DOM, so they are unit-tested in node): what a screen reader says for a
 // row, a theme's bar and the sentiment-over-time chart, and the words that say what a colour says.
 import { SENTIMENTS, type ReportItem, type ReportModel } from './messages';
+import { DEFAULT_SORT, orderText, type SortState } from './sort';
 
 export function pct(n: number, total: number): string {
   return total > 0 ? `${Math.round((100 * n) / total)}%` : '0%';
@@ -53,11 +54,24 @@ export function selectionText(s: NonNullable<ReportModel['selection']>): string 
   return [s.mostNegative ? `the ${n(s.mostNegative)} most negative` : '', s.lowConfidence ? `${n(s.lowConfidence)} least confident` : '', s.sampled ? `${n(s.sampled)} sampled at random from the rest` : ''].filter(Boolean).join(', ');
 }
 
-/** What part of the report's rows the table holds (it is capped; the CSV has them all). */
-export function truncationNote(r: Pick<ReportModel, 'rows' | 'total' | 'items' | 'selection'>): string {
+/**
+ * How the rows held are ordered, after the sentence that says which they are: in file order, or sorted by the table's
+ * sort among them only (a sort of a truncated table does not reach the rows it does not hold: said, not implied).
+ */
+function heldOrder(held: number, of: string, sort: SortState | undefined): string {
+  const s = sort ?? DEFAULT_SORT;
+  if (s.sort === DEFAULT_SORT.sort && s.desc === DEFAULT_SORT.desc) return ', in file order.';
+  const order = orderText(s);
+  return `. Sorted ${order}${order.includes(',') ? ',' : ''} among these ${n(held)} rows only, not all ${of}.`;
+}
+
+/** What part of the report's rows the table holds (it is capped; the CSV has them all), and how they are sorted. */
+export function truncationNote(r: Pick<ReportModel, 'rows' | 'total' | 'items' | 'selection'>, sort?: SortState): string {
   const all = Math.max(r.rows ?? 0, r.total);
-  if (r.selection) return `table truncated: ${n(r.items.length)} of ${n(all)} rows (${selectionText(r.selection)}), in file order. Open the CSV for all rows.`;
-  return `table truncated: the first ${n(r.items.length)} of ${n(all)} rows. Open the CSV for all rows.`;
+  const held = r.items.length;
+  if (r.selection) return `table truncated: ${n(held)} of ${n(all)} rows (${selectionText(r.selection)})${heldOrder(held, n(all), sort)} Open the CSV for all rows.`;
+  const order = sort && !(sort.sort === DEFAULT_SORT.sort && sort.desc === DEFAULT_SORT.desc) ? heldOrder(held, n(all), sort) : '.';
+  return `table truncated: the first ${n(held)} of ${n(all)} rows${order} Open the CSV for all rows.`;
 }
 
 /** The result of a search of the whole results.csv (wholeFileSearch), as the view has it. */
@@ -74,15 +88,16 @@ export interface WholeFileSearch {
  * The line above the table: how many items it shows of how many. `shown`: the rows the filter leaves; `search`: the
  * search of every row of a larger report (in progress, done or failed), when there is one.
  */
-export function countText(r: Pick<ReportModel, 'rows' | 'total' | 'items' | 'selection' | 'truncated'>, shown: number, search?: WholeFileSearch): string {
+export function countText(r: Pick<ReportModel, 'rows' | 'total' | 'items' | 'selection' | 'truncated'>, shown: number, search?: WholeFileSearch, sort?: SortState): string {
   const all = Math.max(r.rows ?? 0, r.total);
   if (search?.items && search.matched !== undefined) {
     const head = `${n(search.matched)} of ${n(all)} rows match${search.partial ? ' (of the part of the CSV read)' : ''}`;
     if (search.items.length >= search.matched) return shown === search.matched ? head : `${head}; ${n(shown)} shown`;
-    return `${head} — the table holds ${n(search.items.length)} of them${search.selection ? ` (${selectionText(search.selection)}), in file order` : ''}. Open the CSV for all rows.`;
+    const held = search.items.length;
+    return `${head} — the table holds ${n(held)} of them${search.selection ? ` (${selectionText(search.selection)})` : ''}${heldOrder(held, `${n(search.matched)} that match`, sort)} Open the CSV for all rows.`;
   }
   const local = `${n(shown)} of ${n(r.items.length)} items shown`;
   if (search?.failed) return `${local} — searching all ${n(all)} rows failed (${search.failed}): only the rows shown were searched.`;
   if (search) return `Searching all ${n(all)} rows… ${n(shown)} matches among the ${n(r.items.length)} rows shown so far.`;
-  return local + (r.truncated ? ` — ${truncationNote(r)}` : '');
+  return local + (r.truncated ? ` — ${truncationNote(r, sort)}` : '');
 }

@@ -361,7 +361,8 @@ function labelSelect(r: ReportModel, it: ReportItem): HTMLSelectElement {
 function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): void {
   tableAt = { host, count };
   const rows = visibleItems(r);
-  count.textContent = countText(r, rows.length, remote && { ...remote.result, failed: remote.failed });
+  // (with the sort: a table holding some of the report's rows is sorted among those only, and says so)
+  count.textContent = countText(r, rows.length, remote && { ...remote.result, failed: remote.failed }, shownSort(r));
   const table = el('table', 'items');
   table.setAttribute('aria-label', 'Items');
   table.setAttribute('aria-describedby', 'row-hint');

@@ -48,6 +48,14 @@ const DIRECTION: Record<SortKey, [asc: string, desc: string]> = {
   date: ['oldest first', 'newest first'],
 };
 
+const SORT_NAMES: Record<SortKey, string> = { label: 'sentiment', score: 'score', text: 'text', source: 'source', date: 'date' };
+
+/** The order of a sort in words: "by score, highest first"; by source: "in file order", "in reverse file order". */
+export function orderText(s: SortState): string {
+  if (s.sort === 'source') return s.desc ? 'in reverse file order' : 'in file order';
+  return `by ${SORT_NAMES[s.sort] ?? s.sort}, ${DIRECTION[s.sort]?.[s.desc ? 1 : 0] ?? ''}`;
+}
+
 /** The header button's tooltip: how the table is sorted now (if by this column), and what a click does. */
 export function sortTitle(s: SortState, key: SortKey, label: string): string {
   const next = nextSort(s, key);
