@@ -10,7 +10,7 @@ import type { FeedbackItem, SentimentClassifier, SentimentLabel, SentimentScores
 import { CancelledError, SENTIMENT_LABELS, UserError, throwIfAborted } from '../types';
 import { openFeedbackInputs, parseDate, parseRating, ratingSentiment, type OpenedFeedbackFile, type RatingScale } from '../readers';
 import { yielder } from '../yielder';
-import { splitContrast } from './aspects';
+import { contrastUnits } from './aspects';
 import { explainScored, nameRuns, occlusionUnits, occlusionWeights, topDrivers, topLabel, withoutUnit, type Driver, type TextUnit } from './explain';
 import { Reservoir, TopK } from './collections';
 import { addUses, extractTerms, isCjk, mergedNames, notATopic, selectPhrases, themeGroupKey, type WordUse } from './phrases';
@@ -142,6 +142,11 @@ export interface AnalysisResult {
   mostNegative: ItemResult[];
   lowConfidence: ItemResult[];
   themes: Theme[];
+  /**
+   * The product itself ("this book", 这款手机: themes.ts PRODUCT_NAMED_SHARE), set apart from the themes (its mix
+   * repeats the overall one) and from the aspects; absent when none.
+   */
+  productThemes?: Theme[];
   /** Items the themes were computed on (a uniform sample when the input is large). */
   themeSample: number;
   /** Items longer than the part of each item themes read (MAX_SAMPLE_TEXT characters), over the whole input. */
@@ -426,7 +431,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   const disagree = new TopK<ItemResult & { rating: number; expected: SentimentLabel }>(k);
   // aspects
   let contrastive = 0, clausesClassified = 0;
-  const aspectStats = new Map<string, AspectStat & { praised?: { s: number }; criticized?: { s: number } }>();
+  const aspectStats = new Map<string, AspectStat>();
   const clauseUses = new Map<string, WordUse>();
   const contrastExamples = new TopK<ContrastExample>(k);
 
@@ -479,7 +484,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         if (y) await y;
         // The tokenizer normalizes whitespace itself: only overlong texts need cutting.
         texts[i] = classifiable(items[i].text);
-        if (doAspects) for (const c of splitContrast(items[i].text)) clauses.push({ item: i, clause: c });
+        if (doAspects) for (const c of contrastUnits(items[i].text)) clauses.push({ item: i, clause: c });
         if (explainAll) occluded.push({ item: i, units: occlusionUnits(texts[i]) });
       }
       for (const c of clauses) texts.push(classifiable(c.clause));
@@ -641,8 +646,8 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
             a.counts[label]++;
             // the written forms ("Windows", "PC", "series"), a few per aspect, for display
             if (a.surfaces.size < 4 || a.surfaces.has(term.surface)) a.surfaces.set(term.surface, (a.surfaces.get(term.surface) ?? 0) + 1);
-            if (label === 'positive' && (!a.praised || score > a.praised.s)) a.praised = { clause: c.clause, source: item.source, line: item.line, s: score };
-            if (label === 'negative' && (!a.criticized || score > a.criticized.s)) a.criticized = { clause: c.clause, source: item.source, line: item.line, s: score };
+            if (label === 'positive') a.praised = keepExample(a.praised, { clause: c.clause, source: item.source, line: item.line, s: score });
+            if (label === 'negative') a.criticized = keepExample(a.criticized, { clause: c.clause, source: item.source, line: item.line, s: score });
           }
         }
         for (const [idx, cl] of byItem) {
@@ -651,9 +656,10 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
           const kept = sampled.get(idx);
           if (kept) kept.clauses = cl.map((c) => ({ text: c.text, label: c.label, score: c.score }));
           const labels = new Set(cl.map((c) => c.label));
-          // Most informative examples: clauses with opposite polarities, confidently.
+          // Most informative examples: clauses with opposite polarities, confidently; then a few clauses over many
+          // sentences (the list shows each one).
           const mixed = labels.has('positive') && labels.has('negative');
-          const strength = (mixed ? 1 : 0) + Math.min(...cl.map((c) => c.score)) / 2;
+          const strength = (mixed ? 2 : 0) + (cl.length <= 4 ? 1 : 0) + Math.min(...cl.map((c) => c.score)) / 2;
           if (contrastExamples.wouldKeep(strength)) contrastExamples.offer(strength, { source: item.source, line: item.line, text: clip(item.text, 400), label: item.label, clauses: cl }, item.text.replace(/\s+/g, ' ').trim().toLowerCase());
         }
       }
@@ -785,13 +791,16 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
     throwIfAborted(signal);
     const keyed = await computeThemes(sample, total, 15, tick, terms);
     throwIfAborted(signal);
-    const themes: Theme[] = keyed.map(({ key, ...t }) => (void key, t));
+    const themes: Theme[] = keyed.filter((t) => !t.product).map(({ key, product, ...t }) => (void key, void product, t));
+    const productThemes: Theme[] = keyed.filter((t) => t.product).map(({ key, product, ...t }) => (void key, void product, t));
+    const productKeys = new Set(keyed.filter((t) => t.product).map((t) => themeGroupKey(t.key)));
     const aspects = {
       contrastiveItems: contrastive,
       clausesClassified,
       // a word used as a verb or an adjective in the clauses and the themes' sample ("read", "watch", "delicious") is no
-      // aspect, nor, as it is no theme, a word in most items (the product itself: "book" in book reviews)
-      findings: computeAspects(aspectStats, 12, (k) => addUses(clauseUses.get(k), terms.uses.get(k)), (k) => sample.length >= 20 && (terms.df.get(k) ?? 0) > Math.floor(sample.length * MAX_DF_SHARE),
+      // aspect, nor, as it is no theme, a word in most items or the product itself ("book" in book reviews, 手机 in phone
+      // reviews: the themes' productThemes)
+      findings: computeAspects(aspectStats, 12, (k) => addUses(clauseUses.get(k), terms.uses.get(k)), (k) => productKeys.has(themeGroupKey(k)) || (sample.length >= 20 && (terms.df.get(k) ?? 0) > Math.floor(sample.length * MAX_DF_SHARE)),
         // written as the themes write it (the sample's most frequent form: "MacBook" in both, not "macbook" here)
         (k) => (terms.surfaces.get(k)?.size ? terms.surfaces.get(k) : undefined)),
       examples: contrastExamples.sorted(),
@@ -818,7 +827,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       for (const it of sample) if (it.day !== undefined) sampleDays.push(it.day);
       const half = medianSplit(sampleDays);
       const split = half && { lastEarly: isoDate(half.lastEarly), firstLate: isoDate(half.firstLate), earlyItems: half.early, lateItems: half.late, minItems: MIN_HALF_ITEMS };
-      const grew = half && half.early >= MIN_HALF_ITEMS && half.late >= MIN_HALF_ITEMS ? await growingThemes(sample, terms.sets, keyed, half.lastEarly, MIN_HALF_ITEMS, tick) : [];
+      const grew = half && half.early >= MIN_HALF_ITEMS && half.late >= MIN_HALF_ITEMS ? await growingThemes(sample, terms.sets, keyed.filter((t) => !t.product), half.lastEarly, MIN_HALF_ITEMS, tick) : [];
       time = { columns: [...dateColumns], granularity: g, buckets: list, undated, ...(placeholders ? { placeholders } : {}), ...(dateNotes.length ? { notes: dateNotes } : {}), growingThemes: grew, ...(split && doThemes ? { split } : {}) };
     } else if (dateColumns.size && undated) {
       const w = `date column ${[...dateColumns].join(', ')}: none of ${undated} item${undated === 1 ? '' : 's'} had a readable date${placeholders ? ` (${placeholders} placeholder date${placeholders === 1 ? '' : 's'} such as 1970-01-01)` : ''}; no sentiment over time`;
@@ -886,6 +895,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       mostNegative: topNeg.sorted(),
       lowConfidence: lowConf.sorted(),
       themes,
+      ...(productThemes.length ? { productThemes } : {}),
       themeSample: sample.length,
       ...(longItems ? { themeClippedItems: longItems } : {}),
       aspects,
@@ -906,12 +916,43 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   }
 }
 
+/** A clause that praises or criticizes an aspect, with the model's score for its label. */
+export interface AspectExample {
+  clause: string;
+  source: string;
+  line: number;
+  s: number;
+}
+
 /** Per-aspect counts while clauses are classified: keyed by the folded term, shown by its most frequent written form. */
 export interface AspectStat {
   counts: LabelCounts;
   surfaces: Map<string, number>;
-  praised?: { clause: string; source: string; line: number };
-  criticized?: { clause: string; source: string; line: number };
+  /** The clauses that praise / criticize it most confidently, best first (ASPECT_EXAMPLES at most). */
+  praised?: AspectExample[];
+  criticized?: AspectExample[];
+}
+
+/**
+ * Examples kept per aspect and side: the best, and runners-up for when a higher-ranked aspect already shows the best
+ * one's review (a review naming the keyboard and the screen was the example of both).
+ */
+const ASPECT_EXAMPLES = 3;
+
+/** `list` with `ex` among its ASPECT_EXAMPLES most confident examples (one per review: its most confident clause). */
+function keepExample(list: AspectExample[] | undefined, ex: AspectExample): AspectExample[] {
+  const l = list ?? [];
+  const same = l.findIndex((e) => e.line === ex.line && e.source === ex.source);
+  if (same >= 0) {
+    if (l[same].s >= ex.s) return l;
+    l.splice(same, 1);
+  }
+  if (l.length >= ASPECT_EXAMPLES && l[l.length - 1].s >= ex.s) return l;
+  let i = l.length;
+  while (i > 0 && l[i - 1].s < ex.s) i--;
+  l.splice(i, 0, ex);
+  if (l.length > ASPECT_EXAMPLES) l.pop();
+  return l;
 }
 
 /** The most frequent written form of an aspect ("PC", not its key "pc"; "windows", not "window"). */
@@ -925,11 +966,11 @@ function aspectName(key: string, surfaces: Map<string, number>): string {
  * The aspects of mixed feedback, most praised and criticized first. `use`: how the feedback uses a word (one used as a
  * verb or an adjective is no aspect); `everywhere`: whether a term is in most items (the product itself), no aspect either;
  * `forms`: a term's written forms with their counts over all the feedback, which name it (else its clauses' forms do).
+ * Each aspect's example comes from a review no aspect ranked above it shows, when another of its clauses reads as well.
  */
 export function computeAspects(stats: Map<string, AspectStat>, limit = 12, use?: (key: string) => WordUse | undefined, everywhere?: (key: string) => boolean, forms?: (key: string) => Map<string, number> | undefined): AspectFinding[] {
   // Variants are one aspect, as in themes: "log in" / "login", and a product word in both languages ("sync / 同步").
-  type Example = { clause: string; source: string; line: number; s?: number };
-  type Group = { keys: string[]; counts: LabelCounts; praised?: Example; criticized?: Example };
+  type Group = { keys: string[]; counts: LabelCounts; praised?: AspectExample[]; criticized?: AspectExample[] };
   const groups = new Map<string, Group>();
   const total = (v: AspectStat) => v.counts.negative + v.counts.neutral + v.counts.positive;
   for (const [k, v] of stats) {
@@ -940,9 +981,9 @@ export function computeAspects(stats: Map<string, AspectStat>, limit = 12, use?:
     if (!e) groups.set(g, (e = { keys: [], counts: zero() }));
     e.keys.push(k);
     for (const l of SENTIMENT_LABELS) e.counts[l] += v.counts[l];
-    const p = v.praised as Example | undefined, c = v.criticized as Example | undefined;
-    if (p && (!e.praised || (p.s ?? 0) > (e.praised.s ?? 0))) e.praised = p;
-    if (c && (!e.criticized || (c.s ?? 0) > (e.criticized.s ?? 0))) e.criticized = c;
+    // (keepExample starts a list of its own: the stats' lists are not changed)
+    for (const x of v.praised ?? []) e.praised = keepExample(e.praised, x);
+    for (const x of v.criticized ?? []) e.criticized = keepExample(e.criticized, x);
   }
   // each group under its most mentioned key
   const mentions = new Map<string, number>();
@@ -953,15 +994,39 @@ export function computeAspects(stats: Map<string, AspectStat>, limit = 12, use?:
     byRep.set(e.keys[0], e);
   }
   const keys = selectPhrases(mentions, 2, limit * 2);
-  return keys
+  const ranked = keys
     .map((k) => {
       const e = byRep.get(k)!;
-      const strip = (x?: Example) => (x ? { clause: x.clause, source: x.source, line: x.line } : undefined);
       // named as themes are: the other language's name, and distinct Chinese table words merged into it (物流 / 快递)
       const aspect = mergedNames(e.keys, (o) => total(stats.get(o)!) >= 2).map((o) => aspectName(o, forms?.(o) ?? stats.get(o)!.surfaces)).join(' / ');
-      return { aspect, mentions: mentions.get(k)!, counts: e.counts, praised: strip(e.praised), criticized: strip(e.criticized) };
+      return { aspect, mentions: mentions.get(k)!, counts: e.counts, e };
     })
     .filter((f) => f.counts.negative + f.counts.positive > 0)
     .sort((a, b) => b.counts.negative + b.counts.positive - (a.counts.negative + a.counts.positive) || b.mentions - a.mentions)
     .slice(0, limit);
+  // Examples in rank order: a review an aspect above already shows is taken again only when no other clause of that
+  // side reads as well (long enough to say something, not too long to read).
+  const shown = new Set<string>();
+  const at = (x: AspectExample) => `${x.source}\u0000${x.line}`;
+  const size = (t: string) => t.length + (t.match(/\p{Script=Han}/gu)?.length ?? 0);
+  const reads = (x: AspectExample) => size(x.clause) >= 16 && size(x.clause) <= 300;
+  const pick = (list: AspectExample[] | undefined) => {
+    if (!list?.length) return undefined;
+    const score = (x: AspectExample) => (reads(x) ? 2 : 0) + (shown.has(at(x)) ? 0 : 1);
+    return list.reduce((b, x) => (score(x) > score(b) ? x : b));
+  };
+  const strip = (x?: AspectExample) => (x ? { clause: x.clause, source: x.source, line: x.line } : undefined);
+  return ranked.map(({ e, ...f }) => {
+    const mostlyPraised = f.counts.positive > f.counts.negative;
+    const first = pick(mostlyPraised ? e.praised : e.criticized) ?? pick(mostlyPraised ? e.criticized : e.praised);
+    if (first) shown.add(at(first));
+    const praised = e.praised?.includes(first!) ? first : pick(e.praised);
+    const criticized = e.criticized?.includes(first!) ? first : pick(e.criticized);
+    return { ...f, praised: strip(praised), criticized: strip(criticized) };
+  });
+}
+
+/** The example the report shows for an aspect: a clause of the side most of its clauses take (praise for one mostly praised). */
+export function shownAspectExample(f: AspectFinding): AspectFinding['praised'] {
+  return f.counts.positive > f.counts.negative ? (f.praised ?? f.criticized) : (f.criticized ?? f.praised);
 }

@@ -44,6 +44,72 @@ export function splitContrast(text: string): string[] {
   return clauses.length >= 2 ? clauses.slice(0, 4) : [];
 }
 
+/** The most pieces a contrastive text is classified in (its clauses cut at their sentence ends). */
+export const MAX_CONTRAST_UNITS = 12;
+
+/**
+ * What a contrastive text is classified in: the clauses of splitContrast, each cut at its sentence ends, so that a
+ * clause running over several sentences ("The price was fair. The battery lasts all day. The screen is dim, but …")
+ * does not give its one label to every aspect it names. A piece too short to say anything ("Enjoy!") stays with the
+ * sentence before it. [] when the text has no contrast. Past MAX_CONTRAST_UNITS pieces, those nearest a contrast cut
+ * are kept (the sentences either side of a "but"), in the text's order.
+ */
+export function contrastUnits(text: string): string[] {
+  const clauses = splitContrast(text);
+  if (!clauses.length) return clauses;
+  const out: { text: string; near: number }[] = [];
+  clauses.forEach((c, ci) => {
+    const spans: [number, number][] = [];
+    for (const [from, to] of sentenceSpans(c)) {
+      const prev = spans[spans.length - 1];
+      // (a short first sentence goes with the one after it: "Wow. The screen is dim")
+      if (prev && (!meaningful(c.slice(from, to)) || (spans.length === 1 && !meaningful(c.slice(prev[0], prev[1]))))) prev[1] = to;
+      else spans.push([from, to]);
+    }
+    // how many sentences away from a cut: the first sentence after one, the last before one are 0
+    spans.forEach(([from, to], j) => out.push({ text: c.slice(from, to).trim(), near: Math.min(ci > 0 ? j : Infinity, ci < clauses.length - 1 ? spans.length - 1 - j : Infinity) }));
+  });
+  if (out.length <= MAX_CONTRAST_UNITS) return out.map((u) => u.text);
+  const keep = new Set([...out].sort((a, b) => a.near - b.near).slice(0, MAX_CONTRAST_UNITS));
+  return out.filter((u) => keep.has(u)).map((u) => u.text);
+}
+
+/** Abbreviations whose full stop ends no sentence ("e.g. the", "Mr. Smith", "approx. 5 hours"). */
+const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'st', 'jr', 'sr', 'vs', 'etc', 'eg', 'ie', 'no', 'vol', 'approx', 'inc', 'ltd', 'co', 'ft', 'fig', 'pp', 'ca']);
+
+/**
+ * Where the sentences of a clause are ([start, end) each): cut after ! ? … ; (and their Chinese forms 。！？；) followed by
+ * a space or a Chinese character, and after a full stop that ends a word (not an abbreviation or an initial: "e.g.",
+ * "U.S.", "3.5") before a space, or next to a Chinese character. The end punctuation stays with its sentence.
+ */
+function sentenceSpans(clause: string): [number, number][] {
+  const out: [number, number][] = [];
+  const han = (ch: string | undefined) => !!ch && /\p{Script=Han}/u.test(ch);
+  let last = 0;
+  for (const m of clause.matchAll(/[.!?…。！？；;]+/g)) {
+    const at = m.index!, end = at + m[0].length;
+    const rest = clause.slice(end);
+    if (!rest.trim()) break;
+    const spaced = /^\s/.test(rest);
+    const next = rest.trimStart()[0];
+    let cut: boolean;
+    if (/[。！？；]/.test(m[0]) || han(next) || (han(clause[at - 1]) && m[0] !== '.')) cut = true;
+    else if (m[0] !== '.') cut = spaced;
+    else if (han(clause[at - 1])) cut = true;
+    else {
+      // the word the full stop ends: an initial ("U.S.", "J. Smith") or an abbreviation ends no sentence
+      const word = /([A-Za-z]+)$/.exec(clause.slice(Math.max(0, at - 12), at))?.[1] ?? '';
+      const initial = word.length < 2 || clause[at - word.length - 1] === '.';
+      cut = spaced && !initial && !ABBREVIATIONS.has(word.toLowerCase());
+    }
+    if (!cut) continue;
+    if (clause.slice(last, end).trim()) out.push([last, end]);
+    last = end;
+  }
+  if (clause.slice(last).trim()) out.push([last, clause.length]);
+  return out;
+}
+
 /**
  * Chinese clauses at the contrast markers. A conjunction (但是, 可是, 不过, 可惜) opens its clause and is dropped; an
  * adverb (却, 就是 / 只是 before 有点…) stands after its clause's subject, so the cut goes before the subject and the adverb

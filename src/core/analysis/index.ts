@@ -18,7 +18,7 @@ export {
   type Theme,
   type TimeBucket,
 } from './analyze';
-export { splitContrast } from './aspects';
+export { contrastUnits, splitContrast } from './aspects';
 export { explainScored, formatDrivers, splitUnits, withoutUnit, type Driver, type TextUnit } from './explain';
 export { extractTerms, selectPhrases } from './phrases';
 export { renderMarkdown, type MarkdownOptions } from './markdown';

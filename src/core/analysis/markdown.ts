@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { SENTIMENT_LABELS } from '../types';
 import { namedWords } from '../functionWords';
 import { describeRatingScale } from '../readers/columns';
-import { MAX_SAMPLE_TEXT, type AnalysisResult, type ItemResult, type LabelCounts } from './analyze';
+import { MAX_SAMPLE_TEXT, shownAspectExample, type AnalysisResult, type ItemResult, type LabelCounts } from './analyze';
 
 export interface MarkdownOptions {
   /** Relative path of the sentiment-over-time SVG to embed (when written next to the report). */
@@ -179,6 +179,13 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
     L.push('|---|---:|---:|---|');
     for (const t of r.themes) L.push(`| ${mdText(t.phrase)} | ${t.count} | ${pct(t.negativeShare)} | ${mix(t.counts)} |`);
     L.push('');
+    if (r.productThemes?.length) {
+      const named = r.productThemes.map((t) => `**${mdText(t.phrase)}** (${count(t.count, 'mention')}, ${pct(t.negativeShare)} negative)`);
+      const first = r.productThemes[0].phrase.split(' / ')[0];
+      const called = /\p{Script=Han}/u.test(first) ? `这个${first}` : `this ${first}`;
+      L.push(`The product itself is not ranked: ${named.join(', ')}. Feedback calls it “${mdText(called)}” as it names what it reviews, so its mix mostly repeats the overall sentiment; it is no aspect either.`);
+      L.push('');
+    }
     for (const t of r.themes) {
       L.push(`**${mdText(t.phrase)}** (${count(t.count, 'mention')}, ${pct(t.negativeShare)} negative)`);
       // one paragraph per quote (consecutive "> " lines would run together when rendered)
@@ -190,7 +197,7 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
   if (r.aspects.contrastiveItems) {
     L.push('## Aspects in mixed feedback');
     L.push('');
-    L.push(`${r.aspects.contrastiveItems === 1 ? '1 item contrasts' : `${r.aspects.contrastiveItems} items contrast`} two things ("… but …", "…但是…"); their ${r.aspects.clausesClassified} clauses were classified separately.${r.aspects.findings.length > 1 ? ' Aspects are ranked by the clauses that praise or criticize them (Clauses counts the neutral ones too).' : ''}`);
+    L.push(`${r.aspects.contrastiveItems === 1 ? '1 item contrasts' : `${r.aspects.contrastiveItems} items contrast`} two things ("… but …", "…但是…"); their ${r.aspects.clausesClassified} clauses were classified separately (a clause of several sentences sentence by sentence).${r.aspects.findings.length > 1 ? ' Aspects are ranked by the clauses that praise or criticize them (Clauses counts the neutral ones too).' : ''}`);
     L.push('');
     if (r.aspects.findings.length) {
       L.push('| Aspect | Clauses | Praised | Criticized | Example |');
@@ -198,7 +205,7 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
       for (const f of r.aspects.findings) {
         // the example says what most clauses say about it: praise for an aspect mostly praised; a long clause is shown
         // around the aspect's mention, so the example names it
-        const ex = f.counts.positive > f.counts.negative ? (f.praised ?? f.criticized) : (f.criticized ?? f.praised);
+        const ex = shownAspectExample(f);
         L.push(`| ${mdText(f.aspect)} | ${f.mentions} | ${f.counts.positive} | ${f.counts.negative} | ${ex ? `${cell(themeQuote(ex.clause, f.aspect, 100))} (\`${loc(ex.source, ex.line)}\`)` : ''} |`);
       }
       L.push('');

@@ -602,6 +602,33 @@ export function extractTerms(text: string, uses?: Map<string, WordUse>): Term[] 
   return [...out].map(([key, surface]) => ({ key, surface }));
 }
 
+/** A Chinese demonstrative with its measure word, if any: 这款 / 这个 / 这台 / 此 / 该 (这款手机, 该酒店). */
+const ZH_DEMONSTRATIVE_NOUN = /(?:这|此|该)(?:款|个|台|部|本|家|只|种|件|套|块|位|条|双|瓶|份)?/gu;
+/** "this" / "these" and the two words after it ("this book", "this little laptop"). */
+const EN_DEMONSTRATIVE_NOUN = /\b(?:this|these)\s+([A-Za-z][A-Za-z'’-]*)(?:\s+([A-Za-z][A-Za-z'’-]*))?/gi;
+
+/**
+ * Term keys a text names with a demonstrative, as a review names what it reviews: "this book", "this little laptop",
+ * 这款手机, 该酒店 (for Chinese, each 2-4-character start of the text after the demonstrative). How often a theme is
+ * named so tells the product itself from the topics about it (themes.ts).
+ */
+export function demonstratedKeys(text: string): string[] {
+  const out = new Set<string>();
+  if (/[A-Za-z]/.test(text)) {
+    for (const m of text.matchAll(EN_DEMONSTRATIVE_NOUN)) {
+      for (const w of [m[1], m[2]]) if (w) out.add(classify(w).key);
+    }
+  }
+  if (HAN.test(text)) {
+    for (const m of text.matchAll(ZH_DEMONSTRATIVE_NOUN)) {
+      const after = text.slice(m.index! + m[0].length, m.index! + m[0].length + 4);
+      const run = /^\p{Script=Han}+/u.exec(after)?.[0] ?? '';
+      for (let len = 2; len <= run.length; len++) out.add(run.slice(0, len));
+    }
+  }
+  return [...out];
+}
+
 /**
  * Calls `visit(gram, left, right)` for each occurrence in `text` of a Chinese n-gram in `wanted`, with
  * the characters next to it, or '' where it touches a boundary (punctuation, a function character, the
@@ -662,7 +689,7 @@ const ZH_EN_THEMES: Readonly<Record<string, string>> = {
   质量: 'quality', 包装: 'packaging', 隐私: 'privacy', 速度: 'speed', 卡顿: 'lag', 屏幕: 'screen', 电脑版: 'desktop',
   小组件: 'widget', 日历: 'calendar', 标签: 'tag', 备份: 'backup', 截图: 'screenshot', 性能: 'performance',
   稳定性: 'stability', 键盘: 'keyboard', 耳机: 'headphone', 电量: 'battery', 续航: 'battery life', 夜间模式: 'dark mode',
-  深色模式: 'dark mode', 暗黑模式: 'dark mode',
+  深色模式: 'dark mode', 暗黑模式: 'dark mode', 送餐: 'delivery', 配送: 'delivery', 送货: 'delivery',
 };
 
 /** Whether a Chinese term is one of the product words with an English theme (a word by construction). */

@@ -3,7 +3,8 @@
 // Candidates come from phrases.ts (English noun-phrase-like chunks, Chinese 2-4-character n-grams).
 // Which of them are themes is decided by statistics over the sample:
 // - support: in at least max(2, 0.3%) of the items, and in at most 60% (a word in most items
-//   distinguishes nothing: the product's own name, "app");
+//   distinguishes nothing: the product's own name, "app"); a one-word theme in 10% or more that feedback names with a
+//   demonstrative ("this book", 这款手机) in 15% of its items is the product itself, set apart (`product`), not ranked;
 // - variants are one theme: "log in" / "log-in" / "login", plurals and possessives (folded keys), and common
 //   product words across English and Chinese ("login" / 登录, phrases.ts ZH_EN_THEMES);
 // - an English word used mostly as a verb ("I watch", "you'll read") is an activity, not a theme; one used mostly as an
@@ -19,7 +20,7 @@
 import type { SentimentLabel } from '../types';
 import { yielder, type Tick } from '../yielder';
 import type { LabelCounts, Theme, GrowingTheme } from './analyze';
-import { extractTerms, isCjk, isCrossLingualTerm, isGenericWord, mergedNames, notATopic, themeGroupKey, zhContexts, type WordUse } from './phrases';
+import { demonstratedKeys, extractTerms, isCjk, isCrossLingualTerm, isGenericWord, mergedNames, notATopic, themeGroupKey, zhContexts, type WordUse } from './phrases';
 
 /** What themes are computed on (one item of the analysis' reservoir sample). */
 export interface ThemeSampleItem {
@@ -71,6 +72,8 @@ export interface SampleTerms {
   surfaces: Map<string, Map<string, number>>;
   /** How English content words are used across the sample (verb or noun). */
   uses: Map<string, WordUse>;
+  /** Items per term key that name it with a demonstrative ("this book", 这款手机): see PRODUCT_NAMED_SHARE. */
+  demonstrated: Map<string, number>;
 }
 
 /** Minimum share of the sample a theme is mentioned in (and at least 2 items). */
@@ -89,6 +92,17 @@ const DUPLICATE_JACCARD = 0.7;
 const FACET_SHARE = 0.8;
 /** Candidates examined at most (the most frequent), which bounds the work on huge samples. */
 const MAX_CANDIDATES = 4000;
+/**
+ * The product itself: a one-word theme in at least PRODUCT_MIN_SHARE of the items (of 20 or more) that at least
+ * PRODUCT_NAMED_SHARE of its items name with a demonstrative, as a review names what it reviews ("this book", "this
+ * laptop", 这款手机, 该酒店: 19-64% of their items on public review sets; topics about the product, "the battery",
+ * 屏幕, "the plot", are named so in 0-10%). It is no theme: its mix repeats the overall one, and it topped the themes
+ * of phone reviews (手机, in 27% of them) where the MAX_DF_SHARE rule catches it only in most items ("movie" in IMDb's).
+ */
+export const PRODUCT_MIN_SHARE = 0.1;
+export const PRODUCT_NAMED_SHARE = 0.15;
+/** At most this many themes are set apart as the product itself (Amazon's books and DVDs: book, movie, film, DVD). */
+const MAX_PRODUCTS = 4;
 
 function zero(): LabelCounts {
   return { negative: 0, neutral: 0, positive: 0 };
@@ -100,6 +114,7 @@ export async function sampleTerms(sample: readonly ThemeSampleItem[], tick: Tick
   const df = new Map<string, number>();
   const surfaces = new Map<string, Map<string, number>>();
   const uses = new Map<string, WordUse>();
+  const demonstrated = new Map<string, number>();
   for (let i = 0; i < sample.length; i++) {
     const y = tick();
     if (y) await y;
@@ -112,8 +127,9 @@ export async function sampleTerms(sample: readonly ThemeSampleItem[], tick: Tick
       if (sm.size < 8 || sm.has(t.surface)) sm.set(t.surface, (sm.get(t.surface) ?? 0) + 1);
     }
     sets[i] = set;
+    for (const k of demonstratedKeys(sample[i].text)) if (set.has(k)) demonstrated.set(k, (demonstrated.get(k) ?? 0) + 1);
   }
-  return { sets, df, surfaces, uses };
+  return { sets, df, surfaces, uses, demonstrated };
 }
 
 interface Candidate {
@@ -163,9 +179,9 @@ export async function computeThemes(
   limit = 15,
   tick: Tick = yielder(),
   terms?: SampleTerms,
-): Promise<(Theme & { key: string })[]> {
+): Promise<(Theme & { key: string; product?: boolean })[]> {
   void total; // counts are of the sample; the report says when it is one
-  const { sets, df, surfaces, uses } = terms ?? (await sampleTerms(sample, tick));
+  const { sets, df, surfaces, uses, demonstrated } = terms ?? (await sampleTerms(sample, tick));
   const n = sample.length;
   if (!n) return [];
   const minSupport = Math.max(2, Math.ceil(n * MIN_SUPPORT_SHARE));
@@ -319,6 +335,10 @@ export async function computeThemes(
     for (const l of ls) if (!l.dropped && l.key.split(' ').every((w) => words.has(w) || isGenericWord(w))) l.dropped = true;
   }
 
+  // 4b. The product itself ("this book", 这款手机) is set apart: reported beside the themes, not ranked among them.
+  const product = (c: Candidate) =>
+    n >= 20 && !c.key.includes(' ') && c.items.length >= PRODUCT_MIN_SHARE * n && c.keys.reduce((a, k) => a + (demonstrated.get(k) ?? 0), 0) >= PRODUCT_NAMED_SHARE * c.items.length;
+
   // 5. Rank by negative items explained; skip near-duplicates of a theme already taken.
   // themeLabel splits an item's clauses into terms the first time it sees the item: yield inside the loop.
   const stats: { c: Candidate; counts: LabelCounts }[] = [];
@@ -334,8 +354,10 @@ export async function computeThemes(
   }
   stats.sort((a, b) => b.counts.negative - a.counts.negative || b.c.items.length - a.c.items.length || b.c.key.length - a.c.key.length || (a.c.key < b.c.key ? -1 : 1));
   const taken: { c: Candidate; counts: LabelCounts; itemSet: Set<number>; units: Set<string> }[] = [];
+  const products = stats.filter((s) => product(s.c)).slice(0, MAX_PRODUCTS);
   for (const s of stats) {
     if (taken.length >= limit) break;
+    if (products.includes(s)) continue;
     const y = tick();
     if (y) await y;
     const u = units(s.c.key, s.c.cjk);
@@ -354,10 +376,10 @@ export async function computeThemes(
     taken.push({ ...s, itemSet: new Set(s.c.items), units: new Set(u) });
   }
 
-  const themes: (Theme & { key: string })[] = [];
+  const themes: (Theme & { key: string; product?: boolean })[] = [];
   // items already quoted by a theme ranked higher: a review naming several topics is quoted once where others will do
   const quoted = new Set<ThemeSampleItem>();
-  for (const { c, counts } of taken) {
+  for (const { c, counts } of [...taken, ...products]) {
     const y = tick();
     if (y) await y;
     // Growing themes (and callers) look the theme up by its canonical key in `sets`.
@@ -371,6 +393,7 @@ export async function computeThemes(
       counts,
       negativeShare: members.length ? counts.negative / members.length : 0,
       quotes: pickQuotes(members, counts, c.keys, quoted),
+      ...(products.some((p) => p.c === c) ? { product: true } : {}),
     });
   }
   return themes;
