@@ -53,6 +53,22 @@ describe('analysis: aspects and themes a product manager reads', () => {
     assert.deepEqual(units, [...units].sort((a, b) => text.indexOf(a) - text.indexOf(b)));
   });
 
+  it('feedback naming "constructor" or "__proto__" is analyzed: themes and aspects (the analysis threw)', async () => {
+    // a term looked up in the Chinese-English theme table read Object.prototype's function for these: "key.replace is
+    // not a function", the whole analysis lost for one word in one review (an IMDb review names a "constructor")
+    const lines = [
+      'The constructor kit is great but the paint is bad.',
+      'Love the colours but the constructor manual is awful.',
+      'The constructor set broke after a day.',
+      'Our __proto__ field was empty, but the export is great.',
+      'The export is slow.',
+    ];
+    const r = await box.analyze([box.write('ctor.txt', lines.join('\n'))]);
+    assert.equal(r.total, 5);
+    assert.ok(r.themes.some((t) => /constructor/.test(t.phrase)), JSON.stringify(r.themes.map((t) => t.phrase)));
+    assert.ok(r.aspects.findings.some((f) => f.aspect === 'constructor'), JSON.stringify(r.aspects.findings.map((f) => f.aspect)));
+  });
+
   it("each aspect's own sentence labels it in a long mixed review", async () => {
     const lines = [
       'The price was great for what you get. The battery is terrible and dies by noon. The keyboard is good, but the screen is bad.',

@@ -41,6 +41,13 @@ describe('grounded generation: the brief comes first', () => {
     assert.ok(!f.relates('crashes'));
   });
 
+  it('a word that names a property of every object ("constructor", "toString") is stemmed as a word', () => {
+    // (the table of irregular forms was read with [] and gave Object.prototype's functions for these)
+    for (const w of ['constructor', 'tostring', 'valueof', 'hasownproperty', '__proto__']) assert.equal(typeof stemKey(w), 'string', w);
+    assert.equal(stemKey('constructors'), stemKey('constructor'));
+    assert.notEqual(stemKey('constructor'), stemKey('tostring'));
+  });
+
   it('a function word is no variant of a brief word that stems like it (notes/not, themes/them, owners/own)', () => {
     const f = briefFocus('# Notes\n\nSort notes by title. Custom themes for shop owners.');
     const item = (text: string) => ({ id: text, text, source: 'fb.txt', line: 1 }) as Parameters<typeof f.mentions>[0];

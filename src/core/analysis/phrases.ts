@@ -730,7 +730,8 @@ export function mergedNames(keys: readonly string[], named: (key: string) => boo
 
 /** The key that variants of one theme share: "log in" / "log-in" / "login", and 登录 with them. */
 export function themeGroupKey(key: string): string {
-  return compoundKey(ZH_EN_THEMES[key] ?? key);
+  // own keys only: a term such as "constructor" would find Object.prototype's function (and the analysis threw)
+  return compoundKey(isCrossLingualTerm(key) ? ZH_EN_THEMES[key] : key);
 }
 
 /** The key with spaces and hyphens dropped: "log in", "log-in" and "login" are one term. */

@@ -23,7 +23,8 @@ const IRREGULAR: Record<string, string> = {
 /** A crude English stem for matching word variants: sync, synced, syncing, syncs → sync; connections → connect; lost → lose. */
 export function stemKey(word: string): string {
   let w = word.toLowerCase().replace(/'s$/, '');
-  w = IRREGULAR[w] ?? w;
+  // own keys only: "constructor" would find Object.prototype's function
+  if (Object.prototype.hasOwnProperty.call(IRREGULAR, w)) w = IRREGULAR[w];
   if (isCjk(w) || w.length <= 3) return w;
   const strip = (suffix: string, min = 3): boolean => {
     if (w.endsWith(suffix) && w.length - suffix.length >= min) {
