@@ -1,7 +1,8 @@
 // The Train view's message protocol (src/webview/train/protocol.ts): what the host accepts from the webview,
 // and which file a drop onto the view names.
 import assert from 'node:assert/strict';
-import { droppedFileRef, parseToHost, parseToView } from '../../src/webview/train/protocol';
+import { droppedFileRef, parseToHost, parseToView, type TrainSettings } from '../../src/webview/train/protocol';
+import { trainOptionProblem } from '../../src/core/train/options';
 import { areaOf, filePrompt, NO_CLASSIFIERS, StatusLines } from '../../src/webview/train/status';
 
 describe('train view: webview messages', () => {
@@ -17,6 +18,23 @@ describe('train view: webview messages', () => {
     assert.deepEqual(parseToHost({ type: 'openEmbeddingSetting' }), { type: 'openEmbeddingSetting' });
     assert.deepEqual(parseToHost({ type: 'useForAnalysis', modelDir: '/w/.product-forge/classifiers/s' }), { type: 'useForAnalysis', modelDir: '/w/.product-forge/classifiers/s' });
     assert.equal(parseToHost({ type: 'useForAnalysis', modelDir: 7 }), undefined);
+  });
+
+  it('a training request passes when the view\'s check (the one rule) passes its settings, and only then', () => {
+    // (the view let five hidden layers through and the host dropped the request as malformed: Train did nothing)
+    const settings: TrainSettings = {
+      target: 'churned', features: ['plan'], model: 'mlp', testSplit: 0.2, validationShare: 0.1, seed: 0, classWeight: 'none',
+      epochs: 200, batchSize: 200, learningRate: 0.001, hidden: [64], dropout: 0, C: 1, textFeatures: 'tfidf',
+    };
+    const five = [64, 64, 64, 64, 64];
+    for (const hidden of [[64], [128, 64], [64, 64, 64, 64], five, [64, 0], [], [4097], [1.5]]) {
+      const ok = trainOptionProblem({ ...settings, hidden }) === undefined;
+      const parsed = parseToHost({ type: 'train', settings: { ...settings, hidden } });
+      assert.equal(parsed !== undefined, ok, `hidden ${JSON.stringify(hidden)}: the view ${ok ? 'sends' : 'refuses'} it`);
+      if (ok) assert.deepEqual(parsed, { type: 'train', settings: { ...settings, hidden } });
+    }
+    // refused in the view, with what to type
+    assert.equal(trainOptionProblem({ hidden: five }, () => 'Hidden sizes'), 'Hidden sizes must be at most 4 sizes (one per layer), like 64 or 128,64 (got 64,64,64,64,64)');
   });
 
   it("a 'busy' message may say a training run is going on (a view opened again during one can cancel it)", () => {

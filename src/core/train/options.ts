@@ -29,6 +29,8 @@ export const TRAIN_OPTION_WORDS: Readonly<Record<CheckedTrainOption, string>> = 
 };
 
 export const MODEL_CHOICES: readonly string[] = ['auto', 'logreg', 'mlp', 'rf', 'gb'];
+/** Hidden layers at most (the Train view's messages carry no more: webview/train/protocol.ts). */
+export const MAX_HIDDEN_LAYERS = 4;
 const TEXT_FEATURE_CHOICES: readonly string[] = ['tfidf', 'embeddings', 'both'];
 
 const isWhole = (x: number, min: number, max = Number.MAX_SAFE_INTEGER) => Number.isInteger(x) && x >= min && x <= max;
@@ -43,6 +45,7 @@ export function trainOptionProblem(o: CheckedTrainOptions, name: (k: CheckedTrai
     ['validationShare', o.validationShare === undefined || (o.validationShare > 0 && o.validationShare < 0.5), 'must be between 0 and 0.5'],
     ['C', o.C === undefined || o.C > 0, 'must be a positive number'],
     ['hidden', !o.hidden || (o.hidden.length > 0 && o.hidden.every((h) => isWhole(h, 1, 4096))), 'must be whole numbers between 1 and 4096, like 64 or 128,64'],
+    ['hidden', !o.hidden || o.hidden.length <= MAX_HIDDEN_LAYERS, `must be at most ${MAX_HIDDEN_LAYERS} sizes (one per layer), like 64 or 128,64`],
     ['dropout', o.dropout === undefined || (o.dropout >= 0 && o.dropout < 0.9), 'must be in [0, 0.9)'],
     ['epochs', o.epochs === undefined || isWhole(o.epochs, 1, 10000), 'must be a whole number from 1 to 10000'],
     ['batchSize', o.batchSize === undefined || isWhole(o.batchSize, 1), 'must be a whole number >= 1'],

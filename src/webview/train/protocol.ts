@@ -3,6 +3,7 @@
 import type { ClassifierSummary, TableInfo, TrainSettings, TrainSummary } from '../../core/train/worker-protocol';
 import type { EpochInfo } from '../../core/train/trainer';
 import { TEXT_FEATURES, type TextFeatures } from '../../core/train/embed';
+import { MODEL_CHOICES, trainOptionProblem } from '../../core/train/options';
 
 export type { ClassifierSummary, TableInfo, TrainSettings, TrainSummary, EpochInfo };
 
@@ -77,9 +78,10 @@ const isStrArr = (v: unknown, max = 10000): v is string[] => Array.isArray(v) &&
 export function parseSettings(v: unknown): TrainSettings | undefined {
   if (!isObj(v)) return undefined;
   const s = v;
-  if (!isStr(s.target, 1000) || !s.target || !isStrArr(s.features) || !['auto', 'logreg', 'mlp', 'rf', 'gb'].includes(s.model as string)) return undefined;
+  if (!isStr(s.target, 1000) || !s.target || !isStrArr(s.features) || !MODEL_CHOICES.includes(s.model as string)) return undefined;
   if (![s.testSplit, s.validationShare, s.seed, s.epochs, s.batchSize, s.learningRate, s.dropout, s.C].every(isNum)) return undefined;
-  if (!Array.isArray(s.hidden) || !s.hidden.every((h) => Number.isInteger(h) && h > 0 && h <= 4096) || s.hidden.length > 4) return undefined;
+  // the hidden sizes the view's own check (the one rule of core/train/options.ts) lets through, and no others
+  if (!Array.isArray(s.hidden) || trainOptionProblem({ hidden: s.hidden as number[] }) !== undefined) return undefined;
   if (s.classWeight !== 'none' && s.classWeight !== 'balanced') return undefined;
   if (s.textFeatures !== undefined && !TEXT_FEATURES.includes(s.textFeatures as TextFeatures)) return undefined;
   return {
