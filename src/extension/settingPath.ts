@@ -16,7 +16,8 @@
 //   bundled models or the cache when no folder of that relative path exists; the classifier may be a classifier's
 //   name, found in `.product-forge/classifiers` of the workspace folder (from any settings level).
 // - Restricted Mode: a value set by the workspace is ignored (the user's own value, if any, is used); a user value
-//   that points into the workspace (`${workspaceFolder}`, a classifier's name) is ignored too. Each time the
+//   that points into the workspace (`${workspaceFolder}`, an absolute path inside a workspace folder, a classifier's
+//   name) is ignored too. Each time the
 //   message says so; the feature then runs without it.
 import * as nodePath from 'node:path';
 import { effectiveRestrictedSetting, type InspectedSetting, type SettingLevel } from './configSchema';
@@ -42,7 +43,7 @@ const KINDS: Record<PathSettingKind, KindInfo> = {
 const CLASSIFIER_SEGMENTS = ['.product-forge', 'classifiers'];
 
 /** The parts of node:path the resolver uses (path.posix or path.win32 in the tests). */
-export type PathOps = Pick<typeof nodePath, 'isAbsolute' | 'resolve' | 'join' | 'dirname' | 'basename'>;
+export type PathOps = Pick<typeof nodePath, 'isAbsolute' | 'resolve' | 'join' | 'dirname' | 'basename' | 'relative'>;
 
 export interface SettingPathContext {
   /** The user's home folder ("~", ${userHome}). */
@@ -80,6 +81,11 @@ export interface ResolvedPathSetting {
 }
 
 const isExplicitRelative = (v: string): boolean => /^\.\.?([\\/]|$)/.test(v);
+/** Whether `target` is `folder` or inside it (both absolute; case aside on Windows, as path.win32.relative compares). */
+const isWithin = (p: PathOps, folder: string, target: string): boolean => {
+  const rel = p.relative(p.resolve(folder), target);
+  return rel === '' || (!p.isAbsolute(rel) && rel.split(/[\\/]/)[0] !== '..');
+};
 /** A classifier's name: one path segment, not "." or "..". */
 const isName = (v: string): boolean => !/[\\/]/.test(v) && v !== '.' && v !== '..';
 
@@ -150,8 +156,10 @@ export function resolvePathSetting(
   });
 
   if (p.isAbsolute(text)) {
-    if (usesWorkspace && !ctx.trusted) return refuse();
-    return { ...r, candidates: [p.resolve(text)] };
+    const abs = p.resolve(text);
+    // into the workspace by a variable, or written out ("/src/app/models", "~/src/app/models")
+    if (!ctx.trusted && (usesWorkspace || ctx.folders.some((f) => isWithin(p, f.path, abs)))) return refuse();
+    return { ...r, candidates: [abs] };
   }
   if (usesWorkspace) return fail(`is not an absolute path once its variables are replaced ("${text}").`);
 

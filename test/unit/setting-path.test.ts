@@ -123,6 +123,16 @@ describe('extension: path settings, one rule (settingPath)', () => {
       assert.deepEqual([r.written, r.candidates, r.error], ['', [], undefined], kind);
       assert.match(r.ignored!, new RegExp(`^${KEYS[kind].replace(/\./g, '\\.')} "\\$\\{workspaceFolder\\}/models" points into this workspace, and Restricted Mode \\(untrusted workspace\\) loads no .* from it`));
       assert.deepEqual(resolve(kind, { user: '/opt/models' }, untrusted).candidates, ['/opt/models'], kind);
+      // the same folder written out (absolute, or "~/…" when the workspace is under the home folder) is in the workspace
+      for (const inside of ['/src/api/models', '/src/web', '/src/api/../web/m']) {
+        const w = resolve(kind, { user: inside }, untrusted);
+        assert.deepEqual([w.written, w.candidates], ['', []], `${kind} ${inside}`);
+        assert.match(w.ignored!, /points into this workspace, and Restricted Mode/);
+      }
+      assert.deepEqual(resolve(kind, { user: '~/src/m' }, { ...untrusted, folders: [{ name: 'me', path: '/home/me/src' }] }).candidates, [], kind);
+      // a sibling whose name starts like a folder's is not in it; trusted, the folder is used
+      assert.deepEqual(resolve(kind, { user: '/src/api-models' }, untrusted).candidates, ['/src/api-models'], kind);
+      assert.deepEqual(resolve(kind, { user: '/src/api/models' }, multi).candidates, ['/src/api/models'], kind);
     }
     // a classifier's name is in the workspace
     const name = resolve('classifier', { user: 'ours' }, untrusted);
@@ -138,6 +148,8 @@ describe('extension: path settings, one rule (settingPath)', () => {
     assert.deepEqual(resolve('folder', { user: '${userHome}/models' }, win).candidates, ['C:\\Users\\me\\models']);
     assert.deepEqual(resolve('folder', { folder: 'models\\x' }, win).candidates, ['C:\\src\\app\\models\\x']);
     assert.deepEqual(resolve('classifier', { user: 'D:\\clf\\s' }, { ...win, trusted: false }).candidates, ['D:\\clf\\s']);
+    // inside the workspace folder, written in another case (Windows paths are not case-sensitive)
+    assert.deepEqual(resolve('classifier', { user: 'c:\\SRC\\app\\clf' }, { ...win, trusted: false }).candidates, []);
   });
 
   it('refuses a value that is not text', () => {
