@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { EXPLAIN_CHAR_BUDGET, explainUnits, MAX_EXPLAIN_UNITS, splitUnits, withoutUnit } from '../../src/core/analysis/explain';
-import { windowSpans } from '../../src/runtime/handlers/scoring';
+import type { LoadedModel } from '../../src/runtime/handlers/context';
+import { firstSameWindow, scoreTexts, windowSpans } from '../../src/runtime/handlers/scoring';
 
 describe('runtime text helpers', () => {
   describe('windowSpans', () => {
@@ -20,6 +21,67 @@ describe('runtime text helpers', () => {
         }
       }
       assert.deepEqual(windowSpans(1000, 400), [[0, 400], [300, 700], [600, 1000]]);
+    });
+  });
+
+  describe('each distinct window is run once per request', () => {
+    it('firstSameWindow: the same ids padded to the same width share their first window; other ids or another width do not', () => {
+      const a = [5, 6, 7, 8, 9];
+      const b = [1, 5, 6, 7, 8, 9];
+      const segs = [
+        { ids: a, start: 0, end: 3 }, // 5 6 7
+        { ids: b, start: 1, end: 4 }, // 5 6 7: the same window of another text
+        { ids: a, start: 2, end: 5 }, // 7 8 9
+        { ids: b, start: 3, end: 6 }, // 7 8 9, padded wider
+        { ids: b, start: 0, end: 3 }, // 1 5 6
+        { ids: a, start: 1, end: 4 }, // 6 7 8
+        { ids: a, start: 0, end: 3 }, // 5 6 7 again
+        { ids: [], start: 0, end: 0 },
+        { ids: [4], start: 0, end: 0 }, // empty too
+      ];
+      assert.deepEqual([...firstSameWindow(segs, [8, 8, 8, 9, 8, 8, 8, 8, 8])], [0, 0, 2, 3, 4, 5, 0, 7, 7]);
+    });
+
+    /** A model of maxLength 10 (8 tokens of text, in windows of 8 overlapping by 2) whose logits depend on its input's ids only. */
+    function fakeModel(): { m: LoadedModel; rows: () => number } {
+      let rows = 0;
+      const vocab = new Map<string, number>();
+      const encode = (t: string) => t.split(' ').filter(Boolean).map((w) => vocab.get(w) ?? (vocab.set(w, vocab.size + 10), vocab.size + 9));
+      const m = {
+        modelId: 'fake', task: 'text-classification', device: 'cpu', modelDir: '', config: {}, labels: ['negative', 'positive'], maxLength: 10,
+        model: {},
+        tokenizer: { pad_token_id: 0, encode: (t: string, o: { add_special_tokens: boolean }) => (o.add_special_tokens ? [1, ...encode(t), 2] : encode(t)) },
+        encode,
+        inference: {
+          size: 1,
+          stopped: false,
+          run: async (ids: BigInt64Array, mask: BigInt64Array, dims: number[]) => {
+            const [n, width] = dims;
+            rows += n;
+            const data = new Float32Array(n * 2);
+            for (let r = 0; r < n; r++) {
+              let h = 0;
+              for (let c = 0; c < width; c++) if (mask[r * width + c]) h = (h * 31 + Number(ids[r * width + c])) % 997;
+              data[r * 2] = h / 100;
+              data[r * 2 + 1] = (h % 13) / 5;
+            }
+            return { data, dims: [n, 2] };
+          },
+        },
+      } as unknown as LoadedModel;
+      return { m, rows: () => rows };
+    }
+
+    it('a long text and its variants without a late word: the shared windows run once, every score as when each text runs alone', async () => {
+      const words = Array.from({ length: 20 }, (_, i) => `w${i}`);
+      const texts = [words.join(' '), ...[17, 18, 19].map((k) => words.filter((_, i) => i !== k).join(' ')), 'w1 w2', 'w1 w2'];
+      // 20 tokens: windows [0,8) [6,14) [12,20); 19 tokens: [0,8) [6,14) [12,19): the first two are the whole text's
+      const { m, rows } = fakeModel();
+      const together = await scoreTexts(m, texts);
+      assert.equal(rows(), 3 + 3 * 1 + 1, 'the whole text\'s 3 windows, one new window per variant, "w1 w2" once');
+      const alone = fakeModel();
+      for (let t = 0; t < texts.length; t++) assert.deepEqual(together[t], (await scoreTexts(alone.m, [texts[t]]))[0], texts[t]);
+      assert.equal(alone.rows(), 3 * 4 + 2);
     });
   });
 

@@ -1,7 +1,8 @@
 // The text-classification fast path shared by 'classify' and 'explain': tokenize each text once,
-// split texts longer than the model's budget into overlapping windows, sort windows by length,
-// run batches padded only to their own longest window, softmax, and average window probabilities
-// per text (weighted by window length). Cancellation is checked between batches.
+// split texts longer than the model's budget into overlapping windows, run each distinct window once
+// (explain's variants of a long text share most windows), sort windows by length, run batches padded
+// only to their own longest window, softmax, and average window probabilities per text (weighted by
+// window length). Cancellation is checked between batches.
 import { CancelledError, SENTIMENT_LABELS, sentimentLabelOf, type SentimentScores } from '../../core/types';
 import { RuntimeUserError } from '../errors';
 import { transformers } from '../transformers';
@@ -72,6 +73,41 @@ interface Segment {
   weight: number;
 }
 
+/**
+ * For each window, the first window with the same token ids padded to the same width (itself when it is the first): a
+ * request runs each distinct window once. Explaining a long text asks for the text without each word in turn, and every
+ * window before the removed word is the whole text's own. (The padded width is part of the key because a window's
+ * logits can differ in the last bits with its padding: one distinct window per width keeps every score what it was.)
+ * Keyed by a hash of the ids, checked id by id; the map lives for this request only.
+ */
+export function firstSameWindow(segments: ReadonlyArray<Pick<Segment, 'ids' | 'start' | 'end'>>, pads: ArrayLike<number>): Int32Array {
+  const first = new Int32Array(segments.length);
+  const byHash = new Map<number, number[]>();
+  const same = (x: number, y: number): boolean => {
+    const a = segments[x], b = segments[y];
+    const n = a.end - a.start;
+    if (n !== b.end - b.start || pads[x] !== pads[y]) return false;
+    for (let i = 0; i < n; i++) if (a.ids[a.start + i] !== b.ids[b.start + i]) return false;
+    return true;
+  };
+  for (let s = 0; s < segments.length; s++) {
+    const { ids, start, end } = segments[s];
+    // FNV-1a over the padded width and the ids
+    let h = Math.imul(0x811c9dc5 ^ pads[s], 0x01000193);
+    for (let i = start; i < end; i++) h = Math.imul(h ^ ids[i], 0x01000193);
+    const seen = byHash.get(h);
+    const hit = seen?.find((c) => same(c, s));
+    if (hit !== undefined) {
+      first[s] = hit;
+      continue;
+    }
+    first[s] = s;
+    if (seen) seen.push(s);
+    else byHash.set(h, [s]);
+  }
+  return first;
+}
+
 export interface ScoreOptions {
   batchSize?: number;
   signal?: AbortSignal;
@@ -129,28 +165,50 @@ export async function scoreTexts(m: LoadedModel, texts: string[], opts: ScoreOpt
       remaining[t]++;
     }
   }
+  // Every window in the order its probabilities are added up per text; the distinct ones (`first`) are run, and a
+  // repeated window takes its first's logits, so the sums are those of running each window.
   const order = segments.map((_, i) => i).sort((a, b) => segments[a].width - segments[b].width || a - b);
+  // Batch boundaries over the length-sorted windows. Sorted ascending: a batch's last window is its longest, and every
+  // window of the batch is padded to it.
+  const pads = new Int32Array(segments.length);
+  for (let i = 0; i < order.length; ) {
+    let j = i + 1;
+    while (j < order.length && j - i < batchSize && (j - i + 1) * segments[order[j]].ids.length <= tokenBudget) j++;
+    for (let k = i; k < j; k++) pads[order[k]] = segments[order[j - 1]].width;
+    i = j;
+  }
+  const first = firstSameWindow(segments, pads);
+  const runs = order.filter((s) => first[s] === s);
+  // the windows a run stands for, as a chain from the run itself: s, nextSame[s], …, -1
+  const nextSame = new Int32Array(segments.length).fill(-1);
+  const lastSame = new Int32Array(segments.length);
+  for (let s = 0; s < segments.length; s++) {
+    const c = first[s];
+    if (c !== s) nextSame[lastSame[c]] = s;
+    lastSame[c] = s;
+  }
+  const runLogits = new Float64Array(segments.length * nLabels);
 
   const { Tensor } = await transformers();
   const probs = texts.map(() => new Float64Array(nLabels));
   const weights = new Float64Array(texts.length);
-  // Batch boundaries over the length-sorted segments. Sorted ascending: a batch's last segment is its longest.
+  // The distinct windows in batches of one padded width.
   const bounds: Array<[number, number]> = [];
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < runs.length; ) {
     let j = i + 1;
-    while (j < order.length && j - i < batchSize && (j - i + 1) * segments[order[j]].ids.length <= tokenBudget) j++;
+    while (j < runs.length && pads[runs[j]] === pads[runs[i]] && j - i < batchSize && (j - i + 1) * segments[runs[j]].ids.length <= tokenBudget) j++;
     bounds.push([i, j]);
     i = j;
   }
   const build = (b: number) => {
     const [i, j] = bounds[b];
     const n = j - i;
-    const width = segments[order[j - 1]].width;
+    const width = pads[runs[i]];
     const inputIds = new BigInt64Array(n * width);
     const mask = new BigInt64Array(n * width);
     if (sp.padId !== 0) inputIds.fill(BigInt(sp.padId));
     for (let r = 0; r < n; r++) {
-      const seg = segments[order[i + r]];
+      const seg = segments[runs[i + r]];
       let off = r * width;
       mask.fill(1n, off, off + seg.width);
       for (let c = 0; c < sp.prefix.length; c++) inputIds[off++] = BigInt(sp.prefix[c]);
@@ -205,18 +263,9 @@ export async function scoreTexts(m: LoadedModel, texts: string[], opts: ScoreOpt
       }
       const data = logits.data;
       for (let r = 0; r < n; r++) {
-        const seg = segments[order[i + r]];
-        // softmax of the row, accumulated with the window's weight
-        const off = r * nLabels;
-        let max = -Infinity;
-        for (let c = 0; c < nLabels; c++) max = Math.max(max, data[off + c]);
-        let sum = 0;
-        for (let c = 0; c < nLabels; c++) sum += Math.exp(data[off + c] - max);
-        const acc = probs[seg.text];
-        const w = seg.weight / sum;
-        for (let c = 0; c < nLabels; c++) acc[c] += Math.exp(data[off + c] - max) * w;
-        weights[seg.text] += seg.weight;
-        if (--remaining[seg.text] === 0) done++;
+        const run = runs[i + r];
+        for (let c = 0; c < nLabels; c++) runLogits[run * nLabels + c] = data[r * nLabels + c];
+        for (let s = run; s >= 0; s = nextSame[s]) if (--remaining[segments[s].text] === 0) done++;
       }
       opts.onProgress?.(done, texts.length);
       // Let a cancel message in between batches (the inference thread's replies already yield).
@@ -226,6 +275,19 @@ export async function scoreTexts(m: LoadedModel, texts: string[], opts: ScoreOpt
     // Batches still running finish on their own; wait so the next request's batches queue behind them.
     await Promise.allSettled(inflight.filter(Boolean) as Promise<Logits>[]);
     release();
+  }
+  // softmax of each window's logits, added to its text's with the window's weight
+  for (const s of order) {
+    const seg = segments[s];
+    const off = first[s] * nLabels;
+    let max = -Infinity;
+    for (let c = 0; c < nLabels; c++) max = Math.max(max, runLogits[off + c]);
+    let sum = 0;
+    for (let c = 0; c < nLabels; c++) sum += Math.exp(runLogits[off + c] - max);
+    const acc = probs[seg.text];
+    const w = seg.weight / sum;
+    for (let c = 0; c < nLabels; c++) acc[c] += Math.exp(runLogits[off + c] - max) * w;
+    weights[seg.text] += seg.weight;
   }
   for (let t = 0; t < texts.length; t++) {
     const w = weights[t];
