@@ -15,6 +15,7 @@ import { yielder } from '../core/yielder';
 import { SENTIMENTS, type ReportItem, type ReportModel, type Sentiment } from '../webview/report/messages';
 import { searchMatcher } from '../webview/report/sort';
 import { isInside } from './args';
+import { reportSections } from './reportSummary';
 
 export const REPORTS_SUBDIR = path.join('.product-forge', 'reports');
 /** Rows sent to the webview at most (the CSV holds them all). */
@@ -189,6 +190,8 @@ export interface LoadedReport {
    * for its search results too (searchReport's `drivers`).
    */
   drivers: ReadonlyMap<string, Drivers>;
+  /** Where each item the report lists outside the table came from (model.rating.disagreements, numbered after the items). */
+  listedSources: SourceRef[];
 }
 
 function asSentiment(v: unknown): Sentiment | undefined {
@@ -617,7 +620,11 @@ export async function loadReport(dir: string, workspaceRoots: readonly string[] 
     lowConfidence: num(json?.lowConfidenceThreshold) ?? num(json?.lowConfidence),
     hasCsv,
   };
-  return { model, sources, sourceFiles, reportPath: hasMd ? reportPath : undefined, csvPath: hasCsv ? csvPath : undefined, drivers };
+  // what report.md says beyond the rows (its listed items numbered after the table's, so the view can open them)
+  const { sections, listedSources } = reportSections(json, root, display, items.length);
+  Object.assign(model, sections);
+  for (const s of listedSources) sourceFiles.add(s.file);
+  return { model, sources, sourceFiles, reportPath: hasMd ? reportPath : undefined, csvPath: hasCsv ? csvPath : undefined, drivers, listedSources };
 }
 
 export interface SearchReportOptions {

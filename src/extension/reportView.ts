@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { openSourceDocument } from './openSource';
 import { message, parseMessage } from '../webview/shared/protocol';
 import { webviewToHostValidators, type HostToWebview, type ReportItem, type SentimentFilter, type WebviewToHost } from '../webview/report/messages';
+import { searchThemes } from '../webview/report/sort';
 import { pathExists } from '../core/fsutil';
 import { readLabels, saveLabel, SENTIMENT_LABELS_FILE } from '../core/labels';
 import { readConfig } from './config';
@@ -195,7 +196,7 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
   }
 
   /**
-   * An item of the report, or of the last search's results. Each search numbers its results from its own base after
+   * An item of the report, one it lists outside the table, or of the last search's results. Each search numbers its results from its own base after
    * the report's items (SEARCH_STRIDE apart), so a click on a result of an older search that crossed a newer search's
    * results on the way opens or labels nothing rather than another row.
    */
@@ -204,6 +205,9 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
     if (!cur) return undefined;
     const n = cur.model.items.length;
     if (index < n) return { item: cur.model.items[index], source: cur.sources[index] };
+    // the items report.md lists outside the table (rating disagreements), numbered right after the table's
+    const listed = cur.model.rating?.disagreements ?? [];
+    if (index - n < listed.length && cur.listedSources[index - n]) return { item: listed[index - n], source: cur.listedSources[index - n] };
     const s = cur.search;
     const k = index - (cur.searchBase ?? n);
     return s && k >= 0 && k < s.items.length ? { item: s.items[k], source: s.sources[k] } : undefined;
@@ -221,7 +225,7 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
       const found = await searchReport(cur.dir, this.workspaceRoots(), {
         query: msg.query,
         label: msg.label,
-        themes: cur.model.themes,
+        themes: searchThemes(cur.model),
         firstIndex: base,
         // summary.json as read with the report (not parsed again for each search)
         drivers: cur.drivers,

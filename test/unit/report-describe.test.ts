@@ -2,7 +2,25 @@
 // bar, the sentiment bar and the sentiment-over-time chart, and the low-confidence mark that is not only a colour.
 import assert from 'node:assert/strict';
 import { DEFAULT_SORT } from '../../src/webview/report/sort';
-import { countText, distributionLabel, isLowConfidence, itemLabel, pct, themeLabel, TIMELINE_COLUMNS, timelineRows } from '../../src/webview/report/describe';
+import {
+  categoryNotes,
+  categoryRows,
+  categorySummary,
+  confidenceText,
+  countText,
+  disagreementLabel,
+  distributionLabel,
+  growthIntro,
+  growthText,
+  isLowConfidence,
+  itemLabel,
+  pct,
+  ratingText,
+  themeLabel,
+  TIMELINE_COLUMNS,
+  timelineRows,
+  timeNotes,
+} from '../../src/webview/report/describe';
 import type { ReportItem } from '../../src/webview/report/messages';
 
 describe('report view: text alternatives', () => {
@@ -82,5 +100,43 @@ describe('report view: text alternatives', () => {
     // every row held (a small report, or a search that returned all its matches): nothing to say
     assert.equal(countText({ rows: 13, total: 13, items: items(13), truncated: false }, 4, undefined, { sort: 'score', desc: true }), '4 of 13 items shown');
     assert.equal(countText(big, 12, { items: items(12), matched: 12 }, { sort: 'score', desc: true }), '12 of 1,000,000 rows match');
+  });
+
+  it('the sections beyond the rows say what the table and chart leave out, in words', () => {
+    // confidence without a threshold: the average alone
+    assert.equal(confidenceText({ total: 10, averageConfidence: 0.8 }), 'Average confidence 0.80.');
+    assert.equal(confidenceText({ total: 10 }), undefined);
+    assert.equal(confidenceText({ total: 200, averageConfidence: 0.71, lowConfidenceCount: 1, lowConfidence: 0.6 }), 'Average confidence 0.71; 1 item (0.5%) below the 0.6 confidence threshold: worth a human look.');
+    // undated items, placeholders, how dates were read
+    const time = { columns: ['date'], granularity: 'week', undated: 3, placeholders: 1, noDateColumn: 1, notes: ['date read as day/month'], growing: [] };
+    assert.deepEqual(timeNotes(time), [
+      '3 items had no readable date (1 of them a placeholder date such as 1970-01-01, read as no date) and are not in the chart.',
+      '1 item comes from files without a date column and is not in the chart.',
+      'Dates: date read as day/month.',
+    ]);
+    // halves too small to compare: said, with what each needs; none grew and nothing to say: no line
+    const split = { lastEarly: '2024-01-10', firstLate: '2024-01-11', earlyItems: 12, lateItems: 30, minItems: 20 };
+    assert.equal(growthIntro({ ...time, split }, true), 'Themes that grew: not compared. Split at the median date, the halves have 12 dated items of the sampled items up to 2024-01-10, 30 from 2024-01-11; each needs at least 20.');
+    assert.equal(growthIntro({ ...time, split: { ...split, earlyItems: 25 } }, false), undefined);
+    assert.equal(growthText({ term: 'login', earlyShare: 0.013, lateShare: 0.16, lateCount: 12, negativeShare: 0.75 }), '1.3% → 16% of items (12 mentions, 75% negative)');
+  });
+
+  it("a category of many values shows the largest, sums the rest, and names the rest's most negative", () => {
+    const rows = Array.from({ length: 14 }, (_, i) => ({ value: `v${i}`, total: 20 - i, negative: i === 12 ? 7 : 1, neutral: 0, positive: 20 - i - (i === 12 ? 7 : 1) }));
+    const c = { column: 'version', covered: rows.reduce((a, r) => a + r.total, 0), merged: false, rows };
+    const shown = categoryRows(c);
+    assert.equal(shown.length, 11);
+    // the rest in one row, so the table adds up: 4 values of 10 + 9 + 8 + 7 items
+    assert.deepEqual(shown[10].cells, ['… 4 more values', '34', '10', '0', '24', '29%']);
+    assert.deepEqual(categoryNotes(c, c.covered), ['Most negative of the values not shown (at least 5 items each): v12 (88% of 8), v13 (14% of 7), v11 (11% of 9), v10 (10% of 10).']);
+    assert.equal(categorySummary(c), 'By version: 14 values; most negative v12, 88% of 8');
+  });
+
+  it('rating agreement with two-way labels says which items it leaves out; a disagreement row says rating and text', () => {
+    const g = { columns: ['rating'], read: '', agreement: 0.8, base: 90, rated: 100, matrix: { negative: { negative: 0, neutral: 0, positive: 0 }, neutral: { negative: 0, neutral: 0, positive: 0 }, positive: { negative: 0, neutral: 0, positive: 0 } }, averages: [], disagreements: [] };
+    assert.equal(ratingText(g), 'The text agrees with the rating for 80% of 90 rated items (10 items rated in the middle of the scale are left out: with two-way labels no text is neutral).');
+    assert.equal(ratingText({ ...g, base: 100 }), 'The text agrees with the rating for 80% of 100 rated items.');
+    const d = { i: 7, source: 'feedback/app.csv', line: 96, text: 'Refunded without any hassle.', label: 'negative' as const, score: 0.971, rating: 5 };
+    assert.equal(disagreementLabel(d), 'rating 5, text negative 0.97: Refunded without any hassle.. feedback/app.csv:96');
   });
 });

@@ -2,7 +2,7 @@
 // Text sorts by the text, and every header's tooltip says what a click on it does.
 import assert from 'node:assert/strict';
 import type { ReportItem } from '../../src/webview/report/messages';
-import { ariaSort, DEFAULT_SORT, ItemIndex, matchesSearch, nextSort, searchMatcher, wholeFileSearch, wrapPieces, restoreSort, sortIndicator, sortItems, sortTitle, SORT_KEYS, type SortKey } from '../../src/webview/report/sort';
+import { ariaSort, DEFAULT_SORT, ItemIndex, matchesSearch, nextSort, searchMatcher, searchThemes, wholeFileSearch, wrapPieces, restoreSort, sortIndicator, sortItems, sortTitle, SORT_KEYS, type SortKey } from '../../src/webview/report/sort';
 import { SENTIMENTS } from '../../src/webview/report/messages';
 
 const item = (i: number, source: string, line: number, text: string, score = 0.5): ReportItem => ({ i, source, line, text, label: 'neutral', score });
@@ -59,6 +59,24 @@ describe('report view: table sort', () => {
     assert.match(sortTitle(DEFAULT_SORT, 'source', 'Source'), /^Sorted by source, in file order .*Click: sort by source, in reverse file order$/);
   });
 
+  it('by sentiment: each label’s most confident items first, whichever label comes first', () => {
+    const lab = (i: number, label: ReportItem['label'], score: number): ReportItem => ({ i, source: 'a.csv', line: i + 2, text: `t${i}`, label, score });
+    const mixed = [lab(0, 'positive', 0.41), lab(1, 'negative', 0.6), lab(2, 'positive', 0.99), lab(3, 'neutral', 0.5), lab(4, 'negative', 0.97), lab(5, 'positive', 0.7), lab(6, 'neutral', 0.8)];
+    const by = (desc: boolean) => sortItems(mixed, { sort: 'label', desc }).map((x) => `${x.label} ${x.score}`);
+    assert.deepEqual(by(false), ['negative 0.97', 'negative 0.6', 'neutral 0.8', 'neutral 0.5', 'positive 0.99', 'positive 0.7', 'positive 0.41']);
+    // "positive first" opens on the clearest praise (it showed the positives the model was least sure of first: 0.41)
+    assert.deepEqual(by(true), ['positive 0.99', 'positive 0.7', 'positive 0.41', 'neutral 0.8', 'neutral 0.5', 'negative 0.97', 'negative 0.6']);
+    assert.equal(sortTitle({ sort: 'label', desc: false }, 'label', 'Sentiment'), 'Sorted by sentiment, negative first. Click: sort by sentiment, positive first');
+  });
+
+  it('by date: items without a date come last, newest or oldest first', () => {
+    const dated = (i: number, date?: string): ReportItem => ({ i, source: 'a.csv', line: i + 2, text: `t${i}`, label: 'neutral', score: 0.5, ...(date ? { date } : {}) });
+    const rows = [dated(0), dated(1, '2024-03-01'), dated(2, '2024-01-15'), dated(3), dated(4, '2024-03-01')];
+    assert.deepEqual(sortItems(rows, { sort: 'date', desc: false }).map((x) => x.i), [2, 1, 4, 0, 3]);
+    // ties (the same day, no date) stay in file order in both directions
+    assert.deepEqual(sortItems(rows, { sort: 'date', desc: true }).map((x) => x.i), [1, 4, 2, 0, 3]);
+  });
+
   it('restores a saved sort, replacing keys of older versions by the default', () => {
     assert.deepEqual(restoreSort({ sort: 'text', desc: true, filter: 'all' }), { sort: 'text', desc: true });
     assert.deepEqual(restoreSort({ sort: 'order', desc: false }), DEFAULT_SORT);
@@ -82,6 +100,11 @@ describe('report view: search', () => {
     assert.ok(!matchesSearch(item('I lost a note'), 'notes / 笔记'));
     assert.ok(matchesSearch(item('cannot log in'), 'Login', themes));
     assert.ok(!matchesSearch(item('cannot log in'), 'logi', themes), 'only a theme name expands');
+    // the product itself (set apart from the themes, its name a button too) finds its variants as a theme's does
+    const r = { themes, productThemes: [{ term: 'book', variants: ['book', 'books'] }] };
+    assert.deepEqual(searchThemes(r).map((t) => t.term), ['notes / 笔记', 'login', 'book']);
+    assert.ok(matchesSearch(item('Great books'), 'book', searchThemes(r)));
+    assert.deepEqual(searchThemes({ themes }), themes);
   });
 });
 

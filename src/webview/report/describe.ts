@@ -101,3 +101,167 @@ export function countText(r: Pick<ReportModel, 'rows' | 'total' | 'items' | 'sel
   if (search) return `Searching all ${n(all)} rows… ${n(shown)} matches among the ${n(r.items.length)} rows shown so far.`;
   return local + (r.truncated ? ` — ${truncationNote(r, sort)}` : '');
 }
+
+// The sections report.md has beyond the rows, in words (summary.json's; see ReportModel).
+
+/** A share as report.md writes it: one decimal under 10% ("1.3%"), whole percents otherwise. */
+export function share(x: number): string {
+  return `${(x * 100).toFixed(x > 0 && x < 0.1 ? 1 : 0)}%`;
+}
+
+/** "1 item", "3 items". */
+export function plural(k: number, noun: string): string {
+  return `${n(k)} ${noun}${k === 1 ? '' : 's'}`;
+}
+
+export const TWO_WAY_TEXT = 'Two-way labels: every item is negative or positive (neutral is not used).';
+
+/** "Average confidence 0.71; 69 items (32%) below the 0.6 threshold." (undefined: the report does not say). */
+export function confidenceText(r: Pick<ReportModel, 'averageConfidence' | 'lowConfidenceCount' | 'lowConfidence' | 'total'>): string | undefined {
+  if (r.averageConfidence === undefined && r.lowConfidenceCount === undefined) return undefined;
+  const avg = r.averageConfidence !== undefined ? `Average confidence ${r.averageConfidence.toFixed(2)}` : '';
+  const low =
+    r.lowConfidenceCount !== undefined && r.lowConfidence !== undefined
+      ? `${plural(r.lowConfidenceCount, 'item')} (${share(r.total ? r.lowConfidenceCount / r.total : 0)}) below the ${r.lowConfidence} confidence threshold: worth a human look`
+      : '';
+  return `${[avg, low].filter(Boolean).join('; ')}.`;
+}
+
+/** Under the themes when they were counted on a sample: their counts are of the sample, not of every item. */
+export function themeSampleText(r: Pick<ReportModel, 'themeSample' | 'total'>): string | undefined {
+  return r.themeSample !== undefined && r.themeSample < r.total ? `Counted on a uniform sample of ${n(r.themeSample)} of the ${n(r.total)} items.` : undefined;
+}
+
+/** A theme's figures after its name: "246 mentions, 57% negative". */
+export function mentionsText(t: Pick<ReportModel['themes'][number], 'count' | 'negative'>): string {
+  return `${plural(t.count, 'mention')}, ${share(t.count ? t.negative / t.count : 0)} negative`;
+}
+
+export const PRODUCT_LEAD = 'The product itself is not ranked: ';
+/** After the product's names: why (report.md's sentence, the quoted name as feedback writes it). */
+export function productTail(products: readonly { term: string }[]): string {
+  const first = products[0]?.term.split(' / ')[0] ?? '';
+  const called = /\p{Script=Han}/u.test(first) ? `这个${first}` : `this ${first}`;
+  return `. Feedback calls it “${called}” as it names what it reviews, so its mix mostly repeats the overall sentiment; it is no aspect either.`;
+}
+
+/** "18 items contrast two things (“… but …”, “…但是…”); their clauses were classified apart." */
+export function aspectsIntro(a: NonNullable<ReportModel['aspects']>): string {
+  const ranked = a.findings.length > 1 ? ' Aspects by the clauses that praise or criticize them.' : '';
+  return `${a.contrastiveItems === 1 ? '1 item contrasts' : `${n(a.contrastiveItems)} items contrast`} two things (“… but …”, “…但是…”); their clauses were classified apart.${ranked}`;
+}
+
+/** An aspect's figures (its bar's text alternative too): "sync: 2 praised, 1 criticized, 3 clauses". */
+export function aspectText(f: NonNullable<ReportModel['aspects']>['findings'][number]): string {
+  return `${n(f.praised)} praised, ${n(f.criticized)} criticized, ${plural(f.clauses, 'clause')}`;
+}
+
+/** "1.3% → 16% of items (1 → 12 mentions, 75% negative)". */
+export function growthText(g: NonNullable<ReportModel['time']>['growing'][number]): string {
+  return `${share(g.earlyShare)} → ${share(g.lateShare)} of items (${g.earlyCount !== undefined ? `${n(g.earlyCount)} → ` : ''}${plural(g.lateCount, 'mention')}, ${share(g.negativeShare)} negative)`;
+}
+
+/**
+ * The line over the themes that grew (or why they were not compared): the halves split at the median date.
+ * `sampled`: the themes were counted on a sample (its dated items are split).
+ */
+export function growthIntro(t: NonNullable<ReportModel['time']>, sampled: boolean): string | undefined {
+  const sp = t.split;
+  const of = sampled ? ' of the sampled items' : '';
+  const halves = sp ? `${plural(sp.earlyItems, 'dated item')}${of} up to ${sp.lastEarly}, ${n(sp.lateItems)} from ${sp.firstLate}` : '';
+  if (sp && (sp.earlyItems < sp.minItems || sp.lateItems < sp.minItems)) return `Themes that grew: not compared. Split at the median date, the halves have ${halves}; each needs at least ${n(sp.minItems)}.`;
+  if (!t.growing.length) return undefined;
+  return `Themes that grew (share of items, first half → second half${sp ? `, split at the median date: ${halves}` : ''}):`;
+}
+
+/** What the sentiment-over-time table leaves out, and how its dates were read. */
+export function timeNotes(t: NonNullable<ReportModel['time']>): string[] {
+  const out: string[] = [];
+  if (t.undated) {
+    const ph = t.placeholders ? ` (${n(t.placeholders)} of them ${t.placeholders === 1 ? 'a placeholder date' : 'placeholder dates'} such as 1970-01-01, read as no date)` : '';
+    out.push(`${plural(t.undated, 'item')} had no readable date${ph} and ${t.undated === 1 ? 'is' : 'are'} not in the chart.`);
+  }
+  if (t.noDateColumn) out.push(`${plural(t.noDateColumn, 'item')} ${t.noDateColumn === 1 ? 'comes' : 'come'} from files without a date column and ${t.noDateColumn === 1 ? 'is' : 'are'} not in the chart.`);
+  for (const note of t.notes) out.push(`Dates: ${note}.`);
+  return out;
+}
+
+/** A category value with fewer items than this has a share too uncertain to compare (report.md's italics). */
+export const FEW_ITEMS = 5;
+export const CATEGORY_COLUMNS = ['Items', 'Negative', 'Neutral', 'Positive', 'Negative share'] as const;
+
+/**
+ * A category's table: its values with the most items first (`max` of them), the rest summed in one row so the table
+ * adds up; a share resting on fewer than FEW_ITEMS items says so in words ("50% (few)"), not only by its style.
+ */
+export function categoryRows(c: NonNullable<ReportModel['categories']>[number], max = 10): { cells: string[]; few: boolean }[] {
+  const row = (value: string, total: number, k: Record<'negative' | 'neutral' | 'positive', number>) => {
+    const few = total < FEW_ITEMS;
+    return { cells: [value, n(total), n(k.negative), n(k.neutral), n(k.positive), total ? `${share(k.negative / total)}${few ? ' (few)' : ''}` : '–'], few };
+  };
+  const out = c.rows.slice(0, max).map((r) => row(r.value, r.total, r));
+  const rest = c.rows.slice(max);
+  if (rest.length) {
+    const sum = (l: 'negative' | 'neutral' | 'positive' | 'total') => rest.reduce((a, r) => a + r[l], 0);
+    out.push(row(`… ${plural(rest.length, 'more value')}`, sum('total'), { negative: sum('negative'), neutral: sum('neutral'), positive: sum('positive') }));
+  }
+  return out;
+}
+
+/**
+ * A category in one line (its disclosure's summary): "By platform: 5 values; most negative iOS, 64% of 25" (the most
+ * negative value of at least FEW_ITEMS items, the merged "(other)" aside).
+ */
+export function categorySummary(c: NonNullable<ReportModel['categories']>[number]): string {
+  const worst = c.rows
+    .filter((r) => r.total >= FEW_ITEMS && r.negative > 0 && !(c.merged && r.value === '(other)'))
+    .sort((a, b) => b.negative / b.total - a.negative / a.total || b.total - a.total)[0];
+  return `By ${c.column}: ${plural(c.rows.length, 'value')}${worst ? `; most negative ${worst.value}, ${share(worst.negative / worst.total)} of ${n(worst.total)}` : ''}`;
+}
+
+/** Under a category's table: what it covers when other items have no such value, the "(few)" mark, the most negative of the values not shown. */
+export function categoryNotes(c: NonNullable<ReportModel['categories']>[number], total: number, max = 10): string[] {
+  const out: string[] = [];
+  if (c.covered < total) out.push(`${n(c.covered)} of ${n(total)} items have a ${c.column} value; the others are not in this table.`);
+  const rest = c.rows.slice(max).filter((r) => r.total >= FEW_ITEMS && r.negative > 0 && !(c.merged && r.value === '(other)'));
+  const worst = rest.sort((a, b) => b.negative / b.total - a.negative / a.total || b.total - a.total).slice(0, 5);
+  if (worst.length) out.push(`Most negative of the values not shown (at least ${FEW_ITEMS} items each): ${worst.map((r) => `${r.value} (${share(r.negative / r.total)} of ${n(r.total)})`).join(', ')}.`);
+  if (c.rows.slice(0, max).some((r) => r.total < FEW_ITEMS)) out.push(`(few): fewer than ${FEW_ITEMS} items, too few to compare.`);
+  return out;
+}
+
+/** "The text agrees with the rating for 63% of 178 rated items" (and the items two-way labels leave out). */
+export function ratingText(g: NonNullable<ReportModel['rating']>): string {
+  const left = g.rated - g.base;
+  const out = left > 0 ? ` (${plural(left, 'item')} rated in the middle of the scale ${left === 1 ? 'is' : 'are'} left out: with two-way labels no text is neutral)` : '';
+  return `The text agrees with the rating for ${share(g.agreement)} of ${n(g.base)} rated items${out}.`;
+}
+
+export const RATING_COLUMNS = ['Rating says ↓ / text says →', ...SENTIMENTS] as const;
+
+/** The rating × text table's rows: the sentiment the rating says, then the items the text says each label for. */
+export function ratingRows(g: NonNullable<ReportModel['rating']>): string[][] {
+  return SENTIMENTS.map((e) => [e, ...SENTIMENTS.map((l) => n(g.matrix[e][l]))]);
+}
+
+/** "Average rating (1–5) by predicted sentiment: negative 2.5, neutral 3.4, positive 4.1." (per column when several). */
+export function averageText(a: NonNullable<ReportModel['rating']>['averages'][number], several: boolean): string {
+  const avg = SENTIMENTS.map((l) => `${l} ${a.byLabel[l] === null ? '–' : a.byLabel[l]!.toFixed(1)}`).join(', ');
+  return `Average ${several ? `${a.column} (${a.range}, ${plural(a.rated, 'item')})` : `rating (${a.range})`} by predicted sentiment: ${avg}.`;
+}
+
+/** What a screen reader says on a disagreement's row: "rating 5, text negative 0.97: …. app-reviews.csv:96". */
+export function disagreementLabel(d: NonNullable<ReportModel['rating']>['disagreements'][number]): string {
+  const text = d.text.length > 160 ? `${d.text.slice(0, 160)}…` : d.text;
+  return `rating ${d.rating}, text ${d.label} ${d.score.toFixed(2)}: ${text}${d.source ? `. ${d.source}:${d.line}` : ''}`;
+}
+
+/** The header's count: "216 items from 5 files". */
+export function itemsFromText(r: Pick<ReportModel, 'total' | 'files'>): string {
+  return `${plural(r.total, 'item')}${r.files?.length ? ` from ${plural(r.files.length, 'file')}` : ''}`;
+}
+
+/** A file read, in one line: "app-reviews.csv: 108 items, text column review (csv, UTF-8)". */
+export function fileText(f: NonNullable<ReportModel['files']>[number]): string {
+  return `${f.file}: ${plural(f.items, 'item')}${f.textColumn ? `, text column ${f.textColumn}` : ''} (${[f.format, f.encoding].filter(Boolean).join(', ')})`;
+}

@@ -3,14 +3,49 @@
 import './report.css';
 import { createMessenger } from '../shared/webviewApi';
 import { hostToWebviewValidators, SENTIMENTS, type HostToWebview, type ReportItem, type ReportModel, type Sentiment, type WebviewToHost } from './messages';
-import { ariaSort, DEFAULT_SORT, ItemIndex, nextSort, restoreSort, sortIndicator, sortTitle, wholeFileSearch, wrapPieces, type SortKey, type SortState } from './sort';
-import { countText, distributionLabel, isLowConfidence, itemLabel, pct, themeCounts, themeLabel, TIMELINE_COLUMNS, timelineRows } from './describe';
+import { ariaSort, DEFAULT_SORT, ItemIndex, nextSort, restoreSort, searchThemes, sortIndicator, sortTitle, wholeFileSearch, wrapPieces, type SortKey, type SortState } from './sort';
+import {
+  aspectsIntro,
+  aspectText,
+  averageText,
+  CATEGORY_COLUMNS,
+  categoryNotes,
+  categoryRows,
+  categorySummary,
+  confidenceText,
+  countText,
+  disagreementLabel,
+  distributionLabel,
+  fileText,
+  growthIntro,
+  growthText,
+  isLowConfidence,
+  itemLabel,
+  itemsFromText,
+  mentionsText,
+  pct,
+  plural,
+  PRODUCT_LEAD,
+  productTail,
+  RATING_COLUMNS,
+  ratingRows,
+  ratingText,
+  themeCounts,
+  themeLabel,
+  themeSampleText,
+  TIMELINE_COLUMNS,
+  timelineRows,
+  timeNotes,
+  TWO_WAY_TEXT,
+} from './describe';
 import { pointsText } from '../../core/analysis/drivers-format';
 import { namedWords } from '../../core/functionWords';
 
 interface ViewState extends SortState {
   filter: Sentiment | 'all';
   search: string;
+  /** The disclosures (data-focus keys) the user opened: they stay open when the view is drawn again. */
+  open?: string[];
 }
 
 const messenger = createMessenger<HostToWebview, WebviewToHost, ViewState>(hostToWebviewValidators);
@@ -18,6 +53,7 @@ const app = document.getElementById('app') as HTMLElement;
 const saved = messenger.getState();
 // The sort is checked apart: state saved by an older version may name a sort key that no longer exists.
 let state: ViewState = { filter: 'all', search: '', ...(saved ?? {}), ...restoreSort(saved) };
+if (!Array.isArray(state.open) || !state.open.every((k) => typeof k === 'string')) state.open = [];
 let report: ReportModel | undefined;
 /** Rows drawn at first, and how many more each "Show more" draws. */
 const PAGE = 200;
@@ -63,6 +99,72 @@ function focusKey<E extends HTMLElement>(e: E, key: string): E {
   return e;
 }
 
+/**
+ * A <details> whose summary (focusable, Enter or Space toggles it) stays open or closed as the user left it when the
+ * view is drawn again (a chip or a sort redraws it).
+ */
+function disclosure(key: string, summaryText: string, body: () => (HTMLElement | Text)[], cls = ''): HTMLDetailsElement {
+  const details = el('details', `disclosure ${cls}`.trim());
+  const summary = focusKey(el('summary', 'small', summaryText), key);
+  details.open = state.open!.includes(key);
+  details.append(summary);
+  // the body is built when first opened (a category's table of hundreds of values is not drawn for nothing)
+  let built = false;
+  const build = (): void => {
+    if (built) return;
+    built = true;
+    details.append(...body());
+  };
+  if (details.open) build();
+  details.addEventListener('toggle', () => {
+    if (details.open) build();
+    state.open = details.open ? [...new Set([...state.open!, key])] : state.open!.filter((k) => k !== key);
+    saveState();
+  });
+  return details;
+}
+
+/** Fills the filter with `term` (a theme, the product, an aspect, a theme that grew): the table shows its items. */
+function searchFor(term: string): void {
+  state.search = term;
+  shownRows = PAGE;
+  saveState();
+  keepingFocus(render);
+}
+
+/** A name that filters the table by itself (as a theme's does). */
+function termButton(term: string, key: string): HTMLButtonElement {
+  const b = focusKey(el('button', 'link', term), key);
+  b.type = 'button';
+  b.title = `Show items mentioning "${term}"`;
+  b.addEventListener('click', () => searchFor(term));
+  return b;
+}
+
+/** A small table (`table.data`): column headers, then rows whose first cell heads the row. */
+function dataTable(caption: string, columns: readonly string[], rows: readonly string[][], rowClass?: (i: number) => string | undefined): HTMLTableElement {
+  const table = el('table', 'data');
+  table.setAttribute('aria-label', caption);
+  const head = el('tr');
+  columns.forEach((h, i) => {
+    const th = el('th', i ? 'num' : undefined, h);
+    th.scope = 'col';
+    head.append(th);
+  });
+  const thead = el('thead');
+  thead.append(head);
+  const body = el('tbody');
+  rows.forEach(([first, ...cells], i) => {
+    const tr = el('tr', rowClass?.(i));
+    const th = el('th', undefined, first);
+    th.scope = 'row';
+    tr.append(th, ...cells.map((c) => el('td', 'num', c)));
+    body.append(tr);
+  });
+  table.append(thead, body);
+  return table;
+}
+
 function renderMessage(text: string, cls = 'muted', canAnalyze = false): void {
   const actions = el('div', 'actions');
   if (canAnalyze) actions.append(button('Analyze Feedback…', () => messenger.post('analyze', {}), 'Analyze the active feedback file, or pick one'));
@@ -73,9 +175,19 @@ function renderMessage(text: string, cls = 'muted', canAnalyze = false): void {
 function renderHeader(r: ReportModel): HTMLElement {
   const h = el('header', 'head');
   h.append(el('h2', 'title', r.id));
-  const meta = [`${r.total.toLocaleString()} items`, r.modelId, r.device, r.createdAt && new Date(r.createdAt).toLocaleString()].filter(Boolean);
+  // the model and the device it ran on: what the report's figures rest on
+  const meta = [itemsFromText(r), r.modelId && `model ${r.modelId}${r.device ? ` on ${r.device}` : ''}`, !r.modelId && r.device, r.createdAt && new Date(r.createdAt).toLocaleString()].filter(Boolean);
   h.append(el('div', 'muted small', meta.join(' · ')));
   h.append(el('div', 'muted small path', r.dir));
+  if (r.warnings?.length) {
+    const w = r.warnings;
+    // rows or files skipped, a date column not read, a text column guessed: said where it is seen, read on opening
+    h.append(disclosure('warnings', `⚠ ${plural(w.length, 'warning')} about the input`, () => [listOf(w)], 'warnings'));
+  }
+  if (r.files?.length) {
+    const files = r.files;
+    h.append(disclosure('files', `Read from ${plural(files.length, 'file')}`, () => [listOf(files.map(fileText))]));
+  }
   const actions = el('div', 'actions');
   actions.append(focusKey(button('Open report', () => messenger.post('openFile', { reportId: r.id, file: 'report' })), 'open-report'));
   if (r.hasCsv) actions.append(focusKey(button('Open CSV', () => messenger.post('openFile', { reportId: r.id, file: 'csv' })), 'open-csv'));
@@ -115,13 +227,59 @@ function renderDistribution(r: ReportModel): HTMLElement {
     legend.append(item);
   }
   sec.append(bar, legend);
+  if (r.twoWay) sec.append(el('p', 'muted small', TWO_WAY_TEXT));
+  const conf = confidenceText(r);
+  if (conf) {
+    const line = el('p', 'muted small', `${conf} `);
+    if (r.lowConfidenceCount && r.items.length) {
+      // the table sorted by score, lowest first: the least confident items (those a truncated table holds are among them)
+      const b = focusKey(el('button', 'link inline', 'Show the least confident first'), 'least-confident');
+      b.type = 'button';
+      b.addEventListener('click', () => {
+        Object.assign(state, { sort: 'score', desc: false, filter: 'all', search: '' } satisfies Partial<ViewState>);
+        shownRows = PAGE;
+        saveState();
+        render();
+        // on to the table, whose sorted header says the order
+        app.querySelector<HTMLElement>('[data-focus="sort-score"]')?.focus();
+      });
+      line.append(b);
+    }
+    sec.append(line);
+  }
   return sec;
 }
 
+function listOf(lines: readonly string[]): HTMLUListElement {
+  const ul = el('ul', 'notes small');
+  for (const l of lines) ul.append(el('li', undefined, l));
+  return ul;
+}
+
 function renderTimeline(r: ReportModel): HTMLElement | undefined {
-  if (r.timeline.length < 2) return undefined;
+  const notes = r.time ? timeNotes(r.time) : [];
+  const grew = r.time ? growthIntro(r.time, r.themeSample !== undefined) : undefined;
+  if (r.timeline.length < 2 && !notes.length && !grew) return undefined;
   const sec = el('section');
   sec.append(el('h3', undefined, 'Sentiment over time'));
+  if (r.timeline.length >= 2) sec.append(...timelineChart(r));
+  // what the chart leaves out (undated items, files without a date column) and how the dates were read
+  for (const note of notes) sec.append(el('p', 'muted small', note));
+  if (grew) {
+    sec.append(el('p', 'small', grew));
+    const list = el('ul', 'themes grew');
+    for (const g of r.time!.growing) {
+      const li = el('li');
+      li.append(termButton(g.term, `grew-${g.term}`), el('span', 'muted small', growthText(g)));
+      list.append(li);
+    }
+    if (r.time!.growing.length) sec.append(list);
+  }
+  return sec;
+}
+
+/** The chart of items per period by sentiment, its axis and its numbers as a table. */
+function timelineChart(r: ReportModel): Element[] {
   const W = 300;
   const H = 90;
   const n = r.timeline.length;
@@ -155,34 +313,13 @@ function renderTimeline(r: ReportModel): HTMLElement | undefined {
   chart.append(svg('polyline', { points: pts.join(' '), class: 'negline' }));
   const axis = el('div', 'axis muted small');
   axis.append(el('span', undefined, r.timeline[0].period), el('span', undefined, 'line: share negative'), el('span', undefined, r.timeline[n - 1].period));
-  sec.append(chart, axis, timelineTable(r));
-  return sec;
+  const columns = r.time?.columns.length ? el('div', 'muted small', `${r.time.granularity ? `By ${r.time.granularity}, ` : ''}${r.time.columns.length === 1 ? 'column' : 'columns'} ${r.time.columns.join(', ')}`) : undefined;
+  return [chart, axis, ...(columns ? [columns] : []), timelineTable(r)];
 }
 
 /** The chart's numbers as a table, behind a disclosure: its text alternative (the bars' tooltips need a mouse). */
 function timelineTable(r: ReportModel): HTMLElement {
-  const details = el('details', 'chart-data');
-  const summary = focusKey(el('summary', 'small', 'Sentiment over time as a table'), 'timeline-table');
-  const table = el('table', 'data');
-  const head = el('tr');
-  for (const h of TIMELINE_COLUMNS) {
-    const th = el('th', h === 'Period' ? undefined : 'num', h);
-    th.scope = 'col';
-    head.append(th);
-  }
-  const thead = el('thead');
-  thead.append(head);
-  const body = el('tbody');
-  for (const [period, ...cells] of timelineRows(r.timeline)) {
-    const tr = el('tr');
-    const th = el('th', undefined, period);
-    th.scope = 'row';
-    tr.append(th, ...cells.map((c) => el('td', 'num', c)));
-    body.append(tr);
-  }
-  table.append(thead, body);
-  details.append(summary, table);
-  return details;
+  return disclosure('timeline-table', 'Sentiment over time as a table', () => [dataTable('Sentiment over time', TIMELINE_COLUMNS, timelineRows(r.timeline))], 'chart-data');
 }
 
 function renderThemes(r: ReportModel): HTMLElement | undefined {
@@ -218,6 +355,132 @@ function renderThemes(r: ReportModel): HTMLElement | undefined {
     list.append(li);
   }
   sec.append(list);
+  // the counts are of the sample the themes were counted on, when there was one
+  const sample = themeSampleText(r);
+  if (sample) sec.append(el('p', 'muted small', sample));
+  if (r.productThemes?.length) {
+    // the product itself ("book", 手机): named by most feedback, so set apart; its name still filters the table
+    const p = el('p', 'muted small product');
+    p.append(document.createTextNode(PRODUCT_LEAD));
+    r.productThemes.forEach((t, i) => {
+      if (i) p.append(document.createTextNode(', '));
+      p.append(termButton(t.term, `product-${t.term}`), document.createTextNode(` (${mentionsText(t)})`));
+    });
+    p.append(document.createTextNode(productTail(r.productThemes)));
+    sec.append(p);
+  }
+  return sec;
+}
+
+/** Aspects of mixed feedback ("… but …"): each aspect's praising and criticizing clauses; its name filters the table. */
+function renderAspects(r: ReportModel): HTMLElement | undefined {
+  const a = r.aspects;
+  if (!a) return undefined;
+  const sec = el('section');
+  sec.append(el('h3', undefined, 'Aspects in mixed feedback'), el('p', 'muted small', aspectsIntro(a)));
+  if (!a.findings.length) return sec;
+  const list = el('ul', 'themes');
+  const max = Math.max(...a.findings.map((f) => f.clauses), 1);
+  for (const f of a.findings) {
+    const li = el('li');
+    const bar = el('div', 'tbar');
+    const neg = el('div', 'seg negative');
+    neg.style.width = `${(100 * f.criticized) / max}%`;
+    const neu = el('div', 'seg neutral');
+    neu.style.width = `${(100 * Math.max(0, f.clauses - f.praised - f.criticized)) / max}%`;
+    const pos = el('div', 'seg positive');
+    pos.style.width = `${(100 * f.praised) / max}%`;
+    bar.append(neg, neu, pos);
+    bar.title = aspectText(f);
+    bar.setAttribute('role', 'img');
+    bar.setAttribute('aria-label', `${f.aspect}: ${aspectText(f)}`);
+    // the figures in words too: praised and criticized are what a reader compares
+    const figures = el('span', 'muted small', `+${f.praised} −${f.criticized}`);
+    figures.title = aspectText(f);
+    // (the bar's text alternative says them in words)
+    figures.setAttribute('aria-hidden', 'true');
+    li.append(termButton(f.aspect, `aspect-${f.aspect}`), bar, figures);
+    list.append(li);
+  }
+  sec.append(list);
+  return sec;
+}
+
+/** Rating vs. text sentiment: the agreement, the table behind it and the items whose rating and text disagree. */
+function renderRating(r: ReportModel): HTMLElement | undefined {
+  const g = r.rating;
+  if (!g) return undefined;
+  const sec = el('section');
+  // the column names as written (the heading is upper-cased by the view's style)
+  sec.append(el('h3', undefined, 'Rating vs. text'), el('p', 'small', ratingText(g)), el('p', 'muted small', `${g.columns.length === 1 ? 'Rating column' : 'Rating columns'}: ${g.columns.join(', ')}.`));
+  const several = g.averages.length > 1;
+  sec.append(
+    disclosure('rating-table', 'Rating vs. text as a table', () => [
+      el('p', 'muted small', `Ratings read as ${g.read}.`),
+      dataTable('Rating vs. text sentiment', RATING_COLUMNS, ratingRows(g)),
+      ...g.averages.map((a) => el('p', 'muted small', averageText(a, several))),
+    ]),
+  );
+  if (g.disagreements.length) {
+    sec.append(
+      disclosure(`disagreements`, `Strongest disagreements (${g.disagreements.length}): rating and text point opposite ways`, () => {
+        const table = el('table', 'listed');
+        table.setAttribute('aria-label', 'Rating and text disagree');
+        table.setAttribute('aria-describedby', 'listed-hint');
+        const head = el('tr');
+        for (const h of ['Rating → text says', 'Text', 'Source']) {
+          const th = el('th', undefined, h);
+          th.scope = 'col';
+          head.append(th);
+        }
+        const thead = el('thead');
+        thead.append(head);
+        const body = el('tbody');
+        for (const d of g.disagreements) {
+          const tr = focusKey(el('tr', 'row'), `listed-${d.i}`);
+          tr.tabIndex = 0;
+          tr.title = d.source ? `Open ${d.source}:${d.line} (Enter)` : '';
+          tr.setAttribute('aria-label', disagreementLabel(d));
+          // the rating over the text's label and score (a narrow sidebar keeps its width for the text)
+          const lab = el('td', 'says');
+          lab.append(el('span', undefined, `rating ${d.rating}`), document.createElement('br'), el('span', `dot ${d.label}`), el('span', 'lab', `${d.label} ${d.score.toFixed(2)}`));
+          const src = el('td', 'src', d.source ? `${d.source.split(/[\\/]/).pop()}:${d.line}` : '');
+          src.title = d.source ? `${d.source}:${d.line}` : '';
+          tr.append(lab, textCell(d), src);
+          const open = (): void => messenger.post('openItem', { reportId: r.id, index: d.i });
+          tr.addEventListener('click', open);
+          tr.addEventListener('keydown', (e) => {
+            if (e.target === tr && (e.key === 'Enter' || e.key === ' ')) {
+              e.preventDefault();
+              open();
+            }
+          });
+          body.append(tr);
+        }
+        table.append(thead, body);
+        const hint = el('p', 'sr-only', 'Enter on a row opens its source line.');
+        hint.id = 'listed-hint';
+        return [table, hint];
+      }),
+    );
+  }
+  return sec;
+}
+
+/** Sentiment by each category column (platform, version…): one disclosure each, its most negative value in its summary. */
+function renderCategories(r: ReportModel): HTMLElement | undefined {
+  if (!r.categories?.length) return undefined;
+  const sec = el('section');
+  sec.append(el('h3', undefined, 'By category'));
+  for (const c of r.categories) {
+    sec.append(
+      disclosure(`category-${c.column}`, categorySummary(c), () => {
+        const rows = categoryRows(c);
+        const table = dataTable(`Sentiment by ${c.column}`, [c.column, ...CATEGORY_COLUMNS], rows.map((x) => x.cells), (i) => (rows[i].few ? 'few' : undefined));
+        return [table, ...categoryNotes(c, r.total).map((note) => el('p', 'muted small', note))];
+      }),
+    );
+  }
   return sec;
 }
 
@@ -259,7 +522,7 @@ function visibleItems(r: ReportModel): readonly ReportItem[] {
     }
   }
   if (index?.items !== r.items) index = new ItemIndex(r.items);
-  return index.rows(shownSort(r), state.filter, state.search, r.themes);
+  return index.rows(shownSort(r), state.filter, state.search, searchThemes(r));
 }
 
 function onSearchAnswer(reportId: string, key: string, update: (rem: NonNullable<typeof remote>) => void): void {
@@ -507,8 +770,8 @@ function render(): void {
   const parts: HTMLElement[] = [renderHeader(r), renderDistribution(r)];
   const tl = renderTimeline(r);
   if (tl) parts.push(tl);
-  const th = renderThemes(r);
-  if (th) parts.push(th);
+  // report.md's sections, in its order after the themes; the table of items last
+  for (const sec of [renderThemes(r), renderAspects(r), renderCategories(r), renderRating(r)]) if (sec) parts.push(sec);
   parts.push(renderItems(r));
   app.replaceChildren(...parts);
 }

@@ -19,19 +19,43 @@ export function restoreSort(saved: unknown): SortState {
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
-const CMP: Record<SortKey, (a: ReportItem, b: ReportItem) => number> = {
-  label: (a, b) => SENTIMENTS.indexOf(a.label) - SENTIMENTS.indexOf(b.label) || b.score - a.score,
+type Cmp = (a: ReportItem, b: ReportItem) => number;
+
+/** The column's order (ascending); the direction reverses it. */
+const CMP: Record<SortKey, Cmp> = {
+  label: (a, b) => SENTIMENTS.indexOf(a.label) - SENTIMENTS.indexOf(b.label),
   score: (a, b) => a.score - b.score,
   text: (a, b) => collator.compare(a.text.trim(), b.text.trim()),
   source: (a, b) => collator.compare(a.source, b.source) || a.line - b.line,
   date: (a, b) => (a.date ?? '').localeCompare(b.date ?? ''),
 };
 
+/**
+ * What comes before the column's order, whichever the direction: rows with no date go after the dated ones, newest or
+ * oldest first (an undated row is not the oldest).
+ */
+const FIRST: Partial<Record<SortKey, Cmp>> = {
+  date: (a, b) => (a.date ? 0 : 1) - (b.date ? 0 : 1),
+};
+
+/**
+ * Within a column's ties, whichever the direction: each sentiment's most confident items first ("positive first" opens
+ * on the clearest praise, not on the positives the model was least sure of).
+ */
+const THEN: Partial<Record<SortKey, Cmp>> = {
+  label: (a, b) => b.score - a.score,
+};
+
+const NONE: Cmp = () => 0;
+
 /** Sorts a copy of `items` by `s`; ties keep the report's order (item index), whichever the direction. */
 export function sortItems(items: readonly ReportItem[], s: SortState): ReportItem[] {
   const dir = s.desc ? -1 : 1;
-  const cmp = CMP[s.sort] ?? CMP.source;
-  return [...items].sort((a, b) => dir * cmp(a, b) || a.i - b.i);
+  const key = CMP[s.sort] ? s.sort : 'source';
+  const cmp = CMP[key];
+  const first = FIRST[key] ?? NONE;
+  const then = THEN[key] ?? NONE;
+  return [...items].sort((a, b) => first(a, b) || dir * cmp(a, b) || then(a, b) || a.i - b.i);
 }
 
 /** The sort a click on column `key`'s header gives: the other direction on the sorted column, else its natural one. */
@@ -98,6 +122,14 @@ export function searchMatcher(query: string, themes: readonly { term: string; va
     return false;
   };
   return { everything, lower, item: (it) => everything || lower(it.text.toLowerCase(), it.source.toLowerCase()) };
+}
+
+/**
+ * The names whose variants a query finds (searchAlternatives): the report's themes and the product itself ("book"
+ * finds "books" too, as the theme list's buttons do). The table and the host's search of every row both use it.
+ */
+export function searchThemes(r: { themes: readonly { term: string; variants?: string[] }[]; productThemes?: readonly { term: string; variants?: string[] }[] }): { term: string; variants?: string[] }[] {
+  return [...r.themes, ...(r.productThemes ?? [])];
 }
 
 /** The lower-cased strings a query finds (none: every item): its names split at " / ", a theme's variants. */
