@@ -148,6 +148,19 @@ describe('runtime text helpers', () => {
       // an address inside Chinese text ends where the Chinese starts
       assert.deepEqual(splitUnits('访问https://a.cn/x看看').map((u) => u.token), ['访问', 'https://a.cn/x', '看看']);
     });
+
+    it('splits a long run without spaces in linear time (a pasted blob of 50,000 characters took seconds)', () => {
+      // Explain takes up to 50,000 characters; the address pattern was tried from every character of such a run
+      for (const blob of ['a'.repeat(50_000), 'word.'.repeat(10_000), `${'x'.repeat(49_990)}@ab.cd`]) {
+        const t0 = Date.now();
+        const units = splitUnits(blob);
+        assert.ok(Date.now() - t0 < 1500, `${blob.slice(0, 8)}…: ${Date.now() - t0} ms`);
+        assert.equal(units.map((u) => u.token).join(''), blob.replace(/[.]$/, ''));
+      }
+      // an address is still found whole where its run starts, after a space or other text
+      assert.deepEqual(splitUnits('mail a.b+c@ex.co.uk now').map((u) => u.token), ['mail', 'a.b+c@ex.co.uk', 'now']);
+      assert.deepEqual(splitUnits('(x@y.io)').map((u) => u.token), ['x@y.io']);
+    });
     it('explains every word of a text up to the budget, and a longer one by passages of consecutive words', () => {
       const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i % 10}`).join(' ');
       const short = words(200); // 200 words, 599 characters

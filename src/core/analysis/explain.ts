@@ -51,7 +51,8 @@ const JOINER = /['’\-_.]/u;
 const WHOLE_UNITS = new RegExp(
   [
     String.raw`(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+`,
-    String.raw`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`,
+    // (an address starts where a run of its characters does: tried inside a long run, "[…]+@" was quadratic)
+    String.raw`(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`,
     String.raw`(?:(?:\p{Extended_Pictographic}|\p{Regional_Indicator})(?:\uFE0F|\u20E3|\p{Emoji_Modifier}|\u200D\p{Extended_Pictographic})*)+`,
   ].join('|'),
   'gu',
