@@ -1,22 +1,25 @@
-// `product-forge explain <text…> | --file F --line N`: which words drove the sentiment label, by
+// `product-forge explain <text…> | --file F --line N[-M]`: which words drove the sentiment label, by
 // occlusion over the ONNX model in the worker (each word removed in turn, the drop of the predicted
-// label's probability is its weight).
+// label's probability is its weight); a range of lines explains each feedback item on them.
 import type { ExplainResult } from '../runtime/protocol';
 import type { RuntimeSentimentClassifier } from '../runtime/sentiment';
 import type { DeviceSetting } from '../core/types';
 import { driverSide, driverStrength, isDriver, MIN_DRIVER_LOG_ODDS, MIN_DRIVER_WEIGHT, pointsText, shortUnit } from '../core/analysis/drivers-format';
+import { MAX_EXPLAIN_ITEMS } from '../core/analysis/explain';
 import { UserError } from '../core/types';
 import { DEFAULT_SENTIMENT_MODEL, loadRuntimeClassifier } from './analyze';
 import { choice, parseArgs, stringFlag, type FlagSpec } from './args';
 import { onStopSignals, printError, printWarning, reportFailure } from './errors';
 
 export const EXPLAIN_USAGE = `usage: product-forge explain <text…> [options]
-       product-forge explain --file FILE --line N [--column NAME] [options]
+       product-forge explain --file FILE --line N[-M] [--column NAME] [options]
   Shows the sentiment of one text and the words that drove it: each word is removed in turn and the text
   scored again; a word's number is the points of the label's probability the text loses without it (+: the
   word supports the label, -: it argues against it). A text too long for every word (over about 2,900
   characters, or 512 words) is explained by passages of a few words; at most 50,000 characters.
   --file FILE --line N   explain the feedback item at that line/row of a feedback file (a table's text column)
+  --line N-M             each item on lines N to M, one after the other (at most ${MAX_EXPLAIN_ITEMS}: the first are explained
+                         and a warning says which lines remain)
   --column NAME[,NAME…]  CSV/TSV column or JSON field with the text (default: detected); several are joined
   --top 8                how many words to list on each side
   --two-way              negative or positive only, as analyze --two-way
@@ -30,7 +33,8 @@ export const EXPLAIN_USAGE = `usage: product-forge explain <text…> [options]
   "wordsPerUnit", "tokens": [{"token", "start", "end", "weight", "logOdds"}]}: every word (or passage) in text
   order, not only the strongest; start/end: its UTF-16 offsets in text; weight: P(label) minus P(label) without
   it (0.149 = 14.9 points); logOdds: the drop of the label's log-odds, log(p/(1-p)), without it, which still
-  moves where the model is sure (p = 0.9999). Scores and weights are unrounded; new fields may be added.`;
+  moves where the model is sure (p = 0.9999). Scores and weights are unrounded; new fields may be added.
+  With --line N-M, --json prints one such object per item, one per line (JSON Lines), each with "line" first.`;
 
 const SPEC: FlagSpec = { file: 'value', line: 'value', column: 'value', top: 'value', json: 'bool', 'two-way': 'bool', device: 'value', model: 'value', 'models-path': 'value', quiet: 'bool', help: 'bool' };
 
@@ -83,6 +87,17 @@ export function explanationJson(text: string, r: ExplainResult): Record<string, 
   };
 }
 
+/** --line N or N-M: the first and last 1-based line. */
+export function lineRange(flag: string | undefined): [number, number] {
+  const m = /^\s*(\d+)\s*(?:[-–]\s*(\d+))?\s*$/.exec(flag ?? '');
+  const first = m ? Number(m[1]) : NaN;
+  const last = m?.[2] !== undefined ? Number(m[2]) : first;
+  if (!m || first < 1 || last < first) {
+    throw new UserError('--file needs --line N (the 1-based line or row of the item), or --line N-M for each item on lines N to M');
+  }
+  return [first, last];
+}
+
 export async function runExplain(argv: string[]): Promise<number> {
   try {
     const args = parseArgs(argv, SPEC);
@@ -95,25 +110,34 @@ export async function runExplain(argv: string[]): Promise<number> {
     const top = Number(stringFlag(args, 'top') ?? 8);
     if (!Number.isInteger(top) || top < 1) throw new UserError('--top takes a positive whole number');
     const device: DeviceSetting = choice(args, 'device', ['auto', 'cpu', 'gpu'] as const, 'auto');
-    let text = args.positional.join(' ').trim();
+    const typed = args.positional.join(' ').trim();
+    // what to explain: the text given, or the items at --line (N, or N-M) of --file
+    let items: { line?: number; text: string }[] = typed ? [{ text: typed }] : [];
+    let several = false;
     if (file) {
-      if (text) throw new UserError('give either a text or --file/--line, not both');
-      const line = Number(lineFlag);
-      if (!Number.isInteger(line) || line < 1) throw new UserError('--file needs --line N (the 1-based line or row of the item)');
-      const { feedbackItemAtLine, openFeedbackFile } = await import('../core/readers');
+      if (typed) throw new UserError('give either a text or --file/--line, not both');
+      const [first, last] = lineRange(lineFlag);
+      several = last > first;
+      const { feedbackItemsInLines, openFeedbackFile } = await import('../core/readers');
       const column = stringFlag(args, 'column');
-      const item = await feedbackItemAtLine(file, line, { column });
-      if (!item) {
+      // (one more than explained: where the rest start)
+      const found = await feedbackItemsInLines(file, first, last, { column, max: MAX_EXPLAIN_ITEMS + 1 });
+      if (!found.count) {
         const starts: number[] = [];
         for await (const b of (await openFeedbackFile(file, { column })).batches()) {
           starts.push(...b.items.slice(0, 5 - starts.length).map((i) => i.line));
           if (starts.length >= 5) break;
         }
-        throw new UserError(`no feedback item at line ${line} of ${file} (items start at lines ${starts.join(', ')}…)`);
+        const where = first === last ? `line ${first}` : `lines ${first}-${last}`;
+        throw new UserError(`no feedback item at ${where} of ${file} (items start at lines ${starts.join(', ')}…)`);
       }
-      text = item.text;
+      if (found.count > MAX_EXPLAIN_ITEMS && !args.flags.has('quiet')) {
+        const rest = found.items[MAX_EXPLAIN_ITEMS].line;
+        printWarning(process.stderr, `lines ${first}-${last} hold ${found.count} feedback items; explain takes at most ${MAX_EXPLAIN_ITEMS} at a time: these are the first ${MAX_EXPLAIN_ITEMS}; give --line ${rest}-${last} for the rest, or run analyze --explain for the words that drove every item`);
+      }
+      items = found.items.slice(0, MAX_EXPLAIN_ITEMS).map((it) => ({ line: it.line, text: it.text }));
     }
-    if (!text) throw new UserError('nothing to explain: give a text, or --file FILE --line N');
+    if (!items.length) throw new UserError('nothing to explain: give a text, or --file FILE --line N');
     const ac = new AbortController();
     onStopSignals(() => ac.abort()); // the process ends with the command
     const loaded = await loadRuntimeClassifier({
@@ -124,9 +148,13 @@ export async function runExplain(argv: string[]): Promise<number> {
       log: (level, msg) => level === 'error' ? printError(process.stderr, msg) : level === 'warn' && !args.flags.has('quiet') && printWarning(process.stderr, msg),
     });
     try {
-      const result = await (loaded.classifier as RuntimeSentimentClassifier).explain(text, ac.signal, { twoWay: args.flags.has('two-way') });
       const twoWay = args.flags.has('two-way');
-      process.stdout.write(args.flags.get('json') ? `${JSON.stringify(explanationJson(text, result))}\n` : formatExplanation(text, result, top, { twoWay }));
+      for (const [k, { line, text }] of items.entries()) {
+        const result = await (loaded.classifier as RuntimeSentimentClassifier).explain(text, ac.signal, { twoWay });
+        // each item as soon as it is explained
+        if (args.flags.get('json')) process.stdout.write(`${JSON.stringify(several ? { line, ...explanationJson(text, result) } : explanationJson(text, result))}\n`);
+        else process.stdout.write(`${several ? `${k ? '\n' : ''}line ${line}:\n` : ''}${formatExplanation(text, result, top, { twoWay })}`);
+      }
     } finally {
       await loaded.dispose();
     }

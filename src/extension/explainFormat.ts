@@ -17,23 +17,13 @@ export function significantTokens(tokens: readonly TokenAttribution[], max = 12,
     .sort((a, b) => a.start - b.start);
 }
 
-/**
- * One line: "Negative (probability 0.91; neutral 0.06, positive 0.03). Driven by "slow", "crash"; against: "love"."
- * `lines`: how many non-empty lines the text spans (several: said to be explained as one text).
- */
-export function explainSummary(r: ExplainResult, opts: { lines?: number } = {}): string {
+/** One line: "Negative (probability 0.91; neutral 0.06, positive 0.03). Driven by "slow", "crash"; against: "love"." */
+export function explainSummary(r: ExplainResult): string {
   const label = r.label.charAt(0).toUpperCase() + r.label.slice(1);
   const top = r.scores[r.label as keyof typeof r.scores];
   const others = SENTIMENT_LABELS.filter((l) => l !== r.label).map((l) => `${l} ${fmt(r.scores[l])}`);
-  const sig = significantTokens(r.tokens);
-  const byWeight = (sign: 1 | -1): string[] =>
-    sig
-      .filter((t) => side(t) === sign)
-      .sort((a, b) => strength(b) - strength(a))
-      .slice(0, 5)
-      .map((t) => `"${shortUnit(t.token)}"`);
-  const pro = byWeight(1);
-  const con = byWeight(-1);
+  const pro = strongest(r, 1, 5);
+  const con = strongest(r, -1, 5);
   const passages = r.units === 'passages';
   let s = `${label} (probability ${typeof top === 'number' ? fmt(top) : '?'}; ${others.join(', ')}).`;
   if (pro.length) s += ` Driven by ${passages ? 'the passages ' : ''}${pro.join(', ')}`;
@@ -41,8 +31,83 @@ export function explainSummary(r: ExplainResult, opts: { lines?: number } = {}):
   if (pro.length || con.length) s += '.';
   else s += passages ? ' No single passage changes the prediction much.' : ' No single word changes the prediction much.';
   if (passages) s += ` A long text: scored without each passage of ${r.wordsPerUnit} words in turn, not word by word (select a part to see single words).`;
-  if ((opts.lines ?? 1) > 1) s += ` The ${opts.lines} selected lines were explained as one text; select one line (or put the cursor on it) to explain one item.`;
   return s;
+}
+
+/** The `n` strongest highlighted words on one side, quoted and short. */
+function strongest(r: Pick<ExplainResult, 'tokens'>, sign: 1 | -1, n: number): string[] {
+  return significantTokens(r.tokens)
+    .filter((t) => side(t) === sign)
+    .sort((a, b) => strength(b) - strength(a))
+    .slice(0, n)
+    .map((t) => `"${shortUnit(t.token)}"`);
+}
+
+/** The note at the end of an item's line when several items are explained: "negative 0.91: "slow", "crash"; against: "love"". */
+export function itemNote(r: ExplainResult): string {
+  const pro = strongest(r, 1, 3);
+  const con = strongest(r, -1, 2);
+  const top = r.scores[r.label as keyof typeof r.scores];
+  let s = `${r.label} ${typeof top === 'number' ? fmt(top) : '?'}`;
+  if (pro.length) s += `: ${pro.join(', ')}`;
+  if (con.length) s += `${pro.length ? '; against' : ', against'}: ${con.join(', ')}`;
+  return s;
+}
+
+/**
+ * The message after several items are explained: "Explained 5 feedback items (lines 3-9): 3 negative, 2 positive. …";
+ * `count` items were selected, of which the first results.length (MAX_EXPLAIN_ITEMS) were explained.
+ */
+export function itemsSummary(results: readonly { line: number; result: Pick<ExplainResult, 'label'> }[], count: number): string {
+  const n = results.length;
+  const lines = n ? `line${n > 1 ? 's' : ''} ${results[0].line}${n > 1 ? `-${results[n - 1].line}` : ''}` : '';
+  const by = SENTIMENT_LABELS.map((l) => [l, results.filter((x) => x.result.label === l).length] as const).filter(([, k]) => k > 0);
+  let s = `Explained ${n} feedback item${n === 1 ? '' : 's'} (${lines}): ${by.map(([l, k]) => `${k} ${l}`).join(', ')}. Each item's label and strongest words are at the end of its line; hover a highlighted word for what it counts.`;
+  if (count > n) s += ` The selection holds ${count} items: only the first ${n} were explained; select the others to explain them, or run Analyze Feedback for the words that drove every item.`;
+  return s;
+}
+
+/**
+ * Where each character of `text`, an item as a reader gives it (a run of whitespace as one space), is in `region`, the
+ * document text it came from: text.length + 1 offsets into region (the last: the end of the item); undefined when the
+ * region does not hold it that way (a quoted cell with escaped quotes, Markdown markup dropped). The item must start
+ * before `startBefore` (on its own line).
+ */
+export function locateText(text: string, region: string, startBefore = region.length): Int32Array | undefined {
+  if (!text) return undefined;
+  const pattern = text
+    .split(/\s+/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('\\s+');
+  const m = new RegExp(pattern).exec(region);
+  if (!m || m.index >= startBefore) return undefined;
+  const at = new Int32Array(text.length + 1);
+  let j = m.index;
+  for (let i = 0; i < text.length; ) {
+    at[i] = j;
+    if (/\s/.test(text[i])) {
+      // a run of whitespace in the item: the region's run
+      while (i < text.length && /\s/.test(text[i])) at[i++] = j;
+      while (j < region.length && /\s/.test(region[j])) j++;
+    } else {
+      i++;
+      j++;
+    }
+  }
+  at[text.length] = j;
+  return at;
+}
+
+/** The non-empty lines of a selected text, trimmed, with their offsets in it: one item each where nothing better is known. */
+export function lineItems(text: string): { text: string; start: number }[] {
+  const out: { text: string; start: number }[] = [];
+  const re = /[^\r\n]+/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const lead = m[0].length - m[0].trimStart().length;
+    const t = m[0].trim();
+    if (t) out.push({ text: t, start: m.index + lead });
+  }
+  return out;
 }
 
 /**
@@ -62,9 +127,4 @@ export function hoverText(t: TokenAttribution, r: Pick<ExplainResult, 'label' | 
 
 function fmt(n: number | undefined): string {
   return typeof n === 'number' && Number.isFinite(n) ? n.toFixed(2) : '?';
-}
-
-/** How many lines of `text` have something on them. */
-export function nonEmptyLines(text: string): number {
-  return text.split(/\r\n|\r|\n/).filter((l) => l.trim()).length;
 }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { EXPLAIN_CHAR_BUDGET, MAX_EXPLAIN_CHARS, splitUnits } from '../../src/core/analysis/explain';
 import { CancelledError } from '../../src/core/types';
@@ -117,6 +118,34 @@ describe('Explain Sentiment with the real model', function () {
     const shown = explain(long, '--top', '3');
     assert.match(shown.stdout, new RegExp(`^\\(a long text: removed in passages of ${e.wordsPerUnit} words`, 'm'));
     assert.match(shown.stdout, /^text: .{1,300} \([\d,]+ characters\)$/m);
+  });
+
+  it('--line N-M explains each feedback item on those lines of a CSV, each as --line N does; past 20, a warning says where the rest start', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-explain-'));
+    try {
+      const csv = path.join(dir, 'feedback.csv');
+      fs.writeFileSync(csv, 'id,text,stars\n1,The app crashes every time I open it,1\n2,"Love the new dashboard, it saves me an hour",5\n3,"Fast shipping but the strap broke\nafter a week",2\n\n4,Too pricey for what it does,2\n');
+      const run = (...args: string[]) => spawnSync(process.execPath, ['bin/product-forge.js', 'explain', '--device', 'cpu', ...(args.includes('--file') ? [] : ['--file', csv]), ...args], { cwd: root, encoding: 'utf8' });
+      const r = run('--line', '1-5', '--json');
+      assert.equal(r.status, 0, r.stderr);
+      const items = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      // the header is no item; line 5 continues the row of line 4; only the text column is explained
+      assert.deepEqual(items.map((i) => [i.line, i.text]), [[2, 'The app crashes every time I open it'], [3, 'Love the new dashboard, it saves me an hour'], [4, 'Fast shipping but the strap broke\nafter a week']]);
+      for (const it of items) {
+        const one = run('--line', String(it.line), '--json');
+        assert.deepEqual({ line: it.line, ...JSON.parse(one.stdout) }, it, `line ${it.line} alone`);
+      }
+      const text = run('--line', '2-7');
+      assert.deepEqual(text.stdout.match(/^line \d+:$/gm), ['line 2:', 'line 3:', 'line 4:', 'line 7:']);
+      const many = path.join(dir, 'many.csv');
+      fs.writeFileSync(many, `text\n${Array.from({ length: 23 }, (_, i) => `review ${i + 1}: the battery lasts all day`).join('\n')}\n`);
+      const m = run('--file', many, '--line', '1-30', '--json');
+      assert.equal(m.status, 0, m.stderr);
+      assert.equal(m.stdout.trim().split('\n').length, 20);
+      assert.match(m.stderr, /lines 1-30 hold 23 feedback items; explain takes at most 20 at a time: these are the first 20; give --line 22-30 for the rest/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a text over the limit is refused in one line that says what to do', () => {

@@ -2,7 +2,8 @@
 // them (explainUnits, withoutUnit, occlusionWeights) over a deterministic TEST classifier (no model).
 import assert from 'node:assert/strict';
 import { explainUnits, occlusionWeights, topLabel, withoutUnit } from '../../src/core/analysis/explain';
-import { EXPLAIN_USAGE, explanationJson, formatExplanation } from '../../src/cli/explain';
+import { EXPLAIN_USAGE, explanationJson, formatExplanation, lineRange } from '../../src/cli/explain';
+import { UserError } from '../../src/core/types';
 import type { ExplainResult } from '../../src/runtime/protocol';
 import { lexiconScores } from '../fixtures/feedback/lexicon-classifier';
 
@@ -74,5 +75,16 @@ describe('cli explain output', () => {
     }
     // every field is named in --help
     for (const k of ['"text"', '"label"', '"scores"', '"units"', '"wordsPerUnit"', '"tokens"', '"token"', '"start"', '"end"', '"weight"', '"logOdds"']) assert.ok(EXPLAIN_USAGE.includes(k), k);
+  });
+
+  it('--line takes a line or a range of lines', () => {
+    assert.deepEqual(lineRange('12'), [12, 12]);
+    assert.deepEqual(lineRange('3-7'), [3, 7]);
+    assert.deepEqual(lineRange(' 3 – 7 '), [3, 7]);
+    assert.deepEqual(lineRange('4-4'), [4, 4]);
+    for (const bad of [undefined, '', '0', '7-3', '3-', 'x', '2.5', '-3']) {
+      assert.throws(() => lineRange(bad), (e: unknown) => e instanceof UserError && /^--file needs --line N \(the 1-based line or row of the item\), or --line N-M/.test(e.message), String(bad));
+    }
+    assert.match(EXPLAIN_USAGE, /--line N-M +each item on lines N to M/);
   });
 });

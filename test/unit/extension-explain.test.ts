@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { explainSummary, hoverText, nonEmptyLines, shortUnit, significantTokens } from '../../src/extension/explainFormat';
+import { explainSummary, hoverText, itemNote, itemsSummary, lineItems, locateText, shortUnit, significantTokens } from '../../src/extension/explainFormat';
 import type { ExplainResult } from '../../src/runtime/protocol';
 
 const tok = (token: string, start: number, weight: number, logOdds?: number) => ({ token, start, end: start + token.length, weight, ...(logOdds !== undefined ? { logOdds } : {}) });
@@ -33,11 +33,47 @@ describe('extension: explain formatting', () => {
     assert.ok(shortUnit(passage, 30).length <= 30);
     assert.equal(shortUnit('x'.repeat(50), 11), 'xxxxx…xxxxx', 'one long word is cut where it must be');
   });
-  it('says that several selected lines were explained as one text', () => {
-    const r = result({ label: 'positive', scores: { negative: 0.1, neutral: 0.1, positive: 0.8 }, tokens: [tok('great', 0, 0.3)] });
-    assert.equal(nonEmptyLines('great app\n\n  \r\nslow sync\r\nok'), 3);
-    assert.doesNotMatch(explainSummary(r, { lines: 1 }), /lines/);
-    assert.match(explainSummary(r, { lines: 3 }), /The 3 selected lines were explained as one text; select one line \(or put the cursor on it\) to explain one item\.$/);
+  it('several items: each one\'s note at the end of its line, and one message for all of them', () => {
+    const neg = result({ label: 'negative', scores: { negative: 0.912, neutral: 0.05, positive: 0.038 }, tokens: [tok('slow', 4, 0.3), tok('crash', 10, 0.2), tok('so', 0, 0.02), tok('sync', 16, 0.011), tok('love', 20, -0.1)] });
+    assert.equal(itemNote(neg), 'negative 0.91: "slow", "crash", "so"; against: "love"');
+    const flat = result({ label: 'neutral', scores: { negative: 0.1, neutral: 0.8, positive: 0.1 }, tokens: [tok('ok', 0, 0.001)] });
+    assert.equal(itemNote(flat), 'neutral 0.80');
+    const against = result({ label: 'positive', scores: { negative: 0.3, neutral: 0.1, positive: 0.6 }, tokens: [tok('but', 0, -0.2)] });
+    assert.equal(itemNote(against), 'positive 0.60, against: "but"');
+    const explained = [neg, flat, neg].map((r, i) => ({ line: 3 + i, result: r }));
+    assert.equal(
+      itemsSummary(explained, 3),
+      'Explained 3 feedback items (lines 3-5): 2 negative, 1 neutral. Each item\'s label and strongest words are at the end of its line; hover a highlighted word for what it counts.',
+    );
+    assert.match(itemsSummary(explained, 57), /\. The selection holds 57 items: only the first 3 were explained; select the others to explain them, or run Analyze Feedback for the words that drove every item\.$/);
+  });
+  it('each non-empty selected line is an item, trimmed, with its offset in the selection', () => {
+    assert.deepEqual(lineItems('  great app\n\n  \r\nslow sync \r\nok'), [
+      { text: 'great app', start: 2 },
+      { text: 'slow sync', start: 17 },
+      { text: 'ok', start: 29 },
+    ]);
+    assert.deepEqual(lineItems('\n \n'), []);
+  });
+  it('locates a reader\'s item in the document: its characters where a run of whitespace was one space', () => {
+    // a paragraph item of a .txt, its lines joined by one space
+    const region = '  The battery dies\n  by noon.   Love the screen\nnext';
+    const text = 'The battery dies by noon. Love the screen';
+    const at = locateText(text, region, 20)!;
+    const spanOf = (w: string) => region.slice(at[text.indexOf(w)], at[text.indexOf(w) + w.length]);
+    assert.equal(spanOf('battery'), 'battery');
+    assert.equal(spanOf('by noon'), 'by noon');
+    assert.equal(spanOf('dies by'), 'dies\n  by');
+    assert.equal(spanOf('Love the screen'), 'Love the screen');
+    assert.equal(at[text.length], region.indexOf('\nnext'));
+    // a CSV cell: found in its row
+    const row = '7,"slow (again) [v2.1]? yes",2024-01-02';
+    const cell = locateText('slow (again) [v2.1]? yes', row)!;
+    assert.equal(row.slice(cell[0], cell[24]), 'slow (again) [v2.1]? yes');
+    // not there as such (escaped quotes, Markdown dropped), or only on a later line: not located
+    assert.equal(locateText('he said "no"', '1,"he said ""no"""'), undefined);
+    assert.equal(locateText('great app', '**great** app'), undefined);
+    assert.equal(locateText('ok', 'fine\nok', 5), undefined);
   });
   it('the hover says what removing the word does to the label\'s probability', () => {
     const r = result({ label: 'negative', scores: { negative: 0.854, neutral: 0.007, positive: 0.139 }, tokens: [] });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CsvParser, parseCsvText, detectDelimiter } from '../../src/core/readers/csv';
-import { feedbackItemAtLine, inspectTable, listFeedbackFiles, openFeedbackFile, productForgeOutputKind, readFeedbackFile } from '../../src/core/readers';
+import { feedbackItemAtLine, feedbackItemsInLines, inspectTable, listFeedbackFiles, openFeedbackFile, productForgeOutputKind, readFeedbackFile } from '../../src/core/readers';
 import { sniffEncoding, sourceEncoding } from '../../src/core/readers/decode';
 import { detectParagraphMode } from '../../src/core/readers/text';
 import { UserError } from '../../src/core/types';
@@ -344,6 +344,25 @@ describe('readers: the item at a line', () => {
     // 1 [  2 {  3 "text": "one",  4 "n": 1  5 },  6 {  7 "text": "two",  8 "n": 2  9 }  10 ]
     const at = async (n: number) => (await feedbackItemAtLine(j, n))?.text;
     assert.deepEqual([await at(1), await at(2), await at(4), await at(5), await at(6), await at(8)], [undefined, 'one', 'one', 'one', 'two', 'two']);
+  });
+
+  it('the items on a range of lines (a selection over several): each row\'s text, the row a first continuation line belongs to, the first `max` and how many', async () => {
+    const p = write('range.csv', 'date,text\n2024-01-01,Sync lost my notes\n2024-01-02,"A long\ncomplaint, over two lines"\n\n2024-01-03,Love it\n2024-01-04,Too pricey\n');
+    const lines = async (a: number, b: number, max?: number) => {
+      const r = await feedbackItemsInLines(p, a, b, { max });
+      return { lines: r.items.map((i) => i.line), count: r.count };
+    };
+    assert.deepEqual(await lines(1, 7), { lines: [2, 3, 6, 7], count: 4 }, 'the header is no item');
+    assert.deepEqual(await lines(4, 6), { lines: [3, 6], count: 2 }, 'line 4 continues the row of line 3');
+    assert.deepEqual(await lines(2, 7, 2), { lines: [2, 3], count: 4 });
+    assert.deepEqual(await lines(4, 5), { lines: [3], count: 1 }, 'inside one row');
+    assert.deepEqual(await lines(1, 1), { lines: [], count: 0 });
+    assert.deepEqual((await feedbackItemsInLines(p, 6, 7)).items.map((i) => i.text), ['Love it', 'Too pricey']);
+    // a text file of paragraphs: its items, as Analyze Feedback reads them
+    const t = write('range.txt', 'The battery dies\nby noon.\n\nLove the screen,\nhate the price.\n\nShipping was fast.\n');
+    assert.deepEqual((await feedbackItemsInLines(t, 1, 5)).items.map((i) => i.text), ['The battery dies by noon.', 'Love the screen, hate the price.']);
+    const j = write('range.json', JSON.stringify([{ text: 'one' }, { text: 'two' }, { text: 'three' }], null, 2));
+    assert.deepEqual((await feedbackItemsInLines(j, 3, 6)).items.map((i) => i.text), ['one', 'two']);
   });
 });
 

@@ -167,6 +167,8 @@ export const MAX_EXPLAIN_UNITS = 512;
 export const EXPLAIN_CHAR_BUDGET = 1_500_000;
 /** The longest text Explain Sentiment takes (about 8,000 words: passages of about 280 words). */
 export const MAX_EXPLAIN_CHARS = 50_000;
+/** Feedback items Explain Sentiment (and `explain --line A-B`) explains at a time, one after the other. */
+export const MAX_EXPLAIN_ITEMS = 20;
 
 /**
  * What Explain Sentiment removes in turn from `text`: its words (splitUnits), or, for a text with more words than

@@ -726,18 +726,46 @@ export async function readFeedbackFile(file: string, opts: ReadOptions = {}): Pr
  * or skipped line.
  */
 export async function feedbackItemAtLine(file: string, line: number, opts: ReadOptions = {}): Promise<FeedbackItem | undefined> {
+  return (await feedbackItemsInLines(file, line, line, { ...opts, max: 1 })).items[0];
+}
+
+/**
+ * The items on 1-based lines `first` to `last` of a file, in file order, as feedbackItemAtLine finds one: those that
+ * start there, and first the one that `first` continues (a quoted cell's or a JSON element's later line). Read only as
+ * far as `last`; `items` holds the first `max` of them, `count` says how many there are.
+ */
+export async function feedbackItemsInLines(
+  file: string,
+  first: number,
+  last: number,
+  opts: ReadOptions & { max?: number } = {},
+): Promise<{ items: FeedbackItem[]; count: number }> {
   const f = await openFeedbackFile(file, opts);
   // A JSON element runs from its line to the next element's (pretty-printed objects span lines).
-  const json = f.format === 'json';
+  const covers = (it: FeedbackItem | undefined, final: boolean): it is FeedbackItem =>
+    !!it && (f.format === 'json' ? it.line <= first && (final || it.line < first) : within(it, first) !== undefined);
+  const max = opts.max ?? Infinity;
+  const items: FeedbackItem[] = [];
+  let count = 0;
+  const take = (it: FeedbackItem) => {
+    if (items.length < max) items.push(it);
+    count++;
+  };
   let prev: FeedbackItem | undefined;
-  for await (const b of f.batches()) {
+  let started = false;
+  read: for await (const b of f.batches()) {
     for (const it of b.items) {
-      if (it.line === line) return it;
-      if (it.line > line) return json ? prev : within(prev, line);
+      if (!started && it.line >= first) {
+        started = true;
+        if (it.line > first && covers(prev, false)) take(prev!);
+      }
+      if (it.line > last) break read;
+      if (it.line >= first) take(it);
       prev = it;
     }
   }
-  return json ? prev : within(prev, line);
+  if (!started && covers(prev, true)) take(prev);
+  return { items, count };
 }
 
 /** `item` when `line` falls on one of its continuation lines (its text spans that many lines). */
