@@ -637,7 +637,12 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
           let arr = byItem.get(c.item);
           if (!arr) byItem.set(c.item, (arr = []));
           arr.push({ text: c.clause, label, score });
+          // a clause counts once for an aspect however many of its words it uses ("fast shipping, quick delivery")
+          const named = new Set<string>();
           for (const term of extractTerms(c.clause, clauseUses)) {
+            const g = themeGroupKey(term.key);
+            if (named.has(g)) continue;
+            named.add(g);
             let a = aspectStats.get(term.key);
             if (!a) {
               if (aspectStats.size >= MAX_ASPECT_KEYS) continue;

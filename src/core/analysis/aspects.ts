@@ -6,15 +6,16 @@ import { isZhEvaluation, zhWords } from './phrases';
 // its subject: "fast shipping yet the strap broke"), not as the adverb of "I have yet to see it", "not yet", "the best yet".
 const EN_MARKERS =
   /\s*(?:[,;]\s*)?\b(?:but|however|although|though|even though|whereas|except that|except|on the other hand|unfortunately|sadly|apart from that|other than that)\b[,:]?\s*|\s*(?:[,;]\s*(?:and\s+)?|\band\s+|(?<=^|[.!?]\s*))\byet\b[,:]?\s*|\s+yet\s+(?=(?:the|it|its|it's|i|i'm|they|we|this|that|these|those|my|our|your|their|there|he|she|you|nothing|no one)\b)/gi;
-// Not a contrast: 不但 ("not only"), 只不过 inside a clause / 再好不过 / 不过如此 / 忙不过来 ("merely", "couldn't be better",
-// "just so-so", "too much to handle"), 冷却 ("cooling"), and 只是 as "only" inside a clause ("距离只是马路对面": the
+// Not a contrast: 不但 / 非但 ("not only": 不但…而且, like 不仅…还, which has no marker), 可是 after its subject as "really"
+// ("这可是新机": this is a new phone!), 只不过 inside a clause / 再好不过 / 不过如此 / 忙不过来 ("merely", "couldn't be
+// better", "just so-so", "too much to handle"), 冷却 ("cooling"), and 只是 as "only" inside a clause ("距离只是马路对面": the
 // distance is only across the road); 只是 and 只不过 contrast opening a clause ("，只是送餐慢", "很好，只不过吃完拉肚子了")
 // or, 只是, before a reservation ("不错只是有点贵").
 // Nor is 不过 the complement of a verb ("比不过", "信不过", "熬不过", "干不过": cannot beat / trust / last / outdo) or "merely"
 // after 也 ("也不过就是一两年前的事"). 却, and 就是 / 只是 before a reservation, are adverbs: they stand after the subject of
 // their clause, so the cut goes before that subject (zhCuts).
 const ZH_MARKERS =
-  /\s*[，,;；]?\s*(?:(?<!不)但是?(?![愿凡])|可是|(?<!只|再|最|再好|最好|再合适|最合适|也|[比信熬逃干算打斗跑躲拼敌])不过(?!瘾|如此|来|去)|然而|(?<![冷忘退])却|(?<=^|[\s，,;；。.!！?？…])(?:只是|只不过)|(?<!不)只是(?=有点|有些|稍|略|太|不)|可惜|就是(?=有点))\s*[，,]?\s*/g;
+  /\s*[，,;；]?\s*(?:(?<![不非])但是?(?![愿凡])|(?<![这那我你他她它们])可是|(?<!只|再|最|再好|最好|再合适|最合适|也|[比信熬逃干算打斗跑躲拼敌])不过(?!瘾|如此|来|去)|然而|(?<![冷忘退])却|(?<=^|[\s，,;；。.!！?？…])(?:只是|只不过)|(?<!不)只是(?=有点|有些|稍|略|太|不)|可惜|就是(?=有点))\s*[，,]?\s*/g;
 /** Markers that are adverbs after their clause's subject ("质量却很差", "质量就是有点差"), not conjunctions opening it. */
 const ZH_ADVERB_MARKER = /^(?:却|就是|只是)$/;
 /** Where a clause ends in Chinese text: its punctuation (or a space between words). */
@@ -154,6 +155,35 @@ function subjectStart(before: string): number {
   return before.length - subject.length;
 }
 
+/**
+ * What makes a "but" no contrast, the words before it: "nothing but praise", "anything but friendly", "everyone but
+ * me", "all but forgotten" (almost; "not at all but" is a contrast), "can't help but be drawn in", "no choice but to
+ * return it", "last but not least" (with what follows).
+ */
+const BUT_NOT_CONTRAST =
+  /(?:\b(?:nothing|anything|everything|everyone|everybody|nobody|no one|none|(?<!\bat\s)all)|\b(?:can(?:not|'t|’t|\s+not)|could(?:n't|n’t|\s+not))\s+(?:\w+\s+)?help|\b(?:no|little|any)\s+(?:other\s+)?(?:choice|option|alternative)s?)\s*$/i;
+/** "Not only A but (also) B", "not just A but B": what the "but" adds agrees with A, in the same sentence. */
+const NOT_ONLY = /\bnot\s+(?:only|just|merely|simply)\b/gi;
+
+/**
+ * Whether the marker `word` found at `at` (its match `m`, spaces and a comma before it included) in `p` contrasts
+ * nothing: "but" in the idioms above or after "not only" in its sentence ("not only fast but also cheap": a "but also"
+ * without it contrasts, "informative, but also a bit confusing"), and "though" in "as though".
+ */
+function notAContrast(p: string, at: number, m: string, word: string): boolean {
+  const before = p.slice(0, at);
+  // a comma before the marker ends the phrase: "I had nothing, but the store…" contrasts
+  const comma = /[,;]/.test(m.slice(0, m.toLowerCase().indexOf(word)));
+  if (word === 'though') return !comma && /\bas\s*$/i.test(before);
+  if (word !== 'but') return false;
+  if (!comma && BUT_NOT_CONTRAST.test(before)) return true;
+  if (/\blast\s*$/i.test(before) && /^[\s,]*but\s+not\s+least\b/i.test(p.slice(at))) return true;
+  // "not only" since the sentence began, and no "but" after it yet (its "but" is the first)
+  const sentence = before.slice(before.search(/[^.!?]*$/));
+  const notOnly = [...sentence.matchAll(NOT_ONLY)].pop();
+  return !!notOnly && !/\bbut\b/i.test(sentence.slice(notOnly.index! + notOnly[0].length));
+}
+
 /** Subordinators of a concession: "Although A, B" contrasts A with B. */
 const CONCESSIONS = new Set(['although', 'though', 'even though', 'whereas']);
 /** The markers, matched once (a non-global copy of EN_MARKERS for search). */
@@ -200,6 +230,7 @@ function splitEnglish(p: string): string[] {
     // although it looked nice, it broke"), cuts nothing: cutting there would go back and repeat that text
     if (at < last) continue;
     const word = m[0].replace(/^[\s,;]+|[\s,:]+$/g, '').replace(/\s+/g, ' ').toLowerCase();
+    if (notAContrast(p, at, m[0], word)) continue;
     const opens = first && !p.slice(0, at).trim();
     first = false;
     // "Although the app is fast, it crashes": the comma after a leading concession is the boundary. Only a concession:

@@ -5,8 +5,9 @@
 // - support: in at least max(2, 0.3%) of the items, and in at most 60% (a word in most items
 //   distinguishes nothing: the product's own name, "app"); a one-word theme in 10% or more that feedback names with a
 //   demonstrative ("this book", 这款手机) in 15% of its items is the product itself, set apart (`product`), not ranked;
-// - variants are one theme: "log in" / "log-in" / "login", plurals and possessives (folded keys), and common
-//   product words across English and Chinese ("login" / 登录, phrases.ts ZH_EN_THEMES);
+// - variants are one theme: "log in" / "log-in" / "login", plurals and possessives (folded keys), common
+//   product words across English and Chinese ("login" / 登录, phrases.ts ZH_EN_THEMES) and English near-synonyms of
+//   product feedback ("shipping" / "delivery", "screen" / "display": phrases.ts EN_SYNONYMS);
 // - an English word used mostly as a verb ("I watch", "you'll read") is an activity, not a theme; one used mostly as an
 //   adjective ("was delicious", "very funny") is an evaluation or a property, not a theme either;
 // - Chinese n-grams must be words: accessor variety (distinct characters or boundaries on each side)
