@@ -34,6 +34,8 @@ export interface SessionOptions {
   vsix?: string;
   /** A folder copied into a temp dir and opened as the workspace; default an empty folder. */
   fixture?: string;
+  /** A .code-workspace file inside the copied fixture (relative path) opened instead of the folder: a multi-root workspace. */
+  workspaceFile?: string;
   /** Extra user settings (merged over the defaults below). */
   settings?: Record<string, unknown>;
   /** Extra environment for code-server (and so the extension host). */
@@ -207,6 +209,11 @@ export class E2ESession {
     return found;
   }
 
+  /** What the workbench opens: the fixture's copy, or the workspace file in it. */
+  private opened(): string {
+    return this.opts.workspaceFile ? path.join(this.workspace, this.opts.workspaceFile) : this.workspace;
+  }
+
   private baseArgs(): string[] {
     return [CODE_SERVER, '--config', path.join(this.tmp, 'config.yaml'), '--user-data-dir', this.userDataDir,
       '--extensions-dir', this.extensionsDir, '--disable-telemetry', '--disable-update-check'];
@@ -243,7 +250,7 @@ export class E2ESession {
     hookExit();
     this.server = spawn(NODE24, [...this.baseArgs(), '--bind-addr', `127.0.0.1:${this.port}`, '--auth', 'none',
       '--disable-workspace-trust', '--disable-getting-started-override', '--disable-proxy', '--ignore-last-opened',
-      '--disable-file-downloads', this.workspace], { env: this.serverEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      '--disable-file-downloads', this.opened()], { env: this.serverEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     if (this.server.pid) liveGroups.add(this.server.pid);
     const onOut = (d: Buffer) => { this.serverLog += d.toString(); if (this.serverLog.length > 2_000_000) this.serverLog = this.serverLog.slice(-1_000_000); };
     this.server.stdout!.on('data', onOut);
@@ -263,7 +270,7 @@ export class E2ESession {
       await sleep(250);
     }
     this.timings.serverMs = Date.now() - t0;
-    this.url = `http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(this.workspace)}`;
+    this.url = `http://127.0.0.1:${this.port}/?${this.opts.workspaceFile ? 'workspace' : 'folder'}=${encodeURIComponent(this.opened())}`;
     this.log(`code-server on ${this.port} in ${this.timings.serverMs} ms`);
 
     this.browser = await chromium.launch({

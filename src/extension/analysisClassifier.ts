@@ -8,7 +8,7 @@ import { CLASSIFIERS_DIR, listClassifiers, loadClassifier, type LoadedClassifier
 import { describeSentimentUse, sentimentUse, sentimentUseProblem } from '../core/train/sentiment';
 import { UserError } from '../core/types';
 import { locateSetting, pathSetting, readConfig } from './config';
-import type { ResolvedPathSetting } from './settingPath';
+import { classifierSettingText, type ResolvedPathSetting } from './settingPath';
 import type { Services } from './services';
 
 export const ANALYSIS_CLASSIFIER_KEY = 'analysis.classifier';
@@ -144,6 +144,6 @@ export async function setAnalysisClassifier(services: Services, value: string): 
 
 /** The setting value naming a classifier folder: its name when it is in the workspace's classifiers folder, else the folder. */
 export function classifierSettingValue(dir: string): string {
-  const ws = workspaceDirs()[0];
-  return ws && path.resolve(path.dirname(dir)) === path.resolve(ws, CLASSIFIERS_DIR) ? path.basename(dir) : dir;
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath }));
+  return classifierSettingText(dir, folders);
 }

@@ -244,3 +244,17 @@ export function pathSettingNotFound(r: ResolvedPathSetting, existingWithoutMarke
   const where = r.candidates.length > 1 ? `looked for ${r.candidates.join(', ')}` : `resolved to ${r.candidates[0]}`;
   return `${r.key} "${r.written}" does not exist: ${where}${how}.`;
 }
+
+/**
+ * The value that names a saved classifier in productForge.analysis.classifier, as "Use for Analyze Feedback" writes
+ * it: its name when it is in the classifiers folder of the only workspace folder; in a multi-root workspace
+ * `${workspaceFolder:<folder>}/.product-forge/classifiers/<name>`, since a bare name is looked for in the folder of
+ * the file being analyzed first (another folder's classifier of the same name would be used there); any other
+ * folder as its absolute path.
+ */
+export function classifierSettingText(dir: string, folders: readonly { name: string; path: string }[], p: typeof nodePath = nodePath): string {
+  const own = folders.find((f) => p.resolve(p.dirname(dir)) === p.resolve(f.path, ...CLASSIFIER_SEGMENTS));
+  if (!own) return dir;
+  const name = p.basename(dir);
+  return folders.length === 1 ? name : `\${workspaceFolder:${own.name}}/${[...CLASSIFIER_SEGMENTS, name].join('/')}`;
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { locatePathSetting, resolvePathSetting, type PathSettingKind, type ResolvedPathSetting, type SettingPathContext } from '../../src/extension/settingPath';
+import { classifierSettingText, locatePathSetting, resolvePathSetting, type PathSettingKind, type ResolvedPathSetting, type SettingPathContext } from '../../src/extension/settingPath';
 
 // The one rule for productForge.modelsPath, productForge.train.embeddingModel and productForge.analysis.classifier:
 // a pure function of what inspect() returned, the workspace folders, the workspace file and trust.
@@ -89,6 +89,18 @@ describe('extension: path settings, one rule (settingPath)', () => {
     assert.deepEqual(resolve('classifier', { folder: 'ours' }, multi).candidates, ['/src/api/.product-forge/classifiers/ours', '/src/api/ours']);
     // a models folder is never a name
     assert.deepEqual(resolve('folder', { folder: 'models' }, multi).candidates, ['/src/api/models']);
+  });
+
+  it('"Use for Analyze Feedback" names the classifier so that the rule finds that very one', () => {
+    // one folder: its name
+    assert.equal(classifierSettingText('/src/web/.product-forge/classifiers/ours', [web], p), 'ours');
+    // several folders: a bare name would be looked for in the analyzed file's folder first (another "ours" there)
+    const written = classifierSettingText('/src/web/.product-forge/classifiers/ours', [web, api], p);
+    assert.equal(written, '${workspaceFolder:web}/.product-forge/classifiers/ours');
+    assert.deepEqual(resolve('classifier', { workspace: written }, multi).candidates, ['/src/web/.product-forge/classifiers/ours']);
+    assert.deepEqual(resolve('classifier', { workspace: 'ours' }, multi).candidates[0], '/src/api/.product-forge/classifiers/ours', 'what a bare name would have found');
+    // elsewhere: its folder as it is
+    assert.equal(classifierSettingText('/elsewhere/ours', [web, api], p), '/elsewhere/ours');
   });
 
   it('refuses variables it cannot replace, naming them', () => {

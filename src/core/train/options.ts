@@ -2,6 +2,7 @@
 // CLI and the Train view, so the three can never disagree on a range. Each caller names the setting its own way: the
 // engine in words ("the test share"), the CLI by its flag ("--test-split"), the Train view by its field's label.
 // No node imports: the Train view's browser bundle uses it.
+import { TEXT_FEATURES } from './embed';
 
 export interface CheckedTrainOptions {
   testSplit?: number;
@@ -31,7 +32,6 @@ export const TRAIN_OPTION_WORDS: Readonly<Record<CheckedTrainOption, string>> = 
 export const MODEL_CHOICES: readonly string[] = ['auto', 'logreg', 'mlp', 'rf', 'gb'];
 /** Hidden layers at most (the Train view's messages carry no more: webview/train/protocol.ts). */
 export const MAX_HIDDEN_LAYERS = 4;
-const TEXT_FEATURE_CHOICES: readonly string[] = ['tfidf', 'embeddings', 'both'];
 
 const isWhole = (x: number, min: number, max = Number.MAX_SAFE_INTEGER) => Number.isInteger(x) && x >= min && x <= max;
 
@@ -54,7 +54,7 @@ export function trainOptionProblem(o: CheckedTrainOptions, name: (k: CheckedTrai
     ['nTrees', o.nTrees === undefined || isWhole(o.nTrees, 1, 2000), 'must be a whole number from 1 to 2000'],
     ['nRounds', o.nRounds === undefined || isWhole(o.nRounds, 1, 5000), 'must be a whole number from 1 to 5000'],
     ['model', !o.model || MODEL_CHOICES.includes(o.model), `must be ${MODEL_CHOICES.slice(0, -1).join(', ')} or ${MODEL_CHOICES[MODEL_CHOICES.length - 1]}`],
-    ['textFeatures', o.textFeatures === undefined || TEXT_FEATURE_CHOICES.includes(o.textFeatures), 'must be tfidf, embeddings or both'],
+    ['textFeatures', o.textFeatures === undefined || (TEXT_FEATURES as readonly string[]).includes(o.textFeatures), `must be ${TEXT_FEATURES.slice(0, -1).join(', ')} or ${TEXT_FEATURES[TEXT_FEATURES.length - 1]}`],
   ];
   const bad = checks.find(([, ok]) => !ok);
   if (!bad) return undefined;

@@ -1,0 +1,150 @@
+// End to end in the real VS Code workbench (code-server + chromium, scripts/e2e/harness.ts), in a multi-root
+// workspace: a .code-workspace file with two folders, "api" and "web", each holding its own customers.csv. The Train
+// view lists both files by folder; a classifier trained on one folder's CSV is saved in that folder's
+// .product-forge/classifiers (not the first folder's), and the saved classifiers of both folders are listed, each
+// named with its folder, even under the same name. Screenshots and logs: .test-artifacts/e2e/train-multiroot/.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { E2ESession } from '../../scripts/e2e/harness';
+
+const VSIX = 'build/product-forge-linux-x64.vsix';
+const CSV = 'test/fixtures/e2e-train/customers.csv';
+const TARGET = 'churned';
+const CHANNEL = 'Product Forge';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Data rows of each folder's customers.csv. */
+const ROWS: Record<string, number> = {};
+
+describe('e2e: Train view in a multi-root workspace (code-server)', function () {
+  let s: E2ESession;
+  let view: FrameLocator;
+  let fixture: string;
+
+  before(async function () {
+    this.timeout(300_000);
+    fixture = mkdtempSync(path.join(os.tmpdir(), 'pf-e2e-multiroot-fixture-'));
+    // the same customers in both folders, the api copy without its last 30 rows: the view's "N rows" tells them apart
+    const lines = readFileSync(CSV, 'utf8').trimEnd().split('\n');
+    for (const [folder, rows] of [['api', lines.length - 31], ['web', lines.length - 1]] as const) {
+      mkdirSync(path.join(fixture, folder));
+      writeFileSync(path.join(fixture, folder, 'customers.csv'), lines.slice(0, rows + 1).join('\n') + '\n');
+      ROWS[folder] = rows;
+    }
+    writeFileSync(path.join(fixture, 'team.code-workspace'), JSON.stringify({ folders: [{ path: 'api' }, { path: 'web' }], settings: {} }, null, 2));
+    s = await E2ESession.start({ name: 'train-multiroot', vsix: VSIX, fixture, workspaceFile: 'team.code-workspace' });
+    await s.screenshot('workbench');
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && s) {
+      await s.screenshot(`failed-${this.currentTest.title.slice(0, 40)}`).catch(() => undefined);
+      console.log(`    notifications: ${JSON.stringify(await s.notifications().catch(() => []))}`);
+      console.log(`    "${CHANNEL}" log (tail):\n${s.outputChannelLog(CHANNEL).slice(-2000)}`);
+    }
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await s?.close();
+    if (fixture) rmSync(fixture, { recursive: true, force: true });
+  });
+
+  /** Opens a vscode-single-select in the view and clicks the option whose label matches `option`. */
+  async function choose(selectLabel: string, option: RegExp) {
+    const select = view.locator(`vscode-single-select[aria-label="${selectLabel}"]`);
+    await select.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await select.locator('.face').click();
+    const item = select.locator('li.option', { hasText: option }).first();
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    await item.click();
+  }
+
+  /** Picks `label` in the CSV file combobox, then the target, and waits for the features of that target. */
+  async function pickFile(label: string) {
+    const fileSelect = view.locator('vscode-single-select[aria-label="CSV file"]');
+    await fileSelect.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await fileSelect.locator('input.combobox-input').click();
+    await fileSelect.locator('input.combobox-input').fill(label);
+    const opt = fileSelect.locator('li.option', { hasText: new RegExp(`^\\s*${label.replace(/[./]/g, '\\$&')}\\s*$`) }).first();
+    await opt.waitFor({ state: 'visible', timeout: 10_000 });
+    await opt.click();
+    await view.locator('#dataSection table th', { hasText: 'last_comment' }).first().waitFor({ timeout: 60_000 });
+    // this file's profile (its row count), not the one shown before
+    const rows = ROWS[label.split('/')[0]];
+    for (const deadline = Date.now() + 30_000; !new RegExp(`(^|: )${rows} rows`).test(((await view.locator('[role="status"]').first().textContent()) ?? '').trim()); await sleep(300)) {
+      if (Date.now() > deadline) throw new Error(`${label} was not profiled: ${await view.locator('[role="status"]').first().textContent()}`);
+    }
+    await choose('Target column', new RegExp(`^\\s*${TARGET} \\(`));
+    const feats = view.locator('[aria-label="Feature columns"] vscode-checkbox');
+    for (const deadline = Date.now() + 30_000; ; await sleep(300)) {
+      const labels = await feats.evaluateAll((els) => els.map((e) => e.getAttribute('label') ?? ''));
+      if (labels.length && !labels.some((l) => l.startsWith(`${TARGET} `))) break;
+      if (Date.now() > deadline) throw new Error(`features did not update for target ${TARGET}`);
+    }
+  }
+
+  /** Trains logistic regression on the picked file and saves it as `name`; returns the status line after saving. */
+  async function trainAndSave(name: string, shot: string): Promise<string> {
+    await choose('Model', /Logistic regression/);
+    const train = view.locator('vscode-button', { hasText: /^\s*Train\s*$/ });
+    await train.scrollIntoViewIfNeeded();
+    await train.click();
+    const accuracy = view.locator('.big', { hasText: /^accuracy / });
+    const trainError = view.locator('#dataSection .error[role="alert"]');
+    for (const deadline = Date.now() + 200_000; !(await accuracy.isVisible().catch(() => false)); await sleep(500)) {
+      const err = ((await trainError.allTextContents().catch(() => [])).join(' ')).trim();
+      if (err) throw new Error(`training failed: ${err}`);
+      if (Date.now() > deadline) throw new Error('no accuracy within 200 s');
+    }
+    const field = view.locator('vscode-textfield[aria-label="Classifier name"] input');
+    await field.scrollIntoViewIfNeeded();
+    await field.fill(name);
+    await view.locator('vscode-button', { hasText: /^\s*Save\s*$/ }).click();
+    const saved = view.locator('[role="status"]', { hasText: /Saved to / }).first();
+    await saved.waitFor({ timeout: 60_000 });
+    await s.screenshot(shot);
+    return ((await saved.textContent()) ?? '').trim();
+  }
+
+  const savedIn = (folder: string, name: string) => path.join(s.workspace, folder, '.product-forge', 'classifiers', name);
+
+  it('lists the CSVs of both folders, each named with its folder', async function () {
+    this.timeout(150_000);
+    await s.openViewContainer('Product Forge');
+    view = await s.webviewFrame('vscode-single-select[aria-label="CSV file"]', 90_000);
+    const fileSelect = view.locator('vscode-single-select[aria-label="CSV file"]');
+    await fileSelect.locator('vscode-option', { hasText: 'customers.csv' }).first().waitFor({ state: 'attached', timeout: 60_000 });
+    const options = (await fileSelect.locator('vscode-option').allTextContents()).map((t) => t.trim());
+    await s.screenshot('train-view');
+    assert.ok(options.includes('api/customers.csv') && options.includes('web/customers.csv'), `file options: ${options.join(' | ')}`);
+  });
+
+  it('a classifier trained on the second folder\'s CSV is saved in that folder, not the first', async function () {
+    this.timeout(300_000);
+    await pickFile('web/customers.csv');
+    const status = await trainAndSave('churn', 'saved-web');
+    assert.match(status, /Saved to web\/\.product-forge\/classifiers\/churn/);
+    assert.ok(existsSync(path.join(savedIn('web', 'churn'), 'model.onnx')), 'no model.onnx in web/.product-forge/classifiers/churn');
+    assert.ok(!existsSync(path.join(s.workspace, 'api', '.product-forge')), 'something was saved in the first folder');
+  });
+
+  it('each folder keeps its own classifier under the same name, and both are listed by folder', async function () {
+    this.timeout(300_000);
+    await pickFile('api/customers.csv');
+    const status = await trainAndSave('churn', 'saved-api');
+    assert.match(status, /Saved to api\/\.product-forge\/classifiers\/churn/);
+    for (const folder of ['api', 'web']) assert.ok(existsSync(path.join(savedIn(folder, 'churn'), 'metadata.json')), `${folder}'s classifier is missing`);
+    const list = view.locator('vscode-single-select[aria-label="Saved classifier"] vscode-option');
+    let names: string[] = [];
+    for (const deadline = Date.now() + 30_000; ; await sleep(300)) {
+      names = (await list.allTextContents()).map((t) => t.trim());
+      if (names.some((n) => n.startsWith('api: churn')) && names.some((n) => n.startsWith('web: churn'))) break;
+      if (Date.now() > deadline) throw new Error(`saved classifiers listed: ${names.join(' | ')}`);
+    }
+    await s.screenshot('both-listed');
+    assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
+  });
+});
