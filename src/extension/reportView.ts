@@ -157,12 +157,13 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
       if (loading.signal.aborted) return;
       if (!dir) {
         this.current = undefined;
+        // Without a workspace folder Analyze Feedback still works (on files it asks for; the report goes beside them).
         const open = this.workspaceRoots().length > 0;
         this.post('empty', {
           reason: open
             ? 'No report yet. Analyze a feedback file or folder (right-click it in the Explorer, or use the button below) to see its report here.'
-            : 'Open a folder and run "Product Forge: Analyze Feedback" to see a report here.',
-          canAnalyze: open,
+            : 'No report yet. Analyze feedback files or a folder (the button below asks for them; the report is written beside them, under .product-forge/reports) to see its report here.',
+          canAnalyze: true,
         });
         return;
       }

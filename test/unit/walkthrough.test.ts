@@ -122,6 +122,16 @@ describe('walkthrough: Get Started with Product Forge', () => {
     }
   });
 
+  it("checks a step off when any of its buttons is used (each button's command or view is a completion event)", () => {
+    for (const s of walkthroughs[0].steps) {
+      const events = new Set(s.completionEvents ?? []);
+      for (const { id } of commandLinks(s.description)) {
+        const event = viewCommands.has(id) ? `onView:${id.replace(/\.focus$/, '')}` : `onCommand:${id}`;
+        assert.ok(events.has(event), `step ${s.id}: its button ${id} does not complete it (no ${event})`);
+      }
+    }
+  });
+
   it('adds no activation event: the extension still activates only on use', () => {
     // An explicit event such as onStartupFinished, * or workspaceContains: would load the extension on its own.
     assert.deepEqual(pkg.activationEvents ?? [], []);

@@ -141,7 +141,7 @@ export interface ReportRating {
 
 export interface HostToWebview {
   report: { report: ReportModel };
-  /** No report to show; `canAnalyze`: a workspace folder is open, so the view offers Analyze Feedback. */
+  /** No report to show; `canAnalyze`: the view offers Analyze Feedback (a button that runs it). */
   empty: { reason: string; canAnalyze?: boolean };
   error: { message: string };
   /** A label was saved: the item's new label and how many texts are labelled now. */
