@@ -36,8 +36,7 @@ function workspaceDirs(scope?: vscode.ConfigurationScope): string[] {
 export async function resolveAnalysisClassifier(setting: ResolvedPathSetting, scope?: vscode.ConfigurationScope): Promise<LoadedClassifier> {
   const found = locateSetting(setting);
   if (!('dir' in found)) {
-    const ws = workspaceDirs(scope)[0];
-    const saved = ws ? (await listClassifiers(path.join(ws, CLASSIFIERS_DIR))).filter((c) => !sentimentUseProblem(c)).map((c) => path.basename(c.dir)) : [];
+    const saved = (await savedClassifiers(scope)).filter(({ c }) => !sentimentUseProblem(c)).map(({ c, label }) => label ?? path.basename(c.dir));
     throw new UserError(
       `${'error' in found ? found.error : `${setting.key} is not set.`} ` +
         (saved.length ? `Saved sentiment classifiers: ${saved.slice(0, 5).join(', ')}. ` : '') +
@@ -60,15 +59,27 @@ interface ClassifierItem extends vscode.QuickPickItem {
   value: string;
 }
 
+/**
+ * The saved classifiers of every workspace folder (the one holding `scope` first); in a multi-root workspace each has
+ * a label that says its folder ("api: churn").
+ */
+async function savedClassifiers(scope?: vscode.ConfigurationScope): Promise<{ c: LoadedClassifier; label?: string }[]> {
+  const dirs = workspaceDirs(scope);
+  const lists = await Promise.all(dirs.map(async (d) => (await listClassifiers(path.join(d, CLASSIFIERS_DIR))).map((c) => ({
+    c, ...(dirs.length > 1 ? { label: `${vscode.workspace.getWorkspaceFolder(vscode.Uri.file(d))?.name ?? path.basename(d)}: ${path.basename(c.dir)}` } : {}),
+  }))));
+  return lists.flat();
+}
+
 /** "Use a Saved Classifier for Analyze Feedback…": picks a qualifying classifier (or the sentiment model) and sets the workspace setting. */
 export async function useClassifierForAnalysis(services: Services): Promise<void> {
-  const ws = workspaceDirs()[0];
-  if (!ws) {
+  if (!workspaceDirs().length) {
     void vscode.window.showInformationMessage('Open a folder first: saved classifiers live in its .product-forge/classifiers.');
     return;
   }
-  const all = await listClassifiers(path.join(ws, CLASSIFIERS_DIR));
-  const usable = all.filter((c) => !sentimentUseProblem(c));
+  const listed = await savedClassifiers(vscode.window.activeTextEditor?.document.uri);
+  const all = listed.map(({ c }) => c);
+  const usable = listed.filter(({ c }) => !sentimentUseProblem(c));
   const currentSetting = analysisClassifierSetting();
   const current = currentSetting.written;
   const currentDir = analysisClassifierDir(currentSetting);
@@ -89,14 +100,14 @@ export async function useClassifierForAnalysis(services: Services): Promise<void
       detail: 'The model set in productForge.sentimentModel (bundled by default).',
       value: '',
     },
-    ...usable.map((c): ClassifierItem => {
+    ...usable.map(({ c, label }): ClassifierItem => {
       const name = path.basename(c.dir);
       const m = c.metadata;
       return {
-        label: `$(beaker) ${name}`,
+        label: `$(beaker) ${label ?? name}`,
         description: [(currentDir ? path.resolve(c.dir) === path.resolve(currentDir) : current === name) ? 'in use' : '', describeSentimentUse(sentimentUse(c), m.labels)].filter(Boolean).join(' · '),
         detail: `${m.modelKind}, text column "${c.preprocessing.columns[0].name}", accuracy ${(m.metrics.accuracy * 100).toFixed(1)}% on ${m.testRows} held-out rows, saved ${new Date(m.createdAt).toLocaleString()}`,
-        value: name,
+        value: classifierSettingValue(c.dir),
       };
     }),
   ];

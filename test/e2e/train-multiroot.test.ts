@@ -16,7 +16,7 @@ const TARGET = 'churned';
 const CHANNEL = 'Product Forge';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Data rows of each folder's customers.csv. */
-const ROWS: Record<string, number> = {};
+const ROWS: Record<string, number> = { 'api/labelled-feedback.csv': 54, 'web/labelled-feedback.csv': 60 };
 
 describe('e2e: Train view in a multi-root workspace (code-server)', function () {
   let s: E2ESession;
@@ -33,6 +33,12 @@ describe('e2e: Train view in a multi-root workspace (code-server)', function () 
       writeFileSync(path.join(fixture, folder, 'customers.csv'), lines.slice(0, rows + 1).join('\n') + '\n');
       ROWS[folder] = rows;
     }
+    // each folder's own labelled feedback, for a sentiment classifier of the same name in both
+    // (api's without its last 6 rows, all neutral: the view's "N rows" tells the two apart)
+    const labelled = readFileSync('test/fixtures/train/labelled-feedback.csv', 'utf8').trimEnd().split('\n');
+    writeFileSync(path.join(fixture, 'web', 'labelled-feedback.csv'), labelled.join('\n') + '\n');
+    writeFileSync(path.join(fixture, 'api', 'labelled-feedback.csv'), labelled.slice(0, -6).join('\n') + '\n');
+    writeFileSync(path.join(fixture, 'web', 'tickets.txt'), ['The export crashes every time I open a large file.', 'Thank you, the new search is fantastic!'].join('\n') + '\n');
     writeFileSync(path.join(fixture, 'team.code-workspace'), JSON.stringify({ folders: [{ path: 'api' }, { path: 'web' }], settings: {} }, null, 2));
     s = await E2ESession.start({ name: 'train-multiroot', vsix: VSIX, fixture, workspaceFile: 'team.code-workspace' });
     await s.screenshot('workbench');
@@ -63,7 +69,7 @@ describe('e2e: Train view in a multi-root workspace (code-server)', function () 
   }
 
   /** Picks `label` in the CSV file combobox, then the target, and waits for the features of that target. */
-  async function pickFile(label: string) {
+  async function pickFile(label: string, target = TARGET, column = 'last_comment') {
     const fileSelect = view.locator('vscode-single-select[aria-label="CSV file"]');
     await fileSelect.evaluate((e) => e.scrollIntoView({ block: 'start' }));
     await fileSelect.locator('input.combobox-input').click();
@@ -71,18 +77,18 @@ describe('e2e: Train view in a multi-root workspace (code-server)', function () 
     const opt = fileSelect.locator('li.option', { hasText: new RegExp(`^\\s*${label.replace(/[./]/g, '\\$&')}\\s*$`) }).first();
     await opt.waitFor({ state: 'visible', timeout: 10_000 });
     await opt.click();
-    await view.locator('#dataSection table th', { hasText: 'last_comment' }).first().waitFor({ timeout: 60_000 });
+    await view.locator('#dataSection table th', { hasText: column }).first().waitFor({ timeout: 60_000 });
     // this file's profile (its row count), not the one shown before
-    const rows = ROWS[label.split('/')[0]];
+    const rows = ROWS[label] ?? ROWS[label.split('/')[0]];
     for (const deadline = Date.now() + 30_000; !new RegExp(`(^|: )${rows} rows`).test(((await view.locator('[role="status"]').first().textContent()) ?? '').trim()); await sleep(300)) {
       if (Date.now() > deadline) throw new Error(`${label} was not profiled: ${await view.locator('[role="status"]').first().textContent()}`);
     }
-    await choose('Target column', new RegExp(`^\\s*${TARGET} \\(`));
+    await choose('Target column', new RegExp(`^\\s*${target} \\(`));
     const feats = view.locator('[aria-label="Feature columns"] vscode-checkbox');
     for (const deadline = Date.now() + 30_000; ; await sleep(300)) {
       const labels = await feats.evaluateAll((els) => els.map((e) => e.getAttribute('label') ?? ''));
-      if (labels.length && !labels.some((l) => l.startsWith(`${TARGET} `))) break;
-      if (Date.now() > deadline) throw new Error(`features did not update for target ${TARGET}`);
+      if (labels.length && !labels.some((l) => l.startsWith(`${target} `))) break;
+      if (Date.now() > deadline) throw new Error(`features did not update for target ${target}`);
     }
   }
 
@@ -146,5 +152,37 @@ describe('e2e: Train view in a multi-root workspace (code-server)', function () 
     }
     await s.screenshot('both-listed');
     assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
+  });
+
+  it('"Use it for Analyze Feedback" on one folder\'s classifier names that folder, and a file of the other folder is analyzed with it', async function () {
+    this.timeout(360_000);
+    // the same name in both folders: a bare name would be looked for in the analyzed file's folder first
+    for (const folder of ['web', 'api']) {
+      await pickFile(`${folder}/labelled-feedback.csv`, 'sentiment', 'feedback');
+      assert.match(await trainAndSave('sent', `saved-sent-${folder}`), new RegExp(`Saved to ${folder}/\\.product-forge/classifiers/sent`));
+    }
+    await choose('Saved classifier', /^\s*api: sent/);
+    const use = view.locator('a', { hasText: 'Use it for Analyze Feedback' });
+    await use.scrollIntoViewIfNeeded();
+    await use.click();
+    const wsFile = path.join(s.workspace, 'team.code-workspace');
+    const setting = () => JSON.parse(readFileSync(wsFile, 'utf8')).settings?.['productForge.analysis.classifier'];
+    for (const deadline = Date.now() + 20_000; setting() !== '${workspaceFolder:api}/.product-forge/classifiers/sent'; await sleep(300)) {
+      if (Date.now() > deadline) throw new Error(`team.code-workspace: ${readFileSync(wsFile, 'utf8')}`);
+    }
+    // Analyze Feedback on web/tickets.txt loads api's classifier, not web's of the same name
+    await s.openExplorer();
+    if (!(await s.explorerItem('tickets.txt').isVisible().catch(() => false))) {
+      // the second root folder starts collapsed: select it and expand it from the keyboard
+      await s.clickExplorerItem('web');
+      if (!(await s.explorerItem('tickets.txt').isVisible().catch(() => false))) await s.page.keyboard.press('ArrowRight');
+    }
+    await s.rightClickExplorerItem('tickets.txt');
+    await s.chooseContextMenuItem('Analyze Feedback');
+    const [report] = await s.waitForFile('web/.product-forge/reports/tickets-*/report.md', 120_000);
+    assert.match(readFileSync(report, 'utf8'), /analyzed locally with `classifier:sent` on cpu/);
+    const apiDir = path.join(s.workspace, 'api', '.product-forge', 'classifiers', 'sent');
+    await s.waitForLog(CHANNEL, new RegExp(`Sentiment model: the saved classifier sent \\(${apiDir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')};`), 10_000);
+    await s.screenshot('analyzed-with-api-classifier');
   });
 });
