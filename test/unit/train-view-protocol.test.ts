@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { droppedFileRef, parseToHost, parseToView, type TrainSettings } from '../../src/webview/train/protocol';
 import { trainOptionProblem } from '../../src/core/train/options';
-import { areaOf, filePrompt, NO_CLASSIFIERS, StatusLines } from '../../src/webview/train/status';
+import { areaOf, busyParts, filePrompt, nextSay, NO_CLASSIFIERS, profileStatus, StatusLines } from '../../src/webview/train/status';
+import { curveSummary, curveTitle, stepName } from '../../src/webview/train/chart-text';
+import type { EpochInfo } from '../../src/webview/train/protocol';
 
 describe('train view: webview messages', () => {
   it('accepts well-formed requests and drops malformed ones', () => {
@@ -80,6 +82,60 @@ describe('train view: message lines', () => {
     lines.show('save', 'Saved to .product-forge/classifiers/churn-qa');
     assert.equal(l.save.textContent, 'Saved to .product-forge/classifiers/churn-qa');
     assert.equal(l.predict.textContent, '');
+  });
+
+  it("errors go to their action's alert line, outcomes to its status line, each replacing the other", () => {
+    const { l } = make();
+    const alerts = { save: { textContent: '' as string | null }, predict: { textContent: '' as string | null } };
+    const lines = new StatusLines(l, alerts);
+    lines.error('save', 'Not saved: "churn" is in use; choose another name or save again to replace it.');
+    assert.equal(alerts.save.textContent, 'Not saved: "churn" is in use; choose another name or save again to replace it.');
+    assert.equal(l.save.textContent, '', 'an error is not shown as an outcome');
+    lines.show('save', 'Saved to .product-forge/classifiers/churn-2');
+    assert.deepEqual([l.save.textContent, alerts.save.textContent], ['Saved to .product-forge/classifiers/churn-2', '']);
+    // an area without its own alert line shows errors in its one line (the file and train lines are alerts)
+    lines.error('train', 'Pick at least one feature column');
+    assert.equal(l.train.textContent, 'Pick at least one feature column');
+    lines.error('predict', 'model.onnx is missing');
+    lines.startAction();
+    assert.deepEqual([...Object.values(l), ...Object.values(alerts)].map((x) => x.textContent), ['', '', '', '', '', '']);
+  });
+
+  it('a stage is announced once: its counts and percentage are shown, not said', () => {
+    assert.deepEqual(busyParts('cross-validation (2/5 folds done)'), { say: 'cross-validation', detail: ' (2/5 folds done)' });
+    assert.deepEqual(busyParts('random forest (25/100 trees)'), { say: 'random forest', detail: ' (25/100 trees)' });
+    assert.deepEqual(busyParts('embedding texts with all-MiniLM-L6-v2 (1,024/4,000)'), { say: 'embedding texts with all-MiniLM-L6-v2', detail: ' (1,024/4,000)' });
+    assert.deepEqual(busyParts('reading', 37, 100), { say: 'reading', detail: ' 37%' });
+    assert.deepEqual(busyParts('reading', 0, 0), { say: 'reading', detail: '…' });
+    // a parenthesis that is no count is part of the stage
+    assert.deepEqual(busyParts('logistic regression (all training rows)'), { say: 'logistic regression (all training rows)', detail: '…' });
+    // each fold's update keeps the announced part as it was
+    const says = ['cross-validation (0/5 folds done)', 'cross-validation (1/5 folds done)', 'cross-validation (5/5 folds done)'].map((x) => busyParts(x).say);
+    assert.equal(new Set(says).size, 1);
+    // the reader's progress ("reading" 37%) does not replace the fuller stage the host said first
+    assert.equal(nextSay('reading churn.csv', 'reading'), 'reading churn.csv');
+    assert.equal(nextSay('reading churn.csv', 'preprocessing'), 'preprocessing');
+    assert.equal(nextSay('reading', 'reading churn.csv'), 'reading churn.csv');
+  });
+
+  it("the file's status line keeps how it was read and its warnings after a run", () => {
+    const info = { file: '/w/data/churn.tsv', rowCount: 60000, columns: [{}, {}, {}] as never, delimiter: '\t', hasHeader: true, warnings: ['2 rows had fewer fields and were padded'] };
+    const line = profileStatus(info);
+    assert.match(line.replace(/[,.\u202f\u00a0 ](?=000)/g, ''), /^churn\.tsv: 60000 rows, 3 columns \(delimiter tab, header row\) — 2 rows had fewer fields and were padded$/);
+    assert.equal(profileStatus({ ...info, file: 'C:\\w\\a.csv', rowCount: 5, delimiter: ';', hasHeader: false, warnings: [] }), "a.csv: 5 rows, 3 columns (delimiter ';', no header: columns named c0, c1, …)");
+  });
+
+  it('the charts are titled by their model and described in words', () => {
+    assert.deepEqual(['logreg', 'mlp', 'gb'].map(stepName), ['iteration', 'epoch', 'boosting round']);
+    assert.equal(curveTitle({ model: 'mlp', phase: 'fit' }), 'neural network');
+    assert.equal(curveTitle({ model: 'logreg', phase: 'refit' }), 'logistic regression (refit on all training rows)');
+    const e = (epoch: number, over: Partial<EpochInfo> = {}): EpochInfo => ({ model: 'mlp', epoch, trainLoss: 1 / epoch, trainAccuracy: 0.5 + epoch / 100, valLoss: 1.2 / epoch, valAccuracy: 0.45 + epoch / 100, phase: 'fit', ...over });
+    const mlp = [e(1), e(2), e(3)];
+    assert.equal(curveSummary(mlp, 'loss'), 'neural network: 3 epochs; last: training loss 0.333, validation loss 0.400');
+    assert.equal(curveSummary(mlp, 'accuracy'), 'neural network: 3 epochs; last: training accuracy 53.0%, validation accuracy 48.0%');
+    // logistic regression has no validation curve; one step is singular
+    assert.equal(curveSummary([e(1, { model: 'logreg', valLoss: null, valAccuracy: null })], 'loss'), 'logistic regression: 1 iteration; last: training loss 1.000');
+    assert.equal(curveSummary([], 'loss'), '');
   });
 
   it('empty states say what to do, in full, outside the narrow file list', () => {

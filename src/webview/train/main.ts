@@ -8,13 +8,14 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
-import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip } from 'chart.js';
 import { droppedFileRef, parseToView, type ClassifierSummary, type EpochInfo, type TableInfo, type ToHost, type ToView, type TrainSettings, type TrainSummary } from './protocol';
-import { areaOf, filePrompt, NO_CLASSIFIERS, StatusLines } from './status';
+import { areaOf, busyParts, filePrompt, nextSay, NO_CLASSIFIERS, profileStatus, StatusLines } from './status';
+import { curveSummary, curveTitle, MODEL_NAME, stepName } from './chart-text';
 import { candidatesText, lossText, points } from '../../core/train/importance-format';
 import { trainOptionProblem, type CheckedTrainOption } from '../../core/train/options';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
+Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Title, Tooltip);
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -37,12 +38,26 @@ function h(tag: string, attrs: Attrs = {}, ...kids: (Node | string | null | unde
   for (const c of kids) if (c !== null && c !== undefined) el.append(typeof c === 'string' ? document.createTextNode(c) : c);
   return el;
 }
-/** How each model is named in the results line and in the candidates' validation scores. */
-const MODEL_NAME: Record<string, string> = { logreg: 'logistic regression', mlp: 'neural network', rf: 'random forest', gb: 'gradient-boosted trees' };
 const MODEL_SHORT: Record<string, string> = { logreg: 'logreg', mlp: 'MLP', rf: 'forest', gb: 'boosting' };
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
 const valueOf = (el: Element) => String((el as unknown as { value?: string }).value ?? '');
 const checked = (el: Element) => !!(el as unknown as { checked?: boolean }).checked;
+const setDisabled = (el: Element, off: boolean) => { (el as unknown as { disabled: boolean }).disabled = off; };
+const isDisabled = (el: Element) => !!(el as unknown as { disabled?: boolean }).disabled;
+/** Focuses `el` once it has rendered its last change (a vscode-element turned on takes the focus only then). */
+function focusSoon(el: HTMLElement): void {
+  const done = (el as unknown as { updateComplete?: Promise<unknown> }).updateComplete ?? Promise.resolve();
+  void done.then(() => { if (!isDisabled(el)) el.focus(); });
+}
+/**
+ * A vscode-elements field named for screen readers: its `label` names the inner <input> / combobox (an aria-label on
+ * the custom element itself names nothing a screen reader reads); the aria-label stays for selectors and tests.
+ */
+function named<T extends HTMLElement>(el: T, label: string): T {
+  el.setAttribute('aria-label', label);
+  (el as unknown as { label: string }).label = label;
+  return el;
+}
 
 const style = h('style', { nonce });
 style.textContent = `
@@ -65,7 +80,7 @@ style.textContent = `
   .charts > * { min-width: 0; }
   .feat .reason, .error, .warn, .ok, [role="status"] { overflow-wrap: anywhere; }
   table { border-collapse: collapse; width: 100%; font-size: 12px; }
-  th, td { border-bottom: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); padding: 2px 4px; text-align: left; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 160px; }
+  th, td { border-bottom: 1px solid var(--vscode-widget-border, var(--vscode-panel-border)); padding: 2px 4px; text-align: left; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: min(160px, 40vw); }
   th { color: var(--vscode-descriptionForeground); font-weight: 600; }
   /* a long preview keeps its column names in sight; opaque, and above the rows it scrolls over */
   .scroll th { position: sticky; top: 0; z-index: 1; background: var(--vscode-sideBar-background, var(--vscode-editor-background)); }
@@ -80,7 +95,7 @@ style.textContent = `
   .feat .reason { color: var(--vscode-descriptionForeground); font-size: 11px; }
   .big { font-size: 18px; font-weight: 600; margin-right: 12px; }
   .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(260px, 100%), 1fr)); gap: 8px; }
-  .chartbox { position: relative; height: 160px; }
+  .chartbox { position: relative; height: 190px; }
   .diag { font-weight: 700; }
   table.wrap td { white-space: normal; overflow-wrap: anywhere; max-width: none; }
   .barbox { min-width: 60px; height: 8px; background: var(--vscode-editorWidget-background, transparent); }
@@ -89,6 +104,8 @@ style.textContent = `
   a { color: var(--vscode-textLink-foreground); }
   a:hover { color: var(--vscode-textLink-activeForeground); }
   body.dropping { outline: 2px dashed var(--vscode-focusBorder); outline-offset: -4px; }
+  /* read by screen readers, not shown */
+  .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 `;
 document.head.append(style);
 
@@ -101,32 +118,36 @@ let busy = false;
 let training = false;
 
 // ---------- layout ----------
-const fileSelect = h('vscode-single-select', { 'aria-label': 'CSV file', combobox: true, style: undefined });
+const fileSelect = named(h('vscode-single-select', { combobox: true }), 'CSV file');
 const browseBtn = h('vscode-button', { secondary: true, title: 'Choose a CSV/TSV file' }, 'Browse…');
 const refreshBtn = h('vscode-button', { secondary: true, title: 'Refresh the file list', 'aria-label': 'Refresh the file list', icon: 'refresh' });
-const status = h('div', { class: 'muted', role: 'status', 'aria-live': 'polite' });
-const ring = h('vscode-progress-ring', { hidden: true });
+// The status line: the stage or the file's profile is announced; the counts and percentages that change as a stage
+// goes on are shown beside it, not announced (a screen reader would read every one).
+const statusSay = h('span');
+const statusDetail = h('span', { 'aria-hidden': 'true' });
+const status = h('div', { class: 'muted', role: 'status', 'aria-live': 'polite' }, statusSay, statusDetail);
+const ring = h('vscode-progress-ring', { hidden: true, 'aria-hidden': 'true' });
 const fileError = h('div', { class: 'error', role: 'alert' });
 const fileHint = h('div', { class: 'muted', hidden: true });
 
 // Scrolled boxes take the keyboard focus (to scroll them with the arrow keys): each says what it holds.
 const previewBox = h('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': 'Preview rows' });
 const columnsBox = h('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': 'Columns' });
-const targetSelect = h('vscode-single-select', { 'aria-label': 'Target column' });
+const targetSelect = named(h('vscode-single-select'), 'Target column');
 const featuresBox = h('div', { role: 'group', 'aria-label': 'Feature columns' });
 
 const num = (label: string, id: string, value: string, title: string) => {
-  const f = h('vscode-textfield', { id, value, title, 'aria-label': label });
+  const f = named(h('vscode-textfield', { id, value, title }), label);
   return { el: h('label', {}, label, f), f };
 };
-const modelSelect = h('vscode-single-select', { 'aria-label': 'Model' },
+const modelSelect = named(h('vscode-single-select', {},
   h('vscode-option', { value: 'auto', selected: true }, 'Auto (best by cross-validation)'),
   h('vscode-option', { value: 'logreg' }, 'Logistic regression'),
   h('vscode-option', { value: 'mlp' }, 'Neural network (MLP)'),
   h('vscode-option', { value: 'rf' }, 'Random forest (100 trees)'),
-  h('vscode-option', { value: 'gb' }, 'Gradient-boosted trees (100 rounds)'));
+  h('vscode-option', { value: 'gb' }, 'Gradient-boosted trees (100 rounds)')), 'Model');
 // Text columns: TF-IDF n-grams, or the vectors of the local embedding model productForge.train.embeddingModel names.
-const textSelect = h('vscode-single-select', { 'aria-label': 'Text features' });
+const textSelect = named(h('vscode-single-select'), 'Text features');
 function textOptions(model: string | null, selected: string): HTMLElement[] {
   const name = model ? model.split(/[\\/]/).filter(Boolean).slice(-2).join('/') : 'local model';
   return [
@@ -155,16 +176,22 @@ const trainBtn = h('vscode-button', { icon: 'play' }, 'Train');
 const cancelBtn = h('vscode-button', { secondary: true, icon: 'debug-stop', disabled: true }, 'Cancel');
 const trainError = h('div', { class: 'error', role: 'alert' });
 
-const lossCanvas = h('canvas', { 'aria-label': 'Loss per epoch', role: 'img' });
-const accCanvas = h('canvas', { 'aria-label': 'Accuracy per epoch', role: 'img' });
+// Each canvas is described in words (the model, how many steps, the last values) for screen readers.
+const lossDesc = h('div', { class: 'sr-only', id: 'lossDesc' });
+const accDesc = h('div', { class: 'sr-only', id: 'accDesc' });
+const lossCanvas = h('canvas', { 'aria-label': 'Loss per epoch', role: 'img', 'aria-describedby': 'lossDesc' });
+const accCanvas = h('canvas', { 'aria-label': 'Accuracy per epoch', role: 'img', 'aria-describedby': 'accDesc' });
 // Shown from the first epoch of a run (empty axes before any training say nothing).
-const charts = h('div', { class: 'charts', hidden: true }, h('div', { class: 'chartbox' }, lossCanvas), h('div', { class: 'chartbox' }, accCanvas));
+const charts = h('div', { class: 'charts', hidden: true }, h('div', { class: 'chartbox' }, lossCanvas), h('div', { class: 'chartbox' }, accCanvas), lossDesc, accDesc);
+// Announced when a run ends: the heading, the two scores, the summary line and any warning; the tables under them
+// (in an aria-live="off" part) are there to read, not read out.
 const results = h('div', { 'aria-live': 'polite' });
-const saveName = h('vscode-textfield', { placeholder: 'classifier name', 'aria-label': 'Classifier name' });
+const saveName = named(h('vscode-textfield', { placeholder: 'classifier name' }), 'Classifier name');
 const saveBtn = h('vscode-button', { icon: 'save', disabled: true }, 'Save');
 const saveMsg = h('div', { class: 'muted', role: 'status' });
+const saveError = h('div', { class: 'error', role: 'alert' });
 
-const modelsSelect = h('vscode-single-select', { 'aria-label': 'Saved classifier' });
+const modelsSelect = named(h('vscode-single-select', { disabled: true }), 'Saved classifier');
 const predictFileBtn = h('vscode-button', { secondary: true, icon: 'file', disabled: true }, 'Predict a CSV…');
 const refreshModelsBtn = h('vscode-button', { secondary: true, icon: 'refresh', title: 'Refresh saved classifiers', 'aria-label': 'Refresh saved classifiers' });
 // Shown when the selected classifier reads one text and predicts sentiment: it can label feedback in Analyze Feedback.
@@ -173,8 +200,9 @@ const useRow = h('div', { class: 'muted', hidden: true }, 'It predicts sentiment
 const rowForm = h('div', { class: 'rowform' });
 const predictRowBtn = h('vscode-button', { secondary: true, disabled: true }, 'Predict this row');
 const predictOut = h('div', { role: 'status', 'aria-live': 'polite' });
+const predictError = h('div', { class: 'error', role: 'alert' });
 /** The error / outcome lines of the view's actions; each action clears the lines of earlier ones. */
-const lines = new StatusLines({ file: fileError, train: trainError, save: saveMsg, predict: predictOut });
+const lines = new StatusLines({ file: fileError, train: trainError, save: saveMsg, predict: predictOut }, { save: saveError, predict: predictError });
 
 app.append(
   h('section', {}, h('h3', {}, 'Data'), h('div', { class: 'row' }, fileSelect, browseBtn, refreshBtn, ring), fileHint, status, fileError),
@@ -190,11 +218,11 @@ app.append(
     h('div', { class: 'row' }, trainBtn, cancelBtn), trainError,
     charts,
     results,
-    h('div', { class: 'row' }, saveName, saveBtn), saveMsg),
+    h('div', { class: 'row' }, saveName, saveBtn), saveMsg, saveError),
   h('section', {}, h('h3', {}, 'Saved classifiers'),
     h('div', { class: 'row' }, modelsSelect, refreshModelsBtn, predictFileBtn), useRow,
     h('div', { class: 'muted' }, 'Predict a typed row (or a text) with the selected classifier:'), rowForm,
-    h('div', { class: 'row' }, predictRowBtn), predictOut),
+    h('div', { class: 'row' }, predictRowBtn), predictOut, predictError),
 );
 
 // ---------- charts ----------
@@ -209,6 +237,7 @@ function chartColors() {
   };
 }
 function makeChart(canvas: HTMLCanvasElement, title: string): Chart {
+  const pctTicks = title === 'accuracy' ? { callback: (v: string | number) => `${Math.round(Number(v) * 100)}%` } : {};
   return new Chart(canvas, {
     type: 'line',
     data: { labels: [], datasets: [
@@ -219,7 +248,7 @@ function makeChart(canvas: HTMLCanvasElement, title: string): Chart {
       animation: false, responsive: true, maintainAspectRatio: false,
       // a model without a validation curve (logistic regression) shows no legend entry for it
       plugins: { legend: { labels: { boxWidth: 10, filter: (item, data) => data.datasets[item.datasetIndex ?? 0]?.data.some((v) => v !== null && v !== undefined) ?? true } } },
-      scales: { x: { ticks: { maxTicksLimit: 8 } }, y: {} },
+      scales: { x: { ticks: { maxTicksLimit: 8 }, title: { display: true, text: 'epoch' } }, y: { ticks: pctTicks, title: { display: true, text: title } } },
     },
   });
 }
@@ -239,6 +268,7 @@ function themeCharts(): void {
     for (const axis of [o.scales!.x!, o.scales!.y!]) {
       axis.ticks = { ...axis.ticks, color: c.fg };
       axis.grid = { ...axis.grid, color: c.grid };
+      if ('title' in axis && axis.title) axis.title.color = c.fg;
     }
     ch.update('none');
   }
@@ -248,6 +278,8 @@ themeCharts();
 new MutationObserver(() => themeCharts()).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-id'] });
 new MutationObserver(() => themeCharts()).observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
 let chartModel = '';
+/** The epochs of the curve the charts show (for their descriptions). */
+let curve: EpochInfo[] = [];
 function resetCharts(): void {
   for (const c of [lossChart, accChart]) {
     c.data.labels = [];
@@ -256,17 +288,26 @@ function resetCharts(): void {
   }
   charts.hidden = true;
   chartModel = '';
+  curve = [];
+  lossDesc.textContent = accDesc.textContent = '';
 }
 function addEpoch(e: EpochInfo): void {
   charts.hidden = false;
   const key = `${e.model}/${e.phase}`;
   if (key !== chartModel) {
-    // A new model or phase starts its own curve.
-    for (const c of [lossChart, accChart]) { c.data.labels = []; c.data.datasets.forEach((d) => (d.data = [])); }
+    // A new model or phase starts its own curve, titled by its model (the accuracy chart under it shows the same run).
+    for (const c of [lossChart, accChart]) {
+      c.data.labels = [];
+      c.data.datasets.forEach((d) => (d.data = []));
+      (c.options.scales!.x as { title: { text: string } }).title.text = stepName(e.model);
+    }
     chartModel = key;
-    const name = MODEL_NAME[e.model] ?? e.model;
-    lossChart.options.plugins!.title = { display: true, text: `${name}${e.phase === 'refit' ? ' (refit on all training rows)' : ''}`, color: chartColors().fg };
+    curve = [];
+    lossChart.options.plugins!.title = { display: true, text: curveTitle(e), color: chartColors().fg };
   }
+  curve.push(e);
+  lossDesc.textContent = curveSummary(curve, 'loss');
+  accDesc.textContent = curveSummary(curve, 'accuracy');
   lossChart.data.labels!.push(e.epoch);
   accChart.data.labels!.push(e.epoch);
   lossChart.data.datasets[0].data.push(e.trainLoss);
@@ -278,10 +319,15 @@ function addEpoch(e: EpochInfo): void {
 }
 
 // ---------- rendering ----------
-function setBusy(b: boolean, text = ''): void {
+/** Sets the status line: `say` is announced (only when it changes), `detail` is shown after it. */
+function setStatus(say: string, detail = ''): void {
+  if (statusSay.textContent !== say) statusSay.textContent = say;
+  if (statusDetail.textContent !== detail) statusDetail.textContent = detail;
+}
+function setBusy(b: boolean, say = '', detail = ''): void {
   busy = b;
   ring.hidden = !b;
-  status.textContent = text;
+  setStatus(say, detail);
   syncButtons();
 }
 function syncButtons(): void {
@@ -289,15 +335,21 @@ function syncButtons(): void {
   const anyText = !!info && info.columns.some((c) => c.type === 'text' && features.has(c.name));
   textLabel.hidden = !anyText;
   textHint.hidden = !anyText;
-  (trainBtn as unknown as { disabled: boolean }).disabled = busy || training || !info || !features.size;
-  (cancelBtn as unknown as { disabled: boolean }).disabled = !training;
+  const wasOnTrain = trainBtn.matches(':focus');
+  setDisabled(trainBtn, busy || training || !info || !features.size);
+  setDisabled(cancelBtn, !training);
+  // Train goes off when a run starts: the keyboard focus moves to Cancel instead of falling out of the view.
+  if (training && wasOnTrain) focusSoon(cancelBtn);
 }
 
-/** A table; the columns from `numFrom` on hold numbers (right-aligned, so that their digits line up). */
-function table(head: string[], rows: (string | Node)[][], numFrom = Infinity): HTMLTableElement {
+/**
+ * A table; the columns from `numFrom` on hold numbers (right-aligned, so that their digits line up). `rowHeaders`:
+ * each row's first cell names it (a screen reader says it with every cell of the row, as the column's header).
+ */
+function table(head: string[], rows: (string | Node)[][], numFrom = Infinity, rowHeaders = false): HTMLTableElement {
   const cls = (j: number) => (j >= numFrom ? 'num' : undefined);
   return h('table', {}, h('thead', {}, h('tr', {}, ...head.map((x, j) => h('th', { scope: 'col', class: cls(j) }, x)))),
-    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c, j) => h('td', { class: cls(j), title: typeof c === 'string' ? c : undefined }, c))))));
+    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c, j) => h('td', { class: cls(j), role: rowHeaders && j === 0 ? 'rowheader' : undefined, title: typeof c === 'string' ? c : undefined }, c))))));
 }
 
 /** Set while renderProfile selects the profiled file in the list (not a user's pick). */
@@ -316,12 +368,15 @@ function renderProfile(i: TableInfo): void {
   } finally {
     showingFile = false;
   }
+  // a narrow sidebar cuts a long name off in the list: the whole path on hover
+  fileSelect.title = i.file;
   fileHint.hidden = true;
   document.getElementById('dataSection')!.hidden = false;
-  status.textContent = `${i.rowCount.toLocaleString()} rows, ${i.columns.length} columns (delimiter ${i.delimiter === '\t' ? 'tab' : `'${i.delimiter}'`}, ${i.hasHeader ? 'header row' : 'no header: columns named c0, c1, …'})${i.warnings.length ? ' — ' + i.warnings.join('; ') : ''}`;
+  setStatus(profileStatus(i));
   previewBox.replaceChildren(table(i.columns.map((c) => c.name), i.preview), h('div', { class: 'muted' }, i.previewSampled ? `${i.preview.length} rows sampled evenly from the file` : `first ${i.preview.length} rows`));
   columnsBox.replaceChildren(table(['column', 'type', 'missing', 'distinct'], i.columns.map((c) => [c.name, c.type, `${(c.missingShare * 100).toFixed(1)}%`, String(c.distinct)]), 2));
   targetSelect.replaceChildren(...i.columns.map((c) => h('vscode-option', { value: c.name, selected: c.name === i.proposedTarget }, `${c.name} (${c.type}, ${c.distinct} values)`)));
+  targetSelect.title = i.proposedTarget ?? '';
   featuresBox.replaceChildren();
 }
 
@@ -330,6 +385,7 @@ function renderFeatures(target: string, feats: string[], excl: { name: string; r
   excluded = new Map(excl.map((e) => [e.name, e.reason]));
   if (!info) return;
   (targetSelect as unknown as { value: string }).value = target;
+  targetSelect.title = target;
   featuresBox.replaceChildren(...info.columns.filter((c) => c.name !== target).map((c) => {
     const cb = h('vscode-checkbox', { label: `${c.name} · ${c.type}`, checked: features.has(c.name) });
     cb.addEventListener('change', () => { if (checked(cb)) features.add(c.name); else features.delete(c.name); syncButtons(); });
@@ -343,18 +399,20 @@ function renderResults(s: TrainSummary): void {
   const m = s.metrics;
   const cand = s.candidates.length > 1 ? `validation accuracy: ${candidatesText(s.candidates, (m) => MODEL_SHORT[m] ?? m, pct)}` : '';
   const K = s.labels.length;
-  const cm = K <= 20 ? table(['true \\ predicted', ...s.labels], m.confusion.map((row, k) => [s.labels[k], ...row.map((v, j) => h('span', { class: j === k ? 'diag' : '' }, String(v)))]), 1) : h('div', { class: 'muted' }, `confusion matrix not shown for ${K} classes`);
+  const cm = K <= 20 ? table(['true \\ predicted', ...s.labels], m.confusion.map((row, k) => [s.labels[k], ...row.map((v, j) => h('span', { class: j === k ? 'diag' : '' }, String(v)))]), 1, true) : h('div', { class: 'muted' }, `confusion matrix not shown for ${K} classes`);
   results.replaceChildren(
     h('h3', {}, 'Results'),
     h('div', { class: 'row' }, h('span', { class: 'big' }, `accuracy ${pct(m.accuracy)}`), h('span', { class: 'big' }, `macro-F1 ${pct(m.macroF1)}`)),
     h('div', { class: 'muted' }, `${MODEL_NAME[s.model] ?? s.model} · ${s.trainRows} training rows, ${s.testRows} test rows · ${s.fitSeconds.toFixed(1)} s${cand ? ' · ' + cand : ''}${textNote(s)}`),
-    h('div', { class: 'scroll', role: 'region', 'aria-label': 'Metrics per class' }, table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)]), 1)),
-    h('div', { class: 'scroll', role: 'region', 'aria-label': 'Confusion matrix' }, cm),
-    ...importanceBlock(s),
-    ...classWordsBlock(s),
+    // read, not read out: the live region announces the lines above and the warnings below
+    h('div', { 'aria-live': 'off' },
+      h('div', { class: 'scroll', role: 'region', 'aria-label': 'Metrics per class', tabindex: 0 }, table(['class', 'precision', 'recall', 'F1', 'support'], m.perClass.map((c) => [c.label, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)]), 1, true)),
+      h('div', { class: 'scroll', role: 'region', 'aria-label': 'Confusion matrix', tabindex: K <= 20 ? 0 : undefined }, cm),
+      ...importanceBlock(s),
+      ...classWordsBlock(s)),
     ...s.warnings.map((w) => h('div', { class: 'warn' }, `⚠ ${w}`)),
   );
-  (saveBtn as unknown as { disabled: boolean }).disabled = false;
+  setDisabled(saveBtn, false);
   if (!valueOf(saveName) && info) (saveName as unknown as { value: string }).value = `${(info.file.split(/[\\/]/).pop() ?? 'model').replace(/\.[^.]+$/, '')}-${s.model}`;
 }
 
@@ -410,9 +468,19 @@ function textNote(s: TrainSummary): string {
   return ` · text: ${how}${s.embeddingModel ? ` (${s.embeddingModel})` : ''}`;
 }
 
+/** The folder of the classifier just saved (as the host shows it, relative to the workspace), to select it when listed. */
+let justSaved = '';
+
 function renderModels(list: ClassifierSummary[]): void {
+  // keep the selected classifier selected through a refresh; after a Save, select the one saved
+  const saved = justSaved && list.find((c) => c.dir === justSaved || c.dir.replace(/\\/g, '/').endsWith('/' + justSaved.replace(/\\/g, '/')));
+  justSaved = '';
+  const keep = saved ? saved.dir : list.some((c) => c.dir === valueOf(modelsSelect)) ? valueOf(modelsSelect) : list[0]?.dir;
   models = list;
-  modelsSelect.replaceChildren(...list.map((c, i) => h('vscode-option', { value: c.dir, selected: i === 0 }, `${c.name} — ${c.target}, ${c.modelKind}, ${pct(c.accuracy)}`)));
+  modelsSelect.replaceChildren(...list.map((c) => h('vscode-option', { value: c.dir, selected: c.dir === keep }, `${c.name} — ${c.target}, ${c.modelKind}, ${pct(c.accuracy)}`)));
+  if (keep) (modelsSelect as unknown as { value: string }).value = keep;
+  // nothing to choose: off, and the line under it says how to get a classifier
+  setDisabled(modelsSelect, !list.length);
   renderRowForm();
 }
 
@@ -421,21 +489,38 @@ function selectedModel(): ClassifierSummary | undefined {
   return models.find((m) => m.dir === dir) ?? models[0];
 }
 
+/** The classifier the row form was made for: a refresh of the list that keeps it keeps what was typed. */
+let rowFormFor = '';
+
 function renderRowForm(): void {
   const m = selectedModel();
-  predictOut.replaceChildren();
+  const same = !!m && m.dir === rowFormFor;
+  rowFormFor = m?.dir ?? '';
   useRow.hidden = !m?.sentiment;
   // Nothing to predict with: the buttons are off and the line says how to get a classifier.
-  for (const b of [predictFileBtn, predictRowBtn]) (b as unknown as { disabled: boolean }).disabled = !m;
-  if (!m) { rowForm.replaceChildren(h('div', { class: 'muted' }, NO_CLASSIFIERS)); return; }
+  for (const b of [predictFileBtn, predictRowBtn]) setDisabled(b, !m);
+  if (!m) { predictOut.replaceChildren(); rowForm.replaceChildren(h('div', { class: 'muted' }, NO_CLASSIFIERS)); return; }
+  if (same) return;
+  predictOut.replaceChildren();
   const types = new Map(m.columns.map((c) => [c.name, c.type]));
   // One label + field per feature; a long column name is cut with an ellipsis and shown whole in its tooltip.
   rowForm.replaceChildren(...m.features.map((f) => {
     const type = types.get(f) ?? '?';
+    const field = named(h('vscode-textfield', { 'data-col': f }), f);
+    onEnter(field, predictRowBtn);
     return h('label', { title: `${f} (${type})` },
       h('span', { class: 'colname' }, f, h('span', { class: 'coltype' }, ` (${type})`)),
-      h('vscode-textfield', { 'data-col': f, 'aria-label': f }));
+      field);
   }));
+}
+
+/** Enter in `field` presses `button` (when it is on), as in a form. */
+function onEnter(field: HTMLElement, button: HTMLElement): void {
+  field.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || e.isComposing || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    if (!isDisabled(button)) button.click();
+  });
 }
 
 // ---------- events ----------
@@ -487,19 +572,23 @@ function readSettings(): TrainSettings | string {
 trainBtn.addEventListener('click', () => {
   lines.startAction();
   const s = readSettings();
-  if (typeof s === 'string') { lines.show('train', s); return; }
+  if (typeof s === 'string') { lines.error('train', s); return; }
   results.replaceChildren();
   resetCharts();
   training = true;
-  (saveBtn as unknown as { disabled: boolean }).disabled = true;
+  setDisabled(saveBtn, true);
   syncButtons();
   send({ type: 'train', settings: s });
 });
+// Enter in a setting's field trains, as in a form (when Train is on).
+for (const f of [fEpochs, fBatch, fLr, fHidden, fDropout, fC, fTest, fVal, fSeed]) onEnter(f.f, trainBtn);
+onEnter(saveName, saveBtn);
 cancelBtn.addEventListener('click', () => send({ type: 'cancel' }));
 saveBtn.addEventListener('click', () => {
   lines.startAction();
   const name = valueOf(saveName).trim();
-  if (!name) { lines.show('save', 'Enter a name first.'); return; }
+  if (!name) { lines.error('save', 'Enter a name for the classifier first.'); saveName.focus(); return; }
+  justSaved = '';
   send({ type: 'save', name });
 });
 predictFileBtn.addEventListener('click', () => { const m = selectedModel(); if (m) { lines.startAction(); send({ type: 'predictFile', modelDir: m.dir }); } });
@@ -524,18 +613,27 @@ window.addEventListener('message', (ev: MessageEvent) => {
         ...msg.files.map((f) => h('vscode-option', { value: f.path, selected: info?.file === f.path }, f.label)));
       return;
     }
-    case 'busy':
+    case 'busy': {
       if (msg.training) training = true;
-      setBusy(true, msg.total ? `${msg.stage} ${Math.round(((msg.done ?? 0) / msg.total) * 100)}%` : `${msg.stage}…`);
+      const { say, detail } = busyParts(msg.stage, msg.done, msg.total);
+      setBusy(true, busy ? nextSay(statusSay.textContent ?? '', say) : say, detail);
       return;
+    }
     case 'embedding':
       renderEmbedding(msg.model, !!msg.ignored);
       return;
-    case 'idle':
+    case 'idle': {
+      const ran = training;
+      // Cancel (or a Train the run turned off) had the focus: it goes back to Train, not out of the view.
+      // (Only while the view has the focus: a run that ends while the user types in an editor takes nothing from it.)
+      const lost = document.hasFocus() && (document.activeElement === document.body || document.activeElement === cancelBtn);
       training = false;
-      setBusy(false, info ? status.textContent ?? '' : '');
-      if (info) renderProfileStatus();
+      // back to the file's line; after a run, without saying it again (the results are what is announced then)
+      if (ran && info) quietly(status, () => setBusy(false, profileStatus(info!)));
+      else setBusy(false, info ? profileStatus(info) : '');
+      if (ran && lost) focusSoon(trainBtn);
       return;
+    }
     case 'profile':
       renderProfile(msg.info);
       return;
@@ -550,19 +648,21 @@ window.addEventListener('message', (ev: MessageEvent) => {
       return;
     case 'saved':
       lines.show('save', `Saved to ${msg.dir}`);
+      justSaved = msg.dir;
       return;
     case 'models':
       renderModels(msg.models);
       return;
     case 'prediction':
       predictOut.replaceChildren(h('div', { class: 'big' }, `${msg.label} (${pct(msg.confidence)})`),
-        table(['class', 'probability'], [...msg.probabilities].sort((a, b) => b.p - a.p).slice(0, 10).map((p) => [p.label, pct(p.p)]), 1));
+        // announced: the label line; the probabilities are there to read
+        h('div', { 'aria-live': 'off' }, table(['class', 'probability'], [...msg.probabilities].sort((a, b) => b.p - a.p).slice(0, 10).map((p) => [p.label, pct(p.p)]), 1, true)));
       return;
     case 'predicted':
       predictOut.replaceChildren(h('div', { class: 'ok' }, `Wrote ${msg.rows} predictions to ${msg.out}`), ...(msg.warnings ?? []).slice(0, 5).map((w) => h('div', { class: 'warn' }, `⚠ ${w}`)));
       return;
     case 'error': {
-      lines.show(areaOf(msg.context), msg.message === 'Cancelled' ? 'Training cancelled; nothing was kept.' : msg.message);
+      lines.error(areaOf(msg.context), msg.message === 'Cancelled' ? 'Training cancelled; nothing was kept.' : msg.message);
       return;
     }
   }
@@ -584,9 +684,12 @@ function renderEmbedding(model: string | null, ignored = false): void {
   );
 }
 
-function renderProfileStatus(): void {
-  if (!info) return;
-  status.textContent = `${info.file.split(/[\\/]/).pop()}: ${info.rowCount.toLocaleString()} rows, ${info.columns.length} columns`;
+/** Runs `change` on live region `el` without a screen reader announcing it (the region is live again afterwards). */
+function quietly(el: HTMLElement, change: () => void): void {
+  const live = el.getAttribute('aria-live');
+  el.setAttribute('aria-live', 'off');
+  change();
+  setTimeout(() => { if (live === null) el.removeAttribute('aria-live'); else el.setAttribute('aria-live', live); }, 250);
 }
 
 // A CSV dropped on the view from a file manager is picked like one chosen in the list. (VS Code keeps its own
@@ -606,7 +709,7 @@ document.addEventListener('drop', (e) => {
   const ref = droppedFileRef((t) => e.dataTransfer!.getData(t));
   lines.startAction();
   if (ref) send({ type: 'dropFile', ref });
-  else lines.show('file', 'The drop carried no file path: use Browse…, or right-click the CSV in the explorer → Train a Classifier on This File.');
+  else lines.error('file', 'The drop carried no file path: use Browse…, or right-click the CSV in the explorer → Train a Classifier on This File.');
 });
 
 send({ type: 'ready' });

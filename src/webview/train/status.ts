@@ -2,7 +2,7 @@
 // outcome of the last action of its kind; when the user starts any action, the lines of earlier ones are cleared,
 // so that a message such as "Not saved: … is in use" never stays on screen through later, unrelated actions.
 // DOM-free (a line is anything with textContent), so it is unit-tested in node.
-import type { ToView } from './protocol';
+import type { TableInfo, ToView } from './protocol';
 
 export type MessageArea = 'file' | 'train' | 'save' | 'predict';
 type ErrorContext = Extract<ToView, { type: 'error' }>['context'];
@@ -12,18 +12,63 @@ export function areaOf(context: ErrorContext): MessageArea {
   return context === 'train' || context === 'save' || context === 'predict' ? context : 'file';
 }
 
-export class StatusLines {
-  constructor(private readonly lines: Record<MessageArea, { textContent: string | null }>) {}
+type Line = { textContent: string | null };
 
-  /** Shows `message` in `area`'s line, replacing what it showed. */
+export class StatusLines {
+  /**
+   * `lines`: each action's outcome line; `errors`: where an action's errors go when that is another element (a
+   * role="alert" line, so that a screen reader says it at once), else its outcome line takes them too.
+   */
+  constructor(private readonly lines: Record<MessageArea, Line>, private readonly errors: Partial<Record<MessageArea, Line>> = {}) {}
+
+  /** Shows `message` in `area`'s line, replacing what it showed (and an error shown there before). */
   show(area: MessageArea, message: string): void {
+    const err = this.errors[area];
+    if (err && err !== this.lines[area]) err.textContent = '';
     this.lines[area].textContent = message;
+  }
+
+  /** Shows the error `message` in `area`'s error line, replacing its outcome line's message. */
+  error(area: MessageArea, message: string): void {
+    const err = this.errors[area] ?? this.lines[area];
+    if (err !== this.lines[area]) this.lines[area].textContent = '';
+    err.textContent = message;
   }
 
   /** The user starts another action: the messages of earlier actions no longer apply. */
   startAction(): void {
-    for (const line of Object.values(this.lines)) line.textContent = '';
+    for (const line of new Set([...Object.values(this.lines), ...Object.values(this.errors)])) if (line) line.textContent = '';
   }
+}
+
+/**
+ * The status line while the host works, in two parts: `say`, the stage a screen reader announces (once: it changes
+ * only when the stage does), and `detail`, the counts and the percentage that change as it goes ("cross-validation"
+ * + " (2/5 folds done)", "reading" + " 37%"), shown but not announced.
+ */
+export function busyParts(stage: string, done?: number, total?: number): { say: string; detail: string } {
+  const m = /^(.*?)(\s*\(\d[\d,.]*\/\d[\d,.]*[^()]*\))$/.exec(stage);
+  const say = (m ? m[1] : stage).trim() || stage;
+  let detail = m ? m[2] : '';
+  if (total) detail += ` ${Math.round(((done ?? 0) / total) * 100)}%`;
+  else if (!detail) detail = '…';
+  return { say, detail };
+}
+
+/**
+ * The stage to announce after `shown`: a bare stage that `shown` already names more fully ("reading" after "reading
+ * customers.csv") keeps `shown`, so that it is neither said again nor made vaguer.
+ */
+export function nextSay(shown: string, say: string): string {
+  return shown.startsWith(say + ' ') ? shown : say;
+}
+
+/** The status line of a profiled file: its name, size, how it was read, and what went wrong reading it. */
+export function profileStatus(i: Pick<TableInfo, 'file' | 'rowCount' | 'columns' | 'delimiter' | 'hasHeader' | 'warnings'>): string {
+  const name = i.file.split(/[\\/]/).pop() || i.file;
+  const delimiter = i.delimiter === '\t' ? 'tab' : `'${i.delimiter}'`;
+  const header = i.hasHeader ? 'header row' : 'no header: columns named c0, c1, …';
+  return `${name}: ${i.rowCount.toLocaleString()} rows, ${i.columns.length} columns (delimiter ${delimiter}, ${header})${i.warnings.length ? ' — ' + i.warnings.join('; ') : ''}`;
 }
 
 /** The saved-classifiers line when there are none (the predict buttons are off then). */
