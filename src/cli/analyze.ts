@@ -5,7 +5,7 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeFeedback, disposeAnalysis, OUTPUT_FORMATS, outputChunks, writeOutputFile, writeReport, type AnalysisResult, type AnalyzeProgress, type OutputFormat } from '../core/analysis';
-import { assertOutputPath, pathExists, removeQuietly } from '../core/fsutil';
+import { assertOutputPath, assertWritableOutput, explainWriteError, pathExists, removeQuietly, type AccessFn } from '../core/fsutil';
 import { delimiterName, openFeedbackInputs } from '../core/readers';
 import type { DeviceSetting, SentimentClassifier } from '../core/types';
 import type { RuntimeSentimentClassifier } from '../runtime/sentiment';
@@ -61,6 +61,24 @@ export interface AnalyzeCliDeps {
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Aborts the run (default: SIGINT). */
   signal?: AbortSignal;
+  /** How --out's and --report-dir's folders are checked for write access (default fs.promises.access; root ignores modes). */
+  access?: AccessFn;
+}
+
+/**
+ * What the model worker logs, as the CLI prints it: no info lines; the worker logs a failed request with its stack
+ * (for the extension's output channel), but here that failure is the command's own one-line error, so it is left out,
+ * and another error is its first line; PRODUCT_FORGE_DEBUG=1 prints them whole.
+ */
+export function workerLogForCli(log: (level: 'info' | 'warn' | 'error', msg: string) => void, debug = !!process.env.PRODUCT_FORGE_DEBUG): (level: 'info' | 'warn' | 'error', msg: string) => void {
+  return (level, msg) => {
+    if (level === 'info') return;
+    if (level === 'error' && !debug) {
+      if (/^\w+ failed: /.test(msg)) return;
+      msg = msg.split('\n')[0];
+    }
+    log(level, msg);
+  };
 }
 
 /** The default: resolve the model (folder, models path, bundled, cache), start the worker, load it. */
@@ -103,14 +121,15 @@ export async function loadRuntimeClassifier(o: Parameters<NonNullable<AnalyzeCli
     modelDir = r.dir;
     o.log('info', `model ${o.model} from ${r.source}: ${r.dir}`);
   }
-  const runtime = new ModelRuntime({ workerScript: path.join(__dirname, 'worker.js'), log: (level, msg) => level !== 'info' && o.log(level, msg) });
+  const workerLog = workerLogForCli(o.log);
+  const runtime = new ModelRuntime({ workerScript: path.join(__dirname, 'worker.js'), log: workerLog });
   try {
     const modelsPath = o.modelsPath ?? process.env.PRODUCT_FORGE_MODELS_PATH;
     const embedding = format
       ? { modelsPath, bundledDir: path.resolve(__dirname, '..', 'models'), cacheDir: path.join(os.homedir(), '.cache', 'product-forge', 'models'), device: o.device }
       : undefined;
     // its info lines (device, load time, why not the GPU) are the one line analyze prints once loaded
-    const c = await createSentimentClassifier(runtime, { modelId, modelDir, device: o.device, log: (level, msg) => level !== 'info' && o.log(level, msg), signal: o.signal, format, embedding });
+    const c = await createSentimentClassifier(runtime, { modelId, modelDir, device: o.device, log: workerLog, signal: o.signal, format, embedding });
     return {
       classifier: c,
       dir: modelDir,
@@ -203,6 +222,9 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     // The output never replaces what is read (not even with --force): the inputs here, the model folder once found.
     if (out) await assertOutputPath(out, `--out ${out}`, { inputs: files });
     if (reportDir) await assertOutputPath(path.join(reportDir, 'report'), `--report-dir ${reportDir}`);
+    // a folder that cannot be written (read-only, no permission) is refused now, not after the whole analysis
+    if (out) await assertWritableOutput(out, '--out', deps.access);
+    if (reportDir) await assertWritableOutput(path.join(reportDir, 'report'), '--report-dir', deps.access);
     const bytes = opened.reduce((a, f) => a + f.bytesTotal, 0);
     log('info', `reading ${opened.length} file${opened.length === 1 ? '' : 's'} (${fmtBytes(bytes)})`);
     // Which column of each table is read (and what else it found), before the model is loaded: a wrong pick shows at once.
@@ -258,7 +280,9 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     reportWritten = reportPath;
     if (reportPath) log('info', `report written to ${reportPath}`);
     if (out) {
-      await writeOutputFile(result, format, out, { overwrite: force, signal, markdown: { relativeTo: path.dirname(path.resolve(out)) } });
+      await writeOutputFile(result, format, out, { overwrite: force, signal, markdown: { relativeTo: path.dirname(path.resolve(out)) } }).catch((e: unknown) => {
+        throw explainWriteError(e, out, '--out');
+      });
       log('info', `${format} written to ${out}`);
     } else if (!reportDir || args.flags.has('format') || toStdout) {
       for await (const chunk of outputChunks(result, format, { signal })) await write(stdout, chunk);

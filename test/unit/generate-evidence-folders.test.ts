@@ -61,9 +61,11 @@ describe('generate: what an evidence folder gives', () => {
     const analyzed = await openFeedbackInputs([dir], {});
     assert.deepEqual(rel(ev.files.map((f) => f.path)), rel(analyzed.opened.map((f) => f.file)));
     assert.ok(!ev.items.some((it) => /never read/.test(it.text)));
-    // the predictions file is left out with the note analyze gives (it was left out without a word)
-    assert.deepEqual(ev.notes, [`skipped ${path.join(dir, 'preds.csv')}: predictions written by Product Forge, not feedback`]);
-    assert.deepEqual(analyzed.skipped, [`${ev.notes![0]} (name the file to analyze it anyway)`]);
+    // the predictions file is left out with the note analyze gives (it was left out without a word), and the file of
+    // another type is named as analyze names it
+    const otherTypes = 'not read: 1 file of other types (.png); feedback files are .txt .md .csv .tsv .json .jsonl';
+    assert.deepEqual(ev.notes, [otherTypes, `skipped ${path.join(dir, 'preds.csv')}: predictions written by Product Forge, not feedback`]);
+    assert.deepEqual(analyzed.skipped, [otherTypes, `${ev.notes![1]} (name the file to analyze it anyway)`]);
     // named, an unsupported file is an error
     await assert.rejects(loadEvidence([path.join(dir, 'image.png')]), /unsupported file type "\.png"; use \.txt \.md \.csv \.tsv \.json \.jsonl/);
   });

@@ -131,7 +131,7 @@ describe('generate: evidence read as Analyze Feedback reads it', () => {
       fs.copyFileSync(feedback, path.join(folder, 'feedback.csv'));
       const mixed = await loadEvidence([folder]);
       assert.equal(mixed.items.length, texts.length);
-      assert.match(mixed.notes!.join('\n'), /skipped .*summary\.json: .* is an analysis summary/);
+      assert.match(mixed.notes!.join('\n'), /skipped .*summary\.json, which is an analysis summary/);
     } finally {
       await disposeAnalysis(result);
     }

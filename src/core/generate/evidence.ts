@@ -14,6 +14,7 @@ import {
   formatOf,
   isReadFileInFolder,
   listFeedbackInputs,
+  notReadNote,
   openFeedbackFile,
   outputSkippedNote,
   productForgeOutputKind,
@@ -285,12 +286,16 @@ async function expand(p: string, notes: string[], kindOf: (file: string) => Prom
     }
   }
   let listed: { file: string; inFolder: boolean }[];
+  const notRead: string[] = [];
   try {
-    listed = await listFeedbackInputs([p]);
+    listed = await listFeedbackInputs([p], notRead);
   } catch (e) {
     if (e instanceof UserError) throw new UserError(`No evidence in ${p}: no feedback files (${SUPPORTED_EXTENSIONS.join(' ')}) and no analysis results in it`);
     throw e;
   }
+  // files of other types (a spreadsheet not saved as CSV) are named, as Analyze Feedback names them
+  const others = notReadNote(notRead);
+  if (others) notes.push(others);
   // what Product Forge wrote in the folder is no feedback (it would be counted again), as Analyze Feedback skips it;
   // an analysis's results are evidence all the same
   const files: { file: string; inFolder: boolean }[] = [];

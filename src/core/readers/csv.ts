@@ -136,13 +136,14 @@ export class CsvParser {
         }
         value = parts;
         if (closed) {
-          // Anything between the closing quote and the delimiter is kept (lenient), spaces dropped.
+          // Anything between the closing quote and the delimiter is kept as written (lenient: `"Quoted" and more` is
+          // `Quoted and more`, as spreadsheets read it); spaces before the delimiter dropped.
           this.stop.lastIndex = i;
           const m = this.stop.exec(s);
           const k = m ? m.index : s.length;
           if (!m && !final) return null;
-          const extra = s.slice(i, k).trim();
-          if (extra) {
+          const extra = s.slice(i, k).trimEnd();
+          if (extra.trim()) {
             value += extra;
             if (this.joinedRowsAt === undefined && /[\r\n]/.test(parts)) this.joinedRowsAt = this.line;
           }

@@ -92,6 +92,46 @@ export function looksBinary(text: string): boolean {
   return n > 0 && bad / n > 0.01;
 }
 
+/** What a binary file is, by its first bytes, and what to do to analyze its feedback; undefined when unknown. */
+function binaryKind(b: Uint8Array): { what: string; todo: string } | undefined {
+  const starts = (...sig: number[]) => sig.every((x, i) => b[i] === x);
+  const ascii = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+  const sheet = 'open it in Excel (or LibreOffice) and save it with File > Save As > "CSV UTF-8 (Comma delimited)", then analyze the .csv';
+  if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) {
+    // a zip archive: Office Open XML and OpenDocument files are zip archives of named parts
+    if (/xl\/(workbook|worksheets\/|sharedStrings|styles|_rels\/)/.test(ascii)) return { what: 'an Excel workbook (.xlsx)', todo: sheet };
+    if (ascii.includes('application/vnd.oasis.opendocument.spreadsheet')) return { what: 'an OpenDocument spreadsheet (.ods)', todo: sheet.replace('Excel (or LibreOffice)', 'LibreOffice Calc') };
+    if (/word\/(document|_rels\/|styles)/.test(ascii)) return { what: 'a Word document (.docx)', todo: 'save it as "Plain Text (.txt)" in Word, then analyze the .txt' };
+    if (/ppt\/(presentation|slides\/|_rels\/)/.test(ascii)) return { what: 'a PowerPoint presentation (.pptx)', todo: 'copy its feedback into a .txt or .csv file' };
+    if (ascii.includes('Index/Document.iwa')) return { what: 'an Apple Numbers spreadsheet', todo: 'export it with File > Export To > CSV, then analyze the .csv' };
+    return { what: 'a zip archive', todo: 'extract it and analyze the files (or the folder) inside' };
+  }
+  if (starts(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1)) {
+    // an old Office file (OLE2): its streams are named in UTF-16
+    if (ascii.includes('W\0o\0r\0k\0b\0o\0o\0k') || ascii.includes('B\0o\0o\0k')) return { what: 'an Excel 97-2003 workbook (.xls)', todo: sheet };
+    if (ascii.includes('W\0o\0r\0d\0D\0o\0c\0u\0m\0e\0n\0t')) return { what: 'a Word 97-2003 document (.doc)', todo: 'save it as "Plain Text (.txt)" in Word, then analyze the .txt' };
+    return { what: 'an Office 97-2003 file (.xls, .doc)', todo: `if it is a spreadsheet, ${sheet}` };
+  }
+  if (starts(0x25, 0x50, 0x44, 0x46)) return { what: 'a PDF document', todo: 'copy its text into a .txt file, or export the feedback from where it came as CSV' };
+  if (starts(0x1f, 0x8b)) return { what: 'a gzip-compressed file', todo: 'decompress it first (gunzip, or 7-Zip on Windows), then analyze the file inside' };
+  if (starts(0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c)) return { what: 'a 7-Zip archive', todo: 'extract it and analyze the files inside' };
+  if (starts(0x52, 0x61, 0x72, 0x21, 0x1a, 0x07)) return { what: 'a RAR archive', todo: 'extract it and analyze the files inside' };
+  if (starts(0x42, 0x5a, 0x68)) return { what: 'a bzip2-compressed file', todo: 'decompress it first (bunzip2), then analyze the file inside' };
+  if (ascii.startsWith('SQLite format 3\0')) return { what: 'an SQLite database', todo: 'export the feedback table as CSV (sqlite3 -csv -header FILE "select * from TABLE"), then analyze the .csv' };
+  if (ascii.startsWith('PAR1')) return { what: 'a Parquet file', todo: 'convert it to CSV or JSON Lines (pandas: pd.read_parquet(f).to_csv(...)), then analyze that file' };
+  const image = starts(0x89, 0x50, 0x4e, 0x47) ? 'PNG' : starts(0xff, 0xd8, 0xff) ? 'JPEG' : ascii.startsWith('GIF8') ? 'GIF' : ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP' ? 'WebP' : undefined;
+  if (image) return { what: `a ${image} image`, todo: 'analyze the feedback as text (.csv, .tsv, .txt, .md, .json or .jsonl)' };
+  return undefined;
+}
+
+/** The one-line refusal of a binary file: what it is when its first bytes say so, and what to do. */
+export function binaryFileMessage(file: string, firstBytes: Uint8Array): string {
+  const ext = path.extname(file).toLowerCase();
+  const k = binaryKind(firstBytes);
+  if (k) return `${file} is ${k.what}${ext ? ` named ${ext}` : ''}, a binary file, not text: ${k.todo}`;
+  return `${file} looks like a binary file, not text (${ext || 'no extension'}); export the feedback as CSV, TXT or JSONL first`;
+}
+
 export interface TextChunk {
   text: string;
   /** Bytes of the file consumed so far (including this chunk). */
@@ -134,9 +174,7 @@ export async function openText(file: string): Promise<OpenedText> {
   await breathe();
   const sample = new TextDecoder(encoding.encoding).decode(sampleBytes.subarray(encoding.bomLength), { stream: true });
   await breathe();
-  if (looksBinary(sample)) {
-    throw new UserError(`${file} looks like a binary file, not text (${path.extname(file) || 'no extension'}); export it as CSV, TXT or JSONL first`);
-  }
+  if (looksBinary(sample)) throw new UserError(binaryFileMessage(file, sampleBytes));
   const bytesTotal = stat.size;
   return {
     file,

@@ -6,7 +6,7 @@ import type { FeedbackItem } from '../types';
 import { CancelledError, UserError } from '../types';
 import { formulaEscapedCsv, unescapeFormulaRow } from '../csvFormula';
 import { breathe } from '../yielder';
-import { type ColumnInfo, type ColumnRoles, detectRoles, inferColumns, isKnownColumnName, uniqueNames } from './columns';
+import { type ColumnInfo, type ColumnRoles, detectRoles, hasTextNameHint, inferColumns, isKnownColumnName, uniqueNames } from './columns';
 import { CsvParser, delimiterName, detectDelimiter, parseCsvText, type CsvRow } from './csv';
 import { openText, type OpenedText } from './decode';
 import { DEFAULT_MAX_JSON_BYTES, joinTextParts, jsonlRecords, loadJsonRecords, recordsToItems, sampleJsonlObjects, type JsonRecord } from './json';
@@ -135,9 +135,22 @@ function nameLike(c: string): boolean {
   return c.length <= 40 && c.split(/\s+/).length <= 5 && !/[.!?。！？…]$/.test(c);
 }
 
+/** The same cells (trailing empty ones not counted): a header row written again further down. */
+function sameCells(a: readonly string[], b: readonly string[]): boolean {
+  let n = a.length, m = b.length;
+  while (n > 0 && a[n - 1] === '') n--;
+  while (m > 0 && b[m - 1] === '') m--;
+  if (n !== m) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function looksLikeHeader(first: string[], rest: string[][]): boolean {
   const named = first.filter(Boolean);
   if (!named.length) return false;
+  // Exports joined together (or paged: the header again every 1,000 rows) repeat the header row further down; those
+  // copies say nothing about the rows' values. (Not in one column, where a repeated short review is data.)
+  if (named.length > 1) rest = rest.filter((r) => !sameCells(r, first));
   // Cells that are numbers or dates are data, not names.
   if (named.some((c) => /^[-+]?\d+([.,]\d+)?$/.test(c) || /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}/.test(c))) return false;
   // Exports have blank names (an index column, empty trailing columns), repeated ones (Jira's "Labels", "Labels") and
@@ -273,7 +286,8 @@ async function inspectOpened(opened: OpenedText, file: string, format: FeedbackF
     const survey = formulaEscaped ? undefined : surveyHeader(rows.map((r) => r.cells));
     const headerRows = survey ? survey.rows : formulaEscaped || (rows.length > 0 && looksLikeHeader(rows[0].cells, rows.slice(1, TABLE_SAMPLE_ROWS + 1).map((r) => r.cells))) ? 1 : 0;
     const hasHeader = headerRows > 0;
-    const dataRows = rows.slice(headerRows, headerRows + TABLE_SAMPLE_ROWS);
+    // a header row repeated below (exports joined together) is no data: its names are no values of the columns
+    const dataRows = rows.slice(headerRows).filter((r) => headerRows !== 1 || !sameCells(r.cells, rows[0].cells)).slice(0, TABLE_SAMPLE_ROWS);
     const width = Math.max(0, ...dataRows.map((r) => r.cells.length));
     const header = survey ? survey.names : hasHeader ? rows[0].cells : [];
     const names = uniqueNames(Array.from({ length: hasHeader ? header.length : width }, (_, i) => (hasHeader ? header[i] ?? '' : `c${i}`)));
@@ -281,7 +295,14 @@ async function inspectOpened(opened: OpenedText, file: string, format: FeedbackF
     const columns = inferColumns(names, data);
     await breathe();
     const extra = { ...(formulaEscaped ? { formulaEscaped } : {}), ...(headerRows > 1 ? { headerRows } : {}), ...(preamble || headerRows > 1 ? { skipRows: preamble + headerRows } : {}), ...(survey?.aliases && Object.keys(survey.aliases).length ? { columnAliases: survey.aliases } : {}) };
-    return { t: { ...base, delimiter, hasHeader, columns, rowsSampled: data.length, ...extra, ...detectRoles(columns, data.length) } };
+    const roles = detectRoles(columns, data.length);
+    // One column of words is the feedback, however short and repeated its texts ("Love it", "Slow sync", "Love it"
+    // read as a category): a file of one column has nothing else to read. Not one named as no text ("sentiment", "status").
+    const only = columns.length === 1 ? columns[0] : undefined;
+    if (only && !roles.textColumn && only.kind === 'category' && (!hasHeader || hasTextNameHint(only.name) || !isKnownColumnName(only.name))) {
+      Object.assign(roles, { textColumn: only.name, candidates: [only.name] });
+    }
+    return { t: { ...base, delimiter, hasHeader, columns, rowsSampled: data.length, ...extra, ...roles } };
   }
   let objects: (string | Record<string, string>)[];
   let json: JsonRecord[] | undefined;
@@ -361,7 +382,9 @@ export function sniffFormat(sample: string, sampleIsWhole: boolean, format: Feed
         return false;
       }
     };
-    if (objectLine(filled[0].replace(/^\uFEFF/, '').trim()) && objectLine(filled[1].trim())) return 'jsonl';
+    // one object a line, a line that is not valid JSON among them (it is skipped and counted, as in a .jsonl)
+    const next = filled.slice(1, 21).filter((l) => objectLine(l.trim())).length;
+    if (objectLine(filled[0].replace(/^\uFEFF/, '').trim()) && next >= Math.max(1, (Math.min(filled.length, 21) - 1) / 2)) return 'jsonl';
   }
   return format;
 }
@@ -380,7 +403,8 @@ export async function openFeedbackFile(input: string | OpenedText, opts: ReadOpt
   const signal = opts.signal;
   const stats: ReadStats = { rows: 0, items: 0, skippedEmpty: 0, raggedRows: 0, badLines: 0, warnings: [] };
   const common = { file, format, encoding: opened.encoding.label, bytesTotal: opened.bytesTotal, stats };
-  if (opened.bytesTotal === 0 || !opened.sample.trim()) throw new UserError(`No feedback items found in ${file} (the file is empty)`);
+  if (opened.bytesTotal === 0) throw new UserError(`No feedback items found in ${file} (the file is empty)`);
+  if (opened.sampleIsWhole && !opened.sample.trim()) throw new UserError(`No feedback items found in ${file} (the file is empty: it holds only spaces and blank lines)`);
 
   // Rows skipped for an empty text that have another text-like column filled (an App Store review's title without a body).
   const filledElsewhere = new Map<string, number>();
@@ -481,16 +505,29 @@ export async function openFeedbackFile(input: string | OpenedText, opts: ReadOpt
   // The most common row length in the sample (trailing empty fields, a spreadsheet's `,,`, not counted), and its share.
   const freq = new Map<number, number>();
   let sampled = 0;
-  for (const r of parseCsvText(opened.sample, t.delimiter!, !opened.sampleIsWhole, 500 + skipRows).slice(skipRows)) {
+  const sampleRows = parseCsvText(opened.sample, t.delimiter!, !opened.sampleIsWhole, 500 + skipRows);
+  // The header row as written: a copy of it further down (exports joined together) is skipped, not read as feedback.
+  // (A survey's first header row; Product Forge's own results are compared before their apostrophes are dropped.)
+  const headerCells = t.hasHeader ? sampleRows[skipRows - (t.headerRows ?? 1)]?.cells : undefined;
+  const repeatsHeader = (cells: readonly string[]) => !!headerCells && headerCells.length > 1 && sameCells(cells, headerCells);
+  // rows wider than the header, and those whose extra fields are words of prose ("Très bien, j'adore le café")
+  let wide = 0, proseBeyond = 0;
+  for (const r of sampleRows.slice(skipRows)) {
+    if (repeatsHeader(r.cells)) continue;
     let n = r.cells.length;
     while (n > 1 && r.cells[n - 1] === '') n--;
     freq.set(n, (freq.get(n) ?? 0) + 1);
     sampled++;
+    if (n > width) {
+      wide++;
+      if (r.cells.slice(width, n).some((c) => /\p{L}/u.test(c) && /\S\s+\S/.test(c))) proseBeyond++;
+    }
   }
   const [usualWidth, usualRows] = [...freq].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0] ?? [width, 0];
   if (!t.hasHeader) width = usualWidth;
-  // Nearly every row wider than the header by the same count: columns the header does not name, not commas in a text.
-  const unnamedColumns = usualWidth > width && usualRows >= 0.8 * sampled;
+  // Nearly every row wider than the header by the same count: columns the header does not name (`id,text` over
+  // `1,great,5`), not commas in a text; unless what lies beyond the header is prose, as commas in a text leave it.
+  const unnamedColumns = usualWidth > width && usualRows >= 0.8 * sampled && proseBeyond < wide / 2;
   return {
     ...common,
     table: t,
@@ -508,12 +545,19 @@ export async function openFeedbackFile(input: string | OpenedText, opts: ReadOpt
       const trailingDelimiters = new RegExp(`[${t.delimiter === '\t' ? '\\t' : t.delimiter!.replace(/[|\\^$.*+?()[\]{}]/g, '\\$&')}\\s]+$`);
       let unquoted = 0;
       let firstUnquotedLine: number | undefined;
+      let repeatedHeaders = 0;
+      let firstRepeatedHeader: number | undefined;
       let out: FeedbackItem[] = [];
       let bytesDone = 0;
       const take = (rows: CsvRow[]) => {
         for (const r of rows) {
           if (headerPending > 0) {
             headerPending--;
+            continue;
+          }
+          if (repeatsHeader(r.cells)) {
+            repeatedHeaders++;
+            firstRepeatedHeader ??= r.line;
             continue;
           }
           stats.rows++;
@@ -559,6 +603,9 @@ export async function openFeedbackFile(input: string | OpenedText, opts: ReadOpt
       while (out.length) yield { items: out.splice(0, batchSize), bytesDone: opened.bytesTotal };
       if (firstJoinedLine === undefined && parser.joinedRowsAt !== undefined) {
         stats.warnings.push(`${file}: the row at line ${parser.joinedRowsAt} has a quoted field that runs over several lines and goes on after its closing quote, so an unbalanced double quote there probably joined rows into one (a quote inside a quoted field is written as "")`);
+      }
+      if (repeatedHeaders) {
+        stats.warnings.push(`${file}: ${repeatedHeaders} row${repeatedHeaders === 1 ? ' repeats' : 's repeat'} the header row (first at line ${firstRepeatedHeader}), as when exports are joined together; ${repeatedHeaders === 1 ? 'it was' : 'they were'} skipped, not read as feedback`);
       }
       if (unquoted) {
         stats.warnings.push(`${file}: ${unquoted} row${unquoted === 1 ? ' has' : 's have'} more fields than the ${width} columns (first at line ${firstUnquotedLine}): ${delimiterName(t.delimiter!)}s in the text that were not quoted; the fields after ${JSON.stringify(textColumns![0])} were read as part of its text`);
@@ -622,8 +669,9 @@ export async function listFeedbackFiles(inputs: string[]): Promise<string[]> {
  * listFeedbackFiles, saying which files were found in a folder (inFolder) rather than named: an unreadable
  * file found in a folder (empty, binary, no text column) is skipped with a warning, a named one is an error.
  */
-export async function listFeedbackInputs(inputs: string[]): Promise<{ file: string; inFolder: boolean }[]> {
+export async function listFeedbackInputs(inputs: string[], notRead?: string[]): Promise<{ file: string; inFolder: boolean }[]> {
   if (!inputs.length) throw new UserError('no input files or folders given');
+  const others: string[] = [];
   const out: string[] = [];
   const named = new Set<string>();
   let inputsRoot = '';
@@ -638,6 +686,7 @@ export async function listFeedbackInputs(inputs: string[]): Promise<{ file: stri
       if (e.isDirectory()) {
         if (isReadFolder(e.name)) await walk(p);
       } else if (e.isFile() && isReadFileInFolder(e.name)) out.push(p);
+      else if (e.isFile() && !e.name.startsWith('.')) others.push(p);
     }
   };
   for (const input of inputs) {
@@ -648,10 +697,14 @@ export async function listFeedbackInputs(inputs: string[]): Promise<{ file: stri
       throw new UserError(`${input} does not exist`);
     }
     if (st.isDirectory()) {
-      const before = out.length;
+      const before = out.length, othersBefore = others.length;
       inputsRoot = input;
       await walk(input);
-      if (out.length === before) throw new UserError(`No feedback items found in ${input} (no ${SUPPORTED_EXTENSIONS.join(' ')} files in the folder)`);
+      if (out.length === before) {
+        const sheets = others.slice(othersBefore).filter(isSpreadsheet);
+        const why = sheets.length ? `: ${sheets.length === 1 ? 'a spreadsheet' : `${sheets.length} spreadsheets`} (${names(sheets)}) must be saved as CSV UTF-8 first` : '';
+        throw new UserError(`No feedback items found in ${input} (no ${SUPPORTED_EXTENSIONS.join(' ')} files in the folder${why})`);
+      }
     } else if (!isSupportedFile(input)) {
       throw new UserError(unsupported(input));
     } else {
@@ -659,6 +712,7 @@ export async function listFeedbackInputs(inputs: string[]): Promise<{ file: stri
       named.add(path.resolve(input));
     }
   }
+  notRead?.push(...others);
   const seen = new Set<string>();
   const files: { file: string; inFolder: boolean }[] = [];
   for (const f of out) {
@@ -670,6 +724,27 @@ export async function listFeedbackInputs(inputs: string[]): Promise<{ file: stri
   return files;
 }
 
+const SPREADSHEET_EXTENSIONS = ['.xlsx', '.xls', '.xlsm', '.xlsb', '.ods', '.numbers'];
+const isSpreadsheet = (f: string) => SPREADSHEET_EXTENSIONS.includes(path.extname(f).toLowerCase());
+/** Up to three names, then how many more. */
+const names = (files: readonly string[]) => `${files.slice(0, 3).join(', ')}${files.length > 3 ? `, … ${files.length - 3} more` : ''}`;
+
+/**
+ * What a folder held that is not read (files of other types, listFeedbackInputs' `notRead`), as one note, or
+ * undefined when nothing: spreadsheets by name (their feedback is read once saved as CSV), the others counted.
+ */
+export function notReadNote(files: readonly string[]): string | undefined {
+  if (!files.length) return undefined;
+  const sheets = files.filter(isSpreadsheet);
+  const rest = files.filter((f) => !isSpreadsheet(f));
+  const exts = [...new Set(rest.map((f) => path.extname(f).toLowerCase() || '(none)'))];
+  const parts = [
+    sheets.length ? `${sheets.length === 1 ? 'a spreadsheet' : `${sheets.length} spreadsheets`} (${names(sheets)}): save ${sheets.length === 1 ? 'it' : 'each'} as CSV UTF-8 to include ${sheets.length === 1 ? 'it' : 'them'}` : '',
+    rest.length ? `${rest.length} file${rest.length === 1 ? '' : 's'} of other types (${exts.slice(0, 6).join(' ')}${exts.length > 6 ? ' …' : ''})` : '',
+  ].filter(Boolean);
+  return `not read: ${parts.join('; ')}; feedback files are ${SUPPORTED_EXTENSIONS.join(' ')}`;
+}
+
 /** Why a file found in a folder is not read: Product Forge wrote it (`kind`, productForgeOutputKind's). */
 export function outputSkippedNote(file: string, kind: string): string {
   return `skipped ${file}: ${kind} written by Product Forge, not feedback`;
@@ -677,7 +752,10 @@ export function outputSkippedNote(file: string, kind: string): string {
 
 /** Why a file found in a folder is not read: it cannot be (`e`: what opening or reading it said). */
 export function unreadableSkippedNote(file: string, e: UserError): string {
-  return `skipped ${file}: ${e.message.replace(/^No feedback items found in [^(]*\(([^)]*)\)$/, '$1')}`;
+  const why = e.message.replace(/^No feedback items found in [^(]*\(([^)]*)\)$/, '$1');
+  // the file named once: "skipped a.csv, which is an Excel workbook…", not "skipped a.csv: a.csv is an Excel workbook…"
+  if (why.startsWith(`${file} `)) return `skipped ${file}, which ${why.slice(file.length + 1)}`;
+  return `skipped ${file}: ${why.startsWith(`${file}: `) ? why.slice(file.length + 2) : why}`;
 }
 
 /**
@@ -691,7 +769,10 @@ export async function openFeedbackInputs(
   const opened: OpenedFeedbackFile[] = [];
   const skipped: string[] = [];
   let first: UserError | undefined;
-  const listed = await listFeedbackInputs(inputs);
+  const notRead: string[] = [];
+  const listed = await listFeedbackInputs(inputs, notRead);
+  const others = notReadNote(notRead);
+  if (others) skipped.push(others);
   for (const { file, inFolder } of listed) {
     if (opts.signal?.aborted) throw new CancelledError();
     const output = inFolder ? await productForgeOutputKind(file) : undefined;

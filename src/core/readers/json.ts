@@ -2,7 +2,7 @@
 import type { FeedbackItem } from '../types';
 import { UserError } from '../types';
 import { cleanCellText } from './clean';
-import { isKnownColumnName } from './columns';
+import { hasTextNameHint, isKnownColumnName } from './columns';
 import { lineBatches, type OpenedText } from './decode';
 
 export const DEFAULT_MAX_JSON_BYTES = 200 * 1024 * 1024;
@@ -239,7 +239,7 @@ export async function loadJsonRecords(opened: OpenedText, source: string, maxByt
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new UserError(`${source} is not valid JSON (${(e as Error).message}); for one record per line use the .jsonl extension`);
+    throw new UserError(`${source} is not valid JSON${whereInJson(text, (e as Error).message)}; fix it there, or for one record per line use the .jsonl extension`);
   }
   let arr: unknown[];
   let keyPath: string[] = [];
@@ -248,6 +248,10 @@ export async function loadJsonRecords(opened: OpenedText, source: string, maxByt
     const found = feedbackArray(data as Record<string, unknown>);
     if (!found) {
       const fields = Object.keys(data as object).slice(0, 8);
+      // one record on its own ({"text": "…", "rating": 4}): what would make it a file of records
+      if (Object.keys(flattenRecord(data as Record<string, unknown>)).some(hasTextNameHint)) {
+        throw new UserError(`No feedback items found in ${source} (it is one object, not a list of records: write the records as an array, [{…}, {…}], or one object per line in a .jsonl file)`);
+      }
       throw new UserError(`No feedback items found in ${source} (expected an array of strings or objects, or an object holding one${fields.length ? `; its fields ${fields.map((f) => JSON.stringify(f)).join(', ')} hold none` : ''})`);
     }
     ({ path: keyPath, arr } = found);
@@ -267,6 +271,20 @@ export async function loadJsonRecords(opened: OpenedText, source: string, maxByt
     } else if (el && typeof el === 'object') out.push({ value: flattenRecord(el as Record<string, unknown>), line: lines[i] });
   });
   return out;
+}
+
+/** Where JSON.parse stopped, as " at line L, column C (what it said)", from the position its message gives. */
+function whereInJson(text: string, message: string): string {
+  const m = /at position (\d+)/.exec(message);
+  const what = message.replace(/\s*(in JSON )?at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '');
+  if (!m) return ` (${message})`;
+  const pos = Math.min(Number(m[1]), text.length);
+  let line = 1, lineStart = 0;
+  for (let i = 0; i < pos; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) (line++, (lineStart = i + 1));
+  }
+  return ` at line ${line}, column ${pos - lineStart + 1} (${what})`;
 }
 
 /** Parses JSON Lines in batches; bad lines are counted (first one remembered) and skipped. */

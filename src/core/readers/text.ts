@@ -257,9 +257,18 @@ export async function* textItems(
   let out: FeedbackItem[] = [];
   let block: TextLine[] = [];
 
+  // items cut to MAX_ITEM_CHARS: counted and said in a warning, never silently
+  let cut = 0;
+  let firstCut = 0;
+  const capped = (text: string, line: number) => {
+    if (text.length <= MAX_ITEM_CHARS) return text;
+    if (!cut++) firstCut = line;
+    // not inside a surrogate pair
+    const end = /[\uD800-\uDBFF]/.test(text[MAX_ITEM_CHARS - 1]) ? MAX_ITEM_CHARS - 1 : MAX_ITEM_CHARS;
+    return text.slice(0, end);
+  };
   const emit = (line: number, parts: string[]) => {
-    let text = parts.join(' ').replace(/\s+/g, ' ').trim();
-    if (text.length > MAX_ITEM_CHARS) text = text.slice(0, MAX_ITEM_CHARS);
+    const text = capped(parts.join(' ').replace(/\s+/g, ' ').trim(), line);
     if (text) out.push({ source, line, text });
   };
   const flushBlock = () => {
@@ -298,8 +307,7 @@ export async function* textItems(
   const tablesSkipped: string[] = [];
   let tablesReadCount = 0, tablesSkippedCount = 0;
   const rowItem = (r: TableRow, d: { names: string[]; text: number }) => {
-    let text = (r.cells[d.text] ?? '').replace(/\s+/g, ' ').trim();
-    if (text.length > MAX_ITEM_CHARS) text = text.slice(0, MAX_ITEM_CHARS);
+    const text = capped((r.cells[d.text] ?? '').replace(/\s+/g, ' ').trim(), r.line);
     if (!text) return;
     const fields: Record<string, string> = {};
     const width = Math.max(d.names.length, r.cells.length);
@@ -393,6 +401,11 @@ export async function* textItems(
     const n = tablesSkippedCount;
     opts.warnings?.push(
       `${source}: ${n === 1 ? 'a Markdown table was' : `${n} Markdown tables were`} not read as feedback (${tablesSkipped.join('; ')}${n > tablesSkipped.length ? '; …' : ''}): a table's rows are items only when a column holds the customers' words (named like "Quote", "Feedback" or "Comment", or written as sentences), not in a table of counts ("Votes", "Mentions", "#")`,
+    );
+  }
+  if (cut) {
+    opts.warnings?.push(
+      `${source}: ${cut === 1 ? 'an item' : `${cut} items`} longer than ${MAX_ITEM_CHARS.toLocaleString('en-US')} characters (first at line ${firstCut}) ${cut === 1 ? 'was' : 'were'} cut to ${cut === 1 ? 'its' : 'their'} first ${MAX_ITEM_CHARS.toLocaleString('en-US')}; split such a text into shorter paragraphs to analyze all of it`,
     );
   }
   if (tablesReadCount) {
