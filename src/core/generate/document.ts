@@ -7,8 +7,8 @@ import { CancelledError, throwIfAborted } from '../types';
 import { bullets, type Brief } from './brief';
 import { cite, citeLink, type EvidenceItem, type EvidenceSet } from './evidence';
 import { computeInsights, quoteOf, type Insights, type Persona, type Quote } from './insights';
-import { briefFocus, type BriefFocus } from './relevance';
-import { capitalize, cues, fitLength, NFR_AREAS, nfrMatches, NOT_A_REQUEST, pct, requestOf, rng, sentences, words } from './text';
+import { briefFocus, stemKey, type BriefFocus } from './relevance';
+import { capitalize, cues, fitLength, NFR_AREAS, nfrMatches, NOT_A_REQUEST, pct, requestOf, sentences, words } from './text';
 import {
   CHANNEL_LIMITS,
   FRAMEWORK_STEPS,
@@ -44,6 +44,8 @@ class Ctx {
   llmSections = 0;
   /** Sections cut at the token limit. */
   cutOff = 0;
+  /** Items a template copy variant quoted as a pain: the next variant quotes another one when it can. */
+  readonly copyQuoted = new Set<EvidenceItem>();
   private readonly seen = new Set<string>();
   readonly verifier: EvidenceVerifier;
   /** What the brief is about: its topic words, and which themes and items share them. */
@@ -108,10 +110,37 @@ export async function* generateDocument(input: GenerateDocInput): AsyncGenerator
  * ("Non-goals: calendar integration" makes calendar feedback no evidence for the brief).
  */
 export function focusOf(b: Brief): BriefFocus {
-  const about = b.about ?? b.text;
+  // where the feedback comes from ("app reviews and support tickets") is not what the brief is about, unless its title says so
+  const about = (b.about ?? b.text).replace(SOURCE_PHRASES, (m) => (new RegExp(`\\b${m.replace(/\s+/g, '\\s+')}\\b`, 'i').test(b.title) ? m : ' '));
   const body = about.split('\n').filter((l) => l.replace(/^#+\s*/, '').trim() !== b.title).join('\n');
-  const inBody = briefFocus(body, b.title);
-  return inBody.terms.length >= 2 ? inBody : briefFocus(`${b.title}\n${about}`, b.title);
+  const opts = { core: [b.sections.goals, b.sections.requirements].filter(Boolean).join('\n'), names: productNameWords(b.title, b.text) };
+  const inBody = briefFocus(body, b.title, opts);
+  return inBody.terms.length >= 2 ? inBody : briefFocus(`${b.title}\n${about}`, b.title, opts);
+}
+
+/** Phrases that name where feedback comes from, not a topic: "app reviews", "support tickets", "survey responses". */
+const SOURCE_PHRASES = /\b(?:(?:app|app[- ]store|play[- ]store|store|customer|user|product)\s+reviews?|support\s+(?:tickets?|requests?|emails?|queue)|(?:nps\s+)?survey\s+(?:responses?|answers?|comments?)|user\s+feedback)\b|用户评价|用户反馈/giu;
+
+/**
+ * Words of the product's name in the title ("Reliable sync for Inkwell Notes"): two or more capitalised words after the
+ * title's first word, in a title that is not written in Title Case, and named again in the brief. They are no topic:
+ * a notes app's feedback names notes whatever it is about.
+ */
+export function productNameWords(title: string, text: string): Set<string> {
+  const out = new Set<string>();
+  const toks = title.split(/[\s,:;()–—-]+/).filter(Boolean);
+  const long = toks.filter((t) => /^\p{L}{4,}$/u.test(t));
+  if (!long.length || long.every((t) => /^\p{Lu}/u.test(t))) return out; // Title Case: capitals say nothing
+  const cap = (t: string) => /^\p{Lu}\p{Ll}+$/u.test(t);
+  for (let i = 1; i < toks.length; i++) {
+    if (!cap(toks[i]) || cap(toks[i - 1])) continue;
+    let j = i;
+    while (j < toks.length && cap(toks[j])) j++;
+    const run = toks.slice(i, j);
+    if (run.length >= 2 && text.split(run.join(' ')).length > 2) for (const w of run) out.add(w.toLowerCase());
+    i = j;
+  }
+  return out;
 }
 
 function header(ctx: Ctx): string {
@@ -305,14 +334,19 @@ function prdProblem(ctx: Ctx): string {
     if (ins.sentiment) facts.push(`- Sentiment of ${ins.sentiment.known} analysed items: ${ins.sentiment.negative} negative (${pct(ins.sentiment.negative, ins.sentiment.known)}), ${ins.sentiment.neutral} neutral, ${ins.sentiment.positive} positive.`);
     if (ins.rating) facts.push(`- Average ${ins.rating.field}: ${ins.rating.mean.toFixed(2)} of ${ins.rating.scaleMax} over ${ins.rating.count} ratings; ${pct(Math.round(ins.rating.lowShare * ins.rating.count), ins.rating.count)} are ${ins.rating.lowWords}.`);
     const { related, other } = splitByFocus(ctx, themesIn(ctx, frus));
-    const line = (t: { term: string; count: number; items: EvidenceItem[] }) => `- "${t.term}" comes up in ${t.count} complaint${t.count === 1 ? '' : 's'}, e.g. ${ctx.q(quoteOf(t.items[0], (s) => s.toLowerCase().includes(t.term)))}`;
+    const shown = new Set<EvidenceItem>();
+    const line = (t: { term: string; count: number; items: EvidenceItem[] }) => {
+      const q = themeExample(t, (c) => cues(c).frustration, shown);
+      shown.add(q.item);
+      return `- "${t.term}" comes up in ${t.count} complaint${t.count === 1 ? '' : 's'}, e.g. ${ctx.q(q)}`;
+    };
     const frusThemes = [...related.slice(0, 3), ...other.slice(0, related.length ? 2 : 3)];
     out.push(`What the evidence says:\n\n${facts.join('\n')}`);
     if (related.length) out.push(`Complaints related to the brief:\n\n${related.slice(0, 3).map(line).join('\n')}`);
     else out.push(`_${noFocusNote(ctx)}_`);
     if (other.length) out.push(`${related.length ? 'Other complaints in the evidence' : 'Complaints in the evidence'} (not about the brief's topic):\n\n${other.slice(0, related.length ? 2 : 3).map(line).join('\n')}`);
     // more voices: items about the brief's topic first
-    const extra = [...frus.filter((i) => ctx.focus.mentions(i)), ...frus.filter((i) => !ctx.focus.mentions(i))].filter((i) => !frusThemes.some((t) => t.items[0] === i)).slice(0, 2);
+    const extra = [...frus.filter((i) => ctx.focus.mentions(i)), ...frus.filter((i) => !ctx.focus.mentions(i))].filter((i) => !shown.has(i) && !frusThemes.some((t) => t.items[0] === i)).slice(0, 2);
     if (extra.length) out.push(extra.map((i) => `> ${ctx.q(quoteOf(i, (s) => cues(s).frustration))}`).join('\n>\n'));
   }
   if (!out.length) out.push('_Not stated in the brief and no evidence was provided._');
@@ -327,6 +361,31 @@ function themesIn(ctx: Ctx, subset: EvidenceItem[]): { term: string; count: numb
     .map((t) => ({ ...t, count: t.items.length }))
     .filter((t) => t.count > 0)
     .sort((a, b) => b.count - a.count);
+}
+
+/** Clauses of a sentence: a theme's word is judged by what its own clause says ("配送很快，味道一般": delivery was fast). */
+const CLAUSE = /[,;，；]|\s(?:but|however|although|though|while|whereas)\s|但是?|不过|可是|就是/iu;
+
+/**
+ * The example of a theme: a sentence that names the theme's word where the clause naming it is what `wanted` looks for
+ * (a complaint, a request), or where the sentence is and that clause says nothing the other way (no praise), from an
+ * item not shown yet; else the first item's sentence naming the word.
+ */
+function themeExample(t: { term: string; items: EvidenceItem[] }, wanted: (text: string) => boolean, avoid?: Set<EvidenceItem>): Quote {
+  const has = (x: string) => x.toLowerCase().includes(t.term);
+  const fits = (sentence: string): boolean => {
+    if (!has(sentence)) return false;
+    const clause = sentence.split(CLAUSE).find(has) ?? sentence;
+    return wanted(clause) || (wanted(sentence) && !cues(clause).motivation);
+  };
+  let fallback: Quote | undefined;
+  for (const it of t.items.slice(0, 200)) {
+    const q = quoteOf(it, fits);
+    if (!fits(q.text)) continue;
+    if (!avoid?.has(it)) return q;
+    fallback ??= q;
+  }
+  return fallback ?? quoteOf(t.items[0], has);
 }
 
 /** Themes about the brief's topic and the others, each in the order given (by count). */
@@ -412,8 +471,8 @@ function prdStories(ctx: Ctx): string {
     }
     if (!s || asked === undefined) continue;
     const want = asked.replace(/\.$/, '');
-    const lower = it.text.toLowerCase();
-    const prio = ctx.focus.mentions(it) ? 'P0' : words(lower).some((w) => top.has(w)) ? 'P1' : 'P2';
+    // the request itself is about the brief, not another sentence of the same review ("送餐太慢。希望评价可以上传图片。")
+    const prio = ctx.focus.mentions({ ...it, text: s }) ? 'P0' : words(s.toLowerCase()).some((w) => top.has(w)) ? 'P1' : 'P2';
     const who = personaOf.get(it.id)?.name.toLowerCase() ?? 'users';
     found.push({ p: prio, order: found.length, line: `- **${prio}** As one of the ${who}, I want ${want}. — ${ctx.q(quoteOf(it, (x) => x === s))}` });
   }
@@ -437,7 +496,7 @@ function prdFunctional(ctx: Ctx): string {
   const pool = ctx.input.evidence.items.filter((i) => cues(i.text).goal || cues(i.text).frustration || i.sentiment === 'negative');
   const { related, other } = splitByFocus(ctx, themesIn(ctx, pool));
   const fr = (t: { term: string; count: number; items: EvidenceItem[] }, tag: string) =>
-    `- **FR-${++n}** Address "${t.term}"${tag}: raised as a complaint or request in ${t.count} of ${ins.total} items (${pct(t.count, ins.total)}), e.g. ${ctx.q(quoteOf(t.items[0], (s) => s.toLowerCase().includes(t.term)))}`;
+    `- **FR-${++n}** Address "${t.term}"${tag}: raised as a complaint or request in ${t.count} of ${ins.total} items (${pct(t.count, ins.total)}), e.g. ${ctx.q(themeExample(t, (c) => cues(c).frustration || cues(c).goal))}`;
   for (const t of related.slice(0, 5)) out.push(fr(t, ''));
   for (const t of other.slice(0, Math.max(2, 5 - related.length))) out.push(fr(t, ' _(other feedback, not the brief\'s topic)_'));
   return out.length ? out.join('\n') : '_No requirements in the brief and no requests or complaints in the evidence._';
@@ -649,6 +708,9 @@ async function* copy(ctx: Ctx): AsyncGenerator<string> {
       : `${other.slice(0, 4).map(fig).join(', ') || 'no recurring themes'}${ctx.ins.themes.length ? ` (nothing about the brief's topic: ${ctx.focus.terms.slice(0, 4).map((t) => `"${t}"`).join(', ') || 'no topic words'})` : ''}`;
     yield `\nWhat the audience says: ${says}.\n`;
   }
+  if (!ctx.llm && !ctx.input.brief.sections.product) {
+    yield `\n_The brief has no Product section (what you offer, its value proposition): the offer in these variants is taken from its ${ctx.input.brief.summary ? 'first paragraph' : 'title'}. Add a "## Product" section for copy that sells what you build._\n`;
+  }
   for (let i = 0; i < n; i++) {
     throwIfAborted(ctx.input.signal);
     yield `\n## Variant ${i + 1}\n\n`;
@@ -663,44 +725,77 @@ async function* copy(ctx: Ctx): AsyncGenerator<string> {
   }
 }
 
+/** A paragraph's hard-wrapped lines joined (the brief's "…sync is unreliable: notes edited on\none device…"); list items stay lines. */
+export function unwrap(text: string): string {
+  return text.replace(/([^\n])\n(?![ \t]*(?:[-*+]|\d+[.)])\s|[ \t]*\n)[ \t]*/gu, (_m, c: string, off: number, all: string) => {
+    const next = all[off + _m.length] ?? '';
+    return /[\p{Script=Han}，。！？、]/u.test(c) && /\p{Script=Han}/u.test(next) ? c : `${c} `;
+  });
+}
+
+/** A theme's word as the brief writes it ("PDF", "iPad"), else as found: copy does not print "Pdf". */
+function asWritten(ctx: Ctx, term: string): string {
+  if (isCjkText(term)) return term;
+  const m = new RegExp(`(?<![\\p{L}\\p{N}])${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'iu').exec(ctx.input.brief.text);
+  return m && m[0] !== m[0].toLowerCase() && m[0] !== capitalize(m[0].toLowerCase()) ? m[0] : term;
+}
+const isCjkText = (t: string) => /\p{Script=Han}/u.test(t);
+
 function templateVariant(ctx: Ctx, i: number, o: { channel: Channel; framework: Framework; tone: string }): CopyVariant & { quotes: Quote[] } {
   const { brief } = ctx.input;
   const ins = ctx.ins;
-  const pick = rng((ctx.input.options?.seed ?? 42) + i * 31);
-  const product = sentences(brief.sections.product ?? brief.summary ?? brief.title);
+  const product = sentences(unwrap(brief.sections.product ?? brief.summary ?? brief.title));
   const offer = product[i % Math.max(1, product.length)] ?? brief.title;
   const goalsB = bullets(brief.sections.goals);
   const frus = frustrationItems(ctx);
   // pains about the brief's topic first; when there are some, only those (the copy sells the brief's product)
   const split = splitByFocus(ctx, themesIn(ctx, frus));
-  const pains = split.related.length ? split.related : split.other;
+  // the pains the brief is mainly about: a word it names in passing ("show no error") sells nothing
+  const top = Math.max(0, ...split.related.map((t) => ctx.focus.weight(t.term)));
+  // (and one complaint is no pain to sell against when others have more: "fail to upload on mobile data")
+  const main = split.related.filter((t) => ctx.focus.weight(t.term) * 3 >= top && (t.count >= 2 || split.related.every((r) => r.count < 2)));
+  // one pain per word ("export" and "exporting" are one), in the brief's language when the evidence has it in both
+  const zhBrief = (brief.text.match(/\p{Script=Han}/gu)?.length ?? 0) > (brief.text.match(/[A-Za-z]/g)?.length ?? 0) / 2;
+  const stems = new Set<string>();
+  const distinct = (main.length ? main : split.other).filter((t) => {
+    const k = isCjkText(t.term) ? t.term : stemKey(t.term);
+    return !stems.has(k) && !!stems.add(k);
+  });
+  const inLanguage = distinct.filter((t) => isCjkText(t.term) === zhBrief);
+  const pains = inLanguage.length ? inLanguage : distinct;
   const pain = pains[i % Math.max(1, pains.length)];
-  const painQuote = pain ? quoteOf(pain.items[Math.floor(pick() * Math.min(3, pain.items.length))], (s) => s.toLowerCase().includes(pain.term)) : undefined;
+  // a sentence that complains about the pain (not "配送很快，味道一般"), another one for each variant when there is one
+  const painQuote = pain ? themeExample(pain, (c) => cues(c).frustration, ctx.copyQuoted) : undefined;
+  if (painQuote) ctx.copyQuoted.add(painQuote.item);
   // praise: positive items, or ones with words of praise and no complaint ("easy to set up, but too many ads" is not)
   const praised = ctx.input.evidence.items.filter((it) => it.sentiment === 'positive' || (it.sentiment !== 'negative' && cues(it.text).motivation && !cues(it.text).frustration));
   const likes = [...praised.filter((it) => ctx.focus.mentions(it)), ...praised.filter((it) => !ctx.focus.mentions(it))];
   const like = likes.length ? quoteOf(likes[(i * 7) % likes.length], (s) => cues(s).motivation) : undefined;
   // pain.count counts the complaints that name the term (not every mention of it): said as such
-  const fig = pain ? `${pain.count} of ${ins.total} pieces of feedback complain about ${pain.term}.` : '';
+  const painWord = pain ? asWritten(ctx, pain.term) : '';
+  const fig = pain ? `${pain.count} of ${ins.total} pieces of feedback complain about ${painWord}.` : '';
   const qt = (q: Quote | undefined) => (q ? `"${q.text}"${q.text.length < q.item.text.trim().length ? '…' : ''}` : '');
   const ctas = CTAS[o.tone] ?? CTAS.friendly;
   const cta = ctas[i % ctas.length];
   const benefit = goalsB[i % Math.max(1, goalsB.length)] ?? offer;
-  const headlineOptions = [brief.title, pain ? `${capitalize(pain.term)}, solved` : '', benefit, offer].filter(Boolean);
-  const headline = headlineOptions[i % headlineOptions.length];
+  const headlineOptions = [brief.title, pain ? `${capitalize(painWord)}, solved` : '', benefit, offer].filter(Boolean);
+  // a headline cut with "…" is no headline: one that fits the channel, from the brief's goals and offer too, when any does
+  const max = CHANNEL_LIMITS[o.channel].headline;
+  const fitting = [...new Set([...headlineOptions, ...goalsB, ...product].map((h) => h.replace(/[.。]$/u, '')).filter((h) => h.length <= max))];
+  const headline = headlineOptions[i % headlineOptions.length].length <= max || !fitting.length ? headlineOptions[i % headlineOptions.length] : fitting[i % fitting.length];
   let body: string[];
   switch (o.framework) {
     case 'PAS':
-      body = [painQuote ? `${qt(painQuote)} — that is what we hear.` : `${capitalize(pain?.term ?? 'The old way')} gets in the way.`, fig, offer];
+      body = [painQuote ? `${qt(painQuote)} — that is what we hear.` : `${capitalize(painWord || 'The old way')} gets in the way.`, fig, offer];
       break;
     case 'FAB':
-      body = [offer, pain ? `It takes on ${pain.term}, the issue ${pain.count} of ${ins.total} people raised.` : '', like ? `Users tell us: ${qt(like)}` : benefit];
+      body = [offer, pain ? `It takes on ${painWord}, the issue ${pain.count} of ${ins.total} people raised.` : '', like ? `Users tell us: ${qt(like)}` : benefit];
       break;
     case 'BAB':
-      body = [painQuote ? `Before: ${qt(painQuote)}` : `Before: ${pain?.term ?? 'friction'} every day.`, `After: ${benefit.replace(/\.$/, '')}.`, `The bridge: ${offer}`];
+      body = [painQuote ? `Before: ${qt(painQuote)}` : `Before: ${painWord || 'friction'} every day.`, `After: ${benefit.replace(/\.$/, '')}.`, `The bridge: ${offer}`];
       break;
     default: // AIDA
-      body = [pain ? `Still fighting ${pain.term}?` : `${brief.title}.`, fig, like ? `${qt(like)}` : benefit, `${cta}.`];
+      body = [pain ? `Still fighting ${painWord}?` : `${brief.title}.`, fig, like ? `${qt(like)}` : benefit, `${cta}.`];
   }
   return { headline, body: body.filter(Boolean).join(' '), cta, quotes: [painQuote, like].filter((q): q is Quote => !!q) };
 }

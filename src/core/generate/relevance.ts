@@ -54,6 +54,12 @@ export interface BriefFocus {
    * brief on reminders, not "android" in "on iOS, Android and Web"), or its counterpart in the other language.
    */
   central(term: string): boolean;
+  /**
+   * How much the brief is about a term: the uses of its word in the brief (a title's or goal's word counts twice; a
+   * Chinese or English counterpart counts as its word), 0 when it does not relate. "sync" in a brief on sync beats
+   * "error" that it names twice.
+   */
+  weight(term: string): number;
 }
 
 /**
@@ -64,7 +70,9 @@ export interface BriefFocus {
 const BILINGUAL: readonly (readonly [string[], string[]])[] = [
   [['sync', 'synchronization', 'synchronize'], ['同步']],
   [['offline'], ['离线', '断网', '没网']],
-  [['login', 'logout', 'signin', 'password', 'account'], ['登录', '登陆', '密码', '账号', '验证码']],
+  [['login', 'logout', 'signin', 'password'], ['登录', '登陆', '密码', '验证码']],
+  // an account is not a login: "account admins" found 登录失败 (login failed) feedback
+  [['account'], ['账号', '账户']],
   [['crash', 'freeze'], ['闪退', '崩溃', '卡死']],
   [['note', 'notebook'], ['笔记']],
   [['search'], ['搜索']],
@@ -94,20 +102,27 @@ const BILINGUAL: readonly (readonly [string[], string[]])[] = [
   [['desktop'], ['电脑版', '桌面']],
 ];
 
+/** Distinct topic words above which a brief is a full one, whose topic is its main topic (see briefFocus). */
+const FULL_BRIEF_WORDS = 20;
+
 /**
  * The brief's topic words (not sentiment, generic or function words) and matchers for themes and items. `title`, when
  * the text does not hold it, names the main topic too (see `central`).
  */
-export function briefFocus(briefText: string, title = ''): BriefFocus {
+export function briefFocus(briefText: string, title = '', opts: { core?: string; names?: ReadonlySet<string> } = {}): BriefFocus {
   const terms: string[] = [];
+  // the product's own name ("Inkwell Notes") is no topic: feedback on a notes app names its notes everywhere
+  const named = (w: string): boolean => !!opts.names?.has(w.toLowerCase());
   const stems = new Set<string>();
   const cjk: string[] = [];
   // how often each topic word (stem, or Chinese term) is used; a title's words count as main topic at once
   const uses = new Map<string, number>();
   const use = (k: string, n = 1) => uses.set(k, (uses.get(k) ?? 0) + n);
-  for (const w of words(title)) if (isTopicWord(w)) use(isCjk(w) ? w : stemKey(w), 2);
+  for (const w of words(title)) if (isTopicWord(w) && !named(w)) use(isCjk(w) ? w : stemKey(w), 2);
+  // the brief's goals and requirements say what it is about as much as its title does
+  for (const w of words(opts.core ?? '')) if (isTopicWord(w) && !named(w)) use(isCjk(w) ? w : stemKey(w), 2);
   for (const w of words(briefText)) {
-    if (!isTopicWord(w)) continue;
+    if (!isTopicWord(w) || named(w)) continue;
     if (isCjk(w)) {
       use(w);
       if (w.length === 2 && !cjk.includes(w)) cjk.push(w);
@@ -122,11 +137,25 @@ export function briefFocus(briefText: string, title = ''): BriefFocus {
   const coreEn = new Set([...stems].filter((k) => (uses.get(k) ?? 0) >= 2));
   const coreZh = new Set(cjk.filter((w) => (uses.get(w) ?? 0) >= 2));
   for (const w of words(title)) if (isCjk(w) && w.length === 2 && isTopicWord(w)) coreZh.add(w);
+  // A full brief (sections, dozens of topic words) uses many words in passing ("executives read it on their phone",
+  // "knowledge workers", "share of sessions"): its topic is then its main topic only (title, goals, requirements,
+  // the words it repeats). A short brief's every topic word is its topic.
+  const narrow = stems.size + cjk.length > FULL_BRIEF_WORDS && coreEn.size + coreZh.size >= 3;
+  if (narrow) {
+    for (const k of [...stems]) if (!coreEn.has(k)) stems.delete(k);
+    for (let i = cjk.length - 1; i >= 0; i--) if (!coreZh.has(cjk[i])) cjk.splice(i, 1);
+    for (let i = terms.length - 1; i >= 0; i--) if (!stems.has(stemKey(terms[i]))) terms.splice(i, 1);
+  }
   // The same topics in the other language (BILINGUAL); the terms shown stay the brief's own words.
   const zhSet = new Set(cjk), enStems = new Set(stems);
+  const twin = new Map<string, number>();
   for (const [en, zh] of BILINGUAL) {
+    const enUses = Math.max(0, ...en.map((w) => uses.get(stemKey(w)) ?? 0));
+    const zhUses = Math.max(0, ...zh.map((w) => uses.get(w) ?? 0));
+    for (const w of zh) twin.set(w, Math.max(twin.get(w) ?? 0, enUses));
+    for (const w of en) twin.set(stemKey(w), Math.max(twin.get(stemKey(w)) ?? 0, zhUses));
     if (en.some((w) => stems.has(stemKey(w)))) for (const w of zh) zhSet.add(w);
-    if (zh.some((w) => briefText.includes(w))) for (const w of en) enStems.add(stemKey(w));
+    if (zh.some((w) => (narrow ? coreZh.has(w) : briefText.includes(w)))) for (const w of en) enStems.add(stemKey(w));
     if (en.some((w) => coreEn.has(stemKey(w)))) for (const w of zh) coreZh.add(w);
     if (zh.some((w) => coreZh.has(w))) for (const w of en) coreEn.add(stemKey(w));
   }
@@ -135,7 +164,7 @@ export function briefFocus(briefText: string, title = ''): BriefFocus {
   // (themes), "off" (offers), "own" (owners).
   const variant = (w: string): boolean => !isStopWord(w) && enStems.has(stemKey(w));
   const relates = (term: string): boolean => {
-    if (isCjk(term)) return zhTerms.some((c) => term.includes(c)) || briefText.includes(term);
+    if (isCjk(term)) return zhTerms.some((c) => term.includes(c)) || (!narrow && briefText.includes(term));
     return term.split(/\s+/).some(variant);
   };
   // each document section asks about the same items: answered once per item
@@ -153,5 +182,11 @@ export function briefFocus(briefText: string, title = ''): BriefFocus {
     if (isCjk(term)) return [...coreZh].some((c) => term.includes(c));
     return term.split(/\s+/).some((w) => !isStopWord(w) && coreEn.has(stemKey(w)));
   };
-  return { terms: [...terms, ...cjk], relates, mentions, central };
+  const weight = (term: string): number => {
+    if (!relates(term)) return 0;
+    const of = (k: string) => Math.max(uses.get(k) ?? 0, twin.get(k) ?? 0);
+    if (isCjk(term)) return Math.max(1, ...zhTerms.filter((c) => term.includes(c)).map(of));
+    return Math.max(1, ...term.split(/\s+/).filter((w) => !isStopWord(w)).map((w) => of(stemKey(w))));
+  };
+  return { terms: [...terms, ...cjk], relates, mentions, central, weight };
 }

@@ -66,8 +66,21 @@ export interface Cues {
 
 const GOAL = /\b(want|wants|wanted|need|needs|wish|would like|would love|hope|looking for|trying to|so that|in order to|goal|should be able|let me|allow(?:s)? me|ability to|please add|add an?|support for)\b/i;
 const FRUSTRATION =
-  /\b(slow|slower|lag|laggy|crash(?:es|ed|ing)?|bug(?:s|gy)?|broken|fail(?:s|ed|ing|ure)?|error(?:s)?|confus(?:ing|ed)|hard to|difficult|annoying|frustrat\w*|hate|terrible|awful|worst|can't|cannot|can not|doesn't work|does not work|won't|unable|lost|missing|too (?:many|much|long|expensive)|expensive|freez\w*|stuck|disappointed|useless|problem(?:s)?|issue(?:s)?)\b|太慢|崩溃|失败|问题|难用/i;
-const MOTIVATION = /\b(love|loved|great|helps?|helped|saves?|saved|easy|easier|fast|faster|reliable|best|enjoy|favorite|favourite|useful|simple|so i can|so we can|perfect|recommend|amazing|excellent|works well)\b|喜欢|方便|好用/i;
+  /\b(slow|slower|lag|laggy|crash(?:es|ed|ing)?|bug(?:s|gy)?|broken|fail(?:s|ed|ing|ure)?|error(?:s)?|confus(?:ing|ed)|hard to|difficult|annoying|frustrat\w*|hate|terrible|awful|worst|can't|cannot|can not|doesn't work|does not work|won't|unable|lost|missing|too (?:many|much|long|expensive)|expensive|freez\w*|stuck|disappointed|useless|problem(?:s)?|issue(?:s)?|(?:stopped|not|isn't|aren't|never) working|disappear(?:s|ed|ing)?|duplicat(?:e|es|ed|ing|ion|ions)|conflicts?|(?:are|is|was|were|all) gone|wrong|(?:arrived?|arrives|came|comes|was|were|always|too|very|so|hours?) (?:late|cold)|never (?:arrived?|arrives|came|answer(?:s|ed)?|repl(?:y|ies|ied)|respond(?:s|ed)?|shows? up)|nobody (?:answer(?:s|ed)?|repl(?:y|ies|ied)|respond(?:s|ed)?)|no (?:answer|reply|response)|(?:not|isn't|wasn't) (?:easy|intuitive|reliable|worth it))\b|太慢|崩溃|失败|问题|难用/i;
+/**
+ * Chinese complaints (food delivery, shopping, apps): slow (not 不慢 nor 慢慢), bad, tastes bad, cold, late, a wrong or
+ * short order, lost data, too expensive, disappointed. No bare 错: 不错 ("not bad") is praise.
+ */
+const FRUSTRATION_ZH =
+  /(?<![不慢])慢(?!慢)|(?:太|很|真|好|最|极|巨|非常|特别|超级?)差|差劲|差评|难吃|难喝|不好吃|不好用|不新鲜|不喜欢|一般般|(?:味道|口味|服务|质量|态度|包装)(?:很|也|真|比较|有点|还|就|太)?一般|不好(?!意思)|不满意?|凉了|都凉|已经凉|冷了|都冷|迟到|超时|延误|晚了|晚到|等了(?:很久|好久|半天|[\d一二两三四五六七八九十半俩]+)|送错|少送|漏送|洒了|撒了|漏了|丢失|丢了|不见了|闪退|卡顿|卡死|出错|错误|太贵|贵了|不值|失望|投诉|退款|垃圾|恶心|糟糕|无语|吐槽|坑人|坑爹|骗人|上当/u;
+/** English praise, not negated ("not easy", "isn't reliable", "never fast"). */
+const MOTIVATION =
+  /(?<!\b(?:not|never|isn't|wasn't|aren't|weren't|no longer|not very|not so|not that)\s)\b(love|loved|great|helps?|helped|saves?|saved|easy|easier|fast|faster|reliable|best|enjoy|favorite|favourite|useful|simple|so i can|so we can|perfect|recommend|amazing|excellent|works well)\b/i;
+/**
+ * Chinese praise, not negated: 不喜欢, 不是我喜欢的, 不太方便, 不好吃 and 没那么快 are complaints; 不错 ("not bad") is praise.
+ */
+const MOTIVATION_ZH =
+  /(?<!不|没|不是|不是我|不太|不怎么|不是很|没那么|不够|没有)(?:喜欢|方便|好用|好吃|好喝|满意|推荐|准时|及时|给力|很快|挺快|非常快|特别快|超快|真快|新鲜|实惠|很好|非常好|超赞)|不错|好评|点赞/u;
 const BEHAVIOUR =
   /\b(every (?:day|morning|week|month|time)|daily|weekly|monthly|always|usually|often|sometimes|each (?:day|week)|i use|we use|i've been using|using it|use it|on my (?:phone|laptop|ipad|desktop)|my team|our team|at work|workflow|switched|export(?:ed)? to|share with)\b|每天|经常/i;
 
@@ -75,7 +88,7 @@ export function cues(text: string): Cues {
   // A goal is a sentence that wants something, not one that regrets ("should have known better", "I wish I had never
   // bought it"): that is judged per sentence.
   const goal = (GOAL.test(text) || REQUEST_HINT.test(text)) && sentences(text).some((s) => (GOAL.test(s) || REQUEST_HINT.test(s)) && !NOT_A_REQUEST.test(s));
-  return { goal, frustration: FRUSTRATION.test(text), motivation: MOTIVATION.test(text), behaviour: BEHAVIOUR.test(text) };
+  return { goal, frustration: FRUSTRATION.test(text) || FRUSTRATION_ZH.test(text), motivation: MOTIVATION.test(text) || MOTIVATION_ZH.test(text), behaviour: BEHAVIOUR.test(text) };
 }
 
 // Requests as feedback words them: "please add", "would be great if", "I wish", "I'd like", "can you add",
@@ -85,10 +98,11 @@ const REQUEST_HINT =
 const TRAIL = /[\s,;:.!?。！？，；…]+$/u;
 /**
  * Regret and warnings worded like requests: "I should have read the reviews", "should have known better", "I wish I
- * could give zero stars", "I wish I had never bought it", 建议大家不要买 ("I advise everyone not to buy").
+ * could give zero stars", "I wish I had never bought it", 建议大家不要买 ("I advise everyone not to buy"); and good wishes worded
+ * with 希望 ("hope"): 希望一直这么给力 ("hope it stays this good"), 希望不会拉肚子 ("hope I don't get sick").
  */
 export const NOT_A_REQUEST =
-  /\b(?:i|we)\s+should\s+have\b|\bshould\s+have\s+(?:been|known|bought|gone|done|read|got|gotten|taken|kept|left|paid|chosen|seen|thought|spent|listened|returned|stayed|stuck|tried|checked|looked|waited)\b|\b(?:i|we)\s+(?:really\s+)?wish\s+(?:that\s+)?(?:i|we)\s+(?:had|hadn['’]t|never|didn['’]t|could\s+(?:give|rate)\s+(?:it\s+|this\s+(?:app\s+|product\s+)?)?(?:zero|0|no|negative|less|fewer|minus|half)\b)|建议(?:大家|各位|你们)?(?:不要|别|慎)/i;
+  /\b(?:i|we)\s+should\s+have\b|\bshould\s+have\s+(?:been|known|bought|gone|done|read|got|gotten|taken|kept|left|paid|chosen|seen|thought|spent|listened|returned|stayed|stuck|tried|checked|looked|waited)\b|\b(?:i|we)\s+(?:really\s+)?wish\s+(?:that\s+)?(?:i|we)\s+(?:had|hadn['’]t|never|didn['’]t|could\s+(?:give|rate)\s+(?:it\s+|this\s+(?:app\s+|product\s+)?)?(?:zero|0|no|negative|less|fewer|minus|half)\b)|建议(?:大家|各位|你们)?(?:不要|别|慎)|建议[^，,。！？!?]{0,24}?(?:不要|别|慎)(?:再)?(?:买|订|点|用|来|去|选)|希望(?:你们|商家|店家|贵店|老板|这家)?(?:能)?(?:一直|继续保持|保持|越来越|生意兴隆|再接再厉|下次还|以后还|不会|没事|别拉肚子)/i;
 
 /**
  * What a sentence asks for, worded to follow "I want" ("an option to sort notes by title", "to edit
@@ -138,8 +152,9 @@ export function requestOf(sentence: string): string | undefined {
   if ((m = /\bshould\s+(have|support|offer|include|let|allow)\s+(?!been\b)(.+)/i.exec(t))) return asked(m[1], m[2]);
   if ((m = /\bneeds?\s+((?:a|an)\s+(?:way|option|setting|button|feature)\s+to\s+.+)/i.exec(t))) return clean(m[1]);
   if ((m = /要是能(.+?)(?:就好了|就更好了|就好)?[。！!？?]*$/u.exec(t))) return clean(m[1]);
-  if ((m = /(?:希望|建议)(?:能够|能|可以)?(.+)/u.exec(t))) return clean(m[1]);
-  if ((m = /(?:能不能|能否)(.+?)(?:呢|吗|嘛)?[？?。！!]*$/u.exec(t))) return clean(m[1]);
+  // a Chinese request is its own clause: 希望5:30送达，5点就到了 asks for 5:30送达
+  if ((m = /(?:希望|建议)(?:能够|能|可以)?([^，,；;。！？!?]+)/u.exec(t))) return clean(m[1]);
+  if ((m = /(?:能不能|能否)([^，,；;。！？!?]+?)(?:呢|吗|嘛|啊)?(?=[，,；;。！？!?]|$)/u.exec(t))) return clean(m[1]);
   return undefined;
 }
 
@@ -148,8 +163,8 @@ export const NFR_AREAS: { area: string; re: RegExp; requirement: string; not?: R
   {
     area: 'Performance',
     re: /\b(slow|slower|lag|laggy|fast|faster|speed|load(?:ing)? time|takes forever|freez\w*|latency|performance)\b|太慢|卡/i,
-    // "support is very slow to answer", "fast delivery": people and service, not the product's speed
-    not: /\b(support|customer service|service desk|help ?desk|agents?|staff|repl(?:y|ies|ied)|answer(?:s|ed|ing)?|respond(?:s|ed)? to (?:my|our|the) (?:email|ticket|message)s?|refunds?|delivery|shipping)\b|客服|回复/i,
+    // "support is very slow to answer", "fast delivery", 送餐太慢: people and service, not the product's speed
+    not: /\b(support|customer service|service desk|help ?desk|agents?|staff|repl(?:y|ies|ied)|answer(?:s|ed|ing)?|respond(?:s|ed)? to (?:my|our|the) (?:email|ticket|message)s?|refunds?|delivery|shipping|courier|driver|rider)\b|客服|回复|送餐|配送|送达|送货|送到|送来|快递|物流|骑手|外卖/i,
     requirement: 'Common actions respond quickly; set a latency budget for the slow paths users name.',
   },
   { area: 'Reliability', re: /\b(crash(?:es|ed|ing)?|bug(?:s|gy)?|broken|fail(?:s|ed|ing|ure)?|error(?:s)?|data loss|lost|sync(?:ing)? (?:fails|issue|problem))\b|崩溃|闪退/i, requirement: 'No crashes or silent failures in the affected flows; errors are reported with a way to recover.' },
