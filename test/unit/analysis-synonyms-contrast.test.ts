@@ -134,6 +134,17 @@ describe('analysis: near-synonyms are one theme, and "but" idioms no contrast', 
     assert.deepEqual(contrastUnits('The screen is sharp. I have had nothing but praise for the keyboard.'), []);
   });
 
+  it('an idiom word that ends a clause, followed by a clause, is a plain "but": "I tried everything but it still crashes"', () => {
+    // "everything", "all", "no other choice" end the clause before "but"; a subject and its verb follow
+    assert.deepEqual(splitContrast('I tried everything but it still crashes every day.'), ['I tried everything', 'it still crashes every day.']);
+    assert.deepEqual(splitContrast('I love it all but the price is too high.'), ['I love it all', 'the price is too high.']);
+    assert.deepEqual(splitContrast('I had no other choice but it worked out fine.'), ['I had no other choice', 'it worked out fine.']);
+    // the idiom opening its sentence is "except", and a noun or a participle after "but" is no clause
+    for (const text of ['Everyone but the waiter was friendly.', 'Everything but the ending is great.', 'We had nothing but trouble with it.', 'It does everything but make coffee.']) {
+      assert.deepEqual(splitContrast(text), [], text);
+    }
+  });
+
   it('Chinese: 不但 / 非但 … 而且 and 不仅 … 还 are no contrast, nor 可是 after its subject ("这可是新机")', () => {
     for (const text of ['不但价格便宜，而且质量很好', '菜品非但不好吃，而且很贵', '不仅送货快，还帮忙安装', '等了一个半小时，这可是刚出锅的米粉啊', '这款手机我可是用了三年了，一直很满意']) {
       assert.deepEqual(splitContrast(text), [], text);

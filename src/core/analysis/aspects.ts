@@ -162,6 +162,24 @@ function subjectStart(before: string): number {
  */
 const BUT_NOT_CONTRAST =
   /(?:\b(?:nothing|anything|everything|everyone|everybody|nobody|no one|none|(?<!\bat\s)all)|\b(?:can(?:not|'t|’t|\s+not)|could(?:n't|n’t|\s+not))\s+(?:\w+\s+)?help|\b(?:no|little|any)\s+(?:other\s+)?(?:choice|option|alternative)s?)\s*$/i;
+/** Subjects that open a clause: "… everything but it still crashes". */
+const CLAUSE_SUBJECT = /^(?:i|i'm|i've|i’m|i’ve|he|she|we|they|it|it's|it’s|there|you)\s+\S/i;
+/** A noun phrase opening a clause: "… all but the price is too high" (its verb within a few words). */
+const CLAUSE_NOUN = /^(?:the|my|our|your|their|its|his|her|this|these|those)\s+(?:[\w'’-]+\s+){0,3}?(?:is|was|are|were|isn't|wasn't|aren't|weren't|isn’t|wasn’t|aren’t|weren’t|has|have|had|hasn't|haven't|hasn’t|haven’t|does|did|doesn't|didn't|doesn’t|didn’t|don't|don’t|can|can't|can’t|cannot|could|couldn't|couldn’t|will|won't|won’t|would|wouldn't|wouldn’t|keeps|kept|still|never)\b/i;
+
+/**
+ * Whether the "but" after an idiom word is a conjunction all the same: the word ends a clause of its own ("I tried
+ * everything", "I love it all", "I had no other choice": something stands before it in its sentence) and a clause follows
+ * ("but it still crashes", "but the price is too high"), not a noun ("nothing but problems", "everyone but me", "all but
+ * forgotten"). "Everything but the strap is great" opens its sentence with the idiom: that "but" is "except".
+ */
+function conjunctionBut(before: string, rest: string): boolean {
+  const opening = before.slice(before.search(/[^.!?]*$/)).replace(BUT_NOT_CONTRAST, '').trim();
+  if (!opening) return false;
+  const after = rest.replace(/^[\s,]*but\s+/i, '').split(/[,;:.!?]/)[0];
+  return CLAUSE_SUBJECT.test(after) || CLAUSE_NOUN.test(after);
+}
+
 /** "Not only A but (also) B", "not just A but B": what the "but" adds agrees with A, in the same sentence. */
 const NOT_ONLY = /\bnot\s+(?:only|just|merely|simply)\b/gi;
 
@@ -176,7 +194,7 @@ function notAContrast(p: string, at: number, m: string, word: string): boolean {
   const comma = /[,;]/.test(m.slice(0, m.toLowerCase().indexOf(word)));
   if (word === 'though') return !comma && /\bas\s*$/i.test(before);
   if (word !== 'but') return false;
-  if (!comma && BUT_NOT_CONTRAST.test(before)) return true;
+  if (!comma && BUT_NOT_CONTRAST.test(before) && !conjunctionBut(before, p.slice(at))) return true;
   if (/\blast\s*$/i.test(before) && /^[\s,]*but\s+not\s+least\b/i.test(p.slice(at))) return true;
   // "not only" since the sentence began, and no "but" after it yet (its "but" is the first)
   const sentence = before.slice(before.search(/[^.!?]*$/));
