@@ -151,5 +151,8 @@ describe('analysis: near-synonyms are one theme, and "but" idioms no contrast', 
     }
     assert.deepEqual(splitContrast('价格便宜，可是质量很差'), ['价格便宜', '质量很差']);
     assert.deepEqual(splitContrast('外观不错，但是电池不耐用'), ['外观不错', '电池不耐用']);
+    // a pronoun after a verb is its object, not the subject of 可是: "I like it, but the battery is poor"
+    assert.deepEqual(splitContrast('我很喜欢它可是电池太差了'), ['我很喜欢它', '电池太差了']);
+    assert.deepEqual(splitContrast('外观我很喜欢，送给他可是他不喜欢'), ['外观我很喜欢，送给他', '他不喜欢']);
   });
 });

@@ -7,7 +7,8 @@ import { isZhEvaluation, zhWords } from './phrases';
 const EN_MARKERS =
   /\s*(?:[,;]\s*)?\b(?:but|however|although|though|even though|whereas|except that|except|on the other hand|unfortunately|sadly|apart from that|other than that)\b[,:]?\s*|\s*(?:[,;]\s*(?:and\s+)?|\band\s+|(?<=^|[.!?]\s*))\byet\b[,:]?\s*|\s+yet\s+(?=(?:the|it|its|it's|i|i'm|they|we|this|that|these|those|my|our|your|their|there|he|she|you|nothing|no one)\b)/gi;
 // Not a contrast: 不但 / 非但 ("not only": 不但…而且, like 不仅…还, which has no marker), 可是 after its subject as "really"
-// ("这可是新机": this is a new phone!), 只不过 inside a clause / 再好不过 / 不过如此 / 忙不过来 ("merely", "couldn't be
+// ("这可是新机": this is a new phone!; but a pronoun after a verb is its object, and 可是 then contrasts: "很喜欢它可是
+// 电池太差"), 只不过 inside a clause / 再好不过 / 不过如此 / 忙不过来 ("merely", "couldn't be
 // better", "just so-so", "too much to handle"), 冷却 ("cooling"), and 只是 as "only" inside a clause ("距离只是马路对面": the
 // distance is only across the road); 只是 and 只不过 contrast opening a clause ("，只是送餐慢", "很好，只不过吃完拉肚子了")
 // or, 只是, before a reservation ("不错只是有点贵").
@@ -15,7 +16,7 @@ const EN_MARKERS =
 // after 也 ("也不过就是一两年前的事"). 却, and 就是 / 只是 before a reservation, are adverbs: they stand after the subject of
 // their clause, so the cut goes before that subject (zhCuts).
 const ZH_MARKERS =
-  /\s*[，,;；]?\s*(?:(?<![不非])但是?(?![愿凡])|(?<![这那我你他她它们])可是|(?<!只|再|最|再好|最好|再合适|最合适|也|[比信熬逃干算打斗跑躲拼敌])不过(?!瘾|如此|来|去)|然而|(?<![冷忘退])却|(?<=^|[\s，,;；。.!！?？…])(?:只是|只不过)|(?<!不)只是(?=有点|有些|稍|略|太|不)|可惜|就是(?=有点))\s*[，,]?\s*/g;
+  /\s*[，,;；]?\s*(?:(?<![不非])但是?(?![愿凡])|(?<!(?:^|[^欢爱给帮让用买送找问诉对叫请])[这那我你他她它]们?)可是|(?<!只|再|最|再好|最好|再合适|最合适|也|[比信熬逃干算打斗跑躲拼敌])不过(?!瘾|如此|来|去)|然而|(?<![冷忘退])却|(?<=^|[\s，,;；。.!！?？…])(?:只是|只不过)|(?<!不)只是(?=有点|有些|稍|略|太|不)|可惜|就是(?=有点))\s*[，,]?\s*/g;
 /** Markers that are adverbs after their clause's subject ("质量却很差", "质量就是有点差"), not conjunctions opening it. */
 const ZH_ADVERB_MARKER = /^(?:却|就是|只是)$/;
 /** Where a clause ends in Chinese text: its punctuation (or a space between words). */
