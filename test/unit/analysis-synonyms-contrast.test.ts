@@ -81,6 +81,16 @@ describe('analysis: near-synonyms are one theme, and "but" idioms no contrast', 
     assert.ok(keys('The cost of a refill is absurd').includes('cost'));
     assert.ok(!keys('The new models were on display at the store').includes('display'));
     assert.ok(keys('The display is dim outdoors').includes('display'));
+    // "display" as a verb names no screen: photos that do not show are no screen theme
+    assert.ok(!keys("The app doesn't display my photos").includes('display'));
+    assert.ok(!keys('Notes won’t display after the update').includes('display'));
+    assert.ok(!keys('It fails to display the chart').includes('display'));
+    const verbs: [string, ThemeSampleItem['label']][] = [];
+    for (let i = 0; i < 6; i++) verbs.push([`The app does not display my photos ${i}`, 'negative'], [`Notes won't display after the update ${i}`, 'negative']);
+    for (let i = 0; i < 4; i++) verbs.push([`The screen is too bright at night ${i}`, 'negative']);
+    const screens = await computeThemes(sampleOf([...verbs, ...filler(40)]), 56, 15);
+    assert.ok(!screens.some((t) => /display/.test(t.phrase)), JSON.stringify(screens.map((t) => t.phrase)));
+    assert.equal(screens.find((t) => t.phrase === 'screen')?.count, 4, JSON.stringify(screens.map((t) => [t.phrase, t.count])));
     const rows: [string, ThemeSampleItem['label']][] = [];
     for (let i = 0; i < 3; i++) rows.push([`Fair prices for the portions ${i}`, 'positive'], [`The cost of a bottle of wine is fair ${i}`, 'positive'], [`Dirty tables, avoid at all costs ${i}`, 'negative']);
     for (let i = 0; i < 2; i++) rows.push([`Prices went up last month ${i}`, 'negative']);

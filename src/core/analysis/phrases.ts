@@ -295,13 +295,20 @@ function countUse(uses: Map<string, WordUse>, toks: readonly Tok[], i: number): 
 }
 
 /**
+ * Words before a verb's bare form: "doesn't display", "won't display", "fails to display" ("t": "won’t" is cut at its
+ * curly apostrophe, which ends a clause).
+ */
+const BEFORE_VERB = new Set(['t', 'not', 'never', 'to', 'will', 'would', 'could', 'should', 'can', 'cannot', 'does', 'do', 'did', "won't", 'wont', "don't", 'dont', "doesn't", 'doesnt', "didn't", 'didnt', "can't", 'cant', "couldn't", "wouldn't", "shouldn't"]);
+
+/**
  * A word of a table synonym (EN_SYNONYMS) inside an idiom that names no topic: "avoid at all costs", "at any cost" (no
- * price), "on display" (shown, not a screen). Merged, they would put "avoid at all costs" among the prices.
+ * price), "on display" (shown, not a screen), and "display" as a verb ("the app doesn't display my photos": no screen).
+ * Merged, they would put "avoid at all costs" among the prices and photos that do not show among the screens.
  */
 function idiom(toks: readonly Tok[], i: number): boolean {
-  const k = toks[i].key, p = toks[i - 1]?.plain;
+  const k = toks[i].key, p = toks[i - 1]?.plain.replace(/’/g, "'");
   if (k === 'cost') return (p === 'all' || p === 'any') && toks[i - 2]?.plain === 'at';
-  if (k === 'display') return p === 'on';
+  if (k === 'display') return p === 'on' || (p !== undefined && BEFORE_VERB.has(p));
   return false;
 }
 
