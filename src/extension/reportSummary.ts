@@ -7,7 +7,7 @@ import { describeRatingScale } from '../core/readers/columns';
 import { SENTIMENTS, type ListedItem, type ReportAspects, type ReportCategory, type ReportFile, type ReportModel, type ReportRating, type ReportTheme, type ReportTime, type Sentiment } from '../webview/report/messages';
 
 /** Sizes sent at most (summary.json is written by the engine with fewer; a hand-made one is cut). */
-const MAX = { files: 200, warnings: 50, warning: 2000, themes: 30, aspects: 30, growing: 20, categories: 20, categoryRows: 500, value: 300, disagreements: 30, text: 2000 } as const;
+const MAX = { files: 200, scales: 20, warnings: 50, warning: 2000, themes: 30, aspects: 30, growing: 20, categories: 20, categoryRows: 500, value: 300, disagreements: 30, text: 2000 } as const;
 
 const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -41,17 +41,21 @@ function theme(v: unknown): ReportTheme | undefined {
   return { term, count: n, negative: c.negative, positive: c.positive, ...(variants.length ? { variants } : {}) };
 }
 
-function files(v: unknown, shown: (file: string) => string): ReportFile[] | undefined {
+/** The files read, the first MAX.files of them, and how many there were (`count`: more than those listed). */
+function files(v: unknown, shown: (file: string) => string): { list?: ReportFile[]; count?: number } {
   const out: ReportFile[] = [];
-  for (const f of arr(v).slice(0, MAX.files)) {
+  let valid = 0;
+  for (const f of arr(v)) {
     const o = obj(f);
     const file = str(o?.file, 4096);
     const items = count(o?.items);
     if (!file || items === undefined) continue;
+    // (every file counted; the first MAX.files listed)
+    if (valid++ >= MAX.files) continue;
     const textColumn = str(o?.textColumn, MAX.value);
     out.push({ file: shown(file), format: str(o?.format, 20) ?? '', encoding: str(o?.encoding, 40) ?? '', items, ...(textColumn ? { textColumn } : {}) });
   }
-  return out.length ? out : undefined;
+  return out.length ? { list: out, ...(valid > out.length ? { count: valid } : {}) } : {};
 }
 
 function aspects(v: unknown): ReportAspects | undefined {
@@ -171,9 +175,9 @@ function rating(
     matrix[l] = row;
   }
   // every rating column and its scale (an older summary has one scale and the columns joined by ", ")
-  const scales = arr(g.scales).map(obj).filter((x): x is Record<string, unknown> => !!x && !!str(x.column) && !!obj(x.scale));
+  const scales = arr(g.scales).map(obj).filter((x): x is Record<string, unknown> => !!x && !!str(x.column) && !!obj(x.scale)).slice(0, MAX.scales);
   const list = scales.length ? scales : [{ column: g.column, scale: g.scale, rated, averageRatingByLabel: g.averageRatingByLabel }];
-  const columns = [...new Set(scales.length ? scales.map((x) => str(x.column, MAX.value)!) : (str(g.column, MAX.value) ?? '').split(', ').filter(Boolean))];
+  const columns = [...new Set(scales.length ? scales.map((x) => str(x.column, MAX.value)!) : (str(g.column, MAX.value) ?? '').split(', ').filter(Boolean))].slice(0, MAX.scales);
   const several = list.length > 1 || columns.length > 1;
   const read = list
     .map((x) => {
@@ -206,7 +210,7 @@ function rating(
 
 export interface ReportSections {
   /** The model's fields from summary.json (merged into the ReportModel). */
-  sections: Pick<ReportModel, 'twoWay' | 'averageConfidence' | 'lowConfidenceCount' | 'files' | 'warnings' | 'themeSample' | 'productThemes' | 'aspects' | 'time' | 'categories' | 'rating'>;
+  sections: Pick<ReportModel, 'twoWay' | 'averageConfidence' | 'lowConfidenceCount' | 'files' | 'fileCount' | 'warnings' | 'themeSample' | 'productThemes' | 'aspects' | 'time' | 'categories' | 'rating'>;
   /** Where each listed item (rating.disagreements, numbered from `firstIndex`) came from. */
   listedSources: { file: string; line: number }[];
 }
@@ -226,11 +230,13 @@ export function reportSections(json: Record<string, unknown> | undefined, root: 
   const themeSample = count(json.themeSample);
   const productThemes = arr(json.productThemes).slice(0, MAX.themes).map(theme).filter((t): t is ReportTheme => !!t);
   const warnings = arr(json.warnings).map((w) => str(w, MAX.warning)).filter((w): w is string => !!w);
+  const read = files(json.files, (f) => at(f).shown);
   const sections: ReportSections['sections'] = {
     ...(json.twoWay === true ? { twoWay: true } : {}),
     ...(share(json.averageConfidence) !== undefined ? { averageConfidence: share(json.averageConfidence) } : {}),
     ...(count(json.lowConfidenceCount) !== undefined ? { lowConfidenceCount: count(json.lowConfidenceCount) } : {}),
-    files: files(json.files, (f) => at(f).shown),
+    files: read.list,
+    fileCount: read.count,
     // the count says how many there were when more than are shown
     ...(warnings.length ? { warnings: warnings.length > MAX.warnings ? [...warnings.slice(0, MAX.warnings - 1), `… and ${warnings.length - MAX.warnings + 1} more warnings (report.md lists them all)`] : warnings } : {}),
     ...(themeSample !== undefined && themeSample < total ? { themeSample } : {}),

@@ -18,6 +18,7 @@ import {
   categoryRows,
   categorySummary,
   confidenceText,
+  fileLines,
   growthIntro,
   growthText,
   itemsFromText,
@@ -155,6 +156,23 @@ describe('report view: the sections of report.md', () => {
     assert.equal(s.warnings![49], '… and 11 more warnings (report.md lists them all)');
     // nothing else was in the file
     assert.deepEqual(Object.keys(s).sort(), ['productThemes', 'themeSample', 'twoWay', 'warnings']);
+  });
+
+  it('a report of more files than it lists says how many it read, and many rating columns still reach the view', () => {
+    const files = Array.from({ length: 250 }, (_, i) => ({ file: `data/f${i}.csv`, format: 'csv', encoding: 'UTF-8', items: 4 }));
+    const scale = { min: 1, max: 5 };
+    const matrix = { negative: { negative: 1, neutral: 0, positive: 0 }, neutral: { negative: 0, neutral: 1, positive: 0 }, positive: { negative: 0, neutral: 0, positive: 1 } };
+    const scales = Array.from({ length: 120 }, (_, i) => ({ column: `q${i} ${'score '.repeat(12)}`, scale, rated: 3, averageRatingByLabel: { negative: 1, neutral: 3, positive: 5 } }));
+    const { sections: s } = sections({ ...base, files, rating: { rated: 3, agreement: 1, matrix, scales, disagreements: [] } });
+    // 200 listed, 250 read: the header counts them all, the list says how many more
+    assert.equal(s.files!.length, 200);
+    assert.equal(itemsFromText({ total: 1000, ...s }), '1,000 items from 250 files');
+    assert.equal(fileLines(s).length, 201);
+    assert.equal(fileLines(s)[200], '… and 50 more files (report.md lists them all)');
+    assert.equal(itemsFromText({ total: 8, files: s.files!.slice(0, 2) }), '8 items from 2 files');
+    // the view's validator takes what the host sends (it refused the whole report past 100 rating columns)
+    const model = { id: 'r', dir: 'r', total: 1000, distribution: base.counts, timeline: [], themes: [], items: [], truncated: false, hasCsv: false, ...s } satisfies ReportModel;
+    assert.ok(parseMessage({ type: 'report', report: model }, hostToWebviewValidators));
   });
 
   it('a malformed or older summary.json gives the sections it can, never a broken one', () => {

@@ -256,9 +256,21 @@ export function disagreementLabel(d: NonNullable<ReportModel['rating']>['disagre
   return `rating ${d.rating}, text ${d.label} ${d.score.toFixed(2)}: ${text}${d.source ? `. ${d.source}:${d.line}` : ''}`;
 }
 
+/** How many files were read: those listed, or more when the report lists only the first. */
+export function filesRead(r: Pick<ReportModel, 'files' | 'fileCount'>): number {
+  return Math.max(r.fileCount ?? 0, r.files?.length ?? 0);
+}
+
 /** The header's count: "216 items from 5 files". */
-export function itemsFromText(r: Pick<ReportModel, 'total' | 'files'>): string {
-  return `${plural(r.total, 'item')}${r.files?.length ? ` from ${plural(r.files.length, 'file')}` : ''}`;
+export function itemsFromText(r: Pick<ReportModel, 'total' | 'files' | 'fileCount'>): string {
+  return `${plural(r.total, 'item')}${r.files?.length ? ` from ${plural(filesRead(r), 'file')}` : ''}`;
+}
+
+/** The lines of the "Read from … files" disclosure: each file listed, then how many more report.md names. */
+export function fileLines(r: Pick<ReportModel, 'files' | 'fileCount'>): string[] {
+  const listed = r.files ?? [];
+  const more = filesRead(r) - listed.length;
+  return [...listed.map(fileText), ...(more > 0 ? [`… and ${plural(more, 'more file')} (report.md lists them all)`] : [])];
 }
 
 /** A file read, in one line: "app-reviews.csv: 108 items, text column review (csv, UTF-8)". */

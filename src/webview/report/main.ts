@@ -16,7 +16,8 @@ import {
   countText,
   disagreementLabel,
   distributionLabel,
-  fileText,
+  fileLines,
+  filesRead,
   growthIntro,
   growthText,
   isLowConfidence,
@@ -185,8 +186,7 @@ function renderHeader(r: ReportModel): HTMLElement {
     h.append(disclosure('warnings', `⚠ ${plural(w.length, 'warning')} about the input`, () => [listOf(w)], 'warnings'));
   }
   if (r.files?.length) {
-    const files = r.files;
-    h.append(disclosure('files', `Read from ${plural(files.length, 'file')}`, () => [listOf(files.map(fileText))]));
+    h.append(disclosure('files', `Read from ${plural(filesRead(r), 'file')}`, () => [listOf(fileLines(r))]));
   }
   const actions = el('div', 'actions');
   actions.append(focusKey(button('Open report', () => messenger.post('openFile', { reportId: r.id, file: 'report' })), 'open-report'));

@@ -60,8 +60,10 @@ export interface ReportModel {
   /** The average top score, and how many items (of all, not only those held) are below `lowConfidence`. */
   averageConfidence?: number;
   lowConfidenceCount?: number;
-  /** The files read (paths as shown). */
+  /** The files read (paths as shown): the first 200. */
   files?: ReportFile[];
+  /** How many files were read, when more than `files` lists. */
+  fileCount?: number;
   /** What the analysis warned about: rows or files skipped, a date column it could not read, a text column guessed. */
   warnings?: string[];
   /** Items the themes were counted on, when fewer than `total` (a uniform sample of a large input). */
@@ -204,6 +206,7 @@ export function validSections(r: Record<string, unknown>): boolean {
     optional(r.twoWay, check.boolean) &&
     optional(r.averageConfidence, (v) => check.number(v, 0, 1)) &&
     optional(r.lowConfidenceCount, (v) => check.int(v, 0)) &&
+    optional(r.fileCount, (v) => check.int(v, 0)) &&
     optional(r.files, (v) => list(v, (f) => check.string(f.file) && check.string(f.format) && check.string(f.encoding) && check.int(f.items, 0) && optional(f.textColumn, check.string))) &&
     optional(r.warnings, (v) => strings(v)) &&
     optional(r.themeSample, (v) => check.int(v, 0)) &&
