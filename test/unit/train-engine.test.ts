@@ -4,7 +4,7 @@ import { columnDecimalComma, parseCsvText, readTable, sniffDialect, tableFromRec
 import { dateOrder, parseDate, profileTable, proposeFeatures } from '../../src/core/train/infer';
 import { describeInputIssues, fitPreprocessing, Preprocessor, type InputIssues } from '../../src/core/train/preprocess';
 import { computeMetrics, stratifiedSplit } from '../../src/core/train/metrics';
-import { fitLogReg, logregNetwork, logregObjective } from '../../src/core/train/logreg';
+import { fitLogReg, logregNetwork, logregObjective, logregPreconditioner } from '../../src/core/train/logreg';
 import { fitMlp } from '../../src/core/train/mlp';
 import { argmaxRows, predictProba } from '../../src/core/train/model';
 import { CsrBuilder, csrToDense, rng, gaussian } from '../../src/core/train/sparse';
@@ -404,6 +404,42 @@ describe('train: models', () => {
     assert.ok(Math.max(...Array.from(g, Math.abs)) < 1e-6);
   });
 
+  it('L-BFGS preconditioned by the features\' scales reaches the plain optimum in far fewer iterations on skewed sparse features', async () => {
+    // TF-IDF-like rows: l2-normalised, words of Zipf-like frequency (a few in most rows, most in a handful), 6 classes
+    const rand = rng(21);
+    const D = 1000, K = 6, n = 2000, b = new CsrBuilder(D);
+    const y = new Int32Array(n);
+    for (let r = 0; r < n; r++) {
+      y[r] = r % K;
+      const cols = new Set<number>();
+      while (cols.size < 8) cols.add(Math.min(D - 1, Math.floor(Math.pow(rand(), 3) * D)));
+      // words tied to the class: every sixth word, more often in that class's rows
+      for (let t = 0; t < 3; t++) cols.add((y[r] + K * Math.floor(rand() * (D / K))) % D);
+      const js = [...cols].sort((p, q) => p - q);
+      const norm = Math.sqrt(js.length);
+      for (const j of js) b.push(j, 1 / norm);
+      b.endRow();
+    }
+    const X = b.build();
+    const plain = await fitLogReg(X, y, K, { C: 1, tol: 1e-6, maxIter: 1000, precondition: false });
+    const pre = await fitLogReg(X, y, K, { C: 1, tol: 1e-6, maxIter: 1000 });
+    assert.ok(plain.converged && pre.converged);
+    assert.ok(pre.iterations * 2 <= plain.iterations, `iterations: preconditioned ${pre.iterations}, plain ${plain.iterations}`);
+    // the same optimum (a strictly convex objective): losses and predictions agree
+    assert.ok(Math.abs(plain.loss - pre.loss) < 1e-8, `${plain.loss} vs ${pre.loss}`);
+    const pa = predictProba(logregNetwork(plain.params, D, K), X), pb = predictProba(logregNetwork(pre.params, D, K), X);
+    assert.ok(pa.every((v, i) => Math.abs(v - pb[i]) < 1e-3));
+    // the scales: about 1 for a standardized dense column and for the biases, larger for a rare feature (2 rows of 100):
+    // sqrt(c S / (c sum x^2 + 1/C)) with c = (1/3)(2/3), S = 100 rows, C = 1
+    const dense = new CsrBuilder(2);
+    for (let r = 0; r < 100; r++) { dense.push(0, r % 2 ? 1 : -1); dense.push(1, r < 2 ? 1 : 0); dense.endRow(); }
+    const P = logregPreconditioner(dense.build(), 3, 1);
+    const c = 2 / 9;
+    assert.ok(P[0] > 0.95 && P[0] <= 1, `dense ${P[0]}`);
+    assert.ok(Math.abs(P[1] - Math.sqrt((c * 100) / (c * 2 + 1))) < 1e-12 && P[1] > 3, `rare ${P[1]}`);
+    assert.equal(P[2], 1);
+  });
+
   it('logistic regression and the MLP learn separable blobs', async () => {
     const { X, y } = blobs(300, 2);
     const test = blobs(150, 3);
@@ -454,6 +490,60 @@ describe('train: models', () => {
       trainClassifier(t, { target: 'y', model: 'mlp', epochs: 500, patience: 0, signal: ac.signal, onEpoch: (e) => { if (e.epoch === 3) ac.abort(); } }),
       CancelledError,
     );
+  });
+
+  it("auto's network on large data stops after 5 epochs without a better validation loss or 3 rises in a row; an asked-for patience still rules", async () => {
+    // 6,500 rows (5,200 training rows: a validation split, not cross-validation), XOR quadrants with label noise, so
+    // logistic regression is not perfect and the network is fitted
+    const rand = rng(31);
+    const rows: string[][] = [];
+    for (let i = 0; i < 6500; i++) {
+      const a = rand() * 2 - 1, b = rand() * 2 - 1;
+      const label = ((a > 0) !== (b > 0)) !== (rand() < 0.1) ? 'yes' : 'no';
+      rows.push([a.toFixed(3), b.toFixed(3), label]);
+    }
+    const t = tableFromRecords(['a', 'b', 'y'], rows);
+    /** The epoch where a rule stops on the fitted network's validation losses (fitMlp's improvement test: by 1e-4). */
+    const stopOf = (losses: number[], patience: number, rises: number) => {
+      let best = Infinity, bad = 0, up = 0;
+      for (let e = 0; e < losses.length; e++) {
+        up = e > 0 && losses[e] > losses[e - 1] ? up + 1 : 0;
+        if (losses[e] < best - 1e-4) { best = losses[e]; bad = 0; } else if (++bad >= patience || (rises > 0 && up >= rises)) return e + 1;
+      }
+      return losses.length + 1;
+    };
+    const fitted = async (patience?: number) => {
+      const r = await trainClassifier(t, { target: 'y', model: 'auto', patience, importance: false });
+      const fit = r.history.filter((e) => e.model === 'mlp' && e.phase === 'fit');
+      assert.ok(fit.length > 0, 'the network was fitted');
+      return fit.map((e) => e.valLoss!);
+    };
+    const auto = await fitted();
+    assert.equal(auto.length, stopOf(auto, 5, 3), `auto stopped at epoch ${auto.length}: ${auto.map((l) => l.toFixed(4)).join(' ')}`);
+    assert.ok(auto.length < stopOf(auto, 10, 0), 'earlier than sklearn\'s 10 epochs of patience');
+    const asked = await fitted(8);
+    assert.equal(asked.length, stopOf(asked, 8, 0), `asked-for patience 8 stopped at epoch ${asked.length}`);
+  });
+
+  it('the MLP stops once its validation loss has risen the given number of epochs in a row, keeping the best weights', async () => {
+    // few noisy rows, a large step: the validation loss bottoms out early and climbs
+    const { X, y } = blobs(120, 7);
+    const val = blobs(60, 8);
+    for (let i = 0; i < y.length; i += 3) y[i] = (y[i] + 1) % 3;
+    const o = { hidden: [64], epochs: 200, learningRate: 0.05, seed: 2 };
+    const losses: number[] = [];
+    const long = await fitMlp(X, y, 3, val.X, val.y, { ...o, patience: 20, onEpoch: (_, m) => void losses.push(m.valLoss!) });
+    const short = await fitMlp(X, y, 3, val.X, val.y, { ...o, patience: 20, rises: 2 });
+    // where two rises in a row first come after the best so far: the short fit stops there, with the long fit's weights then
+    let best = Infinity, stop = 0;
+    for (let e = 0; e < losses.length && !stop; e++) {
+      if (losses[e] < best - 1e-4) best = losses[e];
+      else if (e >= 2 && losses[e] > losses[e - 1] && losses[e - 1] > losses[e - 2]) stop = e + 1;
+    }
+    assert.ok(stop > 0 && stop < long.epochs, `stop ${stop}, long fit ${long.epochs} epochs: ${losses.map((l) => l.toFixed(3)).join(' ')}`);
+    assert.equal(short.epochs, stop);
+    assert.equal(short.bestEpoch, long.bestEpoch);
+    assert.deepEqual(short.network, long.network);
   });
 
   it('reads target values that differ only in case or spaces as one class, in the test file too', async () => {

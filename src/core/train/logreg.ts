@@ -15,8 +15,11 @@ export interface LogRegOptions {
   sampleWeight?: Float64Array;
   /** L-BFGS curvature pairs kept (default 5, fewer when the parameters would need over 256 MB). On banking77 (8,800
    *  features x 77 classes) 10 pairs took 28 + 14 iterations with the refit and 5 took 28 + 11, each cheaper: the two-loop
-   *  recursion reads every pair twice per iteration, as much memory traffic as the objective there (4.2-5.3 s -> 3.1-3.4 s). */
+   *  recursion reads every pair twice per iteration, as much memory traffic as the objective there (4.2-5.3 s -> 3.1-3.4 s;
+   *  those counts were before the diagonal preconditioner, logregPreconditioner). */
   history?: number;
+  /** Diagonal preconditioning of L-BFGS by the features' scales (logregPreconditioner; default true). */
+  precondition?: boolean;
   /** Warm start: parameters [W (D x K row-major), b (K)]. */
   init?: Float64Array;
   signal?: AbortSignal;
@@ -42,12 +45,15 @@ export function logregObjective(X: Csr, y: Int32Array, K: number, theta: Float64
   const inv = S > 0 ? 1 / S : 1;
   const lam = 1 / C;
   // The gradient starts as the (scaled) L2 term; each row then adds its own part, already scaled by 1/S.
-  let reg = 0;
-  for (let i = 0; i < bOff; i++) {
-    const t = theta[i];
-    reg += t * t;
-    grad[i] = lam * inv * t;
+  let reg0 = 0, reg1 = 0, i0 = 0;
+  const li = lam * inv;
+  for (; i0 + 1 < bOff; i0 += 2) {
+    const t0 = theta[i0], t1 = theta[i0 + 1];
+    reg0 += t0 * t0; reg1 += t1 * t1;
+    grad[i0] = li * t0; grad[i0 + 1] = li * t1;
   }
+  for (; i0 < bOff; i0++) { const t = theta[i0]; reg0 += t * t; grad[i0] = li * t; }
+  const reg = reg0 + reg1;
   for (let k = 0; k < K; k++) grad[bOff + k] = 0;
   const z = new Float64Array(K);
   let loss = 0, correct = 0;
@@ -80,6 +86,11 @@ export function logregObjective(X: Csr, y: Int32Array, K: number, theta: Float64
     z[yr] -= w * inv;
     for (let k = 0; k < K; k++) grad[bOff + k] += z[k];
     let q = a;
+    for (; q + 3 < e; q += 4) {
+      const v1 = values[q], b1 = indices[q] * K, v2 = values[q + 1], b2 = indices[q + 1] * K;
+      const v3 = values[q + 2], b3 = indices[q + 2] * K, v4 = values[q + 3], b4 = indices[q + 3] * K;
+      for (let k = 0; k < K; k++) { const zk = z[k]; grad[b1 + k] += v1 * zk; grad[b2 + k] += v2 * zk; grad[b3 + k] += v3 * zk; grad[b4 + k] += v4 * zk; }
+    }
     for (; q + 1 < e; q += 2) {
       const v1 = values[q], b1 = indices[q] * K, v2 = values[q + 1], b2 = indices[q + 1] * K;
       for (let k = 0; k < K; k++) { const zk = z[k]; grad[b1 + k] += v1 * zk; grad[b2 + k] += v2 * zk; }
@@ -92,34 +103,122 @@ export function logregObjective(X: Csr, y: Int32Array, K: number, theta: Float64
   return { loss: (loss + 0.5 * lam * reg) * inv, accuracy: X.rows ? correct / X.rows : 0 };
 }
 
+// The vector passes of L-BFGS sum their dot products in four interleaved partial sums: one running sum makes every
+// addition wait for the previous one (about 2 ns an element, the whole cost of a pass over cached data), four let the
+// additions overlap (banking77's 680,000 parameters: a pass in about half the time).
+
 function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
+  const n = a.length;
+  for (; i + 3 < n; i += 4) { s0 += a[i] * b[i]; s1 += a[i + 1] * b[i + 1]; s2 += a[i + 2] * b[i + 2]; s3 += a[i + 3] * b[i + 3]; }
+  for (; i < n; i++) s0 += a[i] * b[i];
+  return s0 + s1 + (s2 + s3);
 }
 
 /** d = -g; returns rho * <s, d> (the first alpha of the two-loop recursion) when s is given. */
 function negateInto(d: Float64Array, g: Float64Array, s: Float64Array | null, rho: number): number {
-  let acc = 0;
-  if (s) for (let i = 0; i < d.length; i++) { const v = -g[i]; d[i] = v; acc += s[i] * v; }
-  else for (let i = 0; i < d.length; i++) d[i] = -g[i];
-  return rho * acc;
+  if (!s) {
+    for (let i = 0; i < d.length; i++) d[i] = -g[i];
+    return 0;
+  }
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, i = 0;
+  const n = d.length;
+  for (; i + 3 < n; i += 4) {
+    const v0 = -g[i], v1 = -g[i + 1], v2 = -g[i + 2], v3 = -g[i + 3];
+    d[i] = v0; d[i + 1] = v1; d[i + 2] = v2; d[i + 3] = v3;
+    a0 += s[i] * v0; a1 += s[i + 1] * v1; a2 += s[i + 2] * v2; a3 += s[i + 3] * v3;
+  }
+  for (; i < n; i++) { const v = -g[i]; d[i] = v; a0 += s[i] * v; }
+  return rho * (a0 + a1 + (a2 + a3));
 }
 
 /** d -= a * y, then d *= scale; returns <next, d> (0 without next): one pass for an update and the next dot. */
 function axpyDot(d: Float64Array, a: number, y: Float64Array, scale: number, next: Float64Array | null): number {
-  let acc = 0;
-  if (next) for (let i = 0; i < d.length; i++) { const v = (d[i] - a * y[i]) * scale; d[i] = v; acc += next[i] * v; }
-  else for (let i = 0; i < d.length; i++) d[i] = (d[i] - a * y[i]) * scale;
-  return acc;
+  if (!next) {
+    for (let i = 0; i < d.length; i++) d[i] = (d[i] - a * y[i]) * scale;
+    return 0;
+  }
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, i = 0;
+  const n = d.length;
+  for (; i + 3 < n; i += 4) {
+    const v0 = (d[i] - a * y[i]) * scale, v1 = (d[i + 1] - a * y[i + 1]) * scale;
+    const v2 = (d[i + 2] - a * y[i + 2]) * scale, v3 = (d[i + 3] - a * y[i + 3]) * scale;
+    d[i] = v0; d[i + 1] = v1; d[i + 2] = v2; d[i + 3] = v3;
+    a0 += next[i] * v0; a1 += next[i + 1] * v1; a2 += next[i + 2] * v2; a3 += next[i + 3] * v3;
+  }
+  for (; i < n; i++) { const v = (d[i] - a * y[i]) * scale; d[i] = v; a0 += next[i] * v; }
+  return a0 + a1 + (a2 + a3);
+}
+
+/** As axpyDot, scaled by gamma * P (P: one value per feature and one for the biases, over K classes each): the
+ *  step from the recursion's first loop to its second, through the initial matrix H0 = gamma * diag(P). */
+function axpyPreDot(d: Float64Array, a: number, y: Float64Array, gamma: number, P: Float64Array, K: number, next: Float64Array): number {
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  for (let j = 0, i = 0; j < P.length; j++) {
+    const sj = gamma * P[j], e = i + K;
+    for (; i + 3 < e; i += 4) {
+      const v0 = (d[i] - a * y[i]) * sj, v1 = (d[i + 1] - a * y[i + 1]) * sj;
+      const v2 = (d[i + 2] - a * y[i + 2]) * sj, v3 = (d[i + 3] - a * y[i + 3]) * sj;
+      d[i] = v0; d[i + 1] = v1; d[i + 2] = v2; d[i + 3] = v3;
+      a0 += next[i] * v0; a1 += next[i + 1] * v1; a2 += next[i + 2] * v2; a3 += next[i + 3] * v3;
+    }
+    for (; i < e; i++) { const v = (d[i] - a * y[i]) * sj; d[i] = v; a0 += next[i] * v; }
+  }
+  return a0 + a1 + (a2 + a3);
+}
+
+/** d = -P g (P as in axpyPreDot): the preconditioned steepest-descent direction. */
+function negatePre(d: Float64Array, g: Float64Array, P: Float64Array, K: number): void {
+  for (let j = 0, i = 0; j < P.length; j++) {
+    const pj = P[j];
+    for (let k = 0; k < K; k++, i++) d[i] = -pj * g[i];
+  }
+}
+
+/**
+ * The diagonal preconditioner of L-BFGS, one value per feature (then one for the biases): the square root of the
+ * inverse of the objective's Hessian diagonal at uniform class probabilities p = 1/K, (c * sum_i w_i x_ij^2 + 1/C) / S
+ * with c = p (1 - p), times c so that a standardized dense feature (sum of squares S) and the biases get about 1 (the
+ * plain L-BFGS of before). TF-IDF and one-hot columns differ in scale by orders of magnitude (a word in 2 rows
+ * against one in 2,000): L-BFGS with a scalar initial matrix needs many iterations to learn that, and with this
+ * one it starts from it. The square root, not the full inverse: features that move together (a word's character
+ * n-grams) share their curvature, which the diagonal counts once per feature; the full inverse took reuters-grain
+ * from 19 iterations to 28. Iterations to tol 1e-4 on bench:train's splits, plain -> preconditioned: banking77 (8,700
+ * word features, 77 classes) 37 -> 14, titanic 50 -> 24, reuters-grain 19 -> 15, reuters-corn 18 -> 13, mushroom
+ * 26 -> 23, segment 81 -> 78, german 96 -> 93, soybean 116 -> 116, hypothyroid 162 -> 175, car 56 -> 65.
+ */
+export function logregPreconditioner(X: Csr, K: number, C: number, sw?: Float64Array): Float64Array {
+  const D = X.cols;
+  const sq = new Float64Array(D);
+  let S = 0;
+  for (let r = 0; r < X.rows; r++) {
+    const w = sw ? sw[r] : 1;
+    S += w;
+    for (let p = X.indptr[r]; p < X.indptr[r + 1]; p++) sq[X.indices[p]] += w * X.values[p] * X.values[p];
+  }
+  if (!(S > 0)) S = 1;
+  const c = (1 / K) * (1 - 1 / K);
+  const P = new Float64Array(D + 1);
+  for (let j = 0; j < D; j++) P[j] = Math.sqrt((c * S) / (c * sq[j] + 1 / C));
+  P[D] = 1;
+  return P;
 }
 
 /** d += c * s; returns <next, d> (0 without next). */
 function addDot(d: Float64Array, c: number, s: Float64Array, next: Float64Array | null): number {
-  let acc = 0;
-  if (next) for (let i = 0; i < d.length; i++) { const v = d[i] + c * s[i]; d[i] = v; acc += next[i] * v; }
-  else for (let i = 0; i < d.length; i++) d[i] += c * s[i];
-  return acc;
+  if (!next) {
+    for (let i = 0; i < d.length; i++) d[i] += c * s[i];
+    return 0;
+  }
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, i = 0;
+  const n = d.length;
+  for (; i + 3 < n; i += 4) {
+    const v0 = d[i] + c * s[i], v1 = d[i + 1] + c * s[i + 1], v2 = d[i + 2] + c * s[i + 2], v3 = d[i + 3] + c * s[i + 3];
+    d[i] = v0; d[i + 1] = v1; d[i + 2] = v2; d[i + 3] = v3;
+    a0 += next[i] * v0; a1 += next[i + 1] * v1; a2 += next[i + 2] * v2; a3 += next[i + 3] * v3;
+  }
+  for (; i < n; i++) { const v = d[i] + c * s[i]; d[i] = v; a0 += next[i] * v; }
+  return a0 + a1 + (a2 + a3);
 }
 
 /** Fits multinomial logistic regression; y holds class indices 0..K-1. */
@@ -134,6 +233,7 @@ export async function fitLogReg(X: Csr, y: Int32Array, K: number, opts: LogRegOp
   // L-BFGS with the last M curvature pairs in preallocated ring buffers (slot of pair j: (head + j) % M,
   // j = 0 oldest); the two-loop recursion fuses each update with the next dot product.
   const M = Math.max(2, Math.min(opts.history ?? 5, Math.floor(MAX_HISTORY_VALUES / (2 * n))));
+  const P = opts.precondition === false ? new Float64Array(X.cols + 1).fill(1) : logregPreconditioner(X, K, C, opts.sampleWeight);
   const S: Float64Array[] = [], Y: Float64Array[] = [];
   const RHO = new Float64Array(M), alpha = new Float64Array(M);
   let head = 0, count = 0, gamma = 1;
@@ -152,7 +252,7 @@ export async function fitLogReg(X: Csr, y: Int32Array, K: number, opts: LogRegOp
       alpha[j] = negateInto(d, g, S[slot(j)], RHO[slot(j)]);
       for (; j >= 0; j--) {
         const nextS = j > 0 ? S[slot(j - 1)] : null;
-        const dt = axpyDot(d, alpha[j], Y[slot(j)], j > 0 ? 1 : gamma, j > 0 ? nextS : Y[slot(0)]);
+        const dt = j > 0 ? axpyDot(d, alpha[j], Y[slot(j)], 1, nextS) : axpyPreDot(d, alpha[0], Y[slot(0)], gamma, P, K, Y[slot(0)]);
         if (j > 0) alpha[j - 1] = RHO[slot(j - 1)] * dt;
         else alpha[0] -= RHO[slot(0)] * dt; // alpha_0 - b_0, b_0 = rho_0 <y_0, d>
       }
@@ -161,11 +261,11 @@ export async function fitLogReg(X: Csr, y: Int32Array, K: number, opts: LogRegOp
         const dt = addDot(d, alpha[j], S[slot(j)], nextY);
         if (nextY) alpha[j + 1] -= RHO[slot(j + 1)] * dt;
       }
-    } else negateInto(d, g, null, 0);
+    } else negatePre(d, g, P, K);
     let gd = dot(g, d);
     if (!(gd < 0)) {
       count = 0; head = 0;
-      negateInto(d, g, null, 0);
+      negatePre(d, g, P, K);
       gd = dot(g, d);
     }
     let step = count ? 1 : Math.min(1, 1 / Math.sqrt(-gd));
@@ -183,15 +283,28 @@ export async function fitLogReg(X: Csr, y: Int32Array, K: number, opts: LogRegOp
     const k = count < M ? slot(count) : head;
     if (!S[k]) { S[k] = new Float64Array(n); Y[k] = new Float64Array(n); }
     const sk = S[k], yk = Y[k];
-    let sy = 0, yy = 0;
-    for (let i = 0; i < n; i++) {
-      const a = xNew[i] - x[i], b = gNew[i] - g[i];
-      sk[i] = a; yk[i] = b;
-      sy += a * b; yy += b * b;
+    // gamma scales H0 = diag(P) to the curvature seen along the new pair: <s, y> / <y, P y>.
+    let sy0 = 0, sy1 = 0, yPy = 0;
+    for (let j = 0, i = 0; j < P.length; j++) {
+      let yy0 = 0, yy1 = 0;
+      const e = i + K;
+      for (; i + 1 < e; i += 2) {
+        const a0 = xNew[i] - x[i], b0 = gNew[i] - g[i], a1 = xNew[i + 1] - x[i + 1], b1 = gNew[i + 1] - g[i + 1];
+        sk[i] = a0; yk[i] = b0; sk[i + 1] = a1; yk[i + 1] = b1;
+        sy0 += a0 * b0; yy0 += b0 * b0; sy1 += a1 * b1; yy1 += b1 * b1;
+      }
+      if (i < e) {
+        const a0 = xNew[i] - x[i], b0 = gNew[i] - g[i];
+        sk[i] = a0; yk[i] = b0;
+        sy0 += a0 * b0; yy0 += b0 * b0;
+        i++;
+      }
+      yPy += P[j] * (yy0 + yy1);
     }
+    const sy = sy0 + sy1;
     if (sy > 1e-12) {
       RHO[k] = 1 / sy;
-      gamma = sy / yy;
+      gamma = sy / yPy;
       if (count < M) count++;
       else head = (head + 1) % M;
     } else if (count === M) {

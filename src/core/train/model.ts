@@ -37,23 +37,31 @@ export function predictProba(net: Network, X: Csr): Float64Array {
   let maxDim = 0;
   for (const l of net.layers) maxDim = Math.max(maxDim, l.outDim, l.inDim);
   let a = new Float64Array(maxDim), z = new Float64Array(maxDim);
+  // a row's non-zero inputs: columns and values (a sparse row can hold more entries than inDim only with repeats)
+  let widest = maxDim;
+  for (let r = 0; r < X.rows; r++) widest = Math.max(widest, X.indptr[r + 1] - X.indptr[r]);
+  const nzCol = new Int32Array(widest), nzVal = new Float64Array(widest);
   for (let r = 0; r < X.rows; r++) {
     for (let li = 0; li < net.layers.length; li++) {
       const L = net.layers[li];
       const { W, b, outDim } = L;
       for (let k = 0; k < outDim; k++) z[k] = b[k];
+      // The non-zero inputs four per pass over z, added left to right: the sums of one at a time, in their order.
+      let m = 0;
       if (li === 0) {
-        for (let p = X.indptr[r]; p < X.indptr[r + 1]; p++) {
-          const v = X.values[p], base = X.indices[p] * outDim;
-          for (let k = 0; k < outDim; k++) z[k] += v * W[base + k];
-        }
+        for (let p = X.indptr[r], e = X.indptr[r + 1]; p < e; p++) { nzCol[m] = X.indices[p]; nzVal[m++] = X.values[p]; }
       } else {
-        for (let j = 0; j < L.inDim; j++) {
-          const v = a[j];
-          if (v === 0) continue;
-          const base = j * outDim;
-          for (let k = 0; k < outDim; k++) z[k] += v * W[base + k];
-        }
+        for (let j = 0; j < L.inDim; j++) if (a[j] !== 0) { nzCol[m] = j; nzVal[m++] = a[j]; }
+      }
+      let q = 0;
+      for (; q + 3 < m; q += 4) {
+        const v1 = nzVal[q], b1 = nzCol[q] * outDim, v2 = nzVal[q + 1], b2 = nzCol[q + 1] * outDim;
+        const v3 = nzVal[q + 2], b3 = nzCol[q + 2] * outDim, v4 = nzVal[q + 3], b4 = nzCol[q + 3] * outDim;
+        for (let k = 0; k < outDim; k++) z[k] = z[k] + v1 * W[b1 + k] + v2 * W[b2 + k] + v3 * W[b3 + k] + v4 * W[b4 + k];
+      }
+      for (; q < m; q++) {
+        const v = nzVal[q], base = nzCol[q] * outDim;
+        for (let k = 0; k < outDim; k++) z[k] += v * W[base + k];
       }
       if (li < net.layers.length - 1) for (let k = 0; k < outDim; k++) z[k] = z[k] > 0 ? z[k] : 0;
       const t = a;
@@ -62,9 +70,10 @@ export function predictProba(net: Network, X: Csr): Float64Array {
     }
     let m = -Infinity;
     for (let k = 0; k < K; k++) if (a[k] > m) m = a[k];
+    // each exponential once (kept in out), then divided by their sum
     let s = 0;
-    for (let k = 0; k < K; k++) s += Math.exp(a[k] - m);
-    for (let k = 0; k < K; k++) out[r * K + k] = Math.exp(a[k] - m) / s;
+    for (let k = 0; k < K; k++) { const e = Math.exp(a[k] - m); out[r * K + k] = e; s += e; }
+    for (let k = 0; k < K; k++) out[r * K + k] /= s;
   }
   return out;
 }
