@@ -39,6 +39,17 @@ describe('train view: webview messages', () => {
     assert.equal(trainOptionProblem({ hidden: five }, () => 'Hidden sizes'), 'Hidden sizes must be at most 4 sizes (one per layer), like 64 or 128,64 (got 64,64,64,64,64)');
   });
 
+  it('an empty learning rate is not sent, so the engine picks it as for the CLI (auto\'s network 0.01, a chosen one 0.001)', () => {
+    const settings: TrainSettings = {
+      target: 'churned', features: ['plan'], model: 'auto', testSplit: 0.2, validationShare: 0.1, seed: 0, classWeight: 'none',
+      epochs: 200, batchSize: 200, hidden: [64], dropout: 0, C: 1, textFeatures: 'tfidf',
+    };
+    const parsed = parseToHost({ type: 'train', settings });
+    assert.ok(parsed && parsed.type === 'train' && !('learningRate' in parsed.settings), JSON.stringify(parsed));
+    assert.equal(parseToHost({ type: 'train', settings: { ...settings, learningRate: 'fast' } }), undefined);
+    assert.deepEqual(parseToHost({ type: 'train', settings: { ...settings, learningRate: 0.05 } }), { type: 'train', settings: { ...settings, learningRate: 0.05 } });
+  });
+
   it("a 'busy' message may say a training run is going on (a view opened again during one can cancel it)", () => {
     assert.deepEqual(parseToView({ type: 'busy', stage: 'cross-validation (2/5 folds done)', training: true }), { type: 'busy', stage: 'cross-validation (2/5 folds done)', training: true });
     assert.deepEqual(parseToView({ type: 'busy', stage: 'reading a.csv' }), { type: 'busy', stage: 'reading a.csv' });

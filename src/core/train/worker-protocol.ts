@@ -20,7 +20,8 @@ export interface TrainSettings {
   classWeight: 'none' | 'balanced';
   epochs: number;
   batchSize: number;
-  learningRate: number;
+  /** Absent: the engine's default (0.001 for a network asked for, 0.01 for auto's network), as in the CLI. */
+  learningRate?: number;
   hidden: number[];
   dropout: number;
   C: number;

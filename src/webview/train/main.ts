@@ -14,6 +14,7 @@ import { areaOf, busyParts, filePrompt, nextSay, NO_CLASSIFIERS, profileStatus, 
 import { curveSummary, curveTitle, MODEL_NAME, stepName } from './chart-text';
 import { candidatesText, lossText, points } from '../../core/train/importance-format';
 import { trainOptionProblem, type CheckedTrainOption } from '../../core/train/options';
+import { MLP_DEFAULTS } from '../../core/train/mlp';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Title, Tooltip);
 
@@ -164,9 +165,11 @@ let embeddingModel: string | null = null;
 let embeddingIgnored = false;
 const fEpochs = num('Epochs (MLP)', 'epochs', '200', 'Most passes over the data; early stopping usually ends sooner');
 const fBatch = num('Batch size', 'batch', '200', 'Rows per gradient step (MLP)');
-const fLr = num('Learning rate', 'lr', '0.001', 'Adam step size (MLP)');
+// Empty: the engine's own default, as the CLI gets it (0.001 for a network you choose, 0.01 for auto's network).
+const fLr = num('Learning rate', 'lr', '', 'Adam step size (MLP). Empty: 0.001 for a network you choose, 0.01 for auto\'s network');
+fLr.f.setAttribute('placeholder', 'default');
 const fHidden = num('Hidden sizes', 'hidden', '64', 'Comma-separated layer widths, e.g. 64 or 128,64');
-const fDropout = num('Dropout', 'dropout', '0.1', 'Share of hidden units dropped while training (0-0.9)');
+const fDropout = num('Dropout', 'dropout', String(MLP_DEFAULTS.dropout), 'Share of hidden units dropped while training (0-0.9)');
 const fC = num('C (logreg)', 'c', '1', 'Inverse L2 regularisation strength');
 const fTest = num('Test share', 'test', '0.2', 'Share of rows held out for the metrics');
 const fVal = num('Validation share', 'val', '0.1', 'Share of training rows for early stopping and the auto choice');
@@ -551,7 +554,7 @@ function readSettings(): TrainSettings | string {
     const s: TrainSettings = {
       target: valueOf(targetSelect), features: [...features], model: valueOf(modelSelect) as TrainSettings['model'],
       testSplit: n(fTest, 'Test share'), validationShare: n(fVal, 'Validation share'), seed: n(fSeed, 'Seed'), classWeight: checked(cwBox) ? 'balanced' : 'none',
-      epochs: n(fEpochs, 'Epochs'), batchSize: n(fBatch, 'Batch size'), learningRate: n(fLr, 'Learning rate'), hidden, dropout: n(fDropout, 'Dropout'), C: n(fC, 'C'),
+      epochs: n(fEpochs, 'Epochs'), batchSize: n(fBatch, 'Batch size'), ...(valueOf(fLr.f).trim() === '' ? {} : { learningRate: n(fLr, 'Learning rate') }), hidden, dropout: n(fDropout, 'Dropout'), C: n(fC, 'C'),
       textFeatures: (valueOf(textSelect) || 'tfidf') as TrainSettings['textFeatures'],
     };
     if (s.textFeatures !== 'tfidf' && !embeddingModel) {

@@ -79,14 +79,15 @@ export function parseSettings(v: unknown): TrainSettings | undefined {
   if (!isObj(v)) return undefined;
   const s = v;
   if (!isStr(s.target, 1000) || !s.target || !isStrArr(s.features) || !MODEL_CHOICES.includes(s.model as string)) return undefined;
-  if (![s.testSplit, s.validationShare, s.seed, s.epochs, s.batchSize, s.learningRate, s.dropout, s.C].every(isNum)) return undefined;
+  if (![s.testSplit, s.validationShare, s.seed, s.epochs, s.batchSize, s.dropout, s.C].every(isNum)) return undefined;
+  if (s.learningRate !== undefined && !isNum(s.learningRate)) return undefined;
   // the hidden sizes the view's own check (the one rule of core/train/options.ts) lets through, and no others
   if (!Array.isArray(s.hidden) || trainOptionProblem({ hidden: s.hidden as number[] }) !== undefined) return undefined;
   if (s.classWeight !== 'none' && s.classWeight !== 'balanced') return undefined;
   if (s.textFeatures !== undefined && !TEXT_FEATURES.includes(s.textFeatures as TextFeatures)) return undefined;
   return {
     target: s.target, features: s.features, model: s.model as TrainSettings['model'], testSplit: s.testSplit as number, validationShare: s.validationShare as number,
-    seed: s.seed as number, classWeight: s.classWeight, epochs: s.epochs as number, batchSize: s.batchSize as number, learningRate: s.learningRate as number,
+    seed: s.seed as number, classWeight: s.classWeight, epochs: s.epochs as number, batchSize: s.batchSize as number, ...(s.learningRate === undefined ? {} : { learningRate: s.learningRate as number }),
     hidden: s.hidden as number[], dropout: s.dropout as number, C: s.C as number,
     textFeatures: (s.textFeatures as TextFeatures | undefined) ?? 'tfidf',
   };
