@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { extractTerms } from '../../src/core/analysis';
 import { computeAspects } from '../../src/core/analysis/analyze';
-import { isTopicWord, mergedNames } from '../../src/core/analysis/phrases';
+import { inflectionKey, isTopicWord, mergedNames } from '../../src/core/analysis/phrases';
 import { matchesSearch } from '../../src/webview/report/sort';
 import { computeThemes, pickQuotes, sampleTerms, type ThemeSampleItem } from '../../src/core/analysis/themes';
 import { mulberry32 } from '../../src/core/random';
@@ -360,5 +360,68 @@ describe('analysis: themes', () => {
     // while a readable review of the same sentiment is there, however sure the model is of the long one
     const long = item('支持'.repeat(80), 1, 'positive', 0.99), short = item('铃声很好听，支持MP3', 2, 'positive', 0.8);
     assert.equal(pickQuotes([long, short], { negative: 0, neutral: 0, positive: 2 })[0].text, short.text);
+  });
+});
+
+describe('analysis: a word\'s inflections are one theme', () => {
+  const item = (text: string, line: number, label: SentimentLabel, score = 0.9): ThemeSampleItem => ({ text, source: 'r.csv', line, label, score });
+  it('inflectionKey: plurals, -ing, -ed with a doubled consonant or a silent e, irregular forms; words of their own apart', () => {
+    const same = [
+      ['sync', 'syncs', 'synced', 'syncing'],
+      ['export', 'exports', 'exported', 'exporting'],
+      ['stop', 'stopped', 'stopping'],
+      ['share', 'shared', 'sharing'],
+      ['update', 'updated', 'updating', 'updates'],
+      ['note', 'notes', 'noted'],
+      ['freeze', 'freezing', 'froze', 'frozen'],
+      ['lose', 'lost', 'losing'],
+      ['copy', 'copied', 'copies'],
+      ['add', 'added', 'adding'],
+      ['man', 'men'],
+    ];
+    for (const g of same) assert.equal(new Set(g.map(inflectionKey)).size, 1, g.map((w) => `${w}→${inflectionKey(w)}`).join(' '));
+    const apart = [['news', 'new'], ['glasses', 'glass'], ['data', 'date'], ['setting', 'set'], ['shipping', 'ship'], ['note', 'not'], ['rate', 'rat'],
+      ['mode', 'mod'], ['hoping', 'hopping'], ['interested', 'interest'], ['booking', 'book'], ['ending', 'end'], ['thing', 'th'], ['speed', 'sp'], ['viewer', 'view']];
+    for (const [a, b] of apart) assert.notEqual(inflectionKey(a), inflectionKey(b), `${a} / ${b}`);
+  });
+
+  it('"sync", "syncing", "synced" and 同步 are one theme with every item, and the view finds them by its variants', async () => {
+    // from samples/feedback: the word as a noun, a gerund, a participle, in Chinese
+    const sync = [
+      ['Sync stopped working on my work laptop.', 'negative'], ['Sync lost my notes again.', 'negative'], ['Sync is fast and reliable now.', 'positive'],
+      ['Syncing between my phone and laptop is instant.', 'positive'], ['Syncing takes forever on the office wifi.', 'negative'],
+      ['My notes never synced to the tablet.', 'negative'], ['同步出错，好几篇笔记都丢失了。', 'negative'],
+    ] as const;
+    const exp = [['The export to PDF is missing images.', 'negative'], ['Exporting a notebook takes minutes.', 'negative'], ['Exported files open fine in Word.', 'positive'], ['Export to CSV works.', 'positive']] as const;
+    const filler = ['The onboarding was quick.', 'I like the colors of the editor.', 'Search finds old notes.', 'The widget looks nice.'];
+    const rows: ThemeSampleItem[] = [];
+    let line = 1;
+    for (let k = 0; k < 3; k++) for (const [text, label] of [...sync, ...exp]) rows.push(item(`${text} (${k})`, line++, label, 0.9));
+    for (let k = 0; k < 10; k++) for (const text of filler) rows.push(item(`${text} ${k}`, line++, 'neutral', 0.9));
+    const themes = await computeThemes(rows, rows.length, 15);
+    const s = themes.find((t) => /^sync/.test(t.phrase))!;
+    assert.equal(s.count, 21, JSON.stringify(themes.map((t) => [t.phrase, t.count])));
+    assert.match(s.phrase, /^sync \/ 同步$/);
+    const e = themes.find((t) => /^export/i.test(t.phrase))!;
+    assert.equal(e.count, 12, JSON.stringify(themes.map((t) => [t.phrase, t.count])));
+    // no theme of its own for a participle or a gerund of a theme
+    assert.ok(!themes.some((t) => /^(synced|syncing|exported|exporting)$/i.test(t.phrase)), JSON.stringify(themes.map((t) => t.phrase)));
+    for (const r of rows.filter((x) => /sync|同步/i.test(x.text))) assert.ok(matchesSearch({ text: r.text, source: r.source }, s.phrase, themes.map((t) => ({ term: t.phrase, variants: t.variants }))), r.text);
+  });
+
+  it('a verb the feedback narrates with ("I purchased", "they played") keeps its forms apart', async () => {
+    const rows: ThemeSampleItem[] = [];
+    let line = 1;
+    for (let k = 0; k < 6; k++) {
+      rows.push(item(`I purchased this laptop for school ${k}`, line++, 'neutral', 0.9), item(`We purchased two of them last year ${k}`, line++, 'neutral', 0.9));
+      rows.push(item(`My purchase arrived broken ${k}`, line++, 'negative', 0.9));
+      rows.push(item(`I play the movie every night ${k}`, line++, 'positive', 0.9), item(`They play it on repeat ${k}`, line++, 'positive', 0.9), item(`We play it loud ${k}`, line++, 'positive', 0.9));
+      rows.push(item(`The playing of the band is wonderful ${k}`, line++, 'positive', 0.9));
+    }
+    for (let k = 0; k < 20; k++) rows.push(item(`The battery lasts all day ${k}`, line++, 'positive', 0.9));
+    const themes = await computeThemes(rows, rows.length, 15);
+    const p = themes.find((t) => t.phrase === 'purchase');
+    assert.equal(p?.count, 6, JSON.stringify(themes.map((t) => [t.phrase, t.count])));
+    assert.ok(!themes.some((t) => t.phrase === 'play' && t.count > 6), JSON.stringify(themes.map((t) => [t.phrase, t.count])));
   });
 });

@@ -13,7 +13,7 @@ import { yielder } from '../yielder';
 import { contrastUnits } from './aspects';
 import { explainScored, nameRuns, occlusionUnits, occlusionWeights, topDrivers, topLabel, withoutUnit, type Driver, type TextUnit } from './explain';
 import { Reservoir, TopK } from './collections';
-import { addUses, extractTerms, isCjk, mergedNames, notATopic, selectPhrases, themeGroupKey, type WordUse } from './phrases';
+import { addUses, extractTerms, isCjk, joinsThemeOnly, mergedNames, notATopic, selectPhrases, themeGroupKey, type WordUse } from './phrases';
 import { computeThemes, growingThemes, MAX_DF_SHARE, sampleTerms, type ThemeSampleItem } from './themes';
 import { bucketLabel, bucketOf, bucketRange, chooseGranularity, isPlaceholderDay, isoDate, medianSplit, MIN_HALF_ITEMS, type Granularity } from './time';
 import { dayFirstReading, describeDateFormat, onlyDayFirst, onlyMonthFirst, type DateFormat } from '../readers';
@@ -994,7 +994,9 @@ export function computeAspects(stats: Map<string, AspectStat>, limit = 12, use?:
   const mentions = new Map<string, number>();
   const byRep = new Map<string, Group>();
   for (const e of groups.values()) {
-    e.keys.sort((a, b) => total(stats.get(b)!) - total(stats.get(a)!) || Number(isCjk(a)) - Number(isCjk(b)));
+    // a participle joins the aspect of its word ("synced" that of "sync") and is none alone
+    if (e.keys.every(joinsThemeOnly)) continue;
+    e.keys.sort((a, b) => Number(joinsThemeOnly(a)) - Number(joinsThemeOnly(b)) || total(stats.get(b)!) - total(stats.get(a)!) || Number(isCjk(a)) - Number(isCjk(b)));
     mentions.set(e.keys[0], e.counts.negative + e.counts.neutral + e.counts.positive);
     byRep.set(e.keys[0], e);
   }

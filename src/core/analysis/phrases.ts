@@ -124,16 +124,119 @@ const EN_IE_NOUNS = words(`movie cookie zombie selfie hoodie smoothie brownie ro
   calorie genie prairie indie aussie birdie sweetie lingerie auntie bootie boogie budgie collie eyrie hippie junkie pixie yuppie`);
 /** Same form in the singular and the plural. */
 const EN_IES_INVARIANT = words(`series species`);
+/**
+ * Words in -s that are no plural of the word without it ("news" is not "new", "glasses" you wear not "glass", "goods"
+ * not "good"), or whose -s is part of the word ("lens", "canvas", "chaos").
+ */
+const EN_NOT_PLURAL = words(`news glasses goods lens canvas atlas alias chaos kudos ethos diabetes herpes measles
+  always perhaps whereas`);
 
 /** Light English normalization: possessives, plurals (-ies, -es after sibilants, -s). */
 export function normalizeWord(w: string): string {
   let s = w.toLowerCase().replace(/[’']s$/, '').replace(/[’']/g, "'");
+  if (EN_NOT_PLURAL.has(s)) return s;
   if (s.length > 4 && s.endsWith('ies')) {
     if (!EN_IES_INVARIANT.has(s)) s = EN_IE_NOUNS.has(s.slice(0, -1)) ? s.slice(0, -1) : s.slice(0, -3) + 'y';
   }
   else if (s.length > 4 && /(ches|shes|sses|xes|zes)$/.test(s)) s = s.slice(0, -2);
   else if (s.length > 3 && s.endsWith('s') && !/(ss|us|is|ous|ics)$/.test(s)) s = s.slice(0, -1);
   return s;
+}
+
+/**
+ * Irregular inflections of words feedback uses about products ("lost my notes", "the app froze", "it broke"): the
+ * word's base form. Only inflections of one word ("lost" of "lose", not "loss"), and none with a meaning of its own
+ * ("left" is also a side, "found" also to found, "felt" a fabric).
+ */
+const EN_IRREGULAR: Readonly<Record<string, string>> = {
+  lost: 'lose', broke: 'break', broken: 'break', froze: 'freeze', frozen: 'freeze', paid: 'pay', sent: 'send',
+  took: 'take', taken: 'take', ran: 'run', bought: 'buy', built: 'build', caught: 'catch', chose: 'choose',
+  chosen: 'choose', fell: 'fall', fallen: 'fall', forgot: 'forget', forgotten: 'forget', got: 'get', gotten: 'get',
+  hid: 'hide', hidden: 'hide', kept: 'keep', made: 'make', went: 'go', gone: 'go', shown: 'show', spent: 'spend',
+  stuck: 'stick', wrote: 'write', written: 'write', understood: 'understand', began: 'begin', begun: 'begin',
+  threw: 'throw', thrown: 'throw', drew: 'draw', drawn: 'draw', shook: 'shake', shaken: 'shake', slid: 'slide',
+  sold: 'sell', told: 'tell', thought: 'think', brought: 'bring', taught: 'teach', won: 'win', wore: 'wear', worn: 'wear',
+  tore: 'tear', torn: 'tear', woke: 'wake', woken: 'wake', rang: 'ring', rung: 'ring', sank: 'sink', sunk: 'sink',
+  tried: 'try', tries: 'try', died: 'die', dying: 'die', lying: 'lie', tying: 'tie', agreed: 'agree', freed: 'free',
+  guaranteed: 'guarantee', children: 'child', men: 'man', women: 'woman', feet: 'foot', teeth: 'tooth', mice: 'mouse',
+};
+
+/**
+ * Words in -ing and -ed that are words of their own, not the verb's form: their meaning differs ("setting" is no
+ * "set", "shipping" no "ship", "booking" no "book", "ending" no "end", "acting" no "act", "interested" no "interest",
+ * "dated" no "date", "tired" no "tire"), or they only look like one ("morning", "ceiling", "nothing", "hundred").
+ */
+const EN_OWN_WORDS = words(`
+  operating setting settings shipping building buildings meeting meetings booking bookings booked wedding clothing housing morning
+  mornings evening evenings ceiling painting paintings heading headings ending endings opening beginning feeling feelings
+  reading writing handwriting packaging pudding stuffing dressing icing frosting topping toppings filling fillings
+  seasoning seasoned serving servings helping offering offerings rating ratings savings earning earnings belongings
+  surroundings finding findings training learning drawing drawings listing listings posting postings landing marketing
+  engineering programming networking accounting advertising spelling timing pacing casting acting lighting seating
+  parking banking funding hearing binding recording recordings spacing shopping cooking camping tasting boarding
+  onboarding sibling siblings darling sterling earring earrings dumpling dumplings duckling inkling lightning awning
+  inning viking stocking stockings railing siding flooring roofing plumbing wiring lining coating bedding fitting
+  fittings during nothing something anything everything thing things sing king ring string spring swing wing bring
+  interested based related dated tired united married gifted supposed wicked naked sacred hundred kindred infrared
+  beloved learned blessed crooked rugged ragged jagged aged advanced detailed limited talented skilled experienced`);
+
+const VOWEL = /[aeiou]/;
+/** Whether a stem has a vowel ("sync", "typ", "shar"; not "th" of "thing", "br" of "bring"). */
+function hasVowel(w: string): boolean {
+  for (let i = 0; i < w.length; i++) if (vowelAt(w, i)) return true;
+  return false;
+}
+/** Whether the letter at i is a vowel (y after a consonant is one: "sync", "type"). */
+function vowelAt(w: string, i: number): boolean {
+  const c = w[i];
+  return VOWEL.test(c) || (c === 'y' && i > 0 && !vowelAt(w, i - 1));
+}
+/** Vowel groups of a stem ("sync" 1, "share" 1, "update" 3). */
+function vowelGroups(w: string): number {
+  let n = 0;
+  for (let i = 0; i < w.length; i++) if (vowelAt(w, i) && (i === 0 || !vowelAt(w, i - 1))) n++;
+  return n;
+}
+/** Ends consonant-vowel-consonant, the last not w, x or y ("shar", "typ", "not", "hop"; not "sync", "load", "fix"). */
+function endsCvc(w: string): boolean {
+  const n = w.length;
+  return n >= 3 && !vowelAt(w, n - 1) && vowelAt(w, n - 2) && !vowelAt(w, n - 3) && !/[wxy]/.test(w[n - 1]);
+}
+
+/**
+ * The key of an English word's inflections ("sync", "syncs", "synced", "syncing"; "share", "shared", "sharing";
+ * "stop", "stopped", "stopping"; "lose", "lost"): the word without its plural, -ing or -ed, a doubled last consonant
+ * undone, and a final silent e written the same way in every form, so that the base and its forms meet: a short word
+ * that ends like "hop" keeps or gets its e by the form's spelling ("hoping" and "hope" are "hope", "hopping" and "hop"
+ * "hop"; "note" is not "not", "code" not "cod", "rate" not "rat"), a longer one drops it in every form ("update",
+ * "updated", "updating" are "updat"). A key, not a word to show. Words of their own in -ing and -ed (EN_OWN_WORDS:
+ * "setting", "shipping", "interested"), -s words that are no plurals ("news", "glasses", "series", normalizeWord) and
+ * irregular forms (EN_IRREGULAR) are handled by tables. Lower-case English only; anything else is returned as is.
+ */
+export function inflectionKey(word: string): string {
+  const lower = word.toLowerCase().replace(/’/g, "'");
+  if (!/^[a-z][a-z'-]*$/.test(lower)) return lower;
+  if (Object.prototype.hasOwnProperty.call(EN_IRREGULAR, lower)) return inflectionKey(EN_IRREGULAR[lower]);
+  if (EN_OWN_WORDS.has(lower) || EN_STOP.has(lower)) return lower;
+  let w = normalizeWord(lower);
+  if (w !== lower && (EN_OWN_WORDS.has(w) || Object.prototype.hasOwnProperty.call(EN_IRREGULAR, w))) return inflectionKey(w);
+  let stripped = false;
+  // -ing, -ed: the stem keeps three letters and a vowel ("thing", "bring", "red", "shed" are no forms); -eed is a word
+  // ("speed", "need"), -ied is -y ("copied", "replied")
+  if (w.endsWith('ing') && w.length >= 6 && hasVowel(w.slice(0, -3))) (w = w.slice(0, -3)), (stripped = true);
+  else if (w.endsWith('ied') && w.length >= 5) return w.slice(0, -3) + 'y';
+  else if (w.endsWith('ed') && !w.endsWith('eed') && w.length >= 5 && hasVowel(w.slice(0, -2))) (w = w.slice(0, -2)), (stripped = true);
+  if (stripped) {
+    // a doubled consonant ("stopping", "shipped", "logging"; not "installing", "passed", "buzzing", "stuffed")
+    if (w.length >= 4 && /([b-df-hj-np-tv-z])\1$/.test(w) && !/(ll|ss|zz|ff)$/.test(w)) return w.slice(0, -1);
+    // a short word's e ("sharing", "saved", "typing", "noted"): its base ends in e
+    if (vowelGroups(w) === 1 && endsCvc(w)) return `${w}e`;
+    // ("using", "freezing", "charging", "updating": the e stays off, as it is dropped from their base below)
+    return w;
+  }
+  // the base form's final silent e, but for a short word that ends like "hop" ("share", "note", "code") and -ee ("free")
+  if (w.length >= 4 && w.endsWith('e') && !/[aeiouy]e$/.test(w) && !(vowelGroups(w.slice(0, -1)) === 1 && endsCvc(w.slice(0, -1)))) return w.slice(0, -1);
+  return w;
 }
 
 export interface Term {
@@ -153,6 +256,11 @@ const enum Kind {
   /** Inside a phrase only. */
   GenericNoun,
   Content,
+  /**
+   * A participle in -ed ("synced", "exported", "crashed"): cuts a run like Break, and is a term of its own that joins the
+   * theme of its word (themeGroupKey: "synced" is "sync") but is no theme alone (joinsThemeOnly).
+   */
+  Participle,
 }
 
 const CONNECTORS = new Set(['to', 'of', 'for', 'with', 'on', 'in']);
@@ -209,7 +317,7 @@ function classifyToken(raw: string): Tok {
   else if (isWord(EN_GENERIC_NOUN)) kind = Kind.GenericNoun;
   // -ly adverbs and -ed participles are no topic (nouns in -ly / -eed excepted).
   else if (lower.length >= 5 && lower.endsWith('ly') && !EN_LY_NOUNS.has(lower)) kind = Kind.Break;
-  else if (lower.length >= 5 && /[^e]ed$/.test(lower)) kind = Kind.Break;
+  else if (lower.length >= 5 && /[^e]ed$/.test(lower)) kind = EN_OWN_WORDS.has(lower) ? Kind.Break : Kind.Participle;
   else kind = Kind.Content;
   return { key, surface, plain: lower, titled, kind };
 }
@@ -321,6 +429,10 @@ function englishTerms(text: string, out: Map<string, string>, uses?: Map<string,
       const t = toks[i];
       const form = termForm(t, i);
       if (idiom(toks, i)) continue;
+      if (t.kind === Kind.Participle) {
+        addTerm(out, t.key, form);
+        continue;
+      }
       if (t.kind === Kind.Content) {
         addTerm(out, t.key, form);
         if (uses) countUse(uses, toks, i);
@@ -791,13 +903,32 @@ export function mergedNames(keys: readonly string[], named: (key: string) => boo
 }
 
 /**
- * The key that variants of one theme share: "log in" / "log-in" / "login", 登录 with them, and the words of one topic
- * ("delivery" / "shipping", 物流 / 送货: EN_SYNONYMS).
+ * The key that variants of one theme share: "log in" / "log-in" / "login", 登录 with them, the words of one topic
+ * ("delivery" / "shipping", 物流 / 送货: EN_SYNONYMS) and, unless `inflections` is false, a word's inflections ("sync",
+ * "syncing", "synced": inflectionKey).
  */
-export function themeGroupKey(key: string): string {
+export function themeGroupKey(key: string, inflections = true): string {
+  const en = isCrossLingualTerm(key) ? ZH_EN_THEMES[key] : key;
+  if (isCjk(en)) return en;
   // (own keys only: feedback may name "constructor")
-  const c = compoundKey(isCrossLingualTerm(key) ? ZH_EN_THEMES[key] : key);
-  return Object.prototype.hasOwnProperty.call(EN_SYNONYMS, c) ? EN_SYNONYMS[c] : c;
+  if (!inflections) {
+    const c = compoundKey(en);
+    return Object.prototype.hasOwnProperty.call(EN_SYNONYMS, c) ? EN_SYNONYMS[c] : c;
+  }
+  // each word by its inflections ("syncing issues" is "sync issue"): table words' first words have none ("operating")
+  const c = compoundKey(en.split(' ').map(inflectionKey).join(' '));
+  return SYNONYM_OF.get(c) ?? c;
+}
+
+/** EN_SYNONYMS by the inflection keys of its words (themeGroupKey). */
+const SYNONYM_OF: ReadonlyMap<string, string> = new Map(Object.entries(EN_SYNONYMS).map(([k, v]) => [inflectionKey(k), inflectionKey(v)]));
+
+/**
+ * Whether a term key only joins the theme of its word and is no theme alone: a participle ("synced" joins "sync",
+ * "exported" joins "export"; "ordered" alone is no topic).
+ */
+export function joinsThemeOnly(key: string): boolean {
+  return !isCjk(key) && !key.includes(' ') && classify(key).kind === Kind.Participle;
 }
 
 /** The key with spaces and hyphens dropped: "log in", "log-in" and "login" are one term. */

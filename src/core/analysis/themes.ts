@@ -5,7 +5,8 @@
 // - support: in at least max(2, 0.3%) of the items, and in at most 60% (a word in most items
 //   distinguishes nothing: the product's own name, "app"); a one-word theme in 10% or more that feedback names with a
 //   demonstrative ("this book", 这款手机) in 15% of its items is the product itself, set apart (`product`), not ranked;
-// - variants are one theme: "log in" / "log-in" / "login", plurals and possessives (folded keys), common
+// - variants are one theme: "log in" / "log-in" / "login", plurals and possessives (folded keys), the inflections of
+//   a word ("sync", "syncing", and "synced", which joins a theme but makes none: phrases.ts inflectionKey), common
 //   product words across English and Chinese ("login" / 登录, phrases.ts ZH_EN_THEMES) and English near-synonyms of
 //   product feedback ("shipping" / "delivery", "screen" / "display": phrases.ts EN_SYNONYMS);
 // - an English word used mostly as a verb ("I watch", "you'll read") is an activity, not a theme; one used mostly as an
@@ -21,7 +22,7 @@
 import type { SentimentLabel } from '../types';
 import { yielder, type Tick } from '../yielder';
 import type { LabelCounts, Theme, GrowingTheme } from './analyze';
-import { demonstratedKeys, extractTerms, isCjk, isCrossLingualTerm, isGenericWord, mergedNames, notATopic, themeGroupKey, zhContexts, type WordUse } from './phrases';
+import { demonstratedKeys, extractTerms, isCjk, isCrossLingualTerm, isGenericWord, joinsThemeOnly, mergedNames, notATopic, themeGroupKey, zhContexts, type WordUse } from './phrases';
 
 /** What themes are computed on (one item of the analysis' reservoir sample). */
 export interface ThemeSampleItem {
@@ -190,21 +191,55 @@ export async function computeThemes(
 
   // 1. Variants (by compound key) whose summed df could reach the support.
   const groups = new Map<string, { keys: string[]; df: number }>();
-  for (const [key, d] of df) {
-    const c = themeGroupKey(key);
+  const add = (c: string, key: string) => {
+    const d = df.get(key) ?? 0;
     const g = groups.get(c);
     if (g) (g.keys.push(key), (g.df += d));
     else groups.set(c, { keys: [key], df: d });
+  };
+  const inflected = new Map<string, string[]>();
+  for (const key of df.keys()) {
+    const c = themeGroupKey(key);
+    const ks = inflected.get(c);
+    if (ks) ks.push(key);
+    else inflected.set(c, [key]);
+  }
+  for (const [c, keys] of inflected) {
+    if (keys.length === 1) {
+      add(c, keys[0]);
+      continue;
+    }
+    // A word's inflections are one theme ("sync", "syncing", "synced") when the sample names it rather than narrates
+    // with it: not a verb the sample mostly uses as one ("I play", "they live", "understand": its -ing forms and
+    // irregular forms stay apart, as before), and its participles ("synced") join only when they are not most of its
+    // mentions ("purchased this laptop" is a story, "shared notebooks" no sharing).
+    const u = { verb: 0, noun: 0 };
+    for (const k of keys) {
+      const w = uses.get(k);
+      if (w) (u.verb += w.verb), (u.noun += w.noun);
+    }
+    if (u.verb >= 3 && 3 * u.verb > u.noun) {
+      for (const k of keys) add(themeGroupKey(k, false), k);
+      continue;
+    }
+    const own = keys.filter((k) => !joinsThemeOnly(k));
+    const ownDf = own.reduce((a, k) => a + (df.get(k) ?? 0), 0);
+    const participles = keys.filter(joinsThemeOnly);
+    const partDf = participles.reduce((a, k) => a + (df.get(k) ?? 0), 0);
+    for (const k of own) add(c, k);
+    if (partDf * 2 <= ownDf) for (const k of participles) add(c, k);
   }
   const chosen = [...groups.values()]
-    .filter((g) => g.df >= minSupport)
+    // (participles join the theme of their word, "synced" that of "sync", and are none alone)
+    .filter((g) => g.df >= minSupport && !g.keys.every(joinsThemeOnly))
     .sort((a, b) => b.df - a.df)
     .slice(0, MAX_CANDIDATES);
   const byKey = new Map<string, Candidate>();
   const cands: Candidate[] = [];
   for (const g of chosen) {
-    // most frequent first; on a tie, English before Chinese (as the theme is named) and the shorter spelling
-    g.keys.sort((a, b) => (df.get(b) ?? 0) - (df.get(a) ?? 0) || Number(isCjk(a)) - Number(isCjk(b)) || a.length - b.length);
+    // most frequent first (a participle last: the theme is named by its word); on a tie, English before Chinese (as
+    // the theme is named) and the shorter spelling
+    g.keys.sort((a, b) => Number(joinsThemeOnly(a)) - Number(joinsThemeOnly(b)) || (df.get(b) ?? 0) - (df.get(a) ?? 0) || Number(isCjk(a)) - Number(isCjk(b)) || a.length - b.length);
     const c: Candidate = { key: g.keys[0], keys: g.keys, items: [], cjk: isCjk(g.keys[0]) };
     cands.push(c);
     for (const k of g.keys) byKey.set(k, c);
@@ -414,7 +449,7 @@ function variantForms(c: Candidate, df: Map<string, number>, surfaces: Map<strin
 }
 
 function displayForm(c: Candidate, df: Map<string, number>, surfaces: Map<string, Map<string, number>>): string {
-  const keys = [...c.keys].sort((a, b) => (df.get(b) ?? 0) - (df.get(a) ?? 0) || Number(isCjk(a)) - Number(isCjk(b)));
+  const keys = [...c.keys].sort((a, b) => Number(joinsThemeOnly(a)) - Number(joinsThemeOnly(b)) || (df.get(b) ?? 0) - (df.get(a) ?? 0) || Number(isCjk(a)) - Number(isCjk(b)));
   const form = (key: string) => surfaceOf(key, surfaces);
   // a theme named in both languages shows both ("login / 登录"), and distinct Chinese words of the English-Chinese table
   // merged into one theme are all named ("shipping / 物流 / 快递", "物流 / 快递"): three names at most

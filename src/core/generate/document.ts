@@ -354,10 +354,10 @@ function prdProblem(ctx: Ctx): string {
 }
 
 /** Themes counted within a subset of items. */
-function themesIn(ctx: Ctx, subset: EvidenceItem[]): { term: string; count: number; items: EvidenceItem[] }[] {
+function themesIn(ctx: Ctx, subset: EvidenceItem[]): { term: string; forms: string[]; count: number; items: EvidenceItem[] }[] {
   const set = new Set(subset);
   return ctx.ins.themes
-    .map((t) => ({ term: t.term, items: t.items.filter((i) => set.has(i)) }))
+    .map((t) => ({ term: t.term, forms: t.forms, items: t.items.filter((i) => set.has(i)) }))
     .map((t) => ({ ...t, count: t.items.length }))
     .filter((t) => t.count > 0)
     .sort((a, b) => b.count - a.count);
@@ -371,8 +371,13 @@ const CLAUSE = /[,;，；]|\s(?:but|however|although|though|while|whereas)\s|但
  * (a complaint, a request), or where the sentence is and that clause says nothing the other way (no praise), from an
  * item not shown yet; else the first item's sentence naming the word.
  */
-function themeExample(t: { term: string; items: EvidenceItem[] }, wanted: (text: string) => boolean, avoid?: Set<EvidenceItem>): Quote {
-  const has = (x: string) => x.toLowerCase().includes(t.term);
+function themeExample(t: { term: string; forms?: string[]; items: EvidenceItem[] }, wanted: (text: string) => boolean, avoid?: Set<EvidenceItem>): Quote {
+  // (any of its forms: "synced" is the sync theme's word too)
+  const forms = t.forms ?? [t.term];
+  const has = (x: string) => {
+    const l = x.toLowerCase();
+    return forms.some((f) => l.includes(f));
+  };
   const fits = (sentence: string): boolean => {
     if (!has(sentence)) return false;
     const clause = sentence.split(CLAUSE).find(has) ?? sentence;
@@ -389,8 +394,9 @@ function themeExample(t: { term: string; items: EvidenceItem[] }, wanted: (text:
 }
 
 /** Themes about the brief's topic and the others, each in the order given (by count). */
-function splitByFocus<T extends { term: string }>(ctx: Ctx, themes: T[]): { related: T[]; other: T[] } {
-  const related = themes.filter((t) => ctx.focus.relates(t.term));
+function splitByFocus<T extends { term: string; forms?: string[] }>(ctx: Ctx, themes: T[]): { related: T[]; other: T[] } {
+  // a theme relates by any of its words ("sync" or 同步)
+  const related = themes.filter((t) => (t.forms ?? [t.term]).some((f) => ctx.focus.relates(f)));
   return { related, other: themes.filter((t) => !related.includes(t)) };
 }
 

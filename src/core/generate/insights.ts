@@ -1,6 +1,6 @@
 // Figures computed from the evidence (never invented): counts, shares, themes, sentiment, ratings,
 // non-functional areas, and data-driven segments (personas) with verbatim, cited points.
-import { extractTerms, isCjk, isTopicWord, selectPhrases } from '../analysis/phrases';
+import { extractTerms, isCjk, isTopicWord, normalizeWord, selectPhrases, themeGroupKey } from '../analysis/phrases';
 import { ratingScale, ratingSentiment } from '../readers/columns';
 import { itemVectors, segment, topTerms, type Segmentation } from './cluster';
 import type { EvidenceItem, EvidenceSet } from './evidence';
@@ -13,7 +13,10 @@ export interface Quote {
 }
 
 export interface Theme {
+  /** The theme's most used word ("sync"). */
   term: string;
+  /** Its words as the items write them, most used first ("sync", "syncing", "synced", "同步"). */
+  forms: string[];
   /** Items mentioning the term. */
   count: number;
   items: EvidenceItem[];
@@ -100,12 +103,31 @@ export function computeInsights(
   const items = ev.items;
   const total = items.length;
   const texts = items.map((i) => i.text);
-  // Themes: terms mentioned by the most items (at least 2), ties by term.
-  const df = new Map<string, EvidenceItem[]>();
+  // Themes: terms mentioned by the most items (at least 2), ties by term. A word's inflections and the words of one
+  // topic are one theme as in Analyze Feedback's report ("sync", "syncs", "syncing", "synced" and 同步: themeGroupKey),
+  // counted once per item and named by the form the items use most.
+  const wordDf = new Map<string, EvidenceItem[]>();
   for (const it of items) for (const w of new Set(words(it.text))) {
-    const arr = df.get(w) ?? [];
+    const arr = wordDf.get(w) ?? [];
     arr.push(it);
-    df.set(w, arr);
+    wordDf.set(w, arr);
+  }
+  const formsOf = new Map<string, string[]>();
+  for (const w of wordDf.keys()) {
+    const g = themeGroupKey(isCjk(w) ? w : normalizeWord(w));
+    const fs = formsOf.get(g);
+    if (fs) fs.push(w);
+    else formsOf.set(g, [w]);
+  }
+  const df = new Map<string, EvidenceItem[]>();
+  const forms = new Map<string, string[]>();
+  for (const fs of formsOf.values()) {
+    fs.sort((a, b) => wordDf.get(b)!.length - wordDf.get(a)!.length || (a < b ? -1 : 1));
+    const set = new Set<EvidenceItem>();
+    for (const w of fs) for (const it of wordDf.get(w)!) set.add(it);
+    // (items in evidence order)
+    df.set(fs[0], fs.length === 1 ? wordDf.get(fs[0])! : items.filter((it) => set.has(it)));
+    forms.set(fs[0], fs);
   }
   // Chinese n-grams overlap ("笔记", "记笔记", "笔记经"): selectPhrases keeps a term only when no longer
   // one explains it and drops accidental joins of two words, as in Analyze Feedback's aspects.
@@ -123,7 +145,7 @@ export function computeInsights(
     for (const t of selectPhrases(about, 2, RELATED_THEMES)) if (!top.includes(t)) top.push(t);
   }
   const themes: Theme[] = top
-    .map((term) => ({ term, count: df.get(term)!.length, items: df.get(term)! }))
+    .map((term) => ({ term, forms: forms.get(term)!, count: df.get(term)!.length, items: df.get(term)! }))
     .sort((a, b) => b.count - a.count || (a.term < b.term ? -1 : 1));
 
   let sentiment: Insights['sentiment'];
@@ -162,16 +184,16 @@ export function computeInsights(
   let cjkKeys: string[] | undefined;
   const isFragment = (t: string): boolean => {
     if (!isCjk(t)) return false;
-    const its = df.get(t) ?? [];
+    const its = wordDf.get(t) ?? [];
     const n = its.length;
     if (!n) return false;
     if (boundBy(t, its)) return true;
-    cjkKeys ??= [...df.keys()].filter(isCjk);
-    for (const k of cjkKeys) if (k.length > t.length && k.includes(t) && df.get(k)!.length >= 0.7 * n) return true;
+    cjkKeys ??= [...wordDf.keys()].filter(isCjk);
+    for (const k of cjkKeys) if (k.length > t.length && k.includes(t) && wordDf.get(k)!.length >= 0.7 * n) return true;
     if (t.length > 2) {
       const parts: number[] = [];
       for (let len = 2; len < t.length; len++) for (let i = 0; i + len <= t.length; i++) {
-        const c = df.get(t.slice(i, i + len))?.length;
+        const c = wordDf.get(t.slice(i, i + len))?.length;
         if (c) parts.push(c);
       }
       if (parts.length && parts.every((c) => n < 0.5 * c)) return true;

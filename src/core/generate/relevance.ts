@@ -1,45 +1,22 @@
 // Which evidence relates to the brief: themes and items that share the brief's topic words or their
-// variants (sync / synced / syncing, connection / connections / connect, notes / note). Documents list
+// variants as Analyze Feedback's themes read them (sync / syncs / synced / syncing, connection / connections,
+// notes / note, delivery / shipping: phrases.ts themeGroupKey). Documents list
 // these first and say which evidence is other feedback.
-import { isCjk, isStopWord, isTopicWord } from '../analysis/phrases';
+import { isCjk, isStopWord, isTopicWord, normalizeWord, themeGroupKey } from '../analysis/phrases';
 import type { EvidenceItem } from './evidence';
 import { words } from './text';
 
 /**
- * Irregular past forms of verbs that feedback uses about products ("lost my notes" on a brief about data loss), and
- * loss / lose. Not "left" (a side) nor "found" (to found).
+ * The key of a word's variants for matching the brief: Analyze Feedback's theme key (phrases.ts themeGroupKey), that is
+ * its inflections ("sync", "syncs", "synced", "syncing"; "lost" of "lose"; "stopped" of "stop") and the words of one
+ * topic in its synonym table ("delivery" / "shipping"), and "loss" as "lose" ("lost my notes" on a brief about data
+ * loss). Derived words are other words: "viewer" is no "view", "connection" no "connect".
  */
-const IRREGULAR: Record<string, string> = {
-  lost: 'lose', loss: 'lose', losses: 'lose', broke: 'break', broken: 'break', froze: 'freeze', frozen: 'freeze', paid: 'pay', sent: 'send',
-  took: 'take', taken: 'take', ran: 'run', bought: 'buy', built: 'build', caught: 'catch', chose: 'choose',
-  chosen: 'choose', fell: 'fall', fallen: 'fall', forgot: 'forget', forgotten: 'forget', got: 'get', gotten: 'get',
-  hid: 'hide', hidden: 'hide', kept: 'keep', made: 'make', went: 'go', gone: 'go', shown: 'show', spent: 'spend',
-  stuck: 'stick', wrote: 'write', written: 'write', understood: 'understand', began: 'begin', begun: 'begin',
-  threw: 'throw', thrown: 'throw', drew: 'draw', drawn: 'draw', shook: 'shake', shaken: 'shake', slid: 'slide',
-  sold: 'sell', told: 'tell', thought: 'think', brought: 'bring', taught: 'teach', won: 'win', wore: 'wear', worn: 'wear',
-  tore: 'tear', torn: 'tear', woke: 'wake', woken: 'wake', rang: 'ring', rung: 'ring', sank: 'sink', sunk: 'sink',
-};
-
-/** A crude English stem for matching word variants: sync, synced, syncing, syncs → sync; connections → connect; lost → lose. */
 export function stemKey(word: string): string {
-  let w = word.toLowerCase().replace(/'s$/, '');
-  // own keys only: "constructor" would find Object.prototype's function
-  if (Object.prototype.hasOwnProperty.call(IRREGULAR, w)) w = IRREGULAR[w];
-  if (isCjk(w) || w.length <= 3) return w;
-  const strip = (suffix: string, min = 3): boolean => {
-    if (w.endsWith(suffix) && w.length - suffix.length >= min) {
-      w = w.slice(0, -suffix.length);
-      return true;
-    }
-    return false;
-  };
-  if (strip('ies')) w += 'y';
-  else if (!w.endsWith('ss')) strip('s');
-  // after dropping a plural: -ions, -ing, -ed, -able, -ly, -ment, -er
-  for (const s of ['ations', 'ation', 'ions', 'ion', 'ings', 'ing', 'edly', 'ed', 'ably', 'able', 'ibly', 'ible', 'ments', 'ment', 'ly', 'ers', 'er', 'e']) if (strip(s)) break;
-  // doubled final consonant (syncing ok; "stopped" → stopp → stop)
-  if (/([b-df-hj-np-tv-z])\1$/.test(w) && !/(ll|ss|zz)$/.test(w)) w = w.slice(0, -1);
-  return w;
+  const w = word.toLowerCase().replace(/[’']s$/, '');
+  if (isCjk(w)) return w;
+  const n = normalizeWord(w);
+  return themeGroupKey(n === 'loss' ? 'lose' : n);
 }
 
 export interface BriefFocus {
