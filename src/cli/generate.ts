@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { assertOutputPath, AtomicFileWriter, isInside, realPathOf, writeOrAbort } from '../core/fsutil';
+import { assertOutputPath, atomicWriteFile, AtomicFileWriter, isInside, realPathOf, writeOrAbort } from '../core/fsutil';
 import { productForgeOutputKind } from '../core/readers';
 import {
   BACKEND_KINDS,
@@ -33,7 +33,9 @@ const USAGE = `usage: product-forge generate prd|copy|personas --brief FILE [--e
   [--model ID|DIR] [--download] [--endpoint URL] [--models-path DIR] [--max-new-tokens N]
 options JSON: {"audience","tone","channel":"landing-page|app-store|email|social-post","framework":"AIDA|PAS|FAB|BAB","variants":N,"count":N|"auto","seed":N,"temperature":T}
   single options as flags: --audience A --tone T --channel C --framework F --variants N --personas N|auto (= "count")
---force, -f: replace an existing --out file; --quiet, -q: no evidence notes, download progress or "wrote FILE" on stderr
+--force, -f: replace an existing --out file (never with an incomplete document: when the language model stops mid-answer,
+  --out is left as it was and the partial document, marked incomplete, is saved beside it as NAME.incomplete.md)
+--quiet, -q: no evidence notes, download progress or "wrote FILE" on stderr
 backend: local by default (onnx-community/Qwen2.5-0.5B-Instruct when installed, or --model); when neither --backend nor --model
   is given and no local model is installed, the document is written with the template backend (said on stderr)
 --download: a local model that is not installed is downloaded from the Hugging Face hub (the flag is the consent):
@@ -349,9 +351,13 @@ export async function runGenerate(argv: string[]): Promise<number> {
     }
     if (args.out) writer = await AtomicFileWriter.create(args.out, { overwrite: args.force });
     const sink = writer;
+    // what went into --out's temp file: kept apart (NAME.incomplete.md) when the document turns out incomplete
+    let written = '';
     const write = async (s: string) => {
-      if (sink) await sink.write(s);
-      else if (isStdoutClosed()) throw new CancelledError();
+      if (sink) {
+        written += s;
+        await sink.write(s);
+      } else if (isStdoutClosed()) throw new CancelledError();
       // a closed pipe never drains: the stop (EPIPE) aborts the wait
       else await writeOrAbort(process.stdout, s, ac.signal);
     };
@@ -373,17 +379,13 @@ export async function runGenerate(argv: string[]): Promise<number> {
       if (held?.length) await write(held.join(''));
     } catch (e) {
       if (held?.length && !(e instanceof BackendUnavailableError || e instanceof CancelledError || (e instanceof UserError && !(e instanceof IncompleteOutputError)))) await write(held.join(''));
-      if (e instanceof IncompleteOutputError && sink) {
-        if (existed) {
-          // --force over a file: a partial document never replaces it
-          await sink.abort();
-          writer = undefined;
-          warn(`${args.out} was kept as it was: the new document is incomplete, so it was not written`);
-        } else {
-          await sink.commit(); // partial output is kept, marked as incomplete in the document
-          writer = undefined;
-          warn(`${args.out}: written, but incomplete (marked so in the document)`);
-        }
+      if (e instanceof IncompleteOutputError && sink && args.out && !ac.signal.aborted) {
+        // --out is only ever a complete document (a script or make must not take a partial one for the result, and
+        // --force never replaces a file with one): what was written, marked incomplete, goes beside it
+        await sink.abort();
+        writer = undefined;
+        const kept = await keepIncomplete(args.out, written).catch(() => undefined);
+        warn(`${args.out} was ${existed ? 'kept as it was' : 'not written'}: the document is incomplete${kept ? `; the partial document, marked so, is in ${kept}` : ''}`);
       }
       throw e;
     }
@@ -397,11 +399,11 @@ export async function runGenerate(argv: string[]): Promise<number> {
     if (isStdoutClosed()) return EXIT.stdoutClosed;
     if (e instanceof HttpError && !ac.signal.aborted && args) {
       // 401/403: this server can't be used with this key; 404: a wrong --model or --endpoint; 429 / 5xx: it failed now
-      printError(process.stderr, `${e.message}${e.status >= 429 ? '' : `; ${alternatives(args.backend)}`}`);
+      printError(process.stderr, e.status >= 429 ? e.message : `${e.message.replace(/\.$/, '')}; ${alternatives(args.backend)}`);
       return e.status === 401 || e.status === 403 ? EXIT.backendUnavailable : e.status === 404 ? EXIT.badInput : EXIT.failed;
     }
     if (e instanceof BackendUnavailableError && !ac.signal.aborted) {
-      printError(process.stderr, `${e.message}; ${alternatives(e.backend)}`);
+      printError(process.stderr, `${e.message.replace(/\.$/, '')}; ${alternatives(e.backend)}`);
       return EXIT.backendUnavailable;
     }
     if (e instanceof IncompleteOutputError && !ac.signal.aborted) {
@@ -413,6 +415,25 @@ export async function runGenerate(argv: string[]): Promise<number> {
     for (const c of cleanups) await c().catch(() => undefined);
     removeSignals(); // after the clean-up, which a late copy of the same Ctrl+C must not cut short
   }
+}
+
+/**
+ * Saves an incomplete document beside `out` as NAME.incomplete.md (NAME.incomplete-2.md… when taken: never over a
+ * file), atomically; returns its path.
+ */
+async function keepIncomplete(out: string, text: string): Promise<string> {
+  const p = path.parse(out);
+  for (let n = 1; n < 100; n++) {
+    // named as --out was given (relative stays relative)
+    const file = path.join(p.dir, `${p.name}.incomplete${n === 1 ? '' : `-${n}`}${p.ext || '.md'}`);
+    try {
+      await atomicWriteFile(file, text);
+      return file;
+    } catch (e) {
+      if (!(e instanceof UserError && /already exists/.test(e.message))) throw e;
+    }
+  }
+  throw new Error(`no free name for ${p.name}.incomplete${p.ext}`);
 }
 
 /** The generator, telling `onAnswer` when its first token arrives. */

@@ -190,3 +190,26 @@ export function effectiveRestrictedSetting<T>(
   }
   return fallback;
 }
+
+/** `generation.endpoint` as parseConfig accepts it: an http(s) URL without trailing slashes; undefined when not. */
+function validEndpoint(v: unknown): string | undefined {
+  return typeof v === 'string' && /^https?:\/\/[^\s/]+/i.test(v.trim()) ? v.trim().replace(/\/+$/, '') : undefined;
+}
+
+/**
+ * The OpenAI-compatible endpoint Generate sends the brief and evidence to (with the user's API key): the restricted
+ * rule (a workspace value is ignored in Restricted Mode, with a message) and parseConfig's check (a value that is no
+ * http(s) URL gives the default, as the settings warning says).
+ */
+export function generationEndpoint(inspected: InspectedSetting<unknown> | undefined, trusted: boolean): EffectiveSetting<string> {
+  const def = CONFIG_DEFAULTS.generation.endpoint;
+  const r = effectiveRestrictedSetting<unknown>('productForge.generation.endpoint', inspected, trusted, `using the default ${def}`);
+  return { ...r, value: validEndpoint(r.value) ?? def };
+}
+
+/** The local generation model's id (restricted: a workspace value is ignored in Restricted Mode, with a message). */
+export function generationLocalModel(inspected: InspectedSetting<unknown> | undefined, trusted: boolean): EffectiveSetting<string> {
+  const def = CONFIG_DEFAULTS.generation.localModel;
+  const r = effectiveRestrictedSetting<unknown>('productForge.generation.localModel', inspected, trusted, `using the default ${def}`);
+  return { ...r, value: typeof r.value === 'string' && r.value.trim() ? r.value.trim() : def };
+}

@@ -28,7 +28,8 @@ import {
 } from '../core/generate';
 import { resolveModel } from '../core/models/registry';
 import { CancelledError, UserError } from '../core/types';
-import { effectiveModelsPath, readConfig, restrictedSetting, warnIgnoredOnce } from './config';
+import { effectiveModelsPath, readConfig, warnIgnoredOnce } from './config';
+import { generationEndpoint, generationLocalModel, type InspectedSetting } from './configSchema';
 import type { Services } from './services';
 import { columnMemoryKey, localFiles, rememberedColumns } from './args';
 
@@ -261,18 +262,21 @@ function megabytes(bytes: number): string {
   return `${mb < 10 ? mb.toFixed(1) : mb.toFixed(0)} MB`;
 }
 
+const inspectSetting = (key: string) => vscode.workspace.getConfiguration('productForge').inspect<unknown>(key) as InspectedSetting<unknown> | undefined;
+
 async function buildBackend(services: Services, backend: BackendKind, signal: AbortSignal, report: (m: string) => void, loaded: LocalModelState): Promise<TextGenerator | 'template'> {
   const cfg = readConfig(undefined, services.output);
   if (backend === 'template') return 'template';
   if (backend === 'openai-compatible') {
-    const endpoint = restrictedSetting<string>('generation.endpoint');
+    // a workspace's endpoint is ignored in Restricted Mode (the brief, the evidence and the key would go there)
+    const endpoint = generationEndpoint(inspectSetting('generation.endpoint'), vscode.workspace.isTrusted);
     warnIgnoredOnce(endpoint.ignored, services.output);
     const apiKey = await services.context.secrets.get(API_KEY_SECRET);
-    return new OpenAICompatibleGenerator({ endpoint: endpoint.value || cfg.generation.endpoint, model: cfg.generation.model, apiKey: apiKey || undefined });
+    return new OpenAICompatibleGenerator({ endpoint: endpoint.value!, model: cfg.generation.model, apiKey: apiKey || undefined });
   }
-  const localSetting = restrictedSetting<string>('generation.localModel');
+  const localSetting = generationLocalModel(inspectSetting('generation.localModel'), vscode.workspace.isTrusted);
   warnIgnoredOnce(localSetting.ignored, services.output);
-  const modelId = (localSetting.value || cfg.generation.localModel).trim();
+  const modelId = localSetting.value!;
   const modelsPath = effectiveModelsPath();
   report(`Finding model ${modelId}…`);
   let dir: string;

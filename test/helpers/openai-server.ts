@@ -2,7 +2,8 @@
 // like real servers: chunked `text/event-stream`, one `data: {chat.completion.chunk}` event per
 // piece (first one carries the role), a final chunk with finish_reason, then `data: [DONE]`.
 // Each request is answered by `reply(request)`, which a test sets: a stream, an HTTP error with a
-// JSON body, a mid-stream disconnect, or a stall (headers or nothing, then silence).
+// JSON body, a mid-stream disconnect, a stall (headers or nothing, then silence), exact bytes, or a
+// stream without end.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -16,7 +17,11 @@ export interface ChatRequestBody {
 }
 
 export type Reply =
-  | { kind: 'stream'; pieces: string[]; finishReason?: string; delayMs?: number; omitDone?: boolean }
+  | { kind: 'stream'; pieces: string[]; finishReason?: string; delayMs?: number; omitDone?: boolean; firstDelayMs?: number }
+  /** Exactly these bytes (strings or raw Buffers, one write each, delayMs apart), then the end (or a cut: `cut`). */
+  | { kind: 'raw'; parts: (string | Buffer)[]; status?: number; headers?: Record<string, string>; delayMs?: number; cut?: boolean }
+  /** Chat-completion chunks of `piece` every intervalMs until the client goes away. */
+  | { kind: 'endless'; piece: string; intervalMs: number }
   | { kind: 'error'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'disconnect'; pieces: string[] }
   | { kind: 'stall'; afterHeaders: boolean }
@@ -36,6 +41,13 @@ export class FakeOpenAIServer {
   private server?: http.Server;
   private readonly sockets = new Set<import('node:net').Socket>();
   private seq = 0;
+  /** Connections the server has seen close (a client that cancels must close its socket). */
+  closedSockets = 0;
+
+  /** Connections open now. */
+  get openSockets(): number {
+    return this.sockets.size;
+  }
 
   get endpoint(): string {
     const a = this.server!.address() as AddressInfo;
@@ -46,7 +58,10 @@ export class FakeOpenAIServer {
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (s) => {
       this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
+      s.on('close', () => {
+        this.sockets.delete(s);
+        this.closedSockets++;
+      });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return this;
@@ -99,12 +114,31 @@ export class FakeOpenAIServer {
       }
       return; // never answers; the client must time out or cancel
     }
+    if (r.kind === 'raw') {
+      res.writeHead(r.status ?? 200, r.headers ?? { 'content-type': 'text/event-stream' });
+      for (const p of r.parts) {
+        if (res.destroyed) return;
+        res.write(p);
+        if (r.delayMs) await new Promise((x) => setTimeout(x, r.delayMs));
+      }
+      if (r.cut) {
+        await new Promise((x) => setTimeout(x, 20));
+        req.socket.destroy();
+      } else res.end();
+      return;
+    }
     const id = `chatcmpl-${++this.seq}`;
     const created = Math.floor(Date.now() / 1000);
     const chunk = (delta: Record<string, string>, finish: string | null) =>
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: 'fp_test', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.write(chunk({ role: 'assistant', content: '' }, null));
+    if (r.kind === 'endless') {
+      const timer = setInterval(() => res.write(chunk({ content: r.piece }, null)), r.intervalMs);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
+    if (r.kind === 'stream' && r.firstDelayMs) await new Promise((x) => setTimeout(x, r.firstDelayMs));
     const delay = r.kind === 'stream' ? r.delayMs ?? 0 : 5;
     for (const p of r.pieces) {
       if (res.destroyed) return;

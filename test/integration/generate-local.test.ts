@@ -72,6 +72,45 @@ describe('local generation through the model worker (tiny random decoder)', func
     assert.ok(text.length > 0);
   });
 
+  it('LocalGenerator: cancel is prompt, the worker stops generating, and a reader that stops early stops it too', async () => {
+    const logs: string[] = [];
+    const rt2 = new ModelRuntime({ workerScript: WORKER, log: (_l, m) => logs.push(m) });
+    try {
+      await rt2.request('load', { modelId: 'tiny', modelDir: MODEL_DIR, task: 'text-generation', device: 'cpu', dtype: 'fp32' });
+      const gen = new LocalGenerator(rt2, 'tiny');
+      const ac = new AbortController();
+      let n = 0;
+      let abortedAt = 0;
+      await assert.rejects(async () => {
+        for await (const _ of gen.stream({ messages, maxNewTokens: 3000, signal: ac.signal })) {
+          void _;
+          if (++n === 3) {
+            abortedAt = Date.now();
+            ac.abort();
+          }
+        }
+      }, CancelledError);
+      assert.ok(Date.now() - abortedAt < 100, `${Date.now() - abortedAt} ms`);
+      for (let i = 0; i < 100 && !logs.some((l) => /\(cancelled\)/.test(l)); i++) await new Promise((x) => setTimeout(x, 20));
+      const cancelled = logs.find((l) => /^generate tiny: .* (\d+) new in .*\(cancelled\)$/.test(l));
+      assert.ok(cancelled, logs.join('\n'));
+      assert.ok(Number(/(\d+) new/.exec(cancelled)![1]) < 3000, cancelled);
+      // the consumer stops reading (no signal): the worker's request is cancelled as well
+      logs.length = 0;
+      let m = 0;
+      for await (const _ of gen.stream({ messages, maxNewTokens: 3000 })) {
+        void _;
+        if (++m === 2) break;
+      }
+      for (let i = 0; i < 100 && !logs.some((l) => /\(cancelled\)/.test(l)); i++) await new Promise((x) => setTimeout(x, 20));
+      assert.ok(logs.some((l) => /new in .*\(cancelled\)$/.test(l)), logs.join('\n'));
+      const after = await rt2.request('generate', { modelId: 'tiny', messages, maxNewTokens: 4 });
+      assert.ok(after.tokens > 0 && after.tokens <= 4, 'the worker keeps serving');
+    } finally {
+      await rt2.dispose();
+    }
+  });
+
   it('recovers after a worker crash', async () => {
     // Killed between requests: terminating a worker thread while onnxruntime-node is inside a session
     // run aborts the whole process (native 'Napi::Error'), so the crash is simulated while idle.
@@ -148,6 +187,32 @@ describe('product-forge generate (CLI)', function () {
     const md = fs.readFileSync(out, 'utf8');
     assert.match(md, /Drafted by a language model \(local: tiny-random-decoder\)/);
     assert.equal([...md.matchAll(/^## Persona \d/gm)].length, 2);
+  });
+
+  it('Ctrl+C while the local model writes: exit 130, no --out and no temp file', async function () {
+    if (!fs.existsSync(WORKER)) this.skip();
+    const dir = fs.mkdtempSync(path.join(tmp, 'cancel-'));
+    const out = path.join(dir, 'prd.md');
+    // stopped once the model has answered (the document's temp file then receives its first chunks)
+    let stopped = false;
+    const timer = setInterval(() => {
+      const tmpFile = fs.readdirSync(dir).find((f) => f.endsWith('.tmp'));
+      if (!stopped && tmpFile && fs.statSync(path.join(dir, tmpFile)).size > 0) {
+        stopped = true;
+        process.emit('SIGINT');
+      }
+    }, 10);
+    const t0 = Date.now();
+    try {
+      const r = await cli(['prd', '--brief', path.join(FIX, 'brief.md'), '--evidence', path.join(FIX, 'feedback.csv'), '--backend', 'local', '--model', MODEL_DIR, '--max-new-tokens', '100000', '--out', out]);
+      assert.equal(r.code, 130, r.err);
+      assert.match(r.err, /cancelled; .*prd\.md was not written/);
+      assert.ok(stopped, 'stopped while the model was writing');
+      assert.ok(Date.now() - t0 < 15000, `${Date.now() - t0} ms`);
+    } finally {
+      clearInterval(timer);
+    }
+    assert.deepEqual(fs.readdirSync(dir), []);
   });
 
   it('with no backend asked for and no local model installed, writes the template document and says so', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CONFIG_DEFAULTS, effectiveRestrictedSetting, parseConfig } from '../../src/extension/configSchema';
+import { CONFIG_DEFAULTS, effectiveRestrictedSetting, generationEndpoint, generationLocalModel, parseConfig } from '../../src/extension/configSchema';
 import { inferenceLayout, sessionOptions, threadBudget } from '../../src/runtime/handlers/load';
 
 const getter = (values: Record<string, unknown>) => (key: string) => values[key];
@@ -110,5 +110,31 @@ describe('extension: restricted settings (workspace trust)', () => {
     assert.equal(effectiveRestrictedSetting(key, { defaultValue: '', globalValue: '/u' }, false).ignored, undefined);
     assert.equal(effectiveRestrictedSetting(key, { defaultValue: '', workspaceValue: '  ' }, false).ignored, undefined);
     assert.deepEqual(effectiveRestrictedSetting(key, undefined, false), { value: undefined, scope: 'default' });
+  });
+});
+
+describe('extension: the generation endpoint and local model in Restricted Mode', () => {
+  const def = CONFIG_DEFAULTS.generation.endpoint;
+  it("an untrusted workspace's endpoint is ignored (the brief, evidence and API key never go there), saying what is used", () => {
+    const r = generationEndpoint({ defaultValue: def, workspaceValue: 'https://collector.example/v1' }, false);
+    assert.equal(r.value, def);
+    assert.match(r.ignored!, /^productForge\.generation\.endpoint "https:\/\/collector\.example\/v1" from this workspace's settings is ignored in Restricted Mode \(untrusted workspace\); using the default http:\/\/localhost:11434\/v1\. Trust the workspace/);
+    assert.doesNotMatch(r.ignored!, /bundled/);
+    const user = generationEndpoint({ defaultValue: def, globalValue: 'http://10.0.0.5:8000/v1/', workspaceFolderValue: 'https://collector.example/v1' }, false);
+    assert.deepEqual([user.value, user.scope], ['http://10.0.0.5:8000/v1', 'user']);
+    assert.match(user.ignored!, /using your user setting "http:\/\/10\.0\.0\.5:8000\/v1\/"/);
+  });
+  it('a trusted workspace may set it; a value that is no http(s) URL gives the default, as the settings warning says', () => {
+    assert.deepEqual(generationEndpoint({ defaultValue: def, globalValue: 'http://u/v1', workspaceValue: 'http://ws:1234/v1/' }, true), { value: 'http://ws:1234/v1', scope: 'workspace' });
+    assert.equal(generationEndpoint({ defaultValue: def, workspaceValue: 'localhost:11434' }, true).value, def);
+    assert.equal(generationEndpoint({ defaultValue: def, globalValue: 42 }, true).value, def);
+    assert.equal(generationEndpoint(undefined, false).value, def);
+  });
+  it("an untrusted workspace's local model is ignored too", () => {
+    const d = CONFIG_DEFAULTS.generation.localModel;
+    const r = generationLocalModel({ defaultValue: d, workspaceValue: '../../evil-model' }, false);
+    assert.equal(r.value, d);
+    assert.match(r.ignored!, /productForge\.generation\.localModel .* ignored in Restricted Mode.*; using the default onnx-community\/Qwen2\.5-0\.5B-Instruct\./);
+    assert.equal(generationLocalModel({ defaultValue: d, workspaceValue: ' me/my-model ' }, true).value, 'me/my-model');
   });
 });

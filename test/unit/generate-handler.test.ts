@@ -5,6 +5,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generate, StopStringTracker } from '../../src/runtime/handlers/generate';
 import type { HandlerContext, LoadedModel } from '../../src/runtime/handlers/context';
+import type { GenerateResult } from '../../src/runtime/protocol';
+import { IncompleteOutputError, LocalGenerator, type GenerateRuntimeLike } from '../../src/core/generate';
+import { CancelledError } from '../../src/core/types';
 import { transformers } from '../../src/runtime/transformers';
 
 const MODEL_DIR = path.resolve(__dirname, '../fixtures/models/tiny-random-decoder');
@@ -88,6 +91,94 @@ describe('generate handler (tiny random decoder, in-process)', function () {
     const r = await generate({ modelId: 'tiny', messages, maxNewTokens: 200 }, c);
     assert.equal(r.finishReason, 'cancelled');
     assert.ok(r.tokens < 200 && r.tokens >= 2, `tokens ${r.tokens}`);
+  });
+
+  /**
+   * The worker's side of LocalGenerator in this process: each request runs the real handler; like the runtime
+   * client, a cancel rejects at once with CancelledError while the handler stops at its next token.
+   */
+  function inProcess(fail?: { afterTokens: number }) {
+    const runs: Promise<GenerateResult>[] = [];
+    const runtime: GenerateRuntimeLike = {
+      request(_method, params, opts) {
+        const ac = new AbortController();
+        let n = 0;
+        const run = generate(params, {
+          signal: ac.signal,
+          progress: (d) => {
+            opts?.onProgress?.(d as { token: string });
+            if (fail && ++n === fail.afterTokens) throw new Error('the model worker stopped (simulated crash)');
+          },
+          log: () => undefined,
+          models,
+        });
+        runs.push(run.catch((e: Error) => ({ text: e.message, finishReason: 'cancelled' as const, tokens: -1 })));
+        return new Promise((resolve, reject) => {
+          opts?.signal?.addEventListener('abort', () => {
+            ac.abort();
+            reject(new CancelledError());
+          }, { once: true });
+          run.then(resolve, reject);
+        });
+      },
+    };
+    return { runtime, runs };
+  }
+
+  it('LocalGenerator streams the handler\'s pieces as they come, and says why it stopped', async () => {
+    const { runtime, runs } = inProcess();
+    const gen = new LocalGenerator(runtime, 'tiny');
+    const pieces: string[] = [];
+    for await (const p of gen.stream({ messages, maxNewTokens: 12 })) pieces.push(p);
+    const r = await runs[0];
+    assert.equal(pieces.join(''), r.text);
+    assert.ok(pieces.length > 1);
+    assert.equal(gen.lastFinishReason, r.finishReason);
+    assert.equal(r.finishReason, r.tokens === 12 ? 'length' : 'stop');
+  });
+
+  it('LocalGenerator: cancel rejects at once and the model stops writing', async () => {
+    const { runtime, runs } = inProcess();
+    const ac = new AbortController();
+    let n = 0;
+    let text = '';
+    await assert.rejects(async () => {
+      for await (const p of new LocalGenerator(runtime, 'tiny').stream({ messages, maxNewTokens: 300, signal: ac.signal })) {
+        text += p;
+        if (++n === 3) ac.abort();
+      }
+    }, CancelledError);
+    const r = await runs[0];
+    assert.equal(r.finishReason, 'cancelled');
+    assert.ok(r.tokens < 300, `${r.tokens} tokens`);
+    assert.ok(text.length > 0 && r.text.startsWith(text));
+  });
+
+  it('LocalGenerator: a reader that stops early (a copy field full) stops the model too', async () => {
+    const { runtime, runs } = inProcess();
+    let n = 0;
+    for await (const _ of new LocalGenerator(runtime, 'tiny').stream({ messages, maxNewTokens: 300 })) {
+      void _;
+      if (++n === 2) break;
+    }
+    const r = await runs[0];
+    assert.equal(r.finishReason, 'cancelled');
+    assert.ok(r.tokens < 300, `${r.tokens} tokens`);
+  });
+
+  it('LocalGenerator: a failure after some text is an incomplete answer that keeps it', async () => {
+    const { runtime } = inProcess({ afterTokens: 3 });
+    let text = '';
+    let err: unknown;
+    try {
+      for await (const p of new LocalGenerator(runtime, 'tiny').stream({ messages, maxNewTokens: 100 })) text += p;
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err instanceof IncompleteOutputError, String(err));
+    assert.match((err as Error).message, /^the local model stopped: the model worker stopped \(simulated crash\)$/);
+    assert.equal((err as IncompleteOutputError).partial, text);
+    assert.ok(text.length > 0);
   });
 
   it('rejects a model that is not loaded', async () => {

@@ -17,7 +17,7 @@ import {
   parseBrief,
 } from '../../src/core/generate';
 import { runGenerate } from '../../src/cli/generate';
-import { FakeOpenAIServer } from '../helpers/openai-server';
+import { FakeOpenAIServer, type Reply } from '../helpers/openai-server';
 
 const FIX = path.resolve(__dirname, '../fixtures/generate');
 const brief = () => parseBrief(fs.readFileSync(path.join(FIX, 'brief.md'), 'utf8'));
@@ -265,7 +265,7 @@ describe('generate CLI: exit codes and outputs', () => {
     assert.match((await cli([...base(), '--backend', 'openai-compatible', '--endpoint', server.endpoint])).err, /Check --model and --endpoint/);
   });
 
-  it('--force over a file: an incomplete document never replaces it', async () => {
+  it('an incomplete document never becomes --out (new or --force): it is kept beside it, marked, as NAME.incomplete.md', async () => {
     const out = path.join(tmp, 'prd.md');
     fs.writeFileSync(out, 'my good document\n');
     let n = 0;
@@ -273,15 +273,85 @@ describe('generate CLI: exit codes and outputs', () => {
     const r = await cli([...base(), '--backend', 'openai-compatible', '--endpoint', server.endpoint, '--out', out, '--force']);
     assert.equal(r.code, 1, r.err);
     assert.equal(fs.readFileSync(out, 'utf8'), 'my good document\n');
-    assert.match(r.err, /product-forge: warning: .*prd\.md was kept as it was/);
-    assert.deepEqual(fs.readdirSync(tmp), ['prd.md'], 'no temp files left');
-    // a new file: the partial document is written, marked
+    assert.match(r.err, /product-forge: warning: .*prd\.md was kept as it was: the document is incomplete; the partial document, marked so, is in .*prd\.incomplete\.md/);
+    assert.match(fs.readFileSync(path.join(tmp, 'prd.incomplete.md'), 'utf8'), /One section\.[\s\S]*Half a[\s\S]*⚠️ \*\*Incomplete:\*\*/);
+    // a new file: not written either; the next partial goes to prd.incomplete-2.md, never over the first
     n = 0;
     const fresh = path.join(tmp, 'new.md');
     const r2 = await cli([...base(), '--backend', 'openai-compatible', '--endpoint', server.endpoint, '--out', fresh]);
     assert.equal(r2.code, 1);
-    assert.match(fs.readFileSync(fresh, 'utf8'), /⚠️ \*\*Incomplete:\*\*/);
-    assert.match(r2.err, /product-forge: warning: .*new\.md: written, but incomplete/);
+    assert.ok(!fs.existsSync(fresh), 'no partial document at --out');
+    assert.match(r2.err, /product-forge: warning: .*new\.md was not written: the document is incomplete; the partial document, marked so, is in .*new\.incomplete\.md\n/);
+    assert.match(r2.err, /product-forge: the language model stopped mid-answer: the connection to http:\/\/127\.0\.0\.1:\d+ was closed mid-answer\n$/);
+    n = 0;
+    await cli([...base(), '--backend', 'openai-compatible', '--endpoint', server.endpoint, '--out', out, '--force']);
+    assert.deepEqual(fs.readdirSync(tmp).sort(), ['new.incomplete.md', 'prd.incomplete-2.md', 'prd.incomplete.md', 'prd.md'], 'no temp files left');
+  });
+
+  it('a failure before the answer (HTTP 500 or 400, a web page) leaves no --out and says what to do in one line', async () => {
+    const out = path.join(tmp, 'prd.md');
+    const replies: [Reply, number, RegExp][] = [
+      [{ kind: 'error', status: 500, body: { error: { message: 'model crashed' } } }, 1, /^product-forge: The server at .* failed \(500\): model crashed\. Try again; if it keeps failing, check the server's log \(is model "llama3\.2" loaded\?\)\.\n$/],
+      [{ kind: 'error', status: 400, body: { error: { message: "Unsupported parameter: 'max_tokens'" } } }, 1, /refused the request \(400\): Unsupported parameter: 'max_tokens'; try --backend local --model ID or --backend template\n$/],
+      [{ kind: 'raw', headers: {}, parts: ['<html><body>Router login</body></html>'] }, 3, /answered with a web page .*not chat completions: check the endpoint.*; try --backend local/],
+    ];
+    for (const [reply, code, re] of replies) {
+      server.reply = () => reply;
+      const r = await cli([...base(), '--backend', 'openai-compatible', '--endpoint', server.endpoint, '--out', out]);
+      assert.equal(r.code, code, r.err);
+      assert.match(r.err, re);
+      assert.equal(r.err.split('\n').filter(Boolean).length, 1, r.err);
+      assert.doesNotMatch(r.err, /\.;/);
+      assert.deepEqual(fs.readdirSync(tmp), [], 'nothing written, no temp file');
+    }
+  });
+
+  it('Ctrl+C during an endless answer: cancelled at once, the socket closed, no --out and no temp file', async () => {
+    const out = path.join(tmp, 'prd.md');
+    server.reply = () => ({ kind: 'endless', piece: 'more ', intervalMs: 5 });
+    const asked = server.requests.length;
+    let stoppedAt = 0;
+    const timer = setInterval(() => {
+      if (server.requests.length > asked && !stoppedAt) {
+        stoppedAt = Date.now();
+        process.emit('SIGINT');
+      }
+    }, 20);
+    try {
+      const r = await cli([...base(), '--backend', 'openai-compatible', '--endpoint', server.endpoint, '--out', out, '--max-new-tokens', '100000']);
+      assert.equal(r.code, 130, r.err);
+      assert.ok(Date.now() - stoppedAt < 1000, `${Date.now() - stoppedAt} ms`);
+      assert.match(r.err, /cancelled; .*prd\.md was not written/);
+    } finally {
+      clearInterval(timer);
+    }
+    for (let i = 0; i < 50 && server.openSockets > 0; i++) await new Promise((x) => setTimeout(x, 10));
+    assert.equal(server.openSockets, 0, 'the connection is closed');
+    assert.deepEqual(fs.readdirSync(tmp), []);
+  });
+
+  it('the API key never reaches stderr or the document, even when the server echoes it', async () => {
+    const key = 'sk-proj-Zq81mN0pLx2';
+    const env = process.env.PRODUCT_FORGE_API_KEY;
+    process.env.PRODUCT_FORGE_API_KEY = key;
+    try {
+      server.reply = () => ({ kind: 'error', status: 401, body: { error: { message: `Incorrect API key provided: ${key}.` } } });
+      const r = await cli([...base(), '--backend', 'openai-compatible', '--endpoint', server.endpoint]);
+      assert.equal(r.code, 3);
+      assert.equal(server.requests.at(-1)!.headers.authorization, `Bearer ${key}`);
+      assert.match(r.err, /^product-forge: The server at .* rejected the API key \(401\): Incorrect API key provided: \*\*\*\. Set the key with PRODUCT_FORGE_API_KEY; try --backend local/);
+      let n = 0;
+      server.reply = () => (++n === 1 ? { kind: 'stream', pieces: ['Fine.'] } : { kind: 'raw', parts: [`data: {"error":{"message":"key ${key} was revoked"}}\n\n`] });
+      const out = path.join(tmp, 'prd.md');
+      const r2 = await cli([...base(), '--backend', 'openai-compatible', '--endpoint', server.endpoint, '--out', out]);
+      assert.equal(r2.code, 1);
+      const kept = fs.readFileSync(path.join(tmp, 'prd.incomplete.md'), 'utf8');
+      for (const text of [r.err, r.out, r2.err, r2.out, kept]) assert.ok(!text.includes(key), text);
+      assert.match(kept, /error mid-stream: key \*\*\* was revoked/);
+    } finally {
+      if (env === undefined) delete process.env.PRODUCT_FORGE_API_KEY;
+      else process.env.PRODUCT_FORGE_API_KEY = env;
+    }
   });
 
   it('options are checked before any work; values brought into range are said', async () => {

@@ -1,7 +1,7 @@
 // A TextGenerator over the model worker: 'generate' requests with streamed { token } progress.
 // The runtime is passed in (structurally typed) so src/core stays free of the extension host.
 import { CancelledError } from '../types';
-import type { TextGenerator, TextRequest } from './types';
+import { IncompleteOutputError, type TextGenerator, type TextRequest } from './types';
 
 export interface GenerateRuntimeLike {
   request(
@@ -21,6 +21,11 @@ export class LocalGenerator implements TextGenerator {
   async *stream(req: TextRequest): AsyncIterable<string> {
     if (req.signal?.aborted) throw new CancelledError();
     this.lastFinishReason = undefined;
+    // The worker's request is cancelled with the caller's signal, and also when the caller stops reading early
+    // (a copy field long enough, an error downstream): the model does not go on writing for no one.
+    const ac = new AbortController();
+    const onAbort = () => ac.abort();
+    req.signal?.addEventListener('abort', onAbort, { once: true });
     const queue: string[] = [];
     let done = false;
     let error: unknown;
@@ -30,11 +35,12 @@ export class LocalGenerator implements TextGenerator {
       wake = undefined;
       w?.();
     };
+    let produced = '';
     const p = this.runtime
       .request(
         'generate',
         { modelId: this.modelId, messages: req.messages, maxNewTokens: req.maxNewTokens, temperature: req.temperature, topP: req.topP, stop: req.stop, seed: req.seed },
-        { signal: req.signal, onProgress: (x) => { queue.push(x.token); notify(); } },
+        { signal: ac.signal, onProgress: (x) => { queue.push(x.token); notify(); } },
       )
       .then(
         (r) => {
@@ -49,12 +55,27 @@ export class LocalGenerator implements TextGenerator {
           notify();
         },
       );
-    while (true) {
-      while (queue.length) yield queue.shift()!;
-      if (done) break;
-      await new Promise<void>((r) => (wake = r));
+    try {
+      while (true) {
+        while (queue.length) {
+          const t = queue.shift()!;
+          produced += t;
+          yield t;
+        }
+        if (done) break;
+        await new Promise<void>((r) => (wake = r));
+      }
+      await p;
+      if (error) {
+        // a failure after the model wrote something (its worker stopped, a runtime error) leaves a partial answer
+        if (produced && !(error instanceof CancelledError) && !req.signal?.aborted) {
+          throw new IncompleteOutputError(`the local model stopped: ${error instanceof Error ? error.message : String(error)}`, produced);
+        }
+        throw error;
+      }
+    } finally {
+      req.signal?.removeEventListener('abort', onAbort);
+      if (!done) ac.abort();
     }
-    await p;
-    if (error) throw error;
   }
 }

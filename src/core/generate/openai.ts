@@ -18,6 +18,13 @@ export interface OpenAIOptions {
   idleTimeoutMs?: number;
 }
 
+/**
+ * Most characters one answer may have per token asked for: a server that ignores max_tokens (or streams without end)
+ * is stopped there and the answer is treated as cut at the limit. Real tokens average 3-5 characters; 16 leaves room
+ * for runs of spaces or dashes that some tokenizers write as one token.
+ */
+export const MAX_CHARS_PER_TOKEN = 16;
+
 /** An HTTP error answered by the server, with its own message. */
 export class HttpError extends UserError {
   constructor(message: string, readonly status: number, readonly serverMessage?: string) {
@@ -45,9 +52,9 @@ export function chatCompletionsUrl(endpoint: string): URL {
   try {
     u = new URL(endpoint);
   } catch {
-    throw new UserError(`Invalid endpoint URL: ${endpoint}`);
+    throw new UserError(`Invalid endpoint URL: ${displayEndpoint(endpoint)}. Check productForge.generation.endpoint: the server's OpenAI-compatible base URL, such as http://localhost:11434/v1.`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UserError(`Endpoint must be http(s): ${endpoint}`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UserError(`Endpoint must be http(s): ${displayEndpoint(endpoint)}. Check productForge.generation.endpoint: the server's OpenAI-compatible base URL, such as http://localhost:11434/v1.`);
   const p = u.pathname.replace(/\/+$/, '');
   u.pathname = p.endsWith('/chat/completions') ? p : `${p}/chat/completions`;
   return u;
@@ -68,8 +75,17 @@ function serverMessage(body: string): string | undefined {
   return t ? t.slice(0, 300) : undefined;
 }
 
-function httpError(status: number, body: string, model: string, url: URL, retryAfter?: string): HttpError {
-  const msg = serverMessage(body);
+/** "120 s", "0.3 s". */
+const seconds = (ms: number) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
+
+/** `text` with every copy of the secret replaced (a server may echo the API key in its error). */
+function redact(text: string, secret: string | undefined): string {
+  return secret && secret.length >= 4 ? text.split(secret).join('***') : text;
+}
+
+function httpError(status: number, body: string, model: string, url: URL, retryAfter?: string, apiKey?: string): HttpError {
+  const raw = serverMessage(body);
+  const msg = raw === undefined ? undefined : redact(raw, apiKey).replace(/[.\s]+$/, '');
   const says = msg ? `: ${msg}` : '';
   switch (true) {
     case status === 401 || status === 403:
@@ -79,7 +95,7 @@ function httpError(status: number, body: string, model: string, url: URL, retryA
     case status === 429:
       return new HttpError(`The server is rate limiting requests (429)${says}.${retryAfter ? ` Retry after ${retryAfter} s.` : ' Try again later.'}`, status, msg);
     case status >= 500:
-      return new HttpError(`The server at ${url.origin} failed (${status})${says}.`, status, msg);
+      return new HttpError(`The server at ${url.origin} failed (${status})${says}. Try again; if it keeps failing, check the server's log (is model "${model}" loaded?).`, status, msg);
     default:
       return new HttpError(`The server at ${url.origin} refused the request (${status})${says}.`, status, msg);
   }
@@ -169,7 +185,11 @@ export class OpenAICompatibleGenerator implements TextGenerator {
       w?.();
     };
     const fail = (e: Error) => {
-      if (!failure && !ended) failure = e;
+      if (!failure && !ended) {
+        // a server may echo the API key (in an error body, a broken event): it never reaches a message or a log
+        e.message = redact(e.message, this.opts.apiKey);
+        failure = e;
+      }
       notify();
     };
 
@@ -184,8 +204,8 @@ export class OpenAICompatibleGenerator implements TextGenerator {
       clearTimeout(idleTimer);
       idleTimer = setTimeout(() => {
         const e = gotResponse
-          ? new IncompleteOutputError(`the server sent nothing for ${Math.round(idleMs / 1000)} s`)
-          : new BackendUnavailableError(`The server at ${url.origin} did not answer within ${Math.round(idleMs / 1000)} s`, 'openai-compatible');
+          ? new IncompleteOutputError(`the server sent nothing for ${seconds(idleMs)}`)
+          : new BackendUnavailableError(`The server at ${url.origin} did not answer within ${seconds(idleMs)}. Try again (a server may still be loading its model), or check productForge.generation.endpoint.`, 'openai-compatible');
         fail(e);
         request.destroy();
       }, idleMs);
@@ -196,7 +216,7 @@ export class OpenAICompatibleGenerator implements TextGenerator {
     };
     req.signal?.addEventListener('abort', onAbort, { once: true });
     connectTimer = setTimeout(() => {
-      fail(new BackendUnavailableError(`Cannot reach the server at ${url.origin} (no connection after ${Math.round(connectMs / 1000)} s)`, 'openai-compatible'));
+      fail(new BackendUnavailableError(`Cannot reach the server at ${url.origin} (no connection after ${seconds(connectMs)}). Check productForge.generation.endpoint.`, 'openai-compatible'));
       request.destroy();
     }, connectMs);
     request.on('socket', (s) => {
@@ -211,15 +231,37 @@ export class OpenAICompatibleGenerator implements TextGenerator {
       if (failure) return notify();
       const code = e.code ?? '';
       if (!gotResponse && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ETIMEDOUT|CERT|SELF_SIGNED/.test(code + e.message)) {
-        fail(new BackendUnavailableError(`Cannot reach the server at ${url.origin} (${code || e.message})`, 'openai-compatible'));
+        fail(new BackendUnavailableError(`Cannot reach the server at ${url.origin} (${code || e.message}). Is it running? Check productForge.generation.endpoint.`, 'openai-compatible'));
       } else if (gotResponse) {
         fail(new IncompleteOutputError(`the connection to ${url.origin} broke (${code || e.message})`));
       } else fail(new BackendUnavailableError(`Request to ${url.origin} failed: ${e.message}`, 'openai-compatible'));
     });
+    // A server that ignores max_tokens, or streams without end, is stopped at this many characters ('length').
+    const maxChars = Math.max(1, req.maxNewTokens) * MAX_CHARS_PER_TOKEN + 64;
+    let chars = 0;
+    /** Queues a piece of the answer; false once the answer reached maxChars (the request is then ended). */
+    const take = (piece: string): boolean => {
+      if (ended) return false;
+      if (chars + piece.length > maxChars) {
+        const rest = maxChars - chars;
+        if (rest > 0) queue.push(piece.slice(0, rest));
+        chars = maxChars;
+        this.lastFinishReason = 'length';
+        ended = true;
+        request.destroy();
+        notify();
+        return false;
+      }
+      chars += piece.length;
+      queue.push(piece);
+      return true;
+    };
+    const notChatCompletions = (what: string) =>
+      new BackendUnavailableError(`${displayEndpoint(url.href)} answered with ${what}, not chat completions: check the endpoint, the server's OpenAI-compatible base URL such as http://localhost:11434/v1`, 'openai-compatible');
     request.on('response', (res) => {
       gotResponse = true;
       armIdle();
-      res.setEncoding('utf8');
+      res.setEncoding('utf8'); // a character whose bytes arrive in two chunks is decoded whole
       const status = res.statusCode ?? 0;
       if (status >= 400 || status < 200) {
         let text = '';
@@ -227,14 +269,14 @@ export class OpenAICompatibleGenerator implements TextGenerator {
           armIdle();
           if (text.length < 65536) text += d;
         });
-        res.on('end', () => fail(httpError(status, text, this.opts.model, url, res.headers['retry-after'] as string | undefined)));
-        res.on('error', () => fail(httpError(status, text, this.opts.model, url)));
+        res.on('end', () => fail(httpError(status, text, this.opts.model, url, res.headers['retry-after'] as string | undefined, this.opts.apiKey)));
+        res.on('error', () => fail(httpError(status, text, this.opts.model, url, undefined, this.opts.apiKey)));
         return;
       }
       const type = String(res.headers['content-type'] ?? '').toLowerCase();
-      if (type.includes('json')) {
-        // A server that ignores stream: true answers with the whole completion at once: used as one piece.
-        let text = '';
+      // A server that ignores stream: true answers with the whole completion at once: used as one piece.
+      const readJson = (first = '') => {
+        let text = first;
         res.on('data', (d: string) => {
           armIdle();
           if (text.length < 4 * 1024 * 1024) text += d;
@@ -249,28 +291,30 @@ export class OpenAICompatibleGenerator implements TextGenerator {
           const choice = j?.choices?.[0];
           const content = choice?.message?.content ?? choice?.text;
           if (typeof content !== 'string') {
-            fail(new BackendUnavailableError(`${displayEndpoint(url.href)} did not answer with a chat completion (${serverMessage(text) ?? 'an empty body'}): check the endpoint, the server's OpenAI-compatible base URL such as http://localhost:11434/v1`, 'openai-compatible'));
+            fail(notChatCompletions(`JSON that is no chat completion (${serverMessage(text) ?? 'an empty body'})`));
             return;
           }
-          if (content) queue.push(content);
           this.lastFinishReason = typeof choice?.finish_reason === 'string' ? choice.finish_reason : 'stop';
+          if (content && !take(content)) return;
           ended = true;
           notify();
         });
         res.on('error', (e) => fail(new IncompleteOutputError(`the connection to ${url.origin} broke (${e.message})`)));
-        return;
-      }
+      };
+      if (type.includes('json')) return readJson();
       if (type && !type.includes('event-stream') && !type.startsWith('text/plain')) {
         // a web page or a file: not a chat-completions server at this address
-        fail(new BackendUnavailableError(`${displayEndpoint(url.href)} answered with ${type.split(';')[0]}, not chat completions: check the endpoint, the server's OpenAI-compatible base URL such as http://localhost:11434/v1`, 'openai-compatible'));
+        fail(notChatCompletions(type.split(';')[0]));
         request.destroy();
         return;
       }
       const parser = new SseParser();
       let done = false;
-      const handle = (events: string[]) => {
-        for (const data of events) {
-          if (done) return;
+      let events = 0;
+      const handle = (list: string[]) => {
+        for (const data of list) {
+          if (done || ended) return;
+          events++;
           if (data.trim() === '[DONE]') {
             done = true;
             ended = true;
@@ -280,7 +324,7 @@ export class OpenAICompatibleGenerator implements TextGenerator {
           try {
             chunk = JSON.parse(data) as Chunk;
           } catch {
-            fail(new IncompleteOutputError(`the server sent a malformed event: ${data.slice(0, 120)}`));
+            fail(new IncompleteOutputError(`the server sent an event that is not JSON (${JSON.stringify(data.slice(0, 80))})`));
             request.destroy();
             return;
           }
@@ -291,22 +335,52 @@ export class OpenAICompatibleGenerator implements TextGenerator {
           }
           const choice = chunk.choices?.[0];
           const piece = choice?.delta?.content ?? choice?.text;
-          if (piece) queue.push(piece);
           if (choice?.finish_reason) this.lastFinishReason = choice.finish_reason;
+          if (piece && !take(piece)) return;
         }
       };
-      res.on('data', (d: string) => {
+      // Without text/event-stream, the first characters say what came: a web page, one JSON answer, or events.
+      let sniffed = type.includes('event-stream');
+      let head = '';
+      const onData = (d: string) => {
         armIdle();
+        if (!sniffed) {
+          head += d;
+          const first = head.trimStart()[0];
+          if (!first) return;
+          sniffed = true;
+          if (first === '<') {
+            fail(notChatCompletions(`a web page (${JSON.stringify(head.trim().slice(0, 40))})`));
+            request.destroy();
+            return;
+          }
+          if (first === '{' || first === '[') {
+            res.off('data', onData);
+            res.off('end', onEnd);
+            readJson(head);
+            return;
+          }
+          d = head;
+        }
         handle(parser.push(d));
         notify();
-      });
-      res.on('end', () => {
+      };
+      const onEnd = () => {
         handle(parser.end());
         // A finish_reason without [DONE] is accepted (some servers omit it); neither means cut off.
-        if (!done && !this.lastFinishReason) fail(new IncompleteOutputError(`the server at ${url.origin} closed the stream before finishing`));
+        if (!done && !this.lastFinishReason) {
+          const rest = head.trim();
+          fail(
+            events === 0 && rest && !/^(data|event|id|retry)?:/.test(rest)
+              ? notChatCompletions(`text that is no event stream (${JSON.stringify(rest.slice(0, 40))})`)
+              : new IncompleteOutputError(`the server at ${url.origin} closed the stream before finishing`),
+          );
+        }
         ended = true;
         notify();
-      });
+      };
+      res.on('data', onData);
+      res.on('end', onEnd);
       res.on('aborted', () => fail(new IncompleteOutputError(`the connection to ${url.origin} was closed mid-answer`)));
       res.on('error', (e) => fail(new IncompleteOutputError(`the connection to ${url.origin} broke (${e.message})`)));
     });

@@ -52,11 +52,16 @@ export class EvidenceVerifier {
   private lastQuote?: { key: string; item: EvidenceItem; gap: number };
   readonly stats: VerifyStats = { verified: 0, unverified: 0, unknownIds: 0, miscited: 0, cited: [] };
   private readonly citedSet = new Set<string>();
+  /** Longest quote held back to be checked: a quote longer than every evidence item cannot be verbatim. */
+  private readonly maxQuote: number;
+  /** The pending quote grew past maxQuote: it streams on, and is flagged where it closes. */
+  private overlong = false;
 
   constructor(items: EvidenceItem[], private readonly linkBase?: string) {
     for (const it of items) this.byId.set(it.id.toUpperCase(), it);
     this.haystack = items.map((item) => ({ item, text: normalizeForMatch(item.text) }));
     for (const h of this.haystack) this.textById.set(h.item.id.toUpperCase(), h.text);
+    this.maxQuote = Math.max(1200, ...this.haystack.map((h) => h.item.text.length + 2));
   }
 
   /** The item containing `quote` verbatim, if any. */
@@ -88,6 +93,24 @@ export class EvidenceVerifier {
         }
         continue;
       }
+      if (this.overlong) {
+        // too long to be a quote of the evidence: passed on as it comes, flagged at its closing mark (a paragraph
+        // end without one: it was no quote)
+        const close = ch === QUOTES[this.open];
+        const paragraph = ch === '\n' && this.buf.endsWith('\n');
+        this.buf = ch === '\n' ? this.buf + ch : '';
+        out += ch;
+        if (close) {
+          this.stats.unverified++;
+          out += UNVERIFIED_FLAG;
+        }
+        if (close || paragraph) {
+          this.overlong = false;
+          this.open = '';
+          this.buf = '';
+        }
+        continue;
+      }
       this.buf += ch;
       if (this.open === '[') {
         if (ch === ']') out += this.closeBracket();
@@ -95,7 +118,11 @@ export class EvidenceVerifier {
       } else {
         if (ch === QUOTES[this.open]) out += this.closeQuote();
         else if (ch === '\n' && this.buf.endsWith('\n\n')) out += this.release(); // a quote never spans paragraphs
-        else if (this.buf.length > 1200) out += this.release();
+        else if (this.buf.length > this.maxQuote) {
+          out += this.buf;
+          this.buf = '';
+          this.overlong = true;
+        }
       }
     }
     return out;
@@ -104,6 +131,14 @@ export class EvidenceVerifier {
   /** Flushes whatever is pending (end of a section). */
   end(): string {
     this.lastQuote = undefined;
+    if (this.overlong) {
+      // a quote longer than any evidence item, never closed
+      this.overlong = false;
+      this.open = '';
+      this.buf = '';
+      this.stats.unverified++;
+      return UNVERIFIED_FLAG;
+    }
     if (!this.open) return '';
     if (this.open !== '[' && wordCount(this.buf.slice(1)) >= 4 && !this.find(this.buf.slice(1))) {
       this.stats.unverified++;
