@@ -445,6 +445,9 @@ function answeredOnce(inner: TextGenerator, onAnswer: () => void): TextGenerator
     get lastFinishReason() {
       return inner.lastFinishReason;
     },
+    get lastContextFull() {
+      return inner.lastContextFull;
+    },
     async *stream(req) {
       for await (const t of inner.stream(req)) {
         onAnswer();

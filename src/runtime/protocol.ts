@@ -135,6 +135,8 @@ export interface GenerateResult {
   text: string;
   finishReason: 'stop' | 'length' | 'cancelled';
   tokens: number;
+  /** The model's context (max_position_embeddings) when the prompt and the answer filled it: fewer new tokens than asked. */
+  contextFull?: number;
 }
 
 /** method -> params, result, progress payload */

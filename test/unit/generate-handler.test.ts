@@ -181,6 +181,29 @@ describe('generate handler (tiny random decoder, in-process)', function () {
     assert.ok(text.length > 0);
   });
 
+  it("an answer stopped by the model's context (not by maxNewTokens) says so, and LocalGenerator tells the document", async () => {
+    const prompt = lm.tokenizer.apply_chat_template(messages, { tokenize: false, add_generation_prompt: true }) as string;
+    const promptTokens = lm.tokenizer(prompt, { add_special_tokens: false }).input_ids.dims.at(-1) as number;
+    // the same model, read as if its context ended 6 tokens after this prompt
+    models.set('tiny-short', { ...lm, modelId: 'tiny-short', config: { ...lm.config, max_position_embeddings: promptTokens + 6 } });
+    try {
+      const r = await generate({ modelId: 'tiny-short', messages, maxNewTokens: 50 }, ctx().c);
+      assert.equal(r.tokens, 6);
+      assert.equal(r.finishReason, 'length');
+      assert.equal(r.contextFull, promptTokens + 6);
+      // within the context, no such note
+      const within = await generate({ modelId: 'tiny-short', messages, maxNewTokens: 3 }, ctx().c);
+      assert.equal(within.contextFull, undefined);
+      // a prompt longer than the context: what to do
+      await assert.rejects(generate({ modelId: 'tiny-short', messages: [{ role: 'user', content: 'Write a summary of the feedback. '.repeat(20) }], maxNewTokens: 5 }, ctx().c), /reads at most \d+: give less evidence or a shorter brief, or use a model with a longer context/);
+      const gen = new LocalGenerator(inProcess().runtime, 'tiny-short');
+      for await (const _ of gen.stream({ messages, maxNewTokens: 50 })) void _;
+      assert.equal(gen.lastContextFull, promptTokens + 6);
+    } finally {
+      models.delete('tiny-short');
+    }
+  });
+
   it('rejects a model that is not loaded', async () => {
     await assert.rejects(generate({ modelId: 'nope', messages, maxNewTokens: 3 }, ctx().c), /not loaded/);
   });

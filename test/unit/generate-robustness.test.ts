@@ -15,6 +15,7 @@ import {
   loadEvidence,
   OpenAICompatibleGenerator,
   parseBrief,
+  type TextGenerator,
 } from '../../src/core/generate';
 import { runGenerate } from '../../src/cli/generate';
 import { FakeOpenAIServer, type Reply } from '../helpers/openai-server';
@@ -225,6 +226,25 @@ describe('generate: servers that misbehave', () => {
     assert.match(md, /The export is slow and … ⚠️ \*\(cut off: the model reached its limit of 64 new tokens\)\*/);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /cut off at the limit of 64 new tokens/);
+  });
+
+  it("an answer cut by the model's context is marked so, with advice other than a higher token limit", async () => {
+    // what LocalGenerator reports when the worker stopped at the model's context (generate-handler.test.ts)
+    const gen: TextGenerator = {
+      label: 'local: small-context',
+      lastFinishReason: 'length',
+      lastContextFull: 2048,
+      async *stream() {
+        yield 'The export is slow and';
+      },
+    };
+    const evidence = await loadEvidence([path.join(FIX, 'feedback.csv')]);
+    const warnings: string[] = [];
+    const { md, error } = await doc({ kind: 'prd', brief: brief(), evidence, options: { maxNewTokens: 4096 }, backend: gen, onWarning: (m) => warnings.push(m) });
+    assert.equal(error, undefined);
+    assert.match(md, /The export is slow and … ⚠️ \*\(cut off: the model's context of 2048 tokens is full\)\*/);
+    assert.doesNotMatch(md, /limit of 4096 new tokens/);
+    assert.deepEqual(warnings, ["a section was cut off: the prompt and the answer filled the model's context of 2048 tokens; give less evidence or a shorter brief, or use a model with a longer context"]);
   });
 
   it('user name, password and query of the endpoint never reach the document', async () => {

@@ -230,7 +230,12 @@ async function* llmSection(ctx: Ctx, task: string, evidence: EvidenceItem[], max
   if (rest) yield rest;
   for (const it of v.stats.cited) ctx.use(it);
   if (!wrote && !rest) yield '_The model returned nothing for this section._';
-  else if (gen.lastFinishReason === 'length') {
+  else if (gen.lastFinishReason === 'length' && gen.lastContextFull) {
+    // the prompt and the answer filled the model's context: a higher token limit would not help
+    const size = gen.lastContextFull;
+    yield ` … ⚠️ *(cut off: the model's context of ${size} tokens is full)*`;
+    if (!ctx.cutOff++) ctx.input.onWarning?.(`a section was cut off: the prompt and the answer filled the model's context of ${size} tokens; give less evidence or a shorter brief, or use a model with a longer context`);
+  } else if (gen.lastFinishReason === 'length') {
     // cut at the token limit: said where it happened, and once to the caller
     const limit = maxNewTokens ?? o.maxNewTokens ?? 512;
     yield ` … ⚠️ *(cut off: the model reached its limit of ${limit} new tokens)*`;

@@ -8,12 +8,13 @@ export interface GenerateRuntimeLike {
     method: 'generate',
     params: { modelId: string; messages: TextRequest['messages']; maxNewTokens: number; temperature?: number; topP?: number; stop?: string[]; seed?: number },
     opts?: { signal?: AbortSignal; onProgress?: (p: { token: string }) => void },
-  ): Promise<{ text: string; finishReason: 'stop' | 'length' | 'cancelled'; tokens: number }>;
+  ): Promise<{ text: string; finishReason: 'stop' | 'length' | 'cancelled'; tokens: number; contextFull?: number }>;
 }
 
 export class LocalGenerator implements TextGenerator {
   readonly label: string;
   lastFinishReason: string | undefined;
+  lastContextFull: number | undefined;
   constructor(private readonly runtime: GenerateRuntimeLike, readonly modelId: string) {
     this.label = `local: ${modelId}`;
   }
@@ -21,6 +22,7 @@ export class LocalGenerator implements TextGenerator {
   async *stream(req: TextRequest): AsyncIterable<string> {
     if (req.signal?.aborted) throw new CancelledError();
     this.lastFinishReason = undefined;
+    this.lastContextFull = undefined;
     // The worker's request is cancelled with the caller's signal, and also when the caller stops reading early
     // (a copy field long enough, an error downstream): the model does not go on writing for no one.
     const ac = new AbortController();
@@ -45,6 +47,7 @@ export class LocalGenerator implements TextGenerator {
       .then(
         (r) => {
           this.lastFinishReason = r.finishReason;
+          this.lastContextFull = r.contextFull;
           if (r.finishReason === 'cancelled') error = new CancelledError();
           done = true;
           notify();

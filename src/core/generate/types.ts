@@ -63,6 +63,8 @@ export interface TextGenerator {
   stream(req: TextRequest): AsyncIterable<string>;
   /** Why the last answer ended ('stop', 'length' when cut at maxNewTokens, ...), when the backend knows. */
   readonly lastFinishReason?: string;
+  /** The model's context size, when the last answer ended ('length') because the prompt and the answer filled it. */
+  readonly lastContextFull?: number;
 }
 
 /** The backend could not be used at all (no model, server unreachable): offer the others. */

@@ -112,7 +112,7 @@ export async function generate(params: GenerateParams, ctx: HandlerContext): Pro
   const promptTokens: number = inputs.input_ids.dims.at(-1);
   const maxPos = Number(lm.config.max_position_embeddings ?? 0);
   if (maxPos > 0 && promptTokens + 1 > maxPos) {
-    throw workerError('bad-request', `prompt is ${promptTokens} tokens; ${params.modelId} reads at most ${maxPos}`);
+    throw workerError('bad-request', `the prompt is ${promptTokens} tokens and ${params.modelId} reads at most ${maxPos}: give less evidence or a shorter brief, or use a model with a longer context`);
   }
   const maxNewTokens = maxPos > 0 ? Math.min(params.maxNewTokens, maxPos - promptTokens) : params.maxNewTokens;
 
@@ -188,7 +188,9 @@ export async function generate(params: GenerateParams, ctx: HandlerContext): Pro
     if (rest) ctx.progress({ token: rest });
     finishReason = sawEos ? 'stop' : 'length';
   }
+  // stopped by the model's context, not by maxNewTokens: the caller's advice differs (a shorter prompt, not a higher limit)
+  const contextFull = finishReason === 'length' && maxNewTokens < params.maxNewTokens ? maxPos : undefined;
   const ms = Date.now() - t0;
   ctx.log('info', `generate ${params.modelId}: prompt ${promptTokens} tokens, ${generated.length} new in ${ms} ms (${finishReason})`);
-  return { text: tracker.text, finishReason, tokens: generated.length };
+  return { text: tracker.text, finishReason, tokens: generated.length, ...(contextFull ? { contextFull } : {}) };
 }
