@@ -298,6 +298,18 @@ export class E2ESession {
   }
 
   // ---- screenshots and logs ---------------------------------------------------------------------
+  /**
+   * After a failed test (mocha's afterEach: `s.logFailure(this.currentTest, CHANNEL)`): a screenshot named after it,
+   * the notifications, the tail of an output channel and anything else the test adds.
+   */
+  async logFailure(test: { state?: string; title: string } | undefined, channel?: string, extra: Record<string, unknown> = {}, tail = 2000) {
+    if (test?.state !== 'failed') return;
+    await this.screenshot(`failed-${test.title.slice(0, 40)}`).catch(() => undefined);
+    console.log(`    notifications: ${JSON.stringify(await this.notifications().catch(() => []))}`);
+    for (const [k, v] of Object.entries(extra)) console.log(`    ${k}: ${JSON.stringify(v)}`);
+    if (channel) console.log(`    "${channel}" log (tail):\n${this.outputChannelLog(channel).slice(-tail)}`);
+  }
+
   /** Saves .test-artifacts/e2e/<name>/<NN>-<step>.png and returns its path. */
   async screenshot(step: string): Promise<string> {
     mkdirSync(this.artifacts, { recursive: true });
@@ -684,4 +696,18 @@ export class E2ESession {
     if (!(this.opts.keep || process.env.E2E_KEEP)) rmSync(this.tmp, { recursive: true, force: true, maxRetries: 3 });
     else this.log(`kept ${this.tmp}`);
   }
+}
+
+/**
+ * Opens a vscode-single-select (@vscode-elements) in a webview by its aria-label and clicks the option whose label
+ * matches. The select is scrolled to the top of the view first, so its list opens inside the view (a select near the
+ * view's bottom edge opens its list under the next view's header, which then takes the click).
+ */
+export async function chooseInView(view: FrameLocator, selectLabel: string, option: RegExp): Promise<void> {
+  const select = view.locator(`vscode-single-select[aria-label="${selectLabel}"]`);
+  await select.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await select.locator('.face').click();
+  const item = select.locator('li.option', { hasText: option }).first();
+  await item.waitFor({ state: 'visible', timeout: 10_000 });
+  await item.click();
 }

@@ -69,11 +69,7 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && s) {
-      await s.screenshot(`failed-${this.currentTest.title.slice(0, 40)}`).catch(() => undefined);
-      console.log(`    notifications: ${JSON.stringify(await s.notifications().catch(() => []))}`);
-      console.log(`    "${CHANNEL}" log (tail):\n${s.outputChannelLog(CHANNEL).slice(-2000)}`);
-    }
+    await s?.logFailure(this.currentTest, CHANNEL);
   });
 
   after(async function () {

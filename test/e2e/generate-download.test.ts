@@ -80,12 +80,7 @@ describe('e2e: downloading the local generation model from the hub, with consent
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && s) {
-      await s.screenshot(`failed-${this.currentTest.title.slice(0, 40)}`).catch(() => undefined);
-      console.log(`    notifications: ${JSON.stringify(await s.notifications().catch(() => []))}`);
-      console.log(`    hub requests: ${JSON.stringify(hub?.requests)}`);
-      console.log(`    "${CHANNEL}" log (tail):\n${s.outputChannelLog(CHANNEL).slice(-2500)}`);
-    }
+    await s?.logFailure(this.currentTest, CHANNEL, { 'hub requests': hub?.requests }, 2500);
   });
 
   after(async function () {

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import { E2ESession } from '../../scripts/e2e/harness';
+import { chooseInView, E2ESession } from '../../scripts/e2e/harness';
 
 const VSIX = 'build/product-forge-linux-x64.vsix';
 const CSV = 'test/fixtures/e2e-train/customers.csv';
@@ -45,11 +45,7 @@ describe('e2e: Train view in a multi-root workspace (code-server)', function () 
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && s) {
-      await s.screenshot(`failed-${this.currentTest.title.slice(0, 40)}`).catch(() => undefined);
-      console.log(`    notifications: ${JSON.stringify(await s.notifications().catch(() => []))}`);
-      console.log(`    "${CHANNEL}" log (tail):\n${s.outputChannelLog(CHANNEL).slice(-2000)}`);
-    }
+    await s?.logFailure(this.currentTest, CHANNEL);
   });
 
   after(async function () {
@@ -58,15 +54,8 @@ describe('e2e: Train view in a multi-root workspace (code-server)', function () 
     if (fixture) rmSync(fixture, { recursive: true, force: true });
   });
 
-  /** Opens a vscode-single-select in the view and clicks the option whose label matches `option`. */
-  async function choose(selectLabel: string, option: RegExp) {
-    const select = view.locator(`vscode-single-select[aria-label="${selectLabel}"]`);
-    await select.evaluate((e) => e.scrollIntoView({ block: 'start' }));
-    await select.locator('.face').click();
-    const item = select.locator('li.option', { hasText: option }).first();
-    await item.waitFor({ state: 'visible', timeout: 10_000 });
-    await item.click();
-  }
+  /** Opens a select of the view and clicks the option whose label matches `option`. */
+  const choose = (selectLabel: string, option: RegExp) => chooseInView(view, selectLabel, option);
 
   /** Picks `label` in the CSV file combobox, then the target, and waits for the features of that target. */
   async function pickFile(label: string, target = TARGET, column = 'last_comment') {

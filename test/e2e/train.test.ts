@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FrameLocator } from 'playwright-core';
-import { E2ESession } from '../../scripts/e2e/harness';
+import { chooseInView, E2ESession } from '../../scripts/e2e/harness';
 
 const VSIX = 'build/product-forge-linux-x64.vsix';
 const FIXTURE = 'test/fixtures/e2e-train';
@@ -53,11 +53,7 @@ describe('e2e: Train view in VS Code (code-server)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && s) {
-      await s.screenshot(`failed-${this.currentTest.title.slice(0, 40)}`).catch(() => undefined);
-      console.log(`    notifications: ${JSON.stringify(await s.notifications().catch(() => []))}`);
-      console.log(`    "${CHANNEL}" log (tail):\n${s.outputChannelLog(CHANNEL).slice(-2000)}`);
-    }
+    await s?.logFailure(this.currentTest, CHANNEL);
   });
 
   after(async function () {
@@ -65,17 +61,8 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     await s?.close();
   });
 
-  /** Opens a vscode-single-select in the view and clicks the option whose label matches `option`. */
-  async function choose(selectLabel: string, option: RegExp) {
-    const select = view.locator(`vscode-single-select[aria-label="${selectLabel}"]`);
-    // At the top of the view, so its list opens inside the view (a select near the view's bottom edge opens its
-    // list under the next view's header, which then takes the click).
-    await select.evaluate((e) => e.scrollIntoView({ block: 'start' }));
-    await select.locator('.face').click();
-    const item = select.locator('li.option', { hasText: option }).first();
-    await item.waitFor({ state: 'visible', timeout: 10_000 });
-    await item.click();
-  }
+  /** Opens a select of the view and clicks the option whose label matches `option`. */
+  const choose = (selectLabel: string, option: RegExp) => chooseInView(view, selectLabel, option);
 
   /** Saves the last trained classifier under `name` from the view; returns its folder and metadata.json. */
   async function saveAs(name: string): Promise<{ dir: string; meta: Record<string, any> }> {

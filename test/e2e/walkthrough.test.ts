@@ -32,10 +32,7 @@ describe('e2e: Get Started walkthrough in VS Code (code-server)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && s) {
-      await s.screenshot(`failed-${this.currentTest.title.slice(0, 40)}`).catch(() => undefined);
-      console.log(`    notifications: ${JSON.stringify(await s.notifications().catch(() => []))}`);
-    }
+    await s?.logFailure(this.currentTest);
   });
 
   after(async function () {
