@@ -34,7 +34,8 @@ const USAGE = `usage: product-forge generate prd|copy|personas --brief FILE [--e
 options JSON: {"audience","tone","channel":"landing-page|app-store|email|social-post","framework":"AIDA|PAS|FAB|BAB","variants":N,"count":N|"auto","seed":N,"temperature":T}
   single options as flags: --audience A --tone T --channel C --framework F --variants N --personas N|auto (= "count")
 --force, -f: replace an existing --out file (never with an incomplete document: when the language model stops mid-answer,
-  --out is left as it was and the partial document, marked incomplete, is saved beside it as NAME.incomplete.md)
+  --out is left as it was and the partial document, marked incomplete, is saved beside it as NAME.incomplete.EXT:
+  prd.incomplete.md for --out prd.md)
 --quiet, -q: no evidence notes, download progress or "wrote FILE" on stderr
 backend: local by default (onnx-community/Qwen2.5-0.5B-Instruct when installed, or --model); when neither --backend nor --model
   is given and no local model is installed, the document is written with the template backend (said on stderr)
