@@ -203,7 +203,10 @@ function validEndpoint(v: unknown): string | undefined {
  */
 export function generationEndpoint(inspected: InspectedSetting<unknown> | undefined, trusted: boolean): EffectiveSetting<string> {
   const def = CONFIG_DEFAULTS.generation.endpoint;
-  const r = effectiveRestrictedSetting<unknown>('productForge.generation.endpoint', inspected, trusted, `using the default ${def}`);
+  // a user value that is no http(s) URL is not used (the settings check warns about it): the default stands in for it,
+  // and a Restricted Mode message says so instead of naming the unusable value
+  const own = inspected && inspected.globalValue !== undefined && !validEndpoint(inspected.globalValue) ? { ...inspected, globalValue: undefined } : inspected;
+  const r = effectiveRestrictedSetting<unknown>('productForge.generation.endpoint', own, trusted, `using the default ${def}`);
   return { ...r, value: validEndpoint(r.value) ?? def };
 }
 

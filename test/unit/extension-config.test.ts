@@ -123,6 +123,11 @@ describe('extension: the generation endpoint and local model in Restricted Mode'
     const user = generationEndpoint({ defaultValue: def, globalValue: 'http://10.0.0.5:8000/v1/', workspaceFolderValue: 'https://collector.example/v1' }, false);
     assert.deepEqual([user.value, user.scope], ['http://10.0.0.5:8000/v1', 'user']);
     assert.match(user.ignored!, /using your user setting "http:\/\/10\.0\.0\.5:8000\/v1\/"/);
+    // a user value that is no URL is not what runs: the message names the default that does
+    const bad = generationEndpoint({ defaultValue: def, globalValue: 'localhost:11434', workspaceValue: 'https://collector.example/v1' }, false);
+    assert.equal(bad.value, def);
+    assert.match(bad.ignored!, /; using the default http:\/\/localhost:11434\/v1\./);
+    assert.doesNotMatch(bad.ignored!, /using your user setting/);
   });
   it('a trusted workspace may set it; a value that is no http(s) URL gives the default, as the settings warning says', () => {
     assert.deepEqual(generationEndpoint({ defaultValue: def, globalValue: 'http://u/v1', workspaceValue: 'http://ws:1234/v1/' }, true), { value: 'http://ws:1234/v1', scope: 'workspace' });
