@@ -237,16 +237,19 @@ function backwardDense(aPrev: Float64Array, nb: number, L: LayerState, dz: Float
   }
 }
 
-/** Adam step (with L2 decay added to the gradient) on w[from..to); clears the gradient. */
-function adamRange(w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, from: number, to: number, decay: number, stepSize: number, eps: number): void {
+/**
+ * Adam step (with L2 decay added to the gradient) on w[from..to); clears the gradient. The gradient of w[i] is
+ * g[i - gShift] (a scratch row holds one slice of a layer's gradient: gShift = from).
+ */
+function adamRange(w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, from: number, to: number, decay: number, stepSize: number, eps: number, gShift = 0): void {
   for (let i = from; i < to; i++) {
-    const gi = g[i] + decay * w[i];
+    const gi = g[i - gShift] + decay * w[i];
     const mi = 0.9 * m[i] + 0.1 * gi;
     const vi = 0.999 * v[i] + 0.001 * gi * gi;
     m[i] = mi;
     v[i] = vi;
     w[i] -= (stepSize * mi) / (Math.sqrt(vi) + eps);
-    g[i] = 0;
+    g[i - gShift] = 0;
   }
 }
 
@@ -310,14 +313,7 @@ function sparseGradAdam(X: Csr, order: Int32Array, start: number, nb: number, L:
       const o = pos[c], vv = val[c];
       for (let k = 0; k < dout; k++) g[k] += vv * dz[o + k];
     }
-    for (let k = 0, i = j * dout; k < dout; k++, i++) {
-      const gi = g[k] + decay * w[i];
-      const mi = 0.9 * m[i] + 0.1 * gi;
-      const vi = 0.999 * v[i] + 0.001 * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      w[i] -= (stepSize * mi) / (Math.sqrt(vi) + eps);
-    }
+    adamRange(w, g, m, v, j * dout, j * dout + dout, decay, stepSize, eps, j * dout);
   }
 }
 
