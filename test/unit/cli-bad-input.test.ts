@@ -4,31 +4,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { runAnalyze, workerLogForCli } from '../../src/cli/analyze';
+import { workerLogForCli } from '../../src/cli/analyze';
 import type { AccessFn } from '../../src/core/fsutil';
-import { LexiconClassifier } from '../fixtures/feedback/lexicon-classifier';
+import { analyzeCli } from './cli.helpers';
 
 let dir: string;
-let loads = 0;
-async function cli(args: string[], access?: AccessFn) {
-  const out = new PassThrough(), err = new PassThrough();
-  let stdout = '', stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const code = await runAnalyze(args, {
-    stdout: out,
-    stderr: err,
-    signal: new AbortController().signal,
-    access,
-    loadClassifier: async () => {
-      loads++;
-      return { classifier: new LexiconClassifier(), loadMs: 1, dispose: async () => undefined };
-    },
-  });
-  return { code, stdout, stderr };
-}
+const analyze = analyzeCli();
+const cli = (args: string[], access?: AccessFn) => analyze.run(args, access);
 const write = (name: string, data: string | Uint8Array) => {
   const p = path.join(dir, name);
   fs.mkdirSync(path.dirname(p), { recursive: true });
@@ -45,7 +28,7 @@ const oneLine = (r: { code: number; stderr: string }, re: RegExp) => {
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-cli-bad-'));
-  loads = 0;
+  analyze.loads = 0;
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -62,7 +45,7 @@ describe('cli: analyze on bad input', () => {
     };
     oneLine(await cli([input, '--out', path.join(locked, 'results.csv')], readOnly), /cannot write into .*locked \(read-only file system\): choose another --out$/);
     oneLine(await cli([input, '--report-dir', path.join(locked, 'reports')], readOnly), /cannot write into .*locked \(read-only file system\): choose another --report-dir$/);
-    assert.equal(loads, 0, 'the model was not loaded');
+    assert.equal(analyze.loads, 0, 'the model was not loaded');
     assert.deepEqual(fs.readdirSync(locked), []);
     // a writable folder next to it is used
     const ok = await cli([input, '--out', path.join(dir, 'results.csv')], readOnly);
@@ -79,7 +62,7 @@ describe('cli: analyze on bad input', () => {
     const xlsx = write('Q3 reviews.csv', Buffer.concat([header, name, Buffer.from('<workbook/>'), Buffer.alloc(64)]));
     oneLine(await cli([xlsx]), /Q3 reviews\.csv is an Excel workbook \(\.xlsx\) named \.csv, a binary file, not text: open it in Excel .*"CSV UTF-8 \(Comma delimited\)", then analyze the \.csv$/);
     oneLine(await cli([write('r.csv', zlib.gzipSync('id,review\n1,great\n'.repeat(40)))]), /r\.csv is a gzip-compressed file named \.csv.*decompress it first/);
-    assert.equal(loads, 0);
+    assert.equal(analyze.loads, 0);
   });
 
   it('a CSV whose header row is repeated in the middle: no header row among the items, and a warning naming its line', async () => {

@@ -4,32 +4,15 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runAnalyze } from '../../src/cli/analyze';
 import { parseArgs } from '../../src/cli/args';
 import { cliWording } from '../../src/cli/errors';
 import { runGenerate } from '../../src/cli/generate';
 import { runPredict, runTrain } from '../../src/cli/train';
-import { LexiconClassifier } from '../fixtures/feedback/lexicon-classifier';
+import { analyzeCli } from './cli.helpers';
 
 let dir: string;
-let loads = 0;
-async function cli(args: string[]) {
-  const out = new PassThrough(), err = new PassThrough();
-  let stdout = '', stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  const code = await runAnalyze(args, {
-    stdout: out,
-    stderr: err,
-    signal: new AbortController().signal,
-    loadClassifier: async () => {
-      loads++;
-      return { classifier: new LexiconClassifier(), loadMs: 1, dispose: async () => undefined };
-    },
-  });
-  return { code, stdout, stderr };
-}
+const analyze = analyzeCli();
+const cli = (args: string[]) => analyze.run(args);
 const write = (name: string, data: string) => {
   const p = path.join(dir, name);
   fs.writeFileSync(p, data);
@@ -38,7 +21,7 @@ const write = (name: string, data: string) => {
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-cli-'));
-  loads = 0;
+  analyze.loads = 0;
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -63,7 +46,7 @@ describe('cli: analyze arguments and errors', () => {
     oneLine(await cli([dir, '--low-confidence', '2']), /--low-confidence must be a number from 0 to 1/);
     oneLine(await cli([dir, '--bogus']), /unknown option --bogus/);
     oneLine(await cli([dir, '--column']), /--column needs a value/);
-    assert.equal(loads, 0);
+    assert.equal(analyze.loads, 0);
   });
 
   it('--help prints usage and exits 0', async () => {
