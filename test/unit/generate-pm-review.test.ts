@@ -127,6 +127,17 @@ executives ask for a PDF they can read on their phone.
   });
 });
 
+describe('PM review: a problem solved is no complaint', () => {
+  it('"solved my problem", "no issues", 没问题 and 问题解决了 are no frustration; "easy to miss" is one, not praise', () => {
+    for (const t of ['Support solved my problem on the same day.', 'No problems at all', 'The issue was fixed in a day', 'Never had any issues', '客服解决了问题', '没问题', '问题已经解决'])
+      assert.ok(!cues(t).frustration, t);
+    for (const t of ['I have a problem with sync', 'Lots of issues since the update', 'Comments on shared notes are easy to miss.', 'I waited five days for a reply from support.', 'still waiting after two weeks', '同步有问题', '问题解决不了', '问题没解决'])
+      assert.ok(cues(t).frustration, t);
+    assert.ok(!cues('Comments on shared notes are easy to miss.').motivation);
+    assert.ok(cues('Easy to use and fast').motivation);
+  });
+});
+
 describe('PM review: Chinese feedback', () => {
   it('complaints and praise are read with their negations (不慢, 不错, 不喜欢, 不是我喜欢的, 不好意思)', () => {
     for (const t of ['送餐好慢', '送来都凉了', '等了两个小时才送到', '态度特别差', '不喜欢这个口味儿', '味道一般', '送错单了', 'Sync stopped working', 'my notebooks are gone after sync', 'the food arrived cold'])
