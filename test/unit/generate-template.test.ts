@@ -8,6 +8,7 @@ import {
   CHANNELS,
   computeInsights,
   enforceLimits,
+  evidenceFromItems,
   EvidenceVerifier,
   FRAMEWORKS,
   generateDocument,
@@ -135,6 +136,26 @@ describe('grounded generation: template backend', () => {
     for (const h of ['Goals', 'Frustrations', 'Motivations', 'Behaviours']) assert.match(md, new RegExp(`\\*\\*${h}\\*\\*`));
     const fixed = await render('personas', { count: 3 });
     assert.equal([...fixed.matchAll(/^## Persona \d+:/gm)].length, 3);
+  });
+
+  it('personas: feedback in two languages is segmented by topic, not by language (sync / 同步, export / 导出)', () => {
+    const texts = [
+      'Sync lost my notes again', 'Sync is slow on the laptop', 'Syncing fails every morning', 'Sync conflicts everywhere',
+      'The sync never finishes', 'Synced notes show up twice',
+      '同步失败了', '同步太慢了', '同步出错，笔记丢了', '同步冲突很多', '同步一直转圈', '同步以后内容重复',
+      'Export to PDF cuts the last page', 'Exporting to Markdown loses images', 'The export button does nothing',
+      'Export to Word breaks tables', 'Exported files are empty', 'Please fix export',
+      '导出PDF缺页', '导出的文件是空的', '导出太慢', '导出格式乱了', '导出按钮没反应', '导出图片丢失',
+    ];
+    const ev = evidenceFromItems(texts.map((text, i) => ({ source: 'mixed.txt', line: i + 1, text })));
+    const ins = computeInsights(ev, { withPersonas: true, personas: 2 });
+    assert.equal(ins.personas.length, 2);
+    for (const p of ins.personas) {
+      const topics = new Set(p.members.map((m) => (/sync|同步/i.test(m.text) ? 'sync' : 'export')));
+      const languages = new Set(p.members.map((m) => (/\p{Script=Han}/u.test(m.text) ? 'zh' : 'en')));
+      assert.equal(topics.size, 1, `${p.name}: ${p.members.map((m) => m.text).join(' | ')}`);
+      assert.equal(languages.size, 2, p.name);
+    }
   });
 
   it('copy: every channel and framework stays within its length limits', async () => {

@@ -14,9 +14,12 @@ export interface TfIdf {
   vectors: SparseVec[];
 }
 
-/** L2-normalised TF-IDF vectors (sublinear tf) over word tokens; terms seen in < minDf docs dropped. */
-export function tfidf(texts: string[], minDf = texts.length >= 20 ? 2 : 1): TfIdf {
-  const docs = texts.map((t) => words(t));
+/**
+ * L2-normalised TF-IDF vectors (sublinear tf) over word tokens (`words`, or the given tokens of each text); terms seen in
+ * < minDf docs dropped.
+ */
+export function tfidf(texts: string[], minDf = texts.length >= 20 ? 2 : 1, tokens?: string[][]): TfIdf {
+  const docs = tokens ?? texts.map((t) => words(t));
   const dfMap = new Map<string, number>();
   for (const d of docs) for (const w of new Set(d)) dfMap.set(w, (dfMap.get(w) ?? 0) + 1);
   const vocab = [...dfMap.keys()].filter((w) => dfMap.get(w)! >= minDf).sort();
@@ -63,9 +66,9 @@ function dotSparse(a: SparseVec, b: SparseVec): number {
   return s;
 }
 
-/** Item vectors: TF-IDF of the text plus one-hot attribute values (weighted), re-normalised. */
-export function itemVectors(texts: string[], attrs: Record<string, string>[], attributeNames: string[], attributeWeight = 0.5): { vectors: SparseVec[]; dims: number; tf: TfIdf } {
-  const tf = tfidf(texts);
+/** Item vectors: TF-IDF of the text (or of the given tokens) plus one-hot attribute values (weighted), re-normalised. */
+export function itemVectors(texts: string[], attrs: Record<string, string>[], attributeNames: string[], attributeWeight = 0.5, tokens?: string[][]): { vectors: SparseVec[]; dims: number; tf: TfIdf } {
+  const tf = tfidf(texts, undefined, tokens);
   const offset = tf.vocab.length;
   const valueIndex = new Map<string, number>();
   for (const a of attrs) for (const k of attributeNames) if (a[k]) {

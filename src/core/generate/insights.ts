@@ -121,6 +121,8 @@ export function computeInsights(
   }
   const df = new Map<string, EvidenceItem[]>();
   const forms = new Map<string, string[]>();
+  /** Each word's theme, by the form the items use most. */
+  const themeWord = new Map<string, string>();
   for (const fs of formsOf.values()) {
     fs.sort((a, b) => wordDf.get(b)!.length - wordDf.get(a)!.length || (a < b ? -1 : 1));
     const set = new Set<EvidenceItem>();
@@ -128,6 +130,7 @@ export function computeInsights(
     // (items in evidence order)
     df.set(fs[0], fs.length === 1 ? wordDf.get(fs[0])! : items.filter((it) => set.has(it)));
     forms.set(fs[0], fs);
+    for (const w of fs) themeWord.set(w, fs[0]);
   }
   // Chinese n-grams overlap ("笔记", "记笔记", "笔记经"): selectPhrases keeps a term only when no longer
   // one explains it and drops accidental joins of two words, as in Analyze Feedback's aspects.
@@ -201,7 +204,10 @@ export function computeInsights(
     return false;
   };
   if (opts.withPersonas && total > 0) {
-    const { vectors, dims, tf } = itemVectors(texts, items.map((i) => i.fields), ev.attributes);
+    // Segments by topic as the themes count them: a word's forms and its other language are one feature ("sync",
+    // "synced" and 同步 are "sync"), so feedback in two languages is not split by language.
+    const tokens = texts.map((t) => words(t).map((w) => themeWord.get(w) ?? w));
+    const { vectors, dims, tf } = itemVectors(texts, items.map((i) => i.fields), ev.attributes, undefined, tokens);
     const seg = segment(vectors, dims, opts.personas ?? 'auto', opts.seed ?? 42);
     out.segmentation = seg;
     const groups: number[][] = Array.from({ length: seg.k }, () => []);
