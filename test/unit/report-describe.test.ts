@@ -8,6 +8,7 @@ import {
   categorySummary,
   confidenceText,
   countText,
+  noMatchText,
   disagreementLabel,
   distributionLabel,
   growthIntro,
@@ -138,5 +139,14 @@ describe('report view: text alternatives', () => {
     assert.equal(ratingText({ ...g, base: 100 }), 'The text agrees with the rating for 80% of 100 rated items.');
     const d = { i: 7, source: 'feedback/app.csv', line: 96, text: 'Refunded without any hassle.', label: 'negative' as const, score: 0.971, rating: 5 };
     assert.equal(disagreementLabel(d), 'rating 5, text negative 0.97: Refunded without any hassle.. feedback/app.csv:96');
+  });
+
+  it('an empty filtered table says what found nothing, not only "0 of N items shown"', () => {
+    assert.equal(noMatchText('all', 'zebra'), 'No item matches “zebra”.');
+    assert.equal(noMatchText('negative', ' zebra '), 'No negative item matches “zebra”.');
+    assert.equal(noMatchText('neutral', ''), 'No neutral items.');
+    // nothing filters: nothing to say (an empty report has its own empty state)
+    assert.equal(noMatchText('all', '  '), '');
+    assert.equal(noMatchText('all', 'x'.repeat(60)), `No item matches “${'x'.repeat(40)}…”.`);
   });
 });

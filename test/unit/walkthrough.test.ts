@@ -68,6 +68,17 @@ describe('walkthrough: Get Started with Product Forge', () => {
     }
   });
 
+  it('keeps each step short enough for its column: a few sentences, buttons that fit', () => {
+    // The Welcome page gives a step's text a column of about 240 px: a button label past ~28 characters was cut off
+    // ("Use a Saved Classifier for Analyze Feedb") and pushed the step's text past the column's edge, and a paragraph
+    // of 500 characters scrolled inside the step.
+    for (const s of walkthroughs[0].steps) {
+      const prose = s.description.split('\n').filter((l) => !/^\[[^\]]+\]\(command:/.test(l)).join(' ');
+      assert.ok(prose.length <= 340, `step ${s.id}: ${prose.length} characters of text`);
+      for (const m of s.description.matchAll(/\[([^\]]+)\]\(command:/g)) assert.ok(m[1].length <= 28, `step ${s.id}: button "${m[1]}" is too long for the column`);
+    }
+  });
+
   it('shows media that exist under media/walkthrough/ (so they ship in the .vsix)', () => {
     for (const s of walkthroughs[0].steps) {
       const files = mediaFiles(s);

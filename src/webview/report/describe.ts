@@ -102,6 +102,17 @@ export function countText(r: Pick<ReportModel, 'rows' | 'total' | 'items' | 'sel
   return local + (r.truncated ? ` — ${truncationNote(r, sort)}` : '');
 }
 
+/**
+ * What the table says in place of its rows when the filter leaves none ('' when nothing filters): the sentiment and
+ * the text asked for, so the empty table is not taken for an empty report.
+ */
+export function noMatchText(filter: 'all' | (typeof SENTIMENTS)[number], search: string): string {
+  const term = search.trim();
+  const quoted = term.length > 40 ? `${term.slice(0, 40)}…` : term;
+  if (filter === 'all') return term ? `No item matches “${quoted}”.` : '';
+  return term ? `No ${filter} item matches “${quoted}”.` : `No ${filter} items.`;
+}
+
 // The sections report.md has beyond the rows, in words (summary.json's; see ReportModel).
 
 /** A share as report.md writes it: one decimal under 10% ("1.3%"), whole percents otherwise. */

@@ -24,6 +24,7 @@ import {
   itemLabel,
   itemsFromText,
   mentionsText,
+  noMatchText,
   pct,
   plural,
   PRODUCT_LEAD,
@@ -191,7 +192,7 @@ function renderHeader(r: ReportModel): HTMLElement {
   const actions = el('div', 'actions');
   actions.append(focusKey(button('Open report', () => messenger.post('openFile', { reportId: r.id, file: 'report' })), 'open-report'));
   if (r.hasCsv) actions.append(focusKey(button('Open CSV', () => messenger.post('openFile', { reportId: r.id, file: 'csv' })), 'open-csv'));
-  actions.append(focusKey(button('Latest', () => messenger.post('refresh', {}), 'Show the newest report of the workspace'), 'latest'));
+  actions.append(focusKey(button('Newest report', () => messenger.post('refresh', {}), 'Show the newest report of the workspace'), 'latest'));
   h.append(actions);
   return h;
 }
@@ -312,9 +313,12 @@ function timelineChart(r: ReportModel): Element[] {
   });
   chart.append(svg('polyline', { points: pts.join(' '), class: 'negline' }));
   const axis = el('div', 'axis muted small');
-  axis.append(el('span', undefined, r.timeline[0].period), el('span', undefined, 'line: share negative'), el('span', undefined, r.timeline[n - 1].period));
-  const columns = r.time?.columns.length ? el('div', 'muted small', `${r.time.granularity ? `By ${r.time.granularity}, ` : ''}${r.time.columns.length === 1 ? 'column' : 'columns'} ${r.time.columns.join(', ')}`) : undefined;
-  return [chart, axis, ...(columns ? [columns] : []), timelineTable(r)];
+  // the axis names the first and last periods only: the line's key goes in the caption (between them it was squeezed
+  // into a third column of two-word lines)
+  axis.append(el('span', undefined, r.timeline[0].period), el('span', undefined, r.timeline[n - 1].period));
+  const by = r.time?.columns.length ? `${r.time.granularity ? `By ${r.time.granularity}, ` : ''}${r.time.columns.length === 1 ? 'column' : 'columns'} ${r.time.columns.join(', ')}. ` : '';
+  const caption = el('div', 'muted small', `${by}The line is the share of negative items.`);
+  return [chart, axis, caption, timelineTable(r)];
 }
 
 /** The chart's numbers as a table, behind a disclosure: its text alternative (the bars' tooltips need a mouse). */
@@ -640,7 +644,7 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
   if (hasDates) cols.push(['date', 'Date']);
   const sorted = shownSort(r);
   for (const [key, label] of cols) {
-    const th = el('th', key === 'date' ? 'col-date' : undefined);
+    const th = el('th', key === 'date' ? 'col-date' : key === 'source' ? 'col-src' : undefined);
     th.scope = 'col';
     const b = focusKey(el('button', 'sort', label), `sort-${key}`);
     const arrow = sortIndicator(sorted, key);
@@ -695,6 +699,21 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
   const hint = el('p', 'sr-only', 'Enter on a row opens its source line.');
   hint.id = 'row-hint';
   parts.push(hint);
+  // nothing left by the filter (and no search of every row still under way): say so, and how to see the items again,
+  // rather than a table of headers only
+  const empty = rows.length === 0 && (!remote || !!remote.result || !!remote.failed) ? noMatchText(state.filter, state.search) : '';
+  if (empty) {
+    const clear = focusKey(button('Clear filters', () => {
+      Object.assign(state, { filter: 'all', search: '' } satisfies Partial<ViewState>);
+      shownRows = PAGE;
+      saveState();
+      render();
+      (document.querySelector('input.search') as HTMLElement | null)?.focus();
+    }), 'clear-filters');
+    const p = el('p', 'muted empty', `${empty} `);
+    p.append(clear);
+    parts.splice(0, 1, p);
+  }
   host.replaceChildren(...parts);
 }
 
@@ -706,7 +725,7 @@ function itemRow(r: ReportModel, it: ReportItem, hasDates: boolean): HTMLTableRo
   const lab = el('td');
   lab.append(el('span', `dot ${it.label}`), el('span', 'lab', it.label));
   if (!it.cut) lab.append(labelSelect(r, it));
-  const src = el('td', 'src', it.source ? `${it.source.split(/[\\/]/).pop()}:${it.line}` : '');
+  const src = el('td', 'src col-src', it.source ? `${it.source.split(/[\\/]/).pop()}:${it.line}` : '');
   src.title = it.source ? `${it.source}:${it.line}` : '';
   const score = el('td', 'num', it.score.toFixed(2));
   if (isLowConfidence(it, r.lowConfidence)) {
@@ -716,7 +735,10 @@ function itemRow(r: ReportModel, it: ReportItem, hasDates: boolean): HTMLTableRo
     low.title = `Below the report's low-confidence threshold (${r.lowConfidence})`;
     score.append(document.createElement('br'), low);
   }
-  tr.append(lab, score, textCell(it), src);
+  const text = textCell(it);
+  // in a narrow view the source is shown under the text (report.css), not in a column that leaves the text a few words a line
+  if (it.source) text.dataset.src = src.textContent ?? '';
+  tr.append(lab, score, text, src);
   if (hasDates) tr.append(el('td', 'small col-date', it.date ?? ''));
   // what a screen reader says on the focused row (its cells' text would include every option of its label select)
   tr.setAttribute('aria-label', itemLabel(it, r.lowConfidence));
