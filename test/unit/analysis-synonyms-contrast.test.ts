@@ -85,6 +85,14 @@ describe('analysis: near-synonyms are one theme, and "but" idioms no contrast', 
     assert.ok(!keys("The app doesn't display my photos").includes('display'));
     assert.ok(!keys('Notes won’t display after the update').includes('display'));
     assert.ok(!keys('It fails to display the chart').includes('display'));
+    assert.ok(!keys('The film displays the talent of its cast').includes('display'));
+    // "cost" as a verb states a price when what it costs is money, and is a loss, no price, otherwise
+    for (const t of ['It cost me $20 to ship it back', 'They cost more, but they are worth it', 'Laptops that cost twice as much', 'It costs nothing', 'For the cost this is a winner']) {
+      assert.ok(keys(t).includes('cost'), t);
+    }
+    for (const t of ['This bug cost us a whole afternoon', 'The crash cost me my notes', 'It ended up costing me my job']) {
+      assert.ok(!keys(t).some((k) => /^cost/.test(k)), `${t}: ${keys(t).join(', ')}`);
+    }
     const verbs: [string, ThemeSampleItem['label']][] = [];
     for (let i = 0; i < 6; i++) verbs.push([`The app does not display my photos ${i}`, 'negative'], [`Notes won't display after the update ${i}`, 'negative']);
     for (let i = 0; i < 4; i++) verbs.push([`The screen is too bright at night ${i}`, 'negative']);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { extractTerms } from '../../src/core/analysis';
 import { computeAspects } from '../../src/core/analysis/analyze';
-import { inflectionKey, isTopicWord, mergedNames } from '../../src/core/analysis/phrases';
+import { inflectionKey, isTopicWord, mergedNames, type WordUse } from '../../src/core/analysis/phrases';
 import { matchesSearch } from '../../src/webview/report/sort';
 import { computeThemes, pickQuotes, sampleTerms, type ThemeSampleItem } from '../../src/core/analysis/themes';
 import { mulberry32 } from '../../src/core/random';
@@ -383,6 +383,42 @@ describe('analysis: a word\'s inflections are one theme', () => {
     const apart = [['news', 'new'], ['glasses', 'glass'], ['data', 'date'], ['setting', 'set'], ['shipping', 'ship'], ['note', 'not'], ['rate', 'rat'],
       ['mode', 'mod'], ['hoping', 'hopping'], ['interested', 'interest'], ['booking', 'book'], ['ending', 'end'], ['thing', 'th'], ['speed', 'sp'], ['viewer', 'view']];
     for (const [a, b] of apart) assert.notEqual(inflectionKey(a), inflectionKey(b), `${a} / ${b}`);
+  });
+
+  it('a silent e that tells two words apart is kept: "humane" is no "human", "suite" no "suit", "clothes" no "cloth"', () => {
+    const apart = [['humane', 'human'], ['suite', 'suit'], ['suites', 'suit'], ['clothes', 'cloth'], ['severe', 'sever'], ['finale', 'final'],
+      ['morale', 'moral'], ['locale', 'local'], ['paste', 'past'], ['issued', 'issues'], ['issued', 'issue']];
+    for (const [a, b] of apart) assert.notEqual(inflectionKey(a), inflectionKey(b), `${a} / ${b}`);
+    // the other long words still meet their forms
+    for (const g of [['update', 'updated', 'updating'], ['humane', 'humanes'], ['suite', 'suites'], ['purchase', 'purchased']]) {
+      assert.equal(new Set(g.map(inflectionKey)).size, 1, g.map((w) => `${w}→${inflectionKey(w)}`).join(' '));
+    }
+  });
+
+  it('a complaint verb\'s forms are its theme however they are used: "crashed twice", "is crashing", "it will crash" with "the crash"', async () => {
+    const filler = ['The onboarding was quick.', 'I like the colors of the editor.', 'Search finds old notes.', 'The widget looks nice.'];
+    const run = async (uses: string[]) => {
+      const rows: ThemeSampleItem[] = [];
+      let line = 1;
+      for (let k = 0; k < 12; k++) rows.push(item(`${uses[k % uses.length]} (${k})`, line++, 'negative'), item(`Another crash after the update (${k})`, line++, 'negative'));
+      for (let k = 0; k < 10; k++) for (const text of filler) rows.push(item(`${text} ${k}`, line++, 'neutral'));
+      return computeThemes(rows, rows.length, 15);
+    };
+    // a participle that is most of the mentions but is what the app does, not a story ("purchased this laptop")
+    for (const uses of [['It crashed twice today'], ['It is crashing all the time'], ['It will crash when I open a note', 'The app keeps crashing', 'The app keeps crashing']]) {
+      const themes = await run(uses);
+      const crash = themes.find((t) => /^crash/.test(t.phrase));
+      assert.equal(crash?.count, 24, `${uses[0]}: ${JSON.stringify(themes.map((t) => [t.phrase, t.count]))}`);
+      assert.equal(crash.phrase, 'crash');
+    }
+  });
+
+  it('counts a participle\'s uses: without an object it is what the thing does, with one (or after "I") a story', () => {
+    const uses = new Map<string, WordUse>();
+    for (const t of ['It crashed twice today', 'My notes never synced to the tablet', 'I was charged twice', 'I purchased this laptop', 'We ordered the pasta', 'Shared notebooks are great', 'I ordered online']) extractTerms(t, uses);
+    for (const k of ['crashed', 'synced', 'charged']) assert.deepEqual([uses.get(k)?.bare, uses.get(k)?.object], [1, undefined], k);
+    for (const k of ['purchased', 'shared']) assert.deepEqual([uses.get(k)?.bare, uses.get(k)?.object], [undefined, 1], k);
+    assert.deepEqual([uses.get('ordered')?.bare, uses.get('ordered')?.object], [undefined, 2]);
   });
 
   it('"sync", "syncing", "synced" and 同步 are one theme with every item, and the view finds them by its variants', async () => {

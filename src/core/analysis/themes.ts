@@ -22,7 +22,7 @@
 import type { SentimentLabel } from '../types';
 import { yielder, type Tick } from '../yielder';
 import type { LabelCounts, Theme, GrowingTheme } from './analyze';
-import { demonstratedKeys, extractTerms, isCjk, isCrossLingualTerm, isGenericWord, joinsThemeOnly, mergedNames, notATopic, themeGroupKey, zhContexts, type WordUse } from './phrases';
+import { demonstratedKeys, extractTerms, isCjk, isCrossLingualTerm, isGenericWord, isVerbForm, joinsThemeOnly, mergedNames, notATopic, themeGroupKey, zhContexts, type WordUse } from './phrases';
 
 /** What themes are computed on (one item of the analysis' reservoir sample). */
 export interface ThemeSampleItem {
@@ -211,8 +211,10 @@ export async function computeThemes(
     }
     // A word's inflections are one theme ("sync", "syncing", "synced") when the sample names it rather than narrates
     // with it: not a verb the sample mostly uses as one ("I play", "they live", "understand": its -ing forms and
-    // irregular forms stay apart, as before), and its participles ("synced") join only when they are not most of its
-    // mentions ("purchased this laptop" is a story, "shared notebooks" no sharing).
+    // irregular forms stay apart, as before), and its participles ("synced") join when they are not most of its
+    // mentions, or when they are mostly used without an object, as what the thing does ("it crashed twice", "froze during
+    // sync", "was charged twice"): those name the topic, where "purchased this laptop" is a story and "shared notebooks"
+    // no sharing (WordUse.bare).
     const u = { verb: 0, noun: 0 };
     for (const k of keys) {
       const w = uses.get(k);
@@ -227,7 +229,11 @@ export async function computeThemes(
     const participles = keys.filter(joinsThemeOnly);
     const partDf = participles.reduce((a, k) => a + (df.get(k) ?? 0), 0);
     for (const k of own) add(c, k);
-    if (partDf * 2 <= ownDf) for (const k of participles) add(c, k);
+    const bare = (k: string) => {
+      const w = uses.get(k);
+      return (w?.bare ?? 0) > (w?.object ?? 0);
+    };
+    for (const k of participles) if (partDf * 2 <= ownDf || bare(k)) add(c, k);
   }
   const chosen = [...groups.values()]
     // (participles join the theme of their word, "synced" that of "sync", and are none alone)
@@ -303,10 +309,13 @@ export async function computeThemes(
     if (c.dropped) continue;
     const en = c.keys.filter((k) => !isCjk(k));
     if (!en.length || en[0].includes(' ')) continue;
+    // An -ing form after a copula reads as an adjective ("is relaxing") but is as often the progressive of a verb whose
+    // base the sample names ("it is crashing" with "the crash"): where the base form is mentioned too, its uses decide.
+    const base = en.some((k) => !isVerbForm(k));
     const u = { verb: 0, noun: 0, adj: 0 };
     for (const k of en) {
       const w = uses.get(k);
-      if (w) (u.verb += w.verb), (u.noun += w.noun), (u.adj += w.adj);
+      if (w) (u.verb += w.verb), (u.noun += w.noun), (u.adj += base && isVerbForm(k) ? 0 : w.adj);
     }
     if (!notATopic(u)) continue;
     if (en.length === c.keys.length) {
