@@ -211,10 +211,13 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     const explain = args.flags.has('explain') ? 'all' : rowsOnly ? 'none' : 'listed';
     const twoWay = args.flags.has('two-way');
     if (!args.positional.length) throw new UserError('analyze needs at least one file or folder; see --help');
-    const outStat = out && existsSync(out) ? statSync(out) : undefined;
-    if (outStat?.isDirectory()) throw new UserError(`--out ${out} is a folder; give a file name (e.g. ${path.join(out!, `results.${format}`)})`);
-    if (outStat && !force) throw new UserError(`${out} already exists; choose another name or pass --force to replace it`);
+    // an --out that cannot be written (a folder, under a file, a read-only or permission-denied folder, /proc or /sys)
+    // is refused now, not after the whole analysis: one rule (assertWritableOutput) for every command's output
+    if (out) await assertWritableOutput(out, '--out', deps.access, undefined, { fileName: `results.${format}` });
     if (reportDir && (await pathExists(reportDir)) && !statSync(reportDir).isDirectory()) throw new UserError(`--report-dir ${reportDir} is not a folder`);
+    if (reportDir) await assertWritableOutput(path.join(reportDir, 'report'), '--report-dir', deps.access, undefined, { target: 'folder' });
+    const outStat = out && existsSync(out) ? statSync(out) : undefined;
+    if (outStat && !force) throw new UserError(`${out} already exists; choose another name or pass --force to replace it`);
 
     // Check the inputs before loading the model: bad input fails in milliseconds.
     // (files in a folder that cannot be read are skipped; the analysis warns about them)
@@ -222,9 +225,6 @@ export async function runAnalyze(argv: string[], deps: AnalyzeCliDeps = {}): Pro
     // The output never replaces what is read (not even with --force): the inputs here, the model folder once found.
     if (out) await assertOutputPath(out, `--out ${out}`, { inputs: files });
     if (reportDir) await assertOutputPath(path.join(reportDir, 'report'), `--report-dir ${reportDir}`);
-    // a folder that cannot be written (read-only, no permission) is refused now, not after the whole analysis
-    if (out) await assertWritableOutput(out, '--out', deps.access);
-    if (reportDir) await assertWritableOutput(path.join(reportDir, 'report'), '--report-dir', deps.access);
     const bytes = opened.reduce((a, f) => a + f.bytesTotal, 0);
     log('info', `reading ${opened.length} file${opened.length === 1 ? '' : 's'} (${fmtBytes(bytes)})`);
     // Which column of each table is read (and what else it found), before the model is loaded: a wrong pick shows at once.

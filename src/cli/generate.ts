@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { assertOutputPath, atomicWriteFile, AtomicFileWriter, isInside, realPathOf, writeOrAbort } from '../core/fsutil';
+import { assertOutputPath, assertWritableOutput, atomicWriteFile, AtomicFileWriter, isInside, realPathOf, writeOrAbort } from '../core/fsutil';
 import { productForgeOutputKind } from '../core/readers';
 import {
   BACKEND_KINDS,
@@ -330,6 +330,8 @@ export async function runGenerate(argv: string[]): Promise<number> {
         throw new UserError(`--out ${args.out} is evidence being read (it is in ${evidenceDirs.join(', ')}); an input is never modified: choose another name`);
       }
       await assertOutputPath(args.out, `--out ${args.out}`, { inputs: [args.brief, ...args.evidence] });
+      // a folder, or a place no file can be created in (read-only, no permission, /proc), is refused before any model loads
+      await assertWritableOutput(args.out, '--out', undefined, undefined, { fileName: `${args.kind}.md` });
       if (!/\.(md|markdown|mdx|txt)$/i.test(args.out)) warn(`the document is Markdown: ${args.out} will hold Markdown whatever its extension (name it .md to open it as such)`);
     }
     const brief = parseBrief(await readTextFile(args.brief));

@@ -161,7 +161,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     if (saveTarget) {
       await assertOutputPath(saveTarget, saveArg ? `--save ${saveArg}` : `--name ${saveName}`);
       // the classifier is written into a temp folder beside it, then renamed: that folder must take new entries
-      await assertWritableOutput(saveTarget, saveFlag);
+      await assertWritableOutput(saveTarget, saveFlag, undefined, undefined, { target: 'folder' });
     }
     if (saveTarget && existsSync(saveTarget)) {
       const shown = saveArg ? `--save ${saveArg}` : path.relative(process.cwd(), saveTarget) || saveTarget;

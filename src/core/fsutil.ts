@@ -312,26 +312,61 @@ const ERRNO_WORDS: Record<string, string> = {
   ENAMETOOLONG: 'the name is too long',
 };
 
+/** What an output path is: a file written atomically (a temp file beside it), or a folder (a temp folder beside it). */
+export interface WritableOutputOptions {
+  /** 'file' (default): a folder, device or pipe already at `out` is refused; 'folder': what is at `out` is left to the caller. */
+  target?: 'file' | 'folder';
+  /** A file name to suggest when `out` is a folder (e.g. "results.csv"; default: "a file name inside it"). */
+  fileName?: string;
+}
+
+const PROBE_WORDS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the disk',
+  EDQUOT: 'disk quota exceeded',
+};
+
 /**
  * Checks before any work that an output at `out` (a file, or a folder made with its temp folder next to it) can be
- * written: the nearest existing folder above it must accept new entries (write and search permission). `flag` is the
- * option to change ('--out', '--save'). A file in the way is left to assertOutputPath.
+ * written, so a long job never ends in a raw ENOENT or EACCES: a folder (or device) is not where a file goes, the
+ * nearest existing folder above `out` must be a folder (not a file), must pass `access` (write and search permission;
+ * injectable, since root ignores modes) and must take a new file: one is created there and removed at once (a
+ * read-only mount, /proc or /sys, a disk that is full). Missing folders below it are then created by the writer, as
+ * before. `flag` is the option to change ('--out', '--save'). The one rule for analyze, predict, generate and train.
  */
-export async function assertWritableOutput(out: string, flag: string, access: AccessFn = fsp.access, advice = `choose another ${flag}`): Promise<void> {
-  for (let p = path.dirname(path.resolve(out)); ; p = path.dirname(p)) {
+export async function assertWritableOutput(out: string, flag: string, access: AccessFn = fsp.access, advice = `choose another ${flag}`, o: WritableOutputOptions = {}): Promise<void> {
+  const abs = path.resolve(out);
+  const own = await fsp.stat(abs).catch(() => undefined);
+  if (own && (o.target ?? 'file') === 'file') {
+    if (own.isDirectory()) throw new UserError(`${flag} ${out} is a folder; give a file name (e.g. ${path.join(out, o.fileName ?? 'output.txt')})`);
+    if (!own.isFile()) throw new UserError(`${flag} ${out} is not a regular file (a device or a pipe); give a file name, or - for stdout`);
+  }
+  for (let p = path.dirname(abs); ; p = path.dirname(p)) {
     const st = await fsp.stat(p).catch(() => undefined);
     if (st) {
-      if (!st.isDirectory()) return;
+      if (!st.isDirectory()) throw new UserError(`${flag} ${out}: ${p} is a file, not a folder`);
       try {
         await access(p, fs.constants.W_OK | fs.constants.X_OK);
+        await probeNewFile(p);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? '';
-        throw new UserError(`cannot write into ${p} (${code === 'EROFS' ? 'read-only file system' : 'permission denied'}): ${advice}`);
+        const why = PROBE_WORDS[code] ?? `no file can be created there${code ? `: ${code}` : ''}`;
+        throw new UserError(`cannot write into ${p} (${why}): ${advice}`);
       }
       return;
     }
     if (path.dirname(p) === p) return;
   }
+}
+
+/** Creates a uniquely named empty file in `dir` and removes it: throws the file system's error when none can be made. */
+async function probeNewFile(dir: string): Promise<void> {
+  const probe = path.join(dir, `.product-forge-write-check.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const h = await fsp.open(probe, 'wx');
+  await h.close().catch(() => undefined);
+  await fsp.unlink(probe).catch(() => undefined);
 }
 
 /**

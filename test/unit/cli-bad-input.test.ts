@@ -53,6 +53,34 @@ describe('cli: analyze on bad input', () => {
     assert.match(fs.readFileSync(path.join(dir, 'results.csv'), 'utf8'), /^\uFEFF?source,line,text,/);
   });
 
+  it('an --out no file can go to (a folder, under a file, a place that takes no new file, a device): one line before the model loads, nothing left behind', async () => {
+    const input = write('f.txt', 'great app\nit crashes\n');
+    const folder = path.join(dir, 'out-folder');
+    fs.mkdirSync(folder);
+    oneLine(await cli([input, '--out', folder]), new RegExp(`--out .*out-folder is a folder; give a file name \\(e\\.g\\. .*out-folder/results\\.md\\)$`));
+    oneLine(await cli([input, '--out', folder, '--format', 'csv', '--force']), /out-folder is a folder; give a file name \(e\.g\. .*results\.csv\)$/);
+    oneLine(await cli([input, '--out', path.join(input, 'sub', 'r.csv')]), /--out .*f\.txt[/\\]sub[/\\]r\.csv: .*f\.txt is a file, not a folder$/);
+    // the file system refuses a new file (as /proc does, whatever the modes say): the probe finds it before the work
+    const noNewFiles: AccessFn = async (p) => {
+      if (path.resolve(p) === folder) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}/x'`), { code: 'ENOENT' });
+    };
+    oneLine(await cli([input, '--out', path.join(folder, 'new', 'deeper', 'r.csv')], noNewFiles), /cannot write into .*out-folder \(no file can be created there: ENOENT\): choose another --out$/);
+    if (process.platform === 'linux' && fs.existsSync('/proc/self')) {
+      // the real thing: /proc passes access() for root but creates nothing (and a recursive mkdir under it never returns)
+      oneLine(await cli([input, '--out', '/proc/results.csv']), /cannot write into \/proc \(no file can be created there: ENOENT\): choose another --out$/);
+      oneLine(await cli([input, '--out', '/proc/no-such-folder/results.csv']), /cannot write into \/proc \(.*\): choose another --out$/);
+    }
+    if (fs.existsSync('/dev/null')) oneLine(await cli([input, '--out', '/dev/null']), /--out \/dev\/null is not a regular file \(a device or a pipe\); give a file name, or - for stdout$/);
+    assert.equal(analyze.loads, 0, 'the model was not loaded');
+    // the probe removed its file: nothing new beside the input or in the folder
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['f.txt', 'out-folder']);
+    assert.deepEqual(fs.readdirSync(folder), []);
+    // a missing folder under a writable one is still created, as before
+    const ok = await cli([input, '--out', path.join(folder, 'a', 'b', 'r.csv')]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(fs.readdirSync(path.join(folder, 'a', 'b')), ['r.csv']);
+  });
+
   it('an Excel workbook renamed .csv names Excel and the export to CSV UTF-8; a gzip names decompressing', async () => {
     // the start of an .xlsx: a zip archive whose first part is the workbook
     const name = Buffer.from('xl/workbook.xml');

@@ -15,6 +15,7 @@ import { assertWritableOutput, explainWriteError } from '../../src/core/fsutil';
 import { UserError } from '../../src/core/types';
 import { quietly } from './train.helpers';
 import { runPredict, runTrain } from '../../src/cli/train';
+import { runGenerate } from '../../src/cli/generate';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -328,6 +329,45 @@ describe('train / predict: files in and out', () => {
       await assertWritableOutput(path.join(ro, 'p.csv'), '--out'); // the real check (root or the owner may write)
       // predictFile checks it before loading the classifier (this one does not even exist)
       await assert.rejects(predictFile(path.join(dir, 'no-such-model'), path.join(dir, 'x.csv'), path.join(ro, 'p.csv'), { access: denied(ro) }), /cannot write into .* \(permission denied\): choose another --out/);
+    });
+
+    it('predict --out, train --save and generate --out share the rule: a folder, under a file or where no file can be made is refused before the work', async () => {
+      const rows = xyRows(40, 4);
+      const file = await write('rule.csv', `x,y,label\n${rows.map((r) => `${r.x},${r.y},${r.label}`).join('\n')}\n`);
+      const save = path.join(dir, 'm-rule');
+      assert.equal((await quietly(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', save, '-q']))).code, 0);
+      const folder = path.join(dir, 'a-folder');
+      await fs.mkdir(folder);
+      const brief = await write('brief.md', '# Faster sync\nMake sync faster.\n');
+      const before = (await fs.readdir(dir)).sort();
+      const p1 = await quietly(() => runPredict([save, file, '--out', folder]));
+      assert.equal(p1.code, 2, p1.err);
+      assert.match(p1.err, /--out .*a-folder is a folder; give a file name \(e\.g\. .*a-folder[/\\]predictions\.csv\)/);
+      const p2 = await quietly(() => runPredict([save, file, '--out', path.join(file, 'p.csv')]));
+      assert.equal(p2.code, 2, p2.err);
+      assert.match(p2.err, /rule\.csv is a file, not a folder/);
+      const t1 = await quietly(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', path.join(file, 'm'), '-q']));
+      assert.equal(t1.code, 2, t1.err);
+      assert.match(t1.err, /--save .*rule\.csv[/\\]m: .*rule\.csv is a file, not a folder/);
+      const g1 = await quietly(() => runGenerate(['prd', '--brief', brief, '--backend', 'template', '--out', folder]));
+      assert.equal(g1.code, 2, g1.err);
+      assert.match(g1.err, /--out .*a-folder is a folder; give a file name \(e\.g\. .*a-folder[/\\]prd\.md\)/);
+      if (process.platform === 'linux' && existsSync('/proc/self')) {
+        // /proc takes no new file, though access() lets root write: the probe (a file created and removed) finds it
+        for (const r of [
+          await quietly(() => runPredict([save, file, '--out', '/proc/p.csv'])),
+          await quietly(() => runTrain([file, '--target', 'label', '--model', 'logreg', '--save', '/proc/no-such/m', '-q'])),
+          await quietly(() => runGenerate(['prd', '--brief', brief, '--backend', 'template', '--out', '/proc/prd.md'])),
+        ]) {
+          assert.equal(r.code, 2, r.err);
+          assert.match(r.err, /cannot write into \/proc \(no file can be created there: ENOENT\): choose another --(out|save)/);
+        }
+      }
+      // nothing written, no probe file left; an existing empty folder is still a valid --save
+      assert.deepEqual((await fs.readdir(dir)).sort(), before);
+      assert.deepEqual(await fs.readdir(folder), []);
+      await assertWritableOutput(folder, '--save', undefined, undefined, { target: 'folder' });
+      assert.deepEqual(await fs.readdir(folder), []);
     });
 
     it('a write that fails while writing is one clear sentence, not a raw errno string', async () => {

@@ -206,7 +206,7 @@ export async function predictFile(model: OnnxClassifier | string, csv: string, o
       throw new UserError(`predict writes CSV (the input's columns plus prediction and confidence), not ${ext.slice(1).toUpperCase()}; give ${flag} a .csv name (e.g. ${out.slice(0, out.length - ext.length)}.csv)`);
     }
     // a folder that cannot be written is found now, not after the predictions
-    await assertWritableOutput(out, flag, opts.access, opts.writeAdvice);
+    await assertWritableOutput(out, flag, opts.access, opts.writeAdvice, { fileName: 'predictions.csv' });
   }
   const clf = typeof model === 'string' ? await OnnxClassifier.load(model, { embedderFor: opts.embedderFor }) : model;
   if (!opts.stream) {
