@@ -62,6 +62,49 @@ describe('analysis: rating scales', () => {
     }
   });
 
+  it('a 0-5 column whose first 500 rows hold only 0s and 1s is read on 0-5 stars from all its values: the later 4s and 5s count, a 5 on a bad text is a disagreement', async () => {
+    const rows = ['rating,review'];
+    for (let i = 0; i < 300; i++) rows.push(`1,${BAD}`, `0,${BAD}`); // 600 rows: the whole sample reads 0/1
+    for (let i = 0; i < 40; i++) rows.push(`5,${GOOD}`, `4,${GOOD}`, `2,${BAD}`);
+    rows.push(`5,${BAD}`);
+    const r = await analyze([write('late-stars.csv', rows.join('\n'))]);
+    const g = r.rating!;
+    assert.ok(g, 'the column is a rating column');
+    assert.deepEqual(g.scale, { min: 0, max: 5 });
+    assert.equal(g.rated, 721);
+    assert.equal(g.matrix.positive.positive, 80, JSON.stringify(g.matrix));
+    assert.equal(g.matrix.negative.negative, 640, JSON.stringify(g.matrix));
+    assert.equal(g.matrix.positive.negative, 1);
+    assert.deepEqual(g.disagreements.map((d) => [d.line, d.rating, d.expected]), [[722, 5, 'positive']]);
+    assert.equal(r.files[0].ratingColumn, 'rating');
+    assert.match(renderMarkdown(r), /Ratings map to expected sentiment: 0–5 stars .* 721 rated items/);
+  });
+
+  it('a 1-10 column whose first 500 rows stop at 5 is read on 1-10 points once 9s and 10s come: its 5s are neutral, not positive', async () => {
+    const rows = ['score,review'];
+    for (let i = 0; i < 260; i++) rows.push(`1,${BAD}`, `5,${MEH}`);
+    for (let i = 0; i < 20; i++) rows.push(`9,${GOOD}`, `10,${GOOD}`);
+    const r = await analyze([write('late-tens.csv', rows.join('\n'))]);
+    const g = r.rating!;
+    assert.deepEqual(g.scale, { min: 1, max: 10 });
+    assert.equal(g.rated, 560, 'the 9s and 10s are not left out');
+    assert.equal(g.matrix.neutral.neutral, 260, JSON.stringify(g.matrix));
+    assert.equal(g.matrix.positive.positive, 40, JSON.stringify(g.matrix));
+    assert.equal(g.agreement, 1);
+  });
+
+  it('a long genuine 0/1 or 0-1 "rating" column stays unrated to its last row, and is not taken for a category', async () => {
+    for (const [name, up, down] of [['long-thumbs.csv', '1', '0'], ['long-share.csv', '0.75', '0.1']]) {
+      const rows = ['rating,review'];
+      for (let i = 0; i < 400; i++) rows.push(`${up},${GOOD}`, `${down},${BAD}`);
+      const r = await analyze([write(name, rows.join('\n'))]);
+      assert.equal(r.rating, undefined, `${name}: ${JSON.stringify(r.rating?.scale)}`);
+      assert.equal(r.files[0].ratingColumn, undefined);
+      assert.ok(!r.categories.some((c) => c.column === 'rating'));
+      assert.doesNotMatch(renderMarkdown(r), /stars|Ratings map/);
+    }
+  });
+
   it('an NPS column uses detractors / passives / promoters', async () => {
     const rows = ['nps,comment'];
     for (let i = 0; i < 5; i++) rows.push(`9,${GOOD}`, `8,${MEH}`, `3,${BAD}`, `0,${BAD}`, `10,${GOOD}`);

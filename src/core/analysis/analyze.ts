@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FeedbackItem, SentimentClassifier, SentimentLabel, SentimentScores } from '../types';
 import { CancelledError, SENTIMENT_LABELS, UserError, throwIfAborted } from '../types';
-import { openFeedbackInputs, parseDate, parseRating, ratingSentiment, type OpenedFeedbackFile, type RatingScale } from '../readers';
+import { openFeedbackInputs, parseDate, parseRating, type OpenedFeedbackFile, type RatingScale } from '../readers';
+import { RatingTally } from './ratingTally';
 import { yielder } from '../yielder';
 import { contrastUnits } from './aspects';
 import { explainScored, nameRuns, occlusionUnits, occlusionWeights, topDrivers, topLabel, withoutUnit, type Driver, type TextUnit } from './explain';
@@ -284,7 +285,9 @@ function fileRoles(f: OpenedFeedbackFile): { isText: (c: string | undefined) => 
   const t = f.table;
   const isText = (c: string | undefined) => c !== undefined && !!f.textColumns?.includes(c);
   const dateCol = isText(t?.dateColumn) ? undefined : t?.dateColumn;
-  const ratingCol = t?.ratingColumn && t.ratingScale && !isText(t.ratingColumn) ? t.ratingColumn : undefined;
+  // a rating-named column whose first rows read 0/1 only is a candidate: the values of every row decide (RatingTally)
+  const rated = t?.ratingColumn && t.ratingScale ? t.ratingColumn : t?.ratingCandidate;
+  const ratingCol = rated && !isText(rated) ? rated : undefined;
   const catCols = (t?.categoryColumns ?? []).filter((c) => !isText(c));
   const fileFields = (t?.columns ?? []).map((c) => c.name).filter((c) => !isText(c));
   return { isText, dateCol, ratingCol, catCols, fileFields };
@@ -429,6 +432,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
   let longItems = 0;
   const ratingColumns = new Set<string>();
   const disagree = new TopK<ItemResult & { rating: number; expected: SentimentLabel }>(k);
+  const tallies: { tally: RatingTally<ItemResult>; summary: FileSummary }[] = [];
   // aspects
   let contrastive = 0, clausesClassified = 0;
   const aspectStats = new Map<string, AspectStat>();
@@ -457,7 +461,8 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       dateFormat?: DateFormat;
       open?: OpenOrder;
       ratingCol?: string;
-      scale?: RatingScale;
+      /** The file's rating values, tallied on every scale until all are read (the sample only suggests one). */
+      tally?: RatingTally<ItemResult>;
       catCols: string[];
     }
     interface Chunk {
@@ -496,7 +501,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
 
     const consume = async (chunk: Chunk) => {
       const { items, ctx } = chunk;
-      const { dateCol, dateFormat, ratingCol, scale, catCols } = ctx;
+      const { dateCol, dateFormat, ratingCol, tally, catCols } = ctx;
       const all = await chunk.scores;
       throwIfAborted(signal);
       const variants = chunk.occluded.reduce((a, o) => a + o.units.length, 0);
@@ -596,24 +601,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
           e.c[label]++;
           e.pos += s.positive;
         }
-        if (ratingCol && scale) {
-          const n = parseRating(it.fields?.[ratingCol] ?? '') ?? NaN;
-          if (Number.isFinite(n) && n >= scale.min && n <= scale.max) {
-            rated++;
-            const expected = ratingSentiment(n, scale);
-            matrix[expected][label]++;
-            const key = `${ratingCol}\u0000${scale.min}-${scale.max}${scale.nps ? ' nps' : ''}`;
-            let grp = ratingGroups.get(key);
-            if (!grp) ratingGroups.set(key, (grp = { column: ratingCol, scale, sums: zero(), ns: zero(), rated: 0 }));
-            grp.rated++;
-            grp.sums[label] += n;
-            grp.ns[label]++;
-            // Strong disagreements: the rating says one polarity, the text the other.
-            if ((expected === 'positive' && label === 'negative') || (expected === 'negative' && label === 'positive')) {
-              if (disagree.wouldKeep(score)) disagree.offer(score, { ...r, rating: n, expected }, `${n}\u0000${same()}`);
-            }
-          }
-        }
+        if (ratingCol && tally) tally.add(parseRating(it.fields?.[ratingCol] ?? '') ?? NaN, label, score, () => r, same);
         if (doThemes) {
           if (it.text.length > MAX_SAMPLE_TEXT) longItems++;
           const kept = reservoir.offerLazy(() => ({ text: clip(it.text, MAX_SAMPLE_TEXT), source: it.source, line: it.line, label, score, day }));
@@ -693,8 +681,6 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       for (const f of opened) {
         const t = f.table;
         const { isText, dateCol, ratingCol, catCols, fileFields } = fileRoles(f);
-        if (ratingCol && !ratingInfo) ratingInfo = { column: ratingCol, scale: t!.ratingScale! };
-        if (ratingCol) ratingColumns.add(ratingCol);
         if (dateCol) dateColumns.add(dateCol);
         // The date column's reading (day/month order, numbers) was decided from the sampled rows: every row uses it.
         const dateFormat = dateCol ? t?.dateFormat : undefined;
@@ -724,7 +710,8 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
             log('warn', w);
           }
         }
-        const ctx: FileCtx = { dateCol, dateFormat, open, ratingCol, scale: ratingCol ? t!.ratingScale! : undefined, catCols };
+        const tally = ratingCol ? new RatingTally<ItemResult>(ratingCol, k) : undefined;
+        const ctx: FileCtx = { dateCol, dateFormat, open, ratingCol, tally, catCols };
         let fileItems = 0;
         let buf: FeedbackItem[] = [];
         let lastBytes = 0;
@@ -742,7 +729,9 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         }
         if (buf.length) await submit(buf, bytesBefore + f.bytesTotal, ctx);
         await drain(inFlight);
-        summaries.push({ file: f.file, format: f.format, encoding: f.encoding, items: fileItems, textColumn: f.textColumn, dateColumn: dateCol, ratingColumn: ratingCol, categoryColumns: catCols.length ? catCols : undefined });
+        const summary: FileSummary = { file: f.file, format: f.format, encoding: f.encoding, items: fileItems, textColumn: f.textColumn, dateColumn: dateCol, ratingColumn: ratingCol, categoryColumns: catCols.length ? catCols : undefined };
+        summaries.push(summary);
+        if (tally) tallies.push({ tally, summary });
         for (const w of f.stats.warnings) {
           warnings.push(w);
           log('warn', w);
@@ -753,6 +742,27 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
       }
       await drain(0);
       resolveOpenOrders();
+      // each file's rating column on the scale all its values decide (files in order, as their items were read)
+      for (const { tally, summary } of tallies) {
+        const got = tally.totals();
+        if (!got) {
+          delete summary.ratingColumn; // 0/1 or shares throughout: no rating
+          continue;
+        }
+        ratingInfo ??= { column: tally.column, scale: got.scale };
+        ratingColumns.add(tally.column);
+        rated += got.rated;
+        const key = `${tally.column}\u0000${got.scale.min}-${got.scale.max}${got.scale.nps ? ' nps' : ''}`;
+        let grp = ratingGroups.get(key);
+        if (!grp) ratingGroups.set(key, (grp = { column: tally.column, scale: got.scale, sums: zero(), ns: zero(), rated: 0 }));
+        grp.rated += got.rated;
+        for (const e of SENTIMENT_LABELS) {
+          for (const l of SENTIMENT_LABELS) matrix[e][l] += got.matrix[e][l];
+          grp.sums[e] += got.sums[e];
+          grp.ns[e] += got.ns[e];
+        }
+        for (const d of got.disagreements) if (disagree.wouldKeep(d.key)) disagree.offer(d.key, d.value, d.id);
+      }
       // (every item consumed: the kept columns are known)
       for (const { file, fields } of wideFiles) {
         const notKept = fields.filter((c) => !fieldSet.has(c));

@@ -50,6 +50,11 @@ export class TopK<T> {
     return this.heap.length;
   }
 
+  /** The kept items with their keys and ids, largest key first (to offer them again to another TopK). */
+  entries(): { key: number; id?: string; value: T }[] {
+    return [...this.heap].sort((a, b) => b.key - a.key || a.seq - b.seq).map((e) => ({ key: e.key, id: e.id, value: e.value }));
+  }
+
   /** Largest key first. */
   sorted(): T[] {
     return [...this.heap].sort((a, b) => b.key - a.key || a.seq - b.seq).map((e) => e.value);

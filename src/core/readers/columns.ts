@@ -43,6 +43,12 @@ export interface ColumnRoles {
   unreadableDateColumn?: string;
   ratingColumn?: string;
   ratingScale?: RatingScale;
+  /**
+   * A rating-named column whose sampled values are 0 and 1 (or shares) only: no scale yet. The analysis reads its
+   * values in every row and takes it as ratings when later rows show a scale (a 4 or a 5 after a first page of 0s
+   * and 1s); a genuine 0/1 or 0–1 column stays unrated.
+   */
+  ratingCandidate?: string;
   categoryColumns: string[];
 }
 
@@ -261,13 +267,17 @@ export function detectRoles(columns: ColumnInfo[], rowsSampled: number): ColumnR
     const written = c.numericRatio < 0.8 && c.writtenRatings && c.writtenRatings.ratio >= 0.8 ? c.writtenRatings : undefined;
     if (c.numericRatio < 0.8 && !written) continue;
     const scale = written ? ratingScale(written.min, written.max, c.name) : ratingScale(c.numMin, c.numMax, c.name);
-    if (!scale) continue;
+    if (!scale) {
+      if (!roles.ratingCandidate && c.numMin >= 0 && c.numMax <= 1) roles.ratingCandidate = c.name;
+      continue;
+    }
+    delete roles.ratingCandidate;
     roles.ratingColumn = c.name;
     roles.ratingScale = scale;
     break;
   }
   for (const c of rest) {
-    if (c.name === roles.dateColumn || c.name === roles.ratingColumn || c.kind === 'empty' || c.kind === 'id') continue;
+    if (c.name === roles.dateColumn || c.name === roles.ratingColumn || c.name === roles.ratingCandidate || c.kind === 'empty' || c.kind === 'id') continue;
     const hinted = CATEGORY_HINTS.test(c.name);
     const lowCard = c.distinct >= 2 && c.distinct <= Math.max(2, Math.min(30, rowsSampled * 0.5)) && c.avgLength <= 40;
     // a named column may hold many values (77 support intents): the report tables the largest and sums the rest,
