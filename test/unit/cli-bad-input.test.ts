@@ -81,6 +81,24 @@ describe('cli: analyze on bad input', () => {
     assert.deepEqual(fs.readdirSync(path.join(folder, 'a', 'b')), ['r.csv']);
   });
 
+  it('a one-column labels file (positive/negative/neutral, yes/no) is refused naming the column; --column reads it; short varied feedback still works', async () => {
+    const labels = write('labels.csv', 'label\n' + 'positive\nnegative\nneutral\n'.repeat(4));
+    oneLine(await cli([labels]), /labels\.csv: its only column, "label", holds 3 short values repeated \("positive", "negative", "neutral"\): labels or categories, not feedback\. Analyze Feedback needs a column of free text .*; --column "label" reads it anyway$/);
+    // named like text ("answer"), yet yes/no
+    const yn = write('yn.csv', 'answer\nyes\nno\nyes\nyes\nno\nno\n');
+    oneLine(await cli([yn]), /yn\.csv: its only column, "answer", holds 2 short values repeated .*--column "answer" reads it anyway$/);
+    assert.equal(analyze.loads, 0, 'refused before the model loads');
+    const forced = await cli([yn, '--column', 'answer', '--format', 'jsonl']);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(forced.stdout.trim().split('\n').length, 6);
+    // one column of short but varied feedback, English and Chinese, with and without a header
+    for (const [name, body] of [['short.csv', 'Love it\nToo slow\n很好用\n太慢了\nCrashes daily\nGreat support\nLove it\n'], ['short-h.csv', 'feedback\nLove it\nToo slow\n很好用\n太慢了\nGreat support\n']]) {
+      const r = await cli([write(name, body), '--format', 'jsonl']);
+      assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+      assert.ok(r.stdout.trim().split('\n').map((l) => JSON.parse(l).text).includes('很好用'), name);
+    }
+  });
+
   it('an Excel workbook renamed .csv names Excel and the export to CSV UTF-8; a gzip names decompressing', async () => {
     // the start of an .xlsx: a zip archive whose first part is the workbook
     const name = Buffer.from('xl/workbook.xml');

@@ -262,12 +262,23 @@ function resolveColumn(source: string, t: TableInspection, column: string | unde
     const all = names.length > 40 ? `${names.slice(0, 40).join(', ')}, … (${names.length} in all)` : names.join(', ');
     throw new UserError(`${source} has no ${what} "${column}"; its ${what}s are: ${all || 'none'}${textLike.length ? `; text-like: ${textLike.join(', ')}` : ''}`);
   }
+  const only = t.columns.length === 1 ? t.columns[0] : undefined;
+  if (!t.textColumn && only && fewShortValues(only)) {
+    throw new UserError(
+      `${source}: its only ${what}, "${only.name}", holds ${only.distinct} short value${only.distinct === 1 ? '' : 's'} repeated (${only.examples.map((v) => JSON.stringify(v)).join(', ')}${only.distinct > only.examples.length ? ', …' : ''}): labels or categories, not feedback. Analyze Feedback needs a ${what} of free text (what people wrote); --column ${JSON.stringify(only.name)} reads it anyway`,
+    );
+  }
   if (!t.textColumn) {
     throw new UserError(
       `${source} has no ${what} that looks like feedback text (${what}s: ${columnList(t.columns) || 'none'}); pass --column NAME to choose one`,
     );
   }
   return t.textColumn;
+}
+
+/** A column of a few short values, each repeated (labels, yes/no, categories): not feedback text, however worded. */
+function fewShortValues(c: ColumnInfo): boolean {
+  return c.nonEmpty >= 4 && c.distinct <= 6 && c.distinct * 2 <= c.nonEmpty && c.avgLength <= 12;
 }
 
 async function inspectOpened(opened: OpenedText, file: string, format: FeedbackFormat, maxJsonBytes: number): Promise<{ t: TableInspection; json?: JsonRecord[] }> {
@@ -302,6 +313,8 @@ async function inspectOpened(opened: OpenedText, file: string, format: FeedbackF
     if (only && !roles.textColumn && only.kind === 'category' && (!hasHeader || hasTextNameHint(only.name) || !isKnownColumnName(only.name))) {
       Object.assign(roles, { textColumn: only.name, candidates: [only.name] });
     }
+    // ... unless it holds a few short values, repeated: a labels file (positive/negative/neutral, yes/no) is no feedback
+    if (only && roles.textColumn === only.name && fewShortValues(only)) Object.assign(roles, { textColumn: undefined, candidates: [] });
     return { t: { ...base, delimiter, hasHeader, columns, rowsSampled: data.length, ...extra, ...roles } };
   }
   let objects: (string | Record<string, string>)[];
