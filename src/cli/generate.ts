@@ -332,6 +332,8 @@ export async function runGenerate(argv: string[]): Promise<number> {
       await assertOutputPath(args.out, `--out ${args.out}`, { inputs: [args.brief, ...args.evidence] });
       // a folder, or a place no file can be created in (read-only, no permission, /proc), is refused before any model loads
       await assertWritableOutput(args.out, '--out', undefined, undefined, { fileName: `${args.kind}.md` });
+      // an existing file without --force is refused now, not after the model has loaded and the document is drafted
+      if (existed && !args.force && statSync(args.out).isFile()) throw new UserError(`${args.out} already exists; choose another name or pass --force to replace it`);
       if (!/\.(md|markdown|mdx|txt)$/i.test(args.out)) warn(`the document is Markdown: ${args.out} will hold Markdown whatever its extension (name it .md to open it as such)`);
     }
     const brief = parseBrief(await readTextFile(args.brief));

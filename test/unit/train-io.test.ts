@@ -370,6 +370,16 @@ describe('train / predict: files in and out', () => {
       assert.deepEqual(await fs.readdir(folder), []);
     });
 
+    it('generate --out of an existing file without --force is refused before any model is looked for, and left as it was', async () => {
+      const brief = await write('brief-exists.md', '# Faster sync\nMake sync faster.\n');
+      const out = await write('prd-exists.md', 'my notes\n');
+      // the model named does not exist: refused for the existing file first, before the model is looked for
+      const r = await quietly(() => runGenerate(['prd', '--brief', brief, '--backend', 'local', '--model', path.join(dir, 'no-such-model'), '--out', out]));
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, /prd-exists\.md already exists; choose another name or pass --force to replace it/);
+      assert.equal(await fs.readFile(out, 'utf8'), 'my notes\n');
+    });
+
     it('a write that fails while writing is one clear sentence, not a raw errno string', async () => {
       const e = explainWriteError(Object.assign(new Error("EACCES: permission denied, mkdir '/x/m'"), { code: 'EACCES' }), '/x/m', '--save') as Error;
       assert.equal(e.message, 'could not write /x/m: permission denied (EACCES): choose another --save');
