@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { droppedFileRef, parseToHost, parseToView, type TrainSettings } from '../../src/webview/train/protocol';
 import { trainOptionProblem } from '../../src/core/train/options';
 import { areaOf, busyParts, filePrompt, nextSay, NO_CLASSIFIERS, profileStatus, StatusLines } from '../../src/webview/train/status';
-import { curveSummary, curveTitle, stepName } from '../../src/webview/train/chart-text';
+import { accuracyRange, chartName, curveSummary, curveTitle, percentTickLabels, stepName } from '../../src/webview/train/chart-text';
 import type { EpochInfo } from '../../src/webview/train/protocol';
 
 describe('train view: webview messages', () => {
@@ -137,7 +137,10 @@ describe('train view: message lines', () => {
   });
 
   it('the charts are titled by their model and described in words', () => {
-    assert.deepEqual(['logreg', 'mlp', 'gb'].map(stepName), ['iteration', 'epoch', 'boosting round']);
+    // what each model's x axis counts: logistic regression's full-batch L-BFGS steps are no epochs
+    assert.deepEqual(['logreg', 'mlp', 'gb'].map(stepName), ['L-BFGS iteration', 'epoch', 'boosting round']);
+    assert.equal(chartName('loss', 'logreg'), 'Loss per L-BFGS iteration');
+    assert.equal(chartName('accuracy', 'mlp'), 'Accuracy per epoch');
     assert.equal(curveTitle({ model: 'mlp', phase: 'fit' }), 'neural network');
     assert.equal(curveTitle({ model: 'logreg', phase: 'refit' }), 'logistic regression (refit on all training rows)');
     const e = (epoch: number, over: Partial<EpochInfo> = {}): EpochInfo => ({ model: 'mlp', epoch, trainLoss: 1 / epoch, trainAccuracy: 0.5 + epoch / 100, valLoss: 1.2 / epoch, valAccuracy: 0.45 + epoch / 100, phase: 'fit', ...over });
@@ -145,8 +148,35 @@ describe('train view: message lines', () => {
     assert.equal(curveSummary(mlp, 'loss'), 'neural network: 3 epochs; last: training loss 0.333, validation loss 0.400');
     assert.equal(curveSummary(mlp, 'accuracy'), 'neural network: 3 epochs; last: training accuracy 53.0%, validation accuracy 48.0%');
     // logistic regression has no validation curve; one step is singular
-    assert.equal(curveSummary([e(1, { model: 'logreg', valLoss: null, valAccuracy: null })], 'loss'), 'logistic regression: 1 iteration; last: training loss 1.000');
+    assert.equal(curveSummary([e(1, { model: 'logreg', valLoss: null, valAccuracy: null })], 'loss'), 'logistic regression: 1 L-BFGS iteration; last: training loss 1.000');
     assert.equal(curveSummary([], 'loss'), '');
+  });
+
+  it("the accuracy axis's tick labels are distinct and exact on any range", () => {
+    // the walkthrough's axis: 98.0% to 99.0% by 0.2% read "98% 98% 99% 99% 99%"
+    assert.deepEqual(percentTickLabels([0.98, 0.982, 0.984, 0.986, 0.988, 0.99]), ['98.0%', '98.2%', '98.4%', '98.6%', '98.8%', '99.0%']);
+    // a wide range keeps whole percents; a step of 0.25% gets the two decimals it needs
+    assert.deepEqual(percentTickLabels([0.5, 0.6, 0.7, 0.8]), ['50%', '60%', '70%', '80%']);
+    assert.deepEqual(percentTickLabels([0.9825, 0.985, 0.9875]), ['98.25%', '98.50%', '98.75%']);
+    // floating-point ticks (0.1 + 0.2) still read as the nice numbers they are
+    assert.deepEqual(percentTickLabels([0.1 + 0.2, 0.4]), ['30%', '40%']);
+    // ticks no decimal count writes exactly are at least kept apart
+    const odd = percentTickLabels([1 / 3, 1 / 3 + 1e-3, 1 / 3 + 2e-3]);
+    assert.equal(new Set(odd).size, 3, odd.join(' '));
+    for (const [lo, step] of [[0.9, 0.0001], [0, 0.1], [0.97, 0.005], [0.999, 0.0002]]) {
+      const labels = percentTickLabels(Array.from({ length: 6 }, (_, i) => lo + i * step));
+      assert.equal(new Set(labels).size, 6, labels.join(' '));
+    }
+    assert.deepEqual(percentTickLabels([]), []);
+  });
+
+  it('a flat accuracy curve gets an axis inside 0–100%', () => {
+    assert.deepEqual(accuracyRange(1, 1), { min: 0.95, max: 1 });
+    assert.deepEqual(accuracyRange(0, 0), { min: 0, max: 0.05 });
+    const mid = accuracyRange(0.5, 0.5);
+    assert.ok(Math.abs(mid.min - 0.475) < 1e-12 && Math.abs(mid.max - 0.525) < 1e-12, JSON.stringify(mid));
+    // a curve that moves keeps its own range
+    assert.deepEqual(accuracyRange(0.98, 0.99), { min: 0.98, max: 0.99 });
   });
 
   it('empty states say what to do, in full, outside the narrow file list', () => {

@@ -5,9 +5,48 @@ import type { EpochInfo } from './protocol';
 /** How each model is named in the results line, the charts' titles and the candidates' validation scores. */
 export const MODEL_NAME: Record<string, string> = { logreg: 'logistic regression', mlp: 'neural network', rf: 'random forest', gb: 'gradient-boosted trees' };
 
-/** What one step of a curve is for `model` (EpochInfo.epoch counts these). */
+/**
+ * What one step of a curve is for `model` (EpochInfo.epoch counts these): the x axis's title and the unit the
+ * description counts. Logistic regression is fitted by full-batch L-BFGS, whose steps are no epochs (passes over the
+ * data a batch at a time, as the network's, which the form's "Epochs (MLP)" sets): the axis says which it is.
+ */
 export function stepName(model: string): string {
-  return model === 'logreg' ? 'iteration' : model === 'gb' ? 'boosting round' : 'epoch';
+  return model === 'logreg' ? 'L-BFGS iteration' : model === 'gb' ? 'boosting round' : 'epoch';
+}
+
+/** The canvas's name for a screen reader: "Loss per L-BFGS iteration", "Accuracy per epoch". */
+export function chartName(what: 'loss' | 'accuracy', model: string): string {
+  return `${what === 'loss' ? 'Loss' : 'Accuracy'} per ${stepName(model)}`;
+}
+
+/**
+ * The accuracy axis's tick labels (`values`: its ticks, 0–1): percents with the fewest decimals that write every tick
+ * exactly, or else keep them apart, the same for all. Whole percents repeated "99% 99% 99% 98% 98%" on an axis from
+ * 98.0% to 99.0% by 0.2%.
+ */
+export function percentTickLabels(values: readonly number[]): string[] {
+  const pcts = values.map((v) => v * 100);
+  const write = (d: number) => pcts.map((p) => `${p.toFixed(d)}%`);
+  const MAX_DECIMALS = 4;
+  for (let d = 0; d <= MAX_DECIMALS; d++) {
+    if (pcts.every((p) => Math.abs(Number(p.toFixed(d)) - p) < 1e-9 * Math.max(1, Math.abs(p)))) return write(d);
+  }
+  for (let d = 0; d <= MAX_DECIMALS; d++) {
+    const labels = write(d);
+    if (new Set(labels).size === labels.length) return labels;
+  }
+  return write(MAX_DECIMALS);
+}
+
+/**
+ * The accuracy axis's range for data from `min` to `max` (0–1): as the data, but a flat curve (every step the same
+ * accuracy, e.g. 100% from the first) gets a range of 5 points inside 0–100% rather than the charting library's ±5%
+ * around it (an axis up to 105%).
+ */
+export function accuracyRange(min: number, max: number): { min: number; max: number } {
+  if (!(Number.isFinite(min) && Number.isFinite(max)) || min !== max) return { min, max };
+  const lo = Math.max(0, Math.min(min - 0.025, 0.95));
+  return { min: lo, max: lo + 0.05 };
 }
 
 /** The chart's title: the model whose curves it shows, and "(refit …)" for the final fit on all training rows. */

@@ -8,10 +8,10 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
-import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip } from 'chart.js';
+import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip, type Scale } from 'chart.js';
 import { droppedFileRef, parseToView, type ClassifierSummary, type EpochInfo, type TableInfo, type ToHost, type ToView, type TrainSettings, type TrainSummary } from './protocol';
 import { areaOf, busyParts, filePrompt, nextSay, NO_CLASSIFIERS, profileStatus, StatusLines } from './status';
-import { curveSummary, curveTitle, MODEL_NAME, stepName } from './chart-text';
+import { accuracyRange, chartName, curveSummary, curveTitle, MODEL_NAME, percentTickLabels, stepName } from './chart-text';
 import { candidatesText, lossText, points } from '../../core/train/importance-format';
 import { trainOptionProblem, type CheckedTrainOption } from '../../core/train/options';
 import { MLP_DEFAULTS } from '../../core/train/mlp';
@@ -240,7 +240,19 @@ function chartColors() {
   };
 }
 function makeChart(canvas: HTMLCanvasElement, title: string): Chart {
-  const pctTicks = title === 'accuracy' ? { callback: (v: string | number) => `${Math.round(Number(v) * 100)}%` } : {};
+  const acc = title === 'accuracy';
+  // percents with as many decimals as the axis's range needs (whole ones repeated "99% 99% 98%" on a narrow range)
+  const pctTicks = acc ? { callback: (_v: string | number, i: number, ticks: { value: number }[]) => percentTickLabels(ticks.map((t) => t.value))[i] } : {};
+  // a flat accuracy curve stays inside 0–100% (the library's own range around one value went up to 105%)
+  const flatRange = acc
+    ? {
+        afterDataLimits: (scale: Scale) => {
+          const data = scale.getMinMax(false);
+          if (data.min !== data.max) return;
+          Object.assign(scale, accuracyRange(data.min, data.max));
+        },
+      }
+    : {};
   return new Chart(canvas, {
     type: 'line',
     data: { labels: [], datasets: [
@@ -251,7 +263,7 @@ function makeChart(canvas: HTMLCanvasElement, title: string): Chart {
       animation: false, responsive: true, maintainAspectRatio: false,
       // a model without a validation curve (logistic regression) shows no legend entry for it
       plugins: { legend: { labels: { boxWidth: 10, filter: (item, data) => data.datasets[item.datasetIndex ?? 0]?.data.some((v) => v !== null && v !== undefined) ?? true } } },
-      scales: { x: { ticks: { maxTicksLimit: 8 }, title: { display: true, text: 'epoch' } }, y: { ticks: pctTicks, title: { display: true, text: title } } },
+      scales: { x: { ticks: { maxTicksLimit: 8 }, title: { display: true, text: 'epoch' } }, y: { ticks: pctTicks, ...flatRange, title: { display: true, text: title } } },
     },
   });
 }
@@ -304,6 +316,9 @@ function addEpoch(e: EpochInfo): void {
       c.data.datasets.forEach((d) => (d.data = []));
       (c.options.scales!.x as { title: { text: string } }).title.text = stepName(e.model);
     }
+    // the canvases are named by the same step as their axis (an L-BFGS iteration is no epoch)
+    lossCanvas.setAttribute('aria-label', chartName('loss', e.model));
+    accCanvas.setAttribute('aria-label', chartName('accuracy', e.model));
     chartModel = key;
     curve = [];
     lossChart.options.plugins!.title = { display: true, text: curveTitle(e), color: chartColors().fg };
