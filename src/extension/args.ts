@@ -153,24 +153,7 @@ export function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Human-friendly device name: 'cpu' -> CPU, 'cuda' -> CUDA, 'dml' -> DirectML, 'coreml' -> CoreML. */
-export function deviceLabel(device: string): string {
-  switch (device.toLowerCase()) {
-    case 'cpu':
-      return 'CPU';
-    case 'cuda':
-      return 'CUDA';
-    case 'dml':
-    case 'directml':
-      return 'DirectML';
-    case 'coreml':
-      return 'CoreML';
-    case 'webgpu':
-      return 'WebGPU';
-    default:
-      return device;
-  }
-}
+export { deviceLabel } from '../core/deviceName';
 
 /** Files the Train view reads. */
 export const TRAIN_FILE = /\.(csv|tsv|txt|data)$/i;

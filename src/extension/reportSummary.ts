@@ -210,7 +210,7 @@ function rating(
 
 export interface ReportSections {
   /** The model's fields from summary.json (merged into the ReportModel). */
-  sections: Pick<ReportModel, 'twoWay' | 'averageConfidence' | 'lowConfidenceCount' | 'files' | 'fileCount' | 'warnings' | 'themeSample' | 'productThemes' | 'aspects' | 'time' | 'categories' | 'rating'>;
+  sections: Pick<ReportModel, 'twoWay' | 'averageConfidence' | 'lowConfidenceCount' | 'inputs' | 'files' | 'fileCount' | 'warnings' | 'themeSample' | 'productThemes' | 'aspects' | 'time' | 'categories' | 'rating'>;
   /** Where each listed item (rating.disagreements, numbered from `firstIndex`) came from. */
   listedSources: { file: string; line: number }[];
 }
@@ -231,10 +231,13 @@ export function reportSections(json: Record<string, unknown> | undefined, root: 
   const productThemes = arr(json.productThemes).slice(0, MAX.themes).map(theme).filter((t): t is ReportTheme => !!t);
   const warnings = arr(json.warnings).map((w) => str(w, MAX.warning)).filter((w): w is string => !!w);
   const read = files(json.files, (f) => at(f).shown);
+  // what was analyzed (a file or a folder, as the report's title names it), shown as the files are
+  const inputs = arr(json.inputs).map((x) => str(x, 4096)).filter((x): x is string => !!x).slice(0, MAX.files).map((x) => at(x).shown);
   const sections: ReportSections['sections'] = {
     ...(json.twoWay === true ? { twoWay: true } : {}),
     ...(share(json.averageConfidence) !== undefined ? { averageConfidence: share(json.averageConfidence) } : {}),
     ...(count(json.lowConfidenceCount) !== undefined ? { lowConfidenceCount: count(json.lowConfidenceCount) } : {}),
+    ...(inputs.length ? { inputs } : {}),
     files: read.list,
     fileCount: read.count,
     // the count says how many there were when more than are shown

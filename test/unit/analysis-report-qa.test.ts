@@ -56,6 +56,26 @@ describe('analysis: report defects found on real feedback', () => {
     assert.match(renderMarkdown(rel, { relativeTo: elsewhere }), /`\.\.\/[^`]*export\.txt:1`/);
   });
 
+  it("the header names an input inside the workspace relative to it (VS Code passes absolute paths), and the device in words", async () => {
+    const file = box.write('sub/app-reviews.csv', 'review\nThe app crashes on start\nLove the new editor\n');
+    const r = await box.analyze([file]);
+    const head = (md: string) => md.split('\n').find((l) => l.includes('analyzed locally'))!;
+    // before: "(`/tmp/pf-report-qa-…/sub/app-reviews.csv`) analyzed locally with `…` on cpu in 0.2 s (12.0 items/s)"
+    const inWs = head(renderMarkdown(r, { relativeTo: box.dir() }));
+    assert.match(inWs, /\(`sub\/app-reviews\.csv`\) analyzed locally with `[^`]+` on the CPU in \d+\.\d s \(\d+\.\d items\/s\)/);
+    assert.ok(!inWs.includes(box.dir()), inWs);
+    // the workspace folder itself, analyzed whole
+    assert.match(head(renderMarkdown({ ...r, inputs: [box.dir()] }, { relativeTo: box.dir() })), /\(`\.`\)/);
+    // outside the workspace: the absolute path as given; relative (as typed at the CLI): as given
+    const elsewhere = path.join(os.tmpdir(), 'pf-some-workspace');
+    assert.ok(head(renderMarkdown(r, { relativeTo: elsewhere })).includes(`(\`${file}\`)`));
+    assert.ok(head(renderMarkdown({ ...r, inputs: ['data/../sub/app-reviews.csv'] }, { relativeTo: box.dir() })).includes('(`data/../sub/app-reviews.csv`)'));
+    assert.ok(head(renderMarkdown(r)).includes(`(\`${file}\`)`));
+    // a GPU is named as one, with its provider
+    assert.match(head(renderMarkdown({ ...r, model: { ...r.model, device: 'cuda' } })), / on the GPU \(CUDA\) in /);
+    assert.match(head(renderMarkdown({ ...r, model: { ...r.model, device: 'dml' } })), / on the GPU \(DirectML\) in /);
+  });
+
   it('adverbs, modal verbs, "buy"/"bought", "fact" and "interesting" are no themes', () => {
     const k = keys('Well, I bought it now and may buy another; the fact is the plot was interesting but it might drag');
     for (const w of ['well', 'now', 'bought', 'buy', 'may', 'might', 'fact', 'interesting']) assert.ok(!k.includes(w), `${w} in ${k.join(', ')}`);

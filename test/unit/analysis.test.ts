@@ -110,6 +110,8 @@ describe('analysis: aggregation (test classifier)', () => {
     assert.ok(strap && strap.counts.negative >= 2, JSON.stringify(r.aspects.findings));
     const ex = r.aspects.examples.find((e) => e.line === 2)!;
     assert.deepEqual(ex.clauses.map((x) => x.label), ['positive', 'negative']);
+    // English and Chinese contrasts: report.md's intro gives an example in each language
+    assert.match(renderMarkdown(r), /contrast two things \("… but …", "…但是…"\)/);
   });
 
   it('date, category and rating columns: weekly buckets, breakdown, agreement and disagreements', async () => {

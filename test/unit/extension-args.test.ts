@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { onDevice } from '../../src/core/deviceName';
 import {
   columnMemoryKey,
   commandTargets,
@@ -136,5 +137,7 @@ describe('extension: input paths', () => {
     assert.equal(deviceLabel('dml'), 'DirectML');
     assert.equal(deviceLabel('coreml'), 'CoreML');
     assert.equal(deviceLabel('other'), 'other');
+    // after "analyzed …" (report.md, the Report view): the hardware in words ("on cpu" read as a typo)
+    assert.deepEqual(['cpu', 'cuda', 'dml', 'coreml', 'npu'].map(onDevice), ['on the CPU', 'on the GPU (CUDA)', 'on the GPU (DirectML)', 'with CoreML', 'on npu']);
   });
 });

@@ -13,6 +13,14 @@ import {
   distributionLabel,
   growthIntro,
   growthText,
+  aspectFigures,
+  aspectsIntro,
+  aspectText,
+  feedbackScripts,
+  pathParts,
+  reportIdParts,
+  reportTitle,
+  reportWhen,
   isLowConfidence,
   itemLabel,
   pct,
@@ -23,6 +31,7 @@ import {
   timeNotes,
 } from '../../src/webview/report/describe';
 import type { ReportItem } from '../../src/webview/report/messages';
+import { readableDay } from '../../src/core/analysis/report-wording';
 
 describe('report view: text alternatives', () => {
   it("a row says its label, score, low confidence, text, source line and date, not its select's options", () => {
@@ -117,8 +126,19 @@ describe('report view: text alternatives', () => {
     ]);
     // halves too small to compare: said, with what each needs; none grew and nothing to say: no line
     const split = { lastEarly: '2024-01-10', firstLate: '2024-01-11', earlyItems: 12, lateItems: 30, minItems: 20 };
-    assert.equal(growthIntro({ ...time, split }, true), 'Themes that grew: not compared. Split at the median date, the halves have 12 dated items of the sampled items up to 2024-01-10, 30 from 2024-01-11; each needs at least 20.');
+    assert.equal(growthIntro({ ...time, split }, true), 'Themes mentioned more in the later half: not compared. The earlier half (up to 10 Jan 2024) has 12 dated items of the sample, the later half 30; each needs at least 20.');
     assert.equal(growthIntro({ ...time, split: { ...split, earlyItems: 25 } }, false), undefined);
+    // said plainly: which half, from when, and how the figures read (it was "Themes that grew (share of items, first
+    // half → second half, split at the median date: 54 dated items up to 2024-04-22, 54 from 2024-04-23):")
+    const grew = { ...time, growing: [{ term: 'login', earlyShare: 0, lateShare: 0.17, earlyCount: 0, lateCount: 9, negativeShare: 0.67 }] };
+    const halves = { lastEarly: '2024-04-22', firstLate: '2024-04-23', earlyItems: 54, lateItems: 54, minItems: 20 };
+    assert.equal(growthIntro({ ...grew, split: halves }, false), 'Themes mentioned more in the later half (since 23 Apr 2024): the share of items naming each, earlier half → later half (54 dated items each).');
+    assert.equal(growthIntro({ ...grew, split: { ...halves, lateItems: 1234 } }, true), 'Themes mentioned more in the later half (since 23 Apr 2024): the share of items naming each, earlier half → later half (54 and 1,234 dated items of the sample).');
+    assert.doesNotMatch(growthIntro({ ...grew, split: halves }, false)!, /median|split/);
+    // an older summary.json without the split
+    assert.equal(growthIntro(grew, false), 'Themes mentioned more in the later half of the dated items: the share of items naming each, earlier half → later half.');
+    assert.equal(readableDay('2024-03-12'), '12 Mar 2024');
+    assert.equal(readableDay('2024-W10'), '2024-W10');
     assert.equal(growthText({ term: 'login', earlyShare: 0.013, lateShare: 0.16, lateCount: 12, negativeShare: 0.75 }), '1.3% → 16% of items (12 mentions, 75% negative)');
   });
 
@@ -148,5 +168,49 @@ describe('report view: text alternatives', () => {
     // nothing filters: nothing to say (an empty report has its own empty state)
     assert.equal(noMatchText('all', '  '), '');
     assert.equal(noMatchText('all', 'x'.repeat(60)), `No item matches “${'x'.repeat(40)}…”.`);
+  });
+  it('the header names what was analyzed and when, readably, and its path wraps at separators', () => {
+    const file = { format: 'csv', encoding: 'UTF-8', items: 108 };
+    // the walkthrough's report: "app-reviews-20261129-040057" is now the file it analyzed
+    const r = { id: 'app-reviews-20261129-040057', inputs: ['app-reviews.csv'], files: [{ file: 'app-reviews.csv', ...file }] };
+    assert.equal(reportTitle(r), 'app-reviews.csv');
+    // a folder (no file read is it, files were read under it), on Windows too; several inputs
+    assert.equal(reportTitle({ id: 'x', inputs: ['data/feedback'], files: [{ file: 'data/feedback/a.csv', ...file }, { file: 'data/feedback/b.txt', ...file }] }), 'feedback/');
+    assert.equal(reportTitle({ id: 'x', inputs: ['data\\feedback'], files: [{ file: 'data\\feedback\\a.csv', ...file }] }), 'feedback/');
+    assert.equal(reportTitle({ id: 'x', inputs: ['app', 'b.csv', 'c.csv'], files: [{ file: 'app-reviews.csv', ...file }] }), 'app and 2 more');
+    // an older report without its inputs: its first file and how many more, else its folder's name without the stamp
+    assert.equal(reportTitle({ id: 'x', files: [{ file: 'a/app.csv', ...file }], fileCount: 250 }), 'app.csv and 249 more');
+    assert.equal(reportTitle({ id: 'app-reviews+2-20261129-040057-2' }), 'app-reviews+2');
+    assert.equal(reportTitle({ id: 'my-report' }), 'my-report');
+    const parts = reportIdParts('app-reviews-20261129-040057');
+    assert.equal(parts.name, 'app-reviews');
+    assert.deepEqual([parts.date!.getFullYear(), parts.date!.getMonth(), parts.date!.getDate(), parts.date!.getHours(), parts.date!.getMinutes()], [2026, 10, 29, 4, 0]);
+    // when: summary.json's time, else the stamp's, in words and without seconds
+    const when = reportWhen({ id: r.id }, 'en-US')!;
+    assert.match(when, /^Nov 29, 2026,? 4:00\s?AM$/);
+    assert.equal(reportWhen({ id: r.id, createdAt: '2026-11-29T04:05:21.000Z' }, 'en-US'), new Date('2026-11-29T04:05:21.000Z').toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' }));
+    assert.equal(reportWhen({ id: 'no-stamp' }), undefined);
+    // every part ends at a separator: a break between them never splits "app-reviews-20261129-040057"
+    assert.deepEqual(pathParts('.product-forge/reports/app-reviews-20261129-040057'), ['.product-forge/', 'reports/', 'app-reviews-20261129-040057']);
+    assert.deepEqual(pathParts('C:\\w\\.product-forge\\reports\\r-1'), ['C:\\', 'w\\', '.product-forge\\', 'reports\\', 'r-1']);
+    assert.deepEqual(pathParts('/abs/dir/'), ['/', 'abs/', 'dir/']);
+    assert.equal(pathParts('/tmp/a/b').join(''), '/tmp/a/b');
+  });
+
+  it("aspects say what their figures count, and the intro's example is in the feedback's language", () => {
+    const a = { contrastiveItems: 12, findings: [{ aspect: 'support', clauses: 2, praised: 1, criticized: 1 }, { aspect: 'sync', clauses: 3, praised: 1, criticized: 1 }] };
+    // "+1 −1" said neither what nor of what
+    assert.equal(aspectFigures(a.findings[0]), '1 praised · 1 criticized');
+    assert.equal(aspectText(a.findings[1]), '1 praised, 1 criticized, 3 clauses');
+    const en = feedbackScripts(['Easy to set up, but the free version shows ads', 'Sync stopped working']);
+    assert.deepEqual(en, { han: false, latin: true });
+    assert.equal(aspectsIntro(a, en), '12 items contrast two things (“… but …”); their clauses were classified apart. Aspects by the clauses that praise or criticize them.');
+    const zh = feedbackScripts(['物流很快，但是质量很差', '客服态度很好']);
+    assert.deepEqual(zh, { han: true, latin: false });
+    assert.match(aspectsIntro(a, zh), /two things \(“…但是…”\)/);
+    const both = feedbackScripts(['The app is great', '同步太差了']);
+    assert.match(aspectsIntro({ ...a, contrastiveItems: 1 }, both), /^1 item contrasts two things \(“… but …”, “…但是…”\)/);
+    // no text to tell by: the English example
+    assert.match(aspectsIntro(a, feedbackScripts([])), /\(“… but …”\)/);
   });
 });

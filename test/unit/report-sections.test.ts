@@ -22,6 +22,9 @@ import {
   growthIntro,
   growthText,
   itemsFromText,
+  aspectsIntro,
+  feedbackScripts,
+  reportTitle,
   mentionsText,
   productTail,
   ratingText,
@@ -64,6 +67,12 @@ describe('report view: the sections of report.md', () => {
 
       // the header: items from files, and the files read (relative to the workspace)
       assert.equal(itemsFromText(model), '86 items from 2 files');
+      // the title is what was analyzed, the folder as the user named it (it was the report folder's name,
+      // "sections-20240101-120000"); report.md's header names it relative to the workspace, as the view does
+      assert.deepEqual(model.inputs, ['feedback']);
+      assert.equal(reportTitle(model), 'feedback/');
+      assert.ok(md.includes('(`feedback`) analyzed locally with `'), md.slice(0, 300));
+      assert.ok(!md.slice(0, 300).includes(ws), md.slice(0, 300));
       assert.deepEqual(model.files!.map((f) => [f.file, f.items, f.textColumn]), [
         [path.join('feedback', 'app.csv'), 84, 'review'],
         [path.join('feedback', 'notes.txt'), 2, undefined],
@@ -121,6 +130,11 @@ describe('report view: the sections of report.md', () => {
       // aspects of mixed feedback: report.md's counts
       const a = model.aspects!;
       assert.ok(md.includes(`${a.contrastiveItems} items contrast two things`));
+      // English feedback: the intro's example of a contrast is English only (it showed “…但是…” too)
+      const intro2 = aspectsIntro(a, feedbackScripts(model.items.map((it) => it.text)));
+      assert.match(intro2, /two things \(“… but …”\);/);
+      assert.ok(!intro2.includes('但是'), intro2);
+      assert.ok(md.includes('items contrast two things ("… but …"); their'), 'report.md gives the English example only');
       for (const f of a.findings) assert.match(md, new RegExp(`^\\| ${f.aspect} \\| ${f.clauses} \\| ${f.praised} \\| ${f.criticized} \\|`, 'm'));
 
       // the message carrying all this passes the view's validation

@@ -1,8 +1,10 @@
 // The Markdown report of an AnalysisResult.
 import * as path from 'node:path';
 import { SENTIMENT_LABELS } from '../types';
+import { onDevice } from '../deviceName';
 import { namedWords } from '../functionWords';
 import { describeRatingScale } from '../readers/columns';
+import { contrastExamples, feedbackScripts, growthIntroText } from './report-wording';
 import { MAX_SAMPLE_TEXT, shownAspectExample, type AnalysisResult, type ItemResult, type LabelCounts } from './analyze';
 
 export interface MarkdownOptions {
@@ -146,11 +148,19 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
   const mix = (c: LabelCounts) => SENTIMENT_LABELS.map((l) => c[l]).join(' / ');
   const item = (it: ItemResult) => `- **${it.label} ${it.score.toFixed(2)}** — “${quote(it.text)}” — \`${loc(it.source, it.line)}\`${why(it)}`;
   const L: string[] = [];
-  const inputs = r.inputs.map((i) => `\`${i}\``).join(', ');
+  // an input named by its absolute path inside the workspace (as VS Code names every file) as the files table and the
+  // items show it, relative to it; a relative one (the CLI's, as typed) or one outside it as given
+  const shownInput = (input: string) => {
+    if (!opts.relativeTo || !path.isAbsolute(input)) return input;
+    const rel = path.relative(opts.relativeTo, input);
+    if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return input;
+    return rel ? rel.split(path.sep).join('/') : '.';
+  };
+  const inputs = r.inputs.map((i) => `\`${shownInput(i)}\``).join(', ');
   L.push(`# ${opts.title ?? 'Feedback analysis'}`);
   L.push('');
   L.push(
-    `${count(r.total, 'item')} from ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${inputs}) analyzed locally with \`${r.model.id}\` on ${r.model.device} in ${(r.durationMs / 1000).toFixed(1)} s (${r.itemsPerSecond.toFixed(1)} items/s${r.sharedModel ? ', while another analysis ran beside it in the model worker' : ''}), ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC.`,
+    `${count(r.total, 'item')} from ${r.files.length} file${r.files.length === 1 ? '' : 's'} (${inputs}) analyzed locally with \`${r.model.id}\` ${onDevice(r.model.device)} in ${(r.durationMs / 1000).toFixed(1)} s (${r.itemsPerSecond.toFixed(1)} items/s${r.sharedModel ? ', while another analysis ran beside it in the model worker' : ''}), ${r.startedAt.slice(0, 19).replace('T', ' ')} UTC.`,
   );
   L.push('');
   L.push('## Overall sentiment');
@@ -197,7 +207,7 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
   if (r.aspects.contrastiveItems) {
     L.push('## Aspects in mixed feedback');
     L.push('');
-    L.push(`${r.aspects.contrastiveItems === 1 ? '1 item contrasts' : `${r.aspects.contrastiveItems} items contrast`} two things ("… but …", "…但是…"); their ${r.aspects.clausesClassified} clauses were classified separately (a clause of several sentences sentence by sentence).${r.aspects.findings.length > 1 ? ' Aspects are ranked by the clauses that praise or criticize them (Clauses counts the neutral ones too).' : ''}`);
+    L.push(`${r.aspects.contrastiveItems === 1 ? '1 item contrasts' : `${r.aspects.contrastiveItems} items contrast`} two things (${contrastExamples(feedbackScripts([...r.aspects.examples.map((e) => e.text), ...r.aspects.findings.map((f) => f.aspect)]), ['"', '"'])}); their ${r.aspects.clausesClassified} clauses were classified separately (a clause of several sentences sentence by sentence).${r.aspects.findings.length > 1 ? ' Aspects are ranked by the clauses that praise or criticize them (Clauses counts the neutral ones too).' : ''}`);
     L.push('');
     if (r.aspects.findings.length) {
       L.push('| Aspect | Clauses | Praised | Criticized | Example |');
@@ -265,14 +275,11 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
     const noColumn = r.total - t.buckets.reduce((a, b) => a + b.total, 0) - t.undated;
     if (noColumn > 0) L.push(`${count(noColumn, 'item')} ${noColumn === 1 ? 'comes' : 'come'} from files without a date column and ${noColumn === 1 ? 'is' : 'are'} not in this table.\n`);
     for (const n of t.notes ?? []) L.push(`Dates: ${mdText(n)}.\n`);
-    const sp = t.split;
-    const of = r.themeSample < r.total ? ` of the ${r.themeSample} sampled items` : '';
-    const halves = sp ? `${count(sp.earlyItems, 'dated item')}${of} up to ${sp.lastEarly}, ${sp.lateItems} from ${sp.firstLate}` : '';
-    if (sp && (sp.earlyItems < sp.minItems || sp.lateItems < sp.minItems)) {
-      L.push(`Themes that grew: not compared — split at the median date, the halves have ${halves}; each needs at least ${sp.minItems}.\n`);
-    }
-    if (t.growingThemes.length) {
-      L.push(`Themes that grew (share of items, first half → second half${sp ? `, split at the median date: ${halves}` : ''}):`);
+    // the themes mentioned more in the later half of the dated items (split at the median day), said as the Report view says it
+    const grew = growthIntroText(t.split, t.growingThemes.length, r.themeSample < r.total);
+    if (grew && !t.growingThemes.length) L.push(`${grew}\n`);
+    if (grew && t.growingThemes.length) {
+      L.push(grew);
       L.push('');
       for (const g of t.growingThemes) L.push(`- **${mdText(g.phrase)}**: ${pct(g.earlyShare)} → ${pct(g.lateShare)} (${g.earlyCount !== undefined ? `${g.earlyCount} → ` : ''}${g.lateCount} mentions, ${pct(g.negativeShare)} negative)`);
       L.push('');

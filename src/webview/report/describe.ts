@@ -2,6 +2,9 @@
 // row, a theme's bar and the sentiment-over-time chart, and the words that say what a colour says.
 import { SENTIMENTS, type ReportItem, type ReportModel } from './messages';
 import { DEFAULT_SORT, orderText, type SortState } from './sort';
+import { contrastExamples, feedbackScripts, growthIntroText } from '../../core/analysis/report-wording';
+
+export { feedbackScripts };
 
 export function pct(n: number, total: number): string {
   return total > 0 ? `${Math.round((100 * n) / total)}%` : '0%';
@@ -156,15 +159,23 @@ export function productTail(products: readonly { term: string }[]): string {
   return `. Feedback calls it “${called}” as it names what it reviews, so its mix mostly repeats the overall sentiment; it is no aspect either.`;
 }
 
-/** "18 items contrast two things (“… but …”, “…但是…”); their clauses were classified apart." */
-export function aspectsIntro(a: NonNullable<ReportModel['aspects']>): string {
+/**
+ * "18 items contrast two things (“… but …”); their clauses were classified apart.": the example in the feedback's
+ * language (“…但是…” for Chinese feedback, both for both; an English file showed the Chinese one too).
+ */
+export function aspectsIntro(a: NonNullable<ReportModel['aspects']>, scripts: { han: boolean; latin: boolean } = { han: true, latin: true }): string {
   const ranked = a.findings.length > 1 ? ' Aspects by the clauses that praise or criticize them.' : '';
-  return `${a.contrastiveItems === 1 ? '1 item contrasts' : `${n(a.contrastiveItems)} items contrast`} two things (“… but …”, “…但是…”); their clauses were classified apart.${ranked}`;
+  return `${a.contrastiveItems === 1 ? '1 item contrasts' : `${n(a.contrastiveItems)} items contrast`} two things (${contrastExamples(scripts)}); their clauses were classified apart.${ranked}`;
 }
 
 /** An aspect's figures (its bar's text alternative too): "sync: 2 praised, 1 criticized, 3 clauses". */
 export function aspectText(f: NonNullable<ReportModel['aspects']>['findings'][number]): string {
   return `${n(f.praised)} praised, ${n(f.criticized)} criticized, ${plural(f.clauses, 'clause')}`;
+}
+
+/** Beside an aspect's bar: what it counts, in words ("2 praised · 1 criticized"; "+2 −1" said neither). */
+export function aspectFigures(f: NonNullable<ReportModel['aspects']>['findings'][number]): string {
+  return `${n(f.praised)} praised · ${n(f.criticized)} criticized`;
 }
 
 /** "1.3% → 16% of items (1 → 12 mentions, 75% negative)". */
@@ -173,16 +184,11 @@ export function growthText(g: NonNullable<ReportModel['time']>['growing'][number
 }
 
 /**
- * The line over the themes that grew (or why they were not compared): the halves split at the median date.
- * `sampled`: the themes were counted on a sample (its dated items are split).
+ * The line over the themes mentioned more in the later half of the dated items (or why they were not compared):
+ * report.md's sentence. `sampled`: the themes were counted on a sample (its dated items are split).
  */
 export function growthIntro(t: NonNullable<ReportModel['time']>, sampled: boolean): string | undefined {
-  const sp = t.split;
-  const of = sampled ? ' of the sampled items' : '';
-  const halves = sp ? `${plural(sp.earlyItems, 'dated item')}${of} up to ${sp.lastEarly}, ${n(sp.lateItems)} from ${sp.firstLate}` : '';
-  if (sp && (sp.earlyItems < sp.minItems || sp.lateItems < sp.minItems)) return `Themes that grew: not compared. Split at the median date, the halves have ${halves}; each needs at least ${n(sp.minItems)}.`;
-  if (!t.growing.length) return undefined;
-  return `Themes that grew (share of items, first half → second half${sp ? `, split at the median date: ${halves}` : ''}):`;
+  return growthIntroText(t.split, t.growing.length, sampled);
 }
 
 /** What the sentiment-over-time table leaves out, and how its dates were read. */
@@ -265,6 +271,54 @@ export function averageText(a: NonNullable<ReportModel['rating']>['averages'][nu
 export function disagreementLabel(d: NonNullable<ReportModel['rating']>['disagreements'][number]): string {
   const text = d.text.length > 160 ? `${d.text.slice(0, 160)}…` : d.text;
   return `rating ${d.rating}, text ${d.label} ${d.score.toFixed(2)}: ${text}${d.source ? `. ${d.source}:${d.line}` : ''}`;
+}
+
+const lastName = (p: string): string => p.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || p;
+
+/**
+ * A report folder's name ("app-reviews-20261129-040522", "-2" when two were made in one second) as its parts: the
+ * name of what was analyzed and when (local time, as the folder's name writes it).
+ */
+export function reportIdParts(id: string): { name: string; date?: Date } {
+  const m = /^(.*?)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-\d+)?$/.exec(id);
+  if (!m) return { name: id };
+  const [y, mo, d, h, mi, sec] = m.slice(2).map(Number);
+  const date = new Date(y, mo - 1, d, h, mi, sec);
+  return { name: m[1] || id, ...(Number.isNaN(date.getTime()) ? {} : { date }) };
+}
+
+/**
+ * The header's title: what was analyzed, as the user named it: "app-reviews.csv", a folder as "feedback/", several
+ * as "app-reviews.csv and 2 more". A report without its inputs (an older summary.json) by its first file, or by its
+ * folder's name without the date stamp. (It was the folder's name, "app-reviews-20261129-040057".)
+ */
+export function reportTitle(r: Pick<ReportModel, 'id' | 'inputs' | 'files' | 'fileCount'>): string {
+  const more = (k: number) => (k > 0 ? ` and ${n(k)} more` : '');
+  const first = r.inputs?.[0];
+  if (first) {
+    // a folder: an input no file read is, with files read under it
+    const files = r.files ?? [];
+    const dir = first.replace(/[\\/]+$/, '');
+    const folder = !files.some((f) => f.file === first) && files.some((f) => f.file.startsWith(`${dir}/`) || f.file.startsWith(`${dir}\\`));
+    return `${lastName(first)}${folder ? '/' : ''}${more(r.inputs!.length - 1)}`;
+  }
+  if (r.files?.length) return `${lastName(r.files[0].file)}${more(filesRead(r) - 1)}`;
+  return reportIdParts(r.id).name;
+}
+
+/** When the report was made, readable ("Nov 29, 2026, 4:05 AM" in the user's locale): summary.json's time, else the folder name's. */
+export function reportWhen(r: Pick<ReportModel, 'id' | 'createdAt'>, locale?: string): string | undefined {
+  const at = r.createdAt ? new Date(r.createdAt) : undefined;
+  const date = at && !Number.isNaN(at.getTime()) ? at : reportIdParts(r.id).date;
+  return date?.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/**
+ * A path cut into the parts a line may break after: each ends at a separator ("/", "\\"), so a long path wraps
+ * between folder names, not inside one ("…-04 / 0057" was a report folder's name broken at the view's edge).
+ */
+export function pathParts(p: string): string[] {
+  return p.match(/[^\\/]*(?:[\\/]+|$)/g)!.filter(Boolean);
 }
 
 /** How many files were read: those listed, or more when the report lists only the first. */

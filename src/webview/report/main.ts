@@ -5,6 +5,7 @@ import { createMessenger } from '../shared/webviewApi';
 import { hostToWebviewValidators, SENTIMENTS, type HostToWebview, type ReportItem, type ReportModel, type Sentiment, type WebviewToHost } from './messages';
 import { ariaSort, DEFAULT_SORT, ItemIndex, nextSort, restoreSort, searchThemes, sortIndicator, sortTitle, wholeFileSearch, wrapPieces, type SortKey, type SortState } from './sort';
 import {
+  aspectFigures,
   aspectsIntro,
   aspectText,
   averageText,
@@ -16,6 +17,7 @@ import {
   countText,
   disagreementLabel,
   distributionLabel,
+  feedbackScripts,
   fileLines,
   filesRead,
   growthIntro,
@@ -25,6 +27,7 @@ import {
   itemsFromText,
   mentionsText,
   noMatchText,
+  pathParts,
   pct,
   plural,
   PRODUCT_LEAD,
@@ -32,6 +35,8 @@ import {
   RATING_COLUMNS,
   ratingRows,
   ratingText,
+  reportTitle,
+  reportWhen,
   themeCounts,
   themeLabel,
   themeSampleText,
@@ -41,6 +46,7 @@ import {
   TWO_WAY_TEXT,
 } from './describe';
 import { pointsText } from '../../core/analysis/drivers-format';
+import { onDevice } from '../../core/deviceName';
 import { namedWords } from '../../core/functionWords';
 
 interface ViewState extends SortState {
@@ -174,13 +180,29 @@ function renderMessage(text: string, cls = 'muted', canAnalyze = false): void {
   app.replaceChildren(el('p', cls, text), actions);
 }
 
+/**
+ * A path (or a model id) as boxes that each end at a separator: a line wraps between folder names, never inside one
+ * ("…-04 / 0057" broke a report folder's name at the view's edge); a name longer than the line still wraps (report.css).
+ */
+function pathNodes(p: string): HTMLElement[] {
+  return pathParts(p).map((part) => el('span', 'seg-path', part));
+}
+
 function renderHeader(r: ReportModel): HTMLElement {
   const h = el('header', 'head');
-  h.append(el('h2', 'title', r.id));
+  // what was analyzed, as the user named it (the report folder's name, with its date stamp, is in the path under it)
+  const title = el('h2', 'title', reportTitle(r));
+  title.title = r.inputs?.join('\n') ?? r.id;
+  h.append(title);
   // the model and the device it ran on: what the report's figures rest on
-  const meta = [itemsFromText(r), r.modelId && `model ${r.modelId}${r.device ? ` on ${r.device}` : ''}`, !r.modelId && r.device, r.createdAt && new Date(r.createdAt).toLocaleString()].filter(Boolean);
-  h.append(el('div', 'muted small', meta.join(' · ')));
-  h.append(el('div', 'muted small path', r.dir));
+  const when = reportWhen(r);
+  const meta = el('div', 'muted small');
+  const model: (string | Node)[] = r.modelId ? ['model ', ...pathNodes(r.modelId), r.device ? ` ${onDevice(r.device)}` : ''] : r.device ? [onDevice(r.device)] : [];
+  for (const [k, part] of [[itemsFromText(r)], model, when ? [when] : []].filter((x) => x.length).entries()) meta.append(...(k ? [' · '] : []), ...part);
+  h.append(meta);
+  const where = el('div', 'muted small');
+  where.append(...pathNodes(r.dir));
+  h.append(where);
   if (r.warnings?.length) {
     const w = r.warnings;
     // rows or files skipped, a date column not read, a text column guessed: said where it is seen, read on opening
@@ -381,9 +403,11 @@ function renderAspects(r: ReportModel): HTMLElement | undefined {
   const a = r.aspects;
   if (!a) return undefined;
   const sec = el('section');
-  sec.append(el('h3', undefined, 'Aspects in mixed feedback'), el('p', 'muted small', aspectsIntro(a)));
+  // the example of a contrast in the feedback's own language(s)
+  const scripts = feedbackScripts([...r.items.map((it) => it.text), ...a.findings.map((f) => f.aspect)]);
+  sec.append(el('h3', undefined, 'Aspects in mixed feedback'), el('p', 'muted small', aspectsIntro(a, scripts)));
   if (!a.findings.length) return sec;
-  const list = el('ul', 'themes');
+  const list = el('ul', 'themes aspects');
   const max = Math.max(...a.findings.map((f) => f.clauses), 1);
   for (const f of a.findings) {
     const li = el('li');
@@ -399,7 +423,7 @@ function renderAspects(r: ReportModel): HTMLElement | undefined {
     bar.setAttribute('role', 'img');
     bar.setAttribute('aria-label', `${f.aspect}: ${aspectText(f)}`);
     // the figures in words too: praised and criticized are what a reader compares
-    const figures = el('span', 'muted small', `+${f.praised} −${f.criticized}`);
+    const figures = el('span', 'muted small figures', aspectFigures(f));
     figures.title = aspectText(f);
     // (the bar's text alternative says them in words)
     figures.setAttribute('aria-hidden', 'true');

@@ -60,6 +60,8 @@ export interface ReportModel {
   /** The average top score, and how many items (of all, not only those held) are below `lowConfidence`. */
   averageConfidence?: number;
   lowConfidenceCount?: number;
+  /** What was analyzed, as the user named it (files or folders; paths as shown): summary.json's inputs. */
+  inputs?: string[];
   /** The files read (paths as shown): the first 200. */
   files?: ReportFile[];
   /** How many files were read, when more than `files` lists. */
@@ -207,6 +209,7 @@ export function validSections(r: Record<string, unknown>): boolean {
     optional(r.averageConfidence, (v) => check.number(v, 0, 1)) &&
     optional(r.lowConfidenceCount, (v) => check.int(v, 0)) &&
     optional(r.fileCount, (v) => check.int(v, 0)) &&
+    optional(r.inputs, (v) => strings(v, 200)) &&
     optional(r.files, (v) => list(v, (f) => check.string(f.file) && check.string(f.format) && check.string(f.encoding) && check.int(f.items, 0) && optional(f.textColumn, check.string))) &&
     optional(r.warnings, (v) => strings(v)) &&
     optional(r.themeSample, (v) => check.int(v, 0)) &&
