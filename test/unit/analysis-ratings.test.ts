@@ -93,6 +93,24 @@ describe('analysis: rating scales', () => {
     assert.equal(g.agreement, 1);
   });
 
+  it('a stray 9 among 1-5 stars is a typo left out with a warning, not a reason to read the 4s and 5s on 1-10 points; a short low 1-10 column stays on 1-10', async () => {
+    const rows = ['rating,review'];
+    for (let i = 0; i < 100; i++) rows.push(`5,${GOOD}`, `4,${GOOD}`, `1,${BAD}`);
+    rows.push(`9,${GOOD}`);
+    const r = await analyze([write('stray-nine.csv', rows.join('\n'))]);
+    const g = r.rating!;
+    assert.deepEqual(g.scale, { min: 1, max: 5 });
+    assert.equal(g.rated, 300, 'the 9 is left out');
+    assert.equal(g.matrix.positive.positive, 200, JSON.stringify(g.matrix));
+    assert.equal(g.agreement, 1);
+    assert.ok(r.warnings.some((w) => /stray-nine\.csv: 1 value above 5 in the rating column "rating" left out as a typo/.test(w)), r.warnings.join('\n'));
+    // ten answers on 1-10 with one above 5: too few values to call it a typo
+    const few = ['score,review', ...[1, 2, 3, 3, 4, 5, 5, 4, 2].map((n) => `${n},${BAD}`), `8,${GOOD}`];
+    const f = await analyze([write('few-tens.csv', few.join('\n'))]);
+    assert.deepEqual(f.rating!.scale, { min: 1, max: 10 });
+    assert.equal(f.rating!.rated, 10);
+  });
+
   it('a long genuine 0/1 or 0-1 "rating" column stays unrated to its last row, and is not taken for a category', async () => {
     for (const [name, up, down] of [['long-thumbs.csv', '1', '0'], ['long-share.csv', '0.75', '0.1']]) {
       const rows = ['rating,review'];

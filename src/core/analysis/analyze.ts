@@ -749,6 +749,11 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
           delete summary.ratingColumn; // 0/1 or shares throughout: no rating
           continue;
         }
+        if (got.strays) {
+          const w = `${summary.file}: ${got.strays} value${got.strays === 1 ? '' : 's'} above 5 in the rating column "${tally.column}" left out as ${got.strays === 1 ? 'a typo' : 'typos'}: the other values are 0/1-5 stars`;
+          warnings.push(w);
+          log('warn', w);
+        }
         ratingInfo ??= { column: tally.column, scale: got.scale };
         ratingColumns.add(tally.column);
         rated += got.rated;

@@ -25,13 +25,23 @@ export interface RatingTotals<T> {
   sums: LabelCounts;
   ns: LabelCounts;
   rated: number;
+  /** Values above 5 left out as strays of a 0/1-5 column (too few to make it a 10-point one), when any. */
+  strays?: number;
   /** The kept disagreements, largest key first, to offer again to the analysis's list. */
   disagreements: { key: number; id?: string; value: T & { rating: number; expected: SentimentLabel } }[];
 }
 
+/** Values above 5 in a column of stars are strays (left out) while they are at most this share of its values, of at least STRAY_MIN_VALUES. */
+const STRAY_SHARE = 0.01;
+const STRAY_MIN_VALUES = 100;
+
 export class RatingTally<T> {
   private lo = Infinity;
   private hi = -Infinity;
+  /** The highest value up to 5, how many values there were and how many were above 5. */
+  private hi5 = -Infinity;
+  private count = 0;
+  private over5 = 0;
   // parts[reading][band]: reading 0 = stars (up to 5), 1 = points (up to 10); band 0 = values below 1, 1 = from 1
   private readonly parts: Part<T>[][];
   private readonly tens: RatingScale;
@@ -52,6 +62,9 @@ export class RatingTally<T> {
     if (!Number.isFinite(n) || n < 0 || n > 10) return;
     if (n < this.lo) this.lo = n;
     if (n > this.hi) this.hi = n;
+    this.count++;
+    if (n > 5) this.over5++;
+    else if (n > this.hi5) this.hi5 = n;
     const band = n < 1 ? 0 : 1;
     for (let reading = 0; reading < 2; reading++) {
       if (reading === 0 && n > 5) continue;
@@ -72,11 +85,23 @@ export class RatingTally<T> {
    * totals: a 0 among the values makes 0 the lowest rating; without one, values between 0 and 1 are left out.
    */
   totals(): RatingTotals<T> | undefined {
-    const scale = Number.isFinite(this.lo) ? ratingScale(this.lo, this.hi, this.column) : undefined;
+    let scale = Number.isFinite(this.lo) ? ratingScale(this.lo, this.hi, this.column) : undefined;
+    // a stray value above 5 (a typo among stars: one 9 in a thousand) does not make a 1-5 column a 10-point one, which
+    // would read its 4s and 5s as neutral and negative: of 100 values or more, values above 5 must be more than 1% (not
+    // for an NPS column, 0-10 by its name; fewer values are too few to tell a typo from a low 10-point column)
+    let strays: number | undefined;
+    if (scale && !scale.nps && scale.max === 10 && this.count >= STRAY_MIN_VALUES && this.over5 <= this.count * STRAY_SHARE && Number.isFinite(this.hi5)) {
+      const stars = ratingScale(this.lo, this.hi5, this.column);
+      if (stars?.max === 5) {
+        scale = stars;
+        strays = this.over5;
+      }
+    }
     if (!scale) return undefined;
     const reading = scale.max === 5 ? 0 : 1;
     const kept = scale.min === 0 ? this.parts[reading] : [this.parts[reading][1]];
     const out: RatingTotals<T> = { scale, matrix: { negative: zero(), neutral: zero(), positive: zero() }, sums: zero(), ns: zero(), rated: 0, disagreements: [] };
+    if (strays) out.strays = strays;
     for (const p of kept) {
       for (const e of ['negative', 'neutral', 'positive'] as const) {
         for (const l of ['negative', 'neutral', 'positive'] as const) out.matrix[e][l] += p.matrix[e][l];
