@@ -18,6 +18,7 @@ import { modelLookup, resolveModelLookup, warnSettingOnce } from './config';
 import { droppedTableFile, isUriLike, localFiles, localPath, TRAIN_FILE } from './args';
 import { classifierSettingValue, setAnalysisClassifier } from './analysisClassifier';
 import { points } from '../core/train/importance-format';
+import { TrainViewMemory } from './trainViewMemory';
 
 const MAX_LISTED = 500;
 
@@ -58,9 +59,9 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
   private lastTrain: number | undefined;
   /** The CSV the last trained model came from: its workspace folder keeps the classifier when it is saved. */
   private lastTrainFile: string | undefined;
-  /** The running training's last stage (told to a view opened again during it). */
-  private stage: string | undefined;
-  /** The view's script has said 'ready' (messages posted before are lost). */
+  /** What the view shows, told again to a view re-created (hidden and opened again, moved) during or after a run. */
+  private readonly memory = new TrainViewMemory();
+  /** The view's script has said 'ready': it is sent messages from then on (what it missed before is replayed). */
   private ready = false;
   /** A file to pick once the view is ready ("Train a Classifier on This File" before the view was open). */
   private pending: string | undefined;
@@ -124,7 +125,10 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
   }
 
   private post(m: ToView): void {
-    void this.view?.webview.postMessage(m);
+    this.memory.note(m);
+    // A page that has not said 'ready' is not sent anything: it would show a run's epochs twice (VS Code keeps messages
+    // for a page still loading, and its 'ready' replays them), and a page never loaded is replaced by the next one.
+    if (this.ready) void this.view?.webview.postMessage(m);
   }
 
   private async listFiles(): Promise<void> {
@@ -180,17 +184,17 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
   private async onMessage(msg: NonNullable<ReturnType<typeof parseToHost>>): Promise<void> {
     switch (msg.type) {
       case 'ready':
-      case 'refreshFiles':
+        // A new page (the view opened the first time, or again after it was hidden, moved or reloaded) shows what the
+        // last one showed: the file, the features, a run going on with its curves so far (and Cancel), or its result.
+        this.ready = true;
+        for (const m of this.memory.replay()) void this.view?.webview.postMessage(m);
         await this.listFiles();
-        if (msg.type === 'ready') {
-          this.ready = true;
-          this.postEmbedding();
-          await this.listModels().catch((e) => this.s.output.warn(`listing classifiers: ${errorText(e)}`));
-          // a view opened again (closed or moved) during a training run shows it, and can cancel it
-          if (this.running !== undefined) this.post({ type: 'busy', stage: this.stage ?? 'training', training: true });
-          await this.pickPending();
-        }
+        this.postEmbedding();
+        await this.listModels().catch((e) => this.s.output.warn(`listing classifiers: ${errorText(e)}`));
+        await this.pickPending();
         return;
+      case 'refreshFiles':
+        return this.listFiles();
       case 'refreshModels':
         return this.listModels();
       case 'openEmbeddingSetting':
@@ -226,9 +230,10 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
           this.post({ type: 'error', message: errorText(e), context: 'train' });
           return;
         }
+        this.memory.runStarted(msg.settings);
         const req = this.client.request<TrainSummary>({ type: 'train', file, settings: msg.settings, models }, {
           onEpoch: (epoch) => this.post({ type: 'epoch', epoch }),
-          onStage: (stage) => { this.stage = stage; this.post({ type: 'busy', stage, training: true }); },
+          onStage: (stage) => this.post({ type: 'busy', stage, training: true }),
         });
         this.running = req.id;
         const t0 = Date.now();
@@ -244,7 +249,7 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
           this.post({ type: 'error', message: errorText(e), context: 'train' });
         } finally {
           this.running = undefined;
-          this.stage = undefined;
+          this.memory.runEnded();
           this.post({ type: 'idle' });
         }
         return;

@@ -2,7 +2,7 @@
 // packaged linux-x64 .vsix is installed as a user would, the "Product Forge" activity-bar container's
 // Train webview view is opened, a fixture CSV is picked, the target chosen, a model trained (live
 // charts), the results read, the classifier saved under a typed name and a second CSV predicted
-// through VS Code's own file dialog; then gradient-boosted trees are trained and saved, and a long run cancelled. The saved files and the predictions CSV are checked on disk.
+// through VS Code's own file dialog; then gradient-boosted trees are trained and saved, and a long run cancelled; runs go on (curves, Cancel, results) in a view hidden and opened again. The saved files and the predictions CSV are checked on disk.
 // Screenshots and logs: .test-artifacts/e2e/train/.
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -423,6 +423,111 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     assert.deepEqual(savedAfter, savedBefore);
     assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
   });
+  it('a run goes on in a view hidden and opened again: its live curves, Cancel, and then its results', async function () {
+    this.timeout(300_000);
+    const t0 = Date.now();
+    const probe = 'vscode-single-select[aria-label="CSV file"]';
+    const big = 'customers-large.csv';
+    if (!existsSync(path.join(s.workspace, big))) {
+      const [header, ...data] = parseCsv(fixtureText(TRAIN_CSV));
+      const q = (c: string) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
+      const rows = [header.map(q).join(',')];
+      for (let i = 0; i < 60_000; i++) rows.push(data[i % data.length].map(q).join(','));
+      writeFileSync(path.join(s.workspace, big), rows.join('\n') + '\n');
+    }
+    await s.openViewContainer('Product Forge');
+    view = await s.webviewFrame(probe, 90_000);
+    const status = () => view.locator('[role="status"]').first();
+    const cancel = () => view.locator('vscode-button', { hasText: /^\s*Cancel\s*$/ });
+    const train = () => view.locator('vscode-button', { hasText: /^\s*Train\s*$/ });
+    const isOn = async (b: () => ReturnType<typeof cancel>) => (await b().getAttribute('disabled')) === null;
+    /** The epochs the loss chart shows, as its description says them ("neural network: 12 epochs; last: …"); 0 before any. */
+    const epochsShown = async () => Number(/: (\d+) epochs?\b/.exec((await view.locator('#lossDesc').textContent()) ?? '')?.[1] ?? 0);
+    const waitFor = async (what: string, ok: () => Promise<boolean>, timeout = 60_000) => {
+      for (const deadline = Date.now() + timeout; !(await ok()); await sleep(250)) {
+        if (Date.now() > deadline) throw new Error(`${what} within ${timeout / 1000} s (the view says "${await status().textContent()}"; ${(await view.locator('.error').allTextContents()).join(' ').trim()})`);
+      }
+    };
+    /** A network of 128 and 64 units on the 60,000 rows: about half a minute of epochs on two cores. */
+    const setUpRun = async () => {
+      await choose('Target column', new RegExp(`^\\s*${TARGET} \\(`));
+      await choose('Model', /Neural network/);
+      await view.locator('vscode-textfield[aria-label="Hidden sizes"] input').fill('128,64');
+      await sleep(500);
+    };
+    /** Hides the view (its header's context menu) and opens it again from the palette: VS Code makes a new page for it. */
+    const hideAndReopen = async (step: string) => {
+      await view.locator('body').evaluate(() => { (window as unknown as { oldPage: boolean }).oldPage = true; });
+      await s.page.locator('.pane-header[aria-label="Train Section"]').click({ button: 'right' });
+      await s.chooseContextMenuItem("Hide 'Train'");
+      await s.page.locator('.pane-header[aria-label="Train Section"]').waitFor({ state: 'detached', timeout: 10_000 });
+      await s.runCommand('Product Forge: Focus on Train View');
+      view = await s.webviewFrame(probe, 60_000);
+      assert.equal(await view.locator('body').evaluate(() => (window as unknown as { oldPage?: boolean }).oldPage), undefined, `${step}: the view was not made again`);
+    };
+
+    // the large file, profiled, and a network to train
+    const fileSelect = view.locator('vscode-single-select[aria-label="CSV file"]');
+    await view.locator('vscode-button[title="Refresh the file list"]').click();
+    await fileSelect.locator('vscode-option', { hasText: big }).first().waitFor({ state: 'attached', timeout: 60_000 });
+    await fileSelect.locator('input.combobox-input').click();
+    await fileSelect.locator('input.combobox-input').fill(big);
+    await fileSelect.locator('li.option', { hasText: new RegExp(`^\\s*${big.replace('.', '\\.')}\\s*$`) }).first().click();
+    await waitFor('the large CSV was not profiled', async () => /60,?000 rows/.test((await status().textContent()) ?? ''));
+    await setUpRun();
+    await train().scrollIntoViewIfNeeded();
+    await train().click();
+    await waitFor('no epoch', async () => (await epochsShown()) > 0, 120_000);
+
+    // The sidebar switched to the Explorer and back: the same page, still showing the run.
+    await s.openExplorer();
+    await sleep(1_000);
+    await s.openViewContainer('Product Forge');
+    view = await s.webviewFrame(probe, 60_000);
+    assert.equal(await isOn(cancel), true, 'Cancel is off after the sidebar showed the Explorer');
+
+    // Hidden and opened again: the new page shows the file, the target, the curves so far, the running stage and Cancel.
+    const beforeHide = await epochsShown();
+    await hideAndReopen('during the run');
+    await waitFor('the re-made view shows no curves', async () => (await epochsShown()) >= beforeHide && (await view.locator('.charts').isVisible()));
+    const shownAfter = await epochsShown();
+    assert.equal(await view.locator('vscode-single-select[aria-label="Target column"]').evaluate((e) => (e as unknown as { value: string }).value), TARGET);
+    assert.equal(await isOn(cancel), true, 'Cancel is off in the re-made view while the run goes on');
+    assert.equal(await isOn(train), false, 'Train is on in the re-made view while a run goes on');
+    assert.equal(await view.locator('vscode-progress-ring').isVisible(), true, 'no progress ring in the re-made view');
+    // the epochs that follow reach the new page
+    await waitFor('the curves did not go on in the re-made view', async () => (await epochsShown()) > shownAfter);
+    await view.locator('.charts').scrollIntoViewIfNeeded();
+    await s.screenshot('recreated-view-training');
+    console.log(`    re-made view: ${beforeHide} epochs before hiding, ${shownAfter} shown at once, ${await epochsShown()} now (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    // Cancel works from it
+    await cancel().click();
+    const cancelled = view.locator('#dataSection .error[role="alert"]', { hasText: /Training cancelled; nothing was kept/ }).first();
+    await cancelled.waitFor({ timeout: 60_000 });
+    await waitFor('Train is not on again after Cancel', () => isOn(train), 10_000);
+    await s.screenshot('recreated-view-cancelled');
+
+    // A run started in the re-made view, which is hidden and opened again before it ends, shows its results there.
+    await setUpRun();
+    await train().scrollIntoViewIfNeeded();
+    await train().click();
+    await waitFor('no epoch in the second run', async () => (await epochsShown()) > 0, 120_000);
+    await hideAndReopen('during the second run');
+    assert.equal(await isOn(cancel), true, 'the second run ended before the view was made again: the test needs a longer run');
+    const accuracy = view.locator('.big', { hasText: /^accuracy / });
+    await waitFor('no results in the re-made view', () => accuracy.isVisible(), 240_000);
+    await accuracy.scrollIntoViewIfNeeded();
+    await s.screenshot('recreated-view-results');
+    assert.match((await view.locator('.muted', { hasText: /training rows/ }).first().textContent()) ?? '', /^neural network · 48,?000 training rows, 12,?000 test rows/);
+    assert.equal(await isOn(() => view.locator('vscode-button', { hasText: /^\s*Save\s*$/ })), true, 'Save is off after the run');
+    assert.equal(await isOn(train), true, 'Train is not on again after the run');
+    assert.ok((await epochsShown()) > 0, 'the curves are gone after the run');
+    assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
+    // back to the defaults the next tests expect
+    await view.locator('vscode-textfield[aria-label="Hidden sizes"] input').fill('64');
+    console.log(`    hidden and opened again during two runs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  });
+
   it('a sentiment classifier trained on the team\'s own labelled feedback becomes the model of Analyze Feedback', async function () {
     this.timeout(240_000);
     // The user's labelled feedback: text + a negative / neutral / positive column.
