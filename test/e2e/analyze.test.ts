@@ -1,6 +1,6 @@
 // End to end in the real VS Code workbench (code-server + chromium, see scripts/e2e/harness.ts):
 // the packaged linux-x64 .vsix is installed as a user would, the explorer's context menu runs
-// "Analyze Feedback" on a CSV and on a .txt, and the report files, the opened editor and the
+// "Analyze Feedback" on a CSV and on a .txt (and Explain Sentiment on selected rows), and the report files, the opened editor and the
 // extension's lazy activation are checked. Screenshots and logs: .test-artifacts/e2e/analyze/.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { E2ESession } from '../../scripts/e2e/harness';
 
 const VSIX = 'build/product-forge-linux-x64.vsix';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const FIXTURE = 'test/fixtures/e2e-workspace';
 const EXTENSION_ID = 'product-forge.product-forge';
 const CHANNEL = 'Product Forge';
@@ -347,6 +348,60 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     this.timeout(300_000);
     const { report, rows } = await analyzeFromExplorer('interviews.txt', 'txt');
     checkReport('interviews.txt', report, rows);
+  });
+
+  it('Explain Sentiment on several selected rows of a CSV notes each row\'s label and words at the end of its line', async function () {
+    this.timeout(240_000);
+    const t0 = Date.now();
+    const file = 'feedback.csv';
+    const [header, ...data] = parseCsv(readFileSync(path.join(FIXTURE, file), 'utf8'));
+    const comment = header.indexOf('comment');
+    // the selection: lines 2-5 of the file, its first four rows (line 1 is the header)
+    const first = 2, last = 5;
+    const rows = data.slice(first - 2, last - 1);
+    await s.clickExplorerItem(file);
+    await s.page.locator('.tabs-container .tab.active', { hasText: file }).waitFor({ state: 'visible', timeout: 30_000 });
+    const editor = s.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+    await editor.click({ position: { x: 5, y: 5 } });
+    await s.page.keyboard.press('Control+Home');
+    for (let i = 1; i < first; i++) await s.page.keyboard.press('ArrowDown');
+    for (let i = first; i < last; i++) await s.page.keyboard.press('Shift+ArrowDown');
+    await s.page.keyboard.press('Shift+End');
+    await s.runCommand('Product Forge: Explain Sentiment');
+    const message = await s.waitForNotification(/Explained \d+ feedback items/, 180_000);
+    await sleep(500);
+    await s.screenshot('explain-rows');
+    console.log(`    explained ${rows.length} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${message.slice(0, 80)}…`);
+
+    // What the editor shows after each line: the note VS Code draws after its text (a decoration's ::after content).
+    const shown = await s.page.locator('.editor-group-container.active .monaco-editor .view-line').evaluateAll((els) => els.map((e) => ({
+      text: (e as HTMLElement).innerText.replace(/\u00a0/g, ' '),
+      notes: Array.from(e.querySelectorAll('span')).map((sp) => getComputedStyle(sp, '::after').content).filter((c) => c && c !== 'none' && c !== 'normal' && c !== '""')
+        .map((c) => JSON.parse(c) as string),
+    })));
+    const fileLines = readFileSync(path.join(FIXTURE, file), 'utf8').split(/\r?\n/);
+    const noteOf = (line: number) => shown.filter((v) => v.text === fileLines[line - 1]).flatMap((v) => v.notes);
+    const labels: string[] = [];
+    rows.forEach((row, k) => {
+      const line = first + k;
+      const notes = noteOf(line);
+      assert.equal(notes.length, 1, `line ${line} has ${notes.length} notes: ${JSON.stringify(notes)}`);
+      const m = /^(negative|neutral|positive) (0\.\d\d|1\.00)(?:[:,] (.*))?$/.exec(notes[0]);
+      assert.ok(m, `line ${line}'s note "${notes[0]}"`);
+      labels.push(m[1]);
+      // its words are the row's feedback text's, not its other columns' (date, channel)
+      const words = [...(m[3] ?? '').matchAll(/"([^"]+)"/g)].map((w) => w[1]);
+      assert.ok(words.length >= 1, `line ${line}'s note names no word: "${notes[0]}"`);
+      for (const w of words) assert.ok(row[comment].includes(w), `line ${line}: "${w}" is not in its comment "${row[comment]}"`);
+    });
+    // the header and the lines outside the selection have none
+    for (const line of [1, last + 1]) assert.deepEqual(noteOf(line), [], `line ${line} has a note`);
+    // the message counts the same labels, and says where they are
+    const counts = ['negative', 'neutral', 'positive'].map((l) => [l, labels.filter((x) => x === l).length] as const).filter(([, n]) => n > 0);
+    assert.ok(message.startsWith(`Explained ${rows.length} feedback items (lines ${first}-${last}): ${counts.map(([l, n]) => `${n} ${l}`).join(', ')}.`), `message: ${message}`);
+    assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
+    await s.focusWorkbench();
+    await s.runCommand('View: Close Editor');
   });
 
   it('with productForge.analysis.twoWay in the workspace settings, every item is negative or positive', async function () {
