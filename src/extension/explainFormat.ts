@@ -2,6 +2,7 @@
 import { SENTIMENT_LABELS } from '../core/types';
 import type { ExplainResult, TokenAttribution } from '../runtime/protocol';
 import { driverSide as side, driverStrength as strength, MIN_DRIVER_LOG_ODDS, shortUnit, weightText } from '../core/analysis/drivers-format';
+import { isFunctionWord } from '../core/functionWords';
 
 export { side, shortUnit };
 
@@ -29,15 +30,24 @@ export function explainSummary(r: ExplainResult): string {
   if (pro.length) s += ` Driven by ${passages ? 'the passages ' : ''}${pro.join(', ')}`;
   if (con.length) s += `${pro.length ? '; against' : ` Against it${passages ? ', the passages' : ''}`}: ${con.join(', ')}`;
   if (pro.length || con.length) s += '.';
-  else s += passages ? ' No single passage changes the prediction much.' : ' No single word changes the prediction much.';
+  else if (passages) s += ' No single passage changes the prediction much.';
+  else {
+    // only words without a meaning of their own ("the", "is") move it: said, not hidden (they are highlighted)
+    const fw = significantTokens(r.tokens).sort((a, b) => strength(b) - strength(a)).slice(0, 3).map((t) => `"${shortUnit(t.token)}"`);
+    s += fw.length ? ` Only words without a meaning of their own move it (${fw.join(', ')}); no word that says something does.` : ' No single word changes the prediction much.';
+  }
   if (passages) s += ` A long text: scored without each passage of ${r.wordsPerUnit} words in turn, not word by word (select a part to see single words).`;
   return s;
 }
 
-/** The `n` strongest highlighted words on one side, quoted and short. */
-function strongest(r: Pick<ExplainResult, 'tokens'>, sign: 1 | -1, n: number): string[] {
+/**
+ * The `n` strongest highlighted words on one side, quoted and short: words that say something, as the report names an
+ * item's drivers (functionWords.ts: "the", "is", "to" are highlighted where the model leans on them, but a short list of
+ * them tells a reader nothing; negations, "but", "too" stay). Passages are named whatever they hold.
+ */
+function strongest(r: Pick<ExplainResult, 'tokens' | 'units'>, sign: 1 | -1, n: number): string[] {
   return significantTokens(r.tokens)
-    .filter((t) => side(t) === sign)
+    .filter((t) => side(t) === sign && (r.units === 'passages' || !isFunctionWord(t.token)))
     .sort((a, b) => strength(b) - strength(a))
     .slice(0, n)
     .map((t) => `"${shortUnit(t.token)}"`);

@@ -47,6 +47,21 @@ describe('extension: explain formatting', () => {
     );
     assert.match(itemsSummary(explained, 57), /\. The selection holds 57 items: only the first 3 were explained; select the others to explain them, or run Analyze Feedback for the words that drove every item\.$/);
   });
+  it('names words that say something: "the", "is", "to" are highlighted but not named in the summary or the note; negations and "but" are', () => {
+    const r = result({
+      label: 'negative',
+      scores: { negative: 0.7, neutral: 0.2, positive: 0.1 },
+      tokens: [tok('The', 0, 0.3), tok('sync', 4, 0.2), tok('is', 9, 0.15), tok('not', 12, 0.12), tok('to', 16, 0.1), tok('great', 19, -0.05)],
+    });
+    assert.equal(itemNote(r), 'negative 0.70: "sync", "not"; against: "great"');
+    assert.match(explainSummary(r), /Driven by "sync", "not"; against: "great"\.$/);
+    assert.deepEqual(significantTokens(r.tokens).map((t) => t.token), ['The', 'sync', 'is', 'not', 'to', 'great'], 'all are still highlighted');
+    const only = result({ label: 'neutral', scores: { negative: 0.2, neutral: 0.6, positive: 0.2 }, tokens: [tok('it', 0, 0.1), tok('is', 3, 0.05), tok('ok', 6, 0.001)] });
+    assert.match(explainSummary(only), /Only words without a meaning of their own move it \("it", "is"\); no word that says something does\.$/);
+    assert.equal(itemNote(only), 'neutral 0.60');
+    const zh = result({ label: 'positive', scores: { negative: 0.1, neutral: 0.1, positive: 0.8 }, tokens: [tok('很', 0, 0.2), tok('好', 1, 0.3), tok('不', 2, -0.1)] });
+    assert.equal(itemNote(zh), 'positive 0.80: "好"; against: "不"');
+  });
   it('each non-empty selected line is an item, trimmed, with its offset in the selection', () => {
     assert.deepEqual(lineItems('  great app\n\n  \r\nslow sync \r\nok'), [
       { text: 'great app', start: 2 },
