@@ -26,16 +26,33 @@ import {
   type GenerateOptions,
   type TextGenerator,
 } from '../core/generate';
-import { resolveModel } from '../core/models/registry';
+import { DownloadDeclinedError, ModelNotInstalledError, resolveModel } from '../core/models/registry';
 import { CancelledError, UserError } from '../core/types';
 import { effectiveModelsPath, readConfig, warnIgnoredOnce } from './config';
 import { generationEndpoint, generationLocalModel, type InspectedSetting } from './configSchema';
 import type { Services } from './services';
 import { columnMemoryKey, localFiles, rememberedColumns } from './args';
+import { backendOffer, notInstalledLog, OFFER_LABELS, serverUrlProblem, type Unavailable } from './generateOffer';
 
 export const API_KEY_SECRET = 'productForge.generation.apiKey';
 const FEEDBACK_GLOB = '**/*.{txt,md,csv,tsv,json,jsonl}';
 const EXCLUDE_GLOB = '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**,**/.product-forge/**}';
+
+/** How a run after the first one writes: the backend the user chose, the server address typed, a download asked for. */
+interface RunWith {
+  backend: BackendKind;
+  /** The OpenAI-compatible server for this run ("Use a Server…"), instead of productForge.generation.endpoint. */
+  endpoint?: string;
+  /** "Download Model…": this download may happen (the dialog with its size still asks) though allowModelDownloads is off. */
+  download?: boolean;
+}
+
+/** The local model could not be used: not installed, its download declined, or broken (the registry's message). */
+class LocalModelUnavailableError extends BackendUnavailableError {
+  constructor(readonly modelId: string, readonly reason: 'not-installed' | 'declined' | 'failed', readonly why: string, readonly cacheDir: string) {
+    super(reason === 'failed' ? why : `No local text-generation model "${modelId}": ${why}`, 'local');
+  }
+}
 
 /** The local backend's model as last loaded in the model worker (another one chosen since is unloaded first). */
 interface LocalModelState {
@@ -264,28 +281,31 @@ function megabytes(bytes: number): string {
 
 const inspectSetting = (key: string) => vscode.workspace.getConfiguration('productForge').inspect<unknown>(key) as InspectedSetting<unknown> | undefined;
 
-async function buildBackend(services: Services, backend: BackendKind, signal: AbortSignal, report: (m: string) => void, loaded: LocalModelState): Promise<TextGenerator | 'template'> {
+async function buildBackend(services: Services, run: RunWith, signal: AbortSignal, report: (m: string) => void, loaded: LocalModelState): Promise<TextGenerator | 'template'> {
   const cfg = readConfig(undefined, services.output);
+  const { backend } = run;
   if (backend === 'template') return 'template';
   if (backend === 'openai-compatible') {
     // a workspace's endpoint is ignored in Restricted Mode (the brief, the evidence and the key would go there)
     const endpoint = generationEndpoint(inspectSetting('generation.endpoint'), vscode.workspace.isTrusted);
-    warnIgnoredOnce(endpoint.ignored, services.output);
+    if (!run.endpoint) warnIgnoredOnce(endpoint.ignored, services.output);
     const apiKey = await services.context.secrets.get(API_KEY_SECRET);
-    return new OpenAICompatibleGenerator({ endpoint: endpoint.value!, model: cfg.generation.model, apiKey: apiKey || undefined });
+    return new OpenAICompatibleGenerator({ endpoint: run.endpoint ?? endpoint.value!, model: cfg.generation.model, apiKey: apiKey || undefined });
   }
   const localSetting = generationLocalModel(inspectSetting('generation.localModel'), vscode.workspace.isTrusted);
   warnIgnoredOnce(localSetting.ignored, services.output);
   const modelId = localSetting.value!;
   const modelsPath = effectiveModelsPath();
+  const cacheDir = vscode.Uri.joinPath(services.context.globalStorageUri, 'models').fsPath;
   report(`Finding model ${modelId}…`);
   let dir: string;
   try {
     const r = await resolveModel(modelId, {
       modelsPath: modelsPath.value,
       bundledDir: vscode.Uri.joinPath(services.context.extensionUri, 'models').fsPath,
-      cacheDir: vscode.Uri.joinPath(services.context.globalStorageUri, 'models').fsPath,
-      allowDownload: cfg.allowModelDownloads,
+      cacheDir,
+      // "Download Model…" asks for this one download (the dialog below still shows its size first)
+      allowDownload: cfg.allowModelDownloads || !!run.download,
       // Not in the manifest: downloaded from the Hugging Face hub (its config, tokenizer and one ONNX variant)
       task: 'text-generation',
       confirmDownload: async (e) =>
@@ -306,7 +326,10 @@ async function buildBackend(services: Services, backend: BackendKind, signal: Ab
     });
     dir = r.dir;
   } catch (e) {
-    if (e instanceof UserError) throw new BackendUnavailableError(`No local text-generation model "${modelId}": ${e.message}`, 'local');
+    if (e instanceof UserError) {
+      const reason = e instanceof ModelNotInstalledError ? 'not-installed' : e instanceof DownloadDeclinedError ? 'declined' : 'failed';
+      throw new LocalModelUnavailableError(modelId, reason, e.message, cacheDir);
+    }
     throw e;
   }
   const runtime = services.runtime();
@@ -326,13 +349,14 @@ async function buildBackend(services: Services, backend: BackendKind, signal: Ab
   return new LocalGenerator(runtime, modelId);
 }
 
-async function generateCommand(services: Services, kind: DocKind, loaded: LocalModelState, forcedBackend?: BackendKind, prepared?: Prepared): Promise<void> {
+async function generateCommand(services: Services, kind: DocKind, loaded: LocalModelState, forced?: RunWith, prepared?: Prepared): Promise<void> {
   const input = prepared ?? (await prepare(kind));
   if (!input) return;
-  const backend = forcedBackend ?? readConfig(undefined, services.output).generation.backend;
+  const run: RunWith = forced ?? { backend: readConfig(undefined, services.output).generation.backend };
+  const { backend } = run;
   const title = kind === 'prd' ? 'Product requirements' : kind === 'copy' ? 'Marketing copy' : 'Personas';
-  let retry: BackendKind | undefined;
-  let unavailable: string | undefined;
+  let retry: RunWith | undefined;
+  let unavailable: Unavailable | undefined;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Product Forge: ${title}`, cancellable: true }, async (progress, token) => {
     const ac = new AbortController();
     const sub = token.onCancellationRequested(() => ac.abort());
@@ -343,7 +367,7 @@ async function generateCommand(services: Services, kind: DocKind, loaded: LocalM
       const state = services.context.workspaceState;
       const evidence: EvidenceSet = await loadEvidence(input.evidence, { signal: ac.signal, columnsFor: (f) => rememberedColumns(state.get(columnMemoryKey(f))) });
       for (const n of evidence.notes ?? []) services.output.info(n);
-      const gen = await buildBackend(services, backend, ac.signal, (m) => progress.report({ message: m }), loaded);
+      const gen = await buildBackend(services, run, ac.signal, (m) => progress.report({ message: m }), loaded);
       progress.report({ message: 'Writing…' });
       // closing the document cancels the generation
       sink = await DocumentSink.open(() => ac.abort());
@@ -375,10 +399,21 @@ async function generateCommand(services: Services, kind: DocKind, loaded: LocalM
         }
         return;
       }
+      if (e instanceof LocalModelUnavailableError && e.reason !== 'failed') {
+        // nothing failed (the first run, or a download the user declined): the details go to the log, not the toast
+        if (e.reason === 'not-installed') {
+          services.output.info(notInstalledLog(e.modelId, e.why, e.cacheDir));
+          unavailable = { reason: 'not-installed', backend: 'local', downloadsTurnedOff: downloadsTurnedOff() };
+        } else {
+          services.output.info(`Generate: ${e.why}`);
+          unavailable = { reason: 'declined', backend: 'local' };
+        }
+        return;
+      }
       services.output.error(e instanceof Error ? e.message : String(e));
       if (e instanceof BackendUnavailableError || e instanceof HttpError) {
         // asked once the progress notification is gone (it would sit there, cancellable, while the toast waits)
-        unavailable = e.message;
+        unavailable = { reason: 'failed', backend: e instanceof BackendUnavailableError ? e.backend : backend, message: e.message };
         return;
       }
       if (e instanceof IncompleteOutputError) {
@@ -391,7 +426,7 @@ async function generateCommand(services: Services, kind: DocKind, loaded: LocalM
       sink?.dispose();
     }
   });
-  if (unavailable !== undefined) retry = await offerOtherBackends(backend, unavailable);
+  if (unavailable !== undefined) retry = await offerOtherBackends(unavailable, run);
   if (retry) await generateCommand(services, kind, loaded, retry, input);
 }
 
@@ -420,13 +455,49 @@ async function prepare(kind: DocKind): Promise<Prepared | undefined> {
   return { brief, evidence, options };
 }
 
-async function offerOtherBackends(current: BackendKind, message: string): Promise<BackendKind | undefined> {
-  const labels: Record<BackendKind, string> = { local: 'Use Local Model', 'openai-compatible': 'Use OpenAI-Compatible Server', template: 'Use Template (no model)' };
-  const others = (['template', 'openai-compatible', 'local'] as BackendKind[]).filter((b) => b !== current);
-  const pick = await vscode.window.showErrorMessage(`Product Forge: ${message}`, ...others.map((b) => labels[b]), 'Open Settings');
-  if (pick === 'Open Settings') {
-    void vscode.commands.executeCommand('workbench.action.openSettings', 'productForge.generation');
-    return undefined;
+/** productForge.allowModelDownloads set to false by the user or the workspace (not merely left at its default). */
+function downloadsTurnedOff(): boolean {
+  const i = inspectSetting('allowModelDownloads');
+  return [i?.globalValue, i?.workspaceValue, i?.workspaceFolderValue].includes(false);
+}
+
+/**
+ * Says why the backend could not write and offers the ways on: an information message when nothing failed (the
+ * first run without a local model, a declined download), an error when a model or server did. Not modal: the
+ * user can read the brief and the evidence meanwhile, and the download that may follow asks in its own dialog.
+ */
+async function offerOtherBackends(u: Unavailable, run: RunWith): Promise<RunWith | undefined> {
+  const offer = backendOffer(u);
+  const show = offer.severity === 'info' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
+  const pick = await show(offer.message, ...offer.actions.map((a) => OFFER_LABELS[a]));
+  switch (offer.actions.find((a) => OFFER_LABELS[a] === pick)) {
+    case 'template':
+      return { backend: 'template' };
+    case 'local':
+      return { backend: 'local' };
+    case 'download':
+      return { backend: 'local', download: true };
+    case 'server': {
+      const endpoint = await askServer(run.endpoint);
+      return endpoint ? { backend: 'openai-compatible', endpoint } : undefined;
+    }
+    case 'settings':
+      void vscode.commands.executeCommand('workbench.action.openSettings', offer.settingsQuery);
+      return undefined;
+    default:
+      return undefined;
   }
-  return others.find((b) => labels[b] === pick);
+}
+
+/** "Use a Server…": the address of the user's OpenAI-compatible server for this document (the setting's, to start with). */
+async function askServer(last: string | undefined): Promise<string | undefined> {
+  const value = last ?? generationEndpoint(inspectSetting('generation.endpoint'), vscode.workspace.isTrusted).value!;
+  const url = await vscode.window.showInputBox({
+    title: 'Use an AI server you run',
+    prompt: 'Its OpenAI-compatible address: Ollama http://localhost:11434/v1, LM Studio http://localhost:1234/v1. Your brief and evidence are sent to it. (To use it every time: the Generation: Backend and Endpoint settings.)',
+    value,
+    validateInput: (v) => serverUrlProblem(v),
+    ignoreFocusOut: true,
+  });
+  return url?.trim().replace(/\/+$/, '') || undefined;
 }

@@ -2,12 +2,17 @@
 // generation model is downloaded from the Hugging Face hub with the user's consent. A local HTTP server stands
 // in for the hub (test/helpers/fake-hub.ts) and serves the tiny random decoder as "acme/tiny-chat";
 // code-server (and so the extension host) runs with PRODUCT_FORGE_HUB_URL pointing at it. User settings:
-// generation.backend = local, generation.localModel = acme/tiny-chat, allowModelDownloads = true.
-//  1. "Generate Product Requirements Doc": the modal dialog names the model and its size; Cancel is the
-//     documented "not downloaded (declined)" error with the other backends offered, and writes nothing; Escape
-//     is the same, and "Use Template (no model)" then writes the template draft without asking again.
-//  2. Download: the progress notification counts the MB of onnx/model_q4.onnx (the stand-in sends it slowly),
-//     the files land in the extension's storage, the worker loads the q4 file from there and a document opens.
+// generation.backend = local, generation.localModel = acme/tiny-chat, allowModelDownloads left at its default (off):
+// the first run's state.
+//  1. "Generate Product Requirements Doc" with no model: an information message (no error) in plain words with
+//     three buttons shown whole, the searched folders in the log, nothing asked of the hub. "Download Model…" opens
+//     the modal dialog that names the model and its size; Cancel is a "not downloaded" information message offering
+//     the other two ways, and writes nothing; Escape is the same, and "Draft Without a Model" then writes the template
+//     draft without asking again.
+//  2. Download Model…, then Download: the progress notification counts the MB of onnx/model_q4.onnx (the stand-in
+//     sends it slowly), the files land in the extension's storage, the worker loads the q4 file from there and a
+//     document opens. (With allowModelDownloads on, the same dialog comes without the message: that setting is read
+//     per run, and code-server did not reload a settings.json changed under it, so it is not switched here.)
 //  3. Again: no dialog, no request to the hub, the cached model writes the document.
 // One session; the cases run in this order (2 fills the cache that 1 must not find and 3 uses). Random weights:
 // the text is not checked, only that a document opened, its banner, and the log of the download and the load.
@@ -24,6 +29,10 @@ const FIXTURE = 'test/fixtures/e2e-generate';
 const CHANNEL = 'Product Forge';
 const MODEL = 'acme/tiny-chat';
 const PUBLISHER_NAME = 'product-forge.product-forge';
+/** The first-run message and its buttons (src/extension/generateOffer.ts). */
+const FIRST_RUN = 'Product Forge: No AI writing model is installed on this computer yet. You can draft from your feedback without one, use an AI server you run, or download a model.';
+const FIRST_RUN_BUTTONS = ['Draft Without a Model', 'Use a Server…', 'Download Model…'];
+const DECLINED = 'Product Forge: The model was not downloaded. You can draft from your feedback without it, or use an AI server you run.';
 const EVIDENCE_ITEMS = readFileSync(path.join(FIXTURE, 'feedback.csv'), 'utf8').trim().split('\n').length - 1;
 /** What the download takes: the config and tokenizer files and the q4 ONNX file (not README.md, .gitattributes, model_fp16.onnx). */
 const WANT = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_q4.onnx'];
@@ -70,7 +79,6 @@ describe('e2e: downloading the local generation model from the hub, with consent
       settings: {
         'productForge.generation.backend': 'local',
         'productForge.generation.localModel': MODEL,
-        'productForge.allowModelDownloads': true,
         'productForge.generation.maxNewTokens': 16,
         'productForge.device': 'cpu',
       },
@@ -129,16 +137,40 @@ describe('e2e: downloading the local generation model from the hub, with consent
     return { box, message, detail };
   }
 
-  /** Waits for the "declined" error toast; returns it (its buttons offer the other backends). */
+  /**
+   * The information toast (no error toast) whose message is `message`: its buttons must be `buttons`, each shown
+   * whole (VS Code cuts a button's label with an ellipsis when the toast is too narrow for them all).
+   */
+  async function infoToast(message: string, buttons: string[], step: string): Promise<Locator> {
+    const toast = s.page.locator('.notifications-toasts .notification-list-item', { hasText: message.slice(0, 40) }).first();
+    await toast.waitFor({ state: 'visible', timeout: 60_000 });
+    await sleep(500); // the toast's slide-in
+    await s.screenshot(step);
+    assert.equal(((await toast.locator('.notification-list-item-message').textContent()) ?? '').trim(), message);
+    assert.equal(await toast.locator('.codicon-notifications-info, .codicon-info').count(), 1, 'not an information message');
+    assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
+    const shown = toast.locator('.notification-list-item-buttons-container .monaco-button');
+    assert.deepEqual((await shown.allTextContents()).map((b) => b.trim()).filter(Boolean), buttons);
+    const cut = await shown.evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => `${e.textContent?.trim()} (${e.clientWidth} of ${e.scrollWidth} px)`));
+    assert.deepEqual(cut, [], 'buttons cut off');
+    return toast;
+  }
+
+  /** The first-run message (no local model, downloads off): nothing asked of the hub, the details in the log. */
+  async function firstRunToast(logStart: number, step: string): Promise<Locator> {
+    const toast = await infoToast(FIRST_RUN, FIRST_RUN_BUTTONS, step);
+    const log = await s.waitForLog(CHANNEL, new RegExp(`\\[info\\] Generate: the local writing model ${esc(MODEL)} is not installed\\. Model ${esc(MODEL)} was not found: .* \\(The download cache is ${esc(cacheDir())}\\.\\)`), 10_000);
+    assert.ok(log);
+    assert.doesNotMatch(s.outputChannelLog(CHANNEL).slice(logStart), /\[error\]/);
+    assert.deepEqual(hub.requests, [], 'the hub was asked before the user chose to download');
+    assert.deepEqual(await untitledTabs(), [], 'a document was opened');
+    return toast;
+  }
+
+  /** Waits for the "not downloaded" information toast; returns it (its buttons offer the other ways). */
   async function declinedError(logStart: number, step: string) {
-    const declined = `No local text-generation model "${MODEL}": Model ${MODEL} was not downloaded (declined). Run the command again and accept the download, or set productForge.modelsPath to a folder that has it.`;
-    const toast = s.page.locator('.notifications-toasts .notification-list-item', { hasText: /was not downloaded \(declined\)/ }).first();
-    await toast.waitFor({ state: 'visible', timeout: 30_000 });
-    await s.screenshot(`${step}-declined`);
-    assert.deepEqual(await s.errorNotifications(), [`Product Forge: ${declined}`]);
-    const buttons = (await toast.locator('.notification-list-item-buttons-container .monaco-button').allTextContents()).map((b) => b.trim()).filter(Boolean);
-    assert.deepEqual(buttons, ['Use Template (no model)', 'Use OpenAI-Compatible Server', 'Open Settings']);
-    await s.waitForLog(CHANNEL, new RegExp(`\\[error\\] ${esc(declined)}`), 10_000);
+    const toast = await infoToast(DECLINED, ['Draft Without a Model', 'Use a Server…'], `${step}-declined`);
+    await s.waitForLog(CHANNEL, new RegExp(`\\[info\\] Generate: Model ${esc(MODEL)} was not downloaded \\(declined\\)`), 10_000);
     const log = s.outputChannelLog(CHANNEL).slice(logStart);
     assert.match(log, new RegExp(`${esc(MODEL)} on the Hugging Face hub \\(${esc(hub.base)}\\): onnx/model_q4\\.onnx \\(q4\\) and 4 other files, 0\\.6 MB\\.`));
     assert.doesNotMatch(log, /Downloaded |generated with/);
@@ -175,11 +207,30 @@ describe('e2e: downloading the local generation model from the hub, with consent
     await sleep(500);
   }
 
-  it('Cancel in the download dialog downloads nothing and writes nothing; Escape too, and then the template fallback writes its draft', async function () {
-    this.timeout(240_000);
-    // Cancel
+  it('first run: a plain information message; Download Model… asks; Cancel downloads and writes nothing; Escape too, and then Draft Without a Model writes its draft', async function () {
+    this.timeout(300_000);
+    // the first run: no model, downloads off
     let logStart = s.outputChannelLog(CHANNEL).length;
-    await startPrd('cancel');
+    await startPrd('first-run');
+    const server = await firstRunToast(logStart, 'first-run-offer');
+    // Use a Server…: asks for the address (the setting's to start with), checks it; Escape writes nothing
+    await server.locator('.monaco-button', { hasText: /^\s*Use a Server…\s*$/ }).click();
+    await s.waitForQuickInput(/^Use an AI server you run$/);
+    const input = s.page.locator('.quick-input-widget .quick-input-box input');
+    assert.equal(await input.inputValue(), 'http://localhost:11434/v1');
+    await input.fill('localhost:11434');
+    await s.page.locator('.quick-input-widget .quick-input-message', { hasText: /must start with http:\/\/ or https:\/\// }).waitFor({ state: 'visible', timeout: 10_000 });
+    await s.screenshot('first-run-server');
+    await s.page.keyboard.press('Escape');
+    await sleep(1_000);
+    assert.deepEqual(await untitledTabs(), [], 'a document was opened after Escape');
+    assert.deepEqual(await s.errorNotifications(), []);
+    // again, and Download Model…
+    logStart = s.outputChannelLog(CHANNEL).length;
+    await startPrd('first-run-again');
+    const first = await firstRunToast(logStart, 'first-run-again-offer');
+    // Download Model…: the dialog with the size, though allowModelDownloads is off; Cancel
+    await first.locator('.monaco-button', { hasText: /^\s*Download Model…\s*$/ }).click();
     const { box } = await downloadDialog('cancel');
     await box.locator('.dialog-buttons .monaco-button', { hasText: /^\s*Cancel\s*$/ }).click();
     await box.waitFor({ state: 'hidden', timeout: 10_000 });
@@ -195,13 +246,16 @@ describe('e2e: downloading the local generation model from the hub, with consent
 
     // Escape (the dialog dismissed), then the offered fallback: the template draft, without a second dialog
     logStart = s.outputChannelLog(CHANNEL).length;
+    hub.requests.length = 0;
     await startPrd('escape');
+    const first2 = await firstRunToast(logStart, 'escape-offer');
+    await first2.locator('.monaco-button', { hasText: /^\s*Download Model…\s*$/ }).click();
     const again = await downloadDialog('escape');
     await s.page.keyboard.press('Escape');
     await again.box.waitFor({ state: 'hidden', timeout: 10_000 });
     const toast2 = await declinedError(logStart, 'escape');
     const fallbackStart = s.outputChannelLog(CHANNEL).length;
-    await toast2.locator('.monaco-button', { hasText: /^\s*Use Template \(no model\)\s*$/ }).click();
+    await toast2.locator('.monaco-button', { hasText: /^\s*Draft Without a Model\s*$/ }).click();
     const doc = await document('template', fallbackStart, 'template-fallback');
     assert.match(doc, /^> \*\*Draft made without a language model\*\* \(template backend\)/m);
     assert.equal(await s.page.locator('.monaco-dialog-box').count(), 0, 'the template fallback asked about a download');
@@ -211,12 +265,14 @@ describe('e2e: downloading the local generation model from the hub, with consent
     assert.deepEqual(await untitledTabs(), []);
   });
 
-  it('Download: the progress notification counts the MB, the model lands in the extension storage and writes the document', async function () {
+  it('Download Model…, Download: the progress notification counts the MB, the model lands in the extension storage and writes the document', async function () {
     this.timeout(240_000);
     const t0 = Date.now();
     const logStart = s.outputChannelLog(CHANNEL).length;
     hub.requests.length = 0;
     await startPrd('download');
+    const offer = await firstRunToast(logStart, 'download-offer');
+    await offer.locator('.monaco-button', { hasText: /^\s*Download Model…\s*$/ }).click();
     const { box } = await downloadDialog('download');
     await box.locator('.dialog-buttons .monaco-button', { hasText: /^\s*Download\s*$/ }).click();
     await box.waitFor({ state: 'hidden', timeout: 10_000 });

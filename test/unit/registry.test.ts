@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CancelledError, UserError } from '../../src/core/types';
-import { clearVerificationCache, loadManifest, resolveModel, type ManifestEntry } from '../../src/core/models/registry';
+import { clearVerificationCache, DownloadDeclinedError, loadManifest, resolveModel, type ManifestEntry } from '../../src/core/models/registry';
 
 const ID = 'acme/tiny-sentiment';
 const FILES: Record<string, Buffer> = {
@@ -228,7 +228,7 @@ describe('model registry', () => {
       let asked: ManifestEntry | undefined;
       await assert.rejects(
         resolveModel(ID, { bundledDir, cacheDir, allowDownload: true, confirmDownload: async (e) => ((asked = e), false) }),
-        (e: Error) => e instanceof UserError && /was not downloaded \(declined\)/.test(e.message),
+        (e: Error) => e instanceof DownloadDeclinedError && e instanceof UserError && e.modelId === ID && /was not downloaded \(declined\)/.test(e.message),
       );
       assert.equal(asked?.id, ID);
       assert.deepEqual(requests, []);

@@ -96,6 +96,13 @@ export class ModelNotInstalledError extends UserError {
   }
 }
 
+/** The user declined the download the caller asked about (confirmDownload answered false): nothing was downloaded. */
+export class DownloadDeclinedError extends UserError {
+  constructor(message: string, readonly modelId: string) {
+    super(message);
+  }
+}
+
 /** The file a hub download leaves in the model folder: what was downloaded, for the checks of later loads. */
 export const HUB_RECORD_FILE = '.product-forge-download.json';
 
@@ -356,7 +363,7 @@ export async function resolveModel(modelId: string, opts: ResolveOptions): Promi
     );
   }
   const declined = () =>
-    new UserError(`Model ${modelId} was not downloaded (declined). Run the command again and accept the download, or set productForge.modelsPath to a folder that has it.`);
+    new DownloadDeclinedError(`Model ${modelId} was not downloaded (declined). Run the command again and accept the download, or set productForge.modelsPath to a folder that has it.`, modelId);
   if (!entry) {
     if (!opts.confirmDownload) throw declined(); // nobody to ask: nothing is listed or downloaded
     if (firstError) log(`${firstError.message} Downloading ${modelId} again.`);
@@ -387,7 +394,7 @@ async function downloadFromHub(
   target: string,
   opts: ResolveOptions,
   log: (msg: string) => void,
-  declined: () => UserError,
+  declined: () => DownloadDeclinedError,
 ): Promise<ResolvedModel> {
   const plan: HubEntry = await planHubDownload(modelId, task, { base: opts.hubUrl, signal: opts.signal });
   const total = plan.files.reduce((s, f) => s + f.size, 0);
