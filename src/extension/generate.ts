@@ -32,7 +32,7 @@ import { effectiveModelsPath, readConfig, warnIgnoredOnce } from './config';
 import { generationEndpoint, generationLocalModel, type InspectedSetting } from './configSchema';
 import type { Services } from './services';
 import { columnMemoryKey, localFiles, rememberedColumns } from './args';
-import { backendOffer, notInstalledLog, OFFER_LABELS, serverUrlProblem, type Unavailable } from './generateOffer';
+import { backendOffer, DOWNLOADS_TURNED_ON, notInstalledLog, OFFER_LABELS, serverUrlProblem, type Unavailable } from './generateOffer';
 
 export const API_KEY_SECRET = 'productForge.generation.apiKey';
 const FEEDBACK_GLOB = '**/*.{txt,md,csv,tsv,json,jsonl}';
@@ -43,7 +43,7 @@ interface RunWith {
   backend: BackendKind;
   /** The OpenAI-compatible server for this run ("Use a Server…"), instead of productForge.generation.endpoint. */
   endpoint?: string;
-  /** "Download Model…": this download may happen (the dialog with its size still asks) though allowModelDownloads is off. */
+  /** "Download Model…": the download dialog is shown though allowModelDownloads is off; its Download turns the setting on. */
   download?: boolean;
 }
 
@@ -304,22 +304,33 @@ async function buildBackend(services: Services, run: RunWith, signal: AbortSigna
       modelsPath: modelsPath.value,
       bundledDir: vscode.Uri.joinPath(services.context.extensionUri, 'models').fsPath,
       cacheDir,
-      // "Download Model…" asks for this one download (the dialog below still shows its size first)
+      // downloads are behind productForge.allowModelDownloads: "Download Model…" (offered while it is off by default,
+      // not when set to false) asks in the dialog below, which says that Download turns it on, and only then downloads
       allowDownload: cfg.allowModelDownloads || !!run.download,
       // Not in the manifest: downloaded from the Hugging Face hub (its config, tokenizer and one ONNX variant)
       task: 'text-generation',
-      confirmDownload: async (e) =>
-        (await vscode.window.showWarningMessage(
-          `Download the model ${e.id} (${megabytes(e.files.reduce((s, f) => s + f.size, 0))})?`,
-          {
-            modal: true,
-            detail:
-              (e.source === 'hub'
-                ? `From the Hugging Face hub (${hostOf(e.url)}): ${e.files.find((f) => f.path.endsWith('.onnx'))?.path ?? 'its ONNX model'}${e.dtype ? ` (${e.dtype})` : ''} with its config and tokenizer files, each checked against the hub's sha256 / git sha1, stored in the extension's storage. `
-                : '') + 'Your brief and evidence never leave this machine.',
-          },
-          'Download',
-        )) === 'Download',
+      confirmDownload: async (e) => {
+        const turnOn = !cfg.allowModelDownloads;
+        const yes =
+          (await vscode.window.showWarningMessage(
+            `Download the model ${e.id} (${megabytes(e.files.reduce((s, f) => s + f.size, 0))})?`,
+            {
+              modal: true,
+              detail:
+                (e.source === 'hub'
+                  ? `From the Hugging Face hub (${hostOf(e.url)}): ${e.files.find((f) => f.path.endsWith('.onnx'))?.path ?? 'its ONNX model'}${e.dtype ? ` (${e.dtype})` : ''} with its config and tokenizer files, each checked against the hub's sha256 / git sha1, stored in the extension's storage. `
+                  : '') +
+                'Your brief and evidence never leave this machine.' +
+                (turnOn ? ` ${DOWNLOADS_TURNED_ON}` : ''),
+            },
+            'Download',
+          )) === 'Download';
+        if (yes && turnOn) {
+          await vscode.workspace.getConfiguration('productForge').update('allowModelDownloads', true, vscode.ConfigurationTarget.Global);
+          services.output.info('Generate: productForge.allowModelDownloads turned on in your user settings (you chose Download); set it to false to turn model downloads off.');
+        }
+        return yes;
+      },
       onProgress: (file, done, total) => report(`Downloading ${file}: ${(done / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB`),
       signal,
       log: (m) => services.output.info(m),

@@ -33,6 +33,9 @@ export interface Offer {
   settingsQuery: string;
 }
 
+/** The download dialog's last sentence while productForge.allowModelDownloads is off: Download turns it on. */
+export const DOWNLOADS_TURNED_ON = 'Download also turns on the setting Product Forge: Allow Model Downloads in your user settings (each download still asks first).';
+
 const CHOICES = 'You can draft from your feedback without one, use an AI server you run, or download a model.';
 
 /** The notification for `u`: its severity, its text and its buttons (in order, the first is the primary one). */

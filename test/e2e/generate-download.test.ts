@@ -9,7 +9,7 @@
 //     the modal dialog that names the model and its size; Cancel is a "not downloaded" information message offering
 //     the other two ways, and writes nothing; Escape is the same, and "Draft Without a Model" then writes the template
 //     draft without asking again.
-//  2. Download Model…, then Download: the progress notification counts the MB of onnx/model_q4.onnx (the stand-in
+//  2. Download Model…, then Download (the dialog says Download turns allowModelDownloads on, and it does): the progress notification counts the MB of onnx/model_q4.onnx (the stand-in
 //     sends it slowly), the files land in the extension's storage, the worker loads the q4 file from there and a
 //     document opens. (With allowModelDownloads on, the same dialog comes without the message: that setting is read
 //     per run, and code-server did not reload a settings.json changed under it, so it is not switched here.)
@@ -23,6 +23,7 @@ import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { E2ESession, globFiles } from '../../scripts/e2e/harness';
 import { q4Repo, startHub, type FakeHub } from '../helpers/fake-hub';
+import { DOWNLOADS_TURNED_ON } from '../../src/extension/generateOffer';
 
 const VSIX = 'build/product-forge-linux-x64.vsix';
 const FIXTURE = 'test/fixtures/e2e-generate';
@@ -131,7 +132,7 @@ describe('e2e: downloading the local generation model from the hub, with consent
     const message = ((await box.locator('.dialog-message-text').first().textContent()) ?? '').trim();
     const detail = ((await box.locator('.dialog-message-detail').first().textContent().catch(() => '')) ?? '').trim();
     assert.equal(message, `Download the model ${MODEL} (${totalMb} MB)?`);
-    assert.match(detail, new RegExp(`^From the Hugging Face hub \\(${esc(new URL(hub.base).host)}\\): onnx/model_q4\\.onnx \\(q4\\) with its config and tokenizer files, each checked against the hub's sha256 / git sha1, stored in the extension's storage\\. Your brief and evidence never leave this machine\\.$`));
+    assert.match(detail, new RegExp(`^From the Hugging Face hub \\(${esc(new URL(hub.base).host)}\\): onnx/model_q4\\.onnx \\(q4\\) with its config and tokenizer files, each checked against the hub's sha256 / git sha1, stored in the extension's storage\\. Your brief and evidence never leave this machine\\.${esc(` ${DOWNLOADS_TURNED_ON}`)}$`));
     const buttons = (await box.locator('.dialog-buttons .monaco-button').allTextContents()).map((b) => b.trim()).filter(Boolean);
     assert.deepEqual([...buttons].sort(), ['Cancel', 'Download'], `dialog buttons: ${buttons.join(' | ')}`);
     return { box, message, detail };
@@ -300,6 +301,8 @@ describe('e2e: downloading the local generation model from the hub, with consent
     // the log: listed, downloaded into that folder, loaded from it (the q4 file: the folder has no onnx/model.onnx)
     const log = s.outputChannelLog(CHANNEL).slice(logStart);
     assert.match(log, new RegExp(`Downloaded ${esc(MODEL)} \\(onnx/model_q4\\.onnx, verified\\) into ${esc(modelDir())}\\.`));
+    // the download was behind the setting: choosing Download in its dialog turned it on
+    assert.match(log, /productForge\.allowModelDownloads turned on in your user settings \(you chose Download\)/);
     assert.match(log, new RegExp(`${esc(MODEL)}: ${esc(modelDir())} has no onnx/model\\.onnx; loading onnx/model_q4\\.onnx \\(dtype q4\\)\\.`));
     assert.match(log, new RegExp(`Generation model ${esc(MODEL)} loaded from ${esc(modelDir())} on cpu in \\d+ ms`));
     assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
