@@ -52,8 +52,14 @@ export async function listReports(roots: readonly string[]): Promise<ReportFolde
   return out.sort((a, b) => b.mtimeMs - a.mtimeMs || b.dir.localeCompare(a.dir));
 }
 
-/** The folder holding `.product-forge/reports/<name>` (where relative sources are resolved from). */
-export function reportRootOf(reportDir: string): string {
+/**
+ * Where a report's relative sources are resolved from: summary.json's `sourceRoot` (the folder the analysis ran in,
+ * relative to the report folder: a CLI report written with --report-dir elsewhere), else the folder holding
+ * `.product-forge/reports/<name>` (a report in its workspace, and reports written before sourceRoot).
+ */
+export function reportRootOf(reportDir: string, json?: Record<string, unknown>): string {
+  const r = json?.sourceRoot;
+  if (typeof r === 'string' && r && !path.isAbsolute(r) && !path.win32.isAbsolute(r)) return path.resolve(reportDir, ...r.split('/'));
   return path.resolve(reportDir, '..', '..', '..');
 }
 
@@ -190,6 +196,8 @@ export interface LoadedReport {
    * for its search results too (searchReport's `drivers`).
    */
   drivers: ReadonlyMap<string, Drivers>;
+  /** Where its relative sources are resolved from (reportRootOf). */
+  root: string;
   /** Where each item the report lists outside the table came from (model.rating.disagreements, numbered after the items). */
   listedSources: SourceRef[];
 }
@@ -563,8 +571,8 @@ function displayIn(workspaceRoots: readonly string[]): (abs: string) => string {
  */
 export async function loadReport(dir: string, workspaceRoots: readonly string[] = [], opts: LoadReportOptions | number = {}): Promise<LoadedReport> {
   const { maxItems = MAX_VIEW_ITEMS, signal } = typeof opts === 'number' ? { maxItems: opts } : opts;
-  const root = reportRootOf(dir);
   const json = await readSummary(dir);
+  const root = reportRootOf(dir, json);
   const csvPath = path.join(dir, 'results.csv');
   const hasCsv = !!(await stat(csvPath).catch(() => undefined))?.isFile();
   const reportPath = path.join(dir, 'report.md');
@@ -624,7 +632,7 @@ export async function loadReport(dir: string, workspaceRoots: readonly string[] 
   const { sections, listedSources } = reportSections(json, root, display, items.length);
   Object.assign(model, sections);
   for (const s of listedSources) sourceFiles.add(s.file);
-  return { model, sources, sourceFiles, reportPath: hasMd ? reportPath : undefined, csvPath: hasCsv ? csvPath : undefined, drivers, listedSources };
+  return { model, sources, sourceFiles, reportPath: hasMd ? reportPath : undefined, csvPath: hasCsv ? csvPath : undefined, drivers, root, listedSources };
 }
 
 export interface SearchReportOptions {
@@ -637,8 +645,9 @@ export interface SearchReportOptions {
   maxItems?: number;
   /** The first item's `i` (the view numbers search results after the report's own items). */
   firstIndex?: number;
-  /** The report's drivers as loadReport read them (LoadedReport.drivers); without them summary.json is read again. */
+  /** The report's drivers and source root as loadReport read them (LoadedReport); without them summary.json is read again. */
   drivers?: ReadonlyMap<string, Drivers>;
+  root?: string;
   signal?: AbortSignal;
 }
 
@@ -662,7 +671,8 @@ export interface SearchResult {
  */
 export async function searchReport(dir: string, workspaceRoots: readonly string[], opts: SearchReportOptions): Promise<SearchResult> {
   const { maxItems = MAX_VIEW_ITEMS, firstIndex = 0, signal } = opts;
-  const root = reportRootOf(dir);
+  const summary = opts.drivers && opts.root ? undefined : await readSummary(dir);
+  const root = opts.root ?? reportRootOf(dir, summary);
   const display = displayIn(workspaceRoots);
   // the view's own test (searchMatcher), on the row's whole text and its source as the view shows it
   const matcher = searchMatcher(opts.query, opts.themes ?? []);
@@ -679,7 +689,7 @@ export async function searchReport(dir: string, workspaceRoots: readonly string[
     return matcher.lower(text.toLowerCase(), s);
   };
   const csv = await readResultsCsv(path.join(dir, 'results.csv'), root, display, Math.max(1, maxItems), false, signal, match);
-  const drivers = opts.drivers ?? driversFromJson(await readSummary(dir), root);
+  const drivers = opts.drivers ?? driversFromJson(summary, root);
   const items: ReportItem[] = [];
   const sources: SourceRef[] = [];
   const sourceFiles = new Set<string>();

@@ -230,6 +230,7 @@ export class ReportViewProvider implements vscode.WebviewViewProvider, vscode.Di
         firstIndex: base,
         // summary.json as read with the report (not parsed again for each search)
         drivers: cur.drivers,
+        root: cur.root,
         signal: searching.signal,
       });
       if (searching.signal.aborted || this.current !== cur) return;

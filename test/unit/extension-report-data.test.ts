@@ -110,6 +110,33 @@ describe('extension: report data', () => {
     assert.equal(model.modelId, 'product-forge/sentiment-en-zh');
   });
 
+  it('a CLI report written with --report-dir elsewhere opens its relative sources from the folder the analysis ran in (summary.json sourceRoot)', async () => {
+    const fb = path.join(ws, 'cli-run', 'fb.txt');
+    mkdirSync(path.dirname(fb), { recursive: true });
+    writeFileSync(fb, 'Terrible bug, lost data\nGreat app, love it\n');
+    const rel = path.relative(process.cwd(), fb); // as typed on the command line
+    const result = await analyzeFeedback([rel], { classifier: new LexiconClassifier(), tempDir: ws });
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'pf-report-dir-'));
+    try {
+      const paths = await writeReport(result, { workspaceDir: process.cwd(), baseName: 'fb', reportsDir: elsewhere });
+      const summary = JSON.parse(readFileSync(paths.summary, 'utf8'));
+      assert.equal(summary.sourceRoot, path.relative(paths.dir, process.cwd()).split(path.sep).join('/'));
+      assert.ok(!path.isAbsolute(summary.sourceRoot), 'no absolute path in a report that may be shared');
+      const loaded = await loadReport(paths.dir, []);
+      assert.deepEqual(loaded.sources.map((s) => s.file).sort(), [fb, fb]);
+      assert.equal(loaded.root, process.cwd());
+      const found = await searchReport(paths.dir, [], { query: 'terrible', label: 'all', drivers: loaded.drivers, root: loaded.root });
+      assert.deepEqual(found.sources, [{ file: fb, line: 1 }]);
+      // a report in its workspace resolves from the workspace, with or without sourceRoot (reports written before it)
+      const inWs = await writeReport(result, { workspaceDir: ws, baseName: 'fb' });
+      assert.equal(JSON.parse(readFileSync(inWs.summary, 'utf8')).sourceRoot, '../../..');
+      assert.equal((await loadReport(inWs.dir, [ws])).root, ws);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+      await disposeAnalysis(result);
+    }
+  });
+
   it("marks the words that drove the report's listed items (from summary.json) on their table rows", async () => {
     const fb = path.join(ws, 'drivers', 'fb.txt');
     mkdirSync(path.dirname(fb), { recursive: true });

@@ -169,7 +169,10 @@ export async function writeReport(result: AnalysisResult, opts: WriteReportOptio
       if (opts.jsonl) await writeOutputFile(result, 'jsonl', path.join(tmp, 'results.jsonl'), { signal: opts.signal });
       const md = renderMarkdown(result, { chartFile: hasChart ? 'sentiment-over-time.svg' : undefined, relativeTo: opts.workspaceDir });
       await fsp.writeFile(path.join(tmp, 'report.md'), md + '\nPer-item results: [results.csv](results.csv)\n', { flag: 'wx' });
-      await fsp.writeFile(path.join(tmp, 'summary.json'), JSON.stringify(publicResult(result), null, 2), { flag: 'wx' });
+      // sourceRoot: where the relative sources are relative to, from the report folder ("../../.." in a workspace's
+      // .product-forge/reports; the CLI's folder for --report-dir elsewhere), so the Report view opens them
+      const sourceRoot = path.relative(path.join(parent, base), opts.workspaceDir).split(path.sep).join('/') || '.';
+      await fsp.writeFile(path.join(tmp, 'summary.json'), JSON.stringify({ ...publicResult(result), sourceRoot }, null, 2), { flag: 'wx' });
       throwIfAborted(opts.signal);
     },
     opts.signal,

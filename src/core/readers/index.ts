@@ -278,7 +278,18 @@ function resolveColumn(source: string, t: TableInspection, column: string | unde
 
 /** A column of a few short values, each repeated (labels, yes/no, categories): not feedback text, however worded. */
 function fewShortValues(c: ColumnInfo): boolean {
-  return c.nonEmpty >= 4 && c.distinct <= 6 && c.distinct * 2 <= c.nonEmpty && c.avgLength <= 12;
+  return c.nonEmpty >= 4 && c.distinct <= 6 && c.distinct * 2 <= c.nonEmpty && c.avgLength <= 12 && c.examples.every(labelLike);
+}
+
+/**
+ * A value as labels and categories are written: at most three words, no sentence punctuation, and in Chinese at most
+ * four characters (好评, 差评, 负面; "价格便宜，质量却很差" is a review, however few characters it takes).
+ */
+function labelLike(v: string): boolean {
+  if (/[,.;:!?，。；：！？、]/.test(v.replace(/^[\s.]+|[\s.]+$/g, ''))) return false;
+  if (v.trim().split(/\s+/).length > 3) return false;
+  const han = v.match(/\p{Script=Han}/gu)?.length ?? 0;
+  return han <= 4;
 }
 
 async function inspectOpened(opened: OpenedText, file: string, format: FeedbackFormat, maxJsonBytes: number): Promise<{ t: TableInspection; json?: JsonRecord[] }> {
