@@ -95,6 +95,13 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
 
   /** Shows the view and profiles `file` in it (now, or as soon as the view has loaded). */
   async open(file: string): Promise<void> {
+    // During a run the view stays the run's (its file, curves, Cancel, then results and Save): shown, and said why.
+    const refusal = this.memory.pickRefusal(file);
+    if (refusal) {
+      await vscode.commands.executeCommand('productForge.train.focus');
+      void vscode.window.showInformationMessage(refusal);
+      return;
+    }
     this.pending = file;
     await vscode.commands.executeCommand('productForge.train.focus');
     if (this.ready) await this.pickPending();
@@ -147,7 +154,13 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
   }
 
   private async pick(file: string): Promise<void> {
+    // Not during a run: its 'idle' would tell the view the run ended (Train on, Cancel off) while it goes on, and its
+    // profile would put another file over the run's curves and results. The view's file list is off during a run;
+    // this answers a page that was not (or "Train a Classifier on This File" queued before the run started).
+    const refusal = this.memory.pickRefusal(file);
+    if (refusal) { this.post({ type: 'error', message: refusal, context: 'file' }); return; }
     this.file = file;
+    const reading = this.memory.pickStarted(file);
     this.postEmbedding(); // the embedding model setting may be the file's folder's own
     this.post({ type: 'busy', stage: `reading ${path.basename(file)}` });
     try {
@@ -159,6 +172,7 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
     } catch (e) {
       this.post({ type: 'error', message: errorText(e), context: 'file' });
     } finally {
+      this.memory.pickEnded(reading);
       this.post({ type: 'idle' });
     }
   }
@@ -201,6 +215,9 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         await vscode.commands.executeCommand('workbench.action.openSettings', 'productForge.train.embeddingModel');
         return;
       case 'browse': {
+        // refused before the dialog, not after a file is chosen in it
+        const refusal = this.memory.pickRefusal();
+        if (refusal) { this.post({ type: 'error', message: refusal, context: 'file' }); return; }
         const file = await this.openCsvDialog('Use for training', 'used for training', 'file');
         if (file) await this.pick(file);
         return;
@@ -218,7 +235,9 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         return;
       case 'train': {
         if (!this.file) { this.post({ type: 'error', message: 'Pick a CSV file first.', context: 'train' }); return; }
-        if (this.running !== undefined) { this.post({ type: 'error', message: 'A training run is in progress; cancel it first.', context: 'train' }); return; }
+        // one at a time: not during another run, nor while a file is read (its 'idle' would end this run in the view)
+        const busy = this.memory.trainRefusal();
+        if (busy) { this.post({ type: 'error', message: busy, context: 'train' }); return; }
         const file = this.file;
         let models: ModelLookup;
         try {
@@ -230,7 +249,7 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
           this.post({ type: 'error', message: errorText(e), context: 'train' });
           return;
         }
-        this.memory.runStarted(msg.settings);
+        this.memory.runStarted(msg.settings, file);
         const req = this.client.request<TrainSummary>({ type: 'train', file, settings: msg.settings, models }, {
           onEpoch: (epoch) => this.post({ type: 'epoch', epoch }),
           onStage: (stage) => this.post({ type: 'busy', stage, training: true }),

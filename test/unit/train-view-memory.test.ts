@@ -91,3 +91,50 @@ describe('train view: what a re-created view is shown', () => {
     assert.equal(kept[kept.length - 1], MAX_KEPT_EPOCHS + 10);
   });
 });
+
+describe('train view: one thing at a time (a run, or a file being read)', () => {
+  it('no file is picked during a run (its idle would turn Cancel off in the view): the refusal says what to do; after the run it is picked', () => {
+    const mem = new TrainViewMemory();
+    posted(mem, { type: 'profile', info: info('/w/data/customers.csv') }, { type: 'features', target: 'churned', features: ['plan'], excluded: [] });
+    assert.equal(mem.pickRefusal('/w/data/new-customers.csv'), undefined, 'before any run a file is picked');
+    mem.runStarted({ target: 'churned', features: ['plan'] }, '/w/data/customers.csv');
+    posted(mem, { type: 'busy', stage: 'neural network', training: true });
+    assert.equal(mem.pickRefusal('/w/data/new-customers.csv'), 'A classifier is being trained on customers.csv: wait for the run to end, or Cancel it, then pick new-customers.csv.');
+    assert.equal(mem.pickRefusal('/w/data/customers.csv'), 'A classifier is being trained on customers.csv: wait for the run to end, or Cancel it, then pick customers.csv again.');
+    assert.match(mem.pickRefusal() ?? '', /then pick the file\.$/, 'Browse… is refused before its dialog');
+    assert.equal(mem.trainRefusal(), 'A training run is in progress; cancel it first.');
+    // the view made anew meanwhile still shows the run (Cancel on), not an idle file
+    assert.deepEqual(mem.replay().at(-1), { type: 'busy', stage: 'neural network', training: true });
+    mem.runEnded();
+    assert.equal(mem.pickRefusal('/w/data/new-customers.csv'), undefined, 'after the run (or Cancel) the file is picked');
+    assert.equal(mem.trainRefusal(), undefined);
+  });
+
+  it('no run starts while a file is read; a view made anew meanwhile shows the reading (Train off) until the host\'s idle', () => {
+    const mem = new TrainViewMemory();
+    const reading = mem.pickStarted('C:\\data\\reviews.csv');
+    posted(mem, { type: 'busy', stage: 'reading reviews.csv' }, { type: 'busy', stage: 'reading', done: 40, total: 100 });
+    assert.equal(mem.trainRefusal(), 'reviews.csv is still being read: train once its columns are shown.');
+    assert.deepEqual(mem.replay(), [{ type: 'busy', stage: 'reading', done: 40, total: 100 }], 'the first file: its reading only');
+    posted(mem, { type: 'profile', info: info('C:\\data\\reviews.csv') });
+    assert.deepEqual(types(mem.replay()), ['profile', 'busy']);
+    mem.pickEnded(reading);
+    posted(mem, { type: 'idle' });
+    assert.equal(mem.trainRefusal(), undefined);
+    assert.deepEqual(types(mem.replay()), ['profile']);
+    // a reading that ends after a later one started leaves the later one going
+    const first = mem.pickStarted('/w/a.csv');
+    mem.pickStarted('/w/b.csv');
+    mem.pickEnded(first);
+    assert.match(mem.trainRefusal() ?? '', /^b\.csv is still being read/);
+  });
+
+  it('the file a page made anew is shown again is marked restored (its kept choices come back), and passes the view\'s check', () => {
+    const mem = new TrainViewMemory();
+    posted(mem, { type: 'profile', info: info('/w/customers.csv') });
+    const [profile] = mem.replay();
+    assert.deepEqual(profile, { type: 'profile', info: info('/w/customers.csv'), restored: true });
+    assert.deepEqual(parseToView(JSON.parse(JSON.stringify(profile))), profile);
+    assert.equal(parseToView({ type: 'profile', info: info('/w/a.csv'), restored: 'yes' }), undefined);
+  });
+});

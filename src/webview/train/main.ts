@@ -10,11 +10,12 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip, type Scale } from 'chart.js';
 import { droppedFileRef, parseToView, type ClassifierSummary, type EpochInfo, type TableInfo, type ToHost, type ToView, type TrainSettings, type TrainSummary } from './protocol';
-import { areaOf, busyParts, filePrompt, nextSay, NO_CLASSIFIERS, profileStatus, StatusLines } from './status';
+import { areaOf, busyParts, controlsOn, filePrompt, nextSay, NO_CLASSIFIERS, profileStatus, StatusLines } from './status';
 import { accuracyRange, chartName, curveSummary, curveTitle, MODEL_NAME, percentTickLabels, stepName } from './chart-text';
 import { candidatesText, lossText, points } from '../../core/train/importance-format';
 import { trainOptionProblem, type CheckedTrainOption } from '../../core/train/options';
 import { MLP_DEFAULTS } from '../../core/train/mlp';
+import { FORM_TEXT_FIELDS, keptFeatures, parseSavedState, STATE_VERSION, type FileChoices, type FormChoices, type SavedState } from './saved-state';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Title, Tooltip);
 
@@ -161,6 +162,8 @@ textSelect.replaceChildren(...textOptions(null, 'tfidf'));
 const textHint = h('div', { class: 'muted' });
 const textLabel = h('label', {}, 'Text features', textSelect);
 let embeddingModel: string | null = null;
+/** The text features the user chose: shown again when the embedding model it needs is set (TF-IDF meanwhile). */
+let textChoice = 'tfidf';
 /** The workspace names an embedding model that Restricted Mode ignores. */
 let embeddingIgnored = false;
 const fEpochs = num('Epochs (MLP)', 'epochs', '200', 'Most passes over the data; early stopping usually ends sooner');
@@ -206,6 +209,46 @@ const predictOut = h('div', { role: 'status', 'aria-live': 'polite' });
 const predictError = h('div', { class: 'error', role: 'alert' });
 /** The error / outcome lines of the view's actions; each action clears the lines of earlier ones. */
 const lines = new StatusLines({ file: fileError, train: trainError, save: saveMsg, predict: predictOut }, { save: saveError, predict: predictError });
+
+// ---------- the user's choices, kept through the page's re-creation (saved-state.ts: where, why, what) ----------
+const savedState = parseSavedState(vscode.getState());
+/** The choices kept for a file, until the host says which file this page shows: given back if it is that one. */
+let keptFile: FileChoices | undefined = savedState.file;
+/** The saved classifier that was selected: selected again when the list comes (if it is still there). */
+let keptClassifier: string | undefined = savedState.classifier;
+const formFields = { epochs: fEpochs, batchSize: fBatch, learningRate: fLr, hidden: fHidden, dropout: fDropout, C: fC, testSplit: fTest, validationShare: fVal, seed: fSeed };
+const setValue = (el: Element, v: string) => { (el as unknown as { value: string }).value = v; };
+
+function applyForm(f: FormChoices): void {
+  if (f.model) {
+    for (const o of Array.from(modelSelect.querySelectorAll('vscode-option'))) o.toggleAttribute('selected', o.getAttribute('value') === f.model);
+    setValue(modelSelect, f.model);
+  }
+  if (f.textFeatures) textChoice = f.textFeatures;
+  for (const k of FORM_TEXT_FIELDS) {
+    const v = f[k];
+    if (v !== undefined) setValue(formFields[k].f, v);
+  }
+  if (f.balanced !== undefined) (cwBox as unknown as { checked: boolean }).checked = f.balanced;
+}
+
+/** Keeps the form's settings, the shown file's target, features and classifier name, and the selected classifier. */
+function saveState(): void {
+  const form: FormChoices = { textFeatures: textChoice as FormChoices['textFeatures'], balanced: checked(cwBox) };
+  const model = valueOf(modelSelect);
+  if (model) form.model = model as FormChoices['model'];
+  for (const k of FORM_TEXT_FIELDS) form[k] = valueOf(formFields[k].f);
+  const target = valueOf(targetSelect);
+  // choices kept for a file whose features are not shown again yet stay as they were (but for a name typed meanwhile)
+  const file = keptFile
+    ? { ...keptFile, ...(info?.file === keptFile.file ? { name: valueOf(saveName) } : {}) }
+    : info && target ? { file: info.file, target, features: [...features], name: valueOf(saveName) } : undefined;
+  const classifier = keptClassifier ?? valueOf(modelsSelect);
+  const state: SavedState = { v: STATE_VERSION, form, ...(file ? { file } : {}), ...(classifier ? { classifier } : {}) };
+  vscode.setState(state);
+}
+
+applyForm(savedState.form);
 
 app.append(
   h('section', {}, h('h3', {}, 'Data'), h('div', { class: 'row' }, fileSelect, browseBtn, refreshBtn, ring), fileHint, status, fileError),
@@ -354,8 +397,11 @@ function syncButtons(): void {
   textLabel.hidden = !anyText;
   textHint.hidden = !anyText;
   const wasOnTrain = trainBtn.matches(':focus');
-  setDisabled(trainBtn, busy || training || !info || !features.size);
-  setDisabled(cancelBtn, !training);
+  const on = controlsOn({ busy, training, profiled: !!info, features: features.size });
+  setDisabled(trainBtn, !on.train);
+  setDisabled(cancelBtn, !on.cancel);
+  setDisabled(fileSelect, !on.pickFile);
+  setDisabled(browseBtn, !on.pickFile);
   // Train goes off when a run starts: the keyboard focus moves to Cancel instead of falling out of the view.
   if (training && wasOnTrain) focusSoon(cancelBtn);
 }
@@ -373,8 +419,11 @@ function table(head: string[], rows: (string | Node)[][], numFrom = Infinity, ro
 /** Set while renderProfile selects the profiled file in the list (not a user's pick). */
 let showingFile = false;
 
-function renderProfile(i: TableInfo): void {
+/** `restored`: the host shows again the file a page before this one showed (its kept choices come back). */
+function renderProfile(i: TableInfo, restored = false): void {
   info = i;
+  if (keptFile && !(restored && keptFile.file === i.file)) keptFile = undefined;
+  else if (keptFile?.name) setValue(saveName, keptFile.name);
   // The file list shows the profiled file, however it was chosen (list, Browse…, a drop, the explorer command).
   const options = Array.from(fileSelect.querySelectorAll('vscode-option')) as HTMLElement[];
   if (!options.some((o) => o.getAttribute('value') === i.file)) {
@@ -399,18 +448,22 @@ function renderProfile(i: TableInfo): void {
 }
 
 function renderFeatures(target: string, feats: string[], excl: { name: string; reason: string }[]): void {
-  features = new Set(feats);
+  // a page made anew ticks what the user ticked for this file and target, not the host's proposal
+  const kept = info ? keptFeatures(keptFile, info, target) : undefined;
+  keptFile = undefined;
+  features = new Set(kept ?? feats);
   excluded = new Map(excl.map((e) => [e.name, e.reason]));
   if (!info) return;
   (targetSelect as unknown as { value: string }).value = target;
   targetSelect.title = target;
   featuresBox.replaceChildren(...info.columns.filter((c) => c.name !== target).map((c) => {
     const cb = h('vscode-checkbox', { label: `${c.name} · ${c.type}`, checked: features.has(c.name) });
-    cb.addEventListener('change', () => { if (checked(cb)) features.add(c.name); else features.delete(c.name); syncButtons(); });
+    cb.addEventListener('change', () => { if (checked(cb)) features.add(c.name); else features.delete(c.name); syncButtons(); saveState(); });
     const why = excluded.get(c.name);
     return h('div', { class: 'feat' }, cb, why ? h('span', { class: 'reason' }, `excluded: ${why}`) : null);
   }));
   syncButtons();
+  saveState();
 }
 
 function renderResults(s: TrainSummary): void {
@@ -432,6 +485,7 @@ function renderResults(s: TrainSummary): void {
   );
   setDisabled(saveBtn, false);
   if (!valueOf(saveName) && info) (saveName as unknown as { value: string }).value = `${(info.file.split(/[\\/]/).pop() ?? 'model').replace(/\.[^.]+$/, '')}-${s.model}`;
+  saveState();
 }
 
 /**
@@ -493,13 +547,16 @@ function renderModels(list: ClassifierSummary[]): void {
   // keep the selected classifier selected through a refresh; after a Save, select the one saved
   const saved = justSaved && list.find((c) => c.dir === justSaved || c.dir.replace(/\\/g, '/').endsWith('/' + justSaved.replace(/\\/g, '/')));
   justSaved = '';
-  const keep = saved ? saved.dir : list.some((c) => c.dir === valueOf(modelsSelect)) ? valueOf(modelsSelect) : list[0]?.dir;
+  const wanted = keptClassifier;
+  keptClassifier = undefined;
+  const keep = saved ? saved.dir : list.some((c) => c.dir === valueOf(modelsSelect)) ? valueOf(modelsSelect) : list.find((c) => c.dir === wanted)?.dir ?? list[0]?.dir;
   models = list;
   modelsSelect.replaceChildren(...list.map((c) => h('vscode-option', { value: c.dir, selected: c.dir === keep }, `${c.name} — ${c.target}, ${c.modelKind}, ${pct(c.accuracy)}`)));
   if (keep) (modelsSelect as unknown as { value: string }).value = keep;
   // nothing to choose: off, and the line under it says how to get a classifier
   setDisabled(modelsSelect, !list.length);
   renderRowForm();
+  saveState();
 }
 
 function selectedModel(): ClassifierSummary | undefined {
@@ -542,11 +599,16 @@ function onEnter(field: HTMLElement, button: HTMLElement): void {
 }
 
 // ---------- events ----------
-fileSelect.addEventListener('change', () => { const f = valueOf(fileSelect); if (f && !showingFile) { lines.startAction(); send({ type: 'pickFile', file: f }); } });
-browseBtn.addEventListener('click', () => { lines.startAction(); send({ type: 'browse' }); });
+fileSelect.addEventListener('change', () => { const f = valueOf(fileSelect); if (f && !showingFile && !training) { keptFile = undefined; lines.startAction(); send({ type: 'pickFile', file: f }); } });
+browseBtn.addEventListener('click', () => { if (training) return; keptFile = undefined; lines.startAction(); send({ type: 'browse' }); });
 refreshBtn.addEventListener('click', () => send({ type: 'refreshFiles' }));
-targetSelect.addEventListener('change', () => { const t = valueOf(targetSelect); if (t) { lines.startAction(); send({ type: 'selectTarget', target: t }); } });
-modelsSelect.addEventListener('change', () => { lines.startAction(); renderRowForm(); });
+targetSelect.addEventListener('change', () => { const t = valueOf(targetSelect); if (t) { keptFile = undefined; lines.startAction(); send({ type: 'selectTarget', target: t }); } });
+modelsSelect.addEventListener('change', () => { lines.startAction(); renderRowForm(); saveState(); });
+// every change of a setting is kept at once (the page may be gone the next moment)
+modelSelect.addEventListener('change', saveState);
+textSelect.addEventListener('change', () => { textChoice = valueOf(textSelect) || textChoice; saveState(); });
+for (const el of [...Object.values(formFields).map((f) => f.f), saveName]) for (const ev of ['input', 'change']) el.addEventListener(ev, saveState);
+cwBox.addEventListener('change', saveState);
 refreshModelsBtn.addEventListener('click', () => send({ type: 'refreshModels' }));
 useLink.addEventListener('click', (e) => { e.preventDefault(); const m = selectedModel(); if (m) { lines.startAction(); send({ type: 'useForAnalysis', modelDir: m.dir }); } });
 
@@ -653,7 +715,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
       return;
     }
     case 'profile':
-      renderProfile(msg.info);
+      renderProfile(msg.info, !!msg.restored);
       return;
     case 'features':
       renderFeatures(msg.target, msg.features, msg.excluded);
@@ -690,7 +752,7 @@ window.addEventListener('message', (ev: MessageEvent) => {
 function renderEmbedding(model: string | null, ignored = false): void {
   embeddingModel = model;
   embeddingIgnored = ignored;
-  textSelect.replaceChildren(...textOptions(model, valueOf(textSelect) || 'tfidf'));
+  textSelect.replaceChildren(...textOptions(model, textChoice));
   const link = h('a', { href: '#', title: 'Open the setting' }, 'productForge.train.embeddingModel');
   link.addEventListener('click', (e) => { e.preventDefault(); send({ type: 'openEmbeddingSetting' }); });
   textHint.replaceChildren(
@@ -725,6 +787,12 @@ document.addEventListener('drop', (e) => {
   if (!e.dataTransfer) return;
   e.preventDefault();
   const ref = droppedFileRef((t) => e.dataTransfer!.getData(t));
+  if (training) {
+    // the view is the run's until it ends (the file list and Browse… are off meanwhile)
+    lines.error('file', 'A classifier is being trained: wait for the run to end, or Cancel it, then drop the file again.');
+    return;
+  }
+  keptFile = undefined;
   lines.startAction();
   if (ref) send({ type: 'dropFile', ref });
   else lines.error('file', 'The drop carried no file path: use Browse…, or right-click the CSV in the explorer → Train a Classifier on This File.');

@@ -32,7 +32,8 @@ export type ToView =
   | { type: 'files'; files: { path: string; label: string }[] }
   /** training: a training run is going on (a view opened again during one can cancel it). */
   | { type: 'busy'; stage: string; done?: number; total?: number; training?: boolean }
-  | { type: 'profile'; info: TableInfo }
+  /** restored: sent again to a page made anew (the file it showed before), not a file just picked. */
+  | { type: 'profile'; info: TableInfo; restored?: boolean }
   | { type: 'features'; target: string; features: string[]; excluded: { name: string; reason: string }[] }
   | { type: 'epoch'; epoch: EpochInfo }
   | { type: 'trained'; summary: TrainSummary }
@@ -135,7 +136,7 @@ export function parseToView(v: unknown): ToView | undefined {
   switch (v.type) {
     case 'files': return Array.isArray(v.files) && v.files.every((f) => isObj(f) && isStr(f.path) && isStr(f.label)) ? (v as ToView) : undefined;
     case 'busy': return isStr(v.stage) && (v.training === undefined || typeof v.training === 'boolean') ? (v as ToView) : undefined;
-    case 'profile': return isObj(v.info) && Array.isArray(v.info.columns) && Array.isArray(v.info.preview) && isNum(v.info.rowCount) ? (v as ToView) : undefined;
+    case 'profile': return isObj(v.info) && Array.isArray(v.info.columns) && Array.isArray(v.info.preview) && isNum(v.info.rowCount) && (v.restored === undefined || typeof v.restored === 'boolean') ? (v as ToView) : undefined;
     case 'features': return isStr(v.target) && isStrArr(v.features) && Array.isArray(v.excluded) ? (v as ToView) : undefined;
     case 'epoch': return isObj(v.epoch) && isNum(v.epoch.epoch) && isNum(v.epoch.trainLoss) ? (v as ToView) : undefined;
     case 'trained': return isObj(v.summary) && isObj(v.summary.metrics) && isStrArr(v.summary.labels) && isImportance(v.summary.importance) && isClassWords(v.summary.classWords) ? (v as ToView) : undefined;

@@ -63,6 +63,15 @@ export function nextSay(shown: string, say: string): string {
   return shown.startsWith(say + ' ') ? shown : say;
 }
 
+/**
+ * Which of the view's controls are on. During a training run the view is the run's: Cancel is on, and Train, the file
+ * list and Browse… are off (the host refuses another file until the run ends, so the run's results and Save stay with
+ * its file); while the host reads a file Train waits for its columns.
+ */
+export function controlsOn(s: { busy: boolean; training: boolean; profiled: boolean; features: number }): { train: boolean; cancel: boolean; pickFile: boolean } {
+  return { train: !s.busy && !s.training && s.profiled && s.features > 0, cancel: s.training, pickFile: !s.training };
+}
+
 /** The status line of a profiled file: its name, size, how it was read, and what went wrong reading it. */
 export function profileStatus(i: Pick<TableInfo, 'file' | 'rowCount' | 'columns' | 'delimiter' | 'hasHeader' | 'warnings'>): string {
   const name = i.file.split(/[\\/]/).pop() || i.file;
