@@ -204,8 +204,9 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     assert.equal(await cell.evaluate((e) => e.scrollWidth <= e.clientWidth + 1), true, 'the words are cut off');
     await s.screenshot('words-per-class');
     // the live charts received epochs (the MLP candidate reports per-epoch curves)
-    for (const label of ['Loss per epoch', 'Accuracy per epoch']) {
-      const painted = await view.locator(`canvas[aria-label="${label}"]`).evaluate((c) => {
+    // (each canvas is named by its model's step: "Loss per epoch", "Loss per L-BFGS iteration"…)
+    for (const label of ['Loss per', 'Accuracy per']) {
+      const painted = await view.locator(`canvas[aria-label^="${label} "]`).evaluate((c) => {
         const w = c as HTMLCanvasElement;
         const px = w.getContext('2d')!.getImageData(0, 0, w.width, w.height).data;
         let n = 0;
@@ -299,7 +300,7 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     const acc = Number(/accuracy ([\d.]+)%/.exec((await view.locator('.big', { hasText: /^accuracy / }).first().textContent()) ?? '')?.[1]);
     assert.ok(acc >= 60 && acc <= 100, `boosting accuracy ${acc}`);
     // the loss chart shows the boosting rounds' training loss
-    const painted = await view.locator('canvas[aria-label="Loss per epoch"]').evaluate((c) => {
+    const painted = await view.locator('canvas[aria-label="Loss per boosting round"]').evaluate((c) => {
       const w = c as HTMLCanvasElement;
       const px = w.getContext('2d')!.getImageData(0, 0, w.width, w.height).data;
       let n = 0;
@@ -440,7 +441,17 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     const status = () => view.locator('[role="status"]').first();
     const cancel = () => view.locator('vscode-button', { hasText: /^\s*Cancel\s*$/ });
     const train = () => view.locator('vscode-button', { hasText: /^\s*Train\s*$/ });
-    const isOn = async (b: () => ReturnType<typeof cancel>) => (await b().getAttribute('disabled')) === null;
+    const isOn = async (b: () => ReturnType<typeof cancel>) => !(await b().evaluate((e) => !!(e as unknown as { disabled?: boolean }).disabled));
+    const fileList = () => view.locator('vscode-single-select[aria-label="CSV file"]');
+    const browse = () => view.locator('vscode-button', { hasText: /^\s*Browse…\s*$/ });
+    /** The form as the user left it: model, hidden sizes, seed, class weighting, target (what a re-made view must give back). */
+    const form = async () => ({
+      model: await view.locator('vscode-single-select[aria-label="Model"]').evaluate((e) => (e as unknown as { value: string }).value),
+      hidden: await view.locator('vscode-textfield[aria-label="Hidden sizes"] input').inputValue(),
+      seed: await view.locator('vscode-textfield[aria-label="Seed"] input').inputValue(),
+      balanced: await view.locator('vscode-checkbox[label="Balance class weights"]').evaluate((e) => !!(e as unknown as { checked: boolean }).checked),
+      target: await view.locator('vscode-single-select[aria-label="Target column"]').evaluate((e) => (e as unknown as { value: string }).value),
+    });
     /** The epochs the loss chart shows, as its description says them ("neural network: 12 epochs; last: …"); 0 before any. */
     const epochsShown = async () => Number(/: (\d+) epochs?\b/.exec((await view.locator('#lossDesc').textContent()) ?? '')?.[1] ?? 0);
     const waitFor = async (what: string, ok: () => Promise<boolean>, timeout = 60_000) => {
@@ -448,13 +459,16 @@ describe('e2e: Train view in VS Code (code-server)', function () {
         if (Date.now() > deadline) throw new Error(`${what} within ${timeout / 1000} s (the view says "${await status().textContent()}"; ${(await view.locator('.error').allTextContents()).join(' ').trim()})`);
       }
     };
-    /** A network of 128 and 64 units on the 60,000 rows: about half a minute of epochs on two cores. */
+    /** A network of 128 and 64 units on the 60,000 rows (seed 3, classes balanced): about half a minute of epochs on two cores. */
     const setUpRun = async () => {
       await choose('Target column', new RegExp(`^\\s*${TARGET} \\(`));
       await choose('Model', /Neural network/);
       await view.locator('vscode-textfield[aria-label="Hidden sizes"] input').fill('128,64');
+      await view.locator('vscode-textfield[aria-label="Seed"] input').fill('3');
+      await view.locator('vscode-checkbox[label="Balance class weights"]').click();
       await sleep(500);
     };
+    const setUp = { model: 'mlp', hidden: '128,64', seed: '3', balanced: true, target: TARGET };
     /** Hides the view (its header's context menu) and opens it again from the palette: VS Code makes a new page for it. */
     const hideAndReopen = async (step: string) => {
       await view.locator('body').evaluate(() => { (window as unknown as { oldPage: boolean }).oldPage = true; });
@@ -475,9 +489,13 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     await fileSelect.locator('li.option', { hasText: new RegExp(`^\\s*${big.replace('.', '\\.')}\\s*$`) }).first().click();
     await waitFor('the large CSV was not profiled', async () => /60,?000 rows/.test((await status().textContent()) ?? ''));
     await setUpRun();
+    assert.deepEqual(await form(), setUp, 'the form was not set up for the run');
     await train().scrollIntoViewIfNeeded();
     await train().click();
     await waitFor('no epoch', async () => (await epochsShown()) > 0, 120_000);
+    // the view is the run's until it ends: no other file can be picked (picking one used to turn Cancel off mid-run)
+    assert.equal(await isOn(fileList), false, 'the file list is on during a run');
+    assert.equal(await isOn(browse), false, 'Browse… is on during a run');
 
     // The sidebar switched to the Explorer and back: the same page, still showing the run.
     await s.openExplorer();
@@ -491,8 +509,10 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     await hideAndReopen('during the run');
     await waitFor('the re-made view shows no curves', async () => (await epochsShown()) >= beforeHide && (await view.locator('.charts').isVisible()));
     const shownAfter = await epochsShown();
-    assert.equal(await view.locator('vscode-single-select[aria-label="Target column"]').evaluate((e) => (e as unknown as { value: string }).value), TARGET);
+    // the user's settings came back with it (they used to be the defaults: Auto, 64 units, seed 0)
+    assert.deepEqual(await form(), setUp, 'the re-made view lost the settings');
     assert.equal(await isOn(cancel), true, 'Cancel is off in the re-made view while the run goes on');
+    assert.equal(await isOn(fileList), false, 'the file list is on in the re-made view while a run goes on');
     assert.equal(await isOn(train), false, 'Train is on in the re-made view while a run goes on');
     assert.equal(await view.locator('vscode-progress-ring').isVisible(), true, 'no progress ring in the re-made view');
     // the epochs that follow reach the new page
@@ -505,15 +525,18 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     const cancelled = view.locator('#dataSection .error[role="alert"]', { hasText: /Training cancelled; nothing was kept/ }).first();
     await cancelled.waitFor({ timeout: 60_000 });
     await waitFor('Train is not on again after Cancel', () => isOn(train), 10_000);
+    assert.equal(await isOn(fileList), true, 'the file list is not on again after Cancel');
     await s.screenshot('recreated-view-cancelled');
 
-    // A run started in the re-made view, which is hidden and opened again before it ends, shows its results there.
-    await setUpRun();
+    // A run started in the re-made view, as it was set up (nothing chosen again), which is hidden and opened again
+    // before it ends, shows its results there.
+    assert.deepEqual(await form(), setUp);
     await train().scrollIntoViewIfNeeded();
     await train().click();
     await waitFor('no epoch in the second run', async () => (await epochsShown()) > 0, 120_000);
     await hideAndReopen('during the second run');
     assert.equal(await isOn(cancel), true, 'the second run ended before the view was made again: the test needs a longer run');
+    assert.deepEqual(await form(), setUp, 'the view made again a second time lost the settings');
     const accuracy = view.locator('.big', { hasText: /^accuracy / });
     await waitFor('no results in the re-made view', () => accuracy.isVisible(), 240_000);
     await accuracy.scrollIntoViewIfNeeded();
@@ -525,6 +548,8 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     assert.deepEqual(await s.errorNotifications(), [], 'error notifications shown');
     // back to the defaults the next tests expect
     await view.locator('vscode-textfield[aria-label="Hidden sizes"] input').fill('64');
+    await view.locator('vscode-textfield[aria-label="Seed"] input').fill('0');
+    await view.locator('vscode-checkbox[label="Balance class weights"]').click();
     console.log(`    hidden and opened again during two runs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   });
 
@@ -591,7 +616,7 @@ describe('e2e: Train view in VS Code (code-server)', function () {
     await s.chooseContextMenuItem('Analyze Feedback');
     const [report] = await s.waitForFile('.product-forge/reports/tickets-*/report.md', 120_000);
     const md = readFileSync(report, 'utf8');
-    assert.match(md, /3 items from 1 file .* analyzed locally with `classifier:our-sentiment` on cpu/);
+    assert.match(md, /3 items from 1 file .* analyzed locally with `classifier:our-sentiment` on the CPU/);
     const results = parseCsv(readFileSync(path.join(path.dirname(report), 'results.csv'), 'utf8'));
     const li = results[0].indexOf('label');
     assert.equal(results.length - 1, 3);
