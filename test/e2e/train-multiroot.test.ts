@@ -169,7 +169,7 @@ describe('e2e: Train view in a multi-root workspace (code-server)', function () 
     await s.rightClickExplorerItem('tickets.txt');
     await s.chooseContextMenuItem('Analyze Feedback');
     const [report] = await s.waitForFile('web/.product-forge/reports/tickets-*/report.md', 120_000);
-    assert.match(readFileSync(report, 'utf8'), /analyzed locally with `classifier:sent` on cpu/);
+    assert.match(readFileSync(report, 'utf8'), /analyzed locally with `classifier:sent` on the CPU/);
     const apiDir = path.join(s.workspace, 'api', '.product-forge', 'classifiers', 'sent');
     await s.waitForLog(CHANNEL, new RegExp(`Sentiment model: the saved classifier sent \\(${apiDir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')};`), 10_000);
     await s.screenshot('analyzed-with-api-classifier');
