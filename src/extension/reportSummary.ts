@@ -231,8 +231,15 @@ export function reportSections(json: Record<string, unknown> | undefined, root: 
   const productThemes = arr(json.productThemes).slice(0, MAX.themes).map(theme).filter((t): t is ReportTheme => !!t);
   const warnings = arr(json.warnings).map((w) => str(w, MAX.warning)).filter((w): w is string => !!w);
   const read = files(json.files, (f) => at(f).shown);
-  // what was analyzed (a file or a folder, as the report's title names it), shown as the files are
-  const inputs = arr(json.inputs).map((x) => str(x, 4096)).filter((x): x is string => !!x).slice(0, MAX.files).map((x) => at(x).shown);
+  // what was analyzed (a file or a folder, as the report's title names it), shown as the files are; a folder (files were
+  // read under it) ends with a separator, so the title says "feedback/" even when it is a workspace folder itself, whose
+  // files are shown relative to it ("app-reviews.csv", nothing to tell the view it was under "feedback")
+  const readAbs = arr(json.files).map((f) => str(obj(f)?.file, 4096)).filter((f): f is string => !!f).map((f) => path.resolve(root, f));
+  const inputs = arr(json.inputs).map((x) => str(x, 4096)).filter((x): x is string => !!x).slice(0, MAX.files).map((x) => {
+    const { file, shown } = at(x);
+    const under = file.endsWith(path.sep) ? file : file + path.sep;
+    return readAbs.some((f) => f.startsWith(under)) && !/[\\/]$/.test(shown) ? shown + path.sep : shown;
+  });
   const sections: ReportSections['sections'] = {
     ...(json.twoWay === true ? { twoWay: true } : {}),
     ...(share(json.averageConfidence) !== undefined ? { averageConfidence: share(json.averageConfidence) } : {}),

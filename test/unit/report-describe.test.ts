@@ -178,6 +178,9 @@ describe('report view: text alternatives', () => {
     assert.equal(reportTitle({ id: 'x', inputs: ['data/feedback'], files: [{ file: 'data/feedback/a.csv', ...file }, { file: 'data/feedback/b.txt', ...file }] }), 'feedback/');
     assert.equal(reportTitle({ id: 'x', inputs: ['data\\feedback'], files: [{ file: 'data\\feedback\\a.csv', ...file }] }), 'feedback/');
     assert.equal(reportTitle({ id: 'x', inputs: ['app', 'b.csv', 'c.csv'], files: [{ file: 'app-reviews.csv', ...file }] }), 'app and 2 more');
+    // a folder the host marked with a trailing separator (the workspace folder itself, whose files are shown without it)
+    assert.equal(reportTitle({ id: 'x', inputs: ['workspace/'], files: [{ file: 'app-reviews.csv', ...file }] }), 'workspace/');
+    assert.equal(reportTitle({ id: 'x', inputs: ['C:\\data\\feedback\\'], files: [{ file: 'a.csv', ...file }] }), 'feedback/');
     // an older report without its inputs: its first file and how many more, else its folder's name without the stamp
     assert.equal(reportTitle({ id: 'x', files: [{ file: 'a/app.csv', ...file }], fileCount: 250 }), 'app.csv and 249 more');
     assert.equal(reportTitle({ id: 'app-reviews+2-20261129-040057-2' }), 'app-reviews+2');

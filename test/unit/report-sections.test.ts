@@ -69,7 +69,7 @@ describe('report view: the sections of report.md', () => {
       assert.equal(itemsFromText(model), '86 items from 2 files');
       // the title is what was analyzed, the folder as the user named it (it was the report folder's name,
       // "sections-20240101-120000"); report.md's header names it relative to the workspace, as the view does
-      assert.deepEqual(model.inputs, ['feedback']);
+      assert.deepEqual(model.inputs, [`feedback${path.sep}`]);
       assert.equal(reportTitle(model), 'feedback/');
       assert.ok(md.includes('(`feedback`) analyzed locally with `'), md.slice(0, 300));
       assert.ok(!md.slice(0, 300).includes(ws), md.slice(0, 300));
@@ -170,6 +170,22 @@ describe('report view: the sections of report.md', () => {
     assert.equal(s.warnings![49], '… and 11 more warnings (report.md lists them all)');
     // nothing else was in the file
     assert.deepEqual(Object.keys(s).sort(), ['productThemes', 'themeSample', 'twoWay', 'warnings']);
+  });
+
+  it('a folder analyzed is titled with a trailing "/", the workspace folder itself too; a file is not', () => {
+    const file = { format: 'csv', encoding: 'utf-8', items: 3 };
+    // the workspace folder itself: its files are shown relative to it ("app.csv"), the folder by its name
+    const display = (abs: string) => path.relative('/ws', abs) || path.basename(abs);
+    const root = reportSections({ ...base, inputs: ['/ws'], files: [{ file: 'app.csv', ...file }, { file: 'sub/notes.txt', ...file }] }, '/ws', display, 7).sections;
+    assert.deepEqual(root.inputs, [`ws${path.sep}`]);
+    assert.equal(reportTitle({ id: 'x', ...root }), 'ws/', 'the whole workspace folder analyzed was titled "ws", as a file');
+    // a folder in it, and a file (a file named like a folder's prefix is no folder)
+    const sub = reportSections({ ...base, inputs: ['feedback', 'feedback.csv'], files: [{ file: 'feedback/a.csv', ...file }, { file: 'feedback.csv', ...file }] }, '/ws', display, 7).sections;
+    assert.deepEqual(sub.inputs, [`feedback${path.sep}`, 'feedback.csv']);
+    assert.equal(reportTitle({ id: 'x', ...sub }), 'feedback/ and 1 more');
+    const one = reportSections({ ...base, inputs: ['feedback.csv'], files: [{ file: 'feedback.csv', ...file }] }, '/ws', display, 7).sections;
+    assert.deepEqual(one.inputs, ['feedback.csv']);
+    assert.equal(reportTitle({ id: 'x', ...one }), 'feedback.csv');
   });
 
   it('a report of more files than it lists says how many it read, and many rating columns still reach the view', () => {

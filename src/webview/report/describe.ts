@@ -296,10 +296,11 @@ export function reportTitle(r: Pick<ReportModel, 'id' | 'inputs' | 'files' | 'fi
   const more = (k: number) => (k > 0 ? ` and ${n(k)} more` : '');
   const first = r.inputs?.[0];
   if (first) {
-    // a folder: an input no file read is, with files read under it
+    // a folder: one the host marked so (a trailing separator: files were read under it), or an input no file read is,
+    // with files read under it
     const files = r.files ?? [];
     const dir = first.replace(/[\\/]+$/, '');
-    const folder = !files.some((f) => f.file === first) && files.some((f) => f.file.startsWith(`${dir}/`) || f.file.startsWith(`${dir}\\`));
+    const folder = /[\\/]$/.test(first) || (!files.some((f) => f.file === first) && files.some((f) => f.file.startsWith(`${dir}/`) || f.file.startsWith(`${dir}\\`)));
     return `${lastName(first)}${folder ? '/' : ''}${more(r.inputs!.length - 1)}`;
   }
   if (r.files?.length) return `${lastName(r.files[0].file)}${more(filesRead(r) - 1)}`;

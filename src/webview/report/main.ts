@@ -198,7 +198,8 @@ function renderHeader(r: ReportModel): HTMLElement {
   const when = reportWhen(r);
   const meta = el('div', 'muted small');
   const model: (string | Node)[] = r.modelId ? ['model ', ...pathNodes(r.modelId), r.device ? ` ${onDevice(r.device)}` : ''] : r.device ? [onDevice(r.device)] : [];
-  for (const [k, part] of [[itemsFromText(r)], model, when ? [when] : []].filter((x) => x.length).entries()) meta.append(...(k ? [' · '] : []), ...part);
+  // the date and time in one piece ("4:58" and "AM" fell on two lines in a narrow view)
+  for (const [k, part] of [[itemsFromText(r)], model, when ? [el('span', 'nowrap', when)] : []].filter((x) => x.length).entries()) meta.append(...(k ? [' · '] : []), ...part);
   h.append(meta);
   const where = el('div', 'muted small');
   where.append(...pathNodes(r.dir));
@@ -337,10 +338,17 @@ function timelineChart(r: ReportModel): Element[] {
   const axis = el('div', 'axis muted small');
   // the axis names the first and last periods only: the line's key goes in the caption (between them it was squeezed
   // into a third column of two-word lines)
-  axis.append(el('span', undefined, r.timeline[0].period), el('span', undefined, r.timeline[n - 1].period));
+  axis.append(axisLabel(r.timeline[0].period), axisLabel(r.timeline[n - 1].period));
   const by = r.time?.columns.length ? `${r.time.granularity ? `By ${r.time.granularity}, ` : ''}${r.time.columns.length === 1 ? 'column' : 'columns'} ${r.time.columns.join(', ')}. ` : '';
   const caption = el('div', 'muted small', `${by}The line is the share of negative items.`);
   return [chart, axis, caption, timelineTable(r)];
+}
+
+/** A period under the chart ("week of 2024-03-04"): it wraps between its words, not at a date's hyphens ("2024-" / "03-04"). */
+function axisLabel(period: string): HTMLElement {
+  const span = el('span');
+  period.split(' ').forEach((word, k) => span.append(...(k ? [' '] : []), el('span', 'nowrap', word)));
+  return span;
 }
 
 /** The chart's numbers as a table, behind a disclosure: its text alternative (the bars' tooltips need a mouse). */
@@ -655,6 +663,8 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
   // (with the sort: a table holding some of the report's rows is sorted among those only, and says so)
   count.textContent = countText(r, rows.length, remote && { ...remote.result, failed: remote.failed }, shownSort(r));
   const table = el('table', 'items');
+  // explicit roles: a very narrow view lays the rows out as blocks (report.css), which may drop a table's implicit ones
+  table.setAttribute('role', 'table');
   table.setAttribute('aria-label', 'Items');
   table.setAttribute('aria-describedby', 'row-hint');
   const head = el('tr');
@@ -670,6 +680,7 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
   for (const [key, label] of cols) {
     const th = el('th', key === 'date' ? 'col-date' : key === 'source' ? 'col-src' : undefined);
     th.scope = 'col';
+    th.setAttribute('role', 'columnheader');
     const b = focusKey(el('button', 'sort', label), `sort-${key}`);
     const arrow = sortIndicator(sorted, key);
     if (arrow) {
@@ -693,9 +704,12 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
     th.setAttribute('aria-sort', ariaSort(sorted, key));
     head.append(th);
   }
+  head.setAttribute('role', 'row');
   const thead = el('thead');
+  thead.setAttribute('role', 'rowgroup');
   thead.append(head);
   const body = el('tbody');
+  body.setAttribute('role', 'rowgroup');
   for (const it of rows.slice(0, shownRows)) body.append(itemRow(r, it, hasDates));
   table.append(thead, body);
   const parts: HTMLElement[] = [table];
@@ -764,6 +778,8 @@ function itemRow(r: ReportModel, it: ReportItem, hasDates: boolean): HTMLTableRo
   if (it.source) text.dataset.src = src.textContent ?? '';
   tr.append(lab, score, text, src);
   if (hasDates) tr.append(el('td', 'small col-date', it.date ?? ''));
+  tr.setAttribute('role', 'row');
+  for (const td of Array.from(tr.children)) td.setAttribute('role', 'cell');
   // what a screen reader says on the focused row (its cells' text would include every option of its label select)
   tr.setAttribute('aria-label', itemLabel(it, r.lowConfidence));
   const open = (): void => messenger.post('openItem', { reportId: r.id, index: it.i });
