@@ -230,9 +230,12 @@ class TrainViewProvider implements vscode.WebviewViewProvider {
         this.post({ type: 'error', message: file.error, context: 'file' });
         return;
       }
-      case 'selectTarget':
+      case 'selectTarget': {
+        const refusal = this.memory.targetRefusal();
+        if (refusal) { this.post({ type: 'error', message: refusal, context: 'file' }); return; }
         try { await this.propose(msg.target); } catch (e) { this.post({ type: 'error', message: errorText(e), context: 'file' }); }
         return;
+      }
       case 'train': {
         if (!this.file) { this.post({ type: 'error', message: 'Pick a CSV file first.', context: 'train' }); return; }
         // one at a time: not during another run, nor while a file is read (its 'idle' would end this run in the view)

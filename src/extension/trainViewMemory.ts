@@ -68,6 +68,13 @@ export class TrainViewMemory {
     return `A classifier is being trained on ${run}: wait for the run to end, or Cancel it, then pick ${what}.`;
   }
 
+  /** Why the target cannot be changed now (during a run: its results and Save are for the run's target), or undefined. */
+  targetRefusal(): string | undefined {
+    if (this.stage === undefined) return undefined;
+    const target = this.features?.target;
+    return `A classifier is being trained${target ? ` to predict ${target}` : ''}: wait for the run to end, or Cancel it, then choose the target.`;
+  }
+
   /** Why a run cannot start now, or undefined when it can: not during another run, nor while a file is read. */
   trainRefusal(): string | undefined {
     if (this.stage !== undefined) return 'A training run is in progress; cancel it first.';

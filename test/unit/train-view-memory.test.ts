@@ -103,11 +103,14 @@ describe('train view: one thing at a time (a run, or a file being read)', () => 
     assert.equal(mem.pickRefusal('/w/data/customers.csv'), 'A classifier is being trained on customers.csv: wait for the run to end, or Cancel it, then pick customers.csv again.');
     assert.match(mem.pickRefusal() ?? '', /then pick the file\.$/, 'Browse… is refused before its dialog');
     assert.equal(mem.trainRefusal(), 'A training run is in progress; cancel it first.');
+    // nor another target: the run's results and Save are for churned (the view's target select is off meanwhile)
+    assert.equal(mem.targetRefusal(), 'A classifier is being trained to predict churned: wait for the run to end, or Cancel it, then choose the target.');
     // the view made anew meanwhile still shows the run (Cancel on), not an idle file
     assert.deepEqual(mem.replay().at(-1), { type: 'busy', stage: 'neural network', training: true });
     mem.runEnded();
     assert.equal(mem.pickRefusal('/w/data/new-customers.csv'), undefined, 'after the run (or Cancel) the file is picked');
     assert.equal(mem.trainRefusal(), undefined);
+    assert.equal(mem.targetRefusal(), undefined, 'after the run the target is chosen again');
   });
 
   it('no run starts while a file is read; a view made anew meanwhile shows the reading (Train off) until the host\'s idle', () => {

@@ -66,14 +66,15 @@ describe('train view: the choices a page made anew gets back', () => {
 });
 
 describe('train view: controls during a run', () => {
-  it('a run keeps Cancel on and the file list, Browse… and Train off until it ends; a file being read keeps Train off', () => {
+  it('a run keeps Cancel on and the file list, Browse…, the target and Train off until it ends; a file being read keeps Train off', () => {
     const idle = { busy: false, training: false, profiled: true, features: 2 };
-    assert.deepEqual(controlsOn(idle), { train: true, cancel: false, pickFile: true });
-    assert.deepEqual(controlsOn({ ...idle, busy: true, training: true }), { train: false, cancel: true, pickFile: false });
+    assert.deepEqual(controlsOn(idle), { train: true, cancel: false, pickFile: true, pickTarget: true });
+    assert.deepEqual(controlsOn({ ...idle, busy: true, training: true }), { train: false, cancel: true, pickFile: false, pickTarget: false });
     // the run's stage shown with a 'busy' that is not the run's (it used to be a file's reading ended by 'idle')
-    assert.deepEqual(controlsOn({ ...idle, busy: false, training: true }), { train: false, cancel: true, pickFile: false });
-    assert.deepEqual(controlsOn({ ...idle, busy: true }), { train: false, cancel: false, pickFile: true });
-    assert.deepEqual(controlsOn({ ...idle, features: 0 }), { train: false, cancel: false, pickFile: true });
-    assert.deepEqual(controlsOn({ ...idle, profiled: false }), { train: false, cancel: false, pickFile: true });
+    assert.deepEqual(controlsOn({ ...idle, busy: false, training: true }), { train: false, cancel: true, pickFile: false, pickTarget: false });
+    assert.deepEqual(controlsOn({ ...idle, busy: true }), { train: false, cancel: false, pickFile: true, pickTarget: true });
+    assert.deepEqual(controlsOn({ ...idle, features: 0 }), { train: false, cancel: false, pickFile: true, pickTarget: true });
+    // no file shown: no target to choose
+    assert.deepEqual(controlsOn({ ...idle, profiled: false }), { train: false, cancel: false, pickFile: true, pickTarget: false });
   });
 });

@@ -90,6 +90,8 @@ style.textContent = `
   .scroll:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   .muted { color: var(--vscode-descriptionForeground); font-size: 11px; }
+  /* a setting's name (productForge.train.embeddingModel) wraps rather than running past a narrow view's edge */
+  .muted a { overflow-wrap: anywhere; }
   .error { color: var(--vscode-errorForeground); white-space: pre-wrap; }
   .warn { color: var(--vscode-editorWarning-foreground); }
   .ok { color: var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
@@ -402,6 +404,7 @@ function syncButtons(): void {
   setDisabled(cancelBtn, !on.cancel);
   setDisabled(fileSelect, !on.pickFile);
   setDisabled(browseBtn, !on.pickFile);
+  setDisabled(targetSelect, !on.pickTarget);
   // Train goes off when a run starts: the keyboard focus moves to Cancel instead of falling out of the view.
   if (training && wasOnTrain) focusSoon(cancelBtn);
 }
@@ -602,7 +605,7 @@ function onEnter(field: HTMLElement, button: HTMLElement): void {
 fileSelect.addEventListener('change', () => { const f = valueOf(fileSelect); if (f && !showingFile && !training) { keptFile = undefined; lines.startAction(); send({ type: 'pickFile', file: f }); } });
 browseBtn.addEventListener('click', () => { if (training) return; keptFile = undefined; lines.startAction(); send({ type: 'browse' }); });
 refreshBtn.addEventListener('click', () => send({ type: 'refreshFiles' }));
-targetSelect.addEventListener('change', () => { const t = valueOf(targetSelect); if (t) { keptFile = undefined; lines.startAction(); send({ type: 'selectTarget', target: t }); } });
+targetSelect.addEventListener('change', () => { const t = valueOf(targetSelect); if (t && !training) { keptFile = undefined; lines.startAction(); send({ type: 'selectTarget', target: t }); } });
 modelsSelect.addEventListener('change', () => { lines.startAction(); renderRowForm(); saveState(); });
 // every change of a setting is kept at once (the page may be gone the next moment)
 modelSelect.addEventListener('change', saveState);

@@ -65,11 +65,13 @@ export function nextSay(shown: string, say: string): string {
 
 /**
  * Which of the view's controls are on. During a training run the view is the run's: Cancel is on, and Train, the file
- * list and Browse… are off (the host refuses another file until the run ends, so the run's results and Save stay with
- * its file); while the host reads a file Train waits for its columns.
+ * list, Browse… and the target are off (the host refuses another file or target until the run ends, so the run's
+ * results and Save stay with the file and target they were trained for; a target chosen mid-run showed the new
+ * target's features above the old one's results); while the host reads a file Train waits for its columns. The model
+ * settings and the ticked features stay on: they are the next run's, and the page's own.
  */
-export function controlsOn(s: { busy: boolean; training: boolean; profiled: boolean; features: number }): { train: boolean; cancel: boolean; pickFile: boolean } {
-  return { train: !s.busy && !s.training && s.profiled && s.features > 0, cancel: s.training, pickFile: !s.training };
+export function controlsOn(s: { busy: boolean; training: boolean; profiled: boolean; features: number }): { train: boolean; cancel: boolean; pickFile: boolean; pickTarget: boolean } {
+  return { train: !s.busy && !s.training && s.profiled && s.features > 0, cancel: s.training, pickFile: !s.training, pickTarget: !s.training && s.profiled };
 }
 
 /** The status line of a profiled file: its name, size, how it was read, and what went wrong reading it. */
