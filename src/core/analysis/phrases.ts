@@ -1008,6 +1008,12 @@ export function isVerbForm(key: string): boolean {
   return !isCjk(key) && !key.includes(' ') && /(?:ing|ed)$/.test(key) && inflectionKey(key) !== key;
 }
 
+/** Whether an English term key is a verb with its particle ("log in", "sign up"), one word to its theme ("login"). */
+export function isVerbParticle(key: string): boolean {
+  const w = key.split(' ');
+  return w.length === 2 && PARTICLES.has(w[1]);
+}
+
 /** The key with spaces and hyphens dropped: "log in", "log-in" and "login" are one term. */
 export function compoundKey(key: string): string {
   return isCjk(key) ? key : key.replace(/[\s-]+/g, '');

@@ -172,30 +172,22 @@ function units(key: string, cjk: boolean): string[] {
 }
 
 /**
- * Themes from the sample: corpus-supported topic phrases ranked by the negative items they explain,
- * each with its sentiment mix and two quotes with their source line.
+ * Which theme each term key of a sample joins, by the words' uses in it: the report's rule, and Generate's (its themes
+ * and its brief matching, core/generate/topics.ts), so that both count a topic alike. Returns each group's key and its
+ * term keys, in the order first met; a key in no group (a participle that tells a story) is in none.
+ *
+ * A word's inflections are one theme ("sync", "syncing", "synced") when the sample names it rather than narrates with
+ * it: not a verb the sample mostly uses as one ("I play", "they live", "understand": its -ing forms and irregular forms
+ * stay apart, as before), and its participles ("synced") join when they are not most of its mentions, or when they are
+ * mostly used without an object, as what the thing does ("it crashed twice", "froze during sync", "was charged twice"):
+ * those name the topic, where "purchased this laptop" is a story and "shared notebooks" no sharing (WordUse.bare).
  */
-export async function computeThemes(
-  sample: readonly ThemeSampleItem[],
-  total: number,
-  limit = 15,
-  tick: Tick = yielder(),
-  terms?: SampleTerms,
-): Promise<(Theme & { key: string; product?: boolean })[]> {
-  void total; // counts are of the sample; the report says when it is one
-  const { sets, df, surfaces, uses, demonstrated } = terms ?? (await sampleTerms(sample, tick));
-  const n = sample.length;
-  if (!n) return [];
-  const minSupport = Math.max(2, Math.ceil(n * MIN_SUPPORT_SHARE));
-  const maxDf = n >= 20 ? Math.floor(n * MAX_DF_SHARE) : n;
-
-  // 1. Variants (by compound key) whose summed df could reach the support.
-  const groups = new Map<string, { keys: string[]; df: number }>();
+export function variantGroups(df: ReadonlyMap<string, number>, uses: ReadonlyMap<string, WordUse>): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
   const add = (c: string, key: string) => {
-    const d = df.get(key) ?? 0;
     const g = groups.get(c);
-    if (g) (g.keys.push(key), (g.df += d));
-    else groups.set(c, { keys: [key], df: d });
+    if (g) g.push(key);
+    else groups.set(c, [key]);
   };
   const inflected = new Map<string, string[]>();
   for (const key of df.keys()) {
@@ -209,12 +201,6 @@ export async function computeThemes(
       add(c, keys[0]);
       continue;
     }
-    // A word's inflections are one theme ("sync", "syncing", "synced") when the sample names it rather than narrates
-    // with it: not a verb the sample mostly uses as one ("I play", "they live", "understand": its -ing forms and
-    // irregular forms stay apart, as before), and its participles ("synced") join when they are not most of its
-    // mentions, or when they are mostly used without an object, as what the thing does ("it crashed twice", "froze during
-    // sync", "was charged twice"): those name the topic, where "purchased this laptop" is a story and "shared notebooks"
-    // no sharing (WordUse.bare).
     const u = { verb: 0, noun: 0 };
     for (const k of keys) {
       const w = uses.get(k);
@@ -235,6 +221,30 @@ export async function computeThemes(
     };
     for (const k of participles) if (partDf * 2 <= ownDf || bare(k)) add(c, k);
   }
+  return groups;
+}
+
+/**
+ * Themes from the sample: corpus-supported topic phrases ranked by the negative items they explain,
+ * each with its sentiment mix and two quotes with their source line.
+ */
+export async function computeThemes(
+  sample: readonly ThemeSampleItem[],
+  total: number,
+  limit = 15,
+  tick: Tick = yielder(),
+  terms?: SampleTerms,
+): Promise<(Theme & { key: string; product?: boolean })[]> {
+  void total; // counts are of the sample; the report says when it is one
+  const { sets, df, surfaces, uses, demonstrated } = terms ?? (await sampleTerms(sample, tick));
+  const n = sample.length;
+  if (!n) return [];
+  const minSupport = Math.max(2, Math.ceil(n * MIN_SUPPORT_SHARE));
+  const maxDf = n >= 20 ? Math.floor(n * MAX_DF_SHARE) : n;
+
+  // 1. Variants (by compound key) whose summed df could reach the support.
+  const groups = new Map<string, { keys: string[]; df: number }>();
+  for (const [c, keys] of variantGroups(df, uses)) groups.set(c, { keys, df: keys.reduce((a, k) => a + (df.get(k) ?? 0), 0) });
   const chosen = [...groups.values()]
     // (participles join the theme of their word, "synced" that of "sync", and are none alone)
     .filter((g) => g.df >= minSupport && !g.keys.every(joinsThemeOnly))

@@ -8,6 +8,7 @@ import { bullets, type Brief } from './brief';
 import { cite, citeLink, type EvidenceItem, type EvidenceSet } from './evidence';
 import { computeInsights, quoteOf, type Insights, type Persona, type Quote } from './insights';
 import { briefFocus, stemKey, type BriefFocus } from './relevance';
+import { EvidenceTopics } from './topics';
 import { capitalize, cues, fitLength, NFR_AREAS, nfrMatches, NOT_A_REQUEST, pct, requestOf, sentences, words } from './text';
 import {
   CHANNEL_LIMITS,
@@ -80,8 +81,10 @@ const N = (ins: Insights) => ins.total;
 export async function* generateDocument(input: GenerateDocInput): AsyncGenerator<string> {
   const opts = input.options ?? {};
   throwIfAborted(input.signal);
-  const focus = focusOf(input.brief);
-  const ins = computeInsights(input.evidence, { withPersonas: input.kind !== 'copy', personas: opts.count ?? 'auto', seed: opts.seed ?? 42, aboutBrief: focus.central });
+  // the evidence's words as Analyze Feedback's report reads them, for the themes and for what is about the brief
+  const topics = new EvidenceTopics(input.evidence.items.map((i) => i.text));
+  const focus = focusOf(input.brief, topics);
+  const ins = computeInsights(input.evidence, { withPersonas: input.kind !== 'copy', personas: opts.count ?? 'auto', seed: opts.seed ?? 42, aboutBrief: focus.central, topics });
   const ctx = new Ctx(input, ins, focus);
   yield header(ctx);
   try {
@@ -109,11 +112,11 @@ export async function* generateDocument(input: GenerateDocInput): AsyncGenerator
  * mode", matches "dark mode"), else the title's too. Headings, section labels and the non-goals are not its topic
  * ("Non-goals: calendar integration" makes calendar feedback no evidence for the brief).
  */
-export function focusOf(b: Brief): BriefFocus {
+export function focusOf(b: Brief, topics?: EvidenceTopics): BriefFocus {
   // where the feedback comes from ("app reviews and support tickets") is not what the brief is about, unless its title says so
   const about = (b.about ?? b.text).replace(SOURCE_PHRASES, (m) => (new RegExp(`\\b${m.replace(/\s+/g, '\\s+')}\\b`, 'i').test(b.title) ? m : ' '));
   const body = about.split('\n').filter((l) => l.replace(/^#+\s*/, '').trim() !== b.title).join('\n');
-  const opts = { core: [b.sections.goals, b.sections.requirements].filter(Boolean).join('\n'), names: productNameWords(b.title, b.text) };
+  const opts = { core: [b.sections.goals, b.sections.requirements].filter(Boolean).join('\n'), names: productNameWords(b.title, b.text), topics };
   const inBody = briefFocus(body, b.title, opts);
   return inBody.terms.length >= 2 ? inBody : briefFocus(`${b.title}\n${about}`, b.title, opts);
 }

@@ -1,10 +1,11 @@
 // Figures computed from the evidence (never invented): counts, shares, themes, sentiment, ratings,
 // non-functional areas, and data-driven segments (personas) with verbatim, cited points.
-import { extractTerms, isCjk, isTopicWord, normalizeWord, selectPhrases, themeGroupKey } from '../analysis/phrases';
+import { extractTerms, isCjk, isTopicWord, joinsThemeOnly, selectPhrases } from '../analysis/phrases';
 import { ratingScale, ratingSentiment } from '../readers/columns';
 import { itemVectors, segment, topTerms, type Segmentation } from './cluster';
 import type { EvidenceItem, EvidenceSet } from './evidence';
 import { cues, NFR_AREAS, nfrItemMatches, sentences, words, type Cues } from './text';
+import { EvidenceTopics, wordKey } from './topics';
 
 export interface Quote {
   item: EvidenceItem;
@@ -98,39 +99,49 @@ const RELATED_THEMES = 5;
 
 export function computeInsights(
   ev: EvidenceSet,
-  opts: { personas?: number | 'auto'; seed?: number; withPersonas?: boolean; aboutBrief?: (term: string) => boolean } = {},
+  opts: { personas?: number | 'auto'; seed?: number; withPersonas?: boolean; aboutBrief?: (term: string) => boolean; topics?: EvidenceTopics } = {},
 ): Insights {
   const items = ev.items;
   const total = items.length;
   const texts = items.map((i) => i.text);
   // Themes: terms mentioned by the most items (at least 2), ties by term. A word's inflections and the words of one
-  // topic are one theme as in Analyze Feedback's report ("sync", "syncs", "syncing", "synced" and 同步: themeGroupKey),
-  // counted once per item and named by the form the items use most.
+  // topic are one theme as in Analyze Feedback's report, by the same rules (topics.ts): the words it counts ("cost" in
+  // "cost us a whole afternoon" is no price) and how they join ("sync", "syncs", "syncing", "synced" and 同步; "it crashed
+  // twice" with "crash", not "I purchased this laptop" with "purchase"), counted once per item and named by the form the
+  // items use most.
   const wordDf = new Map<string, EvidenceItem[]>();
   for (const it of items) for (const w of new Set(words(it.text))) {
     const arr = wordDf.get(w) ?? [];
     arr.push(it);
     wordDf.set(w, arr);
   }
-  const formsOf = new Map<string, string[]>();
-  for (const w of wordDf.keys()) {
-    const g = themeGroupKey(isCjk(w) ? w : normalizeWord(w));
-    const fs = formsOf.get(g);
-    if (fs) fs.push(w);
-    else formsOf.set(g, [w]);
-  }
+  const topics = opts.topics ?? new EvidenceTopics(texts);
+  /** Per theme (group key): its items in evidence order, and the items of each written form. */
+  const byTheme = new Map<string, { items: EvidenceItem[]; forms: Map<string, number> }>();
+  topics.words.forEach((ws, i) => {
+    const seen = new Set<string>();
+    for (const w of ws) {
+      const g = topics.themeOf(w.key);
+      if (g === undefined) continue;
+      let t = byTheme.get(g);
+      if (!t) byTheme.set(g, (t = { items: [], forms: new Map() }));
+      if (!seen.has(g)) (seen.add(g), t.items.push(items[i]));
+      t.forms.set(w.form, (t.forms.get(w.form) ?? 0) + 1);
+    }
+  });
   const df = new Map<string, EvidenceItem[]>();
   const forms = new Map<string, string[]>();
-  /** Each word's theme, by the form the items use most. */
-  const themeWord = new Map<string, string>();
-  for (const fs of formsOf.values()) {
-    fs.sort((a, b) => wordDf.get(b)!.length - wordDf.get(a)!.length || (a < b ? -1 : 1));
-    const set = new Set<EvidenceItem>();
-    for (const w of fs) for (const it of wordDf.get(w)!) set.add(it);
-    // (items in evidence order)
-    df.set(fs[0], fs.length === 1 ? wordDf.get(fs[0])! : items.filter((it) => set.has(it)));
-    forms.set(fs[0], fs);
-    for (const w of fs) themeWord.set(w, fs[0]);
+  /** Each theme's name (the form the items use most) by its group key. */
+  const nameOf = new Map<string, string>();
+  for (const [g, t] of byTheme) {
+    const fs = [...t.forms.keys()].sort((a, b) => t.forms.get(b)! - t.forms.get(a)! || (a < b ? -1 : 1));
+    // (a participle alone is no theme, as in the report: "ordered" names no topic)
+    if (!topics.groups.get(g)?.some((k) => !joinsThemeOnly(k))) continue;
+    nameOf.set(g, fs[0]);
+    // two themes named alike (a word and its other spelling) stay apart, the second by its key
+    const name = df.has(fs[0]) ? g : fs[0];
+    df.set(name, t.items);
+    forms.set(name, fs);
   }
   // Chinese n-grams overlap ("笔记", "记笔记", "笔记经"): selectPhrases keeps a term only when no longer
   // one explains it and drops accidental joins of two words, as in Analyze Feedback's aspects.
@@ -206,7 +217,18 @@ export function computeInsights(
   if (opts.withPersonas && total > 0) {
     // Segments by topic as the themes count them: a word's forms and its other language are one feature ("sync",
     // "synced" and 同步 are "sync"), so feedback in two languages is not split by language.
-    const tokens = texts.map((t) => words(t).map((w) => themeWord.get(w) ?? w));
+    // (a topic word the report does not count in this item, "cost" in "cost us a whole afternoon", is left out; a
+    // participle that joins no theme, "purchased" in "I purchased this laptop", stays as written)
+    const tokens = texts.map((t, i) => {
+      const named = new Map(topics.words[i].map((w) => [w.key, nameOf.get(topics.themeOf(w.key) ?? '') ?? w.form]));
+      const out: string[] = [];
+      for (const w of words(t)) {
+        const name = isCjk(w) ? named.get(w) : named.get(wordKey(w));
+        if (name) out.push(name);
+        else if (isCjk(w) || !isTopicWord(w) || !/^[a-z0-9'-]+$/.test(w)) out.push(w);
+      }
+      return out;
+    });
     const { vectors, dims, tf } = itemVectors(texts, items.map((i) => i.fields), ev.attributes, undefined, tokens);
     const seg = segment(vectors, dims, opts.personas ?? 'auto', opts.seed ?? 42);
     out.segmentation = seg;

@@ -1,20 +1,25 @@
 // Which evidence relates to the brief: themes and items that share the brief's topic words or their
 // variants as Analyze Feedback's themes read them (sync / syncs / synced / syncing, connection / connections,
-// notes / note, delivery / shipping: phrases.ts themeGroupKey). Documents list
-// these first and say which evidence is other feedback.
+// notes / note, delivery / shipping: phrases.ts themeGroupKey), in the words the report counts (topics.ts: "cost" in
+// "cost us a whole afternoon" is no price, "purchased" in "I purchased this laptop" no purchase where the evidence
+// tells such stories). Documents list these first and say which evidence is other feedback.
 import { isCjk, isStopWord, isTopicWord, normalizeWord, themeGroupKey } from '../analysis/phrases';
 import type { EvidenceItem } from './evidence';
 import { words } from './text';
+import { NO_EVIDENCE, wordKey, type EvidenceTopics } from './topics';
 
 /**
  * The key of a word's variants for matching the brief: Analyze Feedback's theme key (phrases.ts themeGroupKey), that is
  * its inflections ("sync", "syncs", "synced", "syncing"; "lost" of "lose"; "stopped" of "stop") and the words of one
  * topic in its synonym table ("delivery" / "shipping"), and "loss" as "lose" ("lost my notes" on a brief about data
- * loss). Derived words are other words: "viewer" is no "view", "connection" no "connect".
+ * loss). Derived words are other words: "viewer" is no "view", "connection" no "connect". With the evidence's
+ * `topics`, a participle the report leaves out of its word there ("purchased" in "I purchased this laptop", topics.ts)
+ * is no variant: its key is '' (matching nothing).
  */
-export function stemKey(word: string): string {
+export function stemOf(word: string, topics: EvidenceTopics = NO_EVIDENCE): string {
   const w = word.toLowerCase().replace(/[’']s$/, '');
   if (isCjk(w)) return w;
+  if (!topics.counts(wordKey(w))) return '';
   const n = normalizeWord(w);
   return themeGroupKey(n === 'loss' ? 'lose' : n);
 }
@@ -86,8 +91,11 @@ const FULL_BRIEF_WORDS = 20;
  * The brief's topic words (not sentiment, generic or function words) and matchers for themes and items. `title`, when
  * the text does not hold it, names the main topic too (see `central`).
  */
-export function briefFocus(briefText: string, title = '', opts: { core?: string; names?: ReadonlySet<string> } = {}): BriefFocus {
+export function briefFocus(briefText: string, title = '', opts: { core?: string; names?: ReadonlySet<string>; topics?: EvidenceTopics } = {}): BriefFocus {
   const terms: string[] = [];
+  // the evidence's words as the report reads them (topics.ts): an item mentions a topic where the report would count it
+  const topics = opts.topics ?? NO_EVIDENCE;
+  const stemKey = (w: string) => stemOf(w, topics);
   // the product's own name ("Inkwell Notes") is no topic: feedback on a notes app names its notes everywhere
   const named = (w: string): boolean => !!opts.names?.has(w.toLowerCase());
   const stems = new Set<string>();
@@ -149,8 +157,13 @@ export function briefFocus(briefText: string, title = '', opts: { core?: string;
   const mentions = (item: EvidenceItem): boolean => {
     let a = answered.get(item);
     if (a === undefined) {
-      const ws = words(item.text);
-      a = ws.some((w) => !isCjk(w) && variant(w)) || zhTerms.some((c) => (c.length === 2 ? ws.includes(c) : item.text.includes(c)));
+      // (the words the report counts: "cost" in "this bug cost us a whole afternoon" is no price, "displays" in "it
+      // displays the time" no screen)
+      a = topics.keysIn(item.text).some((k) => !isCjk(k) && enStems.has(stemKey(k)));
+      if (!a && zhTerms.length) {
+        const ws = words(item.text);
+        a = zhTerms.some((c) => (c.length === 2 ? ws.includes(c) : item.text.includes(c)));
+      }
       answered.set(item, a);
     }
     return a;
@@ -166,4 +179,9 @@ export function briefFocus(briefText: string, title = '', opts: { core?: string;
     return Math.max(1, ...term.split(/\s+/).filter((w) => !isStopWord(w)).map((w) => of(stemKey(w))));
   };
   return { terms: [...terms, ...cjk], relates, mentions, central, weight };
+}
+
+/** stemOf without the evidence (a brief's words, a theme's name). */
+export function stemKey(word: string): string {
+  return stemOf(word, NO_EVIDENCE);
 }
