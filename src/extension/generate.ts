@@ -8,6 +8,7 @@ import {
   BackendUnavailableError,
   CHANNEL_LIMITS,
   CHANNELS,
+  displayEndpoint,
   FRAMEWORKS,
   FRAMEWORK_STEPS,
   generateDocument,
@@ -32,7 +33,7 @@ import { effectiveModelsPath, readConfig, warnIgnoredOnce } from './config';
 import { generationEndpoint, generationLocalModel, type InspectedSetting } from './configSchema';
 import type { Services } from './services';
 import { columnMemoryKey, localFiles, rememberedColumns } from './args';
-import { backendOffer, DOWNLOADS_TURNED_ON, notInstalledLog, OFFER_LABELS, serverUrlProblem, type Unavailable } from './generateOffer';
+import { backendOffer, DOWNLOADS_TURNED_ON, notInstalledLog, OFFER_LABELS, saveServerOffer, serverUrlProblem, ServerSession, sessionServerWording, type Unavailable } from './generateOffer';
 
 export const API_KEY_SECRET = 'productForge.generation.apiKey';
 const FEEDBACK_GLOB = '**/*.{txt,md,csv,tsv,json,jsonl}';
@@ -62,7 +63,9 @@ interface LocalModelState {
 export function registerGenerateCommands(services: Services): void {
   const { context } = services;
   const loaded: LocalModelState = {};
-  const run = (kind: DocKind) => () => generateCommand(services, kind, loaded);
+  // "Use a Server…" is remembered until VS Code closes
+  const session = new ServerSession();
+  const run = (kind: DocKind) => () => generateCommand(services, kind, loaded, session);
   context.subscriptions.push(
     vscode.commands.registerCommand('productForge.generatePrd', run('prd')),
     vscode.commands.registerCommand('productForge.generateCopy', run('copy')),
@@ -360,11 +363,15 @@ async function buildBackend(services: Services, run: RunWith, signal: AbortSigna
   return new LocalGenerator(runtime, modelId);
 }
 
-async function generateCommand(services: Services, kind: DocKind, loaded: LocalModelState, forced?: RunWith, prepared?: Prepared): Promise<void> {
+async function generateCommand(services: Services, kind: DocKind, loaded: LocalModelState, session: ServerSession, forced?: RunWith, prepared?: Prepared): Promise<void> {
   const input = prepared ?? (await prepare(kind));
   if (!input) return;
-  const run: RunWith = forced ?? { backend: readConfig(undefined, services.output).generation.backend };
+  // the configured backend, or the server chosen with "Use a Server…" earlier in this session
+  const run: RunWith = forced ?? session.run(readConfig(undefined, services.output).generation.backend);
   const { backend } = run;
+  /** A server error as the user reads it: naming the address typed in "Use a Server…", not the setting, when it is that. */
+  const worded = (m: string) => (run.endpoint ? sessionServerWording(m, run.endpoint) : m);
+  let written = false;
   const title = kind === 'prd' ? 'Product requirements' : kind === 'copy' ? 'Marketing copy' : 'Personas';
   let retry: RunWith | undefined;
   let unavailable: Unavailable | undefined;
@@ -392,7 +399,8 @@ async function generateCommand(services: Services, kind: DocKind, loaded: LocalM
         if (++chunks % 20 === 0 && !sink.closed) progress.report({ message: `Writing… (${sink.doc.getText().length} characters)` });
       }
       await sink.flush();
-      services.output.info(`${title} generated with ${backend} from ${evidence.items.length} evidence items.`);
+      written = !sink.closed;
+      services.output.info(`${title} generated with ${backend}${run.endpoint ? ` at ${displayEndpoint(run.endpoint)} (Use a Server…)` : ''} from ${evidence.items.length} evidence items.`);
     } catch (e) {
       await sink?.flush();
       if (sink?.closed) {
@@ -421,24 +429,55 @@ async function generateCommand(services: Services, kind: DocKind, loaded: LocalM
         }
         return;
       }
-      services.output.error(e instanceof Error ? e.message : String(e));
+      services.output.error(worded(e instanceof Error ? e.message : String(e)));
       if (e instanceof BackendUnavailableError || e instanceof HttpError) {
         // asked once the progress notification is gone (it would sit there, cancellable, while the toast waits)
-        unavailable = { reason: 'failed', backend: e instanceof BackendUnavailableError ? e.backend : backend, message: e.message };
+        const failed = e instanceof BackendUnavailableError ? e.backend : backend;
+        unavailable = { reason: 'failed', backend: failed, message: e.message, ...(failed === 'openai-compatible' && run.endpoint ? { server: run.endpoint } : {}) };
         return;
       }
       if (e instanceof IncompleteOutputError) {
         void vscode.window.showWarningMessage(`Product Forge: the language model stopped mid-answer (${e.message}). The partial document is marked as incomplete.`);
         return;
       }
-      void vscode.window.showErrorMessage(`Product Forge: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(`Product Forge: ${worded(e instanceof Error ? e.message : String(e))}`);
     } finally {
       sub.dispose();
       sink?.dispose();
     }
   });
-  if (unavailable !== undefined) retry = await offerOtherBackends(unavailable, run);
-  if (retry) await generateCommand(services, kind, loaded, retry, input);
+  if (written && session.wrote(run)) void offerSaveServer(services, run.endpoint!);
+  if (unavailable !== undefined) retry = await offerOtherBackends(unavailable, run, session);
+  if (retry) await generateCommand(services, kind, loaded, session, retry, input);
+}
+
+/**
+ * Once a document was written with the server of "Use a Server…": "Use this server every time?" Its button saves
+ * the address to the user settings (productForge.generation.backend: openai-compatible and .endpoint); until then,
+ * and otherwise, it is used until VS Code closes.
+ */
+async function offerSaveServer(services: Services, server: string): Promise<void> {
+  const offer = saveServerOffer(server);
+  if ((await vscode.window.showInformationMessage(offer.message, offer.save, offer.notNow)) !== offer.save) return;
+  const config = vscode.workspace.getConfiguration('productForge');
+  try {
+    await config.update('generation.endpoint', server, vscode.ConfigurationTarget.Global);
+    await config.update('generation.backend', 'openai-compatible', vscode.ConfigurationTarget.Global);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Product Forge: The server could not be saved in your user settings (${e instanceof Error ? e.message : String(e)}). Set Generation: Backend to openai-compatible and Generation: Endpoint to ${displayEndpoint(server)} in Settings.`);
+    return;
+  }
+  services.output.info(`Generate: saved in your user settings (you chose Use Every Time): productForge.generation.backend openai-compatible, productForge.generation.endpoint ${displayEndpoint(server)}.`);
+  // a workspace's own value wins over the user's: said, as this workspace will not use the saved server
+  const overridden = ['generation.backend', 'generation.endpoint'].filter((k) => {
+    const i = inspectSetting(k);
+    return i?.workspaceValue !== undefined || i?.workspaceFolderValue !== undefined;
+  });
+  if (overridden.length) {
+    const names = overridden.map((k) => `productForge.${k}`).join(' and ');
+    services.output.warn(`Generate: this workspace sets ${names} itself, which wins over your user settings here; the server is still used until VS Code closes.`);
+    void vscode.window.showWarningMessage(`Product Forge: Saved in your user settings, but this workspace sets ${names} itself, which wins here. Change it in the Workspace tab of Settings to use the server in this workspace too.`);
+  }
 }
 
 interface Prepared {
@@ -477,20 +516,26 @@ function downloadsTurnedOff(): boolean {
  * first run without a local model, a declined download), an error when a model or server did. Not modal: the
  * user can read the brief and the evidence meanwhile, and the download that may follow asks in its own dialog.
  */
-async function offerOtherBackends(u: Unavailable, run: RunWith): Promise<RunWith | undefined> {
+async function offerOtherBackends(u: Unavailable, run: RunWith, session: ServerSession): Promise<RunWith | undefined> {
   const offer = backendOffer(u);
   const show = offer.severity === 'info' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
   const pick = await show(offer.message, ...offer.actions.map((a) => OFFER_LABELS[a]));
-  switch (offer.actions.find((a) => OFFER_LABELS[a] === pick)) {
+  const action = offer.actions.find((a) => OFFER_LABELS[a] === pick);
+  if (action !== 'server' && action) session.chose(action);
+  switch (action) {
     case 'template':
       return { backend: 'template' };
     case 'local':
+      // (back to the local model: the server of "Use a Server…" no longer stands in for it)
       return { backend: 'local' };
     case 'download':
       return { backend: 'local', download: true };
     case 'server': {
-      const endpoint = await askServer(run.endpoint);
-      return endpoint ? { backend: 'openai-compatible', endpoint } : undefined;
+      const endpoint = await askServer(run.endpoint ?? session.server);
+      if (!endpoint) return undefined;
+      // remembered until VS Code closes: the next Generate uses it without asking
+      session.chose('server', endpoint);
+      return { backend: 'openai-compatible', endpoint };
     }
     case 'settings':
       void vscode.commands.executeCommand('workbench.action.openSettings', offer.settingsQuery);
@@ -500,12 +545,15 @@ async function offerOtherBackends(u: Unavailable, run: RunWith): Promise<RunWith
   }
 }
 
-/** "Use a Server…": the address of the user's OpenAI-compatible server for this document (the setting's, to start with). */
+/**
+ * "Use a Server…": the address of the user's OpenAI-compatible server, used until VS Code closes (the one typed last
+ * time, else the setting's, to start with).
+ */
 async function askServer(last: string | undefined): Promise<string | undefined> {
   const value = last ?? generationEndpoint(inspectSetting('generation.endpoint'), vscode.workspace.isTrusted).value!;
   const url = await vscode.window.showInputBox({
     title: 'Use an AI server you run',
-    prompt: 'Its OpenAI-compatible address: Ollama http://localhost:11434/v1, LM Studio http://localhost:1234/v1. Your brief and evidence are sent to it. (To use it every time: the Generation: Backend and Endpoint settings.)',
+    prompt: 'Its OpenAI-compatible address: Ollama http://localhost:11434/v1, LM Studio http://localhost:1234/v1. Your brief and evidence are sent to it. Used until VS Code closes; after the first document you can save it to your settings.',
     value,
     validateInput: (v) => serverUrlProblem(v),
     ignoreFocusOut: true,

@@ -3,6 +3,7 @@
 // generate.ts shows them. Notification buttons are cut off around 20 characters (and share the toast's width), so
 // the labels are short; the long story (which folders were searched) goes to the output channel.
 import type { BackendKind } from '../core/generate';
+import { displayEndpoint } from '../core/generate/openai';
 
 /** Why the backend could not write the document. */
 export type Unavailable =
@@ -10,8 +11,11 @@ export type Unavailable =
   | { reason: 'not-installed'; backend: 'local'; downloadsTurnedOff: boolean }
   /** The user declined the download of the local model. Nothing failed. */
   | { reason: 'declined'; backend: 'local' }
-  /** The model or the server failed: its own message says why and what to do. */
-  | { reason: 'failed'; backend: BackendKind; message: string };
+  /**
+   * The model or the server failed: its own message says why and what to do. `server`: the address typed in "Use a
+   * Server…" (remembered for the session) that failed, not productForge.generation.endpoint.
+   */
+  | { reason: 'failed'; backend: BackendKind; message: string; server?: string };
 
 /** A way on: write it without a model now, download the local model (after the size dialog), ask for a server… */
 export type OfferAction = 'template' | 'download' | 'server' | 'local' | 'settings';
@@ -67,11 +71,89 @@ export function backendOffer(u: Unavailable): Offer {
       settingsQuery: 'productForge.generation',
     };
   }
+  if (u.backend === 'openai-compatible' && u.server !== undefined) {
+    // the address came from "Use a Server…": it is fixed there (the setting was not used), or another way is taken
+    return { severity: 'error', message: `Product Forge: ${sessionServerWording(text, u.server)}`, actions: ['template', 'server', 'local'], settingsQuery: 'productForge.generation' };
+  }
   return {
     severity: 'error',
     message: `Product Forge: ${text}`,
     actions: ['template', ...(u.backend === 'openai-compatible' ? (['local'] as const) : []), 'settings'],
     settingsQuery: 'productForge.generation',
+  };
+}
+
+/** How a run writes: the configured backend, or the server chosen with "Use a Server…" earlier in this session. */
+export interface SessionRun {
+  backend: BackendKind;
+  /** The server's address ("Use a Server…"), used instead of productForge.generation.endpoint. */
+  endpoint?: string;
+}
+
+/**
+ * What Generate remembers of "Use a Server…" until VS Code closes. The server chosen there stands in for the local
+ * model (the backend whose first run offered it), so the next document goes to it without asking again; a backend set
+ * to template or openai-compatible in the settings is used as set (the user chose it there). After the first document
+ * written with it, "Use this server every time?" is asked once (saveServerOffer).
+ */
+export class ServerSession {
+  /** The address chosen with "Use a Server…", if any. */
+  server: string | undefined;
+  private saveAsked = false;
+
+  /** The backend of a new Generate run with `configured` (productForge.generation.backend). */
+  run(configured: BackendKind): SessionRun {
+    return configured === 'local' && this.server ? { backend: 'openai-compatible', endpoint: this.server } : { backend: configured };
+  }
+
+  /** The way on chosen in an offer: a server is remembered; the local model or its download is used again instead. */
+  chose(action: OfferAction, endpoint?: string): void {
+    if (action === 'server' && endpoint) {
+      // (a new address is offered to be saved, once)
+      if (endpoint !== this.server) this.saveAsked = false;
+      this.server = endpoint;
+    } else if (action === 'local' || action === 'download') this.server = undefined;
+  }
+
+  /** A document was written with `run`: whether to ask now "Use this server every time?" (once per address). */
+  wrote(run: SessionRun): boolean {
+    if (!run.endpoint || run.endpoint !== this.server || this.saveAsked) return false;
+    this.saveAsked = true;
+    return true;
+  }
+}
+
+/**
+ * A server's error message as the user should read it when the address came from "Use a Server…": the address
+ * actually used is named in full (not only its host), and the advice points at that address, not at the setting
+ * productForge.generation.endpoint, which was not used.
+ */
+export function sessionServerWording(message: string, server: string): string {
+  let origin: string | undefined;
+  try {
+    origin = new URL(server).origin;
+  } catch {
+    /* named as typed */
+  }
+  const shown = displayEndpoint(server);
+  let m = message;
+  // "the server at http://localhost:11434 (…)" → the whole address (not "…:11434/v1/chat/completions", already whole)
+  if (origin && shown !== origin) m = m.split(origin).map((part, i) => (i > 0 && !/^[\w/]/.test(part) ? `${shown.slice(origin!.length)}${part}` : part)).join(origin);
+  const advice = `check the address you gave in "Use a Server…" (${shown})`;
+  m = m
+    .replace(/Check productForge\.generation\.model and productForge\.generation\.endpoint\./g, `Check productForge.generation.model, and ${advice}.`)
+    .replace(/\bCheck productForge\.generation\.endpoint\b/g, advice.replace(/^c/, 'C'))
+    .replace(/\bcheck productForge\.generation\.endpoint\b/g, advice)
+    .replace(/\bcheck the endpoint\b/g, advice);
+  return m.includes(shown) ? m : `${m.replace(/\s*$/, '')} (Server: ${shown}.)`;
+}
+
+/** After the first document written with a "Use a Server…" address: keep it for every document (user settings)? */
+export function saveServerOffer(server: string): { message: string; save: string; notNow: string } {
+  return {
+    message: `Product Forge: Use the server ${displayEndpoint(server)} every time? Until VS Code closes, Generate uses it without asking; Use Every Time saves it in your user settings (Generation: Backend and Endpoint).`,
+    save: 'Use Every Time',
+    notNow: 'Not Now',
   };
 }
 
