@@ -90,7 +90,13 @@ describe('analysis: near-synonyms are one theme, and "but" idioms no contrast', 
     for (const t of ['It cost me $20 to ship it back', 'They cost more, but they are worth it', 'Laptops that cost twice as much', 'It costs nothing', 'For the cost this is a winner']) {
       assert.ok(keys(t).includes('cost'), t);
     }
-    for (const t of ['This bug cost us a whole afternoon', 'The crash cost me my notes', 'It ended up costing me my job']) {
+    // ...also the price of doing something and a coin of no value (Amazon reviews: "worth the $5 bucks it would cost to buy
+    // it", "not because it cost you a dime"), where an amount of time is a loss however it is counted
+    for (const t of ['Worth the $5 bucks it would cost to buy it', 'What it costs to repair a hinge is absurd', 'It didn’t cost me a dime']) {
+      assert.ok(keys(t).includes('cost'), `${t}: ${keys(t).join(', ')}`);
+    }
+    for (const t of ['This bug cost us a whole afternoon', 'The crash cost me my notes', 'It ended up costing me my job',
+      'The update cost me 2 hours of work', 'This bug cost us half a day', 'Syncing cost me a lot of time']) {
       assert.ok(!keys(t).some((k) => /^cost/.test(k)), `${t}: ${keys(t).join(', ')}`);
     }
     const verbs: [string, ThemeSampleItem['label']][] = [];

@@ -456,17 +456,26 @@ const BEFORE_VERB = new Set(['t', 'not', 'never', 'to', 'will', 'would', 'could'
 const TABLE_VERBS = words(`cost display`);
 /** Subjects right before a verb ("it cost", "which displays"; not "this cost", a noun after a demonstrative). */
 const VERB_SUBJECTS = words(`it which i you we they he she`);
-/** Words of money and amounts: "cost" before one of them states a price ("cost me $20", "cost twice as much", "cost a fortune"). */
-const MONEY = words(`dollar dollars buck bucks euro euros pound pounds cent cents penny pennies yuan rmb quid grand money fortune
-  price arm more less much extra twice double half lot nothing anything same little hundred hundreds thousand thousands`);
+/** Words of money: "cost" before one of them states a price ("cost me 20 dollars", "cost a fortune", "not cost you a dime"). */
+const MONEY = words(`dollar dollars buck bucks euro euros pound pounds cent cents penny pennies dime dimes nickel yuan rmb quid grand
+  money fortune price arm`);
+/**
+ * Words of amounts: "cost" before one of them states a price ("cost me $20", "cost twice as much", "costs nothing"),
+ * unless what is counted is time ("cost me 2 hours", "cost us half a day", "cost me a lot of time": TIME).
+ */
+const AMOUNTS = words(`more less much extra twice double half lot nothing anything same little hundred hundreds thousand thousands`);
+/** Time: what "cost" takes when it is a loss, not a price ("cost us a whole afternoon", "cost me 2 hours"). */
+const TIME = words(`time second seconds minute minutes hour hours day days night nights week weeks weekend weekends month months
+  year years morning mornings afternoon afternoons evening evenings`);
 
 /**
  * A word of a table synonym (EN_SYNONYMS) inside an idiom that names no topic: "avoid at all costs", "at any cost" (no
  * price), "on display" (shown, not a screen), or used as a verb, in any form, where the verb is no longer the table's
  * noun: "display" (after a subject, a modal, a negation or "to", or before its object: "the app doesn't display my
  * photos", "it displayed the wrong date": no screen), and "cost" with an object that is no money ("this bug cost us a
- * whole afternoon", "it cost me my notes": a loss, no price; but "it cost me $20", "they cost more", "laptops that cost
- * twice as much" state prices, as the reviews measured here mostly do). Merged, they would put "avoid at all costs" and
+ * whole afternoon", "it cost me my notes", "cost me 2 hours": a loss, no price; but "it cost me $20", "they cost more",
+ * "laptops that cost twice as much", "it would cost to buy it", "it didn't cost me a dime" state prices, as the reviews
+ * measured here mostly do). Merged, they would put "avoid at all costs" and
  * the afternoon lost among the prices, and photos that do not show among the screens.
  */
 function idiom(toks: readonly Tok[], i: number): boolean {
@@ -481,11 +490,15 @@ function idiom(toks: readonly Tok[], i: number): boolean {
   // (a noun after the table word is a compound: "display quality", "cost savings")
   const verb = (p !== undefined && (BEFORE_VERB.has(p) || VERB_SUBJECTS.has(p))) || (!!next && ((NOUN_BEFORE.has(next.plain) && next.plain !== 'of') || OBJECT_PRONOUNS.has(next.plain) || /^\d/.test(next.plain)));
   if (base === 'display' || !verb) return verb;
-  // "cost [me] <what>": a price when what it costs is money or an amount, else a loss ("cost us a whole afternoon")
+  // "cost [me] <what>": a price when what it costs is money, or an amount of no time, else a loss ("cost us a whole
+  // afternoon", "cost me 2 hours"); "cost [me] to <do>" is the price of doing it ("the $5 it would cost to buy it")
   while (toks[j] && OBJECT_PRONOUNS.has(toks[j].plain)) j++;
   if (!toks[j]) return false;
-  for (let m = j; m < toks.length && m < j + 6; m++) if (/^\d/.test(toks[m].plain) || MONEY.has(toks[m].plain)) return false;
-  return true;
+  if (toks[j].plain === 'to') return false;
+  const what = toks.slice(j, j + 6).map((t) => t.plain);
+  if (what.some((w) => MONEY.has(w))) return false;
+  if (what.some((w) => TIME.has(w))) return true;
+  return !what.some((w) => /^\d/.test(w) || AMOUNTS.has(w));
 }
 
 function englishTerms(text: string, out: Map<string, string>, uses?: Map<string, WordUse>): void {
