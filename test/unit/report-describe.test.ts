@@ -23,6 +23,11 @@ import {
   reportWhen,
   isLowConfidence,
   itemLabel,
+  labelPrompt,
+  periodParts,
+  periodText,
+  viewDate,
+  YOUR_LABEL,
   pct,
   ratingText,
   themeLabel,
@@ -31,12 +36,14 @@ import {
   timeNotes,
 } from '../../src/webview/report/describe';
 import type { ReportItem } from '../../src/webview/report/messages';
-import { readableDay } from '../../src/core/analysis/report-wording';
+import { growthIntroText } from '../../src/core/analysis/report-wording';
 
 describe('report view: text alternatives', () => {
   it("a row says its label, score, low confidence, text, source line and date, not its select's options", () => {
     const it = { label: 'negative' as const, score: 0.512, text: 'Sync loses my notes', source: 'feedback/app.csv', line: 12, date: '2024-03-05' };
-    assert.equal(itemLabel(it, 0.6), 'negative, score 0.51, low confidence: Sync loses my notes. feedback/app.csv:12, 2024-03-05');
+    // the date as the view writes dates (the user's locale), not as the CSV holds it
+    assert.equal(itemLabel(it, 0.6, 'en-US'), 'negative, score 0.51, low confidence: Sync loses my notes. feedback/app.csv:12, Mar 5, 2024');
+    assert.equal(itemLabel(it, 0.6, 'en-GB'), 'negative, score 0.51, low confidence: Sync loses my notes. feedback/app.csv:12, 5 Mar 2024');
     assert.equal(itemLabel({ ...it, score: 0.93, date: undefined }, 0.6), 'negative, score 0.93: Sync loses my notes. feedback/app.csv:12');
     // no threshold in the report: never "low"; no source: no line
     assert.equal(itemLabel({ ...it, source: '', date: undefined }), 'negative, score 0.51: Sync loses my notes');
@@ -63,15 +70,37 @@ describe('report view: text alternatives', () => {
   it('the chart over time has its numbers as table rows', () => {
     assert.deepEqual(TIMELINE_COLUMNS, ['Period', 'Negative', 'Neutral', 'Positive', 'Negative share']);
     assert.deepEqual(
-      timelineRows([
-        { period: '2024-01', negative: 3, neutral: 1, positive: 4 },
-        { period: '2024-02', negative: 0, neutral: 0, positive: 0 },
-      ]),
+      timelineRows(
+        [
+          { period: '2024-01', negative: 3, neutral: 1, positive: 4 },
+          { period: '2024-02', negative: 0, neutral: 0, positive: 0 },
+        ],
+        'en-US',
+      ),
       [
-        ['2024-01', '3', '1', '4', '38%'],
-        ['2024-02', '0', '0', '0', '0%'],
+        ['Jan 2024', '3', '1', '4', '38%'],
+        ['Feb 2024', '0', '0', '0', '0%'],
       ],
     );
+    assert.deepEqual(timelineRows([{ period: 'week of 2024-03-04', negative: 1, neutral: 0, positive: 0 }], 'en-GB')[0][0], 'week of 4 Mar 2024');
+  });
+
+  it("dates are written one way in the view, in the user's locale (the files keep ISO)", () => {
+    // a day in the style of the report's own time (reportWhen: dateStyle medium)
+    assert.equal(viewDate('2024-04-23', 'en-US'), 'Apr 23, 2024');
+    assert.equal(viewDate('2024-04-23', 'en-GB'), '23 Apr 2024');
+    assert.equal(viewDate('2024-04-23', 'de-DE'), '23.04.2024');
+    // the day is the day written, whatever the time zone (no shift to the day before west of UTC)
+    assert.equal(viewDate('2024-01-01', 'en-US'), 'Jan 1, 2024');
+    assert.equal(viewDate('2024-03', 'en-US'), 'Mar 2024');
+    // a year, a week number, no day at all: as they are
+    for (const x of ['2024', '2024-W10', '2024-02-30', 'soon']) assert.equal(viewDate(x, 'en-US'), x);
+    // a period keeps its words, its date in the view's style and in one piece for the chart's axis
+    assert.deepEqual(periodParts('week of 2024-03-04', 'en-US'), ['week of ', 'Mar 4, 2024']);
+    assert.deepEqual(periodParts('2024-03', 'en-US'), ['', 'Mar 2024']);
+    assert.deepEqual(periodParts('2024', 'en-US'), ['', '2024']);
+    assert.equal(periodText('2024-03-04', 'en-GB'), '4 Mar 2024');
+    assert.equal(periodText('(no date)', 'en-GB'), '(no date)');
   });
 
   it('the count line says what the table holds, and what a search of every row found', () => {
@@ -126,19 +155,20 @@ describe('report view: text alternatives', () => {
     ]);
     // halves too small to compare: said, with what each needs; none grew and nothing to say: no line
     const split = { lastEarly: '2024-01-10', firstLate: '2024-01-11', earlyItems: 12, lateItems: 30, minItems: 20 };
-    assert.equal(growthIntro({ ...time, split }, true), 'Themes mentioned more in the later half: not compared. The earlier half (up to 10 Jan 2024) has 12 dated items of the sample, the later half 30; each needs at least 20.');
+    assert.equal(growthIntro({ ...time, split }, true, 'en-GB'), 'Themes mentioned more in the later half: not compared. The earlier half (up to 10 Jan 2024) has 12 dated items of the sample, the later half 30; each needs at least 20.');
     assert.equal(growthIntro({ ...time, split: { ...split, earlyItems: 25 } }, false), undefined);
     // said plainly: which half, from when, and how the figures read (it was "Themes that grew (share of items, first
     // half → second half, split at the median date: 54 dated items up to 2024-04-22, 54 from 2024-04-23):")
     const grew = { ...time, growing: [{ term: 'login', earlyShare: 0, lateShare: 0.17, earlyCount: 0, lateCount: 9, negativeShare: 0.67 }] };
     const halves = { lastEarly: '2024-04-22', firstLate: '2024-04-23', earlyItems: 54, lateItems: 54, minItems: 20 };
-    assert.equal(growthIntro({ ...grew, split: halves }, false), 'Themes mentioned more in the later half (since 23 Apr 2024): the share of items naming each, earlier half → later half (54 dated items each).');
-    assert.equal(growthIntro({ ...grew, split: { ...halves, lateItems: 1234 } }, true), 'Themes mentioned more in the later half (since 23 Apr 2024): the share of items naming each, earlier half → later half (54 and 1,234 dated items of the sample).');
+    assert.equal(growthIntro({ ...grew, split: halves }, false, 'en-GB'), 'Themes mentioned more in the later half (since 23 Apr 2024): the share of items naming each, earlier half → later half (54 dated items each).');
+    assert.equal(growthIntro({ ...grew, split: { ...halves, lateItems: 1234 } }, true, 'en-US'), 'Themes mentioned more in the later half (since Apr 23, 2024): the share of items naming each, earlier half → later half (54 and 1,234 dated items of the sample).');
     assert.doesNotMatch(growthIntro({ ...grew, split: halves }, false)!, /median|split/);
     // an older summary.json without the split
     assert.equal(growthIntro(grew, false), 'Themes mentioned more in the later half of the dated items: the share of items naming each, earlier half → later half.');
-    assert.equal(readableDay('2024-03-12'), '12 Mar 2024');
-    assert.equal(readableDay('2024-W10'), '2024-W10');
+    // report.md says the same sentence with its dates as its tables write them (ISO)
+    assert.equal(growthIntroText(halves, 1, false), 'Themes mentioned more in the later half (since 2024-04-23): the share of items naming each, earlier half → later half (54 dated items each).');
+    assert.equal(growthIntroText(split, 0, false), 'Themes mentioned more in the later half: not compared. The earlier half (up to 2024-01-10) has 12 dated items, the later half 30; each needs at least 20.');
     assert.equal(growthText({ term: 'login', earlyShare: 0.013, lateShare: 0.16, lateCount: 12, negativeShare: 0.75 }), '1.3% → 16% of items (12 mentions, 75% negative)');
   });
 
@@ -168,6 +198,15 @@ describe('report view: text alternatives', () => {
     // nothing filters: nothing to say (an empty report has its own empty state)
     assert.equal(noMatchText('all', '  '), '');
     assert.equal(noMatchText('all', 'x'.repeat(60)), `No item matches “${'x'.repeat(40)}…”.`);
+    // the line over the table that says how to label: only over rows (no select to choose in over an empty result)
+    assert.equal(labelPrompt(0), undefined);
+    assert.equal(labelPrompt(3), 'Disagree with a label? Choose yours in “Your label…”: your labels are saved for training a classifier of your own.');
+  });
+
+  it('the label select and the line that names it say one thing, in sentence case', () => {
+    assert.equal(YOUR_LABEL, 'Your label…');
+    assert.ok(labelPrompt(1)!.includes(`“${YOUR_LABEL}”`));
+    assert.match(YOUR_LABEL, /^[A-Z][a-z ]+…$/);
   });
   it('the header names what was analyzed and when, readably, and its path wraps at separators', () => {
     const file = { format: 'csv', encoding: 'UTF-8', items: 108 };

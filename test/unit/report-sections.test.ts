@@ -30,6 +30,7 @@ import {
   ratingText,
   themeSampleText,
   timeNotes,
+  viewDate,
 } from '../../src/webview/report/describe';
 
 /** The Markdown's own spelling of a line the view words the same way (escapes and bold removed). */
@@ -122,8 +123,11 @@ describe('report view: the sections of report.md', () => {
       assert.equal(t.granularity, 'week');
       assert.deepEqual(timeNotes(t), ['2 items come from files without a date column and are not in the chart.']);
       assert.ok(md.includes('2 items come from files without a date column and are not in this table.'));
-      const intro = growthIntro(t, false)!;
-      assert.ok(md.includes(intro), intro);
+      // the same sentence, its days written as each writes dates: report.md as its table (ISO, "since 2024-02-19"), the
+      // view in the user's locale ("since Feb 19, 2024")
+      const mdIntro = md.split('\n').find((l) => l.startsWith('Themes mentioned more'));
+      assert.ok(mdIntro && /\(since \d{4}-\d{2}-\d{2}\)/.test(mdIntro), mdIntro);
+      for (const locale of ['en-US', 'en-GB']) assert.equal(growthIntro(t, false, locale), mdIntro.replace(/\d{4}-\d{2}-\d{2}/g, (d) => viewDate(d, locale)));
       assert.ok(t.growing.some((x) => x.term === 'login'), JSON.stringify(t.growing));
       for (const x of t.growing) assert.ok(md.includes(`- ${x.term}: ${growthText(x).replace(' of items (', ' (')}`), growthText(x));
 

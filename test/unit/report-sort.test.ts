@@ -2,7 +2,7 @@
 // Text sorts by the text, and every header's tooltip says what a click on it does.
 import assert from 'node:assert/strict';
 import type { ReportItem } from '../../src/webview/report/messages';
-import { ariaSort, DEFAULT_SORT, ItemIndex, matchesSearch, nextSort, searchMatcher, searchThemes, wholeFileSearch, wrapPieces, restoreSort, sortIndicator, sortItems, sortTitle, SORT_KEYS, type SortKey } from '../../src/webview/report/sort';
+import { ariaSort, DEFAULT_SORT, ItemIndex, matchesSearch, matchRanges, nextSort, rangePieces, searchMatcher, searchThemes, wholeFileSearch, wrapPieces, restoreSort, sortIndicator, sortItems, sortTitle, SORT_KEYS, type SortKey } from '../../src/webview/report/sort';
 import { SENTIMENTS } from '../../src/webview/report/messages';
 
 const item = (i: number, source: string, line: number, text: string, score = 0.5): ReportItem => ({ i, source, line, text, label: 'neutral', score });
@@ -105,6 +105,44 @@ describe('report view: search', () => {
     assert.deepEqual(searchThemes(r).map((t) => t.term), ['notes / 笔记', 'login', 'book']);
     assert.ok(matchesSearch(item('Great books'), 'book', searchThemes(r)));
     assert.deepEqual(searchThemes({ themes }), themes);
+  });
+
+  it('marks in a row the text the filter found there, as the matcher found it (names, variants, case aside)', () => {
+    const at = (text: string, q: string, th?: { term: string; variants?: string[] }[]) => matchRanges(text, q, th).map(([s, e]) => text.slice(s, e));
+    assert.deepEqual(at('Login fails, LOGIN again', 'login'), ['Login', 'LOGIN']);
+    assert.deepEqual(at('登录总是失败 and login', 'login / 登录'), ['登录', 'login']);
+    // a theme's variants as written: "note" and 笔记 for the theme "notes / 笔记"
+    const themes = [{ term: 'notes / 笔记', variants: ['notes', 'note', '笔记'] }, { term: 'login', variants: ['login', 'log in'] }];
+    assert.deepEqual(at('I lost a note, then my 笔记', 'notes / 笔记', themes), ['note', '笔记']);
+    assert.deepEqual(at('cannot log in to login', 'Login', themes), ['log in', 'login']);
+    // overlapping finds merge ("notes" holds "note"): one mark, not two
+    assert.deepEqual(at('my notes', 'notes / 笔记', themes), ['notes']);
+    // every row matches an empty filter: nothing marked; a match in the source only marks nothing in the text
+    assert.deepEqual(matchRanges('Sync is slow', '  '), []);
+    assert.deepEqual(matchRanges('Sync is slow', 'tickets'), []);
+    // wherever the matcher finds a row's text, its marks are there (the same alternatives)
+    for (const [text, q] of [['Cannot LOGIN', 'login / 登录'], ['I lost a note', 'notes / 笔记']] as const) {
+      assert.equal(matchesSearch({ text, source: '' }, q, themes), matchRanges(text, q, themes).length > 0);
+    }
+    // lower-casing that lengthens a character ("İ" is two code units lower-cased) does not shift the marks after it
+    assert.deepEqual(at('İstanbul login', 'login'), ['login']);
+    assert.deepEqual(at('İİ LOGIN', 'login'), ['LOGIN']);
+  });
+
+  it("cuts a row's text at its marks' edges, so the filter's mark goes inside a driver word's", () => {
+    assert.deepEqual(rangePieces(0, 10, [[2, 4]]), [
+      { start: 0, end: 2, hit: false },
+      { start: 2, end: 4, hit: true },
+      { start: 4, end: 10, hit: false },
+    ]);
+    // a driver word (5–9) a match (3–7) overlaps: the part of the match inside it
+    assert.deepEqual(rangePieces(5, 9, [[3, 7]]), [
+      { start: 5, end: 7, hit: true },
+      { start: 7, end: 9, hit: false },
+    ]);
+    assert.deepEqual(rangePieces(5, 9, [[0, 2], [12, 14]]), [{ start: 5, end: 9, hit: false }]);
+    assert.deepEqual(rangePieces(0, 4, [[0, 4]]), [{ start: 0, end: 4, hit: true }]);
+    assert.deepEqual(rangePieces(3, 3, [[0, 4]]), []);
   });
 });
 

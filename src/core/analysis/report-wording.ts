@@ -10,15 +10,14 @@ export interface HalvesSplit {
   minItems: number;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const n = (x: number) => x.toLocaleString('en-US');
 
-/** "2024-04-23" -> "23 Apr 2024" (a day as people write it, the same in every locale); anything else as it is. */
-export function readableDay(day: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  const month = m ? MONTHS[Number(m[2]) - 1] : undefined;
-  return m && month ? `${Number(m[3])} ${month} ${m[1]}` : day;
-}
+/**
+ * How a day ("2024-04-23") is written in the sentence: as it is in report.md, whose tables write their periods the same
+ * way; the Report view passes its own (the user's locale, as it writes every date it shows).
+ */
+export type DayText = (isoDay: string) => string;
+const asIs: DayText = (day) => day;
 
 /** The halves are too small to compare (fewer than `minItems` dated items in one). */
 export function halvesTooSmall(sp: HalvesSplit): boolean {
@@ -27,19 +26,19 @@ export function halvesTooSmall(sp: HalvesSplit): boolean {
 
 /**
  * The line over the themes mentioned more in the later half, or why they were not compared: "Themes mentioned more
- * in the later half (since 23 Apr 2024): the share of items naming each, earlier half → later half (54 dated items
- * each)." `sampled`: the themes were counted on a sample (its dated items were split). Undefined: nothing to say
- * (halves compared, no theme grew).
+ * in the later half (since 2024-04-23): the share of items naming each, earlier half → later half (54 dated items
+ * each)." `sampled`: the themes were counted on a sample (its dated items were split). `day`: how the split's days are
+ * written (report.md: as its tables write them). Undefined: nothing to say (halves compared, no theme grew).
  */
-export function growthIntroText(sp: HalvesSplit | undefined, growing: number, sampled: boolean): string | undefined {
+export function growthIntroText(sp: HalvesSplit | undefined, growing: number, sampled: boolean, day: DayText = asIs): string | undefined {
   const of = sampled ? ' of the sample' : '';
   if (sp && halvesTooSmall(sp)) {
-    return `Themes mentioned more in the later half: not compared. The earlier half (up to ${readableDay(sp.lastEarly)}) has ${n(sp.earlyItems)} dated item${sp.earlyItems === 1 ? '' : 's'}${of}, the later half ${n(sp.lateItems)}; each needs at least ${n(sp.minItems)}.`;
+    return `Themes mentioned more in the later half: not compared. The earlier half (up to ${day(sp.lastEarly)}) has ${n(sp.earlyItems)} dated item${sp.earlyItems === 1 ? '' : 's'}${of}, the later half ${n(sp.lateItems)}; each needs at least ${n(sp.minItems)}.`;
   }
   if (!growing) return undefined;
   if (!sp) return `Themes mentioned more in the later half of the dated items: the share of items naming each, earlier half → later half.`;
   const halves = sp.earlyItems === sp.lateItems ? `${n(sp.earlyItems)} dated items each${of}` : `${n(sp.earlyItems)} and ${n(sp.lateItems)} dated items${of}`;
-  return `Themes mentioned more in the later half (since ${readableDay(sp.firstLate)}): the share of items naming each, earlier half → later half (${halves}).`;
+  return `Themes mentioned more in the later half (since ${day(sp.firstLate)}): the share of items naming each, earlier half → later half (${halves}).`;
 }
 
 /** The scripts feedback is written in, from its texts (and the names of its themes or aspects). */

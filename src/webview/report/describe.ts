@@ -24,12 +24,12 @@ export function distributionLabel(d: Record<(typeof SENTIMENTS)[number], number>
 /**
  * What a screen reader says on a focused table row: label, score (and low confidence), the text (cut at 160
  * characters), source line and date. Without it, the row's name was its cells' text run together, every option of its
- * "your label" select included ("negativeyour label…negativeneutralpositive…").
+ * "Your label…" select included ("negativeyour label…negativeneutralpositive…"). The date as the view shows it (viewDate).
  */
-export function itemLabel(it: Pick<ReportItem, 'label' | 'score' | 'text' | 'source' | 'line' | 'date'>, lowConfidence?: number): string {
+export function itemLabel(it: Pick<ReportItem, 'label' | 'score' | 'text' | 'source' | 'line' | 'date'>, lowConfidence?: number, locale?: string): string {
   const low = isLowConfidence(it, lowConfidence) ? ', low confidence' : '';
   const text = it.text.length > 160 ? `${it.text.slice(0, 160)}…` : it.text;
-  return `${it.label}, score ${it.score.toFixed(2)}${low}: ${text}${it.source ? `. ${it.source}:${it.line}` : ''}${it.date ? `, ${it.date}` : ''}`;
+  return `${it.label}, score ${it.score.toFixed(2)}${low}: ${text}${it.source ? `. ${it.source}:${it.line}` : ''}${it.date ? `, ${viewDate(it.date, locale)}` : ''}`;
 }
 
 /** A theme's items by sentiment: "3 negative, 1 neutral, 2 positive" (neutral: the rest of its count). */
@@ -45,9 +45,9 @@ export function themeLabel(t: ReportModel['themes'][number]): string {
 
 export const TIMELINE_COLUMNS = ['Period', 'Negative', 'Neutral', 'Positive', 'Negative share'] as const;
 
-/** The sentiment-over-time chart as table rows (its text alternative): period, the three counts, the negative share. */
-export function timelineRows(timeline: ReportModel['timeline']): string[][] {
-  return timeline.map((t) => [t.period, t.negative.toLocaleString(), t.neutral.toLocaleString(), t.positive.toLocaleString(), pct(t.negative, t.negative + t.neutral + t.positive)]);
+/** The sentiment-over-time chart as table rows (its text alternative): period (periodText), the three counts, the negative share. */
+export function timelineRows(timeline: ReportModel['timeline'], locale?: string): string[][] {
+  return timeline.map((t) => [periodText(t.period, locale), t.negative.toLocaleString(), t.neutral.toLocaleString(), t.positive.toLocaleString(), pct(t.negative, t.negative + t.neutral + t.positive)]);
 }
 
 const n = (x: number): string => x.toLocaleString();
@@ -114,6 +114,55 @@ export function noMatchText(filter: 'all' | (typeof SENTIMENTS)[number], search:
   const quoted = term.length > 40 ? `${term.slice(0, 40)}…` : term;
   if (filter === 'all') return term ? `No item matches “${quoted}”.` : '';
   return term ? `No ${filter} item matches “${quoted}”.` : `No ${filter} items.`;
+}
+
+/**
+ * The empty choice of each row's label select, and the name the line over the table gives it: one wording, in
+ * sentence case as VS Code's labels are (the line said "Your label" of a select that said "your label…").
+ */
+export const YOUR_LABEL = 'Your label…';
+
+/**
+ * The line over the table before any label is saved: how to give one. Undefined when the table shows no row (an
+ * empty filter result has no select to choose in: the line stood over "No negative item matches …").
+ */
+export function labelPrompt(rowsShown: number): string | undefined {
+  return rowsShown > 0 ? `Disagree with a label? Choose yours in “${YOUR_LABEL}”: your labels are saved for training a classifier of your own.` : undefined;
+}
+
+// Dates as the view shows them: one style, the user's locale's (as the report's own time, reportWhen: "Apr 23, 2024"
+// in English (US), "23 Apr 2024" in English (UK)). The files (report.md, the CSV) keep ISO dates: they are data.
+
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_MONTH = /^(\d{4})-(\d{2})$/;
+
+/**
+ * A day ("2024-04-23") or a month ("2024-03") in the user's locale: "Apr 23, 2024", "Mar 2024" (en-US); anything else
+ * (a year, a date that does not exist) as it is.
+ */
+export function viewDate(iso: string, locale?: string): string {
+  const d = ISO_DAY.exec(iso);
+  const m = d ?? ISO_MONTH.exec(iso);
+  if (!m) return iso;
+  const [y, mo, day] = [Number(m[1]), Number(m[2]), d ? Number(m[3]) : 1];
+  const at = new Date(Date.UTC(y, mo - 1, day));
+  // 2024-02-30 is no day (Date would make it March 1st)
+  if (at.getUTCFullYear() !== y || at.getUTCMonth() !== mo - 1 || at.getUTCDate() !== day) return iso;
+  return at.toLocaleDateString(locale, d ? { dateStyle: 'medium', timeZone: 'UTC' } : { year: 'numeric', month: 'short', timeZone: 'UTC' });
+}
+
+/**
+ * A timeline period ("week of 2024-03-04", "2024-03", "2024") as its words and its date in the view's style:
+ * ["week of ", "Mar 4, 2024"], ["", "Mar 2024"], ["", "2024"] (the chart's axis keeps the date in one piece).
+ */
+export function periodParts(period: string, locale?: string): [lead: string, date: string] {
+  const m = /^(.*?)(\d{4}(?:-\d{2}){0,2})$/.exec(period);
+  return m ? [m[1], viewDate(m[2], locale)] : ['', period];
+}
+
+/** A timeline period as the view writes it: "week of Mar 4, 2024" (periodParts). */
+export function periodText(period: string, locale?: string): string {
+  return periodParts(period, locale).join('');
 }
 
 // The sections report.md has beyond the rows, in words (summary.json's; see ReportModel).
@@ -187,8 +236,8 @@ export function growthText(g: NonNullable<ReportModel['time']>['growing'][number
  * The line over the themes mentioned more in the later half of the dated items (or why they were not compared):
  * report.md's sentence. `sampled`: the themes were counted on a sample (its dated items are split).
  */
-export function growthIntro(t: NonNullable<ReportModel['time']>, sampled: boolean): string | undefined {
-  return growthIntroText(t.split, t.growing.length, sampled);
+export function growthIntro(t: NonNullable<ReportModel['time']>, sampled: boolean, locale?: string): string | undefined {
+  return growthIntroText(t.split, t.growing.length, sampled, (day) => viewDate(day, locale));
 }
 
 /** What the sentiment-over-time table leaves out, and how its dates were read. */

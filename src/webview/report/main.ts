@@ -3,7 +3,7 @@
 import './report.css';
 import { createMessenger } from '../shared/webviewApi';
 import { hostToWebviewValidators, SENTIMENTS, type HostToWebview, type ReportItem, type ReportModel, type Sentiment, type WebviewToHost } from './messages';
-import { ariaSort, DEFAULT_SORT, ItemIndex, nextSort, restoreSort, searchThemes, sortIndicator, sortTitle, wholeFileSearch, wrapPieces, type SortKey, type SortState } from './sort';
+import { ariaSort, DEFAULT_SORT, ItemIndex, matchRanges, nextSort, rangePieces, restoreSort, searchThemes, sortIndicator, sortTitle, wholeFileSearch, wrapPieces, type SortKey, type SortState } from './sort';
 import {
   aspectFigures,
   aspectsIntro,
@@ -25,10 +25,13 @@ import {
   isLowConfidence,
   itemLabel,
   itemsFromText,
+  labelPrompt,
   mentionsText,
   noMatchText,
   pathParts,
   pct,
+  periodParts,
+  periodText,
   plural,
   PRODUCT_LEAD,
   productTail,
@@ -44,6 +47,8 @@ import {
   timelineRows,
   timeNotes,
   TWO_WAY_TEXT,
+  viewDate,
+  YOUR_LABEL,
 } from './describe';
 import { pointsText } from '../../core/analysis/drivers-format';
 import { onDevice } from '../../core/deviceName';
@@ -313,13 +318,13 @@ function timelineChart(r: ReportModel): Element[] {
     viewBox: `0 0 ${W} ${H}`,
     class: 'timeline',
     role: 'img',
-    'aria-label': `Items per period from ${r.timeline[0].period} to ${r.timeline[n - 1].period}, stacked by sentiment, with the share of negative items as a line: the numbers are in the table below`,
+    'aria-label': `Items per period from ${periodText(r.timeline[0].period)} to ${periodText(r.timeline[n - 1].period)}, stacked by sentiment, with the share of negative items as a line: the numbers are in the table below`,
   });
   r.timeline.forEach((t, i) => {
     let y = H;
     const g = svg('g');
     const title = svg('title');
-    title.textContent = `${t.period}: ${t.negative} negative, ${t.neutral} neutral, ${t.positive} positive`;
+    title.textContent = `${periodText(t.period)}: ${t.negative} negative, ${t.neutral} neutral, ${t.positive} positive`;
     g.append(title);
     for (const l of SENTIMENTS) {
       const h = (t[l] / max) * (H - 2);
@@ -344,10 +349,15 @@ function timelineChart(r: ReportModel): Element[] {
   return [chart, axis, caption, timelineTable(r)];
 }
 
-/** A period under the chart ("week of 2024-03-04"): it wraps between its words, not at a date's hyphens ("2024-" / "03-04"). */
+/**
+ * A period under the chart ("week of Mar 4, 2024"): it wraps between its words, its date in one piece (not "Mar 4," /
+ * "2024", nor an ISO date at its hyphens, "2024-" / "03-04").
+ */
 function axisLabel(period: string): HTMLElement {
+  const [lead, date] = periodParts(period);
   const span = el('span');
-  period.split(' ').forEach((word, k) => span.append(...(k ? [' '] : []), el('span', 'nowrap', word)));
+  lead.split(' ').filter(Boolean).forEach((word) => span.append(el('span', 'nowrap', word), ' '));
+  span.append(el('span', 'nowrap', date));
   return span;
 }
 
@@ -609,7 +619,6 @@ function renderItems(r: ReportModel): HTMLElement {
   count.setAttribute('role', 'status');
   const tableHost = el('div');
   labelsLine = el('div', 'muted small');
-  renderLabelsLine(r);
   sec.append(controls, count, labelsLine, tableHost);
   renderTable(r, tableHost, count);
   return sec;
@@ -618,13 +627,18 @@ function renderItems(r: ReportModel): HTMLElement {
 /** "Your labels: N saved … · Train a classifier on them" (after the first label). */
 let labelsLine: HTMLElement | undefined;
 let labelsFile = '';
+/** Rows the table shows now (renderTable): with none, the line has no select to point to. */
+let rowsInTable = 0;
 function renderLabelsLine(r: ReportModel): void {
   if (!labelsLine) return;
   const n = r.labelledCount ?? 0;
   if (!n) {
-    labelsLine.replaceChildren(document.createTextNode('Disagree with a label? Set “Your label”: your labels are saved for training a classifier of your own.'));
+    const prompt = labelPrompt(rowsInTable);
+    labelsLine.replaceChildren(...(prompt ? [document.createTextNode(prompt)] : []));
+    labelsLine.hidden = !prompt;
     return;
   }
+  labelsLine.hidden = false;
   const train = el('a', undefined, 'Train a classifier on them');
   train.href = '#';
   train.addEventListener('click', (e) => {
@@ -638,13 +652,13 @@ function renderLabelsLine(r: ReportModel): void {
   labelsLine.replaceChildren(document.createTextNode(`Your labels: ${n.toLocaleString()} saved${labelsFile ? ` in ${labelsFile}` : ''}${agreement} · `), train);
 }
 
-/** "Your label": a select under the model's label whose change saves the user's (also to confirm the model's). */
+/** "Your label…": a select under the model's label whose change saves the user's (also to confirm the model's). */
 function labelSelect(r: ReportModel, it: ReportItem): HTMLSelectElement {
   const sel = focusKey(el('select', 'yours'), `label-${it.i}`);
   sel.setAttribute('aria-label', `Your label for item ${it.i + 1}`);
   sel.title = 'Your label of this text (a correction, or the same label to confirm it): saved for training a classifier of your own';
   for (const v of ['', ...SENTIMENTS]) {
-    const o = el('option', undefined, v || 'your label…');
+    const o = el('option', undefined, v || YOUR_LABEL);
     o.value = v;
     o.selected = (it.labelled ?? '') === v;
     sel.append(o);
@@ -660,6 +674,8 @@ function labelSelect(r: ReportModel, it: ReportItem): HTMLSelectElement {
 function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): void {
   tableAt = { host, count };
   const rows = visibleItems(r);
+  // the matches of the filter's text, marked in the rows drawn (as the search found them: a theme's variants too)
+  highlight = { query: state.search, themes: searchThemes(r) };
   // (with the sort: a table holding some of the report's rows is sorted among those only, and says so)
   count.textContent = countText(r, rows.length, remote && { ...remote.result, failed: remote.failed }, shownSort(r));
   const table = el('table', 'items');
@@ -737,6 +753,8 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
   const hint = el('p', 'sr-only', 'Enter on a row opens its source line.');
   hint.id = 'row-hint';
   parts.push(hint);
+  rowsInTable = rows.length;
+  renderLabelsLine(r);
   // nothing left by the filter (and no search of every row still under way): say so, and how to see the items again,
   // rather than a table of headers only
   const empty = rows.length === 0 && (!remote || !!remote.result || !!remote.failed) ? noMatchText(state.filter, state.search) : '';
@@ -750,7 +768,8 @@ function renderTable(r: ReportModel, host: HTMLElement, count: HTMLElement): voi
     }), 'clear-filters');
     const p = el('p', 'muted empty', `${empty} `);
     p.append(clear);
-    parts.splice(0, 1, p);
+    // no table: nor its row hint (the label prompt over it is gone too, renderLabelsLine)
+    parts.splice(0, parts.length, p);
   }
   host.replaceChildren(...parts);
 }
@@ -763,7 +782,11 @@ function itemRow(r: ReportModel, it: ReportItem, hasDates: boolean): HTMLTableRo
   const lab = el('td');
   lab.append(el('span', `dot ${it.label}`), el('span', 'lab', it.label));
   if (!it.cut) lab.append(labelSelect(r, it));
-  const src = el('td', 'src col-src', it.source ? `${it.source.split(/[\\/]/).pop()}:${it.line}` : '');
+  const src = el('td', 'src col-src');
+  if (it.source) {
+    const shown = `${it.source.split(/[\\/]/).pop()}:${it.line}`;
+    appendMarked(src, shown, 0, shown.length, matchRanges(shown, highlight.query, highlight.themes), false);
+  }
   src.title = it.source ? `${it.source}:${it.line}` : '';
   const score = el('td', 'num', it.score.toFixed(2));
   if (isLowConfidence(it, r.lowConfidence)) {
@@ -777,7 +800,7 @@ function itemRow(r: ReportModel, it: ReportItem, hasDates: boolean): HTMLTableRo
   // in a narrow view the source is shown under the text (report.css), not in a column that leaves the text a few words a line
   if (it.source) text.dataset.src = src.textContent ?? '';
   tr.append(lab, score, text, src);
-  if (hasDates) tr.append(el('td', 'small col-date', it.date ?? ''));
+  if (hasDates) tr.append(el('td', 'small col-date', it.date ? viewDate(it.date) : ''));
   tr.setAttribute('role', 'row');
   for (const td of Array.from(tr.children)) td.setAttribute('role', 'cell');
   // what a screen reader says on the focused row (its cells' text would include every option of its label select)
@@ -793,31 +816,54 @@ function itemRow(r: ReportModel, it: ReportItem, hasDates: boolean): HTMLTableRo
   return tr;
 }
 
+/** The filter's text the rows mark: renderTable sets it before drawing them (and "Show more" draws more with it). */
+let highlight: { query: string; themes: { term: string; variants?: string[] }[] } = { query: '', themes: [] };
+
 /** Plain text, with <wbr> inside long unbroken runs (URLs) so they wrap in a narrow table (wrapPieces). */
-function appendText(parent: HTMLElement, text: string): void {
-  wrapPieces(text).forEach((piece, i) => {
+function appendText(parent: HTMLElement, text: string, wrap = true): void {
+  (wrap ? wrapPieces(text) : [text]).forEach((piece, i) => {
     if (i) parent.append(document.createElement('wbr'));
     parent.append(document.createTextNode(piece));
   });
 }
 
 /**
+ * `whole.slice(start, end)` into `parent`, the filter's matches in it (`ranges`, matchRanges of `whole`) marked
+ * <mark class="match">. Text nodes only, never HTML from the data.
+ */
+function appendMarked(parent: HTMLElement, whole: string, start: number, end: number, ranges: readonly [number, number][], wrap = true): void {
+  for (const p of rangePieces(start, end, ranges)) {
+    const text = whole.slice(p.start, p.end);
+    if (!p.hit) {
+      appendText(parent, text, wrap);
+      continue;
+    }
+    const m = el('mark', 'match');
+    appendText(m, text, wrap);
+    parent.append(m);
+  }
+}
+
+/**
  * The text, with the words that drove the label marked (for it: underlined in the label's colour;
- * against it: dotted), and the drivers in the cell's tooltip. Plain text nodes (and <wbr>) only.
+ * against it: dotted), and the drivers in the cell's tooltip; the filter's matches highlighted (inside a driver's mark,
+ * whose underline goes on under them). Plain text nodes (and <wbr>) only.
  */
 function textCell(it: ReportItem): HTMLTableCellElement {
   const td = el('td', 'text');
   const spans = (it.drivers ?? []).filter((d) => Number.isInteger(d.start) && Number.isInteger(d.end) && d.start >= 0 && d.end <= it.text.length && d.end > d.start).sort((a, b) => a.start - b.start);
+  const found = matchRanges(it.text, highlight.query, highlight.themes);
   let at = 0;
   for (const d of spans) {
     if (d.start < at) continue;
-    if (d.start > at) appendText(td, it.text.slice(at, d.start));
-    const m = el('mark', d.weight > 0 ? `driver for-${it.label}` : 'driver against', it.text.slice(d.start, d.end));
+    if (d.start > at) appendMarked(td, it.text, at, d.start, found);
+    const m = el('mark', d.weight > 0 ? `driver for-${it.label}` : 'driver against');
+    appendMarked(m, it.text, d.start, d.end, found, false);
     m.title = `${d.weight > 0 ? 'drove' : 'argued against'} "${it.label}": ${d.weight > 0 ? '+' : '−'}${pointsText(d.weight)} points`;
     td.append(m);
     at = d.end;
   }
-  if (at < it.text.length) appendText(td, it.text.slice(at));
+  if (at < it.text.length) appendMarked(td, it.text, at, it.text.length, found);
   if (spans.length) {
     // as the Markdown report names them: each word once, no function words ("the", "it"); every driver stays marked
     const pro = namedWords(spans.filter((d) => d.weight > 0).sort((a, b) => b.weight - a.weight).map((d) => it.text.slice(d.start, d.end))).map((w) => `“${w}”`);

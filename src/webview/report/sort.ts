@@ -179,6 +179,62 @@ export class ItemIndex {
   }
 }
 
+/**
+ * Where the filter's text occurs in `text`, as searchMatcher finds it (any of searchAlternatives: a name of a two-name
+ * theme, a theme's variants; case aside): [start, end) offsets into `text` itself, sorted, overlaps merged. The table
+ * marks them in each row. Lower-casing may change a text's length ("İ" is two code units lower-cased): offsets are
+ * mapped back, so a mark never cuts a character.
+ */
+export function matchRanges(text: string, query: string, themes: readonly { term: string; variants?: string[] }[] = []): [number, number][] {
+  const alternatives = searchAlternatives(query, themes);
+  if (!alternatives.length || !text) return [];
+  // the lower-cased text, and for each of its code units the offsets in `text` of the character it came from
+  let lower = '';
+  const from: number[] = [];
+  const to: number[] = [];
+  let at = 0;
+  for (const ch of text) {
+    const l = ch.toLowerCase();
+    for (let k = 0; k < l.length; k++) {
+      from.push(at);
+      to.push(at + ch.length);
+    }
+    lower += l;
+    at += ch.length;
+  }
+  const found: [number, number][] = [];
+  for (const a of alternatives) {
+    for (let i = lower.indexOf(a); i >= 0; i = lower.indexOf(a, i + 1)) found.push([from[i], to[i + a.length - 1]]);
+  }
+  found.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const out: [number, number][] = [];
+  for (const [s, e] of found) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}
+
+/**
+ * [start, end) of a text cut at the ranges' edges: each piece says whether it is inside one (matchRanges; the driver
+ * words' marks are cut the same way, so a match's mark goes inside them and their underline stays whole).
+ */
+export function rangePieces(start: number, end: number, ranges: readonly (readonly [number, number])[]): { start: number; end: number; hit: boolean }[] {
+  const out: { start: number; end: number; hit: boolean }[] = [];
+  let at = start;
+  for (const [s, e] of ranges) {
+    if (at >= end || s >= end) break;
+    if (e <= at) continue;
+    if (s > at) out.push({ start: at, end: s, hit: false });
+    const stop = Math.min(e, end);
+    out.push({ start: Math.max(s, at), end: stop, hit: true });
+    at = stop;
+  }
+  if (at < end) out.push({ start: at, end, hit: false });
+  return out;
+}
+
 /** searchMatcher on one item. */
 export function matchesSearch(item: Pick<ReportItem, 'text' | 'source'>, query: string, themes: readonly { term: string; variants?: string[] }[] = []): boolean {
   return searchMatcher(query, themes).item(item);
