@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { droppedFileRef, parseToHost, parseToView, type TrainSettings } from '../../src/webview/train/protocol';
 import { trainOptionProblem } from '../../src/core/train/options';
 import { areaOf, busyParts, filePrompt, nextSay, NO_CLASSIFIERS, profileStatus, StatusLines } from '../../src/webview/train/status';
-import { accuracyRange, chartName, curveSummary, curveTitle, percentTickLabels, stepName } from '../../src/webview/train/chart-text';
+import { accuracyRange, chartName, curveSummary, curveTitle, legendTexts, percentTickLabels, stepName } from '../../src/webview/train/chart-text';
 import type { EpochInfo } from '../../src/webview/train/protocol';
 
 describe('train view: webview messages', () => {
@@ -150,6 +150,22 @@ describe('train view: message lines', () => {
     // logistic regression has no validation curve; one step is singular
     assert.equal(curveSummary([e(1, { model: 'logreg', valLoss: null, valAccuracy: null })], 'loss'), 'logistic regression: 1 L-BFGS iteration; last: training loss 1.000');
     assert.equal(curveSummary([], 'loss'), '');
+  });
+
+  it("a chart's legend keeps to one line: the curves' whole names when they fit, 'train' / 'validation' when not", () => {
+    // a font of 6 px a character: "train accuracy" 84 px, "validation accuracy" 114 px; with boxes 10, half the font 6
+    // and paddings 10: 260 px on one line
+    const measure = (t: string) => 6 * t.length;
+    assert.deepEqual(legendTexts('accuracy', 260, measure), ['train accuracy', 'validation accuracy']);
+    assert.deepEqual(legendTexts('accuracy', 259, measure), ['train', 'validation']);
+    // a 200 px sidebar leaves a chart about 170 px: "loss" fits less than whole too, the short names on one line
+    assert.deepEqual(legendTexts('loss', 170, measure), ['train', 'validation']);
+    const short = ['train', 'validation'].reduce((sum, t) => sum + 10 + 6 + measure(t) + 10, 10);
+    assert.ok(short <= 170, `the short names fit on one line: ${short} px`);
+    assert.deepEqual(legendTexts('loss', 600, measure), ['train loss', 'validation loss']);
+    // a larger legend font needs more room
+    assert.deepEqual(legendTexts('loss', 230, measure, 10, 12), ['train loss', 'validation loss']);
+    assert.deepEqual(legendTexts('loss', 230, (t) => 8 * t.length, 10, 16), ['train', 'validation']);
   });
 
   it("the accuracy axis's tick labels are distinct and exact on any range", () => {

@@ -71,3 +71,16 @@ export function curveSummary(points: readonly EpochInfo[], what: 'loss' | 'accur
   const parts = [train && `training ${what} ${train}`, val && `validation ${what} ${val}`].filter(Boolean);
   return `${curveTitle(last)}: ${n} ${step}${n === 1 ? '' : 's'}${parts.length ? `; last: ${parts.join(', ')}` : ''}`;
 }
+
+/**
+ * A chart's legend entries (`what`: its y axis's title): "train loss", "validation loss" when they fit on one line of
+ * `width` px, else "train", "validation" (the axis's title names the curve). At a sidebar of 200 px each entry took a
+ * line of its own, two lines of legend over a chart 190 px high. `measure`: a text's width in the legend's font;
+ * `box`, `fontSize`, `padding`: the legend's (an entry is its box, half the font size and its text; entries and the
+ * line's ends are `padding` apart, as the charting library lays them out).
+ */
+export function legendTexts(what: string, width: number, measure: (text: string) => number, box = 10, fontSize = 12, padding = 10): [train: string, validation: string] {
+  const full: [string, string] = [`train ${what}`, `validation ${what}`];
+  const line = full.reduce((sum, t) => sum + box + fontSize / 2 + measure(t) + padding, padding);
+  return line <= width ? full : ['train', 'validation'];
+}

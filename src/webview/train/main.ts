@@ -9,9 +9,10 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip, type Scale } from 'chart.js';
+import { toFont } from 'chart.js/helpers';
 import { droppedFileRef, parseToView, type ClassifierSummary, type EpochInfo, type TableInfo, type ToHost, type ToView, type TrainSettings, type TrainSummary } from './protocol';
 import { areaOf, busyParts, controlsOn, filePrompt, nextSay, NO_CLASSIFIERS, profileStatus, StatusLines } from './status';
-import { accuracyRange, chartName, curveSummary, curveTitle, MODEL_NAME, percentTickLabels, stepName } from './chart-text';
+import { accuracyRange, chartName, curveSummary, curveTitle, legendTexts, MODEL_NAME, percentTickLabels, stepName } from './chart-text';
 import { candidatesText, lossText, points } from '../../core/train/importance-format';
 import { trainOptionProblem, type CheckedTrainOption } from '../../core/train/options';
 import { MLP_DEFAULTS } from '../../core/train/mlp';
@@ -307,7 +308,27 @@ function makeChart(canvas: HTMLCanvasElement, title: string): Chart {
     options: {
       animation: false, responsive: true, maintainAspectRatio: false,
       // a model without a validation curve (logistic regression) shows no legend entry for it
-      plugins: { legend: { labels: { boxWidth: 10, filter: (item, data) => data.datasets[item.datasetIndex ?? 0]?.data.some((v) => v !== null && v !== undefined) ?? true } } },
+      plugins: {
+        legend: {
+          labels: {
+            boxWidth: 10,
+            filter: (item, data) => data.datasets[item.datasetIndex ?? 0]?.data.some((v) => v !== null && v !== undefined) ?? true,
+            // "train" / "validation" when "train accuracy" / "validation accuracy" would take two lines (a narrow
+            // sidebar): asked again at each layout, so a wider view gets the whole names back
+            generateLabels: (chart) => {
+              const items = Chart.defaults.plugins.legend.labels.generateLabels(chart);
+              const font = toFont(chart.options.plugins?.legend?.labels?.font as Parameters<typeof toFont>[0]);
+              const ctx = chart.ctx;
+              ctx.save();
+              ctx.font = font.string;
+              const texts = legendTexts(title, chart.width, (t) => ctx.measureText(t).width, 10, font.size ?? 12);
+              ctx.restore();
+              for (const it of items) it.text = texts[it.datasetIndex ?? 0] ?? it.text;
+              return items;
+            },
+          },
+        },
+      },
       scales: { x: { ticks: { maxTicksLimit: 8 }, title: { display: true, text: 'epoch' } }, y: { ticks: pctTicks, ...flatRange, title: { display: true, text: title } } },
     },
   });
