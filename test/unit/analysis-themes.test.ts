@@ -421,6 +421,23 @@ describe('analysis: a word\'s inflections are one theme', () => {
     assert.deepEqual([uses.get('ordered')?.bare, uses.get('ordered')?.object], [undefined, 2]);
   });
 
+  it('a participle with its doer or its complement is no behaviour: "directed by", "filled with", "caused by" stay apart', async () => {
+    // Amazon DVD reviews: "directed by" made a "direct" theme of 82 items, "filled with" a "fill" theme
+    const uses = new Map<string, WordUse>();
+    for (const t of ['It was directed by Ridley Scott', 'A film filled with clichés', 'Loaded with bloatware', 'Portrayed as a hero', 'The crash was caused by the update']) extractTerms(t, uses);
+    for (const k of ['directed', 'filled', 'loaded', 'portrayed', 'caused']) assert.deepEqual([uses.get(k)?.bare, uses.get(k)?.object], [undefined, 1], k);
+    // an amount after "about" is no complement: the app's behaviour still
+    extractTerms('It crashed about 5 times today', uses);
+    assert.equal(uses.get('crashed')?.bare, 1);
+    const rows: ThemeSampleItem[] = [];
+    let line = 1;
+    for (let k = 0; k < 12; k++) rows.push(item(`Directed by ${['Ridley Scott', 'Ang Lee', 'Sofia Coppola'][k % 3]}, it drags (${k})`, line++, 'negative'));
+    for (let k = 0; k < 5; k++) rows.push(item(`A direct sequel to the first film (${k})`, line++, 'negative'));
+    for (let k = 0; k < 10; k++) for (const text of ['The acting is wooden.', 'Great soundtrack.', 'The plot drags.', 'Nice extras on the disc.']) rows.push(item(`${text} ${k}`, line++, 'neutral'));
+    const direct = (await computeThemes(rows, rows.length, 15)).find((t) => /^direct/.test(t.phrase));
+    assert.equal(direct?.count, 5, JSON.stringify(direct));
+  });
+
   it('"sync", "syncing", "synced" and 同步 are one theme with every item, and the view finds them by its variants', async () => {
     // from samples/feedback: the word as a noun, a gerund, a participle, in Chinese
     const sync = [

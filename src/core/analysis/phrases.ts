@@ -359,7 +359,8 @@ export interface WordUse {
   /**
    * Participles only ("crashed", "purchased"): used without an object, as the thing's behaviour ("it crashed twice",
    * "froze during sync", "was charged twice"), or `object`: with one or before a noun ("purchased this laptop", "shared
-   * notebooks") or after a person who did it ("I ordered", "we have booked"): a story or a property, not the topic.
+   * notebooks"), after a person who did it ("I ordered", "we have booked") or with its doer or complement ("directed by",
+   * "filled with": COMPLEMENTS): a story or a property, not the topic.
    */
   bare?: number;
   object?: number;
@@ -435,14 +436,23 @@ function objectAt(toks: readonly Tok[], i: number): boolean {
   return (NOUN_BEFORE.has(t.plain) && t.plain !== 'of') || OBJECT_PRONOUNS.has(t.plain) || /^\d/.test(t.plain);
 }
 
+/**
+ * Words after a participle that make it a passive with its doer or an adjective with its complement, no behaviour of the
+ * thing: "directed by Spielberg", "caused by the update", "filled with clichés", "loaded with bloatware", "concerned
+ * about", "portrayed as a hero" ("about" before a number is an amount: "crashed about 5 times").
+ */
+const COMPLEMENTS = words(`by with as about`);
+
 /** Counts how a participle is used: without an object ("it crashed twice") or in a story or as a property (WordUse.bare). */
 function countParticiple(uses: Map<string, WordUse>, toks: readonly Tok[], i: number): void {
   const p = toks[i - 1]?.plain.replace(/’/g, "'") ?? '', pp = toks[i - 2]?.plain.replace(/’/g, "'") ?? '';
   // "I ordered", "we have booked" (but "I was charged twice" is no story of what the person did)
   const person = PERSONS.has(p) || ((p === 'have' || p === 'had' || p === 'has') && PERSONS.has(pp));
+  const next = toks[i + 1]?.plain;
+  const complement = next !== undefined && COMPLEMENTS.has(next) && !(next === 'about' && /^\d/.test(toks[i + 2]?.plain ?? ''));
   let u = uses.get(toks[i].key);
   if (!u) uses.set(toks[i].key, (u = { verb: 0, noun: 0, adj: 0 }));
-  if (person || objectAt(toks, i + 1)) u.object = (u.object ?? 0) + 1;
+  if (person || complement || objectAt(toks, i + 1)) u.object = (u.object ?? 0) + 1;
   else u.bare = (u.bare ?? 0) + 1;
 }
 
