@@ -176,7 +176,7 @@ function rating(
   }
   // every rating column and its scale (an older summary has one scale and the columns joined by ", ")
   const scales = arr(g.scales).map(obj).filter((x): x is Record<string, unknown> => !!x && !!str(x.column) && !!obj(x.scale)).slice(0, MAX.scales);
-  const list = scales.length ? scales : [{ column: g.column, scale: g.scale, rated, averageRatingByLabel: g.averageRatingByLabel }];
+  const list = scales.length ? scales : [{ column: g.column, scale: g.scale, rated, averageRatingByLabel: g.averageRatingByLabel, ratedByLabel: g.ratedByLabel }];
   const columns = [...new Set(scales.length ? scales.map((x) => str(x.column, MAX.value)!) : (str(g.column, MAX.value) ?? '').split(', ').filter(Boolean))].slice(0, MAX.scales);
   const several = list.length > 1 || columns.length > 1;
   const read = list
@@ -186,7 +186,11 @@ function rating(
       return `${several ? `${str(x.column, MAX.value) ?? ''} as ` : ''}${describeRatingScale(scale)}`;
     })
     .join('; ');
-  const averages = list.map((x) => ({ column: str(x.column, MAX.value) ?? '', range: range(obj(x.scale)), rated: count(x.rated) ?? 0, byLabel: byLabel(x.averageRatingByLabel) }));
+  const averages = list.map((x) => {
+    // the rated items each average rests on (a summary.json written before them has none: the averages alone)
+    const items = counts(x.ratedByLabel);
+    return { column: str(x.column, MAX.value) ?? '', range: range(obj(x.scale)), rated: count(x.rated) ?? 0, byLabel: byLabel(x.averageRatingByLabel), ...(items ? { items } : {}) };
+  });
   const disagreements: ListedItem[] = [];
   for (const d of arr(g.disagreements).slice(0, MAX.disagreements)) {
     const o = obj(d);

@@ -132,6 +132,21 @@ describe('analysis: rating scales', () => {
     assert.match(renderMarkdown(r), /NPS 0–10 \(detractors 0–6 negative/);
   });
 
+  it('an average of few rated items says how many it rests on; one of 10 or more does not', async () => {
+    const rows = ['rating,review'];
+    for (let i = 0; i < 12; i++) rows.push(`${i % 3 ? 5 : 4},${GOOD}`);
+    for (let i = 0; i < 3; i++) rows.push(`${i ? 2 : 3},${BAD}`);
+    rows.push(`4,${MEH}`);
+    const r = await analyze([write('few.csv', rows.join('\n'))]);
+    const g = r.rating!;
+    // the counts behind each average, per scale and for the first scale (summary.json carries both)
+    assert.deepEqual(g.scales[0].ratedByLabel, { negative: 3, neutral: 1, positive: 12 });
+    assert.deepEqual(g.ratedByLabel, g.scales[0].ratedByLabel);
+    const md = renderMarkdown(r);
+    // 7/3 = 2.3 on 3 items, one neutral item's 4, the positive average of 12 items without a count
+    assert.match(md, /^Average rating \(1–5\) by predicted sentiment: negative 2\.3 \(3 items\), neutral 4\.0 \(1 item\), positive 4\.7\.$/m);
+  });
+
   it('two files on different scales: one average per scale, never mixed', async () => {
     const a = ['rating,review'], b = ['nps,comment'];
     for (let i = 0; i < 6; i++) a.push(`5,${GOOD}`, `1,${BAD}`);
@@ -144,8 +159,10 @@ describe('analysis: rating scales', () => {
     assert.equal(nps.averageRatingByLabel.positive, 10);
     assert.equal(g.averageRatingByLabel.positive, g.scales[0].averageRatingByLabel.positive);
     const md = renderMarkdown(r);
-    assert.match(md, /Average `rating` \(1–5, 12 items\) by predicted sentiment: negative 1\.0, neutral –, positive 5\.0\./);
-    assert.match(md, /Average `nps` \(NPS, 12 items\) by predicted sentiment: negative 2\.0, neutral –, positive 10\.0\./);
+    // each average rests on 6 items: fewer than 10, said
+    assert.deepEqual(stars.ratedByLabel, { negative: 6, neutral: 0, positive: 6 });
+    assert.match(md, /Average `rating` \(1–5, 12 items\) by predicted sentiment: negative 1\.0 \(6 items\), neutral –, positive 5\.0 \(6 items\)\./);
+    assert.match(md, /Average `nps` \(NPS, 12 items\) by predicted sentiment: negative 2\.0 \(6 items\), neutral –, positive 10\.0 \(6 items\)\./);
     assert.match(md, /`rating` as 1–5 stars .*; `nps` as NPS 0–10/);
   });
 

@@ -91,6 +91,15 @@ describe('report view: the sections of report.md', () => {
       const g = model.rating!;
       assert.ok(md.includes(ratingText(g)), ratingText(g));
       assert.ok(md.includes(averageText(g.averages[0], false)), averageText(g.averages[0], false));
+      // the items each average rests on, from summary.json: an average of fewer than 10 says how many, in both
+      const items = g.averages[0].items!;
+      assert.equal(items.negative + items.neutral + items.positive, g.rated);
+      assert.deepEqual(items, (['negative', 'neutral', 'positive'] as const).reduce((o, l) => ({ ...o, [l]: g.matrix.negative[l] + g.matrix.neutral[l] + g.matrix.positive[l] }), {}));
+      for (const l of ['negative', 'neutral', 'positive'] as const) {
+        const k = items[l];
+        if (k > 0 && k < 10) assert.match(averageText(g.averages[0], false), new RegExp(`${l} \\d\\.\\d \\(${k} items?\\)`));
+        else assert.doesNotMatch(averageText(g.averages[0], false), new RegExp(`${l} [^,]*\\(`));
+      }
       assert.deepEqual(g.columns, ['rating']);
       assert.match(g.read, /^1–5 stars/);
       const mdRows = [...md.matchAll(/^\| (negative|neutral|positive) \| (\d+) \| (\d+) \| (\d+) \|$/gm)].map((m) => [m[1], +m[2], +m[3], +m[4]]);
@@ -241,6 +250,8 @@ describe('report view: the sections of report.md', () => {
     assert.deepEqual(g.columns, ['stars', 'nps']);
     // as report.md reads it: the one scale named by the columns together
     assert.equal(g.read, 'stars, nps as 1–5 stars (1–2 negative, 3 neutral, 4–5 positive)');
+    // written before the counts: the averages alone
+    assert.equal(g.averages[0].items, undefined);
     assert.equal(averageText(g.averages[0], false), 'Average rating (1–5) by predicted sentiment: negative 2.3, neutral –, positive 4.0.');
     // numbered from the first index given, its driver span past the text dropped, its source resolved from the root
     assert.deepEqual(g.disagreements, [{ i: 7, source: path.join('data', 'a.csv'), line: 3, text: 'Terrible', label: 'negative', score: 0.9, rating: 5 }]);
@@ -251,6 +262,58 @@ describe('report view: the sections of report.md', () => {
     assert.equal(s.time, undefined);
     const model = { id: 'r', dir: 'r', total: 1000, distribution: base.counts, timeline: [], themes: [], items: [], truncated: false, hasCsv: false, ...s } satisfies ReportModel;
     assert.ok(parseMessage({ type: 'report', report: model }, hostToWebviewValidators));
+  });
+
+  it('an average of few rated items: report.md and the view say how many items it rests on, alike', async () => {
+    const dir = path.join(ws, 'few');
+    mkdirSync(dir, { recursive: true });
+    const rows = ['rating,review'];
+    for (let i = 0; i < 12; i++) rows.push(`${i % 3 ? 5 : 4},Great app, love it`);
+    for (let i = 0; i < 2; i++) rows.push(`${i ? 2 : 3},It crashes and it is slow and bad`);
+    rows.push('4,It is a tool for lists');
+    writeFileSync(path.join(dir, 'few.csv'), rows.join('\n') + '\n');
+    const result = await analyzeFeedback([dir], { classifier: new LexiconClassifier(), tempDir: ws });
+    try {
+      const paths = await writeReport(result, { workspaceDir: ws, baseName: 'few' });
+      const md = plain(readFileSync(paths.report, 'utf8'));
+      const { model } = await loadReport(paths.dir, [ws]);
+      const a = model.rating!.averages[0];
+      assert.deepEqual(a.items, { negative: 2, neutral: 1, positive: 12 });
+      const line = averageText(a, false);
+      assert.equal(line, 'Average rating (1–5) by predicted sentiment: negative 2.5 (2 items), neutral 4.0 (1 item), positive 4.7.');
+      assert.ok(md.includes(line), md);
+    } finally {
+      await disposeAnalysis(result);
+    }
+  });
+
+  it('an average of few rated items says how many it rests on (summary.json’s counts per scale; malformed ones left out)', () => {
+    const matrix = { negative: { negative: 3, neutral: 0, positive: 0 }, neutral: { negative: 0, neutral: 1, positive: 0 }, positive: { negative: 0, neutral: 0, positive: 40 } };
+    const scale = { min: 1, max: 5 };
+    const { sections: s } = sections({
+      ...base,
+      rating: {
+        rated: 44,
+        agreement: 1,
+        matrix,
+        scales: [
+          { column: 'stars', scale, rated: 44, averageRatingByLabel: { negative: 2.5, neutral: 4, positive: 4.1 }, ratedByLabel: { negative: 3, neutral: 1, positive: 40 } },
+          { column: 'nps', scale: { min: 0, max: 10, nps: true }, rated: 12, averageRatingByLabel: { negative: 3, neutral: null, positive: 9.5 }, ratedByLabel: { negative: -2, neutral: 0, positive: 10 } },
+        ],
+        disagreements: [],
+      },
+    });
+    const [stars, nps] = s.rating!.averages;
+    assert.deepEqual(stars.items, { negative: 3, neutral: 1, positive: 40 });
+    assert.equal(averageText(stars, true), 'Average stars (1–5, 44 items) by predicted sentiment: negative 2.5 (3 items), neutral 4.0 (1 item), positive 4.1.');
+    // a count that is no count: the averages alone, not a wrong "(-2 items)"
+    assert.equal(nps.items, undefined);
+    assert.equal(averageText(nps, true), 'Average nps (NPS, 12 items) by predicted sentiment: negative 3.0, neutral –, positive 9.5.');
+    const model = { id: 'r', dir: 'r', total: 1000, distribution: base.counts, timeline: [], themes: [], items: [], truncated: false, hasCsv: false, ...s } satisfies ReportModel;
+    assert.ok(parseMessage({ type: 'report', report: model }, hostToWebviewValidators));
+    // the view refuses counts the host never sends
+    const bad = { ...model, rating: { ...model.rating!, averages: [{ ...stars, items: { negative: 1.5, neutral: 0, positive: 1 } }] } };
+    assert.ok(!parseMessage({ type: 'report', report: bad }, hostToWebviewValidators));
   });
 
   it('the view refuses a report whose sections are malformed, and opens a search result however many searches came before', () => {

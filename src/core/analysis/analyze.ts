@@ -107,8 +107,13 @@ export interface RatingAgreement {
   matrix: Record<SentimentLabel, LabelCounts>;
   /** Average rating per predicted label, on the first scale's values only (other scales: `scales`). */
   averageRatingByLabel: Record<SentimentLabel, number | null>;
-  /** Each rating column and scale met, with its own items and averages (values on different scales are never mixed). */
-  scales: { column: string; scale: RatingScale; rated: number; averageRatingByLabel: Record<SentimentLabel, number | null> }[];
+  /** The rated items each average rests on (the first scale's; a summary.json written before it has none). */
+  ratedByLabel?: LabelCounts;
+  /**
+   * Each rating column and scale met, with its own items and averages (values on different scales are never mixed),
+   * and how many rated items each label's average rests on (absent from an older summary.json).
+   */
+  scales: { column: string; scale: RatingScale; rated: number; averageRatingByLabel: Record<SentimentLabel, number | null>; ratedByLabel?: LabelCounts }[];
   disagreements: (ItemResult & { rating: number; expected: SentimentLabel })[];
 }
 
@@ -881,7 +886,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         neutral: g.ns.neutral ? g.sums.neutral / g.ns.neutral : null,
         positive: g.ns.positive ? g.sums.positive / g.ns.positive : null,
       });
-      const scales = [...ratingGroups.values()].map((g) => ({ column: g.column, scale: g.scale, rated: g.rated, averageRatingByLabel: averages(g) }));
+      const scales = [...ratingGroups.values()].map((g) => ({ column: g.column, scale: g.scale, rated: g.rated, averageRatingByLabel: averages(g), ratedByLabel: { ...g.ns } }));
       rating = {
         column: [...ratingColumns].join(', '),
         scale: scales[0]?.scale ?? ratingInfo.scale,
@@ -890,6 +895,7 @@ export async function analyzeFeedback(inputs: string[], opts: AnalyzeOptions): P
         agreementBase: base,
         matrix,
         averageRatingByLabel: scales[0]?.averageRatingByLabel ?? { negative: null, neutral: null, positive: null },
+        ratedByLabel: scales[0]?.ratedByLabel ?? { negative: 0, neutral: 0, positive: 0 },
         scales,
         disagreements: disagree.sorted(),
       };

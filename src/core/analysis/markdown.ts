@@ -4,7 +4,7 @@ import { SENTIMENT_LABELS } from '../types';
 import { onDevice } from '../deviceName';
 import { namedWords } from '../functionWords';
 import { describeRatingScale } from '../readers/columns';
-import { contrastExamples, feedbackScripts, growthIntroText } from './report-wording';
+import { averagesText, contrastExamples, feedbackScripts, growthIntroText } from './report-wording';
 import { MAX_SAMPLE_TEXT, shownAspectExample, type AnalysisResult, type ItemResult, type LabelCounts } from './analyze';
 
 export interface MarkdownOptions {
@@ -317,7 +317,7 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
 
   if (r.rating) {
     const g = r.rating;
-    const scales = g.scales?.length ? g.scales : [{ column: g.column, scale: g.scale, rated: g.rated, averageRatingByLabel: g.averageRatingByLabel }];
+    const scales = g.scales?.length ? g.scales : [{ column: g.column, scale: g.scale, rated: g.rated, averageRatingByLabel: g.averageRatingByLabel, ratedByLabel: g.ratedByLabel }];
     // the columns from the scales: a column's own name may hold ", " ("How likely … (0 = not at all likely, 10 = …)")
     const ratingCols = [...new Set(g.scales?.length ? g.scales.map((x) => x.column) : g.column.split(', '))];
     L.push(`## Rating vs. text sentiment (${ratingCols.map((c) => `\`${cell(c)}\``).join(', ')})`);
@@ -331,9 +331,9 @@ export function renderMarkdown(r: AnalysisResult, opts: MarkdownOptions = {}): s
     L.push('|---|---:|---:|---:|');
     for (const e of SENTIMENT_LABELS) L.push(`| ${e} | ${g.matrix[e].negative} | ${g.matrix[e].neutral} | ${g.matrix[e].positive} |`);
     L.push('');
-    // one line per scale: a 4.1 of 5 and a 7.9 of 10 are never averaged together
+    // one line per scale: a 4.1 of 5 and a 7.9 of 10 are never averaged together; an average of few items says how many
     for (const x of scales) {
-      const avg = SENTIMENT_LABELS.map((l) => `${l} ${x.averageRatingByLabel[l] === null ? '–' : x.averageRatingByLabel[l]!.toFixed(1)}`).join(', ');
+      const avg = averagesText(x.averageRatingByLabel, x.ratedByLabel);
       L.push(`Average ${scales.length > 1 ? `\`${x.column}\` (${x.scale.nps ? 'NPS' : `${x.scale.min}–${x.scale.max}`}, ${x.rated} items)` : `rating (${x.scale.min}–${x.scale.max})`} by predicted sentiment: ${avg}.`);
       if (x !== scales[scales.length - 1]) L.push('');
     }

@@ -61,3 +61,24 @@ export function feedbackScripts(texts: Iterable<string>): { han: boolean; latin:
 export function contrastExamples(scripts: { han: boolean; latin: boolean }, q: [string, string] = ['“', '”']): string {
   return [scripts.latin || !scripts.han ? `${q[0]}… but …${q[1]}` : '', scripts.han ? `${q[0]}…但是…${q[1]}` : ''].filter(Boolean).join(', ');
 }
+
+/** An average rating resting on fewer rated items than this says how many it rests on. */
+export const FEW_RATED = 10;
+
+type Labelled<V> = { negative: V; neutral: V; positive: V };
+
+/**
+ * The averages of one rating scale by predicted sentiment, as report.md and the Report view write them: "negative 2.5,
+ * neutral 4.0 (1 item), positive 4.1". An average of fewer than FEW_RATED rated items says how many (one item's rating
+ * read as the label's average misled); `items` absent (a summary.json written before the counts): the averages alone.
+ */
+export function averagesText(avg: Labelled<number | null>, items?: Labelled<number>): string {
+  return (['negative', 'neutral', 'positive'] as const)
+    .map((l) => {
+      const a = avg[l];
+      if (a === null) return `${l} –`;
+      const k = items?.[l];
+      return `${l} ${a.toFixed(1)}${k !== undefined && k > 0 && k < FEW_RATED ? ` (${k} item${k === 1 ? '' : 's'})` : ''}`;
+    })
+    .join(', ');
+}

@@ -2,7 +2,7 @@
 // row, a theme's bar and the sentiment-over-time chart, and the words that say what a colour says.
 import { SENTIMENTS, type ReportItem, type ReportModel } from './messages';
 import { DEFAULT_SORT, orderText, type SortState } from './sort';
-import { contrastExamples, feedbackScripts, growthIntroText } from '../../core/analysis/report-wording';
+import { averagesText, contrastExamples, feedbackScripts, growthIntroText } from '../../core/analysis/report-wording';
 
 export { feedbackScripts };
 
@@ -310,9 +310,12 @@ export function ratingRows(g: NonNullable<ReportModel['rating']>): string[][] {
   return SENTIMENTS.map((e) => [e, ...SENTIMENTS.map((l) => n(g.matrix[e][l]))]);
 }
 
-/** "Average rating (1–5) by predicted sentiment: negative 2.5, neutral 3.4, positive 4.1." (per column when several). */
+/**
+ * "Average rating (1–5) by predicted sentiment: negative 2.5, neutral 4.0 (1 item), positive 4.1." (per column when
+ * several): an average of few rated items says how many, as report.md does.
+ */
 export function averageText(a: NonNullable<ReportModel['rating']>['averages'][number], several: boolean): string {
-  const avg = SENTIMENTS.map((l) => `${l} ${a.byLabel[l] === null ? '–' : a.byLabel[l]!.toFixed(1)}`).join(', ');
+  const avg = averagesText(a.byLabel, a.items);
   return `Average ${several ? `${a.column} (${a.range}, ${plural(a.rated, 'item')})` : `rating (${a.range})`} by predicted sentiment: ${avg}.`;
 }
 

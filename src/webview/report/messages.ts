@@ -137,8 +137,11 @@ export interface ReportRating {
   rated: number;
   /** Rating says (row) → text says (column) → items. */
   matrix: Record<Sentiment, Record<Sentiment, number>>;
-  /** Average rating by predicted sentiment, per rating column ("1–5", "NPS"). */
-  averages: { column: string; range: string; rated: number; byLabel: Record<Sentiment, number | null> }[];
+  /**
+   * Average rating by predicted sentiment, per rating column ("1–5", "NPS"), and the rated items each rests on
+   * (`items`; absent when summary.json, written before them, has none).
+   */
+  averages: { column: string; range: string; rated: number; byLabel: Record<Sentiment, number | null>; items?: Record<Sentiment, number> }[];
   /** Rating and text pointing opposite ways, strongest first. */
   disagreements: ListedItem[];
 }
@@ -224,7 +227,7 @@ export function validSections(r: Record<string, unknown>): boolean {
     optional(g, (v) =>
       isObj(v) && strings(v.columns, 100) && check.string(v.read) && check.number(v.agreement, 0, 1) && check.int(v.base, 0) && check.int(v.rated, 0) &&
       isObj(v.matrix) && SENTIMENTS.every((l) => labelCounts((v.matrix as Record<string, unknown>)[l])) &&
-      list(v.averages, (x) => check.string(x.column) && check.string(x.range) && check.int(x.rated, 0) && isObj(x.byLabel) && SENTIMENTS.every((l) => (x.byLabel as Record<string, unknown>)[l] === null || check.number((x.byLabel as Record<string, unknown>)[l])), 100) &&
+      list(v.averages, (x) => check.string(x.column) && check.string(x.range) && check.int(x.rated, 0) && isObj(x.byLabel) && SENTIMENTS.every((l) => (x.byLabel as Record<string, unknown>)[l] === null || check.number((x.byLabel as Record<string, unknown>)[l])) && optional(x.items, labelCounts), 100) &&
       list(v.disagreements, (x) => itemOk(x) && check.number(x.rating), 100),
     )
   );
