@@ -321,7 +321,8 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     const mine: { text: string; label: string }[] = [];
     for (const i of [0, 1]) {
       const row = rows.nth(i);
-      const text = ((await row.locator('td.text').textContent()) ?? '').trim();
+      // the item's text: the cell without the source it holds for a narrow view (shown there only)
+      const text = (await row.locator('td.text').evaluate((td) => Array.from(td.childNodes).filter((n) => !(n instanceof Element && n.classList.contains('src-under'))).map((n) => n.textContent ?? '').join(''))).trim();
       const model = ((await row.locator('td:first-child .lab').textContent()) ?? '').trim();
       // one correction and one confirmation of the model's label
       const label = i === 0 ? (model === 'positive' ? 'negative' : 'positive') : model;

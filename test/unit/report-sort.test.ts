@@ -1,8 +1,9 @@
 // The Report view's table sort (src/webview/report/sort.ts): the default order is the one its header shows,
 // Text sorts by the text, and every header's tooltip says what a click on it does.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import type { ReportItem } from '../../src/webview/report/messages';
-import { ariaSort, DEFAULT_SORT, ItemIndex, matchesSearch, matchRanges, nextSort, rangePieces, searchMatcher, searchThemes, wholeFileSearch, wrapPieces, restoreSort, sortIndicator, sortItems, sortTitle, SORT_KEYS, type SortKey } from '../../src/webview/report/sort';
+import { ariaSort, DEFAULT_SORT, ItemIndex, matchesSearch, matchRanges, nextSort, rangePieces, searchMatcher, searchThemes, sourcePieces, wholeFileSearch, wrapPieces, restoreSort, sortIndicator, sortItems, sortTitle, SORT_KEYS, type SortKey } from '../../src/webview/report/sort';
 import { SENTIMENTS } from '../../src/webview/report/messages';
 
 const item = (i: number, source: string, line: number, text: string, score = 0.5): ReportItem => ({ i, source, line, text, label: 'neutral', score });
@@ -143,6 +144,34 @@ describe('report view: search', () => {
     assert.deepEqual(rangePieces(5, 9, [[0, 2], [12, 14]]), [{ start: 5, end: 9, hit: false }]);
     assert.deepEqual(rangePieces(0, 4, [[0, 4]]), [{ start: 0, end: 4, hit: true }]);
     assert.deepEqual(rangePieces(3, 3, [[0, 4]]), []);
+  });
+});
+
+describe('report view: the source a row shows, the filter marked in it', () => {
+  it('marks a match only in the file name: the row the filter kept shows why (in the column and under the text alike)', () => {
+    const item = { text: 'Sync is slow', source: path.join('feedback', 'support-tickets.csv') };
+    // the row matches by its source alone: nothing in its text to mark
+    assert.ok(matchesSearch(item, 'TICKETS'));
+    assert.deepEqual(matchRanges(item.text, 'TICKETS'), []);
+    assert.deepEqual(sourcePieces(item.source, 12, 'TICKETS'), [
+      { text: 'support-', hit: false },
+      { text: 'tickets', hit: true },
+      { text: '.csv:12', hit: false },
+    ]);
+    // the pieces make the source as shown, whatever the filter
+    for (const q of ['', 'tickets', 'support / csv', 'zzz']) assert.equal(sourcePieces(item.source, 12, q).map((p) => p.text).join(''), 'support-tickets.csv:12');
+    // two names of a theme, each marked; a match at the name's end runs up to the line, which stays unmarked
+    assert.deepEqual(sourcePieces('app.csv', 3, 'app / csv'), [
+      { text: 'app', hit: true },
+      { text: '.', hit: false },
+      { text: 'csv', hit: true },
+      { text: ':3', hit: false },
+    ]);
+    // the line number is no part of the search: "12" does not mark it
+    assert.deepEqual(sourcePieces('a.csv', 12, '12'), [{ text: 'a.csv:12', hit: false }]);
+    // the folder is not shown: its match marks nothing (the tooltip names the whole path)
+    assert.deepEqual(sourcePieces(path.join('feedback', 'a.csv'), 1, 'feedback'), [{ text: 'a.csv:1', hit: false }]);
+    assert.deepEqual(sourcePieces('', 1, 'x'), []);
   });
 });
 

@@ -3,7 +3,7 @@
 import './report.css';
 import { createMessenger } from '../shared/webviewApi';
 import { hostToWebviewValidators, SENTIMENTS, type HostToWebview, type ReportItem, type ReportModel, type Sentiment, type WebviewToHost } from './messages';
-import { ariaSort, DEFAULT_SORT, ItemIndex, matchRanges, nextSort, rangePieces, restoreSort, searchThemes, sortIndicator, sortTitle, wholeFileSearch, wrapPieces, type SortKey, type SortState } from './sort';
+import { ariaSort, DEFAULT_SORT, ItemIndex, matchRanges, nextSort, rangePieces, restoreSort, searchThemes, sortIndicator, sortTitle, sourcePieces, wholeFileSearch, wrapPieces, type SortKey, type SortState } from './sort';
 import {
   aspectFigures,
   aspectsIntro,
@@ -783,10 +783,7 @@ function itemRow(r: ReportModel, it: ReportItem, hasDates: boolean): HTMLTableRo
   lab.append(el('span', `dot ${it.label}`), el('span', 'lab', it.label));
   if (!it.cut) lab.append(labelSelect(r, it));
   const src = el('td', 'src col-src');
-  if (it.source) {
-    const shown = `${it.source.split(/[\\/]/).pop()}:${it.line}`;
-    appendMarked(src, shown, 0, shown.length, matchRanges(shown, highlight.query, highlight.themes), false);
-  }
+  appendSource(src, it);
   src.title = it.source ? `${it.source}:${it.line}` : '';
   const score = el('td', 'num', it.score.toFixed(2));
   if (isLowConfidence(it, r.lowConfidence)) {
@@ -797,8 +794,13 @@ function itemRow(r: ReportModel, it: ReportItem, hasDates: boolean): HTMLTableRo
     score.append(document.createElement('br'), low);
   }
   const text = textCell(it);
-  // in a narrow view the source is shown under the text (report.css), not in a column that leaves the text a few words a line
-  if (it.source) text.dataset.src = src.textContent ?? '';
+  // in a narrow view the source is shown under the text (report.css), not in a column that leaves the text a few words
+  // a line: an element of its own (it was the cell's ::after content, where the filter's match could not be marked)
+  if (it.source) {
+    const under = el('span', 'src-under');
+    appendSource(under, it);
+    text.append(under);
+  }
   tr.append(lab, score, text, src);
   if (hasDates) tr.append(el('td', 'small col-date', it.date ? viewDate(it.date) : ''));
   tr.setAttribute('role', 'row');
@@ -825,6 +827,11 @@ function appendText(parent: HTMLElement, text: string, wrap = true): void {
     if (i) parent.append(document.createElement('wbr'));
     parent.append(document.createTextNode(piece));
   });
+}
+
+/** A row's source ("app.csv:12") into `parent`, the filter's matches in its name marked (sourcePieces): text nodes only. */
+function appendSource(parent: HTMLElement, it: ReportItem): void {
+  for (const p of sourcePieces(it.source, it.line, highlight.query, highlight.themes)) parent.append(p.hit ? el('mark', 'match', p.text) : document.createTextNode(p.text));
 }
 
 /**

@@ -235,6 +235,23 @@ export function rangePieces(start: number, end: number, ranges: readonly (readon
   return out;
 }
 
+/**
+ * A row's source as the table shows it ("app-reviews.csv:12", the file's name and line), cut into pieces: `hit`, the
+ * filter's matches in the name (matchRanges). The same pieces go in the source column and, in a narrow view, under the
+ * text (a match only in the source was marked in the column and not under the text, where a narrow view shows it). The
+ * line number is never marked: the search does not look at it (a filter of "12" matched no row by its line).
+ */
+export function sourcePieces(source: string, line: number, query: string, themes: readonly { term: string; variants?: string[] }[] = []): { text: string; hit: boolean }[] {
+  if (!source) return [];
+  const name = source.split(/[\\/]/).pop() ?? source;
+  const out = rangePieces(0, name.length, matchRanges(name, query, themes)).map((p) => ({ text: name.slice(p.start, p.end), hit: p.hit }));
+  const tail = `:${line}`;
+  const last = out[out.length - 1];
+  if (last && !last.hit) last.text += tail;
+  else out.push({ text: tail, hit: false });
+  return out;
+}
+
 /** searchMatcher on one item. */
 export function matchesSearch(item: Pick<ReportItem, 'text' | 'source'>, query: string, themes: readonly { term: string; variants?: string[] }[] = []): boolean {
   return searchMatcher(query, themes).item(item);
