@@ -108,7 +108,7 @@ describe('analysis: report content a product manager reads', () => {
     assert.equal(uses.get('spicy')?.adj, 1);
     // "there is" introduces a noun
     assert.equal(uses.get('noise')?.adj ?? 0, 0);
-    assert.deepEqual(uses.get('battery'), { verb: 0, noun: 1, adj: 0 });
+    assert.deepEqual(uses.get('battery'), { verb: 0, noun: 1, adj: 0, lower: 1 });
     const lines: string[] = [];
     for (let i = 0; i < 6; i++) {
       lines.push(

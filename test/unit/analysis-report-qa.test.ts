@@ -208,7 +208,7 @@ describe('analysis: report defects found on real feedback', () => {
     // how single uses count: a curly "I’ll watch" is a verb use, "the May update" is no modal's
     const uses = new Map<string, { verb: number; noun: number; adj: number }>();
     for (const t of ['I’ll watch it again', 'the May update broke it', 'you will watch this']) extractTerms(t, uses);
-    assert.deepEqual(uses.get('watch'), { verb: 2, noun: 0, adj: 0 });
+    assert.deepEqual(uses.get('watch'), { verb: 2, noun: 0, adj: 0, lower: 2 });
     assert.equal(uses.get('update')?.verb ?? 0, 0);
     // a feature used in a trigger or a question is still the feature ("crashes when I export", "how do I export")
     const triggers = [];

@@ -438,6 +438,53 @@ describe('analysis: a word\'s inflections are one theme', () => {
     assert.equal(direct?.count, 5, JSON.stringify(direct));
   });
 
+  it('a participle before an infinitive, graded as an adjective or used as a preposition is no behaviour; "synced to the tablet" is', async () => {
+    // Amazon DVD reviews: "forced to watch", "excited to see", "compared to the book", "involved in this film"
+    const uses = new Map<string, WordUse>();
+    for (const t of ['I was forced to watch it twice', 'Refused to pay me back', 'We were excited to see this', 'Poor compared to the book', 'Compared with his first film']) extractTerms(t, uses);
+    for (const k of ['forced', 'refused', 'excited', 'compared']) assert.equal(uses.get(k)?.bare, undefined, k);
+    // "to" before a noun phrase is movement, still the thing's behaviour
+    for (const t of ['My notes never synced to the tablet', 'It synced to Dropbox overnight', 'Then it synced to other devices']) extractTerms(t, uses);
+    assert.deepEqual([uses.get('synced')?.bare, uses.get('synced')?.object], [3, undefined]);
+    extractTerms('I am very concerned', uses);
+    extractTerms('The plot is too involved', uses);
+    assert.deepEqual([uses.get('concerned')?.graded, uses.get('involved')?.graded], [1, 1]);
+
+    const rows: ThemeSampleItem[] = [];
+    let line = 1;
+    for (let k = 0; k < 8; k++) rows.push(item(`Nobody involved in this film should be proud (${k})`, line++, 'negative'));
+    for (let k = 0; k < 6; k++) rows.push(item(`I was concerned the whole time (${k})`, line++, 'negative'));
+    for (let k = 0; k < 6; k++) rows.push(item(`I was forced to watch the whole thing (${k})`, line++, 'negative'));
+    rows.push(item('It gets very involved.', line++, 'negative'), item('We were so concerned.', line++, 'negative'));
+    for (let k = 0; k < 5; k++) rows.push(item(`I worry about my involvement (${k})`, line++, 'neutral'));
+    for (let k = 0; k < 5; k++) rows.push(item(`A real concern for the kids (${k})`, line++, 'neutral'));
+    for (let k = 0; k < 5; k++) rows.push(item(`Little force in the last act (${k})`, line++, 'neutral'));
+    for (let k = 0; k < 10; k++) for (const text of ['The acting is wooden.', 'Great soundtrack.', 'The plot drags.']) rows.push(item(`${text} ${k}`, line++, 'neutral'));
+    const themes = await computeThemes(rows, rows.length, 20);
+    const show = JSON.stringify(themes.map((t) => [t.phrase, t.count]));
+    assert.equal(themes.find((t) => t.phrase === 'concern')?.count, 5, show);
+    assert.ok(!themes.some((t) => /^(involv|forc)/.test(t.phrase) && t.count > 5), show);
+  });
+
+  it('a name is none of a word\'s inflections ("Manning" is not "man"), and "seat" and "seating" are one theme', async () => {
+    const rows: ThemeSampleItem[] = [];
+    let line = 1;
+    for (let k = 0; k < 6; k++) rows.push(item(`A great game by Peyton Manning and Dakota Fanning (${k})`, line++, 'positive'));
+    for (let k = 0; k < 6; k++) rows.push(item(`Every fan of the show will like it (${k})`, line++, 'positive'));
+    for (let k = 0; k < 4; k++) rows.push(item(`The seating was cramped (${k})`, line++, 'negative'));
+    for (let k = 0; k < 4; k++) rows.push(item(`Our seat was by the door (${k})`, line++, 'negative'));
+    for (let k = 0; k < 10; k++) for (const text of ['The acting is wooden.', 'Great soundtrack.', 'The plot drags.']) rows.push(item(`${text} ${k}`, line++, 'neutral'));
+    const themes = await computeThemes(rows, rows.length, 20);
+    const show = JSON.stringify(themes.map((t) => [t.phrase, t.count]));
+    assert.equal(themes.find((t) => t.phrase === 'fan')?.count, 6, show);
+    assert.equal(themes.find((t) => t.phrase === 'seat' || t.phrase === 'seating')?.count, 8, show);
+    assert.equal(inflectionKey('seating'), inflectionKey('seat'));
+    // the word in lower case as often is the inflection again ("fanning the flames")
+    const uses = new Map<string, WordUse>();
+    for (const t of ['Peyton Manning threw', 'with Peyton Manning', 'and Peyton Manning']) extractTerms(t, uses);
+    assert.deepEqual([uses.get('manning')?.capital, uses.get('manning')?.lower], [3, undefined]);
+  });
+
   it('"sync", "syncing", "synced" and 同步 are one theme with every item, and the view finds them by its variants', async () => {
     // from samples/feedback: the word as a noun, a gerund, a participle, in Chinese
     const sync = [

@@ -172,7 +172,7 @@ const EN_OWN_WORDS = words(`
   reading writing handwriting packaging pudding stuffing dressing icing frosting topping toppings filling fillings
   seasoning seasoned serving servings helping offering offerings rating ratings savings earning earnings belongings
   surroundings finding findings training learning drawing drawings listing listings posting postings landing marketing
-  engineering programming networking accounting advertising spelling timing pacing casting acting lighting seating
+  engineering programming networking accounting advertising spelling timing pacing casting acting lighting
   parking banking funding hearing binding recording recordings spacing shopping cooking camping tasting boarding
   onboarding sibling siblings darling sterling earring earrings dumpling dumplings duckling inkling lightning awning
   inning viking stocking stockings railing siding flooring roofing plumbing wiring lining coating bedding fitting
@@ -364,6 +364,17 @@ export interface WordUse {
    */
   bare?: number;
   object?: number;
+  /**
+   * Participles only: graded by a degree word ("very excited", "so concerned", "more involved"), which only an adjective
+   * is: where the sample grades a participle, it is an adjective there, a property and no behaviour (themes.ts).
+   */
+  graded?: number;
+  /**
+   * Content words only: written with a capital inside a clause ("Peyton Manning", "Dakota Fanning"; not at its start,
+   * not all capitals), or in lower case (`lower`). A word mostly capitalised inside clauses is a name, no inflection.
+   */
+  capital?: number;
+  lower?: number;
 }
 const SUBJECTS = words(`i you we they he she`);
 /** A person doing something: a subject pronoun, also with its auxiliary cut off ("I've", "we'd"; "ve" of "I’ve"). */
@@ -443,17 +454,67 @@ function objectAt(toks: readonly Tok[], i: number): boolean {
  */
 const COMPLEMENTS = words(`by with as about`);
 
+/** Words that open a noun phrase after "to" besides determiners and pronouns ("compared to other films", "sent to everyone"). */
+const NP_OPENERS = words(`all both many most other others another everyone everybody everything anyone anything someone something
+  nothing none one what whatever whoever whom`);
+
+/**
+ * Whether "to" at i is an infinitive's, its verb after it: the participle before it takes a clause, as an adjective or a
+ * verb of will does ("forced to watch this", "refused to pay me", "excited to see", "able to be"), no movement of the
+ * thing ("synced to the tablet", "sent to my old address", "upgraded to Windows 10", "compared to other films": a noun
+ * phrase, by its determiner, pronoun, number or capital). A verb is told from a noun by what follows it: its object
+ * ("watch this", "pay me"); or it is one of the common verbs the term tables cut ("see", "get", "be", "make").
+ */
+function infinitiveAt(toks: readonly Tok[], i: number): boolean {
+  const v = toks[i + 1];
+  if (toks[i]?.plain !== 'to' || !v) return false;
+  if (NOUN_BEFORE.has(v.plain) || OBJECT_PRONOUNS.has(v.plain) || NP_OPENERS.has(v.plain) || /^\d/.test(v.plain) || /[A-Z]/.test(v.surface)) return false;
+  if (v.kind === Kind.Break) return true;
+  if (v.kind !== Kind.Content && v.kind !== Kind.GenericNoun) return false;
+  const o = toks[i + 2];
+  return !!o && ((NOUN_BEFORE.has(o.plain) && o.plain !== 'of') || OBJECT_PRONOUNS.has(o.plain) || NP_OPENERS.has(o.plain));
+}
+
+/**
+ * Participles that are prepositions before their object ("compared to the book", "compared with his first film"), as
+ * English grammar lists them (marginal prepositions; "based on" is a word of its own, EN_OWN_WORDS): no behaviour.
+ */
+const PREPOSITION_PARTICIPLES: ReadonlyMap<string, ReadonlySet<string>> = new Map([['compared', words(`to with`)]]);
+/** Degree words before a participle: only an adjective is graded ("very excited", "more involved", "less concerned"). */
+const PARTICIPLE_DEGREE = words(`more most less least`);
+
 /** Counts how a participle is used: without an object ("it crashed twice") or in a story or as a property (WordUse.bare). */
 function countParticiple(uses: Map<string, WordUse>, toks: readonly Tok[], i: number): void {
   const p = toks[i - 1]?.plain.replace(/’/g, "'") ?? '', pp = toks[i - 2]?.plain.replace(/’/g, "'") ?? '';
   // "I ordered", "we have booked" (but "I was charged twice" is no story of what the person did)
   const person = PERSONS.has(p) || ((p === 'have' || p === 'had' || p === 'has') && PERSONS.has(pp));
   const next = toks[i + 1]?.plain;
-  const complement = next !== undefined && COMPLEMENTS.has(next) && !(next === 'about' && /^\d/.test(toks[i + 2]?.plain ?? ''));
+  const complement = next !== undefined && ((COMPLEMENTS.has(next) && !(next === 'about' && /^\d/.test(toks[i + 2]?.plain ?? ''))) || !!PREPOSITION_PARTICIPLES.get(toks[i].plain)?.has(next));
+  const graded = DEGREE.has(p) || PARTICIPLE_DEGREE.has(p);
   let u = uses.get(toks[i].key);
   if (!u) uses.set(toks[i].key, (u = { verb: 0, noun: 0, adj: 0 }));
-  if (person || complement || objectAt(toks, i + 1)) u.object = (u.object ?? 0) + 1;
+  if (graded) u.graded = (u.graded ?? 0) + 1;
+  if (person || complement || graded || infinitiveAt(toks, i + 1) || objectAt(toks, i + 1)) u.object = (u.object ?? 0) + 1;
   else u.bare = (u.bare ?? 0) + 1;
+}
+
+/** Counts a content word written with a capital inside its clause, or in lower case (WordUse.capital). */
+function countCase(uses: Map<string, WordUse>, toks: readonly Tok[], i: number): void {
+  const t = toks[i];
+  const capital = i > 0 && t.titled;
+  if (!capital && t.surface !== t.plain) return;
+  let u = uses.get(t.key);
+  if (!u) uses.set(t.key, (u = { verb: 0, noun: 0, adj: 0 }));
+  if (capital) u.capital = (u.capital ?? 0) + 1;
+  else u.lower = (u.lower ?? 0) + 1;
+}
+
+/**
+ * A word the sample writes mostly with a capital inside a clause, and rarely in lower case, is a name ("Peyton Manning",
+ * "Dakota Fanning"), none of a word's inflections ("man", "fan"): at least 3 capitals, 4 times its lower-case uses.
+ */
+export function usedAsName(u: WordUse | undefined): boolean {
+  return !!u && (u.capital ?? 0) >= 3 && (u.capital ?? 0) >= 4 * (u.lower ?? 0);
 }
 
 /**
@@ -527,7 +588,7 @@ function englishTerms(text: string, out: Map<string, string>, uses?: Map<string,
       }
       if (t.kind === Kind.Content) {
         addTerm(out, t.key, form);
-        if (uses) countUse(uses, toks, i);
+        if (uses) countUse(uses, toks, i), countCase(uses, toks, i);
       }
       if (t.kind === Kind.Break || t.kind === Kind.Connector) continue;
       // Phrases of 2-3 words starting here: contiguous phrase words, at least one content word, ending in a noun-like word.

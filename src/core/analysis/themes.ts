@@ -22,7 +22,7 @@
 import type { SentimentLabel } from '../types';
 import { yielder, type Tick } from '../yielder';
 import type { LabelCounts, Theme, GrowingTheme } from './analyze';
-import { demonstratedKeys, extractTerms, isCjk, isCrossLingualTerm, isGenericWord, isVerbForm, joinsThemeOnly, mergedNames, notATopic, themeGroupKey, zhContexts, type WordUse } from './phrases';
+import { demonstratedKeys, extractTerms, isCjk, isCrossLingualTerm, isGenericWord, isVerbForm, joinsThemeOnly, mergedNames, notATopic, themeGroupKey, usedAsName, zhContexts, type WordUse } from './phrases';
 
 /** What themes are computed on (one item of the analysis' reservoir sample). */
 export interface ThemeSampleItem {
@@ -196,7 +196,11 @@ export function variantGroups(df: ReadonlyMap<string, number>, uses: ReadonlyMap
     if (ks) ks.push(key);
     else inflected.set(c, [key]);
   }
-  for (const [c, keys] of inflected) {
+  for (const [c, all] of inflected) {
+    // a name is none of a word's inflections ("Manning" of "man", "Fanning" of "fan": usedAsName)
+    const keys = all.length > 1 ? all.filter((k) => !usedAsName(uses.get(k))) : all;
+    for (const k of all) if (!keys.includes(k)) add(themeGroupKey(k, false), k);
+    if (!keys.length) continue;
     if (keys.length === 1) {
       add(c, keys[0]);
       continue;
@@ -215,9 +219,13 @@ export function variantGroups(df: ReadonlyMap<string, number>, uses: ReadonlyMap
     const participles = keys.filter(joinsThemeOnly);
     const partDf = participles.reduce((a, k) => a + (df.get(k) ?? 0), 0);
     for (const k of own) add(c, k);
+    // (a participle the sample grades, "very excited", "so concerned", "too involved", is an adjective there, a property
+    // and no behaviour, also without a degree word: "I was concerned", "involved in this film"; one grading in 20 uses
+    // is no slip)
     const bare = (k: string) => {
       const w = uses.get(k);
-      return (w?.bare ?? 0) > (w?.object ?? 0);
+      const b = w?.bare ?? 0, o = w?.object ?? 0, g = w?.graded ?? 0;
+      return b > o && !(g > 0 && g * 20 >= b + o);
     };
     for (const k of participles) if (partDf * 2 <= ownDf || bare(k)) add(c, k);
   }
