@@ -50,7 +50,7 @@ describe('grounded generation: what is the brief', () => {
 
   it('the brief\'s main topic is a theme even when ten other topics are mentioned more', async () => {
     const texts = [...BUSY, 'Reminders fire hours late.', 'The reminders are unreliable, annoying.', 'Reminders arrive on time now.'];
-    assert.equal(computeInsights(fb(texts)).themes.some((t) => t.term === 'reminders'), false, 'not among the ten most mentioned');
+    assert.equal((await computeInsights(fb(texts))).themes.some((t) => t.term === 'reminders'), false, 'not among the ten most mentioned');
     const md = await render('prd', REMINDER_BRIEF, texts);
     const summary = section(md, 'Summary');
     assert.match(summary, /Related to the brief: \d+ of 53 items .*most mentioned "reminders" \(3 of 53/s);
@@ -77,12 +77,12 @@ describe('grounded generation: what is the brief', () => {
     assert.match(summaryPrompt, /- Items about the brief's topic: \d+ of 53/);
   });
 
-  it('persona names are whole Chinese words, not pieces of longer ones (常快 of 非常快, 送餐速 of 送餐速度)', () => {
+  it('persona names are whole Chinese words, not pieces of longer ones (常快 of 非常快, 送餐速 of 送餐速度)', async () => {
     const texts = [
       ...['很快', '还行', '一般', '挺快', '超快', '太慢', '不错', '可以'].map((v) => `送餐速度${v}，骑手非常快。`),
       ...['很好', '不错', '一般', '超赞', '偏咸', '偏淡', '正宗', '可以'].map((v) => `味道${v}，米饭很香。`),
     ];
-    const ins = computeInsights(fb(texts), { withPersonas: true, personas: 2 });
+    const ins = await computeInsights(fb(texts), { withPersonas: true, personas: 2 });
     const terms = ins.personas.flatMap((p) => p.terms);
     assert.ok(terms.length > 0);
     for (const piece of ['常快', '送餐速', '餐速', '度非', '常好']) assert.ok(!terms.includes(piece), `${piece} in ${terms.join(', ')}`);

@@ -160,8 +160,8 @@ describe('PM review: Chinese feedback', () => {
     const problem = section(md, 'Problem');
     const line = problem.split('\n').find((l) => l.startsWith('- "配送"')) ?? '';
     assert.match(line, /comes up in 3 complaints, e\.g\. "配送员态度太差/);
-    // it is an example of the so-so taste (味道一般) instead
-    assert.match(problem, /^- "味道" comes up in 1 complaint, e\.g\. "配送很快，味道一般"/m);
+    // (味道's two items both name 配送 too: as in the report, it is a facet of 配送 here, not a theme of its own)
+    assert.doesNotMatch(line, /配送很快，味道一般/);
   });
 
   it('a request is its own clause; good wishes and warnings are none', () => {
@@ -218,7 +218,8 @@ describe('PM review: marketing copy', () => {
       'The login page is slow.',
       'Search works well.',
     ], { channel: 'social-post', framework: 'PAS', variants: 2 });
-    assert.match(dash, /PDF, solved|complain about PDF/);
+    // ("PDF" and "export" name the same three items: the report's one theme, "export")
+    assert.match(dash, /(?:PDF|Export), solved|complain about (?:PDF|export)/);
     assert.doesNotMatch(dash, /Pdf/);
     assert.doesNotMatch(dash, /The brief has no Product section/);
   });

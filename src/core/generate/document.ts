@@ -84,7 +84,7 @@ export async function* generateDocument(input: GenerateDocInput): AsyncGenerator
   // the evidence's words as Analyze Feedback's report reads them, for the themes and for what is about the brief
   const topics = new EvidenceTopics(input.evidence.items.map((i) => i.text));
   const focus = focusOf(input.brief, topics);
-  const ins = computeInsights(input.evidence, { withPersonas: input.kind !== 'copy', personas: opts.count ?? 'auto', seed: opts.seed ?? 42, aboutBrief: focus.central, topics });
+  const ins = await computeInsights(input.evidence, { withPersonas: input.kind !== 'copy', personas: opts.count ?? 'auto', seed: opts.seed ?? 42, aboutBrief: focus.central, topics });
   const ctx = new Ctx(input, ins, focus);
   yield header(ctx);
   try {

@@ -1,6 +1,8 @@
 // Figures computed from the evidence (never invented): counts, shares, themes, sentiment, ratings,
 // non-functional areas, and data-driven segments (personas) with verbatim, cited points.
-import { extractTerms, isCjk, isTopicWord, joinsThemeOnly, selectPhrases } from '../analysis/phrases';
+import { isCjk, isTopicWord, joinsThemeOnly } from '../analysis/phrases';
+import { computeThemes, sampleTerms, type ThemeSampleItem } from '../analysis/themes';
+import { yielder } from '../yielder';
 import { ratingScale, ratingSentiment } from '../readers/columns';
 import { itemVectors, segment, topTerms, type Segmentation } from './cluster';
 import type { EvidenceItem, EvidenceSet } from './evidence';
@@ -14,7 +16,7 @@ export interface Quote {
 }
 
 export interface Theme {
-  /** The theme's most used word ("sync"). */
+  /** The theme's most used word or phrase ("sync", "dark mode"), as Analyze Feedback's report finds its themes. */
   term: string;
   /** Its words as the items write them, most used first ("sync", "syncing", "synced", "同步"). */
   forms: string[];
@@ -96,71 +98,67 @@ export function quoteOf(item: EvidenceItem, pick?: (s: string) => boolean): Quot
 
 /** How many themes about the brief's topic are added beside the most mentioned ones, when those miss them. */
 const RELATED_THEMES = 5;
+/** Themes the document ranks (the report's first ones). */
+const MAX_THEMES = 10;
 
-export function computeInsights(
+export async function computeInsights(
   ev: EvidenceSet,
   opts: { personas?: number | 'auto'; seed?: number; withPersonas?: boolean; aboutBrief?: (term: string) => boolean; topics?: EvidenceTopics } = {},
-): Insights {
+): Promise<Insights> {
   const items = ev.items;
   const total = items.length;
   const texts = items.map((i) => i.text);
-  // Themes: terms mentioned by the most items (at least 2), ties by term. A word's inflections and the words of one
-  // topic are one theme as in Analyze Feedback's report, by the same rules (topics.ts): the words it counts ("cost" in
-  // "cost us a whole afternoon" is no price) and how they join ("sync", "syncs", "syncing", "synced" and 同步; "it crashed
-  // twice" with "crash", not "I purchased this laptop" with "purchase"), counted once per item and named by the form the
-  // items use most.
+  // Themes are the report's (Analyze Feedback's computeThemes on the evidence, themes.ts): its key phrases ("dark mode",
+  // "export to pdf", 送餐速度) and words, by one rule: the words it counts ("cost" in "cost us a whole afternoon" is no
+  // price), their variants as one theme ("sync", "syncing", "synced" and 同步; "it crashed twice" with "crash", not "I
+  // purchased this laptop" with "purchase"), a head word giving way to the phrases that cover most of its items ("dark"
+  // and "mode" to "dark mode"), a phrase mostly inside a theme ranked above it a facet of that theme; ranked by the
+  // complaints they explain (by mentions when the evidence has no sentiment). Each is counted once per item, named by
+  // the form the items use most.
+  const tick = yielder();
+  const sample: ThemeSampleItem[] = items.map((it, i) => ({ text: it.text, source: '', line: i, label: it.sentiment ?? 'neutral', score: 1 }));
+  const terms = await sampleTerms(sample, tick);
+  const found = await computeThemes(sample, total, MAX_THEMES + RELATED_THEMES * 6, tick, terms);
+  // (computeThemes adds each theme's key to the term sets of the items it covers)
+  const all: Theme[] = found.map((t) => {
+    const forms = [...new Set((t.variants?.length ? t.variants : [t.phrase]).map((f) => (isCjk(f) ? f : f.toLowerCase().replace(/’/g, "'"))))];
+    const its = items.filter((_, i) => terms.sets[i].has(t.key));
+    return { term: forms[0], forms, count: its.length, items: its };
+  });
+  // two themes named alike (a word and its other spelling) stay apart, the second by its key
+  all.forEach((t, i) => {
+    if (all.slice(0, i).some((o) => o.term === t.term)) t.term = found[i].key;
+  });
+  const top = all.slice(0, MAX_THEMES);
+  // The brief's main topic is a theme when feedback names it, however far it is from the ten most mentioned
+  // ("reminders" in 4 of 216 items, behind "sync", "notes", "support"...): the document says what the evidence holds
+  // about it.
+  const aboutBrief = opts.aboutBrief;
+  if (aboutBrief) top.push(...all.slice(MAX_THEMES).filter((t) => t.forms.some(aboutBrief)).slice(0, RELATED_THEMES));
+  const themes = top.sort((a, b) => b.count - a.count || (a.term < b.term ? -1 : 1));
+  // Personas' features are single topic keys (below): each word joins its theme as topics.ts groups it.
+  const topics = opts.topics ?? new EvidenceTopics(texts);
   const wordDf = new Map<string, EvidenceItem[]>();
   for (const it of items) for (const w of new Set(words(it.text))) {
     const arr = wordDf.get(w) ?? [];
     arr.push(it);
     wordDf.set(w, arr);
   }
-  const topics = opts.topics ?? new EvidenceTopics(texts);
-  /** Per theme (group key): its items in evidence order, and the items of each written form. */
-  const byTheme = new Map<string, { items: EvidenceItem[]; forms: Map<string, number> }>();
-  topics.words.forEach((ws, i) => {
-    const seen = new Set<string>();
-    for (const w of ws) {
-      const g = topics.themeOf(w.key);
-      if (g === undefined) continue;
-      let t = byTheme.get(g);
-      if (!t) byTheme.set(g, (t = { items: [], forms: new Map() }));
-      if (!seen.has(g)) (seen.add(g), t.items.push(items[i]));
-      t.forms.set(w.form, (t.forms.get(w.form) ?? 0) + 1);
-    }
-  });
-  const df = new Map<string, EvidenceItem[]>();
-  const forms = new Map<string, string[]>();
-  /** Each theme's name (the form the items use most) by its group key. */
+  /** Each word theme's name (the form the items use most) by its group key. */
   const nameOf = new Map<string, string>();
-  for (const [g, t] of byTheme) {
-    const fs = [...t.forms.keys()].sort((a, b) => t.forms.get(b)! - t.forms.get(a)! || (a < b ? -1 : 1));
+  const formsOf = new Map<string, Map<string, number>>();
+  for (const ws of topics.words) for (const w of ws) {
+    const g = topics.themeOf(w.key);
+    if (g === undefined) continue;
+    let f = formsOf.get(g);
+    if (!f) formsOf.set(g, (f = new Map()));
+    f.set(w.form, (f.get(w.form) ?? 0) + 1);
+  }
+  for (const [g, f] of formsOf) {
     // (a participle alone is no theme, as in the report: "ordered" names no topic)
     if (!topics.groups.get(g)?.some((k) => !joinsThemeOnly(k))) continue;
-    nameOf.set(g, fs[0]);
-    // two themes named alike (a word and its other spelling) stay apart, the second by its key
-    const name = df.has(fs[0]) ? g : fs[0];
-    df.set(name, t.items);
-    forms.set(name, fs);
+    nameOf.set(g, [...f.keys()].sort((a, b) => f.get(b)! - f.get(a)! || (a < b ? -1 : 1))[0]);
   }
-  // Chinese n-grams overlap ("笔记", "记笔记", "笔记经"): selectPhrases keeps a term only when no longer
-  // one explains it and drops accidental joins of two words, as in Analyze Feedback's aspects.
-  // English words that Analyze Feedback would not call a topic (sentiment, generic, function words:
-  // "great", "customer") are left out too.
-  const topical = (t: string) => isCjk(t) || extractTerms(t).length > 0;
-  const counts = new Map([...df].filter(([t, arr]) => arr.length >= 2 && arr.length < Math.max(3, total * 0.9) && topical(t)).map(([t, arr]) => [t, arr.length]));
-  const top = selectPhrases(counts, 2, 10);
-  // The brief's main topic is a theme when feedback names it, however far it is from the ten most mentioned
-  // ("reminders" in 4 of 216 items, behind "sync", "notes", "support"...): the document says what the evidence holds
-  // about it.
-  const aboutBrief = opts.aboutBrief;
-  if (aboutBrief) {
-    const about = new Map([...counts].filter(([t]) => aboutBrief(t)));
-    for (const t of selectPhrases(about, 2, RELATED_THEMES)) if (!top.includes(t)) top.push(t);
-  }
-  const themes: Theme[] = top
-    .map((term) => ({ term, forms: forms.get(term)!, count: df.get(term)!.length, items: df.get(term)! }))
-    .sort((a, b) => b.count - a.count || (a.term < b.term ? -1 : 1));
 
   let sentiment: Insights['sentiment'];
   const known = items.filter((i) => i.sentiment);

@@ -1,8 +1,9 @@
 // Which topics the evidence's words name, read as Analyze Feedback's report reads them: the words it counts
 // (phrases.ts extractTerms: no "cost" in "cost us a whole afternoon", no "display" in "it displays the time") and the
 // theme each joins in this evidence (themes.ts variantGroups: "crashed" in "it crashed twice" joins "crash",
-// "purchased" in "I purchased this laptop" does not join "purchase"). Generate's themes (insights.ts) and its brief
-// matching (relevance.ts) both read the evidence through it, so a document counts a topic as the report does.
+// "purchased" in "I purchased this laptop" does not join "purchase"). Generate's brief matching (relevance.ts) and its
+// personas' features (insights.ts) read the evidence through it; its themes are the report's own (computeThemes), so a
+// document counts a topic as the report does.
 import { extractTerms, isCjk, isVerbParticle, normalizeWord, themeGroupKey, type WordUse } from '../analysis/phrases';
 import { variantGroups } from '../analysis/themes';
 
@@ -20,7 +21,8 @@ export function topicWords(text: string, uses?: Map<string, WordUse>): TopicWord
   const out: TopicWord[] = [];
   for (const t of extractTerms(text, uses)) {
     const cjk = isCjk(t.key);
-    // (English phrases are the report's; Generate's themes are words, and a verb with its particle, "log in", is one)
+    // (English phrases are the report's themes, which Generate takes as they are; these are words, and a verb with its
+    // particle, "log in", is one)
     if (!cjk && t.key.includes(' ') && !isVerbParticle(t.key)) continue;
     out.push({ key: t.key, form: cjk ? t.key : t.surface.toLowerCase().replace(/’/g, "'") });
   }
