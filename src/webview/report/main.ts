@@ -591,12 +591,15 @@ function renderItems(r: ReportModel): HTMLElement {
   search.setAttribute('aria-label', 'Filter items by text');
   let t: number | undefined;
   search.addEventListener('input', () => {
+    // kept at once: a report (re)read within the pause below rebuilds the view, and its new box must show what was
+    // typed (it showed the box empty while the old, detached one went on searching)
+    state.search = search.value;
     window.clearTimeout(t);
     t = window.setTimeout(() => {
-      state.search = search.value;
       shownRows = PAGE;
       saveState();
-      keepingFocus(() => renderTable(r, tableHost, count));
+      if (search.isConnected) keepingFocus(() => renderTable(r, tableHost, count));
+      else keepingFocus(render); // rebuilt meanwhile: the current report's table, with this filter
     }, 150);
   });
   const select = focusKey(el('select'), 'filter');
