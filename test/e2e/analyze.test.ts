@@ -581,7 +581,14 @@ describe('e2e: Analyze Feedback in VS Code (code-server)', function () {
     await s.openViewContainer('Product Forge');
     const view = await s.webviewFrame('table.items', 90_000);
     await view.locator('input.search').fill('zebra');
-    await view.locator('[role="status"]', { hasText: /of 20,000 rows match/ }).waitFor({ timeout: 90_000 });
+    await view.locator('[role="status"]', { hasText: /of 20,000 rows match/ }).waitFor({ timeout: 90_000 }).catch(async (e: Error) => {
+      // what the view showed instead (a CI run once saw an empty box though the host had searched): for the next reader
+      const box = await view.locator('input.search').inputValue().catch((x: Error) => `(unreadable: ${x.message.split('\n')[0]})`);
+      const statuses = await view.locator('[role="status"]').allTextContents().catch(() => [] as string[]);
+      const title = (await view.locator('h2').first().textContent().catch(() => '')) ?? '';
+      const frames = await s.page.locator('iframe.webview').count();
+      throw new Error(`${e.message.split('\n')[0]}; the filter box holds "${box}", the view's title "${title.trim()}", its status lines ${JSON.stringify(statuses)}, ${frames} webview iframes`);
+    });
     await s.screenshot('report-view-search-all');
     const rows = view.locator('table.items tbody tr');
     assert.equal(await rows.count(), 7, 'every zebra row of the file, not only of the rows held');
