@@ -7,22 +7,10 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { notReadNote, openFeedbackFile, openFeedbackInputs, readFeedbackFile, unreadableSkippedNote } from '../../src/core/readers';
 import { UserError } from '../../src/core/types';
+import { rejectsUser, writeIn } from './readers.helpers';
 
 let dir: string;
-const write = (name: string, data: string | Uint8Array) => {
-  const p = path.join(dir, name);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, data);
-  return p;
-};
-async function rejectsUser(p: Promise<unknown>, re: RegExp) {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof UserError, `expected UserError, got ${e}`);
-    assert.match((e as Error).message, re);
-    assert.ok(!(e as Error).message.includes('\n'), 'one line');
-    return true;
-  });
-}
+const write = (name: string, data: string | Uint8Array) => writeIn(dir, name, data);
 
 /** A zip archive (stored, no compression) of the given entries, as Office and OpenDocument files are. */
 function zip(entries: Record<string, string>): Buffer {

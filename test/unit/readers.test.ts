@@ -7,23 +7,11 @@ import { feedbackItemAtLine, feedbackItemsInLines, inspectTable, listFeedbackFil
 import { sniffEncoding, sourceEncoding } from '../../src/core/readers/decode';
 import { detectParagraphMode } from '../../src/core/readers/text';
 import { UserError } from '../../src/core/types';
+import { rejectsUser, writeIn } from './readers.helpers';
 
 let dir: string;
-const write = (name: string, data: string | Uint8Array) => {
-  const p = path.join(dir, name);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, data);
-  return p;
-};
+const write = (name: string, data: string | Uint8Array) => writeIn(dir, name, data);
 const texts = async (p: string, opts = {}) => (await readFeedbackFile(p, opts)).items.map((i) => i.text);
-async function rejectsUser(p: Promise<unknown>, re: RegExp) {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof UserError, `expected UserError, got ${e}`);
-    assert.match((e as Error).message, re);
-    assert.ok(!(e as Error).message.includes('\n'), 'one line');
-    return true;
-  });
-}
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pf-readers-'));
