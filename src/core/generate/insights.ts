@@ -136,30 +136,6 @@ export async function computeInsights(
   const aboutBrief = opts.aboutBrief;
   if (aboutBrief) top.push(...all.slice(MAX_THEMES).filter((t) => t.forms.some(aboutBrief)).slice(0, RELATED_THEMES));
   const themes = top.sort((a, b) => b.count - a.count || (a.term < b.term ? -1 : 1));
-  // Personas' features are single topic keys (below): each word joins its theme as topics.ts groups it.
-  const topics = opts.topics ?? new EvidenceTopics(texts);
-  const wordDf = new Map<string, EvidenceItem[]>();
-  for (const it of items) for (const w of new Set(words(it.text))) {
-    const arr = wordDf.get(w) ?? [];
-    arr.push(it);
-    wordDf.set(w, arr);
-  }
-  /** Each word theme's name (the form the items use most) by its group key. */
-  const nameOf = new Map<string, string>();
-  const formsOf = new Map<string, Map<string, number>>();
-  for (const ws of topics.words) for (const w of ws) {
-    const g = topics.themeOf(w.key);
-    if (g === undefined) continue;
-    let f = formsOf.get(g);
-    if (!f) formsOf.set(g, (f = new Map()));
-    f.set(w.form, (f.get(w.form) ?? 0) + 1);
-  }
-  for (const [g, f] of formsOf) {
-    // (a participle alone is no theme, as in the report: "ordered" names no topic)
-    if (!topics.groups.get(g)?.some((k) => !joinsThemeOnly(k))) continue;
-    nameOf.set(g, [...f.keys()].sort((a, b) => f.get(b)! - f.get(a)! || (a < b ? -1 : 1))[0]);
-  }
-
   let sentiment: Insights['sentiment'];
   const known = items.filter((i) => i.sentiment);
   if (known.length) {
@@ -189,30 +165,53 @@ export async function computeInsights(
   for (const c of itemCues) for (const k of Object.keys(cueCounts) as (keyof Cues)[]) if (c[k]) cueCounts[k]++;
 
   const out: Insights = { total, files: ev.files, themes, sentiment, rating, nfr, cueCounts, personas: [] };
-  // The rule selectPhrases applies to theme candidates, for any Chinese term: a piece of a longer term that nearly
-  // always comes with it (>= 70% of its items), or a 3-4-character join far rarer than each of its parts; and a term
-  // nearly always written after or before the same character, which the segmenter cut off ("常快" of 非常快: 非 is a
-  // negation to it).
-  let cjkKeys: string[] | undefined;
-  const isFragment = (t: string): boolean => {
-    if (!isCjk(t)) return false;
-    const its = wordDf.get(t) ?? [];
-    const n = its.length;
-    if (!n) return false;
-    if (boundBy(t, its)) return true;
-    cjkKeys ??= [...wordDf.keys()].filter(isCjk);
-    for (const k of cjkKeys) if (k.length > t.length && k.includes(t) && wordDf.get(k)!.length >= 0.7 * n) return true;
-    if (t.length > 2) {
-      const parts: number[] = [];
-      for (let len = 2; len < t.length; len++) for (let i = 0; i + len <= t.length; i++) {
-        const c = wordDf.get(t.slice(i, i + len))?.length;
-        if (c) parts.push(c);
-      }
-      if (parts.length && parts.every((c) => n < 0.5 * c)) return true;
-    }
-    return false;
-  };
   if (opts.withPersonas && total > 0) {
+    // Personas' features are single topic keys (below): each word joins its theme as topics.ts groups it.
+    const topics = opts.topics ?? new EvidenceTopics(texts);
+    const wordDf = new Map<string, EvidenceItem[]>();
+    for (const it of items) for (const w of new Set(words(it.text))) {
+      const arr = wordDf.get(w) ?? [];
+      arr.push(it);
+      wordDf.set(w, arr);
+    }
+    /** Each word theme's name (the form the items use most) by its group key. */
+    const nameOf = new Map<string, string>();
+    const formsOf = new Map<string, Map<string, number>>();
+    for (const ws of topics.words) for (const w of ws) {
+      const g = topics.themeOf(w.key);
+      if (g === undefined) continue;
+      let f = formsOf.get(g);
+      if (!f) formsOf.set(g, (f = new Map()));
+      f.set(w.form, (f.get(w.form) ?? 0) + 1);
+    }
+    for (const [g, f] of formsOf) {
+      // (a participle alone is no theme, as in the report: "ordered" names no topic)
+      if (!topics.groups.get(g)?.some((k) => !joinsThemeOnly(k))) continue;
+      nameOf.set(g, [...f.keys()].sort((a, b) => f.get(b)! - f.get(a)! || (a < b ? -1 : 1))[0]);
+    }
+    // The rule selectPhrases applies to theme candidates, for any Chinese term: a piece of a longer term that nearly
+    // always comes with it (>= 70% of its items), or a 3-4-character join far rarer than each of its parts; and a term
+    // nearly always written after or before the same character, which the segmenter cut off ("常快" of 非常快: 非 is a
+    // negation to it).
+    let cjkKeys: string[] | undefined;
+    const isFragment = (t: string): boolean => {
+      if (!isCjk(t)) return false;
+      const its = wordDf.get(t) ?? [];
+      const n = its.length;
+      if (!n) return false;
+      if (boundBy(t, its)) return true;
+      cjkKeys ??= [...wordDf.keys()].filter(isCjk);
+      for (const k of cjkKeys) if (k.length > t.length && k.includes(t) && wordDf.get(k)!.length >= 0.7 * n) return true;
+      if (t.length > 2) {
+        const parts: number[] = [];
+        for (let len = 2; len < t.length; len++) for (let i = 0; i + len <= t.length; i++) {
+          const c = wordDf.get(t.slice(i, i + len))?.length;
+          if (c) parts.push(c);
+        }
+        if (parts.length && parts.every((c) => n < 0.5 * c)) return true;
+      }
+      return false;
+    };
     // Segments by topic as the themes count them: a word's forms and its other language are one feature ("sync",
     // "synced" and 同步 are "sync"), so feedback in two languages is not split by language.
     // (a topic word the report does not count in this item, "cost" in "cost us a whole afternoon", is left out; a
