@@ -1,6 +1,7 @@
 // Segments items by what they talk about (TF-IDF) and by categorical attributes (one-hot), with
 // spherical k-means (cosine), k chosen in [minK, maxK] by mean silhouette. Deterministic: k-means++
 // seeding from a fixed-seed PRNG, several restarts, best inertia kept.
+import { yielder, type Tick } from '../yielder';
 import { rng, words } from './text';
 
 export type SparseVec = Map<number, number>;
@@ -94,8 +95,8 @@ export interface KMeansResult {
   inertia: number;
 }
 
-/** Spherical k-means (maximises cosine similarity to unit centroids). */
-export function sphericalKMeans(vectors: SparseVec[], dims: number, k: number, seed = 42, restarts = 4, maxIter = 50): KMeansResult {
+/** Spherical k-means (maximises cosine similarity to unit centroids); yields to the event loop (`tick`) as it goes. */
+export async function sphericalKMeans(vectors: SparseVec[], dims: number, k: number, seed = 42, restarts = 4, maxIter = 50, tick: Tick = yielder()): Promise<KMeansResult> {
   const n = vectors.length;
   const rand = rng(seed + k * 7919);
   let best: KMeansResult | undefined;
@@ -129,6 +130,8 @@ export function sphericalKMeans(vectors: SparseVec[], dims: number, k: number, s
     const labels = new Array<number>(n).fill(-1);
     let inertia = 0;
     for (let it = 0; it < maxIter; it++) {
+      const y = tick();
+      if (y) await y;
       let changed = false;
       inertia = 0;
       for (let i = 0; i < n; i++) {
@@ -190,30 +193,40 @@ function dense(v: SparseVec, dims: number): Float64Array<ArrayBuffer> {
   return out;
 }
 
-/** Mean silhouette with cosine distance (items in singleton clusters count 0). */
-export function silhouette(vectors: SparseVec[], labels: number[], k: number): number {
+/**
+ * Mean silhouette with cosine distance (items in singleton clusters count 0), exact over every item: the distances
+ * from an item to a cluster's members sum to (members) - item · (sum of the members' vectors), so each item needs one
+ * dot product per cluster instead of one per other item (5,000 items: ~0.5 s on a 1,500-item sample before, now all).
+ */
+export function silhouette(vectors: SparseVec[], labels: number[], k: number, dims = dimsOf(vectors)): number {
   const n = vectors.length;
   if (k < 2 || n <= k) return -1;
-  // Pairwise similarities (n is at most a few thousand; quadratic is fine for evidence sets).
+  const sums = Array.from({ length: k }, () => new Float64Array(dims));
+  const cnt = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    cnt[labels[i]]++;
+    for (const [j, x] of vectors[i]) sums[labels[i]][j] += x;
+  }
   let total = 0;
   for (let i = 0; i < n; i++) {
-    const sum = new Float64Array(k);
-    const cnt = new Float64Array(k);
-    for (let j = 0; j < n; j++) {
-      if (i === j) continue;
-      sum[labels[j]] += 1 - dotSparse(vectors[i], vectors[j]);
-      cnt[labels[j]]++;
-    }
     const own = labels[i];
-    if (cnt[own] === 0) continue;
-    const a = sum[own] / cnt[own];
+    if (cnt[own] <= 1) continue;
+    const self = dotSparse(vectors[i], vectors[i]);
+    const a = (cnt[own] - 1 - (dot(vectors[i], sums[own]) - self)) / (cnt[own] - 1);
     let b = Infinity;
-    for (let c = 0; c < k; c++) if (c !== own && cnt[c] > 0) b = Math.min(b, sum[c] / cnt[c]);
+    for (let c = 0; c < k; c++) if (c !== own && cnt[c] > 0) b = Math.min(b, (cnt[c] - dot(vectors[i], sums[c])) / cnt[c]);
     if (!Number.isFinite(b)) continue;
     const m = Math.max(a, b);
     total += m > 0 ? (b - a) / m : 0;
   }
   return total / n;
+}
+
+/** One more than the largest index any vector uses. */
+function dimsOf(vectors: SparseVec[]): number {
+  let d = 0;
+  for (const v of vectors) for (const j of v.keys()) if (j >= d) d = j + 1;
+  return d;
 }
 
 export interface Segmentation extends KMeansResult {
@@ -224,26 +237,25 @@ export interface Segmentation extends KMeansResult {
 
 /**
  * Clusters items; `k` fixed, or chosen in [2, min(6, n-1)] by silhouette when `k` is 'auto'.
- * Fewer than 4 items (or all identical) give one segment.
+ * Fewer than 4 items (or all identical) give one segment. Yields to the event loop as it goes (`tick`): Generate runs
+ * it on the extension host.
  */
-export function segment(vectors: SparseVec[], dims: number, k: number | 'auto', seed = 42): Segmentation {
+export async function segment(vectors: SparseVec[], dims: number, k: number | 'auto', seed = 42, tick: Tick = yielder()): Promise<Segmentation> {
   const n = vectors.length;
   const one = (): Segmentation => ({ k: 1, labels: new Array(n).fill(0), centroids: [], inertia: 0, silhouette: 0, tried: [] });
   if (n === 0) return one();
   if (k !== 'auto') {
     const kk = Math.max(1, Math.min(Math.floor(k), n));
     if (kk === 1) return one();
-    const r = sphericalKMeans(vectors, dims, kk, seed);
-    return { ...r, silhouette: silhouette(vectors, r.labels, kk), tried: [] };
+    const r = await sphericalKMeans(vectors, dims, kk, seed, undefined, undefined, tick);
+    return { ...r, silhouette: silhouette(vectors, r.labels, kk, dims), tried: [] };
   }
   if (n < 4) return one();
-  // Silhouette is quadratic: above 1500 items estimate it on a fixed subsample.
-  const sample = n > 1500 ? Array.from({ length: 1500 }, (_, i) => Math.floor((i * n) / 1500)) : undefined;
   let best: Segmentation | undefined;
   const tried: { k: number; silhouette: number }[] = [];
   for (let kk = 2; kk <= Math.min(6, n - 1); kk++) {
-    const r = sphericalKMeans(vectors, dims, kk, seed);
-    const s = sample ? silhouette(sample.map((i) => vectors[i]), sample.map((i) => r.labels[i]), kk) : silhouette(vectors, r.labels, kk);
+    const r = await sphericalKMeans(vectors, dims, kk, seed, undefined, undefined, tick);
+    const s = silhouette(vectors, r.labels, kk, dims);
     tried.push({ k: kk, silhouette: s });
     if (!best || s > best.silhouette + 1e-9) best = { ...r, silhouette: s, tried };
   }

@@ -227,7 +227,7 @@ export async function computeInsights(
       return out;
     });
     const { vectors, dims, tf } = itemVectors(texts, items.map((i) => i.fields), ev.attributes, undefined, tokens);
-    const seg = segment(vectors, dims, opts.personas ?? 'auto', opts.seed ?? 42);
+    const seg = await segment(vectors, dims, opts.personas ?? 'auto', opts.seed ?? 42, tick);
     out.segmentation = seg;
     const groups: number[][] = Array.from({ length: seg.k }, () => []);
     seg.labels.forEach((l, i) => groups[l].push(i));
